@@ -1,0 +1,212 @@
+/**
+ * Providers as data. Adding an OpenAI-compatible vendor is adding an entry here (or passing one to the
+ * router); nothing in routing changes.
+ */
+import type { Tier, WireProtocolId } from './types.js';
+
+export const Provider = {
+  GROQ: 'groq',
+  OPENAI: 'openai',
+  ANTHROPIC: 'anthropic',
+  TOGETHER: 'together',
+  MOONSHOT: 'moonshot',
+  GOOGLE: 'google',
+} as const;
+
+/** A built-in provider id. Custom providers use any other string. */
+export type Provider = (typeof Provider)[keyof typeof Provider];
+
+export interface ModelPrice {
+  /** US dollars per million input tokens. */
+  readonly inputPerMillion: number;
+  /** US dollars per million output tokens. */
+  readonly outputPerMillion: number;
+}
+
+export interface ModelInfo {
+  readonly id: string;
+  readonly contextWindowTokens?: number;
+  /** Reasoning models take `max_completion_tokens` and refuse `temperature` (OpenAI o-series, gpt-5). */
+  readonly reasoning?: boolean;
+  readonly price?: ModelPrice;
+}
+
+export interface ProviderDefinition {
+  readonly id: string;
+  readonly displayName: string;
+  readonly protocol: WireProtocolId;
+  /** Environment variable holding the API key, read when a call is made. */
+  readonly apiKeyEnv: string;
+  readonly baseUrl: string;
+  /** Environment variable that overrides `baseUrl`, with the value the official SDKs take. */
+  readonly baseUrlEnv?: string;
+  readonly defaultModel: string;
+  /** The model this provider answers with for each tier; a tier with none skips the provider. */
+  readonly modelsByTier: Readonly<Partial<Record<Tier, string>>>;
+  readonly models: readonly ModelInfo[];
+  /** 1 is the fastest. From the seed's table. */
+  readonly speedRank: number;
+  /** 1 to 5, 5 the best. From the seed's table. */
+  readonly quality: number;
+  /** Marks a provider of the simulated demo, so every view can say so. */
+  readonly simulated?: boolean;
+}
+
+const million = (inputPerMillion: number, outputPerMillion: number): ModelPrice => ({
+  inputPerMillion,
+  outputPerMillion,
+});
+
+export const defaultCatalog: readonly ProviderDefinition[] = [
+  {
+    id: Provider.GROQ,
+    displayName: 'Groq',
+    protocol: 'openai-compatible',
+    apiKeyEnv: 'GROQ_API_KEY',
+    baseUrl: 'https://api.groq.com/openai/v1',
+    baseUrlEnv: 'GROQ_BASE_URL',
+    defaultModel: 'llama-3.1-8b-instant',
+    modelsByTier: { 1: 'llama-3.1-8b-instant', 2: 'llama-3.3-70b-versatile' },
+    models: [
+      { id: 'llama-3.1-8b-instant', contextWindowTokens: 131_072, price: million(0.05, 0.08) },
+      { id: 'llama-3.3-70b-versatile', contextWindowTokens: 131_072, price: million(0.59, 0.79) },
+    ],
+    speedRank: 1,
+    quality: 2,
+  },
+  {
+    id: Provider.OPENAI,
+    displayName: 'OpenAI',
+    protocol: 'openai-compatible',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    baseUrl: 'https://api.openai.com/v1',
+    baseUrlEnv: 'OPENAI_BASE_URL',
+    defaultModel: 'gpt-4o-mini',
+    modelsByTier: { 1: 'gpt-4o-mini', 2: 'gpt-4.1-mini', 3: 'gpt-4o' },
+    models: [
+      { id: 'gpt-4o-mini', contextWindowTokens: 128_000, price: million(0.15, 0.6) },
+      { id: 'gpt-4.1-mini', contextWindowTokens: 1_047_576, price: million(0.4, 1.6) },
+      { id: 'gpt-4o', contextWindowTokens: 128_000, price: million(2.5, 10) },
+      { id: 'o3-mini', contextWindowTokens: 200_000, reasoning: true, price: million(1.1, 4.4) },
+    ],
+    speedRank: 2,
+    quality: 3,
+  },
+  {
+    id: Provider.ANTHROPIC,
+    displayName: 'Anthropic',
+    protocol: 'anthropic',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    baseUrl: 'https://api.anthropic.com',
+    baseUrlEnv: 'ANTHROPIC_BASE_URL',
+    defaultModel: 'claude-3-haiku-20240307',
+    modelsByTier: { 1: 'claude-3-haiku-20240307', 2: 'claude-3-5-haiku-20241022', 3: 'claude-sonnet-4-20250514' },
+    models: [
+      { id: 'claude-3-haiku-20240307', contextWindowTokens: 200_000, price: million(0.25, 1.25) },
+      { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, price: million(0.8, 4) },
+      { id: 'claude-sonnet-4-20250514', contextWindowTokens: 200_000, price: million(3, 15) },
+    ],
+    speedRank: 4,
+    quality: 4,
+  },
+  {
+    id: Provider.TOGETHER,
+    displayName: 'Together',
+    protocol: 'openai-compatible',
+    apiKeyEnv: 'TOGETHER_API_KEY',
+    baseUrl: 'https://api.together.xyz/v1',
+    baseUrlEnv: 'TOGETHER_BASE_URL',
+    defaultModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+    modelsByTier: {
+      1: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+      2: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+    },
+    models: [
+      { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.18, 0.18) },
+      { id: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.88, 0.88) },
+    ],
+    speedRank: 2,
+    quality: 2,
+  },
+  {
+    id: Provider.MOONSHOT,
+    displayName: 'Moonshot',
+    protocol: 'openai-compatible',
+    apiKeyEnv: 'MOONSHOT_API_KEY',
+    baseUrl: 'https://api.moonshot.ai/v1',
+    baseUrlEnv: 'MOONSHOT_BASE_URL',
+    defaultModel: 'kimi-k2.5',
+    modelsByTier: { 2: 'kimi-k2-turbo-preview', 3: 'kimi-k2.5' },
+    models: [
+      { id: 'kimi-k2-turbo-preview', contextWindowTokens: 262_144, price: million(1.15, 8) },
+      { id: 'kimi-k2.5', contextWindowTokens: 262_144, price: million(0.6, 3) },
+    ],
+    speedRank: 6,
+    quality: 5,
+  },
+  {
+    id: Provider.GOOGLE,
+    displayName: 'Google',
+    protocol: 'gemini',
+    apiKeyEnv: 'GOOGLE_API_KEY',
+    baseUrl: 'https://generativelanguage.googleapis.com',
+    baseUrlEnv: 'GOOGLE_BASE_URL',
+    defaultModel: 'gemini-1.5-flash',
+    modelsByTier: { 1: 'gemini-1.5-flash', 2: 'gemini-2.5-flash', 3: 'gemini-2.5-pro' },
+    models: [
+      { id: 'gemini-1.5-flash', contextWindowTokens: 1_048_576, price: million(0.075, 0.3) },
+      { id: 'gemini-2.5-flash', contextWindowTokens: 1_048_576, price: million(0.3, 2.5) },
+      { id: 'gemini-2.5-pro', contextWindowTokens: 1_048_576, price: million(1.25, 10) },
+    ],
+    speedRank: 2,
+    quality: 3,
+  },
+];
+
+export interface OpenAICompatibleEndpointOptions {
+  id: string;
+  baseUrl: string;
+  /** Environment variable with the key; omit for a local server that takes none (Ollama, vLLM). */
+  apiKeyEnv?: string;
+  defaultModel: string;
+  modelsByTier?: Partial<Record<Tier, string>>;
+  displayName?: string;
+  speedRank?: number;
+  quality?: number;
+  models?: readonly ModelInfo[];
+}
+
+/** Any other OpenAI-compatible endpoint (Ollama, vLLM, DeepSeek, Mistral, OpenRouter) by base URL and key variable. */
+export function openAICompatibleProvider(options: OpenAICompatibleEndpointOptions): ProviderDefinition {
+  return {
+    id: options.id,
+    displayName: options.displayName ?? options.id,
+    protocol: 'openai-compatible',
+    apiKeyEnv: options.apiKeyEnv ?? '',
+    baseUrl: options.baseUrl,
+    defaultModel: options.defaultModel,
+    modelsByTier: options.modelsByTier ?? { 1: options.defaultModel, 2: options.defaultModel, 3: options.defaultModel },
+    models: options.models ?? [{ id: options.defaultModel }],
+    speedRank: options.speedRank ?? 3,
+    quality: options.quality ?? 3,
+  };
+}
+
+/** A copy of `catalog` with `overrides` merged into the providers they name, and unknown ids appended. */
+export function mergeCatalog(
+  catalog: readonly ProviderDefinition[],
+  overrides: readonly (Partial<ProviderDefinition> & { id: string })[],
+): ProviderDefinition[] {
+  const result = catalog.map((definition) => ({ ...definition }));
+  for (const override of overrides) {
+    const index = result.findIndex((definition) => definition.id === override.id);
+    const existing = index >= 0 ? result[index] : undefined;
+    if (existing) result[index] = { ...existing, ...override };
+    else result.push(override as ProviderDefinition);
+  }
+  return result;
+}
+
+export function findModel(definition: ProviderDefinition, modelId: string): ModelInfo | undefined {
+  return definition.models.find((model) => model.id === modelId);
+}

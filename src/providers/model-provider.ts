@@ -1,0 +1,37 @@
+/**
+ * What routing sees of a provider. Routing depends on this interface only, never on a concrete
+ * provider: the HTTP providers, an AI SDK model and the demo's simulated providers all implement it.
+ */
+import type { ProviderDefinition } from '../catalog.js';
+import type { ChatRequest, ChatResponse, StreamChunk } from '../types.js';
+
+export interface ProviderCallOptions {
+  /** Aborts the call: the request is cancelled and its socket freed. The abort reason is rethrown as is. */
+  readonly signal: AbortSignal;
+  /** Limit on the wait for the response headers (a black-holed connection fails here). */
+  readonly headersTimeoutMs?: number;
+  /** Limit on silence between body bytes once the headers arrived. */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface ModelProvider {
+  readonly id: string;
+  readonly definition: ProviderDefinition;
+  /** Has what it needs to be called (a key, when it takes one). Reads the environment each time. */
+  isConfigured(): boolean;
+  /** One non-streaming call. Every failure is a ProviderError, except the caller's abort. */
+  complete(request: ChatRequest, options: ProviderCallOptions): Promise<ChatResponse>;
+  /**
+   * One streaming call. The iterable throws a ProviderError for a failure before or during the stream,
+   * including a stream that ends without its end marker (reason `network`, message says truncated).
+   * Metadata (model, request id) arrives in the first chunks' `meta` via `onResponseStart`.
+   */
+  stream(request: ChatRequest, options: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk>;
+  /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */
+  checkHealth(options: { readonly signal: AbortSignal }): Promise<void>;
+}
+
+export interface StreamStartListener {
+  /** Called once the provider accepted the stream (2xx headers), with what it reported. */
+  readonly onResponseStart?: (info: { readonly requestId?: string }) => void;
+}

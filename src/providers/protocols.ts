@@ -1,0 +1,11 @@
+import type { WireProtocolId } from '../types.js';
+import { anthropicProtocol } from './anthropic/anthropic-protocol.js';
+import { geminiProtocol } from './gemini/gemini-protocol.js';
+import { openAICompatibleProtocol } from './openai-compatible/openai-compatible-protocol.js';
+import type { WireProtocol } from './wire-protocol.js';
+
+export const wireProtocols: Readonly<Record<WireProtocolId, WireProtocol>> = {
+  'openai-compatible': openAICompatibleProtocol,
+  anthropic: anthropicProtocol,
+  gemini: geminiProtocol,
+};

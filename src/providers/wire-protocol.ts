@@ -1,0 +1,63 @@
+/**
+ * The contract every wire protocol folder implements (openai-compatible/, anthropic/, gemini/).
+ * Everything here is pure: no I/O, no clock except the `nowMs` passed in, no process.env.
+ */
+import type { ProviderError } from '../errors.js';
+import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
+import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
+
+export interface EndpointConfig {
+  /** Our id of the provider (`groq`, `openai`, ...), for error messages. */
+  readonly providerId: string;
+  /** Base URL from configuration only, never from a request. No trailing slash. */
+  readonly baseUrl: string;
+  /** Empty string when the endpoint takes no key. */
+  readonly apiKey: string;
+}
+
+export interface BuildChatRequestOptions {
+  readonly endpoint: EndpointConfig;
+  readonly stream: boolean;
+  /** The model is a reasoning model: `max_completion_tokens`, no temperature (OpenAI). */
+  readonly reasoningModel?: boolean;
+}
+
+export interface ParseErrorOptions {
+  readonly providerId: string;
+  readonly statusCode: number;
+  readonly headers: ResponseHeaders;
+  /** The raw body text; may be empty, HTML, or JSON. */
+  readonly bodyText: string;
+  readonly nowMs: number;
+}
+
+export interface ParseResponseOptions {
+  readonly providerId: string;
+  readonly headers: ResponseHeaders;
+}
+
+/** Decodes one stream, event by event. Stateful: make one per stream. */
+export interface StreamDecoder {
+  /**
+   * The chunks one event carries (often none: pings, role-only deltas). Throws a ProviderError for an
+   * error event inside a 200 stream.
+   */
+  decode(event: SseEvent): StreamChunk[];
+  /** True once the protocol's end marker has been seen (`[DONE]`, `message_stop`, a Gemini finishReason). */
+  readonly done: boolean;
+}
+
+export interface WireProtocol {
+  readonly id: WireProtocolId;
+  buildChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec;
+  /**
+   * Our result from a parsed 200 body. Throws a ProviderError when a 200 is a failure in disguise
+   * (a Gemini prompt blocked by its safety filter is `content_filter`).
+   */
+  parseChatResponse(body: unknown, options: ParseResponseOptions): ChatResponse;
+  /** A typed error from a non-2xx response (or an error body served as a stream). Never throws. */
+  parseError(options: ParseErrorOptions): ProviderError;
+  createStreamDecoder(options: ParseResponseOptions): StreamDecoder;
+  /** The cheapest request that proves a key and endpoint work: the models list. */
+  buildModelsListRequest(endpoint: EndpointConfig): HttpRequestSpec;
+}

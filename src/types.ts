@@ -1,0 +1,108 @@
+/**
+ * The shared vocabulary: messages, requests, results, stream chunks, usage and finish reasons.
+ * Types only. Every layer imports from here; this file imports nothing.
+ */
+
+export interface SystemMessage {
+  readonly role: 'system';
+  readonly content: string;
+}
+
+export interface UserMessage {
+  readonly role: 'user';
+  readonly content: string;
+}
+
+export interface AssistantMessage {
+  readonly role: 'assistant';
+  /** Text of the answer; empty string when the turn only calls tools. */
+  readonly content: string;
+  readonly toolCalls?: readonly ToolCall[];
+}
+
+export interface ToolMessage {
+  readonly role: 'tool';
+  /** The id of the tool call this message answers. */
+  readonly toolCallId: string;
+  /** The tool's name; Gemini needs it to pair the answer with its call. */
+  readonly toolName?: string;
+  readonly content: string;
+}
+
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as JSON text, exactly as the model produced them. */
+  readonly arguments: string;
+}
+
+/** A JSON Schema object. Kept opaque: we pass it through to each provider. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description?: string;
+  readonly parameters: JsonSchema;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
+
+export type ResponseFormat =
+  | { readonly type: 'text' }
+  | { readonly type: 'json_object' }
+  | { readonly type: 'json_schema'; readonly name?: string; readonly schema: JsonSchema; readonly strict?: boolean };
+
+/** What one provider is asked: the model is already chosen. */
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly Message[];
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly topP?: number;
+  readonly stop?: readonly string[];
+  readonly tools?: readonly ToolDefinition[];
+  readonly toolChoice?: ToolChoice;
+  readonly responseFormat?: ResponseFormat;
+}
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly totalTokens: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';
+
+/** What one provider answered, in our terms. */
+export interface ChatResponse {
+  readonly content: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly finishReason: FinishReason;
+  readonly usage?: Usage;
+  /** The model id the provider reports having used. */
+  readonly model: string;
+  /** The provider's id for this request (header or body), for support tickets. */
+  readonly requestId?: string;
+}
+
+/** One piece of a streamed answer, the same for every protocol. */
+export type StreamChunk =
+  | { readonly type: 'text-delta'; readonly text: string }
+  | {
+      readonly type: 'tool-call-delta';
+      /** Position of the call in the answer; deltas with the same index belong together. */
+      readonly index: number;
+      readonly id?: string;
+      readonly name?: string;
+      readonly argumentsDelta: string;
+    }
+  | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'finish'; readonly finishReason: FinishReason };
+
+/** Quality and speed tier: 1 fast and cheap, 2 balanced, 3 best quality. */
+export type Tier = 1 | 2 | 3;
+
+/** Wire protocols we speak. One folder under `src/providers/` each. */
+export type WireProtocolId = 'openai-compatible' | 'anthropic' | 'gemini';
