@@ -23,14 +23,40 @@ export function parseRetryAfterMs(headers: ResponseHeaders, nowMs: number): numb
   return Math.min(Math.max(0, dateMs - nowMs), maximumRetryAfterMs);
 }
 
-/** A duration like Google's `"34.4s"` (protobuf Duration in JSON) or OpenAI's "try again in 1.98s" text. */
+/**
+ * The first duration in `text`, in milliseconds: Google's `"34.4s"` (protobuf Duration in JSON), OpenAI's and
+ * Groq's "try again in 1.98s" or Go-style "7m12.5s" / "1h2m", "500ms", and Moonshot's "after 3 seconds".
+ * Capped like a Retry-After header; undefined when there is none.
+ */
 export function parseDurationTextMs(text: string): number | undefined {
-  const match = /(\d+(?:\.\d+)?)\s*(ms|s)\b/.exec(text);
-  if (!match || match[1] === undefined) return undefined;
-  const value = Number(match[1]);
-  if (!Number.isFinite(value) || value < 0) return undefined;
-  const ms = match[2] === 'ms' ? value : value * 1000;
+  const match = durationPattern.exec(text);
+  if (!match) return undefined;
+  let ms: number;
+  if (match[1] !== undefined && match[2] !== undefined) {
+    ms = Number(match[1]) * unitMs(match[2]);
+  } else if (match[3] !== undefined) {
+    ms = 0;
+    for (const piece of match[3].matchAll(compactPiecePattern)) {
+      ms += Number(piece[1]) * unitMs(piece[2] ?? 's');
+    }
+  } else {
+    return undefined;
+  }
+  if (!Number.isFinite(ms) || ms < 0) return undefined;
   return Math.min(Math.round(ms), maximumRetryAfterMs);
+}
+
+/** A number and a unit (`1.98s`, `20 seconds`), or a compact Go duration (`2m59.56s`). */
+const durationPattern =
+  /\b(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|minutes?|hours?)\b|\b((?:\d+(?:\.\d+)?(?:h|ms|m|s))+)\b/i;
+const compactPiecePattern = /(\d+(?:\.\d+)?)(h|ms|m|s)/gi;
+
+function unitMs(unit: string): number {
+  const lower = unit.toLowerCase();
+  if (lower === 'ms' || lower.startsWith('milli')) return 1;
+  if (lower === 'm' || lower.startsWith('min')) return 60_000;
+  if (lower === 'h' || lower.startsWith('hour')) return 3_600_000;
+  return 1000;
 }
 
 function parseNonNegativeNumber(text: string): number | undefined {
