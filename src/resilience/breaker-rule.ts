@@ -25,11 +25,11 @@ export class ConsecutiveFailuresRule implements BreakerRule {
     this.threshold = options.threshold;
   }
 
-  success(): void {
+  success(_nowMs: number): void {
     this.consecutiveFailures = 0;
   }
 
-  failure(): boolean {
+  failure(_nowMs: number): boolean {
     this.consecutiveFailures++;
     return this.consecutiveFailures >= this.threshold;
   }
