@@ -1,0 +1,55 @@
+/**
+ * The parts of the Anthropic Messages API we send and read, as they appear on the wire.
+ * Types only. Bodies we read are `unknown` until checked; these describe what we write.
+ */
+
+export interface AnthropicTextBlock {
+  readonly type: 'text';
+  readonly text: string;
+}
+
+export interface AnthropicToolUseBlock {
+  readonly type: 'tool_use';
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as an object: Anthropic refuses a string here. */
+  readonly input: { readonly [key: string]: unknown };
+}
+
+export interface AnthropicToolResultBlock {
+  readonly type: 'tool_result';
+  readonly tool_use_id: string;
+  readonly content: string;
+}
+
+export type AnthropicUserBlock = AnthropicTextBlock | AnthropicToolResultBlock;
+export type AnthropicAssistantBlock = AnthropicTextBlock | AnthropicToolUseBlock;
+
+export type AnthropicMessage =
+  | { readonly role: 'user'; readonly content: string | readonly AnthropicUserBlock[] }
+  | { readonly role: 'assistant'; readonly content: string | readonly AnthropicAssistantBlock[] };
+
+export interface AnthropicTool {
+  readonly name: string;
+  readonly description?: string;
+  readonly input_schema: { readonly [key: string]: unknown };
+}
+
+export type AnthropicToolChoice =
+  | { readonly type: 'auto' }
+  | { readonly type: 'any' }
+  | { readonly type: 'none' }
+  | { readonly type: 'tool'; readonly name: string };
+
+export interface AnthropicMessagesRequestBody {
+  readonly model: string;
+  readonly max_tokens: number;
+  readonly messages: readonly AnthropicMessage[];
+  readonly system?: string;
+  readonly temperature?: number;
+  readonly top_p?: number;
+  readonly stop_sequences?: readonly string[];
+  readonly tools?: readonly AnthropicTool[];
+  readonly tool_choice?: AnthropicToolChoice;
+  readonly stream: boolean;
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../errors.js';
+import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+
+describe('convertToAnthropicMessages', () => {
+  it('moves every system message to the top-level system text', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'system', content: 'Answer in French.' },
+    ]);
+    expect(prompt.system).toBe('You are terse.\n\nAnswer in French.');
+    expect(prompt.messages).toEqual([{ role: 'user', content: 'Hi' }]);
+  });
+
+  it('has no system text when there is no system message', () => {
+    expect(convertToAnthropicMessages([{ role: 'user', content: 'Hi' }]).system).toBeUndefined();
+  });
+
+  it('merges consecutive messages of one role, since Anthropic wants the roles to alternate', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'user', content: 'First' },
+      { role: 'user', content: 'Second' },
+      { role: 'assistant', content: 'A' },
+      { role: 'assistant', content: 'B' },
+    ]);
+    expect(prompt.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'First' },
+          { type: 'text', text: 'Second' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'A' },
+          { type: 'text', text: 'B' },
+        ],
+      },
+    ]);
+  });
+
+  it('turns tool calls into tool_use blocks with parsed input and answers into one user turn of tool_result blocks', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'toolu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+      { role: 'tool', toolCallId: 'toolu_1', content: 'sunny' },
+      { role: 'tool', toolCallId: 'toolu_2', content: 'rain' },
+      { role: 'user', content: 'Thanks, and tomorrow?' },
+    ]);
+    expect(prompt.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Rome' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' },
+          { type: 'tool_result', tool_use_id: 'toolu_2', content: 'rain' },
+          { type: 'text', text: 'Thanks, and tomorrow?' },
+        ],
+      },
+    ]);
+  });
+
+  it('puts tool results before text in a user turn, as Anthropic requires', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'assistant', content: 'Checking.', toolCalls: [{ id: 't1', name: 'lookup', arguments: '{}' }] },
+      { role: 'user', content: 'Hurry up' },
+      { role: 'tool', toolCallId: 't1', content: 'found' },
+    ]);
+    expect(prompt.messages[1]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 't1', content: 'found' },
+        { type: 'text', text: 'Hurry up' },
+      ],
+    });
+    expect(prompt.messages[0]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Checking.' },
+        { type: 'tool_use', id: 't1', name: 'lookup', input: {} },
+      ],
+    });
+  });
+
+  it('reads empty arguments (a streamed call without input) as an empty object', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'pelican_name_generator', arguments: '' }] },
+    ]);
+    expect(prompt.messages).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'pelican_name_generator', input: {} }] },
+    ]);
+  });
+
+  it('refuses arguments that are not a JSON object, naming where they are', () => {
+    const convert = () =>
+      convertToAnthropicMessages([
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'f', arguments: '{"city": "Par' }] },
+      ]);
+    expect(convert).toThrow(InvalidArgumentError);
+    expect(convert).toThrow(expect.objectContaining({ argument: 'messages[1].toolCalls[0].arguments' }));
+    expect(() =>
+      convertToAnthropicMessages([{ role: 'assistant', content: '', toolCalls: [{ id: 't', name: 'f', arguments: '[1]' }] }]),
+    ).toThrow(InvalidArgumentError);
+  });
+});

@@ -1,0 +1,98 @@
+import { InvalidArgumentError } from '../../errors.js';
+import type { Message, ToolCall } from '../../types.js';
+import type {
+  AnthropicAssistantBlock,
+  AnthropicMessage,
+  AnthropicToolUseBlock,
+  AnthropicUserBlock,
+} from './anthropic-api-types.js';
+import { isRecord, parseJsonOrUndefined } from './read-json-value.js';
+
+export interface AnthropicPrompt {
+  /** Every system message, in order, joined by a blank line. Anthropic takes it outside the turns. */
+  readonly system: string | undefined;
+  readonly messages: AnthropicMessage[];
+}
+
+type Turn =
+  | { readonly role: 'user'; readonly blocks: AnthropicUserBlock[] }
+  | { readonly role: 'assistant'; readonly blocks: AnthropicAssistantBlock[] };
+
+/**
+ * Our messages as Anthropic turns. Anthropic wants user and assistant to alternate, so consecutive
+ * messages of one role are merged into one turn; a tool answer is a `tool_result` block in a user turn,
+ * so consecutive tool answers (and a user message right after them) share one turn, results first.
+ * Empty text is left out: Anthropic refuses empty text blocks.
+ */
+export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
+  const systemParts: string[] = [];
+  const turns: Turn[] = [];
+
+  messages.forEach((message, messageIndex) => {
+    switch (message.role) {
+      case 'system':
+        systemParts.push(message.content);
+        return;
+      case 'user':
+        appendUserBlocks(turns, message.content === '' ? [] : [{ type: 'text', text: message.content }]);
+        return;
+      case 'tool':
+        appendUserBlocks(turns, [{ type: 'tool_result', tool_use_id: message.toolCallId, content: message.content }]);
+        return;
+      case 'assistant': {
+        const blocks: AnthropicAssistantBlock[] = [];
+        if (message.content !== '') blocks.push({ type: 'text', text: message.content });
+        (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
+          blocks.push(toToolUseBlock(toolCall, `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`));
+        });
+        appendAssistantBlocks(turns, blocks);
+        return;
+      }
+    }
+  });
+
+  const system = systemParts.filter((part) => part !== '').join('\n\n');
+  return { system: system === '' ? undefined : system, messages: turns.filter((turn) => turn.blocks.length > 0).map(toMessage) };
+}
+
+function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {
+  const last = turns.at(-1);
+  if (last?.role === 'user') last.blocks.push(...blocks);
+  else turns.push({ role: 'user', blocks });
+}
+
+function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[]): void {
+  const last = turns.at(-1);
+  if (last?.role === 'assistant') last.blocks.push(...blocks);
+  else turns.push({ role: 'assistant', blocks });
+}
+
+function toMessage(turn: Turn): AnthropicMessage {
+  if (turn.role === 'assistant') {
+    return { role: 'assistant', content: collapseSingleText(turn.blocks) ?? turn.blocks };
+  }
+  // Anthropic wants the tool results of a user turn before its text.
+  const ordered = [
+    ...turn.blocks.filter((block) => block.type === 'tool_result'),
+    ...turn.blocks.filter((block) => block.type !== 'tool_result'),
+  ];
+  return { role: 'user', content: collapseSingleText(ordered) ?? ordered };
+}
+
+/** A turn that is one text block is sent as a plain string, as the official SDKs do. */
+function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssistantBlock)[]): string | undefined {
+  const [only] = blocks;
+  return blocks.length === 1 && only?.type === 'text' ? only.text : undefined;
+}
+
+function toToolUseBlock(toolCall: ToolCall, argumentPath: string): AnthropicToolUseBlock {
+  // A call without arguments may arrive as "" (an empty streamed input): it means {}.
+  const input = toolCall.arguments.trim() === '' ? {} : parseJsonOrUndefined(toolCall.arguments);
+  if (!isRecord(input)) {
+    throw new InvalidArgumentError({
+      argument: argumentPath,
+      message: `Tool call "${toolCall.name}" has arguments that are not a JSON object; Anthropic needs an object`,
+    });
+  }
+  return { type: 'tool_use', id: toolCall.id, name: toolCall.name, input };
+}
