@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../types.js';
+import type { EndpointConfig } from '../wire-protocol.js';
+import { readFixtureJson, readFixtureRequestHeaders } from './anthropic-fixtures.test-support.js';
+import { buildAnthropicChatRequest, buildAnthropicModelsListRequest } from './build-anthropic-request.js';
+
+const apiKey = 'sk-ant-api03-test-key-0123456789';
+const endpoint: EndpointConfig = { providerId: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey };
+
+/** Our request for each recorded one: the same conversation and settings, in our terms. */
+const recordedRequests: { name: string; stream: boolean; request: ChatRequest }[] = [
+  {
+    name: 'message',
+    stream: false,
+    request: {
+      model: 'claude-3-5-haiku-20241022',
+      messages: [{ role: 'user', content: 'Say hello in one word' }],
+      stop: ['\nObservation:', '\nThought:'],
+    },
+  },
+  {
+    name: 'message-system-prompt',
+    stream: false,
+    request: {
+      model: 'claude-sonnet-4-0',
+      messages: [
+        { role: 'system', content: 'You are a helpful assistant.' },
+        { role: 'user', content: 'What is 2+2?' },
+      ],
+    },
+  },
+  {
+    name: 'message-tool-use',
+    stream: false,
+    request: {
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'What is the weather in Tokyo? Use the get_weather tool.' }],
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Get the current weather in a given location',
+          parameters: {
+            type: 'object',
+            properties: {
+              location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' },
+              unit: { type: 'string', enum: ['celsius', 'fahrenheit'], description: 'The unit of temperature' },
+            },
+            required: ['location'],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'messages-stream',
+    stream: true,
+    request: {
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'Two names for a pet pelican, be brief' }],
+      maxTokens: 8192,
+      temperature: 1,
+    },
+  },
+  {
+    name: 'messages-stream-tool-use',
+    stream: true,
+    request: {
+      model: 'claude-3-5-haiku-latest',
+      messages: [{ role: 'user', content: 'What is the temperature in San Francisco?' }],
+      tools: [
+        {
+          name: 'get_current_temperature',
+          description: 'Get the current temperature in a city.',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string', description: 'The name of the city to get the temperature for.' } },
+            required: ['city'],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'messages-stream-tool-use-empty-input',
+    stream: true,
+    request: {
+      model: 'claude-haiku-4-5-20251001',
+      messages: [{ role: 'user', content: 'Generate one name for a pet pelican' }],
+      maxTokens: 8192,
+      temperature: 1,
+      tools: [{ name: 'pelican_name_generator', description: '', parameters: { properties: {}, type: 'object' } }],
+    },
+  },
+];
+
+/** A one-text-block content and the same text as a string are one message to Anthropic (the SDKs send either). */
+function normalizeContent(body: unknown): unknown {
+  const record = body as { messages: { role: string; content: unknown }[] };
+  return {
+    ...record,
+    messages: record.messages.map((message) => {
+      const content = message.content;
+      if (Array.isArray(content) && content.length === 1 && content[0]?.type === 'text') {
+        return { ...message, content: (content[0] as { text: string }).text };
+      }
+      return message;
+    }),
+  };
+}
+
+function bodyOf(request: ChatRequest, stream: boolean): Record<string, unknown> {
+  const spec = buildAnthropicChatRequest(request, { endpoint, stream });
+  return JSON.parse(spec.body ?? 'null') as Record<string, unknown>;
+}
+
+describe('buildAnthropicChatRequest against the recorded requests', () => {
+  for (const { name, stream, request } of recordedRequests) {
+    it(`builds the body of ${name}.request.json`, () => {
+      const recorded = readFixtureJson(`${name}.request.json`);
+      expect(normalizeContent(bodyOf(request, stream))).toEqual(normalizeContent(recorded));
+    });
+
+    it(`sends to the URL, with the headers, of ${name}.request-headers.txt`, () => {
+      const recorded = readFixtureRequestHeaders(`${name}.request-headers.txt`);
+      const spec = buildAnthropicChatRequest(request, { endpoint, stream });
+      expect(spec.method).toBe(recorded.method);
+      expect(spec.url).toBe(recorded.url);
+      expect(spec.url).not.toContain(apiKey);
+      expect(spec.headers['anthropic-version']).toBe(recorded.headers['anthropic-version']);
+      expect(spec.headers['content-type']).toBe(recorded.headers['content-type']);
+      expect(spec.headers['x-api-key']).toBe(apiKey);
+      // Every header we send is one the official SDK sent (the key header when the recorder kept it).
+      for (const header of Object.keys(spec.headers)) {
+        expect([...Object.keys(recorded.headers), 'x-api-key']).toContain(header);
+      }
+    });
+  }
+});
+
+describe('buildAnthropicChatRequest', () => {
+  const base: ChatRequest = { model: 'claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Hi' }] };
+  const tool = { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} } };
+
+  it('sends max_tokens 4096 when the request names none, and the request value otherwise', () => {
+    expect(bodyOf(base, false)['max_tokens']).toBe(4096);
+    expect(bodyOf({ ...base, maxTokens: 100 }, false)['max_tokens']).toBe(100);
+  });
+
+  it('maps the sampling settings and leaves out unset ones', () => {
+    expect(bodyOf({ ...base, temperature: 0.2, topP: 0.9, stop: ['END'] }, true)).toMatchObject({
+      temperature: 0.2,
+      top_p: 0.9,
+      stop_sequences: ['END'],
+      stream: true,
+    });
+    const body = bodyOf(base, false);
+    expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
+  });
+
+  it('clamps temperature to Anthropic range [0, 1]', () => {
+    expect(bodyOf({ ...base, temperature: 1.7 }, false)['temperature']).toBe(1);
+  });
+
+  it('maps each tool choice', () => {
+    const choiceOf = (toolChoice: ChatRequest['toolChoice']) =>
+      bodyOf({ ...base, tools: [tool], ...(toolChoice === undefined ? {} : { toolChoice }) }, false)['tool_choice'];
+    expect(choiceOf(undefined)).toBeUndefined();
+    expect(choiceOf('auto')).toEqual({ type: 'auto' });
+    expect(choiceOf('required')).toEqual({ type: 'any' });
+    expect(choiceOf('none')).toEqual({ type: 'none' });
+    expect(choiceOf({ name: 'lookup' })).toEqual({ type: 'tool', name: 'lookup' });
+  });
+
+  it('sends no tool_choice without tools (Anthropic refuses it)', () => {
+    expect(bodyOf({ ...base, toolChoice: 'required' }, false)).not.toHaveProperty('tool_choice');
+    expect(bodyOf({ ...base, tools: [], toolChoice: 'auto' }, false)).not.toHaveProperty('tools');
+  });
+
+  it('leaves out a JSON response format, which the Messages API does not have', () => {
+    const body = bodyOf({ ...base, responseFormat: { type: 'json_schema', schema: { type: 'object' } } }, false);
+    expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
+  });
+
+  it('sends no x-api-key when the endpoint takes no key', () => {
+    const spec = buildAnthropicChatRequest(base, { endpoint: { ...endpoint, apiKey: '' }, stream: false });
+    expect(spec.headers).not.toHaveProperty('x-api-key');
+    expect(spec.headers['anthropic-version']).toBe('2023-06-01');
+  });
+
+  it('does not change the caller request', () => {
+    const request: ChatRequest = { ...base, messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] };
+    const copy = structuredClone(request);
+    buildAnthropicChatRequest(request, { endpoint, stream: false });
+    expect(request).toEqual(copy);
+  });
+});
+
+describe('buildAnthropicModelsListRequest', () => {
+  it('lists models with the same authentication', () => {
+    expect(buildAnthropicModelsListRequest(endpoint)).toEqual({
+      method: 'GET',
+      url: 'https://api.anthropic.com/v1/models',
+      headers: { 'anthropic-version': '2023-06-01', 'x-api-key': apiKey },
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import type { HttpRequestSpec } from '../../http/types.js';
+import type { ChatRequest, ToolChoice } from '../../types.js';
+import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
+import type { AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
+import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+
+/** The API version every request names; the one the recorded traffic and the official SDKs send. */
+export const anthropicVersion = '2023-06-01';
+
+/** Anthropic requires `max_tokens`; this is used when the request names none. */
+export const defaultAnthropicMaxTokens = 4096;
+
+/** Headers every Anthropic call carries. No `x-api-key` when the endpoint takes no key. */
+export function buildAnthropicHeaders(endpoint: EndpointConfig): Record<string, string> {
+  const headers: Record<string, string> = { 'anthropic-version': anthropicVersion };
+  if (endpoint.apiKey !== '') headers['x-api-key'] = endpoint.apiKey;
+  return headers;
+}
+
+/**
+ * POST /v1/messages. `responseFormat` is left out on purpose: the Messages API has no JSON mode, and
+ * the prompt already asks for JSON when a caller wants it.
+ * Temperature is clamped to Anthropic's range [0, 1], so a request written for OpenAI's [0, 2] still
+ * works when it falls over to Anthropic instead of failing as an invalid request.
+ */
+export function buildAnthropicChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
+  const prompt = convertToAnthropicMessages(request.messages);
+  const tools = request.tools?.map(
+    (tool): AnthropicTool => ({
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      input_schema: tool.parameters,
+    }),
+  );
+  const hasTools = tools !== undefined && tools.length > 0;
+  const body: AnthropicMessagesRequestBody = {
+    model: request.model,
+    max_tokens: request.maxTokens ?? defaultAnthropicMaxTokens,
+    messages: prompt.messages,
+    ...(prompt.system === undefined ? {} : { system: prompt.system }),
+    ...(request.temperature === undefined ? {} : { temperature: Math.min(Math.max(request.temperature, 0), 1) }),
+    ...(request.topP === undefined ? {} : { top_p: request.topP }),
+    ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop_sequences: request.stop }),
+    ...(hasTools ? { tools } : {}),
+    ...(hasTools && request.toolChoice !== undefined ? { tool_choice: toAnthropicToolChoice(request.toolChoice) } : {}),
+    stream: options.stream,
+  };
+  return {
+    method: 'POST',
+    url: `${options.endpoint.baseUrl}/v1/messages`,
+    headers: { ...buildAnthropicHeaders(options.endpoint), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** GET /v1/models: the cheapest call that proves the key works. */
+export function buildAnthropicModelsListRequest(endpoint: EndpointConfig): HttpRequestSpec {
+  return { method: 'GET', url: `${endpoint.baseUrl}/v1/models`, headers: buildAnthropicHeaders(endpoint) };
+}
+
+/**
+ * `none` keeps the tools and says `{type: 'none'}`: dropping them would make Anthropic refuse a
+ * conversation that already holds tool_use blocks.
+ */
+function toAnthropicToolChoice(toolChoice: ToolChoice): AnthropicToolChoice {
+  if (typeof toolChoice === 'object') return { type: 'tool', name: toolChoice.name };
+  switch (toolChoice) {
+    case 'auto':
+      return { type: 'auto' };
+    case 'required':
+      return { type: 'any' };
+    case 'none':
+      return { type: 'none' };
+  }
+}
