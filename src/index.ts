@@ -1,0 +1,61 @@
+/** The public API of backup-models. Named exports only. */
+export { BackupModelRouter } from './routing/backup-model-router.js';
+export { complete, quickChat, getDefaultRouter, closeDefaultRouter } from './routing/default-router.js';
+export type {
+  BackupModelRouterOptions,
+  BreakerOptions,
+  CompleteOptions,
+  CompletionResult,
+  HedgeOption,
+  PromptOrMessages,
+  RouteTarget,
+  RouterStream,
+  StreamOptions,
+  StreamResult,
+} from './routing/router-options.js';
+export type { HealthStatus } from './routing/health-status.js';
+export type { RouterEvent, CircuitStateName } from './routing/router-events.js';
+export {
+  Provider,
+  defaultCatalog,
+  mergeCatalog,
+  openAICompatibleProvider,
+  type ModelInfo,
+  type ModelPrice,
+  type OpenAICompatibleEndpointOptions,
+  type ProviderDefinition,
+} from './catalog.js';
+export {
+  AllProvidersFailedError,
+  BackupModelsError,
+  DeadlineExceededError,
+  InvalidArgumentError,
+  NoProviderAvailableError,
+  ProviderError,
+  StreamInterruptedError,
+  type Attempt,
+  type FailureReason,
+} from './errors.js';
+export type {
+  AssistantMessage,
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  JsonSchema,
+  Message,
+  ResponseFormat,
+  StreamChunk,
+  SystemMessage,
+  Tier,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  ToolMessage,
+  Usage,
+  UserMessage,
+  WireProtocolId,
+} from './types.js';
+export type { ModelProvider, ProviderCallOptions } from './providers/model-provider.js';
+export type { CacheBackend, CachedCompletion } from './cache/cache-backend.js';
+export { MemoryCacheBackend } from './cache/memory-cache-backend.js';
+export type { Clock } from './clock.js';

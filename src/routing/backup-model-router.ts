@@ -1,0 +1,403 @@
+import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import { createCacheKey } from '../cache/cache-key.js';
+import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
+import { type Clock, systemClock } from '../clock.js';
+import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
+import { HttpClient } from '../http/http-client.js';
+import { createHttpModelProvider } from '../providers/http-model-provider.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { createDeadlineSignal } from '../resilience/deadline.js';
+import type { ChatResponse, Message } from '../types.js';
+import { buildChatRequest, cacheTarget, classifyFailure, isCacheable } from './call-request.js';
+import { costOf } from './cost.js';
+import { ListenerSet } from '../resilience/listener-set.js';
+import { type HealthStatus, buildHealthStatus } from './health-status.js';
+import { ProviderStateRegistry } from './provider-state-registry.js';
+import { noProviderError, skippedAttempts } from './no-provider-error.js';
+import { raceCandidates } from './race-candidates.js';
+import type {
+  BackupModelRouterOptions,
+  CompleteOptions,
+  CompletionResult,
+  PromptOrMessages,
+  RouterStream,
+  StreamOptions,
+} from './router-options.js';
+import type { RouterEvent } from './router-events.js';
+import { type Candidate, type CandidateSelection, selectCandidates } from './select-candidates.js';
+import { startRouterStream } from './stream-call.js';
+import { toMessages, validateCompleteOptions } from './validate-input.js';
+
+const defaults = {
+  parallelAttempts: 3,
+  cacheTtlSeconds: 300,
+  cacheMaxEntries: 1000,
+  timeoutMs: 60_000,
+  firstTokenTimeoutMs: 15_000,
+  idleTimeoutMs: 30_000,
+  credentialCooldownMs: 10 * 60_000,
+  defaultRateLimitCooldownMs: 2_000,
+  healthCheckTimeoutMs: 5_000,
+  /** Hedge delay before any latency was observed. */
+  hedgeDelayWithoutSamplesMs: 1_000,
+  minimumHedgeDelayMs: 5,
+} as const;
+
+/**
+ * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
+ * a response cache with single-flight, tiers, and health checks.
+ */
+export class BackupModelRouter {
+  readonly #clock: Clock;
+  readonly #options: BackupModelRouterOptions;
+  readonly #httpClient: HttpClient;
+  readonly #providers: readonly ModelProvider[];
+  readonly #registry: ProviderStateRegistry;
+  readonly #events = new ListenerSet<RouterEvent>();
+  readonly #cache: CacheBackend | undefined;
+  readonly #singleFlight = new SingleFlight<CachedCompletion>();
+  #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
+  #nextCallId = 1;
+  #closed = false;
+
+  constructor(options: BackupModelRouterOptions = {}) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
+    const catalog: readonly ProviderDefinition[] = options.catalog ?? defaultCatalog;
+    this.#providers = [
+      ...catalog.map((definition) =>
+        createHttpModelProvider(definition, {
+          httpClient: this.#httpClient,
+          clock: this.#clock,
+          ...(options.env ? { env: options.env } : {}),
+        }),
+      ),
+      ...(options.extraProviders ?? []),
+    ];
+    this.#registry = new ProviderStateRegistry({
+      clock: this.#clock,
+      breaker: options.breaker ?? {},
+      credentialCooldownMs: options.credentialCooldownMs ?? defaults.credentialCooldownMs,
+      defaultRateLimitCooldownMs: options.defaultRateLimitCooldownMs ?? defaults.defaultRateLimitCooldownMs,
+      events: this.#events,
+    });
+    if (options.cacheEnabled ?? true) {
+      this.#cache =
+        options.cacheBackend ??
+        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? defaults.cacheMaxEntries });
+    }
+    if (options.healthCheckIntervalMs) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
+  }
+
+  /** Subscribe to every attempt, call, circuit change and cooldown. Returns the unsubscribe function. */
+  onEvent(listener: (event: RouterEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** The providers this router knows, configured or not. */
+  get providers(): readonly ModelProvider[] {
+    return this.#providers;
+  }
+
+  /** Ask the best available providers; the first success wins. */
+  async complete(input: PromptOrMessages, options: CompleteOptions = {}): Promise<CompletionResult> {
+    this.#assertOpen();
+    const messages = toMessages(input);
+    validateCompleteOptions(options);
+    const callId = this.#nextCallId++;
+    const startedAtMs = this.#clock.now();
+    const cache = options.cache === false ? undefined : this.#cache;
+    try {
+      let result: CompletionResult;
+      if (!cache) {
+        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal);
+        result = this.#toResult(completion, { startedAtMs, attempts, cached: false });
+      } else {
+        result = await this.#completeThroughCache(cache, callId, messages, options, startedAtMs);
+      }
+      this.#emitCallEnd(callId, { result, streaming: false });
+      return result;
+    } catch (error) {
+      this.#emitCallFailure(callId, { error, startedAtMs, streaming: false, signal: options.signal });
+      throw error;
+    }
+  }
+
+  /** Stream the answer. Fails over silently until the first content token, never after it. */
+  stream(input: PromptOrMessages, options: StreamOptions = {}): RouterStream {
+    this.#assertOpen();
+    const messages = toMessages(input);
+    validateCompleteOptions(options);
+    const callId = this.#nextCallId++;
+    return startRouterStream({
+      callId,
+      messages,
+      options,
+      clock: this.#clock,
+      selection: this.#select(options),
+      registry: this.#registry,
+      events: this.#events,
+      parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? defaults.parallelAttempts,
+      hedgeDelayMs: this.#hedgeDelay(options),
+      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? defaults.timeoutMs,
+      firstTokenTimeoutMs:
+        options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? defaults.firstTokenTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+      buildRequest: (model) => buildChatRequest(model, messages, options),
+      classify: classifyFailure,
+      costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
+    });
+  }
+
+  /** Circuit state, success rate, latency and cooldown of every provider, keyed by provider id. */
+  getHealthStatus(): Record<string, HealthStatus> {
+    return buildHealthStatus({ providers: this.#providers, registry: this.#registry, clock: this.#clock });
+  }
+
+  /**
+   * Prove each provider's key and endpoint work with its cheapest call (the models list), in parallel and
+   * bounded in time. A provider with no key is false.
+   */
+  async healthCheck(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? this.#options.healthCheckTimeoutMs ?? defaults.healthCheckTimeoutMs;
+    const entries = await Promise.all(
+      this.#providers.map(async (provider): Promise<[string, boolean]> => {
+        if (!provider.isConfigured()) return [provider.id, false];
+        const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: options.signal });
+        const startedAtMs = this.#clock.now();
+        try {
+          await provider.checkHealth({ signal: deadline.signal });
+          return [provider.id, true];
+        } catch (error) {
+          if (options.signal?.aborted) throw options.signal.reason;
+          if (ProviderError.isInstance(error) && error.reason !== 'rate_limit') {
+            this.#registry.recordFailure(provider.id, error, this.#clock.now() - startedAtMs);
+          }
+          return [provider.id, false];
+        } finally {
+          deadline.dispose();
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** Release every socket and timer, so a script exits by itself. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
+    await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
+  }
+
+  async #completeThroughCache(
+    cache: CacheBackend,
+    callId: number,
+    messages: readonly Message[],
+    options: CompleteOptions,
+    startedAtMs: number,
+  ): Promise<CompletionResult> {
+    const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
+    const hit = await cache.get(key);
+    if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
+    let attempts: readonly Attempt[] = [];
+    let ranHere = false;
+    const completion = await this.#singleFlight.run(
+      key,
+      async (signal) => {
+        ranHere = true;
+        const outcome = await this.#completeUncached(callId, messages, options, signal);
+        attempts = outcome.attempts;
+        if (isCacheable(outcome.completion.response)) {
+          await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? defaults.cacheTtlSeconds);
+        }
+        return outcome.completion;
+      },
+      options.signal ? { signal: options.signal } : {},
+    );
+    // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
+    return this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+  }
+
+  async #completeUncached(
+    callId: number,
+    messages: readonly Message[],
+    options: CompleteOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? defaults.timeoutMs;
+    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
+    const selection = this.#select(options);
+    const attempts = skippedAttempts(selection, this.#clock.now());
+    if (selection.candidates.length === 0) throw noProviderError(selection, this.#clock.now());
+    try {
+      const winner = await raceCandidates<ChatResponse>({
+        candidates: selection.candidates,
+        parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? defaults.parallelAttempts,
+        ...this.#hedgeOption(options),
+        clock: this.#clock,
+        signal: deadline.signal,
+        attempts,
+        admit: (candidate) => this.#registry.admit(candidate.provider.id),
+        classify: classifyFailure,
+        onAttemptStart: (candidate) =>
+          this.#events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model }),
+        run: (candidate, attemptSignal) => this.#attempt(candidate, messages, options, attemptSignal),
+      });
+      const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
+      return { completion, attempts };
+    } catch (error) {
+      if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
+      throw error;
+    } finally {
+      deadline.dispose();
+      for (const attempt of attempts) this.#events.emit({ type: 'attempt-end', callId, attempt });
+    }
+  }
+
+  async #attempt(
+    candidate: Candidate,
+    messages: readonly Message[],
+    options: CompleteOptions,
+    signal: AbortSignal,
+  ): Promise<ChatResponse> {
+    const providerId = candidate.provider.id;
+    const startedAtMs = this.#clock.now();
+    try {
+      const response = await candidate.provider.complete(buildChatRequest(candidate.model, messages, options), {
+        signal,
+      });
+      this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
+      return response;
+    } catch (error) {
+      if (signal.aborted) {
+        this.#registry.recordNeutral(providerId);
+        throw error;
+      }
+      const providerError = ProviderError.isInstance(error)
+        ? error
+        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+      this.#registry.recordFailure(providerId, providerError, this.#clock.now() - startedAtMs);
+      throw providerError;
+    }
+  }
+
+  #select(options: CompleteOptions): CandidateSelection {
+    return selectCandidates({
+      providers: this.#providers,
+      ...(options.tier !== undefined ? { tier: options.tier } : {}),
+      ...(options.preferredProvider !== undefined ? { preferredProvider: options.preferredProvider } : {}),
+      ...(options.preferredModel !== undefined ? { preferredModel: options.preferredModel } : {}),
+      ...(options.route !== undefined ? { route: options.route } : {}),
+      standingOf: (providerId) => this.#registry.standingOf(providerId),
+    });
+  }
+
+  #hedgeOption(options: CompleteOptions): { hedgeDelayMs?: (candidate: Candidate) => number } {
+    const hedgeDelayMs = this.#hedgeDelay(options);
+    return hedgeDelayMs ? { hedgeDelayMs } : {};
+  }
+
+  #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
+    const hedge = options.hedge ?? this.#options.hedge;
+    if (!hedge) return undefined;
+    if (hedge.delayMs !== 'auto') {
+      const fixedDelayMs = hedge.delayMs;
+      return () => fixedDelayMs;
+    }
+    return (candidate) => {
+      const p95 = this.#registry.stateOf(candidate.provider.id).health.latencyQuantileMs(0.95);
+      return p95 === undefined ? defaults.hedgeDelayWithoutSamplesMs : Math.max(defaults.minimumHedgeDelayMs, p95);
+    };
+  }
+
+  #toResult(
+    completion: CachedCompletion,
+    context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean },
+  ): CompletionResult {
+    const { response, provider } = completion;
+    return {
+      content: response.content,
+      toolCalls: response.toolCalls,
+      finishReason: response.finishReason,
+      provider,
+      model: response.model,
+      latencyMs: this.#clock.now() - context.startedAtMs,
+      usage: response.usage,
+      costUsd: context.cached ? 0 : this.#costOf(provider, response.model, response.usage),
+      cached: context.cached,
+      attempts: context.attempts,
+      requestId: response.requestId,
+    };
+  }
+
+  #costOf(providerId: string, model: string, usage: ChatResponse['usage']): number | undefined {
+    return costOf(this.#providers.find((provider) => provider.id === providerId)?.definition, model, usage);
+  }
+
+  #emitCallEnd(callId: number, context: { result: CompletionResult; streaming: boolean }): void {
+    if (this.#events.size === 0) return;
+    const { result } = context;
+    this.#events.emit({
+      type: 'call-end',
+      callId,
+      outcome: 'success',
+      streaming: context.streaming,
+      cached: result.cached,
+      provider: result.provider,
+      model: result.model,
+      latencyMs: result.latencyMs,
+      timeToFirstTokenMs: undefined,
+      attempts: result.attempts,
+      inputTokens: result.usage?.inputTokens,
+      outputTokens: result.usage?.outputTokens,
+      costUsd: result.costUsd,
+      errorName: undefined,
+    });
+  }
+
+  #emitCallFailure(
+    callId: number,
+    context: { error: unknown; startedAtMs: number; streaming: boolean; signal: AbortSignal | undefined },
+  ): void {
+    if (this.#events.size === 0) return;
+    const { error } = context;
+    const attempts = (error as { attempts?: readonly Attempt[] }).attempts ?? [];
+    this.#events.emit({
+      type: 'call-end',
+      callId,
+      outcome: context.signal?.aborted ? 'aborted' : 'failure',
+      streaming: context.streaming,
+      cached: false,
+      provider: undefined,
+      model: undefined,
+      latencyMs: this.#clock.now() - context.startedAtMs,
+      timeToFirstTokenMs: undefined,
+      attempts,
+      inputTokens: undefined,
+      outputTokens: undefined,
+      costUsd: undefined,
+      errorName: error instanceof Error ? error.name : 'Error',
+    });
+  }
+
+  #scheduleHealthChecks(intervalMs: number): void {
+    this.#healthCheckTimer = this.#clock.setTimeout(() => {
+      if (this.#closed) return;
+      void this.healthCheck()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.#closed) this.#scheduleHealthChecks(intervalMs);
+        });
+    }, intervalMs);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new NoProviderAvailableError({ message: 'This router is closed.' });
+  }
+}
+

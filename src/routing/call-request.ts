@@ -1,0 +1,44 @@
+import type { ProviderError } from '../errors.js';
+import type { ChatRequest, ChatResponse, Message } from '../types.js';
+import type { FailureAction } from './race-candidates.js';
+import type { CompleteOptions } from './router-options.js';
+import type { Candidate } from './select-candidates.js';
+
+/** Routing's reading of a failure: `reason` and nothing else. */
+export function classifyFailure(error: ProviderError, failed: Candidate): FailureAction {
+  if (error.reason === 'invalid_request') return { kind: 'stop' };
+  if (error.reason === 'context_too_long') {
+    const window = failed.contextWindowTokens;
+    if (window === undefined) return { kind: 'stop' };
+    return { kind: 'fail-over-if', accept: (next) => (next.contextWindowTokens ?? 0) > window };
+  }
+  return { kind: 'fail-over' };
+}
+
+/** The request one provider is sent: the caller's options with this candidate's model. */
+export function buildChatRequest(model: string, messages: readonly Message[], options: CompleteOptions): ChatRequest {
+  return {
+    model,
+    messages,
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.stop !== undefined ? { stop: options.stop } : {}),
+    ...(options.tools !== undefined ? { tools: options.tools } : {}),
+    ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
+    ...(options.responseFormat !== undefined ? { responseFormat: options.responseFormat } : {}),
+  };
+}
+
+/** What identifies a call for the cache: its messages, parameters and target (route, provider, tier). */
+export function cacheTarget(messages: readonly Message[], options: CompleteOptions): ChatRequest & { target: string } {
+  const target = options.route
+    ? options.route.map((entry) => `${entry.provider}/${entry.model}`).join(',')
+    : `${options.preferredProvider ?? ''}/${options.preferredModel ?? ''}/tier-${options.tier ?? 'default'}`;
+  return { ...buildChatRequest(target, messages, options), target };
+}
+
+/** Errors and incomplete answers are never cached. */
+export function isCacheable(response: ChatResponse): boolean {
+  return response.finishReason === 'stop' || response.finishReason === 'tool_calls';
+}

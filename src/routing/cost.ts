@@ -1,0 +1,15 @@
+import { findModel, type ModelInfo, type ProviderDefinition } from '../catalog.js';
+import type { Usage } from '../types.js';
+
+/** US dollars for `usage` on `model`, from the catalog's price table; undefined without a price or usage. */
+export function costOf(definition: ProviderDefinition | undefined, model: string, usage: Usage | undefined): number | undefined {
+  if (!usage || !definition) return undefined;
+  const price = findModelByPrefix(definition, model)?.price;
+  if (!price) return undefined;
+  return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+}
+
+/** Providers report dated model ids (`gpt-4o-mini-2024-07-18`): match the catalog's id as a prefix. */
+function findModelByPrefix(definition: ProviderDefinition, model: string): ModelInfo | undefined {
+  return findModel(definition, model) ?? definition.models.find((candidate) => model.startsWith(candidate.id));
+}

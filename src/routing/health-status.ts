@@ -1,0 +1,61 @@
+import type { Clock } from '../clock.js';
+import type { FailureReason } from '../errors.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
+import type { CircuitStateName } from './router-events.js';
+
+/** One provider's health, as `getHealthStatus()` reports it. Never holds a key. */
+export interface HealthStatus {
+  readonly displayName: string;
+  /** True when its key variable is set (or it needs none). */
+  readonly configured: boolean;
+  readonly simulated: boolean;
+  readonly circuitState: CircuitStateName;
+  /** Share of recent calls that succeeded; 1 before any call. */
+  readonly successRate: number;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+  readonly consecutiveFailures: number;
+  readonly totalCalls: number;
+  readonly totalFailures: number;
+  /** Epoch milliseconds when its cooldown or open circuit ends; null when it is usable. */
+  readonly cooldownUntilMs: number | null;
+  readonly cooldownReason: FailureReason | null;
+  readonly lastFailureReason: FailureReason | null;
+}
+
+export function buildHealthStatus(options: {
+  providers: readonly ModelProvider[];
+  registry: ProviderStateRegistry;
+  clock: Clock;
+}): Record<string, HealthStatus> {
+  const result: Record<string, HealthStatus> = {};
+  for (const provider of options.providers) {
+    const { breaker, health } = options.registry.stateOf(provider.id);
+    const snapshot = health.snapshot();
+    const cooldown = options.registry.cooldowns.cooldownOf(provider.id);
+    const state = breaker.state;
+    const openUntilMs = state.name === 'open' ? state.halfOpenAfterMs : undefined;
+    result[provider.id] = {
+      displayName: provider.definition.displayName,
+      configured: provider.isConfigured(),
+      simulated: provider.definition.simulated ?? false,
+      circuitState: breaker.stateName,
+      successRate: snapshot.successRate,
+      latencyP50Ms: snapshot.latencyP50Ms ?? null,
+      latencyP95Ms: snapshot.latencyP95Ms ?? null,
+      consecutiveFailures: snapshot.consecutiveFailures,
+      totalCalls: snapshot.totalCalls,
+      totalFailures: snapshot.totalFailures,
+      cooldownUntilMs: latest(cooldown?.untilMs, openUntilMs, options.clock.now()),
+      cooldownReason: cooldown?.reason ?? null,
+      lastFailureReason: snapshot.lastFailureReason ?? null,
+    };
+  }
+  return result;
+}
+
+function latest(first: number | undefined, second: number | undefined, nowMs: number): number | null {
+  const value = Math.max(first ?? 0, second ?? 0);
+  return value > nowMs ? value : null;
+}

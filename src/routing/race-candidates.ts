@@ -1,0 +1,215 @@
+import type { Clock, TimerHandle } from '../clock.js';
+import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
+import type { Candidate } from './select-candidates.js';
+
+/** What a failed attempt means for the rest of the call. */
+export type FailureAction =
+  | { readonly kind: 'fail-over' }
+  /** Return this error at once: it would fail everywhere (an invalid request). */
+  | { readonly kind: 'stop' }
+  /** Fail over, but only to candidates that pass `accept` (a larger context window). */
+  | { readonly kind: 'fail-over-if'; readonly accept: (candidate: Candidate) => boolean };
+
+export interface RaceOptions<T> {
+  readonly candidates: readonly Candidate[];
+  /** The most attempts in flight at once. */
+  readonly parallelAttempts: number;
+  /**
+   * Hedging: when given, start with one attempt and add the next only after this delay without an
+   * answer (up to `parallelAttempts`). When absent, race `parallelAttempts` at once.
+   */
+  readonly hedgeDelayMs?: (inFlight: Candidate) => number;
+  readonly clock: Clock;
+  /** The call's signal (the caller's abort and the deadline). Aborting it stops every attempt. */
+  readonly signal: AbortSignal;
+  /** Run one attempt. Its signal aborts when it loses, or when the call ends. */
+  readonly run: (candidate: Candidate, signal: AbortSignal) => Promise<T>;
+  readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
+  /** A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). */
+  readonly admit?: (candidate: Candidate) => string | undefined;
+  /** The call's attempt log; the race appends to it. */
+  readonly attempts: Attempt[];
+  /** Told when an attempt starts, so a caller can stream progress. */
+  readonly onAttemptStart?: (candidate: Candidate) => void;
+}
+
+export interface RaceWinner<T> {
+  readonly value: T;
+  readonly candidate: Candidate;
+}
+
+interface RunningAttempt {
+  readonly candidate: Candidate;
+  readonly controller: AbortController;
+  readonly startedAtMs: number;
+}
+
+/**
+ * Run candidates with at most `parallelAttempts` in flight; the first success wins and every other
+ * attempt is aborted. A failure starts the next candidate at once. Rejects with the caller's abort
+ * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
+ */
+export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
+  const { candidates, clock, signal, attempts } = options;
+  return new Promise<RaceWinner<T>>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const inFlight = new Set<RunningAttempt>();
+    const errors: ProviderError[] = [];
+    let nextIndex = 0;
+    let settled = false;
+    let hedgeTimer: TimerHandle | undefined;
+    let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
+    let accept: ((candidate: Candidate) => boolean) | undefined;
+
+    const settle = (abortDetail: string, complete: () => void): void => {
+      if (settled) return;
+      settled = true;
+      if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
+      signal.removeEventListener('abort', onCallAbort);
+      const nowMs = clock.now();
+      for (const running of inFlight) {
+        attempts.push(endedAttempt(running, nowMs, 'aborted', { detail: abortDetail }));
+        running.controller.abort(new Error(abortDetail));
+      }
+      inFlight.clear();
+      complete();
+    };
+
+    const onCallAbort = (): void => settle('call ended', () => reject(signal.reason));
+    signal.addEventListener('abort', onCallAbort, { once: true });
+
+    const startNext = (): boolean => {
+      while (nextIndex < candidates.length) {
+        const candidate = candidates[nextIndex++] as Candidate;
+        const skipDetail = accept && !accept(candidate) ? 'context window too small' : options.admit?.(candidate);
+        if (skipDetail) {
+          attempts.push(skippedAttempt(candidate, clock.now(), skipDetail));
+          continue;
+        }
+        launch(candidate);
+        return true;
+      }
+      return false;
+    };
+
+    const launch = (candidate: Candidate): void => {
+      const running: RunningAttempt = { candidate, controller: new AbortController(), startedAtMs: clock.now() };
+      inFlight.add(running);
+      options.onAttemptStart?.(candidate);
+      let promise: Promise<T>;
+      try {
+        promise = options.run(candidate, running.controller.signal);
+      } catch (error) {
+        promise = Promise.reject(error);
+      }
+      promise.then(
+        (value) => {
+          if (settled || !inFlight.delete(running)) return;
+          attempts.push(endedAttempt(running, clock.now(), 'success'));
+          settle('lost the race', () => resolve({ value, candidate }));
+        },
+        (error: unknown) => {
+          if (settled || !inFlight.delete(running)) return;
+          const providerError = asProviderError(error, candidate);
+          errors.push(providerError);
+          attempts.push(
+            endedAttempt(running, clock.now(), 'failure', {
+              reason: providerError.reason,
+              statusCode: providerError.statusCode,
+            }),
+          );
+          const action = options.classify(providerError, candidate);
+          if (action.kind === 'stop') {
+            settle('call stopped', () => reject(providerError));
+            return;
+          }
+          if (action.kind === 'fail-over-if') {
+            const previous = accept;
+            accept = previous ? (next) => previous(next) && action.accept(next) : action.accept;
+          }
+          fill();
+        },
+      );
+    };
+
+    const scheduleHedge = (): void => {
+      const hedgeDelayMs = options.hedgeDelayMs;
+      if (!hedgeDelayMs || hedgeTimer !== undefined || nextIndex >= candidates.length) return;
+      if (allowedInFlight >= options.parallelAttempts) return;
+      const newest = [...inFlight].at(-1);
+      if (!newest) return;
+      hedgeTimer = clock.setTimeout(() => {
+        hedgeTimer = undefined;
+        if (settled) return;
+        allowedInFlight += 1;
+        fill();
+      }, Math.max(0, hedgeDelayMs(newest.candidate)));
+    };
+
+    const fill = (): void => {
+      while (inFlight.size < allowedInFlight && startNext()) {
+        // startNext launched one more attempt.
+      }
+      if (inFlight.size === 0) {
+        const retryAfterMs = minimumRetryAfter(errors);
+        settle('call failed', () => reject(new AllProvidersFailedError({ attempts, errors, retryAfterMs })));
+        return;
+      }
+      scheduleHedge();
+    };
+
+    fill();
+  });
+}
+
+function asProviderError(error: unknown, candidate: Candidate): ProviderError {
+  if (ProviderError.isInstance(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError({ provider: candidate.provider.id, reason: 'network', message, cause: error });
+}
+
+function minimumRetryAfter(errors: readonly ProviderError[]): number | undefined {
+  let minimum: number | undefined;
+  for (const error of errors) {
+    if (error.retryAfterMs !== undefined) minimum = Math.min(minimum ?? Number.POSITIVE_INFINITY, error.retryAfterMs);
+  }
+  return minimum;
+}
+
+function endedAttempt(
+  running: RunningAttempt,
+  nowMs: number,
+  outcome: Attempt['outcome'],
+  extra: Pick<Attempt, 'reason' | 'detail' | 'statusCode'> = {},
+): Attempt {
+  return {
+    provider: running.candidate.provider.id,
+    model: running.candidate.model,
+    outcome,
+    startedAtMs: running.startedAtMs,
+    durationMs: nowMs - running.startedAtMs,
+    ...definedOnly(extra),
+  };
+}
+
+function skippedAttempt(candidate: Candidate, nowMs: number, detail: string): Attempt {
+  return {
+    provider: candidate.provider.id,
+    model: candidate.model,
+    outcome: 'skipped',
+    detail,
+    startedAtMs: nowMs,
+    durationMs: 0,
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  const result: Partial<T> = {};
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] !== undefined) result[key] = value[key];
+  }
+  return result;
+}

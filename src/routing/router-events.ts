@@ -1,0 +1,36 @@
+import type { Attempt, FailureReason } from '../errors.js';
+
+export type CircuitStateName = 'closed' | 'open' | 'half_open';
+
+/** Everything the router reports. The gateway, metrics, logs and dashboard subscribe to these. */
+export type RouterEvent =
+  | { readonly type: 'attempt-start'; readonly callId: number; readonly provider: string; readonly model: string }
+  | { readonly type: 'attempt-end'; readonly callId: number; readonly attempt: Attempt }
+  | {
+      readonly type: 'call-end';
+      readonly callId: number;
+      readonly outcome: 'success' | 'failure' | 'aborted';
+      readonly streaming: boolean;
+      readonly cached: boolean;
+      readonly provider: string | undefined;
+      readonly model: string | undefined;
+      readonly latencyMs: number;
+      readonly timeToFirstTokenMs: number | undefined;
+      readonly attempts: readonly Attempt[];
+      readonly inputTokens: number | undefined;
+      readonly outputTokens: number | undefined;
+      readonly costUsd: number | undefined;
+      readonly errorName: string | undefined;
+    }
+  | {
+      readonly type: 'circuit-change';
+      readonly provider: string;
+      readonly from: CircuitStateName;
+      readonly to: CircuitStateName;
+    }
+  | {
+      readonly type: 'cooldown';
+      readonly provider: string;
+      readonly untilMs: number;
+      readonly reason: FailureReason;
+    };

@@ -1,0 +1,144 @@
+import type { CacheBackend } from '../cache/cache-backend.js';
+import type { ProviderDefinition } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import type { Attempt } from '../errors.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import type {
+  FinishReason,
+  Message,
+  ResponseFormat,
+  StreamChunk,
+  Tier,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from '../types.js';
+
+/**
+ * Start the next candidate only after a delay instead of racing all at once: most calls cost one request
+ * and the slow ones are rescued. `auto` waits about the p95 latency observed for the one in flight.
+ */
+export type HedgeOption = { readonly delayMs: number | 'auto' };
+
+export interface BreakerOptions {
+  /** Open after this many health failures in a row. Default 5. */
+  readonly consecutiveFailures?: number;
+  /** Open when this share of calls in the window failed. Default 0.5. */
+  readonly failureRateThreshold?: number;
+  /** The rate rule needs at least this many calls in the window. Default 10. */
+  readonly minimumCalls?: number;
+  /** Length of the sliding window of the rate rule. Default 30 s. */
+  readonly windowMs?: number;
+  /** First open period; it grows with each reopening. Default 5 s. */
+  readonly openDurationMs?: number;
+  /** Cap on the open period. Default 60 s. */
+  readonly maxOpenDurationMs?: number;
+}
+
+export interface BackupModelRouterOptions {
+  /** How many candidates run at once. 1 is plain sequential fallback. Default 3, as the seed says. */
+  readonly parallelAttempts?: number;
+  /** Hedge instead of racing: start candidates one by one, each after a delay. Off by default. */
+  readonly hedge?: HedgeOption | false;
+  readonly cacheEnabled?: boolean;
+  readonly cacheTtlSeconds?: number;
+  readonly cacheMaxEntries?: number;
+  /** Replace the in-process cache (a Redis backend, for example). */
+  readonly cacheBackend?: CacheBackend;
+  /** Providers as data. Default: the six built-in providers. */
+  readonly catalog?: readonly ProviderDefinition[];
+  /** More candidates that are not HTTP providers of the catalog (an AI SDK model, a simulator). */
+  readonly extraProviders?: readonly ModelProvider[];
+  /** Where keys and base URLs are read, at call time. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  /** Deadline of a whole call, fallbacks included. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Limit on the wait for a provider's first byte (headers, then first token when streaming). Default 15 s. */
+  readonly firstTokenTimeoutMs?: number;
+  /** Limit on silence between stream chunks. Default 30 s. */
+  readonly idleTimeoutMs?: number;
+  readonly breaker?: BreakerOptions;
+  /** How long a provider with a bad key or an exhausted quota is kept out. Default 10 minutes. */
+  readonly credentialCooldownMs?: number;
+  /** Cooldown after a rate limit that gave no Retry-After. Default 2 s. */
+  readonly defaultRateLimitCooldownMs?: number;
+  /** Bound on one active health check. Default 5 s. */
+  readonly healthCheckTimeoutMs?: number;
+  /** Run `healthCheck()` in the background at this interval. Off by default. */
+  readonly healthCheckIntervalMs?: number;
+  /** Connect timeout of the HTTP pool. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** One explicit candidate: this provider with this model. */
+export interface RouteTarget {
+  readonly provider: string;
+  readonly model: string;
+}
+
+export interface CompleteOptions {
+  /** Try this provider first. */
+  readonly preferredProvider?: string;
+  /** With `preferredProvider`, the model to ask it for. */
+  readonly preferredModel?: string;
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly topP?: number;
+  readonly stop?: readonly string[];
+  /** 1 fast and cheap, 2 balanced, 3 best quality. */
+  readonly tier?: Tier;
+  readonly tools?: readonly ToolDefinition[];
+  readonly toolChoice?: ToolChoice;
+  readonly responseFormat?: ResponseFormat;
+  readonly signal?: AbortSignal;
+  /** Deadline of this call, fallbacks included. */
+  readonly timeoutMs?: number;
+  /** Exactly these candidates, in this order (a gateway route, or `provider/model`). */
+  readonly route?: readonly RouteTarget[];
+  /** Override the router's parallelism for this call. */
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+  /** Cache entries are shared only within one scope (a gateway key, a tenant). Default 'default'. */
+  readonly cacheScope?: string;
+  /** Set false to bypass the cache for this call. */
+  readonly cache?: boolean;
+}
+
+export interface StreamOptions extends CompleteOptions {
+  /** Fail over when no content token arrived within this time. */
+  readonly firstTokenTimeoutMs?: number;
+  /** End a stream that falls silent for this long between chunks. */
+  readonly idleTimeoutMs?: number;
+}
+
+export type PromptOrMessages = string | readonly Message[];
+
+export interface CompletionResult {
+  readonly content: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly finishReason: FinishReason;
+  /** The provider that answered. */
+  readonly provider: string;
+  readonly model: string;
+  readonly latencyMs: number;
+  readonly usage: Usage | undefined;
+  /** US dollars, from the catalog's price table, when the model has a price and usage is known. */
+  readonly costUsd: number | undefined;
+  readonly cached: boolean;
+  readonly attempts: readonly Attempt[];
+  readonly requestId: string | undefined;
+}
+
+export interface StreamResult extends CompletionResult {
+  /** Time from the call to the first content token. */
+  readonly timeToFirstTokenMs: number;
+}
+
+export interface RouterStream extends AsyncIterable<StreamChunk> {
+  /** Settles when the stream ends: the final result, or the error that ended it. */
+  readonly result: Promise<StreamResult>;
+  /** Stop the stream and its upstream request. */
+  cancel(reason?: unknown): void;
+}

@@ -1,0 +1,130 @@
+import { findModel } from '../catalog.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import type { Tier } from '../types.js';
+import type { RouteTarget } from './router-options.js';
+
+export interface Candidate {
+  readonly provider: ModelProvider;
+  readonly model: string;
+  readonly contextWindowTokens: number | undefined;
+}
+
+export interface SkippedCandidate {
+  readonly provider: string;
+  readonly model: string;
+  readonly detail: string;
+}
+
+/** What routing knows of a provider's health right now. */
+export interface ProviderStanding {
+  /** False while its circuit is open or it cools down. */
+  readonly available: boolean;
+  /** Why it is unavailable (`circuit open`, `cooling down: rate_limit`). */
+  readonly detail?: string;
+  /** When it may be tried again, for a Retry-After when nothing is available. */
+  readonly retryAtMs?: number;
+  readonly successRate: number;
+  /** Observed median latency, when there are samples. */
+  readonly latencyMs: number | undefined;
+}
+
+export interface SelectCandidatesOptions {
+  readonly providers: readonly ModelProvider[];
+  readonly tier?: Tier;
+  readonly preferredProvider?: string;
+  readonly preferredModel?: string;
+  readonly route?: readonly RouteTarget[];
+  readonly standingOf: (providerId: string) => ProviderStanding;
+}
+
+export interface CandidateSelection {
+  readonly candidates: Candidate[];
+  readonly skipped: SkippedCandidate[];
+  /** Key variables of providers skipped for having no key. */
+  readonly missingEnvironmentVariables: string[];
+  /** The earliest time an unavailable provider may be tried again. */
+  readonly earliestRetryAtMs: number | undefined;
+}
+
+/** Success rates closer than this count as equal, so observed latency decides. */
+const successRateTolerance = 0.05;
+
+/**
+ * The providers to try, in order: those with a key and a model for the tier, the preferred one first,
+ * then by health (success rate, then observed latency, then the catalog's speed rank). Open circuits and
+ * cooling-down providers are skipped and reported.
+ */
+export function selectCandidates(options: SelectCandidatesOptions): CandidateSelection {
+  const skipped: SkippedCandidate[] = [];
+  const missingEnvironmentVariables: string[] = [];
+  let earliestRetryAtMs: number | undefined;
+  const ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
+  const byId = new Map(options.providers.map((provider) => [provider.id, provider]));
+
+  const targets: readonly RouteTarget[] = options.route ?? defaultTargets(options);
+  targets.forEach((target, order) => {
+    const provider = byId.get(target.provider);
+    if (!provider) {
+      skipped.push({ provider: target.provider, model: target.model, detail: 'unknown provider' });
+      return;
+    }
+    if (!provider.isConfigured()) {
+      if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
+      skipped.push({ provider: provider.id, model: target.model, detail: 'no API key' });
+      return;
+    }
+    const standing = options.standingOf(provider.id);
+    if (!standing.available) {
+      skipped.push({ provider: provider.id, model: target.model, detail: standing.detail ?? 'unavailable' });
+      if (standing.retryAtMs !== undefined) {
+        earliestRetryAtMs = Math.min(earliestRetryAtMs ?? Number.POSITIVE_INFINITY, standing.retryAtMs);
+      }
+      return;
+    }
+    const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
+    ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
+  });
+
+  // An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest.
+  if (!options.route) {
+    ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
+  }
+  return { candidates: ranked.map((entry) => entry.candidate), skipped, missingEnvironmentVariables, earliestRetryAtMs };
+}
+
+function defaultTargets(options: SelectCandidatesOptions): RouteTarget[] {
+  const targets: RouteTarget[] = [];
+  for (const provider of options.providers) {
+    const definition = provider.definition;
+    const isPreferred = provider.id === options.preferredProvider;
+    const model =
+      isPreferred && options.preferredModel
+        ? options.preferredModel
+        : options.tier === undefined
+          ? definition.defaultModel
+          : definition.modelsByTier[options.tier];
+    if (model !== undefined) targets.push({ provider: provider.id, model });
+  }
+  return targets;
+}
+
+interface RankedEntry {
+  readonly candidate: Candidate;
+  readonly standing: ProviderStanding;
+  readonly order: number;
+}
+
+function compareStanding(left: RankedEntry, right: RankedEntry, preferredProvider: string | undefined): number {
+  const leftPreferred = left.candidate.provider.id === preferredProvider;
+  const rightPreferred = right.candidate.provider.id === preferredProvider;
+  if (leftPreferred !== rightPreferred) return leftPreferred ? -1 : 1;
+  const rateDifference = right.standing.successRate - left.standing.successRate;
+  if (Math.abs(rateDifference) > successRateTolerance) return rateDifference;
+  const leftLatency = left.standing.latencyMs;
+  const rightLatency = right.standing.latencyMs;
+  if (leftLatency !== undefined && rightLatency !== undefined && leftLatency !== rightLatency) {
+    return leftLatency - rightLatency;
+  }
+  const speedDifference = left.candidate.provider.definition.speedRank - right.candidate.provider.definition.speedRank;
+  return speedDifference !== 0 ? speedDifference : left.order - right.order;
+}

@@ -1,0 +1,53 @@
+import type { FinishReason, StreamChunk, ToolCall, Usage } from '../types.js';
+
+interface ToolCallParts {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** Collects a stream's chunks into the final answer: text, tool calls by index, usage, finish reason. */
+export class StreamAccumulator {
+  #text = '';
+  #usage: Usage | undefined;
+  #finishReason: FinishReason | undefined;
+  readonly #toolCalls = new Map<number, ToolCallParts>();
+
+  add(chunk: StreamChunk): void {
+    switch (chunk.type) {
+      case 'text-delta':
+        this.#text += chunk.text;
+        return;
+      case 'tool-call-delta': {
+        const parts = this.#toolCalls.get(chunk.index) ?? { id: '', name: '', arguments: '' };
+        if (chunk.id) parts.id = chunk.id;
+        if (chunk.name) parts.name = chunk.name;
+        parts.arguments += chunk.argumentsDelta;
+        this.#toolCalls.set(chunk.index, parts);
+        return;
+      }
+      case 'usage':
+        this.#usage = chunk.usage;
+        return;
+      case 'finish':
+        this.#finishReason = chunk.finishReason;
+        return;
+    }
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  get usage(): Usage | undefined {
+    return this.#usage;
+  }
+
+  finish(): { content: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } {
+    const toolCalls = [...this.#toolCalls.entries()]
+      .sort(([left], [right]) => left - right)
+      .map(([index, parts]) => ({ id: parts.id || `call_${index}`, name: parts.name, arguments: parts.arguments }));
+    const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+    return { content: this.#text, toolCalls, finishReason, usage: this.#usage };
+  }
+}

@@ -1,0 +1,361 @@
+import type { Clock } from '../clock.js';
+import {
+  type Attempt,
+  DeadlineExceededError,
+  ProviderError,
+  StreamInterruptedError,
+} from '../errors.js';
+import { createDeadlineSignal } from '../resilience/deadline.js';
+import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
+import type { ListenerSet } from '../resilience/listener-set.js';
+import { noProviderError } from './no-provider-error.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
+import { type FailureAction, raceCandidates } from './race-candidates.js';
+import type { RouterStream, StreamOptions, StreamResult } from './router-options.js';
+import type { RouterEvent } from './router-events.js';
+import type { Candidate, CandidateSelection } from './select-candidates.js';
+import { StreamAccumulator } from './stream-accumulator.js';
+
+export interface RouterStreamContext {
+  readonly callId: number;
+  readonly messages: readonly Message[];
+  readonly options: StreamOptions;
+  readonly clock: Clock;
+  readonly selection: CandidateSelection;
+  readonly registry: ProviderStateRegistry;
+  readonly events: ListenerSet<RouterEvent>;
+  readonly parallelAttempts: number;
+  readonly hedgeDelayMs: ((candidate: Candidate) => number) | undefined;
+  readonly timeoutMs: number;
+  readonly firstTokenTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly buildRequest: (model: string) => ChatRequest;
+  readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
+  readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
+}
+
+/** A candidate's stream that produced its first content token (or ended cleanly without one). */
+interface CommittedStream {
+  readonly iterator: AsyncIterator<StreamChunk>;
+  readonly buffered: StreamChunk[];
+  readonly ended: boolean;
+  readonly startedAtMs: number;
+  readonly requestId: string | undefined;
+  /** Ties the upstream request to the call after the race settled. */
+  readonly release: () => void;
+}
+
+const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
+
+/**
+ * Stream with silent failover until the first content token: before it, any failure (error status,
+ * error event, stall past `firstTokenTimeoutMs`) moves on to the next candidate; after it, a failure ends
+ * the stream with a StreamInterruptedError that keeps the partial text. Never splices two answers.
+ */
+export function startRouterStream(context: RouterStreamContext): RouterStream {
+  const { clock, options } = context;
+  const startedAtMs = clock.now();
+  const cancelController = new AbortController();
+  const parentSignal = options.signal ? AbortSignal.any([options.signal, cancelController.signal]) : cancelController.signal;
+  let resolveResult!: (result: StreamResult) => void;
+  let rejectResult!: (error: unknown) => void;
+  const result = new Promise<StreamResult>((resolve, reject) => {
+    resolveResult = resolve;
+    rejectResult = reject;
+  });
+  // The caller may only iterate; an unobserved failure must not crash the process.
+  result.catch(() => undefined);
+
+  async function* run(): AsyncGenerator<StreamChunk, void, undefined> {
+    const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: parentSignal });
+    const attempts: Attempt[] = context.selection.skipped.map((skipped) => ({
+      provider: skipped.provider,
+      model: skipped.model,
+      outcome: 'skipped',
+      detail: skipped.detail,
+      startedAtMs,
+      durationMs: 0,
+    }));
+    let committed: CommittedStream | undefined;
+    let winner: Candidate | undefined;
+    const accumulator = new StreamAccumulator();
+    let idleTimer: ReturnType<Clock['setTimeout']> | undefined;
+    try {
+      if (context.selection.candidates.length === 0) throw noProviderError(context.selection, clock.now());
+      const raced = await raceCandidates<CommittedStream>({
+        candidates: context.selection.candidates,
+        parallelAttempts: context.parallelAttempts,
+        ...(context.hedgeDelayMs ? { hedgeDelayMs: context.hedgeDelayMs } : {}),
+        clock,
+        signal: deadline.signal,
+        attempts,
+        admit: (candidate) => context.registry.admit(candidate.provider.id),
+        classify: context.classify,
+        onAttemptStart: (candidate) =>
+          context.events.emit({
+            type: 'attempt-start',
+            callId: context.callId,
+            provider: candidate.provider.id,
+            model: candidate.model,
+          }),
+        run: (candidate, attemptSignal) => openUntilFirstToken(context, candidate, attemptSignal, deadline.signal),
+      });
+      committed = raced.value;
+      winner = raced.candidate;
+      const timeToFirstTokenMs = clock.now() - startedAtMs;
+      const providerId = winner.provider.id;
+      for (const chunk of committed.buffered) {
+        accumulator.add(chunk);
+        yield chunk;
+      }
+      let ended = committed.ended;
+      while (!ended) {
+        const next = await nextWithIdleLimit(committed.iterator, {
+          clock,
+          idleTimeoutMs: context.idleTimeoutMs,
+          signal: deadline.signal,
+          providerId,
+          onTimer: (handle) => {
+            idleTimer = handle;
+          },
+        });
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        accumulator.add(next.value);
+        yield next.value;
+      }
+      context.registry.recordSuccess(providerId, timeToFirstTokenMs);
+      const final = accumulator.finish();
+      const streamResult: StreamResult = {
+        ...final,
+        provider: providerId,
+        model: winner.model,
+        latencyMs: clock.now() - startedAtMs,
+        timeToFirstTokenMs,
+        costUsd: context.costOf(providerId, winner.model, final.usage),
+        cached: false,
+        attempts,
+        requestId: committed.requestId,
+      };
+      resolveResult(streamResult);
+      emitCallEnd(context, { outcome: 'success', streamResult, attempts, startedAtMs });
+    } catch (error) {
+      const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts });
+      if (committed && winner && ProviderError.isInstance(error)) {
+        context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
+      }
+      rejectResult(failure);
+      emitCallEnd(context, { outcome: parentSignal.aborted ? 'aborted' : 'failure', failure, attempts, startedAtMs });
+      throw failure;
+    } finally {
+      if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
+      if (committed) {
+        // Ends the upstream request when the caller stopped early; a finished stream is a no-op.
+        committed.release();
+        void committed.iterator.return?.().catch(() => undefined);
+      }
+      deadline.dispose();
+      for (const attempt of attempts) context.events.emit({ type: 'attempt-end', callId: context.callId, attempt });
+    }
+  }
+
+  let iterator: AsyncGenerator<StreamChunk, void, undefined> | undefined;
+  const start = (): AsyncGenerator<StreamChunk, void, undefined> => {
+    if (iterator) throw new TypeError('A router stream can be iterated only once.');
+    iterator = run();
+    return iterator;
+  };
+  return {
+    [Symbol.asyncIterator]: start,
+    get result(): Promise<StreamResult> {
+      if (!iterator) void drain(start());
+      return result;
+    },
+    cancel(reason?: unknown): void {
+      cancelController.abort(reason ?? new DOMException('The stream was cancelled.', 'AbortError'));
+    },
+  };
+}
+
+async function drain(generator: AsyncGenerator<StreamChunk, void, undefined>): Promise<void> {
+  try {
+    for await (const chunk of generator) void chunk;
+  } catch {
+    // Reported through `result`.
+  }
+}
+
+/**
+ * Open a candidate's stream and read until its first content token, within `firstTokenTimeoutMs`.
+ * The upstream request stays tied to the call (`callSignal`) after the race, until `release`.
+ */
+async function openUntilFirstToken(
+  context: RouterStreamContext,
+  candidate: Candidate,
+  attemptSignal: AbortSignal,
+  callSignal: AbortSignal,
+): Promise<CommittedStream> {
+  const { clock, registry } = context;
+  const providerId = candidate.provider.id;
+  const startedAtMs = clock.now();
+  const upstream = new AbortController();
+  const abortUpstream = (): void => upstream.abort(attemptSignal.aborted ? attemptSignal.reason : callSignal.reason);
+  attemptSignal.addEventListener('abort', abortUpstream, { once: true });
+  callSignal.addEventListener('abort', abortUpstream, { once: true });
+  const release = (): void => {
+    attemptSignal.removeEventListener('abort', abortUpstream);
+    callSignal.removeEventListener('abort', abortUpstream);
+    if (!upstream.signal.aborted) upstream.abort(new DOMException('The stream ended.', 'AbortError'));
+  };
+  let requestId: string | undefined;
+  const firstTokenTimer = clock.setTimeout(() => {
+    upstream.abort(
+      new ProviderError({
+        provider: providerId,
+        reason: 'timeout',
+        message: `no content token within ${context.firstTokenTimeoutMs} ms`,
+      }),
+    );
+  }, context.firstTokenTimeoutMs);
+  const iterator = candidate.provider
+    .stream(context.buildRequest(candidate.model), {
+      signal: upstream.signal,
+      headersTimeoutMs: context.firstTokenTimeoutMs,
+      idleTimeoutMs: context.idleTimeoutMs,
+      onResponseStart: (info) => {
+        requestId = info.requestId;
+      },
+    })
+    [Symbol.asyncIterator]();
+  const buffered: StreamChunk[] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        clock.clearTimeout(firstTokenTimer);
+        return { iterator, buffered, ended: true, startedAtMs, requestId, release };
+      }
+      buffered.push(next.value);
+      if (contentChunkTypes.has(next.value.type)) {
+        clock.clearTimeout(firstTokenTimer);
+        return { iterator, buffered, ended: false, startedAtMs, requestId, release };
+      }
+    }
+  } catch (error) {
+    clock.clearTimeout(firstTokenTimer);
+    release();
+    if (attemptSignal.aborted || callSignal.aborted) {
+      registry.recordNeutral(providerId);
+      throw attemptSignal.aborted ? attemptSignal.reason : callSignal.reason;
+    }
+    const reason = upstream.signal.reason as unknown;
+    const providerError = ProviderError.isInstance(reason)
+      ? reason
+      : ProviderError.isInstance(error)
+        ? error
+        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs);
+    throw providerError;
+  }
+}
+
+async function nextWithIdleLimit(
+  iterator: AsyncIterator<StreamChunk>,
+  options: {
+    clock: Clock;
+    idleTimeoutMs: number;
+    signal: AbortSignal;
+    providerId: string;
+    onTimer: (handle: ReturnType<Clock['setTimeout']> | undefined) => void;
+  },
+): Promise<IteratorResult<StreamChunk>> {
+  const { clock } = options;
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_resolve, reject) => {
+    timer = clock.setTimeout(() => {
+      reject(
+        new ProviderError({
+          provider: options.providerId,
+          reason: 'timeout',
+          message: `no chunk for ${options.idleTimeoutMs} ms`,
+        }),
+      );
+    }, options.idleTimeoutMs);
+    options.onTimer(timer);
+    onAbort = () => reject(options.signal.reason);
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([iterator.next(), guard]);
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    options.onTimer(undefined);
+    if (onAbort) options.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function toStreamFailure(options: {
+  error: unknown;
+  committed: CommittedStream | undefined;
+  winner: Candidate | undefined;
+  accumulator: StreamAccumulator;
+  deadline: { timedOut(): boolean };
+  context: RouterStreamContext;
+  attempts: readonly Attempt[];
+}): unknown {
+  const { error, committed, winner, accumulator, deadline, context } = options;
+  const callerSignal = context.options.signal;
+  if (callerSignal?.aborted && error === callerSignal.reason) return error;
+  if (deadline.timedOut()) {
+    if (!committed || !winner) return new DeadlineExceededError({ timeoutMs: context.timeoutMs, attempts: options.attempts });
+  }
+  if (!committed || !winner) return error;
+  const providerError = ProviderError.isInstance(error) ? error : undefined;
+  const partialUsage = accumulator.usage;
+  return new StreamInterruptedError({
+    provider: winner.provider.id,
+    reason: deadline.timedOut() ? 'timeout' : (providerError?.reason ?? 'network'),
+    message: deadline.timedOut()
+      ? `the call's deadline of ${context.timeoutMs} ms passed`
+      : error instanceof Error
+        ? error.message
+        : String(error),
+    partialText: accumulator.text,
+    ...(partialUsage ? { partialUsage } : {}),
+    cause: error,
+  });
+}
+
+function emitCallEnd(
+  context: RouterStreamContext,
+  details: {
+    outcome: 'success' | 'failure' | 'aborted';
+    streamResult?: StreamResult;
+    failure?: unknown;
+    attempts: readonly Attempt[];
+    startedAtMs: number;
+  },
+): void {
+  if (context.events.size === 0) return;
+  const result = details.streamResult;
+  context.events.emit({
+    type: 'call-end',
+    callId: context.callId,
+    outcome: details.outcome,
+    streaming: true,
+    cached: false,
+    provider: result?.provider,
+    model: result?.model,
+    latencyMs: context.clock.now() - details.startedAtMs,
+    timeToFirstTokenMs: result?.timeToFirstTokenMs,
+    attempts: details.attempts,
+    inputTokens: result?.usage?.inputTokens,
+    outputTokens: result?.usage?.outputTokens,
+    costUsd: result?.costUsd,
+    errorName: details.failure instanceof Error ? details.failure.name : undefined,
+  });
+}

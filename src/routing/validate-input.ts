@@ -1,0 +1,55 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { Message } from '../types.js';
+import type { CompleteOptions, PromptOrMessages } from './router-options.js';
+
+const roles = new Set(['system', 'user', 'assistant', 'tool']);
+
+/** The caller's prompt or messages as messages, or a typed error that says what is wrong. */
+export function toMessages(input: PromptOrMessages): readonly Message[] {
+  if (typeof input === 'string') {
+    if (input.length === 0) throw invalid('prompt', 'The prompt is empty.');
+    return [{ role: 'user', content: input }];
+  }
+  if (!Array.isArray(input) || input.length === 0) {
+    throw invalid('messages', 'Pass a non-empty prompt string or a non-empty array of messages.');
+  }
+  input.forEach((message: unknown, index) => {
+    if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
+    const { role, content } = message as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string' || !roles.has(role)) {
+      throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
+    }
+    if (typeof content !== 'string') throw invalid('messages', `messages[${index}].content must be a string.`);
+    if (role === 'tool' && typeof (message as { toolCallId?: unknown }).toolCallId !== 'string') {
+      throw invalid('messages', `messages[${index}] is a tool message without a toolCallId.`);
+    }
+  });
+  return input;
+}
+
+export function validateCompleteOptions(options: CompleteOptions): void {
+  const { tier, temperature, maxTokens, timeoutMs, parallelAttempts, topP } = options;
+  if (tier !== undefined && tier !== 1 && tier !== 2 && tier !== 3) throw invalid('tier', 'tier must be 1, 2 or 3.');
+  if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
+    throw invalid('temperature', 'temperature must be a number from 0 to 2.');
+  }
+  if (topP !== undefined && !(Number.isFinite(topP) && topP > 0 && topP <= 1)) {
+    throw invalid('topP', 'topP must be a number above 0 and at most 1.');
+  }
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
+    throw invalid('maxTokens', 'maxTokens must be a positive integer.');
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw invalid('timeoutMs', 'timeoutMs must be a positive number of milliseconds.');
+  }
+  if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
+    throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
+  }
+  if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
+    throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
+  }
+}
+
+function invalid(argument: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument, message });
+}
