@@ -1,0 +1,75 @@
+import { ProviderError } from '../../errors.js';
+import type { ChatResponse, ToolCall, Usage } from '../../types.js';
+import type { ParseResponseOptions } from '../wire-protocol.js';
+import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
+import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+import { isRecord, readNumber, readString, type JsonRecord } from './read-json-value.js';
+
+/**
+ * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their
+ * input as JSON text. Thinking blocks are skipped. Throws a ProviderError for a body that is not a message.
+ */
+export function parseAnthropicResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
+  if (!isRecord(body) || !Array.isArray(body['content'])) throw unexpectedBody(body, options.providerId);
+
+  let content = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of body['content']) {
+    if (!isRecord(block)) continue;
+    if (block['type'] === 'text') content += readString(block['text']) ?? '';
+    if (block['type'] === 'tool_use') {
+      toolCalls.push({
+        id: readString(block['id']) ?? `toolu_${toolCalls.length}`,
+        name: readString(block['name']) ?? '',
+        arguments: JSON.stringify(block['input'] ?? {}),
+      });
+    }
+  }
+
+  const usage = readAnthropicUsage(body['usage']);
+  const requestId = options.headers['request-id'] ?? readString(body['id']);
+  return {
+    content,
+    toolCalls,
+    finishReason: mapAnthropicFinishReason(readString(body['stop_reason'])),
+    ...(usage === undefined ? {} : { usage }),
+    model: readString(body['model']) ?? '',
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+/** Input tokens we count for a turn: the uncached ones plus those written to and read from the prompt cache. */
+export function readAnthropicInputTokens(usage: JsonRecord): number | undefined {
+  const uncached = readNumber(usage['input_tokens']);
+  if (uncached === undefined) return undefined;
+  return (
+    uncached + (readNumber(usage['cache_creation_input_tokens']) ?? 0) + (readNumber(usage['cache_read_input_tokens']) ?? 0)
+  );
+}
+
+function readAnthropicUsage(usage: unknown): Usage | undefined {
+  if (!isRecord(usage)) return undefined;
+  const inputTokens = readAnthropicInputTokens(usage);
+  const outputTokens = readNumber(usage['output_tokens']);
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+function unexpectedBody(body: unknown, providerId: string): ProviderError {
+  const details = readAnthropicErrorPayload(body);
+  if (details !== undefined) {
+    const message = details.message ?? 'error without a message';
+    return new ProviderError({
+      provider: providerId,
+      reason: classifyAnthropicError({ errorType: details.errorType, message, statusCode: undefined }),
+      message,
+      ...(details.requestId === undefined ? {} : { requestId: details.requestId }),
+      ...(details.errorType === undefined ? {} : { providerCode: details.errorType }),
+    });
+  }
+  return new ProviderError({
+    provider: providerId,
+    reason: 'server_error',
+    message: 'the response body is not an Anthropic message (no content array)',
+  });
+}
