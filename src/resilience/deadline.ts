@@ -1,0 +1,115 @@
+/**
+ * One deadline over a whole call, and signals combined with explicit cleanup.
+ * `AbortSignal.any` exists in Node 20, but its listeners on a long-lived parent are only released by
+ * garbage collection; here every listener and timer is removed by `dispose()`.
+ */
+
+import type { Clock } from '../clock.js';
+import { DeadlineExceededError, InvalidArgumentError } from '../errors.js';
+
+export interface DeadlineSignal {
+  /** Aborts with a `DeadlineExceededError` when time runs out, or with the parent's own reason. */
+  readonly signal: AbortSignal;
+  /** Epoch ms at which the deadline passes (Infinity without one). */
+  readonly deadlineAtMs: number;
+  /** Milliseconds left, never negative. */
+  remainingMs(): number;
+  /** True when the signal aborted because the deadline passed (not because the parent aborted). */
+  timedOut(): boolean;
+  /** Clear the timer and stop listening to the parent. Idempotent. The signal will not abort after this. */
+  dispose(): void;
+}
+
+export interface DeadlineSignalOptions {
+  clock: Clock;
+  /** Time allowed from now. Infinity means no deadline (the parent can still abort). */
+  timeoutMs: number;
+  parent?: AbortSignal;
+}
+
+export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSignal {
+  const { clock, timeoutMs, parent } = options;
+  if (!(timeoutMs >= 0)) {
+    throw new InvalidArgumentError({ argument: 'timeoutMs', message: 'timeoutMs must be a number >= 0' });
+  }
+  const controller = new AbortController();
+  const deadlineAtMs = clock.now() + timeoutMs;
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
+  let didTimeOut = false;
+  let disposed = false;
+
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    parent?.removeEventListener('abort', onParentAbort);
+  };
+  function onParentAbort(): void {
+    if (disposed) return;
+    dispose();
+    controller.abort(parent?.reason);
+  }
+
+  if (parent?.aborted) {
+    disposed = true;
+    controller.abort(parent.reason);
+  } else {
+    parent?.addEventListener('abort', onParentAbort, { once: true });
+    if (Number.isFinite(timeoutMs)) {
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        if (disposed) return;
+        didTimeOut = true;
+        dispose();
+        controller.abort(new DeadlineExceededError({ timeoutMs }));
+      }, timeoutMs);
+    }
+  }
+
+  return {
+    signal: controller.signal,
+    deadlineAtMs,
+    remainingMs: () => Math.max(0, deadlineAtMs - clock.now()),
+    timedOut: () => didTimeOut,
+    dispose,
+  };
+}
+
+export interface CombinedSignal {
+  /** Aborts with the reason of the first input signal to abort. */
+  readonly signal: AbortSignal;
+  /** Stop listening to the inputs. Idempotent. */
+  dispose(): void;
+}
+
+/** A signal that aborts when any of `signals` aborts (undefined entries are skipped). */
+export function anySignal(signals: readonly (AbortSignal | undefined)[]): CombinedSignal {
+  const controller = new AbortController();
+  const listened: AbortSignal[] = [];
+  let disposed = false;
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    for (const signal of listened) signal.removeEventListener('abort', onAbort);
+    listened.length = 0;
+  };
+  function onAbort(event: Event): void {
+    if (disposed) return;
+    const reason: unknown = (event.target as AbortSignal).reason;
+    dispose();
+    controller.abort(reason);
+  }
+
+  for (const signal of signals) {
+    if (signal === undefined) continue;
+    if (signal.aborted) {
+      dispose();
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    listened.push(signal);
+  }
+  return { signal: controller.signal, dispose };
+}

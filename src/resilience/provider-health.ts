@@ -1,0 +1,153 @@
+/**
+ * Recent health of one provider: success rate, latency quantiles, the last failure.
+ * Samples live in a bounded ring buffer (at most `maxSamples`, none older than `windowMs`).
+ * Latency quantiles are computed over successful calls only (a failure's latency says little about how
+ * long an answer takes), from a sorted copy cached until the next record or the next sample expiry,
+ * so `latencyQuantileMs` is cheap enough to call on every request.
+ */
+
+import type { Clock } from '../clock.js';
+import { InvalidArgumentError, type FailureReason } from '../errors.js';
+
+export interface ProviderHealthSnapshot {
+  /** Successes / calls among the samples in the window; 1 when there are none. */
+  readonly successRate: number;
+  /** Over successful calls in the window; undefined when there are none. */
+  readonly latencyP50Ms: number | undefined;
+  readonly latencyP95Ms: number | undefined;
+  /** Calls in the window (at most `maxSamples`). */
+  readonly sampleCount: number;
+  readonly consecutiveFailures: number;
+  readonly lastFailureReason: FailureReason | undefined;
+  readonly lastFailureAtMs: number | undefined;
+  /** Since creation, not limited to the window. */
+  readonly totalCalls: number;
+  readonly totalFailures: number;
+}
+
+export interface ProviderHealthOptions {
+  clock: Clock;
+  /** Samples older than this are ignored. Default 60_000. */
+  windowMs?: number;
+  /** Ring buffer size. Default 128. */
+  maxSamples?: number;
+}
+
+export class ProviderHealth {
+  private readonly clock: Clock;
+  private readonly windowMs: number;
+  private readonly atMs: Float64Array;
+  private readonly latencyMs: Float64Array;
+  private readonly succeeded: Uint8Array;
+  /** Index of the next write; the ring holds `count` samples ending just before it. */
+  private next = 0;
+  private count = 0;
+  private consecutiveFailures = 0;
+  private lastFailureReason: FailureReason | undefined;
+  private lastFailureAtMs: number | undefined;
+  private totalCalls = 0;
+  private totalFailures = 0;
+  /** Sorted latencies of successes in the window; valid while `!stale && now < sortedValidUntilMs`. */
+  private readonly sorted: Float64Array;
+  private sortedLength = 0;
+  private sortedValidUntilMs = Number.NEGATIVE_INFINITY;
+  private stale = true;
+
+  constructor(options: ProviderHealthOptions) {
+    const maxSamples = options.maxSamples ?? 128;
+    this.clock = options.clock;
+    this.windowMs = options.windowMs ?? 60_000;
+    if (!Number.isInteger(maxSamples) || maxSamples < 1) {
+      throw new InvalidArgumentError({ argument: 'maxSamples', message: 'maxSamples must be an integer >= 1' });
+    }
+    if (!(this.windowMs > 0)) {
+      throw new InvalidArgumentError({ argument: 'windowMs', message: 'windowMs must be a positive number' });
+    }
+    this.atMs = new Float64Array(maxSamples);
+    this.latencyMs = new Float64Array(maxSamples);
+    this.succeeded = new Uint8Array(maxSamples);
+    this.sorted = new Float64Array(maxSamples);
+  }
+
+  recordSuccess(latencyMs: number): void {
+    this.consecutiveFailures = 0;
+    this.record(true, latencyMs);
+  }
+
+  recordFailure(reason: FailureReason, latencyMs: number): void {
+    this.consecutiveFailures++;
+    this.totalFailures++;
+    this.lastFailureReason = reason;
+    this.lastFailureAtMs = this.clock.now();
+    this.record(false, latencyMs);
+  }
+
+  /** Latency of successful calls in the window at quantile `q` in [0, 1] (nearest rank); undefined without any. */
+  latencyQuantileMs(q: number): number | undefined {
+    if (!(q >= 0 && q <= 1)) throw new InvalidArgumentError({ argument: 'q', message: 'q must be in [0, 1]' });
+    this.refreshSorted();
+    if (this.sortedLength === 0) return undefined;
+    const rank = Math.max(1, Math.ceil(q * this.sortedLength));
+    return this.sorted[rank - 1];
+  }
+
+  snapshot(): ProviderHealthSnapshot {
+    const oldestMs = this.clock.now() - this.windowMs;
+    let calls = 0;
+    let successes = 0;
+    this.forEachInWindow(oldestMs, (index) => {
+      calls++;
+      successes += this.succeeded[index]!;
+    });
+    return {
+      successRate: calls === 0 ? 1 : successes / calls,
+      latencyP50Ms: this.latencyQuantileMs(0.5),
+      latencyP95Ms: this.latencyQuantileMs(0.95),
+      sampleCount: calls,
+      consecutiveFailures: this.consecutiveFailures,
+      lastFailureReason: this.lastFailureReason,
+      lastFailureAtMs: this.lastFailureAtMs,
+      totalCalls: this.totalCalls,
+      totalFailures: this.totalFailures,
+    };
+  }
+
+  private record(success: boolean, latencyMs: number): void {
+    this.totalCalls++;
+    this.atMs[this.next] = this.clock.now();
+    this.latencyMs[this.next] = Number.isFinite(latencyMs) && latencyMs > 0 ? latencyMs : 0;
+    this.succeeded[this.next] = success ? 1 : 0;
+    this.next = (this.next + 1) % this.atMs.length;
+    this.count = Math.min(this.count + 1, this.atMs.length);
+    this.stale = true;
+  }
+
+  private refreshSorted(): void {
+    const nowMs = this.clock.now();
+    if (!this.stale && nowMs < this.sortedValidUntilMs) return;
+    const oldestMs = nowMs - this.windowMs;
+    let length = 0;
+    let earliestIncludedMs = Number.POSITIVE_INFINITY;
+    this.forEachInWindow(oldestMs, (index) => {
+      if (this.succeeded[index] !== 1) return;
+      this.sorted[length++] = this.latencyMs[index]!;
+      earliestIncludedMs = Math.min(earliestIncludedMs, this.atMs[index]!);
+    });
+    this.sorted.subarray(0, length).sort();
+    this.sortedLength = length;
+    // The cache holds until the earliest included sample leaves the window (or a new record).
+    this.sortedValidUntilMs = earliestIncludedMs + this.windowMs;
+    this.stale = false;
+  }
+
+  /** Visit ring slots holding samples newer than `oldestMs` (strictly). */
+  private forEachInWindow(oldestMs: number, visit: (index: number) => void): void {
+    const size = this.atMs.length;
+    for (let offset = 0; offset < this.count; offset++) {
+      const index = (this.next - 1 - offset + size) % size;
+      // Samples are in time order, newest first: stop at the first one out of the window.
+      if (this.atMs[index]! <= oldestMs) return;
+      visit(index);
+    }
+  }
+}
