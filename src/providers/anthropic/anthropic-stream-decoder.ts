@@ -1,0 +1,166 @@
+import { ProviderError } from '../../errors.js';
+import type { SseEvent } from '../../http/types.js';
+import type { StreamChunk } from '../../types.js';
+import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
+import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
+import { readAnthropicInputTokens } from './parse-anthropic-response.js';
+import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from './read-json-value.js';
+
+/** A decoder of one Anthropic stream; also tells what `message_start` reported. */
+export interface AnthropicStreamDecoder extends StreamDecoder {
+  /** The model id from `message_start`, once seen. */
+  readonly model: string | undefined;
+  /** The message id (`msg_...`) from `message_start`, once seen. */
+  readonly messageId: string | undefined;
+}
+
+/** What we remember of an open content block, by Anthropic's block index. */
+interface ToolBlock {
+  /** The call's position among the tool calls of the answer (not the block index). */
+  readonly toolIndex: number;
+  receivedArguments: boolean;
+}
+
+/**
+ * Decodes Anthropic's named events: `message_start` (model, id, input tokens), `content_block_start`
+ * (text, or a tool call's id and name), `content_block_delta` (text, argument fragments),
+ * `content_block_stop`, `message_delta` (stop reason, output tokens), `message_stop` (the end marker),
+ * `ping`, and `error` (thrown as a ProviderError).
+ */
+export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
+  const toolBlocks = new Map<number, ToolBlock>();
+  let toolCount = 0;
+  let inputTokens: number | undefined;
+  let model: string | undefined;
+  let messageId: string | undefined;
+  let done = false;
+
+  function decode(event: SseEvent): StreamChunk[] {
+    if (event.event === 'ping') return [];
+    const payload = parseJsonOrUndefined(event.data);
+    if (!isRecord(payload)) {
+      throw new ProviderError({
+        provider: options.providerId,
+        reason: 'server_error',
+        message: `stream event ${event.event ?? '(unnamed)'} is not a JSON object`,
+      });
+    }
+    const type = readString(payload['type']) ?? event.event;
+    switch (type) {
+      case 'message_start':
+        return onMessageStart(payload);
+      case 'content_block_start':
+        return onBlockStart(payload);
+      case 'content_block_delta':
+        return onBlockDelta(payload);
+      case 'content_block_stop':
+        return onBlockStop(payload);
+      case 'message_delta':
+        return onMessageDelta(payload);
+      case 'message_stop':
+        done = true;
+        return [];
+      case 'error':
+        throw streamError(payload, options.providerId);
+      default:
+        return [];
+    }
+  }
+
+  function onMessageStart(payload: JsonRecord): StreamChunk[] {
+    const message = payload['message'];
+    if (!isRecord(message)) return [];
+    model = readString(message['model']);
+    messageId = readString(message['id']);
+    if (isRecord(message['usage'])) inputTokens = readAnthropicInputTokens(message['usage']);
+    return [];
+  }
+
+  function onBlockStart(payload: JsonRecord): StreamChunk[] {
+    const block = payload['content_block'];
+    const blockIndex = readNumber(payload['index']);
+    if (!isRecord(block) || blockIndex === undefined) return [];
+    if (block['type'] === 'text') {
+      const text = readString(block['text']) ?? '';
+      return text === '' ? [] : [{ type: 'text-delta', text }];
+    }
+    if (block['type'] !== 'tool_use') return [];
+    const toolIndex = toolCount++;
+    toolBlocks.set(blockIndex, { toolIndex, receivedArguments: false });
+    return [
+      {
+        type: 'tool-call-delta',
+        index: toolIndex,
+        id: readString(block['id']) ?? `toolu_${toolIndex}`,
+        name: readString(block['name']) ?? '',
+        argumentsDelta: '',
+      },
+    ];
+  }
+
+  function onBlockDelta(payload: JsonRecord): StreamChunk[] {
+    const delta = payload['delta'];
+    if (!isRecord(delta)) return [];
+    if (delta['type'] === 'text_delta') {
+      const text = readString(delta['text']) ?? '';
+      return text === '' ? [] : [{ type: 'text-delta', text }];
+    }
+    if (delta['type'] !== 'input_json_delta') return [];
+    const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
+    const argumentsDelta = readString(delta['partial_json']) ?? '';
+    if (toolBlock === undefined || argumentsDelta === '') return [];
+    toolBlock.receivedArguments = true;
+    return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta }];
+  }
+
+  /** A tool call that streamed no argument text takes none: say `{}`, as the non-streaming answer would. */
+  function onBlockStop(payload: JsonRecord): StreamChunk[] {
+    const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
+    if (toolBlock === undefined || toolBlock.receivedArguments) return [];
+    toolBlock.receivedArguments = true;
+    return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta: '{}' }];
+  }
+
+  function onMessageDelta(payload: JsonRecord): StreamChunk[] {
+    const chunks: StreamChunk[] = [];
+    const usage = payload['usage'];
+    if (isRecord(usage)) {
+      const outputTokens = readNumber(usage['output_tokens']);
+      // Newer streams repeat the input tokens here; older ones only in message_start.
+      const input = readAnthropicInputTokens(usage) ?? inputTokens ?? 0;
+      if (outputTokens !== undefined) {
+        chunks.push({ type: 'usage', usage: { inputTokens: input, outputTokens, totalTokens: input + outputTokens } });
+      }
+    }
+    const delta = payload['delta'];
+    const stopReason = isRecord(delta) ? readString(delta['stop_reason']) : undefined;
+    if (stopReason !== undefined) chunks.push({ type: 'finish', finishReason: mapAnthropicFinishReason(stopReason) });
+    return chunks;
+  }
+
+  return {
+    decode,
+    get done() {
+      return done;
+    },
+    get model() {
+      return model;
+    },
+    get messageId() {
+      return messageId;
+    },
+  };
+}
+
+function streamError(payload: JsonRecord, providerId: string): ProviderError {
+  const details = readAnthropicErrorPayload(payload);
+  const message = details?.message ?? 'error event without a message';
+  return new ProviderError({
+    provider: providerId,
+    reason: classifyAnthropicError({ errorType: details?.errorType, message, statusCode: undefined }),
+    message: `stream error event: ${message}`,
+    ...(details?.requestId === undefined ? {} : { requestId: details.requestId }),
+    ...(details?.errorType === undefined ? {} : { providerCode: details.errorType }),
+  });
+}
