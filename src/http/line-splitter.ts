@@ -1,0 +1,45 @@
+/**
+ * Text to lines, incrementally. A line ends at CR, LF or CRLF, as the SSE standard says, including a CRLF
+ * whose CR ends one piece of text and whose LF starts the next. Only the unfinished line is kept: text
+ * already scanned is never scanned again.
+ */
+export class LineSplitter {
+  #pending = '';
+  /** The last piece ended with CR: a LF starting the next piece belongs to that terminator. */
+  #skipLineFeed = false;
+
+  /** Calls `onLine` for every line `text` completes, without its terminator. */
+  push(text: string, onLine: (line: string) => void): void {
+    const length = text.length;
+    if (length === 0) return;
+    let start = 0;
+    if (this.#skipLineFeed) {
+      this.#skipLineFeed = false;
+      if (text.charCodeAt(0) === lineFeed) start = 1;
+    }
+    for (let index = start; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code !== lineFeed && code !== carriageReturn) continue;
+      const line = this.#pending.length === 0 ? text.slice(start, index) : this.#pending + text.slice(start, index);
+      this.#pending = '';
+      if (code === carriageReturn) {
+        if (index + 1 === length) this.#skipLineFeed = true;
+        else if (text.charCodeAt(index + 1) === lineFeed) index++;
+      }
+      start = index + 1;
+      onLine(line);
+    }
+    if (start < length) this.#pending += text.slice(start);
+  }
+
+  /** The text after the last terminator, when the input ended inside a line. */
+  end(): string | undefined {
+    const rest = this.#pending;
+    this.#pending = '';
+    this.#skipLineFeed = false;
+    return rest.length > 0 ? rest : undefined;
+  }
+}
+
+const lineFeed = 10;
+const carriageReturn = 13;
