@@ -104,5 +104,5 @@ export type StreamChunk =
 /** Quality and speed tier: 1 fast and cheap, 2 balanced, 3 best quality. */
 export type Tier = 1 | 2 | 3;
 
-/** Wire protocols we speak. One folder under `src/providers/` each. */
-export type WireProtocolId = 'openai-compatible' | 'anthropic' | 'gemini';
+/** Wire protocols we speak, one folder under `src/providers/` each; `custom` is a provider that is not HTTP (an AI SDK model). */
+export type WireProtocolId = 'openai-compatible' | 'anthropic' | 'gemini' | 'custom';

@@ -48,7 +48,7 @@ export interface StreamDecoder {
 }
 
 export interface WireProtocol {
-  readonly id: WireProtocolId;
+  readonly id: Exclude<WireProtocolId, 'custom'>;
   buildChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec;
   /**
    * Our result from a parsed 200 body. Throws a ProviderError when a 200 is a failure in disguise
