@@ -1,0 +1,161 @@
+/**
+ * The six providers the test server speaks, as data: where each one lives under the server's URL, which
+ * fixture folder holds its recordings, and which recordings it answers with by default.
+ */
+import { defaultCatalog, Provider, type ProviderDefinition } from '../catalog.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { WireProtocolId } from '../types.js';
+
+export interface TestProviderSpec {
+  readonly id: Provider;
+  readonly protocol: WireProtocolId;
+  /** Folder under the fixtures directory. */
+  readonly fixtureFolder: string;
+  /** Path under the server URL that plays the provider's base URL (what `baseUrlFor` returns). */
+  readonly basePath: string;
+  /** Fixture base names served when a behaviour names none. */
+  readonly defaultFixtures: {
+    readonly body: string;
+    readonly stream: string;
+    /** Answer to a request without a key. */
+    readonly unauthorized: string;
+    readonly unauthorizedStream: string;
+    /** Error recording for a mid-stream error: the event's data where no event was recorded, the answer to a plain request. */
+    readonly streamError: string;
+  };
+  readonly definition: ProviderDefinition;
+}
+
+function definitionOf(id: Provider): ProviderDefinition {
+  const definition = defaultCatalog.find((candidate) => candidate.id === id);
+  if (!definition) throw new Error(`catalog has no provider ${id}`);
+  return definition;
+}
+
+const openAiCompatibleDefaults = {
+  body: 'chat-completion',
+  stream: 'chat-stream',
+  unauthorized: 'error-401-invalid-api-key',
+  unauthorizedStream: 'error-401-invalid-api-key',
+} as const;
+
+export const testProviders: readonly TestProviderSpec[] = [
+  {
+    id: Provider.OPENAI,
+    protocol: 'openai-compatible',
+    fixtureFolder: 'openai',
+    basePath: '/openai/v1',
+    defaultFixtures: { ...openAiCompatibleDefaults, stream: 'chat-stream-include-usage', streamError: 'error-500-server-error' },
+    definition: definitionOf(Provider.OPENAI),
+  },
+  {
+    id: Provider.GROQ,
+    protocol: 'openai-compatible',
+    fixtureFolder: 'groq',
+    basePath: '/groq/openai/v1',
+    // A mid-stream error event is Groq's recorded one (chat-stream-error-tool-use-failed.sse) unless one is named.
+    defaultFixtures: { ...openAiCompatibleDefaults, streamError: 'error-429-rate-limit-tpm' },
+    definition: definitionOf(Provider.GROQ),
+  },
+  {
+    id: Provider.TOGETHER,
+    protocol: 'openai-compatible',
+    fixtureFolder: 'together',
+    basePath: '/together/v1',
+    defaultFixtures: { ...openAiCompatibleDefaults, streamError: 'error-429-rate-limit' },
+    definition: definitionOf(Provider.TOGETHER),
+  },
+  {
+    id: Provider.MOONSHOT,
+    protocol: 'openai-compatible',
+    fixtureFolder: 'moonshot',
+    basePath: '/moonshot/v1',
+    defaultFixtures: {
+      ...openAiCompatibleDefaults,
+      unauthorized: 'error-401-invalid-authentication',
+      unauthorizedStream: 'error-401-invalid-authentication',
+      streamError: 'error-429-engine-overloaded',
+    },
+    definition: definitionOf(Provider.MOONSHOT),
+  },
+  {
+    id: Provider.ANTHROPIC,
+    protocol: 'anthropic',
+    fixtureFolder: 'anthropic',
+    basePath: '/anthropic',
+    defaultFixtures: {
+      body: 'message',
+      stream: 'messages-stream',
+      unauthorized: 'error-401-authentication',
+      unauthorizedStream: 'error-401-authentication',
+      // The event itself is the recorded stream-error-event-data.json; this is the plain-request answer.
+      streamError: 'error-529-overloaded',
+    },
+    definition: definitionOf(Provider.ANTHROPIC),
+  },
+  {
+    id: Provider.GOOGLE,
+    protocol: 'gemini',
+    fixtureFolder: 'gemini',
+    basePath: '/google',
+    defaultFixtures: {
+      body: 'generateContent',
+      stream: 'streamGenerateContent-sse',
+      unauthorized: 'error-400-api-key-invalid',
+      unauthorizedStream: 'error-400-api-key-invalid-stream',
+      streamError: 'error-503-unavailable-overloaded',
+    },
+    definition: definitionOf(Provider.GOOGLE),
+  },
+];
+
+export function testProviderSpec(providerId: string): TestProviderSpec {
+  const spec = testProviders.find((candidate) => candidate.id === providerId);
+  if (!spec) {
+    throw new InvalidArgumentError({
+      argument: 'providerId',
+      message: `the provider test server speaks ${testProviders.map((candidate) => candidate.id).join(', ')}; got "${providerId}"`,
+    });
+  }
+  return spec;
+}
+
+export type TestRoute =
+  | { readonly kind: 'chat'; readonly provider: TestProviderSpec; readonly streamPath: boolean }
+  | { readonly kind: 'models'; readonly provider: TestProviderSpec }
+  | { readonly kind: 'unknown'; readonly provider?: TestProviderSpec };
+
+/** Which provider endpoint a request path names. Paths are matched exactly; the query string is not part of `pathname`. */
+export function matchTestRoute(method: string, pathname: string): TestRoute {
+  const provider = testProviders.find(
+    (candidate) => pathname === candidate.basePath || pathname.startsWith(`${candidate.basePath}/`),
+  );
+  if (!provider) return { kind: 'unknown' };
+  const rest = pathname.slice(provider.basePath.length);
+  if (provider.protocol === 'openai-compatible') {
+    if (method === 'POST' && rest === '/chat/completions') return { kind: 'chat', provider, streamPath: false };
+    if (method === 'GET' && rest === '/models') return { kind: 'models', provider };
+  } else if (provider.protocol === 'anthropic') {
+    if (method === 'POST' && rest === '/v1/messages') return { kind: 'chat', provider, streamPath: false };
+    if (method === 'GET' && rest === '/v1/models') return { kind: 'models', provider };
+  } else {
+    if (method === 'GET' && rest === '/v1beta/models') return { kind: 'models', provider };
+    const generate = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent)$/.exec(rest);
+    if (method === 'POST' && generate) {
+      return { kind: 'chat', provider, streamPath: generate[1] === 'streamGenerateContent' };
+    }
+  }
+  return { kind: 'unknown', provider };
+}
+
+/** True when the request carries the key the provider expects, in the header the provider reads it from. */
+export function hasApiKey(options: {
+  readonly protocol: WireProtocolId;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly keyInUrl: boolean;
+}): boolean {
+  const { headers } = options;
+  if (options.protocol === 'anthropic') return (headers['x-api-key'] ?? '').trim() !== '';
+  if (options.protocol === 'gemini') return (headers['x-goog-api-key'] ?? '').trim() !== '' || options.keyInUrl;
+  return /^Bearer\s+\S+/i.test(headers.authorization ?? '');
+}
