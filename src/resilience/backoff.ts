@@ -23,8 +23,8 @@ export function backoffDelayMs(options: BackoffOptions): number {
   if (!(Number.isFinite(baseMs) && baseMs >= 0) || !(Number.isFinite(maxMs) && maxMs >= 0)) {
     throw new InvalidArgumentError({ argument: 'baseMs', message: 'baseMs and maxMs must be finite numbers >= 0' });
   }
-  // 2 ** 1100 is Infinity, and Math.min copes with that.
-  const ceilingMs = Math.min(maxMs, baseMs * 2 ** attempt);
+  // 2 ** 1100 is Infinity, which Math.min copes with; 0 * Infinity is NaN, which it does not.
+  const ceilingMs = baseMs === 0 ? 0 : Math.min(maxMs, baseMs * 2 ** attempt);
   const random = (options.random ?? Math.random)();
   // Clamp: a bad random source (1, negative, NaN) must not break the bound.
   const fraction = random >= 0 && random < 1 ? random : 0;
