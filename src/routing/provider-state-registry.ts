@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { type FailureReason, isHealthFailure, type ProviderError } from '../errors.js';
 import { anyOf, ConsecutiveFailuresRule, FailureRateRule } from '../resilience/breaker-rule.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
-import { CooldownTracker } from '../resilience/cooldown-tracker.js';
+import { CooldownTracker } from '../resilience/cooldown.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { BreakerOptions } from './router-options.js';
