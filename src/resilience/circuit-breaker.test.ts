@@ -38,7 +38,7 @@ describe('CircuitBreaker', () => {
     failTimes(breaker, 2);
     expect(breaker.stateName).toBe('closed');
     breaker.recordFailure();
-    expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 0, halfOpenAfterMs: 5_000 });
+    expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 0, halfOpenAfterMs: clock.now() + 5_000 });
     expect(breaker.retryAtMs).toBe(clock.now() + 5_000);
     expect(breaker.tryAcquire()).toBe('rejected');
     expect(changes.map((change) => `${change.from}->${change.to}`)).toEqual(['closed->open']);
@@ -97,8 +97,9 @@ describe('CircuitBreaker', () => {
     for (let round = 0; round < 7; round++) {
       const state = breaker.state;
       if (state.name !== 'open') throw new Error('expected open');
-      periods.push(state.halfOpenAfterMs);
-      clock.advance(state.halfOpenAfterMs - 1);
+      periods.push(state.halfOpenAfterMs - state.openedAtMs);
+      expect(breaker.retryAtMs).toBe(state.halfOpenAfterMs);
+      clock.advance(state.halfOpenAfterMs - clock.now() - 1);
       expect(breaker.tryAcquire()).toBe('rejected');
       clock.advance(1);
       expect(breaker.tryAcquire()).toBe('probe');
@@ -111,7 +112,7 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe('probe');
     breaker.recordSuccess();
     failTimes(breaker, 3);
-    expect(breaker.state).toMatchObject({ name: 'open', reopenCount: 0, halfOpenAfterMs: 5_000 });
+    expect(breaker.state).toMatchObject({ name: 'open', reopenCount: 0, halfOpenAfterMs: clock.now() + 5_000 });
   });
 
   it('releaseProbe lets the next caller probe at once, keeping the reopen count', () => {
@@ -123,11 +124,11 @@ describe('CircuitBreaker', () => {
     clock.advance(10_000);
     expect(breaker.tryAcquire()).toBe('probe');
     breaker.releaseProbe();
-    expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 1, halfOpenAfterMs: 0 });
+    expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 1, halfOpenAfterMs: clock.now() });
     expect(breaker.tryAcquire()).toBe('probe');
     expect(breaker.tryAcquire()).toBe('rejected');
     breaker.recordFailure();
-    expect(breaker.state).toMatchObject({ name: 'open', reopenCount: 2, halfOpenAfterMs: 20_000 });
+    expect(breaker.state).toMatchObject({ name: 'open', reopenCount: 2, halfOpenAfterMs: clock.now() + 20_000 });
     expect(changes.map((change) => change.to)).toEqual(['open', 'half_open', 'open', 'half_open', 'open', 'half_open', 'open']);
   });
 

@@ -24,7 +24,7 @@ export type BreakerState =
       readonly openedAtMs: number;
       /** How many probes failed in a row before this opening (0 for the first opening). */
       readonly reopenCount: number;
-      /** How long after `openedAtMs` a probe is allowed. */
+      /** Epoch ms from which a probe is allowed (`openedAtMs` + the open period). */
       readonly halfOpenAfterMs: number;
     }
   | {
@@ -102,12 +102,12 @@ export class CircuitBreaker {
   }
 
   /**
-   * When an open circuit lets a probe through (epoch ms); undefined when closed or half-open.
-   * It may lie in the past: the breaker only changes state when someone calls `tryAcquire`.
+   * When an open circuit lets a probe through (epoch ms, the open state's `halfOpenAfterMs`); undefined
+   * when closed or half-open. It may lie in the past: the state only changes when someone calls `tryAcquire`.
    */
   get retryAtMs(): number | undefined {
     const state = this.current;
-    return state.name === 'open' ? state.openedAtMs + state.halfOpenAfterMs : undefined;
+    return state.name === 'open' ? state.halfOpenAfterMs : undefined;
   }
 
   /** Ask to make a call. 'probe' is granted once per half-open period; report its result or release it. */
@@ -116,7 +116,7 @@ export class CircuitBreaker {
     if (state.name === 'closed') return 'allowed';
     const nowMs = this.clock.now();
     if (state.name === 'open') {
-      if (nowMs < state.openedAtMs + state.halfOpenAfterMs) return 'rejected';
+      if (nowMs < state.halfOpenAfterMs) return 'rejected';
       this.transition({ name: 'half_open', reopenCount: state.reopenCount, probeStartedAtMs: nowMs });
       return 'probe';
     }
@@ -155,7 +155,8 @@ export class CircuitBreaker {
   releaseProbe(): void {
     const state = this.current;
     if (state.name !== 'half_open') return;
-    this.transition({ name: 'open', openedAtMs: this.clock.now(), reopenCount: state.reopenCount, halfOpenAfterMs: 0 });
+    const nowMs = this.clock.now();
+    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs });
   }
 
   /** Subscribe to state changes (by name: closed, open, half_open). Returns the disposer. */
@@ -180,11 +181,8 @@ export class CircuitBreaker {
   }
 
   private open(nowMs: number, reopenCount: number): void {
-    const halfOpenAfterMs = Math.min(
-      this.maxOpenDurationMs,
-      this.openDurationMs * Math.pow(this.backoffFactor, reopenCount),
-    );
-    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount, halfOpenAfterMs });
+    const openForMs = Math.min(this.maxOpenDurationMs, this.openDurationMs * Math.pow(this.backoffFactor, reopenCount));
+    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount, halfOpenAfterMs: nowMs + openForMs });
   }
 
   private transition(next: BreakerState): void {
@@ -220,7 +218,7 @@ export function isBreakerState(value: unknown): value is BreakerState {
       return true;
     case 'open':
       return (
-        isFiniteNumber(state.openedAtMs) && isCount(state.reopenCount) && isFiniteNumber(state.halfOpenAfterMs) && state.halfOpenAfterMs >= 0
+        isFiniteNumber(state.openedAtMs) && isCount(state.reopenCount) && isFiniteNumber(state.halfOpenAfterMs)
       );
     case 'half_open':
       return isCount(state.reopenCount) && isFiniteNumber(state.probeStartedAtMs);
