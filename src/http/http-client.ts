@@ -1,0 +1,207 @@
+/**
+ * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused. Every
+ * send takes an AbortSignal; aborting cancels the request and frees its socket, and the signal's reason is
+ * rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`).
+ */
+import { Pool } from 'undici';
+import { ProviderError } from '../errors.js';
+import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
+import type { HttpRequestSpec, ResponseHeaders } from './types.js';
+
+export interface HttpClientOptions {
+  /** Limit on opening a connection (TCP and TLS). Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Headers timeout when a send gives none. Default 60 s. */
+  readonly headersTimeoutMs?: number;
+  /** Body idle timeout when a send gives none. Default 60 s. */
+  readonly idleTimeoutMs?: number;
+  /** How long an unused connection stays open for reuse. Default 30 s (servers may close sooner). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Connections per origin; unlimited by default. */
+  readonly connectionsPerOrigin?: number;
+}
+
+export interface HttpSendOptions {
+  /** Our id of the provider, carried by every error. */
+  readonly providerId: string;
+  readonly signal: AbortSignal;
+  /** Limit on the wait for the response headers. */
+  readonly headersTimeoutMs?: number;
+  /** Limit on silence between body bytes once the headers arrived. */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: ResponseHeaders;
+  /** The body as it arrives. Read it, or call `dump()`, or the connection is not freed. */
+  readonly body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** The body parsed as JSON; a body that is not JSON is a `server_error`. */
+  json(): Promise<unknown>;
+  /** Discards the rest of the body. Never throws. */
+  dump(): Promise<void>;
+}
+
+const defaultConnectTimeoutMs = 10_000;
+const defaultHeadersTimeoutMs = 60_000;
+const defaultIdleTimeoutMs = 60_000;
+const defaultKeepAliveTimeoutMs = 30_000;
+
+export class HttpClient {
+  readonly #options: HttpClientOptions;
+  readonly #pools = new Map<string, Pool>();
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#options = options;
+  }
+
+  async send(spec: HttpRequestSpec, options: HttpSendOptions): Promise<HttpResponse> {
+    const { signal } = options;
+    signal.throwIfAborted();
+    const errorOptions: MapTransportErrorOptions = {
+      providerId: options.providerId,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs ?? this.#options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
+    };
+    const url = parseUrl(spec.url, options.providerId);
+    try {
+      const response = await this.#poolFor(url.origin).request({
+        path: `${url.pathname}${url.search}`,
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body ?? null,
+        signal,
+        headersTimeout: errorOptions.headersTimeoutMs,
+        bodyTimeout: errorOptions.idleTimeoutMs,
+      });
+      return new UndiciHttpResponse({
+        statusCode: response.statusCode,
+        headers: normalizeHeaders(response.headers),
+        body: response.body,
+        signal,
+        errorOptions,
+      });
+    } catch (error) {
+      throw signal.aborted ? signal.reason : mapTransportError(error, errorOptions);
+    }
+  }
+
+  /** Closes every pool once its requests finish. The client can still be used: pools are made again. */
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  #poolFor(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, {
+        connect: { timeout: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs },
+        keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? defaultKeepAliveTimeoutMs,
+        ...(this.#options.connectionsPerOrigin !== undefined && { connections: this.#options.connectionsPerOrigin }),
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+}
+
+interface UndiciBody extends AsyncIterable<Uint8Array> {
+  text(): Promise<string>;
+  dump(options?: { signal?: AbortSignal; limit?: number }): Promise<void>;
+}
+
+class UndiciHttpResponse implements HttpResponse {
+  readonly statusCode: number;
+  readonly headers: ResponseHeaders;
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly #rawBody: UndiciBody;
+  readonly #signal: AbortSignal;
+  readonly #errorOptions: MapTransportErrorOptions;
+
+  constructor(options: {
+    statusCode: number;
+    headers: ResponseHeaders;
+    body: UndiciBody;
+    signal: AbortSignal;
+    errorOptions: MapTransportErrorOptions;
+  }) {
+    this.statusCode = options.statusCode;
+    this.headers = options.headers;
+    this.#rawBody = options.body;
+    this.#signal = options.signal;
+    this.#errorOptions = options.errorOptions;
+    this.body = { [Symbol.asyncIterator]: () => this.#iterate() };
+  }
+
+  async text(): Promise<string> {
+    try {
+      return await this.#rawBody.text();
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new ProviderError({
+        provider: this.#errorOptions.providerId,
+        reason: 'server_error',
+        statusCode: this.statusCode,
+        message: `HTTP ${this.statusCode} with a body that is not JSON (${text.length} characters)`,
+        cause: error,
+      });
+    }
+  }
+
+  async dump(): Promise<void> {
+    try {
+      await this.#rawBody.dump();
+    } catch {
+      // Discarding is best effort: the connection is closed instead of reused.
+    }
+  }
+
+  async *#iterate(): AsyncGenerator<Uint8Array, void, undefined> {
+    try {
+      for await (const chunk of this.#rawBody) yield chunk;
+    } catch (error) {
+      throw this.#mapError(error);
+    }
+  }
+
+  #mapError(error: unknown): unknown {
+    return this.#signal.aborted ? this.#signal.reason : mapTransportError(error, this.#errorOptions);
+  }
+}
+
+/** Lower-case names (undici gives them so), repeated values joined with ", ". */
+export function normalizeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
+  const result: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function parseUrl(url: string, providerId: string): URL {
+  try {
+    return new URL(url);
+  } catch (error) {
+    throw new ProviderError({
+      provider: providerId,
+      reason: 'invalid_request',
+      message: 'the base URL is not a valid URL: check the configuration',
+      cause: error,
+    });
+  }
+}

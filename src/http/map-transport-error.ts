@@ -1,0 +1,87 @@
+/**
+ * Undici and socket errors in our terms. Connection refused, reset, DNS and TLS failures are `network`;
+ * connect, headers and body-idle timeouts are `timeout`. Messages name the failure and its code only: never
+ * a URL, a header or a body.
+ */
+import { ProviderError } from '../errors.js';
+
+export interface MapTransportErrorOptions {
+  readonly providerId: string;
+  /** Limits in force, for the message. */
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+const timeoutMessages: Readonly<Record<string, (options: MapTransportErrorOptions) => string>> = {
+  UND_ERR_CONNECT_TIMEOUT: (options) => `connecting timed out${after(options.connectTimeoutMs)}`,
+  UND_ERR_HEADERS_TIMEOUT: (options) => `no response headers${within(options.headersTimeoutMs)}`,
+  UND_ERR_BODY_TIMEOUT: (options) => `the response body went silent${forDuration(options.idleTimeoutMs)}`,
+  ETIMEDOUT: () => 'the connection timed out',
+};
+
+const networkMessages: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  EPIPE: 'connection closed while sending',
+  ECONNABORTED: 'connection aborted',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed, try again',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  UND_ERR_CLOSED: 'the HTTP client is closed',
+  UND_ERR_DESTROYED: 'the HTTP client was destroyed',
+  UND_ERR_ABORTED: 'the request was aborted',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the response body was shorter or longer than its content-length',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'the request body did not match its content-length',
+  UND_ERR_HEADERS_OVERFLOW: 'the response headers were too large',
+  UND_ERR_INFO: 'the server answered in a way the client cannot use',
+};
+
+/** A ProviderError for a transport failure. Not for the caller's abort: check `signal.aborted` first. */
+export function mapTransportError(error: unknown, options: MapTransportErrorOptions): ProviderError {
+  if (ProviderError.isInstance(error)) return error;
+  const code = errorCode(error);
+  const codeSuffix = code === undefined ? '' : ` (${code})`;
+  const timeoutMessage = code === undefined ? undefined : timeoutMessages[code];
+  if (timeoutMessage !== undefined) {
+    return new ProviderError({
+      provider: options.providerId,
+      reason: 'timeout',
+      message: `${timeoutMessage(options)}${codeSuffix}`,
+      cause: error,
+    });
+  }
+  return new ProviderError({
+    provider: options.providerId,
+    reason: 'network',
+    message: `${networkMessage(code, error)}${codeSuffix}`,
+    cause: error,
+  });
+}
+
+function networkMessage(code: string | undefined, error: unknown): string {
+  if (code !== undefined) {
+    const known = networkMessages[code];
+    if (known !== undefined) return known;
+    if (code.startsWith('HPE_')) return 'the server sent a malformed HTTP response';
+    if (/CERT|TLS|SSL/.test(code)) return 'the TLS handshake failed';
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  return `the request failed: ${name}`;
+}
+
+/** The system or undici code of an error, looking into `cause` and the first of an AggregateError. */
+function errorCode(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 3) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.length > 0) return code;
+  const inner = (error as { errors?: unknown }).errors;
+  if (Array.isArray(inner) && inner.length > 0) return errorCode(inner[0], depth + 1);
+  return errorCode((error as { cause?: unknown }).cause, depth + 1);
+}
+
+const after = (ms: number | undefined): string => (ms === undefined ? '' : ` after ${ms} ms`);
+const within = (ms: number | undefined): string => (ms === undefined ? '' : ` within ${ms} ms`);
+const forDuration = (ms: number | undefined): string => (ms === undefined ? '' : ` for ${ms} ms`);
