@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../errors.js';
+import { convertToGeminiContents } from './convert-to-gemini-contents.js';
+
+describe('convertToGeminiContents', () => {
+  it('joins system messages into the system text and maps roles to user and model', () => {
+    expect(
+      convertToGeminiContents([
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello.' },
+        { role: 'system', content: 'French only.' },
+      ]),
+    ).toEqual({
+      systemText: 'Be terse.\n\nFrench only.',
+      contents: [
+        { role: 'user', parts: [{ text: 'Hi' }] },
+        { role: 'model', parts: [{ text: 'Hello.' }] },
+      ],
+    });
+  });
+
+  it('turns tool calls into functionCall parts and answers into one user turn of functionResponse parts', () => {
+    const prompt = convertToGeminiContents([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: 'call_0', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'call_1', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+      { role: 'tool', toolCallId: 'call_0', toolName: 'get_weather', content: '{"sky":"sunny"}' },
+      { role: 'tool', toolCallId: 'call_1', content: 'rain' },
+    ]);
+    expect(prompt.contents).toEqual([
+      { role: 'user', parts: [{ text: 'Weather in Paris and Rome?' }] },
+      {
+        role: 'model',
+        parts: [
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
+          { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'get_weather', response: { sky: 'sunny' } } },
+          { functionResponse: { name: 'get_weather', response: { result: 'rain' } } },
+        ],
+      },
+    ]);
+  });
+
+  it('finds the function name of an answer from the latest call with its id', () => {
+    const prompt = convertToGeminiContents([
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'first', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'call_0', content: '1' },
+      { role: 'assistant', content: 'again', toolCalls: [{ id: 'call_0', name: 'second', arguments: '' }] },
+      { role: 'tool', toolCallId: 'call_0', content: '2' },
+    ]);
+    expect(prompt.contents.at(-2)).toEqual({
+      role: 'model',
+      parts: [{ text: 'again' }, { functionCall: { name: 'second', args: {} } }],
+    });
+    expect(prompt.contents.at(-1)).toEqual({
+      role: 'user',
+      parts: [{ functionResponse: { name: 'second', response: { result: '2' } } }],
+    });
+  });
+
+  it('refuses an answer whose function cannot be named', () => {
+    expect(() => convertToGeminiContents([{ role: 'tool', toolCallId: 'call_9', content: 'x' }])).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', argument: 'messages[0].toolName' }),
+    );
+  });
+
+  it('refuses arguments that are not a JSON object', () => {
+    expect(() =>
+      convertToGeminiContents([{ role: 'assistant', content: '', toolCalls: [{ id: 'a', name: 'f', arguments: 'nope' }] }]),
+    ).toThrow(InvalidArgumentError);
+  });
+
+  it('merges consecutive user messages into one turn', () => {
+    expect(
+      convertToGeminiContents([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ]).contents,
+    ).toEqual([{ role: 'user', parts: [{ text: 'a' }, { text: 'b' }] }]);
+  });
+});

@@ -1,0 +1,100 @@
+import { InvalidArgumentError } from '../../errors.js';
+import type { Message, ToolMessage } from '../../types.js';
+import type { GeminiContent, GeminiPart, GeminiStruct } from './gemini-api-types.js';
+import { isRecord, parseJsonOrUndefined } from './read-json-value.js';
+
+export interface GeminiPrompt {
+  /** Every system message, in order, joined by a blank line. */
+  readonly systemText: string | undefined;
+  readonly contents: GeminiContent[];
+}
+
+interface Turn {
+  readonly role: 'user' | 'model';
+  readonly parts: GeminiPart[];
+}
+
+/**
+ * Our messages as Gemini contents: user turns, `model` turns (text and functionCall parts), and tool
+ * answers as functionResponse parts of a user turn. Consecutive messages of one role share one turn, so
+ * the answers to one turn's calls arrive together, as Gemini requires. A functionResponse names its
+ * function: from `toolName`, or else from the assistant call with the same id earlier in the conversation.
+ */
+export function convertToGeminiContents(messages: readonly Message[]): GeminiPrompt {
+  const systemParts: string[] = [];
+  const turns: Turn[] = [];
+
+  messages.forEach((message, messageIndex) => {
+    switch (message.role) {
+      case 'system':
+        if (message.content !== '') systemParts.push(message.content);
+        return;
+      case 'user':
+        append(turns, 'user', message.content === '' ? [] : [{ text: message.content }]);
+        return;
+      case 'assistant': {
+        const parts: GeminiPart[] = message.content === '' ? [] : [{ text: message.content }];
+        (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
+          const args = parseArguments(toolCall.arguments, `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`);
+          parts.push({ functionCall: { name: toolCall.name, args } });
+        });
+        append(turns, 'model', parts);
+        return;
+      }
+      case 'tool':
+        append(turns, 'user', [
+          {
+            functionResponse: {
+              name: findToolName(messages, messageIndex, message),
+              response: toFunctionResponse(message.content),
+            },
+          },
+        ]);
+        return;
+    }
+  });
+
+  const systemText = systemParts.join('\n\n');
+  return {
+    systemText: systemText === '' ? undefined : systemText,
+    contents: turns.filter((turn) => turn.parts.length > 0),
+  };
+}
+
+function append(turns: Turn[], role: Turn['role'], parts: readonly GeminiPart[]): void {
+  const last = turns.at(-1);
+  if (last?.role === role) last.parts.push(...parts);
+  else turns.push({ role, parts: [...parts] });
+}
+
+function findToolName(messages: readonly Message[], messageIndex: number, message: ToolMessage): string {
+  if (message.toolName !== undefined && message.toolName !== '') return message.toolName;
+  for (let index = messageIndex - 1; index >= 0; index--) {
+    const earlier = messages[index];
+    if (earlier?.role !== 'assistant') continue;
+    const call = earlier.toolCalls?.find((toolCall) => toolCall.id === message.toolCallId);
+    if (call !== undefined) return call.name;
+  }
+  throw new InvalidArgumentError({
+    argument: `messages[${messageIndex}].toolName`,
+    message: `Tool message for call "${message.toolCallId}" has no toolName and no earlier assistant call with that id; Gemini needs the function name`,
+  });
+}
+
+/** A JSON object answer is sent as is; any other answer as `{result: <text>}`, since Gemini wants an object. */
+function toFunctionResponse(content: string): GeminiStruct {
+  const parsed = parseJsonOrUndefined(content);
+  return isRecord(parsed) ? parsed : { result: content };
+}
+
+function parseArguments(text: string, argumentPath: string): GeminiStruct {
+  // A call without arguments may arrive as "" (an empty streamed input): it means {}.
+  const parsed = text.trim() === '' ? {} : parseJsonOrUndefined(text);
+  if (!isRecord(parsed)) {
+    throw new InvalidArgumentError({
+      argument: argumentPath,
+      message: 'Tool call arguments are not a JSON object; Gemini needs an object',
+    });
+  }
+  return parsed;
+}

@@ -1,0 +1,48 @@
+/**
+ * The parts of the Gemini generateContent API we send, as they appear on the wire (v1beta, JSON names).
+ * Types only. Bodies we read are `unknown` until checked.
+ */
+
+export type GeminiStruct = { readonly [key: string]: unknown };
+
+export type GeminiPart =
+  | { readonly text: string }
+  | { readonly functionCall: { readonly name: string; readonly args: GeminiStruct } }
+  | { readonly functionResponse: { readonly name: string; readonly response: GeminiStruct } };
+
+export interface GeminiContent {
+  readonly role: 'user' | 'model';
+  readonly parts: readonly GeminiPart[];
+}
+
+export interface GeminiFunctionDeclaration {
+  readonly name: string;
+  readonly description?: string;
+  /** Gemini's OpenAPI-subset schema; left out for a function without parameters. */
+  readonly parameters?: GeminiStruct;
+}
+
+export interface GeminiGenerationConfig {
+  readonly temperature?: number;
+  readonly maxOutputTokens?: number;
+  readonly topP?: number;
+  readonly stopSequences?: readonly string[];
+  readonly responseMimeType?: 'application/json';
+  readonly responseSchema?: GeminiStruct;
+}
+
+export interface GeminiToolConfig {
+  readonly functionCallingConfig: {
+    readonly mode: 'AUTO' | 'ANY' | 'NONE';
+    readonly allowedFunctionNames?: readonly string[];
+  };
+}
+
+export interface GeminiGenerateContentRequestBody {
+  readonly contents: readonly GeminiContent[];
+  /** A Content whose role is ignored by the API; sent as `user`, like the official SDK. */
+  readonly systemInstruction?: { readonly role: 'user'; readonly parts: readonly { readonly text: string }[] };
+  readonly generationConfig: GeminiGenerationConfig;
+  readonly tools?: readonly { readonly functionDeclarations: readonly GeminiFunctionDeclaration[] }[];
+  readonly toolConfig?: GeminiToolConfig;
+}
