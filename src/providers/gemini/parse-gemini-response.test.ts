@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../errors.js';
+import type { FinishReason } from '../../types.js';
+import { readFixtureJson, readFixtureResponseHeaders } from './gemini-fixtures.test-support.js';
+import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { parseGeminiResponse } from './parse-gemini-response.js';
+
+const options = { providerId: 'google', headers: {} };
+
+describe('parseGeminiResponse with the recorded responses', () => {
+  it('reads a text answer, counting thinking tokens as output (generateContent.json)', () => {
+    const { headers } = readFixtureResponseHeaders('generateContent.headers.txt');
+    expect(parseGeminiResponse(readFixtureJson('generateContent.json'), { providerId: 'google', headers })).toEqual({
+      content: '2 + 2 is 4.',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 15, outputTokens: 114, totalTokens: 129 },
+      model: 'gemini-3-pro-preview',
+      requestId: 'fDgtaaDNHvze_uMP_svB8QM',
+    });
+  });
+
+  it('reads a function call as a tool call with a made-up id (generateContent-function-call.json)', () => {
+    const response = parseGeminiResponse(readFixtureJson('generateContent-function-call.json'), options);
+    expect(response.content).toBe('');
+    expect(response.toolCalls).toEqual([{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}' }]);
+    expect(response.finishReason).toBe('tool_calls');
+    expect(response.usage).toEqual({ inputTokens: 115, outputTokens: 112, totalTokens: 227 });
+    expect(response.model).toBe('gemini-2.5-flash');
+    expect(response.requestId).toBe('Y1KWadvNMKz1jMcPiJeJmAI');
+  });
+
+  it('reads the vercel recording (generateContent.vercel.json)', () => {
+    expect(parseGeminiResponse(readFixtureJson('generateContent.vercel.json'), options)).toMatchObject({
+      content: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
+      finishReason: 'stop',
+      usage: { inputTokens: 9, outputTokens: 272, totalTokens: 281 },
+    });
+  });
+});
+
+describe('parseGeminiResponse', () => {
+  it('skips thought parts and keeps a call id Gemini gave', () => {
+    const response = parseGeminiResponse(
+      {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                { text: 'Thinking about it', thought: true },
+                { text: 'Answer: ' },
+                { functionCall: { id: 'fc-7', name: 'lookup', args: { q: 'x' } } },
+                { functionCall: { name: 'now' } },
+                { text: 'done' },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+      },
+      options,
+    );
+    expect(response.content).toBe('Answer: done');
+    expect(response.toolCalls).toEqual([
+      { id: 'fc-7', name: 'lookup', arguments: '{"q":"x"}' },
+      { id: 'call_1', name: 'now', arguments: '{}' },
+    ]);
+    expect(response.usage).toBeUndefined();
+  });
+
+  it('throws content_filter for a prompt blocked by the safety filter', () => {
+    const parse = () =>
+      parseGeminiResponse(
+        { promptFeedback: { blockReason: 'SAFETY', safetyRatings: [] }, usageMetadata: { promptTokenCount: 8, totalTokenCount: 8 } },
+        options,
+      );
+    expect(parse).toThrow(ProviderError);
+    expect(parse).toThrow(expect.objectContaining({ reason: 'content_filter', providerCode: 'SAFETY' }));
+  });
+
+  it('reads a candidate stopped by safety as content_filter without throwing', () => {
+    const response = parseGeminiResponse({ candidates: [{ finishReason: 'SAFETY', index: 0 }] }, options);
+    expect(response).toMatchObject({ content: '', finishReason: 'content_filter' });
+  });
+
+  it('throws for a body without candidates or an error body inside a 200', () => {
+    expect(() => parseGeminiResponse({}, options)).toThrow(expect.objectContaining({ reason: 'server_error' }));
+    expect(() => parseGeminiResponse('oops', options)).toThrow(ProviderError);
+    expect(() => parseGeminiResponse(readFixtureJson('error-503-unavailable-overloaded.json'), options)).toThrow(
+      expect.objectContaining({ reason: 'overloaded' }),
+    );
+  });
+});
+
+describe('mapGeminiFinishReason', () => {
+  const cases: [string | undefined, boolean, FinishReason][] = [
+    ['STOP', false, 'stop'],
+    ['STOP', true, 'tool_calls'],
+    ['MAX_TOKENS', false, 'length'],
+    ['SAFETY', false, 'content_filter'],
+    ['RECITATION', false, 'content_filter'],
+    ['BLOCKLIST', false, 'content_filter'],
+    ['PROHIBITED_CONTENT', false, 'content_filter'],
+    ['SPII', false, 'content_filter'],
+    ['MALFORMED_FUNCTION_CALL', true, 'error'],
+    ['OTHER', false, 'other'],
+    [undefined, false, 'other'],
+  ];
+  it.each(cases)('maps %s (tool calls: %s) to %s', (finishReason, hasToolCalls, expected) => {
+    expect(mapGeminiFinishReason(finishReason, { hasToolCalls })).toBe(expected);
+  });
+});

@@ -1,0 +1,109 @@
+import { ProviderError } from '../../errors.js';
+import type { ChatResponse, StreamChunk, ToolCall, Usage } from '../../types.js';
+import type { ParseResponseOptions } from '../wire-protocol.js';
+import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
+import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { isRecord, readNumber, readString, type JsonRecord } from './read-json-value.js';
+
+/**
+ * Our result from a Gemini 200 body: the first candidate's text parts joined (thoughts skipped), its
+ * functionCall parts as tool calls. Throws a ProviderError when the prompt itself was blocked
+ * (`promptFeedback.blockReason`, no candidates): a 200 that is a content filter failure.
+ */
+export function parseGeminiResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
+  const candidate = readFirstCandidate(body, options.providerId);
+  const parts = readCandidateParts(candidate);
+  const toolCalls = readFunctionCalls(parts, 0).map(
+    (chunk): ToolCall => ({ id: chunk.id ?? '', name: chunk.name ?? '', arguments: chunk.argumentsDelta }),
+  );
+  const usage = readGeminiUsage(isRecord(body) ? body['usageMetadata'] : undefined);
+  const requestId = (isRecord(body) ? readString(body['responseId']) : undefined) ?? options.headers['x-request-id'];
+  return {
+    content: readText(parts),
+    toolCalls,
+    finishReason: mapGeminiFinishReason(readString(candidate['finishReason']), { hasToolCalls: toolCalls.length > 0 }),
+    ...(usage === undefined ? {} : { usage }),
+    model: (isRecord(body) ? readString(body['modelVersion']) : undefined) ?? '',
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+/**
+ * The first candidate of a response (a whole body or one stream event). Throws for an error payload, a
+ * blocked prompt, and a body without candidates.
+ */
+export function readFirstCandidate(body: unknown, providerId: string): JsonRecord {
+  const error = readGeminiErrorPayload(body);
+  if (error !== undefined) throw createGeminiProviderError({ providerId, error, statusCode: error.code });
+  if (!isRecord(body)) {
+    throw new ProviderError({ provider: providerId, reason: 'server_error', message: 'the response body is not a JSON object' });
+  }
+  const candidates = body['candidates'];
+  const first: unknown = Array.isArray(candidates) ? candidates[0] : undefined;
+  if (isRecord(first)) return first;
+  const feedback = body['promptFeedback'];
+  const blockReason = isRecord(feedback) ? readString(feedback['blockReason']) : undefined;
+  if (blockReason !== undefined) {
+    const blockMessage = isRecord(feedback) ? readString(feedback['blockReasonMessage']) : undefined;
+    throw new ProviderError({
+      provider: providerId,
+      reason: 'content_filter',
+      message: `the prompt was blocked (${blockReason})${blockMessage === undefined ? '' : `: ${blockMessage}`}`,
+      providerCode: blockReason,
+    });
+  }
+  throw new ProviderError({ provider: providerId, reason: 'server_error', message: 'the response has no candidates' });
+}
+
+export function readCandidateParts(candidate: JsonRecord): JsonRecord[] {
+  const content = candidate['content'];
+  const parts = isRecord(content) ? content['parts'] : undefined;
+  return Array.isArray(parts) ? parts.filter(isRecord) : [];
+}
+
+/** The answer text of some parts; thought summaries (`thought: true`) are not the answer. */
+export function readText(parts: readonly JsonRecord[]): string {
+  let text = '';
+  for (const part of parts) {
+    if (part['thought'] !== true) text += readString(part['text']) ?? '';
+  }
+  return text;
+}
+
+/**
+ * The functionCall parts as whole tool-call chunks, numbered from `firstIndex`. Gemini gives no call id
+ * (except on Vertex and the Live API); one is made up from the call's position: `call_<index>`.
+ */
+export function readFunctionCalls(
+  parts: readonly JsonRecord[],
+  firstIndex: number,
+): Extract<StreamChunk, { type: 'tool-call-delta' }>[] {
+  const calls: Extract<StreamChunk, { type: 'tool-call-delta' }>[] = [];
+  for (const part of parts) {
+    const functionCall = part['functionCall'];
+    if (!isRecord(functionCall)) continue;
+    const index = firstIndex + calls.length;
+    calls.push({
+      type: 'tool-call-delta',
+      index,
+      id: readString(functionCall['id']) ?? `call_${index}`,
+      name: readString(functionCall['name']) ?? '',
+      argumentsDelta: JSON.stringify(functionCall['args'] ?? {}),
+    });
+  }
+  return calls;
+}
+
+/**
+ * Usage from `usageMetadata`. Output counts the thinking tokens too (Google bills them as output), so
+ * input + output = total, as Google reports it.
+ */
+export function readGeminiUsage(usageMetadata: unknown): Usage | undefined {
+  if (!isRecord(usageMetadata)) return undefined;
+  const inputTokens = readNumber(usageMetadata['promptTokenCount']);
+  if (inputTokens === undefined) return undefined;
+  const outputTokens =
+    (readNumber(usageMetadata['candidatesTokenCount']) ?? 0) + (readNumber(usageMetadata['thoughtsTokenCount']) ?? 0);
+  const totalTokens = readNumber(usageMetadata['totalTokenCount']) ?? inputTokens + outputTokens;
+  return { inputTokens, outputTokens, totalTokens };
+}
