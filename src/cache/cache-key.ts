@@ -1,0 +1,107 @@
+/**
+ * Cache keys: a version, the caller's scope, and the sha256 of a stable JSON of everything that shapes
+ * the answer. Object key order never matters (keys are sorted, undefined values dropped); content is
+ * taken exactly as given (no trimming), and array order is kept (message order, stop sequences, tools).
+ * The scope is hashed and also written in clear in the prefix, so different callers never share an entry
+ * and a backend can clear one scope by prefix.
+ */
+
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
+import type { Message, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+
+/** Bump when the key's input changes meaning, so old entries are never read with a new meaning. */
+export const cacheKeyVersion = 1;
+
+/** What shapes an answer. `target` names what was asked for: a model id, 'tier-2', or provider/model. */
+export interface CacheKeyRequest {
+  readonly target: string;
+  readonly messages: readonly Message[];
+  readonly temperature?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly tools?: readonly ToolDefinition[] | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
+  readonly responseFormat?: ResponseFormat | undefined;
+}
+
+export interface CacheKeyOptions {
+  /** Whose entry this is (an API key's id, a tenant). Non-empty. */
+  scope: string;
+  request: CacheKeyRequest;
+}
+
+/** `bm:v1:<scope, URI-encoded>:<sha256 hex>` */
+export function createCacheKey(options: CacheKeyOptions): string {
+  const { scope, request } = options;
+  if (typeof scope !== 'string' || scope.length === 0) {
+    throw new InvalidArgumentError({ argument: 'scope', message: 'The cache scope must be a non-empty string' });
+  }
+  // Only the fields that shape the answer: anything else a caller's object carries is ignored.
+  const input = {
+    version: cacheKeyVersion,
+    scope,
+    target: request.target,
+    messages: request.messages,
+    temperature: request.temperature,
+    maxTokens: request.maxTokens,
+    topP: request.topP,
+    stop: request.stop,
+    tools: request.tools,
+    toolChoice: request.toolChoice,
+    responseFormat: request.responseFormat,
+  };
+  const hash = createHash('sha256').update(stableStringify(input)).digest('hex');
+  return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;
+}
+
+/**
+ * JSON with object keys sorted at every depth. Like JSON.stringify otherwise: undefined, functions and
+ * symbols are dropped from objects and become null in arrays; `toJSON` is honoured; non-finite numbers
+ * become null. A bigint or a cycle is an `InvalidArgumentError`.
+ */
+export function stableStringify(value: unknown): string {
+  return stringifyValue(value, new Set()) ?? 'null';
+}
+
+function stringifyValue(value: unknown, ancestors: Set<object>): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      throw new InvalidArgumentError({ argument: 'request', message: 'A cache key input cannot contain a bigint' });
+  }
+  const object = value as object;
+  const withToJson = object as { toJSON?: unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    return stringifyValue((withToJson.toJSON as () => unknown).call(object), ancestors);
+  }
+  if (ancestors.has(object)) {
+    throw new InvalidArgumentError({ argument: 'request', message: 'A cache key input cannot contain a cycle' });
+  }
+  ancestors.add(object);
+  let text: string;
+  if (Array.isArray(object)) {
+    text = `[${object.map((item: unknown) => stringifyValue(item, ancestors) ?? 'null').join(',')}]`;
+  } else {
+    const record = object as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const item = stringifyValue(record[key], ancestors);
+      if (item !== undefined) parts.push(`${JSON.stringify(key)}:${item}`);
+    }
+    text = `{${parts.join(',')}}`;
+  }
+  ancestors.delete(object);
+  return text;
+}
