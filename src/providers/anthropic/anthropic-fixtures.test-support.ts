@@ -3,10 +3,11 @@
  * vendored into src/testing/fixtures). Not shipped: only tests import it.
  */
 import { readFileSync } from 'node:fs';
+import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 import { SseParser } from '../../http/sse-parser.js';
 import type { ResponseHeaders, SseEvent } from '../../http/types.js';
 
-const fixturesDirectory = `${process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures'}/anthropic`;
+const fixturesDirectory = `${sharedFixturesDirectory()}/anthropic`;
 
 export function readFixtureText(name: string): string {
   return readFileSync(`${fixturesDirectory}/${name}`, 'utf8');
