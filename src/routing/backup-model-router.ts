@@ -83,6 +83,7 @@ export class BackupModelRouter {
       credentialCooldownMs: options.credentialCooldownMs ?? defaults.credentialCooldownMs,
       defaultRateLimitCooldownMs: options.defaultRateLimitCooldownMs ?? defaults.defaultRateLimitCooldownMs,
       events: this.#events,
+      ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
     if (options.cacheEnabled ?? true) {
       this.#cache =
@@ -191,6 +192,7 @@ export class BackupModelRouter {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
+    this.#registry.dispose();
     await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
   }
 
@@ -388,7 +390,9 @@ export class BackupModelRouter {
   #scheduleHealthChecks(intervalMs: number): void {
     this.#healthCheckTimer = this.#clock.setTimeout(() => {
       if (this.#closed) return;
-      void this.healthCheck()
+      const turn = this.#options.stateSync?.acquireHealthCheckTurn(intervalMs) ?? Promise.resolve(true);
+      void turn
+        .then((mine) => (mine ? this.healthCheck() : undefined))
         .catch(() => undefined)
         .finally(() => {
           if (!this.#closed) this.#scheduleHealthChecks(intervalMs);

@@ -7,6 +7,7 @@ import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
+import type { ProviderStateSync, SharedProviderUpdate } from './provider-state-sync.js';
 import type { ProviderStanding } from './select-candidates.js';
 
 export interface ProviderStateRegistryOptions {
@@ -15,6 +16,8 @@ export interface ProviderStateRegistryOptions {
   readonly credentialCooldownMs: number;
   readonly defaultRateLimitCooldownMs: number;
   readonly events: ListenerSet<RouterEvent>;
+  /** Shares circuits and cooldowns with other instances. */
+  readonly sync?: ProviderStateSync;
 }
 
 interface ProviderState {
@@ -33,10 +36,19 @@ export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
   readonly #states = new Map<string, ProviderState>();
   readonly cooldowns: CooldownTracker;
+  /** True while applying another instance's update, so it is not published back. */
+  #applyingRemote = false;
+  readonly #unsubscribeSync: (() => void) | undefined;
 
   constructor(options: ProviderStateRegistryOptions) {
     this.#options = options;
     this.cooldowns = new CooldownTracker({ clock: options.clock });
+    this.#unsubscribeSync = options.sync?.subscribe((update) => this.#applyRemote(update));
+  }
+
+  /** Stop listening to other instances. */
+  dispose(): void {
+    this.#unsubscribeSync?.();
   }
 
   stateOf(providerId: string): ProviderState {
@@ -74,12 +86,23 @@ export class ProviderStateRegistry {
     return { available: true, successRate: snapshot.successRate, latencyMs: snapshot.latencyP50Ms };
   }
 
-  /** At the moment an attempt would start: undefined to go ahead, or why it is skipped. */
-  admit(providerId: string): string | undefined {
+  /**
+   * At the moment an attempt would start: undefined to go ahead, or why it is skipped. A half-open probe
+   * shared with other instances waits for the cluster-wide probe lock, so only one instance probes.
+   */
+  admit(providerId: string): string | undefined | Promise<string | undefined> {
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) return `cooling down after ${cooldown.reason}`;
-    const verdict = this.stateOf(providerId).breaker.tryAcquire();
-    return verdict === 'rejected' ? 'circuit open' : undefined;
+    const { breaker } = this.stateOf(providerId);
+    const verdict = breaker.tryAcquire();
+    if (verdict === 'rejected') return 'circuit open';
+    const sync = this.#options.sync;
+    if (verdict === 'allowed' || !sync) return undefined;
+    const probeLockMs = this.#options.breaker.maxOpenDurationMs ?? 60_000;
+    return sync.acquireProbe(providerId, probeLockMs).then(
+      (granted) => (granted ? undefined : 'circuit half-open: another instance probes'),
+      () => undefined,
+    );
   }
 
   recordSuccess(providerId: string, latencyMs: number): void {
@@ -126,6 +149,21 @@ export class ProviderStateRegistry {
     if (untilMs <= this.#options.clock.now()) return;
     this.cooldowns.coolDown(providerId, { untilMs, reason });
     this.#options.events.emit({ type: 'cooldown', provider: providerId, untilMs, reason });
+    if (!this.#applyingRemote) {
+      this.#options.sync?.publish({ kind: 'cooldown', providerId, cooldown: { untilMs, reason } });
+    }
+  }
+
+  #applyRemote(update: SharedProviderUpdate): void {
+    this.#applyingRemote = true;
+    try {
+      if (update.kind === 'breaker') this.stateOf(update.providerId).breaker.restore(update.state);
+      else this.#coolDown(update.providerId, update.cooldown.untilMs, update.cooldown.reason);
+    } catch {
+      // A malformed update from the store is ignored: the local view stays in force.
+    } finally {
+      this.#applyingRemote = false;
+    }
   }
 
   #createState(providerId: string): ProviderState {
@@ -146,6 +184,7 @@ export class ProviderStateRegistry {
     });
     breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
+      if (!this.#applyingRemote) this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
     });
     return { breaker, health: new ProviderHealth({ clock }) };
   }

@@ -25,8 +25,11 @@ export interface RaceOptions<T> {
   /** Run one attempt. Its signal aborts when it loses, or when the call ends. */
   readonly run: (candidate: Candidate, signal: AbortSignal) => Promise<T>;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
-  /** A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). */
-  readonly admit?: (candidate: Candidate) => string | undefined;
+  /**
+   * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
+   * later (a cluster-wide probe lock): the candidate then holds its slot until the answer comes.
+   */
+  readonly admit?: (candidate: Candidate) => string | undefined | Promise<string | undefined>;
   /** The call's attempt log; the race appends to it. */
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */
@@ -85,26 +88,29 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       while (nextIndex < candidates.length) {
         const candidate = candidates[nextIndex++] as Candidate;
         const skipDetail = accept && !accept(candidate) ? 'context window too small' : options.admit?.(candidate);
-        if (skipDetail) {
+        if (typeof skipDetail === 'string') {
           attempts.push(skippedAttempt(candidate, clock.now(), skipDetail));
           continue;
         }
-        launch(candidate);
+        launch(candidate, skipDetail);
         return true;
       }
       return false;
     };
 
-    const launch = (candidate: Candidate): void => {
+    const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
       const running: RunningAttempt = { candidate, controller: new AbortController(), startedAtMs: clock.now() };
       inFlight.add(running);
-      options.onAttemptStart?.(candidate);
-      let promise: Promise<T>;
-      try {
-        promise = options.run(candidate, running.controller.signal);
-      } catch (error) {
-        promise = Promise.reject(error);
-      }
+      const start = (): Promise<T> => {
+        options.onAttemptStart?.(candidate);
+        return options.run(candidate, running.controller.signal);
+      };
+      const promise = admission
+        ? admission.then((detail) => {
+            if (detail !== undefined) throw new SkippedAtStart(detail);
+            return start();
+          })
+        : invoke(start);
       promise.then(
         (value) => {
           if (settled || !inFlight.delete(running)) return;
@@ -113,6 +119,11 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         },
         (error: unknown) => {
           if (settled || !inFlight.delete(running)) return;
+          if (error instanceof SkippedAtStart) {
+            attempts.push(skippedAttempt(candidate, clock.now(), error.detail));
+            fill();
+            return;
+          }
           const providerError = asProviderError(error, candidate);
           errors.push(providerError);
           attempts.push(
@@ -163,6 +174,21 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
 
     fill();
   });
+}
+
+/** A candidate whose admission answered later that it must be skipped. Internal to the race. */
+class SkippedAtStart extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+function invoke<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function asProviderError(error: unknown, candidate: Candidate): ProviderError {

@@ -3,6 +3,7 @@ import type { ProviderDefinition } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { Attempt } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import type { ProviderStateSync } from './provider-state-sync.js';
 import type {
   FinishReason,
   Message,
@@ -70,6 +71,8 @@ export interface BackupModelRouterOptions {
   readonly healthCheckIntervalMs?: number;
   /** Connect timeout of the HTTP pool. Default 10 s. */
   readonly connectTimeoutMs?: number;
+  /** Share circuits, cooldowns and probes with other instances (see `createRedisSharedState`). */
+  readonly stateSync?: ProviderStateSync;
 }
 
 /** One explicit candidate: this provider with this model. */

@@ -1,0 +1,30 @@
+import type { BreakerState } from '../resilience/circuit-breaker.js';
+import type { Cooldown } from '../resilience/cooldown.js';
+
+/** A change of one provider's shared state: its circuit, or a cooldown (rate limit, quota, bad key). */
+export type SharedProviderUpdate =
+  | { readonly kind: 'breaker'; readonly providerId: string; readonly state: BreakerState }
+  | { readonly kind: 'cooldown'; readonly providerId: string; readonly cooldown: Cooldown };
+
+/**
+ * How a router shares provider state with other instances (Redis, in `src/shared-state/`). Without one,
+ * everything stays in process. An implementation must never fail or slow a call: publishing is fire and
+ * forget, and every wait on the store is bounded, falling back to the local view.
+ */
+export interface ProviderStateSync {
+  /** Tell the other instances about a local change. Never throws, never blocks the caller. */
+  publish(update: SharedProviderUpdate): void;
+  /** Changes made by other instances (never this instance's own). Returns the disposer. */
+  subscribe(listener: (update: SharedProviderUpdate) => void): () => void;
+  /**
+   * The cluster-wide right to send a half-open probe for `providerId`. False when another instance
+   * holds it; true when the store cannot be reached in time (the local breaker then decides alone).
+   */
+  acquireProbe(providerId: string, ttlMs: number): Promise<boolean>;
+  /**
+   * The cluster-wide right to run the periodic active health check for the next `ttlMs`, so one
+   * instance probes for all (its failures reach the others as cooldowns and circuit changes).
+   * True when the store cannot be reached in time.
+   */
+  acquireHealthCheckTurn(ttlMs: number): Promise<boolean>;
+}
