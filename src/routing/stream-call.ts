@@ -5,7 +5,7 @@ import {
   ProviderError,
   StreamInterruptedError,
 } from '../errors.js';
-import { createDeadlineSignal } from '../resilience/deadline.js';
+import { anySignal, createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import { noProviderError } from './no-provider-error.js';
@@ -56,7 +56,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   const { clock, options } = context;
   const startedAtMs = clock.now();
   const cancelController = new AbortController();
-  const parentSignal = options.signal ? AbortSignal.any([options.signal, cancelController.signal]) : cancelController.signal;
+  const combinedSignal = options.signal ? anySignal([options.signal, cancelController.signal]) : undefined;
+  const parentSignal = combinedSignal?.signal ?? cancelController.signal;
   let resolveResult!: (result: StreamResult) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<StreamResult>((resolve, reject) => {
@@ -157,6 +158,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         void committed.iterator.return?.().catch(() => undefined);
       }
       deadline.dispose();
+      combinedSignal?.dispose();
       for (const attempt of attempts) context.events.emit({ type: 'attempt-end', callId: context.callId, attempt });
     }
   }

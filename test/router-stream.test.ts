@@ -1,0 +1,200 @@
+/**
+ * Streaming through the router: silent failover until the first token, typed errors after it, the caller's
+ * abort closing the upstream request. Real HTTP to the provider test server.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AllProvidersFailedError,
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  Provider,
+  StreamInterruptedError,
+  type StreamChunk,
+} from '../src/index.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, parallelAttempts: 1, ...options });
+  routers.push(router);
+  return router;
+}
+
+async function collect(stream: AsyncIterable<StreamChunk>): Promise<{ text: string; chunks: StreamChunk[] }> {
+  const chunks: StreamChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return { text: chunks.map((chunk) => (chunk.type === 'text-delta' ? chunk.text : '')).join(''), chunks };
+}
+
+const groqThenOpenAI = [
+  { provider: 'groq', model: 'llama-3.1-8b-instant' },
+  { provider: 'openai', model: 'gpt-4o-mini' },
+];
+
+describe('streams from every provider', () => {
+  for (const provider of Object.values(Provider)) {
+    it(`${provider} streams text, usage and a finish reason`, async () => {
+      server.setBehavior(provider, { kind: 'success', text: `Streaming from ${provider}, word by word.` });
+      const router = makeRouter();
+      const stream = router.stream('Say hello', { preferredProvider: provider });
+      const { text, chunks } = await collect(stream);
+      expect(text).toBe(`Streaming from ${provider}, word by word.`);
+      expect(chunks.at(-1)?.type === 'finish' || chunks.some((chunk) => chunk.type === 'finish')).toBe(true);
+      const result = await stream.result;
+      expect(result.provider).toBe(provider);
+      expect(result.content).toBe(text);
+      expect(result.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+      expect(result.latencyMs).toBeGreaterThanOrEqual(result.timeToFirstTokenMs);
+    });
+  }
+
+  it('replays a recorded stream exactly (Anthropic tool use)', async () => {
+    server.setBehavior('anthropic', { kind: 'success', fixture: 'messages-stream-tool-use' });
+    const router = makeRouter();
+    const stream = router.stream('Weather?', { preferredProvider: Provider.ANTHROPIC });
+    await collect(stream);
+    const result = await stream.result;
+    expect(result.toolCalls).toHaveLength(1);
+    expect(JSON.parse(result.toolCalls[0]!.arguments)).toBeTypeOf('object');
+    expect(result.finishReason).toBe('tool_calls');
+  });
+});
+
+describe('the commit rule', () => {
+  it('fails over silently on an error status before the first token', async () => {
+    server.setBehavior('groq', { kind: 'error', fixture: 'error-429-rate-limit-tpm' });
+    server.setBehavior('openai', { kind: 'success', text: 'openai streamed' });
+    const stream = makeRouter().stream('Hi', { route: groqThenOpenAI });
+    const { text } = await collect(stream);
+    expect(text).toBe('openai streamed');
+    expect((await stream.result).attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+      ['groq', 'failure'],
+      ['openai', 'success'],
+    ]);
+  });
+
+  it('fails over on an error event inside a 200 before any content', async () => {
+    server.setBehavior('anthropic', { kind: 'error-event-after-events', events: 1 });
+    server.setBehavior('openai', { kind: 'success', text: 'rescued' });
+    const stream = makeRouter().stream('Hi', {
+      route: [
+        { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+        { provider: 'openai', model: 'gpt-4o-mini' },
+      ],
+    });
+    const { text } = await collect(stream);
+    expect(text).toBe('rescued');
+    const anthropicAttempt = (await stream.result).attempts[0]!;
+    expect(anthropicAttempt).toMatchObject({ provider: 'anthropic', outcome: 'failure', reason: 'overloaded' });
+  });
+
+  it('fails over when no token arrives within the first-token limit', async () => {
+    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    server.setBehavior('openai', { kind: 'success', text: 'after the stall' });
+    const stream = makeRouter().stream('Hi', { route: groqThenOpenAI, firstTokenTimeoutMs: 200 });
+    const { text } = await collect(stream);
+    expect(text).toBe('after the stall');
+    expect((await stream.result).attempts[0]).toMatchObject({ provider: 'groq', outcome: 'failure', reason: 'timeout' });
+    await server.waitForClientAbort({ provider: 'groq' });
+  });
+
+  it('fails over when a 200 stream sends only pings', async () => {
+    server.setBehavior('anthropic', { kind: 'pings-only', intervalMs: 20 });
+    server.setBehavior('openai', { kind: 'success', text: 'not just pings' });
+    const stream = makeRouter().stream('Hi', {
+      route: [
+        { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+        { provider: 'openai', model: 'gpt-4o-mini' },
+      ],
+      firstTokenTimeoutMs: 300,
+    });
+    expect((await collect(stream)).text).toBe('not just pings');
+  });
+
+  it('ends with a typed error keeping the partial text when the connection is cut after the first token', async () => {
+    server.setBehavior('groq', { kind: 'reset-after-events', events: 3, text: 'one two three four five six seven', textPieces: 6 });
+    server.setBehavior('openai', { kind: 'success', text: 'must never be spliced in' });
+    const stream = makeRouter().stream('Hi', { route: groqThenOpenAI });
+    const received: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) if (chunk.type === 'text-delta') received.push(chunk.text);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    const interrupted = error as StreamInterruptedError;
+    expect(interrupted.provider).toBe('groq');
+    expect(received.join('')).not.toContain('spliced');
+    expect(interrupted.partialText).toBe(received.join(''));
+    expect(interrupted.partialText.length).toBeGreaterThan(0);
+    await expect(stream.result).rejects.toBe(error);
+    expect(server.requests.filter((request) => request.provider === 'openai')).toHaveLength(0);
+  });
+
+  it('treats a stream that ends without its end marker as truncated, never a success', async () => {
+    server.setBehavior('openai', { kind: 'truncate-after-events', events: 3, text: 'a b c d e f g h', textPieces: 6 });
+    const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI });
+    await expect(collect(stream)).rejects.toBeInstanceOf(StreamInterruptedError);
+  });
+
+  it('ends a stream that stalls halfway at the idle limit', async () => {
+    server.setBehavior('openai', { kind: 'stall-after-events', events: 3, text: 'a b c d e f g h', textPieces: 6 });
+    const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI, idleTimeoutMs: 300 });
+    const error = await collect(stream).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as StreamInterruptedError).reason).toBe('timeout');
+    await server.waitForClientAbort({ provider: 'openai' });
+  });
+
+  it('reports every attempt when no candidate produced a token', async () => {
+    server.setBehavior('groq', { kind: 'error', fixture: 'error-401-invalid-api-key' });
+    server.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
+    const stream = makeRouter().stream('Hi', { route: groqThenOpenAI });
+    await expect(collect(stream)).rejects.toBeInstanceOf(AllProvidersFailedError);
+  });
+});
+
+describe('racing streams and aborting them', () => {
+  it('commits to the first candidate to produce a token and aborts the others', async () => {
+    server.setBehavior('groq', { kind: 'success', text: 'slow', latencyMs: 3_000 });
+    server.setBehavior('openai', { kind: 'success', text: 'first token wins' });
+    const stream = makeRouter({ parallelAttempts: 2 }).stream('Hi', { route: groqThenOpenAI });
+    expect((await collect(stream)).text).toBe('first token wins');
+    await server.waitForClientAbort({ provider: 'groq' });
+  });
+
+  it("closes the upstream request at once when the caller aborts", async () => {
+    server.setBehavior('openai', { kind: 'success', text: 'a b c d e f g h i j', textPieces: 10, chunkDelayMs: 200 });
+    const controller = new AbortController();
+    const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI, signal: controller.signal });
+    const reason = new Error('caller left');
+    const consumed = (async () => {
+      for await (const chunk of stream) {
+        if (chunk.type === 'text-delta') controller.abort(reason);
+      }
+    })();
+    await expect(consumed).rejects.toBe(reason);
+    const aborted = await server.waitForClientAbort({ provider: 'openai' });
+    expect(aborted.outcome).toBe('client-aborted');
+  });
+
+  it('closes the upstream request when the caller stops iterating', async () => {
+    server.setBehavior('openai', { kind: 'success', text: 'a b c d e f g h i j', textPieces: 10, chunkDelayMs: 200 });
+    const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI });
+    for await (const chunk of stream) {
+      if (chunk.type === 'text-delta') break;
+    }
+    await server.waitForClientAbort({ provider: 'openai' });
+  });
+});
