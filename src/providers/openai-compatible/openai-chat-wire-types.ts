@@ -1,0 +1,52 @@
+/** The OpenAI chat-completions wire format, as far as we send and read it. */
+
+export type OpenAIChatMessage =
+  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string }
+  | {
+      readonly role: 'assistant';
+      /** Null when the turn only calls tools, as OpenAI itself answers. */
+      readonly content: string | null;
+      readonly tool_calls?: readonly OpenAIToolCall[];
+    }
+  | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string };
+
+export interface OpenAIToolCall {
+  readonly id: string;
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly arguments: string };
+}
+
+export interface OpenAITool {
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly description?: string; readonly parameters: unknown };
+}
+
+export type OpenAIToolChoice =
+  | 'auto'
+  | 'none'
+  | 'required'
+  | { readonly type: 'function'; readonly function: { readonly name: string } };
+
+export type OpenAIResponseFormat =
+  | { readonly type: 'text' }
+  | { readonly type: 'json_object' }
+  | {
+      readonly type: 'json_schema';
+      readonly json_schema: { readonly name: string; readonly schema: unknown; readonly strict?: boolean };
+    };
+
+export interface OpenAIChatRequestBody {
+  readonly model: string;
+  readonly messages: readonly OpenAIChatMessage[];
+  readonly temperature?: number;
+  readonly max_tokens?: number;
+  readonly max_completion_tokens?: number;
+  readonly top_p?: number;
+  readonly stop?: readonly string[];
+  readonly tools?: readonly OpenAITool[];
+  readonly tool_choice?: OpenAIToolChoice;
+  readonly response_format?: OpenAIResponseFormat;
+  readonly stream?: true;
+  readonly stream_options?: { readonly include_usage: true };
+}

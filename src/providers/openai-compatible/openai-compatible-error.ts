@@ -1,0 +1,138 @@
+/**
+ * Errors of OpenAI-compatible endpoints (OpenAI, Groq, Together, Moonshot, local servers), classified by
+ * what they mean rather than by status alone: a 429 is a rate limit, an exhausted quota (stop, do not
+ * retry) or an overloaded engine, depending on the body.
+ */
+import { ProviderError, type FailureReason } from '../../errors.js';
+import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
+import type { ResponseHeaders } from '../../http/types.js';
+import type { ParseErrorOptions } from '../wire-protocol.js';
+import { asNumber, asRecord, asString, parseJsonOrUndefined } from './json-guards.js';
+
+/** What an error body says, from `{"error":{...}}`, `{"error":"..."}`, `{"message":...}` or `{"detail":...}`. */
+export interface OpenAIErrorDetails {
+  readonly message?: string;
+  readonly type?: string;
+  readonly code?: string;
+  /** A status inside the body (Groq's stream errors carry `status_code`). */
+  readonly statusCode?: number;
+}
+
+export function readOpenAIErrorDetails(body: unknown): OpenAIErrorDetails | undefined {
+  const record = asRecord(body);
+  if (record === undefined) return undefined;
+  const error = record.error;
+  if (typeof error === 'string') return { message: error };
+  const source = asRecord(error) ?? record;
+  const message = asString(source.message) ?? asString(record.detail);
+  const type = asString(source.type);
+  const code = asString(source.code) ?? (typeof source.code === 'number' ? String(source.code) : undefined);
+  const statusCode = asNumber(source.status_code) ?? asNumber(source.status);
+  if (message === undefined && type === undefined && code === undefined) return undefined;
+  return { message, type, code, statusCode };
+}
+
+/** The ProviderError for a non-2xx response. Never throws, whatever the body. */
+export function parseOpenAICompatibleError(options: ParseErrorOptions): ProviderError {
+  const details = readOpenAIErrorDetails(parseJsonOrUndefined(options.bodyText));
+  return createOpenAICompatibleError({
+    providerId: options.providerId,
+    statusCode: options.statusCode,
+    headers: options.headers,
+    nowMs: options.nowMs,
+    details: details ?? { message: describeUnreadableBody(options.bodyText) },
+  });
+}
+
+export interface CreateOpenAICompatibleErrorOptions {
+  readonly providerId: string;
+  /** The HTTP status, or the one an error event inside a 200 stream reports. */
+  readonly statusCode: number;
+  readonly headers: ResponseHeaders;
+  readonly nowMs: number;
+  readonly details: OpenAIErrorDetails;
+}
+
+export function createOpenAICompatibleError(options: CreateOpenAICompatibleErrorOptions): ProviderError {
+  const { details, headers, statusCode } = options;
+  const reason = classifyOpenAIError(statusCode, details);
+  const message = redactQuotedKey(details.message ?? '');
+  const label = details.code ?? details.type;
+  const retryAfterMs = isWorthWaitingFor(reason)
+    ? (parseRetryAfterMs(headers, options.nowMs) ?? waitFromMessage(message))
+    : undefined;
+  return new ProviderError({
+    provider: options.providerId,
+    reason,
+    message: `HTTP ${statusCode}${label === undefined ? '' : ` ${label}`}: ${message || 'no error message'}`,
+    statusCode,
+    retryAfterMs,
+    requestId: headers['x-request-id'] ?? headers['request-id'] ?? headers['msh-request-id'] ?? requestIdIn(message),
+    providerCode: label,
+  });
+}
+
+const quotaLabels = new Set(['insufficient_quota', 'exceeded_current_quota_error', 'billing_hard_limit_reached']);
+const overloadedLabels = new Set(['engine_overloaded_error', 'overloaded_error', 'overloaded']);
+const contextLabels = new Set(['context_length_exceeded', 'string_above_max_length']);
+const contentFilterLabels = new Set(['content_filter', 'content_policy_violation']);
+const notFoundLabels = new Set(['model_not_found', 'resource_not_found_error']);
+const authenticationLabels = new Set([
+  'invalid_api_key',
+  'invalid_authentication_error',
+  'authentication_error',
+  'permission_denied_error',
+]);
+const contextMessage =
+  /maximum context length|context[ _]length|context window|input token length too long|exceeded model token limit|prompt is too long|too many (input )?tokens/i;
+const contentFilterMessage = /content (management )?policy|content filter|flagged as (potentially )?(harmful|unsafe)/i;
+
+export function classifyOpenAIError(statusCode: number, details: OpenAIErrorDetails): FailureReason {
+  const labels = [details.code, details.type].filter((label): label is string => label !== undefined);
+  const has = (set: ReadonlySet<string>): boolean => labels.some((label) => set.has(label.toLowerCase()));
+  const message = details.message ?? '';
+  const clientError = statusCode === 400 || statusCode === 413 || statusCode === 422;
+  if (has(quotaLabels) || statusCode === 402) return 'quota_exhausted';
+  if (has(overloadedLabels)) return 'overloaded';
+  if (has(contextLabels) || (clientError && contextMessage.test(message))) return 'context_too_long';
+  if (has(contentFilterLabels) || (clientError && contentFilterMessage.test(message))) return 'content_filter';
+  if (has(notFoundLabels) || statusCode === 404) return 'model_not_found';
+  if (has(authenticationLabels) || statusCode === 401 || statusCode === 403) return 'authentication';
+  if (statusCode === 429) return 'rate_limit';
+  if (statusCode === 408 || statusCode === 504) return 'timeout';
+  if (statusCode === 413) return 'context_too_long';
+  if (statusCode === 503 || statusCode === 529) return 'overloaded';
+  if (statusCode >= 400 && statusCode < 500) return 'invalid_request';
+  return 'server_error';
+}
+
+function isWorthWaitingFor(reason: FailureReason): boolean {
+  return reason === 'rate_limit' || reason === 'overloaded' || reason === 'server_error' || reason === 'timeout';
+}
+
+/** "Please try again in 1.98s" (OpenAI, Groq), "please try again after 3 seconds" (Moonshot). */
+function waitFromMessage(message: string): number | undefined {
+  const match = /try again (?:in|after)\s+([^\s,;]+(?:\s+(?:ms|milliseconds?|seconds?|secs?|minutes?))?)/i.exec(message);
+  return match?.[1] === undefined ? undefined : parseDurationTextMs(match[1]);
+}
+
+/** OpenAI quotes part of a wrong key ("Incorrect API key provided: sk-proj-****abcd."): never repeat it. */
+function redactQuotedKey(message: string): string {
+  return message.replace(/(API key provided:\s*)\S+?(?=\.?(?:\s|$))/gi, '$1[redacted]');
+}
+
+/** "(Please include the request ID req_540c... in your email.)" */
+function requestIdIn(message: string): string | undefined {
+  return /request ID\s+([A-Za-z0-9_-]{8,})/i.exec(message)?.[1];
+}
+
+function describeUnreadableBody(bodyText: string): string {
+  const trimmed = bodyText.trim();
+  if (trimmed === '') return 'empty body';
+  if (trimmed.startsWith('<')) {
+    const title = /<title>([^<]{1,120})<\/title>/i.exec(trimmed)?.[1]?.trim();
+    return title === undefined ? 'HTML body instead of JSON' : `HTML body instead of JSON: ${title}`;
+  }
+  const firstLine = trimmed.split(/\r?\n/, 1)[0] ?? '';
+  return `body is not JSON: ${firstLine.slice(0, 200)}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * An OpenAI-compatible chat stream, event by event. Handles the vendors' variations: usage in a final
+ * chunk with no choices (OpenAI, `stream_options.include_usage`), in `x_groq.usage` (Groq), inside the
+ * choice (Moonshot) or beside the finish reason (Together); an error object as a data payload (Groq's
+ * `event: error`) throws a ProviderError; `data: [DONE]` is the end marker.
+ */
+import { ProviderError } from '../../errors.js';
+import type { SseEvent } from '../../http/types.js';
+import type { StreamChunk } from '../../types.js';
+import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
+import { asArray, asNumber, asRecord, asString, parseJsonOrUndefined, type JsonRecord } from './json-guards.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
+import { parseOpenAIUsage } from './parse-openai-chat-response.js';
+
+export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
+  let done = false;
+  return {
+    get done() {
+      return done;
+    },
+    decode(event: SseEvent): StreamChunk[] {
+      const data = event.data.trim();
+      if (data === '[DONE]') {
+        done = true;
+        return [];
+      }
+      if (data === '') return [];
+      const payload = asRecord(parseJsonOrUndefined(data));
+      if (payload === undefined) {
+        throw new ProviderError({
+          provider: options.providerId,
+          reason: 'server_error',
+          statusCode: 200,
+          message: 'a stream event was not a JSON object',
+        });
+      }
+      if (event.event === 'error' || payload.error !== undefined) throw streamError(payload, options);
+      return decodeChunk(payload);
+    },
+  };
+}
+
+function decodeChunk(payload: JsonRecord): StreamChunk[] {
+  const chunks: StreamChunk[] = [];
+  let finishReason: unknown;
+  let usage = parseOpenAIUsage(payload.usage) ?? parseOpenAIUsage(asRecord(payload.x_groq)?.usage);
+  for (const entry of asArray(payload.choices) ?? []) {
+    const choice = asRecord(entry);
+    if (choice === undefined) continue;
+    const delta = asRecord(choice.delta);
+    const content = asString(delta?.content);
+    if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
+    (asArray(delta?.tool_calls) ?? []).forEach((call, position) => {
+      const toolCall = decodeToolCallDelta(call, position);
+      if (toolCall !== undefined) chunks.push(toolCall);
+    });
+    usage ??= parseOpenAIUsage(choice.usage);
+    if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+  }
+  if (usage !== undefined) chunks.push({ type: 'usage', usage });
+  if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason) });
+  return chunks;
+}
+
+function decodeToolCallDelta(value: unknown, position: number): StreamChunk | undefined {
+  const call = asRecord(value);
+  if (call === undefined) return undefined;
+  const fn = asRecord(call.function);
+  const id = asString(call.id);
+  const name = asString(fn?.name);
+  return {
+    type: 'tool-call-delta',
+    index: asNumber(call.index) ?? position,
+    ...(id !== undefined && { id }),
+    ...(name !== undefined && { name }),
+    argumentsDelta: asString(fn?.arguments) ?? '',
+  };
+}
+
+function streamError(payload: JsonRecord, options: ParseResponseOptions): ProviderError {
+  const details = readOpenAIErrorDetails(payload) ?? { message: 'error event without details' };
+  return createOpenAICompatibleError({
+    providerId: options.providerId,
+    // An error inside a 200 stream with no status of its own is the server's failure.
+    statusCode: details.statusCode ?? 500,
+    // The 200's headers say nothing about this failure's wait; a wait in the message still counts.
+    headers: {},
+    nowMs: 0,
+    details,
+  });
+}

@@ -1,0 +1,77 @@
+import { ProviderError } from '../../errors.js';
+import type { ChatResponse, ToolCall, Usage } from '../../types.js';
+import type { ParseResponseOptions } from '../wire-protocol.js';
+import { asArray, asNumber, asRecord, asString, type JsonRecord } from './json-guards.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
+
+/** A 200 chat completion in our terms. A 200 that carries an error or no choice is a ProviderError. */
+export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
+  const record = asRecord(body);
+  const choice = asRecord(asArray(record?.choices)?.[0]);
+  if (record === undefined || choice === undefined) throw malformedResponse(body, options);
+  const message = asRecord(choice.message) ?? {};
+  const usage = parseOpenAIUsage(record.usage);
+  return {
+    content: asString(message.content) ?? '',
+    toolCalls: parseToolCalls(message.tool_calls),
+    finishReason: mapOpenAIFinishReason(choice.finish_reason),
+    ...(usage !== undefined && { usage }),
+    model: asString(record.model) ?? '',
+    ...requestIdOf(record, options),
+  };
+}
+
+/** `usage` with prompt and completion tokens, as OpenAI and its vendors report it. */
+export function parseOpenAIUsage(value: unknown): Usage | undefined {
+  const usage = asRecord(value);
+  if (usage === undefined) return undefined;
+  const inputTokens = asNumber(usage.prompt_tokens);
+  const outputTokens = asNumber(usage.completion_tokens);
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
+  return { inputTokens, outputTokens, totalTokens: asNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+}
+
+function parseToolCalls(value: unknown): ToolCall[] {
+  const calls = asArray(value) ?? [];
+  const result: ToolCall[] = [];
+  calls.forEach((entry, position) => {
+    const call = asRecord(entry);
+    const fn = asRecord(call?.function);
+    const name = asString(fn?.name);
+    if (call === undefined || fn === undefined || name === undefined) return;
+    const rawArguments = fn.arguments;
+    result.push({
+      id: asString(call.id) ?? `call_${position}`,
+      name,
+      // Some compatible servers send the arguments as an object rather than JSON text.
+      arguments: typeof rawArguments === 'string' ? rawArguments : JSON.stringify(rawArguments ?? {}),
+    });
+  });
+  return result;
+}
+
+function requestIdOf(record: JsonRecord, options: ParseResponseOptions): { requestId?: string } {
+  const requestId = options.headers['x-request-id'] ?? asString(record.id);
+  return requestId === undefined ? {} : { requestId };
+}
+
+function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
+  const details = readOpenAIErrorDetails(body);
+  if (details !== undefined && asRecord(body)?.choices === undefined) {
+    return createOpenAICompatibleError({
+      providerId: options.providerId,
+      statusCode: details.statusCode ?? 500,
+      // A 200's headers say nothing about this failure's wait.
+      headers: {},
+      nowMs: 0,
+      details,
+    });
+  }
+  return new ProviderError({
+    provider: options.providerId,
+    reason: 'server_error',
+    statusCode: 200,
+    message: 'HTTP 200 without a choice in the body',
+  });
+}
