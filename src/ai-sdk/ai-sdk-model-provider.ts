@@ -1,0 +1,164 @@
+import type { LanguageModelV3, LanguageModelV3StreamPart, SharedV3Headers } from '@ai-sdk/provider';
+import type { ModelPrice, ProviderDefinition } from '../catalog.js';
+import { type Clock, systemClock } from '../clock.js';
+import { InvalidArgumentError, ProviderError } from '../errors.js';
+import type { ModelProvider, ProviderCallOptions, StreamStartListener } from '../providers/model-provider.js';
+import type { ChatRequest, ChatResponse, StreamChunk, Tier } from '../types.js';
+import { AiSdkStreamChunks } from './ai-sdk-stream-chunks.js';
+import { convertFromAiSdkResult } from './convert-from-ai-sdk-result.js';
+import { convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
+import { mapAiSdkError } from './map-ai-sdk-error.js';
+
+export interface AiSdkModelProviderOptions {
+  /** The provider id routing, breakers, events and `provider/model` routes use. No slash. */
+  readonly id: string;
+  /** Any AI SDK language model (specification v3): `mistral('mistral-small-latest')`, `xai('grok-3')`, ... */
+  readonly model: LanguageModelV3;
+  /** Default: `${model.provider} ${model.modelId}`. */
+  readonly displayName?: string;
+  /** 1 is the fastest; ties with the built-in ranks (1 to 6). Default 3. */
+  readonly speedRank?: number;
+  /** 1 to 5, 5 the best. Default 3. */
+  readonly quality?: number;
+  /** Tiers this model answers for. Default all three. */
+  readonly tiers?: readonly Tier[];
+  readonly contextWindowTokens?: number;
+  /** For `costUsd` on results. */
+  readonly price?: ModelPrice;
+  /** For Retry-After dates. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+const requestIdHeaders = ['x-request-id', 'request-id'] as const;
+
+/**
+ * Any AI SDK language model as one more router candidate: raced, broken and cached like the built-in
+ * providers. Its failures become ProviderErrors (`APICallError` by status and headers), so its circuit
+ * breaker and cooldowns work the same. It is always configured (the model holds its own key), and
+ * `checkHealth` resolves without a call: a model has no free endpoint, and a generate call costs tokens.
+ * Per-call `headersTimeoutMs` and `idleTimeoutMs` are not applied inside the model; the router's
+ * deadline, first-token and idle timers still bound every call.
+ */
+export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelProvider {
+  const { id, model } = options;
+  if (id.length === 0 || id.includes('/')) {
+    throw new InvalidArgumentError({ argument: 'id', message: `The provider id "${id}" must be non-empty and without "/".` });
+  }
+  if (model.specificationVersion !== 'v3') {
+    throw new InvalidArgumentError({
+      argument: 'model',
+      message: `The AI SDK model ${model.provider}/${model.modelId} implements specification ${String(model.specificationVersion)}; v3 is needed (ai 6 or later).`,
+    });
+  }
+  const clock = options.clock ?? systemClock;
+  const tiers = options.tiers ?? [1, 2, 3];
+  const definition: ProviderDefinition = {
+    id,
+    displayName: options.displayName ?? `${model.provider} ${model.modelId}`,
+    protocol: 'custom',
+    apiKeyEnv: '',
+    baseUrl: '',
+    defaultModel: model.modelId,
+    modelsByTier: Object.fromEntries(tiers.map((tier) => [tier, model.modelId])),
+    models: [
+      {
+        id: model.modelId,
+        ...(options.contextWindowTokens !== undefined ? { contextWindowTokens: options.contextWindowTokens } : {}),
+        ...(options.price !== undefined ? { price: options.price } : {}),
+      },
+    ],
+    speedRank: options.speedRank ?? 3,
+    quality: options.quality ?? 3,
+  };
+  const toProviderError = (error: unknown): ProviderError => mapAiSdkError({ error, providerId: id, nowMs: clock.now() });
+
+  const assertModel = (request: ChatRequest): void => {
+    if (request.model === model.modelId) return;
+    throw new ProviderError({
+      provider: id,
+      reason: 'model_not_found',
+      message: `this provider serves ${model.modelId} only, not ${request.model}`,
+    });
+  };
+
+  return {
+    id,
+    definition,
+    isConfigured: () => true,
+    async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
+      assertModel(request);
+      try {
+        const result = await model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal));
+        return convertFromAiSdkResult(result, model.modelId);
+      } catch (error) {
+        if (callOptions.signal.aborted) throw error;
+        throw toProviderError(error);
+      }
+    },
+    stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
+      return streamModel({ model, request, callOptions, assertModel, toProviderError, providerId: id });
+    },
+    checkHealth({ signal }): Promise<void> {
+      return signal.aborted ? Promise.reject(signal.reason as unknown) : Promise.resolve();
+    },
+  };
+}
+
+async function* streamModel(context: {
+  model: LanguageModelV3;
+  request: ChatRequest;
+  callOptions: ProviderCallOptions & StreamStartListener;
+  assertModel: (request: ChatRequest) => void;
+  toProviderError: (error: unknown) => ProviderError;
+  providerId: string;
+}): AsyncGenerator<StreamChunk, void, undefined> {
+  const { model, request, callOptions, toProviderError } = context;
+  const { signal } = callOptions;
+  context.assertModel(request);
+  let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
+  const onAbort = (): void => {
+    void reader?.cancel(signal.reason).catch(() => undefined);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const chunks = new AiSdkStreamChunks();
+  let done = false;
+  try {
+    const result = await model.doStream(convertToAiSdkCallOptions(request, signal));
+    const requestId = readRequestId(result.response?.headers);
+    callOptions.onResponseStart?.(requestId !== undefined ? { requestId } : {});
+    reader = result.stream.getReader();
+    for (;;) {
+      const next = await reader.read();
+      if (signal.aborted) throw signal.reason;
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const mapped = chunks.map(next.value);
+      if (!Array.isArray(mapped)) throw toProviderError(mapped.error);
+      for (const chunk of mapped) yield chunk;
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw toProviderError(error);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (reader && !done) void reader.cancel().catch(() => undefined);
+    reader?.releaseLock();
+  }
+  if (!chunks.finished) {
+    throw new ProviderError({
+      provider: context.providerId,
+      reason: 'network',
+      message: 'the stream was truncated: it ended without a finish part',
+    });
+  }
+}
+
+function readRequestId(headers: SharedV3Headers | undefined): string | undefined {
+  if (!headers) return undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if ((requestIdHeaders as readonly string[]).includes(name.toLowerCase())) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { StreamResult } from '../routing/router-options.js';
+import type { StreamChunk } from '../types.js';
+import { backupModelsMetadata } from './backup-models-metadata.js';
+import { toolCallInput } from './convert-completion-result.js';
+import { convertToAiSdkUsage } from './convert-usage.js';
+import { mapToAiSdkFinishReason } from './map-finish-reason.js';
+
+interface ToolCallInProgress {
+  id: string | undefined;
+  name: string | undefined;
+  arguments: string;
+  /** `tool-input-start` was sent (it needs the name). */
+  started: boolean;
+}
+
+const textId = 'text-0';
+
+/**
+ * Turns our stream chunks into the AI SDK's stream parts. One text block (`text-0`) opened by the first text;
+ * one tool input per tool-call index, started once its name is known; everything closed at the end, where
+ * each tool call is also sent whole, and `finish` carries usage, finish reason and the router's metadata.
+ */
+export class AiSdkStreamParts {
+  #textOpen = false;
+  readonly #toolCalls = new Map<number, ToolCallInProgress>();
+
+  /** The parts for one chunk (usage and finish chunks produce none: they go into `finish`). */
+  map(chunk: StreamChunk): LanguageModelV3StreamPart[] {
+    if (chunk.type === 'text-delta') {
+      if (chunk.text.length === 0) return [];
+      const parts: LanguageModelV3StreamPart[] = [];
+      if (!this.#textOpen) {
+        this.#textOpen = true;
+        parts.push({ type: 'text-start', id: textId });
+      }
+      parts.push({ type: 'text-delta', id: textId, delta: chunk.text });
+      return parts;
+    }
+    if (chunk.type === 'tool-call-delta') return this.#mapToolCallDelta(chunk);
+    return [];
+  }
+
+  /** The closing parts, once the router's stream ended with `result`. */
+  finish(result: StreamResult): LanguageModelV3StreamPart[] {
+    const parts: LanguageModelV3StreamPart[] = [];
+    if (this.#textOpen) parts.push({ type: 'text-end', id: textId });
+    for (const [index, call] of this.#toolCalls) {
+      const toolCallId = this.#toolCallId(call, index);
+      const toolName = call.name ?? '';
+      if (!call.started) {
+        parts.push({ type: 'tool-input-start', id: toolCallId, toolName });
+        if (call.arguments.length > 0) parts.push({ type: 'tool-input-delta', id: toolCallId, delta: call.arguments });
+      }
+      parts.push({ type: 'tool-input-end', id: toolCallId });
+      parts.push({ type: 'tool-call', toolCallId, toolName, input: toolCallInput(call) });
+    }
+    parts.push({
+      type: 'response-metadata',
+      ...(result.requestId !== undefined ? { id: result.requestId } : {}),
+      modelId: result.model,
+    });
+    parts.push({
+      type: 'finish',
+      finishReason: mapToAiSdkFinishReason(result.finishReason),
+      usage: convertToAiSdkUsage(result.usage),
+      providerMetadata: backupModelsMetadata(result),
+    });
+    return parts;
+  }
+
+  #mapToolCallDelta(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): LanguageModelV3StreamPart[] {
+    let call = this.#toolCalls.get(chunk.index);
+    if (!call) {
+      call = { id: undefined, name: undefined, arguments: '', started: false };
+      this.#toolCalls.set(chunk.index, call);
+    }
+    call.id ??= chunk.id;
+    call.name ??= chunk.name;
+    call.arguments += chunk.argumentsDelta;
+    if (call.started) {
+      return chunk.argumentsDelta.length > 0
+        ? [{ type: 'tool-input-delta', id: this.#toolCallId(call, chunk.index), delta: chunk.argumentsDelta }]
+        : [];
+    }
+    if (call.name === undefined) return [];
+    call.started = true;
+    const id = this.#toolCallId(call, chunk.index);
+    const parts: LanguageModelV3StreamPart[] = [{ type: 'tool-input-start', id, toolName: call.name }];
+    // Arguments that arrived before the name are sent in one piece.
+    if (call.arguments.length > 0) parts.push({ type: 'tool-input-delta', id, delta: call.arguments });
+    return parts;
+  }
+
+  #toolCallId(call: ToolCallInProgress, index: number): string {
+    call.id ??= `call-${index}`;
+    return call.id;
+  }
+}

@@ -1,0 +1,70 @@
+import type { LanguageModelV3CallOptions, SharedV3Warning } from '@ai-sdk/provider';
+import type { CompleteOptions } from '../routing/router-options.js';
+import type { JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+
+export type CallSettings = Pick<
+  CompleteOptions,
+  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'responseFormat' | 'signal'
+>;
+
+export interface ConvertedCallOptions {
+  readonly settings: CallSettings;
+  readonly warnings: SharedV3Warning[];
+}
+
+const unsupportedSettings = ['topK', 'presencePenalty', 'frequencyPenalty', 'seed'] as const;
+
+/**
+ * The AI SDK's call settings as the router's options. Settings no provider of ours takes the same way
+ * (topK, penalties, seed, extra headers, provider tools) are reported as warnings, not silently dropped.
+ */
+export function convertCallOptions(options: LanguageModelV3CallOptions): ConvertedCallOptions {
+  const warnings: SharedV3Warning[] = [];
+  for (const setting of unsupportedSettings) {
+    if (options[setting] !== undefined) warnings.push({ type: 'unsupported', feature: setting });
+  }
+  if (options.headers && Object.values(options.headers).some((value) => value !== undefined)) {
+    warnings.push({ type: 'unsupported', feature: 'headers', details: 'The router sends its own headers to each provider.' });
+  }
+  const tools: ToolDefinition[] = [];
+  for (const tool of options.tools ?? []) {
+    if (tool.type === 'provider') {
+      warnings.push({ type: 'unsupported', feature: `provider tool ${tool.id}` });
+      continue;
+    }
+    tools.push({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      // A JSON Schema passes through untouched; ours is the opaque object type.
+      parameters: tool.inputSchema as JsonSchema,
+    });
+  }
+  const toolChoice = tools.length > 0 ? convertToolChoice(options.toolChoice) : undefined;
+  const responseFormat = convertResponseFormat(options.responseFormat);
+  const settings: CallSettings = {
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.maxOutputTokens !== undefined ? { maxTokens: options.maxOutputTokens } : {}),
+    ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.stopSequences !== undefined && options.stopSequences.length > 0 ? { stop: options.stopSequences } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(toolChoice !== undefined ? { toolChoice } : {}),
+    ...(responseFormat !== undefined ? { responseFormat } : {}),
+    ...(options.abortSignal !== undefined ? { signal: options.abortSignal } : {}),
+  };
+  return { settings, warnings };
+}
+
+function convertToolChoice(choice: LanguageModelV3CallOptions['toolChoice']): ToolChoice | undefined {
+  if (!choice) return undefined;
+  return choice.type === 'tool' ? { name: choice.toolName } : choice.type;
+}
+
+function convertResponseFormat(format: LanguageModelV3CallOptions['responseFormat']): ResponseFormat | undefined {
+  if (!format || format.type === 'text') return undefined;
+  if (!format.schema) return { type: 'json_object' };
+  return {
+    type: 'json_schema',
+    name: format.name ?? 'response',
+    schema: format.schema as JsonSchema,
+  };
+}

@@ -1,0 +1,36 @@
+import type { LanguageModelV3Content, LanguageModelV3GenerateResult, SharedV3Warning } from '@ai-sdk/provider';
+import type { CompletionResult } from '../routing/router-options.js';
+import type { ToolCall } from '../types.js';
+import { backupModelsMetadata } from './backup-models-metadata.js';
+import { convertToAiSdkUsage } from './convert-usage.js';
+import { mapToAiSdkFinishReason } from './map-finish-reason.js';
+
+/** The router's answer as the AI SDK's generate result: text, then tool calls, with usage and metadata. */
+export function convertCompletionResult(
+  result: CompletionResult,
+  warnings: SharedV3Warning[],
+): LanguageModelV3GenerateResult {
+  const content: LanguageModelV3Content[] = [];
+  if (result.content.length > 0) content.push({ type: 'text', text: result.content });
+  for (const toolCall of result.toolCalls) content.push(convertToolCall(toolCall));
+  return {
+    content,
+    finishReason: mapToAiSdkFinishReason(result.finishReason),
+    usage: convertToAiSdkUsage(result.usage),
+    providerMetadata: backupModelsMetadata(result),
+    response: {
+      ...(result.requestId !== undefined ? { id: result.requestId } : {}),
+      modelId: result.model,
+    },
+    warnings,
+  };
+}
+
+/** The spec wants JSON text as input: a call without arguments (Anthropic's empty input) is `{}`. */
+export function toolCallInput(toolCall: Pick<ToolCall, 'arguments'>): string {
+  return toolCall.arguments.trim().length === 0 ? '{}' : toolCall.arguments;
+}
+
+function convertToolCall(toolCall: ToolCall): LanguageModelV3Content {
+  return { type: 'tool-call', toolCallId: toolCall.id, toolName: toolCall.name, input: toolCallInput(toolCall) };
+}

@@ -1,0 +1,29 @@
+import type { LanguageModelV3GenerateResult } from '@ai-sdk/provider';
+import type { ChatResponse, ToolCall } from '../types.js';
+import { convertFromAiSdkUsage } from './convert-usage.js';
+import { mapFromAiSdkFinishReason } from './map-finish-reason.js';
+
+/**
+ * An AI SDK model's generate result as our response: text parts joined, client-side tool calls kept
+ * (provider-executed ones already ran and are not ours to run), reasoning and sources left out.
+ */
+export function convertFromAiSdkResult(result: LanguageModelV3GenerateResult, fallbackModel: string): ChatResponse {
+  let content = '';
+  const toolCalls: ToolCall[] = [];
+  for (const part of result.content) {
+    if (part.type === 'text') content += part.text;
+    else if (part.type === 'tool-call' && !part.providerExecuted) {
+      toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: part.input });
+    }
+  }
+  const usage = convertFromAiSdkUsage(result.usage);
+  const requestId = result.response?.id;
+  return {
+    content,
+    toolCalls,
+    finishReason: mapFromAiSdkFinishReason(result.finishReason),
+    ...(usage ? { usage } : {}),
+    model: result.response?.modelId ?? fallbackModel,
+    ...(requestId !== undefined ? { requestId } : {}),
+  };
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../types.js';
+import { convertCallOptions } from './convert-call-options.js';
+import { convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
+import { convertToBackupMessages } from './convert-to-backup-messages.js';
+
+const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+const request: ChatRequest = {
+  model: 'mistral-small-latest',
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Weather in Paris?' },
+    { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'getWeather', arguments: '{"city":"Paris"}' }] },
+    { role: 'tool', toolCallId: 'call_1', content: '21 C' },
+  ],
+  temperature: 0.3,
+  maxTokens: 100,
+  topP: 0.8,
+  stop: ['\n\n'],
+  tools: [{ name: 'getWeather', description: 'Weather by city', parameters: schema }],
+  toolChoice: 'required',
+  responseFormat: { type: 'json_schema', name: 'weather', schema },
+};
+
+describe('convertToAiSdkCallOptions', () => {
+  it('builds the AI SDK prompt: parsed tool input, tool name found from the call it answers', () => {
+    const signal = new AbortController().signal;
+    const options = convertToAiSdkCallOptions(request, signal);
+    expect(options.prompt).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'getWeather', input: { city: 'Paris' } }] },
+      {
+        role: 'tool',
+        content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'getWeather', output: { type: 'text', value: '21 C' } }],
+      },
+    ]);
+    expect(options).toMatchObject({
+      temperature: 0.3,
+      maxOutputTokens: 100,
+      topP: 0.8,
+      stopSequences: ['\n\n'],
+      tools: [{ type: 'function', name: 'getWeather', description: 'Weather by city', inputSchema: schema }],
+      toolChoice: { type: 'required' },
+      responseFormat: { type: 'json', name: 'weather', schema },
+    });
+    expect(options.abortSignal).toBe(signal);
+  });
+
+  it('round-trips through the other direction to the same request', () => {
+    const options = convertToAiSdkCallOptions(request, new AbortController().signal);
+    const back = convertToBackupMessages(options.prompt);
+    expect(back.messages).toEqual(
+      request.messages.map((message) => (message.role === 'tool' ? { ...message, toolName: 'getWeather' } : message)),
+    );
+    const { settings } = convertCallOptions(options);
+    expect(settings).toMatchObject({
+      temperature: 0.3,
+      maxTokens: 100,
+      topP: 0.8,
+      stop: ['\n\n'],
+      tools: request.tools,
+      toolChoice: 'required',
+      responseFormat: request.responseFormat,
+    });
+  });
+});

@@ -1,0 +1,88 @@
+import type {
+  JSONSchema7,
+  LanguageModelV3CallOptions,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+} from '@ai-sdk/provider';
+import type { ChatRequest, Message, ResponseFormat, ToolChoice } from '../types.js';
+
+/** Our request as an AI SDK model's call options, for a model used as one more candidate. */
+export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSignal): LanguageModelV3CallOptions {
+  const tools = request.tools?.map(
+    (tool): LanguageModelV3FunctionTool => ({
+      type: 'function',
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      // Our schema is opaque JSON; the AI SDK types it as JSON Schema 7. It passes through untouched.
+      inputSchema: tool.parameters as JSONSchema7,
+    }),
+  );
+  const responseFormat = convertResponseFormat(request.responseFormat);
+  return {
+    prompt: convertToAiSdkPrompt(request.messages),
+    ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.topP !== undefined ? { topP: request.topP } : {}),
+    ...(request.stop !== undefined ? { stopSequences: [...request.stop] } : {}),
+    ...(tools !== undefined && tools.length > 0 ? { tools } : {}),
+    ...(request.toolChoice !== undefined ? { toolChoice: convertToolChoice(request.toolChoice) } : {}),
+    ...(responseFormat !== undefined ? { responseFormat } : {}),
+    abortSignal: signal,
+  };
+}
+
+/** Our messages as the AI SDK's prompt. Tool names for results come from the call they answer when missing. */
+export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageModelV3Prompt {
+  const toolNames = new Map<string, string>();
+  return messages.map((message): LanguageModelV3Message => {
+    switch (message.role) {
+      case 'system':
+        return { role: 'system', content: message.content };
+      case 'user':
+        return { role: 'user', content: [{ type: 'text', text: message.content }] };
+      case 'assistant': {
+        const content: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
+        if (message.content.length > 0) content.push({ type: 'text', text: message.content });
+        for (const call of message.toolCalls ?? []) {
+          toolNames.set(call.id, call.name);
+          content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: parseToolArguments(call.arguments) });
+        }
+        return { role: 'assistant', content };
+      }
+      case 'tool':
+        return {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: message.toolCallId,
+              toolName: message.toolName ?? toolNames.get(message.toolCallId) ?? '',
+              output: { type: 'text', value: message.content },
+            },
+          ],
+        };
+    }
+  });
+}
+
+/** The AI SDK passes tool inputs parsed; text that is not JSON stays text. */
+function parseToolArguments(text: string): unknown {
+  if (text.trim().length === 0) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function convertToolChoice(choice: ToolChoice): NonNullable<LanguageModelV3CallOptions['toolChoice']> {
+  return typeof choice === 'string' ? { type: choice } : { type: 'tool', toolName: choice.name };
+}
+
+function convertResponseFormat(format: ResponseFormat | undefined): LanguageModelV3CallOptions['responseFormat'] {
+  if (!format) return undefined;
+  if (format.type === 'text') return { type: 'text' };
+  if (format.type === 'json_object') return { type: 'json' };
+  return { type: 'json', schema: format.schema as JSONSchema7, ...(format.name !== undefined ? { name: format.name } : {}) };
+}

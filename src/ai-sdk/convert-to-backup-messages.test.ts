@@ -1,0 +1,137 @@
+import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
+import { convertToLanguageModelPrompt, standardizePrompt } from 'ai/internal';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
+import { convertToBackupMessages } from './convert-to-backup-messages.js';
+
+/** The prompt exactly as the AI SDK hands it to a model, from the messages a user writes. */
+async function promptFromAiSdk(options: { system?: string; messages: ModelMessage[] }): Promise<LanguageModelV3Prompt> {
+  const standardized = await standardizePrompt(options);
+  return convertToLanguageModelPrompt({ prompt: standardized, supportedUrls: {}, download: undefined });
+}
+
+describe('convertToBackupMessages', () => {
+  it('converts a tool round trip as the AI SDK builds it: call with parsed input, result as JSON text', async () => {
+    const prompt = await promptFromAiSdk({
+      system: 'You answer about weather.',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me check.' },
+            { type: 'tool-call', toolCallId: 'call_1', toolName: 'getWeather', input: { city: 'Paris' } },
+          ],
+        },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: 'call_1',
+              toolName: 'getWeather',
+              output: { type: 'json', value: { temperatureC: 21 } },
+            },
+          ],
+        },
+      ],
+    });
+    const { messages, warnings } = convertToBackupMessages(prompt);
+    expect(messages).toEqual([
+      { role: 'system', content: 'You answer about weather.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: 'Let me check.',
+        toolCalls: [{ id: 'call_1', name: 'getWeather', arguments: '{"city":"Paris"}' }],
+      },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'getWeather', content: '{"temperatureC":21}' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('joins the text parts of a user turn and gives each tool result its own message', async () => {
+    const prompt = await promptFromAiSdk({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'First.' }, { type: 'text', text: 'Second.' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool-call', toolCallId: 'a', toolName: 'one', input: {} },
+            { type: 'tool-call', toolCallId: 'b', toolName: 'two', input: { x: 1 } },
+          ],
+        },
+        {
+          role: 'tool',
+          content: [
+            { type: 'tool-result', toolCallId: 'a', toolName: 'one', output: { type: 'text', value: 'done' } },
+            { type: 'tool-result', toolCallId: 'b', toolName: 'two', output: { type: 'error-text', value: 'failed' } },
+          ],
+        },
+      ],
+    });
+    const { messages } = convertToBackupMessages(prompt);
+    expect(messages[0]).toEqual({ role: 'user', content: 'First.\nSecond.' });
+    expect(messages[1]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [
+        { id: 'a', name: 'one', arguments: '{}' },
+        { id: 'b', name: 'two', arguments: '{"x":1}' },
+      ],
+    });
+    expect(messages.slice(2)).toEqual([
+      { role: 'tool', toolCallId: 'a', toolName: 'one', content: 'done' },
+      { role: 'tool', toolCallId: 'b', toolName: 'two', content: 'failed' },
+    ]);
+  });
+
+  it('drops reasoning of earlier turns with a warning', () => {
+    const { messages, warnings } = convertToBackupMessages([
+      { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', text: 'The user greets me.' },
+          { type: 'text', text: 'Hello!' },
+        ],
+      },
+    ]);
+    expect(messages[1]).toEqual({ role: 'assistant', content: 'Hello!' });
+    expect(warnings).toEqual([{ type: 'other', message: 'Reasoning parts of earlier assistant turns were not sent.' }]);
+  });
+
+  it('refuses a file part with a typed error instead of dropping it', async () => {
+    const prompt = await promptFromAiSdk({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', image: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png' },
+          ],
+        },
+      ],
+    });
+    expect(() => convertToBackupMessages(prompt)).toThrow(InvalidArgumentError);
+    expect(() => convertToBackupMessages(prompt)).toThrow(/messages\[0\] has a file part \(image\/png\)/);
+  });
+
+  it('writes a denied tool call as its reason', () => {
+    const { messages } = convertToBackupMessages([
+      {
+        role: 'tool',
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: 'c',
+            toolName: 'deleteAll',
+            output: { type: 'execution-denied', reason: 'The user said no.' },
+          },
+        ],
+      },
+    ]);
+    expect(messages).toEqual([{ role: 'tool', toolCallId: 'c', toolName: 'deleteAll', content: 'The user said no.' }]);
+  });
+});

@@ -1,0 +1,113 @@
+import type {
+  LanguageModelV3Prompt,
+  LanguageModelV3ToolResultOutput,
+  SharedV3Warning,
+} from '@ai-sdk/provider';
+import { InvalidArgumentError } from '../errors.js';
+import type { AssistantMessage, Message, ToolCall, ToolMessage } from '../types.js';
+
+export interface ConvertedMessages {
+  readonly messages: Message[];
+  readonly warnings: SharedV3Warning[];
+}
+
+/**
+ * The AI SDK's prompt as our messages. Text, tool calls and tool results carry over; reasoning from
+ * earlier turns is dropped with a warning (no provider takes it back as input through our messages).
+ * Files are refused with a typed error: dropping an image would silently change the question.
+ */
+export function convertToBackupMessages(prompt: LanguageModelV3Prompt): ConvertedMessages {
+  const messages: Message[] = [];
+  const warnings: SharedV3Warning[] = [];
+  let droppedReasoning = false;
+  prompt.forEach((message, messageIndex) => {
+    switch (message.role) {
+      case 'system':
+        messages.push({ role: 'system', content: message.content });
+        return;
+      case 'user': {
+        const texts: string[] = [];
+        for (const part of message.content) {
+          if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
+          texts.push(part.text);
+        }
+        messages.push({ role: 'user', content: texts.join('\n') });
+        return;
+      }
+      case 'assistant': {
+        let content = '';
+        const toolCalls: ToolCall[] = [];
+        for (const part of message.content) {
+          if (part.type === 'text') content += part.text;
+          else if (part.type === 'tool-call') {
+            toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: stringifyToolInput(part.input) });
+          } else if (part.type === 'reasoning') droppedReasoning = true;
+          else if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
+          else {
+            warnings.push({
+              type: 'other',
+              message: `A provider-executed tool result in messages[${messageIndex}] was dropped: the router runs no provider tools.`,
+            });
+          }
+        }
+        const assistant: AssistantMessage = toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+        messages.push(assistant);
+        return;
+      }
+      case 'tool':
+        for (const part of message.content) {
+          // Approval responses answer provider-executed tools, which the router never runs.
+          if (part.type !== 'tool-result') continue;
+          const toolMessage: ToolMessage = {
+            role: 'tool',
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            content: toolOutputText(part.output, messageIndex),
+          };
+          messages.push(toolMessage);
+        }
+        return;
+    }
+  });
+  if (droppedReasoning) {
+    warnings.push({ type: 'other', message: 'Reasoning parts of earlier assistant turns were not sent.' });
+  }
+  return { messages, warnings };
+}
+
+/** Tool inputs arrive parsed; providers take them as JSON text. A string is taken as that text already. */
+function stringifyToolInput(input: unknown): string {
+  if (typeof input === 'string') return input;
+  return JSON.stringify(input ?? {});
+}
+
+/** A tool's output as the text a tool message carries. */
+export function toolOutputText(output: LanguageModelV3ToolResultOutput, messageIndex: number): string {
+  switch (output.type) {
+    case 'text':
+    case 'error-text':
+      return output.value;
+    case 'json':
+    case 'error-json':
+      return JSON.stringify(output.value);
+    case 'execution-denied':
+      return output.reason ?? 'The tool call was denied.';
+    case 'content':
+      return output.value
+        .map((item) => {
+          if (item.type === 'text') return item.text;
+          throw new InvalidArgumentError({
+            argument: 'prompt',
+            message: `messages[${messageIndex}] has a tool result with ${item.type} content; only text is supported.`,
+          });
+        })
+        .join('\n');
+  }
+}
+
+function unsupportedFile(messageIndex: number, mediaType: string): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'prompt',
+    message: `messages[${messageIndex}] has a file part (${mediaType}); backup-models sends text and tool calls only.`,
+  });
+}
