@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maximumRetryAfterMs, parseDurationTextMs, parseRetryAfterMs } from './retry-after.js';
+import { sharedFixturesDirectory } from '../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 const nowMs = Date.parse('2026-03-17T13:06:55Z');
 
 /** Lower-cased headers of a recorded `*.headers.txt` (status line skipped). */

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { LineSplitter } from './line-splitter.js';
 import { parseSseStream, SseParser } from './sse-parser.js';
 import type { SseEvent } from './types.js';
+import { sharedFixturesDirectory } from '../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 const fixtureNames = readdirSync(fixturesDirectory, { recursive: true, encoding: 'utf8' })
   .filter((name) => name.endsWith('.sse'))
   .sort();

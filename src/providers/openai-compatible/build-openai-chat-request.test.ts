@@ -5,8 +5,9 @@ import type { ChatRequest, Message, ToolChoice } from '../../types.js';
 import { buildOpenAIChatRequest } from './build-openai-chat-request.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 type Wire = Record<string, unknown>;
 const readJson = (path: string): Wire => JSON.parse(readFileSync(`${fixturesDirectory}/${path}`, 'utf8')) as Wire;
 const apiKey = 'sk-test-abcdefghijklmnopqrstuvwxyz';

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FailureReason } from '../../errors.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 const readText = (path: string): string => readFileSync(`${fixturesDirectory}/${path}`, 'utf8');
 const nowMs = Date.parse('2026-03-17T13:06:55Z');
 

@@ -7,7 +7,8 @@ import { ProviderError, type FailureReason } from '../../errors.js';
 import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
-import { asNumber, asRecord, asString, parseJsonOrUndefined } from './json-guards.js';
+import { readNumber, readString, parseJsonOrUndefined } from '../read-json-value.js';
+import { asRecord } from './json-guards.js';
 
 /** What an error body says, from `{"error":{...}}`, `{"error":"..."}`, `{"message":...}` or `{"detail":...}`. */
 export interface OpenAIErrorDetails {
@@ -24,10 +25,10 @@ export function readOpenAIErrorDetails(body: unknown): OpenAIErrorDetails | unde
   const error = record.error;
   if (typeof error === 'string') return { message: error };
   const source = asRecord(error) ?? record;
-  const message = asString(source.message) ?? asString(record.detail);
-  const type = asString(source.type);
-  const code = asString(source.code) ?? (typeof source.code === 'number' ? String(source.code) : undefined);
-  const statusCode = asNumber(source.status_code) ?? asNumber(source.status);
+  const message = readString(source.message) ?? readString(record.detail);
+  const type = readString(source.type);
+  const code = readString(source.code) ?? (typeof source.code === 'number' ? String(source.code) : undefined);
+  const statusCode = readNumber(source.status_code) ?? readNumber(source.status);
   if (message === undefined && type === undefined && code === undefined) return undefined;
   return { message, type, code, statusCode };
 }

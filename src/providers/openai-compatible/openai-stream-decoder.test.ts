@@ -4,8 +4,9 @@ import { ProviderError } from '../../errors.js';
 import { SseParser } from '../../http/sse-parser.js';
 import type { FinishReason, StreamChunk, ToolCall, Usage } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 
 /** A recorded stream as bytes: raw `.sse` as is, `.chunks.jsonl` (framing stripped) wrapped as `data: <line>\n\n`. */
 function recordedStreamBytes(path: string): Uint8Array {

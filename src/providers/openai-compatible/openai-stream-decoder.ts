@@ -8,7 +8,8 @@ import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
-import { asArray, asNumber, asRecord, asString, parseJsonOrUndefined, type JsonRecord } from './json-guards.js';
+import { readNumber, readString, parseJsonOrUndefined, type JsonRecord } from '../read-json-value.js';
+import { asArray, asRecord } from './json-guards.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { parseOpenAIUsage } from './parse-openai-chat-response.js';
@@ -49,7 +50,7 @@ function decodeChunk(payload: JsonRecord): StreamChunk[] {
     const choice = asRecord(entry);
     if (choice === undefined) continue;
     const delta = asRecord(choice.delta);
-    const content = asString(delta?.content);
+    const content = readString(delta?.content);
     if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
     (asArray(delta?.tool_calls) ?? []).forEach((call, position) => {
       const toolCall = decodeToolCallDelta(call, position);
@@ -67,14 +68,14 @@ function decodeToolCallDelta(value: unknown, position: number): StreamChunk | un
   const call = asRecord(value);
   if (call === undefined) return undefined;
   const fn = asRecord(call.function);
-  const id = asString(call.id);
-  const name = asString(fn?.name);
+  const id = readString(call.id);
+  const name = readString(fn?.name);
   return {
     type: 'tool-call-delta',
-    index: asNumber(call.index) ?? position,
+    index: readNumber(call.index) ?? position,
     ...(id !== undefined && { id }),
     ...(name !== undefined && { name }),
-    argumentsDelta: asString(fn?.arguments) ?? '',
+    argumentsDelta: readString(fn?.arguments) ?? '',
   };
 }
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = process.env.BACKUP_MODELS_FIXTURES ?? '/work/shared/fixtures';
+const fixturesDirectory = sharedFixturesDirectory();
 const readBody = (path: string): unknown => JSON.parse(readFileSync(`${fixturesDirectory}/${path}`, 'utf8'));
 
 function recordedHeaders(path: string): Record<string, string> {

@@ -1,7 +1,8 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
-import { asArray, asNumber, asRecord, asString, type JsonRecord } from './json-guards.js';
+import { readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { asArray, asRecord } from './json-guards.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
@@ -13,11 +14,11 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   const message = asRecord(choice.message) ?? {};
   const usage = parseOpenAIUsage(record.usage);
   return {
-    content: asString(message.content) ?? '',
+    content: readString(message.content) ?? '',
     toolCalls: parseToolCalls(message.tool_calls),
     finishReason: mapOpenAIFinishReason(choice.finish_reason),
     ...(usage !== undefined && { usage }),
-    model: asString(record.model) ?? '',
+    model: readString(record.model) ?? '',
     ...requestIdOf(record, options),
   };
 }
@@ -26,10 +27,10 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
 export function parseOpenAIUsage(value: unknown): Usage | undefined {
   const usage = asRecord(value);
   if (usage === undefined) return undefined;
-  const inputTokens = asNumber(usage.prompt_tokens);
-  const outputTokens = asNumber(usage.completion_tokens);
+  const inputTokens = readNumber(usage.prompt_tokens);
+  const outputTokens = readNumber(usage.completion_tokens);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return { inputTokens, outputTokens, totalTokens: asNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+  return { inputTokens, outputTokens, totalTokens: readNumber(usage.total_tokens) ?? inputTokens + outputTokens };
 }
 
 function parseToolCalls(value: unknown): ToolCall[] {
@@ -38,11 +39,11 @@ function parseToolCalls(value: unknown): ToolCall[] {
   calls.forEach((entry, position) => {
     const call = asRecord(entry);
     const fn = asRecord(call?.function);
-    const name = asString(fn?.name);
+    const name = readString(fn?.name);
     if (call === undefined || fn === undefined || name === undefined) return;
     const rawArguments = fn.arguments;
     result.push({
-      id: asString(call.id) ?? `call_${position}`,
+      id: readString(call.id) ?? `call_${position}`,
       name,
       // Some compatible servers send the arguments as an object rather than JSON text.
       arguments: typeof rawArguments === 'string' ? rawArguments : JSON.stringify(rawArguments ?? {}),
@@ -52,7 +53,7 @@ function parseToolCalls(value: unknown): ToolCall[] {
 }
 
 function requestIdOf(record: JsonRecord, options: ParseResponseOptions): { requestId?: string } {
-  const requestId = options.headers['x-request-id'] ?? asString(record.id);
+  const requestId = options.headers['x-request-id'] ?? readString(record.id);
   return requestId === undefined ? {} : { requestId };
 }
 
