@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { assertSafeBinding, GatewayKeyVerifier, InsecureBindingError, isLoopbackHost } from './auth.js';
+
+describe('GatewayKeyVerifier', () => {
+  const verifier = new GatewayKeyVerifier(['first-gateway-key', 'second-gateway-key']);
+
+  it('accepts each configured key and refuses others', () => {
+    expect(verifier.verify('Bearer first-gateway-key')).toBeDefined();
+    expect(verifier.verify('bearer second-gateway-key')).toBeDefined();
+    expect(verifier.verify(undefined)).toBeUndefined();
+    expect(verifier.verify('Bearer first-gateway-ke')).toBeUndefined();
+    expect(verifier.verify('Bearer first-gateway-key-and-more')).toBeUndefined();
+    expect(verifier.verify('Basic first-gateway-key')).toBeUndefined();
+    expect(verifier.verify('first-gateway-key')).toBeUndefined();
+  });
+
+  it('gives each key its own cache scope, which never contains the key', () => {
+    const first = verifier.verify('Bearer first-gateway-key')!.cacheScope;
+    const second = verifier.verify('Bearer second-gateway-key')!.cacheScope;
+    expect(first).not.toBe(second);
+    expect(first).not.toContain('first-gateway-key');
+    expect(verifier.verify('Bearer first-gateway-key')!.cacheScope).toBe(first);
+  });
+
+  it('lets everyone in when no key is configured', () => {
+    expect(new GatewayKeyVerifier([]).verify(undefined)).toBeDefined();
+    expect(new GatewayKeyVerifier([]).required).toBe(false);
+  });
+});
+
+describe('binding', () => {
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', 'example.com', '128.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+  });
+
+  it('refuses beyond loopback without a key', () => {
+    expect(() => assertSafeBinding({ host: '0.0.0.0', keys: [] })).toThrow(InsecureBindingError);
+    expect(() => assertSafeBinding({ host: '0.0.0.0', keys: [] })).toThrow(/BACKUP_MODELS_GATEWAY_KEYS/);
+    expect(() => assertSafeBinding({ host: '0.0.0.0', keys: ['a-long-gateway-key'] })).not.toThrow();
+    expect(() => assertSafeBinding({ host: '127.0.0.1', keys: [] })).not.toThrow();
+  });
+});

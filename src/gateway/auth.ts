@@ -1,0 +1,85 @@
+/**
+ * Gateway keys: compared in constant time (sha256 digests through timingSafeEqual, so neither content nor
+ * length leaks through timing), required whenever the gateway listens beyond loopback, and each key its own
+ * cache scope, named by a hash of the key, never the key. The caller's key is never sent upstream: the
+ * router's providers use their own keys from the environment.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+
+interface StoredKey {
+  readonly digest: Buffer;
+  readonly cacheScope: string;
+}
+
+export interface GatewayCaller {
+  /** The cache scope of the caller's key; calls of different keys never share a cache entry. */
+  readonly cacheScope: string;
+}
+
+const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous' };
+
+function digestOf(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+export class GatewayKeyVerifier {
+  readonly #keys: readonly StoredKey[];
+
+  constructor(keys: readonly string[]) {
+    this.#keys = keys.map((key) => ({
+      digest: digestOf(key),
+      cacheScope: `gateway-key:${createHash('sha256').update('backup-models cache scope\0').update(key, 'utf8').digest('hex').slice(0, 32)}`,
+    }));
+  }
+
+  /** True when callers must send a key. */
+  get required(): boolean {
+    return this.#keys.length > 0;
+  }
+
+  /** The caller behind an `Authorization` header, or undefined for a missing or wrong key. */
+  verify(authorization: string | undefined): GatewayCaller | undefined {
+    if (this.#keys.length === 0) return anonymousCaller;
+    if (authorization === undefined) return undefined;
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    if (!match) return undefined;
+    const presented = digestOf(match[1]!);
+    let found: StoredKey | undefined;
+    // Compare against every key, without stopping at the first match.
+    for (const stored of this.#keys) {
+      if (timingSafeEqual(presented, stored.digest)) found ??= stored;
+    }
+    return found;
+  }
+}
+
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost') return true;
+  const version = isIP(bare);
+  if (version === 4) return bare.startsWith('127.');
+  if (version === 6) {
+    const lower = bare.toLowerCase();
+    if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+    return mapped !== null && mapped[1]!.startsWith('127.');
+  }
+  return false;
+}
+
+export class InsecureBindingError extends Error {
+  constructor(host: string) {
+    super(
+      `Refusing to listen on ${host} without a gateway key: beyond loopback, set BACKUP_MODELS_GATEWAY_KEYS ` +
+        '(comma-separated) or `keys` in the configuration file, or listen on 127.0.0.1.',
+    );
+    this.name = 'InsecureBindingError';
+  }
+}
+
+/** Throws InsecureBindingError when `host` reaches beyond loopback and no key is configured. */
+export function assertSafeBinding(options: { readonly host: string; readonly keys: readonly string[] }): void {
+  if (options.keys.length === 0 && !isLoopbackHost(options.host)) throw new InsecureBindingError(options.host);
+}

@@ -1,0 +1,160 @@
+/**
+ * POST /v1/chat/completions: read and check the body, translate it, call the router with the caller's
+ * cache scope and an abort signal tied to the client's connection, answer in OpenAI's shape, and log one
+ * line. Streaming is in stream-chat-completion.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BackupModelRouter } from '../routing/backup-model-router.js';
+import type { CompletionResult } from '../routing/router-options.js';
+import type { Message } from '../types.js';
+import type { GatewayCaller } from './auth.js';
+import type { GatewayLimits } from './gateway-config.js';
+import type { GatewayLogger } from './gateway-logger.js';
+import { invalidRequest } from './gateway-http-error.js';
+import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
+import type { ModelResolver } from './model-resolver.js';
+import { type ChatCompletionCall, findUpstreamSelectorHeader, parseChatCompletionRequest } from './openai-request.js';
+import { toChatCompletion } from './openai-response.js';
+import { parseJsonBody, readRequestBody } from './request-body.js';
+import { streamChatCompletion } from './stream-chat-completion.js';
+import { toErrorResponse } from './error-response.js';
+
+export interface ChatCompletionsDependencies {
+  readonly router: BackupModelRouter;
+  readonly resolver: ModelResolver;
+  readonly limits: GatewayLimits;
+  readonly logger: GatewayLogger;
+  readonly logPrompts: boolean;
+}
+
+/** What the per-call log line says, filled in as the call goes. */
+export interface CallLogFields {
+  id: string;
+  requestedModel?: string;
+  stream?: boolean;
+  provider?: string;
+  model?: string;
+  attempts?: string;
+  cached?: boolean;
+  latencyMs?: number;
+  timeToFirstTokenMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
+  status?: number;
+  errorCode?: string | null;
+  prompt?: readonly Message[];
+}
+
+export function clientGoneError(): DOMException {
+  return new DOMException('The client closed the connection.', 'AbortError');
+}
+
+export async function handleChatCompletions(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: { readonly caller: GatewayCaller; readonly dependencies: ChatCompletionsDependencies },
+): Promise<void> {
+  const { dependencies } = context;
+  const startedAtMs = Date.now();
+  const log: CallLogFields = { id: `chatcmpl-${randomUUID()}` };
+  let call: ChatCompletionCall;
+  try {
+    const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
+    if (selectorHeader) {
+      throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
+    }
+    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes });
+    call = parseChatCompletionRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
+  } catch (error) {
+    log.status = sendError(response, error);
+    log.outcome = 'rejected';
+    log.errorCode = toErrorResponse(error).body.error.code;
+    if (log.status === 413) request.resume();
+    writeLog(dependencies, log, startedAtMs);
+    return;
+  }
+  log.requestedModel = call.model.requested;
+  log.stream = call.stream;
+  if (dependencies.logPrompts) log.prompt = call.messages;
+
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableFinished) controller.abort(clientGoneError());
+  };
+  response.once('close', onClose);
+  try {
+    if (call.stream) {
+      await streamChatCompletion({ request, response, call, caller: context.caller, dependencies, signal: controller.signal, log });
+    } else {
+      await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, signal: controller.signal, log });
+    }
+  } finally {
+    response.off('close', onClose);
+    writeLog(dependencies, log, startedAtMs);
+  }
+}
+
+async function completeChatCompletion(options: {
+  readonly response: ServerResponse;
+  readonly call: ChatCompletionCall;
+  readonly caller: GatewayCaller;
+  readonly router: BackupModelRouter;
+  readonly signal: AbortSignal;
+  readonly log: CallLogFields;
+}): Promise<void> {
+  const { response, call, log, signal } = options;
+  let result: CompletionResult;
+  try {
+    result = await options.router.complete(call.messages, { ...call.options, signal, cacheScope: options.caller.cacheScope });
+  } catch (error) {
+    recordFailure(log, error, signal);
+    if (!signal.aborted) log.status = sendError(response, error);
+    return;
+  }
+  if (signal.aborted) {
+    log.outcome = 'client_aborted';
+    return;
+  }
+  recordResult(log, result);
+  const body = JSON.stringify(toChatCompletion(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }));
+  sendJson(response, 200, body, {
+    'x-request-id': log.id,
+    [routingHeaders.provider]: headerSafe(result.provider),
+    [routingHeaders.model]: headerSafe(result.model),
+    [routingHeaders.attempts]: result.cached ? 'cache:hit' : compactAttempts(result.attempts),
+    [routingHeaders.cache]: result.cached ? 'hit' : 'miss',
+  });
+  log.status = 200;
+  log.outcome = 'success';
+}
+
+export function recordResult(log: CallLogFields, result: CompletionResult & { readonly timeToFirstTokenMs?: number }): void {
+  log.provider = result.provider;
+  log.model = result.model;
+  log.attempts = compactAttempts(result.attempts);
+  log.cached = result.cached;
+  log.inputTokens = result.usage?.inputTokens;
+  log.outputTokens = result.usage?.outputTokens;
+  if (result.timeToFirstTokenMs !== undefined) log.timeToFirstTokenMs = result.timeToFirstTokenMs;
+}
+
+export function recordFailure(log: CallLogFields, error: unknown, signal: AbortSignal): void {
+  const attempts = (error as { attempts?: Parameters<typeof compactAttempts>[0] } | null)?.attempts;
+  if (Array.isArray(attempts)) log.attempts = compactAttempts(attempts);
+  if (signal.aborted) {
+    log.outcome = 'client_aborted';
+    return;
+  }
+  const { status, body } = toErrorResponse(error);
+  log.outcome = 'failure';
+  log.status = status;
+  log.errorCode = body.error.code;
+}
+
+function writeLog(dependencies: ChatCompletionsDependencies, log: CallLogFields, startedAtMs: number): void {
+  log.latencyMs = Date.now() - startedAtMs;
+  const level = log.status !== undefined && log.status >= 500 ? 'warn' : 'info';
+  dependencies.logger[level](log, 'chat.completions');
+}

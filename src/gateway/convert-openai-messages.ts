@@ -1,0 +1,85 @@
+/**
+ * OpenAI chat.completions messages to our Message[]: string or text-part content, assistant tool calls,
+ * tool answers paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming
+ * its index.
+ */
+import type { Message, ToolCall } from '../types.js';
+import { invalidRequest } from './gateway-http-error.js';
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
+function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) {
+    if (options.allowNull) return '';
+    throw invalidRequest(`${path} is required.`, 'messages');
+  }
+  if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text parts.`, 'messages');
+  let text = '';
+  content.forEach((part: unknown, partIndex) => {
+    if (!isObject(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
+      const kind = isObject(part) && typeof part.type === 'string' ? ` (${part.type})` : '';
+      throw invalidRequest(`${path}[${partIndex}] is not a text part${kind}; only text content is supported.`, 'messages');
+    }
+    text += part.text;
+  });
+  return text;
+}
+
+function toolCallsOf(value: unknown, path: string): ToolCall[] {
+  if (!Array.isArray(value)) throw invalidRequest(`${path} must be an array.`, 'messages');
+  return value.map((call: unknown, callIndex): ToolCall => {
+    const callPath = `${path}[${callIndex}]`;
+    if (!isObject(call) || typeof call.id !== 'string' || !isObject(call.function)) {
+      throw invalidRequest(`${callPath} must have an id and a function.`, 'messages');
+    }
+    const { name, arguments: argumentsText } = call.function;
+    if (typeof name !== 'string' || name.length === 0) throw invalidRequest(`${callPath}.function.name is required.`, 'messages');
+    if (argumentsText !== undefined && typeof argumentsText !== 'string') {
+      throw invalidRequest(`${callPath}.function.arguments must be a JSON string.`, 'messages');
+    }
+    return { id: call.id, name, arguments: argumentsText ?? '{}' };
+  });
+}
+
+export function convertOpenAIMessages(value: unknown): Message[] {
+  if (!Array.isArray(value) || value.length === 0) throw invalidRequest('messages must be a non-empty array.', 'messages');
+  const toolNamesById = new Map<string, string>();
+  return value.map((message: unknown, index): Message => {
+    const path = `messages[${index}]`;
+    if (!isObject(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        return { role: 'system', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
+      case 'user':
+        return { role: 'user', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
+      case 'assistant': {
+        const content = textOf(message.content, `${path}.content`, { allowNull: true });
+        if (message.tool_calls === undefined || message.tool_calls === null) return { role: 'assistant', content };
+        const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
+        for (const call of toolCalls) toolNamesById.set(call.id, call.name);
+        return toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+      }
+      case 'tool': {
+        if (typeof message.tool_call_id !== 'string' || message.tool_call_id.length === 0) {
+          throw invalidRequest(`${path}.tool_call_id is required for a tool message.`, 'messages');
+        }
+        const toolName = toolNamesById.get(message.tool_call_id);
+        return {
+          role: 'tool',
+          toolCallId: message.tool_call_id,
+          content: textOf(message.content, `${path}.content`, { allowNull: false }),
+          ...(toolName !== undefined ? { toolName } : {}),
+        };
+      }
+      default:
+        throw invalidRequest(`${path}.role must be one of system, developer, user, assistant, tool.`, 'messages');
+    }
+  });
+}

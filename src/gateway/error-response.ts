@@ -1,0 +1,116 @@
+/**
+ * Any error as OpenAI's error shape `{ error: { message, type, param, code } }` with the HTTP status an
+ * OpenAI client expects: 400 invalid request, 401 key, 404 model, 413 too large, 503 with Retry-After when
+ * no provider can serve, 504 past the deadline. Messages are redacted; an unexpected error says nothing
+ * of its internals.
+ */
+import {
+  AllProvidersFailedError,
+  BackupModelsError,
+  DeadlineExceededError,
+  type FailureReason,
+  InvalidArgumentError,
+  NoProviderAvailableError,
+  ProviderError,
+  StreamInterruptedError,
+  redactSecrets,
+} from '../errors.js';
+import { GatewayHttpError, type OpenAIErrorType } from './gateway-http-error.js';
+
+export interface OpenAIErrorBody {
+  readonly error: {
+    readonly message: string;
+    readonly type: OpenAIErrorType;
+    readonly param: string | null;
+    readonly code: string | null;
+  };
+}
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: OpenAIErrorBody;
+  /** For the Retry-After header: whole seconds, at least 1. */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Our option names back to the request's parameter names. */
+const parameterNames: Readonly<Record<string, string>> = {
+  topP: 'top_p',
+  maxTokens: 'max_tokens',
+  prompt: 'messages',
+  toolChoice: 'tool_choice',
+  responseFormat: 'response_format',
+};
+
+function response(
+  status: number,
+  fields: { message: string; type: OpenAIErrorType; param?: string | null; code?: string | null },
+  retryAfterMs?: number,
+): ErrorResponse {
+  return {
+    status,
+    body: { error: { message: redactSecrets(fields.message), type: fields.type, param: fields.param ?? null, code: fields.code ?? null } },
+    ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : {}),
+  };
+}
+
+/** Failures that are the request's fault, wherever it is sent. */
+function requestFault(reason: FailureReason, message: string): ErrorResponse | undefined {
+  if (reason === 'invalid_request') return response(400, { message, type: 'invalid_request_error', code: 'invalid_request' });
+  if (reason === 'context_too_long') {
+    return response(400, { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' });
+  }
+  if (reason === 'content_filter') return response(400, { message, type: 'invalid_request_error', code: 'content_filter' });
+  if (reason === 'model_not_found') {
+    return response(404, { message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+  }
+  return undefined;
+}
+
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof GatewayHttpError) {
+    return response(error.status, { message: error.message, type: error.type, param: error.param, code: error.code });
+  }
+  if (!BackupModelsError.isInstance(error)) {
+    return response(500, { message: 'The gateway failed unexpectedly.', type: 'api_error', code: 'internal_error' });
+  }
+  if (error instanceof InvalidArgumentError || error.name === 'InvalidArgumentError') {
+    const argument = (error as InvalidArgumentError).argument;
+    return response(400, {
+      message: error.message,
+      type: 'invalid_request_error',
+      param: parameterNames[argument] ?? argument,
+      code: 'invalid_value',
+    });
+  }
+  if (ProviderError.isInstance(error)) {
+    return (
+      requestFault(error.reason, error.message) ??
+      response(503, { message: error.message, type: 'api_error', code: 'provider_error' }, error.retryAfterMs ?? 1000)
+    );
+  }
+  if (error.name === 'AllProvidersFailedError') {
+    const failed = error as AllProvidersFailedError;
+    const first = failed.errors[0];
+    if (first && failed.errors.every((each) => each.reason === first.reason)) {
+      const fault = requestFault(first.reason, failed.message);
+      if (fault) return fault;
+    }
+    return response(503, { message: failed.message, type: 'api_error', code: 'all_providers_failed' }, failed.retryAfterMs ?? 1000);
+  }
+  if (error.name === 'NoProviderAvailableError') {
+    const unavailable = error as NoProviderAvailableError;
+    return response(
+      503,
+      { message: unavailable.message, type: 'api_error', code: 'no_provider_available' },
+      unavailable.retryAfterMs ?? 1000,
+    );
+  }
+  if (error.name === 'DeadlineExceededError') {
+    return response(504, { message: (error as DeadlineExceededError).message, type: 'timeout_error', code: 'deadline_exceeded' });
+  }
+  if (error.name === 'StreamInterruptedError') {
+    return response(502, { message: (error as StreamInterruptedError).message, type: 'api_error', code: 'stream_interrupted' });
+  }
+  return response(500, { message: error.message, type: 'api_error', code: 'internal_error' });
+}

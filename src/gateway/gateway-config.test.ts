@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog.js';
+import { defaultGatewayConfig, parseGatewayConfig, routerOptionsFromConfig } from './gateway-config.js';
+
+const yamlText = `
+host: 0.0.0.0
+port: 9000
+keys: [file-key-123456]
+limits:
+  maxBodyBytes: 2048
+  maxJsonDepth: 16
+router:
+  parallelAttempts: 2
+  hedge: { delayMs: auto }
+cache:
+  ttlSeconds: 60
+providers:
+  openai:
+    baseUrl: http://127.0.0.1:9999/v1/
+routes:
+  fast:
+    targets: [groq/llama-3.1-8b-instant, together/meta-llama/Llama-3.3-70B-Instruct-Turbo]
+    hedge: { delayMs: 250 }
+  cheap: [openai/gpt-4o-mini]
+`;
+
+describe('parseGatewayConfig', () => {
+  it('has safe defaults', () => {
+    expect(parseGatewayConfig({})).toEqual(defaultGatewayConfig);
+    expect(defaultGatewayConfig).toMatchObject({ host: '127.0.0.1', port: 8787, limits: { maxBodyBytes: 1_048_576, maxJsonDepth: 64, maxStreamDurationMs: 600_000 } });
+  });
+
+  it('reads the file, then the environment over it', () => {
+    const config = parseGatewayConfig({
+      yamlText,
+      env: { BACKUP_MODELS_GATEWAY_KEYS: ' env-key-1234567 , env-key-7654321 ,', BACKUP_MODELS_GATEWAY_PORT: '9100' },
+    });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.port).toBe(9100);
+    expect(config.keys).toEqual(['file-key-123456', 'env-key-1234567', 'env-key-7654321']);
+    expect(config.limits).toMatchObject({ maxBodyBytes: 2048, maxJsonDepth: 16, maxStreamDurationMs: 600_000 });
+    expect(config.routes.fast).toEqual({
+      targets: [
+        { provider: 'groq', model: 'llama-3.1-8b-instant' },
+        { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },
+      ],
+      hedge: { delayMs: 250 },
+    });
+    expect(config.routes.cheap).toEqual({ targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
+    expect(config.providers.openai).toEqual({ baseUrl: 'http://127.0.0.1:9999/v1' });
+  });
+
+  it('refuses typos, bad values and keys too short, without quoting the key', () => {
+    expect(() => parseGatewayConfig({ yamlText: 'prot: 1' })).toThrow(/unknown keys: prot/);
+    expect(() => parseGatewayConfig({ yamlText: 'limits: { maxBodyBytes: -1 }' })).toThrow(/limits.maxBodyBytes/);
+    expect(() => parseGatewayConfig({ yamlText: 'routes: { "tier-1": [openai/gpt-4o] }' })).toThrow(/tier alias/);
+    expect(() => parseGatewayConfig({ yamlText: 'routes: { x: [gpt-4o] }' })).toThrow(/provider\/model/);
+    expect(() => parseGatewayConfig({ yamlText: 'providers: { openai: { baseUrl: "file:///etc/passwd" } }' })).toThrow(/http or https/);
+    expect(() => parseGatewayConfig({ yamlText: 'port: [' })).toThrow(/not valid YAML/);
+    expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).toThrow(/shorter than 8/);
+    expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).not.toThrow(/abc12/);
+  });
+});
+
+describe('routerOptionsFromConfig', () => {
+  it('merges base URL overrides into the catalog and passes the strategy', () => {
+    const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText }), { env: {} });
+    expect(options.catalog?.find((definition) => definition.id === 'openai')?.baseUrl).toBe('http://127.0.0.1:9999/v1');
+    expect(options.catalog?.find((definition) => definition.id === 'groq')).toEqual(defaultCatalog.find((definition) => definition.id === 'groq'));
+    expect(options).toMatchObject({ parallelAttempts: 2, hedge: { delayMs: 'auto' }, cacheEnabled: true, cacheTtlSeconds: 60, env: {} });
+  });
+
+  it('refuses an override of an unknown provider', () => {
+    expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'providers: { nope: { baseUrl: "http://x" } }' }))).toThrow(/known: groq/);
+  });
+});

@@ -1,0 +1,271 @@
+/**
+ * The gateway's configuration: a YAML file, then the environment, then command-line flags, each over the
+ * one before. Upstream base URLs come from here (and the provider's own `<X>_BASE_URL` variable) only;
+ * nothing in a request can choose one.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalog.js';
+import { InvalidArgumentError, registerSecret } from '../errors.js';
+import type { BackupModelRouterOptions, HedgeOption, RouteTarget } from '../routing/router-options.js';
+import { parseModelReference } from './model-resolver.js';
+
+/** A named route: an ordered list of provider models with its own strategy. */
+export interface GatewayRouteConfig {
+  readonly targets: readonly RouteTarget[];
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+}
+
+export interface GatewayLimits {
+  /** Default 1 MiB. */
+  readonly maxBodyBytes: number;
+  /** Objects and arrays nested deeper than this are refused. Default 64. */
+  readonly maxJsonDepth: number;
+  /** A stream is ended after this long. Default 10 minutes. */
+  readonly maxStreamDurationMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish. Default 30 s. */
+  readonly drainTimeoutMs: number;
+}
+
+export interface GatewayRouterSettings {
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+  readonly timeoutMs?: number;
+  readonly firstTokenTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Gateway keys callers send as `Authorization: Bearer <key>`. Required beyond loopback. */
+  readonly keys: readonly string[];
+  readonly limits: GatewayLimits;
+  readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
+  /** Base URL overrides per provider id. */
+  readonly providers: Readonly<Record<string, { readonly baseUrl: string }>>;
+  readonly cache: { readonly enabled: boolean; readonly ttlSeconds: number };
+  readonly router: GatewayRouterSettings;
+  /** Put prompts in the logs. Default false: logs never hold a prompt. */
+  readonly logPrompts: boolean;
+}
+
+export const defaultGatewayLimits: GatewayLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxJsonDepth: 64,
+  maxStreamDurationMs: 10 * 60_000,
+  drainTimeoutMs: 30_000,
+};
+
+export const defaultGatewayConfig: GatewayConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  keys: [],
+  limits: defaultGatewayLimits,
+  routes: {},
+  providers: {},
+  cache: { enabled: true, ttlSeconds: 300 },
+  router: {},
+  logPrompts: false,
+};
+
+export const gatewayEnvironmentVariables = {
+  keys: 'BACKUP_MODELS_GATEWAY_KEYS',
+  host: 'BACKUP_MODELS_GATEWAY_HOST',
+  port: 'BACKUP_MODELS_GATEWAY_PORT',
+} as const;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+type JsonObject = Readonly<Record<string, unknown>>;
+
+function fail(path: string, message: string): never {
+  throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${path} ${message}` });
+}
+
+function objectAt(value: unknown, path: string, allowedKeys?: readonly string[]): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a mapping.');
+  const object = value as JsonObject;
+  if (allowedKeys) {
+    const unknown = Object.keys(object).filter((key) => !allowedKeys.includes(key));
+    if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.join(', ')} (known: ${allowedKeys.join(', ')}).`);
+  }
+  return object;
+}
+
+function positiveInteger(value: unknown, path: string, minimum = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    fail(path, `must be an integer of at least ${minimum}.`);
+  }
+  return value;
+}
+
+function portOf(value: unknown, path: string): number {
+  const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) fail(path, 'must be a port from 0 to 65535.');
+  return port;
+}
+
+function hedgeOf(value: unknown, path: string): HedgeOption | false {
+  if (value === false) return false;
+  const hedge = objectAt(value, path, ['delayMs']);
+  if (hedge.delayMs === 'auto') return { delayMs: 'auto' };
+  return { delayMs: positiveInteger(hedge.delayMs, `${path}.delayMs`, 0) };
+}
+
+function keysOf(value: unknown, path: string): string[] {
+  const list = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || list.some((key) => typeof key !== 'string')) fail(path, 'must be a list of strings.');
+  const keys = (list as string[]).map((key) => key.trim()).filter((key) => key.length > 0);
+  // The key itself is never quoted: only its position.
+  keys.forEach((key, index) => {
+    if (key.length < 8) fail(`${path}[${index}]`, 'is shorter than 8 characters; use a long random key.');
+  });
+  return keys;
+}
+
+function routerSettingsOf(value: unknown): GatewayRouterSettings {
+  const object = objectAt(value, 'router', ['parallelAttempts', 'hedge', 'timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs']);
+  const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
+  if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
+  if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
+  for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) {
+    if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`);
+  }
+  return settings;
+}
+
+function routeOf(value: unknown, name: string): GatewayRouteConfig {
+  const path = `routes.${name}`;
+  if (name.includes('/') || /^tier-\d$/.test(name)) fail(path, 'is not a valid route name: it must not contain "/" or be a tier alias.');
+  const object = Array.isArray(value) ? { targets: value } : objectAt(value, path, ['targets', 'parallelAttempts', 'hedge']);
+  if (!Array.isArray(object.targets) || object.targets.length === 0) fail(`${path}.targets`, 'must be a non-empty list of provider/model.');
+  const targets = object.targets.map((target: unknown, index) => {
+    const reference = typeof target === 'string' ? parseModelReference(target) : undefined;
+    if (!reference) fail(`${path}.targets[${index}]`, 'must be a string "provider/model".');
+    return reference;
+  });
+  return {
+    targets,
+    ...(object.parallelAttempts !== undefined
+      ? { parallelAttempts: positiveInteger(object.parallelAttempts, `${path}.parallelAttempts`) }
+      : {}),
+    ...(object.hedge !== undefined ? { hedge: hedgeOf(object.hedge, `${path}.hedge`) } : {}),
+  };
+}
+
+function providersOf(value: unknown): Record<string, { baseUrl: string }> {
+  const object = objectAt(value, 'providers');
+  const providers: Record<string, { baseUrl: string }> = {};
+  for (const [id, override] of Object.entries(object)) {
+    const entry = objectAt(override, `providers.${id}`, ['baseUrl']);
+    const baseUrl = entry.baseUrl;
+    if (typeof baseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(baseUrl) || !URL.canParse(baseUrl)) {
+      fail(`providers.${id}.baseUrl`, 'must be an http or https URL.');
+    }
+    providers[id] = { baseUrl: baseUrl.replace(/\/+$/, '') };
+  }
+  return providers;
+}
+
+/** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
+export function parseGatewayConfig(options: { readonly yamlText?: string; readonly env?: Environment }): GatewayConfig {
+  const env = options.env ?? {};
+  let document: unknown = {};
+  if (options.yamlText !== undefined && options.yamlText.trim().length > 0) {
+    try {
+      document = parseYaml(options.yamlText) as unknown;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
+    }
+  }
+  const file = objectAt(document ?? {}, '(root)', [
+    'host',
+    'port',
+    'keys',
+    'limits',
+    'routes',
+    'providers',
+    'cache',
+    'router',
+    'logPrompts',
+  ]);
+  const limitsObject = objectAt(file.limits ?? {}, 'limits', Object.keys(defaultGatewayLimits));
+  const limits = { ...defaultGatewayLimits };
+  for (const name of Object.keys(defaultGatewayLimits) as (keyof GatewayLimits)[]) {
+    if (limitsObject[name] !== undefined) limits[name] = positiveInteger(limitsObject[name], `limits.${name}`);
+  }
+  const cacheObject = objectAt(file.cache ?? {}, 'cache', ['enabled', 'ttlSeconds']);
+  if (cacheObject.enabled !== undefined && typeof cacheObject.enabled !== 'boolean') fail('cache.enabled', 'must be true or false.');
+  const routes: Record<string, GatewayRouteConfig> = {};
+  for (const [name, route] of Object.entries(objectAt(file.routes ?? {}, 'routes'))) routes[name] = routeOf(route, name);
+  if (file.logPrompts !== undefined && typeof file.logPrompts !== 'boolean') fail('logPrompts', 'must be true or false.');
+  if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
+
+  const envKeys = env[gatewayEnvironmentVariables.keys];
+  const keys = [
+    ...(file.keys !== undefined ? keysOf(file.keys, 'keys') : []),
+    ...(envKeys ? keysOf(envKeys, gatewayEnvironmentVariables.keys) : []),
+  ];
+  for (const key of keys) registerSecret(key);
+  const envPort = env[gatewayEnvironmentVariables.port];
+  return {
+    host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
+    port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
+    keys: [...new Set(keys)],
+    limits,
+    routes,
+    providers: file.providers !== undefined ? providersOf(file.providers) : {},
+    cache: {
+      enabled: (cacheObject.enabled as boolean | undefined) ?? true,
+      ttlSeconds:
+        cacheObject.ttlSeconds !== undefined ? positiveInteger(cacheObject.ttlSeconds, 'cache.ttlSeconds') : defaultGatewayConfig.cache.ttlSeconds,
+    },
+    router: file.router !== undefined ? routerSettingsOf(file.router) : {},
+    logPrompts: (file.logPrompts as boolean | undefined) ?? false,
+  };
+}
+
+/** Read `path` (when given) and the environment. */
+export async function loadGatewayConfig(options: { readonly path?: string; readonly env?: Environment }): Promise<GatewayConfig> {
+  let yamlText: string | undefined;
+  if (options.path !== undefined) {
+    try {
+      yamlText = await readFile(options.path, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new InvalidArgumentError({
+        argument: 'config',
+        message: `Cannot read the gateway configuration ${options.path}${typeof code === 'string' ? ` (${code})` : ''}.`,
+      });
+    }
+  }
+  return parseGatewayConfig({ ...(yamlText !== undefined ? { yamlText } : {}), ...(options.env ? { env: options.env } : {}) });
+}
+
+/** The router options this configuration asks for: base URL overrides merged into the catalog, cache, strategy. */
+export function routerOptionsFromConfig(
+  config: GatewayConfig,
+  options: { readonly env?: Environment; readonly catalog?: readonly ProviderDefinition[] } = {},
+): BackupModelRouterOptions {
+  const catalog = options.catalog ?? defaultCatalog;
+  const overrides = Object.entries(config.providers).map(([id, override]) => {
+    if (!catalog.some((definition) => definition.id === id)) {
+      fail(`providers.${id}`, `names no known provider (known: ${catalog.map((definition) => definition.id).join(', ')}).`);
+    }
+    return { id, baseUrl: override.baseUrl };
+  });
+  const { router } = config;
+  return {
+    catalog: overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog,
+    cacheEnabled: config.cache.enabled,
+    cacheTtlSeconds: config.cache.ttlSeconds,
+    ...(options.env ? { env: options.env } : {}),
+    ...(router.parallelAttempts !== undefined ? { parallelAttempts: router.parallelAttempts } : {}),
+    ...(router.hedge !== undefined ? { hedge: router.hedge } : {}),
+    ...(router.timeoutMs !== undefined ? { timeoutMs: router.timeoutMs } : {}),
+    ...(router.firstTokenTimeoutMs !== undefined ? { firstTokenTimeoutMs: router.firstTokenTimeoutMs } : {}),
+    ...(router.idleTimeoutMs !== undefined ? { idleTimeoutMs: router.idleTimeoutMs } : {}),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Prometheus metrics of the gateway, in a Registry of its own (never prom-client's global one, so two
+ * gateways in one process, or an embedding app's own metrics, never collide). Fed by the router's events;
+ * circuit states are read from the router when scraped.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HealthStatus } from '../routing/health-status.js';
+import type { RouterEvent } from '../routing/router-events.js';
+
+const circuitStateValues = { closed: 0, half_open: 1, open: 2 } as const;
+
+const latencyBucketsSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'route' | 'status'>;
+  readonly #attempts: Counter<'provider' | 'outcome' | 'reason'>;
+  readonly #calls: Counter<'outcome' | 'streaming'>;
+  readonly #cacheHits: Counter<string>;
+  readonly #cooldowns: Counter<'provider' | 'reason'>;
+  readonly #latency: Histogram<'provider' | 'outcome' | 'streaming'>;
+  readonly #timeToFirstToken: Histogram<'provider'>;
+
+  constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
+    const registers = [this.registry];
+    this.#requests = new Counter({
+      name: 'backup_models_gateway_requests_total',
+      help: 'HTTP requests answered by the gateway, by route and status code.',
+      labelNames: ['route', 'status'],
+      registers,
+    });
+    this.#attempts = new Counter({
+      name: 'backup_models_attempts_total',
+      help: 'Provider attempts, by provider, outcome (success, failure, aborted, skipped) and failure reason.',
+      labelNames: ['provider', 'outcome', 'reason'],
+      registers,
+    });
+    this.#calls = new Counter({
+      name: 'backup_models_calls_total',
+      help: 'Router calls, by outcome and whether they streamed.',
+      labelNames: ['outcome', 'streaming'],
+      registers,
+    });
+    this.#cacheHits = new Counter({
+      name: 'backup_models_cache_hits_total',
+      help: 'Calls answered from the response cache.',
+      registers,
+    });
+    this.#cooldowns = new Counter({
+      name: 'backup_models_cooldowns_total',
+      help: 'Providers put in cooldown, by reason.',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.#latency = new Histogram({
+      name: 'backup_models_call_duration_seconds',
+      help: 'Duration of router calls, fallbacks included.',
+      labelNames: ['provider', 'outcome', 'streaming'],
+      buckets: latencyBucketsSeconds,
+      registers,
+    });
+    this.#timeToFirstToken = new Histogram({
+      name: 'backup_models_time_to_first_token_seconds',
+      help: 'Time from the call to the first content token of a stream.',
+      labelNames: ['provider'],
+      buckets: latencyBucketsSeconds,
+      registers,
+    });
+    const { healthStatus } = options;
+    new Gauge({
+      name: 'backup_models_circuit_state',
+      help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['provider'],
+      registers,
+      collect(this: Gauge<'provider'>) {
+        for (const [provider, status] of Object.entries(healthStatus())) {
+          this.set({ provider }, circuitStateValues[status.circuitState]);
+        }
+      },
+    });
+  }
+
+  /** Count one answered HTTP request. */
+  recordRequest(route: string, status: number): void {
+    this.#requests.inc({ route, status: String(status) });
+  }
+
+  readonly onRouterEvent = (event: RouterEvent): void => {
+    switch (event.type) {
+      case 'attempt-end': {
+        const { attempt } = event;
+        this.#attempts.inc({ provider: attempt.provider, outcome: attempt.outcome, reason: attempt.reason ?? 'none' });
+        return;
+      }
+      case 'call-end': {
+        const streaming = event.streaming ? 'true' : 'false';
+        this.#calls.inc({ outcome: event.outcome, streaming });
+        if (event.cached) this.#cacheHits.inc();
+        this.#latency.observe({ provider: event.provider ?? 'none', outcome: event.outcome, streaming }, event.latencyMs / 1000);
+        if (event.timeToFirstTokenMs !== undefined && event.provider !== undefined) {
+          this.#timeToFirstToken.observe({ provider: event.provider }, event.timeToFirstTokenMs / 1000);
+        }
+        return;
+      }
+      case 'cooldown':
+        this.#cooldowns.inc({ provider: event.provider, reason: event.reason });
+        return;
+      default:
+        return;
+    }
+  };
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,51 @@
+/** Small writers for the gateway's responses: JSON with a length, OpenAI-shaped errors, routing headers. */
+import type { ServerResponse } from 'node:http';
+import type { Attempt } from '../errors.js';
+import { toErrorResponse } from './error-response.js';
+
+export const routingHeaders = {
+  provider: 'x-backup-models-provider',
+  model: 'x-backup-models-model',
+  attempts: 'x-backup-models-attempts',
+  cache: 'x-backup-models-cache',
+} as const;
+
+/** Header values must be visible ASCII; provider and model ids almost always are. */
+export function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : value.replace(/[^\x20-\x7e]/g, '_');
+}
+
+/** `openai:success,groq:aborted`: who was tried and how it ended. */
+export function compactAttempts(attempts: readonly Attempt[]): string {
+  let text = '';
+  for (const attempt of attempts) text += `${text ? ',' : ''}${attempt.provider}:${attempt.outcome}`;
+  return headerSafe(text);
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  bodyText: string,
+  headers?: Readonly<Record<string, string>>,
+): void {
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(bodyText),
+  });
+  response.end(bodyText);
+}
+
+/** Answer with `error` in OpenAI's shape; a no-op when the response already started or the client left. */
+export function sendError(response: ServerResponse, error: unknown): number {
+  const { status, body, retryAfterSeconds } = toErrorResponse(error);
+  if (response.headersSent || response.destroyed) return status;
+  const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  if (Array.isArray(attempts) && attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(attempts);
+  // The rest of an oversized body is not worth reading: close the connection after answering.
+  if (status === 413) headers.connection = 'close';
+  sendJson(response, status, JSON.stringify(body), headers);
+  return status;
+}

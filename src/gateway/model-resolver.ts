@@ -1,0 +1,70 @@
+/**
+ * The `model` field of a request, resolved: `provider/model` (one explicit candidate), `tier-1|2|3`
+ * (the router picks), or the name of a configured route (an ordered list with its own strategy).
+ */
+import type { HedgeOption, RouteTarget } from '../routing/router-options.js';
+import type { Tier } from '../types.js';
+
+export interface ResolvedModel {
+  /** What the caller asked for, as the `model` they sent. */
+  readonly requested: string;
+  readonly route?: readonly RouteTarget[];
+  readonly tier?: Tier;
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+}
+
+export interface NamedRoute {
+  readonly targets: readonly RouteTarget[];
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+}
+
+/** `provider/model` split at the first slash (Together's model ids hold slashes themselves). */
+export function parseModelReference(text: string): RouteTarget | undefined {
+  const slash = text.indexOf('/');
+  if (slash <= 0 || slash === text.length - 1) return undefined;
+  return { provider: text.slice(0, slash), model: text.slice(slash + 1) };
+}
+
+export const tierAliases: Readonly<Record<string, Tier>> = { 'tier-1': 1, 'tier-2': 2, 'tier-3': 3 };
+
+export class ModelResolver {
+  readonly #providerIds: ReadonlySet<string>;
+  /** Tier aliases and named routes, resolved once. */
+  readonly #fixed = new Map<string, ResolvedModel>();
+
+  constructor(options: { readonly providerIds: readonly string[]; readonly routes: Readonly<Record<string, NamedRoute>> }) {
+    this.#providerIds = new Set(options.providerIds);
+    for (const [alias, tier] of Object.entries(tierAliases)) this.#fixed.set(alias, { requested: alias, tier });
+    for (const [name, route] of Object.entries(options.routes)) {
+      const unknown = route.targets.filter((target) => !this.#providerIds.has(target.provider));
+      if (unknown.length > 0) {
+        throw new Error(
+          `Gateway route "${name}" names unknown providers: ${unknown.map((target) => target.provider).join(', ')} ` +
+            `(known: ${options.providerIds.join(', ')}).`,
+        );
+      }
+      this.#fixed.set(name, {
+        requested: name,
+        route: route.targets,
+        ...(route.parallelAttempts !== undefined ? { parallelAttempts: route.parallelAttempts } : {}),
+        ...(route.hedge !== undefined ? { hedge: route.hedge } : {}),
+      });
+    }
+  }
+
+  /** Undefined when the model names no tier, route or known provider. */
+  resolve(model: string): ResolvedModel | undefined {
+    const fixed = this.#fixed.get(model);
+    if (fixed) return fixed;
+    const reference = parseModelReference(model);
+    if (!reference || !this.#providerIds.has(reference.provider)) return undefined;
+    return { requested: model, route: [reference] };
+  }
+
+  /** Tier aliases and route names, for `/v1/models`. */
+  get aliases(): readonly string[] {
+    return [...this.#fixed.keys()];
+  }
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayHttpError } from './gateway-http-error.js';
+import { ModelResolver } from './model-resolver.js';
+import { findUpstreamSelectorHeader, parseChatCompletionRequest } from './openai-request.js';
+
+const resolver = new ModelResolver({
+  providerIds: ['openai', 'groq', 'together', 'anthropic'],
+  routes: { fast: { targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }, { provider: 'openai', model: 'gpt-4o-mini' }], parallelAttempts: 1, hedge: { delayMs: 200 } } },
+});
+
+const user = [{ role: 'user', content: 'Hi' }];
+
+function rejection(body: unknown): GatewayHttpError {
+  try {
+    parseChatCompletionRequest(body, resolver);
+  } catch (error) {
+    if (error instanceof GatewayHttpError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseChatCompletionRequest: model', () => {
+  it('reads provider/model as one explicit candidate, splitting at the first slash', () => {
+    const call = parseChatCompletionRequest({ model: 'together/meta-llama/Llama-3.3-70B-Instruct-Turbo', messages: user }, resolver);
+    expect(call.options.route).toEqual([{ provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' }]);
+    expect(call.options.tier).toBeUndefined();
+  });
+
+  it('reads tier aliases and named routes with their strategy', () => {
+    expect(parseChatCompletionRequest({ model: 'tier-2', messages: user }, resolver).options).toEqual({ tier: 2 });
+    expect(parseChatCompletionRequest({ model: 'fast', messages: user }, resolver).options).toEqual({
+      route: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }, { provider: 'openai', model: 'gpt-4o-mini' }],
+      parallelAttempts: 1,
+      hedge: { delayMs: 200 },
+    });
+  });
+
+  it('answers an unknown model or provider with 404 model_not_found, and a missing one with 400', () => {
+    expect(rejection({ model: 'gpt-4o', messages: user })).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+    expect(rejection({ model: 'evil/model', messages: user })).toMatchObject({ status: 404, code: 'model_not_found' });
+    expect(rejection({ messages: user })).toMatchObject({ status: 400, param: 'model' });
+  });
+});
+
+describe('parseChatCompletionRequest: messages and parameters', () => {
+  it('translates every message kind, pairing tool answers with their tool name', () => {
+    const call = parseChatCompletionRequest(
+      {
+        model: 'tier-1',
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'text', text: 'Weather in ' }, { type: 'text', text: 'Paris?' }] },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: '{"celsius":21}' },
+        ],
+      },
+      resolver,
+    );
+    expect(call.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'get_weather', content: '{"celsius":21}' },
+    ]);
+  });
+
+  it('translates tools, tool_choice, response_format, stop, limits and stream options', () => {
+    const call = parseChatCompletionRequest(
+      {
+        model: 'openai/gpt-4o-mini',
+        messages: user,
+        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+        tool_choice: { type: 'function', function: { name: 'get_weather' } },
+        response_format: { type: 'json_schema', json_schema: { name: 'w', schema: { type: 'object' }, strict: true } },
+        stop: 'END',
+        max_completion_tokens: 50,
+        max_tokens: 10,
+        temperature: 0.2,
+        top_p: 0.9,
+        stream: true,
+        stream_options: { include_usage: true },
+        user: 'someone',
+        seed: 3,
+      },
+      resolver,
+    );
+    expect(call.stream).toBe(true);
+    expect(call.includeUsage).toBe(true);
+    expect(call.options).toMatchObject({
+      tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      toolChoice: { name: 'get_weather' },
+      responseFormat: { type: 'json_schema', name: 'w', schema: { type: 'object' }, strict: true },
+      stop: ['END'],
+      maxTokens: 50,
+      temperature: 0.2,
+      topP: 0.9,
+    });
+  });
+
+  it('refuses malformed messages and parameters with a 400 naming the parameter', () => {
+    expect(rejection({ model: 'tier-1', messages: [] })).toMatchObject({ status: 400, param: 'messages' });
+    expect(rejection({ model: 'tier-1', messages: [{ role: 'wizard', content: 'x' }] })).toMatchObject({ param: 'messages' });
+    expect(rejection({ model: 'tier-1', messages: [{ role: 'tool', content: 'x' }] })).toMatchObject({ param: 'messages' });
+    expect(rejection({ model: 'tier-1', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] })).toMatchObject({ param: 'messages' });
+    expect(rejection({ model: 'tier-1', messages: user, temperature: 'hot' })).toMatchObject({ param: 'temperature' });
+    expect(rejection({ model: 'tier-1', messages: user, tools: [{ type: 'retrieval' }] })).toMatchObject({ param: 'tools' });
+    expect(rejection({ model: 'tier-1', messages: user, stop: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({ param: 'stop' });
+    expect(rejection({ model: 'tier-1', messages: user, n: 3 })).toMatchObject({ param: 'n' });
+    expect(rejection([1, 2])).toMatchObject({ status: 400 });
+  });
+});
+
+describe('nothing in a request chooses an upstream', () => {
+  it('refuses upstream-selecting fields at the top level and nested in fields it does not read', () => {
+    for (const body of [
+      { base_url: 'http://169.254.169.254/' },
+      { baseURL: 'http://evil.example' },
+      { api_base: 'http://evil.example' },
+      { extra_body: { provider: { upstream_url: 'http://evil.example' } } },
+      { metadata: { host: 'evil.example' } },
+    ]) {
+      expect(rejection({ model: 'tier-1', messages: user, ...body })).toMatchObject({ status: 400, code: 'unsupported_parameter' });
+    }
+  });
+
+  it('lets messages and tool schemas talk about URLs', () => {
+    const call = parseChatCompletionRequest(
+      {
+        model: 'tier-1',
+        messages: [{ role: 'user', content: 'Fetch http://example.com', url: 'ignored' }],
+        tools: [{ type: 'function', function: { name: 'fetch', parameters: { type: 'object', properties: { url: { type: 'string' }, base_url: { type: 'string' } } } } }],
+      },
+      resolver,
+    );
+    expect(call.messages[0]).toEqual({ role: 'user', content: 'Fetch http://example.com' });
+  });
+
+  it('finds upstream-selecting headers', () => {
+    expect(findUpstreamSelectorHeader(['authorization', 'content-type', 'x-stainless-os', 'x-request-id'])).toBeUndefined();
+    expect(findUpstreamSelectorHeader(['x-base-url'])).toBe('x-base-url');
+    expect(findUpstreamSelectorHeader(['x-upstream-host'])).toBe('x-upstream-host');
+    expect(findUpstreamSelectorHeader(['x-api-base'])).toBe('x-api-base');
+  });
+});

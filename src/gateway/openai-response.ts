@@ -1,0 +1,123 @@
+/**
+ * Our results in OpenAI's shapes: a CompletionResult as a `chat.completion`, stream chunks as
+ * `chat.completion.chunk` server-sent events (role first, then deltas, the finish, usage when asked,
+ * `[DONE]`). Pure; the chunk encoder builds each event's fixed prefix once per stream.
+ */
+import type { CompletionResult } from '../routing/router-options.js';
+import type { FinishReason, StreamChunk, ToolCall, Usage } from '../types.js';
+
+export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+export function toOpenAIFinishReason(reason: FinishReason): OpenAIFinishReason {
+  return reason === 'length' || reason === 'tool_calls' || reason === 'content_filter' ? reason : 'stop';
+}
+
+export interface OpenAIUsage {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly total_tokens: number;
+}
+
+export function toOpenAIUsage(usage: Usage): OpenAIUsage {
+  return { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.totalTokens };
+}
+
+function toOpenAIToolCalls(toolCalls: readonly ToolCall[]): unknown[] {
+  return toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+}
+
+/** `provider/model`: what the response's `model` says served the call. */
+export function servedModel(result: { readonly provider: string; readonly model: string }): string {
+  return `${result.provider}/${result.model}`;
+}
+
+export function toChatCompletion(
+  result: CompletionResult,
+  context: { readonly id: string; readonly createdSeconds: number },
+): Record<string, unknown> {
+  const hasToolCalls = result.toolCalls.length > 0;
+  return {
+    id: context.id,
+    object: 'chat.completion',
+    created: context.createdSeconds,
+    model: servedModel(result),
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: hasToolCalls && result.content.length === 0 ? null : result.content,
+          ...(hasToolCalls ? { tool_calls: toOpenAIToolCalls(result.toolCalls) } : {}),
+          refusal: null,
+        },
+        logprobs: null,
+        finish_reason: toOpenAIFinishReason(result.finishReason),
+      },
+    ],
+    ...(result.usage ? { usage: toOpenAIUsage(result.usage) } : {}),
+  };
+}
+
+export const sseDone = 'data: [DONE]\n\n';
+
+/** Encodes one stream's chunks as SSE `data:` events with a stable id, created time and model. */
+export class ChatCompletionChunkEncoder {
+  #prefix: string;
+  readonly #id: string;
+  readonly #createdSeconds: number;
+
+  constructor(context: { readonly id: string; readonly createdSeconds: number; readonly model: string }) {
+    this.#id = context.id;
+    this.#createdSeconds = context.createdSeconds;
+    this.#prefix = this.#buildPrefix(context.model);
+  }
+
+  /** Name the model once the serving provider is known. */
+  setModel(model: string): void {
+    this.#prefix = this.#buildPrefix(model);
+  }
+
+  #buildPrefix(model: string): string {
+    return `data: {"id":${JSON.stringify(this.#id)},"object":"chat.completion.chunk","created":${this.#createdSeconds},"model":${JSON.stringify(model)},`;
+  }
+
+  #choice(delta: string, finishReason: OpenAIFinishReason | null): string {
+    const finish = finishReason === null ? 'null' : `"${finishReason}"`;
+    return `${this.#prefix}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]}\n\n`;
+  }
+
+  /** The first event: the assistant role with empty content. */
+  role(): string {
+    return this.#choice('{"role":"assistant","content":""}', null);
+  }
+
+  /** A content or tool-call delta; undefined for chunks that are not sent as deltas (usage, finish). */
+  delta(chunk: StreamChunk): string | undefined {
+    if (chunk.type === 'text-delta') {
+      return chunk.text.length === 0 ? undefined : this.#choice(`{"content":${JSON.stringify(chunk.text)}}`, null);
+    }
+    if (chunk.type === 'tool-call-delta') {
+      const call = {
+        index: chunk.index,
+        ...(chunk.id !== undefined ? { id: chunk.id, type: 'function' } : {}),
+        function: { ...(chunk.name !== undefined ? { name: chunk.name } : {}), arguments: chunk.argumentsDelta },
+      };
+      return this.#choice(`{"tool_calls":[${JSON.stringify(call)}]}`, null);
+    }
+    return undefined;
+  }
+
+  finish(reason: FinishReason): string {
+    return this.#choice('{}', toOpenAIFinishReason(reason));
+  }
+
+  /** The usage event of `stream_options.include_usage`: no choices. */
+  usage(usage: Usage): string {
+    return `${this.#prefix}"choices":[],"usage":${JSON.stringify(toOpenAIUsage(usage))}}\n\n`;
+  }
+}
+
+/** A failure after the headers went out: one error event (OpenAI's error shape), after which the stream ends. */
+export function sseErrorEvent(body: unknown): string {
+  return `data: ${JSON.stringify(body)}\n\n`;
+}

@@ -1,0 +1,106 @@
+/**
+ * One pass over a JSON body's bytes, before JSON.parse: measures nesting depth and finds forbidden object
+ * keys, skipping string contents. JSON.parse on a body nested ten thousand deep would recurse that deep
+ * (and a reviver would be called for every value); this scan costs one byte loop and no allocation.
+ */
+
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const quote = 0x22;
+const backslash = 0x5c;
+const colon = 0x3a;
+const space = 0x20;
+const tab = 0x09;
+const newline = 0x0a;
+const carriageReturn = 0x0d;
+
+/** Keys that pollute prototypes when a parsed object is later merged into another. */
+const forbiddenKeys: readonly string[] = ['__proto__', 'constructor'];
+const forbiddenKeyBytes: readonly Buffer[] = forbiddenKeys.map((key) => Buffer.from(key, 'utf8'));
+
+export type JsonStructureProblem =
+  | { readonly kind: 'too-deep'; readonly maxDepth: number }
+  | { readonly kind: 'forbidden-key'; readonly key: string };
+
+/**
+ * The first structural problem of `bytes`, or undefined. Malformed JSON is not reported here: JSON.parse
+ * does that right after. `maxDepth` counts objects and arrays (`{"a":[1]}` is 2 deep).
+ */
+export function scanJsonStructure(bytes: Uint8Array, maxDepth: number): JsonStructureProblem | undefined {
+  let depth = 0;
+  let index = 0;
+  const length = bytes.length;
+  // The last string seen outside any string, in case a colon makes it a key.
+  let stringStart = -1;
+  let stringEnd = -1;
+  let stringHasEscape = false;
+  while (index < length) {
+    const byte = bytes[index]!;
+    if (byte === quote) {
+      const start = index + 1;
+      let hasEscape = false;
+      index = start;
+      while (index < length) {
+        const inner = bytes[index]!;
+        if (inner === backslash) {
+          hasEscape = true;
+          index += 2;
+          continue;
+        }
+        if (inner === quote) break;
+        index += 1;
+      }
+      stringStart = start;
+      stringEnd = index;
+      stringHasEscape = hasEscape;
+      index += 1;
+      continue;
+    }
+    if (byte === openBrace || byte === openBracket) {
+      depth += 1;
+      if (depth > maxDepth) return { kind: 'too-deep', maxDepth };
+    } else if (byte === closeBrace || byte === closeBracket) {
+      depth -= 1;
+    } else if (byte === colon) {
+      if (stringStart >= 0) {
+        const key = forbiddenKeyAt(bytes, stringStart, stringEnd, stringHasEscape);
+        if (key !== undefined) return { kind: 'forbidden-key', key };
+      }
+    } else if (byte === space || byte === tab || byte === newline || byte === carriageReturn) {
+      index += 1;
+      continue;
+    }
+    stringStart = -1;
+    index += 1;
+  }
+  return undefined;
+}
+
+function forbiddenKeyAt(bytes: Uint8Array, start: number, end: number, hasEscape: boolean): string | undefined {
+  if (hasEscape) {
+    // Rare: a key spelled with escapes (`"\u005f_proto__"`). Decode it the way JSON.parse will.
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + start - 1, end - start + 2).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    return forbiddenKeys.find((key) => key === decoded);
+  }
+  const keyLength = end - start;
+  for (let keyIndex = 0; keyIndex < forbiddenKeyBytes.length; keyIndex += 1) {
+    const candidate = forbiddenKeyBytes[keyIndex]!;
+    if (candidate.length !== keyLength) continue;
+    let same = true;
+    for (let offset = 0; offset < keyLength; offset += 1) {
+      if (bytes[start + offset] !== candidate[offset]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return forbiddenKeys[keyIndex];
+  }
+  return undefined;
+}
