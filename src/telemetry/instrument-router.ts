@@ -1,0 +1,164 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
+import { type Clock, systemClock } from '../clock.js';
+import type { Attempt } from '../errors.js';
+import type { RouterEvent } from '../routing/router-events.js';
+import { BackupModelsAttribute, GenAiAttribute, genAiProviderName } from './gen-ai-attributes.js';
+
+/** What instrumenting needs of a router: its event subscription. */
+export interface RouterEventSource {
+  onEvent(listener: (event: RouterEvent) => void): () => void;
+}
+
+export interface InstrumentRouterOptions {
+  /** Default: `trace.getTracer('backup-models')`, a no-op until an OpenTelemetry SDK is registered. */
+  readonly tracer?: Tracer;
+  /** The router's clock: it places the call span in time. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+type CallEndEvent = Extract<RouterEvent, { type: 'call-end' }>;
+
+/** Calls whose end we never saw (a stream its reader abandoned) are forgotten past this many. */
+const maximumOpenCalls = 10_000;
+
+/**
+ * Trace every router call with OpenTelemetry, following the GenAI semantic conventions: one `chat {model}`
+ * span per call, with a child span per provider attempt (outcome, failure reason) and an event per skipped
+ * candidate. Spans are written when the call ends, with the start and end times the router measured; the
+ * parent is the context active when the call started its first attempt (or ended, for a cache hit).
+ * Uses `@opentelemetry/api` only: without a registered SDK every span is a no-op and nothing more is done.
+ * Returns the function that stops the instrumentation.
+ */
+export function instrumentRouter(router: RouterEventSource, options: InstrumentRouterOptions = {}): () => void {
+  const tracer = options.tracer ?? trace.getTracer('backup-models');
+  const clock = options.clock ?? systemClock;
+  const parentByCallId = new Map<number, Context>();
+  const unsubscribe = router.onEvent((event) => {
+    if (event.type === 'attempt-start') {
+      if (parentByCallId.has(event.callId)) return;
+      if (parentByCallId.size >= maximumOpenCalls) {
+        const oldest = parentByCallId.keys().next();
+        if (!oldest.done) parentByCallId.delete(oldest.value);
+      }
+      parentByCallId.set(event.callId, context.active());
+      return;
+    }
+    if (event.type !== 'call-end') return;
+    const parent = parentByCallId.get(event.callId) ?? context.active();
+    parentByCallId.delete(event.callId);
+    recordCall({ tracer, event, parent, endMs: clock.now() });
+  });
+  return () => {
+    unsubscribe();
+    parentByCallId.clear();
+  };
+}
+
+function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Context; endMs: number }): void {
+  const { tracer, event, parent, endMs } = options;
+  const started = event.attempts.filter((attempt) => attempt.outcome !== 'skipped');
+  const requestModel = started[0]?.model ?? event.model;
+  const providerId = event.provider ?? started[0]?.provider;
+  const callSpan = tracer.startSpan(
+    requestModel !== undefined ? `chat ${requestModel}` : 'chat',
+    { kind: SpanKind.INTERNAL, startTime: endMs - event.latencyMs, attributes: callAttributes(event, requestModel, providerId) },
+    parent,
+  );
+  if (!callSpan.isRecording()) {
+    callSpan.end(endMs);
+    return;
+  }
+  if (event.outcome !== 'success') {
+    const errorType = event.errorName ?? (event.outcome === 'aborted' ? 'AbortError' : '_OTHER');
+    callSpan.setAttribute(GenAiAttribute.errorType, errorType);
+    callSpan.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+  }
+  const callContext = trace.setSpan(parent, callSpan);
+  for (const attempt of event.attempts) {
+    if (attempt.outcome === 'skipped') {
+      recordSkipped(callSpan, attempt);
+      continue;
+    }
+    const isWinner = event.outcome === 'success' && attempt.outcome === 'success' && attempt.provider === event.provider;
+    recordAttempt({ tracer, attempt, parent: callContext, winner: isWinner ? event : undefined });
+  }
+  callSpan.end(endMs);
+}
+
+function callAttributes(event: CallEndEvent, requestModel: string | undefined, providerId: string | undefined): Attributes {
+  return withoutUndefined({
+    [GenAiAttribute.operationName]: 'chat',
+    [GenAiAttribute.providerName]: providerId !== undefined ? genAiProviderName(providerId) : undefined,
+    [BackupModelsAttribute.provider]: providerId,
+    [GenAiAttribute.requestModel]: requestModel,
+    [GenAiAttribute.responseModel]: event.model,
+    [GenAiAttribute.inputTokens]: event.inputTokens,
+    [GenAiAttribute.outputTokens]: event.outputTokens,
+    [BackupModelsAttribute.outcome]: event.outcome,
+    [BackupModelsAttribute.cached]: event.cached,
+    [BackupModelsAttribute.streaming]: event.streaming,
+    [BackupModelsAttribute.attemptCount]: event.attempts.filter((attempt) => attempt.outcome !== 'skipped').length,
+    [BackupModelsAttribute.costUsd]: event.costUsd,
+    [BackupModelsAttribute.timeToFirstTokenMs]: event.timeToFirstTokenMs,
+  });
+}
+
+function recordAttempt(options: { tracer: Tracer; attempt: Attempt; parent: Context; winner: CallEndEvent | undefined }): void {
+  const { tracer, attempt, winner } = options;
+  const span = tracer.startSpan(
+    `chat ${attempt.model}`,
+    {
+      kind: SpanKind.CLIENT,
+      startTime: attempt.startedAtMs,
+      attributes: withoutUndefined({
+        [GenAiAttribute.operationName]: 'chat',
+        [GenAiAttribute.providerName]: genAiProviderName(attempt.provider),
+        [BackupModelsAttribute.provider]: attempt.provider,
+        [GenAiAttribute.requestModel]: attempt.model,
+        [GenAiAttribute.responseModel]: winner?.model,
+        [GenAiAttribute.inputTokens]: winner?.inputTokens,
+        [GenAiAttribute.outputTokens]: winner?.outputTokens,
+        [BackupModelsAttribute.outcome]: attempt.outcome,
+        [BackupModelsAttribute.failureReason]: attempt.reason,
+        [BackupModelsAttribute.detail]: attempt.detail,
+        [GenAiAttribute.httpStatusCode]: attempt.statusCode,
+      }),
+    },
+    options.parent,
+  );
+  if (attempt.outcome === 'failure') {
+    const errorType = attempt.reason ?? '_OTHER';
+    span.setAttribute(GenAiAttribute.errorType, errorType);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+  }
+  span.end(attempt.startedAtMs + attempt.durationMs);
+}
+
+function recordSkipped(callSpan: Span, attempt: Attempt): void {
+  callSpan.addEvent(
+    'backup_models.candidate_skipped',
+    withoutUndefined({
+      [BackupModelsAttribute.provider]: attempt.provider,
+      [GenAiAttribute.requestModel]: attempt.model,
+      [BackupModelsAttribute.detail]: attempt.detail,
+    }),
+    attempt.startedAtMs,
+  );
+}
+
+function withoutUndefined(attributes: Record<string, string | number | boolean | undefined>): Attributes {
+  const result: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
