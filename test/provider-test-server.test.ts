@@ -232,6 +232,10 @@ describe('selecting recordings and texts', () => {
     expect(() => server.setBehavior('groq', { kind: 'error', fixture: 'error-418-teapot' })).toThrow(InvalidArgumentError);
     expect(() => server.setBehavior('mistral', { kind: 'success' })).toThrow(InvalidArgumentError);
     expect(() => server.enqueue('openai', { kind: 'trickle', bytesPerWrite: 0, intervalMs: 1 })).toThrow(InvalidArgumentError);
+    expect(() => server.enqueue('openai', { kind: 'success', fixture: 'chat-stream-tool-call', text: 'no text in a tool call' })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { FixtureStore } from './fixture-store.js';
 import type { LatencyMs, ProviderBehavior } from './provider-behavior.js';
+import { recordedPlan } from './serve-behavior.js';
 import type { TestProviderSpec } from './test-providers.js';
 
 function requireNumber(options: { readonly argument: string; readonly value: unknown; readonly minimum: number }): void {
@@ -62,6 +63,10 @@ export function validateBehavior(options: {
       if ('events' in behavior) requireNumber({ argument: 'events', value: behavior.events, minimum: 0 });
       if (behavior.kind === 'error-event-after-events' && behavior.errorFixture !== undefined) {
         store.requireResponseFile(provider, behavior.errorFixture, false);
+      }
+      if (behavior.text !== undefined) {
+        // Build the texted response for both kinds of request now: a recording without text throws here.
+        for (const stream of [false, true]) recordedPlan({ store, provider, route: 'chat', stream }, behavior);
       }
       if (behavior.kind === 'pings-only') requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 1 });
       if (behavior.kind === 'trickle') {
