@@ -86,7 +86,7 @@ export async function handleChatCompletions(
   response.once('close', onClose);
   try {
     if (call.stream) {
-      await streamChatCompletion({ request, response, call, caller: context.caller, dependencies, signal: controller.signal, log });
+      await streamChatCompletion({ response, call, caller: context.caller, dependencies, signal: controller.signal, log });
     } else {
       await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, signal: controller.signal, log });
     }

@@ -4,7 +4,7 @@
  * the headers, a failure becomes one `data: {"error":...}` event and the stream ends: two providers'
  * answers are never spliced. A client that leaves aborts the upstream call at once.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { RouteTarget, RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
@@ -33,7 +33,6 @@ function write(response: ServerResponse, text: string): Promise<void> | undefine
 }
 
 export async function streamChatCompletion(options: {
-  readonly request: IncomingMessage;
   readonly response: ServerResponse;
   readonly call: ChatCompletionCall;
   readonly caller: GatewayCaller;
@@ -58,7 +57,9 @@ export async function streamChatCompletion(options: {
     return;
   }
 
-  const winner = stream.winner;
+  // With one explicit candidate, the winner is known; otherwise the router says it once committed.
+  const route = call.options.route;
+  const winner = stream.winner ?? (route?.length === 1 ? route[0] : undefined);
   const encoder = new ChatCompletionChunkEncoder({
     id: log.id,
     createdSeconds: Math.floor(Date.now() / 1000),

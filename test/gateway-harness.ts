@@ -1,0 +1,75 @@
+/** A gateway in front of the provider test server, with an official OpenAI client pointed at it. Shared by test/gateway*.test.ts. */
+import { Writable } from 'node:stream';
+import OpenAI from 'openai';
+import { createGateway, type Gateway } from '../src/gateway/create-gateway.js';
+import { parseGatewayConfig, routerOptionsFromConfig, type GatewayConfig } from '../src/gateway/gateway-config.js';
+import { createGatewayLogger } from '../src/gateway/gateway-logger.js';
+import { BackupModelRouter } from '../src/routing/backup-model-router.js';
+import type { BackupModelRouterOptions } from '../src/routing/router-options.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+
+export const gatewayKeys = ['gateway-key-alpha-0123456789', 'gateway-key-bravo-9876543210'] as const;
+
+export interface GatewayHarness {
+  readonly providers: ProviderTestServer;
+  readonly router: BackupModelRouter;
+  readonly gateway: Gateway;
+  readonly config: GatewayConfig;
+  readonly url: string;
+  /** Uses the first gateway key; no retries, so every error reaches the test. */
+  readonly client: OpenAI;
+  clientWithKey(apiKey: string): OpenAI;
+  /** Every log line the gateway wrote, parsed. */
+  readonly logLines: Record<string, unknown>[];
+  /** The raw log text. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+export async function startGatewayHarness(
+  options: {
+    readonly yamlText?: string;
+    readonly keys?: readonly string[];
+    readonly routerOptions?: BackupModelRouterOptions;
+    /** Providers given keys and base URLs; default all six. */
+    readonly providerIds?: readonly string[];
+  } = {},
+): Promise<GatewayHarness> {
+  const providers = await startProviderTestServer();
+  const env = providers.environment(options.providerIds);
+  const keys = options.keys ?? gatewayKeys;
+  const config = parseGatewayConfig({
+    ...(options.yamlText !== undefined ? { yamlText: options.yamlText } : {}),
+    env: { BACKUP_MODELS_GATEWAY_KEYS: keys.join(',') },
+  });
+  const router = new BackupModelRouter({ ...routerOptionsFromConfig(config, { env }), ...options.routerOptions });
+  let raw = '';
+  const logLines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const text = chunk.toString('utf8');
+      raw += text;
+      for (const line of text.split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  const gateway = createGateway({ router, config, logger: createGatewayLogger({ destination }) });
+  const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const clientWithKey = (apiKey: string): OpenAI => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 });
+  return {
+    providers,
+    router,
+    gateway,
+    config,
+    url,
+    client: clientWithKey(keys[0] ?? 'no-key-needed'),
+    clientWithKey,
+    logLines,
+    logText: () => raw,
+    close: async () => {
+      await gateway.close();
+      await router.close();
+      await providers.close();
+    },
+  };
+}

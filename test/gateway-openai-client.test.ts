@@ -1,0 +1,204 @@
+/**
+ * The official OpenAI client, unchanged, against the gateway; the provider test server plays each of the
+ * six providers behind it, replaying their recorded traffic.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../src/catalog.js';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({
+    yamlText: 'routes:\n  fast:\n    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]\n    parallelAttempts: 1\n',
+  });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+const question = [{ role: 'user' as const, content: 'Say hello.' }];
+
+describe.each(defaultCatalog.map((definition) => [definition.id, definition.defaultModel] as const))(
+  'provider %s through the gateway',
+  (providerId, model) => {
+    it('answers a plain call, saying who served it in model and headers', async () => {
+      const { data, response } = await harness.client.chat.completions
+        .create({ model: `${providerId}/${model}`, messages: question })
+        .withResponse();
+      expect(data.object).toBe('chat.completion');
+      expect(data.model.startsWith(`${providerId}/`)).toBe(true);
+      expect(data.choices[0]?.message.role).toBe('assistant');
+      expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+      expect(data.choices[0]?.finish_reason).toBe('stop');
+      expect(response.headers.get('x-backup-models-provider')).toBe(providerId);
+      expect(response.headers.get('x-backup-models-attempts')).toBe(`${providerId}:success`);
+      const upstream = harness.providers.requests;
+      expect(upstream.map((request) => request.provider)).toEqual([providerId]);
+      // The caller's gateway key never travels upstream.
+      expect(JSON.stringify(upstream[0]?.headers)).not.toContain(gatewayKeys[0]);
+    });
+
+    it('streams, role chunk first, with usage when asked', async () => {
+      const stream = await harness.client.chat.completions.create({
+        model: `${providerId}/${model}`,
+        messages: question,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+      expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+      expect(chunks.every((chunk) => chunk.model === `${providerId}/${model}`)).toBe(true);
+      const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+      expect(text.length).toBeGreaterThan(0);
+      expect(chunks.filter((chunk) => chunk.choices[0]?.finish_reason).map((chunk) => chunk.choices[0]?.finish_reason)).toEqual(['stop']);
+      const last = chunks.at(-1);
+      expect(last?.choices).toEqual([]);
+      expect(last?.usage?.total_tokens).toBeGreaterThan(0);
+      expect(harness.providers.requests.map((request) => [request.provider, request.stream])).toEqual([[providerId, true]]);
+    });
+  },
+);
+
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Current weather in a city',
+    parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+  },
+};
+
+describe.each([
+  ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
+  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+] as const)('tool calls through %s', (providerId, model, bodyFixture, streamFixture) => {
+  it('returns tool_calls in OpenAI shape, and sends the tool definition upstream', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: bodyFixture });
+    const completion = await harness.client.chat.completions.create({
+      model: `${providerId}/${model}`,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+      tool_choice: 'auto',
+    });
+    const choice = completion.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    expect(call?.id.length).toBeGreaterThan(0);
+    if (call?.type !== 'function') throw new Error('expected a function call');
+    expect(call.function.name.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(call.function.arguments) as unknown).not.toThrow();
+    expect(JSON.stringify(harness.providers.requests[0]?.body)).toContain('get_weather');
+  });
+
+  it('streams tool call deltas that the client can put back together', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: streamFixture });
+    const stream = await harness.client.chat.completions.create({
+      model: `${providerId}/${model}`,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+      stream: true,
+    });
+    let name = '';
+    let argumentsText = '';
+    let finishReason: string | null | undefined;
+    for await (const chunk of stream) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        name += delta.function?.name ?? '';
+        argumentsText += delta.function?.arguments ?? '';
+      }
+      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+    }
+    expect(name.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(argumentsText || '{}') as unknown).not.toThrow();
+    expect(finishReason).toBe('tool_calls');
+  });
+});
+
+describe('a tool round trip', () => {
+  it('sends the assistant tool call and the tool answer upstream in the provider protocol', async () => {
+    await harness.client.chat.completions.create({
+      model: 'anthropic/claude-3-haiku-20240307',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'toolu_1', content: '{"celsius":21}' },
+      ],
+      tools: [weatherTool],
+    });
+    const sent = JSON.stringify(harness.providers.requests[0]?.body);
+    expect(sent).toContain('"tool_use"');
+    expect(sent).toContain('"tool_result"');
+    expect(sent).toContain('toolu_1');
+  });
+});
+
+describe('model aliases and routes', () => {
+  it('serves a tier alias and a configured route, naming the provider that served', async () => {
+    const tier = await harness.client.chat.completions.create({ model: 'tier-1', messages: question });
+    expect(tier.model).toMatch(/^[a-z]+\//);
+    harness.providers.setBehavior('groq', { kind: 'status', status: 503 });
+    const { data, response } = await harness.client.chat.completions.create({ model: 'fast', messages: question }).withResponse();
+    expect(data.model.startsWith('openai/')).toBe(true);
+    expect(response.headers.get('x-backup-models-attempts')).toBe('groq:failure,openai:success');
+  });
+
+  it('lists provider models, tier aliases and routes', async () => {
+    const ids = [];
+    for await (const model of harness.client.models.list()) ids.push(model.id);
+    expect(ids).toContain('openai/gpt-4o-mini');
+    expect(ids).toContain('together/meta-llama/Llama-3.3-70B-Instruct-Turbo');
+    expect(ids).toEqual(expect.arrayContaining(['tier-1', 'tier-2', 'tier-3', 'fast']));
+  });
+
+  it('passes response_format, stop and max tokens upstream', async () => {
+    await harness.client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: question,
+      response_format: { type: 'json_object' },
+      stop: ['END'],
+      max_tokens: 20,
+      temperature: 0,
+    });
+    expect(harness.providers.requests[0]?.body).toMatchObject({ response_format: { type: 'json_object' }, stop: ['END'], temperature: 0 });
+  });
+});
+
+describe('health, liveness and metrics', () => {
+  const get = (path: string, key: string | undefined = gatewayKeys[0]) =>
+    fetch(`${harness.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+
+  it('reports the router health as JSON, never a key', async () => {
+    const response = await get('/health');
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const health = JSON.parse(text) as Record<string, { circuitState: string; configured: boolean }>;
+    expect(Object.keys(health).sort()).toEqual(['anthropic', 'google', 'groq', 'moonshot', 'openai', 'together']);
+    expect(health.openai).toMatchObject({ circuitState: 'closed', configured: true });
+    expect(text).not.toContain('test-key-');
+  });
+
+  it('answers liveness without a key', async () => {
+    const response = await get('/livez', undefined);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('exposes requests, attempts, latency, circuit states and cache hits in Prometheus format', async () => {
+    await harness.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'metrics' }] });
+    await harness.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'metrics' }] });
+    const response = await get('/metrics');
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/backup_models_gateway_requests_total\{route="chat_completions",status="200"\} \d+/);
+    expect(text).toMatch(/backup_models_attempts_total\{provider="groq",outcome="success",reason="none"\} \d+/);
+    expect(text).toMatch(/backup_models_call_duration_seconds_bucket\{le="0.05",provider="groq",outcome="success",streaming="false"\} \d+/);
+    expect(text).toMatch(/backup_models_time_to_first_token_seconds_count\{provider="[a-z]+"\} \d+/);
+    expect(text).toMatch(/backup_models_circuit_state\{provider="openai"\} 0/);
+    expect(text).toMatch(/backup_models_cache_hits_total [1-9]/);
+    expect(text).not.toContain('test-key-');
+    expect(text).not.toContain(gatewayKeys[0]);
+  });
+});
