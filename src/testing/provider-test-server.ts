@@ -150,7 +150,7 @@ export async function startProviderTestServer(options: ProviderTestServerOptions
   };
 
   const httpServer = createServer((request, response) => {
-    void handle(request, response);
+    handle(request, response).catch(() => response.destroy());
   });
   httpServer.on('connection', (socket: Socket) => {
     sockets.add(socket);
