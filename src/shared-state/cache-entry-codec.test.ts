@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { CachedCompletion } from '../cache/cache-backend.js';
+import { decodeCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
+
+const entry: CachedCompletion = {
+  provider: 'openai',
+  storedAtMs: 1_700_000_000_123,
+  response: {
+    content: '',
+    toolCalls: [{ id: 'call_abc123', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    finishReason: 'tool_calls',
+    usage: { inputTokens: 82, outputTokens: 41, totalTokens: 123 },
+    model: 'gpt-4o-mini-2024-07-18',
+    requestId: 'req_0123456789abcdef',
+  },
+};
+
+describe('cache entry codec', () => {
+  it('writes a versioned value and reads it back', () => {
+    const text = encodeCacheEntry(entry);
+    expect(JSON.parse(text)).toMatchObject({ v: 1, entry: { provider: 'openai' } });
+    expect(decodeCacheEntry(text)).toEqual(entry);
+  });
+
+  it('reads a value of another version, or of the wrong shape, as a miss', () => {
+    expect(decodeCacheEntry(JSON.stringify({ v: 2, entry }))).toBeUndefined();
+    expect(decodeCacheEntry(JSON.stringify(entry))).toBeUndefined();
+    expect(decodeCacheEntry('not json')).toBeUndefined();
+    expect(decodeCacheEntry('null')).toBeUndefined();
+    const withoutModel = { ...entry, response: { ...entry.response, model: undefined } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: withoutModel }))).toBeUndefined();
+    const badToolCall = { ...entry, response: { ...entry.response, toolCalls: [{ id: 1 }] } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badToolCall }))).toBeUndefined();
+  });
+});

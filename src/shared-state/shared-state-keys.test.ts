@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
+import { escapeGlob, sharedStateKeys } from './shared-state-keys.js';
+
+describe('sharedStateKeys', () => {
+  it('puts every key under the prefix, with a version per family', () => {
+    const keys = sharedStateKeys('acme');
+    expect(keys.cacheEntry('bm:v1:default:abc')).toBe('acme:cache:v1:bm:v1:default:abc');
+    expect(keys.stateChannel).toBe('acme:state:v1');
+    expect(keys.breaker('groq')).toBe('acme:state:v1:breaker:groq');
+    expect(keys.cooldown('groq')).toBe('acme:state:v1:cooldown:groq');
+    expect(keys.probeLock('groq', 1_700_000_000_000)).toBe('acme:state:v1:probe:groq:1700000000000');
+    expect(keys.healthCheckTurn).toBe('acme:state:v1:health-check-turn');
+    expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:breaker:groq');
+  });
+
+  it('reads provider ids back from state keys only', () => {
+    const keys = sharedStateKeys('acme');
+    expect(keys.parseStateKey('acme:state:v1:breaker:groq')).toEqual({ kind: 'breaker', providerId: 'groq' });
+    expect(keys.parseStateKey('acme:state:v1:cooldown:my:custom')).toEqual({ kind: 'cooldown', providerId: 'my:custom' });
+    expect(keys.parseStateKey('acme:state:v1:probe:groq:1')).toBeUndefined();
+    expect(keys.parseStateKey('other:state:v1:breaker:groq')).toBeUndefined();
+  });
+
+  it('escapes glob characters of the prefix in SCAN patterns', () => {
+    expect(escapeGlob('a*b?[c]\\d')).toBe('a\\*b\\?\\[c\\]\\\\d');
+    expect(sharedStateKeys('te*st').cachePattern).toBe('te\\*st:cache:v1:*');
+  });
+
+  it('refuses an empty prefix', () => {
+    expect(() => sharedStateKeys('')).toThrow(InvalidArgumentError);
+  });
+});

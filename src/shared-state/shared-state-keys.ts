@@ -1,0 +1,62 @@
+/**
+ * Every Redis key and channel backup-models uses, in one place. All live under one configurable prefix,
+ * and each family carries a version (`v1`) so a future layout never reads an old one.
+ *
+ *   <prefix>:cache:v1:<cache key>                  a cached completion
+ *   <prefix>:state:v1                              the channel of provider state changes
+ *   <prefix>:state:v1:breaker:<provider id>        the latest circuit state of a provider
+ *   <prefix>:state:v1:cooldown:<provider id>       the cooldown in force for a provider
+ *   <prefix>:state:v1:probe:<provider id>:<opened> the half-open probe lock of one open period
+ *   <prefix>:state:v1:health-check-turn            who runs the active health check now
+ */
+
+import { InvalidArgumentError } from '../errors.js';
+
+export const defaultPrefix = 'backup-models';
+
+export interface SharedStateKeys {
+  readonly prefix: string;
+  cacheEntry(cacheKey: string): string;
+  /** A SCAN pattern matching every cache entry of this prefix, and nothing else. */
+  readonly cachePattern: string;
+  readonly stateChannel: string;
+  breaker(providerId: string): string;
+  cooldown(providerId: string): string;
+  /** A SCAN pattern matching every state key of this prefix. */
+  readonly statePattern: string;
+  /** The provider id and kind of a breaker or cooldown key, or undefined for any other key. */
+  parseStateKey(key: string): { kind: 'breaker' | 'cooldown'; providerId: string } | undefined;
+  probeLock(providerId: string, openedAtMs: number | undefined): string;
+  readonly healthCheckTurn: string;
+}
+
+export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw new InvalidArgumentError({ argument: 'prefix', message: 'prefix must be a non-empty string' });
+  }
+  const cacheBase = `${prefix}:cache:v1:`;
+  const stateChannel = `${prefix}:state:v1`;
+  const breakerBase = `${stateChannel}:breaker:`;
+  const cooldownBase = `${stateChannel}:cooldown:`;
+  return {
+    prefix,
+    cacheEntry: (cacheKey) => cacheBase + cacheKey,
+    cachePattern: `${escapeGlob(cacheBase)}*`,
+    stateChannel,
+    breaker: (providerId) => breakerBase + providerId,
+    cooldown: (providerId) => cooldownBase + providerId,
+    statePattern: `${escapeGlob(stateChannel)}:*`,
+    parseStateKey: (key) => {
+      if (key.startsWith(breakerBase)) return { kind: 'breaker', providerId: key.slice(breakerBase.length) };
+      if (key.startsWith(cooldownBase)) return { kind: 'cooldown', providerId: key.slice(cooldownBase.length) };
+      return undefined;
+    },
+    probeLock: (providerId, openedAtMs) => `${stateChannel}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
+    healthCheckTurn: `${stateChannel}:health-check-turn`,
+  };
+}
+
+/** Escape Redis glob characters (`* ? [ ] \`), so a prefix matches only itself in SCAN MATCH. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
+}
