@@ -152,6 +152,12 @@ describe('parseOpenAICompatibleError on bodies that are not the usual JSON', () 
     expect(parse(404, '{"error":"model \'llama3\' not found"}').reason).toBe('model_not_found');
   });
 
+  it('takes the status inside an error body served with a 200', () => {
+    const body = JSON.stringify({ error: { message: 'slow down', type: 'tokens', code: 'rate_limit_exceeded', status_code: 429 } });
+    expect(parse(200, body)).toMatchObject({ reason: 'rate_limit', statusCode: 429 });
+    expect(parse(200, '{"error":{"message":"boom"}}')).toMatchObject({ reason: 'server_error', statusCode: 200 });
+  });
+
   it('reads context length and content filter errors', () => {
     const context = JSON.stringify({ error: { message: "This model's maximum context length is 128000 tokens.", code: 'context_length_exceeded' } });
     expect(parse(400, context).reason).toBe('context_too_long');

@@ -38,7 +38,8 @@ export function parseOpenAICompatibleError(options: ParseErrorOptions): Provider
   const details = readOpenAIErrorDetails(parseJsonOrUndefined(options.bodyText));
   return createOpenAICompatibleError({
     providerId: options.providerId,
-    statusCode: options.statusCode,
+    // An error body served with a 2xx (where a stream was asked for) may carry its real status inside.
+    statusCode: options.statusCode >= 400 ? options.statusCode : (details?.statusCode ?? options.statusCode),
     headers: options.headers,
     nowMs: options.nowMs,
     details: details ?? { message: describeUnreadableBody(options.bodyText) },
@@ -84,8 +85,18 @@ const authenticationLabels = new Set([
   'authentication_error',
   'permission_denied_error',
 ]);
-const contextMessage =
-  /maximum context length|context[ _]length|context window|input token length too long|exceeded model token limit|prompt is too long|too many (input )?tokens/i;
+const contextMessage = new RegExp(
+  [
+    'maximum context length', // OpenAI, Groq, Together
+    'context[ _]length',
+    'context window',
+    'input token length too long', // Moonshot
+    'exceeded model token limit', // Moonshot
+    'prompt is too long',
+    'too many (input )?tokens',
+  ].join('|'),
+  'i',
+);
 const contentFilterMessage = /content (management )?policy|content filter|flagged as (potentially )?(harmful|unsafe)/i;
 
 export function classifyOpenAIError(statusCode: number, details: OpenAIErrorDetails): FailureReason {

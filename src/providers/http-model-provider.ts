@@ -1,0 +1,199 @@
+/**
+ * A ModelProvider that calls a provider's HTTP API: the catalog entry says which wire protocol, which
+ * environment variable holds the key and which the base URL; both are read at call time, so a key set or
+ * rotated after start-up is used by the next call.
+ */
+import { findModel, type ProviderDefinition } from '../catalog.js';
+import { systemClock, type Clock } from '../clock.js';
+import { InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
+import type { HttpClient, HttpResponse } from '../http/http-client.js';
+import { SseParser } from '../http/sse-parser.js';
+import type { HttpRequestSpec, SseEvent } from '../http/types.js';
+import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
+import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
+import { wireProtocols } from './protocols.js';
+import { parseJsonOrUndefined } from './read-json-value.js';
+import type { EndpointConfig, StreamDecoder, WireProtocol } from './wire-protocol.js';
+
+export interface HttpModelProviderOptions {
+  readonly httpClient: HttpClient;
+  /** Where the key and base URL variables are read, at each call. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Gives `nowMs` to Retry-After dates. Default the system clock. */
+  readonly clock?: Clock;
+  /** The protocols by id. Default the built-in three. */
+  readonly protocols?: Readonly<Partial<Record<WireProtocolId, WireProtocol>>>;
+}
+
+export function createHttpModelProvider(
+  definition: ProviderDefinition,
+  options: HttpModelProviderOptions,
+): ModelProvider {
+  const { httpClient } = options;
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const protocols: Readonly<Partial<Record<WireProtocolId, WireProtocol>>> = options.protocols ?? wireProtocols;
+  const protocol = protocols[definition.protocol];
+  const providerId = definition.id;
+  if (protocol === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'definition.protocol',
+      message: `${providerId}: no wire protocol named ${definition.protocol}`,
+    });
+  }
+
+  const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? ''));
+
+  const endpoint = (): EndpointConfig => {
+    const apiKey = readApiKey();
+    if (definition.apiKeyEnv !== '' && apiKey === '') {
+      throw new ProviderError({
+        provider: providerId,
+        reason: 'authentication',
+        message: `no API key: set ${definition.apiKeyEnv}`,
+      });
+    }
+    registerSecret(apiKey);
+    const override = definition.baseUrlEnv === undefined ? undefined : env[definition.baseUrlEnv];
+    const baseUrl = (override !== undefined && override !== '' ? override : definition.baseUrl).replace(/\/+$/, '');
+    return { providerId, baseUrl, apiKey };
+  };
+
+  const send = (spec: HttpRequestSpec, callOptions: ProviderCallOptions): Promise<HttpResponse> =>
+    httpClient.send(spec, {
+      providerId,
+      signal: callOptions.signal,
+      headersTimeoutMs: callOptions.headersTimeoutMs,
+      idleTimeoutMs: callOptions.idleTimeoutMs,
+    });
+
+  /** The typed error of a failed response, its body read once. */
+  const responseError = async (response: HttpResponse, signal: AbortSignal): Promise<ProviderError> => {
+    let bodyText = '';
+    try {
+      bodyText = await response.text();
+    } catch {
+      if (signal.aborted) throw signal.reason;
+      // The status still tells what happened; the body was lost on the way.
+    }
+    const statusCode = response.statusCode;
+    return protocol.parseError({ providerId, statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
+  };
+
+  const buildOptions = (request: ChatRequest, stream: boolean) => ({
+    endpoint: endpoint(),
+    stream,
+    reasoningModel: findModel(definition, request.model)?.reasoning === true,
+  });
+
+  return {
+    id: providerId,
+    definition,
+
+    isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
+
+    async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
+      const spec = protocol.buildChatRequest(request, buildOptions(request, false));
+      const response = await send(spec, callOptions);
+      if (!isSuccess(response.statusCode)) throw await responseError(response, callOptions.signal);
+      const body = await response.json();
+      return protocol.parseChatResponse(body, { providerId, headers: response.headers });
+    },
+
+    stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
+      return streamChat({ request, callOptions, protocol, providerId, send, responseError, buildOptions });
+    },
+
+    async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
+      const response = await send(protocol.buildModelsListRequest(endpoint()), callOptions);
+      if (!isSuccess(response.statusCode)) throw await responseError(response, callOptions.signal);
+      await response.dump();
+    },
+  };
+}
+
+interface StreamChatContext {
+  readonly request: ChatRequest;
+  readonly callOptions: ProviderCallOptions & StreamStartListener;
+  readonly protocol: WireProtocol;
+  readonly providerId: string;
+  readonly send: (spec: HttpRequestSpec, callOptions: ProviderCallOptions) => Promise<HttpResponse>;
+  readonly responseError: (response: HttpResponse, signal: AbortSignal) => Promise<ProviderError>;
+  readonly buildOptions: (request: ChatRequest, stream: boolean) => Parameters<WireProtocol['buildChatRequest']>[1];
+}
+
+/**
+ * One streamed call. The request runs on its own AbortController, tied to the caller's signal: the caller's
+ * abort reason comes out as is, and a consumer that stops early (`break`) cancels the upstream request.
+ */
+async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChunk, void, undefined> {
+  const { callOptions, protocol, providerId } = context;
+  const callerSignal = callOptions.signal;
+  callerSignal.throwIfAborted();
+  const spec = protocol.buildChatRequest(context.request, context.buildOptions(context.request, true));
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(callerSignal.reason);
+  callerSignal.addEventListener('abort', forwardAbort, { once: true });
+  let completed = false;
+  try {
+    const response = await context.send(spec, { ...callOptions, signal: controller.signal });
+    if (!isSuccess(response.statusCode)) throw await context.responseError(response, controller.signal);
+    if (isJson(response.headers['content-type'])) {
+      // A JSON body where a stream was asked for is an error body, whatever its status.
+      throw await context.responseError(response, controller.signal);
+    }
+    callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
+    const parser = new SseParser();
+    const decoder = protocol.createStreamDecoder({ providerId, headers: response.headers });
+    try {
+      for await (const bytes of response.body) {
+        for (const event of parser.push(bytes)) yield* decoder.decode(event);
+      }
+    } catch (error) {
+      // Once the end marker arrived the answer is whole: a connection dropped afterwards changes nothing.
+      if (!decoder.done || callerSignal.aborted) throw error;
+    }
+    const unterminated = parser.end();
+    if (unterminated !== undefined && !decoder.done) yield* decodeLastEvent(decoder, unterminated, providerId);
+    if (!decoder.done) throw truncatedStreamError(providerId);
+    completed = true;
+  } finally {
+    callerSignal.removeEventListener('abort', forwardAbort);
+    if (!completed && !controller.signal.aborted) controller.abort(streamClosedReason());
+  }
+}
+
+/**
+ * The event the body ended in without its blank line. Whole JSON is decoded (Moonshot ends on `data: [DONE]`
+ * and one newline, and an error payload must still be reported); cut-off JSON means the stream was truncated.
+ */
+function decodeLastEvent(decoder: StreamDecoder, event: SseEvent, providerId: string): StreamChunk[] {
+  try {
+    return decoder.decode(event);
+  } catch (error) {
+    if (parseJsonOrUndefined(event.data) !== undefined) throw error;
+    throw truncatedStreamError(providerId, error);
+  }
+}
+
+function truncatedStreamError(providerId: string, cause?: unknown): ProviderError {
+  return new ProviderError({
+    provider: providerId,
+    reason: 'network',
+    message: 'stream ended before its end marker (truncated)',
+    cause,
+  });
+}
+
+function streamClosedReason(): Error {
+  const reason = new Error('the stream was closed before it completed');
+  reason.name = 'AbortError';
+  return reason;
+}
+
+const isSuccess = (statusCode: number): boolean => statusCode >= 200 && statusCode < 300;
+const isJson = (contentType: string | undefined): boolean => contentType?.includes('application/json') === true;
+
+function requestIdOf(headers: Readonly<Record<string, string>>): string | undefined {
+  return headers['x-request-id'] ?? headers['request-id'] ?? headers['msh-request-id'];
+}
