@@ -183,7 +183,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     server,
     metrics,
     logger,
-    listen: (listenOptions = {}) => {
+    listen: async (listenOptions = {}) => {
       const host = listenOptions.host ?? config.host;
       const port = listenOptions.port ?? config.port;
       assertSafeBinding({ host, keys: config.keys });

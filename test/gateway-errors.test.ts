@@ -1,0 +1,205 @@
+/**
+ * Errors in OpenAI's shape with the right status, gateway keys, and hostile requests: each refused with a
+ * 4xx before any upstream call, the process unharmed.
+ */
+import { request as httpRequest } from 'node:http';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness();
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+const question = [{ role: 'user' as const, content: 'Say hello.' }];
+
+async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof OpenAI.APIError) return error;
+    throw error;
+  }
+  throw new Error('expected an APIError');
+}
+
+describe('OpenAI-shaped errors', () => {
+  it('400 for an invalid request, naming the parameter', async () => {
+    const error = await apiError(
+      harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 7 }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_value');
+    expect(error.param).toBe('temperature');
+    expect(error.type).toBe('invalid_request_error');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('400 when the provider says the request is invalid, without trying the others', async () => {
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
+    const error = await apiError(harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, max_tokens: 5 }));
+    expect(error.status).toBe(400);
+    expect(harness.providers.requests).toHaveLength(1);
+  });
+
+  it('404 model_not_found for a model the gateway cannot place', async () => {
+    const error = await apiError(harness.client.chat.completions.create({ model: 'gpt-4o', messages: question }));
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error.code).toBe('model_not_found');
+  });
+
+  it('503 with Retry-After when no provider can serve', async () => {
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+    const error = await apiError(harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(error.status).toBe(503);
+    expect(error.code).toBe('all_providers_failed');
+    expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(error.headers?.get('x-backup-models-attempts')).toBe('openai:failure');
+  });
+
+  it('503 naming the key variables when the route has no configured provider', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'] });
+    try {
+      const error = await apiError(bare.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question }));
+      expect(error.status).toBe(503);
+      expect(error.message).toContain('GROQ_API_KEY');
+      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('504 when the deadline passes, plain or streaming', async () => {
+    const slow = await startGatewayHarness({ yamlText: 'router: { timeoutMs: 300 }\nlimits: { maxStreamDurationMs: 300 }' });
+    try {
+      slow.providers.setBehavior('groq', { kind: 'stall-before-headers' });
+      const plain = await apiError(slow.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question }));
+      expect(plain.status).toBe(504);
+      expect(plain.type).toBe('timeout_error');
+      const streamed = await apiError(slow.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question, stream: true }));
+      expect(streamed.status).toBe(504);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a failure after the first token ends the stream with an error event the client raises', async () => {
+    harness.providers.setBehavior('openai', { kind: 'reset-after-events', events: 3 });
+    const stream = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true });
+    let text = '';
+    const error = await apiError(
+      (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(error.message).toMatch(/interrupted/);
+    expect(text.length).toBeGreaterThan(0);
+    expect(harness.providers.requests).toHaveLength(1);
+  });
+
+  it('404 for an unknown URL and 405 for a wrong method, in the same shape', async () => {
+    const auth = { authorization: `Bearer ${gatewayKeys[0]}` };
+    const unknown = await fetch(`${harness.url}/v2/nothing`, { headers: auth });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_url', type: 'invalid_request_error' } });
+    const wrongMethod = await fetch(`${harness.url}/v1/chat/completions`, { headers: auth });
+    expect(wrongMethod.status).toBe(405);
+  });
+});
+
+describe('gateway keys', () => {
+  it('401 without a key and with a wrong key, before any upstream call', async () => {
+    for (const apiKey of ['wrong-key-0123456789', `${gatewayKeys[0]}x`, gatewayKeys[0].slice(0, -1)]) {
+      const error = await apiError(harness.clientWithKey(apiKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+      expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(error.code).toBe('invalid_api_key');
+      expect(error.message).not.toContain(apiKey);
+    }
+    const bare = await fetch(`${harness.url}/v1/models`);
+    expect(bare.status).toBe(401);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('accepts every configured key; two keys with the same prompt never share a cache entry', async () => {
+    const prompt = [{ role: 'user' as const, content: 'A prompt both keys send.' }];
+    const first = await harness.clientWithKey(gatewayKeys[0]).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: prompt }).withResponse();
+    const again = await harness.clientWithKey(gatewayKeys[0]).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: prompt }).withResponse();
+    const other = await harness.clientWithKey(gatewayKeys[1]).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: prompt }).withResponse();
+    expect(first.response.headers.get('x-backup-models-cache')).toBe('miss');
+    expect(again.response.headers.get('x-backup-models-cache')).toBe('hit');
+    expect(other.response.headers.get('x-backup-models-cache')).toBe('miss');
+    expect(harness.providers.requests).toHaveLength(2);
+  });
+});
+
+/** A raw request, for bodies no client would send. */
+function rawPost(options: { body: Buffer | string; headers?: Record<string, string>; chunked?: boolean }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL('/v1/chat/completions', harness.url);
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${gatewayKeys[0]}`,
+          'content-type': 'application/json',
+          ...(options.chunked ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
+          ...options.headers,
+        },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    if (options.chunked) {
+      const bytes = Buffer.from(options.body);
+      for (let offset = 0; offset < bytes.length; offset += 64 * 1024) request.write(bytes.subarray(offset, offset + 64 * 1024));
+      request.end();
+    } else request.end(options.body);
+  });
+}
+
+describe('hostile requests: a 4xx before any upstream call', () => {
+  const validBody = { model: 'openai/gpt-4o-mini', messages: question };
+
+  it.each([
+    ['a huge body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(2 * 1024 * 1024) }) }, 413, 'request_too_large'],
+    ['a huge chunked body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(2 * 1024 * 1024) }), chunked: true }, 413, 'request_too_large'],
+    ['10,000-deep nesting', { body: `{"model":"openai/gpt-4o-mini","messages":${'['.repeat(10_000)}${']'.repeat(10_000)}}` }, 400, 'json_too_deep'],
+    ['not JSON', { body: 'model=openai/gpt-4o-mini&prompt=hi' }, 400, 'invalid_json'],
+    ['not UTF-8', { body: Buffer.concat([Buffer.from('{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]}')]) }, 400, 'invalid_encoding'],
+    ['a __proto__ key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"__proto__":{"isAdmin":true}}' }, 400, 'forbidden_key'],
+    ['a constructor key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi","constructor":{"prototype":{}}}]}' }, 400, 'forbidden_key'],
+    ['a base_url field', { body: JSON.stringify({ ...validBody, base_url: 'http://169.254.169.254/latest' }) }, 400, 'unsupported_parameter'],
+    ['an upstream URL nested in an unread field', { body: JSON.stringify({ ...validBody, metadata: { api_base: 'http://evil.example' } }) }, 400, 'unsupported_parameter'],
+    ['an upstream URL header', { body: JSON.stringify(validBody), headers: { 'x-base-url': 'http://evil.example' } }, 400, null],
+  ] as const)('%s', async (name, request, status, code) => {
+    const response = await rawPost(request);
+    expect(response.status).toBe(status);
+    const body = JSON.parse(response.body) as { error: { code: string | null; type: string } };
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.code).toBe(code);
+    expect(harness.providers.requests).toHaveLength(0);
+    // The process is unharmed: the next call works (a prompt of its own, so the cache does not answer).
+    const completion = await harness.client.chat.completions.create({ ...validBody, messages: [{ role: 'user', content: `After ${name}` }] });
+    expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(harness.providers.requests.map((entry) => entry.path)).toEqual(['/openai/v1/chat/completions']);
+  });
+
+  it('413 reaches the official client too', async () => {
+    const error = await apiError(
+      harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }),
+    );
+    expect(error.status).toBe(413);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
