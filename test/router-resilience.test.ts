@@ -122,15 +122,20 @@ describe('hedging', () => {
 });
 
 describe('property: every call ends in a result or a typed error, within its attempt limit', () => {
-  const faults: ProviderBehavior[] = [
-    { kind: 'success', text: 'ok' },
-    { kind: 'error', fixture: 'error-500-server-error' },
-    { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '0' } },
-    { kind: 'status', status: 502, body: '<html>bad gateway</html>', contentType: 'text/html' },
-    { kind: 'reset-before-headers' },
-    { kind: 'malformed-json' },
-    { kind: 'stall-before-headers' },
-    { kind: 'success', text: 'late', latencyMs: 150 },
+  const recordedRateLimit: Record<string, string> = {
+    groq: 'error-429-rate-limit-tpm',
+    openai: 'error-429-rate-limit-rpm',
+    together: 'error-429-rate-limit',
+  };
+  const faults: ((provider: string) => ProviderBehavior)[] = [
+    () => ({ kind: 'success', text: 'ok' }),
+    () => ({ kind: 'status', status: 500 }),
+    (provider) => ({ kind: 'error', fixture: recordedRateLimit[provider]!, headers: { 'retry-after': '0' } }),
+    () => ({ kind: 'status', status: 502, body: '<html>bad gateway</html>', contentType: 'text/html' }),
+    () => ({ kind: 'reset-before-headers' }),
+    () => ({ kind: 'malformed-json' }),
+    () => ({ kind: 'stall-before-headers' }),
+    () => ({ kind: 'success', text: 'late', latencyMs: 150 }),
   ];
 
   it('holds over random fault sequences', async () => {
@@ -143,7 +148,7 @@ describe('property: every call ends in a result or a typed error, within its att
           server.reset();
           // Once its queue is used up, a provider is down: only the queued successes can answer.
           for (const provider of providers) server.setBehavior(provider, { kind: 'status', status: 503 });
-          for (const [provider, faultIndex] of sequence) server.enqueue(provider, faults[faultIndex]!);
+          for (const [provider, faultIndex] of sequence) server.enqueue(provider, faults[faultIndex]!(provider));
           const environment = server.environment(providers);
           const router = new BackupModelRouter({
             env: environment,

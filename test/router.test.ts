@@ -233,6 +233,8 @@ describe('what each failure does', () => {
 
 describe('tiers and preferences', () => {
   it('asks each provider for its model of the tier and skips those without one', async () => {
+    // Every provider answers after a pause, so each request reaches the server before the race ends.
+    for (const provider of Object.values(Provider)) server.setBehavior(provider, { kind: 'success', text: provider, latencyMs: 150 });
     const router = makeRouter({ parallelAttempts: 6 });
     await router.complete('Deep question', { tier: 3 });
     await server.waitFor((requests) => requests.every((request) => request.outcome !== undefined), { timeoutMs: 2_000 });
