@@ -1,0 +1,61 @@
+/**
+ * A Redis connection that can never hold a call up: no offline queue (a command while disconnected fails
+ * at once), no retry of a command after a disconnect, a command timeout, and reconnection forever with
+ * capped exponential backoff and jitter. Connection events go to `onEvent`; ioredis itself prints nothing.
+ */
+
+import { Redis } from 'ioredis';
+import { redactSecrets } from '../errors.js';
+
+export const defaultRedisUrl = 'redis://127.0.0.1:6379';
+
+/** Which of the shared state's connections: commands, or the dedicated subscriber. */
+export type RedisConnectionRole = 'commands' | 'subscriber';
+
+export type RedisConnectionEvent =
+  | { readonly type: 'ready'; readonly connection: RedisConnectionRole }
+  | { readonly type: 'disconnected'; readonly connection: RedisConnectionRole }
+  | { readonly type: 'error'; readonly connection: RedisConnectionRole; readonly message: string };
+
+export interface CreateRedisClientOptions {
+  /** `redis://[:password@]host:port[/db]` or `rediss://…`. Default redis://127.0.0.1:6379. */
+  readonly url?: string;
+  readonly role: RedisConnectionRole;
+  /** Timeout of each command; none when undefined (the subscriber connection). */
+  readonly commandTimeoutMs?: number;
+  /** Default 1_000. */
+  readonly connectTimeoutMs?: number;
+  /** Cap on the wait between reconnection attempts. Default 2_000. */
+  readonly maxReconnectDelayMs?: number;
+  readonly onEvent?: (event: RedisConnectionEvent) => void;
+}
+
+export function createRedisClient(options: CreateRedisClientOptions): Redis {
+  const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 2_000;
+  const client = new Redis(options.url ?? defaultRedisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    ...(options.commandTimeoutMs !== undefined ? { commandTimeout: options.commandTimeoutMs } : {}),
+    connectTimeout: options.connectTimeoutMs ?? 1_000,
+    // The shared state subscribes again itself on each 'ready', then reads the state it may have missed.
+    autoResubscribe: false,
+    retryStrategy: (attempt) => reconnectDelayMs(attempt, maxReconnectDelayMs),
+  });
+  const { role, onEvent } = options;
+  // Without an 'error' listener ioredis prints every failed reconnection to the console.
+  client.on('error', (error: unknown) => {
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    onEvent?.({ type: 'error', connection: role, message });
+  });
+  if (onEvent) {
+    client.on('ready', () => onEvent({ type: 'ready', connection: role }));
+    client.on('close', () => onEvent({ type: 'disconnected', connection: role }));
+  }
+  return client;
+}
+
+/** 50 ms doubling per attempt, capped, with up to 20% jitter so instances do not reconnect in step. */
+export function reconnectDelayMs(attempt: number, maxDelayMs: number): number {
+  const baseMs = Math.min(maxDelayMs, 50 * 2 ** Math.min(attempt, 16));
+  return Math.round(baseMs * (0.8 + Math.random() * 0.2));
+}
