@@ -285,6 +285,20 @@ describe('cache', () => {
   });
 });
 
+describe('cost', () => {
+  it('prices each result from the catalog and sums the spend per provider in the health output', async () => {
+    const router = makeRouter({ parallelAttempts: 1 });
+    const result = await router.complete('Price me', { preferredProvider: Provider.OPENAI });
+    // The recorded answer: gpt-4o-mini-2024-07-18, 14 input and 1 output tokens, at $0.15 and $0.60 per million.
+    expect(result.model).toBe('gpt-4o-mini-2024-07-18');
+    expect(result.usage).toEqual({ inputTokens: 14, outputTokens: 1, totalTokens: 15 });
+    expect(result.costUsd).toBeCloseTo((14 * 0.15 + 1 * 0.6) / 1_000_000, 12);
+    await router.complete('Price me again', { preferredProvider: Provider.OPENAI });
+    expect(router.getHealthStatus().openai!.totalCostUsd).toBeCloseTo((2 * (14 * 0.15 + 1 * 0.6)) / 1_000_000, 12);
+    expect(router.getHealthStatus().groq!.totalCostUsd).toBe(0);
+  });
+});
+
 describe('health', () => {
   it('reports circuit state, success rate and latency per provider, and never a key', async () => {
     const router = makeRouter({ parallelAttempts: 1 });

@@ -116,6 +116,7 @@ export class BackupModelRouter {
       if (!cache) {
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal);
         result = this.#toResult(completion, { startedAtMs, attempts, cached: false });
+        this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
         result = await this.#completeThroughCache(cache, callId, messages, options, startedAtMs);
       }
@@ -222,7 +223,9 @@ export class BackupModelRouter {
       options.signal ? { signal: options.signal } : {},
     );
     // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-    return this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+    const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+    if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
+    return result;
   }
 
   async #completeUncached(

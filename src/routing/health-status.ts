@@ -22,6 +22,8 @@ export interface HealthStatus {
   readonly cooldownUntilMs: number | null;
   readonly cooldownReason: FailureReason | null;
   readonly lastFailureReason: FailureReason | null;
+  /** US dollars spent on this provider by this instance, from the catalog's prices. */
+  readonly totalCostUsd: number;
 }
 
 export function buildHealthStatus(options: {
@@ -50,6 +52,7 @@ export function buildHealthStatus(options: {
       cooldownUntilMs: latest(cooldown?.untilMs, openUntilMs, options.clock.now()),
       cooldownReason: cooldown?.reason ?? null,
       lastFailureReason: snapshot.lastFailureReason ?? null,
+      totalCostUsd: options.registry.spendOf(provider.id),
     };
   }
   return result;

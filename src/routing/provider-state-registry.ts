@@ -35,6 +35,7 @@ const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication',
 export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
   readonly #states = new Map<string, ProviderState>();
+  readonly #spendUsd = new Map<string, number>();
   readonly cooldowns: CooldownTracker;
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
@@ -138,6 +139,17 @@ export class ProviderStateRegistry {
     } else if (error.reason === 'overloaded' && error.retryAfterMs !== undefined) {
       this.#coolDown(providerId, nowMs + error.retryAfterMs, error.reason);
     }
+  }
+
+  /** Add what a call cost, in US dollars, to the provider's total. */
+  recordSpend(providerId: string, costUsd: number | undefined): void {
+    if (costUsd === undefined || costUsd <= 0) return;
+    this.#spendUsd.set(providerId, (this.#spendUsd.get(providerId) ?? 0) + costUsd);
+  }
+
+  /** US dollars spent on the provider by this instance since it started. */
+  spendOf(providerId: string): number {
+    return this.#spendUsd.get(providerId) ?? 0;
   }
 
   /** Every provider id seen so far. */

@@ -140,6 +140,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         attempts,
         requestId: committed.requestId,
       };
+      context.registry.recordSpend(providerId, streamResult.costUsd);
       resolveResult(streamResult);
       emitCallEnd(context, { outcome: 'success', streamResult, attempts, startedAtMs });
     } catch (error) {
