@@ -1,0 +1,120 @@
+/**
+ * One call to share a router's state through Redis: the response cache (in-process LRU in front of Redis)
+ * and circuits, cooldowns, probes and health-check turns. Give both to each router:
+ *
+ *   const shared = createRedisSharedState({ url: process.env.REDIS_URL });
+ *   const router = new BackupModelRouter({ cacheBackend: shared.cacheBackend, stateSync: shared.stateSync });
+ *   …
+ *   await router.close();
+ *   await shared.close();
+ *
+ * One shared state per router: an instance ignores its own updates, so two routers on one shared state
+ * would not hear each other. Redis being down, slow or restarted never fails a call; see the backends.
+ */
+
+import type { CacheBackend } from '../cache/cache-backend.js';
+import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
+import { type Clock, systemClock } from '../clock.js';
+import { InvalidArgumentError, registerSecret } from '../errors.js';
+import { ListenerSet } from '../resilience/listener-set.js';
+import { createRedisClient, defaultRedisUrl, type RedisConnectionEvent } from './create-redis-client.js';
+import { defaultOperationTimeoutMs, RedisCacheBackend } from './redis-cache-backend.js';
+import { RedisProviderStateSync } from './redis-provider-state-sync.js';
+import { defaultPrefix } from './shared-state-keys.js';
+import { TieredCacheBackend } from './tiered-cache-backend.js';
+
+export interface RedisSharedStateOptions {
+  /** `redis://[:password@]host:port[/db]`; the CLI and gateway pass REDIS_URL. Default redis://127.0.0.1:6379. */
+  readonly url?: string;
+  /** Namespace of every key and channel. Default 'backup-models'. */
+  readonly prefix?: string;
+  /** Budget of each Redis operation on the request path. Default 50 ms. */
+  readonly operationTimeoutMs?: number;
+  /** Default: a random UUID. */
+  readonly instanceId?: string;
+  /** How often provider state is read again in case a message was lost. Default 1_000. */
+  readonly resyncIntervalMs?: number;
+  /** Size of the in-process cache in front of Redis. Default 1000. */
+  readonly memoryCacheMaxEntries?: number;
+  /** Cap on the wait between reconnection attempts. Default 2_000. */
+  readonly maxReconnectDelayMs?: number;
+  readonly clock?: Clock;
+}
+
+export interface RedisSharedState {
+  /** Give to `BackupModelRouter({ cacheBackend })`. Its `close()` leaves the Redis connections open. */
+  readonly cacheBackend: CacheBackend;
+  /** Give to `BackupModelRouter({ stateSync })`. */
+  readonly stateSync: RedisProviderStateSync;
+  readonly instanceId: string;
+  /** Both connections are up (sharing works now). */
+  isReady(): boolean;
+  /** Connections going up and down, and their errors (messages redacted): for the gateway's logs. */
+  onConnectionEvent(listener: (event: RedisConnectionEvent) => void): () => void;
+  /** Stop sharing and close both connections. */
+  close(): Promise<void>;
+}
+
+export function createRedisSharedState(options: RedisSharedStateOptions = {}): RedisSharedState {
+  const url = options.url ?? defaultRedisUrl;
+  const operationTimeoutMs = options.operationTimeoutMs ?? defaultOperationTimeoutMs;
+  if (!(Number.isFinite(operationTimeoutMs) && operationTimeoutMs > 0)) {
+    throw new InvalidArgumentError({ argument: 'operationTimeoutMs', message: 'operationTimeoutMs must be > 0' });
+  }
+  registerUrlPassword(url);
+  const clock = options.clock ?? systemClock;
+  const prefix = options.prefix ?? defaultPrefix;
+  const events = new ListenerSet<RedisConnectionEvent>();
+  const onEvent = (event: RedisConnectionEvent): void => events.emit(event);
+  const reconnect = options.maxReconnectDelayMs !== undefined ? { maxReconnectDelayMs: options.maxReconnectDelayMs } : {};
+  const client = createRedisClient({ url, role: 'commands', commandTimeoutMs: operationTimeoutMs, onEvent, ...reconnect });
+  const subscriber = createRedisClient({ url, role: 'subscriber', onEvent, ...reconnect });
+
+  const stateSync = new RedisProviderStateSync({
+    client,
+    subscriber,
+    prefix,
+    operationTimeoutMs,
+    clock,
+    ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
+    ...(options.resyncIntervalMs !== undefined ? { resyncIntervalMs: options.resyncIntervalMs } : {}),
+  });
+  const cacheBackend = new TieredCacheBackend(
+    new MemoryCacheBackend({ clock, maxEntries: options.memoryCacheMaxEntries ?? 1000 }),
+    new RedisCacheBackend({ client, prefix, operationTimeoutMs, clock }),
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    cacheBackend,
+    stateSync,
+    instanceId: stateSync.instanceId,
+    isReady: () => client.status === 'ready' && subscriber.status === 'ready',
+    onConnectionEvent: (listener) => events.subscribe(listener),
+    close: () => {
+      closing ??= (async () => {
+        stateSync.close();
+        await cacheBackend.close();
+        await Promise.all([quit(client), quit(subscriber)]);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** QUIT politely when connected (bounded), then drop the socket and stop reconnecting. */
+async function quit(client: ReturnType<typeof createRedisClient>): Promise<void> {
+  if (client.status === 'ready') {
+    await Promise.race([client.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+  }
+  client.disconnect(false);
+}
+
+function registerUrlPassword(url: string): void {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password.length > 0) registerSecret(password);
+  } catch {
+    // Not a URL ioredis would take either: it reports it as a connection error.
+  }
+}
