@@ -108,18 +108,23 @@ function toStreamParts(options: {
     start(controller) {
       controller.enqueue({ type: 'stream-start', warnings });
     },
+    // Each pull enqueues at least one part (or closes): a pull that enqueues nothing is not called again.
     async pull(controller) {
       try {
-        const next = pending ?? (await iterator.next());
-        pending = undefined;
-        if (cancelled) return;
-        if (next.done) {
-          const result = await routerStream.result;
-          for (const part of parts.finish(result)) controller.enqueue(part);
-          controller.close();
-          return;
+        for (;;) {
+          const next = pending ?? (await iterator.next());
+          pending = undefined;
+          if (cancelled) return;
+          if (next.done) {
+            const result = await routerStream.result;
+            for (const part of parts.finish(result)) controller.enqueue(part);
+            controller.close();
+            return;
+          }
+          const mapped = parts.map(next.value);
+          for (const part of mapped) controller.enqueue(part);
+          if (mapped.length > 0) return;
         }
-        for (const part of parts.map(next.value)) controller.enqueue(part);
       } catch (error) {
         if (cancelled) return;
         controller.enqueue({ type: 'error', error });

@@ -23,7 +23,11 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
   for (const setting of unsupportedSettings) {
     if (options[setting] !== undefined) warnings.push({ type: 'unsupported', feature: setting });
   }
-  if (options.headers && Object.values(options.headers).some((value) => value !== undefined)) {
+  // The AI SDK always sends its user agent; only headers the caller set are worth a warning.
+  const callerHeaders = Object.entries(options.headers ?? {}).filter(
+    ([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent',
+  );
+  if (callerHeaders.length > 0) {
     warnings.push({ type: 'unsupported', feature: 'headers', details: 'The router sends its own headers to each provider.' });
   }
   const tools: ToolDefinition[] = [];
