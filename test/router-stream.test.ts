@@ -189,6 +189,16 @@ describe('racing streams and aborting them', () => {
     expect(aborted.outcome).toBe('client-aborted');
   });
 
+  it('closes the router even while a stream nobody reads is open', async () => {
+    server.setBehavior('openai', { kind: 'stall-after-events', events: 2, text: 'a b c d', textPieces: 4 });
+    const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, parallelAttempts: 1 });
+    const stream = router.stream('Hi', { preferredProvider: Provider.OPENAI });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    await router.close();
+    await server.waitForClientAbort({ provider: 'openai' });
+  });
+
   it('closes the upstream request when the caller stops iterating', async () => {
     server.setBehavior('openai', { kind: 'success', text: 'a b c d e f g h i j', textPieces: 10, chunkDelayMs: 200 });
     const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI });

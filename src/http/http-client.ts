@@ -89,11 +89,29 @@ export class HttpClient {
     }
   }
 
-  /** Closes every pool once its requests finish. The client can still be used: pools are made again. */
-  async close(): Promise<void> {
+  /**
+   * Closes every pool once its requests finish; requests still open after `graceMs` (a stream nobody
+   * reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
+   */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map((pool) => pool.close()));
+    const graceMs = options.graceMs ?? 1_000;
+    await Promise.all(
+      pools.map(async (pool) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const destroyLater = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            void pool.destroy().then(resolve, resolve);
+          }, graceMs);
+        });
+        try {
+          await Promise.race([pool.close(), destroyLater]);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 
   #poolFor(origin: string): Pool {
