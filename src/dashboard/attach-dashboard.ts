@@ -1,0 +1,201 @@
+/**
+ * The live dashboard, served by the gateway through `registerRoute`:
+ *   GET  /                    the page (or the login form when the gateway has keys and the browser has no session)
+ *   GET  /dashboard/app.js    the script          GET /dashboard/app.css   the stylesheet  (no data: public)
+ *   GET  /dashboard/events    server-sent events: a snapshot, then `health` every second, `call`, `change`
+ *   GET  /dashboard/state     the snapshot as JSON
+ *   POST /dashboard/login     the login form's target; POST /dashboard/logout ends the session
+ * The page is served with a strict Content-Security-Policy (scripts and styles from this origin only).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../clock.js';
+import type { GatewayRoute } from '../gateway/create-gateway.js';
+import type { Unsubscribe } from '../resilience/listener-set.js';
+import { DashboardAuth } from './dashboard-auth.js';
+import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
+import { dashboardLoginPage, dashboardPage } from './dashboard-page.js';
+import { dashboardScript } from './dashboard-script.js';
+import { DashboardState, type DashboardRouter } from './dashboard-state.js';
+import { dashboardStyle } from './dashboard-style.js';
+
+/** The part of the gateway the dashboard needs. */
+export interface DashboardHost {
+  registerRoute(route: GatewayRoute): void;
+  /** Read to notice a drain: once the server stops listening, the event streams are ended. */
+  readonly server: { readonly listening: boolean };
+}
+
+export interface AttachDashboardOptions {
+  readonly gateway: DashboardHost;
+  readonly router: DashboardRouter;
+  /** The gateway's keys (`config.keys`); with none, the dashboard is open like the rest of a loopback gateway. */
+  readonly keys: readonly string[];
+  readonly clock?: Clock;
+  /** Health sample and push interval. Default 1000. */
+  readonly sampleIntervalMs?: number;
+  /** Default 64. */
+  readonly maxClients?: number;
+}
+
+export interface Dashboard {
+  readonly state: DashboardState;
+  /** Open event streams. */
+  readonly clientCount: number;
+  /** End every event stream and stop sampling. Call before the gateway drains, or it waits on the streams. */
+  close(): void;
+}
+
+const securityHeaders: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+function send(response: ServerResponse, options: { status: number; type: string; body: string; headers?: Record<string, string> }): void {
+  response.writeHead(options.status, {
+    ...securityHeaders,
+    'cache-control': 'no-store',
+    ...options.headers,
+    'content-type': options.type,
+    'content-length': Buffer.byteLength(options.body),
+  });
+  response.end(options.body);
+}
+
+const html = 'text/html; charset=utf-8';
+const unauthorizedBody = JSON.stringify({
+  error: { message: 'Sign in to the dashboard at / or send Authorization: Bearer <gateway key>.', type: 'invalid_request_error', code: 'invalid_api_key' },
+});
+
+/** A small urlencoded body, or undefined when it is larger than `maxBytes` or the client left. */
+async function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return undefined;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A form posted from another site is refused: only same-origin (or origin-less) posts sign in. */
+function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function attachDashboard(options: AttachDashboardOptions): Dashboard {
+  const { gateway } = options;
+  const auth = new DashboardAuth({ keys: options.keys, ...(options.clock ? { clock: options.clock } : {}) });
+  const state = new DashboardState({
+    router: options.router,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sampleIntervalMs !== undefined ? { sampleIntervalMs: options.sampleIntervalMs } : {}),
+  });
+  const stream = new DashboardEventStream(options.maxClients !== undefined ? { maxClients: options.maxClients } : {});
+  const unsubscribe: Unsubscribe = state.subscribe((update) => {
+    if (!gateway.server.listening) {
+      stream.closeAll();
+      return;
+    }
+    if (stream.size > 0) stream.broadcast(formatServerSentEvent(update.type, update));
+  });
+  let closed = false;
+
+  const register = (route: Omit<GatewayRoute, 'public' | 'metricsName'>): void =>
+    gateway.registerRoute({ ...route, public: true, metricsName: 'dashboard' });
+
+  register({
+    method: 'GET',
+    path: '/',
+    handle: (request, response) => {
+      if (!auth.isAuthorized(request)) send(response, { status: 401, type: html, body: dashboardLoginPage({ failed: false }) });
+      else send(response, { status: 200, type: html, body: dashboardPage({ signedIn: auth.required }) });
+    },
+  });
+  register({
+    method: 'GET',
+    path: '/dashboard/app.js',
+    handle: (_request, response) => send(response, { status: 200, type: 'text/javascript; charset=utf-8', body: dashboardScript, headers: { 'cache-control': 'no-cache' } }),
+  });
+  register({
+    method: 'GET',
+    path: '/dashboard/app.css',
+    handle: (_request, response) => send(response, { status: 200, type: 'text/css; charset=utf-8', body: dashboardStyle, headers: { 'cache-control': 'no-cache' } }),
+  });
+  register({
+    method: 'GET',
+    path: '/dashboard/state',
+    handle: (request, response) => {
+      if (!auth.isAuthorized(request)) send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+      else send(response, { status: 200, type: 'application/json', body: JSON.stringify(state.snapshot()) });
+    },
+  });
+  register({
+    method: 'GET',
+    path: '/dashboard/events',
+    handle: (request, response) => {
+      if (!auth.isAuthorized(request)) {
+        send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+      } else if (closed || stream.isFull) {
+        send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
+      } else {
+        stream.open(response, formatServerSentEvent('snapshot', state.snapshot()));
+      }
+    },
+  });
+  register({
+    method: 'POST',
+    path: '/dashboard/login',
+    handle: async (request, response) => {
+      const body = await readSmallBody(request, 4096);
+      if (body === undefined) {
+        send(response, { status: 413, type: html, body: dashboardLoginPage({ failed: true }), headers: { connection: 'close' } });
+        return;
+      }
+      const cookie = isSameOrigin(request) ? auth.login(new URLSearchParams(body).get('key') ?? '') : undefined;
+      if (cookie === undefined && auth.required) {
+        send(response, { status: 401, type: html, body: dashboardLoginPage({ failed: true }) });
+        return;
+      }
+      // Without keys there is nothing to sign in to: back to the page.
+      response.writeHead(303, { ...securityHeaders, location: '/', ...(cookie ? { 'set-cookie': cookie } : {}), 'cache-control': 'no-store', 'content-length': 0 });
+      response.end();
+    },
+  });
+  register({
+    method: 'POST',
+    path: '/dashboard/logout',
+    handle: (_request, response) => {
+      response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': auth.logoutCookie(), 'cache-control': 'no-store', 'content-length': 0 });
+      response.end();
+    },
+  });
+
+  return {
+    state,
+    get clientCount() {
+      return stream.size;
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      state.close();
+      stream.closeAll();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The dashboard's server-sent event clients: each update is serialised once and written to every client.
+ * A client that stops reading (its buffer passes `maxBufferedBytes`) is dropped rather than buffered forever.
+ */
+import type { ServerResponse } from 'node:http';
+
+export interface DashboardEventStreamOptions {
+  /** Default 64: more open streams are refused with 503. */
+  readonly maxClients?: number;
+  /** Default 1 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Sent once as `retry:`; the browser waits this long before reconnecting. Default 1000. */
+  readonly reconnectDelayMs?: number;
+}
+
+/** One server-sent event: `event: <name>` and its JSON on one `data:` line (JSON.stringify leaves no newline). */
+export function formatServerSentEvent(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export class DashboardEventStream {
+  readonly #clients = new Set<ServerResponse>();
+  readonly #maxClients: number;
+  readonly #maxBufferedBytes: number;
+  readonly #reconnectDelayMs: number;
+
+  constructor(options: DashboardEventStreamOptions = {}) {
+    this.#maxClients = options.maxClients ?? 64;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.#reconnectDelayMs = options.reconnectDelayMs ?? 1000;
+  }
+
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  get isFull(): boolean {
+    return this.#clients.size >= this.#maxClients;
+  }
+
+  /** Start the stream on `response` with a first event (the snapshot). */
+  open(response: ServerResponse, first: string): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      // Proxies that buffer (nginx) would hold the events back.
+      'x-accel-buffering': 'no',
+    });
+    response.socket?.setNoDelay(true);
+    response.write(`retry: ${this.#reconnectDelayMs}\n\n${first}`);
+    this.#clients.add(response);
+    response.once('close', () => this.#clients.delete(response));
+  }
+
+  /** Write one formatted event to every client. */
+  broadcast(eventText: string): void {
+    for (const client of this.#clients) {
+      if (client.destroyed || client.writableEnded) {
+        this.#clients.delete(client);
+        continue;
+      }
+      if (client.writableLength > this.#maxBufferedBytes) {
+        this.#clients.delete(client);
+        client.destroy();
+        continue;
+      }
+      client.write(eventText);
+    }
+  }
+
+  /** End every stream (the browser reconnects to whoever serves next). */
+  closeAll(): void {
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+  }
+}
