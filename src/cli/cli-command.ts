@@ -1,0 +1,31 @@
+/** What every command of the `backup-models` tool is: a name, its help, and a run that returns an exit code. */
+
+export interface CliContext {
+  /** The environment: provider keys, base URLs, gateway keys. The CLI is allowed to read it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for the top-level help. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** Resolves with the process exit code. Throws for errors, which the tool prints as one line. */
+  run(args: readonly string[], context: CliContext): Promise<number>;
+}
+
+/** A mistake in the command line itself: printed with a pointer to `--help`, exit code 2. */
+export class CliUsageError extends Error {
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.name = 'CliUsageError';
+    this.command = command;
+  }
+}

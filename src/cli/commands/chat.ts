@@ -1,0 +1,126 @@
+/** `backup-models chat "prompt"`: one call through the router, printed as text, streamed, or as the full result. */
+import { parseArgs } from 'node:util';
+import { BackupModelRouter } from '../../routing/backup-model-router.js';
+import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
+import type { Tier } from '../../types.js';
+import { type CliCommand, type CliContext, CliUsageError } from '../cli-command.js';
+import { numberOption, withUsageErrors } from '../parse-command-args.js';
+
+const help = `Usage: backup-models chat [options] "prompt"
+
+Ask the best available provider; another answers if it fails. The prompt can also come on stdin.
+
+Options:
+  --stream            Print the answer as it arrives.
+  --tier <1|2|3>      1 fast and cheap, 2 balanced, 3 best quality.
+  --provider <id>     Try this provider first (groq, openai, anthropic, together, moonshot, google).
+  --model <id>        The model to ask --provider for (or provider/model, which needs no --provider).
+  --only              Use only --provider (and --model), with no fallback to others.
+  --json              Print the full result as JSON: text, provider, model, latency, usage, attempts.
+  --timeout <seconds> Deadline of the whole call, fallbacks included. Default 60.
+  -h, --help          Show this help.
+
+Keys come from the environment: GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, TOGETHER_API_KEY,
+MOONSHOT_API_KEY, GOOGLE_API_KEY (one is enough).`;
+
+async function readStdin(stdin: CliContext['stdin']): Promise<string> {
+  let text = '';
+  for await (const chunk of stdin) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+  return text.trim();
+}
+
+function tierOf(value: string | undefined): Tier | undefined {
+  if (value === undefined) return undefined;
+  if (value === '1' || value === '2' || value === '3') return Number(value) as Tier;
+  throw new CliUsageError(`--tier must be 1, 2 or 3, not "${value}".`, 'chat');
+}
+
+function targetOptions(values: { provider?: string; model?: string; only?: boolean }, router: BackupModelRouter): CompleteOptions {
+  let { provider, model } = values;
+  if (model !== undefined && provider === undefined) {
+    const slash = model.indexOf('/');
+    if (slash <= 0) throw new CliUsageError('--model needs --provider, or the form provider/model.', 'chat');
+    provider = model.slice(0, slash);
+    model = model.slice(slash + 1);
+  }
+  if (provider === undefined) {
+    if (values.only) throw new CliUsageError('--only needs --provider.', 'chat');
+    return {};
+  }
+  const known = router.providers.find((candidate) => candidate.id === provider);
+  if (!known) {
+    const ids = router.providers.map((candidate) => candidate.id).join(', ');
+    throw new CliUsageError(`Unknown provider "${provider}" (known: ${ids}).`, 'chat');
+  }
+  if (values.only) return { route: [{ provider, model: model ?? known.definition.defaultModel }] };
+  return { preferredProvider: provider, ...(model !== undefined ? { preferredModel: model } : {}) };
+}
+
+/** Who answered, on stderr, so stdout holds only the answer. */
+function servedBy(result: CompletionResult): string {
+  return `(${result.provider}/${result.model}, ${Math.round(result.latencyMs)} ms)\n`;
+}
+
+function jsonResult(result: CompletionResult): string {
+  return JSON.stringify(result, null, 2);
+}
+
+export const chatCommand: CliCommand = {
+  name: 'chat',
+  summary: 'Ask a question; the fastest healthy provider answers.',
+  help,
+  async run(args, context) {
+    const { values, positionals } = withUsageErrors('chat', () =>
+      parseArgs({
+        args: [...args],
+        allowPositionals: true,
+        strict: true,
+        options: {
+          stream: { type: 'boolean' },
+          tier: { type: 'string' },
+          provider: { type: 'string' },
+          model: { type: 'string' },
+          only: { type: 'boolean' },
+          json: { type: 'boolean' },
+          timeout: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    if (values.help) {
+      context.stdout.write(`${help}\n`);
+      return 0;
+    }
+    const timeoutSeconds = numberOption('chat', 'timeout', values.timeout, { minimum: 0.001 });
+    const tier = tierOf(values.tier);
+    let prompt = positionals.join(' ').trim();
+    if (prompt === '' && context.stdin.isTTY !== true) prompt = await readStdin(context.stdin);
+    if (prompt === '') throw new CliUsageError('Give a prompt: backup-models chat "your question".', 'chat');
+    const router = new BackupModelRouter({ env: context.env });
+    try {
+      const options: CompleteOptions = {
+        ...targetOptions(values, router),
+        ...(tier !== undefined ? { tier } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
+        signal: context.signal,
+        cache: false,
+      };
+      if (!values.stream) {
+        const result = await router.complete(prompt, options);
+        context.stdout.write(values.json ? `${jsonResult(result)}\n` : `${result.content || JSON.stringify(result.toolCalls)}\n`);
+        if (!values.json) context.stderr.write(servedBy(result));
+        return 0;
+      }
+      const stream = router.stream(prompt, options);
+      for await (const chunk of stream) {
+        if (chunk.type === 'text-delta' && !values.json) context.stdout.write(chunk.text);
+      }
+      const result = await stream.result;
+      context.stdout.write(values.json ? `${jsonResult(result)}\n` : '\n');
+      if (!values.json) context.stderr.write(servedBy(result));
+      return 0;
+    } finally {
+      await router.close();
+    }
+  },
+};

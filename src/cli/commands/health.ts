@@ -1,0 +1,93 @@
+/** `backup-models health`: every provider, whether its key is set, whether it answers, its circuit and latency. */
+import { parseArgs } from 'node:util';
+import { ProviderError } from '../../errors.js';
+import { BackupModelRouter } from '../../routing/backup-model-router.js';
+import type { ModelProvider } from '../../providers/model-provider.js';
+import type { CliCommand } from '../cli-command.js';
+import { formatTable } from '../format-table.js';
+import { numberOption, withUsageErrors } from '../parse-command-args.js';
+
+const help = `Usage: backup-models health [options]
+
+Check every provider with its cheapest call (the models list), in parallel.
+
+Options:
+  --json              Print the result as JSON.
+  --timeout <seconds> Limit on each check. Default 5.
+  -h, --help          Show this help.
+
+Exit code 0 when at least one provider is reachable, 1 otherwise.`;
+
+export interface ProviderHealthRow {
+  readonly provider: string;
+  readonly keyPresent: boolean;
+  /** Null when not checked (no key). */
+  readonly reachable: boolean | null;
+  readonly circuitState: string;
+  readonly latencyMs: number | null;
+  /** Why it is not reachable: the failure reason, or the key variable to set. */
+  readonly detail: string | null;
+}
+
+async function checkProvider(provider: ModelProvider, options: { timeoutMs: number; signal: AbortSignal }): Promise<Omit<ProviderHealthRow, 'circuitState'>> {
+  const keyPresent = provider.isConfigured();
+  if (!keyPresent) {
+    return { provider: provider.id, keyPresent, reachable: null, latencyMs: null, detail: `set ${provider.definition.apiKeyEnv}` };
+  }
+  const startedAtMs = performance.now();
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  try {
+    await provider.checkHealth({ signal });
+    return { provider: provider.id, keyPresent, reachable: true, latencyMs: Math.round(performance.now() - startedAtMs), detail: null };
+  } catch (error) {
+    if (options.signal.aborted) throw options.signal.reason;
+    const detail = ProviderError.isInstance(error) ? error.reason : signal.aborted ? 'timeout' : 'network';
+    return { provider: provider.id, keyPresent, reachable: false, latencyMs: Math.round(performance.now() - startedAtMs), detail };
+  }
+}
+
+export const healthCommand: CliCommand = {
+  name: 'health',
+  summary: 'Show every provider: key present, reachable, circuit state, latency.',
+  help,
+  async run(args, context) {
+    const { values } = withUsageErrors('health', () =>
+      parseArgs({
+        args: [...args],
+        strict: true,
+        allowPositionals: false,
+        options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      }),
+    );
+    if (values.help) {
+      context.stdout.write(`${help}\n`);
+      return 0;
+    }
+    const timeoutMs = Math.round((numberOption('health', 'timeout', values.timeout, { minimum: 0.001 }) ?? 5) * 1000);
+    const router = new BackupModelRouter({ env: context.env });
+    try {
+      const checks = await Promise.all(router.providers.map((provider) => checkProvider(provider, { timeoutMs, signal: context.signal })));
+      const status = router.getHealthStatus();
+      const rows: ProviderHealthRow[] = checks.map((check) => ({ ...check, circuitState: status[check.provider]?.circuitState ?? 'closed' }));
+      if (values.json) {
+        context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const table = [
+          ['PROVIDER', 'KEY', 'REACHABLE', 'CIRCUIT', 'LATENCY', 'DETAIL'],
+          ...rows.map((row) => [
+            row.provider,
+            row.keyPresent ? 'set' : 'missing',
+            row.reachable === null ? '-' : row.reachable ? 'yes' : 'no',
+            row.circuitState,
+            row.latencyMs === null ? '-' : `${row.latencyMs} ms`,
+            row.detail ?? '',
+          ]),
+        ];
+        context.stdout.write(`${formatTable(table)}\n`);
+      }
+      return rows.some((row) => row.reachable === true) ? 0 : 1;
+    } finally {
+      await router.close();
+    }
+  },
+};

@@ -1,0 +1,74 @@
+/** `backup-models serve`: the OpenAI-compatible gateway, until SIGTERM or Ctrl-C, which drain it first. */
+import { parseArgs } from 'node:util';
+import { createGateway } from '../../gateway/create-gateway.js';
+import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
+import { createGatewayLogger } from '../../gateway/gateway-logger.js';
+import { BackupModelRouter } from '../../routing/backup-model-router.js';
+import type { CliCommand } from '../cli-command.js';
+import { numberOption, withUsageErrors } from '../parse-command-args.js';
+
+const help = `Usage: backup-models serve [options]
+
+Serve an OpenAI-compatible API in front of every provider with a key:
+POST /v1/chat/completions, GET /v1/models, GET /health, GET /livez, GET /metrics.
+
+Options:
+  --config <file>   YAML configuration (keys, limits, routes, provider base URLs, cache).
+  --host <host>     Default 127.0.0.1. Beyond loopback a gateway key is required.
+  --port <port>     Default 8787.
+  -h, --help        Show this help.
+
+Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_HOST,
+BACKUP_MODELS_GATEWAY_PORT, and the providers' keys (GROQ_API_KEY, OPENAI_API_KEY, ...).
+SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Run the OpenAI-compatible gateway.',
+  help,
+  async run(args, context) {
+    const { values } = withUsageErrors('serve', () =>
+      parseArgs({
+        args: [...args],
+        strict: true,
+        allowPositionals: false,
+        options: {
+          config: { type: 'string' },
+          host: { type: 'string' },
+          port: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    if (values.help) {
+      context.stdout.write(`${help}\n`);
+      return 0;
+    }
+    const port = numberOption('serve', 'port', values.port, { minimum: 0, integer: true });
+    const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
+    const router = new BackupModelRouter(routerOptionsFromConfig(config, { env: context.env }));
+    const logger = createGatewayLogger();
+    try {
+      const gateway = createGateway({ router, config, logger });
+      const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
+      const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
+      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0 }, 'gateway listening');
+      if (configured.length === 0) {
+        const variables = router.providers.map((provider) => provider.definition.apiKeyEnv).filter(Boolean).join(', ');
+        logger.warn(`No provider has an API key: every call will fail with 503. Set one of ${variables}.`);
+      }
+      context.stdout.write(`backup-models gateway listening on ${url}\n`);
+      await new Promise<void>((resolve) => {
+        if (context.signal.aborted) resolve();
+        else context.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      logger.info({ timeoutMs: config.limits.drainTimeoutMs }, 'draining');
+      await gateway.drain();
+      logger.info('stopped');
+      return 0;
+    } finally {
+      await router.close();
+      logger.flush();
+    }
+  },
+};

@@ -1,0 +1,11 @@
+/** Any error as one line for a terminal: its message, redacted, never a stack trace. */
+import { BackupModelsError, redactSecrets } from '../errors.js';
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const firstLine = error.message.split('\n')[0] ?? '';
+    const prefix = BackupModelsError.isInstance(error) || error.name === 'CliUsageError' ? '' : `${error.name}: `;
+    return redactSecrets(`${prefix}${firstLine}`);
+  }
+  return redactSecrets(String(error));
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/** The `backup-models` command. Wires the process (arguments, environment, streams, signals) to runCli. */
+import { commands } from './command-table.js';
+import { describeError } from './describe-error.js';
+import { runCli } from './run-cli.js';
+
+const controller = new AbortController();
+let signalCount = 0;
+const onSignal = (signal: NodeJS.Signals): void => {
+  signalCount += 1;
+  // The first signal asks the command to stop cleanly (serve drains); a second one exits at once.
+  if (signalCount > 1) process.exit(130);
+  controller.abort(new DOMException(`Received ${signal}.`, 'AbortError'));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// `backup-models chat ... | head` closes stdout early: that is not an error worth a trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`backup-models: ${describeError(error)}\n`);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`backup-models: ${describeError(error)}\n`);
+  process.exit(1);
+});
+
+const exitCode = await runCli(process.argv.slice(2), {
+  commands,
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  signal: controller.signal,
+});
+process.exitCode = exitCode;
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);

@@ -1,0 +1,197 @@
+/** The `backup-models` tool as a user runs it: `node dist/cli/main.js ...` as a child process. */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const mainScript = join(root, 'dist', 'cli', 'main.js');
+
+function newestSourceMs(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [mainScript, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let providers: ProviderTestServer;
+beforeAll(async () => {
+  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
+  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
+    await new Promise<void>((resolve) => {
+      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
+    });
+  }
+  expect(existsSync(mainScript)).toBe(true);
+  providers = await startProviderTestServer();
+}, 180_000);
+afterAll(async () => providers?.close());
+beforeEach(() => providers.reset());
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at /);
+
+describe('help', () => {
+  it('prints top-level help and each command help, exit 0', async () => {
+    const top = await run(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Usage: backup-models <command>/);
+    for (const command of ['chat', 'health', 'serve']) {
+      expect(top.stdout).toContain(command);
+      const own = await run([command, '--help']);
+      expect(own.code).toBe(0);
+      expect(own.stdout).toContain(`Usage: backup-models ${command}`);
+    }
+  });
+
+  it('a mistake in the command line is one line on stderr and exit 2', async () => {
+    for (const args of [['nope'], ['chat', '--tier', '7', 'hi'], ['chat', '--bogus', 'hi'], ['serve', '--port', 'x']]) {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^backup-models: .*--help\)\n$/);
+    }
+  });
+});
+
+describe('chat', () => {
+  it('answers through the preferred provider and says who answered on stderr', async () => {
+    // The router races its best candidates: slow the others down so the preferred one wins for sure.
+    for (const other of ['groq', 'openai', 'together', 'moonshot', 'google']) providers.setBehavior(other, { kind: 'success', latencyMs: 3_000 });
+    const result = await run(['chat', '--provider', 'anthropic', 'Say hello.'], providers.environment());
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().length).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/^\(anthropic\/claude-[\w.-]+, \d+ ms\)\n$/);
+    expect(providers.requests.some((request) => request.provider === 'anthropic')).toBe(true);
+  });
+
+  it('--json prints the full result with provider and latency; --only sticks to one provider', async () => {
+    providers.setBehavior('groq', { kind: 'success', text: 'Hello from the test server.' });
+    const result = await run(['chat', '--json', '--only', '--provider', 'groq', 'Say hello.'], providers.environment());
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ content: 'Hello from the test server.', provider: 'groq', finishReason: 'stop', cached: false });
+    expect(typeof parsed.latencyMs).toBe('number');
+    expect(parsed.attempts).toEqual([expect.objectContaining({ provider: 'groq', outcome: 'success' })]);
+    expect(providers.requests.map((request) => request.provider)).toEqual(['groq']);
+  });
+
+  it('--stream prints the text as it arrives', async () => {
+    providers.setBehavior('openai', { kind: 'success', text: 'Streamed words arrive here.' });
+    const result = await run(['chat', '--stream', '--model', 'openai/gpt-4o-mini', '--only', 'Say hello.'], providers.environment());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Streamed words arrive here.\n');
+    expect(providers.requests[0]?.stream).toBe(true);
+  });
+
+  it('with no keys: one line naming the variables to set, exit 1, no stack trace', async () => {
+    const result = await run(['chat', 'Say hello.']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    for (const variable of ['GROQ_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'TOGETHER_API_KEY', 'MOONSHOT_API_KEY', 'GOOGLE_API_KEY']) {
+      expect(result.stderr).toContain(variable);
+    }
+    noStackTrace(result.stderr);
+  });
+
+  it('when every provider fails: one line, exit 1, and never a key', async () => {
+    const env = providers.environment(['openai']);
+    providers.setBehavior('openai', { kind: 'error', fixture: 'error-401-invalid-api-key' });
+    const result = await run(['chat', 'Say hello.'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^backup-models: All providers failed: openai \(authentication\)/);
+    expect(result.stderr).not.toContain(env.OPENAI_API_KEY);
+    noStackTrace(result.stderr);
+  });
+});
+
+describe('health', () => {
+  it('prints a table of every provider: key, reachable, circuit, latency', async () => {
+    providers.setBehavior('moonshot', { kind: 'error', fixture: 'error-401-invalid-authentication' });
+    const env = providers.environment(['groq', 'openai', 'anthropic', 'moonshot', 'google']);
+    const result = await run(['health'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^PROVIDER\s+KEY\s+REACHABLE\s+CIRCUIT\s+LATENCY\s+DETAIL$/);
+    const row = (provider: string) => lines.find((line) => line.startsWith(`${provider} `)) ?? '';
+    expect(row('groq')).toMatch(/^groq\s+set\s+yes\s+closed\s+\d+ ms$/);
+    expect(row('google')).toMatch(/^google\s+set\s+yes\s+closed\s+\d+ ms$/);
+    expect(row('moonshot')).toMatch(/^moonshot\s+set\s+no\s+closed\s+\d+ ms\s+authentication$/);
+    expect(row('together')).toMatch(/^together\s+missing\s+-\s+closed\s+-\s+set TOGETHER_API_KEY$/);
+    expect(result.stdout).not.toContain('test-key-');
+  });
+
+  it('--json, and exit 1 when nothing is reachable', async () => {
+    const result = await run(['health', '--json']);
+    expect(result.code).toBe(1);
+    const rows = JSON.parse(result.stdout) as { provider: string; keyPresent: boolean; reachable: boolean | null }[];
+    expect(rows).toHaveLength(6);
+    expect(rows.every((row) => !row.keyPresent && row.reachable === null)).toBe(true);
+  });
+});
+
+describe('serve', () => {
+  const gatewayKey = 'cli-gateway-key-0123456789';
+
+  it('serves the OpenAI API, then drains and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+    });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
+    expect(completion.model.startsWith('google/')).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['gateway listening', 'chat.completions', 'draining', 'stopped']));
+    expect(stderr).not.toContain(gatewayKey);
+    expect(stderr).not.toContain('test-key-');
+  });
+
+  it('refuses to listen beyond loopback without a gateway key: one line, exit 1', async () => {
+    const result = await run(['serve', '--host', '0.0.0.0', '--port', '0'], providers.environment());
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/Refusing to listen on 0\.0\.0\.0 without a gateway key.*BACKUP_MODELS_GATEWAY_KEYS/);
+  });
+
+  it('reports a configuration mistake in one line', async () => {
+    const result = await run(['serve', '--config', '/nonexistent/gateway.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('backup-models: Cannot read the gateway configuration /nonexistent/gateway.yaml (ENOENT).\n');
+  });
+});
