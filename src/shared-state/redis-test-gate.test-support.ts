@@ -3,7 +3,7 @@
  * prefixes, cleanup, waiting for readiness, and a private redis-server that a test may kill and restart.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -28,16 +28,26 @@ export interface RedisTestGate {
  * machine without Redis they say plainly that they did not run; in CI (CI set) Redis is required (`.ci/run`
  * starts it), so the tests run anyway and the file fails loudly in `beforeAll`.
  */
-export async function redisTestGate(): Promise<RedisTestGate> {
-  const available = await isRedisReachable(testRedisUrl);
+export async function redisTestGate(options: { needsRedisServerBinary?: boolean } = {}): Promise<RedisTestGate> {
+  const reachable = await isRedisReachable(testRedisUrl);
+  const binary = options.needsRedisServerBinary !== true || hasRedisServerBinary();
+  const missing = !reachable
+    ? 'Redis not reachable on 127.0.0.1:6379'
+    : !binary
+      ? 'redis-server not found on PATH (these tests start and kill their own)'
+      : undefined;
   const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
   beforeAll(() => {
-    if (!available && inCi) throw new Error('Redis not reachable on 127.0.0.1:6379, and CI requires it: start Redis (.ci/run does).');
+    if (missing !== undefined && inCi) throw new Error(`${missing}, and CI requires it (.ci/run starts Redis).`);
   });
-  const skip = !available && !inCi;
-  if (skip) console.warn('Redis not reachable on 127.0.0.1:6379: shared-state tests did not run');
+  const skip = missing !== undefined && !inCi;
+  if (skip) console.warn(`${missing}: shared-state tests did not run`);
   // Skipped only outside CI and without Redis (see the doc comment above for why).
   return { skip, it: it.skipIf(skip) as typeof it, describe: describe.skipIf(skip) as typeof describe };
+}
+
+export function hasRedisServerBinary(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 export async function isRedisReachable(url: string): Promise<boolean> {

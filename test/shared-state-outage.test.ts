@@ -1,0 +1,157 @@
+/**
+ * Redis going away, coming back, and being slow, in the middle of traffic. These tests start their own
+ * redis-server on a free port (never the shared one on 6379, which other tests use), kill it with SIGKILL,
+ * start it again on the same port, and pause it with CLIENT PAUSE.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { BackupModelRouter, type BackupModelRouterOptions, type CompletionResult, type RouteTarget } from '../src/index.js';
+import { createRedisSharedState, type RedisSharedState } from '../src/shared-state/index.js';
+import { PrivateRedisServer, redisTestGate, uniquePrefix, waitFor } from '../src/shared-state/redis-test-gate.test-support.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+const redis = await redisTestGate({ needsRedisServerBinary: true });
+let server: ProviderTestServer;
+let privateRedis: PrivateRedisServer | undefined;
+let routers: BackupModelRouter[] = [];
+let sharedStates: RedisSharedState[] = [];
+let prefix: string;
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+  if (!redis.skip) privateRedis = await PrivateRedisServer.start();
+});
+afterAll(async () => {
+  await server.close();
+  await privateRedis?.kill();
+});
+beforeEach(() => {
+  server.reset();
+  prefix = uniquePrefix();
+});
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  await Promise.all(sharedStates.map((shared) => shared.close()));
+  routers = [];
+  sharedStates = [];
+});
+
+const groqThenOpenAI: RouteTarget[] = [
+  { provider: 'groq', model: 'llama-3.1-8b-instant' },
+  { provider: 'openai', model: 'gpt-4o-mini' },
+];
+const togetherThenOpenAI: RouteTarget[] = [
+  { provider: 'together', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo' },
+  { provider: 'openai', model: 'gpt-4o-mini' },
+];
+const trafficRoute: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-3-5-haiku-20241022' }];
+const breaker = { consecutiveFailures: 2, openDurationMs: 60_000 };
+
+/** One instance on the private Redis, with the default 50 ms budget and fast reconnection. */
+async function instance(options: BackupModelRouterOptions = {}): Promise<{ router: BackupModelRouter; shared: RedisSharedState }> {
+  const shared = createRedisSharedState({ url: privateRedis!.url, prefix, maxReconnectDelayMs: 200 });
+  sharedStates.push(shared);
+  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'Redis connections' });
+  const router = new BackupModelRouter({
+    env: server.environment(),
+    cacheBackend: shared.cacheBackend,
+    stateSync: shared.stateSync,
+    parallelAttempts: 1,
+    breaker,
+    ...options,
+  });
+  routers.push(router);
+  return { router, shared };
+}
+
+/** Calls from every router until stopped: half repeat (cache hits), half new (Redis get and set). */
+function startTraffic(instances: readonly BackupModelRouter[]) {
+  let stopped = false;
+  const results: CompletionResult[] = [];
+  const failures: unknown[] = [];
+  const loops = instances.map(async (router, index) => {
+    for (let call = 0; !stopped; call++) {
+      const prompt = call % 2 === 0 ? `repeated ${call % 6}` : `instance ${index} call ${call}`;
+      try {
+        results.push(await router.complete(prompt, { route: trafficRoute }));
+      } catch (error) {
+        failures.push(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+  return {
+    results,
+    failures,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+async function openCircuit(router: BackupModelRouter, route: RouteTarget[], provider: string): Promise<void> {
+  server.setBehavior(provider, { kind: 'status', status: 503 });
+  for (const prompt of [`open ${provider} 1`, `open ${provider} 2`]) {
+    expect((await router.complete(prompt, { route })).provider).toBe('openai');
+  }
+  expect(router.getHealthStatus()[provider]!.circuitState).toBe('open');
+}
+
+redis.describe('Redis stopped, restarted and slow in the middle of traffic', () => {
+  redis.it('fails no request while Redis is down, and shares again once it is back', async () => {
+    const a = await instance();
+    const b = await instance();
+    server.setBehavior('openai', { kind: 'success', text: 'openai' });
+    const traffic = startTraffic([a.router, b.router]);
+    await waitFor(() => traffic.results.length >= 20, { timeoutMs: 10_000, what: 'traffic before the crash' });
+
+    await privateRedis!.kill();
+    await waitFor(() => !a.shared.isReady() && !b.shared.isReady(), { timeoutMs: 5_000, what: 'both to notice' });
+    const beforeOutage = traffic.results.length;
+    // A circuit opens in A while Redis is away: B cannot hear of it yet.
+    await openCircuit(a.router, groqThenOpenAI, 'groq');
+    await waitFor(() => traffic.results.length >= beforeOutage + 20, { timeoutMs: 10_000, what: 'traffic during the outage' });
+    expect(b.router.getHealthStatus().groq!.circuitState).toBe('closed');
+
+    await privateRedis!.start();
+    await waitFor(() => a.shared.isReady() && b.shared.isReady(), { timeoutMs: 10_000, what: 'both to reconnect' });
+    // A writes its latest state again on reconnection; B reads the keys on its own.
+    await waitFor(() => b.router.getHealthStatus().groq!.circuitState === 'open', {
+      timeoutMs: 3_000,
+      what: 'the circuit opened during the outage to reach B',
+    });
+    // A circuit opened after the restart reaches the other instance too.
+    await openCircuit(b.router, togetherThenOpenAI, 'together');
+    await waitFor(() => a.router.getHealthStatus().together!.circuitState === 'open', {
+      timeoutMs: 1_500,
+      what: 'the circuit opened after the restart to reach A',
+    });
+    const afterRestart = traffic.results.length;
+    await waitFor(() => traffic.results.length >= afterRestart + 10, { timeoutMs: 10_000, what: 'traffic after the restart' });
+    await traffic.stop();
+
+    expect(traffic.failures).toEqual([]);
+    expect(traffic.results.every((result) => result.provider === 'anthropic')).toBe(true);
+    // The cache is shared again: an answer cached by A is a hit in B.
+    await a.router.complete('after the restart', { route: trafficRoute });
+    expect((await b.router.complete('after the restart', { route: trafficRoute })).cached).toBe(true);
+  });
+
+  redis.it('does not slow a call much beyond the budget when Redis stalls', async () => {
+    const a = await instance();
+    const admin = new Redis(privateRedis!.url, { maxRetriesPerRequest: 1 });
+    try {
+      await admin.call('CLIENT', 'PAUSE', '2000', 'ALL');
+      const startedAt = Date.now();
+      const result = await a.router.complete('while Redis stalls', { route: trafficRoute });
+      const elapsedMs = Date.now() - startedAt;
+      expect(result).toMatchObject({ provider: 'anthropic', cached: false });
+      // The pause is 2 s; two budgeted operations (get, set) of 50 ms each fit well under 1 s.
+      expect(elapsedMs).toBeLessThan(1_000);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect(false);
+    }
+  });
+});
