@@ -48,8 +48,13 @@ describe('mapAiSdkError', () => {
   });
 
   it('tells an exhausted quota from a rate limit by the recorded body', () => {
-    const error = recordedApiCallError({ statusCode: 429, body: 'openai/error-429-insufficient-quota.json' });
-    expect(mapAiSdkError({ error, providerId: 'x', nowMs }).reason).toBe('quota_exhausted');
+    const quota = (body: string): string =>
+      mapAiSdkError({ error: recordedApiCallError({ statusCode: 429, body }), providerId: 'x', nowMs }).reason;
+    expect(quota('openai/error-429-insufficient-quota.json')).toBe('quota_exhausted');
+    expect(quota('moonshot/error-429-exceeded-quota.json')).toBe('quota_exhausted');
+    // Mentions billing in passing, and Gemini's per-minute "quota": both are rate limits.
+    expect(quota('openai/error-429-rate-limit-rpm.json')).toBe('rate_limit');
+    expect(quota('gemini/error-429-quota-failure-details.json')).toBe('rate_limit');
   });
 
   it.each([

@@ -32,7 +32,13 @@ const reasonByErrorName: Readonly<Record<string, FailureReason>> = {
 };
 
 const contextTooLongPattern = /context length|context window|too many tokens|prompt is too long|maximum context/i;
-const quotaPattern = /insufficient_quota|exceeded your current quota|billing|credit balance/i;
+/**
+ * An exhausted quota or balance (stop calling), in the words the recorded bodies use: OpenAI's and Moonshot's
+ * error types, Anthropic's credit balance. Not "exceeded your current quota" alone: Gemini says it of a
+ * per-minute limit, which is a rate limit.
+ */
+const quotaPattern =
+  /insufficient_quota|exceeded_current_quota_error|billing_hard_limit_reached|insufficient balance|credit balance is too low/i;
 const requestIdHeaders = ['x-request-id', 'request-id', 'x-groq-id', 'cf-ray'] as const;
 
 /**
@@ -75,8 +81,8 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
 /** By status first; the message decides between rate limit and quota, and spots a too-long prompt. */
 export function classifyStatus(statusCode: number | undefined, text: string): FailureReason {
   if (statusCode === undefined) return 'network';
-  if (statusCode === 429) return quotaPattern.test(text) ? 'quota_exhausted' : 'rate_limit';
-  if (statusCode === 402) return 'quota_exhausted';
+  if (statusCode === 402 || (statusCode >= 400 && statusCode < 500 && quotaPattern.test(text))) return 'quota_exhausted';
+  if (statusCode === 429) return 'rate_limit';
   if (statusCode === 401 || statusCode === 403) return 'authentication';
   if (statusCode === 404) return 'model_not_found';
   if (statusCode === 408) return 'timeout';

@@ -110,7 +110,7 @@ export function createOpenAiChatLanguageModel(options: { baseUrl: string; apiKey
 }
 
 function toOpenAiMessages(callOptions: LanguageModelV3CallOptions): unknown[] {
-  return callOptions.prompt.flatMap((message) => {
+  return callOptions.prompt.flatMap((message): unknown[] => {
     if (message.role === 'system') return [{ role: 'system', content: message.content }];
     if (message.role === 'user') {
       return [{ role: 'user', content: message.content.map((part) => (part.type === 'text' ? part.text : '')).join('') }];
