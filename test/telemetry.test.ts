@@ -1,0 +1,140 @@
+/**
+ * OpenTelemetry spans for real router calls against the provider test server, exported in memory.
+ */
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Provider } from '../src/catalog.js';
+import { BackupModelRouter } from '../src/routing/backup-model-router.js';
+import type { BackupModelRouterOptions } from '../src/routing/router-options.js';
+import { AsyncLocalStorageContextManager } from '../src/telemetry/async-local-storage-context-manager.test-support.js';
+import { instrumentRouter } from '../src/telemetry/instrument-router.js';
+import { type ProviderTestServer, startProviderTestServer } from '../src/testing/index.js';
+
+let server: ProviderTestServer;
+let exporter: InMemorySpanExporter;
+let tracerProvider: BasicTracerProvider;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeEach(async () => {
+  server = await startProviderTestServer();
+  exporter = new InMemorySpanExporter();
+  tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  context.disable();
+  await server.close();
+});
+
+function instrumentedRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
+  const stop = instrumentRouter(router, { tracer: tracerProvider.getTracer('test') });
+  cleanups.push(() => router.close(), stop);
+  return router;
+}
+
+const callSpans = (): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.INTERNAL);
+const attemptSpansOf = (call: ReadableSpan | undefined): ReadableSpan[] =>
+  exporter
+    .getFinishedSpans()
+    .filter((span) => span.kind === SpanKind.CLIENT && span.parentSpanContext?.spanId === call?.spanContext().spanId);
+
+const fallbackRoute = [
+  { provider: Provider.OPENAI, model: 'gpt-4o-mini' },
+  { provider: Provider.GROQ, model: 'llama-3.1-8b-instant' },
+];
+
+describe('instrumentRouter on a real router', () => {
+  it('writes a call span under the caller span, with a failed and a successful attempt', async () => {
+    server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-500-server-error' });
+    const router = instrumentedRouter();
+    const tracer = tracerProvider.getTracer('app');
+
+    const result = await tracer.startActiveSpan('POST /answer', async (requestSpan) => {
+      try {
+        return await router.complete('Hello', { route: fallbackRoute, parallelAttempts: 1 });
+      } finally {
+        requestSpan.end();
+      }
+    });
+
+    expect(result.provider).toBe(Provider.GROQ);
+    const [call] = callSpans();
+    const requestSpan = exporter.getFinishedSpans().find((span) => span.name === 'POST /answer');
+    expect(call?.name).toBe('chat gpt-4o-mini');
+    expect(call?.parentSpanContext?.spanId).toBe(requestSpan?.spanContext().spanId);
+    expect(call?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'groq',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': result.model,
+      'gen_ai.usage.input_tokens': result.usage?.inputTokens,
+      'gen_ai.usage.output_tokens': result.usage?.outputTokens,
+      'backup_models.outcome': 'success',
+      'backup_models.attempt_count': 2,
+      'backup_models.streaming': false,
+    });
+    expect(call?.status.code).toBe(SpanStatusCode.UNSET);
+
+    const attempts = attemptSpansOf(call);
+    expect(attempts.map((span) => span.name).sort()).toEqual(['chat gpt-4o-mini', 'chat llama-3.1-8b-instant']);
+    const failed = attempts.find((span) => span.attributes['backup_models.provider'] === 'openai');
+    expect(failed?.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai',
+      'backup_models.outcome': 'failure',
+      'backup_models.failure_reason': 'server_error',
+      'error.type': 'server_error',
+      'http.response.status_code': 500,
+    });
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    const succeeded = attempts.find((span) => span.attributes['backup_models.provider'] === 'groq');
+    expect(succeeded?.attributes).toMatchObject({ 'backup_models.outcome': 'success', 'gen_ai.response.model': result.model });
+    // Sequential fallback: the second attempt starts after the first ended, both within the call.
+    const [failedStart, succeededStart, callStart] = [failed, succeeded, call].map((span) => span!.startTime[0] * 1e9 + span!.startTime[1]);
+    const failedEnd = failed!.endTime[0] * 1e9 + failed!.endTime[1];
+    expect(callStart).toBeLessThanOrEqual(failedStart!);
+    expect(failedEnd).toBeLessThanOrEqual(succeededStart!);
+  });
+
+  it('writes a streamed call with its time to first token', async () => {
+    const router = instrumentedRouter();
+    const stream = router.stream('Hello', { route: [fallbackRoute[1]!] });
+    for await (const chunk of stream) void chunk;
+    const result = await stream.result;
+
+    const [call] = callSpans();
+    expect(call?.attributes).toMatchObject({
+      'backup_models.streaming': true,
+      'backup_models.outcome': 'success',
+      'backup_models.time_to_first_token_ms': result.timeToFirstTokenMs,
+      'gen_ai.provider.name': 'groq',
+    });
+    expect(attemptSpansOf(call)).toHaveLength(1);
+  });
+
+  it('marks a call every provider failed with error.type, and a cache hit with no attempt', async () => {
+    server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-500-server-error' });
+    const failing = instrumentedRouter();
+    await expect(failing.complete('Hello', { route: [fallbackRoute[0]!] })).rejects.toThrow();
+    const [failedCall] = callSpans();
+    expect(failedCall?.attributes).toMatchObject({ 'error.type': 'AllProvidersFailedError', 'backup_models.outcome': 'failure' });
+    expect(failedCall?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'AllProvidersFailedError' });
+    exporter.reset();
+
+    server.reset();
+    const caching = instrumentedRouter({ cacheEnabled: true });
+    await caching.complete('Cache me', { route: [fallbackRoute[1]!] });
+    await caching.complete('Cache me', { route: [fallbackRoute[1]!] });
+    const [, hit] = callSpans();
+    expect(hit?.attributes).toMatchObject({ 'backup_models.cached': true, 'backup_models.attempt_count': 0 });
+    expect(attemptSpansOf(hit)).toEqual([]);
+  });
+});
