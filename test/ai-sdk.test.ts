@@ -152,6 +152,27 @@ describe('backupModels as an AI SDK model', () => {
     expect(errors[0]).toMatchObject({ name: 'StreamInterruptedError', provider: 'openai', partialText: text });
   });
 
+  it('stops the upstream request when the caller aborts a streamText mid-stream', async () => {
+    server.setBehavior(Provider.OPENAI, { kind: 'success', text: 'one two three four five six seven eight', textPieces: 8, chunkDelayMs: 40 });
+    const backupModels = createBackupModels({ router });
+    const controller = new AbortController();
+    const result = streamText({
+      model: backupModels('openai/gpt-4o-mini'),
+      prompt: 'Count slowly.',
+      abortSignal: controller.signal,
+      onError: () => undefined,
+    });
+    let text = '';
+    for await (const delta of result.textStream) {
+      text += delta;
+      controller.abort();
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toBe('one two three four five six seven eight');
+    const aborted = await server.waitForClientAbort({ provider: Provider.OPENAI });
+    expect(aborted.stream).toBe(true);
+  });
+
   it('rejects a call no provider could answer with the router error, and an unknown model id at once', async () => {
     server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-401-invalid-api-key' });
     const backupModels = createBackupModels({ router });
