@@ -102,6 +102,25 @@ describe('OpenAI-shaped errors', () => {
     expect(harness.providers.requests).toHaveLength(1);
   });
 
+  it('a stream past its duration limit ends with an error event, not a hang', async () => {
+    const limited = await startGatewayHarness({ yamlText: 'limits: { maxStreamDurationMs: 400 }' });
+    try {
+      limited.providers.setBehavior('openai', { kind: 'success', chunkDelayMs: 150 });
+      const stream = await limited.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true });
+      const startedAtMs = Date.now();
+      const error = await apiError(
+        (async () => {
+          for await (const chunk of stream) void chunk;
+        })(),
+      );
+      expect(error.message).toMatch(/deadline of 400 ms/);
+      expect(Date.now() - startedAtMs).toBeLessThan(2_000);
+      await limited.providers.waitForClientAbort({ provider: 'openai' });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('404 for an unknown URL and 405 for a wrong method, in the same shape', async () => {
     const auth = { authorization: `Bearer ${gatewayKeys[0]}` };
     const unknown = await fetch(`${harness.url}/v2/nothing`, { headers: auth });

@@ -70,6 +70,18 @@ describe('the log', () => {
     for (const key of gatewayKeys) expect(text).not.toContain(key);
     expect(text).not.toContain('test-key-');
   });
+
+  it('holds the prompt only when logPrompts is set', async () => {
+    const verbose = await startGatewayHarness({ yamlText: 'logPrompts: true' });
+    try {
+      await verbose.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question });
+      await expect.poll(() => verbose.logLines.length).toBeGreaterThan(0);
+      expect(verbose.logText()).toContain('purple elephants');
+      for (const key of gatewayKeys) expect(verbose.logText()).not.toContain(key);
+    } finally {
+      await verbose.close();
+    }
+  });
 });
 
 describe('binding', () => {

@@ -71,7 +71,7 @@ export async function handleChatCompletions(
     log.status = sendError(response, error);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413) request.resume();
+    if (log.status === 413) discardRest(request);
     writeLog(dependencies, log, startedAtMs);
     return;
   }
@@ -94,6 +94,15 @@ export async function handleChatCompletions(
     response.off('close', onClose);
     writeLog(dependencies, log, startedAtMs);
   }
+}
+
+/** Let the rest of an oversized body drain so the client reads the 413, but never for long. */
+function discardRest(request: IncomingMessage): void {
+  const timer = setTimeout(() => request.socket.destroy(), 5_000);
+  timer.unref();
+  request.once('end', () => clearTimeout(timer));
+  request.once('close', () => clearTimeout(timer));
+  request.resume();
 }
 
 async function completeChatCompletion(options: {

@@ -126,7 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
-      metrics.recordRequest(label, response.statusCode);
+      metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
     });
     if (draining) response.setHeader('connection', 'close');
     if (!route) {
@@ -148,9 +148,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, error);
     });
   });
-  // Headers must arrive within this; a slow-loris client cannot hold a socket forever.
+  // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
   server.headersTimeout = 30_000;
-  server.requestTimeout = 0;
+  server.requestTimeout = 60_000;
 
   let closed: Promise<void> | undefined;
   const stop = (timeoutMs: number): Promise<void> => {

@@ -80,9 +80,9 @@ export class GatewayMetrics {
     });
   }
 
-  /** Count one answered HTTP request. */
-  recordRequest(route: string, status: number): void {
-    this.#requests.inc({ route, status: String(status) });
+  /** Count one HTTP request: its status code, or `client_closed` when the client left before an answer. */
+  recordRequest(route: string, status: string): void {
+    this.#requests.inc({ route, status });
   }
 
   readonly onRouterEvent = (event: RouterEvent): void => {

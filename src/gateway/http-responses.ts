@@ -44,8 +44,8 @@ export function sendError(response: ServerResponse, error: unknown): number {
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   if (Array.isArray(attempts) && attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(attempts);
-  // The rest of an oversized body is not worth reading: close the connection after answering.
-  if (status === 413) headers.connection = 'close';
+  // A body left unread (too large, or refused before reading) is not worth reading: close after answering.
+  if (status === 413 || response.req?.complete === false) headers.connection = 'close';
   sendJson(response, status, JSON.stringify(body), headers);
   return status;
 }
