@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { BackupModelRouter, type BackupModelRouterOptions, type CompletionResult, type RouteTarget } from '../src/index.js';
-import { createRedisSharedState, type RedisSharedState } from '../src/shared-state/index.js';
+import { createRedisSharedState, type RedisConnectionEvent, type RedisSharedState } from '../src/shared-state/index.js';
 import { PrivateRedisServer, redisTestGate, uniquePrefix, waitFor } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
@@ -102,6 +102,8 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
   redis.it('fails no request while Redis is down, and shares again once it is back', async () => {
     const a = await instance();
     const b = await instance();
+    const events: RedisConnectionEvent[] = [];
+    a.shared.onConnectionEvent((event) => events.push(event));
     server.setBehavior('openai', { kind: 'success', text: 'openai' });
     const traffic = startTraffic([a.router, b.router]);
     await waitFor(() => traffic.results.length >= 20, { timeoutMs: 10_000, what: 'traffic before the crash' });
@@ -132,6 +134,13 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
     await traffic.stop();
 
     expect(traffic.failures).toEqual([]);
+    // Each connection reports its loss once and its return once, however many reconnection attempts failed.
+    for (const connection of ['commands', 'subscriber'] as const) {
+      const own = events.filter((event) => event.connection === connection);
+      expect(own.filter((event) => event.type === 'disconnected')).toHaveLength(1);
+      expect(own.filter((event) => event.type === 'ready')).toHaveLength(1);
+      expect(own.filter((event) => event.type === 'error').length).toBeLessThanOrEqual(2);
+    }
     expect(traffic.results.every((result) => result.provider === 'anthropic')).toBe(true);
     // The cache is shared again: an answer cached by A is a hit in B.
     await a.router.complete('after the restart', { route: trafficRoute });

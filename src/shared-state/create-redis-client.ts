@@ -42,15 +42,27 @@ export function createRedisClient(options: CreateRedisClientOptions): Redis {
     retryStrategy: (attempt) => reconnectDelayMs(attempt, maxReconnectDelayMs),
   });
   const { role, onEvent } = options;
+  // One report per kind of failure per outage: ioredis emits the same error at every reconnection attempt.
+  let lastErrorMessage: string | undefined;
   // Without an 'error' listener ioredis prints every failed reconnection to the console.
   client.on('error', (error: unknown) => {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    if (message === lastErrorMessage) return;
+    lastErrorMessage = message;
     onEvent?.({ type: 'error', connection: role, message });
   });
-  if (onEvent) {
-    client.on('ready', () => onEvent({ type: 'ready', connection: role }));
-    client.on('close', () => onEvent({ type: 'disconnected', connection: role }));
-  }
+  let connected = false;
+  client.on('ready', () => {
+    connected = true;
+    lastErrorMessage = undefined;
+    onEvent?.({ type: 'ready', connection: role });
+  });
+  client.on('close', () => {
+    // 'close' also ends every failed reconnection attempt: report the loss of a live connection only.
+    if (!connected) return;
+    connected = false;
+    onEvent?.({ type: 'disconnected', connection: role });
+  });
   return client;
 }
 
