@@ -139,3 +139,32 @@ describe('drain', () => {
     }
   });
 });
+
+describe('registerRoute, the hook for the dashboard', () => {
+  it('serves extra routes behind the gateway key, unless public, and prefix routes for assets', async () => {
+    harness.gateway.registerRoute({
+      method: 'GET',
+      path: '/',
+      handle: (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<h1>dashboard</h1>');
+      },
+    });
+    harness.gateway.registerRoute({
+      method: 'GET',
+      path: '/assets/',
+      prefix: true,
+      public: true,
+      handle: (request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end(`asset ${request.url}`);
+      },
+    });
+    expect(() => harness.gateway.registerRoute({ method: 'GET', path: '/health', handle: () => undefined })).toThrow(/already registered/);
+    expect((await fetch(`${harness.url}/`)).status).toBe(401);
+    const page = await fetch(`${harness.url}/`, { headers: { authorization: `Bearer ${gatewayKeys[1]}` } });
+    expect(await page.text()).toBe('<h1>dashboard</h1>');
+    const asset = await fetch(`${harness.url}/assets/app.js?v=1`);
+    expect(await asset.text()).toBe('asset /assets/app.js?v=1');
+  });
+});

@@ -17,21 +17,9 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { sendError, sendJson } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
 import { modelsListBody } from './models-list.js';
+import { type GatewayRoute, RouteTable } from './route-table.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
-
-/** A route added beside the built-in ones (the dashboard's page, its assets and its event stream). */
-export interface GatewayRoute {
-  readonly method: HttpMethod;
-  /** `/` or `/dashboard/app.js`; with `prefix`, every path that starts with it. */
-  readonly path: string;
-  readonly prefix?: boolean;
-  /** Served without a gateway key. Default false: behind the key whenever keys are set. */
-  readonly public?: boolean;
-  /** Name in the request metrics. Default the path. */
-  readonly metricsName?: string;
-  readonly handle: (request: IncomingMessage, response: ServerResponse, context: { readonly caller: GatewayCaller }) => void | Promise<void>;
-}
+export type { GatewayRoute, HttpMethod } from './route-table.js';
 
 export interface GatewayOptions {
   readonly router: BackupModelRouter;
@@ -54,10 +42,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-interface InternalRoute extends GatewayRoute {
-  readonly metricsLabel: string;
-}
-
 function notFound(method: string, path: string): GatewayHttpError {
   return new GatewayHttpError({
     status: 404,
@@ -66,6 +50,21 @@ function notFound(method: string, path: string): GatewayHttpError {
     message: `Unknown request URL: ${method} ${path.slice(0, 200)}.`,
   });
 }
+
+function methodNotAllowed(method: string, path: string): GatewayHttpError {
+  return new GatewayHttpError({ status: 405, message: `${method} is not allowed on ${path.slice(0, 200)}.`, code: 'method_not_allowed' });
+}
+
+function unauthorized(): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 401,
+    message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key>.',
+    code: 'invalid_api_key',
+  });
+}
+
+/** Who calls a public route when no key, or a wrong one, was sent. */
+const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
@@ -78,51 +77,45 @@ export function createGateway(options: GatewayOptions): Gateway {
   const dependencies: ChatCompletionsDependencies = { router, resolver, limits: config.limits, logger, logPrompts: config.logPrompts };
   const modelsBody = modelsListBody({ providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) });
 
-  const exactRoutes = new Map<string, InternalRoute>();
-  const prefixRoutes: InternalRoute[] = [];
-  const knownPaths = new Set<string>();
-  const addRoute = (route: GatewayRoute): void => {
-    const internal: InternalRoute = { ...route, metricsLabel: route.metricsName ?? route.path };
-    const key = `${route.method} ${route.path}`;
-    if (route.prefix) prefixRoutes.push(internal);
-    else {
-      if (exactRoutes.has(key)) throw new Error(`A gateway route ${key} is already registered.`);
-      exactRoutes.set(key, internal);
-    }
-    knownPaths.add(route.path);
-  };
-  addRoute({ method: 'POST', path: '/v1/chat/completions', metricsName: 'chat_completions', handle: (request, response, context) => handleChatCompletions(request, response, { caller: context.caller, dependencies }) });
-  addRoute({ method: 'GET', path: '/v1/models', metricsName: 'models', handle: (_request, response) => sendJson(response, 200, modelsBody) });
-  addRoute({ method: 'GET', path: '/health', metricsName: 'health', handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())) });
-  addRoute({ method: 'GET', path: '/livez', public: true, metricsName: 'livez', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') });
-  addRoute({
-    method: 'GET',
-    path: '/metrics',
-    metricsName: 'metrics',
-    handle: async (_request, response) => {
-      const text = await metrics.metrics();
-      response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
-      response.end(text);
+  const routes = new RouteTable();
+  const builtInRoutes: GatewayRoute[] = [
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      metricsName: 'chat_completions',
+      handle: (request, response, context) => handleChatCompletions(request, response, { caller: context.caller, dependencies }),
     },
-  });
+    { method: 'GET', path: '/v1/models', metricsName: 'models', handle: (_request, response) => sendJson(response, 200, modelsBody) },
+    {
+      method: 'GET',
+      path: '/health',
+      metricsName: 'health',
+      handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())),
+    },
+    { method: 'GET', path: '/livez', public: true, metricsName: 'livez', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') },
+    {
+      method: 'GET',
+      path: '/metrics',
+      metricsName: 'metrics',
+      handle: async (_request, response) => {
+        const text = await metrics.metrics();
+        response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+      },
+    },
+  ];
+  for (const route of builtInRoutes) routes.add(route);
 
   const inFlight = new Set<ServerResponse>();
   let draining = false;
-
-  const findRoute = (method: string, path: string): InternalRoute | undefined => {
-    const exact = exactRoutes.get(`${method} ${path}`);
-    if (exact) return exact;
-    for (const route of prefixRoutes) if (route.method === method && path.startsWith(route.path)) return route;
-    return undefined;
-  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
     const queryIndex = url.indexOf('?');
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
     const method = request.method ?? 'GET';
-    const route = findRoute(method, path);
-    const label = route?.metricsLabel ?? 'unknown';
+    const route = routes.find(method, path);
+    const label = route?.metricsName ?? (route ? route.path : 'unknown');
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
@@ -130,16 +123,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (draining) response.setHeader('connection', 'close');
     if (!route) {
-      const wrongMethod = knownPaths.has(path);
-      sendError(response, wrongMethod ? new GatewayHttpError({ status: 405, message: `${method} is not allowed on ${path}.`, code: 'method_not_allowed' }) : notFound(method, path));
+      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path));
       return;
     }
     const caller = verifier.verify(request.headers.authorization);
     if (!caller && !route.public) {
-      sendError(response, new GatewayHttpError({ status: 401, message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key>.', code: 'invalid_api_key' }));
+      sendError(response, unauthorized());
       return;
     }
-    await route.handle(request, response, { caller: caller ?? { cacheScope: 'gateway:public' } });
+    await route.handle(request, response, { caller: caller ?? publicCaller });
   };
 
   const server = createServer((request, response) => {
@@ -197,7 +189,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
       });
     },
-    registerRoute: addRoute,
+    registerRoute: (route) => routes.add(route),
     drain: (drainOptions = {}) => stop(drainOptions.timeoutMs ?? config.limits.drainTimeoutMs),
     close: () => stop(0),
   };

@@ -1,0 +1,50 @@
+/** The gateway's routes: exact `METHOD path` lookups in a map, then prefix routes (the dashboard's assets) in order. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayCaller } from './auth.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+
+/** A route added beside the built-in ones (the dashboard's page, its assets and its event stream). */
+export interface GatewayRoute {
+  readonly method: HttpMethod;
+  /** `/` or `/dashboard/app.js`; with `prefix`, every path that starts with it. */
+  readonly path: string;
+  readonly prefix?: boolean;
+  /** Served without a gateway key. Default false: behind the key whenever keys are set. */
+  readonly public?: boolean;
+  /** Name in the request metrics. Default the path. */
+  readonly metricsName?: string;
+  readonly handle: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    context: { readonly caller: GatewayCaller },
+  ) => void | Promise<void>;
+}
+
+export class RouteTable {
+  readonly #exact = new Map<string, GatewayRoute>();
+  readonly #prefixes: GatewayRoute[] = [];
+  readonly #paths = new Set<string>();
+
+  add(route: GatewayRoute): void {
+    if (route.prefix) this.#prefixes.push(route);
+    else {
+      const key = `${route.method} ${route.path}`;
+      if (this.#exact.has(key)) throw new Error(`A gateway route ${key} is already registered.`);
+      this.#exact.set(key, route);
+    }
+    this.#paths.add(route.path);
+  }
+
+  find(method: string, path: string): GatewayRoute | undefined {
+    const exact = this.#exact.get(`${method} ${path}`);
+    if (exact) return exact;
+    for (const route of this.#prefixes) if (route.method === method && path.startsWith(route.path)) return route;
+    return undefined;
+  }
+
+  /** Some route serves this path, with another method (a 405 rather than a 404). */
+  hasPath(path: string): boolean {
+    return this.#paths.has(path);
+  }
+}
