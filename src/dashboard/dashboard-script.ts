@@ -37,7 +37,8 @@ export const dashboardScript = String.raw`(function () {
   }
   function formatMs(ms) {
     if (ms === null || ms === undefined) return '–';
-    return ms >= 10000 ? (ms / 1000).toFixed(1) + ' s' : Math.round(ms) + ' ms';
+    if (ms < 1000) return Math.round(ms) + ' ms';
+    return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
   }
   function formatSeconds(ms) { return (Math.max(0, ms) / 1000).toFixed(1) + ' s'; }
   function percent(share) {
@@ -148,7 +149,7 @@ export const dashboardScript = String.raw`(function () {
       chart.append(svg('line', { 'class': 'grid', x1: 0, x2: width, y1: y, y2: y }));
     });
     var label = svg('text', { x: 2, y: top - 4 });
-    label.textContent = formatMs(scaleMs);
+    label.textContent = scaleMs >= 1000 ? scaleMs / 1000 + ' s' : scaleMs + ' ms';
     chart.append(label);
     function x(atMs) { return (width - ((endMs - atMs) / spanMs) * width).toFixed(1); }
     function y(ms) { return (bottom - (ms / scaleMs) * (bottom - top)).toFixed(1); }
@@ -311,7 +312,7 @@ export const dashboardScript = String.raw`(function () {
       prepend(byId('calls'), callElement(update.call), maxCalls);
       renderTotals(update.totals);
     });
-    on('change', applyChange);
+    on('change', function (update) { applyChange(update.change); });
     source.onerror = function () {
       setConnection('reconnecting', 'reconnecting');
       if (source.readyState !== EventSource.CLOSED) return;

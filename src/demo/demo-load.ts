@@ -16,7 +16,7 @@ export interface DemoLoadOptions {
   readonly maxInFlight?: number;
   /** Share of requests that repeat one of a few prompts. Default 0.35. */
   readonly repeatShare?: number;
-  /** `model` values and their weights. Default: the demo's routes `fast` and `smart`, and `tier-2`. */
+  /** `model` values and their weights. Default: the demo's routes `fast`, `smart` and `long`, and `tier-2`. */
   readonly models?: readonly { readonly model: string; readonly weight: number }[];
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -44,8 +44,9 @@ const repeatedPrompts = [
 ] as const;
 
 const defaultModels = [
-  { model: 'fast', weight: 0.45 },
-  { model: 'smart', weight: 0.4 },
+  { model: 'fast', weight: 0.4 },
+  { model: 'smart', weight: 0.35 },
+  { model: 'long', weight: 0.1 },
   { model: 'tier-2', weight: 0.15 },
 ] as const;
 

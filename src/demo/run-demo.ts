@@ -89,6 +89,7 @@ function demoGatewayConfig(options: { readonly host: string; readonly port: numb
     routes: {
       fast: { targets: ['groq', 'together', 'google', 'openai'].map(target) },
       smart: { targets: ['anthropic', 'openai', 'google', 'moonshot'].map(target) },
+      long: { targets: ['moonshot', 'google', 'anthropic'].map(target) },
     },
     cache: { enabled: true, ttlSeconds: 30 },
     limits: { ...defaultGatewayConfig.limits, drainTimeoutMs: 2_000 },
@@ -154,7 +155,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const dashboardUrl = `${url}/`;
     write(`backup-models demo: six simulated providers (no API key needed, no real API called): ${catalog.map((definition) => definition.displayName).join(', ')}.`);
     write(`Dashboard: ${dashboardUrl}`);
-    write(`Gateway:   ${url}/v1 (OpenAI-compatible; models: fast, smart, tier-1, tier-2, tier-3)`);
+    write(`Gateway:   ${url}/v1 (OpenAI-compatible; models: fast, smart, long, tier-1, tier-2, tier-3)`);
     write(`Script:    ${describeDemoTimeline(timeline, nameOf)}`);
     write('Press Ctrl-C to stop.');
     cleanups.push(
