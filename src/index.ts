@@ -59,3 +59,7 @@ export type { ModelProvider, ProviderCallOptions } from './providers/model-provi
 export type { CacheBackend, CachedCompletion } from './cache/cache-backend.js';
 export { MemoryCacheBackend } from './cache/memory-cache-backend.js';
 export type { Clock } from './clock.js';
+export { instrumentRouter } from './telemetry/instrument-router.js';
+export type { InstrumentRouterOptions, RouterEventSource } from './telemetry/instrument-router.js';
+export { GenAiAttribute, BackupModelsAttribute } from './telemetry/gen-ai-attributes.js';
+export type { ProviderStateSync, SharedProviderUpdate } from './routing/provider-state-sync.js';

@@ -36,6 +36,8 @@ const defaults = {
   cacheMaxEntries: 1000,
   timeoutMs: 60_000,
   firstTokenTimeoutMs: 15_000,
+  /** `complete` gets its headers only with the whole answer: a longer default wait. */
+  completeFirstByteTimeoutMs: 30_000,
   idleTimeoutMs: 30_000,
   credentialCooldownMs: 10 * 60_000,
   defaultRateLimitCooldownMs: 2_000,
@@ -120,7 +122,7 @@ export class BackupModelRouter {
       } else {
         result = await this.#completeThroughCache(cache, callId, messages, options, startedAtMs);
       }
-      this.#emitCallEnd(callId, { result, streaming: false });
+      this.#emitCallEnd(callId, { result, startedAtMs });
       return result;
     } catch (error) {
       this.#emitCallFailure(callId, { error, startedAtMs, streaming: false, signal: options.signal });
@@ -275,6 +277,9 @@ export class BackupModelRouter {
     try {
       const response = await candidate.provider.complete(buildChatRequest(candidate.model, messages, options), {
         signal,
+        headersTimeoutMs:
+          options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? defaults.completeFirstByteTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaults.idleTimeoutMs,
       });
       this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
       return response;
@@ -344,14 +349,17 @@ export class BackupModelRouter {
     return costOf(this.#providers.find((provider) => provider.id === providerId)?.definition, model, usage);
   }
 
-  #emitCallEnd(callId: number, context: { result: CompletionResult; streaming: boolean }): void {
+  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number }): void {
     if (this.#events.size === 0) return;
     const { result } = context;
     this.#events.emit({
       type: 'call-end',
       callId,
       outcome: 'success',
-      streaming: context.streaming,
+      startedAtMs: context.startedAtMs,
+      finishReason: result.finishReason,
+      requestId: result.requestId,
+      streaming: false,
       cached: result.cached,
       provider: result.provider,
       model: result.model,
@@ -376,6 +384,9 @@ export class BackupModelRouter {
       type: 'call-end',
       callId,
       outcome: context.signal?.aborted ? 'aborted' : 'failure',
+      startedAtMs: context.startedAtMs,
+      finishReason: undefined,
+      requestId: undefined,
       streaming: context.streaming,
       cached: false,
       provider: undefined,

@@ -1,4 +1,5 @@
 import type { Attempt, FailureReason } from '../errors.js';
+import type { FinishReason } from '../types.js';
 
 export type CircuitStateName = 'closed' | 'open' | 'half_open';
 
@@ -10,6 +11,11 @@ export type RouterEvent =
       readonly type: 'call-end';
       readonly callId: number;
       readonly outcome: 'success' | 'failure' | 'aborted';
+      /** Epoch ms at which the call began, on the router's clock. */
+      readonly startedAtMs: number;
+      readonly finishReason: FinishReason | undefined;
+      /** The provider's id of the request that answered. */
+      readonly requestId: string | undefined;
       readonly streaming: boolean;
       readonly cached: boolean;
       readonly provider: string | undefined;

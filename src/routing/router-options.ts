@@ -56,7 +56,11 @@ export interface BackupModelRouterOptions {
   readonly clock?: Clock;
   /** Deadline of a whole call, fallbacks included. Default 60 s. */
   readonly timeoutMs?: number;
-  /** Limit on the wait for a provider's first byte (headers, then first token when streaming). Default 15 s. */
+  /**
+   * Limit on the wait for a provider's first content token when streaming, and on the wait for its
+   * response headers in `complete` (which arrive with the whole answer). Default 15 s for streams; a
+   * `complete` without an explicit value waits up to 30 s, so long answers are not cut.
+   */
   readonly firstTokenTimeoutMs?: number;
   /** Limit on silence between stream chunks. Default 30 s. */
   readonly idleTimeoutMs?: number;
@@ -107,14 +111,14 @@ export interface CompleteOptions {
   readonly cacheScope?: string;
   /** Set false to bypass the cache for this call. */
   readonly cache?: boolean;
-}
-
-export interface StreamOptions extends CompleteOptions {
-  /** Fail over when no content token arrived within this time. */
+  /** Fail over when no token (streams) or no response (`complete`) arrived within this time. */
   readonly firstTokenTimeoutMs?: number;
-  /** End a stream that falls silent for this long between chunks. */
+  /** End a response that falls silent for this long between chunks. */
   readonly idleTimeoutMs?: number;
 }
+
+/** The same options as `complete`. */
+export type StreamOptions = CompleteOptions;
 
 export type PromptOrMessages = string | readonly Message[];
 
@@ -140,6 +144,8 @@ export interface StreamResult extends CompletionResult {
 }
 
 export interface RouterStream extends AsyncIterable<StreamChunk> {
+  /** The candidate the stream committed to, known before its first chunk is yielded. */
+  readonly winner: { readonly provider: string; readonly model: string } | undefined;
   /** Settles when the stream ends: the final result, or the error that ended it. */
   readonly result: Promise<StreamResult>;
   /** Stop the stream and its upstream request. */

@@ -81,6 +81,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     let winner: Candidate | undefined;
     const accumulator = new StreamAccumulator();
     let idleTimer: ReturnType<Clock['setTimeout']> | undefined;
+    let settled = false;
     try {
       if (context.selection.candidates.length === 0) throw noProviderError(context.selection, clock.now());
       const raced = await raceCandidates<CommittedStream>({
@@ -103,6 +104,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       });
       committed = raced.value;
       winner = raced.candidate;
+      committedTo = { provider: winner.provider.id, model: winner.model };
       const timeToFirstTokenMs = clock.now() - startedAtMs;
       const providerId = winner.provider.id;
       for (const chunk of committed.buffered) {
@@ -141,6 +143,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         requestId: committed.requestId,
       };
       context.registry.recordSpend(providerId, streamResult.costUsd);
+      settled = true;
       resolveResult(streamResult);
       emitCallEnd(context, { outcome: 'success', streamResult, attempts, startedAtMs });
     } catch (error) {
@@ -148,10 +151,17 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       if (committed && winner && ProviderError.isInstance(error)) {
         context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
       }
+      settled = true;
       rejectResult(failure);
       emitCallEnd(context, { outcome: parentSignal.aborted ? 'aborted' : 'failure', failure, attempts, startedAtMs });
       throw failure;
     } finally {
+      if (!settled) {
+        // The caller stopped iterating early: the call ends here, as an abort.
+        const stopped = new DOMException('The caller stopped reading the stream.', 'AbortError');
+        rejectResult(stopped);
+        emitCallEnd(context, { outcome: 'aborted', failure: stopped, attempts, startedAtMs });
+      }
       if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
       if (committed) {
         // Ends the upstream request when the caller stopped early; a finished stream is a no-op.
@@ -164,6 +174,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     }
   }
 
+  let committedTo: { provider: string; model: string } | undefined;
   let iterator: AsyncGenerator<StreamChunk, void, undefined> | undefined;
   const start = (): AsyncGenerator<StreamChunk, void, undefined> => {
     if (iterator) throw new TypeError('A router stream can be iterated only once.');
@@ -172,6 +183,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   };
   return {
     [Symbol.asyncIterator]: start,
+    get winner() {
+      return committedTo;
+    },
     get result(): Promise<StreamResult> {
       if (!iterator) void drain(start());
       return result;
@@ -349,6 +363,9 @@ function emitCallEnd(
     type: 'call-end',
     callId: context.callId,
     outcome: details.outcome,
+    startedAtMs: details.startedAtMs,
+    finishReason: result?.finishReason,
+    requestId: result?.requestId,
     streaming: true,
     cached: false,
     provider: result?.provider,
