@@ -55,7 +55,7 @@ export function instrumentRouter(router: RouterEventSource, options: InstrumentR
     if (event.type !== 'call-end') return;
     const parent = parentByCallId.get(event.callId) ?? context.active();
     parentByCallId.delete(event.callId);
-    recordCall({ tracer, event, parent, endMs: clock.now() });
+    recordCall({ tracer, event, parent, endMs: event.startedAtMs + event.latencyMs });
   });
   return () => {
     unsubscribe();
@@ -70,7 +70,7 @@ function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Cont
   const providerId = event.provider ?? started[0]?.provider;
   const callSpan = tracer.startSpan(
     requestModel !== undefined ? `chat ${requestModel}` : 'chat',
-    { kind: SpanKind.INTERNAL, startTime: endMs - event.latencyMs, attributes: callAttributes(event, requestModel, providerId) },
+    { kind: SpanKind.INTERNAL, startTime: event.startedAtMs, attributes: callAttributes(event, requestModel, providerId) },
     parent,
   );
   if (!callSpan.isRecording()) {
