@@ -4,6 +4,7 @@ import { createGateway } from '../../gateway/create-gateway.js';
 import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
 import { createGatewayLogger } from '../../gateway/gateway-logger.js';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
+import { createRedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
 
@@ -46,8 +47,19 @@ export const serveCommand: CliCommand = {
     }
     const port = numberOption('serve', 'port', values.port, { minimum: 0, integer: true });
     const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
-    const router = new BackupModelRouter(routerOptionsFromConfig(config, { env: context.env }));
     const logger = createGatewayLogger();
+    const redisUrl = context.env.REDIS_URL;
+    const shared = redisUrl
+      ? createRedisSharedState({ url: redisUrl, ...(context.env.BACKUP_MODELS_REDIS_PREFIX ? { prefix: context.env.BACKUP_MODELS_REDIS_PREFIX } : {}) })
+      : undefined;
+    shared?.onConnectionEvent((event) => {
+      if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
+      else logger.info({ connection: event.connection }, `redis ${event.type}`);
+    });
+    const router = new BackupModelRouter({
+      ...routerOptionsFromConfig(config, { env: context.env }),
+      ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
+    });
     try {
       const gateway = createGateway({ router, config, logger });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
@@ -68,6 +80,7 @@ export const serveCommand: CliCommand = {
       return 0;
     } finally {
       await router.close();
+      await shared?.close();
       logger.flush();
     }
   },

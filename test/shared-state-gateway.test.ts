@@ -1,0 +1,102 @@
+/**
+ * Two gateway processes (`node dist/cli/main.js serve`) sharing one Redis through REDIS_URL: an answer
+ * cached by one is a cache hit in the other, and the provider is asked once.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { createRedisClient } from '../src/shared-state/create-redis-client.js';
+import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from '../src/shared-state/redis-test-gate.test-support.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+
+const redis = await redisTestGate();
+const root = fileURLToPath(new URL('..', import.meta.url));
+const mainScript = join(root, 'dist', 'cli', 'main.js');
+let providers: ProviderTestServer;
+let client: Redis;
+let gateways: ChildProcess[] = [];
+const prefix = uniquePrefix();
+
+function newestSourceMs(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(async () => {
+  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
+  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
+    await new Promise<void>((resolve) => {
+      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
+    });
+  }
+  providers = await startProviderTestServer();
+  if (redis.skip) return;
+  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+  await waitUntilReady(client);
+}, 180_000);
+afterEach(async () => {
+  await Promise.all(gateways.map(stop));
+  gateways = [];
+});
+afterAll(async () => {
+  await providers?.close();
+  if (client) await deleteKeysUnder(client, prefix);
+  client?.disconnect(false);
+});
+
+/** A gateway process on a free port, with the providers' test environment and the shared Redis. */
+async function startGateway(): Promise<string> {
+  const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0'], {
+    env: { PATH: process.env.PATH ?? '', ...providers.environment(), REDIS_URL: testRedisUrl, BACKUP_MODELS_REDIS_PREFIX: prefix },
+  });
+  gateways.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function chat(url: string, content: string): Promise<{ cache: string | null; body: { choices: { message: { content: string } }[] } }> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content }] }),
+  });
+  expect(response.status).toBe(200);
+  return { cache: response.headers.get('x-backup-models-cache'), body: (await response.json()) as { choices: { message: { content: string } }[] } };
+}
+
+redis.describe('two gateway processes sharing one Redis', () => {
+  redis.it('serves from gateway two the answer gateway one cached, with one upstream request', async () => {
+    providers.setBehavior('groq', { kind: 'success', text: 'asked once, shared' });
+    const [one, two] = await Promise.all([startGateway(), startGateway()]);
+    const first = await chat(one, 'Shared across gateways?');
+    const second = await chat(two, 'Shared across gateways?');
+    expect(first.cache).toBe('miss');
+    expect(second.cache).toBe('hit');
+    expect(second.body.choices[0]!.message.content).toBe('asked once, shared');
+    expect(providers.requests.filter((request) => request.route === 'chat')).toHaveLength(1);
+  }, 60_000);
+});
