@@ -87,6 +87,8 @@ describe('instrumentRouter', () => {
       'backup_models.provider': 'groq',
       'gen_ai.request.model': 'llama-3.3-70b-versatile',
       'gen_ai.response.model': 'llama-3.3-70b-versatile',
+      'gen_ai.response.id': 'req-groq-1',
+      'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': 40,
       'gen_ai.usage.output_tokens': 12,
       'backup_models.outcome': 'success',

@@ -101,6 +101,8 @@ function callAttributes(event: CallEndEvent, requestModel: string | undefined, p
     [BackupModelsAttribute.provider]: providerId,
     [GenAiAttribute.requestModel]: requestModel,
     [GenAiAttribute.responseModel]: event.model,
+    [GenAiAttribute.responseId]: event.requestId,
+    [GenAiAttribute.responseFinishReasons]: event.finishReason !== undefined ? [event.finishReason] : undefined,
     [GenAiAttribute.inputTokens]: event.inputTokens,
     [GenAiAttribute.outputTokens]: event.outputTokens,
     [BackupModelsAttribute.outcome]: event.outcome,
