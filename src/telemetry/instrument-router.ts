@@ -157,10 +157,10 @@ function recordSkipped(callSpan: Span, attempt: Attempt): void {
   );
 }
 
-function withoutUndefined(attributes: Record<string, string | number | boolean | undefined>): Attributes {
+function withoutUndefined(attributes: Record<string, string | number | boolean | readonly string[] | undefined>): Attributes {
   const result: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) {
-    if (value !== undefined) result[key] = value;
+    if (value !== undefined) result[key] = typeof value === 'object' ? [...value] : value;
   }
   return result;
 }

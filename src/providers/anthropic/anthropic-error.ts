@@ -2,6 +2,7 @@ import { isRetryableReason, ProviderError, type FailureReason } from '../../erro
 import { parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
 import { isRecord, parseJsonOrUndefined, readString } from '../read-json-value.js';
+import { describeUnreadableBody } from '../describe-unreadable-body.js';
 
 /** What an Anthropic error body says: `{type: 'error', error: {type, message}, request_id?}`. */
 export interface AnthropicErrorDetails {
@@ -87,15 +88,3 @@ export function parseAnthropicError(options: ParseErrorOptions): ProviderError {
   });
 }
 
-/** A short, readable account of a body that is not Anthropic's error JSON (a proxy's HTML page, nothing). */
-export function describeUnreadableBody(statusCode: number, bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '') return `empty response body (status ${statusCode})`;
-  const looksLikeHtml = /^<(?:!doctype|html|head|body)/i.test(text);
-  const excerpt = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
-  return `${looksLikeHtml ? 'HTML' : 'unexpected'} response body (status ${statusCode})${excerpt === '' ? '' : `: ${excerpt}`}`;
-}

@@ -2,6 +2,7 @@ import { isRetryableReason, ProviderError, type FailureReason } from '../../erro
 import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { describeUnreadableBody } from '../describe-unreadable-body.js';
 
 /** What a Google error body says: `{error: {code, message, status, details[]}}`. */
 export interface GeminiErrorDetails {
@@ -170,14 +171,3 @@ function unframeSseData(bodyText: string): string {
     .join('\n');
 }
 
-function describeUnreadableBody(statusCode: number, bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '') return `empty response body (status ${statusCode})`;
-  const looksLikeHtml = /^<(?:!doctype|html|head|body)/i.test(text);
-  const excerpt = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
-  return `${looksLikeHtml ? 'HTML' : 'unexpected'} response body (status ${statusCode})${excerpt === '' ? '' : `: ${excerpt}`}`;
-}
