@@ -1,0 +1,191 @@
+/**
+ * The race on its own: candidates are plain objects and `run` is the injected attempt, so these tests pin
+ * the algorithm (slots, hedge timing, failure actions) with a manual clock. The HTTP side is covered end to
+ * end in test/router*.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog.js';
+import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { ManualClock } from '../resilience/manual-clock.js';
+import { classifyFailure } from './call-request.js';
+import { raceCandidates } from './race-candidates.js';
+import type { Candidate } from './select-candidates.js';
+
+function candidate(id: string, contextWindowTokens?: number): Candidate {
+  const definition = { ...defaultCatalog[0]!, id, displayName: id };
+  const provider = { id, definition } as Pick<ModelProvider, 'id' | 'definition'> as ModelProvider;
+  return { provider, model: `${id}-model`, contextWindowTokens };
+}
+
+/** An attempt that settles when the test says so, and records its abort. */
+function controllable() {
+  const started: string[] = [];
+  const aborted: string[] = [];
+  const settle = new Map<string, { resolve: (value: string) => void; reject: (error: unknown) => void }>();
+  const run = (entry: Candidate, signal: AbortSignal): Promise<string> => {
+    started.push(entry.provider.id);
+    signal.addEventListener('abort', () => aborted.push(entry.provider.id), { once: true });
+    return new Promise<string>((resolve, reject) => settle.set(entry.provider.id, { resolve, reject }));
+  };
+  return { started, aborted, settle, run };
+}
+
+const failure = (provider: string, reason: ProviderError['reason']) =>
+  new ProviderError({ provider, reason, message: reason });
+
+describe('raceCandidates', () => {
+  it('keeps parallelAttempts in flight and replaces a failed racer at once', async () => {
+    const clock = new ManualClock(0);
+    const attempt = controllable();
+    const attempts: Attempt[] = [];
+    const race = raceCandidates({
+      candidates: ['a', 'b', 'c', 'd'].map((id) => candidate(id)),
+      parallelAttempts: 2,
+      clock,
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts,
+    });
+    expect(attempt.started).toEqual(['a', 'b']);
+    attempt.settle.get('a')!.reject(failure('a', 'server_error'));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(attempt.started).toEqual(['a', 'b', 'c']);
+    attempt.settle.get('c')!.resolve('from c');
+    const winner = await race;
+    expect(winner.value).toBe('from c');
+    expect(attempt.aborted).toEqual(['b']);
+    expect(attempts.map((entry) => [entry.provider, entry.outcome])).toEqual([
+      ['a', 'failure'],
+      ['c', 'success'],
+      ['b', 'aborted'],
+    ]);
+  });
+
+  it('hedges: starts the next candidate only after the delay, and never more than parallelAttempts', async () => {
+    const clock = new ManualClock(0);
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: ['a', 'b', 'c', 'd'].map((id) => candidate(id)),
+      parallelAttempts: 3,
+      hedgeDelayMs: () => 100,
+      clock,
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    expect(attempt.started).toEqual(['a']);
+    clock.advance(99);
+    expect(attempt.started).toEqual(['a']);
+    clock.advance(1);
+    expect(attempt.started).toEqual(['a', 'b']);
+    clock.advance(100);
+    expect(attempt.started).toEqual(['a', 'b', 'c']);
+    clock.advance(1_000);
+    expect(attempt.started).toEqual(['a', 'b', 'c']);
+    attempt.settle.get('b')!.resolve('b won');
+    expect((await race).value).toBe('b won');
+    expect(attempt.aborted.sort()).toEqual(['a', 'c']);
+    expect(clock.pendingTimerCount).toBe(0);
+  });
+
+  it('stops at once on an invalid request and aborts the others', async () => {
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: ['a', 'b', 'c'].map((id) => candidate(id)),
+      parallelAttempts: 2,
+      clock: new ManualClock(0),
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    const invalid = failure('a', 'invalid_request');
+    attempt.settle.get('a')!.reject(invalid);
+    await expect(race).rejects.toBe(invalid);
+    expect(attempt.started).toEqual(['a', 'b']);
+    expect(attempt.aborted).toEqual(['b']);
+  });
+
+  it('after a context that is too long, tries only candidates with a larger window', async () => {
+    const attempt = controllable();
+    const attempts: Attempt[] = [];
+    const race = raceCandidates({
+      candidates: [candidate('small', 8_000), candidate('same', 8_000), candidate('large', 200_000)],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts,
+    });
+    attempt.settle.get('small')!.reject(failure('small', 'context_too_long'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attempt.started).toEqual(['small', 'large']);
+    attempt.settle.get('large')!.resolve('fits');
+    expect((await race).value).toBe('fits');
+    expect(attempts.find((entry) => entry.provider === 'same')).toMatchObject({ outcome: 'skipped', detail: 'context window too small' });
+  });
+
+  it('returns a context that is too long when no larger window is left', async () => {
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: [candidate('large', 200_000), candidate('small', 8_000)],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    attempt.settle.get('large')!.reject(failure('large', 'context_too_long'));
+    const error = await race.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AllProvidersFailedError);
+    expect((error as AllProvidersFailedError).errors.map((entry) => entry.reason)).toEqual(['context_too_long']);
+  });
+
+  it('rethrows the caller abort reason as is and aborts every attempt', async () => {
+    const attempt = controllable();
+    const controller = new AbortController();
+    const race = raceCandidates({
+      candidates: ['a', 'b'].map((id) => candidate(id)),
+      parallelAttempts: 2,
+      clock: new ManualClock(0),
+      signal: controller.signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    const reason = new Error('caller left');
+    controller.abort(reason);
+    await expect(race).rejects.toBe(reason);
+    expect(attempt.aborted.sort()).toEqual(['a', 'b']);
+  });
+
+  it('waits for an admission that answers later, and skips the candidate when it says so', async () => {
+    const attempt = controllable();
+    const attempts: Attempt[] = [];
+    let grant!: (detail: string | undefined) => void;
+    const race = raceCandidates({
+      candidates: ['probe', 'next'].map((id) => candidate(id)),
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      signal: new AbortController().signal,
+      run: attempt.run,
+      classify: classifyFailure,
+      admit: (entry) =>
+        entry.provider.id === 'probe' ? new Promise<string | undefined>((resolve) => (grant = resolve)) : undefined,
+      attempts,
+    });
+    expect(attempt.started).toEqual([]);
+    grant('another instance probes');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attempt.started).toEqual(['next']);
+    attempt.settle.get('next')!.resolve('ok');
+    await race;
+    expect(attempts[0]).toMatchObject({ provider: 'probe', outcome: 'skipped', detail: 'another instance probes' });
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { type ProviderStanding, selectCandidates } from './select-candidates.js';
+
+/** The catalog's providers as routing sees them; `configured` says which have a key. */
+function providers(configured: readonly string[]): ModelProvider[] {
+  return defaultCatalog.map(
+    (definition) =>
+      ({ id: definition.id, definition, isConfigured: () => configured.includes(definition.id) }) as Pick<
+        ModelProvider,
+        'id' | 'definition' | 'isConfigured'
+      > as ModelProvider,
+  );
+}
+
+const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: undefined };
+const all = ['groq', 'openai', 'anthropic', 'together', 'moonshot', 'google'];
+
+describe('selectCandidates', () => {
+  it('ranks by the seed speed ranking before any call was observed', () => {
+    const selection = selectCandidates({ providers: providers(all), standingOf: () => healthy });
+    expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual([
+      'groq',
+      'openai',
+      'together',
+      'google',
+      'anthropic',
+      'moonshot',
+    ]);
+    expect(selection.candidates[0]!.model).toBe('llama-3.1-8b-instant');
+  });
+
+  it('puts the preferred provider and model first, then ranks by success rate and observed latency', () => {
+    const standings: Record<string, ProviderStanding> = {
+      groq: { available: true, successRate: 0.5, latencyMs: 50 },
+      openai: { available: true, successRate: 0.99, latencyMs: 400 },
+      together: { available: true, successRate: 0.98, latencyMs: 90 },
+    };
+    const selection = selectCandidates({
+      providers: providers(['groq', 'openai', 'together', 'anthropic']),
+      preferredProvider: 'anthropic',
+      preferredModel: 'claude-3-5-haiku-20241022',
+      standingOf: (id) => standings[id] ?? healthy,
+    });
+    expect(selection.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
+      'anthropic/claude-3-5-haiku-20241022',
+      'together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+      'openai/gpt-4o-mini',
+      'groq/llama-3.1-8b-instant',
+    ]);
+  });
+
+  it('skips providers without a key, without a model for the tier, or unavailable, and says why', () => {
+    const selection = selectCandidates({
+      providers: providers(['groq', 'openai', 'moonshot']),
+      tier: 3,
+      standingOf: (id) => (id === 'moonshot' ? { ...healthy, available: false, detail: 'circuit open', retryAtMs: 42 } : healthy),
+    });
+    expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-4o']);
+    expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k2.5', detail: 'circuit open' });
+    expect(selection.skipped).toContainEqual({ provider: 'anthropic', model: 'claude-sonnet-4-20250514', detail: 'no API key' });
+    expect(selection.skipped.some((skipped) => skipped.provider === 'groq')).toBe(false);
+    expect(selection.earliestRetryAtMs).toBe(42);
+    expect(selection.missingEnvironmentVariables).toEqual(['ANTHROPIC_API_KEY', 'GOOGLE_API_KEY']);
+  });
+
+  it('keeps an explicit route in its order', () => {
+    const selection = selectCandidates({
+      providers: providers(all),
+      route: [
+        { provider: 'moonshot', model: 'kimi-k2.5' },
+        { provider: 'groq', model: 'llama-3.3-70b-versatile' },
+      ],
+      standingOf: () => healthy,
+    });
+    expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual(['moonshot', 'groq']);
+  });
+});
