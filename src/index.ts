@@ -1,6 +1,6 @@
 /** The public API of backup-models. Named exports only. */
 export { BackupModelRouter } from './routing/backup-model-router.js';
-export { complete, quickChat, getDefaultRouter, closeDefaultRouter } from './routing/default-router.js';
+export { complete, quickChat, getDefaultRouter, closeDefaultRouter, type QuickChatOptions } from './routing/default-router.js';
 export type {
   BackupModelRouterOptions,
   BreakerOptions,

@@ -14,10 +14,20 @@ export function complete(input: PromptOrMessages, options?: CompleteOptions): Pr
   return getDefaultRouter().complete(input, options);
 }
 
-/** Just the answer's text. */
-export async function quickChat(prompt: string, options?: CompleteOptions): Promise<string> {
-  const result = await getDefaultRouter().complete(prompt, options);
-  return result.content;
+export interface QuickChatOptions extends CompleteOptions {
+  /** Stream the answer: called with each piece of text as it arrives. */
+  readonly onText?: (text: string) => void;
+}
+
+/** Just the answer's text. With `onText`, the answer streams to it as well. */
+export async function quickChat(prompt: string, options: QuickChatOptions = {}): Promise<string> {
+  const { onText, ...callOptions } = options;
+  if (!onText) return (await getDefaultRouter().complete(prompt, callOptions)).content;
+  const stream = getDefaultRouter().stream(prompt, callOptions);
+  for await (const chunk of stream) {
+    if (chunk.type === 'text-delta') onText(chunk.text);
+  }
+  return (await stream.result).content;
 }
 
 /** Close the module-wide router (its sockets and timers); the next call makes a new one. */
