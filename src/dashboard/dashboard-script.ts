@@ -4,7 +4,8 @@
  * writes the page with textContent only (no HTML from data), drawing each provider's latency chart as an SVG.
  * Shipped as a string so `tsc` ships it. Written without template literals, so it fits in String.raw.
  */
-export const dashboardScript = String.raw`(function () {
+import { dashboardChartScript } from './dashboard-chart-script.js';
+const beforeChart = String.raw`(function () {
   'use strict';
   var svgNs = 'http://www.w3.org/2000/svg';
   var maxCalls = 50;
@@ -49,7 +50,8 @@ export const dashboardScript = String.raw`(function () {
   function duration(ms) {
     var seconds = Math.max(0, Math.floor(ms / 1000));
     var minutes = Math.floor(seconds / 60);
-    return minutes > 0 ? minutes + ' min ' + pad(seconds % 60) + ' s' : seconds + ' s';
+    if (minutes === 0) return seconds + ' s';
+    return seconds % 60 === 0 ? minutes + ' min' : minutes + ' min ' + pad(seconds % 60) + ' s';
   }
   function nameOf(id) { return view.names[id] || id; }
   function reasonText(reason) { return reasonWords[reason] || reason || 'failure'; }
@@ -125,49 +127,9 @@ export const dashboardScript = String.raw`(function () {
     card.status.className = 'status-line ' + level;
   }
 
-  function niceCeiling(value) {
-    var power = Math.pow(10, Math.floor(Math.log10(value)));
-    var steps = [1, 2, 5, 10];
-    for (var index = 0; index < steps.length; index += 1) if (steps[index] * power >= value) return steps[index] * power;
-    return 10 * power;
-  }
+`;
 
-  function drawChart(card) {
-    var chart = card.chart;
-    while (chart.firstChild) chart.removeChild(chart.firstChild);
-    var samples = view.history[card.provider.id] || [];
-    var width = 300;
-    var top = 14;
-    var bottom = 86;
-    var spanMs = Math.max(1, (view.historyLength - 1) * view.sampleIntervalMs);
-    var endMs = samples.length ? samples[samples.length - 1].atMs : serverNow();
-    var highest = 0;
-    samples.forEach(function (sample) { highest = Math.max(highest, sample.p50Ms || 0, sample.p95Ms || 0); });
-    var scaleMs = niceCeiling(Math.max(highest, 10));
-    [0, 0.5, 1].forEach(function (share) {
-      var y = bottom - share * (bottom - top);
-      chart.append(svg('line', { 'class': 'grid', x1: 0, x2: width, y1: y, y2: y }));
-    });
-    var label = svg('text', { x: 2, y: top - 4 });
-    label.textContent = scaleMs >= 1000 ? scaleMs / 1000 + ' s' : scaleMs + ' ms';
-    chart.append(label);
-    function x(atMs) { return (width - ((endMs - atMs) / spanMs) * width).toFixed(1); }
-    function y(ms) { return (bottom - (ms / scaleMs) * (bottom - top)).toFixed(1); }
-    ['p95Ms', 'p50Ms'].forEach(function (field) {
-      var path = '';
-      var drawing = false;
-      samples.forEach(function (sample) {
-        var value = sample[field];
-        if (value === null || value === undefined) { drawing = false; return; }
-        path += (drawing ? ' L' : ' M') + x(sample.atMs) + ' ' + y(value);
-        drawing = true;
-      });
-      if (path) chart.append(svg('path', { 'class': field === 'p50Ms' ? 'p50' : 'p95', d: path.trim(),
-        'stroke-linecap': 'round' }));
-    });
-  }
-
-  function updateCard(card) {
+const afterChart = String.raw`  function updateCard(card) {
     var provider = card.provider;
     card.title.textContent = provider.displayName;
     card.root.setAttribute('data-circuit', provider.circuitState);
@@ -199,7 +161,7 @@ export const dashboardScript = String.raw`(function () {
     var name = nameOf(attempt.provider);
     var start = attempt.offsetMs > 0 ? ' (started +' + formatMs(attempt.offsetMs) + ')' : '';
     if (attempt.outcome === 'success') return name + ' won in ' + formatMs(attempt.durationMs) + start;
-    if (attempt.outcome === 'skipped') return name + ' skipped: ' + (attempt.detail || 'unavailable');
+    if (attempt.outcome === 'skipped') return name + ' skipped: ' + (attempt.detail || 'unavailable').replace(/_/g, ' ');
     if (attempt.outcome === 'aborted') {
       return name + ' aborted: ' + (attempt.detail || 'stopped') + ' after ' + formatMs(attempt.durationMs) + start;
     }
@@ -276,6 +238,7 @@ export const dashboardScript = String.raw`(function () {
     if (snapshot.recentChanges.length === 0) changes.append(make('li', 'empty', 'Nothing has happened yet.'));
     snapshot.recentChanges.forEach(function (change) { changes.append(changeElement(change)); });
     renderTotals(snapshot.totals);
+    tick();
   }
 
   function applyHealth(update) {
@@ -325,10 +288,14 @@ export const dashboardScript = String.raw`(function () {
     };
   }
 
-  setInterval(function () {
+  function tick() {
     Object.keys(view.cards).forEach(function (id) { updateStatusLine(view.cards[id]); });
     if (view.startedAtMs !== null) byId('uptime').textContent = duration(serverNow() - view.startedAtMs);
-  }, 500);
+  }
+  setInterval(tick, 500);
   connect();
 })();
 `;
+
+/** The whole script: one function scope, the chart drawing in the middle (dashboard-chart-script.ts). */
+export const dashboardScript = `${beforeChart}${dashboardChartScript}${afterChart}`;

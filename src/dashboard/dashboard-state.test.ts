@@ -20,6 +20,7 @@ function health(overrides: Partial<HealthStatus> = {}): HealthStatus {
     cooldownUntilMs: null,
     cooldownReason: null,
     lastFailureReason: null,
+    totalCostUsd: 0,
     ...overrides,
   };
 }
@@ -50,6 +51,9 @@ function callEnd(overrides: Partial<Extract<RouterEvent, { type: 'call-end' }>> 
     type: 'call-end',
     callId: 1,
     outcome: 'success',
+    startedAtMs: 800,
+    finishReason: 'stop',
+    requestId: 'req_1',
     streaming: false,
     cached: false,
     provider: 'openai',

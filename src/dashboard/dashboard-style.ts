@@ -86,7 +86,12 @@ main { padding: 1rem 1.2rem 2rem; display: grid; gap: 1.4rem; max-width: 1500px;
 .login { max-width: 24rem; margin: 12vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.4rem; display: grid; gap: 0.8rem; }
 .login input { padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--background); color: var(--text); }
 .login .error { color: var(--red); margin: 0; }
-@media (max-width: 900px) { .columns { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 900px) {
+  .columns { grid-template-columns: minmax(0, 1fr); }
+  /* One column: what happened to the circuits comes before the long list of calls, in a short scrolling box. */
+  .columns > section:last-child { order: -1; }
+  .changes { max-height: 16rem; overflow-y: auto; }
+}
 @media (max-width: 520px) {
   body { font-size: 14px; }
   .top { padding: 0.6rem 0.8rem; position: static; }

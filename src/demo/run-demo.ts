@@ -54,6 +54,8 @@ export interface RunningDemo {
   /** Where the dashboard is: `http://127.0.0.1:8787/`. */
   readonly dashboardUrl: string;
   readonly timeline: DemoTimeline;
+  /** When the timeline started (epoch ms on the demo's clock). */
+  readonly startedAtMs: number;
   readonly router: BackupModelRouter;
   readonly gateway: Gateway;
   readonly dashboard: Dashboard;
@@ -178,6 +180,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       url,
       dashboardUrl,
       timeline,
+      startedAtMs,
       router,
       gateway,
       dashboard,
