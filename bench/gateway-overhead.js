@@ -1,0 +1,198 @@
+/**
+ * Benchmark 2, gateway overhead. autocannon at 1 and 32 connections against: the local upstream
+ * directly, a bare node:http pass-through proxy (the floor for one Node hop), our gateway as users run it
+ * (`backup-models serve`, cache off) and Portkey's gateway when installed. Each server runs in its own
+ * process; its CPU time per request comes from /proc. Then the time to the first streamed token, one
+ * request at a time, through the bare proxy, our gateway and Portkey.
+ */
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { checkTarget, printTable, printTargets } from './lib/report.js';
+import {
+  findPortkey,
+  openAiEnv,
+  portkeyHeaders,
+  portkeyVersion,
+  startBareProxy,
+  startGateway,
+  startPortkey,
+  startUpstream,
+} from './lib/servers.js';
+import { round, summarize } from './lib/stats.js';
+import { timeStream } from './lib/stream-client.js';
+
+const messages = [{ role: 'user', content: 'Reply with the word SUCCESS.' }];
+
+async function loadOnce({ target, connections, durationSeconds }) {
+  const latenciesMs = [];
+  const cpuBefore = target.server.cpuMicros();
+  const instance = autocannon({
+    url: `${target.url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: target.body,
+    connections,
+    duration: durationSeconds,
+  });
+  // autocannon's own histogram counts whole milliseconds; these are the exact times.
+  instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+    if (statusCode === 200) latenciesMs.push(responseTimeMs);
+  });
+  const result = await instance;
+  const cpuMicros = target.server.cpuMicros() - cpuBefore;
+  return { result, latenciesMs, cpuMicros };
+}
+
+function combine(runs) {
+  const requests = runs.reduce((sum, run) => sum + run.result.requests.total, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.result.duration, 0);
+  const errors = runs.reduce((sum, run) => sum + run.result.errors + run.result.timeouts + run.result.non2xx, 0);
+  const cpuMicros = runs.reduce((sum, run) => sum + run.cpuMicros, 0);
+  const latency = summarize(runs.flatMap((run) => run.latenciesMs));
+  return { requestsPerSecond: requests / seconds, requests, errors, cpuMicrosPerRequest: cpuMicros / Math.max(1, requests), latency };
+}
+
+export const gatewayOverhead = {
+  id: 'gateway',
+  title: '2. Gateway overhead: autocannon, POST /v1/chat/completions, one local upstream',
+  async run({ quick }) {
+    const upstream = await startUpstream();
+    const started = [upstream];
+    const notRun = [];
+    try {
+      const proxy = await startBareProxy(upstream);
+      started.push(proxy);
+      const gateway = await startGateway({ providerEnv: openAiEnv(upstream) });
+      started.push(gateway);
+      const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
+      const targets = [
+        { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
+        { name: 'bare node:http proxy', url: proxy.url, server: proxy, headers: {}, body: ourBody, cpuLabel: 'hop' },
+        { name: 'backup-models gateway', url: gateway.url, server: gateway, headers: {}, body: ourBody, cpuLabel: 'hop' },
+      ];
+      const portkey = findPortkey();
+      if (portkey.script) {
+        try {
+          const server = await startPortkey(portkey.script);
+          started.push(server);
+          const body = JSON.stringify({ model: 'gpt-4o-mini', messages });
+          const probe = await fetch(`${server.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...portkeyHeaders(upstream) },
+            body,
+          });
+          if (probe.status !== 200) throw new Error(`a probe request answered ${probe.status}`);
+          await probe.arrayBuffer();
+          targets.push({ name: `portkey gateway ${portkeyVersion}`, url: server.url, server, headers: portkeyHeaders(upstream), body, cpuLabel: 'hop' });
+        } catch (error) {
+          notRun.push({ name: `portkey gateway ${portkeyVersion}`, reason: error instanceof Error ? error.message : String(error) });
+        }
+      } else {
+        notRun.push({ name: 'portkey gateway', reason: portkey.reason });
+      }
+
+      const rounds = quick ? 1 : 2;
+      const durationSeconds = quick ? 2 : 3;
+      const rows = [];
+      const targetsMet = [];
+      for (const connections of [1, 32]) {
+        const runs = new Map(targets.map((target) => [target, []]));
+        for (const target of targets) await loadOnce({ target, connections, durationSeconds: 1 });
+        for (let index = 0; index < rounds; index += 1) {
+          for (const target of targets) runs.get(target).push(await loadOnce({ target, connections, durationSeconds }));
+        }
+        const stats = new Map(targets.map((target) => [target, combine(runs.get(target))]));
+        const floor = stats.get(targets[1]);
+        for (const target of targets) {
+          const measured = stats.get(target);
+          rows.push({
+            setup: target.name,
+            connections,
+            requestsPerSecond: round(measured.requestsPerSecond, 0),
+            p50Ms: round(measured.latency.p50, 3),
+            p99Ms: round(measured.latency.p99, 3),
+            cpuMicrosPerRequest: round(measured.cpuMicrosPerRequest, 0),
+            cpuOf: target.cpuLabel,
+            ofBareProxy: round(measured.requestsPerSecond / floor.requestsPerSecond, 3),
+            errors: measured.errors,
+          });
+        }
+        for (const skipped of notRun) rows.push({ setup: skipped.name, connections, requestsPerSecond: 'not run' });
+        const ours = stats.get(targets[2]);
+        targetsMet.push(
+          checkTarget({
+            name: `gateway throughput / bare proxy at ${connections} connections`,
+            value: ours.requestsPerSecond / floor.requestsPerSecond,
+            limit: 0.8,
+            direction: 'atLeast',
+          }),
+        );
+      }
+      printTable(this.title, [
+        { key: 'setup', label: 'setup' },
+        { key: 'connections', label: 'conns' },
+        { key: 'requestsPerSecond', label: 'req/s' },
+        { key: 'p50Ms', label: 'p50 ms' },
+        { key: 'p99Ms', label: 'p99 ms' },
+        { key: 'cpuMicrosPerRequest', label: 'server CPU µs/req' },
+        { key: 'cpuOf', label: 'CPU of' },
+        { key: 'ofBareProxy', label: 'x bare proxy' },
+        { key: 'errors', label: 'errors' },
+      ], rows);
+      for (const skipped of notRun) console.log(`  ${skipped.name}: not run: ${skipped.reason}`);
+
+      const streaming = await measureFirstToken({ targets: targets.slice(1), quick });
+      const proxyStream = streaming.find((row) => row.setup === targets[1].name);
+      for (const row of streaming) row.addedP50Ms = round(row.p50Ms - proxyStream.p50Ms, 3);
+      printTable('   Time to the first streamed token (stream: true, one request at a time)', [
+        { key: 'setup', label: 'setup' },
+        { key: 'streams', label: 'streams' },
+        { key: 'p50Ms', label: 'p50 ms' },
+        { key: 'p90Ms', label: 'p90 ms' },
+        { key: 'p99Ms', label: 'p99 ms' },
+        { key: 'addedP50Ms', label: 'added p50 ms vs bare proxy' },
+        { key: 'completed', label: 'completed' },
+      ], streaming);
+      const ourStream = streaming.find((row) => row.setup === targets[2].name);
+      targetsMet.push(
+        checkTarget({ name: 'added time to first streamed token, p50 (ms)', value: ourStream.addedP50Ms, limit: 0.5, direction: 'atMost' }),
+      );
+      printTargets(targetsMet);
+      return { rows, streaming, notRun, targets: targetsMet };
+    } finally {
+      await Promise.all(started.map((server) => server.stop()));
+    }
+  },
+};
+
+async function measureFirstToken({ targets, quick }) {
+  const count = quick ? 100 : 300;
+  const pools = targets.map((target) => new Pool(target.url, { connections: 1, keepAliveTimeout: 30_000 }));
+  const bodies = targets.map((target) => JSON.stringify({ ...JSON.parse(target.body), stream: true }));
+  const samples = targets.map(() => []);
+  const completed = targets.map(() => 0);
+  try {
+    for (let index = -10; index < count; index += 1) {
+      // Interleaved, so a noisy moment on the machine touches every setup alike.
+      for (let which = 0; which < targets.length; which += 1) {
+        const timing = await timeStream({ dispatcher: pools[which], headers: targets[which].headers, body: bodies[which] });
+        if (index < 0) continue;
+        if (timing.completed) completed[which] += 1;
+        if (timing.firstTextMs !== undefined) samples[which].push(timing.firstTextMs);
+      }
+    }
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+  return targets.map((target, which) => {
+    const latency = summarize(samples[which]);
+    return {
+      setup: target.name,
+      streams: count,
+      p50Ms: round(latency.p50, 3),
+      p90Ms: round(latency.p90, 3),
+      p99Ms: round(latency.p99, 3),
+      completed: completed[which],
+    };
+  });
+}

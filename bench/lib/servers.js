@@ -1,0 +1,90 @@
+/**
+ * The servers the benchmarks put under load, each in its own process on 127.0.0.1: the local upstream,
+ * the bare node:http proxy, our gateway exactly as a user runs it (`backup-models serve`), and Portkey's
+ * gateway when it is installed.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startChildServer, startPlainServer } from './child-server.js';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const cliPath = here('../../dist/cli/main.js');
+/** Exact version checked to run on Node 20, on loopback, with no network. */
+export const portkeyVersion = '1.15.2';
+export const benchApiKey = 'sk-bench-not-a-real-key';
+
+/** A minimal environment: no variable of the machine (no real key) reaches a server under test. */
+function baseEnv() {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
+}
+
+export function startUpstream(options = {}) {
+  return startChildServer(here('./upstream-server.js'), {
+    env: { ...baseEnv(), ...(options.restDelayMs !== undefined ? { BENCH_STREAM_REST_DELAY_MS: String(options.restDelayMs) } : {}) },
+  });
+}
+
+export function startBareProxy(upstream) {
+  return startChildServer(here('./bare-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
+}
+
+/**
+ * `node dist/cli/main.js serve` with a YAML configuration and only the given provider variables.
+ * `yaml` defaults to the cache off, so every request reaches the upstream. With `descriptorLimit`, a
+ * shell raises the soft limit on open files first and then becomes the gateway (exec: same pid).
+ */
+export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: false\n', nodeOptions = [], descriptorLimit }) {
+  if (!existsSync(cliPath)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
+  const directory = mkdtempSync(join(tmpdir(), 'backup-models-bench-'));
+  const configPath = join(directory, 'gateway.yaml');
+  writeFileSync(configPath, yaml);
+  const port = await freePort();
+  const args = [...nodeOptions, cliPath, 'serve', '--config', configPath, '--port', String(port)];
+  const env = { ...baseEnv(), ...providerEnv };
+  if (descriptorLimit !== undefined && Number.isInteger(descriptorLimit)) {
+    const script = `ulimit -n ${descriptorLimit} && exec "$0" "$@"`;
+    return startPlainServer('sh', ['-c', script, process.execPath, ...args], { port, env });
+  }
+  return startPlainServer(process.execPath, args, { port, env });
+}
+
+/** The OpenAI variables pointing at the local upstream. */
+export function openAiEnv(upstream) {
+  return { OPENAI_API_KEY: benchApiKey, OPENAI_BASE_URL: `${upstream.url}/v1` };
+}
+
+/** Where Portkey's server script is, or why it cannot run. */
+export function findPortkey() {
+  const candidates = [
+    process.env.BENCH_PORTKEY_DIR && join(process.env.BENCH_PORTKEY_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+    here('../../node_modules/@portkey-ai/gateway/build/start-server.js'),
+  ].filter(Boolean);
+  const script = candidates.find((path) => existsSync(path));
+  if (!script) return { reason: `@portkey-ai/gateway is not installed (npm i -D @portkey-ai/gateway@${portkeyVersion})` };
+  return { script };
+}
+
+/**
+ * Portkey's gateway (`start-server.js --headless`). It takes a port but no host, so a preloaded module
+ * makes its listen() bind 127.0.0.1 instead of every interface.
+ */
+export async function startPortkey(script) {
+  const port = await freePort();
+  return startPlainServer(
+    process.execPath,
+    ['--import', here('./loopback-only.mjs'), script, `--port=${port}`, '--headless'],
+    // production: no log UI and no log stream route, as a deployment would run it.
+    { port, env: { ...baseEnv(), NODE_ENV: 'production' } },
+  );
+}
+
+/** The headers Portkey needs to send a request to the local upstream as OpenAI. */
+export function portkeyHeaders(upstream) {
+  return {
+    'x-portkey-provider': 'openai',
+    'x-portkey-custom-host': `${upstream.url}/v1`,
+    authorization: `Bearer ${benchApiKey}`,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The local upstream of the overhead and scale benchmarks: a minimal node:http server that answers any
+ * POST to `.../chat/completions` with OpenAI's recorded bytes (src/testing/fixtures/openai). It does as
+ * little as it can, so the hops in front of it are what is measured; every setup under test talks to
+ * this same server.
+ *
+ * Streaming (`"stream":true` in the body): the headers, the role event and the first content event are
+ * written at once, the rest `BENCH_STREAM_REST_DELAY_MS` later (default 5), or, in hold mode, when the
+ * parent says `release`, so that thousands of streams can be held open together.
+ *
+ * Run as a child of the benchmark (see child-server.js); it listens on a free port of 127.0.0.1.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { serveIpc } from './child-server.js';
+
+const fixtures = new URL('../../src/testing/fixtures/openai/', import.meta.url);
+const completionBody = readFileSync(new URL('chat-completion.json', fixtures));
+const streamEvents = readFileSync(new URL('chat-stream-include-usage.sse', fixtures), 'utf8')
+  .split('\n\n')
+  .filter((event) => event.trim().length > 0)
+  .map((event) => `${event}\n\n`);
+// The role event and the first event with text go out with the headers: that is the first token.
+const firstTextIndex = streamEvents.findIndex((event) => /"content":"[^"]/.test(event));
+const streamHead = Buffer.from(streamEvents.slice(0, firstTextIndex + 1).join(''));
+const streamRest = Buffer.from(streamEvents.slice(firstTextIndex + 1).join(''));
+
+const restDelayMs = Number(process.env.BENCH_STREAM_REST_DELAY_MS ?? 5);
+const completionHeaders = {
+  'content-type': 'application/json',
+  'content-length': String(completionBody.length),
+  'x-request-id': 'req_bench',
+};
+const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_bench' };
+
+let requests = 0;
+let lastBody = '';
+let holding = false;
+const held = new Set();
+
+function finishStream(response) {
+  held.delete(response);
+  if (!response.destroyed) response.end(streamRest);
+}
+
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    requests += 1;
+    if (!request.url?.endsWith('/chat/completions')) {
+      response.writeHead(404, { 'content-length': '0' });
+      response.end();
+      return;
+    }
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    const text = body.toString('latin1');
+    if (requests === 1 || requests % 1000 === 0) lastBody = body.toString('utf8');
+    if (!/"stream"\s*:\s*true/.test(text)) {
+      response.writeHead(200, completionHeaders);
+      response.end(completionBody);
+      return;
+    }
+    response.writeHead(200, streamHeaders);
+    response.write(streamHead);
+    held.add(response);
+    response.once('close', () => held.delete(response));
+    if (!holding) setTimeout(finishStream, restDelayMs, response);
+  });
+});
+let connections = 0;
+server.on('connection', () => {
+  connections += 1;
+});
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 0;
+server.requestTimeout = 0;
+server.maxRequestsPerSocket = 0;
+
+server.listen({ host: '127.0.0.1', port: 0, backlog: 8192 }, () => {
+  serveIpc(server.address().port, {
+    stats: () => ({ requests, connections, openStreams: held.size, lastBody }),
+    reset: () => {
+      requests = 0;
+      connections = 0;
+      return { ok: true };
+    },
+    hold: () => {
+      holding = true;
+      return { ok: true };
+    },
+    release: () => {
+      holding = false;
+      for (const response of [...held]) finishStream(response);
+      return { ok: true };
+    },
+  });
+});
