@@ -12,8 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../src/demo/run-demo.js';
 
-export const chromiumPath = '/usr/bin/chromium';
-export const chromiumArgs = [
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
