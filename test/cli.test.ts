@@ -174,6 +174,16 @@ describe('serve', () => {
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
     const completion = await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
     expect(completion.model.startsWith('google/')).toBe(true);
+    // The dashboard is served at `/`; with gateway keys set, it first asks for one (a sign-in page, 401).
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).not.toContain(gatewayKey);
+    const signedIn = await fetch(`${url}/`, { headers: { authorization: `Bearer ${gatewayKey}` } });
+    expect(signedIn.status).toBe(200);
+    const state = await fetch(`${url}/dashboard/state`, { headers: { authorization: `Bearer ${gatewayKey}` } });
+    expect(state.status).toBe(200);
+    expect(await state.text()).toContain('"groq"');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);

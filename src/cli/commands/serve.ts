@@ -1,5 +1,6 @@
 /** `backup-models serve`: the OpenAI-compatible gateway, until SIGTERM or Ctrl-C, which drain it first. */
 import { parseArgs } from 'node:util';
+import { attachDashboard } from '../../dashboard/attach-dashboard.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
 import { createGatewayLogger } from '../../gateway/gateway-logger.js';
@@ -62,6 +63,7 @@ export const serveCommand: CliCommand = {
     });
     try {
       const gateway = createGateway({ router, config, logger });
+      const dashboard = attachDashboard({ gateway, router, keys: config.keys });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
       logger.info({ url, providers: configured, keysRequired: config.keys.length > 0 }, 'gateway listening');
@@ -75,6 +77,7 @@ export const serveCommand: CliCommand = {
         else context.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       logger.info({ timeoutMs: config.limits.drainTimeoutMs }, 'draining');
+      dashboard.close();
       await gateway.drain();
       logger.info('stopped');
       return 0;
