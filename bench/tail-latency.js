@@ -28,7 +28,7 @@ export const tailLatency = {
     try {
       const env = await simulator.ask('environment');
       const calls = quick ? 1_000 : 3_000;
-      const concurrency = Number(process.env.BENCH_TAIL_CONCURRENCY ?? 6);
+      const concurrency = Number(process.env.BENCH_TAIL_CONCURRENCY ?? 8);
       const rows = [];
       const measured = [];
       const modelled = [];
