@@ -25,6 +25,16 @@ export interface ProviderHealthSnapshot {
   readonly totalFailures: number;
 }
 
+/** The figures routing reads on every call; see `ProviderHealth.recentFigures`. */
+export interface RecentHealthFigures {
+  readonly successRate: number;
+  readonly latencyP50Ms: number | undefined;
+  readonly latencyP95Ms: number | undefined;
+}
+
+/** How stale the hot-path figures may be. Ranking by a figure 100 ms old changes nothing that matters. */
+const figuresRefreshMs = 100;
+
 export interface ProviderHealthOptions {
   clock: Clock;
   /** Samples older than this are ignored. Default 60_000. */
@@ -52,6 +62,9 @@ export class ProviderHealth {
   private sortedLength = 0;
   private sortedValidUntilMs = Number.NEGATIVE_INFINITY;
   private stale = true;
+  private figures: RecentHealthFigures | undefined;
+  private figuresValidUntilMs = Number.NEGATIVE_INFINITY;
+  private recordsSinceFigures = 0;
 
   constructor(options: ProviderHealthOptions) {
     const maxSamples = options.maxSamples ?? 128;
@@ -67,6 +80,27 @@ export class ProviderHealth {
     this.latencyMs = new Float64Array(maxSamples);
     this.succeeded = new Uint8Array(maxSamples);
     this.sorted = new Float64Array(maxSamples);
+  }
+
+  /**
+   * Success rate and latency quantiles for ranking and hedging on the hot path: the same figures as
+   * `snapshot()`, recomputed at most every `figuresRefreshMs` (or after 16 new samples), so a busy router
+   * does not re-sort its window on every call. The object is shared: do not keep it.
+   */
+  recentFigures(): RecentHealthFigures {
+    const nowMs = this.clock.now();
+    if (this.figures !== undefined && nowMs < this.figuresValidUntilMs && this.recordsSinceFigures < 16) {
+      return this.figures;
+    }
+    const snapshot = this.snapshot();
+    this.figures = {
+      successRate: snapshot.successRate,
+      latencyP50Ms: snapshot.latencyP50Ms,
+      latencyP95Ms: snapshot.latencyP95Ms,
+    };
+    this.figuresValidUntilMs = nowMs + figuresRefreshMs;
+    this.recordsSinceFigures = 0;
+    return this.figures;
   }
 
   recordSuccess(latencyMs: number): void {
@@ -114,6 +148,7 @@ export class ProviderHealth {
 
   private record(success: boolean, latencyMs: number): void {
     this.totalCalls++;
+    this.recordsSinceFigures++;
     this.atMs[this.next] = this.clock.now();
     this.latencyMs[this.next] = Number.isFinite(latencyMs) && latencyMs > 0 ? latencyMs : 0;
     this.succeeded[this.next] = success ? 1 : 0;

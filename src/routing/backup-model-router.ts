@@ -56,6 +56,7 @@ export class BackupModelRouter {
   readonly #options: BackupModelRouterOptions;
   readonly #httpClient: HttpClient;
   readonly #providers: readonly ModelProvider[];
+  readonly #definitionById: ReadonlyMap<string, ProviderDefinition>;
   readonly #registry: ProviderStateRegistry;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cache: CacheBackend | undefined;
@@ -79,6 +80,7 @@ export class BackupModelRouter {
       ),
       ...(options.extraProviders ?? []),
     ];
+    this.#definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
     this.#registry = new ProviderStateRegistry({
       clock: this.#clock,
       breaker: options.breaker ?? {},
@@ -320,7 +322,7 @@ export class BackupModelRouter {
       return () => fixedDelayMs;
     }
     return (candidate) => {
-      const p95 = this.#registry.stateOf(candidate.provider.id).health.latencyQuantileMs(0.95);
+      const p95 = this.#registry.stateOf(candidate.provider.id).health.recentFigures().latencyP95Ms;
       return p95 === undefined ? defaults.hedgeDelayWithoutSamplesMs : Math.max(defaults.minimumHedgeDelayMs, p95);
     };
   }
@@ -346,7 +348,7 @@ export class BackupModelRouter {
   }
 
   #costOf(providerId: string, model: string, usage: ChatResponse['usage']): number | undefined {
-    return costOf(this.#providers.find((provider) => provider.id === providerId)?.definition, model, usage);
+    return costOf(this.#definitionById.get(providerId), model, usage);
   }
 
   #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number }): void {

@@ -63,7 +63,7 @@ export class ProviderStateRegistry {
 
   standingOf(providerId: string): ProviderStanding {
     const { breaker, health } = this.stateOf(providerId);
-    const snapshot = health.snapshot();
+    const snapshot = health.recentFigures();
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) {
       return {

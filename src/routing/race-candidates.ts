@@ -43,7 +43,8 @@ export interface RaceWinner<T> {
 
 interface RunningAttempt {
   readonly candidate: Candidate;
-  readonly controller: AbortController;
+  /** Absent when attempts run one at a time: none can lose, so the call's own signal is enough. */
+  readonly controller: AbortController | undefined;
   readonly startedAtMs: number;
 }
 
@@ -66,6 +67,9 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let hedgeTimer: TimerHandle | undefined;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
+    // One attempt at a time never has a loser to abort: it shares the call's signal (one AbortSignal less
+    // per call, which Node makes costly).
+    const sequential = !options.hedgeDelayMs && options.parallelAttempts <= 1;
 
     const settle = (abortDetail: string, complete: () => void): void => {
       if (settled) return;
@@ -75,7 +79,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       const nowMs = clock.now();
       for (const running of inFlight) {
         attempts.push(endedAttempt(running, nowMs, 'aborted', { detail: abortDetail }));
-        running.controller.abort(new Error(abortDetail));
+        running.controller?.abort(new Error(abortDetail));
       }
       inFlight.clear();
       complete();
@@ -99,11 +103,12 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     };
 
     const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
-      const running: RunningAttempt = { candidate, controller: new AbortController(), startedAtMs: clock.now() };
+      const controller = sequential ? undefined : new AbortController();
+      const running: RunningAttempt = { candidate, controller, startedAtMs: clock.now() };
       inFlight.add(running);
       const start = (): Promise<T> => {
         options.onAttemptStart?.(candidate);
-        return options.run(candidate, running.controller.signal);
+        return options.run(candidate, controller?.signal ?? signal);
       };
       const promise = admission
         ? admission.then((detail) => {
