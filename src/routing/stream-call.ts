@@ -6,6 +6,7 @@ import {
   StreamInterruptedError,
 } from '../errors.js';
 import { anySignal, createDeadlineSignal } from '../resilience/deadline.js';
+import { IdleWatchdog } from '../resilience/idle-watchdog.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import { noProviderError } from './no-provider-error.js';
@@ -41,11 +42,18 @@ interface CommittedStream {
   readonly ended: boolean;
   readonly startedAtMs: number;
   readonly requestId: string | undefined;
-  /** Ties the upstream request to the call after the race settled. */
-  readonly release: () => void;
+  /** Ends the upstream request with `reason` (an idle stream). */
+  readonly abort: (reason: ProviderError) => void;
+  /** Why the upstream request was aborted, when it was. */
+  readonly abortReason: () => unknown;
+  /** Unties the upstream request from the call; cancels it unless the stream completed. */
+  readonly release: (options: { completed: boolean }) => void;
 }
 
 const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
+
+/** One reason object for every stream the caller left early: no stack captured per stream. */
+const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
 
 /**
  * Stream with silent failover until the first content token: before it, any failure (error status,
@@ -80,7 +88,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     let committed: CommittedStream | undefined;
     let winner: Candidate | undefined;
     const accumulator = new StreamAccumulator();
-    let idleTimer: ReturnType<Clock['setTimeout']> | undefined;
+    let watchdog: IdleWatchdog | undefined;
+    let completed = false;
     let settled = false;
     try {
       if (context.selection.candidates.length === 0) throw noProviderError(context.selection, clock.now());
@@ -111,17 +120,19 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         accumulator.add(chunk);
         yield chunk;
       }
+      const stream = committed;
+      watchdog = new IdleWatchdog({
+        clock,
+        idleTimeoutMs: context.idleTimeoutMs,
+        onIdle: () =>
+          stream.abort(
+            new ProviderError({ provider: providerId, reason: 'timeout', message: `no chunk for ${context.idleTimeoutMs} ms` }),
+          ),
+      });
       let ended = committed.ended;
       while (!ended) {
-        const next = await nextWithIdleLimit(committed.iterator, {
-          clock,
-          idleTimeoutMs: context.idleTimeoutMs,
-          signal: deadline.signal,
-          providerId,
-          onTimer: (handle) => {
-            idleTimer = handle;
-          },
-        });
+        const next = await committed.iterator.next();
+        watchdog.touch();
         if (next.done) {
           ended = true;
           break;
@@ -129,6 +140,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         accumulator.add(next.value);
         yield next.value;
       }
+      completed = true;
       context.registry.recordSuccess(providerId, timeToFirstTokenMs);
       const final = accumulator.finish();
       const streamResult: StreamResult = {
@@ -146,8 +158,11 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       settled = true;
       resolveResult(streamResult);
       emitCallEnd(context, { outcome: 'success', streamResult, attempts, startedAtMs });
-    } catch (error) {
-      const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts });
+    } catch (caught) {
+      // An idle stream is aborted with a timeout: that, not the transport's view of the abort, is the cause.
+      const abortReason = committed?.abortReason();
+      const error = ProviderError.isInstance(abortReason) ? abortReason : caught;
+      const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts, parentSignal });
       if (committed && winner && ProviderError.isInstance(error)) {
         context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
       }
@@ -162,11 +177,11 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         rejectResult(stopped);
         emitCallEnd(context, { outcome: 'aborted', failure: stopped, attempts, startedAtMs });
       }
-      if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
+      watchdog?.stop();
       if (committed) {
-        // Ends the upstream request when the caller stopped early; a finished stream is a no-op.
-        committed.release();
-        void committed.iterator.return?.().catch(() => undefined);
+        // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
+        committed.release({ completed });
+        if (!completed) void committed.iterator.return?.().catch(() => undefined);
       }
       deadline.dispose();
       combinedSignal?.dispose();
@@ -221,11 +236,13 @@ async function openUntilFirstToken(
   const abortUpstream = (): void => upstream.abort(attemptSignal.aborted ? attemptSignal.reason : callSignal.reason);
   attemptSignal.addEventListener('abort', abortUpstream, { once: true });
   callSignal.addEventListener('abort', abortUpstream, { once: true });
-  const release = (): void => {
+  const release = (options: { completed: boolean }): void => {
     attemptSignal.removeEventListener('abort', abortUpstream);
     callSignal.removeEventListener('abort', abortUpstream);
-    if (!upstream.signal.aborted) upstream.abort(new DOMException('The stream ended.', 'AbortError'));
+    if (!options.completed && !upstream.signal.aborted) upstream.abort(streamEndedReason);
   };
+  const abort = (reason: ProviderError): void => upstream.abort(reason);
+  const abortReason = (): unknown => (upstream.signal.aborted ? upstream.signal.reason : undefined);
   let requestId: string | undefined;
   const firstTokenTimer = clock.setTimeout(() => {
     upstream.abort(
@@ -252,17 +269,17 @@ async function openUntilFirstToken(
       const next = await iterator.next();
       if (next.done) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: true, startedAtMs, requestId, release };
+        return { iterator, buffered, ended: true, startedAtMs, requestId, release, abort, abortReason };
       }
       buffered.push(next.value);
       if (contentChunkTypes.has(next.value.type)) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: false, startedAtMs, requestId, release };
+        return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
       }
     }
   } catch (error) {
     clock.clearTimeout(firstTokenTimer);
-    release();
+    release({ completed: false });
     if (attemptSignal.aborted || callSignal.aborted) {
       registry.recordNeutral(providerId);
       throw attemptSignal.aborted ? attemptSignal.reason : callSignal.reason;
@@ -278,43 +295,6 @@ async function openUntilFirstToken(
   }
 }
 
-async function nextWithIdleLimit(
-  iterator: AsyncIterator<StreamChunk>,
-  options: {
-    clock: Clock;
-    idleTimeoutMs: number;
-    signal: AbortSignal;
-    providerId: string;
-    onTimer: (handle: ReturnType<Clock['setTimeout']> | undefined) => void;
-  },
-): Promise<IteratorResult<StreamChunk>> {
-  const { clock } = options;
-  let timer: ReturnType<Clock['setTimeout']> | undefined;
-  let onAbort: (() => void) | undefined;
-  const guard = new Promise<never>((_resolve, reject) => {
-    timer = clock.setTimeout(() => {
-      reject(
-        new ProviderError({
-          provider: options.providerId,
-          reason: 'timeout',
-          message: `no chunk for ${options.idleTimeoutMs} ms`,
-        }),
-      );
-    }, options.idleTimeoutMs);
-    options.onTimer(timer);
-    onAbort = () => reject(options.signal.reason);
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([iterator.next(), guard]);
-  } finally {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    options.onTimer(undefined);
-    if (onAbort) options.signal.removeEventListener('abort', onAbort);
-  }
-}
-
 function toStreamFailure(options: {
   error: unknown;
   committed: CommittedStream | undefined;
@@ -323,10 +303,11 @@ function toStreamFailure(options: {
   deadline: { timedOut(): boolean };
   context: RouterStreamContext;
   attempts: readonly Attempt[];
+  parentSignal: AbortSignal;
 }): unknown {
   const { error, committed, winner, accumulator, deadline, context } = options;
-  const callerSignal = context.options.signal;
-  if (callerSignal?.aborted && error === callerSignal.reason) return error;
+  // The caller's own abort (or cancel()) is rethrown as is, whatever the transport made of it.
+  if (options.parentSignal.aborted && !deadline.timedOut()) return options.parentSignal.reason;
   if (deadline.timedOut()) {
     if (!committed || !winner) return new DeadlineExceededError({ timeoutMs: context.timeoutMs, attempts: options.attempts });
   }
