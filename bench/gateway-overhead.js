@@ -91,7 +91,7 @@ export const gatewayOverhead = {
         notRun.push({ name: 'portkey gateway', reason: portkey.reason });
       }
 
-      const rounds = quick ? 1 : 3;
+      const rounds = quick ? 1 : 2;
       const durationSeconds = 2;
       const rows = [];
       const targetsMet = [];

@@ -41,7 +41,7 @@ export const libraryOverhead = {
         const result = await router.complete(prompt);
         if (result.content !== 'SUCCESS') throw new Error('router call failed');
       };
-      const rounds = quick ? 2 : 5;
+      const rounds = quick ? 2 : 4;
       const roundMs = quick ? 700 : 1_000;
       const rows = [];
       const targets = [];

@@ -109,7 +109,15 @@ export const tailLatency = {
         }),
       ];
       const [, modelRace, modelHedged] = modelled;
-      targets[0].detail = `model without machine noise: ${round(modelHedged.p99Ms / modelRace.p99Ms, 2)}`;
+      // The same target on the model: what the strategies give with no CPU, network or timer delay. A
+      // measured race slower than its model (3x load on one shared machine and one simulator origin,
+      // whose aborted losers reconnect) flatters the measured ratio; this line says so.
+      targets[0].detail = `the race's measured p99 is ${round(race.p99Ms / modelRace.p99Ms, 2)}x its model's`;
+      targets.splice(
+        1,
+        0,
+        checkTarget({ name: 'hedged p99 / race p99, model without overhead', value: modelHedged.p99Ms / modelRace.p99Ms, limit: 1.2, direction: 'atMost' }),
+      );
       printTargets(targets);
       const context = {
         hedgedP999OverSequential: round(hedged.p999Ms / sequential.p999Ms, 3),
