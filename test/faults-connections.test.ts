@@ -97,10 +97,9 @@ describe('a black-holed connection (accepted, never answered)', () => {
     expect(abandoned.outcome).toBe('client-aborted');
   });
 
-  // firstTokenTimeoutMs is documented as "limit on the wait for a provider's first byte (headers, then first
-  // token when streaming)", but complete() never passes it down: a black hole holds a sequential call until
-  // its whole deadline. Finding F2 in /work/notes/faults-findings.md.
-  it.fails('complete(): the same limit bounds the wait for the headers, and the call fails over (F2)', async () => {
+  // Finding F2 (fixed in df2da84): complete() did not pass the first-byte limit down, so a black hole held
+  // a sequential call for its whole deadline.
+  it('complete(): the same limit bounds the wait for the headers, and the call fails over', async () => {
     server.setBehavior('groq', { kind: 'stall-before-headers' });
     server.setBehavior('openai', { kind: 'success', text: fullText });
     const router = makeRouter({ firstTokenTimeoutMs: 500, timeoutMs: 5_000 });
@@ -110,7 +109,7 @@ describe('a black-holed connection (accepted, never answered)', () => {
     expect(elapsedMs).toBeLessThan(500 + 1_000);
   });
 
-  it("complete(): without a per-attempt limit the call's deadline still ends it, not Node's five-minute default", async () => {
+  it("complete(): a deadline shorter than the first-byte limit ends it, not Node's five-minute default", async () => {
     server.setBehavior('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ timeoutMs: 800 });
     const { error, elapsedMs } = await timed(() => router.complete(prompt('black hole'), { route: [groq] }));
