@@ -109,6 +109,22 @@ describe('a black-holed connection (accepted, never answered)', () => {
     expect(elapsedMs).toBeLessThan(500 + 1_000);
   });
 
+  // The first-byte limit of complete() is undici's headersTimeout, which runs on undici's low-resolution fast
+  // timers (a tick about every 500 ms): a 300 ms limit fires after 0.3 to 1 s. Five black holes in a row
+  // should cost five limits. Finding F7 in /work/notes/faults-findings.md.
+  it.fails('complete(): five black holes in a row cost five first-byte limits, not five timer ticks (F7)', async () => {
+    const route: RouteTarget[] = ['groq', 'openai', 'anthropic', 'together', 'moonshot'].map((provider) => ({
+      provider,
+      model: provider === 'together' ? 'meta-llama/Llama-3.3-70B-Instruct-Turbo' : provider === 'moonshot' ? 'moonshot-v1-8k' : provider === 'groq' ? groq.model : provider === 'openai' ? openai.model : anthropic.model,
+    }));
+    for (const target of route) server.setBehavior(target.provider, { kind: 'stall-before-headers' });
+    const router = makeRouter({ firstTokenTimeoutMs: 300, timeoutMs: 20_000 });
+    const { error, elapsedMs } = await timed(() => router.complete(prompt('five black holes'), { route }));
+    expect(error).toBeInstanceOf(AllProvidersFailedError);
+    expect((error as AllProvidersFailedError).errors.map((providerError) => providerError.reason)).toEqual(Array(5).fill('timeout'));
+    expect(elapsedMs).toBeLessThan(5 * 300 + 500);
+  });
+
   it("complete(): a deadline shorter than the first-byte limit ends it, not Node's five-minute default", async () => {
     server.setBehavior('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ timeoutMs: 800 });
