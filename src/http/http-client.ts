@@ -44,6 +44,14 @@ export interface HttpResponse {
   dump(): Promise<void>;
 }
 
+interface RequestTarget {
+  readonly origin: string;
+  readonly path: string;
+}
+
+/** URLs differ per model for Gemini; a bound keeps a misuse from growing the cache without end. */
+const maximumCachedTargets = 1_000;
+
 const defaultConnectTimeoutMs = 10_000;
 const defaultHeadersTimeoutMs = 60_000;
 const defaultIdleTimeoutMs = 60_000;
@@ -52,6 +60,7 @@ const defaultKeepAliveTimeoutMs = 30_000;
 export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #pools = new Map<string, Pool>();
+  readonly #targets = new Map<string, RequestTarget>();
 
   constructor(options: HttpClientOptions = {}) {
     this.#options = options;
@@ -66,10 +75,10 @@ export class HttpClient {
       headersTimeoutMs: options.headersTimeoutMs ?? this.#options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
     };
-    const url = parseUrl(spec.url, options.providerId);
+    const target = this.#targetOf(spec.url, options.providerId);
     try {
-      const response = await this.#poolFor(url.origin).request({
-        path: `${url.pathname}${url.search}`,
+      const response = await this.#poolFor(target.origin).request({
+        path: target.path,
         method: spec.method,
         headers: spec.headers,
         body: spec.body ?? null,
@@ -112,6 +121,18 @@ export class HttpClient {
         }
       }),
     );
+  }
+
+  /** Origin and path of a URL, parsed once: a provider sends to the same few URLs over and over. */
+  #targetOf(url: string, providerId: string): RequestTarget {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      const parsed = parseUrl(url, providerId);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.#targets.size >= maximumCachedTargets) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
   }
 
   #poolFor(origin: string): Pool {
