@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheBackend, CachedCompletion } from '../src/cache/cache-backend.js';
 import { MemoryCacheBackend } from '../src/cache/memory-cache-backend.js';
 import { defaultCatalog } from '../src/catalog.js';
+import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { BackupModelRouter, type RouterEvent } from '../src/index.js';
 import { fixturesDirectoryEnv, type RecordedRequest, resolveFixturesDirectory } from '../src/testing/index.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
@@ -81,6 +82,7 @@ class RecordingCacheBackend implements CacheBackend {
 
 let fixturesCopy = '';
 let harness: GatewayHarness;
+let dashboard: Dashboard | undefined;
 const env: Record<string, string | undefined> = {};
 const cache = new RecordingCacheBackend();
 const events: RouterEvent[] = [];
@@ -106,9 +108,12 @@ beforeAll(async () => {
   for (const definition of defaultCatalog) env[definition.apiKeyEnv] = providerCanaries[definition.id];
   harness.router.onEvent((event) => events.push(event));
   harness.providers.onRequest((request) => upstream.set(request.id, request));
+  // The dashboard, attached as `backup-models serve` does, watches every call from here on.
+  dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: gatewayCanaries, sampleIntervalMs: 50 });
 });
 
 afterAll(async () => {
+  dashboard?.close();
   await harness?.close();
   if (previousFixturesEnv === undefined) delete process.env[fixturesDirectoryEnv];
   else process.env[fixturesDirectoryEnv] = previousFixturesEnv;
@@ -250,9 +255,43 @@ describe('canary keys through every path, failures included', () => {
   }, 60_000);
 });
 
+describe('the dashboard', () => {
+  it('its page, state and event stream; its login refusing a wrong key; its session cookie is not the key', async () => {
+    for (const path of ['/', '/dashboard/state']) await gatewayRequest(path, { key: gatewayCanaries[0] });
+    const events = await fetch(`${harness.url}/dashboard/events`, { headers: { authorization: `Bearer ${gatewayCanaries[0]}` }, signal: AbortSignal.timeout(400) });
+    expect(events.status).toBe(200);
+    let streamed = '';
+    try {
+      for await (const chunk of events.body!) streamed += Buffer.from(chunk).toString('utf8');
+    } catch {
+      // The timeout ends the read: a few health samples and the snapshot were enough.
+    }
+    expect(streamed).toContain('event:');
+    seen.push({ where: '/dashboard/events', text: streamed });
+
+    const login = (key: string) =>
+      fetch(`${harness.url}/dashboard/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key }).toString(),
+      });
+    const refused = await login(`${gatewayCanaries[1]}-wrong`);
+    seen.push({ where: 'dashboard login refused', text: `${JSON.stringify([...refused.headers])}\n${await refused.text()}` });
+    const accepted = await login(gatewayCanaries[1]);
+    expect(accepted.status).toBe(303);
+    const cookie = accepted.headers.get('set-cookie') ?? '';
+    expect(cookie.length).toBeGreaterThan(0);
+    seen.push({ where: 'dashboard session cookie', text: cookie });
+    const snapshot = dashboard?.state.snapshot();
+    expect(JSON.stringify(snapshot)).toContain('anthropic');
+    seen.push({ where: 'dashboard snapshot (in process)', text: JSON.stringify(snapshot) });
+  });
+});
+
 describe('where the canaries must not be', () => {
   it('the health, metrics, models and dashboard endpoints; the router health status; events; the cache; the log; every response', async () => {
-    for (const path of ['/health', '/metrics', '/v1/models', '/livez', '/']) await gatewayRequest(path, { key: gatewayCanaries[0] });
+    for (const path of ['/health', '/metrics', '/v1/models', '/livez']) await gatewayRequest(path, { key: gatewayCanaries[0] });
     seen.push({ where: 'router.getHealthStatus()', text: JSON.stringify(harness.router.getHealthStatus()) });
     seen.push({ where: 'router events', text: JSON.stringify(events) });
     for (const entry of cache.stored) seen.push({ where: `cache entry ${entry.key}`, text: `${entry.key}\n${entry.json}` });
