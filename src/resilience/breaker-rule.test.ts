@@ -92,3 +92,28 @@ describe('anyOf', () => {
     expect(rule.failure(5)).toBe(true);
   });
 });
+
+describe('defaultBreakerRule', () => {
+  it('does not open on a chance run of failures amid many successes', () => {
+    const rule = defaultBreakerRule();
+    for (let call = 0; call < 30; call++) rule.success(call);
+    const verdicts = [30, 31, 32, 33, 34].map((nowMs) => rule.failure(nowMs));
+    expect(verdicts).toEqual([false, false, false, false, false]);
+  });
+
+  it('opens a quiet provider after five failures in a row', () => {
+    const rule = defaultBreakerRule();
+    const verdicts = [0, 1, 2, 3, 4].map((nowMs) => rule.failure(nowMs));
+    expect(verdicts).toEqual([false, false, false, false, true]);
+  });
+
+  it('opens a busy provider when half its window failed, without a run', () => {
+    const rule = defaultBreakerRule();
+    let opened = false;
+    for (let call = 0; call < 20 && !opened; call++) {
+      if (call % 2 === 0) rule.success(call);
+      else opened = rule.failure(call);
+    }
+    expect(opened).toBe(true);
+  });
+});

@@ -132,11 +132,51 @@ export function anyOf(...rules: readonly BreakerRule[]): BreakerRule {
   };
 }
 
-/** The default: 5 failures in a row, or half of at least 10 calls within 30 s. */
-export function defaultBreakerRule(): BreakerRule {
+/** Opens only when every one of `rules` says so. Every rule sees every outcome. */
+export function allOf(...rules: readonly BreakerRule[]): BreakerRule {
+  return {
+    success(nowMs) {
+      for (const rule of rules) rule.success(nowMs);
+    },
+    failure(nowMs) {
+      let open = true;
+      // No short-circuit: each rule must count this failure.
+      for (const rule of rules) open = rule.failure(nowMs) && open;
+      return open;
+    },
+    reset() {
+      for (const rule of rules) rule.reset();
+    },
+  };
+}
+
+export interface DefaultBreakerRuleOptions {
+  /** Failures in a row that open a circuit seeing few calls. Default 5. */
+  readonly consecutiveFailures?: number;
+  /** Share of failed calls in the window that opens it. Default 0.5. */
+  readonly failureRate?: number;
+  /** Calls in the window before the rate alone is trusted. Default 10. */
+  readonly minimumCalls?: number;
+  /** Default 30 s. */
+  readonly windowMs?: number;
+}
+
+/**
+ * The default: half of at least 10 calls within 30 s failed, or, for a provider seeing fewer calls,
+ * 5 failures in a row with at least half of the window failed. A run of failures alone is not enough:
+ * at hundreds of calls a second a provider failing one call in three has five in a row by chance every
+ * few seconds, and opening it then would refuse calls it would have answered.
+ */
+export function defaultBreakerRule(options: DefaultBreakerRuleOptions = {}): BreakerRule {
+  const failureRate = options.failureRate ?? 0.5;
+  const windowMs = options.windowMs ?? 30_000;
+  const consecutiveFailures = options.consecutiveFailures ?? 5;
   return anyOf(
-    new ConsecutiveFailuresRule({ threshold: 5 }),
-    new FailureRateRule({ failureRate: 0.5, windowMs: 30_000, minimumCalls: 10 }),
+    new FailureRateRule({ failureRate, windowMs, minimumCalls: options.minimumCalls ?? 10 }),
+    allOf(
+      new ConsecutiveFailuresRule({ threshold: consecutiveFailures }),
+      new FailureRateRule({ failureRate, windowMs, minimumCalls: consecutiveFailures }),
+    ),
   );
 }
 

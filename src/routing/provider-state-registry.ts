@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { type FailureReason, isHealthFailure, type ProviderError } from '../errors.js';
-import { anyOf, ConsecutiveFailuresRule, FailureRateRule } from '../resilience/breaker-rule.js';
+import { defaultBreakerRule } from '../resilience/breaker-rule.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { CooldownTracker } from '../resilience/cooldown.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
@@ -180,14 +180,12 @@ export class ProviderStateRegistry {
 
   #createState(providerId: string): ProviderState {
     const { clock, breaker: breakerOptions, events } = this.#options;
-    const rule = anyOf(
-      new ConsecutiveFailuresRule({ threshold: breakerOptions.consecutiveFailures ?? 5 }),
-      new FailureRateRule({
-        failureRate: breakerOptions.failureRateThreshold ?? 0.5,
-        minimumCalls: breakerOptions.minimumCalls ?? 10,
-        windowMs: breakerOptions.windowMs ?? 30_000,
-      }),
-    );
+    const rule = defaultBreakerRule({
+      ...(breakerOptions.consecutiveFailures !== undefined ? { consecutiveFailures: breakerOptions.consecutiveFailures } : {}),
+      ...(breakerOptions.failureRateThreshold !== undefined ? { failureRate: breakerOptions.failureRateThreshold } : {}),
+      ...(breakerOptions.minimumCalls !== undefined ? { minimumCalls: breakerOptions.minimumCalls } : {}),
+      ...(breakerOptions.windowMs !== undefined ? { windowMs: breakerOptions.windowMs } : {}),
+    });
     const breaker = new CircuitBreaker({
       clock,
       rule,

@@ -23,7 +23,10 @@ import type {
 export type HedgeOption = { readonly delayMs: number | 'auto' };
 
 export interface BreakerOptions {
-  /** Open after this many health failures in a row. Default 5. */
+  /**
+   * Open a provider seeing few calls after this many health failures in a row, provided at least
+   * `failureRateThreshold` of its window failed too (a run alone happens by chance at high volume). Default 5.
+   */
   readonly consecutiveFailures?: number;
   /** Open when this share of calls in the window failed. Default 0.5. */
   readonly failureRateThreshold?: number;
