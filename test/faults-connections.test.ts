@@ -269,7 +269,7 @@ describe('every provider down', () => {
     for (const provider of Object.values(Provider)) server.setBehavior(provider, { kind: 'status', status: 503 });
   }
 
-  it('a fast typed error listing everyone, then no upstream request at all while the circuits are open', async () => {
+  it('a fast typed error listing everyone, then, while the circuits are open, one call at a time tries the nearest provider and the rest fail at once', async () => {
     allDown();
     const router = makeRouter({ parallelAttempts: 3, breaker: { consecutiveFailures: 2, openDurationMs: 30_000 } });
     for (let call = 0; call < 2; call++) {
@@ -279,11 +279,20 @@ describe('every provider down', () => {
       expect(elapsedMs).toBeLessThan(1_000);
     }
     const before = ofThisTest().length;
-    const { error, elapsedMs } = await timed(() => router.complete(prompt('circuits open')));
-    expect(error).toBeInstanceOf(NoProviderAvailableError);
-    expect((error as NoProviderAvailableError).retryAfterMs).toBeGreaterThan(29_000);
-    expect(elapsedMs).toBeLessThan(100);
-    expect(ofThisTest().length).toBe(before);
+    // Ten calls at once with every circuit open: one takes the last resort (panic mode), nine fail at once.
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_unused, index) => timed(() => router.complete(prompt(`circuits open ${index}`)))),
+    );
+    const refused = outcomes.filter(({ error }) => error instanceof NoProviderAvailableError);
+    const tried = outcomes.filter(({ error }) => error instanceof AllProvidersFailedError);
+    expect(refused).toHaveLength(9);
+    expect(tried).toHaveLength(1);
+    expect((tried[0]!.error as AllProvidersFailedError).errors).toHaveLength(1);
+    for (const { error, elapsedMs } of refused) {
+      expect((error as NoProviderAvailableError).retryAfterMs).toBeGreaterThan(29_000);
+      expect(elapsedMs).toBeLessThan(1_000);
+    }
+    expect(ofThisTest().length).toBe(before + 1);
   });
 
   it('memory stays flat over many such calls (heap after a full GC)', async () => {

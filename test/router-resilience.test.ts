@@ -90,6 +90,38 @@ describe('circuit breaker through the router', () => {
   });
 });
 
+describe('panic mode: every circuit open', () => {
+  it('tries the provider nearest its probe instead of refusing the call', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const router = new BackupModelRouter({
+      env: server.environment(),
+      clock,
+      cacheEnabled: false,
+      parallelAttempts: 1,
+      breaker: { consecutiveFailures: 2, openDurationMs: 60_000 },
+    });
+    const onlyGroq = [{ provider: 'groq', model: 'llama-3.1-8b-instant' }];
+    try {
+      server.setBehavior('groq', { kind: 'status', status: 503 });
+      for (let call = 0; call < 2; call++) await router.complete(`call ${call}`, { route: onlyGroq }).catch(() => undefined);
+      expect(router.getHealthStatus().groq!.circuitState).toBe('open');
+
+      const stillDown = await router.complete('still down', { route: onlyGroq }).catch((error: unknown) => error);
+      expect(stillDown).toBeInstanceOf(AllProvidersFailedError);
+      expect((stillDown as AllProvidersFailedError).attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+        ['groq', 'failure'],
+      ]);
+
+      server.setBehavior('groq', { kind: 'success', text: 'back before the probe' });
+      const rescued = await router.complete('rescued', { route: onlyGroq });
+      expect(rescued.content).toBe('back before the probe');
+      expect(server.requests.filter((request) => request.provider === 'groq')).toHaveLength(4);
+    } finally {
+      await router.close();
+    }
+  });
+});
+
 describe('hedging', () => {
   it('starts the next candidate only after the delay, so a fast answer costs one request', async () => {
     server.setBehavior('groq', { kind: 'success', text: 'quick groq' });

@@ -15,7 +15,7 @@ import { costOf } from './cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
-import { noProviderError, skippedAttempts } from './no-provider-error.js';
+import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
 import { raceCandidates } from './race-candidates.js';
 import type {
   BackupModelRouterOptions,
@@ -242,16 +242,20 @@ export class BackupModelRouter {
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
     const selection = this.#select(options);
     const attempts = skippedAttempts(selection, this.#clock.now());
-    if (selection.candidates.length === 0) throw noProviderError(selection, this.#clock.now());
+    const { candidates, lastResort } = candidatesToRace({
+      selection,
+      nowMs: this.#clock.now(),
+      acquireLastResort: (providerId) => this.#registry.acquireLastResort(providerId),
+    });
     try {
       const winner = await raceCandidates<ChatResponse>({
-        candidates: selection.candidates,
+        candidates,
         parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? defaults.parallelAttempts,
         ...this.#hedgeOption(options),
         clock: this.#clock,
         signal: deadline.signal,
         attempts,
-        admit: (candidate) => this.#registry.admit(candidate.provider.id),
+        ...(lastResort ? {} : { admit: (candidate: Candidate) => this.#registry.admit(candidate.provider.id) }),
         classify: classifyFailure,
         onAttemptStart: (candidate) =>
           this.#events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model }),
@@ -264,6 +268,7 @@ export class BackupModelRouter {
       throw error;
     } finally {
       deadline.dispose();
+      if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
       for (const attempt of attempts) this.#events.emit({ type: 'attempt-end', callId, attempt });
     }
   }

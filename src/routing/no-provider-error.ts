@@ -1,16 +1,37 @@
 import { type Attempt, NoProviderAvailableError } from '../errors.js';
-import type { CandidateSelection } from './select-candidates.js';
+import type { Candidate, CandidateSelection } from './select-candidates.js';
+
+/**
+ * What a call races: the selected candidates; else, when every one was skipped for an open circuit, the
+ * last resort alone, let through its breaker (panic mode) if no other call is trying it right now; else a
+ * NoProviderAvailableError. So in a total outage one call at a time looks for a recovered provider and
+ * every other call fails at once.
+ */
+export function candidatesToRace(options: {
+  readonly selection: CandidateSelection;
+  readonly nowMs: number;
+  readonly acquireLastResort: (providerId: string) => boolean;
+}): { readonly candidates: readonly Candidate[]; readonly lastResort: Candidate | undefined } {
+  const { selection } = options;
+  if (selection.candidates.length > 0) return { candidates: selection.candidates, lastResort: undefined };
+  const lastResort = selection.lastResort;
+  if (lastResort && options.acquireLastResort(lastResort.provider.id)) return { candidates: [lastResort], lastResort };
+  throw noProviderError(selection, options.nowMs);
+}
 
 /** The attempts log entries of candidates skipped before the race (no key, circuit open, cooling down). */
 export function skippedAttempts(selection: CandidateSelection, nowMs: number): Attempt[] {
-  return selection.skipped.map((skipped) => ({
+  const lastResort = selection.lastResort?.provider.id;
+  return selection.skipped
+    .filter((skipped) => skipped.provider !== lastResort)
+    .map((skipped) => ({
     provider: skipped.provider,
     model: skipped.model,
     outcome: 'skipped' as const,
     detail: skipped.detail,
-    startedAtMs: nowMs,
-    durationMs: 0,
-  }));
+      startedAtMs: nowMs,
+      durationMs: 0,
+    }));
 }
 
 /** Why no candidate could be tried: names the key variables to set when no provider has a key. */

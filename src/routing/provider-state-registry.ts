@@ -36,6 +36,7 @@ export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
   readonly #states = new Map<string, ProviderState>();
   readonly #spendUsd = new Map<string, number>();
+  readonly #lastResortInFlight = new Set<string>();
   readonly cooldowns: CooldownTracker;
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
@@ -79,6 +80,7 @@ export class ProviderStateRegistry {
       return {
         available: false,
         detail: 'circuit open',
+        circuitOpen: true,
         retryAtMs: state.halfOpenAfterMs,
         successRate: snapshot.successRate,
         latencyMs: snapshot.latencyP50Ms,
@@ -139,6 +141,17 @@ export class ProviderStateRegistry {
     } else if (error.reason === 'overloaded' && error.retryAfterMs !== undefined) {
       this.#coolDown(providerId, nowMs + error.retryAfterMs, error.reason);
     }
+  }
+
+  /** The one last-resort attempt a provider with an open circuit takes at a time (panic mode). */
+  acquireLastResort(providerId: string): boolean {
+    if (this.#lastResortInFlight.has(providerId)) return false;
+    this.#lastResortInFlight.add(providerId);
+    return true;
+  }
+
+  releaseLastResort(providerId: string): void {
+    this.#lastResortInFlight.delete(providerId);
   }
 
   /** Add what a call cost, in US dollars, to the provider's total. */

@@ -23,6 +23,8 @@ export interface ProviderStanding {
   readonly detail?: string;
   /** When it may be tried again, for a Retry-After when nothing is available. */
   readonly retryAtMs?: number;
+  /** Unavailable only because its circuit is open: it may still serve as a last resort. */
+  readonly circuitOpen?: boolean;
   readonly successRate: number;
   /** Observed median latency, when there are samples. */
   readonly latencyMs: number | undefined;
@@ -44,6 +46,11 @@ export interface CandidateSelection {
   readonly missingEnvironmentVariables: string[];
   /** The earliest time an unavailable provider may be tried again. */
   readonly earliestRetryAtMs: number | undefined;
+  /**
+   * When no candidate is left, the provider whose open circuit is nearest its probe: a call that would
+   * otherwise fail at once tries it anyway (panic mode), since a circuit may have opened on chance failures.
+   */
+  readonly lastResort: Candidate | undefined;
 }
 
 /** Success rates closer than this count as equal, so observed latency decides. */
@@ -58,6 +65,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   const skipped: SkippedCandidate[] = [];
   const missingEnvironmentVariables: string[] = [];
   let earliestRetryAtMs: number | undefined;
+  let lastResort: { candidate: Candidate; retryAtMs: number } | undefined;
   const ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
   const byId = new Map(options.providers.map((provider) => [provider.id, provider]));
 
@@ -74,14 +82,18 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       return;
     }
     const standing = options.standingOf(provider.id);
+    const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
     if (!standing.available) {
       skipped.push({ provider: provider.id, model: target.model, detail: standing.detail ?? 'unavailable' });
+      const retryAtMs = standing.retryAtMs ?? Number.POSITIVE_INFINITY;
+      if (standing.circuitOpen && (lastResort === undefined || retryAtMs < lastResort.retryAtMs)) {
+        lastResort = { candidate: { provider, model: target.model, contextWindowTokens }, retryAtMs };
+      }
       if (standing.retryAtMs !== undefined) {
         earliestRetryAtMs = Math.min(earliestRetryAtMs ?? Number.POSITIVE_INFINITY, standing.retryAtMs);
       }
       return;
     }
-    const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
     ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
   });
 
@@ -89,7 +101,14 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   if (!options.route) {
     ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
   }
-  return { candidates: ranked.map((entry) => entry.candidate), skipped, missingEnvironmentVariables, earliestRetryAtMs };
+  const candidates = ranked.map((entry) => entry.candidate);
+  return {
+    candidates,
+    skipped,
+    missingEnvironmentVariables,
+    earliestRetryAtMs,
+    lastResort: candidates.length === 0 ? lastResort?.candidate : undefined,
+  };
 }
 
 function defaultTargets(options: SelectCandidatesOptions): RouteTarget[] {

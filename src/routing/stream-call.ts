@@ -9,7 +9,7 @@ import { anySignal, createDeadlineSignal } from '../resilience/deadline.js';
 import { IdleWatchdog } from '../resilience/idle-watchdog.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
-import { noProviderError } from './no-provider-error.js';
+import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { type FailureAction, raceCandidates } from './race-candidates.js';
 import type { RouterStream, StreamOptions, StreamResult } from './router-options.js';
@@ -77,30 +77,30 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
 
   async function* run(): AsyncGenerator<StreamChunk, void, undefined> {
     const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: parentSignal });
-    const attempts: Attempt[] = context.selection.skipped.map((skipped) => ({
-      provider: skipped.provider,
-      model: skipped.model,
-      outcome: 'skipped',
-      detail: skipped.detail,
-      startedAtMs,
-      durationMs: 0,
-    }));
+    const attempts: Attempt[] = skippedAttempts(context.selection, startedAtMs);
     let committed: CommittedStream | undefined;
     let winner: Candidate | undefined;
     const accumulator = new StreamAccumulator();
     let watchdog: IdleWatchdog | undefined;
+    let lastResort: Candidate | undefined;
     let completed = false;
     let settled = false;
     try {
-      if (context.selection.candidates.length === 0) throw noProviderError(context.selection, clock.now());
+      const race = candidatesToRace({
+        selection: context.selection,
+        nowMs: clock.now(),
+        acquireLastResort: (providerId) => context.registry.acquireLastResort(providerId),
+      });
+      const { candidates } = race;
+      lastResort = race.lastResort;
       const raced = await raceCandidates<CommittedStream>({
-        candidates: context.selection.candidates,
+        candidates,
         parallelAttempts: context.parallelAttempts,
         ...(context.hedgeDelayMs ? { hedgeDelayMs: context.hedgeDelayMs } : {}),
         clock,
         signal: deadline.signal,
         attempts,
-        admit: (candidate) => context.registry.admit(candidate.provider.id),
+        ...(race.lastResort ? {} : { admit: (candidate: Candidate) => context.registry.admit(candidate.provider.id) }),
         classify: context.classify,
         onAttemptStart: (candidate) =>
           context.events.emit({
@@ -178,6 +178,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         emitCallEnd(context, { outcome: 'aborted', failure: stopped, attempts, startedAtMs });
       }
       watchdog?.stop();
+      if (lastResort) context.registry.releaseLastResort(lastResort.provider.id);
       if (committed) {
         // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
         committed.release({ completed });
