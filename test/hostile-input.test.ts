@@ -189,10 +189,9 @@ describe('an upstream URL or host in a field: refused before any upstream call',
     await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body()) }), '4xx');
   });
 
-  // A provider/model reference whose model part is a URL or a path: the host stays the configured one (the
-  // request reaches the test server, never the attacker), but the issue asks for a 4xx before any upstream
-  // call. Finding F4 in /work/notes/faults-findings.md.
-  it.fails.each([
+  // A provider/model reference whose model part is a URL or a path: refused with a 4xx before any upstream
+  // call (finding F4, fixed: the model part must look like a model id).
+  it.each([
     ['a URL as the model of a known provider', () => validBody({ model: `openai/http://${evilHost}/v1` })],
     ['a path climbing out of the Gemini model segment', () => validBody({ model: 'google/../../openai/v1/chat/completions' })],
   ])('%s (F4)', async (_name, body) => {
@@ -216,9 +215,10 @@ describe('an upstream host in a header', () => {
     }
   });
 
-  // Without gateway keys (allowed on loopback), any web page the user visits can drive the gateway: DNS
-  // rebinding gives it a Host of its own name, and a `text/plain` POST needs no CORS preflight. Finding F3.
-  it.fails.each([
+  // Without gateway keys (allowed on loopback), any web page the user visits could drive the gateway: DNS
+  // rebinding gives it a Host of its own name, and a `text/plain` POST needs no CORS preflight. Finding F3,
+  // fixed: a keyless gateway wants a loopback Host, no foreign Origin, and a JSON content type.
+  it.each([
     ['a foreign Host (DNS rebinding)', { host: `rebind.${evilHost.replace(/:.*/, '')}.nip.io:8787` }],
     ['a text/plain body (a cross-site form post)', { 'content-type': 'text/plain' }],
     ['a foreign Origin', { origin: `http://${evilHost}` }],

@@ -18,6 +18,7 @@ import { sendError, sendJson } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
 import { modelsListBody } from './models-list.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
+import { checkKeylessRequest } from './keyless-request-guard.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -70,6 +71,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
   const logger = options.logger ?? createGatewayLogger();
   const verifier = new GatewayKeyVerifier(config.keys);
+  const keyless = config.keys.length === 0;
   const providerIds = router.providers.map((provider) => provider.id);
   const resolver = new ModelResolver({ providerIds, routes: config.routes });
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
@@ -129,6 +131,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const caller = verifier.verify(request.headers.authorization);
     if (!caller && !route.public) {
       sendError(response, unauthorized());
+      return;
+    }
+    const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
+    if (keylessRefusal) {
+      sendError(response, keylessRefusal);
       return;
     }
     await route.handle(request, response, { caller: caller ?? publicCaller });

@@ -20,12 +20,23 @@ export interface NamedRoute {
   readonly hedge?: HedgeOption | false;
 }
 
-/** `provider/model` split at the first slash (Together's model ids hold slashes themselves). */
+/**
+ * `provider/model` split at the first slash (Together's model ids hold slashes themselves). The model part
+ * goes into an upstream URL path for Gemini, so anything that could steer a URL (a scheme, a `..` segment,
+ * `?`, `#`, `%`, a backslash, white space) is refused rather than passed on.
+ */
 export function parseModelReference(text: string): RouteTarget | undefined {
   const slash = text.indexOf('/');
   if (slash <= 0 || slash === text.length - 1) return undefined;
-  return { provider: text.slice(0, slash), model: text.slice(slash + 1) };
+  const model = text.slice(slash + 1);
+  if (!safeModelId.test(model) || model.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    return undefined;
+  }
+  return { provider: text.slice(0, slash), model };
 }
+
+/** Letters, digits and the punctuation real model ids use (`meta-llama/Llama-3.3-70B`, `gpt-4o:2024`, `model@v1`). */
+const safeModelId = /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/;
 
 export const tierAliases: Readonly<Record<string, Tier>> = { 'tier-1': 1, 'tier-2': 2, 'tier-3': 3 };
 
