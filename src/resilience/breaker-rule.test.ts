@@ -107,6 +107,13 @@ describe('defaultBreakerRule', () => {
     expect(verdicts).toEqual([false, false, false, false, true]);
   });
 
+  it('opens a provider that just went down after its run, however many successes came before', () => {
+    const rule = defaultBreakerRule();
+    for (let call = 0; call < 40; call++) rule.success(call * 500);
+    const verdicts = [0, 1, 2, 3, 4].map((index) => rule.failure(30_000 + index * 500));
+    expect(verdicts).toEqual([false, false, false, false, true]);
+  });
+
   it('opens a busy provider when half its window failed, without a run', () => {
     const rule = defaultBreakerRule();
     let opened = false;

@@ -150,6 +150,9 @@ export function allOf(...rules: readonly BreakerRule[]): BreakerRule {
   };
 }
 
+/** The window that judges a run of failures: what happened just now. */
+const recentWindowMs = 5_000;
+
 export interface DefaultBreakerRuleOptions {
   /** Failures in a row that open a circuit seeing few calls. Default 5. */
   readonly consecutiveFailures?: number;
@@ -162,10 +165,11 @@ export interface DefaultBreakerRuleOptions {
 }
 
 /**
- * The default: half of at least 10 calls within 30 s failed, or, for a provider seeing fewer calls,
- * 5 failures in a row with at least half of the window failed. A run of failures alone is not enough:
- * at hundreds of calls a second a provider failing one call in three has five in a row by chance every
- * few seconds, and opening it then would refuse calls it would have answered.
+ * The default: half of at least 10 calls within 30 s failed, or 5 failures in a row with at least half of
+ * the last 5 s failed. A run of failures alone is not enough: at hundreds of calls a second a provider
+ * failing one call in three has five in a row by chance every few seconds, and opening it then would refuse
+ * calls it would have answered. The short window lets a provider that just went down open after its run,
+ * however many successes it had before.
  */
 export function defaultBreakerRule(options: DefaultBreakerRuleOptions = {}): BreakerRule {
   const failureRate = options.failureRate ?? 0.5;
@@ -175,7 +179,7 @@ export function defaultBreakerRule(options: DefaultBreakerRuleOptions = {}): Bre
     new FailureRateRule({ failureRate, windowMs, minimumCalls: options.minimumCalls ?? 10 }),
     allOf(
       new ConsecutiveFailuresRule({ threshold: consecutiveFailures }),
-      new FailureRateRule({ failureRate, windowMs, minimumCalls: consecutiveFailures }),
+      new FailureRateRule({ failureRate, windowMs: Math.min(recentWindowMs, windowMs), minimumCalls: consecutiveFailures }),
     ),
   );
 }
