@@ -157,4 +157,25 @@ redis.describe('two routers sharing one Redis', () => {
     expect(result.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'skipped', detail: 'cooling down after rate_limit' });
     expect(groqRequests()).toBe(1);
   });
+
+  redis.it("shares health figures: B ranks on A's observations before making a call of its own", async () => {
+    // A breaker that does not open, so only the figures can steer B.
+    const breaker = { consecutiveFailures: 1_000, minimumCalls: 1_000 };
+    const a = await instance({ breaker, cacheEnabled: false });
+    const b = await instance({ breaker, cacheEnabled: false });
+    await waitForSubscribers();
+    server.setBehavior('groq', { kind: 'status', status: 503 });
+    server.setBehavior('openai', { kind: 'success', text: 'openai' });
+    for (let call = 0; call < 4; call++) await a.complete(`observe ${call}`, { route: groqThenOpenAI });
+    // Figures go out at most once a second per provider: the next call after that carries the failures.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await a.complete('observe once more', { route: groqThenOpenAI });
+    await waitFor(() => b.getHealthStatus().groq!.clusterSuccessRate < 0.5, { timeoutMs: 2_000, what: "B to see A's figures" });
+    expect(b.getHealthStatus().groq).toMatchObject({ totalCalls: 0, successRate: 1, clusterInstances: 2 });
+    const before = groqRequests();
+    // Unranked, B would try Groq first (the fastest in the catalog); on the cluster's figures it goes to OpenAI.
+    const result = await b.complete('ranked on the cluster', { preferredProvider: undefined, tier: 1 });
+    expect(result.provider).toBe('openai');
+    expect(groqRequests()).toBe(before);
+  });
 });

@@ -27,6 +27,8 @@ export interface ProviderHealthSnapshot {
 
 /** The figures routing reads on every call; see `ProviderHealth.recentFigures`. */
 export interface RecentHealthFigures {
+  /** Calls in the window the figures cover. */
+  readonly sampleCount: number;
   readonly successRate: number;
   readonly latencyP50Ms: number | undefined;
   readonly latencyP95Ms: number | undefined;
@@ -94,6 +96,7 @@ export class ProviderHealth {
     }
     const snapshot = this.snapshot();
     this.figures = {
+      sampleCount: snapshot.sampleCount,
       successRate: snapshot.successRate,
       latencyP50Ms: snapshot.latencyP50Ms,
       latencyP95Ms: snapshot.latencyP95Ms,

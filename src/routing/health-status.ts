@@ -24,6 +24,11 @@ export interface HealthStatus {
   readonly lastFailureReason: FailureReason | null;
   /** US dollars spent on this provider by this instance, from the catalog's prices. */
   readonly totalCostUsd: number;
+  /** Over every instance sharing state (Redis), weighted by their calls; this instance's alone otherwise. */
+  readonly clusterSuccessRate: number;
+  readonly clusterLatencyP50Ms: number | null;
+  /** Instances whose recent figures are counted, this one included. */
+  readonly clusterInstances: number;
 }
 
 export function buildHealthStatus(options: {
@@ -53,6 +58,7 @@ export function buildHealthStatus(options: {
       cooldownReason: cooldown?.reason ?? null,
       lastFailureReason: snapshot.lastFailureReason ?? null,
       totalCostUsd: options.registry.spendOf(provider.id),
+      ...clusterFigures(options.registry.figuresOf(provider.id)),
     };
   }
   return result;
@@ -61,4 +67,12 @@ export function buildHealthStatus(options: {
 function latest(first: number | undefined, second: number | undefined, nowMs: number): number | null {
   const value = Math.max(first ?? 0, second ?? 0);
   return value > nowMs ? value : null;
+}
+
+function clusterFigures(figures: { successRate: number; latencyP50Ms: number | undefined; instances: number }) {
+  return {
+    clusterSuccessRate: figures.successRate,
+    clusterLatencyP50Ms: figures.latencyP50Ms ?? null,
+    clusterInstances: figures.instances,
+  };
 }

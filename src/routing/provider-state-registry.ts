@@ -7,6 +7,7 @@ import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
+import { ClusterHealth } from './cluster-health.js';
 import type { ProviderStateSync, SharedProviderUpdate } from './provider-state-sync.js';
 import type { ProviderStanding } from './select-candidates.js';
 
@@ -41,11 +42,21 @@ export class ProviderStateRegistry {
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
   readonly #unsubscribeSync: (() => void) | undefined;
+  /** Figures other instances observed; only with a sync. */
+  readonly #cluster: ClusterHealth | undefined;
 
   constructor(options: ProviderStateRegistryOptions) {
     this.#options = options;
     this.cooldowns = new CooldownTracker({ clock: options.clock });
-    this.#unsubscribeSync = options.sync?.subscribe((update) => this.#applyRemote(update));
+    const sync = options.sync;
+    this.#cluster = sync ? new ClusterHealth({ clock: options.clock, publish: (update) => sync.publish(update) }) : undefined;
+    this.#unsubscribeSync = sync?.subscribe((update) => this.#applyRemote(update));
+  }
+
+  /** This provider's figures over every instance's traffic (this instance's alone without a sync). */
+  figuresOf(providerId: string): { successRate: number; latencyP50Ms: number | undefined; instances: number } {
+    const local = this.stateOf(providerId).health.recentFigures();
+    return this.#cluster ? this.#cluster.blend(providerId, local) : { ...local, instances: 1 };
   }
 
   /** Stop listening to other instances. */
@@ -63,8 +74,8 @@ export class ProviderStateRegistry {
   }
 
   standingOf(providerId: string): ProviderStanding {
-    const { breaker, health } = this.stateOf(providerId);
-    const snapshot = health.recentFigures();
+    const { breaker } = this.stateOf(providerId);
+    const snapshot = this.figuresOf(providerId);
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) {
       return {
@@ -112,6 +123,7 @@ export class ProviderStateRegistry {
     const { breaker, health } = this.stateOf(providerId);
     health.recordSuccess(latencyMs);
     breaker.recordSuccess();
+    this.#shareFigures(providerId);
   }
 
   /** An attempt that ended without a verdict on the provider: it lost a race, or the caller left. */
@@ -128,6 +140,7 @@ export class ProviderStateRegistry {
       return;
     }
     health.recordFailure(error.reason, latencyMs);
+    this.#shareFigures(providerId);
     if (isHealthFailure(error.reason)) {
       breaker.recordFailure();
     } else {
@@ -179,10 +192,15 @@ export class ProviderStateRegistry {
     }
   }
 
+  #shareFigures(providerId: string): void {
+    if (this.#cluster) this.#cluster.maybePublish(providerId, this.stateOf(providerId).health.recentFigures());
+  }
+
   #applyRemote(update: SharedProviderUpdate): void {
     this.#applyingRemote = true;
     try {
       if (update.kind === 'breaker') this.stateOf(update.providerId).breaker.restore(update.state);
+      else if (update.kind === 'health') this.#cluster?.receive(update.providerId, update.figures);
       else this.#coolDown(update.providerId, update.cooldown.untilMs, update.cooldown.reason);
     } catch {
       // A malformed update from the store is ignored: the local view stays in force.

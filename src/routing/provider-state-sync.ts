@@ -1,10 +1,26 @@
 import type { BreakerState } from '../resilience/circuit-breaker.js';
 import type { Cooldown } from '../resilience/cooldown.js';
 
-/** A change of one provider's shared state: its circuit, or a cooldown (rate limit, quota, bad key). */
+/** What one instance observed of a provider lately, shared so every instance ranks on all the traffic. */
+export interface SharedHealthFigures {
+  /** The instance that observed them. */
+  readonly instanceId: string;
+  readonly successRate: number;
+  readonly latencyP50Ms: number | undefined;
+  readonly sampleCount: number;
+}
+
+/**
+ * A change of one provider's shared state: its circuit, a cooldown (rate limit, quota, bad key), or the
+ * health figures one instance observed (sent at most once a second per provider, never stored).
+ */
 export type SharedProviderUpdate =
   | { readonly kind: 'breaker'; readonly providerId: string; readonly state: BreakerState }
-  | { readonly kind: 'cooldown'; readonly providerId: string; readonly cooldown: Cooldown };
+  | { readonly kind: 'cooldown'; readonly providerId: string; readonly cooldown: Cooldown }
+  | { readonly kind: 'health'; readonly providerId: string; readonly figures: SharedHealthFigures };
+
+/** The updates that are stored (a circuit, a cooldown), as opposed to the figures sent by message only. */
+export type StoredProviderUpdate = Extract<SharedProviderUpdate, { kind: 'breaker' | 'cooldown' }>;
 
 /**
  * How a router shares provider state with other instances (Redis, in `src/shared-state/`). Without one,

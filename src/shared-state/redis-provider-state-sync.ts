@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
 import { defaultCatalog } from '../catalog.js';
 import { type Clock, type TimerHandle, systemClock } from '../clock.js';
 import { ListenerSet } from '../resilience/listener-set.js';
-import type { ProviderStateSync, SharedProviderUpdate } from '../routing/provider-state-sync.js';
+import type { ProviderStateSync, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import { defaultOperationTimeoutMs } from './redis-cache-backend.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { decodeStateEnvelope, encodeStateEnvelope, type StateEnvelope } from './state-envelope.js';
@@ -98,6 +98,12 @@ export class RedisProviderStateSync implements ProviderStateSync {
     try {
       if (this.#closed) return;
       const nowMs = this.#clock.now();
+      if (update.kind === 'health') {
+        // Figures go by message only: they are worth something for a few seconds, never stored.
+        const message = encodeStateEnvelope({ instanceId: this.instanceId, publishedAtMs: nowMs, update });
+        this.#client.publish(this.#keys.stateChannel, message).catch(ignore);
+        return;
+      }
       const key = this.#stateKey(update);
       const ttlMs = this.#ttlOf(update, nowMs);
       if (ttlMs <= 0) return;
@@ -197,6 +203,10 @@ export class RedisProviderStateSync implements ProviderStateSync {
     const envelope = decodeStateEnvelope(text);
     if (envelope === undefined || envelope.instanceId === this.instanceId) return;
     const { update } = envelope;
+    if (update.kind === 'health') {
+      this.#listeners.emit(update);
+      return;
+    }
     const key = this.#stateKey(update);
     const current = this.#inForce.get(key);
     if (current?.text === text) return;
@@ -258,12 +268,12 @@ export class RedisProviderStateSync implements ProviderStateSync {
     return keys;
   }
 
-  #stateKey(update: SharedProviderUpdate): string {
+  #stateKey(update: StoredProviderUpdate): string {
     return update.kind === 'breaker' ? this.#keys.breaker(update.providerId) : this.#keys.cooldown(update.providerId);
   }
 
   /** A cooldown ends with its key; a circuit state outlives its open period by `stateTtlMs`. */
-  #ttlOf(update: SharedProviderUpdate, nowMs: number): number {
+  #ttlOf(update: StoredProviderUpdate, nowMs: number): number {
     if (update.kind === 'cooldown') return update.cooldown.untilMs - nowMs;
     const { state } = update;
     const openForMs = state.name === 'open' ? Math.max(0, state.halfOpenAfterMs - nowMs) : 0;

@@ -46,9 +46,24 @@ export function decodeStateEnvelope(text: string): StateEnvelope | undefined {
 function isUpdate(value: unknown): value is SharedProviderUpdate {
   if (!isRecord(value) || typeof value.providerId !== 'string' || value.providerId.length === 0) return false;
   if (value.kind === 'breaker') return isBreakerState(value.state);
+  if (value.kind === 'health') return isHealthFigures(value.figures);
   if (value.kind !== 'cooldown' || !isRecord(value.cooldown)) return false;
   const { untilMs, reason } = value.cooldown;
   return typeof untilMs === 'number' && Number.isFinite(untilMs) && typeof reason === 'string';
+}
+
+function isHealthFigures(value: unknown): boolean {
+  if (!isRecord(value) || typeof value.instanceId !== 'string') return false;
+  const { successRate, latencyP50Ms, sampleCount } = value;
+  return (
+    typeof successRate === 'number' &&
+    successRate >= 0 &&
+    successRate <= 1 &&
+    typeof sampleCount === 'number' &&
+    Number.isFinite(sampleCount) &&
+    sampleCount >= 0 &&
+    (latencyP50Ms === undefined || (typeof latencyP50Ms === 'number' && Number.isFinite(latencyP50Ms)))
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
