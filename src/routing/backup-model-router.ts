@@ -10,9 +10,14 @@ import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
+import { callEndEvent } from './call-end-event.js';
 import { buildChatRequest, cacheTarget, classifyFailure, isCacheable } from './call-request.js';
 import { costOf } from './cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { checkProviders } from './check-providers.js';
+import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
+import { hedgeDelayOf } from './hedge-delay.js';
+import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
@@ -30,22 +35,6 @@ import { type Candidate, type CandidateSelection, selectCandidates } from './sel
 import { startRouterStream } from './stream-call.js';
 import { toMessages, validateCompleteOptions } from './validate-input.js';
 
-const defaults = {
-  parallelAttempts: 3,
-  cacheTtlSeconds: 300,
-  cacheMaxEntries: 1000,
-  timeoutMs: 60_000,
-  firstTokenTimeoutMs: 15_000,
-  /** `complete` gets its headers only with the whole answer: a longer default wait. */
-  completeFirstByteTimeoutMs: 30_000,
-  idleTimeoutMs: 30_000,
-  credentialCooldownMs: 10 * 60_000,
-  defaultRateLimitCooldownMs: 2_000,
-  healthCheckTimeoutMs: 5_000,
-  /** Hedge delay before any latency was observed. */
-  hedgeDelayWithoutSamplesMs: 1_000,
-  minimumHedgeDelayMs: 5,
-} as const;
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -84,15 +73,15 @@ export class BackupModelRouter {
     this.#registry = new ProviderStateRegistry({
       clock: this.#clock,
       breaker: options.breaker ?? {},
-      credentialCooldownMs: options.credentialCooldownMs ?? defaults.credentialCooldownMs,
-      defaultRateLimitCooldownMs: options.defaultRateLimitCooldownMs ?? defaults.defaultRateLimitCooldownMs,
+      credentialCooldownMs: options.credentialCooldownMs ?? routerDefaults.credentialCooldownMs,
+      defaultRateLimitCooldownMs: options.defaultRateLimitCooldownMs ?? routerDefaults.defaultRateLimitCooldownMs,
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
     if (options.cacheEnabled ?? true) {
       this.#cache =
         options.cacheBackend ??
-        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? defaults.cacheMaxEntries });
+        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
     }
     if (options.healthCheckIntervalMs) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
   }
@@ -127,7 +116,7 @@ export class BackupModelRouter {
       this.#emitCallEnd(callId, { result, startedAtMs });
       return result;
     } catch (error) {
-      this.#emitCallFailure(callId, { error, startedAtMs, streaming: false, signal: options.signal });
+      this.#emitCallFailure(callId, { error, startedAtMs, signal: options.signal });
       throw error;
     }
   }
@@ -146,12 +135,12 @@ export class BackupModelRouter {
       selection: this.#select(options),
       registry: this.#registry,
       events: this.#events,
-      parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? defaults.parallelAttempts,
+      parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
       hedgeDelayMs: this.#hedgeDelay(options),
-      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? defaults.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs,
       firstTokenTimeoutMs:
-        options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? defaults.firstTokenTimeoutMs,
-      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+        options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.firstTokenTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       buildRequest: (model) => buildChatRequest(model, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
@@ -167,29 +156,15 @@ export class BackupModelRouter {
    * Prove each provider's key and endpoint work with its cheapest call (the models list), in parallel and
    * bounded in time. A provider with no key is false.
    */
-  async healthCheck(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
+  healthCheck(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
     this.#assertOpen();
-    const timeoutMs = options.timeoutMs ?? this.#options.healthCheckTimeoutMs ?? defaults.healthCheckTimeoutMs;
-    const entries = await Promise.all(
-      this.#providers.map(async (provider): Promise<[string, boolean]> => {
-        if (!provider.isConfigured()) return [provider.id, false];
-        const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: options.signal });
-        const startedAtMs = this.#clock.now();
-        try {
-          await provider.checkHealth({ signal: deadline.signal });
-          return [provider.id, true];
-        } catch (error) {
-          if (options.signal?.aborted) throw options.signal.reason;
-          if (ProviderError.isInstance(error) && error.reason !== 'rate_limit') {
-            this.#registry.recordFailure(provider.id, error, this.#clock.now() - startedAtMs);
-          }
-          return [provider.id, false];
-        } finally {
-          deadline.dispose();
-        }
-      }),
-    );
-    return Object.fromEntries(entries);
+    return checkProviders({
+      providers: this.#providers,
+      registry: this.#registry,
+      clock: this.#clock,
+      timeoutMs: options.timeoutMs ?? this.#options.healthCheckTimeoutMs ?? routerDefaults.healthCheckTimeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   /** Release every socket and timer, so a script exits by itself. */
@@ -220,7 +195,7 @@ export class BackupModelRouter {
         const outcome = await this.#completeUncached(callId, messages, options, signal);
         attempts = outcome.attempts;
         if (isCacheable(outcome.completion.response)) {
-          await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? defaults.cacheTtlSeconds);
+          await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
         }
         return outcome.completion;
       },
@@ -238,7 +213,7 @@ export class BackupModelRouter {
     options: CompleteOptions,
     signal: AbortSignal | undefined,
   ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? defaults.timeoutMs;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
     const selection = this.#select(options);
     const attempts = skippedAttempts(selection, this.#clock.now());
@@ -250,7 +225,7 @@ export class BackupModelRouter {
     try {
       const winner = await raceCandidates<ChatResponse>({
         candidates,
-        parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? defaults.parallelAttempts,
+        parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
         ...this.#hedgeOption(options),
         clock: this.#clock,
         signal: deadline.signal,
@@ -281,12 +256,16 @@ export class BackupModelRouter {
   ): Promise<ChatResponse> {
     const providerId = candidate.provider.id;
     const startedAtMs = this.#clock.now();
+    const limitMs = options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.completeFirstByteTimeoutMs;
+    const guard =
+      limitMs < preciseFirstByteLimitBelowMs
+        ? createFirstByteGuard({ clock: this.#clock, signal, limitMs, providerId })
+        : undefined;
     try {
       const response = await candidate.provider.complete(buildChatRequest(candidate.model, messages, options), {
-        signal,
-        headersTimeoutMs:
-          options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? defaults.completeFirstByteTimeoutMs,
-        idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+        signal: guard?.signal ?? signal,
+        headersTimeoutMs: limitMs,
+        idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       });
       this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
       return response;
@@ -300,6 +279,8 @@ export class BackupModelRouter {
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
       this.#registry.recordFailure(providerId, providerError, this.#clock.now() - startedAtMs);
       throw providerError;
+    } finally {
+      guard?.dispose();
     }
   }
 
@@ -320,16 +301,7 @@ export class BackupModelRouter {
   }
 
   #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
-    const hedge = options.hedge ?? this.#options.hedge;
-    if (!hedge) return undefined;
-    if (hedge.delayMs !== 'auto') {
-      const fixedDelayMs = hedge.delayMs;
-      return () => fixedDelayMs;
-    }
-    return (candidate) => {
-      const p95 = this.#registry.stateOf(candidate.provider.id).health.recentFigures().latencyP95Ms;
-      return p95 === undefined ? defaults.hedgeDelayWithoutSamplesMs : Math.max(defaults.minimumHedgeDelayMs, p95);
-    };
+    return hedgeDelayOf(options.hedge ?? this.#options.hedge, this.#registry);
   }
 
   #toResult(
@@ -358,54 +330,24 @@ export class BackupModelRouter {
 
   #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number }): void {
     if (this.#events.size === 0) return;
-    const { result } = context;
-    this.#events.emit({
-      type: 'call-end',
-      callId,
-      outcome: 'success',
-      startedAtMs: context.startedAtMs,
-      finishReason: result.finishReason,
-      requestId: result.requestId,
-      streaming: false,
-      cached: result.cached,
-      provider: result.provider,
-      model: result.model,
-      latencyMs: result.latencyMs,
-      timeToFirstTokenMs: undefined,
-      attempts: result.attempts,
-      inputTokens: result.usage?.inputTokens,
-      outputTokens: result.usage?.outputTokens,
-      costUsd: result.costUsd,
-      errorName: undefined,
-    });
+    const { result, startedAtMs } = context;
+    this.#events.emit(
+      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), result }),
+    );
   }
 
-  #emitCallFailure(
-    callId: number,
-    context: { error: unknown; startedAtMs: number; streaming: boolean; signal: AbortSignal | undefined },
-  ): void {
+  #emitCallFailure(callId: number, context: { error: unknown; startedAtMs: number; signal: AbortSignal | undefined }): void {
     if (this.#events.size === 0) return;
-    const { error } = context;
-    const attempts = (error as { attempts?: readonly Attempt[] }).attempts ?? [];
-    this.#events.emit({
-      type: 'call-end',
-      callId,
-      outcome: context.signal?.aborted ? 'aborted' : 'failure',
-      startedAtMs: context.startedAtMs,
-      finishReason: undefined,
-      requestId: undefined,
-      streaming: context.streaming,
-      cached: false,
-      provider: undefined,
-      model: undefined,
-      latencyMs: this.#clock.now() - context.startedAtMs,
-      timeToFirstTokenMs: undefined,
-      attempts,
-      inputTokens: undefined,
-      outputTokens: undefined,
-      costUsd: undefined,
-      errorName: error instanceof Error ? error.name : 'Error',
-    });
+    this.#events.emit(
+      callEndEvent({
+        callId,
+        outcome: context.signal?.aborted ? 'aborted' : 'failure',
+        streaming: false,
+        startedAtMs: context.startedAtMs,
+        nowMs: this.#clock.now(),
+        failure: context.error,
+      }),
+    );
   }
 
   #scheduleHealthChecks(intervalMs: number): void {

@@ -1,59 +1,18 @@
-import type { Clock } from '../clock.js';
-import {
-  type Attempt,
-  DeadlineExceededError,
-  ProviderError,
-  StreamInterruptedError,
-} from '../errors.js';
+import { ProviderError } from '../errors.js';
+import type { Attempt } from '../errors.js';
 import { anySignal, createDeadlineSignal } from '../resilience/deadline.js';
 import { IdleWatchdog } from '../resilience/idle-watchdog.js';
-import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
-import type { ListenerSet } from '../resilience/listener-set.js';
+import type { StreamChunk } from '../types.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
-import type { ProviderStateRegistry } from './provider-state-registry.js';
-import { type FailureAction, raceCandidates } from './race-candidates.js';
-import type { RouterStream, StreamOptions, StreamResult } from './router-options.js';
-import type { RouterEvent } from './router-events.js';
-import type { Candidate, CandidateSelection } from './select-candidates.js';
+import { openUntilFirstToken } from './open-until-first-token.js';
+import { raceCandidates } from './race-candidates.js';
+import type { RouterStream, StreamResult } from './router-options.js';
+import type { Candidate } from './select-candidates.js';
 import { StreamAccumulator } from './stream-accumulator.js';
+import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
+import { emitCallEnd, toStreamFailure } from './stream-call-end.js';
 
-export interface RouterStreamContext {
-  readonly callId: number;
-  readonly messages: readonly Message[];
-  readonly options: StreamOptions;
-  readonly clock: Clock;
-  readonly selection: CandidateSelection;
-  readonly registry: ProviderStateRegistry;
-  readonly events: ListenerSet<RouterEvent>;
-  readonly parallelAttempts: number;
-  readonly hedgeDelayMs: ((candidate: Candidate) => number) | undefined;
-  readonly timeoutMs: number;
-  readonly firstTokenTimeoutMs: number;
-  readonly idleTimeoutMs: number;
-  readonly buildRequest: (model: string) => ChatRequest;
-  readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
-  readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
-}
-
-/** A candidate's stream that produced its first content token (or ended cleanly without one). */
-interface CommittedStream {
-  readonly iterator: AsyncIterator<StreamChunk>;
-  readonly buffered: StreamChunk[];
-  readonly ended: boolean;
-  readonly startedAtMs: number;
-  readonly requestId: string | undefined;
-  /** Ends the upstream request with `reason` (an idle stream). */
-  readonly abort: (reason: ProviderError) => void;
-  /** Why the upstream request was aborted, when it was. */
-  readonly abortReason: () => unknown;
-  /** Unties the upstream request from the call; cancels it unless the stream completed. */
-  readonly release: (options: { completed: boolean }) => void;
-}
-
-const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
-
-/** One reason object for every stream the caller left early: no stack captured per stream. */
-const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
+export type { RouterStreamContext } from './stream-call-context.js';
 
 /**
  * Stream with silent failover until the first content token: before it, any failure (error status,
@@ -218,146 +177,4 @@ async function drain(generator: AsyncGenerator<StreamChunk, void, undefined>): P
   } catch {
     // Reported through `result`.
   }
-}
-
-/**
- * Open a candidate's stream and read until its first content token, within `firstTokenTimeoutMs`.
- * The upstream request stays tied to the call (`callSignal`) after the race, until `release`.
- */
-async function openUntilFirstToken(
-  context: RouterStreamContext,
-  candidate: Candidate,
-  attemptSignal: AbortSignal,
-  callSignal: AbortSignal,
-): Promise<CommittedStream> {
-  const { clock, registry } = context;
-  const providerId = candidate.provider.id;
-  const startedAtMs = clock.now();
-  const upstream = new AbortController();
-  const abortUpstream = (): void => upstream.abort(attemptSignal.aborted ? attemptSignal.reason : callSignal.reason);
-  attemptSignal.addEventListener('abort', abortUpstream, { once: true });
-  callSignal.addEventListener('abort', abortUpstream, { once: true });
-  const release = (options: { completed: boolean }): void => {
-    attemptSignal.removeEventListener('abort', abortUpstream);
-    callSignal.removeEventListener('abort', abortUpstream);
-    if (!options.completed && !upstream.signal.aborted) upstream.abort(streamEndedReason);
-  };
-  const abort = (reason: ProviderError): void => upstream.abort(reason);
-  const abortReason = (): unknown => (upstream.signal.aborted ? upstream.signal.reason : undefined);
-  let requestId: string | undefined;
-  const firstTokenTimer = clock.setTimeout(() => {
-    upstream.abort(
-      new ProviderError({
-        provider: providerId,
-        reason: 'timeout',
-        message: `no content token within ${context.firstTokenTimeoutMs} ms`,
-      }),
-    );
-  }, context.firstTokenTimeoutMs);
-  const iterator = candidate.provider
-    .stream(context.buildRequest(candidate.model), {
-      signal: upstream.signal,
-      headersTimeoutMs: context.firstTokenTimeoutMs,
-      idleTimeoutMs: context.idleTimeoutMs,
-      onResponseStart: (info) => {
-        requestId = info.requestId;
-      },
-    })
-    [Symbol.asyncIterator]();
-  const buffered: StreamChunk[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: true, startedAtMs, requestId, release, abort, abortReason };
-      }
-      buffered.push(next.value);
-      if (contentChunkTypes.has(next.value.type)) {
-        clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
-      }
-    }
-  } catch (error) {
-    clock.clearTimeout(firstTokenTimer);
-    release({ completed: false });
-    if (attemptSignal.aborted || callSignal.aborted) {
-      registry.recordNeutral(providerId);
-      throw attemptSignal.aborted ? attemptSignal.reason : callSignal.reason;
-    }
-    const reason = upstream.signal.reason as unknown;
-    const providerError = ProviderError.isInstance(reason)
-      ? reason
-      : ProviderError.isInstance(error)
-        ? error
-        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs);
-    throw providerError;
-  }
-}
-
-function toStreamFailure(options: {
-  error: unknown;
-  committed: CommittedStream | undefined;
-  winner: Candidate | undefined;
-  accumulator: StreamAccumulator;
-  deadline: { timedOut(): boolean };
-  context: RouterStreamContext;
-  attempts: readonly Attempt[];
-  parentSignal: AbortSignal;
-}): unknown {
-  const { error, committed, winner, accumulator, deadline, context } = options;
-  // The caller's own abort (or cancel()) is rethrown as is, whatever the transport made of it.
-  if (options.parentSignal.aborted && !deadline.timedOut()) return options.parentSignal.reason;
-  if (deadline.timedOut()) {
-    if (!committed || !winner) return new DeadlineExceededError({ timeoutMs: context.timeoutMs, attempts: options.attempts });
-  }
-  if (!committed || !winner) return error;
-  const providerError = ProviderError.isInstance(error) ? error : undefined;
-  const partialUsage = accumulator.usage;
-  return new StreamInterruptedError({
-    provider: winner.provider.id,
-    reason: deadline.timedOut() ? 'timeout' : (providerError?.reason ?? 'network'),
-    message: deadline.timedOut()
-      ? `the call's deadline of ${context.timeoutMs} ms passed`
-      : error instanceof Error
-        ? error.message
-        : String(error),
-    partialText: accumulator.text,
-    ...(partialUsage ? { partialUsage } : {}),
-    cause: error,
-  });
-}
-
-function emitCallEnd(
-  context: RouterStreamContext,
-  details: {
-    outcome: 'success' | 'failure' | 'aborted';
-    streamResult?: StreamResult;
-    failure?: unknown;
-    attempts: readonly Attempt[];
-    startedAtMs: number;
-  },
-): void {
-  if (context.events.size === 0) return;
-  const result = details.streamResult;
-  context.events.emit({
-    type: 'call-end',
-    callId: context.callId,
-    outcome: details.outcome,
-    startedAtMs: details.startedAtMs,
-    finishReason: result?.finishReason,
-    requestId: result?.requestId,
-    streaming: true,
-    cached: false,
-    provider: result?.provider,
-    model: result?.model,
-    latencyMs: context.clock.now() - details.startedAtMs,
-    timeToFirstTokenMs: result?.timeToFirstTokenMs,
-    attempts: details.attempts,
-    inputTokens: result?.usage?.inputTokens,
-    outputTokens: result?.usage?.outputTokens,
-    costUsd: result?.costUsd,
-    errorName: details.failure instanceof Error ? details.failure.name : undefined,
-  });
 }

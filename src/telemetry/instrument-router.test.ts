@@ -7,7 +7,6 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ListenerSet } from '../resilience/listener-set.js';
-import { ManualClock } from '../resilience/manual-clock.js';
 import type { RouterEvent } from '../routing/router-events.js';
 import { AsyncLocalStorageContextManager } from './async-local-storage-context-manager.test-support.js';
 import { instrumentRouter, type RouterEventSource } from './instrument-router.js';
@@ -74,7 +73,7 @@ describe('instrumentRouter', () => {
   it('writes a call span with GenAI attributes and a child span per attempt, at the measured times', () => {
     const { exporter, provider } = setUp();
     const source = eventSource();
-    instrumentRouter(source, { tracer: provider.getTracer('test'), clock: new ManualClock(t0 + 300) });
+    instrumentRouter(source, { tracer: provider.getTracer('test') });
     for (const event of racedCall(1)) source.emit(event);
 
     const spans = exporter.getFinishedSpans();
@@ -127,7 +126,7 @@ describe('instrumentRouter', () => {
   it('marks a failed call and its failed attempts with error.type', () => {
     const { exporter, provider } = setUp();
     const source = eventSource();
-    instrumentRouter(source, { tracer: provider.getTracer('test'), clock: new ManualClock(t0 + 50) });
+    instrumentRouter(source, { tracer: provider.getTracer('test') });
     source.emit({ type: 'attempt-start', callId: 7, provider: 'google', model: 'gemini-2.0-flash' });
     source.emit({
       type: 'call-end',
@@ -173,7 +172,7 @@ describe('instrumentRouter', () => {
     const { exporter, provider } = setUp();
     const tracer = provider.getTracer('test');
     const source = eventSource();
-    instrumentRouter(source, { tracer, clock: new ManualClock(t0 + 300) });
+    instrumentRouter(source, { tracer });
     const [start, ...rest] = racedCall(3);
     const request = tracer.startSpan('POST /v1/chat/completions');
     context.with(trace.setSpan(context.active(), request), () => source.emit(start!));

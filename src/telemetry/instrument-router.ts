@@ -8,7 +8,6 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { type Clock, systemClock } from '../clock.js';
 import type { Attempt } from '../errors.js';
 import type { RouterEvent } from '../routing/router-events.js';
 import { BackupModelsAttribute, GenAiAttribute, genAiProviderName } from './gen-ai-attributes.js';
@@ -21,8 +20,6 @@ export interface RouterEventSource {
 export interface InstrumentRouterOptions {
   /** Default: `trace.getTracer('backup-models')`, a no-op until an OpenTelemetry SDK is registered. */
   readonly tracer?: Tracer;
-  /** The router's clock: it places the call span in time. Default: the system clock. */
-  readonly clock?: Clock;
 }
 
 type CallEndEvent = Extract<RouterEvent, { type: 'call-end' }>;
@@ -40,7 +37,6 @@ const maximumOpenCalls = 10_000;
  */
 export function instrumentRouter(router: RouterEventSource, options: InstrumentRouterOptions = {}): () => void {
   const tracer = options.tracer ?? trace.getTracer('backup-models');
-  const clock = options.clock ?? systemClock;
   const parentByCallId = new Map<number, Context>();
   const unsubscribe = router.onEvent((event) => {
     if (event.type === 'attempt-start') {

@@ -1,0 +1,85 @@
+import { ProviderError } from '../errors.js';
+import type { StreamChunk } from '../types.js';
+import type { Candidate } from './select-candidates.js';
+import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
+
+const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
+
+/** One reason object for every stream the caller left early: no stack captured per stream. */
+const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
+
+/**
+ * Open a candidate's stream and read until its first content token, within `firstTokenTimeoutMs`.
+ * The upstream request stays tied to the call (`callSignal`) after the race, until `release`.
+ */
+export async function openUntilFirstToken(
+  context: RouterStreamContext,
+  candidate: Candidate,
+  attemptSignal: AbortSignal,
+  callSignal: AbortSignal,
+): Promise<CommittedStream> {
+  const { clock, registry } = context;
+  const providerId = candidate.provider.id;
+  const startedAtMs = clock.now();
+  const upstream = new AbortController();
+  const abortUpstream = (): void => upstream.abort(attemptSignal.aborted ? attemptSignal.reason : callSignal.reason);
+  attemptSignal.addEventListener('abort', abortUpstream, { once: true });
+  callSignal.addEventListener('abort', abortUpstream, { once: true });
+  const release = (options: { completed: boolean }): void => {
+    attemptSignal.removeEventListener('abort', abortUpstream);
+    callSignal.removeEventListener('abort', abortUpstream);
+    if (!options.completed && !upstream.signal.aborted) upstream.abort(streamEndedReason);
+  };
+  const abort = (reason: ProviderError): void => upstream.abort(reason);
+  const abortReason = (): unknown => (upstream.signal.aborted ? upstream.signal.reason : undefined);
+  let requestId: string | undefined;
+  const firstTokenTimer = clock.setTimeout(() => {
+    upstream.abort(
+      new ProviderError({
+        provider: providerId,
+        reason: 'timeout',
+        message: `no content token within ${context.firstTokenTimeoutMs} ms`,
+      }),
+    );
+  }, context.firstTokenTimeoutMs);
+  const iterator = candidate.provider
+    .stream(context.buildRequest(candidate.model), {
+      signal: upstream.signal,
+      headersTimeoutMs: context.firstTokenTimeoutMs,
+      idleTimeoutMs: context.idleTimeoutMs,
+      onResponseStart: (info) => {
+        requestId = info.requestId;
+      },
+    })
+    [Symbol.asyncIterator]();
+  const buffered: StreamChunk[] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        clock.clearTimeout(firstTokenTimer);
+        return { iterator, buffered, ended: true, startedAtMs, requestId, release, abort, abortReason };
+      }
+      buffered.push(next.value);
+      if (contentChunkTypes.has(next.value.type)) {
+        clock.clearTimeout(firstTokenTimer);
+        return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
+      }
+    }
+  } catch (error) {
+    clock.clearTimeout(firstTokenTimer);
+    release({ completed: false });
+    if (attemptSignal.aborted || callSignal.aborted) {
+      registry.recordNeutral(providerId);
+      throw attemptSignal.aborted ? attemptSignal.reason : callSignal.reason;
+    }
+    const reason = upstream.signal.reason as unknown;
+    const providerError = ProviderError.isInstance(reason)
+      ? reason
+      : ProviderError.isInstance(error)
+        ? error
+        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs);
+    throw providerError;
+  }
+}

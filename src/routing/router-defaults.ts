@@ -1,0 +1,17 @@
+/** The router's defaults, in one place. */
+export const routerDefaults = {
+  parallelAttempts: 3,
+  cacheTtlSeconds: 300,
+  cacheMaxEntries: 1000,
+  timeoutMs: 60_000,
+  firstTokenTimeoutMs: 15_000,
+  /** `complete` gets its headers only with the whole answer: a longer default wait. */
+  completeFirstByteTimeoutMs: 30_000,
+  idleTimeoutMs: 30_000,
+  credentialCooldownMs: 10 * 60_000,
+  defaultRateLimitCooldownMs: 2_000,
+  healthCheckTimeoutMs: 5_000,
+  /** Hedge delay before any latency was observed. */
+  hedgeDelayWithoutSamplesMs: 1_000,
+  minimumHedgeDelayMs: 5,
+} as const;

@@ -1,0 +1,43 @@
+import type { Clock } from '../clock.js';
+import type { ProviderError } from '../errors.js';
+import type { ListenerSet } from '../resilience/listener-set.js';
+import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
+import type { FailureAction } from './race-candidates.js';
+import type { StreamOptions } from './router-options.js';
+import type { RouterEvent } from './router-events.js';
+import type { Candidate, CandidateSelection } from './select-candidates.js';
+
+/** Everything one router stream needs from its router. */
+export interface RouterStreamContext {
+  readonly callId: number;
+  readonly messages: readonly Message[];
+  readonly options: StreamOptions;
+  readonly clock: Clock;
+  readonly selection: CandidateSelection;
+  readonly registry: ProviderStateRegistry;
+  readonly events: ListenerSet<RouterEvent>;
+  readonly parallelAttempts: number;
+  readonly hedgeDelayMs: ((candidate: Candidate) => number) | undefined;
+  readonly timeoutMs: number;
+  readonly firstTokenTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly buildRequest: (model: string) => ChatRequest;
+  readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
+  readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
+}
+
+/** A candidate's stream that produced its first content token (or ended cleanly without one). */
+export interface CommittedStream {
+  readonly iterator: AsyncIterator<StreamChunk>;
+  readonly buffered: StreamChunk[];
+  readonly ended: boolean;
+  readonly startedAtMs: number;
+  readonly requestId: string | undefined;
+  /** Ends the upstream request with `reason` (an idle stream). */
+  readonly abort: (reason: ProviderError) => void;
+  /** Why the upstream request was aborted, when it was. */
+  readonly abortReason: () => unknown;
+  /** Unties the upstream request from the call; cancels it unless the stream completed. */
+  readonly release: (options: { completed: boolean }) => void;
+}
