@@ -145,6 +145,19 @@ describe('model aliases and routes', () => {
     expect(response.headers.get('x-backup-models-attempts')).toBe('groq:failure,openai:success');
   });
 
+  it('names the provider that served a streamed route, and the attempts on the way, before the first chunk', async () => {
+    harness.providers.setBehavior('groq', { kind: 'status', status: 503 });
+    const { data: stream, response } = await harness.client.chat.completions
+      .create({ model: 'fast', messages: question, stream: true })
+      .withResponse();
+    expect(response.headers.get('x-backup-models-provider')).toBe('openai');
+    expect(response.headers.get('x-backup-models-attempts')).toBe('groq:failure,openai:success');
+    const models = new Set<string>();
+    for await (const chunk of stream) models.add(chunk.model);
+    expect(models.size).toBe(1);
+    expect([...models][0]!.startsWith('openai/')).toBe(true);
+  });
+
   it('lists provider models, tier aliases and routes', async () => {
     const ids = [];
     for await (const model of harness.client.models.list()) ids.push(model.id);

@@ -5,7 +5,7 @@
  * answers are never spliced. A client that leaves aborts the upstream call at once.
  */
 import type { ServerResponse } from 'node:http';
-import type { RouteTarget, RouterStream, StreamResult } from '../routing/router-options.js';
+import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ChatCompletionsDependencies } from './chat-completions-handler.js';
@@ -15,8 +15,6 @@ import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-r
 import type { ChatCompletionCall } from './openai-request.js';
 import { ChatCompletionChunkEncoder, servedModel, sseDone, sseErrorEvent } from './openai-response.js';
 
-/** The router may tell the committed candidate before the stream ends (see notes/gateway-needs.md). */
-type StreamWithWinner = RouterStream & { readonly winner?: RouteTarget };
 
 /** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
 function write(response: ServerResponse, text: string): Promise<void> | undefined {
@@ -41,7 +39,7 @@ export async function streamChatCompletion(options: {
   readonly log: CallLogFields;
 }): Promise<void> {
   const { response, call, signal, log, dependencies } = options;
-  const stream: StreamWithWinner = dependencies.router.stream(call.messages, {
+  const stream: RouterStream = dependencies.router.stream(call.messages, {
     ...call.options,
     signal,
     cacheScope: options.caller.cacheScope,
@@ -57,9 +55,8 @@ export async function streamChatCompletion(options: {
     return;
   }
 
-  // With one explicit candidate, the winner is known; otherwise the router says it once committed.
-  const route = call.options.route;
-  const winner = stream.winner ?? (route?.length === 1 ? route[0] : undefined);
+  // The router names the candidate it committed to before the first chunk.
+  const winner = stream.winner;
   const encoder = new ChatCompletionChunkEncoder({
     id: log.id,
     createdSeconds: Math.floor(Date.now() / 1000),
@@ -71,6 +68,7 @@ export async function streamChatCompletion(options: {
     'x-accel-buffering': 'no',
     'x-request-id': log.id,
     ...(winner ? { [routingHeaders.provider]: headerSafe(winner.provider), [routingHeaders.model]: headerSafe(winner.model) } : {}),
+    ...(stream.attempts.length > 0 ? { [routingHeaders.attempts]: compactAttempts(stream.attempts) } : {}),
   });
   log.status = 200;
   let finished = false;

@@ -149,6 +149,8 @@ export interface StreamResult extends CompletionResult {
 export interface RouterStream extends AsyncIterable<StreamChunk> {
   /** The candidate the stream committed to, known before its first chunk is yielded. */
   readonly winner: { readonly provider: string; readonly model: string } | undefined;
+  /** The attempts so far: by the first chunk, every candidate tried, skipped or aborted on the way. */
+  readonly attempts: readonly Attempt[];
   /** Settles when the stream ends: the final result, or the error that ended it. */
   readonly result: Promise<StreamResult>;
   /** Stop the stream and its upstream request. */

@@ -37,6 +37,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   async function* run(): AsyncGenerator<StreamChunk, void, undefined> {
     const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: parentSignal });
     const attempts: Attempt[] = skippedAttempts(context.selection, startedAtMs);
+    attemptLog = attempts;
     let committed: CommittedStream | undefined;
     let winner: Candidate | undefined;
     const accumulator = new StreamAccumulator();
@@ -150,6 +151,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   }
 
   let committedTo: { provider: string; model: string } | undefined;
+  let attemptLog: readonly Attempt[] = [];
   let iterator: AsyncGenerator<StreamChunk, void, undefined> | undefined;
   const start = (): AsyncGenerator<StreamChunk, void, undefined> => {
     if (iterator) throw new TypeError('A router stream can be iterated only once.');
@@ -160,6 +162,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     [Symbol.asyncIterator]: start,
     get winner() {
       return committedTo;
+    },
+    get attempts() {
+      return attemptLog;
     },
     get result(): Promise<StreamResult> {
       if (!iterator) void drain(start());
