@@ -13,7 +13,7 @@ import { checkTarget, printTable, printTargets } from './lib/report.js';
 import { median, round, summarize } from './lib/stats.js';
 
 const upstreamScript = new URL('./lib/upstream-server.js', import.meta.url).pathname;
-const apiKey = 'sk-bench-not-a-real-key';
+const apiKey = 'bench-placeholder-key';
 const prompt = 'Reply with the word SUCCESS.';
 
 export const libraryOverhead = {

@@ -44,6 +44,8 @@ if (!chromiumInstalled) {
       throw new Error(`${notRunReason} CI must install it.`);
     });
   } else {
+    // Skipped with its reason on a machine without Debian's chromium (a user's laptop): the browser cannot be
+    // downloaded here, and CI, which installs it in .ci/run, fails above instead of skipping.
     console.warn(notRunReason);
     it.skip(`dashboard in headless Chromium: ${notRunReason}`, () => undefined);
   }

@@ -13,7 +13,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const cliPath = here('../../dist/cli/main.js');
 /** Exact version checked to run on Node 20, on loopback, with no network. */
 export const portkeyVersion = '1.15.2';
-export const benchApiKey = 'sk-bench-not-a-real-key';
+export const benchApiKey = 'bench-placeholder-key';
 
 /** A minimal environment: no variable of the machine (no real key) reaches a server under test. */
 function baseEnv() {
