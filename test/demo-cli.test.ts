@@ -66,7 +66,8 @@ describe('backup-models demo, as a user runs it', () => {
     const cli = startCli(['demo', '--port', '0', '--duration-ms', '120000']);
     const [, dashboardUrl] = await cli.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)\n/);
     expect(cli.stdout()).toMatch(/six simulated providers \(no API key needed, no real API called\): Groq \(simulated\), OpenAI \(simulated\)/);
-    expect(cli.stdout()).toContain('Press Ctrl-C to stop.');
+    // The next line may come in a later write than the address: wait for it rather than read at once.
+    await cli.waitFor(/Press Ctrl-C to stop\./);
 
     const page = await fetch(dashboardUrl!);
     expect(page.status).toBe(200);
