@@ -5,12 +5,9 @@
  */
 import type { Message, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
+import { isRecord } from '../json-value.js';
 
-type JsonObject = Readonly<Record<string, unknown>>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
@@ -22,8 +19,8 @@ function textOf(content: unknown, path: string, options: { allowNull: boolean })
   if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text parts.`, 'messages');
   let text = '';
   content.forEach((part: unknown, partIndex) => {
-    if (!isObject(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
-      const kind = isObject(part) && typeof part.type === 'string' ? ` (${part.type})` : '';
+    if (!isRecord(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
+      const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type})` : '';
       throw invalidRequest(`${path}[${partIndex}] is not a text part${kind}; only text content is supported.`, 'messages');
     }
     text += part.text;
@@ -35,7 +32,7 @@ function toolCallsOf(value: unknown, path: string): ToolCall[] {
   if (!Array.isArray(value)) throw invalidRequest(`${path} must be an array.`, 'messages');
   return value.map((call: unknown, callIndex): ToolCall => {
     const callPath = `${path}[${callIndex}]`;
-    if (!isObject(call) || typeof call.id !== 'string' || !isObject(call.function)) {
+    if (!isRecord(call) || typeof call.id !== 'string' || !isRecord(call.function)) {
       throw invalidRequest(`${callPath} must have an id and a function.`, 'messages');
     }
     const { name, arguments: argumentsText } = call.function;
@@ -52,7 +49,7 @@ export function convertOpenAIMessages(value: unknown): Message[] {
   const toolNamesById = new Map<string, string>();
   return value.map((message: unknown, index): Message => {
     const path = `messages[${index}]`;
-    if (!isObject(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
+    if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
     switch (message.role) {
       case 'system':
       case 'developer':

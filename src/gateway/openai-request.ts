@@ -8,6 +8,7 @@ import type { Message, ResponseFormat, ToolChoice, ToolDefinition } from '../typ
 import { convertOpenAIMessages } from './convert-openai-messages.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
+import { isRecord } from '../json-value.js';
 
 export interface ChatCompletionCall {
   readonly model: ResolvedModel;
@@ -20,9 +21,6 @@ export interface ChatCompletionCall {
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Names that select where a request goes. No field of ours has such a name. */
 const upstreamSelectorPattern =
@@ -60,7 +58,7 @@ function findUpstreamSelector(value: unknown, path: string, depth: number): stri
     }
     return undefined;
   }
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   for (const key of Object.keys(value)) {
     if (depth === 0 && interpretedFields.has(key)) continue;
     const keyPath = path ? `${path}.${key}` : key;
@@ -82,7 +80,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
   return value.map((tool: unknown, index): ToolDefinition => {
-    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function)) {
+    if (!isRecord(tool) || tool.type !== 'function' || !isRecord(tool.function)) {
       throw invalidRequest(`tools[${index}] must be {"type":"function","function":{...}}.`, 'tools');
     }
     const { name, description, parameters } = tool.function;
@@ -92,7 +90,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     if (description !== undefined && typeof description !== 'string') {
       throw invalidRequest(`tools[${index}].function.description must be a string.`, 'tools');
     }
-    if (parameters !== undefined && !isObject(parameters)) {
+    if (parameters !== undefined && !isRecord(parameters)) {
       throw invalidRequest(`tools[${index}].function.parameters must be a JSON Schema object.`, 'tools');
     }
     return {
@@ -106,7 +104,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
 function toolChoiceOf(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'auto' || value === 'none' || value === 'required') return value;
-  if (isObject(value) && value.type === 'function' && isObject(value.function) && typeof value.function.name === 'string') {
+  if (isRecord(value) && value.type === 'function' && isRecord(value.function) && typeof value.function.name === 'string') {
     return { name: value.function.name };
   }
   throw invalidRequest('tool_choice must be "auto", "none", "required" or {"type":"function","function":{"name":...}}.', 'tool_choice');
@@ -114,10 +112,10 @@ function toolChoiceOf(value: unknown): ToolChoice | undefined {
 
 function responseFormatOf(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw invalidRequest('response_format must be an object.', 'response_format');
+  if (!isRecord(value)) throw invalidRequest('response_format must be an object.', 'response_format');
   if (value.type === 'text') return { type: 'text' };
   if (value.type === 'json_object') return { type: 'json_object' };
-  if (value.type === 'json_schema' && isObject(value.json_schema) && isObject(value.json_schema.schema)) {
+  if (value.type === 'json_schema' && isRecord(value.json_schema) && isRecord(value.json_schema.schema)) {
     const { name, schema, strict } = value.json_schema;
     return {
       type: 'json_schema',
@@ -158,7 +156,7 @@ export function modelNotFound(model: string): GatewayHttpError {
 }
 
 export function parseChatCompletionRequest(body: unknown, resolver: ModelResolver): ChatCompletionCall {
-  if (!isObject(body)) throw invalidRequest('The request body must be a JSON object.');
+  if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   const selector = findUpstreamSelector(body, '', 0);
   if (selector) {
     throw invalidRequest(`The field ${selector} is not accepted: the upstream is chosen by the gateway's configuration only.`, selector, 'unsupported_parameter');
@@ -177,10 +175,10 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   const responseFormat = responseFormatOf(body.response_format);
   const stream = booleanField(body, 'stream');
   const streamOptions = body.stream_options;
-  if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) {
+  if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
     throw invalidRequest('stream_options must be an object.', 'stream_options');
   }
-  const includeUsage = stream && isObject(streamOptions) && streamOptions.include_usage === true;
+  const includeUsage = stream && isRecord(streamOptions) && streamOptions.include_usage === true;
   const options: CompleteOptions = {
     ...(model.route !== undefined ? { route: model.route } : {}),
     ...(model.tier !== undefined ? { tier: model.tier } : {}),

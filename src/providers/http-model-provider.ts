@@ -12,7 +12,7 @@ import type { HttpRequestSpec, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { wireProtocols } from './protocols.js';
-import { parseJsonOrUndefined } from './read-json-value.js';
+import { parseJsonOrUndefined } from '../json-value.js';
 import type { EndpointConfig, StreamDecoder, WireProtocol } from './wire-protocol.js';
 
 export interface HttpModelProviderOptions {

@@ -6,6 +6,7 @@
 
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import type { ChatResponse } from '../types.js';
+import { isRecord } from '../json-value.js';
 
 export const cacheEntryVersion = 1;
 
@@ -43,6 +44,3 @@ function isChatResponse(value: unknown): value is ChatResponse {
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

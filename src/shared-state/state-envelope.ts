@@ -6,6 +6,7 @@
 
 import { isBreakerState } from '../resilience/circuit-breaker.js';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
+import { isRecord } from '../json-value.js';
 
 export const stateEnvelopeVersion = 1;
 
@@ -66,6 +67,3 @@ function isHealthFigures(value: unknown): boolean {
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,7 +1,7 @@
 import { isRetryableReason, ProviderError, type FailureReason } from '../../errors.js';
 import { parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
-import { isRecord, parseJsonOrUndefined, readString } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined, readString } from '../../json-value.js';
 import { describeUnreadableBody } from '../describe-unreadable-body.js';
 
 /** What an Anthropic error body says: `{type: 'error', error: {type, message}, request_id?}`. */

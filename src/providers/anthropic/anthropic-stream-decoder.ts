@@ -5,7 +5,7 @@ import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { readAnthropicInputTokens } from './parse-anthropic-response.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
-import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /** A decoder of one Anthropic stream; also tells what `message_start` reported. */
 export interface AnthropicStreamDecoder extends StreamDecoder {

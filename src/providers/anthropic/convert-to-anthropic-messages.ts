@@ -6,7 +6,7 @@ import type {
   AnthropicToolUseBlock,
   AnthropicUserBlock,
 } from './anthropic-api-types.js';
-import { isRecord, parseJsonOrUndefined } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
 
 export interface AnthropicPrompt {
   /** Every system message, in order, joined by a blank line. Anthropic takes it outside the turns. */

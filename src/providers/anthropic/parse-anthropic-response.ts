@@ -3,7 +3,7 @@ import type { ChatResponse, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
-import { isRecord, readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
  * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their

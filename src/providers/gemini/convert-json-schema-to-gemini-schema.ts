@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../../types.js';
 import type { GeminiStruct } from './gemini-api-types.js';
-import { isRecord } from '../read-json-value.js';
+import { isRecord } from '../../json-value.js';
 
 /** Keywords Gemini's `Schema` (an OpenAPI 3.0 subset) accepts. Any other keyword is a 400 "Unknown name". */
 const copiedKeywords = [

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Message, ToolMessage } from '../../types.js';
 import type { GeminiContent, GeminiPart, GeminiStruct } from './gemini-api-types.js';
-import { isRecord, parseJsonOrUndefined } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
 
 export interface GeminiPrompt {
   /** Every system message, in order, joined by a blank line. */

@@ -1,7 +1,7 @@
 import { isRetryableReason, ProviderError, type FailureReason } from '../../errors.js';
 import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
-import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 import { describeUnreadableBody } from '../describe-unreadable-body.js';
 
 /** What a Google error body says: `{error: {code, message, status, details[]}}`. */

@@ -4,7 +4,7 @@ import type { StreamChunk, Usage } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { readCandidateParts, readFirstCandidate, readFunctionCalls, readGeminiUsage, readText } from './parse-gemini-response.js';
-import { isRecord, parseJsonOrUndefined, readString } from '../read-json-value.js';
+import { isRecord, parseJsonOrUndefined, readString } from '../../json-value.js';
 
 /** A decoder of one Gemini stream; also tells what the events reported. */
 export interface GeminiStreamDecoder extends StreamDecoder {

@@ -3,7 +3,7 @@ import type { ChatResponse, StreamChunk, ToolCall, Usage } from '../../types.js'
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import { isRecord, readNumber, readString, type JsonRecord } from '../read-json-value.js';
+import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
  * Our result from a Gemini 200 body: the first candidate's text parts joined (thoughts skipped), its

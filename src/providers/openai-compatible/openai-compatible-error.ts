@@ -7,8 +7,8 @@ import { ProviderError, type FailureReason } from '../../errors.js';
 import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
-import { readNumber, readString, parseJsonOrUndefined } from '../read-json-value.js';
-import { asRecord } from './json-guards.js';
+import { readNumber, readString, parseJsonOrUndefined } from '../../json-value.js';
+import { asRecord } from '../../json-value.js';
 
 /** What an error body says, from `{"error":{...}}`, `{"error":"..."}`, `{"message":...}` or `{"detail":...}`. */
 export interface OpenAIErrorDetails {

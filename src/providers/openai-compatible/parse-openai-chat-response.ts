@@ -1,8 +1,8 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
-import { readNumber, readString, type JsonRecord } from '../read-json-value.js';
-import { asArray, asRecord } from './json-guards.js';
+import { readNumber, readString, type JsonRecord } from '../../json-value.js';
+import { asArray, asRecord } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
