@@ -1,20 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maximumRetryAfterMs, parseDurationTextMs, parseRetryAfterMs } from './retry-after.js';
-import { sharedFixturesDirectory } from '../testing/shared-fixtures.test-support.js';
+import { recordedResponseHeaders as recordedHeaders } from '../testing/shared-fixtures.test-support.js';
 
-const fixturesDirectory = sharedFixturesDirectory();
 const nowMs = Date.parse('2026-03-17T13:06:55Z');
-
-/** Lower-cased headers of a recorded `*.headers.txt` (status line skipped). */
-function recordedHeaders(path: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of readFileSync(`${fixturesDirectory}/${path}`, 'utf8').split('\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
 
 describe('parseRetryAfterMs', () => {
   it('reads the seconds of the recorded Groq 429 headers', () => {

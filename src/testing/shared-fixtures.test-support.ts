@@ -39,8 +39,8 @@ export function recordedFixtures(folder: string): RecordedFixtures {
     readFixtureText,
     readFixtureJson: (name) => JSON.parse(readFixtureText(name)) as unknown,
     readFixtureResponseHeaders(name) {
-      const [statusLine = '', ...lines] = readFixtureText(name).split(/\r?\n/);
-      return { statusCode: Number(statusLine.split(' ')[1]), headers: parseHeaderLines(lines) };
+      const statusLine = readFixtureText(name).split(/\r?\n/, 1)[0] ?? '';
+      return { statusCode: Number(statusLine.split(' ')[1]), headers: recordedResponseHeaders(join(folder, name)) };
     },
     readFixtureRequestHeaders(name) {
       const [requestLine = '', ...lines] = readFixtureText(name).split(/\r?\n/);
@@ -60,6 +60,12 @@ export function recordedFixtures(folder: string): RecordedFixtures {
         .filter((line) => line.trim() !== '')
         .map((line) => ({ data: line })),
   };
+}
+
+/** The response headers of a recorded `*.headers.txt`, by its path under the fixtures folder. */
+export function recordedResponseHeaders(path: string): ResponseHeaders {
+  const [, ...lines] = readFileSync(join(sharedFixturesDirectory(), path), 'utf8').split(/\r?\n/);
+  return parseHeaderLines(lines);
 }
 
 function parseHeaderLines(lines: readonly string[]): ResponseHeaders {

@@ -2,23 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FailureReason } from '../../errors.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
-import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
+import { recordedResponseHeaders as recordedHeaders, sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 const readText = (path: string): string => readFileSync(`${fixturesDirectory}/${path}`, 'utf8');
 const nowMs = Date.parse('2026-03-17T13:06:55Z');
-
-function recordedHeaders(path: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of readText(path).split('\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return headers;
-}
 
 function parseRecorded(options: { body: string; statusCode: number; headers?: string; providerId?: string }) {
   return openAICompatibleProtocol.parseError({

@@ -2,19 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
-import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
+import { recordedResponseHeaders as recordedHeaders, sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 const readBody = (path: string): unknown => JSON.parse(readFileSync(`${fixturesDirectory}/${path}`, 'utf8'));
-
-function recordedHeaders(path: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of readFileSync(`${fixturesDirectory}/${path}`, 'utf8').split('\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
 
 const parse = (path: string, headers: Record<string, string> = {}): ChatResponse =>
   openAICompatibleProtocol.parseChatResponse(readBody(path), { providerId: path.split('/')[0] ?? '', headers });
