@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { errors as undiciErrors } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CancelScope, cancellationOf } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { HttpClient } from './http-client.js';
 import { mapTransportError } from './map-transport-error.js';
@@ -206,6 +207,130 @@ describe('HttpClient', () => {
     await socketsClosed(server, 1);
     const sockets = process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap');
     expect(sockets).toEqual([]);
+  });
+});
+
+describe('HttpClient.request (the whole body at once)', () => {
+  let server: LocalServer;
+  let baseUrl: string;
+  let client: HttpClient;
+
+  beforeEach(async () => {
+    server = new LocalServer();
+    baseUrl = await server.start();
+    client = new HttpClient();
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await server.stop();
+  });
+
+  it('sends the request and gives status, lower-case headers and a body that arrived in pieces', async () => {
+    let received = '';
+    server.handler = async (incoming, response) => {
+      for await (const chunk of incoming) received += String(chunk);
+      response.writeHead(200, [
+        ['X-Request-Id', 'req_2'],
+        ['X-Multi', 'one'],
+        ['X-Multi', 'two'],
+      ]);
+      // A multi-byte character cut between two writes must come out whole.
+      const body = Buffer.from('{"text":"caf\u00e9 ☕"}');
+      response.write(body.subarray(0, 15));
+      setImmediate(() => response.end(body.subarray(15)));
+    };
+    const response = await client.request(
+      { method: 'POST', url: `${baseUrl}/v1/chat`, headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
+      { providerId: 'local', cancellation: new CancelScope() },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).toBe('req_2');
+    expect(response.headers['x-multi']).toBe('one, two');
+    expect(response.json()).toEqual({ text: 'café ☕' });
+    expect(received).toBe('{"a":1}');
+  });
+
+  it('rethrows the cancellation reason untouched and closes the socket when cancelled before the headers', async () => {
+    server.handler = () => undefined;
+    const scope = new CancelScope();
+    const reason = new Error('caller gave up');
+    const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope });
+    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    scope.abort(reason);
+    await expect(sending).rejects.toBe(reason);
+    await socketsClosed(server, 1);
+  });
+
+  it('rejects at once when cancelled while waiting for a connection, and never sends it', async () => {
+    const limited = new HttpClient({ connectionsPerOrigin: 1 });
+    const paths: string[] = [];
+    let finishFirst: () => void = () => undefined;
+    server.handler = (incoming, response) => {
+      paths.push(incoming.url ?? '');
+      if (incoming.url === '/first') finishFirst = () => response.end('first');
+      else response.end('later');
+    };
+    try {
+      const first = limited.request(request(`${baseUrl}/first`), { providerId: 'local', cancellation: new CancelScope() });
+      while (paths.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const scope = new CancelScope();
+      const queued = limited.request(request(`${baseUrl}/queued`), { providerId: 'local', cancellation: scope });
+      scope.abort('no longer needed');
+      await expect(queued).rejects.toBe('no longer needed');
+      finishFirst();
+      expect((await first).text()).toBe('first');
+      const after = await limited.request(request(`${baseUrl}/after`), { providerId: 'local', cancellation: new CancelScope() });
+      expect(after.statusCode).toBe(200);
+      expect(paths).toEqual(['/first', '/after']);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('does not connect when already cancelled', async () => {
+    const scope = new CancelScope();
+    scope.abort('already');
+    await expect(client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope })).rejects.toBe('already');
+    expect(server.sockets).toHaveLength(0);
+  });
+
+  it('follows a caller AbortSignal through cancellationOf', async () => {
+    server.handler = () => undefined;
+    const controller = new AbortController();
+    const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: cancellationOf(controller.signal) });
+    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort('from the caller');
+    await expect(sending).rejects.toBe('from the caller');
+  });
+
+  it('gives a network ProviderError when the server resets the connection mid-body', async () => {
+    server.handler = (_request, response) => {
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('short');
+      setImmediate(() => response.socket?.destroy());
+    };
+    await expect(
+      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() }),
+    ).rejects.toMatchObject({ provider: 'local', reason: 'network' });
+  });
+
+  it('gives a timeout ProviderError when the headers do not come in time, or the body goes silent', async () => {
+    server.handler = () => undefined;
+    await expect(
+      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), headersTimeoutMs: 50 }),
+    ).rejects.toMatchObject({ reason: 'timeout', message: 'local: no response headers within 50 ms (UND_ERR_HEADERS_TIMEOUT)' });
+    server.handler = (_request, response) => response.write('then nothing');
+    await expect(
+      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), idleTimeoutMs: 50 }),
+    ).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('gives a server_error when a body that should be JSON is not', async () => {
+    server.handler = (_request, response) => response.end('<html>bad gateway</html>');
+    const response = await client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    expect(response.text()).toBe('<html>bad gateway</html>');
+    expect(() => response.json()).toThrow(expect.objectContaining({ reason: 'server_error', statusCode: 200 }) as Error);
   });
 });
 

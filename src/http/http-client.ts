@@ -4,7 +4,9 @@
  * rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`).
  */
 import { Pool } from 'undici';
+import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
+import { type BufferedHttpResponse, dispatchBuffered, normalizeHeaders } from './buffered-request.js';
 import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
 import type { HttpRequestSpec, ResponseHeaders } from './types.js';
 
@@ -29,6 +31,10 @@ export interface HttpSendOptions {
   readonly headersTimeoutMs?: number;
   /** Limit on silence between body bytes once the headers arrived. */
   readonly idleTimeoutMs?: number;
+}
+
+export interface HttpRequestOptions extends Omit<HttpSendOptions, 'signal'> {
+  readonly cancellation: Cancellation;
 }
 
 export interface HttpResponse {
@@ -66,15 +72,33 @@ export class HttpClient {
     this.#options = options;
   }
 
+  /** Sends a request and reads its whole body: for answers that are not streamed. */
+  request(spec: HttpRequestSpec, options: HttpRequestOptions): Promise<BufferedHttpResponse> {
+    const { cancellation } = options;
+    if (cancellation.aborted) return Promise.reject(cancellation.reason);
+    const errorOptions = this.#errorOptions(options);
+    const target = this.#targetOf(spec.url, options.providerId);
+    return dispatchBuffered({
+      dispatcher: this.#poolFor(target.origin),
+      request: {
+        origin: target.origin,
+        path: target.path,
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body ?? null,
+        headersTimeout: errorOptions.headersTimeoutMs ?? null,
+        bodyTimeout: errorOptions.idleTimeoutMs ?? null,
+      },
+      cancellation,
+      errorOptions,
+    });
+  }
+
+  /** Sends a request; the body is read as it arrives (a stream). */
   async send(spec: HttpRequestSpec, options: HttpSendOptions): Promise<HttpResponse> {
     const { signal } = options;
     signal.throwIfAborted();
-    const errorOptions: MapTransportErrorOptions = {
-      providerId: options.providerId,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
-      headersTimeoutMs: options.headersTimeoutMs ?? this.#options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
-      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
-    };
+    const errorOptions = this.#errorOptions(options);
     const target = this.#targetOf(spec.url, options.providerId);
     try {
       const response = await this.#poolFor(target.origin).request({
@@ -121,6 +145,15 @@ export class HttpClient {
         }
       }),
     );
+  }
+
+  #errorOptions(options: Omit<HttpSendOptions, 'signal'>): MapTransportErrorOptions {
+    return {
+      providerId: options.providerId,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs ?? this.#options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
+    };
   }
 
   /** Origin and path of a URL, parsed once: a provider sends to the same few URLs over and over. */
@@ -219,17 +252,6 @@ class UndiciHttpResponse implements HttpResponse {
   #mapError(error: unknown): unknown {
     return this.#signal.aborted ? this.#signal.reason : mapTransportError(error, this.#errorOptions);
   }
-}
-
-/** Lower-case names (undici gives them so), repeated values joined with ", ". */
-export function normalizeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
-  const result: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
 }
 
 function parseUrl(url: string, providerId: string): URL {

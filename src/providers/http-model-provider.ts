@@ -6,7 +6,9 @@
 import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
 import { InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
+import { cancellationOf } from '../cancellation.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
+import type { BufferedHttpResponse } from '../http/buffered-request.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { HttpRequestSpec, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
@@ -67,7 +69,11 @@ export function createHttpModelProvider(
       idleTimeoutMs: callOptions.idleTimeoutMs,
     });
 
-  /** The typed error of a failed response, its body read once. */
+  /** The typed error of a failed response. */
+  const errorOf = (response: BufferedHttpResponse | HttpResponse, bodyText: string): ProviderError =>
+    protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
+
+  /** The typed error of a failed streamed response, its body read once. */
   const responseError = async (response: HttpResponse, signal: AbortSignal): Promise<ProviderError> => {
     let bodyText = '';
     try {
@@ -76,8 +82,7 @@ export function createHttpModelProvider(
       if (signal.aborted) throw signal.reason;
       // The status still tells what happened; the body was lost on the way.
     }
-    const statusCode = response.statusCode;
-    return protocol.parseError({ providerId, statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
+    return errorOf(response, bodyText);
   };
 
   const buildOptions = (request: ChatRequest, stream: boolean) => ({
@@ -94,10 +99,14 @@ export function createHttpModelProvider(
 
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
       const spec = protocol.buildChatRequest(request, buildOptions(request, false));
-      const response = await send(spec, callOptions);
-      if (!isSuccess(response.statusCode)) throw await responseError(response, callOptions.signal);
-      const body = await response.json();
-      return protocol.parseChatResponse(body, { providerId, headers: response.headers });
+      const response = await httpClient.request(spec, {
+        providerId,
+        cancellation: callOptions.cancellation ?? cancellationOf(callOptions.signal),
+        headersTimeoutMs: callOptions.headersTimeoutMs,
+        idleTimeoutMs: callOptions.idleTimeoutMs,
+      });
+      if (!isSuccess(response.statusCode)) throw errorOf(response, response.text());
+      return protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {

@@ -2,12 +2,18 @@
  * What routing sees of a provider. Routing depends on this interface only, never on a concrete
  * provider: the HTTP providers, an AI SDK model and the demo's simulated providers all implement it.
  */
+import type { Cancellation } from '../cancellation.js';
 import type { ProviderDefinition } from '../catalog.js';
 import type { ChatRequest, ChatResponse, StreamChunk } from '../types.js';
 
 export interface ProviderCallOptions {
   /** Aborts the call: the request is cancelled and its socket freed. The abort reason is rethrown as is. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort, cheaper to listen to: the router passes it, and its `signal` is then made only when a
+   * provider reads it. A provider may use either.
+   */
+  readonly cancellation?: Cancellation;
   /** Limit on the wait for the response headers (a black-holed connection fails here). */
   readonly headersTimeoutMs?: number;
   /** Limit on silence between body bytes once the headers arrived. */

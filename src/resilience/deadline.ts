@@ -4,11 +4,17 @@
  * garbage collection; here every listener and timer is removed by `dispose()`.
  */
 
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock } from '../clock.js';
 import { DeadlineExceededError, InvalidArgumentError } from '../errors.js';
 
 export interface DeadlineSignal {
-  /** Aborts with a `DeadlineExceededError` when time runs out, or with the parent's own reason. */
+  /**
+   * Aborts with a `DeadlineExceededError` when time runs out, or with the parent's own reason. Costs no
+   * AbortSignal until `signal` is read.
+   */
+  readonly cancellation: Cancellation;
+  /** The same as an AbortSignal, made on first use. */
   readonly signal: AbortSignal;
   /** Epoch ms at which the deadline passes (Infinity without one). */
   readonly deadlineAtMs: number;
@@ -24,7 +30,7 @@ export interface DeadlineSignalOptions {
   clock: Clock;
   /** Time allowed from now. Infinity means no deadline (the parent can still abort). */
   timeoutMs: number;
-  parent?: AbortSignal;
+  parent?: AbortSignal | undefined;
 }
 
 export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSignal {
@@ -32,7 +38,7 @@ export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSi
   if (!(timeoutMs >= 0)) {
     throw new InvalidArgumentError({ argument: 'timeoutMs', message: 'timeoutMs must be a number >= 0' });
   }
-  const controller = new AbortController();
+  const scope = new CancelScope();
   const deadlineAtMs = clock.now() + timeoutMs;
   let timer: ReturnType<Clock['setTimeout']> | undefined;
   let didTimeOut = false;
@@ -48,12 +54,12 @@ export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSi
   function onParentAbort(): void {
     if (disposed) return;
     dispose();
-    controller.abort(parent?.reason);
+    scope.abort(parent?.reason);
   }
 
   if (parent?.aborted) {
     disposed = true;
-    controller.abort(parent.reason);
+    scope.abort(parent.reason);
   } else {
     parent?.addEventListener('abort', onParentAbort, { once: true });
     if (Number.isFinite(timeoutMs)) {
@@ -62,13 +68,16 @@ export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSi
         if (disposed) return;
         didTimeOut = true;
         dispose();
-        controller.abort(new DeadlineExceededError({ timeoutMs }));
+        scope.abort(new DeadlineExceededError({ timeoutMs }));
       }, timeoutMs);
     }
   }
 
   return {
-    signal: controller.signal,
+    cancellation: scope,
+    get signal() {
+      return scope.signal;
+    },
     deadlineAtMs,
     remainingMs: () => Math.max(0, deadlineAtMs - clock.now()),
     timedOut: () => didTimeOut,

@@ -3,6 +3,7 @@ import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
+import type { Cancellation } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
@@ -228,13 +229,13 @@ export class BackupModelRouter {
         parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
         ...this.#hedgeOption(options),
         clock: this.#clock,
-        signal: deadline.signal,
+        cancellation: deadline.cancellation,
         attempts,
         ...(lastResort ? {} : { admit: (candidate: Candidate) => this.#registry.admit(candidate.provider.id) }),
         classify: classifyFailure,
         onAttemptStart: (candidate) =>
           this.#events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model }),
-        run: (candidate, attemptSignal) => this.#attempt(candidate, messages, options, attemptSignal),
+        run: (candidate, cancellation) => this.#attempt(candidate, messages, options, cancellation),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };
@@ -252,25 +253,29 @@ export class BackupModelRouter {
     candidate: Candidate,
     messages: readonly Message[],
     options: CompleteOptions,
-    signal: AbortSignal,
+    callCancellation: Cancellation,
   ): Promise<ChatResponse> {
     const providerId = candidate.provider.id;
     const startedAtMs = this.#clock.now();
     const limitMs = options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.completeFirstByteTimeoutMs;
     const guard =
       limitMs < preciseFirstByteLimitBelowMs
-        ? createFirstByteGuard({ clock: this.#clock, signal, limitMs, providerId })
+        ? createFirstByteGuard({ clock: this.#clock, cancellation: callCancellation, limitMs, providerId })
         : undefined;
+    const cancellation = guard?.cancellation ?? callCancellation;
     try {
       const response = await candidate.provider.complete(buildChatRequest(candidate.model, messages, options), {
-        signal: guard?.signal ?? signal,
+        get signal() {
+          return cancellation.signal;
+        },
+        cancellation,
         headersTimeoutMs: limitMs,
         idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       });
       this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
       return response;
     } catch (error) {
-      if (signal.aborted) {
+      if (callCancellation.aborted) {
         this.#registry.recordNeutral(providerId);
         throw error;
       }

@@ -1,3 +1,4 @@
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { ProviderError } from '../errors.js';
 
@@ -5,28 +6,28 @@ import { ProviderError } from '../errors.js';
 export const preciseFirstByteLimitBelowMs = 10_000;
 
 export interface FirstByteGuard {
-  /** The attempt's signal: the call's, and the limit. */
-  readonly signal: AbortSignal;
+  /** The attempt's cancellation: the call's, and the limit. */
+  readonly cancellation: Cancellation;
   dispose(): void;
 }
 
 /**
  * A precise first-byte limit for one `complete` attempt, on the router's clock: after `limitMs` the attempt
  * is aborted with a `timeout` ProviderError (which fails over and counts against the provider). Only for
- * short limits: it costs an AbortSignal per attempt, which long limits leave to undici's timers.
+ * short limits: it costs a timer per attempt, which long limits leave to undici's own.
  */
 export function createFirstByteGuard(options: {
   readonly clock: Clock;
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
   readonly limitMs: number;
   readonly providerId: string;
 }): FirstByteGuard {
-  const { clock, signal } = options;
-  const controller = new AbortController();
-  const forward = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', forward, { once: true });
+  const { clock, cancellation } = options;
+  const scope = new CancelScope();
+  if (cancellation.aborted) scope.abort(cancellation.reason);
+  const stopForwarding = cancellation.onAbort(() => scope.abort(cancellation.reason));
   const timer: TimerHandle = clock.setTimeout(() => {
-    controller.abort(
+    scope.abort(
       new ProviderError({
         provider: options.providerId,
         reason: 'timeout',
@@ -35,10 +36,10 @@ export function createFirstByteGuard(options: {
     );
   }, options.limitMs);
   return {
-    signal: controller.signal,
+    cancellation: scope,
     dispose: () => {
       clock.clearTimeout(timer);
-      signal.removeEventListener('abort', forward);
+      stopForwarding();
     },
   };
 }

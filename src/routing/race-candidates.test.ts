@@ -4,6 +4,7 @@
  * end in test/router*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import { defaultCatalog } from '../catalog.js';
 import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -23,9 +24,9 @@ function controllable() {
   const started: string[] = [];
   const aborted: string[] = [];
   const settle = new Map<string, { resolve: (value: string) => void; reject: (error: unknown) => void }>();
-  const run = (entry: Candidate, signal: AbortSignal): Promise<string> => {
+  const run = (entry: Candidate, cancellation: Cancellation): Promise<string> => {
     started.push(entry.provider.id);
-    signal.addEventListener('abort', () => aborted.push(entry.provider.id), { once: true });
+    cancellation.onAbort(() => aborted.push(entry.provider.id));
     return new Promise<string>((resolve, reject) => settle.set(entry.provider.id, { resolve, reject }));
   };
   return { started, aborted, settle, run };
@@ -43,7 +44,7 @@ describe('raceCandidates', () => {
       candidates: ['a', 'b', 'c', 'd'].map((id) => candidate(id)),
       parallelAttempts: 2,
       clock,
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       attempts,
@@ -72,7 +73,7 @@ describe('raceCandidates', () => {
       parallelAttempts: 3,
       hedgeDelayMs: () => 100,
       clock,
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       attempts: [],
@@ -98,7 +99,7 @@ describe('raceCandidates', () => {
       candidates: ['a', 'b', 'c'].map((id) => candidate(id)),
       parallelAttempts: 2,
       clock: new ManualClock(0),
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       attempts: [],
@@ -117,7 +118,7 @@ describe('raceCandidates', () => {
       candidates: [candidate('small', 8_000), candidate('same', 8_000), candidate('large', 200_000)],
       parallelAttempts: 1,
       clock: new ManualClock(0),
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       attempts,
@@ -136,7 +137,7 @@ describe('raceCandidates', () => {
       candidates: [candidate('large', 200_000), candidate('small', 8_000)],
       parallelAttempts: 1,
       clock: new ManualClock(0),
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       attempts: [],
@@ -154,7 +155,7 @@ describe('raceCandidates', () => {
       candidates: ['a', 'b'].map((id) => candidate(id)),
       parallelAttempts: 2,
       clock: new ManualClock(0),
-      signal: controller.signal,
+      cancellation: cancellationOf(controller.signal),
       run: attempt.run,
       classify: classifyFailure,
       attempts: [],
@@ -173,7 +174,7 @@ describe('raceCandidates', () => {
       candidates: ['probe', 'next'].map((id) => candidate(id)),
       parallelAttempts: 1,
       clock: new ManualClock(0),
-      signal: new AbortController().signal,
+      cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
       admit: (entry) =>

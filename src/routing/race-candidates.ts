@@ -1,3 +1,4 @@
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
 import type { Candidate } from './select-candidates.js';
@@ -20,10 +21,10 @@ export interface RaceOptions<T> {
    */
   readonly hedgeDelayMs?: (inFlight: Candidate) => number;
   readonly clock: Clock;
-  /** The call's signal (the caller's abort and the deadline). Aborting it stops every attempt. */
-  readonly signal: AbortSignal;
-  /** Run one attempt. Its signal aborts when it loses, or when the call ends. */
-  readonly run: (candidate: Candidate, signal: AbortSignal) => Promise<T>;
+  /** The call's cancellation (the caller's abort and the deadline). Aborting it stops every attempt. */
+  readonly cancellation: Cancellation;
+  /** Run one attempt. Its cancellation aborts when it loses, or when the call ends. */
+  readonly run: (candidate: Candidate, cancellation: Cancellation) => Promise<T>;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   /**
    * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
@@ -43,8 +44,8 @@ export interface RaceWinner<T> {
 
 interface RunningAttempt {
   readonly candidate: Candidate;
-  /** Absent when attempts run one at a time: none can lose, so the call's own signal is enough. */
-  readonly controller: AbortController | undefined;
+  /** Absent when attempts run one at a time: none can lose, so the call's own cancellation is enough. */
+  readonly scope: CancelScope | undefined;
   readonly startedAtMs: number;
 }
 
@@ -54,10 +55,10 @@ interface RunningAttempt {
  * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
-  const { candidates, clock, signal, attempts } = options;
+  const { candidates, clock, cancellation, attempts } = options;
   return new Promise<RaceWinner<T>>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
+    if (cancellation.aborted) {
+      reject(cancellation.reason);
       return;
     }
     const inFlight = new Set<RunningAttempt>();
@@ -67,26 +68,25 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let hedgeTimer: TimerHandle | undefined;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
-    // One attempt at a time never has a loser to abort: it shares the call's signal (one AbortSignal less
-    // per call, which Node makes costly).
+    // One attempt at a time never has a loser to abort: it shares the call's cancellation.
     const sequential = !options.hedgeDelayMs && options.parallelAttempts <= 1;
 
     const settle = (abortDetail: string, complete: () => void): void => {
       if (settled) return;
       settled = true;
       if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
-      signal.removeEventListener('abort', onCallAbort);
+      removeCallAbortListener();
       const nowMs = clock.now();
       for (const running of inFlight) {
         attempts.push(endedAttempt(running, nowMs, 'aborted', { detail: abortDetail }));
-        running.controller?.abort(new Error(abortDetail));
+        running.scope?.abort(new Error(abortDetail));
       }
       inFlight.clear();
       complete();
     };
 
-    const onCallAbort = (): void => settle('call ended', () => reject(signal.reason));
-    signal.addEventListener('abort', onCallAbort, { once: true });
+    const onCallAbort = (): void => settle('call ended', () => reject(cancellation.reason));
+    const removeCallAbortListener = cancellation.onAbort(onCallAbort);
 
     const startNext = (): boolean => {
       while (nextIndex < candidates.length) {
@@ -103,12 +103,12 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     };
 
     const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
-      const controller = sequential ? undefined : new AbortController();
-      const running: RunningAttempt = { candidate, controller, startedAtMs: clock.now() };
+      const scope = sequential ? undefined : new CancelScope();
+      const running: RunningAttempt = { candidate, scope, startedAtMs: clock.now() };
       inFlight.add(running);
       const start = (): Promise<T> => {
         options.onAttemptStart?.(candidate);
-        return options.run(candidate, controller?.signal ?? signal);
+        return options.run(candidate, scope ?? cancellation);
       };
       const promise = admission
         ? admission.then((detail) => {

@@ -58,7 +58,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         parallelAttempts: context.parallelAttempts,
         ...(context.hedgeDelayMs ? { hedgeDelayMs: context.hedgeDelayMs } : {}),
         clock,
-        signal: deadline.signal,
+        cancellation: deadline.cancellation,
         attempts,
         ...(race.lastResort ? {} : { admit: (candidate: Candidate) => context.registry.admit(candidate.provider.id) }),
         classify: context.classify,
@@ -69,7 +69,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
             provider: candidate.provider.id,
             model: candidate.model,
           }),
-        run: (candidate, attemptSignal) => openUntilFirstToken(context, candidate, attemptSignal, deadline.signal),
+        run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation.signal, deadline.signal),
       });
       committed = raced.value;
       winner = raced.candidate;
