@@ -46,6 +46,8 @@ export function createHttpModelProvider(
 
   const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? ''));
 
+  let lastEndpoint: EndpointConfig | undefined;
+  let lastOverride: string | undefined;
   const endpoint = (): EndpointConfig => {
     const apiKey = readApiKey();
     if (definition.apiKeyEnv !== '' && apiKey === '') {
@@ -55,10 +57,15 @@ export function createHttpModelProvider(
         message: `no API key: set ${definition.apiKeyEnv}`,
       });
     }
-    registerSecret(apiKey);
     const override = definition.baseUrlEnv === undefined ? undefined : env[definition.baseUrlEnv];
-    const baseUrl = (override !== undefined && override !== '' ? override : definition.baseUrl).replace(/\/+$/, '');
-    return { providerId, baseUrl, apiKey };
+    // Both variables are read on every call, but the endpoint is only rebuilt when one of them changed.
+    if (lastEndpoint === undefined || lastEndpoint.apiKey !== apiKey || lastOverride !== override) {
+      registerSecret(apiKey);
+      const baseUrl = (override !== undefined && override !== '' ? override : definition.baseUrl).replace(/\/+$/, '');
+      lastEndpoint = { providerId, baseUrl, apiKey };
+      lastOverride = override;
+    }
+    return lastEndpoint;
   };
 
   const send = (spec: HttpRequestSpec, callOptions: ProviderCallOptions): Promise<HttpResponse> =>

@@ -34,55 +34,74 @@ export interface DeadlineSignalOptions {
 }
 
 export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSignal {
-  const { clock, timeoutMs, parent } = options;
-  if (!(timeoutMs >= 0)) {
+  if (!(options.timeoutMs >= 0)) {
     throw new InvalidArgumentError({ argument: 'timeoutMs', message: 'timeoutMs must be a number >= 0' });
   }
-  const scope = new CancelScope();
-  const deadlineAtMs = clock.now() + timeoutMs;
-  let timer: ReturnType<Clock['setTimeout']> | undefined;
-  let didTimeOut = false;
-  let disposed = false;
+  return new Deadline(options);
+}
 
-  const dispose = (): void => {
-    if (disposed) return;
-    disposed = true;
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    parent?.removeEventListener('abort', onParentAbort);
-  };
-  function onParentAbort(): void {
-    if (disposed) return;
-    dispose();
-    scope.abort(parent?.reason);
-  }
+/** One object per call, not a handful of closures: every call makes one. */
+class Deadline implements DeadlineSignal {
+  readonly cancellation = new CancelScope();
+  readonly deadlineAtMs: number;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #parent: AbortSignal | undefined;
+  #onParentAbort: (() => void) | undefined;
+  #timer: ReturnType<Clock['setTimeout']> | undefined;
+  #didTimeOut = false;
+  #disposed = false;
 
-  if (parent?.aborted) {
-    disposed = true;
-    scope.abort(parent.reason);
-  } else {
-    parent?.addEventListener('abort', onParentAbort, { once: true });
-    if (Number.isFinite(timeoutMs)) {
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        if (disposed) return;
-        didTimeOut = true;
-        dispose();
-        scope.abort(new DeadlineExceededError({ timeoutMs }));
-      }, timeoutMs);
+  constructor(options: DeadlineSignalOptions) {
+    const { clock, timeoutMs, parent } = options;
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    this.#parent = parent;
+    this.deadlineAtMs = clock.now() + timeoutMs;
+    if (parent?.aborted) {
+      this.#disposed = true;
+      this.cancellation.abort(parent.reason);
+      return;
     }
+    if (parent !== undefined) {
+      const onParentAbort = (): void => {
+        if (this.#disposed) return;
+        this.dispose();
+        this.cancellation.abort(parent.reason);
+      };
+      this.#onParentAbort = onParentAbort;
+      parent.addEventListener('abort', onParentAbort, { once: true });
+    }
+    if (Number.isFinite(timeoutMs)) this.#timer = clock.setTimeout(() => this.#onTimeout(), timeoutMs);
   }
 
-  return {
-    cancellation: scope,
-    get signal() {
-      return scope.signal;
-    },
-    deadlineAtMs,
-    remainingMs: () => Math.max(0, deadlineAtMs - clock.now()),
-    timedOut: () => didTimeOut,
-    dispose,
-  };
+  get signal(): AbortSignal {
+    return this.cancellation.signal;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadlineAtMs - this.#clock.now());
+  }
+
+  timedOut(): boolean {
+    return this.#didTimeOut;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#onParentAbort !== undefined) this.#parent?.removeEventListener('abort', this.#onParentAbort);
+  }
+
+  #onTimeout(): void {
+    this.#timer = undefined;
+    if (this.#disposed) return;
+    this.#didTimeOut = true;
+    this.dispose();
+    this.cancellation.abort(new DeadlineExceededError({ timeoutMs: this.#timeoutMs }));
+  }
 }
 
 export interface CombinedSignal {

@@ -217,24 +217,29 @@ export class BackupModelRouter {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
     const selection = this.#select(options);
-    const attempts = skippedAttempts(selection, this.#clock.now());
+    const nowMs = this.#clock.now();
+    const attempts = skippedAttempts(selection, nowMs);
     const { candidates, lastResort } = candidatesToRace({
       selection,
-      nowMs: this.#clock.now(),
+      nowMs,
       acquireLastResort: (providerId) => this.#registry.acquireLastResort(providerId),
     });
+    const events = this.#events;
     try {
       const winner = await raceCandidates<ChatResponse>({
         candidates,
         parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
-        ...this.#hedgeOption(options),
+        hedgeDelayMs: this.#hedgeDelay(options),
         clock: this.#clock,
         cancellation: deadline.cancellation,
         attempts,
-        ...(lastResort ? {} : { admit: (candidate: Candidate) => this.#registry.admit(candidate.provider.id) }),
+        admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
         classify: classifyFailure,
-        onAttemptStart: (candidate) =>
-          this.#events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model }),
+        onAttemptStart: (candidate) => {
+          if (events.size > 0) {
+            events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });
+          }
+        },
         run: (candidate, cancellation) => this.#attempt(candidate, messages, options, cancellation),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
@@ -245,7 +250,7 @@ export class BackupModelRouter {
     } finally {
       deadline.dispose();
       if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
-      for (const attempt of attempts) this.#events.emit({ type: 'attempt-end', callId, attempt });
+      if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
     }
   }
 
@@ -298,11 +303,6 @@ export class BackupModelRouter {
       ...(options.route !== undefined ? { route: options.route } : {}),
       standingOf: (providerId) => this.#registry.standingOf(providerId),
     });
-  }
-
-  #hedgeOption(options: CompleteOptions): { hedgeDelayMs?: (candidate: Candidate) => number } {
-    const hedgeDelayMs = this.#hedgeDelay(options);
-    return hedgeDelayMs ? { hedgeDelayMs } : {};
   }
 
   #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {

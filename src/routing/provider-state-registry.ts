@@ -74,8 +74,10 @@ export class ProviderStateRegistry {
   }
 
   standingOf(providerId: string): ProviderStanding {
-    const { breaker } = this.stateOf(providerId);
-    const snapshot = this.figuresOf(providerId);
+    const { breaker, health } = this.stateOf(providerId);
+    // Read on every call for ranking: the local figures as they are, without a copy, when nothing blends them.
+    const local = health.recentFigures();
+    const snapshot = this.#cluster ? this.#cluster.blend(providerId, local) : local;
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) {
       return {

@@ -19,7 +19,7 @@ export interface RaceOptions<T> {
    * Hedging: when given, start with one attempt and add the next only after this delay without an
    * answer (up to `parallelAttempts`). When absent, race `parallelAttempts` at once.
    */
-  readonly hedgeDelayMs?: (inFlight: Candidate) => number;
+  readonly hedgeDelayMs?: ((inFlight: Candidate) => number) | undefined;
   readonly clock: Clock;
   /** The call's cancellation (the caller's abort and the deadline). Aborting it stops every attempt. */
   readonly cancellation: Cancellation;
@@ -30,7 +30,7 @@ export interface RaceOptions<T> {
    * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
    * later (a cluster-wide probe lock): the candidate then holds its slot until the answer comes.
    */
-  readonly admit?: (candidate: Candidate) => string | undefined | Promise<string | undefined>;
+  readonly admit?: ((candidate: Candidate) => string | undefined | Promise<string | undefined>) | undefined;
   /** The call's attempt log; the race appends to it. */
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */

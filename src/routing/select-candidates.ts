@@ -67,7 +67,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   let earliestRetryAtMs: number | undefined;
   let lastResort: { candidate: Candidate; retryAtMs: number } | undefined;
   const ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
-  const byId = new Map(options.providers.map((provider) => [provider.id, provider]));
+  const byId = providersById(options.providers);
 
   const targets: readonly RouteTarget[] = options.route ?? defaultTargets(options);
   targets.forEach((target, order) => {
@@ -109,6 +109,18 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     earliestRetryAtMs,
     lastResort: candidates.length === 0 ? lastResort?.candidate : undefined,
   };
+}
+
+/** The providers by id, built once per providers list (a router's list never changes). */
+const byIdCache = new WeakMap<readonly ModelProvider[], ReadonlyMap<string, ModelProvider>>();
+
+function providersById(providers: readonly ModelProvider[]): ReadonlyMap<string, ModelProvider> {
+  let byId = byIdCache.get(providers);
+  if (byId === undefined) {
+    byId = new Map(providers.map((provider) => [provider.id, provider]));
+    byIdCache.set(providers, byId);
+  }
+  return byId;
 }
 
 function defaultTargets(options: SelectCandidatesOptions): RouteTarget[] {

@@ -6,51 +6,59 @@ import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } fr
 
 /** `POST {baseUrl}/chat/completions`. The key goes in the authorization header and nowhere else. */
 export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
+  const headers: Record<string, string> = buildOpenAIHeaders(options.endpoint);
+  headers['content-type'] = 'application/json';
+  headers.accept = options.stream ? 'text/event-stream' : 'application/json';
   return {
     method: 'POST',
     url: `${options.endpoint.baseUrl}/chat/completions`,
-    headers: {
-      ...buildOpenAIHeaders(options.endpoint),
-      'content-type': 'application/json',
-      accept: options.stream ? 'text/event-stream' : 'application/json',
-    },
+    headers,
     body: JSON.stringify(buildOpenAIChatRequestBody(request, options)),
   };
 }
 
 /**
  * The JSON body. A reasoning model takes `max_completion_tokens` and refuses `temperature` and `top_p`,
- * which are left out. A stream asks for its usage (`stream_options.include_usage`).
+ * which are left out. A stream asks for its usage (`stream_options.include_usage`). Built by assignment,
+ * not by spreading conditional objects: this runs on every call.
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
   options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
-  const tools = request.tools ?? [];
-  return {
+  const body: Mutable<OpenAIChatRequestBody> = {
     model: request.model,
     messages: convertToOpenAIChatMessages(request.messages),
-    ...(request.temperature !== undefined && !reasoningModel && { temperature: request.temperature }),
-    ...(request.maxTokens !== undefined &&
-      (reasoningModel ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens })),
-    ...(request.topP !== undefined && !reasoningModel && { top_p: request.topP }),
-    ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
-    ...(tools.length > 0 && {
-      tools: tools.map((tool) => ({
-        type: 'function' as const,
-        function: {
-          name: tool.name,
-          ...(tool.description !== undefined && { description: tool.description }),
-          parameters: tool.parameters,
-        },
-      })),
-    }),
-    ...(request.toolChoice !== undefined && { tool_choice: convertToolChoice(request.toolChoice) }),
-    ...(request.responseFormat !== undefined && { response_format: convertResponseFormat(request.responseFormat) }),
-    ...(options.stream && { stream: true as const, stream_options: { include_usage: true as const } }),
   };
+  if (request.temperature !== undefined && !reasoningModel) body.temperature = request.temperature;
+  if (request.maxTokens !== undefined) {
+    if (reasoningModel) body.max_completion_tokens = request.maxTokens;
+    else body.max_tokens = request.maxTokens;
+  }
+  if (request.topP !== undefined && !reasoningModel) body.top_p = request.topP;
+  if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
+  const tools = request.tools;
+  if (tools !== undefined && tools.length > 0) {
+    body.tools = tools.map((tool) => ({
+      type: 'function' as const,
+      function: {
+        name: tool.name,
+        ...(tool.description !== undefined && { description: tool.description }),
+        parameters: tool.parameters,
+      },
+    }));
+  }
+  if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
+  if (request.responseFormat !== undefined) body.response_format = convertResponseFormat(request.responseFormat);
+  if (options.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return body;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Authorization when the endpoint has a key (a local server may take none). */
 export function buildOpenAIHeaders(endpoint: EndpointConfig): Record<string, string> {
