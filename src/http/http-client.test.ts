@@ -334,6 +334,129 @@ describe('HttpClient.request (the whole body at once)', () => {
   });
 });
 
+describe('HttpClient.stream (the body as it arrives)', () => {
+  let server: LocalServer;
+  let baseUrl: string;
+  let client: HttpClient;
+
+  beforeEach(async () => {
+    server = new LocalServer();
+    baseUrl = await server.start();
+    client = new HttpClient();
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await server.stop();
+  });
+
+  it('resolves at the headers and gives each piece of the body as it arrives', async () => {
+    let writeMore: () => void = () => undefined;
+    server.handler = (_request, response) => {
+      response.writeHead(200, [
+        ['Content-Type', 'text/event-stream'],
+        ['X-Request-Id', 'req_3'],
+      ]);
+      response.write('first');
+      writeMore = () => response.end('second');
+    };
+    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).toBe('req_3');
+    const pieces: string[] = [];
+    for await (const chunk of response.body) {
+      pieces.push(Buffer.from(chunk).toString());
+      if (pieces.length === 1) writeMore();
+    }
+    expect(pieces).toEqual(['first', 'second']);
+  });
+
+  it('delivers a body far larger than its buffer whole to a slow reader', async () => {
+    const body = Buffer.alloc(1024 * 1024, 'abcdefgh');
+    server.handler = (_request, response) => response.end(body);
+    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) {
+      chunks.push(Buffer.from(chunk));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(Buffer.concat(chunks).equals(body)).toBe(true);
+  });
+
+  it('stops taking bytes from the server while the reader is behind', async () => {
+    const piece = Buffer.alloc(1024 * 1024, 'x');
+    const totalPieces = 64;
+    let piecesWritten = 0;
+    server.handler = (_request, response) => {
+      response.writeHead(200, { 'content-length': String(piece.length * totalPieces) });
+      const writeMore = (): void => {
+        while (piecesWritten < totalPieces) {
+          piecesWritten += 1;
+          if (!response.write(piece)) {
+            response.once('drain', writeMore);
+            return;
+          }
+        }
+        response.end();
+      };
+      writeMore();
+    };
+    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    const iterator = response.body[Symbol.asyncIterator]();
+    await iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Socket buffers hold a few megabytes; without backpressure all 64 would be taken into memory.
+    expect(piecesWritten).toBeLessThan(totalPieces / 2);
+    let received = 0;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) received += next.value.length;
+    expect(piecesWritten).toBe(totalPieces);
+    expect(received).toBeGreaterThan(piece.length * (totalPieces - 2));
+  });
+
+  it('cancels the request and frees its socket when the reader stops early', async () => {
+    server.handler = (_request, response) => response.write('endless');
+    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    for await (const chunk of response.body) if (chunk.length > 0) break;
+    await socketsClosed(server, 1);
+  });
+
+  it('rethrows the cancellation reason untouched, before the headers and mid-body', async () => {
+    server.handler = () => undefined;
+    const early = new CancelScope();
+    const opening = client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: early });
+    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    early.abort('gave up waiting');
+    await expect(opening).rejects.toBe('gave up waiting');
+
+    server.handler = (_request, response) => response.write('partial');
+    const late = new CancelScope();
+    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: late });
+    const reading = (async () => {
+      for await (const chunk of response.body) if (chunk.length > 0) late.abort('stop reading');
+    })();
+    await expect(reading).rejects.toBe('stop reading');
+    await socketsClosed(server, 2);
+  });
+
+  it('gives a network ProviderError when the server resets mid-body, and a timeout when the body goes silent', async () => {
+    server.handler = (_request, response) => {
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('short');
+      setImmediate(() => response.socket?.destroy());
+    };
+    const reset = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+    await expect(reset.text()).rejects.toMatchObject({ provider: 'local', reason: 'network' });
+
+    server.handler = (_request, response) => response.write('then nothing');
+    const silent = await client.stream(request(`${baseUrl}/`), {
+      providerId: 'local',
+      cancellation: new CancelScope(),
+      idleTimeoutMs: 50,
+    });
+    await expect(silent.text()).rejects.toMatchObject({ reason: 'timeout' });
+  });
+});
+
 describe('mapTransportError', () => {
   it('maps undici timeouts to timeout and socket failures to network', () => {
     const options = { providerId: 'openai', connectTimeoutMs: 10_000 };

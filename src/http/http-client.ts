@@ -3,10 +3,11 @@
  * send takes an AbortSignal; aborting cancels the request and frees its socket, and the signal's reason is
  * rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`).
  */
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { type BufferedHttpResponse, dispatchBuffered, normalizeHeaders } from './buffered-request.js';
+import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
 import type { HttpRequestSpec, ResponseHeaders } from './types.js';
 
@@ -80,21 +81,27 @@ export class HttpClient {
     const target = this.#targetOf(spec.url, options.providerId);
     return dispatchBuffered({
       dispatcher: this.#poolFor(target.origin),
-      request: {
-        origin: target.origin,
-        path: target.path,
-        method: spec.method,
-        headers: spec.headers,
-        body: spec.body ?? null,
-        headersTimeout: errorOptions.headersTimeoutMs ?? null,
-        bodyTimeout: errorOptions.idleTimeoutMs ?? null,
-      },
+      request: this.#dispatchOptions(spec, target, errorOptions),
       cancellation,
       errorOptions,
     });
   }
 
-  /** Sends a request; the body is read as it arrives (a stream). */
+  /** Sends a request and resolves at its headers; the body is read as it arrives (a stream of events). */
+  stream(spec: HttpRequestSpec, options: HttpRequestOptions): Promise<StreamedHttpResponse> {
+    const { cancellation } = options;
+    if (cancellation.aborted) return Promise.reject(cancellation.reason);
+    const errorOptions = this.#errorOptions(options);
+    const target = this.#targetOf(spec.url, options.providerId);
+    return dispatchStreamed({
+      dispatcher: this.#poolFor(target.origin),
+      request: this.#dispatchOptions(spec, target, errorOptions),
+      cancellation,
+      errorOptions,
+    });
+  }
+
+  /** Sends a request; the body is read as it arrives. */
   async send(spec: HttpRequestSpec, options: HttpSendOptions): Promise<HttpResponse> {
     const { signal } = options;
     signal.throwIfAborted();
@@ -145,6 +152,18 @@ export class HttpClient {
         }
       }),
     );
+  }
+
+  #dispatchOptions(spec: HttpRequestSpec, target: RequestTarget, errorOptions: MapTransportErrorOptions): Dispatcher.DispatchOptions {
+    return {
+      origin: target.origin,
+      path: target.path,
+      method: spec.method,
+      headers: spec.headers,
+      body: spec.body ?? null,
+      headersTimeout: errorOptions.headersTimeoutMs ?? null,
+      bodyTimeout: errorOptions.idleTimeoutMs ?? null,
+    };
   }
 
   #errorOptions(options: Omit<HttpSendOptions, 'signal'>): MapTransportErrorOptions {

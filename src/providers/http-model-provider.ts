@@ -6,11 +6,12 @@
 import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
 import { InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
-import { cancellationOf } from '../cancellation.js';
+import { type Cancellation, cancellationOf } from '../cancellation.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import type { BufferedHttpResponse } from '../http/buffered-request.js';
 import { SseParser } from '../http/sse-parser.js';
-import type { HttpRequestSpec, SseEvent } from '../http/types.js';
+import type { StreamedHttpResponse } from '../http/streamed-request.js';
+import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { wireProtocols } from './protocols.js';
@@ -77,20 +78,28 @@ export function createHttpModelProvider(
     });
 
   /** The typed error of a failed response. */
-  const errorOf = (response: BufferedHttpResponse | HttpResponse, bodyText: string): ProviderError =>
+  const errorOf = (response: Pick<BufferedHttpResponse, 'statusCode' | 'headers'>, bodyText: string): ProviderError =>
     protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
 
-  /** The typed error of a failed streamed response, its body read once. */
-  const responseError = async (response: HttpResponse, signal: AbortSignal): Promise<ProviderError> => {
+  /** The typed error of a failed response still being read, its body read once. */
+  const responseError = async (response: UnreadResponse, cancelled: AbortState): Promise<ProviderError> => {
     let bodyText = '';
     try {
       bodyText = await response.text();
     } catch {
-      if (signal.aborted) throw signal.reason;
+      if (cancelled.aborted) throw cancelled.reason;
       // The status still tells what happened; the body was lost on the way.
     }
     return errorOf(response, bodyText);
   };
+
+  const openStream = (spec: HttpRequestSpec, callOptions: ProviderCallOptions, cancellation: Cancellation) =>
+    httpClient.stream(spec, {
+      providerId,
+      cancellation,
+      headersTimeoutMs: callOptions.headersTimeoutMs,
+      idleTimeoutMs: callOptions.idleTimeoutMs,
+    });
 
   const buildOptions = (request: ChatRequest, stream: boolean) => ({
     endpoint: endpoint(),
@@ -117,7 +126,7 @@ export function createHttpModelProvider(
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request, callOptions, protocol, providerId, send, responseError, buildOptions });
+      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, buildOptions });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
@@ -133,51 +142,55 @@ interface StreamChatContext {
   readonly callOptions: ProviderCallOptions & StreamStartListener;
   readonly protocol: WireProtocol;
   readonly providerId: string;
-  readonly send: (spec: HttpRequestSpec, callOptions: ProviderCallOptions) => Promise<HttpResponse>;
-  readonly responseError: (response: HttpResponse, signal: AbortSignal) => Promise<ProviderError>;
+  readonly openStream: (
+    spec: HttpRequestSpec,
+    callOptions: ProviderCallOptions,
+    cancellation: Cancellation,
+  ) => Promise<StreamedHttpResponse>;
+  readonly responseError: (response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
   readonly buildOptions: (request: ChatRequest, stream: boolean) => Parameters<WireProtocol['buildChatRequest']>[1];
 }
 
 /**
- * One streamed call. The request runs on its own AbortController, tied to the caller's signal: the caller's
- * abort reason comes out as is, and a consumer that stops early (`break`) cancels the upstream request.
+ * One streamed call, cancelled by the caller's cancellation (its reason comes out as is). A consumer that
+ * stops early (`break`) stops reading the body, which cancels the upstream request.
  */
 async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChunk, void, undefined> {
   const { callOptions, protocol, providerId } = context;
-  const callerSignal = callOptions.signal;
-  callerSignal.throwIfAborted();
+  const cancellation = callOptions.cancellation ?? cancellationOf(callOptions.signal);
+  cancellation.throwIfAborted();
   const spec = protocol.buildChatRequest(context.request, context.buildOptions(context.request, true));
-  const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(callerSignal.reason);
-  callerSignal.addEventListener('abort', forwardAbort, { once: true });
-  let completed = false;
-  try {
-    const response = await context.send(spec, { ...callOptions, signal: controller.signal });
-    if (!isSuccess(response.statusCode)) throw await context.responseError(response, controller.signal);
-    if (isJson(response.headers['content-type'])) {
-      // A JSON body where a stream was asked for is an error body, whatever its status.
-      throw await context.responseError(response, controller.signal);
-    }
-    callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
-    const parser = new SseParser();
-    const decoder = protocol.createStreamDecoder({ providerId, headers: response.headers });
-    try {
-      for await (const bytes of response.body) {
-        for (const event of parser.push(bytes)) yield* decoder.decode(event);
-      }
-    } catch (error) {
-      // Once the end marker arrived the answer is whole: a connection dropped afterwards changes nothing.
-      if (!decoder.done || callerSignal.aborted) throw error;
-    }
-    const unterminated = parser.end();
-    if (unterminated !== undefined && !decoder.done) yield* decodeLastEvent(decoder, unterminated, providerId);
-    if (!decoder.done) throw truncatedStreamError(providerId);
-    completed = true;
-  } finally {
-    callerSignal.removeEventListener('abort', forwardAbort);
-    if (!completed && !controller.signal.aborted) controller.abort(streamClosedReason());
+  const response = await context.openStream(spec, callOptions, cancellation);
+  if (!isSuccess(response.statusCode)) throw await context.responseError(response, cancellation);
+  if (isJson(response.headers['content-type'])) {
+    // A JSON body where a stream was asked for is an error body, whatever its status.
+    throw await context.responseError(response, cancellation);
   }
+  callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
+  const parser = new SseParser();
+  const decoder = protocol.createStreamDecoder({ providerId, headers: response.headers });
+  try {
+    for await (const bytes of response.body) {
+      for (const event of parser.push(bytes)) yield* decoder.decode(event);
+    }
+  } catch (error) {
+    // Once the end marker arrived the answer is whole: a connection dropped afterwards changes nothing.
+    if (!decoder.done || cancellation.aborted) throw error;
+  }
+  const unterminated = parser.end();
+  if (unterminated !== undefined && !decoder.done) yield* decodeLastEvent(decoder, unterminated, providerId);
+  if (!decoder.done) throw truncatedStreamError(providerId);
 }
+
+/** A response whose body is still to be read. */
+interface UnreadResponse {
+  readonly statusCode: number;
+  readonly headers: ResponseHeaders;
+  text(): Promise<string>;
+}
+
+/** An AbortSignal or a Cancellation: whether, and why, the call was cancelled. */
+type AbortState = Pick<Cancellation, 'aborted' | 'reason'>;
 
 /**
  * The event the body ended in without its blank line. Whole JSON is decoded (Moonshot ends on `data: [DONE]`
@@ -199,12 +212,6 @@ function truncatedStreamError(providerId: string, cause?: unknown): ProviderErro
     message: 'stream ended before its end marker (truncated)',
     cause,
   });
-}
-
-function streamClosedReason(): Error {
-  const reason = new Error('the stream was closed before it completed');
-  reason.name = 'AbortError';
-  return reason;
 }
 
 const isSuccess = (statusCode: number): boolean => statusCode >= 200 && statusCode < 300;

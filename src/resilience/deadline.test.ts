@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeadlineExceededError, InvalidArgumentError } from '../errors.js';
-import { anySignal, createDeadlineSignal } from './deadline.js';
+import { createDeadlineSignal } from './deadline.js';
 import { ManualClock } from './manual-clock.js';
 
 /** How many 'abort' listeners a signal has, by counting through add/remove. */
@@ -89,38 +89,5 @@ describe('createDeadlineSignal', () => {
     expect(deadline.remainingMs()).toBe(Number.POSITIVE_INFINITY);
     expect(() => createDeadlineSignal({ clock, timeoutMs: -1 })).toThrow(InvalidArgumentError);
     expect(() => createDeadlineSignal({ clock, timeoutMs: Number.NaN })).toThrow(InvalidArgumentError);
-  });
-});
-
-describe('anySignal', () => {
-  it('aborts with the reason of the first input to abort and then stops listening to all', () => {
-    const first = countingSignal();
-    const second = countingSignal();
-    const combined = anySignal([first.signal, undefined, second.signal]);
-    expect(first.listeners() + second.listeners()).toBe(2);
-    second.controller.abort('second');
-    first.controller.abort('first');
-    expect(combined.signal.reason).toBe('second');
-    expect(first.listeners() + second.listeners()).toBe(0);
-  });
-
-  it('is aborted at once when an input already is', () => {
-    const live = countingSignal();
-    const combined = anySignal([live.signal, AbortSignal.abort('done')]);
-    expect(combined.signal.reason).toBe('done');
-    expect(live.listeners()).toBe(0);
-  });
-
-  it('dispose removes every listener from a long-lived parent', () => {
-    const parent = countingSignal();
-    for (let index = 0; index < 100; index++) {
-      const combined = anySignal([parent.signal, new AbortController().signal]);
-      combined.dispose();
-    }
-    expect(parent.listeners()).toBe(0);
-  });
-
-  it('never aborts with no inputs', () => {
-    expect(anySignal([]).signal.aborted).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * One deadline over a whole call, and signals combined with explicit cleanup.
- * `AbortSignal.any` exists in Node 20, but its listeners on a long-lived parent are only released by
- * garbage collection; here every listener and timer is removed by `dispose()`.
+ * One deadline over a whole call, tied to its parent with explicit cleanup: `AbortSignal.any` and
+ * `AbortSignal.timeout` exist in Node 20, but a listener on a long-lived parent is only released by
+ * garbage collection, and each costs an AbortSignal; here every listener and timer is removed by `dispose()`.
  */
 
-import { CancelScope, type Cancellation } from '../cancellation.js';
+import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import type { Clock } from '../clock.js';
 import { DeadlineExceededError, InvalidArgumentError } from '../errors.js';
 
@@ -30,7 +30,8 @@ export interface DeadlineSignalOptions {
   clock: Clock;
   /** Time allowed from now. Infinity means no deadline (the parent can still abort). */
   timeoutMs: number;
-  parent?: AbortSignal | undefined;
+  /** The caller's abort, or a cancellation the call is part of. */
+  parent?: AbortSignal | Cancellation | undefined;
 }
 
 export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSignal {
@@ -46,8 +47,7 @@ class Deadline implements DeadlineSignal {
   readonly deadlineAtMs: number;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  readonly #parent: AbortSignal | undefined;
-  #onParentAbort: (() => void) | undefined;
+  #stopListening: (() => void) | undefined;
   #timer: ReturnType<Clock['setTimeout']> | undefined;
   #didTimeOut = false;
   #disposed = false;
@@ -56,7 +56,6 @@ class Deadline implements DeadlineSignal {
     const { clock, timeoutMs, parent } = options;
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
-    this.#parent = parent;
     this.deadlineAtMs = clock.now() + timeoutMs;
     if (parent?.aborted) {
       this.#disposed = true;
@@ -64,13 +63,11 @@ class Deadline implements DeadlineSignal {
       return;
     }
     if (parent !== undefined) {
-      const onParentAbort = (): void => {
+      this.#stopListening = asCancellation(parent).onAbort(() => {
         if (this.#disposed) return;
         this.dispose();
         this.cancellation.abort(parent.reason);
-      };
-      this.#onParentAbort = onParentAbort;
-      parent.addEventListener('abort', onParentAbort, { once: true });
+      });
     }
     if (Number.isFinite(timeoutMs)) this.#timer = clock.setTimeout(() => this.#onTimeout(), timeoutMs);
   }
@@ -92,7 +89,7 @@ class Deadline implements DeadlineSignal {
     this.#disposed = true;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#onParentAbort !== undefined) this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    this.#stopListening?.();
   }
 
   #onTimeout(): void {
@@ -104,40 +101,6 @@ class Deadline implements DeadlineSignal {
   }
 }
 
-export interface CombinedSignal {
-  /** Aborts with the reason of the first input signal to abort. */
-  readonly signal: AbortSignal;
-  /** Stop listening to the inputs. Idempotent. */
-  dispose(): void;
-}
-
-/** A signal that aborts when any of `signals` aborts (undefined entries are skipped). */
-export function anySignal(signals: readonly (AbortSignal | undefined)[]): CombinedSignal {
-  const controller = new AbortController();
-  const listened: AbortSignal[] = [];
-  let disposed = false;
-  const dispose = (): void => {
-    if (disposed) return;
-    disposed = true;
-    for (const signal of listened) signal.removeEventListener('abort', onAbort);
-    listened.length = 0;
-  };
-  function onAbort(event: Event): void {
-    if (disposed) return;
-    const reason: unknown = (event.target as AbortSignal).reason;
-    dispose();
-    controller.abort(reason);
-  }
-
-  for (const signal of signals) {
-    if (signal === undefined) continue;
-    if (signal.aborted) {
-      dispose();
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    listened.push(signal);
-  }
-  return { signal: controller.signal, dispose };
+function asCancellation(parent: AbortSignal | Cancellation): Cancellation {
+  return 'onAbort' in parent ? parent : cancellationOf(parent);
 }

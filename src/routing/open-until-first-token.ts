@@ -1,3 +1,4 @@
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
@@ -10,28 +11,30 @@ const streamEndedReason = new DOMException('The stream was left before its end.'
 
 /**
  * Open a candidate's stream and read until its first content token, within `firstTokenTimeoutMs`.
- * The upstream request stays tied to the call (`callSignal`) after the race, until `release`.
+ * The upstream request stays tied to the call (`callCancellation`) after the race, until `release`.
  */
 export async function openUntilFirstToken(
   context: RouterStreamContext,
   candidate: Candidate,
-  attemptSignal: AbortSignal,
-  callSignal: AbortSignal,
+  attemptCancellation: Cancellation,
+  callCancellation: Cancellation,
 ): Promise<CommittedStream> {
   const { clock, registry } = context;
   const providerId = candidate.provider.id;
   const startedAtMs = clock.now();
-  const upstream = new AbortController();
-  const abortUpstream = (): void => upstream.abort(attemptSignal.aborted ? attemptSignal.reason : callSignal.reason);
-  attemptSignal.addEventListener('abort', abortUpstream, { once: true });
-  callSignal.addEventListener('abort', abortUpstream, { once: true });
+  const upstream = new CancelScope();
+  const abortUpstream = (): void =>
+    upstream.abort(attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason);
+  const stopFollowingAttempt = attemptCancellation.onAbort(abortUpstream);
+  // One attempt at a time shares the call's cancellation: one listener is enough.
+  const stopFollowingCall = callCancellation === attemptCancellation ? undefined : callCancellation.onAbort(abortUpstream);
   const release = (options: { completed: boolean }): void => {
-    attemptSignal.removeEventListener('abort', abortUpstream);
-    callSignal.removeEventListener('abort', abortUpstream);
-    if (!options.completed && !upstream.signal.aborted) upstream.abort(streamEndedReason);
+    stopFollowingAttempt();
+    stopFollowingCall?.();
+    if (!options.completed && !upstream.aborted) upstream.abort(streamEndedReason);
   };
   const abort = (reason: ProviderError): void => upstream.abort(reason);
-  const abortReason = (): unknown => (upstream.signal.aborted ? upstream.signal.reason : undefined);
+  const abortReason = (): unknown => (upstream.aborted ? upstream.reason : undefined);
   let requestId: string | undefined;
   const firstTokenTimer = clock.setTimeout(() => {
     upstream.abort(
@@ -44,7 +47,10 @@ export async function openUntilFirstToken(
   }, context.firstTokenTimeoutMs);
   const iterator = candidate.provider
     .stream(context.buildRequest(candidate.model), {
-      signal: upstream.signal,
+      get signal() {
+        return upstream.signal;
+      },
+      cancellation: upstream,
       headersTimeoutMs: context.firstTokenTimeoutMs,
       idleTimeoutMs: context.idleTimeoutMs,
       onResponseStart: (info) => {
@@ -69,11 +75,11 @@ export async function openUntilFirstToken(
   } catch (error) {
     clock.clearTimeout(firstTokenTimer);
     release({ completed: false });
-    if (attemptSignal.aborted || callSignal.aborted) {
+    if (attemptCancellation.aborted || callCancellation.aborted) {
       registry.recordNeutral(providerId);
-      throw attemptSignal.aborted ? attemptSignal.reason : callSignal.reason;
+      throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
-    const reason = upstream.signal.reason as unknown;
+    const reason = upstream.reason;
     const providerError = ProviderError.isInstance(reason)
       ? reason
       : ProviderError.isInstance(error)

@@ -1,3 +1,4 @@
+import type { Cancellation } from '../cancellation.js';
 import { type Attempt, DeadlineExceededError, ProviderError, StreamInterruptedError } from '../errors.js';
 import { callEndEvent } from './call-end-event.js';
 import type { StreamResult } from './router-options.js';
@@ -14,11 +15,12 @@ export function toStreamFailure(options: {
   deadline: { timedOut(): boolean };
   context: RouterStreamContext;
   attempts: readonly Attempt[];
-  parentSignal: AbortSignal;
+  /** The call's cancellation: the caller's abort or `cancel()`. */
+  call: Pick<Cancellation, 'aborted' | 'reason'>;
 }): unknown {
   const { error, committed, winner, accumulator, deadline, context } = options;
   // The caller's own abort (or cancel()) is rethrown as is, whatever the transport made of it.
-  if (options.parentSignal.aborted && !deadline.timedOut()) return options.parentSignal.reason;
+  if (options.call.aborted && !deadline.timedOut()) return options.call.reason;
   if (deadline.timedOut()) {
     if (!committed || !winner) return new DeadlineExceededError({ timeoutMs: context.timeoutMs, attempts: options.attempts });
   }

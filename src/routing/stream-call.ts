@@ -1,6 +1,7 @@
 import { ProviderError } from '../errors.js';
 import type { Attempt } from '../errors.js';
-import { anySignal, createDeadlineSignal } from '../resilience/deadline.js';
+import { CancelScope, cancellationOf } from '../cancellation.js';
+import { createDeadlineSignal } from '../resilience/deadline.js';
 import { IdleWatchdog } from '../resilience/idle-watchdog.js';
 import type { StreamChunk } from '../types.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
@@ -22,9 +23,13 @@ export type { RouterStreamContext } from './stream-call-context.js';
 export function startRouterStream(context: RouterStreamContext): RouterStream {
   const { clock, options } = context;
   const startedAtMs = clock.now();
-  const cancelController = new AbortController();
-  const combinedSignal = options.signal ? anySignal([options.signal, cancelController.signal]) : undefined;
-  const parentSignal = combinedSignal?.signal ?? cancelController.signal;
+  // The call's own cancellation: `cancel()` and the caller's signal both abort it.
+  const callScope = new CancelScope();
+  const callerSignal = options.signal;
+  if (callerSignal?.aborted) callScope.abort(callerSignal.reason);
+  const stopFollowingCaller = callerSignal
+    ? cancellationOf(callerSignal).onAbort(() => callScope.abort(callerSignal.reason))
+    : undefined;
   let resolveResult!: (result: StreamResult) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<StreamResult>((resolve, reject) => {
@@ -35,7 +40,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   result.catch(() => undefined);
 
   async function* run(): AsyncGenerator<StreamChunk, void, undefined> {
-    const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: parentSignal });
+    const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: callScope });
     const attempts: Attempt[] = skippedAttempts(context.selection, startedAtMs);
     attemptLog = attempts;
     let committed: CommittedStream | undefined;
@@ -69,7 +74,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
             provider: candidate.provider.id,
             model: candidate.model,
           }),
-        run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation.signal, deadline.signal),
+        run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation, deadline.cancellation),
       });
       committed = raced.value;
       winner = raced.candidate;
@@ -122,13 +127,13 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       // An idle stream is aborted with a timeout: that, not the transport's view of the abort, is the cause.
       const abortReason = committed?.abortReason();
       const error = ProviderError.isInstance(abortReason) ? abortReason : caught;
-      const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts, parentSignal });
+      const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts, call: callScope });
       if (committed && winner && ProviderError.isInstance(error)) {
         context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
       }
       settled = true;
       rejectResult(failure);
-      emitCallEnd(context, { outcome: parentSignal.aborted ? 'aborted' : 'failure', failure, attempts, startedAtMs });
+      emitCallEnd(context, { outcome: callScope.aborted ? 'aborted' : 'failure', failure, attempts, startedAtMs });
       throw failure;
     } finally {
       if (!settled) {
@@ -145,7 +150,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         if (!completed) void committed.iterator.return?.().catch(() => undefined);
       }
       deadline.dispose();
-      combinedSignal?.dispose();
+      stopFollowingCaller?.();
       for (const attempt of attempts) context.events.emit({ type: 'attempt-end', callId: context.callId, attempt });
     }
   }
@@ -171,7 +176,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       return result;
     },
     cancel(reason?: unknown): void {
-      cancelController.abort(reason ?? new DOMException('The stream was cancelled.', 'AbortError'));
+      callScope.abort(reason ?? new DOMException('The stream was cancelled.', 'AbortError'));
     },
   };
 }

@@ -1,0 +1,190 @@
+/**
+ * A response whose body is read as it arrives, through undici's dispatch API: the body is a small queue
+ * of chunks with backpressure (undici is paused while the reader is behind), cancelled by a Cancellation.
+ * `Dispatcher.request` would make a Readable stream and listen to an AbortSignal per request; on a
+ * stream's path to its first token, both showed in the profile.
+ */
+import type { Dispatcher } from 'undici';
+import type { Cancellation } from '../cancellation.js';
+import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
+import { normalizeHeaders } from './buffered-request.js';
+import type { ResponseHeaders } from './types.js';
+
+export interface StreamedHttpResponse {
+  readonly statusCode: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: ResponseHeaders;
+  /** The body as it arrives; read once. Stopping early (`break`) cancels the request and frees its socket. */
+  readonly body: AsyncIterable<Uint8Array>;
+  /** The rest of the body as UTF-8 text. */
+  text(): Promise<string>;
+}
+
+export interface StreamedDispatchOptions {
+  readonly dispatcher: Dispatcher;
+  readonly request: Dispatcher.DispatchOptions;
+  readonly cancellation: Cancellation;
+  readonly errorOptions: MapTransportErrorOptions;
+}
+
+/** Buffered bytes past which undici is paused until the reader catches up. */
+const highWaterBytes = 64 * 1024;
+
+/**
+ * Resolves at the response headers. Rejects, and a body read later throws, with the cancellation's reason
+ * as is when it aborts, or with a mapped transport error.
+ */
+export function dispatchStreamed(options: StreamedDispatchOptions): Promise<StreamedHttpResponse> {
+  return new Promise((resolve, reject) => {
+    options.dispatcher.dispatch(options.request, new StreamingHandler(options, resolve, reject));
+  });
+}
+
+/** What undici is told when we cancel; the reader gets the cancellation's own reason instead. */
+const cancelledByReader = new Error('the response was cancelled');
+
+class StreamingHandler implements Dispatcher.DispatchHandler {
+  readonly #options: StreamedDispatchOptions;
+  #resolve: ((response: StreamedHttpResponse) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  readonly #stopListening: () => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  readonly #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #ended = false;
+  #failure: { readonly error: unknown } | undefined;
+  /** The reader waiting for the next chunk, if any. */
+  #wake: (() => void) | undefined;
+  #done = false;
+
+  constructor(
+    options: StreamedDispatchOptions,
+    resolve: (response: StreamedHttpResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#options = options;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#stopListening = options.cancellation.onAbort(() => this.#fail(options.cancellation.reason));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.#done) {
+      controller.abort(cancelledByReader);
+      return;
+    }
+    this.#controller = controller;
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    resolve?.(new StreamedResponse(statusCode, normalizeHeaders(headers), this));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.length;
+    if (this.#queuedBytes > highWaterBytes) controller.pause();
+    this.#wakeReader();
+  }
+
+  onResponseEnd(): void {
+    this.#ended = true;
+    this.#finish();
+    this.#wakeReader();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const { cancellation, errorOptions } = this.#options;
+    this.#fail(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
+  }
+
+  /** The next chunk, or undefined at the end; throws the failure once the queue is empty. */
+  async read(): Promise<Buffer | undefined> {
+    for (;;) {
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        this.#queuedBytes -= chunk.length;
+        if (this.#queuedBytes <= highWaterBytes / 2 && this.#controller?.paused) this.#controller.resume();
+        return chunk;
+      }
+      if (this.#failure !== undefined) throw this.#failure.error;
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  /** The reader stopped early: end the request and free its socket. */
+  cancel(): void {
+    if (this.#ended || this.#failure !== undefined) return;
+    this.#failure = { error: cancelledByReader };
+    this.#finish();
+    this.#controller?.abort(cancelledByReader);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#ended || this.#failure !== undefined) return;
+    this.#failure = { error };
+    this.#finish();
+    const reject = this.#reject;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    reject?.(error);
+    this.#controller?.abort(cancelledByReader);
+    this.#wakeReader();
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#stopListening();
+  }
+
+  #wakeReader(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+class StreamedResponse implements StreamedHttpResponse {
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly #handler: StreamingHandler;
+
+  constructor(
+    readonly statusCode: number,
+    readonly headers: ResponseHeaders,
+    handler: StreamingHandler,
+  ) {
+    this.#handler = handler;
+    this.body = { [Symbol.asyncIterator]: () => this.#iterate() };
+  }
+
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async *#iterate(): AsyncGenerator<Buffer, void, undefined> {
+    let finished = false;
+    try {
+      for (;;) {
+        const chunk = await this.#handler.read();
+        if (chunk === undefined) break;
+        yield chunk;
+      }
+      finished = true;
+    } finally {
+      if (!finished) this.#handler.cancel();
+    }
+  }
+}
