@@ -34,6 +34,22 @@ describe('a client that disconnects', () => {
     expect(Date.now() - startedAtMs).toBeLessThan(1_000);
   });
 
+  it('before the first streamed token aborts the upstream request and logs the call as client_aborted', async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'stall-before-headers' });
+    const controller = new AbortController();
+    const opening = harness.client.chat.completions.create(
+      { model: 'anthropic/claude-3-haiku-20240307', messages: question, stream: true },
+      { signal: controller.signal },
+    );
+    await harness.providers.waitForRequests(1);
+    const logLinesBefore = harness.logLines.length;
+    controller.abort();
+    await expect(opening).rejects.toThrow();
+    const aborted = await harness.providers.waitForClientAbort({ provider: 'anthropic', timeoutMs: 2_000 });
+    expect(aborted.outcome).toBe('client-aborted');
+    await expect.poll(() => harness.logLines.slice(logLinesBefore).some((line) => line.outcome === 'client_aborted' && line.stream === true)).toBe(true);
+  });
+
   it('while waiting for a plain answer aborts the upstream request', async () => {
     harness.providers.setBehavior('anthropic', { kind: 'stall-before-headers' });
     const controller = new AbortController();

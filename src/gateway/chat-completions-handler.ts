@@ -79,19 +79,23 @@ export async function handleChatCompletions(
   log.stream = call.stream;
   if (dependencies.logPrompts) log.prompt = call.messages;
 
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!response.writableFinished) controller.abort(clientGoneError());
-  };
-  response.once('close', onClose);
   try {
     if (call.stream) {
-      await streamChatCompletion({ response, call, caller: context.caller, dependencies, signal: controller.signal, log });
+      // Cancelled through the stream itself when the client leaves: no AbortSignal on a stream's path.
+      await streamChatCompletion({ response, call, caller: context.caller, dependencies, log });
     } else {
-      await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, signal: controller.signal, log });
+      const controller = new AbortController();
+      const onClose = (): void => {
+        if (!response.writableFinished) controller.abort(clientGoneError());
+      };
+      response.once('close', onClose);
+      try {
+        await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, signal: controller.signal, log });
+      } finally {
+        response.off('close', onClose);
+      }
     }
   } finally {
-    response.off('close', onClose);
     writeLog(dependencies, log, startedAtMs);
   }
 }
@@ -118,7 +122,7 @@ async function completeChatCompletion(options: {
   try {
     result = await options.router.complete(call.messages, { ...call.options, signal, cacheScope: options.caller.cacheScope });
   } catch (error) {
-    recordFailure(log, error, signal);
+    recordFailure(log, error, { clientGone: signal.aborted });
     if (!signal.aborted) log.status = sendError(response, error);
     return;
   }
@@ -149,10 +153,10 @@ export function recordResult(log: CallLogFields, result: CompletionResult & { re
   if (result.timeToFirstTokenMs !== undefined) log.timeToFirstTokenMs = result.timeToFirstTokenMs;
 }
 
-export function recordFailure(log: CallLogFields, error: unknown, signal: AbortSignal): void {
+export function recordFailure(log: CallLogFields, error: unknown, context: { readonly clientGone: boolean }): void {
   const attempts = (error as { attempts?: Parameters<typeof compactAttempts>[0] } | null)?.attempts;
   if (Array.isArray(attempts)) log.attempts = compactAttempts(attempts);
-  if (signal.aborted) {
+  if (context.clientGone) {
     log.outcome = 'client_aborted';
     return;
   }

@@ -9,7 +9,7 @@ import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ChatCompletionsDependencies } from './chat-completions-handler.js';
-import { recordFailure, recordResult } from './chat-completions-handler.js';
+import { clientGoneError, recordFailure, recordResult } from './chat-completions-handler.js';
 import { toErrorResponse } from './error-response.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import type { ChatCompletionCall } from './openai-request.js';
@@ -35,23 +35,44 @@ export async function streamChatCompletion(options: {
   readonly call: ChatCompletionCall;
   readonly caller: GatewayCaller;
   readonly dependencies: ChatCompletionsDependencies;
-  readonly signal: AbortSignal;
   readonly log: CallLogFields;
 }): Promise<void> {
-  const { response, call, signal, log, dependencies } = options;
+  const { response, call, log, dependencies } = options;
   const stream: RouterStream = dependencies.router.stream(call.messages, {
     ...call.options,
-    signal,
     cacheScope: options.caller.cacheScope,
     timeoutMs: dependencies.limits.maxStreamDurationMs,
   });
+  // A client that leaves cancels the stream, and with it the upstream request, at once.
+  let clientGone: DOMException | undefined;
+  const onClose = (): void => {
+    if (response.writableFinished) return;
+    clientGone = clientGoneError();
+    stream.cancel(clientGone);
+  };
+  response.once('close', onClose);
+  try {
+    await relayStream({ response, call, log, stream, isClientGone: () => clientGone });
+  } finally {
+    response.off('close', onClose);
+  }
+}
+
+async function relayStream(options: {
+  readonly response: ServerResponse;
+  readonly call: ChatCompletionCall;
+  readonly log: CallLogFields;
+  readonly stream: RouterStream;
+  readonly isClientGone: () => DOMException | undefined;
+}): Promise<void> {
+  const { response, call, log, stream, isClientGone } = options;
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamChunk>;
   try {
     first = await iterator.next();
   } catch (error) {
-    recordFailure(log, error, signal);
-    if (!signal.aborted) log.status = sendError(response, error);
+    recordFailure(log, error, { clientGone: isClientGone() !== undefined });
+    if (isClientGone() === undefined) log.status = sendError(response, error);
     return;
   }
 
@@ -89,7 +110,8 @@ export async function streamChatCompletion(options: {
       if (next.done) break;
       const pending = send(next.value);
       if (pending) await pending;
-      if (signal.aborted) throw signal.reason;
+      const clientGone = isClientGone();
+      if (clientGone) throw clientGone;
     }
     const result: StreamResult = await stream.result;
     recordResult(log, result);
@@ -99,8 +121,8 @@ export async function streamChatCompletion(options: {
     response.end(sseDone);
   } catch (error) {
     stream.cancel(error);
-    recordFailure(log, error, signal);
-    if (signal.aborted || response.destroyed) return;
+    recordFailure(log, error, { clientGone: isClientGone() !== undefined });
+    if (isClientGone() !== undefined || response.destroyed) return;
     // Status 200 is already sent: the failure travels as one error event, then the stream ends.
     log.status = 200;
     log.errorCode = toErrorResponse(error).body.error.code;
