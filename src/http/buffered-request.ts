@@ -5,9 +5,9 @@
  * comes from a Cancellation.
  */
 import type { Dispatcher } from 'undici';
-import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
-import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
+import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
+import { mapTransportError } from './map-transport-error.js';
 import type { ResponseHeaders } from './types.js';
 
 /** A response whose body has fully arrived. */
@@ -21,59 +21,21 @@ export interface BufferedHttpResponse {
   json(): unknown;
 }
 
-export interface BufferedDispatchOptions {
-  readonly dispatcher: Dispatcher;
-  readonly request: Dispatcher.DispatchOptions;
-  readonly cancellation: Cancellation;
-  readonly errorOptions: MapTransportErrorOptions;
-}
-
 /**
  * Sends the request and resolves once the body has arrived. Rejects with the cancellation's reason as is
  * when it aborts (at once, even while the request waits for a connection), or with a mapped transport
  * error.
  */
-export function dispatchBuffered(options: BufferedDispatchOptions): Promise<BufferedHttpResponse> {
+export function dispatchBuffered(options: CancellableDispatchOptions): Promise<BufferedHttpResponse> {
   return new Promise((resolve, reject) => {
-    const handler = new BufferingHandler(options, resolve, reject);
-    options.dispatcher.dispatch(options.request, handler);
+    options.dispatcher.dispatch(options.request, new BufferingHandler(options, resolve, reject));
   });
 }
 
-/** What undici is told when we cancel; the caller gets the cancellation's own reason instead. */
-const abortedByCaller = new Error('the call was cancelled');
-
-class BufferingHandler implements Dispatcher.DispatchHandler {
-  readonly #options: BufferedDispatchOptions;
-  readonly #resolve: (response: BufferedHttpResponse) => void;
-  readonly #reject: (error: unknown) => void;
-  readonly #stopListening: () => void;
-  #controller: Dispatcher.DispatchController | undefined;
+class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implements Dispatcher.DispatchHandler {
   #statusCode = 0;
   #headers: ResponseHeaders = {};
   #chunks: Buffer[] = [];
-  #settled = false;
-
-  constructor(
-    options: BufferedDispatchOptions,
-    resolve: (response: BufferedHttpResponse) => void,
-    reject: (error: unknown) => void,
-  ) {
-    this.#options = options;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.#stopListening = options.cancellation.onAbort(() => this.#onAbort());
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // Undici may start a request again when the one ahead of it on a pipelined socket failed.
-    this.#chunks = [];
-    if (this.#settled) {
-      controller.abort(abortedByCaller);
-      return;
-    }
-    this.#controller = controller;
-  }
 
   onResponseStart(
     _controller: Dispatcher.DispatchController,
@@ -89,31 +51,26 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (this.#settle()) {
-      const { providerId } = this.#options.errorOptions;
-      this.#resolve(new BufferedResponse(providerId, this.#statusCode, this.#headers, this.#chunks));
-    }
+    if (!this.decide()) return;
+    const { providerId } = this.options.errorOptions;
+    this.resolveWith(new BufferedResponse(providerId, this.#statusCode, this.#headers, this.#chunks));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (!this.#settle()) return;
-    const { cancellation, errorOptions } = this.#options;
-    this.#reject(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
+    if (!this.decide()) return;
+    const { cancellation, errorOptions } = this.options;
+    this.rejectWith(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
   }
 
-  #onAbort(): void {
-    if (!this.#settle()) return;
-    this.#reject(this.#options.cancellation.reason);
+  protected override onCancelled(reason: unknown): void {
+    if (!this.decide()) return;
+    this.rejectWith(reason);
     // Not yet started (waiting for a connection): onRequestStart aborts it when its turn comes.
-    this.#controller?.abort(abortedByCaller);
+    this.controller?.abort(cancelledHere);
   }
 
-  /** True the first time: the call is decided and the abort listener is no longer needed. */
-  #settle(): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    this.#stopListening();
-    return true;
+  protected override onRestart(): void {
+    this.#chunks = [];
   }
 }
 
@@ -151,15 +108,4 @@ class BufferedResponse implements BufferedHttpResponse {
       });
     }
   }
-}
-
-/** Lower-case names (undici gives them so), repeated values joined with ", ". */
-export function normalizeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
-  const result: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
 }

@@ -208,252 +208,222 @@ describe('HttpClient', () => {
     const sockets = process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap');
     expect(sockets).toEqual([]);
   });
-});
 
-describe('HttpClient.request (the whole body at once)', () => {
-  let server: LocalServer;
-  let baseUrl: string;
-  let client: HttpClient;
-
-  beforeEach(async () => {
-    server = new LocalServer();
-    baseUrl = await server.start();
-    client = new HttpClient();
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await server.stop();
-  });
-
-  it('sends the request and gives status, lower-case headers and a body that arrived in pieces', async () => {
-    let received = '';
-    server.handler = async (incoming, response) => {
-      for await (const chunk of incoming) received += String(chunk);
-      response.writeHead(200, [
-        ['X-Request-Id', 'req_2'],
-        ['X-Multi', 'one'],
-        ['X-Multi', 'two'],
-      ]);
-      // A multi-byte character cut between two writes must come out whole.
-      const body = Buffer.from('{"text":"caf\u00e9 ☕"}');
-      response.write(body.subarray(0, 15));
-      setImmediate(() => response.end(body.subarray(15)));
-    };
-    const response = await client.request(
-      { method: 'POST', url: `${baseUrl}/v1/chat`, headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
-      { providerId: 'local', cancellation: new CancelScope() },
-    );
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['x-request-id']).toBe('req_2');
-    expect(response.headers['x-multi']).toBe('one, two');
-    expect(response.json()).toEqual({ text: 'café ☕' });
-    expect(received).toBe('{"a":1}');
-  });
-
-  it('rethrows the cancellation reason untouched and closes the socket when cancelled before the headers', async () => {
-    server.handler = () => undefined;
-    const scope = new CancelScope();
-    const reason = new Error('caller gave up');
-    const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope });
-    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    scope.abort(reason);
-    await expect(sending).rejects.toBe(reason);
-    await socketsClosed(server, 1);
-  });
-
-  it('rejects at once when cancelled while waiting for a connection, and never sends it', async () => {
-    const limited = new HttpClient({ connectionsPerOrigin: 1 });
-    const paths: string[] = [];
-    let finishFirst: () => void = () => undefined;
-    server.handler = (incoming, response) => {
-      paths.push(incoming.url ?? '');
-      if (incoming.url === '/first') finishFirst = () => response.end('first');
-      else response.end('later');
-    };
-    try {
-      const first = limited.request(request(`${baseUrl}/first`), { providerId: 'local', cancellation: new CancelScope() });
-      while (paths.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      const scope = new CancelScope();
-      const queued = limited.request(request(`${baseUrl}/queued`), { providerId: 'local', cancellation: scope });
-      scope.abort('no longer needed');
-      await expect(queued).rejects.toBe('no longer needed');
-      finishFirst();
-      expect((await first).text()).toBe('first');
-      const after = await limited.request(request(`${baseUrl}/after`), { providerId: 'local', cancellation: new CancelScope() });
-      expect(after.statusCode).toBe(200);
-      expect(paths).toEqual(['/first', '/after']);
-    } finally {
-      await limited.close();
-    }
-  });
-
-  it('does not connect when already cancelled', async () => {
-    const scope = new CancelScope();
-    scope.abort('already');
-    await expect(client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope })).rejects.toBe('already');
-    expect(server.sockets).toHaveLength(0);
-  });
-
-  it('follows a caller AbortSignal through cancellationOf', async () => {
-    server.handler = () => undefined;
-    const controller = new AbortController();
-    const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: cancellationOf(controller.signal) });
-    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    controller.abort('from the caller');
-    await expect(sending).rejects.toBe('from the caller');
-  });
-
-  it('gives a network ProviderError when the server resets the connection mid-body', async () => {
-    server.handler = (_request, response) => {
-      response.writeHead(200, { 'content-length': '100' });
-      response.write('short');
-      setImmediate(() => response.socket?.destroy());
-    };
-    await expect(
-      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() }),
-    ).rejects.toMatchObject({ provider: 'local', reason: 'network' });
-  });
-
-  it('gives a timeout ProviderError when the headers do not come in time, or the body goes silent', async () => {
-    server.handler = () => undefined;
-    await expect(
-      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), headersTimeoutMs: 50 }),
-    ).rejects.toMatchObject({ reason: 'timeout', message: 'local: no response headers within 50 ms (UND_ERR_HEADERS_TIMEOUT)' });
-    server.handler = (_request, response) => response.write('then nothing');
-    await expect(
-      client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), idleTimeoutMs: 50 }),
-    ).rejects.toMatchObject({ reason: 'timeout' });
-  });
-
-  it('gives a server_error when a body that should be JSON is not', async () => {
-    server.handler = (_request, response) => response.end('<html>bad gateway</html>');
-    const response = await client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    expect(response.text()).toBe('<html>bad gateway</html>');
-    expect(() => response.json()).toThrow(expect.objectContaining({ reason: 'server_error', statusCode: 200 }) as Error);
-  });
-});
-
-describe('HttpClient.stream (the body as it arrives)', () => {
-  let server: LocalServer;
-  let baseUrl: string;
-  let client: HttpClient;
-
-  beforeEach(async () => {
-    server = new LocalServer();
-    baseUrl = await server.start();
-    client = new HttpClient();
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await server.stop();
-  });
-
-  it('resolves at the headers and gives each piece of the body as it arrives', async () => {
-    let writeMore: () => void = () => undefined;
-    server.handler = (_request, response) => {
-      response.writeHead(200, [
-        ['Content-Type', 'text/event-stream'],
-        ['X-Request-Id', 'req_3'],
-      ]);
-      response.write('first');
-      writeMore = () => response.end('second');
-    };
-    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['x-request-id']).toBe('req_3');
-    const pieces: string[] = [];
-    for await (const chunk of response.body) {
-      pieces.push(Buffer.from(chunk).toString());
-      if (pieces.length === 1) writeMore();
-    }
-    expect(pieces).toEqual(['first', 'second']);
-  });
-
-  it('delivers a body far larger than its buffer whole to a slow reader', async () => {
-    const body = Buffer.alloc(1024 * 1024, 'abcdefgh');
-    server.handler = (_request, response) => response.end(body);
-    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) {
-      chunks.push(Buffer.from(chunk));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(Buffer.concat(chunks).equals(body)).toBe(true);
-  });
-
-  it('stops taking bytes from the server while the reader is behind', async () => {
-    const piece = Buffer.alloc(1024 * 1024, 'x');
-    const totalPieces = 64;
-    let piecesWritten = 0;
-    server.handler = (_request, response) => {
-      response.writeHead(200, { 'content-length': String(piece.length * totalPieces) });
-      const writeMore = (): void => {
-        while (piecesWritten < totalPieces) {
-          piecesWritten += 1;
-          if (!response.write(piece)) {
-            response.once('drain', writeMore);
-            return;
-          }
-        }
-        response.end();
+  describe('request(): the whole body at once', () => {
+    it('sends the request and gives status, lower-case headers and a body that arrived in pieces', async () => {
+      let received = '';
+      server.handler = async (incoming, response) => {
+        for await (const chunk of incoming) received += String(chunk);
+        response.writeHead(200, [
+          ['X-Request-Id', 'req_2'],
+          ['X-Multi', 'one'],
+          ['X-Multi', 'two'],
+        ]);
+        // A multi-byte character cut between two writes must come out whole.
+        const body = Buffer.from('{"text":"caf\u00e9 ☕"}');
+        response.write(body.subarray(0, 15));
+        setImmediate(() => response.end(body.subarray(15)));
       };
-      writeMore();
-    };
-    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    const iterator = response.body[Symbol.asyncIterator]();
-    await iterator.next();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // Socket buffers hold a few megabytes; without backpressure all 64 would be taken into memory.
-    expect(piecesWritten).toBeLessThan(totalPieces / 2);
-    let received = 0;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) received += next.value.length;
-    expect(piecesWritten).toBe(totalPieces);
-    expect(received).toBeGreaterThan(piece.length * (totalPieces - 2));
-  });
-
-  it('cancels the request and frees its socket when the reader stops early', async () => {
-    server.handler = (_request, response) => response.write('endless');
-    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    for await (const chunk of response.body) if (chunk.length > 0) break;
-    await socketsClosed(server, 1);
-  });
-
-  it('rethrows the cancellation reason untouched, before the headers and mid-body', async () => {
-    server.handler = () => undefined;
-    const early = new CancelScope();
-    const opening = client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: early });
-    while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    early.abort('gave up waiting');
-    await expect(opening).rejects.toBe('gave up waiting');
-
-    server.handler = (_request, response) => response.write('partial');
-    const late = new CancelScope();
-    const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: late });
-    const reading = (async () => {
-      for await (const chunk of response.body) if (chunk.length > 0) late.abort('stop reading');
-    })();
-    await expect(reading).rejects.toBe('stop reading');
-    await socketsClosed(server, 2);
-  });
-
-  it('gives a network ProviderError when the server resets mid-body, and a timeout when the body goes silent', async () => {
-    server.handler = (_request, response) => {
-      response.writeHead(200, { 'content-length': '100' });
-      response.write('short');
-      setImmediate(() => response.socket?.destroy());
-    };
-    const reset = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
-    await expect(reset.text()).rejects.toMatchObject({ provider: 'local', reason: 'network' });
-
-    server.handler = (_request, response) => response.write('then nothing');
-    const silent = await client.stream(request(`${baseUrl}/`), {
-      providerId: 'local',
-      cancellation: new CancelScope(),
-      idleTimeoutMs: 50,
+      const response = await client.request(
+        { method: 'POST', url: `${baseUrl}/v1/chat`, headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
+        { providerId: 'local', cancellation: new CancelScope() },
+      );
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-request-id']).toBe('req_2');
+      expect(response.headers['x-multi']).toBe('one, two');
+      expect(response.json()).toEqual({ text: 'café ☕' });
+      expect(received).toBe('{"a":1}');
     });
-    await expect(silent.text()).rejects.toMatchObject({ reason: 'timeout' });
+
+    it('rethrows the cancellation reason untouched and closes the socket when cancelled before the headers', async () => {
+      server.handler = () => undefined;
+      const scope = new CancelScope();
+      const reason = new Error('caller gave up');
+      const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope });
+      while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      scope.abort(reason);
+      await expect(sending).rejects.toBe(reason);
+      await socketsClosed(server, 1);
+    });
+
+    it('rejects at once when cancelled while waiting for a connection, and never sends it', async () => {
+      const limited = new HttpClient({ connectionsPerOrigin: 1 });
+      const paths: string[] = [];
+      let finishFirst: () => void = () => undefined;
+      server.handler = (incoming, response) => {
+        paths.push(incoming.url ?? '');
+        if (incoming.url === '/first') finishFirst = () => response.end('first');
+        else response.end('later');
+      };
+      try {
+        const first = limited.request(request(`${baseUrl}/first`), { providerId: 'local', cancellation: new CancelScope() });
+        while (paths.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        const scope = new CancelScope();
+        const queued = limited.request(request(`${baseUrl}/queued`), { providerId: 'local', cancellation: scope });
+        scope.abort('no longer needed');
+        await expect(queued).rejects.toBe('no longer needed');
+        finishFirst();
+        expect((await first).text()).toBe('first');
+        const after = await limited.request(request(`${baseUrl}/after`), { providerId: 'local', cancellation: new CancelScope() });
+        expect(after.statusCode).toBe(200);
+        expect(paths).toEqual(['/first', '/after']);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('does not connect when already cancelled', async () => {
+      const scope = new CancelScope();
+      scope.abort('already');
+      await expect(client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: scope })).rejects.toBe('already');
+      expect(server.sockets).toHaveLength(0);
+    });
+
+    it('follows a caller AbortSignal through cancellationOf', async () => {
+      server.handler = () => undefined;
+      const controller = new AbortController();
+      const sending = client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: cancellationOf(controller.signal) });
+      while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      controller.abort('from the caller');
+      await expect(sending).rejects.toBe('from the caller');
+    });
+
+    it('gives a network ProviderError when the server resets the connection mid-body', async () => {
+      server.handler = (_request, response) => {
+        response.writeHead(200, { 'content-length': '100' });
+        response.write('short');
+        setImmediate(() => response.socket?.destroy());
+      };
+      await expect(
+        client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() }),
+      ).rejects.toMatchObject({ provider: 'local', reason: 'network' });
+    });
+
+    it('gives a timeout ProviderError when the headers do not come in time, or the body goes silent', async () => {
+      server.handler = () => undefined;
+      await expect(
+        client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), headersTimeoutMs: 50 }),
+      ).rejects.toMatchObject({ reason: 'timeout', message: 'local: no response headers within 50 ms (UND_ERR_HEADERS_TIMEOUT)' });
+      server.handler = (_request, response) => response.write('then nothing');
+      await expect(
+        client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), idleTimeoutMs: 50 }),
+      ).rejects.toMatchObject({ reason: 'timeout' });
+    });
+
+    it('gives a server_error when a body that should be JSON is not', async () => {
+      server.handler = (_request, response) => response.end('<html>bad gateway</html>');
+      const response = await client.request(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      expect(response.text()).toBe('<html>bad gateway</html>');
+      expect(() => response.json()).toThrow(expect.objectContaining({ reason: 'server_error', statusCode: 200 }) as Error);
+    });
+  });
+
+  describe('stream(): the body as it arrives', () => {
+    it('resolves at the headers and gives each piece of the body as it arrives', async () => {
+      let writeMore: () => void = () => undefined;
+      server.handler = (_request, response) => {
+        response.writeHead(200, [
+          ['Content-Type', 'text/event-stream'],
+          ['X-Request-Id', 'req_3'],
+        ]);
+        response.write('first');
+        writeMore = () => response.end('second');
+      };
+      const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-request-id']).toBe('req_3');
+      const pieces: string[] = [];
+      for await (const chunk of response.body) {
+        pieces.push(Buffer.from(chunk).toString());
+        if (pieces.length === 1) writeMore();
+      }
+      expect(pieces).toEqual(['first', 'second']);
+    });
+
+    it('delivers a body far larger than its buffer whole to a slow reader', async () => {
+      const body = Buffer.alloc(1024 * 1024, 'abcdefgh');
+      server.handler = (_request, response) => response.end(body);
+      const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) {
+        chunks.push(Buffer.from(chunk));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(Buffer.concat(chunks).equals(body)).toBe(true);
+    });
+
+    it('stops taking bytes from the server while the reader is behind', async () => {
+      const piece = Buffer.alloc(1024 * 1024, 'x');
+      const totalPieces = 64;
+      let piecesWritten = 0;
+      server.handler = (_request, response) => {
+        response.writeHead(200, { 'content-length': String(piece.length * totalPieces) });
+        const writeMore = (): void => {
+          while (piecesWritten < totalPieces) {
+            piecesWritten += 1;
+            if (!response.write(piece)) {
+              response.once('drain', writeMore);
+              return;
+            }
+          }
+          response.end();
+        };
+        writeMore();
+      };
+      const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      const iterator = response.body[Symbol.asyncIterator]();
+      await iterator.next();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Socket buffers hold a few megabytes; without backpressure all 64 would be taken into memory.
+      expect(piecesWritten).toBeLessThan(totalPieces / 2);
+      let received = 0;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) received += next.value.length;
+      expect(piecesWritten).toBe(totalPieces);
+      expect(received).toBeGreaterThan(piece.length * (totalPieces - 2));
+    });
+
+    it('cancels the request and frees its socket when the reader stops early', async () => {
+      server.handler = (_request, response) => response.write('endless');
+      const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      for await (const chunk of response.body) if (chunk.length > 0) break;
+      await socketsClosed(server, 1);
+    });
+
+    it('rethrows the cancellation reason untouched, before the headers and mid-body', async () => {
+      server.handler = () => undefined;
+      const early = new CancelScope();
+      const opening = client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: early });
+      while (server.sockets.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      early.abort('gave up waiting');
+      await expect(opening).rejects.toBe('gave up waiting');
+
+      server.handler = (_request, response) => response.write('partial');
+      const late = new CancelScope();
+      const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: late });
+      const reading = (async () => {
+        for await (const chunk of response.body) if (chunk.length > 0) late.abort('stop reading');
+      })();
+      await expect(reading).rejects.toBe('stop reading');
+      await socketsClosed(server, 2);
+    });
+
+    it('gives a network ProviderError when the server resets mid-body, and a timeout when the body goes silent', async () => {
+      server.handler = (_request, response) => {
+        response.writeHead(200, { 'content-length': '100' });
+        response.write('short');
+        setImmediate(() => response.socket?.destroy());
+      };
+      const reset = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
+      await expect(reset.text()).rejects.toMatchObject({ provider: 'local', reason: 'network' });
+
+      server.handler = (_request, response) => response.write('then nothing');
+      const silent = await client.stream(request(`${baseUrl}/`), {
+        providerId: 'local',
+        cancellation: new CancelScope(),
+        idleTimeoutMs: 50,
+      });
+      await expect(silent.text()).rejects.toMatchObject({ reason: 'timeout' });
+    });
   });
 });
 

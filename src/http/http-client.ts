@@ -3,10 +3,11 @@
  * send takes an AbortSignal; aborting cancels the request and frees its socket, and the signal's reason is
  * rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`).
  */
-import { type Dispatcher, Pool } from 'undici';
+import { Pool } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
-import { type BufferedHttpResponse, dispatchBuffered, normalizeHeaders } from './buffered-request.js';
+import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.js';
+import { type CancellableDispatchOptions, normalizeHeaders } from './cancellable-handler.js';
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
 import type { HttpRequestSpec, ResponseHeaders } from './types.js';
@@ -75,30 +76,12 @@ export class HttpClient {
 
   /** Sends a request and reads its whole body: for answers that are not streamed. */
   request(spec: HttpRequestSpec, options: HttpRequestOptions): Promise<BufferedHttpResponse> {
-    const { cancellation } = options;
-    if (cancellation.aborted) return Promise.reject(cancellation.reason);
-    const errorOptions = this.#errorOptions(options);
-    const target = this.#targetOf(spec.url, options.providerId);
-    return dispatchBuffered({
-      dispatcher: this.#poolFor(target.origin),
-      request: this.#dispatchOptions(spec, target, errorOptions),
-      cancellation,
-      errorOptions,
-    });
+    return this.#dispatch(spec, options, dispatchBuffered);
   }
 
   /** Sends a request and resolves at its headers; the body is read as it arrives (a stream of events). */
   stream(spec: HttpRequestSpec, options: HttpRequestOptions): Promise<StreamedHttpResponse> {
-    const { cancellation } = options;
-    if (cancellation.aborted) return Promise.reject(cancellation.reason);
-    const errorOptions = this.#errorOptions(options);
-    const target = this.#targetOf(spec.url, options.providerId);
-    return dispatchStreamed({
-      dispatcher: this.#poolFor(target.origin),
-      request: this.#dispatchOptions(spec, target, errorOptions),
-      cancellation,
-      errorOptions,
-    });
+    return this.#dispatch(spec, options, dispatchStreamed);
   }
 
   /** Sends a request; the body is read as it arrives. */
@@ -154,16 +137,29 @@ export class HttpClient {
     );
   }
 
-  #dispatchOptions(spec: HttpRequestSpec, target: RequestTarget, errorOptions: MapTransportErrorOptions): Dispatcher.DispatchOptions {
-    return {
-      origin: target.origin,
-      path: target.path,
-      method: spec.method,
-      headers: spec.headers,
-      body: spec.body ?? null,
-      headersTimeout: errorOptions.headersTimeoutMs ?? null,
-      bodyTimeout: errorOptions.idleTimeoutMs ?? null,
-    };
+  #dispatch<T>(
+    spec: HttpRequestSpec,
+    options: HttpRequestOptions,
+    dispatchWith: (dispatch: CancellableDispatchOptions) => Promise<T>,
+  ): Promise<T> {
+    const { cancellation } = options;
+    if (cancellation.aborted) return Promise.reject(cancellation.reason);
+    const errorOptions = this.#errorOptions(options);
+    const target = this.#targetOf(spec.url, options.providerId);
+    return dispatchWith({
+      dispatcher: this.#poolFor(target.origin),
+      request: {
+        origin: target.origin,
+        path: target.path,
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body ?? null,
+        headersTimeout: errorOptions.headersTimeoutMs ?? null,
+        bodyTimeout: errorOptions.idleTimeoutMs ?? null,
+      },
+      cancellation,
+      errorOptions,
+    });
   }
 
   #errorOptions(options: Omit<HttpSendOptions, 'signal'>): MapTransportErrorOptions {

@@ -5,9 +5,8 @@
  * stream's path to its first token, both showed in the profile.
  */
 import type { Dispatcher } from 'undici';
-import type { Cancellation } from '../cancellation.js';
-import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
-import { normalizeHeaders } from './buffered-request.js';
+import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
+import { mapTransportError } from './map-transport-error.js';
 import type { ResponseHeaders } from './types.js';
 
 export interface StreamedHttpResponse {
@@ -20,13 +19,6 @@ export interface StreamedHttpResponse {
   text(): Promise<string>;
 }
 
-export interface StreamedDispatchOptions {
-  readonly dispatcher: Dispatcher;
-  readonly request: Dispatcher.DispatchOptions;
-  readonly cancellation: Cancellation;
-  readonly errorOptions: MapTransportErrorOptions;
-}
-
 /** Buffered bytes past which undici is paused until the reader catches up. */
 const highWaterBytes = 64 * 1024;
 
@@ -34,57 +26,26 @@ const highWaterBytes = 64 * 1024;
  * Resolves at the response headers. Rejects, and a body read later throws, with the cancellation's reason
  * as is when it aborts, or with a mapped transport error.
  */
-export function dispatchStreamed(options: StreamedDispatchOptions): Promise<StreamedHttpResponse> {
+export function dispatchStreamed(options: CancellableDispatchOptions): Promise<StreamedHttpResponse> {
   return new Promise((resolve, reject) => {
     options.dispatcher.dispatch(options.request, new StreamingHandler(options, resolve, reject));
   });
 }
 
-/** What undici is told when we cancel; the reader gets the cancellation's own reason instead. */
-const cancelledByReader = new Error('the response was cancelled');
-
-class StreamingHandler implements Dispatcher.DispatchHandler {
-  readonly #options: StreamedDispatchOptions;
-  #resolve: ((response: StreamedHttpResponse) => void) | undefined;
-  #reject: ((error: unknown) => void) | undefined;
-  readonly #stopListening: () => void;
-  #controller: Dispatcher.DispatchController | undefined;
+class StreamingHandler extends CancellableHandler<StreamedHttpResponse> implements Dispatcher.DispatchHandler {
   readonly #queue: Buffer[] = [];
   #queuedBytes = 0;
   #ended = false;
   #failure: { readonly error: unknown } | undefined;
   /** The reader waiting for the next chunk, if any. */
   #wake: (() => void) | undefined;
-  #done = false;
-
-  constructor(
-    options: StreamedDispatchOptions,
-    resolve: (response: StreamedHttpResponse) => void,
-    reject: (error: unknown) => void,
-  ) {
-    this.#options = options;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.#stopListening = options.cancellation.onAbort(() => this.#fail(options.cancellation.reason));
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.#done) {
-      controller.abort(cancelledByReader);
-      return;
-    }
-    this.#controller = controller;
-  }
 
   onResponseStart(
     _controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
-    const resolve = this.#resolve;
-    this.#resolve = undefined;
-    this.#reject = undefined;
-    resolve?.(new StreamedResponse(statusCode, normalizeHeaders(headers), this));
+    this.resolveWith(new StreamedResponse(statusCode, normalizeHeaders(headers), this));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -95,13 +56,13 @@ class StreamingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (!this.decide()) return;
     this.#ended = true;
-    this.#finish();
     this.#wakeReader();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    const { cancellation, errorOptions } = this.#options;
+    const { cancellation, errorOptions } = this.options;
     this.#fail(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
   }
 
@@ -111,7 +72,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler {
       const chunk = this.#queue.shift();
       if (chunk !== undefined) {
         this.#queuedBytes -= chunk.length;
-        if (this.#queuedBytes <= highWaterBytes / 2 && this.#controller?.paused) this.#controller.resume();
+        if (this.#queuedBytes <= highWaterBytes / 2 && this.controller?.paused) this.controller.resume();
         return chunk;
       }
       if (this.#failure !== undefined) throw this.#failure.error;
@@ -124,28 +85,20 @@ class StreamingHandler implements Dispatcher.DispatchHandler {
 
   /** The reader stopped early: end the request and free its socket. */
   cancel(): void {
-    if (this.#ended || this.#failure !== undefined) return;
-    this.#failure = { error: cancelledByReader };
-    this.#finish();
-    this.#controller?.abort(cancelledByReader);
+    this.#fail(cancelledHere);
+  }
+
+  protected override onCancelled(reason: unknown): void {
+    this.#fail(reason);
   }
 
   #fail(error: unknown): void {
-    if (this.#ended || this.#failure !== undefined) return;
+    if (!this.decide()) return;
     this.#failure = { error };
-    this.#finish();
-    const reject = this.#reject;
-    this.#resolve = undefined;
-    this.#reject = undefined;
-    reject?.(error);
-    this.#controller?.abort(cancelledByReader);
+    // Before the headers this rejects the opening; after them, the next read throws.
+    this.rejectWith(error);
+    this.controller?.abort(cancelledHere);
     this.#wakeReader();
-  }
-
-  #finish(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#stopListening();
   }
 
   #wakeReader(): void {

@@ -1,0 +1,90 @@
+/**
+ * What the dispatch handlers of a whole answer and of a stream share: undici's `dispatch` API driven by
+ * a Cancellation instead of an AbortSignal, and headers in our shape.
+ */
+import type { Dispatcher } from 'undici';
+import type { Cancellation } from '../cancellation.js';
+import type { MapTransportErrorOptions } from './map-transport-error.js';
+import type { ResponseHeaders } from './types.js';
+
+export interface CancellableDispatchOptions {
+  readonly dispatcher: Dispatcher;
+  readonly request: Dispatcher.DispatchOptions;
+  readonly cancellation: Cancellation;
+  readonly errorOptions: MapTransportErrorOptions;
+}
+
+/** What undici is told when we cancel; the caller gets the cancellation's own reason instead. */
+export const cancelledHere = new Error('the request was cancelled');
+
+/**
+ * Listens to the cancellation until the call is decided, keeps undici's controller to abort with, aborts a
+ * request that only starts once already decided (one that was waiting for a connection), and settles the
+ * caller's promise once.
+ */
+export abstract class CancellableHandler<T> {
+  protected readonly options: CancellableDispatchOptions;
+  protected controller: Dispatcher.DispatchController | undefined;
+  readonly #stopListening: () => void;
+  #decided = false;
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(options: CancellableDispatchOptions, resolve: (value: T) => void, reject: (error: unknown) => void) {
+    this.options = options;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#stopListening = options.cancellation.onAbort(() => this.onCancelled(options.cancellation.reason));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Undici may start a request again when the one ahead of it on a pipelined socket failed.
+    this.onRestart();
+    if (this.#decided) {
+      controller.abort(cancelledHere);
+      return;
+    }
+    this.controller = controller;
+  }
+
+  /** The cancellation aborted with `reason`. */
+  protected abstract onCancelled(reason: unknown): void;
+
+  /** The request is sent (again): forget any body seen so far. */
+  protected onRestart(): void {}
+
+  /** Resolves the caller's promise, unless it is settled already. */
+  protected resolveWith(value: T): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    resolve?.(value);
+  }
+
+  /** Rejects the caller's promise, unless it is settled already. */
+  protected rejectWith(error: unknown): void {
+    const reject = this.#reject;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    reject?.(error);
+  }
+
+  /** True the first time: the outcome is settled and the cancellation no longer matters. */
+  protected decide(): boolean {
+    if (this.#decided) return false;
+    this.#decided = true;
+    this.#stopListening();
+    return true;
+  }
+}
+
+/** Lower-case names (undici gives them so), repeated values joined with ", ". */
+export function normalizeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
+  const result: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
