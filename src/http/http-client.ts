@@ -1,23 +1,24 @@
 /**
- * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused. Every
- * send takes an AbortSignal; aborting cancels the request and frees its socket, and the signal's reason is
- * rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`).
+ * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused, driven
+ * through undici's dispatch API (see cancellable-handler.ts). Every call takes a Cancellation; cancelling
+ * ends the request and frees its socket, and the cancellation's reason is rethrown as is. Transport
+ * failures become ProviderErrors (`network` or `timeout`).
  */
 import { Pool } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.js';
-import { type CancellableDispatchOptions, normalizeHeaders } from './cancellable-handler.js';
+import type { CancellableDispatchOptions } from './cancellable-handler.js';
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
-import { mapTransportError, type MapTransportErrorOptions } from './map-transport-error.js';
-import type { HttpRequestSpec, ResponseHeaders } from './types.js';
+import type { MapTransportErrorOptions } from './map-transport-error.js';
+import type { HttpRequestSpec } from './types.js';
 
 export interface HttpClientOptions {
   /** Limit on opening a connection (TCP and TLS). Default 10 s. */
   readonly connectTimeoutMs?: number;
-  /** Headers timeout when a send gives none. Default 60 s. */
+  /** Headers timeout when a call gives none. Default 60 s. */
   readonly headersTimeoutMs?: number;
-  /** Body idle timeout when a send gives none. Default 60 s. */
+  /** Body idle timeout when a call gives none. Default 60 s. */
   readonly idleTimeoutMs?: number;
   /** How long an unused connection stays open for reuse. Default 30 s (servers may close sooner). */
   readonly keepAliveTimeoutMs?: number;
@@ -25,31 +26,14 @@ export interface HttpClientOptions {
   readonly connectionsPerOrigin?: number;
 }
 
-export interface HttpSendOptions {
+export interface HttpRequestOptions {
   /** Our id of the provider, carried by every error. */
   readonly providerId: string;
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
   /** Limit on the wait for the response headers. */
   readonly headersTimeoutMs?: number;
   /** Limit on silence between body bytes once the headers arrived. */
   readonly idleTimeoutMs?: number;
-}
-
-export interface HttpRequestOptions extends Omit<HttpSendOptions, 'signal'> {
-  readonly cancellation: Cancellation;
-}
-
-export interface HttpResponse {
-  readonly statusCode: number;
-  /** Lower-case names; repeated headers joined with ", ". */
-  readonly headers: ResponseHeaders;
-  /** The body as it arrives. Read it, or call `dump()`, or the connection is not freed. */
-  readonly body: AsyncIterable<Uint8Array>;
-  text(): Promise<string>;
-  /** The body parsed as JSON; a body that is not JSON is a `server_error`. */
-  json(): Promise<unknown>;
-  /** Discards the rest of the body. Never throws. */
-  dump(): Promise<void>;
 }
 
 interface RequestTarget {
@@ -82,34 +66,6 @@ export class HttpClient {
   /** Sends a request and resolves at its headers; the body is read as it arrives (a stream of events). */
   stream(spec: HttpRequestSpec, options: HttpRequestOptions): Promise<StreamedHttpResponse> {
     return this.#dispatch(spec, options, dispatchStreamed);
-  }
-
-  /** Sends a request; the body is read as it arrives. */
-  async send(spec: HttpRequestSpec, options: HttpSendOptions): Promise<HttpResponse> {
-    const { signal } = options;
-    signal.throwIfAborted();
-    const errorOptions = this.#errorOptions(options);
-    const target = this.#targetOf(spec.url, options.providerId);
-    try {
-      const response = await this.#poolFor(target.origin).request({
-        path: target.path,
-        method: spec.method,
-        headers: spec.headers,
-        body: spec.body ?? null,
-        signal,
-        headersTimeout: errorOptions.headersTimeoutMs,
-        bodyTimeout: errorOptions.idleTimeoutMs,
-      });
-      return new UndiciHttpResponse({
-        statusCode: response.statusCode,
-        headers: normalizeHeaders(response.headers),
-        body: response.body,
-        signal,
-        errorOptions,
-      });
-    } catch (error) {
-      throw signal.aborted ? signal.reason : mapTransportError(error, errorOptions);
-    }
   }
 
   /**
@@ -162,7 +118,7 @@ export class HttpClient {
     });
   }
 
-  #errorOptions(options: Omit<HttpSendOptions, 'signal'>): MapTransportErrorOptions {
+  #errorOptions(options: HttpRequestOptions): MapTransportErrorOptions {
     return {
       providerId: options.providerId,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
@@ -194,78 +150,6 @@ export class HttpClient {
       this.#pools.set(origin, pool);
     }
     return pool;
-  }
-}
-
-interface UndiciBody extends AsyncIterable<Uint8Array> {
-  text(): Promise<string>;
-  dump(options?: { signal?: AbortSignal; limit?: number }): Promise<void>;
-}
-
-class UndiciHttpResponse implements HttpResponse {
-  readonly statusCode: number;
-  readonly headers: ResponseHeaders;
-  readonly body: AsyncIterable<Uint8Array>;
-  readonly #rawBody: UndiciBody;
-  readonly #signal: AbortSignal;
-  readonly #errorOptions: MapTransportErrorOptions;
-
-  constructor(options: {
-    statusCode: number;
-    headers: ResponseHeaders;
-    body: UndiciBody;
-    signal: AbortSignal;
-    errorOptions: MapTransportErrorOptions;
-  }) {
-    this.statusCode = options.statusCode;
-    this.headers = options.headers;
-    this.#rawBody = options.body;
-    this.#signal = options.signal;
-    this.#errorOptions = options.errorOptions;
-    this.body = { [Symbol.asyncIterator]: () => this.#iterate() };
-  }
-
-  async text(): Promise<string> {
-    try {
-      return await this.#rawBody.text();
-    } catch (error) {
-      throw this.#mapError(error);
-    }
-  }
-
-  async json(): Promise<unknown> {
-    const text = await this.text();
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new ProviderError({
-        provider: this.#errorOptions.providerId,
-        reason: 'server_error',
-        statusCode: this.statusCode,
-        message: `HTTP ${this.statusCode} with a body that is not JSON (${text.length} characters)`,
-        cause: error,
-      });
-    }
-  }
-
-  async dump(): Promise<void> {
-    try {
-      await this.#rawBody.dump();
-    } catch {
-      // Discarding is best effort: the connection is closed instead of reused.
-    }
-  }
-
-  async *#iterate(): AsyncGenerator<Uint8Array, void, undefined> {
-    try {
-      for await (const chunk of this.#rawBody) yield chunk;
-    } catch (error) {
-      throw this.#mapError(error);
-    }
-  }
-
-  #mapError(error: unknown): unknown {
-    return this.#signal.aborted ? this.#signal.reason : mapTransportError(error, this.#errorOptions);
   }
 }
 

@@ -7,7 +7,7 @@ import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
 import { InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
 import { type Cancellation, cancellationOf } from '../cancellation.js';
-import type { HttpClient, HttpResponse } from '../http/http-client.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { BufferedHttpResponse } from '../http/buffered-request.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { StreamedHttpResponse } from '../http/streamed-request.js';
@@ -69,14 +69,6 @@ export function createHttpModelProvider(
     return lastEndpoint;
   };
 
-  const send = (spec: HttpRequestSpec, callOptions: ProviderCallOptions): Promise<HttpResponse> =>
-    httpClient.send(spec, {
-      providerId,
-      signal: callOptions.signal,
-      headersTimeoutMs: callOptions.headersTimeoutMs,
-      idleTimeoutMs: callOptions.idleTimeoutMs,
-    });
-
   /** The typed error of a failed response. */
   const errorOf = (response: Pick<BufferedHttpResponse, 'statusCode' | 'headers'>, bodyText: string): ProviderError =>
     protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
@@ -130,9 +122,11 @@ export function createHttpModelProvider(
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
-      const response = await send(protocol.buildModelsListRequest(endpoint()), callOptions);
-      if (!isSuccess(response.statusCode)) throw await responseError(response, callOptions.signal);
-      await response.dump();
+      const response = await httpClient.request(protocol.buildModelsListRequest(endpoint()), {
+        providerId,
+        cancellation: cancellationOf(callOptions.signal),
+      });
+      if (!isSuccess(response.statusCode)) throw errorOf(response, response.text());
     },
   };
 }
