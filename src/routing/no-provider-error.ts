@@ -19,19 +19,25 @@ export function candidatesToRace(options: {
   throw noProviderError(selection, options.nowMs);
 }
 
-/** The attempts log entries of candidates skipped before the race (no key, circuit open, cooling down). */
+/**
+ * The attempts log entries of candidates skipped before the race (circuit open, cooling down, or no key for
+ * a provider the caller named). One loop: this runs on every call.
+ */
 export function skippedAttempts(selection: CandidateSelection, nowMs: number): Attempt[] {
   const lastResort = selection.lastResort?.provider.id;
-  return selection.skipped
-    .filter((skipped) => skipped.provider !== lastResort)
-    .map((skipped) => ({
-    provider: skipped.provider,
-    model: skipped.model,
-    outcome: 'skipped' as const,
-    detail: skipped.detail,
+  const attempts: Attempt[] = [];
+  for (const skipped of selection.skipped) {
+    if (skipped.unlisted === true || skipped.provider === lastResort) continue;
+    attempts.push({
+      provider: skipped.provider,
+      model: skipped.model,
+      outcome: 'skipped',
+      detail: skipped.detail,
       startedAtMs: nowMs,
       durationMs: 0,
-    }));
+    });
+  }
+  return attempts;
 }
 
 /** Why no candidate could be tried: names the key variables to set when no provider has a key. */

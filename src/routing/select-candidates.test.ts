@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../catalog.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { type ProviderStanding, selectCandidates } from './select-candidates.js';
+import { noProviderError, skippedAttempts } from './no-provider-error.js';
 
 /** The catalog's providers as routing sees them; `configured` says which have a key. */
 function providers(configured: readonly string[]): ModelProvider[] {
@@ -59,10 +60,36 @@ describe('selectCandidates', () => {
     });
     expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-4o']);
     expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k2.5', detail: 'circuit open' });
-    expect(selection.skipped).toContainEqual({ provider: 'anthropic', model: 'claude-sonnet-4-20250514', detail: 'no API key' });
+    expect(selection.skipped).toContainEqual({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-20250514',
+      detail: 'no API key',
+      unlisted: true,
+    });
     expect(selection.skipped.some((skipped) => skipped.provider === 'groq')).toBe(false);
     expect(selection.earliestRetryAtMs).toBe(42);
     expect(selection.missingEnvironmentVariables).toEqual(['ANTHROPIC_API_KEY', 'GOOGLE_API_KEY']);
+  });
+
+  it("lists a provider without a key in the call's attempts only when the caller named it", () => {
+    const standingOf = (id: string) => (id === 'moonshot' ? { ...healthy, available: false, detail: 'circuit open' } : healthy);
+    const unnamed = selectCandidates({ providers: providers(['openai', 'moonshot']), standingOf });
+    expect(skippedAttempts(unnamed, 0).map((attempt) => `${attempt.provider}: ${attempt.detail}`)).toEqual(['moonshot: circuit open']);
+
+    const preferred = selectCandidates({ providers: providers(['openai']), preferredProvider: 'groq', standingOf });
+    expect(skippedAttempts(preferred, 0).map((attempt) => `${attempt.provider}: ${attempt.detail}`)).toEqual(['groq: no API key']);
+
+    const routed = selectCandidates({
+      providers: providers(['openai']),
+      route: [
+        { provider: 'anthropic', model: 'claude-3-5-haiku-20241022' },
+        { provider: 'openai', model: 'gpt-4o-mini' },
+      ],
+      standingOf,
+    });
+    expect(skippedAttempts(routed, 0)).toMatchObject([{ provider: 'anthropic', outcome: 'skipped', detail: 'no API key' }]);
+    // With no provider able to serve, the error still names every missing key.
+    expect(noProviderError(selectCandidates({ providers: providers([]), standingOf }), 0).missingEnvironmentVariables).toHaveLength(6);
   });
 
   it('keeps an explicit route in its order', () => {

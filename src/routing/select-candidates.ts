@@ -13,6 +13,11 @@ export interface SkippedCandidate {
   readonly provider: string;
   readonly model: string;
   readonly detail: string;
+  /**
+   * Left out of the call's attempt log: a provider with no key that the caller did not name (no route,
+   * not preferred). It is still reported when no provider at all can serve.
+   */
+  readonly unlisted?: boolean;
 }
 
 /** What routing knows of a provider's health right now. */
@@ -78,7 +83,8 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     }
     if (!provider.isConfigured()) {
       if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
-      skipped.push({ provider: provider.id, model: target.model, detail: 'no API key' });
+      const named = options.route !== undefined || provider.id === options.preferredProvider;
+      skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', ...(named ? {} : { unlisted: true }) });
       return;
     }
     const standing = options.standingOf(provider.id);
