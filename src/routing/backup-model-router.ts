@@ -8,7 +8,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
-import type { ModelProvider } from '../providers/model-provider.js';
+import type { ModelProvider, ProviderCallOptions } from '../providers/model-provider.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { callEndEvent } from './call-end-event.js';
@@ -32,7 +32,7 @@ import type {
   StreamOptions,
 } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
-import { type Candidate, type CandidateSelection, selectCandidates } from './select-candidates.js';
+import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { toMessages, validateCompleteOptions } from './validate-input.js';
 
@@ -269,14 +269,14 @@ export class BackupModelRouter {
         : undefined;
     const cancellation = guard?.cancellation ?? callCancellation;
     try {
-      const response = await candidate.provider.complete(buildChatRequest(candidate.model, messages, options), {
-        get signal() {
-          return cancellation.signal;
-        },
-        cancellation,
-        headersTimeoutMs: limitMs,
-        idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
-      });
+      const response = await candidate.provider.complete(
+        buildChatRequest(candidate.model, messages, options),
+        new AttemptCallOptions(
+          cancellation,
+          limitMs,
+          options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
+        ),
+      );
       this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
       return response;
     } catch (error) {
@@ -297,13 +297,15 @@ export class BackupModelRouter {
   #select(options: CompleteOptions): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
-      ...(options.tier !== undefined ? { tier: options.tier } : {}),
-      ...(options.preferredProvider !== undefined ? { preferredProvider: options.preferredProvider } : {}),
-      ...(options.preferredModel !== undefined ? { preferredModel: options.preferredModel } : {}),
-      ...(options.route !== undefined ? { route: options.route } : {}),
-      standingOf: (providerId) => this.#registry.standingOf(providerId),
+      tier: options.tier,
+      preferredProvider: options.preferredProvider,
+      preferredModel: options.preferredModel,
+      route: options.route,
+      standingOf: this.#standingOf,
     });
   }
+
+  readonly #standingOf = (providerId: string): ProviderStanding => this.#registry.standingOf(providerId);
 
   #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
     return hedgeDelayOf(options.hedge ?? this.#options.hedge, this.#registry);
@@ -373,3 +375,16 @@ export class BackupModelRouter {
   }
 }
 
+/** What one attempt gives its provider. A class, so the lazy `signal` getter is not redefined per call. */
+class AttemptCallOptions implements ProviderCallOptions {
+  constructor(
+    readonly cancellation: Cancellation,
+    readonly headersTimeoutMs: number,
+    readonly idleTimeoutMs: number,
+  ) {}
+
+  /** Made only when a provider reads it: our HTTP providers use `cancellation`. */
+  get signal(): AbortSignal {
+    return this.cancellation.signal;
+  }
+}

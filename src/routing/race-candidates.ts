@@ -214,16 +214,20 @@ function endedAttempt(
   running: RunningAttempt,
   nowMs: number,
   outcome: Attempt['outcome'],
-  extra: Pick<Attempt, 'reason' | 'detail' | 'statusCode'> = {},
+  extra?: Pick<Attempt, 'reason' | 'detail' | 'statusCode'>,
 ): Attempt {
-  return {
+  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
     provider: running.candidate.provider.id,
     model: running.candidate.model,
     outcome,
     startedAtMs: running.startedAtMs,
     durationMs: nowMs - running.startedAtMs,
-    ...definedOnly(extra),
   };
+  // Only the fields that say something: an attempt log is read by people and compared in tests.
+  if (extra?.reason !== undefined) attempt.reason = extra.reason;
+  if (extra?.detail !== undefined) attempt.detail = extra.detail;
+  if (extra?.statusCode !== undefined) attempt.statusCode = extra.statusCode;
+  return attempt;
 }
 
 function skippedAttempt(candidate: Candidate, nowMs: number, detail: string): Attempt {
@@ -235,12 +239,4 @@ function skippedAttempt(candidate: Candidate, nowMs: number, detail: string): At
     startedAtMs: nowMs,
     durationMs: 0,
   };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  const result: Partial<T> = {};
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] !== undefined) result[key] = value[key];
-  }
-  return result;
 }

@@ -75,17 +75,18 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   const byId = providersById(options.providers);
 
   const targets: readonly RouteTarget[] = options.route ?? defaultTargets(options);
-  targets.forEach((target, order) => {
+  for (let order = 0; order < targets.length; order += 1) {
+    const target = targets[order] as RouteTarget;
     const provider = byId.get(target.provider);
     if (!provider) {
       skipped.push({ provider: target.provider, model: target.model, detail: 'unknown provider' });
-      return;
+      continue;
     }
     if (!provider.isConfigured()) {
       if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
       const named = options.route !== undefined || provider.id === options.preferredProvider;
-      skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', ...(named ? {} : { unlisted: true }) });
-      return;
+      skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
+      continue;
     }
     const standing = options.standingOf(provider.id);
     const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
@@ -98,10 +99,10 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       if (standing.retryAtMs !== undefined) {
         earliestRetryAtMs = Math.min(earliestRetryAtMs ?? Number.POSITIVE_INFINITY, standing.retryAtMs);
       }
-      return;
+      continue;
     }
     ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
-  });
+  }
 
   // An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest.
   if (!options.route) {
@@ -129,7 +130,27 @@ function providersById(providers: readonly ModelProvider[]): ReadonlyMap<string,
   return byId;
 }
 
-function defaultTargets(options: SelectCandidatesOptions): RouteTarget[] {
+/** Default targets by tier and preference, per providers list: the same few lists serve every call. */
+const defaultTargetsCache = new WeakMap<readonly ModelProvider[], Map<string, readonly RouteTarget[]>>();
+
+function defaultTargets(options: SelectCandidatesOptions): readonly RouteTarget[] {
+  let byKey = defaultTargetsCache.get(options.providers);
+  if (byKey === undefined) {
+    byKey = new Map();
+    defaultTargetsCache.set(options.providers, byKey);
+  }
+  const key = `${options.tier ?? ''}|${options.preferredProvider ?? ''}|${options.preferredModel ?? ''}`;
+  let targets = byKey.get(key);
+  if (targets === undefined) {
+    targets = buildDefaultTargets(options);
+    // Bounded: a caller passing ever-new preferred models must not grow it without end.
+    if (byKey.size >= 256) byKey.clear();
+    byKey.set(key, targets);
+  }
+  return targets;
+}
+
+function buildDefaultTargets(options: SelectCandidatesOptions): RouteTarget[] {
   const targets: RouteTarget[] = [];
   for (const provider of options.providers) {
     const definition = provider.definition;
