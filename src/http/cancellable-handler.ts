@@ -78,13 +78,15 @@ export abstract class CancellableHandler<T> {
   }
 }
 
-/** Lower-case names (undici gives them so), repeated values joined with ", ". */
-export function normalizeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
-  const result: Record<string, string> = {};
+/**
+ * Repeated values joined with ", ", in place: undici hands each response a fresh object of its own, with
+ * names already lower-cased, so copying it again on every response would be work done twice.
+ */
+export function normalizeHeaders(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined) continue;
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    if (Array.isArray(value)) headers[name] = value.join(', ');
+    else if (value === undefined) delete headers[name];
   }
-  return result;
+  return headers as ResponseHeaders;
 }
