@@ -53,6 +53,26 @@ describe('CancelScope', () => {
   });
 });
 
+describe('CancelScope.follow', () => {
+  it("aborts with the parent's reason, at once when the parent already aborted, and no more once stopped", () => {
+    const parent = new CancelScope();
+    const child = new CancelScope();
+    child.follow(parent);
+    parent.abort('parent reason');
+    expect(child.reason).toBe('parent reason');
+
+    const late = new CancelScope();
+    late.follow(parent);
+    expect(late.aborted).toBe(true);
+
+    const other = new CancelScope();
+    const stopped = new CancelScope();
+    stopped.follow(other)();
+    other.abort('ignored');
+    expect(stopped.aborted).toBe(false);
+  });
+});
+
 describe('cancellationOf', () => {
   it('follows an AbortSignal, and a removed listener is not called', () => {
     const controller = new AbortController();

@@ -81,6 +81,18 @@ export class CancelScope implements Cancellation {
   throwIfAborted(): void {
     if (this.#aborted) throw this.#reason;
   }
+
+  /**
+   * Abort with `parent`'s reason when it aborts, or at once when it already has. Returns the function that
+   * stops following.
+   */
+  follow(parent: Cancellation): () => void {
+    if (parent.aborted) {
+      this.abort(parent.reason);
+      return removeNothing;
+    }
+    return parent.onAbort(() => this.abort(parent.reason));
+  }
 }
 
 /** A caller's AbortSignal seen as a Cancellation. */

@@ -24,8 +24,7 @@ export function createFirstByteGuard(options: {
 }): FirstByteGuard {
   const { clock, cancellation } = options;
   const scope = new CancelScope();
-  if (cancellation.aborted) scope.abort(cancellation.reason);
-  const stopForwarding = cancellation.onAbort(() => scope.abort(cancellation.reason));
+  const stopForwarding = scope.follow(cancellation);
   const timer: TimerHandle = clock.setTimeout(() => {
     scope.abort(
       new ProviderError({

@@ -23,11 +23,9 @@ export async function openUntilFirstToken(
   const providerId = candidate.provider.id;
   const startedAtMs = clock.now();
   const upstream = new CancelScope();
-  const abortUpstream = (): void =>
-    upstream.abort(attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason);
-  const stopFollowingAttempt = attemptCancellation.onAbort(abortUpstream);
+  const stopFollowingAttempt = upstream.follow(attemptCancellation);
   // One attempt at a time shares the call's cancellation: one listener is enough.
-  const stopFollowingCall = callCancellation === attemptCancellation ? undefined : callCancellation.onAbort(abortUpstream);
+  const stopFollowingCall = callCancellation === attemptCancellation ? undefined : upstream.follow(callCancellation);
   const release = (options: { completed: boolean }): void => {
     stopFollowingAttempt();
     stopFollowingCall?.();

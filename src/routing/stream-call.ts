@@ -25,11 +25,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
   const startedAtMs = clock.now();
   // The call's own cancellation: `cancel()` and the caller's signal both abort it.
   const callScope = new CancelScope();
-  const callerSignal = options.signal;
-  if (callerSignal?.aborted) callScope.abort(callerSignal.reason);
-  const stopFollowingCaller = callerSignal
-    ? cancellationOf(callerSignal).onAbort(() => callScope.abort(callerSignal.reason))
-    : undefined;
+  const stopFollowingCaller = options.signal ? callScope.follow(cancellationOf(options.signal)) : undefined;
   let resolveResult!: (result: StreamResult) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<StreamResult>((resolve, reject) => {
