@@ -8,7 +8,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
-import type { ModelProvider, ProviderCallOptions } from '../providers/model-provider.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { AttemptCallOptions } from './attempt-call-options.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { callEndEvent } from './call-end-event.js';
@@ -372,19 +373,5 @@ export class BackupModelRouter {
 
   #assertOpen(): void {
     if (this.#closed) throw new NoProviderAvailableError({ message: 'This router is closed.' });
-  }
-}
-
-/** What one attempt gives its provider. A class, so the lazy `signal` getter is not redefined per call. */
-class AttemptCallOptions implements ProviderCallOptions {
-  constructor(
-    readonly cancellation: Cancellation,
-    readonly headersTimeoutMs: number,
-    readonly idleTimeoutMs: number,
-  ) {}
-
-  /** Made only when a provider reads it: our HTTP providers use `cancellation`. */
-  get signal(): AbortSignal {
-    return this.cancellation.signal;
   }
 }

@@ -1,4 +1,5 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
+import { AttemptCallOptions } from './attempt-call-options.js';
 import { ProviderError } from '../errors.js';
 import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
@@ -44,17 +45,12 @@ export async function openUntilFirstToken(
     );
   }, context.firstTokenTimeoutMs);
   const iterator = candidate.provider
-    .stream(context.buildRequest(candidate.model), {
-      get signal() {
-        return upstream.signal;
-      },
-      cancellation: upstream,
-      headersTimeoutMs: context.firstTokenTimeoutMs,
-      idleTimeoutMs: context.idleTimeoutMs,
-      onResponseStart: (info) => {
+    .stream(
+      context.buildRequest(candidate.model),
+      new AttemptCallOptions(upstream, context.firstTokenTimeoutMs, context.idleTimeoutMs, (info) => {
         requestId = info.requestId;
-      },
-    })
+      }),
+    )
     [Symbol.asyncIterator]();
   const buffered: StreamChunk[] = [];
   try {
