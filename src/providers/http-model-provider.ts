@@ -15,6 +15,7 @@ import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.j
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { wireProtocols } from './protocols.js';
+import { requestIdOf } from './request-id.js';
 import { parseJsonOrUndefined } from '../json-value.js';
 import type { EndpointConfig, StreamDecoder, WireProtocol } from './wire-protocol.js';
 
@@ -210,7 +211,3 @@ function truncatedStreamError(providerId: string, cause?: unknown): ProviderErro
 
 const isSuccess = (statusCode: number): boolean => statusCode >= 200 && statusCode < 300;
 const isJson = (contentType: string | undefined): boolean => contentType?.includes('application/json') === true;
-
-function requestIdOf(headers: Readonly<Record<string, string>>): string | undefined {
-  return headers['x-request-id'] ?? headers['request-id'] ?? headers['msh-request-id'];
-}

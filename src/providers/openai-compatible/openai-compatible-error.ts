@@ -6,6 +6,7 @@
 import { ProviderError, type FailureReason } from '../../errors.js';
 import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
 import type { ResponseHeaders } from '../../http/types.js';
+import { requestIdOf } from '../request-id.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
 import { readNumber, readString, parseJsonOrUndefined } from '../../json-value.js';
 import { asRecord } from '../../json-value.js';
@@ -46,6 +47,15 @@ export function parseOpenAICompatibleError(options: ParseErrorOptions): Provider
   });
 }
 
+/**
+ * An error reported inside a 200 (an error event in a stream, an error body where an answer was due). With
+ * no status of its own it is the server's failure, and the 200's headers say nothing about its wait (a wait
+ * named in the message still counts).
+ */
+export function errorInsideSuccess(details: OpenAIErrorDetails, providerId: string): ProviderError {
+  return createOpenAICompatibleError({ providerId, statusCode: details.statusCode ?? 500, headers: {}, nowMs: 0, details });
+}
+
 export interface CreateOpenAICompatibleErrorOptions {
   readonly providerId: string;
   /** The HTTP status, or the one an error event inside a 200 stream reports. */
@@ -69,7 +79,7 @@ export function createOpenAICompatibleError(options: CreateOpenAICompatibleError
     message: `HTTP ${statusCode}${label === undefined ? '' : ` ${label}`}: ${message || 'no error message'}`,
     statusCode,
     retryAfterMs,
-    requestId: headers['x-request-id'] ?? headers['request-id'] ?? headers['msh-request-id'] ?? requestIdIn(message),
+    requestId: requestIdOf(headers) ?? requestIdIn(message),
     providerCode: label,
   });
 }

@@ -11,7 +11,7 @@ import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { readNumber, readString, parseJsonOrUndefined, type JsonRecord } from '../../json-value.js';
 import { asArray, asRecord } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
+import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { parseOpenAIUsage } from './parse-openai-chat-response.js';
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
@@ -80,14 +80,5 @@ function decodeToolCallDelta(value: unknown, position: number): StreamChunk | un
 }
 
 function streamError(payload: JsonRecord, options: ParseResponseOptions): ProviderError {
-  const details = readOpenAIErrorDetails(payload) ?? { message: 'error event without details' };
-  return createOpenAICompatibleError({
-    providerId: options.providerId,
-    // An error inside a 200 stream with no status of its own is the server's failure.
-    statusCode: details.statusCode ?? 500,
-    // The 200's headers say nothing about this failure's wait; a wait in the message still counts.
-    headers: {},
-    nowMs: 0,
-    details,
-  });
+  return errorInsideSuccess(readOpenAIErrorDetails(payload) ?? { message: 'error event without details' }, options.providerId);
 }

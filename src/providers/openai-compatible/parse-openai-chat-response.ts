@@ -4,7 +4,7 @@ import type { ParseResponseOptions } from '../wire-protocol.js';
 import { readNumber, readString, type JsonRecord } from '../../json-value.js';
 import { asArray, asRecord } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { createOpenAICompatibleError, readOpenAIErrorDetails } from './openai-compatible-error.js';
+import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
 /** A 200 chat completion in our terms. A 200 that carries an error or no choice is a ProviderError. */
 export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
@@ -59,16 +59,7 @@ function requestIdOf(record: JsonRecord, options: ParseResponseOptions): { reque
 
 function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
   const details = readOpenAIErrorDetails(body);
-  if (details !== undefined && asRecord(body)?.choices === undefined) {
-    return createOpenAICompatibleError({
-      providerId: options.providerId,
-      statusCode: details.statusCode ?? 500,
-      // A 200's headers say nothing about this failure's wait.
-      headers: {},
-      nowMs: 0,
-      details,
-    });
-  }
+  if (details !== undefined && asRecord(body)?.choices === undefined) return errorInsideSuccess(details, options.providerId);
   return new ProviderError({
     provider: options.providerId,
     reason: 'server_error',
