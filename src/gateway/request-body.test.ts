@@ -1,6 +1,64 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from './gateway-http-error.js';
-import { parseJsonBody } from './request-body.js';
+import { parseJsonBody, readRequestBody } from './request-body.js';
+
+/**
+ * Send raw request bytes to a real node:http server, in parts with a pause between them, and return what
+ * `readRequestBody` made of the request.
+ */
+async function readThroughServer(parts: readonly string[], maxBytes: number): Promise<Buffer | GatewayHttpError> {
+  const server = createServer();
+  const outcome = new Promise<Buffer | GatewayHttpError>((resolve, reject) => {
+    server.once('request', (request: IncomingMessage, response) => {
+      readRequestBody(request, { maxBytes }).then(resolve, (error: unknown) => {
+        if (error instanceof GatewayHttpError) resolve(error);
+        else reject(error);
+      });
+      response.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  for (const part of parts) {
+    socket.write(part);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  try {
+    return await outcome;
+  } finally {
+    socket.destroy();
+    server.close();
+  }
+}
+
+const head = (headers: string): string => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
+
+describe('readRequestBody', () => {
+  it('reads a body that arrived with its headers, and one that arrives after them, byte for byte', async () => {
+    const body = '{"text":"héllo ✓"}';
+    const length = Buffer.byteLength(body);
+    const together = await readThroughServer([`${head(`Content-Length: ${length}\r\n`)}${body}`], 1_000);
+    const apart = await readThroughServer([head(`Content-Length: ${length}\r\n`), body.slice(0, 5), body.slice(5)], 1_000);
+    expect((together as Buffer).toString('utf8')).toBe(body);
+    expect((apart as Buffer).toString('utf8')).toBe(body);
+  });
+
+  it('refuses a chunked body over the limit with a 413, whether it arrived at once or in parts', async () => {
+    const chunked = `${head('Transfer-Encoding: chunked\r\n')}10\r\n${'x'.repeat(16)}\r\n10\r\n${'y'.repeat(16)}\r\n0\r\n\r\n`;
+    const atOnce = await readThroughServer([chunked], 20);
+    const inParts = await readThroughServer([head('Transfer-Encoding: chunked\r\n'), `10\r\n${'x'.repeat(16)}\r\n`, `10\r\n${'y'.repeat(16)}\r\n0\r\n\r\n`], 20);
+    for (const outcome of [atOnce, inParts]) {
+      expect(outcome).toBeInstanceOf(GatewayHttpError);
+      expect((outcome as GatewayHttpError).status).toBe(413);
+    }
+  });
+});
 
 function parseError(bytes: Buffer): GatewayHttpError {
   try {
