@@ -95,8 +95,9 @@ export class CancelScope implements Cancellation {
   }
 }
 
-/** A caller's AbortSignal seen as a Cancellation. */
-export function cancellationOf(signal: AbortSignal): Cancellation {
+/** A caller's AbortSignal seen as a Cancellation; a Cancellation is returned as it is. */
+export function cancellationOf(signal: AbortSignal | Cancellation): Cancellation {
+  if (isCancellation(signal)) return signal;
   return {
     get aborted() {
       return signal.aborted;
@@ -112,4 +113,14 @@ export function cancellationOf(signal: AbortSignal): Cancellation {
     },
     throwIfAborted: () => signal.throwIfAborted(),
   };
+}
+
+/** An AbortSignal for what takes only that: the signal itself, or a Cancellation's (made on first use). */
+export function abortSignalOf(signal: AbortSignal | Cancellation): AbortSignal {
+  return isCancellation(signal) ? signal.signal : signal;
+}
+
+function isCancellation(signal: AbortSignal | Cancellation): signal is Cancellation {
+  // AbortSignal has `onabort`, never `onAbort`.
+  return 'onAbort' in signal;
 }

@@ -56,7 +56,7 @@ export type {
   WireProtocolId,
 } from './types.js';
 export type { ModelProvider, ProviderCallOptions } from './providers/model-provider.js';
-export type { Cancellation } from './cancellation.js';
+export { CancelScope, type Cancellation } from './cancellation.js';
 export type { CacheBackend, CachedCompletion } from './cache/cache-backend.js';
 export { MemoryCacheBackend } from './cache/memory-cache-backend.js';
 export type { Clock } from './clock.js';

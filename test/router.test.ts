@@ -8,6 +8,7 @@ import {
   AllProvidersFailedError,
   BackupModelRouter,
   type BackupModelRouterOptions,
+  CancelScope,
   DeadlineExceededError,
   InvalidArgumentError,
   NoProviderAvailableError,
@@ -208,6 +209,23 @@ describe('what each failure does', () => {
     await expect(pending).rejects.toBe(reason);
     const aborted = await server.waitForClientAbort({ provider: 'groq' });
     expect(aborted.outcome).toBe('client-aborted');
+  });
+
+  it('takes a CancelScope in place of an AbortSignal, with the same effect', async () => {
+    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ parallelAttempts: 1 });
+    const scope = new CancelScope();
+    const reason = new Error('client left');
+    const pending = router.complete('Wait', { signal: scope, preferredProvider: Provider.GROQ });
+    await server.waitForRequests(1);
+    scope.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    const aborted = await server.waitForClientAbort({ provider: 'groq' });
+    expect(aborted.outcome).toBe('client-aborted');
+    // Aborted before the call: it never reaches a provider.
+    server.reset();
+    await expect(router.complete('Again', { signal: scope })).rejects.toBe(reason);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('ends the whole call at its deadline, fallbacks included', async () => {

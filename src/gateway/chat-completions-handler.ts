@@ -1,10 +1,11 @@
 /**
  * POST /v1/chat/completions: read and check the body, translate it, call the router with the caller's
- * cache scope and an abort signal tied to the client's connection, answer in OpenAI's shape, and log one
+ * cache scope and a cancellation tied to the client's connection, answer in OpenAI's shape, and log one
  * line. Streaming is in stream-chat-completion.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import type { Message } from '../types.js';
@@ -84,13 +85,14 @@ export async function handleChatCompletions(
       // Cancelled through the stream itself when the client leaves: no AbortSignal on a stream's path.
       await streamChatCompletion({ response, call, caller: context.caller, dependencies, log });
     } else {
-      const controller = new AbortController();
+      // A CancelScope, not an AbortController: the router takes either, and this one costs no AbortSignal.
+      const clientScope = new CancelScope();
       const onClose = (): void => {
-        if (!response.writableFinished) controller.abort(clientGoneError());
+        if (!response.writableFinished) clientScope.abort(clientGoneError());
       };
       response.once('close', onClose);
       try {
-        await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, signal: controller.signal, log });
+        await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, clientScope, log });
       } finally {
         response.off('close', onClose);
       }
@@ -114,19 +116,19 @@ async function completeChatCompletion(options: {
   readonly call: ChatCompletionCall;
   readonly caller: GatewayCaller;
   readonly router: BackupModelRouter;
-  readonly signal: AbortSignal;
+  readonly clientScope: Cancellation;
   readonly log: CallLogFields;
 }): Promise<void> {
-  const { response, call, log, signal } = options;
+  const { response, call, log, clientScope } = options;
   let result: CompletionResult;
   try {
-    result = await options.router.complete(call.messages, { ...call.options, signal, cacheScope: options.caller.cacheScope });
+    result = await options.router.complete(call.messages, { ...call.options, signal: clientScope, cacheScope: options.caller.cacheScope });
   } catch (error) {
-    recordFailure(log, error, { clientGone: signal.aborted });
-    if (!signal.aborted) log.status = sendError(response, error);
+    recordFailure(log, error, { clientGone: clientScope.aborted });
+    if (!clientScope.aborted) log.status = sendError(response, error);
     return;
   }
-  if (signal.aborted) {
+  if (clientScope.aborted) {
     log.outcome = 'client_aborted';
     return;
   }

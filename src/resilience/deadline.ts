@@ -63,7 +63,7 @@ class Deadline implements DeadlineSignal {
       return;
     }
     if (parent !== undefined) {
-      this.#stopListening = asCancellation(parent).onAbort(() => {
+      this.#stopListening = cancellationOf(parent).onAbort(() => {
         if (this.#disposed) return;
         this.dispose();
         this.cancellation.abort(parent.reason);
@@ -99,8 +99,4 @@ class Deadline implements DeadlineSignal {
     this.dispose();
     this.cancellation.abort(new DeadlineExceededError({ timeoutMs: this.#timeoutMs }));
   }
-}
-
-function asCancellation(parent: AbortSignal | Cancellation): Cancellation {
-  return 'onAbort' in parent ? parent : cancellationOf(parent);
 }

@@ -3,7 +3,7 @@ import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import type { Cancellation } from '../cancellation.js';
+import { abortSignalOf, type Cancellation } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
@@ -201,7 +201,7 @@ export class BackupModelRouter {
         }
         return outcome.completion;
       },
-      options.signal ? { signal: options.signal } : {},
+      options.signal ? { signal: abortSignalOf(options.signal) } : {},
     );
     // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
     const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
@@ -213,7 +213,7 @@ export class BackupModelRouter {
     callId: number,
     messages: readonly Message[],
     options: CompleteOptions,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal | Cancellation | undefined,
   ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
@@ -344,7 +344,7 @@ export class BackupModelRouter {
     );
   }
 
-  #emitCallFailure(callId: number, context: { error: unknown; startedAtMs: number; signal: AbortSignal | undefined }): void {
+  #emitCallFailure(callId: number, context: { error: unknown; startedAtMs: number; signal: AbortSignal | Cancellation | undefined }): void {
     if (this.#events.size === 0) return;
     this.#events.emit(
       callEndEvent({

@@ -1,4 +1,5 @@
 import type { CacheBackend } from '../cache/cache-backend.js';
+import type { Cancellation } from '../cancellation.js';
 import type { ProviderDefinition } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { Attempt } from '../errors.js';
@@ -102,7 +103,11 @@ export interface CompleteOptions {
   readonly tools?: readonly ToolDefinition[];
   readonly toolChoice?: ToolChoice;
   readonly responseFormat?: ResponseFormat;
-  readonly signal?: AbortSignal;
+  /**
+   * Aborts the call. A `Cancellation` (see `CancelScope`) does the same without the cost of an
+   * AbortSignal, which is what a server making one per request wants.
+   */
+  readonly signal?: AbortSignal | Cancellation;
   /** Deadline of this call, fallbacks included. */
   readonly timeoutMs?: number;
   /** Exactly these candidates, in this order (a gateway route, or `provider/model`). */
