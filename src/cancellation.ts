@@ -115,11 +115,6 @@ export function cancellationOf(signal: AbortSignal | Cancellation): Cancellation
   };
 }
 
-/** An AbortSignal for what takes only that: the signal itself, or a Cancellation's (made on first use). */
-export function abortSignalOf(signal: AbortSignal | Cancellation): AbortSignal {
-  return isCancellation(signal) ? signal.signal : signal;
-}
-
 function isCancellation(signal: AbortSignal | Cancellation): signal is Cancellation {
   // AbortSignal has `onabort`, never `onAbort`.
   return 'onAbort' in signal;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CancelScope, type Cancellation } from '../cancellation.js';
 import { SingleFlight } from './single-flight.js';
 
 interface Deferred<T> {
@@ -74,8 +75,8 @@ describe('SingleFlight', () => {
   it("one waiter aborting rejects that waiter only; the others get the value and fn's signal stays live", async () => {
     const flights = new SingleFlight<string>();
     const work = deferred<string>();
-    let workSignal: AbortSignal | undefined;
-    const fn = (signal: AbortSignal): Promise<string> => {
+    let workSignal: Cancellation | undefined;
+    const fn = (signal: Cancellation): Promise<string> => {
       workSignal = signal;
       return work.promise;
     };
@@ -95,13 +96,13 @@ describe('SingleFlight', () => {
 
   it('aborts the shared work when every waiter has left, and the next caller starts afresh', async () => {
     const flights = new SingleFlight<string>();
-    let workSignal: AbortSignal | undefined;
+    let workSignal: Cancellation | undefined;
     let calls = 0;
-    const fn = (signal: AbortSignal): Promise<string> => {
+    const fn = (signal: Cancellation): Promise<string> => {
       calls++;
       workSignal = signal;
       return new Promise<string>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        signal.onAbort(() => reject(signal.reason));
       });
     };
     const callers = [new AbortController(), new AbortController()];
@@ -134,6 +135,26 @@ describe('SingleFlight', () => {
       ),
     ).rejects.toBe('gone');
     expect(calls).toBe(0);
+    expect(flights.inFlightCount).toBe(0);
+  });
+
+  it('takes a CancelScope as a caller signal, and cancels the work when the last scope leaves', async () => {
+    const flights = new SingleFlight<string>();
+    let work: Cancellation | undefined;
+    const fn = (cancellation: Cancellation): Promise<string> => {
+      work = cancellation;
+      return new Promise<string>((_resolve, reject) => {
+        cancellation.onAbort(() => reject(cancellation.reason));
+      });
+    };
+    const callers = [new CancelScope(), new CancelScope()];
+    const results = callers.map((scope) => flights.run('key', fn, { signal: scope }));
+    callers[0]?.abort(new Error('one'));
+    await expect(results[0]).rejects.toThrow('one');
+    expect(work?.aborted).toBe(false);
+    callers[1]?.abort(new Error('two'));
+    await expect(results[1]).rejects.toThrow('two');
+    expect(work?.aborted).toBe(true);
     expect(flights.inFlightCount).toBe(0);
   });
 

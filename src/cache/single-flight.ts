@@ -4,15 +4,16 @@
  * so errors are never memoised (and values neither: caching is the cache's job).
  *
  * Aborts: the shared work has its own lifetime, not the first caller's. Each caller may pass its own
- * `signal`; when it aborts, that caller alone rejects with its signal's reason, and the work goes on for
- * the others. `fn` receives a signal that aborts only when every waiter has left (each aborted), so work
- * nobody waits for any more is cancelled. A caller without a signal never leaves, so it keeps the work
+ * `signal` (an AbortSignal or a Cancellation); when it aborts, that caller alone rejects with its reason,
+ * and the work goes on for the others. `fn` receives a Cancellation that aborts only when every waiter has
+ * left (each aborted), so work nobody waits for any more is cancelled. A caller without a signal never leaves, so it keeps the work
  * alive. After everyone left, the next caller with the same key starts afresh.
  */
+import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 
 interface Flight<T> {
   readonly promise: Promise<T>;
-  readonly controller: AbortController;
+  readonly scope: CancelScope;
   /** Callers still waiting on the result. */
   waiters: number;
   settled: boolean;
@@ -20,7 +21,7 @@ interface Flight<T> {
 
 export interface SingleFlightRunOptions {
   /** This caller's own signal: aborting it rejects this caller only. */
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignal | Cancellation | undefined;
 }
 
 export class SingleFlight<T> {
@@ -31,12 +32,12 @@ export class SingleFlight<T> {
     return this.flights.size;
   }
 
-  run(key: string, fn: (signal: AbortSignal) => Promise<T>, options: SingleFlightRunOptions = {}): Promise<T> {
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  run(key: string, fn: (cancellation: Cancellation) => Promise<T>, options: SingleFlightRunOptions = {}): Promise<T> {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const flight = this.flights.get(key) ?? this.start(key, fn);
     flight.waiters++;
-    if (signal === undefined) return flight.promise;
+    if (options.signal === undefined) return flight.promise;
+    const signal = cancellationOf(options.signal);
 
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => {
@@ -44,33 +45,33 @@ export class SingleFlight<T> {
         if (flight.waiters === 0 && !flight.settled) {
           // Nobody waits any more: cancel the work, and let the next caller start anew.
           if (this.flights.get(key) === flight) this.flights.delete(key);
-          flight.controller.abort(signal.reason);
+          flight.scope.abort(signal.reason);
         }
         reject(signal.reason);
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const stopListening = signal.onAbort(onAbort);
       flight.promise.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           resolve(value);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           reject(error);
         },
       );
     });
   }
 
-  private start(key: string, fn: (signal: AbortSignal) => Promise<T>): Flight<T> {
-    const controller = new AbortController();
+  private start(key: string, fn: (cancellation: Cancellation) => Promise<T>): Flight<T> {
+    const scope = new CancelScope();
     let promise: Promise<T>;
     try {
-      promise = Promise.resolve(fn(controller.signal));
+      promise = Promise.resolve(fn(scope));
     } catch (error: unknown) {
       promise = Promise.reject(error);
     }
-    const flight: Flight<T> = { promise, controller, waiters: 0, settled: false };
+    const flight: Flight<T> = { promise, scope, waiters: 0, settled: false };
     const settle = (): void => {
       flight.settled = true;
       if (this.flights.get(key) === flight) this.flights.delete(key);

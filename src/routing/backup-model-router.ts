@@ -3,7 +3,7 @@ import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import { abortSignalOf, type Cancellation } from '../cancellation.js';
+import type { Cancellation } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
@@ -192,16 +192,16 @@ export class BackupModelRouter {
     let ranHere = false;
     const completion = await this.#singleFlight.run(
       key,
-      async (signal) => {
+      async (cancellation) => {
         ranHere = true;
-        const outcome = await this.#completeUncached(callId, messages, options, signal);
+        const outcome = await this.#completeUncached(callId, messages, options, cancellation);
         attempts = outcome.attempts;
         if (isCacheable(outcome.completion.response)) {
           await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
         }
         return outcome.completion;
       },
-      options.signal ? { signal: abortSignalOf(options.signal) } : {},
+      options.signal ? { signal: options.signal } : {},
     );
     // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
     const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
