@@ -122,7 +122,10 @@ async function completeChatCompletion(options: {
   const { response, call, log, clientScope } = options;
   let result: CompletionResult;
   try {
-    result = await options.router.complete(call.messages, { ...call.options, signal: clientScope, cacheScope: options.caller.cacheScope });
+    const completeOptions = call.options;
+    completeOptions.signal = clientScope;
+    completeOptions.cacheScope = options.caller.cacheScope;
+    result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     recordFailure(log, error, { clientGone: clientScope.aborted });
     if (!clientScope.aborted) log.status = sendError(response, error);

@@ -13,13 +13,17 @@ import { isRecord } from '../json-value.js';
 export interface ChatCompletionCall {
   readonly model: ResolvedModel;
   readonly messages: readonly Message[];
-  /** Everything but the signal, cache scope and deadline, which the gateway adds. */
-  readonly options: CompleteOptions;
+  /**
+   * Everything but the signal, cache scope and deadline, which the gateway adds. A new object for each
+   * request: the handler sets those on it instead of copying it.
+   */
+  readonly options: Mutable<CompleteOptions>;
   readonly stream: boolean;
   readonly includeUsage: boolean;
 }
 
 type JsonObject = Readonly<Record<string, unknown>>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 
 /** Names that select where a request goes. No field of ours has such a name. */
@@ -179,18 +183,18 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
     throw invalidRequest('stream_options must be an object.', 'stream_options');
   }
   const includeUsage = stream && isRecord(streamOptions) && streamOptions.include_usage === true;
-  const options: CompleteOptions = {
-    ...(model.route !== undefined ? { route: model.route } : {}),
-    ...(model.tier !== undefined ? { tier: model.tier } : {}),
-    ...(model.parallelAttempts !== undefined ? { parallelAttempts: model.parallelAttempts } : {}),
-    ...(model.hedge !== undefined ? { hedge: model.hedge } : {}),
-    ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(stop !== undefined ? { stop } : {}),
-    ...(tools !== undefined && tools.length > 0 ? { tools } : {}),
-    ...(toolChoice !== undefined ? { toolChoice } : {}),
-    ...(responseFormat !== undefined ? { responseFormat } : {}),
-  };
+  // Built by assignment: eleven conditional spreads here cost more per request than the rest of the parse.
+  const options: Mutable<CompleteOptions> = {};
+  if (model.route !== undefined) options.route = model.route;
+  if (model.tier !== undefined) options.tier = model.tier;
+  if (model.parallelAttempts !== undefined) options.parallelAttempts = model.parallelAttempts;
+  if (model.hedge !== undefined) options.hedge = model.hedge;
+  if (maxTokens !== undefined) options.maxTokens = maxTokens;
+  if (temperature !== undefined) options.temperature = temperature;
+  if (topP !== undefined) options.topP = topP;
+  if (stop !== undefined) options.stop = stop;
+  if (tools !== undefined && tools.length > 0) options.tools = tools;
+  if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  if (responseFormat !== undefined) options.responseFormat = responseFormat;
   return { model, messages, options, stream, includeUsage };
 }

@@ -36,26 +36,22 @@ export function toChatCompletion(
   context: { readonly id: string; readonly createdSeconds: number },
 ): Record<string, unknown> {
   const hasToolCalls = result.toolCalls.length > 0;
-  return {
+  // Built by assignment rather than conditional spreads: this runs for every answer.
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: hasToolCalls && result.content.length === 0 ? null : result.content,
+  };
+  if (hasToolCalls) message.tool_calls = toOpenAIToolCalls(result.toolCalls);
+  message.refusal = null;
+  const completion: Record<string, unknown> = {
     id: context.id,
     object: 'chat.completion',
     created: context.createdSeconds,
     model: servedModel(result),
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: hasToolCalls && result.content.length === 0 ? null : result.content,
-          ...(hasToolCalls ? { tool_calls: toOpenAIToolCalls(result.toolCalls) } : {}),
-          refusal: null,
-        },
-        logprobs: null,
-        finish_reason: toOpenAIFinishReason(result.finishReason),
-      },
-    ],
-    ...(result.usage ? { usage: toOpenAIUsage(result.usage) } : {}),
+    choices: [{ index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(result.finishReason) }],
   };
+  if (result.usage) completion.usage = toOpenAIUsage(result.usage);
+  return completion;
 }
 
 export const sseDone = 'data: [DONE]\n\n';

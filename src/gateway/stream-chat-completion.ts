@@ -38,11 +38,10 @@ export async function streamChatCompletion(options: {
   readonly log: CallLogFields;
 }): Promise<void> {
   const { response, call, log, dependencies } = options;
-  const stream: RouterStream = dependencies.router.stream(call.messages, {
-    ...call.options,
-    cacheScope: options.caller.cacheScope,
-    timeoutMs: dependencies.limits.maxStreamDurationMs,
-  });
+  const streamOptions = call.options;
+  streamOptions.cacheScope = options.caller.cacheScope;
+  streamOptions.timeoutMs = dependencies.limits.maxStreamDurationMs;
+  const stream: RouterStream = dependencies.router.stream(call.messages, streamOptions);
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
   const onClose = (): void => {
@@ -83,14 +82,18 @@ async function relayStream(options: {
     createdSeconds: Math.floor(Date.now() / 1000),
     model: winner ? servedModel(winner) : call.model.requested,
   });
-  response.writeHead(200, {
+  const headers: Record<string, string> = {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
     'x-request-id': log.id,
-    ...(winner ? { [routingHeaders.provider]: headerSafe(winner.provider), [routingHeaders.model]: headerSafe(winner.model) } : {}),
-    ...(stream.attempts.length > 0 ? { [routingHeaders.attempts]: compactAttempts(stream.attempts) } : {}),
-  });
+  };
+  if (winner) {
+    headers[routingHeaders.provider] = headerSafe(winner.provider);
+    headers[routingHeaders.model] = headerSafe(winner.model);
+  }
+  if (stream.attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(stream.attempts);
+  response.writeHead(200, headers);
   log.status = 200;
   let finished = false;
   const send = (chunk: StreamChunk): Promise<void> | undefined => {
