@@ -106,3 +106,6 @@ export type Tier = 1 | 2 | 3;
 
 /** Wire protocols we speak, one folder under `src/providers/` each; `custom` is a provider that is not HTTP (an AI SDK model). */
 export type WireProtocolId = 'openai-compatible' | 'anthropic' | 'gemini' | 'custom';
+
+/** A readonly shape made writable, for building an object field by field (cheaper than conditional spreads). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

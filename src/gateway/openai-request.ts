@@ -4,7 +4,7 @@
  * `upstream`, ...) is refused with a 400 before any upstream call.
  */
 import type { CompleteOptions } from '../routing/router-options.js';
-import type { Message, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+import type { Message, Mutable, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertOpenAIMessages } from './convert-openai-messages.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
@@ -23,7 +23,6 @@ export interface ChatCompletionCall {
 }
 
 type JsonObject = Readonly<Record<string, unknown>>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 
 /** Names that select where a request goes. No field of ours has such a name. */

@@ -79,11 +79,10 @@ export class SseParser {
   #buildEvent(): SseEvent {
     const data = this.#dataLines.length === 1 ? (this.#dataLines[0] ?? '') : this.#dataLines.join('\n');
     if (this.#eventType === undefined && this.#id === undefined) return { data };
-    return {
-      ...(this.#eventType !== undefined && { event: this.#eventType }),
-      data,
-      ...(this.#id !== undefined && { id: this.#id }),
-    };
+    const event: { event?: string; data: string; id?: string } = { data };
+    if (this.#eventType !== undefined) event.event = this.#eventType;
+    if (this.#id !== undefined) event.id = this.#id;
+    return event;
   }
 
   #reset(): void {

@@ -36,7 +36,9 @@ export function cacheTarget(messages: readonly Message[], options: CompleteOptio
   const target = options.route
     ? options.route.map((entry) => `${entry.provider}/${entry.model}`).join(',')
     : `${options.preferredProvider ?? ''}/${options.preferredModel ?? ''}/tier-${options.tier ?? 'default'}`;
-  return { ...buildChatRequest(target, messages, options), target };
+  const request: ChatRequest & { target?: string } = buildChatRequest(target, messages, options);
+  request.target = target;
+  return request as ChatRequest & { target: string };
 }
 
 /** Errors and incomplete answers are never cached. */

@@ -60,8 +60,8 @@ export function emitCallEnd(
       streaming: true,
       startedAtMs: details.startedAtMs,
       nowMs: context.clock.now(),
-      ...(details.streamResult ? { result: details.streamResult } : {}),
-      ...(details.failure !== undefined ? { failure: details.failure } : {}),
+      result: details.streamResult,
+      failure: details.failure,
       attempts: details.attempts,
     }),
   );

@@ -57,11 +57,11 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       const raced = await raceCandidates<CommittedStream>({
         candidates,
         parallelAttempts: context.parallelAttempts,
-        ...(context.hedgeDelayMs ? { hedgeDelayMs: context.hedgeDelayMs } : {}),
+        hedgeDelayMs: context.hedgeDelayMs || undefined,
         clock,
         cancellation: deadline.cancellation,
         attempts,
-        ...(race.lastResort ? {} : { admit: (candidate: Candidate) => context.registry.admit(candidate.provider.id) }),
+        admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
         classify: context.classify,
         onAttemptStart: (candidate) =>
           context.events.emit({

@@ -1,5 +1,5 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { ChatRequest, ToolChoice } from '../../types.js';
+import type { ChatRequest, Mutable, ToolChoice } from '../../types.js';
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import type { AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
@@ -33,22 +33,25 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     }),
   );
   const hasTools = tools !== undefined && tools.length > 0;
-  const body: AnthropicMessagesRequestBody = {
+  // Built by assignment, in the wire's field order: conditional spreads cost more per call.
+  const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
     model: request.model,
     max_tokens: request.maxTokens ?? defaultAnthropicMaxTokens,
     messages: prompt.messages,
-    ...(prompt.system === undefined ? {} : { system: prompt.system }),
-    ...(request.temperature === undefined ? {} : { temperature: Math.min(Math.max(request.temperature, 0), 1) }),
-    ...(request.topP === undefined ? {} : { top_p: request.topP }),
-    ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop_sequences: request.stop }),
-    ...(hasTools ? { tools } : {}),
-    ...(hasTools && request.toolChoice !== undefined ? { tool_choice: toAnthropicToolChoice(request.toolChoice) } : {}),
-    stream: options.stream,
   };
+  if (prompt.system !== undefined) body.system = prompt.system;
+  if (request.temperature !== undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
+  if (hasTools) body.tools = tools;
+  if (hasTools && request.toolChoice !== undefined) body.tool_choice = toAnthropicToolChoice(request.toolChoice);
+  body.stream = options.stream;
+  const headers = buildAnthropicHeaders(options.endpoint);
+  headers['content-type'] = 'application/json';
   return {
     method: 'POST',
     url: `${options.endpoint.baseUrl}/v1/messages`,
-    headers: { ...buildAnthropicHeaders(options.endpoint), 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify(body),
   };
 }

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../errors.js';
-import type { ChatResponse, ToolCall, Usage } from '../../types.js';
+import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -28,14 +28,15 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
 
   const usage = readAnthropicUsage(body['usage']);
   const requestId = options.headers['request-id'] ?? readString(body['id']);
-  return {
+  const response: Mutable<ChatResponse> = {
     content,
     toolCalls,
     finishReason: mapAnthropicFinishReason(readString(body['stop_reason'])),
-    ...(usage === undefined ? {} : { usage }),
     model: readString(body['model']) ?? '',
-    ...(requestId === undefined ? {} : { requestId }),
   };
+  if (usage !== undefined) response.usage = usage;
+  if (requestId !== undefined) response.requestId = requestId;
+  return response;
 }
 
 /** Input tokens we count for a turn: the uncached ones plus those written to and read from the prompt cache. */

@@ -1,5 +1,5 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { ChatRequest, ResponseFormat, ToolChoice } from '../../types.js';
+import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
@@ -26,18 +26,19 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
     }),
   );
   const hasTools = functionDeclarations !== undefined && functionDeclarations.length > 0;
-  const body: GeminiGenerateContentRequestBody = {
-    contents: prompt.contents,
-    ...(prompt.systemText === undefined ? {} : { systemInstruction: { role: 'user', parts: [{ text: prompt.systemText }] } }),
-    generationConfig: buildGenerationConfig(request),
-    ...(hasTools ? { tools: [{ functionDeclarations }] } : {}),
-    ...(hasTools && request.toolChoice !== undefined ? { toolConfig: toGeminiToolConfig(request.toolChoice) } : {}),
-  };
+  // Built by assignment, in the wire's field order: conditional spreads cost more per call.
+  const body: Mutable<Partial<GeminiGenerateContentRequestBody>> = { contents: prompt.contents };
+  if (prompt.systemText !== undefined) body.systemInstruction = { role: 'user', parts: [{ text: prompt.systemText }] };
+  body.generationConfig = buildGenerationConfig(request);
+  if (hasTools) body.tools = [{ functionDeclarations }];
+  if (hasTools && request.toolChoice !== undefined) body.toolConfig = toGeminiToolConfig(request.toolChoice);
   const method = options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.endpoint.apiKey !== '') headers['x-goog-api-key'] = options.endpoint.apiKey;
   return {
     method: 'POST',
     url: `${options.endpoint.baseUrl}/v1beta/models/${encodeURIComponent(stripModelsPrefix(request.model))}:${method}`,
-    headers: { 'content-type': 'application/json', ...buildGeminiHeaders(options.endpoint) },
+    headers,
     body: JSON.stringify(body),
   };
 }
@@ -53,23 +54,26 @@ function stripModelsPrefix(model: string): string {
 }
 
 function buildGenerationConfig(request: ChatRequest): GeminiGenerationConfig {
-  return {
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
-    ...(request.topP === undefined ? {} : { topP: request.topP }),
-    ...(request.stop === undefined || request.stop.length === 0 ? {} : { stopSequences: request.stop }),
-    ...(request.responseFormat === undefined ? {} : toResponseFormatConfig(request.responseFormat)),
-  };
+  const config: Mutable<GeminiGenerationConfig> = {};
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
+  if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);
+  return config;
 }
 
-function toResponseFormatConfig(responseFormat: ResponseFormat): GeminiGenerationConfig {
+function addResponseFormat(config: Mutable<GeminiGenerationConfig>, responseFormat: ResponseFormat): void {
   switch (responseFormat.type) {
     case 'text':
-      return {};
+      return;
     case 'json_object':
-      return { responseMimeType: 'application/json' };
+      config.responseMimeType = 'application/json';
+      return;
     case 'json_schema':
-      return { responseMimeType: 'application/json', responseSchema: convertJsonSchemaToGeminiSchema(responseFormat.schema) };
+      config.responseMimeType = 'application/json';
+      config.responseSchema = convertJsonSchemaToGeminiSchema(responseFormat.schema);
+      return;
   }
 }
 

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../errors.js';
-import type { ChatResponse, StreamChunk, ToolCall, Usage } from '../../types.js';
+import type { ChatResponse, Mutable, StreamChunk, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
@@ -18,14 +18,15 @@ export function parseGeminiResponse(body: unknown, options: ParseResponseOptions
   );
   const usage = readGeminiUsage(isRecord(body) ? body['usageMetadata'] : undefined);
   const requestId = (isRecord(body) ? readString(body['responseId']) : undefined) ?? options.headers['x-request-id'];
-  return {
+  const response: Mutable<ChatResponse> = {
     content: readText(parts),
     toolCalls,
     finishReason: mapGeminiFinishReason(readString(candidate['finishReason']), { hasToolCalls: toolCalls.length > 0 }),
-    ...(usage === undefined ? {} : { usage }),
     model: (isRecord(body) ? readString(body['modelVersion']) : undefined) ?? '',
-    ...(requestId === undefined ? {} : { requestId }),
   };
+  if (usage !== undefined) response.usage = usage;
+  if (requestId !== undefined) response.requestId = requestId;
+  return response;
 }
 
 /**

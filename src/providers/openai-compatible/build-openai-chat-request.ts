@@ -1,5 +1,5 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { ChatRequest, ResponseFormat, ToolChoice } from '../../types.js';
+import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } from './openai-chat-wire-types.js';
@@ -58,7 +58,6 @@ export function buildOpenAIChatRequestBody(
   return body;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Authorization when the endpoint has a key (a local server may take none). */
 export function buildOpenAIHeaders(endpoint: EndpointConfig): Record<string, string> {

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../errors.js';
-import type { ChatResponse, ToolCall, Usage } from '../../types.js';
+import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { readNumber, readString, type JsonRecord } from '../../json-value.js';
 import { asArray, asRecord } from '../../json-value.js';
@@ -12,16 +12,20 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   const choice = asRecord(asArray(record?.choices)?.[0]);
   if (record === undefined || choice === undefined) throw malformedResponse(body, options);
   const message = asRecord(choice.message) ?? {};
-  const usage = parseOpenAIUsage(record.usage);
-  return {
+  const response: Mutable<ChatResponse> = {
     content: readString(message.content) ?? '',
     toolCalls: parseToolCalls(message.tool_calls),
     finishReason: mapOpenAIFinishReason(choice.finish_reason),
-    ...(usage !== undefined && { usage }),
     model: readString(record.model) ?? '',
-    ...requestIdOf(record, options),
   };
+  // Optional fields by assignment: conditional spreads cost more than the rest of this parse.
+  const usage = parseOpenAIUsage(record.usage);
+  if (usage !== undefined) response.usage = usage;
+  const requestId = options.headers['x-request-id'] ?? readString(record.id);
+  if (requestId !== undefined) response.requestId = requestId;
+  return response;
 }
+
 
 /** `usage` with prompt and completion tokens, as OpenAI and its vendors report it. */
 export function parseOpenAIUsage(value: unknown): Usage | undefined {
@@ -50,11 +54,6 @@ function parseToolCalls(value: unknown): ToolCall[] {
     });
   });
   return result;
-}
-
-function requestIdOf(record: JsonRecord, options: ParseResponseOptions): { requestId?: string } {
-  const requestId = options.headers['x-request-id'] ?? readString(record.id);
-  return requestId === undefined ? {} : { requestId };
 }
 
 function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
