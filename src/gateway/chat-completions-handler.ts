@@ -137,13 +137,13 @@ async function completeChatCompletion(options: {
   }
   recordResult(log, result);
   const body = JSON.stringify(toChatCompletion(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }));
-  sendJson(response, 200, body, {
-    'x-request-id': log.id,
-    [routingHeaders.provider]: headerSafe(result.provider),
-    [routingHeaders.model]: headerSafe(result.model),
-    [routingHeaders.attempts]: result.cached ? 'cache:hit' : compactAttempts(result.attempts),
-    [routingHeaders.cache]: result.cached ? 'hit' : 'miss',
-  });
+  // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer.
+  const headers: Record<string, string | number> = { 'x-request-id': log.id };
+  headers[routingHeaders.provider] = headerSafe(result.provider);
+  headers[routingHeaders.model] = headerSafe(result.model);
+  headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');
+  headers[routingHeaders.cache] = result.cached ? 'hit' : 'miss';
+  sendJson(response, 200, body, headers);
   log.status = 200;
   log.outcome = 'success';
 }

@@ -22,17 +22,16 @@ export function compactAttempts(attempts: readonly Attempt[]): string {
   return headerSafe(text);
 }
 
+/** Answer with a JSON text. `headers`, when given, is completed (type and length) and handed to writeHead. */
 export function sendJson(
   response: ServerResponse,
   status: number,
   bodyText: string,
-  headers?: Readonly<Record<string, string>>,
+  headers: Record<string, string | number> = {},
 ): void {
-  response.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(bodyText),
-  });
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(bodyText);
+  response.writeHead(status, headers);
   response.end(bodyText);
 }
 
