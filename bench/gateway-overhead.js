@@ -190,13 +190,19 @@ async function measureFirstToken({ targets: candidates, quick }) {
     if (probe.status === 200 && text.includes('[DONE]')) targets.push({ ...target, streamBody: body });
     else skipped.push({ setup: target.name, reason: `stream: true answered ${probe.status} ${text.slice(0, 120)}` });
   }
+  // Warm-up, for the reason given at the throughput warm-up: streams one at a time run each function of
+  // the path once per stream, and after ten (or 1,500) of them V8 had not yet optimized the streaming
+  // path, so the figure was partly the cost of unoptimized code (added p50 +1.0 ms after 20 streams, +0.56
+  // after 1,500, +0.44 after 6,000; +0.37 after 1,500 with V8 told to optimize sooner). A few seconds of
+  // concurrent streams do what hours of service would.
+  for (const target of targets) {
+    await loadOnce({ target: { ...target, body: target.streamBody }, connections: 8, durationSeconds: quick ? 1 : 4 });
+  }
   const pools = targets.map((target) => new Pool(target.url, { connections: 1, keepAliveTimeout: 30_000 }));
   const samples = targets.map(() => []);
   const completed = targets.map(() => 0);
   try {
-    // Warm-up streams first, for the reason given at the throughput warm-up: ten were too few for V8 to
-    // optimize the streaming path, and the figure was then the cost of interpreted code.
-    const warmUp = quick ? 50 : 500;
+    const warmUp = quick ? 20 : 100;
     for (let index = -warmUp; index < count; index += 1) {
       // Interleaved, so a noisy moment on the machine touches every setup alike.
       for (let which = 0; which < targets.length; which += 1) {
