@@ -32,8 +32,9 @@ describe('GatewayMetrics', () => {
     expect(valueOf(first, 'backup_models_cache_hits_total')).toBe(0);
 
     metrics.recordRequest('chat_completions', '200');
-    const cached = callEndEvent({ callId: 2, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 1 });
-    metrics.onRouterEvent({ ...cached, cached: true });
+    const ended = callEndEvent({ callId: 2, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 1 });
+    if (ended.type !== 'call-end') throw new Error('callEndEvent gave another event type');
+    metrics.onRouterEvent({ ...ended, cached: true });
     const second = await metrics.metrics();
     expect(valueOf(second, 'backup_models_gateway_requests_total{route="chat_completions",status="200"}')).toBe(3);
     expect(valueOf(second, 'backup_models_calls_total{outcome="success",streaming="false"}')).toBe(2);
