@@ -48,8 +48,16 @@ export interface CallLogFields {
   prompt?: readonly Message[];
 }
 
-export function clientGoneError(): DOMException {
-  return new DOMException('The client closed the connection.', 'AbortError');
+/**
+ * Calls `onGone` once when the client closes the connection before the answer is finished, with the
+ * reason to cancel by. Returns the function that stops listening.
+ */
+export function onClientGone(response: ServerResponse, onGone: (reason: DOMException) => void): () => void {
+  const onClose = (): void => {
+    if (!response.writableFinished) onGone(new DOMException('The client closed the connection.', 'AbortError'));
+  };
+  response.once('close', onClose);
+  return () => response.off('close', onClose);
 }
 
 export async function handleChatCompletions(
@@ -87,14 +95,11 @@ export async function handleChatCompletions(
     } else {
       // A CancelScope, not an AbortController: the router takes either, and this one costs no AbortSignal.
       const clientScope = new CancelScope();
-      const onClose = (): void => {
-        if (!response.writableFinished) clientScope.abort(clientGoneError());
-      };
-      response.once('close', onClose);
+      const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
       try {
         await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, clientScope, log });
       } finally {
-        response.off('close', onClose);
+        stopListening();
       }
     }
   } finally {

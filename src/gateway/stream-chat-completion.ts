@@ -9,12 +9,11 @@ import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ChatCompletionsDependencies } from './chat-completions-handler.js';
-import { clientGoneError, recordFailure, recordResult } from './chat-completions-handler.js';
+import { onClientGone, recordFailure, recordResult } from './chat-completions-handler.js';
 import { toErrorResponse } from './error-response.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import type { ChatCompletionCall } from './openai-request.js';
 import { ChatCompletionChunkEncoder, servedModel, sseDone, sseErrorEvent } from './openai-response.js';
-
 
 /** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
 function write(response: ServerResponse, text: string): Promise<void> | undefined {
@@ -44,16 +43,14 @@ export async function streamChatCompletion(options: {
   const stream: RouterStream = dependencies.router.stream(call.messages, streamOptions);
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
-  const onClose = (): void => {
-    if (response.writableFinished) return;
-    clientGone = clientGoneError();
-    stream.cancel(clientGone);
-  };
-  response.once('close', onClose);
+  const stopListening = onClientGone(response, (reason) => {
+    clientGone = reason;
+    stream.cancel(reason);
+  });
   try {
     await relayStream({ response, call, log, stream, isClientGone: () => clientGone });
   } finally {
-    response.off('close', onClose);
+    stopListening();
   }
 }
 

@@ -110,7 +110,7 @@ export function createHttpModelProvider(
       const spec = protocol.buildChatRequest(request, buildOptions(request, false));
       const response = await httpClient.request(spec, {
         providerId,
-        cancellation: callOptions.cancellation ?? cancellationOf(callOptions.signal),
+        cancellation: cancellationOfCall(callOptions),
         headersTimeoutMs: callOptions.headersTimeoutMs,
         idleTimeoutMs: callOptions.idleTimeoutMs,
       });
@@ -152,7 +152,7 @@ interface StreamChatContext {
  */
 async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChunk, void, undefined> {
   const { callOptions, protocol, providerId } = context;
-  const cancellation = callOptions.cancellation ?? cancellationOf(callOptions.signal);
+  const cancellation = cancellationOfCall(callOptions);
   cancellation.throwIfAborted();
   const spec = protocol.buildChatRequest(context.request, context.buildOptions(context.request, true));
   const response = await context.openStream(spec, callOptions, cancellation);
@@ -175,6 +175,11 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
   const unterminated = parser.end();
   if (unterminated !== undefined && !decoder.done) yield* decodeLastEvent(decoder, unterminated, providerId);
   if (!decoder.done) throw truncatedStreamError(providerId);
+}
+
+/** The router passes a Cancellation; another caller may pass only the AbortSignal. */
+function cancellationOfCall(callOptions: ProviderCallOptions): Cancellation {
+  return callOptions.cancellation ?? cancellationOf(callOptions.signal);
 }
 
 /** A response whose body is still to be read. */
