@@ -7,8 +7,6 @@ import type { Message, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 
-
-
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
   if (typeof content === 'string') return content;

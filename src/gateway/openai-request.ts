@@ -24,7 +24,6 @@ export interface ChatCompletionCall {
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-
 /** Names that select where a request goes. No field of ours has such a name. */
 const upstreamSelectorPattern =
   /(base[-_]?url|api[-_]?base|api[-_]?host|upstream|endpoint|server[-_]?url|target[-_]?url|^url$|^host$|^hostname$)/i;

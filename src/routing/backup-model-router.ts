@@ -9,9 +9,9 @@ import { type Attempt, DeadlineExceededError, NoProviderAvailableError, Provider
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { AttemptCallOptions } from './attempt-call-options.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
+import { AttemptCallOptions } from './attempt-call-options.js';
 import { callEndEvent } from './call-end-event.js';
 import { buildChatRequest, cacheTarget, classifyFailure, isCacheable } from './call-request.js';
 import { costOf } from './cost.js';
@@ -36,7 +36,6 @@ import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { toMessages, validateCompleteOptions } from './validate-input.js';
-
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,

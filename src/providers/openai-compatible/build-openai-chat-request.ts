@@ -58,7 +58,6 @@ export function buildOpenAIChatRequestBody(
   return body;
 }
 
-
 /** Authorization when the endpoint has a key (a local server may take none). */
 export function buildOpenAIHeaders(endpoint: EndpointConfig): Record<string, string> {
   return endpoint.apiKey === '' ? {} : { authorization: `Bearer ${endpoint.apiKey}` };

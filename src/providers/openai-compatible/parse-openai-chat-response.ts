@@ -1,8 +1,7 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
-import { readNumber, readString, type JsonRecord } from '../../json-value.js';
-import { asArray, asRecord } from '../../json-value.js';
+import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
@@ -25,7 +24,6 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   if (requestId !== undefined) response.requestId = requestId;
   return response;
 }
-
 
 /** `usage` with prompt and completion tokens, as OpenAI and its vendors report it. */
 export function parseOpenAIUsage(value: unknown): Usage | undefined {
