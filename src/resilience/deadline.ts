@@ -32,6 +32,8 @@ export interface DeadlineSignalOptions {
   timeoutMs: number;
   /** The caller's abort, or a cancellation the call is part of. */
   parent?: AbortSignal | Cancellation | undefined;
+  /** The time the deadline counts from, when the caller has just read the clock. Default `clock.now()`. */
+  nowMs?: number;
 }
 
 export function createDeadlineSignal(options: DeadlineSignalOptions): DeadlineSignal {
@@ -56,7 +58,7 @@ class Deadline implements DeadlineSignal {
     const { clock, timeoutMs, parent } = options;
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
-    this.deadlineAtMs = clock.now() + timeoutMs;
+    this.deadlineAtMs = (options.nowMs ?? clock.now()) + timeoutMs;
     if (parent?.aborted) {
       this.#disposed = true;
       this.cancellation.abort(parent.reason);

@@ -82,6 +82,19 @@ describe('ProviderHealth', () => {
     expect(health.snapshot().successRate).toBe(1);
   });
 
+  it('raises the success rate when an old failure leaves the window, with no new call', () => {
+    const clock = new ManualClock();
+    const health = new ProviderHealth({ clock, windowMs: 60_000 });
+    health.recordFailure('timeout', 1);
+    clock.advance(10_000);
+    health.recordSuccess(100);
+    expect(health.snapshot().successRate).toBe(0.5);
+    expect(health.recentFigures().successRate).toBe(0.5);
+    clock.advance(50_000); // the failure is now 60 s old; the success 50 s
+    expect(health.snapshot()).toMatchObject({ successRate: 1, sampleCount: 1 });
+    expect(health.recentFigures()).toMatchObject({ successRate: 1, sampleCount: 1, latencyP50Ms: 100 });
+  });
+
   it('keeps at most maxSamples samples, dropping the oldest', () => {
     const health = new ProviderHealth({ clock: new ManualClock(), maxSamples: 4 });
     for (const latencyMs of [1_000, 1_000, 10, 20, 30, 40]) health.recordSuccess(latencyMs);

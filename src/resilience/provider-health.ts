@@ -62,6 +62,9 @@ export class ProviderHealth {
   /** Sorted latencies of successes in the window; valid while `!stale && now < sortedValidUntilMs`. */
   private readonly sorted: Float64Array;
   private sortedLength = 0;
+  /** Calls and successes in the window, as of the last refresh. */
+  private windowCalls = 0;
+  private windowSuccesses = 0;
   private sortedValidUntilMs = Number.NEGATIVE_INFINITY;
   private stale = true;
   private figures: RecentHealthFigures | undefined;
@@ -87,59 +90,53 @@ export class ProviderHealth {
   /**
    * Success rate and latency quantiles for ranking and hedging on the hot path: the same figures as
    * `snapshot()`, recomputed at most every `figuresRefreshMs` (or after 16 new samples), so a busy router
-   * does not re-sort its window on every call. The object is shared: do not keep it.
+   * does not re-sort its window on every call. The object is shared: do not keep it. `nowMs` saves a read
+   * of the clock when the caller has just read it.
    */
-  recentFigures(): RecentHealthFigures {
-    const nowMs = this.clock.now();
+  recentFigures(nowMs: number = this.clock.now()): RecentHealthFigures {
     if (this.figures !== undefined && nowMs < this.figuresValidUntilMs && this.recordsSinceFigures < 16) {
       return this.figures;
     }
-    const snapshot = this.snapshot();
+    const calls = this.refreshSorted(nowMs);
     this.figures = {
-      sampleCount: snapshot.sampleCount,
-      successRate: snapshot.successRate,
-      latencyP50Ms: snapshot.latencyP50Ms,
-      latencyP95Ms: snapshot.latencyP95Ms,
+      sampleCount: calls,
+      successRate: calls === 0 ? 1 : this.windowSuccesses / calls,
+      latencyP50Ms: this.sortedQuantile(0.5),
+      latencyP95Ms: this.sortedQuantile(0.95),
     };
     this.figuresValidUntilMs = nowMs + figuresRefreshMs;
     this.recordsSinceFigures = 0;
     return this.figures;
   }
 
-  recordSuccess(latencyMs: number): void {
+  /** `nowMs`, when the caller has just read the clock, saves reading it again. */
+  recordSuccess(latencyMs: number, nowMs: number = this.clock.now()): void {
     this.consecutiveFailures = 0;
-    this.record(true, latencyMs);
+    this.record(true, latencyMs, nowMs);
   }
 
-  recordFailure(reason: FailureReason, latencyMs: number): void {
+  recordFailure(reason: FailureReason, latencyMs: number, nowMs: number = this.clock.now()): void {
     this.consecutiveFailures++;
     this.totalFailures++;
     this.lastFailureReason = reason;
-    this.lastFailureAtMs = this.clock.now();
-    this.record(false, latencyMs);
+    this.lastFailureAtMs = nowMs;
+    this.record(false, latencyMs, nowMs);
   }
 
   /** Latency of successful calls in the window at quantile `q` in [0, 1] (nearest rank); undefined without any. */
   latencyQuantileMs(q: number): number | undefined {
     if (!(q >= 0 && q <= 1)) throw new InvalidArgumentError({ argument: 'q', message: 'q must be in [0, 1]' });
     this.refreshSorted();
-    if (this.sortedLength === 0) return undefined;
-    const rank = Math.max(1, Math.ceil(q * this.sortedLength));
-    return this.sorted[rank - 1];
+    return this.sortedQuantile(q);
   }
 
   snapshot(): ProviderHealthSnapshot {
-    const oldestMs = this.clock.now() - this.windowMs;
-    let calls = 0;
-    let successes = 0;
-    this.forEachInWindow(oldestMs, (index) => {
-      calls++;
-      successes += this.succeeded[index]!;
-    });
+    const nowMs = this.clock.now();
+    const calls = this.refreshSorted(nowMs);
     return {
-      successRate: calls === 0 ? 1 : successes / calls,
-      latencyP50Ms: this.latencyQuantileMs(0.5),
-      latencyP95Ms: this.latencyQuantileMs(0.95),
+      successRate: calls === 0 ? 1 : this.windowSuccesses / calls,
+      latencyP50Ms: this.sortedQuantile(0.5),
+      latencyP95Ms: this.sortedQuantile(0.95),
       sampleCount: calls,
       consecutiveFailures: this.consecutiveFailures,
       lastFailureReason: this.lastFailureReason,
@@ -149,10 +146,10 @@ export class ProviderHealth {
     };
   }
 
-  private record(success: boolean, latencyMs: number): void {
+  private record(success: boolean, latencyMs: number, nowMs: number): void {
     this.totalCalls++;
     this.recordsSinceFigures++;
-    this.atMs[this.next] = this.clock.now();
+    this.atMs[this.next] = nowMs;
     this.latencyMs[this.next] = Number.isFinite(latencyMs) && latencyMs > 0 ? latencyMs : 0;
     this.succeeded[this.next] = success ? 1 : 0;
     this.next = (this.next + 1) % this.atMs.length;
@@ -160,32 +157,44 @@ export class ProviderHealth {
     this.stale = true;
   }
 
-  private refreshSorted(): void {
-    const nowMs = this.clock.now();
-    if (!this.stale && nowMs < this.sortedValidUntilMs) return;
-    const oldestMs = nowMs - this.windowMs;
-    let length = 0;
-    let earliestIncludedMs = Number.POSITIVE_INFINITY;
-    this.forEachInWindow(oldestMs, (index) => {
-      if (this.succeeded[index] !== 1) return;
-      this.sorted[length++] = this.latencyMs[index]!;
-      earliestIncludedMs = Math.min(earliestIncludedMs, this.atMs[index]!);
-    });
-    this.sorted.subarray(0, length).sort();
-    this.sortedLength = length;
-    // The cache holds until the earliest included sample leaves the window (or a new record).
-    this.sortedValidUntilMs = earliestIncludedMs + this.windowMs;
-    this.stale = false;
+  /** Nearest rank in the sorted latencies, as last refreshed. */
+  private sortedQuantile(q: number): number | undefined {
+    if (this.sortedLength === 0) return undefined;
+    const rank = Math.max(1, Math.ceil(q * this.sortedLength));
+    return this.sorted[rank - 1];
   }
 
-  /** Visit ring slots holding samples newer than `oldestMs` (strictly). */
-  private forEachInWindow(oldestMs: number, visit: (index: number) => void): void {
+  /**
+   * Brings the sorted latencies and the window's counts up to date, in one pass over the ring (the hot
+   * path recomputes them every few calls). Returns the calls in the window.
+   */
+  private refreshSorted(nowMs: number = this.clock.now()): number {
+    if (!this.stale && nowMs < this.sortedValidUntilMs) return this.windowCalls;
+    const oldestMs = nowMs - this.windowMs;
     const size = this.atMs.length;
+    let calls = 0;
+    let successes = 0;
+    let length = 0;
+    let earliestMs = Number.POSITIVE_INFINITY;
+    // Newest first: samples are in time order, so the first one out of the window ends the pass.
     for (let offset = 0; offset < this.count; offset++) {
       const index = (this.next - 1 - offset + size) % size;
-      // Samples are in time order, newest first: stop at the first one out of the window.
-      if (this.atMs[index]! <= oldestMs) return;
-      visit(index);
+      const atMs = this.atMs[index]!;
+      if (atMs <= oldestMs) break;
+      calls++;
+      earliestMs = atMs;
+      if (this.succeeded[index] === 1) {
+        successes++;
+        this.sorted[length++] = this.latencyMs[index]!;
+      }
     }
+    this.sorted.subarray(0, length).sort();
+    this.sortedLength = length;
+    this.windowCalls = calls;
+    this.windowSuccesses = successes;
+    // Valid until the earliest sample in the window leaves it (or a new record).
+    this.sortedValidUntilMs = earliestMs + this.windowMs;
+    this.stale = false;
+    return calls;
   }
 }

@@ -108,8 +108,9 @@ export class BackupModelRouter {
     try {
       let result: CompletionResult;
       if (!cache) {
-        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal);
-        result = this.#toResult(completion, { startedAtMs, attempts, cached: false });
+        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs);
+        // The answer was stored the moment it arrived: that is also when the call ended.
+        result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
         result = await this.#completeThroughCache(cache, callId, messages, options, startedAtMs);
@@ -213,11 +214,12 @@ export class BackupModelRouter {
     messages: readonly Message[],
     options: CompleteOptions,
     signal: AbortSignal | Cancellation | undefined,
+    nowMs: number = this.#clock.now(),
   ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
+    // One reading of the clock for the deadline, the ranking and the first attempts: all happen now.
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal });
-    const selection = this.#select(options);
-    const nowMs = this.#clock.now();
+    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
+    const selection = this.#select(options, nowMs);
     const attempts = skippedAttempts(selection, nowMs);
     const { candidates, lastResort } = candidatesToRace({
       selection,
@@ -232,6 +234,7 @@ export class BackupModelRouter {
         hedgeDelayMs: this.#hedgeDelay(options),
         clock: this.#clock,
         cancellation: deadline.cancellation,
+        nowMs,
         attempts,
         admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
         classify: classifyFailure,
@@ -240,7 +243,7 @@ export class BackupModelRouter {
             events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });
           }
         },
-        run: (candidate, cancellation) => this.#attempt(candidate, messages, options, cancellation),
+        run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };
@@ -259,9 +262,9 @@ export class BackupModelRouter {
     messages: readonly Message[],
     options: CompleteOptions,
     callCancellation: Cancellation,
+    startedAtMs: number,
   ): Promise<ChatResponse> {
     const providerId = candidate.provider.id;
-    const startedAtMs = this.#clock.now();
     const limitMs = options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.completeFirstByteTimeoutMs;
     const guard =
       limitMs < preciseFirstByteLimitBelowMs
@@ -277,7 +280,8 @@ export class BackupModelRouter {
           options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
         ),
       );
-      this.#registry.recordSuccess(providerId, this.#clock.now() - startedAtMs);
+      const endedAtMs = this.#clock.now();
+      this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, endedAtMs);
       return response;
     } catch (error) {
       if (callCancellation.aborted) {
@@ -287,14 +291,15 @@ export class BackupModelRouter {
       const providerError = ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-      this.#registry.recordFailure(providerId, providerError, this.#clock.now() - startedAtMs);
+      const endedAtMs = this.#clock.now();
+      this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, endedAtMs);
       throw providerError;
     } finally {
       guard?.dispose();
     }
   }
 
-  #select(options: CompleteOptions): CandidateSelection {
+  #select(options: CompleteOptions, nowMs?: number): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
       tier: options.tier,
@@ -302,10 +307,12 @@ export class BackupModelRouter {
       preferredModel: options.preferredModel,
       route: options.route,
       standingOf: this.#standingOf,
+      nowMs,
     });
   }
 
-  readonly #standingOf = (providerId: string): ProviderStanding => this.#registry.standingOf(providerId);
+  readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
+    this.#registry.standingOf(providerId, nowMs);
 
   #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
     return hedgeDelayOf(options.hedge ?? this.#options.hedge, this.#registry);
@@ -313,7 +320,7 @@ export class BackupModelRouter {
 
   #toResult(
     completion: CachedCompletion,
-    context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean },
+    context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number },
   ): CompletionResult {
     const { response, provider } = completion;
     return {
@@ -322,7 +329,7 @@ export class BackupModelRouter {
       finishReason: response.finishReason,
       provider,
       model: response.model,
-      latencyMs: this.#clock.now() - context.startedAtMs,
+      latencyMs: (context.endedAtMs ?? this.#clock.now()) - context.startedAtMs,
       usage: response.usage,
       costUsd: context.cached ? 0 : this.#costOf(provider, response.model, response.usage),
       cached: context.cached,

@@ -73,10 +73,11 @@ export class ProviderStateRegistry {
     return state;
   }
 
-  standingOf(providerId: string): ProviderStanding {
+  /** `nowMs`: the caller's reading of the clock, when it has just taken one. */
+  standingOf(providerId: string, nowMs: number = this.#options.clock.now()): ProviderStanding {
     const { breaker, health } = this.stateOf(providerId);
     // Read on every call for ranking: the local figures as they are, without a copy, when nothing blends them.
-    const local = health.recentFigures();
+    const local = health.recentFigures(nowMs);
     const snapshot = this.#cluster ? this.#cluster.blend(providerId, local) : local;
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) {
@@ -89,7 +90,7 @@ export class ProviderStateRegistry {
       };
     }
     const state = breaker.state;
-    if (state.name === 'open' && this.#options.clock.now() < state.halfOpenAfterMs) {
+    if (state.name === 'open' && nowMs < state.halfOpenAfterMs) {
       return {
         available: false,
         detail: 'circuit open',
@@ -121,10 +122,11 @@ export class ProviderStateRegistry {
     );
   }
 
-  recordSuccess(providerId: string, latencyMs: number): void {
+  /** `nowMs`: when the attempt ended, if the caller has read the clock already. */
+  recordSuccess(providerId: string, latencyMs: number, nowMs: number = this.#options.clock.now()): void {
     const { breaker, health } = this.stateOf(providerId);
-    health.recordSuccess(latencyMs);
-    breaker.recordSuccess();
+    health.recordSuccess(latencyMs, nowMs);
+    breaker.recordSuccess(nowMs);
     this.#shareFigures(providerId);
   }
 
@@ -133,18 +135,17 @@ export class ProviderStateRegistry {
     this.stateOf(providerId).breaker.releaseProbe();
   }
 
-  recordFailure(providerId: string, error: ProviderError, latencyMs: number): void {
+  recordFailure(providerId: string, error: ProviderError, latencyMs: number, nowMs: number = this.#options.clock.now()): void {
     const { breaker, health } = this.stateOf(providerId);
-    const nowMs = this.#options.clock.now();
     if (error.reason === 'invalid_request' || error.reason === 'context_too_long') {
       // The request's fault, not the provider's: nothing counts against it.
       breaker.releaseProbe();
       return;
     }
-    health.recordFailure(error.reason, latencyMs);
+    health.recordFailure(error.reason, latencyMs, nowMs);
     this.#shareFigures(providerId);
     if (isHealthFailure(error.reason)) {
-      breaker.recordFailure();
+      breaker.recordFailure(nowMs);
     } else {
       breaker.releaseProbe();
     }

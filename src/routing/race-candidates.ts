@@ -23,8 +23,13 @@ export interface RaceOptions<T> {
   readonly clock: Clock;
   /** The call's cancellation (the caller's abort and the deadline). Aborting it stops every attempt. */
   readonly cancellation: Cancellation;
-  /** Run one attempt. Its cancellation aborts when it loses, or when the call ends. */
-  readonly run: (candidate: Candidate, cancellation: Cancellation) => Promise<T>;
+  /**
+   * Run one attempt. Its cancellation aborts when it loses, or when the call ends. `startedAtMs` is the
+   * time its attempt log entry gives as its start.
+   */
+  readonly run: (candidate: Candidate, cancellation: Cancellation, startedAtMs: number) => Promise<T>;
+  /** The clock's reading when the caller has just taken one: the attempts started at once use it. */
+  readonly nowMs?: number;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   /**
    * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
@@ -76,7 +81,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       settled = true;
       if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
       removeCallAbortListener();
-      const nowMs = clock.now();
+      const nowMs = inFlight.size > 0 ? clock.now() : 0;
       for (const running of inFlight) {
         attempts.push(endedAttempt(running, nowMs, 'aborted', { detail: abortDetail }));
         running.scope?.abort(new Error(abortDetail));
@@ -102,13 +107,17 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       return false;
     };
 
+    // The caller's reading of the clock holds for the attempts started before this function returns.
+    let startingAtMs = options.nowMs;
+
     const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
       const scope = sequential ? undefined : new CancelScope();
-      const running: RunningAttempt = { candidate, scope, startedAtMs: clock.now() };
+      const startedAtMs = startingAtMs ?? clock.now();
+      const running: RunningAttempt = { candidate, scope, startedAtMs };
       inFlight.add(running);
       const start = (): Promise<T> => {
         options.onAttemptStart?.(candidate);
-        return options.run(candidate, scope ?? cancellation);
+        return options.run(candidate, scope ?? cancellation, admission ? clock.now() : startedAtMs);
       };
       const promise = admission
         ? admission.then((detail) => {
@@ -178,6 +187,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     };
 
     fill();
+    startingAtMs = undefined;
   });
 }
 

@@ -41,7 +41,9 @@ export interface SelectCandidatesOptions {
   readonly preferredProvider?: string;
   readonly preferredModel?: string;
   readonly route?: readonly RouteTarget[];
-  readonly standingOf: (providerId: string) => ProviderStanding;
+  /** Given `nowMs` when the caller has just read the clock (each standing then need not read it). */
+  readonly standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding;
+  readonly nowMs?: number;
 }
 
 export interface CandidateSelection {
@@ -88,7 +90,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
       continue;
     }
-    const standing = options.standingOf(provider.id);
+    const standing = options.standingOf(provider.id, options.nowMs);
     const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
     if (!standing.available) {
       skipped.push({ provider: provider.id, model: target.model, detail: standing.detail ?? 'unavailable' });
