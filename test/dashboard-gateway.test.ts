@@ -100,6 +100,27 @@ describe('the dashboard behind gateway keys', () => {
     for (const secret of [key, otherKey, 'a prompt the dashboard never shows', 'test-key-']) expect(stream.text).not.toContain(secret);
   });
 
+  it('pushes each call to the pages open, and again to a page opened after the last one closed', async () => {
+    const headers = { authorization: `Bearer ${key}` };
+    const ask = (content: string) => harness.client.chat.completions.create({ model: 'tier-1', messages: [{ role: 'user', content }] });
+    const first = readEvents(`${harness.url}/dashboard/events`, { headers, until: (text) => text.includes('event: call') });
+    await expect.poll(() => dashboard.clientCount).toBe(1);
+    await ask('first');
+    expect((await first).text).toContain('event: call');
+    await expect.poll(() => dashboard.clientCount).toBe(0);
+
+    await ask('second, while no page is open');
+    const second = readEvents(`${harness.url}/dashboard/events`, { headers, until: (text) => text.includes('event: call') });
+    await expect.poll(() => dashboard.clientCount).toBe(1);
+    await ask('third');
+    const { text } = await second;
+    const snapshot = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(text)![1]!) as { recentCalls: { outcome: string }[] };
+    expect(snapshot.recentCalls.map((call) => call.outcome)).toEqual(['success', 'success']);
+    const call = JSON.parse(/event: call\ndata: (.*)\n/.exec(text)![1]!) as { call: { outcome: string }; totals: { calls: number } };
+    expect(call.call.outcome).toBe('success');
+    expect(call.totals.calls).toBe(3);
+  });
+
   it('takes Authorization: Bearer from programs, but never a key in the URL', async () => {
     const state = await fetch(`${harness.url}/dashboard/state`, { headers: { authorization: `Bearer ${key}` } });
     expect(state.status).toBe(200);

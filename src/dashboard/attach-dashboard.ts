@@ -15,7 +15,7 @@ import { DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
 import { dashboardLoginPage, dashboardPage } from './dashboard-page.js';
 import { dashboardScript } from './dashboard-script.js';
-import { DashboardState, type DashboardRouter } from './dashboard-state.js';
+import { DashboardState, type DashboardRouter, type DashboardUpdate } from './dashboard-state.js';
 import { dashboardStyle } from './dashboard-style.js';
 
 /** The part of the gateway the dashboard needs. */
@@ -106,13 +106,21 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     ...(options.sampleIntervalMs !== undefined ? { sampleIntervalMs: options.sampleIntervalMs } : {}),
   });
   const stream = new DashboardEventStream(options.maxClients !== undefined ? { maxClients: options.maxClients } : {});
-  const unsubscribe: Unsubscribe = state.subscribe((update) => {
+  // Listening only while a page is open: with a subscriber, the state builds every call's dashboard view as
+  // it ends, which a gateway under load pays on every request for nobody.
+  let unsubscribe: Unsubscribe | undefined;
+  const stopListening = (): void => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
+  const onUpdate = (update: DashboardUpdate): void => {
     if (!gateway.server.listening) {
       stream.closeAll();
-      return;
+    } else if (stream.size > 0) {
+      stream.broadcast(formatServerSentEvent(update.type, update));
     }
-    if (stream.size > 0) stream.broadcast(formatServerSentEvent(update.type, update));
-  });
+    if (stream.size === 0) stopListening();
+  };
   let closed = false;
 
   const register = (route: Omit<GatewayRoute, 'public' | 'metricsName'>): void =>
@@ -154,6 +162,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
         send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
       } else {
         stream.open(response, formatServerSentEvent('snapshot', state.snapshot()));
+        unsubscribe ??= state.subscribe(onUpdate);
       }
     },
   });
@@ -193,7 +202,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     close: () => {
       if (closed) return;
       closed = true;
-      unsubscribe();
+      stopListening();
       state.close();
       stream.closeAll();
     },

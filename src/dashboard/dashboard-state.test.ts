@@ -98,6 +98,21 @@ describe('DashboardState', () => {
     state.close();
   });
 
+  it('pushes each call to a live subscriber as it ends, the same call a later snapshot holds', () => {
+    const router = fakeRouter();
+    const state = new DashboardState({ router, clock: new ManualClock(99_000) });
+    const updates: DashboardUpdate[] = [];
+    state.subscribe((update) => updates.push(update));
+    router.emit(callEnd({ callId: 7, startedAtMs: 1_000, latencyMs: 250 }));
+    expect(updates).toHaveLength(1);
+    const update = updates[0]!;
+    if (update.type !== 'call') throw new Error(`expected a call update, got ${update.type}`);
+    expect(update.call).toMatchObject({ callId: 7, endedAtMs: 1_250, latencyMs: 250, provider: 'openai' });
+    expect(update.totals).toEqual({ calls: 1, failures: 0, cacheHits: 0, cacheHitRate: 0 });
+    expect(state.snapshot().recentCalls).toEqual([update.call]);
+    state.close();
+  });
+
   it('holds no prompt, no answer and no token count: only routing facts', () => {
     const router = fakeRouter();
     const state = new DashboardState({ router, clock: new ManualClock() });

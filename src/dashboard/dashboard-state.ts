@@ -166,6 +166,18 @@ export function toDashboardCall(event: Extract<RouterEvent, { type: 'call-end' }
   };
 }
 
+/** A call as the router reported it, made into a DashboardCall once, on first look. */
+interface RecentCall {
+  readonly event: Extract<RouterEvent, { type: 'call-end' }>;
+  readonly endedAtMs: number;
+  call: DashboardCall | undefined;
+}
+
+function callOf(recent: RecentCall): DashboardCall {
+  recent.call ??= toDashboardCall(recent.event, recent.endedAtMs);
+  return recent.call;
+}
+
 export class DashboardState {
   readonly #router: DashboardRouter;
   readonly #clock: Clock;
@@ -177,8 +189,14 @@ export class DashboardState {
   readonly #updates = new ListenerSet<DashboardUpdate>();
   readonly #history = new Map<string, LatencySample[]>();
   #providers: DashboardProvider[];
-  /** Oldest first; reversed when sent. */
-  #recentCalls: DashboardCall[] = [];
+  /**
+   * Oldest first; reversed when sent. A call is kept as its event and turned into a DashboardCall only
+   * when someone looks (a snapshot, or a live subscriber): a gateway ends thousands of calls a second and
+   * the page is usually closed.
+   */
+  readonly #recentCalls: RecentCall[] = [];
+  /** Where the next call goes once the ring is full (it then replaces the oldest). */
+  #nextRecentCall = 0;
   #recentChanges: DashboardChange[] = [];
   #calls = 0;
   #failures = 0;
@@ -215,7 +233,7 @@ export class DashboardState {
       historyLength: this.#historyLength,
       providers: this.#providers,
       history,
-      recentCalls: [...this.#recentCalls].reverse(),
+      recentCalls: this.#recentCallsNewestFirst(),
       recentChanges: [...this.#recentChanges].reverse(),
       totals: this.#totals(),
     };
@@ -267,21 +285,36 @@ export class DashboardState {
   }
 
   #onRouterEvent(event: RouterEvent): void {
-    const nowMs = this.#clock.now();
     if (event.type === 'call-end') {
       if (event.outcome === 'aborted') return; // the caller left: says nothing about the providers
-      const call = toDashboardCall(event, nowMs);
       this.#calls += 1;
-      if (call.outcome === 'failure') this.#failures += 1;
-      if (call.cached) this.#cacheHits += 1;
-      this.#recentCalls.push(call);
-      if (this.#recentCalls.length > this.#recentCallsLimit) this.#recentCalls.shift();
-      this.#updates.emit({ type: 'call', call, totals: this.#totals() });
+      if (event.outcome === 'failure') this.#failures += 1;
+      if (event.cached) this.#cacheHits += 1;
+      // A call ends when its latency has run: no need to read the clock again.
+      const recent: RecentCall = { event, endedAtMs: event.startedAtMs + event.latencyMs, call: undefined };
+      if (this.#recentCalls.length < this.#recentCallsLimit) {
+        this.#recentCalls.push(recent);
+      } else if (this.#recentCallsLimit > 0) {
+        this.#recentCalls[this.#nextRecentCall] = recent;
+        this.#nextRecentCall = (this.#nextRecentCall + 1) % this.#recentCallsLimit;
+      }
+      if (this.#updates.size > 0) this.#updates.emit({ type: 'call', call: callOf(recent), totals: this.#totals() });
     } else if (event.type === 'circuit-change') {
-      this.#addChange({ kind: 'circuit', atMs: nowMs, provider: event.provider, from: event.from, to: event.to });
+      const atMs = this.#clock.now();
+      this.#addChange({ kind: 'circuit', atMs, provider: event.provider, from: event.from, to: event.to });
     } else if (event.type === 'cooldown') {
-      this.#addChange({ kind: 'cooldown', atMs: nowMs, provider: event.provider, untilMs: event.untilMs, reason: event.reason });
+      const atMs = this.#clock.now();
+      this.#addChange({ kind: 'cooldown', atMs, provider: event.provider, untilMs: event.untilMs, reason: event.reason });
     }
+  }
+
+  #recentCallsNewestFirst(): DashboardCall[] {
+    const calls = this.#recentCalls;
+    const newestFirst: DashboardCall[] = [];
+    for (let offset = 1; offset <= calls.length; offset += 1) {
+      newestFirst.push(callOf(calls[(this.#nextRecentCall - offset + calls.length) % calls.length] as RecentCall));
+    }
+    return newestFirst;
   }
 
   #addChange(change: DashboardChange): void {

@@ -7,27 +7,30 @@
 export type Unsubscribe = () => void;
 
 export class ListenerSet<T> {
-  private readonly listeners = new Set<(value: T) => void>();
+  /**
+   * Replaced, never changed in place: `emit` iterates the array it found, so a listener may unsubscribe
+   * itself (or others) meanwhile, and an emit costs no copy. Subscribing is rare; emitting is per call.
+   */
+  private listeners: readonly ((value: T) => void)[] = [];
 
   subscribe(listener: (value: T) => void): Unsubscribe {
     // A wrapper makes subscribing the same function twice give two independent subscriptions.
     const entry = (value: T): void => listener(value);
-    this.listeners.add(entry);
+    this.listeners = [...this.listeners, entry];
     return () => {
-      this.listeners.delete(entry);
+      this.listeners = this.listeners.filter((other) => other !== entry);
     };
   }
 
   get size(): number {
-    return this.listeners.size;
+    return this.listeners.length;
   }
 
   emit(value: T): void {
-    if (this.listeners.size === 0) return;
-    // A snapshot, so a listener may unsubscribe itself (or others) while we iterate.
-    for (const listener of [...this.listeners]) {
+    const listeners = this.listeners;
+    for (let index = 0; index < listeners.length; index += 1) {
       try {
-        listener(value);
+        (listeners[index] as (value: T) => void)(value);
       } catch (error: unknown) {
         queueMicrotask(() => {
           throw error;
