@@ -1,6 +1,7 @@
 /** The `backup-models` tool as a user runs it: `node dist/cli/main.js ...` as a child process. */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
@@ -155,8 +156,9 @@ describe('health', () => {
 describe('serve', () => {
   const gatewayKey = 'cli-gateway-key-0123456789';
 
-  it('serves the OpenAI API, then drains and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0'], {
+  /** `serve` as a user starts it; resolves once it prints where it listens. */
+  async function startServe(args: readonly string[]): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
+    const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', ...args], {
       env: { PATH: process.env.PATH ?? '', ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey },
     });
     let stderr = '';
@@ -171,6 +173,17 @@ describe('serve', () => {
       });
       child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
     });
+    return {
+      url,
+      stopped: async () => {
+        child.kill('SIGTERM');
+        return { code: await exited, stderr };
+      },
+    };
+  }
+
+  it('serves the OpenAI API, then drains and exits 0 on SIGTERM', async () => {
+    const { url, stopped } = await startServe([]);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
     const completion = await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
     expect(completion.model.startsWith('google/')).toBe(true);
@@ -184,12 +197,24 @@ describe('serve', () => {
     const state = await fetch(`${url}/dashboard/state`, { headers: { authorization: `Bearer ${gatewayKey}` } });
     expect(state.status).toBe(200);
     expect(await state.text()).toContain('"groq"');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const { code, stderr } = await stopped();
+    expect(code).toBe(0);
     const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['gateway listening', 'chat.completions', 'draining', 'stopped']));
     expect(stderr).not.toContain(gatewayKey);
     expect(stderr).not.toContain('test-key-');
+  });
+
+  it('logs no line for a call that succeeded when the configuration says logLevel: warn', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-cli-'));
+    const configPath = join(directory, 'gateway.yaml');
+    writeFileSync(configPath, 'logLevel: warn\n');
+    const { url, stopped } = await startServe(['--config', configPath]);
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
+    const { code, stderr } = await stopped();
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
   });
 
   it('refuses to listen beyond loopback without a gateway key: one line, exit 1', async () => {

@@ -53,7 +53,7 @@ export async function startGatewayHarness(
       callback();
     },
   });
-  const gateway = createGateway({ router, config, logger: createGatewayLogger({ destination }) });
+  const gateway = createGateway({ router, config, logger: createGatewayLogger({ destination, level: config.logLevel }) });
   const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const clientWithKey = (apiKey: string): OpenAI => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 });
   return {

@@ -87,6 +87,18 @@ describe('the log', () => {
     expect(text).not.toContain('test-key-');
   });
 
+  it('logs only the calls that failed at logLevel: warn', async () => {
+    const quiet = await startGatewayHarness({ yamlText: 'logLevel: warn', providerIds: ['groq'] });
+    try {
+      await quiet.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question });
+      await expect(quiet.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question })).rejects.toMatchObject({ status: 503 });
+      await expect.poll(() => quiet.logLines.length).toBe(1);
+      expect(quiet.logLines[0]).toMatchObject({ msg: 'chat.completions', outcome: 'failure', status: 503, requestedModel: 'openai/gpt-4o-mini' });
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('holds the prompt only when logPrompts is set', async () => {
     const verbose = await startGatewayHarness({ yamlText: 'logPrompts: true' });
     try {

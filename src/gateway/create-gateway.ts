@@ -69,7 +69,7 @@ const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
-  const logger = options.logger ?? createGatewayLogger();
+  const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
   const verifier = new GatewayKeyVerifier(config.keys);
   const keyless = config.keys.length === 0;
   const providerIds = router.providers.map((provider) => provider.id);

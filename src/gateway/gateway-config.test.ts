@@ -50,6 +50,11 @@ describe('parseGatewayConfig', () => {
     expect(config.providers.openai).toEqual({ baseUrl: 'http://127.0.0.1:9999/v1' });
   });
 
+  it('logs one line per call by default, and takes a level that logs less', () => {
+    expect(parseGatewayConfig({}).logLevel).toBe('info');
+    expect(parseGatewayConfig({ yamlText: 'logLevel: warn' }).logLevel).toBe('warn');
+  });
+
   it('refuses typos, bad values and keys too short, without quoting the key', () => {
     expect(() => parseGatewayConfig({ yamlText: 'prot: 1' })).toThrow(/unknown keys: prot/);
     expect(() => parseGatewayConfig({ yamlText: 'limits: { maxBodyBytes: -1 }' })).toThrow(/limits.maxBodyBytes/);
@@ -57,6 +62,7 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ yamlText: 'routes: { x: [gpt-4o] }' })).toThrow(/provider\/model/);
     expect(() => parseGatewayConfig({ yamlText: 'providers: { openai: { baseUrl: "file:///etc/passwd" } }' })).toThrow(/http or https/);
     expect(() => parseGatewayConfig({ yamlText: 'port: [' })).toThrow(/not valid YAML/);
+    expect(() => parseGatewayConfig({ yamlText: 'logLevel: verbose' })).toThrow(/logLevel must be one of debug, info, warn, error, silent/);
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).toThrow(/shorter than 8/);
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).not.toThrow(/abc12/);
   });

@@ -49,7 +49,15 @@ export interface GatewayConfig {
   readonly router: GatewayRouterSettings;
   /** Put prompts in the logs. Default false: logs never hold a prompt. */
   readonly logPrompts: boolean;
+  /**
+   * `info` (default) logs one line per call; `warn` only calls that failed on the gateway's or the
+   * providers' side (5xx) and trouble such as a lost Redis; `error` and `silent` less still.
+   */
+  readonly logLevel: GatewayLogLevel;
 }
+
+export const gatewayLogLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type GatewayLogLevel = (typeof gatewayLogLevels)[number];
 
 export const defaultGatewayLimits: GatewayLimits = {
   maxBodyBytes: 1024 * 1024,
@@ -68,6 +76,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   cache: { enabled: true, ttlSeconds: 300 },
   router: {},
   logPrompts: false,
+  logLevel: 'info',
 };
 
 export const gatewayEnvironmentVariables = {
@@ -190,6 +199,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
     'cache',
     'router',
     'logPrompts',
+    'logLevel',
   ]);
   const limitsObject = objectAt(file.limits ?? {}, 'limits', Object.keys(defaultGatewayLimits));
   const limits = { ...defaultGatewayLimits };
@@ -201,6 +211,9 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
   const routes: Record<string, GatewayRouteConfig> = {};
   for (const [name, route] of Object.entries(objectAt(file.routes ?? {}, 'routes'))) routes[name] = routeOf(route, name);
   if (file.logPrompts !== undefined && typeof file.logPrompts !== 'boolean') fail('logPrompts', 'must be true or false.');
+  if (file.logLevel !== undefined && !gatewayLogLevels.includes(file.logLevel as GatewayLogLevel)) {
+    fail('logLevel', `must be one of ${gatewayLogLevels.join(', ')}.`);
+  }
   if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
 
   const envKeys = env[gatewayEnvironmentVariables.keys];
@@ -224,6 +237,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
     },
     router: file.router !== undefined ? routerSettingsOf(file.router) : {},
     logPrompts: (file.logPrompts as boolean | undefined) ?? false,
+    logLevel: (file.logLevel as GatewayLogLevel | undefined) ?? defaultGatewayConfig.logLevel,
   };
 }
 

@@ -48,7 +48,7 @@ export const serveCommand: CliCommand = {
     }
     const port = numberOption('serve', 'port', values.port, { minimum: 0, integer: true });
     const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
-    const logger = createGatewayLogger();
+    const logger = createGatewayLogger({ level: config.logLevel });
     const redisUrl = context.env.REDIS_URL;
     const shared = redisUrl
       ? createRedisSharedState({ url: redisUrl, ...(context.env.BACKUP_MODELS_REDIS_PREFIX ? { prefix: context.env.BACKUP_MODELS_REDIS_PREFIX } : {}) })
