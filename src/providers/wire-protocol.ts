@@ -15,6 +15,26 @@ export interface EndpointConfig {
   readonly apiKey: string;
 }
 
+const urlsByEndpoint = new WeakMap<EndpointConfig, Map<string, string>>();
+
+/**
+ * `baseUrl` + `path`, joined once per endpoint and path. Every call then sends the same string, which the
+ * HTTP client's lookup by URL hashes once; a URL built per call is a new string to flatten and hash each time.
+ */
+export function endpointUrl(endpoint: EndpointConfig, path: string): string {
+  let urls = urlsByEndpoint.get(endpoint);
+  if (urls === undefined) {
+    urls = new Map();
+    urlsByEndpoint.set(endpoint, urls);
+  }
+  let url = urls.get(path);
+  if (url === undefined) {
+    url = `${endpoint.baseUrl}${path}`;
+    urls.set(path, url);
+  }
+  return url;
+}
+
 export interface BuildChatRequestOptions {
   readonly endpoint: EndpointConfig;
   readonly stream: boolean;

@@ -9,7 +9,22 @@ export function costOf(definition: ProviderDefinition | undefined, model: string
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }
 
+/** The catalog entry each reported model id matched, per definition: every answer asks again. */
+const matchesByDefinition = new WeakMap<ProviderDefinition, Map<string, ModelInfo | null>>();
+
 /** Providers report dated model ids (`gpt-4o-mini-2024-07-18`): match the catalog's id as a prefix. */
 function findModelByPrefix(definition: ProviderDefinition, model: string): ModelInfo | undefined {
-  return findModel(definition, model) ?? definition.models.find((candidate) => model.startsWith(candidate.id));
+  let matches = matchesByDefinition.get(definition);
+  if (matches === undefined) {
+    matches = new Map();
+    matchesByDefinition.set(definition, matches);
+  }
+  let match = matches.get(model);
+  if (match === undefined) {
+    match = findModel(definition, model) ?? definition.models.find((candidate) => model.startsWith(candidate.id)) ?? null;
+    // Bounded: a provider answering with ever-new model ids must not grow it without end.
+    if (matches.size >= 256) matches.clear();
+    matches.set(model, match);
+  }
+  return match ?? undefined;
 }

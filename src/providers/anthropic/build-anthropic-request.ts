@@ -1,6 +1,6 @@
 import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ToolChoice } from '../../types.js';
-import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
+import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 
@@ -50,7 +50,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   headers['content-type'] = 'application/json';
   return {
     method: 'POST',
-    url: `${options.endpoint.baseUrl}/v1/messages`,
+    url: endpointUrl(options.endpoint, '/v1/messages'),
     headers,
     body: JSON.stringify(body),
   };

@@ -157,6 +157,15 @@ describe('buildOpenAIChatRequest', () => {
     expect(spec.url).toBe('http://localhost:11434/v1/chat/completions');
   });
 
+  it('sends each endpoint to its own base URL, call after call', () => {
+    const local = { providerId: 'ollama', baseUrl: 'http://localhost:11434/v1', apiKey: '' };
+    const remote = { providerId: 'groq', baseUrl: 'https://api.groq.com/openai/v1', apiKey };
+    for (let round = 0; round < 2; round += 1) {
+      expect(buildOpenAIChatRequest(request, { endpoint: local, stream: false }).url).toBe('http://localhost:11434/v1/chat/completions');
+      expect(buildOpenAIChatRequest(request, { endpoint: remote, stream: false }).url).toBe('https://api.groq.com/openai/v1/chat/completions');
+    }
+  });
+
   it('drops temperature and top_p for a reasoning model and renames max_tokens', () => {
     const body = JSON.parse(
       buildOpenAIChatRequest(request, { endpoint: endpointFor('openai'), stream: false, reasoningModel: true }).body ?? '',

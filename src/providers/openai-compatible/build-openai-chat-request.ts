@@ -1,6 +1,6 @@
 import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
-import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
+import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } from './openai-chat-wire-types.js';
 
@@ -11,7 +11,7 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
   headers.accept = options.stream ? 'text/event-stream' : 'application/json';
   return {
     method: 'POST',
-    url: `${options.endpoint.baseUrl}/chat/completions`,
+    url: endpointUrl(options.endpoint, '/chat/completions'),
     headers,
     body: JSON.stringify(buildOpenAIChatRequestBody(request, options)),
   };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
+import { costOf } from './cost.js';
+
+const openai = defaultCatalog.find((definition) => definition.id === 'openai') as ProviderDefinition;
+const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000, totalTokens: 2_000_000 };
+
+describe('costOf', () => {
+  it('prices a model by its catalog id, and a dated id by the catalog id it starts with', () => {
+    expect(costOf(openai, 'gpt-4o-mini', usage)).toBeCloseTo(0.15 + 0.6, 10);
+    expect(costOf(openai, 'gpt-4o-mini-2024-07-18', usage)).toBeCloseTo(0.15 + 0.6, 10);
+    expect(costOf(openai, 'gpt-4o-2024-08-06', usage)).toBeCloseTo(2.5 + 10, 10);
+  });
+
+  it('answers the same when asked again, and undefined without a price, a definition or usage', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(costOf(openai, 'gpt-4o-2024-08-06', usage)).toBeCloseTo(12.5, 10);
+      expect(costOf(openai, 'a-model-nobody-prices', usage)).toBeUndefined();
+    }
+    expect(costOf(undefined, 'gpt-4o', usage)).toBeUndefined();
+    expect(costOf(openai, 'gpt-4o', undefined)).toBeUndefined();
+  });
+
+  it('keeps each definition apart: the same model id priced by two providers', () => {
+    const other: ProviderDefinition = { ...openai, id: 'other', models: [{ id: 'gpt-4o', contextWindowTokens: 1, price: { inputPerMillion: 1, outputPerMillion: 1 } }] };
+    expect(costOf(openai, 'gpt-4o', usage)).toBeCloseTo(12.5, 10);
+    expect(costOf(other, 'gpt-4o', usage)).toBeCloseTo(2, 10);
+  });
+});
