@@ -95,6 +95,19 @@ describe('ProviderHealth', () => {
     expect(health.recentFigures()).toMatchObject({ successRate: 1, sampleCount: 1, latencyP50Ms: 100 });
   });
 
+  it('gives routing figures at most 100 ms or 16 records old', () => {
+    const clock = new ManualClock();
+    const health = new ProviderHealth({ clock });
+    health.recordSuccess(100);
+    expect(health.recentFigures()).toMatchObject({ successRate: 1, sampleCount: 1 });
+    for (let index = 0; index < 15; index += 1) health.recordFailure('overloaded', 5);
+    expect(health.recentFigures().sampleCount).toBe(1);
+    clock.advance(100);
+    expect(health.recentFigures()).toMatchObject({ sampleCount: 16, successRate: 1 / 16 });
+    for (let index = 0; index < 16; index += 1) health.recordSuccess(100);
+    expect(health.recentFigures().sampleCount).toBe(32);
+  });
+
   it('keeps at most maxSamples samples, dropping the oldest', () => {
     const health = new ProviderHealth({ clock: new ManualClock(), maxSamples: 4 });
     for (const latencyMs of [1_000, 1_000, 10, 20, 30, 40]) health.recordSuccess(latencyMs);
