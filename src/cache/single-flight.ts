@@ -6,8 +6,8 @@
  * Aborts: the shared work has its own lifetime, not the first caller's. Each caller may pass its own
  * `signal` (an AbortSignal or a Cancellation); when it aborts, that caller alone rejects with its reason,
  * and the work goes on for the others. `fn` receives a Cancellation that aborts only when every waiter has
- * left (each aborted), so work nobody waits for any more is cancelled. A caller without a signal never leaves, so it keeps the work
- * alive. After everyone left, the next caller with the same key starts afresh.
+ * left (each aborted), so work nobody waits for any more is cancelled. A caller without a signal never
+ * leaves, so it keeps the work alive. After everyone left, the next caller with the same key starts afresh.
  */
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 

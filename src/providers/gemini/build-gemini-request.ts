@@ -33,8 +33,8 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
   if (hasTools) body.tools = [{ functionDeclarations }];
   if (hasTools && request.toolChoice !== undefined) body.toolConfig = toGeminiToolConfig(request.toolChoice);
   const method = options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.endpoint.apiKey !== '') headers['x-goog-api-key'] = options.endpoint.apiKey;
+  const headers = buildGeminiHeaders(options.endpoint);
+  headers['content-type'] = 'application/json';
   return {
     method: 'POST',
     url: `${options.endpoint.baseUrl}/v1beta/models/${encodeURIComponent(stripModelsPrefix(request.model))}:${method}`,
