@@ -36,6 +36,12 @@ export interface ToolCall {
   readonly name: string;
   /** The arguments as JSON text, exactly as the model produced them. */
   readonly arguments: string;
+  /**
+   * Gemini's signature of the reasoning behind this call (`thoughtSignature`): opaque, to be sent back
+   * unchanged with the call in the next turn. Gemini 3 refuses a replayed call without one; every other
+   * provider ignores it.
+   */
+  readonly thoughtSignature?: string;
 }
 
 /** A JSON Schema object. Kept opaque: we pass it through to each provider. */
@@ -97,6 +103,8 @@ export type StreamChunk =
       readonly id?: string;
       readonly name?: string;
       readonly argumentsDelta: string;
+      /** Gemini's `thoughtSignature` of this call (see `ToolCall`). */
+      readonly thoughtSignature?: string;
     }
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'finish'; readonly finishReason: FinishReason };

@@ -2,6 +2,7 @@
  * The official OpenAI client, unchanged, against the gateway; the provider test server plays each of the
  * six providers behind it, replaying their recorded traffic.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
@@ -132,6 +133,58 @@ describe('a tool round trip', () => {
     expect(sent).toContain('"tool_use"');
     expect(sent).toContain('"tool_result"');
     expect(sent).toContain('toolu_1');
+  });
+});
+
+describe("Gemini's thought signatures through the gateway", () => {
+  const calculator = {
+    type: 'function' as const,
+    function: { name: 'calculator', parameters: { type: 'object', properties: { expression: { type: 'string' } } } },
+  };
+  /** The signature in Google's recorded answer, read from the recording itself. */
+  const recordedSignature = (): string => {
+    const body = JSON.parse(readFileSync(new URL('../src/testing/fixtures/gemini/generateContent-function-call.json', import.meta.url), 'utf8')) as {
+      candidates: [{ content: { parts: [{ thoughtSignature: string }] } }];
+    };
+    return body.candidates[0].content.parts[0].thoughtSignature;
+  };
+  /** The functionCall parts of the model turns the gateway sent upstream. */
+  const sentFunctionCallParts = (): unknown[] => {
+    const body = harness.providers.requests.at(-1)?.body as { contents: { role: string; parts: unknown[] }[] };
+    return body.contents.filter((content) => content.role === 'model').flatMap((content) => content.parts);
+  };
+
+  it('answers with the signature where Google puts it (extra_content.google), and sends it back with the call', async () => {
+    harness.providers.setBehavior('google', { kind: 'success', fixture: 'generateContent-function-call' });
+    const question = { role: 'user' as const, content: 'What is 15 * 8?' };
+    const first = await harness.client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [question], tools: [calculator] });
+    const message = first.choices[0]!.message;
+    const signature = recordedSignature();
+    expect(message.tool_calls?.[0]).toMatchObject({ extra_content: { google: { thought_signature: signature } } });
+
+    harness.providers.setBehavior('google', { kind: 'success' });
+    // The assistant message exactly as the client got it, as an agent loop sends it back.
+    await harness.client.chat.completions.create({
+      model: 'google/gemini-2.5-flash',
+      messages: [question, message, { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: '120' }],
+      tools: [calculator],
+    });
+    expect(sentFunctionCallParts()).toEqual([{ functionCall: { name: 'calculator', args: { expression: '15 * 8' } }, thoughtSignature: signature }]);
+  });
+
+  it("lets Gemini 3 take a conversation whose tool call another provider made, with Google's skip signature", async () => {
+    await harness.client.chat.completions.create({
+      model: 'google/gemini-3-pro-preview',
+      messages: [
+        { role: 'user', content: 'What is 15 * 8?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'calculator', arguments: '{"expression":"15 * 8"}' } }] },
+        { role: 'tool', tool_call_id: 'call_abc', content: '120' },
+      ],
+      tools: [calculator],
+    });
+    expect(sentFunctionCallParts()).toEqual([
+      { functionCall: { name: 'calculator', args: { expression: '15 * 8' } }, thoughtSignature: 'skip_thought_signature_validator' },
+    ]);
   });
 });
 

@@ -1,7 +1,10 @@
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import type { StreamChunk } from '../types.js';
+import type { Mutable, StreamChunk } from '../types.js';
 import { convertFromAiSdkUsage } from './convert-usage.js';
+import { readThoughtSignature } from './gemini-thought-signature.js';
 import { mapFromAiSdkFinishReason } from './map-finish-reason.js';
+
+type ToolCallDelta = Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>>;
 
 /**
  * Turns an AI SDK model's stream parts into our chunks, one part at a time. Tool inputs are numbered in
@@ -51,14 +54,16 @@ export class AiSdkStreamChunks {
     const streamed = this.#argumentsByToolCallId.get(part.toolCallId);
     const started = this.#indexByToolCallId.has(part.toolCallId);
     const index = this.#indexOf(part.toolCallId);
+    const thoughtSignature = readThoughtSignature(part.providerMetadata);
     if (!started) {
-      return [{ type: 'tool-call-delta', index, id: part.toolCallId, name: part.toolName, argumentsDelta: part.input }];
+      const chunk: ToolCallDelta = { type: 'tool-call-delta', index, id: part.toolCallId, name: part.toolName, argumentsDelta: part.input };
+      return [withThoughtSignature(chunk, thoughtSignature)];
     }
     // The deltas already carried the input; only an input that never streamed is sent now.
     if ((streamed ?? '').length === 0 && part.input.length > 0) {
-      return [{ type: 'tool-call-delta', index, argumentsDelta: part.input }];
+      return [withThoughtSignature({ type: 'tool-call-delta', index, argumentsDelta: part.input }, thoughtSignature)];
     }
-    return [];
+    return thoughtSignature === undefined ? [] : [{ type: 'tool-call-delta', index, argumentsDelta: '', thoughtSignature }];
   }
 
   #indexOf(toolCallId: string): number {
@@ -69,4 +74,10 @@ export class AiSdkStreamChunks {
     }
     return index;
   }
+}
+
+/** The chunk, with Gemini's thought signature when the AI SDK part carried one. */
+function withThoughtSignature(chunk: ToolCallDelta, thoughtSignature: string | undefined): ToolCallDelta {
+  if (thoughtSignature !== undefined) chunk.thoughtSignature = thoughtSignature;
+  return chunk;
 }

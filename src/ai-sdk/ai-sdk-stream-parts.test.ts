@@ -112,6 +112,31 @@ describe('AiSdkStreamChunks', () => {
     ]);
   });
 
+  it("carries Gemini's thought signature both ways: our delta to the tool-call part's providerMetadata, and back", () => {
+    const parts = toParts(
+      [{ type: 'tool-call-delta', index: 0, id: 'call_0', name: 'calculator', argumentsDelta: '{}', thoughtSignature: 'Cp8=' }],
+      { ...result, toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{}', thoughtSignature: 'Cp8=' }] },
+    );
+    const toolCall = parts.find((part) => part.type === 'tool-call');
+    expect(toolCall).toEqual({
+      type: 'tool-call',
+      toolCallId: 'call_0',
+      toolName: 'calculator',
+      input: '{}',
+      providerMetadata: { google: { thoughtSignature: 'Cp8=' } },
+    });
+    const mapper = new AiSdkStreamChunks();
+    // Whole, as a model without tool-input parts sends it (Vertex files it under its own name).
+    expect(mapper.map({ ...toolCall!, providerMetadata: { vertex: { thoughtSignature: 'Cp9=' } } } as LanguageModelV3StreamPart)).toEqual([
+      { type: 'tool-call-delta', index: 0, id: 'call_0', name: 'calculator', argumentsDelta: '{}', thoughtSignature: 'Cp9=' },
+    ]);
+    // After its input streamed: only the signature is left to send.
+    const streamed = new AiSdkStreamChunks();
+    streamed.map({ type: 'tool-input-start', id: 'call_0', toolName: 'calculator' });
+    streamed.map({ type: 'tool-input-delta', id: 'call_0', delta: '{}' });
+    expect(streamed.map(toolCall!)).toEqual([{ type: 'tool-call-delta', index: 0, argumentsDelta: '', thoughtSignature: 'Cp8=' }]);
+  });
+
   it('returns an error part for the caller to throw, skips reasoning, and has no usage chunk without totals', () => {
     const mapper = new AiSdkStreamChunks();
     const failure = new Error('upstream broke');

@@ -4,12 +4,14 @@ import type { StreamChunk } from '../types.js';
 import { backupModelsMetadata } from './backup-models-metadata.js';
 import { toolCallInput } from './convert-completion-result.js';
 import { convertToAiSdkUsage } from './convert-usage.js';
+import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 import { mapToAiSdkFinishReason } from './map-finish-reason.js';
 
 interface ToolCallInProgress {
   id: string | undefined;
   name: string | undefined;
   arguments: string;
+  thoughtSignature: string | undefined;
   /** `tool-input-start` was sent (it needs the name). */
   started: boolean;
 }
@@ -53,7 +55,9 @@ export class AiSdkStreamParts {
         if (call.arguments.length > 0) parts.push({ type: 'tool-input-delta', id: toolCallId, delta: call.arguments });
       }
       parts.push({ type: 'tool-input-end', id: toolCallId });
-      parts.push({ type: 'tool-call', toolCallId, toolName, input: toolCallInput(call) });
+      const toolCall: LanguageModelV3StreamPart = { type: 'tool-call', toolCallId, toolName, input: toolCallInput(call) };
+      if (call.thoughtSignature) toolCall.providerMetadata = thoughtSignatureMetadata(call.thoughtSignature);
+      parts.push(toolCall);
     }
     parts.push({
       type: 'response-metadata',
@@ -72,11 +76,12 @@ export class AiSdkStreamParts {
   #mapToolCallDelta(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): LanguageModelV3StreamPart[] {
     let call = this.#toolCalls.get(chunk.index);
     if (!call) {
-      call = { id: undefined, name: undefined, arguments: '', started: false };
+      call = { id: undefined, name: undefined, arguments: '', thoughtSignature: undefined, started: false };
       this.#toolCalls.set(chunk.index, call);
     }
     call.id ??= chunk.id;
     call.name ??= chunk.name;
+    call.thoughtSignature ??= chunk.thoughtSignature;
     call.arguments += chunk.argumentsDelta;
     if (call.started) {
       return chunk.argumentsDelta.length > 0

@@ -3,6 +3,7 @@ import type { CompletionResult } from '../routing/router-options.js';
 import type { ToolCall } from '../types.js';
 import { backupModelsMetadata } from './backup-models-metadata.js';
 import { convertToAiSdkUsage } from './convert-usage.js';
+import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 import { mapToAiSdkFinishReason } from './map-finish-reason.js';
 
 /** The router's answer as the AI SDK's generate result: text, then tool calls, with usage and metadata. */
@@ -32,5 +33,12 @@ export function toolCallInput(toolCall: Pick<ToolCall, 'arguments'>): string {
 }
 
 function convertToolCall(toolCall: ToolCall): LanguageModelV3Content {
-  return { type: 'tool-call', toolCallId: toolCall.id, toolName: toolCall.name, input: toolCallInput(toolCall) };
+  const part: LanguageModelV3Content = {
+    type: 'tool-call',
+    toolCallId: toolCall.id,
+    toolName: toolCall.name,
+    input: toolCallInput(toolCall),
+  };
+  if (toolCall.thoughtSignature) part.providerMetadata = thoughtSignatureMetadata(toolCall.thoughtSignature);
+  return part;
 }

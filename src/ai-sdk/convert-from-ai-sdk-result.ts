@@ -1,5 +1,6 @@
 import type { LanguageModelV3GenerateResult } from '@ai-sdk/provider';
-import type { ChatResponse, ToolCall } from '../types.js';
+import type { ChatResponse, Mutable, ToolCall } from '../types.js';
+import { readThoughtSignature } from './gemini-thought-signature.js';
 import { convertFromAiSdkUsage } from './convert-usage.js';
 import { mapFromAiSdkFinishReason } from './map-finish-reason.js';
 
@@ -13,7 +14,10 @@ export function convertFromAiSdkResult(result: LanguageModelV3GenerateResult, fa
   for (const part of result.content) {
     if (part.type === 'text') content += part.text;
     else if (part.type === 'tool-call' && !part.providerExecuted) {
-      toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: part.input });
+      const toolCall: Mutable<ToolCall> = { id: part.toolCallId, name: part.toolName, arguments: part.input };
+      const thoughtSignature = readThoughtSignature(part.providerMetadata);
+      if (thoughtSignature !== undefined) toolCall.thoughtSignature = thoughtSignature;
+      toolCalls.push(toolCall);
     }
   }
   const usage = convertFromAiSdkUsage(result.usage);

@@ -48,6 +48,22 @@ describe('convertToAiSdkCallOptions', () => {
     expect(options.abortSignal).toBe(signal);
   });
 
+  it("hands Gemini's thought signature of a call to an AI SDK model as providerOptions.google, and reads it back", () => {
+    const signed: ChatRequest = {
+      model: 'gemini-3-pro-preview',
+      messages: [
+        { role: 'user', content: 'What is 15 * 8?' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{}', thoughtSignature: 'Cp8=' }] },
+      ],
+    };
+    const { prompt } = convertToAiSdkCallOptions(signed, new AbortController().signal);
+    expect(prompt[1]).toEqual({
+      role: 'assistant',
+      content: [{ type: 'tool-call', toolCallId: 'call_0', toolName: 'calculator', input: {}, providerOptions: { google: { thoughtSignature: 'Cp8=' } } }],
+    });
+    expect(convertToBackupMessages(prompt).messages).toEqual(signed.messages);
+  });
+
   it('round-trips through the other direction to the same request', () => {
     const options = convertToAiSdkCallOptions(request, new AbortController().signal);
     const back = convertToBackupMessages(options.prompt);

@@ -6,6 +6,7 @@ import type {
   LanguageModelV3Prompt,
 } from '@ai-sdk/provider';
 import type { ChatRequest, Message, ResponseFormat, ToolChoice } from '../types.js';
+import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
 /** Our request as an AI SDK model's call options, for a model used as one more candidate. */
 export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSignal): LanguageModelV3CallOptions {
@@ -46,7 +47,10 @@ export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageMode
         if (message.content.length > 0) content.push({ type: 'text', text: message.content });
         for (const call of message.toolCalls ?? []) {
           toolNames.set(call.id, call.name);
-          content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: parseToolArguments(call.arguments) });
+          const input = parseToolArguments(call.arguments);
+          const part: (typeof content)[number] = { type: 'tool-call', toolCallId: call.id, toolName: call.name, input };
+          if (call.thoughtSignature) part.providerOptions = thoughtSignatureMetadata(call.thoughtSignature);
+          content.push(part);
         }
         return { role: 'assistant', content };
       }

@@ -87,6 +87,32 @@ describe('convertToBackupMessages', () => {
     ]);
   });
 
+  it("keeps Gemini's thought signature that the AI SDK carries on a tool call as providerOptions.google", async () => {
+    const prompt = await promptFromAiSdk({
+      messages: [
+        { role: 'user', content: 'What is 15 * 8?' },
+        {
+          role: 'assistant',
+          content: [
+            {
+              type: 'tool-call',
+              toolCallId: 'call_0',
+              toolName: 'calculator',
+              input: { expression: '15 * 8' },
+              providerOptions: { google: { thoughtSignature: 'Cp8DAb4+sig==' } },
+            },
+          ],
+        },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_0', toolName: 'calculator', output: { type: 'text', value: '120' } }] },
+      ],
+    });
+    expect(convertToBackupMessages(prompt).messages[1]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}', thoughtSignature: 'Cp8DAb4+sig==' }],
+    });
+  });
+
   it('drops reasoning of earlier turns with a warning', () => {
     const { messages, warnings } = convertToBackupMessages([
       { role: 'user', content: [{ type: 'text', text: 'Hi' }] },

@@ -4,7 +4,8 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
-import type { AssistantMessage, Message, ToolCall, ToolMessage } from '../types.js';
+import type { AssistantMessage, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
+import { readThoughtSignature } from './gemini-thought-signature.js';
 
 export interface ConvertedMessages {
   readonly messages: Message[];
@@ -40,7 +41,11 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
         for (const part of message.content) {
           if (part.type === 'text') content += part.text;
           else if (part.type === 'tool-call') {
-            toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: stringifyToolInput(part.input) });
+            const argumentsText = stringifyToolInput(part.input);
+            const toolCall: Mutable<ToolCall> = { id: part.toolCallId, name: part.toolName, arguments: argumentsText };
+            const thoughtSignature = readThoughtSignature(part.providerOptions);
+            if (thoughtSignature !== undefined) toolCall.thoughtSignature = thoughtSignature;
+            toolCalls.push(toolCall);
           } else if (part.type === 'reasoning') droppedReasoning = true;
           else if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
           else {

@@ -1,9 +1,10 @@
 /**
- * OpenAI chat.completions messages to our Message[]: string or text-part content, assistant tool calls,
- * tool answers paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming
+ * OpenAI chat.completions messages to our Message[]: string or text-part content, assistant tool calls
+ * (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers paired with their call
+ * (Gemini needs the tool's name). Pure; a bad message is a 400 naming
  * its index.
  */
-import type { Message, ToolCall } from '../types.js';
+import type { Message, Mutable, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 
@@ -38,8 +39,24 @@ function toolCallsOf(value: unknown, path: string): ToolCall[] {
     if (argumentsText !== undefined && typeof argumentsText !== 'string') {
       throw invalidRequest(`${callPath}.function.arguments must be a JSON string.`, 'messages');
     }
-    return { id: call.id, name, arguments: argumentsText ?? '{}' };
+    const toolCall: Mutable<ToolCall> = { id: call.id, name, arguments: argumentsText ?? '{}' };
+    const thoughtSignature = thoughtSignatureOf(call.extra_content, `${callPath}.extra_content`);
+    if (thoughtSignature !== undefined) toolCall.thoughtSignature = thoughtSignature;
+    return toolCall;
   });
+}
+
+/**
+ * Gemini's thought signature of a call, where Google's own OpenAI-compatible API puts it and clients that
+ * speak it send it back: `extra_content.google.thought_signature`.
+ */
+function thoughtSignatureOf(extraContent: unknown, path: string): string | undefined {
+  if (extraContent === undefined || extraContent === null) return undefined;
+  const google = isRecord(extraContent) ? extraContent.google : undefined;
+  const signature = isRecord(google) ? google.thought_signature : undefined;
+  if (signature === undefined || signature === null) return undefined;
+  if (typeof signature !== 'string') throw invalidRequest(`${path}.google.thought_signature must be a string.`, 'messages');
+  return signature === '' ? undefined : signature;
 }
 
 export function convertOpenAIMessages(value: unknown): Message[] {

@@ -65,6 +65,27 @@ describe('parseChatCompletionRequest: messages and parameters', () => {
     ]);
   });
 
+  it("keeps Gemini's thought signature of a call from extra_content.google, and refuses one that is not a string", () => {
+    const assistant = (extraContent: unknown) => ({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'calculator', arguments: '{}' }, extra_content: extraContent }],
+    });
+    const call = parseChatCompletionRequest({ model: 'tier-1', messages: [...user, assistant({ google: { thought_signature: 'Cp8DAb4+sig==' } })] }, resolver);
+    expect(call.messages[1]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' }],
+    });
+    const other = parseChatCompletionRequest({ model: 'tier-1', messages: [...user, assistant({ vendor: { x: 1 } })] }, resolver);
+    expect(other.messages[1]).toEqual({ role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{}' }] });
+    expect(rejection({ model: 'tier-1', messages: [...user, assistant({ google: { thought_signature: 42 } })] })).toMatchObject({
+      status: 400,
+      param: 'messages',
+      message: 'messages[1].tool_calls[0].extra_content.google.thought_signature must be a string.',
+    });
+  });
+
   it('translates tools, tool_choice, response_format, stop, limits and stream options', () => {
     const call = parseChatCompletionRequest(
       {

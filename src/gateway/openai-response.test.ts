@@ -48,6 +48,11 @@ describe('toChatCompletion', () => {
       },
     ]);
     expect(completion).not.toHaveProperty('usage');
+    const signedCall = { id: 'call_0', name: 'calculator', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' };
+    const signed = toChatCompletion({ ...base, finishReason: 'tool_calls', toolCalls: [signedCall] }, { id: 'x', createdSeconds: 1 });
+    expect((signed.choices as { message: { tool_calls: unknown[] } }[])[0]!.message.tool_calls).toEqual([
+      { id: 'call_0', type: 'function', function: { name: 'calculator', arguments: '{}' }, extra_content: { google: { thought_signature: 'Cp8DAb4+sig==' } } },
+    ]);
     const other = toChatCompletion({ ...base, finishReason: 'other' }, { id: 'x', createdSeconds: 1 });
     expect((other.choices as { finish_reason: string }[])[0]!.finish_reason).toBe('stop');
   });
@@ -70,6 +75,9 @@ describe('ChatCompletionChunkEncoder', () => {
     expect(finish).toMatchObject({ choices: [{ delta: {}, finish_reason: 'tool_calls' }] });
     expect(usage).toMatchObject({ id: 'chatcmpl-9', choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });
     expect(encoder.delta({ type: 'usage', usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } })).toBeUndefined();
+    const signed = parseEvent(encoder.delta({ type: 'tool-call-delta', index: 1, id: 'call_2', name: 'f', argumentsDelta: '{}', thoughtSignature: 'Cp8=' })!);
+    expect(signed).toMatchObject({ choices: [{ delta: { tool_calls: [{ index: 1, extra_content: { google: { thought_signature: 'Cp8=' } } }] } }] });
+    expect(JSON.stringify(tool)).not.toContain('extra_content');
     expect(sseDone).toBe('data: [DONE]\n\n');
   });
 });

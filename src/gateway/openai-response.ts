@@ -23,7 +23,23 @@ export function toOpenAIUsage(usage: Usage): OpenAIUsage {
 }
 
 function toOpenAIToolCalls(toolCalls: readonly ToolCall[]): unknown[] {
-  return toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  return toolCalls.map((call) => {
+    const openAICall: Record<string, unknown> = {
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    };
+    if (call.thoughtSignature) openAICall.extra_content = geminiExtraContent(call.thoughtSignature);
+    return openAICall;
+  });
+}
+
+/**
+ * Gemini's thought signature of a call, where Google's OpenAI-compatible API puts it
+ * (`extra_content.google.thought_signature`), so that a client which sends the call back sends it too.
+ */
+function geminiExtraContent(thoughtSignature: string): { google: { thought_signature: string } } {
+  return { google: { thought_signature: thoughtSignature } };
 }
 
 /** `provider/model`: what the response's `model` says served the call. */
@@ -97,6 +113,7 @@ export class ChatCompletionChunkEncoder {
         index: chunk.index,
         ...(chunk.id !== undefined ? { id: chunk.id, type: 'function' } : {}),
         function: { ...(chunk.name !== undefined ? { name: chunk.name } : {}), arguments: chunk.argumentsDelta },
+        ...(chunk.thoughtSignature ? { extra_content: geminiExtraContent(chunk.thoughtSignature) } : {}),
       };
       return this.#choice(`{"tool_calls":[${JSON.stringify(call)}]}`, null);
     }

@@ -1,9 +1,10 @@
-import type { FinishReason, StreamChunk, ToolCall, Usage } from '../types.js';
+import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
 
 interface ToolCallParts {
   id: string;
   name: string;
   arguments: string;
+  thoughtSignature?: string;
 }
 
 /** Collects a stream's chunks into the final answer: text, tool calls by index, usage, finish reason. */
@@ -23,6 +24,7 @@ export class StreamAccumulator {
         if (chunk.id) parts.id = chunk.id;
         if (chunk.name) parts.name = chunk.name;
         parts.arguments += chunk.argumentsDelta;
+        if (chunk.thoughtSignature) parts.thoughtSignature = chunk.thoughtSignature;
         this.#toolCalls.set(chunk.index, parts);
         return;
       }
@@ -46,7 +48,11 @@ export class StreamAccumulator {
   finish(): { content: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } {
     const toolCalls = [...this.#toolCalls.entries()]
       .sort(([left], [right]) => left - right)
-      .map(([index, parts]) => ({ id: parts.id || `call_${index}`, name: parts.name, arguments: parts.arguments }));
+      .map(([index, parts]) => {
+        const call: Mutable<ToolCall> = { id: parts.id || `call_${index}`, name: parts.name, arguments: parts.arguments };
+        if (parts.thoughtSignature !== undefined) call.thoughtSignature = parts.thoughtSignature;
+        return call;
+      });
     const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
     return { content: this.#text, toolCalls, finishReason, usage: this.#usage };
   }

@@ -31,5 +31,16 @@ describe('cache entry codec', () => {
     expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: withoutModel }))).toBeUndefined();
     const badToolCall = { ...entry, response: { ...entry.response, toolCalls: [{ id: 1 }] } };
     expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badToolCall }))).toBeUndefined();
+    const badSignature = { ...entry, response: { ...entry.response, toolCalls: [{ ...entry.response.toolCalls[0], thoughtSignature: 7 }] } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badSignature }))).toBeUndefined();
+  });
+
+  it("keeps Gemini's thought signature of a cached tool call", () => {
+    const signed: CachedCompletion = {
+      ...entry,
+      provider: 'google',
+      response: { ...entry.response, toolCalls: [{ id: 'call_0', name: 'calculator', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' }] },
+    };
+    expect(decodeCacheEntry(encodeCacheEntry(signed))).toEqual(signed);
   });
 });

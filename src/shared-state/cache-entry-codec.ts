@@ -37,7 +37,11 @@ function isChatResponse(value: unknown): value is ChatResponse {
     Array.isArray(value.toolCalls) &&
     value.toolCalls.every(
       (call) =>
-        isRecord(call) && typeof call.id === 'string' && typeof call.name === 'string' && typeof call.arguments === 'string',
+        isRecord(call) &&
+        typeof call.id === 'string' &&
+        typeof call.name === 'string' &&
+        typeof call.arguments === 'string' &&
+        (call.thoughtSignature === undefined || typeof call.thoughtSignature === 'string'),
     ) &&
     (value.usage === undefined || isRecord(value.usage)) &&
     (value.requestId === undefined || typeof value.requestId === 'string')

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../types.js';
+import type { AssistantMessage, ChatRequest } from '../../types.js';
 import type { EndpointConfig } from '../wire-protocol.js';
-import { buildGeminiChatRequest, buildGeminiModelsListRequest } from './build-gemini-request.js';
+import type { GeminiContent } from './gemini-api-types.js';
+import { buildGeminiChatRequest, buildGeminiModelsListRequest, requiresThoughtSignatures } from './build-gemini-request.js';
 import { readFixtureJson, readFixtureRequestHeaders } from './gemini-fixtures.test-support.js';
+import { parseGeminiResponse } from './parse-gemini-response.js';
 
 const apiKey = 'AIzaSyTestKey0123456789abcdefghijklmno';
 const endpoint: EndpointConfig = { providerId: 'google', baseUrl: 'https://generativelanguage.googleapis.com', apiKey };
@@ -224,6 +226,46 @@ describe('buildGeminiChatRequest', () => {
     expect(url('tuned/../x?y')).toBe(
       'https://generativelanguage.googleapis.com/v1beta/models/tuned%2F..%2Fx%3Fy:generateContent',
     );
+  });
+
+  it('sends a recorded call back with its signature in the next turn, and asks Gemini 3 to skip the check for a call it never made', () => {
+    const answer = parseGeminiResponse(readFixtureJson('generateContent-function-call.json'), { providerId: 'google', headers: {} });
+    const signed = answer.toolCalls[0];
+    if (signed?.thoughtSignature === undefined) throw new Error('the recording has a signed call');
+    const nextTurn = (model: string, assistant: AssistantMessage): GeminiContent[] =>
+      bodyOf({
+        model,
+        messages: [
+          { role: 'user', content: 'What is 15 * 8?' },
+          assistant,
+          { role: 'tool', toolCallId: 'call_0', toolName: 'calculator', content: '120' },
+        ],
+      }).contents as GeminiContent[];
+    const replayed = nextTurn('gemini-2.5-flash', { role: 'assistant', content: '', toolCalls: [signed] });
+    expect(replayed[1]).toEqual({
+      role: 'model',
+      parts: [{ functionCall: { name: 'calculator', args: { expression: '15 * 8' } }, thoughtSignature: signed.thoughtSignature }],
+    });
+    // The same call made by another provider: no signature of Gemini's exists.
+    const foreign = { id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}' };
+    const toGemini3 = nextTurn('gemini-3-pro-preview', { role: 'assistant', content: '', toolCalls: [foreign] });
+    expect(toGemini3[1]?.parts[0]).toEqual({
+      functionCall: { name: 'calculator', args: { expression: '15 * 8' } },
+      thoughtSignature: 'skip_thought_signature_validator',
+    });
+    expect(JSON.stringify(nextTurn('gemini-2.5-flash', { role: 'assistant', content: '', toolCalls: [foreign] }))).not.toContain(
+      'thoughtSignature',
+    );
+  });
+
+  it('knows which models require thought signatures from the version in the id', () => {
+    expect(requiresThoughtSignatures('gemini-3-pro-preview')).toBe(true);
+    expect(requiresThoughtSignatures('models/gemini-3.1-flash-lite-preview')).toBe(true);
+    expect(requiresThoughtSignatures('gemini-10-ultra')).toBe(true);
+    expect(requiresThoughtSignatures('gemini-2.5-flash')).toBe(false);
+    expect(requiresThoughtSignatures('models/gemini-1.5-pro')).toBe(false);
+    expect(requiresThoughtSignatures('learnlm-2.0-flash-experimental')).toBe(false);
+    expect(requiresThoughtSignatures('tuned/gemini-3-x')).toBe(false);
   });
 
   it('sends no key header when the endpoint takes no key', () => {

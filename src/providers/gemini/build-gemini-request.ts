@@ -17,7 +17,9 @@ export function buildGeminiHeaders(endpoint: EndpointConfig): Record<string, str
 
 /** POST /v1beta/models/{model}:generateContent, or :streamGenerateContent?alt=sse for a stream. */
 export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
-  const prompt = convertToGeminiContents(request.messages);
+  const prompt = convertToGeminiContents(request.messages, {
+    thoughtSignaturesRequired: requiresThoughtSignatures(request.model),
+  });
   const functionDeclarations = request.tools?.map(
     (tool): GeminiFunctionDeclaration => ({
       name: tool.name,
@@ -46,6 +48,15 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
 /** GET /v1beta/models: the cheapest call that proves the key works. */
 export function buildGeminiModelsListRequest(endpoint: EndpointConfig): HttpRequestSpec {
   return { method: 'GET', url: `${endpoint.baseUrl}/v1beta/models`, headers: buildGeminiHeaders(endpoint) };
+}
+
+/**
+ * Gemini 3 and later refuse a replayed function call without a thought signature; 2.x accept it. Read from
+ * the id (`gemini-3-pro-preview`, `models/gemini-3.1-flash`); an id that names no Gemini version is not sent one.
+ */
+export function requiresThoughtSignatures(model: string): boolean {
+  const version = /^(?:models\/)?gemini-(\d+)/.exec(model)?.[1];
+  return version !== undefined && Number(version) >= 3;
 }
 
 /** Gemini names models `models/gemini-2.5-flash`; the prefix is already in the URL path. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors.js';
-import { convertToGeminiContents } from './convert-to-gemini-contents.js';
+import { convertToGeminiContents, skipThoughtSignatureValidator } from './convert-to-gemini-contents.js';
 
 describe('convertToGeminiContents', () => {
   it('joins system messages into the system text and maps roles to user and model', () => {
@@ -89,5 +89,53 @@ describe('convertToGeminiContents', () => {
         { role: 'user', content: 'b' },
       ]).contents,
     ).toEqual([{ role: 'user', parts: [{ text: 'a' }, { text: 'b' }] }]);
+  });
+
+  describe('thought signatures', () => {
+    const question = { role: 'user' as const, content: 'Weather in Paris and Rome?' };
+    const modelParts = (messages: Parameters<typeof convertToGeminiContents>[0], required: boolean) =>
+      convertToGeminiContents(messages, { thoughtSignaturesRequired: required }).contents.find((turn) => turn.role === 'model')?.parts;
+
+    it('sends each call back with the signature Gemini gave it, and none on a call it did not sign', () => {
+      const parts = modelParts(
+        [
+          question,
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [
+              { id: 'call_0', name: 'get_weather', arguments: '{"city":"Paris"}', thoughtSignature: 'Cp8DAb4+sig==' },
+              { id: 'call_1', name: 'get_weather', arguments: '{"city":"Rome"}' },
+            ],
+          },
+        ],
+        true,
+      );
+      expect(parts).toEqual([
+        { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'Cp8DAb4+sig==' },
+        { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+      ]);
+    });
+
+    it("marks the first of a message's unsigned calls with Google's skip signature when the model requires signatures", () => {
+      const history = [
+        question,
+        {
+          role: 'assistant' as const,
+          content: 'Checking.',
+          toolCalls: [
+            { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+            { id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+          ],
+        },
+      ];
+      expect(modelParts(history, true)).toEqual([
+        { text: 'Checking.' },
+        { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: skipThoughtSignatureValidator },
+        { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+      ]);
+      expect(skipThoughtSignatureValidator).toBe('skip_thought_signature_validator');
+      expect(JSON.stringify(modelParts(history, false))).not.toContain('thoughtSignature');
+    });
   });
 });

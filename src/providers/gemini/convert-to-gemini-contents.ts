@@ -9,18 +9,37 @@ export interface GeminiPrompt {
   readonly contents: GeminiContent[];
 }
 
+/**
+ * The signature Google documents for a function call that Gemini did not make (history from another
+ * model, or rebuilt without its signature): it tells Gemini 3 to skip the check that would refuse the call.
+ * https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+export const skipThoughtSignatureValidator = 'skip_thought_signature_validator';
+
+export interface ConvertToGeminiContentsOptions {
+  /**
+   * The model refuses replayed function calls without a thought signature (Gemini 3 and later): an
+   * assistant message whose calls carry none gets `skipThoughtSignatureValidator` on its first call.
+   */
+  readonly thoughtSignaturesRequired?: boolean;
+}
+
 interface Turn {
   readonly role: 'user' | 'model';
   readonly parts: GeminiPart[];
 }
 
 /**
- * Our messages as Gemini contents: user turns, `model` turns (text and functionCall parts), and tool
- * answers as functionResponse parts of a user turn. Consecutive messages of one role share one turn, so
- * the answers to one turn's calls arrive together, as Gemini requires. A functionResponse names its
- * function: from `toolName`, or else from the assistant call with the same id earlier in the conversation.
+ * Our messages as Gemini contents: user turns, `model` turns (text and functionCall parts, each call with
+ * its thought signature), and tool answers as functionResponse parts of a user turn. Consecutive messages
+ * of one role share one turn, so the answers to one turn's calls arrive together, as Gemini requires. A
+ * functionResponse names its function: from `toolName`, or else from the assistant call with the same id
+ * earlier in the conversation.
  */
-export function convertToGeminiContents(messages: readonly Message[]): GeminiPrompt {
+export function convertToGeminiContents(
+  messages: readonly Message[],
+  options: ConvertToGeminiContentsOptions = {},
+): GeminiPrompt {
   const systemParts: string[] = [];
   const turns: Turn[] = [];
 
@@ -34,9 +53,16 @@ export function convertToGeminiContents(messages: readonly Message[]): GeminiPro
         return;
       case 'assistant': {
         const parts: GeminiPart[] = message.content === '' ? [] : [{ text: message.content }];
-        (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
+        const toolCalls = message.toolCalls ?? [];
+        // Of parallel calls Gemini signs only the first, so one signature anywhere means the message is Gemini's own.
+        const unsigned = toolCalls.every((toolCall) => !toolCall.thoughtSignature);
+        toolCalls.forEach((toolCall, toolCallIndex) => {
           const args = parseArguments(toolCall.arguments, `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`);
-          parts.push({ functionCall: { name: toolCall.name, args } });
+          const functionCall = { name: toolCall.name, args };
+          const thoughtSignature =
+            toolCall.thoughtSignature ||
+            (unsigned && toolCallIndex === 0 && options.thoughtSignaturesRequired ? skipThoughtSignatureValidator : undefined);
+          parts.push(thoughtSignature ? { functionCall, thoughtSignature } : { functionCall });
         });
         append(turns, 'model', parts);
         return;

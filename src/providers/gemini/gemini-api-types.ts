@@ -7,7 +7,11 @@ export type GeminiStruct = { readonly [key: string]: unknown };
 
 export type GeminiPart =
   | { readonly text: string }
-  | { readonly functionCall: { readonly name: string; readonly args: GeminiStruct } }
+  | {
+      readonly functionCall: { readonly name: string; readonly args: GeminiStruct };
+      /** Sent back exactly as received; see `ToolCall.thoughtSignature`. */
+      readonly thoughtSignature?: string;
+    }
   | { readonly functionResponse: { readonly name: string; readonly response: GeminiStruct } };
 
 export interface GeminiContent {

@@ -86,6 +86,16 @@ describe('Gemini stream decoder with the recorded streams', () => {
     expect(decoder.done).toBe(true);
   });
 
+  it('keeps the thought signature of a function call (the generateContent-function-call.json body as one event)', () => {
+    // A stream event is a whole GenerateContentResponse: the recorded body is one as it stands.
+    const data = readFixtureText('generateContent-function-call.json');
+    const { chunks } = decodeAll([{ data }]);
+    const signature = (JSON.parse(data) as { candidates: [{ content: { parts: [{ thoughtSignature: string }] } }] }).candidates[0]
+      .content.parts[0].thoughtSignature;
+    const call = chunks.find((chunk) => chunk.type === 'tool-call-delta');
+    expect(call).toMatchObject({ index: 0, name: 'calculator', thoughtSignature: signature });
+  });
+
   it('decodes the vercel recording, framed as data events (streamGenerateContent.vercel.chunks.jsonl)', () => {
     const { decoder, chunks } = decodeAll(readFixtureJsonlEvents('streamGenerateContent.vercel.chunks.jsonl'));
     expect(assemble(chunks)).toEqual({

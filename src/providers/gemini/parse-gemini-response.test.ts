@@ -7,6 +7,11 @@ import { parseGeminiResponse } from './parse-gemini-response.js';
 
 const options = { providerId: 'google', headers: {} };
 
+/** The one field of the recorded function call these tests read. */
+interface RecordedFunctionCallBody {
+  readonly candidates: readonly [{ readonly content: { readonly parts: readonly [{ readonly thoughtSignature: string }] } }];
+}
+
 describe('parseGeminiResponse with the recorded responses', () => {
   it('reads a text answer, counting thinking tokens as output (generateContent.json)', () => {
     const { headers } = readFixtureResponseHeaders('generateContent.headers.txt');
@@ -20,10 +25,13 @@ describe('parseGeminiResponse with the recorded responses', () => {
     });
   });
 
-  it('reads a function call as a tool call with a made-up id (generateContent-function-call.json)', () => {
-    const response = parseGeminiResponse(readFixtureJson('generateContent-function-call.json'), options);
+  it('reads a function call as a tool call with a made-up id and its thought signature (generateContent-function-call.json)', () => {
+    const body = readFixtureJson('generateContent-function-call.json') as RecordedFunctionCallBody;
+    const response = parseGeminiResponse(body, options);
     expect(response.content).toBe('');
-    expect(response.toolCalls).toEqual([{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}' }]);
+    const thoughtSignature = body.candidates[0].content.parts[0].thoughtSignature;
+    expect(thoughtSignature.length).toBeGreaterThan(100);
+    expect(response.toolCalls).toEqual([{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}', thoughtSignature }]);
     expect(response.finishReason).toBe('tool_calls');
     expect(response.usage).toEqual({ inputTokens: 115, outputTokens: 112, totalTokens: 227 });
     expect(response.model).toBe('gemini-2.5-flash');

@@ -13,9 +13,11 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
 export function parseGeminiResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   const candidate = readFirstCandidate(body, options.providerId);
   const parts = readCandidateParts(candidate);
-  const toolCalls = readFunctionCalls(parts, 0).map(
-    (chunk): ToolCall => ({ id: chunk.id ?? '', name: chunk.name ?? '', arguments: chunk.argumentsDelta }),
-  );
+  const toolCalls = readFunctionCalls(parts, 0).map((chunk): ToolCall => {
+    const call: Mutable<ToolCall> = { id: chunk.id ?? '', name: chunk.name ?? '', arguments: chunk.argumentsDelta };
+    if (chunk.thoughtSignature !== undefined) call.thoughtSignature = chunk.thoughtSignature;
+    return call;
+  });
   const usage = readGeminiUsage(isRecord(body) ? body['usageMetadata'] : undefined);
   const requestId = (isRecord(body) ? readString(body['responseId']) : undefined) ?? options.headers['x-request-id'];
   const response: Mutable<ChatResponse> = {
@@ -72,8 +74,9 @@ export function readText(parts: readonly JsonRecord[]): string {
 }
 
 /**
- * The functionCall parts as whole tool-call chunks, numbered from `firstIndex`. Gemini gives no call id
- * (except on Vertex and the Live API); one is made up from the call's position: `call_<index>`.
+ * The functionCall parts as whole tool-call chunks, numbered from `firstIndex`, each with the part's
+ * `thoughtSignature` when it has one. Gemini gives no call id (except on Vertex and the Live API); one is
+ * made up from the call's position: `call_<index>`.
  */
 export function readFunctionCalls(
   parts: readonly JsonRecord[],
@@ -84,13 +87,16 @@ export function readFunctionCalls(
     const functionCall = part['functionCall'];
     if (!isRecord(functionCall)) continue;
     const index = firstIndex + calls.length;
-    calls.push({
+    const chunk: Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>> = {
       type: 'tool-call-delta',
       index,
       id: readString(functionCall['id']) ?? `call_${index}`,
       name: readString(functionCall['name']) ?? '',
       argumentsDelta: JSON.stringify(functionCall['args'] ?? {}),
-    });
+    };
+    const thoughtSignature = readString(part['thoughtSignature']);
+    if (thoughtSignature !== undefined && thoughtSignature !== '') chunk.thoughtSignature = thoughtSignature;
+    calls.push(chunk);
   }
   return calls;
 }
