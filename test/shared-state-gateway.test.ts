@@ -1,22 +1,29 @@
 /**
- * Two gateway processes (`node dist/cli/main.js serve`) sharing one Redis through REDIS_URL: an answer
- * cached by one is a cache hit in the other, and the provider is asked once.
+ * Two gateway processes (`node dist/cli/main.js serve`) sharing one Redis through REDIS_URL, or a Redis
+ * Cluster through REDIS_CLUSTER_NODES: an answer cached by one is a cache hit in the other, and the provider
+ * is asked once.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createRedisClient } from '../src/shared-state/create-redis-client.js';
-import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from '../src/shared-state/redis-test-gate.test-support.js';
+import { createRedisClient, type RedisConnection } from '../src/shared-state/create-redis-client.js';
+import {
+  deleteKeysUnder,
+  PrivateRedisCluster,
+  redisTestGate,
+  testRedisUrl,
+  uniquePrefix,
+  waitUntilReady,
+} from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
 
-const redis = await redisTestGate();
+const redis = await redisTestGate({ needsRedisServerBinary: true });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mainScript = join(root, 'dist', 'cli', 'main.js');
 let providers: ProviderTestServer;
-let client: Redis;
+let client: RedisConnection;
 let gateways: ChildProcess[] = [];
 const prefix = uniquePrefix();
 
@@ -52,20 +59,31 @@ afterAll(async () => {
   client?.disconnect(false);
 });
 
-/** A gateway process on a free port, with the providers' test environment and the shared Redis. */
-async function startGateway(): Promise<string> {
+/**
+ * A gateway process on a free port, with the providers' test environment and the shared Redis; resolves
+ * with its URL once it listens and both its Redis connections logged that they are ready.
+ */
+async function startGateway(redisEnv: Record<string, string> = { REDIS_URL: testRedisUrl }): Promise<string> {
   const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '', ...providers.environment(), REDIS_URL: testRedisUrl, BACKUP_MODELS_REDIS_PREFIX: prefix },
+    env: { PATH: process.env.PATH ?? '', ...providers.environment(), ...redisEnv, BACKUP_MODELS_REDIS_PREFIX: prefix },
   });
   gateways.push(child);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let stdout = '';
   return new Promise<string>((resolve, reject) => {
-    let stdout = '';
+    const check = (): void => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      // The log (stderr, flushed every 250 ms) says when each of the two Redis connections is ready.
+      const redisReady = stderr.match(/"msg":"redis ready"/g)?.length ?? 0;
+      if (match && redisReady >= 2) resolve(match[1]!);
+    };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      check();
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
+      check();
     });
     child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
   });
@@ -98,5 +116,29 @@ redis.describe('two gateway processes sharing one Redis', () => {
     expect(second.cache).toBe('hit');
     expect(second.body.choices[0]!.message.content).toBe('asked once, shared');
     expect(providers.requests.filter((request) => request.route === 'chat')).toHaveLength(1);
+  }, 60_000);
+});
+
+redis.describe('two gateway processes sharing one Redis Cluster', () => {
+  redis.it('serves from gateway two the answer gateway one cached, through REDIS_CLUSTER_NODES', async () => {
+    const cluster = await PrivateRedisCluster.start();
+    try {
+      providers.reset();
+      providers.setBehavior('groq', { kind: 'success', text: 'asked once, shared by the cluster' });
+      // Each gateway is told of one node only: it finds the others itself.
+      const [one, two] = await Promise.all([
+        startGateway({ REDIS_CLUSTER_NODES: cluster.nodeUrls[0]! }),
+        startGateway({ REDIS_CLUSTER_NODES: ` ${cluster.nodeUrls[2]!} , ` }),
+      ]);
+      const first = await chat(one, 'Shared across a cluster?');
+      const second = await chat(two, 'Shared across a cluster?');
+      expect(first.cache).toBe('miss');
+      expect(second.cache).toBe('hit');
+      expect(second.body.choices[0]!.message.content).toBe('asked once, shared by the cluster');
+      expect(providers.requests.filter((request) => request.route === 'chat')).toHaveLength(1);
+    } finally {
+      await Promise.all(gateways.map(stop));
+      await cluster.stop();
+    }
   }, 60_000);
 });

@@ -3,10 +3,9 @@
  * test server: a cache hit across instances, a circuit opened in one seen by the other, one probe only,
  * and a rate-limit cooldown shared.
  */
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { BackupModelRouter, type BackupModelRouterOptions, type RouteTarget } from '../src/index.js';
-import { createRedisClient } from '../src/shared-state/create-redis-client.js';
+import { createRedisClient, type RedisConnection } from '../src/shared-state/create-redis-client.js';
 import { createRedisSharedState, type RedisSharedState } from '../src/shared-state/index.js';
 import {
   deleteKeysUnder,
@@ -20,7 +19,7 @@ import { startProviderTestServer, type ProviderTestServer } from '../src/testing
 
 const redis = await redisTestGate();
 let server: ProviderTestServer;
-let client: Redis;
+let client: RedisConnection;
 let prefix: string;
 let routers: BackupModelRouter[] = [];
 let sharedStates: RedisSharedState[] = [];

@@ -2,10 +2,14 @@
  * A Redis connection that can never hold a call up: no offline queue (a command while disconnected fails
  * at once), no retry of a command after a disconnect, a command timeout, and reconnection forever with
  * capped exponential backoff and jitter. Connection events go to `onEvent`; ioredis itself prints nothing.
+ * One server (`url`) or a Redis Cluster (`clusterNodes`: a few of its nodes; the rest are discovered).
  */
 
-import { Redis } from 'ioredis';
-import { redactSecrets } from '../errors.js';
+import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
+import { InvalidArgumentError, redactSecrets } from '../errors.js';
+
+/** A connection to one Redis server or to a Redis Cluster: the shared state works on either. */
+export type RedisConnection = Redis | Cluster;
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
 
@@ -20,6 +24,11 @@ export type RedisConnectionEvent =
 export interface CreateRedisClientOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://…`. Default redis://127.0.0.1:6379. */
   readonly url?: string;
+  /**
+   * Some nodes of a Redis Cluster, as `redis://[user:password@]host:port` (or `rediss://`): the cluster is
+   * used instead of `url`. The credentials and TLS of the first apply to every node.
+   */
+  readonly clusterNodes?: readonly string[];
   readonly role: RedisConnectionRole;
   /** Timeout of each command; none when undefined (the subscriber connection). */
   readonly commandTimeoutMs?: number;
@@ -30,17 +39,21 @@ export interface CreateRedisClientOptions {
   readonly onEvent?: (event: RedisConnectionEvent) => void;
 }
 
-export function createRedisClient(options: CreateRedisClientOptions): Redis {
+export function createRedisClient(options: CreateRedisClientOptions): RedisConnection {
   const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 2_000;
-  const client = new Redis(options.url ?? defaultRedisUrl, {
+  const connectionOptions: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    ...(options.commandTimeoutMs !== undefined ? { commandTimeout: options.commandTimeoutMs } : {}),
     connectTimeout: options.connectTimeoutMs ?? 1_000,
     // The shared state subscribes again itself on each 'ready', then reads the state it may have missed.
     autoResubscribe: false,
     retryStrategy: (attempt) => reconnectDelayMs(attempt, maxReconnectDelayMs),
-  });
+  };
+  if (options.commandTimeoutMs !== undefined) connectionOptions.commandTimeout = options.commandTimeoutMs;
+  const client =
+    options.clusterNodes === undefined
+      ? new Redis(options.url ?? defaultRedisUrl, connectionOptions)
+      : createClusterClient(options.clusterNodes, connectionOptions, maxReconnectDelayMs);
   const { role, onEvent } = options;
   // One report per kind of failure per outage: ioredis emits the same error at every reconnection attempt.
   let lastErrorMessage: string | undefined;
@@ -64,6 +77,35 @@ export function createRedisClient(options: CreateRedisClientOptions): Redis {
     onEvent?.({ type: 'disconnected', connection: role });
   });
   return client;
+}
+
+function createClusterClient(urls: readonly string[], nodeOptions: RedisOptions, maxReconnectDelayMs: number): Cluster {
+  if (urls.length === 0) throw new InvalidArgumentError({ argument: 'clusterNodes', message: 'clusterNodes must name at least one node' });
+  const nodes = urls.map((url, index) => parseClusterNode(url, index));
+  const first = new URL(urls[0] as string);
+  const redisOptions: RedisOptions = { ...nodeOptions };
+  if (first.username !== '') redisOptions.username = decodeURIComponent(first.username);
+  if (first.password !== '') redisOptions.password = decodeURIComponent(first.password);
+  if (first.protocol === 'rediss:') redisOptions.tls = {};
+  return new Cluster(nodes, {
+    enableOfflineQueue: false,
+    // Finding the cluster again after every node was lost: the same backoff as one server's reconnection.
+    clusterRetryStrategy: (attempt) => reconnectDelayMs(attempt, maxReconnectDelayMs),
+    redisOptions,
+  });
+}
+
+function parseClusterNode(url: string, index: number): ClusterNode {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError({ argument: `clusterNodes[${index}]`, message: 'a cluster node must be a redis:// or rediss:// URL' });
+  }
+  if ((parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new InvalidArgumentError({ argument: `clusterNodes[${index}]`, message: 'a cluster node must be a redis:// or rediss:// URL' });
+  }
+  return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port === '' ? 6379 : Number(parsed.port) };
 }
 
 /** 50 ms doubling per attempt, capped, with up to 20% jitter so instances do not reconnect in step. */

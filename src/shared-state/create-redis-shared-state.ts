@@ -26,6 +26,11 @@ import { TieredCacheBackend } from './tiered-cache-backend.js';
 export interface RedisSharedStateOptions {
   /** `redis://[:password@]host:port[/db]`; the CLI and gateway pass REDIS_URL. Default redis://127.0.0.1:6379. */
   readonly url?: string;
+  /**
+   * A Redis Cluster instead of `url`: some of its nodes as `redis://[user:password@]host:port` (the rest are
+   * discovered); the CLI and gateway pass REDIS_CLUSTER_NODES, comma-separated.
+   */
+  readonly clusterNodes?: readonly string[];
   /** Namespace of every key and channel. Default 'backup-models'. */
   readonly prefix?: string;
   /** Budget of each Redis operation on the request path. Default 50 ms. */
@@ -61,14 +66,15 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
   if (!(Number.isFinite(operationTimeoutMs) && operationTimeoutMs > 0)) {
     throw new InvalidArgumentError({ argument: 'operationTimeoutMs', message: 'operationTimeoutMs must be > 0' });
   }
-  registerUrlPassword(url);
+  for (const nodeUrl of [url, ...(options.clusterNodes ?? [])]) registerUrlPassword(nodeUrl);
   const clock = options.clock ?? systemClock;
   const prefix = options.prefix ?? defaultPrefix;
   const events = new ListenerSet<RedisConnectionEvent>();
   const onEvent = (event: RedisConnectionEvent): void => events.emit(event);
   const reconnect = options.maxReconnectDelayMs !== undefined ? { maxReconnectDelayMs: options.maxReconnectDelayMs } : {};
-  const client = createRedisClient({ url, role: 'commands', commandTimeoutMs: operationTimeoutMs, onEvent, ...reconnect });
-  const subscriber = createRedisClient({ url, role: 'subscriber', onEvent, ...reconnect });
+  const server = options.clusterNodes !== undefined ? { clusterNodes: options.clusterNodes } : { url };
+  const client = createRedisClient({ ...server, role: 'commands', commandTimeoutMs: operationTimeoutMs, onEvent, ...reconnect });
+  const subscriber = createRedisClient({ ...server, role: 'subscriber', onEvent, ...reconnect });
 
   const stateSync = new RedisProviderStateSync({
     client,

@@ -3,17 +3,16 @@
  * TTLs, so real time), then what only Redis has: the key layout, versions, TTLs, prefixes, and a Redis
  * that is not there.
  */
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import { describeCacheBackend } from '../cache/cache-backend.case.js';
 import { InvalidArgumentError } from '../errors.js';
-import { createRedisClient } from './create-redis-client.js';
+import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
 import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from './redis-test-gate.test-support.js';
 
 const redis = await redisTestGate();
-let client: Redis;
+let client: RedisConnection;
 const prefixes: string[] = [];
 
 beforeAll(async () => {

@@ -8,11 +8,12 @@
  * has a TTL (PX).
  */
 
-import type { Redis } from 'ioredis';
 import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
 import { decodeCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
+import type { RedisConnection } from './create-redis-client.js';
+import { scanKeys } from './scan-keys.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
 
@@ -20,7 +21,7 @@ export const defaultOperationTimeoutMs = 50;
 
 export interface RedisCacheBackendOptions {
   /** A connection made with `createRedisClient` (no offline queue, short command timeout). */
-  readonly client: Redis;
+  readonly client: RedisConnection;
   /** Namespace of every key. Default 'backup-models'. */
   readonly prefix?: string;
   /** Time budget of one get, set or delete. Default 50 ms. */
@@ -41,7 +42,7 @@ export interface CacheEntryWithTtl {
 const scanBatchSize = 1_000;
 
 export class RedisCacheBackend implements CacheBackend {
-  readonly #client: Redis;
+  readonly #client: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #ownsClient: boolean;
@@ -96,14 +97,17 @@ export class RedisCacheBackend implements CacheBackend {
     return withinBudget(operation, { ...this.#budget, fallback: undefined });
   }
 
-  /** Remove every cache entry of this prefix (SCAN and UNLINK). Rejects when Redis cannot be reached. */
+  /**
+   * Remove every cache entry of this prefix (SCAN and UNLINK, node by node on a cluster). Rejects when Redis
+   * cannot be reached.
+   */
   async clear(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await this.#client.scan(cursor, 'MATCH', this.#keys.cachePattern, 'COUNT', scanBatchSize);
-      if (keys.length > 0) await this.#client.unlink(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
+    await scanKeys(this.#client, { pattern: this.#keys.cachePattern, batchSize: scanBatchSize }, async (node, keys) => {
+      // One UNLINK per key: on a cluster node, keys of different slots cannot share a command.
+      const pipeline = node.pipeline();
+      for (const key of keys) pipeline.unlink(key);
+      await pipeline.exec();
+    });
   }
 
   async close(): Promise<void> {

@@ -2,16 +2,15 @@
  * RedisProviderStateSync between instances on the real Redis: messages, catching up from the keys, stale
  * and repeated updates, the probe and health-check locks, and a Redis that is not there.
  */
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
-import { createRedisClient } from './create-redis-client.js';
+import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
 import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
 import { encodeStateEnvelope } from './state-envelope.js';
 
 const redis = await redisTestGate();
-let client: Redis;
+let client: RedisConnection;
 let prefix: string;
 let opened: RedisSharedState[] = [];
 
@@ -70,10 +69,10 @@ redis.describe('RedisProviderStateSync', () => {
     await waitFor(() => toB.length === 1, { timeoutMs: 2_000, what: 'B to hear A' });
     expect(toB).toEqual([update]);
     expect(toA).toEqual([]);
-    const stored = JSON.parse((await client.get(`${prefix}:state:v1:breaker:groq`)) ?? 'null');
+    const stored = JSON.parse((await client.get(`${prefix}:state:v1:{${prefix}}:breaker:groq`)) ?? 'null');
     expect(stored).toMatchObject({ v: 1, instanceId: a.instanceId, update });
     // The open period (5 s) plus ten minutes.
-    expect(await client.pttl(`${prefix}:state:v1:breaker:groq`)).toBeGreaterThan(10 * 60_000);
+    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:breaker:groq`)).toBeGreaterThan(10 * 60_000);
   });
 
   redis.it('lets an instance that starts later catch up from the keys', async () => {
@@ -83,7 +82,7 @@ redis.describe('RedisProviderStateSync', () => {
     const cooldown: SharedProviderUpdate = { kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs() + 30_000, reason: 'rate_limit' } };
     a.stateSync.publish(update);
     a.stateSync.publish(cooldown);
-    await waitFor(async () => (await client.exists(`${prefix}:state:v1:cooldown:openai`)) === 1, { timeoutMs: 2_000, what: 'the keys' });
+    await waitFor(async () => (await client.exists(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) === 1, { timeoutMs: 2_000, what: 'the keys' });
     const late = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
     opened.push(late);
     const received = collect(late);
@@ -97,7 +96,7 @@ redis.describe('RedisProviderStateSync', () => {
     const received = collect(b);
     const newer = openState(nowMs());
     // Another instance's state that reached the key but not the channel.
-    await client.set(`${prefix}:state:v1:breaker:groq`, encodeStateEnvelope({ instanceId: 'c', publishedAtMs: nowMs(), update: newer }), 'PX', 60_000);
+    await client.set(`${prefix}:state:v1:{${prefix}}:breaker:groq`, encodeStateEnvelope({ instanceId: 'c', publishedAtMs: nowMs(), update: newer }), 'PX', 60_000);
     await waitFor(() => received.length === 1, { timeoutMs: 2_000, what: 'the resync' });
     expect(received).toEqual([newer]);
     // Several resyncs later, nothing was applied twice.
@@ -121,9 +120,9 @@ redis.describe('RedisProviderStateSync', () => {
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: long });
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs() + 2_000, reason: 'rate_limit' } });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const stored = JSON.parse((await client.get(`${prefix}:state:v1:cooldown:openai`)) ?? 'null');
+    const stored = JSON.parse((await client.get(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) ?? 'null');
     expect(stored.update.cooldown).toEqual(long);
-    expect(await client.pttl(`${prefix}:state:v1:cooldown:openai`)).toBeGreaterThan(590_000);
+    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(590_000);
   });
 
   redis.it('grants the probe of one open period to one instance only; a new opening has a new lock', async () => {
@@ -137,7 +136,7 @@ redis.describe('RedisProviderStateSync', () => {
     const grants = await Promise.all([a.stateSync.acquireProbe('groq', 30_000), b.stateSync.acquireProbe('groq', 30_000)]);
     expect(grants.filter(Boolean)).toHaveLength(1);
     expect(await a.stateSync.acquireProbe('groq', 30_000)).toBe(false);
-    expect(await client.pttl(`${prefix}:state:v1:probe:groq:${openedAtMs}`)).toBeGreaterThan(25_000);
+    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:probe:groq:${openedAtMs}`)).toBeGreaterThan(25_000);
     b.stateSync.publish(openState(openedAtMs + 7_000));
     await waitFor(async () => a.stateSync.acquireProbe('groq', 30_000), { timeoutMs: 2_000, what: 'the new lock' });
   });

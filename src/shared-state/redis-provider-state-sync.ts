@@ -13,21 +13,22 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { defaultCatalog } from '../catalog.js';
 import { type Clock, type TimerHandle, systemClock } from '../clock.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import type { ProviderStateSync, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
+import type { RedisConnection } from './create-redis-client.js';
 import { defaultOperationTimeoutMs } from './redis-cache-backend.js';
+import { scanKeys } from './scan-keys.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { decodeStateEnvelope, encodeStateEnvelope, type StateEnvelope } from './state-envelope.js';
 import { withinBudget } from './within-budget.js';
 
 export interface RedisProviderStateSyncOptions {
   /** Runs SET, GET, MGET, SCAN, PUBLISH. Not closed by the sync. */
-  readonly client: Redis;
+  readonly client: RedisConnection;
   /** A connection of its own for SUBSCRIBE (a subscribed connection can run nothing else). Not closed by the sync. */
-  readonly subscriber: Redis;
+  readonly subscriber: RedisConnection;
   /** Default 'backup-models'. */
   readonly prefix?: string;
   /** Default: a random UUID. */
@@ -52,8 +53,8 @@ const scanBatchSize = 1_000;
 
 export class RedisProviderStateSync implements ProviderStateSync {
   readonly instanceId: string;
-  readonly #client: Redis;
-  readonly #subscriber: Redis;
+  readonly #client: RedisConnection;
+  readonly #subscriber: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #clock: Clock;
   readonly #budgetMs: number;
@@ -152,7 +153,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
     if (this.#subscriber.status === 'ready') this.#subscriber.unsubscribe(this.#keys.stateChannel).catch(ignore);
   }
 
-  #listen(emitter: Redis, event: string, handler: (...args: string[]) => void): void {
+  #listen(emitter: RedisConnection, event: string, handler: (...args: string[]) => void): void {
     emitter.on(event, handler);
     this.#detach.push(() => emitter.off(event, handler));
   }
@@ -248,17 +249,15 @@ export class RedisProviderStateSync implements ProviderStateSync {
 
   async #scanStateKeys(): Promise<string[]> {
     const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await this.#client.scan(cursor, 'MATCH', this.#keys.statePattern, 'COUNT', scanBatchSize);
+    const options = { pattern: this.#keys.statePattern, batchSize: scanBatchSize, stopped: () => this.#closed };
+    await scanKeys(this.#client, options, (_node, keys) => {
       for (const key of keys) {
         const parsed = this.#keys.parseStateKey(key);
         if (parsed === undefined) continue;
         this.#knownProviderIds.add(parsed.providerId);
         found.push(key);
       }
-      cursor = nextCursor;
-    } while (cursor !== '0' && !this.#closed);
+    });
     return found;
   }
 

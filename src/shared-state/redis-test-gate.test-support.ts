@@ -5,10 +5,13 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { Redis } from 'ioredis';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { createRedisClient } from './create-redis-client.js';
+import { createRedisClient, type RedisConnection } from './create-redis-client.js';
+import { scanKeys } from './scan-keys.js';
 import { escapeGlob } from './shared-state-keys.js';
 
 export const testRedisUrl = 'redis://127.0.0.1:6379';
@@ -67,17 +70,14 @@ export function uniquePrefix(): string {
   return `bm-test-${randomBytes(6).toString('hex')}`;
 }
 
-/** Remove every key under `prefix` (SCAN and UNLINK). */
-export async function deleteKeysUnder(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(prefix)}:*`, 'COUNT', 1_000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+/** Remove every key under `prefix` (SCAN and UNLINK, node by node on a cluster). */
+export async function deleteKeysUnder(client: RedisConnection, prefix: string): Promise<void> {
+  await scanKeys(client, { pattern: `${escapeGlob(prefix)}:*`, batchSize: 1_000 }, async (node, keys) => {
+    await Promise.all(keys.map((key) => node.unlink(key)));
+  });
 }
 
-export function waitUntilReady(client: Redis, timeoutMs = 5_000): Promise<void> {
+export function waitUntilReady(client: RedisConnection, timeoutMs = 5_000): Promise<void> {
   return waitFor(() => client.status === 'ready', { timeoutMs, what: 'the Redis connection to be ready' });
 }
 
@@ -131,6 +131,88 @@ export class PrivateRedisServer {
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/**
+ * A Redis Cluster of the test's own: `masters` redis-server processes in cluster mode (no replicas), their
+ * slots assigned by `redis-cli --cluster create`. Each node also takes its port + 10000 for the cluster bus.
+ */
+export class PrivateRedisCluster {
+  readonly ports: readonly number[];
+  readonly #processes: ChildProcess[];
+  readonly #directory: string;
+
+  private constructor(ports: readonly number[], processes: ChildProcess[], directory: string) {
+    this.ports = ports;
+    this.#processes = processes;
+    this.#directory = directory;
+  }
+
+  static async start(options: { masters?: number } = {}): Promise<PrivateRedisCluster> {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-cluster-'));
+    const ports: number[] = [];
+    while (ports.length < (options.masters ?? 3)) {
+      const port = await freePort();
+      if (port < 55_000 && !ports.includes(port) && (await isPortFree(port + 10_000))) ports.push(port);
+    }
+    const processes = ports.map((port) =>
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+          '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        { cwd: directory, stdio: 'ignore' },
+      ),
+    );
+    const cluster = new PrivateRedisCluster(ports, processes, directory);
+    for (const url of cluster.nodeUrls) {
+      await waitFor(() => isRedisReachable(url), { timeoutMs: 10_000, what: `the cluster node ${url}`, intervalMs: 50 });
+    }
+    const create = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    if (create.status !== 0) {
+      await cluster.stop();
+      throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    }
+    await waitFor(() => ports.every((port) => clusterStateOk(port)), { timeoutMs: 10_000, what: 'the cluster to be ok', intervalMs: 100 });
+    return cluster;
+  }
+
+  get nodeUrls(): string[] {
+    return this.ports.map((port) => `redis://127.0.0.1:${port}`);
+  }
+
+  /** How many keys each node holds, in port order. */
+  keysPerNode(): number[] {
+    return this.ports.map((port) => Number(spawnSync('redis-cli', ['-p', String(port), 'DBSIZE'], { encoding: 'utf8' }).stdout.trim()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.#processes.map((child) => {
+        if (child.exitCode !== null) return undefined;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        return exited;
+      }),
+    );
+    rmSync(this.#directory, { recursive: true, force: true });
+  }
+}
+
+function clusterStateOk(port: number): boolean {
+  const info = spawnSync('redis-cli', ['-p', String(port), 'CLUSTER', 'INFO'], { encoding: 'utf8' });
+  return info.status === 0 && info.stdout.includes('cluster_state:ok');
+}
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function freePort(): Promise<number> {

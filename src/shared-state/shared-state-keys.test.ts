@@ -3,23 +3,26 @@ import { InvalidArgumentError } from '../errors.js';
 import { escapeGlob, sharedStateKeys } from './shared-state-keys.js';
 
 describe('sharedStateKeys', () => {
-  it('puts every key under the prefix, with a version per family', () => {
+  it('puts every key under the prefix, with a version per family, and the state keys under one hash tag', () => {
     const keys = sharedStateKeys('acme');
     expect(keys.cacheEntry('bm:v1:default:abc')).toBe('acme:cache:v1:bm:v1:default:abc');
     expect(keys.stateChannel).toBe('acme:state:v1');
-    expect(keys.breaker('groq')).toBe('acme:state:v1:breaker:groq');
-    expect(keys.cooldown('groq')).toBe('acme:state:v1:cooldown:groq');
-    expect(keys.probeLock('groq', 1_700_000_000_000)).toBe('acme:state:v1:probe:groq:1700000000000');
-    expect(keys.healthCheckTurn).toBe('acme:state:v1:health-check-turn');
-    expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:breaker:groq');
+    expect(keys.breaker('groq')).toBe('acme:state:v1:{acme}:breaker:groq');
+    expect(keys.cooldown('groq')).toBe('acme:state:v1:{acme}:cooldown:groq');
+    expect(keys.probeLock('groq', 1_700_000_000_000)).toBe('acme:state:v1:{acme}:probe:groq:1700000000000');
+    expect(keys.healthCheckTurn).toBe('acme:state:v1:{acme}:health-check-turn');
+    expect(keys.statePattern).toBe('acme:state:v1:{acme}:*');
+    expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:{backup-models}:breaker:groq');
   });
 
   it('reads provider ids back from state keys only', () => {
     const keys = sharedStateKeys('acme');
-    expect(keys.parseStateKey('acme:state:v1:breaker:groq')).toEqual({ kind: 'breaker', providerId: 'groq' });
-    expect(keys.parseStateKey('acme:state:v1:cooldown:my:custom')).toEqual({ kind: 'cooldown', providerId: 'my:custom' });
-    expect(keys.parseStateKey('acme:state:v1:probe:groq:1')).toBeUndefined();
-    expect(keys.parseStateKey('other:state:v1:breaker:groq')).toBeUndefined();
+    expect(keys.parseStateKey('acme:state:v1:{acme}:breaker:groq')).toEqual({ kind: 'breaker', providerId: 'groq' });
+    expect(keys.parseStateKey('acme:state:v1:{acme}:cooldown:my:custom')).toEqual({ kind: 'cooldown', providerId: 'my:custom' });
+    expect(keys.parseStateKey('acme:state:v1:{acme}:probe:groq:1')).toBeUndefined();
+    expect(keys.parseStateKey('other:state:v1:{other}:breaker:groq')).toBeUndefined();
+    // The layout before the hash tag: not read.
+    expect(keys.parseStateKey('acme:state:v1:breaker:groq')).toBeUndefined();
   });
 
   it('escapes glob characters of the prefix in SCAN patterns', () => {

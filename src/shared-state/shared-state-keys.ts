@@ -2,12 +2,16 @@
  * Every Redis key and channel backup-models uses, in one place. All live under one configurable prefix,
  * and each family carries a version (`v1`) so a future layout never reads an old one.
  *
- *   <prefix>:cache:v1:<cache key>                  a cached completion
- *   <prefix>:state:v1                              the channel of provider state changes
- *   <prefix>:state:v1:breaker:<provider id>        the latest circuit state of a provider
- *   <prefix>:state:v1:cooldown:<provider id>       the cooldown in force for a provider
- *   <prefix>:state:v1:probe:<provider id>:<opened> the half-open probe lock of one open period
- *   <prefix>:state:v1:health-check-turn            who runs the active health check now
+ *   <prefix>:cache:v1:<cache key>                           a cached completion
+ *   <prefix>:state:v1                                       the channel of provider state changes
+ *   <prefix>:state:v1:{<prefix>}:breaker:<provider id>      the latest circuit state of a provider
+ *   <prefix>:state:v1:{<prefix>}:cooldown:<provider id>     the cooldown in force for a provider
+ *   <prefix>:state:v1:{<prefix>}:probe:<provider id>:<opened> the half-open probe lock of one open period
+ *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
+ *
+ * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
+ * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
+ * that itself holds braces sets the tag of every key, cache entries included.)
  */
 
 import { InvalidArgumentError } from '../errors.js';
@@ -36,8 +40,9 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
   }
   const cacheBase = `${prefix}:cache:v1:`;
   const stateChannel = `${prefix}:state:v1`;
-  const breakerBase = `${stateChannel}:breaker:`;
-  const cooldownBase = `${stateChannel}:cooldown:`;
+  const stateBase = `${stateChannel}:{${prefix}}`;
+  const breakerBase = `${stateBase}:breaker:`;
+  const cooldownBase = `${stateBase}:cooldown:`;
   return {
     prefix,
     cacheEntry: (cacheKey) => cacheBase + cacheKey,
@@ -45,14 +50,14 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     stateChannel,
     breaker: (providerId) => breakerBase + providerId,
     cooldown: (providerId) => cooldownBase + providerId,
-    statePattern: `${escapeGlob(stateChannel)}:*`,
+    statePattern: `${escapeGlob(stateBase)}:*`,
     parseStateKey: (key) => {
       if (key.startsWith(breakerBase)) return { kind: 'breaker', providerId: key.slice(breakerBase.length) };
       if (key.startsWith(cooldownBase)) return { kind: 'cooldown', providerId: key.slice(cooldownBase.length) };
       return undefined;
     },
-    probeLock: (providerId, openedAtMs) => `${stateChannel}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
-    healthCheckTurn: `${stateChannel}:health-check-turn`,
+    probeLock: (providerId, openedAtMs) => `${stateBase}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
+    healthCheckTurn: `${stateBase}:health-check-turn`,
   };
 }
 

@@ -2,19 +2,18 @@
  * TieredCacheBackend: the shared suite with two memory levels on the suite's clock, and with memory in
  * front of the real Redis (real time); then how a second-level hit fills the first.
  */
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import { describeCacheBackend } from '../cache/cache-backend.case.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { ManualClock } from '../resilience/manual-clock.js';
-import { createRedisClient } from './create-redis-client.js';
+import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
 import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from './redis-test-gate.test-support.js';
 import { fillTtlSecondsWhenUnknown, TieredCacheBackend } from './tiered-cache-backend.js';
 
 const redis = await redisTestGate();
-let client: Redis;
+let client: RedisConnection;
 const prefixes: string[] = [];
 
 beforeAll(async () => {

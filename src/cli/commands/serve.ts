@@ -5,7 +5,7 @@ import { createGateway } from '../../gateway/create-gateway.js';
 import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
 import { createGatewayLogger } from '../../gateway/gateway-logger.js';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
-import { createRedisSharedState } from '../../shared-state/index.js';
+import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
 
@@ -21,7 +21,9 @@ Options:
   -h, --help        Show this help.
 
 Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_HOST,
-BACKUP_MODELS_GATEWAY_PORT, and the providers' keys (GROQ_API_KEY, OPENAI_API_KEY, ...).
+BACKUP_MODELS_GATEWAY_PORT, and the providers' keys (GROQ_API_KEY, OPENAI_API_KEY, ...). Shared state
+across instances: REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (comma-separated node URLs of a Redis
+Cluster), with BACKUP_MODELS_REDIS_PREFIX.
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
 export const serveCommand: CliCommand = {
@@ -49,10 +51,7 @@ export const serveCommand: CliCommand = {
     const port = numberOption('serve', 'port', values.port, { minimum: 0, integer: true });
     const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
     const logger = createGatewayLogger({ level: config.logLevel });
-    const redisUrl = context.env.REDIS_URL;
-    const shared = redisUrl
-      ? createRedisSharedState({ url: redisUrl, ...(context.env.BACKUP_MODELS_REDIS_PREFIX ? { prefix: context.env.BACKUP_MODELS_REDIS_PREFIX } : {}) })
-      : undefined;
+    const shared = sharedStateFromEnv(context.env);
     shared?.onConnectionEvent((event) => {
       if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
       else logger.info({ connection: event.connection }, `redis ${event.type}`);
@@ -88,3 +87,17 @@ export const serveCommand: CliCommand = {
     }
   },
 };
+
+/**
+ * Shared state on Redis when the environment names one: REDIS_CLUSTER_NODES (comma-separated node URLs of a
+ * Redis Cluster) or REDIS_URL (one server), under BACKUP_MODELS_REDIS_PREFIX.
+ */
+function sharedStateFromEnv(env: Readonly<Record<string, string | undefined>>): RedisSharedState | undefined {
+  const clusterNodes = (env.REDIS_CLUSTER_NODES ?? '')
+    .split(',')
+    .map((node) => node.trim())
+    .filter((node) => node !== '');
+  const server = clusterNodes.length > 0 ? { clusterNodes } : env.REDIS_URL ? { url: env.REDIS_URL } : undefined;
+  if (server === undefined) return undefined;
+  return createRedisSharedState({ ...server, ...(env.BACKUP_MODELS_REDIS_PREFIX ? { prefix: env.BACKUP_MODELS_REDIS_PREFIX } : {}) });
+}

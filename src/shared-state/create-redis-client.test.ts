@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, redactSecrets } from '../errors.js';
+import { createRedisClient } from './create-redis-client.js';
+import { createRedisSharedState } from './create-redis-shared-state.js';
+
+describe('createRedisClient for a cluster', () => {
+  it('refuses an empty node list or a node that is not a redis URL, naming the node', () => {
+    expect(() => createRedisClient({ clusterNodes: [], role: 'commands' })).toThrow(InvalidArgumentError);
+    const error = (() => {
+      try {
+        createRedisClient({ clusterNodes: ['redis://127.0.0.1:7000', 'http://127.0.0.1:7001'], role: 'commands' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'clusterNodes[1]' });
+  });
+
+  it("keeps the password of any cluster node out of every message, as REDIS_URL's", async () => {
+    const password = 'cluster-node-secret-4f9a';
+    // Nothing listens on port 9: the state never connects, it only registers what it was given.
+    const shared = createRedisSharedState({ clusterNodes: ['redis://127.0.0.1:9', `redis://default:${password}@127.0.0.1:10`] });
+    await shared.close();
+    expect(redactSecrets(`AUTH failed for ${password}`)).toBe('AUTH failed for [redacted]');
+  });
+});

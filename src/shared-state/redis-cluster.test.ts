@@ -1,0 +1,101 @@
+/**
+ * The shared state on a real Redis Cluster of the test's own (three masters): cache entries spread over
+ * the nodes and cleared on every one; provider state heard at once, and read back by a later instance
+ * in one MGET, which works only because every state key of a prefix shares one hash tag.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
+import { createRedisSharedState, type RedisSharedState } from './create-redis-shared-state.js';
+import { PrivateRedisCluster, redisTestGate, uniquePrefix, waitFor } from './redis-test-gate.test-support.js';
+import { sharedStateKeys } from './shared-state-keys.js';
+
+const redis = await redisTestGate({ needsRedisServerBinary: true });
+let cluster: PrivateRedisCluster;
+let opened: RedisSharedState[] = [];
+
+beforeAll(async () => {
+  if (redis.skip) return;
+  cluster = await PrivateRedisCluster.start();
+}, 60_000);
+afterEach(async () => {
+  await Promise.all(opened.map((shared) => shared.close()));
+  opened = [];
+});
+afterAll(async () => cluster?.stop());
+
+/** An instance told of one node of the cluster only, connected and subscribed. */
+async function instance(prefix: string, node: number): Promise<RedisSharedState> {
+  const shared = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[node]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+  opened.push(shared);
+  await waitFor(() => shared.isReady(), { timeoutMs: 10_000, what: 'the shared state to connect to the cluster' });
+  return shared;
+}
+
+function collect(shared: RedisSharedState): SharedProviderUpdate[] {
+  const received: SharedProviderUpdate[] = [];
+  shared.stateSync.subscribe((update) => received.push(update));
+  return received;
+}
+
+function keySlot(key: string): number {
+  return Number(spawnSync('redis-cli', ['-p', String(cluster.ports[0]), 'CLUSTER', 'KEYSLOT', key], { encoding: 'utf8' }).stdout.trim());
+}
+
+const cached = (content: string) => ({
+  provider: 'groq',
+  storedAtMs: Date.now(),
+  response: { content, toolCalls: [], finishReason: 'stop' as const, model: 'llama-3.1-8b-instant' },
+});
+
+redis.describe('shared state on a Redis Cluster', () => {
+  redis.it('shares cache entries between instances, spread over every node, and clears them on every node', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix, 0);
+    const b = await instance(prefix, 1);
+    const keys = Array.from({ length: 30 }, (_, index) => `bm:v1:default:key-${index}`);
+    await Promise.all(keys.map((key) => a.cacheBackend.set(key, cached(`answer ${key}`), 60)));
+    for (const key of keys) expect((await b.cacheBackend.get(key))?.response.content).toBe(`answer ${key}`);
+    expect(cluster.keysPerNode().every((count) => count > 0)).toBe(true);
+
+    await a.cacheBackend.clear();
+    expect(cluster.keysPerNode()).toEqual([0, 0, 0]);
+  });
+
+  redis.it('sends provider state to the others at once, and a later instance reads it all back from the keys', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix, 0);
+    const b = await instance(prefix, 2);
+    const toB = collect(b);
+    const nowMs = Date.now();
+    const breaker: SharedProviderUpdate = {
+      kind: 'breaker',
+      providerId: 'groq',
+      state: { name: 'open', openedAtMs: nowMs, reopenCount: 0, halfOpenAfterMs: nowMs + 5_000 },
+    };
+    const cooldown: SharedProviderUpdate = { kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs + 30_000, reason: 'rate_limit' } };
+    // B subscribed through another node than A publishes on: the cluster carries the message across.
+    await waitFor(
+      async () => {
+        a.stateSync.publish(breaker);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return toB.length > 0;
+      },
+      { timeoutMs: 5_000, what: 'B to hear A' },
+    );
+    expect(toB[0]).toEqual(breaker);
+    a.stateSync.publish(cooldown);
+
+    const keys = sharedStateKeys(prefix);
+    expect(keySlot(keys.breaker('groq'))).toBe(keySlot(keys.cooldown('openai')));
+    // Listening from the start: what the first read of the keys finds is told once.
+    const late = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[1]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+    opened.push(late);
+    const received = collect(late);
+    await waitFor(() => received.some((update) => update.kind === 'cooldown') && received.some((update) => update.kind === 'breaker'), {
+      timeoutMs: 5_000,
+      what: 'the late instance to read the keys back',
+    });
+    expect(received).toEqual(expect.arrayContaining([breaker, cooldown]));
+  });
+});
