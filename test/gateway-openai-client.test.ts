@@ -172,6 +172,31 @@ describe("Gemini's thought signatures through the gateway", () => {
     expect(sentFunctionCallParts()).toEqual([{ functionCall: { name: 'calculator', args: { expression: '15 * 8' } }, thoughtSignature: signature }]);
   });
 
+  it('never sends the signature to a provider that is not Gemini', async () => {
+    const signed = {
+      id: 'call_0',
+      type: 'function' as const,
+      function: { name: 'calculator', arguments: '{"expression":"15 * 8"}' },
+      extra_content: { google: { thought_signature: 'Cp8DAb4+sig==' } },
+    };
+    for (const model of ['openai/gpt-4o-mini', 'anthropic/claude-3-haiku-20240307']) {
+      harness.providers.reset();
+      await harness.client.chat.completions.create({
+        model,
+        messages: [
+          { role: 'user', content: 'What is 15 * 8?' },
+          { role: 'assistant', content: null, tool_calls: [signed] },
+          { role: 'tool', tool_call_id: 'call_0', content: '120' },
+        ],
+        tools: [calculator],
+      });
+      const sent = JSON.stringify(harness.providers.requests.at(-1)?.body);
+      expect(sent).toContain('calculator');
+      expect(sent).not.toContain('Cp8DAb4+sig==');
+      expect(sent).not.toContain('extra_content');
+    }
+  });
+
   it("lets Gemini 3 take a conversation whose tool call another provider made, with Google's skip signature", async () => {
     await harness.client.chat.completions.create({
       model: 'google/gemini-3-pro-preview',
