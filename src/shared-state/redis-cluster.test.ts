@@ -98,4 +98,24 @@ redis.describe('shared state on a Redis Cluster', () => {
     });
     expect(received).toEqual(expect.arrayContaining([breaker, cooldown]));
   });
+
+  redis.it('never fails or holds up a call when a node dies: what lived there is a miss, the rest still shared', async () => {
+    // Last: it kills a node of the cluster the other tests use.
+    const prefix = uniquePrefix();
+    const a = await instance(prefix, 0);
+    const keys = Array.from({ length: 30 }, (_, index) => `bm:v1:default:outage-${index}`);
+    await Promise.all(keys.map((key) => a.cacheBackend.set(key, cached(`answer ${key}`), 60)));
+    await cluster.killNode(2);
+    const b = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[0]!], prefix, operationTimeoutMs: 200, resyncIntervalMs: 60_000 });
+    opened.push(b);
+    await waitFor(() => b.isReady(), { timeoutMs: 10_000, what: 'the shared state to reach the living nodes' });
+    const started = Date.now();
+    const found = await Promise.all(keys.map((key) => b.cacheBackend.get(key)));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const hits = found.filter((entry) => entry !== undefined).length;
+    expect(hits).toBeGreaterThan(0);
+    expect(hits).toBeLessThan(keys.length);
+    await expect(b.cacheBackend.set('bm:v1:default:after', cached('after'), 60)).resolves.toBeUndefined();
+    expect(() => b.stateSync.publish({ kind: 'cooldown', providerId: 'groq', cooldown: { untilMs: Date.now() + 1_000, reason: 'rate_limit' } })).not.toThrow();
+  }, 30_000);
 });

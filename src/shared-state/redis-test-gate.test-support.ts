@@ -189,10 +189,19 @@ export class PrivateRedisCluster {
     return this.ports.map((port) => Number(spawnSync('redis-cli', ['-p', String(port), 'DBSIZE'], { encoding: 'utf8' }).stdout.trim()));
   }
 
+  /** SIGKILL one node, as a crash: its slots have no other owner (no replicas), so the cluster is down for them. */
+  async killNode(index: number): Promise<void> {
+    const child = this.#processes[index];
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(
       this.#processes.map((child) => {
-        if (child.exitCode !== null) return undefined;
+        if (child.exitCode !== null || child.signalCode !== null) return undefined;
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         return exited;
