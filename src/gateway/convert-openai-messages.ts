@@ -1,8 +1,7 @@
 /**
  * OpenAI chat.completions messages to our Message[]: string or text-part content, assistant tool calls
  * (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers paired with their call
- * (Gemini needs the tool's name). Pure; a bad message is a 400 naming
- * its index.
+ * (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
  */
 import type { Message, Mutable, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
