@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import { assertSafeBinding, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
-import { handleChatCompletions, type ChatCompletionsDependencies } from './chat-completions-handler.js';
+import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
+import { openAIChatDialect } from './openai-dialect.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
@@ -76,7 +77,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resolver = new ModelResolver({ providerIds, routes: config.routes });
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
   const unsubscribe = router.onEvent(metrics.onRouterEvent);
-  const dependencies: ChatCompletionsDependencies = { router, resolver, limits: config.limits, logger, logPrompts: config.logPrompts };
+  const dependencies: ModelCallDependencies = { router, resolver, limits: config.limits, logger, logPrompts: config.logPrompts };
   const modelsBody = modelsListBody({ providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) });
 
   const routes = new RouteTable();
@@ -85,7 +86,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       method: 'POST',
       path: '/v1/chat/completions',
       metricsName: 'chat_completions',
-      handle: (request, response, context) => handleChatCompletions(request, response, { caller: context.caller, dependencies }),
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
     },
     { method: 'GET', path: '/v1/models', metricsName: 'models', handle: (_request, response) => sendJson(response, 200, modelsBody) },
     {

@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Attempt } from '../errors.js';
 import { toErrorResponse } from './error-response.js';
+import type { GatewayDialect } from './gateway-dialect.js';
 
 export const routingHeaders = {
   provider: 'x-backup-models-provider',
@@ -35,9 +36,13 @@ export function sendJson(
   response.end(bodyText);
 }
 
-/** Answer with `error` in OpenAI's shape; a no-op when the response already started or the client left. */
-export function sendError(response: ServerResponse, error: unknown): number {
-  const { status, body, retryAfterSeconds } = toErrorResponse(error);
+/**
+ * Answer with `error` in the dialect's shape (OpenAI's without one); a no-op when the response already
+ * started or the client left. Returns the status.
+ */
+export function sendError(response: ServerResponse, error: unknown, dialect?: Pick<GatewayDialect, 'errorBody'>): number {
+  const errorResponse = toErrorResponse(error);
+  const { status, retryAfterSeconds } = errorResponse;
   if (response.headersSent || response.destroyed) return status;
   const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
   const headers: Record<string, string> = {};
@@ -45,6 +50,6 @@ export function sendError(response: ServerResponse, error: unknown): number {
   if (Array.isArray(attempts) && attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(attempts);
   // A body left unread (too large, or refused before reading) is not worth reading: close after answering.
   if (status === 413 || response.req?.complete === false) headers.connection = 'close';
-  sendJson(response, status, JSON.stringify(body), headers);
+  sendJson(response, status, JSON.stringify(dialect ? dialect.errorBody(errorResponse) : errorResponse.body), headers);
   return status;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { ModelResolver } from './model-resolver.js';
-import { findUpstreamSelectorHeader, parseChatCompletionRequest } from './openai-request.js';
+import { parseChatCompletionRequest } from './openai-request.js';
+import { findUpstreamSelectorHeader } from './request-fields.js';
 
 const resolver = new ModelResolver({
   providerIds: ['openai', 'groq', 'together', 'anthropic'],

@@ -1,9 +1,8 @@
 /**
- * POST /v1/chat/completions: read and check the body, translate it, call the router with the caller's
- * cache scope and a cancellation tied to the client's connection, answer in OpenAI's shape, and log one
- * line. Streaming is in stream-chat-completion.ts.
+ * A model call, in any dialect (POST /v1/chat/completions, POST /v1/messages): read and check the body,
+ * translate it, call the router with the caller's cache scope and a cancellation tied to the client's
+ * connection, answer in the dialect's shape, and log one line. Streaming is in stream-model-call.ts.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
@@ -15,13 +14,13 @@ import type { GatewayLogger } from './gateway-logger.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
-import { type ChatCompletionCall, findUpstreamSelectorHeader, parseChatCompletionRequest } from './openai-request.js';
-import { toChatCompletion } from './openai-response.js';
+import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { parseJsonBody, readRequestBody } from './request-body.js';
-import { streamChatCompletion } from './stream-chat-completion.js';
+import { findUpstreamSelectorHeader } from './request-fields.js';
+import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
 
-export interface ChatCompletionsDependencies {
+export interface ModelCallDependencies {
   readonly router: BackupModelRouter;
   readonly resolver: ModelResolver;
   readonly limits: GatewayLimits;
@@ -60,28 +59,28 @@ export function onClientGone(response: ServerResponse, onGone: (reason: DOMExcep
   return () => response.off('close', onClose);
 }
 
-export async function handleChatCompletions(
+export async function handleModelCall(
   request: IncomingMessage,
   response: ServerResponse,
-  context: { readonly caller: GatewayCaller; readonly dependencies: ChatCompletionsDependencies },
+  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
 ): Promise<void> {
-  const { dependencies } = context;
+  const { dependencies, dialect } = context;
   const startedAtMs = Date.now();
-  const log: CallLogFields = { id: `chatcmpl-${randomUUID()}` };
-  let call: ChatCompletionCall;
+  const log: CallLogFields = { id: dialect.newAnswerId() };
+  let call: GatewayCall;
   try {
     const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
     }
     const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes });
-    call = parseChatCompletionRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
+    call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
   } catch (error) {
-    log.status = sendError(response, error);
+    log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
     if (log.status === 413) discardRest(request);
-    writeLog(dependencies, log, startedAtMs);
+    writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }
   log.requestedModel = call.model.requested;
@@ -91,19 +90,19 @@ export async function handleChatCompletions(
   try {
     if (call.stream) {
       // Cancelled through the stream itself when the client leaves: no AbortSignal on a stream's path.
-      await streamChatCompletion({ response, call, caller: context.caller, dependencies, log });
+      await streamModelCall({ response, call, caller: context.caller, dependencies, dialect, log });
     } else {
       // A CancelScope, not an AbortController: the router takes either, and this one costs no AbortSignal.
       const clientScope = new CancelScope();
       const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
       try {
-        await completeChatCompletion({ response, call, caller: context.caller, router: dependencies.router, clientScope, log });
+        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log });
       } finally {
         stopListening();
       }
     }
   } finally {
-    writeLog(dependencies, log, startedAtMs);
+    writeLog(dependencies, dialect, log, startedAtMs);
   }
 }
 
@@ -116,11 +115,12 @@ function discardRest(request: IncomingMessage): void {
   request.resume();
 }
 
-async function completeChatCompletion(options: {
+async function completeModelCall(options: {
   readonly response: ServerResponse;
-  readonly call: ChatCompletionCall;
+  readonly call: GatewayCall;
   readonly caller: GatewayCaller;
   readonly router: BackupModelRouter;
+  readonly dialect: GatewayDialect;
   readonly clientScope: Cancellation;
   readonly log: CallLogFields;
 }): Promise<void> {
@@ -133,7 +133,7 @@ async function completeChatCompletion(options: {
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     recordFailure(log, error, { clientGone: clientScope.aborted });
-    if (!clientScope.aborted) log.status = sendError(response, error);
+    if (!clientScope.aborted) log.status = sendError(response, error, options.dialect);
     return;
   }
   if (clientScope.aborted) {
@@ -141,7 +141,7 @@ async function completeChatCompletion(options: {
     return;
   }
   recordResult(log, result);
-  const body = JSON.stringify(toChatCompletion(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }));
+  const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) });
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer.
   const headers: Record<string, string | number> = { 'x-request-id': log.id };
   headers[routingHeaders.provider] = headerSafe(result.provider);
@@ -176,8 +176,8 @@ export function recordFailure(log: CallLogFields, error: unknown, context: { rea
   log.errorCode = body.error.code;
 }
 
-function writeLog(dependencies: ChatCompletionsDependencies, log: CallLogFields, startedAtMs: number): void {
+function writeLog(dependencies: ModelCallDependencies, dialect: GatewayDialect, log: CallLogFields, startedAtMs: number): void {
   log.latencyMs = Date.now() - startedAtMs;
   const level = log.status !== undefined && log.status >= 500 ? 'warn' : 'info';
-  dependencies.logger[level](log, 'chat.completions');
+  dependencies.logger[level](log, dialect.logMessage);
 }

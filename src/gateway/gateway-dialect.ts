@@ -1,0 +1,57 @@
+/**
+ * The API a caller speaks to the gateway: OpenAI's chat completions or Anthropic's Messages. The call's
+ * path (read the body, route through the router, log, relay a stream, answer a failure) is the same for
+ * both; a dialect supplies what differs: how a request reads, how an answer, a stream and an error are
+ * written. Dialects are pure translators: they never touch the socket.
+ */
+import type { CompleteOptions, CompletionResult, StreamResult } from '../routing/router-options.js';
+import type { Message, Mutable, StreamChunk } from '../types.js';
+import type { ErrorResponse } from './error-response.js';
+import type { ModelResolver, ResolvedModel } from './model-resolver.js';
+
+/** A request, read and checked, ready for the router. */
+export interface GatewayCall {
+  readonly model: ResolvedModel;
+  readonly messages: readonly Message[];
+  /**
+   * Everything but the signal, cache scope and deadline, which the gateway adds. A new object for each
+   * request: the handler sets those on it instead of copying it.
+   */
+  readonly options: Mutable<CompleteOptions>;
+  readonly stream: boolean;
+  /** OpenAI's `stream_options.include_usage`; a Messages stream always ends with its usage. */
+  readonly includeUsage: boolean;
+}
+
+/** What an answer's body names: its id, creation time and the model that served it. */
+export interface AnswerContext {
+  readonly id: string;
+  readonly createdSeconds: number;
+}
+
+/** Writes one stream's server-sent events, in order: `start`, each chunk, then `end` or `error`. */
+export interface StreamEventEncoder {
+  /** The events before the first chunk (OpenAI: the role; Messages: `message_start`). */
+  start(): string;
+  /** The events of one chunk, or undefined when it has none of its own (usage waits for the end). */
+  chunk(chunk: StreamChunk): string | undefined;
+  /** The closing events once the router's result is known, the end marker included. */
+  end(result: StreamResult): string;
+  /** A failure after the headers went out: the one event that tells it, after which the stream ends. */
+  error(error: ErrorResponse): string;
+}
+
+export interface GatewayDialect {
+  /** The message of each call's log line (`chat.completions`, `messages`). */
+  readonly logMessage: string;
+  /** A new id for an answer, in this API's form (`chatcmpl-...`, `msg_...`). */
+  newAnswerId(): string;
+  /** Check and translate a parsed JSON body; a GatewayHttpError (400, 404) for anything wrong. */
+  parseRequest(body: unknown, resolver: ModelResolver): GatewayCall;
+  /** The body of a successful, whole answer, as JSON text. */
+  answerBody(result: CompletionResult, context: AnswerContext): string;
+  /** The encoder of one streamed answer, its model already known. */
+  streamEncoder(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }): StreamEventEncoder;
+  /** The body of a failure in this API's error shape; the status and headers are the gateway's. */
+  errorBody(error: ErrorResponse): unknown;
+}

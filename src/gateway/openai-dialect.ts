@@ -1,0 +1,50 @@
+/** OpenAI's chat completions as a gateway dialect: POST /v1/chat/completions. */
+import { randomUUID } from 'node:crypto';
+import type { StreamResult } from '../routing/router-options.js';
+import type { StreamChunk } from '../types.js';
+import type { ErrorResponse } from './error-response.js';
+import type { AnswerContext, GatewayDialect, StreamEventEncoder } from './gateway-dialect.js';
+import { parseChatCompletionRequest } from './openai-request.js';
+import { ChatCompletionChunkEncoder, sseDone, sseErrorEvent, toChatCompletion } from './openai-response.js';
+
+/** `chat.completion.chunk` events: the role first, the deltas, the finish, the usage when asked, `[DONE]`. */
+class OpenAIStreamEvents implements StreamEventEncoder {
+  readonly #chunks: ChatCompletionChunkEncoder;
+  readonly #includeUsage: boolean;
+  #finished = false;
+
+  constructor(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }) {
+    this.#chunks = new ChatCompletionChunkEncoder(context);
+    this.#includeUsage = context.includeUsage;
+  }
+
+  start(): string {
+    return this.#chunks.role();
+  }
+
+  chunk(chunk: StreamChunk): string | undefined {
+    if (chunk.type !== 'finish') return this.#chunks.delta(chunk);
+    // The finish reason goes out when the provider gives it, before the usage that may follow.
+    this.#finished = true;
+    return this.#chunks.finish(chunk.finishReason);
+  }
+
+  end(result: StreamResult): string {
+    let events = this.#finished ? '' : this.#chunks.finish(result.finishReason);
+    if (this.#includeUsage && result.usage) events += this.#chunks.usage(result.usage);
+    return events + sseDone;
+  }
+
+  error(error: ErrorResponse): string {
+    return sseErrorEvent(error.body);
+  }
+}
+
+export const openAIChatDialect: GatewayDialect = {
+  logMessage: 'chat.completions',
+  newAnswerId: () => `chatcmpl-${randomUUID()}`,
+  parseRequest: parseChatCompletionRequest,
+  answerBody: (result, context) => JSON.stringify(toChatCompletion(result, context)),
+  streamEncoder: (context) => new OpenAIStreamEvents(context),
+  errorBody: (error) => error.body,
+};

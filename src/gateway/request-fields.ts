@@ -1,0 +1,121 @@
+/**
+ * What every dialect's request parse shares: the refusal of anything that would choose an upstream (a body
+ * field or an `x-` header named like `base_url`, `api_base`, `upstream`...), the model's resolution, and
+ * readers of plain fields that answer a 400 naming the field. Pure.
+ */
+import { isRecord } from '../json-value.js';
+import type { CompleteOptions } from '../routing/router-options.js';
+import type { Mutable } from '../types.js';
+import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
+import type { ModelResolver, ResolvedModel } from './model-resolver.js';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** Names that select where a request goes. No field of ours has such a name. */
+const upstreamSelectorPattern =
+  /(base[-_]?url|api[-_]?base|api[-_]?host|upstream|endpoint|server[-_]?url|target[-_]?url|^url$|^host$|^hostname$)/i;
+
+/** A header that names an upstream, as some proxies accept. The gateway reads none of them and refuses them all. */
+export function findUpstreamSelectorHeader(headerNames: readonly string[]): string | undefined {
+  return headerNames.find((name) => /^x-/.test(name) && upstreamSelectorPattern.test(name.slice(2)));
+}
+
+/**
+ * Refuse a body with a key, at any depth of the top-level fields the dialect does not interpret, that names
+ * an upstream. The interpreted fields' contents (messages, tool schemas) may hold any key: a tool may well
+ * take a `url`.
+ */
+export function refuseUpstreamSelectors(body: JsonObject, interpretedFields: ReadonlySet<string>): void {
+  const selector = findUpstreamSelector(body, '', 0, interpretedFields);
+  if (selector) {
+    throw invalidRequest(
+      `The field ${selector} is not accepted: the upstream is chosen by the gateway's configuration only.`,
+      selector,
+      'unsupported_parameter',
+    );
+  }
+}
+
+function findUpstreamSelector(value: unknown, path: string, depth: number, interpretedFields: ReadonlySet<string>): string | undefined {
+  if (depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const found = findUpstreamSelector(value[index], `${path}[${index}]`, depth + 1, interpretedFields);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    if (depth === 0 && interpretedFields.has(key)) continue;
+    const keyPath = path ? `${path}.${key}` : key;
+    if (upstreamSelectorPattern.test(key)) return keyPath;
+    const found = findUpstreamSelector(value[key], keyPath, depth + 1, interpretedFields);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function modelNotFound(model: string): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    param: 'model',
+    message:
+      `The model '${model.slice(0, 200)}' does not exist here. Use provider/model (openai/gpt-4o-mini), ` +
+      'a tier alias (tier-1, tier-2, tier-3) or a configured route name; GET /v1/models lists them.',
+  });
+}
+
+/** The body's `model`, resolved to a tier, a route or one provider's model. */
+export function resolveModelField(body: JsonObject, resolver: ModelResolver): ResolvedModel {
+  if (typeof body.model !== 'string' || body.model.length === 0) throw invalidRequest('model is required.', 'model');
+  const model = resolver.resolve(body.model);
+  if (!model) throw modelNotFound(body.model);
+  return model;
+}
+
+/** Tool names every provider takes: 1 to 64 letters, digits, `_` or `-`. */
+export function isValidToolName(name: unknown): name is string {
+  return typeof name === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(name);
+}
+
+/**
+ * A new options object with the model's routing (a route, a tier, the route's own strategy); the parse
+ * adds the request's fields to it by assignment (cheaper than conditional spreads on every request).
+ */
+export function routingOptionsOf(model: ResolvedModel): Mutable<CompleteOptions> {
+  const options: Mutable<CompleteOptions> = {};
+  if (model.route !== undefined) options.route = model.route;
+  if (model.tier !== undefined) options.tier = model.tier;
+  if (model.parallelAttempts !== undefined) options.parallelAttempts = model.parallelAttempts;
+  if (model.hedge !== undefined) options.hedge = model.hedge;
+  return options;
+}
+
+export function numberField(body: JsonObject, name: string): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidRequest(`${name} must be a number.`, name);
+  return value;
+}
+
+export function booleanField(body: JsonObject, name: string): boolean {
+  const value = body[name];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw invalidRequest(`${name} must be true or false.`, name);
+  return value;
+}
+
+/** Stop sequences: a string or up to 4 non-empty strings (OpenAI's limit, so a call may fail over to any provider). */
+export function stopSequencesField(body: JsonObject, name: string, options: { readonly allowString: boolean }): string[] | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  const list = options.allowString && typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length > 4 || list.some((entry) => typeof entry !== 'string' || entry.length === 0)) {
+    const shape = options.allowString ? 'a string or an array of up to 4 non-empty strings' : 'an array of up to 4 non-empty strings';
+    throw invalidRequest(`${name} must be ${shape}.`, name);
+  }
+  return list as string[];
+}
