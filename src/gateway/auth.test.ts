@@ -14,6 +14,16 @@ describe('GatewayKeyVerifier', () => {
     expect(verifier.verify('first-gateway-key')).toBeUndefined();
   });
 
+  it("takes Anthropic's x-api-key header when there is no Authorization, with the same scope as the Bearer form", () => {
+    const viaHeader = verifier.verifyRequest({ 'x-api-key': 'second-gateway-key' });
+    expect(viaHeader?.cacheScope).toBe(verifier.verify('Bearer second-gateway-key')?.cacheScope);
+    expect(verifier.verifyRequest({ 'x-api-key': 'wrong-gateway-key' })).toBeUndefined();
+    expect(verifier.verifyRequest({ 'x-api-key': '' })).toBeUndefined();
+    expect(verifier.verifyRequest({})).toBeUndefined();
+    // An Authorization header decides alone: a wrong Bearer key is not rescued by a right x-api-key.
+    expect(verifier.verifyRequest({ authorization: 'Bearer wrong', 'x-api-key': 'first-gateway-key' })).toBeUndefined();
+  });
+
   it('gives each key its own cache scope, which never contains the key', () => {
     const first = verifier.verify('Bearer first-gateway-key')!.cacheScope;
     const second = verifier.verify('Bearer second-gateway-key')!.cacheScope;

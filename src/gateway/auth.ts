@@ -43,8 +43,22 @@ export class GatewayKeyVerifier {
     if (this.#keys.length === 0) return anonymousCaller;
     if (authorization === undefined) return undefined;
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
-    if (!match) return undefined;
-    const presented = digestOf(match[1]!);
+    return match ? this.#find(match[1]!) : undefined;
+  }
+
+  /**
+   * The caller behind a request's headers: `Authorization: Bearer <key>` (OpenAI's clients), else
+   * `x-api-key: <key>` (Anthropic's). Undefined for a missing or wrong key.
+   */
+  verifyRequest(headers: { readonly authorization?: string | undefined; readonly 'x-api-key'?: string | string[] | undefined }): GatewayCaller | undefined {
+    if (this.#keys.length === 0) return anonymousCaller;
+    if (headers.authorization !== undefined) return this.verify(headers.authorization);
+    const apiKey = headers['x-api-key'];
+    return typeof apiKey === 'string' && apiKey.length > 0 ? this.#find(apiKey.trim()) : undefined;
+  }
+
+  #find(key: string): GatewayCaller | undefined {
+    const presented = digestOf(key);
     let found: StoredKey | undefined;
     // Compare against every key, without stopping at the first match.
     for (const stored of this.#keys) {

@@ -11,6 +11,7 @@ import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import { assertSafeBinding, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
+import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
@@ -60,7 +61,7 @@ function methodNotAllowed(method: string, path: string): GatewayHttpError {
 function unauthorized(): GatewayHttpError {
   return new GatewayHttpError({
     status: 401,
-    message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key>.',
+    message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key> (or x-api-key: <gateway key>).',
     code: 'invalid_api_key',
   });
 }
@@ -88,6 +89,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsName: 'chat_completions',
       handle: (request, response, context) =>
         handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/messages',
+      metricsName: 'messages',
+      errorDialect: anthropicMessagesDialect,
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
     },
     { method: 'GET', path: '/v1/models', metricsName: 'models', handle: (_request, response) => sendJson(response, 200, modelsBody) },
     {
@@ -130,14 +139,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path));
       return;
     }
-    const caller = verifier.verify(request.headers.authorization);
+    const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
-      sendError(response, unauthorized());
+      sendError(response, unauthorized(), route.errorDialect);
       return;
     }
     const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
     if (keylessRefusal) {
-      sendError(response, keylessRefusal);
+      sendError(response, keylessRefusal, route.errorDialect);
       return;
     }
     await route.handle(request, response, { caller: caller ?? publicCaller });

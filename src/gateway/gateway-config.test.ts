@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../catalog.js';
 import { defaultGatewayConfig, parseGatewayConfig, routerOptionsFromConfig } from './gateway-config.js';
+import { ModelResolver } from './model-resolver.js';
 
 const yamlText = `
 host: 0.0.0.0
@@ -78,5 +80,16 @@ describe('routerOptionsFromConfig', () => {
 
   it('refuses an override of an unknown provider', () => {
     expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'providers: { nope: { baseUrl: "http://x" } }' }))).toThrow(/known: groq/);
+  });
+});
+
+describe('the example configuration (examples/gateway.yaml)', () => {
+  it('parses, and its routes name only providers of the catalog, so `serve --config` starts with it', () => {
+    const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
+    const config = parseGatewayConfig({ yamlText: text, env: {} });
+    const known = new Set(defaultCatalog.map((definition) => definition.id));
+    expect(Object.keys(config.routes)).toContain('claude-sonnet-4-20250514');
+    const resolver = new ModelResolver({ providerIds: [...known], routes: config.routes });
+    expect(resolver.resolve('claude-sonnet-4-20250514')?.route?.map((target) => target.provider)).toEqual(['anthropic', 'openai', 'google']);
   });
 });

@@ -1,6 +1,7 @@
 /** The gateway's routes: exact `METHOD path` lookups in a map, then prefix routes (the dashboard's assets) in order. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCaller } from './auth.js';
+import type { GatewayDialect } from './gateway-dialect.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
 
@@ -14,6 +15,8 @@ export interface GatewayRoute {
   readonly public?: boolean;
   /** Name in the request metrics. Default the path. */
   readonly metricsName?: string;
+  /** The shape of the errors the gateway answers on this route before its handler runs (401, 403, 415). Default OpenAI's. */
+  readonly errorDialect?: Pick<GatewayDialect, 'errorBody'>;
   readonly handle: (
     request: IncomingMessage,
     response: ServerResponse,

@@ -1,0 +1,15 @@
+/** Anthropic's Messages API as a gateway dialect: POST /v1/messages, for Anthropic's SDKs and the tools built on them. */
+import { randomUUID } from 'node:crypto';
+import type { GatewayDialect } from '../gateway-dialect.js';
+import { toAnthropicErrorBody, toAnthropicMessage } from './messages-response.js';
+import { MessagesStreamEvents } from './messages-stream-events.js';
+import { parseMessagesRequest } from './parse-messages-request.js';
+
+export const anthropicMessagesDialect: GatewayDialect = {
+  logMessage: 'messages',
+  newAnswerId: () => `msg_${randomUUID().replaceAll('-', '')}`,
+  parseRequest: parseMessagesRequest,
+  answerBody: (result, context) => JSON.stringify(toAnthropicMessage(result, context)),
+  streamEncoder: (context) => new MessagesStreamEvents(context),
+  errorBody: toAnthropicErrorBody,
+};

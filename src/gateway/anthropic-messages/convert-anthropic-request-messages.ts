@@ -1,0 +1,130 @@
+/**
+ * Anthropic Messages `system` and `messages` to our Message[]. A user turn's `tool_result` blocks become
+ * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
+ * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
+ * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
+ * Anything else (images, documents, server tools) is a 400 naming its place. Pure.
+ */
+import { isRecord } from '../../json-value.js';
+import type { Message, Mutable, ToolCall } from '../../types.js';
+import { invalidRequest } from '../gateway-http-error.js';
+
+/** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
+const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
+
+/** `system`: a string or text blocks (their `cache_control` is a hint we need not pass on). */
+export function systemTextOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) throw invalidRequest('system must be a string or an array of text blocks.', 'system');
+  return value
+    .map((block: unknown, index) => {
+      if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
+        throw invalidRequest(`system[${index}] must be a text block.`, 'system');
+      }
+      return block.text;
+    })
+    .join('\n\n');
+}
+
+/** A tool result's content: a string, or text blocks. */
+function toolResultText(content: unknown, path: string): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, 'messages');
+  let text = '';
+  content.forEach((block: unknown, index) => {
+    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
+      throw unsupportedBlock(block, `${path}[${index}]`);
+    }
+    text += block.text;
+  });
+  return text;
+}
+
+function unsupportedBlock(block: unknown, path: string): Error {
+  const kind = isRecord(block) && typeof block.type === 'string' ? ` (${block.type.slice(0, 40)})` : '';
+  return invalidRequest(
+    `${path} is not a supported content block${kind}: text, tool_use and tool_result are, and thinking blocks are accepted in history.`,
+    'messages',
+  );
+}
+
+function blocksOf(content: unknown, path: string): readonly unknown[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of content blocks.`, 'messages');
+  return content;
+}
+
+function convertUserTurn(content: unknown, path: string, toolNamesById: ReadonlyMap<string, string>, into: Message[]): void {
+  let text: string | undefined;
+  const flushText = (): void => {
+    if (text !== undefined) into.push({ role: 'user', content: text });
+    text = undefined;
+  };
+  blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
+    const blockPath = `${path}.content[${index}]`;
+    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
+      text = text === undefined ? block.text : `${text}\n\n${block.text}`;
+      return;
+    }
+    if (isRecord(block) && block.type === 'tool_result') {
+      if (typeof block.tool_use_id !== 'string' || block.tool_use_id.length === 0) {
+        throw invalidRequest(`${blockPath}.tool_use_id is required.`, 'messages');
+      }
+      flushText();
+      const toolName = toolNamesById.get(block.tool_use_id);
+      const message: Mutable<Extract<Message, { role: 'tool' }>> = {
+        role: 'tool',
+        toolCallId: block.tool_use_id,
+        content: toolResultText(block.content, `${blockPath}.content`),
+      };
+      if (toolName !== undefined) message.toolName = toolName;
+      into.push(message);
+      return;
+    }
+    throw unsupportedBlock(block, blockPath);
+  });
+  flushText();
+}
+
+function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map<string, string>): Message {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
+    const blockPath = `${path}.content[${index}]`;
+    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
+      text += block.text;
+      return;
+    }
+    if (isRecord(block) && block.type === 'tool_use') {
+      const { id, name, input } = block;
+      if (typeof id !== 'string' || id.length === 0 || typeof name !== 'string' || name.length === 0) {
+        throw invalidRequest(`${blockPath} must have an id and a name.`, 'messages');
+      }
+      if (input !== undefined && !isRecord(input)) throw invalidRequest(`${blockPath}.input must be an object.`, 'messages');
+      toolNamesById.set(id, name);
+      toolCalls.push({ id, name, arguments: JSON.stringify(input ?? {}) });
+      return;
+    }
+    if (isRecord(block) && typeof block.type === 'string' && reasoningBlockTypes.has(block.type)) return;
+    throw unsupportedBlock(block, blockPath);
+  });
+  return toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
+}
+
+export function convertAnthropicRequestMessages(system: unknown, value: unknown): Message[] {
+  if (!Array.isArray(value) || value.length === 0) throw invalidRequest('messages must be a non-empty array.', 'messages');
+  const messages: Message[] = [];
+  const systemText = systemTextOf(system);
+  if (systemText !== undefined && systemText.length > 0) messages.push({ role: 'system', content: systemText });
+  const toolNamesById = new Map<string, string>();
+  value.forEach((message: unknown, index) => {
+    const path = `messages[${index}]`;
+    if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
+    if (message.role === 'user') convertUserTurn(message.content, path, toolNamesById, messages);
+    else if (message.role === 'assistant') messages.push(convertAssistantTurn(message.content, path, toolNamesById));
+    else throw invalidRequest(`${path}.role must be user or assistant (the system prompt goes in system).`, 'messages');
+  });
+  return messages;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { AllProvidersFailedError, DeadlineExceededError, ProviderError } from '../../errors.js';
+import { parseAnthropicResponse } from '../../providers/anthropic/parse-anthropic-response.js';
+import { parseGeminiResponse } from '../../providers/gemini/parse-gemini-response.js';
+import { parseOpenAIChatResponse } from '../../providers/openai-compatible/parse-openai-chat-response.js';
+import type { CompletionResult } from '../../routing/router-options.js';
+import { recordedFixtures } from '../../testing/shared-fixtures.test-support.js';
+import type { ChatResponse } from '../../types.js';
+import { toErrorResponse } from '../error-response.js';
+import { GatewayHttpError } from '../gateway-http-error.js';
+import { toAnthropicErrorBody, toAnthropicMessage, toolInputOf } from './messages-response.js';
+
+const parseOptions = { providerId: 'test', headers: {} };
+
+function resultOf(response: ChatResponse, provider: string): CompletionResult {
+  return { ...response, usage: response.usage, requestId: response.requestId, provider, latencyMs: 5, costUsd: undefined, cached: false, attempts: [] };
+}
+
+describe('a whole answer as an Anthropic message', () => {
+  it.each([
+    ['openai', 'chat-completion.json', parseOpenAIChatResponse],
+    ['openai', 'chat-completion-tool-call.json', parseOpenAIChatResponse],
+    ['anthropic', 'message.json', parseAnthropicResponse],
+    ['anthropic', 'message-tool-use.json', parseAnthropicResponse],
+    ['gemini', 'generateContent.json', parseGeminiResponse],
+    ['gemini', 'generateContent-function-call.json', parseGeminiResponse],
+  ])('reads back, through the Anthropic parser, as the recorded %s answer %s', (folder, fixture, parse) => {
+    const original = parse(recordedFixtures(folder).readFixtureJson(fixture), parseOptions);
+    const message = toAnthropicMessage(resultOf(original, folder), { id: 'msg_test', createdSeconds: 0 });
+    const roundTrip = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), parseOptions);
+    expect(roundTrip.content).toBe(original.content);
+    expect(roundTrip.finishReason).toBe(original.finishReason);
+    expect(roundTrip.usage).toEqual(original.usage);
+    expect(roundTrip.model).toBe(`${folder}/${original.model}`);
+    expect(roundTrip.toolCalls.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments) as unknown }))).toEqual(
+      original.toolCalls.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments) as unknown })),
+    );
+    expect(message).toMatchObject({ id: 'msg_test', type: 'message', role: 'assistant', stop_sequence: null });
+  });
+
+  it('keeps arguments that are not a JSON object whole instead of dropping them', () => {
+    expect(toolInputOf({ arguments: '{"city":"Paris"}' })).toEqual({ city: 'Paris' });
+    expect(toolInputOf({ arguments: '' })).toEqual({});
+    expect(toolInputOf({ arguments: '{"city":"Par' })).toEqual({ arguments: '{"city":"Par' });
+    expect(toolInputOf({ arguments: '[1,2]' })).toEqual({ arguments: '[1,2]' });
+  });
+
+  it('says max_tokens for a cut-off answer and tool_use for a call', () => {
+    const base = { content: 'x', toolCalls: [], model: 'm', usage: undefined } as const;
+    const reasonOf = (finishReason: ChatResponse['finishReason']) =>
+      toAnthropicMessage(resultOf({ ...base, finishReason }, 'openai'), { id: 'msg', createdSeconds: 0 }).stop_reason;
+    expect([reasonOf('stop'), reasonOf('length'), reasonOf('tool_calls'), reasonOf('content_filter')]).toEqual([
+      'end_turn',
+      'max_tokens',
+      'tool_use',
+      'refusal',
+    ]);
+  });
+});
+
+describe('a failure in Anthropic error shape', () => {
+  it.each([
+    [new GatewayHttpError({ status: 400, message: 'max_tokens is required.' }), 400, 'invalid_request_error'],
+    [new GatewayHttpError({ status: 401, message: 'Missing or wrong gateway key.' }), 401, 'authentication_error'],
+    [new GatewayHttpError({ status: 404, message: 'No such model.' }), 404, 'not_found_error'],
+    [new GatewayHttpError({ status: 413, message: 'Too large.' }), 413, 'request_too_large'],
+    [new AllProvidersFailedError({ attempts: [], errors: [new ProviderError({ provider: 'groq', reason: 'overloaded', message: 'busy' })] }), 503, 'overloaded_error'],
+    [new DeadlineExceededError({ timeoutMs: 10, attempts: [] }), 504, 'timeout_error'],
+    [new Error('internal detail'), 500, 'api_error'],
+  ])('%s is %i %s', (error, status, type) => {
+    const response = toErrorResponse(error);
+    expect(response.status).toBe(status);
+    const body = toAnthropicErrorBody(response);
+    expect(body).toEqual({ type: 'error', error: { type, message: response.body.error.message } });
+    expect(body.error.message).not.toContain('internal detail');
+  });
+});

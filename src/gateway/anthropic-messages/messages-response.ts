@@ -1,0 +1,90 @@
+/**
+ * Our results in Anthropic's Messages shapes: a CompletionResult as a `message`, a failure as
+ * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
+ */
+import type { CompletionResult } from '../../routing/router-options.js';
+import type { FinishReason, ToolCall, Usage } from '../../types.js';
+import type { ErrorResponse } from '../error-response.js';
+import type { AnswerContext } from '../gateway-dialect.js';
+import { servedModel } from '../openai-response.js';
+
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';
+
+/** A provider's stop at a stop sequence reads as `stop` to us; Anthropic clients see `end_turn`. */
+export function toAnthropicStopReason(reason: FinishReason): AnthropicStopReason {
+  if (reason === 'length') return 'max_tokens';
+  if (reason === 'tool_calls') return 'tool_use';
+  if (reason === 'content_filter') return 'refusal';
+  return 'end_turn';
+}
+
+export interface AnthropicUsage {
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+}
+
+export function toAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
+  return { input_tokens: usage?.inputTokens ?? 0, output_tokens: usage?.outputTokens ?? 0 };
+}
+
+/**
+ * A call's arguments as the object a `tool_use` block holds. Arguments a model produced that are not a
+ * JSON object (rare: a truncated answer) are kept whole as `{ "arguments": text }`, never dropped.
+ */
+export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, unknown> {
+  if (call.arguments.trim() === '') return {};
+  try {
+    const input: unknown = JSON.parse(call.arguments);
+    if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input as Record<string, unknown>;
+  } catch {
+    // Not JSON: kept as text below.
+  }
+  return { arguments: call.arguments };
+}
+
+export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
+  const content: Record<string, unknown>[] = [];
+  if (result.content.length > 0) content.push({ type: 'text', text: result.content });
+  for (const call of result.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInputOf(call) });
+  return {
+    id: context.id,
+    type: 'message',
+    role: 'assistant',
+    model: servedModel(result),
+    content,
+    stop_reason: toAnthropicStopReason(result.finishReason),
+    stop_sequence: null,
+    usage: toAnthropicUsage(result.usage),
+  };
+}
+
+/** Anthropic's error type for each status it uses; ours that it has no name for are `api_error`. */
+export function anthropicErrorType(status: number): string {
+  switch (status) {
+    case 400:
+    case 415:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+    case 405:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return 'api_error';
+  }
+}
+
+export function toAnthropicErrorBody(error: ErrorResponse): { type: 'error'; error: { type: string; message: string } } {
+  return { type: 'error', error: { type: anthropicErrorType(error.status), message: error.body.error.message } };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayHttpError } from '../gateway-http-error.js';
+import { ModelResolver } from '../model-resolver.js';
+import { parseMessagesRequest } from './parse-messages-request.js';
+
+const resolver = new ModelResolver({
+  providerIds: ['openai', 'anthropic', 'google'],
+  routes: { 'claude-sonnet-4-5': { targets: [{ provider: 'anthropic', model: 'claude-sonnet-4-5' }, { provider: 'openai', model: 'gpt-4o' }] } },
+});
+
+const weather = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
+
+function parse(body: Record<string, unknown>) {
+  return parseMessagesRequest({ model: 'openai/gpt-4o-mini', max_tokens: 100, ...body }, resolver);
+}
+
+function refusal(body: Record<string, unknown>): GatewayHttpError {
+  try {
+    parse(body);
+  } catch (error) {
+    if (error instanceof GatewayHttpError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('an Anthropic Messages request', () => {
+  it('translates system, turns, options and tools', () => {
+    const call = parse({
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'Use metric units.' }],
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ['END'],
+      tools: [weather],
+      tool_choice: { type: 'any' },
+      metadata: { user_id: 'u-1' },
+      stream: true,
+    });
+    expect(call.messages).toEqual([
+      { role: 'system', content: 'Be brief.\n\nUse metric units.' },
+      { role: 'user', content: 'Weather in Paris?' },
+    ]);
+    expect(call.options).toEqual({
+      route: [{ provider: 'openai', model: 'gpt-4o-mini' }],
+      maxTokens: 100,
+      temperature: 0.2,
+      topP: 0.9,
+      stop: ['END'],
+      tools: [{ name: 'get_weather', description: 'Weather in a city', parameters: weather.input_schema }],
+      toolChoice: 'required',
+    });
+    expect(call.stream).toBe(true);
+    expect(call.model.requested).toBe('openai/gpt-4o-mini');
+  });
+
+  it('turns a tool loop into assistant tool calls and tool messages named after their call, in order', () => {
+    const call = parse({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Two cities.', signature: 'sig' },
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+            { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Rome' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: '18 C' },
+            { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '24 ' }, { type: 'text', text: 'C' }], is_error: false },
+            { type: 'text', text: 'Which is warmer?' },
+          ],
+        },
+      ],
+    });
+    expect(call.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        toolCalls: [
+          { id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'toolu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+      { role: 'tool', toolCallId: 'toolu_1', toolName: 'get_weather', content: '18 C' },
+      { role: 'tool', toolCallId: 'toolu_2', toolName: 'get_weather', content: '24 C' },
+      { role: 'user', content: 'Which is warmer?' },
+    ]);
+  });
+
+  it('resolves tier aliases and named routes, so a client that sends a bare model id can be given a failover route', () => {
+    expect(parse({ model: 'tier-2', messages: [{ role: 'user', content: 'Hi' }] }).options.tier).toBe(2);
+    expect(parse({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }).options.route).toHaveLength(2);
+    expect(parse({ tool_choice: { type: 'tool', name: 'get_weather' }, tools: [weather], messages: [{ role: 'user', content: 'Hi' }] }).options.toolChoice).toEqual({
+      name: 'get_weather',
+    });
+  });
+
+  it.each([
+    [{ max_tokens: undefined, messages: [{ role: 'user', content: 'Hi' }] }, 'max_tokens', /max_tokens is required/],
+    [{ max_tokens: 0, messages: [{ role: 'user', content: 'Hi' }] }, 'max_tokens', /positive integer/],
+    [{ model: 'claude-nonexistent', messages: [{ role: 'user', content: 'Hi' }] }, 'model', /does not exist here/],
+    [{ messages: [] }, 'messages', /non-empty array/],
+    [{ messages: [{ role: 'system', content: 'Hi' }] }, 'messages', /messages\[0\]\.role must be user or assistant/],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } }] }] },
+      'messages',
+      /messages\[0\]\.content\[0\] is not a supported content block \(image\)/,
+    ],
+    [{ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages', /tool_use_id is required/],
+    [{ messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: 'x' }] }] }, 'messages', /input must be an object/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools', /server tool/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'has space', input_schema: {} }] }, 'tools', /letters, digits/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice', /tool_choice must be/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /array of up to 4/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], system: [{ type: 'image' }] }, 'system', /system\[0\] must be a text block/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], mcp_servers: [{ type: 'url', url: 'https://attacker.example' }] }, 'mcp_servers[0].url', /chosen by the gateway's configuration/],
+  ])('refuses %j with a 400 or 404 naming %s', (body, param, message) => {
+    const error = refusal(body);
+    expect([400, 404]).toContain(error.status);
+    expect(error.param).toBe(param);
+    expect(error.message).toMatch(message);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Validate an Anthropic Messages body (POST /v1/messages) and translate it to our messages and router
+ * options. Pure. As Anthropic's own API does, `max_tokens` is required. `top_k`, `metadata` and `thinking`
+ * are accepted and not passed on: not every provider a call may fail over to has them.
+ */
+import { isRecord } from '../../json-value.js';
+import type { Mutable, ToolChoice, ToolDefinition } from '../../types.js';
+import type { GatewayCall } from '../gateway-dialect.js';
+import { invalidRequest } from '../gateway-http-error.js';
+import type { ModelResolver } from '../model-resolver.js';
+import {
+  booleanField,
+  isValidToolName,
+  numberField,
+  refuseUpstreamSelectors,
+  resolveModelField,
+  routingOptionsOf,
+  stopSequencesField,
+} from '../request-fields.js';
+import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
+
+/** Fields we read or knowingly leave; a key naming an upstream anywhere else is refused. */
+const interpretedFields: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'stream',
+  'tools',
+  'tool_choice',
+  'metadata',
+  'thinking',
+]);
+
+function toolsOf(value: unknown): ToolDefinition[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
+  return value.map((tool: unknown, index): ToolDefinition => {
+    if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
+    if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
+      throw invalidRequest(
+        `tools[${index}] is a server tool (${String(tool.type).slice(0, 40)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
+        'tools',
+        'unsupported_parameter',
+      );
+    }
+    const { name, description, input_schema: inputSchema } = tool;
+    if (!isValidToolName(name)) throw invalidRequest(`tools[${index}].name must be 1 to 64 letters, digits, _ or -.`, 'tools');
+    if (description !== undefined && typeof description !== 'string') {
+      throw invalidRequest(`tools[${index}].description must be a string.`, 'tools');
+    }
+    if (!isRecord(inputSchema)) throw invalidRequest(`tools[${index}].input_schema must be a JSON Schema object.`, 'tools');
+    const definition: Mutable<ToolDefinition> = { name, parameters: inputSchema };
+    if (description !== undefined) definition.description = description;
+    return definition;
+  });
+}
+
+/** auto, any (some tool must be called), tool (that one), none. `disable_parallel_tool_use` is not passed on. */
+function toolChoiceOf(value: unknown): ToolChoice | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isRecord(value)) {
+    if (value.type === 'auto') return 'auto';
+    if (value.type === 'any') return 'required';
+    if (value.type === 'none') return 'none';
+    if (value.type === 'tool' && typeof value.name === 'string' && value.name.length > 0) return { name: value.name };
+  }
+  throw invalidRequest('tool_choice must be {"type":"auto"}, {"type":"any"}, {"type":"none"} or {"type":"tool","name":...}.', 'tool_choice');
+}
+
+function maxTokensOf(body: Readonly<Record<string, unknown>>): number {
+  const maxTokens = numberField(body, 'max_tokens');
+  if (maxTokens === undefined) throw invalidRequest('max_tokens is required.', 'max_tokens');
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw invalidRequest('max_tokens must be a positive integer.', 'max_tokens');
+  return maxTokens;
+}
+
+export function parseMessagesRequest(body: unknown, resolver: ModelResolver): GatewayCall {
+  if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
+  refuseUpstreamSelectors(body, interpretedFields);
+  const model = resolveModelField(body, resolver);
+  const messages = convertAnthropicRequestMessages(body.system, body.messages);
+  const maxTokens = maxTokensOf(body);
+  const temperature = numberField(body, 'temperature');
+  const topP = numberField(body, 'top_p');
+  const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
+  const tools = toolsOf(body.tools);
+  const toolChoice = toolChoiceOf(body.tool_choice);
+  const stream = booleanField(body, 'stream');
+  const options = routingOptionsOf(model);
+  options.maxTokens = maxTokens;
+  if (temperature !== undefined) options.temperature = temperature;
+  if (topP !== undefined) options.topP = topP;
+  if (stop !== undefined && stop.length > 0) options.stop = stop;
+  if (tools !== undefined && tools.length > 0) options.tools = tools;
+  if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  return { model, messages, options, stream, includeUsage: true };
+}

@@ -1,0 +1,286 @@
+/**
+ * The official Anthropic SDK, unchanged, against the gateway's Messages endpoint (POST /v1/messages); the
+ * provider test server plays each of the six providers behind it, replaying their recorded traffic. Each
+ * answer is checked against what the same request gets through /v1/chat/completions with OpenAI's client,
+ * so both dialects are held to carry the same answer.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../src/catalog.js';
+import { BackupModelRouter } from '../src/routing/backup-model-router.js';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+let client: Anthropic;
+beforeAll(async () => {
+  harness = await startGatewayHarness({
+    yamlText: [
+      'routes:',
+      '  fast:',
+      '    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]',
+      '    parallelAttempts: 1',
+      // A route named after the model id an Anthropic client sends, so it fails over to another provider.
+      '  claude-3-5-haiku-20241022:',
+      '    targets: [anthropic/claude-3-5-haiku-20241022, openai/gpt-4o-mini]',
+      '    parallelAttempts: 1',
+      '',
+    ].join('\n'),
+  });
+  client = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+const question = [{ role: 'user' as const, content: 'Say hello.' }];
+
+/**
+ * The text the same recorded answer gets through the OpenAI dialect. The question differs by a word, so it
+ * goes upstream itself instead of being answered from the cache the two dialects share.
+ */
+async function openAIDialectText(model: string): Promise<string> {
+  const completion = await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello, please.' }], max_tokens: 100 });
+  return completion.choices[0]?.message.content ?? '';
+}
+
+/** The text the same streamed request gets through the OpenAI dialect. */
+async function openAIDialectStreamText(model: string): Promise<string> {
+  const stream = await harness.client.chat.completions.create({ model, messages: question, max_tokens: 100, stream: true });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+function textOf(message: Anthropic.Message): string {
+  return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+}
+
+describe.each(defaultCatalog.map((definition) => [definition.id, definition.defaultModel] as const))(
+  'provider %s through the Messages endpoint',
+  (providerId, model) => {
+    it('answers a plain call in Anthropic shape, with the same text as the OpenAI dialect', async () => {
+      const expected = await openAIDialectText(`${providerId}/${model}`);
+      harness.providers.reset();
+      const { data, response } = await client.messages
+        .create({ model: `${providerId}/${model}`, max_tokens: 100, messages: question })
+        .withResponse();
+      expect(data.type).toBe('message');
+      expect(data.role).toBe('assistant');
+      expect(data.id.startsWith('msg_')).toBe(true);
+      // The model the provider reports having used, after who served it.
+      expect(data.model.startsWith(`${providerId}/`)).toBe(true);
+      expect(textOf(data)).toBe(expected);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(data.stop_reason).toBe('end_turn');
+      expect(data.usage.output_tokens).toBeGreaterThan(0);
+      expect(response.headers.get('x-backup-models-provider')).toBe(providerId);
+      const upstream = harness.providers.requests;
+      expect(upstream.map((request) => request.provider)).toEqual([providerId]);
+      // The caller's gateway key, sent as x-api-key, never travels upstream.
+      expect(JSON.stringify(upstream[0]?.headers)).not.toContain(gatewayKeys[0]);
+      expect((upstream[0]?.body as { max_tokens?: number; generationConfig?: { maxOutputTokens?: number } }) ?? {}).toSatisfy(
+        (body: { max_tokens?: number; max_completion_tokens?: number; generationConfig?: { maxOutputTokens?: number } }) =>
+          (body.max_tokens ?? body.max_completion_tokens ?? body.generationConfig?.maxOutputTokens) === 100,
+      );
+    });
+
+    it('streams events the SDK assembles into the same text', async () => {
+      const expected = await openAIDialectStreamText(`${providerId}/${model}`);
+      harness.providers.reset();
+      const stream = client.messages.stream({ model: `${providerId}/${model}`, max_tokens: 100, messages: question });
+      let streamedText = '';
+      stream.on('text', (text) => {
+        streamedText += text;
+      });
+      const message = await stream.finalMessage();
+      expect(streamedText).toBe(expected);
+      expect(textOf(message)).toBe(expected);
+      expect(message.stop_reason).toBe('end_turn');
+      expect(message.usage.output_tokens).toBeGreaterThan(0);
+      expect(harness.providers.requests.map((request) => [request.provider, request.stream])).toEqual([[providerId, true]]);
+    });
+  },
+);
+
+const weatherTool: Anthropic.Tool = {
+  name: 'get_weather',
+  description: 'Current weather in a city',
+  input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+};
+
+describe.each([
+  ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
+  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+] as const)('tool use through %s', (providerId, model, bodyFixture, streamFixture) => {
+  it('returns tool_use blocks whose input is the call arguments, as the OpenAI dialect gives them', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: bodyFixture });
+    const viaOpenAI = await harness.client.chat.completions.create({
+      model: `${providerId}/${model}`,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: { name: weatherTool.name, parameters: weatherTool.input_schema } }],
+    });
+    const openAICall = viaOpenAI.choices[0]!.message.tool_calls![0]!;
+    if (openAICall.type !== 'function') throw new Error('expected a function call');
+    const message = await client.messages.create({
+      model: `${providerId}/${model}`,
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+      tool_choice: { type: 'auto' },
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    const toolUse = message.content.find((block) => block.type === 'tool_use');
+    expect(toolUse).toEqual({ type: 'tool_use', id: openAICall.id, name: openAICall.function.name, input: JSON.parse(openAICall.function.arguments) });
+    expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain('get_weather');
+  });
+
+  it('streams tool_use blocks the SDK puts back together into the calls the OpenAI dialect streams', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: streamFixture });
+    const openAIStream = await harness.client.chat.completions.create({
+      model: `${providerId}/${model}`,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: { name: weatherTool.name, parameters: weatherTool.input_schema } }],
+      stream: true,
+    });
+    const expected: { id: string; name: string; arguments: string }[] = [];
+    for await (const chunk of openAIStream) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const call = (expected[delta.index] ??= { id: '', name: '', arguments: '' });
+        call.id += delta.id ?? '';
+        call.name += delta.function?.name ?? '';
+        call.arguments += delta.function?.arguments ?? '';
+      }
+    }
+    const message = await client.messages
+      .stream({ model: `${providerId}/${model}`, max_tokens: 200, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] })
+      .finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    const calls = message.content.filter((block) => block.type === 'tool_use');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(calls.map((call) => ({ id: call.id, name: call.name, input: call.input }))).toEqual(
+      expected.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments || '{}') as unknown })),
+    );
+  });
+});
+
+describe('a tool loop from an Anthropic client to another provider', () => {
+  it('sends the tool_use and tool_result upstream as OpenAI tool calls and a tool message', async () => {
+    await client.messages.create({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 200,
+      system: 'Answer in one line.',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { location: 'Paris' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '{"celsius":21}' }] },
+      ],
+      tools: [weatherTool],
+    });
+    const sent = harness.providers.requests[0]?.body as { messages: unknown[] };
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'Answer in one line.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'toolu_1', content: '{"celsius":21}' },
+    ]);
+  });
+});
+
+describe('failover behind the Messages endpoint', () => {
+  it('answers from the next provider when the first fails, and says so', async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });
+    const { data, response } = await client.messages
+      .create({ model: 'claude-3-5-haiku-20241022', max_tokens: 100, messages: question })
+      .withResponse();
+    expect(data.model.startsWith('openai/')).toBe(true);
+    expect(textOf(data).length).toBeGreaterThan(0);
+    expect(response.headers.get('x-backup-models-attempts')).toBe('anthropic:failure,openai:success');
+  });
+
+  it('fails over a stream before its first token, invisibly to the client', async () => {
+    harness.providers.setBehavior('groq', { kind: 'status', status: 503 });
+    const message = await client.messages.stream({ model: 'fast', max_tokens: 100, messages: question }).finalMessage();
+    expect(message.model.startsWith('openai/')).toBe(true);
+    expect(textOf(message).length).toBeGreaterThan(0);
+  });
+});
+
+describe('errors in Anthropic shape', () => {
+  it('refuses a wrong key with authentication_error', async () => {
+    const wrong = new Anthropic({ baseURL: harness.url, apiKey: 'not-a-gateway-key', maxRetries: 0 });
+    const error = await wrong.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 10, messages: question }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((error as InstanceType<typeof Anthropic.AuthenticationError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('refuses an unknown model with not_found_error, and a missing max_tokens with invalid_request_error', async () => {
+    const unknown = await client.messages.create({ model: 'nobody/model', max_tokens: 10, messages: question }).catch((caught: unknown) => caught);
+    expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    const response = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0], 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: question }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens is required.' } });
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('answers 503 overloaded_error with Retry-After when every provider fails', async () => {
+    for (const id of ['groq', 'openai']) harness.providers.setBehavior(id, { kind: 'status', status: 500 });
+    const error = await client.messages.create({ model: 'fast', max_tokens: 10, messages: question }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    const apiError = error as InstanceType<typeof Anthropic.APIError>;
+    expect(apiError.status).toBe(503);
+    expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(Number(apiError.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logs each call as one line named messages, without the key', async () => {
+    await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 10, messages: question });
+    const line = harness.logLines.at(-1);
+    expect(line).toMatchObject({ msg: 'messages', provider: 'openai', outcome: 'success', status: 200 });
+    expect(harness.logText()).not.toContain(gatewayKeys[0]);
+  });
+});
+
+describe('the cache', () => {
+  it('is shared with the OpenAI dialect: the same question in the same scope is one upstream call', async () => {
+    const asked = [{ role: 'user' as const, content: 'Is the cache shared between dialects?' }];
+    const viaOpenAI = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: asked, max_tokens: 100 });
+    const { data, response } = await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 100, messages: asked }).withResponse();
+    expect(textOf(data)).toBe(viaOpenAI.choices[0]?.message.content);
+    expect(response.headers.get('x-backup-models-cache')).toBe('hit');
+    expect(harness.providers.requests).toHaveLength(1);
+  });
+});
+
+describe('our own router, pointed at the gateway as its Anthropic upstream', () => {
+  it('completes and streams through it: our Anthropic decoder reads what the Messages endpoint writes', async () => {
+    const router = new BackupModelRouter({
+      cacheEnabled: false,
+      env: { ANTHROPIC_API_KEY: gatewayKeys[0], ANTHROPIC_BASE_URL: harness.url },
+    });
+    try {
+      const expected = await openAIDialectText('openai/gpt-4o-mini');
+      const expectedStream = await openAIDialectStreamText('openai/gpt-4o-mini');
+      harness.providers.reset();
+      harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });
+      const options = { preferredProvider: 'anthropic', preferredModel: 'claude-3-5-haiku-20241022', maxTokens: 100 } as const;
+      const result = await router.complete('Say hello.', options);
+      expect(result.provider).toBe('anthropic');
+      expect(result.model.startsWith('openai/')).toBe(true);
+      expect(result.content).toBe(expected);
+      let streamed = '';
+      for await (const chunk of router.stream('Say hello.', options)) if (chunk.type === 'text-delta') streamed += chunk.text;
+      expect(streamed).toBe(expectedStream);
+    } finally {
+      await router.close();
+    }
+  });
+});
