@@ -46,12 +46,12 @@ interface RawResponse {
 /** A raw POST, for what no client would send: any header (Host included), any bytes, any declared length. */
 function rawPost(
   target: GatewayHarness,
-  options: { body: Buffer | string; headers?: Record<string, string>; declaredLength?: number; withKey?: boolean },
+  options: { body: Buffer | string; headers?: Record<string, string>; declaredLength?: number; withKey?: boolean; path?: string },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const bytes = Buffer.from(options.body);
     const request = httpRequest(
-      new URL('/v1/chat/completions', target.url),
+      new URL(options.path ?? '/v1/chat/completions', target.url),
       {
         method: 'POST',
         headers: {
@@ -200,12 +200,15 @@ describe('an upstream URL or host in a field: refused before any upstream call',
 });
 
 describe('an upstream host in a header', () => {
+  // Tables are built before beforeAll runs: the attacker's address is read when each case runs.
   it.each([
-    ['X-Forwarded-Host', { 'x-forwarded-host': evilHost }],
-    ['Forwarded', { forwarded: `host=${evilHost};proto=http` }],
-    ['Host', { host: evilHost }],
-    ['X-Original-URL', { 'x-original-url': `http://${evilHost}/v1/chat/completions` }],
-  ])('%s never chooses where the request goes (a keyed gateway answers from its configured upstream)', async (_name, headers) => {
+    ['X-Forwarded-Host', () => ({ 'x-forwarded-host': evilHost })],
+    ['Forwarded', () => ({ forwarded: `host=${evilHost};proto=http` })],
+    ['Host', () => ({ host: evilHost })],
+    ['X-Original-URL', () => ({ 'x-original-url': `http://${evilHost}/v1/chat/completions` })],
+  ])('%s never chooses where the request goes (a keyed gateway answers from its configured upstream)', async (_name, headersOf) => {
+    const headers = headersOf();
+    expect(Object.values(headers).join()).toContain(evilHost);
     const response = await rawPost(harness, { body: JSON.stringify(validBody()), headers });
     expect(evilHits).toBe(0);
     if (response.status === 200) {
@@ -219,13 +222,46 @@ describe('an upstream host in a header', () => {
   // rebinding gives it a Host of its own name, and a `text/plain` POST needs no CORS preflight. Finding F3,
   // fixed: a keyless gateway wants a loopback Host, no foreign Origin, and a JSON content type.
   it.each([
-    ['a foreign Host (DNS rebinding)', { host: `rebind.${evilHost.replace(/:.*/, '')}.nip.io:8787` }],
+    ['a foreign Host (DNS rebinding)', { host: 'rebind.attacker.example:8787' }],
     ['a text/plain body (a cross-site form post)', { 'content-type': 'text/plain' }],
-    ['a foreign Origin', { origin: `http://${evilHost}` }],
+    ['a foreign Origin', { origin: 'https://attacker.example' }],
   ])('a keyless gateway refuses %s before any upstream call (F3)', async (_name, headers) => {
     const response = await rawPost(keyless, { body: JSON.stringify(validBody()), headers, withKey: false });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
+    expect(keyless.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("the Messages endpoint (POST /v1/messages): the same refusals, in Anthropic's error shape", () => {
+  const messagesBody = (extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt() }], ...extra });
+  const anthropicError = (response: RawResponse): { type: string; message: string } => {
+    const body = JSON.parse(response.body) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    return body.error;
+  };
+
+  it.each([
+    ['a declared length of 100 GB', () => ({ body: '{"model":', declaredLength: 100 * 1024 ** 3 }), 413, 'request_too_large'],
+    ['a million opening brackets', () => ({ body: `{"model":"openai/gpt-4o-mini","messages":${'['.repeat(1_000_000)}` }), 400, 'invalid_request_error'],
+    ['__proto__ spelled with an escape', () => ({ body: messagesBody().replace('"messages"', '"\\u005f_proto__":{"polluted":true},"messages"') }), 400, 'invalid_request_error'],
+    ['an upstream inside metadata', () => ({ body: messagesBody({ metadata: { upstream: `http://${evilHost}` } }) }), 400, 'invalid_request_error'],
+    ['an MCP server URL', () => ({ body: messagesBody({ mcp_servers: [{ type: 'url', url: `http://${evilHost}/mcp`, name: 'x' }] }) }), 400, 'invalid_request_error'],
+    ['a model that is a URL', () => ({ body: messagesBody({ model: `http://${evilHost}/v1` }) }), 404, 'not_found_error'],
+  ])('%s', async (_name, makeRequest, status, type) => {
+    const response = await rawPost(harness, { ...makeRequest(), path: '/v1/messages' });
+    expect(response.status).toBe(status);
+    expect(anthropicError(response).type).toBe(type);
+    expect(harness.providers.requests).toHaveLength(0);
+    expect(evilHits).toBe(0);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('a keyless gateway refuses a foreign Origin with permission_error, before any upstream call', async () => {
+    const response = await rawPost(keyless, { body: messagesBody(), headers: { origin: 'https://attacker.example' }, withKey: false, path: '/v1/messages' });
+    expect(response.status).toBe(403);
+    expect(anthropicError(response).type).toBe('permission_error');
     expect(keyless.providers.requests).toHaveLength(0);
   });
 });

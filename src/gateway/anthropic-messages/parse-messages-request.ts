@@ -19,7 +19,10 @@ import {
 } from '../request-fields.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
 
-/** Fields we read or knowingly leave; a key naming an upstream anywhere else is refused. */
+/**
+ * Fields we read; a key naming an upstream anywhere else is refused, in `metadata` and `thinking` too
+ * (accepted, not passed on, and never a place for a URL).
+ */
 const interpretedFields: ReadonlySet<string> = new Set([
   'model',
   'messages',
@@ -27,13 +30,10 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'max_tokens',
   'temperature',
   'top_p',
-  'top_k',
   'stop_sequences',
   'stream',
   'tools',
   'tool_choice',
-  'metadata',
-  'thinking',
 ]);
 
 function toolsOf(value: unknown): ToolDefinition[] | undefined {
