@@ -1,4 +1,4 @@
-/** `backup-models serve`: the OpenAI-compatible gateway, until SIGTERM or Ctrl-C, which drain it first. */
+/** `backup-models serve`: the gateway (OpenAI's and Anthropic's APIs), until SIGTERM or Ctrl-C, which drain it first. */
 import { parseArgs } from 'node:util';
 import { attachDashboard } from '../../dashboard/attach-dashboard.js';
 import { createGateway } from '../../gateway/create-gateway.js';
@@ -11,8 +11,8 @@ import { numberOption, withUsageErrors } from '../parse-command-args.js';
 
 const help = `Usage: backup-models serve [options]
 
-Serve an OpenAI-compatible API in front of every provider with a key:
-POST /v1/chat/completions, GET /v1/models, GET /health, GET /livez, GET /metrics.
+Serve OpenAI's and Anthropic's APIs in front of every provider with a key:
+POST /v1/chat/completions, POST /v1/messages, GET /v1/models, GET /health, GET /livez, GET /metrics.
 
 Options:
   --config <file>   YAML configuration (keys, limits, routes, provider base URLs, cache).
@@ -28,7 +28,7 @@ SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'Run the OpenAI-compatible gateway.',
+  summary: 'Run the gateway (OpenAI and Anthropic APIs).',
   help,
   async run(args, context) {
     const { values } = withUsageErrors('serve', () =>
