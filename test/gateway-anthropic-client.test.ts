@@ -249,6 +249,22 @@ describe('errors in Anthropic shape', () => {
   });
 });
 
+describe("a max_tokens above a model's limit", () => {
+  it('is lowered to the limit the catalog knows, so a model the call fails over to does not refuse it', async () => {
+    const sentMaxTokens = (): unknown => (harness.providers.requests.at(-1)?.body as { max_tokens?: number }).max_tokens;
+    // Claude Code asks for 32,000; gpt-4o-mini writes at most 16,384 and refuses more with a 400.
+    await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 32_000, messages: question });
+    expect(sentMaxTokens()).toBe(16_384);
+    await client.messages.stream({ model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 32_000, messages: question }).finalMessage();
+    expect(sentMaxTokens()).toBe(8_192);
+    // Within the limit, or a model whose limit is not in the catalog: sent as asked.
+    await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 1_000, messages: question });
+    expect(sentMaxTokens()).toBe(1_000);
+    await client.messages.create({ model: 'together/meta-llama/Llama-3.3-70B-Instruct-Turbo', max_tokens: 32_000, messages: question });
+    expect(sentMaxTokens()).toBe(32_000);
+  });
+});
+
 describe('the cache', () => {
   it('is shared with the OpenAI dialect: the same question in the same scope is one upstream call', async () => {
     const asked = [{ role: 'user' as const, content: 'Is the cache shared between dialects?' }];

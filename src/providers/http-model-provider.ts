@@ -94,6 +94,16 @@ export function createHttpModelProvider(
       idleTimeoutMs: callOptions.idleTimeoutMs,
     });
 
+  /**
+   * `maxTokens` is a bound, so one above what the model can write is lowered to its limit instead of
+   * being refused (400) by the provider: a client asking 32,000 of a route that fails over to a model
+   * with a 16,384 limit still gets its answer. Models without a known limit get the number as is.
+   */
+  const fitToModel = (request: ChatRequest): ChatRequest => {
+    const limit = request.maxTokens === undefined ? undefined : findModel(definition, request.model)?.maxOutputTokens;
+    return limit !== undefined && request.maxTokens! > limit ? { ...request, maxTokens: limit } : request;
+  };
+
   const buildOptions = (request: ChatRequest, stream: boolean) => ({
     endpoint: endpoint(),
     stream,
@@ -107,7 +117,8 @@ export function createHttpModelProvider(
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
-      const spec = protocol.buildChatRequest(request, buildOptions(request, false));
+      const fitted = fitToModel(request);
+      const spec = protocol.buildChatRequest(fitted, buildOptions(fitted, false));
       const response = await httpClient.request(spec, {
         providerId,
         cancellation: cancellationOfCall(callOptions),
@@ -119,7 +130,7 @@ export function createHttpModelProvider(
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, buildOptions });
+      return streamChat({ request: fitToModel(request), callOptions, protocol, providerId, openStream, responseError, buildOptions });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {

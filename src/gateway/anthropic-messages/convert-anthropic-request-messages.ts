@@ -3,7 +3,9 @@
  * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
- * Anything else (images, documents, server tools) is a 400 naming its place. Pure.
+ * Images and documents become a line of text saying they were left out (messages carry text only): a 400
+ * would stay in the client's history and refuse every later turn of the conversation. Anything else is a
+ * 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
 import type { Message, Mutable, ToolCall } from '../../types.js';
@@ -12,15 +14,24 @@ import { invalidRequest } from '../gateway-http-error.js';
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
 
-/** `system`: a string or text blocks (their `cache_control` is a hint we need not pass on). */
-export function systemTextOf(value: unknown): string | undefined {
+/** Media blocks (the messages we route carry text only): each becomes this line, so the model knows it is missing. */
+const omittedMediaTypes = new Set(['image', 'document']);
+
+function omittedMediaText(block: unknown): string | undefined {
+  if (!isRecord(block) || typeof block.type !== 'string' || !omittedMediaTypes.has(block.type)) return undefined;
+  return `[${block.type} omitted: this gateway passes text only]`;
+}
+
+/** `system` (or a system turn's content): a string or text blocks (their `cache_control` is a hint we need not pass on). */
+export function systemTextOf(value: unknown, path = 'system'): string | undefined {
+  const param = path === 'system' ? 'system' : 'messages';
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) throw invalidRequest('system must be a string or an array of text blocks.', 'system');
+  if (!Array.isArray(value)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, param);
   return value
     .map((block: unknown, index) => {
       if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
-        throw invalidRequest(`system[${index}] must be a text block.`, 'system');
+        throw invalidRequest(`${path}[${index}] must be a text block.`, param);
       }
       return block.text;
     })
@@ -34,18 +45,27 @@ function toolResultText(content: unknown, path: string): string {
   if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, 'messages');
   let text = '';
   content.forEach((block: unknown, index) => {
-    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
-      throw unsupportedBlock(block, `${path}[${index}]`);
-    }
-    text += block.text;
+    const omitted = omittedMediaText(block);
+    if (omitted !== undefined) text += omitted;
+    else if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') text += block.text;
+    else throw unsupportedBlock(block, `${path}[${index}]`);
   });
   return text;
+}
+
+/**
+ * A tool result's text; one marked `is_error` says so in words, since most providers have no such flag and
+ * the model must still learn that the tool failed (or that the user refused it).
+ */
+function toolResultContent(block: Readonly<Record<string, unknown>>, path: string): string {
+  const text = toolResultText(block.content, `${path}.content`);
+  return block.is_error === true ? `Error: ${text}` : text;
 }
 
 function unsupportedBlock(block: unknown, path: string): Error {
   const kind = isRecord(block) && typeof block.type === 'string' ? ` (${block.type.slice(0, 40)})` : '';
   return invalidRequest(
-    `${path} is not a supported content block${kind}: text, tool_use and tool_result are, and thinking blocks are accepted in history.`,
+    `${path} is not a supported content block${kind}: text, tool_use and tool_result are; images and documents are replaced by a note, thinking blocks are left out.`,
     'messages',
   );
 }
@@ -64,8 +84,9 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
   };
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
-    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
-      text = text === undefined ? block.text : `${text}\n\n${block.text}`;
+    const blockText = isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : omittedMediaText(block);
+    if (blockText !== undefined) {
+      text = text === undefined ? blockText : `${text}\n\n${blockText}`;
       return;
     }
     if (isRecord(block) && block.type === 'tool_result') {
@@ -77,7 +98,7 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
       const message: Mutable<Extract<Message, { role: 'tool' }>> = {
         role: 'tool',
         toolCallId: block.tool_use_id,
-        content: toolResultText(block.content, `${blockPath}.content`),
+        content: toolResultContent(block, blockPath),
       };
       if (toolName !== undefined) message.toolName = toolName;
       into.push(message);
@@ -124,7 +145,8 @@ export function convertAnthropicRequestMessages(system: unknown, value: unknown)
     if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
     if (message.role === 'user') convertUserTurn(message.content, path, toolNamesById, messages);
     else if (message.role === 'assistant') messages.push(convertAssistantTurn(message.content, path, toolNamesById));
-    else throw invalidRequest(`${path}.role must be user or assistant (the system prompt goes in system).`, 'messages');
+    else if (message.role === 'system') messages.push({ role: 'system', content: systemTextOf(message.content, `${path}.content`) ?? '' });
+    else throw invalidRequest(`${path}.role must be user, assistant or system.`, 'messages');
   });
   return messages;
 }

@@ -74,4 +74,17 @@ describe('a failure in Anthropic error shape', () => {
     expect(body).toEqual({ type: 'error', error: { type, message: response.body.error.message } });
     expect(body.error.message).not.toContain('internal detail');
   });
+
+  it('words a context too long as Anthropic does, so a client that compacts on "prompt is too long" does', () => {
+    const tooLong = new ProviderError({
+      provider: 'openai',
+      reason: 'context_too_long',
+      message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 208310 tokens.",
+    });
+    const body = toAnthropicErrorBody(toErrorResponse(tooLong));
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toMatch(/^prompt is too long: .*maximum context length is 128000 tokens/);
+    const other = toAnthropicErrorBody(toErrorResponse(new ProviderError({ provider: 'openai', reason: 'invalid_request', message: 'bad' })));
+    expect(other.error.message).not.toMatch(/prompt is too long/);
+  });
 });

@@ -85,6 +85,13 @@ export function anthropicErrorType(status: number): string {
   }
 }
 
+/**
+ * A context too long for every candidate reads as Anthropic words it ("prompt is too long: ..."): clients
+ * such as Claude Code recognise that phrase to compact the conversation and retry, whichever provider's
+ * wording came back.
+ */
 export function toAnthropicErrorBody(error: ErrorResponse): { type: 'error'; error: { type: string; message: string } } {
-  return { type: 'error', error: { type: anthropicErrorType(error.status), message: error.body.error.message } };
+  const { code, message } = error.body.error;
+  const text = code === 'context_length_exceeded' && !message.startsWith('prompt is too long') ? `prompt is too long: ${message}` : message;
+  return { type: 'error', error: { type: anthropicErrorType(error.status), message: text } };
 }

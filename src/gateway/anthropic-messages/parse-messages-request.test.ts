@@ -66,6 +66,7 @@ describe('an Anthropic Messages request', () => {
             { type: 'text', text: 'Checking.' },
             { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
             { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Rome' } },
+            { type: 'tool_use', id: 'toolu_3', name: 'get_weather', input: { city: 'Oslo' } },
           ],
         },
         {
@@ -73,6 +74,7 @@ describe('an Anthropic Messages request', () => {
           content: [
             { type: 'tool_result', tool_use_id: 'toolu_1', content: '18 C' },
             { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: '24 ' }, { type: 'text', text: 'C' }], is_error: false },
+            { type: 'tool_result', tool_use_id: 'toolu_3', content: 'The user refused this call.', is_error: true },
             { type: 'text', text: 'Which is warmer?' },
           ],
         },
@@ -86,11 +88,38 @@ describe('an Anthropic Messages request', () => {
         toolCalls: [
           { id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
           { id: 'toolu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+          { id: 'toolu_3', name: 'get_weather', arguments: '{"city":"Oslo"}' },
         ],
       },
       { role: 'tool', toolCallId: 'toolu_1', toolName: 'get_weather', content: '18 C' },
       { role: 'tool', toolCallId: 'toolu_2', toolName: 'get_weather', content: '24 C' },
+      { role: 'tool', toolCallId: 'toolu_3', toolName: 'get_weather', content: 'Error: The user refused this call.' },
       { role: 'user', content: 'Which is warmer?' },
+    ]);
+  });
+
+  it('replaces images and documents by a note saying so, in a turn and in a tool result, instead of refusing the conversation', () => {
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
+    const call = parse({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, image] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'read_file', input: { path: 'a.pdf' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }] }],
+        },
+      ],
+    });
+    expect(call.messages[0]).toEqual({ role: 'user', content: 'What is in this screenshot?\n\n[image omitted: this gateway passes text only]' });
+    expect(call.messages[2]).toMatchObject({ role: 'tool', content: '[document omitted: this gateway passes text only]' });
+    expect(JSON.stringify(call.messages)).not.toContain('iVBORw0KGgo=');
+  });
+
+  it('takes a system turn among the messages, as newer versions of the API allow', () => {
+    const call = parse({ messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: 'Hi' }] });
+    expect(call.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
     ]);
   });
 
@@ -107,11 +136,12 @@ describe('an Anthropic Messages request', () => {
     [{ max_tokens: 0, messages: [{ role: 'user', content: 'Hi' }] }, 'max_tokens', /positive integer/],
     [{ model: 'claude-nonexistent', messages: [{ role: 'user', content: 'Hi' }] }, 'model', /does not exist here/],
     [{ messages: [] }, 'messages', /non-empty array/],
-    [{ messages: [{ role: 'system', content: 'Hi' }] }, 'messages', /messages\[0\]\.role must be user or assistant/],
+    [{ messages: [{ role: 'tool', content: 'Hi' }] }, 'messages', /messages\[0\]\.role must be user, assistant or system/],
+    [{ messages: [{ role: 'system', content: [{ type: 'image' }] }] }, 'messages', /messages\[0\]\.content\[0\] must be a text block/],
     [
-      { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } }] }] },
+      { messages: [{ role: 'user', content: [{ type: 'search_result', source: 'x', title: 't', content: [] }] }] },
       'messages',
-      /messages\[0\]\.content\[0\] is not a supported content block \(image\)/,
+      /messages\[0\]\.content\[0\] is not a supported content block \(search_result\)/,
     ],
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages', /tool_use_id is required/],
     [{ messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: 'x' }] }] }, 'messages', /input must be an object/],

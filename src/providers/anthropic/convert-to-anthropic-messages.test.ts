@@ -99,6 +99,22 @@ describe('convertToAnthropicMessages', () => {
     });
   });
 
+  it("makes tool call ids ones Anthropic takes: Moonshot's characters replaced, Gemini's repeated call_0 made unique, answers still paired", () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather in Paris, then Rome?' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'get_weather:0', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', toolCallId: 'get_weather:0', content: '18 C' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'get_weather', arguments: '{"city":"Rome"}' }] },
+      { role: 'tool', toolCallId: 'call_0', content: '24 C' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_0', name: 'get_weather', arguments: '{"city":"Oslo"}' }] },
+      { role: 'tool', toolCallId: 'call_0', content: '3 C' },
+    ]);
+    const ids = messages.flatMap((message) =>
+      typeof message.content === 'string' ? [] : message.content.map((block) => (block.type === 'tool_use' ? `use:${block.id}` : block.type === 'tool_result' ? `result:${block.tool_use_id}` : 'text')),
+    );
+    expect(ids).toEqual(['use:get_weather_0', 'result:get_weather_0', 'use:call_0', 'result:call_0', 'use:call_0_2', 'result:call_0_2']);
+  });
+
   it('reads empty arguments (a streamed call without input) as an empty object', () => {
     const prompt = convertToAnthropicMessages([
       { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'pelican_name_generator', arguments: '' }] },

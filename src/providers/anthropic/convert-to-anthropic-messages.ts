@@ -22,11 +22,13 @@ type Turn =
  * Our messages as Anthropic turns. Anthropic wants user and assistant to alternate, so consecutive
  * messages of one role are merged into one turn; a tool answer is a `tool_result` block in a user turn,
  * so consecutive tool answers (and a user message right after them) share one turn, results first.
- * Empty text is left out: Anthropic refuses empty text blocks.
+ * Empty text is left out: Anthropic refuses empty text blocks. Tool call ids are made ones Anthropic takes
+ * (see ToolUseIds).
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
   const systemParts: string[] = [];
   const turns: Turn[] = [];
+  const toolUseIds = new ToolUseIds();
 
   messages.forEach((message, messageIndex) => {
     switch (message.role) {
@@ -37,13 +39,14 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
         appendUserBlocks(turns, message.content === '' ? [] : [{ type: 'text', text: message.content }]);
         return;
       case 'tool':
-        appendUserBlocks(turns, [{ type: 'tool_result', tool_use_id: message.toolCallId, content: message.content }]);
+        appendUserBlocks(turns, [{ type: 'tool_result', tool_use_id: toolUseIds.answered(message.toolCallId), content: message.content }]);
         return;
       case 'assistant': {
         const blocks: AnthropicAssistantBlock[] = [];
         if (message.content !== '') blocks.push({ type: 'text', text: message.content });
         (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
-          blocks.push(toToolUseBlock(toolCall, `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`));
+          const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
+          blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
         appendAssistantBlocks(turns, blocks);
         return;
@@ -53,6 +56,31 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
 
   const system = systemParts.filter((part) => part !== '').join('\n\n');
   return { system: system === '' ? undefined : system, messages: turns.filter((turn) => turn.blocks.length > 0).map(toMessage) };
+}
+
+/**
+ * Tool call ids as Anthropic takes them: only letters, digits, `_` and `-` (Moonshot's hold `.` and `:`),
+ * and unique in the conversation (Gemini's calls without an id are numbered from 0 in every turn). A call
+ * made under an id already used gets a suffix, and the answers that follow it name it so, so calls and
+ * answers still pair up when a conversation fails over to Anthropic.
+ */
+class ToolUseIds {
+  readonly #used = new Set<string>();
+  /** The id each original id was last given. */
+  readonly #current = new Map<string, string>();
+
+  called(id: string): string {
+    const base = id.replace(/[^A-Za-z0-9_-]/g, '_') || 'toolu';
+    let assigned = base;
+    for (let suffix = 2; this.#used.has(assigned); suffix += 1) assigned = `${base}_${suffix}`;
+    this.#used.add(assigned);
+    this.#current.set(id, assigned);
+    return assigned;
+  }
+
+  answered(id: string): string {
+    return this.#current.get(id) ?? (id.replace(/[^A-Za-z0-9_-]/g, '_') || 'toolu');
+  }
 }
 
 function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {
@@ -85,7 +113,7 @@ function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssi
   return blocks.length === 1 && only?.type === 'text' ? only.text : undefined;
 }
 
-function toToolUseBlock(toolCall: ToolCall, argumentPath: string): AnthropicToolUseBlock {
+function toToolUseBlock(toolCall: ToolCall, id: string, argumentPath: string): AnthropicToolUseBlock {
   // A call without arguments may arrive as "" (an empty streamed input): it means {}.
   const input = toolCall.arguments.trim() === '' ? {} : parseJsonOrUndefined(toolCall.arguments);
   if (!isRecord(input)) {
@@ -94,5 +122,5 @@ function toToolUseBlock(toolCall: ToolCall, argumentPath: string): AnthropicTool
       message: `Tool call "${toolCall.name}" has arguments that are not a JSON object; Anthropic needs an object`,
     });
   }
-  return { type: 'tool_use', id: toolCall.id, name: toolCall.name, input };
+  return { type: 'tool_use', id, name: toolCall.name, input };
 }
