@@ -21,6 +21,8 @@ import { ModelResolver } from './model-resolver.js';
 import { modelsListBody } from './models-list.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
+import { StreamKeepAlive } from './stream-keep-alive.js';
+import { systemClock } from '../clock.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -78,7 +80,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resolver = new ModelResolver({ providerIds, routes: config.routes });
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
   const unsubscribe = router.onEvent(metrics.onRouterEvent);
-  const dependencies: ModelCallDependencies = { router, resolver, limits: config.limits, logger, logPrompts: config.logPrompts };
+  const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: config.limits.streamKeepAliveMs });
+  const dependencies: ModelCallDependencies = {
+    router,
+    resolver,
+    limits: config.limits,
+    logger,
+    logPrompts: config.logPrompts,
+    keepAlive,
+  };
   const modelsBody = modelsListBody({ providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) });
 
   const routes = new RouteTable();
@@ -184,6 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await serverClosed;
       unsubscribe();
+      keepAlive.dispose();
       logger.flush();
     })();
     return closed;

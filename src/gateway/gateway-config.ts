@@ -26,6 +26,8 @@ export interface GatewayLimits {
   readonly maxStreamDurationMs: number;
   /** On SIGTERM, how long requests in flight may take to finish. Default 30 s. */
   readonly drainTimeoutMs: number;
+  /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
+  readonly streamKeepAliveMs: number;
 }
 
 export interface GatewayRouterSettings {
@@ -64,6 +66,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   maxJsonDepth: 64,
   maxStreamDurationMs: 10 * 60_000,
   drainTimeoutMs: 30_000,
+  streamKeepAliveMs: 15_000,
 };
 
 export const defaultGatewayConfig: GatewayConfig = {

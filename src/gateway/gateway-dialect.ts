@@ -39,6 +39,8 @@ export interface StreamEventEncoder {
   end(result: StreamResult): string;
   /** A failure after the headers went out: the one event that tells it, after which the stream ends. */
   error(error: ErrorResponse): string;
+  /** What keeps a silent stream alive, and that every client of the API skips. */
+  keepAlive(): string;
 }
 
 export interface GatewayDialect {

@@ -17,6 +17,7 @@ import type { ModelResolver } from './model-resolver.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { parseJsonBody, readRequestBody } from './request-body.js';
 import { findUpstreamSelectorHeader } from './request-fields.js';
+import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
 
@@ -26,6 +27,8 @@ export interface ModelCallDependencies {
   readonly limits: GatewayLimits;
   readonly logger: GatewayLogger;
   readonly logPrompts: boolean;
+  /** Pings streams that fall silent after their headers. */
+  readonly keepAlive: StreamKeepAlive;
 }
 
 /** What the per-call log line says, filled in as the call goes. */

@@ -38,6 +38,11 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   error(error: ErrorResponse): string {
     return sseErrorEvent(error.body);
   }
+
+  keepAlive(): string {
+    // An SSE comment: OpenAI's own streams send these, and every SSE client skips them.
+    return ': ping\n\n';
+  }
 }
 
 export const openAIChatDialect: GatewayDialect = {

@@ -14,6 +14,7 @@ import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
+import type { StreamKeepAlive } from './stream-keep-alive.js';
 
 /** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
 function write(response: ServerResponse, text: string): Promise<void> | undefined {
@@ -49,7 +50,7 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, isClientGone: () => clientGone });
+    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone });
   } finally {
     stopListening();
   }
@@ -61,6 +62,7 @@ async function relayStream(options: {
   readonly log: CallLogFields;
   readonly stream: RouterStream;
   readonly dialect: GatewayDialect;
+  readonly keepAlive: StreamKeepAlive;
   readonly isClientGone: () => DOMException | undefined;
 }): Promise<void> {
   const { response, call, log, stream, dialect, isClientGone } = options;
@@ -95,6 +97,10 @@ async function relayStream(options: {
   if (stream.attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(stream.attempts);
   response.writeHead(200, headers);
   log.status = 200;
+  // A ping only when the socket takes it at once: a client that is behind is not silent to itself.
+  const kept = options.keepAlive.track(() => {
+    if (!response.writableNeedDrain) response.write(encoder.keepAlive());
+  });
 
   try {
     // The opening events and the first chunk in one write: the first token leaves with the headers.
@@ -106,6 +112,7 @@ async function relayStream(options: {
       if (next.done) break;
       const events = encoder.chunk(next.value);
       if (events !== undefined) {
+        kept.activity += 1;
         const pending = write(response, events);
         if (pending) await pending;
       }
@@ -127,5 +134,7 @@ async function relayStream(options: {
     const attempts = (error as { attempts?: Parameters<typeof compactAttempts>[0] } | null)?.attempts;
     if (Array.isArray(attempts)) log.attempts = compactAttempts(attempts);
     response.end(encoder.error(errorResponse));
+  } finally {
+    kept.stop();
   }
 }

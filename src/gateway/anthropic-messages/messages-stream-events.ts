@@ -77,6 +77,11 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     return event('error', JSON.stringify(toAnthropicErrorBody(error)));
   }
 
+  keepAlive(): string {
+    // As Anthropic's own streams send it.
+    return event('ping', '{"type": "ping"}');
+  }
+
   #openBlock(block: OpenBlock, contentBlock: string): string {
     const closing = this.#closeBlock();
     this.#open = block;
