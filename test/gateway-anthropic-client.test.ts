@@ -190,6 +190,30 @@ describe('a tool loop from an Anthropic client to another provider', () => {
   });
 });
 
+describe('structured output', () => {
+  it("reaches an OpenAI-wire upstream as its response_format, and Gemini's as its response schema", async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    await client.messages.create({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Which city?' }],
+      output_config: { format: { type: 'json_schema', schema } },
+    });
+    expect((harness.providers.requests.at(-1)?.body as { response_format?: unknown }).response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { schema },
+    });
+    await client.messages.create({
+      model: 'google/gemini-2.5-flash',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Which city?' }],
+      output_config: { format: { type: 'json_schema', schema } },
+    });
+    const generationConfig = (harness.providers.requests.at(-1)?.body as { generationConfig?: Record<string, unknown> }).generationConfig;
+    expect(generationConfig?.responseMimeType).toBe('application/json');
+  });
+});
+
 describe('failover behind the Messages endpoint', () => {
   it('answers from the next provider when the first fails, and says so', async () => {
     harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });

@@ -115,6 +115,13 @@ describe('an Anthropic Messages request', () => {
     expect(JSON.stringify(call.messages)).not.toContain('iVBORw0KGgo=');
   });
 
+  it('reads structured output (output_config.format) as a JSON Schema response format, a schema key named url included', () => {
+    const schema = { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] };
+    const call = parse({ messages: [{ role: 'user', content: 'Link?' }], output_config: { effort: 'low', format: { type: 'json_schema', schema } } });
+    expect(call.options.responseFormat).toEqual({ type: 'json_schema', schema });
+    expect(refusal({ messages: [{ role: 'user', content: 'x' }], output_config: { format: { type: 'json_object' } } }).param).toBe('output_config');
+  });
+
   it('takes a system turn among the messages, as newer versions of the API allow', () => {
     const call = parse({ messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: 'Hi' }] });
     expect(call.messages).toEqual([

@@ -1,10 +1,10 @@
 /**
  * Validate an Anthropic Messages body (POST /v1/messages) and translate it to our messages and router
- * options. Pure. As Anthropic's own API does, `max_tokens` is required. `top_k`, `metadata` and `thinking`
- * are accepted and not passed on: not every provider a call may fail over to has them.
+ * options. Pure. As Anthropic's own API does, `max_tokens` is required. `top_k`, `metadata`, `thinking` and
+ * `output_config.effort` are accepted and not passed on: not every provider a call may fail over to has them.
  */
 import { isRecord } from '../../json-value.js';
-import type { Mutable, ToolChoice, ToolDefinition } from '../../types.js';
+import type { Mutable, ResponseFormat, ToolChoice, ToolDefinition } from '../../types.js';
 import type { GatewayCall } from '../gateway-dialect.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
@@ -34,6 +34,7 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'stream',
   'tools',
   'tool_choice',
+  'output_config',
 ]);
 
 function toolsOf(value: unknown): ToolDefinition[] | undefined {
@@ -72,6 +73,21 @@ function toolChoiceOf(value: unknown): ToolChoice | undefined {
   throw invalidRequest('tool_choice must be {"type":"auto"}, {"type":"any"}, {"type":"none"} or {"type":"tool","name":...}.', 'tool_choice');
 }
 
+/**
+ * Structured output (`output_config.format`, a JSON Schema) as our response format, which OpenAI-wire and
+ * Gemini providers enforce; `effort` is not passed on.
+ */
+function responseFormatOf(value: unknown): ResponseFormat | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw invalidRequest('output_config must be an object.', 'output_config');
+  const format = value.format;
+  if (format === undefined || format === null) return undefined;
+  if (!isRecord(format) || format.type !== 'json_schema' || !isRecord(format.schema)) {
+    throw invalidRequest('output_config.format must be {"type":"json_schema","schema":{...}}.', 'output_config');
+  }
+  return { type: 'json_schema', schema: format.schema };
+}
+
 function maxTokensOf(body: Readonly<Record<string, unknown>>): number {
   const maxTokens = numberField(body, 'max_tokens');
   if (maxTokens === undefined) throw invalidRequest('max_tokens is required.', 'max_tokens');
@@ -90,6 +106,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
+  const responseFormat = responseFormatOf(body.output_config);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
   options.maxTokens = maxTokens;
@@ -98,5 +115,6 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   if (stop !== undefined && stop.length > 0) options.stop = stop;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  if (responseFormat !== undefined) options.responseFormat = responseFormat;
   return { model, messages, options, stream, includeUsage: true };
 }
