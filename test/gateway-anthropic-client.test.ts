@@ -60,7 +60,7 @@ describe.each(defaultCatalog.map((definition) => [definition.id, definition.defa
     it('answers a plain call in Anthropic shape, with the same text as the OpenAI dialect', async () => {
       const expected = await openAIDialectText(`${providerId}/${model}`);
       harness.providers.reset();
-      const { data, response } = await client.messages
+      const { data, response, request_id: requestId } = await client.messages
         .create({ model: `${providerId}/${model}`, max_tokens: 100, messages: question })
         .withResponse();
       expect(data.type).toBe('message');
@@ -73,6 +73,8 @@ describe.each(defaultCatalog.map((definition) => [definition.id, definition.defa
       expect(data.stop_reason).toBe('end_turn');
       expect(data.usage.output_tokens).toBeGreaterThan(0);
       expect(response.headers.get('x-backup-models-provider')).toBe(providerId);
+      expect(response.headers.get('request-id')).toBe(data.id);
+      expect(requestId).toBe(data.id);
       const upstream = harness.providers.requests;
       expect(upstream.map((request) => request.provider)).toEqual([providerId]);
       // The caller's gateway key, sent as x-api-key, never travels upstream.
@@ -253,6 +255,20 @@ describe('errors in Anthropic shape', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens is required.' } });
     expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('answers a path of the Messages API it does not serve (count_tokens) with not_found_error, and a GET with 405', async () => {
+    const headers = { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0] };
+    const countTokens = await fetch(`${harness.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: question }),
+    });
+    expect(countTokens.status).toBe(404);
+    expect(await countTokens.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const get = await fetch(`${harness.url}/v1/messages`, { headers });
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
   });
 
   it('answers 503 overloaded_error with Retry-After when every provider fails', async () => {

@@ -146,7 +146,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (draining) response.setHeader('connection', 'close');
     if (!route) {
-      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path));
+      // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (count_tokens).
+      const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
+      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
     const caller = verifier.verifyRequest(request.headers);

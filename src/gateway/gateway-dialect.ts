@@ -46,6 +46,8 @@ export interface StreamEventEncoder {
 export interface GatewayDialect {
   /** The message of each call's log line (`chat.completions`, `messages`). */
   readonly logMessage: string;
+  /** A header besides `x-request-id` that carries the answer's id, where the API's clients read it (`request-id`). */
+  readonly requestIdHeader?: string;
   /** A new id for an answer, in this API's form (`chatcmpl-...`, `msg_...`). */
   newAnswerId(): string;
   /** Check and translate a parsed JSON body; a GatewayHttpError (400, 404) for anything wrong. */

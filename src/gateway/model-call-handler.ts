@@ -147,6 +147,7 @@ async function completeModelCall(options: {
   const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) });
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer.
   const headers: Record<string, string | number> = { 'x-request-id': log.id };
+  if (options.dialect.requestIdHeader !== undefined) headers[options.dialect.requestIdHeader] = log.id;
   headers[routingHeaders.provider] = headerSafe(result.provider);
   headers[routingHeaders.model] = headerSafe(result.model);
   headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');

@@ -90,6 +90,7 @@ async function relayStream(options: {
     'x-accel-buffering': 'no',
     'x-request-id': log.id,
   };
+  if (dialect.requestIdHeader !== undefined) headers[dialect.requestIdHeader] = log.id;
   if (winner) {
     headers[routingHeaders.provider] = headerSafe(winner.provider);
     headers[routingHeaders.model] = headerSafe(winner.model);

@@ -7,6 +7,8 @@ import { parseMessagesRequest } from './parse-messages-request.js';
 
 export const anthropicMessagesDialect: GatewayDialect = {
   logMessage: 'messages',
+  // The SDKs read it as the message's request id (`_request_id`), for support tickets.
+  requestIdHeader: 'request-id',
   newAnswerId: () => `msg_${randomUUID().replaceAll('-', '')}`,
   parseRequest: parseMessagesRequest,
   answerBody: (result, context) => JSON.stringify(toAnthropicMessage(result, context)),
