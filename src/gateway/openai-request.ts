@@ -11,12 +11,13 @@ import type { ModelResolver } from './model-resolver.js';
 import { isRecord } from '../json-value.js';
 import {
   booleanField,
-  isValidToolName,
   numberField,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
   stopSequencesField,
+  toolDefinitionOf,
+  toolsField,
 } from './request-fields.js';
 
 /** Fields we read; a key naming an upstream anywhere else is refused. */
@@ -37,27 +38,12 @@ const interpretedFields: ReadonlySet<string> = new Set([
 ]);
 
 function toolsOf(value: unknown): ToolDefinition[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
-  return value.map((tool: unknown, index): ToolDefinition => {
+  return toolsField(value, (tool, index) => {
     if (!isRecord(tool) || tool.type !== 'function' || !isRecord(tool.function)) {
       throw invalidRequest(`tools[${index}] must be {"type":"function","function":{...}}.`, 'tools');
     }
     const { name, description, parameters } = tool.function;
-    if (!isValidToolName(name)) {
-      throw invalidRequest(`tools[${index}].function.name must be 1 to 64 letters, digits, _ or -.`, 'tools');
-    }
-    if (description !== undefined && typeof description !== 'string') {
-      throw invalidRequest(`tools[${index}].function.description must be a string.`, 'tools');
-    }
-    if (parameters !== undefined && !isRecord(parameters)) {
-      throw invalidRequest(`tools[${index}].function.parameters must be a JSON Schema object.`, 'tools');
-    }
-    return {
-      name,
-      parameters: parameters ?? { type: 'object', properties: {} },
-      ...(description !== undefined ? { description } : {}),
-    };
+    return toolDefinitionOf({ name, description, schema: parameters }, `tools[${index}].function`, { schemaName: 'parameters', schemaRequired: false });
   });
 }
 

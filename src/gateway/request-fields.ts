@@ -5,7 +5,7 @@
  */
 import { isRecord } from '../json-value.js';
 import type { CompleteOptions } from '../routing/router-options.js';
-import type { Mutable } from '../types.js';
+import type { Mutable, ToolDefinition } from '../types.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
 
@@ -76,9 +76,34 @@ export function resolveModelField(body: JsonObject, resolver: ModelResolver): Re
   return model;
 }
 
-/** Tool names every provider takes: 1 to 64 letters, digits, `_` or `-`. */
-export function isValidToolName(name: unknown): name is string {
-  return typeof name === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(name);
+/** `tools`: absent, or an array whose entries `toToolDefinition` reads. */
+export function toolsField(value: unknown, toToolDefinition: (tool: unknown, index: number) => ToolDefinition): ToolDefinition[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
+  return value.map(toToolDefinition);
+}
+
+/**
+ * A tool's name (1 to 64 letters, digits, `_` or `-`, which every provider takes), description and JSON
+ * Schema, checked; `path` names the tool in errors (`tools[0].function`), `schemaName` its schema's field.
+ * Without a schema (where the API allows it) the tool takes no arguments.
+ */
+export function toolDefinitionOf(
+  fields: { readonly name: unknown; readonly description: unknown; readonly schema: unknown },
+  path: string,
+  options: { readonly schemaName: string; readonly schemaRequired: boolean },
+): ToolDefinition {
+  const { name, description, schema } = fields;
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    throw invalidRequest(`${path}.name must be 1 to 64 letters, digits, _ or -.`, 'tools');
+  }
+  if (description !== undefined && typeof description !== 'string') throw invalidRequest(`${path}.description must be a string.`, 'tools');
+  if ((schema !== undefined || options.schemaRequired) && !isRecord(schema)) {
+    throw invalidRequest(`${path}.${options.schemaName} must be a JSON Schema object.`, 'tools');
+  }
+  const definition: Mutable<ToolDefinition> = { name, parameters: isRecord(schema) ? schema : { type: 'object', properties: {} } };
+  if (description !== undefined) definition.description = description;
+  return definition;
 }
 
 /**

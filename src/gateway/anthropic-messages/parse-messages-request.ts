@@ -4,18 +4,19 @@
  * `output_config.effort` are accepted and not passed on: not every provider a call may fail over to has them.
  */
 import { isRecord } from '../../json-value.js';
-import type { Mutable, ResponseFormat, ToolChoice, ToolDefinition } from '../../types.js';
+import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../types.js';
 import type { GatewayCall } from '../gateway-dialect.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import {
   booleanField,
-  isValidToolName,
   numberField,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
   stopSequencesField,
+  toolDefinitionOf,
+  toolsField,
 } from '../request-fields.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
 
@@ -38,9 +39,7 @@ const interpretedFields: ReadonlySet<string> = new Set([
 ]);
 
 function toolsOf(value: unknown): ToolDefinition[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
-  return value.map((tool: unknown, index): ToolDefinition => {
+  return toolsField(value, (tool, index) => {
     if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       throw invalidRequest(
@@ -49,15 +48,8 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
         'unsupported_parameter',
       );
     }
-    const { name, description, input_schema: inputSchema } = tool;
-    if (!isValidToolName(name)) throw invalidRequest(`tools[${index}].name must be 1 to 64 letters, digits, _ or -.`, 'tools');
-    if (description !== undefined && typeof description !== 'string') {
-      throw invalidRequest(`tools[${index}].description must be a string.`, 'tools');
-    }
-    if (!isRecord(inputSchema)) throw invalidRequest(`tools[${index}].input_schema must be a JSON Schema object.`, 'tools');
-    const definition: Mutable<ToolDefinition> = { name, parameters: inputSchema };
-    if (description !== undefined) definition.description = description;
-    return definition;
+    const fields = { name: tool.name, description: tool.description, schema: tool.input_schema };
+    return toolDefinitionOf(fields, `tools[${index}]`, { schemaName: 'input_schema', schemaRequired: true });
   });
 }
 
