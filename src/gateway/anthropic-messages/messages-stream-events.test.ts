@@ -7,10 +7,11 @@ import { createOpenAIStreamDecoder } from '../../providers/openai-compatible/ope
 import type { StreamDecoder } from '../../providers/wire-protocol.js';
 import type { StreamResult } from '../../routing/router-options.js';
 import { recordedFixtures } from '../../testing/shared-fixtures.test-support.js';
-import type { FinishReason, StreamChunk, Usage } from '../../types.js';
+import type { StreamChunk } from '../../types.js';
 import { toErrorResponse } from '../error-response.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { MessagesStreamEvents } from './messages-stream-events.js';
+import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
 
 const decodeOptions = { providerId: 'test', headers: {} };
 
@@ -18,30 +19,11 @@ function decodeRecorded(folder: string, fixture: string, decoder: StreamDecoder)
   return recordedFixtures(folder).readFixtureSseEvents(fixture).flatMap((event) => decoder.decode(event));
 }
 
-/** What a client builds from chunks: text, tool calls in order, the last usage and the finish reasons. */
-function assemble(chunks: readonly StreamChunk[]) {
-  let text = '';
-  const toolCalls: { id?: string; name?: string; arguments: string }[] = [];
-  let usage: Usage | undefined;
-  const finishReasons: FinishReason[] = [];
-  for (const chunk of chunks) {
-    if (chunk.type === 'text-delta') text += chunk.text;
-    if (chunk.type === 'usage') usage = chunk.usage;
-    if (chunk.type === 'finish') finishReasons.push(chunk.finishReason);
-    if (chunk.type === 'tool-call-delta') {
-      const call = (toolCalls[chunk.index] ??= { arguments: '' });
-      if (chunk.id !== undefined) call.id = chunk.id;
-      if (chunk.name !== undefined) call.name = chunk.name;
-      call.arguments += chunk.argumentsDelta;
-    }
-  }
-  return { text, toolCalls, usage, finishReasons };
-}
 
 /** Encode chunks as a Messages stream, the way the gateway relays them, and return the SSE text. */
 function encode(chunks: readonly StreamChunk[]): string {
   const encoder = new MessagesStreamEvents({ id: 'msg_test', createdSeconds: 0, model: 'openai/gpt-4o-mini' });
-  const assembled = assemble(chunks);
+  const assembled = assembleStreamChunks(chunks);
   const result = { finishReason: assembled.finishReasons.at(-1) ?? 'stop', usage: assembled.usage } as StreamResult;
   return encoder.start() + chunks.map((chunk) => encoder.chunk(chunk) ?? '').join('') + encoder.end(result);
 }
@@ -66,8 +48,8 @@ describe('a streamed answer as Anthropic Messages events', () => {
     const decoder = createAnthropicStreamDecoder(decodeOptions);
     const roundTrip = events.flatMap((event) => decoder.decode(event));
     expect(decoder.done).toBe(true);
-    const expected = assemble(original);
-    const actual = assemble(roundTrip);
+    const expected = assembleStreamChunks(original);
+    const actual = assembleStreamChunks(roundTrip);
     expect(actual.text).toBe(expected.text);
     expect(actual.toolCalls).toEqual(expected.toolCalls);
     expect(actual.usage).toEqual(expected.usage);

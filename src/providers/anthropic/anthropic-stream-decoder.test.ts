@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
-import type { StreamChunk } from '../../types.js';
 import { readFixtureSseEvents, readFixtureText } from './anthropic-fixtures.test-support.js';
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder.js';
+import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
 
 const options = { providerId: 'anthropic', headers: {} };
 
@@ -13,30 +13,11 @@ function decodeAll(events: readonly SseEvent[]) {
   return { decoder, chunks };
 }
 
-/** What a consumer builds from the chunks: the text, the tool calls by index, the last usage and finish. */
-function assemble(chunks: readonly StreamChunk[]) {
-  let text = '';
-  const toolCalls: { id?: string; name?: string; arguments: string }[] = [];
-  let usage: unknown;
-  const finishReasons: string[] = [];
-  for (const chunk of chunks) {
-    if (chunk.type === 'text-delta') text += chunk.text;
-    if (chunk.type === 'usage') usage = chunk.usage;
-    if (chunk.type === 'finish') finishReasons.push(chunk.finishReason);
-    if (chunk.type === 'tool-call-delta') {
-      const call = (toolCalls[chunk.index] ??= { arguments: '' });
-      if (chunk.id !== undefined) call.id = chunk.id;
-      if (chunk.name !== undefined) call.name = chunk.name;
-      call.arguments += chunk.argumentsDelta;
-    }
-  }
-  return { text, toolCalls, usage, finishReasons };
-}
 
 describe('Anthropic stream decoder with the recorded streams', () => {
   it('decodes a text stream (messages-stream.sse)', () => {
     const { decoder, chunks } = decodeAll(readFixtureSseEvents('messages-stream.sse'));
-    expect(assemble(chunks)).toEqual({
+    expect(assembleStreamChunks(chunks)).toEqual({
       text: '- Captain\n- Scoop',
       toolCalls: [],
       usage: { inputTokens: 17, outputTokens: 10, totalTokens: 27 },
@@ -55,7 +36,7 @@ describe('Anthropic stream decoder with the recorded streams', () => {
 
   it('decodes text then a tool call whose arguments arrive in pieces (messages-stream-tool-use.sse)', () => {
     const { decoder, chunks } = decodeAll(readFixtureSseEvents('messages-stream-tool-use.sse'));
-    const assembled = assemble(chunks);
+    const assembled = assembleStreamChunks(chunks);
     expect(assembled.text).toBe(
       "I'll help you find out the current temperature in San Francisco. I'll use the get_current_temperature function to retrieve this information.",
     );
@@ -77,7 +58,7 @@ describe('Anthropic stream decoder with the recorded streams', () => {
 
   it('gives a tool call that streamed no arguments the arguments {} (messages-stream-tool-use-empty-input.sse)', () => {
     const { decoder, chunks } = decodeAll(readFixtureSseEvents('messages-stream-tool-use-empty-input.sse'));
-    expect(assemble(chunks)).toEqual({
+    expect(assembleStreamChunks(chunks)).toEqual({
       text: '',
       toolCalls: [{ id: 'toolu_01CzN6riCPqw4pVSuTd9Dwn7', name: 'pelican_name_generator', arguments: '{}' }],
       usage: { inputTokens: 543, outputTokens: 40, totalTokens: 583 },
