@@ -6,11 +6,21 @@
 export interface SystemMessage {
   readonly role: 'system';
   readonly content: string;
+  /**
+   * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
+   * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
+   */
+  readonly cacheBreakpoint?: boolean;
 }
 
 export interface UserMessage {
   readonly role: 'user';
   readonly content: string;
+  /**
+   * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
+   * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
+   */
+  readonly cacheBreakpoint?: boolean;
 }
 
 export interface AssistantMessage {
@@ -18,6 +28,11 @@ export interface AssistantMessage {
   /** Text of the answer; empty string when the turn only calls tools. */
   readonly content: string;
   readonly toolCalls?: readonly ToolCall[];
+  /**
+   * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
+   * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
+   */
+  readonly cacheBreakpoint?: boolean;
 }
 
 export interface ToolMessage {
@@ -27,6 +42,11 @@ export interface ToolMessage {
   /** The tool's name; Gemini needs it to pair the answer with its call. */
   readonly toolName?: string;
   readonly content: string;
+  /**
+   * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
+   * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
+   */
+  readonly cacheBreakpoint?: boolean;
 }
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
@@ -51,6 +71,8 @@ export interface ToolDefinition {
   readonly name: string;
   readonly description?: string;
   readonly parameters: JsonSchema;
+  /** A prompt-cache breakpoint after the tool definitions up to this one (see `cacheBreakpoint` on messages). */
+  readonly cacheBreakpoint?: boolean;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };

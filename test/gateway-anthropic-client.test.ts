@@ -192,6 +192,35 @@ describe('a tool loop from an Anthropic client to another provider', () => {
   });
 });
 
+describe('prompt-cache breakpoints', () => {
+  const cached = { type: 'ephemeral' as const };
+  const request = (model: string) =>
+    client.messages.create({
+      model,
+      max_tokens: 100,
+      system: [{ type: 'text', text: 'You are a coding agent with a long system prompt.', cache_control: cached }],
+      tools: [{ ...weatherTool, cache_control: cached }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }],
+    });
+
+  it('reach an Anthropic upstream where the client put them', async () => {
+    await request('anthropic/claude-3-5-haiku-20241022');
+    const body = harness.providers.requests.at(-1)?.body as { system: unknown; tools: { cache_control?: unknown }[]; messages: unknown[] };
+    expect(body.system).toEqual([{ type: 'text', text: 'You are a coding agent with a long system prompt.', cache_control: cached }]);
+    expect(body.tools[0]?.cache_control).toEqual(cached);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }]);
+  });
+
+  it('never reach a provider that caches by itself', async () => {
+    for (const model of ['openai/gpt-4o-mini', 'google/gemini-2.5-flash']) {
+      await request(model);
+      const sent = JSON.stringify(harness.providers.requests.at(-1)?.body);
+      expect(sent).toContain('Weather in Paris?');
+      expect(sent).not.toMatch(/cache_control|cacheBreakpoint|ephemeral/);
+    }
+  });
+});
+
 describe('structured output', () => {
   it("reaches an OpenAI-wire upstream as its response_format, and Gemini's as its response schema", async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };

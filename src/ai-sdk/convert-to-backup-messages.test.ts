@@ -113,6 +113,20 @@ describe('convertToBackupMessages', () => {
     });
   });
 
+  it("turns @ai-sdk/anthropic's cacheControl provider option, on a message or a part, into a cache breakpoint", async () => {
+    const cacheControl = { anthropic: { cacheControl: { type: 'ephemeral' } } };
+    const prompt = await promptFromAiSdk({
+      messages: [
+        { role: 'system', content: 'A long system prompt.', providerOptions: cacheControl },
+        { role: 'user', content: [{ type: 'text', text: 'Hi', providerOptions: cacheControl }] },
+        { role: 'assistant', content: 'Hello!' },
+        { role: 'user', content: 'Again.' },
+      ],
+    });
+    const { messages } = convertToBackupMessages(prompt);
+    expect(messages.map((message) => message.cacheBreakpoint === true)).toEqual([true, true, false, false]);
+  });
+
   it('drops reasoning of earlier turns with a warning', () => {
     const { messages, warnings } = convertToBackupMessages([
       { role: 'user', content: [{ type: 'text', text: 'Hi' }] },

@@ -5,6 +5,7 @@ import type {
 } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
 import type { AssistantMessage, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
+import { isRecord } from '../json-value.js';
 import { readThoughtSignature } from './gemini-thought-signature.js';
 
 export interface ConvertedMessages {
@@ -24,7 +25,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
   prompt.forEach((message, messageIndex) => {
     switch (message.role) {
       case 'system':
-        messages.push({ role: 'system', content: message.content });
+        messages.push(withBreakpoint({ role: 'system', content: message.content }, marksCacheBreakpoint(message.providerOptions)));
         return;
       case 'user': {
         const texts: string[] = [];
@@ -32,7 +33,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
           if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
           texts.push(part.text);
         }
-        messages.push({ role: 'user', content: texts.join('\n') });
+        messages.push(withBreakpoint({ role: 'user', content: texts.join('\n') }, anyMarksCacheBreakpoint(message)));
         return;
       }
       case 'assistant': {
@@ -56,7 +57,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
           }
         }
         const assistant: AssistantMessage = toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
-        messages.push(assistant);
+        messages.push(withBreakpoint(assistant, anyMarksCacheBreakpoint(message)));
         return;
       }
       case 'tool':
@@ -69,7 +70,11 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
             toolName: part.toolName,
             content: toolOutputText(part.output, messageIndex),
           };
-          messages.push(toolMessage);
+          messages.push(withBreakpoint(toolMessage, marksCacheBreakpoint(part.providerOptions)));
+        }
+        // A breakpoint on the whole tool message goes at the end of its last answer.
+        if (marksCacheBreakpoint(message.providerOptions) && messages.at(-1)?.role === 'tool') {
+          messages.push(withBreakpoint(messages.pop()!, true));
         }
         return;
     }
@@ -78,6 +83,24 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
     warnings.push({ type: 'other', message: 'Reasoning parts of earlier assistant turns were not sent.' });
   }
   return { messages, warnings };
+}
+
+/**
+ * `providerOptions.anthropic.cacheControl` (as `@ai-sdk/anthropic` reads it) marks a prompt-cache
+ * breakpoint; it becomes our provider-neutral `cacheBreakpoint`.
+ */
+function marksCacheBreakpoint(providerOptions: unknown): boolean {
+  const anthropic = isRecord(providerOptions) ? providerOptions['anthropic'] : undefined;
+  return isRecord(anthropic) && isRecord(anthropic['cacheControl'] ?? anthropic['cache_control']);
+}
+
+/** On the message or any of its parts: the breakpoint goes at the end of the message we make of it. */
+function anyMarksCacheBreakpoint(message: { readonly providerOptions?: unknown; readonly content: readonly { readonly providerOptions?: unknown }[] }): boolean {
+  return marksCacheBreakpoint(message.providerOptions) || message.content.some((part) => marksCacheBreakpoint(part.providerOptions));
+}
+
+function withBreakpoint<M extends Message>(message: M, breakpoint: boolean): M {
+  return breakpoint ? { ...message, cacheBreakpoint: true } : message;
 }
 
 /** Tool inputs arrive parsed; providers take them as JSON text. A string is taken as that text already. */

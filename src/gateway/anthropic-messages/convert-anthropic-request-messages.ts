@@ -3,6 +3,7 @@
  * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
+ * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
  * Images and documents become a line of text saying they were left out (messages carry text only): a 400
  * would stay in the client's history and refuse every later turn of the conversation. Anything else is a
  * 400 naming its place. Pure.
@@ -22,20 +23,29 @@ function omittedMediaText(block: unknown): string | undefined {
   return `[${block.type} omitted: this gateway passes text only]`;
 }
 
-/** `system` (or a system turn's content): a string or text blocks (their `cache_control` is a hint we need not pass on). */
-export function systemTextOf(value: unknown, path = 'system'): string | undefined {
+/** A block that marks a prompt-cache breakpoint (`cache_control`). */
+function marksBreakpoint(block: unknown): boolean {
+  return isRecord(block) && isRecord(block.cache_control);
+}
+
+/**
+ * `system` (or a system turn's content): a string or text blocks, as one system message; a breakpoint on
+ * any of its blocks marks the message's end.
+ */
+function systemMessageOf(value: unknown, path = 'system'): Message | undefined {
   const param = path === 'system' ? 'system' : 'messages';
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value === '' ? undefined : { role: 'system', content: value };
   if (!Array.isArray(value)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, param);
-  return value
-    .map((block: unknown, index) => {
-      if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
-        throw invalidRequest(`${path}[${index}] must be a text block.`, param);
-      }
-      return block.text;
-    })
-    .join('\n\n');
+  const texts = value.map((block: unknown, index) => {
+    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
+      throw invalidRequest(`${path}[${index}] must be a text block.`, param);
+    }
+    return block.text;
+  });
+  const content = texts.join('\n\n');
+  if (content === '') return undefined;
+  return value.some(marksBreakpoint) ? { role: 'system', content, cacheBreakpoint: true } : { role: 'system', content };
 }
 
 /** A tool result's content: a string, or text blocks. */
@@ -78,15 +88,18 @@ function blocksOf(content: unknown, path: string): readonly unknown[] {
 
 function convertUserTurn(content: unknown, path: string, toolNamesById: ReadonlyMap<string, string>, into: Message[]): void {
   let text: string | undefined;
+  let textBreakpoint = false;
   const flushText = (): void => {
-    if (text !== undefined) into.push({ role: 'user', content: text });
+    if (text !== undefined) into.push(textBreakpoint ? { role: 'user', content: text, cacheBreakpoint: true } : { role: 'user', content: text });
     text = undefined;
+    textBreakpoint = false;
   };
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
     const blockText = isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : omittedMediaText(block);
     if (blockText !== undefined) {
       text = text === undefined ? blockText : `${text}\n\n${blockText}`;
+      textBreakpoint ||= marksBreakpoint(block);
       return;
     }
     if (isRecord(block) && block.type === 'tool_result') {
@@ -101,6 +114,7 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
         content: toolResultContent(block, blockPath),
       };
       if (toolName !== undefined) message.toolName = toolName;
+      if (marksBreakpoint(block)) message.cacheBreakpoint = true;
       into.push(message);
       return;
     }
@@ -112,8 +126,10 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
 function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map<string, string>): Message {
   let text = '';
   const toolCalls: ToolCall[] = [];
+  let breakpoint = false;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
+    breakpoint ||= marksBreakpoint(block);
     if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
       return;
@@ -131,21 +147,24 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
     if (isRecord(block) && typeof block.type === 'string' && reasoningBlockTypes.has(block.type)) return;
     throw unsupportedBlock(block, blockPath);
   });
-  return toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
+  const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
+  if (toolCalls.length > 0) message.toolCalls = toolCalls;
+  if (breakpoint) message.cacheBreakpoint = true;
+  return message;
 }
 
 export function convertAnthropicRequestMessages(system: unknown, value: unknown): Message[] {
   if (!Array.isArray(value) || value.length === 0) throw invalidRequest('messages must be a non-empty array.', 'messages');
   const messages: Message[] = [];
-  const systemText = systemTextOf(system);
-  if (systemText !== undefined && systemText.length > 0) messages.push({ role: 'system', content: systemText });
+  const systemMessage = systemMessageOf(system);
+  if (systemMessage !== undefined) messages.push(systemMessage);
   const toolNamesById = new Map<string, string>();
   value.forEach((message: unknown, index) => {
     const path = `messages[${index}]`;
     if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
     if (message.role === 'user') convertUserTurn(message.content, path, toolNamesById, messages);
     else if (message.role === 'assistant') messages.push(convertAssistantTurn(message.content, path, toolNamesById));
-    else if (message.role === 'system') messages.push({ role: 'system', content: systemTextOf(message.content, `${path}.content`) ?? '' });
+    else if (message.role === 'system') messages.push(systemMessageOf(message.content, `${path}.content`) ?? { role: 'system', content: '' });
     else throw invalidRequest(`${path}.role must be user, assistant or system.`, 'messages');
   });
   return messages;

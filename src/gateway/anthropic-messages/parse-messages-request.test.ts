@@ -39,7 +39,8 @@ describe('an Anthropic Messages request', () => {
       stream: true,
     });
     expect(call.messages).toEqual([
-      { role: 'system', content: 'Be brief.\n\nUse metric units.' },
+      // The first system block's cache_control marks a breakpoint at the end of the system prompt.
+      { role: 'system', content: 'Be brief.\n\nUse metric units.', cacheBreakpoint: true },
       { role: 'user', content: 'Weather in Paris?' },
     ]);
     expect(call.options).toEqual({
@@ -120,6 +121,20 @@ describe('an Anthropic Messages request', () => {
     const call = parse({ messages: [{ role: 'user', content: 'Link?' }], output_config: { effort: 'low', format: { type: 'json_schema', schema } } });
     expect(call.options.responseFormat).toEqual({ type: 'json_schema', schema });
     expect(refusal({ messages: [{ role: 'user', content: 'x' }], output_config: { format: { type: 'json_object' } } }).param).toBe('output_config');
+  });
+
+  it("carries cache_control breakpoints: on a tool, on a turn's text, on a tool result, on an assistant turn", () => {
+    const ephemeral = { type: 'ephemeral' };
+    const call = parse({
+      tools: [weather, { ...weather, name: 'get_time', cache_control: ephemeral }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Weather?', cache_control: ephemeral }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {}, cache_control: ephemeral }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18 C', cache_control: ephemeral }, { type: 'text', text: 'And?' }] },
+      ],
+    });
+    expect(call.options.tools?.map((tool) => tool.cacheBreakpoint)).toEqual([undefined, true]);
+    expect(call.messages.map((message) => message.cacheBreakpoint)).toEqual([true, true, true, undefined]);
   });
 
   it('takes a system turn among the messages, as newer versions of the API allow', () => {

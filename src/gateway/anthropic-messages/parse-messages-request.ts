@@ -49,7 +49,8 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
       );
     }
     const fields = { name: tool.name, description: tool.description, schema: tool.input_schema };
-    return toolDefinitionOf(fields, `tools[${index}]`, { schemaName: 'input_schema', schemaRequired: true });
+    const definition = toolDefinitionOf(fields, `tools[${index}]`, { schemaName: 'input_schema', schemaRequired: true });
+    return isRecord(tool.cache_control) ? { ...definition, cacheBreakpoint: true } : definition;
   });
 }
 

@@ -3,9 +3,15 @@
  * Types only. Bodies we read are `unknown` until checked; these describe what we write.
  */
 
+/** A prompt-cache breakpoint: Anthropic caches the prompt up to the block (or tool) that carries it. */
+export interface AnthropicCacheControl {
+  readonly type: 'ephemeral';
+}
+
 export interface AnthropicTextBlock {
   readonly type: 'text';
   readonly text: string;
+  cache_control?: AnthropicCacheControl;
 }
 
 export interface AnthropicToolUseBlock {
@@ -14,12 +20,14 @@ export interface AnthropicToolUseBlock {
   readonly name: string;
   /** The arguments as an object: Anthropic refuses a string here. */
   readonly input: { readonly [key: string]: unknown };
+  cache_control?: AnthropicCacheControl;
 }
 
 export interface AnthropicToolResultBlock {
   readonly type: 'tool_result';
   readonly tool_use_id: string;
   readonly content: string;
+  cache_control?: AnthropicCacheControl;
 }
 
 export type AnthropicUserBlock = AnthropicTextBlock | AnthropicToolResultBlock;
@@ -33,6 +41,7 @@ export interface AnthropicTool {
   readonly name: string;
   readonly description?: string;
   readonly input_schema: { readonly [key: string]: unknown };
+  cache_control?: AnthropicCacheControl;
 }
 
 export type AnthropicToolChoice =
@@ -45,7 +54,8 @@ export interface AnthropicMessagesRequestBody {
   readonly model: string;
   readonly max_tokens: number;
   readonly messages: readonly AnthropicMessage[];
-  readonly system?: string;
+  /** A string, or text blocks when a breakpoint marks one of them. */
+  readonly system?: string | readonly AnthropicTextBlock[];
   readonly temperature?: number;
   readonly top_p?: number;
   readonly stop_sequences?: readonly string[];

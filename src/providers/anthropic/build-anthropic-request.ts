@@ -25,13 +25,12 @@ export function buildAnthropicHeaders(endpoint: EndpointConfig): Record<string, 
  */
 export function buildAnthropicChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
   const prompt = convertToAnthropicMessages(request.messages);
-  const tools = request.tools?.map(
-    (tool): AnthropicTool => ({
-      name: tool.name,
-      ...(tool.description === undefined ? {} : { description: tool.description }),
-      input_schema: tool.parameters,
-    }),
-  );
+  const tools = request.tools?.map((tool): AnthropicTool => {
+    const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
+    if (tool.description !== undefined) anthropicTool.description = tool.description;
+    if (tool.cacheBreakpoint === true) anthropicTool.cache_control = { type: 'ephemeral' };
+    return anthropicTool;
+  });
   const hasTools = tools !== undefined && tools.length > 0;
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {

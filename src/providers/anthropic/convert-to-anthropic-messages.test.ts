@@ -115,6 +115,41 @@ describe('convertToAnthropicMessages', () => {
     expect(ids).toEqual(['use:get_weather_0', 'result:get_weather_0', 'use:call_0', 'result:call_0', 'use:call_0_2', 'result:call_0_2']);
   });
 
+  it('puts a cache breakpoint on the last block a marked message became, the system prompt in blocks when marked', () => {
+    const prompt = convertToAnthropicMessages([
+      { role: 'system', content: 'You are a coding agent.', cacheBreakpoint: true },
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Read a.ts' },
+      { role: 'assistant', content: 'Reading.', toolCalls: [{ id: 'toolu_1', name: 'read', arguments: '{"path":"a.ts"}' }] },
+      { role: 'tool', toolCallId: 'toolu_1', content: 'export {}', cacheBreakpoint: true },
+      { role: 'user', content: 'Explain it.', cacheBreakpoint: true },
+    ]);
+    expect(prompt.system).toEqual([
+      { type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: 'Be brief.' },
+    ]);
+    expect(prompt.messages).toEqual([
+      { role: 'user', content: 'Read a.ts' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Reading.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'read', input: { path: 'a.ts' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'export {}', cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'Explain it.', cache_control: { type: 'ephemeral' } },
+        ],
+      },
+    ]);
+    // Unmarked, the same conversation has no breakpoint and a plain system string.
+    const plain = convertToAnthropicMessages([{ role: 'system', content: 'A' }, { role: 'system', content: 'B' }, { role: 'user', content: 'C' }]);
+    expect(plain).toEqual({ system: 'A\n\nB', messages: [{ role: 'user', content: 'C' }] });
+  });
+
   it('reads empty arguments (a streamed call without input) as an empty object', () => {
     const prompt = convertToAnthropicMessages([
       { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'pelican_name_generator', arguments: '' }] },

@@ -2,6 +2,8 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Message, ToolCall } from '../../types.js';
 import type {
   AnthropicAssistantBlock,
+  AnthropicCacheControl,
+  AnthropicTextBlock,
   AnthropicMessage,
   AnthropicToolUseBlock,
   AnthropicUserBlock,
@@ -9,8 +11,11 @@ import type {
 import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
 
 export interface AnthropicPrompt {
-  /** Every system message, in order, joined by a blank line. Anthropic takes it outside the turns. */
-  readonly system: string | undefined;
+  /**
+   * Every system message, in order, joined by a blank line; one text block each instead when one of them
+   * marks a cache breakpoint. Anthropic takes it outside the turns.
+   */
+  readonly system: string | AnthropicTextBlock[] | undefined;
   readonly messages: AnthropicMessage[];
 }
 
@@ -26,21 +31,23 @@ type Turn =
  * (see ToolUseIds).
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
-  const systemParts: string[] = [];
+  const systemBlocks: AnthropicTextBlock[] = [];
   const turns: Turn[] = [];
   const toolUseIds = new ToolUseIds();
 
   messages.forEach((message, messageIndex) => {
     switch (message.role) {
       case 'system':
-        systemParts.push(message.content);
+        if (message.content !== '') systemBlocks.push(...markBreakpoint<AnthropicTextBlock>([{ type: 'text', text: message.content }], message));
         return;
       case 'user':
-        appendUserBlocks(turns, message.content === '' ? [] : [{ type: 'text', text: message.content }]);
+        appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>(message.content === '' ? [] : [{ type: 'text', text: message.content }], message));
         return;
-      case 'tool':
-        appendUserBlocks(turns, [{ type: 'tool_result', tool_use_id: toolUseIds.answered(message.toolCallId), content: message.content }]);
+      case 'tool': {
+        const toolUseId = toolUseIds.answered(message.toolCallId);
+        appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>([{ type: 'tool_result', tool_use_id: toolUseId, content: message.content }], message));
         return;
+      }
       case 'assistant': {
         const blocks: AnthropicAssistantBlock[] = [];
         if (message.content !== '') blocks.push({ type: 'text', text: message.content });
@@ -48,14 +55,28 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
-        appendAssistantBlocks(turns, blocks);
+        appendAssistantBlocks(turns, markBreakpoint(blocks, message));
         return;
       }
     }
   });
 
-  const system = systemParts.filter((part) => part !== '').join('\n\n');
-  return { system: system === '' ? undefined : system, messages: turns.filter((turn) => turn.blocks.length > 0).map(toMessage) };
+  return { system: systemOf(systemBlocks), messages: turns.filter((turn) => turn.blocks.length > 0).map(toMessage) };
+}
+
+/** A message's cache breakpoint goes on the last block it became (none when it became none). */
+function markBreakpoint<Block extends { cache_control?: AnthropicCacheControl }>(blocks: Block[], message: Message): Block[] {
+  const last = blocks.at(-1);
+  if (message.cacheBreakpoint === true && last !== undefined) last.cache_control = ephemeral;
+  return blocks;
+}
+
+const ephemeral: AnthropicCacheControl = { type: 'ephemeral' };
+
+function systemOf(blocks: AnthropicTextBlock[]): string | AnthropicTextBlock[] | undefined {
+  if (blocks.length === 0) return undefined;
+  if (blocks.some((block) => block.cache_control !== undefined)) return blocks;
+  return blocks.map((block) => block.text).join('\n\n');
 }
 
 /**
@@ -107,10 +128,10 @@ function toMessage(turn: Turn): AnthropicMessage {
   return { role: 'user', content: collapseSingleText(ordered) ?? ordered };
 }
 
-/** A turn that is one text block is sent as a plain string, as the official SDKs do. */
+/** A turn that is one text block (with no cache breakpoint) is sent as a plain string, as the official SDKs do. */
 function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssistantBlock)[]): string | undefined {
   const [only] = blocks;
-  return blocks.length === 1 && only?.type === 'text' ? only.text : undefined;
+  return blocks.length === 1 && only?.type === 'text' && only.cache_control === undefined ? only.text : undefined;
 }
 
 function toToolUseBlock(toolCall: ToolCall, id: string, argumentPath: string): AnthropicToolUseBlock {
