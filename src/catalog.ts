@@ -28,6 +28,8 @@ export interface ModelInfo {
   readonly contextWindowTokens?: number;
   /** The most tokens one answer may hold (the provider refuses a larger `max_tokens`); a larger request is lowered to it. */
   readonly maxOutputTokens?: number;
+  /** Takes images as input. A call with images asks only such models (and models the catalog does not list). */
+  readonly vision?: boolean;
   /** Reasoning models take `max_completion_tokens` and refuse `temperature` (OpenAI o-series, gpt-5). */
   readonly reasoning?: boolean;
   readonly price?: ModelPrice;
@@ -86,9 +88,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     defaultModel: 'gpt-4o-mini',
     modelsByTier: { 1: 'gpt-4o-mini', 2: 'gpt-4.1-mini', 3: 'gpt-4o' },
     models: [
-      { id: 'gpt-4o-mini', contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6) },
-      { id: 'gpt-4.1-mini', contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6) },
-      { id: 'gpt-4o', contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10) },
+      { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6) },
+      { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6) },
+      { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10) },
       { id: 'o3-mini', contextWindowTokens: 200_000, maxOutputTokens: 100_000, reasoning: true, price: million(1.1, 4.4) },
     ],
     speedRank: 2,
@@ -104,9 +106,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     defaultModel: 'claude-3-haiku-20240307',
     modelsByTier: { 1: 'claude-3-haiku-20240307', 2: 'claude-3-5-haiku-20241022', 3: 'claude-sonnet-4-20250514' },
     models: [
-      { id: 'claude-3-haiku-20240307', contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25) },
+      { id: 'claude-3-haiku-20240307', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25) },
       { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, maxOutputTokens: 8_192, price: million(0.8, 4) },
-      { id: 'claude-sonnet-4-20250514', contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15) },
+      { id: 'claude-sonnet-4-20250514', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15) },
     ],
     speedRank: 4,
     quality: 4,
@@ -156,9 +158,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     defaultModel: 'gemini-1.5-flash',
     modelsByTier: { 1: 'gemini-1.5-flash', 2: 'gemini-2.5-flash', 3: 'gemini-2.5-pro' },
     models: [
-      { id: 'gemini-1.5-flash', contextWindowTokens: 1_048_576, maxOutputTokens: 8_192, price: million(0.075, 0.3) },
-      { id: 'gemini-2.5-flash', contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5) },
-      { id: 'gemini-2.5-pro', contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10) },
+      { id: 'gemini-1.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 8_192, price: million(0.075, 0.3) },
+      { id: 'gemini-2.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5) },
+      { id: 'gemini-2.5-pro', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10) },
     ],
     speedRank: 2,
     quality: 3,

@@ -41,6 +41,7 @@ export type {
   ChatRequest,
   ChatResponse,
   FinishReason,
+  ImageInput,
   JsonSchema,
   Message,
   ResponseFormat,

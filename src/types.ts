@@ -16,6 +16,8 @@ export interface SystemMessage {
 export interface UserMessage {
   readonly role: 'user';
   readonly content: string;
+  /** Images the user attached, after the text. Only models that take image input are asked (`vision` in the catalog). */
+  readonly images?: readonly ImageInput[];
   /**
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
@@ -50,6 +52,14 @@ export interface ToolMessage {
 }
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/**
+ * An image, as a URL: `https://...` (the provider fetches it; Gemini cannot, so such a call skips it) or a
+ * `data:image/png;base64,...` URL carrying the bytes.
+ */
+export interface ImageInput {
+  readonly url: string;
+}
 
 export interface ToolCall {
   readonly id: string;

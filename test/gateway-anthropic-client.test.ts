@@ -192,6 +192,27 @@ describe('a tool loop from an Anthropic client to another provider', () => {
   });
 });
 
+describe('images', () => {
+  it('reach a model that takes them, skipping those that do not, in the provider shape', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUg==';
+    const { response } = await client.messages
+      .create({
+        model: 'tier-1',
+        max_tokens: 100,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] },
+        ],
+      })
+      .withResponse();
+    const served = response.headers.get('x-backup-models-provider');
+    expect(['openai', 'google', 'anthropic']).toContain(served);
+    expect(response.headers.get('x-backup-models-attempts')).not.toMatch(/groq:success|together:success/);
+    const sent = JSON.stringify(harness.providers.requests.find((request) => request.provider === served)?.body);
+    expect(sent).toContain(png);
+    expect(sent).not.toContain('omitted');
+  });
+});
+
 describe('prompt-cache breakpoints', () => {
   const cached = { type: 'ephemeral' as const };
   const request = (model: string) =>

@@ -118,6 +118,33 @@ describe.each([
   });
 });
 
+describe('images', () => {
+  it('go, as image_url parts, only to models that take image input', async () => {
+    const image = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';
+    const { response } = await harness.client.chat.completions
+      .create({
+        model: 'tier-1',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: image, detail: 'low' } }] }],
+      })
+      .withResponse();
+    const served = response.headers.get('x-backup-models-provider');
+    expect(['openai', 'google', 'anthropic']).toContain(served);
+    expect(harness.providers.requests.map((request) => request.provider)).not.toContain('groq');
+    // Racing three: the served provider's own request is the one to read.
+    const sent = harness.providers.requests.find((request) => request.provider === served);
+    expect(JSON.stringify(sent?.body)).toContain('iVBORw0KGgoAAAANSUhEUg==');
+  });
+
+  it('refuses an image that is not an http(s) or image data URL with a 400, before any upstream call', async () => {
+    const error = await harness.client.chat.completions
+      .create({ model: 'tier-1', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'messages' });
+    // (The race before may still land a loser's request after the reset: none carries this image.)
+    expect(JSON.stringify(harness.providers.requests)).not.toContain('file:///etc/passwd');
+  });
+});
+
 describe('a tool round trip', () => {
   it('sends the assistant tool call and the tool answer upstream in the provider protocol', async () => {
     await harness.client.chat.completions.create({

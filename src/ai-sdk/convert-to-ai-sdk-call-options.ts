@@ -6,6 +6,7 @@ import type {
   LanguageModelV3Prompt,
 } from '@ai-sdk/provider';
 import type { ChatRequest, Message, ResponseFormat, ToolChoice } from '../types.js';
+import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
 /** Our request as an AI SDK model's call options, for a model used as one more candidate. */
@@ -40,8 +41,11 @@ export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageMode
     switch (message.role) {
       case 'system':
         return { role: 'system', content: message.content };
-      case 'user':
-        return { role: 'user', content: [{ type: 'text', text: message.content }] };
+      case 'user': {
+        const content: Extract<LanguageModelV3Message, { role: 'user' }>['content'] = [{ type: 'text', text: message.content }];
+        for (const image of message.images ?? []) content.push(toAiSdkImagePart(image));
+        return { role: 'user', content };
+      }
       case 'assistant': {
         const content: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
         if (message.content.length > 0) content.push({ type: 'text', text: message.content });

@@ -142,21 +142,30 @@ describe('convertToBackupMessages', () => {
     expect(warnings).toEqual([{ type: 'other', message: 'Reasoning parts of earlier assistant turns were not sent.' }]);
   });
 
-  it('refuses a file part with a typed error instead of dropping it', async () => {
+  it("carries an image part as the user message's image (its bytes as a data URL), and refuses other files", async () => {
+    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
     const prompt = await promptFromAiSdk({
       messages: [
         {
           role: 'user',
           content: [
             { type: 'text', text: 'What is this?' },
-            { type: 'image', image: new Uint8Array([137, 80, 78, 71]), mediaType: 'image/png' },
+            { type: 'image', image: png, mediaType: 'image/png' },
           ],
         },
       ],
     });
-    expect(() => convertToBackupMessages(prompt)).toThrow(InvalidArgumentError);
-    expect(() => convertToBackupMessages(prompt)).toThrow(/messages\[0\] has a file part \(image\/png\)/);
+    const { messages } = convertToBackupMessages(prompt);
+    expect(messages).toEqual([
+      { role: 'user', content: 'What is this?', images: [{ url: `data:image/png;base64,${Buffer.from(png).toString('base64')}` }] },
+    ]);
+    const pdf = await promptFromAiSdk({
+      messages: [{ role: 'user', content: [{ type: 'file', data: new Uint8Array([37, 80, 68, 70]), mediaType: 'application/pdf' }] }],
+    });
+    expect(() => convertToBackupMessages(pdf)).toThrow(InvalidArgumentError);
+    expect(() => convertToBackupMessages(pdf)).toThrow(/messages\[0\] has a file part \(application\/pdf\)/);
   });
+
 
   it('writes a denied tool call as its reason', () => {
     const { messages } = convertToBackupMessages([

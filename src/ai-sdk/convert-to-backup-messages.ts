@@ -4,7 +4,8 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
-import type { AssistantMessage, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
+import type { AssistantMessage, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../types.js';
+import { fromAiSdkImagePart } from './ai-sdk-images.js';
 import { isRecord } from '../json-value.js';
 import { readThoughtSignature } from './gemini-thought-signature.js';
 
@@ -16,7 +17,8 @@ export interface ConvertedMessages {
 /**
  * The AI SDK's prompt as our messages. Text, tool calls and tool results carry over; reasoning from
  * earlier turns is dropped with a warning (no provider takes it back as input through our messages).
- * Files are refused with a typed error: dropping an image would silently change the question.
+ * Images become the user message's images; other files are refused with a typed error: dropping one would
+ * silently change the question.
  */
 export function convertToBackupMessages(prompt: LanguageModelV3Prompt): ConvertedMessages {
   const messages: Message[] = [];
@@ -29,11 +31,14 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
         return;
       case 'user': {
         const texts: string[] = [];
-        for (const part of message.content) {
-          if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
-          texts.push(part.text);
-        }
-        messages.push(withBreakpoint({ role: 'user', content: texts.join('\n') }, anyMarksCacheBreakpoint(message)));
+        const images: ImageInput[] = [];
+        message.content.forEach((part, partIndex) => {
+          if (part.type === 'text') texts.push(part.text);
+          else if (part.mediaType.startsWith('image/')) images.push(fromAiSdkImagePart(part, `messages[${messageIndex}].content[${partIndex}]`));
+          else throw unsupportedFile(messageIndex, part.mediaType);
+        });
+        const user: UserMessage = images.length > 0 ? { role: 'user', content: texts.join('\n'), images } : { role: 'user', content: texts.join('\n') };
+        messages.push(withBreakpoint(user, anyMarksCacheBreakpoint(message)));
         return;
       }
       case 'assistant': {
@@ -136,6 +141,6 @@ export function toolOutputText(output: LanguageModelV3ToolResultOutput, messageI
 function unsupportedFile(messageIndex: number, mediaType: string): InvalidArgumentError {
   return new InvalidArgumentError({
     argument: 'prompt',
-    message: `messages[${messageIndex}] has a file part (${mediaType}); backup-models sends text and tool calls only.`,
+    message: `messages[${messageIndex}] has a file part (${mediaType}); backup-models sends text, images and tool calls only.`,
   });
 }

@@ -1,11 +1,12 @@
 /**
- * OpenAI chat.completions messages to our Message[]: string or text-part content, assistant tool calls
- * (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers paired with their call
- * (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
+ * OpenAI chat.completions messages to our Message[]: string or text-part content (and a user's images),
+ * assistant tool calls (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers
+ * paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
  */
-import type { Message, Mutable, ToolCall } from '../types.js';
+import type { ImageInput, Message, Mutable, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../routing/validate-input.js';
 
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
@@ -17,13 +18,39 @@ function textOf(content: unknown, path: string, options: { allowNull: boolean })
   if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text parts.`, 'messages');
   let text = '';
   content.forEach((part: unknown, partIndex) => {
-    if (!isRecord(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
-      const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type})` : '';
-      throw invalidRequest(`${path}[${partIndex}] is not a text part${kind}; only text content is supported.`, 'messages');
-    }
-    text += part.text;
+    text += textPartOf(part, `${path}[${partIndex}]`, 'only text content is supported here');
   });
   return text;
+}
+
+function textPartOf(part: unknown, path: string, supported: string): string {
+  if (!isRecord(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
+    const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
+    throw invalidRequest(`${path} is not a text part${kind}; ${supported}.`, 'messages');
+  }
+  return part.text;
+}
+
+/**
+ * A user turn: a string, or text and `image_url` parts (`detail` is not passed on). Its images follow its
+ * text, in their order.
+ */
+function userMessageOf(content: unknown, path: string): Message {
+  if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path, { allowNull: false }) };
+  let text = '';
+  const images: ImageInput[] = [];
+  content.forEach((part: unknown, partIndex) => {
+    if (isRecord(part) && part.type === 'image_url') {
+      const imageUrl = isRecord(part.image_url) ? part.image_url.url : undefined;
+      if (typeof imageUrl !== 'string' || !isSupportedImageUrl(imageUrl)) {
+        throw invalidRequest(`${path}[${partIndex}].image_url.url ${supportedImageUrlMessage}.`, 'messages');
+      }
+      images.push({ url: imageUrl });
+      return;
+    }
+    text += textPartOf(part, `${path}[${partIndex}]`, 'a user turn takes text and image_url parts');
+  });
+  return images.length > 0 ? { role: 'user', content: text, images } : { role: 'user', content: text };
 }
 
 function toolCallsOf(value: unknown, path: string): ToolCall[] {
@@ -69,7 +96,7 @@ export function convertOpenAIMessages(value: unknown): Message[] {
       case 'developer':
         return { role: 'system', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
       case 'user':
-        return { role: 'user', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
+        return userMessageOf(message.content, `${path}.content`);
       case 'assistant': {
         const content = textOf(message.content, `${path}.content`, { allowNull: true });
         if (message.tool_calls === undefined || message.tool_calls === null) return { role: 'assistant', content };

@@ -35,7 +35,7 @@ import type {
 import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
-import { toMessages, validateCompleteOptions } from './validate-input.js';
+import { imageNeedOf, toMessages, validateCompleteOptions } from './validate-input.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -134,7 +134,7 @@ export class BackupModelRouter {
       messages,
       options,
       clock: this.#clock,
-      selection: this.#select(options),
+      selection: this.#select(options, undefined, messages),
       registry: this.#registry,
       events: this.#events,
       parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
@@ -219,7 +219,7 @@ export class BackupModelRouter {
     // One reading of the clock for the deadline, the ranking and the first attempts: all happen now.
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
-    const selection = this.#select(options, nowMs);
+    const selection = this.#select(options, nowMs, messages);
     const attempts = skippedAttempts(selection, nowMs);
     const { candidates, lastResort } = candidatesToRace({
       selection,
@@ -299,7 +299,7 @@ export class BackupModelRouter {
     }
   }
 
-  #select(options: CompleteOptions, nowMs?: number): CandidateSelection {
+  #select(options: CompleteOptions, nowMs: number | undefined, messages: readonly Message[]): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
       tier: options.tier,
@@ -308,6 +308,7 @@ export class BackupModelRouter {
       route: options.route,
       standingOf: this.#standingOf,
       nowMs,
+      images: imageNeedOf(messages),
     });
   }
 

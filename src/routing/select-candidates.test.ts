@@ -19,6 +19,25 @@ const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: 
 const all = ['groq', 'openai', 'anthropic', 'together', 'moonshot', 'google'];
 
 describe('selectCandidates', () => {
+  it('asks only models that take images for a call with images, and no Gemini for an image it must fetch', () => {
+    const withBytes = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: false } });
+    expect(withBytes.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
+      'openai/gpt-4o-mini',
+      'google/gemini-1.5-flash',
+      'anthropic/claude-3-haiku-20240307',
+    ]);
+    // Moonshot has no tier-1 model, so it is no target at all.
+    expect(withBytes.skipped.filter((entry) => entry.detail === 'takes no image input').map((entry) => entry.provider)).toEqual([
+      'groq',
+      'together',
+    ]);
+    const withUrl = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: true } });
+    expect(withUrl.candidates.map((candidate) => candidate.provider.id)).toEqual(['openai', 'anthropic']);
+    // A model the catalog does not list is the caller's choice, and is asked.
+    const route = [{ provider: 'groq', model: 'llama-4-scout-17b-16e-instruct' }];
+    expect(selectCandidates({ providers: providers(all), route, standingOf: () => healthy, images: { fetchesUrls: true } }).candidates).toHaveLength(1);
+  });
+
   it('ranks by the seed speed ranking before any call was observed', () => {
     const selection = selectCandidates({ providers: providers(all), standingOf: () => healthy });
     expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual([

@@ -44,6 +44,24 @@ export interface SelectCandidatesOptions {
   /** Given `nowMs` when the caller has just read the clock (each standing then need not read it). */
   readonly standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding;
   readonly nowMs?: number;
+  /** The call carries images: only models that take them are candidates (see `takesImages`). */
+  readonly images?: ImageNeed;
+}
+
+/** What a call's images ask of a model: image input, and for `https` images, a provider that fetches URLs. */
+export interface ImageNeed {
+  readonly fetchesUrls: boolean;
+}
+
+/**
+ * Whether a model can be sent the call's images. A model the catalog lists takes them when it says
+ * `vision`; one it does not list (a route's own model, a custom provider) is the caller's choice and is
+ * asked. Gemini takes image bytes but fetches no URL.
+ */
+export function takesImages(provider: ModelProvider, model: string, need: ImageNeed): boolean {
+  if (need.fetchesUrls && provider.definition.protocol === 'gemini') return false;
+  const info = findModel(provider.definition, model);
+  return info === undefined || info.vision === true;
 }
 
 export interface CandidateSelection {
@@ -88,6 +106,10 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
       const named = options.route !== undefined || provider.id === options.preferredProvider;
       skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
+      continue;
+    }
+    if (options.images !== undefined && !takesImages(provider, target.model, options.images)) {
+      skipped.push({ provider: provider.id, model: target.model, detail: 'takes no image input' });
       continue;
     }
     const standing = options.standingOf(provider.id, options.nowMs);

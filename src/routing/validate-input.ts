@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { Message } from '../types.js';
+import type { ImageInput, Message } from '../types.js';
 import type { CompleteOptions, PromptOrMessages } from './router-options.js';
+import type { ImageNeed } from './select-candidates.js';
 
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -23,8 +24,40 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
     if (role === 'tool' && typeof (message as { toolCallId?: unknown }).toolCallId !== 'string') {
       throw invalid('messages', `messages[${index}] is a tool message without a toolCallId.`);
     }
+    const images = (message as { images?: unknown }).images;
+    if (images !== undefined) checkImages(images, role, `messages[${index}].images`);
   });
   return input;
+}
+
+/** The image types every provider that takes images reads. */
+const imageDataUrl = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]/;
+
+/** An http(s) URL, or a data URL of a PNG, JPEG, GIF or WebP image: what `ImageInput.url` may be. */
+export function isSupportedImageUrl(url: string): boolean {
+  return url.startsWith('https://') || url.startsWith('http://') || imageDataUrl.test(url);
+}
+
+export const supportedImageUrlMessage = 'must be an http(s) URL or a data URL of a PNG, JPEG, GIF or WebP image (data:image/png;base64,...)';
+
+function checkImages(images: unknown, role: string, path: string): void {
+  if (role !== 'user') throw invalid('messages', `${path}: only user messages carry images.`);
+  if (!Array.isArray(images)) throw invalid('messages', `${path} must be an array of { url }.`);
+  images.forEach((image: unknown, index) => {
+    const url = typeof image === 'object' && image !== null ? (image as { url?: unknown }).url : undefined;
+    if (typeof url !== 'string' || !isSupportedImageUrl(url)) throw invalid('messages', `${path}[${index}].url ${supportedImageUrlMessage}.`);
+  });
+}
+
+/** What the call's images ask of a model, or undefined for a call without images. */
+export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined {
+  let need: { fetchesUrls: boolean } | undefined;
+  for (const message of messages) {
+    if (message.role !== 'user' || message.images === undefined || message.images.length === 0) continue;
+    need ??= { fetchesUrls: false };
+    if (message.images.some((image: ImageInput) => !image.url.startsWith('data:'))) need.fetchesUrls = true;
+  }
+  return need;
 }
 
 export function validateCompleteOptions(options: CompleteOptions): void {

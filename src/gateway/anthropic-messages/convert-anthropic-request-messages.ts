@@ -4,23 +4,24 @@
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
- * Images and documents become a line of text saying they were left out (messages carry text only): a 400
- * would stay in the client's history and refuse every later turn of the conversation. Anything else is a
- * 400 naming its place. Pure.
+ * A user's images (base64 or URL) become the message's images. Documents, and images inside a tool result
+ * or from the Files API, become a line of text saying they were left out: a 400 would stay in the client's
+ * history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { Message, Mutable, ToolCall } from '../../types.js';
+import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../../routing/validate-input.js';
 import { invalidRequest } from '../gateway-http-error.js';
 
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
 
-/** Media blocks (the messages we route carry text only): each becomes this line, so the model knows it is missing. */
+/** Media blocks we cannot carry (documents; images in tool results): each becomes this line, so the model knows it is missing. */
 const omittedMediaTypes = new Set(['image', 'document']);
 
 function omittedMediaText(block: unknown): string | undefined {
   if (!isRecord(block) || typeof block.type !== 'string' || !omittedMediaTypes.has(block.type)) return undefined;
-  return `[${block.type} omitted: this gateway passes text only]`;
+  return `[${block.type} omitted: this gateway does not carry it here]`;
 }
 
 /** A block that marks a prompt-cache breakpoint (`cache_control`). */
@@ -86,20 +87,48 @@ function blocksOf(content: unknown, path: string): readonly unknown[] {
   return content;
 }
 
+/** An image block's source as our image: base64 bytes as a data URL, a URL as is; a Files API id has none. */
+function imageOf(block: Readonly<Record<string, unknown>>, path: string): ImageInput | undefined {
+  const source = block.source;
+  if (!isRecord(source)) return undefined;
+  let url: string | undefined;
+  if (source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string') {
+    url = `data:${source.media_type};base64,${source.data}`;
+  } else if (source.type === 'url' && typeof source.url === 'string') {
+    url = source.url;
+  }
+  if (url === undefined) return undefined;
+  if (!isSupportedImageUrl(url)) throw invalidRequest(`${path}.source ${supportedImageUrlMessage}.`, 'messages');
+  return { url };
+}
+
 function convertUserTurn(content: unknown, path: string, toolNamesById: ReadonlyMap<string, string>, into: Message[]): void {
   let text: string | undefined;
-  let textBreakpoint = false;
+  let images: ImageInput[] = [];
+  let breakpoint = false;
   const flushText = (): void => {
-    if (text !== undefined) into.push(textBreakpoint ? { role: 'user', content: text, cacheBreakpoint: true } : { role: 'user', content: text });
+    if (text !== undefined || images.length > 0) {
+      const message: Mutable<UserMessage> = { role: 'user', content: text ?? '' };
+      if (images.length > 0) message.images = images;
+      if (breakpoint) message.cacheBreakpoint = true;
+      into.push(message);
+    }
     text = undefined;
-    textBreakpoint = false;
+    images = [];
+    breakpoint = false;
   };
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
+    const image = isRecord(block) && block.type === 'image' ? imageOf(block, blockPath) : undefined;
+    if (image !== undefined) {
+      images.push(image);
+      breakpoint ||= marksBreakpoint(block);
+      return;
+    }
     const blockText = isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : omittedMediaText(block);
     if (blockText !== undefined) {
       text = text === undefined ? blockText : `${text}\n\n${blockText}`;
-      textBreakpoint ||= marksBreakpoint(block);
+      breakpoint ||= marksBreakpoint(block);
       return;
     }
     if (isRecord(block) && block.type === 'tool_result') {

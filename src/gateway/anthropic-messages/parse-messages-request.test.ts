@@ -99,11 +99,12 @@ describe('an Anthropic Messages request', () => {
     ]);
   });
 
-  it('replaces images and documents by a note saying so, in a turn and in a tool result, instead of refusing the conversation', () => {
+  it("carries a user's images (base64 and URL) and replaces a document by a note saying so, instead of refusing the conversation", () => {
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
+    const remote = { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } };
     const call = parse({
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, image] },
+        { role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, image, remote] },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'read_file', input: { path: 'a.pdf' } }] },
         {
           role: 'user',
@@ -111,10 +112,17 @@ describe('an Anthropic Messages request', () => {
         },
       ],
     });
-    expect(call.messages[0]).toEqual({ role: 'user', content: 'What is in this screenshot?\n\n[image omitted: this gateway passes text only]' });
-    expect(call.messages[2]).toMatchObject({ role: 'tool', content: '[document omitted: this gateway passes text only]' });
-    expect(JSON.stringify(call.messages)).not.toContain('iVBORw0KGgo=');
+    expect(call.messages[0]).toEqual({
+      role: 'user',
+      content: 'What is in this screenshot?',
+      images: [{ url: 'data:image/png;base64,iVBORw0KGgo=' }, { url: 'https://example.com/cat.jpg' }],
+    });
+    expect(call.messages[2]).toMatchObject({ role: 'tool', content: '[document omitted: this gateway does not carry it here]' });
+    expect(refusal({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AA==' } }] }] }).message).toMatch(
+      /messages\[0\]\.content\[0\]\.source must be an http\(s\) URL or a data URL/,
+    );
   });
+
 
   it('reads structured output (output_config.format) as a JSON Schema response format, a schema key named url included', () => {
     const schema = { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] };

@@ -30,7 +30,16 @@ export interface AnthropicToolResultBlock {
   cache_control?: AnthropicCacheControl;
 }
 
-export type AnthropicUserBlock = AnthropicTextBlock | AnthropicToolResultBlock;
+/** An image: its bytes (from a data URL) or a URL Anthropic fetches. */
+export interface AnthropicImageBlock {
+  readonly type: 'image';
+  readonly source:
+    | { readonly type: 'base64'; readonly media_type: string; readonly data: string }
+    | { readonly type: 'url'; readonly url: string };
+  cache_control?: AnthropicCacheControl;
+}
+
+export type AnthropicUserBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolResultBlock;
 export type AnthropicAssistantBlock = AnthropicTextBlock | AnthropicToolUseBlock;
 
 export type AnthropicMessage =

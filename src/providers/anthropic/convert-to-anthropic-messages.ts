@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '../../errors.js';
-import type { Message, ToolCall } from '../../types.js';
+import type { ImageInput, Message, ToolCall } from '../../types.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
+  AnthropicImageBlock,
   AnthropicTextBlock,
   AnthropicMessage,
   AnthropicToolUseBlock,
@@ -27,7 +28,7 @@ type Turn =
  * Our messages as Anthropic turns. Anthropic wants user and assistant to alternate, so consecutive
  * messages of one role are merged into one turn; a tool answer is a `tool_result` block in a user turn,
  * so consecutive tool answers (and a user message right after them) share one turn, results first.
- * Empty text is left out: Anthropic refuses empty text blocks. Tool call ids are made ones Anthropic takes
+ * Empty text is left out: Anthropic refuses empty text blocks. A user's images follow their text. Tool call ids are made ones Anthropic takes
  * (see ToolUseIds).
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
@@ -40,9 +41,12 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
       case 'system':
         if (message.content !== '') systemBlocks.push(...markBreakpoint<AnthropicTextBlock>([{ type: 'text', text: message.content }], message));
         return;
-      case 'user':
-        appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>(message.content === '' ? [] : [{ type: 'text', text: message.content }], message));
+      case 'user': {
+        const blocks: AnthropicUserBlock[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+        for (const image of message.images ?? []) blocks.push(toImageBlock(image));
+        appendUserBlocks(turns, markBreakpoint(blocks, message));
         return;
+      }
       case 'tool': {
         const toolUseId = toolUseIds.answered(message.toolCallId);
         appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>([{ type: 'tool_result', tool_use_id: toolUseId, content: message.content }], message));
@@ -132,6 +136,13 @@ function toMessage(turn: Turn): AnthropicMessage {
 function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssistantBlock)[]): string | undefined {
   const [only] = blocks;
   return blocks.length === 1 && only?.type === 'text' && only.cache_control === undefined ? only.text : undefined;
+}
+
+/** A data URL's bytes as a base64 source; any other URL as a URL source, which Anthropic fetches. */
+function toImageBlock(image: ImageInput): AnthropicImageBlock {
+  const dataUrl = /^data:([^;,]+);base64,/.exec(image.url);
+  if (dataUrl) return { type: 'image', source: { type: 'base64', media_type: dataUrl[1]!, data: image.url.slice(dataUrl[0].length) } };
+  return { type: 'image', source: { type: 'url', url: image.url } };
 }
 
 function toToolUseBlock(toolCall: ToolCall, id: string, argumentPath: string): AnthropicToolUseBlock {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import type { Message, ToolMessage } from '../../types.js';
+import type { ImageInput, Message, ToolMessage } from '../../types.js';
 import type { GeminiContent, GeminiPart, GeminiStruct } from './gemini-api-types.js';
 import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
 
@@ -48,9 +48,12 @@ export function convertToGeminiContents(
       case 'system':
         if (message.content !== '') systemParts.push(message.content);
         return;
-      case 'user':
-        append(turns, 'user', message.content === '' ? [] : [{ text: message.content }]);
+      case 'user': {
+        const parts: GeminiPart[] = message.content === '' ? [] : [{ text: message.content }];
+        (message.images ?? []).forEach((image, imageIndex) => parts.push(toInlineData(image, `messages[${messageIndex}].images[${imageIndex}]`)));
+        append(turns, 'user', parts);
         return;
+      }
       case 'assistant': {
         const parts: GeminiPart[] = message.content === '' ? [] : [{ text: message.content }];
         const toolCalls = message.toolCalls ?? [];
@@ -123,4 +126,16 @@ function parseArguments(text: string, argumentPath: string): GeminiStruct {
     });
   }
   return parsed;
+}
+
+/**
+ * An image as Gemini's inline bytes. Gemini fetches no URL: routing never sends it a call with an https
+ * image (see `takesImages`), and a direct call with one is refused here.
+ */
+function toInlineData(image: ImageInput, path: string): GeminiPart {
+  const dataUrl = /^data:([^;,]+);base64,/.exec(image.url);
+  if (!dataUrl) {
+    throw new InvalidArgumentError({ argument: path, message: 'Gemini takes images as bytes (a data URL), not as a URL to fetch' });
+  }
+  return { inlineData: { mimeType: dataUrl[1]!, data: image.url.slice(dataUrl[0].length) } };
 }

@@ -12,7 +12,9 @@ export type GeminiPart =
       /** Sent back exactly as received; see `ToolCall.thoughtSignature`. */
       readonly thoughtSignature?: string;
     }
-  | { readonly functionResponse: { readonly name: string; readonly response: GeminiStruct } };
+  | { readonly functionResponse: { readonly name: string; readonly response: GeminiStruct } }
+  /** An image's bytes, base64. */
+  | { readonly inlineData: { readonly mimeType: string; readonly data: string } };
 
 export interface GeminiContent {
   readonly role: 'user' | 'model';

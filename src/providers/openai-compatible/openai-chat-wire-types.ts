@@ -1,8 +1,13 @@
 /** The OpenAI chat-completions wire format, as far as we send and read it. */
 
+/** A user turn with images is a list of parts: its text, then each image by URL (an http(s) or data URL). */
+export type OpenAIUserContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
+
 export type OpenAIChatMessage =
   | { readonly role: 'system'; readonly content: string }
-  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string | readonly OpenAIUserContentPart[] }
   | {
       readonly role: 'assistant';
       /** Null when the turn only calls tools, as OpenAI itself answers. */
