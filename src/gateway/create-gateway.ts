@@ -12,6 +12,7 @@ import { assertSafeBinding, type GatewayCaller, GatewayKeyVerifier } from './aut
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
+import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
@@ -99,6 +100,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       metricsName: 'chat_completions',
       handle: (request, response, context) =>
         handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/responses',
+      metricsName: 'responses',
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIResponsesDialect }),
     },
     {
       method: 'POST',

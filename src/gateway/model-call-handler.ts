@@ -1,5 +1,5 @@
 /**
- * A model call, in any dialect (POST /v1/chat/completions, POST /v1/messages): read and check the body,
+ * A model call, in any dialect (POST /v1/chat/completions, /v1/responses, /v1/messages): read and check the body,
  * translate it, call the router with the caller's cache scope and a cancellation tied to the client's
  * connection, answer in the dialect's shape, and log one line. Streaming is in stream-model-call.ts.
  */

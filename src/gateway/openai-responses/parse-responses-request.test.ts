@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayHttpError } from '../gateway-http-error.js';
+import { ModelResolver } from '../model-resolver.js';
+import { parseResponsesRequest } from './parse-responses-request.js';
+
+const resolver = new ModelResolver({ providerIds: ['openai', 'google'], routes: {} });
+const parse = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'openai/gpt-4o-mini', ...body }, resolver);
+
+function refusal(body: Record<string, unknown>): GatewayHttpError {
+  try {
+    parse(body);
+  } catch (error) {
+    if (error instanceof GatewayHttpError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('a Responses API request', () => {
+  it('reads input items: roles, images, history text, function calls joined to their turn, outputs, reasoning left out', () => {
+    const call = parse({
+      instructions: 'Be brief.',
+      input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Use metric units.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Weather where this photo was taken?' },
+            { type: 'input_image', image_url: 'https://example.com/paris.jpg', detail: 'auto' },
+          ],
+        },
+        { type: 'reasoning', id: 'rs_1', summary: [] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.', annotations: [] }] },
+        { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: '18 C' },
+      ],
+      max_output_tokens: 200,
+      text: { format: { type: 'json_schema', name: 'weather', schema: { type: 'object' }, strict: true } },
+      tool_choice: { type: 'function', name: 'get_weather' },
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true }],
+      store: true,
+      metadata: { team: 'search' },
+    });
+    expect(call.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'system', content: 'Use metric units.' },
+      { role: 'user', content: 'Weather where this photo was taken?', images: [{ url: 'https://example.com/paris.jpg' }] },
+      { role: 'assistant', content: 'Checking.', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'get_weather', content: '18 C' },
+    ]);
+    expect(call.options).toMatchObject({
+      maxTokens: 200,
+      responseFormat: { type: 'json_schema', name: 'weather', schema: { type: 'object' }, strict: true },
+      toolChoice: { name: 'get_weather' },
+      tools: [{ name: 'get_weather' }],
+    });
+  });
+
+  it.each([
+    [{ input: '' }, 'input', /must not be empty/],
+    [{ input: [] }, 'input', /non-empty array/],
+    [{ input: [{ role: 'tool', content: 'x' }] }, 'input', /role must be user, assistant, system or developer/],
+    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway stores none/],
+    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input', /not a supported content part \(input_file\)/],
+    [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
+    [{ input: [{ type: 'function_call', name: 'f' }] }, 'input', /call_id, a name and arguments/],
+    [{ input: 'Hi', tools: [{ type: 'web_search' }] }, 'tools', /only function tools/],
+    [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
+    [{ input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens', /positive integer/],
+    [{ input: 'Hi', text: { format: { type: 'yaml' } } }, 'text', /text.format must be/],
+    [{ input: 'Hi', metadata: { upstream: 'http://attacker.example' } }, 'metadata.upstream', /chosen by the gateway's configuration/],
+  ])('refuses %j with a 400 naming %s', (body, param, message) => {
+    const error = refusal(body);
+    expect(error.status).toBe(400);
+    expect(error.param).toBe(param);
+    expect(error.message).toMatch(message);
+  });
+});

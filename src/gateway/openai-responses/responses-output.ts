@@ -1,0 +1,105 @@
+/**
+ * Our results in the Responses API's shapes: a CompletionResult as a `response` object whose output is a
+ * message item (its text) and one `function_call` item per tool call. Pure. The parameters a stored
+ * response would echo (tools, temperature...) are given their defaults: the gateway stores nothing.
+ */
+import type { CompletionResult } from '../../routing/router-options.js';
+import type { FinishReason, ToolCall, Usage } from '../../types.js';
+import type { AnswerContext } from '../gateway-dialect.js';
+import { servedModel } from '../openai-response.js';
+
+export type ResponseOutputItem = Record<string, unknown>;
+
+export function messageItem(id: string, text: string, status: 'in_progress' | 'completed'): ResponseOutputItem {
+  return {
+    type: 'message',
+    id,
+    status,
+    role: 'assistant',
+    content: status === 'in_progress' ? [] : [outputTextPart(text)],
+  };
+}
+
+export function outputTextPart(text: string): Record<string, unknown> {
+  return { type: 'output_text', text, annotations: [] };
+}
+
+export function functionCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: 'in_progress' | 'completed'): ResponseOutputItem {
+  return { type: 'function_call', id, call_id: call.id, name: call.name, arguments: call.arguments, status };
+}
+
+export function responsesUsage(usage: Usage | undefined): Record<string, unknown> | null {
+  if (usage === undefined) return null;
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: usage.totalTokens,
+  };
+}
+
+/** A cut-off answer is `incomplete`, saying why; every other finish is `completed`. */
+export function responseStatus(finishReason: FinishReason): { status: 'completed' | 'incomplete'; incompleteDetails: { reason: string } | null } {
+  if (finishReason === 'length') return { status: 'incomplete', incompleteDetails: { reason: 'max_output_tokens' } };
+  if (finishReason === 'content_filter') return { status: 'incomplete', incompleteDetails: { reason: 'content_filter' } };
+  return { status: 'completed', incompleteDetails: null };
+}
+
+/** The response object around its output, in the order and with the fields the API gives. */
+export function responseObject(fields: {
+  readonly id: string;
+  readonly createdSeconds: number;
+  readonly model: string;
+  readonly status: string;
+  readonly incompleteDetails: { reason: string } | null;
+  readonly output: readonly ResponseOutputItem[];
+  readonly usage: Record<string, unknown> | null;
+  readonly error?: { code: string; message: string } | null;
+}): Record<string, unknown> {
+  return {
+    id: fields.id,
+    object: 'response',
+    created_at: fields.createdSeconds,
+    status: fields.status,
+    error: fields.error ?? null,
+    incomplete_details: fields.incompleteDetails,
+    instructions: null,
+    max_output_tokens: null,
+    model: fields.model,
+    output: fields.output,
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    store: false,
+    temperature: null,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    top_p: null,
+    truncation: 'disabled',
+    usage: fields.usage,
+    metadata: {},
+  };
+}
+
+/** Item ids derive from the response's (`resp_<hex>` -> `msg_<hex>`, `fc_<hex>_<n>`), so they are unique per answer. */
+export function itemId(responseId: string, prefix: 'msg' | 'fc', index?: number): string {
+  const base = `${prefix}_${responseId.slice('resp_'.length)}`;
+  return index === undefined ? base : `${base}_${index}`;
+}
+
+export function toResponse(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
+  const output: ResponseOutputItem[] = [];
+  if (result.content.length > 0 || result.toolCalls.length === 0) output.push(messageItem(itemId(context.id, 'msg'), result.content, 'completed'));
+  result.toolCalls.forEach((call, index) => output.push(functionCallItem(itemId(context.id, 'fc', index), call, 'completed')));
+  const { status, incompleteDetails } = responseStatus(result.finishReason);
+  return responseObject({
+    id: context.id,
+    createdSeconds: context.createdSeconds,
+    model: servedModel(result),
+    status,
+    incompleteDetails,
+    output,
+    usage: responsesUsage(result.usage),
+  });
+}

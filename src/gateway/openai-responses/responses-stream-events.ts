@@ -1,0 +1,151 @@
+/**
+ * A streamed answer as Responses API events: `response.created` and `response.in_progress`, then per output
+ * item (a message, or a function call) `output_item.added`, its content events and `output_item.done`, then
+ * `response.completed` (or `response.incomplete`) with the whole response. Every event has its
+ * `sequence_number`. A failure after the start is `response.failed`, its response carrying the error.
+ */
+import type { StreamResult } from '../../routing/router-options.js';
+import type { StreamChunk } from '../../types.js';
+import type { ErrorResponse } from '../error-response.js';
+import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
+import {
+  functionCallItem,
+  itemId,
+  messageItem,
+  outputTextPart,
+  responseObject,
+  responseStatus,
+  responsesUsage,
+  type ResponseOutputItem,
+} from './responses-output.js';
+
+type OpenItem =
+  | { readonly kind: 'message'; readonly id: string; text: string }
+  | { readonly kind: 'function_call'; readonly id: string; readonly callIndex: number; readonly callId: string; readonly name: string; arguments: string };
+
+export class ResponsesStreamEvents implements StreamEventEncoder {
+  readonly #id: string;
+  readonly #createdSeconds: number;
+  readonly #model: string;
+  #sequence = 0;
+  readonly #done: ResponseOutputItem[] = [];
+  #open: OpenItem | undefined;
+  #calls = 0;
+
+  constructor(context: AnswerContext & { readonly model: string }) {
+    this.#id = context.id;
+    this.#createdSeconds = context.createdSeconds;
+    this.#model = context.model;
+  }
+
+  start(): string {
+    const response = this.#response('in_progress', null, null);
+    return this.#event('response.created', { response }) + this.#event('response.in_progress', { response });
+  }
+
+  chunk(chunk: StreamChunk): string | undefined {
+    if (chunk.type === 'text-delta') {
+      if (chunk.text.length === 0) return undefined;
+      let events = '';
+      if (this.#open?.kind !== 'message') events += this.#openMessage();
+      const open = this.#open as Extract<OpenItem, { kind: 'message' }>;
+      open.text += chunk.text;
+      return events + this.#event('response.output_text.delta', { item_id: open.id, output_index: this.#done.length, content_index: 0, delta: chunk.text, logprobs: [] });
+    }
+    if (chunk.type === 'tool-call-delta') {
+      let events = '';
+      const open = this.#open;
+      if (open?.kind !== 'function_call' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
+      const call = this.#open as Extract<OpenItem, { kind: 'function_call' }>;
+      if (chunk.argumentsDelta.length === 0) return events || undefined;
+      call.arguments += chunk.argumentsDelta;
+      return events + this.#event('response.function_call_arguments.delta', { item_id: call.id, output_index: this.#done.length, delta: chunk.argumentsDelta });
+    }
+    // Usage and the finish reason go in the closing response.
+    return undefined;
+  }
+
+  end(result: StreamResult): string {
+    let events = this.#closeOpen();
+    const { status, incompleteDetails } = responseStatus(result.finishReason);
+    const response = this.#response(status, incompleteDetails, responsesUsage(result.usage));
+    events += this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+    return events;
+  }
+
+  error(error: ErrorResponse): string {
+    const failure = { code: error.body.error.code ?? 'server_error', message: error.body.error.message };
+    return this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
+  }
+
+  keepAlive(): string {
+    return ': ping\n\n';
+  }
+
+  #openMessage(): string {
+    const events = this.#closeOpen();
+    const id = itemId(this.#id, 'msg', this.#done.length === 0 ? undefined : this.#done.length);
+    this.#open = { kind: 'message', id, text: '' };
+    const outputIndex = this.#done.length;
+    return (
+      events +
+      this.#event('response.output_item.added', { output_index: outputIndex, item: messageItem(id, '', 'in_progress') }) +
+      this.#event('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: outputTextPart('') })
+    );
+  }
+
+  #openCall(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): string {
+    const events = this.#closeOpen();
+    const id = itemId(this.#id, 'fc', this.#calls);
+    const callId = chunk.id ?? `call_${this.#id.slice('resp_'.length)}_${this.#calls}`;
+    this.#calls += 1;
+    this.#open = { kind: 'function_call', id, callIndex: chunk.index, callId, name: chunk.name ?? '', arguments: '' };
+    const item = functionCallItem(id, { id: callId, name: chunk.name ?? '', arguments: '' }, 'in_progress');
+    return events + this.#event('response.output_item.added', { output_index: this.#done.length, item });
+  }
+
+  #closeOpen(): string {
+    const open = this.#open;
+    if (open === undefined) return '';
+    this.#open = undefined;
+    const outputIndex = this.#done.length;
+    if (open.kind === 'message') {
+      const item = messageItem(open.id, open.text, 'completed');
+      this.#done.push(item);
+      return (
+        this.#event('response.output_text.done', { item_id: open.id, output_index: outputIndex, content_index: 0, text: open.text, logprobs: [] }) +
+        this.#event('response.content_part.done', { item_id: open.id, output_index: outputIndex, content_index: 0, part: outputTextPart(open.text) }) +
+        this.#event('response.output_item.done', { output_index: outputIndex, item })
+      );
+    }
+    const item = functionCallItem(open.id, { id: open.callId, name: open.name, arguments: open.arguments }, 'completed');
+    this.#done.push(item);
+    return (
+      this.#event('response.function_call_arguments.done', { item_id: open.id, output_index: outputIndex, arguments: open.arguments }) +
+      this.#event('response.output_item.done', { output_index: outputIndex, item })
+    );
+  }
+
+  #response(
+    status: string,
+    incompleteDetails: { reason: string } | null,
+    usage: Record<string, unknown> | null,
+    error?: { code: string; message: string },
+  ): Record<string, unknown> {
+    return responseObject({
+      id: this.#id,
+      createdSeconds: this.#createdSeconds,
+      model: this.#model,
+      status,
+      incompleteDetails,
+      output: [...this.#done],
+      usage,
+      error: error ?? null,
+    });
+  }
+
+  #event(type: string, fields: Record<string, unknown>): string {
+    const data = JSON.stringify({ type, sequence_number: this.#sequence++, ...fields });
+    return `event: ${type}\ndata: ${data}\n\n`;
+  }
+}

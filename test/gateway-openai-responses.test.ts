@@ -1,0 +1,173 @@
+/**
+ * The official OpenAI client's Responses API (`client.responses`) against the gateway's POST /v1/responses;
+ * the provider test server plays the six providers behind it. Each answer is checked against what the same
+ * request gets through /v1/chat/completions, and streams go through the SDK's own event accumulator.
+ */
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../src/catalog.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+let client: OpenAI;
+beforeAll(async () => {
+  harness = await startGatewayHarness({
+    yamlText: 'routes:\n  fast:\n    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]\n    parallelAttempts: 1\ncache:\n  enabled: false\n',
+  });
+  client = harness.client;
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+async function chatText(model: string, stream: boolean): Promise<string> {
+  if (!stream) {
+    const completion = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello.' }] });
+    return completion.choices[0]?.message.content ?? '';
+  }
+  const chunks = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello.' }], stream: true });
+  let text = '';
+  for await (const chunk of chunks) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+describe.each(defaultCatalog.map((definition) => [definition.id, definition.defaultModel] as const))('provider %s through /v1/responses', (providerId, model) => {
+  it('answers with a response object whose output_text is the chat dialect text', async () => {
+    const expected = await chatText(`${providerId}/${model}`, false);
+    harness.providers.reset();
+    const { data, response } = await client.responses.create({ model: `${providerId}/${model}`, input: 'Say hello.' }).withResponse();
+    expect(data.object).toBe('response');
+    expect(data.id.startsWith('resp_')).toBe(true);
+    expect(data.status).toBe('completed');
+    expect(data.model.startsWith(`${providerId}/`)).toBe(true);
+    expect(data.output_text).toBe(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(data.usage?.output_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-backup-models-provider')).toBe(providerId);
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual([providerId]);
+  });
+
+  it("streams events the SDK's accumulator turns into the same text", async () => {
+    const expected = await chatText(`${providerId}/${model}`, true);
+    harness.providers.reset();
+    const stream = client.responses.stream({ model: `${providerId}/${model}`, input: 'Say hello.' });
+    const types: string[] = [];
+    const sequence: number[] = [];
+    let deltas = '';
+    for await (const event of stream) {
+      types.push(event.type);
+      sequence.push(event.sequence_number);
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+    }
+    const final = await stream.finalResponse();
+    expect(deltas).toBe(expected);
+    expect(final.output_text).toBe(expected);
+    expect(final.status).toBe('completed');
+    expect(final.usage?.output_tokens).toBeGreaterThan(0);
+    expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(sequence).toEqual(sequence.map((_value, index) => index));
+  });
+});
+
+const weather = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'Current weather in a city',
+  parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+  strict: false,
+};
+
+describe.each([
+  ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
+  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+] as const)('function calls through %s', (providerId, model, bodyFixture, streamFixture) => {
+  const chatCalls = async (stream: boolean) => {
+    const tools = [{ type: 'function' as const, function: { name: weather.name, parameters: weather.parameters } }];
+    const messages = [{ role: 'user' as const, content: 'Weather in Paris?' }];
+    if (!stream) {
+      const completion = await client.chat.completions.create({ model: `${providerId}/${model}`, messages, tools });
+      return (completion.choices[0]?.message.tool_calls ?? []).map((call) => (call.type === 'function' ? { id: call.id, name: call.function.name, arguments: call.function.arguments } : undefined));
+    }
+    const chunks = await client.chat.completions.create({ model: `${providerId}/${model}`, messages, tools, stream: true });
+    const calls: { id: string; name: string; arguments: string }[] = [];
+    for await (const chunk of chunks) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const call = (calls[delta.index] ??= { id: '', name: '', arguments: '' });
+        call.id += delta.id ?? '';
+        call.name += delta.function?.name ?? '';
+        call.arguments += delta.function?.arguments ?? '';
+      }
+    }
+    return calls;
+  };
+  const responseCalls = (output: OpenAI.Responses.ResponseOutputItem[]) =>
+    output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.call_id, name: item.name, arguments: item.arguments }] : []));
+
+  it('answers with function_call items, as the chat dialect gives the calls', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: bodyFixture });
+    const expected = await chatCalls(false);
+    const response = await client.responses.create({ model: `${providerId}/${model}`, input: 'Weather in Paris?', tools: [weather] });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(responseCalls(response.output)).toEqual(expected);
+    expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain('get_weather');
+  });
+
+  it('streams function calls the accumulator puts back together', async () => {
+    harness.providers.setBehavior(providerId, { kind: 'success', fixture: streamFixture });
+    const expected = await chatCalls(true);
+    const final = await client.responses.stream({ model: `${providerId}/${model}`, input: 'Weather in Paris?', tools: [weather] }).finalResponse();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(responseCalls(final.output)).toEqual(expected);
+  });
+});
+
+describe('a stateless conversation', () => {
+  it('sends instructions, the function call and its output upstream as chat messages', async () => {
+    await client.responses.create({
+      model: 'openai/gpt-4o-mini',
+      instructions: 'Answer in one line.',
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: '{"celsius":21}' },
+      ],
+      tools: [weather],
+    });
+    const sent = harness.providers.requests[0]?.body as { messages: unknown[] };
+    expect(sent.messages).toEqual([
+      { role: 'system', content: 'Answer in one line.' },
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"celsius":21}' },
+    ]);
+  });
+
+  it('refuses previous_response_id with a 400 that says to send the conversation', async () => {
+    const error = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'And then?', previous_response_id: 'resp_abc' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'previous_response_id', code: 'unsupported_parameter' });
+    expect(String((error as Error).message)).toMatch(/send the whole conversation as input/);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
+describe('failures', () => {
+  it('fails over before the first token, invisibly', async () => {
+    harness.providers.setBehavior('groq', { kind: 'status', status: 503 });
+    const response = await client.responses.create({ model: 'fast', input: 'Say hello.' });
+    expect(response.model.startsWith('openai/')).toBe(true);
+    expect(response.output_text.length).toBeGreaterThan(0);
+  });
+
+  it('ends a stream that breaks after its first token with response.failed, its error named', async () => {
+    harness.providers.setBehavior('openai', { kind: 'reset-after-events', events: 3 });
+    const stream = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Say hello.', stream: true });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const last = events.at(-1);
+    expect(last?.type).toBe('response.failed');
+    if (last?.type !== 'response.failed') throw new Error('expected response.failed');
+    expect(last.response.status).toBe('failed');
+    expect(last.response.error?.message.length).toBeGreaterThan(0);
+  });
+});
