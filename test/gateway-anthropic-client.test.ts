@@ -165,6 +165,18 @@ describe.each([
   });
 });
 
+describe('the models list', () => {
+  it("lists every provider/model, tier alias and route in Anthropic's shape for Anthropic's client", async () => {
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toContain('anthropic/claude-3-5-haiku-20241022');
+    expect(ids).toContain('tier-2');
+    expect(ids).toContain('claude-3-5-haiku-20241022');
+    const openAIIds = (await harness.client.models.list()).data.map((model) => model.id);
+    expect(ids).toEqual(openAIIds);
+  });
+});
+
 describe('a tool loop from an Anthropic client to another provider', () => {
   it('sends the tool_use and tool_result upstream as OpenAI tool calls and a tool message', async () => {
     await client.messages.create({

@@ -19,7 +19,7 @@ import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { sendError, sendJson } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
-import { modelsListBody } from './models-list.js';
+import { anthropicModelsListBody, modelsListBody } from './models-list.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
@@ -90,7 +90,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     logPrompts: config.logPrompts,
     keepAlive,
   };
-  const modelsBody = modelsListBody({ providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) });
+  const modelsListOptions = { providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) };
+  const modelsBody = modelsListBody(modelsListOptions);
+  const anthropicModelsBody = anthropicModelsListBody(modelsListOptions);
 
   const routes = new RouteTable();
   const builtInRoutes: GatewayRoute[] = [
@@ -116,7 +118,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       handle: (request, response, context) =>
         handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
     },
-    { method: 'GET', path: '/v1/models', metricsName: 'models', handle: (_request, response) => sendJson(response, 200, modelsBody) },
+    {
+      method: 'GET',
+      path: '/v1/models',
+      metricsName: 'models',
+      // Anthropic's clients name their API version on every request; they read the list in their shape.
+      handle: (request, response) =>
+        sendJson(response, 200, request.headers['anthropic-version'] === undefined ? modelsBody : anthropicModelsBody),
+    },
     {
       method: 'GET',
       path: '/health',

@@ -1,19 +1,49 @@
-/** The body of GET /v1/models in OpenAI's list shape, built once: every catalog model as provider/model, then tier aliases and routes. */
+/**
+ * The bodies of GET /v1/models, built once: every catalog model as provider/model, then tier aliases and
+ * routes, in OpenAI's list shape and in Anthropic's (for clients that send `anthropic-version`).
+ */
 import type { ModelProvider } from '../providers/model-provider.js';
+
+interface ListedModel {
+  readonly id: string;
+  readonly ownedBy: string;
+}
+
+function listedModels(providers: readonly ModelProvider[], aliases: readonly string[]): ListedModel[] {
+  const models: ListedModel[] = [];
+  for (const provider of providers) {
+    for (const model of provider.definition.models) models.push({ id: `${provider.id}/${model.id}`, ownedBy: provider.id });
+  }
+  for (const alias of aliases) models.push({ id: alias, ownedBy: 'backup-models' });
+  return models;
+}
 
 export function modelsListBody(options: {
   readonly providers: readonly ModelProvider[];
   readonly aliases: readonly string[];
   readonly createdSeconds: number;
 }): string {
-  const data: { id: string; object: 'model'; created: number; owned_by: string }[] = [];
-  for (const provider of options.providers) {
-    for (const model of provider.definition.models) {
-      data.push({ id: `${provider.id}/${model.id}`, object: 'model', created: options.createdSeconds, owned_by: provider.id });
-    }
-  }
-  for (const alias of options.aliases) {
-    data.push({ id: alias, object: 'model', created: options.createdSeconds, owned_by: 'backup-models' });
-  }
+  const data = listedModels(options.providers, options.aliases).map((model) => ({
+    id: model.id,
+    object: 'model',
+    created: options.createdSeconds,
+    owned_by: model.ownedBy,
+  }));
   return JSON.stringify({ object: 'list', data });
+}
+
+/** Anthropic's shape: one page holding every model. */
+export function anthropicModelsListBody(options: {
+  readonly providers: readonly ModelProvider[];
+  readonly aliases: readonly string[];
+  readonly createdSeconds: number;
+}): string {
+  const createdAt = new Date(options.createdSeconds * 1000).toISOString();
+  const data = listedModels(options.providers, options.aliases).map((model) => ({
+    type: 'model',
+    id: model.id,
+    display_name: model.id,
+    created_at: createdAt,
+  }));
+  return JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
 }
