@@ -97,6 +97,22 @@ describe('chat', () => {
     expect(providers.requests.map((request) => request.provider)).toEqual(['groq']);
   });
 
+  it('--image attaches a file as a data URL, asking only a model that takes images', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-cli-image-'));
+    const imagePath = join(directory, 'screenshot.png');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    writeFileSync(imagePath, png);
+    const result = await run(['chat', '--json', '--tier', '1', '--image', imagePath, 'What is this?'], providers.environment());
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { provider: string };
+    expect(['openai', 'google', 'anthropic']).toContain(parsed.provider);
+    const sent = JSON.stringify(providers.requests.find((request) => request.provider === parsed.provider)?.body);
+    expect(sent).toContain(png.toString('base64'));
+    const missing = await run(['chat', '--image', join(directory, 'nope.png'), 'Hi'], providers.environment());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--image .*nope\.png: cannot read it \(ENOENT\)/);
+  });
+
   it('--stream prints the text as it arrives', async () => {
     providers.setBehavior('openai', { kind: 'success', text: 'Streamed words arrive here.' });
     const result = await run(['chat', '--stream', '--model', 'openai/gpt-4o-mini', '--only', 'Say hello.'], providers.environment());

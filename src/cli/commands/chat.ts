@@ -1,8 +1,10 @@
 /** `backup-models chat "prompt"`: one call through the router, printed as text, streamed, or as the full result. */
 import { parseArgs } from 'node:util';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
-import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
-import type { Tier } from '../../types.js';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { CompleteOptions, CompletionResult, PromptOrMessages } from '../../routing/router-options.js';
+import type { ImageInput, Tier } from '../../types.js';
 import { type CliCommand, type CliContext, CliUsageError } from '../cli-command.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
 
@@ -16,6 +18,8 @@ Options:
   --provider <id>     Try this provider first (groq, openai, anthropic, together, moonshot, google).
   --model <id>        The model to ask --provider for (or provider/model, which needs no --provider).
   --only              Use only --provider (and --model), with no fallback to others.
+  --image <file|url>  Attach an image (PNG, JPEG, GIF or WebP file, or an http(s) URL); repeat for more.
+                      Only models that take images are asked.
   --json              Print the full result as JSON: text, provider, model, latency, usage, attempts.
   --timeout <seconds> Deadline of the whole call, fallbacks included. Default 60.
   -h, --help          Show this help.
@@ -56,6 +60,22 @@ function targetOptions(values: { provider?: string; model?: string; only?: boole
   return { preferredProvider: provider, ...(model !== undefined ? { preferredModel: model } : {}) };
 }
 
+const imageTypes: Readonly<Record<string, string>> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+
+/** `--image`: an http(s) URL as is, a file as a data URL of its bytes. */
+async function imageInputOf(value: string): Promise<ImageInput> {
+  if (/^https?:\/\//.test(value)) return { url: value };
+  const mediaType = imageTypes[extname(value).toLowerCase()];
+  if (mediaType === undefined) throw new CliUsageError(`--image ${value}: give a .png, .jpg, .gif or .webp file, or an http(s) URL.`, 'chat');
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(value);
+  } catch (error) {
+    throw new CliUsageError(`--image ${value}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'chat');
+  }
+  return { url: `data:${mediaType};base64,${bytes.toString('base64')}` };
+}
+
 /** Who answered, on stderr, so stdout holds only the answer. */
 function servedBy(result: CompletionResult): string {
   return `(${result.provider}/${result.model}, ${Math.round(result.latencyMs)} ms)\n`;
@@ -82,6 +102,7 @@ export const chatCommand: CliCommand = {
           model: { type: 'string' },
           only: { type: 'boolean' },
           json: { type: 'boolean' },
+          image: { type: 'string', multiple: true },
           timeout: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -96,6 +117,8 @@ export const chatCommand: CliCommand = {
     let prompt = positionals.join(' ').trim();
     if (prompt === '' && context.stdin.isTTY !== true) prompt = await readStdin(context.stdin);
     if (prompt === '') throw new CliUsageError('Give a prompt: backup-models chat "your question".', 'chat');
+    const images = await Promise.all((values.image ?? []).map((image) => imageInputOf(image)));
+    const input: PromptOrMessages = images.length === 0 ? prompt : [{ role: 'user', content: prompt, images }];
     const router = new BackupModelRouter({ env: context.env });
     try {
       const options: CompleteOptions = {
@@ -106,12 +129,12 @@ export const chatCommand: CliCommand = {
         cache: false,
       };
       if (!values.stream) {
-        const result = await router.complete(prompt, options);
+        const result = await router.complete(input, options);
         context.stdout.write(values.json ? `${jsonResult(result)}\n` : `${result.content || JSON.stringify(result.toolCalls)}\n`);
         if (!values.json) context.stderr.write(servedBy(result));
         return 0;
       }
-      const stream = router.stream(prompt, options);
+      const stream = router.stream(input, options);
       for await (const chunk of stream) {
         if (chunk.type === 'text-delta' && !values.json) context.stdout.write(chunk.text);
       }
