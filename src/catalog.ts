@@ -21,6 +21,10 @@ export interface ModelPrice {
   readonly inputPerMillion: number;
   /** US dollars per million output tokens. */
   readonly outputPerMillion: number;
+  /** Per million input tokens read from the prompt cache. Default: the input price. */
+  readonly cachedInputPerMillion?: number;
+  /** Per million input tokens written to the prompt cache (Anthropic). Default: the input price. */
+  readonly cacheWritePerMillion?: number;
 }
 
 export interface ModelInfo {
@@ -56,10 +60,14 @@ export interface ProviderDefinition {
   readonly simulated?: boolean;
 }
 
-const million = (inputPerMillion: number, outputPerMillion: number): ModelPrice => ({
+const million = (inputPerMillion: number, outputPerMillion: number, cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion'> = {}): ModelPrice => ({
   inputPerMillion,
   outputPerMillion,
+  ...cache,
 });
+
+/** Anthropic's prompt cache: reads at a tenth of the input price, writes (five-minute entries) at 1.25 times. */
+const anthropicCache = (inputPerMillion: number) => ({ cachedInputPerMillion: inputPerMillion / 10, cacheWritePerMillion: inputPerMillion * 1.25 });
 
 export const defaultCatalog: readonly ProviderDefinition[] = [
   {
@@ -88,10 +96,10 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     defaultModel: 'gpt-4o-mini',
     modelsByTier: { 1: 'gpt-4o-mini', 2: 'gpt-4.1-mini', 3: 'gpt-4o' },
     models: [
-      { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6) },
-      { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6) },
-      { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10) },
-      { id: 'o3-mini', contextWindowTokens: 200_000, maxOutputTokens: 100_000, reasoning: true, price: million(1.1, 4.4) },
+      { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
+      { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6, { cachedInputPerMillion: 0.1 }) },
+      { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },
+      { id: 'o3-mini', contextWindowTokens: 200_000, maxOutputTokens: 100_000, reasoning: true, price: million(1.1, 4.4, { cachedInputPerMillion: 0.55 }) },
     ],
     speedRank: 2,
     quality: 3,
@@ -106,9 +114,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     defaultModel: 'claude-3-haiku-20240307',
     modelsByTier: { 1: 'claude-3-haiku-20240307', 2: 'claude-3-5-haiku-20241022', 3: 'claude-sonnet-4-20250514' },
     models: [
-      { id: 'claude-3-haiku-20240307', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25) },
-      { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, maxOutputTokens: 8_192, price: million(0.8, 4) },
-      { id: 'claude-sonnet-4-20250514', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15) },
+      { id: 'claude-3-haiku-20240307', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25, anthropicCache(0.25)) },
+      { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, maxOutputTokens: 8_192, price: million(0.8, 4, anthropicCache(0.8)) },
+      { id: 'claude-sonnet-4-20250514', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15, anthropicCache(3)) },
     ],
     speedRank: 4,
     quality: 4,
@@ -159,8 +167,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     modelsByTier: { 1: 'gemini-1.5-flash', 2: 'gemini-2.5-flash', 3: 'gemini-2.5-pro' },
     models: [
       { id: 'gemini-1.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 8_192, price: million(0.075, 0.3) },
-      { id: 'gemini-2.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5) },
-      { id: 'gemini-2.5-pro', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10) },
+      { id: 'gemini-2.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5, { cachedInputPerMillion: 0.075 }) },
+      { id: 'gemini-2.5-pro', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10, { cachedInputPerMillion: 0.3125 }) },
     ],
     speedRank: 2,
     quality: 3,

@@ -106,9 +106,14 @@ export interface ChatRequest {
 }
 
 export interface Usage {
+  /** Every input token, those read from or written to a prompt cache included. */
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly totalTokens: number;
+  /** Of `inputTokens`, those read from the provider's prompt cache (billed at its cache price); absent when none. */
+  readonly cachedInputTokens?: number;
+  /** Of `inputTokens`, those written to the prompt cache (Anthropic bills them above the input price); absent when none. */
+  readonly cacheWriteInputTokens?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';

@@ -1,10 +1,17 @@
 import type { LanguageModelV3Usage } from '@ai-sdk/provider';
-import type { Usage } from '../types.js';
+import type { Mutable, Usage } from '../types.js';
 
-/** Our usage in the AI SDK's shape. We know totals only: cache and reasoning splits stay undefined. */
+/**
+ * Our usage in the AI SDK's shape: input split into uncached, cache reads and cache writes when the provider
+ * told us the cache's part (undefined when it did not); reasoning splits stay undefined.
+ */
 export function convertToAiSdkUsage(usage: Usage | undefined): LanguageModelV3Usage {
+  const cacheRead = usage?.cachedInputTokens;
+  const cacheWrite = usage?.cacheWriteInputTokens;
+  const knowsCache = cacheRead !== undefined || cacheWrite !== undefined;
+  const noCache = usage !== undefined && knowsCache ? usage.inputTokens - (cacheRead ?? 0) - (cacheWrite ?? 0) : undefined;
   return {
-    inputTokens: { total: usage?.inputTokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+    inputTokens: { total: usage?.inputTokens, noCache, cacheRead, cacheWrite },
     outputTokens: { total: usage?.outputTokens, text: undefined, reasoning: undefined },
   };
 }
@@ -16,5 +23,10 @@ export function convertFromAiSdkUsage(usage: LanguageModelV3Usage | undefined): 
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   const input = inputTokens ?? 0;
   const output = outputTokens ?? 0;
-  return { inputTokens: input, outputTokens: output, totalTokens: input + output };
+  const converted: Mutable<Usage> = { inputTokens: input, outputTokens: output, totalTokens: input + output };
+  const cacheRead = usage?.inputTokens.cacheRead;
+  const cacheWrite = usage?.inputTokens.cacheWrite;
+  if (cacheRead !== undefined && cacheRead > 0) converted.cachedInputTokens = cacheRead;
+  if (cacheWrite !== undefined && cacheWrite > 0) converted.cacheWriteInputTokens = cacheWrite;
+  return converted;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompletionResult } from '../routing/router-options.js';
-import { ChatCompletionChunkEncoder, sseDone, toChatCompletion } from './openai-response.js';
+import { ChatCompletionChunkEncoder, sseDone, toChatCompletion, toOpenAIUsage } from './openai-response.js';
 
 const base: CompletionResult = {
   content: 'Hello!',
@@ -55,6 +55,18 @@ describe('toChatCompletion', () => {
     ]);
     const other = toChatCompletion({ ...base, finishReason: 'other' }, { id: 'x', createdSeconds: 1 });
     expect((other.choices as { finish_reason: string }[])[0]!.finish_reason).toBe('stop');
+  });
+});
+
+describe('toOpenAIUsage', () => {
+  it('says how many prompt tokens came from the cache, when the provider said so', () => {
+    expect(toOpenAIUsage({ inputTokens: 10, outputTokens: 2, totalTokens: 12 })).toEqual({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 });
+    expect(toOpenAIUsage({ inputTokens: 2048, outputTokens: 2, totalTokens: 2050, cachedInputTokens: 1920 })).toEqual({
+      prompt_tokens: 2048,
+      completion_tokens: 2,
+      total_tokens: 2050,
+      prompt_tokens_details: { cached_tokens: 1920 },
+    });
   });
 });
 

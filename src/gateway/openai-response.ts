@@ -4,7 +4,7 @@
  * `[DONE]`). Pure; the chunk encoder builds each event's fixed prefix once per stream.
  */
 import type { CompletionResult } from '../routing/router-options.js';
-import type { FinishReason, StreamChunk, ToolCall, Usage } from '../types.js';
+import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
@@ -16,10 +16,14 @@ export interface OpenAIUsage {
   readonly prompt_tokens: number;
   readonly completion_tokens: number;
   readonly total_tokens: number;
+  /** Of the prompt tokens, those read from a prompt cache: present when the provider said so. */
+  readonly prompt_tokens_details?: { readonly cached_tokens: number };
 }
 
 export function toOpenAIUsage(usage: Usage): OpenAIUsage {
-  return { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.totalTokens };
+  const openAIUsage: Mutable<OpenAIUsage> = { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.totalTokens };
+  if (usage.cachedInputTokens !== undefined) openAIUsage.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens };
+  return openAIUsage;
 }
 
 function toOpenAIToolCalls(toolCalls: readonly ToolCall[]): unknown[] {

@@ -26,4 +26,17 @@ describe('costOf', () => {
     expect(costOf(openai, 'gpt-4o', usage)).toBeCloseTo(12.5, 10);
     expect(costOf(other, 'gpt-4o', usage)).toBeCloseTo(2, 10);
   });
+
+  it("prices input read from and written to a prompt cache at the cache's prices, and at the input price without them", () => {
+    const anthropic = defaultCatalog.find((definition) => definition.id === 'anthropic') as ProviderDefinition;
+    // A million input tokens: 100,000 uncached, 800,000 read from the cache, 100,000 written to it.
+    const cachedUsage = { inputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000, cachedInputTokens: 800_000, cacheWriteInputTokens: 100_000 };
+    expect(costOf(anthropic, 'claude-sonnet-4-20250514', cachedUsage)).toBeCloseTo(0.1 * 3 + 0.8 * 0.3 + 0.1 * 3.75, 10);
+    expect(costOf(openai, 'gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000, cachedInputTokens: 500_000 })).toBeCloseTo(
+      0.5 * 0.15 + 0.5 * 0.075,
+      10,
+    );
+    const unpriced: ProviderDefinition = { ...openai, id: 'plain', models: [{ id: 'm', price: { inputPerMillion: 2, outputPerMillion: 0 } }] };
+    expect(costOf(unpriced, 'm', cachedUsage)).toBeCloseTo(2, 10);
+  });
 });

@@ -1,12 +1,22 @@
 import { findModel, type ModelInfo, type ProviderDefinition } from '../catalog.js';
 import type { Usage } from '../types.js';
 
-/** US dollars for `usage` on `model`, from the catalog's price table; undefined without a price or usage. */
+/**
+ * US dollars for `usage` on `model`, from the catalog's price table; undefined without a price or usage.
+ * Input tokens read from or written to a prompt cache are priced at the cache's prices when the catalog has them.
+ */
 export function costOf(definition: ProviderDefinition | undefined, model: string, usage: Usage | undefined): number | undefined {
   if (!usage || !definition) return undefined;
   const price = findModelByPrefix(definition, model)?.price;
   if (!price) return undefined;
-  return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+  const cached = usage.cachedInputTokens ?? 0;
+  const written = usage.cacheWriteInputTokens ?? 0;
+  const uncached = Math.max(0, usage.inputTokens - cached - written);
+  const input =
+    uncached * price.inputPerMillion +
+    cached * (price.cachedInputPerMillion ?? price.inputPerMillion) +
+    written * (price.cacheWritePerMillion ?? price.inputPerMillion);
+  return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }
 
 /** The catalog entry each reported model id matched, per definition: every answer asks again. */

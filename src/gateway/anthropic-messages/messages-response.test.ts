@@ -38,6 +38,14 @@ describe('a whole answer as an Anthropic message', () => {
     expect(message).toMatchObject({ id: 'msg_test', type: 'message', role: 'assistant', stop_sequence: null });
   });
 
+  it("reports prompt-cache tokens in Anthropic's fields, and reads back as the same usage", () => {
+    const usage = { inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cachedInputTokens: 1000, cacheWriteInputTokens: 100 };
+    const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-20250514', usage }, 'anthropic');
+    const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0 });
+    expect(message.usage).toEqual({ input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 7 });
+    expect(parseAnthropicResponse(message, parseOptions).usage).toEqual(usage);
+  });
+
   it('keeps arguments that are not a JSON object whole instead of dropping them', () => {
     expect(toolInputOf({ arguments: '{"city":"Paris"}' })).toEqual({ city: 'Paris' });
     expect(toolInputOf({ arguments: '' })).toEqual({});

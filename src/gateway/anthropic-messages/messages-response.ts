@@ -19,12 +19,22 @@ export function toAnthropicStopReason(reason: FinishReason): AnthropicStopReason
 }
 
 export interface AnthropicUsage {
+  /** Anthropic's count leaves out the tokens read from and written to the cache, which have their own. */
   readonly input_tokens: number;
+  readonly cache_creation_input_tokens: number;
+  readonly cache_read_input_tokens: number;
   readonly output_tokens: number;
 }
 
 export function toAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
-  return { input_tokens: usage?.inputTokens ?? 0, output_tokens: usage?.outputTokens ?? 0 };
+  const read = usage?.cachedInputTokens ?? 0;
+  const written = usage?.cacheWriteInputTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - read - written),
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: read,
+    output_tokens: usage?.outputTokens ?? 0,
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export function responsesUsage(usage: Usage | undefined): Record<string, unknown
   if (usage === undefined) return null;
   return {
     input_tokens: usage.inputTokens,
-    input_tokens_details: { cached_tokens: 0 },
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
     output_tokens: usage.outputTokens,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: usage.totalTokens,

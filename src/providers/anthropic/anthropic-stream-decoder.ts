@@ -3,7 +3,7 @@ import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
-import { readAnthropicInputTokens } from './parse-anthropic-response.js';
+import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput } from './parse-anthropic-response.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
@@ -31,7 +31,7 @@ interface ToolBlock {
 export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
   const toolBlocks = new Map<number, ToolBlock>();
   let toolCount = 0;
-  let inputTokens: number | undefined;
+  let input: AnthropicInputUsage | undefined;
   let model: string | undefined;
   let messageId: string | undefined;
   let done = false;
@@ -73,7 +73,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (!isRecord(message)) return [];
     model = readString(message['model']);
     messageId = readString(message['id']);
-    if (isRecord(message['usage'])) inputTokens = readAnthropicInputTokens(message['usage']);
+    if (isRecord(message['usage'])) input = readAnthropicInput(message['usage']);
     return [];
   }
 
@@ -128,10 +128,8 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (isRecord(usage)) {
       const outputTokens = readNumber(usage['output_tokens']);
       // Newer streams repeat the input tokens here; older ones only in message_start.
-      const input = readAnthropicInputTokens(usage) ?? inputTokens ?? 0;
-      if (outputTokens !== undefined) {
-        chunks.push({ type: 'usage', usage: { inputTokens: input, outputTokens, totalTokens: input + outputTokens } });
-      }
+      const turnInput = readAnthropicInput(usage) ?? input ?? { inputTokens: 0 };
+      if (outputTokens !== undefined) chunks.push({ type: 'usage', usage: anthropicUsage(turnInput, outputTokens) });
     }
     const delta = payload['delta'];
     const stopReason = isRecord(delta) ? readString(delta['stop_reason']) : undefined;

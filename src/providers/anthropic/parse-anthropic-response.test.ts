@@ -66,7 +66,7 @@ describe('parseAnthropicResponse', () => {
     );
     expect(response.content).toBe('Let me check. Done.');
     expect(response.toolCalls).toEqual([{ id: 'toolu_1', name: 'lookup', arguments: '{}' }]);
-    expect(response.usage).toEqual({ inputTokens: 1110, outputTokens: 7, totalTokens: 1117 });
+    expect(response.usage).toEqual({ inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cachedInputTokens: 1000, cacheWriteInputTokens: 100 });
   });
 
   it('throws a typed error for a body that is not a message', () => {

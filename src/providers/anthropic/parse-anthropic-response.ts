@@ -39,21 +39,35 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   return response;
 }
 
-/** Input tokens we count for a turn: the uncached ones plus those written to and read from the prompt cache. */
-export function readAnthropicInputTokens(usage: JsonRecord): number | undefined {
+/** The input side of a turn's usage: every input token, and of them those read from and written to the prompt cache. */
+export type AnthropicInputUsage = Pick<Usage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteInputTokens'>;
+
+/** Anthropic counts `input_tokens` without the cache's: we count them all, and say how many came from or went to it. */
+export function readAnthropicInput(usage: JsonRecord): AnthropicInputUsage | undefined {
   const uncached = readNumber(usage['input_tokens']);
   if (uncached === undefined) return undefined;
-  return (
-    uncached + (readNumber(usage['cache_creation_input_tokens']) ?? 0) + (readNumber(usage['cache_read_input_tokens']) ?? 0)
-  );
+  const written = readNumber(usage['cache_creation_input_tokens']) ?? 0;
+  const read = readNumber(usage['cache_read_input_tokens']) ?? 0;
+  const input: Mutable<AnthropicInputUsage> = { inputTokens: uncached + written + read };
+  if (read > 0) input.cachedInputTokens = read;
+  if (written > 0) input.cacheWriteInputTokens = written;
+  return input;
+}
+
+/** A whole usage from its input side and output tokens. */
+export function anthropicUsage(input: AnthropicInputUsage, outputTokens: number): Usage {
+  const usage: Mutable<Usage> = { inputTokens: input.inputTokens, outputTokens, totalTokens: input.inputTokens + outputTokens };
+  if (input.cachedInputTokens !== undefined) usage.cachedInputTokens = input.cachedInputTokens;
+  if (input.cacheWriteInputTokens !== undefined) usage.cacheWriteInputTokens = input.cacheWriteInputTokens;
+  return usage;
 }
 
 function readAnthropicUsage(usage: unknown): Usage | undefined {
   if (!isRecord(usage)) return undefined;
-  const inputTokens = readAnthropicInputTokens(usage);
+  const input = readAnthropicInput(usage);
   const outputTokens = readNumber(usage['output_tokens']);
-  if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  if (input === undefined || outputTokens === undefined) return undefined;
+  return anthropicUsage(input, outputTokens);
 }
 
 function unexpectedBody(body: unknown, providerId: string): ProviderError {

@@ -112,5 +112,9 @@ export function readGeminiUsage(usageMetadata: unknown): Usage | undefined {
   const outputTokens =
     (readNumber(usageMetadata['candidatesTokenCount']) ?? 0) + (readNumber(usageMetadata['thoughtsTokenCount']) ?? 0);
   const totalTokens = readNumber(usageMetadata['totalTokenCount']) ?? inputTokens + outputTokens;
-  return { inputTokens, outputTokens, totalTokens };
+  const usage: Mutable<Usage> = { inputTokens, outputTokens, totalTokens };
+  // Of the prompt tokens, those Gemini served from its context cache (implicit or explicit).
+  const cached = readNumber(usageMetadata['cachedContentTokenCount']);
+  if (cached !== undefined && cached > 0) usage.cachedInputTokens = cached;
+  return usage;
 }

@@ -32,7 +32,12 @@ export function parseOpenAIUsage(value: unknown): Usage | undefined {
   const inputTokens = readNumber(usage.prompt_tokens);
   const outputTokens = readNumber(usage.completion_tokens);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return { inputTokens, outputTokens, totalTokens: readNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+  const parsed: Mutable<Usage> = { inputTokens, outputTokens, totalTokens: readNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+  // Of the prompt tokens, those OpenAI (and vendors that follow it) served from its prompt cache.
+  const details = asRecord(usage.prompt_tokens_details);
+  const cached = details === undefined ? undefined : readNumber(details.cached_tokens);
+  if (cached !== undefined && cached > 0) parsed.cachedInputTokens = cached;
+  return parsed;
 }
 
 function parseToolCalls(value: unknown): ToolCall[] {
