@@ -191,8 +191,9 @@ describe('hostile requests: a 4xx before any upstream call', () => {
   const validBody = { model: 'openai/gpt-4o-mini', messages: question };
 
   it.each([
-    ['a huge body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(2 * 1024 * 1024) }) }, 413, 'request_too_large'],
-    ['a huge chunked body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(2 * 1024 * 1024) }), chunked: true }, 413, 'request_too_large'],
+    // One byte over the default limit (32 MiB), whole or chunked.
+    ['a huge body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(32 * 1024 * 1024) }) }, 413, 'request_too_large'],
+    ['a huge chunked body', { body: JSON.stringify({ ...validBody, padding: 'x'.repeat(32 * 1024 * 1024) }), chunked: true }, 413, 'request_too_large'],
     ['10,000-deep nesting', { body: `{"model":"openai/gpt-4o-mini","messages":${'['.repeat(10_000)}${']'.repeat(10_000)}}` }, 400, 'json_too_deep'],
     ['not JSON', { body: 'model=openai/gpt-4o-mini&prompt=hi' }, 400, 'invalid_json'],
     ['not UTF-8', { body: Buffer.concat([Buffer.from('{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]}')]) }, 400, 'invalid_encoding'],
@@ -216,7 +217,7 @@ describe('hostile requests: a 4xx before any upstream call', () => {
 
   it('413 reaches the official client too', async () => {
     const error = await apiError(
-      harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }),
+      harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] }),
     );
     expect(error.status).toBe(413);
     expect(harness.providers.requests).toHaveLength(0);

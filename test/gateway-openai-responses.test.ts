@@ -116,9 +116,61 @@ describe.each([
   it('streams function calls the accumulator puts back together', async () => {
     harness.providers.setBehavior(providerId, { kind: 'success', fixture: streamFixture });
     const expected = await chatCalls(true);
-    const final = await client.responses.stream({ model: `${providerId}/${model}`, input: 'Weather in Paris?', tools: [weather] }).finalResponse();
+    const stream = client.responses.stream({ model: `${providerId}/${model}`, input: 'Weather in Paris?', tools: [weather] });
+    const doneNames: string[] = [];
+    for await (const event of stream) if (event.type === 'response.function_call_arguments.done') doneNames.push(event.name);
+    const final = await stream.finalResponse();
     expect(expected.length).toBeGreaterThan(0);
     expect(responseCalls(final.output)).toEqual(expected);
+    expect(doneNames).toEqual(expected.map((call) => call?.name));
+  });
+});
+
+describe('custom (free-form) tools, as Codex declares apply_patch', () => {
+  it('are answered as custom_tool_call items, whole and streamed, while a hosted tool declared beside them is left out', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-stream-tool-call' });
+    // The recorded call's own name and arguments, read through the chat dialect.
+    const chunks = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+      stream: true,
+    });
+    let name = '';
+    let argumentsText = '';
+    for await (const chunk of chunks) {
+      const delta = chunk.choices[0]?.delta.tool_calls?.[0];
+      if (delta?.index === 0) {
+        name += delta.function?.name ?? '';
+        argumentsText += delta.function?.arguments ?? '';
+      }
+    }
+    const tools: OpenAI.Responses.Tool[] = [{ type: 'web_search' }, { type: 'custom', name, description: 'Free-form input' }];
+    const final = await client.responses.stream({ model: 'openai/gpt-4o-mini', input: 'Go.', tools }).finalResponse();
+    const custom = final.output.find((item) => item.type === 'custom_tool_call');
+    expect(custom).toMatchObject({ type: 'custom_tool_call', name, input: argumentsText, status: 'completed' });
+    const sentTools = (harness.providers.requests.at(-1)?.body as { tools: { function: { name: string; parameters: unknown } }[] }).tools;
+    expect(sentTools.map((tool) => tool.function.name)).toEqual([name]);
+    expect(sentTools[0]?.function.parameters).toMatchObject({ properties: { input: { type: 'string' } }, required: ['input'] });
+
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-tool-call' });
+    const recorded = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+    });
+    const wholeCall = recorded.choices[0]?.message.tool_calls?.[0];
+    if (wholeCall?.type !== 'function') throw new Error('expected the recorded function call');
+    const whole = await client.responses.create({
+      model: 'openai/gpt-4o-mini',
+      input: 'Go.',
+      tools: [{ type: 'custom', name: wholeCall.function.name }],
+    });
+    expect(whole.output.find((item) => item.type === 'custom_tool_call')).toMatchObject({
+      name: wholeCall.function.name,
+      call_id: wholeCall.id,
+      input: wholeCall.function.arguments,
+    });
   });
 });
 
@@ -169,5 +221,9 @@ describe('failures', () => {
     if (last?.type !== 'response.failed') throw new Error('expected response.failed');
     expect(last.response.status).toBe('failed');
     expect(last.response.error?.message.length).toBeGreaterThan(0);
+    // The text that did arrive is kept, in an item marked incomplete.
+    const streamed = events.flatMap((event) => (event.type === 'response.output_text.delta' ? [event.delta] : [])).join('');
+    expect(streamed.length).toBeGreaterThan(0);
+    expect(last.response.output).toEqual([expect.objectContaining({ type: 'message', status: 'incomplete', content: [expect.objectContaining({ text: streamed })] })]);
   });
 });

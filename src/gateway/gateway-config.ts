@@ -18,7 +18,10 @@ export interface GatewayRouteConfig {
 }
 
 export interface GatewayLimits {
-  /** Default 1 MiB. */
+  /**
+   * Default 32 MiB, Anthropic's own limit: stateless APIs resend the whole conversation every turn, images
+   * included, and a long agent session passes 1 MiB. Each request's body is held in memory while it is read.
+   */
   readonly maxBodyBytes: number;
   /** Objects and arrays nested deeper than this are refused. Default 64. */
   readonly maxJsonDepth: number;
@@ -62,7 +65,7 @@ export const gatewayLogLevels = ['debug', 'info', 'warn', 'error', 'silent'] as 
 export type GatewayLogLevel = (typeof gatewayLogLevels)[number];
 
 export const defaultGatewayLimits: GatewayLimits = {
-  maxBodyBytes: 1024 * 1024,
+  maxBodyBytes: 32 * 1024 * 1024,
   maxJsonDepth: 64,
   maxStreamDurationMs: 10 * 60_000,
   drainTimeoutMs: 30_000,

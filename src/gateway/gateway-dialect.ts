@@ -21,6 +21,11 @@ export interface GatewayCall {
   readonly stream: boolean;
   /** OpenAI's `stream_options.include_usage`; a Messages stream always ends with its usage. */
   readonly includeUsage: boolean;
+  /**
+   * Tools the caller declared as taking free-form text (the Responses API's `custom` tools): every provider
+   * is given them as a function of one string, `input`, and their calls are answered as free-form calls.
+   */
+  readonly freeformTools?: ReadonlySet<string>;
 }
 
 /** What an answer's body names: its id, creation time and the model that served it. */
@@ -52,10 +57,10 @@ export interface GatewayDialect {
   newAnswerId(): string;
   /** Check and translate a parsed JSON body; a GatewayHttpError (400, 404) for anything wrong. */
   parseRequest(body: unknown, resolver: ModelResolver): GatewayCall;
-  /** The body of a successful, whole answer, as JSON text. */
-  answerBody(result: CompletionResult, context: AnswerContext): string;
-  /** The encoder of one streamed answer, its model already known. */
-  streamEncoder(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }): StreamEventEncoder;
+  /** The body of a successful, whole answer to `call`, as JSON text. */
+  answerBody(result: CompletionResult, context: AnswerContext, call: GatewayCall): string;
+  /** The encoder of one streamed answer to `call`, its model already known. */
+  streamEncoder(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }, call: GatewayCall): StreamEventEncoder;
   /** The body of a failure in this API's error shape; the status and headers are the gateway's. */
   errorBody(error: ErrorResponse): unknown;
 }

@@ -144,7 +144,7 @@ async function completeModelCall(options: {
     return;
   }
   recordResult(log, result);
-  const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) });
+  const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }, call);
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer.
   const headers: Record<string, string | number> = { 'x-request-id': log.id };
   if (options.dialect.requestIdHeader !== undefined) headers[options.dialect.requestIdHeader] = log.id;

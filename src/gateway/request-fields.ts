@@ -76,11 +76,19 @@ export function resolveModelField(body: JsonObject, resolver: ModelResolver): Re
   return model;
 }
 
-/** `tools`: absent, or an array whose entries `toToolDefinition` reads. */
-export function toolsField(value: unknown, toToolDefinition: (tool: unknown, index: number) => ToolDefinition): ToolDefinition[] | undefined {
+/** `tools`: absent, or an array whose entries `toToolDefinition` reads (undefined: a tool not passed on). */
+export function toolsField(
+  value: unknown,
+  toToolDefinition: (tool: unknown, index: number) => ToolDefinition | undefined,
+): ToolDefinition[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidRequest('tools must be an array.', 'tools');
-  return value.map(toToolDefinition);
+  const tools: ToolDefinition[] = [];
+  value.forEach((tool: unknown, index) => {
+    const definition = toToolDefinition(tool, index);
+    if (definition !== undefined) tools.push(definition);
+  });
+  return tools;
 }
 
 /**

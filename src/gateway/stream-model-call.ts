@@ -78,12 +78,15 @@ async function relayStream(options: {
 
   // The router names the candidate it committed to before the first chunk.
   const winner = stream.winner;
-  const encoder = dialect.streamEncoder({
-    id: log.id,
-    createdSeconds: Math.floor(Date.now() / 1000),
-    model: winner ? servedModel(winner) : call.model.requested,
-    includeUsage: call.includeUsage,
-  });
+  const encoder = dialect.streamEncoder(
+    {
+      id: log.id,
+      createdSeconds: Math.floor(Date.now() / 1000),
+      model: winner ? servedModel(winner) : call.model.requested,
+      includeUsage: call.includeUsage,
+    },
+    call,
+  );
   const headers: Record<string, string> = {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -56,15 +56,47 @@ describe('a Responses API request', () => {
     });
   });
 
+  it('takes what Codex sends: custom tools as functions of one string, hosted tools and their calls left out, media in outputs noted', () => {
+    const call = parse({
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Fix the bug.' }, { type: 'input_file', file_id: 'file_1' }] },
+        { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'bug' } },
+        { type: 'custom_tool_call', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch' },
+        { type: 'custom_tool_call_output', call_id: 'call_p', output: 'Done.' },
+        { type: 'function_call', call_id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' },
+        { type: 'function_call_output', call_id: 'call_v', output: [{ type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' }] },
+      ],
+      tools: [
+        { type: 'web_search' },
+        { type: 'custom', name: 'apply_patch', description: 'Apply a patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } },
+        { type: 'function', name: 'view_image', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+      ],
+      tool_choice: { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'view_image' }] },
+    });
+    expect(call.freeformTools).toEqual(new Set(['apply_patch']));
+    expect(call.options.tools?.map((tool) => tool.name)).toEqual(['apply_patch', 'view_image']);
+    expect(call.options.tools?.[0]?.parameters).toMatchObject({ required: ['input'] });
+    expect(call.options.toolChoice).toBe('required');
+    expect(call.messages).toEqual([
+      { role: 'user', content: 'Fix the bug.[file omitted: this gateway does not carry it here]' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_p', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' }] },
+      { role: 'tool', toolCallId: 'call_p', toolName: 'apply_patch', content: 'Done.' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' }] },
+      { role: 'tool', toolCallId: 'call_v', toolName: 'view_image', content: '[image omitted: this gateway does not carry it here]' },
+    ]);
+  });
+
   it.each([
     [{ input: '' }, 'input', /must not be empty/],
     [{ input: [] }, 'input', /non-empty array/],
     [{ input: [{ role: 'tool', content: 'x' }] }, 'input', /role must be user, assistant, system or developer/],
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway stores none/],
-    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input', /not a supported content part \(input_file\)/],
+    [{ input: [{ role: 'user', content: [{ type: 'audio_clip', data: 'x' }] }] }, 'input', /not a supported content part \(audio_clip\)/],
+    [{ input: [{ type: 'mystery_item' }] }, 'input', /not a supported item \(mystery_item\)/],
+    [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /stores no responses, conversations or prompts/],
+    [{ input: 'Hi', background: true }, 'background', /stores no responses/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
     [{ input: [{ type: 'function_call', name: 'f' }] }, 'input', /call_id, a name and arguments/],
-    [{ input: 'Hi', tools: [{ type: 'web_search' }] }, 'tools', /only function tools/],
     [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
     [{ input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens', /positive integer/],
     [{ input: 'Hi', text: { format: { type: 'yaml' } } }, 'text', /text.format must be/],

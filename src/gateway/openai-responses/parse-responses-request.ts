@@ -1,8 +1,11 @@
 /**
  * Validate an OpenAI Responses body (POST /v1/responses) and translate it to our messages and router
- * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`
- * and item references are refused with a 400 that says to send the conversation as `input`. `store`,
- * `reasoning`, `parallel_tool_calls`, `truncation`, `user` and `metadata` are accepted and not passed on.
+ * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
+ * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
+ * says to send the conversation as `input`. `store`, `reasoning`, `parallel_tool_calls`, `truncation`,
+ * `include`, `user` and `metadata` are accepted and not passed on. Hosted tools (web search, file search,
+ * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
+ * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
  */
 import { isRecord } from '../../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../routing/validate-input.js';
@@ -36,13 +39,22 @@ const interpretedFields: ReadonlySet<string> = new Set([
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-/** A content part's text (`input_text`, `output_text`, `text`); images are read by the caller. */
+/**
+ * A content part's text (`input_text`, `output_text`, `text`, an assistant's `refusal`). Files, and images
+ * where a turn cannot carry them (a tool's output, the assistant's), become a line saying they were left
+ * out: a 400 would stay in the client's history and refuse every later turn. A user's images are read by
+ * the caller.
+ */
 function partText(part: unknown, path: string): string {
   if (isRecord(part) && (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') && typeof part.text === 'string') {
     return part.text;
   }
+  if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string') return part.refusal;
+  if (isRecord(part) && (part.type === 'input_image' || part.type === 'input_file')) {
+    return `[${part.type === 'input_image' ? 'image' : 'file'} omitted: this gateway does not carry it here]`;
+  }
   const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
-  throw invalidRequest(`${path} is not a supported content part${kind}: input_text, output_text and input_image are.`, 'input');
+  throw invalidRequest(`${path} is not a supported content part${kind}: input_text, output_text, refusal, input_image and input_file are.`, 'input');
 }
 
 function textOf(content: unknown, path: string): string {
@@ -51,14 +63,20 @@ function textOf(content: unknown, path: string): string {
   return content.map((part: unknown, index) => partText(part, `${path}[${index}]`)).join('');
 }
 
+/** A tool's output: a string, or content parts (an image in it becomes a note). */
+function outputText(output: unknown, path: string): string {
+  if (output === undefined || output === null) return '';
+  return textOf(output, path);
+}
+
 function userMessageOf(content: unknown, path: string): UserMessage {
   if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path) };
   let text = '';
   const images: ImageInput[] = [];
   content.forEach((part: unknown, index) => {
-    if (isRecord(part) && part.type === 'input_image') {
+    if (isRecord(part) && part.type === 'input_image' && part.image_url !== undefined && part.image_url !== null) {
       if (typeof part.image_url !== 'string' || !isSupportedImageUrl(part.image_url)) {
-        throw invalidRequest(`${path}[${index}].image_url ${supportedImageUrlMessage} (file_id is not supported).`, 'input');
+        throw invalidRequest(`${path}[${index}].image_url ${supportedImageUrlMessage}.`, 'input');
       }
       images.push({ url: part.image_url });
       return;
@@ -108,20 +126,23 @@ function messagesOf(body: JsonObject): Message[] {
       else throw invalidRequest(`${path}.role must be user, assistant, system or developer.`, 'input');
       return;
     }
-    if (type === 'function_call') {
-      const { call_id: callId, name, arguments: argumentsText } = item;
+    if (type === 'function_call' || type === 'custom_tool_call') {
+      const { call_id: callId, name } = item;
+      // A free-form call's text is the `input` of the function it was given as.
+      const argumentsText = type === 'custom_tool_call' ? (typeof item.input === 'string' ? JSON.stringify({ input: item.input }) : undefined) : item.arguments;
       if (typeof callId !== 'string' || callId === '' || typeof name !== 'string' || name === '' || typeof argumentsText !== 'string') {
-        throw invalidRequest(`${path} must have a call_id, a name and arguments (a JSON string).`, 'input');
+        const what = type === 'custom_tool_call' ? 'input (a string)' : 'arguments (a JSON string)';
+        throw invalidRequest(`${path} must have a call_id, a name and ${what}.`, 'input');
       }
       assistant ??= { content: '', toolCalls: [] };
       assistant.toolCalls.push({ id: callId, name, arguments: argumentsText });
       toolNamesById.set(callId, name);
       return;
     }
-    if (type === 'function_call_output') {
+    if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flushAssistant();
       if (typeof item.call_id !== 'string' || item.call_id === '') throw invalidRequest(`${path}.call_id is required.`, 'input');
-      const message: Mutable<Extract<Message, { role: 'tool' }>> = { role: 'tool', toolCallId: item.call_id, content: textOf(item.output, `${path}.output`) };
+      const message: Mutable<Extract<Message, { role: 'tool' }>> = { role: 'tool', toolCallId: item.call_id, content: outputText(item.output, `${path}.output`) };
       const toolName = toolNamesById.get(item.call_id);
       if (toolName !== undefined) message.toolName = toolName;
       messages.push(message);
@@ -132,29 +153,55 @@ function messagesOf(body: JsonObject): Message[] {
     if (type === 'item_reference') {
       throw invalidRequest(`${path} refers to a stored item; this gateway stores none: send the items themselves.`, 'input', 'unsupported_parameter');
     }
-    throw invalidRequest(`${path} is not a supported item (${String(type).slice(0, 40)}): messages, function_call and function_call_output are.`, 'input');
+    // Calls of tools only OpenAI runs (web search, local shell, code interpreter...) and their outputs: left out.
+    if (typeof type === 'string' && /_call(_output)?$/.test(type)) return;
+    throw invalidRequest(`${path} is not a supported item (${String(type).slice(0, 40)}): messages, function and custom tool calls and their outputs are.`, 'input');
   });
   flushAssistant();
   return messages;
 }
 
-function toolsOf(value: unknown): ToolDefinition[] | undefined {
+/** A free-form tool as every provider takes it: a function of one string. */
+const freeformParameters = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The input, as free-form text.' } },
+  required: ['input'],
+  additionalProperties: false,
+} as const;
+
+function toolsOf(value: unknown, freeformTools: Set<string>): ToolDefinition[] | undefined {
   return toolsField(value, (tool, index) => {
-    if (!isRecord(tool) || tool.type !== 'function') {
-      const kind = isRecord(tool) && typeof tool.type === 'string' ? ` (${tool.type.slice(0, 40)})` : '';
-      throw invalidRequest(`tools[${index}] is not a function tool${kind}; only function tools run on every provider.`, 'tools', 'unsupported_parameter');
+    if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
+    const path = `tools[${index}]`;
+    if (tool.type === 'function') {
+      return toolDefinitionOf({ name: tool.name, description: tool.description ?? undefined, schema: tool.parameters ?? undefined }, path, {
+        schemaName: 'parameters',
+        schemaRequired: false,
+      });
     }
-    return toolDefinitionOf({ name: tool.name, description: tool.description ?? undefined, schema: tool.parameters ?? undefined }, `tools[${index}]`, {
-      schemaName: 'parameters',
-      schemaRequired: false,
-    });
+    if (tool.type === 'custom') {
+      const definition = toolDefinitionOf({ name: tool.name, description: tool.description ?? undefined, schema: freeformParameters }, path, {
+        schemaName: 'format',
+        schemaRequired: true,
+      });
+      freeformTools.add(definition.name);
+      return definition;
+    }
+    if (typeof tool.type !== 'string') throw invalidRequest(`${path}.type is required.`, 'tools');
+    // A hosted tool runs only at OpenAI: declared, and left out.
+    return undefined;
   });
 }
 
+/** `allowed_tools` keeps its mode (the list it narrows to is not passed on); a hosted tool's choice is `auto`. */
 function toolChoiceOf(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'auto' || value === 'none' || value === 'required') return value;
-  if (isRecord(value) && value.type === 'function' && typeof value.name === 'string' && value.name !== '') return { name: value.name };
+  if (isRecord(value)) {
+    if ((value.type === 'function' || value.type === 'custom') && typeof value.name === 'string' && value.name !== '') return { name: value.name };
+    if (value.type === 'allowed_tools') return value.mode === 'required' ? 'required' : 'auto';
+    if (typeof value.type === 'string' && value.type !== 'function' && value.type !== 'custom') return 'auto';
+  }
   throw invalidRequest('tool_choice must be "auto", "none", "required" or {"type":"function","name":...}.', 'tool_choice');
 }
 
@@ -177,10 +224,12 @@ function responseFormatOf(value: unknown): ResponseFormat | undefined {
 export function parseResponsesRequest(body: unknown, resolver: ModelResolver): GatewayCall {
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   refuseUpstreamSelectors(body, interpretedFields);
-  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+  for (const stateful of ['previous_response_id', 'conversation', 'prompt', 'background'] as const) {
+    const value = body[stateful];
+    if (value === undefined || value === null || value === false) continue;
     throw invalidRequest(
-      'previous_response_id is not supported: this gateway stores no responses (its answers may come from any provider); send the whole conversation as input.',
-      'previous_response_id',
+      `${stateful} is not supported: this gateway stores no responses, conversations or prompts (its answers may come from any provider); send the whole conversation as input.`,
+      stateful,
       'unsupported_parameter',
     );
   }
@@ -192,7 +241,8 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   }
   const temperature = numberField(body, 'temperature');
   const topP = numberField(body, 'top_p');
-  const tools = toolsOf(body.tools);
+  const freeformTools = new Set<string>();
+  const tools = toolsOf(body.tools, freeformTools);
   const toolChoice = toolChoiceOf(body.tool_choice);
   const responseFormat = responseFormatOf(body.text);
   const stream = booleanField(body, 'stream');
@@ -203,5 +253,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
-  return { model, messages, options, stream, includeUsage: true };
+  const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true };
+  if (freeformTools.size > 0) call.freeformTools = freeformTools;
+  return call;
 }

@@ -9,8 +9,8 @@ export const openAIResponsesDialect: GatewayDialect = {
   logMessage: 'responses',
   newAnswerId: () => `resp_${randomUUID().replaceAll('-', '')}`,
   parseRequest: parseResponsesRequest,
-  answerBody: (result, context) => JSON.stringify(toResponse(result, context)),
-  streamEncoder: (context) => new ResponsesStreamEvents(context),
+  answerBody: (result, context, call) => JSON.stringify(toResponse(result, context, call)),
+  streamEncoder: (context, call) => new ResponsesStreamEvents(context, call),
   // The same error shape as chat completions: { error: { message, type, param, code } }.
   errorBody: (error) => error.body,
 };

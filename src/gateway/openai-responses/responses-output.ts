@@ -5,12 +5,14 @@
  */
 import type { CompletionResult } from '../../routing/router-options.js';
 import type { FinishReason, ToolCall, Usage } from '../../types.js';
-import type { AnswerContext } from '../gateway-dialect.js';
+import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
 
 export type ResponseOutputItem = Record<string, unknown>;
 
-export function messageItem(id: string, text: string, status: 'in_progress' | 'completed'): ResponseOutputItem {
+export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+
+export function messageItem(id: string, text: string, status: ItemStatus): ResponseOutputItem {
   return {
     type: 'message',
     id,
@@ -24,8 +26,23 @@ export function outputTextPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [] };
 }
 
-export function functionCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: 'in_progress' | 'completed'): ResponseOutputItem {
+export function functionCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: ItemStatus): ResponseOutputItem {
   return { type: 'function_call', id, call_id: call.id, name: call.name, arguments: call.arguments, status };
+}
+
+/** A free-form tool's call: the `input` string of the function it was given as (the arguments whole if they hold none). */
+export function customToolCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: ItemStatus): ResponseOutputItem {
+  return { type: 'custom_tool_call', id, call_id: call.id, name: call.name, input: freeformInputOf(call.arguments), status };
+}
+
+export function freeformInputOf(argumentsText: string): string {
+  try {
+    const parsed: unknown = JSON.parse(argumentsText);
+    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { input?: unknown }).input === 'string') return (parsed as { input: string }).input;
+  } catch {
+    // Not JSON: the text itself.
+  }
+  return argumentsText;
 }
 
 export function responsesUsage(usage: Usage | undefined): Record<string, unknown> | null {
@@ -83,16 +100,28 @@ export function responseObject(fields: {
 }
 
 /** Item ids derive from the response's (`resp_<hex>` -> `msg_<hex>`, `fc_<hex>_<n>`), so they are unique per answer. */
-export function itemId(responseId: string, prefix: 'msg' | 'fc', index?: number): string {
+export function itemId(responseId: string, prefix: 'msg' | 'fc' | 'ctc', index?: number): string {
   const base = `${prefix}_${responseId.slice('resp_'.length)}`;
   return index === undefined ? base : `${base}_${index}`;
 }
 
-export function toResponse(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
+export function toResponse(result: CompletionResult, context: AnswerContext, call: GatewayCall): Record<string, unknown> {
   const output: ResponseOutputItem[] = [];
-  if (result.content.length > 0 || result.toolCalls.length === 0) output.push(messageItem(itemId(context.id, 'msg'), result.content, 'completed'));
-  result.toolCalls.forEach((call, index) => output.push(functionCallItem(itemId(context.id, 'fc', index), call, 'completed')));
   const { status, incompleteDetails } = responseStatus(result.finishReason);
+  // A cut-off answer's last item is the one cut off.
+  const lastStatus: ItemStatus = status === 'incomplete' ? 'incomplete' : 'completed';
+  const last = result.toolCalls.length;
+  if (result.content.length > 0 || result.toolCalls.length === 0) {
+    output.push(messageItem(itemId(context.id, 'msg'), result.content, last === 0 ? lastStatus : 'completed'));
+  }
+  result.toolCalls.forEach((toolCall, index) => {
+    const itemStatus = index === last - 1 ? lastStatus : 'completed';
+    output.push(
+      call.freeformTools?.has(toolCall.name) === true
+        ? customToolCallItem(itemId(context.id, 'ctc', index), toolCall, itemStatus)
+        : functionCallItem(itemId(context.id, 'fc', index), toolCall, itemStatus),
+    );
+  });
   return responseObject({
     id: context.id,
     createdSeconds: context.createdSeconds,

@@ -1,15 +1,20 @@
 /**
  * A streamed answer as Responses API events: `response.created` and `response.in_progress`, then per output
- * item (a message, or a function call) `output_item.added`, its content events and `output_item.done`, then
- * `response.completed` (or `response.incomplete`) with the whole response. Every event has its
- * `sequence_number`. A failure after the start is `response.failed`, its response carrying the error.
+ * item (a message, a function call, a free-form tool call) `output_item.added`, its content events and
+ * `output_item.done`, then `response.completed` (or `response.incomplete`) with the whole response. Every
+ * event has its `sequence_number`. A failure after the start is `response.failed`, its response carrying the
+ * error and the output so far. A free-form call's input goes out whole when the call ends: the provider
+ * streams it as JSON arguments, whose text cannot be told before they close.
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
-import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
+import type { AnswerContext, GatewayCall, StreamEventEncoder } from '../gateway-dialect.js';
 import {
+  customToolCallItem,
+  freeformInputOf,
   functionCallItem,
+  type ItemStatus,
   itemId,
   messageItem,
   outputTextPart,
@@ -21,21 +26,30 @@ import {
 
 type OpenItem =
   | { readonly kind: 'message'; readonly id: string; text: string }
-  | { readonly kind: 'function_call'; readonly id: string; readonly callIndex: number; readonly callId: string; readonly name: string; arguments: string };
+  | {
+      readonly kind: 'function_call' | 'custom_tool_call';
+      readonly id: string;
+      readonly callIndex: number;
+      readonly callId: string;
+      readonly name: string;
+      arguments: string;
+    };
 
 export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #id: string;
   readonly #createdSeconds: number;
   readonly #model: string;
+  readonly #freeformTools: ReadonlySet<string> | undefined;
   #sequence = 0;
   readonly #done: ResponseOutputItem[] = [];
   #open: OpenItem | undefined;
   #calls = 0;
 
-  constructor(context: AnswerContext & { readonly model: string }) {
+  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools'>) {
     this.#id = context.id;
     this.#createdSeconds = context.createdSeconds;
     this.#model = context.model;
+    this.#freeformTools = call?.freeformTools;
   }
 
   start(): string {
@@ -55,10 +69,11 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     if (chunk.type === 'tool-call-delta') {
       let events = '';
       const open = this.#open;
-      if (open?.kind !== 'function_call' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
-      const call = this.#open as Extract<OpenItem, { kind: 'function_call' }>;
+      if (open === undefined || open.kind === 'message' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
+      const call = this.#open as Exclude<OpenItem, { kind: 'message' }>;
       if (chunk.argumentsDelta.length === 0) return events || undefined;
       call.arguments += chunk.argumentsDelta;
+      if (call.kind === 'custom_tool_call') return events || undefined;
       return events + this.#event('response.function_call_arguments.delta', { item_id: call.id, output_index: this.#done.length, delta: chunk.argumentsDelta });
     }
     // Usage and the finish reason go in the closing response.
@@ -66,16 +81,18 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   end(result: StreamResult): string {
-    let events = this.#closeOpen();
     const { status, incompleteDetails } = responseStatus(result.finishReason);
+    // A cut-off answer's last item is the one cut off.
+    let events = this.#closeOpen(status === 'incomplete' ? 'incomplete' : 'completed');
     const response = this.#response(status, incompleteDetails, responsesUsage(result.usage));
     events += this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     return events;
   }
 
   error(error: ErrorResponse): string {
+    const events = this.#closeOpen('incomplete');
     const failure = { code: error.body.error.code ?? 'server_error', message: error.body.error.message };
-    return this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
+    return events + this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
   }
 
   keepAlive(): string {
@@ -83,7 +100,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   #openMessage(): string {
-    const events = this.#closeOpen();
+    const events = this.#closeOpen('completed');
     const id = itemId(this.#id, 'msg', this.#done.length === 0 ? undefined : this.#done.length);
     this.#open = { kind: 'message', id, text: '' };
     const outputIndex = this.#done.length;
@@ -95,22 +112,25 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   #openCall(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): string {
-    const events = this.#closeOpen();
-    const id = itemId(this.#id, 'fc', this.#calls);
+    const events = this.#closeOpen('completed');
+    const name = chunk.name ?? '';
+    const kind = this.#freeformTools?.has(name) === true ? 'custom_tool_call' : 'function_call';
+    const id = itemId(this.#id, kind === 'custom_tool_call' ? 'ctc' : 'fc', this.#calls);
     const callId = chunk.id ?? `call_${this.#id.slice('resp_'.length)}_${this.#calls}`;
     this.#calls += 1;
-    this.#open = { kind: 'function_call', id, callIndex: chunk.index, callId, name: chunk.name ?? '', arguments: '' };
-    const item = functionCallItem(id, { id: callId, name: chunk.name ?? '', arguments: '' }, 'in_progress');
+    this.#open = { kind, id, callIndex: chunk.index, callId, name, arguments: '' };
+    const call = { id: callId, name, arguments: '' };
+    const item = kind === 'custom_tool_call' ? customToolCallItem(id, call, 'in_progress') : functionCallItem(id, call, 'in_progress');
     return events + this.#event('response.output_item.added', { output_index: this.#done.length, item });
   }
 
-  #closeOpen(): string {
+  #closeOpen(status: Exclude<ItemStatus, 'in_progress'>): string {
     const open = this.#open;
     if (open === undefined) return '';
     this.#open = undefined;
     const outputIndex = this.#done.length;
     if (open.kind === 'message') {
-      const item = messageItem(open.id, open.text, 'completed');
+      const item = messageItem(open.id, open.text, status);
       this.#done.push(item);
       return (
         this.#event('response.output_text.done', { item_id: open.id, output_index: outputIndex, content_index: 0, text: open.text, logprobs: [] }) +
@@ -118,10 +138,21 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
         this.#event('response.output_item.done', { output_index: outputIndex, item })
       );
     }
-    const item = functionCallItem(open.id, { id: open.callId, name: open.name, arguments: open.arguments }, 'completed');
+    const call = { id: open.callId, name: open.name, arguments: open.arguments };
+    if (open.kind === 'custom_tool_call') {
+      const item = customToolCallItem(open.id, call, status);
+      this.#done.push(item);
+      const input = freeformInputOf(open.arguments);
+      return (
+        this.#event('response.custom_tool_call_input.delta', { item_id: open.id, output_index: outputIndex, delta: input }) +
+        this.#event('response.custom_tool_call_input.done', { item_id: open.id, output_index: outputIndex, input }) +
+        this.#event('response.output_item.done', { output_index: outputIndex, item })
+      );
+    }
+    const item = functionCallItem(open.id, call, status);
     this.#done.push(item);
     return (
-      this.#event('response.function_call_arguments.done', { item_id: open.id, output_index: outputIndex, arguments: open.arguments }) +
+      this.#event('response.function_call_arguments.done', { item_id: open.id, output_index: outputIndex, name: open.name, arguments: open.arguments }) +
       this.#event('response.output_item.done', { output_index: outputIndex, item })
     );
   }
