@@ -3,6 +3,7 @@ import { GatewayHttpError } from './gateway-http-error.js';
 import { ModelResolver } from './model-resolver.js';
 import { parseChatCompletionRequest } from './openai-request.js';
 import { findUpstreamSelectorHeader } from './request-fields.js';
+import { refusalOf } from './gateway-http-error.test-support.js';
 
 const resolver = new ModelResolver({
   providerIds: ['openai', 'groq', 'together', 'anthropic'],
@@ -11,15 +12,7 @@ const resolver = new ModelResolver({
 
 const user = [{ role: 'user', content: 'Hi' }];
 
-function rejection(body: unknown): GatewayHttpError {
-  try {
-    parseChatCompletionRequest(body, resolver);
-  } catch (error) {
-    if (error instanceof GatewayHttpError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (body: unknown): GatewayHttpError => refusalOf(() => parseChatCompletionRequest(body, resolver));
 
 describe('parseChatCompletionRequest: model', () => {
   it('reads provider/model as one explicit candidate, splitting at the first slash', () => {

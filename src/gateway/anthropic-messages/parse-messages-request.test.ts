@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { ModelResolver } from '../model-resolver.js';
 import { parseMessagesRequest } from './parse-messages-request.js';
+import { refusalOf } from '../gateway-http-error.test-support.js';
 
 const resolver = new ModelResolver({
   providerIds: ['openai', 'anthropic', 'google'],
@@ -14,15 +15,7 @@ function parse(body: Record<string, unknown>) {
   return parseMessagesRequest({ model: 'openai/gpt-4o-mini', max_tokens: 100, ...body }, resolver);
 }
 
-function refusal(body: Record<string, unknown>): GatewayHttpError {
-  try {
-    parse(body);
-  } catch (error) {
-    if (error instanceof GatewayHttpError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (body: Record<string, unknown>): GatewayHttpError => refusalOf(() => parse(body));
 
 describe('an Anthropic Messages request', () => {
   it('translates system, turns, options and tools', () => {

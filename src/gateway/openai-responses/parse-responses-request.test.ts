@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { ModelResolver } from '../model-resolver.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
+import { refusalOf } from '../gateway-http-error.test-support.js';
 
 const resolver = new ModelResolver({ providerIds: ['openai', 'google'], routes: {} });
 const parse = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'openai/gpt-4o-mini', ...body }, resolver);
 
-function refusal(body: Record<string, unknown>): GatewayHttpError {
-  try {
-    parse(body);
-  } catch (error) {
-    if (error instanceof GatewayHttpError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (body: Record<string, unknown>): GatewayHttpError => refusalOf(() => parse(body));
 
 describe('a Responses API request', () => {
   it('reads input items: roles, images, history text, function calls joined to their turn, outputs, reasoning left out', () => {
