@@ -36,6 +36,13 @@ describe('selectCandidates', () => {
     // A model the catalog does not list is the caller's choice, and is asked.
     const route = [{ provider: 'groq', model: 'llama-4-scout-17b-16e-instruct' }];
     expect(selectCandidates({ providers: providers(all), route, standingOf: () => healthy, images: { fetchesUrls: true } }).candidates).toHaveLength(1);
+    // An AI SDK model is handed image bytes, never a URL it would have to fetch itself.
+    const openaiDefinition = defaultCatalog.find((definition) => definition.id === 'openai')!;
+    const aiSdk = { id: 'mistral', definition: { ...openaiDefinition, id: 'mistral', protocol: 'custom' as const, models: [] }, isConfigured: () => true } as unknown as ModelProvider;
+    const customRoute = [{ provider: 'mistral', model: 'pixtral-large-latest' }];
+    const selectWith = (fetchesUrls: boolean) =>
+      selectCandidates({ providers: [aiSdk], route: customRoute, standingOf: () => healthy, images: { fetchesUrls } }).candidates.length;
+    expect([selectWith(false), selectWith(true)]).toEqual([1, 0]);
   });
 
   it('ranks by the seed speed ranking before any call was observed', () => {
