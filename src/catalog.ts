@@ -58,6 +58,8 @@ export interface ProviderDefinition {
   readonly quality: number;
   /** Marks a provider of the simulated demo, so every view can say so. */
   readonly simulated?: boolean;
+  /** False for a provider that takes image bytes but fetches no image URL (Gemini): a call with an https image skips it. Default true. */
+  readonly fetchesImageUrls?: boolean;
 }
 
 const million = (inputPerMillion: number, outputPerMillion: number, cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion'> = {}): ModelPrice => ({
@@ -160,6 +162,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     id: Provider.GOOGLE,
     displayName: 'Google',
     protocol: 'gemini',
+    fetchesImageUrls: false,
     apiKeyEnv: 'GOOGLE_API_KEY',
     baseUrl: 'https://generativelanguage.googleapis.com',
     baseUrlEnv: 'GOOGLE_BASE_URL',

@@ -56,6 +56,8 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     id,
     displayName: options.displayName ?? `${model.provider} ${model.modelId}`,
     protocol: 'custom',
+    // Handed straight to the model: a URL would skip the download the AI SDK's generateText does for it.
+    fetchesImageUrls: false,
     apiKeyEnv: '',
     baseUrl: '',
     defaultModel: model.modelId,

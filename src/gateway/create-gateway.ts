@@ -23,6 +23,7 @@ import { anthropicModelsListBody, modelsListBody } from './models-list.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
+import { BodyBudget } from './request-body.js';
 import { systemClock } from '../clock.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -89,6 +90,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     logPrompts: config.logPrompts,
     keepAlive,
+    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes)),
   };
   const modelsListOptions = { providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) };
   const modelsBody = modelsListBody(modelsListOptions);

@@ -69,7 +69,7 @@ function requestFault(reason: FailureReason, message: string): ErrorResponse | u
 
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof GatewayHttpError) {
-    return response(error.status, { message: error.message, type: error.type, param: error.param, code: error.code });
+    return response(error.status, { message: error.message, type: error.type, param: error.param, code: error.code }, error.retryAfterMs);
   }
   if (!BackupModelsError.isInstance(error)) {
     return response(500, { message: 'The gateway failed unexpectedly.', type: 'api_error', code: 'internal_error' });

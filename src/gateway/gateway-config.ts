@@ -31,6 +31,8 @@ export interface GatewayLimits {
   readonly drainTimeoutMs: number;
   /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
   readonly streamKeepAliveMs: number;
+  /** Bytes of request bodies held at once, across requests; a request past it gets a 503 with Retry-After. Default 256 MiB. */
+  readonly maxBodyBytesInFlight: number;
 }
 
 export interface GatewayRouterSettings {
@@ -70,6 +72,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   maxStreamDurationMs: 10 * 60_000,
   drainTimeoutMs: 30_000,
   streamKeepAliveMs: 15_000,
+  maxBodyBytesInFlight: 256 * 1024 * 1024,
 };
 
 export const defaultGatewayConfig: GatewayConfig = {

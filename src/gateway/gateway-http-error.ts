@@ -19,6 +19,8 @@ export interface GatewayHttpErrorOptions {
   readonly code?: string;
   /** The request parameter at fault (`messages`, `model`). */
   readonly param?: string;
+  /** For a Retry-After header: when the caller may try again. */
+  readonly retryAfterMs?: number;
 }
 
 export class GatewayHttpError extends Error {
@@ -26,6 +28,7 @@ export class GatewayHttpError extends Error {
   readonly type: OpenAIErrorType;
   readonly code: string | null;
   readonly param: string | null;
+  readonly retryAfterMs: number | undefined;
 
   constructor(options: GatewayHttpErrorOptions) {
     super(options.message);
@@ -34,6 +37,7 @@ export class GatewayHttpError extends Error {
     this.type = options.type ?? (options.status === 401 ? 'authentication_error' : 'invalid_request_error');
     this.code = options.code ?? null;
     this.param = options.param ?? null;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

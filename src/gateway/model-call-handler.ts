@@ -15,7 +15,7 @@ import { invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
-import { parseJsonBody, readRequestBody } from './request-body.js';
+import { type BodyBudget, parseJsonBody, readRequestBody } from './request-body.js';
 import { findUpstreamSelectorHeader } from './request-fields.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { streamModelCall } from './stream-model-call.js';
@@ -29,6 +29,8 @@ export interface ModelCallDependencies {
   readonly logPrompts: boolean;
   /** Pings streams that fall silent after their headers. */
   readonly keepAlive: StreamKeepAlive;
+  /** Bytes of request bodies held at once, across calls. */
+  readonly bodyBudget: BodyBudget;
 }
 
 /** What the per-call log line says, filled in as the call goes. */
@@ -70,19 +72,23 @@ export async function handleModelCall(
   const { dependencies, dialect } = context;
   const startedAtMs = Date.now();
   const log: CallLogFields = { id: dialect.newAnswerId() };
+  const budget = dependencies.bodyBudget;
   let call: GatewayCall;
+  let heldBytes = 0;
   try {
     const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
     }
-    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes });
+    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
+    heldBytes = bytes.length;
     call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
   } catch (error) {
+    budget.give(heldBytes);
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413) discardRest(request);
+    if (log.status === 413 || log.errorCode === 'gateway_busy') discardRest(request);
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }
@@ -105,6 +111,8 @@ export async function handleModelCall(
       }
     }
   } finally {
+    // The call's body (and what was made of it) is let go: its bytes go back to the budget.
+    budget.give(heldBytes);
     writeLog(dependencies, dialect, log, startedAtMs);
   }
 }

@@ -3,17 +3,21 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from './gateway-http-error.js';
-import { parseJsonBody, readRequestBody } from './request-body.js';
+import { BodyBudget, parseJsonBody, readRequestBody } from './request-body.js';
 
 /**
  * Send raw request bytes to a real node:http server, in parts with a pause between them, and return what
  * `readRequestBody` made of the request.
  */
-async function readThroughServer(parts: readonly string[], maxBytes: number): Promise<Buffer | GatewayHttpError> {
+async function readThroughServer(
+  parts: readonly string[],
+  maxBytes: number,
+  budget: BodyBudget = new BodyBudget(1024 * 1024),
+): Promise<Buffer | GatewayHttpError> {
   const server = createServer();
   const outcome = new Promise<Buffer | GatewayHttpError>((resolve, reject) => {
     server.once('request', (request: IncomingMessage, response) => {
-      readRequestBody(request, { maxBytes }).then(resolve, (error: unknown) => {
+      readRequestBody(request, { maxBytes, budget }).then(resolve, (error: unknown) => {
         if (error instanceof GatewayHttpError) resolve(error);
         else reject(error);
       });
@@ -47,6 +51,21 @@ describe('readRequestBody', () => {
     const apart = await readThroughServer([head(`Content-Length: ${length}\r\n`), body.slice(0, 5), body.slice(5)], 1_000);
     expect((together as Buffer).toString('utf8')).toBe(body);
     expect((apart as Buffer).toString('utf8')).toBe(body);
+  });
+
+  it('takes the body from the budget, gives back what a refused one took, and refuses with a 503 past it', async () => {
+    const budget = new BodyBudget(40);
+    const body = '{"text":"twenty bytes"}';
+    const read = await readThroughServer([`${head(`Content-Length: ${body.length}\r\n`)}${body}`], 1_000, budget);
+    expect((read as Buffer).toString('utf8')).toBe(body);
+    // Held until the caller gives it back, when its call ends.
+    expect(budget.heldBytes).toBe(body.length);
+    const chunk = `10\r\n${'x'.repeat(16)}\r\n`;
+    const refused = await readThroughServer([head('Transfer-Encoding: chunked\r\n'), chunk, chunk, '0\r\n\r\n'], 1_000, budget);
+    expect(refused).toMatchObject({ status: 503, code: 'gateway_busy', retryAfterMs: 1000 });
+    expect(budget.heldBytes).toBe(body.length);
+    budget.give(body.length);
+    expect(budget.heldBytes).toBe(0);
   });
 
   it('refuses a chunked body over the limit with a 413, whether it arrived at once or in parts', async () => {

@@ -15,9 +15,55 @@ function tooLarge(maxBytes: number): GatewayHttpError {
   });
 }
 
-/** The whole body as one buffer; rejects with a 413 as soon as it passes `maxBytes`, without reading the rest. */
-export function readRequestBody(request: IncomingMessage, options: { readonly maxBytes: number }): Promise<Buffer> {
-  const { maxBytes } = options;
+/**
+ * The bytes of request bodies the gateway holds at once, across requests: with bodies of up to 32 MiB, a
+ * bound on the memory that many large requests at once could take. A body's bytes are taken as they
+ * arrive and given back when its call has ended.
+ */
+export class BodyBudget {
+  #available: number;
+
+  constructor(readonly limitBytes: number) {
+    this.#available = limitBytes;
+  }
+
+  /** Take `bytes`, or take nothing and answer false when they are not available. */
+  take(bytes: number): boolean {
+    if (bytes > this.#available) return false;
+    this.#available -= bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.#available += bytes;
+  }
+
+  /** Bytes taken now. */
+  get heldBytes(): number {
+    return this.limitBytes - this.#available;
+  }
+}
+
+function busy(): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 503,
+    type: 'api_error',
+    message: 'The gateway holds as many request bodies as its limit allows (limits.maxBodyBytesInFlight); retry shortly.',
+    code: 'gateway_busy',
+    retryAfterMs: 1000,
+  });
+}
+
+/**
+ * The whole body as one buffer, its bytes taken from `budget` (the caller gives them back when the call
+ * ends). Rejects with a 413 as soon as it passes `maxBytes`, and with a 503 when the budget runs out,
+ * without reading the rest; what it had taken it gives back.
+ */
+export function readRequestBody(
+  request: IncomingMessage,
+  options: { readonly maxBytes: number; readonly budget: BodyBudget },
+): Promise<Buffer> {
+  const { maxBytes, budget } = options;
   const declaredLength = request.headers['content-length'];
   if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
     return Promise.reject(tooLarge(maxBytes));
@@ -31,15 +77,23 @@ export function readRequestBody(request: IncomingMessage, options: { readonly ma
       request.off('error', onError);
       request.off('close', onClose);
     };
+    const refuse = (error: GatewayHttpError): void => {
+      cleanup();
+      budget.give(receivedBytes);
+      // Stop reading: the rest is never buffered. The response closes the connection.
+      request.pause();
+      reject(error);
+    };
     const onData = (chunk: Buffer): void => {
-      receivedBytes += chunk.length;
-      if (receivedBytes > maxBytes) {
-        cleanup();
-        // Stop reading: the rest is never buffered. The response closes the connection.
-        request.pause();
-        reject(tooLarge(maxBytes));
+      if (receivedBytes + chunk.length > maxBytes) {
+        refuse(tooLarge(maxBytes));
         return;
       }
+      if (!budget.take(chunk.length)) {
+        refuse(busy());
+        return;
+      }
+      receivedBytes += chunk.length;
       chunks.push(chunk);
     };
     const onEnd = (): void => {
@@ -48,11 +102,13 @@ export function readRequestBody(request: IncomingMessage, options: { readonly ma
     };
     const onError = (error: Error): void => {
       cleanup();
+      budget.give(receivedBytes);
       reject(error);
     };
     const onClose = (): void => {
       if (request.readableEnded) return;
       cleanup();
+      budget.give(receivedBytes);
       reject(new GatewayHttpError({ status: 400, message: 'The client closed the connection while sending.' }));
     };
     request.on('data', onData);

@@ -38,7 +38,7 @@ describe('selectCandidates', () => {
     expect(selectCandidates({ providers: providers(all), route, standingOf: () => healthy, images: { fetchesUrls: true } }).candidates).toHaveLength(1);
     // An AI SDK model is handed image bytes, never a URL it would have to fetch itself.
     const openaiDefinition = defaultCatalog.find((definition) => definition.id === 'openai')!;
-    const aiSdk = { id: 'mistral', definition: { ...openaiDefinition, id: 'mistral', protocol: 'custom' as const, models: [] }, isConfigured: () => true } as unknown as ModelProvider;
+    const aiSdk = { id: 'mistral', definition: { ...openaiDefinition, id: 'mistral', protocol: 'custom' as const, fetchesImageUrls: false, models: [] }, isConfigured: () => true } as unknown as ModelProvider;
     const customRoute = [{ provider: 'mistral', model: 'pixtral-large-latest' }];
     const selectWith = (fetchesUrls: boolean) =>
       selectCandidates({ providers: [aiSdk], route: customRoute, standingOf: () => healthy, images: { fetchesUrls } }).candidates.length;

@@ -56,11 +56,11 @@ export interface ImageNeed {
 /**
  * Whether a model can be sent the call's images. A model the catalog lists takes them when it says
  * `vision`; one it does not list (a route's own model, a custom provider) is the caller's choice and is
- * asked. Gemini takes image bytes but fetches no URL, and nor may an AI SDK model, which is handed the URL
- * without the download `generateText` would do for it.
+ * asked. A provider that fetches no image URL (`fetchesImageUrls: false`: Gemini, AI SDK models) is asked
+ * only for image bytes.
  */
 export function takesImages(provider: ModelProvider, model: string, need: ImageNeed): boolean {
-  if (need.fetchesUrls && (provider.definition.protocol === 'gemini' || provider.definition.protocol === 'custom')) return false;
+  if (need.fetchesUrls && provider.definition.fetchesImageUrls === false) return false;
   const info = findModel(provider.definition, model);
   return info === undefined || info.vision === true;
 }

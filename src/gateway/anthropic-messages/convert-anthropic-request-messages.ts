@@ -30,23 +30,23 @@ function marksBreakpoint(block: unknown): boolean {
 }
 
 /**
- * `system` (or a system turn's content): a string or text blocks, as one system message; a breakpoint on
- * any of its blocks marks the message's end.
+ * `system` (or a system turn's content): a string or text blocks, each block one system message so that a
+ * breakpoint stays on the block that carried it (a cached prefix must not run into a block that changes).
  */
-function systemMessageOf(value: unknown, path = 'system'): Message | undefined {
+function systemMessagesOf(value: unknown, path = 'system'): Message[] {
   const param = path === 'system' ? 'system' : 'messages';
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value === '' ? undefined : { role: 'system', content: value };
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '' ? [] : [{ role: 'system', content: value }];
   if (!Array.isArray(value)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, param);
-  const texts = value.map((block: unknown, index) => {
+  const messages: Message[] = [];
+  value.forEach((block: unknown, index) => {
     if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') {
       throw invalidRequest(`${path}[${index}] must be a text block.`, param);
     }
-    return block.text;
+    if (block.text === '') return;
+    messages.push(marksBreakpoint(block) ? { role: 'system', content: block.text, cacheBreakpoint: true } : { role: 'system', content: block.text });
   });
-  const content = texts.join('\n\n');
-  if (content === '') return undefined;
-  return value.some(marksBreakpoint) ? { role: 'system', content, cacheBreakpoint: true } : { role: 'system', content };
+  return messages;
 }
 
 /** A tool result's content: a string, or text blocks. */
@@ -185,15 +185,14 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
 export function convertAnthropicRequestMessages(system: unknown, value: unknown): Message[] {
   if (!Array.isArray(value) || value.length === 0) throw invalidRequest('messages must be a non-empty array.', 'messages');
   const messages: Message[] = [];
-  const systemMessage = systemMessageOf(system);
-  if (systemMessage !== undefined) messages.push(systemMessage);
+  messages.push(...systemMessagesOf(system));
   const toolNamesById = new Map<string, string>();
   value.forEach((message: unknown, index) => {
     const path = `messages[${index}]`;
     if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
     if (message.role === 'user') convertUserTurn(message.content, path, toolNamesById, messages);
     else if (message.role === 'assistant') messages.push(convertAssistantTurn(message.content, path, toolNamesById));
-    else if (message.role === 'system') messages.push(systemMessageOf(message.content, `${path}.content`) ?? { role: 'system', content: '' });
+    else if (message.role === 'system') messages.push(...systemMessagesOf(message.content, `${path}.content`));
     else throw invalidRequest(`${path}.role must be user, assistant or system.`, 'messages');
   });
   return messages;

@@ -4,7 +4,6 @@
  * the stop reason and the usage, and `message_stop`. A failure after the start is one `error` event. Each
  * event is written whole (`event:` and `data:` lines), as Anthropic's own stream is.
  */
-import { randomUUID } from 'node:crypto';
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
@@ -54,7 +53,9 @@ export class MessagesStreamEvents implements StreamEventEncoder {
       let opening = '';
       const open = this.#open;
       if (open?.kind !== 'tool' || open.callIndex !== chunk.index) {
-        const block = { type: 'tool_use', id: chunk.id ?? `toolu_${randomUUID().replaceAll('-', '')}`, name: chunk.name ?? '', input: {} };
+        // A provider that names no call id: one made from the message's id and the block's place, unique in the answer.
+        const id = chunk.id ?? `toolu_${this.#id.replace(/^msg_/, '')}_${this.#nextBlockIndex}`;
+        const block = { type: 'tool_use', id, name: chunk.name ?? '', input: {} };
         opening = this.#openBlock({ kind: 'tool', callIndex: chunk.index }, JSON.stringify(block));
       }
       if (chunk.argumentsDelta.length === 0) return opening || undefined;

@@ -32,8 +32,9 @@ describe('an Anthropic Messages request', () => {
       stream: true,
     });
     expect(call.messages).toEqual([
-      // The first system block's cache_control marks a breakpoint at the end of the system prompt.
-      { role: 'system', content: 'Be brief.\n\nUse metric units.', cacheBreakpoint: true },
+      // One system message per block: the breakpoint stays on the block that carried it.
+      { role: 'system', content: 'Be brief.', cacheBreakpoint: true },
+      { role: 'system', content: 'Use metric units.' },
       { role: 'user', content: 'Weather in Paris?' },
     ]);
     expect(call.options).toEqual({

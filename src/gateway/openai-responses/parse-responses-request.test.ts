@@ -79,6 +79,19 @@ describe('a Responses API request', () => {
     ]);
   });
 
+  it('keeps an assistant turn whole when its text comes after its call, so the answer still follows the call', () => {
+    const call = parse({
+      input: [
+        { role: 'user', content: 'Weather?' },
+        { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
+        { type: 'function_call_output', call_id: 'call_1', output: '18 C' },
+      ],
+    });
+    expect(call.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(call.messages[1]).toEqual({ role: 'assistant', content: 'Checking.', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }] });
+  });
+
   it.each([
     [{ input: '' }, 'input', /must not be empty/],
     [{ input: [] }, 'input', /non-empty array/],

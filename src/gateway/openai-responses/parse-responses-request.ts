@@ -116,8 +116,11 @@ function messagesOf(body: JsonObject): Message[] {
     const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
     if (type === 'message') {
       if (item.role === 'assistant') {
-        flushAssistant();
-        assistant = { content: textOf(item.content, `${path}.content`), toolCalls: [] };
+        // The assistant's items up to the next input (its text, calls, more text) are one turn: a tool's
+        // answer must follow the turn that made the call.
+        const text = textOf(item.content, `${path}.content`);
+        if (assistant === undefined) assistant = { content: text, toolCalls: [] };
+        else assistant.content += assistant.content === '' || text === '' ? text : `\n\n${text}`;
         return;
       }
       flushAssistant();

@@ -141,6 +141,30 @@ describe('buildAnthropicChatRequest', () => {
   const base: ChatRequest = { model: 'claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Hi' }] };
   const tool = { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} } };
 
+  it("keeps the last four cache breakpoints, in Anthropic's reading order (tools, system, turns), as it takes no more", () => {
+    const spec = buildAnthropicChatRequest(
+      {
+        model: 'claude-sonnet-4-20250514',
+        tools: [
+          { name: 'a', parameters: { type: 'object' }, cacheBreakpoint: true },
+          { name: 'b', parameters: { type: 'object' }, cacheBreakpoint: true },
+        ],
+        messages: [
+          { role: 'system', content: 'One.', cacheBreakpoint: true },
+          { role: 'system', content: 'Two.', cacheBreakpoint: true },
+          { role: 'user', content: 'Hi', cacheBreakpoint: true },
+          { role: 'assistant', content: 'Hello' },
+          { role: 'user', content: 'Again', cacheBreakpoint: true },
+        ],
+      },
+      { endpoint, stream: false },
+    );
+    const body = JSON.parse(spec.body ?? '') as { tools: { cache_control?: unknown }[]; system: { cache_control?: unknown }[]; messages: { content: unknown }[] };
+    expect(body.tools.map((tool) => tool.cache_control !== undefined)).toEqual([false, false]);
+    expect(body.system.map((block) => block.cache_control !== undefined)).toEqual([true, true]);
+    expect(JSON.stringify(body.messages).match(/cache_control/g)).toHaveLength(2);
+  });
+
   it('sends max_tokens 4096 when the request names none, and the request value otherwise', () => {
     expect(bodyOf(base, false)['max_tokens']).toBe(4096);
     expect(bodyOf({ ...base, maxTokens: 100 }, false)['max_tokens']).toBe(100);

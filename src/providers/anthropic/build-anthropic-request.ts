@@ -1,7 +1,7 @@
 import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
-import type { AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
+import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 
 /** The API version every request names; the one the recorded traffic and the official SDKs send. */
@@ -32,6 +32,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     return anthropicTool;
   });
   const hasTools = tools !== undefined && tools.length > 0;
+  keepLastBreakpoints([...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)]);
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
     model: request.model,
@@ -53,6 +54,27 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     headers,
     body: JSON.stringify(body),
   };
+}
+
+/** Anthropic takes at most this many cache breakpoints in one request, and refuses more. */
+export const maxAnthropicCacheBreakpoints = 4;
+
+/**
+ * Keep the last breakpoints, in the order Anthropic reads the prompt (tools, system, turns), when there
+ * are more than it takes: the latest cover the longest prefixes.
+ */
+function keepLastBreakpoints(marked: readonly { cache_control?: AnthropicCacheControl }[]): void {
+  let excess = marked.filter((entry) => entry.cache_control !== undefined).length - maxAnthropicCacheBreakpoints;
+  for (const entry of marked) {
+    if (excess <= 0) return;
+    if (entry.cache_control === undefined) continue;
+    delete entry.cache_control;
+    excess -= 1;
+  }
+}
+
+function blocksOf(messages: readonly AnthropicMessage[]): readonly { cache_control?: AnthropicCacheControl }[] {
+  return messages.flatMap((message): readonly { cache_control?: AnthropicCacheControl }[] => (typeof message.content === 'string' ? [] : message.content));
 }
 
 /** GET /v1/models: the cheapest call that proves the key works. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import type { AnthropicAssistantBlock, AnthropicUserBlock } from './anthropic-api-types.js';
 
 describe('convertToAnthropicMessages', () => {
   it('moves every system message to the top-level system text', () => {
@@ -113,6 +114,29 @@ describe('convertToAnthropicMessages', () => {
       typeof message.content === 'string' ? [] : message.content.map((block) => (block.type === 'tool_use' ? `use:${block.id}` : block.type === 'tool_result' ? `result:${block.tool_use_id}` : 'text')),
     );
     expect(ids).toEqual(['use:get_weather_0', 'result:get_weather_0', 'use:call_0', 'result:call_0', 'use:call_0_2', 'result:call_0_2']);
+  });
+
+  it('pairs answers with calls in order when one turn repeats an id', () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: '0', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: '0', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+      { role: 'tool', toolCallId: '0', content: '18 C' },
+      { role: 'tool', toolCallId: '0', content: '24 C' },
+    ]);
+    const blocks = messages.flatMap((message): readonly (AnthropicUserBlock | AnthropicAssistantBlock)[] => (typeof message.content === 'string' ? [] : message.content));
+    expect(blocks.map((block) => (block.type === 'tool_use' ? `use:${block.id}` : block.type === 'tool_result' ? `result:${block.tool_use_id}:${block.content}` : 'text'))).toEqual([
+      'use:0',
+      'use:0_2',
+      'result:0:18 C',
+      'result:0_2:24 C',
+    ]);
   });
 
   it('puts a cache breakpoint on the last block a marked message became, the system prompt in blocks when marked', () => {

@@ -86,26 +86,35 @@ function systemOf(blocks: AnthropicTextBlock[]): string | AnthropicTextBlock[] |
 /**
  * Tool call ids as Anthropic takes them: only letters, digits, `_` and `-` (Moonshot's hold `.` and `:`),
  * and unique in the conversation (Gemini's calls without an id are numbered from 0 in every turn). A call
- * made under an id already used gets a suffix, and the answers that follow it name it so, so calls and
- * answers still pair up when a conversation fails over to Anthropic.
+ * made under an id already used gets a suffix, and the answers that follow name it so: answers to an id
+ * pair with its calls in order, so calls and answers still match when a conversation fails over to Anthropic.
  */
 class ToolUseIds {
   readonly #used = new Set<string>();
-  /** The id each original id was last given. */
-  readonly #current = new Map<string, string>();
+  /** The ids each original id was given, oldest first, not yet answered. */
+  readonly #unanswered = new Map<string, string[]>();
+  /** The id each original id was last given, for an answer that comes again. */
+  readonly #last = new Map<string, string>();
 
   called(id: string): string {
-    const base = id.replace(/[^A-Za-z0-9_-]/g, '_') || 'toolu';
+    const base = wireId(id);
     let assigned = base;
     for (let suffix = 2; this.#used.has(assigned); suffix += 1) assigned = `${base}_${suffix}`;
     this.#used.add(assigned);
-    this.#current.set(id, assigned);
+    const queue = this.#unanswered.get(id);
+    if (queue === undefined) this.#unanswered.set(id, [assigned]);
+    else queue.push(assigned);
+    this.#last.set(id, assigned);
     return assigned;
   }
 
   answered(id: string): string {
-    return this.#current.get(id) ?? (id.replace(/[^A-Za-z0-9_-]/g, '_') || 'toolu');
+    return this.#unanswered.get(id)?.shift() ?? this.#last.get(id) ?? wireId(id);
   }
+}
+
+function wireId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_') || 'toolu';
 }
 
 function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {

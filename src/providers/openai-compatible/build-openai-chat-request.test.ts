@@ -178,8 +178,11 @@ describe('buildOpenAIChatRequest', () => {
       JSON.parse(
         buildOpenAIChatRequest({ ...request, ...extra }, { endpoint: endpointFor('openai'), stream: false }).body ?? '',
       ) as Wire;
-    expect(build({ toolChoice: 'required' }).tool_choice).toBe('required');
-    expect(build({ toolChoice: { name: 'get_weather' } }).tool_choice).toEqual({
+    const tools = [{ name: 'get_weather', parameters: { type: 'object' } }];
+    expect(build({ tools, toolChoice: 'required' }).tool_choice).toBe('required');
+    // No tools, no tool_choice: OpenAI refuses one without the other.
+    expect(build({ toolChoice: 'required' })).not.toHaveProperty('tool_choice');
+    expect(build({ tools, toolChoice: { name: 'get_weather' } }).tool_choice).toEqual({
       type: 'function',
       function: { name: 'get_weather' },
     });

@@ -39,7 +39,8 @@ export function buildOpenAIChatRequestBody(
   if (request.topP !== undefined && !reasoningModel) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
   const tools = request.tools;
-  if (tools !== undefined && tools.length > 0) {
+  const hasTools = tools !== undefined && tools.length > 0;
+  if (hasTools) {
     body.tools = tools.map((tool) => ({
       type: 'function' as const,
       function: {
@@ -49,7 +50,8 @@ export function buildOpenAIChatRequestBody(
       },
     }));
   }
-  if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
+  // OpenAI refuses a tool_choice without tools (a caller's tools may all have been hosted ones, left out).
+  if (hasTools && request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined) body.response_format = convertResponseFormat(request.responseFormat);
   if (options.stream) {
     body.stream = true;
