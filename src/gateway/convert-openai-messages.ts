@@ -85,39 +85,52 @@ function thoughtSignatureOf(extraContent: unknown, path: string): string | undef
   return signature === '' ? undefined : signature;
 }
 
+/**
+ * A message whose content parts carry `cache_control` (as clients that reach Claude through OpenAI's format
+ * send it) marks a prompt-cache breakpoint at its end.
+ */
+function marksBreakpoint(content: unknown): boolean {
+  return Array.isArray(content) && content.some((part: unknown) => isRecord(part) && isRecord(part.cache_control));
+}
+
 export function convertOpenAIMessages(value: unknown): Message[] {
   if (!Array.isArray(value) || value.length === 0) throw invalidRequest('messages must be a non-empty array.', 'messages');
   const toolNamesById = new Map<string, string>();
   return value.map((message: unknown, index): Message => {
-    const path = `messages[${index}]`;
-    if (!isRecord(message)) throw invalidRequest(`${path} must be an object.`, 'messages');
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        return { role: 'system', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
-      case 'user':
-        return userMessageOf(message.content, `${path}.content`);
-      case 'assistant': {
-        const content = textOf(message.content, `${path}.content`, { allowNull: true });
-        if (message.tool_calls === undefined || message.tool_calls === null) return { role: 'assistant', content };
-        const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
-        for (const call of toolCalls) toolNamesById.set(call.id, call.name);
-        return toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
-      }
-      case 'tool': {
-        if (typeof message.tool_call_id !== 'string' || message.tool_call_id.length === 0) {
-          throw invalidRequest(`${path}.tool_call_id is required for a tool message.`, 'messages');
-        }
-        const toolName = toolNamesById.get(message.tool_call_id);
-        return {
-          role: 'tool',
-          toolCallId: message.tool_call_id,
-          content: textOf(message.content, `${path}.content`, { allowNull: false }),
-          ...(toolName !== undefined ? { toolName } : {}),
-        };
-      }
-      default:
-        throw invalidRequest(`${path}.role must be one of system, developer, user, assistant, tool.`, 'messages');
-    }
+    if (!isRecord(message)) throw invalidRequest(`messages[${index}] must be an object.`, 'messages');
+    const converted = convertMessage(message, index, toolNamesById);
+    return marksBreakpoint(message.content) ? { ...converted, cacheBreakpoint: true } : converted;
   });
+}
+
+function convertMessage(message: Readonly<Record<string, unknown>>, index: number, toolNamesById: Map<string, string>): Message {
+  const path = `messages[${index}]`;
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+      return { role: 'system', content: textOf(message.content, `${path}.content`, { allowNull: false }) };
+    case 'user':
+      return userMessageOf(message.content, `${path}.content`);
+    case 'assistant': {
+      const content = textOf(message.content, `${path}.content`, { allowNull: true });
+      if (message.tool_calls === undefined || message.tool_calls === null) return { role: 'assistant', content };
+      const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
+      for (const call of toolCalls) toolNamesById.set(call.id, call.name);
+      return toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+    }
+    case 'tool': {
+      if (typeof message.tool_call_id !== 'string' || message.tool_call_id.length === 0) {
+        throw invalidRequest(`${path}.tool_call_id is required for a tool message.`, 'messages');
+      }
+      const toolName = toolNamesById.get(message.tool_call_id);
+      return {
+        role: 'tool',
+        toolCallId: message.tool_call_id,
+        content: textOf(message.content, `${path}.content`, { allowNull: false }),
+        ...(toolName !== undefined ? { toolName } : {}),
+      };
+    }
+    default:
+      throw invalidRequest(`${path}.role must be one of system, developer, user, assistant, tool.`, 'messages');
+  }
 }

@@ -158,3 +158,22 @@ describe('nothing in a request chooses an upstream', () => {
     expect(findUpstreamSelectorHeader(['x-api-base'])).toBe('x-api-base');
   });
 });
+
+describe('parseChatCompletionRequest: prompt-cache breakpoints', () => {
+  it("reads cache_control on a message's content parts, as clients that reach Claude through OpenAI's format send it", () => {
+    const call = parseChatCompletionRequest(
+      {
+        model: 'tier-1',
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'A long system prompt.', cache_control: { type: 'ephemeral' } }] },
+          { role: 'user', content: 'Hi' },
+        ],
+      },
+      resolver,
+    );
+    expect(call.messages).toEqual([
+      { role: 'system', content: 'A long system prompt.', cacheBreakpoint: true },
+      { role: 'user', content: 'Hi' },
+    ]);
+  });
+});
