@@ -46,8 +46,8 @@ describe('OpenAI-shaped errors', () => {
     expect(harness.providers.requests).toHaveLength(1);
   });
 
-  it('404 model_not_found for a model the gateway cannot place', async () => {
-    const error = await apiError(harness.client.chat.completions.create({ model: 'gpt-4o', messages: question }));
+  it('404 model_not_found for a model the gateway cannot place (no route, no provider, not in the catalog)', async () => {
+    const error = await apiError(harness.client.chat.completions.create({ model: 'gpt-9-imaginary', messages: question }));
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error.code).toBe('model_not_found');
   });

@@ -118,6 +118,16 @@ describe.each([
   });
 });
 
+describe('a model id without its provider', () => {
+  it('is served by the provider whose catalog lists it, as OpenAI clients send it', async () => {
+    const { data, response } = await harness.client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Which provider?' }] })
+      .withResponse();
+    expect(response.headers.get('x-backup-models-provider')).toBe('openai');
+    expect(data.model.startsWith('openai/')).toBe(true);
+  });
+});
+
 describe('images', () => {
   it('go, as image_url parts, only to models that take image input', async () => {
     const image = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';

@@ -79,7 +79,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const verifier = new GatewayKeyVerifier(config.keys);
   const keyless = config.keys.length === 0;
   const providerIds = router.providers.map((provider) => provider.id);
-  const resolver = new ModelResolver({ providerIds, routes: config.routes });
+  const catalogModels = Object.fromEntries(router.providers.map((provider) => [provider.id, provider.definition.models.map((model) => model.id)]));
+  const resolver = new ModelResolver({ providerIds, routes: config.routes, catalogModels });
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
   const unsubscribe = router.onEvent(metrics.onRouterEvent);
   const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: config.limits.streamKeepAliveMs });

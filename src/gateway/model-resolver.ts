@@ -1,6 +1,8 @@
 /**
  * The `model` field of a request, resolved: `provider/model` (one explicit candidate), `tier-1|2|3`
- * (the router picks), or the name of a configured route (an ordered list with its own strategy).
+ * (the router picks), the name of a configured route (an ordered list with its own strategy), or a model id
+ * the catalog lists (`gpt-4o-mini`, `claude-3-5-haiku-20241022`), as clients send it: every provider that
+ * lists it, in catalog order.
  */
 import type { HedgeOption, RouteTarget } from '../routing/router-options.js';
 import type { Tier } from '../types.js';
@@ -45,8 +47,25 @@ export class ModelResolver {
   /** Tier aliases and named routes, resolved once. */
   readonly #fixed = new Map<string, ResolvedModel>();
 
-  constructor(options: { readonly providerIds: readonly string[]; readonly routes: Readonly<Record<string, NamedRoute>> }) {
+  /** Catalog model ids, each with the providers that list it. */
+  readonly #byModelId = new Map<string, ResolvedModel>();
+
+  constructor(options: {
+    readonly providerIds: readonly string[];
+    readonly routes: Readonly<Record<string, NamedRoute>>;
+    /** The model ids each provider's catalog lists, for requests that name a model without its provider. */
+    readonly catalogModels?: Readonly<Record<string, readonly string[]>>;
+  }) {
     this.#providerIds = new Set(options.providerIds);
+    const targetsByModel = new Map<string, RouteTarget[]>();
+    for (const [provider, models] of Object.entries(options.catalogModels ?? {})) {
+      for (const model of models) {
+        const targets = targetsByModel.get(model) ?? [];
+        targets.push({ provider, model });
+        targetsByModel.set(model, targets);
+      }
+    }
+    for (const [model, route] of targetsByModel) this.#byModelId.set(model, { requested: model, route });
     for (const [alias, tier] of Object.entries(tierAliases)) this.#fixed.set(alias, { requested: alias, tier });
     for (const [name, route] of Object.entries(options.routes)) {
       const unknown = route.targets.filter((target) => !this.#providerIds.has(target.provider));
@@ -70,8 +89,9 @@ export class ModelResolver {
     const fixed = this.#fixed.get(model);
     if (fixed) return fixed;
     const reference = parseModelReference(model);
-    if (!reference || !this.#providerIds.has(reference.provider)) return undefined;
-    return { requested: model, route: [reference] };
+    if (reference && this.#providerIds.has(reference.provider)) return { requested: model, route: [reference] };
+    // Together's ids hold a slash (`meta-llama/...`), so a catalog id is looked up whatever its form.
+    return this.#byModelId.get(model);
   }
 
   /** Tier aliases and route names, for `/v1/models`. */

@@ -37,6 +37,25 @@ describe('parseChatCompletionRequest: model', () => {
   });
 });
 
+describe('parseChatCompletionRequest: a model id without its provider', () => {
+  const catalogResolver = new ModelResolver({
+    providerIds: ['openai', 'together', 'groq'],
+    routes: {},
+    catalogModels: { openai: ['gpt-4o-mini'], together: ['meta-llama/Llama-3.3-70B-Instruct-Turbo', 'shared-model'], groq: ['shared-model'] },
+  });
+  const routeOf = (model: string) => parseChatCompletionRequest({ model, messages: user }, catalogResolver).options.route;
+
+  it('goes to the providers whose catalog lists it, in catalog order, a slash in the id or not', () => {
+    expect(routeOf('gpt-4o-mini')).toEqual([{ provider: 'openai', model: 'gpt-4o-mini' }]);
+    expect(routeOf('meta-llama/Llama-3.3-70B-Instruct-Turbo')).toEqual([{ provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' }]);
+    expect(routeOf('shared-model')).toEqual([
+      { provider: 'together', model: 'shared-model' },
+      { provider: 'groq', model: 'shared-model' },
+    ]);
+    expect(refusalOf(() => routeOf('gpt-9-imaginary')).status).toBe(404);
+  });
+});
+
 describe('parseChatCompletionRequest: messages and parameters', () => {
   it('translates every message kind, pairing tool answers with their tool name', () => {
     const call = parseChatCompletionRequest(
