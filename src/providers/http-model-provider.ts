@@ -95,20 +95,17 @@ export function createHttpModelProvider(
     });
 
   /**
-   * `maxTokens` is a bound, so one above what the model can write is lowered to its limit instead of
-   * being refused (400) by the provider: a client asking 32,000 of a route that fails over to a model
-   * with a 16,384 limit still gets its answer. Models without a known limit get the number as is.
+   * The request as this provider is sent it, and the protocol's options, from one look-up of the model in
+   * the catalog. `maxTokens` is a bound, so one above what the model can write is lowered to its limit
+   * instead of being refused (400) by the provider: a client asking 32,000 of a route that fails over to a
+   * model with a 16,384 limit still gets its answer. Models without a known limit get the number as is.
    */
-  const fitToModel = (request: ChatRequest): ChatRequest => {
-    const limit = request.maxTokens === undefined ? undefined : findModel(definition, request.model)?.maxOutputTokens;
-    return limit !== undefined && request.maxTokens! > limit ? { ...request, maxTokens: limit } : request;
+  const prepare = (request: ChatRequest, stream: boolean): PreparedRequest => {
+    const model = findModel(definition, request.model);
+    const limit = model?.maxOutputTokens;
+    const fitted = limit !== undefined && request.maxTokens !== undefined && request.maxTokens > limit ? { ...request, maxTokens: limit } : request;
+    return { request: fitted, options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true } };
   };
-
-  const buildOptions = (request: ChatRequest, stream: boolean) => ({
-    endpoint: endpoint(),
-    stream,
-    reasoningModel: findModel(definition, request.model)?.reasoning === true,
-  });
 
   return {
     id: providerId,
@@ -117,8 +114,8 @@ export function createHttpModelProvider(
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
-      const fitted = fitToModel(request);
-      const spec = protocol.buildChatRequest(fitted, buildOptions(fitted, false));
+      const prepared = prepare(request, false);
+      const spec = protocol.buildChatRequest(prepared.request, prepared.options);
       const response = await httpClient.request(spec, {
         providerId,
         cancellation: cancellationOfCall(callOptions),
@@ -130,7 +127,7 @@ export function createHttpModelProvider(
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request: fitToModel(request), callOptions, protocol, providerId, openStream, responseError, buildOptions });
+      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, prepare });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
@@ -154,7 +151,13 @@ interface StreamChatContext {
     cancellation: Cancellation,
   ) => Promise<StreamedHttpResponse>;
   readonly responseError: (response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
-  readonly buildOptions: (request: ChatRequest, stream: boolean) => Parameters<WireProtocol['buildChatRequest']>[1];
+  readonly prepare: (request: ChatRequest, stream: boolean) => PreparedRequest;
+}
+
+/** A request as one provider is sent it, with the options its protocol builds it with. */
+interface PreparedRequest {
+  readonly request: ChatRequest;
+  readonly options: Parameters<WireProtocol['buildChatRequest']>[1];
 }
 
 /**
@@ -165,7 +168,8 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
   const { callOptions, protocol, providerId } = context;
   const cancellation = cancellationOfCall(callOptions);
   cancellation.throwIfAborted();
-  const spec = protocol.buildChatRequest(context.request, context.buildOptions(context.request, true));
+  const prepared = context.prepare(context.request, true);
+  const spec = protocol.buildChatRequest(prepared.request, prepared.options);
   const response = await context.openStream(spec, callOptions, cancellation);
   if (!isSuccess(response.statusCode)) throw await context.responseError(response, cancellation);
   if (isJson(response.headers['content-type'])) {
