@@ -4,12 +4,13 @@
  */
 import type { LanguageModelV3FilePart } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
+import { parseDataUrl } from '../image-url.js';
 import type { ImageInput } from '../types.js';
 
 /** Our image as an AI SDK file part: a data URL's bytes as base64, any other URL as a URL (`image/*`). */
 export function toAiSdkImagePart(image: ImageInput): LanguageModelV3FilePart {
-  const dataUrl = /^data:([^;,]+);base64,/.exec(image.url);
-  if (dataUrl) return { type: 'file', mediaType: dataUrl[1]!, data: image.url.slice(dataUrl[0].length) };
+  const data = parseDataUrl(image.url);
+  if (data) return { type: 'file', mediaType: data.mediaType, data: data.base64 };
   return { type: 'file', mediaType: 'image/*', data: new URL(image.url) };
 }
 

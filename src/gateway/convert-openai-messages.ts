@@ -6,7 +6,7 @@
 import type { ImageInput, Message, Mutable, ToolCall } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../routing/validate-input.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {

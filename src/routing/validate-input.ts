@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
 import type { CompleteOptions, PromptOrMessages } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
@@ -29,16 +30,6 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
   });
   return input;
 }
-
-/** The image types every provider that takes images reads. */
-const imageDataUrl = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]/;
-
-/** An http(s) URL, or a data URL of a PNG, JPEG, GIF or WebP image: what `ImageInput.url` may be. */
-export function isSupportedImageUrl(url: string): boolean {
-  return url.startsWith('https://') || url.startsWith('http://') || imageDataUrl.test(url);
-}
-
-export const supportedImageUrlMessage = 'must be an http(s) URL or a data URL of a PNG, JPEG, GIF or WebP image (data:image/png;base64,...)';
 
 function checkImages(images: unknown, role: string, path: string): void {
   if (role !== 'user') throw invalid('messages', `${path}: only user messages carry images.`);

@@ -10,7 +10,7 @@
  */
 import { isRecord } from '../../json-value.js';
 import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../../routing/validate-input.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
 
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */

@@ -5,7 +5,7 @@
  * a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
  */
 import { isRecord } from '../../json-value.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../../routing/validate-input.js';
+import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
 

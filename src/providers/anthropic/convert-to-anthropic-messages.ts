@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
+import { parseDataUrl } from '../../image-url.js';
 import type { ImageInput, Message, ToolCall } from '../../types.js';
 import type {
   AnthropicAssistantBlock,
@@ -149,8 +150,8 @@ function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssi
 
 /** A data URL's bytes as a base64 source; any other URL as a URL source, which Anthropic fetches. */
 function toImageBlock(image: ImageInput): AnthropicImageBlock {
-  const dataUrl = /^data:([^;,]+);base64,/.exec(image.url);
-  if (dataUrl) return { type: 'image', source: { type: 'base64', media_type: dataUrl[1]!, data: image.url.slice(dataUrl[0].length) } };
+  const data = parseDataUrl(image.url);
+  if (data) return { type: 'image', source: { type: 'base64', media_type: data.mediaType, data: data.base64 } };
   return { type: 'image', source: { type: 'url', url: image.url } };
 }
 

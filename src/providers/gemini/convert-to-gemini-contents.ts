@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
+import { parseDataUrl } from '../../image-url.js';
 import type { ImageInput, Message, ToolMessage } from '../../types.js';
 import type { GeminiContent, GeminiPart, GeminiStruct } from './gemini-api-types.js';
 import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
@@ -133,9 +134,9 @@ function parseArguments(text: string, argumentPath: string): GeminiStruct {
  * image (see `takesImages`), and a direct call with one is refused here.
  */
 function toInlineData(image: ImageInput, path: string): GeminiPart {
-  const dataUrl = /^data:([^;,]+);base64,/.exec(image.url);
-  if (!dataUrl) {
+  const data = parseDataUrl(image.url);
+  if (!data) {
     throw new InvalidArgumentError({ argument: path, message: 'Gemini takes images as bytes (a data URL), not as a URL to fetch' });
   }
-  return { inlineData: { mimeType: dataUrl[1]!, data: image.url.slice(dataUrl[0].length) } };
+  return { inlineData: { mimeType: data.mediaType, data: data.base64 } };
 }
