@@ -32,7 +32,10 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     return anthropicTool;
   });
   const hasTools = tools !== undefined && tools.length > 0;
-  keepLastBreakpoints([...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)]);
+  // Only a request marked more than Anthropic takes is gathered and trimmed: most carry no mark at all.
+  if (markedCount(request) > maxAnthropicCacheBreakpoints) {
+    keepLastBreakpoints([...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)]);
+  }
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
     model: request.model,
@@ -71,6 +74,14 @@ function keepLastBreakpoints(marked: readonly { cache_control?: AnthropicCacheCo
     delete entry.cache_control;
     excess -= 1;
   }
+}
+
+/** Messages and tools marked as breakpoints (a mark on a message that became no block counts too: an upper bound). */
+function markedCount(request: ChatRequest): number {
+  let marked = 0;
+  for (const message of request.messages) if (message.cacheBreakpoint === true) marked += 1;
+  for (const tool of request.tools ?? []) if (tool.cacheBreakpoint === true) marked += 1;
+  return marked;
 }
 
 function blocksOf(messages: readonly AnthropicMessage[]): readonly { cache_control?: AnthropicCacheControl }[] {
