@@ -56,6 +56,15 @@ function findUpstreamSelector(value: unknown, path: string, depth: number, inter
   return undefined;
 }
 
+/**
+ * What stands in the text for media a turn cannot carry (a document; an image in a tool's output): a line
+ * that tells the model it is missing. A 400 instead would stay in the client's history and refuse every
+ * later turn of the conversation.
+ */
+export function omittedMediaNote(kind: string): string {
+  return `[${kind} omitted: this gateway does not carry it here]`;
+}
+
 export function modelNotFound(model: string): GatewayHttpError {
   return new GatewayHttpError({
     status: 404,

@@ -12,6 +12,7 @@ import { isRecord } from '../../json-value.js';
 import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
+import { omittedMediaNote } from '../request-fields.js';
 
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
@@ -21,7 +22,7 @@ const omittedMediaTypes = new Set(['image', 'document']);
 
 function omittedMediaText(block: unknown): string | undefined {
   if (!isRecord(block) || typeof block.type !== 'string' || !omittedMediaTypes.has(block.type)) return undefined;
-  return `[${block.type} omitted: this gateway does not carry it here]`;
+  return omittedMediaNote(block.type);
 }
 
 /** A block that marks a prompt-cache breakpoint (`cache_control`). */

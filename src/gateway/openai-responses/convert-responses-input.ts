@@ -8,6 +8,7 @@ import { isRecord } from '../../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
+import { omittedMediaNote } from '../request-fields.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -23,7 +24,7 @@ function partText(part: unknown, path: string): string {
   }
   if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string') return part.refusal;
   if (isRecord(part) && (part.type === 'input_image' || part.type === 'input_file')) {
-    return `[${part.type === 'input_image' ? 'image' : 'file'} omitted: this gateway does not carry it here]`;
+    return omittedMediaNote(part.type === 'input_image' ? 'image' : 'file');
   }
   const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
   throw invalidRequest(`${path} is not a supported content part${kind}: input_text, output_text, refusal, input_image and input_file are.`, 'input');
