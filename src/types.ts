@@ -102,6 +102,8 @@ export interface ChatRequest {
   readonly stop?: readonly string[];
   readonly tools?: readonly ToolDefinition[];
   readonly toolChoice?: ToolChoice;
+  /** See `CompleteOptions.parallelToolCalls`. */
+  readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
 }
 

@@ -245,6 +245,7 @@ describe('what each failure does', () => {
     await expect(router.complete('x', { tier: 4 as 1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(router.complete('x', { temperature: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(router.complete([{ role: 'wizard', content: 'x' }] as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(router.complete('x', { parallelToolCalls: 'no' as never })).rejects.toThrow(/parallelToolCalls must be true or false/);
     expect(upstreamRequests()).toHaveLength(0);
   });
 });

@@ -1,10 +1,11 @@
 import type { LanguageModelV3CallOptions, SharedV3Warning } from '@ai-sdk/provider';
 import type { CompleteOptions } from '../routing/router-options.js';
+import { isRecord } from '../json-value.js';
 import type { JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 
 export type CallSettings = Pick<
   CompleteOptions,
-  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'responseFormat' | 'signal'
+  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'signal'
 >;
 
 export interface ConvertedCallOptions {
@@ -52,6 +53,7 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
     ...(options.stopSequences !== undefined && options.stopSequences.length > 0 ? { stop: options.stopSequences } : {}),
     ...(tools.length > 0 ? { tools } : {}),
     ...(toolChoice !== undefined ? { toolChoice } : {}),
+    ...(tools.length > 0 && asksOneToolCall(options.providerOptions) ? { parallelToolCalls: false } : {}),
     ...(responseFormat !== undefined ? { responseFormat } : {}),
     ...(options.abortSignal !== undefined ? { signal: options.abortSignal } : {}),
   };
@@ -71,4 +73,15 @@ function convertResponseFormat(format: LanguageModelV3CallOptions['responseForma
     name: format.name ?? 'response',
     schema: format.schema as JsonSchema,
   };
+}
+
+/**
+ * At most one tool call per answer, asked the way `@ai-sdk/openai` (`parallelToolCalls: false`) or
+ * `@ai-sdk/anthropic` (`disableParallelToolUse: true`) reads it: an app written for either keeps its meaning here.
+ */
+function asksOneToolCall(providerOptions: unknown): boolean {
+  if (!isRecord(providerOptions)) return false;
+  const openai = providerOptions['openai'];
+  const anthropic = providerOptions['anthropic'];
+  return (isRecord(openai) && openai['parallelToolCalls'] === false) || (isRecord(anthropic) && anthropic['disableParallelToolUse'] === true);
 }

@@ -64,6 +64,16 @@ describe('convertToAiSdkCallOptions', () => {
     expect(convertToBackupMessages(prompt).messages).toEqual(signed.messages);
   });
 
+  it("asks one tool call at most in the OpenAI and Anthropic AI SDK providers' own options, and reads either back", () => {
+    const options = convertToAiSdkCallOptions({ ...request, parallelToolCalls: false }, new AbortController().signal);
+    expect(options.providerOptions).toEqual({ openai: { parallelToolCalls: false }, anthropic: { disableParallelToolUse: true } });
+    expect(convertCallOptions(options).settings.parallelToolCalls).toBe(false);
+    const { tools, prompt } = options;
+    expect(convertCallOptions({ prompt, tools, providerOptions: { anthropic: { disableParallelToolUse: true } } }).settings.parallelToolCalls).toBe(false);
+    expect(convertCallOptions({ prompt, tools, providerOptions: { openai: { parallelToolCalls: true } } }).settings).not.toHaveProperty('parallelToolCalls');
+    expect(convertToAiSdkCallOptions(request, new AbortController().signal)).not.toHaveProperty('providerOptions');
+  });
+
   it('round-trips through the other direction to the same request', () => {
     const options = convertToAiSdkCallOptions(request, new AbortController().signal);
     const back = convertToBackupMessages(options.prompt);

@@ -29,10 +29,14 @@ export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSig
     ...(request.stop !== undefined ? { stopSequences: [...request.stop] } : {}),
     ...(tools !== undefined && tools.length > 0 ? { tools } : {}),
     ...(request.toolChoice !== undefined ? { toolChoice: convertToolChoice(request.toolChoice) } : {}),
+    // Each AI SDK provider reads its own key: an OpenAI or Anthropic model gets the switch, the rest ignore it.
+    ...(tools !== undefined && tools.length > 0 && request.parallelToolCalls === false ? { providerOptions: oneToolCallOptions } : {}),
     ...(responseFormat !== undefined ? { responseFormat } : {}),
     abortSignal: signal,
   };
 }
+
+const oneToolCallOptions = { openai: { parallelToolCalls: false }, anthropic: { disableParallelToolUse: true } } as const;
 
 /** Our messages as the AI SDK's prompt. Tool names for results come from the call they answer when missing. */
 export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageModelV3Prompt {

@@ -71,6 +71,7 @@ describe('createCacheKey', () => {
       { tools: [] },
       { toolChoice: 'required' },
       { toolChoice: { name: 'lookup' } },
+      { parallelToolCalls: false },
       { responseFormat: { type: 'json_object' } },
       { messages: [{ role: 'user', content: 'What is the capital of France?' }] },
       { messages: [{ role: 'user', content: 'What is the capital of France? ' }] }, // content is exact

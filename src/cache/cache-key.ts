@@ -23,6 +23,7 @@ export interface CacheKeyRequest {
   readonly stop?: readonly string[] | undefined;
   readonly tools?: readonly ToolDefinition[] | undefined;
   readonly toolChoice?: ToolChoice | undefined;
+  readonly parallelToolCalls?: boolean | undefined;
   readonly responseFormat?: ResponseFormat | undefined;
 }
 
@@ -50,6 +51,7 @@ export function createCacheKey(options: CacheKeyOptions): string {
     stop: request.stop,
     tools: request.tools,
     toolChoice: request.toolChoice,
+    parallelToolCalls: request.parallelToolCalls,
     responseFormat: request.responseFormat,
   };
   const hash = createHash('sha256').update(stableStringify(input)).digest('hex');

@@ -12,6 +12,7 @@ import { isRecord } from '../json-value.js';
 import {
   booleanField,
   numberField,
+  optionalBooleanField,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
@@ -26,6 +27,7 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'messages',
   'tools',
   'tool_choice',
+  'parallel_tool_calls',
   'response_format',
   'stop',
   'max_tokens',
@@ -85,6 +87,7 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   const stop = stopSequencesField(body, 'stop', { allowString: true });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
+  const parallelToolCalls = optionalBooleanField(body, 'parallel_tool_calls');
   const responseFormat = responseFormatOf(body.response_format);
   const stream = booleanField(body, 'stream');
   const streamOptions = body.stream_options;
@@ -100,6 +103,7 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   if (stop !== undefined) options.stop = stop;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  if (parallelToolCalls === false) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
   return { model, messages, options, stream, includeUsage };
 }

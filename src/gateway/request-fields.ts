@@ -144,8 +144,13 @@ export function numberField(body: JsonObject, name: string): number | undefined 
 }
 
 export function booleanField(body: JsonObject, name: string): boolean {
+  return optionalBooleanField(body, name) ?? false;
+}
+
+/** A boolean the caller may leave out (undefined: the default applies). */
+export function optionalBooleanField(body: JsonObject, name: string): boolean | undefined {
   const value = body[name];
-  if (value === undefined || value === null) return false;
+  if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw invalidRequest(`${name} must be true or false.`, name);
   return value;
 }

@@ -27,6 +27,7 @@ export function buildChatRequest(model: string, messages: readonly Message[], op
     stop: options.stop,
     tools: options.tools,
     toolChoice: options.toolChoice,
+    parallelToolCalls: options.parallelToolCalls,
     responseFormat: options.responseFormat,
   };
 }

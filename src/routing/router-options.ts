@@ -102,6 +102,12 @@ export interface CompleteOptions {
   readonly tier?: Tier;
   readonly tools?: readonly ToolDefinition[];
   readonly toolChoice?: ToolChoice;
+  /**
+   * `false`: at most one tool call per answer, for an agent that runs its tools one at a time. Sent as
+   * `parallel_tool_calls: false` on the OpenAI wire and `disable_parallel_tool_use` to Anthropic; Gemini has
+   * no such switch and is asked as is. Default: the provider's own (several calls allowed).
+   */
+  readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
   /**
    * Aborts the call. A `Cancellation` (see `CancelScope`) does the same without the cost of an

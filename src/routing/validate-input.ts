@@ -69,6 +69,9 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
+  if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
+    throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
+  }
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
   }

@@ -11,6 +11,7 @@ import type { ModelResolver } from '../model-resolver.js';
 import {
   booleanField,
   numberField,
+  optionalBooleanField,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
@@ -54,7 +55,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
   });
 }
 
-/** auto, any (some tool must be called), tool (that one), none. `disable_parallel_tool_use` is not passed on. */
+/** auto, any (some tool must be called), tool (that one), none. `disable_parallel_tool_use` is read beside it. */
 function toolChoiceOf(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (isRecord(value)) {
@@ -99,6 +100,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
+  const oneCallOnly = isRecord(body.tool_choice) && optionalBooleanField(body.tool_choice, 'disable_parallel_tool_use') === true;
   const responseFormat = responseFormatOf(body.output_config);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
@@ -108,6 +110,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   if (stop !== undefined && stop.length > 0) options.stop = stop;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  if (oneCallOnly) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
   return { model, messages, options, stream, includeUsage: true };
 }

@@ -2,7 +2,7 @@
  * Validate an OpenAI Responses body (POST /v1/responses) and translate it to our messages and router
  * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
  * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
- * says to send the conversation as `input`. `store`, `reasoning`, `parallel_tool_calls`, `truncation`,
+ * says to send the conversation as `input`. `store`, `reasoning`, `truncation`,
  * `include`, `user` and `metadata` are accepted and not passed on. Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
  * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
@@ -16,6 +16,7 @@ import { convertResponsesInput } from './convert-responses-input.js';
 import {
   booleanField,
   numberField,
+  optionalBooleanField,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
@@ -30,6 +31,7 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'instructions',
   'tools',
   'tool_choice',
+  'parallel_tool_calls',
   'text',
   'max_output_tokens',
   'temperature',
@@ -120,6 +122,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   const freeformTools = new Set<string>();
   const tools = toolsOf(body.tools, freeformTools);
   const toolChoice = toolChoiceOf(body.tool_choice);
+  const parallelToolCalls = optionalBooleanField(body, 'parallel_tool_calls');
   const responseFormat = responseFormatOf(body.text);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
@@ -128,6 +131,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   if (topP !== undefined) options.topP = topP;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
+  if (parallelToolCalls === false) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;

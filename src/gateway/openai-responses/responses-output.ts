@@ -3,8 +3,8 @@
  * message item (its text) and one `function_call` item per tool call. Pure. The parameters a stored
  * response would echo (tools, temperature...) are given their defaults: the gateway stores nothing.
  */
-import type { CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, ToolCall, Usage } from '../../types.js';
+import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
+import type { FinishReason, ToolCall, ToolChoice, Usage } from '../../types.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
 
@@ -56,6 +56,13 @@ export function responsesUsage(usage: Usage | undefined): Record<string, unknown
   };
 }
 
+export type RequestedParameters = Pick<CompleteOptions, 'maxTokens' | 'temperature' | 'topP' | 'toolChoice' | 'parallelToolCalls'>;
+
+function responsesToolChoice(choice: ToolChoice | undefined): string | Record<string, string> {
+  if (choice === undefined) return 'auto';
+  return typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
+}
+
 /** A cut-off answer is `incomplete`, saying why; every other finish is `completed`. */
 export function responseStatus(finishReason: FinishReason): { status: 'completed' | 'incomplete'; incompleteDetails: { reason: string } | null } {
   if (finishReason === 'length') return { status: 'incomplete', incompleteDetails: { reason: 'max_output_tokens' } };
@@ -73,7 +80,10 @@ export function responseObject(fields: {
   readonly output: readonly ResponseOutputItem[];
   readonly usage: Record<string, unknown> | null;
   readonly error?: { code: string; message: string } | null;
+  /** The request's parameters, echoed as the API does (its defaults when absent). */
+  readonly requested: RequestedParameters | undefined;
 }): Record<string, unknown> {
+  const requested = fields.requested;
   return {
     id: fields.id,
     object: 'response',
@@ -82,17 +92,17 @@ export function responseObject(fields: {
     error: fields.error ?? null,
     incomplete_details: fields.incompleteDetails,
     instructions: null,
-    max_output_tokens: null,
+    max_output_tokens: requested?.maxTokens ?? null,
     model: fields.model,
     output: fields.output,
-    parallel_tool_calls: true,
+    parallel_tool_calls: requested?.parallelToolCalls !== false,
     previous_response_id: null,
     store: false,
-    temperature: null,
+    temperature: requested?.temperature ?? null,
     text: { format: { type: 'text' } },
-    tool_choice: 'auto',
+    tool_choice: responsesToolChoice(requested?.toolChoice),
     tools: [],
-    top_p: null,
+    top_p: requested?.topP ?? null,
     truncation: 'disabled',
     usage: fields.usage,
     metadata: {},
@@ -130,5 +140,6 @@ export function toResponse(result: CompletionResult, context: AnswerContext, cal
     incompleteDetails,
     output,
     usage: responsesUsage(result.usage),
+    requested: call.options,
   });
 }

@@ -19,6 +19,7 @@ import {
   messageItem,
   outputTextPart,
   responseObject,
+  type RequestedParameters,
   responseStatus,
   responsesUsage,
   type ResponseOutputItem,
@@ -40,16 +41,18 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #createdSeconds: number;
   readonly #model: string;
   readonly #freeformTools: ReadonlySet<string> | undefined;
+  readonly #requested: RequestedParameters | undefined;
   #sequence = 0;
   readonly #done: ResponseOutputItem[] = [];
   #open: OpenItem | undefined;
   #calls = 0;
 
-  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools'>) {
+  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'options'>) {
     this.#id = context.id;
     this.#createdSeconds = context.createdSeconds;
     this.#model = context.model;
     this.#freeformTools = call?.freeformTools;
+    this.#requested = call?.options;
   }
 
   start(): string {
@@ -172,6 +175,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
       output: [...this.#done],
       usage,
       error: error ?? null,
+      requested: this.#requested,
     });
   }
 

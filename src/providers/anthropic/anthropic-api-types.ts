@@ -53,11 +53,12 @@ export interface AnthropicTool {
   cache_control?: AnthropicCacheControl;
 }
 
+/** `disable_parallel_tool_use`: at most one tool_use block in the answer (not on `none`). */
 export type AnthropicToolChoice =
-  | { readonly type: 'auto' }
-  | { readonly type: 'any' }
+  | { readonly type: 'auto'; readonly disable_parallel_tool_use?: boolean }
+  | { readonly type: 'any'; readonly disable_parallel_tool_use?: boolean }
   | { readonly type: 'none' }
-  | { readonly type: 'tool'; readonly name: string };
+  | { readonly type: 'tool'; readonly name: string; readonly disable_parallel_tool_use?: boolean };
 
 export interface AnthropicMessagesRequestBody {
   readonly model: string;

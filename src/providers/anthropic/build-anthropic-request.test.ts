@@ -195,6 +195,17 @@ describe('buildAnthropicChatRequest', () => {
     expect(choiceOf({ name: 'lookup' })).toEqual({ type: 'tool', name: 'lookup' });
   });
 
+  it('says disable_parallel_tool_use for one tool call at most, beside any choice but none', () => {
+    const choiceOf = (extra: Partial<ChatRequest>) => bodyOf({ ...base, tools: [tool], parallelToolCalls: false, ...extra }, false)['tool_choice'];
+    expect(choiceOf({})).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    expect(choiceOf({ toolChoice: 'required' })).toEqual({ type: 'any', disable_parallel_tool_use: true });
+    expect(choiceOf({ toolChoice: { name: 'lookup' } })).toEqual({ type: 'tool', name: 'lookup', disable_parallel_tool_use: true });
+    // Anthropic's none takes no flag: no call at all is already at most one.
+    expect(choiceOf({ toolChoice: 'none' })).toEqual({ type: 'none' });
+    expect(bodyOf({ ...base, tools: [tool], parallelToolCalls: true }, false)).not.toHaveProperty('tool_choice');
+    expect(bodyOf({ ...base, parallelToolCalls: false }, false)).not.toHaveProperty('tool_choice');
+  });
+
   it('sends no tool_choice without tools (Anthropic refuses it)', () => {
     expect(bodyOf({ ...base, toolChoice: 'required' }, false)).not.toHaveProperty('tool_choice');
     expect(bodyOf({ ...base, tools: [], toolChoice: 'auto' }, false)).not.toHaveProperty('tools');

@@ -47,7 +47,9 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
   if (hasTools) body.tools = tools;
-  if (hasTools && request.toolChoice !== undefined) body.tool_choice = toAnthropicToolChoice(request.toolChoice);
+  if (hasTools && (request.toolChoice !== undefined || request.parallelToolCalls === false)) {
+    body.tool_choice = toAnthropicToolChoice(request.toolChoice ?? 'auto', request.parallelToolCalls === false);
+  }
   body.stream = options.stream;
   const headers = buildAnthropicHeaders(options.endpoint);
   headers['content-type'] = 'application/json';
@@ -97,13 +99,14 @@ export function buildAnthropicModelsListRequest(endpoint: EndpointConfig): HttpR
  * `none` keeps the tools and says `{type: 'none'}`: dropping them would make Anthropic refuse a
  * conversation that already holds tool_use blocks.
  */
-function toAnthropicToolChoice(toolChoice: ToolChoice): AnthropicToolChoice {
-  if (typeof toolChoice === 'object') return { type: 'tool', name: toolChoice.name };
+function toAnthropicToolChoice(toolChoice: ToolChoice, oneCallOnly: boolean): AnthropicToolChoice {
+  const disable = oneCallOnly ? { disable_parallel_tool_use: true } : undefined;
+  if (typeof toolChoice === 'object') return { type: 'tool', name: toolChoice.name, ...disable };
   switch (toolChoice) {
     case 'auto':
-      return { type: 'auto' };
+      return { type: 'auto', ...disable };
     case 'required':
-      return { type: 'any' };
+      return { type: 'any', ...disable };
     case 'none':
       return { type: 'none' };
   }

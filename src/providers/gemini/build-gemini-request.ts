@@ -34,6 +34,7 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
   body.generationConfig = buildGenerationConfig(request);
   if (hasTools) body.tools = [{ functionDeclarations }];
   if (hasTools && request.toolChoice !== undefined) body.toolConfig = toGeminiToolConfig(request.toolChoice);
+  // `parallelToolCalls: false` has no counterpart in Gemini's API: it is asked as is.
   const method = options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   const headers = buildGeminiHeaders(options.endpoint);
   headers['content-type'] = 'application/json';

@@ -194,6 +194,18 @@ describe('buildOpenAIChatRequest', () => {
     expect(build({ tools: [], stop: [] })).not.toHaveProperty('tools');
   });
 
+  it('asks for one tool call at most only when told, and only with tools', () => {
+    const build = (extra: Partial<ChatRequest>): Wire =>
+      JSON.parse(buildOpenAIChatRequest({ ...request, ...extra }, { endpoint: endpointFor('openai'), stream: false }).body ?? '') as Wire;
+    const tools = [{ name: 'get_weather', parameters: { type: 'object' } }];
+    expect(build({ tools, parallelToolCalls: false }).parallel_tool_calls).toBe(false);
+    // The default is the provider's own: nothing is sent for it.
+    expect(build({ tools, parallelToolCalls: true })).not.toHaveProperty('parallel_tool_calls');
+    expect(build({ tools })).not.toHaveProperty('parallel_tool_calls');
+    // OpenAI refuses parallel_tool_calls without tools.
+    expect(build({ parallelToolCalls: false })).not.toHaveProperty('parallel_tool_calls');
+  });
+
   it('builds the models list request', () => {
     expect(openAICompatibleProtocol.buildModelsListRequest(endpointFor('groq'))).toEqual({
       method: 'GET',

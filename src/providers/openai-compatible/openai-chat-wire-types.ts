@@ -51,6 +51,7 @@ export interface OpenAIChatRequestBody {
   readonly stop?: readonly string[];
   readonly tools?: readonly OpenAITool[];
   readonly tool_choice?: OpenAIToolChoice;
+  readonly parallel_tool_calls?: boolean;
   readonly response_format?: OpenAIResponseFormat;
   readonly stream?: true;
   readonly stream_options?: { readonly include_usage: true };
