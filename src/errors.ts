@@ -61,6 +61,8 @@ export interface ProviderErrorOptions {
   requestId?: string;
   /** The provider's own error type or code (`insufficient_quota`, `overloaded_error`, ...). */
   providerCode?: string;
+  /** The provider's own advice on trying the same request again (OpenAI's and Anthropic's `x-should-retry`). */
+  shouldRetry?: boolean;
   cause?: unknown;
 }
 
@@ -72,6 +74,7 @@ export class ProviderError extends BackupModelsError {
   readonly retryAfterMs: number | undefined;
   readonly requestId: string | undefined;
   readonly providerCode: string | undefined;
+  readonly shouldRetry: boolean | undefined;
 
   constructor(options: ProviderErrorOptions) {
     super(redactSecrets(`${options.provider}: ${options.message}`), { cause: options.cause });
@@ -82,10 +85,12 @@ export class ProviderError extends BackupModelsError {
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
     this.providerCode = options.providerCode;
+    this.shouldRetry = options.shouldRetry;
   }
 
+  /** Worth asking the same provider again later: its own advice when it gave one, else the reason's. */
   get isRetryable(): boolean {
-    return isRetryableReason(this.reason);
+    return this.shouldRetry ?? isRetryableReason(this.reason);
   }
 
   static override isInstance(value: unknown): value is ProviderError {
@@ -102,6 +107,7 @@ export class ProviderError extends BackupModelsError {
       retryAfterMs: this.retryAfterMs,
       requestId: this.requestId,
       providerCode: this.providerCode,
+      shouldRetry: this.shouldRetry,
     };
   }
 }

@@ -14,6 +14,8 @@ limits:
 router:
   parallelAttempts: 2
   hedge: { delayMs: auto }
+  maxRetries: 2
+  retryBaseDelayMs: 250
 cache:
   ttlSeconds: 60
 providers:
@@ -75,7 +77,13 @@ describe('routerOptionsFromConfig', () => {
     const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText }), { env: {} });
     expect(options.catalog?.find((definition) => definition.id === 'openai')?.baseUrl).toBe('http://127.0.0.1:9999/v1');
     expect(options.catalog?.find((definition) => definition.id === 'groq')).toEqual(defaultCatalog.find((definition) => definition.id === 'groq'));
-    expect(options).toMatchObject({ parallelAttempts: 2, hedge: { delayMs: 'auto' }, cacheEnabled: true, cacheTtlSeconds: 60, env: {} });
+    expect(options).toMatchObject({ parallelAttempts: 2, hedge: { delayMs: 'auto' }, maxRetries: 2, retryBaseDelayMs: 250, cacheEnabled: true, cacheTtlSeconds: 60, env: {} });
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('maxRetries');
+  });
+
+  it('refuses a negative or fractional maxRetries, naming it', () => {
+    expect(() => parseGatewayConfig({ yamlText: 'router: { maxRetries: -1 }' })).toThrow(/router\.maxRetries must be an integer of at least 0/);
+    expect(() => parseGatewayConfig({ yamlText: 'router: { maxRetries: 1.5 }' })).toThrow(/router\.maxRetries/);
   });
 
   it('refuses an override of an unknown provider', () => {

@@ -41,6 +41,9 @@ export interface GatewayRouterSettings {
   readonly timeoutMs?: number;
   readonly firstTokenTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
+  readonly maxRetries?: number;
+  readonly retryBaseDelayMs?: number;
 }
 
 export interface GatewayConfig {
@@ -143,12 +146,23 @@ function keysOf(value: unknown, path: string): string[] {
 }
 
 function routerSettingsOf(value: unknown): GatewayRouterSettings {
-  const object = objectAt(value, 'router', ['parallelAttempts', 'hedge', 'timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs']);
+  const object = objectAt(value, 'router', [
+    'parallelAttempts',
+    'hedge',
+    'timeoutMs',
+    'firstTokenTimeoutMs',
+    'idleTimeoutMs',
+    'maxRetries',
+    'retryBaseDelayMs',
+  ]);
   const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
   if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
   if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
   for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) {
     if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`);
+  }
+  for (const name of ['maxRetries', 'retryBaseDelayMs'] as const) {
+    if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`, 0);
   }
   return settings;
 }
@@ -290,5 +304,7 @@ export function routerOptionsFromConfig(
     ...(router.timeoutMs !== undefined ? { timeoutMs: router.timeoutMs } : {}),
     ...(router.firstTokenTimeoutMs !== undefined ? { firstTokenTimeoutMs: router.firstTokenTimeoutMs } : {}),
     ...(router.idleTimeoutMs !== undefined ? { idleTimeoutMs: router.idleTimeoutMs } : {}),
+    ...(router.maxRetries !== undefined ? { maxRetries: router.maxRetries } : {}),
+    ...(router.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: router.retryBaseDelayMs } : {}),
   };
 }

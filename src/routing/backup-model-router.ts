@@ -23,7 +23,8 @@ import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
-import { raceCandidates } from './race-candidates.js';
+import { raceCandidates, type RetryRound } from './race-candidates.js';
+import { planRetryRound } from './plan-retry-round.js';
 import type {
   BackupModelRouterOptions,
   CompleteOptions,
@@ -146,6 +147,7 @@ export class BackupModelRouter {
       buildRequest: (model) => buildChatRequest(model, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
+      retryRounds: (remainingMs) => this.#retryRounds(options, messages, remainingMs),
     });
   }
 
@@ -244,6 +246,7 @@ export class BackupModelRouter {
           }
         },
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
+        nextRound: this.#retryRounds(options, messages, () => deadline.remainingMs()),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };
@@ -297,6 +300,30 @@ export class BackupModelRouter {
     } finally {
       guard?.dispose();
     }
+  }
+
+  /** The race's retry rounds, or undefined when the call allows none (the default). */
+  #retryRounds(
+    options: CompleteOptions,
+    messages: readonly Message[],
+    remainingMs: () => number,
+  ): ((errors: readonly ProviderError[], round: number) => RetryRound | undefined) | undefined {
+    const retries = options.maxRetries ?? this.#options.maxRetries ?? routerDefaults.maxRetries;
+    if (retries === 0) return undefined;
+    const retry = {
+      retries,
+      baseDelayMs: this.#options.retryBaseDelayMs ?? routerDefaults.retryBaseDelayMs,
+      maxDelayMs: routerDefaults.retryMaxDelayMs,
+    };
+    return (errors, round) => {
+      const plan = planRetryRound({ errors, round, retry, remainingMs: remainingMs(), random: Math.random });
+      if (plan === undefined) return undefined;
+      // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
+      return {
+        delayMs: plan.delayMs,
+        candidates: () => this.#select(options, this.#clock.now(), messages).candidates.filter((candidate) => plan.providers.has(candidate.provider.id)),
+      };
+    };
   }
 
   #select(options: CompleteOptions, nowMs: number | undefined, messages: readonly Message[]): CandidateSelection {

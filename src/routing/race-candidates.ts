@@ -40,6 +40,17 @@ export interface RaceOptions<T> {
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */
   readonly onAttemptStart?: (candidate: Candidate) => void;
+  /**
+   * Asked when every candidate has failed: another round after a wait, or undefined to give up. `round` is
+   * the number of the round it would be (2 for the first retry); `errors` are the failures of the last one.
+   */
+  readonly nextRound?: ((errors: readonly ProviderError[], round: number) => RetryRound | undefined) | undefined;
+}
+
+/** One more round over candidates chosen when the wait is over (standings may have changed meanwhile). */
+export interface RetryRound {
+  readonly delayMs: number;
+  readonly candidates: () => readonly Candidate[];
 }
 
 export interface RaceWinner<T> {
@@ -60,7 +71,8 @@ interface RunningAttempt {
  * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
-  const { candidates, clock, cancellation, attempts } = options;
+  const { clock, cancellation, attempts } = options;
+  let candidates = options.candidates;
   return new Promise<RaceWinner<T>>((resolve, reject) => {
     if (cancellation.aborted) {
       reject(cancellation.reason);
@@ -71,6 +83,9 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let nextIndex = 0;
     let settled = false;
     let hedgeTimer: TimerHandle | undefined;
+    let retryTimer: TimerHandle | undefined;
+    let round = 1;
+    let roundStartsAt = 0;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
     // One attempt at a time never has a loser to abort: it shares the call's cancellation.
@@ -80,6 +95,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       if (settled) return;
       settled = true;
       if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
+      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
       removeCallAbortListener();
       const nowMs = inFlight.size > 0 ? clock.now() : 0;
       for (const running of inFlight) {
@@ -179,11 +195,28 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         // startNext launched one more attempt.
       }
       if (inFlight.size === 0) {
+        if (retryTimer !== undefined) return;
+        const retry = options.nextRound?.(errors.slice(roundStartsAt), round + 1);
+        if (retry !== undefined) {
+          retryTimer = clock.setTimeout(() => startRound(retry), Math.max(0, retry.delayMs));
+          return;
+        }
         const retryAfterMs = minimumRetryAfter(errors);
         settle('call failed', () => reject(new AllProvidersFailedError({ attempts, errors, retryAfterMs })));
         return;
       }
       scheduleHedge();
+    };
+
+    const startRound = (retry: RetryRound): void => {
+      retryTimer = undefined;
+      if (settled) return;
+      round += 1;
+      roundStartsAt = errors.length;
+      allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
+      candidates = retry.candidates();
+      nextIndex = 0;
+      fill();
     };
 
     fill();

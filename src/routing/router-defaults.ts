@@ -14,4 +14,7 @@ export const routerDefaults = {
   /** Hedge delay before any latency was observed. */
   hedgeDelayWithoutSamplesMs: 1_000,
   minimumHedgeDelayMs: 5,
+  maxRetries: 0,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 8_000,
 } as const;

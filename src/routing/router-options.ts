@@ -46,6 +46,15 @@ export interface BackupModelRouterOptions {
   readonly parallelAttempts?: number;
   /** Hedge instead of racing: start candidates one by one, each after a delay. Off by default. */
   readonly hedge?: HedgeOption | false;
+  /**
+   * Rounds over the providers again when every candidate of a call failed with a failure that may pass
+   * (overload, server error, timeout, network, rate limit, or the provider's own `x-should-retry: true`), after
+   * an exponential wait from `retryBaseDelayMs`, never past the deadline. Default 0: failing over is the retry.
+   * Set it when few providers have a key: with one, a blip is otherwise the call's failure.
+   */
+  readonly maxRetries?: number;
+  /** Wait before the first retry round, doubling each round up to 8 s, with up to 25% jitter. Default 500 ms. */
+  readonly retryBaseDelayMs?: number;
   readonly cacheEnabled?: boolean;
   readonly cacheTtlSeconds?: number;
   readonly cacheMaxEntries?: number;
@@ -120,6 +129,8 @@ export interface CompleteOptions {
   readonly route?: readonly RouteTarget[];
   /** Override the router's parallelism for this call. */
   readonly parallelAttempts?: number;
+  /** Override the router's `maxRetries` for this call. */
+  readonly maxRetries?: number;
   readonly hedge?: HedgeOption | false;
   /** Cache entries are shared only within one scope (a gateway key, a tenant). Default 'default'. */
   readonly cacheScope?: string;

@@ -3,7 +3,7 @@ import type { ProviderError } from '../errors.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
-import type { FailureAction } from './race-candidates.js';
+import type { FailureAction, RaceOptions } from './race-candidates.js';
 import type { StreamOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import type { Candidate, CandidateSelection } from './select-candidates.js';
@@ -25,6 +25,8 @@ export interface RouterStreamContext {
   readonly buildRequest: (model: string) => ChatRequest;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
+  /** Retry rounds before the first token, given the time left to the deadline; undefined when none are allowed. */
+  readonly retryRounds: (remainingMs: () => number) => RaceOptions<unknown>['nextRound'];
 }
 
 /** A candidate's stream that produced its first content token (or ended cleanly without one). */

@@ -71,6 +71,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
             model: candidate.model,
           }),
         run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation, deadline.cancellation),
+        nextRound: context.retryRounds(() => deadline.remainingMs()),
       });
       committed = raced.value;
       winner = raced.candidate;

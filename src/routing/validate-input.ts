@@ -69,6 +69,9 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
+  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
+    throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
+  }
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
