@@ -23,8 +23,10 @@ export interface ModelPrice {
   readonly outputPerMillion: number;
   /** Per million input tokens read from the prompt cache. Default: the input price. */
   readonly cachedInputPerMillion?: number;
-  /** Per million input tokens written to the prompt cache (Anthropic). Default: the input price. */
+  /** Per million input tokens written to the prompt cache (Anthropic: five-minute entries). Default: the input price. */
   readonly cacheWritePerMillion?: number;
+  /** Per million input tokens written to the prompt cache for an hour (Anthropic). Default: `cacheWritePerMillion`. */
+  readonly cacheWrite1hPerMillion?: number;
 }
 
 export interface ModelInfo {
@@ -62,14 +64,22 @@ export interface ProviderDefinition {
   readonly fetchesImageUrls?: boolean;
 }
 
-const million = (inputPerMillion: number, outputPerMillion: number, cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion'> = {}): ModelPrice => ({
+const million = (
+  inputPerMillion: number,
+  outputPerMillion: number,
+  cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion' | 'cacheWrite1hPerMillion'> = {},
+): ModelPrice => ({
   inputPerMillion,
   outputPerMillion,
   ...cache,
 });
 
-/** Anthropic's prompt cache: reads at a tenth of the input price, writes (five-minute entries) at 1.25 times. */
-const anthropicCache = (inputPerMillion: number) => ({ cachedInputPerMillion: inputPerMillion / 10, cacheWritePerMillion: inputPerMillion * 1.25 });
+/** Anthropic's prompt cache: reads at a tenth of the input price, writes at 1.25 times (five-minute entries) or twice (an hour's). */
+const anthropicCache = (inputPerMillion: number) => ({
+  cachedInputPerMillion: inputPerMillion / 10,
+  cacheWritePerMillion: inputPerMillion * 1.25,
+  cacheWrite1hPerMillion: inputPerMillion * 2,
+});
 
 export const defaultCatalog: readonly ProviderDefinition[] = [
   {

@@ -3,6 +3,15 @@
  * Types only. Every layer imports from here; this file imports nothing.
  */
 
+/** How long a prompt-cache entry is kept: Anthropic's five minutes (the default), or an hour. */
+export type CacheTtl = '5m' | '1h';
+
+/**
+ * A prompt-cache breakpoint: `true` for the default lifetime, or `{ ttl: '1h' }` for an entry kept an hour
+ * (Anthropic bills its writes at twice the input price, the default's at 1.25 times).
+ */
+export type CacheBreakpoint = boolean | { readonly ttl: CacheTtl };
+
 export interface SystemMessage {
   readonly role: 'system';
   readonly content: string;
@@ -10,7 +19,7 @@ export interface SystemMessage {
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
-  readonly cacheBreakpoint?: boolean;
+  readonly cacheBreakpoint?: CacheBreakpoint;
 }
 
 export interface UserMessage {
@@ -22,7 +31,7 @@ export interface UserMessage {
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
-  readonly cacheBreakpoint?: boolean;
+  readonly cacheBreakpoint?: CacheBreakpoint;
 }
 
 export interface AssistantMessage {
@@ -34,7 +43,7 @@ export interface AssistantMessage {
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
-  readonly cacheBreakpoint?: boolean;
+  readonly cacheBreakpoint?: CacheBreakpoint;
 }
 
 export interface ToolMessage {
@@ -48,7 +57,7 @@ export interface ToolMessage {
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
-  readonly cacheBreakpoint?: boolean;
+  readonly cacheBreakpoint?: CacheBreakpoint;
 }
 
 export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
@@ -82,7 +91,7 @@ export interface ToolDefinition {
   readonly description?: string;
   readonly parameters: JsonSchema;
   /** A prompt-cache breakpoint after the tool definitions up to this one (see `cacheBreakpoint` on messages). */
-  readonly cacheBreakpoint?: boolean;
+  readonly cacheBreakpoint?: CacheBreakpoint;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
@@ -116,6 +125,8 @@ export interface Usage {
   readonly cachedInputTokens?: number;
   /** Of `inputTokens`, those written to the prompt cache (Anthropic bills them above the input price); absent when none. */
   readonly cacheWriteInputTokens?: number;
+  /** Of `cacheWriteInputTokens`, those written for an hour (`ttl: '1h'`), billed higher still; absent when none. */
+  readonly cacheWrite1hInputTokens?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';

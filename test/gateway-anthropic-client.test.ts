@@ -244,6 +244,33 @@ describe('prompt-cache breakpoints', () => {
     expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }]);
   });
 
+  it("keep an hour's lifetime to Anthropic, from Messages and from chat completions, and refuse one it does not take", async () => {
+    const forAnHour = { type: 'ephemeral' as const, ttl: '1h' as const };
+    await client.messages.create({
+      model: 'anthropic/claude-3-5-haiku-20241022',
+      max_tokens: 100,
+      system: [{ type: 'text', text: 'You are a coding agent with a long system prompt.', cache_control: forAnHour }],
+      tools: [{ ...weatherTool, cache_control: forAnHour }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }],
+    });
+    const body = harness.providers.requests.at(-1)?.body as { system: { cache_control?: unknown }[]; tools: { cache_control?: unknown }[]; messages: unknown[] };
+    expect(body.system[0]?.cache_control).toEqual(forAnHour);
+    expect(body.tools[0]?.cache_control).toEqual(forAnHour);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }]);
+
+    await harness.client.chat.completions.create({
+      model: 'anthropic/claude-3-5-haiku-20241022',
+      messages: [{ role: 'system', content: [{ type: 'text', text: 'Rules for an hour.', cache_control: forAnHour } as never] }, { role: 'user', content: 'Hi' }],
+    });
+    expect((harness.providers.requests.at(-1)?.body as { system: unknown }).system).toEqual([{ type: 'text', text: 'Rules for an hour.', cache_control: forAnHour }]);
+
+    const refused = await client.messages
+      .create({ model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 100, system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' as '1h' } }], messages: question })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as InstanceType<typeof Anthropic.BadRequestError>).message).toMatch(/system\[0\]\.cache_control\.ttl must be/);
+  });
+
   it('never reach a provider that caches by itself', async () => {
     for (const model of ['openai/gpt-4o-mini', 'google/gemini-2.5-flash']) {
       await request(model);

@@ -127,6 +127,17 @@ describe('convertToBackupMessages', () => {
     expect(messages.map((message) => message.cacheBreakpoint === true)).toEqual([true, true, false, false]);
   });
 
+  it("keeps an hour's lifetime (cacheControl.ttl '1h'), the longer one when a message and its part both say", async () => {
+    const forAnHour = { anthropic: { cacheControl: { type: 'ephemeral', ttl: '1h' } } };
+    const prompt = await promptFromAiSdk({
+      messages: [
+        { role: 'system', content: 'A long system prompt.', providerOptions: forAnHour },
+        { role: 'user', content: [{ type: 'text', text: 'Hi', providerOptions: forAnHour }], providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } } },
+      ],
+    });
+    expect(convertToBackupMessages(prompt).messages.map((message) => message.cacheBreakpoint)).toEqual([{ ttl: '1h' }, { ttl: '1h' }]);
+  });
+
   it('drops reasoning of earlier turns with a warning', () => {
     const { messages, warnings } = convertToBackupMessages([
       { role: 'user', content: [{ type: 'text', text: 'Hi' }] },

@@ -4,7 +4,8 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
-import type { AssistantMessage, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../types.js';
+import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../types.js';
+import { cacheBreakpointFor, isCacheTtl, longerCacheBreakpoint } from '../cache-breakpoint.js';
 import { fromAiSdkImagePart } from './ai-sdk-images.js';
 import { isRecord } from '../json-value.js';
 import { readThoughtSignature } from './gemini-thought-signature.js';
@@ -27,7 +28,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
   prompt.forEach((message, messageIndex) => {
     switch (message.role) {
       case 'system':
-        messages.push(withBreakpoint({ role: 'system', content: message.content }, marksCacheBreakpoint(message.providerOptions)));
+        messages.push(withBreakpoint({ role: 'system', content: message.content }, cacheBreakpointOf(message.providerOptions)));
         return;
       case 'user': {
         const texts: string[] = [];
@@ -38,7 +39,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
           else throw unsupportedFile(messageIndex, part.mediaType);
         });
         const user: UserMessage = images.length > 0 ? { role: 'user', content: texts.join('\n'), images } : { role: 'user', content: texts.join('\n') };
-        messages.push(withBreakpoint(user, anyMarksCacheBreakpoint(message)));
+        messages.push(withBreakpoint(user, anyCacheBreakpointOf(message)));
         return;
       }
       case 'assistant': {
@@ -62,7 +63,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
           }
         }
         const assistant: AssistantMessage = toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
-        messages.push(withBreakpoint(assistant, anyMarksCacheBreakpoint(message)));
+        messages.push(withBreakpoint(assistant, anyCacheBreakpointOf(message)));
         return;
       }
       case 'tool':
@@ -75,11 +76,13 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
             toolName: part.toolName,
             content: toolOutputText(part.output, messageIndex),
           };
-          messages.push(withBreakpoint(toolMessage, marksCacheBreakpoint(part.providerOptions)));
+          messages.push(withBreakpoint(toolMessage, cacheBreakpointOf(part.providerOptions)));
         }
         // A breakpoint on the whole tool message goes at the end of its last answer.
-        if (marksCacheBreakpoint(message.providerOptions) && messages.at(-1)?.role === 'tool') {
-          messages.push(withBreakpoint(messages.pop()!, true));
+        const messageBreakpoint = cacheBreakpointOf(message.providerOptions);
+        if (messageBreakpoint !== undefined && messages.at(-1)?.role === 'tool') {
+          const last = messages.pop()!;
+          messages.push(withBreakpoint(last, longerCacheBreakpoint(last.cacheBreakpoint, messageBreakpoint)));
         }
         return;
     }
@@ -91,21 +94,26 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
 }
 
 /**
- * `providerOptions.anthropic.cacheControl` (as `@ai-sdk/anthropic` reads it) marks a prompt-cache
- * breakpoint; it becomes our provider-neutral `cacheBreakpoint`.
+ * `providerOptions.anthropic.cacheControl` (as `@ai-sdk/anthropic` reads it, `ttl` included) marks a
+ * prompt-cache breakpoint; it becomes our provider-neutral `cacheBreakpoint`. A `ttl` Anthropic does not
+ * take is left for Anthropic's default.
  */
-function marksCacheBreakpoint(providerOptions: unknown): boolean {
+function cacheBreakpointOf(providerOptions: unknown): CacheBreakpoint | undefined {
   const anthropic = isRecord(providerOptions) ? providerOptions['anthropic'] : undefined;
-  return isRecord(anthropic) && isRecord(anthropic['cacheControl'] ?? anthropic['cache_control']);
+  const cacheControl = isRecord(anthropic) ? (anthropic['cacheControl'] ?? anthropic['cache_control']) : undefined;
+  if (!isRecord(cacheControl)) return undefined;
+  return isCacheTtl(cacheControl['ttl']) ? cacheBreakpointFor(cacheControl['ttl']) : true;
 }
 
 /** On the message or any of its parts: the breakpoint goes at the end of the message we make of it. */
-function anyMarksCacheBreakpoint(message: { readonly providerOptions?: unknown; readonly content: readonly { readonly providerOptions?: unknown }[] }): boolean {
-  return marksCacheBreakpoint(message.providerOptions) || message.content.some((part) => marksCacheBreakpoint(part.providerOptions));
+function anyCacheBreakpointOf(message: { readonly providerOptions?: unknown; readonly content: readonly { readonly providerOptions?: unknown }[] }): CacheBreakpoint | undefined {
+  let breakpoint = cacheBreakpointOf(message.providerOptions);
+  for (const part of message.content) breakpoint = longerCacheBreakpoint(breakpoint, cacheBreakpointOf(part.providerOptions));
+  return breakpoint;
 }
 
-function withBreakpoint<M extends Message>(message: M, breakpoint: boolean): M {
-  return breakpoint ? { ...message, cacheBreakpoint: true } : message;
+function withBreakpoint<M extends Message>(message: M, breakpoint: CacheBreakpoint | undefined): M {
+  return breakpoint !== undefined ? { ...message, cacheBreakpoint: breakpoint } : message;
 }
 
 /** Tool inputs arrive parsed; providers take them as JSON text. A string is taken as that text already. */

@@ -3,7 +3,9 @@
  * assistant tool calls (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers
  * paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
  */
-import type { ImageInput, Message, Mutable, ToolCall } from '../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall } from '../types.js';
+import { longerCacheBreakpoint } from '../cache-breakpoint.js';
+import { cacheBreakpointOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
@@ -89,8 +91,13 @@ function thoughtSignatureOf(extraContent: unknown, path: string): string | undef
  * A message whose content parts carry `cache_control` (as clients that reach Claude through OpenAI's format
  * send it) marks a prompt-cache breakpoint at its end.
  */
-function marksBreakpoint(content: unknown): boolean {
-  return Array.isArray(content) && content.some((part: unknown) => isRecord(part) && isRecord(part.cache_control));
+function breakpointOf(content: unknown, path: string): CacheBreakpoint | undefined {
+  if (!Array.isArray(content)) return undefined;
+  let breakpoint: CacheBreakpoint | undefined;
+  content.forEach((part: unknown, index) => {
+    breakpoint = longerCacheBreakpoint(breakpoint, cacheBreakpointOf(part, `${path}.content[${index}]`, 'messages'));
+  });
+  return breakpoint;
 }
 
 export function convertOpenAIMessages(value: unknown): Message[] {
@@ -99,7 +106,8 @@ export function convertOpenAIMessages(value: unknown): Message[] {
   return value.map((message: unknown, index): Message => {
     if (!isRecord(message)) throw invalidRequest(`messages[${index}] must be an object.`, 'messages');
     const converted = convertMessage(message, index, toolNamesById);
-    return marksBreakpoint(message.content) ? { ...converted, cacheBreakpoint: true } : converted;
+    const breakpoint = breakpointOf(message.content, `messages[${index}]`);
+    return breakpoint !== undefined ? { ...converted, cacheBreakpoint: breakpoint } : converted;
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { isRecord } from '../json-value.js';
 import type { CompleteOptions } from '../routing/router-options.js';
-import type { Mutable, ToolDefinition } from '../types.js';
+import type { CacheBreakpoint, Mutable, ToolDefinition } from '../types.js';
+import { cacheBreakpointFor, isCacheTtl } from '../cache-breakpoint.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
 
@@ -165,4 +166,16 @@ export function stopSequencesField(body: JsonObject, name: string, options: { re
     throw invalidRequest(`${name} must be ${shape}.`, name);
   }
   return list as string[];
+}
+
+/**
+ * The prompt-cache breakpoint a block (or part, or tool) marks with `cache_control`, with its lifetime
+ * (`ttl`: "5m", the default, or "1h"); undefined when it marks none. `param` names the field in a 400.
+ */
+export function cacheBreakpointOf(holder: unknown, path: string, param: string): CacheBreakpoint | undefined {
+  if (!isRecord(holder) || !isRecord(holder.cache_control)) return undefined;
+  const ttl = holder.cache_control.ttl;
+  if (ttl === undefined || ttl === null) return true;
+  if (!isCacheTtl(ttl)) throw invalidRequest(`${path}.cache_control.ttl must be "5m" or "1h".`, param);
+  return cacheBreakpointFor(ttl);
 }

@@ -36,6 +36,11 @@ describe('costOf', () => {
       0.5 * 0.15 + 0.5 * 0.075,
       10,
     );
+    // Of the 100,000 written, 60,000 for an hour: twice the input price instead of 1.25 times.
+    expect(costOf(anthropic, 'claude-sonnet-4-20250514', { ...cachedUsage, cacheWrite1hInputTokens: 60_000 })).toBeCloseTo(
+      0.1 * 3 + 0.8 * 0.3 + 0.04 * 3.75 + 0.06 * 6,
+      10,
+    );
     const unpriced: ProviderDefinition = { ...openai, id: 'plain', models: [{ id: 'm', price: { inputPerMillion: 2, outputPerMillion: 0 } }] };
     expect(costOf(unpriced, 'm', cachedUsage)).toBeCloseTo(2, 10);
   });

@@ -11,11 +11,14 @@ export function costOf(definition: ProviderDefinition | undefined, model: string
   if (!price) return undefined;
   const cached = usage.cachedInputTokens ?? 0;
   const written = usage.cacheWriteInputTokens ?? 0;
+  const writtenForAnHour = Math.min(written, usage.cacheWrite1hInputTokens ?? 0);
   const uncached = Math.max(0, usage.inputTokens - cached - written);
+  const writePrice = price.cacheWritePerMillion ?? price.inputPerMillion;
   const input =
     uncached * price.inputPerMillion +
     cached * (price.cachedInputPerMillion ?? price.inputPerMillion) +
-    written * (price.cacheWritePerMillion ?? price.inputPerMillion);
+    (written - writtenForAnHour) * writePrice +
+    writtenForAnHour * (price.cacheWrite1hPerMillion ?? writePrice);
   return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }
 

@@ -9,10 +9,11 @@
  * history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
+import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
-import { omittedMediaNote } from '../request-fields.js';
+import { cacheBreakpointOf, omittedMediaNote } from '../request-fields.js';
 
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
@@ -25,9 +26,9 @@ function omittedMediaText(block: unknown): string | undefined {
   return omittedMediaNote(block.type);
 }
 
-/** A block that marks a prompt-cache breakpoint (`cache_control`). */
-function marksBreakpoint(block: unknown): boolean {
-  return isRecord(block) && isRecord(block.cache_control);
+/** The prompt-cache breakpoint a block marks (`cache_control`), with its lifetime. */
+function breakpointOf(block: unknown, path: string): CacheBreakpoint | undefined {
+  return cacheBreakpointOf(block, path, 'messages');
 }
 
 /**
@@ -45,7 +46,8 @@ function systemMessagesOf(value: unknown, path = 'system'): Message[] {
       throw invalidRequest(`${path}[${index}] must be a text block.`, param);
     }
     if (block.text === '') return;
-    messages.push(marksBreakpoint(block) ? { role: 'system', content: block.text, cacheBreakpoint: true } : { role: 'system', content: block.text });
+    const breakpoint = cacheBreakpointOf(block, `${path}[${index}]`, param);
+    messages.push(breakpoint !== undefined ? { role: 'system', content: block.text, cacheBreakpoint: breakpoint } : { role: 'system', content: block.text });
   });
   return messages;
 }
@@ -106,30 +108,30 @@ function imageOf(block: Readonly<Record<string, unknown>>, path: string): ImageI
 function convertUserTurn(content: unknown, path: string, toolNamesById: ReadonlyMap<string, string>, into: Message[]): void {
   let text: string | undefined;
   let images: ImageInput[] = [];
-  let breakpoint = false;
+  let breakpoint: CacheBreakpoint | undefined;
   const flushText = (): void => {
     if (text !== undefined || images.length > 0) {
       const message: Mutable<UserMessage> = { role: 'user', content: text ?? '' };
       if (images.length > 0) message.images = images;
-      if (breakpoint) message.cacheBreakpoint = true;
+      if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;
       into.push(message);
     }
     text = undefined;
     images = [];
-    breakpoint = false;
+    breakpoint = undefined;
   };
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
     const image = isRecord(block) && block.type === 'image' ? imageOf(block, blockPath) : undefined;
     if (image !== undefined) {
       images.push(image);
-      breakpoint ||= marksBreakpoint(block);
+      breakpoint = longerCacheBreakpoint(breakpoint, breakpointOf(block, blockPath));
       return;
     }
     const blockText = isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : omittedMediaText(block);
     if (blockText !== undefined) {
       text = text === undefined ? blockText : `${text}\n\n${blockText}`;
-      breakpoint ||= marksBreakpoint(block);
+      breakpoint = longerCacheBreakpoint(breakpoint, breakpointOf(block, blockPath));
       return;
     }
     if (isRecord(block) && block.type === 'tool_result') {
@@ -144,7 +146,8 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
         content: toolResultContent(block, blockPath),
       };
       if (toolName !== undefined) message.toolName = toolName;
-      if (marksBreakpoint(block)) message.cacheBreakpoint = true;
+      const toolBreakpoint = breakpointOf(block, blockPath);
+      if (toolBreakpoint !== undefined) message.cacheBreakpoint = toolBreakpoint;
       into.push(message);
       return;
     }
@@ -156,10 +159,10 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
 function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map<string, string>): Message {
   let text = '';
   const toolCalls: ToolCall[] = [];
-  let breakpoint = false;
+  let breakpoint: CacheBreakpoint | undefined;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
-    breakpoint ||= marksBreakpoint(block);
+    breakpoint = longerCacheBreakpoint(breakpoint, breakpointOf(block, blockPath));
     if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
       text += block.text;
       return;
@@ -179,7 +182,7 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   });
   const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  if (breakpoint) message.cacheBreakpoint = true;
+  if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;
   return message;
 }
 

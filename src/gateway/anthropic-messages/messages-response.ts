@@ -23,16 +23,20 @@ export interface AnthropicUsage {
   readonly input_tokens: number;
   readonly cache_creation_input_tokens: number;
   readonly cache_read_input_tokens: number;
+  /** The writes by lifetime: five minutes (the default) or an hour. */
+  readonly cache_creation: { readonly ephemeral_5m_input_tokens: number; readonly ephemeral_1h_input_tokens: number };
   readonly output_tokens: number;
 }
 
 export function toAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
   const read = usage?.cachedInputTokens ?? 0;
   const written = usage?.cacheWriteInputTokens ?? 0;
+  const writtenForAnHour = Math.min(written, usage?.cacheWrite1hInputTokens ?? 0);
   return {
     input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - read - written),
     cache_creation_input_tokens: written,
     cache_read_input_tokens: read,
+    cache_creation: { ephemeral_5m_input_tokens: written - writtenForAnHour, ephemeral_1h_input_tokens: writtenForAnHour },
     output_tokens: usage?.outputTokens ?? 0,
   };
 }

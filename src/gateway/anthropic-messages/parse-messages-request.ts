@@ -10,6 +10,7 @@ import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import {
   booleanField,
+  cacheBreakpointOf,
   numberField,
   optionalBooleanField,
   refuseUpstreamSelectors,
@@ -51,7 +52,8 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     }
     const fields = { name: tool.name, description: tool.description, schema: tool.input_schema };
     const definition = toolDefinitionOf(fields, `tools[${index}]`, { schemaName: 'input_schema', schemaRequired: true });
-    return isRecord(tool.cache_control) ? { ...definition, cacheBreakpoint: true } : definition;
+    const breakpoint = cacheBreakpointOf(tool, `tools[${index}]`, 'tools');
+    return breakpoint !== undefined ? { ...definition, cacheBreakpoint: breakpoint } : definition;
   });
 }
 

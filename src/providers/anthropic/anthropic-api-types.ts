@@ -6,6 +6,8 @@
 /** A prompt-cache breakpoint: Anthropic caches the prompt up to the block (or tool) that carries it. */
 export interface AnthropicCacheControl {
   readonly type: 'ephemeral';
+  /** Default five minutes. */
+  readonly ttl?: '5m' | '1h';
 }
 
 export interface AnthropicTextBlock {

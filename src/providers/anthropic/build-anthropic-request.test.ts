@@ -165,6 +165,31 @@ describe('buildAnthropicChatRequest', () => {
     expect(JSON.stringify(body.messages).match(/cache_control/g)).toHaveLength(2);
   });
 
+  it('says ttl "1h" for a breakpoint kept an hour, and nothing for the default five minutes', () => {
+    const spec = buildAnthropicChatRequest(
+      {
+        model: 'claude-sonnet-4-20250514',
+        tools: [{ name: 'a', parameters: { type: 'object' }, cacheBreakpoint: { ttl: '1h' } }],
+        messages: [
+          { role: 'system', content: 'Long rules.', cacheBreakpoint: { ttl: '1h' } },
+          { role: 'user', content: 'Hi', cacheBreakpoint: true },
+          { role: 'assistant', content: 'Hello', cacheBreakpoint: { ttl: '5m' } },
+          { role: 'user', content: 'Again', cacheBreakpoint: false },
+        ],
+      },
+      { endpoint, stream: false },
+    );
+    const body = JSON.parse(spec.body ?? '') as {
+      tools: { cache_control?: unknown }[];
+      system: { cache_control?: unknown }[];
+      messages: { content: { cache_control?: unknown }[] | string }[];
+    };
+    expect(body.tools[0]?.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    expect(body.system[0]?.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    const marks = body.messages.map((message) => (typeof message.content === 'string' ? undefined : message.content.at(-1)?.cache_control));
+    expect(marks).toEqual([{ type: 'ephemeral' }, { type: 'ephemeral' }, undefined]);
+  });
+
   it('sends max_tokens 4096 when the request names none, and the request value otherwise', () => {
     expect(bodyOf(base, false)['max_tokens']).toBe(4096);
     expect(bodyOf({ ...base, maxTokens: 100 }, false)['max_tokens']).toBe(100);

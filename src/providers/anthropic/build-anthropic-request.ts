@@ -2,7 +2,8 @@ import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
-import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { cacheTtlOf } from '../../cache-breakpoint.js';
 
 /** The API version every request names; the one the recorded traffic and the official SDKs send. */
 export const anthropicVersion = '2023-06-01';
@@ -28,7 +29,8 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   const tools = request.tools?.map((tool): AnthropicTool => {
     const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) anthropicTool.description = tool.description;
-    if (tool.cacheBreakpoint === true) anthropicTool.cache_control = { type: 'ephemeral' };
+    const cacheControl = anthropicCacheControl(tool.cacheBreakpoint);
+    if (cacheControl !== undefined) anthropicTool.cache_control = cacheControl;
     return anthropicTool;
   });
   const hasTools = tools !== undefined && tools.length > 0;
@@ -81,8 +83,8 @@ function keepLastBreakpoints(marked: readonly { cache_control?: AnthropicCacheCo
 /** Messages and tools marked as breakpoints (a mark on a message that became no block counts too: an upper bound). */
 function markedCount(request: ChatRequest): number {
   let marked = 0;
-  for (const message of request.messages) if (message.cacheBreakpoint === true) marked += 1;
-  for (const tool of request.tools ?? []) if (tool.cacheBreakpoint === true) marked += 1;
+  for (const message of request.messages) if (cacheTtlOf(message.cacheBreakpoint) !== undefined) marked += 1;
+  for (const tool of request.tools ?? []) if (cacheTtlOf(tool.cacheBreakpoint) !== undefined) marked += 1;
   return marked;
 }
 

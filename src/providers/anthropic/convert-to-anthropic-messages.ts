@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { parseDataUrl } from '../../image-url.js';
-import type { ImageInput, Message, ToolCall } from '../../types.js';
+import { cacheTtlOf } from '../../cache-breakpoint.js';
+import type { CacheBreakpoint, ImageInput, Message, ToolCall } from '../../types.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
@@ -72,11 +73,20 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
 /** A message's cache breakpoint goes on the last block it became (none when it became none). */
 function markBreakpoint<Block extends { cache_control?: AnthropicCacheControl }>(blocks: Block[], message: Message): Block[] {
   const last = blocks.at(-1);
-  if (message.cacheBreakpoint === true && last !== undefined) last.cache_control = ephemeral;
+  const cacheControl = anthropicCacheControl(message.cacheBreakpoint);
+  if (cacheControl !== undefined && last !== undefined) last.cache_control = cacheControl;
   return blocks;
 }
 
 const ephemeral: AnthropicCacheControl = { type: 'ephemeral' };
+const ephemeralForAnHour: AnthropicCacheControl = { type: 'ephemeral', ttl: '1h' };
+
+/** A mark as Anthropic's `cache_control`: the default lifetime is left unsaid. */
+export function anthropicCacheControl(mark: CacheBreakpoint | undefined): AnthropicCacheControl | undefined {
+  const ttl = cacheTtlOf(mark);
+  if (ttl === undefined) return undefined;
+  return ttl === '1h' ? ephemeralForAnHour : ephemeral;
+}
 
 function systemOf(blocks: AnthropicTextBlock[]): string | AnthropicTextBlock[] | undefined {
   if (blocks.length === 0) return undefined;

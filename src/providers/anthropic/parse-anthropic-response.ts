@@ -40,7 +40,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
 }
 
 /** The input side of a turn's usage: every input token, and of them those read from and written to the prompt cache. */
-export type AnthropicInputUsage = Pick<Usage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteInputTokens'>;
+export type AnthropicInputUsage = Pick<Usage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteInputTokens' | 'cacheWrite1hInputTokens'>;
 
 /** Anthropic counts `input_tokens` without the cache's: we count them all, and say how many came from or went to it. */
 export function readAnthropicInput(usage: JsonRecord): AnthropicInputUsage | undefined {
@@ -51,6 +51,10 @@ export function readAnthropicInput(usage: JsonRecord): AnthropicInputUsage | und
   const input: Mutable<AnthropicInputUsage> = { inputTokens: uncached + written + read };
   if (read > 0) input.cachedInputTokens = read;
   if (written > 0) input.cacheWriteInputTokens = written;
+  // `cache_creation` splits the writes by lifetime; an hour's are billed higher.
+  const byLifetime = usage['cache_creation'];
+  const writtenForAnHour = isRecord(byLifetime) ? (readNumber(byLifetime['ephemeral_1h_input_tokens']) ?? 0) : 0;
+  if (writtenForAnHour > 0) input.cacheWrite1hInputTokens = writtenForAnHour;
   return input;
 }
 
@@ -59,6 +63,7 @@ export function anthropicUsage(input: AnthropicInputUsage, outputTokens: number)
   const usage: Mutable<Usage> = { inputTokens: input.inputTokens, outputTokens, totalTokens: input.inputTokens + outputTokens };
   if (input.cachedInputTokens !== undefined) usage.cachedInputTokens = input.cachedInputTokens;
   if (input.cacheWriteInputTokens !== undefined) usage.cacheWriteInputTokens = input.cacheWriteInputTokens;
+  if (input.cacheWrite1hInputTokens !== undefined) usage.cacheWrite1hInputTokens = input.cacheWrite1hInputTokens;
   return usage;
 }
 
