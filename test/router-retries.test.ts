@@ -104,13 +104,56 @@ describe('with maxRetries', () => {
     expect((failure as AllProvidersFailedError).errors[0]).toMatchObject({ reason: 'server_error', shouldRetry: false, isRetryable: false });
     expect(server.requests).toHaveLength(1);
 
-    // Anthropic's recorded 529 says x-should-retry: true.
-    server.enqueue('anthropic', { kind: 'error', fixture: 'error-529-overloaded', headersFixture: 'error-529-overloaded' });
+    // A 404 is not worth asking again by its reason; the provider's x-should-retry: true says it is.
+    server.enqueue('anthropic', { kind: 'error', fixture: 'error-404-model-not-found', headers: { 'x-should-retry': 'true' } });
     const second = makeRouter({ maxRetries: 1 });
     const call = second.router.complete('Hi', { route: [anthropicAndOpenAI[0]!] });
     await retryScheduled(second.clock);
     await second.clock.advanceAsync(500);
     await expect(call).resolves.toMatchObject({ provider: 'anthropic' });
+    expect(server.requests.filter((request) => request.provider === 'anthropic')).toHaveLength(2);
+  });
+
+  it('waits out the cooldown of a rate limit that gave no Retry-After, instead of finding its provider left out', async () => {
+    server.enqueue('openai', { kind: 'status', status: 429 });
+    const { router, clock } = makeRouter({ maxRetries: 1, defaultRateLimitCooldownMs: 2_000 });
+    const call = router.complete('Hi', { route: openai });
+    await retryScheduled(clock);
+    await clock.advanceAsync(1_999);
+    expect(server.requests).toHaveLength(1);
+    await clock.advanceAsync(1);
+    await expect(call).resolves.toMatchObject({ provider: 'openai' });
+  });
+
+  it('asks again the model that may answer, not another model of the same provider that does not exist', async () => {
+    server.enqueue('openai', { kind: 'error', fixture: 'error-404-model-not-found' }, { kind: 'error', fixture: 'error-503-model-overloaded' });
+    const { router, clock } = makeRouter({ maxRetries: 1, parallelAttempts: 1 });
+    const route = [{ provider: 'openai', model: 'gpt-4o-nope' }, { provider: 'openai', model: 'gpt-4o-mini' }];
+    const call = router.complete('Hi', { route });
+    await retryScheduled(clock);
+    await clock.advanceAsync(500);
+    const result = await call;
+    expect(result.model).toMatch(/^gpt-4o-mini/);
+    expect(server.requests.map((request) => (request.body as { model: string }).model)).toEqual(['gpt-4o-nope', 'gpt-4o-mini', 'gpt-4o-mini']);
+  });
+
+  it('logs as skipped a candidate whose circuit opened before its round', async () => {
+    // Anthropic rate-limits (a 2 s cooldown); openai's 503 opens its circuit (one failure opens it here, for 5 s).
+    server.enqueue('anthropic', { kind: 'status', status: 429 });
+    server.enqueue('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+    const { router, clock } = makeRouter({ maxRetries: 1, parallelAttempts: 1, breaker: { consecutiveFailures: 1, minimumCalls: 1, failureRateThreshold: 0.5 } });
+    const call = router.complete('Hi', { route: anthropicAndOpenAI });
+    await retryScheduled(clock);
+    await clock.advanceAsync(2_000);
+    const result = await call;
+    expect(result.provider).toBe('anthropic');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+      ['anthropic', 'failure'],
+      ['openai', 'failure'],
+      ['openai', 'skipped'],
+      ['anthropic', 'success'],
+    ]);
+    expect(result.attempts[2]?.detail).toMatch(/circuit open/);
   });
 
   it('never retries an invalid request, and fails at once when no round could end before the deadline', async () => {
@@ -133,6 +176,8 @@ describe('with maxRetries', () => {
     await clock.advanceAsync(500);
     await expect(call).resolves.toMatchObject({ provider: 'openai' });
     await expect(router.complete('Hi', { maxRetries: -1 })).rejects.toThrow(/maxRetries must be an integer of at least 0/);
+    expect(() => new BackupModelRouter({ maxRetries: Number.NaN })).toThrow(/maxRetries must be an integer/);
+    expect(() => new BackupModelRouter({ retryBaseDelayMs: -5 })).toThrow(/retryBaseDelayMs must be/);
     expect(server.requests).toHaveLength(2);
   });
 

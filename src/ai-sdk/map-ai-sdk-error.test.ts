@@ -45,6 +45,9 @@ describe('mapAiSdkError', () => {
     expect(mapped).toBeInstanceOf(ProviderError);
     expect(mapped).toMatchObject({ provider: 'mistral', reason: 'rate_limit', statusCode: 429, retryAfterMs: 16_000 });
     expect(mapped.cause).toBe(error);
+    // The recorded headers say x-should-retry: true, as our HTTP providers read it.
+    expect(mapped.shouldRetry).toBe(true);
+    expect(mapAiSdkError({ error: recordedApiCallError({ statusCode: 500, body: 'openai/error-500-server-error.json' }), providerId: 'x', nowMs }).shouldRetry).toBeUndefined();
   });
 
   it('tells an exhausted quota from a rate limit by the recorded body', () => {

@@ -67,6 +67,8 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
   const reason = classifyStatus(statusCode, text);
   const retryAfterMs = reason === 'rate_limit' || reason === 'overloaded' ? parseRetryAfterMs(headers, options.nowMs) : undefined;
   const requestId = requestIdHeaders.map((header) => headers[header]).find((value) => value !== undefined);
+  // The provider's own advice, as our HTTP providers read it (the AI SDK folds it into isRetryable).
+  const advice = headers['x-should-retry'];
   return new ProviderError({
     provider: options.providerId,
     reason,
@@ -74,6 +76,7 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
+    ...(advice === 'true' || advice === 'false' ? { shouldRetry: advice === 'true' } : {}),
     cause: error,
   });
 }

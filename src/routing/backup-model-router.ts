@@ -23,7 +23,7 @@ import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
-import { raceCandidates, type RetryRound } from './race-candidates.js';
+import { type RaceOptions, raceCandidates } from './race-candidates.js';
 import { planRetryRound } from './plan-retry-round.js';
 import type {
   BackupModelRouterOptions,
@@ -36,7 +36,7 @@ import type {
 import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
-import { imageNeedOf, toMessages, validateCompleteOptions } from './validate-input.js';
+import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -57,6 +57,7 @@ export class BackupModelRouter {
   #closed = false;
 
   constructor(options: BackupModelRouterOptions = {}) {
+    validateRouterOptions(options);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
@@ -147,7 +148,7 @@ export class BackupModelRouter {
       buildRequest: (model) => buildChatRequest(model, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
-      retryRounds: (remainingMs) => this.#retryRounds(options, messages, remainingMs),
+      retryRounds: (call) => this.#retryRounds(options, messages, call),
     });
   }
 
@@ -246,7 +247,7 @@ export class BackupModelRouter {
           }
         },
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
-        nextRound: this.#retryRounds(options, messages, () => deadline.remainingMs()),
+        nextRound: this.#retryRounds(options, messages, { remainingMs: () => deadline.remainingMs(), attempts, lastResort: lastResort !== undefined }),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };
@@ -302,26 +303,49 @@ export class BackupModelRouter {
     }
   }
 
-  /** The race's retry rounds, or undefined when the call allows none (the default). */
+  /**
+   * The race's retry rounds, or undefined when the call allows none (the default) or races a last resort
+   * (panic mode: its circuit is open, and waiting would not close it). A candidate left out when a round
+   * starts (its circuit opened, it cools down) is logged in `attempts` as skipped.
+   */
   #retryRounds(
     options: CompleteOptions,
     messages: readonly Message[],
-    remainingMs: () => number,
-  ): ((errors: readonly ProviderError[], round: number) => RetryRound | undefined) | undefined {
+    call: { readonly remainingMs: () => number; readonly attempts: Attempt[]; readonly lastResort: boolean },
+  ): RaceOptions<unknown>['nextRound'] {
     const retries = options.maxRetries ?? this.#options.maxRetries ?? routerDefaults.maxRetries;
-    if (retries === 0) return undefined;
+    if (retries === 0 || call.lastResort) return undefined;
     const retry = {
       retries,
       baseDelayMs: this.#options.retryBaseDelayMs ?? routerDefaults.retryBaseDelayMs,
       maxDelayMs: routerDefaults.retryMaxDelayMs,
     };
-    return (errors, round) => {
-      const plan = planRetryRound({ errors, round, retry, remainingMs: remainingMs(), random: Math.random });
+    const targetOf = (candidate: { readonly provider: { readonly id: string }; readonly model: string }): string => `${candidate.provider.id}/${candidate.model}`;
+    return (failures, round) => {
+      const nowMs = this.#clock.now();
+      const plan = planRetryRound({
+        failures: failures.map((failure) => ({ error: failure.error, target: targetOf(failure.candidate) })),
+        round,
+        retry,
+        remainingMs: call.remainingMs(),
+        readyInMs: (providerId) => {
+          const standing = this.#registry.standingOf(providerId, nowMs);
+          return standing.available ? 0 : Math.max(0, (standing.retryAtMs ?? Number.POSITIVE_INFINITY) - nowMs);
+        },
+        random: Math.random,
+      });
       if (plan === undefined) return undefined;
-      // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
       return {
         delayMs: plan.delayMs,
-        candidates: () => this.#select(options, this.#clock.now(), messages).candidates.filter((candidate) => plan.providers.has(candidate.provider.id)),
+        // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
+        candidates: () => {
+          const startedAtMs = this.#clock.now();
+          const selection = this.#select(options, startedAtMs, messages);
+          for (const attempt of skippedAttempts(selection, startedAtMs)) {
+            if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) call.attempts.push(attempt);
+          }
+          return selection.candidates.filter((candidate) => plan.targets.has(targetOf(candidate)));
+        },
       };
     };
   }

@@ -10,37 +10,51 @@ export interface RetryOptions {
   readonly maxDelayMs: number;
 }
 
-export interface RetryPlan {
-  readonly delayMs: number;
-  /** The providers worth asking again: those whose failure may pass (not a bad key, not an invalid request). */
-  readonly providers: ReadonlySet<string>;
+/** One failure of the round, and which candidate (`provider/model`) it was. */
+export interface RoundFailure {
+  readonly error: ProviderError;
+  readonly target: string;
 }
 
+export interface RetryPlan {
+  readonly delayMs: number;
+  /** The candidates (`provider/model`) worth asking again: those whose failure may pass. */
+  readonly targets: ReadonlySet<string>;
+}
+
+/** A round needs time of its own: none starts with less than this left before the deadline once its wait is over. */
+export const minimumRoundMs = 1_000;
+
 /**
- * Whether, when and whom to ask again after a round in which every candidate failed. A provider is asked again
- * when its failure is retryable (`isRetryable`: its own `x-should-retry` when it sent one, else overload, server
- * error, timeout, network or rate limit). The wait is exponential with up to 25% jitter, and no shorter than
- * the shortest Retry-After when every such failure gave one. No round that could not finish before the
- * deadline: the caller gets the failures now rather than a timeout later. Pure.
+ * Whether, when and whom to ask again after a round in which every candidate failed. A candidate is asked again
+ * when its failure is retryable (`isRetryable`: its provider's own `x-should-retry` when it sent one, else
+ * overload, server error, timeout, network or rate limit). The wait is exponential with up to 25% jitter, and
+ * no shorter than the time until the first such candidate may be asked at all (its Retry-After, or its
+ * provider's cooldown or open circuit, from `readyInMs`). No round that would start with less than
+ * `minimumRoundMs` before the deadline: the caller gets the failures now rather than a timeout later. Pure.
  */
 export function planRetryRound(options: {
-  readonly errors: readonly ProviderError[];
+  readonly failures: readonly RoundFailure[];
   /** The round it would be: 2 for the first retry. */
   readonly round: number;
   readonly retry: RetryOptions;
   readonly remainingMs: number;
+  /** Milliseconds until a provider may be asked again (0 when it may now). */
+  readonly readyInMs: (providerId: string) => number;
   /** A number in [0, 1). */
   readonly random: () => number;
 }): RetryPlan | undefined {
-  const { errors, retry } = options;
+  const { retry } = options;
   if (options.round - 1 > retry.retries) return undefined;
-  const retryable = errors.filter((error) => error.isRetryable);
+  const retryable = options.failures.filter((failure) => failure.error.isRetryable);
   if (retryable.length === 0) return undefined;
   const exponential = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (options.round - 2));
   const backoffMs = exponential * (1 - 0.25 * options.random());
-  let shortestRetryAfterMs = Number.POSITIVE_INFINITY;
-  for (const error of retryable) shortestRetryAfterMs = Math.min(shortestRetryAfterMs, error.retryAfterMs ?? backoffMs);
-  const delayMs = Math.max(backoffMs, shortestRetryAfterMs);
-  if (delayMs >= options.remainingMs) return undefined;
-  return { delayMs, providers: new Set(retryable.map((error) => error.provider)) };
+  let firstReadyMs = Number.POSITIVE_INFINITY;
+  for (const { error } of retryable) {
+    firstReadyMs = Math.min(firstReadyMs, Math.max(error.retryAfterMs ?? 0, options.readyInMs(error.provider)));
+  }
+  const delayMs = Math.max(backoffMs, firstReadyMs);
+  if (delayMs + minimumRoundMs > options.remainingMs) return undefined;
+  return { delayMs, targets: new Set(retryable.map((failure) => failure.target)) };
 }

@@ -189,4 +189,51 @@ describe('raceCandidates', () => {
     await race;
     expect(attempts[0]).toMatchObject({ provider: 'probe', outcome: 'skipped', detail: 'another instance probes' });
   });
+
+  it('runs a retry round after its wait, over the candidates it names, each round hedged from its own start', async () => {
+    const clock = new ManualClock(0);
+    const attempt = controllable();
+    const rounds: number[] = [];
+    const [a, b] = [candidate('a'), candidate('b')];
+    const race = raceCandidates({
+      candidates: [a, b],
+      parallelAttempts: 2,
+      hedgeDelayMs: () => 1_000,
+      clock,
+      cancellation: new CancelScope(),
+      run: (entry, cancellation) => {
+        attempt.settle.delete(entry.provider.id);
+        return attempt.run(entry, cancellation);
+      },
+      classify: classifyFailure,
+      attempts: [],
+      nextRound: (failures, round) => {
+        rounds.push(round);
+        expect(failures.map((failure) => failure.candidate.provider.id)).toEqual(['a', 'b']);
+        return round === 2 ? { delayMs: 500, candidates: () => [a, b] } : undefined;
+      },
+    });
+    const flush = async () => {
+      for (let index = 0; index < 5; index += 1) await Promise.resolve();
+    };
+    await clock.advanceAsync(100);
+    attempt.settle.get('a')!.reject(failure('a', 'server_error'));
+    await flush();
+    expect(attempt.started).toEqual(['a', 'b']);
+    await clock.advanceAsync(100);
+    attempt.settle.get('b')!.reject(failure('b', 'server_error'));
+    await flush();
+    // Round 2 starts at 700 ms with one attempt; the first round's hedge (due at 1,000 ms) must not start b.
+    await clock.advanceAsync(500);
+    expect(attempt.started).toEqual(['a', 'b', 'a']);
+    await clock.advanceAsync(999);
+    expect(attempt.started).toEqual(['a', 'b', 'a']);
+    await clock.advanceAsync(1);
+    expect(attempt.started).toEqual(['a', 'b', 'a', 'b']);
+    attempt.settle.get('a')!.reject(failure('a', 'server_error'));
+    attempt.settle.get('b')!.reject(failure('b', 'server_error'));
+    await expect(race).rejects.toBeInstanceOf(AllProvidersFailedError);
+    expect(rounds).toEqual([2, 3]);
+    expect(clock.pendingTimerCount).toBe(0);
+  });
 });

@@ -44,7 +44,13 @@ export interface RaceOptions<T> {
    * Asked when every candidate has failed: another round after a wait, or undefined to give up. `round` is
    * the number of the round it would be (2 for the first retry); `errors` are the failures of the last one.
    */
-  readonly nextRound?: ((errors: readonly ProviderError[], round: number) => RetryRound | undefined) | undefined;
+  readonly nextRound?: ((failures: readonly RaceFailure[], round: number) => RetryRound | undefined) | undefined;
+}
+
+/** A failed attempt of the race, and whose. */
+export interface RaceFailure {
+  readonly error: ProviderError;
+  readonly candidate: Candidate;
 }
 
 /** One more round over candidates chosen when the wait is over (standings may have changed meanwhile). */
@@ -85,7 +91,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let hedgeTimer: TimerHandle | undefined;
     let retryTimer: TimerHandle | undefined;
     let round = 1;
-    let roundStartsAt = 0;
+    let roundFailures: RaceFailure[] = [];
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
     // One attempt at a time never has a loser to abort: it shares the call's cancellation.
@@ -156,6 +162,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           }
           const providerError = asProviderError(error, candidate);
           errors.push(providerError);
+          roundFailures.push({ error: providerError, candidate });
           attempts.push(
             endedAttempt(running, clock.now(), 'failure', {
               reason: providerError.reason,
@@ -196,12 +203,13 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       }
       if (inFlight.size === 0) {
         if (retryTimer !== undefined) return;
-        const retry = options.nextRound?.(errors.slice(roundStartsAt), round + 1);
+        const retry = options.nextRound?.(roundFailures, round + 1);
         if (retry !== undefined) {
           retryTimer = clock.setTimeout(() => startRound(retry), Math.max(0, retry.delayMs));
           return;
         }
-        const retryAfterMs = minimumRetryAfter(errors);
+        // The Retry-After of the last round: a wait an earlier round asked for has passed.
+        const retryAfterMs = minimumRetryAfter(roundFailures.length > 0 ? roundFailures.map((failure) => failure.error) : errors);
         settle('call failed', () => reject(new AllProvidersFailedError({ attempts, errors, retryAfterMs })));
         return;
       }
@@ -212,7 +220,10 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       retryTimer = undefined;
       if (settled) return;
       round += 1;
-      roundStartsAt = errors.length;
+      roundFailures = [];
+      // Each round starts as the first did: one attempt when hedging, its own hedge timer.
+      if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
+      hedgeTimer = undefined;
       allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
       candidates = retry.candidates();
       nextIndex = 0;

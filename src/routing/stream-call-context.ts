@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { ProviderError } from '../errors.js';
+import type { Attempt, ProviderError } from '../errors.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
@@ -25,8 +25,8 @@ export interface RouterStreamContext {
   readonly buildRequest: (model: string) => ChatRequest;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
-  /** Retry rounds before the first token, given the time left to the deadline; undefined when none are allowed. */
-  readonly retryRounds: (remainingMs: () => number) => RaceOptions<unknown>['nextRound'];
+  /** Retry rounds before the first token (see the router's `maxRetries`); undefined when none are allowed. */
+  readonly retryRounds: (call: { readonly remainingMs: () => number; readonly attempts: Attempt[]; readonly lastResort: boolean }) => RaceOptions<unknown>['nextRound'];
 }
 
 /** A candidate's stream that produced its first content token (or ended cleanly without one). */

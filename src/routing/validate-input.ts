@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
-import type { CompleteOptions, PromptOrMessages } from './router-options.js';
+import type { BackupModelRouterOptions, CompleteOptions, PromptOrMessages } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
 
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
@@ -77,6 +77,16 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   }
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
+  }
+}
+
+/** The router's own settings that a call cannot override at once (the rest are checked per call). */
+export function validateRouterOptions(options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs'>): void {
+  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
+    throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
+  }
+  if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
+    throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
 }
 
