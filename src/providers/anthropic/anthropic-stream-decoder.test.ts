@@ -117,6 +117,19 @@ describe('Anthropic stream decoder', () => {
     ]);
   });
 
+  it("keeps message_start's hour of cache writes when message_delta repeats the input without their split", () => {
+    // The recorded text stream, with 1,100 tokens written to the cache, 1,000 of them for an hour.
+    const events = readFixtureSseEvents('messages-stream.sse').map((event) => ({
+      ...event,
+      data: event.data
+        .replace('"cache_creation_input_tokens":0', '"cache_creation_input_tokens":1100')
+        .replace('"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0', '"ephemeral_5m_input_tokens":100,"ephemeral_1h_input_tokens":1000'),
+    }));
+    expect(events.find((event) => event.event === 'message_delta')?.data).not.toContain('cache_creation"');
+    const usage = decodeAll(events).chunks.flatMap((chunk) => (chunk.type === 'usage' ? [chunk.usage] : [])).at(-1);
+    expect(usage).toMatchObject({ inputTokens: 1117, cacheWriteInputTokens: 1100, cacheWrite1hInputTokens: 1000 });
+  });
+
   it('throws a typed error for an event that is not JSON', () => {
     const decode = () => createAnthropicStreamDecoder(options).decode({ event: 'content_block_delta', data: '{"type":' });
     expect(decode).toThrow(expect.objectContaining({ reason: 'server_error' }));

@@ -122,13 +122,24 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta: '{}' }];
   }
 
+  /**
+   * message_delta's usage has no `cache_creation` (the split of the writes by lifetime): the hour's writes
+   * message_start counted still hold, within the writes the delta counts.
+   */
+  function withHourWrites(repeated: AnthropicInputUsage | undefined, started: AnthropicInputUsage | undefined): AnthropicInputUsage | undefined {
+    const hourWrites = started?.cacheWrite1hInputTokens;
+    if (repeated === undefined || repeated.cacheWrite1hInputTokens !== undefined || hourWrites === undefined) return repeated;
+    const capped = Math.min(hourWrites, repeated.cacheWriteInputTokens ?? 0);
+    return capped > 0 ? { ...repeated, cacheWrite1hInputTokens: capped } : repeated;
+  }
+
   function onMessageDelta(payload: JsonRecord): StreamChunk[] {
     const chunks: StreamChunk[] = [];
     const usage = payload['usage'];
     if (isRecord(usage)) {
       const outputTokens = readNumber(usage['output_tokens']);
       // Newer streams repeat the input tokens here; older ones only in message_start.
-      const turnInput = readAnthropicInput(usage) ?? input ?? { inputTokens: 0 };
+      const turnInput = withHourWrites(readAnthropicInput(usage), input) ?? input ?? { inputTokens: 0 };
       if (outputTokens !== undefined) chunks.push({ type: 'usage', usage: anthropicUsage(turnInput, outputTokens) });
     }
     const delta = payload['delta'];

@@ -190,6 +190,24 @@ describe('buildAnthropicChatRequest', () => {
     expect(marks).toEqual([{ type: 'ephemeral' }, { type: 'ephemeral' }, undefined]);
   });
 
+  it("shortens an hour's mark that a moved system message left after a five-minute one, which Anthropic refuses", () => {
+    // Valid as written (the hour first); the system message mid-conversation goes to the top when sent.
+    const spec = buildAnthropicChatRequest(
+      {
+        model: 'claude-sonnet-4-20250514',
+        messages: [
+          { role: 'user', content: 'Long document.', cacheBreakpoint: { ttl: '1h' } },
+          { role: 'system', content: 'Be brief.', cacheBreakpoint: true },
+          { role: 'user', content: 'Summarize.', cacheBreakpoint: { ttl: '1h' } },
+        ],
+      },
+      { endpoint, stream: false },
+    );
+    const body = JSON.parse(spec.body ?? '') as { system: { cache_control?: unknown }[]; messages: { content: { cache_control?: unknown }[] }[] };
+    expect(body.system[0]?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.messages[0]?.content.map((block) => block.cache_control)).toEqual([{ type: 'ephemeral' }, { type: 'ephemeral' }]);
+  });
+
   it('sends max_tokens 4096 when the request names none, and the request value otherwise', () => {
     expect(bodyOf(base, false)['max_tokens']).toBe(4096);
     expect(bodyOf({ ...base, maxTokens: 100 }, false)['max_tokens']).toBe(100);

@@ -1,5 +1,5 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { ChatRequest, Mutable, ToolChoice } from '../../types.js';
+import type { CacheBreakpoint, ChatRequest, Mutable, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
@@ -34,9 +34,13 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     return anthropicTool;
   });
   const hasTools = tools !== undefined && tools.length > 0;
-  // Only a request marked more than Anthropic takes is gathered and trimmed: most carry no mark at all.
-  if (markedCount(request) > maxAnthropicCacheBreakpoints) {
-    keepLastBreakpoints([...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)]);
+  // Only a request marked more than Anthropic takes, or with an hour's mark, is gathered and checked: most
+  // carry no mark at all.
+  const marks = countMarks(request);
+  if (marks.total > maxAnthropicCacheBreakpoints || marks.hour > 0) {
+    const marked = [...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)];
+    keepLastBreakpoints(marked);
+    if (marks.hour > 0) shortenHourMarksAfterDefault(marked);
   }
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
@@ -80,12 +84,31 @@ function keepLastBreakpoints(marked: readonly { cache_control?: AnthropicCacheCo
   }
 }
 
-/** Messages and tools marked as breakpoints (a mark on a message that became no block counts too: an upper bound). */
-function markedCount(request: ChatRequest): number {
-  let marked = 0;
-  for (const message of request.messages) if (cacheTtlOf(message.cacheBreakpoint) !== undefined) marked += 1;
-  for (const tool of request.tools ?? []) if (cacheTtlOf(tool.cacheBreakpoint) !== undefined) marked += 1;
-  return marked;
+/**
+ * Anthropic takes an hour's breakpoint only before every five-minute one, in its reading order. A system
+ * message from the middle of a conversation moves to the top, so an order valid as the client wrote it may
+ * not be as sent: an hour's mark after a five-minute one becomes five minutes, instead of a 400.
+ */
+function shortenHourMarksAfterDefault(marked: readonly { cache_control?: AnthropicCacheControl }[]): void {
+  let sawDefault = false;
+  for (const entry of marked) {
+    const ttl = entry.cache_control === undefined ? undefined : (entry.cache_control.ttl ?? '5m');
+    if (ttl === '5m') sawDefault = true;
+    else if (ttl === '1h' && sawDefault) entry.cache_control = anthropicCacheControl(true);
+  }
+}
+
+/** Messages and tools marked as breakpoints, and those for an hour (a mark on a message that became no block counts too). */
+function countMarks(request: ChatRequest): { total: number; hour: number } {
+  const marks = { total: 0, hour: 0 };
+  const count = (mark: CacheBreakpoint | undefined): void => {
+    const ttl = cacheTtlOf(mark);
+    if (ttl !== undefined) marks.total += 1;
+    if (ttl === '1h') marks.hour += 1;
+  };
+  for (const message of request.messages) count(message.cacheBreakpoint);
+  for (const tool of request.tools ?? []) count(tool.cacheBreakpoint);
+  return marks;
 }
 
 function blocksOf(messages: readonly AnthropicMessage[]): readonly { cache_control?: AnthropicCacheControl }[] {

@@ -202,8 +202,12 @@ describe('buildOpenAIChatRequest', () => {
     // The default is the provider's own: nothing is sent for it.
     expect(build({ tools, parallelToolCalls: true })).not.toHaveProperty('parallel_tool_calls');
     expect(build({ tools })).not.toHaveProperty('parallel_tool_calls');
-    // OpenAI refuses parallel_tool_calls without tools.
+    // OpenAI refuses parallel_tool_calls without tools, and from a reasoning model.
     expect(build({ parallelToolCalls: false })).not.toHaveProperty('parallel_tool_calls');
+    const reasoning = JSON.parse(
+      buildOpenAIChatRequest({ ...request, tools, parallelToolCalls: false }, { endpoint: endpointFor('openai'), stream: false, reasoningModel: true }).body ?? '',
+    ) as Wire;
+    expect(reasoning).not.toHaveProperty('parallel_tool_calls');
   });
 
   it('builds the models list request', () => {

@@ -52,8 +52,9 @@ export function buildOpenAIChatRequestBody(
   }
   // OpenAI refuses a tool_choice without tools (a caller's tools may all have been hosted ones, left out).
   if (hasTools && request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
-  // Only the departure from the default is sent, and only with tools (OpenAI refuses it without).
-  if (hasTools && request.parallelToolCalls === false) body.parallel_tool_calls = false;
+  // Only the departure from the default is sent, and only with tools (OpenAI refuses it without); reasoning
+  // models refuse it altogether (400 unsupported_parameter), like temperature.
+  if (hasTools && request.parallelToolCalls === false && !reasoningModel) body.parallel_tool_calls = false;
   if (request.responseFormat !== undefined) body.response_format = convertResponseFormat(request.responseFormat);
   if (options.stream) {
     body.stream = true;
