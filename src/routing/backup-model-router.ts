@@ -9,7 +9,7 @@ import { type Attempt, DeadlineExceededError, NoProviderAvailableError, Provider
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { createDeadlineSignal } from '../resilience/deadline.js';
+import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { callEndEvent } from './call-end-event.js';
@@ -148,7 +148,7 @@ export class BackupModelRouter {
       buildRequest: (model) => buildChatRequest(model, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
-      retryRounds: (call) => this.#retryRounds(options, messages, call),
+      retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
     });
   }
 
@@ -247,7 +247,7 @@ export class BackupModelRouter {
           }
         },
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
-        nextRound: this.#retryRounds(options, messages, { remainingMs: () => deadline.remainingMs(), attempts, lastResort: lastResort !== undefined }),
+        nextRound: this.#retryRounds(options, messages, deadline, attempts, lastResort !== undefined),
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };
@@ -311,10 +311,13 @@ export class BackupModelRouter {
   #retryRounds(
     options: CompleteOptions,
     messages: readonly Message[],
-    call: { readonly remainingMs: () => number; readonly attempts: Attempt[]; readonly lastResort: boolean },
+    deadline: Pick<DeadlineSignal, 'remainingMs'>,
+    attempts: Attempt[],
+    lastResort: boolean,
   ): RaceOptions<unknown>['nextRound'] {
+    // Checked before anything is made: most calls allow no retry, and this runs on every call.
     const retries = options.maxRetries ?? this.#options.maxRetries ?? routerDefaults.maxRetries;
-    if (retries === 0 || call.lastResort) return undefined;
+    if (retries === 0 || lastResort) return undefined;
     const retry = {
       retries,
       baseDelayMs: this.#options.retryBaseDelayMs ?? routerDefaults.retryBaseDelayMs,
@@ -327,7 +330,7 @@ export class BackupModelRouter {
         failures: failures.map((failure) => ({ error: failure.error, target: targetOf(failure.candidate) })),
         round,
         retry,
-        remainingMs: call.remainingMs(),
+        remainingMs: deadline.remainingMs(),
         readyInMs: (providerId) => {
           const standing = this.#registry.standingOf(providerId, nowMs);
           return standing.available ? 0 : Math.max(0, (standing.retryAtMs ?? Number.POSITIVE_INFINITY) - nowMs);
@@ -342,7 +345,7 @@ export class BackupModelRouter {
           const startedAtMs = this.#clock.now();
           const selection = this.#select(options, startedAtMs, messages);
           for (const attempt of skippedAttempts(selection, startedAtMs)) {
-            if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) call.attempts.push(attempt);
+            if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) attempts.push(attempt);
           }
           return selection.candidates.filter((candidate) => plan.targets.has(targetOf(candidate)));
         },

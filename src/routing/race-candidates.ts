@@ -42,7 +42,7 @@ export interface RaceOptions<T> {
   readonly onAttemptStart?: (candidate: Candidate) => void;
   /**
    * Asked when every candidate has failed: another round after a wait, or undefined to give up. `round` is
-   * the number of the round it would be (2 for the first retry); `errors` are the failures of the last one.
+   * the number of the round it would be (2 for the first retry); `failures` are those of the last one.
    */
   readonly nextRound?: ((failures: readonly RaceFailure[], round: number) => RetryRound | undefined) | undefined;
 }
@@ -85,13 +85,14 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       return;
     }
     const inFlight = new Set<RunningAttempt>();
-    const errors: ProviderError[] = [];
+    // Every failure of every round, in order; the last round's start from `roundStartsAt`.
+    const failures: RaceFailure[] = [];
     let nextIndex = 0;
     let settled = false;
     let hedgeTimer: TimerHandle | undefined;
     let retryTimer: TimerHandle | undefined;
     let round = 1;
-    let roundFailures: RaceFailure[] = [];
+    let roundStartsAt = 0;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
     // One attempt at a time never has a loser to abort: it shares the call's cancellation.
@@ -161,8 +162,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
             return;
           }
           const providerError = asProviderError(error, candidate);
-          errors.push(providerError);
-          roundFailures.push({ error: providerError, candidate });
+          failures.push({ error: providerError, candidate });
           attempts.push(
             endedAttempt(running, clock.now(), 'failure', {
               reason: providerError.reason,
@@ -203,13 +203,15 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       }
       if (inFlight.size === 0) {
         if (retryTimer !== undefined) return;
-        const retry = options.nextRound?.(roundFailures, round + 1);
+        const lastRound = failures.slice(roundStartsAt);
+        const retry = options.nextRound?.(lastRound, round + 1);
         if (retry !== undefined) {
           retryTimer = clock.setTimeout(() => startRound(retry), Math.max(0, retry.delayMs));
           return;
         }
         // The Retry-After of the last round: a wait an earlier round asked for has passed.
-        const retryAfterMs = minimumRetryAfter(roundFailures.length > 0 ? roundFailures.map((failure) => failure.error) : errors);
+        const errors = failures.map((failure) => failure.error);
+        const retryAfterMs = minimumRetryAfter(lastRound.length > 0 ? lastRound.map((failure) => failure.error) : errors);
         settle('call failed', () => reject(new AllProvidersFailedError({ attempts, errors, retryAfterMs })));
         return;
       }
@@ -220,7 +222,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       retryTimer = undefined;
       if (settled) return;
       round += 1;
-      roundFailures = [];
+      roundStartsAt = failures.length;
       // Each round starts as the first did: one attempt when hedging, its own hedge timer.
       if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
       hedgeTimer = undefined;

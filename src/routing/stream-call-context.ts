@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { DeadlineSignal } from '../resilience/deadline.js';
 import type { Attempt, ProviderError } from '../errors.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
@@ -26,7 +27,7 @@ export interface RouterStreamContext {
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
   /** Retry rounds before the first token (see the router's `maxRetries`); undefined when none are allowed. */
-  readonly retryRounds: (call: { readonly remainingMs: () => number; readonly attempts: Attempt[]; readonly lastResort: boolean }) => RaceOptions<unknown>['nextRound'];
+  readonly retryRounds: (deadline: Pick<DeadlineSignal, 'remainingMs'>, attempts: Attempt[], lastResort: boolean) => RaceOptions<unknown>['nextRound'];
 }
 
 /** A candidate's stream that produced its first content token (or ended cleanly without one). */

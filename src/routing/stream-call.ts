@@ -71,7 +71,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
             model: candidate.model,
           }),
         run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation, deadline.cancellation),
-        nextRound: context.retryRounds({ remainingMs: () => deadline.remainingMs(), attempts, lastResort: race.lastResort !== undefined }),
+        nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
       });
       committed = raced.value;
       winner = raced.candidate;
