@@ -206,7 +206,20 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         const lastRound = failures.slice(roundStartsAt);
         const retry = options.nextRound?.(lastRound, round + 1);
         if (retry !== undefined) {
-          retryTimer = clock.setTimeout(() => startRound(retry), Math.max(0, retry.delayMs));
+          // Made only when a round is due: nothing of the rounds is allocated on a call that needs none.
+          retryTimer = clock.setTimeout(() => {
+            retryTimer = undefined;
+            if (settled) return;
+            round += 1;
+            roundStartsAt = failures.length;
+            // Each round starts as the first did: one attempt when hedging, its own hedge timer.
+            if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
+            hedgeTimer = undefined;
+            allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
+            candidates = retry.candidates();
+            nextIndex = 0;
+            fill();
+          }, Math.max(0, retry.delayMs));
           return;
         }
         // The Retry-After of the last round: a wait an earlier round asked for has passed.
@@ -216,20 +229,6 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         return;
       }
       scheduleHedge();
-    };
-
-    const startRound = (retry: RetryRound): void => {
-      retryTimer = undefined;
-      if (settled) return;
-      round += 1;
-      roundStartsAt = failures.length;
-      // Each round starts as the first did: one attempt when hedging, its own hedge timer.
-      if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
-      hedgeTimer = undefined;
-      allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
-      candidates = retry.candidates();
-      nextIndex = 0;
-      fill();
     };
 
     fill();
