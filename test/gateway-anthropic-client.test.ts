@@ -165,6 +165,16 @@ describe.each([
   });
 });
 
+describe('one model', () => {
+  it("is retrieved in Anthropic's shape, and an unknown one is Anthropic's not_found_error", async () => {
+    expect(await client.models.retrieve('claude-3-5-haiku-20241022')).toMatchObject({ type: 'model', id: 'claude-3-5-haiku-20241022' });
+    expect(await client.models.retrieve('anthropic/claude-3-5-haiku-20241022')).toMatchObject({ id: 'anthropic/claude-3-5-haiku-20241022' });
+    const missing = await client.models.retrieve('claude-nope').catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((missing as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+});
+
 describe('the models list', () => {
   it("lists every provider/model, tier alias and route in Anthropic's shape for Anthropic's client", async () => {
     const ids: string[] = [];

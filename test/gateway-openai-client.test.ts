@@ -2,6 +2,7 @@
  * The official OpenAI client, unchanged, against the gateway; the provider test server plays each of the
  * six providers behind it, replaying their recorded traffic.
  */
+import OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
@@ -271,6 +272,22 @@ describe('model aliases and routes', () => {
     for await (const chunk of stream) models.add(chunk.model);
     expect(models.size).toBe(1);
     expect([...models][0]!.startsWith('openai/')).toBe(true);
+  });
+
+  it('retrieves one model a call may name, in the list\'s shape, and answers 404 for any other', async () => {
+    expect(await harness.client.models.retrieve('openai/gpt-4o-mini')).toMatchObject({ id: 'openai/gpt-4o-mini', object: 'model', owned_by: 'openai' });
+    expect(await harness.client.models.retrieve('fast')).toMatchObject({ id: 'fast', owned_by: 'backup-models' });
+    expect(await harness.client.models.retrieve('gpt-4o-mini')).toMatchObject({ id: 'gpt-4o-mini', owned_by: 'backup-models' });
+    // A provider/model id holds a slash; a client may send it encoded.
+    const encoded = await fetch(`${harness.url}/v1/models/together%2Fmeta-llama%2FLlama-3.3-70B-Instruct-Turbo`, {
+      headers: { authorization: `Bearer ${gatewayKeys[0]}` },
+    });
+    expect(await encoded.json()).toMatchObject({ id: 'together/meta-llama/Llama-3.3-70B-Instruct-Turbo', owned_by: 'together' });
+    const missing = await harness.client.models.retrieve('no-such-model').catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((missing as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+    expect((await fetch(`${harness.url}/v1/models/openai%2Fgpt-4o-mini`)).status).toBe(401);
+    expect(harness.providers.requests).toHaveLength(0);
   });
 
   it('lists provider models, tier aliases and routes', async () => {

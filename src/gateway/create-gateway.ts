@@ -19,7 +19,8 @@ import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { sendError, sendJson } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
-import { anthropicModelsListBody, modelsListBody } from './models-list.js';
+import { anthropicModelBody, anthropicModelsListBody, modelBody, modelsListBody } from './models-list.js';
+import { modelNotFound } from './request-fields.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
@@ -73,6 +74,16 @@ function unauthorized(): GatewayHttpError {
 /** Who calls a public route when no key, or a wrong one, was sent. */
 const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
+/** A path segment's model id, percent-decoded (`openai%2Fgpt-4o-mini` too); undefined when it is not valid. */
+function modelIdOf(segment: string): string | undefined {
+  try {
+    const id = decodeURIComponent(segment);
+    return id.length > 0 && id.length <= 256 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
   const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
@@ -95,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const modelsListOptions = { providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) };
   const modelsBody = modelsListBody(modelsListOptions);
+  const providerIdSet = new Set(providerIds);
   const anthropicModelsBody = anthropicModelsListBody(modelsListOptions);
 
   const routes = new RouteTable();
@@ -128,6 +140,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Anthropic's clients name their API version on every request; they read the list in their shape.
       handle: (request, response) =>
         sendJson(response, 200, request.headers['anthropic-version'] === undefined ? modelsBody : anthropicModelsBody),
+    },
+    {
+      // GET /v1/models/{id}: the id is the rest of the path (provider/model holds slashes). A model a call may
+      // name (the resolver's answer) exists; any other is a 404 in the client's API's shape.
+      method: 'GET',
+      path: '/v1/models/',
+      prefix: true,
+      metricsName: 'models_retrieve',
+      handle: (request, response) => {
+        const anthropic = request.headers['anthropic-version'] !== undefined;
+        const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
+        if (id === undefined || resolver.resolve(id) === undefined) {
+          sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
+          return;
+        }
+        sendJson(response, 200, anthropic ? anthropicModelBody(id, modelsListOptions) : modelBody(id, { providerIds: providerIdSet, createdSeconds: modelsListOptions.createdSeconds }));
+      },
     },
     {
       method: 'GET',

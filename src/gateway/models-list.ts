@@ -1,6 +1,7 @@
 /**
  * The bodies of GET /v1/models, built once: every catalog model as provider/model, then tier aliases and
- * routes, in OpenAI's list shape and in Anthropic's (for clients that send `anthropic-version`).
+ * routes, in OpenAI's list shape and in Anthropic's (for clients that send `anthropic-version`); and one
+ * model's object for GET /v1/models/{id}, in either shape.
  */
 import type { ModelProvider } from '../providers/model-provider.js';
 
@@ -46,4 +47,21 @@ export function anthropicModelsListBody(options: {
     created_at: createdAt,
   }));
   return JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+}
+
+/** The provider a model id is served by, as the list names it: `openai/gpt-4o-mini` by openai, an alias by us. */
+function ownerOf(id: string, providerIds: ReadonlySet<string>): string {
+  const slash = id.indexOf('/');
+  const provider = slash === -1 ? '' : id.slice(0, slash);
+  return providerIds.has(provider) ? provider : 'backup-models';
+}
+
+/** One model's object, as OpenAI's `models.retrieve` reads it. */
+export function modelBody(id: string, options: { readonly providerIds: ReadonlySet<string>; readonly createdSeconds: number }): string {
+  return JSON.stringify({ id, object: 'model', created: options.createdSeconds, owned_by: ownerOf(id, options.providerIds) });
+}
+
+/** One model's object, as Anthropic's `models.retrieve` reads it. */
+export function anthropicModelBody(id: string, options: { readonly createdSeconds: number }): string {
+  return JSON.stringify({ type: 'model', id, display_name: id, created_at: new Date(options.createdSeconds * 1000).toISOString() });
 }

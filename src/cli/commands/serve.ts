@@ -12,7 +12,7 @@ import { numberOption, withUsageErrors } from '../parse-command-args.js';
 const help = `Usage: backup-models serve [options]
 
 Serve OpenAI's and Anthropic's APIs in front of every provider with a key:
-POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models, GET /health,
+POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models, GET /v1/models/{id}, GET /health,
 GET /livez, GET /metrics.
 
 Options:
