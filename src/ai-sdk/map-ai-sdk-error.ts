@@ -1,5 +1,5 @@
 import { type FailureReason, ProviderError } from '../errors.js';
-import { parseRetryAfterMs } from '../http/retry-after.js';
+import { parseRetryAfterMs, readRetryAdvice } from '../http/retry-after.js';
 
 /** The fields of the AI SDK's `APICallError` we read. Recognised by its marker, without importing the package. */
 interface ApiCallErrorShape {
@@ -68,7 +68,7 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
   const retryAfterMs = reason === 'rate_limit' || reason === 'overloaded' ? parseRetryAfterMs(headers, options.nowMs) : undefined;
   const requestId = requestIdHeaders.map((header) => headers[header]).find((value) => value !== undefined);
   // The provider's own advice, as our HTTP providers read it (the AI SDK folds it into isRetryable).
-  const advice = headers['x-should-retry'];
+  const shouldRetry = readRetryAdvice(headers);
   return new ProviderError({
     provider: options.providerId,
     reason,
@@ -76,7 +76,7 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
-    ...(advice === 'true' || advice === 'false' ? { shouldRetry: advice === 'true' } : {}),
+    ...(shouldRetry !== undefined ? { shouldRetry } : {}),
     cause: error,
   });
 }

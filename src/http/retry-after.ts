@@ -4,6 +4,15 @@ import type { ResponseHeaders } from './types.js';
 export const maximumRetryAfterMs = 10 * 60 * 1000;
 
 /**
+ * The provider's own advice on asking again (`x-should-retry: true|false`, sent by OpenAI and Anthropic);
+ * undefined for no advice or any other value.
+ */
+export function readRetryAdvice(headers: ResponseHeaders): boolean | undefined {
+  const advice = headers['x-should-retry'];
+  return advice === 'true' ? true : advice === 'false' ? false : undefined;
+}
+
+/**
  * The wait a response asks for, in milliseconds, from `retry-after-ms`, then `retry-after` in seconds or
  * as an HTTP date. Negative, garbage and absent values give undefined; huge ones are capped.
  */

@@ -70,12 +70,9 @@ export function createHttpModelProvider(
     return lastEndpoint;
   };
 
-  /** The typed error of a failed response, with the provider's advice on retrying when it gave one. */
+  /** The typed error of a failed response. */
   const errorOf = (response: Pick<BufferedHttpResponse, 'statusCode' | 'headers'>, bodyText: string): ProviderError =>
-    withRetryAdvice(
-      protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() }),
-      response.headers,
-    );
+    protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
 
   /** The typed error of a failed response still being read, its body read once. */
   const responseError = async (response: UnreadResponse, cancelled: AbortState): Promise<ProviderError> => {
@@ -233,21 +230,4 @@ function truncatedStreamError(providerId: string, cause?: unknown): ProviderErro
 }
 
 const isSuccess = (statusCode: number): boolean => statusCode >= 200 && statusCode < 300;
-
-/** `x-should-retry: true|false` (OpenAI, Anthropic) carried on the error; any other value is no advice. */
-function withRetryAdvice(error: ProviderError, headers: ResponseHeaders): ProviderError {
-  const advice = headers['x-should-retry'];
-  if (advice !== 'true' && advice !== 'false') return error;
-  return new ProviderError({
-    provider: error.provider,
-    reason: error.reason,
-    message: error.message.slice(`${error.provider}: `.length),
-    statusCode: error.statusCode,
-    retryAfterMs: error.retryAfterMs,
-    requestId: error.requestId,
-    providerCode: error.providerCode,
-    shouldRetry: advice === 'true',
-    cause: error.cause,
-  });
-}
 const isJson = (contentType: string | undefined): boolean => contentType?.includes('application/json') === true;

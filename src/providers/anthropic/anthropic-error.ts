@@ -1,5 +1,5 @@
 import { isRetryableReason, ProviderError, type FailureReason } from '../../errors.js';
-import { parseRetryAfterMs } from '../../http/retry-after.js';
+import { parseRetryAfterMs, readRetryAdvice } from '../../http/retry-after.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
 import { isRecord, parseJsonOrUndefined, readString } from '../../json-value.js';
 import { describeUnreadableBody } from '../describe-unreadable-body.js';
@@ -85,6 +85,7 @@ export function parseAnthropicError(options: ParseErrorOptions): ProviderError {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(requestId === undefined ? {} : { requestId }),
     ...(details?.errorType === undefined ? {} : { providerCode: details.errorType }),
+    shouldRetry: readRetryAdvice(options.headers),
   });
 }
 

@@ -4,7 +4,7 @@
  * retry) or an overloaded engine, depending on the body.
  */
 import { ProviderError, type FailureReason } from '../../errors.js';
-import { parseDurationTextMs, parseRetryAfterMs } from '../../http/retry-after.js';
+import { parseDurationTextMs, parseRetryAfterMs, readRetryAdvice } from '../../http/retry-after.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import { requestIdOf } from '../request-id.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
@@ -81,6 +81,7 @@ export function createOpenAICompatibleError(options: CreateOpenAICompatibleError
     retryAfterMs,
     requestId: requestIdOf(headers) ?? requestIdIn(message),
     providerCode: label,
+    shouldRetry: readRetryAdvice(headers),
   });
 }
 
