@@ -1,5 +1,5 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { CacheBreakpoint, ChatRequest, Mutable, ToolChoice } from '../../types.js';
+import type { CacheTtl, ChatRequest, Mutable, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
@@ -36,11 +36,12 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   const hasTools = tools !== undefined && tools.length > 0;
   // Only a request marked more than Anthropic takes, or with an hour's mark, is gathered and checked: most
   // carry no mark at all.
-  const marks = countMarks(request);
-  if (marks.total > maxAnthropicCacheBreakpoints || marks.hour > 0) {
+  const marks = markedCount(request, '5m');
+  const hourMarks = markedCount(request, '1h');
+  if (marks + hourMarks > maxAnthropicCacheBreakpoints || hourMarks > 0) {
     const marked = [...(tools ?? []), ...(Array.isArray(prompt.system) ? prompt.system : []), ...blocksOf(prompt.messages)];
     keepLastBreakpoints(marked);
-    if (marks.hour > 0) shortenHourMarksAfterDefault(marked);
+    if (hourMarks > 0) shortenHourMarksAfterDefault(marked);
   }
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
@@ -98,17 +99,12 @@ function shortenHourMarksAfterDefault(marked: readonly { cache_control?: Anthrop
   }
 }
 
-/** Messages and tools marked as breakpoints, and those for an hour (a mark on a message that became no block counts too). */
-function countMarks(request: ChatRequest): { total: number; hour: number } {
-  const marks = { total: 0, hour: 0 };
-  const count = (mark: CacheBreakpoint | undefined): void => {
-    const ttl = cacheTtlOf(mark);
-    if (ttl !== undefined) marks.total += 1;
-    if (ttl === '1h') marks.hour += 1;
-  };
-  for (const message of request.messages) count(message.cacheBreakpoint);
-  for (const tool of request.tools ?? []) count(tool.cacheBreakpoint);
-  return marks;
+/** Messages and tools marked as breakpoints of this lifetime (a mark on a message that became no block counts too). */
+function markedCount(request: ChatRequest, ttl: CacheTtl): number {
+  let marked = 0;
+  for (const message of request.messages) if (cacheTtlOf(message.cacheBreakpoint) === ttl) marked += 1;
+  for (const tool of request.tools ?? []) if (cacheTtlOf(tool.cacheBreakpoint) === ttl) marked += 1;
+  return marked;
 }
 
 function blocksOf(messages: readonly AnthropicMessage[]): readonly { cache_control?: AnthropicCacheControl }[] {
@@ -125,14 +121,10 @@ export function buildAnthropicModelsListRequest(endpoint: EndpointConfig): HttpR
  * conversation that already holds tool_use blocks.
  */
 function toAnthropicToolChoice(toolChoice: ToolChoice, oneCallOnly: boolean): AnthropicToolChoice {
-  const disable = oneCallOnly ? { disable_parallel_tool_use: true } : undefined;
-  if (typeof toolChoice === 'object') return { type: 'tool', name: toolChoice.name, ...disable };
-  switch (toolChoice) {
-    case 'auto':
-      return { type: 'auto', ...disable };
-    case 'required':
-      return { type: 'any', ...disable };
-    case 'none':
-      return { type: 'none' };
-  }
+  if (toolChoice === 'none') return { type: 'none' };
+  // By assignment: conditional spreads build the object the slow way, and this runs on every call with tools.
+  const choice: Mutable<Exclude<AnthropicToolChoice, { readonly type: 'none' }>> =
+    typeof toolChoice === 'object' ? { type: 'tool', name: toolChoice.name } : { type: toolChoice === 'required' ? 'any' : 'auto' };
+  if (oneCallOnly) choice.disable_parallel_tool_use = true;
+  return choice;
 }
