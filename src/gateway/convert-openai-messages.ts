@@ -91,12 +91,16 @@ function thoughtSignatureOf(extraContent: unknown, path: string): string | undef
  * A message whose content parts carry `cache_control` (as clients that reach Claude through OpenAI's format
  * send it) marks a prompt-cache breakpoint at its end.
  */
-function breakpointOf(content: unknown, path: string): CacheBreakpoint | undefined {
+function breakpointOf(content: unknown, messageIndex: number): CacheBreakpoint | undefined {
   if (!Array.isArray(content)) return undefined;
   let breakpoint: CacheBreakpoint | undefined;
-  content.forEach((part: unknown, index) => {
-    breakpoint = longerCacheBreakpoint(breakpoint, cacheBreakpointOf(part, `${path}.content[${index}]`, 'messages'));
-  });
+  for (let index = 0; index < content.length; index += 1) {
+    const part: unknown = content[index];
+    // The message's path is made only for a part that marks one: it names the part in a 400.
+    if (isRecord(part) && part.cache_control !== undefined) {
+      breakpoint = longerCacheBreakpoint(breakpoint, cacheBreakpointOf(part, 'messages', `messages[${messageIndex}].content`, index));
+    }
+  }
   return breakpoint;
 }
 
@@ -106,7 +110,7 @@ export function convertOpenAIMessages(value: unknown): Message[] {
   return value.map((message: unknown, index): Message => {
     if (!isRecord(message)) throw invalidRequest(`messages[${index}] must be an object.`, 'messages');
     const converted = convertMessage(message, index, toolNamesById);
-    const breakpoint = breakpointOf(message.content, `messages[${index}]`);
+    const breakpoint = breakpointOf(message.content, index);
     return breakpoint !== undefined ? { ...converted, cacheBreakpoint: breakpoint } : converted;
   });
 }

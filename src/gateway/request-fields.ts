@@ -170,12 +170,15 @@ export function stopSequencesField(body: JsonObject, name: string, options: { re
 
 /**
  * The prompt-cache breakpoint a block (or part, or tool) marks with `cache_control`, with its lifetime
- * (`ttl`: "5m", the default, or "1h"); undefined when it marks none. `param` names the field in a 400.
+ * (`ttl`: "5m", the default, or "1h"); undefined when it marks none. `param` names the field in a 400, and
+ * `path` and `index` the holder (`system`, 2: `system[2]`), joined only for that 400: this runs on every block.
  */
-export function cacheBreakpointOf(holder: unknown, path: string, param: string): CacheBreakpoint | undefined {
+export function cacheBreakpointOf(holder: unknown, param: string, path: string, index?: number): CacheBreakpoint | undefined {
   if (!isRecord(holder) || !isRecord(holder.cache_control)) return undefined;
   const ttl = holder.cache_control.ttl;
   if (ttl === undefined || ttl === null) return true;
-  if (!isCacheTtl(ttl)) throw invalidRequest(`${path}.cache_control.ttl must be "5m" or "1h".`, param);
+  if (!isCacheTtl(ttl)) {
+    throw invalidRequest(`${index === undefined ? path : `${path}[${index}]`}.cache_control.ttl must be "5m" or "1h".`, param);
+  }
   return cacheBreakpointFor(ttl);
 }

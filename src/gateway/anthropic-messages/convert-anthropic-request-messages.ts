@@ -28,7 +28,7 @@ function omittedMediaText(block: unknown): string | undefined {
 
 /** The prompt-cache breakpoint a block marks (`cache_control`), with its lifetime. */
 function breakpointOf(block: unknown, path: string): CacheBreakpoint | undefined {
-  return cacheBreakpointOf(block, path, 'messages');
+  return cacheBreakpointOf(block, 'messages', path);
 }
 
 /**
@@ -46,7 +46,7 @@ function systemMessagesOf(value: unknown, path = 'system'): Message[] {
       throw invalidRequest(`${path}[${index}] must be a text block.`, param);
     }
     if (block.text === '') return;
-    const breakpoint = cacheBreakpointOf(block, `${path}[${index}]`, param);
+    const breakpoint = cacheBreakpointOf(block, param, path, index);
     messages.push(breakpoint !== undefined ? { role: 'system', content: block.text, cacheBreakpoint: breakpoint } : { role: 'system', content: block.text });
   });
   return messages;

@@ -52,7 +52,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     }
     const fields = { name: tool.name, description: tool.description, schema: tool.input_schema };
     const definition = toolDefinitionOf(fields, `tools[${index}]`, { schemaName: 'input_schema', schemaRequired: true });
-    const breakpoint = cacheBreakpointOf(tool, `tools[${index}]`, 'tools');
+    const breakpoint = cacheBreakpointOf(tool, 'tools', 'tools', index);
     return breakpoint !== undefined ? { ...definition, cacheBreakpoint: breakpoint } : definition;
   });
 }
