@@ -54,6 +54,13 @@ export interface ToolMessage {
   readonly toolName?: string;
   readonly content: string;
   /**
+   * Images the tool returned (a screenshot, a chart), after its text. Anthropic takes them inside the tool
+   * result; OpenAI-wire providers, whose tool messages carry text only, get them in a user message right
+   * after the call's answers; Gemini after its function responses. Only models that take image input are
+   * asked, as for a user's images.
+   */
+  readonly images?: readonly ImageInput[];
+  /**
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */

@@ -235,6 +235,60 @@ describe('images', () => {
   });
 });
 
+describe("a tool result's images (a computer-use screenshot)", () => {
+  const png = 'iVBORw0KGgoAAAANSUhEUg==';
+  const screenshotTurn = (model: string) =>
+    client.messages.create({
+      model,
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: 'Is the button blue?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: 'The page:' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }],
+            },
+          ],
+        },
+      ],
+    });
+
+  const sentWithToolAnswer = (provider: string): unknown =>
+    harness.providers.requests.find((request) => request.provider === provider && JSON.stringify(request.body).includes('toolu_1'))?.body;
+
+  it('reach Anthropic inside the tool_result, as the client sent them', async () => {
+    await screenshotTurn('anthropic/claude-sonnet-4-20250514');
+    // The race of the test before may still land a loser's request after the reset: this call's is the one with the tool's answer.
+    const sent = sentWithToolAnswer('anthropic') as { messages: { content: unknown }[] };
+    expect(sent.messages.at(-1)?.content).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'toolu_1',
+        content: [{ type: 'text', text: 'The page:' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }],
+      },
+    ]);
+  });
+
+  it('reach an OpenAI model as a user message after the tool message, which carries text only', async () => {
+    await screenshotTurn('openai/gpt-4o-mini');
+    const sent = sentWithToolAnswer('openai') as { messages: unknown[] };
+    expect(sent.messages.slice(-2)).toEqual([
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'The page:' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The images returned by tool call toolu_1 (screenshot):' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+        ],
+      },
+    ]);
+  });
+});
+
 describe('prompt-cache breakpoints', () => {
   const cached = { type: 'ephemeral' as const };
   const request = (model: string) =>

@@ -195,6 +195,24 @@ describe('a stateless conversation', () => {
     ]);
   });
 
+  it("carries an image a tool returned (Codex's view_image) to Anthropic inside its tool_result", async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUg==';
+    await client.responses.create({
+      model: 'anthropic/claude-sonnet-4-20250514',
+      input: [
+        { role: 'user', content: 'What does a.png show?' },
+        { type: 'function_call', call_id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' },
+        { type: 'function_call_output', call_id: 'call_v', output: [{ type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }] },
+      ],
+      tools: [{ type: 'function', name: 'view_image', parameters: { type: 'object', properties: { path: { type: 'string' } } }, strict: false }],
+    });
+    const sent = harness.providers.requests[0]?.body as { messages: { content: unknown }[] };
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    expect(sent.messages.at(-1)?.content).toEqual([
+      { type: 'tool_result', tool_use_id: 'call_v', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] },
+    ]);
+  });
+
   it('refuses previous_response_id with a 400 that says to send the conversation', async () => {
     const error = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'And then?', previous_response_id: 'resp_abc' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 400, param: 'previous_response_id', code: 'unsupported_parameter' });

@@ -20,6 +20,11 @@ beforeEach(() => server.reset());
 
 const screenshot = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';
 const question = (url: string): Message[] => [{ role: 'user', content: 'What is in this image?', images: [{ url }] }];
+const toolConversation: Message[] = [
+  { role: 'user', content: 'Is the button blue?' },
+  { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'screenshot', arguments: '{}' }] },
+  { role: 'tool', toolCallId: 'call_1', toolName: 'screenshot', content: 'The page:', images: [{ url: screenshot }] },
+];
 
 describe('a call with images', () => {
   it('skips the models that take no image input, and sends the image to the first that does', async () => {
@@ -63,7 +68,42 @@ describe('a call with images', () => {
     await expect(router.complete(question('file:///etc/passwd'))).rejects.toThrow(InvalidArgumentError);
     await expect(router.complete(question('data:text/html;base64,PGgxPg=='))).rejects.toThrow(/data URL of a PNG, JPEG, GIF or WebP image/);
     const onAssistant = [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello', images: [{ url: screenshot }] }] as unknown as Message[];
-    await expect(router.complete(onAssistant)).rejects.toThrow(/only user messages carry images/);
+    await expect(router.complete(onAssistant)).rejects.toThrow(/only user and tool messages carry images/);
+    const badToolImage = [...toolConversation.slice(0, 2), { ...toolConversation[2], images: [{ url: 'file:///etc/passwd' }] }] as Message[];
+    await expect(router.complete(badToolImage)).rejects.toThrow(/messages\[2\]\.images\[0\]\.url must be an http\(s\) URL/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("a tool's images, too: only models that take images are asked, and each gets them in its own shape", async () => {
+    const result = await router.complete(toolConversation, { tier: 1 });
+    expect(result.provider).toBe('openai');
+    expect(result.attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => attempt.provider)).toEqual(
+      expect.arrayContaining(['groq', 'together']),
+    );
+    const sentToOpenAI = server.requests[0]?.body as { messages: unknown[] };
+    expect(sentToOpenAI.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'call_1', content: 'The page:' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The images returned by tool call call_1 (screenshot):' },
+          { type: 'image_url', image_url: { url: screenshot } },
+        ],
+      },
+    ]);
+
+    server.reset();
+    await router.complete(toolConversation, { route: [{ provider: 'anthropic', model: 'claude-sonnet-4-20250514' }] });
+    const sentToAnthropic = server.requests[0]?.body as { messages: { content: unknown }[] };
+    expect(sentToAnthropic.messages.at(-1)?.content).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'call_1',
+        content: [
+          { type: 'text', text: 'The page:' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' } },
+        ],
+      },
+    ]);
   });
 });

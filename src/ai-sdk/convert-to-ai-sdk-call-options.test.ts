@@ -74,6 +74,37 @@ describe('convertToAiSdkCallOptions', () => {
     expect(convertToAiSdkCallOptions(request, new AbortController().signal)).not.toHaveProperty('providerOptions');
   });
 
+  it("gives a tool's images to an AI SDK model as content output (bytes as image-data, a URL as image-url), and reads them back", () => {
+    const png = 'iVBORw0KGgo=';
+    const withImages: ChatRequest = {
+      model: 'mistral-small-latest',
+      messages: [
+        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'screenshot', arguments: '{}' }] },
+        { role: 'tool', toolCallId: 'call_1', toolName: 'screenshot', content: 'The page:', images: [{ url: `data:image/png;base64,${png}` }, { url: 'https://example.com/b.png' }] },
+      ],
+    };
+    const { prompt } = convertToAiSdkCallOptions(withImages, new AbortController().signal);
+    expect(prompt[1]).toEqual({
+      role: 'tool',
+      content: [
+        {
+          type: 'tool-result',
+          toolCallId: 'call_1',
+          toolName: 'screenshot',
+          output: {
+            type: 'content',
+            value: [
+              { type: 'text', text: 'The page:' },
+              { type: 'image-data', data: png, mediaType: 'image/png' },
+              { type: 'image-url', url: 'https://example.com/b.png' },
+            ],
+          },
+        },
+      ],
+    });
+    expect(convertToBackupMessages(prompt).messages).toEqual(withImages.messages);
+  });
+
   it('round-trips through the other direction to the same request', () => {
     const options = convertToAiSdkCallOptions(request, new AbortController().signal);
     const back = convertToBackupMessages(options.prompt);

@@ -5,7 +5,8 @@ import type {
   LanguageModelV3Message,
   LanguageModelV3Prompt,
 } from '@ai-sdk/provider';
-import type { ChatRequest, Message, ResponseFormat, ToolChoice } from '../types.js';
+import type { ChatRequest, Message, ResponseFormat, ToolChoice, ToolMessage } from '../types.js';
+import { parseDataUrl } from '../image-url.js';
 import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
@@ -70,12 +71,25 @@ export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageMode
               type: 'tool-result',
               toolCallId: message.toolCallId,
               toolName: message.toolName ?? toolNames.get(message.toolCallId) ?? '',
-              output: { type: 'text', value: message.content },
+              output: toolOutputOf(message),
             },
           ],
         };
     }
   });
+}
+
+type ToolOutput = Extract<Extract<LanguageModelV3Message, { role: 'tool' }>['content'][number], { type: 'tool-result' }>['output'];
+
+/** A tool's answer: text, or with its images as `content` (image bytes as `image-data`, a URL as `image-url`). */
+function toolOutputOf(message: ToolMessage): ToolOutput {
+  if (message.images === undefined || message.images.length === 0) return { type: 'text', value: message.content };
+  const value: Extract<ToolOutput, { type: 'content' }>['value'] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+  for (const image of message.images) {
+    const data = parseDataUrl(image.url);
+    value.push(data ? { type: 'image-data', data: data.base64, mediaType: data.mediaType } : { type: 'image-url', url: image.url });
+  }
+  return { type: 'content', value };
 }
 
 /** The AI SDK passes tool inputs parsed; text that is not JSON stays text. */

@@ -1,5 +1,5 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
+import type { ModelMessage, ToolResultPart } from 'ai';
 import { convertToLanguageModelPrompt, standardizePrompt } from 'ai/internal';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
@@ -177,6 +177,34 @@ describe('convertToBackupMessages', () => {
     expect(() => convertToBackupMessages(pdf)).toThrow(/messages\[0\] has a file part \(application\/pdf\)/);
   });
 
+
+  it("carries the images of a tool's content output (toModelOutput) as the tool message's, and refuses other files there", async () => {
+    const png = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]).toString('base64');
+    const toolTurn = (value: Extract<ToolResultPart['output'], { type: 'content' }>['value']) =>
+      promptFromAiSdk({
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call_1', toolName: 'screenshot', input: {} }] },
+          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'screenshot', output: { type: 'content', value } }] },
+        ],
+      });
+    const { messages } = convertToBackupMessages(
+      await toolTurn([
+        { type: 'text', text: 'The page:' },
+        { type: 'image-data', data: png, mediaType: 'image/png' },
+        { type: 'media', data: png, mediaType: 'image/png' },
+      ]),
+    );
+    expect(messages[1]).toEqual({
+      role: 'tool',
+      toolCallId: 'call_1',
+      toolName: 'screenshot',
+      content: 'The page:',
+      images: [{ url: `data:image/png;base64,${png}` }, { url: `data:image/png;base64,${png}` }],
+    });
+    const pdf = await toolTurn([{ type: 'file-data', data: 'JVBERi0=', mediaType: 'application/pdf' }]);
+    expect(() => convertToBackupMessages(pdf)).toThrow(InvalidArgumentError);
+    expect(() => convertToBackupMessages(pdf)).toThrow(/tool result with file-data content \(application\/pdf\)/);
+  });
 
   it('writes a denied tool call as its reason', () => {
     const { messages } = convertToBackupMessages([

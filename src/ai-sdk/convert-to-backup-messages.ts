@@ -18,8 +18,8 @@ export interface ConvertedMessages {
 /**
  * The AI SDK's prompt as our messages. Text, tool calls and tool results carry over; reasoning from
  * earlier turns is dropped with a warning (no provider takes it back as input through our messages).
- * Images become the user message's images; other files are refused with a typed error: dropping one would
- * silently change the question.
+ * Images become the user message's images, and a tool's (`content` output) the tool message's; other
+ * files are refused with a typed error: dropping one would silently change the question.
  */
 export function convertToBackupMessages(prompt: LanguageModelV3Prompt): ConvertedMessages {
   const messages: Message[] = [];
@@ -70,12 +70,11 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
         for (const part of message.content) {
           // Approval responses answer provider-executed tools, which the router never runs.
           if (part.type !== 'tool-result') continue;
-          const toolMessage: ToolMessage = {
-            role: 'tool',
-            toolCallId: part.toolCallId,
-            toolName: part.toolName,
-            content: toolOutputText(part.output, messageIndex),
-          };
+          const { text, images } = toolOutputOf(part.output, messageIndex);
+          const toolMessage: ToolMessage =
+            images.length > 0
+              ? { role: 'tool', toolCallId: part.toolCallId, toolName: part.toolName, content: text, images }
+              : { role: 'tool', toolCallId: part.toolCallId, toolName: part.toolName, content: text };
           messages.push(withBreakpoint(toolMessage, cacheBreakpointOf(part.providerOptions)));
         }
         // A breakpoint on the whole tool message goes at the end of its last answer.
@@ -122,28 +121,48 @@ function stringifyToolInput(input: unknown): string {
   return JSON.stringify(input ?? {});
 }
 
-/** A tool's output as the text a tool message carries. */
-export function toolOutputText(output: LanguageModelV3ToolResultOutput, messageIndex: number): string {
+/** A tool's output as a tool message's text and images (`content` output's image parts, as `toModelOutput` makes them). */
+export function toolOutputOf(output: LanguageModelV3ToolResultOutput, messageIndex: number): { text: string; images: ImageInput[] } {
+  const images: ImageInput[] = [];
   switch (output.type) {
     case 'text':
     case 'error-text':
-      return output.value;
+      return { text: output.value, images };
     case 'json':
     case 'error-json':
-      return JSON.stringify(output.value);
+      return { text: JSON.stringify(output.value), images };
     case 'execution-denied':
-      return output.reason ?? 'The tool call was denied.';
-    case 'content':
-      return output.value
-        .map((item) => {
-          if (item.type === 'text') return item.text;
+      return { text: output.reason ?? 'The tool call was denied.', images };
+    case 'content': {
+      const texts: string[] = [];
+      output.value.forEach((item, itemIndex) => {
+        const image = toolOutputImage(item, `messages[${messageIndex}] tool result content[${itemIndex}]`);
+        if (image !== undefined) images.push(image);
+        else if (item.type === 'text') texts.push(item.text);
+        else {
           throw new InvalidArgumentError({
             argument: 'prompt',
-            message: `messages[${messageIndex}] has a tool result with ${item.type} content; only text is supported.`,
+            message: `messages[${messageIndex}] has a tool result with ${item.type} content${'mediaType' in item && typeof item.mediaType === 'string' ? ` (${item.mediaType})` : ''}; text and images are supported.`,
           });
-        })
-        .join('\n');
+        }
+      });
+      return { text: texts.join('\n'), images };
+    }
   }
+}
+
+type ToolOutputItem = Extract<LanguageModelV3ToolResultOutput, { type: 'content' }>['value'][number];
+
+/** An image part of a tool's output as our image: bytes with an image type, or a URL; anything else is not one. */
+function toolOutputImage(item: ToolOutputItem, path: string): ImageInput | undefined {
+  if (item.type === 'image-data' || (item.type === 'file-data' && item.mediaType.startsWith('image/'))) {
+    return fromAiSdkImagePart({ type: 'file', mediaType: item.mediaType, data: item.data }, path);
+  }
+  if (item.type === 'image-url' || (item.type === 'file-url' && item.mediaType?.startsWith('image/') === true)) {
+    // Checked as every image URL is, with the messages.
+    return { url: item.url };
+  }
+  return undefined;
 }
 
 function unsupportedFile(messageIndex: number, mediaType: string): InvalidArgumentError {

@@ -1,9 +1,9 @@
 /**
- * OpenAI chat.completions messages to our Message[]: string or text-part content (and a user's images),
+ * OpenAI chat.completions messages to our Message[]: string or text-part content (and the images of user and tool turns),
  * assistant tool calls (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers
  * paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
  */
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall } from '../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
 import { longerCacheBreakpoint } from '../cache-breakpoint.js';
 import { cacheBreakpointOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
@@ -33,12 +33,8 @@ function textPartOf(part: unknown, path: string, supported: string): string {
   return part.text;
 }
 
-/**
- * A user turn: a string, or text and `image_url` parts (`detail` is not passed on). Its images follow its
- * text, in their order.
- */
-function userMessageOf(content: unknown, path: string): Message {
-  if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path, { allowNull: false }) };
+/** Text and `image_url` parts (`detail` is not passed on): the text joined, the images in their order. */
+function textAndImagesOf(content: readonly unknown[], path: string, supported: string): { text: string; images: ImageInput[] } {
   let text = '';
   const images: ImageInput[] = [];
   content.forEach((part: unknown, partIndex) => {
@@ -50,9 +46,37 @@ function userMessageOf(content: unknown, path: string): Message {
       images.push({ url: imageUrl });
       return;
     }
-    text += textPartOf(part, `${path}[${partIndex}]`, 'a user turn takes text and image_url parts');
+    text += textPartOf(part, `${path}[${partIndex}]`, supported);
   });
+  return { text, images };
+}
+
+/** A user turn: a string, or text and `image_url` parts. Its images follow its text. */
+function userMessageOf(content: unknown, path: string): Message {
+  if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path, { allowNull: false }) };
+  const { text, images } = textAndImagesOf(content, path, 'a user turn takes text and image_url parts');
   return images.length > 0 ? { role: 'user', content: text, images } : { role: 'user', content: text };
+}
+
+/**
+ * A tool's answer: a string or text parts, as OpenAI takes it, or with `image_url` parts too (a screenshot),
+ * which OpenAI refuses in a tool message but the gateway carries to every provider that takes images.
+ */
+function toolMessageOf(message: Readonly<Record<string, unknown>>, path: string, toolNamesById: ReadonlyMap<string, string>): Message {
+  if (typeof message.tool_call_id !== 'string' || message.tool_call_id.length === 0) {
+    throw invalidRequest(`${path}.tool_call_id is required for a tool message.`, 'messages');
+  }
+  const toolMessage: Mutable<ToolMessage> = { role: 'tool', toolCallId: message.tool_call_id, content: '' };
+  if (Array.isArray(message.content)) {
+    const { text, images } = textAndImagesOf(message.content, `${path}.content`, 'a tool turn takes text and image_url parts');
+    toolMessage.content = text;
+    if (images.length > 0) toolMessage.images = images;
+  } else {
+    toolMessage.content = textOf(message.content, `${path}.content`, { allowNull: false });
+  }
+  const toolName = toolNamesById.get(message.tool_call_id);
+  if (toolName !== undefined) toolMessage.toolName = toolName;
+  return toolMessage;
 }
 
 function toolCallsOf(value: unknown, path: string): ToolCall[] {
@@ -130,18 +154,8 @@ function convertMessage(message: Readonly<Record<string, unknown>>, index: numbe
       for (const call of toolCalls) toolNamesById.set(call.id, call.name);
       return toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
     }
-    case 'tool': {
-      if (typeof message.tool_call_id !== 'string' || message.tool_call_id.length === 0) {
-        throw invalidRequest(`${path}.tool_call_id is required for a tool message.`, 'messages');
-      }
-      const toolName = toolNamesById.get(message.tool_call_id);
-      return {
-        role: 'tool',
-        toolCallId: message.tool_call_id,
-        content: textOf(message.content, `${path}.content`, { allowNull: false }),
-        ...(toolName !== undefined ? { toolName } : {}),
-      };
-    }
+    case 'tool':
+      return toolMessageOf(message, path, toolNamesById);
     default:
       throw invalidRequest(`${path}.role must be one of system, developer, user, assistant, tool.`, 'messages');
   }

@@ -132,6 +132,24 @@ describe('parseChatCompletionRequest: messages and parameters', () => {
     });
   });
 
+  it("carries a tool's image_url parts as its images (OpenAI takes text only there; the gateway passes them on)", () => {
+    const screenshot = 'data:image/png;base64,iVBORw0KGgo=';
+    const call = parseChatCompletionRequest(
+      {
+        model: 'tier-1',
+        messages: [
+          { role: 'user', content: 'Look at the page.' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'screenshot', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: 'Taken.' }, { type: 'image_url', image_url: { url: screenshot } }] },
+        ],
+      },
+      resolver,
+    );
+    expect(call.messages[2]).toEqual({ role: 'tool', toolCallId: 'call_1', toolName: 'screenshot', content: 'Taken.', images: [{ url: screenshot }] });
+    const badImage = { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] };
+    expect(rejection({ model: 'tier-1', messages: [badImage] }).message).toMatch(/messages\[0\]\.content\[0\]\.image_url\.url must be/);
+  });
+
   it('refuses malformed messages and parameters with a 400 naming the parameter', () => {
     expect(rejection({ model: 'tier-1', messages: [] })).toMatchObject({ status: 400, param: 'messages' });
     expect(rejection({ model: 'tier-1', messages: [{ role: 'wizard', content: 'x' }] })).toMatchObject({ param: 'messages' });

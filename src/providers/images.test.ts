@@ -55,3 +55,101 @@ describe("a user's images", () => {
     expect(() => convertToGeminiContents(withImages)).toThrow(InvalidArgumentError);
   });
 });
+
+describe("a tool's images", () => {
+  const screenshot = `data:image/png;base64,${pngBase64}`;
+  const conversation: Message[] = [
+    { role: 'user', content: 'Compare the two pages.' },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [
+        { id: 'call_a', name: 'screenshot', arguments: '{"page":"a"}' },
+        { id: 'call_b', name: 'screenshot', arguments: '{"page":"b"}' },
+      ],
+    },
+    { role: 'tool', toolCallId: 'call_a', toolName: 'screenshot', content: 'Page a:', images: [{ url: screenshot }] },
+    { role: 'tool', toolCallId: 'call_b', toolName: 'screenshot', content: '', images: [{ url: screenshot }] },
+    { role: 'user', content: 'Which is darker?' },
+  ];
+
+  it('go to OpenAI-wire providers in one user message after all the answers, each after a line naming its call', () => {
+    const expected: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'Compare the two pages.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_a', type: 'function', function: { name: 'screenshot', arguments: '{"page":"a"}' } },
+          { id: 'call_b', type: 'function', function: { name: 'screenshot', arguments: '{"page":"b"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_a', content: 'Page a:' },
+      { role: 'tool', tool_call_id: 'call_b', content: '' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The images returned by tool call call_a (screenshot):' },
+          { type: 'image_url', image_url: { url: screenshot } },
+          { type: 'text', text: 'The images returned by tool call call_b (screenshot):' },
+          { type: 'image_url', image_url: { url: screenshot } },
+        ],
+      },
+      { role: 'user', content: 'Which is darker?' },
+    ];
+    expect(convertToOpenAIChatMessages(conversation)).toEqual(expected);
+    // Answers that end the conversation are followed by their images all the same.
+    expect(convertToOpenAIChatMessages(conversation.slice(0, 3)).at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'The images returned by tool call call_a (screenshot):' },
+        { type: 'image_url', image_url: { url: screenshot } },
+      ],
+    });
+  });
+
+  it('go to Anthropic inside their tool_result, after its text', () => {
+    const expected: Anthropic.MessageParam[] = [
+      { role: 'user', content: 'Compare the two pages.' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'call_a', name: 'screenshot', input: { page: 'a' } },
+          { type: 'tool_use', id: 'call_b', name: 'screenshot', input: { page: 'b' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'call_a',
+            content: [
+              { type: 'text', text: 'Page a:' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } },
+            ],
+          },
+          { type: 'tool_result', tool_use_id: 'call_b', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } }] },
+          { type: 'text', text: 'Which is darker?' },
+        ],
+      },
+    ];
+    expect(convertToAnthropicMessages(conversation).messages).toEqual(expected);
+  });
+
+  it('go to Gemini as inline data after all the function responses of the turn', () => {
+    const inlineData = { inlineData: { mimeType: 'image/png', data: pngBase64 } };
+    expect(convertToGeminiContents(conversation).contents.at(-1)).toEqual({
+      role: 'user',
+      parts: [
+        { functionResponse: { name: 'screenshot', response: { result: 'Page a:' } } },
+        { functionResponse: { name: 'screenshot', response: { result: '' } } },
+        { text: 'The images returned by tool call call_a (screenshot):' },
+        inlineData,
+        { text: 'The images returned by tool call call_b (screenshot):' },
+        inlineData,
+        { text: 'Which is darker?' },
+      ],
+    });
+  });
+});

@@ -32,7 +32,7 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
 }
 
 function checkImages(images: unknown, role: string, path: string): void {
-  if (role !== 'user') throw invalid('messages', `${path}: only user messages carry images.`);
+  if (role !== 'user' && role !== 'tool') throw invalid('messages', `${path}: only user and tool messages carry images.`);
   if (!Array.isArray(images)) throw invalid('messages', `${path} must be an array of { url }.`);
   images.forEach((image: unknown, index) => {
     const url = typeof image === 'object' && image !== null ? (image as { url?: unknown }).url : undefined;
@@ -44,7 +44,7 @@ function checkImages(images: unknown, role: string, path: string): void {
 export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined {
   let need: { fetchesUrls: boolean } | undefined;
   for (const message of messages) {
-    if (message.role !== 'user' || message.images === undefined || message.images.length === 0) continue;
+    if ((message.role !== 'user' && message.role !== 'tool') || message.images === undefined || message.images.length === 0) continue;
     need ??= { fetchesUrls: false };
     if (message.images.some((image: ImageInput) => !image.url.startsWith('data:'))) need.fetchesUrls = true;
   }

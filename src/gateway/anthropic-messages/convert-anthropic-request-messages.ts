@@ -4,12 +4,12 @@
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
- * A user's images (base64 or URL) become the message's images. Documents, and images inside a tool result
- * or from the Files API, become a line of text saying they were left out: a 400 would stay in the client's
- * history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
+ * Images (base64 or URL) of a user turn or inside a tool result become that message's images. Documents,
+ * and images from the Files API, become a line of text saying they were left out: a 400 would stay in the
+ * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
@@ -18,7 +18,7 @@ import { cacheBreakpointOf, omittedMediaNote } from '../request-fields.js';
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
 
-/** Media blocks we cannot carry (documents; images in tool results): each becomes this line, so the model knows it is missing. */
+/** Media blocks we cannot carry (documents; images from the Files API): each becomes this line, so the model knows it is missing. */
 const omittedMediaTypes = new Set(['image', 'document']);
 
 function omittedMediaText(block: unknown): string | undefined {
@@ -52,34 +52,39 @@ function systemMessagesOf(value: unknown, path = 'system'): Message[] {
   return messages;
 }
 
-/** A tool result's content: a string, or text blocks. */
-function toolResultText(content: unknown, path: string): string {
-  if (content === undefined || content === null) return '';
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text blocks.`, 'messages');
+/** A tool result's content: a string, or text and image blocks (an image with no usable source becomes a note). */
+function toolResultOf(content: unknown, path: string): { text: string; images: ImageInput[] } {
+  const images: ImageInput[] = [];
+  if (content === undefined || content === null) return { text: '', images };
+  if (typeof content === 'string') return { text: content, images };
+  if (!Array.isArray(content)) throw invalidRequest(`${path} must be a string or an array of text and image blocks.`, 'messages');
   let text = '';
   content.forEach((block: unknown, index) => {
-    const omitted = omittedMediaText(block);
-    if (omitted !== undefined) text += omitted;
+    const image = isRecord(block) && block.type === 'image' ? imageOf(block, `${path}[${index}]`) : undefined;
+    const omitted = image === undefined ? omittedMediaText(block) : undefined;
+    if (image !== undefined) images.push(image);
+    else if (omitted !== undefined) text += omitted;
     else if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') text += block.text;
     else throw unsupportedBlock(block, `${path}[${index}]`);
   });
-  return text;
+  return { text, images };
 }
 
 /**
- * A tool result's text; one marked `is_error` says so in words, since most providers have no such flag and
- * the model must still learn that the tool failed (or that the user refused it).
+ * A tool result as a tool message; one marked `is_error` says so in words, since most providers have no
+ * such flag and the model must still learn that the tool failed (or that the user refused it).
  */
-function toolResultContent(block: Readonly<Record<string, unknown>>, path: string): string {
-  const text = toolResultText(block.content, `${path}.content`);
-  return block.is_error === true ? `Error: ${text}` : text;
+function toolMessageOf(block: Readonly<Record<string, unknown>>, toolUseId: string, path: string): Mutable<ToolMessage> {
+  const { text, images } = toolResultOf(block.content, `${path}.content`);
+  const message: Mutable<ToolMessage> = { role: 'tool', toolCallId: toolUseId, content: block.is_error === true ? `Error: ${text}` : text };
+  if (images.length > 0) message.images = images;
+  return message;
 }
 
 function unsupportedBlock(block: unknown, path: string): Error {
   const kind = isRecord(block) && typeof block.type === 'string' ? ` (${block.type.slice(0, 40)})` : '';
   return invalidRequest(
-    `${path} is not a supported content block${kind}: text, tool_use and tool_result are; images and documents are replaced by a note, thinking blocks are left out.`,
+    `${path} is not a supported content block${kind}: text, image, tool_use and tool_result are (documents become a note, thinking blocks are left out).`,
     'messages',
   );
 }
@@ -140,11 +145,7 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
       }
       flushText();
       const toolName = toolNamesById.get(block.tool_use_id);
-      const message: Mutable<Extract<Message, { role: 'tool' }>> = {
-        role: 'tool',
-        toolCallId: block.tool_use_id,
-        content: toolResultContent(block, blockPath),
-      };
+      const message = toolMessageOf(block, block.tool_use_id, blockPath);
       if (toolName !== undefined) message.toolName = toolName;
       const toolBreakpoint = breakpointOf(block, blockPath);
       if (toolBreakpoint !== undefined) message.cacheBreakpoint = toolBreakpoint;

@@ -118,6 +118,47 @@ describe('an Anthropic Messages request', () => {
   });
 
 
+  it("carries a tool result's images (a screenshot) on its tool message, after its text; one from the Files API becomes a note", () => {
+    const screenshot = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
+    const call = parse({
+      messages: [
+        { role: 'user', content: 'Open the page and look.' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: 'The page:' }, screenshot, { type: 'image', source: { type: 'file', file_id: 'file_1' } }],
+              cache_control: { type: 'ephemeral' },
+            },
+            { type: 'text', text: 'Is the button blue?' },
+          ],
+        },
+      ],
+    });
+    expect(call.messages.slice(2)).toEqual([
+      {
+        role: 'tool',
+        toolCallId: 'toolu_1',
+        toolName: 'screenshot',
+        content: 'The page:[image omitted: this gateway does not carry it here]',
+        images: [{ url: 'data:image/png;base64,iVBORw0KGgo=' }],
+        cacheBreakpoint: true,
+      },
+      { role: 'user', content: 'Is the button blue?' },
+    ]);
+    const badImage = { type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AA==' } };
+    const error = refusal({
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [badImage] }] },
+      ],
+    });
+    expect(error.message).toMatch(/messages\[1\]\.content\[0\]\.content\[0\]\.source must be an http\(s\) URL or a data URL/);
+  });
+
   it('reads structured output (output_config.format) as a JSON Schema response format, a schema key named url included', () => {
     const schema = { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] };
     const call = parse({ messages: [{ role: 'user', content: 'Link?' }], output_config: { effort: 'low', format: { type: 'json_schema', schema } } });

@@ -1,12 +1,12 @@
 /**
  * A Responses request's `instructions` and `input` as our messages: input items (messages with text and
- * image parts, function and custom tool calls joined to their assistant turn, their outputs as tool
- * messages) in order. The provider's reasoning and the calls of tools only OpenAI runs are left out; media
+ * image parts, function and custom tool calls joined to their assistant turn, their outputs (text and
+ * images) as tool messages) in order. The provider's reasoning and the calls of tools only OpenAI runs are left out; media
  * a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
  */
 import { isRecord } from '../../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
-import type { ImageInput, Message, Mutable, ToolCall, UserMessage } from '../../types.js';
+import type { ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { omittedMediaNote } from '../request-fields.js';
 
@@ -14,9 +14,9 @@ type JsonObject = Readonly<Record<string, unknown>>;
 
 /**
  * A content part's text (`input_text`, `output_text`, `text`, an assistant's `refusal`). Files, and images
- * where a turn cannot carry them (a tool's output, the assistant's), become a line saying they were left
- * out: a 400 would stay in the client's history and refuse every later turn. A user's images are read by
- * the caller.
+ * where a turn cannot carry them (the assistant's, one with only a `file_id`), become a line saying they
+ * were left out: a 400 would stay in the client's history and refuse every later turn. The images of a
+ * user's turn and of a tool's output are read by the caller.
  */
 function partText(part: unknown, path: string): string {
   if (isRecord(part) && (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') && typeof part.text === 'string') {
@@ -36,14 +36,8 @@ function textOf(content: unknown, path: string): string {
   return content.map((part: unknown, index) => partText(part, `${path}[${index}]`)).join('');
 }
 
-/** A tool's output: a string, or content parts (an image in it becomes a note). */
-function outputText(output: unknown, path: string): string {
-  if (output === undefined || output === null) return '';
-  return textOf(output, path);
-}
-
-function userMessageOf(content: unknown, path: string): UserMessage {
-  if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path) };
+/** Text and image parts: the text joined, the images (`input_image` with an `image_url`) apart. */
+function textAndImagesOf(content: readonly unknown[], path: string): { text: string; images: ImageInput[] } {
   let text = '';
   const images: ImageInput[] = [];
   content.forEach((part: unknown, index) => {
@@ -56,7 +50,23 @@ function userMessageOf(content: unknown, path: string): UserMessage {
     }
     text += partText(part, `${path}[${index}]`);
   });
+  return { text, images };
+}
+
+function userMessageOf(content: unknown, path: string): UserMessage {
+  if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path) };
+  const { text, images } = textAndImagesOf(content, path);
   const message: Mutable<UserMessage> = { role: 'user', content: text };
+  if (images.length > 0) message.images = images;
+  return message;
+}
+
+/** A tool's output: a string, or content parts, its images carried as the tool message's. */
+function toolMessageOf(callId: string, output: unknown, path: string): Mutable<ToolMessage> {
+  if (output === undefined || output === null) return { role: 'tool', toolCallId: callId, content: '' };
+  if (!Array.isArray(output)) return { role: 'tool', toolCallId: callId, content: textOf(output, path) };
+  const { text, images } = textAndImagesOf(output, path);
+  const message: Mutable<ToolMessage> = { role: 'tool', toolCallId: callId, content: text };
   if (images.length > 0) message.images = images;
   return message;
 }
@@ -118,7 +128,7 @@ export function convertResponsesInput(body: JsonObject): Message[] {
     if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flushAssistant();
       if (typeof item.call_id !== 'string' || item.call_id === '') throw invalidRequest(`${path}.call_id is required.`, 'input');
-      const message: Mutable<Extract<Message, { role: 'tool' }>> = { role: 'tool', toolCallId: item.call_id, content: outputText(item.output, `${path}.output`) };
+      const message = toolMessageOf(item.call_id, item.output, `${path}.output`);
       const toolName = toolNamesById.get(item.call_id);
       if (toolName !== undefined) message.toolName = toolName;
       messages.push(message);

@@ -49,7 +49,7 @@ describe('a Responses API request', () => {
     });
   });
 
-  it('takes what Codex sends: custom tools as functions of one string, hosted tools and their calls left out, media in outputs noted', () => {
+  it('takes what Codex sends: custom tools as functions of one string, hosted tools and their calls left out, an image in an output carried, a stored file noted', () => {
     const call = parse({
       input: [
         { role: 'user', content: [{ type: 'input_text', text: 'Fix the bug.' }, { type: 'input_file', file_id: 'file_1' }] },
@@ -57,7 +57,15 @@ describe('a Responses API request', () => {
         { type: 'custom_tool_call', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch' },
         { type: 'custom_tool_call_output', call_id: 'call_p', output: 'Done.' },
         { type: 'function_call', call_id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' },
-        { type: 'function_call_output', call_id: 'call_v', output: [{ type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' }] },
+        {
+          type: 'function_call_output',
+          call_id: 'call_v',
+          output: [
+            { type: 'input_text', text: 'a.png:' },
+            { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' },
+            { type: 'input_image', file_id: 'file_2' },
+          ],
+        },
       ],
       tools: [
         { type: 'web_search' },
@@ -75,8 +83,25 @@ describe('a Responses API request', () => {
       { role: 'assistant', content: '', toolCalls: [{ id: 'call_p', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' }] },
       { role: 'tool', toolCallId: 'call_p', toolName: 'apply_patch', content: 'Done.' },
       { role: 'assistant', content: '', toolCalls: [{ id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' }] },
-      { role: 'tool', toolCallId: 'call_v', toolName: 'view_image', content: '[image omitted: this gateway does not carry it here]' },
+      {
+        role: 'tool',
+        toolCallId: 'call_v',
+        toolName: 'view_image',
+        content: 'a.png:[image omitted: this gateway does not carry it here]',
+        images: [{ url: 'data:image/png;base64,iVBORw0KGgo=' }],
+      },
     ]);
+  });
+
+  it("refuses an image in a tool's output that is not an http(s) or image data URL, naming its place", () => {
+    const error = refusal({
+      input: [
+        { type: 'function_call', call_id: 'call_v', name: 'view_image', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_v', output: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] },
+      ],
+    });
+    expect(error.param).toBe('input');
+    expect(error.message).toMatch(/input\[1\]\.output\[0\]\.image_url must be an http\(s\) URL or a data URL/);
   });
 
   it('keeps an assistant turn whole when its text comes after its call, so the answer still follows the call', () => {

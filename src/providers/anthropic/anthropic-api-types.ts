@@ -28,7 +28,8 @@ export interface AnthropicToolUseBlock {
 export interface AnthropicToolResultBlock {
   readonly type: 'tool_result';
   readonly tool_use_id: string;
-  readonly content: string;
+  /** Text, or text and image blocks when the tool returned images. */
+  readonly content: string | readonly (AnthropicTextBlock | AnthropicImageBlock)[];
   cache_control?: AnthropicCacheControl;
 }
 

@@ -8,6 +8,7 @@ import type {
   AnthropicImageBlock,
   AnthropicTextBlock,
   AnthropicMessage,
+  AnthropicToolResultBlock,
   AnthropicToolUseBlock,
   AnthropicUserBlock,
 } from './anthropic-api-types.js';
@@ -30,7 +31,8 @@ type Turn =
  * Our messages as Anthropic turns. Anthropic wants user and assistant to alternate, so consecutive
  * messages of one role are merged into one turn; a tool answer is a `tool_result` block in a user turn,
  * so consecutive tool answers (and a user message right after them) share one turn, results first.
- * Empty text is left out: Anthropic refuses empty text blocks. A user's images follow their text. Tool call ids are made ones Anthropic takes
+ * Empty text is left out: Anthropic refuses empty text blocks. A user's images follow their text; a tool's
+ * images follow its text inside its `tool_result`. Tool call ids are made ones Anthropic takes
  * (see ToolUseIds).
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
@@ -51,7 +53,8 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
       }
       case 'tool': {
         const toolUseId = toolUseIds.answered(message.toolCallId);
-        appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>([{ type: 'tool_result', tool_use_id: toolUseId, content: message.content }], message));
+        const content = toolResultContent(message.content, message.images);
+        appendUserBlocks(turns, markBreakpoint<AnthropicUserBlock>([{ type: 'tool_result', tool_use_id: toolUseId, content }], message));
         return;
       }
       case 'assistant': {
@@ -156,6 +159,14 @@ function toMessage(turn: Turn): AnthropicMessage {
 function collapseSingleText(blocks: readonly (AnthropicUserBlock | AnthropicAssistantBlock)[]): string | undefined {
   const [only] = blocks;
   return blocks.length === 1 && only?.type === 'text' && only.cache_control === undefined ? only.text : undefined;
+}
+
+/** A tool's answer: its text, or its text and then its images as blocks. */
+function toolResultContent(text: string, images: readonly ImageInput[] | undefined): AnthropicToolResultBlock['content'] {
+  if (images === undefined || images.length === 0) return text;
+  const blocks: (AnthropicTextBlock | AnthropicImageBlock)[] = text === '' ? [] : [{ type: 'text', text }];
+  for (const image of images) blocks.push(toImageBlock(image));
+  return blocks;
 }
 
 /** A data URL's bytes as a base64 source; any other URL as a URL source, which Anthropic fetches. */

@@ -3,6 +3,7 @@ import { parseDataUrl } from '../../image-url.js';
 import type { ImageInput, Message, ToolMessage } from '../../types.js';
 import type { GeminiContent, GeminiPart, GeminiStruct } from './gemini-api-types.js';
 import { isRecord, parseJsonOrUndefined } from '../../json-value.js';
+import { toolImagesCaption } from '../tool-images-caption.js';
 
 export interface GeminiPrompt {
   /** Every system message, in order, joined by a blank line. */
@@ -35,7 +36,8 @@ interface Turn {
  * its thought signature), and tool answers as functionResponse parts of a user turn. Consecutive messages
  * of one role share one turn, so the answers to one turn's calls arrive together, as Gemini requires. A
  * functionResponse names its function: from `toolName`, or else from the assistant call with the same id
- * earlier in the conversation.
+ * earlier in the conversation. The images a tool returned follow the turn's function responses as inline
+ * data, each tool's after a line naming its call.
  */
 export function convertToGeminiContents(
   messages: readonly Message[],
@@ -71,16 +73,21 @@ export function convertToGeminiContents(
         append(turns, 'model', parts);
         return;
       }
-      case 'tool':
-        append(turns, 'user', [
-          {
-            functionResponse: {
-              name: findToolName(messages, messageIndex, message),
-              response: toFunctionResponse(message.content),
-            },
-          },
-        ]);
+      case 'tool': {
+        const functionResponse = { name: findToolName(messages, messageIndex, message), response: toFunctionResponse(message.content) };
+        const last = turns.at(-1);
+        // The answers come first in their turn, each tool's images after all of them.
+        const firstImage = last?.role === 'user' ? last.parts.findIndex((part) => !('functionResponse' in part)) : -1;
+        if (last !== undefined && firstImage >= 0) last.parts.splice(firstImage, 0, { functionResponse });
+        else append(turns, 'user', [{ functionResponse }]);
+        const images = message.images ?? [];
+        if (images.length > 0) {
+          const parts: GeminiPart[] = [{ text: toolImagesCaption(message) }];
+          images.forEach((image, imageIndex) => parts.push(toInlineData(image, `messages[${messageIndex}].images[${imageIndex}]`)));
+          append(turns, 'user', parts);
+        }
         return;
+      }
     }
   });
 

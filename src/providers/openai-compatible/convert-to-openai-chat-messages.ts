@@ -1,37 +1,63 @@
-import type { Message } from '../../types.js';
+import type { ImageInput, Message, ToolMessage } from '../../types.js';
+import { toolImagesCaption } from '../tool-images-caption.js';
 import type { OpenAIChatMessage, OpenAIUserContentPart } from './openai-chat-wire-types.js';
 
 /**
  * Our messages as OpenAI chat messages: tool calls as `tool_calls`, tool answers as role `tool`, a user
- * turn with images as its text part and one `image_url` part per image.
+ * turn with images as its text part and one `image_url` part per image. A tool message carries text only,
+ * so the images tools returned follow the turn's answers as one user message, each after a line naming its
+ * call (a user message between two answers would part them from the call, which OpenAI refuses).
  */
 export function convertToOpenAIChatMessages(messages: readonly Message[]): OpenAIChatMessage[] {
-  return messages.map((message): OpenAIChatMessage => {
-    switch (message.role) {
-      case 'system':
-        return { role: 'system', content: message.content };
-      case 'user': {
-        const images = message.images;
-        if (images === undefined || images.length === 0) return { role: 'user', content: message.content };
-        const parts: OpenAIUserContentPart[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
-        for (const image of images) parts.push({ type: 'image_url', image_url: { url: image.url } });
-        return { role: 'user', content: parts };
+  const converted: OpenAIChatMessage[] = [];
+  let toolImages: OpenAIUserContentPart[] | undefined;
+  for (const message of messages) {
+    if (message.role === 'tool') {
+      converted.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
+      if (message.images !== undefined && message.images.length > 0) {
+        toolImages ??= [];
+        toolImages.push({ type: 'text', text: toolImagesCaption(message) }, ...imageParts(message.images));
       }
-      case 'assistant': {
-        const toolCalls = message.toolCalls ?? [];
-        if (toolCalls.length === 0) return { role: 'assistant', content: message.content };
-        return {
-          role: 'assistant',
-          content: message.content === '' ? null : message.content,
-          tool_calls: toolCalls.map((call) => ({
-            id: call.id,
-            type: 'function',
-            function: { name: call.name, arguments: call.arguments },
-          })),
-        };
-      }
-      case 'tool':
-        return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+      continue;
     }
-  });
+    if (toolImages !== undefined) {
+      converted.push({ role: 'user', content: toolImages });
+      toolImages = undefined;
+    }
+    converted.push(convertMessage(message));
+  }
+  if (toolImages !== undefined) converted.push({ role: 'user', content: toolImages });
+  return converted;
 }
+
+function convertMessage(message: Exclude<Message, ToolMessage>): OpenAIChatMessage {
+  switch (message.role) {
+    case 'system':
+      return { role: 'system', content: message.content };
+    case 'user': {
+      const images = message.images;
+      if (images === undefined || images.length === 0) return { role: 'user', content: message.content };
+      const parts: OpenAIUserContentPart[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+      parts.push(...imageParts(images));
+      return { role: 'user', content: parts };
+    }
+    case 'assistant': {
+      const toolCalls = message.toolCalls ?? [];
+      if (toolCalls.length === 0) return { role: 'assistant', content: message.content };
+      return {
+        role: 'assistant',
+        content: message.content === '' ? null : message.content,
+        tool_calls: toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      };
+    }
+  }
+}
+
+function imageParts(images: readonly ImageInput[]): OpenAIUserContentPart[] {
+  return images.map((image) => ({ type: 'image_url', image_url: { url: image.url } }));
+}
+
