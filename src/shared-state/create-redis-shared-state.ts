@@ -21,6 +21,7 @@ import { createRedisClient, defaultRedisUrl, type RedisConnectionEvent } from '.
 import { defaultOperationTimeoutMs, RedisCacheBackend } from './redis-cache-backend.js';
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { defaultPrefix } from './shared-state-keys.js';
+import { RedisQuotaStore } from './redis-quota-store.js';
 import { TieredCacheBackend } from './tiered-cache-backend.js';
 
 export interface RedisSharedStateOptions {
@@ -51,6 +52,8 @@ export interface RedisSharedState {
   readonly cacheBackend: CacheBackend;
   /** Give to `BackupModelRouter({ stateSync })`. */
   readonly stateSync: RedisProviderStateSync;
+  /** Gateway keys' quotas (requests a minute, spend a day), counted once for every instance. */
+  readonly quotaStore: RedisQuotaStore;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */
   isReady(): boolean;
@@ -90,10 +93,13 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
     new RedisCacheBackend({ client, prefix, operationTimeoutMs, clock }),
   );
 
+  const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs, clock });
+
   let closing: Promise<void> | undefined;
   return {
     cacheBackend,
     stateSync,
+    quotaStore,
     instanceId: stateSync.instanceId,
     isReady: () => client.status === 'ready' && subscriber.status === 'ready',
     onConnectionEvent: (listener) => events.subscribe(listener),

@@ -1,6 +1,7 @@
 /** Shared state on Redis: the response cache and provider state of many instances, as one. */
 export { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
 export { RedisCacheBackend, type CacheEntryWithTtl, type RedisCacheBackendOptions } from './redis-cache-backend.js';
+export { RedisQuotaStore, type RedisQuotaStoreOptions } from './redis-quota-store.js';
 export { TieredCacheBackend, type RemainingTtlReader } from './tiered-cache-backend.js';
 export { RedisProviderStateSync, type RedisProviderStateSyncOptions } from './redis-provider-state-sync.js';
 export {

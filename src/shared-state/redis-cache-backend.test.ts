@@ -3,37 +3,21 @@
  * TTLs, so real time), then what only Redis has: the key layout, versions, TTLs, prefixes, and a Redis
  * that is not there.
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import { describeCacheBackend } from '../cache/cache-backend.case.js';
 import { InvalidArgumentError } from '../errors.js';
-import { createRedisClient, type RedisConnection } from './create-redis-client.js';
+import { createRedisClient } from './create-redis-client.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
-import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from './redis-test-gate.test-support.js';
+import { redisTestGate, uniquePrefix, useTestRedis } from './redis-test-gate.test-support.js';
 
 const redis = await redisTestGate();
-let client: RedisConnection;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  if (redis.skip) return;
-  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
-  await waitUntilReady(client);
-});
-afterAll(async () => {
-  if (!client) return;
-  for (const prefix of prefixes) await deleteKeysUnder(client, prefix);
-  client.disconnect(false);
-});
-
-function prefixForTest(base = uniquePrefix()): string {
-  prefixes.push(base);
-  return base;
-}
+const testRedis = useTestRedis(redis);
+const prefixForTest = (base?: string): string => testRedis.prefix(base);
 
 /** A generous budget: the suite checks behaviour, not speed, on a loaded two-core machine. */
 function backend(prefix = prefixForTest()): RedisCacheBackend {
-  return new RedisCacheBackend({ client, prefix, operationTimeoutMs: 2_000 });
+  return new RedisCacheBackend({ client: testRedis.client, prefix, operationTimeoutMs: 2_000 });
 }
 
 redis.describe('on a real Redis', () => {
@@ -50,16 +34,16 @@ redis.describe('RedisCacheBackend in Redis', () => {
   redis.it('writes <prefix>:cache:v1:<key>, a versioned value, with a TTL in milliseconds', async () => {
     const prefix = prefixForTest();
     await backend(prefix).set('bm:v1:default:abc', completion, 60);
-    const raw = await client.get(`${prefix}:cache:v1:bm:v1:default:abc`);
+    const raw = await testRedis.client.get(`${prefix}:cache:v1:bm:v1:default:abc`);
     expect(JSON.parse(raw ?? 'null')).toEqual({ v: 1, entry: completion });
-    const ttlMs = await client.pttl(`${prefix}:cache:v1:bm:v1:default:abc`);
+    const ttlMs = await testRedis.client.pttl(`${prefix}:cache:v1:bm:v1:default:abc`);
     expect(ttlMs).toBeGreaterThan(55_000);
     expect(ttlMs).toBeLessThanOrEqual(60_000);
   });
 
   redis.it('reads a value of an unknown version as a miss', async () => {
     const prefix = prefixForTest();
-    await client.set(`${prefix}:cache:v1:key`, JSON.stringify({ v: 2, entry: completion }), 'PX', 60_000);
+    await testRedis.client.set(`${prefix}:cache:v1:key`, JSON.stringify({ v: 2, entry: completion }), 'PX', 60_000);
     expect(await backend(prefix).get('key')).toBeUndefined();
   });
 
@@ -77,11 +61,11 @@ redis.describe('RedisCacheBackend in Redis', () => {
     const lookalike = prefixForTest(`${globby.slice(0, -1)}x`);
     await backend(globby).set('key', completion, 60);
     await backend(lookalike).set('key', completion, 60);
-    await client.set(`${globby}:state:v1:breaker:groq`, '{}', 'PX', 60_000);
+    await testRedis.client.set(`${globby}:state:v1:breaker:groq`, '{}', 'PX', 60_000);
     await backend(globby).clear();
     expect(await backend(globby).get('key')).toBeUndefined();
     expect(await backend(lookalike).get('key')).toEqual(completion);
-    expect(await client.exists(`${globby}:state:v1:breaker:groq`)).toBe(1);
+    expect(await testRedis.client.exists(`${globby}:state:v1:breaker:groq`)).toBe(1);
   });
 
   redis.it('with no Redis there: get misses, set and delete do nothing, none throws; clear rejects', async () => {

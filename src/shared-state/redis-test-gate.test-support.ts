@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { scanKeys } from './scan-keys.js';
 import { escapeGlob } from './shared-state-keys.js';
@@ -47,6 +47,39 @@ export async function redisTestGate(options: { needsRedisServerBinary?: boolean 
   if (skip) console.warn(`${missing}: shared-state tests did not run`);
   // Skipped only outside CI and without Redis (see the doc comment above for why).
   return { skip, it: it.skipIf(skip) as typeof it, describe: describe.skipIf(skip) as typeof describe };
+}
+
+export interface TestRedis {
+  /** A commands connection to the test Redis, open from `beforeAll` to `afterAll` (unset when skipped). */
+  readonly client: RedisConnection;
+  /** A prefix of the test's own (`uniquePrefix()` unless given), its keys deleted after the file's tests. */
+  prefix(base?: string): string;
+}
+
+/** The test Redis for a file's tests: one connection, and every prefix they used cleaned up after them. */
+export function useTestRedis(redis: RedisTestGate): TestRedis {
+  let client: RedisConnection | undefined;
+  const prefixes: string[] = [];
+  beforeAll(async () => {
+    if (redis.skip) return;
+    client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+    await waitUntilReady(client);
+  });
+  afterAll(async () => {
+    if (!client) return;
+    for (const prefix of prefixes) await deleteKeysUnder(client, prefix);
+    client.disconnect(false);
+  });
+  return {
+    get client(): RedisConnection {
+      if (!client) throw new Error('The test Redis is not connected (used outside a test, or the tests are skipped).');
+      return client;
+    },
+    prefix: (base = uniquePrefix()) => {
+      prefixes.push(base);
+      return base;
+    },
+  };
 }
 
 export function hasRedisServerBinary(): boolean {

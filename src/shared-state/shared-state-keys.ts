@@ -8,6 +8,8 @@
  *   <prefix>:state:v1:{<prefix>}:cooldown:<provider id>     the cooldown in force for a provider
  *   <prefix>:state:v1:{<prefix>}:probe:<provider id>:<opened> the half-open probe lock of one open period
  *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
+ *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
+ *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -32,6 +34,10 @@ export interface SharedStateKeys {
   parseStateKey(key: string): { kind: 'breaker' | 'cooldown'; providerId: string } | undefined;
   probeLock(providerId: string, openedAtMs: number | undefined): string;
   readonly healthCheckTurn: string;
+  /** A caller's requests in fixed window `windowIndex` (minutes since the epoch). */
+  quotaRequests(caller: string, windowIndex: number): string;
+  /** A caller's spend on UTC day `dayIndex` (days since the epoch). */
+  quotaSpend(caller: string, dayIndex: number): string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -43,6 +49,8 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
   const stateBase = `${stateChannel}:{${prefix}}`;
   const breakerBase = `${stateBase}:breaker:`;
   const cooldownBase = `${stateBase}:cooldown:`;
+  // The same hash tag as the state keys: a script reads a caller's two windows in one slot of a cluster.
+  const quotaBase = `${prefix}:quota:v1:{${prefix}}`;
   return {
     prefix,
     cacheEntry: (cacheKey) => cacheBase + cacheKey,
@@ -58,6 +66,8 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     },
     probeLock: (providerId, openedAtMs) => `${stateBase}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
     healthCheckTurn: `${stateBase}:health-check-turn`,
+    quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
+    quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
   };
 }
 

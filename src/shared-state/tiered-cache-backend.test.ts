@@ -2,35 +2,20 @@
  * TieredCacheBackend: the shared suite with two memory levels on the suite's clock, and with memory in
  * front of the real Redis (real time); then how a second-level hit fills the first.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import { describeCacheBackend } from '../cache/cache-backend.case.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { ManualClock } from '../resilience/manual-clock.js';
-import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { RedisCacheBackend } from './redis-cache-backend.js';
-import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitUntilReady } from './redis-test-gate.test-support.js';
+import { redisTestGate, useTestRedis } from './redis-test-gate.test-support.js';
 import { fillTtlSecondsWhenUnknown, TieredCacheBackend } from './tiered-cache-backend.js';
 
 const redis = await redisTestGate();
-let client: RedisConnection;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  if (redis.skip) return;
-  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
-  await waitUntilReady(client);
-});
-afterAll(async () => {
-  if (!client) return;
-  for (const prefix of prefixes) await deleteKeysUnder(client, prefix);
-  client.disconnect(false);
-});
+const testRedis = useTestRedis(redis);
 
 function redisBackend(): RedisCacheBackend {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
-  return new RedisCacheBackend({ client, prefix, operationTimeoutMs: 2_000 });
+  return new RedisCacheBackend({ client: testRedis.client, prefix: testRedis.prefix(), operationTimeoutMs: 2_000 });
 }
 
 describeCacheBackend(

@@ -1,0 +1,4 @@
+import { MemoryQuotaStore } from './memory-quota-store.js';
+import { describeQuotaStore } from './quota-store.case.js';
+
+describeQuotaStore('MemoryQuotaStore', () => new MemoryQuotaStore());
