@@ -1,7 +1,7 @@
 /** A gateway in front of the provider test server, with an official OpenAI client pointed at it. Shared by test/gateway*.test.ts. */
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
-import { createGateway, type Gateway } from '../src/gateway/create-gateway.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway/create-gateway.js';
 import { parseGatewayConfig, routerOptionsFromConfig, type GatewayConfig } from '../src/gateway/gateway-config.js';
 import { createGatewayLogger } from '../src/gateway/gateway-logger.js';
 import { BackupModelRouter } from '../src/routing/backup-model-router.js';
@@ -33,6 +33,10 @@ export async function startGatewayHarness(
     readonly routerOptions?: BackupModelRouterOptions;
     /** Providers given keys and base URLs; default all six. */
     readonly providerIds?: readonly string[];
+    /** More of the environment the configuration reads (a key's `keyEnv`). */
+    readonly env?: Readonly<Record<string, string>>;
+    /** The gateway's quota store and clock. */
+    readonly gatewayOptions?: Pick<GatewayOptions, 'quotaStore' | 'clock'>;
   } = {},
 ): Promise<GatewayHarness> {
   const providers = await startProviderTestServer();
@@ -40,7 +44,7 @@ export async function startGatewayHarness(
   const keys = options.keys ?? gatewayKeys;
   const config = parseGatewayConfig({
     ...(options.yamlText !== undefined ? { yamlText: options.yamlText } : {}),
-    env: { BACKUP_MODELS_GATEWAY_KEYS: keys.join(',') },
+    env: { ...options.env, BACKUP_MODELS_GATEWAY_KEYS: keys.join(',') },
   });
   const router = new BackupModelRouter({ ...routerOptionsFromConfig(config, { env }), ...options.routerOptions });
   let raw = '';
@@ -53,7 +57,7 @@ export async function startGatewayHarness(
       callback();
     },
   });
-  const gateway = createGateway({ router, config, logger: createGatewayLogger({ destination, level: config.logLevel }) });
+  const gateway = createGateway({ router, config, logger: createGatewayLogger({ destination, level: config.logLevel }), ...options.gatewayOptions });
   const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const clientWithKey = (apiKey: string): OpenAI => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 });
   return {

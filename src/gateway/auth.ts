@@ -6,15 +6,20 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { GatewayKeyPolicy, KeyLimits } from './gateway-keys-config.js';
 
 interface StoredKey {
   readonly digest: Buffer;
-  readonly cacheScope: string;
+  readonly caller: GatewayCaller;
 }
 
 export interface GatewayCaller {
   /** The cache scope of the caller's key; calls of different keys never share a cache entry. */
   readonly cacheScope: string;
+  /** The key's name (from the configuration, or `key-<position>`); absent when the gateway has no keys. */
+  readonly name?: string;
+  /** What the key may do; absent when nothing limits it. */
+  readonly limits?: KeyLimits;
 }
 
 const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous' };
@@ -26,11 +31,14 @@ function digestOf(key: string): Buffer {
 export class GatewayKeyVerifier {
   readonly #keys: readonly StoredKey[];
 
-  constructor(keys: readonly string[]) {
-    this.#keys = keys.map((key) => ({
-      digest: digestOf(key),
-      cacheScope: `gateway-key:${createHash('sha256').update('backup-models cache scope\0').update(key, 'utf8').digest('hex').slice(0, 32)}`,
-    }));
+  /** Keys as strings, or with their names and limits (`config.keyPolicies`). */
+  constructor(keys: readonly (string | GatewayKeyPolicy)[]) {
+    this.#keys = keys.map((entry, index) => {
+      const policy = typeof entry === 'string' ? { key: entry, name: `key-${index + 1}`, limits: undefined } : entry;
+      const cacheScope = `gateway-key:${createHash('sha256').update('backup-models cache scope\0').update(policy.key, 'utf8').digest('hex').slice(0, 32)}`;
+      const caller: GatewayCaller = policy.limits !== undefined ? { cacheScope, name: policy.name, limits: policy.limits } : { cacheScope, name: policy.name };
+      return { digest: digestOf(policy.key), caller };
+    });
   }
 
   /** True when callers must send a key. */
@@ -64,7 +72,7 @@ export class GatewayKeyVerifier {
     for (const stored of this.#keys) {
       if (timingSafeEqual(presented, stored.digest)) found ??= stored;
     }
-    return found;
+    return found?.caller;
   }
 }
 

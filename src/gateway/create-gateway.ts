@@ -25,7 +25,10 @@ import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
 import { BodyBudget } from './request-body.js';
-import { systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
+import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
+import type { QuotaStore } from '../quota/quota-store.js';
+import { CallerQuota } from './caller-quota.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -34,6 +37,13 @@ export interface GatewayOptions {
   readonly config: GatewayConfig;
   /** Default: JSON lines on stderr. */
   readonly logger?: GatewayLogger;
+  /**
+   * Where keys' requests a minute and spend a day are counted. Default: this process's memory; give
+   * shared state's `quotaStore` so gateways on one Redis share each key's limits.
+   */
+  readonly quotaStore?: QuotaStore;
+  /** Times the keys' limits. Default the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface Gateway {
@@ -87,7 +97,8 @@ function modelIdOf(segment: string): string | undefined {
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
   const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
-  const verifier = new GatewayKeyVerifier(config.keys);
+  // `keys` decides who may call; `keyPolicies` adds names and limits to the keys it lists.
+  const verifier = new GatewayKeyVerifier(config.keys.map((key) => config.keyPolicies.find((policy) => policy.key === key) ?? key));
   const keyless = config.keys.length === 0;
   const providerIds = router.providers.map((provider) => provider.id);
   const catalogModels = Object.fromEntries(router.providers.map((provider) => [provider.id, provider.definition.models.map((model) => model.id)]));
@@ -95,6 +106,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
   const unsubscribe = router.onEvent(metrics.onRouterEvent);
   const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: config.limits.streamKeepAliveMs });
+  const quota = new CallerQuota({
+    store: options.quotaStore ?? new MemoryQuotaStore(),
+    clock: options.clock ?? systemClock,
+    onRefused: metrics.recordQuotaRefusal,
+    onSpend: metrics.recordKeySpend,
+  });
   const dependencies: ModelCallDependencies = {
     router,
     resolver,
@@ -103,6 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logPrompts: config.logPrompts,
     keepAlive,
     bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes)),
+    quota,
   };
   const modelsListOptions = { providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) };
   const modelsBody = modelsListBody(modelsListOptions);
@@ -156,6 +174,17 @@ export function createGateway(options: GatewayOptions): Gateway {
           return;
         }
         sendJson(response, 200, anthropic ? anthropicModelBody(id, modelsListOptions) : modelBody(id, { providerIds: providerIdSet, createdSeconds: modelsListOptions.createdSeconds }));
+      },
+    },
+    {
+      // The caller's own key: its name, limits and what it has used of them (as OpenRouter's GET /api/v1/key).
+      method: 'GET',
+      path: '/v1/key',
+      metricsName: 'key',
+      handle: async (_request, response, context) => {
+        const { caller } = context;
+        const usage = await quota.usage(caller);
+        sendJson(response, 200, JSON.stringify({ name: caller.name ?? null, limits: caller.limits ?? {}, usage }));
       },
     },
     {

@@ -72,6 +72,57 @@ describe('parseGatewayConfig', () => {
   });
 });
 
+describe('gateway keys with names and limits', () => {
+  const keysYaml = `
+keys:
+  - plain-key-0123456789
+  - name: billing
+    keyEnv: BILLING_GATEWAY_KEY
+    limits: { requestsPerMinute: 600, costUsdPerDay: 25.5 }
+  - name: search
+    key: search-key-0123456789
+keyLimits: { requestsPerMinute: 60 }
+`;
+
+  it('reads names, keys from the environment, own limits and the default for the rest, file keys first', () => {
+    const config = parseGatewayConfig({
+      yamlText: keysYaml,
+      env: { BILLING_GATEWAY_KEY: ' billing-key-0123456789 ', BACKUP_MODELS_GATEWAY_KEYS: 'env-key-0123456789,search-key-0123456789' },
+    });
+    expect(config.keys).toEqual(['plain-key-0123456789', 'billing-key-0123456789', 'search-key-0123456789', 'env-key-0123456789']);
+    expect(config.keyPolicies).toEqual([
+      { key: 'plain-key-0123456789', name: 'key-1', limits: { requestsPerMinute: 60 } },
+      { key: 'billing-key-0123456789', name: 'billing', limits: { requestsPerMinute: 600, costUsdPerDay: 25.5 } },
+      { key: 'search-key-0123456789', name: 'search', limits: { requestsPerMinute: 60 } },
+      { key: 'env-key-0123456789', name: 'key-4', limits: { requestsPerMinute: 60 } },
+    ]);
+    expect(parseGatewayConfig({ yamlText: 'keys: [plain-key-0123456789]' }).keyPolicies).toEqual([
+      { key: 'plain-key-0123456789', name: 'key-1', limits: undefined },
+    ]);
+  });
+
+  it('refuses a key entry it cannot use, naming its place and never the key', () => {
+    const refusal = (yaml: string, env: Record<string, string> = {}) => {
+      try {
+        parseGatewayConfig({ yamlText: yaml, env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal(keysYaml)).toMatch(/keys\[1\]\.keyEnv names BILLING_GATEWAY_KEY, which is not set/);
+    expect(refusal('keys: [{ name: a, key: long-enough-key-1, keyEnv: X }]')).toMatch(/keys\[0\] must have either key or keyEnv/);
+    expect(refusal('keys: [{ name: "a b", key: long-enough-key-1 }]')).toMatch(/keys\[0\]\.name must be 1 to 64 letters/);
+    expect(refusal('keys: [{ name: a, key: long-enough-key-1 }, { name: a, key: long-enough-key-2 }]')).toMatch(/names two keys "a"/);
+    expect(refusal('keys: [{ key: long-enough-key-1, limits: { requestsPerMinute: 0 } }]')).toMatch(/keys\[0\]\.limits\.requestsPerMinute must be an integer of at least 1/);
+    expect(refusal('keys: [{ key: long-enough-key-1, limits: { costUsdPerDay: -1 } }]')).toMatch(/costUsdPerDay must be a number of USD above 0/);
+    expect(refusal('keys: [{ key: long-enough-key-1, limits: { tokensPerDay: 5 } }]')).toMatch(/unknown keys: tokensPerDay/);
+    const short = refusal('keys: [{ name: a, keyEnv: SHORT }]', { SHORT: 'abc12' });
+    expect(short).toMatch(/keys\[0\] \(SHORT\) is shorter than 8 characters/);
+    expect(short).not.toContain('abc12');
+  });
+});
+
 describe('routerOptionsFromConfig', () => {
   it('merges base URL overrides into the catalog and passes the strategy', () => {
     const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText }), { env: {} });

@@ -6,9 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalog.js';
-import { InvalidArgumentError, registerSecret } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions, HedgeOption, RouteTarget } from '../routing/router-options.js';
 import { parseModelReference } from './model-resolver.js';
+import { fail, objectAt, positiveInteger } from './config-fields.js';
+import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 
 /** A named route: an ordered list of provider models with its own strategy. */
 export interface GatewayRouteConfig {
@@ -51,6 +53,8 @@ export interface GatewayConfig {
   readonly port: number;
   /** Gateway keys callers send as `Authorization: Bearer <key>`. Required beyond loopback. */
   readonly keys: readonly string[];
+  /** The same keys with their names and limits, in the same order. */
+  readonly keyPolicies: readonly GatewayKeyPolicy[];
   readonly limits: GatewayLimits;
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
   /** Base URL overrides per provider id. */
@@ -82,6 +86,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   host: '127.0.0.1',
   port: 8787,
   keys: [],
+  keyPolicies: [],
   limits: defaultGatewayLimits,
   routes: {},
   providers: {},
@@ -98,29 +103,6 @@ export const gatewayEnvironmentVariables = {
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
-type JsonObject = Readonly<Record<string, unknown>>;
-
-function fail(path: string, message: string): never {
-  throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${path} ${message}` });
-}
-
-function objectAt(value: unknown, path: string, allowedKeys?: readonly string[]): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a mapping.');
-  const object = value as JsonObject;
-  if (allowedKeys) {
-    const unknown = Object.keys(object).filter((key) => !allowedKeys.includes(key));
-    if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.join(', ')} (known: ${allowedKeys.join(', ')}).`);
-  }
-  return object;
-}
-
-function positiveInteger(value: unknown, path: string, minimum = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    fail(path, `must be an integer of at least ${minimum}.`);
-  }
-  return value;
-}
-
 function portOf(value: unknown, path: string): number {
   const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) fail(path, 'must be a port from 0 to 65535.');
@@ -132,17 +114,6 @@ function hedgeOf(value: unknown, path: string): HedgeOption | false {
   const hedge = objectAt(value, path, ['delayMs']);
   if (hedge.delayMs === 'auto') return { delayMs: 'auto' };
   return { delayMs: positiveInteger(hedge.delayMs, `${path}.delayMs`, 0) };
-}
-
-function keysOf(value: unknown, path: string): string[] {
-  const list = typeof value === 'string' ? value.split(',') : value;
-  if (!Array.isArray(list) || list.some((key) => typeof key !== 'string')) fail(path, 'must be a list of strings.');
-  const keys = (list as string[]).map((key) => key.trim()).filter((key) => key.length > 0);
-  // The key itself is never quoted: only its position.
-  keys.forEach((key, index) => {
-    if (key.length < 8) fail(`${path}[${index}]`, 'is shorter than 8 characters; use a long random key.');
-  });
-  return keys;
 }
 
 function routerSettingsOf(value: unknown): GatewayRouterSettings {
@@ -216,6 +187,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
     'host',
     'port',
     'keys',
+    'keyLimits',
     'limits',
     'routes',
     'providers',
@@ -239,17 +211,19 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
   }
   if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
 
-  const envKeys = env[gatewayEnvironmentVariables.keys];
-  const keys = [
-    ...(file.keys !== undefined ? keysOf(file.keys, 'keys') : []),
-    ...(envKeys ? keysOf(envKeys, gatewayEnvironmentVariables.keys) : []),
-  ];
-  for (const key of keys) registerSecret(key);
+  const keyPolicies = gatewayKeysOf({
+    file: file.keys,
+    fileLimits: file.keyLimits,
+    envKeys: env[gatewayEnvironmentVariables.keys],
+    envName: gatewayEnvironmentVariables.keys,
+    env,
+  });
   const envPort = env[gatewayEnvironmentVariables.port];
   return {
     host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
     port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
-    keys: [...new Set(keys)],
+    keys: keyPolicies.map((policy) => policy.key),
+    keyPolicies,
     limits,
     routes,
     providers: file.providers !== undefined ? providersOf(file.providers) : {},

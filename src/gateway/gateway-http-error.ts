@@ -8,6 +8,8 @@ export type OpenAIErrorType =
   | 'authentication_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  /** A key's budget is spent (OpenAI's own type for a spent quota). */
+  | 'insufficient_quota'
   | 'api_error'
   | 'timeout_error';
 

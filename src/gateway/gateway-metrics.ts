@@ -20,6 +20,8 @@ export class GatewayMetrics {
   readonly #cooldowns: Counter<'provider' | 'reason'>;
   readonly #latency: Histogram<'provider' | 'outcome' | 'streaming'>;
   readonly #timeToFirstToken: Histogram<'provider'>;
+  readonly #quotaRefusals: Counter<'key' | 'limit'>;
+  readonly #keySpend: Counter<'key'>;
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
@@ -66,6 +68,18 @@ export class GatewayMetrics {
       buckets: latencyBucketsSeconds,
       registers,
     });
+    this.#quotaRefusals = new Counter({
+      name: 'backup_models_gateway_quota_refusals_total',
+      help: "Calls refused for a gateway key's limit, by key name and limit (requests_per_minute, cost_per_day).",
+      labelNames: ['key', 'limit'],
+      registers,
+    });
+    this.#keySpend = new Counter({
+      name: 'backup_models_gateway_key_spend_usd_total',
+      help: "USD of answers (the catalog's prices) per gateway key name.",
+      labelNames: ['key'],
+      registers,
+    });
     const { healthStatus } = options;
     new Gauge({
       name: 'backup_models_circuit_state',
@@ -84,6 +98,14 @@ export class GatewayMetrics {
   recordRequest(route: string, status: string): void {
     this.#requests.inc({ route, status });
   }
+
+  readonly recordQuotaRefusal = (key: string, limit: string): void => {
+    this.#quotaRefusals.inc({ key, limit });
+  };
+
+  readonly recordKeySpend = (key: string, usd: number): void => {
+    this.#keySpend.inc({ key }, usd);
+  };
 
   readonly onRouterEvent = (event: RouterEvent): void => {
     switch (event.type) {

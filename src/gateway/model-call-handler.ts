@@ -20,6 +20,7 @@ import { findUpstreamSelectorHeader } from './request-fields.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
+import type { CallerQuota } from './caller-quota.js';
 
 export interface ModelCallDependencies {
   readonly router: BackupModelRouter;
@@ -31,11 +32,15 @@ export interface ModelCallDependencies {
   readonly keepAlive: StreamKeepAlive;
   /** Bytes of request bodies held at once, across calls. */
   readonly bodyBudget: BodyBudget;
+  /** Keys' limits (requests a minute, spend a day) and their spend. */
+  readonly quota: CallerQuota;
 }
 
 /** What the per-call log line says, filled in as the call goes. */
 export interface CallLogFields {
   id: string;
+  /** The gateway key's name (never the key), when the gateway has keys. */
+  key?: string;
   requestedModel?: string;
   stream?: boolean;
   provider?: string;
@@ -46,6 +51,8 @@ export interface CallLogFields {
   timeToFirstTokenMs?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** The answer's price from the catalog, when known. */
+  costUsd?: number;
   outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
   status?: number;
   errorCode?: string | null;
@@ -75,7 +82,11 @@ export async function handleModelCall(
   const budget = dependencies.bodyBudget;
   let call: GatewayCall;
   let heldBytes = 0;
+  const { caller } = context;
+  if (caller.name !== undefined) log.key = caller.name;
   try {
+    // A key past its limits is refused before its body is read.
+    if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
     const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
@@ -88,7 +99,7 @@ export async function handleModelCall(
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413 || log.errorCode === 'gateway_busy') discardRest(request);
+    if (log.status === 413 || log.status === 429 || log.errorCode === 'gateway_busy') discardRest(request);
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }
@@ -113,8 +124,14 @@ export async function handleModelCall(
   } finally {
     // The call's body (and what was made of it) is let go: its bytes go back to the budget.
     budget.give(heldBytes);
+    if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLog(dependencies, dialect, log, startedAtMs);
   }
+}
+
+function setHeaders(response: ServerResponse, headers: Readonly<Record<string, string>> | undefined): void {
+  if (headers === undefined) return;
+  for (const name in headers) response.setHeader(name, headers[name]!);
 }
 
 /** Let the rest of an oversized body drain so the client reads the 413, but never for long. */
@@ -172,6 +189,7 @@ export function recordResult(log: CallLogFields, result: CompletionResult & { re
   log.cached = result.cached;
   log.inputTokens = result.usage?.inputTokens;
   log.outputTokens = result.usage?.outputTokens;
+  if (result.costUsd !== undefined && result.costUsd > 0) log.costUsd = result.costUsd;
   if (result.timeToFirstTokenMs !== undefined) log.timeToFirstTokenMs = result.timeToFirstTokenMs;
 }
 

@@ -62,7 +62,7 @@ export const serveCommand: CliCommand = {
       ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
     });
     try {
-      const gateway = createGateway({ router, config, logger });
+      const gateway = createGateway({ router, config, logger, ...(shared ? { quotaStore: shared.quotaStore } : {}) });
       const dashboard = attachDashboard({ gateway, router, keys: config.keys });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);

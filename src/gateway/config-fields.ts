@@ -1,0 +1,25 @@
+/** Reading fields of the gateway's configuration file: each mistake an InvalidArgumentError naming its path. */
+import { InvalidArgumentError } from '../errors.js';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export function fail(path: string, message: string): never {
+  throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${path} ${message}` });
+}
+
+export function objectAt(value: unknown, path: string, allowedKeys?: readonly string[]): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a mapping.');
+  const object = value as JsonObject;
+  if (allowedKeys) {
+    const unknown = Object.keys(object).filter((key) => !allowedKeys.includes(key));
+    if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.join(', ')} (known: ${allowedKeys.join(', ')}).`);
+  }
+  return object;
+}
+
+export function positiveInteger(value: unknown, path: string, minimum = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    fail(path, `must be an integer of at least ${minimum}.`);
+  }
+  return value;
+}

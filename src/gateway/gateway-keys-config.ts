@@ -1,0 +1,120 @@
+/**
+ * The gateway's keys from the configuration file and the environment. A key is a string, or a mapping that
+ * names it (for logs and metrics, never the key itself) and limits it:
+ *
+ *   keys:
+ *     - name: billing
+ *       keyEnv: BILLING_GATEWAY_KEY     # or `key:`, the key itself (prefer the environment)
+ *       limits: { requestsPerMinute: 600, costUsdPerDay: 25 }
+ *   keyLimits: { requestsPerMinute: 120 }  # for every key without limits of its own
+ *
+ * Keys of BACKUP_MODELS_GATEWAY_KEYS are plain strings. A key without a name is `key-<its position>`.
+ */
+import { registerSecret } from '../errors.js';
+import { fail, objectAt, positiveInteger } from './config-fields.js';
+
+/** What one key may do. Absent fields do not limit. */
+export interface KeyLimits {
+  /** Requests over a sliding minute, counted before the body is read; past it a 429 with Retry-After. */
+  readonly requestsPerMinute?: number;
+  /** USD of answers (the catalog's prices) per UTC day; past it a 429 until midnight UTC. */
+  readonly costUsdPerDay?: number;
+}
+
+export interface GatewayKeyPolicy {
+  readonly key: string;
+  /** How logs, metrics and the key's own usage endpoint name it. */
+  readonly name: string;
+  readonly limits: KeyLimits | undefined;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function keyText(value: string, path: string): string {
+  const key = value.trim();
+  // The key itself is never quoted: only its position.
+  if (key.length < 8) fail(path, 'is shorter than 8 characters; use a long random key.');
+  return key;
+}
+
+export function keyLimitsOf(value: unknown, path: string): KeyLimits {
+  const object = objectAt(value, path, ['requestsPerMinute', 'costUsdPerDay']);
+  const limits: { requestsPerMinute?: number; costUsdPerDay?: number } = {};
+  if (object.requestsPerMinute !== undefined) limits.requestsPerMinute = positiveInteger(object.requestsPerMinute, `${path}.requestsPerMinute`);
+  if (object.costUsdPerDay !== undefined) {
+    const cost = object.costUsdPerDay;
+    if (typeof cost !== 'number' || !Number.isFinite(cost) || cost <= 0) fail(`${path}.costUsdPerDay`, 'must be a number of USD above 0.');
+    limits.costUsdPerDay = cost;
+  }
+  return limits;
+}
+
+interface ListedKey {
+  readonly key: string;
+  readonly name?: string;
+  readonly limits?: KeyLimits;
+}
+
+function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey[] {
+  if (!Array.isArray(value)) fail(path, 'must be a list of keys (strings, or mappings with name, key or keyEnv, and limits).');
+  const listed: ListedKey[] = [];
+  value.forEach((entry: unknown, index) => {
+    const entryPath = `${path}[${index}]`;
+    if (typeof entry === 'string') {
+      if (entry.trim() !== '') listed.push({ key: keyText(entry, entryPath) });
+      return;
+    }
+    const object = objectAt(entry, entryPath, ['name', 'key', 'keyEnv', 'limits']);
+    if ((object.key === undefined) === (object.keyEnv === undefined)) fail(entryPath, 'must have either key or keyEnv.');
+    let key: string;
+    if (object.keyEnv !== undefined) {
+      if (typeof object.keyEnv !== 'string' || object.keyEnv === '') fail(`${entryPath}.keyEnv`, 'must name an environment variable.');
+      const fromEnv = env[object.keyEnv];
+      if (fromEnv === undefined || fromEnv.trim() === '') fail(`${entryPath}.keyEnv`, `names ${object.keyEnv}, which is not set.`);
+      key = keyText(fromEnv, `${entryPath} (${object.keyEnv})`);
+    } else {
+      if (typeof object.key !== 'string') fail(`${entryPath}.key`, 'must be a string.');
+      key = keyText(object.key, `${entryPath}.key`);
+    }
+    if (object.name !== undefined && (typeof object.name !== 'string' || !namePattern.test(object.name))) {
+      fail(`${entryPath}.name`, 'must be 1 to 64 letters, digits, "_", "-" or ".".');
+    }
+    listed.push({
+      key,
+      ...(object.name !== undefined ? { name: object.name as string } : {}),
+      ...(object.limits !== undefined ? { limits: keyLimitsOf(object.limits, `${entryPath}.limits`) } : {}),
+    });
+  });
+  return listed;
+}
+
+/**
+ * Every key, the file's first, then the environment's; a key listed twice keeps its first entry. Each key
+ * is registered as a secret, so no log or error can print it.
+ */
+export function gatewayKeysOf(options: {
+  readonly file: unknown;
+  readonly fileLimits: unknown;
+  readonly envKeys: string | undefined;
+  readonly envName: string;
+  readonly env: Environment;
+}): GatewayKeyPolicy[] {
+  const listed = [
+    ...(options.file !== undefined ? listedKeysOf(typeof options.file === 'string' ? options.file.split(',') : options.file, 'keys', options.env) : []),
+    ...(options.envKeys ? listedKeysOf(options.envKeys.split(','), options.envName, options.env) : []),
+  ];
+  const defaultLimits = options.fileLimits !== undefined ? keyLimitsOf(options.fileLimits, 'keyLimits') : undefined;
+  const policies: GatewayKeyPolicy[] = [];
+  const names = new Set<string>();
+  for (const entry of listed) {
+    registerSecret(entry.key);
+    if (policies.some((policy) => policy.key === entry.key)) continue;
+    const name = entry.name ?? `key-${policies.length + 1}`;
+    if (names.has(name)) fail('keys', `names two keys "${name}".`);
+    names.add(name);
+    policies.push({ key: entry.key, name, limits: entry.limits ?? defaultLimits });
+  }
+  return policies;
+}

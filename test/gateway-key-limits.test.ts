@@ -1,0 +1,147 @@
+/**
+ * Gateway keys with names and limits, through the official OpenAI and Anthropic clients: requests over a
+ * sliding minute and spend over a UTC day, refused with a 429 in each API's shape before any upstream call;
+ * each key's usage at GET /v1/key, its spend and refusals in the metrics, its name (never the key) in the
+ * logs. Then two gateways on one Redis sharing a key's minute. The limits' clock is a manual one.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/resilience/manual-clock.js';
+import { RedisQuotaStore } from '../src/shared-state/redis-quota-store.js';
+import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+const billingKey = 'billing-key-0123456789';
+const searchKey = 'search-key-0123456789';
+const freeKey = 'free-key-0123456789';
+const yamlText = `
+keys:
+  - name: billing
+    key: ${billingKey}
+    limits: { requestsPerMinute: 2 }
+  - name: search
+    keyEnv: SEARCH_GATEWAY_KEY
+    limits: { costUsdPerDay: 0.000001 }
+  - name: free
+    key: ${freeKey}
+cache:
+  enabled: false
+`;
+
+const question = (text: string) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as const, content: text }] });
+
+// Noon UTC, 30 s into a minute: the minute's windows and the day are where the test expects them.
+const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({ yamlText, env: { SEARCH_GATEWAY_KEY: searchKey }, gatewayOptions: { clock } });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+describe('a key with a request rate', () => {
+  it('is answered up to its limit, with its remaining requests in the headers, then refused with a 429 and Retry-After', async () => {
+    const client = harness.clientWithKey(billingKey);
+    const first = await client.chat.completions.create(question('One?')).withResponse();
+    expect(first.response.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(first.response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+    const second = await client.chat.completions.create(question('Two?')).withResponse();
+    expect(second.response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+
+    const refused = await client.chat.completions.create(question('Three?')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(String((refused as Error).message)).toMatch(/Rate limit reached for the key "billing": 2 requests per minute/);
+    // 30 s into the minute the current window holds both: one more fits once 1/2 of it has slid out of the next.
+    expect(Number((refused as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'))).toBe(60);
+    expect(harness.providers.requests).toHaveLength(2);
+
+    // Anthropic's client hears the same refusal in its own shape.
+    const anthropic = new Anthropic({ baseURL: harness.url, apiKey: billingKey, maxRetries: 0 });
+    const fromAnthropic = await anthropic.messages
+      .create({ model: 'openai/gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: 'Four?' }] })
+      .catch((error: unknown) => error);
+    expect(fromAnthropic).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((fromAnthropic as { error?: unknown }).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+
+    // Another key is not limited by this one's rate.
+    await harness.clientWithKey(freeKey).chat.completions.create(question('Free?'));
+    // Once the minute has slid on, the key is answered again.
+    clock.advance(90_000);
+    await expect(client.chat.completions.create(question('Five?'))).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+});
+
+describe('a key with a daily budget', () => {
+  it('is answered until its spend reaches the budget, then refused with insufficient_quota until midnight UTC', async () => {
+    const client = harness.clientWithKey(searchKey);
+    await client.chat.completions.create(question('Cost?'));
+    const spent = harness.logLines.findLast((line) => line.key === 'search');
+    expect(spent?.costUsd).toBeGreaterThan(0.000001);
+
+    const refused = await client.chat.completions.create(question('More?')).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota', type: 'insufficient_quota' });
+    const midnight = Date.UTC(2026, 10, 27);
+    expect(Number((refused as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'))).toBe(Math.ceil((midnight - clock.now()) / 1000));
+    expect(harness.providers.requests).toHaveLength(1);
+
+    const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${searchKey}` } });
+    const key = (await response.json()) as { name: string; limits: unknown; usage: { requestsLastMinute: number; costUsdToday: number } };
+    expect(key).toMatchObject({ name: 'search', limits: { costUsdPerDay: 0.000001 } });
+    expect(key.usage.costUsdToday).toBeCloseTo(spent?.costUsd as number, 12);
+  });
+
+  it('counts a streamed answer too', async () => {
+    const client = harness.clientWithKey(freeKey);
+    const before = await usageOf(freeKey);
+    const stream = await client.chat.completions.create({ ...question('Stream?'), stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) void chunk;
+    const after = await usageOf(freeKey);
+    expect(after.costUsdToday).toBeGreaterThan(before.costUsdToday);
+  });
+});
+
+describe('what the keys leave behind', () => {
+  it('names keys, never their text, in the logs and the metrics', async () => {
+    const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${freeKey}` } })).text();
+    expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="billing",limit="requests_per_minute"\} 2/);
+    expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="search",limit="cost_per_day"\} 1/);
+    expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
+    expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
+    for (const text of [metrics, harness.logText()]) {
+      for (const secret of [billingKey, searchKey, freeKey]) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+async function usageOf(key: string): Promise<{ requestsLastMinute: number; costUsdToday: number }> {
+  const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } });
+  return ((await response.json()) as { usage: { requestsLastMinute: number; costUsdToday: number } }).usage;
+}
+
+const redis = await redisTestGate();
+
+redis.describe('two gateways on one Redis', () => {
+  const testRedis = useTestRedis(redis);
+  const gateways: GatewayHarness[] = [];
+  beforeAll(async () => {
+    const prefix = testRedis.prefix();
+    const shared = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
+    for (let index = 0; index < 2; index += 1) {
+      const quotaStore = new RedisQuotaStore({ client: testRedis.client, prefix, operationTimeoutMs: 2_000 });
+      gateways.push(await startGatewayHarness({ yamlText, env: { SEARCH_GATEWAY_KEY: searchKey }, gatewayOptions: { quotaStore, clock: shared } }));
+    }
+  });
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.close();
+  });
+
+  it("count one minute for a key: its third request is refused by whichever gateway gets it", async () => {
+    const [first, second] = gateways as [GatewayHarness, GatewayHarness];
+    await first.clientWithKey(billingKey).chat.completions.create(question('A?'));
+    await second.clientWithKey(billingKey).chat.completions.create(question('B?'));
+    const refused = await first.clientWithKey(billingKey).chat.completions.create(question('C?')).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+  });
+});
