@@ -28,22 +28,24 @@ export interface GatewayHarness {
 
 export async function startGatewayHarness(
   options: {
-    readonly yamlText?: string;
+    /** The configuration; a function of the provider test server when it must name its URL. */
+    readonly yamlText?: string | ((providers: ProviderTestServer) => string);
     readonly keys?: readonly string[];
     readonly routerOptions?: BackupModelRouterOptions;
     /** Providers given keys and base URLs; default all six. */
     readonly providerIds?: readonly string[];
-    /** More of the environment the configuration reads (a key's `keyEnv`). */
+    /** More of the environment the configuration and the router read (a key's `keyEnv`, a provider's key). */
     readonly env?: Readonly<Record<string, string>>;
     /** The gateway's quota store and clock. */
     readonly gatewayOptions?: Pick<GatewayOptions, 'quotaStore' | 'clock'>;
   } = {},
 ): Promise<GatewayHarness> {
   const providers = await startProviderTestServer();
-  const env = providers.environment(options.providerIds);
+  const env = { ...providers.environment(options.providerIds), ...options.env };
   const keys = options.keys ?? gatewayKeys;
+  const yamlText = typeof options.yamlText === 'function' ? options.yamlText(providers) : options.yamlText;
   const config = parseGatewayConfig({
-    ...(options.yamlText !== undefined ? { yamlText: options.yamlText } : {}),
+    ...(yamlText !== undefined ? { yamlText } : {}),
     env: { ...options.env, BACKUP_MODELS_GATEWAY_KEYS: keys.join(',') },
   });
   const router = new BackupModelRouter({ ...routerOptionsFromConfig(config, { env }), ...options.routerOptions });

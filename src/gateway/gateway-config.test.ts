@@ -123,6 +123,65 @@ keyLimits: { requestsPerMinute: 60 }
   });
 });
 
+describe("providers of the configuration's own", () => {
+  const ownYaml = `
+providers:
+  deepseek:
+    protocol: openai-compatible
+    baseUrl: https://api.deepseek.com/v1/
+    apiKeyEnv: DEEPSEEK_API_KEY
+    models:
+      - deepseek-chat
+      - { id: deepseek-reasoner, contextWindowTokens: 65536, maxOutputTokens: 8192, reasoning: true, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } }
+    tiers: { 2: deepseek-chat }
+  ollama:
+    protocol: openai-compatible
+    baseUrl: http://127.0.0.1:11434/v1
+    models: [llama3.2]
+`;
+
+  it('become catalog entries after the built-in ones: protocol, URL, key variable, models and the tiers they join', () => {
+    const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText: ownYaml }), { env: {} });
+    const deepseek = options.catalog?.find((definition) => definition.id === 'deepseek');
+    expect(deepseek).toMatchObject({
+      protocol: 'openai-compatible',
+      baseUrl: 'https://api.deepseek.com/v1',
+      apiKeyEnv: 'DEEPSEEK_API_KEY',
+      defaultModel: 'deepseek-chat',
+      modelsByTier: { 2: 'deepseek-chat' },
+      models: [
+        { id: 'deepseek-chat' },
+        { id: 'deepseek-reasoner', contextWindowTokens: 65_536, maxOutputTokens: 8_192, reasoning: true, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } },
+      ],
+    });
+    // A server that takes no key has none to read; a provider given no tiers joins none.
+    expect(options.catalog?.find((definition) => definition.id === 'ollama')).toMatchObject({ apiKeyEnv: '', modelsByTier: {} });
+    expect(options.catalog?.slice(0, defaultCatalog.length)).toEqual(defaultCatalog);
+  });
+
+  it('refuses an entry it cannot call, naming its place', () => {
+    const refusal = (yaml: string) => {
+      try {
+        routerOptionsFromConfig(parseGatewayConfig({ yamlText: yaml }));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal('providers: { x: { protocol: grpc, baseUrl: "http://a", models: [m] } }')).toMatch(/providers\.x\.protocol must be one of openai-compatible, anthropic, gemini/);
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a" } }')).toMatch(/providers\.x\.models must list the models it serves/);
+    expect(refusal('providers: { x: { baseUrl: "http://a", models: [m] } }')).toMatch(/sets models without a protocol/);
+    expect(refusal('providers: { x: { baseUrl: "http://a" } }')).toMatch(/names no known provider .*a new one needs protocol, baseUrl and models/);
+    expect(refusal('providers: { openai: { protocol: anthropic, baseUrl: "http://a", models: [m] } }')).toMatch(/is a built-in provider/);
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "ftp://a", models: [m] } }')).toMatch(/providers\.x\.baseUrl must be an http or https URL/);
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [m], tiers: { 1: n } } }')).toMatch(/providers\.x\.tiers\.1 must be one of its models/);
+    expect(refusal('providers: { X/Y: { protocol: gemini, baseUrl: "http://a", models: [m] } }')).toMatch(/not a valid provider id/);
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, price: { inputPerMillion: -1, outputPerMillion: 1 } }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.price\.inputPerMillion must be a number of at least 0/,
+    );
+  });
+});
+
 describe('routerOptionsFromConfig', () => {
   it('merges base URL overrides into the catalog and passes the strategy', () => {
     const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText }), { env: {} });

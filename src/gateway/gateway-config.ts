@@ -11,6 +11,7 @@ import type { BackupModelRouterOptions, HedgeOption, RouteTarget } from '../rout
 import { parseModelReference } from './model-resolver.js';
 import { fail, objectAt, positiveInteger } from './config-fields.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
+import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 
 /** A named route: an ordered list of provider models with its own strategy. */
 export interface GatewayRouteConfig {
@@ -57,8 +58,8 @@ export interface GatewayConfig {
   readonly keyPolicies: readonly GatewayKeyPolicy[];
   readonly limits: GatewayLimits;
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
-  /** Base URL overrides per provider id. */
-  readonly providers: Readonly<Record<string, { readonly baseUrl: string }>>;
+  /** Base URL overrides of built-in providers, and providers of the configuration's own, by id. */
+  readonly providers: Readonly<Record<string, GatewayProviderConfig>>;
   readonly cache: { readonly enabled: boolean; readonly ttlSeconds: number };
   readonly router: GatewayRouterSettings;
   /** Put prompts in the logs. Default false: logs never hold a prompt. */
@@ -157,20 +158,6 @@ function routeOf(value: unknown, name: string): GatewayRouteConfig {
   };
 }
 
-function providersOf(value: unknown): Record<string, { baseUrl: string }> {
-  const object = objectAt(value, 'providers');
-  const providers: Record<string, { baseUrl: string }> = {};
-  for (const [id, override] of Object.entries(object)) {
-    const entry = objectAt(override, `providers.${id}`, ['baseUrl']);
-    const baseUrl = entry.baseUrl;
-    if (typeof baseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(baseUrl) || !URL.canParse(baseUrl)) {
-      fail(`providers.${id}.baseUrl`, 'must be an http or https URL.');
-    }
-    providers[id] = { baseUrl: baseUrl.replace(/\/+$/, '') };
-  }
-  return providers;
-}
-
 /** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
 export function parseGatewayConfig(options: { readonly yamlText?: string; readonly env?: Environment }): GatewayConfig {
   const env = options.env ?? {};
@@ -226,7 +213,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
     keyPolicies,
     limits,
     routes,
-    providers: file.providers !== undefined ? providersOf(file.providers) : {},
+    providers: file.providers !== undefined ? gatewayProvidersOf(file.providers) : {},
     cache: {
       enabled: (cacheObject.enabled as boolean | undefined) ?? true,
       ttlSeconds:
@@ -255,15 +242,23 @@ export async function loadGatewayConfig(options: { readonly path?: string; reado
   return parseGatewayConfig({ ...(yamlText !== undefined ? { yamlText } : {}), ...(options.env ? { env: options.env } : {}) });
 }
 
-/** The router options this configuration asks for: base URL overrides merged into the catalog, cache, strategy. */
+/** The router options this configuration asks for: base URL overrides and new providers merged into the catalog, cache, strategy. */
 export function routerOptionsFromConfig(
   config: GatewayConfig,
   options: { readonly env?: Environment; readonly catalog?: readonly ProviderDefinition[] } = {},
 ): BackupModelRouterOptions {
   const catalog = options.catalog ?? defaultCatalog;
-  const overrides = Object.entries(config.providers).map(([id, override]) => {
-    if (!catalog.some((definition) => definition.id === id)) {
-      fail(`providers.${id}`, `names no known provider (known: ${catalog.map((definition) => definition.id).join(', ')}).`);
+  const overrides = Object.entries(config.providers).map(([id, override]): Partial<ProviderDefinition> & { id: string } => {
+    const builtIn = catalog.some((definition) => definition.id === id);
+    if (override.definition !== undefined) {
+      if (builtIn) fail(`providers.${id}`, 'is a built-in provider: give it only a baseUrl, or give the new provider another id.');
+      return override.definition;
+    }
+    if (!builtIn) {
+      fail(
+        `providers.${id}`,
+        `names no known provider (known: ${catalog.map((definition) => definition.id).join(', ')}); a new one needs protocol, baseUrl and models.`,
+      );
     }
     return { id, baseUrl: override.baseUrl };
   });

@@ -1,0 +1,126 @@
+/**
+ * `providers` in the gateway's configuration: a built-in provider's base URL, or a provider of its own (a
+ * self-hosted vLLM or Ollama, DeepSeek, Mistral, a second account) speaking one of the three wire protocols:
+ *
+ *   providers:
+ *     openai: { baseUrl: https://proxy.internal/v1 }     # a built-in provider, elsewhere
+ *     deepseek:
+ *       protocol: openai-compatible                       # or anthropic, gemini
+ *       baseUrl: https://api.deepseek.com/v1              # as that protocol's official SDK takes it
+ *       apiKeyEnv: DEEPSEEK_API_KEY                       # omit for a server that takes no key
+ *       models:
+ *         - deepseek-chat
+ *         - { id: deepseek-reasoner, contextWindowTokens: 65536, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } }
+ *       tiers: { 2: deepseek-chat }                       # joins tier-2; without tiers, only named calls reach it
+ *
+ * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
+ */
+import type { ModelInfo, ModelPrice, ProviderDefinition } from '../catalog.js';
+import type { Tier, WireProtocolId } from '../types.js';
+import { fail, objectAt, type JsonObject } from './config-fields.js';
+
+export interface GatewayProviderConfig {
+  readonly baseUrl: string;
+  /** Present for a provider of the configuration's own; a built-in one has only `baseUrl`. */
+  readonly definition?: ProviderDefinition;
+}
+
+const protocols: readonly WireProtocolId[] = ['openai-compatible', 'anthropic', 'gemini'];
+const idPattern = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function baseUrlOf(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) fail(path, 'must be an http or https URL.');
+  return value.replace(/\/+$/, '');
+}
+
+function positiveNumber(value: unknown, path: string, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && (!Number.isInteger(value) || value < 1))) {
+    fail(path, integer ? 'must be an integer of at least 1.' : 'must be a number of at least 0.');
+  }
+  return value;
+}
+
+function priceOf(value: unknown, path: string): ModelPrice {
+  const object = objectAt(value, path, ['inputPerMillion', 'outputPerMillion', 'cachedInputPerMillion', 'cacheWritePerMillion']);
+  const price: { -readonly [K in keyof ModelPrice]: ModelPrice[K] } = {
+    inputPerMillion: positiveNumber(object.inputPerMillion, `${path}.inputPerMillion`, false),
+    outputPerMillion: positiveNumber(object.outputPerMillion, `${path}.outputPerMillion`, false),
+  };
+  for (const name of ['cachedInputPerMillion', 'cacheWritePerMillion'] as const) {
+    if (object[name] !== undefined) price[name] = positiveNumber(object[name], `${path}.${name}`, false);
+  }
+  return price;
+}
+
+function modelOf(value: unknown, path: string): ModelInfo {
+  if (typeof value === 'string') {
+    if (value.trim() === '') fail(path, 'must not be empty.');
+    return { id: value };
+  }
+  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'price']);
+  if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
+  const model: { -readonly [K in keyof ModelInfo]: ModelInfo[K] } = { id: object.id };
+  if (object.contextWindowTokens !== undefined) model.contextWindowTokens = positiveNumber(object.contextWindowTokens, `${path}.contextWindowTokens`, true);
+  if (object.maxOutputTokens !== undefined) model.maxOutputTokens = positiveNumber(object.maxOutputTokens, `${path}.maxOutputTokens`, true);
+  for (const flag of ['vision', 'reasoning'] as const) {
+    if (object[flag] === undefined) continue;
+    if (typeof object[flag] !== 'boolean') fail(`${path}.${flag}`, 'must be true or false.');
+    model[flag] = object[flag] as boolean;
+  }
+  if (object.price !== undefined) model.price = priceOf(object.price, `${path}.price`);
+  return model;
+}
+
+function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefinition {
+  if (!idPattern.test(id)) fail(path, 'is not a valid provider id: 1 to 32 lowercase letters, digits, "_" or "-".');
+  if (!protocols.includes(entry.protocol as WireProtocolId)) fail(`${path}.protocol`, `must be one of ${protocols.join(', ')}.`);
+  const baseUrl = baseUrlOf(entry.baseUrl, `${path}.baseUrl`);
+  let apiKeyEnv = '';
+  if (entry.apiKeyEnv !== undefined) {
+    if (typeof entry.apiKeyEnv !== 'string' || !envNamePattern.test(entry.apiKeyEnv)) fail(`${path}.apiKeyEnv`, 'must name an environment variable.');
+    apiKeyEnv = entry.apiKeyEnv;
+  }
+  if (!Array.isArray(entry.models) || entry.models.length === 0) fail(`${path}.models`, 'must list the models it serves.');
+  const models = entry.models.map((model: unknown, index) => modelOf(model, `${path}.models[${index}]`));
+  const ids = new Set(models.map((model) => model.id));
+  if (ids.size !== models.length) fail(`${path}.models`, 'lists a model twice.');
+  const modelsByTier: Partial<Record<Tier, string>> = {};
+  for (const [tier, model] of Object.entries(objectAt(entry.tiers ?? {}, `${path}.tiers`, ['1', '2', '3']))) {
+    if (typeof model !== 'string' || !ids.has(model)) fail(`${path}.tiers.${tier}`, 'must be one of its models.');
+    modelsByTier[Number(tier) as Tier] = model;
+  }
+  return {
+    id,
+    displayName: id,
+    protocol: entry.protocol as WireProtocolId,
+    apiKeyEnv,
+    baseUrl,
+    defaultModel: models[0]!.id,
+    modelsByTier,
+    models,
+    // After the built-in providers when health cannot tell them apart.
+    speedRank: 9,
+    quality: 3,
+    // Only Gemini's protocol cannot be given an image URL to fetch.
+    ...(entry.protocol === 'gemini' ? { fetchesImageUrls: false } : {}),
+  };
+}
+
+export function gatewayProvidersOf(value: unknown): Record<string, GatewayProviderConfig> {
+  const object = objectAt(value, 'providers');
+  const providers: Record<string, GatewayProviderConfig> = {};
+  for (const [id, raw] of Object.entries(object)) {
+    const path = `providers.${id}`;
+    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers']);
+    if (entry.protocol === undefined) {
+      const extra = Object.keys(entry).filter((key) => key !== 'baseUrl');
+      if (extra.length > 0) fail(path, `sets ${extra.join(', ')} without a protocol: a built-in provider takes only baseUrl, a new one needs protocol, baseUrl and models.`);
+      providers[id] = { baseUrl: baseUrlOf(entry.baseUrl, `${path}.baseUrl`) };
+      continue;
+    }
+    const definition = definitionOf(id, entry, path);
+    providers[id] = { baseUrl: definition.baseUrl, definition };
+  }
+  return providers;
+}
