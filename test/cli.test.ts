@@ -169,6 +169,33 @@ describe('health', () => {
   });
 });
 
+describe('--config', () => {
+  it("health and chat use a gateway configuration's own providers", async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-cli-'));
+    const configPath = join(directory, 'gateway.yaml');
+    writeFileSync(
+      configPath,
+      ['providers:', '  selfhosted:', '    protocol: openai-compatible', `    baseUrl: ${providers.url}/together/v1`, '    apiKeyEnv: SELFHOSTED_KEY', '    models: [local-model]', ''].join('\n'),
+    );
+    const env = { ...providers.environment(['groq']), SELFHOSTED_KEY: 'selfhosted-cli-key' };
+    const health = await run(['health', '--config', configPath, '--json'], env);
+    expect(health.code).toBe(0);
+    const rows = JSON.parse(health.stdout) as { provider: string; reachable: boolean | null }[];
+    expect(rows.find((row) => row.provider === 'selfhosted')).toMatchObject({ reachable: true });
+    expect(rows).toHaveLength(7);
+
+    const chat = await run(['chat', 'Say hello.', '--config', configPath, '--provider', 'selfhosted', '--model', 'local-model', '--only', '--json'], env);
+    expect(chat.code).toBe(0);
+    expect(JSON.parse(chat.stdout)).toMatchObject({ provider: 'selfhosted' });
+    expect(providers.requests.filter((request) => request.route === 'chat').map((request) => request.provider)).toEqual(['together']);
+
+    const missing = await run(['health', '--config', join(directory, 'none.yaml')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/Cannot read the gateway configuration .*none\.yaml/);
+    noStackTrace(missing.stderr);
+  });
+});
+
 describe('serve', () => {
   const gatewayKey = 'cli-gateway-key-0123456789';
 

@@ -7,6 +7,7 @@ import type { CompleteOptions, CompletionResult, PromptOrMessages } from '../../
 import type { ImageInput, Tier } from '../../types.js';
 import { type CliCommand, type CliContext, CliUsageError } from '../cli-command.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import { routerForCommand } from '../router-from-config.js';
 
 const help = `Usage: backup-models chat [options] "prompt"
 
@@ -15,11 +16,13 @@ Ask the best available provider; another answers if it fails. The prompt can als
 Options:
   --stream            Print the answer as it arrives.
   --tier <1|2|3>      1 fast and cheap, 2 balanced, 3 best quality.
-  --provider <id>     Try this provider first (groq, openai, anthropic, together, moonshot, google).
+  --provider <id>     Try this provider first (groq, openai, anthropic, together, moonshot, google, or
+                      one that --config adds).
   --model <id>        The model to ask --provider for (or provider/model, which needs no --provider).
   --only              Use only --provider (and --model), with no fallback to others.
   --image <file|url>  Attach an image (PNG, JPEG, GIF or WebP file, or an http(s) URL); repeat for more.
                       Only models that take images are asked.
+  --config <file>     Use a gateway configuration's providers (its own ones and base URLs) and strategy.
   --json              Print the full result as JSON: text, provider, model, latency, usage, attempts.
   --timeout <seconds> Deadline of the whole call, fallbacks included. Default 60.
   -h, --help          Show this help.
@@ -102,6 +105,7 @@ export const chatCommand: CliCommand = {
           model: { type: 'string' },
           only: { type: 'boolean' },
           json: { type: 'boolean' },
+          config: { type: 'string' },
           image: { type: 'string', multiple: true },
           timeout: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
@@ -119,7 +123,7 @@ export const chatCommand: CliCommand = {
     if (prompt === '') throw new CliUsageError('Give a prompt: backup-models chat "your question".', 'chat');
     const images = await Promise.all((values.image ?? []).map((image) => imageInputOf(image)));
     const input: PromptOrMessages = images.length === 0 ? prompt : [{ role: 'user', content: prompt, images }];
-    const router = new BackupModelRouter({ env: context.env });
+    const router = await routerForCommand(context, values.config);
     try {
       const options: CompleteOptions = {
         ...targetOptions(values, router),

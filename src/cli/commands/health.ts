@@ -1,17 +1,18 @@
 /** `backup-models health`: every provider, whether its key is set, whether it answers, its circuit and latency. */
 import { parseArgs } from 'node:util';
 import { ProviderError } from '../../errors.js';
-import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import type { ModelProvider } from '../../providers/model-provider.js';
 import type { CliCommand } from '../cli-command.js';
 import { formatTable } from '../format-table.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import { routerForCommand } from '../router-from-config.js';
 
 const help = `Usage: backup-models health [options]
 
 Check every provider with its cheapest call (the models list), in parallel.
 
 Options:
+  --config <file>     Check the providers of a gateway configuration (its own ones and base URLs) too.
   --json              Print the result as JSON.
   --timeout <seconds> Limit on each check. Default 5.
   -h, --help          Show this help.
@@ -56,7 +57,7 @@ export const healthCommand: CliCommand = {
         args: [...args],
         strict: true,
         allowPositionals: false,
-        options: { json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: { config: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       }),
     );
     if (values.help) {
@@ -64,7 +65,7 @@ export const healthCommand: CliCommand = {
       return 0;
     }
     const timeoutMs = Math.round((numberOption('health', 'timeout', values.timeout, { minimum: 0.001 }) ?? 5) * 1000);
-    const router = new BackupModelRouter({ env: context.env });
+    const router = await routerForCommand(context, values.config);
     try {
       const checks = await Promise.all(router.providers.map((provider) => checkProvider(provider, { timeoutMs, signal: context.signal })));
       const status = router.getHealthStatus();

@@ -1,0 +1,10 @@
+/** The router a one-off command uses: the default catalog, or a gateway configuration's providers and strategy. */
+import { loadGatewayConfig, routerOptionsFromConfig } from '../gateway/gateway-config.js';
+import { BackupModelRouter } from '../routing/backup-model-router.js';
+import type { CliContext } from './cli-command.js';
+
+export async function routerForCommand(context: Pick<CliContext, 'env'>, configPath: string | undefined): Promise<BackupModelRouter> {
+  if (configPath === undefined) return new BackupModelRouter({ env: context.env });
+  const config = await loadGatewayConfig({ path: configPath, env: context.env });
+  return new BackupModelRouter(routerOptionsFromConfig(config, { env: context.env }));
+}
