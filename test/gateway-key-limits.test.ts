@@ -15,6 +15,7 @@ import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 const billingKey = 'billing-key-0123456789';
 const searchKey = 'search-key-0123456789';
 const freeKey = 'free-key-0123456789';
+const streamerKey = 'streamer-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -25,6 +26,9 @@ keys:
     limits: { costUsdPerDay: 0.000001 }
   - name: free
     key: ${freeKey}
+  - name: streamer
+    key: ${streamerKey}
+    limits: { costUsdPerDay: 0.000001 }
 cache:
   enabled: false
 `;
@@ -102,6 +106,38 @@ describe('a key with a daily budget', () => {
   });
 });
 
+describe('a stream that ends before its usage', () => {
+  it('charges the key an estimate when the client leaves mid-stream, so leaving early does not dodge the budget', async () => {
+    harness.providers.setBehavior('openai', { kind: 'stall-after-events', events: 3 });
+    const controller = new AbortController();
+    const stream = await harness
+      .clientWithKey(streamerKey)
+      .chat.completions.create({ ...question('Long answer?'), stream: true }, { signal: controller.signal });
+    const received: unknown[] = [];
+    // The SDK ends the iteration (or throws) once aborted; either way the client has left.
+    await (async () => {
+      for await (const chunk of stream) {
+        received.push(chunk);
+        controller.abort();
+      }
+    })().catch(() => undefined);
+    expect(received.length).toBeGreaterThan(0);
+    await waitForLogLine((line) => line.key === 'streamer' && line.outcome === 'client_aborted');
+    const line = harness.logLines.findLast((entry) => entry.key === 'streamer');
+    expect(line).toMatchObject({ costEstimated: true });
+    expect(line?.costUsd).toBeGreaterThan(0);
+    expect((await usageOf(streamerKey)).costUsdToday).toBeCloseTo(line?.costUsd as number, 12);
+    harness.providers.reset();
+    const refused = await harness.clientWithKey(streamerKey).chat.completions.create(question('Again?')).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
+  });
+});
+
+async function waitForLogLine(match: (line: Record<string, unknown>) => boolean): Promise<void> {
+  for (let tries = 0; tries < 200 && !harness.logLines.some(match); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(harness.logLines.some(match)).toBe(true);
+}
+
 describe('what the keys leave behind', () => {
   it('names keys, never their text, in the logs and the metrics', async () => {
     const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${freeKey}` } })).text();
@@ -110,7 +146,7 @@ describe('what the keys leave behind', () => {
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
     for (const text of [metrics, harness.logText()]) {
-      for (const secret of [billingKey, searchKey, freeKey]) expect(text).not.toContain(secret);
+      for (const secret of [billingKey, searchKey, freeKey, streamerKey]) expect(text).not.toContain(secret);
     }
   });
 });

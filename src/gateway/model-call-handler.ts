@@ -53,6 +53,8 @@ export interface CallLogFields {
   outputTokens?: number;
   /** The answer's price from the catalog, when known. */
   costUsd?: number;
+  /** `costUsd` is an estimate: the stream ended before its usage came. */
+  costEstimated?: boolean;
   outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
   status?: number;
   errorCode?: string | null;
@@ -166,6 +168,8 @@ async function completeModelCall(options: {
   }
   if (clientScope.aborted) {
     log.outcome = 'client_aborted';
+    // The answer came, and was paid for, even if no one reads it.
+    if (result.costUsd !== undefined && result.costUsd > 0) log.costUsd = result.costUsd;
     return;
   }
   recordResult(log, result);

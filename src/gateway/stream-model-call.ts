@@ -15,6 +15,7 @@ import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
+import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
 
 /** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
 function write(response: ServerResponse, text: string): Promise<void> | undefined {
@@ -50,7 +51,7 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone });
+    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone, router: dependencies.router });
   } finally {
     stopListening();
   }
@@ -64,6 +65,7 @@ async function relayStream(options: {
   readonly dialect: GatewayDialect;
   readonly keepAlive: StreamKeepAlive;
   readonly isClientGone: () => DOMException | undefined;
+  readonly router: Pick<ModelCallDependencies['router'], 'providers'>;
 }): Promise<void> {
   const { response, call, log, stream, dialect, isClientGone } = options;
   const iterator = stream[Symbol.asyncIterator]();
@@ -106,14 +108,18 @@ async function relayStream(options: {
     if (!response.writableNeedDrain) response.write(encoder.keepAlive());
   });
 
+  // What was relayed, to price a stream that ends before its usage.
+  const tally = new StreamTally();
   try {
     // The opening events and the first chunk in one write: the first token leaves with the headers.
     const opening = encoder.start();
+    if (!first.done) tally.add(first.value);
     const firstEvents = first.done ? undefined : encoder.chunk(first.value);
     await write(response, firstEvents === undefined ? opening : opening + firstEvents);
     for (let next = first; !next.done; ) {
       next = await iterator.next();
       if (next.done) break;
+      tally.add(next.value);
       const events = encoder.chunk(next.value);
       if (events !== undefined) {
         kept.activity += 1;
@@ -130,6 +136,14 @@ async function relayStream(options: {
   } catch (error) {
     stream.cancel(error);
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
+    if (winner) {
+      const definition = options.router.providers.find((provider) => provider.id === winner.provider)?.definition;
+      const estimate = abandonedStreamCost({ definition, model: winner.model, messages: call.messages, tally });
+      if (estimate !== undefined && estimate > 0) {
+        log.costUsd = estimate;
+        log.costEstimated = true;
+      }
+    }
     if (isClientGone() !== undefined || response.destroyed) return;
     // Status 200 is already sent: the failure travels as one error event, then the stream ends.
     log.status = 200;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../catalog.js';
+import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
+
+const openai = defaultCatalog.find((definition) => definition.id === 'openai');
+
+describe('the price of a stream that ended before its usage', () => {
+  it('counts about four characters a token of what was asked and what was relayed', () => {
+    const tally = new StreamTally();
+    tally.add({ type: 'text-delta', text: 'x'.repeat(400) });
+    tally.add({ type: 'tool-call-delta', index: 0, name: 'f', argumentsDelta: 'y'.repeat(399) });
+    const cost = abandonedStreamCost({ definition: openai, model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'z'.repeat(4000) }], tally });
+    // gpt-4o-mini: 0.15 USD a million input tokens, 0.60 a million output tokens.
+    expect(cost).toBeCloseTo((1000 * 0.15 + 200 * 0.6) / 1_000_000, 12);
+  });
+
+  it("takes the provider's own counts where a usage came before the end", () => {
+    const tally = new StreamTally();
+    tally.add({ type: 'usage', usage: { inputTokens: 50, outputTokens: 7, totalTokens: 57 } });
+    tally.add({ type: 'text-delta', text: 'ab' });
+    const cost = abandonedStreamCost({ definition: openai, model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'z'.repeat(4000) }], tally });
+    expect(cost).toBeCloseTo((50 * 0.15 + 7 * 0.6) / 1_000_000, 12);
+    expect(abandonedStreamCost({ definition: openai, model: 'unpriced-model', messages: [], tally })).toBeUndefined();
+  });
+});

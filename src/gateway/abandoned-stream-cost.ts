@@ -1,0 +1,44 @@
+/**
+ * The price of a stream that ended before its usage came (the client left, or the provider broke off after
+ * the first token): the provider bills what it read and wrote all the same, so a key's day is charged an
+ * estimate, at about four characters a token for whatever the usage did not say. Pure.
+ */
+import type { ProviderDefinition } from '../catalog.js';
+import { costOf } from '../routing/cost.js';
+import type { Message, StreamChunk, Usage } from '../types.js';
+
+const charactersPerToken = 4;
+
+/** What a stream relayed before it ended. */
+export class StreamTally {
+  outputCharacters = 0;
+  usage: Usage | undefined;
+
+  add(chunk: StreamChunk): void {
+    if (chunk.type === 'text-delta') this.outputCharacters += chunk.text.length;
+    else if (chunk.type === 'tool-call-delta') this.outputCharacters += chunk.argumentsDelta.length + (chunk.name?.length ?? 0);
+    else if (chunk.type === 'usage') this.usage = chunk.usage;
+  }
+}
+
+function promptCharacters(messages: readonly Message[]): number {
+  let characters = 0;
+  for (const message of messages) {
+    characters += message.content.length;
+    if (message.role === 'assistant') for (const call of message.toolCalls ?? []) characters += call.name.length + call.arguments.length;
+  }
+  return characters;
+}
+
+/** The estimated price, or undefined when the model has no price in the catalog. */
+export function abandonedStreamCost(options: {
+  readonly definition: ProviderDefinition | undefined;
+  readonly model: string;
+  readonly messages: readonly Message[];
+  readonly tally: StreamTally;
+}): number | undefined {
+  const { tally } = options;
+  const inputTokens = tally.usage?.inputTokens ?? Math.ceil(promptCharacters(options.messages) / charactersPerToken);
+  const outputTokens = Math.max(tally.usage?.outputTokens ?? 0, Math.ceil(tally.outputCharacters / charactersPerToken));
+  return costOf(options.definition, options.model, { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });
+}
