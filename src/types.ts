@@ -56,8 +56,8 @@ export interface ToolMessage {
   /**
    * Images the tool returned (a screenshot, a chart), after its text. Anthropic takes them inside the tool
    * result; OpenAI-wire providers, whose tool messages carry text only, get them in a user message right
-   * after the call's answers; Gemini after its function responses. Only models that take image input are
-   * asked, as for a user's images.
+   * after the call's answers; Gemini in a user turn after its function responses. Only models that take
+   * image input are asked, as for a user's images.
    */
   readonly images?: readonly ImageInput[];
   /**

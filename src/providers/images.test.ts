@@ -137,19 +137,32 @@ describe("a tool's images", () => {
     expect(convertToAnthropicMessages(conversation).messages).toEqual(expected);
   });
 
-  it('go to Gemini as inline data after all the function responses of the turn', () => {
+  it('go to Gemini in a user turn of their own after the function responses, which Gemini wants alone in theirs', () => {
     const inlineData = { inlineData: { mimeType: 'image/png', data: pngBase64 } };
-    expect(convertToGeminiContents(conversation).contents.at(-1)).toEqual({
+    const contents = convertToGeminiContents(conversation).contents;
+    expect(contents.slice(-2)).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'screenshot', response: { result: 'Page a:' } } },
+          { functionResponse: { name: 'screenshot', response: { result: '' } } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { text: 'The images returned by tool call call_a (screenshot):' },
+          inlineData,
+          { text: 'The images returned by tool call call_b (screenshot):' },
+          inlineData,
+          { text: 'Which is darker?' },
+        ],
+      },
+    ]);
+    // Answers that end the conversation are followed by their images all the same.
+    expect(convertToGeminiContents(conversation.slice(0, 3)).contents.at(-1)).toEqual({
       role: 'user',
-      parts: [
-        { functionResponse: { name: 'screenshot', response: { result: 'Page a:' } } },
-        { functionResponse: { name: 'screenshot', response: { result: '' } } },
-        { text: 'The images returned by tool call call_a (screenshot):' },
-        inlineData,
-        { text: 'The images returned by tool call call_b (screenshot):' },
-        inlineData,
-        { text: 'Which is darker?' },
-      ],
+      parts: [{ text: 'The images returned by tool call call_a (screenshot):' }, inlineData],
     });
   });
 });

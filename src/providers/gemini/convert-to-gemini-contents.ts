@@ -36,8 +36,8 @@ interface Turn {
  * its thought signature), and tool answers as functionResponse parts of a user turn. Consecutive messages
  * of one role share one turn, so the answers to one turn's calls arrive together, as Gemini requires. A
  * functionResponse names its function: from `toolName`, or else from the assistant call with the same id
- * earlier in the conversation. The images a tool returned follow the turn's function responses as inline
- * data, each tool's after a line naming its call.
+ * earlier in the conversation. The images tools returned follow in a user turn of their own, each tool's
+ * after a line naming its call: Gemini wants a turn of function responses to hold only those, one per call.
  */
 export function convertToGeminiContents(
   messages: readonly Message[],
@@ -46,7 +46,13 @@ export function convertToGeminiContents(
   const systemParts: string[] = [];
   const turns: Turn[] = [];
 
+  // The images of a run of tool answers, for a user turn of their own after the answers' turn.
+  let toolImages: GeminiPart[] = [];
   messages.forEach((message, messageIndex) => {
+    if (toolImages.length > 0 && message.role !== 'tool') {
+      turns.push({ role: 'user', parts: toolImages });
+      toolImages = [];
+    }
     switch (message.role) {
       case 'system':
         if (message.content !== '') systemParts.push(message.content);
@@ -74,23 +80,18 @@ export function convertToGeminiContents(
         return;
       }
       case 'tool': {
-        const functionResponse = { name: findToolName(messages, messageIndex, message), response: toFunctionResponse(message.content) };
-        const last = turns.at(-1);
-        // The answers come first in their turn, each tool's images after all of them.
-        const firstImage = last?.role === 'user' ? last.parts.findIndex((part) => !('functionResponse' in part)) : -1;
-        if (last !== undefined && firstImage >= 0) last.parts.splice(firstImage, 0, { functionResponse });
-        else append(turns, 'user', [{ functionResponse }]);
+        append(turns, 'user', [{ functionResponse: { name: findToolName(messages, messageIndex, message), response: toFunctionResponse(message.content) } }]);
         const images = message.images ?? [];
         if (images.length > 0) {
-          const parts: GeminiPart[] = [{ text: toolImagesCaption(message) }];
-          images.forEach((image, imageIndex) => parts.push(toInlineData(image, `messages[${messageIndex}].images[${imageIndex}]`)));
-          append(turns, 'user', parts);
+          toolImages.push({ text: toolImagesCaption(message) });
+          images.forEach((image, imageIndex) => toolImages.push(toInlineData(image, `messages[${messageIndex}].images[${imageIndex}]`)));
         }
         return;
       }
     }
   });
 
+  if (toolImages.length > 0) turns.push({ role: 'user', parts: toolImages });
   const systemText = systemParts.join('\n\n');
   return {
     systemText: systemText === '' ? undefined : systemText,
