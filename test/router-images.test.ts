@@ -106,4 +106,41 @@ describe('a call with images', () => {
       },
     ]);
   });
+
+  it("an image from an earlier turn keeps models without vision as a last resort, with a note in its place", async () => {
+    const later: Message[] = [
+      ...toolConversation,
+      { role: 'assistant', content: 'It is blue.' },
+      { role: 'user', content: 'Thanks. Now summarize our chat in one line.' },
+    ];
+    const textOnly = [
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+      { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },
+    ];
+    const result = await router.complete(later, { route: textOnly });
+    expect(result.provider).toBe('groq');
+    const sent = server.requests[0]?.body as { messages: { role: string; content: unknown }[] };
+    expect(sent.messages[2]).toEqual({ role: 'tool', tool_call_id: 'call_1', content: 'The page:\n[image omitted: this model takes no image input]' });
+    expect(JSON.stringify(sent)).not.toContain('base64');
+    // Streamed the same way.
+    server.reset();
+    const stream = router.stream(later, { route: textOnly });
+    for await (const chunk of stream) void chunk;
+    expect((await stream.result).provider).toBe('groq');
+    expect(JSON.stringify(server.requests[0]?.body)).toContain('[image omitted: this model takes no image input]');
+
+    // A model that takes images is still preferred while one is left.
+    server.reset();
+    const preferred = await router.complete(later, { route: [...textOnly, { provider: 'openai', model: 'gpt-4o-mini' }] });
+    expect(preferred.provider).toBe('openai');
+    expect(preferred.attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => [attempt.provider, attempt.detail])).toEqual([
+      ['groq', 'takes no image input'],
+      ['together', 'takes no image input'],
+    ]);
+
+    // The image being asked about now is not history: without a model that takes it, the call is refused.
+    server.reset();
+    await expect(router.complete(toolConversation, { route: textOnly })).rejects.toThrow(/takes no image input/);
+    expect(server.requests).toHaveLength(0);
+  });
 });

@@ -74,7 +74,7 @@ describe('convertToAiSdkCallOptions', () => {
     expect(convertToAiSdkCallOptions(request, new AbortController().signal)).not.toHaveProperty('providerOptions');
   });
 
-  it("gives a tool's images to an AI SDK model as content output (bytes as image-data, a URL as image-url), and reads them back", () => {
+  it("gives a tool's images to an AI SDK model in a user message after the tool results, as every AI SDK provider takes them", () => {
     const png = 'iVBORw0KGgo=';
     const withImages: ChatRequest = {
       model: 'mistral-small-latest',
@@ -84,25 +84,20 @@ describe('convertToAiSdkCallOptions', () => {
       ],
     };
     const { prompt } = convertToAiSdkCallOptions(withImages, new AbortController().signal);
-    expect(prompt[1]).toEqual({
-      role: 'tool',
-      content: [
-        {
-          type: 'tool-result',
-          toolCallId: 'call_1',
-          toolName: 'screenshot',
-          output: {
-            type: 'content',
-            value: [
-              { type: 'text', text: 'The page:' },
-              { type: 'image-data', data: png, mediaType: 'image/png' },
-              { type: 'image-url', url: 'https://example.com/b.png' },
-            ],
-          },
-        },
-      ],
-    });
-    expect(convertToBackupMessages(prompt).messages).toEqual(withImages.messages);
+    expect(prompt.slice(1)).toEqual([
+      {
+        role: 'tool',
+        content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'screenshot', output: { type: 'text', value: 'The page:' } }],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'The images returned by tool call call_1 (screenshot):' },
+          { type: 'file', mediaType: 'image/png', data: png },
+          { type: 'file', mediaType: 'image/*', data: new URL('https://example.com/b.png') },
+        ],
+      },
+    ]);
   });
 
   it('round-trips through the other direction to the same request', () => {

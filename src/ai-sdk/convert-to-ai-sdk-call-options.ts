@@ -6,7 +6,7 @@ import type {
   LanguageModelV3Prompt,
 } from '@ai-sdk/provider';
 import type { ChatRequest, Message, ResponseFormat, ToolChoice, ToolMessage } from '../types.js';
-import { parseDataUrl } from '../image-url.js';
+import { toolImagesCaption } from '../providers/tool-images-caption.js';
 import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
@@ -39,57 +39,69 @@ export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSig
 
 const oneToolCallOptions = { openai: { parallelToolCalls: false }, anthropic: { disableParallelToolUse: true } } as const;
 
-/** Our messages as the AI SDK's prompt. Tool names for results come from the call they answer when missing. */
+type UserContent = Extract<LanguageModelV3Message, { role: 'user' }>['content'];
+
+/**
+ * Our messages as the AI SDK's prompt. Tool names for results come from the call they answer when missing.
+ * A tool's images follow the run of tool answers as one user message, each after a line naming its call, as
+ * for OpenAI-wire providers: every AI SDK provider takes a user's images, while a tool result's `content`
+ * output is refused by some and written into the prompt as JSON text (a screenshot's base64) by others.
+ */
 export function convertToAiSdkPrompt(messages: readonly Message[]): LanguageModelV3Prompt {
   const toolNames = new Map<string, string>();
-  return messages.map((message): LanguageModelV3Message => {
-    switch (message.role) {
-      case 'system':
-        return { role: 'system', content: message.content };
-      case 'user': {
-        const content: Extract<LanguageModelV3Message, { role: 'user' }>['content'] = [{ type: 'text', text: message.content }];
-        for (const image of message.images ?? []) content.push(toAiSdkImagePart(image));
-        return { role: 'user', content };
+  const prompt: LanguageModelV3Message[] = [];
+  let toolImages: UserContent | undefined;
+  for (const message of messages) {
+    if (message.role === 'tool') {
+      prompt.push({
+        role: 'tool',
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: message.toolCallId,
+            toolName: message.toolName ?? toolNames.get(message.toolCallId) ?? '',
+            output: { type: 'text', value: message.content },
+          },
+        ],
+      });
+      if (message.images !== undefined && message.images.length > 0) {
+        toolImages ??= [];
+        toolImages.push({ type: 'text', text: toolImagesCaption(message) }, ...message.images.map(toAiSdkImagePart));
       }
-      case 'assistant': {
-        const content: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
-        if (message.content.length > 0) content.push({ type: 'text', text: message.content });
-        for (const call of message.toolCalls ?? []) {
-          toolNames.set(call.id, call.name);
-          const input = parseToolArguments(call.arguments);
-          const part: (typeof content)[number] = { type: 'tool-call', toolCallId: call.id, toolName: call.name, input };
-          if (call.thoughtSignature) part.providerOptions = thoughtSignatureMetadata(call.thoughtSignature);
-          content.push(part);
-        }
-        return { role: 'assistant', content };
-      }
-      case 'tool':
-        return {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: message.toolCallId,
-              toolName: message.toolName ?? toolNames.get(message.toolCallId) ?? '',
-              output: toolOutputOf(message),
-            },
-          ],
-        };
+      continue;
     }
-  });
+    if (toolImages !== undefined) {
+      prompt.push({ role: 'user', content: toolImages });
+      toolImages = undefined;
+    }
+    prompt.push(convertMessage(message, toolNames));
+  }
+  if (toolImages !== undefined) prompt.push({ role: 'user', content: toolImages });
+  return prompt;
 }
 
-type ToolOutput = Extract<Extract<LanguageModelV3Message, { role: 'tool' }>['content'][number], { type: 'tool-result' }>['output'];
-
-/** A tool's answer: text, or with its images as `content` (image bytes as `image-data`, a URL as `image-url`). */
-function toolOutputOf(message: ToolMessage): ToolOutput {
-  if (message.images === undefined || message.images.length === 0) return { type: 'text', value: message.content };
-  const value: Extract<ToolOutput, { type: 'content' }>['value'] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
-  for (const image of message.images) {
-    const data = parseDataUrl(image.url);
-    value.push(data ? { type: 'image-data', data: data.base64, mediaType: data.mediaType } : { type: 'image-url', url: image.url });
+function convertMessage(message: Exclude<Message, ToolMessage>, toolNames: Map<string, string>): LanguageModelV3Message {
+  switch (message.role) {
+    case 'system':
+      return { role: 'system', content: message.content };
+    case 'user': {
+      const content: UserContent = [{ type: 'text', text: message.content }];
+      for (const image of message.images ?? []) content.push(toAiSdkImagePart(image));
+      return { role: 'user', content };
+    }
+    case 'assistant': {
+      const content: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
+      if (message.content.length > 0) content.push({ type: 'text', text: message.content });
+      for (const call of message.toolCalls ?? []) {
+        toolNames.set(call.id, call.name);
+        const input = parseToolArguments(call.arguments);
+        const part: (typeof content)[number] = { type: 'tool-call', toolCallId: call.id, toolName: call.name, input };
+        if (call.thoughtSignature) part.providerOptions = thoughtSignatureMetadata(call.thoughtSignature);
+        content.push(part);
+      }
+      return { role: 'assistant', content };
+    }
   }
-  return { type: 'content', value };
 }
 
 /** The AI SDK passes tool inputs parsed; text that is not JSON stays text. */

@@ -37,6 +37,7 @@ import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { withImagesAsNotes } from './images-as-notes.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -145,7 +146,7 @@ export class BackupModelRouter {
       firstTokenTimeoutMs:
         options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.firstTokenTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
-      buildRequest: (model) => buildChatRequest(model, messages, options),
+      buildRequest: (candidate) => buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
       retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
@@ -277,7 +278,7 @@ export class BackupModelRouter {
     const cancellation = guard?.cancellation ?? callCancellation;
     try {
       const response = await candidate.provider.complete(
-        buildChatRequest(candidate.model, messages, options),
+        buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options),
         new AttemptCallOptions(
           cancellation,
           limitMs,

@@ -46,7 +46,7 @@ export async function openUntilFirstToken(
   }, context.firstTokenTimeoutMs);
   const iterator = candidate.provider
     .stream(
-      context.buildRequest(candidate.model),
+      context.buildRequest(candidate),
       new AttemptCallOptions(upstream, context.firstTokenTimeoutMs, context.idleTimeoutMs, (info) => {
         requestId = info.requestId;
       }),

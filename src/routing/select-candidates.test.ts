@@ -20,7 +20,7 @@ const all = ['groq', 'openai', 'anthropic', 'together', 'moonshot', 'google'];
 
 describe('selectCandidates', () => {
   it('asks only models that take images for a call with images, and no Gemini for an image it must fetch', () => {
-    const withBytes = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: false } });
+    const withBytes = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: false, historyOnly: false } });
     expect(withBytes.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
       'openai/gpt-4o-mini',
       'google/gemini-1.5-flash',
@@ -31,17 +31,17 @@ describe('selectCandidates', () => {
       'groq',
       'together',
     ]);
-    const withUrl = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: true } });
+    const withUrl = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: true, historyOnly: false } });
     expect(withUrl.candidates.map((candidate) => candidate.provider.id)).toEqual(['openai', 'anthropic']);
     // A model the catalog does not list is the caller's choice, and is asked.
     const route = [{ provider: 'groq', model: 'llama-4-scout-17b-16e-instruct' }];
-    expect(selectCandidates({ providers: providers(all), route, standingOf: () => healthy, images: { fetchesUrls: true } }).candidates).toHaveLength(1);
+    expect(selectCandidates({ providers: providers(all), route, standingOf: () => healthy, images: { fetchesUrls: true, historyOnly: false } }).candidates).toHaveLength(1);
     // An AI SDK model is handed image bytes, never a URL it would have to fetch itself.
     const openaiDefinition = defaultCatalog.find((definition) => definition.id === 'openai')!;
     const aiSdk = { id: 'mistral', definition: { ...openaiDefinition, id: 'mistral', protocol: 'custom' as const, fetchesImageUrls: false, models: [] }, isConfigured: () => true } as unknown as ModelProvider;
     const customRoute = [{ provider: 'mistral', model: 'pixtral-large-latest' }];
     const selectWith = (fetchesUrls: boolean) =>
-      selectCandidates({ providers: [aiSdk], route: customRoute, standingOf: () => healthy, images: { fetchesUrls } }).candidates.length;
+      selectCandidates({ providers: [aiSdk], route: customRoute, standingOf: () => healthy, images: { fetchesUrls, historyOnly: false } }).candidates.length;
     expect([selectWith(false), selectWith(true)]).toEqual([1, 0]);
   });
 

@@ -7,6 +7,11 @@ export interface Candidate {
   readonly provider: ModelProvider;
   readonly model: string;
   readonly contextWindowTokens: number | undefined;
+  /**
+   * The model takes no image input and is asked only because no candidate that does is left, for a call
+   * whose images are all in earlier turns: it gets each image as a note saying it was left out.
+   */
+  readonly imagesAsNotes?: true;
 }
 
 export interface SkippedCandidate {
@@ -51,6 +56,12 @@ export interface SelectCandidatesOptions {
 /** What a call's images ask of a model: image input, and for `https` images, a provider that fetches URLs. */
 export interface ImageNeed {
   readonly fetchesUrls: boolean;
+  /**
+   * Every image is in an earlier turn (none on the question or the tool answers being asked about now):
+   * when no candidate can take them, the others are asked with notes in their place rather than none at all
+   * (a screenshot an agent took once would otherwise keep every later turn from models without vision).
+   */
+  readonly historyOnly: boolean;
 }
 
 /**
@@ -93,6 +104,8 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   let earliestRetryAtMs: number | undefined;
   let lastResort: { candidate: Candidate; retryAtMs: number } | undefined;
   const ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
+  // Candidates that cannot take the call's images, kept in case no other is left (history images only).
+  const withoutImages: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
   const byId = providersById(options.providers);
 
   const targets: readonly RouteTarget[] = options.route ?? defaultTargets(options);
@@ -109,7 +122,8 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
       continue;
     }
-    if (options.images !== undefined && !takesImages(provider, target.model, options.images)) {
+    const imageless = options.images !== undefined && !takesImages(provider, target.model, options.images);
+    if (imageless && options.images?.historyOnly !== true) {
       skipped.push({ provider: provider.id, model: target.model, detail: 'takes no image input' });
       continue;
     }
@@ -126,7 +140,15 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       }
       continue;
     }
-    ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
+    if (imageless) withoutImages.push({ candidate: { provider, model: target.model, contextWindowTokens, imagesAsNotes: true }, standing, order });
+    else ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
+  }
+  if (withoutImages.length > 0) {
+    if (ranked.length > 0) {
+      for (const { candidate } of withoutImages) skipped.push({ provider: candidate.provider.id, model: candidate.model, detail: 'takes no image input' });
+    } else {
+      ranked.push(...withoutImages);
+    }
   }
 
   // An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest.

@@ -23,7 +23,7 @@ export interface RouterStreamContext {
   readonly timeoutMs: number;
   readonly firstTokenTimeoutMs: number;
   readonly idleTimeoutMs: number;
-  readonly buildRequest: (model: string) => ChatRequest;
+  readonly buildRequest: (candidate: Candidate) => ChatRequest;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
   readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
   /** Retry rounds before the first token (see the router's `maxRetries`); undefined when none are allowed. */

@@ -40,15 +40,28 @@ function checkImages(images: unknown, role: string, path: string): void {
   });
 }
 
-/** What the call's images ask of a model, or undefined for a call without images. */
+/**
+ * What the call's images ask of a model, or undefined for a call without images. Images of the current turn
+ * are those of the last user message and of the tool answers after the last assistant message, when the
+ * conversation ends with them; any other image is history.
+ */
 export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined {
-  let need: { fetchesUrls: boolean } | undefined;
-  for (const message of messages) {
+  let need: { fetchesUrls: boolean; historyOnly: boolean } | undefined;
+  const currentFrom = currentTurnStart(messages);
+  for (let index = 0; index < messages.length; index += 1) {
+    const message = messages[index]!;
     if ((message.role !== 'user' && message.role !== 'tool') || message.images === undefined || message.images.length === 0) continue;
-    need ??= { fetchesUrls: false };
+    need ??= { fetchesUrls: false, historyOnly: true };
+    if (index >= currentFrom) need.historyOnly = false;
     if (message.images.some((image: ImageInput) => !image.url.startsWith('data:'))) need.fetchesUrls = true;
   }
   return need;
+}
+
+/** Where the turn being answered begins: after the last assistant message (the whole call when there is none). */
+function currentTurnStart(messages: readonly Message[]): number {
+  for (let index = messages.length - 1; index >= 0; index -= 1) if (messages[index]!.role === 'assistant') return index + 1;
+  return 0;
 }
 
 export function validateCompleteOptions(options: CompleteOptions): void {

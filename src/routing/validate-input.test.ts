@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../types.js';
+import { imageNeedOf } from './validate-input.js';
+
+const png = { url: 'data:image/png;base64,iVBORw0KGgo=' };
+const remote = { url: 'https://example.com/a.png' };
+
+describe('imageNeedOf', () => {
+  it('is undefined without images, and says whether a URL must be fetched', () => {
+    expect(imageNeedOf([{ role: 'user', content: 'Hi' }])).toBeUndefined();
+    expect(imageNeedOf([{ role: 'user', content: 'Look', images: [png, remote] }])).toEqual({ fetchesUrls: true, historyOnly: false });
+  });
+
+  it('calls images history once an assistant turn came after them, and current on the question or the answers of its tools', () => {
+    const screenshotTurn: Message[] = [
+      { role: 'user', content: 'Look', images: [png] },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'shot', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'c', content: '', images: [png] },
+    ];
+    expect(imageNeedOf(screenshotTurn)).toEqual({ fetchesUrls: false, historyOnly: false });
+    expect(imageNeedOf([...screenshotTurn, { role: 'assistant', content: 'Blue.' }, { role: 'user', content: 'And?' }])).toEqual({
+      fetchesUrls: false,
+      historyOnly: true,
+    });
+  });
+});
