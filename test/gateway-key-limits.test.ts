@@ -16,6 +16,7 @@ const billingKey = 'billing-key-0123456789';
 const searchKey = 'search-key-0123456789';
 const freeKey = 'free-key-0123456789';
 const streamerKey = 'streamer-key-0123456789';
+const budgetedKey = 'budgeted-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -29,6 +30,9 @@ keys:
   - name: streamer
     key: ${streamerKey}
     limits: { costUsdPerDay: 0.000001 }
+  - name: budgeted
+    key: ${budgetedKey}
+    limits: { costUsdPerDay: 100 }
 cache:
   enabled: false
 `;
@@ -47,6 +51,9 @@ beforeEach(() => harness.providers.reset());
 describe('a key with a request rate', () => {
   it('is answered up to its limit, with its remaining requests in the headers, then refused with a 429 and Retry-After', async () => {
     const client = harness.clientWithKey(billingKey);
+    // A request the gateway refuses itself costs the key nothing.
+    const invalid = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [] }).catch((error: unknown) => error);
+    expect(invalid).toMatchObject({ status: 400 });
     const first = await client.chat.completions.create(question('One?')).withResponse();
     expect(first.response.headers.get('x-ratelimit-limit-requests')).toBe('2');
     expect(first.response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
@@ -69,8 +76,10 @@ describe('a key with a request rate', () => {
     expect(fromAnthropic).toBeInstanceOf(Anthropic.RateLimitError);
     expect((fromAnthropic as { error?: unknown }).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
 
-    // Another key is not limited by this one's rate.
+    expect(await usageOf(billingKey)).toEqual({ requestsLastMinute: 2, costUsdToday: null });
+    // Another key is not limited by this one's rate, and counts nothing without limits.
     await harness.clientWithKey(freeKey).chat.completions.create(question('Free?'));
+    expect(await usageOf(freeKey)).toEqual({ requestsLastMinute: null, costUsdToday: null });
     // Once the minute has slid on, the key is answered again.
     clock.advance(90_000);
     await expect(client.chat.completions.create(question('Five?'))).resolves.toMatchObject({ object: 'chat.completion' });
@@ -91,18 +100,18 @@ describe('a key with a daily budget', () => {
     expect(harness.providers.requests).toHaveLength(1);
 
     const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${searchKey}` } });
-    const key = (await response.json()) as { name: string; limits: unknown; usage: { requestsLastMinute: number; costUsdToday: number } };
+    const key = (await response.json()) as { name: string; limits: unknown; usage: KeyUsage };
     expect(key).toMatchObject({ name: 'search', limits: { costUsdPerDay: 0.000001 } });
     expect(key.usage.costUsdToday).toBeCloseTo(spent?.costUsd as number, 12);
   });
 
   it('counts a streamed answer too', async () => {
-    const client = harness.clientWithKey(freeKey);
-    const before = await usageOf(freeKey);
+    const client = harness.clientWithKey(budgetedKey);
+    const before = await usageOf(budgetedKey);
     const stream = await client.chat.completions.create({ ...question('Stream?'), stream: true, stream_options: { include_usage: true } });
     for await (const chunk of stream) void chunk;
-    const after = await usageOf(freeKey);
-    expect(after.costUsdToday).toBeGreaterThan(before.costUsdToday);
+    const after = await usageOf(budgetedKey);
+    expect(after.costUsdToday).toBeGreaterThan(before.costUsdToday ?? Number.POSITIVE_INFINITY);
   });
 });
 
@@ -146,14 +155,19 @@ describe('what the keys leave behind', () => {
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
     for (const text of [metrics, harness.logText()]) {
-      for (const secret of [billingKey, searchKey, freeKey, streamerKey]) expect(text).not.toContain(secret);
+      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey]) expect(text).not.toContain(secret);
     }
   });
 });
 
-async function usageOf(key: string): Promise<{ requestsLastMinute: number; costUsdToday: number }> {
+interface KeyUsage {
+  readonly requestsLastMinute: number | null;
+  readonly costUsdToday: number | null;
+}
+
+async function usageOf(key: string): Promise<KeyUsage> {
   const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } });
-  return ((await response.json()) as { usage: { requestsLastMinute: number; costUsdToday: number } }).usage;
+  return ((await response.json()) as { usage: KeyUsage }).usage;
 }
 
 const redis = await redisTestGate();

@@ -51,3 +51,16 @@ describe('binding', () => {
     expect(() => assertSafeBinding({ host: '127.0.0.1', keys: [] })).not.toThrow();
   });
 });
+
+describe('a key with a name and limits', () => {
+  it('is named as configured, its quotas counted by a digest of the key, the same wherever the key is listed', () => {
+    const billing = { key: 'billing-key-0123456789', name: 'billing', limits: { requestsPerMinute: 5 } };
+    const caller = new GatewayKeyVerifier([billing]).verify('Bearer billing-key-0123456789');
+    expect(caller).toMatchObject({ name: 'billing', limits: { requestsPerMinute: 5 } });
+    expect(caller?.quotaId).toMatch(/^[0-9a-f]{32}$/);
+    const reordered = new GatewayKeyVerifier(['other-key-0123456789', { ...billing, name: 'renamed' }]).verify('Bearer billing-key-0123456789');
+    expect(reordered?.quotaId).toBe(caller?.quotaId);
+    expect(caller?.quotaId).not.toBe(caller?.cacheScope.slice('gateway-key:'.length));
+    expect(JSON.stringify(caller)).not.toContain('billing-key-0123456789');
+  });
+});

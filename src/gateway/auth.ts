@@ -18,11 +18,21 @@ export interface GatewayCaller {
   readonly cacheScope: string;
   /** The key's name (from the configuration, or `key-<position>`); absent when the gateway has no keys. */
   readonly name?: string;
+  /**
+   * Who the key's quotas are counted for: a digest of the key, so renaming, adding or reordering keys moves
+   * no count, and gateways sharing a Redis count a key the same whatever they call it. Never the key.
+   */
+  readonly quotaId?: string;
   /** What the key may do; absent when nothing limits it. */
   readonly limits?: KeyLimits;
 }
 
 const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous' };
+
+/** 128 bits of a key's digest under a purpose of its own: the same key gives unrelated ids for each use. */
+function keyDigest(purpose: string, key: string): string {
+  return createHash('sha256').update(`${purpose}\0`).update(key, 'utf8').digest('hex').slice(0, 32);
+}
 
 function digestOf(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
@@ -35,8 +45,10 @@ export class GatewayKeyVerifier {
   constructor(keys: readonly (string | GatewayKeyPolicy)[]) {
     this.#keys = keys.map((entry, index) => {
       const policy = typeof entry === 'string' ? { key: entry, name: `key-${index + 1}`, limits: undefined } : entry;
-      const cacheScope = `gateway-key:${createHash('sha256').update('backup-models cache scope\0').update(policy.key, 'utf8').digest('hex').slice(0, 32)}`;
-      const caller: GatewayCaller = policy.limits !== undefined ? { cacheScope, name: policy.name, limits: policy.limits } : { cacheScope, name: policy.name };
+      const cacheScope = `gateway-key:${keyDigest('backup-models cache scope', policy.key)}`;
+      const quotaId = keyDigest('backup-models quota', policy.key);
+      const caller: GatewayCaller =
+        policy.limits !== undefined ? { cacheScope, name: policy.name, quotaId, limits: policy.limits } : { cacheScope, name: policy.name, quotaId };
       return { digest: digestOf(policy.key), caller };
     });
   }

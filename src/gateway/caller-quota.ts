@@ -1,6 +1,6 @@
 /**
- * Gateway keys' limits, checked before a call's body is read: spend per UTC day first (it counts nothing),
- * then a request over the sliding minute (counted when admitted). Past a limit, a 429 in the caller's API's
+ * Gateway keys' limits, checked once a call's body is read and valid, before any upstream call: spend per
+ * UTC day first (it counts nothing), then a request over the sliding minute (counted when admitted). Past a limit, a 429 in the caller's API's
  * shape with Retry-After: `rate_limit_exceeded` until the minute has room, `insufficient_quota` until
  * midnight UTC, the codes OpenAI gives for the same two cases. Spend is the catalog's price of each answer,
  * added when it is known; calls in flight when a day's budget runs out may pass it by their own cost.
@@ -22,10 +22,10 @@ export interface CallerQuotaOptions {
   readonly onSpend?: (caller: string, usd: number) => void;
 }
 
-/** A caller's usage against its limits, for `GET /v1/key`. */
+/** A caller's usage against its limits, for `GET /v1/key`; each is counted only under a limit (null without one). */
 export interface CallerUsage {
-  readonly requestsLastMinute: number;
-  readonly costUsdToday: number;
+  readonly requestsLastMinute: number | null;
+  readonly costUsdToday: number | null;
 }
 
 /** The headers an admitted request of a key with a request rate answers with, as OpenAI names them. */
@@ -40,12 +40,12 @@ export class CallerQuota {
 
   /** Admit one call of `caller` (one with limits), or throw its 429. */
   async admit(caller: GatewayCaller): Promise<QuotaHeaders | undefined> {
-    const { limits, name } = caller;
-    if (limits === undefined || name === undefined) return undefined;
+    const { limits, name, quotaId } = caller;
+    if (limits === undefined || name === undefined || quotaId === undefined) return undefined;
     const { store, clock } = this.#options;
     const nowMs = clock.now();
     if (limits.costUsdPerDay !== undefined) {
-      const spent = await store.spentToday(name, nowMs);
+      const spent = await store.spentToday(quotaId, nowMs);
       if (spent >= limits.costUsdPerDay) {
         this.#options.onRefused?.(name, 'cost_per_day');
         throw new GatewayHttpError({
@@ -59,7 +59,7 @@ export class CallerQuota {
     }
     const limit = limits.requestsPerMinute;
     if (limit === undefined) return undefined;
-    const take = await store.takeRequest(name, limit, nowMs);
+    const take = await store.takeRequest(quotaId, limit, nowMs);
     if (!take.admitted) {
       this.#options.onRefused?.(name, 'requests_per_minute');
       const retryAfterMs = msUntilAdmitted(take, nowMs, limit);
@@ -75,19 +75,25 @@ export class CallerQuota {
     return { 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(remaining) };
   }
 
-  /** Add an answer's cost to its caller's day and to the metrics. Never throws. */
+  /** Add an answer's cost to the metrics, and to its caller's day when it has a budget. Never throws. */
   recordSpend(caller: GatewayCaller, usd: number | undefined): void {
     if (caller.name === undefined || usd === undefined || !(usd > 0)) return;
     this.#options.onSpend?.(caller.name, usd);
-    this.#options.store.addSpend(caller.name, usd, this.#options.clock.now()).catch(() => undefined);
+    if (caller.quotaId === undefined || caller.limits?.costUsdPerDay === undefined) return;
+    this.#options.store.addSpend(caller.quotaId, usd, this.#options.clock.now()).catch(() => undefined);
   }
 
   /** What `caller` has used of its limits now. */
   async usage(caller: GatewayCaller): Promise<CallerUsage> {
-    if (caller.name === undefined) return { requestsLastMinute: 0, costUsdToday: 0 };
+    const { quotaId, limits } = caller;
+    if (quotaId === undefined || limits === undefined) return { requestsLastMinute: null, costUsdToday: null };
     const { store, clock } = this.#options;
     const nowMs = clock.now();
-    const [counts, costUsdToday] = await Promise.all([store.requestCounts(caller.name, nowMs), store.spentToday(caller.name, nowMs)]);
-    return { requestsLastMinute: Math.round(slidingCount(counts, windowPosition(nowMs).elapsed)), costUsdToday };
+    const [counts, costUsdToday] = await Promise.all([
+      limits.requestsPerMinute !== undefined ? store.requestCounts(quotaId, nowMs) : undefined,
+      limits.costUsdPerDay !== undefined ? store.spentToday(quotaId, nowMs) : null,
+    ]);
+    const requestsLastMinute = counts !== undefined ? Math.round(slidingCount(counts, windowPosition(nowMs).elapsed)) : null;
+    return { requestsLastMinute, costUsdToday };
   }
 }

@@ -96,6 +96,9 @@ keyLimits: { requestsPerMinute: 60 }
       { key: 'search-key-0123456789', name: 'search', limits: { requestsPerMinute: 60 } },
       { key: 'env-key-0123456789', name: 'key-4', limits: { requestsPerMinute: 60 } },
     ]);
+    // A key without a name takes the next free key-<number>, never one another key is given.
+    const named = parseGatewayConfig({ yamlText: 'keys: [{ name: key-2, key: first-key-0123456789 }, second-key-0123456789]' });
+    expect(named.keyPolicies.map((policy) => policy.name)).toEqual(['key-2', 'key-3']);
     expect(parseGatewayConfig({ yamlText: 'keys: [plain-key-0123456789]' }).keyPolicies).toEqual([
       { key: 'plain-key-0123456789', name: 'key-1', limits: undefined },
     ]);
@@ -117,6 +120,10 @@ keyLimits: { requestsPerMinute: 60 }
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { requestsPerMinute: 0 } }]')).toMatch(/keys\[0\]\.limits\.requestsPerMinute must be an integer of at least 1/);
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { costUsdPerDay: -1 } }]')).toMatch(/costUsdPerDay must be a number of USD above 0/);
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { tokensPerDay: 5 } }]')).toMatch(/unknown keys: tokensPerDay/);
+    // A key written as a field name (a YAML slip) is never quoted back.
+    const slip = refusal('keys:\n  - sk-live-SECRET-0123456789:\n    name: billing\n');
+    expect(slip).toMatch(/keys\[0\] has fields it does not know \(known: name, key, keyEnv, limits\)/);
+    expect(slip).not.toContain('SECRET');
     const short = refusal('keys: [{ name: a, keyEnv: SHORT }]', { SHORT: 'abc12' });
     expect(short).toMatch(/keys\[0\] \(SHORT\) is shorter than 8 characters/);
     expect(short).not.toContain('abc12');

@@ -15,7 +15,7 @@ import { fail, objectAt, positiveInteger } from './config-fields.js';
 
 /** What one key may do. Absent fields do not limit. */
 export interface KeyLimits {
-  /** Requests over a sliding minute, counted before the body is read; past it a 429 with Retry-After. */
+  /** Requests over a sliding minute (those the gateway answers itself with an error not counted); past it a 429 with Retry-After. */
   readonly requestsPerMinute?: number;
   /** USD of answers (the catalog's prices) per UTC day; past it a 429 until midnight UTC. */
   readonly costUsdPerDay?: number;
@@ -23,7 +23,7 @@ export interface KeyLimits {
 
 export interface GatewayKeyPolicy {
   readonly key: string;
-  /** How logs, metrics and the key's own usage endpoint name it. */
+  /** How logs, metrics and the key's own usage endpoint name it; its quotas are counted by a digest of the key. */
   readonly name: string;
   readonly limits: KeyLimits | undefined;
 }
@@ -31,6 +31,7 @@ export interface GatewayKeyPolicy {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+const keyFields = ['name', 'key', 'keyEnv', 'limits'];
 
 function keyText(value: string, path: string): string {
   const key = value.trim();
@@ -66,7 +67,11 @@ function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey
       if (entry.trim() !== '') listed.push({ key: keyText(entry, entryPath) });
       return;
     }
-    const object = objectAt(entry, entryPath, ['name', 'key', 'keyEnv', 'limits']);
+    // Unknown fields are not named: a mistyped entry's field may be the key itself (`- sk-...: `).
+    if (typeof entry === 'object' && entry !== null && Object.keys(entry).some((field) => !keyFields.includes(field))) {
+      fail(entryPath, `has fields it does not know (known: ${keyFields.join(', ')}).`);
+    }
+    const object = objectAt(entry, entryPath);
     if ((object.key === undefined) === (object.keyEnv === undefined)) fail(entryPath, 'must have either key or keyEnv.');
     let key: string;
     if (object.keyEnv !== undefined) {
@@ -106,15 +111,24 @@ export function gatewayKeysOf(options: {
     ...(options.envKeys ? listedKeysOf(options.envKeys.split(','), options.envName, options.env) : []),
   ];
   const defaultLimits = options.fileLimits !== undefined ? keyLimitsOf(options.fileLimits, 'keyLimits') : undefined;
-  const policies: GatewayKeyPolicy[] = [];
-  const names = new Set<string>();
+  const unique: ListedKey[] = [];
   for (const entry of listed) {
     registerSecret(entry.key);
-    if (policies.some((policy) => policy.key === entry.key)) continue;
-    const name = entry.name ?? `key-${policies.length + 1}`;
-    if (names.has(name)) fail('keys', `names two keys "${name}".`);
-    names.add(name);
-    policies.push({ key: entry.key, name, limits: entry.limits ?? defaultLimits });
+    if (!unique.some((kept) => kept.key === entry.key)) unique.push(entry);
   }
-  return policies;
+  const names = new Set<string>();
+  for (const entry of unique) {
+    if (entry.name === undefined) continue;
+    if (names.has(entry.name)) fail('keys', `names two keys "${entry.name}".`);
+    names.add(entry.name);
+  }
+  // A key without a name is `key-<position>`, or the next number no other key is named.
+  return unique.map((entry, index): GatewayKeyPolicy => {
+    let name = entry.name;
+    for (let number = index + 1; name === undefined; number += 1) {
+      if (!names.has(`key-${number}`)) name = `key-${number}`;
+    }
+    names.add(name);
+    return { key: entry.key, name, limits: entry.limits ?? defaultLimits };
+  });
 }

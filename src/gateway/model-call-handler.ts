@@ -87,8 +87,6 @@ export async function handleModelCall(
   const { caller } = context;
   if (caller.name !== undefined) log.key = caller.name;
   try {
-    // A key past its limits is refused before its body is read.
-    if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
     const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
@@ -96,12 +94,15 @@ export async function handleModelCall(
     const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
     heldBytes = bytes.length;
     call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
+    // A key past its limits is refused before any upstream call; a request the gateway refuses itself
+    // (too large, invalid, the gateway too busy) costs it nothing.
+    if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
   } catch (error) {
     budget.give(heldBytes);
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413 || log.status === 429 || log.errorCode === 'gateway_busy') discardRest(request);
+    if (log.status === 413 || log.errorCode === 'gateway_busy') discardRest(request);
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }

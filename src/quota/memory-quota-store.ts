@@ -5,6 +5,8 @@ interface RequestWindows {
   index: number;
   previous: number;
   current: number;
+  /** The latest time a request was taken at: an earlier one arriving late counts at this time instead. */
+  latestMs: number;
 }
 
 interface DaySpend {
@@ -17,9 +19,12 @@ export class MemoryQuotaStore implements QuotaStore {
   readonly #requests = new Map<string, RequestWindows>();
   readonly #spend = new Map<string, DaySpend>();
 
-  takeRequest(caller: string, limit: number, nowMs: number): Promise<RequestTake> {
+  takeRequest(caller: string, limit: number, requestedAtMs: number): Promise<RequestTake> {
+    // Time never runs back for a caller: a request read the clock, then waited, and came after a later one.
+    const nowMs = Math.max(requestedAtMs, this.#requests.get(caller)?.latestMs ?? requestedAtMs);
     const { index, elapsed } = windowPosition(nowMs);
     const windows = this.#windowsAt(caller, index);
+    windows.latestMs = nowMs;
     const admitted = admitsOneMore(windows, elapsed, limit);
     if (admitted) windows.current += 1;
     return Promise.resolve({ admitted, previous: windows.previous, current: windows.current });
@@ -29,7 +34,7 @@ export class MemoryQuotaStore implements QuotaStore {
     const { index } = windowPosition(nowMs);
     const windows = this.#requests.get(caller);
     if (windows === undefined) return Promise.resolve({ previous: 0, current: 0 });
-    return Promise.resolve(countsAt(windows, index));
+    return Promise.resolve(countsAt(windows, Math.max(index, windows.index)));
   }
 
   spentToday(caller: string, nowMs: number): Promise<number> {
@@ -49,7 +54,7 @@ export class MemoryQuotaStore implements QuotaStore {
   #windowsAt(caller: string, index: number): RequestWindows {
     let windows = this.#requests.get(caller);
     if (windows === undefined) {
-      windows = { index, previous: 0, current: 0 };
+      windows = { index, previous: 0, current: 0, latestMs: 0 };
       this.#requests.set(caller, windows);
       return windows;
     }
