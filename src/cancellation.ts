@@ -119,3 +119,23 @@ function isCancellation(signal: AbortSignal | Cancellation): signal is Cancellat
   // AbortSignal has `onabort`, never `onAbort`.
   return 'onAbort' in signal;
 }
+
+/**
+ * `promise`'s outcome, unless `cancellation` aborts first: the result then rejects at once with what
+ * `onAbort` returns (whatever `promise` does later is ignored). The listener is removed when it settles.
+ */
+export function untilAborted<T>(promise: Promise<T>, cancellation: Cancellation, onAbort: () => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stopListening = cancellation.onAbort(() => reject(onAbort()));
+    promise.then(
+      (value) => {
+        stopListening();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopListening();
+        reject(error);
+      },
+    );
+  });
+}

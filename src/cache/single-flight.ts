@@ -9,7 +9,7 @@
  * left (each aborted), so work nobody waits for any more is cancelled. A caller without a signal never
  * leaves, so it keeps the work alive. After everyone left, the next caller with the same key starts afresh.
  */
-import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
+import { CancelScope, type Cancellation, cancellationOf, untilAborted } from '../cancellation.js';
 
 interface Flight<T> {
   readonly promise: Promise<T>;
@@ -39,27 +39,14 @@ export class SingleFlight<T> {
     if (options.signal === undefined) return flight.promise;
     const signal = cancellationOf(options.signal);
 
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
-        flight.waiters--;
-        if (flight.waiters === 0 && !flight.settled) {
-          // Nobody waits any more: cancel the work, and let the next caller start anew.
-          if (this.flights.get(key) === flight) this.flights.delete(key);
-          flight.scope.abort(signal.reason);
-        }
-        reject(signal.reason);
-      };
-      const stopListening = signal.onAbort(onAbort);
-      flight.promise.then(
-        (value) => {
-          stopListening();
-          resolve(value);
-        },
-        (error: unknown) => {
-          stopListening();
-          reject(error);
-        },
-      );
+    return untilAborted(flight.promise, signal, () => {
+      flight.waiters--;
+      if (flight.waiters === 0 && !flight.settled) {
+        // Nobody waits any more: cancel the work, and let the next caller start anew.
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        flight.scope.abort(signal.reason);
+      }
+      return signal.reason;
     });
   }
 

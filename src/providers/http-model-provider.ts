@@ -110,6 +110,8 @@ export function createHttpModelProvider(
   return {
     id: providerId,
     definition,
+    // The HTTP client ends the request and rethrows the reason the moment the cancellation aborts.
+    settlesOnAbort: true,
 
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 

@@ -35,6 +35,13 @@ export interface ModelProvider {
   stream(request: ChatRequest, options: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk>;
   /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */
   checkHealth(options: { readonly signal: AbortSignal }): Promise<void>;
+  /**
+   * True when `complete` settles as soon as its cancellation aborts, rejecting with the abort's reason (the
+   * built-in HTTP providers): a call trying one provider at a time then simply awaits it. Any other
+   * provider's attempt is raced against the abort, so a provider that ignores it cannot hold a call past
+   * its deadline.
+   */
+  readonly settlesOnAbort?: boolean;
 }
 
 export interface StreamStartListener {

@@ -166,6 +166,89 @@ describe('raceCandidates', () => {
     expect(attempt.aborted.sort()).toEqual(['a', 'b']);
   });
 
+  it('one at a time: ends at the caller abort even when the provider ignores it, its attempt logged as aborted', async () => {
+    const clock = new ManualClock(5);
+    const attempts: Attempt[] = [];
+    const scope = new CancelScope();
+    const race = raceCandidates({
+      candidates: [candidate('deaf')],
+      parallelAttempts: 1,
+      clock,
+      cancellation: scope,
+      // Never settles, whatever happens: a custom provider that does not listen.
+      run: () => new Promise<string>(() => undefined),
+      classify: classifyFailure,
+      attempts,
+    });
+    clock.advance(20);
+    const reason = new Error('deadline');
+    scope.abort(reason);
+    await expect(race).rejects.toBe(reason);
+    expect(attempts).toEqual([{ provider: 'deaf', model: 'deaf-model', outcome: 'aborted', detail: 'call ended', startedAtMs: 5, durationMs: 20 }]);
+  });
+
+  it('one at a time: awaits a provider that settles on abort, with the same outcome, and does not take an answer after the call ended', async () => {
+    const settles = candidate('http');
+    (settles.provider as { settlesOnAbort?: boolean }).settlesOnAbort = true;
+    const scope = new CancelScope();
+    const attempts: Attempt[] = [];
+    const race = raceCandidates({
+      candidates: [settles],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: scope,
+      run: (_entry, cancellation) => new Promise<string>((_resolve, reject) => cancellation.onAbort(() => reject(cancellation.reason))),
+      classify: classifyFailure,
+      attempts,
+    });
+    const reason = new Error('caller left');
+    scope.abort(reason);
+    await expect(race).rejects.toBe(reason);
+    expect(attempts).toMatchObject([{ provider: 'http', outcome: 'aborted', detail: 'call ended' }]);
+
+    const late = new CancelScope();
+    const lateAttempts: Attempt[] = [];
+    let answer!: (value: string) => void;
+    const lateRace = raceCandidates({
+      candidates: [settles],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: late,
+      run: () => new Promise<string>((resolve) => (answer = resolve)),
+      classify: classifyFailure,
+      attempts: lateAttempts,
+    });
+    late.abort(reason);
+    answer('too late');
+    await expect(lateRace).rejects.toBe(reason);
+    expect(lateAttempts).toMatchObject([{ outcome: 'aborted' }]);
+  });
+
+  it('one at a time: a retry round waits on the clock, and a caller abort during the wait ends the call', async () => {
+    const clock = new ManualClock(0);
+    const attempt = controllable();
+    const scope = new CancelScope();
+    const a = candidate('a');
+    const race = raceCandidates({
+      candidates: [a],
+      parallelAttempts: 1,
+      clock,
+      cancellation: scope,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+      nextRound: (failures, round) => (round === 2 ? { delayMs: 500, candidates: () => failures.map((entry) => entry.candidate) } : undefined),
+    });
+    attempt.settle.get('a')!.reject(failure('a', 'server_error'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clock.pendingTimerCount).toBe(1);
+    const reason = new Error('caller left');
+    scope.abort(reason);
+    await expect(race).rejects.toBe(reason);
+    expect(clock.pendingTimerCount).toBe(0);
+    expect(attempt.started).toEqual(['a']);
+  });
+
   it('waits for an admission that answers later, and skips the candidate when it says so', async () => {
     const attempt = controllable();
     const attempts: Attempt[] = [];

@@ -1,6 +1,8 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
+import { AllProvidersFailedError, type Attempt, type ProviderError } from '../errors.js';
+import { asProviderError, endedAttempt, minimumRetryAfter, skippedAttempt } from './race-attempts.js';
+import { raceOneAtATime } from './race-one-at-a-time.js';
 import type { Candidate } from './select-candidates.js';
 
 /** What a failed attempt means for the rest of the call. */
@@ -66,8 +68,8 @@ export interface RaceWinner<T> {
 
 interface RunningAttempt {
   readonly candidate: Candidate;
-  /** Absent when attempts run one at a time: none can lose, so the call's own cancellation is enough. */
-  readonly scope: CancelScope | undefined;
+  /** Aborted when the attempt loses or the call ends. */
+  readonly scope: CancelScope;
   readonly startedAtMs: number;
 }
 
@@ -77,6 +79,7 @@ interface RunningAttempt {
  * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
+  if (!options.hedgeDelayMs && options.parallelAttempts <= 1) return raceOneAtATime(options);
   const { clock, cancellation, attempts } = options;
   let candidates = options.candidates;
   return new Promise<RaceWinner<T>>((resolve, reject) => {
@@ -95,8 +98,6 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let roundStartsAt = 0;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
-    // One attempt at a time never has a loser to abort: it shares the call's cancellation.
-    const sequential = !options.hedgeDelayMs && options.parallelAttempts <= 1;
 
     const settle = (abortDetail: string, complete: () => void): void => {
       if (settled) return;
@@ -106,8 +107,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       removeCallAbortListener();
       const nowMs = inFlight.size > 0 ? clock.now() : 0;
       for (const running of inFlight) {
-        attempts.push(endedAttempt(running, nowMs, 'aborted', { detail: abortDetail }));
-        running.scope?.abort(new Error(abortDetail));
+        attempts.push(endedAttempt(running.candidate, running.startedAtMs, nowMs, 'aborted', { detail: abortDetail }));
+        running.scope.abort(new Error(abortDetail));
       }
       inFlight.clear();
       complete();
@@ -134,13 +135,13 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let startingAtMs = options.nowMs;
 
     const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
-      const scope = sequential ? undefined : new CancelScope();
+      const scope = new CancelScope();
       const startedAtMs = startingAtMs ?? clock.now();
       const running: RunningAttempt = { candidate, scope, startedAtMs };
       inFlight.add(running);
       const start = (): Promise<T> => {
         options.onAttemptStart?.(candidate);
-        return options.run(candidate, scope ?? cancellation, admission ? clock.now() : startedAtMs);
+        return options.run(candidate, scope, admission ? clock.now() : startedAtMs);
       };
       const promise = admission
         ? admission.then((detail) => {
@@ -151,7 +152,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       promise.then(
         (value) => {
           if (settled || !inFlight.delete(running)) return;
-          attempts.push(endedAttempt(running, clock.now(), 'success'));
+          attempts.push(endedAttempt(running.candidate, running.startedAtMs, clock.now(), 'success'));
           settle('lost the race', () => resolve({ value, candidate }));
         },
         (error: unknown) => {
@@ -164,7 +165,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           const providerError = asProviderError(error, candidate);
           failures.push({ error: providerError, candidate });
           attempts.push(
-            endedAttempt(running, clock.now(), 'failure', {
+            endedAttempt(running.candidate, running.startedAtMs, clock.now(), 'failure', {
               reason: providerError.reason,
               statusCode: providerError.statusCode,
             }),
@@ -249,49 +250,4 @@ function invoke<T>(start: () => Promise<T>): Promise<T> {
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function asProviderError(error: unknown, candidate: Candidate): ProviderError {
-  if (ProviderError.isInstance(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError({ provider: candidate.provider.id, reason: 'network', message, cause: error });
-}
-
-function minimumRetryAfter(errors: readonly ProviderError[]): number | undefined {
-  let minimum: number | undefined;
-  for (const error of errors) {
-    if (error.retryAfterMs !== undefined) minimum = Math.min(minimum ?? Number.POSITIVE_INFINITY, error.retryAfterMs);
-  }
-  return minimum;
-}
-
-function endedAttempt(
-  running: RunningAttempt,
-  nowMs: number,
-  outcome: Attempt['outcome'],
-  extra?: Pick<Attempt, 'reason' | 'detail' | 'statusCode'>,
-): Attempt {
-  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
-    provider: running.candidate.provider.id,
-    model: running.candidate.model,
-    outcome,
-    startedAtMs: running.startedAtMs,
-    durationMs: nowMs - running.startedAtMs,
-  };
-  // Only the fields that say something: an attempt log is read by people and compared in tests.
-  if (extra?.reason !== undefined) attempt.reason = extra.reason;
-  if (extra?.detail !== undefined) attempt.detail = extra.detail;
-  if (extra?.statusCode !== undefined) attempt.statusCode = extra.statusCode;
-  return attempt;
-}
-
-function skippedAttempt(candidate: Candidate, nowMs: number, detail: string): Attempt {
-  return {
-    provider: candidate.provider.id,
-    model: candidate.model,
-    outcome: 'skipped',
-    detail,
-    startedAtMs: nowMs,
-    durationMs: 0,
-  };
 }

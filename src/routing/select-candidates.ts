@@ -105,7 +105,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
   let lastResort: { candidate: Candidate; retryAtMs: number } | undefined;
   const ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
   // Candidates that cannot take the call's images, kept in case no other is left (history images only).
-  const withoutImages: { candidate: Candidate; standing: ProviderStanding; order: number }[] = [];
+  let withoutImages: { candidate: Candidate; standing: ProviderStanding; order: number }[] | undefined;
   const byId = providersById(options.providers);
 
   const targets: readonly RouteTarget[] = options.route ?? defaultTargets(options);
@@ -140,10 +140,10 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       }
       continue;
     }
-    if (imageless) withoutImages.push({ candidate: { provider, model: target.model, contextWindowTokens, imagesAsNotes: true }, standing, order });
+    if (imageless) (withoutImages ??= []).push({ candidate: { provider, model: target.model, contextWindowTokens, imagesAsNotes: true }, standing, order });
     else ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
   }
-  if (withoutImages.length > 0) {
+  if (withoutImages !== undefined) {
     if (ranked.length > 0) {
       for (const { candidate } of withoutImages) skipped.push({ provider: candidate.provider.id, model: candidate.model, detail: 'takes no image input' });
     } else {

@@ -1,0 +1,50 @@
+/** The attempt log entries and failure bookkeeping both ways of racing candidates share. */
+import { type Attempt, ProviderError } from '../errors.js';
+import type { Candidate } from './select-candidates.js';
+
+export function asProviderError(error: unknown, candidate: Candidate): ProviderError {
+  if (ProviderError.isInstance(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError({ provider: candidate.provider.id, reason: 'network', message, cause: error });
+}
+
+/** The shortest Retry-After among `errors`, for the call's own. */
+export function minimumRetryAfter(errors: readonly ProviderError[]): number | undefined {
+  let minimum: number | undefined;
+  for (const error of errors) {
+    if (error.retryAfterMs !== undefined) minimum = Math.min(minimum ?? Number.POSITIVE_INFINITY, error.retryAfterMs);
+  }
+  return minimum;
+}
+
+export function endedAttempt(
+  candidate: Candidate,
+  startedAtMs: number,
+  nowMs: number,
+  outcome: Attempt['outcome'],
+  extra?: Pick<Attempt, 'reason' | 'detail' | 'statusCode'>,
+): Attempt {
+  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
+    provider: candidate.provider.id,
+    model: candidate.model,
+    outcome,
+    startedAtMs,
+    durationMs: nowMs - startedAtMs,
+  };
+  // Only the fields that say something: an attempt log is read by people and compared in tests.
+  if (extra?.reason !== undefined) attempt.reason = extra.reason;
+  if (extra?.detail !== undefined) attempt.detail = extra.detail;
+  if (extra?.statusCode !== undefined) attempt.statusCode = extra.statusCode;
+  return attempt;
+}
+
+export function skippedAttempt(candidate: Candidate, nowMs: number, detail: string): Attempt {
+  return {
+    provider: candidate.provider.id,
+    model: candidate.model,
+    outcome: 'skipped',
+    detail,
+    startedAtMs: nowMs,
+    durationMs: 0,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The race with one attempt in flight (no parallel attempts, no hedge): the router's default for a single
+ * route target and the common case of a call, kept apart from the general race because it needs none of
+ * its machinery. Each candidate in turn; its success wins, its failure starts the next. Same attempt log,
+ * same errors, same retry rounds. An attempt of a provider that settles on abort (`settlesOnAbort`) is
+ * simply awaited; any other is raced against the call's abort, so it cannot outlive the call.
+ */
+import { type Cancellation, untilAborted } from '../cancellation.js';
+import type { Clock } from '../clock.js';
+import { AllProvidersFailedError } from '../errors.js';
+import { asProviderError, endedAttempt, minimumRetryAfter, skippedAttempt } from './race-attempts.js';
+import type { RaceFailure, RaceOptions, RaceWinner } from './race-candidates.js';
+import type { Candidate } from './select-candidates.js';
+
+/** What an attempt raced against the call's abort rejects with when the abort comes first. */
+const endCall = (): symbol => callEnded;
+const callEnded = Symbol('call ended');
+
+export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
+  const { clock, cancellation, attempts } = options;
+  if (cancellation.aborted) throw cancellation.reason;
+  const failures: RaceFailure[] = [];
+  let candidates = options.candidates;
+  let accept: ((candidate: Candidate) => boolean) | undefined;
+  // The caller's reading of the clock holds for an attempt started before anything was awaited.
+  let startingAtMs = options.nowMs;
+  for (let round = 1, roundStartsAt = 0; ; round += 1) {
+    for (const candidate of candidates) {
+      const admission = accept && !accept(candidate) ? 'context window too small' : options.admit?.(candidate);
+      if (typeof admission === 'string') {
+        attempts.push(skippedAttempt(candidate, clock.now(), admission));
+        continue;
+      }
+      const launchedAtMs = startingAtMs ?? clock.now();
+      startingAtMs = undefined;
+      let runStartedAtMs = launchedAtMs;
+      let value: T;
+      try {
+        if (admission !== undefined) {
+          // A cluster-wide probe lock answers later: wait for it, but not past the call.
+          const detail = await untilAborted(admission, cancellation, endCall);
+          if (detail !== undefined) {
+            attempts.push(skippedAttempt(candidate, clock.now(), detail));
+            continue;
+          }
+          runStartedAtMs = clock.now();
+        }
+        options.onAttemptStart?.(candidate);
+        const running = options.run(candidate, cancellation, runStartedAtMs);
+        value = await (candidate.provider.settlesOnAbort === true ? running : untilAborted(running, cancellation, endCall));
+      } catch (error) {
+        if (cancellation.aborted) {
+          attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'aborted', { detail: 'call ended' }));
+          throw cancellation.reason;
+        }
+        const providerError = asProviderError(error, candidate);
+        failures.push({ error: providerError, candidate });
+        attempts.push(
+          endedAttempt(candidate, launchedAtMs, clock.now(), 'failure', { reason: providerError.reason, statusCode: providerError.statusCode }),
+        );
+        const action = options.classify(providerError, candidate);
+        if (action.kind === 'stop') throw providerError;
+        if (action.kind === 'fail-over-if') {
+          const previous = accept;
+          accept = previous ? (next) => previous(next) && action.accept(next) : action.accept;
+        }
+        continue;
+      }
+      if (cancellation.aborted) {
+        // An answer that came after the call ended is not the call's.
+        attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'aborted', { detail: 'call ended' }));
+        throw cancellation.reason;
+      }
+      attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'success'));
+      return { value, candidate };
+    }
+    const lastRound = failures.slice(roundStartsAt);
+    const retry = options.nextRound?.(lastRound, round + 1);
+    if (retry === undefined) {
+      // The Retry-After of the last round: a wait an earlier round asked for has passed.
+      const errors = failures.map((failure) => failure.error);
+      const retryAfterMs = minimumRetryAfter(lastRound.length > 0 ? lastRound.map((failure) => failure.error) : errors);
+      throw new AllProvidersFailedError({ attempts, errors, retryAfterMs });
+    }
+    await waitUnlessAborted(clock, Math.max(0, retry.delayMs), cancellation);
+    roundStartsAt = failures.length;
+    candidates = retry.candidates();
+  }
+}
+
+/** Resolve after `delayMs`, or reject with the cancellation's reason when it aborts first. */
+function waitUnlessAborted(clock: Clock, delayMs: number, cancellation: Cancellation): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (cancellation.aborted) {
+      reject(cancellation.reason);
+      return;
+    }
+    const stopListening = cancellation.onAbort(() => {
+      clock.clearTimeout(timer);
+      reject(cancellation.reason);
+    });
+    const timer = clock.setTimeout(() => {
+      stopListening();
+      resolve();
+    }, delayMs);
+  });
+}
