@@ -79,7 +79,9 @@ interface RunningAttempt {
  * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
-  if (!options.hedgeDelayMs && options.parallelAttempts <= 1) return raceOneAtATime(options);
+  // One attempt in flight, or one candidate and no retry round to add more: nothing to race in parallel.
+  const oneAtATime = (!options.hedgeDelayMs && options.parallelAttempts <= 1) || (options.candidates.length <= 1 && options.nextRound === undefined);
+  if (oneAtATime) return raceOneAtATime(options);
   const { clock, cancellation, attempts } = options;
   let candidates = options.candidates;
   return new Promise<RaceWinner<T>>((resolve, reject) => {
