@@ -121,11 +121,17 @@ function isCancellation(signal: AbortSignal | Cancellation): signal is Cancellat
 }
 
 /**
- * `promise`'s outcome, unless `cancellation` aborts first: the result then rejects at once with what
- * `onAbort` returns (whatever `promise` does later is ignored). The listener is removed when it settles.
+ * `promise`'s outcome, unless `cancellation` aborts first (or has already): the result then rejects at once
+ * with what `onAbort` returns (whatever `promise` does later is ignored). The listener is removed when it
+ * settles.
  */
 export function untilAborted<T>(promise: Promise<T>, cancellation: Cancellation, onAbort: () => unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // Aborted already (a listener never fires then): reject at once, as an abort now would.
+    if (cancellation.aborted) {
+      reject(onAbort());
+      return;
+    }
     const stopListening = cancellation.onAbort(() => reject(onAbort()));
     promise.then(
       (value) => {

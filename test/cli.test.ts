@@ -175,7 +175,17 @@ describe('--config', () => {
     const configPath = join(directory, 'gateway.yaml');
     writeFileSync(
       configPath,
-      ['providers:', '  selfhosted:', '    protocol: openai-compatible', `    baseUrl: ${providers.url}/together/v1`, '    apiKeyEnv: SELFHOSTED_KEY', '    models: [local-model]', ''].join('\n'),
+      [
+        // The gateway's own keys come from a variable not set where the command runs: it does not read them.
+        'keys: [{ name: team, keyEnv: TEAM_GATEWAY_KEY }]',
+        'providers:',
+        '  selfhosted:',
+        '    protocol: openai-compatible',
+        `    baseUrl: ${providers.url}/together/v1`,
+        '    apiKeyEnv: SELFHOSTED_KEY',
+        '    models: [local-model]',
+        '',
+      ].join('\n'),
     );
     const env = { ...providers.environment(['groq']), SELFHOSTED_KEY: 'selfhosted-cli-key' };
     const health = await run(['health', '--config', configPath, '--json'], env);

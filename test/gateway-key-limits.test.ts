@@ -4,6 +4,7 @@
  * each key's usage at GET /v1/key, its spend and refusals in the metrics, its name (never the key) in the
  * logs. Then two gateways on one Redis sharing a key's minute. The limits' clock is a manual one.
  */
+import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +78,8 @@ describe('a key with a request rate', () => {
     expect((fromAnthropic as { error?: unknown }).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
 
     expect(await usageOf(billingKey)).toEqual({ requestsLastMinute: 2, costUsdToday: null });
+    // Past its rate, a key is refused before its body is held: the answer comes while the upload is unfinished.
+    expect(await statusOfUnfinishedUpload(billingKey)).toBe(429);
     // Another key is not limited by this one's rate, and counts nothing without limits.
     await harness.clientWithKey(freeKey).chat.completions.create(question('Free?'));
     expect(await usageOf(freeKey)).toEqual({ requestsLastMinute: null, costUsdToday: null });
@@ -150,7 +153,7 @@ async function waitForLogLine(match: (line: Record<string, unknown>) => boolean)
 describe('what the keys leave behind', () => {
   it('names keys, never their text, in the logs and the metrics', async () => {
     const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${freeKey}` } })).text();
-    expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="billing",limit="requests_per_minute"\} 2/);
+    expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="billing",limit="requests_per_minute"\} 3/);
     expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="search",limit="cost_per_day"\} 1/);
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
@@ -159,6 +162,28 @@ describe('what the keys leave behind', () => {
     }
   });
 });
+
+/** The status a request gets while its body is still coming (a slow upload), or 'no answer' after a while. */
+function statusOfUnfinishedUpload(key: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const upload = request(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': '100000' },
+    });
+    const timer = setTimeout(() => {
+      upload.destroy();
+      resolve('no answer');
+    }, 5_000);
+    upload.on('response', (response) => {
+      clearTimeout(timer);
+      response.resume();
+      upload.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    upload.on('error', () => undefined);
+    upload.write(`{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"${'x'.repeat(1_000)}`);
+  });
+}
 
 interface KeyUsage {
   readonly requestsLastMinute: number | null;

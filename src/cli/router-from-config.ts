@@ -5,6 +5,7 @@ import type { CliContext } from './cli-command.js';
 
 export async function routerForCommand(context: Pick<CliContext, 'env'>, configPath: string | undefined): Promise<BackupModelRouter> {
   if (configPath === undefined) return new BackupModelRouter({ env: context.env });
-  const config = await loadGatewayConfig({ path: configPath, env: context.env });
+  // Only the providers and the strategy matter here: the gateway's own keys are not read.
+  const config = await loadGatewayConfig({ path: configPath, env: context.env, readKeys: false });
   return new BackupModelRouter(routerOptionsFromConfig(config, { env: context.env }));
 }

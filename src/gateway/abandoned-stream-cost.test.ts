@@ -21,5 +21,10 @@ describe('the price of a stream that ended before its usage', () => {
     const cost = abandonedStreamCost({ definition: openai, model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'z'.repeat(4000) }], tally });
     expect(cost).toBeCloseTo((50 * 0.15 + 7 * 0.6) / 1_000_000, 12);
     expect(abandonedStreamCost({ definition: openai, model: 'unpriced-model', messages: [], tally })).toBeUndefined();
+    // What the usage said of the prompt cache is kept: cached input at the cache's price.
+    const cached = new StreamTally();
+    cached.add({ type: 'usage', usage: { inputTokens: 1000, cachedInputTokens: 800, outputTokens: 0, totalTokens: 1000 } });
+    const cachedCost = abandonedStreamCost({ definition: openai, model: 'gpt-4o-mini', messages: [], tally: cached });
+    expect(cachedCost).toBeCloseTo((200 * 0.15 + 800 * 0.075) / 1_000_000, 12);
   });
 });

@@ -40,5 +40,6 @@ export function abandonedStreamCost(options: {
   const { tally } = options;
   const inputTokens = tally.usage?.inputTokens ?? Math.ceil(promptCharacters(options.messages) / charactersPerToken);
   const outputTokens = Math.max(tally.usage?.outputTokens ?? 0, Math.ceil(tally.outputCharacters / charactersPerToken));
-  return costOf(options.definition, options.model, { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });
+  // What the provider said of its prompt cache is kept: cached input is priced at the cache's price.
+  return costOf(options.definition, options.model, { ...tally.usage, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });
 }

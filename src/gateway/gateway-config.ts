@@ -159,7 +159,17 @@ function routeOf(value: unknown, name: string): GatewayRouteConfig {
 }
 
 /** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
-export function parseGatewayConfig(options: { readonly yamlText?: string; readonly env?: Environment }): GatewayConfig {
+export interface ParseGatewayConfigOptions {
+  readonly yamlText?: string;
+  readonly env?: Environment;
+  /**
+   * False for a command that only calls providers (`health`, `chat` with `--config`): the gateway's own keys
+   * are neither read nor checked, so their variables need not be set where the command runs.
+   */
+  readonly readKeys?: boolean;
+}
+
+export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
   let document: unknown = {};
   if (options.yamlText !== undefined && options.yamlText.trim().length > 0) {
@@ -198,7 +208,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
   }
   if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
 
-  const keyPolicies = gatewayKeysOf({
+  const keyPolicies = options.readKeys === false ? [] : gatewayKeysOf({
     file: file.keys,
     fileLimits: file.keyLimits,
     envKeys: env[gatewayEnvironmentVariables.keys],
@@ -226,7 +236,7 @@ export function parseGatewayConfig(options: { readonly yamlText?: string; readon
 }
 
 /** Read `path` (when given) and the environment. */
-export async function loadGatewayConfig(options: { readonly path?: string; readonly env?: Environment }): Promise<GatewayConfig> {
+export async function loadGatewayConfig(options: Omit<ParseGatewayConfigOptions, 'yamlText'> & { readonly path?: string }): Promise<GatewayConfig> {
   let yamlText: string | undefined;
   if (options.path !== undefined) {
     try {
@@ -239,7 +249,11 @@ export async function loadGatewayConfig(options: { readonly path?: string; reado
       });
     }
   }
-  return parseGatewayConfig({ ...(yamlText !== undefined ? { yamlText } : {}), ...(options.env ? { env: options.env } : {}) });
+  return parseGatewayConfig({
+    ...(yamlText !== undefined ? { yamlText } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.readKeys !== undefined ? { readKeys: options.readKeys } : {}),
+  });
 }
 
 /** The router options this configuration asks for: base URL overrides and new providers merged into the catalog, cache, strategy. */

@@ -91,6 +91,8 @@ export async function handleModelCall(
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
     }
+    // A key already past its limits is refused before its body is held.
+    if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
     const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
     heldBytes = bytes.length;
     call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
@@ -102,7 +104,7 @@ export async function handleModelCall(
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413 || log.errorCode === 'gateway_busy') discardRest(request);
+    if (log.status === 413 || log.errorCode === 'gateway_busy' || (log.status === 429 && heldBytes === 0)) discardRest(request);
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }

@@ -38,8 +38,8 @@ export interface ModelProvider {
   /**
    * True when `complete` settles as soon as its cancellation aborts, rejecting with the abort's reason (the
    * built-in HTTP providers): a call trying one provider at a time then simply awaits it. Any other
-   * provider's attempt is raced against the abort, so a provider that ignores it cannot hold a call past
-   * its deadline.
+   * provider's call, and every stream's opening, is raced against the abort, so a provider that ignores it
+   * cannot hold a call past its deadline.
    */
   readonly settlesOnAbort?: boolean;
 }

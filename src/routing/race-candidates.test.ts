@@ -187,22 +187,29 @@ describe('raceCandidates', () => {
     expect(attempts).toEqual([{ provider: 'deaf', model: 'deaf-model', outcome: 'aborted', detail: 'call ended', startedAtMs: 5, durationMs: 20 }]);
   });
 
-  it('one at a time: awaits a provider that settles on abort, with the same outcome, and does not take an answer after the call ended', async () => {
+  it("one at a time: awaits the complete of a provider that settles on abort, and takes no answer after the call ended", async () => {
     const settles = candidate('http');
     (settles.provider as { settlesOnAbort?: boolean }).settlesOnAbort = true;
     const scope = new CancelScope();
     const attempts: Attempt[] = [];
+    let fail!: (error: unknown) => void;
+    let ended = false;
     const race = raceCandidates({
       candidates: [settles],
       parallelAttempts: 1,
       clock: new ManualClock(0),
       cancellation: scope,
-      run: (_entry, cancellation) => new Promise<string>((_resolve, reject) => cancellation.onAbort(() => reject(cancellation.reason))),
+      run: () => new Promise<string>((_resolve, reject) => (fail = reject)),
       classify: classifyFailure,
       attempts,
-    });
+      runSettlesWithProvider: true,
+    }).finally(() => (ended = true));
     const reason = new Error('caller left');
     scope.abort(reason);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Awaited, not raced: the call ends when the provider's call does, as it promises to at once.
+    expect(ended).toBe(false);
+    fail(reason);
     await expect(race).rejects.toBe(reason);
     expect(attempts).toMatchObject([{ provider: 'http', outcome: 'aborted', detail: 'call ended' }]);
 
@@ -217,11 +224,29 @@ describe('raceCandidates', () => {
       run: () => new Promise<string>((resolve) => (answer = resolve)),
       classify: classifyFailure,
       attempts: lateAttempts,
+      runSettlesWithProvider: true,
     });
     late.abort(reason);
     answer('too late');
     await expect(lateRace).rejects.toBe(reason);
     expect(lateAttempts).toMatchObject([{ outcome: 'aborted' }]);
+  });
+
+  it('one at a time: a call aborted before its attempt is awaited ends at once, even with a provider that ignores the abort', async () => {
+    const scope = new CancelScope();
+    const reason = new Error('enough');
+    const race = raceCandidates({
+      candidates: [candidate('deaf')],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: scope,
+      // The abort comes as the attempt starts (a listener of the call's events), before it is awaited.
+      onAttemptStart: () => scope.abort(reason),
+      run: () => new Promise<string>(() => undefined),
+      classify: classifyFailure,
+      attempts: [],
+    });
+    await expect(race).rejects.toBe(reason);
   });
 
   it('one at a time: a retry round waits on the clock, and a caller abort during the wait ends the call', async () => {

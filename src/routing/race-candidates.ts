@@ -47,6 +47,12 @@ export interface RaceOptions<T> {
    * the number of the round it would be (2 for the first retry); `failures` are those of the last one.
    */
   readonly nextRound?: ((failures: readonly RaceFailure[], round: number) => RetryRound | undefined) | undefined;
+  /**
+   * `run` is the provider's `complete`, so an attempt of a provider that settles on abort (`settlesOnAbort`)
+   * may simply be awaited. Unset for anything else (a stream's opening): every attempt is then raced
+   * against the call's abort.
+   */
+  readonly runSettlesWithProvider?: boolean;
 }
 
 /** A failed attempt of the race, and whose. */

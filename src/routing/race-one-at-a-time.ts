@@ -2,8 +2,8 @@
  * The race with one attempt in flight (no parallel attempts, no hedge): the router's default for a single
  * route target and the common case of a call, kept apart from the general race because it needs none of
  * its machinery. Each candidate in turn; its success wins, its failure starts the next. Same attempt log,
- * same errors, same retry rounds. An attempt of a provider that settles on abort (`settlesOnAbort`) is
- * simply awaited; any other is raced against the call's abort, so it cannot outlive the call.
+ * same errors, same retry rounds. A `complete` of a provider that settles on abort (`settlesOnAbort`) is
+ * simply awaited; any other attempt is raced against the call's abort, so it cannot outlive the call.
  */
 import { type Cancellation, untilAborted } from '../cancellation.js';
 import type { Clock } from '../clock.js';
@@ -37,7 +37,12 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       let value: T;
       try {
         if (admission !== undefined) {
-          // A cluster-wide probe lock answers later: wait for it, but not past the call.
+          // A cluster-wide probe lock answers later: wait for it, but not past the call. A call that ends
+          // first still runs the attempt once the lock is granted, as the general race does: the attempt
+          // sees the call ended and gives the half-open probe back.
+          admission.then((detail) => {
+            if (detail === undefined && cancellation.aborted) options.run(candidate, cancellation, clock.now()).catch(() => undefined);
+          }, () => undefined);
           const detail = await untilAborted(admission, cancellation, endCall);
           if (detail !== undefined) {
             attempts.push(skippedAttempt(candidate, clock.now(), detail));
@@ -47,7 +52,8 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
         }
         options.onAttemptStart?.(candidate);
         const running = options.run(candidate, cancellation, runStartedAtMs);
-        value = await (candidate.provider.settlesOnAbort === true ? running : untilAborted(running, cancellation, endCall));
+        const settles = options.runSettlesWithProvider === true && candidate.provider.settlesOnAbort === true;
+        value = await (settles ? running : untilAborted(running, cancellation, endCall));
       } catch (error) {
         if (cancellation.aborted) {
           attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'aborted', { detail: 'call ended' }));

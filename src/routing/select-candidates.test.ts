@@ -45,6 +45,25 @@ describe('selectCandidates', () => {
     expect([selectWith(false), selectWith(true)]).toEqual([1, 0]);
   });
 
+  it('with images only in history, keeps models without vision as a fallback that gets notes, a last resort in panic mode too', () => {
+    const history = { fetchesUrls: false, historyOnly: true };
+    const textOnly = [
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+      { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },
+    ];
+    const fallback = selectCandidates({ providers: providers(all), route: textOnly, standingOf: () => healthy, images: history });
+    expect(fallback.candidates.map((entry) => [entry.provider.id, entry.imagesAsNotes])).toEqual([
+      ['groq', true],
+      ['together', true],
+    ]);
+    const withVision = selectCandidates({ providers: providers(all), route: [...textOnly, { provider: 'openai', model: 'gpt-4o-mini' }], standingOf: () => healthy, images: history });
+    expect(withVision.candidates.map((entry) => [entry.provider.id, entry.imagesAsNotes])).toEqual([['openai', undefined]]);
+    const open: ProviderStanding = { available: false, circuitOpen: true, retryAtMs: 5_000, detail: 'circuit open', successRate: 0, latencyMs: undefined };
+    const panic = selectCandidates({ providers: providers(all), route: textOnly.slice(0, 1), standingOf: () => open, images: history });
+    expect(panic.candidates).toEqual([]);
+    expect(panic.lastResort).toMatchObject({ model: 'llama-3.1-8b-instant', imagesAsNotes: true });
+  });
+
   it('ranks by the seed speed ranking before any call was observed', () => {
     const selection = selectCandidates({ providers: providers(all), standingOf: () => healthy });
     expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual([

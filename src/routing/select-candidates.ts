@@ -133,7 +133,8 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       skipped.push({ provider: provider.id, model: target.model, detail: standing.detail ?? 'unavailable' });
       const retryAtMs = standing.retryAtMs ?? Number.POSITIVE_INFINITY;
       if (standing.circuitOpen && (lastResort === undefined || retryAtMs < lastResort.retryAtMs)) {
-        lastResort = { candidate: { provider, model: target.model, contextWindowTokens }, retryAtMs };
+        const candidate: Candidate = imageless ? { provider, model: target.model, contextWindowTokens, imagesAsNotes: true } : { provider, model: target.model, contextWindowTokens };
+        lastResort = { candidate, retryAtMs };
       }
       if (standing.retryAtMs !== undefined) {
         earliestRetryAtMs = Math.min(earliestRetryAtMs ?? Number.POSITIVE_INFINITY, standing.retryAtMs);

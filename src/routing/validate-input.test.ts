@@ -11,13 +11,20 @@ describe('imageNeedOf', () => {
     expect(imageNeedOf([{ role: 'user', content: 'Look', images: [png, remote] }])).toEqual({ fetchesUrls: true, historyOnly: false });
   });
 
-  it('calls images history once an assistant turn came after them, and current on the question or the answers of its tools', () => {
+  it('calls images history once a later user message came, and current on the question or what its tools returned', () => {
     const screenshotTurn: Message[] = [
       { role: 'user', content: 'Look', images: [png] },
       { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'shot', arguments: '{}' }] },
       { role: 'tool', toolCallId: 'c', content: '', images: [png] },
     ];
     expect(imageNeedOf(screenshotTurn)).toEqual({ fetchesUrls: false, historyOnly: false });
+    // The question's own image is current while tools are still being called to answer it.
+    const agentLoop: Message[] = [
+      { role: 'user', content: 'What breed is this?', images: [png] },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'lookup', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'c', content: 'no match' },
+    ];
+    expect(imageNeedOf(agentLoop)).toEqual({ fetchesUrls: false, historyOnly: false });
     expect(imageNeedOf([...screenshotTurn, { role: 'assistant', content: 'Blue.' }, { role: 'user', content: 'And?' }])).toEqual({
       fetchesUrls: false,
       historyOnly: true,

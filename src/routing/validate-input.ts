@@ -41,9 +41,9 @@ function checkImages(images: unknown, role: string, path: string): void {
 }
 
 /**
- * What the call's images ask of a model, or undefined for a call without images. Images of the current turn
- * are those of the last user message and of the tool answers after the last assistant message, when the
- * conversation ends with them; any other image is history.
+ * What the call's images ask of a model, or undefined for a call without images. Images from the last user
+ * message on (the question being answered, and what tools returned while answering it) are current; those
+ * before it are history.
  */
 export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined {
   let need: { fetchesUrls: boolean; historyOnly: boolean } | undefined;
@@ -58,9 +58,9 @@ export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined
   return need;
 }
 
-/** Where the turn being answered begins: after the last assistant message (the whole call when there is none). */
+/** Where the question being answered begins: its last user message (the whole call when there is none). */
 function currentTurnStart(messages: readonly Message[]): number {
-  for (let index = messages.length - 1; index >= 0; index -= 1) if (messages[index]!.role === 'assistant') return index + 1;
+  for (let index = messages.length - 1; index >= 0; index -= 1) if (messages[index]!.role === 'user') return index;
   return 0;
 }
 
