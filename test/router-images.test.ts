@@ -107,7 +107,7 @@ describe('a call with images', () => {
     ]);
   });
 
-  it("an image from an earlier turn keeps models without vision as a last resort, with a note in its place", async () => {
+  it('an image from an earlier turn keeps models without vision as a fallback, with a note in its place', async () => {
     const later: Message[] = [
       ...toolConversation,
       { role: 'assistant', content: 'It is blue.' },
@@ -129,14 +129,19 @@ describe('a call with images', () => {
     expect((await stream.result).provider).toBe('groq');
     expect(JSON.stringify(server.requests[0]?.body)).toContain('[image omitted: this model takes no image input]');
 
-    // A model that takes images is still preferred while one is left.
+    // A model that takes images is asked first; the others only once it failed.
     server.reset();
-    const preferred = await router.complete(later, { route: [...textOnly, { provider: 'openai', model: 'gpt-4o-mini' }] });
+    const withVision = [...textOnly, { provider: 'openai', model: 'gpt-4o-mini' }];
+    const preferred = await router.complete(later, { route: withVision });
     expect(preferred.provider).toBe('openai');
-    expect(preferred.attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => [attempt.provider, attempt.detail])).toEqual([
-      ['groq', 'takes no image input'],
-      ['together', 'takes no image input'],
-    ]);
+    expect(preferred.attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual(['openai:success']);
+    server.reset();
+    server.setBehavior('openai', { kind: 'status', status: 503 });
+    const fellBack = await router.complete(later, { route: withVision });
+    expect(fellBack.provider).toBe('groq');
+    expect(fellBack.attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual(['openai:failure', 'groq:success']);
+    expect(JSON.stringify(server.requests.find((request) => request.provider === 'groq')?.body)).toContain('[image omitted: this model takes no image input]');
+    server.reset();
 
     // The image being asked about now is not history: without a model that takes it, the call is refused.
     server.reset();

@@ -250,6 +250,7 @@ export class BackupModelRouter {
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
         nextRound: this.#retryRounds(options, messages, deadline, attempts, lastResort !== undefined),
         runSettlesWithProvider: true,
+        fallbackCandidates: selection.fallback,
       });
       const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
       return { completion, attempts };

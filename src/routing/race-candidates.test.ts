@@ -274,6 +274,30 @@ describe('raceCandidates', () => {
     expect(attempt.started).toEqual(['a']);
   });
 
+  it('asks the fallback only once every candidate failed, racing it as the candidates are raced', async () => {
+    for (const parallelAttempts of [1, 2]) {
+      const attempt = controllable();
+      const attempts: Attempt[] = [];
+      const race = raceCandidates({
+        candidates: [candidate('vision')],
+        fallbackCandidates: [candidate('text-a'), candidate('text-b')],
+        parallelAttempts,
+        clock: new ManualClock(0),
+        cancellation: new CancelScope(),
+        run: attempt.run,
+        classify: classifyFailure,
+        attempts,
+      });
+      expect(attempt.started).toEqual(['vision']);
+      attempt.settle.get('vision')!.reject(failure('vision', 'server_error'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(attempt.started).toEqual(parallelAttempts === 1 ? ['vision', 'text-a'] : ['vision', 'text-a', 'text-b']);
+      attempt.settle.get('text-a')!.resolve('from text-a');
+      expect((await race).value).toBe('from text-a');
+      expect(attempts.map((entry) => `${entry.provider}:${entry.outcome}`).slice(0, 2)).toEqual(['vision:failure', 'text-a:success']);
+    }
+  });
+
   it('waits for an admission that answers later, and skips the candidate when it says so', async () => {
     const attempt = controllable();
     const attempts: Attempt[] = [];

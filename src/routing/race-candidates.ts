@@ -53,6 +53,8 @@ export interface RaceOptions<T> {
    * against the call's abort.
    */
   readonly runSettlesWithProvider?: boolean;
+  /** Asked, in order, only once every candidate has failed (before any retry round): see `CandidateSelection.fallback`. */
+  readonly fallbackCandidates?: readonly Candidate[] | undefined;
 }
 
 /** A failed attempt of the race, and whose. */
@@ -85,8 +87,10 @@ interface RunningAttempt {
  * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
-  // One attempt in flight, or one candidate and no retry round to add more: nothing to race in parallel.
-  const oneAtATime = (!options.hedgeDelayMs && options.parallelAttempts <= 1) || (options.candidates.length <= 1 && options.nextRound === undefined);
+  // One attempt in flight, or one candidate and no retry round or fallback to add more: nothing to race in parallel.
+  const oneAtATime =
+    (!options.hedgeDelayMs && options.parallelAttempts <= 1) ||
+    (options.candidates.length <= 1 && options.nextRound === undefined && options.fallbackCandidates === undefined);
   if (oneAtATime) return raceOneAtATime(options);
   const { clock, cancellation, attempts } = options;
   let candidates = options.candidates;
@@ -106,6 +110,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let roundStartsAt = 0;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
+    let fallbackAsked = false;
 
     const settle = (abortDetail: string, complete: () => void): void => {
       if (settled) return;
@@ -212,6 +217,13 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       }
       if (inFlight.size === 0) {
         if (retryTimer !== undefined) return;
+        if (!fallbackAsked && options.fallbackCandidates !== undefined && options.fallbackCandidates.length > 0) {
+          fallbackAsked = true;
+          candidates = options.fallbackCandidates;
+          nextIndex = 0;
+          fill();
+          return;
+        }
         const lastRound = failures.slice(roundStartsAt);
         const retry = options.nextRound?.(lastRound, round + 1);
         if (retry !== undefined) {

@@ -24,8 +24,10 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
   let accept: ((candidate: Candidate) => boolean) | undefined;
   // The caller's reading of the clock holds for an attempt started before anything was awaited.
   let startingAtMs = options.nowMs;
+  let fallbackAsked = false;
   for (let round = 1, roundStartsAt = 0; ; round += 1) {
-    for (const candidate of candidates) {
+    for (let index = 0; index < candidates.length; index += 1) {
+      const candidate = candidates[index]!;
       const admission = accept && !accept(candidate) ? 'context window too small' : options.admit?.(candidate);
       if (typeof admission === 'string') {
         attempts.push(skippedAttempt(candidate, clock.now(), admission));
@@ -79,6 +81,13 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       }
       attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'success'));
       return { value, candidate };
+    }
+    if (!fallbackAsked && options.fallbackCandidates !== undefined && options.fallbackCandidates.length > 0) {
+      // Every candidate failed: the fallback, in the same round.
+      fallbackAsked = true;
+      candidates = options.fallbackCandidates;
+      round -= 1;
+      continue;
     }
     const lastRound = failures.slice(roundStartsAt);
     const retry = options.nextRound?.(lastRound, round + 1);

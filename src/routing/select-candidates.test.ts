@@ -45,7 +45,7 @@ describe('selectCandidates', () => {
     expect([selectWith(false), selectWith(true)]).toEqual([1, 0]);
   });
 
-  it('with images only in history, keeps models without vision as a fallback that gets notes, a last resort in panic mode too', () => {
+  it('with images only in history, keeps models without vision as a fallback that gets notes (the candidates when no other is left, a last resort in panic mode too)', () => {
     const history = { fetchesUrls: false, historyOnly: true };
     const textOnly = [
       { provider: 'groq', model: 'llama-3.1-8b-instant' },
@@ -58,6 +58,12 @@ describe('selectCandidates', () => {
     ]);
     const withVision = selectCandidates({ providers: providers(all), route: [...textOnly, { provider: 'openai', model: 'gpt-4o-mini' }], standingOf: () => healthy, images: history });
     expect(withVision.candidates.map((entry) => [entry.provider.id, entry.imagesAsNotes])).toEqual([['openai', undefined]]);
+    expect(withVision.fallback?.map((entry) => [entry.provider.id, entry.imagesAsNotes])).toEqual([
+      ['groq', true],
+      ['together', true],
+    ]);
+    expect(withVision.skipped).toEqual([]);
+    expect(fallback.fallback).toBeUndefined();
     const open: ProviderStanding = { available: false, circuitOpen: true, retryAtMs: 5_000, detail: 'circuit open', successRate: 0, latencyMs: undefined };
     const panic = selectCandidates({ providers: providers(all), route: textOnly.slice(0, 1), standingOf: () => open, images: history });
     expect(panic.candidates).toEqual([]);

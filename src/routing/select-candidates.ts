@@ -1,6 +1,6 @@
 import { findModel } from '../catalog.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import type { Tier } from '../types.js';
+import type { Mutable, Tier } from '../types.js';
 import type { RouteTarget } from './router-options.js';
 
 export interface Candidate {
@@ -88,6 +88,11 @@ export interface CandidateSelection {
    * otherwise fail at once tries it anyway (panic mode), since a circuit may have opened on chance failures.
    */
   readonly lastResort: Candidate | undefined;
+  /**
+   * Models that take no image input, for a call whose images are all history, when models that take them
+   * are the candidates: asked, with notes in the images' place, only once every candidate failed.
+   */
+  readonly fallback?: readonly Candidate[];
 }
 
 /** Success rates closer than this count as equal, so observed latency decides. */
@@ -144,26 +149,31 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     if (imageless) (withoutImages ??= []).push({ candidate: { provider, model: target.model, contextWindowTokens, imagesAsNotes: true }, standing, order });
     else ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
   }
+  // With models that take the images, the others wait as a fallback; without any, they are the candidates.
+  let fallback: Candidate[] | undefined;
   if (withoutImages !== undefined) {
-    if (ranked.length > 0) {
-      for (const { candidate } of withoutImages) skipped.push({ provider: candidate.provider.id, model: candidate.model, detail: 'takes no image input' });
-    } else {
-      ranked.push(...withoutImages);
-    }
+    if (ranked.length > 0) fallback = rankedCandidates(withoutImages, options);
+    else ranked.push(...withoutImages);
   }
-
-  // An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest.
-  if (!options.route) {
-    ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
-  }
-  const candidates = ranked.map((entry) => entry.candidate);
-  return {
+  const candidates = rankedCandidates(ranked, options);
+  const selection: Mutable<CandidateSelection> = {
     candidates,
     skipped,
     missingEnvironmentVariables,
     earliestRetryAtMs,
     lastResort: candidates.length === 0 ? lastResort?.candidate : undefined,
   };
+  if (fallback !== undefined) selection.fallback = fallback;
+  return selection;
+}
+
+/** An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest. */
+function rankedCandidates(
+  ranked: { candidate: Candidate; standing: ProviderStanding; order: number }[],
+  options: SelectCandidatesOptions,
+): Candidate[] {
+  if (!options.route) ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
+  return ranked.map((entry) => entry.candidate);
 }
 
 /** The providers by id, built once per providers list (a router's list never changes). */

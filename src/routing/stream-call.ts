@@ -72,6 +72,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           }),
         run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation, deadline.cancellation),
         nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
+        fallbackCandidates: context.selection.fallback,
       });
       committed = raced.value;
       winner = raced.candidate;
