@@ -129,6 +129,8 @@ export function untilAborted<T>(promise: Promise<T>, cancellation: Cancellation,
   return new Promise<T>((resolve, reject) => {
     // Aborted already (a listener never fires then): reject at once, as an abort now would.
     if (cancellation.aborted) {
+      // Nobody waits for it now: its own rejection (it may honour the abort) must not go unhandled.
+      promise.catch(() => undefined);
       reject(onAbort());
       return;
     }

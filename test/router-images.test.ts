@@ -148,4 +148,31 @@ describe('a call with images', () => {
     await expect(router.complete(toolConversation, { route: textOnly })).rejects.toThrow(/takes no image input/);
     expect(server.requests).toHaveLength(0);
   });
+
+  it('asks the history fallback again in a retry round, and in a round whose only planned targets it holds', async () => {
+    const later: Message[] = [
+      { role: 'user', content: 'Look.', images: [{ url: screenshot }] },
+      { role: 'assistant', content: 'A cat.' },
+      { role: 'user', content: 'And its name?' },
+    ];
+    const route = [
+      { provider: 'openai', model: 'gpt-4o-mini' },
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+    ];
+    const retrying = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, maxRetries: 1, retryBaseDelayMs: 1 });
+    try {
+      for (const parallelAttempts of [1, 2]) {
+        for (const visionFailure of [{ kind: 'status', status: 503 }, { kind: 'error', fixture: 'error-404-model-not-found' }] as const) {
+          server.reset();
+          server.setBehavior('openai', visionFailure);
+          server.enqueue('groq', { kind: 'status', status: 503 });
+          const result = await retrying.complete(later, { route, parallelAttempts });
+          expect(result.provider).toBe('groq');
+          expect(server.requests.filter((request) => request.provider === 'groq')).toHaveLength(2);
+        }
+      }
+    } finally {
+      await retrying.close();
+    }
+  });
 });

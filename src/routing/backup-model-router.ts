@@ -341,6 +341,8 @@ export class BackupModelRouter {
         random: Math.random,
       });
       if (plan === undefined) return undefined;
+      const planned = (candidate: Candidate): boolean => plan.targets.has(targetOf(candidate));
+      let fallback: readonly Candidate[] | undefined;
       return {
         delayMs: plan.delayMs,
         // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
@@ -350,8 +352,11 @@ export class BackupModelRouter {
           for (const attempt of skippedAttempts(selection, startedAtMs)) {
             if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) attempts.push(attempt);
           }
-          return selection.candidates.filter((candidate) => plan.targets.has(targetOf(candidate)));
+          fallback = selection.fallback?.filter(planned);
+          return selection.candidates.filter(planned);
         },
+        // The same selection's fallback (history images), asked again after the round's candidates.
+        fallback: () => fallback,
       };
     };
   }

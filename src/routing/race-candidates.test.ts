@@ -249,6 +249,34 @@ describe('raceCandidates', () => {
     await expect(race).rejects.toBe(reason);
   });
 
+  it('one at a time: an attempt that honours an abort made as it started leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const scope = new CancelScope();
+      const reason = new Error('enough');
+      const race = raceCandidates({
+        candidates: [candidate('polite')],
+        parallelAttempts: 1,
+        clock: new ManualClock(0),
+        cancellation: scope,
+        onAttemptStart: () => scope.abort(reason),
+        // Rejects with the abort's reason a moment later, as a stream's opening does.
+        run: (_entry, cancellation) => new Promise<string>((_resolve, reject) => setImmediate(() => reject(cancellation.reason))),
+        classify: classifyFailure,
+        attempts: [],
+      });
+      await expect(race).rejects.toBe(reason);
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('one at a time: a retry round waits on the clock, and a caller abort during the wait ends the call', async () => {
     const clock = new ManualClock(0);
     const attempt = controllable();

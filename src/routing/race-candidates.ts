@@ -53,7 +53,7 @@ export interface RaceOptions<T> {
    * against the call's abort.
    */
   readonly runSettlesWithProvider?: boolean;
-  /** Asked, in order, only once every candidate has failed (before any retry round): see `CandidateSelection.fallback`. */
+  /** Asked, in order, only once every candidate of the first round has failed: see `CandidateSelection.fallback`. */
   readonly fallbackCandidates?: readonly Candidate[] | undefined;
 }
 
@@ -67,6 +67,8 @@ export interface RaceFailure {
 export interface RetryRound {
   readonly delayMs: number;
   readonly candidates: () => readonly Candidate[];
+  /** The round's fallback, read after `candidates()` (see `RaceOptions.fallbackCandidates`). */
+  readonly fallback?: () => readonly Candidate[] | undefined;
 }
 
 export interface RaceWinner<T> {
@@ -110,6 +112,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let roundStartsAt = 0;
     let allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
     let accept: ((candidate: Candidate) => boolean) | undefined;
+    let fallback = options.fallbackCandidates;
     let fallbackAsked = false;
 
     const settle = (abortDetail: string, complete: () => void): void => {
@@ -217,9 +220,9 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       }
       if (inFlight.size === 0) {
         if (retryTimer !== undefined) return;
-        if (!fallbackAsked && options.fallbackCandidates !== undefined && options.fallbackCandidates.length > 0) {
+        if (!fallbackAsked && fallback !== undefined && fallback.length > 0) {
           fallbackAsked = true;
-          candidates = options.fallbackCandidates;
+          candidates = fallback;
           nextIndex = 0;
           fill();
           return;
@@ -238,6 +241,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
             hedgeTimer = undefined;
             allowedInFlight = options.hedgeDelayMs ? 1 : Math.max(1, options.parallelAttempts);
             candidates = retry.candidates();
+            fallback = retry.fallback?.();
+            fallbackAsked = false;
             nextIndex = 0;
             fill();
           }, Math.max(0, retry.delayMs));

@@ -24,6 +24,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
   let accept: ((candidate: Candidate) => boolean) | undefined;
   // The caller's reading of the clock holds for an attempt started before anything was awaited.
   let startingAtMs = options.nowMs;
+  let fallback = options.fallbackCandidates;
   let fallbackAsked = false;
   for (let round = 1, roundStartsAt = 0; ; round += 1) {
     for (let index = 0; index < candidates.length; index += 1) {
@@ -82,10 +83,10 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'success'));
       return { value, candidate };
     }
-    if (!fallbackAsked && options.fallbackCandidates !== undefined && options.fallbackCandidates.length > 0) {
+    if (!fallbackAsked && fallback !== undefined && fallback.length > 0) {
       // Every candidate failed: the fallback, in the same round.
       fallbackAsked = true;
-      candidates = options.fallbackCandidates;
+      candidates = fallback;
       round -= 1;
       continue;
     }
@@ -100,6 +101,8 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
     await waitUnlessAborted(clock, Math.max(0, retry.delayMs), cancellation);
     roundStartsAt = failures.length;
     candidates = retry.candidates();
+    fallback = retry.fallback?.();
+    fallbackAsked = false;
   }
 }
 

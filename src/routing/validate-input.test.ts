@@ -25,6 +25,16 @@ describe('imageNeedOf', () => {
       { role: 'tool', toolCallId: 'c', content: 'no match' },
     ];
     expect(imageNeedOf(agentLoop)).toEqual({ fetchesUrls: false, historyOnly: false });
+    // A turn of several messages is the question: an image and then its words, or (as an Anthropic turn
+    // holds them) a screenshot's tool answer and the question about it.
+    expect(imageNeedOf([{ role: 'user', content: '', images: [png] }, { role: 'user', content: 'What is this?' }])?.historyOnly).toBe(false);
+    const anthropicTurn: Message[] = [
+      { role: 'user', content: 'Open the page.' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'shot', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'c', content: '', images: [png] },
+      { role: 'user', content: 'Is the button blue?' },
+    ];
+    expect(imageNeedOf(anthropicTurn)?.historyOnly).toBe(false);
     expect(imageNeedOf([...screenshotTurn, { role: 'assistant', content: 'Blue.' }, { role: 'user', content: 'And?' }])).toEqual({
       fetchesUrls: false,
       historyOnly: true,

@@ -41,9 +41,10 @@ function checkImages(images: unknown, role: string, path: string): void {
 }
 
 /**
- * What the call's images ask of a model, or undefined for a call without images. Images from the last user
- * message on (the question being answered, and what tools returned while answering it) are current; those
- * before it are history.
+ * What the call's images ask of a model, or undefined for a call without images. Images of the turn being
+ * answered are current: the last user turn (with the messages of it just before, tool answers included, as
+ * an Anthropic turn holds a screenshot's tool result and the question) and everything after it, what tools
+ * returned while answering it. Images before that turn are history.
  */
 export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined {
   let need: { fetchesUrls: boolean; historyOnly: boolean } | undefined;
@@ -58,10 +59,16 @@ export function imageNeedOf(messages: readonly Message[]): ImageNeed | undefined
   return need;
 }
 
-/** Where the question being answered begins: its last user message (the whole call when there is none). */
+/**
+ * Where the turn being answered begins: the last user message, and before it every message back to the
+ * previous assistant message (the whole call when there is no user message).
+ */
 function currentTurnStart(messages: readonly Message[]): number {
-  for (let index = messages.length - 1; index >= 0; index -= 1) if (messages[index]!.role === 'user') return index;
-  return 0;
+  let index = messages.length - 1;
+  while (index >= 0 && messages[index]!.role !== 'user') index -= 1;
+  if (index < 0) return 0;
+  while (index > 0 && messages[index - 1]!.role !== 'assistant') index -= 1;
+  return index;
 }
 
 export function validateCompleteOptions(options: CompleteOptions): void {
