@@ -18,6 +18,7 @@ const searchKey = 'search-key-0123456789';
 const freeKey = 'free-key-0123456789';
 const streamerKey = 'streamer-key-0123456789';
 const budgetedKey = 'budgeted-key-0123456789';
+const restrictedKey = 'restricted-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -34,6 +35,11 @@ keys:
   - name: budgeted
     key: ${budgetedKey}
     limits: { costUsdPerDay: 100 }
+  - name: restricted
+    key: ${restrictedKey}
+    models: [fast, openai/*]
+routes:
+  fast: [groq/llama-3.1-8b-instant]
 cache:
   enabled: false
 `;
@@ -150,6 +156,34 @@ async function waitForLogLine(match: (line: Record<string, unknown>) => boolean)
   expect(harness.logLines.some(match)).toBe(true);
 }
 
+describe('a key limited to some models', () => {
+  it('calls those, is refused the rest with a 403 in its API shape before any upstream call, and is listed only those', async () => {
+    const client = harness.clientWithKey(restrictedKey);
+    await expect(client.chat.completions.create(question('Allowed?'))).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(client.chat.completions.create({ ...question('Route?'), model: 'fast' })).resolves.toMatchObject({ object: 'chat.completion' });
+    harness.providers.reset();
+    const refused = await client.chat.completions
+      .create({ ...question('Expensive?'), model: 'anthropic/claude-3-5-haiku-20241022' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(refused).toMatchObject({ status: 403, code: 'model_not_allowed', param: 'model' });
+    expect(String((refused as Error).message)).toMatch(/may call: fast, openai\/\*/);
+    const anthropic = new Anthropic({ baseURL: harness.url, apiKey: restrictedKey, maxRetries: 0 });
+    const fromAnthropic = await anthropic.messages
+      .create({ model: 'tier-1', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((error: unknown) => error);
+    expect(fromAnthropic).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect(harness.providers.requests).toHaveLength(0);
+
+    const listed = (await client.models.list()).data.map((model) => model.id);
+    expect(listed.length).toBeGreaterThan(1);
+    expect(listed.every((id) => id === 'fast' || id.startsWith('openai/'))).toBe(true);
+    await expect(client.models.retrieve('anthropic/claude-3-5-haiku-20241022')).rejects.toMatchObject({ status: 404 });
+    // Another key still sees every model.
+    expect((await harness.clientWithKey(freeKey).models.list()).data.some((model) => model.id.startsWith('anthropic/'))).toBe(true);
+  });
+});
+
 describe('what the keys leave behind', () => {
   it('names keys, never their text, in the logs and the metrics', async () => {
     const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${freeKey}` } })).text();
@@ -158,7 +192,7 @@ describe('what the keys leave behind', () => {
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
     for (const text of [metrics, harness.logText()]) {
-      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey]) expect(text).not.toContain(secret);
+      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey, restrictedKey]) expect(text).not.toContain(secret);
     }
   });
 });

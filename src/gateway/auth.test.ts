@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertSafeBinding, GatewayKeyVerifier, InsecureBindingError, isLoopbackHost } from './auth.js';
+import { assertSafeBinding, callerMayCall, GatewayKeyVerifier, InsecureBindingError, isLoopbackHost } from './auth.js';
 
 describe('GatewayKeyVerifier', () => {
   const verifier = new GatewayKeyVerifier(['first-gateway-key', 'second-gateway-key']);
@@ -62,5 +62,20 @@ describe('a key with a name and limits', () => {
     expect(reordered?.quotaId).toBe(caller?.quotaId);
     expect(caller?.quotaId).not.toBe(caller?.cacheScope.slice('gateway-key:'.length));
     expect(JSON.stringify(caller)).not.toContain('billing-key-0123456789');
+  });
+});
+
+describe('callerMayCall', () => {
+  it('lets a key without a list call anything, and one with a list only its names and provider/* patterns', () => {
+    expect(callerMayCall({ cacheScope: 's' }, 'anthropic/claude-3-5-haiku-20241022')).toBe(true);
+    const restricted = { cacheScope: 's', name: 'r', models: ['fast', 'openai/*'] };
+    expect(['fast', 'openai/gpt-4o-mini', 'openai/o3-mini'].map((model) => callerMayCall(restricted, model))).toEqual([true, true, true]);
+    expect(['faster', 'openai/', 'openai', 'anthropic/claude-3-5-haiku-20241022', 'gpt-4o-mini'].map((model) => callerMayCall(restricted, model))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { Mutable } from '../types.js';
 import type { GatewayKeyPolicy, KeyLimits } from './gateway-keys-config.js';
 
 interface StoredKey {
@@ -25,6 +26,8 @@ export interface GatewayCaller {
   readonly quotaId?: string;
   /** What the key may do; absent when nothing limits it. */
   readonly limits?: KeyLimits;
+  /** The model names the key may call (`provider/*` for a provider's); absent when it may call any. */
+  readonly models?: readonly string[];
 }
 
 const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous' };
@@ -44,11 +47,12 @@ export class GatewayKeyVerifier {
   /** Keys as strings, or with their names and limits (`config.keyPolicies`). */
   constructor(keys: readonly (string | GatewayKeyPolicy)[]) {
     this.#keys = keys.map((entry, index) => {
-      const policy = typeof entry === 'string' ? { key: entry, name: `key-${index + 1}`, limits: undefined } : entry;
+      const policy: GatewayKeyPolicy = typeof entry === 'string' ? { key: entry, name: `key-${index + 1}`, limits: undefined } : entry;
       const cacheScope = `gateway-key:${keyDigest('backup-models cache scope', policy.key)}`;
       const quotaId = keyDigest('backup-models quota', policy.key);
-      const caller: GatewayCaller =
-        policy.limits !== undefined ? { cacheScope, name: policy.name, quotaId, limits: policy.limits } : { cacheScope, name: policy.name, quotaId };
+      const caller: Mutable<GatewayCaller> = { cacheScope, name: policy.name, quotaId };
+      if (policy.limits !== undefined) caller.limits = policy.limits;
+      if (policy.models !== undefined) caller.models = policy.models;
       return { digest: digestOf(policy.key), caller };
     });
   }
@@ -86,6 +90,17 @@ export class GatewayKeyVerifier {
     }
     return found?.caller;
   }
+}
+
+/** Whether `caller` may call `model` as the client named it: any model without an allowlist; else a listed name, or `provider/*`. */
+export function callerMayCall(caller: GatewayCaller, model: string): boolean {
+  const allowed = caller.models;
+  if (allowed === undefined) return true;
+  for (const entry of allowed) {
+    if (entry === model) return true;
+    if (entry.endsWith('/*') && model.startsWith(entry.slice(0, -1)) && model.length > entry.length - 1) return true;
+  }
+  return false;
 }
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`. */

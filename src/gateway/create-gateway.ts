@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { assertSafeBinding, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
+import { assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
@@ -155,9 +155,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       method: 'GET',
       path: '/v1/models',
       metricsName: 'models',
-      // Anthropic's clients name their API version on every request; they read the list in their shape.
-      handle: (request, response) =>
-        sendJson(response, 200, request.headers['anthropic-version'] === undefined ? modelsBody : anthropicModelsBody),
+      // Anthropic's clients name their API version on every request; they read the list in their shape. A key
+      // with an allowlist sees the models it may call.
+      handle: (request, response, context) => {
+        const anthropic = request.headers['anthropic-version'] !== undefined;
+        const { caller } = context;
+        if (caller.models === undefined) {
+          sendJson(response, 200, anthropic ? anthropicModelsBody : modelsBody);
+          return;
+        }
+        const listOptions = { ...modelsListOptions, allows: (id: string) => callerMayCall(caller, id) };
+        sendJson(response, 200, anthropic ? anthropicModelsListBody(listOptions) : modelsListBody(listOptions));
+      },
     },
     {
       // GET /v1/models/{id}: the id is the rest of the path (provider/model holds slashes). A model a call may
@@ -166,10 +175,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       path: '/v1/models/',
       prefix: true,
       metricsName: 'models_retrieve',
-      handle: (request, response) => {
+      handle: (request, response, context) => {
         const anthropic = request.headers['anthropic-version'] !== undefined;
         const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
-        if (id === undefined || resolver.resolve(id) === undefined) {
+        if (id === undefined || resolver.resolve(id) === undefined || !callerMayCall(context.caller, id)) {
           sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
           return;
         }

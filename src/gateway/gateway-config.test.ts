@@ -120,9 +120,11 @@ keyLimits: { requestsPerMinute: 60 }
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { requestsPerMinute: 0 } }]')).toMatch(/keys\[0\]\.limits\.requestsPerMinute must be an integer of at least 1/);
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { costUsdPerDay: -1 } }]')).toMatch(/costUsdPerDay must be a number of USD above 0/);
     expect(refusal('keys: [{ key: long-enough-key-1, limits: { tokensPerDay: 5 } }]')).toMatch(/unknown keys: tokensPerDay/);
+    expect(refusal('keys: [{ key: long-enough-key-1, models: [] }]')).toMatch(/keys\[0\]\.models must be a non-empty list of model names/);
+    expect(parseGatewayConfig({ yamlText: 'keys: [{ key: long-enough-key-1, models: [fast, " openai/*"] }]' }).keyPolicies[0]?.models).toEqual(['fast', 'openai/*']);
     // A key written as a field name (a YAML slip) is never quoted back.
     const slip = refusal('keys:\n  - sk-live-SECRET-0123456789:\n    name: billing\n');
-    expect(slip).toMatch(/keys\[0\] has fields it does not know \(known: name, key, keyEnv, limits\)/);
+    expect(slip).toMatch(/keys\[0\] has fields it does not know \(known: name, key, keyEnv, limits, models\)/);
     expect(slip).not.toContain('SECRET');
     const short = refusal('keys: [{ name: a, keyEnv: SHORT }]', { SHORT: 'abc12' });
     expect(short).toMatch(/keys\[0\] \(SHORT\) is shorter than 8 characters/);

@@ -6,6 +6,7 @@
  *     - name: billing
  *       keyEnv: BILLING_GATEWAY_KEY     # or `key:`, the key itself (prefer the environment)
  *       limits: { requestsPerMinute: 600, costUsdPerDay: 25 }
+ *       models: [fast, tier-1, openai/*]   # the model names it may call; any when absent
  *   keyLimits: { requestsPerMinute: 120 }  # for every key without limits of its own
  *
  * Keys of BACKUP_MODELS_GATEWAY_KEYS are plain strings. A key without a name is `key-<its position>`.
@@ -26,12 +27,17 @@ export interface GatewayKeyPolicy {
   /** How logs, metrics and the key's own usage endpoint name it; its quotas are counted by a digest of the key. */
   readonly name: string;
   readonly limits: KeyLimits | undefined;
+  /**
+   * The model names the key may call, as a client sends them (a route, a tier alias, `provider/model`, a bare
+   * id), `provider/*` for any model of a provider; absent when it may call any.
+   */
+  readonly models?: readonly string[];
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
-const keyFields = ['name', 'key', 'keyEnv', 'limits'];
+const keyFields = ['name', 'key', 'keyEnv', 'limits', 'models'];
 
 function keyText(value: string, path: string): string {
   const key = value.trim();
@@ -56,6 +62,14 @@ interface ListedKey {
   readonly key: string;
   readonly name?: string;
   readonly limits?: KeyLimits;
+  readonly models?: readonly string[];
+}
+
+function modelsOf(value: unknown, path: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.some((model) => typeof model !== 'string' || model.trim() === '')) {
+    fail(path, 'must be a non-empty list of model names (a route, tier-1, provider/model, provider/*).');
+  }
+  return (value as string[]).map((model) => model.trim());
 }
 
 function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey[] {
@@ -90,6 +104,7 @@ function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey
       key,
       ...(object.name !== undefined ? { name: object.name as string } : {}),
       ...(object.limits !== undefined ? { limits: keyLimitsOf(object.limits, `${entryPath}.limits`) } : {}),
+      ...(object.models !== undefined ? { models: modelsOf(object.models, `${entryPath}.models`) } : {}),
     });
   });
   return listed;
@@ -129,6 +144,7 @@ export function gatewayKeysOf(options: {
       if (!names.has(`key-${number}`)) name = `key-${number}`;
     }
     names.add(name);
-    return { key: entry.key, name, limits: entry.limits ?? defaultLimits };
+    const policy: GatewayKeyPolicy = { key: entry.key, name, limits: entry.limits ?? defaultLimits };
+    return entry.models !== undefined ? { ...policy, models: entry.models } : policy;
   });
 }

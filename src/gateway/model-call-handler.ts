@@ -8,10 +8,10 @@ import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import type { Message } from '../types.js';
-import type { GatewayCaller } from './auth.js';
+import { callerMayCall, type GatewayCaller } from './auth.js';
 import type { GatewayLimits } from './gateway-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
-import { invalidRequest } from './gateway-http-error.js';
+import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
@@ -96,6 +96,7 @@ export async function handleModelCall(
     const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
     heldBytes = bytes.length;
     call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
+    if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
     // A key past its limits is refused before any upstream call; a request the gateway refuses itself
     // (too large, invalid, the gateway too busy) costs it nothing.
     if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
@@ -132,6 +133,17 @@ export async function handleModelCall(
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLog(dependencies, dialect, log, startedAtMs);
   }
+}
+
+/** A 403 naming what the key may call instead (names from the configuration, never the key). */
+function modelNotAllowed(caller: GatewayCaller, model: string): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 403,
+    type: 'invalid_request_error',
+    code: 'model_not_allowed',
+    param: 'model',
+    message: `The key "${caller.name ?? ''}" may not call the model '${model.slice(0, 200)}'; it may call: ${(caller.models ?? []).join(', ')}.`,
+  });
 }
 
 function setHeaders(response: ServerResponse, headers: Readonly<Record<string, string>> | undefined): void {

@@ -19,12 +19,22 @@ function listedModels(providers: readonly ModelProvider[], aliases: readonly str
   return models;
 }
 
-export function modelsListBody(options: {
+export interface ModelsListOptions {
   readonly providers: readonly ModelProvider[];
   readonly aliases: readonly string[];
   readonly createdSeconds: number;
-}): string {
-  const data = listedModels(options.providers, options.aliases).map((model) => ({
+  /** Only the models a caller may call (a key with an allowlist); every model when absent. */
+  readonly allows?: (id: string) => boolean;
+}
+
+function listedFor(options: ModelsListOptions): ListedModel[] {
+  const models = listedModels(options.providers, options.aliases);
+  const allows = options.allows;
+  return allows === undefined ? models : models.filter((model) => allows(model.id));
+}
+
+export function modelsListBody(options: ModelsListOptions): string {
+  const data = listedFor(options).map((model) => ({
     id: model.id,
     object: 'model',
     created: options.createdSeconds,
@@ -34,13 +44,9 @@ export function modelsListBody(options: {
 }
 
 /** Anthropic's shape: one page holding every model. */
-export function anthropicModelsListBody(options: {
-  readonly providers: readonly ModelProvider[];
-  readonly aliases: readonly string[];
-  readonly createdSeconds: number;
-}): string {
+export function anthropicModelsListBody(options: ModelsListOptions): string {
   const createdAt = new Date(options.createdSeconds * 1000).toISOString();
-  const data = listedModels(options.providers, options.aliases).map((model) => ({
+  const data = listedFor(options).map((model) => ({
     type: 'model',
     id: model.id,
     display_name: model.id,
