@@ -1,7 +1,7 @@
 /**
- * The race with one attempt in flight (no parallel attempts, no hedge): the router's default for a single
- * route target and the common case of a call, kept apart from the general race because it needs none of
- * its machinery. Each candidate in turn; its success wins, its failure starts the next. Same attempt log,
+ * The race with one attempt in flight (no parallel attempts and no hedge, or a single candidate with no retry
+ * round or fallback to add more): the common case of a call, a `provider/model` through the gateway among
+ * them, kept apart from the general race because it needs none of its machinery. Each candidate in turn; its success wins, its failure starts the next. Same attempt log,
  * same errors, same retry rounds. A `complete` of a provider that settles on abort (`settlesOnAbort`) is
  * simply awaited; any other attempt is raced against the call's abort, so it cannot outlive the call.
  */
@@ -84,7 +84,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       return { value, candidate };
     }
     if (!fallbackAsked && fallback !== undefined && fallback.length > 0) {
-      // Every candidate failed: the fallback, in the same round.
+      // Every candidate failed: the fallback, in the same round (the loop's step adds the 1 back).
       fallbackAsked = true;
       candidates = fallback;
       round -= 1;
