@@ -158,7 +158,6 @@ function routeOf(value: unknown, name: string): GatewayRouteConfig {
   };
 }
 
-/** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
 export interface ParseGatewayConfigOptions {
   readonly yamlText?: string;
   readonly env?: Environment;
@@ -169,6 +168,7 @@ export interface ParseGatewayConfigOptions {
   readonly readKeys?: boolean;
 }
 
+/** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
 export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
   let document: unknown = {};

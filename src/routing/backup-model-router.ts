@@ -13,7 +13,7 @@ import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadlin
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { callEndEvent } from './call-end-event.js';
-import { buildChatRequest, cacheTarget, classifyFailure, isCacheable } from './call-request.js';
+import { cacheTarget, candidateRequest, classifyFailure, isCacheable } from './call-request.js';
 import { costOf } from './cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { checkProviders } from './check-providers.js';
@@ -37,7 +37,6 @@ import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
-import { withImagesAsNotes } from './images-as-notes.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -146,7 +145,7 @@ export class BackupModelRouter {
       firstTokenTimeoutMs:
         options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.firstTokenTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
-      buildRequest: (candidate) => buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options),
+      buildRequest: (candidate) => candidateRequest(candidate, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
       retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
@@ -280,7 +279,7 @@ export class BackupModelRouter {
     const cancellation = guard?.cancellation ?? callCancellation;
     try {
       const response = await candidate.provider.complete(
-        buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options),
+        candidateRequest(candidate, messages, options),
         new AttemptCallOptions(
           cancellation,
           limitMs,

@@ -2,6 +2,7 @@ import type { ProviderError } from '../errors.js';
 import type { ChatRequest, ChatResponse, Message } from '../types.js';
 import type { FailureAction } from './race-candidates.js';
 import type { CompleteOptions } from './router-options.js';
+import { withImagesAsNotes } from './images-as-notes.js';
 import type { Candidate } from './select-candidates.js';
 
 /** Routing's reading of a failure: `reason` and nothing else. */
@@ -30,6 +31,11 @@ export function buildChatRequest(model: string, messages: readonly Message[], op
     parallelToolCalls: options.parallelToolCalls,
     responseFormat: options.responseFormat,
   };
+}
+
+/** The request `candidate` is sent: a model without image input gets notes in place of history images. */
+export function candidateRequest(candidate: Candidate, messages: readonly Message[], options: CompleteOptions): ChatRequest {
+  return buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options);
 }
 
 /** What identifies a call for the cache: its messages, parameters and target (route, provider, tier). */

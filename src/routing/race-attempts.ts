@@ -1,5 +1,5 @@
 /** The attempt log entries and failure bookkeeping both ways of racing candidates share. */
-import { type Attempt, ProviderError } from '../errors.js';
+import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
 import type { Candidate } from './select-candidates.js';
 
 export function asProviderError(error: unknown, candidate: Candidate): ProviderError {
@@ -8,8 +8,22 @@ export function asProviderError(error: unknown, candidate: Candidate): ProviderE
   return new ProviderError({ provider: candidate.provider.id, reason: 'network', message, cause: error });
 }
 
+/**
+ * The race's end when every round failed: every error, and the Retry-After of the last round's (a wait an
+ * earlier round asked for has passed).
+ */
+export function allProvidersFailed(
+  attempts: readonly Attempt[],
+  failures: readonly { readonly error: ProviderError }[],
+  lastRoundStartsAt: number,
+): AllProvidersFailedError {
+  const errors = failures.map((failure) => failure.error);
+  const lastRound = errors.slice(lastRoundStartsAt);
+  return new AllProvidersFailedError({ attempts, errors, retryAfterMs: minimumRetryAfter(lastRound.length > 0 ? lastRound : errors) });
+}
+
 /** The shortest Retry-After among `errors`, for the call's own. */
-export function minimumRetryAfter(errors: readonly ProviderError[]): number | undefined {
+function minimumRetryAfter(errors: readonly ProviderError[]): number | undefined {
   let minimum: number | undefined;
   for (const error of errors) {
     if (error.retryAfterMs !== undefined) minimum = Math.min(minimum ?? Number.POSITIVE_INFINITY, error.retryAfterMs);

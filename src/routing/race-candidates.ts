@@ -1,7 +1,7 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import { AllProvidersFailedError, type Attempt, type ProviderError } from '../errors.js';
-import { asProviderError, endedAttempt, minimumRetryAfter, skippedAttempt } from './race-attempts.js';
+import type { Attempt, ProviderError } from '../errors.js';
+import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import { raceOneAtATime } from './race-one-at-a-time.js';
 import type { Candidate } from './select-candidates.js';
 
@@ -248,10 +248,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           }, Math.max(0, retry.delayMs));
           return;
         }
-        // The Retry-After of the last round: a wait an earlier round asked for has passed.
-        const errors = failures.map((failure) => failure.error);
-        const retryAfterMs = minimumRetryAfter(lastRound.length > 0 ? lastRound.map((failure) => failure.error) : errors);
-        settle('call failed', () => reject(new AllProvidersFailedError({ attempts, errors, retryAfterMs })));
+        settle('call failed', () => reject(allProvidersFailed(attempts, failures, roundStartsAt)));
         return;
       }
       scheduleHedge();

@@ -7,8 +7,7 @@
  */
 import { type Cancellation, untilAborted } from '../cancellation.js';
 import type { Clock } from '../clock.js';
-import { AllProvidersFailedError } from '../errors.js';
-import { asProviderError, endedAttempt, minimumRetryAfter, skippedAttempt } from './race-attempts.js';
+import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import type { RaceFailure, RaceOptions, RaceWinner } from './race-candidates.js';
 import type { Candidate } from './select-candidates.js';
 
@@ -92,12 +91,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
     }
     const lastRound = failures.slice(roundStartsAt);
     const retry = options.nextRound?.(lastRound, round + 1);
-    if (retry === undefined) {
-      // The Retry-After of the last round: a wait an earlier round asked for has passed.
-      const errors = failures.map((failure) => failure.error);
-      const retryAfterMs = minimumRetryAfter(lastRound.length > 0 ? lastRound.map((failure) => failure.error) : errors);
-      throw new AllProvidersFailedError({ attempts, errors, retryAfterMs });
-    }
+    if (retry === undefined) throw allProvidersFailed(attempts, failures, roundStartsAt);
     await waitUnlessAborted(clock, Math.max(0, retry.delayMs), cancellation);
     roundStartsAt = failures.length;
     candidates = retry.candidates();

@@ -8,8 +8,8 @@ export interface Candidate {
   readonly model: string;
   readonly contextWindowTokens: number | undefined;
   /**
-   * The model takes no image input and is asked only because no candidate that does is left, for a call
-   * whose images are all in earlier turns: it gets each image as a note saying it was left out.
+   * The model takes no image input, for a call whose images are all in earlier turns: it is asked once every
+   * candidate that takes them failed, or none is left, and gets each image as a note saying it was left out.
    */
   readonly imagesAsNotes?: true;
 }
@@ -57,9 +57,9 @@ export interface SelectCandidatesOptions {
 export interface ImageNeed {
   readonly fetchesUrls: boolean;
   /**
-   * Every image is in an earlier turn (none on the question or the tool answers being asked about now):
-   * when no candidate can take them, the others are asked with notes in their place rather than none at all
-   * (a screenshot an agent took once would otherwise keep every later turn from models without vision).
+   * Every image is in an earlier turn (none in the turn being answered): models without vision stay a
+   * fallback, asked with notes in the images' place once those that take them failed or when none is left
+   * (a screenshot an agent took once would otherwise keep every later turn from them).
    */
   readonly historyOnly: boolean;
 }

@@ -89,9 +89,7 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
-  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
-    throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
-  }
+  checkMaxRetries(options.maxRetries);
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
@@ -102,11 +100,16 @@ export function validateCompleteOptions(options: CompleteOptions): void {
 
 /** The router's own settings that a call cannot override at once (the rest are checked per call). */
 export function validateRouterOptions(options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs'>): void {
-  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
-    throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
-  }
+  checkMaxRetries(options.maxRetries);
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
+  }
+}
+
+/** A router's or a call's `maxRetries`, checked the same way. */
+function checkMaxRetries(maxRetries: number | undefined): void {
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
   }
 }
 
