@@ -36,7 +36,11 @@ export interface ModelInfo {
   readonly maxOutputTokens?: number;
   /** Takes images as input. A call with images asks only such models (and models the catalog does not list). */
   readonly vision?: boolean;
-  /** Reasoning models take `max_completion_tokens` and refuse `temperature` (OpenAI o-series, gpt-5). */
+  /**
+   * The model reasons and can be told how hard (`reasoningEffort`): on the OpenAI wire it takes
+   * `max_completion_tokens` and refuses `temperature` (o-series, gpt-5); Anthropic's and Gemini's take a
+   * thinking budget.
+   */
   readonly reasoning?: boolean;
   readonly price?: ModelPrice;
 }
@@ -128,7 +132,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     models: [
       { id: 'claude-3-haiku-20240307', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25, anthropicCache(0.25)) },
       { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, maxOutputTokens: 8_192, price: million(0.8, 4, anthropicCache(0.8)) },
-      { id: 'claude-sonnet-4-20250514', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15, anthropicCache(3)) },
+      { id: 'claude-sonnet-4-20250514', vision: true, reasoning: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15, anthropicCache(3)) },
     ],
     speedRank: 4,
     quality: 4,
@@ -180,8 +184,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     modelsByTier: { 1: 'gemini-1.5-flash', 2: 'gemini-2.5-flash', 3: 'gemini-2.5-pro' },
     models: [
       { id: 'gemini-1.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 8_192, price: million(0.075, 0.3) },
-      { id: 'gemini-2.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5, { cachedInputPerMillion: 0.075 }) },
-      { id: 'gemini-2.5-pro', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10, { cachedInputPerMillion: 0.3125 }) },
+      { id: 'gemini-2.5-flash', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5, { cachedInputPerMillion: 0.075 }) },
+      { id: 'gemini-2.5-pro', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10, { cachedInputPerMillion: 0.3125 }) },
     ],
     speedRank: 2,
     quality: 3,

@@ -103,6 +103,13 @@ export interface ToolDefinition {
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
 
+/**
+ * How hard a reasoning model thinks before it answers. Sent only to models the catalog marks `reasoning`:
+ * OpenAI-wire models as `reasoning_effort`, Anthropic's as a thinking budget, Gemini's as a thinking budget
+ * (see `reasoningBudgetTokens`); any other model answers as it always does.
+ */
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
 export type ResponseFormat =
   | { readonly type: 'text' }
   | { readonly type: 'json_object' }
@@ -121,6 +128,8 @@ export interface ChatRequest {
   /** See `CompleteOptions.parallelToolCalls`. */
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
+  /** See `CompleteOptions.reasoningEffort`. */
+  readonly reasoningEffort?: ReasoningEffort;
 }
 
 export interface Usage {
@@ -134,6 +143,8 @@ export interface Usage {
   readonly cacheWriteInputTokens?: number;
   /** Of `cacheWriteInputTokens`, those written for an hour (`ttl: '1h'`), billed higher still; absent when none. */
   readonly cacheWrite1hInputTokens?: number;
+  /** Of `outputTokens`, those the model spent reasoning (billed as output); absent when the provider does not say. */
+  readonly reasoningTokens?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';
@@ -141,6 +152,11 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 /** What one provider answered, in our terms. */
 export interface ChatResponse {
   readonly content: string;
+  /**
+   * The reasoning the model showed before its answer (`reasoning` or `reasoning_content` on the OpenAI
+   * wire, Anthropic's thinking blocks); absent when it showed none.
+   */
+  readonly reasoning?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   readonly usage?: Usage;
@@ -153,6 +169,8 @@ export interface ChatResponse {
 /** One piece of a streamed answer, the same for every protocol. */
 export type StreamChunk =
   | { readonly type: 'text-delta'; readonly text: string }
+  /** A piece of the reasoning shown before the answer (see `ChatResponse.reasoning`). */
+  | { readonly type: 'reasoning-delta'; readonly text: string }
   | {
       readonly type: 'tool-call-delta';
       /** Position of the call in the answer; deltas with the same index belong together. */

@@ -72,6 +72,8 @@ describe('createCacheKey', () => {
       { toolChoice: 'required' },
       { toolChoice: { name: 'lookup' } },
       { parallelToolCalls: false },
+      { reasoningEffort: 'low' },
+      { reasoningEffort: 'high' },
       { responseFormat: { type: 'json_object' } },
       { messages: [{ role: 'user', content: 'What is the capital of France?' }] },
       { messages: [{ role: 'user', content: 'What is the capital of France? ' }] }, // content is exact

@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
-import type { Message, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+import type { Message, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 
 /** Bump when the key's input changes meaning, so old entries are never read with a new meaning. */
 export const cacheKeyVersion = 1;
@@ -25,6 +25,7 @@ export interface CacheKeyRequest {
   readonly toolChoice?: ToolChoice | undefined;
   readonly parallelToolCalls?: boolean | undefined;
   readonly responseFormat?: ResponseFormat | undefined;
+  readonly reasoningEffort?: ReasoningEffort | undefined;
 }
 
 export interface CacheKeyOptions {
@@ -53,6 +54,7 @@ export function createCacheKey(options: CacheKeyOptions): string {
     toolChoice: request.toolChoice,
     parallelToolCalls: request.parallelToolCalls,
     responseFormat: request.responseFormat,
+    reasoningEffort: request.reasoningEffort,
   };
   const hash = createHash('sha256').update(stableStringify(input)).digest('hex');
   return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;

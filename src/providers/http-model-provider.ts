@@ -104,7 +104,7 @@ export function createHttpModelProvider(
     const model = findModel(definition, request.model);
     const limit = model?.maxOutputTokens;
     const fitted = limit !== undefined && request.maxTokens !== undefined && request.maxTokens > limit ? { ...request, maxTokens: limit } : request;
-    return { request: fitted, options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true } };
+    return { request: fitted, options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit } };
   };
 
   return {

@@ -38,8 +38,13 @@ export function endpointUrl(endpoint: EndpointConfig, path: string): string {
 export interface BuildChatRequestOptions {
   readonly endpoint: EndpointConfig;
   readonly stream: boolean;
-  /** The model is a reasoning model: `max_completion_tokens`, no temperature (OpenAI). */
+  /**
+   * The model reasons (`reasoning` in the catalog): OpenAI-wire ones take `max_completion_tokens` and no
+   * temperature; with a `reasoningEffort`, each protocol asks it to think that hard.
+   */
   readonly reasoningModel?: boolean;
+  /** The most tokens the model can write, when the catalog knows it: a thinking budget is kept within it. */
+  readonly maxOutputTokens?: number;
 }
 
 export interface ParseErrorOptions {

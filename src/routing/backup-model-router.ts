@@ -10,7 +10,7 @@ import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
-import type { ChatResponse, Message } from '../types.js';
+import type { ChatResponse, Message, Mutable } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { callEndEvent } from './call-end-event.js';
 import { cacheTarget, candidateRequest, classifyFailure, isCacheable } from './call-request.js';
@@ -385,7 +385,7 @@ export class BackupModelRouter {
     context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number },
   ): CompletionResult {
     const { response, provider } = completion;
-    return {
+    const result: Mutable<CompletionResult> = {
       content: response.content,
       toolCalls: response.toolCalls,
       finishReason: response.finishReason,
@@ -398,6 +398,9 @@ export class BackupModelRouter {
       attempts: context.attempts,
       requestId: response.requestId,
     };
+    // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
+    if (response.reasoning !== undefined) result.reasoning = response.reasoning;
+    return result;
   }
 
   #costOf(providerId: string, model: string, usage: ChatResponse['usage']): number | undefined {

@@ -30,6 +30,7 @@ export function buildChatRequest(model: string, messages: readonly Message[], op
     toolChoice: options.toolChoice,
     parallelToolCalls: options.parallelToolCalls,
     responseFormat: options.responseFormat,
+    reasoningEffort: options.reasoningEffort,
   };
 }
 

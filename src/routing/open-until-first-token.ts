@@ -5,7 +5,8 @@ import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
-const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
+/** What counts as the first token: a reasoning model's thoughts show it is answering as much as its text does. */
+const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-delta']);
 
 /** One reason object for every stream the caller left early: no stack captured per stream. */
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');

@@ -8,6 +8,7 @@ import type { ProviderStateSync } from './provider-state-sync.js';
 import type {
   FinishReason,
   Message,
+  ReasoningEffort,
   ResponseFormat,
   StreamChunk,
   Tier,
@@ -119,6 +120,14 @@ export interface CompleteOptions {
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
   /**
+   * How hard a reasoning model thinks: `reasoning_effort` on the OpenAI wire, a thinking budget of 1,024,
+   * 8,192 or 24,576 tokens for Anthropic and Gemini (added to `maxTokens`, which stays the answer's room,
+   * within the model's limit). Only models the catalog marks `reasoning` are sent it; the others answer as
+   * usual, so a call still fails over to any model. Anthropic is asked without thinking when it cannot take
+   * it (a forced tool choice, or a turn of tool results, whose thinking blocks no history carries).
+   */
+  readonly reasoningEffort?: ReasoningEffort;
+  /**
    * Aborts the call. A `Cancellation` (see `CancelScope`) does the same without the cost of an
    * AbortSignal, which is what a server making one per request wants.
    */
@@ -149,6 +158,8 @@ export type PromptOrMessages = string | readonly Message[];
 
 export interface CompletionResult {
   readonly content: string;
+  /** The reasoning the model showed before its answer, when it showed any (see `ChatResponse.reasoning`). */
+  readonly reasoning?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   /** The provider that answered. */

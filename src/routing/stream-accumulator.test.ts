@@ -18,4 +18,15 @@ describe('StreamAccumulator', () => {
       usage: undefined,
     });
   });
+
+  it('gathers the reasoning apart from the text, and leaves it out when there was none', () => {
+    const accumulator = new StreamAccumulator();
+    accumulator.add({ type: 'reasoning-delta', text: 'Two and two ' });
+    accumulator.add({ type: 'reasoning-delta', text: 'make four.' });
+    accumulator.add({ type: 'text-delta', text: '4' });
+    expect(accumulator.finish()).toMatchObject({ content: '4', reasoning: 'Two and two make four.', finishReason: 'stop' });
+    const plain = new StreamAccumulator();
+    plain.add({ type: 'text-delta', text: '4' });
+    expect(plain.finish()).not.toHaveProperty('reasoning');
+  });
 });

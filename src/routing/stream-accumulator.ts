@@ -7,9 +7,10 @@ interface ToolCallParts {
   thoughtSignature?: string;
 }
 
-/** Collects a stream's chunks into the final answer: text, tool calls by index, usage, finish reason. */
+/** Collects a stream's chunks into the final answer: text, reasoning, tool calls by index, usage, finish reason. */
 export class StreamAccumulator {
   #text = '';
+  #reasoning = '';
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   readonly #toolCalls = new Map<number, ToolCallParts>();
@@ -18,6 +19,9 @@ export class StreamAccumulator {
     switch (chunk.type) {
       case 'text-delta':
         this.#text += chunk.text;
+        return;
+      case 'reasoning-delta':
+        this.#reasoning += chunk.text;
         return;
       case 'tool-call-delta': {
         const parts = this.#toolCalls.get(chunk.index) ?? { id: '', name: '', arguments: '' };
@@ -45,7 +49,7 @@ export class StreamAccumulator {
     return this.#usage;
   }
 
-  finish(): { content: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } {
+  finish(): { content: string; reasoning?: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } {
     const toolCalls = [...this.#toolCalls.entries()]
       .sort(([left], [right]) => left - right)
       .map(([index, parts]) => {
@@ -54,6 +58,13 @@ export class StreamAccumulator {
         return call;
       });
     const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
-    return { content: this.#text, toolCalls, finishReason, usage: this.#usage };
+    const finished: { content: string; reasoning?: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } = {
+      content: this.#text,
+      toolCalls,
+      finishReason,
+      usage: this.#usage,
+    };
+    if (this.#reasoning !== '') finished.reasoning = this.#reasoning;
+    return finished;
   }
 }

@@ -2,6 +2,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
 import type { BackupModelRouterOptions, CompleteOptions, PromptOrMessages } from './router-options.js';
+
+const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 import type { ImageNeed } from './select-candidates.js';
 
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
@@ -90,6 +92,9 @@ export function validateCompleteOptions(options: CompleteOptions): void {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
   checkMaxRetries(options.maxRetries);
+  if (options.reasoningEffort !== undefined && !reasoningEfforts.has(options.reasoningEffort)) {
+    throw invalid('reasoningEffort', "reasoningEffort must be 'low', 'medium' or 'high'.");
+  }
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }

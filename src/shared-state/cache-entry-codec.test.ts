@@ -35,6 +35,13 @@ describe('cache entry codec', () => {
     expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badSignature }))).toBeUndefined();
   });
 
+  it("keeps a cached answer's reasoning, and reads reasoning of the wrong type as a miss", () => {
+    const reasoned: CachedCompletion = { ...entry, response: { ...entry.response, reasoning: 'Check the weather first.' } };
+    expect(decodeCacheEntry(encodeCacheEntry(reasoned))).toEqual(reasoned);
+    const badReasoning = { ...entry, response: { ...entry.response, reasoning: 42 } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badReasoning }))).toBeUndefined();
+  });
+
   it("keeps Gemini's thought signature of a cached tool call", () => {
     const signed: CachedCompletion = {
       ...entry,

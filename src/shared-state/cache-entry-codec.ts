@@ -32,6 +32,7 @@ function isChatResponse(value: unknown): value is ChatResponse {
   return (
     isRecord(value) &&
     typeof value.content === 'string' &&
+    (value.reasoning === undefined || typeof value.reasoning === 'string') &&
     typeof value.model === 'string' &&
     typeof value.finishReason === 'string' &&
     Array.isArray(value.toolCalls) &&

@@ -74,5 +74,7 @@ export interface AnthropicMessagesRequestBody {
   readonly stop_sequences?: readonly string[];
   readonly tools?: readonly AnthropicTool[];
   readonly tool_choice?: AnthropicToolChoice;
+  /** Extended thinking: the model may think up to `budget_tokens`, counted within `max_tokens`. */
+  readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number };
   readonly stream: boolean;
 }

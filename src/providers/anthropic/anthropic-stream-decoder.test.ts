@@ -80,6 +80,24 @@ describe('Anthropic stream decoder', () => {
     expect(createAnthropicStreamDecoder(options).decode({ event: 'ping', data: '{"type": "ping"}' })).toEqual([]);
   });
 
+  it("reads a thinking block's deltas as reasoning, and leaves its signature out", () => {
+    const decoder = createAnthropicStreamDecoder(options);
+    const events: SseEvent[] = [
+      { event: 'content_block_start', data: '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}' },
+      { event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Two and two "}}' },
+      { event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"make four."}}' },
+      { event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM"}}' },
+      { event: 'content_block_stop', data: '{"type":"content_block_stop","index":0}' },
+      { event: 'content_block_start', data: '{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}' },
+      { event: 'content_block_delta', data: '{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"4"}}' },
+    ];
+    expect(events.flatMap((event) => decoder.decode(event))).toEqual([
+      { type: 'reasoning-delta', text: 'Two and two ' },
+      { type: 'reasoning-delta', text: 'make four.' },
+      { type: 'text-delta', text: '4' },
+    ]);
+  });
+
   it('numbers tool calls by their order among tool calls, not by block index', () => {
     const decoder = createAnthropicStreamDecoder(options);
     const events: SseEvent[] = [

@@ -106,6 +106,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const text = readString(delta['text']) ?? '';
       return text === '' ? [] : [{ type: 'text-delta', text }];
     }
+    // A thinking block's text; its signature_delta, valid for Anthropic alone, is left out.
+    if (delta['type'] === 'thinking_delta') {
+      const text = readString(delta['thinking']) ?? '';
+      return text === '' ? [] : [{ type: 'reasoning-delta', text }];
+    }
     if (delta['type'] !== 'input_json_delta') return [];
     const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
     const argumentsDelta = readString(delta['partial_json']) ?? '';

@@ -273,6 +273,61 @@ describe('buildAnthropicChatRequest', () => {
   });
 });
 
+describe('buildAnthropicChatRequest with a reasoning effort', () => {
+  const thinker = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 64_000 } as const;
+  const base: ChatRequest = { model: 'claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'Hi' }], reasoningEffort: 'medium' };
+  const bodyFor = (request: ChatRequest, options: Parameters<typeof buildAnthropicChatRequest>[1] = thinker) =>
+    JSON.parse(buildAnthropicChatRequest(request, options).body ?? 'null') as Record<string, unknown>;
+  const tool = { name: 'lookup', parameters: { type: 'object', properties: {} } };
+
+  it("asks a thinking model to think within a max_tokens grown by the budget, the answer's room kept", () => {
+    expect(bodyFor({ ...base, maxTokens: 1000 })).toMatchObject({ max_tokens: 9192, thinking: { type: 'enabled', budget_tokens: 8192 } });
+    expect(bodyFor(base)).toMatchObject({ max_tokens: 4096 + 8192, thinking: { type: 'enabled', budget_tokens: 8192 } });
+    // Within the model's limit.
+    expect(bodyFor({ ...base, maxTokens: 60_000, reasoningEffort: 'high' })).toMatchObject({ max_tokens: 64_000, thinking: { budget_tokens: 24_576 } });
+  });
+
+  it('leaves out temperature, and a top_p under 0.95, which thinking refuses', () => {
+    const body = bodyFor({ ...base, temperature: 0.3, topP: 0.9 });
+    expect(body).not.toHaveProperty('temperature');
+    expect(body).not.toHaveProperty('top_p');
+    expect(bodyFor({ ...base, topP: 0.97 })['top_p']).toBe(0.97);
+  });
+
+  it('asks a model that does not reason, and a call without an effort, as always', () => {
+    const plain = bodyFor({ ...base, temperature: 0.3 }, { endpoint, stream: false });
+    expect(plain).not.toHaveProperty('thinking');
+    expect(plain).toMatchObject({ max_tokens: 4096, temperature: 0.3 });
+    const { reasoningEffort: _reasoningEffort, ...withoutEffort } = base;
+    expect(bodyFor(withoutEffort)).not.toHaveProperty('thinking');
+  });
+
+  it('asks without thinking when Anthropic would refuse it: a forced tool choice, or a turn of tool results', () => {
+    expect(bodyFor({ ...base, tools: [tool], toolChoice: 'required' })).not.toHaveProperty('thinking');
+    expect(bodyFor({ ...base, tools: [tool], toolChoice: { name: 'lookup' } })).not.toHaveProperty('thinking');
+    expect(bodyFor({ ...base, tools: [tool], toolChoice: 'auto' })).toHaveProperty('thinking');
+    const toolTurn: ChatRequest = {
+      ...base,
+      tools: [tool],
+      messages: [
+        { role: 'user', content: 'Look it up.' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 'toolu_1', name: 'lookup', arguments: '{}' }] },
+        { role: 'tool', toolCallId: 'toolu_1', content: 'found' },
+      ],
+    };
+    const continued = bodyFor(toolTurn);
+    expect(continued).not.toHaveProperty('thinking');
+    expect(continued['max_tokens']).toBe(4096);
+    // Once the user speaks again, the earlier tool turn needs no thinking block: thinking is asked.
+    expect(bodyFor({ ...toolTurn, messages: [...toolTurn.messages, { role: 'assistant', content: 'Found.' }, { role: 'user', content: 'Thanks, and?' }] })).toHaveProperty('thinking');
+  });
+
+  it('asks without thinking when the least budget cannot fit the model', () => {
+    expect(bodyFor({ ...base, maxTokens: 4096 }, { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 4096 })).toMatchObject({ thinking: { budget_tokens: 2048 }, max_tokens: 4096 });
+    expect(bodyFor({ ...base, maxTokens: 1500 }, { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 1500 })).not.toHaveProperty('thinking');
+  });
+});
+
 describe('buildAnthropicModelsListRequest', () => {
   it('lists models with the same authentication', () => {
     expect(buildAnthropicModelsListRequest(endpoint)).toEqual({

@@ -1,5 +1,6 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { CacheTtl, ChatRequest, Mutable, ToolChoice } from '../../types.js';
+import type { CacheTtl, ChatRequest, Message, Mutable, ToolChoice } from '../../types.js';
+import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
@@ -50,8 +51,14 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     messages: prompt.messages,
   };
   if (prompt.system !== undefined) body.system = prompt.system;
-  if (request.temperature !== undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
-  if (request.topP !== undefined) body.top_p = request.topP;
+  const thinking = thinkingAllowance(request, options);
+  if (thinking !== undefined) {
+    body.max_tokens = thinking.maxTokens;
+    body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+  }
+  // Thinking takes no temperature and a top_p of 0.95 or more only: the others are left out, not refused.
+  if (request.temperature !== undefined && thinking === undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
+  if (request.topP !== undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
   if (hasTools) body.tools = tools;
   if (hasTools && (request.toolChoice !== undefined || request.parallelToolCalls === false)) {
@@ -66,6 +73,28 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     headers,
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * Extended thinking for a `reasoningEffort`, when the model thinks (`reasoning` in the catalog) and the call
+ * allows it: Anthropic refuses thinking with a forced tool choice, and, in a tool-use turn, an assistant
+ * message that does not start with its thinking block, which no other provider's answer (nor a client's
+ * history through the gateway) carries. Such a call is asked without thinking.
+ */
+function thinkingAllowance(request: ChatRequest, options: BuildChatRequestOptions): ReasoningAllowance | undefined {
+  if (request.reasoningEffort === undefined || options.reasoningModel !== true) return undefined;
+  if (request.toolChoice === 'required' || typeof request.toolChoice === 'object') return undefined;
+  if (continuesToolUse(request.messages)) return undefined;
+  return reasoningAllowance(request.reasoningEffort, request.maxTokens ?? defaultAnthropicMaxTokens, options.maxOutputTokens);
+}
+
+/** The conversation ends with tool results answering the last assistant turn's calls. */
+function continuesToolUse(messages: readonly Message[]): boolean {
+  let index = messages.length - 1;
+  while (index >= 0 && messages[index]!.role === 'tool') index -= 1;
+  if (index === messages.length - 1 || index < 0) return false;
+  const before = messages[index]!;
+  return before.role === 'assistant' && before.toolCalls !== undefined && before.toolCalls.length > 0;
 }
 
 /** Anthropic takes at most this many cache breakpoints in one request, and refuses more. */

@@ -48,13 +48,14 @@ describe('parseAnthropicResponse with the recorded responses', () => {
 });
 
 describe('parseAnthropicResponse', () => {
-  it('joins text blocks, skips thinking blocks and counts cached input tokens as input', () => {
+  it('joins text blocks, reads thinking blocks as the reasoning, and counts cached input tokens as input', () => {
     const response = parseAnthropicResponse(
       {
         id: 'msg_1',
         model: 'claude-sonnet-4-5',
         content: [
           { type: 'thinking', thinking: 'hmm', signature: 'x' },
+          { type: 'redacted_thinking', data: 'EmwKAhgBEgy' },
           { type: 'text', text: 'Let me check. ' },
           { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
           { type: 'text', text: 'Done.' },
@@ -65,6 +66,8 @@ describe('parseAnthropicResponse', () => {
       { providerId: 'anthropic', headers: {} },
     );
     expect(response.content).toBe('Let me check. Done.');
+    // The thinking's text, without its signature or the redacted block.
+    expect(response.reasoning).toBe('hmm');
     expect(response.toolCalls).toEqual([{ id: 'toolu_1', name: 'lookup', arguments: '{}' }]);
     expect(response.usage).toEqual({ inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cachedInputTokens: 1000, cacheWriteInputTokens: 100 });
   });

@@ -7,16 +7,19 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
 
 /**
  * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their
- * input as JSON text. Thinking blocks are skipped. Throws a ProviderError for a body that is not a message.
+ * input as JSON text, thinking blocks' text as the reasoning (their signatures, valid for Anthropic alone, and
+ * redacted thinking are left out). Throws a ProviderError for a body that is not a message.
  */
 export function parseAnthropicResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   if (!isRecord(body) || !Array.isArray(body['content'])) throw unexpectedBody(body, options.providerId);
 
   let content = '';
+  let reasoning = '';
   const toolCalls: ToolCall[] = [];
   for (const block of body['content']) {
     if (!isRecord(block)) continue;
     if (block['type'] === 'text') content += readString(block['text']) ?? '';
+    if (block['type'] === 'thinking') reasoning += readString(block['thinking']) ?? '';
     if (block['type'] === 'tool_use') {
       toolCalls.push({
         id: readString(block['id']) ?? `toolu_${toolCalls.length}`,
@@ -34,6 +37,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
     finishReason: mapAnthropicFinishReason(readString(body['stop_reason'])),
     model: readString(body['model']) ?? '',
   };
+  if (reasoning !== '') response.reasoning = reasoning;
   if (usage !== undefined) response.usage = usage;
   if (requestId !== undefined) response.requestId = requestId;
   return response;

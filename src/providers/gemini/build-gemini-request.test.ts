@@ -178,6 +178,17 @@ describe('buildGeminiChatRequest', () => {
     });
   });
 
+  it("gives a thinking model the effort's budget, within a maxOutputTokens grown by it", () => {
+    const thinker = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 65_536 } as const;
+    const config = (request: ChatRequest, options: Parameters<typeof buildGeminiChatRequest>[1] = thinker) =>
+      (JSON.parse(buildGeminiChatRequest(request, options).body ?? 'null') as { generationConfig: Record<string, unknown> }).generationConfig;
+    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingBudget: 1024 } });
+    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingBudget: 24_576 } });
+    // A model that does not reason is asked as always.
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { endpoint, stream: false })).toEqual({ maxOutputTokens: 500 });
+  });
+
   it('asks for JSON, with the schema in Gemini form, for JSON response formats', () => {
     expect(bodyOf({ ...base, responseFormat: { type: 'json_object' } })['generationConfig']).toEqual({
       responseMimeType: 'application/json',

@@ -3,6 +3,7 @@ import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../typ
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
+import { reasoningAllowance, reasoningBudgetTokens } from '../reasoning-budget.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequestBody,
@@ -31,7 +32,7 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<GeminiGenerateContentRequestBody>> = { contents: prompt.contents };
   if (prompt.systemText !== undefined) body.systemInstruction = { role: 'user', parts: [{ text: prompt.systemText }] };
-  body.generationConfig = buildGenerationConfig(request);
+  body.generationConfig = buildGenerationConfig(request, options);
   if (hasTools) body.tools = [{ functionDeclarations }];
   if (hasTools && request.toolChoice !== undefined) body.toolConfig = toGeminiToolConfig(request.toolChoice);
   // `parallelToolCalls: false` has no counterpart in Gemini's API: it is asked as is.
@@ -65,10 +66,22 @@ function stripModelsPrefix(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
 }
 
-function buildGenerationConfig(request: ChatRequest): GeminiGenerationConfig {
+function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOptions): GeminiGenerationConfig {
   const config: Mutable<GeminiGenerationConfig> = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
+  // A thinking model (`reasoning` in the catalog) thinks within maxOutputTokens: a caller's bound grows by the budget.
+  if (request.reasoningEffort !== undefined && options.reasoningModel === true) {
+    if (request.maxTokens === undefined) {
+      config.thinkingConfig = { thinkingBudget: reasoningBudgetTokens[request.reasoningEffort] };
+    } else {
+      const allowance = reasoningAllowance(request.reasoningEffort, request.maxTokens, options.maxOutputTokens);
+      if (allowance !== undefined) {
+        config.thinkingConfig = { thinkingBudget: allowance.budgetTokens };
+        config.maxOutputTokens = allowance.maxTokens;
+      }
+    }
+  }
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
   if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);

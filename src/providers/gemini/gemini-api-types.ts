@@ -35,6 +35,8 @@ export interface GeminiGenerationConfig {
   readonly stopSequences?: readonly string[];
   readonly responseMimeType?: 'application/json';
   readonly responseSchema?: GeminiStruct;
+  /** Tokens the model may think (Gemini 2.5), counted within `maxOutputTokens`. */
+  readonly thinkingConfig?: { readonly thinkingBudget: number };
 }
 
 export interface GeminiToolConfig {

@@ -101,7 +101,7 @@ describe('Gemini stream decoder with the recorded streams', () => {
     expect(assemble(chunks)).toEqual({
       text: 'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y',
       toolCalls: [],
-      usages: [{ inputTokens: 9, outputTokens: 208, totalTokens: 217 }],
+      usages: [{ inputTokens: 9, outputTokens: 208, totalTokens: 217, reasoningTokens: 185 }],
       finishReasons: ['stop'],
     });
     expect(decoder.model).toBe('gemini-3-pro-preview');

@@ -19,7 +19,7 @@ describe('parseGeminiResponse with the recorded responses', () => {
       content: '2 + 2 is 4.',
       toolCalls: [],
       finishReason: 'stop',
-      usage: { inputTokens: 15, outputTokens: 114, totalTokens: 129 },
+      usage: { inputTokens: 15, outputTokens: 114, totalTokens: 129, reasoningTokens: 106 },
       model: 'gemini-3-pro-preview',
       requestId: 'fDgtaaDNHvze_uMP_svB8QM',
     });
@@ -33,7 +33,7 @@ describe('parseGeminiResponse with the recorded responses', () => {
     expect(thoughtSignature.length).toBeGreaterThan(100);
     expect(response.toolCalls).toEqual([{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}', thoughtSignature }]);
     expect(response.finishReason).toBe('tool_calls');
-    expect(response.usage).toEqual({ inputTokens: 115, outputTokens: 112, totalTokens: 227 });
+    expect(response.usage).toEqual({ inputTokens: 115, outputTokens: 112, totalTokens: 227, reasoningTokens: 95 });
     expect(response.model).toBe('gemini-2.5-flash');
     expect(response.requestId).toBe('Y1KWadvNMKz1jMcPiJeJmAI');
   });

@@ -109,12 +109,13 @@ export function readGeminiUsage(usageMetadata: unknown): Usage | undefined {
   if (!isRecord(usageMetadata)) return undefined;
   const inputTokens = readNumber(usageMetadata['promptTokenCount']);
   if (inputTokens === undefined) return undefined;
-  const outputTokens =
-    (readNumber(usageMetadata['candidatesTokenCount']) ?? 0) + (readNumber(usageMetadata['thoughtsTokenCount']) ?? 0);
+  const thoughtTokens = readNumber(usageMetadata['thoughtsTokenCount']) ?? 0;
+  const outputTokens = (readNumber(usageMetadata['candidatesTokenCount']) ?? 0) + thoughtTokens;
   const totalTokens = readNumber(usageMetadata['totalTokenCount']) ?? inputTokens + outputTokens;
   const usage: Mutable<Usage> = { inputTokens, outputTokens, totalTokens };
   // Of the prompt tokens, those Gemini served from its context cache (implicit or explicit).
   const cached = readNumber(usageMetadata['cachedContentTokenCount']);
   if (cached !== undefined && cached > 0) usage.cachedInputTokens = cached;
+  if (thoughtTokens > 0) usage.reasoningTokens = thoughtTokens;
   return usage;
 }

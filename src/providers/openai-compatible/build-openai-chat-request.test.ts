@@ -173,6 +173,13 @@ describe('buildOpenAIChatRequest', () => {
     expect(body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 50 });
   });
 
+  it('sends reasoning_effort to a reasoning model only: the others refuse the field', () => {
+    const bodyFor = (reasoningModel: boolean) =>
+      JSON.parse(buildOpenAIChatRequest({ ...request, reasoningEffort: 'high' }, { endpoint: endpointFor('openai'), stream: false, reasoningModel }).body ?? '') as Wire;
+    expect(bodyFor(true)['reasoning_effort']).toBe('high');
+    expect(bodyFor(false)).not.toHaveProperty('reasoning_effort');
+  });
+
   it('maps tool choice and response formats', () => {
     const build = (extra: Partial<ChatRequest>): Wire =>
       JSON.parse(

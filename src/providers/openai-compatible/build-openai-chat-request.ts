@@ -19,7 +19,7 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
 
 /**
  * The JSON body. A reasoning model takes `max_completion_tokens` and refuses `temperature` and `top_p`,
- * which are left out. A stream asks for its usage (`stream_options.include_usage`). Built by assignment,
+ * which are left out; it alone is sent `reasoning_effort`. A stream asks for its usage (`stream_options.include_usage`). Built by assignment,
  * not by spreading conditional objects: this runs on every call.
  */
 export function buildOpenAIChatRequestBody(
@@ -56,6 +56,8 @@ export function buildOpenAIChatRequestBody(
   // models refuse it altogether (400 unsupported_parameter), like temperature.
   if (hasTools && request.parallelToolCalls === false && !reasoningModel) body.parallel_tool_calls = false;
   if (request.responseFormat !== undefined) body.response_format = convertResponseFormat(request.responseFormat);
+  // Only to reasoning models: the others refuse the field (400), which would end the call instead of answering.
+  if (request.reasoningEffort !== undefined && reasoningModel) body.reasoning_effort = request.reasoningEffort;
   if (options.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

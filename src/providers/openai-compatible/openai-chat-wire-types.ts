@@ -53,6 +53,7 @@ export interface OpenAIChatRequestBody {
   readonly tool_choice?: OpenAIToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly response_format?: OpenAIResponseFormat;
+  readonly reasoning_effort?: 'low' | 'medium' | 'high';
   readonly stream?: true;
   readonly stream_options?: { readonly include_usage: true };
 }

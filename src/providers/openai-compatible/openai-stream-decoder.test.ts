@@ -8,6 +8,9 @@ import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-supp
 
 const fixturesDirectory = sharedFixturesDirectory();
 
+const groqRecordedReasoning =
+  'We need to call the tool with invalid parameters first, then second call with valid args. The user wants us to test error handling. So first call should have wrong parameters (e.g., missing required "name" or extra param). The tool expects only "name". If we send extra property, that might cause error. Or missing "name". We\'ll do a call with missing name: {}. Then second call with name: "test". Let\'s do that.';
+
 /** A recorded stream as bytes: raw `.sse` as is, `.chunks.jsonl` (framing stripped) wrapped as `data: <line>\n\n`. */
 function recordedStreamBytes(path: string): Uint8Array {
   const content = readFileSync(`${fixturesDirectory}/${path}`);
@@ -140,6 +143,19 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
     });
   });
 
+  it("Groq's reasoning deltas (gpt-oss, `delta.reasoning`) come as reasoning chunks, before its error event", () => {
+    const parser = new SseParser();
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'groq', headers: {} });
+    const chunks: StreamChunk[] = [];
+    const events = [...parser.push(recordedStreamBytes('groq/chat-stream-error-tool-use-failed.sse'))];
+    const last = events.pop();
+    for (const event of events) chunks.push(...decoder.decode(event));
+    expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
+    // Read off the recording by a separate script: every delta.reasoning joined.
+    expect(chunks.map((chunk) => (chunk.type === 'reasoning-delta' ? chunk.text : '')).join('')).toBe(groqRecordedReasoning);
+    expect(() => decoder.decode(last!)).toThrow(expect.objectContaining({ reason: 'invalid_request' }));
+  });
+
   it("Groq's error event inside a 200 stream throws a ProviderError with the error's own status", () => {
     let caught: unknown;
     try {
@@ -155,6 +171,12 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
 
 describe('the OpenAI stream decoder on odd events', () => {
   const decoder = () => openAICompatibleProtocol.createStreamDecoder({ providerId: 'local', headers: {} });
+
+  it("reads DeepSeek's and Moonshot's `reasoning_content` deltas as reasoning too", () => {
+    expect(decoder().decode({ data: '{"choices":[{"index":0,"delta":{"reasoning_content":"Think first."}}]}' })).toEqual([
+      { type: 'reasoning-delta', text: 'Think first.' },
+    ]);
+  });
 
   it('ignores empty data and role-only deltas', () => {
     const stream = decoder();

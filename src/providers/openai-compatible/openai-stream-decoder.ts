@@ -2,7 +2,8 @@
  * An OpenAI-compatible chat stream, event by event. Handles the vendors' variations: usage in a final
  * chunk with no choices (OpenAI, `stream_options.include_usage`), in `x_groq.usage` (Groq), inside the
  * choice (Moonshot) or beside the finish reason (Together); an error object as a data payload (Groq's
- * `event: error`) throws a ProviderError; `data: [DONE]` is the end marker.
+ * `event: error`) throws a ProviderError; `data: [DONE]` is the end marker. Reasoning deltas (`reasoning`,
+ * `reasoning_content`) come before the answer's text.
  */
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
@@ -12,7 +13,7 @@ import { readNumber, readString, parseJsonOrUndefined, type JsonRecord } from '.
 import { asArray, asRecord } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
-import { parseOpenAIUsage } from './parse-openai-chat-response.js';
+import { parseOpenAIUsage, readReasoning } from './parse-openai-chat-response.js';
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
   let done = false;
@@ -50,6 +51,8 @@ function decodeChunk(payload: JsonRecord): StreamChunk[] {
     const choice = asRecord(entry);
     if (choice === undefined) continue;
     const delta = asRecord(choice.delta);
+    const reasoning = readReasoning(delta);
+    if (reasoning !== undefined && reasoning !== '') chunks.push({ type: 'reasoning-delta', text: reasoning });
     const content = readString(delta?.content);
     if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
     (asArray(delta?.tool_calls) ?? []).forEach((call, position) => {

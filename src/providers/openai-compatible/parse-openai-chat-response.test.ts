@@ -33,13 +33,26 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
     });
   });
 
-  it('reads a reasoning model answer (reasoning tokens count as output)', () => {
-    expect(parse('openai/chat-completion-max_completion_tokens-o3-mini.json')).toMatchObject({
+  it('reads a reasoning model answer: reasoning tokens count as output, and are told apart', () => {
+    const response = parse('openai/chat-completion-max_completion_tokens-o3-mini.json');
+    expect(response).toMatchObject({
       content: 'Hello there! How can I help you today?',
       finishReason: 'stop',
-      usage: { inputTokens: 7, outputTokens: 87, totalTokens: 94 },
       model: 'o3-mini-2025-01-31',
     });
+    expect(response.usage).toEqual({ inputTokens: 7, outputTokens: 87, totalTokens: 94, reasoningTokens: 64 });
+    // OpenAI shows no reasoning text.
+    expect(response.reasoning).toBeUndefined();
+  });
+
+  it('reads the reasoning a message shows, as `reasoning` (Groq, vLLM) or `reasoning_content` (DeepSeek, Moonshot)', () => {
+    const body = (field: string) => ({ model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Paris.', [field]: 'The capital is Paris.' } }] });
+    for (const field of ['reasoning', 'reasoning_content']) {
+      const response = openAICompatibleProtocol.parseChatResponse(body(field), { providerId: 'local', headers: {} });
+      expect(response).toMatchObject({ content: 'Paris.', reasoning: 'The capital is Paris.' });
+    }
+    const plain = openAICompatibleProtocol.parseChatResponse(body('other'), { providerId: 'local', headers: {} });
+    expect('reasoning' in plain).toBe(false);
   });
 
   it('reads an OpenAI tool call with null content', () => {

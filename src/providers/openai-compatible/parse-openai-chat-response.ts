@@ -18,6 +18,8 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
     model: readString(record.model) ?? '',
   };
   // Optional fields by assignment: conditional spreads cost more than the rest of this parse.
+  const reasoning = readReasoning(message);
+  if (reasoning !== undefined && reasoning !== '') response.reasoning = reasoning;
   const usage = parseOpenAIUsage(record.usage);
   if (usage !== undefined) response.usage = usage;
   const requestId = options.headers['x-request-id'] ?? readString(record.id);
@@ -37,7 +39,20 @@ export function parseOpenAIUsage(value: unknown): Usage | undefined {
   const details = asRecord(usage.prompt_tokens_details);
   const cached = details === undefined ? undefined : readNumber(details.cached_tokens);
   if (cached !== undefined && cached > 0) parsed.cachedInputTokens = cached;
+  // Of the completion tokens, those spent reasoning (OpenAI's reasoning models, and vendors that follow it).
+  const outputDetails = asRecord(usage.completion_tokens_details);
+  const reasoningTokens = outputDetails === undefined ? undefined : readNumber(outputDetails.reasoning_tokens);
+  if (reasoningTokens !== undefined && reasoningTokens > 0) parsed.reasoningTokens = reasoningTokens;
   return parsed;
+}
+
+/**
+ * The reasoning shown beside a message or a delta: `reasoning` (Groq, OpenRouter, vLLM) or `reasoning_content`
+ * (DeepSeek, Moonshot's thinking models, older vLLM).
+ */
+export function readReasoning(message: Record<string, unknown> | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  return readString(message.reasoning) ?? readString(message.reasoning_content);
 }
 
 function parseToolCalls(value: unknown): ToolCall[] {

@@ -1,0 +1,33 @@
+/**
+ * Thinking budgets for the protocols that take a number of tokens instead of an effort (Anthropic's
+ * `thinking.budget_tokens`, Gemini's `thinkingConfig.thinkingBudget`). Both count the thinking inside the
+ * answer's token bound, so the bound grows by the budget: a caller's `maxTokens` stays the room left for the
+ * answer itself, within what the model can write at all.
+ */
+import type { ReasoningEffort } from '../types.js';
+
+/** Tokens of thinking for each effort. 1,024 is Anthropic's least; 24,576 Gemini 2.5 Flash's most. */
+export const reasoningBudgetTokens: Readonly<Record<ReasoningEffort, number>> = { low: 1024, medium: 8192, high: 24_576 };
+
+/** The least budget Anthropic takes; a budget squeezed below it is not asked for. */
+export const minimumReasoningBudgetTokens = 1024;
+
+export interface ReasoningAllowance {
+  /** Tokens the model may think. */
+  readonly budgetTokens: number;
+  /** The bound to send: the answer's tokens plus the budget, within the model's limit. */
+  readonly maxTokens: number;
+}
+
+/**
+ * The budget and the bound for `answerTokens` of answer. When the model's limit leaves less than the whole
+ * budget, thinking gets what is left, but at least half the bound; undefined when that is below the least
+ * budget (the model is then asked without thinking, rather than refusing the call).
+ */
+export function reasoningAllowance(effort: ReasoningEffort, answerTokens: number, modelLimit: number | undefined): ReasoningAllowance | undefined {
+  const wanted = reasoningBudgetTokens[effort];
+  const maxTokens = modelLimit === undefined ? answerTokens + wanted : Math.min(answerTokens + wanted, modelLimit);
+  const budgetTokens = Math.min(wanted, Math.max(maxTokens - answerTokens, Math.floor(maxTokens / 2)));
+  if (budgetTokens < minimumReasoningBudgetTokens || budgetTokens >= maxTokens) return undefined;
+  return { budgetTokens, maxTokens };
+}

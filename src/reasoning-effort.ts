@@ -1,0 +1,31 @@
+/**
+ * Efforts as other APIs name them, in ours: OpenAI's `reasoning_effort` words and Anthropic's thinking
+ * budgets. Shared by the gateway's request parse and the AI SDK model's call options. Pure.
+ */
+import type { ReasoningEffort } from './types.js';
+
+const openAIEfforts: Readonly<Record<string, ReasoningEffort | null>> = {
+  // The nearest effort every reasoning model takes: o3-mini refuses `minimal`, and only the newest take `xhigh`.
+  minimal: 'low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  // No effort asked: each model reasons as it does by default.
+  none: null,
+};
+
+/** The words OpenAI's APIs take for an effort, least first. */
+export const openAIReasoningEffortNames: readonly string[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+
+/**
+ * An OpenAI effort word as ours: `null` for `none` (ask for no effort), undefined for a word that is not one.
+ */
+export function reasoningEffortOfOpenAIName(name: unknown): ReasoningEffort | null | undefined {
+  return typeof name === 'string' && Object.hasOwn(openAIEfforts, name) ? openAIEfforts[name] : undefined;
+}
+
+/** A thinking budget as an effort: under 4,096 tokens low, under 16,384 medium, more high. */
+export function reasoningEffortOfBudget(budgetTokens: number): ReasoningEffort {
+  return budgetTokens < 4096 ? 'low' : budgetTokens < 16_384 ? 'medium' : 'high';
+}

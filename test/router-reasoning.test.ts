@@ -1,0 +1,93 @@
+/**
+ * A reasoning effort through the router, end to end over HTTP to the provider test server (recorded
+ * traffic): sent to the models that reason, in each wire's own way; their reasoning and reasoning tokens
+ * come back; it shapes the cache key; a stream commits on the first reasoning it shows.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BackupModelRouter, type BackupModelRouterOptions, InvalidArgumentError, type StreamChunk, StreamInterruptedError } from '../src/index.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
+  routers.push(router);
+  return router;
+}
+
+const o3Mini = [{ provider: 'openai', model: 'o3-mini' }];
+
+describe('reasoningEffort', () => {
+  it('reaches a reasoning model, whose reasoning tokens the result reports within the output it is charged for', async () => {
+    server.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-max_completion_tokens-o3-mini' });
+    const result = await makeRouter().complete('Say hello.', { route: o3Mini, reasoningEffort: 'high', temperature: 0.5 });
+    const sent = server.requests.at(-1)?.body as Record<string, unknown>;
+    expect(sent['reasoning_effort']).toBe('high');
+    expect(sent).not.toHaveProperty('temperature');
+    expect(result.usage).toEqual({ inputTokens: 7, outputTokens: 87, totalTokens: 94, reasoningTokens: 64 });
+    // o3-mini at $1.10 in and $4.40 out per million: the reasoning is billed as output.
+    expect(result.costUsd).toBeCloseTo((7 * 1.1 + 87 * 4.4) / 1e6, 12);
+    expect(result).not.toHaveProperty('reasoning');
+  });
+
+  it('asks every candidate of a race its own way, and the ones that do not reason as always', async () => {
+    for (const provider of ['openai', 'anthropic', 'google']) server.setBehavior(provider, { kind: 'success', latencyMs: 100 });
+    const route = [
+      { provider: 'openai', model: 'gpt-4o-mini' },
+      { provider: 'anthropic', model: 'claude-sonnet-4-20250514' },
+      { provider: 'google', model: 'gemini-2.5-pro' },
+    ];
+    await makeRouter({ parallelAttempts: 3 }).complete('Think, then answer.', { route, reasoningEffort: 'low', maxTokens: 200 });
+    await server.waitForRequests(3);
+    const sent = (provider: string) => server.requests.find((request) => request.provider === provider)?.body as Record<string, unknown>;
+    expect(sent('openai')).not.toHaveProperty('reasoning_effort');
+    expect(sent('openai')['max_tokens']).toBe(200);
+    expect(sent('anthropic')).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 1224 });
+    expect(sent('google')['generationConfig']).toEqual({ maxOutputTokens: 1224, thinkingConfig: { thinkingBudget: 1024 } });
+  });
+
+  it('is part of the cache key: another effort is another answer', async () => {
+    const router = makeRouter({ cacheEnabled: true });
+    const options = { route: [{ provider: 'openai', model: 'gpt-4o-mini' }] };
+    await router.complete('Same question', { ...options, reasoningEffort: 'low' });
+    expect((await router.complete('Same question', { ...options, reasoningEffort: 'low' })).cached).toBe(true);
+    expect((await router.complete('Same question', { ...options, reasoningEffort: 'high' })).cached).toBe(false);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('must be low, medium or high: anything else is a typed error before any call', async () => {
+    const error = await makeRouter().complete('x', { reasoningEffort: 'max' as 'high' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/reasoningEffort must be 'low', 'medium' or 'high'/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('a stream that shows its reasoning', () => {
+  it("commits on the first reasoning delta and yields the reasoning, then ends with the provider's error", async () => {
+    server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    const stream = makeRouter().stream('Call the tool.', { route: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }] });
+    const chunks: StreamChunk[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) chunks.push(chunk);
+    })().catch((caught: unknown) => caught);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
+    expect(stream.winner).toEqual({ provider: 'groq', model: 'llama-3.3-70b-versatile' });
+    // Past the first token, a failure ends the stream instead of failing over.
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request' });
+    await expect(stream.result).rejects.toBeDefined();
+  });
+});
