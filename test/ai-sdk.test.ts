@@ -195,4 +195,33 @@ describe('cost', () => {
     const viaAiSdk = await generateText({ model: backupModels('openai/gpt-4o-mini'), prompt: 'Say SUCCESS' });
     expect(viaAiSdk.providerMetadata?.['backupModels']?.['costUsd']).toBeCloseTo((14 * 0.15 + 0.6) / 1_000_000, 12);
   });
+
+  it("asks the effort of providerOptions.openai.reasoningEffort of a reasoning model, and reports its reasoning tokens", async () => {
+    server.setBehavior(Provider.OPENAI, { kind: 'success', fixture: 'chat-completion-max_completion_tokens-o3-mini' });
+    const backupModels = createBackupModels({ router });
+    const result = await generateText({
+      model: backupModels('openai/o3-mini'),
+      prompt: 'Say hello.',
+      providerOptions: { openai: { reasoningEffort: 'high' } },
+    });
+    expect((server.requests.at(-1)?.body as Record<string, unknown>)['reasoning_effort']).toBe('high');
+    expect(result.text).toBe('Hello there! How can I help you today?');
+    expect(result.usage.outputTokenDetails.reasoningTokens).toBe(64);
+    expect(result.usage.outputTokens).toBe(87);
+  });
+
+  it("streams a model's shown reasoning as streamText reasoning, ahead of the error that ended it", async () => {
+    server.setBehavior(Provider.GROQ, { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    const backupModels = createBackupModels({ router });
+    const result = streamText({ model: backupModels('groq/llama-3.3-70b-versatile'), prompt: 'Call the tool.', onError: () => undefined });
+    let reasoning = '';
+    let failure: unknown;
+    for await (const part of result.fullStream) {
+      if (part.type === 'reasoning-delta') reasoning += part.text;
+      if (part.type === 'error') failure = part.error;
+    }
+    expect(reasoning).toMatch(/^We need to call the tool with invalid parameters first/);
+    expect(reasoning).toHaveLength(412);
+    expect(String(failure)).toMatch(/Tool call validation failed/);
+  });
 });

@@ -23,6 +23,12 @@ export interface AiSdkModelProviderOptions {
   /** Tiers this model answers for. Default all three. */
   readonly tiers?: readonly Tier[];
   readonly contextWindowTokens?: number;
+  /**
+   * The model reasons: a call's `reasoningEffort` is passed to it as its AI SDK provider reads it
+   * (`openai.reasoningEffort`, `anthropic.thinking`, `google.thinkingConfig`). Default false: the effort is
+   * not sent, since a model that does not reason may refuse it.
+   */
+  readonly reasoning?: boolean;
   /** For `costUsd` on results. */
   readonly price?: ModelPrice;
   /** For Retry-After dates. Default: the system clock. */
@@ -66,12 +72,14 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
       {
         id: model.modelId,
         ...(options.contextWindowTokens !== undefined ? { contextWindowTokens: options.contextWindowTokens } : {}),
+        ...(options.reasoning === true ? { reasoning: true } : {}),
         ...(options.price !== undefined ? { price: options.price } : {}),
       },
     ],
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
   };
+  const modelTraits = { reasons: options.reasoning === true };
   const toProviderError = (error: unknown): ProviderError => mapAiSdkError({ error, providerId: id, nowMs: clock.now() });
 
   const assertModel = (request: ChatRequest): void => {
@@ -90,7 +98,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
       assertModel(request);
       try {
-        const result = await model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal));
+        const result = await model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal, modelTraits));
         return convertFromAiSdkResult(result, model.modelId);
       } catch (error) {
         if (callOptions.signal.aborted) throw error;
@@ -98,7 +106,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
       }
     },
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamModel({ model, request, callOptions, assertModel, toProviderError, providerId: id });
+      return streamModel({ model, request, callOptions, assertModel, toProviderError, providerId: id, modelTraits });
     },
     checkHealth({ signal }): Promise<void> {
       return signal.aborted ? Promise.reject(signal.reason as unknown) : Promise.resolve();
@@ -110,11 +118,12 @@ async function* streamModel(context: {
   model: LanguageModelV3;
   request: ChatRequest;
   callOptions: ProviderCallOptions & StreamStartListener;
+  modelTraits: { readonly reasons: boolean };
   assertModel: (request: ChatRequest) => void;
   toProviderError: (error: unknown) => ProviderError;
   providerId: string;
 }): AsyncGenerator<StreamChunk, void, undefined> {
-  const { model, request, callOptions, toProviderError } = context;
+  const { model, request, callOptions, toProviderError, modelTraits } = context;
   const { signal } = callOptions;
   context.assertModel(request);
   let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
@@ -125,7 +134,7 @@ async function* streamModel(context: {
   const chunks = new AiSdkStreamChunks();
   let done = false;
   try {
-    const result = await model.doStream(convertToAiSdkCallOptions(request, signal));
+    const result = await model.doStream(convertToAiSdkCallOptions(request, signal, modelTraits));
     const requestId = readRequestId(result.response?.headers);
     callOptions.onResponseStart?.(requestId !== undefined ? { requestId } : {});
     reader = result.stream.getReader();

@@ -9,7 +9,7 @@ type ToolCallDelta = Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>>;
 /**
  * Turns an AI SDK model's stream parts into our chunks, one part at a time. Tool inputs are numbered in
  * the order they start; a tool call sent whole (no `tool-input-*` parts before it) becomes one delta.
- * Reasoning, sources, files and raw parts are not ours to carry and are skipped.
+ * Reasoning deltas carry over; sources, files and raw parts are not ours to carry and are skipped.
  */
 export class AiSdkStreamChunks {
   readonly #indexByToolCallId = new Map<string, number>();
@@ -22,6 +22,8 @@ export class AiSdkStreamChunks {
     switch (part.type) {
       case 'text-delta':
         return part.delta.length > 0 ? [{ type: 'text-delta', text: part.delta }] : [];
+      case 'reasoning-delta':
+        return part.delta.length > 0 ? [{ type: 'reasoning-delta', text: part.delta }] : [];
       case 'tool-input-start':
         return [{ type: 'tool-call-delta', index: this.#indexOf(part.id), id: part.id, name: part.toolName, argumentsDelta: '' }];
       case 'tool-input-delta': {

@@ -66,6 +66,29 @@ describe('AiSdkStreamParts', () => {
     });
   });
 
+  it('streams reasoning as one reasoning block, closed when the answer begins, and back as reasoning chunks', () => {
+    const reasoned: StreamChunk[] = [
+      { type: 'reasoning-delta', text: 'Paris is ' },
+      { type: 'reasoning-delta', text: 'the capital.' },
+      { type: 'text-delta', text: 'Paris.' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    const parts = toParts(reasoned, { ...result, content: 'Paris.', reasoning: 'Paris is the capital.', toolCalls: [], finishReason: 'stop' });
+    expect(parts.slice(0, 6)).toEqual([
+      { type: 'reasoning-start', id: 'reasoning-0' },
+      { type: 'reasoning-delta', id: 'reasoning-0', delta: 'Paris is ' },
+      { type: 'reasoning-delta', id: 'reasoning-0', delta: 'the capital.' },
+      { type: 'reasoning-end', id: 'reasoning-0' },
+      { type: 'text-start', id: 'text-0' },
+      { type: 'text-delta', id: 'text-0', delta: 'Paris.' },
+    ]);
+    const back = new AiSdkStreamChunks();
+    expect(parts.flatMap((part) => { const mapped = back.map(part); return Array.isArray(mapped) ? mapped : []; }).filter((chunk) => chunk.type === 'reasoning-delta')).toEqual(reasoned.slice(0, 2));
+    // Reasoning that ends the stream is closed before the finish.
+    const onlyReasoning = toParts([{ type: 'reasoning-delta', text: 'hmm' }], { ...result, toolCalls: [] });
+    expect(onlyReasoning.map((part) => part.type)).toEqual(['reasoning-start', 'reasoning-delta', 'reasoning-end', 'response-metadata', 'finish']);
+  });
+
   it('holds arguments that arrive before the tool name, and sends an empty input as {}', () => {
     const mapper = new AiSdkStreamParts();
     expect(mapper.map({ type: 'tool-call-delta', index: 0, id: 'c0', argumentsDelta: '{"a"' })).toEqual([]);
@@ -137,11 +160,12 @@ describe('AiSdkStreamChunks', () => {
     expect(streamed.map(toolCall!)).toEqual([{ type: 'tool-call-delta', index: 0, argumentsDelta: '', thoughtSignature: 'Cp8=' }]);
   });
 
-  it('returns an error part for the caller to throw, skips reasoning, and has no usage chunk without totals', () => {
+  it('returns an error part for the caller to throw, carries reasoning, and has no usage chunk without totals', () => {
     const mapper = new AiSdkStreamChunks();
     const failure = new Error('upstream broke');
     expect(mapper.map({ type: 'error', error: failure })).toEqual({ error: failure });
-    expect(mapper.map({ type: 'reasoning-delta', id: 'r', delta: 'hmm' })).toEqual([]);
+    expect(mapper.map({ type: 'reasoning-delta', id: 'r', delta: 'hmm' })).toEqual([{ type: 'reasoning-delta', text: 'hmm' }]);
+    expect(mapper.map({ type: 'reasoning-delta', id: 'r', delta: '' })).toEqual([]);
     expect(
       mapper.map({
         type: 'finish',

@@ -17,21 +17,35 @@ interface ToolCallInProgress {
 }
 
 const textId = 'text-0';
+const reasoningId = 'reasoning-0';
 
 /**
- * Turns our stream chunks into the AI SDK's stream parts. One text block (`text-0`) opened by the first text;
+ * Turns our stream chunks into the AI SDK's stream parts. One reasoning block (`reasoning-0`) opened by the
+ * first reasoning and closed by whatever follows it; one text block (`text-0`) opened by the first text;
  * one tool input per tool-call index, started once its name is known; everything closed at the end, where
  * each tool call is also sent whole, and `finish` carries usage, finish reason and the router's metadata.
  */
 export class AiSdkStreamParts {
   #textOpen = false;
+  /** 'open' while reasoning streams; 'closed' once the answer went on. */
+  #reasoning: 'none' | 'open' | 'closed' = 'none';
   readonly #toolCalls = new Map<number, ToolCallInProgress>();
 
   /** The parts for one chunk (usage and finish chunks produce none: they go into `finish`). */
   map(chunk: StreamChunk): LanguageModelV3StreamPart[] {
-    if (chunk.type === 'text-delta') {
+    if (chunk.type === 'reasoning-delta') {
       if (chunk.text.length === 0) return [];
       const parts: LanguageModelV3StreamPart[] = [];
+      if (this.#reasoning === 'none') {
+        this.#reasoning = 'open';
+        parts.push({ type: 'reasoning-start', id: reasoningId });
+      }
+      parts.push({ type: 'reasoning-delta', id: reasoningId, delta: chunk.text });
+      return parts;
+    }
+    if (chunk.type === 'text-delta') {
+      if (chunk.text.length === 0) return [];
+      const parts: LanguageModelV3StreamPart[] = this.#closeReasoning();
       if (!this.#textOpen) {
         this.#textOpen = true;
         parts.push({ type: 'text-start', id: textId });
@@ -39,13 +53,20 @@ export class AiSdkStreamParts {
       parts.push({ type: 'text-delta', id: textId, delta: chunk.text });
       return parts;
     }
-    if (chunk.type === 'tool-call-delta') return this.#mapToolCallDelta(chunk);
+    if (chunk.type === 'tool-call-delta') return [...this.#closeReasoning(), ...this.#mapToolCallDelta(chunk)];
     return [];
+  }
+
+  /** The reasoning block's end, once, when the answer goes on (or ends). */
+  #closeReasoning(): LanguageModelV3StreamPart[] {
+    if (this.#reasoning !== 'open') return [];
+    this.#reasoning = 'closed';
+    return [{ type: 'reasoning-end', id: reasoningId }];
   }
 
   /** The closing parts, once the router's stream ended with `result`. */
   finish(result: StreamResult): LanguageModelV3StreamPart[] {
-    const parts: LanguageModelV3StreamPart[] = [];
+    const parts: LanguageModelV3StreamPart[] = this.#closeReasoning();
     if (this.#textOpen) parts.push({ type: 'text-end', id: textId });
     for (const [index, call] of this.#toolCalls) {
       const toolCallId = this.#toolCallId(call, index);

@@ -1,11 +1,12 @@
 import type { LanguageModelV3CallOptions, SharedV3Warning } from '@ai-sdk/provider';
 import type { CompleteOptions } from '../routing/router-options.js';
 import { isRecord } from '../json-value.js';
-import type { JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+import type { JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+import { reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoning-effort.js';
 
 export type CallSettings = Pick<
   CompleteOptions,
-  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'signal'
+  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'reasoningEffort' | 'signal'
 >;
 
 export interface ConvertedCallOptions {
@@ -46,6 +47,7 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
   }
   const toolChoice = tools.length > 0 ? convertToolChoice(options.toolChoice) : undefined;
   const responseFormat = convertResponseFormat(options.responseFormat);
+  const reasoningEffort = reasoningEffortOf(options.providerOptions);
   const settings: CallSettings = {
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxOutputTokens !== undefined ? { maxTokens: options.maxOutputTokens } : {}),
@@ -55,6 +57,7 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
     ...(toolChoice !== undefined ? { toolChoice } : {}),
     ...(tools.length > 0 && asksOneToolCall(options.providerOptions) ? { parallelToolCalls: false } : {}),
     ...(responseFormat !== undefined ? { responseFormat } : {}),
+    ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
     ...(options.abortSignal !== undefined ? { signal: options.abortSignal } : {}),
   };
   return { settings, warnings };
@@ -84,4 +87,25 @@ function asksOneToolCall(providerOptions: unknown): boolean {
   const openai = providerOptions['openai'];
   const anthropic = providerOptions['anthropic'];
   return (isRecord(openai) && openai['parallelToolCalls'] === false) || (isRecord(anthropic) && anthropic['disableParallelToolUse'] === true);
+}
+
+/**
+ * A reasoning effort, asked the way `@ai-sdk/openai` (`reasoningEffort`), `@ai-sdk/anthropic` (`thinking:
+ * { type: 'enabled', budgetTokens }`) or `@ai-sdk/google` (`thinkingConfig.thinkingBudget`) reads it, in
+ * that order; a budget becomes an effort as the gateway's `thinking` does.
+ */
+function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefined {
+  if (!isRecord(providerOptions)) return undefined;
+  const openai = providerOptions['openai'];
+  if (isRecord(openai) && openai['reasoningEffort'] !== undefined) return reasoningEffortOfOpenAIName(openai['reasoningEffort']) ?? undefined;
+  const anthropic = providerOptions['anthropic'];
+  const thinking = isRecord(anthropic) ? anthropic['thinking'] : undefined;
+  if (isRecord(thinking) && thinking['type'] === 'enabled' && typeof thinking['budgetTokens'] === 'number') {
+    return reasoningEffortOfBudget(thinking['budgetTokens']);
+  }
+  const google = providerOptions['google'];
+  const thinkingConfig = isRecord(google) ? google['thinkingConfig'] : undefined;
+  const budget = isRecord(thinkingConfig) ? thinkingConfig['thinkingBudget'] : undefined;
+  if (typeof budget === 'number' && budget > 0) return reasoningEffortOfBudget(budget);
+  return undefined;
 }

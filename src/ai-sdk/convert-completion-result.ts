@@ -6,12 +6,13 @@ import { convertToAiSdkUsage } from './convert-usage.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 import { mapToAiSdkFinishReason } from './map-finish-reason.js';
 
-/** The router's answer as the AI SDK's generate result: text, then tool calls, with usage and metadata. */
+/** The router's answer as the AI SDK's generate result: reasoning, text, then tool calls, with usage and metadata. */
 export function convertCompletionResult(
   result: CompletionResult,
   warnings: SharedV3Warning[],
 ): LanguageModelV3GenerateResult {
   const content: LanguageModelV3Content[] = [];
+  if (result.reasoning !== undefined && result.reasoning.length > 0) content.push({ type: 'reasoning', text: result.reasoning });
   if (result.content.length > 0) content.push({ type: 'text', text: result.content });
   for (const toolCall of result.toolCalls) content.push(convertToolCall(toolCall));
   return {

@@ -74,6 +74,29 @@ describe('convertToAiSdkCallOptions', () => {
     expect(convertToAiSdkCallOptions(request, new AbortController().signal)).not.toHaveProperty('providerOptions');
   });
 
+  it("asks a model that reasons its effort in each AI SDK provider's own option, reads each back, and asks no other model", () => {
+    const signal = new AbortController().signal;
+    const options = convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal, { reasons: true });
+    expect(options.providerOptions).toEqual({
+      openai: { reasoningEffort: 'medium' },
+      anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } },
+      google: { thinkingConfig: { thinkingBudget: 8192 } },
+    });
+    expect(convertCallOptions(options).settings.reasoningEffort).toBe('medium');
+    const { prompt } = options;
+    const readBack = (providerOptions: Record<string, Record<string, unknown>>) => convertCallOptions({ prompt, providerOptions: providerOptions as never }).settings.reasoningEffort;
+    expect(readBack({ openai: { reasoningEffort: 'minimal' } })).toBe('low');
+    expect(readBack({ anthropic: { thinking: { type: 'enabled', budgetTokens: 20_000 } } })).toBe('high');
+    expect(readBack({ google: { thinkingConfig: { thinkingBudget: 2048 } } })).toBe('low');
+    expect(readBack({ google: { thinkingConfig: { thinkingBudget: 0 } } })).toBeUndefined();
+    expect(readBack({ anthropic: { thinking: { type: 'disabled' } } })).toBeUndefined();
+    // A model not said to reason is not sent the effort: one that does not may refuse it.
+    expect(convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal)).not.toHaveProperty('providerOptions');
+    // Both switches at once share each provider's options.
+    const both = convertToAiSdkCallOptions({ ...request, reasoningEffort: 'low', parallelToolCalls: false }, signal, { reasons: true });
+    expect(both.providerOptions?.['anthropic']).toEqual({ disableParallelToolUse: true, thinking: { type: 'enabled', budgetTokens: 1024 } });
+  });
+
   it("gives a tool's images to an AI SDK model in a user message after the tool results, as every AI SDK provider takes them", () => {
     const png = 'iVBORw0KGgo=';
     const withImages: ChatRequest = {

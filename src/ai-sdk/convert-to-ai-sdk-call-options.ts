@@ -4,14 +4,25 @@ import type {
   LanguageModelV3FunctionTool,
   LanguageModelV3Message,
   LanguageModelV3Prompt,
+  JSONValue,
+  SharedV3ProviderOptions,
 } from '@ai-sdk/provider';
+import { reasoningBudgetTokens } from '../providers/reasoning-budget.js';
 import type { ChatRequest, Message, ResponseFormat, ToolChoice, ToolMessage } from '../types.js';
 import { toolImagesCaption } from '../providers/tool-images-caption.js';
 import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
-/** Our request as an AI SDK model's call options, for a model used as one more candidate. */
-export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSignal): LanguageModelV3CallOptions {
+/**
+ * Our request as an AI SDK model's call options, for a model used as one more candidate. A model that
+ * `reasons` is asked the request's effort in each AI SDK provider's own option (the others ignore a key
+ * that is not theirs).
+ */
+export function convertToAiSdkCallOptions(
+  request: ChatRequest,
+  signal: AbortSignal,
+  model: { readonly reasons: boolean } = { reasons: false },
+): LanguageModelV3CallOptions {
   const tools = request.tools?.map(
     (tool): LanguageModelV3FunctionTool => ({
       type: 'function',
@@ -22,6 +33,7 @@ export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSig
     }),
   );
   const responseFormat = convertResponseFormat(request.responseFormat);
+  const providerOptions = providerOptionsOf(request, tools !== undefined && tools.length > 0, model.reasons);
   return {
     prompt: convertToAiSdkPrompt(request.messages),
     ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
@@ -30,14 +42,35 @@ export function convertToAiSdkCallOptions(request: ChatRequest, signal: AbortSig
     ...(request.stop !== undefined ? { stopSequences: [...request.stop] } : {}),
     ...(tools !== undefined && tools.length > 0 ? { tools } : {}),
     ...(request.toolChoice !== undefined ? { toolChoice: convertToolChoice(request.toolChoice) } : {}),
-    // Each AI SDK provider reads its own key: an OpenAI or Anthropic model gets the switch, the rest ignore it.
-    ...(tools !== undefined && tools.length > 0 && request.parallelToolCalls === false ? { providerOptions: oneToolCallOptions } : {}),
+    ...(providerOptions !== undefined ? { providerOptions } : {}),
     ...(responseFormat !== undefined ? { responseFormat } : {}),
     abortSignal: signal,
   };
 }
 
-const oneToolCallOptions = { openai: { parallelToolCalls: false }, anthropic: { disableParallelToolUse: true } } as const;
+/**
+ * Each AI SDK provider reads its own key: an OpenAI or Anthropic model gets the one-call switch, a reasoning
+ * model its effort (a thinking budget for Anthropic and Google), and the rest ignore what is not theirs.
+ */
+function providerOptionsOf(request: ChatRequest, hasTools: boolean, reasons: boolean): SharedV3ProviderOptions | undefined {
+  const oneCall = hasTools && request.parallelToolCalls === false;
+  const effort = reasons ? request.reasoningEffort : undefined;
+  if (!oneCall && effort === undefined) return undefined;
+  const openai: Record<string, JSONValue> = {};
+  const anthropic: Record<string, JSONValue> = {};
+  const google: Record<string, JSONValue> = {};
+  if (oneCall) {
+    openai['parallelToolCalls'] = false;
+    anthropic['disableParallelToolUse'] = true;
+  }
+  if (effort !== undefined) {
+    const budgetTokens = reasoningBudgetTokens[effort];
+    openai['reasoningEffort'] = effort;
+    anthropic['thinking'] = { type: 'enabled', budgetTokens };
+    google['thinkingConfig'] = { thinkingBudget: budgetTokens };
+  }
+  return Object.keys(google).length > 0 ? { openai, anthropic, google } : { openai, anthropic };
+}
 
 type UserContent = Extract<LanguageModelV3Message, { role: 'user' }>['content'];
 

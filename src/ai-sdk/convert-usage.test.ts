@@ -11,4 +11,11 @@ describe('usage between our terms and the AI SDK', () => {
     expect(convertToAiSdkUsage(plain).inputTokens).toEqual({ total: 20, noCache: undefined, cacheRead: undefined, cacheWrite: undefined });
     expect(convertFromAiSdkUsage(convertToAiSdkUsage(plain))).toEqual(plain);
   });
+
+  it('carries the reasoning part of the output both ways', () => {
+    const reasoned = { inputTokens: 7, outputTokens: 87, totalTokens: 94, reasoningTokens: 64 };
+    const aiSdk = convertToAiSdkUsage(reasoned);
+    expect(aiSdk.outputTokens).toEqual({ total: 87, text: 23, reasoning: 64 });
+    expect(convertFromAiSdkUsage(aiSdk)).toEqual(reasoned);
+  });
 });

@@ -3,7 +3,7 @@ import type { Mutable, Usage } from '../types.js';
 
 /**
  * Our usage in the AI SDK's shape: input split into uncached, cache reads and cache writes when the provider
- * told us the cache's part (undefined when it did not); reasoning splits stay undefined.
+ * told us the cache's part (undefined when it did not); output's reasoning part when the provider said it.
  */
 export function convertToAiSdkUsage(usage: Usage | undefined): LanguageModelV3Usage {
   const cacheRead = usage?.cachedInputTokens;
@@ -12,7 +12,11 @@ export function convertToAiSdkUsage(usage: Usage | undefined): LanguageModelV3Us
   const noCache = usage !== undefined && knowsCache ? usage.inputTokens - (cacheRead ?? 0) - (cacheWrite ?? 0) : undefined;
   return {
     inputTokens: { total: usage?.inputTokens, noCache, cacheRead, cacheWrite },
-    outputTokens: { total: usage?.outputTokens, text: undefined, reasoning: undefined },
+    outputTokens: {
+      total: usage?.outputTokens,
+      text: usage?.reasoningTokens === undefined ? undefined : usage.outputTokens - usage.reasoningTokens,
+      reasoning: usage?.reasoningTokens,
+    },
   };
 }
 
@@ -28,5 +32,7 @@ export function convertFromAiSdkUsage(usage: LanguageModelV3Usage | undefined): 
   const cacheWrite = usage?.inputTokens.cacheWrite;
   if (cacheRead !== undefined && cacheRead > 0) converted.cachedInputTokens = cacheRead;
   if (cacheWrite !== undefined && cacheWrite > 0) converted.cacheWriteInputTokens = cacheWrite;
+  const reasoning = usage?.outputTokens.reasoning;
+  if (reasoning !== undefined && reasoning > 0) converted.reasoningTokens = reasoning;
   return converted;
 }

@@ -15,7 +15,8 @@ export class StreamTally {
   usage: Usage | undefined;
 
   add(chunk: StreamChunk): void {
-    if (chunk.type === 'text-delta') this.outputCharacters += chunk.text.length;
+    // Reasoning is billed as output, like the answer's text.
+    if (chunk.type === 'text-delta' || chunk.type === 'reasoning-delta') this.outputCharacters += chunk.text.length;
     else if (chunk.type === 'tool-call-delta') this.outputCharacters += chunk.argumentsDelta.length + (chunk.name?.length ?? 0);
     else if (chunk.type === 'usage') this.usage = chunk.usage;
   }

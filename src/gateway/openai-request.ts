@@ -5,6 +5,7 @@
  */
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertOpenAIMessages } from './convert-openai-messages.js';
+import { openAIReasoningEffortOf } from './reasoning-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import type { GatewayCall } from './gateway-dialect.js';
 import type { ModelResolver } from './model-resolver.js';
@@ -89,6 +90,7 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   const toolChoice = toolChoiceOf(body.tool_choice);
   const parallelToolCalls = optionalBooleanField(body, 'parallel_tool_calls');
   const responseFormat = responseFormatOf(body.response_format);
+  const reasoningEffort = openAIReasoningEffortOf(body.reasoning_effort, 'reasoning_effort');
   const stream = booleanField(body, 'stream');
   const streamOptions = body.stream_options;
   if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
@@ -105,5 +107,6 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   if (parallelToolCalls === false) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
+  if (reasoningEffort !== undefined) options.reasoningEffort = reasoningEffort;
   return { model, messages, options, stream, includeUsage };
 }

@@ -58,6 +58,27 @@ describe('toChatCompletion', () => {
   });
 });
 
+describe('reasoning in chat completions', () => {
+  it("puts a model's shown reasoning in message.reasoning_content, and its reasoning tokens in completion_tokens_details", () => {
+    const completion = toChatCompletion(
+      { ...base, reasoning: 'Greet back.', usage: { inputTokens: 5, outputTokens: 70, totalTokens: 75, reasoningTokens: 68 } },
+      { id: 'chatcmpl-1', createdSeconds: 1 },
+    ) as { choices: { message: Record<string, unknown> }[]; usage: Record<string, unknown> };
+    expect(completion.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'Hello!', reasoning_content: 'Greet back.' });
+    expect(completion.usage).toEqual({ prompt_tokens: 5, completion_tokens: 70, total_tokens: 75, completion_tokens_details: { reasoning_tokens: 68 } });
+    const plain = toChatCompletion(base, { id: 'chatcmpl-2', createdSeconds: 1 }) as { choices: { message: Record<string, unknown> }[] };
+    expect(plain.choices[0]?.message).not.toHaveProperty('reasoning_content');
+  });
+
+  it('streams reasoning deltas as delta.reasoning_content, and sends no event for an empty one', () => {
+    const encoder = new ChatCompletionChunkEncoder({ id: 'chatcmpl-9', createdSeconds: 5, model: 'openai/o3-mini' });
+    expect(parseEvent(encoder.delta({ type: 'reasoning-delta', text: 'Think "twice"' })!)).toMatchObject({
+      choices: [{ index: 0, delta: { reasoning_content: 'Think "twice"' }, finish_reason: null }],
+    });
+    expect(encoder.delta({ type: 'reasoning-delta', text: '' })).toBeUndefined();
+  });
+});
+
 describe('toOpenAIUsage', () => {
   it('says how many prompt tokens came from the cache, when the provider said so', () => {
     expect(toOpenAIUsage({ inputTokens: 10, outputTokens: 2, totalTokens: 12 })).toEqual({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 });

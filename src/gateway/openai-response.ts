@@ -1,7 +1,8 @@
 /**
  * Our results in OpenAI's shapes: a CompletionResult as a `chat.completion`, stream chunks as
  * `chat.completion.chunk` server-sent events (role first, then deltas, the finish, usage when asked,
- * `[DONE]`). Pure; the chunk encoder builds each event's fixed prefix once per stream.
+ * `[DONE]`). Pure; the chunk encoder builds each event's fixed prefix once per stream. The reasoning a model
+ * showed goes in `reasoning_content`, as DeepSeek's API and LiteLLM put it (OpenAI's own API shows none).
  */
 import type { CompletionResult } from '../routing/router-options.js';
 import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
@@ -18,11 +19,14 @@ export interface OpenAIUsage {
   readonly total_tokens: number;
   /** Of the prompt tokens, those read from a prompt cache: present when the provider said so. */
   readonly prompt_tokens_details?: { readonly cached_tokens: number };
+  /** Of the completion tokens, those spent reasoning: present when the provider said so. */
+  readonly completion_tokens_details?: { readonly reasoning_tokens: number };
 }
 
 export function toOpenAIUsage(usage: Usage): OpenAIUsage {
   const openAIUsage: Mutable<OpenAIUsage> = { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.totalTokens };
   if (usage.cachedInputTokens !== undefined) openAIUsage.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens };
+  if (usage.reasoningTokens !== undefined) openAIUsage.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
   return openAIUsage;
 }
 
@@ -61,6 +65,7 @@ export function toChatCompletion(
     role: 'assistant',
     content: hasToolCalls && result.content.length === 0 ? null : result.content,
   };
+  if (result.reasoning !== undefined) message.reasoning_content = result.reasoning;
   if (hasToolCalls) message.tool_calls = toOpenAIToolCalls(result.toolCalls);
   message.refusal = null;
   const completion: Record<string, unknown> = {
@@ -107,10 +112,13 @@ export class ChatCompletionChunkEncoder {
     return this.#choice('{"role":"assistant","content":""}', null);
   }
 
-  /** A content or tool-call delta; undefined for chunks that are not sent as deltas (usage, finish). */
+  /** A content, reasoning or tool-call delta; undefined for chunks that are not sent as deltas (usage, finish). */
   delta(chunk: StreamChunk): string | undefined {
     if (chunk.type === 'text-delta') {
       return chunk.text.length === 0 ? undefined : this.#choice(`{"content":${JSON.stringify(chunk.text)}}`, null);
+    }
+    if (chunk.type === 'reasoning-delta') {
+      return chunk.text.length === 0 ? undefined : this.#choice(`{"reasoning_content":${JSON.stringify(chunk.text)}}`, null);
     }
     if (chunk.type === 'tool-call-delta') {
       // By assignment, in the wire's field order: conditional spreads cost more per chunk.

@@ -1,6 +1,7 @@
 /**
  * Validate an Anthropic Messages body (POST /v1/messages) and translate it to our messages and router
- * options. Pure. As Anthropic's own API does, `max_tokens` is required. `top_k`, `metadata`, `thinking` and
+ * options. Pure. As Anthropic's own API does, `max_tokens` is required. `thinking` becomes a reasoning effort
+ * by its budget (reasoning-fields.ts), asked of the models that reason. `top_k`, `metadata` and
  * `output_config.effort` are accepted and not passed on: not every provider a call may fail over to has them.
  */
 import { isRecord } from '../../json-value.js';
@@ -21,6 +22,7 @@ import {
   toolsField,
 } from '../request-fields.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
+import { thinkingEffortOf } from '../reasoning-fields.js';
 
 /**
  * Fields we read; a key naming an upstream anywhere else is refused, in `metadata` and `thinking` too
@@ -104,6 +106,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const toolChoice = toolChoiceOf(body.tool_choice);
   const oneCallOnly = isRecord(body.tool_choice) && optionalBooleanField(body.tool_choice, 'disable_parallel_tool_use') === true;
   const responseFormat = responseFormatOf(body.output_config);
+  const reasoningEffort = thinkingEffortOf(body.thinking);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
   options.maxTokens = maxTokens;
@@ -114,5 +117,6 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   if (oneCallOnly) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
+  if (reasoningEffort !== undefined) options.reasoningEffort = reasoningEffort;
   return { model, messages, options, stream, includeUsage: true };
 }

@@ -2,8 +2,9 @@
  * Validate an OpenAI Responses body (POST /v1/responses) and translate it to our messages and router
  * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
  * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
- * says to send the conversation as `input`. `store`, `reasoning`, `truncation`,
- * `include`, `user` and `metadata` are accepted and not passed on. Hosted tools (web search, file search,
+ * says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
+ * models (reasoning-fields.ts); `store`, `reasoning.summary`, `truncation`, `include`, `user` and `metadata`
+ * are accepted and not passed on. Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
  * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
  */
@@ -13,6 +14,7 @@ import type { GatewayCall } from '../gateway-dialect.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import { convertResponsesInput } from './convert-responses-input.js';
+import { responsesReasoningEffortOf } from '../reasoning-fields.js';
 import {
   booleanField,
   numberField,
@@ -124,6 +126,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   const toolChoice = toolChoiceOf(body.tool_choice);
   const parallelToolCalls = optionalBooleanField(body, 'parallel_tool_calls');
   const responseFormat = responseFormatOf(body.text);
+  const reasoningEffort = responsesReasoningEffortOf(body.reasoning);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
@@ -133,6 +136,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   if (parallelToolCalls === false) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
+  if (reasoningEffort !== undefined) options.reasoningEffort = reasoningEffort;
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
   return call;

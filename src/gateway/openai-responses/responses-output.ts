@@ -51,12 +51,12 @@ export function responsesUsage(usage: Usage | undefined): Record<string, unknown
     input_tokens: usage.inputTokens,
     input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
     output_tokens: usage.outputTokens,
-    output_tokens_details: { reasoning_tokens: 0 },
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
     total_tokens: usage.totalTokens,
   };
 }
 
-export type RequestedParameters = Pick<CompleteOptions, 'maxTokens' | 'temperature' | 'topP' | 'toolChoice' | 'parallelToolCalls'>;
+export type RequestedParameters = Pick<CompleteOptions, 'maxTokens' | 'temperature' | 'topP' | 'toolChoice' | 'parallelToolCalls' | 'reasoningEffort'>;
 
 function responsesToolChoice(choice: ToolChoice | undefined): string | Record<string, string> {
   if (choice === undefined) return 'auto';
@@ -97,6 +97,7 @@ export function responseObject(fields: {
     output: fields.output,
     parallel_tool_calls: requested?.parallelToolCalls !== false,
     previous_response_id: null,
+    reasoning: { effort: requested?.reasoningEffort ?? null, summary: null },
     store: false,
     temperature: requested?.temperature ?? null,
     text: { format: { type: 'text' } },

@@ -1,0 +1,39 @@
+/**
+ * How hard to reason, as each API asks it: OpenAI's `reasoning_effort` (chat completions) and
+ * `reasoning.effort` (Responses), Anthropic's `thinking`. Pure; a value of the wrong shape is a 400 naming
+ * the field.
+ */
+import { isRecord } from '../json-value.js';
+import { openAIReasoningEffortNames, reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoning-effort.js';
+import type { ReasoningEffort } from '../types.js';
+import { invalidRequest } from './gateway-http-error.js';
+
+/** An OpenAI effort (`none`, `minimal`, `low`, `medium`, `high`, `xhigh`) as ours; undefined for none or absent. */
+export function openAIReasoningEffortOf(value: unknown, param: string): ReasoningEffort | undefined {
+  if (value === undefined || value === null) return undefined;
+  const effort = reasoningEffortOfOpenAIName(value);
+  if (effort === undefined) throw invalidRequest(`${param} must be one of ${openAIReasoningEffortNames.join(', ')}.`, param);
+  return effort ?? undefined;
+}
+
+/** Responses' `reasoning: { effort, summary }`: its effort. */
+export function responsesReasoningEffortOf(value: unknown): ReasoningEffort | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw invalidRequest('reasoning must be an object.', 'reasoning');
+  return openAIReasoningEffortOf(value.effort, 'reasoning.effort');
+}
+
+/**
+ * Anthropic's `thinking: { type: 'enabled', budget_tokens }` as an effort, by its budget. `disabled`, and
+ * types this gateway does not know, ask for none.
+ */
+export function thinkingEffortOf(value: unknown): ReasoningEffort | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || typeof value.type !== 'string') throw invalidRequest('thinking must be an object with a type.', 'thinking');
+  if (value.type !== 'enabled') return undefined;
+  const budget = value.budget_tokens;
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1) {
+    throw invalidRequest('thinking.budget_tokens must be a positive integer.', 'thinking.budget_tokens');
+  }
+  return reasoningEffortOfBudget(budget);
+}

@@ -1,0 +1,144 @@
+/**
+ * How hard to reason, asked in each API's own way (`reasoning_effort`, Responses' `reasoning.effort`,
+ * Messages' `thinking`) by the official clients, reaches each upstream in that upstream's own way, and only
+ * the models that reason; what they report of their reasoning comes back in the client's API. The provider
+ * test server replays recorded traffic and records what it was sent.
+ */
+import { readFileSync } from 'node:fs';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+let anthropicClient: Anthropic;
+beforeAll(async () => {
+  // No cache: every request below must reach its upstream.
+  harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
+  anthropicClient = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+function sentBody(): Record<string, unknown> {
+  return harness.providers.requests.at(-1)?.body as Record<string, unknown>;
+}
+
+const reasoningAnswer = 'chat-completion-max_completion_tokens-o3-mini';
+const question = [{ role: 'user' as const, content: 'Say hello.' }];
+
+describe('chat completions', () => {
+  it('asks a reasoning model its effort (`minimal` as the nearest every one takes), and reports its reasoning tokens', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    const completion = await harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, reasoning_effort: 'minimal' });
+    expect(sentBody()['reasoning_effort']).toBe('low');
+    expect(completion.choices[0]?.message.content).toBe('Hello there! How can I help you today?');
+    expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(64);
+    expect(completion.usage?.completion_tokens).toBe(87);
+    // `none` asks no effort: the model reasons as it does by default.
+    await harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, reasoning_effort: 'none' as 'low' });
+    expect(sentBody()).not.toHaveProperty('reasoning_effort');
+  });
+
+  it('asks a model that does not reason as always, so a call may fail over to any model', async () => {
+    const completion = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, reasoning_effort: 'high' });
+    expect(sentBody()).not.toHaveProperty('reasoning_effort');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.usage).not.toHaveProperty('completion_tokens_details');
+  });
+
+  it("gives Gemini 2.5 and Claude Sonnet 4 a thinking budget for the effort", async () => {
+    await harness.client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: question, reasoning_effort: 'medium', max_tokens: 500 });
+    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } });
+    await harness.client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-20250514', messages: question, reasoning_effort: 'low', temperature: 0.2 });
+    expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 4096 + 1024 });
+    expect(sentBody()).not.toHaveProperty('temperature');
+  });
+
+  it('refuses an effort that is not one with a 400 naming the field, before any upstream call', async () => {
+    const error = await harness.client.chat.completions
+      .create({ model: 'openai/o3-mini', messages: question, reasoning_effort: 'extreme' as 'high' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'reasoning_effort' });
+    expect((error as Error).message).toMatch(/reasoning_effort must be one of none, minimal, low, medium, high, xhigh/);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it("streams Groq's recorded reasoning as `reasoning_content` deltas, ahead of the error that ended it", async () => {
+    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    const stream = await harness.client.chat.completions.create({ model: 'groq/llama-3.3-70b-versatile', messages: question, stream: true, reasoning_effort: 'low' });
+    let reasoning = '';
+    const error = await (async () => {
+      for await (const chunk of stream) reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+    })().catch((caught: unknown) => caught);
+    expect(reasoning).toBe(recordedGroqReasoning());
+    expect((error as Error).message).toMatch(/Tool call validation failed/);
+    // Llama does not reason: Groq was not sent the effort.
+    expect(sentBody()).not.toHaveProperty('reasoning_effort');
+  });
+});
+
+describe('responses', () => {
+  it('asks reasoning.effort, echoes it, and reports the reasoning tokens', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    const response = await harness.client.responses.create({ model: 'openai/o3-mini', input: 'Say hello.', reasoning: { effort: 'high', summary: 'auto' } });
+    expect(sentBody()['reasoning_effort']).toBe('high');
+    expect(response.output_text).toBe('Hello there! How can I help you today?');
+    expect(response.usage?.output_tokens_details.reasoning_tokens).toBe(64);
+    expect(response.reasoning).toEqual({ effort: 'high', summary: null });
+  });
+
+  it('refuses a reasoning that is not an object, naming it', async () => {
+    const error = await harness.client.responses
+      .create({ model: 'openai/o3-mini', input: 'Hi', reasoning: 'high' as never })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400, param: 'reasoning' });
+  });
+});
+
+describe('messages', () => {
+  it("reads thinking's budget as an effort: Claude is asked to think, and an OpenAI reasoning model too", async () => {
+    await anthropicClient.messages.create({
+      model: 'anthropic/claude-sonnet-4-20250514',
+      max_tokens: 300,
+      // Claude Code sends temperature 1 beside thinking; this client's types leave it out.
+      ...({ temperature: 1 } as object),
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      messages: question,
+    });
+    expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 300 + 1024 });
+    expect(sentBody()).not.toHaveProperty('temperature');
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    const message = await anthropicClient.messages.create({
+      model: 'openai/o3-mini',
+      max_tokens: 20_000,
+      thinking: { type: 'enabled', budget_tokens: 16_384 },
+      messages: question,
+    });
+    expect(sentBody()['reasoning_effort']).toBe('high');
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello there! How can I help you today?' }]);
+  });
+
+  it('asks no thinking for thinking disabled, and refuses a budget that is not a positive integer', async () => {
+    await anthropicClient.messages.create({ model: 'anthropic/claude-sonnet-4-20250514', max_tokens: 300, thinking: { type: 'disabled' }, messages: question });
+    expect(sentBody()).not.toHaveProperty('thinking');
+    harness.providers.reset();
+    const error = await anthropicClient.messages
+      .create({ model: 'anthropic/claude-sonnet-4-20250514', max_tokens: 300, thinking: { type: 'enabled', budget_tokens: -5 }, messages: question })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).toMatch(/thinking\.budget_tokens must be a positive integer/);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
+/** Every `delta.reasoning` of the recording, joined: read off the file here, not by the code under test. */
+function recordedGroqReasoning(): string {
+  const text = readFileSync(`${harness.providers.fixturesDirectory}/groq/chat-stream-error-tool-use-failed.sse`, 'utf8');
+  let reasoning = '';
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('data: {')) continue;
+    const payload = JSON.parse(line.slice('data: '.length)) as { choices?: { delta?: { reasoning?: string } }[] };
+    reasoning += payload.choices?.[0]?.delta?.reasoning ?? '';
+  }
+  return reasoning;
+}
