@@ -87,6 +87,28 @@ describe('responses', () => {
     expect(response.reasoning).toEqual({ effort: 'high', summary: null });
   });
 
+  it("streams Groq's recorded reasoning as a reasoning item of reasoning_text, which the client's stream helper assembles", async () => {
+    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    const stream = harness.client.responses.stream({ model: 'groq/llama-3.3-70b-versatile', input: 'Call the tool.' });
+    const types: string[] = [];
+    let deltas = '';
+    let failed: { output: unknown[]; status: string } | undefined;
+    await (async () => {
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === 'response.reasoning_text.delta') deltas += event.delta;
+        if (event.type === 'response.failed') failed = event.response as never;
+      }
+    })().catch(() => undefined);
+    const reasoning = recordedGroqReasoning();
+    expect(deltas).toBe(reasoning);
+    expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(types.slice(-4)).toEqual(['response.reasoning_text.done', 'response.content_part.done', 'response.output_item.done', 'response.failed']);
+    // The failed response keeps the reasoning that came, in the item the API defines for it.
+    expect(failed?.status).toBe('failed');
+    expect(failed?.output).toEqual([{ type: 'reasoning', id: expect.stringMatching(/^rs_/), summary: [], content: [{ type: 'reasoning_text', text: reasoning }], status: 'incomplete' }]);
+  });
+
   it('refuses a reasoning that is not an object, naming it', async () => {
     const error = await harness.client.responses
       .create({ model: 'openai/o3-mini', input: 'Hi', reasoning: 'high' as never })

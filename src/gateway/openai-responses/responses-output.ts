@@ -1,6 +1,8 @@
 /**
  * Our results in the Responses API's shapes: a CompletionResult as a `response` object whose output is a
- * message item (its text) and one `function_call` item per tool call. Pure. The parameters a stored
+ * reasoning item when the model showed its reasoning (as `reasoning_text` content, the raw form OpenAI gives
+ * open-weight models' reasoning; no summary), a message item (its text) and one `function_call` item per
+ * tool call. Pure. The parameters a stored
  * response would echo (tools, temperature...) are given their defaults: the gateway stores nothing.
  */
 import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
@@ -20,6 +22,15 @@ export function messageItem(id: string, text: string, status: ItemStatus): Respo
     role: 'assistant',
     content: status === 'in_progress' ? [] : [outputTextPart(text)],
   };
+}
+
+/** The reasoning a model showed, whole: no summary (none was made) and no encrypted content (nothing to resume). */
+export function reasoningItem(id: string, text: string, status: ItemStatus): ResponseOutputItem {
+  return { type: 'reasoning', id, summary: [], content: status === 'in_progress' ? [] : [reasoningTextPart(text)], status };
+}
+
+export function reasoningTextPart(text: string): Record<string, unknown> {
+  return { type: 'reasoning_text', text };
 }
 
 export function outputTextPart(text: string): Record<string, unknown> {
@@ -111,7 +122,7 @@ export function responseObject(fields: {
 }
 
 /** Item ids derive from the response's (`resp_<hex>` -> `msg_<hex>`, `fc_<hex>_<n>`), so they are unique per answer. */
-export function itemId(responseId: string, prefix: 'msg' | 'fc' | 'ctc', index?: number): string {
+export function itemId(responseId: string, prefix: 'rs' | 'msg' | 'fc' | 'ctc', index?: number): string {
   const base = `${prefix}_${responseId.slice('resp_'.length)}`;
   return index === undefined ? base : `${base}_${index}`;
 }
@@ -122,6 +133,7 @@ export function toResponse(result: CompletionResult, context: AnswerContext, cal
   // A cut-off answer's last item is the one cut off.
   const lastStatus: ItemStatus = status === 'incomplete' ? 'incomplete' : 'completed';
   const last = result.toolCalls.length;
+  if (result.reasoning !== undefined && result.reasoning.length > 0) output.push(reasoningItem(itemId(context.id, 'rs'), result.reasoning, 'completed'));
   if (result.content.length > 0 || result.toolCalls.length === 0) {
     output.push(messageItem(itemId(context.id, 'msg'), result.content, last === 0 ? lastStatus : 'completed'));
   }

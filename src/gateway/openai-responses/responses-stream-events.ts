@@ -1,6 +1,6 @@
 /**
  * A streamed answer as Responses API events: `response.created` and `response.in_progress`, then per output
- * item (a message, a function call, a free-form tool call) `output_item.added`, its content events and
+ * item (shown reasoning, a message, a function call, a free-form tool call) `output_item.added`, its content events and
  * `output_item.done`, then `response.completed` (or `response.incomplete`) with the whole response. Every
  * event has its `sequence_number`. A failure after the start is `response.failed`, its response carrying the
  * error and the output so far. A free-form call's input goes out whole when the call ends: the provider
@@ -18,6 +18,8 @@ import {
   itemId,
   messageItem,
   outputTextPart,
+  reasoningItem,
+  reasoningTextPart,
   responseObject,
   type RequestedParameters,
   responseStatus,
@@ -27,6 +29,7 @@ import {
 
 type OpenItem =
   | { readonly kind: 'message'; readonly id: string; text: string }
+  | { readonly kind: 'reasoning'; readonly id: string; text: string }
   | {
       readonly kind: 'function_call' | 'custom_tool_call';
       readonly id: string;
@@ -61,6 +64,13 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
+    if (chunk.type === 'reasoning-delta') {
+      if (chunk.text.length === 0) return undefined;
+      const events = this.#open?.kind === 'reasoning' ? '' : this.#openReasoning();
+      const open = this.#open as Extract<OpenItem, { kind: 'reasoning' }>;
+      open.text += chunk.text;
+      return events + this.#event('response.reasoning_text.delta', { item_id: open.id, output_index: this.#done.length, content_index: 0, delta: chunk.text });
+    }
     if (chunk.type === 'text-delta') {
       if (chunk.text.length === 0) return undefined;
       let events = '';
@@ -72,8 +82,8 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     if (chunk.type === 'tool-call-delta') {
       let events = '';
       const open = this.#open;
-      if (open === undefined || open.kind === 'message' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
-      const call = this.#open as Exclude<OpenItem, { kind: 'message' }>;
+      if (open === undefined || open.kind === 'message' || open.kind === 'reasoning' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
+      const call = this.#open as Exclude<OpenItem, { kind: 'message' | 'reasoning' }>;
       if (chunk.argumentsDelta.length === 0) return events || undefined;
       call.arguments += chunk.argumentsDelta;
       if (call.kind === 'custom_tool_call') return events || undefined;
@@ -114,6 +124,18 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     );
   }
 
+  #openReasoning(): string {
+    const events = this.#closeOpen('completed');
+    const id = itemId(this.#id, 'rs', this.#done.length === 0 ? undefined : this.#done.length);
+    this.#open = { kind: 'reasoning', id, text: '' };
+    const outputIndex = this.#done.length;
+    return (
+      events +
+      this.#event('response.output_item.added', { output_index: outputIndex, item: reasoningItem(id, '', 'in_progress') }) +
+      this.#event('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: reasoningTextPart('') })
+    );
+  }
+
   #openCall(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): string {
     const events = this.#closeOpen('completed');
     const name = chunk.name ?? '';
@@ -132,6 +154,15 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     if (open === undefined) return '';
     this.#open = undefined;
     const outputIndex = this.#done.length;
+    if (open.kind === 'reasoning') {
+      const item = reasoningItem(open.id, open.text, status);
+      this.#done.push(item);
+      return (
+        this.#event('response.reasoning_text.done', { item_id: open.id, output_index: outputIndex, content_index: 0, text: open.text }) +
+        this.#event('response.content_part.done', { item_id: open.id, output_index: outputIndex, content_index: 0, part: reasoningTextPart(open.text) }) +
+        this.#event('response.output_item.done', { output_index: outputIndex, item })
+      );
+    }
     if (open.kind === 'message') {
       const item = messageItem(open.id, open.text, status);
       this.#done.push(item);
