@@ -11,12 +11,13 @@ const openAIEfforts: Readonly<Record<string, ReasoningEffort | null>> = {
   medium: 'medium',
   high: 'high',
   xhigh: 'high',
-  // No effort asked: each model reasons as it does by default.
+  // No effort asked: each model reasons as it does by default (`default` is Groq's word for it).
   none: null,
+  default: null,
 };
 
 /** The words OpenAI's APIs take for an effort, least first. */
-export const openAIReasoningEffortNames: readonly string[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+export const openAIReasoningEffortNames: readonly string[] = ['none', 'default', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 
 /**
  * An OpenAI effort word as ours: `null` for `none` (ask for no effort), undefined for a word that is not one.

@@ -210,16 +210,20 @@ describe('cost', () => {
     expect(result.usage.outputTokens).toBe(87);
   });
 
-  it("streams a model's shown reasoning as streamText reasoning, ahead of the error that ended it", async () => {
-    server.setBehavior(Provider.GROQ, { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+  it("streams a model's shown reasoning as streamText reasoning, then its text, then the error that ended it", async () => {
+    // Groq's recorded reasoning, then a text put after it (the recording's call failed before any text).
+    server.setBehavior(Provider.GROQ, { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: 'Calling the tool.' });
     const backupModels = createBackupModels({ router });
     const result = streamText({ model: backupModels('groq/llama-3.3-70b-versatile'), prompt: 'Call the tool.', onError: () => undefined });
     let reasoning = '';
+    let text = '';
     let failure: unknown;
     for await (const part of result.fullStream) {
       if (part.type === 'reasoning-delta') reasoning += part.text;
+      if (part.type === 'text-delta') text += part.text;
       if (part.type === 'error') failure = part.error;
     }
+    expect(text).toBe('Calling the tool.');
     expect(reasoning).toMatch(/^We need to call the tool with invalid parameters first/);
     expect(reasoning).toHaveLength(412);
     expect(String(failure)).toMatch(/Tool call validation failed/);

@@ -24,6 +24,8 @@ function sentBody(): Record<string, unknown> {
 }
 
 const reasoningAnswer = 'chat-completion-max_completion_tokens-o3-mini';
+/** Put after Groq's recorded reasoning (the recording has none of its own: its call failed first). */
+const answerText = 'Calling the tool with a missing name first.';
 const question = [{ role: 'user' as const, content: 'Say hello.' }];
 
 describe('chat completions', () => {
@@ -59,18 +61,26 @@ describe('chat completions', () => {
       .create({ model: 'openai/o3-mini', messages: question, reasoning_effort: 'extreme' as 'high' })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 400, param: 'reasoning_effort' });
-    expect((error as Error).message).toMatch(/reasoning_effort must be one of none, minimal, low, medium, high, xhigh/);
+    expect((error as Error).message).toMatch(/reasoning_effort must be one of none, default, minimal, low, medium, high, xhigh/);
     expect(harness.providers.requests).toHaveLength(0);
   });
 
-  it("streams Groq's recorded reasoning as `reasoning_content` deltas, ahead of the error that ended it", async () => {
-    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+  it("streams Groq's recorded reasoning as `reasoning_content` deltas, then the answer, then the error that ended it", async () => {
+    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: answerText });
     const stream = await harness.client.chat.completions.create({ model: 'groq/llama-3.3-70b-versatile', messages: question, stream: true, reasoning_effort: 'low' });
     let reasoning = '';
+    let text = '';
     const error = await (async () => {
-      for await (const chunk of stream) reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta as { reasoning_content?: string; content?: string } | undefined;
+        // All of the reasoning comes before the answer.
+        if (delta?.reasoning_content !== undefined) expect(text).toBe('');
+        reasoning += delta?.reasoning_content ?? '';
+        text += delta?.content ?? '';
+      }
     })().catch((caught: unknown) => caught);
     expect(reasoning).toBe(recordedGroqReasoning());
+    expect(text).toBe(answerText);
     expect((error as Error).message).toMatch(/Tool call validation failed/);
     // Llama does not reason: Groq was not sent the effort.
     expect(sentBody()).not.toHaveProperty('reasoning_effort');
@@ -88,7 +98,7 @@ describe('responses', () => {
   });
 
   it("streams Groq's recorded reasoning as a reasoning item of reasoning_text, which the client's stream helper assembles", async () => {
-    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    harness.providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: answerText });
     const stream = harness.client.responses.stream({ model: 'groq/llama-3.3-70b-versatile', input: 'Call the tool.' });
     const types: string[] = [];
     let deltas = '';
@@ -103,10 +113,13 @@ describe('responses', () => {
     const reasoning = recordedGroqReasoning();
     expect(deltas).toBe(reasoning);
     expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
-    expect(types.slice(-4)).toEqual(['response.reasoning_text.done', 'response.content_part.done', 'response.output_item.done', 'response.failed']);
-    // The failed response keeps the reasoning that came, in the item the API defines for it.
+    const reasoningDone = types.indexOf('response.reasoning_text.done');
+    expect(types.slice(reasoningDone, reasoningDone + 4)).toEqual(['response.reasoning_text.done', 'response.content_part.done', 'response.output_item.done', 'response.output_item.added']);
+    expect(types.at(-1)).toBe('response.failed');
+    // The failed response keeps what came: the reasoning whole, in the item the API defines for it, and the text.
     expect(failed?.status).toBe('failed');
-    expect(failed?.output).toEqual([{ type: 'reasoning', id: expect.stringMatching(/^rs_/), summary: [], content: [{ type: 'reasoning_text', text: reasoning }], status: 'incomplete' }]);
+    expect(failed?.output[0]).toEqual({ type: 'reasoning', id: expect.stringMatching(/^rs_/), summary: [], content: [{ type: 'reasoning_text', text: reasoning }], status: 'completed' });
+    expect(failed?.output[1]).toMatchObject({ type: 'message', status: 'incomplete', content: [{ type: 'output_text', text: answerText }] });
   });
 
   it('refuses a reasoning that is not an object, naming it', async () => {
@@ -138,6 +151,29 @@ describe('messages', () => {
     });
     expect(sentBody()['reasoning_effort']).toBe('high');
     expect(message.content).toEqual([{ type: 'text', text: 'Hello there! How can I help you today?' }]);
+  });
+
+  it("asks Claude Code's tool turns without thinking, whose signed blocks Anthropic would require, and answers them", async () => {
+    const message = await anthropicClient.messages.create({
+      model: 'anthropic/claude-sonnet-4-20250514',
+      max_tokens: 32_000,
+      thinking: { type: 'enabled', budget_tokens: 31_999 },
+      tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+      messages: [
+        { role: 'user', content: 'Read the README.' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'Read', input: { path: 'README.md' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_01', content: '# backup-models' },
+            { type: 'text', text: '<system-reminder>Keep going.</system-reminder>' },
+          ],
+        },
+      ],
+    });
+    expect(message.type).toBe('message');
+    expect(sentBody()).not.toHaveProperty('thinking');
+    expect(sentBody()['max_tokens']).toBe(32_000);
   });
 
   it('asks no thinking for thinking disabled, and refuses a budget that is not a positive integer', async () => {

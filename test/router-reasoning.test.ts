@@ -75,19 +75,54 @@ describe('reasoningEffort', () => {
 });
 
 describe('a stream that shows its reasoning', () => {
-  it("commits on the first reasoning delta and yields the reasoning, then ends with the provider's error", async () => {
+  it('fails over while the provider is only reasoning: reasoning is held, not committed on, until the answer begins', async () => {
+    // Groq's recorded reasoning, then the connection drops before any answer text.
+    server.setBehavior('groq', { kind: 'reset-after-events', fixture: 'chat-stream-error-tool-use-failed', events: 20 });
+    const route = [
+      { provider: 'groq', model: 'llama-3.3-70b-versatile' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+    ];
+    const stream = makeRouter({ parallelAttempts: 1 }).stream('Call the tool.', { route });
+    const chunks: StreamChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const result = await stream.result;
+    expect(result.provider).toBe('openai');
+    expect(result.content.length).toBeGreaterThan(0);
+    // None of the reasoning of the provider that failed reached the caller.
+    expect(chunks.some((chunk) => chunk.type === 'reasoning-delta')).toBe(false);
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome])).toEqual([
+      ['groq', 'failure'],
+      ['openai', 'success'],
+    ]);
+  });
+
+  it('yields the held reasoning first once the answer begins, then the answer', async () => {
+    // Groq's recorded reasoning, a text put after it, then the recording's own error event.
+    server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: 'Calling it.', textPieces: 2 });
+    const stream = makeRouter().stream('Call the tool.', { route: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }] });
+    const chunks: StreamChunk[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) chunks.push(chunk);
+    })().catch((caught: unknown) => caught);
+    const types = chunks.map((chunk) => chunk.type);
+    const firstText = types.indexOf('text-delta');
+    expect(firstText).toBeGreaterThan(10);
+    expect(types.slice(0, firstText).every((type) => type === 'reasoning-delta')).toBe(true);
+    expect(types.slice(firstText)).toEqual(['text-delta', 'text-delta']);
+    // Past the answer's first token, a failure ends the stream instead of failing over, keeping what came.
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request', partialText: 'Calling it.' });
+  });
+
+  it("fails the call with the provider's error when it ends during its reasoning, as before any answer", async () => {
     server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
     const stream = makeRouter().stream('Call the tool.', { route: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }] });
     const chunks: StreamChunk[] = [];
     const error = await (async () => {
       for await (const chunk of stream) chunks.push(chunk);
     })().catch((caught: unknown) => caught);
-    expect(chunks.length).toBeGreaterThan(10);
-    expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
-    expect(stream.winner).toEqual({ provider: 'groq', model: 'llama-3.3-70b-versatile' });
-    // Past the first token, a failure ends the stream instead of failing over.
-    expect(error).toBeInstanceOf(StreamInterruptedError);
-    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request' });
-    await expect(stream.result).rejects.toBeDefined();
+    expect(chunks).toEqual([]);
+    expect(error).not.toBeInstanceOf(StreamInterruptedError);
+    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request', providerCode: 'tool_use_failed' });
   });
 });

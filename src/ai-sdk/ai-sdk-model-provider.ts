@@ -6,7 +6,7 @@ import type { ModelProvider, ProviderCallOptions, StreamStartListener } from '..
 import type { ChatRequest, ChatResponse, StreamChunk, Tier } from '../types.js';
 import { AiSdkStreamChunks } from './ai-sdk-stream-chunks.js';
 import { convertFromAiSdkResult } from './convert-from-ai-sdk-result.js';
-import { convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
+import { type AiSdkModelTraits, convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
 import { mapAiSdkError } from './map-ai-sdk-error.js';
 
 export interface AiSdkModelProviderOptions {
@@ -24,9 +24,9 @@ export interface AiSdkModelProviderOptions {
   readonly tiers?: readonly Tier[];
   readonly contextWindowTokens?: number;
   /**
-   * The model reasons: a call's `reasoningEffort` is passed to it as its AI SDK provider reads it
-   * (`openai.reasoningEffort`, `anthropic.thinking`, `google.thinkingConfig`). Default false: the effort is
-   * not sent, since a model that does not reason may refuse it.
+   * The model reasons: a call's `reasoningEffort` is passed to it as its AI SDK provider reads it, by the
+   * model's `provider` name (`anthropic.thinking`, `google.thinkingConfig`, else `<name>.reasoningEffort`).
+   * Default false: the effort is not sent, since a model that does not reason may refuse it.
    */
   readonly reasoning?: boolean;
   /** For `costUsd` on results. */
@@ -79,7 +79,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
   };
-  const modelTraits = { reasons: options.reasoning === true };
+  const modelTraits: AiSdkModelTraits = { reasons: options.reasoning === true, providerName: model.provider };
   const toProviderError = (error: unknown): ProviderError => mapAiSdkError({ error, providerId: id, nowMs: clock.now() });
 
   const assertModel = (request: ChatRequest): void => {
@@ -118,7 +118,7 @@ async function* streamModel(context: {
   model: LanguageModelV3;
   request: ChatRequest;
   callOptions: ProviderCallOptions & StreamStartListener;
-  modelTraits: { readonly reasons: boolean };
+  modelTraits: AiSdkModelTraits;
   assertModel: (request: ChatRequest) => void;
   toProviderError: (error: unknown) => ProviderError;
   providerId: string;

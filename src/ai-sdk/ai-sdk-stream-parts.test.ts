@@ -84,6 +84,19 @@ describe('AiSdkStreamParts', () => {
     ]);
     const back = new AiSdkStreamChunks();
     expect(parts.flatMap((part) => { const mapped = back.map(part); return Array.isArray(mapped) ? mapped : []; }).filter((chunk) => chunk.type === 'reasoning-delta')).toEqual(reasoned.slice(0, 2));
+    // Reasoning again after the text is a block of its own: the first one is closed.
+    const interleaved = toParts(
+      [{ type: 'reasoning-delta', text: 'a' }, { type: 'text-delta', text: 'b' }, { type: 'reasoning-delta', text: 'c' }, { type: 'text-delta', text: 'd' }],
+      { ...result, toolCalls: [] },
+    );
+    expect(interleaved.filter((part) => part.type.startsWith('reasoning')).map((part) => `${part.type}:${(part as { id: string }).id}`)).toEqual([
+      'reasoning-start:reasoning-0',
+      'reasoning-delta:reasoning-0',
+      'reasoning-end:reasoning-0',
+      'reasoning-start:reasoning-1',
+      'reasoning-delta:reasoning-1',
+      'reasoning-end:reasoning-1',
+    ]);
     // Reasoning that ends the stream is closed before the finish.
     const onlyReasoning = toParts([{ type: 'reasoning-delta', text: 'hmm' }], { ...result, toolCalls: [] });
     expect(onlyReasoning.map((part) => part.type)).toEqual(['reasoning-start', 'reasoning-delta', 'reasoning-end', 'response-metadata', 'finish']);

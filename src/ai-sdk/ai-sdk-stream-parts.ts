@@ -17,18 +17,19 @@ interface ToolCallInProgress {
 }
 
 const textId = 'text-0';
-const reasoningId = 'reasoning-0';
 
 /**
- * Turns our stream chunks into the AI SDK's stream parts. One reasoning block (`reasoning-0`) opened by the
- * first reasoning and closed by whatever follows it; one text block (`text-0`) opened by the first text;
+ * Turns our stream chunks into the AI SDK's stream parts. A reasoning block (`reasoning-<n>`) opened by
+ * reasoning and closed by whatever follows it, a new one if reasoning comes again; one text block (`text-0`)
+ * opened by the first text;
  * one tool input per tool-call index, started once its name is known; everything closed at the end, where
  * each tool call is also sent whole, and `finish` carries usage, finish reason and the router's metadata.
  */
 export class AiSdkStreamParts {
   #textOpen = false;
-  /** 'open' while reasoning streams; 'closed' once the answer went on. */
-  #reasoning: 'none' | 'open' | 'closed' = 'none';
+  /** The open reasoning block's id, while reasoning streams. */
+  #reasoningId: string | undefined;
+  #reasoningBlocks = 0;
   readonly #toolCalls = new Map<number, ToolCallInProgress>();
 
   /** The parts for one chunk (usage and finish chunks produce none: they go into `finish`). */
@@ -36,11 +37,13 @@ export class AiSdkStreamParts {
     if (chunk.type === 'reasoning-delta') {
       if (chunk.text.length === 0) return [];
       const parts: LanguageModelV3StreamPart[] = [];
-      if (this.#reasoning === 'none') {
-        this.#reasoning = 'open';
-        parts.push({ type: 'reasoning-start', id: reasoningId });
+      let id = this.#reasoningId;
+      if (id === undefined) {
+        id = `reasoning-${this.#reasoningBlocks++}`;
+        this.#reasoningId = id;
+        parts.push({ type: 'reasoning-start', id });
       }
-      parts.push({ type: 'reasoning-delta', id: reasoningId, delta: chunk.text });
+      parts.push({ type: 'reasoning-delta', id, delta: chunk.text });
       return parts;
     }
     if (chunk.type === 'text-delta') {
@@ -57,11 +60,12 @@ export class AiSdkStreamParts {
     return [];
   }
 
-  /** The reasoning block's end, once, when the answer goes on (or ends). */
+  /** The open reasoning block's end, when the answer goes on (or ends). */
   #closeReasoning(): LanguageModelV3StreamPart[] {
-    if (this.#reasoning !== 'open') return [];
-    this.#reasoning = 'closed';
-    return [{ type: 'reasoning-end', id: reasoningId }];
+    const id = this.#reasoningId;
+    if (id === undefined) return [];
+    this.#reasoningId = undefined;
+    return [{ type: 'reasoning-end', id }];
   }
 
   /** The closing parts, once the router's stream ended with `result`. */

@@ -97,7 +97,8 @@ function asksOneToolCall(providerOptions: unknown): boolean {
 function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefined {
   if (!isRecord(providerOptions)) return undefined;
   const openai = providerOptions['openai'];
-  if (isRecord(openai) && openai['reasoningEffort'] !== undefined) return reasoningEffortOfOpenAIName(openai['reasoningEffort']) ?? undefined;
+  const openAIEffort = isRecord(openai) ? reasoningEffortOfOpenAIName(openai['reasoningEffort']) : undefined;
+  if (openAIEffort !== undefined) return openAIEffort ?? undefined;
   const anthropic = providerOptions['anthropic'];
   const thinking = isRecord(anthropic) ? anthropic['thinking'] : undefined;
   if (isRecord(thinking) && thinking['type'] === 'enabled' && typeof thinking['budgetTokens'] === 'number') {

@@ -74,14 +74,20 @@ describe('convertToAiSdkCallOptions', () => {
     expect(convertToAiSdkCallOptions(request, new AbortController().signal)).not.toHaveProperty('providerOptions');
   });
 
-  it("asks a model that reasons its effort in each AI SDK provider's own option, reads each back, and asks no other model", () => {
+  it("asks a model that reasons its effort in its AI SDK provider's own option, and reads each back", () => {
     const signal = new AbortController().signal;
-    const options = convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal, { reasons: true });
-    expect(options.providerOptions).toEqual({
-      openai: { reasoningEffort: 'medium' },
-      anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } },
-      google: { thinkingConfig: { thinkingBudget: 8192 } },
-    });
+    const question: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Why?' }], tools: request.tools };
+    const asked = (providerName: string, extra: Partial<ChatRequest> = {}) =>
+      convertToAiSdkCallOptions({ ...question, reasoningEffort: 'medium', ...extra }, signal, { reasons: true, providerName });
+    expect(asked('openai.chat').providerOptions).toEqual({ openai: { reasoningEffort: 'medium' } });
+    expect(asked('groq.chat').providerOptions).toEqual({ groq: { reasoningEffort: 'medium' } });
+    expect(asked('anthropic.messages').providerOptions).toEqual({ anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } } });
+    // Gemini thinks within maxOutputTokens: the bound grows by the budget, as for our own Gemini calls.
+    const google = asked('google.generative-ai', { maxTokens: 500 });
+    expect(google.providerOptions).toEqual({ google: { thinkingConfig: { thinkingBudget: 8192 } } });
+    expect(google.maxOutputTokens).toBe(8692);
+    expect(asked('anthropic.messages', { maxTokens: 500 }).maxOutputTokens).toBe(500);
+    const options = asked('openai.chat');
     expect(convertCallOptions(options).settings.reasoningEffort).toBe('medium');
     const { prompt } = options;
     const readBack = (providerOptions: Record<string, Record<string, unknown>>) => convertCallOptions({ prompt, providerOptions: providerOptions as never }).settings.reasoningEffort;
@@ -93,8 +99,18 @@ describe('convertToAiSdkCallOptions', () => {
     // A model not said to reason is not sent the effort: one that does not may refuse it.
     expect(convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal)).not.toHaveProperty('providerOptions');
     // Both switches at once share each provider's options.
-    const both = convertToAiSdkCallOptions({ ...request, reasoningEffort: 'low', parallelToolCalls: false }, signal, { reasons: true });
+    const both = asked('anthropic.messages', { reasoningEffort: 'low', parallelToolCalls: false });
     expect(both.providerOptions?.['anthropic']).toEqual({ disableParallelToolUse: true, thinking: { type: 'enabled', budgetTokens: 1024 } });
+  });
+
+  it('asks Claude without thinking where Anthropic refuses it: a forced tool, a JSON format (a forced tool there), a conversation that called tools', () => {
+    const signal = new AbortController().signal;
+    const asked = (extra: Partial<ChatRequest>) =>
+      convertToAiSdkCallOptions({ model: 'm', messages: [], reasoningEffort: 'high', ...extra }, signal, { reasons: true, providerName: 'anthropic.messages' }).providerOptions;
+    expect(asked({ tools: [{ name: 'f', parameters: {} }], toolChoice: 'required' })).toBeUndefined();
+    expect(asked({ responseFormat: { type: 'json_object' } })).toBeUndefined();
+    expect(asked({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }] }, { role: 'tool', toolCallId: 'c', content: 'y' }] })).toBeUndefined();
+    expect(asked({ messages: [{ role: 'user', content: 'x' }] })).toHaveProperty('anthropic.thinking');
   });
 
   it("gives a tool's images to an AI SDK model in a user message after the tool results, as every AI SDK provider takes them", () => {

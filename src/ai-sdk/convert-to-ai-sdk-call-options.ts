@@ -4,24 +4,30 @@ import type {
   LanguageModelV3FunctionTool,
   LanguageModelV3Message,
   LanguageModelV3Prompt,
-  JSONValue,
   SharedV3ProviderOptions,
 } from '@ai-sdk/provider';
-import { reasoningBudgetTokens } from '../providers/reasoning-budget.js';
+import { aiSdkReasoningOptions } from './ai-sdk-reasoning-options.js';
 import type { ChatRequest, Message, ResponseFormat, ToolChoice, ToolMessage } from '../types.js';
 import { toolImagesCaption } from '../providers/tool-images-caption.js';
 import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
 
+/** What the request's conversion needs to know of the AI SDK model it is for. */
+export interface AiSdkModelTraits {
+  /** The model reasons: it is asked the request's effort. */
+  readonly reasons: boolean;
+  /** The model's `provider` (`anthropic.messages`, `google.generative-ai`, `openai.chat`, `groq.chat`...). */
+  readonly providerName?: string;
+}
+
 /**
  * Our request as an AI SDK model's call options, for a model used as one more candidate. A model that
- * `reasons` is asked the request's effort in each AI SDK provider's own option (the others ignore a key
- * that is not theirs).
+ * `reasons` is asked the request's effort in its AI SDK provider's own option (ai-sdk-reasoning-options.ts).
  */
 export function convertToAiSdkCallOptions(
   request: ChatRequest,
   signal: AbortSignal,
-  model: { readonly reasons: boolean } = { reasons: false },
+  model: AiSdkModelTraits = { reasons: false },
 ): LanguageModelV3CallOptions {
   const tools = request.tools?.map(
     (tool): LanguageModelV3FunctionTool => ({
@@ -33,10 +39,12 @@ export function convertToAiSdkCallOptions(
     }),
   );
   const responseFormat = convertResponseFormat(request.responseFormat);
-  const providerOptions = providerOptionsOf(request, tools !== undefined && tools.length > 0, model.reasons);
+  const reasoning = model.reasons && request.reasoningEffort !== undefined ? aiSdkReasoningOptions(request, request.reasoningEffort, model.providerName ?? '') : undefined;
+  const providerOptions = providerOptionsOf(request, tools !== undefined && tools.length > 0, reasoning?.providerOptions);
+  const maxOutputTokens = reasoning?.maxOutputTokens ?? request.maxTokens;
   return {
     prompt: convertToAiSdkPrompt(request.messages),
-    ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.topP !== undefined ? { topP: request.topP } : {}),
     ...(request.stop !== undefined ? { stopSequences: [...request.stop] } : {}),
@@ -49,27 +57,14 @@ export function convertToAiSdkCallOptions(
 }
 
 /**
- * Each AI SDK provider reads its own key: an OpenAI or Anthropic model gets the one-call switch, a reasoning
- * model its effort (a thinking budget for Anthropic and Google), and the rest ignore what is not theirs.
+ * Each AI SDK provider reads its own key: an OpenAI or Anthropic model gets the one-call switch (the rest
+ * ignore a key that is not theirs), a reasoning model its effort.
  */
-function providerOptionsOf(request: ChatRequest, hasTools: boolean, reasons: boolean): SharedV3ProviderOptions | undefined {
-  const oneCall = hasTools && request.parallelToolCalls === false;
-  const effort = reasons ? request.reasoningEffort : undefined;
-  if (!oneCall && effort === undefined) return undefined;
-  const openai: Record<string, JSONValue> = {};
-  const anthropic: Record<string, JSONValue> = {};
-  const google: Record<string, JSONValue> = {};
-  if (oneCall) {
-    openai['parallelToolCalls'] = false;
-    anthropic['disableParallelToolUse'] = true;
-  }
-  if (effort !== undefined) {
-    const budgetTokens = reasoningBudgetTokens[effort];
-    openai['reasoningEffort'] = effort;
-    anthropic['thinking'] = { type: 'enabled', budgetTokens };
-    google['thinkingConfig'] = { thinkingBudget: budgetTokens };
-  }
-  return Object.keys(google).length > 0 ? { openai, anthropic, google } : { openai, anthropic };
+function providerOptionsOf(request: ChatRequest, hasTools: boolean, reasoning: SharedV3ProviderOptions | undefined): SharedV3ProviderOptions | undefined {
+  if (!(hasTools && request.parallelToolCalls === false)) return reasoning;
+  const options: SharedV3ProviderOptions = { openai: { parallelToolCalls: false }, anthropic: { disableParallelToolUse: true } };
+  for (const [name, values] of Object.entries(reasoning ?? {})) options[name] = { ...options[name], ...values };
+  return options;
 }
 
 type UserContent = Extract<LanguageModelV3Message, { role: 'user' }>['content'];

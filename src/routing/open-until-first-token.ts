@@ -5,8 +5,12 @@ import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
-/** What counts as the first token: a reasoning model's thoughts show it is answering as much as its text does. */
-const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-delta']);
+/**
+ * What commits a stream: its answer's first text or tool call. Reasoning before it is buffered, not
+ * committed on, so a provider that shows its reasoning (asked or not) can still fail over until it answers;
+ * but it shows the provider is working, so it stops the first-token timer.
+ */
+const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
 
 /** One reason object for every stream the caller left early: no stack captured per stream. */
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
@@ -66,6 +70,7 @@ export async function openUntilFirstToken(
         clock.clearTimeout(firstTokenTimer);
         return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
       }
+      if (next.value.type === 'reasoning-delta') clock.clearTimeout(firstTokenTimer);
     }
   } catch (error) {
     clock.clearTimeout(firstTokenTimer);

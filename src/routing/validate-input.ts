@@ -2,10 +2,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
 import type { BackupModelRouterOptions, CompleteOptions, PromptOrMessages } from './router-options.js';
-
-const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 import type { ImageNeed } from './select-candidates.js';
 
+const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
 
 /** The caller's prompt or messages as messages, or a typed error that says what is wrong. */

@@ -79,6 +79,21 @@ describe.each(testProviders.map((provider) => [provider.id, provider] as const))
   });
 });
 
+describe('a recording that shows only reasoning', () => {
+  it("puts the text after Groq's recorded reasoning, in its delta event, and keeps what followed (its error event)", () => {
+    const events = store.events(testProviderSpec('groq'), 'chat-stream-error-tool-use-failed.sse');
+    const replaced = replaceStreamText({ protocol: 'openai-compatible', events, pieces: ['The backup ', 'model.'] });
+    expect(replaced).toHaveLength(events.length + 2);
+    expect(streamedText('openai-compatible', replaced)).toBe('The backup model.');
+    const payloads = replaced.map(eventJson);
+    const firstText = payloads.findIndex((payload) => at(payload, 'choices', 0, 'delta', 'content') === 'The backup ');
+    // Every reasoning delta comes before the text, the recorded error event after it.
+    expect(payloads.slice(firstText).some((payload) => at(payload, 'choices', 0, 'delta', 'reasoning') !== undefined)).toBe(false);
+    expect(at(payloads[firstText], 'choices', 0, 'delta')).toEqual({ content: 'The backup ' });
+    expect(replaced.at(-1)).toBe(events.at(-1));
+  });
+});
+
 describe('refusing recordings without text', () => {
   it('throws a typed error for a tool-call body', () => {
     const body = readFileSync(join(store.directory, 'anthropic', 'message-tool-use.json'), 'utf8');

@@ -82,6 +82,10 @@ export function replaceStreamText(options: {
           return (Array.isArray(choices) && choices.length === 0) || (choice !== undefined && choice.finish_reason != null);
         };
   const firstDelta = payloads.findIndex(isTextDelta);
+  if (firstDelta < 0 && options.protocol === 'openai-compatible') {
+    const afterReasoning = textAfterReasoning(options.events, payloads, options.pieces);
+    if (afterReasoning !== undefined) return afterReasoning;
+  }
   const template = payloads[firstDelta];
   const templateRaw = options.events[firstDelta];
   if (firstDelta < 0 || templateRaw === undefined) throw noText(`this ${options.protocol} stream`);
@@ -99,6 +103,34 @@ export function replaceStreamText(options: {
     return withEventData(templateRaw, JSON.stringify(payload));
   });
   return [...options.events.slice(0, firstDelta), ...deltas, ...closing];
+}
+
+/**
+ * A stream that shows only reasoning (Groq's recorded gpt-oss stream): the pieces follow its last reasoning
+ * delta, in that delta's recorded event with `content` in place of the reasoning, and the recording goes on
+ * as it did after it. Undefined when the stream shows no reasoning either.
+ */
+function textAfterReasoning(events: readonly string[], payloads: readonly unknown[], pieces: readonly string[]): string[] | undefined {
+  const reasoningField = (payload: unknown): string | undefined => {
+    const delta = firstOf(isObject(payload) ? payload.choices : undefined)?.delta;
+    if (!isObject(delta)) return undefined;
+    return ['reasoning', 'reasoning_content'].find((field) => typeof delta[field] === 'string');
+  };
+  let last = -1;
+  payloads.forEach((payload, index) => {
+    if (reasoningField(payload) !== undefined) last = index;
+  });
+  const templateRaw = events[last];
+  if (last < 0 || templateRaw === undefined) return undefined;
+  const deltas = pieces.map((piece) => {
+    const payload = structuredClone(payloads[last]) as JsonObject;
+    const delta = (firstOf(payload.choices) as JsonObject).delta as JsonObject;
+    delete delta[reasoningField(payloads[last]) ?? 'reasoning'];
+    delete delta.channel;
+    delta.content = piece;
+    return withEventData(templateRaw, JSON.stringify(payload));
+  });
+  return [...events.slice(0, last + 1), ...deltas, ...events.slice(last + 1)];
 }
 
 /** Gemini streams carry whole candidates: pieces go into the first event's shape, the last into the final event. */

@@ -2,7 +2,8 @@
  * Anthropic Messages `system` and `messages` to our Message[]. A user turn's `tool_result` blocks become
  * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
- * Thinking blocks are the provider's own reasoning, which the gateway does not request, and are not carried.
+ * Thinking blocks are Anthropic's signed reasoning, valid for Anthropic alone and never answered by this
+ * gateway, and are not carried.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
  * Images (base64 or URL) of a user turn or inside a tool result become that message's images. Documents,
  * and images from the Files API, become a line of text saying they were left out: a 400 would stay in the

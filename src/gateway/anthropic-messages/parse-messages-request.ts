@@ -26,7 +26,7 @@ import { thinkingEffortOf } from '../reasoning-fields.js';
 
 /**
  * Fields we read; a key naming an upstream anywhere else is refused, in `metadata` and `thinking` too
- * (accepted, not passed on, and never a place for a URL).
+ * (never a place for a URL).
  */
 const interpretedFields: ReadonlySet<string> = new Set([
   'model',

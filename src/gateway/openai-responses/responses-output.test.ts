@@ -24,7 +24,7 @@ describe('a Responses answer with shown reasoning', () => {
     const response = toResponse(result, { id: 'resp_abc', createdSeconds: 1 }, call) as { output: unknown[]; reasoning: unknown; output_text?: string };
     expect(response.output).toEqual([
       { type: 'reasoning', id: 'rs_abc', summary: [], content: [{ type: 'reasoning_text', text: 'The capital of France is Paris.' }], status: 'completed' },
-      { type: 'message', id: 'msg_abc', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris.', annotations: [] }] },
+      { type: 'message', id: 'msg_abc_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris.', annotations: [] }] },
     ]);
     expect(response.reasoning).toEqual({ effort: 'medium', summary: null });
   });

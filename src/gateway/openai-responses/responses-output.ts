@@ -135,7 +135,9 @@ export function toResponse(result: CompletionResult, context: AnswerContext, cal
   const last = result.toolCalls.length;
   if (result.reasoning !== undefined && result.reasoning.length > 0) output.push(reasoningItem(itemId(context.id, 'rs'), result.reasoning, 'completed'));
   if (result.content.length > 0 || result.toolCalls.length === 0) {
-    output.push(messageItem(itemId(context.id, 'msg'), result.content, last === 0 ? lastStatus : 'completed'));
+    // Numbered by place after the first item, as a stream numbers them.
+    const id = itemId(context.id, 'msg', output.length === 0 ? undefined : output.length);
+    output.push(messageItem(id, result.content, last === 0 ? lastStatus : 'completed'));
   }
   result.toolCalls.forEach((toolCall, index) => {
     const itemStatus = index === last - 1 ? lastStatus : 'completed';

@@ -302,10 +302,11 @@ describe('buildAnthropicChatRequest with a reasoning effort', () => {
     expect(bodyFor(withoutEffort)).not.toHaveProperty('thinking');
   });
 
-  it('asks without thinking when Anthropic would refuse it: a forced tool choice, or a turn of tool results', () => {
+  it('asks without thinking when Anthropic would refuse it: a forced tool choice, a prefill, a conversation that called tools', () => {
     expect(bodyFor({ ...base, tools: [tool], toolChoice: 'required' })).not.toHaveProperty('thinking');
     expect(bodyFor({ ...base, tools: [tool], toolChoice: { name: 'lookup' } })).not.toHaveProperty('thinking');
     expect(bodyFor({ ...base, tools: [tool], toolChoice: 'auto' })).toHaveProperty('thinking');
+    expect(bodyFor({ ...base, messages: [...base.messages, { role: 'assistant', content: 'Sure:' }] })).not.toHaveProperty('thinking');
     const toolTurn: ChatRequest = {
       ...base,
       tools: [tool],
@@ -318,8 +319,10 @@ describe('buildAnthropicChatRequest with a reasoning effort', () => {
     const continued = bodyFor(toolTurn);
     expect(continued).not.toHaveProperty('thinking');
     expect(continued['max_tokens']).toBe(4096);
-    // Once the user speaks again, the earlier tool turn needs no thinking block: thinking is asked.
-    expect(bodyFor({ ...toolTurn, messages: [...toolTurn.messages, { role: 'assistant', content: 'Found.' }, { role: 'user', content: 'Thanks, and?' }] })).toHaveProperty('thinking');
+    // Claude Code's turn: the tool result and a reminder in one user turn, after the assistant's tool_use.
+    expect(bodyFor({ ...toolTurn, messages: [...toolTurn.messages, { role: 'user', content: '<system-reminder>...</system-reminder>' }] })).not.toHaveProperty('thinking');
+    // A later question in the same conversation: still without, so Anthropic's cache of the messages holds.
+    expect(bodyFor({ ...toolTurn, messages: [...toolTurn.messages, { role: 'assistant', content: 'Found.' }, { role: 'user', content: 'Thanks, and?' }] })).not.toHaveProperty('thinking');
   });
 
   it('asks without thinking when the least budget cannot fit the model', () => {

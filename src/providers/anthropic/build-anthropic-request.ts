@@ -1,5 +1,6 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { CacheTtl, ChatRequest, Message, Mutable, ToolChoice } from '../../types.js';
+import type { CacheTtl, ChatRequest, Mutable, ToolChoice } from '../../types.js';
+import { anthropicRefusesThinking } from './anthropic-thinking-rules.js';
 import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
@@ -76,25 +77,12 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
 }
 
 /**
- * Extended thinking for a `reasoningEffort`, when the model thinks (`reasoning` in the catalog) and the call
- * allows it: Anthropic refuses thinking with a forced tool choice, and, in a tool-use turn, an assistant
- * message that does not start with its thinking block, which no other provider's answer (nor a client's
- * history through the gateway) carries. Such a call is asked without thinking.
+ * Extended thinking for a `reasoningEffort`, when the model thinks (`reasoning` in the catalog) and Anthropic
+ * would not refuse it (anthropic-thinking-rules.ts): such a call is asked without thinking.
  */
 function thinkingAllowance(request: ChatRequest, options: BuildChatRequestOptions): ReasoningAllowance | undefined {
-  if (request.reasoningEffort === undefined || options.reasoningModel !== true) return undefined;
-  if (request.toolChoice === 'required' || typeof request.toolChoice === 'object') return undefined;
-  if (continuesToolUse(request.messages)) return undefined;
+  if (request.reasoningEffort === undefined || options.reasoningModel !== true || anthropicRefusesThinking(request)) return undefined;
   return reasoningAllowance(request.reasoningEffort, request.maxTokens ?? defaultAnthropicMaxTokens, options.maxOutputTokens);
-}
-
-/** The conversation ends with tool results answering the last assistant turn's calls. */
-function continuesToolUse(messages: readonly Message[]): boolean {
-  let index = messages.length - 1;
-  while (index >= 0 && messages[index]!.role === 'tool') index -= 1;
-  if (index === messages.length - 1 || index < 0) return false;
-  const before = messages[index]!;
-  return before.role === 'assistant' && before.toolCalls !== undefined && before.toolCalls.length > 0;
 }
 
 /** Anthropic takes at most this many cache breakpoints in one request, and refuses more. */

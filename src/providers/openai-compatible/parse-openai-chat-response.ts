@@ -52,7 +52,8 @@ export function parseOpenAIUsage(value: unknown): Usage | undefined {
  */
 export function readReasoning(message: Record<string, unknown> | undefined): string | undefined {
   if (message === undefined) return undefined;
-  return readString(message.reasoning) ?? readString(message.reasoning_content);
+  const reasoning = readString(message.reasoning);
+  return reasoning !== undefined && reasoning !== '' ? reasoning : readString(message.reasoning_content);
 }
 
 function parseToolCalls(value: unknown): ToolCall[] {
