@@ -410,15 +410,11 @@ describe('errors in Anthropic shape', () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 
-  it('answers a path of the Messages API it does not serve (count_tokens) with not_found_error, and a GET with 405', async () => {
+  it('answers a path of the Messages API it does not serve with not_found_error, and a GET with 405', async () => {
     const headers = { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0] };
-    const countTokens = await fetch(`${harness.url}/v1/messages/count_tokens`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: question }),
-    });
-    expect(countTokens.status).toBe(404);
-    expect(await countTokens.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const batches = await fetch(`${harness.url}/v1/messages/batches`, { method: 'POST', headers, body: '{}' });
+    expect(batches.status).toBe(404);
+    expect(await batches.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
     const get = await fetch(`${harness.url}/v1/messages`, { headers });
     expect(get.status).toBe(405);
     expect(await get.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });

@@ -12,6 +12,7 @@ import { assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifie
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
+import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
 import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
@@ -152,6 +153,13 @@ export function createGateway(options: GatewayOptions): Gateway {
         handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
     },
     {
+      method: 'POST',
+      path: '/v1/messages/count_tokens',
+      metricsName: 'messages_count_tokens',
+      errorDialect: anthropicMessagesDialect,
+      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, dependencies }),
+    },
+    {
       method: 'GET',
       path: '/v1/models',
       metricsName: 'models',
@@ -233,7 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (draining) response.setHeader('connection', 'close');
     if (!route) {
-      // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (count_tokens).
+      // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
       const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;

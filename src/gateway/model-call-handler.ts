@@ -136,7 +136,7 @@ export async function handleModelCall(
 }
 
 /** A 403 naming what the key may call instead (names from the configuration, never the key). */
-function modelNotAllowed(caller: GatewayCaller, model: string): GatewayHttpError {
+export function modelNotAllowed(caller: GatewayCaller, model: string): GatewayHttpError {
   return new GatewayHttpError({
     status: 403,
     type: 'invalid_request_error',
@@ -152,7 +152,7 @@ function setHeaders(response: ServerResponse, headers: Readonly<Record<string, s
 }
 
 /** Let the rest of an oversized body drain so the client reads the 413, but never for long. */
-function discardRest(request: IncomingMessage): void {
+export function discardRest(request: IncomingMessage): void {
   const timer = setTimeout(() => request.socket.destroy(), 5_000);
   timer.unref();
   request.once('end', () => clearTimeout(timer));

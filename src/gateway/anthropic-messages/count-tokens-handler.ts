@@ -1,0 +1,46 @@
+/**
+ * `POST /v1/messages/count_tokens` (Anthropic's SDKs' `messages.countTokens`, which Claude Code calls for its
+ * context accounting): the body is read and checked as a Messages request is (it takes no `max_tokens`), and
+ * answered here with an estimate (estimate-input-tokens.ts), `{ "input_tokens": n }`. No upstream call, so it
+ * costs a key nothing of its limits; a key limited to some models may count only for those.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callerMayCall, type GatewayCaller } from '../auth.js';
+import { invalidRequest } from '../gateway-http-error.js';
+import { sendError, sendJson } from '../http-responses.js';
+import { discardRest, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
+import { parseJsonBody, readRequestBody } from '../request-body.js';
+import { findUpstreamSelectorHeader } from '../request-fields.js';
+import { isRecord } from '../../json-value.js';
+import { anthropicMessagesDialect } from './anthropic-dialect.js';
+import { estimateInputTokens } from './estimate-input-tokens.js';
+import { parseMessagesRequest } from './parse-messages-request.js';
+
+export async function handleCountTokens(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies },
+): Promise<void> {
+  const { caller, dependencies } = context;
+  const budget = dependencies.bodyBudget;
+  let heldBytes = 0;
+  try {
+    const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
+    if (selectorHeader) {
+      throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
+    }
+    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
+    heldBytes = bytes.length;
+    const body = parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth });
+    // Checked as the Messages request it counts; it has no max_tokens of its own.
+    const call = parseMessagesRequest(isRecord(body) ? { ...body, max_tokens: 1 } : body, dependencies.resolver);
+    if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
+    const inputTokens = await estimateInputTokens({ model: call.model.requested, messages: call.messages, tools: call.options.tools });
+    sendJson(response, 200, JSON.stringify({ input_tokens: inputTokens }));
+  } catch (error) {
+    const status = sendError(response, error, anthropicMessagesDialect);
+    if (status === 413 || status === 503) discardRest(request);
+  } finally {
+    budget.give(heldBytes);
+  }
+}
