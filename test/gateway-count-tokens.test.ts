@@ -60,6 +60,17 @@ describe('count_tokens', () => {
     expect(await count({ messages: [...long, question[0]!] })).toBeGreaterThan(40 * 20 * 6);
   });
 
+  it('counts hostile text (one unbroken 200,000-letter run, unpunctuated CJK) in pieces, and logs each count', async () => {
+    const model = 'anthropic/claude-sonnet-4-20250514';
+    const run = await client.messages.countTokens({ model, messages: [{ role: 'user', content: 'x'.repeat(200_000) }] });
+    expect(run.input_tokens).toBeGreaterThan(200_000 / 10);
+    expect(run.input_tokens).toBeLessThan(200_000 / 2);
+    const cjk = await client.messages.countTokens({ model, messages: [{ role: 'user', content: '漢字'.repeat(20_000) }] });
+    expect(cjk.input_tokens).toBeGreaterThan(20_000);
+    expect(harness.logLines.at(-1)).toMatchObject({ msg: 'messages.count_tokens', status: 200, requestedModel: model, inputTokens: cjk.input_tokens });
+    expect(JSON.stringify(harness.logLines.at(-1))).not.toContain('漢字');
+  });
+
   it('refuses what a Messages request would refuse, in Anthropic error shapes, and a model the key may not call', async () => {
     const missing = await client.messages.countTokens({ model: 'anthropic/claude-sonnet-4-20250514' } as never).catch((caught: unknown) => caught);
     expect(missing).toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });

@@ -114,6 +114,35 @@ describe('a stream that shows its reasoning', () => {
     expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request', partialText: 'Calling it.' });
   });
 
+  it('fails over a provider that falls silent while reasoning, when its first-token limit passes', async () => {
+    server.setBehavior('groq', { kind: 'stall-after-events', fixture: 'chat-stream-error-tool-use-failed', events: 20 });
+    const route = [
+      { provider: 'groq', model: 'llama-3.3-70b-versatile' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+    ];
+    const stream = makeRouter({ parallelAttempts: 1 }).stream('Call the tool.', { route, firstTokenTimeoutMs: 400, idleTimeoutMs: 20_000 });
+    for await (const _chunk of stream) {
+      // drained
+    }
+    const result = await stream.result;
+    expect(result.provider).toBe('openai');
+    expect(result.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'failure', reason: 'timeout' });
+  });
+
+  it('streams reasoning as it comes when the caller asked for it: the first reasoning is the first token', async () => {
+    server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    const stream = makeRouter().stream('Call the tool.', { route: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }], reasoningEffort: 'low' });
+    const chunks: StreamChunk[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) chunks.push(chunk);
+    })().catch((caught: unknown) => caught);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
+    // Committed on the reasoning: the error that came after it ends the stream instead of failing over.
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request' });
+  });
+
   it("fails the call with the provider's error when it ends during its reasoning, as before any answer", async () => {
     server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
     const stream = makeRouter().stream('Call the tool.', { route: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }] });

@@ -1,11 +1,12 @@
 /**
- * A reasoning effort as an AI SDK model's provider reads it, chosen by the model's `provider` name:
- * `@ai-sdk/anthropic` a thinking budget (`anthropic.thinking`), which it adds to `maxOutputTokens` itself;
- * `@ai-sdk/google` and Vertex a thinking budget (`google.thinkingConfig`) counted within `maxOutputTokens`,
- * so that grows by the budget as for our own Gemini calls; every other provider (`openai`, `groq`, `xai`,
- * `azure`...) `reasoningEffort` under its own name. Claude is asked without thinking where Anthropic
- * refuses it (anthropic-thinking-rules.ts), and with a JSON response format, which `@ai-sdk/anthropic`
- * asks as a forced tool. Pure.
+ * A reasoning effort as an AI SDK model's provider reads it, chosen by the model's `provider` name: Claude
+ * (`anthropic.messages`, `vertex.anthropic.messages`, Bedrock's Anthropic models) a thinking budget
+ * (`anthropic.thinking`), which `@ai-sdk/anthropic` adds to `maxOutputTokens` itself; Gemini (`google.*`,
+ * `vertex.*`) a thinking budget (`google.thinkingConfig`) counted within `maxOutputTokens`, so that grows by
+ * the budget as for our own Gemini calls; OpenAI, Azure and Groq `reasoningEffort` under their names. Any
+ * other provider is sent nothing: their efforts differ (xAI takes only low and high) and a value one refuses
+ * ends the call. Claude is asked without thinking where Anthropic refuses it (anthropic-thinking-rules.ts),
+ * and with a JSON response format, which `@ai-sdk/anthropic` asks as a forced tool. Pure.
  */
 import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { anthropicRefusesThinking } from '../providers/anthropic/anthropic-thinking-rules.js';
@@ -20,16 +21,19 @@ export interface AiSdkReasoningOptions {
 
 export function aiSdkReasoningOptions(request: ChatRequest, effort: ReasoningEffort, providerName: string): AiSdkReasoningOptions {
   const family = providerName.split('.')[0] ?? '';
-  if (family === 'anthropic') {
+  if (providerName.includes('anthropic')) {
     const forcedTool = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
     if (forcedTool || anthropicRefusesThinking(request)) return {};
     return { providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: reasoningBudgetTokens[effort] } } } };
   }
   if (family === 'google' || family === 'vertex') {
-    if (request.maxTokens === undefined) return { providerOptions: { [family]: { thinkingConfig: { thinkingBudget: reasoningBudgetTokens[effort] } } } };
+    const thinkingConfig = (budget: number) => ({ google: { thinkingConfig: { thinkingBudget: budget } }, vertex: { thinkingConfig: { thinkingBudget: budget } } });
+    if (request.maxTokens === undefined) return { providerOptions: thinkingConfig(reasoningBudgetTokens[effort]) };
     const allowance = reasoningAllowance(effort, request.maxTokens, undefined);
     if (allowance === undefined) return {};
-    return { providerOptions: { [family]: { thinkingConfig: { thinkingBudget: allowance.budgetTokens } } }, maxOutputTokens: allowance.maxTokens };
+    return { providerOptions: thinkingConfig(allowance.budgetTokens), maxOutputTokens: allowance.maxTokens };
   }
-  return family === '' ? {} : { providerOptions: { [family]: { reasoningEffort: effort } } };
+  if (family === 'openai' || family === 'azure') return { providerOptions: { openai: { reasoningEffort: effort }, azure: { reasoningEffort: effort } } };
+  if (family === 'groq') return { providerOptions: { groq: { reasoningEffort: effort } } };
+  return {};
 }

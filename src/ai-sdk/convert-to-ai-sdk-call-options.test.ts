@@ -79,14 +79,20 @@ describe('convertToAiSdkCallOptions', () => {
     const question: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Why?' }], tools: request.tools };
     const asked = (providerName: string, extra: Partial<ChatRequest> = {}) =>
       convertToAiSdkCallOptions({ ...question, reasoningEffort: 'medium', ...extra }, signal, { reasons: true, providerName });
-    expect(asked('openai.chat').providerOptions).toEqual({ openai: { reasoningEffort: 'medium' } });
+    expect(asked('openai.chat').providerOptions).toEqual({ openai: { reasoningEffort: 'medium' }, azure: { reasoningEffort: 'medium' } });
+    expect(asked('azure.chat').providerOptions).toMatchObject({ openai: { reasoningEffort: 'medium' } });
     expect(asked('groq.chat').providerOptions).toEqual({ groq: { reasoningEffort: 'medium' } });
-    expect(asked('anthropic.messages').providerOptions).toEqual({ anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } } });
+    const thinking = { anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } } };
+    expect(asked('anthropic.messages').providerOptions).toEqual(thinking);
+    // Claude on Vertex is Claude, not Gemini.
+    expect(asked('vertex.anthropic.messages').providerOptions).toEqual(thinking);
     // Gemini thinks within maxOutputTokens: the bound grows by the budget, as for our own Gemini calls.
     const google = asked('google.generative-ai', { maxTokens: 500 });
-    expect(google.providerOptions).toEqual({ google: { thinkingConfig: { thinkingBudget: 8192 } } });
+    expect(google.providerOptions).toMatchObject({ google: { thinkingConfig: { thinkingBudget: 8192 } } });
     expect(google.maxOutputTokens).toBe(8692);
     expect(asked('anthropic.messages', { maxTokens: 500 }).maxOutputTokens).toBe(500);
+    // A provider whose efforts differ (xAI takes low and high only) is sent nothing it could refuse.
+    expect(asked('xai.chat')).not.toHaveProperty('providerOptions');
     const options = asked('openai.chat');
     expect(convertCallOptions(options).settings.reasoningEffort).toBe('medium');
     const { prompt } = options;

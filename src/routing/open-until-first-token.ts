@@ -5,12 +5,9 @@ import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
-/**
- * What commits a stream: its answer's first text or tool call. Reasoning before it is buffered, not
- * committed on, so a provider that shows its reasoning (asked or not) can still fail over until it answers;
- * but it shows the provider is working, so it stops the first-token timer.
- */
+/** What commits a stream: its answer's first text or tool call, or its first reasoning when reasoning was asked. */
 const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
+const contentOrReasoningChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-delta']);
 
 /** One reason object for every stream the caller left early: no stack captured per stream. */
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
@@ -58,6 +55,10 @@ export async function openUntilFirstToken(
     )
     [Symbol.asyncIterator]();
   const buffered: StreamChunk[] = [];
+  // A caller who asked for reasoning is streamed it as it comes: it is the first token. Reasoning nobody
+  // asked for (a model that shows it by default) is held until the answer begins, under the first-token
+  // limit, as when it was not read at all: the stream can still fail over until then.
+  const committing = context.options.reasoningEffort === undefined ? contentChunkTypes : contentOrReasoningChunkTypes;
   try {
     for (;;) {
       const next = await iterator.next();
@@ -66,11 +67,10 @@ export async function openUntilFirstToken(
         return { iterator, buffered, ended: true, startedAtMs, requestId, release, abort, abortReason };
       }
       buffered.push(next.value);
-      if (contentChunkTypes.has(next.value.type)) {
+      if (committing.has(next.value.type)) {
         clock.clearTimeout(firstTokenTimer);
         return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
       }
-      if (next.value.type === 'reasoning-delta') clock.clearTimeout(firstTokenTimer);
     }
   } catch (error) {
     clock.clearTimeout(firstTokenTimer);

@@ -2,12 +2,14 @@
  * `POST /v1/messages/count_tokens` (Anthropic's SDKs' `messages.countTokens`, which Claude Code calls for its
  * context accounting): the body is read and checked as a Messages request is (it takes no `max_tokens`), and
  * answered here with an estimate (estimate-input-tokens.ts), `{ "input_tokens": n }`. No upstream call, so it
- * costs a key nothing of its limits; a key limited to some models may count only for those.
+ * spends nothing of a key's limits, but a key already past them is refused as for a call; a key limited to
+ * some models may count only for those. One log line each, as for a call.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerMayCall, type GatewayCaller } from '../auth.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { sendError, sendJson } from '../http-responses.js';
+import { toErrorResponse } from '../error-response.js';
 import { discardRest, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
 import { parseJsonBody, readRequestBody } from '../request-body.js';
 import { findUpstreamSelectorHeader } from '../request-fields.js';
@@ -22,6 +24,9 @@ export async function handleCountTokens(
   context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies },
 ): Promise<void> {
   const { caller, dependencies } = context;
+  const startedAtMs = Date.now();
+  const log: { key?: string; requestedModel?: string; inputTokens?: number; status?: number; errorCode?: string | null; error?: string; latencyMs?: number } = {};
+  if (caller.name !== undefined) log.key = caller.name;
   const budget = dependencies.bodyBudget;
   let heldBytes = 0;
   try {
@@ -29,18 +34,27 @@ export async function handleCountTokens(
     if (selectorHeader) {
       throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
     }
+    if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
     const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
     heldBytes = bytes.length;
     const body = parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth });
     // Checked as the Messages request it counts; it has no max_tokens of its own.
     const call = parseMessagesRequest(isRecord(body) ? { ...body, max_tokens: 1 } : body, dependencies.resolver);
+    log.requestedModel = call.model.requested;
     if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
     const inputTokens = await estimateInputTokens({ model: call.model.requested, messages: call.messages, tools: call.options.tools });
     sendJson(response, 200, JSON.stringify({ input_tokens: inputTokens }));
+    log.inputTokens = inputTokens;
+    log.status = 200;
   } catch (error) {
-    const status = sendError(response, error, anthropicMessagesDialect);
-    if (status === 413 || status === 503) discardRest(request);
+    log.status = sendError(response, error, anthropicMessagesDialect);
+    log.errorCode = toErrorResponse(error).body.error.code;
+    // What failed inside the gateway (the tokenizer not loading, say): its class and code, never a request's text.
+    if (log.status >= 500) log.error = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
+    if (log.status === 413 || log.status === 503) discardRest(request);
   } finally {
     budget.give(heldBytes);
   }
+  log.latencyMs = Date.now() - startedAtMs;
+  dependencies.logger[log.status !== undefined && log.status >= 500 ? 'warn' : 'info'](log, 'messages.count_tokens');
 }
