@@ -75,7 +75,13 @@ describe('a call with images', () => {
   });
 
   it("a tool's images, too: only models that take images are asked, and each gets them in its own shape", async () => {
-    const result = await router.complete(toolConversation, { tier: 1 });
+    // A route, not a tier: which of several vision models a tier asks first depends on their latency so far.
+    const route = [
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+      { provider: 'together', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+    ];
+    const result = await router.complete(toolConversation, { route });
     expect(result.provider).toBe('openai');
     expect(result.attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => attempt.provider)).toEqual(
       expect.arrayContaining(['groq', 'together']),
