@@ -15,8 +15,8 @@ import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
-import { type BodyBudget, parseJsonBody, readRequestBody } from './request-body.js';
-import { findUpstreamSelectorHeader } from './request-fields.js';
+import type { BodyBudget } from './request-body.js';
+import { readModelRequestBody } from './read-model-request-body.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
@@ -83,29 +83,21 @@ export async function handleModelCall(
   const log: CallLogFields = { id: dialect.newAnswerId() };
   const budget = dependencies.bodyBudget;
   let call: GatewayCall;
-  let heldBytes = 0;
   const { caller } = context;
   if (caller.name !== undefined) log.key = caller.name;
+  const held = { bytes: 0 };
   try {
-    const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
-    if (selectorHeader) {
-      throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
-    }
-    // A key already past its limits is refused before its body is held.
-    if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
-    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
-    heldBytes = bytes.length;
-    call = dialect.parseRequest(parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth }), dependencies.resolver);
+    call = dialect.parseRequest(await readModelRequestBody(request, { caller, dependencies, held }), dependencies.resolver);
     if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
     // A key past its limits is refused before any upstream call; a request the gateway refuses itself
     // (too large, invalid, the gateway too busy) costs it nothing.
     if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
   } catch (error) {
-    budget.give(heldBytes);
+    budget.give(held.bytes);
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413 || log.errorCode === 'gateway_busy' || (log.status === 429 && heldBytes === 0)) discardRest(request);
+    if (log.status === 413 || log.errorCode === 'gateway_busy' || (log.status === 429 && held.bytes === 0)) discardRest(request);
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }
@@ -129,7 +121,7 @@ export async function handleModelCall(
     }
   } finally {
     // The call's body (and what was made of it) is let go: its bytes go back to the budget.
-    budget.give(heldBytes);
+    budget.give(held.bytes);
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLog(dependencies, dialect, log, startedAtMs);
   }

@@ -7,12 +7,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerMayCall, type GatewayCaller } from '../auth.js';
-import { invalidRequest } from '../gateway-http-error.js';
 import { sendError, sendJson } from '../http-responses.js';
 import { toErrorResponse } from '../error-response.js';
 import { discardRest, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
-import { parseJsonBody, readRequestBody } from '../request-body.js';
-import { findUpstreamSelectorHeader } from '../request-fields.js';
+import { readModelRequestBody } from '../read-model-request-body.js';
 import { isRecord } from '../../json-value.js';
 import { anthropicMessagesDialect } from './anthropic-dialect.js';
 import { estimateInputTokens } from './estimate-input-tokens.js';
@@ -27,17 +25,9 @@ export async function handleCountTokens(
   const startedAtMs = Date.now();
   const log: { key?: string; requestedModel?: string; inputTokens?: number; status?: number; errorCode?: string | null; error?: string; latencyMs?: number } = {};
   if (caller.name !== undefined) log.key = caller.name;
-  const budget = dependencies.bodyBudget;
-  let heldBytes = 0;
+  const held = { bytes: 0 };
   try {
-    const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
-    if (selectorHeader) {
-      throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
-    }
-    if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
-    const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget });
-    heldBytes = bytes.length;
-    const body = parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth });
+    const body = await readModelRequestBody(request, { caller, dependencies, held });
     // Checked as the Messages request it counts; it has no max_tokens of its own.
     const call = parseMessagesRequest(isRecord(body) ? { ...body, max_tokens: 1 } : body, dependencies.resolver);
     log.requestedModel = call.model.requested;
@@ -51,9 +41,9 @@ export async function handleCountTokens(
     log.errorCode = toErrorResponse(error).body.error.code;
     // What failed inside the gateway (the tokenizer not loading, say): its class and code, never a request's text.
     if (log.status >= 500) log.error = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
-    if (log.status === 413 || log.status === 503) discardRest(request);
+    if (log.status === 413 || log.status === 503 || (log.status === 429 && held.bytes === 0)) discardRest(request);
   } finally {
-    budget.give(heldBytes);
+    dependencies.bodyBudget.give(held.bytes);
   }
   log.latencyMs = Date.now() - startedAtMs;
   dependencies.logger[log.status !== undefined && log.status >= 500 ? 'warn' : 'info'](log, 'messages.count_tokens');
