@@ -121,6 +121,23 @@ describe('chat', () => {
     expect(providers.requests[0]?.stream).toBe(true);
   });
 
+  it('--reasoning asks a reasoning model its effort, and prints the reasoning it shows on stderr, the answer on stdout', async () => {
+    providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-max_completion_tokens-o3-mini' });
+    const asked = await run(['chat', '--json', '--reasoning', 'high', '--model', 'openai/o3-mini', '--only', 'Say hello.'], providers.environment());
+    expect(asked.code).toBe(0);
+    expect((providers.requests.at(-1)?.body as Record<string, unknown>)['reasoning_effort']).toBe('high');
+    expect(JSON.parse(asked.stdout)).toMatchObject({ usage: { reasoningTokens: 64 } });
+    // Groq's recorded reasoning, then a text put after it, then the recording's error event.
+    providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: 'Calling it.' });
+    const streamed = await run(['chat', '--stream', '--reasoning', 'low', '--model', 'groq/llama-3.3-70b-versatile', '--only', 'Go.'], providers.environment());
+    expect(streamed.stdout.startsWith('Calling it.')).toBe(true);
+    expect(streamed.stdout).not.toContain('We need to call the tool');
+    expect(streamed.stderr).toContain('We need to call the tool with invalid parameters first');
+    const wrong = await run(['chat', '--reasoning', 'max', 'Hi'], providers.environment());
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--reasoning must be low, medium or high/);
+  });
+
   it('with no keys: one line naming the variables to set, exit 1, no stack trace', async () => {
     const result = await run(['chat', 'Say hello.']);
     expect(result.code).toBe(1);

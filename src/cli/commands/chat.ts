@@ -4,7 +4,7 @@ import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { CompleteOptions, CompletionResult, PromptOrMessages } from '../../routing/router-options.js';
-import type { ImageInput, Tier } from '../../types.js';
+import type { ImageInput, ReasoningEffort, Tier } from '../../types.js';
 import { type CliCommand, type CliContext, CliUsageError } from '../cli-command.js';
 import { numberOption, withUsageErrors } from '../parse-command-args.js';
 import { routerForCommand } from '../router-from-config.js';
@@ -20,6 +20,9 @@ Options:
                       one that --config adds).
   --model <id>        The model to ask --provider for (or provider/model, which needs no --provider).
   --only              Use only --provider (and --model), with no fallback to others.
+  --reasoning <low|medium|high>
+                      How hard a reasoning model thinks (others answer as usual). The reasoning a model
+                      shows is printed on stderr, before the answer.
   --image <file|url>  Attach an image (PNG, JPEG, GIF or WebP file, or an http(s) URL); repeat for more.
                       Only models that take images are asked.
   --config <file>     Use a gateway configuration's providers (its own ones and base URLs) and strategy.
@@ -40,6 +43,12 @@ function tierOf(value: string | undefined): Tier | undefined {
   if (value === undefined) return undefined;
   if (value === '1' || value === '2' || value === '3') return Number(value) as Tier;
   throw new CliUsageError(`--tier must be 1, 2 or 3, not "${value}".`, 'chat');
+}
+
+function reasoningEffortOf(value: string | undefined): ReasoningEffort | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'low' || value === 'medium' || value === 'high') return value;
+  throw new CliUsageError(`--reasoning must be low, medium or high, not "${value}".`, 'chat');
 }
 
 function targetOptions(values: { provider?: string; model?: string; only?: boolean }, router: BackupModelRouter): CompleteOptions {
@@ -107,6 +116,7 @@ export const chatCommand: CliCommand = {
           json: { type: 'boolean' },
           config: { type: 'string' },
           image: { type: 'string', multiple: true },
+          reasoning: { type: 'string' },
           timeout: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -118,6 +128,7 @@ export const chatCommand: CliCommand = {
     }
     const timeoutSeconds = numberOption('chat', 'timeout', values.timeout, { minimum: 0.001 });
     const tier = tierOf(values.tier);
+    const reasoningEffort = reasoningEffortOf(values.reasoning);
     let prompt = positionals.join(' ').trim();
     if (prompt === '' && context.stdin.isTTY !== true) prompt = await readStdin(context.stdin);
     if (prompt === '') throw new CliUsageError('Give a prompt: backup-models chat "your question".', 'chat');
@@ -128,12 +139,14 @@ export const chatCommand: CliCommand = {
       const options: CompleteOptions = {
         ...targetOptions(values, router),
         ...(tier !== undefined ? { tier } : {}),
+        ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
         ...(timeoutSeconds !== undefined ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
         signal: context.signal,
         cache: false,
       };
       if (!values.stream) {
         const result = await router.complete(input, options);
+        if (result.reasoning !== undefined && !values.json) context.stderr.write(`${result.reasoning}\n\n`);
         context.stdout.write(values.json ? `${jsonResult(result)}\n` : `${result.content || JSON.stringify(result.toolCalls)}\n`);
         if (!values.json) context.stderr.write(servedBy(result));
         return 0;
@@ -141,6 +154,8 @@ export const chatCommand: CliCommand = {
       const stream = router.stream(input, options);
       for await (const chunk of stream) {
         if (chunk.type === 'text-delta' && !values.json) context.stdout.write(chunk.text);
+        // The reasoning goes to stderr, so stdout holds only the answer.
+        if (chunk.type === 'reasoning-delta' && !values.json) context.stderr.write(chunk.text);
       }
       const result = await stream.result;
       context.stdout.write(values.json ? `${jsonResult(result)}\n` : '\n');
