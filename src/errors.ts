@@ -182,12 +182,15 @@ export class StreamInterruptedError extends BackupModelsError {
   readonly provider: string;
   readonly reason: FailureReason;
   readonly partialText: string;
+  /** The reasoning the stream showed before it broke; empty when it showed none. */
+  readonly partialReasoning: string;
   readonly partialUsage: import('./types.js').Usage | undefined;
   constructor(options: {
     provider: string;
     reason: FailureReason;
     message: string;
     partialText: string;
+    partialReasoning?: string;
     partialUsage?: import('./types.js').Usage;
     cause?: unknown;
   }) {
@@ -198,6 +201,7 @@ export class StreamInterruptedError extends BackupModelsError {
     this.provider = options.provider;
     this.reason = options.reason;
     this.partialText = options.partialText;
+    this.partialReasoning = options.partialReasoning ?? '';
     this.partialUsage = options.partialUsage;
   }
 }

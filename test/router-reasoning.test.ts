@@ -138,9 +138,11 @@ describe('a stream that shows its reasoning', () => {
     })().catch((caught: unknown) => caught);
     expect(chunks.length).toBeGreaterThan(10);
     expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
-    // Committed on the reasoning: the error that came after it ends the stream instead of failing over.
+    // Committed on the reasoning: the error that came after it ends the stream instead of failing over,
+    // keeping the reasoning that came.
     expect(error).toBeInstanceOf(StreamInterruptedError);
-    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request' });
+    expect(error).toMatchObject({ provider: 'groq', reason: 'invalid_request', partialText: '' });
+    expect((error as StreamInterruptedError).partialReasoning).toMatch(/^We need to call the tool with invalid parameters first/);
   });
 
   it("fails the call with the provider's error when it ends during its reasoning, as before any answer", async () => {

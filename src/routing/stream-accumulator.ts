@@ -45,6 +45,10 @@ export class StreamAccumulator {
     return this.#text;
   }
 
+  get reasoning(): string {
+    return this.#reasoning;
+  }
+
   get usage(): Usage | undefined {
     return this.#usage;
   }

@@ -36,6 +36,7 @@ export function toStreamFailure(options: {
         ? error.message
         : String(error),
     partialText: accumulator.text,
+    partialReasoning: accumulator.reasoning,
     ...(partialUsage ? { partialUsage } : {}),
     cause: error,
   });
