@@ -4,20 +4,21 @@
  */
 import type { ReasoningEffort } from './types.js';
 
+/** OpenAI's words for an effort, least first, as ours. */
 const openAIEfforts: Readonly<Record<string, ReasoningEffort | null>> = {
+  // No effort asked: each model reasons as it does by default (`default` is Groq's word for it).
+  none: null,
+  default: null,
   // The nearest effort every reasoning model takes: o3-mini refuses `minimal`, and only the newest take `xhigh`.
   minimal: 'low',
   low: 'low',
   medium: 'medium',
   high: 'high',
   xhigh: 'high',
-  // No effort asked: each model reasons as it does by default (`default` is Groq's word for it).
-  none: null,
-  default: null,
 };
 
 /** The words OpenAI's APIs take for an effort, least first. */
-export const openAIReasoningEffortNames: readonly string[] = ['none', 'default', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+export const openAIReasoningEffortNames: readonly string[] = Object.keys(openAIEfforts);
 
 /**
  * An OpenAI effort word as ours: `null` for `none` (ask for no effort), undefined for a word that is not one.

@@ -10,7 +10,7 @@
  */
 import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { anthropicRefusesThinking } from '../providers/anthropic/anthropic-thinking-rules.js';
-import { reasoningAllowance, reasoningBudgetTokens } from '../providers/reasoning-budget.js';
+import { reasoningBudgetTokens, reasoningWithinOptionalBound } from '../providers/reasoning-budget.js';
 import type { ChatRequest, ReasoningEffort } from '../types.js';
 
 export interface AiSdkReasoningOptions {
@@ -27,11 +27,11 @@ export function aiSdkReasoningOptions(request: ChatRequest, effort: ReasoningEff
     return { providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: reasoningBudgetTokens[effort] } } } };
   }
   if (family === 'google' || family === 'vertex') {
-    const thinkingConfig = (budget: number) => ({ google: { thinkingConfig: { thinkingBudget: budget } }, vertex: { thinkingConfig: { thinkingBudget: budget } } });
-    if (request.maxTokens === undefined) return { providerOptions: thinkingConfig(reasoningBudgetTokens[effort]) };
-    const allowance = reasoningAllowance(effort, request.maxTokens, undefined);
-    if (allowance === undefined) return {};
-    return { providerOptions: thinkingConfig(allowance.budgetTokens), maxOutputTokens: allowance.maxTokens };
+    const thinking = reasoningWithinOptionalBound(effort, request.maxTokens, undefined);
+    if (thinking === undefined) return {};
+    const thinkingConfig = { thinkingBudget: thinking.budgetTokens };
+    const options: AiSdkReasoningOptions = { providerOptions: { google: { thinkingConfig }, vertex: { thinkingConfig } } };
+    return thinking.maxTokens === undefined ? options : { ...options, maxOutputTokens: thinking.maxTokens };
   }
   if (family === 'openai' || family === 'azure') return { providerOptions: { openai: { reasoningEffort: effort }, azure: { reasoningEffort: effort } } };
   if (family === 'groq') return { providerOptions: { groq: { reasoningEffort: effort } } };

@@ -56,7 +56,10 @@ export class AiSdkStreamParts {
       parts.push({ type: 'text-delta', id: textId, delta: chunk.text });
       return parts;
     }
-    if (chunk.type === 'tool-call-delta') return [...this.#closeReasoning(), ...this.#mapToolCallDelta(chunk)];
+    if (chunk.type === 'tool-call-delta') {
+      if (this.#reasoningId === undefined) return this.#mapToolCallDelta(chunk);
+      return [...this.#closeReasoning(), ...this.#mapToolCallDelta(chunk)];
+    }
     return [];
   }
 

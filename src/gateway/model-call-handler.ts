@@ -97,7 +97,7 @@ export async function handleModelCall(
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
-    if (log.status === 413 || log.errorCode === 'gateway_busy' || (log.status === 429 && held.bytes === 0)) discardRest(request);
+    drainRefusedBody(request, { status: log.status, errorCode: log.errorCode, heldBytes: held.bytes });
     writeLog(dependencies, dialect, log, startedAtMs);
     return;
   }
@@ -143,8 +143,19 @@ function setHeaders(response: ServerResponse, headers: Readonly<Record<string, s
   for (const name in headers) response.setHeader(name, headers[name]!);
 }
 
-/** Let the rest of an oversized body drain so the client reads the 413, but never for long. */
-export function discardRest(request: IncomingMessage): void {
+/**
+ * After a refusal, let the rest of a body the gateway did not read drain (never for long), so the client
+ * reads the answer: one too large (413), one there was no room for (`gateway_busy`), or a key's refused
+ * before its body was read (429).
+ */
+export function drainRefusedBody(
+  request: IncomingMessage,
+  refusal: { readonly status: number; readonly errorCode: string | null | undefined; readonly heldBytes: number },
+): void {
+  if (refusal.status === 413 || refusal.errorCode === 'gateway_busy' || (refusal.status === 429 && refusal.heldBytes === 0)) discardRest(request);
+}
+
+function discardRest(request: IncomingMessage): void {
   const timer = setTimeout(() => request.socket.destroy(), 5_000);
   timer.unref();
   request.once('end', () => clearTimeout(timer));

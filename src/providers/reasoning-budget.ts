@@ -31,3 +31,16 @@ export function reasoningAllowance(effort: ReasoningEffort, answerTokens: number
   if (budgetTokens < minimumReasoningBudgetTokens || budgetTokens >= maxTokens) return undefined;
   return { budgetTokens, maxTokens };
 }
+
+/**
+ * For a protocol that counts thinking within a bound the caller may leave out (Gemini's `maxOutputTokens`):
+ * the whole budget when no bound is asked (the model's own is larger than any budget), else the allowance,
+ * whose `maxTokens` is the bound to send instead; undefined when the least budget cannot fit.
+ */
+export function reasoningWithinOptionalBound(
+  effort: ReasoningEffort,
+  maxTokens: number | undefined,
+  modelLimit: number | undefined,
+): { readonly budgetTokens: number; readonly maxTokens?: number } | undefined {
+  return maxTokens === undefined ? { budgetTokens: reasoningBudgetTokens[effort] } : reasoningAllowance(effort, maxTokens, modelLimit);
+}

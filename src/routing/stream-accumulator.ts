@@ -7,6 +7,15 @@ interface ToolCallParts {
   thoughtSignature?: string;
 }
 
+/** A stream's answer, put together: `reasoning` only when the stream showed some. */
+export interface AccumulatedAnswer {
+  content: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage | undefined;
+}
+
 /** Collects a stream's chunks into the final answer: text, reasoning, tool calls by index, usage, finish reason. */
 export class StreamAccumulator {
   #text = '';
@@ -53,7 +62,7 @@ export class StreamAccumulator {
     return this.#usage;
   }
 
-  finish(): { content: string; reasoning?: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } {
+  finish(): AccumulatedAnswer {
     const toolCalls = [...this.#toolCalls.entries()]
       .sort(([left], [right]) => left - right)
       .map(([index, parts]) => {
@@ -62,7 +71,7 @@ export class StreamAccumulator {
         return call;
       });
     const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
-    const finished: { content: string; reasoning?: string; toolCalls: ToolCall[]; finishReason: FinishReason; usage: Usage | undefined } = {
+    const finished: AccumulatedAnswer = {
       content: this.#text,
       toolCalls,
       finishReason,

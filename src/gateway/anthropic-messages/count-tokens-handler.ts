@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerMayCall, type GatewayCaller } from '../auth.js';
 import { sendError, sendJson } from '../http-responses.js';
 import { toErrorResponse } from '../error-response.js';
-import { discardRest, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
+import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
 import { readModelRequestBody } from '../read-model-request-body.js';
 import { isRecord } from '../../json-value.js';
 import { anthropicMessagesDialect } from './anthropic-dialect.js';
@@ -41,7 +41,7 @@ export async function handleCountTokens(
     log.errorCode = toErrorResponse(error).body.error.code;
     // What failed inside the gateway (the tokenizer not loading, say): its class and code, never a request's text.
     if (log.status >= 500) log.error = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
-    if (log.status === 413 || log.status === 503 || (log.status === 429 && held.bytes === 0)) discardRest(request);
+    drainRefusedBody(request, { status: log.status, errorCode: log.errorCode, heldBytes: held.bytes });
   } finally {
     dependencies.bodyBudget.give(held.bytes);
   }

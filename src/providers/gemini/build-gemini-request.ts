@@ -3,7 +3,7 @@ import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../typ
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
-import { reasoningAllowance, reasoningBudgetTokens } from '../reasoning-budget.js';
+import { reasoningWithinOptionalBound } from '../reasoning-budget.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequestBody,
@@ -71,16 +71,13 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
   // A thinking model (`reasoning` in the catalog) thinks within maxOutputTokens: a caller's bound grows by the budget.
-  if (request.reasoningEffort !== undefined && options.reasoningModel === true) {
-    if (request.maxTokens === undefined) {
-      config.thinkingConfig = { thinkingBudget: reasoningBudgetTokens[request.reasoningEffort] };
-    } else {
-      const allowance = reasoningAllowance(request.reasoningEffort, request.maxTokens, options.maxOutputTokens);
-      if (allowance !== undefined) {
-        config.thinkingConfig = { thinkingBudget: allowance.budgetTokens };
-        config.maxOutputTokens = allowance.maxTokens;
-      }
-    }
+  const thinking =
+    request.reasoningEffort !== undefined && options.reasoningModel === true
+      ? reasoningWithinOptionalBound(request.reasoningEffort, request.maxTokens, options.maxOutputTokens)
+      : undefined;
+  if (thinking !== undefined) {
+    config.thinkingConfig = { thinkingBudget: thinking.budgetTokens };
+    if (thinking.maxTokens !== undefined) config.maxOutputTokens = thinking.maxTokens;
   }
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
