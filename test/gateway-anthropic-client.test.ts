@@ -4,6 +4,7 @@
  * answer is checked against what the same request gets through /v1/chat/completions with OpenAI's client,
  * so both dialects are held to carry the same answer.
  */
+import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
@@ -114,6 +115,8 @@ describe.each([
   ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
   ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
 ] as const)('tool use through %s', (providerId, model, bodyFixture, streamFixture) => {
+  /** The id the OpenAI dialect gave the same call; Gemini gives none, so each answer's is made up afresh. */
+  const callId = (openAIId: string): unknown => (providerId === 'google' ? expect.stringMatching(/^call_[0-9a-f]{24}$/) : openAIId);
   it('returns tool_use blocks whose input is the call arguments, as the OpenAI dialect gives them', async () => {
     harness.providers.setBehavior(providerId, { kind: 'success', fixture: bodyFixture });
     const viaOpenAI = await harness.client.chat.completions.create({
@@ -132,7 +135,7 @@ describe.each([
     });
     expect(message.stop_reason).toBe('tool_use');
     const toolUse = message.content.find((block) => block.type === 'tool_use');
-    expect(toolUse).toEqual({ type: 'tool_use', id: openAICall.id, name: openAICall.function.name, input: JSON.parse(openAICall.function.arguments) });
+    expect(toolUse).toEqual({ type: 'tool_use', id: callId(openAICall.id), name: openAICall.function.name, input: JSON.parse(openAICall.function.arguments) });
     expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain('get_weather');
   });
 
@@ -160,8 +163,40 @@ describe.each([
     const calls = message.content.filter((block) => block.type === 'tool_use');
     expect(expected.length).toBeGreaterThan(0);
     expect(calls.map((call) => ({ id: call.id, name: call.name, input: call.input }))).toEqual(
-      expected.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments || '{}') as unknown })),
+      expected.map((call) => ({ id: callId(call.id), name: call.name, input: JSON.parse(call.arguments || '{}') as unknown })),
     );
+  });
+});
+
+describe('tool use an agent loops on', () => {
+  it("ends with stop_reason tool_use when OpenAI answers a named tool_choice with finish_reason stop", async () => {
+    // OpenAI's documented answer to a named tool_choice: the recorded call, with the reason it then gives.
+    const recorded = readFileSync(`${harness.providers.fixturesDirectory}/openai/chat-completion-tool-call.json`, 'utf8');
+    const body = recorded.replace('"finish_reason": "tool_calls"', '"finish_reason": "stop"');
+    expect(body).not.toBe(recorded);
+    harness.providers.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'application/json' });
+    const message = await client.messages.create({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'Square 5.' }],
+      tools: [weatherTool],
+      tool_choice: { type: 'tool', name: weatherTool.name },
+    });
+    expect(message.content.map((block) => block.type)).toEqual(['tool_use']);
+    expect(message.stop_reason).toBe('tool_use');
+  });
+
+  it("gives Gemini's calls, which come without ids, a different id in each turn of a conversation", async () => {
+    harness.providers.setBehavior('google', { kind: 'success', fixture: 'generateContent-function-call' });
+    const history: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in Paris, then in Rome?' }];
+    const first = await client.messages.create({ model: 'google/gemini-1.5-flash', max_tokens: 200, tools: [weatherTool], messages: history });
+    const firstCall = first.content.find((block) => block.type === 'tool_use');
+    if (firstCall?.type !== 'tool_use') throw new Error('expected a tool_use block');
+    history.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: firstCall.id, content: 'sunny' }] });
+    const second = await client.messages.create({ model: 'google/gemini-1.5-flash', max_tokens: 200, tools: [weatherTool], messages: history });
+    const secondCall = second.content.find((block) => block.type === 'tool_use');
+    if (secondCall?.type !== 'tool_use') throw new Error('expected a tool_use block');
+    expect(secondCall.id).not.toBe(firstCall.id);
   });
 });
 

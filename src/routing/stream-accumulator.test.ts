@@ -11,7 +11,7 @@ describe('StreamAccumulator', () => {
     expect(accumulator.finish()).toEqual({
       content: 'Calling.',
       toolCalls: [
-        { id: 'call_0', name: 'first', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' },
+        { id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'first', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' },
         { id: 'call_b', name: 'second', arguments: '{"a":1}' },
       ],
       finishReason: 'tool_calls',
@@ -28,5 +28,17 @@ describe('StreamAccumulator', () => {
     const plain = new StreamAccumulator();
     plain.add({ type: 'text-delta', text: '4' });
     expect(plain.finish()).not.toHaveProperty('reasoning');
+  });
+
+  it('says a stream that called tools finished for them, even when the provider said stop', () => {
+    // OpenAI answers a named tool_choice with finish_reason "stop"; an agent loops on the tool-call reason.
+    const accumulator = new StreamAccumulator();
+    accumulator.add({ type: 'tool-call-delta', index: 0, id: 'call_X1', name: 'get_weather', argumentsDelta: '{"city":"Seoul"}' });
+    accumulator.add({ type: 'finish', finishReason: 'stop' });
+    expect(accumulator.finish().finishReason).toBe('tool_calls');
+    const cut = new StreamAccumulator();
+    cut.add({ type: 'tool-call-delta', index: 0, id: 'call_X1', name: 'get_weather', argumentsDelta: '{"ci' });
+    cut.add({ type: 'finish', finishReason: 'length' });
+    expect(cut.finish().finishReason).toBe('length');
   });
 });

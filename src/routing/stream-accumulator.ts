@@ -1,3 +1,4 @@
+import { generatedToolCallId } from '../providers/generated-tool-call-id.js';
 import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
 
 interface ToolCallParts {
@@ -65,12 +66,14 @@ export class StreamAccumulator {
   finish(): AccumulatedAnswer {
     const toolCalls = [...this.#toolCalls.entries()]
       .sort(([left], [right]) => left - right)
-      .map(([index, parts]) => {
-        const call: Mutable<ToolCall> = { id: parts.id || `call_${index}`, name: parts.name, arguments: parts.arguments };
+      .map(([, parts]) => {
+        const call: Mutable<ToolCall> = { id: parts.id || generatedToolCallId(), name: parts.name, arguments: parts.arguments };
         if (parts.thoughtSignature !== undefined) call.thoughtSignature = parts.thoughtSignature;
         return call;
       });
-    const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+    // A stream that called tools finished for them, whatever a provider's `stop` says (see mapOpenAIFinishReason).
+    const finishReason =
+      this.#finishReason === undefined || this.#finishReason === 'stop' ? (toolCalls.length > 0 ? 'tool_calls' : 'stop') : this.#finishReason;
     const finished: AccumulatedAnswer = {
       content: this.#text,
       toolCalls,

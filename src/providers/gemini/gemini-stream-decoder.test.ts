@@ -33,6 +33,9 @@ function assemble(chunks: readonly StreamChunk[]) {
   return { text, toolCalls, usages, finishReasons };
 }
 
+/** The ids made up for calls Gemini gave none: OpenAI's shape, `call_` and 24 characters. */
+const generatedId = /^call_[0-9a-f]{24}$/;
+
 describe('Gemini stream decoder with the recorded streams', () => {
   it('decodes streamGenerateContent-sse.sse (CRLF framed, no [DONE])', () => {
     const { decoder, chunks } = decodeAll(readFixtureSseEvents('streamGenerateContent-sse.sse'));
@@ -76,7 +79,7 @@ describe('Gemini stream decoder with the recorded streams', () => {
       {
         type: 'tool-call-delta',
         index: 0,
-        id: 'call_0',
+        id: expect.stringMatching(generatedId),
         name: 'get_current_temperature',
         argumentsDelta: '{"city":"San Francisco"}',
       },
@@ -140,10 +143,12 @@ describe('Gemini stream decoder', () => {
       data: '{"candidates":[{"content":{"parts":[{"functionCall":{"name":"b","args":{"x":1}}}],"role":"model"},"finishReason":"STOP"}]}',
     });
     expect([...first, ...second]).toEqual([
-      { type: 'tool-call-delta', index: 0, id: 'call_0', name: 'a', argumentsDelta: '{}' },
-      { type: 'tool-call-delta', index: 1, id: 'call_1', name: 'b', argumentsDelta: '{"x":1}' },
+      { type: 'tool-call-delta', index: 0, id: expect.stringMatching(generatedId), name: 'a', argumentsDelta: '{}' },
+      { type: 'tool-call-delta', index: 1, id: expect.stringMatching(generatedId), name: 'b', argumentsDelta: '{"x":1}' },
       { type: 'finish', finishReason: 'tool_calls' },
     ]);
+    const ids = [...first, ...second].flatMap((chunk) => (chunk.type === 'tool-call-delta' ? [chunk.id] : []));
+    expect(new Set(ids).size).toBe(2);
   });
 
   it('throws a typed error for data that is not JSON', () => {

@@ -12,6 +12,9 @@ interface RecordedFunctionCallBody {
   readonly candidates: readonly [{ readonly content: { readonly parts: readonly [{ readonly thoughtSignature: string }] } }];
 }
 
+/** The ids made up for calls Gemini gave none: OpenAI's shape, `call_` and 24 characters. */
+const generatedId = /^call_[0-9a-f]{24}$/;
+
 describe('parseGeminiResponse with the recorded responses', () => {
   it('reads a text answer, counting thinking tokens as output (generateContent.json)', () => {
     const { headers } = readFixtureResponseHeaders('generateContent.headers.txt');
@@ -31,7 +34,9 @@ describe('parseGeminiResponse with the recorded responses', () => {
     expect(response.content).toBe('');
     const thoughtSignature = body.candidates[0].content.parts[0].thoughtSignature;
     expect(thoughtSignature.length).toBeGreaterThan(100);
-    expect(response.toolCalls).toEqual([{ id: 'call_0', name: 'calculator', arguments: '{"expression":"15 * 8"}', thoughtSignature }]);
+    expect(response.toolCalls).toEqual([{ id: expect.stringMatching(generatedId), name: 'calculator', arguments: '{"expression":"15 * 8"}', thoughtSignature }]);
+    // Made up afresh for each answer: a conversation's second turn does not reuse the first's id.
+    expect(parseGeminiResponse(body, options).toolCalls[0]?.id).not.toBe(response.toolCalls[0]?.id);
     expect(response.finishReason).toBe('tool_calls');
     expect(response.usage).toEqual({ inputTokens: 115, outputTokens: 112, totalTokens: 227, reasoningTokens: 95 });
     expect(response.model).toBe('gemini-2.5-flash');
@@ -72,7 +77,7 @@ describe('parseGeminiResponse', () => {
     expect(response.content).toBe('Answer: done');
     expect(response.toolCalls).toEqual([
       { id: 'fc-7', name: 'lookup', arguments: '{"q":"x"}' },
-      { id: 'call_1', name: 'now', arguments: '{}' },
+      { id: expect.stringMatching(generatedId), name: 'now', arguments: '{}' },
     ]);
     expect(response.usage).toBeUndefined();
   });

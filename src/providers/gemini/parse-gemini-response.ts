@@ -3,6 +3,7 @@ import type { ChatResponse, Mutable, StreamChunk, ToolCall, Usage } from '../../
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { generatedToolCallId } from '../generated-tool-call-id.js';
 import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
@@ -76,7 +77,7 @@ export function readText(parts: readonly JsonRecord[]): string {
 /**
  * The functionCall parts as whole tool-call chunks, numbered from `firstIndex`, each with the part's
  * `thoughtSignature` when it has one. Gemini gives no call id (except on Vertex and the Live API); one is
- * made up from the call's position: `call_<index>`.
+ * made up, unique (see generatedToolCallId).
  */
 export function readFunctionCalls(
   parts: readonly JsonRecord[],
@@ -90,7 +91,7 @@ export function readFunctionCalls(
     const chunk: Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>> = {
       type: 'tool-call-delta',
       index,
-      id: readString(functionCall['id']) ?? `call_${index}`,
+      id: readString(functionCall['id']) ?? generatedToolCallId(),
       name: readString(functionCall['name']) ?? '',
       argumentsDelta: JSON.stringify(functionCall['args'] ?? {}),
     };

@@ -77,6 +77,16 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
     });
   });
 
+  it('OpenAI tool call ending with finish_reason stop (a named tool_choice) finishes for its tool calls', () => {
+    const recorded = readFileSync(`${fixturesDirectory}/openai/chat-stream-tool-call.sse`, 'utf8');
+    expect(recorded).toContain('"finish_reason":"tool_calls"');
+    const parser = new SseParser();
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: {} });
+    const bytes = new TextEncoder().encode(recorded.replace('"finish_reason":"tool_calls"', '"finish_reason":"stop"'));
+    const finishes = parser.push(bytes).flatMap((event) => decoder.decode(event)).filter((chunk) => chunk.type === 'finish');
+    expect(finishes).toEqual([{ type: 'finish', finishReason: 'tool_calls' }]);
+  });
+
   it('OpenAI vercel chunks', () => {
     const decoded = decodeStream('openai/chat-stream.vercel.chunks.jsonl');
     expect(decoded.text).toHaveLength(1724);

@@ -17,6 +17,7 @@ import { parseOpenAIUsage, readReasoning } from './parse-openai-chat-response.js
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
   let done = false;
+  const answer = { calledTools: false };
   return {
     get done() {
       return done;
@@ -38,12 +39,13 @@ export function createOpenAIStreamDecoder(options: ParseResponseOptions): Stream
         });
       }
       if (event.event === 'error' || payload.error !== undefined) throw streamError(payload, options);
-      return decodeChunk(payload);
+      return decodeChunk(payload, answer);
     },
   };
 }
 
-function decodeChunk(payload: JsonRecord): StreamChunk[] {
+/** `answer.calledTools` is whether any earlier chunk of the stream carried a tool call. */
+function decodeChunk(payload: JsonRecord, answer: { calledTools: boolean }): StreamChunk[] {
   const chunks: StreamChunk[] = [];
   let finishReason: unknown;
   let usage = parseOpenAIUsage(payload.usage) ?? parseOpenAIUsage(asRecord(payload.x_groq)?.usage);
@@ -57,13 +59,15 @@ function decodeChunk(payload: JsonRecord): StreamChunk[] {
     if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
     (asArray(delta?.tool_calls) ?? []).forEach((call, position) => {
       const toolCall = decodeToolCallDelta(call, position);
-      if (toolCall !== undefined) chunks.push(toolCall);
+      if (toolCall === undefined) return;
+      chunks.push(toolCall);
+      answer.calledTools = true;
     });
     usage ??= parseOpenAIUsage(choice.usage);
     if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
   }
   if (usage !== undefined) chunks.push({ type: 'usage', usage });
-  if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason) });
+  if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason, answer.calledTools) });
   return chunks;
 }
 

@@ -66,6 +66,17 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
     });
   });
 
+  it('says an answer that called tools finished for them, even when it says stop (a named tool_choice)', () => {
+    // OpenAI (and vLLM-based servers) answer a named tool_choice with finish_reason "stop"; an agent that
+    // loops on the tool-call reason would stop instead of running the tool. The recorded call, so rewritten.
+    const body = readBody('openai/chat-completion-tool-call.json') as { choices: { finish_reason: string }[] };
+    body.choices[0]!.finish_reason = 'stop';
+    const response = openAICompatibleProtocol.parseChatResponse(body, { providerId: 'openai', headers: {} });
+    expect(response.toolCalls).toHaveLength(1);
+    expect(response.finishReason).toBe('tool_calls');
+    expect(parse('openai/chat-completion.json').finishReason).toBe('stop');
+  });
+
   it('reads the vercel OpenAI and Groq answers', () => {
     const openai = parse('openai/chat-completion.vercel.json');
     expect(openai.content.startsWith('**Holiday Name:** Galaxy Day')).toBe(true);

@@ -3,6 +3,7 @@ import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
+import { generatedToolCallId } from '../generated-tool-call-id.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
 /** A 200 chat completion in our terms. A 200 that carries an error or no choice is a ProviderError. */
@@ -11,10 +12,11 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   const choice = asRecord(asArray(record?.choices)?.[0]);
   if (record === undefined || choice === undefined) throw malformedResponse(body, options);
   const message = asRecord(choice.message) ?? {};
+  const toolCalls = parseToolCalls(message.tool_calls);
   const response: Mutable<ChatResponse> = {
     content: readString(message.content) ?? '',
-    toolCalls: parseToolCalls(message.tool_calls),
-    finishReason: mapOpenAIFinishReason(choice.finish_reason),
+    toolCalls,
+    finishReason: mapOpenAIFinishReason(choice.finish_reason, toolCalls.length > 0),
     model: readString(record.model) ?? '',
   };
   // Optional fields by assignment: conditional spreads cost more than the rest of this parse.
@@ -59,14 +61,14 @@ export function readReasoning(message: Record<string, unknown> | undefined): str
 function parseToolCalls(value: unknown): ToolCall[] {
   const calls = asArray(value) ?? [];
   const result: ToolCall[] = [];
-  calls.forEach((entry, position) => {
+  calls.forEach((entry) => {
     const call = asRecord(entry);
     const fn = asRecord(call?.function);
     const name = readString(fn?.name);
     if (call === undefined || fn === undefined || name === undefined) return;
     const rawArguments = fn.arguments;
     result.push({
-      id: readString(call.id) ?? `call_${position}`,
+      id: readString(call.id) ?? generatedToolCallId(),
       name,
       // Some compatible servers send the arguments as an object rather than JSON text.
       arguments: typeof rawArguments === 'string' ? rawArguments : JSON.stringify(rawArguments ?? {}),
