@@ -26,3 +26,20 @@ describe('createRedisClient for a cluster', () => {
     expect(redactSecrets(`AUTH failed for ${password}`)).toBe('AUTH failed for [redacted]');
   });
 });
+
+describe('createRedisClient for one server', () => {
+  it('refuses a URL with a mistyped scheme before ioredis takes it for a socket path, without repeating its password', () => {
+    const password = 'typo-url-secret-7c21';
+    for (const url of [`redis//:${password}@127.0.0.1:6390`, `redis:/:${password}@127.0.0.1:6390`, `127.0.0.1:6390`, `http://:${password}@127.0.0.1:6390`]) {
+      let caught: unknown;
+      try {
+        createRedisSharedState({ url });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, url).toBeInstanceOf(InvalidArgumentError);
+      expect((caught as Error).message).not.toContain(password);
+      expect((caught as Error).message).toContain('redis://');
+    }
+  });
+});

@@ -52,7 +52,7 @@ export function createRedisClient(options: CreateRedisClientOptions): RedisConne
   if (options.commandTimeoutMs !== undefined) connectionOptions.commandTimeout = options.commandTimeoutMs;
   const client =
     options.clusterNodes === undefined
-      ? new Redis(options.url ?? defaultRedisUrl, connectionOptions)
+      ? new Redis(checkedServerUrl(options.url ?? defaultRedisUrl), connectionOptions)
       : createClusterClient(options.clusterNodes, connectionOptions, maxReconnectDelayMs);
   const { role, onEvent } = options;
   // One report per kind of failure per outage: ioredis emits the same error at every reconnection attempt.
@@ -93,6 +93,28 @@ function createClusterClient(urls: readonly string[], nodeOptions: RedisOptions,
     clusterRetryStrategy: (attempt) => reconnectDelayMs(attempt, maxReconnectDelayMs),
     redisOptions,
   });
+}
+
+/**
+ * The one server's address as ioredis takes it: a `redis://` or `rediss://` URL with a host, or an absolute
+ * Unix socket path. Anything else (`redis//:pw@host`, a missing scheme) ioredis would take as a socket path
+ * and print in every connection error, password and all: refused here, without repeating the value.
+ */
+function checkedServerUrl(url: string): string {
+  if (url.startsWith('/')) return url;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new InvalidArgumentError({
+      argument: 'url',
+      message: 'the Redis URL must be redis://[user:password@]host:port, rediss://... or an absolute socket path (the value is not repeated: it may hold a password)',
+    });
+  }
+  return url;
 }
 
 function parseClusterNode(url: string, index: number): ClusterNode {
