@@ -98,11 +98,12 @@ describe('a black-holed connection (accepted, never answered)', () => {
   });
 
   // Finding F2 (fixed in df2da84): complete() did not pass the first-byte limit down, so a black hole held
-  // a sequential call for its whole deadline.
-  it('complete(): the same limit bounds the wait for the headers, and the call fails over', async () => {
+  // a sequential call for its whole deadline. Its own limit since: the stream's first-token limit capped
+  // the whole of a non-streamed answer.
+  it('complete(): the response limit bounds the wait for the headers, and the call fails over', async () => {
     server.setBehavior('groq', { kind: 'stall-before-headers' });
     server.setBehavior('openai', { kind: 'success', text: fullText });
-    const router = makeRouter({ firstTokenTimeoutMs: 500, timeoutMs: 5_000 });
+    const router = makeRouter({ responseTimeoutMs: 500, timeoutMs: 5_000 });
     const { value, error, elapsedMs } = await timed(() => router.complete(prompt('black hole'), { route: [groq, openai] }));
     expect(error).toBeUndefined();
     expect(value?.provider).toBe('openai');
@@ -117,11 +118,24 @@ describe('a black-holed connection (accepted, never answered)', () => {
       model: provider === 'together' ? 'meta-llama/Llama-3.3-70B-Instruct-Turbo' : provider === 'moonshot' ? 'moonshot-v1-8k' : provider === 'groq' ? groq.model : provider === 'openai' ? openai.model : anthropic.model,
     }));
     for (const target of route) server.setBehavior(target.provider, { kind: 'stall-before-headers' });
-    const router = makeRouter({ firstTokenTimeoutMs: 300, timeoutMs: 20_000 });
+    const router = makeRouter({ responseTimeoutMs: 300, timeoutMs: 20_000 });
     const { error, elapsedMs } = await timed(() => router.complete(prompt('five black holes'), { route }));
     expect(error).toBeInstanceOf(AllProvidersFailedError);
     expect((error as AllProvidersFailedError).errors.map((providerError) => providerError.reason)).toEqual(Array(5).fill('timeout'));
     expect(elapsedMs).toBeLessThan(5 * 300 + 500);
+  });
+
+  // Found by a review: the gateway's example set firstTokenTimeoutMs to 15 s for streams, and any answer not
+  // streamed that took longer failed over (and was paid for twice) well inside the 60 s deadline.
+  it("complete(): a slow whole answer is not cut by the streams' first-token limit", async () => {
+    server.setBehavior('openai', { kind: 'success', text: fullText, latencyMs: 700 });
+    const router = makeRouter({ firstTokenTimeoutMs: 200, timeoutMs: 10_000 });
+    const { value, error } = await timed(() => router.complete(prompt('slow whole answer'), { route: [openai] }));
+    expect(error).toBeUndefined();
+    expect(value?.content).toBe(fullText);
+    const cut = await timed(() => makeRouter({ responseTimeoutMs: 200, timeoutMs: 10_000 }).complete(prompt('slow whole answer, cut'), { route: [openai] }));
+    expect(cut.error).toBeInstanceOf(AllProvidersFailedError);
+    expect((cut.error as AllProvidersFailedError).errors.map((providerError) => providerError.reason)).toEqual(['timeout']);
   });
 
   it("complete(): a deadline shorter than the first-byte limit ends it, not Node's five-minute default", async () => {

@@ -29,6 +29,7 @@ export type BackupModelsSettings = Pick<
   | 'preferredProvider'
   | 'preferredModel'
   | 'firstTokenTimeoutMs'
+  | 'responseTimeoutMs'
   | 'idleTimeoutMs'
 >;
 

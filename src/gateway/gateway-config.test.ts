@@ -200,6 +200,12 @@ describe('routerOptionsFromConfig', () => {
     expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('maxRetries');
   });
 
+  it("passes a non-streamed answer's own limit apart from a stream's first-token limit", () => {
+    const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'router: { firstTokenTimeoutMs: 15000, responseTimeoutMs: 55000 }' }), { env: {} });
+    expect(options).toMatchObject({ firstTokenTimeoutMs: 15_000, responseTimeoutMs: 55_000 });
+    expect(() => parseGatewayConfig({ yamlText: 'router: { responseTimeoutMs: 0 }' })).toThrow(/router\.responseTimeoutMs/);
+  });
+
   it('refuses a negative or fractional maxRetries, naming it', () => {
     expect(() => parseGatewayConfig({ yamlText: 'router: { maxRetries: -1 }' })).toThrow(/router\.maxRetries must be an integer of at least 0/);
     expect(() => parseGatewayConfig({ yamlText: 'router: { maxRetries: 1.5 }' })).toThrow(/router\.maxRetries/);

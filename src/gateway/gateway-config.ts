@@ -43,6 +43,7 @@ export interface GatewayRouterSettings {
   readonly hedge?: HedgeOption | false;
   readonly timeoutMs?: number;
   readonly firstTokenTimeoutMs?: number;
+  readonly responseTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
   readonly maxRetries?: number;
@@ -123,6 +124,7 @@ function routerSettingsOf(value: unknown): GatewayRouterSettings {
     'hedge',
     'timeoutMs',
     'firstTokenTimeoutMs',
+    'responseTimeoutMs',
     'idleTimeoutMs',
     'maxRetries',
     'retryBaseDelayMs',
@@ -130,7 +132,7 @@ function routerSettingsOf(value: unknown): GatewayRouterSettings {
   const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
   if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
   if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
-  for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) {
+  for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs'] as const) {
     if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`);
   }
   for (const name of ['maxRetries', 'retryBaseDelayMs'] as const) {
@@ -286,6 +288,7 @@ export function routerOptionsFromConfig(
     ...(router.hedge !== undefined ? { hedge: router.hedge } : {}),
     ...(router.timeoutMs !== undefined ? { timeoutMs: router.timeoutMs } : {}),
     ...(router.firstTokenTimeoutMs !== undefined ? { firstTokenTimeoutMs: router.firstTokenTimeoutMs } : {}),
+    ...(router.responseTimeoutMs !== undefined ? { responseTimeoutMs: router.responseTimeoutMs } : {}),
     ...(router.idleTimeoutMs !== undefined ? { idleTimeoutMs: router.idleTimeoutMs } : {}),
     ...(router.maxRetries !== undefined ? { maxRetries: router.maxRetries } : {}),
     ...(router.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: router.retryBaseDelayMs } : {}),

@@ -271,7 +271,7 @@ export class BackupModelRouter {
     startedAtMs: number,
   ): Promise<ChatResponse> {
     const providerId = candidate.provider.id;
-    const limitMs = options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.completeFirstByteTimeoutMs;
+    const limitMs = options.responseTimeoutMs ?? this.#options.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
     const guard =
       limitMs < preciseFirstByteLimitBelowMs
         ? createFirstByteGuard({ clock: this.#clock, cancellation: callCancellation, limitMs, providerId })

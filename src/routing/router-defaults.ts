@@ -5,8 +5,8 @@ export const routerDefaults = {
   cacheMaxEntries: 1000,
   timeoutMs: 60_000,
   firstTokenTimeoutMs: 15_000,
-  /** `complete` gets its headers only with the whole answer: a longer default wait. */
-  completeFirstByteTimeoutMs: 30_000,
+  /** `complete` gets its headers only with the whole answer: a longer wait than for a first token. */
+  responseTimeoutMs: 30_000,
   idleTimeoutMs: 30_000,
   credentialCooldownMs: 10 * 60_000,
   defaultRateLimitCooldownMs: 2_000,

@@ -70,12 +70,14 @@ export interface BackupModelRouterOptions {
   readonly clock?: Clock;
   /** Deadline of a whole call, fallbacks included. Default 60 s. */
   readonly timeoutMs?: number;
-  /**
-   * Limit on the wait for a provider's first content token when streaming, and on the wait for its
-   * response headers in `complete` (which arrive with the whole answer). Default 15 s for streams; a
-   * `complete` without an explicit value waits up to 30 s, so long answers are not cut.
-   */
+  /** Limit on the wait for a provider's first content token when streaming. Default 15 s. */
   readonly firstTokenTimeoutMs?: number;
+  /**
+   * Limit on the wait for one provider's response in `complete`, whose headers arrive with the whole answer:
+   * past it the call fails over. Default 30 s; a long answer or a model thinking hard needs more (within
+   * `timeoutMs`), and a stream is the better way to ask for one.
+   */
+  readonly responseTimeoutMs?: number;
   /** Limit on silence between stream chunks. Default 30 s. */
   readonly idleTimeoutMs?: number;
   readonly breaker?: BreakerOptions;
@@ -145,8 +147,10 @@ export interface CompleteOptions {
   readonly cacheScope?: string;
   /** Set false to bypass the cache for this call. */
   readonly cache?: boolean;
-  /** Fail over when no token (streams) or no response (`complete`) arrived within this time. */
+  /** Streams: fail over when no content token arrived within this time. */
   readonly firstTokenTimeoutMs?: number;
+  /** `complete`: fail over when no response (the whole answer) arrived within this time. */
+  readonly responseTimeoutMs?: number;
   /** End a response that falls silent for this long between chunks. */
   readonly idleTimeoutMs?: number;
 }
