@@ -18,7 +18,11 @@ export type FailureReason =
   | 'invalid_request'
   | 'context_too_long'
   | 'content_filter'
-  | 'model_not_found';
+  | 'model_not_found'
+  /** The model failed to make a valid answer to this request (Groq's `tool_use_failed`): another may not. */
+  | 'generation_failed'
+  /** This provider's own configuration cannot be used (a base URL that is not a URL): the others can. */
+  | 'configuration';
 
 /** Reasons that say the provider is unhealthy: these count against its circuit breaker. */
 const healthReasons: ReadonlySet<FailureReason> = new Set(['overloaded', 'server_error', 'timeout', 'network']);

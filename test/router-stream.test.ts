@@ -101,6 +101,20 @@ describe('the commit rule', () => {
     expect(anthropicAttempt).toMatchObject({ provider: 'anthropic', outcome: 'failure', reason: 'overloaded' });
   });
 
+  it("fails over when Groq's model fails its tool call (tool_use_failed, a 400 event), without opening its circuit", async () => {
+    // The recorded stream: gpt-oss reasons, then Groq ends it with a tool_use_failed error event.
+    server.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed' });
+    server.setBehavior('openai', { kind: 'success', text: 'called it right' });
+    const router = makeRouter();
+    const stream = router.stream('Call the tool.', { route: groqThenOpenAI });
+    const { text } = await collect(stream);
+    expect(text).toBe('called it right');
+    expect((await stream.result).attempts[0]).toMatchObject({ provider: 'groq', outcome: 'failure', reason: 'generation_failed' });
+    // A model's bad tool call says nothing of Groq's health: more of them than open a circuit leave it closed.
+    for (let call = 0; call < 6; call += 1) await collect(router.stream(`Call the tool, again ${call}.`, { route: groqThenOpenAI }));
+    expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', lastFailureReason: 'generation_failed' });
+  });
+
   it('fails over when no token arrives within the first-token limit', async () => {
     server.setBehavior('groq', { kind: 'stall-before-headers' });
     server.setBehavior('openai', { kind: 'success', text: 'after the stall' });

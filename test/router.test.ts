@@ -154,6 +154,19 @@ describe('what each failure does', () => {
     expect(health.consecutiveFailures).toBe(0);
   });
 
+  it("moves on from a provider whose base URL is not a URL: one provider's typo does not stop every call", async () => {
+    server.setBehavior('openai', { kind: 'success', text: 'openai answered' });
+    const router = new BackupModelRouter({ env: { ...server.environment(), GROQ_BASE_URL: '127.0.0.1:8080/openai/v1' }, cacheEnabled: false, parallelAttempts: 1 });
+    try {
+      const result = await router.complete('Hi', { preferredProvider: Provider.GROQ });
+      expect(result.provider).toBe('openai');
+      expect(result.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'failure', reason: 'configuration' });
+      expect(upstreamRequests('groq')).toHaveLength(0);
+    } finally {
+      await router.close();
+    }
+  });
+
   it('cools a rate-limited provider down until its Retry-After and moves on at once', async () => {
     server.setBehavior('groq', { kind: 'error', fixture: 'error-429-rate-limit-tpm', headers: { 'retry-after': '30' } });
     server.setBehavior('openai', { kind: 'success', text: 'openai answered' });

@@ -159,7 +159,7 @@ function parseUrl(url: string, providerId: string): URL {
   } catch (error) {
     throw new ProviderError({
       provider: providerId,
-      reason: 'invalid_request',
+      reason: 'configuration',
       message: 'the base URL is not a valid URL: check the configuration',
       cause: error,
     });

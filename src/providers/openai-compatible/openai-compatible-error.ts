@@ -90,6 +90,8 @@ const overloadedLabels = new Set(['engine_overloaded_error', 'overloaded_error',
 const contextLabels = new Set(['context_length_exceeded', 'string_above_max_length']);
 const contentFilterLabels = new Set(['content_filter', 'content_policy_violation']);
 const notFoundLabels = new Set(['model_not_found', 'resource_not_found_error']);
+/** Groq's 400s (and error events) for a tool call or JSON answer its model made wrong: a failed generation. */
+const generationFailedLabels = new Set(['tool_use_failed', 'json_validate_failed']);
 const authenticationLabels = new Set([
   'invalid_api_key',
   'invalid_authentication_error',
@@ -116,6 +118,7 @@ export function classifyOpenAIError(statusCode: number, details: OpenAIErrorDeta
   const message = details.message ?? '';
   const clientError = statusCode === 400 || statusCode === 413 || statusCode === 422;
   if (has(quotaLabels) || statusCode === 402) return 'quota_exhausted';
+  if (has(generationFailedLabels)) return 'generation_failed';
   if (has(overloadedLabels)) return 'overloaded';
   if (has(contextLabels) || (clientError && contextMessage.test(message))) return 'context_too_long';
   if (has(contentFilterLabels) || (clientError && contentFilterMessage.test(message))) return 'content_filter';

@@ -163,7 +163,7 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
     expect(chunks.every((chunk) => chunk.type === 'reasoning-delta')).toBe(true);
     // Read off the recording by a separate script: every delta.reasoning joined.
     expect(chunks.map((chunk) => (chunk.type === 'reasoning-delta' ? chunk.text : '')).join('')).toBe(groqRecordedReasoning);
-    expect(() => decoder.decode(last!)).toThrow(expect.objectContaining({ reason: 'invalid_request' }));
+    expect(() => decoder.decode(last!)).toThrow(expect.objectContaining({ reason: 'generation_failed' }));
   });
 
   it("Groq's error event inside a 200 stream throws a ProviderError with the error's own status", () => {
@@ -174,7 +174,8 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
       caught = error;
     }
     expect(ProviderError.isInstance(caught)).toBe(true);
-    expect(caught).toMatchObject({ provider: 'groq', reason: 'invalid_request', statusCode: 400, providerCode: 'tool_use_failed' });
+    // A 400, but a failed generation of Groq's model, not a request another provider would refuse.
+    expect(caught).toMatchObject({ provider: 'groq', reason: 'generation_failed', statusCode: 400, providerCode: 'tool_use_failed' });
     expect((caught as Error).message).toMatch(/^groq: HTTP 400 tool_use_failed: Tool call validation failed/);
   });
 });
