@@ -97,6 +97,12 @@ export interface ToolDefinition {
   readonly name: string;
   readonly description?: string;
   readonly parameters: JsonSchema;
+  /**
+   * Hold the model's arguments to `parameters` exactly (OpenAI's strict mode, which then wants every property
+   * required and `additionalProperties: false`). Sent to OpenAI-wire providers when set; Anthropic and Gemini
+   * have no such switch and are sent the schema alone.
+   */
+  readonly strict?: boolean;
   /** A prompt-cache breakpoint after the tool definitions up to this one (see `cacheBreakpoint` on messages). */
   readonly cacheBreakpoint?: CacheBreakpoint;
 }

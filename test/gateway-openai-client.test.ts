@@ -119,6 +119,22 @@ describe.each([
   });
 });
 
+describe('tool definitions', () => {
+  it("passes a tool's strict mode to an OpenAI-wire upstream, and refuses one that is not a boolean", async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-tool-call' });
+    const strictTool = {
+      type: 'function' as const,
+      function: { ...weatherTool.function, parameters: { ...weatherTool.function.parameters, additionalProperties: false }, strict: true },
+    };
+    await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Weather in Paris, strictly?' }], tools: [strictTool] });
+    expect(harness.providers.requests.at(-1)?.body).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather', strict: true } }] });
+    const refused = await harness.client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools: [{ ...strictTool, function: { ...strictTool.function, strict: 'yes' as unknown as boolean } }] })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'tools' });
+  });
+});
+
 describe('a model id without its provider', () => {
   it('is served by the provider whose catalog lists it, as OpenAI clients send it', async () => {
     const { data, response } = await harness.client.chat.completions

@@ -129,6 +129,18 @@ describe.each([
   });
 });
 
+describe('function tool definitions', () => {
+  it("pass strict mode upstream only as the client set it: OpenAI's default of strict is not forced on a schema", async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-tool-call' });
+    await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Weather in Paris, strictly?', tools: [{ ...weather, strict: true }] });
+    expect(harness.providers.requests.at(-1)?.body).toMatchObject({ tools: [{ function: { name: 'get_weather', strict: true } }] });
+    const { strict: _strict, ...unsaid } = weather;
+    await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Weather in Paris, as you like?', tools: [unsaid as typeof weather] });
+    const sent = (harness.providers.requests.at(-1)?.body as { tools: { function: Record<string, unknown> }[] }).tools[0]!.function;
+    expect(sent).not.toHaveProperty('strict');
+  });
+});
+
 describe('custom (free-form) tools, as Codex declares apply_patch', () => {
   it('are answered as custom_tool_call items, whole and streamed, while a hosted tool declared beside them is left out', async () => {
     harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-stream-tool-call' });

@@ -45,8 +45,8 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     if (!isRecord(tool) || tool.type !== 'function' || !isRecord(tool.function)) {
       throw invalidRequest(`tools[${index}] must be {"type":"function","function":{...}}.`, 'tools');
     }
-    const { name, description, parameters } = tool.function;
-    return toolDefinitionOf({ name, description, schema: parameters }, `tools[${index}].function`, { schemaName: 'parameters', schemaRequired: false });
+    const { name, description, parameters, strict } = tool.function;
+    return toolDefinitionOf({ name, description, schema: parameters, strict }, `tools[${index}].function`, { schemaName: 'parameters', schemaRequired: false });
   });
 }
 

@@ -107,7 +107,7 @@ export function toolsField(
  * Without a schema (where the API allows it) the tool takes no arguments.
  */
 export function toolDefinitionOf(
-  fields: { readonly name: unknown; readonly description: unknown; readonly schema: unknown },
+  fields: { readonly name: unknown; readonly description: unknown; readonly schema: unknown; readonly strict?: unknown },
   path: string,
   options: { readonly schemaName: string; readonly schemaRequired: boolean },
 ): ToolDefinition {
@@ -121,6 +121,9 @@ export function toolDefinitionOf(
   }
   const definition: Mutable<ToolDefinition> = { name, parameters: isRecord(schema) ? schema : { type: 'object', properties: {} } };
   if (description !== undefined) definition.description = description;
+  const strict = fields.strict ?? undefined;
+  if (strict !== undefined && typeof strict !== 'boolean') throw invalidRequest(`${path}.strict must be true or false.`, 'tools');
+  if (strict !== undefined) definition.strict = strict;
   return definition;
 }
 

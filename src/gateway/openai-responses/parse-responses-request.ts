@@ -54,7 +54,10 @@ function toolsOf(value: unknown, freeformTools: Set<string>): ToolDefinition[] |
     if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
     const path = `tools[${index}]`;
     if (tool.type === 'function') {
-      return toolDefinitionOf({ name: tool.name, description: tool.description ?? undefined, schema: tool.parameters ?? undefined }, path, {
+      // `strict` as the client sent it: left out, it stays out (OpenAI's own default is strict, which an
+      // upstream would enforce on schemas that may not meet strict mode's rules, refusing the call).
+      const fields = { name: tool.name, description: tool.description ?? undefined, schema: tool.parameters ?? undefined, strict: tool.strict };
+      return toolDefinitionOf(fields, path, {
         schemaName: 'parameters',
         schemaRequired: false,
       });

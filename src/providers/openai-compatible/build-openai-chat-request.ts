@@ -47,6 +47,7 @@ export function buildOpenAIChatRequestBody(
         name: tool.name,
         ...(tool.description !== undefined && { description: tool.description }),
         parameters: tool.parameters,
+        ...(tool.strict !== undefined && { strict: tool.strict }),
       },
     }));
   }

@@ -24,7 +24,7 @@ export interface OpenAIToolCall {
 
 export interface OpenAITool {
   readonly type: 'function';
-  readonly function: { readonly name: string; readonly description?: string; readonly parameters: unknown };
+  readonly function: { readonly name: string; readonly description?: string; readonly parameters: unknown; readonly strict?: boolean };
 }
 
 export type OpenAIToolChoice =
