@@ -238,7 +238,7 @@ describe('createHttpModelProvider over a local server', () => {
     server.handler = sendStream('groq/chat-stream-error-tool-use-failed.sse');
     await expect(collect(provider().stream(question, { signal: signal() }))).rejects.toMatchObject({
       provider: 'openai',
-      reason: 'invalid_request',
+      reason: 'generation_failed',
       providerCode: 'tool_use_failed',
     });
   });
