@@ -128,6 +128,10 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly topP?: number;
+  /** See `CompleteOptions.seed`. */
+  readonly seed?: number;
+  readonly presencePenalty?: number;
+  readonly frequencyPenalty?: number;
   readonly stop?: readonly string[];
   readonly tools?: readonly ToolDefinition[];
   readonly toolChoice?: ToolChoice;

@@ -39,6 +39,15 @@ describe('OpenAI-shaped errors', () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 
+  it('400 for a penalty out of range, naming it as the request did', async () => {
+    const error = await apiError(
+      harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], presence_penalty: 3 }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.param).toBe('presence_penalty');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
   it('400 when the provider says the request is invalid, without trying the others', async () => {
     harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
     const error = await apiError(harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, max_tokens: 5 }));

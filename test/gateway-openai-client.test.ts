@@ -119,6 +119,20 @@ describe.each([
   });
 });
 
+describe('sampling settings', () => {
+  it('pass the seed and the penalties upstream (they were dropped, the answer unlike what was asked)', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    await harness.client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'A seeded answer, please.' }],
+      seed: 42,
+      presence_penalty: 0.5,
+      frequency_penalty: 0.25,
+    });
+    expect(harness.providers.requests.at(-1)?.body).toMatchObject({ seed: 42, presence_penalty: 0.5, frequency_penalty: 0.25 });
+  });
+});
+
 describe('tool definitions', () => {
   it("passes a tool's strict mode to an OpenAI-wire upstream, and refuses one that is not a boolean", async () => {
     harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-tool-call' });

@@ -48,11 +48,10 @@ describe('convertCallOptions', () => {
       tools: [{ type: 'provider', id: 'openai.web_search', name: 'web_search', args: {} }],
       toolChoice: { type: 'required' },
     });
-    expect(settings).toEqual({});
+    // The seed and the penalties reach the providers that take them (OpenAI-wire, Gemini).
+    expect(settings).toEqual({ seed: 42, presencePenalty: 0.5 });
     expect(warnings.map((warning) => (warning.type === 'other' ? warning.message : warning.feature))).toEqual([
       'topK',
-      'presencePenalty',
-      'seed',
       'headers',
       'provider tool openai.web_search',
     ]);

@@ -6,7 +6,7 @@ import { reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoni
 
 export type CallSettings = Pick<
   CompleteOptions,
-  'temperature' | 'maxTokens' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'reasoningEffort' | 'signal'
+  'temperature' | 'maxTokens' | 'topP' | 'seed' | 'presencePenalty' | 'frequencyPenalty' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'reasoningEffort' | 'signal'
 >;
 
 export interface ConvertedCallOptions {
@@ -14,11 +14,11 @@ export interface ConvertedCallOptions {
   readonly warnings: SharedV3Warning[];
 }
 
-const unsupportedSettings = ['topK', 'presencePenalty', 'frequencyPenalty', 'seed'] as const;
+const unsupportedSettings = ['topK'] as const;
 
 /**
  * The AI SDK's call settings as the router's options. Settings no provider of ours takes the same way
- * (topK, penalties, seed, extra headers, provider tools) are reported as warnings, not silently dropped.
+ * (topK, extra headers, provider tools) are reported as warnings, not silently dropped.
  */
 export function convertCallOptions(options: LanguageModelV3CallOptions): ConvertedCallOptions {
   const warnings: SharedV3Warning[] = [];
@@ -52,6 +52,9 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxOutputTokens !== undefined ? { maxTokens: options.maxOutputTokens } : {}),
     ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.presencePenalty !== undefined ? { presencePenalty: options.presencePenalty } : {}),
+    ...(options.frequencyPenalty !== undefined ? { frequencyPenalty: options.frequencyPenalty } : {}),
     ...(options.stopSequences !== undefined && options.stopSequences.length > 0 ? { stop: options.stopSequences } : {}),
     ...(tools.length > 0 ? { tools } : {}),
     ...(toolChoice !== undefined ? { toolChoice } : {}),

@@ -20,6 +20,9 @@ export interface CacheKeyRequest {
   readonly temperature?: number | undefined;
   readonly maxTokens?: number | undefined;
   readonly topP?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly presencePenalty?: number | undefined;
+  readonly frequencyPenalty?: number | undefined;
   readonly stop?: readonly string[] | undefined;
   readonly tools?: readonly ToolDefinition[] | undefined;
   readonly toolChoice?: ToolChoice | undefined;
@@ -49,6 +52,9 @@ export function createCacheKey(options: CacheKeyOptions): string {
     temperature: request.temperature,
     maxTokens: request.maxTokens,
     topP: request.topP,
+    seed: request.seed,
+    presencePenalty: request.presencePenalty,
+    frequencyPenalty: request.frequencyPenalty,
     stop: request.stop,
     tools: request.tools,
     toolChoice: request.toolChoice,

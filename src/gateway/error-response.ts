@@ -36,6 +36,8 @@ export interface ErrorResponse {
 /** Our option names back to the request's parameter names. */
 const parameterNames: Readonly<Record<string, string>> = {
   topP: 'top_p',
+  presencePenalty: 'presence_penalty',
+  frequencyPenalty: 'frequency_penalty',
   maxTokens: 'max_tokens',
   prompt: 'messages',
   toolChoice: 'tool_choice',

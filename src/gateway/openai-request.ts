@@ -35,6 +35,9 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'max_completion_tokens',
   'temperature',
   'top_p',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
   'stream',
   'stream_options',
   'n',
@@ -85,6 +88,9 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   const maxTokens = numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens');
   const temperature = numberField(body, 'temperature');
   const topP = numberField(body, 'top_p');
+  const seed = numberField(body, 'seed');
+  const presencePenalty = numberField(body, 'presence_penalty');
+  const frequencyPenalty = numberField(body, 'frequency_penalty');
   const stop = stopSequencesField(body, 'stop', { allowString: true });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
@@ -102,6 +108,9 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (temperature !== undefined) options.temperature = temperature;
   if (topP !== undefined) options.topP = topP;
+  if (seed !== undefined) options.seed = seed;
+  if (presencePenalty !== undefined) options.presencePenalty = presencePenalty;
+  if (frequencyPenalty !== undefined) options.frequencyPenalty = frequencyPenalty;
   if (stop !== undefined) options.stop = stop;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;

@@ -109,6 +109,15 @@ export interface CompleteOptions {
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly topP?: number;
+  /**
+   * Sample the same way for the same seed, as far as a provider can (OpenAI-wire and Gemini take it; Anthropic
+   * has none). A hint for reproducibility, not a promise: failover may answer from another model.
+   */
+  readonly seed?: number;
+  /** -2 to 2: how much a token already present is held back (OpenAI-wire and Gemini; Anthropic has none). */
+  readonly presencePenalty?: number;
+  /** -2 to 2: how much a token is held back by how often it appeared (OpenAI-wire and Gemini; Anthropic has none). */
+  readonly frequencyPenalty?: number;
   readonly stop?: readonly string[];
   /** 1 fast and cheap, 2 balanced, 3 best quality. */
   readonly tier?: Tier;

@@ -81,6 +81,7 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (topP !== undefined && !(Number.isFinite(topP) && topP > 0 && topP <= 1)) {
     throw invalid('topP', 'topP must be a number above 0 and at most 1.');
   }
+  validateSamplingOptions(options);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw invalid('maxTokens', 'maxTokens must be a positive integer.');
   }
@@ -99,6 +100,15 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   }
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
+  }
+}
+
+/** The seed and the penalties: as OpenAI bounds them, which the other providers that take them share. */
+function validateSamplingOptions(options: Pick<CompleteOptions, 'seed' | 'presencePenalty' | 'frequencyPenalty'>): void {
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw invalid('seed', 'seed must be an integer.');
+  for (const name of ['presencePenalty', 'frequencyPenalty'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value >= -2 && value <= 2)) throw invalid(name, `${name} must be a number from -2 to 2.`);
   }
 }
 

@@ -178,6 +178,14 @@ describe('buildGeminiChatRequest', () => {
     });
   });
 
+  it('passes the seed and the penalties in the generation config', () => {
+    expect(bodyOf({ ...base, seed: 7, presencePenalty: 0.5, frequencyPenalty: -0.25 })['generationConfig']).toEqual({
+      seed: 7,
+      presencePenalty: 0.5,
+      frequencyPenalty: -0.25,
+    });
+  });
+
   it("gives a thinking model the effort's budget, within a maxOutputTokens grown by it", () => {
     const thinker = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 65_536 } as const;
     const config = (request: ChatRequest, options: Parameters<typeof buildGeminiChatRequest>[1] = thinker) =>

@@ -80,6 +80,9 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
     if (thinking.maxTokens !== undefined) config.maxOutputTokens = thinking.maxTokens;
   }
   if (request.topP !== undefined) config.topP = request.topP;
+  if (request.seed !== undefined) config.seed = request.seed;
+  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
   if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
   if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);
   return config;

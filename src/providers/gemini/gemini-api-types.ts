@@ -32,6 +32,9 @@ export interface GeminiGenerationConfig {
   readonly temperature?: number;
   readonly maxOutputTokens?: number;
   readonly topP?: number;
+  readonly seed?: number;
+  readonly presencePenalty?: number;
+  readonly frequencyPenalty?: number;
   readonly stopSequences?: readonly string[];
   readonly responseMimeType?: 'application/json';
   readonly responseSchema?: GeminiStruct;

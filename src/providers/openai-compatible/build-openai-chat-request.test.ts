@@ -173,6 +173,16 @@ describe('buildOpenAIChatRequest', () => {
     expect(body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 50 });
   });
 
+  it('sends the seed and the penalties, and to a reasoning model the seed alone (it refuses the penalties)', () => {
+    const sampled: ChatRequest = { ...request, seed: 7, presencePenalty: 0.5, frequencyPenalty: -0.25 };
+    const bodyFor = (reasoningModel: boolean) =>
+      JSON.parse(buildOpenAIChatRequest(sampled, { endpoint: endpointFor('openai'), stream: false, reasoningModel }).body ?? '') as Wire;
+    expect(bodyFor(false)).toMatchObject({ seed: 7, presence_penalty: 0.5, frequency_penalty: -0.25 });
+    expect(bodyFor(true)).toMatchObject({ seed: 7 });
+    expect(bodyFor(true)).not.toHaveProperty('presence_penalty');
+    expect(bodyFor(true)).not.toHaveProperty('frequency_penalty');
+  });
+
   it('sends reasoning_effort to a reasoning model only: the others refuse the field', () => {
     const bodyFor = (reasoningModel: boolean) =>
       JSON.parse(buildOpenAIChatRequest({ ...request, reasoningEffort: 'high' }, { endpoint: endpointFor('openai'), stream: false, reasoningModel }).body ?? '') as Wire;

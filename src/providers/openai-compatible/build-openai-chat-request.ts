@@ -37,6 +37,10 @@ export function buildOpenAIChatRequestBody(
     else body.max_tokens = request.maxTokens;
   }
   if (request.topP !== undefined && !reasoningModel) body.top_p = request.topP;
+  if (request.seed !== undefined) body.seed = request.seed;
+  // Reasoning models refuse the penalties, as they refuse temperature (400 unsupported_parameter).
+  if (request.presencePenalty !== undefined && !reasoningModel) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined && !reasoningModel) body.frequency_penalty = request.frequencyPenalty;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
   const tools = request.tools;
   const hasTools = tools !== undefined && tools.length > 0;

@@ -48,6 +48,9 @@ export interface OpenAIChatRequestBody {
   readonly max_tokens?: number;
   readonly max_completion_tokens?: number;
   readonly top_p?: number;
+  readonly seed?: number;
+  readonly presence_penalty?: number;
+  readonly frequency_penalty?: number;
   readonly stop?: readonly string[];
   readonly tools?: readonly OpenAITool[];
   readonly tool_choice?: OpenAIToolChoice;
