@@ -84,9 +84,9 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw invalid('maxTokens', 'maxTokens must be a positive integer.');
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw invalid('timeoutMs', 'timeoutMs must be a positive number of milliseconds.');
-  }
+  checkMilliseconds('timeoutMs', timeoutMs);
+  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
   if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
@@ -102,9 +102,16 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   }
 }
 
-/** The router's own settings that a call cannot override at once (the rest are checked per call). */
-export function validateRouterOptions(options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs'>): void {
+/**
+ * The router's settings, checked once when it is made: those a call may override are checked as the call's
+ * are, so a bad default fails at start-up instead of failing every call (or every provider's circuit).
+ */
+export function validateRouterOptions(
+  options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs'>,
+): void {
   checkMaxRetries(options.maxRetries);
+  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
@@ -114,6 +121,13 @@ export function validateRouterOptions(options: Pick<BackupModelRouterOptions, 'm
 function checkMaxRetries(maxRetries: number | undefined): void {
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
     throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
+  }
+}
+
+/** A time limit, of a router or a call: a positive number of milliseconds, when given. */
+function checkMilliseconds(argument: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw invalid(argument, `${argument} must be a positive number of milliseconds.`);
   }
 }
 

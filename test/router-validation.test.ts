@@ -1,0 +1,95 @@
+/**
+ * Options a router or a call is given, checked before any network call: a bad one is the caller's error, named
+ * as such, and is never blamed on a provider. Real HTTP to the provider test server.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BackupModelRouter, type BackupModelRouterOptions, type CompleteOptions, InvalidArgumentError } from '../src/index.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
+  routers.push(router);
+  return router;
+}
+
+/** The error a call's options are refused with, or undefined when the call went through. */
+async function refusalOf(router: BackupModelRouter, options: CompleteOptions): Promise<unknown> {
+  return router.complete('Hi', options).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** The error making a router with these options throws, or undefined when it was made. */
+function constructorRefusalOf(options: Record<string, unknown>): unknown {
+  try {
+    makeRouter(options as BackupModelRouterOptions);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+describe('first-token and idle limits', () => {
+  const badLimits: [string, unknown][] = [
+    ['firstTokenTimeoutMs', -1],
+    ['firstTokenTimeoutMs', 0],
+    ['firstTokenTimeoutMs', Number.NaN],
+    ['firstTokenTimeoutMs', '5000'],
+    ['idleTimeoutMs', -1],
+    ['idleTimeoutMs', 0],
+    ['idleTimeoutMs', Number.POSITIVE_INFINITY],
+  ];
+
+  for (const [argument, value] of badLimits) {
+    it(`refuses a call's ${argument} of ${String(value)} as the caller's error, before any request`, async () => {
+      const router = makeRouter();
+      const error = await refusalOf(router, { [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument, message: `${argument} must be a positive number of milliseconds.` });
+      expect(() => router.stream('Hi', { [argument]: value })).toThrow(InvalidArgumentError);
+      expect(server.requests).toHaveLength(0);
+    });
+
+    it(`refuses a router's ${argument} of ${String(value)} when it is made`, () => {
+      const error = constructorRefusalOf({ [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+    });
+  }
+
+  it('leaves every circuit closed after many calls with a bad limit, so valid calls are served as before', async () => {
+    const router = makeRouter();
+    for (let call = 0; call < 8; call += 1) await refusalOf(router, { firstTokenTimeoutMs: -1 });
+    for (const [provider, status] of Object.entries(router.getHealthStatus())) {
+      expect({ provider, circuitState: status.circuitState, totalFailures: status.totalFailures }).toEqual({
+        provider,
+        circuitState: 'closed',
+        totalFailures: 0,
+      });
+    }
+    const result = await router.complete('Hi');
+    expect(result.attempts.filter((attempt) => attempt.outcome === 'skipped')).toEqual([]);
+  });
+
+  it('still takes good limits, per call and per router', async () => {
+    const router = makeRouter({ firstTokenTimeoutMs: 20_000, idleTimeoutMs: 20_000 });
+    const result = await router.complete('Hi', { firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000 });
+    expect(result.content.length).toBeGreaterThan(0);
+  });
+});
