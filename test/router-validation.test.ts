@@ -45,6 +45,14 @@ function constructorRefusalOf(options: Record<string, unknown>): unknown {
   }
 }
 
+/** A value as a test title shows it (JSON would show NaN as null). */
+function describeValue(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    return `{ ${Object.entries(value).map(([key, field]) => `${key}: ${describeValue(field)}`).join(', ')} }`;
+  }
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
 describe('first-token and idle limits', () => {
   const badLimits: [string, unknown][] = [
     ['firstTokenTimeoutMs', -1],
@@ -91,5 +99,56 @@ describe('first-token and idle limits', () => {
     const router = makeRouter({ firstTokenTimeoutMs: 20_000, idleTimeoutMs: 20_000 });
     const result = await router.complete('Hi', { firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000 });
     expect(result.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a router's options, checked as a call's are", () => {
+  const badRouterOptions: [string, unknown][] = [
+    ['timeoutMs', 0],
+    ['timeoutMs', '5000'],
+    ['parallelAttempts', 0],
+    ['parallelAttempts', 2.5],
+    ['hedge', { delayMs: Number.NaN }],
+    ['hedge', { delayMs: 'autoo' }],
+    ['hedge', { delayMs: -1 }],
+    ['hedge', true],
+    ['healthCheckIntervalMs', -1],
+    ['healthCheckIntervalMs', 0],
+    ['healthCheckIntervalMs', 0.5],
+    ['healthCheckIntervalMs', 999],
+    ['healthCheckIntervalMs', '60000'],
+    ['healthCheckTimeoutMs', 0],
+    ['connectTimeoutMs', -1],
+  ];
+
+  for (const [argument, value] of badRouterOptions) {
+    it(`refuses ${argument}: ${describeValue(value)} when the router is made`, () => {
+      const error = constructorRefusalOf({ [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+    });
+  }
+
+  it('says how often background health checks may run at most', () => {
+    expect(constructorRefusalOf({ healthCheckIntervalMs: 500 })).toMatchObject({
+      message: expect.stringContaining('at least 1000'),
+    });
+  });
+
+  for (const hedge of [{ delayMs: Number.NaN }, { delayMs: 'autoo' }, { delayMs: -5 }]) {
+    it(`refuses a call's hedge ${describeValue(hedge)} before any request`, async () => {
+      const router = makeRouter();
+      const error = await refusalOf(router, { hedge: hedge as CompleteOptions['hedge'] });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument: 'hedge' });
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  it('still takes good values', async () => {
+    const router = makeRouter({ timeoutMs: 30_000, parallelAttempts: 2, hedge: { delayMs: 'auto' }, healthCheckIntervalMs: 60_000 });
+    const result = await router.complete('Hi', { hedge: { delayMs: 0 }, parallelAttempts: 1 });
+    expect(result.content.length).toBeGreaterThan(0);
+    expect(makeRouter({ hedge: false, healthCheckTimeoutMs: 2_000, connectTimeoutMs: 2_000 })).toBeInstanceOf(BackupModelRouter);
   });
 });

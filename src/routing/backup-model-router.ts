@@ -86,7 +86,7 @@ export class BackupModelRouter {
         options.cacheBackend ??
         new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
     }
-    if (options.healthCheckIntervalMs) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
+    if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
   }
 
   /** Subscribe to every attempt, call, circuit change and cooldown. Returns the unsubscribe function. */

@@ -85,7 +85,10 @@ export interface BackupModelRouterOptions {
   readonly defaultRateLimitCooldownMs?: number;
   /** Bound on one active health check. Default 5 s. */
   readonly healthCheckTimeoutMs?: number;
-  /** Run `healthCheck()` in the background at this interval. Off by default. */
+  /**
+   * Run `healthCheck()` in the background at this interval, at least 1 s (each check is a models-list request
+   * to every provider). Off by default.
+   */
   readonly healthCheckIntervalMs?: number;
   /** Connect timeout of the HTTP pool. Default 10 s. */
   readonly connectTimeoutMs?: number;

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
-import type { BackupModelRouterOptions, CompleteOptions, PromptOrMessages } from './router-options.js';
+import { routerDefaults } from './router-defaults.js';
+import type { BackupModelRouterOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
@@ -87,9 +88,8 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   checkMilliseconds('timeoutMs', timeoutMs);
   checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
   checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
-  if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
-    throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
-  }
+  checkParallelAttempts(parallelAttempts);
+  checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
   if (options.reasoningEffort !== undefined && !reasoningEfforts.has(options.reasoningEffort)) {
     throw invalid('reasoningEffort', "reasoningEffort must be 'low', 'medium' or 'high'.");
@@ -106,15 +106,40 @@ export function validateCompleteOptions(options: CompleteOptions): void {
  * The router's settings, checked once when it is made: those a call may override are checked as the call's
  * are, so a bad default fails at start-up instead of failing every call (or every provider's circuit).
  */
-export function validateRouterOptions(
-  options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs'>,
-): void {
+export function validateRouterOptions(options: BackupModelRouterOptions): void {
+  checkParallelAttempts(options.parallelAttempts);
+  checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
+  checkMilliseconds('timeoutMs', options.timeoutMs);
   checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
   checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+  checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
+  checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
+  const intervalMs = options.healthCheckIntervalMs;
+  if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs >= routerDefaults.minimumHealthCheckIntervalMs)) {
+    throw invalid(
+      'healthCheckIntervalMs',
+      `healthCheckIntervalMs must be a number of milliseconds, at least ${routerDefaults.minimumHealthCheckIntervalMs}; leave it out for no background checks.`,
+    );
+  }
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
+}
+
+/** A router's or a call's `parallelAttempts`, checked the same way. */
+function checkParallelAttempts(parallelAttempts: number | undefined): void {
+  if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
+    throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
+  }
+}
+
+/** A router's or a call's `hedge`: false, or a delay that is `auto` or a number of milliseconds. */
+function checkHedge(hedge: HedgeOption | false | undefined): void {
+  if (hedge === undefined || hedge === false) return;
+  const delayMs: unknown = typeof hedge === 'object' && hedge !== null ? hedge.delayMs : undefined;
+  if (delayMs === 'auto' || (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0)) return;
+  throw invalid('hedge', "hedge must be false or { delayMs }, with delayMs 'auto' or a number of milliseconds, at least 0.");
 }
 
 /** A router's or a call's `maxRetries`, checked the same way. */
