@@ -8,6 +8,12 @@ import type { ImageNeed } from './select-candidates.js';
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
 
+/**
+ * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms,
+ * so a deadline of 3e9 ms would end every call at once.
+ */
+const maxTimerDelayMs = 2_147_483_647;
+
 /** The caller's prompt or messages as messages, or a typed error that says what is wrong. */
 export function toMessages(input: PromptOrMessages): readonly Message[] {
   if (typeof input === 'string') {
@@ -116,10 +122,11 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
   checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
   const intervalMs = options.healthCheckIntervalMs;
-  if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs >= routerDefaults.minimumHealthCheckIntervalMs)) {
+  const { minimumHealthCheckIntervalMs } = routerDefaults;
+  if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs >= minimumHealthCheckIntervalMs && intervalMs <= maxTimerDelayMs)) {
     throw invalid(
       'healthCheckIntervalMs',
-      `healthCheckIntervalMs must be a number of milliseconds, at least ${routerDefaults.minimumHealthCheckIntervalMs}; leave it out for no background checks.`,
+      `healthCheckIntervalMs must be a number of milliseconds from ${minimumHealthCheckIntervalMs} to ${maxTimerDelayMs}; leave it out for no background checks.`,
     );
   }
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
@@ -138,7 +145,7 @@ function checkParallelAttempts(parallelAttempts: number | undefined): void {
 function checkHedge(hedge: HedgeOption | false | undefined): void {
   if (hedge === undefined || hedge === false) return;
   const delayMs: unknown = typeof hedge === 'object' && hedge !== null ? hedge.delayMs : undefined;
-  if (delayMs === 'auto' || (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0)) return;
+  if (delayMs === 'auto' || (typeof delayMs === 'number' && delayMs >= 0 && delayMs <= maxTimerDelayMs)) return;
   throw invalid('hedge', "hedge must be false or { delayMs }, with delayMs 'auto' or a number of milliseconds, at least 0.");
 }
 
@@ -149,10 +156,10 @@ function checkMaxRetries(maxRetries: number | undefined): void {
   }
 }
 
-/** A time limit, of a router or a call: a positive number of milliseconds, when given. */
+/** A time limit, of a router or a call: a positive number of milliseconds a timer can hold, when given. */
 function checkMilliseconds(argument: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw invalid(argument, `${argument} must be a positive number of milliseconds.`);
+  if (value !== undefined && !(Number.isFinite(value) && value > 0 && value <= maxTimerDelayMs)) {
+    throw invalid(argument, `${argument} must be a positive number of milliseconds, at most ${maxTimerDelayMs} (about 24 days).`);
   }
 }
 
