@@ -98,3 +98,22 @@ describe('an API key a header cannot carry', () => {
     expect(inspect(error, { depth: 10 })).not.toContain('SECRETcanary');
   });
 });
+
+describe('keys for providers that cannot serve the call', () => {
+  it('says no configured provider has a model of the tier, and which keys would give one', async () => {
+    const router = makeRouter(server.environment(['groq']));
+    const error = await router.complete('Deep question', { tier: 3 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoProviderAvailableError);
+    expect((error as Error).message).toBe(
+      'No configured provider has a tier-3 model (configured: groq). ' +
+        'Set a key for one that has: OPENAI_API_KEY, ANTHROPIC_API_KEY, MOONSHOT_API_KEY, GOOGLE_API_KEY.',
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('still says no provider has a key when none has', async () => {
+    const error = await makeRouter({}).complete('Hi', { tier: 3 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoProviderAvailableError);
+    expect((error as Error).message).toMatch(/^No provider has an API key\. Set at least one of: /);
+  });
+});
