@@ -3,7 +3,15 @@
  * as such, and is never blamed on a provider. Real HTTP to the provider test server.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackupModelRouter, type BackupModelRouterOptions, type CompleteOptions, InvalidArgumentError } from '../src/index.js';
+import {
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  type CompleteOptions,
+  defaultCatalog,
+  InvalidArgumentError,
+  openAICompatibleProvider,
+  Provider,
+} from '../src/index.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 let server: ProviderTestServer;
@@ -175,5 +183,49 @@ describe('limits longer than a timer holds', () => {
   it('takes the longest a timer holds', async () => {
     const result = await makeRouter({ timeoutMs: 2_147_483_647 }).complete('Hi', { timeoutMs: 2_147_483_647 });
     expect(result.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe('preferredProvider', () => {
+  const builtIn = 'groq, openai, anthropic, together, moonshot, google';
+
+  for (const misspelt of ['grok', 'GROQ']) {
+    it(`refuses '${misspelt}', naming the router's providers, instead of ignoring it and its model`, async () => {
+      const router = makeRouter({ parallelAttempts: 1 });
+      const error = await refusalOf(router, { preferredProvider: misspelt, preferredModel: 'llama-3.1-8b-instant' });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({
+        argument: 'preferredProvider',
+        message: `preferredProvider '${misspelt}' is not a provider of this router; use one of: ${builtIn}.`,
+      });
+      expect(() => router.stream('Hi', { preferredProvider: misspelt })).toThrow(InvalidArgumentError);
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  it("takes a provider of the router's own catalog, and names it among the valid ones", async () => {
+    const deepseek = openAICompatibleProvider({
+      id: 'deepseek',
+      apiKeyEnv: 'DEEPSEEK_API_KEY',
+      baseUrl: server.baseUrlFor(Provider.OPENAI),
+      defaultModel: 'deepseek-chat',
+    });
+    const router = makeRouter({
+      catalog: [...defaultCatalog, deepseek],
+      env: { ...server.environment(), DEEPSEEK_API_KEY: server.apiKeyFor(Provider.OPENAI) },
+      parallelAttempts: 1,
+    });
+    const result = await router.complete('Hi', { preferredProvider: 'deepseek' });
+    expect(result.provider).toBe('deepseek');
+    expect((server.requests[0]!.body as { model: string }).model).toBe('deepseek-chat');
+    expect(await refusalOf(router, { preferredProvider: 'deepsek' })).toMatchObject({
+      message: expect.stringContaining(`use one of: ${builtIn}, deepseek.`),
+    });
+  });
+
+  it('lets a known provider with no model of the tier go, and the call go to the others', async () => {
+    const result = await makeRouter({ parallelAttempts: 1 }).complete('Hi', { preferredProvider: Provider.MOONSHOT, tier: 1 });
+    expect(result.provider).not.toBe('moonshot');
+    expect(server.requests.map((request) => request.provider)).not.toContain('moonshot');
   });
 });

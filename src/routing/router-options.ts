@@ -103,7 +103,12 @@ export interface RouteTarget {
 }
 
 export interface CompleteOptions {
-  /** Try this provider first. */
+  /**
+   * Try this provider first: the id of one of the router's providers (`Provider.GROQ`, a catalog entry's or
+   * an extra provider's id), else the call throws InvalidArgumentError. Without `preferredModel`, it is asked
+   * for its model of the call's tier; a provider with none (Moonshot at tier 1) is not asked, and the call
+   * goes to the others as if none were preferred.
+   */
   readonly preferredProvider?: string;
   /** With `preferredProvider`, the model to ask it for. */
   readonly preferredModel?: string;

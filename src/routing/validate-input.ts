@@ -79,7 +79,8 @@ function currentTurnStart(messages: readonly Message[]): number {
   return index;
 }
 
-export function validateCompleteOptions(options: CompleteOptions): void {
+/** A call's options, checked before anything is sent; `providerIds` are the router's providers. */
+export function validateCompleteOptions(options: CompleteOptions, providerIds: ReadonlySet<string>): void {
   const { tier, temperature, maxTokens, timeoutMs, parallelAttempts, topP } = options;
   if (tier !== undefined && tier !== 1 && tier !== 2 && tier !== 3) throw invalid('tier', 'tier must be 1, 2 or 3.');
   if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
@@ -103,6 +104,7 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
+  checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
   }
@@ -132,6 +134,16 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
+}
+
+/** A preferred provider must be one of the router's: a misspelt one would be ignored, with its model. */
+function checkPreferredProvider(preferredProvider: string | undefined, providerIds: ReadonlySet<string>): void {
+  if (preferredProvider === undefined || providerIds.has(preferredProvider)) return;
+  const named = typeof preferredProvider === 'string' ? `'${preferredProvider}'` : 'a non-string';
+  throw invalid(
+    'preferredProvider',
+    `preferredProvider ${named} is not a provider of this router; use one of: ${[...providerIds].join(', ')}.`,
+  );
 }
 
 /** A router's or a call's `parallelAttempts`, checked the same way. */
