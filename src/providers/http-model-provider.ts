@@ -1,7 +1,9 @@
 /**
  * A ModelProvider that calls a provider's HTTP API: the catalog entry says which wire protocol, which
  * environment variable holds the key and which the base URL; both are read at call time, so a key set or
- * rotated after start-up is used by the next call.
+ * rotated after start-up is used by the next call. The key is trimmed (a key read from a file ends with a
+ * newline); one that is empty once trimmed is no key, and one holding characters an HTTP header cannot carry
+ * fails as a bad key does, with an `authentication` ProviderError that names its variable, never the key.
  */
 import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -46,7 +48,8 @@ export function createHttpModelProvider(
     });
   }
 
-  const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? ''));
+  // Trimmed: a key read from a file or pasted into a .env often ends with a newline or a space.
+  const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? '').trim());
 
   let lastEndpoint: EndpointConfig | undefined;
   let lastOverride: string | undefined;
@@ -62,6 +65,14 @@ export function createHttpModelProvider(
     const override = definition.baseUrlEnv === undefined ? undefined : env[definition.baseUrlEnv];
     // Both variables are read on every call, but the endpoint is only rebuilt when one of them changed.
     if (lastEndpoint === undefined || lastEndpoint.apiKey !== apiKey || lastOverride !== override) {
+      if (!isValidHeaderValue(apiKey)) {
+        // A bad key, as a rejected one is (the provider is kept out, the call fails over), never quoted.
+        throw new ProviderError({
+          provider: providerId,
+          reason: 'authentication',
+          message: `${definition.apiKeyEnv} holds characters a header cannot carry (a line break or a control character inside the key?)`,
+        });
+      }
       registerSecret(apiKey);
       const baseUrl = (override !== undefined && override !== '' ? override : definition.baseUrl).replace(/\/+$/, '');
       lastEndpoint = { providerId, baseUrl, apiKey };
@@ -231,5 +242,7 @@ function truncatedStreamError(providerId: string, cause?: unknown): ProviderErro
   });
 }
 
+/** What an HTTP header value may hold: tab, visible ASCII, space and Latin-1 (undici refuses the rest). */
+const isValidHeaderValue = (value: string): boolean => !/[^\t\x20-\x7e\x80-\xff]/.test(value);
 const isSuccess = (statusCode: number): boolean => statusCode >= 200 && statusCode < 300;
 const isJson = (contentType: string | undefined): boolean => contentType?.includes('application/json') === true;

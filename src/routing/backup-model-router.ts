@@ -48,6 +48,7 @@ export class BackupModelRouter {
   readonly #httpClient: HttpClient;
   readonly #providers: readonly ModelProvider[];
   readonly #definitionById: ReadonlyMap<string, ProviderDefinition>;
+  readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cache: CacheBackend | undefined;
@@ -73,6 +74,7 @@ export class BackupModelRouter {
       ...(options.extraProviders ?? []),
     ];
     this.#definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
+    this.#providerIds = new Set(this.#definitionById.keys());
     this.#registry = new ProviderStateRegistry({
       clock: this.#clock,
       breaker: options.breaker ?? {},
@@ -86,7 +88,7 @@ export class BackupModelRouter {
         options.cacheBackend ??
         new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
     }
-    if (options.healthCheckIntervalMs) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
+    if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
   }
 
   /** Subscribe to every attempt, call, circuit change and cooldown. Returns the unsubscribe function. */
@@ -103,7 +105,7 @@ export class BackupModelRouter {
   async complete(input: PromptOrMessages, options: CompleteOptions = {}): Promise<CompletionResult> {
     this.#assertOpen();
     const messages = toMessages(input);
-    validateCompleteOptions(options);
+    validateCompleteOptions(options, this.#providerIds);
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
     const cache = options.cache === false ? undefined : this.#cache;
@@ -129,7 +131,7 @@ export class BackupModelRouter {
   stream(input: PromptOrMessages, options: StreamOptions = {}): RouterStream {
     this.#assertOpen();
     const messages = toMessages(input);
-    validateCompleteOptions(options);
+    validateCompleteOptions(options, this.#providerIds);
     const callId = this.#nextCallId++;
     return startRouterStream({
       callId,

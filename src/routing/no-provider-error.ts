@@ -40,20 +40,40 @@ export function skippedAttempts(selection: CandidateSelection, nowMs: number): A
   return attempts;
 }
 
-/** Why no candidate could be tried: names the key variables to set when no provider has a key. */
+/**
+ * Why no candidate could be tried, in words that are true of this call: the key variables to set when no
+ * provider has a key, the configured providers that have no model for the tier when that is why, or each
+ * skipped provider's reason.
+ */
 export function noProviderError(selection: CandidateSelection, nowMs: number): NoProviderAvailableError {
-  if (selection.skipped.length > 0 && selection.missingEnvironmentVariables.length === selection.skipped.length) {
+  const { skipped, missingEnvironmentVariables, withoutModel } = selection;
+  const everySkippedLacksKey = skipped.length > 0 && missingEnvironmentVariables.length === skipped.length;
+  if (withoutModel !== undefined && (everySkippedLacksKey || skipped.length === 0)) {
+    const keysToSet = everySkippedLacksKey ? ` Set a key for one that has: ${missingEnvironmentVariables.join(', ')}.` : '';
     return new NoProviderAvailableError({
-      message: `No provider has an API key. Set at least one of: ${selection.missingEnvironmentVariables.join(', ')}.`,
-      missingEnvironmentVariables: selection.missingEnvironmentVariables,
+      message: `No configured provider has ${modelWanted(withoutModel)} (configured: ${withoutModel.providers.join(', ')}).${keysToSet}`,
+      missingEnvironmentVariables,
     });
   }
-  const reasons = selection.skipped.map((skipped) => `${skipped.provider} (${skipped.detail})`).join(', ');
+  if (everySkippedLacksKey) {
+    return new NoProviderAvailableError({
+      message: `No provider has an API key. Set at least one of: ${missingEnvironmentVariables.join(', ')}.`,
+      missingEnvironmentVariables,
+    });
+  }
+  const reasons = skipped.map((entry) => `${entry.provider} (${entry.detail})`).join(', ');
+  const unasked =
+    withoutModel === undefined ? '' : ` Configured, but without ${modelWanted(withoutModel)}: ${withoutModel.providers.join(', ')}.`;
   const retryAfterMs =
     selection.earliestRetryAtMs !== undefined ? Math.max(0, selection.earliestRetryAtMs - nowMs) : undefined;
   return new NoProviderAvailableError({
-    message: `No provider can serve this call right now: ${reasons || 'none matches'}.`,
-    missingEnvironmentVariables: selection.missingEnvironmentVariables,
+    message: `No provider can serve this call right now: ${reasons || 'none matches'}.${unasked}`,
+    missingEnvironmentVariables,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
+}
+
+/** `a tier-3 model`, or `a model for this call` for a call without a tier. */
+function modelWanted(withoutModel: NonNullable<CandidateSelection['withoutModel']>): string {
+  return withoutModel.tier === undefined ? 'a model for this call' : `a tier-${withoutModel.tier} model`;
 }

@@ -11,6 +11,8 @@ export const routerDefaults = {
   credentialCooldownMs: 10 * 60_000,
   defaultRateLimitCooldownMs: 2_000,
   healthCheckTimeoutMs: 5_000,
+  /** Background health checks no more often than this: each is a request to every provider. */
+  minimumHealthCheckIntervalMs: 1_000,
   /** Hedge delay before any latency was observed. */
   hedgeDelayWithoutSamplesMs: 1_000,
   minimumHedgeDelayMs: 5,

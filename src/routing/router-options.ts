@@ -87,7 +87,10 @@ export interface BackupModelRouterOptions {
   readonly defaultRateLimitCooldownMs?: number;
   /** Bound on one active health check. Default 5 s. */
   readonly healthCheckTimeoutMs?: number;
-  /** Run `healthCheck()` in the background at this interval. Off by default. */
+  /**
+   * Run `healthCheck()` in the background at this interval, at least 1 s (each check is a models-list request
+   * to every provider). Off by default.
+   */
   readonly healthCheckIntervalMs?: number;
   /** Connect timeout of the HTTP pool. Default 10 s. */
   readonly connectTimeoutMs?: number;
@@ -102,7 +105,12 @@ export interface RouteTarget {
 }
 
 export interface CompleteOptions {
-  /** Try this provider first. */
+  /**
+   * Try this provider first: the id of one of the router's providers (`Provider.GROQ`, a catalog entry's or
+   * an extra provider's id), else the call throws InvalidArgumentError. Without `preferredModel`, it is asked
+   * for its model of the call's tier; a provider with none (Moonshot at tier 1) is not asked, and the call
+   * goes to the others as if none were preferred.
+   */
   readonly preferredProvider?: string;
   /** With `preferredProvider`, the model to ask it for. */
   readonly preferredModel?: string;

@@ -143,6 +143,32 @@ describe('selectCandidates', () => {
     expect(noProviderError(selectCandidates({ providers: providers([]), standingOf }), 0).missingEnvironmentVariables).toHaveLength(6);
   });
 
+  it('says the configured providers have no model for the tier, not that keys are missing, when that is why', () => {
+    const standingOf = () => healthy;
+    const groqOnly = noProviderError(selectCandidates({ providers: providers(['groq']), tier: 3, standingOf }), 0);
+    expect(groqOnly.message).toBe(
+      'No configured provider has a tier-3 model (configured: groq). ' +
+        'Set a key for one that has: OPENAI_API_KEY, ANTHROPIC_API_KEY, MOONSHOT_API_KEY, GOOGLE_API_KEY.',
+    );
+    expect(groqOnly.missingEnvironmentVariables).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'MOONSHOT_API_KEY', 'GOOGLE_API_KEY']);
+
+    // With a provider of the tier cooling down, its reason comes first, then the providers that were not asked.
+    const coolingDown = (id: string): ProviderStanding =>
+      id === 'moonshot' ? { ...healthy, available: false, detail: 'cooling down: rate_limit', retryAtMs: 2_000 } : healthy;
+    const error = noProviderError(
+      selectCandidates({ providers: providers(['groq', 'together', 'moonshot']), tier: 3, standingOf: coolingDown }),
+      0,
+    );
+    expect(error.message).toMatch(/^No provider can serve this call right now: .*moonshot \(cooling down: rate_limit\)/);
+    expect(error.message).toMatch(/Configured, but without a tier-3 model: groq, together\.$/);
+    expect(error.retryAfterMs).toBe(2_000);
+
+    // No key at all: the variables to set, as before.
+    expect(noProviderError(selectCandidates({ providers: providers([]), tier: 3, standingOf }), 0).message).toMatch(
+      /^No provider has an API key\. Set at least one of: /,
+    );
+  });
+
   it('keeps an explicit route in its order', () => {
     const selection = selectCandidates({
       providers: providers(all),

@@ -93,6 +93,11 @@ export interface CandidateSelection {
    * are the candidates: asked, with notes in the images' place, only once every candidate failed.
    */
   readonly fallback?: readonly Candidate[];
+  /**
+   * When no candidate is left: the providers with a key that were not asked because they have no model for
+   * the call's tier, so the error says so instead of blaming missing keys.
+   */
+  readonly withoutModel?: { readonly providers: readonly string[]; readonly tier: Tier | undefined };
 }
 
 /** Success rates closer than this count as equal, so observed latency decides. */
@@ -164,7 +169,18 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     lastResort: candidates.length === 0 ? lastResort?.candidate : undefined,
   };
   if (fallback !== undefined) selection.fallback = fallback;
+  // Only on the way to a NoProviderAvailableError: reading every key costs nothing there.
+  if (candidates.length === 0 && options.route === undefined) {
+    const providers = configuredWithoutTarget(options.providers, targets);
+    if (providers.length > 0) selection.withoutModel = { providers, tier: options.tier };
+  }
   return selection;
+}
+
+/** Providers with a key that have no target: no model for the tier. */
+function configuredWithoutTarget(providers: readonly ModelProvider[], targets: readonly RouteTarget[]): string[] {
+  const targeted = new Set(targets.map((target) => target.provider));
+  return providers.filter((provider) => !targeted.has(provider.id) && provider.isConfigured()).map((provider) => provider.id);
 }
 
 /** An explicit route keeps its order; otherwise the preferred provider leads and health ranks the rest. */

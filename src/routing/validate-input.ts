@@ -1,11 +1,18 @@
 import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
-import type { BackupModelRouterOptions, CompleteOptions, PromptOrMessages } from './router-options.js';
+import { routerDefaults } from './router-defaults.js';
+import type { BackupModelRouterOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 const roles = new Set(['system', 'user', 'assistant', 'tool']);
+
+/**
+ * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms,
+ * so a deadline of 3e9 ms would end every call at once.
+ */
+const maxTimerDelayMs = 2_147_483_647;
 
 /** The caller's prompt or messages as messages, or a typed error that says what is wrong. */
 export function toMessages(input: PromptOrMessages): readonly Message[] {
@@ -72,7 +79,8 @@ function currentTurnStart(messages: readonly Message[]): number {
   return index;
 }
 
-export function validateCompleteOptions(options: CompleteOptions): void {
+/** A call's options, checked before anything is sent; `providerIds` are the router's providers. */
+export function validateCompleteOptions(options: CompleteOptions, providerIds: ReadonlySet<string>): void {
   const { tier, temperature, maxTokens, timeoutMs, parallelAttempts, topP } = options;
   if (tier !== undefined && tier !== 1 && tier !== 2 && tier !== 3) throw invalid('tier', 'tier must be 1, 2 or 3.');
   if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
@@ -85,12 +93,12 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw invalid('maxTokens', 'maxTokens must be a positive integer.');
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw invalid('timeoutMs', 'timeoutMs must be a positive number of milliseconds.');
-  }
-  if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
-    throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
-  }
+  checkMilliseconds('timeoutMs', timeoutMs);
+  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+  checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
+  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+  checkParallelAttempts(parallelAttempts);
+  checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
   if (options.reasoningEffort !== undefined && !reasoningEfforts.has(options.reasoningEffort)) {
     throw invalid('reasoningEffort', "reasoningEffort must be 'low', 'medium' or 'high'.");
@@ -98,6 +106,7 @@ export function validateCompleteOptions(options: CompleteOptions): void {
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
+  checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
   }
@@ -112,18 +121,69 @@ function validateSamplingOptions(options: Pick<CompleteOptions, 'seed' | 'presen
   }
 }
 
-/** The router's own settings that a call cannot override at once (the rest are checked per call). */
-export function validateRouterOptions(options: Pick<BackupModelRouterOptions, 'maxRetries' | 'retryBaseDelayMs'>): void {
+/**
+ * The router's settings, checked once when it is made: those a call may override are checked as the call's
+ * are, so a bad default fails at start-up instead of failing every call (or every provider's circuit).
+ */
+export function validateRouterOptions(options: BackupModelRouterOptions): void {
+  checkParallelAttempts(options.parallelAttempts);
+  checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
+  checkMilliseconds('timeoutMs', options.timeoutMs);
+  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+  checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
+  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+  checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
+  checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
+  const intervalMs = options.healthCheckIntervalMs;
+  const { minimumHealthCheckIntervalMs } = routerDefaults;
+  if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs >= minimumHealthCheckIntervalMs && intervalMs <= maxTimerDelayMs)) {
+    throw invalid(
+      'healthCheckIntervalMs',
+      `healthCheckIntervalMs must be a number of milliseconds from ${minimumHealthCheckIntervalMs} to ${maxTimerDelayMs}; leave it out for no background checks.`,
+    );
+  }
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
+}
+
+/** A preferred provider must be one of the router's: a misspelt one would be ignored, with its model. */
+function checkPreferredProvider(preferredProvider: string | undefined, providerIds: ReadonlySet<string>): void {
+  if (preferredProvider === undefined || providerIds.has(preferredProvider)) return;
+  const named = typeof preferredProvider === 'string' ? `'${preferredProvider}'` : 'a non-string';
+  throw invalid(
+    'preferredProvider',
+    `preferredProvider ${named} is not a provider of this router; use one of: ${[...providerIds].join(', ')}.`,
+  );
+}
+
+/** A router's or a call's `parallelAttempts`, checked the same way. */
+function checkParallelAttempts(parallelAttempts: number | undefined): void {
+  if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
+    throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
+  }
+}
+
+/** A router's or a call's `hedge`: false, or a delay that is `auto` or a number of milliseconds. */
+function checkHedge(hedge: HedgeOption | false | undefined): void {
+  if (hedge === undefined || hedge === false) return;
+  const delayMs: unknown = typeof hedge === 'object' && hedge !== null ? hedge.delayMs : undefined;
+  if (delayMs === 'auto' || (typeof delayMs === 'number' && delayMs >= 0 && delayMs <= maxTimerDelayMs)) return;
+  throw invalid('hedge', "hedge must be false or { delayMs }, with delayMs 'auto' or a number of milliseconds, at least 0.");
 }
 
 /** A router's or a call's `maxRetries`, checked the same way. */
 function checkMaxRetries(maxRetries: number | undefined): void {
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
     throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
+  }
+}
+
+/** A time limit, of a router or a call: a positive number of milliseconds a timer can hold, when given. */
+function checkMilliseconds(argument: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0 && value <= maxTimerDelayMs)) {
+    throw invalid(argument, `${argument} must be a positive number of milliseconds, at most ${maxTimerDelayMs} (about 24 days).`);
   }
 }
 

@@ -1,0 +1,231 @@
+/**
+ * Options a router or a call is given, checked before any network call: a bad one is the caller's error, named
+ * as such, and is never blamed on a provider. Real HTTP to the provider test server.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  type CompleteOptions,
+  defaultCatalog,
+  InvalidArgumentError,
+  openAICompatibleProvider,
+  Provider,
+} from '../src/index.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
+  routers.push(router);
+  return router;
+}
+
+/** The error a call's options are refused with, or undefined when the call went through. */
+async function refusalOf(router: BackupModelRouter, options: CompleteOptions): Promise<unknown> {
+  return router.complete('Hi', options).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** The error making a router with these options throws, or undefined when it was made. */
+function constructorRefusalOf(options: Record<string, unknown>): unknown {
+  try {
+    makeRouter(options as BackupModelRouterOptions);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** A value as a test title shows it (JSON would show NaN as null). */
+function describeValue(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    return `{ ${Object.entries(value).map(([key, field]) => `${key}: ${describeValue(field)}`).join(', ')} }`;
+  }
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+describe('first-token and idle limits', () => {
+  const badLimits: [string, unknown][] = [
+    ['firstTokenTimeoutMs', -1],
+    ['firstTokenTimeoutMs', 0],
+    ['firstTokenTimeoutMs', Number.NaN],
+    ['firstTokenTimeoutMs', '5000'],
+    ['idleTimeoutMs', -1],
+    ['idleTimeoutMs', 0],
+    ['idleTimeoutMs', Number.POSITIVE_INFINITY],
+  ];
+
+  for (const [argument, value] of badLimits) {
+    it(`refuses a call's ${argument} of ${String(value)} as the caller's error, before any request`, async () => {
+      const router = makeRouter();
+      const error = await refusalOf(router, { [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument, message: expect.stringContaining(`${argument} must be a positive number of milliseconds`) });
+      expect(() => router.stream('Hi', { [argument]: value })).toThrow(InvalidArgumentError);
+      expect(server.requests).toHaveLength(0);
+    });
+
+    it(`refuses a router's ${argument} of ${String(value)} when it is made`, () => {
+      const error = constructorRefusalOf({ [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+    });
+  }
+
+  it('leaves every circuit closed after many calls with a bad limit, so valid calls are served as before', async () => {
+    const router = makeRouter();
+    for (let call = 0; call < 8; call += 1) await refusalOf(router, { firstTokenTimeoutMs: -1 });
+    for (const [provider, status] of Object.entries(router.getHealthStatus())) {
+      expect({ provider, circuitState: status.circuitState, totalFailures: status.totalFailures }).toEqual({
+        provider,
+        circuitState: 'closed',
+        totalFailures: 0,
+      });
+    }
+    const result = await router.complete('Hi');
+    expect(result.attempts.filter((attempt) => attempt.outcome === 'skipped')).toEqual([]);
+  });
+
+  it('still takes good limits, per call and per router', async () => {
+    const router = makeRouter({ firstTokenTimeoutMs: 20_000, idleTimeoutMs: 20_000 });
+    const result = await router.complete('Hi', { firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000 });
+    expect(result.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a router's options, checked as a call's are", () => {
+  const badRouterOptions: [string, unknown][] = [
+    ['timeoutMs', 0],
+    ['timeoutMs', '5000'],
+    ['parallelAttempts', 0],
+    ['parallelAttempts', 2.5],
+    ['hedge', { delayMs: Number.NaN }],
+    ['hedge', { delayMs: 'autoo' }],
+    ['hedge', { delayMs: -1 }],
+    ['hedge', true],
+    ['healthCheckIntervalMs', -1],
+    ['healthCheckIntervalMs', 0],
+    ['healthCheckIntervalMs', 0.5],
+    ['healthCheckIntervalMs', 999],
+    ['healthCheckIntervalMs', '60000'],
+    ['healthCheckTimeoutMs', 0],
+    ['connectTimeoutMs', -1],
+  ];
+
+  for (const [argument, value] of badRouterOptions) {
+    it(`refuses ${argument}: ${describeValue(value)} when the router is made`, () => {
+      const error = constructorRefusalOf({ [argument]: value });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+    });
+  }
+
+  it('says how often background health checks may run at most', () => {
+    expect(constructorRefusalOf({ healthCheckIntervalMs: 500 })).toMatchObject({
+      message: expect.stringContaining('from 1000'),
+    });
+  });
+
+  for (const hedge of [{ delayMs: Number.NaN }, { delayMs: 'autoo' }, { delayMs: -5 }]) {
+    it(`refuses a call's hedge ${describeValue(hedge)} before any request`, async () => {
+      const router = makeRouter();
+      const error = await refusalOf(router, { hedge: hedge as CompleteOptions['hedge'] });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument: 'hedge' });
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  it('still takes good values', async () => {
+    const router = makeRouter({ timeoutMs: 30_000, parallelAttempts: 2, hedge: { delayMs: 'auto' }, healthCheckIntervalMs: 60_000 });
+    const result = await router.complete('Hi', { hedge: { delayMs: 0 }, parallelAttempts: 1 });
+    expect(result.content.length).toBeGreaterThan(0);
+    expect(makeRouter({ hedge: false, healthCheckTimeoutMs: 2_000, connectTimeoutMs: 2_000 })).toBeInstanceOf(BackupModelRouter);
+  });
+});
+
+describe('limits longer than a timer holds', () => {
+  // Node fires a timer set past 2^31 - 1 ms after 1 ms: such a deadline would end the call at once.
+  const tooLongMs = 3_000_000_000;
+
+  for (const argument of ['timeoutMs', 'firstTokenTimeoutMs', 'idleTimeoutMs'] as const) {
+    it(`refuses a call's ${argument} of ${tooLongMs} instead of timing out at once`, async () => {
+      const error = await refusalOf(makeRouter(), { [argument]: tooLongMs });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument, message: expect.stringContaining('at most 2147483647') });
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  for (const [argument, value] of [['timeoutMs', tooLongMs], ['healthCheckIntervalMs', tooLongMs], ['hedge', { delayMs: tooLongMs }]] as const) {
+    it(`refuses a router's ${argument} past the longest timer`, () => {
+      expect(constructorRefusalOf({ [argument]: value })).toMatchObject({ argument });
+    });
+  }
+
+  it('takes the longest a timer holds', async () => {
+    const result = await makeRouter({ timeoutMs: 2_147_483_647 }).complete('Hi', { timeoutMs: 2_147_483_647 });
+    expect(result.content.length).toBeGreaterThan(0);
+  });
+});
+
+describe('preferredProvider', () => {
+  const builtIn = 'groq, openai, anthropic, together, moonshot, google';
+
+  for (const misspelt of ['grok', 'GROQ']) {
+    it(`refuses '${misspelt}', naming the router's providers, instead of ignoring it and its model`, async () => {
+      const router = makeRouter({ parallelAttempts: 1 });
+      const error = await refusalOf(router, { preferredProvider: misspelt, preferredModel: 'llama-3.1-8b-instant' });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({
+        argument: 'preferredProvider',
+        message: `preferredProvider '${misspelt}' is not a provider of this router; use one of: ${builtIn}.`,
+      });
+      expect(() => router.stream('Hi', { preferredProvider: misspelt })).toThrow(InvalidArgumentError);
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  it("takes a provider of the router's own catalog, and names it among the valid ones", async () => {
+    const deepseek = openAICompatibleProvider({
+      id: 'deepseek',
+      apiKeyEnv: 'DEEPSEEK_API_KEY',
+      baseUrl: server.baseUrlFor(Provider.OPENAI),
+      defaultModel: 'deepseek-chat',
+    });
+    const router = makeRouter({
+      catalog: [...defaultCatalog, deepseek],
+      env: { ...server.environment(), DEEPSEEK_API_KEY: server.apiKeyFor(Provider.OPENAI) },
+      parallelAttempts: 1,
+    });
+    const result = await router.complete('Hi', { preferredProvider: 'deepseek' });
+    expect(result.provider).toBe('deepseek');
+    expect((server.requests[0]!.body as { model: string }).model).toBe('deepseek-chat');
+    expect(await refusalOf(router, { preferredProvider: 'deepsek' })).toMatchObject({
+      message: expect.stringContaining(`use one of: ${builtIn}, deepseek.`),
+    });
+  });
+
+  it('lets a known provider with no model of the tier go, and the call go to the others', async () => {
+    const result = await makeRouter({ parallelAttempts: 1 }).complete('Hi', { preferredProvider: Provider.MOONSHOT, tier: 1 });
+    expect(result.provider).not.toBe('moonshot');
+    expect(server.requests.map((request) => request.provider)).not.toContain('moonshot');
+  });
+});
