@@ -170,10 +170,18 @@ describe('nothing in a request chooses an upstream', () => {
       { baseURL: 'http://evil.example' },
       { api_base: 'http://evil.example' },
       { extra_body: { provider: { upstream_url: 'http://evil.example' } } },
-      { metadata: { host: 'evil.example' } },
+      { user_options: { host: 'evil.example' } },
     ]) {
       expect(rejection({ model: 'tier-1', messages: user, ...body })).toMatchObject({ status: 400, code: 'unsupported_parameter' });
     }
+  });
+
+  it("accepts metadata tags of any name and passes none on: they are the caller's own, never read", () => {
+    const call = parseChatCompletionRequest(
+      { model: 'tier-1', messages: user, store: true, metadata: { endpoint: '/api/summarize', hostname: 'worker-3', url: 'https://shop.example/cart' } },
+      resolver,
+    );
+    expect(call.options).toEqual({ tier: 1 });
   });
 
   it('lets messages and tool schemas talk about URLs', () => {

@@ -1,7 +1,8 @@
 /**
  * Validate an OpenAI chat.completions body and translate it to our messages and router options. Pure.
  * Nothing in a request chooses an upstream: a field that tries (`base_url`, `api_base`, `upstream`, ...)
- * is refused with a 400 before any upstream call (request-fields.ts).
+ * is refused with a 400 before any upstream call (request-fields.ts). `metadata` (the caller's own tags) is
+ * accepted whatever its keys, and not passed on.
  */
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertOpenAIMessages } from './convert-openai-messages.js';
