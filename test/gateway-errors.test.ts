@@ -39,6 +39,16 @@ describe('OpenAI-shaped errors', () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 
+  it('400 naming logprobs for logprobs: true, which no provider is asked for, before any upstream call', async () => {
+    const error = await apiError(harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, logprobs: true, top_logprobs: 3 }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.param).toBe('logprobs');
+    expect(error.code).toBe('unsupported_parameter');
+    expect(harness.providers.requests).toHaveLength(0);
+    const answered = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello, logprobs: false.' }], logprobs: false });
+    expect(answered.choices[0]?.message.content?.length).toBeGreaterThan(0);
+  });
+
   it('400 when the provider says the request is invalid, without trying the others', async () => {
     harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
     const error = await apiError(harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, max_tokens: 5 }));
