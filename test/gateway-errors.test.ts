@@ -154,6 +154,22 @@ describe('gateway keys', () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 
+  it("accepts a right x-api-key beside a foreign Bearer token; a 401 names neither header's value", async () => {
+    const call = (headers: Record<string, string>) =>
+      fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Two auth headers.' }] }),
+      });
+    const accepted = await call({ authorization: 'Bearer some-other-service-token-0123', 'x-api-key': gatewayKeys[0] });
+    expect(accepted.status).toBe(200);
+    const refused = await call({ authorization: 'Bearer some-other-service-token-0123', 'x-api-key': 'wrong-gateway-key-0123456789' });
+    expect(refused.status).toBe(401);
+    const text = await refused.text();
+    expect(text).not.toContain('some-other-service-token-0123');
+    expect(text).not.toContain('wrong-gateway-key-0123456789');
+  });
+
   it('accepts every configured key; two keys with the same prompt never share a cache entry', async () => {
     const prompt = [{ role: 'user' as const, content: 'A prompt both keys send.' }];
     const first = await harness.clientWithKey(gatewayKeys[0]).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: prompt }).withResponse();
