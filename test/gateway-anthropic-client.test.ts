@@ -430,6 +430,14 @@ describe('errors in Anthropic shape', () => {
     expect(Number(apiError.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 
+  it("keeps Anthropic's overloaded_error in the error event of a stream that breaks after its first token", async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4 });
+    const stream = client.messages.stream({ model: 'anthropic/claude-3-haiku-20240307', max_tokens: 100, messages: question });
+    const error = await stream.finalMessage().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+  });
+
   it('logs each call as one line named messages, without the key', async () => {
     await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 10, messages: question });
     const line = harness.logLines.at(-1);
