@@ -400,6 +400,10 @@ describe('errors in Anthropic shape', () => {
   it('refuses an unknown model with not_found_error, and a missing max_tokens with invalid_request_error', async () => {
     const unknown = await client.messages.create({ model: 'nobody/model', max_tokens: 10, messages: question }).catch((caught: unknown) => caught);
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    // The call's id, in the header Anthropic's clients read (request-id), as on a success: it names the log line.
+    const requestId = (unknown as InstanceType<typeof Anthropic.NotFoundError>).requestID;
+    expect(requestId).toMatch(/^msg_/);
+    expect(harness.logLines.map((line) => line.id)).toContain(requestId);
     const response = await fetch(`${harness.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0], 'anthropic-version': '2023-06-01' },

@@ -141,6 +141,42 @@ describe('OpenAI-shaped errors', () => {
   });
 });
 
+describe('request ids on errors', () => {
+  /** The ids of the calls logged so far. */
+  const loggedIds = (): unknown[] => harness.logLines.map((line) => line.id);
+
+  it("every error answer of a model call carries x-request-id, the official client's error.requestID, naming its log line", async () => {
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+    const failures = [
+      ['400', harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, temperature: 'hot' as unknown as number })],
+      ['404', harness.client.chat.completions.create({ model: 'gpt-9-imaginary', messages: question })],
+      ['503', harness.client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Request ids, plain.' })],
+      ['503 before a stream starts', harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true })],
+    ] as const;
+    for (const [name, call] of failures) {
+      const error = await apiError(call);
+      expect(error.requestID, name).toMatch(/^(chatcmpl-|resp_)/);
+      expect(loggedIds(), name).toContain(error.requestID);
+    }
+  });
+
+  it('a 401, refused before any call, still carries an id of its own (and the Messages API its request-id)', async () => {
+    const first = await apiError(harness.clientWithKey('wrong-key-0123456789').chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+    const second = await apiError(harness.clientWithKey('wrong-key-0123456789').chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+    expect(first.status).toBe(401);
+    expect(first.requestID).toBeTruthy();
+    expect(second.requestID).not.toBe(first.requestID);
+    const messages = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'wrong-key-0123456789' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 10, messages: question }),
+    });
+    expect(messages.status).toBe(401);
+    expect(messages.headers.get('request-id')).toBeTruthy();
+    expect(messages.headers.get('request-id')).toBe(messages.headers.get('x-request-id'));
+  });
+});
+
 describe('gateway keys', () => {
   it('401 without a key and with a wrong key, before any upstream call', async () => {
     for (const apiKey of ['wrong-key-0123456789', `${gatewayKeys[0]}x`, gatewayKeys[0].slice(0, -1)]) {

@@ -18,7 +18,7 @@ import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { sendError, sendJson } from './http-responses.js';
+import { newRequestId, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
 import { anthropicModelBody, anthropicModelsListBody, modelBody, modelsListBody } from './models-list.js';
 import { modelNotFound } from './request-fields.js';
@@ -243,16 +243,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!route) {
       // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
       const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
+      setRequestIdHeaders(response, newRequestId(), dialect);
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
+      // Refused before any call has an id: one of its own, so the client can still name this answer.
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
       return;
     }
     const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
     if (keylessRefusal) {
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, keylessRefusal, route.errorDialect);
       return;
     }
@@ -261,7 +265,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'gateway handler failed');
+      // A call's own id is on the response already when it has one; else the answer and the log line get one.
+      const callId = response.getHeader('x-request-id');
+      const requestId = typeof callId === 'string' ? callId : newRequestId();
+      if (!response.headersSent) response.setHeader('x-request-id', requestId);
+      logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
       sendError(response, error);
     });
   });
