@@ -72,18 +72,6 @@ describe('OpenAI-shaped errors', () => {
     expect(error.headers?.get('x-backup-models-attempts')).toBe('openai:failure');
   });
 
-  it('503 naming the key variables when the route has no configured provider', async () => {
-    const bare = await startGatewayHarness({ providerIds: ['openai'] });
-    try {
-      const error = await apiError(bare.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question }));
-      expect(error.status).toBe(503);
-      expect(error.message).toContain('GROQ_API_KEY');
-      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    } finally {
-      await bare.close();
-    }
-  });
-
   it('504 when the deadline passes, plain or streaming', async () => {
     const slow = await startGatewayHarness({ yamlText: 'router: { timeoutMs: 300 }\nlimits: { maxStreamDurationMs: 300 }' });
     try {
@@ -138,6 +126,80 @@ describe('OpenAI-shaped errors', () => {
     expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_url', type: 'invalid_request_error' } });
     const wrongMethod = await fetch(`${harness.url}/v1/chat/completions`, { headers: auth });
     expect(wrongMethod.status).toBe(405);
+  });
+});
+
+describe('providers without a key', () => {
+  const yamlText = 'routes:\n  groq-only:\n    targets: [groq/llama-3.1-8b-instant]\n  mixed:\n    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]\n';
+
+  it('are not listed by GET /v1/models, in either shape, until their key is set', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      const listed = async (): Promise<string[]> => {
+        const ids: string[] = [];
+        for await (const model of bare.client.models.list()) ids.push(model.id);
+        return ids;
+      };
+      const before = await listed();
+      expect(before).toContain('openai/gpt-4o-mini');
+      expect(before).toEqual(expect.arrayContaining(['tier-1', 'tier-2', 'tier-3', 'mixed']));
+      expect(before.some((id) => id.startsWith('anthropic/') || id.startsWith('groq/'))).toBe(false);
+      expect(before).not.toContain('groq-only');
+      const anthropicShape = await fetch(`${bare.url}/v1/models`, { headers: { 'x-api-key': gatewayKeys[0], 'anthropic-version': '2023-06-01' } });
+      const anthropicIds = ((await anthropicShape.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+      expect(anthropicIds).toContain('openai/gpt-4o-mini');
+      expect(anthropicIds.some((id) => id.startsWith('groq/'))).toBe(false);
+      const retrieved = await apiError(bare.client.models.retrieve('groq/llama-3.1-8b-instant'));
+      expect(retrieved.status).toBe(404);
+
+      // Keys are read at each call: a key set while the gateway runs lists the provider's models.
+      Object.assign(bare.env, bare.providers.environment(['groq']));
+      const after = await listed();
+      expect(after).toContain('groq/llama-3.1-8b-instant');
+      expect(after).toContain('groq-only');
+      expect((await bare.client.models.retrieve('groq/llama-3.1-8b-instant')).id).toBe('groq/llama-3.1-8b-instant');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('a call only they could serve is a 404 model_not_found naming the key variable, with no Retry-After: no wait helps', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      for (const model of ['groq/llama-3.1-8b-instant', 'groq-only']) {
+        const error = await apiError(bare.client.chat.completions.create({ model, messages: question }));
+        expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+        expect(error).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+        expect(error.message).toContain('GROQ_API_KEY');
+        expect(error.message).not.toContain('test-key-');
+        expect(error.headers?.get('retry-after')).toBeNull();
+      }
+      const messages = await fetch(`${bare.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0] },
+        body: JSON.stringify({ model: 'groq/llama-3.1-8b-instant', max_tokens: 10, messages: question }),
+      });
+      expect(messages.status).toBe(404);
+      expect(messages.headers.get('retry-after')).toBeNull();
+      expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+      expect(bare.providers.requests).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('a provider that has a key but is cooling down is still a 503 with Retry-After: a wait helps', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      bare.providers.setBehavior('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm' });
+      await apiError(bare.client.chat.completions.create({ model: 'mixed', messages: question }));
+      const error = await apiError(bare.client.chat.completions.create({ model: 'mixed', messages: [{ role: 'user', content: 'Again.' }] }));
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('no_provider_available');
+      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * Any error as OpenAI's error shape `{ error: { message, type, param, code } }` with the HTTP status an
- * OpenAI client expects: 400 invalid request, 401 key, 404 model, 413 too large, 503 with Retry-After when
- * no provider can serve, 504 past the deadline; a stream broken after its first token keeps the upstream's
- * kind of failure (overloaded, rate limited...). Messages are redacted; an unexpected error says nothing
- * of its internals.
+ * OpenAI client expects: 400 invalid request, 401 key, 404 model (one no configured provider serves), 413
+ * too large, 503 with Retry-After when no provider can serve right now, 504 past the deadline; a stream
+ * broken after its first token keeps the upstream's kind of failure (overloaded, rate limited...). Messages
+ * are redacted; an unexpected error says nothing of its internals.
  */
 import {
   AllProvidersFailedError,
@@ -120,6 +120,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error.name === 'NoProviderAvailableError') {
     const unavailable = error as NoProviderAvailableError;
+    // No provider that could serve it has a key: the model is not to be had here, and no wait changes that.
+    if (unavailable.noProviderConfigured) {
+      return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+    }
     return response(
       503,
       { message: unavailable.message, type: 'api_error', code: 'no_provider_available' },

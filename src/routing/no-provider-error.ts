@@ -46,6 +46,7 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
     return new NoProviderAvailableError({
       message: `No provider has an API key. Set at least one of: ${selection.missingEnvironmentVariables.join(', ')}.`,
       missingEnvironmentVariables: selection.missingEnvironmentVariables,
+      noProviderConfigured: true,
     });
   }
   const reasons = selection.skipped.map((skipped) => `${skipped.provider} (${skipped.detail})`).join(', ');
