@@ -132,11 +132,22 @@ export class NoProviderAvailableError extends BackupModelsError {
   readonly missingEnvironmentVariables: readonly string[];
   /** When the earliest cooled-down or open provider may be tried again, if any. */
   readonly retryAfterMs: number | undefined;
-  constructor(options: { message: string; missingEnvironmentVariables?: readonly string[]; retryAfterMs?: number }) {
+  /**
+   * Every provider that could serve the call lacks its API key: no wait helps, only configuration (a
+   * permanent condition, where a cooling-down or open provider is a passing one).
+   */
+  readonly noProviderConfigured: boolean;
+  constructor(options: {
+    message: string;
+    missingEnvironmentVariables?: readonly string[];
+    retryAfterMs?: number;
+    noProviderConfigured?: boolean;
+  }) {
     super(options.message);
     this.name = 'NoProviderAvailableError';
     this.missingEnvironmentVariables = options.missingEnvironmentVariables ?? [];
     this.retryAfterMs = options.retryAfterMs;
+    this.noProviderConfigured = options.noProviderConfigured ?? false;
   }
 }
 

@@ -435,6 +435,10 @@ describe('errors in Anthropic shape', () => {
   it('refuses an unknown model with not_found_error, and a missing max_tokens with invalid_request_error', async () => {
     const unknown = await client.messages.create({ model: 'nobody/model', max_tokens: 10, messages: question }).catch((caught: unknown) => caught);
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    // The call's id, in the header Anthropic's clients read (request-id), as on a success: it names the log line.
+    const requestId = (unknown as InstanceType<typeof Anthropic.NotFoundError>).requestID;
+    expect(requestId).toMatch(/^msg_/);
+    expect(harness.logLines.map((line) => line.id)).toContain(requestId);
     const response = await fetch(`${harness.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0], 'anthropic-version': '2023-06-01' },
@@ -463,6 +467,14 @@ describe('errors in Anthropic shape', () => {
     expect(apiError.status).toBe(503);
     expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
     expect(Number(apiError.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps Anthropic's overloaded_error in the error event of a stream that breaks after its first token", async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4 });
+    const stream = client.messages.stream({ model: 'anthropic/claude-3-haiku-20240307', max_tokens: 100, messages: question });
+    const error = await stream.finalMessage().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
   });
 
   it('logs each call as one line named messages, without the key', async () => {

@@ -48,6 +48,16 @@ describe('OpenAI-shaped errors', () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 
+  it('400 naming logprobs for logprobs: true, which no provider is asked for, before any upstream call', async () => {
+    const error = await apiError(harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, logprobs: true, top_logprobs: 3 }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error.param).toBe('logprobs');
+    expect(error.code).toBe('unsupported_parameter');
+    expect(harness.providers.requests).toHaveLength(0);
+    const answered = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello, logprobs: false.' }], logprobs: false });
+    expect(answered.choices[0]?.message.content?.length).toBeGreaterThan(0);
+  });
+
   it('400 when the provider says the request is invalid, without trying the others', async () => {
     harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
     const error = await apiError(harness.client.chat.completions.create({ model: 'openai/o3-mini', messages: question, max_tokens: 5 }));
@@ -69,18 +79,6 @@ describe('OpenAI-shaped errors', () => {
     expect(error.code).toBe('all_providers_failed');
     expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(error.headers?.get('x-backup-models-attempts')).toBe('openai:failure');
-  });
-
-  it('503 naming the key variables when the route has no configured provider', async () => {
-    const bare = await startGatewayHarness({ providerIds: ['openai'] });
-    try {
-      const error = await apiError(bare.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question }));
-      expect(error.status).toBe(503);
-      expect(error.message).toContain('GROQ_API_KEY');
-      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    } finally {
-      await bare.close();
-    }
   });
 
   it('504 when the deadline passes, plain or streaming', async () => {
@@ -140,6 +138,116 @@ describe('OpenAI-shaped errors', () => {
   });
 });
 
+describe('providers without a key', () => {
+  const yamlText = 'routes:\n  groq-only:\n    targets: [groq/llama-3.1-8b-instant]\n  mixed:\n    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]\n';
+
+  it('are not listed by GET /v1/models, in either shape, until their key is set', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      const listed = async (): Promise<string[]> => {
+        const ids: string[] = [];
+        for await (const model of bare.client.models.list()) ids.push(model.id);
+        return ids;
+      };
+      const before = await listed();
+      expect(before).toContain('openai/gpt-4o-mini');
+      expect(before).toEqual(expect.arrayContaining(['tier-1', 'tier-2', 'tier-3', 'mixed']));
+      expect(before.some((id) => id.startsWith('anthropic/') || id.startsWith('groq/'))).toBe(false);
+      expect(before).not.toContain('groq-only');
+      const anthropicShape = await fetch(`${bare.url}/v1/models`, { headers: { 'x-api-key': gatewayKeys[0], 'anthropic-version': '2023-06-01' } });
+      const anthropicIds = ((await anthropicShape.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+      expect(anthropicIds).toContain('openai/gpt-4o-mini');
+      expect(anthropicIds.some((id) => id.startsWith('groq/'))).toBe(false);
+      const retrieved = await apiError(bare.client.models.retrieve('groq/llama-3.1-8b-instant'));
+      expect(retrieved.status).toBe(404);
+
+      // Keys are read at each call: a key set while the gateway runs lists the provider's models.
+      Object.assign(bare.env, bare.providers.environment(['groq']));
+      const after = await listed();
+      expect(after).toContain('groq/llama-3.1-8b-instant');
+      expect(after).toContain('groq-only');
+      expect((await bare.client.models.retrieve('groq/llama-3.1-8b-instant')).id).toBe('groq/llama-3.1-8b-instant');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('a call only they could serve is a 404 model_not_found naming the key variable, with no Retry-After: no wait helps', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      for (const model of ['groq/llama-3.1-8b-instant', 'groq-only']) {
+        const error = await apiError(bare.client.chat.completions.create({ model, messages: question }));
+        expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+        expect(error).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+        expect(error.message).toContain('GROQ_API_KEY');
+        expect(error.message).not.toContain('test-key-');
+        expect(error.headers?.get('retry-after')).toBeNull();
+      }
+      const messages = await fetch(`${bare.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0] },
+        body: JSON.stringify({ model: 'groq/llama-3.1-8b-instant', max_tokens: 10, messages: question }),
+      });
+      expect(messages.status).toBe(404);
+      expect(messages.headers.get('retry-after')).toBeNull();
+      expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+      expect(bare.providers.requests).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('a provider that has a key but is cooling down is still a 503 with Retry-After: a wait helps', async () => {
+    const bare = await startGatewayHarness({ providerIds: ['openai'], yamlText });
+    try {
+      bare.providers.setBehavior('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm' });
+      await apiError(bare.client.chat.completions.create({ model: 'mixed', messages: question }));
+      const error = await apiError(bare.client.chat.completions.create({ model: 'mixed', messages: [{ role: 'user', content: 'Again.' }] }));
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('no_provider_available');
+      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('request ids on errors', () => {
+  /** The ids of the calls logged so far. */
+  const loggedIds = (): unknown[] => harness.logLines.map((line) => line.id);
+
+  it("every error answer of a model call carries x-request-id, the official client's error.requestID, naming its log line", async () => {
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+    const failures = [
+      ['400', harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, temperature: 'hot' as unknown as number })],
+      ['404', harness.client.chat.completions.create({ model: 'gpt-9-imaginary', messages: question })],
+      ['503', harness.client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Request ids, plain.' })],
+      ['503 before a stream starts', harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true })],
+    ] as const;
+    for (const [name, call] of failures) {
+      const error = await apiError(call);
+      expect(error.requestID, name).toMatch(/^(chatcmpl-|resp_)/);
+      expect(loggedIds(), name).toContain(error.requestID);
+    }
+  });
+
+  it('a 401, refused before any call, still carries an id of its own (and the Messages API its request-id)', async () => {
+    const first = await apiError(harness.clientWithKey('wrong-key-0123456789').chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+    const second = await apiError(harness.clientWithKey('wrong-key-0123456789').chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+    expect(first.status).toBe(401);
+    expect(first.requestID).toBeTruthy();
+    expect(second.requestID).not.toBe(first.requestID);
+    const messages = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'wrong-key-0123456789' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 10, messages: question }),
+    });
+    expect(messages.status).toBe(401);
+    expect(messages.headers.get('request-id')).toBeTruthy();
+    expect(messages.headers.get('request-id')).toBe(messages.headers.get('x-request-id'));
+  });
+});
+
 describe('gateway keys', () => {
   it('401 without a key and with a wrong key, before any upstream call', async () => {
     for (const apiKey of ['wrong-key-0123456789', `${gatewayKeys[0]}x`, gatewayKeys[0].slice(0, -1)]) {
@@ -151,6 +259,22 @@ describe('gateway keys', () => {
     const bare = await fetch(`${harness.url}/v1/models`);
     expect(bare.status).toBe(401);
     expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it("accepts a right x-api-key beside a foreign Bearer token; a 401 names neither header's value", async () => {
+    const call = (headers: Record<string, string>) =>
+      fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Two auth headers.' }] }),
+      });
+    const accepted = await call({ authorization: 'Bearer some-other-service-token-0123', 'x-api-key': gatewayKeys[0] });
+    expect(accepted.status).toBe(200);
+    const refused = await call({ authorization: 'Bearer some-other-service-token-0123', 'x-api-key': 'wrong-gateway-key-0123456789' });
+    expect(refused.status).toBe(401);
+    const text = await refused.text();
+    expect(text).not.toContain('some-other-service-token-0123');
+    expect(text).not.toContain('wrong-gateway-key-0123456789');
   });
 
   it('accepts every configured key; two keys with the same prompt never share a cache entry', async () => {
@@ -209,7 +333,7 @@ describe('hostile requests: a 4xx before any upstream call', () => {
     ['a __proto__ key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"__proto__":{"isAdmin":true}}' }, 400, 'forbidden_key'],
     ['a constructor key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi","constructor":{"prototype":{}}}]}' }, 400, 'forbidden_key'],
     ['a base_url field', { body: JSON.stringify({ ...validBody, base_url: 'http://169.254.169.254/latest' }) }, 400, 'unsupported_parameter'],
-    ['an upstream URL nested in an unread field', { body: JSON.stringify({ ...validBody, metadata: { api_base: 'http://evil.example' } }) }, 400, 'unsupported_parameter'],
+    ['an upstream URL nested in an unread field', { body: JSON.stringify({ ...validBody, provider_options: { api_base: 'http://evil.example' } }) }, 400, 'unsupported_parameter'],
     ['an upstream URL header', { body: JSON.stringify(validBody), headers: { 'x-base-url': 'http://evil.example' } }, 400, null],
   ] as const)('%s', async (name, request, status, code) => {
     const response = await rawPost(request);

@@ -15,6 +15,8 @@ export interface GatewayHarness {
   readonly router: BackupModelRouter;
   readonly gateway: Gateway;
   readonly config: GatewayConfig;
+  /** The environment the router's providers read their keys and base URLs from, at each call: set a key here to configure a provider. */
+  readonly env: Record<string, string>;
   readonly url: string;
   /** Uses the first gateway key; no retries, so every error reaches the test. */
   readonly client: OpenAI;
@@ -41,7 +43,7 @@ export async function startGatewayHarness(
   } = {},
 ): Promise<GatewayHarness> {
   const providers = await startProviderTestServer();
-  const env = { ...providers.environment(options.providerIds), ...options.env };
+  const env: Record<string, string> = { ...providers.environment(options.providerIds), ...options.env };
   const keys = options.keys ?? gatewayKeys;
   const yamlText = typeof options.yamlText === 'function' ? options.yamlText(providers) : options.yamlText;
   const config = parseGatewayConfig({
@@ -67,6 +69,7 @@ export async function startGatewayHarness(
     router,
     gateway,
     config,
+    env,
     url,
     client: clientWithKey(keys[0] ?? 'no-key-needed'),
     clientWithKey,

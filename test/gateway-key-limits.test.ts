@@ -70,6 +70,7 @@ describe('a key with a request rate', () => {
     const refused = await client.chat.completions.create(question('Three?')).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     expect(refused).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect((refused as InstanceType<typeof OpenAI.APIError>).requestID).toMatch(/^chatcmpl-/);
     expect(String((refused as Error).message)).toMatch(/Rate limit reached for the key "billing": 2 requests per minute/);
     // 30 s into the minute the current window holds both: one more fits once 1/2 of it has slid out of the next.
     expect(Number((refused as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'))).toBe(60);
@@ -167,6 +168,7 @@ describe('a key limited to some models', () => {
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(refused).toMatchObject({ status: 403, code: 'model_not_allowed', param: 'model' });
+    expect((refused as InstanceType<typeof OpenAI.APIError>).requestID).toMatch(/^chatcmpl-/);
     expect(String((refused as Error).message)).toMatch(/may call: fast, openai\/\*/);
     const anthropic = new Anthropic({ baseURL: harness.url, apiKey: restrictedKey, maxRetries: 0 });
     const fromAnthropic = await anthropic.messages

@@ -341,6 +341,20 @@ describe('model aliases and routes', () => {
   });
 });
 
+describe('a stream that breaks after its first token', () => {
+  it("ends with one error event that keeps the upstream's kind of failure (Anthropic's rate_limit_error)", async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4, errorFixture: 'error-429-rate-limit' });
+    const stream = await harness.client.chat.completions.create({ model: 'anthropic/claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Rate limited mid-stream.' }], stream: true });
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().catch((caught: unknown) => caught);
+    expect(text.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ type: 'rate_limit_error', code: 'stream_interrupted' });
+  });
+});
+
 describe('health, liveness and metrics', () => {
   const get = (path: string, key: string | undefined = gatewayKeys[0]) =>
     fetch(`${harness.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});

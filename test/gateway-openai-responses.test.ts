@@ -259,4 +259,14 @@ describe('failures', () => {
     expect(streamed.length).toBeGreaterThan(0);
     expect(last.response.output).toEqual([expect.objectContaining({ type: 'message', status: 'incomplete', content: [expect.objectContaining({ text: streamed })] })]);
   });
+
+  it("names a rate limit that broke the stream rate_limit_exceeded in response.failed, as OpenAI's own code", async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4, errorFixture: 'error-429-rate-limit' });
+    const stream = await client.responses.create({ model: 'anthropic/claude-3-haiku-20240307', input: 'Rate limited mid-stream.', stream: true });
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const last = events.at(-1);
+    if (last?.type !== 'response.failed') throw new Error(`expected response.failed, got ${last?.type}`);
+    expect(last.response.error?.code).toBe('rate_limit_exceeded');
+  });
 });

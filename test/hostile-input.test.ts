@@ -184,9 +184,23 @@ describe('an upstream URL or host in a field: refused before any upstream call',
     ['api_host', () => validBody({ api_host: evilHost })],
     ['a host inside extra_headers', () => validBody({ extra_headers: { Host: evilHost } })],
     ['an endpoint inside provider options', () => validBody({ provider: { endpoint: `http://${evilHost}` } })],
-    ['an upstream list deep inside metadata', () => validBody({ metadata: { routing: [{ upstream: `http://${evilHost}` }] } })],
+    ['an upstream list deep inside an unread field', () => validBody({ routing_options: { routing: [{ upstream: `http://${evilHost}` }] } })],
   ])('%s', async (_name, body) => {
     await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body()) }), '4xx');
+  });
+
+  // `metadata` is the caller's own tags in all three APIs: never read, never sent on, so a tag named `endpoint`
+  // or `url` is answered (it was refused with a 400 once) and its value reaches no one.
+  it.each([
+    ['chat completions', '/v1/chat/completions', () => validBody({ store: true, metadata: { endpoint: `http://${evilHost}`, hostname: evilHost } })],
+    ['Responses', '/v1/responses', () => ({ model: 'openai/gpt-4o-mini', input: prompt(), metadata: { url: `http://${evilHost}/cart` } })],
+    ['Messages', '/v1/messages', () => ({ model: 'openai/gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: prompt() }], metadata: { user_id: 'u-1', upstream: `http://${evilHost}` } })],
+  ])("metadata tags named like an upstream are the caller's own on %s: answered by the configured upstream, sent nowhere", async (_name, path, body) => {
+    const response = await rawPost(harness, { body: JSON.stringify(body()), path });
+    expect(response.status).toBe(200);
+    expect(evilHits).toBe(0);
+    expect(harness.providers.requests.map((entry) => entry.path)).toEqual(['/openai/v1/chat/completions']);
+    expect(JSON.stringify(harness.providers.requests[0]?.body)).not.toContain(evilHost);
   });
 
   // A provider/model reference whose model part is a URL or a path: refused with a 4xx before any upstream
@@ -246,7 +260,7 @@ describe("the Messages endpoint (POST /v1/messages): the same refusals, in Anthr
     ['a declared length of 100 GB', () => ({ body: '{"model":', declaredLength: 100 * 1024 ** 3 }), 413, 'request_too_large'],
     ['a million opening brackets', () => ({ body: `{"model":"openai/gpt-4o-mini","messages":${'['.repeat(1_000_000)}` }), 400, 'invalid_request_error'],
     ['__proto__ spelled with an escape', () => ({ body: messagesBody().replace('"messages"', '"\\u005f_proto__":{"polluted":true},"messages"') }), 400, 'invalid_request_error'],
-    ['an upstream inside metadata', () => ({ body: messagesBody({ metadata: { upstream: `http://${evilHost}` } }) }), 400, 'invalid_request_error'],
+    ['an upstream inside an unread field', () => ({ body: messagesBody({ routing_options: { upstream: `http://${evilHost}` } }) }), 400, 'invalid_request_error'],
     ['an MCP server URL', () => ({ body: messagesBody({ mcp_servers: [{ type: 'url', url: `http://${evilHost}/mcp`, name: 'x' }] }) }), 400, 'invalid_request_error'],
     ['a model that is a URL', () => ({ body: messagesBody({ model: `http://${evilHost}/v1` }) }), 404, 'not_found_error'],
   ])('%s', async (_name, makeRequest, status, type) => {

@@ -20,8 +20,16 @@ describe('GatewayKeyVerifier', () => {
     expect(verifier.verifyRequest({ 'x-api-key': 'wrong-gateway-key' })).toBeUndefined();
     expect(verifier.verifyRequest({ 'x-api-key': '' })).toBeUndefined();
     expect(verifier.verifyRequest({})).toBeUndefined();
-    // An Authorization header decides alone: a wrong Bearer key is not rescued by a right x-api-key.
-    expect(verifier.verifyRequest({ authorization: 'Bearer wrong', 'x-api-key': 'first-gateway-key' })).toBeUndefined();
+  });
+
+  it('accepts a request whose Authorization or x-api-key carries a key: a client may send a foreign Bearer token beside the gateway key', () => {
+    const first = verifier.verify('Bearer first-gateway-key')?.cacheScope;
+    expect(verifier.verifyRequest({ authorization: 'Bearer some-other-service-token', 'x-api-key': 'first-gateway-key' })?.cacheScope).toBe(first);
+    expect(verifier.verifyRequest({ authorization: 'Bearer first-gateway-key', 'x-api-key': 'wrong-gateway-key' })?.cacheScope).toBe(first);
+    expect(verifier.verifyRequest({ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': 'second-gateway-key' })).toBeDefined();
+    // Both carry a key: the Authorization header's decides who calls.
+    expect(verifier.verifyRequest({ authorization: 'Bearer second-gateway-key', 'x-api-key': 'first-gateway-key' })?.cacheScope).not.toBe(first);
+    expect(verifier.verifyRequest({ authorization: 'Bearer wrong', 'x-api-key': 'also-wrong' })).toBeUndefined();
   });
 
   it('gives each key its own cache scope, which never contains the key', () => {

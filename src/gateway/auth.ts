@@ -72,11 +72,13 @@ export class GatewayKeyVerifier {
 
   /**
    * The caller behind a request's headers: `Authorization: Bearer <key>` (OpenAI's clients), else
-   * `x-api-key: <key>` (Anthropic's). Undefined for a missing or wrong key.
+   * `x-api-key: <key>` (Anthropic's). Either may carry the key: a client may send a token of its own for
+   * another hop in `Authorization` beside the gateway key in `x-api-key`. Undefined when neither does.
    */
   verifyRequest(headers: { readonly authorization?: string | undefined; readonly 'x-api-key'?: string | string[] | undefined }): GatewayCaller | undefined {
     if (this.#keys.length === 0) return anonymousCaller;
-    if (headers.authorization !== undefined) return this.verify(headers.authorization);
+    const viaAuthorization = headers.authorization !== undefined ? this.verify(headers.authorization) : undefined;
+    if (viaAuthorization !== undefined) return viaAuthorization;
     const apiKey = headers['x-api-key'];
     return typeof apiKey === 'string' && apiKey.length > 0 ? this.#find(apiKey.trim()) : undefined;
   }

@@ -2,8 +2,8 @@
  * The OpenAI-compatible gateway, hand-written on node:http. No framework on purpose: the benchmark holds
  * the hot path (a chat completion through the gateway) to at least 0.8x the throughput of a bare node:http
  * proxy, so a request costs one map lookup to route, one read of the body, one JSON.parse, one
- * JSON.stringify, and nothing per request that can be done once (the models list, the routing table and
- * the key digests are built at start).
+ * JSON.stringify, and nothing per request that can be done once (the routing table and the key digests are
+ * built at start; the models list when the set of providers with a key changes).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,9 +18,9 @@ import type { GatewayConfig } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { sendError, sendJson } from './http-responses.js';
+import { newRequestId, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
-import { anthropicModelBody, anthropicModelsListBody, modelBody, modelsListBody } from './models-list.js';
+import { anthropicModelBody, anthropicModelsListBody, ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
 import { modelNotFound } from './request-fields.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
@@ -123,10 +123,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes)),
     quota,
   };
-  const modelsListOptions = { providers: router.providers, aliases: resolver.aliases, createdSeconds: Math.floor(Date.now() / 1000) };
-  const modelsBody = modelsListBody(modelsListOptions);
+  const createdSeconds = Math.floor(Date.now() / 1000);
+  const models = new ConfiguredModelsList({
+    providers: router.providers,
+    aliases: resolver.aliases.flatMap((alias) => resolver.resolve(alias) ?? []),
+    createdSeconds,
+  });
   const providerIdSet = new Set(providerIds);
-  const anthropicModelsBody = anthropicModelsListBody(modelsListOptions);
 
   const routes = new RouteTable();
   const builtInRoutes: GatewayRoute[] = [
@@ -168,17 +171,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       handle: (request, response, context) => {
         const anthropic = request.headers['anthropic-version'] !== undefined;
         const { caller } = context;
+        const listed = models.current();
         if (caller.models === undefined) {
-          sendJson(response, 200, anthropic ? anthropicModelsBody : modelsBody);
+          sendJson(response, 200, anthropic ? listed.anthropicBody : listed.openAIBody);
           return;
         }
-        const listOptions = { ...modelsListOptions, allows: (id: string) => callerMayCall(caller, id) };
+        const listOptions = { ...listed.options, allows: (id: string) => callerMayCall(caller, id) };
         sendJson(response, 200, anthropic ? anthropicModelsListBody(listOptions) : modelsListBody(listOptions));
       },
     },
     {
       // GET /v1/models/{id}: the id is the rest of the path (provider/model holds slashes). A model a call may
-      // name (the resolver's answer) exists; any other is a 404 in the client's API's shape.
+      // name (the resolver's answer) that a configured provider serves exists; any other is a 404 in the
+      // client's API's shape.
       method: 'GET',
       path: '/v1/models/',
       prefix: true,
@@ -186,11 +191,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       handle: (request, response, context) => {
         const anthropic = request.headers['anthropic-version'] !== undefined;
         const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
-        if (id === undefined || resolver.resolve(id) === undefined || !callerMayCall(context.caller, id)) {
+        const model = id === undefined ? undefined : resolver.resolve(id);
+        if (id === undefined || model === undefined || !servedByAny(model, models.current().configured) || !callerMayCall(context.caller, id)) {
           sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
           return;
         }
-        sendJson(response, 200, anthropic ? anthropicModelBody(id, modelsListOptions) : modelBody(id, { providerIds: providerIdSet, createdSeconds: modelsListOptions.createdSeconds }));
+        sendJson(response, 200, anthropic ? anthropicModelBody(id, { createdSeconds }) : modelBody(id, { providerIds: providerIdSet, createdSeconds }));
       },
     },
     {
@@ -243,16 +249,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!route) {
       // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
       const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
+      setRequestIdHeaders(response, newRequestId(), dialect);
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
+      // Refused before any call has an id: one of its own, so the client can still name this answer.
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
       return;
     }
     const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
     if (keylessRefusal) {
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, keylessRefusal, route.errorDialect);
       return;
     }
@@ -261,7 +271,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'gateway handler failed');
+      // A call's own id is on the response already when it has one; else the answer and the log line get one.
+      const callId = response.getHeader('x-request-id');
+      const requestId = typeof callId === 'string' ? callId : newRequestId();
+      if (!response.headersSent) response.setHeader('x-request-id', requestId);
+      logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
       sendError(response, error);
     });
   });

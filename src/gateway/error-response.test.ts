@@ -32,6 +32,18 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(failed)).toMatchObject({ status: 503, retryAfterSeconds: 5, body: { error: { code: 'all_providers_failed' } } });
   });
 
+  it('answers 404 model_not_found without Retry-After when no provider that could serve has a key: no wait helps', () => {
+    const unconfigured = new NoProviderAvailableError({
+      message: 'No provider has an API key. Set at least one of: GROQ_API_KEY.',
+      missingEnvironmentVariables: ['GROQ_API_KEY'],
+      noProviderConfigured: true,
+    });
+    const answer = toErrorResponse(unconfigured);
+    expect(answer).toMatchObject({ status: 404, body: { error: { type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
+    expect(answer.body.error.message).toContain('GROQ_API_KEY');
+    expect(answer.retryAfterSeconds).toBeUndefined();
+  });
+
   it('keeps a request fault a request fault when every provider said the same', () => {
     const failed = new AllProvidersFailedError({ attempts: [], errors: [providerError('model_not_found')] });
     expect(toErrorResponse(failed)).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } });

@@ -1,8 +1,9 @@
 /**
  * Any error as OpenAI's error shape `{ error: { message, type, param, code } }` with the HTTP status an
- * OpenAI client expects: 400 invalid request, 401 key, 404 model, 413 too large, 503 with Retry-After when
- * no provider can serve, 504 past the deadline. Messages are redacted; an unexpected error says nothing
- * of its internals.
+ * OpenAI client expects: 400 invalid request, 401 key, 404 model (one no configured provider serves), 413
+ * too large, 503 with Retry-After when no provider can serve right now, 504 past the deadline; a stream
+ * broken after its first token keeps the upstream's kind of failure (overloaded, rate limited...). Messages
+ * are redacted; an unexpected error says nothing of its internals.
  */
 import {
   AllProvidersFailedError,
@@ -69,6 +70,25 @@ function requestFault(reason: FailureReason, message: string): ErrorResponse | u
   return undefined;
 }
 
+/**
+ * The kinds of failure a stream may break on that each API's error event names (Messages reads its
+ * `overloaded_error`, `rate_limit_error`... from the status): the upstream's kind is kept, not folded into one.
+ */
+const interruptionKinds: Partial<Record<FailureReason, { readonly status: number; readonly type: OpenAIErrorType }>> = {
+  overloaded: { status: 503, type: 'api_error' },
+  rate_limit: { status: 429, type: 'rate_limit_error' },
+  quota_exhausted: { status: 429, type: 'insufficient_quota' },
+  timeout: { status: 504, type: 'timeout_error' },
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  content_filter: { status: 400, type: 'invalid_request_error' },
+};
+
+/** A stream that broke after its first token: code `stream_interrupted`, with the upstream's kind of failure. */
+function streamInterrupted(error: StreamInterruptedError): ErrorResponse {
+  const kind = interruptionKinds[error.reason] ?? { status: 502, type: 'api_error' };
+  return response(kind.status, { message: error.message, type: kind.type, code: 'stream_interrupted' });
+}
+
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof GatewayHttpError) {
     return response(error.status, { message: error.message, type: error.type, param: error.param, code: error.code }, error.retryAfterMs);
@@ -102,6 +122,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error.name === 'NoProviderAvailableError') {
     const unavailable = error as NoProviderAvailableError;
+    // No provider that could serve it has a key: the model is not to be had here, and no wait changes that.
+    if (unavailable.noProviderConfigured) {
+      return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+    }
     return response(
       503,
       { message: unavailable.message, type: 'api_error', code: 'no_provider_available' },
@@ -111,8 +135,6 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error.name === 'DeadlineExceededError') {
     return response(504, { message: (error as DeadlineExceededError).message, type: 'timeout_error', code: 'deadline_exceeded' });
   }
-  if (error.name === 'StreamInterruptedError') {
-    return response(502, { message: (error as StreamInterruptedError).message, type: 'api_error', code: 'stream_interrupted' });
-  }
+  if (error.name === 'StreamInterruptedError') return streamInterrupted(error as StreamInterruptedError);
   return response(500, { message: error.message, type: 'api_error', code: 'internal_error' });
 }

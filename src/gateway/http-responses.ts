@@ -1,4 +1,5 @@
-/** Small writers for the gateway's responses: JSON with a length, OpenAI-shaped errors, routing headers. */
+/** Small writers for the gateway's responses: JSON with a length, OpenAI-shaped errors, routing and request-id headers. */
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Attempt } from '../errors.js';
 import { toErrorResponse } from './error-response.js';
@@ -21,6 +22,21 @@ export function compactAttempts(attempts: readonly Attempt[]): string {
   let text = '';
   for (const attempt of attempts) text += `${text ? ',' : ''}${attempt.provider}:${attempt.outcome}`;
   return headerSafe(text);
+}
+
+/**
+ * Name the answer with its request id, whatever the answer turns out to be (an error included): `x-request-id`,
+ * and the dialect's own header (Anthropic's `request-id`), which the official clients read into
+ * `error.requestID`, so a failure a user reports leads to its log line.
+ */
+export function setRequestIdHeaders(response: ServerResponse, requestId: string, dialect?: Pick<GatewayDialect, 'requestIdHeader'>): void {
+  response.setHeader('x-request-id', requestId);
+  if (dialect?.requestIdHeader !== undefined) response.setHeader(dialect.requestIdHeader, requestId);
+}
+
+/** An id for an answer refused before any call had one (a wrong key, an unknown path). */
+export function newRequestId(): string {
+  return `req_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** Answer with a JSON text. `headers`, when given, is completed (type and length) and handed to writeHead. */

@@ -12,7 +12,7 @@ import { callerMayCall, type GatewayCaller } from './auth.js';
 import type { GatewayLimits } from './gateway-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
-import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
+import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import type { BodyBudget } from './request-body.js';
@@ -81,6 +81,8 @@ export async function handleModelCall(
   const { dependencies, dialect } = context;
   const startedAtMs = Date.now();
   const log: CallLogFields = { id: dialect.newAnswerId() };
+  // Every answer of the call carries its id, an error as much as a success: it names the call's log line.
+  setRequestIdHeaders(response, log.id, dialect);
   const budget = dependencies.bodyBudget;
   let call: GatewayCall;
   const { caller } = context;
@@ -192,9 +194,9 @@ async function completeModelCall(options: {
   }
   recordResult(log, result);
   const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }, call);
-  // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer.
-  const headers: Record<string, string | number> = { 'x-request-id': log.id };
-  if (options.dialect.requestIdHeader !== undefined) headers[options.dialect.requestIdHeader] = log.id;
+  // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer. The
+  // request id headers are on the response already (handleModelCall).
+  const headers: Record<string, string | number> = {};
   headers[routingHeaders.provider] = headerSafe(result.provider);
   headers[routingHeaders.model] = headerSafe(result.model);
   headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');

@@ -161,6 +161,18 @@ describe('parseChatCompletionRequest: messages and parameters', () => {
     expect(rejection({ model: 'tier-1', messages: user, n: 3 })).toMatchObject({ param: 'n' });
     expect(rejection([1, 2])).toMatchObject({ status: 400 });
   });
+
+  it('refuses logprobs rather than answer logprobs: null: no provider a call may fail over to is asked for them', () => {
+    expect(rejection({ model: 'tier-1', messages: user, logprobs: true, top_logprobs: 3 })).toMatchObject({
+      status: 400,
+      param: 'logprobs',
+      code: 'unsupported_parameter',
+    });
+    expect(rejection({ model: 'tier-1', messages: user, top_logprobs: 2 })).toMatchObject({ status: 400, param: 'top_logprobs' });
+    expect(rejection({ model: 'tier-1', messages: user, logprobs: 'yes' })).toMatchObject({ status: 400, param: 'logprobs' });
+    expect(parseChatCompletionRequest({ model: 'tier-1', messages: user, logprobs: false }, resolver).options).toEqual({ tier: 1 });
+    expect(parseChatCompletionRequest({ model: 'tier-1', messages: user, logprobs: null, top_logprobs: null }, resolver).options).toEqual({ tier: 1 });
+  });
 });
 
 describe('nothing in a request chooses an upstream', () => {
@@ -170,10 +182,18 @@ describe('nothing in a request chooses an upstream', () => {
       { baseURL: 'http://evil.example' },
       { api_base: 'http://evil.example' },
       { extra_body: { provider: { upstream_url: 'http://evil.example' } } },
-      { metadata: { host: 'evil.example' } },
+      { user_options: { host: 'evil.example' } },
     ]) {
       expect(rejection({ model: 'tier-1', messages: user, ...body })).toMatchObject({ status: 400, code: 'unsupported_parameter' });
     }
+  });
+
+  it("accepts metadata tags of any name and passes none on: they are the caller's own, never read", () => {
+    const call = parseChatCompletionRequest(
+      { model: 'tier-1', messages: user, store: true, metadata: { endpoint: '/api/summarize', hostname: 'worker-3', url: 'https://shop.example/cart' } },
+      resolver,
+    );
+    expect(call.options).toEqual({ tier: 1 });
   });
 
   it('lets messages and tool schemas talk about URLs', () => {

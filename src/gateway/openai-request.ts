@@ -1,7 +1,8 @@
 /**
  * Validate an OpenAI chat.completions body and translate it to our messages and router options. Pure.
  * Nothing in a request chooses an upstream: a field that tries (`base_url`, `api_base`, `upstream`, ...)
- * is refused with a 400 before any upstream call (request-fields.ts).
+ * is refused with a 400 before any upstream call (request-fields.ts). `metadata` (the caller's own tags) is
+ * accepted whatever its keys, and not passed on.
  */
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertOpenAIMessages } from './convert-openai-messages.js';
@@ -41,6 +42,8 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'stream',
   'stream_options',
   'n',
+  'logprobs',
+  'top_logprobs',
 ]);
 
 function toolsOf(value: unknown): ToolDefinition[] | undefined {
@@ -79,11 +82,26 @@ function responseFormatOf(value: unknown): ResponseFormat | undefined {
   throw invalidRequest('response_format must be text, json_object, or json_schema with a json_schema.schema object.', 'response_format');
 }
 
+/**
+ * Token log probabilities: refused, since no provider is asked for them (most of those a call may fail over
+ * to have none), and an answer with `logprobs: null` would look like an answer to the question asked.
+ */
+function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
+  if (optionalBooleanField(body, 'logprobs') === true) {
+    throw invalidRequest('logprobs is not supported: no provider is asked for token log probabilities.', 'logprobs', 'unsupported_parameter');
+  }
+  const topLogprobs = body.top_logprobs;
+  if (topLogprobs !== undefined && topLogprobs !== null) {
+    throw invalidRequest('top_logprobs is not supported: no provider is asked for token log probabilities.', 'top_logprobs', 'unsupported_parameter');
+  }
+}
+
 export function parseChatCompletionRequest(body: unknown, resolver: ModelResolver): GatewayCall {
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   refuseUpstreamSelectors(body, interpretedFields);
   const model = resolveModelField(body, resolver);
   if (body.n !== undefined && body.n !== null && body.n !== 1) throw invalidRequest('Only n = 1 is supported.', 'n', 'unsupported_parameter');
+  refuseLogprobs(body);
   const messages = convertOpenAIMessages(body.messages);
   const maxTokens = numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens');
   const temperature = numberField(body, 'temperature');

@@ -22,9 +22,16 @@ export function findUpstreamSelectorHeader(headerNames: readonly string[]): stri
 }
 
 /**
+ * Free-form tags the caller keeps for itself (`metadata` in all three APIs: OpenAI's key-value pairs,
+ * Anthropic's `user_id`). The gateway never reads them nor passes them on, so no key in them can choose an
+ * upstream, and `endpoint` or `url` is an ordinary tag name there.
+ */
+const callerTagFields: ReadonlySet<string> = new Set(['metadata']);
+
+/**
  * Refuse a body with a key, at any depth of the top-level fields the dialect does not interpret, that names
  * an upstream. The interpreted fields' contents (messages, tool schemas) may hold any key: a tool may well
- * take a `url`.
+ * take a `url`; so may the caller's own tags (`metadata`), which are ignored.
  */
 export function refuseUpstreamSelectors(body: JsonObject, interpretedFields: ReadonlySet<string>): void {
   const selector = findUpstreamSelector(body, '', 0, interpretedFields);
@@ -48,7 +55,7 @@ function findUpstreamSelector(value: unknown, path: string, depth: number, inter
   }
   if (!isRecord(value)) return undefined;
   for (const key of Object.keys(value)) {
-    if (depth === 0 && interpretedFields.has(key)) continue;
+    if (depth === 0 && (interpretedFields.has(key) || callerTagFields.has(key))) continue;
     const keyPath = path ? `${path}.${key}` : key;
     if (upstreamSelectorPattern.test(key)) return keyPath;
     const found = findUpstreamSelector(value[key], keyPath, depth + 1, interpretedFields);

@@ -15,8 +15,11 @@ export interface GatewayRoute {
   readonly public?: boolean;
   /** Name in the request metrics. Default the path. */
   readonly metricsName?: string;
-  /** The shape of the errors the gateway answers on this route before its handler runs (401, 403, 415). Default OpenAI's. */
-  readonly errorDialect?: Pick<GatewayDialect, 'errorBody'>;
+  /**
+   * The shape of the errors the gateway answers on this route before its handler runs (401, 403, 415), and
+   * the header besides `x-request-id` that names them. Default OpenAI's.
+   */
+  readonly errorDialect?: Pick<GatewayDialect, 'errorBody' | 'requestIdHeader'>;
   readonly handle: (
     request: IncomingMessage,
     response: ServerResponse,

@@ -93,9 +93,7 @@ async function relayStream(options: {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
-    'x-request-id': log.id,
   };
-  if (dialect.requestIdHeader !== undefined) headers[dialect.requestIdHeader] = log.id;
   if (winner) {
     headers[routingHeaders.provider] = headerSafe(winner.provider);
     headers[routingHeaders.model] = headerSafe(winner.model);

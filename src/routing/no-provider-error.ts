@@ -53,12 +53,14 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
     return new NoProviderAvailableError({
       message: `No configured provider has ${modelWanted(withoutModel)} (configured: ${withoutModel.providers.join(', ')}).${keysToSet}`,
       missingEnvironmentVariables,
+      noProviderConfigured: true,
     });
   }
   if (everySkippedLacksKey) {
     return new NoProviderAvailableError({
       message: `No provider has an API key. Set at least one of: ${missingEnvironmentVariables.join(', ')}.`,
       missingEnvironmentVariables,
+      noProviderConfigured: true,
     });
   }
   const reasons = skipped.map((entry) => `${entry.provider} (${entry.detail})`).join(', ');

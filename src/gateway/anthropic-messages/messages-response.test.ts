@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AllProvidersFailedError, DeadlineExceededError, ProviderError } from '../../errors.js';
+import { AllProvidersFailedError, DeadlineExceededError, ProviderError, StreamInterruptedError } from '../../errors.js';
 import { parseAnthropicResponse } from '../../providers/anthropic/parse-anthropic-response.js';
 import { parseGeminiResponse } from '../../providers/gemini/parse-gemini-response.js';
 import { parseOpenAIChatResponse } from '../../providers/openai-compatible/parse-openai-chat-response.js';
@@ -82,6 +82,10 @@ describe('a whole answer as an Anthropic message', () => {
   });
 });
 
+function interrupted(reason: StreamInterruptedError['reason']): StreamInterruptedError {
+  return new StreamInterruptedError({ provider: 'anthropic', reason, message: `broke: ${reason}`, partialText: 'Hel' });
+}
+
 describe('a failure in Anthropic error shape', () => {
   it.each([
     [new GatewayHttpError({ status: 400, message: 'max_tokens is required.' }), 400, 'invalid_request_error'],
@@ -91,6 +95,11 @@ describe('a failure in Anthropic error shape', () => {
     [new AllProvidersFailedError({ attempts: [], errors: [new ProviderError({ provider: 'groq', reason: 'overloaded', message: 'busy' })] }), 503, 'overloaded_error'],
     [new DeadlineExceededError({ timeoutMs: 10, attempts: [] }), 504, 'timeout_error'],
     [new Error('internal detail'), 500, 'api_error'],
+    // A stream that broke after its first token keeps the kind of failure the upstream named.
+    [interrupted('overloaded'), 503, 'overloaded_error'],
+    [interrupted('rate_limit'), 429, 'rate_limit_error'],
+    [interrupted('timeout'), 504, 'timeout_error'],
+    [interrupted('network'), 502, 'api_error'],
   ])('%s is %i %s', (error, status, type) => {
     const response = toErrorResponse(error);
     expect(response.status).toBe(status);

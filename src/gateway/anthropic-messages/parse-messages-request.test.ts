@@ -180,6 +180,11 @@ describe('an Anthropic Messages request', () => {
     expect(call.messages.map((message) => message.cacheBreakpoint)).toEqual([true, true, true, undefined]);
   });
 
+  it("accepts metadata of any keys (the caller's own tags, never read or passed on)", () => {
+    const call = parse({ messages: [{ role: 'user', content: 'Hi' }], metadata: { user_id: 'u-1', endpoint: '/api/chat', url: 'https://app.example' } });
+    expect(call.options).toEqual({ route: [{ provider: 'openai', model: 'gpt-4o-mini' }], maxTokens: 100 });
+  });
+
   it('takes a system turn among the messages, as newer versions of the API allow', () => {
     const call = parse({ messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: 'Hi' }] });
     expect(call.messages).toEqual([

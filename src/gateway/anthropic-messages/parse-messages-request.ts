@@ -25,8 +25,8 @@ import { convertAnthropicRequestMessages } from './convert-anthropic-request-mes
 import { thinkingEffortOf } from '../reasoning-fields.js';
 
 /**
- * Fields we read; a key naming an upstream anywhere else is refused, in `metadata` and `thinking` too
- * (never a place for a URL).
+ * Fields we read; a key naming an upstream anywhere else is refused, in `thinking` too (never a place for a
+ * URL). `metadata` is the caller's own tags, ignored whatever its keys (request-fields.ts).
  */
 const interpretedFields: ReadonlySet<string> = new Set([
   'model',

@@ -117,6 +117,12 @@ describe('a Responses API request', () => {
     expect(call.messages[1]).toEqual({ role: 'assistant', content: 'Checking.', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }] });
   });
 
+  it("accepts metadata tags of any name (the caller's own, never read or passed on)", () => {
+    const call = parse({ input: 'Hi', metadata: { url: 'https://shop.example/cart', endpoint: '/checkout', base_url: 'https://shop.example' } });
+    expect(call.messages).toEqual([{ role: 'user', content: 'Hi' }]);
+    expect(call.options).toEqual({ route: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
+  });
+
   it.each([
     [{ input: '' }, 'input', /must not be empty/],
     [{ input: [] }, 'input', /non-empty array/],
@@ -131,7 +137,7 @@ describe('a Responses API request', () => {
     [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
     [{ input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens', /positive integer/],
     [{ input: 'Hi', text: { format: { type: 'yaml' } } }, 'text', /text.format must be/],
-    [{ input: 'Hi', metadata: { upstream: 'http://attacker.example' } }, 'metadata.upstream', /chosen by the gateway's configuration/],
+    [{ input: 'Hi', prompt_options: { upstream: 'http://attacker.example' } }, 'prompt_options.upstream', /chosen by the gateway's configuration/],
   ])('refuses %j with a 400 naming %s', (body, param, message) => {
     const error = refusal(body);
     expect(error.status).toBe(400);

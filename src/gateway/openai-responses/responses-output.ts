@@ -7,6 +7,7 @@
  */
 import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
 import type { FinishReason, ToolCall, ToolChoice, Usage } from '../../types.js';
+import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
 
@@ -157,4 +158,13 @@ export function toResponse(result: CompletionResult, context: AnswerContext, cal
     usage: responsesUsage(result.usage),
     requested: call.options,
   });
+}
+
+/**
+ * The `error.code` of a failed response: a rate limit is `rate_limit_exceeded`, OpenAI's own code for it, so a
+ * client tells a wait from a failure; any other failure keeps the gateway's code (`stream_interrupted`...).
+ */
+export function responsesErrorCode(error: ErrorResponse): string {
+  if (error.body.error.type === 'rate_limit_error') return 'rate_limit_exceeded';
+  return error.body.error.code ?? 'server_error';
 }

@@ -23,6 +23,7 @@ import {
   responseObject,
   type RequestedParameters,
   responseStatus,
+  responsesErrorCode,
   responsesUsage,
   type ResponseOutputItem,
 } from './responses-output.js';
@@ -104,7 +105,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
 
   error(error: ErrorResponse): string {
     const events = this.#closeOpen('incomplete');
-    const failure = { code: error.body.error.code ?? 'server_error', message: error.body.error.message };
+    const failure = { code: responsesErrorCode(error), message: error.body.error.message };
     return events + this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
   }
 
