@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FailureReason } from '../../errors.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { recordedResponseHeaders as recordedHeaders, sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
@@ -144,6 +145,12 @@ describe('parseOpenAICompatibleError on bodies that are not the usual JSON', () 
     const body = JSON.stringify({ error: { message: 'slow down', type: 'tokens', code: 'rate_limit_exceeded', status_code: 429 } });
     expect(parse(200, body)).toMatchObject({ reason: 'rate_limit', statusCode: 429 });
     expect(parse(200, '{"error":{"message":"boom"}}')).toMatchObject({ reason: 'server_error', statusCode: 200 });
+  });
+
+  it("reads a rate limit by its code when a stream's error event gives no status (the recorded Groq body)", () => {
+    const recorded = readText('groq/error-429-rate-limit-tpm.json');
+    const error = errorInsideSuccess(readOpenAIErrorDetails(JSON.parse(recorded))!, 'groq');
+    expect(error).toMatchObject({ reason: 'rate_limit', retryAfterMs: 1985 });
   });
 
   it('reads context length and content filter errors', () => {

@@ -87,6 +87,8 @@ export function createOpenAICompatibleError(options: CreateOpenAICompatibleError
 
 const quotaLabels = new Set(['insufficient_quota', 'exceeded_current_quota_error', 'billing_hard_limit_reached']);
 const overloadedLabels = new Set(['engine_overloaded_error', 'overloaded_error', 'overloaded']);
+/** A rate limit by its code, for an error event inside a stream that gives no status (OpenAI, Groq). */
+const rateLimitLabels = new Set(['rate_limit_exceeded', 'rate_limit_error']);
 const contextLabels = new Set(['context_length_exceeded', 'string_above_max_length']);
 const contentFilterLabels = new Set(['content_filter', 'content_policy_violation']);
 const notFoundLabels = new Set(['model_not_found', 'resource_not_found_error']);
@@ -124,7 +126,7 @@ export function classifyOpenAIError(statusCode: number, details: OpenAIErrorDeta
   if (has(contentFilterLabels) || (clientError && contentFilterMessage.test(message))) return 'content_filter';
   if (has(notFoundLabels) || statusCode === 404) return 'model_not_found';
   if (has(authenticationLabels) || statusCode === 401 || statusCode === 403) return 'authentication';
-  if (statusCode === 429) return 'rate_limit';
+  if (statusCode === 429 || has(rateLimitLabels)) return 'rate_limit';
   if (statusCode === 408 || statusCode === 504) return 'timeout';
   if (statusCode === 413) return 'context_too_long';
   if (statusCode === 503 || statusCode === 529) return 'overloaded';
