@@ -169,6 +169,8 @@ export interface ChatResponse {
   readonly reasoning?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
+  /** Which of the request's `stop` sequences ended the answer, when the provider says (Anthropic does). */
+  readonly stopSequence?: string;
   readonly usage?: Usage;
   /** The model id the provider reports having used. */
   readonly model: string;
@@ -192,7 +194,7 @@ export type StreamChunk =
       readonly thoughtSignature?: string;
     }
   | { readonly type: 'usage'; readonly usage: Usage }
-  | { readonly type: 'finish'; readonly finishReason: FinishReason };
+  | { readonly type: 'finish'; readonly finishReason: FinishReason; readonly stopSequence?: string };
 
 /** Quality and speed tier: 1 fast and cheap, 2 balanced, 3 best quality. */
 export type Tier = 1 | 2 | 3;

@@ -200,6 +200,23 @@ describe('tool use an agent loops on', () => {
   });
 });
 
+describe('an answer ended by a stop sequence', () => {
+  // Anthropic's own answer when a stop sequence is hit: the recordings, with the reason it then gives.
+  const recorded = (name: string) => readFileSync(`${harness.providers.fixturesDirectory}/anthropic/${name}`, 'utf8');
+
+  it('says stop_sequence and which, whole and streamed, as Anthropic said it', async () => {
+    const body = recorded('message.json').replace('"stop_reason":"end_turn","stop_sequence":null', '"stop_reason":"stop_sequence","stop_sequence":"three"');
+    harness.providers.setBehavior('anthropic', { kind: 'status', status: 200, body, contentType: 'application/json' });
+    const request = { model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 100, stop_sequences: ['three'], messages: [{ role: 'user' as const, content: 'Count: one, two, three.' }] };
+    expect(await client.messages.create(request)).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'three' });
+
+    const stream = recorded('messages-stream.sse').replace('"stop_reason":"end_turn","stop_sequence":null', '"stop_reason":"stop_sequence","stop_sequence":"three"');
+    harness.providers.setBehavior('anthropic', { kind: 'status', status: 200, body: stream, contentType: 'text/event-stream' });
+    const streamed = await client.messages.stream({ ...request, messages: [{ role: 'user', content: 'Count again: one, two, three.' }] }).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'three' });
+  });
+});
+
 describe('one model', () => {
   it("is retrieved in Anthropic's shape, and an unknown one is Anthropic's not_found_error", async () => {
     expect(await client.models.retrieve('claude-3-5-haiku-20241022')).toMatchObject({ type: 'model', id: 'claude-3-5-haiku-20241022' });

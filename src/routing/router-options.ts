@@ -183,6 +183,8 @@ export interface CompletionResult {
   readonly reasoning?: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
+  /** Which `stop` sequence ended the answer, when the provider said (see `ChatResponse.stopSequence`). */
+  readonly stopSequence?: string;
   /** The provider that answered. */
   readonly provider: string;
   readonly model: string;

@@ -14,6 +14,7 @@ export interface AccumulatedAnswer {
   reasoning?: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
+  stopSequence?: string;
   usage: Usage | undefined;
 }
 
@@ -23,6 +24,7 @@ export class StreamAccumulator {
   #reasoning = '';
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
+  #stopSequence: string | undefined;
   readonly #toolCalls = new Map<number, ToolCallParts>();
 
   add(chunk: StreamChunk): void {
@@ -47,6 +49,7 @@ export class StreamAccumulator {
         return;
       case 'finish':
         this.#finishReason = chunk.finishReason;
+        if (chunk.stopSequence !== undefined) this.#stopSequence = chunk.stopSequence;
         return;
     }
   }
@@ -81,6 +84,7 @@ export class StreamAccumulator {
       usage: this.#usage,
     };
     if (this.#reasoning !== '') finished.reasoning = this.#reasoning;
+    if (this.#stopSequence !== undefined) finished.stopSequence = this.#stopSequence;
     return finished;
   }
 }

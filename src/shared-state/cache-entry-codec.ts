@@ -33,6 +33,7 @@ function isChatResponse(value: unknown): value is ChatResponse {
     isRecord(value) &&
     typeof value.content === 'string' &&
     (value.reasoning === undefined || typeof value.reasoning === 'string') &&
+    (value.stopSequence === undefined || typeof value.stopSequence === 'string') &&
     typeof value.model === 'string' &&
     typeof value.finishReason === 'string' &&
     Array.isArray(value.toolCalls) &&

@@ -3,15 +3,20 @@
  * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
  */
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, ToolCall, Usage } from '../../types.js';
+import type { ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
 
-export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
-/** A provider's stop at a stop sequence reads as `stop` to us; Anthropic clients see `end_turn`. */
-export function toAnthropicStopReason(reason: FinishReason): AnthropicStopReason {
+/**
+ * Our finish reason as Anthropic's. A stop at one of the request's stop sequences is `stop_sequence` when
+ * the provider said which (Anthropic does); OpenAI-wire providers and Gemini do not, so theirs is `end_turn`.
+ */
+export function toAnthropicStopReason(result: Pick<CompletionResult, 'finishReason' | 'stopSequence'>): AnthropicStopReason {
+  const reason = result.finishReason;
+  if (reason === 'stop' && result.stopSequence !== undefined) return 'stop_sequence';
   if (reason === 'length') return 'max_tokens';
   if (reason === 'tool_calls') return 'tool_use';
   if (reason === 'content_filter') return 'refusal';
@@ -66,8 +71,8 @@ export function toAnthropicMessage(result: CompletionResult, context: AnswerCont
     role: 'assistant',
     model: servedModel(result),
     content,
-    stop_reason: toAnthropicStopReason(result.finishReason),
-    stop_sequence: null,
+    stop_reason: toAnthropicStopReason(result),
+    stop_sequence: result.stopSequence ?? null,
     usage: toAnthropicUsage(result.usage),
   };
 }

@@ -68,7 +68,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   end(result: StreamResult): string {
     const delta = {
       type: 'message_delta',
-      delta: { stop_reason: toAnthropicStopReason(result.finishReason), stop_sequence: null },
+      delta: { stop_reason: toAnthropicStopReason(result), stop_sequence: result.stopSequence ?? null },
       usage: toAnthropicUsage(result.usage),
     };
     return this.#closeBlock() + event('message_delta', JSON.stringify(delta)) + event('message_stop', '{"type":"message_stop"}');

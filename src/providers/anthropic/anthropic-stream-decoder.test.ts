@@ -28,6 +28,14 @@ describe('Anthropic stream decoder with the recorded streams', () => {
     expect(decoder.messageId).toBe('msg_017A4s3HAsrqf5d2WvBmrpLr');
   });
 
+  it('says which stop sequence ended a stream (messages-stream.sse, as Anthropic ends one at a stop sequence)', () => {
+    const events = readFixtureSseEvents('messages-stream.sse').map((event) =>
+      event.event === 'message_delta' ? { ...event, data: event.data.replace('"stop_reason":"end_turn","stop_sequence":null', '"stop_reason":"stop_sequence","stop_sequence":"Scoop"') } : event,
+    );
+    const { chunks } = decodeAll(events);
+    expect(chunks.filter((chunk) => chunk.type === 'finish')).toEqual([{ type: 'finish', finishReason: 'stop', stopSequence: 'Scoop' }]);
+  });
+
   it('is not done before message_stop', () => {
     const events = readFixtureSseEvents('messages-stream.sse');
     const { decoder } = decodeAll(events.slice(0, -1));

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
-import type { StreamChunk } from '../../types.js';
+import type { Mutable, StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput } from './parse-anthropic-response.js';
@@ -149,7 +149,12 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     }
     const delta = payload['delta'];
     const stopReason = isRecord(delta) ? readString(delta['stop_reason']) : undefined;
-    if (stopReason !== undefined) chunks.push({ type: 'finish', finishReason: mapAnthropicFinishReason(stopReason) });
+    const stopSequence = isRecord(delta) ? readString(delta['stop_sequence']) : undefined;
+    if (stopReason !== undefined) {
+      const finish: Mutable<Extract<StreamChunk, { type: 'finish' }>> = { type: 'finish', finishReason: mapAnthropicFinishReason(stopReason) };
+      if (stopSequence !== undefined) finish.stopSequence = stopSequence;
+      chunks.push(finish);
+    }
     return chunks;
   }
 

@@ -22,6 +22,12 @@ describe('parseAnthropicResponse with the recorded responses', () => {
     });
   });
 
+  it('says which stop sequence ended the answer (message.json, as Anthropic answers a stop_sequences hit)', () => {
+    const body = { ...(readFixtureJson('message.json') as Record<string, unknown>), stop_reason: 'stop_sequence', stop_sequence: 'three' };
+    expect(parseAnthropicResponse(body, { providerId: 'anthropic', headers: {} })).toMatchObject({ finishReason: 'stop', stopSequence: 'three' });
+    expect(parseFixture('message')).not.toHaveProperty('stopSequence');
+  });
+
   it('reads the answer to a system prompt (message-system-prompt.json)', () => {
     expect(parseFixture('message-system-prompt')).toMatchObject({
       content: '2 + 2 = 4',

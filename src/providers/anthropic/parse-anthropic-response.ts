@@ -38,6 +38,8 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
     model: readString(body['model']) ?? '',
   };
   if (reasoning !== '') response.reasoning = reasoning;
+  const stopSequence = readString(body['stop_sequence']);
+  if (stopSequence !== undefined) response.stopSequence = stopSequence;
   if (usage !== undefined) response.usage = usage;
   if (requestId !== undefined) response.requestId = requestId;
   return response;
