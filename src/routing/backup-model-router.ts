@@ -36,7 +36,7 @@ import type {
 import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
-import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { imageNeedOf, toMessages, validateCacheOptions, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -81,6 +81,7 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
+    validateCacheOptions(options);
     if (options.cacheEnabled ?? true) {
       this.#cache =
         options.cacheBackend ??
