@@ -4,7 +4,14 @@
  * server; deadlines run on a ManualClock.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackupModelRouter, type BackupModelRouterOptions, InvalidArgumentError } from '../src/index.js';
+import {
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  type CachedCompletion,
+  InvalidArgumentError,
+  MemoryCacheBackend,
+  type RouterEvent,
+} from '../src/index.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
@@ -48,4 +55,37 @@ describe('cache settings', () => {
     expect((await router.complete('Short-lived')).cached).toBe(true);
     expect(server.requests).toHaveLength(1);
   });
+});
+
+/** A cache store that is down for one operation, as a Redis behind a dead connection is: its error names its URL. */
+class FailingCacheBackend extends MemoryCacheBackend {
+  constructor(readonly failing: 'get' | 'set') {
+    super();
+  }
+  override get(key: string): Promise<CachedCompletion | undefined> {
+    return this.failing === 'get' ? Promise.reject(storeDown()) : super.get(key);
+  }
+  override set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+    return this.failing === 'set' ? Promise.reject(storeDown()) : super.set(key, value, ttlSeconds);
+  }
+}
+const storePassword = 'gsk_cachestorepassword123';
+const storeDown = () => new Error(`read ECONNRESET redis://default:${storePassword}@cache:6379`);
+
+describe('a cache backend that fails', () => {
+  for (const failing of ['get', 'set'] as const) {
+    it(`answers the call when ${failing}() fails, and reports it without the secret`, async () => {
+      const router = makeRouter({ cacheBackend: new FailingCacheBackend(failing) });
+      const reported: RouterEvent[] = [];
+      router.onEvent((event) => {
+        if (event.type === 'cache-error') reported.push(event);
+      });
+      const result = await router.complete('Cache store down');
+      expect(result.content.length).toBeGreaterThan(0);
+      expect(result.cached).toBe(false);
+      expect(server.requests).toHaveLength(1);
+      expect(reported).toEqual([{ type: 'cache-error', operation: failing, errorName: 'Error', message: expect.stringContaining('ECONNRESET') }]);
+      expect(JSON.stringify(reported)).not.toContain(storePassword);
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import type { Cancellation } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
+import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError, redactSecrets } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -190,7 +190,7 @@ export class BackupModelRouter {
     startedAtMs: number,
   ): Promise<CompletionResult> {
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const hit = await cache.get(key);
+    const hit = await this.#readCache(cache, key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
     let attempts: readonly Attempt[] = [];
     let ranHere = false;
@@ -200,9 +200,7 @@ export class BackupModelRouter {
         ranHere = true;
         const outcome = await this.#completeUncached(callId, messages, options, cancellation);
         attempts = outcome.attempts;
-        if (isCacheable(outcome.completion.response)) {
-          await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
-        }
+        if (isCacheable(outcome.completion.response)) await this.#writeCache(cache, key, outcome.completion);
         return outcome.completion;
       },
       options.signal ? { signal: options.signal } : {},
@@ -211,6 +209,32 @@ export class BackupModelRouter {
     const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
     if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
     return result;
+  }
+
+  /** The cached answer, or undefined; a backend that fails is a miss (reported), never the call's failure. */
+  async #readCache(cache: CacheBackend, key: string): Promise<CachedCompletion | undefined> {
+    try {
+      return await cache.get(key);
+    } catch (error) {
+      this.#reportCacheError('get', error);
+      return undefined;
+    }
+  }
+
+  /** Store a paid answer; a backend that fails is reported and skipped: the answer is still returned. */
+  async #writeCache(cache: CacheBackend, key: string, completion: CachedCompletion): Promise<void> {
+    try {
+      await cache.set(key, completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
+    } catch (error) {
+      this.#reportCacheError('set', error);
+    }
+  }
+
+  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
+    if (this.#events.size === 0) return;
+    const errorName = error instanceof Error ? error.name : typeof error;
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
 
   async #completeUncached(
