@@ -8,6 +8,7 @@ import {
   BackupModelRouter,
   type BackupModelRouterOptions,
   type CachedCompletion,
+  DeadlineExceededError,
   InvalidArgumentError,
   MemoryCacheBackend,
   type RouterEvent,
@@ -88,4 +89,72 @@ describe('a cache backend that fails', () => {
       expect(JSON.stringify(reported)).not.toContain(storePassword);
     });
   }
+});
+
+describe('identical calls in flight share one upstream call, each under its own deadline and abort', () => {
+  const question = { preferredProvider: 'groq' } as const;
+
+  /** Whether `promise` has settled, once pending callbacks ran. */
+  async function settled(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  }
+
+  it('ends a joiner at its own shorter deadline, while the first caller goes on waiting', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const first = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 500 });
+    first.catch(() => undefined);
+    await server.waitForRequests(1);
+
+    clock.advance(500);
+    expect(await settled(joiner)).toBe(true);
+    await expect(joiner).rejects.toThrow(DeadlineExceededError);
+    await expect(joiner).rejects.toMatchObject({ timeoutMs: 500 });
+    expect(await settled(first)).toBe(false);
+
+    clock.advance(29_500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 30_000 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("asks again for a joiner still in time when the first caller's deadline ended the shared call", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    server.enqueue('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    first.catch(() => undefined);
+    await server.waitForRequests(1);
+
+    clock.advance(500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    const answer = await joiner;
+    expect(answer).toMatchObject({ provider: 'groq', cached: false });
+    expect(answer.attempts).toEqual([expect.objectContaining({ provider: 'groq', outcome: 'success' })]);
+    expect(server.requests).toHaveLength(2);
+    // The stalled request was the first caller's, ended by its deadline: nothing counts against groq.
+    expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', successRate: 1 });
+  });
+
+  it("answers a joiner when the first caller aborts, from the same upstream call", async () => {
+    server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
+    const router = makeRouter();
+    const firstCaller = new AbortController();
+    const first = router.complete('Same question', { ...question, signal: firstCaller.signal });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    await server.waitForRequests(1);
+
+    firstCaller.abort(new Error('the first caller left'));
+    await expect(first).rejects.toThrow('the first caller left');
+    expect(await joiner).toMatchObject({ provider: 'groq', cached: true });
+    expect(server.requests).toHaveLength(1);
+  });
 });

@@ -5,7 +5,14 @@ import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import type { Cancellation } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError, redactSecrets } from '../errors.js';
+import {
+  type Attempt,
+  BackupModelsError,
+  DeadlineExceededError,
+  NoProviderAvailableError,
+  ProviderError,
+  redactSecrets,
+} from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -182,6 +189,13 @@ export class BackupModelRouter {
     await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
   }
 
+  /**
+   * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
+   * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
+   * joins waits only within them, and when the shared call fails because of its first caller (its deadline
+   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
+   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
+   */
   async #completeThroughCache(
     cache: CacheBackend,
     callId: number,
@@ -192,23 +206,53 @@ export class BackupModelRouter {
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
     const hit = await this.#readCache(cache, key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
-    let attempts: readonly Attempt[] = [];
-    let ranHere = false;
-    const completion = await this.#singleFlight.run(
-      key,
-      async (cancellation) => {
-        ranHere = true;
-        const outcome = await this.#completeUncached(callId, messages, options, cancellation);
-        attempts = outcome.attempts;
-        if (isCacheable(outcome.completion.response)) await this.#writeCache(cache, key, outcome.completion);
-        return outcome.completion;
-      },
-      options.signal ? { signal: options.signal } : {},
-    );
-    // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-    const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
-    if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
-    return result;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
+    for (let askingAgain = false; ; askingAgain = true) {
+      let attempts: readonly Attempt[] = [];
+      let ranHere = false;
+      // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
+      // else waits under a deadline of their own, counted from when their call began.
+      const ownWait =
+        askingAgain || this.#singleFlight.has(key)
+          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: options.signal })
+          : undefined;
+      const waiterSignal = ownWait?.cancellation ?? options.signal;
+      let completion: CachedCompletion;
+      try {
+        completion = await this.#singleFlight.run(
+          key,
+          async (cancellation) => {
+            ranHere = true;
+            const outcome = await this.#completeUncached(callId, messages, options, cancellation);
+            attempts = outcome.attempts;
+            if (isCacheable(outcome.completion.response)) await this.#writeCache(cache, key, outcome.completion);
+            return outcome.completion;
+          },
+          waiterSignal ? { signal: waiterSignal } : {},
+        );
+      } catch (error) {
+        if (ownWait?.timedOut()) throw new DeadlineExceededError({ timeoutMs });
+        // Another caller's deadline ended the shared call: this one, still in time, asks again.
+        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && isDeadlineExceeded(error)) continue;
+        throw error;
+      } finally {
+        ownWait?.dispose();
+      }
+      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
+      const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
+      return result;
+    }
+  }
+
+  /**
+   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
+   * when its call began, and its own abort.
+   */
+  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: CompleteOptions['signal'] }): DeadlineSignal {
+    const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
+    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
+    return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
   }
 
   /** The cached answer, or undefined; a backend that fails is a miss (reported), never the call's failure. */
@@ -470,4 +514,8 @@ export class BackupModelRouter {
   #assertOpen(): void {
     if (this.#closed) throw new NoProviderAvailableError({ message: 'This router is closed.' });
   }
+}
+
+function isDeadlineExceeded(error: unknown): error is DeadlineExceededError {
+  return BackupModelsError.isInstance(error) && error.name === 'DeadlineExceededError';
 }
