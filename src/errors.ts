@@ -151,6 +151,17 @@ export class NoProviderAvailableError extends BackupModelsError {
   }
 }
 
+/**
+ * The router was closed: `close()` cancelled this call or stream in flight, or it was made afterwards. No
+ * provider failed, and none is charged for it.
+ */
+export class RouterClosedError extends BackupModelsError {
+  constructor() {
+    super('The router is closed: its calls in flight were cancelled, and it takes no new ones.');
+    this.name = 'RouterClosedError';
+  }
+}
+
 /** One provider tried during a call, and how it ended. */
 export interface Attempt {
   readonly provider: string;

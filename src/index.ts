@@ -32,6 +32,7 @@ export {
   InvalidArgumentError,
   NoProviderAvailableError,
   ProviderError,
+  RouterClosedError,
   StreamInterruptedError,
   type Attempt,
   type FailureReason,

@@ -12,6 +12,10 @@ export interface CachedCompletion {
   readonly storedAtMs: number;
 }
 
+/**
+ * The router never lets a backend fail a call: a `get` that rejects is a miss and a `set` that rejects is
+ * skipped, each reported as a `cache-error` router event. A backend need not swallow its own failures.
+ */
 export interface CacheBackend {
   /** The entry under `key`, or undefined when absent or expired. */
   get(key: string): Promise<CachedCompletion | undefined>;

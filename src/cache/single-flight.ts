@@ -32,6 +32,11 @@ export class SingleFlight<T> {
     return this.flights.size;
   }
 
+  /** Whether work for `key` is in flight: a `run` with it now would join that work rather than start it. */
+  has(key: string): boolean {
+    return this.flights.has(key);
+  }
+
   run(key: string, fn: (cancellation: Cancellation) => Promise<T>, options: SingleFlightRunOptions = {}): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     const flight = this.flights.get(key) ?? this.start(key, fn);

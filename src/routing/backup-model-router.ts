@@ -3,9 +3,16 @@ import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import type { Cancellation } from '../cancellation.js';
+import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, NoProviderAvailableError, ProviderError } from '../errors.js';
+import {
+  type Attempt,
+  BackupModelsError,
+  DeadlineExceededError,
+  ProviderError,
+  redactSecrets,
+  RouterClosedError,
+} from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -19,6 +26,7 @@ import { ListenerSet } from '../resilience/listener-set.js';
 import { checkProviders } from './check-providers.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { hedgeDelayOf } from './hedge-delay.js';
+import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
@@ -36,7 +44,7 @@ import type {
 import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
-import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { imageNeedOf, toMessages, validateCacheOptions, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -54,8 +62,9 @@ export class BackupModelRouter {
   readonly #cache: CacheBackend | undefined;
   readonly #singleFlight = new SingleFlight<CachedCompletion>();
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
+  readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: BackupModelRouterOptions = {}) {
     validateRouterOptions(options);
@@ -83,6 +92,7 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
+    validateCacheOptions(options);
     if (options.cacheEnabled ?? true) {
       this.#cache =
         options.cacheBackend ??
@@ -109,21 +119,28 @@ export class BackupModelRouter {
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
     const cache = options.cache === false ? undefined : this.#cache;
+    // The call's own cancellation: the caller's signal, and close().
+    const call = new CancelScope();
+    const stopFollowingCaller = options.signal ? call.follow(cancellationOf(options.signal)) : undefined;
+    this.#inFlight.enter(call);
     try {
       let result: CompletionResult;
       if (!cache) {
-        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs);
+        const { completion, attempts } = await this.#completeUncached(callId, messages, options, call, startedAtMs);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache, callId, messages, options, startedAtMs);
+        result = await this.#completeThroughCache(cache, { callId, messages, options, call, startedAtMs });
       }
       this.#emitCallEnd(callId, { result, startedAtMs });
       return result;
     } catch (error) {
-      this.#emitCallFailure(callId, { error, startedAtMs, signal: options.signal });
+      this.#emitCallFailure(callId, { error, startedAtMs, signal: call });
       throw error;
+    } finally {
+      stopFollowingCaller?.();
+      this.#inFlight.leave(call);
     }
   }
 
@@ -141,6 +158,7 @@ export class BackupModelRouter {
       selection: this.#select(options, undefined, messages),
       registry: this.#registry,
       events: this.#events,
+      inFlight: this.#inFlight,
       parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
       hedgeDelayMs: this.#hedgeDelay(options),
       timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs,
@@ -163,55 +181,139 @@ export class BackupModelRouter {
    * Prove each provider's key and endpoint work with its cheapest call (the models list), in parallel and
    * bounded in time. A provider with no key is false.
    */
-  healthCheck(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
+  async healthCheck(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Record<string, boolean>> {
     this.#assertOpen();
-    return checkProviders({
-      providers: this.#providers,
-      registry: this.#registry,
-      clock: this.#clock,
-      timeoutMs: options.timeoutMs ?? this.#options.healthCheckTimeoutMs ?? routerDefaults.healthCheckTimeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const check = new CancelScope();
+    const stopFollowingCaller = options.signal ? check.follow(cancellationOf(options.signal)) : undefined;
+    this.#inFlight.enter(check);
+    try {
+      return await checkProviders({
+        providers: this.#providers,
+        registry: this.#registry,
+        clock: this.#clock,
+        timeoutMs: options.timeoutMs ?? this.#options.healthCheckTimeoutMs ?? routerDefaults.healthCheckTimeoutMs,
+        signal: check.signal,
+      });
+    } finally {
+      stopFollowingCaller?.();
+      this.#inFlight.leave(check);
+    }
   }
 
-  /** Release every socket and timer, so a script exits by itself. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /**
+   * Cancel every call, stream and health check in flight (each rejects with RouterClosedError, and no
+   * provider is charged for it), start no upstream request from then on, and release every socket and timer
+   * once that work has settled, so a script exits by itself. Calls made afterwards reject with
+   * RouterClosedError. A stream that waits on its reader counts as settled: its upstream request is ended.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
     if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
+    await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
     await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
   }
 
+  /**
+   * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
+   * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
+   * joins waits only within them, and when the shared call fails because of its first caller (its deadline
+   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
+   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
+   */
   async #completeThroughCache(
     cache: CacheBackend,
-    callId: number,
-    messages: readonly Message[],
-    options: CompleteOptions,
-    startedAtMs: number,
+    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; call: Cancellation; startedAtMs: number },
   ): Promise<CompletionResult> {
+    const { callId, messages, options, call, startedAtMs } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const hit = await cache.get(key);
+    const hit = await this.#readCache(cache, key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
-    let attempts: readonly Attempt[] = [];
-    let ranHere = false;
-    const completion = await this.#singleFlight.run(
-      key,
-      async (cancellation) => {
-        ranHere = true;
-        const outcome = await this.#completeUncached(callId, messages, options, cancellation);
-        attempts = outcome.attempts;
-        if (isCacheable(outcome.completion.response)) {
-          await cache.set(key, outcome.completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
-        }
-        return outcome.completion;
-      },
-      options.signal ? { signal: options.signal } : {},
-    );
-    // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-    const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
-    if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
-    return result;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
+    for (let askingAgain = false; ; askingAgain = true) {
+      let attempts: readonly Attempt[] = [];
+      let ranHere = false;
+      // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
+      // else waits under a deadline of their own, counted from when their call began.
+      const ownWait =
+        askingAgain || this.#singleFlight.has(key)
+          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
+          : undefined;
+      let completion: CachedCompletion;
+      try {
+        completion = await this.#singleFlight.run(
+          key,
+          async (cancellation) => {
+            ranHere = true;
+            // The shared work is cancelled when every caller left, or by close(), which waits for it.
+            const work = new CancelScope();
+            const stopFollowing = work.follow(cancellation);
+            this.#inFlight.enter(work);
+            try {
+              const outcome = await this.#completeUncached(callId, messages, options, work);
+              attempts = outcome.attempts;
+              if (isCacheable(outcome.completion.response)) await this.#writeCache(cache, key, outcome.completion);
+              return outcome.completion;
+            } finally {
+              stopFollowing();
+              this.#inFlight.leave(work);
+            }
+          },
+          { signal: ownWait?.cancellation ?? call },
+        );
+      } catch (error) {
+        if (ownWait?.timedOut()) throw new DeadlineExceededError({ timeoutMs });
+        // Another caller's deadline ended the shared call: this one, still in time, asks again.
+        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && isDeadlineExceeded(error)) continue;
+        throw error;
+      } finally {
+        ownWait?.dispose();
+      }
+      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
+      const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
+      return result;
+    }
+  }
+
+  /**
+   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
+   * when its call began, and its own abort.
+   */
+  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal {
+    const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
+    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
+    return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
+  }
+
+  /** The cached answer, or undefined; a backend that fails is a miss (reported), never the call's failure. */
+  async #readCache(cache: CacheBackend, key: string): Promise<CachedCompletion | undefined> {
+    try {
+      return await cache.get(key);
+    } catch (error) {
+      this.#reportCacheError('get', error);
+      return undefined;
+    }
+  }
+
+  /** Store a paid answer; a backend that fails is reported and skipped: the answer is still returned. */
+  async #writeCache(cache: CacheBackend, key: string, completion: CachedCompletion): Promise<void> {
+    try {
+      await cache.set(key, completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
+    } catch (error) {
+      this.#reportCacheError('set', error);
+    }
+  }
+
+  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
+    if (this.#events.size === 0) return;
+    const errorName = error instanceof Error ? error.name : typeof error;
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
 
   async #completeUncached(
@@ -434,18 +536,22 @@ export class BackupModelRouter {
 
   #scheduleHealthChecks(intervalMs: number): void {
     this.#healthCheckTimer = this.#clock.setTimeout(() => {
-      if (this.#closed) return;
+      if (this.#closing) return;
       const turn = this.#options.stateSync?.acquireHealthCheckTurn(intervalMs) ?? Promise.resolve(true);
       void turn
         .then((mine) => (mine ? this.healthCheck() : undefined))
         .catch(() => undefined)
         .finally(() => {
-          if (!this.#closed) this.#scheduleHealthChecks(intervalMs);
+          if (!this.#closing) this.#scheduleHealthChecks(intervalMs);
         });
     }, intervalMs);
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new NoProviderAvailableError({ message: 'This router is closed.' });
+    if (this.#closing) throw new RouterClosedError();
   }
+}
+
+function isDeadlineExceeded(error: unknown): error is DeadlineExceededError {
+  return BackupModelsError.isInstance(error) && error.name === 'DeadlineExceededError';
 }

@@ -35,6 +35,16 @@ export type RouterEvent =
       readonly to: CircuitStateName;
     }
   | {
+      /**
+       * The cache backend failed: a read counts as a miss and a write is skipped, so the call goes on. The
+       * message is redacted of anything that looks like a key (a Redis URL with its password, for one).
+       */
+      readonly type: 'cache-error';
+      readonly operation: 'get' | 'set';
+      readonly errorName: string;
+      readonly message: string;
+    }
+  | {
       readonly type: 'cooldown';
       readonly provider: string;
       readonly untilMs: number;

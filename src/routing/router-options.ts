@@ -57,7 +57,9 @@ export interface BackupModelRouterOptions {
   /** Wait before the first retry round, doubling each round up to 8 s, with up to 25% jitter. Default 500 ms. */
   readonly retryBaseDelayMs?: number;
   readonly cacheEnabled?: boolean;
+  /** How long an answer stays in the cache: a finite number of seconds above 0 (checked when the router is made). Default 300. */
   readonly cacheTtlSeconds?: number;
+  /** Bound on the in-process cache's entries, an integer of at least 1. Default 1000. */
   readonly cacheMaxEntries?: number;
   /** Replace the in-process cache (a Redis backend, for example). */
   readonly cacheBackend?: CacheBackend;

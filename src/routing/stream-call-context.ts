@@ -3,6 +3,7 @@ import type { DeadlineSignal } from '../resilience/deadline.js';
 import type { Attempt, ProviderError } from '../errors.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
+import type { InFlightCalls } from './in-flight-calls.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import type { FailureAction, RaceOptions } from './race-candidates.js';
 import type { StreamOptions } from './router-options.js';
@@ -18,6 +19,8 @@ export interface RouterStreamContext {
   readonly selection: CandidateSelection;
   readonly registry: ProviderStateRegistry;
   readonly events: ListenerSet<RouterEvent>;
+  /** The router's work in flight: a running stream is part of it, so the router's close() cancels it. */
+  readonly inFlight: InFlightCalls;
   readonly parallelAttempts: number;
   readonly hedgeDelayMs: ((candidate: Candidate) => number) | undefined;
   readonly timeoutMs: number;

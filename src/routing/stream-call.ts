@@ -46,6 +46,13 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     let lastResort: Candidate | undefined;
     let completed = false;
     let settled = false;
+    // In flight from its first read (a router closed before that cancels it at once) until it ends, or until
+    // it is cancelled while its reader holds it between two chunks: its upstream request is ended then.
+    context.inFlight.enter(callScope);
+    let waitingOnReader = false;
+    const stopLeavingOnAbort = callScope.onAbort(() => {
+      if (waitingOnReader) context.inFlight.leave(callScope);
+    });
     try {
       const race = candidatesToRace({
         selection: context.selection,
@@ -81,7 +88,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       const providerId = winner.provider.id;
       for (const chunk of committed.buffered) {
         accumulator.add(chunk);
+        waitingOnReader = true;
         yield chunk;
+        waitingOnReader = false;
       }
       const stream = committed;
       watchdog = new IdleWatchdog({
@@ -101,7 +110,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           break;
         }
         accumulator.add(next.value);
+        waitingOnReader = true;
         yield next.value;
+        waitingOnReader = false;
       }
       completed = true;
       context.registry.recordSuccess(providerId, timeToFirstTokenMs);
@@ -149,6 +160,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       }
       deadline.dispose();
       stopFollowingCaller?.();
+      stopLeavingOnAbort();
+      context.inFlight.leave(callScope);
       for (const attempt of attempts) context.events.emit({ type: 'attempt-end', callId: context.callId, attempt });
     }
   }

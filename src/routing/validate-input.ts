@@ -190,3 +190,17 @@ function checkMilliseconds(argument: string, value: number | undefined): void {
 function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message });
 }
+
+/**
+ * The router's cache settings, checked when it is made: a bad TTL would otherwise surface only when the first
+ * answer, already paid for, is stored.
+ */
+export function validateCacheOptions(options: Pick<BackupModelRouterOptions, 'cacheTtlSeconds' | 'cacheMaxEntries'>): void {
+  const { cacheTtlSeconds, cacheMaxEntries } = options;
+  if (cacheTtlSeconds !== undefined && !(Number.isFinite(cacheTtlSeconds) && cacheTtlSeconds > 0)) {
+    throw invalid('cacheTtlSeconds', 'cacheTtlSeconds must be a finite number of seconds above 0.');
+  }
+  if (cacheMaxEntries !== undefined && !(Number.isInteger(cacheMaxEntries) && cacheMaxEntries >= 1)) {
+    throw invalid('cacheMaxEntries', 'cacheMaxEntries must be an integer of at least 1.');
+  }
+}

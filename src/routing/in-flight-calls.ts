@@ -1,0 +1,40 @@
+import type { CancelScope } from '../cancellation.js';
+
+/**
+ * What a router has in flight (calls, streams, the shared work of identical calls, health checks), so that
+ * `close()` can cancel all of it and wait until it has settled. Each piece enters with the CancelScope that
+ * cancels it and leaves once it has settled; a piece that enters after closing began is cancelled at once.
+ */
+export class InFlightCalls {
+  readonly #scopes = new Set<CancelScope>();
+  #closeReason: unknown;
+  #closing = false;
+  #whenEmpty: (() => void) | undefined;
+
+  get size(): number {
+    return this.#scopes.size;
+  }
+
+  enter(scope: CancelScope): void {
+    this.#scopes.add(scope);
+    if (this.#closing) scope.abort(this.#closeReason);
+  }
+
+  /** Idempotent: a piece may leave early (a stream waiting on its reader) and again when it ends. */
+  leave(scope: CancelScope): void {
+    if (!this.#scopes.delete(scope)) return;
+    if (this.#scopes.size === 0) this.#whenEmpty?.();
+  }
+
+  /** Cancel everything in flight with `reason`, and everything that enters later; resolves once all has left. */
+  cancelAll(reason: unknown): Promise<void> {
+    this.#closing = true;
+    this.#closeReason = reason;
+    const settled = new Promise<void>((resolve) => {
+      this.#whenEmpty = resolve;
+    });
+    for (const scope of [...this.#scopes]) scope.abort(reason);
+    if (this.#scopes.size === 0) this.#whenEmpty?.();
+    return settled;
+  }
+}

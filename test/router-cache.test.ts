@@ -1,0 +1,160 @@
+/**
+ * The router's response cache end to end: its settings, a cache backend that fails, and callers sharing one
+ * upstream call (single-flight) while each keeps its own deadline and abort. Real HTTP to the provider test
+ * server; deadlines run on a ManualClock.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  type CachedCompletion,
+  DeadlineExceededError,
+  InvalidArgumentError,
+  MemoryCacheBackend,
+  type RouterEvent,
+} from '../src/index.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), parallelAttempts: 1, ...options });
+  routers.push(router);
+  return router;
+}
+
+describe('cache settings', () => {
+  it('refuses a TTL that could store nothing when the router is made, before any call is paid for', () => {
+    for (const cacheTtlSeconds of [0, -1, Number.POSITIVE_INFINITY, Number.NaN]) {
+      const made = () => new BackupModelRouter({ env: server.environment(), cacheTtlSeconds });
+      expect(made).toThrow(InvalidArgumentError);
+      expect(made).toThrow(expect.objectContaining({ argument: 'cacheTtlSeconds' }));
+    }
+    expect(() => new BackupModelRouter({ env: server.environment(), cacheMaxEntries: 0 })).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', argument: 'cacheMaxEntries' }),
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('keeps a fractional TTL, and answers the second call from the cache', async () => {
+    const router = makeRouter({ cacheTtlSeconds: 0.5, clock: new ManualClock(Date.UTC(2026, 0, 1)) });
+    await router.complete('Short-lived');
+    expect((await router.complete('Short-lived')).cached).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+/** A cache store that is down for one operation, as a Redis behind a dead connection is: its error names its URL. */
+class FailingCacheBackend extends MemoryCacheBackend {
+  constructor(readonly failing: 'get' | 'set') {
+    super();
+  }
+  override get(key: string): Promise<CachedCompletion | undefined> {
+    return this.failing === 'get' ? Promise.reject(storeDown()) : super.get(key);
+  }
+  override set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+    return this.failing === 'set' ? Promise.reject(storeDown()) : super.set(key, value, ttlSeconds);
+  }
+}
+const storePassword = 'gsk_cachestorepassword123';
+const storeDown = () => new Error(`read ECONNRESET redis://default:${storePassword}@cache:6379`);
+
+describe('a cache backend that fails', () => {
+  for (const failing of ['get', 'set'] as const) {
+    it(`answers the call when ${failing}() fails, and reports it without the secret`, async () => {
+      const router = makeRouter({ cacheBackend: new FailingCacheBackend(failing) });
+      const reported: RouterEvent[] = [];
+      router.onEvent((event) => {
+        if (event.type === 'cache-error') reported.push(event);
+      });
+      const result = await router.complete('Cache store down');
+      expect(result.content.length).toBeGreaterThan(0);
+      expect(result.cached).toBe(false);
+      expect(server.requests).toHaveLength(1);
+      expect(reported).toEqual([{ type: 'cache-error', operation: failing, errorName: 'Error', message: expect.stringContaining('ECONNRESET') }]);
+      expect(JSON.stringify(reported)).not.toContain(storePassword);
+    });
+  }
+});
+
+describe('identical calls in flight share one upstream call, each under its own deadline and abort', () => {
+  const question = { preferredProvider: 'groq' } as const;
+
+  /** Whether `promise` has settled, once pending callbacks ran. */
+  async function settled(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  }
+
+  it('ends a joiner at its own shorter deadline, while the first caller goes on waiting', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const first = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 500 });
+    first.catch(() => undefined);
+    await server.waitForRequests(1);
+
+    clock.advance(500);
+    expect(await settled(joiner)).toBe(true);
+    await expect(joiner).rejects.toThrow(DeadlineExceededError);
+    await expect(joiner).rejects.toMatchObject({ timeoutMs: 500 });
+    expect(await settled(first)).toBe(false);
+
+    clock.advance(29_500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 30_000 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("asks again for a joiner still in time when the first caller's deadline ended the shared call", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    server.enqueue('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    first.catch(() => undefined);
+    await server.waitForRequests(1);
+
+    clock.advance(500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    const answer = await joiner;
+    expect(answer).toMatchObject({ provider: 'groq', cached: false });
+    expect(answer.attempts).toEqual([expect.objectContaining({ provider: 'groq', outcome: 'success' })]);
+    expect(server.requests).toHaveLength(2);
+    // The stalled request was the first caller's, ended by its deadline: nothing counts against groq.
+    expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', successRate: 1 });
+  });
+
+  it("answers a joiner when the first caller aborts, from the same upstream call", async () => {
+    server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
+    const router = makeRouter();
+    const firstCaller = new AbortController();
+    const first = router.complete('Same question', { ...question, signal: firstCaller.signal });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    await server.waitForRequests(1);
+
+    firstCaller.abort(new Error('the first caller left'));
+    await expect(first).rejects.toThrow('the first caller left');
+    expect(await joiner).toMatchObject({ provider: 'groq', cached: true });
+    expect(server.requests).toHaveLength(1);
+  });
+});
