@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   NoProviderAvailableError,
   ProviderError,
+  RouterClosedError,
   registerSecret,
 } from '../errors.js';
 import { toErrorResponse } from './error-response.js';
@@ -23,6 +24,10 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(providerError('context_too_long')).body.error.code).toBe('context_length_exceeded');
     expect(toErrorResponse(new GatewayHttpError({ status: 413, message: 'big', code: 'request_too_large' }))).toMatchObject({ status: 413 });
     expect(toErrorResponse(new DeadlineExceededError({ timeoutMs: 100 }))).toMatchObject({ status: 504, body: { error: { type: 'timeout_error' } } });
+  });
+
+  it('answers 503 with a Retry-After to a call the router was closed under, not an internal error', () => {
+    expect(toErrorResponse(new RouterClosedError())).toMatchObject({ status: 503, retryAfterSeconds: 1, body: { error: { code: 'shutting_down' } } });
   });
 
   it('answers 503 with a Retry-After of at least one second when no provider can serve', () => {

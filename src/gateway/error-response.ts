@@ -132,6 +132,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       unavailable.retryAfterMs ?? 1000,
     );
   }
+  // The router was closed under a call (a gateway shutting down): another instance can answer it.
+  if (error.name === 'RouterClosedError') return response(503, { message: error.message, type: 'api_error', code: 'shutting_down' }, 1000);
   if (error.name === 'DeadlineExceededError') {
     return response(504, { message: (error as DeadlineExceededError).message, type: 'timeout_error', code: 'deadline_exceeded' });
   }
