@@ -1,6 +1,7 @@
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { CachedCompletion } from '../cache/cache-backend.js';
 import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
+import { GuardedCache } from './guarded-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
@@ -59,7 +60,7 @@ export class BackupModelRouter {
   readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
   readonly #events = new ListenerSet<RouterEvent>();
-  readonly #cache: CacheBackend | undefined;
+  readonly #cache: GuardedCache | undefined;
   readonly #singleFlight = new SingleFlight<CachedCompletion>();
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
   readonly #inFlight = new InFlightCalls();
@@ -94,9 +95,13 @@ export class BackupModelRouter {
     });
     validateCacheOptions(options);
     if (options.cacheEnabled ?? true) {
-      this.#cache =
+      const backend =
         options.cacheBackend ??
         new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
+      this.#cache = new GuardedCache(backend, {
+        ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
+        onError: (operation, error) => this.#reportCacheError(operation, error),
+      });
     }
     if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
   }
@@ -226,12 +231,12 @@ export class BackupModelRouter {
    * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
    */
   async #completeThroughCache(
-    cache: CacheBackend,
+    cache: GuardedCache,
     context: { callId: number; messages: readonly Message[]; options: CompleteOptions; call: Cancellation; startedAtMs: number },
   ): Promise<CompletionResult> {
     const { callId, messages, options, call, startedAtMs } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const hit = await this.#readCache(cache, key);
+    const hit = await cache.read(key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     for (let askingAgain = false; ; askingAgain = true) {
@@ -256,7 +261,7 @@ export class BackupModelRouter {
             try {
               const outcome = await this.#completeUncached(callId, messages, options, work);
               attempts = outcome.attempts;
-              if (isCacheable(outcome.completion.response)) await this.#writeCache(cache, key, outcome.completion);
+              if (isCacheable(outcome.completion.response)) await cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
               stopFollowing();
@@ -288,25 +293,6 @@ export class BackupModelRouter {
     const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
     if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
     return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
-  }
-
-  /** The cached answer, or undefined; a backend that fails is a miss (reported), never the call's failure. */
-  async #readCache(cache: CacheBackend, key: string): Promise<CachedCompletion | undefined> {
-    try {
-      return await cache.get(key);
-    } catch (error) {
-      this.#reportCacheError('get', error);
-      return undefined;
-    }
-  }
-
-  /** Store a paid answer; a backend that fails is reported and skipped: the answer is still returned. */
-  async #writeCache(cache: CacheBackend, key: string, completion: CachedCompletion): Promise<void> {
-    try {
-      await cache.set(key, completion, this.#options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds);
-    } catch (error) {
-      this.#reportCacheError('set', error);
-    }
   }
 
   #reportCacheError(operation: 'get' | 'set', error: unknown): void {
