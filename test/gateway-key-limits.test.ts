@@ -19,6 +19,7 @@ const freeKey = 'free-key-0123456789';
 const streamerKey = 'streamer-key-0123456789';
 const budgetedKey = 'budgeted-key-0123456789';
 const restrictedKey = 'restricted-key-0123456789';
+const explorerKey = 'explorer-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -35,6 +36,9 @@ keys:
   - name: budgeted
     key: ${budgetedKey}
     limits: { costUsdPerDay: 100 }
+  - name: explorer
+    key: ${explorerKey}
+    limits: { costUsdPerDay: 0.000001 }
   - name: restricted
     key: ${restrictedKey}
     models: [fast, openai/*]
@@ -113,6 +117,18 @@ describe('a key with a daily budget', () => {
     const key = (await response.json()) as { name: string; limits: unknown; usage: KeyUsage };
     expect(key).toMatchObject({ name: 'search', limits: { costUsdPerDay: 0.000001 } });
     expect(key.usage.costUsdToday).toBeCloseTo(spent?.costUsd as number, 12);
+  });
+
+  it('charges a model the catalog has no price for at its provider\'s dearest price, so it is not free', async () => {
+    // Found by a review: any provider/model outside the price table was never charged, so a budget did nothing.
+    const client = harness.clientWithKey(explorerKey);
+    const unpriced = { model: 'moonshot/moonshot-v1-8k', messages: [{ role: 'user' as const, content: 'Unpriced?' }] };
+    await client.chat.completions.create(unpriced);
+    const charged = harness.logLines.findLast((line) => line.key === 'explorer');
+    expect(charged).toMatchObject({ costEstimated: true });
+    expect(charged?.costUsd).toBeGreaterThan(0.000001);
+    const refused = await client.chat.completions.create({ ...unpriced, messages: [{ role: 'user', content: 'Again?' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
   });
 
   it('counts a streamed answer too', async () => {

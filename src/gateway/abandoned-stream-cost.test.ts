@@ -20,7 +20,12 @@ describe('the price of a stream that ended before its usage', () => {
     tally.add({ type: 'text-delta', text: 'ab' });
     const cost = abandonedStreamCost({ definition: openai, model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'z'.repeat(4000) }], tally });
     expect(cost).toBeCloseTo((50 * 0.15 + 7 * 0.6) / 1_000_000, 12);
-    expect(abandonedStreamCost({ definition: openai, model: 'unpriced-model', messages: [], tally })).toBeUndefined();
+    // A model without a price is charged at its provider's dearest, never nothing (budgetCostOf).
+    const dearest = openai!.models.flatMap((model) => (model.price ? [model.price] : [])).reduce((a, b) => (b.outputPerMillion > a.outputPerMillion ? b : a));
+    expect(abandonedStreamCost({ definition: openai, model: 'unpriced-model', messages: [], tally })).toBeCloseTo(
+      (50 * dearest.inputPerMillion + 7 * dearest.outputPerMillion) / 1_000_000,
+      12,
+    );
     // What the usage said of the prompt cache is kept: cached input at the cache's price.
     const cached = new StreamTally();
     cached.add({ type: 'usage', usage: { inputTokens: 1000, cachedInputTokens: 800, outputTokens: 0, totalTokens: 1000 } });

@@ -4,7 +4,7 @@
  * estimate, at about four characters a token for whatever the usage did not say. Pure.
  */
 import type { ProviderDefinition } from '../catalog.js';
-import { costOf } from '../routing/cost.js';
+import { budgetCostOf } from '../routing/cost.js';
 import type { Message, StreamChunk, Usage } from '../types.js';
 
 const charactersPerToken = 4;
@@ -31,7 +31,7 @@ function promptCharacters(messages: readonly Message[]): number {
   return characters;
 }
 
-/** The estimated price, or undefined when the model has no price in the catalog. */
+/** The estimated price: the catalog's, or for a model without one its provider's dearest (budgetCostOf). */
 export function abandonedStreamCost(options: {
   readonly definition: ProviderDefinition | undefined;
   readonly model: string;
@@ -42,5 +42,5 @@ export function abandonedStreamCost(options: {
   const inputTokens = tally.usage?.inputTokens ?? Math.ceil(promptCharacters(options.messages) / charactersPerToken);
   const outputTokens = Math.max(tally.usage?.outputTokens ?? 0, Math.ceil(tally.outputCharacters / charactersPerToken));
   // What the provider said of its prompt cache is kept: cached input is priced at the cache's price.
-  return costOf(options.definition, options.model, { ...tally.usage, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });
+  return budgetCostOf(options.definition, options.model, { ...tally.usage, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens })?.usd;
 }

@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
+import { budgetCostOf } from '../routing/cost.js';
+import type { ModelProvider } from '../providers/model-provider.js';
 import type { Message } from '../types.js';
 import { callerMayCall, type GatewayCaller } from './auth.js';
 import type { GatewayLimits } from './gateway-config.js';
@@ -53,7 +55,7 @@ export interface CallLogFields {
   outputTokens?: number;
   /** The answer's price from the catalog, when known. */
   costUsd?: number;
-  /** `costUsd` is an estimate: the stream ended before its usage came. */
+  /** `costUsd` is an estimate: the stream ended before its usage came, or the model has no price in the catalog. */
   costEstimated?: boolean;
   outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
   status?: number;
@@ -189,10 +191,10 @@ async function completeModelCall(options: {
   if (clientScope.aborted) {
     log.outcome = 'client_aborted';
     // The answer came, and was paid for, even if no one reads it.
-    if (result.costUsd !== undefined && result.costUsd > 0) log.costUsd = result.costUsd;
+    recordCost(log, result, options.router.providers);
     return;
   }
-  recordResult(log, result);
+  recordResult(log, result, options.router.providers);
   const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }, call);
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer. The
   // request id headers are on the response already (handleModelCall).
@@ -206,15 +208,38 @@ async function completeModelCall(options: {
   log.outcome = 'success';
 }
 
-export function recordResult(log: CallLogFields, result: CompletionResult & { readonly timeToFirstTokenMs?: number }): void {
+export function recordResult(
+  log: CallLogFields,
+  result: CompletionResult & { readonly timeToFirstTokenMs?: number },
+  providers: readonly ModelProvider[],
+): void {
   log.provider = result.provider;
   log.model = result.model;
   log.attempts = compactAttempts(result.attempts);
   log.cached = result.cached;
   log.inputTokens = result.usage?.inputTokens;
   log.outputTokens = result.usage?.outputTokens;
-  if (result.costUsd !== undefined && result.costUsd > 0) log.costUsd = result.costUsd;
+  recordCost(log, result, providers);
   if (result.timeToFirstTokenMs !== undefined) log.timeToFirstTokenMs = result.timeToFirstTokenMs;
+}
+
+/**
+ * What an answer cost, for the log line and the key's daily budget: the catalog's price, or for a model it
+ * has no price for an estimate at its provider's dearest price (budgetCostOf), marked `costEstimated`, so an
+ * unpriced model never spends a budget for free. An answer from the cache, or shared with an identical call
+ * in flight, costs nothing.
+ */
+function recordCost(log: CallLogFields, result: CompletionResult, providers: readonly ModelProvider[]): void {
+  if (result.cached) return;
+  if (result.costUsd !== undefined) {
+    if (result.costUsd > 0) log.costUsd = result.costUsd;
+    return;
+  }
+  const definition = providers.find((provider) => provider.id === result.provider)?.definition;
+  const charge = budgetCostOf(definition, result.model, result.usage);
+  if (charge === undefined || charge.usd <= 0) return;
+  log.costUsd = charge.usd;
+  log.costEstimated = true;
 }
 
 export function recordFailure(log: CallLogFields, error: unknown, context: { readonly clientGone: boolean }): void {

@@ -128,7 +128,7 @@ async function relayStream(options: {
       if (clientGone) throw clientGone;
     }
     const result: StreamResult = await stream.result;
-    recordResult(log, result);
+    recordResult(log, result, options.router.providers);
     log.outcome = 'success';
     response.end(encoder.end(result));
   } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import { costOf } from './cost.js';
+import { budgetCostOf, costOf, unpricedModelFallbackPrice } from './cost.js';
 
 const openai = defaultCatalog.find((definition) => definition.id === 'openai') as ProviderDefinition;
 const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000, totalTokens: 2_000_000 };
@@ -43,5 +43,25 @@ describe('costOf', () => {
     );
     const unpriced: ProviderDefinition = { ...openai, id: 'plain', models: [{ id: 'm', price: { inputPerMillion: 2, outputPerMillion: 0 } }] };
     expect(costOf(unpriced, 'm', cachedUsage)).toBeCloseTo(2, 10);
+  });
+});
+
+describe('budgetCostOf', () => {
+  it("charges a priced model its price, and one without a price its provider's dearest, marked estimated", () => {
+    expect(budgetCostOf(openai, 'gpt-4o-mini', usage)).toEqual({ usd: expect.closeTo(0.75, 10), estimated: false });
+    const dearest = openai.models.flatMap((model) => (model.price ? [model.price] : [])).reduce((a, b) => (b.outputPerMillion > a.outputPerMillion ? b : a));
+    expect(budgetCostOf(openai, 'a-model-nobody-prices', usage)).toEqual({
+      usd: expect.closeTo(dearest.inputPerMillion + dearest.outputPerMillion, 10),
+      estimated: true,
+    });
+  });
+
+  it('charges a provider with no priced model at all the fallback price, and nothing without usage', () => {
+    const unpriced: ProviderDefinition = { ...openai, id: 'self-hosted', models: [{ id: 'llama', contextWindowTokens: 8192 }] };
+    expect(budgetCostOf(unpriced, 'llama', usage)).toEqual({
+      usd: expect.closeTo(unpricedModelFallbackPrice.inputPerMillion + unpricedModelFallbackPrice.outputPerMillion, 10),
+      estimated: true,
+    });
+    expect(budgetCostOf(unpriced, 'llama', undefined)).toBeUndefined();
   });
 });

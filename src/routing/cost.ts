@@ -1,4 +1,4 @@
-import { findModel, type ModelInfo, type ProviderDefinition } from '../catalog.js';
+import { findModel, type ModelInfo, type ModelPrice, type ProviderDefinition } from '../catalog.js';
 import type { Usage } from '../types.js';
 
 /**
@@ -40,4 +40,34 @@ function findModelByPrefix(definition: ProviderDefinition, model: string): Model
     matches.set(model, match);
   }
   return match ?? undefined;
+}
+
+/** Charged per million tokens for a model whose provider has no priced model at all (Claude Opus's list price). */
+export const unpricedModelFallbackPrice: ModelPrice = { inputPerMillion: 15, outputPerMillion: 75 };
+
+/**
+ * What spending `usage` on `model` costs a budget: the catalog's price, or for a model it has no price for,
+ * the price of that provider's dearest priced model (`unpricedModelFallbackPrice` when it has none), so a
+ * model missing from the price table never spends a key's budget for free. `estimated` says the price was not
+ * the model's own. Undefined without usage.
+ */
+export function budgetCostOf(
+  definition: ProviderDefinition | undefined,
+  model: string,
+  usage: Usage | undefined,
+): { readonly usd: number; readonly estimated: boolean } | undefined {
+  if (!usage) return undefined;
+  const priced = costOf(definition, model, usage);
+  if (priced !== undefined) return { usd: priced, estimated: false };
+  const price = dearestPrice(definition) ?? unpricedModelFallbackPrice;
+  return { usd: (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000, estimated: true };
+}
+
+function dearestPrice(definition: ProviderDefinition | undefined): ModelPrice | undefined {
+  let dearest: ModelPrice | undefined;
+  for (const candidate of definition?.models ?? []) {
+    const price = candidate.price;
+    if (price !== undefined && (dearest === undefined || price.outputPerMillion > dearest.outputPerMillion)) dearest = price;
+  }
+  return dearest;
 }
