@@ -20,6 +20,7 @@ const streamerKey = 'streamer-key-0123456789';
 const budgetedKey = 'budgeted-key-0123456789';
 const restrictedKey = 'restricted-key-0123456789';
 const explorerKey = 'explorer-key-0123456789';
+const carefulKey = 'careful-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -36,6 +37,9 @@ keys:
   - name: budgeted
     key: ${budgetedKey}
     limits: { costUsdPerDay: 100 }
+  - name: careful
+    key: ${carefulKey}
+    limits: { requestsPerMinute: 1 }
   - name: explorer
     key: ${explorerKey}
     limits: { costUsdPerDay: 0.000001 }
@@ -97,6 +101,19 @@ describe('a key with a request rate', () => {
     // Once the minute has slid on, the key is answered again.
     clock.advance(90_000);
     await expect(client.chat.completions.create(question('Five?'))).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+});
+
+describe('a request the gateway refuses itself', () => {
+  it("costs a key's request rate nothing: an option out of range is refused before the minute counts it", async () => {
+    // Found by a review: the router's checks came after the minute had counted the request.
+    const client = harness.clientWithKey(carefulKey);
+    for (const bad of [{ temperature: 5 }, { top_p: 7 }, { presence_penalty: 3 }]) {
+      const refused = await client.chat.completions.create({ ...question('Bad?'), ...bad }).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ status: 400 });
+    }
+    await expect(client.chat.completions.create(question('Good?'))).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(client.chat.completions.create(question('Too many?'))).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
   });
 });
 

@@ -94,8 +94,11 @@ export async function handleModelCall(
     call = dialect.parseRequest(await readModelRequestBody(request, { caller, dependencies, held }), dependencies.resolver);
     if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
     // A key past its limits is refused before any upstream call; a request the gateway refuses itself
-    // (too large, invalid, the gateway too busy) costs it nothing.
-    if (caller.limits !== undefined) setHeaders(response, await dependencies.quota.admit(caller));
+    // (too large, invalid, the gateway too busy) costs it nothing: the router's own checks come first.
+    if (caller.limits !== undefined) {
+      if (caller.limits.requestsPerMinute !== undefined) dependencies.router.validate(call.messages, call.options);
+      setHeaders(response, await dependencies.quota.admit(caller));
+    }
   } catch (error) {
     budget.give(held.bytes);
     log.status = sendError(response, error, dialect);

@@ -116,6 +116,16 @@ export class BackupModelRouter {
     return this.#providers;
   }
 
+  /**
+   * Throw what `complete` or `stream` would throw for this input and these options before asking anyone: an
+   * `InvalidArgumentError` naming a bad message or option. Asks no provider and changes nothing: a gateway
+   * checks a call this way before counting it against a key's request rate.
+   */
+  validate(input: PromptOrMessages, options: CompleteOptions = {}): void {
+    toMessages(input);
+    validateCompleteOptions(options, this.#providerIds);
+  }
+
   /** Ask the best available providers; the first success wins. */
   async complete(input: PromptOrMessages, options: CompleteOptions = {}): Promise<CompletionResult> {
     this.#assertOpen();
