@@ -1,8 +1,11 @@
 /**
  * A request rate over a sliding minute, counted in two fixed windows: the estimate is the current window's
  * count plus the previous window's, weighted by how much of it the sliding minute still covers. Two numbers
- * per caller (so one Redis script can read and bump them for many gateways), no burst of twice the limit at a
- * window's edge as fixed windows allow, and within a few percent of an exact log of every request. Pure.
+ * per caller (so one Redis script can read and bump them for many gateways). For requests spread over the
+ * minute it is within a few percent of an exact log of every request, and it stops the double burst fixed
+ * windows allow at their edge. It reads the previous window as if its requests were spread evenly: when they
+ * all came at its very end, some 60-second span can still hold up to nearly twice the limit (a review found
+ * 19 for a limit of 10); the rate over several minutes stays at the limit. Pure.
  */
 
 export const requestWindowMs = 60_000;
