@@ -91,9 +91,11 @@ describe('the log', () => {
     const quiet = await startGatewayHarness({ yamlText: 'logLevel: warn', providerIds: ['groq'] });
     try {
       await quiet.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: question });
-      await expect(quiet.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question })).rejects.toMatchObject({ status: 503 });
+      // A proxy's HTML 502 in front of the only provider: the call fails (503), and only it is logged.
+      quiet.providers.setBehavior('groq', { kind: 'status', status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
+      await expect(quiet.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Again?' }] })).rejects.toMatchObject({ status: 503 });
       await expect.poll(() => quiet.logLines.length).toBe(1);
-      expect(quiet.logLines[0]).toMatchObject({ msg: 'chat.completions', outcome: 'failure', status: 503, requestedModel: 'openai/gpt-4o-mini' });
+      expect(quiet.logLines[0]).toMatchObject({ msg: 'chat.completions', outcome: 'failure', status: 503, requestedModel: 'groq/llama-3.1-8b-instant' });
     } finally {
       await quiet.close();
     }

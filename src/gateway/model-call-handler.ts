@@ -187,8 +187,10 @@ async function completeModelCall(options: {
     completeOptions.cacheScope = options.caller.cacheScope;
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
-    recordFailure(log, error, { clientGone: clientScope.aborted });
-    if (!clientScope.aborted) log.status = sendError(response, error, options.dialect);
+    // A response the gateway destroyed itself (closing) is gone too, even before its 'close' event came.
+    const clientGone = clientScope.aborted || response.destroyed;
+    recordFailure(log, error, { clientGone });
+    if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;
   }
   if (clientScope.aborted) {

@@ -51,7 +51,7 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone, router: dependencies.router });
+    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone ?? destroyedByGateway(response), router: dependencies.router });
   } finally {
     stopListening();
   }
@@ -153,4 +153,9 @@ async function relayStream(options: {
   } finally {
     kept.stop();
   }
+}
+
+/** A response the gateway destroyed itself (closing) is gone, even before its 'close' event came. */
+function destroyedByGateway(response: ServerResponse): DOMException | undefined {
+  return response.destroyed && !response.writableFinished ? new DOMException('The gateway closed the connection.', 'AbortError') : undefined;
 }
