@@ -3,6 +3,7 @@
  * the provider test server's OpenAI route, standing in for `@ai-sdk/mistral` and the like: it throws the AI
  * SDK's own APICallError, so its failures reach the router the way a third-party provider's would.
  */
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aiSdkModelProvider, createBackupModels } from '../src/ai-sdk/index.js';
@@ -181,5 +182,67 @@ describe('an AI SDK model as a router candidate', () => {
       .complete('Hello', { route: [{ provider: 'mistral', model: 'mistral-large-latest' }] })
       .catch((error: unknown) => error)) as AllProvidersFailedError;
     expect(failure.errors[0]).toMatchObject({ provider: 'mistral', reason: 'model_not_found' });
+  });
+});
+
+describe('an AI SDK model that takes images', () => {
+  const image = { url: `data:image/png;base64,${Buffer.from('a tiny png, as far as routing cares').toString('base64')}` };
+  const withImage = [{ role: 'user' as const, content: 'What is in this picture?', images: [image] }];
+
+  it('is asked with an image as data when given vision: true, and skipped without it', async () => {
+    const upstream = createOpenAiChatLanguageModel({ baseUrl: server.baseUrlFor(Provider.OPENAI), apiKey: server.apiKeyFor(Provider.OPENAI), modelId: 'gpt-4o-mini' });
+    // What the model is handed: the image must be among its prompt's parts.
+    const prompts: unknown[] = [];
+    const model: LanguageModelV3 = {
+      specificationVersion: 'v3',
+      provider: upstream.provider,
+      modelId: upstream.modelId,
+      supportedUrls: upstream.supportedUrls,
+      doGenerate: (callOptions) => {
+        prompts.push(callOptions.prompt);
+        return upstream.doGenerate(callOptions);
+      },
+      doStream: (callOptions) => upstream.doStream(callOptions),
+    };
+    const seeing = new BackupModelRouter({ env: {}, cacheEnabled: false, extraProviders: [aiSdkModelProvider({ id: 'sdk', model, vision: true })] });
+    const blind = new BackupModelRouter({ env: {}, cacheEnabled: false, extraProviders: [aiSdkModelProvider({ id: 'sdk', model })] });
+    routers.push(seeing, blind);
+    await expect(seeing.complete(withImage)).resolves.toMatchObject({ provider: 'sdk' });
+    expect(JSON.stringify(prompts)).toMatch(/"type":"file","mediaType":"image\/png"/);
+    await expect(blind.complete(withImage)).rejects.toBeInstanceOf(NoProviderAvailableError);
+  });
+});
+
+describe('an AI SDK model that ignores its abortSignal', () => {
+  /** A model whose calls never settle, abort or not: its limits must be kept from outside. */
+  const deafModel: LanguageModelV3 = {
+    specificationVersion: 'v3',
+    provider: 'deaf.chat',
+    modelId: 'deaf-1',
+    supportedUrls: {},
+    doGenerate: () => new Promise(() => undefined),
+    doStream: () => new Promise(() => undefined),
+  };
+  const route = [
+    { provider: 'deaf', model: 'deaf-1' },
+    { provider: 'groq', model: 'llama-3.1-8b-instant' },
+  ];
+
+  it('holds a complete() attempt no longer than its response limit, then the call fails over', async () => {
+    const router = new BackupModelRouter({ env: server.environment([Provider.GROQ]), cacheEnabled: false, parallelAttempts: 1, extraProviders: [aiSdkModelProvider({ id: 'deaf', model: deafModel })] });
+    routers.push(router);
+    const result = await router.complete('Anyone there?', { route, responseTimeoutMs: 300, timeoutMs: 20_000 });
+    expect(result.provider).toBe('groq');
+    expect(result.attempts[0]).toMatchObject({ provider: 'deaf', outcome: 'failure', reason: 'timeout' });
+  });
+
+  it("holds a stream's attempt no longer than its first-token limit, then the call fails over", async () => {
+    const router = new BackupModelRouter({ env: server.environment([Provider.GROQ]), cacheEnabled: false, parallelAttempts: 1, extraProviders: [aiSdkModelProvider({ id: 'deaf', model: deafModel })] });
+    routers.push(router);
+    const stream = router.stream('Anyone streaming?', { route, firstTokenTimeoutMs: 300, timeoutMs: 20_000 });
+    for await (const chunk of stream) void chunk;
+    const result = await stream.result;
+    expect(result.provider).toBe('groq');
+    expect(result.attempts[0]).toMatchObject({ provider: 'deaf', outcome: 'failure', reason: 'timeout' });
   });
 });

@@ -8,6 +8,7 @@ import { AiSdkStreamChunks } from './ai-sdk-stream-chunks.js';
 import { convertFromAiSdkResult } from './convert-from-ai-sdk-result.js';
 import { type AiSdkModelTraits, convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
 import { mapAiSdkError } from './map-ai-sdk-error.js';
+import { settleWithin } from './settle-within.js';
 
 export interface AiSdkModelProviderOptions {
   /** The provider id routing, breakers, events and `provider/model` routes use. No slash. */
@@ -29,6 +30,11 @@ export interface AiSdkModelProviderOptions {
    * Default false: the effort is not sent, since a model that does not reason may refuse it.
    */
   readonly reasoning?: boolean;
+  /**
+   * The model takes images: a call with images (as data URLs; it fetches no URL here) may ask it. Default
+   * false, as for a model the catalog does not mark `vision`: such a call goes to the models that take them.
+   */
+  readonly vision?: boolean;
   /** For `costUsd` on results. */
   readonly price?: ModelPrice;
   /** For Retry-After dates. Default: the system clock. */
@@ -42,8 +48,9 @@ const requestIdHeaders = ['x-request-id', 'request-id'] as const;
  * providers. Its failures become ProviderErrors (`APICallError` by status and headers), so its circuit
  * breaker and cooldowns work the same. It is always configured (the model holds its own key), and
  * `checkHealth` resolves without a call: a model has no free endpoint, and a generate call costs tokens.
- * Per-call `headersTimeoutMs` and `idleTimeoutMs` are not applied inside the model; the router's
- * deadline, first-token and idle timers still bound every call.
+ * A model's call is bounded from outside, since a model may ignore its `abortSignal`: an attempt ends at its
+ * abort and at its response limit (`headersTimeoutMs`: the first-token limit of a stream, the response limit
+ * of `complete`) whether the model heeds them or not; the router's idle timer bounds a stream's silences.
  */
 export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelProvider {
   const { id, model } = options;
@@ -73,6 +80,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
         id: model.modelId,
         ...(options.contextWindowTokens !== undefined ? { contextWindowTokens: options.contextWindowTokens } : {}),
         ...(options.reasoning === true ? { reasoning: true } : {}),
+        ...(options.vision === true ? { vision: true } : {}),
         ...(options.price !== undefined ? { price: options.price } : {}),
       },
     ],
@@ -98,7 +106,8 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
       assertModel(request);
       try {
-        const result = await model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal, modelTraits));
+        const generating = model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal, modelTraits));
+        const result = await settleWithin(generating, { signal: callOptions.signal, timeoutMs: callOptions.headersTimeoutMs, providerId: id, clock });
         return convertFromAiSdkResult(result, model.modelId);
       } catch (error) {
         if (callOptions.signal.aborted) throw error;
@@ -106,7 +115,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
       }
     },
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamModel({ model, request, callOptions, assertModel, toProviderError, providerId: id, modelTraits });
+      return streamModel({ model, request, callOptions, assertModel, toProviderError, providerId: id, modelTraits, clock });
     },
     checkHealth({ signal }): Promise<void> {
       return signal.aborted ? Promise.reject(signal.reason as unknown) : Promise.resolve();
@@ -122,6 +131,7 @@ async function* streamModel(context: {
   assertModel: (request: ChatRequest) => void;
   toProviderError: (error: unknown) => ProviderError;
   providerId: string;
+  clock: Clock;
 }): AsyncGenerator<StreamChunk, void, undefined> {
   const { model, request, callOptions, toProviderError, modelTraits } = context;
   const { signal } = callOptions;
@@ -134,7 +144,9 @@ async function* streamModel(context: {
   const chunks = new AiSdkStreamChunks();
   let done = false;
   try {
-    const result = await model.doStream(convertToAiSdkCallOptions(request, signal, modelTraits));
+    // The stream's start is bounded as a complete call is; its parts by the reader's cancel on abort.
+    const starting = model.doStream(convertToAiSdkCallOptions(request, signal, modelTraits));
+    const result = await settleWithin(starting, { signal, timeoutMs: callOptions.headersTimeoutMs, providerId: context.providerId, clock: context.clock });
     const requestId = readRequestId(result.response?.headers);
     callOptions.onResponseStart?.(requestId !== undefined ? { requestId } : {});
     reader = result.stream.getReader();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APICallError, InvalidPromptError, LoadAPIKeyError } from '@ai-sdk/provider';
+import { APICallError, InvalidPromptError, LoadAPIKeyError, UnsupportedFunctionalityError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import { resolveFixturesDirectory } from '../testing/fixtures-directory.js';
@@ -85,13 +85,27 @@ describe('mapAiSdkError', () => {
   });
 
   it('maps the AI SDK errors raised around the call by name, and anything else as network', () => {
+    // What this model or its provider package cannot take: another model may, so the call moves on.
     expect(mapAiSdkError({ error: new InvalidPromptError({ prompt: [], message: 'bad' }), providerId: 'x', nowMs }).reason).toBe(
-      'invalid_request',
+      'generation_failed',
     );
+    expect(
+      mapAiSdkError({ error: new UnsupportedFunctionalityError({ functionality: 'image URLs' }), providerId: 'x', nowMs }).reason,
+    ).toBe('generation_failed');
     expect(mapAiSdkError({ error: new LoadAPIKeyError({ message: 'MISTRAL_API_KEY is missing' }), providerId: 'x', nowMs }).reason).toBe(
       'authentication',
     );
     expect(mapAiSdkError({ error: new TypeError('terminated'), providerId: 'x', nowMs }).reason).toBe('network');
+  });
+
+  it("reads Groq's tool_use_failed 400 as a failed generation, as our own Groq does", () => {
+    // The recorded error event's body, as @ai-sdk/groq receives it in a 400 when not streaming.
+    const body = read('groq/chat-stream-error-tool-use-failed.sse')
+      .split('\n')
+      .find((line) => line.startsWith('data: {"error"'))!
+      .slice('data: '.length);
+    const error = new APICallError({ message: 'Bad Request', url: 'https://api.groq.com/openai/v1/chat/completions', requestBodyValues: {}, statusCode: 400, responseBody: body });
+    expect(mapAiSdkError({ error, providerId: 'groq-sdk', nowMs }).reason).toBe('generation_failed');
   });
 
   it('describes an error part that is a provider JSON object, and never prints a key', () => {

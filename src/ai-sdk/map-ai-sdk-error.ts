@@ -19,9 +19,10 @@ export function isApiCallError(error: unknown): error is ApiCallErrorShape {
 
 /** AI SDK errors raised before or after the HTTP exchange, by name. */
 const reasonByErrorName: Readonly<Record<string, FailureReason>> = {
-  AI_InvalidPromptError: 'invalid_request',
+  // What this model or its provider package cannot take (image URLs, a message shape): another model may.
+  AI_InvalidPromptError: 'generation_failed',
   AI_InvalidArgumentError: 'invalid_request',
-  AI_UnsupportedFunctionalityError: 'invalid_request',
+  AI_UnsupportedFunctionalityError: 'generation_failed',
   AI_TypeValidationError: 'server_error',
   AI_LoadAPIKeyError: 'authentication',
   AI_NoSuchModelError: 'model_not_found',
@@ -40,6 +41,8 @@ const contextTooLongPattern = /context length|context window|too many tokens|pro
 const quotaPattern =
   /insufficient_quota|exceeded_current_quota_error|billing_hard_limit_reached|insufficient balance|credit balance is too low/i;
 const requestIdHeaders = ['x-request-id', 'request-id', 'x-groq-id', 'cf-ray'] as const;
+/** Groq's codes for a tool call or JSON answer its model made wrong, as our own Groq reads them. */
+const generationFailedPattern = /"code"\s*:\s*"(tool_use_failed|json_validate_failed)"/;
 
 /**
  * An AI SDK model's failure as our ProviderError, so routing reads `reason` as for a built-in provider.
@@ -85,6 +88,7 @@ function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string
 export function classifyStatus(statusCode: number | undefined, text: string): FailureReason {
   if (statusCode === undefined) return 'network';
   if (statusCode === 402 || (statusCode >= 400 && statusCode < 500 && quotaPattern.test(text))) return 'quota_exhausted';
+  if (statusCode >= 400 && statusCode < 500 && generationFailedPattern.test(text)) return 'generation_failed';
   if (statusCode === 429) return 'rate_limit';
   if (statusCode === 401 || statusCode === 403) return 'authentication';
   if (statusCode === 404) return 'model_not_found';
