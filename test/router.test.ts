@@ -167,6 +167,18 @@ describe('what each failure does', () => {
     }
   });
 
+  it("moves on when Gemini's model makes a malformed function call (a 200 with no answer), as for a failed generation", async () => {
+    const recorded = fixture('gemini/generateContent-function-call.json') as { candidates: { content: unknown; finishReason: string }[] };
+    recorded.candidates[0]!.content = {};
+    recorded.candidates[0]!.finishReason = 'MALFORMED_FUNCTION_CALL';
+    server.setBehavior('google', { kind: 'status', status: 200, body: JSON.stringify(recorded), contentType: 'application/json' });
+    server.setBehavior('openai', { kind: 'success', text: 'openai answered' });
+    const router = makeRouter({ parallelAttempts: 1 });
+    const result = await router.complete('Weather?', { route: [{ provider: 'google', model: 'gemini-2.5-flash' }, { provider: 'openai', model: 'gpt-4o-mini' }] });
+    expect(result).toMatchObject({ provider: 'openai', content: 'openai answered' });
+    expect(result.attempts[0]).toMatchObject({ provider: 'google', outcome: 'failure', reason: 'generation_failed' });
+  });
+
   it('cools a rate-limited provider down until its Retry-After and moves on at once', async () => {
     server.setBehavior('groq', { kind: 'error', fixture: 'error-429-rate-limit-tpm', headers: { 'retry-after': '30' } });
     server.setBehavior('openai', { kind: 'success', text: 'openai answered' });

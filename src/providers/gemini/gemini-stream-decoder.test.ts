@@ -125,6 +125,13 @@ describe('Gemini stream decoder', () => {
     expect(decode).toThrow(expect.objectContaining({ reason: 'content_filter' }));
   });
 
+  it('throws generation_failed when a candidate ends in a malformed function call', () => {
+    const decoder = createGeminiStreamDecoder(options);
+    expect(() => decoder.decode({ data: '{"candidates":[{"content":{},"finishReason":"MALFORMED_FUNCTION_CALL","index":0}]}' })).toThrow(
+      expect.objectContaining({ reason: 'generation_failed', providerCode: 'MALFORMED_FUNCTION_CALL' }),
+    );
+  });
+
   it('ends with content_filter when a candidate stops for safety mid-answer', () => {
     const decoder = createGeminiStreamDecoder(options);
     decoder.decode({ data: '{"candidates":[{"content":{"parts":[{"text":"Once"}],"role":"model"}}]}' });

@@ -3,7 +3,7 @@ import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk, Usage } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import { readCandidateParts, readFirstCandidate, readFunctionCalls, readGeminiUsage, readText } from './parse-gemini-response.js';
+import { readCandidateParts, readFirstCandidate, readFunctionCalls, readGeminiUsage, readText, throwIfGenerationFailed } from './parse-gemini-response.js';
 import { isRecord, parseJsonOrUndefined, readString } from '../../json-value.js';
 
 /** A decoder of one Gemini stream; also tells what the events reported. */
@@ -40,6 +40,7 @@ export function createGeminiStreamDecoder(options: ParseResponseOptions): Gemini
     if (isUsageOnly(payload)) return [];
 
     const candidate = readFirstCandidate(payload, options.providerId);
+    throwIfGenerationFailed(candidate, options.providerId);
     const parts = readCandidateParts(candidate);
     const chunks: StreamChunk[] = [];
     const text = readText(parts);

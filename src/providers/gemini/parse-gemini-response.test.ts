@@ -82,6 +82,15 @@ describe('parseGeminiResponse', () => {
     expect(response.usage).toBeUndefined();
   });
 
+  it('throws generation_failed for a malformed function call, a 200 with no usable answer (the recorded call, so ended)', () => {
+    const body = readFixtureJson('generateContent-function-call.json') as { candidates: { content: unknown; finishReason: string }[] };
+    body.candidates[0]!.content = {};
+    body.candidates[0]!.finishReason = 'MALFORMED_FUNCTION_CALL';
+    expect(() => parseGeminiResponse(body, options)).toThrow(
+      expect.objectContaining({ provider: 'google', reason: 'generation_failed', providerCode: 'MALFORMED_FUNCTION_CALL' }),
+    );
+  });
+
   it('throws content_filter for a prompt blocked by the safety filter', () => {
     const parse = () =>
       parseGeminiResponse(

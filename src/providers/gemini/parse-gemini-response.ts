@@ -13,6 +13,7 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
  */
 export function parseGeminiResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   const candidate = readFirstCandidate(body, options.providerId);
+  throwIfGenerationFailed(candidate, options.providerId);
   const parts = readCandidateParts(candidate);
   const toolCalls = readFunctionCalls(parts, 0).map((chunk): ToolCall => {
     const call: Mutable<ToolCall> = { id: chunk.id ?? '', name: chunk.name ?? '', arguments: chunk.argumentsDelta };
@@ -57,6 +58,22 @@ export function readFirstCandidate(body: unknown, providerId: string): JsonRecor
     });
   }
   throw new ProviderError({ provider: providerId, reason: 'server_error', message: 'the response has no candidates' });
+}
+
+/**
+ * A candidate that ends in `MALFORMED_FUNCTION_CALL` is Gemini failing to make the tool call it meant to (a
+ * 200 with no usable answer): a `generation_failed` ProviderError, so the call moves on, as for Groq's
+ * `tool_use_failed`.
+ */
+export function throwIfGenerationFailed(candidate: JsonRecord, providerId: string): void {
+  const finishReason = readString(candidate['finishReason']);
+  if (finishReason !== 'MALFORMED_FUNCTION_CALL') return;
+  throw new ProviderError({
+    provider: providerId,
+    reason: 'generation_failed',
+    message: 'the model made a malformed function call (MALFORMED_FUNCTION_CALL)',
+    providerCode: finishReason,
+  });
 }
 
 export function readCandidateParts(candidate: JsonRecord): JsonRecord[] {
