@@ -174,6 +174,22 @@ describe('convertToAnthropicMessages', () => {
     expect(plain).toEqual({ system: 'A\n\nB', messages: [{ role: 'user', content: 'C' }] });
   });
 
+  it("leaves out whitespace-only text and trims a prefill's trailing whitespace, which Anthropic refuses (400)", () => {
+    // Another provider's answer of "\n" in the history, and a prefill that ends in a space.
+    const prompt = convertToAnthropicMessages([
+      { role: 'system', content: '  ' },
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: '\n' },
+      { role: 'user', content: 'again' },
+      { role: 'assistant', content: 'Sure, ' },
+    ]);
+    expect(prompt.system).toBeUndefined();
+    expect(prompt.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'text', text: 'again' }] },
+      { role: 'assistant', content: 'Sure,' },
+    ]);
+  });
+
   it('reads empty arguments (a streamed call without input) as an empty object', () => {
     const prompt = convertToAnthropicMessages([
       { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'pelican_name_generator', arguments: '' }] },

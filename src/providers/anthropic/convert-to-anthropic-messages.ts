@@ -31,7 +31,8 @@ type Turn =
  * Our messages as Anthropic turns. Anthropic wants user and assistant to alternate, so consecutive
  * messages of one role are merged into one turn; a tool answer is a `tool_result` block in a user turn,
  * so consecutive tool answers (and a user message right after them) share one turn, results first.
- * Empty text is left out: Anthropic refuses empty text blocks. A user's images follow their text; a tool's
+ * Text that is empty or only whitespace is left out, and a final assistant turn (a prefill) loses its trailing
+ * whitespace: Anthropic refuses both (400). A user's images follow their text; a tool's
  * images follow its text inside its `tool_result`. Tool call ids are made ones Anthropic takes
  * (see ToolUseIds).
  */
@@ -43,10 +44,10 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
   messages.forEach((message, messageIndex) => {
     switch (message.role) {
       case 'system':
-        if (message.content !== '') systemBlocks.push(...markBreakpoint<AnthropicTextBlock>([{ type: 'text', text: message.content }], message));
+        if (hasText(message.content)) systemBlocks.push(...markBreakpoint<AnthropicTextBlock>([{ type: 'text', text: message.content }], message));
         return;
       case 'user': {
-        const blocks: AnthropicUserBlock[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+        const blocks: AnthropicUserBlock[] = hasText(message.content) ? [{ type: 'text', text: message.content }] : [];
         for (const image of message.images ?? []) blocks.push(toImageBlock(image));
         appendUserBlocks(turns, markBreakpoint(blocks, message));
         return;
@@ -59,7 +60,7 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
       }
       case 'assistant': {
         const blocks: AnthropicAssistantBlock[] = [];
-        if (message.content !== '') blocks.push({ type: 'text', text: message.content });
+        if (hasText(message.content)) blocks.push({ type: 'text', text: message.content });
         (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
@@ -70,7 +71,33 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
     }
   });
 
-  return { system: systemOf(systemBlocks), messages: turns.filter((turn) => turn.blocks.length > 0).map(toMessage) };
+  const kept = withoutEmptyTurns(turns);
+  trimPrefill(kept.at(-1));
+  return { system: systemOf(systemBlocks), messages: kept.map(toMessage) };
+}
+
+/** Turns left empty are dropped, and the turns they stood between merged, so the roles still alternate. */
+function withoutEmptyTurns(turns: readonly Turn[]): Turn[] {
+  const kept: Turn[] = [];
+  for (const turn of turns) {
+    if (turn.blocks.length === 0) continue;
+    const previous = kept.at(-1);
+    if (previous?.role === turn.role) (previous.blocks as (AnthropicUserBlock | AnthropicAssistantBlock)[]).push(...turn.blocks);
+    else kept.push(turn);
+  }
+  return kept;
+}
+
+/** Anthropic refuses a text block that is empty or only whitespace ("text content blocks must contain non-whitespace text"). */
+function hasText(text: string): boolean {
+  return text.trim() !== '';
+}
+
+/** A conversation that ends on the assistant's words (a prefill) may not end them with whitespace (a 400). */
+function trimPrefill(last: Turn | undefined): void {
+  if (last?.role !== 'assistant') return;
+  const block = last.blocks.at(-1);
+  if (block?.type === 'text') last.blocks[last.blocks.length - 1] = { ...block, text: block.text.trimEnd() };
 }
 
 /** A message's cache breakpoint goes on the last block it became (none when it became none). */
