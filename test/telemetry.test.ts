@@ -162,6 +162,27 @@ describe('instrumentRouter on a real router', () => {
     expect(Math.abs(millis(call!.endTime) - millis(attempt!.endTime))).toBeLessThanOrEqual(2);
   });
 
+  it.each([false, true])('keeps the attempt in flight when the caller aborts a complete() (cache enabled: %s)', async (cacheEnabled) => {
+    server.setBehavior(Provider.OPENAI, { kind: 'stall-before-headers' });
+    const router = instrumentedRouter({ cacheEnabled });
+    const controller = new AbortController();
+    const call = router.complete('Hello', { route: fallbackRoute, parallelAttempts: 1, signal: controller.signal });
+    await server.waitForRequests(1);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+
+    const [callSpan] = callSpans();
+    expect(callSpan?.name).toBe('chat gpt-4o-mini');
+    expect(callSpan?.attributes).toMatchObject({
+      'backup_models.outcome': 'aborted',
+      'backup_models.attempt_count': 1,
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.provider.name': 'openai',
+    });
+    const [attempt] = attemptSpansOf(callSpan);
+    expect(attempt?.attributes).toMatchObject({ 'backup_models.provider': 'openai', 'backup_models.outcome': 'aborted' });
+  });
+
   it('marks a call every provider failed with error.type, and a cache hit with no attempt', async () => {
     server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-500-server-error' });
     const failing = instrumentedRouter();
