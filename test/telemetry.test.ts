@@ -183,6 +183,28 @@ describe('instrumentRouter on a real router', () => {
     expect(attempt?.attributes).toMatchObject({ 'backup_models.provider': 'openai', 'backup_models.outcome': 'aborted' });
   });
 
+  it("names a cache hit's requested model as the call asked for it, never the answer's model", async () => {
+    const router = instrumentedRouter({ cacheEnabled: true });
+    const asked = await router.complete('Cache me', { route: [fallbackRoute[0]!] });
+    const hit = await router.complete('Cache me', { route: [fallbackRoute[0]!] });
+    expect(hit.cached).toBe(true);
+    // The recording answers as a dated snapshot of the model asked for.
+    expect(asked.model).not.toBe('gpt-4o-mini');
+
+    const hitSpan = callSpans().find((span) => span.attributes['backup_models.cached'] === true);
+    expect(hitSpan?.name).toBe('chat gpt-4o-mini');
+    expect(hitSpan?.attributes).toMatchObject({ 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.model': asked.model });
+    exporter.reset();
+
+    // A call that named no model (the tier's choice) has no requested model to report.
+    await router.complete('Cache me by tier', { tier: 1 });
+    await router.complete('Cache me by tier', { tier: 1 });
+    const tierHit = callSpans().find((span) => span.attributes['backup_models.cached'] === true);
+    expect(tierHit?.name).toBe('chat');
+    expect(tierHit?.attributes['gen_ai.request.model']).toBeUndefined();
+    expect(tierHit?.attributes['gen_ai.response.model']).toBeDefined();
+  });
+
   it('marks a call every provider failed with error.type, and a cache hit with no attempt', async () => {
     server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-500-server-error' });
     const failing = instrumentedRouter();

@@ -156,10 +156,10 @@ export class BackupModelRouter {
       } else {
         result = await this.#completeThroughCache(cache, { callId, messages, options, call, startedAtMs, log });
       }
-      this.#emitCallEnd(callId, { result, startedAtMs });
+      this.#emitCallEnd(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
-      this.#emitCallFailure(callId, { error, startedAtMs, signal: call, attempts: log.attempts });
+      this.#emitCallFailure(callId, { error, startedAtMs, signal: call, attempts: log.attempts, request: options });
       throw error;
     } finally {
       stopFollowingCaller?.();
@@ -525,17 +525,23 @@ export class BackupModelRouter {
     return costOf(this.#definitionById.get(providerId), model, usage);
   }
 
-  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number }): void {
+  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number; request: CompleteOptions }): void {
     if (this.#events.size === 0) return;
-    const { result, startedAtMs } = context;
+    const { result, startedAtMs, request } = context;
     this.#events.emit(
-      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), result }),
+      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), request, result }),
     );
   }
 
   #emitCallFailure(
     callId: number,
-    context: { error: unknown; startedAtMs: number; signal: AbortSignal | Cancellation | undefined; attempts: readonly Attempt[] | undefined },
+    context: {
+      error: unknown;
+      startedAtMs: number;
+      signal: AbortSignal | Cancellation | undefined;
+      attempts: readonly Attempt[] | undefined;
+      request: CompleteOptions;
+    },
   ): void {
     if (this.#events.size === 0) return;
     this.#events.emit(
@@ -547,6 +553,7 @@ export class BackupModelRouter {
         nowMs: this.#clock.now(),
         failure: context.error,
         attempts: context.attempts,
+        request: context.request,
       }),
     );
   }

@@ -88,6 +88,7 @@ export function emitCallEnd(
       streaming: true,
       startedAtMs: details.startedAtMs,
       nowMs: context.clock.now(),
+      request: context.options,
       result: details.streamResult,
       failure: details.failure,
       attempts: details.attempts,
