@@ -162,7 +162,12 @@ export class RouterClosedError extends BackupModelsError {
   }
 }
 
-/** One provider tried during a call, and how it ended. */
+/**
+ * One provider tried during a call, and how it ended. A stream's answering attempt is logged as a success at
+ * its first token (what `RouterStream.attempts` shows meanwhile) and takes its final form when the stream
+ * ends: lasting until then, and a failure when the stream broke after that token (aborted when the call
+ * ended it), as the stream's result, its `attempt-end` and `call-end` events show.
+ */
 export interface Attempt {
   readonly provider: string;
   readonly model: string;
@@ -171,6 +176,7 @@ export interface Attempt {
   /** Why a candidate was skipped or aborted, in words (`circuit open`, `lost the race`). */
   readonly detail?: string;
   readonly startedAtMs: number;
+  /** Until the attempt ended: for a stream's answering attempt, until its stream ended. */
   readonly durationMs: number;
   readonly statusCode?: number;
 }

@@ -73,6 +73,23 @@ describe('help', () => {
       expect(result.stderr).toMatch(/^backup-models: .*--help\)\n$/);
     }
   });
+
+  it('refuses a number flag past what it can hold, naming the flag and its range, exit 2', async () => {
+    const seconds = /--timeout must be a number of seconds from 0\.001 to 2147483\.647, not "[^"]+"/;
+    const cases: readonly [readonly string[], RegExp][] = [
+      [['health', '--timeout', '3000000'], seconds],
+      [['health', '--timeout', '1e10'], seconds],
+      [['chat', '--timeout', '1e10', 'hi'], seconds],
+      [['serve', '--port', '99999'], /--port must be an integer from 0 to 65535, not "99999"/],
+      [['demo', '--port', '0', '--duration-ms', '3000000000'], /--duration-ms must be an integer from 1 to 2147483647, not "3000000000"/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args, providers.environment());
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });
 
 describe('chat', () => {

@@ -112,7 +112,7 @@ describe('backup-models demo, as a user runs it', () => {
     const cli = startCli(['demo', '--duration-ms', 'soon']);
     const exit = await cli.exited;
     expect(exit.code).toBe(2);
-    expect(cli.stderr()).toBe('backup-models: --duration-ms must be an integer of at least 1, not "soon". (see backup-models demo --help)\n');
+    expect(cli.stderr()).toBe('backup-models: --duration-ms must be an integer from 1 to 2147483647, not "soon". (see backup-models demo --help)\n');
   }, 20_000);
 
   it('has --help', async () => {

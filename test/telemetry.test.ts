@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Provider } from '../src/catalog.js';
+import { StreamInterruptedError } from '../src/errors.js';
 import { BackupModelRouter } from '../src/routing/backup-model-router.js';
 import type { BackupModelRouterOptions } from '../src/routing/router-options.js';
 import { AsyncLocalStorageContextManager } from '../src/telemetry/async-local-storage-context-manager.test-support.js';
@@ -42,6 +43,7 @@ function instrumentedRouter(options: BackupModelRouterOptions = {}): BackupModel
 }
 
 const callSpans = (): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.INTERNAL);
+const millis = (time: readonly [number, number]): number => time[0] * 1000 + time[1] / 1e6;
 const attemptSpansOf = (call: ReadableSpan | undefined): ReadableSpan[] =>
   exporter
     .getFinishedSpans()
@@ -118,6 +120,89 @@ describe('instrumentRouter on a real router', () => {
       'gen_ai.provider.name': 'groq',
     });
     expect(attemptSpansOf(call)).toHaveLength(1);
+  });
+
+  it("times a streamed call's answering attempt until its stream ended, not until its first token", async () => {
+    // Slow after its first token: the recorded answer a few bytes at a time.
+    server.setBehavior(Provider.OPENAI, { kind: 'trickle', bytesPerWrite: 400, intervalMs: 10 });
+    const router = instrumentedRouter();
+    const stream = router.stream('Hello', { route: [fallbackRoute[0]!] });
+    for await (const chunk of stream) void chunk;
+    const result = await stream.result;
+
+    const [call] = callSpans();
+    const [attempt] = attemptSpansOf(call);
+    expect(attempt?.attributes).toMatchObject({ 'backup_models.outcome': 'success', 'gen_ai.usage.output_tokens': result.usage?.outputTokens });
+    const attemptEndMs = millis(attempt!.endTime);
+    expect(attemptEndMs - millis(attempt!.startTime)).toBeGreaterThan(result.timeToFirstTokenMs + 40);
+    // It ends with its call, which ended when the stream did.
+    expect(Math.abs(millis(call!.endTime) - attemptEndMs)).toBeLessThanOrEqual(2);
+  });
+
+  it('marks the answering attempt of a stream that broke after its first token as failed', async () => {
+    server.setBehavior(Provider.OPENAI, { kind: 'reset-after-events', events: 3 });
+    const router = instrumentedRouter();
+    const stream = router.stream('Hello', { route: fallbackRoute, parallelAttempts: 1 });
+    await expect(
+      (async () => {
+        for await (const chunk of stream) void chunk;
+      })(),
+    ).rejects.toThrow(StreamInterruptedError);
+
+    const [call] = callSpans();
+    expect(call?.attributes).toMatchObject({ 'error.type': 'StreamInterruptedError', 'backup_models.attempt_count': 1 });
+    const [attempt] = attemptSpansOf(call);
+    expect(attempt?.attributes).toMatchObject({
+      'backup_models.provider': 'openai',
+      'backup_models.outcome': 'failure',
+      'backup_models.failure_reason': 'network',
+      'error.type': 'network',
+    });
+    expect(attempt?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(Math.abs(millis(call!.endTime) - millis(attempt!.endTime))).toBeLessThanOrEqual(2);
+  });
+
+  it.each([false, true])('keeps the attempt in flight when the caller aborts a complete() (cache enabled: %s)', async (cacheEnabled) => {
+    server.setBehavior(Provider.OPENAI, { kind: 'stall-before-headers' });
+    const router = instrumentedRouter({ cacheEnabled });
+    const controller = new AbortController();
+    const call = router.complete('Hello', { route: fallbackRoute, parallelAttempts: 1, signal: controller.signal });
+    await server.waitForRequests(1);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+
+    const [callSpan] = callSpans();
+    expect(callSpan?.name).toBe('chat gpt-4o-mini');
+    expect(callSpan?.attributes).toMatchObject({
+      'backup_models.outcome': 'aborted',
+      'backup_models.attempt_count': 1,
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.provider.name': 'openai',
+    });
+    const [attempt] = attemptSpansOf(callSpan);
+    expect(attempt?.attributes).toMatchObject({ 'backup_models.provider': 'openai', 'backup_models.outcome': 'aborted' });
+  });
+
+  it("names a cache hit's requested model as the call asked for it, never the answer's model", async () => {
+    const router = instrumentedRouter({ cacheEnabled: true });
+    const asked = await router.complete('Cache me', { route: [fallbackRoute[0]!] });
+    const hit = await router.complete('Cache me', { route: [fallbackRoute[0]!] });
+    expect(hit.cached).toBe(true);
+    // The recording answers as a dated snapshot of the model asked for.
+    expect(asked.model).not.toBe('gpt-4o-mini');
+
+    const hitSpan = callSpans().find((span) => span.attributes['backup_models.cached'] === true);
+    expect(hitSpan?.name).toBe('chat gpt-4o-mini');
+    expect(hitSpan?.attributes).toMatchObject({ 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.model': asked.model });
+    exporter.reset();
+
+    // A call that named no model (the tier's choice) has no requested model to report.
+    await router.complete('Cache me by tier', { tier: 1 });
+    await router.complete('Cache me by tier', { tier: 1 });
+    const tierHit = callSpans().find((span) => span.attributes['backup_models.cached'] === true);
+    expect(tierHit?.name).toBe('chat');
+    expect(tierHit?.attributes['gen_ai.request.model']).toBeUndefined();
+    expect(tierHit?.attributes['gen_ai.response.model']).toBeDefined();
   });
 
   it('marks a call every provider failed with error.type, and a cache hit with no attempt', async () => {

@@ -61,6 +61,7 @@ function callEnd(overrides: Partial<Extract<RouterEvent, { type: 'call-end' }>> 
     cached: false,
     provider: 'openai',
     model: 'gpt-4o-mini',
+    requestModel: 'gpt-4o-mini',
     latencyMs: 210.7,
     timeToFirstTokenMs: undefined,
     attempts: [

@@ -21,7 +21,7 @@ describe('GatewayMetrics', () => {
     metrics.recordRequest('chat_completions', '503');
     metrics.onRouterEvent(attemptEnd('groq', 'failure', 'rate_limit'));
     metrics.onRouterEvent(attemptEnd('openai', 'success'));
-    metrics.onRouterEvent(callEndEvent({ callId: 1, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 10 }));
+    metrics.onRouterEvent(callEndEvent({ callId: 1, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 10, request: {} }));
 
     const first = await metrics.metrics();
     expect(valueOf(first, 'backup_models_gateway_requests_total{route="chat_completions",status="200"}')).toBe(2);
@@ -32,7 +32,7 @@ describe('GatewayMetrics', () => {
     expect(valueOf(first, 'backup_models_cache_hits_total')).toBe(0);
 
     metrics.recordRequest('chat_completions', '200');
-    const ended = callEndEvent({ callId: 2, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 1 });
+    const ended = callEndEvent({ callId: 2, outcome: 'success', streaming: false, startedAtMs: 0, nowMs: 1, request: {} });
     if (ended.type !== 'call-end') throw new Error('callEndEvent gave another event type');
     metrics.onRouterEvent({ ...ended, cached: true });
     const second = await metrics.metrics();

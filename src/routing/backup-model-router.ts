@@ -47,6 +47,11 @@ import { type Candidate, type CandidateSelection, type ProviderStanding, selectC
 import { startRouterStream } from './stream-call.js';
 import { imageNeedOf, toMessages, validateCacheOptions, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
+/** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
+interface AttemptLog {
+  attempts: readonly Attempt[] | undefined;
+}
+
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
  * a response cache with single-flight, tiers, and health checks.
@@ -138,20 +143,23 @@ export class BackupModelRouter {
     const call = new CancelScope();
     const stopFollowingCaller = options.signal ? call.follow(cancellationOf(options.signal)) : undefined;
     this.#inFlight.enter(call);
+    // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
+    // which is rethrown as is and so carries none.
+    const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
       if (!cache) {
-        const { completion, attempts } = await this.#completeUncached(callId, messages, options, call, startedAtMs);
+        const { completion, attempts } = await this.#completeUncached(callId, messages, options, call, startedAtMs, log);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache, { callId, messages, options, call, startedAtMs });
+        result = await this.#completeThroughCache(cache, { callId, messages, options, call, startedAtMs, log });
       }
-      this.#emitCallEnd(callId, { result, startedAtMs });
+      this.#emitCallEnd(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
-      this.#emitCallFailure(callId, { error, startedAtMs, signal: call });
+      this.#emitCallFailure(callId, { error, startedAtMs, signal: call, attempts: log.attempts, request: options });
       throw error;
     } finally {
       stopFollowingCaller?.();
@@ -242,9 +250,9 @@ export class BackupModelRouter {
    */
   async #completeThroughCache(
     cache: GuardedCache,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; call: Cancellation; startedAtMs: number },
+    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; call: Cancellation; startedAtMs: number; log: AttemptLog },
   ): Promise<CompletionResult> {
-    const { callId, messages, options, call, startedAtMs } = context;
+    const { callId, messages, options, call, startedAtMs, log } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
     const hit = await cache.read(key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
@@ -259,6 +267,7 @@ export class BackupModelRouter {
           ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
           : undefined;
       let completion: CachedCompletion;
+      let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
       try {
         completion = await this.#singleFlight.run(
           key,
@@ -266,21 +275,27 @@ export class BackupModelRouter {
             ranHere = true;
             // The shared work is cancelled when every caller left, or by close(), which waits for it.
             const work = new CancelScope();
+            let endWork!: () => void;
+            sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
             const stopFollowing = work.follow(cancellation);
             this.#inFlight.enter(work);
             try {
-              const outcome = await this.#completeUncached(callId, messages, options, work);
+              const outcome = await this.#completeUncached(callId, messages, options, work, undefined, log);
               attempts = outcome.attempts;
               if (isCacheable(outcome.completion.response)) await cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
               stopFollowing();
               this.#inFlight.leave(work);
+              endWork();
             }
           },
           { signal: ownWait?.cancellation ?? call },
         );
       } catch (error) {
+        // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
+        // aborted in a moment, for the call's end event.
+        if (sharedWork?.scope.aborted) await sharedWork.ended;
         if (ownWait?.timedOut()) throw new DeadlineExceededError({ timeoutMs });
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
         if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && isDeadlineExceeded(error)) continue;
@@ -318,12 +333,14 @@ export class BackupModelRouter {
     options: CompleteOptions,
     signal: AbortSignal | Cancellation | undefined,
     nowMs: number = this.#clock.now(),
+    log?: AttemptLog,
   ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
     // One reading of the clock for the deadline, the ranking and the first attempts: all happen now.
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
     const selection = this.#select(options, nowMs, messages);
     const attempts = skippedAttempts(selection, nowMs);
+    if (log) log.attempts = attempts;
     const { candidates, lastResort } = candidatesToRace({
       selection,
       nowMs,
@@ -508,15 +525,24 @@ export class BackupModelRouter {
     return costOf(this.#definitionById.get(providerId), model, usage);
   }
 
-  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number }): void {
+  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number; request: CompleteOptions }): void {
     if (this.#events.size === 0) return;
-    const { result, startedAtMs } = context;
+    const { result, startedAtMs, request } = context;
     this.#events.emit(
-      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), result }),
+      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), request, result }),
     );
   }
 
-  #emitCallFailure(callId: number, context: { error: unknown; startedAtMs: number; signal: AbortSignal | Cancellation | undefined }): void {
+  #emitCallFailure(
+    callId: number,
+    context: {
+      error: unknown;
+      startedAtMs: number;
+      signal: AbortSignal | Cancellation | undefined;
+      attempts: readonly Attempt[] | undefined;
+      request: CompleteOptions;
+    },
+  ): void {
     if (this.#events.size === 0) return;
     this.#events.emit(
       callEndEvent({
@@ -526,6 +552,8 @@ export class BackupModelRouter {
         startedAtMs: context.startedAtMs,
         nowMs: this.#clock.now(),
         failure: context.error,
+        attempts: context.attempts,
+        request: context.request,
       }),
     );
   }

@@ -19,7 +19,10 @@ export type RouterEvent =
       readonly streaming: boolean;
       readonly cached: boolean;
       readonly provider: string | undefined;
+      /** The model that answered, as its provider named it (often a dated snapshot). */
       readonly model: string | undefined;
+      /** The model the call asked for, when it named one: its route's first, or its `preferredModel`. */
+      readonly requestModel: string | undefined;
       readonly latencyMs: number;
       readonly timeToFirstTokenMs: number | undefined;
       readonly attempts: readonly Attempt[];

@@ -207,7 +207,10 @@ export interface StreamResult extends CompletionResult {
 export interface RouterStream extends AsyncIterable<StreamChunk> {
   /** The candidate the stream committed to, known before its first chunk is yielded. */
   readonly winner: { readonly provider: string; readonly model: string } | undefined;
-  /** The attempts so far: by the first chunk, every candidate tried, skipped or aborted on the way. */
+  /**
+   * The attempts so far: by the first chunk, every candidate tried, skipped or aborted on the way, the
+   * answering one a success; once the stream ended, that one's final form (see `Attempt`).
+   */
   readonly attempts: readonly Attempt[];
   /** Settles when the stream ends: the final result, or the error that ended it. */
   readonly result: Promise<StreamResult>;

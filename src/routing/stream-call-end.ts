@@ -42,6 +42,33 @@ export function toStreamFailure(options: {
   });
 }
 
+/**
+ * The answering attempt's entry in the log once its stream ended: logged by the race at the first token, it
+ * lasted until the stream's end, and the stream's fate is its own. Broken after the first token, it failed
+ * (`reason` the StreamInterruptedError's); ended by the call (the caller's abort, `cancel()`, a reader that
+ * stopped, the deadline), it was aborted.
+ */
+export function endCommittedAttempt(options: {
+  attempts: Attempt[];
+  /** The attempt's index in `attempts`: the one the race logged as the success. */
+  index: number;
+  nowMs: number;
+  ending: { outcome: 'success' } | { outcome: 'aborted' } | { outcome: 'failure'; failure: unknown };
+}): void {
+  const { attempts, index, nowMs, ending } = options;
+  const committed = attempts[index];
+  if (committed === undefined) return;
+  const ended: { -readonly [K in keyof Attempt]: Attempt[K] } = { ...committed, durationMs: nowMs - committed.startedAtMs };
+  if (ending.outcome === 'aborted') {
+    ended.outcome = 'aborted';
+    ended.detail = 'call ended';
+  } else if (ending.outcome === 'failure') {
+    ended.outcome = 'failure';
+    ended.reason = ending.failure instanceof StreamInterruptedError ? ending.failure.reason : 'network';
+  }
+  attempts[index] = ended;
+}
+
 /** Emit the call-end event of a stream, when anyone listens. */
 export function emitCallEnd(
   context: RouterStreamContext,
@@ -61,6 +88,7 @@ export function emitCallEnd(
       streaming: true,
       startedAtMs: details.startedAtMs,
       nowMs: context.clock.now(),
+      request: context.options,
       result: details.streamResult,
       failure: details.failure,
       attempts: details.attempts,

@@ -11,7 +11,7 @@ import type { RouterStream, StreamResult } from './router-options.js';
 import type { Candidate } from './select-candidates.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
-import { emitCallEnd, toStreamFailure } from './stream-call-end.js';
+import { emitCallEnd, endCommittedAttempt, toStreamFailure } from './stream-call-end.js';
 
 export type { RouterStreamContext } from './stream-call-context.js';
 
@@ -41,6 +41,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     attemptLog = attempts;
     let committed: CommittedStream | undefined;
     let winner: Candidate | undefined;
+    // Where the race logged the answering attempt, updated when its stream ends.
+    let committedAttemptIndex = -1;
     const accumulator = new StreamAccumulator();
     let watchdog: IdleWatchdog | undefined;
     let lastResort: Candidate | undefined;
@@ -84,6 +86,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       committed = raced.value;
       winner = raced.candidate;
       committedTo = { provider: winner.provider.id, model: winner.model };
+      committedAttemptIndex = attempts.findIndex((attempt) => attempt.outcome === 'success');
       const timeToFirstTokenMs = clock.now() - startedAtMs;
       const providerId = winner.provider.id;
       for (const chunk of committed.buffered) {
@@ -115,6 +118,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         waitingOnReader = false;
       }
       completed = true;
+      endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'success' } });
       context.registry.recordSuccess(providerId, timeToFirstTokenMs);
       const final = accumulator.finish();
       const streamResult: StreamResult = {
@@ -140,6 +144,11 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       if (committed && winner && ProviderError.isInstance(error)) {
         context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
       }
+      if (committed) {
+        const endedByCall = callScope.aborted || deadline.timedOut();
+        const ending = endedByCall ? { outcome: 'aborted' as const } : { outcome: 'failure' as const, failure };
+        endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending });
+      }
       settled = true;
       rejectResult(failure);
       emitCallEnd(context, { outcome: callScope.aborted ? 'aborted' : 'failure', failure, attempts, startedAtMs });
@@ -148,6 +157,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       if (!settled) {
         // The caller stopped iterating early: the call ends here, as an abort.
         const stopped = new DOMException('The caller stopped reading the stream.', 'AbortError');
+        if (committed) endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'aborted' } });
         rejectResult(stopped);
         emitCallEnd(context, { outcome: 'aborted', failure: stopped, attempts, startedAtMs });
       }

@@ -47,6 +47,7 @@ function racedCall(callId: number): RouterEvent[] {
       cached: false,
       provider: 'groq',
       model: 'llama-3.3-70b-versatile',
+      requestModel: undefined,
       latencyMs: 300,
       timeToFirstTokenMs: undefined,
       attempts: [
@@ -139,6 +140,7 @@ describe('instrumentRouter', () => {
       cached: false,
       provider: undefined,
       model: undefined,
+      requestModel: undefined,
       latencyMs: 50,
       timeToFirstTokenMs: undefined,
       attempts: [

@@ -30,8 +30,10 @@ const maximumOpenCalls = 10_000;
 /**
  * Trace every router call with OpenTelemetry, following the GenAI semantic conventions: one `chat {model}`
  * span per call, with a child span per provider attempt (outcome, failure reason) and an event per skipped
- * candidate. Spans are written when the call ends, with the start and end times the router measured; the
- * parent is the context active when the call started its first attempt (or ended, for a cache hit).
+ * candidate. A call's `gen_ai.request.model` is its first attempt's model or, with none (a cache hit), the
+ * model it asked for when it named one; never the answer's. Spans are written when the call ends, with the
+ * start and end times the router measured; the parent is the context active when the call started its first
+ * attempt (or ended, for a cache hit).
  * Uses `@opentelemetry/api` only: without a registered SDK every span is a no-op and nothing more is done.
  * Returns the function that stops the instrumentation.
  */
@@ -62,7 +64,8 @@ export function instrumentRouter(router: RouterEventSource, options: InstrumentR
 function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Context; endMs: number }): void {
   const { tracer, event, parent, endMs } = options;
   const started = event.attempts.filter((attempt) => attempt.outcome !== 'skipped');
-  const requestModel = started[0]?.model ?? event.model;
+  // Never the answer's model: a provider names a dated snapshot of the model asked for.
+  const requestModel = started[0]?.model ?? event.requestModel;
   const providerId = event.provider ?? started[0]?.provider;
   const callSpan = tracer.startSpan(
     requestModel !== undefined ? `chat ${requestModel}` : 'chat',

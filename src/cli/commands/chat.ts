@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import type { CompleteOptions, CompletionResult, PromptOrMessages } from '../../routing/router-options.js';
 import type { ImageInput, ReasoningEffort, Tier } from '../../types.js';
 import { type CliCommand, type CliContext, CliUsageError } from '../cli-command.js';
-import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import { maximumTimerSeconds, numberOption, withUsageErrors } from '../parse-command-args.js';
 import { routerForCommand } from '../router-from-config.js';
 
 const help = `Usage: backup-models chat [options] "prompt"
@@ -126,7 +126,7 @@ export const chatCommand: CliCommand = {
       context.stdout.write(`${help}\n`);
       return 0;
     }
-    const timeoutSeconds = numberOption('chat', 'timeout', values.timeout, { minimum: 0.001 });
+    const timeoutSeconds = numberOption('chat', 'timeout', values.timeout, { minimum: 0.001, maximum: maximumTimerSeconds, unit: 'seconds' });
     const tier = tierOf(values.tier);
     const reasoningEffort = reasoningEffortOf(values.reasoning);
     let prompt = positionals.join(' ').trim();

@@ -1,8 +1,8 @@
 /** `backup-models demo`: simulated providers, the gateway and its dashboard, a steady load and a scripted outage. */
 import { parseArgs } from 'node:util';
 import { runDemo } from '../../demo/run-demo.js';
-import { type CliCommand, CliUsageError } from '../cli-command.js';
-import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import type { CliCommand } from '../cli-command.js';
+import { maximumPort, maximumTimerMs, numberOption, withUsageErrors } from '../parse-command-args.js';
 
 const help = `Usage: backup-models demo [options]
 
@@ -42,9 +42,8 @@ export const demoCommand: CliCommand = {
       context.stdout.write(`${help}\n`);
       return 0;
     }
-    const port = numberOption('demo', 'port', values.port, { minimum: 0, integer: true });
-    if (port !== undefined && port > 65_535) throw new CliUsageError(`--port must be at most 65535, not "${values.port}".`, 'demo');
-    const durationMs = numberOption('demo', 'duration-ms', values['duration-ms'], { minimum: 1, integer: true });
+    const port = numberOption('demo', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
+    const durationMs = numberOption('demo', 'duration-ms', values['duration-ms'], { minimum: 1, maximum: maximumTimerMs, integer: true });
     await runDemo({
       ...(port !== undefined ? { port } : {}),
       ...(durationMs !== undefined ? { durationMs } : {}),

@@ -4,7 +4,7 @@ import { ProviderError } from '../../errors.js';
 import type { ModelProvider } from '../../providers/model-provider.js';
 import type { CliCommand } from '../cli-command.js';
 import { formatTable } from '../format-table.js';
-import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import { maximumTimerSeconds, numberOption, withUsageErrors } from '../parse-command-args.js';
 import { routerForCommand } from '../router-from-config.js';
 
 const help = `Usage: backup-models health [options]
@@ -64,7 +64,7 @@ export const healthCommand: CliCommand = {
       context.stdout.write(`${help}\n`);
       return 0;
     }
-    const timeoutMs = Math.round((numberOption('health', 'timeout', values.timeout, { minimum: 0.001 }) ?? 5) * 1000);
+    const timeoutMs = Math.round((numberOption('health', 'timeout', values.timeout, { minimum: 0.001, maximum: maximumTimerSeconds, unit: 'seconds' }) ?? 5) * 1000);
     const router = await routerForCommand(context, values.config);
     try {
       const checks = await Promise.all(router.providers.map((provider) => checkProvider(provider, { timeoutMs, signal: context.signal })));

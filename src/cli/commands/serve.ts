@@ -7,7 +7,7 @@ import { createGatewayLogger } from '../../gateway/gateway-logger.js';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
-import { numberOption, withUsageErrors } from '../parse-command-args.js';
+import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -49,7 +49,7 @@ export const serveCommand: CliCommand = {
       context.stdout.write(`${help}\n`);
       return 0;
     }
-    const port = numberOption('serve', 'port', values.port, { minimum: 0, integer: true });
+    const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
     const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
     const logger = createGatewayLogger({ level: config.logLevel });
     const shared = sharedStateFromEnv(context.env);
