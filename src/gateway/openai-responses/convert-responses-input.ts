@@ -128,9 +128,12 @@ export function convertResponsesInput(body: JsonObject): Message[] {
     if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flushAssistant();
       if (typeof item.call_id !== 'string' || item.call_id === '') throw invalidRequest(`${path}.call_id is required.`, 'input');
-      const message = toolMessageOf(item.call_id, item.output, `${path}.output`);
       const toolName = toolNamesById.get(item.call_id);
-      if (toolName !== undefined) message.toolName = toolName;
+      // The answer to a call that was left out (Codex's local_shell_call, a tool only OpenAI runs) goes with
+      // it: a tool answer after no call is one no provider takes.
+      if (toolName === undefined) return;
+      const message = toolMessageOf(item.call_id, item.output, `${path}.output`);
+      message.toolName = toolName;
       messages.push(message);
       return;
     }

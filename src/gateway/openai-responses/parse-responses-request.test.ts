@@ -93,6 +93,21 @@ describe('a Responses API request', () => {
     ]);
   });
 
+  it("leaves out a local_shell_call with its output: a tool answer after no call is one no provider takes", () => {
+    const call = parse({
+      input: [
+        { role: 'user', content: 'List the files.' },
+        { type: 'local_shell_call', call_id: 'call_abc', status: 'completed', action: { type: 'exec', command: ['ls'] } },
+        { type: 'function_call_output', call_id: 'call_abc', output: 'README.md' },
+        { role: 'user', content: 'Thanks.' },
+      ],
+    });
+    expect(call.messages).toEqual([
+      { role: 'user', content: 'List the files.' },
+      { role: 'user', content: 'Thanks.' },
+    ]);
+  });
+
   it("refuses an image in a tool's output that is not an http(s) or image data URL, naming its place", () => {
     const error = refusal({
       input: [
