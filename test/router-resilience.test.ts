@@ -151,6 +151,25 @@ describe('hedging', () => {
       await router.close();
     }
   });
+  it('waits its delay on the attempt that replaced a failed one, not on the failed one\'s clock', async () => {
+    // Found by a review: groq failed at 400 ms and openai took its place, but the hedge timer set at groq's
+    // start fired at 900 ms, 500 ms into openai's wait, and paid for a third request openai made needless.
+    server.setBehavior('groq', { kind: 'status', status: 503, body: '<html>Service Unavailable</html>', contentType: 'text/html', latencyMs: 400 });
+    server.setBehavior('openai', { kind: 'success', text: 'openai in time', latencyMs: 600 });
+    const route = [
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+      { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },
+    ];
+    const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, parallelAttempts: 3, hedge: { delayMs: 900 } });
+    try {
+      const result = await router.complete('hedged after a failure', { route });
+      expect(result.content).toBe('openai in time');
+      expect(server.requests.filter((request) => request.provider === 'together')).toHaveLength(0);
+    } finally {
+      await router.close();
+    }
+  });
 });
 
 describe('property: every call ends in a result or a typed error, within its attempt limit', () => {

@@ -107,6 +107,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let nextIndex = 0;
     let settled = false;
     let hedgeTimer: TimerHandle | undefined;
+    /** The attempt the hedge timer waits on: the newest in flight when it was set. */
+    let hedgeFor: RunningAttempt | undefined;
     let retryTimer: TimerHandle | undefined;
     let round = 1;
     let roundStartsAt = 0;
@@ -202,10 +204,17 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
 
     const scheduleHedge = (): void => {
       const hedgeDelayMs = options.hedgeDelayMs;
-      if (!hedgeDelayMs || hedgeTimer !== undefined || nextIndex >= candidates.length) return;
+      if (!hedgeDelayMs || nextIndex >= candidates.length) return;
       if (allowedInFlight >= options.parallelAttempts) return;
       const newest = [...inFlight].at(-1);
       if (!newest) return;
+      if (hedgeTimer !== undefined) {
+        if (hedgeFor === newest) return;
+        // The attempt it waited on failed and another took its place: the hedge waits on that one now, for its
+        // own provider's delay, instead of firing early on the old one's clock.
+        clock.clearTimeout(hedgeTimer);
+      }
+      hedgeFor = newest;
       hedgeTimer = clock.setTimeout(() => {
         hedgeTimer = undefined;
         if (settled) return;
