@@ -22,6 +22,8 @@ export interface DeadlineSignal {
   remainingMs(): number;
   /** True when the signal aborted because the deadline passed (not because the parent aborted). */
   timedOut(): boolean;
+  /** End it now with `reason`, as the parent's abort would (the router's close()). */
+  abort(reason: unknown): void;
   /** Clear the timer and stop listening to the parent. Idempotent. The signal will not abort after this. */
   dispose(): void;
 }
@@ -84,6 +86,12 @@ class Deadline implements DeadlineSignal {
 
   timedOut(): boolean {
     return this.#didTimeOut;
+  }
+
+  abort(reason: unknown): void {
+    if (this.#disposed) return;
+    this.dispose();
+    this.cancellation.abort(reason);
   }
 
   dispose(): void {

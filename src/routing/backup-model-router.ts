@@ -139,31 +139,34 @@ export class BackupModelRouter {
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
     const cache = options.cache === false ? undefined : this.#cache;
-    // The call's own cancellation: the caller's signal, and close().
-    const call = new CancelScope();
-    const stopFollowingCaller = options.signal ? call.follow(cancellationOf(options.signal)) : undefined;
-    this.#inFlight.enter(call);
+    // Through the cache, the call has a cancellation of its own (the caller's signal, and close()) that its
+    // wait and the shared work follow; without it, close() cancels the call's deadline itself (a scope and a
+    // listener fewer on every call).
+    const call = cache ? new CancelScope() : undefined;
+    const stopFollowingCaller = call && options.signal ? call.follow(cancellationOf(options.signal)) : undefined;
+    if (call) this.#inFlight.enter(call);
     // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
     // which is rethrown as is and so carries none.
     const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
-      if (!cache) {
-        const { completion, attempts } = await this.#completeUncached(callId, messages, options, call, startedAtMs, log);
+      if (!call) {
+        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache, { callId, messages, options, call, startedAtMs, log });
+        result = await this.#completeThroughCache(cache as GuardedCache, { callId, messages, options, call, startedAtMs, log });
       }
       this.#emitCallEnd(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
-      this.#emitCallFailure(callId, { error, startedAtMs, signal: call, attempts: log.attempts, request: options });
+      const aborted = (call ?? options.signal)?.aborted === true || error instanceof RouterClosedError;
+      this.#emitCallFailure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
       throw error;
     } finally {
       stopFollowingCaller?.();
-      this.#inFlight.leave(call);
+      if (call) this.#inFlight.leave(call);
     }
   }
 
@@ -334,10 +337,11 @@ export class BackupModelRouter {
     signal: AbortSignal | Cancellation | undefined,
     nowMs: number = this.#clock.now(),
     log?: AttemptLog,
+    /** When set, the deadline is what close() cancels: the call has no cancellation of its own. */
+    inFlight?: InFlightCalls,
   ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
     // One reading of the clock for the deadline, the ranking and the first attempts: all happen now.
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
     const selection = this.#select(options, nowMs, messages);
     const attempts = skippedAttempts(selection, nowMs);
     if (log) log.attempts = attempts;
@@ -346,6 +350,9 @@ export class BackupModelRouter {
       nowMs,
       acquireLastResort: (providerId) => this.#registry.acquireLastResort(providerId),
     });
+    // Made once there is something to race (a call with no candidate throws above, and holds no timer).
+    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
+    inFlight?.enter(deadline);
     const events = this.#events;
     try {
       const winner = await raceCandidates<ChatResponse>({
@@ -375,6 +382,7 @@ export class BackupModelRouter {
       throw error;
     } finally {
       deadline.dispose();
+      inFlight?.leave(deadline);
       if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
       if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
     }
@@ -538,7 +546,8 @@ export class BackupModelRouter {
     context: {
       error: unknown;
       startedAtMs: number;
-      signal: AbortSignal | Cancellation | undefined;
+      /** The caller left or the router closed: not the providers' failure. */
+      aborted: boolean;
       attempts: readonly Attempt[] | undefined;
       request: CompleteOptions;
     },
@@ -547,7 +556,7 @@ export class BackupModelRouter {
     this.#events.emit(
       callEndEvent({
         callId,
-        outcome: context.signal?.aborted ? 'aborted' : 'failure',
+        outcome: context.aborted ? 'aborted' : 'failure',
         streaming: false,
         startedAtMs: context.startedAtMs,
         nowMs: this.#clock.now(),

@@ -1,12 +1,15 @@
-import type { CancelScope } from '../cancellation.js';
+/** What cancels one piece of work in flight: a CancelScope, a call's deadline. */
+export interface Abortable {
+  abort(reason: unknown): void;
+}
 
 /**
  * What a router has in flight (calls, streams, the shared work of identical calls, health checks), so that
- * `close()` can cancel all of it and wait until it has settled. Each piece enters with the CancelScope that
- * cancels it and leaves once it has settled; a piece that enters after closing began is cancelled at once.
+ * `close()` can cancel all of it and wait until it has settled. Each piece enters with what cancels it and
+ * leaves once it has settled; a piece that enters after closing began is cancelled at once.
  */
 export class InFlightCalls {
-  readonly #scopes = new Set<CancelScope>();
+  readonly #scopes = new Set<Abortable>();
   #closeReason: unknown;
   #closing = false;
   #whenEmpty: (() => void) | undefined;
@@ -15,13 +18,13 @@ export class InFlightCalls {
     return this.#scopes.size;
   }
 
-  enter(scope: CancelScope): void {
+  enter(scope: Abortable): void {
     this.#scopes.add(scope);
     if (this.#closing) scope.abort(this.#closeReason);
   }
 
   /** Idempotent: a piece may leave early (a stream waiting on its reader) and again when it ends. */
-  leave(scope: CancelScope): void {
+  leave(scope: Abortable): void {
     if (!this.#scopes.delete(scope)) return;
     if (this.#scopes.size === 0) this.#whenEmpty?.();
   }
