@@ -3,7 +3,7 @@
  * Real HTTP to the provider test server, which replays recorded provider traffic.
  */
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AllProvidersFailedError,
   BackupModelRouter,
@@ -12,27 +12,12 @@ import {
   ProviderError,
   type RouterEvent,
 } from '../src/index.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
-afterEach(async () => {
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
-
+const harness = useRouterHarness({ cacheEnabled: false, parallelAttempts: 1 });
+/** A router on `env` alone (its keys as the test writes them), closed after the test. */
 function makeRouter(env: Record<string, string>, options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({ env, cacheEnabled: false, parallelAttempts: 1, ...options });
-  routers.push(router);
-  return router;
+  return harness.makeRouter({ env, ...options });
 }
 
 describe('API keys with whitespace around them', () => {
@@ -42,21 +27,21 @@ describe('API keys with whitespace around them', () => {
     ['spaces around it', (key: string) => `  ${key} `],
   ] as const) {
     it(`sends a key with ${label} without it`, async () => {
-      const key = server.apiKeyFor('openai');
-      const router = makeRouter({ ...server.environment(['openai']), OPENAI_API_KEY: wrap(key) });
+      const key = harness.server.apiKeyFor('openai');
+      const router = makeRouter({ ...harness.server.environment(['openai']), OPENAI_API_KEY: wrap(key) });
       const result = await router.complete('Hi');
       expect(result.provider).toBe('openai');
-      expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
+      expect(harness.server.requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
     });
   }
 
   it('counts a key of whitespace alone as no key, and names its variable', async () => {
-    const router = makeRouter({ ...server.environment(['openai']), OPENAI_API_KEY: ' \n' });
+    const router = makeRouter({ ...harness.server.environment(['openai']), OPENAI_API_KEY: ' \n' });
     expect(router.providers.find((provider) => provider.id === 'openai')!.isConfigured()).toBe(false);
     const error = await router.complete('Hi').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NoProviderAvailableError);
     expect((error as NoProviderAvailableError).missingEnvironmentVariables).toContain('OPENAI_API_KEY');
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 });
 
@@ -65,20 +50,20 @@ describe('an API key a header cannot carry', () => {
   const brokenKey = `${secret.slice(0, 12)}\n${secret.slice(12)}`;
 
   it('fails as a bad key, naming the variable and never the key, and fails over', async () => {
-    const router = makeRouter({ ...server.environment(['openai', 'groq']), OPENAI_API_KEY: brokenKey });
+    const router = makeRouter({ ...harness.server.environment(['openai', 'groq']), OPENAI_API_KEY: brokenKey });
     const events: RouterEvent[] = [];
     router.onEvent((event) => events.push(event));
     const result = await router.complete('Hi', { preferredProvider: 'openai' });
     expect(result.provider).toBe('groq');
     const failed = result.attempts.find((attempt) => attempt.provider === 'openai')!;
     expect(failed).toMatchObject({ outcome: 'failure', reason: 'authentication' });
-    expect(server.requests.map((request) => request.provider)).toEqual(['groq']);
+    expect(harness.server.requests.map((request) => request.provider)).toEqual(['groq']);
     const everything = inspect(result, { depth: 10 }) + JSON.stringify(result) + JSON.stringify(events);
     expect(everything).not.toContain('SECRETcanary');
   });
 
   it('keeps the provider out as a rejected key is, without counting it against its circuit', async () => {
-    const router = makeRouter({ ...server.environment(['openai', 'groq']), OPENAI_API_KEY: brokenKey });
+    const router = makeRouter({ ...harness.server.environment(['openai', 'groq']), OPENAI_API_KEY: brokenKey });
     await router.complete('Hi', { preferredProvider: 'openai' });
     const openai = router.getHealthStatus().openai!;
     expect(openai).toMatchObject({ circuitState: 'closed', cooldownReason: 'authentication', lastFailureReason: 'authentication' });
@@ -87,28 +72,28 @@ describe('an API key a header cannot carry', () => {
   });
 
   it('says so when it is the only key', async () => {
-    const router = makeRouter({ ...server.environment(['openai']), OPENAI_API_KEY: brokenKey });
+    const router = makeRouter({ ...harness.server.environment(['openai']), OPENAI_API_KEY: brokenKey });
     const error = await router.complete('Hi').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AllProvidersFailedError);
     expect((error as Error).message).toContain('openai (authentication)');
     const [providerError] = (error as AllProvidersFailedError).errors;
     expect(providerError).toBeInstanceOf(ProviderError);
     expect(providerError!.message).toContain('OPENAI_API_KEY holds characters a header cannot carry');
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
     expect(inspect(error, { depth: 10 })).not.toContain('SECRETcanary');
   });
 });
 
 describe('keys for providers that cannot serve the call', () => {
   it('says no configured provider has a model of the tier, and which keys would give one', async () => {
-    const router = makeRouter(server.environment(['groq']));
+    const router = makeRouter(harness.server.environment(['groq']));
     const error = await router.complete('Deep question', { tier: 3 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NoProviderAvailableError);
     expect((error as Error).message).toBe(
       'No configured provider has a tier-3 model (configured: groq). ' +
         'Set a key for one that has: OPENAI_API_KEY, ANTHROPIC_API_KEY, MOONSHOT_API_KEY, GOOGLE_API_KEY.',
     );
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 
   it('still says no provider has a key when none has', async () => {

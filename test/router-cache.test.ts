@@ -3,10 +3,9 @@
  * upstream call (single-flight) while each keeps its own deadline and abort. Real HTTP to the provider test
  * server; deadlines run on a ManualClock.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BackupModelRouter,
-  type BackupModelRouterOptions,
   type CachedCompletion,
   DeadlineExceededError,
   InvalidArgumentError,
@@ -14,47 +13,29 @@ import {
   type RouterEvent,
 } from '../src/index.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
-afterEach(async () => {
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
-
-function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({ env: server.environment(), parallelAttempts: 1, ...options });
-  routers.push(router);
-  return router;
-}
+const harness = useRouterHarness({ parallelAttempts: 1 });
+const { makeRouter } = harness;
 
 describe('cache settings', () => {
   it('refuses a TTL that could store nothing when the router is made, before any call is paid for', () => {
     for (const cacheTtlSeconds of [0, -1, Number.POSITIVE_INFINITY, Number.NaN]) {
-      const made = () => new BackupModelRouter({ env: server.environment(), cacheTtlSeconds });
+      const made = () => new BackupModelRouter({ env: harness.server.environment(), cacheTtlSeconds });
       expect(made).toThrow(InvalidArgumentError);
       expect(made).toThrow(expect.objectContaining({ argument: 'cacheTtlSeconds' }));
     }
-    expect(() => new BackupModelRouter({ env: server.environment(), cacheMaxEntries: 0 })).toThrow(
+    expect(() => new BackupModelRouter({ env: harness.server.environment(), cacheMaxEntries: 0 })).toThrow(
       expect.objectContaining({ name: 'InvalidArgumentError', argument: 'cacheMaxEntries' }),
     );
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 
   it('keeps a fractional TTL, and answers the second call from the cache', async () => {
     const router = makeRouter({ cacheTtlSeconds: 0.5, clock: new ManualClock(Date.UTC(2026, 0, 1)) });
     await router.complete('Short-lived');
     expect((await router.complete('Short-lived')).cached).toBe(true);
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 });
 
@@ -84,7 +65,7 @@ describe('a cache backend that fails', () => {
       const result = await router.complete('Cache store down');
       expect(result.content.length).toBeGreaterThan(0);
       expect(result.cached).toBe(false);
-      expect(server.requests).toHaveLength(1);
+      expect(harness.server.requests).toHaveLength(1);
       expect(reported).toEqual([{ type: 'cache-error', operation: failing, errorName: 'Error', message: expect.stringContaining('ECONNRESET') }]);
       expect(JSON.stringify(reported)).not.toContain(storePassword);
     });
@@ -107,12 +88,12 @@ describe('identical calls in flight share one upstream call, each under its own 
 
   it('ends a joiner at its own shorter deadline, while the first caller goes on waiting', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ clock });
     const first = router.complete('Same question', { ...question, timeoutMs: 30_000 });
     const joiner = router.complete('Same question', { ...question, timeoutMs: 500 });
     first.catch(() => undefined);
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
 
     clock.advance(500);
     expect(await settled(joiner)).toBe(true);
@@ -122,39 +103,39 @@ describe('identical calls in flight share one upstream call, each under its own 
 
     clock.advance(29_500);
     await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 30_000 });
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 
   it("asks again for a joiner still in time when the first caller's deadline ended the shared call", async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    server.enqueue('groq', { kind: 'stall-before-headers' });
+    harness.server.enqueue('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ clock });
     const first = router.complete('Same question', { ...question, timeoutMs: 500 });
     const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
     first.catch(() => undefined);
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
 
     clock.advance(500);
     await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
     const answer = await joiner;
     expect(answer).toMatchObject({ provider: 'groq', cached: false });
     expect(answer.attempts).toEqual([expect.objectContaining({ provider: 'groq', outcome: 'success' })]);
-    expect(server.requests).toHaveLength(2);
+    expect(harness.server.requests).toHaveLength(2);
     // The stalled request was the first caller's, ended by its deadline: nothing counts against groq.
     expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', successRate: 1 });
   });
 
   it("answers a joiner when the first caller aborts, from the same upstream call", async () => {
-    server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
+    harness.server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
     const router = makeRouter();
     const firstCaller = new AbortController();
     const first = router.complete('Same question', { ...question, signal: firstCaller.signal });
     const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
 
     firstCaller.abort(new Error('the first caller left'));
     await expect(first).rejects.toThrow('the first caller left');
     expect(await joiner).toMatchObject({ provider: 'groq', cached: true });
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 });

@@ -3,26 +3,15 @@
  * charged, nothing is asked upstream afterwards, and close resolves once the work has settled. Real HTTP to
  * the provider test server, whose providers stall on demand.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackupModelRouter, type BackupModelRouterOptions, Provider, RouterClosedError, type RouterEvent } from '../src/index.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { BackupModelRouter, Provider, RouterClosedError, type RouterEvent } from '../src/index.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
-
-function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  return new BackupModelRouter({ env: server.environment(), ...options });
-}
+const harness = useRouterHarness({});
+const { makeRouter } = harness;
 
 function stallEveryProvider(): void {
-  for (const provider of Object.values(Provider)) server.setBehavior(provider, { kind: 'stall-before-headers' });
+  for (const provider of Object.values(Provider)) harness.server.setBehavior(provider, { kind: 'stall-before-headers' });
 }
 
 /** A provider's figures that a charged failure would change. */
@@ -38,18 +27,18 @@ async function afterEverythingPending(): Promise<void> {
 
 describe('close() with calls in flight', () => {
   it('cancels a call, charges no provider and asks no other one', async () => {
-    server.setBehavior('groq', { kind: 'stall-before-headers' });
+    harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ cacheEnabled: false, parallelAttempts: 1 });
     const events: RouterEvent[] = [];
     router.onEvent((event) => events.push(event));
     const call = router.complete('hi', { preferredProvider: 'groq' });
     call.catch(() => undefined);
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
 
     await router.close();
     await expect(call).rejects.toThrow(RouterClosedError);
     await afterEverythingPending();
-    expect(server.requests.map((request) => request.provider)).toEqual(['groq']);
+    expect(harness.server.requests.map((request) => request.provider)).toEqual(['groq']);
     expect(charges(router, 'groq')).toEqual(uncharged);
     expect(events).toContainEqual(expect.objectContaining({ type: 'call-end', outcome: 'aborted', errorName: 'RouterClosedError' }));
     expect(events.filter((event) => event.type === 'circuit-change' || event.type === 'cooldown')).toEqual([]);
@@ -66,19 +55,19 @@ describe('close() with calls in flight', () => {
     const all = [...calls, read];
     const settled = all.map(() => false);
     all.forEach((each, index) => each.catch(() => undefined).finally(() => (settled[index] = true)));
-    await server.waitForRequests(9);
+    await harness.server.waitForRequests(9);
 
     await router.close();
     expect(settled).toEqual([true, true, true, true]);
     for (const each of all) await expect(each).rejects.toThrow(RouterClosedError);
-    await server.waitFor((requests) => requests.every((request) => request.endedAtMs !== undefined));
+    await harness.server.waitFor((requests) => requests.every((request) => request.endedAtMs !== undefined));
     await afterEverythingPending();
-    expect(server.requests).toHaveLength(9);
+    expect(harness.server.requests).toHaveLength(9);
     for (const provider of Object.values(Provider)) expect(charges(router, provider)).toEqual(uncharged);
   });
 
   it('cancels a stream its reader holds between two chunks, without waiting for the reader', async () => {
-    server.setBehavior('groq', { kind: 'success', text: 'one two three four', textPieces: 4, chunkDelayMs: 200 });
+    harness.server.setBehavior('groq', { kind: 'success', text: 'one two three four', textPieces: 4, chunkDelayMs: 200 });
     const router = makeRouter({ cacheEnabled: false, parallelAttempts: 1 });
     const iterator = router.stream('hi', { preferredProvider: 'groq' })[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -87,7 +76,7 @@ describe('close() with calls in flight', () => {
     await router.close();
     await expect(iterator.next()).rejects.toThrow(RouterClosedError);
     expect(charges(router, 'groq')).toEqual(uncharged);
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 });
 
@@ -100,7 +89,7 @@ describe('a closed router', () => {
     expect(() => router.stream('hi')).toThrow(RouterClosedError);
     await expect(router.healthCheck()).rejects.toThrow(RouterClosedError);
     await expect(madeBefore.result).rejects.toThrow(RouterClosedError);
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
     // Closing again is the same close.
     await router.close();
   });

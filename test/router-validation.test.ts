@@ -1,8 +1,8 @@
 /**
  * Options a router or a call is given, checked before any network call: a bad one is the caller's error, named
- * as such, and is never blamed on a provider. Real HTTP to the provider test server.
+ * as such, and is never blamed on a provider. Real HTTP to the provider test harness.server.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BackupModelRouter,
   type BackupModelRouterOptions,
@@ -12,28 +12,10 @@ import {
   openAICompatibleProvider,
   Provider,
 } from '../src/index.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
-afterEach(async () => {
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
-
-function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
-  routers.push(router);
-  return router;
-}
+const harness = useRouterHarness({ cacheEnabled: false });
+const { makeRouter } = harness;
 
 /** The error a call's options are refused with, or undefined when the call went through. */
 async function refusalOf(router: BackupModelRouter, options: CompleteOptions): Promise<unknown> {
@@ -79,7 +61,7 @@ describe('first-token and idle limits', () => {
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error).toMatchObject({ argument, message: expect.stringContaining(`${argument} must be a positive number of milliseconds`) });
       expect(() => router.stream('Hi', { [argument]: value })).toThrow(InvalidArgumentError);
-      expect(server.requests).toHaveLength(0);
+      expect(harness.server.requests).toHaveLength(0);
     });
 
     it(`refuses a router's ${argument} of ${String(value)} when it is made`, () => {
@@ -149,7 +131,7 @@ describe("a router's options, checked as a call's are", () => {
       const error = await refusalOf(router, { hedge: hedge as CompleteOptions['hedge'] });
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error).toMatchObject({ argument: 'hedge' });
-      expect(server.requests).toHaveLength(0);
+      expect(harness.server.requests).toHaveLength(0);
     });
   }
 
@@ -170,7 +152,7 @@ describe('limits longer than a timer holds', () => {
       const error = await refusalOf(makeRouter(), { [argument]: tooLongMs });
       expect(error).toBeInstanceOf(InvalidArgumentError);
       expect(error).toMatchObject({ argument, message: expect.stringContaining('at most 2147483647') });
-      expect(server.requests).toHaveLength(0);
+      expect(harness.server.requests).toHaveLength(0);
     });
   }
 
@@ -199,7 +181,7 @@ describe('preferredProvider', () => {
         message: `preferredProvider '${misspelt}' is not a provider of this router; use one of: ${builtIn}.`,
       });
       expect(() => router.stream('Hi', { preferredProvider: misspelt })).toThrow(InvalidArgumentError);
-      expect(server.requests).toHaveLength(0);
+      expect(harness.server.requests).toHaveLength(0);
     });
   }
 
@@ -207,17 +189,17 @@ describe('preferredProvider', () => {
     const deepseek = openAICompatibleProvider({
       id: 'deepseek',
       apiKeyEnv: 'DEEPSEEK_API_KEY',
-      baseUrl: server.baseUrlFor(Provider.OPENAI),
+      baseUrl: harness.server.baseUrlFor(Provider.OPENAI),
       defaultModel: 'deepseek-chat',
     });
     const router = makeRouter({
       catalog: [...defaultCatalog, deepseek],
-      env: { ...server.environment(), DEEPSEEK_API_KEY: server.apiKeyFor(Provider.OPENAI) },
+      env: { ...harness.server.environment(), DEEPSEEK_API_KEY: harness.server.apiKeyFor(Provider.OPENAI) },
       parallelAttempts: 1,
     });
     const result = await router.complete('Hi', { preferredProvider: 'deepseek' });
     expect(result.provider).toBe('deepseek');
-    expect((server.requests[0]!.body as { model: string }).model).toBe('deepseek-chat');
+    expect((harness.server.requests[0]!.body as { model: string }).model).toBe('deepseek-chat');
     expect(await refusalOf(router, { preferredProvider: 'deepsek' })).toMatchObject({
       message: expect.stringContaining(`use one of: ${builtIn}, deepseek.`),
     });
@@ -226,6 +208,6 @@ describe('preferredProvider', () => {
   it('lets a known provider with no model of the tier go, and the call go to the others', async () => {
     const result = await makeRouter({ parallelAttempts: 1 }).complete('Hi', { preferredProvider: Provider.MOONSHOT, tier: 1 });
     expect(result.provider).not.toBe('moonshot');
-    expect(server.requests.map((request) => request.provider)).not.toContain('moonshot');
+    expect(harness.server.requests.map((request) => request.provider)).not.toContain('moonshot');
   });
 });
