@@ -171,6 +171,24 @@ describe('the commit rule', () => {
     await server.waitForClientAbort({ provider: 'openai' });
   });
 
+  it('does not blame the provider for a reader that pauses longer than the idle limit', async () => {
+    // Found by a review: the idle timer ran while the stream waited on its reader, and a consumer that
+    // took its time per chunk had a healthy provider's stream cut as a timeout.
+    // The provider keeps sending (a piece every 50 ms) while the reader pauses 700 ms after its second chunk.
+    const words = Array.from({ length: 20 }, (_, index) => `w${index}`).join(' ');
+    server.setBehavior('openai', { kind: 'success', text: words, textPieces: 20, chunkDelayMs: 50 });
+    const stream = makeRouter().stream('Hi, slowly', { preferredProvider: Provider.OPENAI, idleTimeoutMs: 200 });
+    let text = '';
+    let chunks = 0;
+    for await (const chunk of stream) {
+      if (chunk.type === 'text-delta') text += chunk.text;
+      chunks += 1;
+      if (chunks === 2) await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    expect(text).toBe(words);
+    expect((await stream.result).provider).toBe('openai');
+  });
+
   it('reports every attempt when no candidate produced a token', async () => {
     server.setBehavior('groq', { kind: 'error', fixture: 'error-401-invalid-api-key' });
     server.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });

@@ -31,4 +31,20 @@ describe('IdleWatchdog', () => {
     watchdog.stop();
     expect(clock.pendingTimerCount).toBe(0);
   });
+
+  it('counts no idle time while paused (a slow reader), and a full period again from resume', () => {
+    const clock = new ManualClock(0);
+    let fired = 0;
+    const watchdog = new IdleWatchdog({ clock, idleTimeoutMs: 100, onIdle: () => fired++ });
+    clock.advance(50);
+    watchdog.pause();
+    clock.advance(1_000);
+    expect(fired).toBe(0);
+    expect(clock.pendingTimerCount).toBe(1);
+    watchdog.resume();
+    clock.advance(99);
+    expect(fired).toBe(0);
+    clock.advance(1);
+    expect(fired).toBe(1);
+  });
 });

@@ -10,6 +10,7 @@ export class IdleWatchdog {
   readonly #onIdle: () => void;
   #lastActivityMs: number;
   #timer: TimerHandle | undefined;
+  #paused = false;
 
   constructor(options: { clock: Clock; idleTimeoutMs: number; onIdle: () => void }) {
     this.#clock = options.clock;
@@ -24,6 +25,17 @@ export class IdleWatchdog {
     this.#lastActivityMs = this.#clock.now();
   }
 
+  /** Waiting on something other than the source (a reader that has not asked for more): no idle time counts. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Back to waiting on the source: the idle period starts now. */
+  resume(): void {
+    this.#paused = false;
+    this.touch();
+  }
+
   /** Never fire. Idempotent. */
   stop(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
@@ -33,6 +45,10 @@ export class IdleWatchdog {
   #arm(delayMs: number): void {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
+      if (this.#paused) {
+        this.#arm(this.#idleTimeoutMs);
+        return;
+      }
       const idleMs = this.#clock.now() - this.#lastActivityMs;
       if (idleMs >= this.#idleTimeoutMs) this.#onIdle();
       else this.#arm(this.#idleTimeoutMs - idleMs);

@@ -113,9 +113,12 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           break;
         }
         accumulator.add(next.value);
+        // A reader that takes its time is not the provider falling silent: no idle time counts meanwhile.
+        watchdog.pause();
         waitingOnReader = true;
         yield next.value;
         waitingOnReader = false;
+        watchdog.resume();
       }
       completed = true;
       endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'success' } });
