@@ -45,7 +45,7 @@ import type {
 import type { RouterEvent } from './router-events.js';
 import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
-import { imageNeedOf, toMessages, validateCacheOptions, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
 /** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
 interface AttemptLog {
@@ -98,7 +98,6 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
-    validateCacheOptions(options);
     if (options.cacheEnabled ?? true) {
       const backend =
         options.cacheBackend ??

@@ -81,7 +81,7 @@ function currentTurnStart(messages: readonly Message[]): number {
 
 /** A call's options, checked before anything is sent; `providerIds` are the router's providers. */
 export function validateCompleteOptions(options: CompleteOptions, providerIds: ReadonlySet<string>): void {
-  const { tier, temperature, maxTokens, timeoutMs, parallelAttempts, topP } = options;
+  const { tier, temperature, maxTokens, parallelAttempts, topP } = options;
   if (tier !== undefined && tier !== 1 && tier !== 2 && tier !== 3) throw invalid('tier', 'tier must be 1, 2 or 3.');
   if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
     throw invalid('temperature', 'temperature must be a number from 0 to 2.');
@@ -93,10 +93,7 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw invalid('maxTokens', 'maxTokens must be a positive integer.');
   }
-  checkMilliseconds('timeoutMs', timeoutMs);
-  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
-  checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
-  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+  checkTimeLimits(options);
   checkParallelAttempts(parallelAttempts);
   checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
@@ -115,10 +112,12 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
 /** The seed and the penalties: as OpenAI bounds them, which the other providers that take them share. */
 function validateSamplingOptions(options: Pick<CompleteOptions, 'seed' | 'presencePenalty' | 'frequencyPenalty'>): void {
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw invalid('seed', 'seed must be an integer.');
-  for (const name of ['presencePenalty', 'frequencyPenalty'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isFinite(value) && value >= -2 && value <= 2)) throw invalid(name, `${name} must be a number from -2 to 2.`);
-  }
+  checkPenalty('presencePenalty', options.presencePenalty);
+  checkPenalty('frequencyPenalty', options.frequencyPenalty);
+}
+
+function checkPenalty(argument: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= -2 && value <= 2)) throw invalid(argument, `${argument} must be a number from -2 to 2.`);
 }
 
 /**
@@ -129,10 +128,7 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   checkParallelAttempts(options.parallelAttempts);
   checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
-  checkMilliseconds('timeoutMs', options.timeoutMs);
-  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
-  checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
-  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+  checkTimeLimits(options);
   checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
   checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
   const intervalMs = options.healthCheckIntervalMs;
@@ -146,6 +142,7 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
+  checkCacheOptions(options);
 }
 
 /** A preferred provider must be one of the router's: a misspelt one would be ignored, with its model. */
@@ -180,6 +177,14 @@ function checkMaxRetries(maxRetries: number | undefined): void {
   }
 }
 
+/** The time limits a router sets and a call may override, checked the same way on both. */
+function checkTimeLimits(options: Pick<CompleteOptions, 'timeoutMs' | 'firstTokenTimeoutMs' | 'responseTimeoutMs' | 'idleTimeoutMs'>): void {
+  checkMilliseconds('timeoutMs', options.timeoutMs);
+  checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+  checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
+  checkMilliseconds('idleTimeoutMs', options.idleTimeoutMs);
+}
+
 /** A time limit, of a router or a call: a positive number of milliseconds a timer can hold, when given. */
 function checkMilliseconds(argument: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0 && value <= maxTimerDelayMs)) {
@@ -192,10 +197,10 @@ function invalid(argument: string, message: string): InvalidArgumentError {
 }
 
 /**
- * The router's cache settings, checked when it is made: a bad TTL would otherwise surface only when the first
- * answer, already paid for, is stored.
+ * The router's cache settings: a bad TTL would otherwise surface only when the first answer, already paid
+ * for, is stored.
  */
-export function validateCacheOptions(options: Pick<BackupModelRouterOptions, 'cacheTtlSeconds' | 'cacheMaxEntries'>): void {
+function checkCacheOptions(options: Pick<BackupModelRouterOptions, 'cacheTtlSeconds' | 'cacheMaxEntries'>): void {
   const { cacheTtlSeconds, cacheMaxEntries } = options;
   if (cacheTtlSeconds !== undefined && !(Number.isFinite(cacheTtlSeconds) && cacheTtlSeconds > 0)) {
     throw invalid('cacheTtlSeconds', 'cacheTtlSeconds must be a finite number of seconds above 0.');
