@@ -138,34 +138,27 @@ export class BackupModelRouter {
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
     const cache = options.cache === false ? undefined : this.#cache;
-    // Through the cache, the call has a cancellation of its own (the caller's signal, and close()) that its
-    // wait and the shared work follow; without it, close() cancels the call's deadline itself (a scope and a
-    // listener fewer on every call).
-    const call = cache ? new CancelScope() : undefined;
-    const stopFollowingCaller = call && options.signal ? call.follow(cancellationOf(options.signal)) : undefined;
-    if (call) this.#inFlight.enter(call);
     // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
     // which is rethrown as is and so carries none.
     const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
-      if (!call) {
+      if (!cache) {
+        // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache as GuardedCache, { callId, messages, options, call, startedAtMs, log });
+        result = await this.#completeThroughCache(cache, { callId, messages, options, startedAtMs, log });
       }
       this.#emitCallEnd(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
-      const aborted = (call ?? options.signal)?.aborted === true || error instanceof RouterClosedError;
+      // The caller left, or close() ended the call (its error, on either path): not the providers' failure.
+      const aborted = options.signal?.aborted === true || error instanceof RouterClosedError;
       this.#emitCallFailure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
       throw error;
-    } finally {
-      stopFollowingCaller?.();
-      if (call) this.#inFlight.leave(call);
     }
   }
 
@@ -252,9 +245,27 @@ export class BackupModelRouter {
    */
   async #completeThroughCache(
     cache: GuardedCache,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; call: Cancellation; startedAtMs: number; log: AttemptLog },
+    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
   ): Promise<CompletionResult> {
-    const { callId, messages, options, call, startedAtMs, log } = context;
+    // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
+    const call = new CancelScope();
+    const stopFollowingCaller = context.options.signal ? call.follow(cancellationOf(context.options.signal)) : undefined;
+    this.#inFlight.enter(call);
+    try {
+      return await this.#completeThroughCacheUnder(cache, call, context);
+    } finally {
+      stopFollowingCaller?.();
+      this.#inFlight.leave(call);
+    }
+  }
+
+  /** The cache read, then single-flight: see #completeThroughCache. `call` ends with the caller or close(). */
+  async #completeThroughCacheUnder(
+    cache: GuardedCache,
+    call: Cancellation,
+    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
+  ): Promise<CompletionResult> {
+    const { callId, messages, options, startedAtMs, log } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
     const hit = await cache.read(key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
