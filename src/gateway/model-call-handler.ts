@@ -67,6 +67,14 @@ export interface CallLogFields {
  * Calls `onGone` once when the client closes the connection before the answer is finished, with the
  * reason to cancel by. Returns the function that stops listening.
  */
+/**
+ * A response the gateway destroyed itself (closing) before finishing it: its client is gone even when the
+ * 'close' event that onClientGone listens for has not come yet.
+ */
+export function destroyedBeforeFinished(response: ServerResponse): boolean {
+  return response.destroyed && !response.writableFinished;
+}
+
 export function onClientGone(response: ServerResponse, onGone: (reason: DOMException) => void): () => void {
   const onClose = (): void => {
     if (!response.writableFinished) onGone(new DOMException('The client closed the connection.', 'AbortError'));
@@ -187,8 +195,7 @@ async function completeModelCall(options: {
     completeOptions.cacheScope = options.caller.cacheScope;
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
-    // A response the gateway destroyed itself (closing) is gone too, even before its 'close' event came.
-    const clientGone = clientScope.aborted || response.destroyed;
+    const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
     recordFailure(log, error, { clientGone });
     if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;

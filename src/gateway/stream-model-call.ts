@@ -9,13 +9,16 @@ import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ModelCallDependencies } from './model-call-handler.js';
-import { onClientGone, recordFailure, recordResult } from './model-call-handler.js';
+import { destroyedBeforeFinished, onClientGone, recordFailure, recordResult } from './model-call-handler.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
+
+/** Why a stream ends whose response the gateway destroyed itself (closing): one object for every such stream. */
+const closedByGateway = new DOMException('The gateway closed the connection.', 'AbortError');
 
 /** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
 function write(response: ServerResponse, text: string): Promise<void> | undefined {
@@ -51,7 +54,7 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone ?? destroyedByGateway(response), router: dependencies.router });
+    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
   } finally {
     stopListening();
   }
@@ -153,9 +156,4 @@ async function relayStream(options: {
   } finally {
     kept.stop();
   }
-}
-
-/** A response the gateway destroyed itself (closing) is gone, even before its 'close' event came. */
-function destroyedByGateway(response: ServerResponse): DOMException | undefined {
-  return response.destroyed && !response.writableFinished ? new DOMException('The gateway closed the connection.', 'AbortError') : undefined;
 }
