@@ -124,11 +124,49 @@ keyLimits: { requestsPerMinute: 60 }
     expect(parseGatewayConfig({ yamlText: 'keys: [{ key: long-enough-key-1, models: [fast, " openai/*"] }]' }).keyPolicies[0]?.models).toEqual(['fast', 'openai/*']);
     // A key written as a field name (a YAML slip) is never quoted back.
     const slip = refusal('keys:\n  - sk-live-SECRET-0123456789:\n    name: billing\n');
-    expect(slip).toMatch(/keys\[0\] has fields it does not know \(known: name, key, keyEnv, limits, models\)/);
+    expect(slip).toMatch(/keys\[0\] has fields it does not know \(known: name, key, keyEnv, limits, models, admin\)/);
     expect(slip).not.toContain('SECRET');
     const short = refusal('keys: [{ name: a, keyEnv: SHORT }]', { SHORT: 'abc12' });
     expect(short).toMatch(/keys\[0\] \(SHORT\) is shorter than 8 characters/);
     expect(short).not.toContain('abc12');
+  });
+
+  it('marks admin keys: `admin: true` in the file, and every key of BACKUP_MODELS_GATEWAY_ADMIN_KEYS', () => {
+    const config = parseGatewayConfig({
+      yamlText: 'keys: [{ name: ops, keyEnv: OPS_KEY, admin: true }, { name: billing, key: billing-key-0123456789, admin: false }, plain-key-0123456789]',
+      env: {
+        OPS_KEY: 'ops-key-0123456789',
+        BACKUP_MODELS_GATEWAY_KEYS: 'env-key-0123456789',
+        // Listed again, a key of the file or of the plain variable keeps its place and name, and becomes an admin key.
+        BACKUP_MODELS_GATEWAY_ADMIN_KEYS: 'env-admin-key-0123456789, plain-key-0123456789',
+      },
+    });
+    expect(config.keyPolicies).toEqual([
+      { key: 'ops-key-0123456789', name: 'ops', limits: undefined, admin: true },
+      { key: 'billing-key-0123456789', name: 'billing', limits: undefined },
+      { key: 'plain-key-0123456789', name: 'key-3', limits: undefined, admin: true },
+      { key: 'env-key-0123456789', name: 'key-4', limits: undefined },
+      { key: 'env-admin-key-0123456789', name: 'key-5', limits: undefined, admin: true },
+    ]);
+    expect(config.keys).toEqual(config.keyPolicies.map((policy) => policy.key));
+  });
+
+  it('refuses an admin that is not true or false, naming the key by its name and never its value', () => {
+    const refusal = (yaml: string, env: Record<string, string> = {}): string => {
+      try {
+        parseGatewayConfig({ yamlText: yaml, env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    const named = refusal('keys: [{ name: ops, key: ops-SECRET-0123456789, admin: "yes" }]');
+    expect(named).toBe('Gateway configuration: keys[0].admin (the key "ops") must be true or false.');
+    const unnamed = refusal('keys: [plain-key-0123456789, { keyEnv: OPS_KEY, admin: 1 }]', { OPS_KEY: 'ops-SECRET-0123456789' });
+    expect(unnamed).toBe('Gateway configuration: keys[1].admin must be true or false.');
+    // The value is never quoted: a key pasted there by mistake stays unprinted.
+    expect(refusal('keys: [{ name: ops, key: ops-key-0123456789, admin: sk-live-SECRET-0123456789 }]')).not.toContain('SECRET');
+    expect(refusal('keys: [{ name: ops, key: ops-key-0123456789, admin: true }]')).toBe('accepted');
   });
 });
 

@@ -55,7 +55,7 @@ export interface GatewayConfig {
   readonly port: number;
   /** Gateway keys callers send as `Authorization: Bearer <key>`. Required beyond loopback. */
   readonly keys: readonly string[];
-  /** The same keys with their names and limits, in the same order. */
+  /** The same keys with their names, limits and whether each is an admin key, in the same order. */
   readonly keyPolicies: readonly GatewayKeyPolicy[];
   readonly limits: GatewayLimits;
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
@@ -100,6 +100,8 @@ export const defaultGatewayConfig: GatewayConfig = {
 
 export const gatewayEnvironmentVariables = {
   keys: 'BACKUP_MODELS_GATEWAY_KEYS',
+  /** Comma-separated keys that are also admin keys (operator endpoints). */
+  adminKeys: 'BACKUP_MODELS_GATEWAY_ADMIN_KEYS',
   host: 'BACKUP_MODELS_GATEWAY_HOST',
   port: 'BACKUP_MODELS_GATEWAY_PORT',
 } as const;
@@ -215,6 +217,8 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
     fileLimits: file.keyLimits,
     envKeys: env[gatewayEnvironmentVariables.keys],
     envName: gatewayEnvironmentVariables.keys,
+    envAdminKeys: env[gatewayEnvironmentVariables.adminKeys],
+    envAdminName: gatewayEnvironmentVariables.adminKeys,
     env,
   });
   const envPort = env[gatewayEnvironmentVariables.port];

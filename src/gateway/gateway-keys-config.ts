@@ -7,9 +7,13 @@
  *       keyEnv: BILLING_GATEWAY_KEY     # or `key:`, the key itself (prefer the environment)
  *       limits: { requestsPerMinute: 600, costUsdPerDay: 25 }
  *       models: [fast, tier-1, openai/*]   # the model names it may call; any when absent
+ *     - name: ops
+ *       keyEnv: OPS_GATEWAY_KEY
+ *       admin: true                          # may read the operator endpoints (metrics, health, dashboard)
  *   keyLimits: { requestsPerMinute: 120 }  # for every key without limits of its own
  *
- * Keys of BACKUP_MODELS_GATEWAY_KEYS are plain strings. A key without a name is `key-<its position>`.
+ * Keys of BACKUP_MODELS_GATEWAY_KEYS are plain strings, those of BACKUP_MODELS_GATEWAY_ADMIN_KEYS plain strings
+ * that are admin keys. A key without a name is `key-<its position>`.
  */
 import { registerSecret } from '../errors.js';
 import { fail, objectAt, positiveInteger } from './config-fields.js';
@@ -32,12 +36,14 @@ export interface GatewayKeyPolicy {
    * id), `provider/*` for any model of a provider; absent when it may call any.
    */
   readonly models?: readonly string[];
+  /** An operator's key: it may read what covers every key (metrics, health, the dashboard). Present only when true. */
+  readonly admin?: true;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
-const keyFields = ['name', 'key', 'keyEnv', 'limits', 'models'];
+const keyFields = ['name', 'key', 'keyEnv', 'limits', 'models', 'admin'];
 
 function keyText(value: string, path: string): string {
   const key = value.trim();
@@ -63,6 +69,7 @@ interface ListedKey {
   readonly name?: string;
   readonly limits?: KeyLimits;
   readonly models?: readonly string[];
+  readonly admin?: true;
 }
 
 function modelsOf(value: unknown, path: string): string[] {
@@ -72,13 +79,14 @@ function modelsOf(value: unknown, path: string): string[] {
   return (value as string[]).map((model) => model.trim());
 }
 
-function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey[] {
+function listedKeysOf(value: unknown, path: string, options: { readonly env: Environment; readonly admin?: true }): ListedKey[] {
+  const { env } = options;
   if (!Array.isArray(value)) fail(path, 'must be a list of keys (strings, or mappings with name, key or keyEnv, and limits).');
   const listed: ListedKey[] = [];
   value.forEach((entry: unknown, index) => {
     const entryPath = `${path}[${index}]`;
     if (typeof entry === 'string') {
-      if (entry.trim() !== '') listed.push({ key: keyText(entry, entryPath) });
+      if (entry.trim() !== '') listed.push({ key: keyText(entry, entryPath), ...(options.admin ? { admin: options.admin } : {}) });
       return;
     }
     // Unknown fields are not named: a mistyped entry's field may be the key itself (`- sk-...: `).
@@ -100,31 +108,46 @@ function listedKeysOf(value: unknown, path: string, env: Environment): ListedKey
     if (object.name !== undefined && (typeof object.name !== 'string' || !namePattern.test(object.name))) {
       fail(`${entryPath}.name`, 'must be 1 to 64 letters, digits, "_", "-" or ".".');
     }
+    // Named by its position and name, never its value: a key pasted under the wrong field stays unquoted.
+    if (object.admin !== undefined && typeof object.admin !== 'boolean') {
+      fail(`${entryPath}.admin`, `${object.name !== undefined ? `(the key "${object.name as string}") ` : ''}must be true or false.`);
+    }
     listed.push({
       key,
       ...(object.name !== undefined ? { name: object.name as string } : {}),
       ...(object.limits !== undefined ? { limits: keyLimitsOf(object.limits, `${entryPath}.limits`) } : {}),
       ...(object.models !== undefined ? { models: modelsOf(object.models, `${entryPath}.models`) } : {}),
+      ...(object.admin === true ? { admin: true as const } : {}),
     });
   });
   return listed;
 }
 
 /**
- * Every key, the file's first, then the environment's; a key listed twice keeps its first entry. Each key
- * is registered as a secret, so no log or error can print it.
+ * Every key, the file's first, then the environment's, then the environment's admin keys; a key listed twice
+ * keeps its first entry, and is an admin key when the admin variable lists it (the environment over the file).
+ * Each key is registered as a secret, so no log or error can print it.
  */
 export function gatewayKeysOf(options: {
   readonly file: unknown;
   readonly fileLimits: unknown;
   readonly envKeys: string | undefined;
   readonly envName: string;
+  readonly envAdminKeys: string | undefined;
+  readonly envAdminName: string;
   readonly env: Environment;
 }): GatewayKeyPolicy[] {
+  const { env } = options;
   const listed = [
-    ...(options.file !== undefined ? listedKeysOf(typeof options.file === 'string' ? options.file.split(',') : options.file, 'keys', options.env) : []),
-    ...(options.envKeys ? listedKeysOf(options.envKeys.split(','), options.envName, options.env) : []),
+    ...(options.file !== undefined ? listedKeysOf(typeof options.file === 'string' ? options.file.split(',') : options.file, 'keys', { env }) : []),
+    ...(options.envKeys ? listedKeysOf(options.envKeys.split(','), options.envName, { env }) : []),
   ];
+  const adminListed = options.envAdminKeys ? listedKeysOf(options.envAdminKeys.split(','), options.envAdminName, { env, admin: true }) : [];
+  for (const entry of adminListed) {
+    const index = listed.findIndex((kept) => kept.key === entry.key);
+    if (index === -1) listed.push(entry);
+    else listed[index] = { ...listed[index]!, admin: true };
+  }
   const defaultLimits = options.fileLimits !== undefined ? keyLimitsOf(options.fileLimits, 'keyLimits') : undefined;
   const unique: ListedKey[] = [];
   for (const entry of listed) {
@@ -144,7 +167,12 @@ export function gatewayKeysOf(options: {
       if (!names.has(`key-${number}`)) name = `key-${number}`;
     }
     names.add(name);
-    const policy: GatewayKeyPolicy = { key: entry.key, name, limits: entry.limits ?? defaultLimits };
-    return entry.models !== undefined ? { ...policy, models: entry.models } : policy;
+    return {
+      key: entry.key,
+      name,
+      limits: entry.limits ?? defaultLimits,
+      ...(entry.models !== undefined ? { models: entry.models } : {}),
+      ...(entry.admin ? { admin: true as const } : {}),
+    };
   });
 }
