@@ -244,9 +244,12 @@ describe('serve', () => {
   const gatewayKey = 'cli-gateway-key-0123456789';
 
   /** `serve` as a user starts it; resolves once it prints where it listens. */
-  async function startServe(args: readonly string[]): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
+  async function startServe(
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
     const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey },
+      env: { PATH: process.env.PATH ?? '', ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, BACKUP_MODELS_GATEWAY_ADMIN_KEYS: gatewayKey, ...env },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -302,6 +305,17 @@ describe('serve', () => {
     const { code, stderr } = await stopped();
     expect(code).toBe(0);
     expect(stderr).toBe('');
+  });
+
+  it('warns at start when keys are set but none is an admin key, as the operator endpoints then refuse every key', async () => {
+    const { url, stopped } = await startServe([], { BACKUP_MODELS_GATEWAY_ADMIN_KEYS: '' });
+    const metrics = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${gatewayKey}` } });
+    expect(metrics.status).toBe(403);
+    const { code, stderr } = await stopped();
+    expect(code).toBe(0);
+    const warning = stderr.split('\n').find((line) => line.includes('No gateway key is an admin key'));
+    expect(warning).toMatch(/"level":40.*admin: true.*BACKUP_MODELS_GATEWAY_ADMIN_KEYS/);
+    expect(stderr).not.toContain(gatewayKey);
   });
 
   it('refuses to listen beyond loopback without a gateway key: one line, exit 1', async () => {

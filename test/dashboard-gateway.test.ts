@@ -50,8 +50,9 @@ describe('the dashboard behind gateway keys', () => {
   let dashboard: Dashboard;
 
   beforeEach(async () => {
-    harness = await startGatewayHarness();
-    dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keys, sampleIntervalMs: 100 });
+    // Admin keys: only they open the dashboard (test/gateway-admin-keys.test.ts has the others refused).
+    harness = await startGatewayHarness({ adminKeys: gatewayKeys });
+    dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 100 });
   });
 
   afterEach(async () => {

@@ -33,6 +33,8 @@ export async function startGatewayHarness(
     /** The configuration; a function of the provider test server when it must name its URL. */
     readonly yamlText?: string | ((providers: ProviderTestServer) => string);
     readonly keys?: readonly string[];
+    /** Admin keys (BACKUP_MODELS_GATEWAY_ADMIN_KEYS): they may also read /metrics, /health and the dashboard. Default none. */
+    readonly adminKeys?: readonly string[];
     readonly routerOptions?: BackupModelRouterOptions;
     /** Providers given keys and base URLs; default all six. */
     readonly providerIds?: readonly string[];
@@ -48,7 +50,11 @@ export async function startGatewayHarness(
   const yamlText = typeof options.yamlText === 'function' ? options.yamlText(providers) : options.yamlText;
   const config = parseGatewayConfig({
     ...(yamlText !== undefined ? { yamlText } : {}),
-    env: { ...options.env, BACKUP_MODELS_GATEWAY_KEYS: keys.join(',') },
+    env: {
+      ...options.env,
+      BACKUP_MODELS_GATEWAY_KEYS: keys.join(','),
+      ...(options.adminKeys ? { BACKUP_MODELS_GATEWAY_ADMIN_KEYS: options.adminKeys.join(',') } : {}),
+    },
   });
   const router = new BackupModelRouter({ ...routerOptionsFromConfig(config, { env }), ...options.routerOptions });
   let raw = '';

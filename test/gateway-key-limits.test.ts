@@ -21,6 +21,8 @@ const budgetedKey = 'budgeted-key-0123456789';
 const restrictedKey = 'restricted-key-0123456789';
 const explorerKey = 'explorer-key-0123456789';
 const carefulKey = 'careful-key-0123456789';
+/** The operator's: only an admin key reads the metrics, which name every key. */
+const opsKey = 'ops-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -46,6 +48,9 @@ keys:
   - name: restricted
     key: ${restrictedKey}
     models: [fast, openai/*]
+  - name: ops
+    key: ${opsKey}
+    admin: true
 routes:
   fast: [groq/llama-3.1-8b-instant]
 cache:
@@ -221,13 +226,13 @@ describe('a key limited to some models', () => {
 
 describe('what the keys leave behind', () => {
   it('names keys, never their text, in the logs and the metrics', async () => {
-    const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${freeKey}` } })).text();
+    const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${opsKey}` } })).text();
     expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="billing",limit="requests_per_minute"\} 3/);
     expect(metrics).toMatch(/backup_models_gateway_quota_refusals_total\{key="search",limit="cost_per_day"\} 1/);
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
     for (const text of [metrics, harness.logText()]) {
-      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey, restrictedKey]) expect(text).not.toContain(secret);
+      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey, restrictedKey, opsKey]) expect(text).not.toContain(secret);
     }
   });
 });

@@ -12,6 +12,7 @@ let harness: GatewayHarness;
 beforeAll(async () => {
   harness = await startGatewayHarness({
     yamlText: 'routes:\n  fast:\n    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]\n    parallelAttempts: 1\n',
+    adminKeys: [gatewayKeys[1]],
   });
 });
 afterAll(async () => harness?.close());
@@ -356,7 +357,8 @@ describe('a stream that breaks after its first token', () => {
 });
 
 describe('health, liveness and metrics', () => {
-  const get = (path: string, key: string | undefined = gatewayKeys[0]) =>
+  // Health and metrics cover every key: the harness's second key is an admin key.
+  const get = (path: string, key: string | undefined = gatewayKeys[1]) =>
     fetch(`${harness.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
   it('reports the router health as JSON, never a key', async () => {

@@ -102,6 +102,7 @@ beforeAll(async () => {
   process.env[fixturesDirectoryEnv] = fixturesCopy;
   harness = await startGatewayHarness({
     keys: gatewayCanaries,
+    adminKeys: gatewayCanaries,
     routerOptions: { env, cacheBackend: cache, parallelAttempts: 1 },
   });
   Object.assign(env, harness.providers.environment());
@@ -109,7 +110,7 @@ beforeAll(async () => {
   harness.router.onEvent((event) => events.push(event));
   harness.providers.onRequest((request) => upstream.set(request.id, request));
   // The dashboard, attached as `backup-models serve` does, watches every call from here on.
-  dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: gatewayCanaries, sampleIntervalMs: 50 });
+  dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 50 });
 });
 
 afterAll(async () => {

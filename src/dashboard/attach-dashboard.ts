@@ -1,5 +1,6 @@
 /**
- * The live dashboard, served by the gateway through `registerRoute`:
+ * The live dashboard, served by the gateway through `registerRoute`, to admin keys only when the gateway has keys
+ * (it shows every key's calls):
  *   GET  /                    the page (or the login form when the gateway has keys and the browser has no session)
  *   GET  /dashboard/app.js    the script          GET /dashboard/app.css   the stylesheet  (no data: public)
  *   GET  /dashboard/events    server-sent events: a snapshot, then `health` every second, `call`, `change`
@@ -10,8 +11,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import type { GatewayRoute } from '../gateway/create-gateway.js';
+import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
+import { toErrorResponse } from '../gateway/error-response.js';
 import type { Unsubscribe } from '../resilience/listener-set.js';
-import { DashboardAuth } from './dashboard-auth.js';
+import { type DashboardAccess, DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
 import { dashboardLoginPage, dashboardPage } from './dashboard-page.js';
 import { dashboardScript } from './dashboard-script.js';
@@ -28,8 +31,11 @@ export interface DashboardHost {
 export interface AttachDashboardOptions {
   readonly gateway: DashboardHost;
   readonly router: DashboardRouter;
-  /** The gateway's keys (`config.keys`); with none, the dashboard is open like the rest of a loopback gateway. */
-  readonly keys: readonly string[];
+  /**
+   * The gateway's keys (`config.keyPolicies`): only admin keys open the dashboard. With none, the dashboard is
+   * open like the rest of a loopback gateway.
+   */
+  readonly keys: readonly (string | GatewayKeyPolicy)[];
   readonly clock?: Clock;
   /** Health sample and push interval. Default 1000. */
   readonly sampleIntervalMs?: number;
@@ -67,8 +73,24 @@ function send(response: ServerResponse, options: { status: number; type: string;
 
 const html = 'text/html; charset=utf-8';
 const unauthorizedBody = JSON.stringify({
-  error: { message: 'Sign in to the dashboard at / or send Authorization: Bearer <gateway key>.', type: 'invalid_request_error', code: 'invalid_api_key' },
+  error: {
+    message: 'Sign in to the dashboard at / or send an admin gateway key: Authorization: Bearer <key> (or x-api-key: <key>).',
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+  },
 });
+
+/** The answer to a request `access` did not let in: a 401 (the login form for the page), or the 403 for a key that is not an admin key. */
+function refuse(response: ServerResponse, access: Exclude<DashboardAccess, { outcome: 'allowed' }>, options: { readonly page: boolean }): void {
+  if (access.outcome === 'forbidden') {
+    const { status, body } = toErrorResponse(access.error);
+    send(response, { status, type: 'application/json', body: JSON.stringify(body) });
+  } else if (options.page) {
+    send(response, { status: 401, type: html, body: dashboardLoginPage() });
+  } else {
+    send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+  }
+}
 
 /** A small urlencoded body, or undefined when it is larger than `maxBytes` or the client left. */
 async function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
@@ -130,7 +152,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'GET',
     path: '/',
     handle: (request, response) => {
-      if (!auth.isAuthorized(request)) send(response, { status: 401, type: html, body: dashboardLoginPage({ failed: false }) });
+      const access = auth.access(request);
+      if (access.outcome !== 'allowed') refuse(response, access, { page: true });
       else send(response, { status: 200, type: html, body: dashboardPage({ signedIn: auth.required }) });
     },
   });
@@ -148,7 +171,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'GET',
     path: '/dashboard/state',
     handle: (request, response) => {
-      if (!auth.isAuthorized(request)) send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+      const access = auth.access(request);
+      if (access.outcome !== 'allowed') refuse(response, access, { page: false });
       else send(response, { status: 200, type: 'application/json', body: JSON.stringify(state.snapshot()) });
     },
   });
@@ -156,8 +180,9 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'GET',
     path: '/dashboard/events',
     handle: (request, response) => {
-      if (!auth.isAuthorized(request)) {
-        send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+      const access = auth.access(request);
+      if (access.outcome !== 'allowed') {
+        refuse(response, access, { page: false });
       } else if (closed || stream.isFull) {
         send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
       } else {
@@ -172,16 +197,21 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     handle: async (request, response) => {
       const body = await readSmallBody(request, 4096);
       if (body === undefined) {
-        send(response, { status: 413, type: html, body: dashboardLoginPage({ failed: true }), headers: { connection: 'close' } });
+        send(response, { status: 413, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
         return;
       }
-      const cookie = isSameOrigin(request) ? auth.login(new URLSearchParams(body).get('key') ?? '') : undefined;
-      if (cookie === undefined && auth.required) {
-        send(response, { status: 401, type: html, body: dashboardLoginPage({ failed: true }) });
+      const login = isSameOrigin(request) ? auth.login(new URLSearchParams(body).get('key') ?? '') : { outcome: 'wrong-key' as const };
+      if (login.outcome === 'wrong-key') {
+        send(response, { status: 401, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
+        return;
+      }
+      if (login.outcome === 'not-admin') {
+        send(response, { status: 403, type: html, body: dashboardLoginPage({ refusal: auth.hasAdminKey ? 'not-admin' : 'no-admin-key' }) });
         return;
       }
       // Without keys there is nothing to sign in to: back to the page.
-      response.writeHead(303, { ...securityHeaders, location: '/', ...(cookie ? { 'set-cookie': cookie } : {}), 'cache-control': 'no-store', 'content-length': 0 });
+      const cookie = login.outcome === 'signed-in' ? { 'set-cookie': login.setCookie } : {};
+      response.writeHead(303, { ...securityHeaders, location: '/', ...cookie, 'cache-control': 'no-store', 'content-length': 0 });
       response.end();
     },
   });

@@ -1,59 +1,89 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../resilience/manual-clock.js';
+import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
 import { DashboardAuth, dashboardCookieName, readCookie } from './dashboard-auth.js';
 
 const key = 'gateway-key-dashboard-0123456789';
+const adminKey: GatewayKeyPolicy = { key, name: 'ops', limits: undefined, admin: true };
+const tenantKey = 'gateway-key-tenant-0123456789';
+const tenant: GatewayKeyPolicy = { key: tenantKey, name: 'tenant', limits: undefined };
 
 function request(headers: Record<string, string>): IncomingMessage {
   return { headers } as unknown as IncomingMessage;
 }
 
-function tokenOf(setCookie: string): string {
-  return setCookie.split(';')[0]!.slice(`${dashboardCookieName}=`.length);
+function tokenOf(login: ReturnType<DashboardAuth['login']>): string {
+  if (login.outcome !== 'signed-in') throw new Error(`not signed in: ${login.outcome}`);
+  return login.setCookie.split(';')[0]!.slice(`${dashboardCookieName}=`.length);
+}
+
+function outcomeOf(auth: DashboardAuth, headers: Record<string, string>): string {
+  return auth.access(request(headers)).outcome;
 }
 
 describe('DashboardAuth', () => {
   it('is open when the gateway has no key, and offers no session', () => {
     const auth = new DashboardAuth({ keys: [] });
     expect(auth.required).toBe(false);
-    expect(auth.isAuthorized(request({}))).toBe(true);
-    expect(auth.login('anything-at-all')).toBeUndefined();
+    expect(outcomeOf(auth, {})).toBe('allowed');
+    expect(auth.login('anything-at-all')).toEqual({ outcome: 'open' });
   });
 
-  it('signs in with a gateway key: an HttpOnly, SameSite=Strict cookie that is not the key', () => {
-    const auth = new DashboardAuth({ keys: [key] });
-    const setCookie = auth.login(key);
-    expect(setCookie).toBeDefined();
+  it('signs in with an admin key: an HttpOnly, SameSite=Strict cookie that is not the key', () => {
+    const auth = new DashboardAuth({ keys: [adminKey, tenant] });
+    const login = auth.login(key);
+    expect(login.outcome).toBe('signed-in');
+    const setCookie = login.outcome === 'signed-in' ? login.setCookie : '';
     expect(setCookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
     expect(setCookie).not.toContain(key);
-    const token = tokenOf(setCookie!);
-    expect(auth.isAuthorized(request({ cookie: `other=1; ${dashboardCookieName}=${token}` }))).toBe(true);
-    expect(auth.isAuthorized(request({}))).toBe(false);
+    const token = tokenOf(login);
+    expect(outcomeOf(auth, { cookie: `other=1; ${dashboardCookieName}=${token}` })).toBe('allowed');
+    expect(outcomeOf(auth, {})).toBe('sign-in');
   });
 
-  it('refuses a wrong, empty or spaced key, and a key sent any way but the form or Authorization', () => {
-    const auth = new DashboardAuth({ keys: [key] });
-    for (const wrong of ['', 'gateway-key-dashboard-012345678', `${key}x`, `${key} ${key}`]) expect(auth.login(wrong)).toBeUndefined();
-    expect(auth.isAuthorized(request({ cookie: `${dashboardCookieName}=${key}` }))).toBe(false);
-    expect(auth.isAuthorized(request({ authorization: `Bearer ${key}` }))).toBe(true);
-    expect(auth.isAuthorized(request({ authorization: 'Bearer wrong-key-0000000000' }))).toBe(false);
+  it('refuses a wrong, empty or spaced key, and a key sent any way but the form, Authorization or x-api-key', () => {
+    const auth = new DashboardAuth({ keys: [adminKey] });
+    for (const wrong of ['', 'gateway-key-dashboard-012345678', `${key}x`, `${key} ${key}`]) expect(auth.login(wrong)).toEqual({ outcome: 'wrong-key' });
+    expect(outcomeOf(auth, { cookie: `${dashboardCookieName}=${key}` })).toBe('sign-in');
+    expect(outcomeOf(auth, { authorization: `Bearer ${key}` })).toBe('allowed');
+    expect(outcomeOf(auth, { 'x-api-key': key })).toBe('allowed');
+    expect(outcomeOf(auth, { authorization: 'Bearer wrong-key-0000000000' })).toBe('sign-in');
+  });
+
+  it('opens to admin keys only: another valid key gets no session, and a 403 that names it, not its value', () => {
+    const auth = new DashboardAuth({ keys: [adminKey, tenant] });
+    expect(auth.login(tenantKey)).toEqual({ outcome: 'not-admin' });
+    const access = auth.access({ headers: { 'x-api-key': tenantKey }, method: 'GET', url: '/dashboard/state?x=1' } as unknown as IncomingMessage);
+    expect(access.outcome).toBe('forbidden');
+    const error = access.outcome === 'forbidden' ? access.error : undefined;
+    expect(error).toMatchObject({ status: 403, code: 'admin_key_required' });
+    expect(error?.message).toBe('GET /dashboard/state is for the gateway\'s operators and needs an admin gateway key; the key "tenant" is not one.');
+    expect(outcomeOf(auth, { authorization: `Bearer ${tenantKey}` })).toBe('forbidden');
+  });
+
+  it('with keys but no admin key, opens to no one, and says which setting makes one', () => {
+    const auth = new DashboardAuth({ keys: [key, tenant] });
+    expect(auth.hasAdminKey).toBe(false);
+    expect(auth.login(key)).toEqual({ outcome: 'not-admin' });
+    const access = auth.access(request({ authorization: `Bearer ${key}` }));
+    expect(access.outcome === 'forbidden' ? access.error.message : '').toMatch(/no key is one: set `admin: true` on a key .* BACKUP_MODELS_GATEWAY_ADMIN_KEYS/);
   });
 
   it('refuses a tampered or expired session, and one signed by another process', () => {
     const clock = new ManualClock(1_000_000);
-    const auth = new DashboardAuth({ keys: [key], clock, sessionTtlMs: 60_000 });
-    const token = tokenOf(auth.login(key)!);
+    const auth = new DashboardAuth({ keys: [adminKey], clock, sessionTtlMs: 60_000 });
+    const token = tokenOf(auth.login(key));
     const [expiry, signature] = token.split('.') as [string, string];
-    const cookie = (value: string): IncomingMessage => request({ cookie: `${dashboardCookieName}=${value}` });
-    expect(auth.isAuthorized(cookie(token))).toBe(true);
-    expect(auth.isAuthorized(cookie(`${Number(expiry) + 10_000_000}.${signature}`))).toBe(false);
+    const cookie = (value: string): Record<string, string> => ({ cookie: `${dashboardCookieName}=${value}` });
+    expect(outcomeOf(auth, cookie(token))).toBe('allowed');
+    expect(outcomeOf(auth, cookie(`${Number(expiry) + 10_000_000}.${signature}`))).toBe('sign-in');
     const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
-    expect(auth.isAuthorized(cookie(`${expiry}.${flipped}`))).toBe(false);
-    expect(auth.isAuthorized(cookie(`${expiry}.${signature}x`))).toBe(false);
-    expect(new DashboardAuth({ keys: [key], clock }).isAuthorized(cookie(token))).toBe(false);
+    expect(outcomeOf(auth, cookie(`${expiry}.${flipped}`))).toBe('sign-in');
+    expect(outcomeOf(auth, cookie(`${expiry}.${signature}x`))).toBe('sign-in');
+    expect(outcomeOf(new DashboardAuth({ keys: [adminKey], clock }), cookie(token))).toBe('sign-in');
     clock.advance(60_000);
-    expect(auth.isAuthorized(cookie(token))).toBe(false);
+    expect(outcomeOf(auth, cookie(token))).toBe('sign-in');
   });
 
   it('reads one cookie out of a Cookie header', () => {

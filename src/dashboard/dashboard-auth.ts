@@ -1,21 +1,27 @@
 /**
- * Who may see the dashboard when the gateway has keys. A browser cannot send `Authorization` on a page load or
- * an EventSource, and a key in a URL ends up in history, logs and Referer headers; so the page offers a small
- * login form (POST, never GET), checks the key with the gateway's own verifier (constant time), and sets a
- * session cookie that is not the key: `<expiry>.<HMAC of the expiry under a per-process secret>`, HttpOnly,
- * SameSite=Strict. The cookie opens the dashboard only, never the API. A restart signs everyone out.
- * Programs may also send `Authorization: Bearer <gateway key>` to the dashboard's endpoints.
+ * Who may see the dashboard when the gateway has keys: an admin key's holder, as it shows every key's calls.
+ * A browser cannot send `Authorization` on a page load or an EventSource, and a key in a URL ends up in
+ * history, logs and Referer headers; so the page offers a small login form (POST, never GET), checks the key
+ * with the gateway's own verifier (constant time), and sets, for an admin key only, a session cookie that is
+ * not the key: `<expiry>.<HMAC of the expiry under a per-process secret>`, HttpOnly, SameSite=Strict. The
+ * cookie opens the dashboard only, never the API. A restart signs everyone out. Programs may instead send an
+ * admin key as the model endpoints take it: `Authorization: Bearer <key>` or `x-api-key: <key>`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../clock.js';
-import { GatewayKeyVerifier } from '../gateway/auth.js';
+import { adminKeyRequired, GatewayKeyVerifier } from '../gateway/auth.js';
+import type { GatewayHttpError } from '../gateway/gateway-http-error.js';
+import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
 
 export const dashboardCookieName = 'backup_models_dashboard';
 
 export interface DashboardAuthOptions {
-  /** The gateway's keys; none means the dashboard is open (the gateway then only listens on loopback). */
-  readonly keys: readonly string[];
+  /**
+   * The gateway's keys (`config.keyPolicies`); none means the dashboard is open (the gateway then only listens
+   * on loopback). Only those with `admin: true` open it; a plain string is never an admin key.
+   */
+  readonly keys: readonly (string | GatewayKeyPolicy)[];
   readonly clock?: Clock;
   /** Default 12 hours. */
   readonly sessionTtlMs?: number;
@@ -31,6 +37,20 @@ export function readCookie(header: string | undefined, name: string): string | u
   }
   return undefined;
 }
+
+/** A request to the dashboard: let in, asked to sign in (401), or a valid key that is not an admin key (403). */
+export type DashboardAccess =
+  | { readonly outcome: 'allowed' }
+  | { readonly outcome: 'sign-in' }
+  | { readonly outcome: 'forbidden'; readonly error: GatewayHttpError };
+
+/** A sign-in: the cookie to set, or why not (`open`: the gateway has no keys, there is nothing to sign in to). */
+export type DashboardLogin =
+  | { readonly outcome: 'signed-in'; readonly setCookie: string }
+  | { readonly outcome: 'open' | 'wrong-key' | 'not-admin' };
+
+const allowed: DashboardAccess = { outcome: 'allowed' };
+const signIn: DashboardAccess = { outcome: 'sign-in' };
 
 export class DashboardAuth {
   readonly #verifier: GatewayKeyVerifier;
@@ -49,22 +69,39 @@ export class DashboardAuth {
     return this.#verifier.required;
   }
 
-  /** A request with a valid session cookie or gateway key (or any request when no key is set). */
-  isAuthorized(request: IncomingMessage): boolean {
-    if (!this.#verifier.required) return true;
-    if (request.headers.authorization !== undefined && this.#verifier.verify(request.headers.authorization)) return true;
-    const token = readCookie(request.headers.cookie, dashboardCookieName);
-    return token !== undefined && this.#isValidSession(token);
+  /** True when some key is an admin key: with keys but none, the dashboard opens to no one. */
+  get hasAdminKey(): boolean {
+    return this.#verifier.hasAdminKey;
   }
 
-  /** The `Set-Cookie` value that opens a session, when `key` is a gateway key; undefined otherwise. */
-  login(key: string): string | undefined {
-    if (!this.#verifier.required) return undefined;
-    if (key.length === 0 || key.length > 1024 || /\s/.test(key)) return undefined;
-    if (!this.#verifier.verify(`Bearer ${key}`)) return undefined;
+  /**
+   * Allowed with a valid session cookie or an admin key (in `Authorization` or `x-api-key`), or any request
+   * when the gateway has no key; a valid key that is not an admin key is refused with the 403 to answer.
+   */
+  access(request: IncomingMessage): DashboardAccess {
+    if (!this.#verifier.required) return allowed;
+    const token = readCookie(request.headers.cookie, dashboardCookieName);
+    if (token !== undefined && this.#isValidSession(token)) return allowed;
+    const caller = this.#verifier.verifyRequest(request.headers);
+    if (caller === undefined) return signIn;
+    if (caller.admin) return allowed;
+    const endpoint = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0]!}`;
+    return { outcome: 'forbidden', error: adminKeyRequired({ endpoint, caller, hasAdminKey: this.#verifier.hasAdminKey }) };
+  }
+
+  /** Sign in with `key` from the form: a session cookie for an admin key only. */
+  login(key: string): DashboardLogin {
+    if (!this.#verifier.required) return { outcome: 'open' };
+    if (key.length === 0 || key.length > 1024 || /\s/.test(key)) return { outcome: 'wrong-key' };
+    const caller = this.#verifier.verify(`Bearer ${key}`);
+    if (caller === undefined) return { outcome: 'wrong-key' };
+    if (!caller.admin) return { outcome: 'not-admin' };
     const expiresAtMs = this.#clock.now() + this.#sessionTtlMs;
     const token = `${expiresAtMs}.${this.#sign(expiresAtMs)}`;
-    return `${dashboardCookieName}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}`;
+    return {
+      outcome: 'signed-in',
+      setCookie: `${dashboardCookieName}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}`,
+    };
   }
 
   /** The `Set-Cookie` value that ends a session. */

@@ -55,9 +55,23 @@ export function dashboardPage(options: { readonly signedIn: boolean }): string {
 `;
 }
 
-/** The login form. `failed` says the last key was not accepted (never which key). */
-export function dashboardLoginPage(options: { readonly failed: boolean }): string {
-  const error = options.failed ? '<p class="error" role="alert">That key was not accepted.</p>' : '';
+/**
+ * Why the last sign-in failed: a key the gateway does not know (never which), a key that is not an admin key,
+ * or a valid key where no key is an admin key (said only to a holder of a valid key, with how to make one).
+ */
+export type DashboardLoginRefusal = 'wrong-key' | 'not-admin' | 'no-admin-key';
+
+const refusalMessages: Readonly<Record<DashboardLoginRefusal, string>> = {
+  'wrong-key': 'That key was not accepted.',
+  'not-admin': 'That key is not an admin key: the dashboard needs one.',
+  'no-admin-key':
+    'That key is not an admin key, and no gateway key is one: set admin: true on a key in the configuration, or list it in ' +
+    'BACKUP_MODELS_GATEWAY_ADMIN_KEYS.',
+};
+
+/** The login form; `refusal` says why the last key was not accepted. */
+export function dashboardLoginPage(options: { readonly refusal?: DashboardLoginRefusal } = {}): string {
+  const error = options.refusal ? `<p class="error" role="alert">${refusalMessages[options.refusal]}</p>` : '';
   return `${head('backup-models dashboard: sign in')}
 </head>
 <body>

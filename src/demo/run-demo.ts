@@ -147,7 +147,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const dashboard = attachDashboard({
       gateway,
       router,
-      keys: config.keys,
+      keys: config.keyPolicies,
       clock,
       ...(options.sampleIntervalMs !== undefined ? { sampleIntervalMs: options.sampleIntervalMs } : {}),
     });

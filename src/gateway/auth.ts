@@ -2,11 +2,14 @@
  * Gateway keys: compared in constant time (sha256 digests through timingSafeEqual, so neither content nor
  * length leaks through timing), required whenever the gateway listens beyond loopback, and each key its own
  * cache scope, named by a hash of the key, never the key. The caller's key is never sent upstream: the
- * router's providers use their own keys from the environment.
+ * router's providers use their own keys from the environment. Only admin keys read what covers every key
+ * (metrics, health, the dashboard), so tenants sharing a gateway do not see each other.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Mutable } from '../types.js';
+import { gatewayEnvironmentVariables } from './gateway-config.js';
+import { GatewayHttpError } from './gateway-http-error.js';
 import type { GatewayKeyPolicy, KeyLimits } from './gateway-keys-config.js';
 
 interface StoredKey {
@@ -28,9 +31,12 @@ export interface GatewayCaller {
   readonly limits?: KeyLimits;
   /** The model names the key may call (`provider/*` for a provider's); absent when it may call any. */
   readonly models?: readonly string[];
+  /** May read the operator endpoints (metrics, health, the dashboard); absent when it may not. */
+  readonly admin?: true;
 }
 
-const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous' };
+/** Without keys the gateway listens on loopback only, and whoever reaches it is its operator. */
+const anonymousCaller: GatewayCaller = { cacheScope: 'gateway:anonymous', admin: true };
 
 /** 128 bits of a key's digest under a purpose of its own: the same key gives unrelated ids for each use. */
 function keyDigest(purpose: string, key: string): string {
@@ -43,6 +49,8 @@ function digestOf(key: string): Buffer {
 
 export class GatewayKeyVerifier {
   readonly #keys: readonly StoredKey[];
+  /** Some key is an admin key: a refusal of the others says so, rather than how to make one. */
+  readonly hasAdminKey: boolean;
 
   /** Keys as strings, or with their names and limits (`config.keyPolicies`). */
   constructor(keys: readonly (string | GatewayKeyPolicy)[]) {
@@ -53,8 +61,10 @@ export class GatewayKeyVerifier {
       const caller: Mutable<GatewayCaller> = { cacheScope, name: policy.name, quotaId };
       if (policy.limits !== undefined) caller.limits = policy.limits;
       if (policy.models !== undefined) caller.models = policy.models;
+      if (policy.admin) caller.admin = true;
       return { digest: digestOf(policy.key), caller };
     });
+    this.hasAdminKey = this.#keys.some((stored) => stored.caller.admin);
   }
 
   /** True when callers must send a key. */
@@ -103,6 +113,21 @@ export function callerMayCall(caller: GatewayCaller, model: string): boolean {
     if (entry.endsWith('/*') && model.startsWith(entry.slice(0, -1)) && model.length > entry.length - 1) return true;
   }
   return false;
+}
+
+/**
+ * The 403 for a valid key that is not an admin key at an operator endpoint: which endpoint, that it needs an
+ * admin key, and (when no key is one) the setting that makes one. Names the key by its name, never its value.
+ */
+export function adminKeyRequired(options: { readonly endpoint: string; readonly caller: GatewayCaller; readonly hasAdminKey: boolean }): GatewayHttpError {
+  const needs = `${options.endpoint.slice(0, 200)} is for the gateway's operators and needs an admin gateway key`;
+  return new GatewayHttpError({
+    status: 403,
+    code: 'admin_key_required',
+    message: options.hasAdminKey
+      ? `${needs}; the key "${options.caller.name ?? ''}" is not one.`
+      : `${needs}, and no key is one: set \`admin: true\` on a key under \`keys\` in the configuration, or list it in ${gatewayEnvironmentVariables.adminKeys}.`,
+  });
 }
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`. */

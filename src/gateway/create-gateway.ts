@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
+import { adminKeyRequired, assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
@@ -211,8 +211,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
     {
+      // For operators: it sums every key's calls and spend per provider, so a tenant taking its own usage
+      // (GET /v1/key) from it would learn the others'.
       method: 'GET',
       path: '/health',
+      admin: true,
       metricsName: 'health',
       handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())),
     },
@@ -220,6 +223,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     {
       method: 'GET',
       path: '/metrics',
+      admin: true,
       metricsName: 'metrics',
       handle: async (_request, response) => {
         const text = await metrics.metrics();
@@ -264,6 +268,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (keylessRefusal) {
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, keylessRefusal, route.errorDialect);
+      return;
+    }
+    if (route.admin && !caller?.admin) {
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+      sendError(response, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
       return;
     }
     await route.handle(request, response, { caller: caller ?? publicCaller });

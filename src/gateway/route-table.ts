@@ -13,6 +13,11 @@ export interface GatewayRoute {
   readonly prefix?: boolean;
   /** Served without a gateway key. Default false: behind the key whenever keys are set. */
   readonly public?: boolean;
+  /**
+   * An operator endpoint: it shows what covers every key (metrics, health), so only an admin key may read it;
+   * any other valid key gets a 403. Default false. Open to all when the gateway has no keys (loopback only).
+   */
+  readonly admin?: boolean;
   /** Name in the request metrics. Default the path. */
   readonly metricsName?: string;
   /**
@@ -33,6 +38,7 @@ export class RouteTable {
   readonly #paths = new Set<string>();
 
   add(route: GatewayRoute): void {
+    if (route.public && route.admin) throw new Error(`A gateway route cannot be both public and for admin keys: ${route.method} ${route.path}.`);
     if (route.prefix) this.#prefixes.push(route);
     else {
       const key = `${route.method} ${route.path}`;

@@ -13,7 +13,8 @@ const help = `Usage: backup-models serve [options]
 
 Serve OpenAI's and Anthropic's APIs in front of every provider with a key:
 POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, GET /v1/models, GET /v1/models/{id}, GET /health,
-GET /livez, GET /metrics.
+GET /livez, GET /metrics, and the dashboard at /. With gateway keys, only admin keys read /metrics, /health
+and the dashboard.
 
 Options:
   --config <file>   YAML configuration (keys, limits, routes, provider base URLs, cache).
@@ -21,7 +22,8 @@ Options:
   --port <port>     Default 8787.
   -h, --help        Show this help.
 
-Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_HOST,
+Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_ADMIN_KEYS
+(comma-separated admin keys: they may also read the operator endpoints), BACKUP_MODELS_GATEWAY_HOST,
 BACKUP_MODELS_GATEWAY_PORT, and the providers' keys (GROQ_API_KEY, OPENAI_API_KEY, ...). Shared state
 across instances: REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (comma-separated node URLs of a Redis
 Cluster), with BACKUP_MODELS_REDIS_PREFIX.
@@ -63,10 +65,16 @@ export const serveCommand: CliCommand = {
     });
     try {
       const gateway = createGateway({ router, config, logger, ...(shared ? { quotaStore: shared.quotaStore } : {}) });
-      const dashboard = attachDashboard({ gateway, router, keys: config.keys });
+      const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
       logger.info({ url, providers: configured, keysRequired: config.keys.length > 0 }, 'gateway listening');
+      if (config.keys.length > 0 && !config.keyPolicies.some((policy) => policy.admin)) {
+        logger.warn(
+          'No gateway key is an admin key: /metrics, /health and the dashboard refuse every key. Set admin: true on a key ' +
+            'in the configuration, or list it in BACKUP_MODELS_GATEWAY_ADMIN_KEYS.',
+        );
+      }
       if (configured.length === 0) {
         const variables = router.providers.map((provider) => provider.definition.apiKeyEnv).filter(Boolean).join(', ');
         logger.warn(`No provider has an API key: every call will fail with 503. Set one of ${variables}.`);
