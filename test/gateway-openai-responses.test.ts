@@ -6,7 +6,7 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
-import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 let client: OpenAI;
@@ -233,6 +233,68 @@ describe('a stateless conversation', () => {
     expect(error).toMatchObject({ status: 400, param: 'previous_response_id', code: 'unsupported_parameter' });
     expect(String((error as Error).message)).toMatch(/send the whole conversation as input/);
     expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("the request's parameters, echoed in the response as OpenAI echoes them", () => {
+  const params = {
+    model: 'openai/gpt-4o-mini',
+    input: 'Weather in Paris?',
+    instructions: 'Answer in one line.',
+    tools: [weather, { type: 'custom' as const, name: 'apply_patch', description: 'Apply a patch.' }],
+    tool_choice: { type: 'function' as const, name: 'get_weather' },
+    text: { format: { type: 'json_schema' as const, name: 'weather', schema: { type: 'object', properties: { sky: { type: 'string' } } }, strict: false } },
+    temperature: 0.4,
+    top_p: 0.8,
+    max_output_tokens: 256,
+    parallel_tool_calls: false,
+    reasoning: { effort: 'low' as const },
+    truncation: 'auto' as const,
+    user: 'user-7',
+    metadata: { team: 'search' },
+  };
+  const echoed = {
+    instructions: 'Answer in one line.',
+    tools: [
+      { type: 'function', description: weather.description, name: weather.name, parameters: weather.parameters, strict: false },
+      { type: 'custom', name: 'apply_patch', description: 'Apply a patch.' },
+    ],
+    tool_choice: { type: 'function', name: 'get_weather' },
+    text: { format: params.text.format, verbosity: 'medium' },
+    temperature: 0.4,
+    top_p: 0.8,
+    max_output_tokens: 256,
+    parallel_tool_calls: false,
+    previous_response_id: null,
+    reasoning: { effort: 'low', summary: null },
+    store: false,
+    truncation: 'auto',
+    user: 'user-7',
+    metadata: { team: 'search' },
+  };
+
+  it('in the whole answer, read by the official client and over raw HTTP in its recorded key order', async () => {
+    const response = await client.responses.create(params);
+    expect(response).toMatchObject(echoed);
+    const raw = await fetch(`${harness.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gatewayKeys[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', input: 'Hi' }),
+    });
+    const body = (await raw.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ instructions: null, tools: [], tool_choice: 'auto', text: { format: { type: 'text' }, verbosity: 'medium' }, temperature: 1, top_p: 1, user: null, metadata: {} });
+    expect(Object.keys(body).slice(-4)).toEqual(['truncation', 'usage', 'user', 'metadata']);
+  });
+
+  it('in response.created, response.in_progress and response.completed', async () => {
+    const stream = client.responses.stream(params);
+    const responses: Record<string, OpenAI.Responses.Response> = {};
+    for await (const event of stream) {
+      if (event.type === 'response.created' || event.type === 'response.in_progress' || event.type === 'response.completed') responses[event.type] = event.response;
+    }
+    expect(Object.keys(responses)).toEqual(['response.created', 'response.in_progress', 'response.completed']);
+    for (const response of Object.values(responses)) expect(response).toMatchObject(echoed);
+    expect(await stream.finalResponse()).toMatchObject(echoed);
   });
 });
 

@@ -94,7 +94,7 @@ describe('responses', () => {
     expect(sentBody()['reasoning_effort']).toBe('high');
     expect(response.output_text).toBe('Hello there! How can I help you today?');
     expect(response.usage?.output_tokens_details.reasoning_tokens).toBe(64);
-    expect(response.reasoning).toEqual({ effort: 'high', summary: null });
+    expect(response.reasoning).toEqual({ effort: 'high', summary: 'auto' });
   });
 
   it("streams Groq's recorded reasoning as a reasoning item of reasoning_text, which the client's stream helper assembles", async () => {

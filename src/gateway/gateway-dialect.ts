@@ -8,6 +8,7 @@ import type { CompleteOptions, CompletionResult, StreamResult } from '../routing
 import type { Message, Mutable, StreamChunk } from '../types.js';
 import type { ErrorResponse } from './error-response.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
+import type { ResponsesEcho } from './openai-responses/responses-echo.js';
 
 /** A request, read and checked, ready for the router. */
 export interface GatewayCall {
@@ -26,6 +27,8 @@ export interface GatewayCall {
    * is given them as a function of one string, `input`, and their calls are answered as free-form calls.
    */
   readonly freeformTools?: ReadonlySet<string>;
+  /** The request's parameters a Responses answer repeats (`instructions`, `tools`, `text`...), read once at the parse. */
+  readonly responsesEcho?: ResponsesEcho;
 }
 
 /** What an answer's body names: its id, creation time and the model that served it. */

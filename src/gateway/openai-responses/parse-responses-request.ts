@@ -3,8 +3,9 @@
  * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
  * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
  * says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
- * models (reasoning-fields.ts); `store`, `reasoning.summary`, `truncation`, `include`, `user` and `metadata`
- * are accepted and not passed on. Hosted tools (web search, file search,
+ * models (reasoning-fields.ts); `store`, `reasoning.summary`, `text.verbosity`, `truncation`, `include`, `user`
+ * and `metadata` are accepted and not passed on. The parameters an answer echoes are read here once
+ * (responses-echo.ts). Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
  * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
  */
@@ -15,6 +16,7 @@ import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import { convertResponsesInput } from './convert-responses-input.js';
 import { responsesReasoningEffortOf } from '../reasoning-fields.js';
+import { responsesEchoOf } from './responses-echo.js';
 import {
   booleanField,
   numberField,
@@ -131,6 +133,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   const responseFormat = responseFormatOf(body.text);
   const reasoningEffort = responsesReasoningEffortOf(body.reasoning);
   const stream = booleanField(body, 'stream');
+  const responsesEcho = responsesEchoOf(body);
   const options = routingOptionsOf(model);
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (temperature !== undefined) options.temperature = temperature;
@@ -140,7 +143,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   if (parallelToolCalls === false) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
   if (reasoningEffort !== undefined) options.reasoningEffort = reasoningEffort;
-  const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true };
+  const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true, responsesEcho };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
   return call;
 }

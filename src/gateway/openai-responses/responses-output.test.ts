@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { GatewayCall } from '../gateway-dialect.js';
+import { ModelResolver } from '../model-resolver.js';
+import { parseResponsesRequest } from './parse-responses-request.js';
 import { toResponse } from './responses-output.js';
 
 const result: CompletionResult = {
@@ -17,7 +18,9 @@ const result: CompletionResult = {
   attempts: [],
   requestId: undefined,
 };
-const call = { options: { reasoningEffort: 'medium' } } as unknown as GatewayCall;
+const resolver = new ModelResolver({ providerIds: ['anthropic'], routes: {} });
+const call = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-20250514', input: 'Capital of France?', reasoning: { effort: 'medium' } }, resolver);
+const plainCall = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-20250514', input: 'Capital of France?' }, resolver);
 
 describe('a Responses answer with shown reasoning', () => {
   it('begins its output with a reasoning item of reasoning_text, and echoes the effort asked', () => {
@@ -31,7 +34,7 @@ describe('a Responses answer with shown reasoning', () => {
 
   it('has no reasoning item when the model showed none', () => {
     const { reasoning: _reasoning, ...plain } = result;
-    const response = toResponse(plain, { id: 'resp_abc', createdSeconds: 1 }, { options: {} } as unknown as GatewayCall) as { output: { type: string }[]; reasoning: unknown };
+    const response = toResponse(plain, { id: 'resp_abc', createdSeconds: 1 }, plainCall) as { output: { type: string }[]; reasoning: unknown };
     expect(response.output.map((item) => item.type)).toEqual(['message']);
     expect(response.reasoning).toEqual({ effort: null, summary: null });
   });

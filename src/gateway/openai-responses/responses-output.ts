@@ -2,14 +2,15 @@
  * Our results in the Responses API's shapes: a CompletionResult as a `response` object whose output is a
  * reasoning item when the model showed its reasoning (as `reasoning_text` content, the raw form OpenAI gives
  * open-weight models' reasoning; no summary), a message item (its text) and one `function_call` item per
- * tool call. Pure. The parameters a stored
- * response would echo (tools, temperature...) are given their defaults: the gateway stores nothing.
+ * tool call. Pure. The request's parameters are echoed around the output as OpenAI echoes them
+ * (responses-echo.ts).
  */
-import type { CompleteOptions, CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, ToolCall, ToolChoice, Usage } from '../../types.js';
+import type { CompletionResult } from '../../routing/router-options.js';
+import type { FinishReason, ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
+import { defaultResponsesEcho, type ResponsesEcho } from './responses-echo.js';
 
 export type ResponseOutputItem = Record<string, unknown>;
 
@@ -68,13 +69,6 @@ export function responsesUsage(usage: Usage | undefined): Record<string, unknown
   };
 }
 
-export type RequestedParameters = Pick<CompleteOptions, 'maxTokens' | 'temperature' | 'topP' | 'toolChoice' | 'parallelToolCalls' | 'reasoningEffort'>;
-
-function responsesToolChoice(choice: ToolChoice | undefined): string | Record<string, string> {
-  if (choice === undefined) return 'auto';
-  return typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
-}
-
 /** A cut-off answer is `incomplete`, saying why; every other finish is `completed`. */
 export function responseStatus(finishReason: FinishReason): { status: 'completed' | 'incomplete'; incompleteDetails: { reason: string } | null } {
   if (finishReason === 'length') return { status: 'incomplete', incompleteDetails: { reason: 'max_output_tokens' } };
@@ -93,9 +87,9 @@ export function responseObject(fields: {
   readonly usage: Record<string, unknown> | null;
   readonly error?: { code: string; message: string } | null;
   /** The request's parameters, echoed as the API does (its defaults when absent). */
-  readonly requested: RequestedParameters | undefined;
+  readonly echo: ResponsesEcho | undefined;
 }): Record<string, unknown> {
-  const requested = fields.requested;
+  const echo = fields.echo ?? defaultResponsesEcho;
   return {
     id: fields.id,
     object: 'response',
@@ -103,22 +97,24 @@ export function responseObject(fields: {
     status: fields.status,
     error: fields.error ?? null,
     incomplete_details: fields.incompleteDetails,
-    instructions: null,
-    max_output_tokens: requested?.maxTokens ?? null,
+    instructions: echo.instructions,
+    max_output_tokens: echo.maxOutputTokens,
     model: fields.model,
     output: fields.output,
-    parallel_tool_calls: requested?.parallelToolCalls !== false,
+    parallel_tool_calls: echo.parallelToolCalls,
+    // Refused when set: the gateway stores no response to continue from, and stores none of its own.
     previous_response_id: null,
-    reasoning: { effort: requested?.reasoningEffort ?? null, summary: null },
+    reasoning: echo.reasoning,
     store: false,
-    temperature: requested?.temperature ?? null,
-    text: { format: { type: 'text' } },
-    tool_choice: responsesToolChoice(requested?.toolChoice),
-    tools: [],
-    top_p: requested?.topP ?? null,
-    truncation: 'disabled',
+    temperature: echo.temperature,
+    text: echo.text,
+    tool_choice: echo.toolChoice,
+    tools: echo.tools,
+    top_p: echo.topP,
+    truncation: echo.truncation,
     usage: fields.usage,
-    metadata: {},
+    user: echo.user,
+    metadata: echo.metadata,
   };
 }
 
@@ -156,7 +152,7 @@ export function toResponse(result: CompletionResult, context: AnswerContext, cal
     incompleteDetails,
     output,
     usage: responsesUsage(result.usage),
-    requested: call.options,
+    echo: call.responsesEcho,
   });
 }
 

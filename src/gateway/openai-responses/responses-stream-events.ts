@@ -21,12 +21,12 @@ import {
   reasoningItem,
   reasoningTextPart,
   responseObject,
-  type RequestedParameters,
   responseStatus,
   responsesErrorCode,
   responsesUsage,
   type ResponseOutputItem,
 } from './responses-output.js';
+import type { ResponsesEcho } from './responses-echo.js';
 
 type OpenItem =
   | { readonly kind: 'message'; readonly id: string; text: string }
@@ -45,18 +45,18 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #createdSeconds: number;
   readonly #model: string;
   readonly #freeformTools: ReadonlySet<string> | undefined;
-  readonly #requested: RequestedParameters | undefined;
+  readonly #echo: ResponsesEcho | undefined;
   #sequence = 0;
   readonly #done: ResponseOutputItem[] = [];
   #open: OpenItem | undefined;
   #calls = 0;
 
-  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'options'>) {
+  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'responsesEcho'>) {
     this.#id = context.id;
     this.#createdSeconds = context.createdSeconds;
     this.#model = context.model;
     this.#freeformTools = call?.freeformTools;
-    this.#requested = call?.options;
+    this.#echo = call?.responsesEcho;
   }
 
   start(): string {
@@ -207,7 +207,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
       output: [...this.#done],
       usage,
       error: error ?? null,
-      requested: this.#requested,
+      echo: this.#echo,
     });
   }
 
