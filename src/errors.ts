@@ -55,6 +55,14 @@ export class BackupModelsError extends Error {
   }
 }
 
+/**
+ * One of our errors of the given name, across copies of the package (where `instanceof` fails). Each
+ * subclass's `isInstance` asks by its own name: inheriting the base's would answer true for any of ours.
+ */
+function isNamedError(value: unknown, name: string): boolean {
+  return BackupModelsError.isInstance(value) && value.name === name;
+}
+
 export interface ProviderErrorOptions {
   provider: string;
   reason: FailureReason;
@@ -98,7 +106,7 @@ export class ProviderError extends BackupModelsError {
   }
 
   static override isInstance(value: unknown): value is ProviderError {
-    return BackupModelsError.isInstance(value) && (value as Error).name === 'ProviderError';
+    return isNamedError(value, 'ProviderError');
   }
 
   toJSON(): Record<string, unknown> {
@@ -123,6 +131,10 @@ export class InvalidArgumentError extends BackupModelsError {
     super(options.message);
     this.name = 'InvalidArgumentError';
     this.argument = options.argument;
+  }
+
+  static override isInstance(value: unknown): value is InvalidArgumentError {
+    return isNamedError(value, 'InvalidArgumentError');
   }
 }
 
@@ -149,6 +161,10 @@ export class NoProviderAvailableError extends BackupModelsError {
     this.retryAfterMs = options.retryAfterMs;
     this.noProviderConfigured = options.noProviderConfigured ?? false;
   }
+
+  static override isInstance(value: unknown): value is NoProviderAvailableError {
+    return isNamedError(value, 'NoProviderAvailableError');
+  }
 }
 
 /**
@@ -159,6 +175,10 @@ export class RouterClosedError extends BackupModelsError {
   constructor() {
     super('The router is closed: its calls in flight were cancelled, and it takes no new ones.');
     this.name = 'RouterClosedError';
+  }
+
+  static override isInstance(value: unknown): value is RouterClosedError {
+    return isNamedError(value, 'RouterClosedError');
   }
 }
 
@@ -195,6 +215,10 @@ export class AllProvidersFailedError extends BackupModelsError {
     this.errors = options.errors;
     this.retryAfterMs = options.retryAfterMs;
   }
+
+  static override isInstance(value: unknown): value is AllProvidersFailedError {
+    return isNamedError(value, 'AllProvidersFailedError');
+  }
 }
 
 /** The call's own deadline passed. */
@@ -206,6 +230,10 @@ export class DeadlineExceededError extends BackupModelsError {
     this.name = 'DeadlineExceededError';
     this.timeoutMs = options.timeoutMs;
     this.attempts = options.attempts ?? [];
+  }
+
+  static override isInstance(value: unknown): value is DeadlineExceededError {
+    return isNamedError(value, 'DeadlineExceededError');
   }
 }
 
@@ -235,6 +263,10 @@ export class StreamInterruptedError extends BackupModelsError {
     this.partialText = options.partialText;
     this.partialReasoning = options.partialReasoning ?? '';
     this.partialUsage = options.partialUsage;
+  }
+
+  static override isInstance(value: unknown): value is StreamInterruptedError {
+    return isNamedError(value, 'StreamInterruptedError');
   }
 }
 

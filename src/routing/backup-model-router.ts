@@ -311,7 +311,7 @@ export class BackupModelRouter {
         if (sharedWork?.scope.aborted) await sharedWork.ended;
         if (ownWait?.timedOut()) throw new DeadlineExceededError({ timeoutMs });
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
-        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && isDeadlineExceeded(error)) continue;
+        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) continue;
         throw error;
       } finally {
         ownWait?.dispose();
@@ -593,8 +593,4 @@ export class BackupModelRouter {
   #assertOpen(): void {
     if (this.#closing) throw new RouterClosedError();
   }
-}
-
-function isDeadlineExceeded(error: unknown): error is DeadlineExceededError {
-  return BackupModelsError.isInstance(error) && error.name === 'DeadlineExceededError';
 }
