@@ -8,7 +8,6 @@ import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.
 import { type Clock, systemClock } from '../clock.js';
 import {
   type Attempt,
-  BackupModelsError,
   DeadlineExceededError,
   ProviderError,
   redactSecrets,
