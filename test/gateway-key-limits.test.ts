@@ -23,6 +23,7 @@ const explorerKey = 'explorer-key-0123456789';
 const carefulKey = 'careful-key-0123456789';
 /** The operator's: only an admin key reads the metrics, which name every key. */
 const opsKey = 'ops-key-0123456789';
+const sparingKey = 'sparing-key-0123456789';
 const yamlText = `
 keys:
   - name: billing
@@ -41,6 +42,9 @@ keys:
     limits: { costUsdPerDay: 100 }
   - name: careful
     key: ${carefulKey}
+    limits: { requestsPerMinute: 1 }
+  - name: sparing
+    key: ${sparingKey}
     limits: { requestsPerMinute: 1 }
   - name: explorer
     key: ${explorerKey}
@@ -118,6 +122,28 @@ describe('a request the gateway refuses itself', () => {
       expect(refused).toMatchObject({ status: 400 });
     }
     await expect(client.chat.completions.create(question('Good?'))).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(client.chat.completions.create(question('Too many?'))).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+  });
+
+  it("costs a key's request rate nothing when no configured provider can serve it: the 404 comes before the minute counts it", async () => {
+    // Found by a review: that no provider could serve was known only once candidates were chosen, after the count.
+    const client = harness.clientWithKey(sparingKey);
+    const moonshotKey = harness.env['MOONSHOT_API_KEY'];
+    delete harness.env['MOONSHOT_API_KEY'];
+    try {
+      for (const text of ['Unkeyed?', 'Still unkeyed?']) {
+        const refused = await client.chat.completions
+          .create({ model: 'moonshot/moonshot-v1-8k', messages: [{ role: 'user', content: text }] })
+          .catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(OpenAI.NotFoundError);
+        expect(refused).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+        expect(String((refused as Error).message)).toContain('MOONSHOT_API_KEY');
+      }
+    } finally {
+      if (moonshotKey !== undefined) harness.env['MOONSHOT_API_KEY'] = moonshotKey;
+    }
+    expect(await usageOf(sparingKey)).toEqual({ requestsLastMinute: 0, costUsdToday: null });
+    await expect(client.chat.completions.create(question('Served?'))).resolves.toMatchObject({ object: 'chat.completion' });
     await expect(client.chat.completions.create(question('Too many?'))).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
   });
 });
@@ -232,7 +258,7 @@ describe('what the keys leave behind', () => {
     expect(metrics).toMatch(/backup_models_gateway_key_spend_usd_total\{key="search"\} \d/);
     expect(harness.logLines.some((line) => line.key === 'billing' && line.status === 429)).toBe(true);
     for (const text of [metrics, harness.logText()]) {
-      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey, restrictedKey, opsKey]) expect(text).not.toContain(secret);
+      for (const secret of [billingKey, searchKey, freeKey, streamerKey, budgetedKey, restrictedKey, opsKey, sparingKey]) expect(text).not.toContain(secret);
     }
   });
 });

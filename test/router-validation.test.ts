@@ -211,3 +211,30 @@ describe('preferredProvider', () => {
     expect(harness.server.requests.map((request) => request.provider)).not.toContain('moonshot');
   });
 });
+
+describe('validate: what a call would be refused with, before it is made', () => {
+  const onlyMoonshot = { route: [{ provider: 'moonshot', model: 'moonshot-v1-8k' }] };
+
+  it('refuses a call no configured provider can serve, as the call itself would, and asks nobody', async () => {
+    const environment = harness.server.environment(['groq', 'openai']);
+    const router = makeRouter({ env: environment, parallelAttempts: 1 });
+    const fromCall = await refusalOf(router, onlyMoonshot);
+    expect(fromCall).toMatchObject({ name: 'NoProviderAvailableError', noProviderConfigured: true });
+    expect(() => router.validate('Hi', onlyMoonshot)).toThrow(expect.objectContaining({
+      name: 'NoProviderAvailableError',
+      noProviderConfigured: true,
+      message: (fromCall as Error).message,
+    }));
+    expect(() => router.validate('Hi', { tier: 3, preferredProvider: 'moonshot' })).not.toThrow();
+    expect(harness.server.requests).toHaveLength(0);
+  });
+
+  it('lets a call through whose providers are out only for now (circuit open): the call decides then', async () => {
+    harness.server.setBehavior('groq', { kind: 'status', status: 503 });
+    const router = makeRouter({ parallelAttempts: 1, breaker: { consecutiveFailures: 1, openDurationMs: 60_000 } });
+    const onlyGroq = { route: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] };
+    await refusalOf(router, onlyGroq);
+    expect(router.getHealthStatus().groq!.circuitState).toBe('open');
+    expect(() => router.validate('Hi', onlyGroq)).not.toThrow();
+  });
+});

@@ -30,7 +30,7 @@ import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
-import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
+import { candidatesToRace, noProviderError, skippedAttempts } from './no-provider-error.js';
 import { type RaceOptions, raceCandidates } from './race-candidates.js';
 import { planRetryRound } from './plan-retry-round.js';
 import type {
@@ -121,12 +121,16 @@ export class BackupModelRouter {
 
   /**
    * Throw what `complete` or `stream` would throw for this input and these options before asking anyone: an
-   * `InvalidArgumentError` naming a bad message or option. Asks no provider and changes nothing: a gateway
-   * checks a call this way before counting it against a key's request rate.
+   * `InvalidArgumentError` naming a bad message or option, or a `NoProviderAvailableError` when no configured
+   * provider could serve the call whatever its health (no key, no model of the tier, none that takes its
+   * images). Asks no provider and changes nothing: a gateway checks a call this way before counting it against
+   * a key's request rate. Providers out for now (circuit open, cooling down) pass: that may change by the call.
    */
   validate(input: PromptOrMessages, options: CompleteOptions = {}): void {
-    toMessages(input);
+    const messages = toMessages(input);
     validateCompleteOptions(options, this.#providerIds);
+    const selection = this.#select(options, undefined, messages, anyHealth);
+    if (selection.candidates.length === 0) throw noProviderError(selection, this.#clock.now());
   }
 
   /** Ask the best available providers; the first success wins. */
@@ -494,14 +498,19 @@ export class BackupModelRouter {
     };
   }
 
-  #select(options: CompleteOptions, nowMs: number | undefined, messages: readonly Message[]): CandidateSelection {
+  #select(
+    options: CompleteOptions,
+    nowMs: number | undefined,
+    messages: readonly Message[],
+    standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding = this.#standingOf,
+  ): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
       tier: options.tier,
       preferredProvider: options.preferredProvider,
       preferredModel: options.preferredModel,
       route: options.route,
-      standingOf: this.#standingOf,
+      standingOf,
       nowMs,
       images: imageNeedOf(messages),
     });
@@ -593,3 +602,7 @@ export class BackupModelRouter {
     if (this.#closing) throw new RouterClosedError();
   }
 }
+
+/** Every provider as if healthy: what configuration alone allows a call (see `validate`). */
+const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: undefined };
+const anyHealth = (): ProviderStanding => healthy;
