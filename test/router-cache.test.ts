@@ -125,6 +125,67 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', successRate: 1 });
   });
 
+  it('tells a joiner that asked again and ran out of time what was tried: the shared attempt it waited on, then its own', async () => {
+    // Found by a review: the joiner's DeadlineExceededError carried no attempts, unlike every other one.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const ended: RouterEvent[] = [];
+    router.onEvent((event) => {
+      if (event.type === 'call-end') ended.push(event);
+    });
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 1_200 });
+    first.catch(() => undefined);
+    joiner.catch(() => undefined);
+    await harness.server.waitForRequests(1);
+
+    clock.advance(500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    await harness.server.waitForRequests(2);
+    clock.advance(700);
+    const error = await joiner.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    const startedAtMs = Date.UTC(2026, 0, 1);
+    expect(error).toMatchObject({
+      timeoutMs: 1_200,
+      attempts: [
+        { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs, durationMs: 500 },
+        { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs: startedAtMs + 500, durationMs: 700 },
+      ],
+    });
+    // The call's end event tells the same story.
+    expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
+  });
+
+  it('tells a joiner that ran out of time while it waited what the shared call had tried by then', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    harness.server.enqueue('groq', { kind: 'status', status: 503 });
+    harness.server.setBehavior('openai', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const route = [
+      { provider: 'groq', model: 'llama-3.1-8b-instant' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+    ];
+    const first = router.complete('Same question', { route, timeoutMs: 30_000 });
+    first.catch(() => undefined);
+    await harness.server.waitForRequests(2);
+    const joiner = router.complete('Same question', { route, timeoutMs: 500 });
+    joiner.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    clock.advance(500);
+    const error = await joiner.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as DeadlineExceededError).attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'failure', reason: 'overloaded', statusCode: 503 }),
+    ]);
+    expect(await settled(first)).toBe(false);
+    clock.advance(29_500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError' });
+    expect(harness.server.requests).toHaveLength(2);
+  });
+
   it("answers a joiner when the first caller aborts, from the same upstream call", async () => {
     harness.server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
     const router = makeRouter();

@@ -66,6 +66,8 @@ export class BackupModelRouter {
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cache: GuardedCache | undefined;
   readonly #singleFlight = new SingleFlight<CachedCompletion>();
+  /** The attempt log of each shared call in flight, by cache key: what a caller who joins it sees tried. */
+  readonly #sharedAttemptLogs = new Map<string, AttemptLog>();
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
@@ -273,6 +275,9 @@ export class BackupModelRouter {
     const hit = await cache.read(key);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
+    // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
+    // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
+    let seenAttempts: readonly Attempt[] = [];
     for (let askingAgain = false; ; askingAgain = true) {
       let attempts: readonly Attempt[] = [];
       let ranHere = false;
@@ -284,8 +289,9 @@ export class BackupModelRouter {
           : undefined;
       let completion: CachedCompletion;
       let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
+      let waitedOn: AttemptLog | undefined;
       try {
-        completion = await this.#singleFlight.run(
+        const shared = this.#singleFlight.run(
           key,
           async (cancellation) => {
             ranHere = true;
@@ -295,12 +301,14 @@ export class BackupModelRouter {
             sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
             const stopFollowing = work.follow(cancellation);
             this.#inFlight.enter(work);
+            this.#sharedAttemptLogs.set(key, log);
             try {
               const outcome = await this.#completeUncached(callId, messages, options, work, undefined, log);
               attempts = outcome.attempts;
               if (isCacheable(outcome.completion.response)) await cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
+              if (this.#sharedAttemptLogs.get(key) === log) this.#sharedAttemptLogs.delete(key);
               stopFollowing();
               this.#inFlight.leave(work);
               endWork();
@@ -308,13 +316,24 @@ export class BackupModelRouter {
           },
           { signal: ownWait?.cancellation ?? call },
         );
+        // Its own call's log when it started the call (registered as the call started), else its first caller's.
+        waitedOn = this.#sharedAttemptLogs.get(key);
+        completion = await shared;
       } catch (error) {
         // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
         // aborted in a moment, for the call's end event.
         if (sharedWork?.scope.aborted) await sharedWork.ended;
-        if (ownWait?.timedOut()) throw new DeadlineExceededError({ timeoutMs });
+        if (ownWait?.timedOut()) {
+          // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
+          // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
+          log.attempts = [...seenAttempts, ...(waitedOn?.attempts ?? [])];
+          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
+        }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
-        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) continue;
+        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
+          seenAttempts = [...seenAttempts, ...error.attempts];
+          continue;
+        }
         throw error;
       } finally {
         ownWait?.dispose();
