@@ -72,6 +72,111 @@ describe('a cache backend that fails', () => {
   }
 });
 
+/** A cache store that answers only when the test lets it: a read or a write held up as a slow store holds it. */
+class HeldCacheBackend extends MemoryCacheBackend {
+  readonly #held: (() => void)[] = [];
+  constructor(readonly holding: 'get' | 'set') {
+    super();
+  }
+  override get(key: string): Promise<CachedCompletion | undefined> {
+    return this.holding === 'get' ? this.#hold(() => super.get(key)) : super.get(key);
+  }
+  override set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+    return this.holding === 'set' ? this.#hold(() => super.set(key, value, ttlSeconds)) : super.set(key, value, ttlSeconds);
+  }
+  /** Let every held operation answer. */
+  release(): void {
+    for (const answer of this.#held.splice(0)) answer();
+  }
+  #hold<T>(operation: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.#held.push(() => operation().then(resolve, reject)));
+  }
+}
+
+describe('a cache backend that is slow', () => {
+  /** Lets the call reach its cache read (promise callbacks run). */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  /** Whether `promise` has settled once pending callbacks ran. */
+  async function settledYet(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await turn();
+    return done;
+  }
+  /** The promise's value, or a failure instead of a test that hangs when it never comes (not a timing check). */
+  function orGiveUp<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer after 5 s')), 5_000);
+      promise.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  it('gives a read a tenth of the time left (here 1 s of 10 s), then asks a provider and reports the slow read', async () => {
+    // Found by a review: a custom backend's read held the call past its deadline, a provider never asked.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const backend = new HeldCacheBackend('get');
+    const router = makeRouter({ clock, cacheBackend: backend, timeoutMs: 10_000 });
+    const reported: RouterEvent[] = [];
+    router.onEvent((event) => {
+      if (event.type === 'cache-error') reported.push(event);
+    });
+    try {
+      const call = router.complete('Slow store', { preferredProvider: 'groq' });
+      await turn();
+      clock.advance(999);
+      await turn();
+      expect(harness.server.requests).toHaveLength(0);
+      clock.advance(1);
+      await harness.server.waitForRequests(1);
+      const result = await call;
+      expect(result).toMatchObject({ provider: 'groq', cached: false });
+      expect(reported).toEqual([
+        { type: 'cache-error', operation: 'get', errorName: 'TimeoutError', message: expect.stringContaining('1000 ms') },
+      ]);
+    } finally {
+      backend.release();
+    }
+  });
+
+  it('ends a call whose caller aborts during a slow read at once, with the caller\'s reason', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const backend = new HeldCacheBackend('get');
+    const router = makeRouter({ clock, cacheBackend: backend });
+    const caller = new AbortController();
+    try {
+      const call = router.complete('Slow store', { signal: caller.signal });
+      await turn();
+      caller.abort(new Error('the caller left'));
+      expect(await settledYet(call)).toBe(true);
+      await expect(call).rejects.toThrow('the caller left');
+      expect(harness.server.requests).toHaveLength(0);
+    } finally {
+      backend.release();
+    }
+  });
+
+  it('answers before a slow write has finished, serves the same question from the write meanwhile, and close() waits for it', async () => {
+    const backend = new HeldCacheBackend('set');
+    const router = makeRouter({ cacheBackend: backend });
+    try {
+      const answer = await orGiveUp(router.complete('Slow store', { preferredProvider: 'groq' }));
+      expect(answer).toMatchObject({ provider: 'groq', cached: false });
+      const again = await router.complete('Slow store', { preferredProvider: 'groq' });
+      expect(again).toMatchObject({ content: answer.content, cached: true });
+      expect(harness.server.requests).toHaveLength(1);
+      const closed = router.close();
+      expect(await settledYet(closed)).toBe(false);
+      backend.release();
+      await closed;
+    } finally {
+      backend.release();
+    }
+  });
+});
+
 describe('identical calls in flight share one upstream call, each under its own deadline and abort', () => {
   const question = { preferredProvider: 'groq' } as const;
 

@@ -85,6 +85,8 @@ redis.describe('two routers sharing one Redis', () => {
     const b = await instance();
     server.setBehavior('groq', { kind: 'success', text: 'cached once, served twice' });
     const first = await a.complete('What is shared?', { preferredProvider: 'groq' });
+    // The answer is returned without waiting for its write: B asks once the entry is in Redis.
+    await waitFor(async () => (await client.keys(`${prefix}:cache:v1:*`)).length > 0, { timeoutMs: 5_000, what: "A's cache write" });
     const second = await b.complete('What is shared?', { preferredProvider: 'groq' });
     expect(first).toMatchObject({ cached: false, content: 'cached once, served twice', provider: 'groq' });
     expect(second).toMatchObject({ cached: true, content: 'cached once, served twice', provider: 'groq' });

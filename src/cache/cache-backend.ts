@@ -13,8 +13,9 @@ export interface CachedCompletion {
 }
 
 /**
- * The router never lets a backend fail a call: a `get` that rejects is a miss and a `set` that rejects is
- * skipped, each reported as a `cache-error` router event. A backend need not swallow its own failures.
+ * The router never lets a backend fail or hold up a call: a `get` that rejects, or that has not answered within
+ * a tenth of the call's time left (at most 1 s), is a miss, and a `set` that rejects is skipped, each reported as
+ * a `cache-error` router event; a `set` is never waited for. A backend need not swallow its own failures.
  */
 export interface CacheBackend {
   /** The entry under `key`, or undefined when absent or expired. */

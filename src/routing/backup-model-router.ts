@@ -105,6 +105,8 @@ export class BackupModelRouter {
         new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
       this.#cache = new GuardedCache(backend, {
         ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
+        clock: this.#clock,
+        immediate: options.cacheBackend === undefined,
         onError: (operation, error) => this.#reportCacheError(operation, error),
       });
     }
@@ -272,9 +274,15 @@ export class BackupModelRouter {
   ): Promise<CompletionResult> {
     const { callId, messages, options, startedAtMs, log } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const hit = await cache.read(key);
-    if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
+    // A store slower than this is taken as a miss: the call keeps most of its time for a provider.
+    const readWithinMs = Math.min(
+      routerDefaults.cacheReadMaxMs,
+      (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft,
+    );
+    const hit = await cache.read(key, { withinMs: readWithinMs, cancellation: call });
+    if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
+    call.throwIfAborted();
     // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
     // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
     let seenAttempts: readonly Attempt[] = [];
@@ -305,7 +313,8 @@ export class BackupModelRouter {
             try {
               const outcome = await this.#completeUncached(callId, messages, options, work, undefined, log);
               attempts = outcome.attempts;
-              if (isCacheable(outcome.completion.response)) await cache.write(key, outcome.completion);
+              // Not waited for: a slow store never holds up the answer (joiners meanwhile are served from the write).
+              if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
               if (this.#sharedAttemptLogs.get(key) === log) this.#sharedAttemptLogs.delete(key);

@@ -1,40 +1,116 @@
 import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { Cancellation } from '../cancellation.js';
+import type { Clock } from '../clock.js';
+
+export interface GuardedCacheOptions {
+  readonly ttlSeconds: number;
+  readonly clock: Clock;
+  /**
+   * The backend answers at once (the router's own in-process LRU): its reads need no time limit and its writes
+   * no tracking, so the common case costs no timer.
+   */
+  readonly immediate: boolean;
+  readonly onError: (operation: 'get' | 'set', error: unknown) => void;
+}
+
+/** How long a call lets its cache read take, and what ends it sooner. */
+export interface CacheReadLimit {
+  readonly withinMs: number;
+  /** The call's cancellation: when it aborts, the read is left at once (as a miss; the call then ends). */
+  readonly cancellation: Cancellation;
+}
 
 /**
- * A cache backend as the router uses it, which never fails a call: a read that rejects is a miss and a
- * write that rejects is skipped, each passed to `onError` (the router reports it as a `cache-error` event).
+ * A cache backend as the router uses it, which never fails or holds up a call: a read that rejects, or that
+ * has not answered within its limit, is a miss; a write is not waited for, and one that rejects is skipped.
+ * Each is passed to `onError` (the router reports it as a `cache-error` event). While a write is in flight its
+ * answer is served from here, so a slow store does not make the same question asked upstream again meanwhile.
  */
 export class GuardedCache {
   readonly #backend: CacheBackend;
-  readonly #ttlSeconds: number;
-  readonly #onError: (operation: 'get' | 'set', error: unknown) => void;
+  readonly #options: GuardedCacheOptions;
+  /** Answers being written, by key, until their write settles. */
+  readonly #writing = new Map<string, CachedCompletion>();
+  /** Writes in flight, which close() waits for before it closes the backend. */
+  readonly #writes = new Set<Promise<void>>();
 
-  constructor(backend: CacheBackend, options: { readonly ttlSeconds: number; readonly onError: (operation: 'get' | 'set', error: unknown) => void }) {
+  constructor(backend: CacheBackend, options: GuardedCacheOptions) {
     this.#backend = backend;
-    this.#ttlSeconds = options.ttlSeconds;
-    this.#onError = options.onError;
+    this.#options = options;
   }
 
   /** The cached answer, or undefined. */
-  async read(key: string): Promise<CachedCompletion | undefined> {
+  async read(key: string, limit: CacheReadLimit): Promise<CachedCompletion | undefined> {
+    const writing = this.#writing.size === 0 ? undefined : this.#writing.get(key);
+    if (writing !== undefined) return writing;
     try {
-      return await this.#backend.get(key);
+      const reading = this.#backend.get(key);
+      return await (this.#options.immediate ? reading : this.#withinLimit(reading, limit));
     } catch (error) {
-      this.#onError('get', error);
+      this.#options.onError('get', error);
       return undefined;
     }
   }
 
-  /** Store a paid answer; the answer is returned to the caller whether this worked or not. */
-  async write(key: string, completion: CachedCompletion): Promise<void> {
+  /** Store a paid answer. Not waited for: the answer goes to the caller whether or not, and however late, it is stored. */
+  write(key: string, completion: CachedCompletion): void {
+    let writing: Promise<void>;
     try {
-      await this.#backend.set(key, completion, this.#ttlSeconds);
+      writing = this.#backend.set(key, completion, this.#options.ttlSeconds);
     } catch (error) {
-      this.#onError('set', error);
+      this.#options.onError('set', error);
+      return;
     }
+    const reported = writing.then(undefined, (error: unknown) => this.#options.onError('set', error));
+    if (this.#options.immediate) return;
+    this.#writing.set(key, completion);
+    const settled = reported.finally(() => {
+      if (this.#writing.get(key) === completion) this.#writing.delete(key);
+      this.#writes.delete(settled);
+    });
+    this.#writes.add(settled);
   }
 
-  close(): Promise<void> {
-    return this.#backend.close();
+  /** Close the backend once the writes in flight have settled. */
+  async close(): Promise<void> {
+    await Promise.all(this.#writes);
+    await this.#backend.close();
+  }
+
+  /**
+   * The read's answer; a rejection with a TimeoutError when it has not come within the limit; undefined when
+   * the call ends first. A late answer or rejection is dropped.
+   */
+  #withinLimit(reading: Promise<CachedCompletion | undefined>, limit: CacheReadLimit): Promise<CachedCompletion | undefined> {
+    const { clock } = this.#options;
+    const { cancellation, withinMs } = limit;
+    if (cancellation.aborted) {
+      reading.catch(() => undefined);
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve, reject) => {
+      const finish = (): void => {
+        clock.clearTimeout(timer);
+        stopListening();
+      };
+      const timer = clock.setTimeout(() => {
+        stopListening();
+        reject(new DOMException(`The cache read did not answer within ${Math.round(withinMs)} ms: taken as a miss.`, 'TimeoutError'));
+      }, withinMs);
+      const stopListening = cancellation.onAbort(() => {
+        clock.clearTimeout(timer);
+        resolve(undefined);
+      });
+      reading.then(
+        (value) => {
+          finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          finish();
+          reject(error);
+        },
+      );
+    });
   }
 }

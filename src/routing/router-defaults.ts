@@ -16,6 +16,9 @@ export const routerDefaults = {
   /** Hedge delay before any latency was observed. */
   hedgeDelayWithoutSamplesMs: 1_000,
   minimumHedgeDelayMs: 5,
+  /** A cache read may take this share of the call's time left, and never more than `cacheReadMaxMs`: then it is a miss. */
+  cacheReadShareOfTimeLeft: 0.1,
+  cacheReadMaxMs: 1_000,
   maxRetries: 0,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 8_000,
