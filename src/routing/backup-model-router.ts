@@ -25,7 +25,7 @@ import { costOf } from './cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { checkProviders } from './check-providers.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
-import { hedgeDelayOf } from './hedge-delay.js';
+import { HedgeDelays } from './hedge-delay.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
@@ -63,6 +63,7 @@ export class BackupModelRouter {
   readonly #definitionById: ReadonlyMap<string, ProviderDefinition>;
   readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
+  readonly #hedgeDelays: HedgeDelays;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cache: GuardedCache | undefined;
   readonly #singleFlight = new SingleFlight<CachedCompletion>();
@@ -99,6 +100,7 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
+    this.#hedgeDelays = new HedgeDelays(this.#registry);
     if (options.cacheEnabled ?? true) {
       const backend =
         options.cacheBackend ??
@@ -185,7 +187,7 @@ export class BackupModelRouter {
       events: this.#events,
       inFlight: this.#inFlight,
       parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
-      hedgeDelayMs: this.#hedgeDelay(options),
+      hedgeDelayMs: this.#hedgeDelays.of(options.hedge ?? this.#options.hedge, 'first-token'),
       timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs,
       firstTokenTimeoutMs:
         options.firstTokenTimeoutMs ?? this.#options.firstTokenTimeoutMs ?? routerDefaults.firstTokenTimeoutMs,
@@ -399,7 +401,7 @@ export class BackupModelRouter {
       const winner = await raceCandidates<ChatResponse>({
         candidates,
         parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
-        hedgeDelayMs: this.#hedgeDelay(options),
+        hedgeDelayMs: this.#hedgeDelays.of(options.hedge ?? this.#options.hedge, 'complete'),
         clock: this.#clock,
         cancellation: deadline.cancellation,
         nowMs,
@@ -453,11 +455,12 @@ export class BackupModelRouter {
         ),
       );
       const endedAtMs = this.#clock.now();
-      this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, endedAtMs);
+      this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, 'complete', endedAtMs);
       return response;
     } catch (error) {
       if (callCancellation.aborted) {
-        this.#registry.recordNeutral(providerId);
+        // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
+        this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete');
         throw error;
       }
       const providerError = ProviderError.isInstance(error)
@@ -546,10 +549,6 @@ export class BackupModelRouter {
 
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
-
-  #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
-    return hedgeDelayOf(options.hedge ?? this.#options.hedge, this.#registry);
-  }
 
   #toResult(
     completion: CachedCompletion,

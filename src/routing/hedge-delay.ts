@@ -1,24 +1,32 @@
-import type { ProviderStateRegistry } from './provider-state-registry.js';
+import type { LatencyKind, ProviderStateRegistry } from './provider-state-registry.js';
 import { routerDefaults } from './router-defaults.js';
 import type { HedgeOption } from './router-options.js';
 import type { Candidate } from './select-candidates.js';
 
 /**
  * How long to wait on the attempt in flight before starting the next candidate: a fixed delay, or `auto`,
- * about the p95 latency observed for the provider in flight (so about one call in twenty is hedged).
- * Undefined without hedging: the race starts its attempts at once.
+ * about the p95 latency observed for the provider in flight on the same kind of call (whole answers for
+ * `complete`, first tokens for `stream`: a provider's first token says nothing of how long its whole answer
+ * takes), so about one call in twenty is hedged. One per router: the `auto` functions are made once, not per call.
  */
-export function hedgeDelayOf(
-  hedge: HedgeOption | false | undefined,
-  registry: ProviderStateRegistry,
-): ((candidate: Candidate) => number) | undefined {
-  if (!hedge) return undefined;
-  if (hedge.delayMs !== 'auto') {
+export class HedgeDelays {
+  readonly #autoComplete: (candidate: Candidate) => number;
+  readonly #autoFirstToken: (candidate: Candidate) => number;
+
+  constructor(registry: ProviderStateRegistry) {
+    this.#autoComplete = (candidate) => delayFromP95(registry.latencyP95Of(candidate.provider.id, 'complete'));
+    this.#autoFirstToken = (candidate) => delayFromP95(registry.latencyP95Of(candidate.provider.id, 'first-token'));
+  }
+
+  /** The delay for a call of this kind; undefined without hedging (the race starts its attempts at once). */
+  of(hedge: HedgeOption | false | undefined, kind: LatencyKind): ((candidate: Candidate) => number) | undefined {
+    if (!hedge) return undefined;
+    if (hedge.delayMs === 'auto') return kind === 'complete' ? this.#autoComplete : this.#autoFirstToken;
     const fixedDelayMs = hedge.delayMs;
     return () => fixedDelayMs;
   }
-  return (candidate) => {
-    const p95 = registry.stateOf(candidate.provider.id).health.recentFigures().latencyP95Ms;
-    return p95 === undefined ? routerDefaults.hedgeDelayWithoutSamplesMs : Math.max(routerDefaults.minimumHedgeDelayMs, p95);
-  };
+}
+
+function delayFromP95(p95Ms: number | undefined): number {
+  return p95Ms === undefined ? routerDefaults.hedgeDelayWithoutSamplesMs : Math.max(routerDefaults.minimumHedgeDelayMs, p95Ms);
 }

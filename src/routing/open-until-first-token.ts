@@ -76,7 +76,8 @@ export async function openUntilFirstToken(
     clock.clearTimeout(firstTokenTimer);
     release({ completed: false });
     if (attemptCancellation.aborted || callCancellation.aborted) {
-      registry.recordNeutral(providerId);
+      // It lost the race, or the call ended: no verdict on the provider, but no first token came this long.
+      registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token');
       throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
     const reason = upstream.reason;

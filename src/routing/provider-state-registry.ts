@@ -3,6 +3,7 @@ import { type FailureReason, isHealthFailure, type ProviderError } from '../erro
 import { defaultBreakerRule } from '../resilience/breaker-rule.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { CooldownTracker } from '../resilience/cooldown.js';
+import { LatencySamples } from '../resilience/latency-samples.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { BreakerOptions } from './router-options.js';
@@ -24,7 +25,14 @@ export interface ProviderStateRegistryOptions {
 interface ProviderState {
   readonly breaker: CircuitBreaker;
   readonly health: ProviderHealth;
+  /** Whole answers' latencies (`complete`), apart from first tokens': each kind hedges on its own p95. */
+  readonly completeLatency: LatencySamples;
+  /** Time from a stream attempt's start to its first token. */
+  readonly firstTokenLatency: LatencySamples;
 }
+
+/** What an attempt's latency measures: a whole answer (`complete`), or a stream's first token. */
+export type LatencyKind = 'complete' | 'first-token';
 
 /** Reasons that keep a provider out for the long credential cooldown: retrying cannot help. */
 const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication', 'quota_exhausted']);
@@ -122,17 +130,34 @@ export class ProviderStateRegistry {
     );
   }
 
-  /** `nowMs`: when the attempt ended, if the caller has read the clock already. */
-  recordSuccess(providerId: string, latencyMs: number, nowMs: number = this.#options.clock.now()): void {
-    const { breaker, health } = this.stateOf(providerId);
-    health.recordSuccess(latencyMs, nowMs);
-    breaker.recordSuccess(nowMs);
+  /**
+   * An attempt that succeeded after `latencyMs`, of the `kind` it measures. `nowMs`: when the attempt ended, if
+   * the caller has read the clock already. (Positional parameters: this runs on every call.)
+   */
+  recordSuccess(providerId: string, latencyMs: number, kind: LatencyKind, nowMs: number = this.#options.clock.now()): void {
+    const state = this.stateOf(providerId);
+    state.health.recordSuccess(latencyMs, nowMs);
+    (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).record(latencyMs, nowMs);
+    state.breaker.recordSuccess(nowMs);
     this.#shareFigures(providerId);
   }
 
-  /** An attempt that ended without a verdict on the provider: it lost a race, or the caller left. */
-  recordNeutral(providerId: string): void {
-    this.stateOf(providerId).breaker.releaseProbe();
+  /**
+   * An attempt cancelled after `elapsedMs` without a verdict on the provider: it lost a race, or its call ended
+   * (the caller left, the deadline, close()). Nothing counts for or against the provider's health; its latency
+   * was at least `elapsedMs`, which the hedge's p95 of that kind takes when it says something (see
+   * `LatencySamples.recordAtLeast`).
+   */
+  recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind): void {
+    const state = this.stateOf(providerId);
+    state.breaker.releaseProbe();
+    (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).recordAtLeast(elapsedMs);
+  }
+
+  /** The p95 latency of this kind of attempt to the provider, over the last minute; undefined without samples. */
+  latencyP95Of(providerId: string, kind: LatencyKind): number | undefined {
+    const state = this.stateOf(providerId);
+    return (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).p95Ms();
   }
 
   recordFailure(providerId: string, error: ProviderError, latencyMs: number, nowMs: number = this.#options.clock.now()): void {
@@ -230,6 +255,11 @@ export class ProviderStateRegistry {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
       if (!this.#applyingRemote) this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
     });
-    return { breaker, health: new ProviderHealth({ clock }) };
+    return {
+      breaker,
+      health: new ProviderHealth({ clock }),
+      completeLatency: new LatencySamples({ clock }),
+      firstTokenLatency: new LatencySamples({ clock }),
+    };
   }
 }

@@ -87,7 +87,11 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       winner = raced.candidate;
       committedTo = { provider: winner.provider.id, model: winner.model };
       committedAttemptIndex = attempts.findIndex((attempt) => attempt.outcome === 'success');
-      const timeToFirstTokenMs = clock.now() - startedAtMs;
+      const firstTokenAtMs = clock.now();
+      const timeToFirstTokenMs = firstTokenAtMs - startedAtMs;
+      // The provider's own time to its first token, from its attempt's start: not the call's, which counts the
+      // attempts that failed before it, or the hedge delay it was started after.
+      const attemptFirstTokenMs = firstTokenAtMs - committed.startedAtMs;
       const providerId = winner.provider.id;
       for (const chunk of committed.buffered) {
         accumulator.add(chunk);
@@ -122,7 +126,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       }
       completed = true;
       endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'success' } });
-      context.registry.recordSuccess(providerId, timeToFirstTokenMs);
+      context.registry.recordSuccess(providerId, attemptFirstTokenMs, 'first-token');
       const final = accumulator.finish();
       const streamResult: StreamResult = {
         ...final,
