@@ -277,12 +277,15 @@ export class BackupModelRouter {
     const { callId, messages, options, startedAtMs, log } = context;
     const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    // A store slower than this is taken as a miss: the call keeps most of its time for a provider.
-    const readWithinMs = Math.min(
-      routerDefaults.cacheReadMaxMs,
-      (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft,
-    );
-    const hit = await cache.read(key, { withinMs: readWithinMs, cancellation: call });
+    // A store slower than this is taken as a miss: the call keeps most of its time for a provider. The
+    // router's own in-process cache answers at once, and its calls make no limit.
+    const readLimit = cache.answersAtOnce
+      ? undefined
+      : {
+          withinMs: Math.min(routerDefaults.cacheReadMaxMs, (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft),
+          cancellation: call,
+        };
+    const hit = await cache.read(key, readLimit);
     if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
     call.throwIfAborted();
     // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it

@@ -33,19 +33,25 @@ export class GuardedCache {
   readonly #writing = new Map<string, CachedCompletion>();
   /** Writes in flight, which close() waits for before it closes the backend. */
   readonly #writes = new Set<Promise<void>>();
+  readonly #reportWriteError = (error: unknown): void => this.#options.onError('set', error);
 
   constructor(backend: CacheBackend, options: GuardedCacheOptions) {
     this.#backend = backend;
     this.#options = options;
   }
 
-  /** The cached answer, or undefined. */
-  async read(key: string, limit: CacheReadLimit): Promise<CachedCompletion | undefined> {
+  /** The backend answers at once: a read needs no limit (so a call need not make one). */
+  get answersAtOnce(): boolean {
+    return this.#options.immediate;
+  }
+
+  /** The cached answer, or undefined. `limit` bounds the read, unless the backend answers at once. */
+  async read(key: string, limit: CacheReadLimit | undefined): Promise<CachedCompletion | undefined> {
     const writing = this.#writing.size === 0 ? undefined : this.#writing.get(key);
     if (writing !== undefined) return writing;
     try {
       const reading = this.#backend.get(key);
-      return await (this.#options.immediate ? reading : this.#withinLimit(reading, limit));
+      return await (this.#options.immediate || limit === undefined ? reading : this.#withinLimit(reading, limit));
     } catch (error) {
       this.#options.onError('get', error);
       return undefined;
@@ -61,7 +67,7 @@ export class GuardedCache {
       this.#options.onError('set', error);
       return;
     }
-    const reported = writing.then(undefined, (error: unknown) => this.#options.onError('set', error));
+    const reported = writing.then(undefined, this.#reportWriteError);
     if (this.#options.immediate) return;
     this.#writing.set(key, completion);
     const settled = reported.finally(() => {
