@@ -67,8 +67,8 @@ export class BackupModelRouter {
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cache: GuardedCache | undefined;
   readonly #singleFlight = new SingleFlight<CachedCompletion>();
-  /** The attempt log of each shared call in flight, by cache key: what a caller who joins it sees tried. */
-  readonly #sharedAttemptLogs = new Map<string, AttemptLog>();
+  /** The attempts of each shared call in flight (the race's live log), by cache key: what a joiner sees tried. */
+  readonly #sharedAttempts = new Map<string, readonly Attempt[]>();
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
@@ -302,7 +302,7 @@ export class BackupModelRouter {
           : undefined;
       let completion: CachedCompletion;
       let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
-      let waitedOn: AttemptLog | undefined;
+      let waitedOn: readonly Attempt[] | undefined;
       try {
         const shared = this.#singleFlight.run(
           key,
@@ -314,15 +314,18 @@ export class BackupModelRouter {
             sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
             const stopFollowing = work.follow(cancellation);
             this.#inFlight.enter(work);
-            this.#sharedAttemptLogs.set(key, log);
+            const running = this.#completeUncached(callId, messages, options, work, undefined, log);
+            // Set as the race began (before its first wait): the log its attempts go to as they end.
+            const sharedAttempts = log.attempts;
+            if (sharedAttempts !== undefined) this.#sharedAttempts.set(key, sharedAttempts);
             try {
-              const outcome = await this.#completeUncached(callId, messages, options, work, undefined, log);
+              const outcome = await running;
               attempts = outcome.attempts;
               // Not waited for: a slow store never holds up the answer (joiners meanwhile are served from the write).
               if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
-              if (this.#sharedAttemptLogs.get(key) === log) this.#sharedAttemptLogs.delete(key);
+              if (sharedAttempts !== undefined && this.#sharedAttempts.get(key) === sharedAttempts) this.#sharedAttempts.delete(key);
               stopFollowing();
               this.#inFlight.leave(work);
               endWork();
@@ -330,8 +333,8 @@ export class BackupModelRouter {
           },
           { signal: ownWait?.cancellation ?? call },
         );
-        // Its own call's log when it started the call (registered as the call started), else its first caller's.
-        waitedOn = this.#sharedAttemptLogs.get(key);
+        // Its own call's attempts when it started the call (registered as it started), else its first caller's.
+        waitedOn = this.#sharedAttempts.get(key);
         completion = await shared;
       } catch (error) {
         // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
@@ -340,7 +343,7 @@ export class BackupModelRouter {
         if (ownWait?.timedOut()) {
           // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
           // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(waitedOn?.attempts ?? [])];
+          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
           throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
         }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
