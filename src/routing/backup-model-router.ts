@@ -374,6 +374,7 @@ export class BackupModelRouter {
         nowMs,
         attempts,
         admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
+        releaseAdmission: this.#releaseAdmission,
         classify: classifyFailure,
         onAttemptStart: (candidate) => {
           if (events.size > 0) {
@@ -510,6 +511,9 @@ export class BackupModelRouter {
 
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
+
+  /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
+  readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.recordNeutral(candidate.provider.id);
 
   #hedgeDelay(options: CompleteOptions): ((candidate: Candidate) => number) | undefined {
     return hedgeDelayOf(options.hedge ?? this.#options.hedge, this.#registry);

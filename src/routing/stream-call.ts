@@ -71,6 +71,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         cancellation: deadline.cancellation,
         attempts,
         admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
+        releaseAdmission: (candidate: Candidate) => context.registry.recordNeutral(candidate.provider.id),
         classify: context.classify,
         onAttemptStart: (candidate) =>
           context.events.emit({
