@@ -24,6 +24,7 @@ import { scanKeys } from './scan-keys.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { decodeStateEnvelope, encodeStateEnvelope, type StateEnvelope } from './state-envelope.js';
 import { withinBudget } from './within-budget.js';
+import { writeUnlessNewerScript } from './write-unless-newer-script.js';
 
 export interface RedisProviderStateSyncOptions {
   /** Runs SET, GET, MGET, SCAN, PUBLISH. Not closed by the sync. */
@@ -51,30 +52,6 @@ interface AppliedEnvelope {
 }
 
 const scanBatchSize = 1_000;
-
-/**
- * Write a state unless the key holds a newer one: for a circuit, one published later; for a cooldown, one that
- * ends later. An instance cut off from Redis writes its latest states again when it is back, and another may
- * have written over them meanwhile. KEYS: the state key. ARGV: the envelope, its TTL in ms, 'breaker' or
- * 'cooldown', and its order (the envelope's `publishedAtMs`, or the cooldown's `untilMs`). Returns 1 if written.
- */
-const writeUnlessNewerScript = `
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  local decoded, envelope = pcall(cjson.decode, stored)
-  if decoded and type(envelope) == 'table' and type(envelope.update) == 'table' then
-    local order
-    if ARGV[3] == 'breaker' then
-      order = tonumber(envelope.publishedAtMs)
-    elseif type(envelope.update.cooldown) == 'table' then
-      order = tonumber(envelope.update.cooldown.untilMs)
-    end
-    if order ~= nil and order > tonumber(ARGV[4]) then return 0 end
-  end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
 
 export class RedisProviderStateSync implements ProviderStateSync {
   readonly instanceId: string;
