@@ -540,6 +540,7 @@ export class BackupModelRouter {
     // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
     if (response.reasoning !== undefined) result.reasoning = response.reasoning;
     if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
+    if (response.responseId !== undefined) result.responseId = response.responseId;
     return result;
   }
 
