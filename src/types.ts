@@ -176,6 +176,8 @@ export interface ChatResponse {
   readonly model: string;
   /** The provider's id for this request (header or body), for support tickets. */
   readonly requestId?: string;
+  /** The provider's id of this answer, from its body (`chatcmpl-…`, Anthropic's `msg_…`, Gemini's `responseId`). */
+  readonly responseId?: string;
 }
 
 /** One piece of a streamed answer, the same for every protocol. */

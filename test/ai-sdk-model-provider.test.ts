@@ -71,6 +71,7 @@ describe('an AI SDK model as a router candidate', () => {
     expect(result.provider).toBe('mistral');
     expect(result.content).toBe('SUCCESS');
     expect(result.model).toBe('gpt-4o-mini-2024-07-18');
+    expect(result.responseId).toBe('chatcmpl-CYK4xLF7VAEVtvFmJ3ad8kFZdBfWl');
     expect(result.usage).toEqual({ inputTokens: 14, outputTokens: 1, totalTokens: 15 });
     expect(result.costUsd).toBeCloseTo((14 * 0.15 + 0.6) / 1_000_000, 12);
     const started = result.attempts.filter((attempt) => attempt.outcome !== 'skipped');
@@ -100,7 +101,7 @@ describe('an AI SDK model as a router candidate', () => {
     let text = '';
     for await (const chunk of textStream) if (chunk.type === 'text-delta') text += chunk.text;
     expect(text).toBe('Streamed through the AI SDK.');
-    expect((await textStream.result).provider).toBe('mistral');
+    expect(await textStream.result).toMatchObject({ provider: 'mistral', responseId: 'chatcmpl-B87cPAYlQPYYJ6Ok4tP0dPmPyKu1u' });
 
     const toolStream = router.stream('Capital of France?', {
       ...onlyMistral,

@@ -9,8 +9,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/resilience/manual-clock.js';
+import { createRedisClient } from '../src/shared-state/create-redis-client.js';
 import { RedisQuotaStore } from '../src/shared-state/redis-quota-store.js';
-import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
+import { redisTestGate, testRedisUrl, useTestRedis, waitFor, waitUntilReady } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 const billingKey = 'billing-key-0123456789';
@@ -290,8 +291,8 @@ interface KeyUsage {
   readonly costUsdToday: number | null;
 }
 
-async function usageOf(key: string): Promise<KeyUsage> {
-  const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } });
+async function usageOf(key: string, at: GatewayHarness = harness): Promise<KeyUsage> {
+  const response = await fetch(`${at.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } });
   return ((await response.json()) as { usage: KeyUsage }).usage;
 }
 
@@ -318,5 +319,40 @@ redis.describe('two gateways on one Redis', () => {
     await second.clientWithKey(billingKey).chat.completions.create(question('B?'));
     const refused = await first.clientWithKey(billingKey).chat.completions.create(question('C?')).catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+  });
+});
+
+redis.describe('two gateways on one Redis, one of them cut off from it for a while', () => {
+  const testRedis = useTestRedis(redis);
+
+  it("hold a key's daily budget: what one spent while cut off counts at the other once it is back", async () => {
+    const prefix = testRedis.prefix();
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
+    // The first gateway's own connection to Redis, which the test cuts and opens again.
+    const connection = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+    const gateways: GatewayHarness[] = [];
+    try {
+      await waitUntilReady(connection);
+      for (const client of [connection, testRedis.client]) {
+        const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs: 2_000 });
+        gateways.push(await startGatewayHarness({ yamlText, env: { SEARCH_GATEWAY_KEY: searchKey }, gatewayOptions: { quotaStore, clock } }));
+      }
+      const [cutOff, other] = gateways as [GatewayHarness, GatewayHarness];
+      connection.disconnect(false);
+      await waitFor(() => connection.status === 'end', { timeoutMs: 2_000, what: 'the connection to close' });
+
+      await cutOff.clientWithKey(searchKey).chat.completions.create(question('Spent while cut off'));
+      await waitFor(async () => ((await usageOf(searchKey, cutOff)).costUsdToday ?? 0) > 0, { timeoutMs: 2_000, what: 'the spend to be recorded' });
+      expect((await usageOf(searchKey, other)).costUsdToday).toBe(0);
+
+      await connection.connect();
+      await waitFor(async () => ((await usageOf(searchKey, other)).costUsdToday ?? 0) > 0, { timeoutMs: 2_000, what: 'the spend to reach the other gateway' });
+      const refused = await other.clientWithKey(searchKey).chat.completions.create(question('Over the budget?')).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
+      expect((await usageOf(searchKey, other)).costUsdToday).toBe((await usageOf(searchKey, cutOff)).costUsdToday);
+    } finally {
+      for (const gateway of gateways) await gateway.close();
+      connection.disconnect(false);
+    }
   });
 });

@@ -6,8 +6,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { BackupModelRouter, type BackupModelRouterOptions, type CompletionResult, type RouteTarget } from '../src/index.js';
-import { createRedisSharedState, type RedisConnectionEvent, type RedisSharedState } from '../src/shared-state/index.js';
-import { PrivateRedisServer, redisTestGate, uniquePrefix, waitFor } from '../src/shared-state/redis-test-gate.test-support.js';
+import {
+  createRedisClient,
+  createRedisSharedState,
+  RedisQuotaStore,
+  type RedisConnectionEvent,
+  type RedisSharedState,
+} from '../src/shared-state/index.js';
+import { PrivateRedisServer, redisTestGate, uniquePrefix, waitFor, waitUntilReady } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 const redis = await redisTestGate({ needsRedisServerBinary: true });
@@ -145,6 +151,31 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
     // The cache is shared again: an answer cached by A is a hit in B.
     await a.router.complete('after the restart', { route: trafficRoute });
     expect((await b.router.complete('after the restart', { route: trafficRoute })).cached).toBe(true);
+  });
+
+  redis.it('counts a spend once when Redis applied it but its answer came too late, however often it is sent again', async () => {
+    const connection = createRedisClient({ url: privateRedis!.url, role: 'commands', commandTimeoutMs: 200 });
+    const admin = new Redis(privateRedis!.url, { maxRetriesPerRequest: 1 });
+    try {
+      await waitUntilReady(connection);
+      const quota = new RedisQuotaStore({ client: connection, prefix, operationTimeoutMs: 200 });
+      const noon = Date.UTC(2026, 10, 26, 12);
+      const totalKey = `${prefix}:quota:v1:{${prefix}}:spend:billing:${Math.floor(noon / 86_400_000)}`;
+      await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      // The send waits behind the pause past its timeout: this gateway cannot know whether it counted.
+      await quota.addSpend('billing', 0.5, noon);
+      await admin.call('CLIENT', 'UNPAUSE');
+      await waitFor(async () => (await admin.get(totalKey)) !== null, { timeoutMs: 2_000, what: 'the delayed send to be applied' });
+      await quota.flushSpend();
+      await quota.flushSpend();
+      expect(Number(await admin.get(totalKey))).toBe(0.5);
+      expect(await quota.spentToday('billing', noon)).toBe(0.5);
+      quota.close();
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect(false);
+      connection.disconnect(false);
+    }
   });
 
   redis.it('does not slow a call much beyond the budget when Redis stalls', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { BackupModelRouter, type BackupModelRouterOptions, type RouteTarget } from '../src/index.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
 import { createRedisClient, type RedisConnection } from '../src/shared-state/create-redis-client.js';
 import { createRedisSharedState, type RedisSharedState } from '../src/shared-state/index.js';
 import {
@@ -54,7 +55,8 @@ const groqThenOpenAI: RouteTarget[] = [
 /** One instance: its own shared state (own connections, own id) and its own router. */
 async function instance(options: BackupModelRouterOptions = {}): Promise<BackupModelRouter> {
   // A wider budget than the 50 ms default: these tests check sharing, on a loaded two-core machine.
-  const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 500 });
+  // The router's clock is the shared state's too: it stamps what the instance publishes.
+  const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 500, ...(options.clock ? { clock: options.clock } : {}) });
   sharedStates.push(shared);
   await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'Redis connections' });
   const router = new BackupModelRouter({
@@ -138,6 +140,33 @@ redis.describe('two routers sharing one Redis', () => {
     expect([fromA.provider, fromB.provider].sort()).toEqual(['groq', 'openai']);
     const skipped = [fromA, fromB].find((result) => result.provider === 'openai')!;
     expect(skipped.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'skipped' });
+    await waitFor(
+      () => a.getHealthStatus().groq!.circuitState === 'closed' && b.getHealthStatus().groq!.circuitState === 'closed',
+      { timeoutMs: 2_000, what: 'both circuits to close' },
+    );
+  });
+
+  redis.it("closes everywhere on the probe's success, even in an instance whose clock runs ahead and that was refused the lock", async () => {
+    // B's clock runs a second ahead of A's (more than the probe takes): what B publishes looks newer than what A does.
+    const startMs = Date.now();
+    const clocks = { a: new ManualClock(startMs), b: new ManualClock(startMs + 1_000) };
+    const breaker = { consecutiveFailures: 1, openDurationMs: 1_000 };
+    const a = await instance({ breaker, clock: clocks.a, cacheEnabled: false });
+    const b = await instance({ breaker, clock: clocks.b, cacheEnabled: false });
+    await waitForSubscribers();
+    server.enqueue('groq', { kind: 'status', status: 503 });
+    expect((await a.complete('open it', { route: groqThenOpenAI })).provider).toBe('openai');
+    await waitFor(() => b.getHealthStatus().groq!.circuitState === 'open', { timeoutMs: 2_000, what: 'B to see the open circuit' });
+    for (const clock of [clocks.a, clocks.b]) clock.advance(2_000);
+
+    // Both want the probe at once; A asks first and gets the lock.
+    server.setBehavior('groq', { kind: 'success', text: 'groq is back', latencyMs: 300 });
+    const [fromA, fromB] = await Promise.all([
+      a.complete('probe from A', { route: groqThenOpenAI }),
+      b.complete('probe from B', { route: groqThenOpenAI }),
+    ]);
+    expect([fromA.provider, fromB.provider]).toEqual(['groq', 'openai']);
+    expect(fromB.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'skipped', detail: 'circuit half-open: another instance probes' });
     await waitFor(
       () => a.getHealthStatus().groq!.circuitState === 'closed' && b.getHealthStatus().groq!.circuitState === 'closed',
       { timeoutMs: 2_000, what: 'both circuits to close' },

@@ -122,6 +122,33 @@ describe('instrumentRouter on a real router', () => {
     expect(attemptSpansOf(call)).toHaveLength(1);
   });
 
+  // The recordings' answer ids, and the HTTP request ids their headers carry (which are not the answer's).
+  const answers = [
+    { provider: Provider.OPENAI, model: 'gpt-4o-mini', streaming: false, responseId: 'chatcmpl-CYK4xLF7VAEVtvFmJ3ad8kFZdBfWl' },
+    { provider: Provider.OPENAI, model: 'gpt-4o-mini', streaming: true, responseId: 'chatcmpl-B87cPAYlQPYYJ6Ok4tP0dPmPyKu1u' },
+    { provider: Provider.ANTHROPIC, model: 'claude-3-5-haiku-20241022', streaming: false, responseId: 'msg_0168T3wxGsbhK1QU7ukEG76F' },
+    { provider: Provider.ANTHROPIC, model: 'claude-3-5-haiku-20241022', streaming: true, responseId: 'msg_017A4s3HAsrqf5d2WvBmrpLr' },
+  ] as const;
+  for (const answer of answers) {
+    it(`gives the answer's own id as gen_ai.response.id, not the HTTP request id (${answer.provider}, ${answer.streaming ? 'streamed' : 'whole'})`, async () => {
+      const router = instrumentedRouter();
+      const route = [{ provider: answer.provider, model: answer.model }];
+      let result;
+      if (answer.streaming) {
+        const stream = router.stream('Hello', { route });
+        for await (const chunk of stream) void chunk;
+        result = await stream.result;
+      } else {
+        result = await router.complete('Hello', { route });
+      }
+      const [call] = callSpans();
+      expect(call?.attributes['gen_ai.response.id']).toBe(answer.responseId);
+      expect(result.responseId).toBe(answer.responseId);
+      // The request id stays what it is, for a support ticket.
+      expect(result.requestId).not.toBe(answer.responseId);
+    });
+  }
+
   it("times a streamed call's answering attempt until its stream ended, not until its first token", async () => {
     // Slow after its first token: the recorded answer a few bytes at a time.
     server.setBehavior(Provider.OPENAI, { kind: 'trickle', bytesPerWrite: 400, intervalMs: 10 });

@@ -157,6 +157,7 @@ async function* streamModel(context: {
         done = true;
         break;
       }
+      if (next.value.type === 'response-metadata' && next.value.id !== undefined) callOptions.onResponseId?.(next.value.id);
       const mapped = chunks.map(next.value);
       if (!Array.isArray(mapped)) throw toProviderError(mapped.error);
       for (const chunk of mapped) yield chunk;

@@ -31,6 +31,6 @@ export function convertFromAiSdkResult(result: LanguageModelV3GenerateResult, fa
     finishReason: mapFromAiSdkFinishReason(result.finishReason),
     ...(usage ? { usage } : {}),
     model: result.response?.modelId ?? fallbackModel,
-    ...(requestId !== undefined ? { requestId } : {}),
+    ...(requestId !== undefined ? { requestId, responseId: requestId } : {}),
   };
 }

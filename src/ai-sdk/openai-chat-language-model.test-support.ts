@@ -138,6 +138,7 @@ function toStreamParts(response: Response): ReadableStream<LanguageModelV3Stream
   let textStarted = false;
   let finish: string | null | undefined;
   let lastUsage: OpenAiUsage | null | undefined;
+  let metadataSent = false;
   const calls = new Map<number, { id: string; name: string; input: string }>();
   return response.body!.pipeThrough(
     new TransformStream<Uint8Array, LanguageModelV3StreamPart>({
@@ -152,6 +153,11 @@ function toStreamParts(response: Response): ReadableStream<LanguageModelV3Stream
           const data = event.split('\n').find((line) => line.startsWith('data: '))?.slice(6);
           if (!data || data === '[DONE]') continue;
           const chunk = JSON.parse(data) as OpenAiBody;
+          if (!metadataSent) {
+            // As @ai-sdk/openai does: the completion's id and model from the first chunk.
+            metadataSent = true;
+            controller.enqueue({ type: 'response-metadata', ...(chunk.id ? { id: chunk.id } : {}), ...(chunk.model ? { modelId: chunk.model } : {}) });
+          }
           if (chunk.usage) lastUsage = chunk.usage;
           const choice = chunk.choices?.[0];
           if (!choice) continue;

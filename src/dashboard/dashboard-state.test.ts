@@ -57,6 +57,7 @@ function callEnd(overrides: Partial<Extract<RouterEvent, { type: 'call-end' }>> 
     startedAtMs: 800,
     finishReason: 'stop',
     requestId: 'req_1',
+    responseId: 'chatcmpl-1',
     streaming: false,
     cached: false,
     provider: 'openai',

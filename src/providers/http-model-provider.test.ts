@@ -110,6 +110,7 @@ describe('createHttpModelProvider over a local server', () => {
       usage: { inputTokens: 14, outputTokens: 1, totalTokens: 15 },
       model: 'gpt-4o-mini-2024-07-18',
       requestId: 'req_5f6372db5713441eb3ba1cc481aeb0fe',
+      responseId: 'chatcmpl-CYK4xLF7VAEVtvFmJ3ad8kFZdBfWl',
     });
     expect(server.seen[0]).toMatchObject({ method: 'POST', url: '/v1/chat/completions' });
     expect(JSON.parse(server.seen[0]?.body ?? '')).toEqual(JSON.parse(fixture('openai/chat-completion.request.json').toString()));

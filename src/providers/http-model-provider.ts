@@ -192,9 +192,17 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
   callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
   const parser = new SseParser();
   const decoder = protocol.createStreamDecoder({ providerId, headers: response.headers });
+  let responseIdTold = callOptions.onResponseId === undefined;
   try {
     for await (const bytes of response.body) {
-      for (const event of parser.push(bytes)) yield* decoder.decode(event);
+      for (const event of parser.push(bytes)) {
+        const chunks = decoder.decode(event);
+        if (!responseIdTold && decoder.responseId !== undefined) {
+          responseIdTold = true;
+          callOptions.onResponseId?.(decoder.responseId);
+        }
+        yield* chunks;
+      }
     }
   } catch (error) {
     // Once the end marker arrived the answer is whole: a connection dropped afterwards changes nothing.

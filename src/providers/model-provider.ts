@@ -47,4 +47,6 @@ export interface ModelProvider {
 export interface StreamStartListener {
   /** Called once the provider accepted the stream (2xx headers), with what it reported. */
   readonly onResponseStart?: (info: { readonly requestId?: string }) => void;
+  /** Called once, when the stream first names its answer's id (see `ChatResponse.responseId`). */
+  readonly onResponseId?: (responseId: string) => void;
 }

@@ -70,6 +70,8 @@ export interface StreamDecoder {
   decode(event: SseEvent): StreamChunk[];
   /** True once the protocol's end marker has been seen (`[DONE]`, `message_stop`, a Gemini finishReason). */
   readonly done: boolean;
+  /** The provider's id of the answer (the completion's `id`, Anthropic's message id, Gemini's `responseId`), once an event named it. */
+  readonly responseId: string | undefined;
 }
 
 export interface WireProtocol {

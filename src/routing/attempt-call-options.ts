@@ -12,6 +12,7 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
     readonly headersTimeoutMs: number,
     readonly idleTimeoutMs: number,
     readonly onResponseStart?: StreamStartListener['onResponseStart'],
+    readonly onResponseId?: StreamStartListener['onResponseId'],
   ) {}
 
   get signal(): AbortSignal {

@@ -413,6 +413,7 @@ export class BackupModelRouter {
         nowMs,
         attempts,
         admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
+        releaseAdmission: this.#releaseAdmission,
         classify: classifyFailure,
         onAttemptStart: (candidate) => {
           if (events.size > 0) {
@@ -556,6 +557,9 @@ export class BackupModelRouter {
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
 
+  /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
+  readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.releaseProbe(candidate.provider.id);
+
   #toResult(
     completion: CachedCompletion,
     context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number },
@@ -577,6 +581,7 @@ export class BackupModelRouter {
     // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
     if (response.reasoning !== undefined) result.reasoning = response.reasoning;
     if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
+    if (response.responseId !== undefined) result.responseId = response.responseId;
     return result;
   }
 

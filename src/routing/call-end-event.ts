@@ -24,6 +24,7 @@ export function callEndEvent(options: {
     startedAtMs: options.startedAtMs,
     finishReason: result?.finishReason,
     requestId: result?.requestId,
+    responseId: result?.responseId,
     streaming: options.streaming,
     cached: result?.cached ?? false,
     provider: result?.provider,

@@ -37,6 +37,8 @@ export async function openUntilFirstToken(
   const abort = (reason: ProviderError): void => upstream.abort(reason);
   const abortReason = (): unknown => (upstream.aborted ? upstream.reason : undefined);
   let requestId: string | undefined;
+  let responseId: string | undefined;
+  const responseIdOf = (): string | undefined => responseId;
   const firstTokenTimer = clock.setTimeout(() => {
     upstream.abort(
       new ProviderError({
@@ -49,9 +51,17 @@ export async function openUntilFirstToken(
   const iterator = candidate.provider
     .stream(
       context.buildRequest(candidate),
-      new AttemptCallOptions(upstream, context.firstTokenTimeoutMs, context.idleTimeoutMs, (info) => {
-        requestId = info.requestId;
-      }),
+      new AttemptCallOptions(
+        upstream,
+        context.firstTokenTimeoutMs,
+        context.idleTimeoutMs,
+        (info) => {
+          requestId = info.requestId;
+        },
+        (id) => {
+          responseId = id;
+        },
+      ),
     )
     [Symbol.asyncIterator]();
   const buffered: StreamChunk[] = [];
@@ -64,12 +74,12 @@ export async function openUntilFirstToken(
       const next = await iterator.next();
       if (next.done) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: true, startedAtMs, requestId, release, abort, abortReason };
+        return { iterator, buffered, ended: true, startedAtMs, requestId, responseId: responseIdOf, release, abort, abortReason };
       }
       buffered.push(next.value);
       if (committing.has(next.value.type)) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: false, startedAtMs, requestId, release, abort, abortReason };
+        return { iterator, buffered, ended: false, startedAtMs, requestId, responseId: responseIdOf, release, abort, abortReason };
       }
     }
   } catch (error) {

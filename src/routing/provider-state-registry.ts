@@ -154,6 +154,11 @@ export class ProviderStateRegistry {
     (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).recordAtLeast(elapsedMs);
   }
 
+  /** A half-open probe admitted for an attempt that never started (its race was over): the next caller may probe. */
+  releaseProbe(providerId: string): void {
+    this.stateOf(providerId).breaker.releaseProbe();
+  }
+
   /** The p95 latency of this kind of attempt to the provider, over the last minute; undefined without samples. */
   latencyP95Of(providerId: string, kind: LatencyKind): number | undefined {
     const state = this.stateOf(providerId);
@@ -253,7 +258,10 @@ export class ProviderStateRegistry {
     });
     breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
-      if (!this.#applyingRemote) this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
+      // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
+      // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (a clock
+      // ahead) and hold every instance half-open; the lock is what tells the others a probe is in flight.
+      if (!this.#applyingRemote && change.to !== 'half_open') this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
     });
     return {
       breaker,

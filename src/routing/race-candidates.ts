@@ -38,6 +38,12 @@ export interface RaceOptions<T> {
    * later (a cluster-wide probe lock): the candidate then holds its slot until the answer comes.
    */
   readonly admit?: ((candidate: Candidate) => string | undefined | Promise<string | undefined>) | undefined;
+  /**
+   * An admission that said yes once the race was over (the call ended, or another attempt won, while the lock
+   * was asked for): the attempt is not started, as nobody would read its answer while the provider bills it,
+   * and this gives back what the admission granted (the half-open probe), so the next call may probe.
+   */
+  readonly releaseAdmission?: ((candidate: Candidate) => void) | undefined;
   /** The call's attempt log; the race appends to it. */
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */
@@ -164,6 +170,10 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       const promise = admission
         ? admission.then((detail) => {
             if (detail !== undefined) throw new SkippedAtStart(detail);
+            if (settled) {
+              options.releaseAdmission?.(candidate);
+              throw new SkippedAtStart('the race ended before the admission');
+            }
             return start();
           })
         : invoke(start);

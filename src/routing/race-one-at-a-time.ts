@@ -39,11 +39,11 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       let value: T;
       try {
         if (admission !== undefined) {
-          // A cluster-wide probe lock answers later: wait for it, but not past the call. A call that ends
-          // first still runs the attempt once the lock is granted, as the general race does: the attempt
-          // sees the call ended and gives the half-open probe back.
+          // A cluster-wide probe lock answers later: wait for it, but not past the call. A lock granted to a
+          // call that has ended starts nothing (a provider that ignores an abort would still send it): the
+          // half-open probe it granted is given back.
           admission.then((detail) => {
-            if (detail === undefined && cancellation.aborted) options.run(candidate, cancellation, clock.now()).catch(() => undefined);
+            if (detail === undefined && cancellation.aborted) options.releaseAdmission?.(candidate);
           }, () => undefined);
           const detail = await untilAborted(admission, cancellation, endCall);
           if (detail !== undefined) {

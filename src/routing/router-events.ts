@@ -16,6 +16,8 @@ export type RouterEvent =
       readonly finishReason: FinishReason | undefined;
       /** The provider's id of the request that answered. */
       readonly requestId: string | undefined;
+      /** The provider's id of the answer (`chatcmpl-…`, `msg_…`): OpenTelemetry's `gen_ai.response.id`. */
+      readonly responseId: string | undefined;
       readonly streaming: boolean;
       readonly cached: boolean;
       readonly provider: string | undefined;

@@ -196,7 +196,10 @@ export interface CompletionResult {
   readonly costUsd: number | undefined;
   readonly cached: boolean;
   readonly attempts: readonly Attempt[];
+  /** The provider's id of the request that answered (a header when it sends one), for a support ticket. */
   readonly requestId: string | undefined;
+  /** The provider's id of the answer itself (`chatcmpl-…`, `msg_…`; see `ChatResponse.responseId`), when it gave one. */
+  readonly responseId?: string;
 }
 
 export interface StreamResult extends CompletionResult {

@@ -40,6 +40,8 @@ export interface CommittedStream {
   readonly ended: boolean;
   readonly startedAtMs: number;
   readonly requestId: string | undefined;
+  /** The answer's id, once the stream named it (see `ChatResponse.responseId`). */
+  readonly responseId: () => string | undefined;
   /** Ends the upstream request with `reason` (an idle stream). */
   readonly abort: (reason: ProviderError) => void;
   /** Why the upstream request was aborted, when it was. */

@@ -3,7 +3,7 @@ import type { Attempt } from '../errors.js';
 import { CancelScope, cancellationOf } from '../cancellation.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import { IdleWatchdog } from '../resilience/idle-watchdog.js';
-import type { StreamChunk } from '../types.js';
+import type { Mutable, StreamChunk } from '../types.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
 import { openUntilFirstToken } from './open-until-first-token.js';
 import { raceCandidates } from './race-candidates.js';
@@ -71,6 +71,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         cancellation: deadline.cancellation,
         attempts,
         admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
+        releaseAdmission: (candidate: Candidate) => context.registry.releaseProbe(candidate.provider.id),
         classify: context.classify,
         onAttemptStart: (candidate) =>
           context.events.emit({
@@ -128,7 +129,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'success' } });
       context.registry.recordSuccess(providerId, attemptFirstTokenMs, 'first-token');
       const final = accumulator.finish();
-      const streamResult: StreamResult = {
+      const streamResult: Mutable<StreamResult> = {
         ...final,
         provider: providerId,
         model: winner.model,
@@ -139,6 +140,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         attempts,
         requestId: committed.requestId,
       };
+      const responseId = committed.responseId();
+      if (responseId !== undefined) streamResult.responseId = responseId;
       context.registry.recordSpend(providerId, streamResult.costUsd);
       settled = true;
       resolveResult(streamResult);

@@ -46,7 +46,8 @@ function isChatResponse(value: unknown): value is ChatResponse {
         (call.thoughtSignature === undefined || typeof call.thoughtSignature === 'string'),
     ) &&
     (value.usage === undefined || isRecord(value.usage)) &&
-    (value.requestId === undefined || typeof value.requestId === 'string')
+    (value.requestId === undefined || typeof value.requestId === 'string') &&
+    (value.responseId === undefined || typeof value.responseId === 'string')
   );
 }
 

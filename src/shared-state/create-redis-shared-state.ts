@@ -106,6 +106,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
     close: () => {
       closing ??= (async () => {
         stateSync.close();
+        quotaStore.close();
         await cacheBackend.close();
         await Promise.all([quit(client), quit(subscriber)]);
       })();

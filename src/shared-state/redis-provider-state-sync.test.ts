@@ -5,7 +5,9 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
 import { createRedisClient, type RedisConnection } from './create-redis-client.js';
+import { ManualClock } from '../resilience/manual-clock.js';
 import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
+import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
 import { encodeStateEnvelope } from './state-envelope.js';
 
@@ -148,6 +150,88 @@ redis.describe('RedisProviderStateSync', () => {
     const turns = await Promise.all([a.stateSync.acquireHealthCheckTurn(300), b.stateSync.acquireHealthCheckTurn(300)]);
     expect(turns.filter(Boolean)).toHaveLength(1);
     await waitFor(() => b.stateSync.acquireHealthCheckTurn(300), { timeoutMs: 2_000, what: 'the turn to expire' });
+  });
+
+  /**
+   * Instance A on connections of the test's own, which it drops and opens again: a network cut between A
+   * and Redis, while B goes on writing. Both read one manual clock, so which state is newer is certain.
+   */
+  async function instanceThatDisconnects(clock: ManualClock) {
+    const connections = [
+      createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 1_000 }),
+      createRedisClient({ url: testRedisUrl, role: 'subscriber' }),
+    ] as const;
+    const [commands, subscriber] = connections;
+    const sync = new RedisProviderStateSync({ client: commands, subscriber, prefix, clock, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+    const received: SharedProviderUpdate[] = [];
+    sync.subscribe((update) => received.push(update));
+    await Promise.all(connections.map((connection) => waitUntilReady(connection)));
+    const close = async (): Promise<void> => {
+      sync.close();
+      for (const connection of connections) connection.disconnect(false);
+    };
+    opened.push({ close } as RedisSharedState);
+    return {
+      sync,
+      received,
+      drop: async () => {
+        for (const connection of connections) connection.disconnect(false);
+        await waitFor(() => connections.every((connection) => connection.status === 'end'), { timeoutMs: 2_000, what: 'A to be cut off' });
+      },
+      /** Connect again; resolves once a command sent after the reconnection's own writes has come back. */
+      reconnect: async () => {
+        for (const connection of connections) void connection.connect().catch(() => undefined);
+        await Promise.all(connections.map((connection) => waitUntilReady(connection)));
+        await commands.ping();
+      },
+    };
+  }
+
+  redis.it('does not write its stale circuit over a newer one another instance wrote while it was cut off', async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(nowMs());
+    const a = await instanceThatDisconnects(clock);
+    const b = await instance({ clock, resyncIntervalMs: 60_000 });
+    await waitForSubscribers(2);
+    const toB = collect(b);
+    const opening = openState(clock.now());
+    a.sync.publish(opening);
+    await waitFor(() => toB.length === 1, { timeoutMs: 2_000, what: 'B to hear of the opening' });
+
+    await a.drop();
+    clock.advance(6_000);
+    // B probes and closes the circuit while A cannot hear it.
+    const closing: SharedProviderUpdate = { kind: 'breaker', providerId: 'groq', state: { name: 'closed' } };
+    b.stateSync.publish(closing);
+    const key = `${prefix}:state:v1:{${prefix}}:breaker:groq`;
+    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
+
+    await a.reconnect();
+    expect(JSON.parse((await client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
+    // A catches up with the newer state instead of keeping its own, and tells B nothing stale.
+    await waitFor(() => a.received.length === 1, { timeoutMs: 2_000, what: 'A to read the newer state' });
+    expect(a.received).toEqual([closing]);
+    expect(toB).toEqual([opening]);
+  });
+
+  redis.it('does not shorten a cooldown another instance lengthened while it was cut off', async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(nowMs());
+    const a = await instanceThatDisconnects(clock);
+    const b = await instance({ clock, resyncIntervalMs: 60_000 });
+    await waitForSubscribers(2);
+    a.sync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: clock.now() + 30_000, reason: 'rate_limit' } });
+    const key = `${prefix}:state:v1:{${prefix}}:cooldown:openai`;
+    await waitFor(async () => (await client.exists(key)) === 1, { timeoutMs: 2_000, what: "A's cooldown in the key" });
+
+    await a.drop();
+    const long = { untilMs: clock.now() + 600_000, reason: 'quota_exhausted' as const };
+    b.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: long });
+    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's cooldown in the key" });
+
+    await a.reconnect();
+    expect(JSON.parse((await client.get(key)) ?? 'null').update.cooldown).toEqual(long);
+    expect(await client.pttl(key)).toBeGreaterThan(590_000);
   });
 
   redis.it('with no Redis there: publishing does nothing and throws nothing, and every lock says yes', async () => {

@@ -1,12 +1,13 @@
 /**
  * Circuits, cooldowns, probe locks and health-check turns shared through Redis (`ProviderStateSync`).
  *
- * publish: SET the provider's state key (with a TTL) and PUBLISH the same envelope, in one pipeline, fire
- * and forget. Other instances hear it on a dedicated subscriber connection. Messages can be lost (Redis
+ * publish: write the provider's state key (with a TTL) unless it holds a newer state, then PUBLISH the same
+ * envelope, fire and forget. Other instances hear it on a dedicated subscriber connection. Messages can be lost (Redis
  * restarted, a connection dropped), so each instance also catches up: on every (re)connection it SCANs the
  * state keys, and every `resyncIntervalMs` (1 s) it reads the keys of the providers it knows in one MGET.
  * An envelope already applied is not applied again, and a breaker state older than the one in force is
- * dropped. While Redis is away, this instance's latest changes are kept and written again when it returns.
+ * dropped. While Redis is away, this instance's latest changes are kept and written again when it returns,
+ * unless another instance wrote a newer state meanwhile (a circuit published later, a cooldown ending later).
  *
  * Nothing here throws or waits long: every method catches, every Redis call is bounded by the
  * connections' command timeout and by `operationTimeoutMs`, and the locks say yes when Redis cannot answer.
@@ -23,6 +24,7 @@ import { scanKeys } from './scan-keys.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { decodeStateEnvelope, encodeStateEnvelope, type StateEnvelope } from './state-envelope.js';
 import { withinBudget } from './within-budget.js';
+import { writeUnlessNewerScript } from './write-unless-newer-script.js';
 
 export interface RedisProviderStateSyncOptions {
   /** Runs SET, GET, MGET, SCAN, PUBLISH. Not closed by the sync. */
@@ -65,7 +67,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
   /** The envelope in force per state key, ours or another instance's. */
   readonly #inForce = new Map<string, AppliedEnvelope>();
   /** Our own latest envelope per state key, until another instance's supersedes it: written again on reconnection. */
-  readonly #ownLatest = new Map<string, { text: string; expiresAtMs: number }>();
+  readonly #ownLatest = new Map<string, AppliedEnvelope & { expiresAtMs: number }>();
   /** Per provider, `openedAtMs` of the latest open circuit: it names the probe lock of that open period. */
   readonly #openedAtMs = new Map<string, number>();
   readonly #detach: (() => void)[] = [];
@@ -119,8 +121,8 @@ export class RedisProviderStateSync implements ProviderStateSync {
         return;
       }
       this.#inForce.set(key, { text, envelope });
-      this.#ownLatest.set(key, { text, expiresAtMs: nowMs + ttlMs });
-      this.#write(key, text, ttlMs);
+      this.#ownLatest.set(key, { text, envelope, expiresAtMs: nowMs + ttlMs });
+      this.#write(key, { text, envelope }, ttlMs);
     } catch {
       // Sharing is best effort: the local state is already in force.
     }
@@ -172,18 +174,27 @@ export class RedisProviderStateSync implements ProviderStateSync {
     const nowMs = this.#clock.now();
     for (const [key, own] of this.#ownLatest) {
       const remainingMs = own.expiresAtMs - nowMs;
-      if (remainingMs > 0) this.#write(key, own.text, remainingMs);
+      if (remainingMs > 0) this.#write(key, own, remainingMs);
       else this.#ownLatest.delete(key);
     }
     void this.resyncNow();
   }
 
-  #write(key: string, text: string, ttlMs: number): void {
+  /**
+   * Store a state unless Redis holds a newer one, then tell the others: a circuit state only when it was
+   * stored (a stale one would be dropped anyway), a cooldown either way (a longer one stays in the key).
+   */
+  #write(key: string, applied: AppliedEnvelope, ttlMs: number): void {
+    const { text, envelope } = applied;
+    const { update } = envelope;
+    if (update.kind === 'health') return;
+    const order = update.kind === 'breaker' ? envelope.publishedAtMs : update.cooldown.untilMs;
     this.#client
-      .pipeline()
-      .set(key, text, 'PX', Math.max(1, Math.round(ttlMs)))
-      .publish(this.#keys.stateChannel, text)
-      .exec()
+      .eval(writeUnlessNewerScript, 1, key, text, String(Math.max(1, Math.round(ttlMs))), update.kind, String(order))
+      .then((written) => {
+        if (written === 1 || update.kind === 'cooldown') return this.#client.publish(this.#keys.stateChannel, text);
+        return undefined;
+      })
       .catch(ignore);
   }
 

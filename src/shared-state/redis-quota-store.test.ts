@@ -8,7 +8,7 @@ import { describeQuotaStore } from '../quota/quota-store.case.js';
 import { requestWindowMs } from '../quota/sliding-window.js';
 import { createRedisClient } from './create-redis-client.js';
 import { RedisQuotaStore } from './redis-quota-store.js';
-import { redisTestGate, uniquePrefix, useTestRedis } from './redis-test-gate.test-support.js';
+import { redisTestGate, testRedisUrl, uniquePrefix, useTestRedis, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
 
 const redis = await redisTestGate();
 const testRedis = useTestRedis(redis);
@@ -46,6 +46,46 @@ redis.describe('RedisQuotaStore in Redis', () => {
     expect(await first.spentToday('billing', noon)).toBeCloseTo(0.375);
     const ttl = await testRedis.client.pttl(`${prefix}:quota:v1:{${prefix}}:spend:billing:${Math.floor(noon / 86_400_000)}`);
     expect(ttl).toBeGreaterThan(86_400_000);
+  });
+
+  redis.it('sends the spend it recorded while cut off from Redis once it is back, counted once however often it is sent', async () => {
+    const prefix = testRedis.prefix();
+    // The first gateway's own connection, which the test cuts and opens again; the second's stays up.
+    const connection = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+    try {
+      await waitUntilReady(connection);
+      const cutOff = new RedisQuotaStore({ client: connection, prefix, operationTimeoutMs: 2_000 });
+      const other = store(prefix);
+      const noon = Date.UTC(2026, 10, 26, 12);
+      await cutOff.addSpend('billing', 0.25, noon);
+      connection.disconnect(false);
+      await waitFor(() => connection.status === 'end', { timeoutMs: 2_000, what: 'the connection to close' });
+
+      await cutOff.addSpend('billing', 0.5, noon);
+      await cutOff.addSpend('billing', 0.0625, noon);
+      // The cut-off gateway counts what it spent on top of the last total it read; the other cannot know yet.
+      expect(await cutOff.spentToday('billing', noon)).toBeCloseTo(0.8125, 10);
+      expect(await other.spentToday('billing', noon)).toBeCloseTo(0.25, 10);
+      await other.addSpend('billing', 0.125, noon);
+
+      await connection.connect();
+      await waitFor(async () => Math.abs((await other.spentToday('billing', noon)) - 0.9375) < 1e-9, {
+        timeoutMs: 2_000,
+        what: 'the spend of the outage to reach the other gateway',
+      });
+      // Sent again (a retried flush, a reconnection): nothing is added twice.
+      await cutOff.flushSpend();
+      connection.disconnect(false);
+      await waitFor(() => connection.status === 'end', { timeoutMs: 2_000, what: 'the connection to close' });
+      await connection.connect();
+      await waitUntilReady(connection);
+      await cutOff.addSpend('billing', 0.03125, noon);
+      expect(await other.spentToday('billing', noon)).toBeCloseTo(0.96875, 10);
+      expect(await cutOff.spentToday('billing', noon)).toBeCloseTo(0.96875, 10);
+      cutOff.close();
+    } finally {
+      connection.disconnect(false);
+    }
   });
 
   redis.it('counts in its own memory while Redis does not answer, so a call never fails over a counter', async () => {

@@ -1,17 +1,19 @@
 /**
  * Gateway keys' quotas in Redis, so every gateway sharing a Redis and prefix counts one minute and one day
  * per key. A request is taken by one script (read both windows, compare, count), atomic across instances;
- * spend is added with INCRBYFLOAT. Each key expires when its window or day can no longer be read.
+ * spend is sent as this process's running total (`RedisSpendTally`), so it counts once however often it is
+ * sent. Each key expires when its window or day can no longer be read.
  *
  * Each operation has the shared state's small time budget: past it, or with Redis down, this gateway counts
- * in its own memory instead (a key's limit then holds per instance until Redis is back), never failing the
- * call over a counter.
+ * requests in its own memory instead (a key's rate then holds per instance until Redis is back), never
+ * failing the call over a counter. Spend recorded meanwhile is sent when the connection is ready again.
  */
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore, RequestTake } from '../quota/quota-store.js';
-import { requestWindowMs, utcDay, type WindowCounts, windowPosition, dayMs } from '../quota/sliding-window.js';
+import { requestWindowMs, type WindowCounts, windowPosition } from '../quota/sliding-window.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { RedisSpendTally } from './redis-spend-tally.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
 
@@ -42,13 +44,18 @@ export class RedisQuotaStore implements QuotaStore {
   readonly #client: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
-  /** Where counting goes while Redis does not answer in time. */
+  /** Where requests are counted while Redis does not answer in time. */
   readonly #local = new MemoryQuotaStore();
+  readonly #spend: RedisSpendTally;
+  readonly #onReady = (): void => void this.#spend.flush({ everything: true });
 
   constructor(options: RedisQuotaStoreOptions) {
     this.#client = options.client;
     this.#keys = sharedStateKeys(options.prefix);
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
+    this.#spend = new RedisSpendTally({ client: this.#client, keys: this.#keys, budget: this.#budget });
+    // Back from an outage (or a Redis restarted empty): what was spent meanwhile, or all of it, is sent.
+    this.#client.on('ready', this.#onReady);
   }
 
   async takeRequest(caller: string, limit: number, nowMs: number): Promise<RequestTake> {
@@ -80,20 +87,24 @@ export class RedisQuotaStore implements QuotaStore {
     return (await withinBudget(operation, { ...this.#budget, fallback: undefined })) ?? this.#local.requestCounts(caller, nowMs);
   }
 
-  async spentToday(caller: string, nowMs: number): Promise<number> {
-    const operation = this.#client.get(this.#keys.quotaSpend(caller, utcDay(nowMs).index)).then((text) => Number(text ?? 0));
-    const spent = await withinBudget(operation, { ...this.#budget, fallback: undefined });
-    return spent !== undefined && Number.isFinite(spent) ? spent : this.#local.spentToday(caller, nowMs);
+  spentToday(caller: string, nowMs: number): Promise<number> {
+    return this.#spend.spentToday(caller, nowMs);
   }
 
-  async addSpend(caller: string, usd: number, nowMs: number): Promise<void> {
-    const key = this.#keys.quotaSpend(caller, utcDay(nowMs).index);
-    const operation = this.#client
-      .pipeline()
-      .incrbyfloat(key, usd)
-      .pexpire(key, 2 * dayMs)
-      .exec()
-      .then((results) => results?.every(([error]) => error === null) === true);
-    if (!(await withinBudget(operation, { ...this.#budget, fallback: false }))) await this.#local.addSpend(caller, usd, nowMs);
+  addSpend(caller: string, usd: number, nowMs: number): Promise<void> {
+    return this.#spend.addSpend(caller, usd, nowMs);
+  }
+
+  /**
+   * Send the spend Redis has not acknowledged yet (done by itself each time the connection is ready, and after
+   * the next spend Redis takes). Resolves when each was answered or failed; never rejects.
+   */
+  flushSpend(): Promise<void> {
+    return this.#spend.flush();
+  }
+
+  /** Stop listening to the connection (which stays open: its owner closes it). */
+  close(): void {
+    this.#client.off('ready', this.#onReady);
   }
 }

@@ -10,6 +10,7 @@
  *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
+ *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -38,6 +39,8 @@ export interface SharedStateKeys {
   quotaRequests(caller: string, windowIndex: number): string;
   /** A caller's spend on UTC day `dayIndex` (days since the epoch). */
   quotaSpend(caller: string, dayIndex: number): string;
+  /** A hash: per gateway process, the running total of its spend on that day that `quotaSpend` counts. */
+  quotaSpendSent(caller: string, dayIndex: number): string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -68,6 +71,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     healthCheckTurn: `${stateBase}:health-check-turn`,
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
+    quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
   };
 }
 

@@ -100,7 +100,7 @@ function callAttributes(event: CallEndEvent, requestModel: string | undefined, p
     [BackupModelsAttribute.provider]: providerId,
     [GenAiAttribute.requestModel]: requestModel,
     [GenAiAttribute.responseModel]: event.model,
-    [GenAiAttribute.responseId]: event.requestId,
+    [GenAiAttribute.responseId]: event.responseId,
     [GenAiAttribute.responseFinishReasons]: event.finishReason !== undefined ? [event.finishReason] : undefined,
     [GenAiAttribute.inputTokens]: event.inputTokens,
     [GenAiAttribute.outputTokens]: event.outputTokens,

@@ -26,6 +26,7 @@ describe('Anthropic stream decoder with the recorded streams', () => {
     expect(decoder.done).toBe(true);
     expect(decoder.model).toBe('claude-sonnet-4-5-20250929');
     expect(decoder.messageId).toBe('msg_017A4s3HAsrqf5d2WvBmrpLr');
+    expect(decoder.responseId).toBe('msg_017A4s3HAsrqf5d2WvBmrpLr');
   });
 
   it('says which stop sequence ended a stream (messages-stream.sse, as Anthropic ends one at a stop sequence)', () => {

@@ -11,7 +11,7 @@ import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord
 export interface AnthropicStreamDecoder extends StreamDecoder {
   /** The model id from `message_start`, once seen. */
   readonly model: string | undefined;
-  /** The message id (`msg_...`) from `message_start`, once seen. */
+  /** The message id (`msg_...`) from `message_start`, once seen (the same as `responseId`). */
   readonly messageId: string | undefined;
 }
 
@@ -165,6 +165,9 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     },
     get model() {
       return model;
+    },
+    get responseId() {
+      return messageId;
     },
     get messageId() {
       return messageId;

@@ -19,6 +19,7 @@ describe('parseAnthropicResponse with the recorded responses', () => {
       usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 },
       model: 'claude-3-5-haiku-20241022',
       requestId: 'REQUEST-ID-XXX',
+      responseId: 'msg_0168T3wxGsbhK1QU7ukEG76F',
     });
   });
 

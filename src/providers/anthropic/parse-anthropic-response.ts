@@ -30,7 +30,8 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   }
 
   const usage = readAnthropicUsage(body['usage']);
-  const requestId = options.headers['request-id'] ?? readString(body['id']);
+  const responseId = readString(body['id']);
+  const requestId = options.headers['request-id'] ?? responseId;
   const response: Mutable<ChatResponse> = {
     content,
     toolCalls,
@@ -42,6 +43,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   if (stopSequence !== undefined) response.stopSequence = stopSequence;
   if (usage !== undefined) response.usage = usage;
   if (requestId !== undefined) response.requestId = requestId;
+  if (responseId !== undefined) response.responseId = responseId;
   return response;
 }
 

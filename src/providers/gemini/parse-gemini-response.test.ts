@@ -25,6 +25,7 @@ describe('parseGeminiResponse with the recorded responses', () => {
       usage: { inputTokens: 15, outputTokens: 114, totalTokens: 129, reasoningTokens: 106 },
       model: 'gemini-3-pro-preview',
       requestId: 'fDgtaaDNHvze_uMP_svB8QM',
+      responseId: 'fDgtaaDNHvze_uMP_svB8QM',
     });
   });
 

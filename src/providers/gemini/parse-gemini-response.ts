@@ -21,7 +21,8 @@ export function parseGeminiResponse(body: unknown, options: ParseResponseOptions
     return call;
   });
   const usage = readGeminiUsage(isRecord(body) ? body['usageMetadata'] : undefined);
-  const requestId = (isRecord(body) ? readString(body['responseId']) : undefined) ?? options.headers['x-request-id'];
+  const responseId = isRecord(body) ? readString(body['responseId']) : undefined;
+  const requestId = responseId ?? options.headers['x-request-id'];
   const response: Mutable<ChatResponse> = {
     content: readText(parts),
     toolCalls,
@@ -30,6 +31,7 @@ export function parseGeminiResponse(body: unknown, options: ParseResponseOptions
   };
   if (usage !== undefined) response.usage = usage;
   if (requestId !== undefined) response.requestId = requestId;
+  if (responseId !== undefined) response.responseId = responseId;
   return response;
 }
 

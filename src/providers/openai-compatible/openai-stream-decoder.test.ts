@@ -67,6 +67,17 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
     });
   });
 
+  it("names the answer's own id, from the chunks (each repeats it)", () => {
+    const parser = new SseParser();
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: {} });
+    expect(decoder.responseId).toBeUndefined();
+    const [first, ...rest] = parser.push(recordedStreamBytes('openai/chat-stream-include-usage.sse'));
+    decoder.decode(first!);
+    expect(decoder.responseId).toBe('chatcmpl-B87cPAYlQPYYJ6Ok4tP0dPmPyKu1u');
+    for (const event of rest) decoder.decode(event);
+    expect(decoder.responseId).toBe('chatcmpl-B87cPAYlQPYYJ6Ok4tP0dPmPyKu1u');
+  });
+
   it('OpenAI tool call: id and name first, arguments in fragments', () => {
     expect(decodeStream('openai/chat-stream-tool-call.sse')).toEqual({
       text: '',

@@ -17,10 +17,14 @@ import { parseOpenAIUsage, readReasoning } from './parse-openai-chat-response.js
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
   let done = false;
+  let responseId: string | undefined;
   const answer = { calledTools: false };
   return {
     get done() {
       return done;
+    },
+    get responseId() {
+      return responseId;
     },
     decode(event: SseEvent): StreamChunk[] {
       const data = event.data.trim();
@@ -39,6 +43,8 @@ export function createOpenAIStreamDecoder(options: ParseResponseOptions): Stream
         });
       }
       if (event.event === 'error' || payload.error !== undefined) throw streamError(payload, options);
+      // Every chunk repeats the completion's id.
+      responseId ??= readString(payload.id);
       return decodeChunk(payload, answer);
     },
   };

@@ -11,7 +11,7 @@ const parse = (path: string, headers: Record<string, string> = {}): ChatResponse
   openAICompatibleProtocol.parseChatResponse(readBody(path), { providerId: path.split('/')[0] ?? '', headers });
 
 describe('parseOpenAIChatResponse on the recorded answers', () => {
-  it('reads an OpenAI answer, with the request id from x-request-id', () => {
+  it("reads an OpenAI answer, with the request id from x-request-id and the answer's own id from its body", () => {
     expect(parse('openai/chat-completion.json', recordedHeaders('openai/chat-completion.headers.txt'))).toEqual({
       content: 'SUCCESS',
       toolCalls: [],
@@ -19,6 +19,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
       usage: { inputTokens: 14, outputTokens: 1, totalTokens: 15 },
       model: 'gpt-4o-mini-2024-07-18',
       requestId: 'req_5f6372db5713441eb3ba1cc481aeb0fe',
+      responseId: 'chatcmpl-CYK4xLF7VAEVtvFmJ3ad8kFZdBfWl',
     });
   });
 
@@ -30,6 +31,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
       usage: { inputTokens: 16, outputTokens: 10, totalTokens: 26 },
       model: 'gpt-4o-mini-2024-07-18',
       requestId: 'chatcmpl-ChrU8RBawYyEMyrvlZTsV90yo7uCl',
+      responseId: 'chatcmpl-ChrU8RBawYyEMyrvlZTsV90yo7uCl',
     });
   });
 
@@ -63,6 +65,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
       usage: { inputTokens: 58, outputTokens: 15, totalTokens: 73 },
       model: 'gpt-4o-mini-2024-07-18',
       requestId: 'req_388e63f9b8d4edc0dd153001f25388e5',
+      responseId: 'chatcmpl-AsZL5nGOaVpcGnDOesTxBZPHhMoaS',
     });
   });
 
@@ -105,6 +108,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
       usage: { inputTokens: 39, outputTokens: 25, totalTokens: 64 },
       model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo-Free',
       requestId: 'oBUtgGr-4Yz4kd-9801a2f00b2b42e8',
+      responseId: 'oBUtgGr-4Yz4kd-9801a2f00b2b42e8',
     });
     expect(parse('together/chat-completion-tool-call.sdk-parsed.json')).toMatchObject({
       content: '',
@@ -122,6 +126,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
       usage: { inputTokens: 19, outputTokens: 21, totalTokens: 40 },
       model: 'moonshot-v1-8k',
       requestId: 'cmpl-04ea926191a14749b7f2c7a48a68abc6',
+      responseId: 'cmpl-04ea926191a14749b7f2c7a48a68abc6',
     });
   });
 });

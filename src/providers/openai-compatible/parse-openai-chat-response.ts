@@ -24,8 +24,10 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   if (reasoning !== undefined && reasoning !== '') response.reasoning = reasoning;
   const usage = parseOpenAIUsage(record.usage);
   if (usage !== undefined) response.usage = usage;
-  const requestId = options.headers['x-request-id'] ?? readString(record.id);
+  const responseId = readString(record.id);
+  const requestId = options.headers['x-request-id'] ?? responseId;
   if (requestId !== undefined) response.requestId = requestId;
+  if (responseId !== undefined) response.responseId = responseId;
   return response;
 }
 
