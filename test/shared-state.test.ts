@@ -159,12 +159,12 @@ redis.describe('two routers sharing one Redis', () => {
     await waitFor(() => b.getHealthStatus().groq!.circuitState === 'open', { timeoutMs: 2_000, what: 'B to see the open circuit' });
     for (const clock of [clocks.a, clocks.b]) clock.advance(2_000);
 
-    // Both want the probe at once; A asks first and gets the lock.
+    // Both want the probe; A asks first and gets the lock, and B asks while A's probe is in flight.
     server.setBehavior('groq', { kind: 'success', text: 'groq is back', latencyMs: 300 });
-    const [fromA, fromB] = await Promise.all([
-      a.complete('probe from A', { route: groqThenOpenAI }),
-      b.complete('probe from B', { route: groqThenOpenAI }),
-    ]);
+    const probeFromA = a.complete('probe from A', { route: groqThenOpenAI });
+    await waitFor(() => groqRequests() === 2, { timeoutMs: 2_000, what: "A's probe to reach groq" });
+    const fromB = await b.complete('probe from B', { route: groqThenOpenAI });
+    const fromA = await probeFromA;
     expect([fromA.provider, fromB.provider]).toEqual(['groq', 'openai']);
     expect(fromB.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'skipped', detail: 'circuit half-open: another instance probes' });
     await waitFor(
