@@ -53,6 +53,16 @@ describe('backupModels as an AI SDK model', () => {
     expect(JSON.stringify(sent?.body)).toContain('What is the capital of France?');
   });
 
+  it("gives the AI SDK the answer's own id as response.id, not the HTTP request id", async () => {
+    everyProviderSays('Paris.');
+    const backupModels = createBackupModels({ router });
+    const whole = await generateText({ model: backupModels('openai/gpt-4o-mini'), prompt: 'Capital of France?' });
+    expect(whole.response.id).toMatch(/^chatcmpl-/);
+    const streamed = streamText({ model: backupModels('anthropic/claude-3-5-haiku-20241022'), prompt: 'Capital of France?' });
+    await streamed.consumeStream();
+    expect((await streamed.response).id).toMatch(/^msg_/);
+  });
+
   it('streams streamText text and ends with the usage and finish reason', async () => {
     everyProviderSays('One, two, three, four.');
     const backupModels = createBackupModels({ router });

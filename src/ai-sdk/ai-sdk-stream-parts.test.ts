@@ -18,6 +18,7 @@ const result: StreamResult = {
   cached: false,
   attempts: [{ provider: 'anthropic', model: 'claude-3-5-haiku-20241022', outcome: 'success', startedAtMs: 1000, durationMs: 180 }],
   requestId: 'req_1',
+  responseId: 'msg_1',
 };
 
 /** Chunks as our decoders emit them: the first tool-call delta has id and name, then argument pieces. */
@@ -54,7 +55,8 @@ describe('AiSdkStreamParts', () => {
     ]);
     expect(parts).toContainEqual({ type: 'tool-input-start', id: 'toolu_1', toolName: 'getWeather' });
     expect(parts).toContainEqual({ type: 'tool-call', toolCallId: 'toolu_1', toolName: 'getWeather', input: '{"city":"Paris"}' });
-    expect(parts).toContainEqual({ type: 'response-metadata', id: 'req_1', modelId: 'claude-3-5-haiku-20241022' });
+    // The answer's own id, not the HTTP request's.
+    expect(parts).toContainEqual({ type: 'response-metadata', id: 'msg_1', modelId: 'claude-3-5-haiku-20241022' });
     const finish = parts.at(-1);
     expect(finish).toMatchObject({
       type: 'finish',

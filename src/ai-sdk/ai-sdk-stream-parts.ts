@@ -89,7 +89,7 @@ export class AiSdkStreamParts {
     }
     parts.push({
       type: 'response-metadata',
-      ...(result.requestId !== undefined ? { id: result.requestId } : {}),
+      ...(result.responseId !== undefined ? { id: result.responseId } : {}),
       modelId: result.model,
     });
     parts.push({

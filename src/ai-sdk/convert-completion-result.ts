@@ -21,7 +21,7 @@ export function convertCompletionResult(
     usage: convertToAiSdkUsage(result.usage),
     providerMetadata: backupModelsMetadata(result),
     response: {
-      ...(result.requestId !== undefined ? { id: result.requestId } : {}),
+      ...(result.responseId !== undefined ? { id: result.responseId } : {}),
       modelId: result.model,
     },
     warnings,
