@@ -176,6 +176,23 @@ describe('prototype keys', () => {
   });
 });
 
+describe("a type named like Object.prototype's members in a tool schema sent to Gemini", () => {
+  // Finding S1 (fixed): the Gemini schema converter looked the type up in a plain object, so `toString`
+  // reached a function and threw; the router took the throw for a network failure, and a few such calls from
+  // any key opened Google's circuit for every caller.
+  it('is answered, and leaves the circuit closed for everyone else', async () => {
+    const types = ['toString', 'hasOwnProperty', 'valueOf', 'toString', 'hasOwnProperty', 'valueOf', 'toString', 'hasOwnProperty'];
+    for (const [index, type] of types.entries()) {
+      const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type, format: 'date-time' } } } } }];
+      const body = { model: 'google/gemini-2.0-flash', messages: [{ role: 'user', content: `${prompt()} ${index}` }], tools };
+      const response = await rawPost(harness, { body: JSON.stringify(body), headers: { authorization: `Bearer ${gatewayKeys[1]}` } });
+      expect(response.status).toBe(200);
+    }
+    expect(harness.providers.requests.map((entry) => entry.provider)).toEqual(Array(8).fill('google'));
+    expect(harness.router.getHealthStatus().google).toMatchObject({ circuitState: 'closed', totalFailures: 0 });
+  });
+});
+
 describe('an upstream URL or host in a field: refused before any upstream call', () => {
   it.each([
     ['model is a URL', () => validBody({ model: `http://${evilHost}/v1` })],
