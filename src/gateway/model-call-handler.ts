@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CancelScope, type Cancellation } from '../cancellation.js';
+import type { Clock } from '../clock.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import { budgetCostOf } from '../routing/cost.js';
@@ -36,6 +37,8 @@ export interface ModelCallDependencies {
   readonly bodyBudget: BodyBudget;
   /** Keys' limits (requests a minute, spend a day) and their spend. */
   readonly quota: CallerQuota;
+  /** Times a stream's `maxStreamDurationMs` while its client is not reading. */
+  readonly clock: Clock;
 }
 
 /** What the per-call log line says, filled in as the call goes. */
