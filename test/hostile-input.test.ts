@@ -8,6 +8,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachDashboard } from '../src/dashboard/attach-dashboard.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -261,6 +262,34 @@ describe('an upstream host in a header', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(keyless.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("a keyless gateway's dashboard", () => {
+  /** A raw GET with any Host, reading the status only (the event stream would not end by itself). */
+  const statusOf = (path: string, host: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest(new URL(path, keyless.url), { headers: { host } }, (response) => {
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  // Finding S2 (fixed): the dashboard's routes are public (they check their own sign-in), so a gateway without
+  // keys served them to any Host: a page rebound to 127.0.0.1 read every call's provider, model and cost.
+  it('is refused to a foreign Host (DNS rebinding), and still served to a loopback one (S2)', async () => {
+    const dashboard = attachDashboard({ gateway: keyless.gateway, router: keyless.router, keys: [] });
+    try {
+      for (const path of ['/', '/dashboard/state', '/dashboard/events']) {
+        expect(await statusOf(path, 'rebind.attacker.example:8787')).toBe(403);
+      }
+      expect(await statusOf('/dashboard/state', new URL(keyless.url).host)).toBe(200);
+      expect(await statusOf('/dashboard/state', `localhost:${new URL(keyless.url).port}`)).toBe(200);
+    } finally {
+      dashboard.close();
+    }
   });
 });
 

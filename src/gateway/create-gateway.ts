@@ -266,7 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, unauthorized(), route.errorDialect);
       return;
     }
-    const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
+    const keylessRefusal = keyless ? checkKeylessRequest(request, { requireJson: !route.public }) : undefined;
     if (keylessRefusal) {
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, keylessRefusal, route.errorDialect);
