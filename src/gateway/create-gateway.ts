@@ -121,7 +121,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     logPrompts: config.logPrompts,
     keepAlive,
-    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes)),
+    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes), {
+      holderLimitBytes: Math.max(config.limits.maxBodyBytesInFlightPerKey, config.limits.maxBodyBytes),
+    }),
     quota,
     clock,
   };

@@ -111,7 +111,7 @@ export async function handleModelCall(
       setHeaders(response, await dependencies.quota.admit(caller));
     }
   } catch (error) {
-    budget.give(held.bytes);
+    budget.give(held.bytes, caller.quotaId);
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
@@ -139,7 +139,7 @@ export async function handleModelCall(
     }
   } finally {
     // The call's body (and what was made of it) is let go: its bytes go back to the budget.
-    budget.give(held.bytes);
+    budget.give(held.bytes, caller.quotaId);
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLog(dependencies, dialect, log, startedAtMs);
   }
