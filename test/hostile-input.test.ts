@@ -6,7 +6,7 @@
  * the process is unharmed: the next normal request works.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachDashboard } from '../src/dashboard/attach-dashboard.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
@@ -229,6 +229,16 @@ describe('an upstream URL or host in a field: refused before any upstream call',
   ])('%s (F4)', async (_name, body) => {
     await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body()) }), '4xx');
   });
+
+  it.each([
+    ['a line break and a header', 'google/gemini-2.0-flash\r\nx-injected: 1'],
+    ['a query string', 'google/gemini-2.0-flash:generateContent?key=x'],
+    ['an encoded slash climbing out', 'google/gemini%2f..%2f..%2fx'],
+  ])('a model name with %s reaches no upstream path and no response header', async (_name, model) => {
+    const response = await rawPost(harness, { body: JSON.stringify(validBody({ model })) });
+    expect(response.status).toBe(404);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
 });
 
 describe('an upstream host in a header', () => {
@@ -248,6 +258,27 @@ describe('an upstream host in a header', () => {
     } else {
       await expectRefusedHarmlessly(harness, response, '4xx');
     }
+  });
+
+  it('an absolute-form request target naming the attacker is an unknown URL, never a proxy request', async () => {
+    const body = JSON.stringify(validBody());
+    const response = await new Promise<RawResponse>((resolve, reject) => {
+      const url = new URL(harness.url);
+      const socket = connect(Number(url.port), url.hostname);
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+      socket.on('error', reject);
+      socket.end(
+        `POST http://${evilHost}/v1/chat/completions HTTP/1.1\r\nHost: ${evilHost}\r\nAuthorization: Bearer ${gatewayKeys[0]}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+    expect(response.status).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'unknown_url' } });
+    expect(evilHits).toBe(0);
+    expect(harness.providers.requests).toHaveLength(0);
   });
 
   // Without gateway keys (allowed on loopback), any web page the user visits could drive the gateway: DNS
