@@ -140,6 +140,15 @@ describe('the dashboard behind gateway keys', () => {
     expect(signedOut.headers.get('set-cookie')).toMatch(/Max-Age=0/);
   });
 
+  it('marks the session cookie Secure when the page came over HTTPS (through a TLS proxy), and only then', async () => {
+    const overProxy = await signIn(harness.url, key, { 'x-forwarded-proto': 'https' });
+    expect(overProxy.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    const signedOut = await fetch(`${harness.url}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+    expect(signedOut.headers.get('set-cookie')).toMatch(/Max-Age=0; Secure$/);
+    // Plain HTTP (a gateway on loopback): a Secure cookie would never come back, so none is set.
+    expect((await signIn(harness.url, key)).headers.get('set-cookie')).not.toMatch(/Secure/);
+  });
+
   it('refuses an oversized sign-in body', async () => {
     const response = await signIn(harness.url, 'x'.repeat(5000));
     expect(response.status).toBe(413);

@@ -6,8 +6,9 @@
  * the process is unharmed: the next normal request works.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachDashboard } from '../src/dashboard/attach-dashboard.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -176,6 +177,23 @@ describe('prototype keys', () => {
   });
 });
 
+describe("a type named like Object.prototype's members in a tool schema sent to Gemini", () => {
+  // Finding S1 (fixed): the Gemini schema converter looked the type up in a plain object, so `toString`
+  // reached a function and threw; the router took the throw for a network failure, and a few such calls from
+  // any key opened Google's circuit for every caller.
+  it('is answered, and leaves the circuit closed for everyone else', async () => {
+    const types = ['toString', 'hasOwnProperty', 'valueOf', 'toString', 'hasOwnProperty', 'valueOf', 'toString', 'hasOwnProperty'];
+    for (const [index, type] of types.entries()) {
+      const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type, format: 'date-time' } } } } }];
+      const body = { model: 'google/gemini-2.0-flash', messages: [{ role: 'user', content: `${prompt()} ${index}` }], tools };
+      const response = await rawPost(harness, { body: JSON.stringify(body), headers: { authorization: `Bearer ${gatewayKeys[1]}` } });
+      expect(response.status).toBe(200);
+    }
+    expect(harness.providers.requests.map((entry) => entry.provider)).toEqual(Array(8).fill('google'));
+    expect(harness.router.getHealthStatus().google).toMatchObject({ circuitState: 'closed', totalFailures: 0 });
+  });
+});
+
 describe('an upstream URL or host in a field: refused before any upstream call', () => {
   it.each([
     ['model is a URL', () => validBody({ model: `http://${evilHost}/v1` })],
@@ -211,6 +229,16 @@ describe('an upstream URL or host in a field: refused before any upstream call',
   ])('%s (F4)', async (_name, body) => {
     await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body()) }), '4xx');
   });
+
+  it.each([
+    ['a line break and a header', 'google/gemini-2.0-flash\r\nx-injected: 1'],
+    ['a query string', 'google/gemini-2.0-flash:generateContent?key=x'],
+    ['an encoded slash climbing out', 'google/gemini%2f..%2f..%2fx'],
+  ])('a model name with %s reaches no upstream path and no response header', async (_name, model) => {
+    const response = await rawPost(harness, { body: JSON.stringify(validBody({ model })) });
+    expect(response.status).toBe(404);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
 });
 
 describe('an upstream host in a header', () => {
@@ -232,6 +260,27 @@ describe('an upstream host in a header', () => {
     }
   });
 
+  it('an absolute-form request target naming the attacker is an unknown URL, never a proxy request', async () => {
+    const body = JSON.stringify(validBody());
+    const response = await new Promise<RawResponse>((resolve, reject) => {
+      const url = new URL(harness.url);
+      const socket = connect(Number(url.port), url.hostname);
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+      socket.on('error', reject);
+      socket.end(
+        `POST http://${evilHost}/v1/chat/completions HTTP/1.1\r\nHost: ${evilHost}\r\nAuthorization: Bearer ${gatewayKeys[0]}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+    expect(response.status).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'unknown_url' } });
+    expect(evilHits).toBe(0);
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
   // Without gateway keys (allowed on loopback), any web page the user visits could drive the gateway: DNS
   // rebinding gives it a Host of its own name, and a `text/plain` POST needs no CORS preflight. Finding F3,
   // fixed: a keyless gateway wants a loopback Host, no foreign Origin, and a JSON content type.
@@ -244,6 +293,34 @@ describe('an upstream host in a header', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(keyless.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("a keyless gateway's dashboard", () => {
+  /** A raw GET with any Host, reading the status only (the event stream would not end by itself). */
+  const statusOf = (path: string, host: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest(new URL(path, keyless.url), { headers: { host } }, (response) => {
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  // Finding S2 (fixed): the dashboard's routes are public (they check their own sign-in), so a gateway without
+  // keys served them to any Host: a page rebound to 127.0.0.1 read every call's provider, model and cost.
+  it('is refused to a foreign Host (DNS rebinding), and still served to a loopback one (S2)', async () => {
+    const dashboard = attachDashboard({ gateway: keyless.gateway, router: keyless.router, keys: [] });
+    try {
+      for (const path of ['/', '/dashboard/state', '/dashboard/events']) {
+        expect(await statusOf(path, 'rebind.attacker.example:8787')).toBe(403);
+      }
+      expect(await statusOf('/dashboard/state', new URL(keyless.url).host)).toBe(200);
+      expect(await statusOf('/dashboard/state', `localhost:${new URL(keyless.url).port}`)).toBe(200);
+    } finally {
+      dashboard.close();
+    }
   });
 });
 

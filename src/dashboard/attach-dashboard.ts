@@ -119,6 +119,17 @@ function isSameOrigin(request: IncomingMessage): boolean {
   }
 }
 
+/**
+ * The page was reached over HTTPS: a TLS socket, or a TLS-terminating proxy's `X-Forwarded-Proto: https`.
+ * Trusting that header is safe here: it can only add `Secure` to the caller's own cookie.
+ */
+function overHttps(request: IncomingMessage): boolean {
+  if ((request.socket as { encrypted?: boolean }).encrypted === true) return true;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}
+
 export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   const { gateway } = options;
   const auth = new DashboardAuth({ keys: options.keys, ...(options.clock ? { clock: options.clock } : {}) });
@@ -200,7 +211,9 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
         send(response, { status: 413, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
         return;
       }
-      const login = isSameOrigin(request) ? auth.login(new URLSearchParams(body).get('key') ?? '') : { outcome: 'wrong-key' as const };
+      const login = isSameOrigin(request)
+        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request) })
+        : { outcome: 'wrong-key' as const };
       if (login.outcome === 'wrong-key') {
         send(response, { status: 401, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
         return;
@@ -218,8 +231,9 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   register({
     method: 'POST',
     path: '/dashboard/logout',
-    handle: (_request, response) => {
-      response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': auth.logoutCookie(), 'cache-control': 'no-store', 'content-length': 0 });
+    handle: (request, response) => {
+      const setCookie = auth.logoutCookie({ secure: overHttps(request) });
+      response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': setCookie, 'cache-control': 'no-store', 'content-length': 0 });
       response.end();
     },
   });

@@ -89,8 +89,11 @@ export class DashboardAuth {
     return { outcome: 'forbidden', error: adminKeyRequired({ endpoint, caller, hasAdminKey: this.#verifier.hasAdminKey }) };
   }
 
-  /** Sign in with `key` from the form: a session cookie for an admin key only. */
-  login(key: string): DashboardLogin {
+  /**
+   * Sign in with `key` from the form: a session cookie for an admin key only. `secure` (the page was reached
+   * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP.
+   */
+  login(key: string, options: { readonly secure?: boolean } = {}): DashboardLogin {
     if (!this.#verifier.required) return { outcome: 'open' };
     if (key.length === 0 || key.length > 1024 || /\s/.test(key)) return { outcome: 'wrong-key' };
     const caller = this.#verifier.verify(`Bearer ${key}`);
@@ -100,13 +103,13 @@ export class DashboardAuth {
     const token = `${expiresAtMs}.${this.#sign(expiresAtMs)}`;
     return {
       outcome: 'signed-in',
-      setCookie: `${dashboardCookieName}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}`,
+      setCookie: `${dashboardCookieName}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}${options.secure ? '; Secure' : ''}`,
     };
   }
 
   /** The `Set-Cookie` value that ends a session. */
-  logoutCookie(): string {
-    return `${dashboardCookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+  logoutCookie(options: { readonly secure?: boolean } = {}): string {
+    return `${dashboardCookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${options.secure ? '; Secure' : ''}`;
   }
 
   #sign(expiresAtMs: number): string {

@@ -10,6 +10,9 @@ export function fail(path: string, message: string): never {
 export function objectAt(value: unknown, path: string, allowedKeys?: readonly string[]): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a mapping.');
   const object = value as JsonObject;
+  // YAML makes `__proto__:` an own key; copied into a map of routes or providers by assignment, it set that
+  // map's prototype instead, and the entry vanished without a word.
+  if (Object.hasOwn(object, '__proto__')) fail(`${path}.__proto__`, 'is not a name this configuration can take.');
   if (allowedKeys) {
     const unknown = Object.keys(object).filter((key) => !allowedKeys.includes(key));
     if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.join(', ')} (known: ${allowedKeys.join(', ')}).`);

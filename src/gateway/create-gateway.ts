@@ -43,7 +43,7 @@ export interface GatewayOptions {
    * shared state's `quotaStore` so gateways on one Redis share each key's limits.
    */
   readonly quotaStore?: QuotaStore;
-  /** Times the keys' limits. Default the system clock. */
+  /** Times the keys' limits, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
 }
 
@@ -107,9 +107,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
   const unsubscribe = router.onEvent(metrics.onRouterEvent);
   const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: config.limits.streamKeepAliveMs });
+  const clock = options.clock ?? systemClock;
   const quota = new CallerQuota({
     store: options.quotaStore ?? new MemoryQuotaStore(),
-    clock: options.clock ?? systemClock,
+    clock,
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
@@ -120,8 +121,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     logPrompts: config.logPrompts,
     keepAlive,
-    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes)),
+    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes), {
+      holderLimitBytes: Math.max(config.limits.maxBodyBytesInFlightPerKey, config.limits.maxBodyBytes),
+    }),
     quota,
+    clock,
   };
   const createdSeconds = Math.floor(Date.now() / 1000);
   const models = new ConfiguredModelsList({
@@ -264,7 +268,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, unauthorized(), route.errorDialect);
       return;
     }
-    const keylessRefusal = keyless && !route.public ? checkKeylessRequest(request) : undefined;
+    const keylessRefusal = keyless ? checkKeylessRequest(request, { requireJson: !route.public }) : undefined;
     if (keylessRefusal) {
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, keylessRefusal, route.errorDialect);

@@ -70,6 +70,16 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).toThrow(/shorter than 8/);
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_KEYS: 'abc12' } })).not.toThrow(/abc12/);
   });
+
+  it('refuses __proto__ as a name rather than dropping the entry (it set the map\'s prototype)', () => {
+    expect(() => parseGatewayConfig({ yamlText: 'routes:\n  __proto__: [openai/gpt-4o-mini]\n' })).toThrow(/routes\.__proto__ is not a name/);
+    expect(() => parseGatewayConfig({ yamlText: 'providers:\n  __proto__: { baseUrl: "http://127.0.0.1:9" }\n' })).toThrow(/providers\.__proto__ is not a name/);
+    expect(() => parseGatewayConfig({ yamlText: 'routes:\n  fast:\n    targets: [openai/gpt-4o-mini]\n    __proto__: { parallelAttempts: 9 }\n' })).toThrow(
+      /routes\.fast\.__proto__ is not a name/,
+    );
+    // Other names of Object.prototype's members are ordinary route names.
+    expect(Object.keys(parseGatewayConfig({ yamlText: 'routes:\n  constructor: [openai/gpt-4o-mini]\n' }).routes)).toEqual(['constructor']);
+  });
 });
 
 describe('gateway keys with names and limits', () => {

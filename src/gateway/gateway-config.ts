@@ -36,6 +36,12 @@ export interface GatewayLimits {
   readonly streamKeepAliveMs: number;
   /** Bytes of request bodies held at once, across requests; a request past it gets a 503 with Retry-After. Default 256 MiB. */
   readonly maxBodyBytesInFlight: number;
+  /**
+   * Of those, the bytes one gateway key's requests may hold at once, so that one key's uploads (left stalled
+   * until the request timeout) cannot hold them all; a request past it gets a 429 with Retry-After. At least
+   * `maxBodyBytes`. Default 64 MiB, two bodies of the largest size.
+   */
+  readonly maxBodyBytesInFlightPerKey: number;
 }
 
 export interface GatewayRouterSettings {
@@ -82,6 +88,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   drainTimeoutMs: 30_000,
   streamKeepAliveMs: 15_000,
   maxBodyBytesInFlight: 256 * 1024 * 1024,
+  maxBodyBytesInFlightPerKey: 64 * 1024 * 1024,
 };
 
 export const defaultGatewayConfig: GatewayConfig = {

@@ -9,8 +9,12 @@ import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from './auth.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 
-/** Undefined when the request may go on; else the error to answer with. */
-export function checkKeylessRequest(request: IncomingMessage): GatewayHttpError | undefined {
+/**
+ * Undefined when the request may go on; else the error to answer with. The Host and Origin are checked on
+ * every route, public ones included: the dashboard's page and state show every call, and a rebound page
+ * read them. `requireJson` is for the routes that take a JSON body (the dashboard's sign-in form does not).
+ */
+export function checkKeylessRequest(request: IncomingMessage, options: { readonly requireJson: boolean }): GatewayHttpError | undefined {
   const host = request.headers.host;
   if (host === undefined || !isLoopbackHost(hostName(host))) {
     return forbidden('This gateway has no keys, so it answers only requests addressed to a loopback host name.');
@@ -19,7 +23,7 @@ export function checkKeylessRequest(request: IncomingMessage): GatewayHttpError 
   if (origin !== undefined && origin !== 'null' && !isLoopbackOrigin(origin)) {
     return forbidden('Cross-origin requests are refused by a gateway without keys: set BACKUP_MODELS_GATEWAY_KEYS.');
   }
-  if (request.method === 'POST' && !isJson(request.headers['content-type'])) {
+  if (options.requireJson && request.method === 'POST' && !isJson(request.headers['content-type'])) {
     return new GatewayHttpError({
       status: 415,
       code: 'unsupported_media_type',

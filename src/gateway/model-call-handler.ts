@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CancelScope, type Cancellation } from '../cancellation.js';
+import type { Clock } from '../clock.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import { budgetCostOf } from '../routing/cost.js';
@@ -36,6 +37,8 @@ export interface ModelCallDependencies {
   readonly bodyBudget: BodyBudget;
   /** Keys' limits (requests a minute, spend a day) and their spend. */
   readonly quota: CallerQuota;
+  /** Times a stream's `maxStreamDurationMs` while its client is not reading. */
+  readonly clock: Clock;
 }
 
 /** What the per-call log line says, filled in as the call goes. */
@@ -108,7 +111,7 @@ export async function handleModelCall(
       setHeaders(response, await dependencies.quota.admit(caller));
     }
   } catch (error) {
-    budget.give(held.bytes);
+    budget.give(held.bytes, caller.quotaId);
     log.status = sendError(response, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
@@ -136,7 +139,7 @@ export async function handleModelCall(
     }
   } finally {
     // The call's body (and what was made of it) is let go: its bytes go back to the budget.
-    budget.give(held.bytes);
+    budget.give(held.bytes, caller.quotaId);
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLog(dependencies, dialect, log, startedAtMs);
   }

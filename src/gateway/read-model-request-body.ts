@@ -21,7 +21,7 @@ export async function readModelRequestBody(
     throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
   }
   if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
-  const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget: dependencies.bodyBudget });
+  const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget: dependencies.bodyBudget, holder: caller.quotaId });
   held.bytes = bytes.length;
   return parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth });
 }

@@ -13,11 +13,12 @@ async function readThroughServer(
   parts: readonly string[],
   maxBytes: number,
   budget: BodyBudget = new BodyBudget(1024 * 1024),
+  holder?: string,
 ): Promise<Buffer | GatewayHttpError> {
   const server = createServer();
   const outcome = new Promise<Buffer | GatewayHttpError>((resolve, reject) => {
     server.once('request', (request: IncomingMessage, response) => {
-      readRequestBody(request, { maxBytes, budget }).then(resolve, (error: unknown) => {
+      readRequestBody(request, { maxBytes, budget, holder }).then(resolve, (error: unknown) => {
         if (error instanceof GatewayHttpError) resolve(error);
         else reject(error);
       });
@@ -66,6 +67,23 @@ describe('readRequestBody', () => {
     expect(budget.heldBytes).toBe(body.length);
     budget.give(body.length);
     expect(budget.heldBytes).toBe(0);
+  });
+
+  it("keeps each holder within its share: one past it gets a 429, another holder is still served", async () => {
+    const budget = new BodyBudget(100, { holderLimitBytes: 50 });
+    const body = '{"text":"twenty bytes"}';
+    const request = `${head(`Content-Length: ${body.length}\r\n`)}${body}`;
+    expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget, 'key-a'))).toBe(true);
+    expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget, 'key-a'))).toBe(true);
+    const refused = await readThroughServer([request], 1_000, budget, 'key-a');
+    expect(refused).toMatchObject({ status: 429, code: 'too_many_bodies_in_flight', retryAfterMs: 1000 });
+    expect(budget.heldBytesOf('key-a')).toBe(2 * body.length);
+    expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget, 'key-b'))).toBe(true);
+    budget.give(body.length, 'key-a');
+    expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget, 'key-a'))).toBe(true);
+    // Without a holder (a gateway without keys) only the whole budget applies.
+    expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget))).toBe(true);
+    expect(budget.heldBytes).toBe(4 * body.length);
   });
 
   it('refuses a chunked body over the limit with a 413, whether it arrived at once or in parts', async () => {

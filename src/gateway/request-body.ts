@@ -15,27 +15,52 @@ function tooLarge(maxBytes: number): GatewayHttpError {
   });
 }
 
+/** Why a body's bytes could not be taken: the gateway's whole budget is held, or the key's share of it. */
+export type BodyBudgetRefusal = 'gateway' | 'holder';
+
 /**
  * The bytes of request bodies the gateway holds at once, across requests: with bodies of up to 32 MiB, a
  * bound on the memory that many large requests at once could take. A body's bytes are taken as they
- * arrive and given back when its call has ended.
+ * arrive and given back when its call has ended. A holder (a gateway key) may hold at most its share, so
+ * one key's uploads left stalled, each held until the request timeout, cannot take all of it from the others.
  */
 export class BodyBudget {
   #available: number;
+  readonly #holderLimitBytes: number;
+  readonly #heldByHolder = new Map<string, number>();
 
-  constructor(readonly limitBytes: number) {
+  constructor(
+    readonly limitBytes: number,
+    options: { readonly holderLimitBytes?: number } = {},
+  ) {
     this.#available = limitBytes;
+    this.#holderLimitBytes = options.holderLimitBytes ?? limitBytes;
   }
 
-  /** Take `bytes`, or take nothing and answer false when they are not available. */
-  take(bytes: number): boolean {
-    if (bytes > this.#available) return false;
+  /** Take `bytes` for `holder` (none: no share applies), or take nothing and answer why not. */
+  take(bytes: number, holder?: string): BodyBudgetRefusal | undefined {
+    if (bytes > this.#available) return 'gateway';
+    if (holder !== undefined) {
+      const held = this.#heldByHolder.get(holder) ?? 0;
+      if (held + bytes > this.#holderLimitBytes) return 'holder';
+      this.#heldByHolder.set(holder, held + bytes);
+    }
     this.#available -= bytes;
-    return true;
+    return undefined;
   }
 
-  give(bytes: number): void {
+  /** Give back what `holder` took. */
+  give(bytes: number, holder?: string): void {
     this.#available += bytes;
+    if (holder === undefined || bytes === 0) return;
+    const held = (this.#heldByHolder.get(holder) ?? 0) - bytes;
+    if (held > 0) this.#heldByHolder.set(holder, held);
+    else this.#heldByHolder.delete(holder);
+  }
+
+  /** Bytes taken now, by `holder` when given. */
+  heldBytesOf(holder: string): number {
+    return this.#heldByHolder.get(holder) ?? 0;
   }
 
   /** Bytes taken now. */
@@ -54,16 +79,26 @@ function busy(): GatewayHttpError {
   });
 }
 
+function keyBusy(): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 429,
+    type: 'rate_limit_error',
+    message: "This key's requests being sent hold as many bytes as one key may (limits.maxBodyBytesInFlightPerKey); retry shortly.",
+    code: 'too_many_bodies_in_flight',
+    retryAfterMs: 1000,
+  });
+}
+
 /**
- * The whole body as one buffer, its bytes taken from `budget` (the caller gives them back when the call
- * ends). Rejects with a 413 as soon as it passes `maxBytes`, and with a 503 when the budget runs out,
- * without reading the rest; what it had taken it gives back.
+ * The whole body as one buffer, its bytes taken from `budget` for `holder` (the caller gives them back when
+ * the call ends). Rejects with a 413 as soon as it passes `maxBytes`, with a 503 when the budget runs out and
+ * a 429 when the holder's share does, without reading the rest; what it had taken it gives back.
  */
 export function readRequestBody(
   request: IncomingMessage,
-  options: { readonly maxBytes: number; readonly budget: BodyBudget },
+  options: { readonly maxBytes: number; readonly budget: BodyBudget; readonly holder?: string | undefined },
 ): Promise<Buffer> {
-  const { maxBytes, budget } = options;
+  const { maxBytes, budget, holder } = options;
   const declaredLength = request.headers['content-length'];
   if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
     return Promise.reject(tooLarge(maxBytes));
@@ -79,7 +114,7 @@ export function readRequestBody(
     };
     const refuse = (error: GatewayHttpError): void => {
       cleanup();
-      budget.give(receivedBytes);
+      budget.give(receivedBytes, holder);
       // Stop reading: the rest is never buffered. The response closes the connection.
       request.pause();
       reject(error);
@@ -89,8 +124,9 @@ export function readRequestBody(
         refuse(tooLarge(maxBytes));
         return;
       }
-      if (!budget.take(chunk.length)) {
-        refuse(busy());
+      const refusal = budget.take(chunk.length, holder);
+      if (refusal !== undefined) {
+        refuse(refusal === 'holder' ? keyBusy() : busy());
         return;
       }
       receivedBytes += chunk.length;
@@ -102,13 +138,13 @@ export function readRequestBody(
     };
     const onError = (error: Error): void => {
       cleanup();
-      budget.give(receivedBytes);
+      budget.give(receivedBytes, holder);
       reject(error);
     };
     const onClose = (): void => {
       if (request.readableEnded) return;
       cleanup();
-      budget.give(receivedBytes);
+      budget.give(receivedBytes, holder);
       reject(new GatewayHttpError({ status: 400, message: 'The client closed the connection while sending.' }));
     };
     request.on('data', onData);

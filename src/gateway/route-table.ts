@@ -11,7 +11,10 @@ export interface GatewayRoute {
   /** `/` or `/dashboard/app.js`; with `prefix`, every path that starts with it. */
   readonly path: string;
   readonly prefix?: boolean;
-  /** Served without a gateway key. Default false: behind the key whenever keys are set. */
+  /**
+   * Served without a gateway key. Default false: behind the key whenever keys are set. A gateway without keys
+   * still refuses it a foreign Host or Origin (DNS rebinding), as every route.
+   */
   readonly public?: boolean;
   /**
    * An operator endpoint: it shows what covers every key (metrics, health), so only an admin key may read it;

@@ -5,6 +5,7 @@
  * two providers' answers are never spliced. A client that leaves aborts the upstream call at once.
  */
 import type { ServerResponse } from 'node:http';
+import type { Clock } from '../clock.js';
 import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk } from '../types.js';
 import type { GatewayCaller } from './auth.js';
@@ -20,11 +21,25 @@ import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
 /** Why a stream ends whose response the gateway destroyed itself (closing): one object for every such stream. */
 const closedByGateway = new DOMException('The gateway closed the connection.', 'AbortError');
 
-/** Write, and when the socket's buffer is full wait for it to drain (or for the client to leave). */
-function write(response: ServerResponse, text: string): Promise<void> | undefined {
+/** When a stream must be over, `maxStreamDurationMs` after it began, on the gateway's clock. */
+interface StreamTimeLimit {
+  readonly clock: Clock;
+  readonly endsAtMs: number;
+}
+
+/**
+ * Write, and when the socket's buffer is full wait for it to drain, for the client to leave, or for the
+ * stream's time to run out: a client that stops reading is cut off then. Without that bound it held its
+ * connection, and the call, for good (the router's own deadline ends the upstream request, not this wait).
+ * The timer is only set while a write waits, which a client that keeps up never makes happen.
+ */
+function write(response: ServerResponse, text: string, limit: StreamTimeLimit): Promise<void> | undefined {
   if (response.write(text)) return undefined;
   return new Promise<void>((resolve) => {
+    const { clock } = limit;
+    const timer = clock.setTimeout(() => response.destroy(), Math.max(0, limit.endsAtMs - clock.now()));
     const done = (): void => {
+      clock.clearTimeout(timer);
       response.off('drain', done);
       response.off('close', done);
       resolve();
@@ -43,6 +58,7 @@ export async function streamModelCall(options: {
   readonly log: CallLogFields;
 }): Promise<void> {
   const { response, call, log, dependencies, dialect } = options;
+  const limit: StreamTimeLimit = { clock: dependencies.clock, endsAtMs: dependencies.clock.now() + dependencies.limits.maxStreamDurationMs };
   const streamOptions = call.options;
   streamOptions.cacheScope = options.caller.cacheScope;
   streamOptions.timeoutMs = dependencies.limits.maxStreamDurationMs;
@@ -54,7 +70,7 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
+    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, limit, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
   } finally {
     stopListening();
   }
@@ -67,10 +83,11 @@ async function relayStream(options: {
   readonly stream: RouterStream;
   readonly dialect: GatewayDialect;
   readonly keepAlive: StreamKeepAlive;
+  readonly limit: StreamTimeLimit;
   readonly isClientGone: () => DOMException | undefined;
   readonly router: Pick<ModelCallDependencies['router'], 'providers'>;
 }): Promise<void> {
-  const { response, call, log, stream, dialect, isClientGone } = options;
+  const { response, call, log, stream, dialect, isClientGone, limit } = options;
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamChunk>;
   try {
@@ -116,7 +133,7 @@ async function relayStream(options: {
     const opening = encoder.start();
     if (!first.done) tally.add(first.value);
     const firstEvents = first.done ? undefined : encoder.chunk(first.value);
-    await write(response, firstEvents === undefined ? opening : opening + firstEvents);
+    await write(response, firstEvents === undefined ? opening : opening + firstEvents, limit);
     for (let next = first; !next.done; ) {
       next = await iterator.next();
       if (next.done) break;
@@ -124,7 +141,7 @@ async function relayStream(options: {
       const events = encoder.chunk(next.value);
       if (events !== undefined) {
         kept.activity += 1;
-        const pending = write(response, events);
+        const pending = write(response, events, limit);
         if (pending) await pending;
       }
       const clientGone = isClientGone();

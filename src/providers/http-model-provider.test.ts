@@ -4,12 +4,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog, openAICompatibleProvider, type ProviderDefinition } from '../catalog.js';
-import { ProviderError } from '../errors.js';
+import { isHealthFailure, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { sharedFixturesDirectory } from '../testing/shared-fixtures.test-support.js';
 import { startProviderTestServer } from '../testing/provider-test-server.js';
 import type { StreamChunk } from '../types.js';
 import { createHttpModelProvider } from './http-model-provider.js';
+import { wireProtocols } from './protocols.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 const fixture = (path: string): Buffer => readFileSync(`${fixturesDirectory}/${path}`);
@@ -191,6 +192,25 @@ describe('createHttpModelProvider over a local server', () => {
     expect(error.message).toBe('openai: HTTP 401 invalid_api_key: Bad key [redacted] given');
     expect(JSON.stringify(error)).not.toContain(apiKey);
     expect(String(error.stack)).not.toContain(apiKey);
+  });
+
+  it("fails over without counting against the provider's health when a converter throws on the request", async () => {
+    // A converter bug a caller's content can reach (one was: a tool schema whose type is `toString`).
+    const throwing = {
+      ...wireProtocols['openai-compatible'],
+      buildChatRequest: () => {
+        throw new TypeError('supportedFormats[type].includes is not a function');
+      },
+    };
+    const faulty = createHttpModelProvider(openai, { httpClient, env, protocols: { 'openai-compatible': throwing } });
+    const completeError = await faulty.complete(question, { signal: signal() }).catch((caught: unknown) => caught);
+    const streamError = await collect(faulty.stream(question, { signal: signal() })).catch((caught: unknown) => caught);
+    for (const error of [completeError, streamError]) {
+      expect(ProviderError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ reason: 'generation_failed', isRetryable: false });
+      expect(isHealthFailure((error as ProviderError).reason)).toBe(false);
+    }
+    expect(server.seen).toHaveLength(0);
   });
 
   it('cancels the request when the caller aborts, rethrowing the reason as is', async () => {

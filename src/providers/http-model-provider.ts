@@ -7,7 +7,7 @@
  */
 import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
-import { InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
+import { BackupModelsError, InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
 import { type Cancellation, cancellationOf } from '../cancellation.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { BufferedHttpResponse } from '../http/buffered-request.js';
@@ -118,6 +118,26 @@ export function createHttpModelProvider(
     return { request: fitted, options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit } };
   };
 
+  /**
+   * The HTTP request, built by the protocol's converters. One of them throwing on a caller's content (a bug
+   * a request can reach) is no sign of the provider's health: it fails as `generation_failed`, which fails
+   * over and counts nothing against the circuit, rather than as the `network` failure the router makes of
+   * an unknown error, with which any caller could open a provider's circuit for every other.
+   */
+  const buildRequest = (prepared: PreparedRequest): HttpRequestSpec => {
+    try {
+      return protocol.buildChatRequest(prepared.request, prepared.options);
+    } catch (error) {
+      if (BackupModelsError.isInstance(error)) throw error;
+      throw new ProviderError({
+        provider: providerId,
+        reason: 'generation_failed',
+        message: `${providerId}: the request could not be converted to its wire format`,
+        cause: error,
+      });
+    }
+  };
+
   return {
     id: providerId,
     definition,
@@ -127,8 +147,7 @@ export function createHttpModelProvider(
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
-      const prepared = prepare(request, false);
-      const spec = protocol.buildChatRequest(prepared.request, prepared.options);
+      const spec = buildRequest(prepare(request, false));
       const response = await httpClient.request(spec, {
         providerId,
         cancellation: cancellationOfCall(callOptions),
@@ -140,7 +159,7 @@ export function createHttpModelProvider(
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, prepare });
+      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, prepare, buildRequest });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
@@ -165,6 +184,7 @@ interface StreamChatContext {
   ) => Promise<StreamedHttpResponse>;
   readonly responseError: (response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
   readonly prepare: (request: ChatRequest, stream: boolean) => PreparedRequest;
+  readonly buildRequest: (prepared: PreparedRequest) => HttpRequestSpec;
 }
 
 /** A request as one provider is sent it, with the options its protocol builds it with. */
@@ -181,8 +201,7 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
   const { callOptions, protocol, providerId } = context;
   const cancellation = cancellationOfCall(callOptions);
   cancellation.throwIfAborted();
-  const prepared = context.prepare(context.request, true);
-  const spec = protocol.buildChatRequest(prepared.request, prepared.options);
+  const spec = context.buildRequest(context.prepare(context.request, true));
   const response = await context.openStream(spec, callOptions, cancellation);
   if (!isSuccess(response.statusCode)) throw await context.responseError(response, cancellation);
   if (isJson(response.headers['content-type'])) {

@@ -43,7 +43,7 @@ export async function handleCountTokens(
     if (log.status >= 500) log.error = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
     drainRefusedBody(request, { status: log.status, errorCode: log.errorCode, heldBytes: held.bytes });
   } finally {
-    dependencies.bodyBudget.give(held.bytes);
+    dependencies.bodyBudget.give(held.bytes, caller.quotaId);
   }
   log.latencyMs = Date.now() - startedAtMs;
   dependencies.logger[log.status !== undefined && log.status >= 500 ? 'warn' : 'info'](log, 'messages.count_tokens');

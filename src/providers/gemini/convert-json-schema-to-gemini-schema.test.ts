@@ -48,6 +48,12 @@ describe('convertJsonSchemaToGeminiSchema', () => {
       description: 'outer',
     });
   });
+
+  it("takes a type named like Object.prototype's members as an unknown type, without throwing", () => {
+    for (const type of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      expect(convertJsonSchemaToGeminiSchema({ type, format: 'date-time' })).toEqual({ type });
+    }
+  });
 });
 
 describe('isEmptyObjectSchema', () => {

@@ -51,8 +51,11 @@ export function convertJsonSchemaToGeminiSchema(schema: JsonSchema): GeminiStruc
   if (nonNullTypes.length === 1) result['type'] = nonNullTypes[0];
   if (nonNullTypes.length > 1) result['anyOf'] = nonNullTypes.map((type) => ({ type }));
 
+  // An own-property look-up: a caller's schema may name any type (`constructor`, `toString`), and one that
+  // reached Object.prototype's methods threw, which the router took for the provider failing.
   const format = schema['format'];
-  if (typeof format === 'string' && supportedFormats[String(result['type'])]?.includes(format)) result['format'] = format;
+  const type = String(result['type']);
+  if (typeof format === 'string' && Object.hasOwn(supportedFormats, type) && supportedFormats[type]!.includes(format)) result['format'] = format;
 
   if (Array.isArray(schema['enum'])) result['enum'] = schema['enum'];
   else if (schema['const'] !== undefined) result['enum'] = [schema['const']];
