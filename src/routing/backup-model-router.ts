@@ -17,13 +17,13 @@ import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
-import type { ChatResponse, Message, Mutable } from '../types.js';
+import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { callEndEvent } from './call-end-event.js';
 import { cacheTarget, candidateRequest, classifyFailure, isCacheable } from './call-request.js';
-import { costOf } from './cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { checkProviders } from './check-providers.js';
+import { CompletionResults } from './completion-results.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { HedgeDelays } from './hedge-delay.js';
 import { InFlightCalls } from './in-flight-calls.js';
@@ -60,7 +60,7 @@ export class BackupModelRouter {
   readonly #options: BackupModelRouterOptions;
   readonly #httpClient: HttpClient;
   readonly #providers: readonly ModelProvider[];
-  readonly #definitionById: ReadonlyMap<string, ProviderDefinition>;
+  readonly #results: CompletionResults;
   readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
   readonly #hedgeDelays: HedgeDelays;
@@ -90,8 +90,9 @@ export class BackupModelRouter {
       ),
       ...(options.extraProviders ?? []),
     ];
-    this.#definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
-    this.#providerIds = new Set(this.#definitionById.keys());
+    const definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
+    this.#providerIds = new Set(definitionById.keys());
+    this.#results = new CompletionResults({ clock: this.#clock, definitionById });
     this.#registry = new ProviderStateRegistry({
       clock: this.#clock,
       breaker: options.breaker ?? {},
@@ -156,7 +157,7 @@ export class BackupModelRouter {
         // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // The answer was stored the moment it arrived: that is also when the call ended.
-        result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
+        result = this.#results.of(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
         result = await this.#completeThroughCache(cache, { callId, messages, options, startedAtMs, log });
@@ -194,7 +195,7 @@ export class BackupModelRouter {
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       buildRequest: (candidate) => candidateRequest(candidate, messages, options),
       classify: classifyFailure,
-      costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
+      costOf: (provider, model, usage) => this.#results.costOf(provider, model, usage),
       retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
     });
   }
@@ -286,7 +287,7 @@ export class BackupModelRouter {
           cancellation: call,
         };
     const hit = await cache.read(key, readLimit);
-    if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
+    if (hit) return this.#results.of(hit, { startedAtMs, attempts: [], cached: true });
     call.throwIfAborted();
     // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
     // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
@@ -356,7 +357,7 @@ export class BackupModelRouter {
         ownWait?.dispose();
       }
       // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-      const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
+      const result = this.#results.of(completion, { startedAtMs, attempts, cached: !ranHere });
       if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
       return result;
     }
@@ -559,35 +560,6 @@ export class BackupModelRouter {
 
   /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
   readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.releaseProbe(candidate.provider.id);
-
-  #toResult(
-    completion: CachedCompletion,
-    context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number },
-  ): CompletionResult {
-    const { response, provider } = completion;
-    const result: Mutable<CompletionResult> = {
-      content: response.content,
-      toolCalls: response.toolCalls,
-      finishReason: response.finishReason,
-      provider,
-      model: response.model,
-      latencyMs: (context.endedAtMs ?? this.#clock.now()) - context.startedAtMs,
-      usage: response.usage,
-      costUsd: context.cached ? 0 : this.#costOf(provider, response.model, response.usage),
-      cached: context.cached,
-      attempts: context.attempts,
-      requestId: response.requestId,
-    };
-    // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
-    if (response.reasoning !== undefined) result.reasoning = response.reasoning;
-    if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
-    if (response.responseId !== undefined) result.responseId = response.responseId;
-    return result;
-  }
-
-  #costOf(providerId: string, model: string, usage: ChatResponse['usage']): number | undefined {
-    return costOf(this.#definitionById.get(providerId), model, usage);
-  }
 
   #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number; request: CompleteOptions }): void {
     if (this.#events.size === 0) return;
