@@ -1,27 +1,20 @@
 import type { CachedCompletion } from '../cache/cache-backend.js';
-import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
-import { GuardedCache } from './guarded-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import {
-  type Attempt,
-  DeadlineExceededError,
-  ProviderError,
-  redactSecrets,
-  RouterClosedError,
-} from '../errors.js';
+import { type Attempt, DeadlineExceededError, ProviderError, RouterClosedError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
-import { callEndEvent } from './call-end-event.js';
-import { cacheTarget, candidateRequest, classifyFailure, isCacheable } from './call-request.js';
+import { type AttemptLog, callEndEvent } from './call-end-event.js';
+import { candidateRequest, classifyFailure } from './call-request.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
 import { CompletionResults } from './completion-results.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
@@ -46,11 +39,6 @@ import { type Candidate, type CandidateSelection, type ProviderStanding, selectC
 import { startRouterStream } from './stream-call.js';
 import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
-/** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
-interface AttemptLog {
-  attempts: readonly Attempt[] | undefined;
-}
-
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
  * a response cache with single-flight, tiers, and health checks.
@@ -65,10 +53,7 @@ export class BackupModelRouter {
   readonly #registry: ProviderStateRegistry;
   readonly #hedgeDelays: HedgeDelays;
   readonly #events = new ListenerSet<RouterEvent>();
-  readonly #cache: GuardedCache | undefined;
-  readonly #singleFlight = new SingleFlight<CachedCompletion>();
-  /** The attempts of each shared call in flight (the race's live log), by cache key: what a joiner sees tried. */
-  readonly #sharedAttempts = new Map<string, readonly Attempt[]>();
+  readonly #cached: CachedCompletions | undefined;
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
@@ -103,14 +88,21 @@ export class BackupModelRouter {
     });
     this.#hedgeDelays = new HedgeDelays(this.#registry);
     if (options.cacheEnabled ?? true) {
-      const backend =
-        options.cacheBackend ??
-        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
-      this.#cache = new GuardedCache(backend, {
+      this.#cached = new CachedCompletions({
+        backend:
+          options.cacheBackend ??
+          new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries }),
         ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
-        clock: this.#clock,
         immediate: options.cacheBackend === undefined,
-        onError: (operation, error) => this.#reportCacheError(operation, error),
+        clock: this.#clock,
+        events: this.#events,
+        inFlight: this.#inFlight,
+        singleFlight: new SingleFlight<CachedCompletion>(),
+        routerOptions: options,
+        results: this.#results,
+        registry: this.#registry,
+        completeUncached: (call, cancellation) =>
+          this.#completeUncached(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
     if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
@@ -147,20 +139,20 @@ export class BackupModelRouter {
     validateCompleteOptions(options, this.#providerIds);
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
-    const cache = options.cache === false ? undefined : this.#cache;
+    const cached = options.cache === false ? undefined : this.#cached;
     // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
     // which is rethrown as is and so carries none.
     const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
-      if (!cache) {
+      if (!cached) {
         // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#results.of(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache, { callId, messages, options, startedAtMs, log });
+        result = await cached.complete({ callId, messages, options, startedAtMs, log });
       }
       this.#emitCallEnd(callId, { result, startedAtMs, request: options });
       return result;
@@ -243,141 +235,7 @@ export class BackupModelRouter {
     if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
-    await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
-  }
-
-  /**
-   * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
-   * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
-   * joins waits only within them, and when the shared call fails because of its first caller (its deadline
-   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
-   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
-   */
-  async #completeThroughCache(
-    cache: GuardedCache,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
-  ): Promise<CompletionResult> {
-    // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
-    const call = new CancelScope();
-    const stopFollowingCaller = context.options.signal ? call.follow(cancellationOf(context.options.signal)) : undefined;
-    this.#inFlight.enter(call);
-    try {
-      return await this.#completeThroughCacheUnder(cache, call, context);
-    } finally {
-      stopFollowingCaller?.();
-      this.#inFlight.leave(call);
-    }
-  }
-
-  /** The cache read, then single-flight: see #completeThroughCache. `call` ends with the caller or close(). */
-  async #completeThroughCacheUnder(
-    cache: GuardedCache,
-    call: Cancellation,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
-  ): Promise<CompletionResult> {
-    const { callId, messages, options, startedAtMs, log } = context;
-    const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    // A store slower than this is taken as a miss: the call keeps most of its time for a provider. The
-    // router's own in-process cache answers at once, and its calls make no limit.
-    const readLimit = cache.answersAtOnce
-      ? undefined
-      : {
-          withinMs: Math.min(routerDefaults.cacheReadMaxMs, (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft),
-          cancellation: call,
-        };
-    const hit = await cache.read(key, readLimit);
-    if (hit) return this.#results.of(hit, { startedAtMs, attempts: [], cached: true });
-    call.throwIfAborted();
-    // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
-    // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
-    let seenAttempts: readonly Attempt[] = [];
-    for (let askingAgain = false; ; askingAgain = true) {
-      let attempts: readonly Attempt[] = [];
-      let ranHere = false;
-      // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
-      // else waits under a deadline of their own, counted from when their call began.
-      const ownWait =
-        askingAgain || this.#singleFlight.has(key)
-          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
-          : undefined;
-      let completion: CachedCompletion;
-      let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
-      let waitedOn: readonly Attempt[] | undefined;
-      try {
-        const shared = this.#singleFlight.run(
-          key,
-          async (cancellation) => {
-            ranHere = true;
-            // The shared work is cancelled when every caller left, or by close(), which waits for it.
-            const work = new CancelScope();
-            let endWork!: () => void;
-            sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
-            const stopFollowing = work.follow(cancellation);
-            this.#inFlight.enter(work);
-            const running = this.#completeUncached(callId, messages, options, work, undefined, log);
-            // Set as the race began (before its first wait): the log its attempts go to as they end.
-            const sharedAttempts = log.attempts;
-            if (sharedAttempts !== undefined) this.#sharedAttempts.set(key, sharedAttempts);
-            try {
-              const outcome = await running;
-              attempts = outcome.attempts;
-              // Not waited for: a slow store never holds up the answer (joiners meanwhile are served from the write).
-              if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
-              return outcome.completion;
-            } finally {
-              if (sharedAttempts !== undefined && this.#sharedAttempts.get(key) === sharedAttempts) this.#sharedAttempts.delete(key);
-              stopFollowing();
-              this.#inFlight.leave(work);
-              endWork();
-            }
-          },
-          { signal: ownWait?.cancellation ?? call },
-        );
-        // Its own call's attempts when it started the call (registered as it started), else its first caller's.
-        waitedOn = this.#sharedAttempts.get(key);
-        completion = await shared;
-      } catch (error) {
-        // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
-        // aborted in a moment, for the call's end event.
-        if (sharedWork?.scope.aborted) await sharedWork.ended;
-        if (ownWait?.timedOut()) {
-          // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
-          // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
-          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
-        }
-        // Another caller's deadline ended the shared call: this one, still in time, asks again.
-        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
-          seenAttempts = [...seenAttempts, ...error.attempts];
-          continue;
-        }
-        throw error;
-      } finally {
-        ownWait?.dispose();
-      }
-      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-      const result = this.#results.of(completion, { startedAtMs, attempts, cached: !ranHere });
-      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
-      return result;
-    }
-  }
-
-  /**
-   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
-   * when its call began, and its own abort.
-   */
-  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal {
-    const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
-    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
-    return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
-  }
-
-  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
-    if (this.#events.size === 0) return;
-    const errorName = error instanceof Error ? error.name : typeof error;
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
-    this.#events.emit({ type: 'cache-error', operation, errorName, message });
+    await Promise.all([this.#httpClient.close(), this.#cached?.close()]);
   }
 
   async #completeUncached(
