@@ -8,7 +8,7 @@ import { type Attempt, DeadlineExceededError, ProviderError, RouterClosedError }
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
+import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { type AttemptLog, callEndEvent } from './call-end-event.js';
@@ -24,8 +24,8 @@ import { routerDefaults } from './router-defaults.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, noProviderError, skippedAttempts } from './no-provider-error.js';
-import { type RaceOptions, raceCandidates } from './race-candidates.js';
-import { planRetryRound } from './plan-retry-round.js';
+import { raceCandidates } from './race-candidates.js';
+import { RetryRounds } from './retry-rounds.js';
 import type {
   BackupModelRouterOptions,
   CompleteOptions,
@@ -52,6 +52,7 @@ export class BackupModelRouter {
   readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
   readonly #hedgeDelays: HedgeDelays;
+  readonly #retryRounds: RetryRounds;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cached: CachedCompletions | undefined;
   #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
@@ -87,6 +88,12 @@ export class BackupModelRouter {
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
     this.#hedgeDelays = new HedgeDelays(this.#registry);
+    this.#retryRounds = new RetryRounds({
+      clock: this.#clock,
+      registry: this.#registry,
+      routerOptions: options,
+      select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
+    });
     if (options.cacheEnabled ?? true) {
       this.#cached = new CachedCompletions({
         backend:
@@ -188,7 +195,7 @@ export class BackupModelRouter {
       buildRequest: (candidate) => candidateRequest(candidate, messages, options),
       classify: classifyFailure,
       costOf: (provider, model, usage) => this.#results.costOf(provider, model, usage),
-      retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
+      retryRounds: (deadline, attempts, lastResort) => this.#retryRounds.of(options, messages, deadline, attempts, lastResort),
     });
   }
 
@@ -280,7 +287,7 @@ export class BackupModelRouter {
           }
         },
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
-        nextRound: this.#retryRounds(options, messages, deadline, attempts, lastResort !== undefined),
+        nextRound: this.#retryRounds.of(options, messages, deadline, attempts, lastResort !== undefined),
         runSettlesWithProvider: true,
         fallbackCandidates: selection.fallback,
       });
@@ -338,61 +345,6 @@ export class BackupModelRouter {
     } finally {
       guard?.dispose();
     }
-  }
-
-  /**
-   * The race's retry rounds, or undefined when the call allows none (the default) or races a last resort
-   * (panic mode: its circuit is open, and waiting would not close it). A candidate left out when a round
-   * starts (its circuit opened, it cools down) is logged in `attempts` as skipped.
-   */
-  #retryRounds(
-    options: CompleteOptions,
-    messages: readonly Message[],
-    deadline: Pick<DeadlineSignal, 'remainingMs'>,
-    attempts: Attempt[],
-    lastResort: boolean,
-  ): RaceOptions<unknown>['nextRound'] {
-    // Checked before anything is made: most calls allow no retry, and this runs on every call.
-    const retries = options.maxRetries ?? this.#options.maxRetries ?? routerDefaults.maxRetries;
-    if (retries === 0 || lastResort) return undefined;
-    const retry = {
-      retries,
-      baseDelayMs: this.#options.retryBaseDelayMs ?? routerDefaults.retryBaseDelayMs,
-      maxDelayMs: routerDefaults.retryMaxDelayMs,
-    };
-    const targetOf = (candidate: { readonly provider: { readonly id: string }; readonly model: string }): string => `${candidate.provider.id}/${candidate.model}`;
-    return (failures, round) => {
-      const nowMs = this.#clock.now();
-      const plan = planRetryRound({
-        failures: failures.map((failure) => ({ error: failure.error, target: targetOf(failure.candidate) })),
-        round,
-        retry,
-        remainingMs: deadline.remainingMs(),
-        readyInMs: (providerId) => {
-          const standing = this.#registry.standingOf(providerId, nowMs);
-          return standing.available ? 0 : Math.max(0, (standing.retryAtMs ?? Number.POSITIVE_INFINITY) - nowMs);
-        },
-        random: Math.random,
-      });
-      if (plan === undefined) return undefined;
-      const planned = (candidate: Candidate): boolean => plan.targets.has(targetOf(candidate));
-      let fallback: readonly Candidate[] | undefined;
-      return {
-        delayMs: plan.delayMs,
-        // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
-        candidates: () => {
-          const startedAtMs = this.#clock.now();
-          const selection = this.#select(options, startedAtMs, messages);
-          for (const attempt of skippedAttempts(selection, startedAtMs)) {
-            if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) attempts.push(attempt);
-          }
-          fallback = selection.fallback?.filter(planned);
-          return selection.candidates.filter(planned);
-        },
-        // The same selection's fallback (history images), asked again after the round's candidates.
-        fallback: () => fallback,
-      };
-    };
   }
 
   #select(
