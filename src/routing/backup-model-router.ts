@@ -21,6 +21,7 @@ import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte
 import { HedgeDelays } from './hedge-delay.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
+import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, noProviderError, skippedAttempts } from './no-provider-error.js';
@@ -55,7 +56,7 @@ export class BackupModelRouter {
   readonly #retryRounds: RetryRounds;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #cached: CachedCompletions | undefined;
-  #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
+  readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
   #closing: Promise<void> | undefined;
@@ -112,7 +113,14 @@ export class BackupModelRouter {
           this.#completeUncached(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
-    if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
+    if (options.healthCheckIntervalMs !== undefined) {
+      this.#healthChecks = new HealthCheckSchedule({
+        clock: this.#clock,
+        intervalMs: options.healthCheckIntervalMs,
+        sync: options.stateSync,
+        check: () => this.healthCheck(),
+      });
+    }
   }
 
   /** Subscribe to every attempt, call, circuit change and cooldown. Returns the unsubscribe function. */
@@ -239,7 +247,7 @@ export class BackupModelRouter {
   }
 
   async #shutDown(): Promise<void> {
-    if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
+    this.#healthChecks?.stop();
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
     await Promise.all([this.#httpClient.close(), this.#cached?.close()]);
@@ -403,19 +411,6 @@ export class BackupModelRouter {
         request: context.request,
       }),
     );
-  }
-
-  #scheduleHealthChecks(intervalMs: number): void {
-    this.#healthCheckTimer = this.#clock.setTimeout(() => {
-      if (this.#closing) return;
-      const turn = this.#options.stateSync?.acquireHealthCheckTurn(intervalMs) ?? Promise.resolve(true);
-      void turn
-        .then((mine) => (mine ? this.healthCheck() : undefined))
-        .catch(() => undefined)
-        .finally(() => {
-          if (!this.#closing) this.#scheduleHealthChecks(intervalMs);
-        });
-    }, intervalMs);
   }
 
   #assertOpen(): void {
