@@ -11,11 +11,11 @@ import type { ModelProvider } from '../providers/model-provider.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
-import { type AttemptLog, callEndEvent } from './call-end-event.js';
 import { candidateRequest, classifyFailure } from './call-request.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
+import { type AttemptLog, CompleteCallEnds } from './complete-call-end.js';
 import { CompletionResults } from './completion-results.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { HedgeDelays } from './hedge-delay.js';
@@ -55,6 +55,7 @@ export class BackupModelRouter {
   readonly #hedgeDelays: HedgeDelays;
   readonly #retryRounds: RetryRounds;
   readonly #events = new ListenerSet<RouterEvent>();
+  readonly #callEnds: CompleteCallEnds;
   readonly #cached: CachedCompletions | undefined;
   readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
@@ -65,6 +66,7 @@ export class BackupModelRouter {
     validateRouterOptions(options);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#callEnds = new CompleteCallEnds({ events: this.#events, clock: this.#clock });
     this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
     const catalog: readonly ProviderDefinition[] = options.catalog ?? defaultCatalog;
     this.#providers = [
@@ -169,12 +171,12 @@ export class BackupModelRouter {
       } else {
         result = await cached.complete({ callId, messages, options, startedAtMs, log });
       }
-      this.#emitCallEnd(callId, { result, startedAtMs, request: options });
+      this.#callEnds.success(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
       // The caller left, or close() ended the call (its error, on either path): not the providers' failure.
       const aborted = options.signal?.aborted === true || error instanceof RouterClosedError;
-      this.#emitCallFailure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
+      this.#callEnds.failure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
       throw error;
     }
   }
@@ -378,40 +380,6 @@ export class BackupModelRouter {
 
   /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
   readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.releaseProbe(candidate.provider.id);
-
-  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number; request: CompleteOptions }): void {
-    if (this.#events.size === 0) return;
-    const { result, startedAtMs, request } = context;
-    this.#events.emit(
-      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), request, result }),
-    );
-  }
-
-  #emitCallFailure(
-    callId: number,
-    context: {
-      error: unknown;
-      startedAtMs: number;
-      /** The caller left or the router closed: not the providers' failure. */
-      aborted: boolean;
-      attempts: readonly Attempt[] | undefined;
-      request: CompleteOptions;
-    },
-  ): void {
-    if (this.#events.size === 0) return;
-    this.#events.emit(
-      callEndEvent({
-        callId,
-        outcome: context.aborted ? 'aborted' : 'failure',
-        streaming: false,
-        startedAtMs: context.startedAtMs,
-        nowMs: this.#clock.now(),
-        failure: context.error,
-        attempts: context.attempts,
-        request: context.request,
-      }),
-    );
-  }
 
   #assertOpen(): void {
     if (this.#closing) throw new RouterClosedError();

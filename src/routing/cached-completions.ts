@@ -7,8 +7,8 @@ import { type Attempt, DeadlineExceededError, redactSecrets } from '../errors.js
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { Message } from '../types.js';
-import type { AttemptLog } from './call-end-event.js';
 import { cacheTarget, isCacheable } from './call-request.js';
+import type { AttemptLog } from './complete-call-end.js';
 import type { CompletionResults } from './completion-results.js';
 import { GuardedCache } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';

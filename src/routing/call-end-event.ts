@@ -2,11 +2,6 @@ import type { Attempt } from '../errors.js';
 import type { CompleteOptions, CompletionResult, StreamResult } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 
-/** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
-export interface AttemptLog {
-  attempts: readonly Attempt[] | undefined;
-}
-
 /** The `call-end` event of a call, from its result or from the error that ended it. */
 export function callEndEvent(options: {
   readonly callId: number;
