@@ -1,38 +1,32 @@
 import type { CachedCompletion } from '../cache/cache-backend.js';
-import { createCacheKey } from '../cache/cache-key.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
-import { GuardedCache } from './guarded-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import {
-  type Attempt,
-  DeadlineExceededError,
-  ProviderError,
-  redactSecrets,
-  RouterClosedError,
-} from '../errors.js';
+import { type Attempt, DeadlineExceededError, ProviderError, RouterClosedError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
-import type { ChatResponse, Message, Mutable } from '../types.js';
+import { createDeadlineSignal } from '../resilience/deadline.js';
+import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
-import { callEndEvent } from './call-end-event.js';
-import { cacheTarget, candidateRequest, classifyFailure, isCacheable } from './call-request.js';
-import { costOf } from './cost.js';
+import { candidateRequest, classifyFailure } from './call-request.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
+import { type AttemptLog, CompleteCallEnds } from './complete-call-end.js';
+import { CompletionResults } from './completion-results.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { HedgeDelays } from './hedge-delay.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
+import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { candidatesToRace, noProviderError, skippedAttempts } from './no-provider-error.js';
-import { type RaceOptions, raceCandidates } from './race-candidates.js';
-import { planRetryRound } from './plan-retry-round.js';
+import { raceCandidates } from './race-candidates.js';
+import { RetryRounds } from './retry-rounds.js';
 import type {
   BackupModelRouterOptions,
   CompleteOptions,
@@ -46,11 +40,6 @@ import { type Candidate, type CandidateSelection, type ProviderStanding, selectC
 import { startRouterStream } from './stream-call.js';
 import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
-/** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
-interface AttemptLog {
-  attempts: readonly Attempt[] | undefined;
-}
-
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
  * a response cache with single-flight, tiers, and health checks.
@@ -60,16 +49,15 @@ export class BackupModelRouter {
   readonly #options: BackupModelRouterOptions;
   readonly #httpClient: HttpClient;
   readonly #providers: readonly ModelProvider[];
-  readonly #definitionById: ReadonlyMap<string, ProviderDefinition>;
+  readonly #results: CompletionResults;
   readonly #providerIds: ReadonlySet<string>;
   readonly #registry: ProviderStateRegistry;
   readonly #hedgeDelays: HedgeDelays;
+  readonly #retryRounds: RetryRounds;
   readonly #events = new ListenerSet<RouterEvent>();
-  readonly #cache: GuardedCache | undefined;
-  readonly #singleFlight = new SingleFlight<CachedCompletion>();
-  /** The attempts of each shared call in flight (the race's live log), by cache key: what a joiner sees tried. */
-  readonly #sharedAttempts = new Map<string, readonly Attempt[]>();
-  #healthCheckTimer: ReturnType<Clock['setTimeout']> | undefined;
+  readonly #callEnds: CompleteCallEnds;
+  readonly #cached: CachedCompletions | undefined;
+  readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
   #closing: Promise<void> | undefined;
@@ -78,6 +66,7 @@ export class BackupModelRouter {
     validateRouterOptions(options);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#callEnds = new CompleteCallEnds({ events: this.#events, clock: this.#clock });
     this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
     const catalog: readonly ProviderDefinition[] = options.catalog ?? defaultCatalog;
     this.#providers = [
@@ -90,8 +79,9 @@ export class BackupModelRouter {
       ),
       ...(options.extraProviders ?? []),
     ];
-    this.#definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
-    this.#providerIds = new Set(this.#definitionById.keys());
+    const definitionById = new Map(this.#providers.map((provider) => [provider.id, provider.definition]));
+    this.#providerIds = new Set(definitionById.keys());
+    this.#results = new CompletionResults({ clock: this.#clock, definitionById });
     this.#registry = new ProviderStateRegistry({
       clock: this.#clock,
       breaker: options.breaker ?? {},
@@ -101,18 +91,38 @@ export class BackupModelRouter {
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
     this.#hedgeDelays = new HedgeDelays(this.#registry);
+    this.#retryRounds = new RetryRounds({
+      clock: this.#clock,
+      registry: this.#registry,
+      routerOptions: options,
+      select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
+    });
     if (options.cacheEnabled ?? true) {
-      const backend =
-        options.cacheBackend ??
-        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
-      this.#cache = new GuardedCache(backend, {
+      this.#cached = new CachedCompletions({
+        backend:
+          options.cacheBackend ??
+          new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries }),
         ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
-        clock: this.#clock,
         immediate: options.cacheBackend === undefined,
-        onError: (operation, error) => this.#reportCacheError(operation, error),
+        clock: this.#clock,
+        events: this.#events,
+        inFlight: this.#inFlight,
+        singleFlight: new SingleFlight<CachedCompletion>(),
+        routerOptions: options,
+        results: this.#results,
+        registry: this.#registry,
+        completeUncached: (call, cancellation) =>
+          this.#completeUncached(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
-    if (options.healthCheckIntervalMs !== undefined) this.#scheduleHealthChecks(options.healthCheckIntervalMs);
+    if (options.healthCheckIntervalMs !== undefined) {
+      this.#healthChecks = new HealthCheckSchedule({
+        clock: this.#clock,
+        intervalMs: options.healthCheckIntervalMs,
+        sync: options.stateSync,
+        check: () => this.healthCheck(),
+      });
+    }
   }
 
   /** Subscribe to every attempt, call, circuit change and cooldown. Returns the unsubscribe function. */
@@ -146,27 +156,27 @@ export class BackupModelRouter {
     validateCompleteOptions(options, this.#providerIds);
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
-    const cache = options.cache === false ? undefined : this.#cache;
+    const cached = options.cache === false ? undefined : this.#cached;
     // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
     // which is rethrown as is and so carries none.
     const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
-      if (!cache) {
+      if (!cached) {
         // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // The answer was stored the moment it arrived: that is also when the call ended.
-        result = this.#toResult(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
+        result = this.#results.of(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);
       } else {
-        result = await this.#completeThroughCache(cache, { callId, messages, options, startedAtMs, log });
+        result = await cached.complete({ callId, messages, options, startedAtMs, log });
       }
-      this.#emitCallEnd(callId, { result, startedAtMs, request: options });
+      this.#callEnds.success(callId, { result, startedAtMs, request: options });
       return result;
     } catch (error) {
       // The caller left, or close() ended the call (its error, on either path): not the providers' failure.
       const aborted = options.signal?.aborted === true || error instanceof RouterClosedError;
-      this.#emitCallFailure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
+      this.#callEnds.failure(callId, { error, startedAtMs, aborted, attempts: log.attempts, request: options });
       throw error;
     }
   }
@@ -194,8 +204,8 @@ export class BackupModelRouter {
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       buildRequest: (candidate) => candidateRequest(candidate, messages, options),
       classify: classifyFailure,
-      costOf: (provider, model, usage) => this.#costOf(provider, model, usage),
-      retryRounds: (deadline, attempts, lastResort) => this.#retryRounds(options, messages, deadline, attempts, lastResort),
+      costOf: (provider, model, usage) => this.#results.costOf(provider, model, usage),
+      retryRounds: (deadline, attempts, lastResort) => this.#retryRounds.of(options, messages, deadline, attempts, lastResort),
     });
   }
 
@@ -239,144 +249,10 @@ export class BackupModelRouter {
   }
 
   async #shutDown(): Promise<void> {
-    if (this.#healthCheckTimer !== undefined) this.#clock.clearTimeout(this.#healthCheckTimer);
+    this.#healthChecks?.stop();
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
-    await Promise.all([this.#httpClient.close(), this.#cache?.close()]);
-  }
-
-  /**
-   * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
-   * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
-   * joins waits only within them, and when the shared call fails because of its first caller (its deadline
-   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
-   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
-   */
-  async #completeThroughCache(
-    cache: GuardedCache,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
-  ): Promise<CompletionResult> {
-    // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
-    const call = new CancelScope();
-    const stopFollowingCaller = context.options.signal ? call.follow(cancellationOf(context.options.signal)) : undefined;
-    this.#inFlight.enter(call);
-    try {
-      return await this.#completeThroughCacheUnder(cache, call, context);
-    } finally {
-      stopFollowingCaller?.();
-      this.#inFlight.leave(call);
-    }
-  }
-
-  /** The cache read, then single-flight: see #completeThroughCache. `call` ends with the caller or close(). */
-  async #completeThroughCacheUnder(
-    cache: GuardedCache,
-    call: Cancellation,
-    context: { callId: number; messages: readonly Message[]; options: CompleteOptions; startedAtMs: number; log: AttemptLog },
-  ): Promise<CompletionResult> {
-    const { callId, messages, options, startedAtMs, log } = context;
-    const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    // A store slower than this is taken as a miss: the call keeps most of its time for a provider. The
-    // router's own in-process cache answers at once, and its calls make no limit.
-    const readLimit = cache.answersAtOnce
-      ? undefined
-      : {
-          withinMs: Math.min(routerDefaults.cacheReadMaxMs, (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft),
-          cancellation: call,
-        };
-    const hit = await cache.read(key, readLimit);
-    if (hit) return this.#toResult(hit, { startedAtMs, attempts: [], cached: true });
-    call.throwIfAborted();
-    // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
-    // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
-    let seenAttempts: readonly Attempt[] = [];
-    for (let askingAgain = false; ; askingAgain = true) {
-      let attempts: readonly Attempt[] = [];
-      let ranHere = false;
-      // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
-      // else waits under a deadline of their own, counted from when their call began.
-      const ownWait =
-        askingAgain || this.#singleFlight.has(key)
-          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
-          : undefined;
-      let completion: CachedCompletion;
-      let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
-      let waitedOn: readonly Attempt[] | undefined;
-      try {
-        const shared = this.#singleFlight.run(
-          key,
-          async (cancellation) => {
-            ranHere = true;
-            // The shared work is cancelled when every caller left, or by close(), which waits for it.
-            const work = new CancelScope();
-            let endWork!: () => void;
-            sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
-            const stopFollowing = work.follow(cancellation);
-            this.#inFlight.enter(work);
-            const running = this.#completeUncached(callId, messages, options, work, undefined, log);
-            // Set as the race began (before its first wait): the log its attempts go to as they end.
-            const sharedAttempts = log.attempts;
-            if (sharedAttempts !== undefined) this.#sharedAttempts.set(key, sharedAttempts);
-            try {
-              const outcome = await running;
-              attempts = outcome.attempts;
-              // Not waited for: a slow store never holds up the answer (joiners meanwhile are served from the write).
-              if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
-              return outcome.completion;
-            } finally {
-              if (sharedAttempts !== undefined && this.#sharedAttempts.get(key) === sharedAttempts) this.#sharedAttempts.delete(key);
-              stopFollowing();
-              this.#inFlight.leave(work);
-              endWork();
-            }
-          },
-          { signal: ownWait?.cancellation ?? call },
-        );
-        // Its own call's attempts when it started the call (registered as it started), else its first caller's.
-        waitedOn = this.#sharedAttempts.get(key);
-        completion = await shared;
-      } catch (error) {
-        // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
-        // aborted in a moment, for the call's end event.
-        if (sharedWork?.scope.aborted) await sharedWork.ended;
-        if (ownWait?.timedOut()) {
-          // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
-          // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
-          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
-        }
-        // Another caller's deadline ended the shared call: this one, still in time, asks again.
-        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
-          seenAttempts = [...seenAttempts, ...error.attempts];
-          continue;
-        }
-        throw error;
-      } finally {
-        ownWait?.dispose();
-      }
-      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-      const result = this.#toResult(completion, { startedAtMs, attempts, cached: !ranHere });
-      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
-      return result;
-    }
-  }
-
-  /**
-   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
-   * when its call began, and its own abort.
-   */
-  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal {
-    const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
-    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
-    return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
-  }
-
-  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
-    if (this.#events.size === 0) return;
-    const errorName = error instanceof Error ? error.name : typeof error;
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
-    this.#events.emit({ type: 'cache-error', operation, errorName, message });
+    await Promise.all([this.#httpClient.close(), this.#cached?.close()]);
   }
 
   async #completeUncached(
@@ -421,7 +297,7 @@ export class BackupModelRouter {
           }
         },
         run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
-        nextRound: this.#retryRounds(options, messages, deadline, attempts, lastResort !== undefined),
+        nextRound: this.#retryRounds.of(options, messages, deadline, attempts, lastResort !== undefined),
         runSettlesWithProvider: true,
         fallbackCandidates: selection.fallback,
       });
@@ -481,61 +357,6 @@ export class BackupModelRouter {
     }
   }
 
-  /**
-   * The race's retry rounds, or undefined when the call allows none (the default) or races a last resort
-   * (panic mode: its circuit is open, and waiting would not close it). A candidate left out when a round
-   * starts (its circuit opened, it cools down) is logged in `attempts` as skipped.
-   */
-  #retryRounds(
-    options: CompleteOptions,
-    messages: readonly Message[],
-    deadline: Pick<DeadlineSignal, 'remainingMs'>,
-    attempts: Attempt[],
-    lastResort: boolean,
-  ): RaceOptions<unknown>['nextRound'] {
-    // Checked before anything is made: most calls allow no retry, and this runs on every call.
-    const retries = options.maxRetries ?? this.#options.maxRetries ?? routerDefaults.maxRetries;
-    if (retries === 0 || lastResort) return undefined;
-    const retry = {
-      retries,
-      baseDelayMs: this.#options.retryBaseDelayMs ?? routerDefaults.retryBaseDelayMs,
-      maxDelayMs: routerDefaults.retryMaxDelayMs,
-    };
-    const targetOf = (candidate: { readonly provider: { readonly id: string }; readonly model: string }): string => `${candidate.provider.id}/${candidate.model}`;
-    return (failures, round) => {
-      const nowMs = this.#clock.now();
-      const plan = planRetryRound({
-        failures: failures.map((failure) => ({ error: failure.error, target: targetOf(failure.candidate) })),
-        round,
-        retry,
-        remainingMs: deadline.remainingMs(),
-        readyInMs: (providerId) => {
-          const standing = this.#registry.standingOf(providerId, nowMs);
-          return standing.available ? 0 : Math.max(0, (standing.retryAtMs ?? Number.POSITIVE_INFINITY) - nowMs);
-        },
-        random: Math.random,
-      });
-      if (plan === undefined) return undefined;
-      const planned = (candidate: Candidate): boolean => plan.targets.has(targetOf(candidate));
-      let fallback: readonly Candidate[] | undefined;
-      return {
-        delayMs: plan.delayMs,
-        // Chosen when the wait is over: a circuit that opened meanwhile, or a cooldown, keeps its provider out.
-        candidates: () => {
-          const startedAtMs = this.#clock.now();
-          const selection = this.#select(options, startedAtMs, messages);
-          for (const attempt of skippedAttempts(selection, startedAtMs)) {
-            if (plan.targets.has(`${attempt.provider}/${attempt.model}`)) attempts.push(attempt);
-          }
-          fallback = selection.fallback?.filter(planned);
-          return selection.candidates.filter(planned);
-        },
-        // The same selection's fallback (history images), asked again after the round's candidates.
-        fallback: () => fallback,
-      };
-    };
-  }
-
   #select(
     options: CompleteOptions,
     nowMs: number | undefined,
@@ -559,82 +380,6 @@ export class BackupModelRouter {
 
   /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
   readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.releaseProbe(candidate.provider.id);
-
-  #toResult(
-    completion: CachedCompletion,
-    context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number },
-  ): CompletionResult {
-    const { response, provider } = completion;
-    const result: Mutable<CompletionResult> = {
-      content: response.content,
-      toolCalls: response.toolCalls,
-      finishReason: response.finishReason,
-      provider,
-      model: response.model,
-      latencyMs: (context.endedAtMs ?? this.#clock.now()) - context.startedAtMs,
-      usage: response.usage,
-      costUsd: context.cached ? 0 : this.#costOf(provider, response.model, response.usage),
-      cached: context.cached,
-      attempts: context.attempts,
-      requestId: response.requestId,
-    };
-    // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
-    if (response.reasoning !== undefined) result.reasoning = response.reasoning;
-    if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
-    if (response.responseId !== undefined) result.responseId = response.responseId;
-    return result;
-  }
-
-  #costOf(providerId: string, model: string, usage: ChatResponse['usage']): number | undefined {
-    return costOf(this.#definitionById.get(providerId), model, usage);
-  }
-
-  #emitCallEnd(callId: number, context: { result: CompletionResult; startedAtMs: number; request: CompleteOptions }): void {
-    if (this.#events.size === 0) return;
-    const { result, startedAtMs, request } = context;
-    this.#events.emit(
-      callEndEvent({ callId, outcome: 'success', streaming: false, startedAtMs, nowMs: this.#clock.now(), request, result }),
-    );
-  }
-
-  #emitCallFailure(
-    callId: number,
-    context: {
-      error: unknown;
-      startedAtMs: number;
-      /** The caller left or the router closed: not the providers' failure. */
-      aborted: boolean;
-      attempts: readonly Attempt[] | undefined;
-      request: CompleteOptions;
-    },
-  ): void {
-    if (this.#events.size === 0) return;
-    this.#events.emit(
-      callEndEvent({
-        callId,
-        outcome: context.aborted ? 'aborted' : 'failure',
-        streaming: false,
-        startedAtMs: context.startedAtMs,
-        nowMs: this.#clock.now(),
-        failure: context.error,
-        attempts: context.attempts,
-        request: context.request,
-      }),
-    );
-  }
-
-  #scheduleHealthChecks(intervalMs: number): void {
-    this.#healthCheckTimer = this.#clock.setTimeout(() => {
-      if (this.#closing) return;
-      const turn = this.#options.stateSync?.acquireHealthCheckTurn(intervalMs) ?? Promise.resolve(true);
-      void turn
-        .then((mine) => (mine ? this.healthCheck() : undefined))
-        .catch(() => undefined)
-        .finally(() => {
-          if (!this.#closing) this.#scheduleHealthChecks(intervalMs);
-        });
-    }, intervalMs);
-  }
 
   #assertOpen(): void {
     if (this.#closing) throw new RouterClosedError();

@@ -1,0 +1,219 @@
+import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import { createCacheKey } from '../cache/cache-key.js';
+import type { SingleFlight } from '../cache/single-flight.js';
+import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
+import type { Clock } from '../clock.js';
+import { type Attempt, DeadlineExceededError, redactSecrets } from '../errors.js';
+import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
+import type { ListenerSet } from '../resilience/listener-set.js';
+import type { Message } from '../types.js';
+import { cacheTarget, isCacheable } from './call-request.js';
+import type { AttemptLog } from './complete-call-end.js';
+import type { CompletionResults } from './completion-results.js';
+import { GuardedCache } from './guarded-cache.js';
+import type { InFlightCalls } from './in-flight-calls.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
+import { routerDefaults } from './router-defaults.js';
+import type { RouterEvent } from './router-events.js';
+import type { BackupModelRouterOptions, CompleteOptions, CompletionResult } from './router-options.js';
+
+/** One `complete` call that goes through the cache. */
+export interface CachedCall {
+  readonly callId: number;
+  readonly messages: readonly Message[];
+  readonly options: CompleteOptions;
+  readonly startedAtMs: number;
+  /** Where the call's race leaves its attempts as it begins (see `AttemptLog`). */
+  readonly log: AttemptLog;
+}
+
+export interface CachedCompletionsOptions {
+  readonly backend: CacheBackend;
+  readonly ttlSeconds: number;
+  /** The backend answers at once (the router's own in-process LRU): see `GuardedCacheOptions.immediate`. */
+  readonly immediate: boolean;
+  readonly clock: Clock;
+  /** Where a backend's failure is reported, as a `cache-error` event. */
+  readonly events: ListenerSet<RouterEvent>;
+  /** The router's work in flight: each call and each shared call is part of it, so close() cancels them. */
+  readonly inFlight: InFlightCalls;
+  readonly singleFlight: SingleFlight<CachedCompletion>;
+  /** The router's options, for the `timeoutMs` of a call that sets none. */
+  readonly routerOptions: Pick<BackupModelRouterOptions, 'timeoutMs'>;
+  readonly results: Pick<CompletionResults, 'of'>;
+  /** Charged for what a call spent when it ran here (not when it joined another's call or hit the cache). */
+  readonly registry: Pick<ProviderStateRegistry, 'recordSpend'>;
+  /**
+   * The call without the cache, under `cancellation`: run once for everyone waiting on the same request. It sets
+   * `call.log.attempts` to its race's live log before its first wait.
+   */
+  readonly completeUncached: (
+    call: CachedCall,
+    cancellation: Cancellation,
+  ) => Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }>;
+}
+
+/** The router's `complete` through its response cache, with single-flight for identical calls in flight. */
+export class CachedCompletions {
+  readonly #cache: GuardedCache;
+  readonly #clock: Clock;
+  readonly #events: ListenerSet<RouterEvent>;
+  readonly #inFlight: InFlightCalls;
+  readonly #singleFlight: SingleFlight<CachedCompletion>;
+  readonly #routerOptions: Pick<BackupModelRouterOptions, 'timeoutMs'>;
+  readonly #results: Pick<CompletionResults, 'of'>;
+  readonly #registry: Pick<ProviderStateRegistry, 'recordSpend'>;
+  readonly #completeUncached: CachedCompletionsOptions['completeUncached'];
+  /** The attempts of each shared call in flight (the race's live log), by cache key: what a joiner sees tried. */
+  readonly #sharedAttempts = new Map<string, readonly Attempt[]>();
+
+  constructor(options: CachedCompletionsOptions) {
+    this.#clock = options.clock;
+    this.#events = options.events;
+    this.#inFlight = options.inFlight;
+    this.#singleFlight = options.singleFlight;
+    this.#routerOptions = options.routerOptions;
+    this.#results = options.results;
+    this.#registry = options.registry;
+    this.#completeUncached = options.completeUncached;
+    this.#cache = new GuardedCache(options.backend, {
+      ttlSeconds: options.ttlSeconds,
+      clock: options.clock,
+      immediate: options.immediate,
+      onError: (operation, error) => this.#reportCacheError(operation, error),
+    });
+  }
+
+  /** Close the backend once the writes in flight have settled. */
+  close(): Promise<void> {
+    return this.#cache.close();
+  }
+
+  /**
+   * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
+   * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
+   * joins waits only within them, and when the shared call fails because of its first caller (its deadline
+   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
+   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
+   */
+  async complete(context: CachedCall): Promise<CompletionResult> {
+    // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
+    const call = new CancelScope();
+    const stopFollowingCaller = context.options.signal ? call.follow(cancellationOf(context.options.signal)) : undefined;
+    this.#inFlight.enter(call);
+    try {
+      return await this.#completeUnder(call, context);
+    } finally {
+      stopFollowingCaller?.();
+      this.#inFlight.leave(call);
+    }
+  }
+
+  /** The cache read, then single-flight: see `complete`. `call` ends with the caller or close(). */
+  async #completeUnder(call: Cancellation, context: CachedCall): Promise<CompletionResult> {
+    const { messages, options, startedAtMs, log } = context;
+    const cache = this.#cache;
+    const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
+    const timeoutMs = options.timeoutMs ?? this.#routerOptions.timeoutMs ?? routerDefaults.timeoutMs;
+    // A store slower than this is taken as a miss: the call keeps most of its time for a provider. The
+    // router's own in-process cache answers at once, and its calls make no limit.
+    const readLimit = cache.answersAtOnce
+      ? undefined
+      : {
+          withinMs: Math.min(routerDefaults.cacheReadMaxMs, (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft),
+          cancellation: call,
+        };
+    const hit = await cache.read(key, readLimit);
+    if (hit) return this.#results.of(hit, { startedAtMs, attempts: [], cached: true });
+    call.throwIfAborted();
+    // The attempts of shared calls this caller waited on that ended on their first caller's deadline, before it
+    // asked again: with those of the call it waits on last, what its own DeadlineExceededError says was tried.
+    let seenAttempts: readonly Attempt[] = [];
+    for (let askingAgain = false; ; askingAgain = true) {
+      let attempts: readonly Attempt[] = [];
+      let ranHere = false;
+      // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
+      // else waits under a deadline of their own, counted from when their call began.
+      const ownWait =
+        askingAgain || this.#singleFlight.has(key)
+          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
+          : undefined;
+      let completion: CachedCompletion;
+      let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
+      let waitedOn: readonly Attempt[] | undefined;
+      try {
+        const shared = this.#singleFlight.run(
+          key,
+          async (cancellation) => {
+            ranHere = true;
+            // The shared work is cancelled when every caller left, or by close(), which waits for it.
+            const work = new CancelScope();
+            let endWork!: () => void;
+            sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
+            const stopFollowing = work.follow(cancellation);
+            this.#inFlight.enter(work);
+            const running = this.#completeUncached(context, work);
+            // Set as the race began (before its first wait): the log its attempts go to as they end.
+            const sharedAttempts = log.attempts;
+            if (sharedAttempts !== undefined) this.#sharedAttempts.set(key, sharedAttempts);
+            try {
+              const outcome = await running;
+              attempts = outcome.attempts;
+              // Not waited for: a slow store never holds up the answer (joiners meanwhile are served from the write).
+              if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
+              return outcome.completion;
+            } finally {
+              if (sharedAttempts !== undefined && this.#sharedAttempts.get(key) === sharedAttempts) this.#sharedAttempts.delete(key);
+              stopFollowing();
+              this.#inFlight.leave(work);
+              endWork();
+            }
+          },
+          { signal: ownWait?.cancellation ?? call },
+        );
+        // Its own call's attempts when it started the call (registered as it started), else its first caller's.
+        waitedOn = this.#sharedAttempts.get(key);
+        completion = await shared;
+      } catch (error) {
+        // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
+        // aborted in a moment, for the call's end event.
+        if (sharedWork?.scope.aborted) await sharedWork.ended;
+        if (ownWait?.timedOut()) {
+          // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
+          // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
+          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
+          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
+        }
+        // Another caller's deadline ended the shared call: this one, still in time, asks again.
+        if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
+          seenAttempts = [...seenAttempts, ...error.attempts];
+          continue;
+        }
+        throw error;
+      } finally {
+        ownWait?.dispose();
+      }
+      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
+      const result = this.#results.of(completion, { startedAtMs, attempts, cached: !ranHere });
+      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
+      return result;
+    }
+  }
+
+  /**
+   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
+   * when its call began, and its own abort.
+   */
+  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal {
+    const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
+    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
+    return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
+  }
+
+  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
+    if (this.#events.size === 0) return;
+    const errorName = error instanceof Error ? error.name : typeof error;
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    this.#events.emit({ type: 'cache-error', operation, errorName, message });
+  }
+}
