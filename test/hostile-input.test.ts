@@ -194,6 +194,32 @@ describe("a type named like Object.prototype's members in a tool schema sent to 
   });
 });
 
+describe("a tool call Gemini's converter refuses (arguments that are not a JSON object)", () => {
+  // The converter refuses it with an InvalidArgumentError of ours, which the provider let through as is; the
+  // router took it for a network failure, and a few such calls from one key opened Google's circuit for all.
+  it("fails over without a word against Google's health: its circuit stays closed for everyone else", async () => {
+    const answers: string[] = [];
+    for (let index = 0; index < 8; index += 1) {
+      const body = {
+        model: 'google/gemini-2.0-flash',
+        messages: [
+          { role: 'user', content: `${prompt()} ${index}` },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '[1]' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: 'done' },
+        ],
+      };
+      answers.push((await rawPost(harness, { body: JSON.stringify(body), headers: { authorization: `Bearer ${gatewayKeys[1]}` } })).body);
+    }
+    // Nothing reached Google: the request was refused before it was sent.
+    expect(harness.providers.requests).toEqual([]);
+    expect(harness.router.getHealthStatus().google).toMatchObject({ circuitState: 'closed', lastFailureReason: 'generation_failed' });
+    for (const answer of answers) expect(answer).toContain('google (generation_failed)');
+    const normal = { model: 'google/gemini-2.0-flash', messages: [{ role: 'user', content: prompt() }] };
+    const response = await rawPost(harness, { body: JSON.stringify(normal) });
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('an upstream URL or host in a field: refused before any upstream call', () => {
   it.each([
     ['model is a URL', () => validBody({ model: `http://${evilHost}/v1` })],

@@ -263,6 +263,33 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
   });
 
+  it('tells a joiner whose deadline is its first caller\'s what was tried, asking no provider again with no time left', async () => {
+    // Two identical calls made in the same millisecond with the same timeout: the first caller's deadline ends
+    // the shared call, and the joiner hears of it before its own timer fires (timers apart, as Node runs them).
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
+    const router = makeRouter({ clock });
+    const ended: RouterEvent[] = [];
+    router.onEvent((event) => {
+      if (event.type === 'call-end') ended.push(event);
+    });
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 500 });
+    first.catch(() => undefined);
+    joiner.catch(() => undefined);
+    await harness.server.waitForRequests(1);
+
+    await clock.advanceAsync(500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    const error = await joiner.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as DeadlineExceededError).attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', durationMs: 500 }),
+    ]);
+    expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
   it('tells a joiner that ran out of time while it waited what the shared call had tried by then', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     harness.server.enqueue('groq', { kind: 'status', status: 503 });

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog, openAICompatibleProvider, type ProviderDefinition } from '../catalog.js';
-import { isHealthFailure, ProviderError } from '../errors.js';
+import { InvalidArgumentError, isHealthFailure, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { sharedFixturesDirectory } from '../testing/shared-fixtures.test-support.js';
 import { startProviderTestServer } from '../testing/provider-test-server.js';
@@ -194,12 +194,20 @@ describe('createHttpModelProvider over a local server', () => {
     expect(String(error.stack)).not.toContain(apiKey);
   });
 
-  it("fails over without counting against the provider's health when a converter throws on the request", async () => {
+  it.each([
     // A converter bug a caller's content can reach (one was: a tool schema whose type is `toString`).
+    ['a bug', () => new TypeError('supportedFormats[type].includes is not a function'), 'openai: the request could not be converted to its wire format'],
+    // A converter's own refusal (Gemini's of tool-call arguments that are not a JSON object): its words are ours.
+    [
+      'a refusal of ours',
+      () => new InvalidArgumentError({ argument: 'messages[1].toolCalls[0].arguments', message: 'Tool call arguments are not a JSON object; Gemini needs an object' }),
+      'openai: the request could not be converted to its wire format: Tool call arguments are not a JSON object; Gemini needs an object',
+    ],
+  ])("fails over without counting against the provider's health when a converter throws on the request (%s)", async (_case, thrown, message) => {
     const throwing = {
       ...wireProtocols['openai-compatible'],
       buildChatRequest: () => {
-        throw new TypeError('supportedFormats[type].includes is not a function');
+        throw thrown();
       },
     };
     const faulty = createHttpModelProvider(openai, { httpClient, env, protocols: { 'openai-compatible': throwing } });
@@ -207,7 +215,7 @@ describe('createHttpModelProvider over a local server', () => {
     const streamError = await collect(faulty.stream(question, { signal: signal() })).catch((caught: unknown) => caught);
     for (const error of [completeError, streamError]) {
       expect(ProviderError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ reason: 'generation_failed', isRetryable: false });
+      expect(error).toMatchObject({ reason: 'generation_failed', isRetryable: false, message });
       expect(isHealthFailure((error as ProviderError).reason)).toBe(false);
     }
     expect(server.seen).toHaveLength(0);

@@ -120,19 +120,23 @@ export function createHttpModelProvider(
 
   /**
    * The HTTP request, built by the protocol's converters. One of them throwing on a caller's content (a bug
-   * a request can reach) is no sign of the provider's health: it fails as `generation_failed`, which fails
-   * over and counts nothing against the circuit, rather than as the `network` failure the router makes of
-   * an unknown error, with which any caller could open a provider's circuit for every other.
+   * a request can reach, or a refusal of ours: Gemini's converter refuses tool-call arguments that are not a
+   * JSON object with an InvalidArgumentError) is no sign of the provider's health: it fails as
+   * `generation_failed`, which fails over and counts nothing against the circuit, rather than as the `network`
+   * failure the router makes of any error that is not a ProviderError, with which any caller could open a
+   * provider's circuit for every other.
    */
   const buildRequest = (prepared: PreparedRequest): HttpRequestSpec => {
     try {
       return protocol.buildChatRequest(prepared.request, prepared.options);
     } catch (error) {
-      if (BackupModelsError.isInstance(error)) throw error;
+      if (ProviderError.isInstance(error)) throw error;
+      // Our own refusal says what is wrong (its text is ours, naming the field); a bug's text may not be.
+      const why = BackupModelsError.isInstance(error) ? `: ${error.message}` : '';
       throw new ProviderError({
         provider: providerId,
         reason: 'generation_failed',
-        message: `${providerId}: the request could not be converted to its wire format`,
+        message: `the request could not be converted to its wire format${why}`,
         cause: error,
       });
     }

@@ -138,6 +138,12 @@ export class CachedCompletions {
         askingAgain || this.#singleFlight.has(key)
           ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
           : undefined;
+      if (ownWait === null) {
+        // No time left to wait or ask again (a joiner whose deadline is the one that just ended the shared
+        // call): it says what it saw tried, as every DeadlineExceededError does.
+        log.attempts = seenAttempts;
+        throw new DeadlineExceededError({ timeoutMs, attempts: seenAttempts });
+      }
       let completion: CachedCompletion;
       let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
       let waitedOn: readonly Attempt[] | undefined;
@@ -202,11 +208,11 @@ export class CachedCompletions {
 
   /**
    * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
-   * when its call began, and its own abort.
+   * when its call began, and its own abort; null when none of it is left.
    */
-  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal {
+  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal | null {
     const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
-    if (remainingMs <= 0) throw new DeadlineExceededError({ timeoutMs: options.timeoutMs });
+    if (remainingMs <= 0) return null;
     return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
   }
 
