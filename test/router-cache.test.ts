@@ -177,6 +177,48 @@ describe('a cache backend that is slow', () => {
   });
 });
 
+describe('a cache backend whose write never settles', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('serves the answer being written only within its TTL, then asks a provider again', async () => {
+    // Found by a review: the answer of a write that never settled was served past its TTL, for good.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const backend = new HeldCacheBackend('set');
+    const router = makeRouter({ clock, cacheBackend: backend, cacheTtlSeconds: 60 });
+    try {
+      expect(await router.complete('Stuck store', { preferredProvider: 'groq' })).toMatchObject({ cached: false });
+      clock.advance(59_999);
+      expect(await router.complete('Stuck store', { preferredProvider: 'groq' })).toMatchObject({ cached: true });
+      clock.advance(1);
+      expect(await router.complete('Stuck store', { preferredProvider: 'groq' })).toMatchObject({ cached: false });
+      expect(harness.server.requests).toHaveLength(2);
+    } finally {
+      backend.release();
+    }
+  });
+
+  it('lets close() end after a few seconds instead of waiting for the write for good', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const backend = new HeldCacheBackend('set');
+    const router = makeRouter({ clock, cacheBackend: backend });
+    try {
+      await router.complete('Stuck store', { preferredProvider: 'groq' });
+      let closed = false;
+      const closing = router.close().then(() => (closed = true));
+      await turn();
+      clock.advance(4_999);
+      await turn();
+      expect(closed).toBe(false);
+      clock.advance(1);
+      for (let turns = 0; turns < 5 && !closed; turns++) await turn();
+      expect(closed).toBe(true);
+      await closing;
+    } finally {
+      backend.release();
+    }
+  });
+});
+
 describe('identical calls in flight share one upstream call, each under its own deadline and abort', () => {
   const question = { preferredProvider: 'groq' } as const;
 

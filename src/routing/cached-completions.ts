@@ -84,9 +84,9 @@ export class CachedCompletions {
     });
   }
 
-  /** Close the backend once the writes in flight have settled. */
+  /** Close the backend once the writes in flight have settled, waiting for them a few seconds at most. */
   close(): Promise<void> {
-    return this.#cache.close();
+    return this.#cache.close(routerDefaults.cacheCloseWaitMs);
   }
 
   /**

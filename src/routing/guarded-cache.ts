@@ -48,7 +48,11 @@ export class GuardedCache {
   /** The cached answer, or undefined. `limit` bounds the read, unless the backend answers at once. */
   async read(key: string, limit: CacheReadLimit | undefined): Promise<CachedCompletion | undefined> {
     const writing = this.#writing.size === 0 ? undefined : this.#writing.get(key);
-    if (writing !== undefined) return writing;
+    if (writing !== undefined) {
+      // Served only within its TTL, as the store would: a write that never settles must not serve it for good.
+      if (this.#options.clock.now() < writing.storedAtMs + this.#options.ttlSeconds * 1000) return writing;
+      this.#writing.delete(key);
+    }
     try {
       const reading = this.#backend.get(key);
       return await (this.#options.immediate || limit === undefined ? reading : this.#withinLimit(reading, limit));
@@ -77,9 +81,18 @@ export class GuardedCache {
     this.#writes.add(settled);
   }
 
-  /** Close the backend once the writes in flight have settled. */
-  async close(): Promise<void> {
-    await Promise.all(this.#writes);
+  /**
+   * Close the backend once the writes in flight have settled, or after `waitMs` at most: a store that never
+   * answers a write would otherwise hold close() for good.
+   */
+  async close(waitMs: number): Promise<void> {
+    if (this.#writes.size > 0) {
+      const { clock } = this.#options;
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      const waited = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, waitMs)));
+      await Promise.race([Promise.all(this.#writes), waited]);
+      clock.clearTimeout(timer!);
+    }
     await this.#backend.close();
   }
 

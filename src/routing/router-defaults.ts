@@ -19,6 +19,8 @@ export const routerDefaults = {
   /** A cache read may take this share of the call's time left, and never more than `cacheReadMaxMs`: then it is a miss. */
   cacheReadShareOfTimeLeft: 0.1,
   cacheReadMaxMs: 1_000,
+  /** close() waits this long at most for cache writes in flight (a store that never answers must not hold it). */
+  cacheCloseWaitMs: 5_000,
   maxRetries: 0,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 8_000,
