@@ -123,7 +123,7 @@ describe('CircuitBreaker', () => {
     breaker.recordFailure(); // reopenCount 1, 10 s
     clock.advance(10_000);
     expect(breaker.tryAcquire()).toBe('probe');
-    breaker.releaseProbe();
+    breaker.releaseProbe(breaker.probeTicket);
     expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 1, halfOpenAfterMs: clock.now() });
     expect(breaker.tryAcquire()).toBe('probe');
     expect(breaker.tryAcquire()).toBe('rejected');
@@ -134,12 +134,39 @@ describe('CircuitBreaker', () => {
 
   it('releaseProbe does nothing unless half-open', () => {
     const { breaker, changes } = setup();
-    breaker.releaseProbe();
+    breaker.releaseProbe(breaker.probeTicket);
     failTimes(breaker, 3);
     const open = breaker.state;
-    breaker.releaseProbe();
+    breaker.releaseProbe(breaker.probeTicket);
     expect(breaker.state).toBe(open);
     expect(changes).toHaveLength(1);
+  });
+
+  it('gives a probe back only for the ticket of the probe in flight', () => {
+    const { clock, breaker } = setup();
+    failTimes(breaker, 3);
+    clock.advance(5_000);
+    const beforeTheProbe = breaker.probeTicket;
+    expect(breaker.tryAcquire()).toBe('probe');
+    const probe = breaker.probeTicket;
+    // An attempt admitted before the probe (while closed) ends without a verdict: the probe stays in flight.
+    breaker.releaseProbe(beforeTheProbe);
+    expect(breaker.stateName).toBe('half_open');
+    expect(breaker.tryAcquire()).toBe('rejected');
+
+    // A probe lost (past the probe timeout) and granted again: the lost one's ticket gives nothing back.
+    clock.advance(60_000);
+    expect(breaker.tryAcquire()).toBe('probe');
+    breaker.releaseProbe(probe);
+    expect(breaker.tryAcquire()).toBe('rejected');
+    breaker.releaseProbe(breaker.probeTicket);
+    expect(breaker.tryAcquire()).toBe('probe');
+
+    // A state adopted from another instance is nobody's probe here.
+    const adopted = breaker.probeTicket;
+    breaker.restore({ name: 'half_open', reopenCount: 0, probeStartedAtMs: clock.now() });
+    breaker.releaseProbe(adopted);
+    expect(breaker.stateName).toBe('half_open');
   });
 
   it('ignores results recorded while open (calls admitted before it opened)', () => {

@@ -9,7 +9,9 @@
  * through Redis later with `toJSON()` and `restore()`.
  *
  * Results are not tied to a permit: while half-open, whichever result is recorded first is the verdict,
- * and results recorded while open (calls admitted before the circuit opened) are ignored.
+ * and results recorded while open (calls admitted before the circuit opened) are ignored. Giving the probe
+ * back without a verdict is: only the holder of the probe's ticket can, so an attempt that never held it (one
+ * admitted while closed, cancelled while another caller probes) cannot let a second probe through.
  */
 
 import type { Clock } from '../clock.js';
@@ -38,6 +40,12 @@ export type BreakerStateName = BreakerState['name'];
 
 /** What `tryAcquire` grants: a normal call, the single half-open probe, or nothing. */
 export type BreakerPermit = 'allowed' | 'probe' | 'rejected';
+
+/**
+ * Names one probe a breaker granted (see `CircuitBreaker.probeTicket`): the attempt that holds it gives it back
+ * with it. A number, so holding one costs nothing.
+ */
+export type ProbeTicket = number;
 
 export interface BreakerStateChange {
   readonly from: BreakerStateName;
@@ -74,6 +82,8 @@ export class CircuitBreaker {
   private readonly probeTimeoutMs: number;
   private readonly changes = new ListenerSet<BreakerStateChange>();
   private current: BreakerState = closedState;
+  /** The ticket of the latest probe granted; the one in flight while half-open. 0 before any. */
+  private latestProbe: ProbeTicket = 0;
 
   constructor(options: CircuitBreakerOptions) {
     this.clock = options.clock;
@@ -110,6 +120,14 @@ export class CircuitBreaker {
     return state.name === 'open' ? state.halfOpenAfterMs : undefined;
   }
 
+  /**
+   * The ticket of the probe `tryAcquire` has just granted (read it then): the holder reports the probe's result,
+   * or gives it back with `releaseProbe(ticket)`.
+   */
+  get probeTicket(): ProbeTicket {
+    return this.latestProbe;
+  }
+
   /** Ask to make a call. 'probe' is granted once per half-open period; report its result or release it. */
   tryAcquire(): BreakerPermit {
     const state = this.current;
@@ -117,11 +135,14 @@ export class CircuitBreaker {
     const nowMs = this.clock.now();
     if (state.name === 'open') {
       if (nowMs < state.halfOpenAfterMs) return 'rejected';
+      this.latestProbe += 1;
       this.transition({ name: 'half_open', reopenCount: state.reopenCount, probeStartedAtMs: nowMs });
       return 'probe';
     }
     if (nowMs - state.probeStartedAtMs < this.probeTimeoutMs) return 'rejected';
-    // The probe in flight is lost: let another one through (same state name, so no event).
+    // The probe in flight is lost: let another one through (same state name, so no event). The lost one's ticket
+    // no longer gives anything back.
+    this.latestProbe += 1;
     this.current = { name: 'half_open', reopenCount: state.reopenCount, probeStartedAtMs: nowMs };
     return 'probe';
   }
@@ -149,12 +170,13 @@ export class CircuitBreaker {
   }
 
   /**
-   * The probe ended without a verdict (aborted as a race loser, an invalid request, a rate limit):
-   * go back to open with the period already over, so the next `tryAcquire` probes again.
+   * The probe of this ticket ended without a verdict (aborted as a race loser, an invalid request, a rate limit):
+   * go back to open with the period already over, so the next `tryAcquire` probes again. Nothing when the
+   * ticket is not the probe in flight (a verdict came first, or the probe was lost and granted again).
    */
-  releaseProbe(): void {
+  releaseProbe(ticket: ProbeTicket): void {
     const state = this.current;
-    if (state.name !== 'half_open') return;
+    if (state.name !== 'half_open' || ticket !== this.latestProbe) return;
     const nowMs = this.clock.now();
     this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs });
   }
@@ -177,6 +199,8 @@ export class CircuitBreaker {
       throw new InvalidArgumentError({ argument: 'state', message: 'Not a circuit breaker state' });
     }
     if (state.name !== 'closed' || this.current.name !== 'closed') this.rule.reset();
+    // Whatever this instance's probe was, it is not the one in force now: its ticket gives nothing back.
+    this.latestProbe += 1;
     this.transition(copyState(state));
   }
 

@@ -8,6 +8,7 @@ import { type Attempt, DeadlineExceededError, ProviderError, RouterClosedError }
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
@@ -296,7 +297,7 @@ export class BackupModelRouter {
             events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });
           }
         },
-        run: (candidate, cancellation, startedAtMs) => this.#attempt(candidate, messages, options, cancellation, startedAtMs),
+        run: (candidate, cancellation, startedAtMs, probe) => this.#attempt(candidate, messages, options, cancellation, startedAtMs, probe),
         nextRound: this.#retryRounds.of(options, messages, deadline, attempts, lastResort !== undefined),
         runSettlesWithProvider: true,
         fallbackCandidates: selection.fallback,
@@ -320,6 +321,8 @@ export class BackupModelRouter {
     options: CompleteOptions,
     callCancellation: Cancellation,
     startedAtMs: number,
+    /** The half-open probe this attempt holds, if it was admitted as one: given back if it ends without a verdict. */
+    probe: ProbeTicket | undefined,
   ): Promise<ChatResponse> {
     const providerId = candidate.provider.id;
     const limitMs = options.responseTimeoutMs ?? this.#options.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
@@ -343,14 +346,14 @@ export class BackupModelRouter {
     } catch (error) {
       if (callCancellation.aborted) {
         // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
-        this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete');
+        this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
         throw error;
       }
       const providerError = ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
       const endedAtMs = this.#clock.now();
-      this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, endedAtMs);
+      this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
       throw providerError;
     } finally {
       guard?.dispose();
@@ -379,7 +382,7 @@ export class BackupModelRouter {
     this.#registry.standingOf(providerId, nowMs);
 
   /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
-  readonly #releaseAdmission = (candidate: Candidate): void => this.#registry.releaseProbe(candidate.provider.id);
+  readonly #releaseAdmission = (candidate: Candidate, probe: ProbeTicket): void => this.#registry.releaseProbe(candidate.provider.id, probe);
 
   #assertOpen(): void {
     if (this.#closing) throw new RouterClosedError();

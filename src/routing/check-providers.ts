@@ -27,7 +27,8 @@ export async function checkProviders(options: {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (ProviderError.isInstance(error) && error.reason !== 'rate_limit') {
-          options.registry.recordFailure(provider.id, error, clock.now() - startedAtMs);
+          // A check holds no half-open probe: a failure that is no verdict leaves a caller's probe in flight.
+          options.registry.recordFailure(provider.id, error, clock.now() - startedAtMs, undefined);
         }
         return [provider.id, false];
       } finally {

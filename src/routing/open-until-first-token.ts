@@ -1,6 +1,7 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { ProviderError } from '../errors.js';
+import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
@@ -12,16 +13,22 @@ const contentOrReasoningChunkTypes: ReadonlySet<StreamChunk['type']> = new Set([
 /** One reason object for every stream the caller left early: no stack captured per stream. */
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
 
+export interface StreamAttempt {
+  readonly candidate: Candidate;
+  /** Aborts when the attempt loses the race, or the call ends. */
+  readonly attemptCancellation: Cancellation;
+  /** The call's cancellation (the caller's abort, `cancel()`, the deadline). */
+  readonly callCancellation: Cancellation;
+  /** The half-open probe the attempt holds, if it was admitted as one: it goes with the stream once committed. */
+  readonly probe: ProbeTicket | undefined;
+}
+
 /**
  * Open a candidate's stream and read until its first content token, within `firstTokenTimeoutMs`.
  * The upstream request stays tied to the call (`callCancellation`) after the race, until `release`.
  */
-export async function openUntilFirstToken(
-  context: RouterStreamContext,
-  candidate: Candidate,
-  attemptCancellation: Cancellation,
-  callCancellation: Cancellation,
-): Promise<CommittedStream> {
+export async function openUntilFirstToken(context: RouterStreamContext, attempt: StreamAttempt): Promise<CommittedStream> {
+  const { candidate, attemptCancellation, callCancellation, probe } = attempt;
   const { clock, registry } = context;
   const providerId = candidate.provider.id;
   const startedAtMs = clock.now();
@@ -74,12 +81,12 @@ export async function openUntilFirstToken(
       const next = await iterator.next();
       if (next.done) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: true, startedAtMs, requestId, responseId: responseIdOf, release, abort, abortReason };
+        return { iterator, buffered, ended: true, startedAtMs, probe, requestId, responseId: responseIdOf, release, abort, abortReason };
       }
       buffered.push(next.value);
       if (committing.has(next.value.type)) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: false, startedAtMs, requestId, responseId: responseIdOf, release, abort, abortReason };
+        return { iterator, buffered, ended: false, startedAtMs, probe, requestId, responseId: responseIdOf, release, abort, abortReason };
       }
     }
   } catch (error) {
@@ -87,7 +94,7 @@ export async function openUntilFirstToken(
     release({ completed: false });
     if (attemptCancellation.aborted || callCancellation.aborted) {
       // It lost the race, or the call ended: no verdict on the provider, but no first token came this long.
-      registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token');
+      registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token', probe);
       throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
     const reason = upstream.reason;
@@ -96,7 +103,7 @@ export async function openUntilFirstToken(
       : ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs);
+    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs, probe);
     throw providerError;
   }
 }

@@ -1,11 +1,12 @@
 import type { Clock } from '../clock.js';
 import { type FailureReason, isHealthFailure, type ProviderError } from '../errors.js';
 import { defaultBreakerRule } from '../resilience/breaker-rule.js';
-import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { CircuitBreaker, type ProbeTicket } from '../resilience/circuit-breaker.js';
 import { CooldownTracker } from '../resilience/cooldown.js';
 import { LatencySamples } from '../resilience/latency-samples.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
+import type { Admission } from './race-candidates.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import { ClusterHealth } from './cluster-health.js';
@@ -112,21 +113,24 @@ export class ProviderStateRegistry {
   }
 
   /**
-   * At the moment an attempt would start: undefined to go ahead, or why it is skipped. A half-open probe
-   * shared with other instances waits for the cluster-wide probe lock, so only one instance probes.
+   * At the moment an attempt would start: undefined to go ahead, why it is skipped, or the ticket of the
+   * half-open probe it holds from now (see `Admission`). A half-open probe shared with other instances waits
+   * for the cluster-wide probe lock, so only one instance probes.
    */
-  admit(providerId: string): string | undefined | Promise<string | undefined> {
+  admit(providerId: string): Admission | Promise<Admission> {
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) return `cooling down after ${cooldown.reason}`;
     const { breaker } = this.stateOf(providerId);
     const verdict = breaker.tryAcquire();
     if (verdict === 'rejected') return 'circuit open';
+    if (verdict === 'allowed') return undefined;
+    const probe = breaker.probeTicket;
     const sync = this.#options.sync;
-    if (verdict === 'allowed' || !sync) return undefined;
+    if (!sync) return probe;
     const probeLockMs = this.#options.breaker.maxOpenDurationMs ?? 60_000;
     return sync.acquireProbe(providerId, probeLockMs).then(
-      (granted) => (granted ? undefined : 'circuit half-open: another instance probes'),
-      () => undefined,
+      (granted) => (granted ? probe : 'circuit half-open: another instance probes'),
+      () => probe,
     );
   }
 
@@ -146,17 +150,18 @@ export class ProviderStateRegistry {
    * An attempt cancelled after `elapsedMs` without a verdict on the provider: it lost a race, or its call ended
    * (the caller left, the deadline, close()). Nothing counts for or against the provider's health; its latency
    * was at least `elapsedMs`, which the hedge's p95 of that kind takes when it says something (see
-   * `LatencySamples.recordAtLeast`).
+   * `LatencySamples.recordAtLeast`). The half-open probe it held (`probe`, undefined when it held none) is given
+   * back; another caller's probe is left in flight.
    */
-  recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind): void {
+  recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind, probe: ProbeTicket | undefined): void {
     const state = this.stateOf(providerId);
-    state.breaker.releaseProbe();
+    if (probe !== undefined) state.breaker.releaseProbe(probe);
     (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).recordAtLeast(elapsedMs);
   }
 
   /** A half-open probe admitted for an attempt that never started (its race was over): the next caller may probe. */
-  releaseProbe(providerId: string): void {
-    this.stateOf(providerId).breaker.releaseProbe();
+  releaseProbe(providerId: string, probe: ProbeTicket): void {
+    this.stateOf(providerId).breaker.releaseProbe(probe);
   }
 
   /** The p95 latency of this kind of attempt to the provider, over the last minute; undefined without samples. */
@@ -165,19 +170,29 @@ export class ProviderStateRegistry {
     return (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).p95Ms();
   }
 
-  recordFailure(providerId: string, error: ProviderError, latencyMs: number, nowMs: number = this.#options.clock.now()): void {
+  /**
+   * An attempt (or a health check) that failed. A failure that says nothing of the provider's health gives back
+   * the half-open probe the attempt held (`probe`, undefined when it held none), and only that one.
+   */
+  recordFailure(
+    providerId: string,
+    error: ProviderError,
+    latencyMs: number,
+    probe: ProbeTicket | undefined,
+    nowMs: number = this.#options.clock.now(),
+  ): void {
     const { breaker, health } = this.stateOf(providerId);
     if (error.reason === 'invalid_request' || error.reason === 'context_too_long') {
       // The request's fault, not the provider's: nothing counts against it.
-      breaker.releaseProbe();
+      if (probe !== undefined) breaker.releaseProbe(probe);
       return;
     }
     health.recordFailure(error.reason, latencyMs, nowMs);
     this.#shareFigures(providerId);
     if (isHealthFailure(error.reason)) {
       breaker.recordFailure(nowMs);
-    } else {
-      breaker.releaseProbe();
+    } else if (probe !== undefined) {
+      breaker.releaseProbe(probe);
     }
     if (credentialReasons.has(error.reason)) {
       this.#coolDown(providerId, nowMs + this.#options.credentialCooldownMs, error.reason);

@@ -350,6 +350,44 @@ describe('raceCandidates', () => {
     expect(attempts[0]).toMatchObject({ provider: 'probe', outcome: 'skipped', detail: 'another instance probes' });
   });
 
+  for (const parallelAttempts of [1, 2]) {
+    it(`hands each attempt the probe its admission granted, sooner or later (parallelAttempts ${parallelAttempts})`, async () => {
+      const attempt = controllable();
+      const probes: [string, number | undefined][] = [];
+      let grant!: (admission: string | number | undefined) => void;
+      const race = raceCandidates({
+        candidates: ['closed', 'probe', 'shared-probe'].map((id) => candidate(id)),
+        parallelAttempts,
+        clock: new ManualClock(0),
+        cancellation: new CancelScope(),
+        run: (entry, cancellation, _startedAtMs, probe) => {
+          probes.push([entry.provider.id, probe]);
+          return attempt.run(entry, cancellation);
+        },
+        classify: classifyFailure,
+        admit: (entry) =>
+          entry.provider.id === 'closed' ? undefined : entry.provider.id === 'probe' ? 7 : new Promise((resolve) => (grant = resolve)),
+        attempts: [],
+      });
+      const flush = () => new Promise((resolve) => setImmediate(resolve));
+      attempt.settle.get('closed')!.reject(failure('closed', 'server_error'));
+      await flush();
+      if (parallelAttempts === 1) {
+        attempt.settle.get('probe')!.reject(failure('probe', 'server_error'));
+        await flush();
+      }
+      grant(9);
+      await flush();
+      expect(probes).toEqual([
+        ['closed', undefined],
+        ['probe', 7],
+        ['shared-probe', 9],
+      ]);
+      attempt.settle.get('shared-probe')!.resolve('ok');
+      await race;
+    });
+  }
+
   it('runs a retry round after its wait, over the candidates it names, each round hedged from its own start', async () => {
     const clock = new ManualClock(0);
     const attempt = controllable();

@@ -1,6 +1,7 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Attempt, ProviderError } from '../errors.js';
+import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import { raceOneAtATime } from './race-one-at-a-time.js';
 import type { Candidate } from './select-candidates.js';
@@ -12,6 +13,13 @@ export type FailureAction =
   | { readonly kind: 'stop' }
   /** Fail over, but only to candidates that pass `accept` (a larger context window). */
   | { readonly kind: 'fail-over-if'; readonly accept: (candidate: Candidate) => boolean };
+
+/**
+ * What admitting a candidate says at the moment it would start: a reason to skip it (a string), go ahead
+ * (undefined), or go ahead as the half-open probe of its circuit (the probe's ticket). The attempt holding a
+ * probe gives it back when it ends without a verdict; no other attempt can.
+ */
+export type Admission = string | ProbeTicket | undefined;
 
 export interface RaceOptions<T> {
   readonly candidates: readonly Candidate[];
@@ -27,9 +35,9 @@ export interface RaceOptions<T> {
   readonly cancellation: Cancellation;
   /**
    * Run one attempt. Its cancellation aborts when it loses, or when the call ends. `startedAtMs` is the
-   * time its attempt log entry gives as its start.
+   * time its attempt log entry gives as its start; `probe`, the half-open probe its admission granted it.
    */
-  readonly run: (candidate: Candidate, cancellation: Cancellation, startedAtMs: number) => Promise<T>;
+  readonly run: (candidate: Candidate, cancellation: Cancellation, startedAtMs: number, probe: ProbeTicket | undefined) => Promise<T>;
   /** The clock's reading when the caller has just taken one: the attempts started at once use it. */
   readonly nowMs?: number;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
@@ -37,13 +45,13 @@ export interface RaceOptions<T> {
    * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
    * later (a cluster-wide probe lock): the candidate then holds its slot until the answer comes.
    */
-  readonly admit?: ((candidate: Candidate) => string | undefined | Promise<string | undefined>) | undefined;
+  readonly admit?: ((candidate: Candidate) => Admission | Promise<Admission>) | undefined;
   /**
-   * An admission that said yes once the race was over (the call ended, or another attempt won, while the lock
-   * was asked for): the attempt is not started, as nobody would read its answer while the provider bills it,
-   * and this gives back what the admission granted (the half-open probe), so the next call may probe.
+   * An admission that granted a probe once the race was over (the call ended, or another attempt won, while the
+   * lock was asked for): the attempt is not started, as nobody would read its answer while the provider bills it,
+   * and this gives the half-open probe back, so the next call may probe.
    */
-  readonly releaseAdmission?: ((candidate: Candidate) => void) | undefined;
+  readonly releaseAdmission?: ((candidate: Candidate, probe: ProbeTicket) => void) | undefined;
   /** The call's attempt log; the race appends to it. */
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */
@@ -158,25 +166,26 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     // The caller's reading of the clock holds for the attempts started before this function returns.
     let startingAtMs = options.nowMs;
 
-    const launch = (candidate: Candidate, admission: Promise<string | undefined> | undefined): void => {
+    const launch = (candidate: Candidate, admission: Promise<Admission> | ProbeTicket | undefined): void => {
       const scope = new CancelScope();
       const startedAtMs = startingAtMs ?? clock.now();
       const running: RunningAttempt = { candidate, scope, startedAtMs };
       inFlight.add(running);
-      const start = (): Promise<T> => {
+      const start = (probe: ProbeTicket | undefined): Promise<T> => {
         options.onAttemptStart?.(candidate);
-        return options.run(candidate, scope, admission ? clock.now() : startedAtMs);
+        return options.run(candidate, scope, typeof admission === 'object' ? clock.now() : startedAtMs, probe);
       };
-      const promise = admission
-        ? admission.then((detail) => {
-            if (detail !== undefined) throw new SkippedAtStart(detail);
-            if (settled) {
-              options.releaseAdmission?.(candidate);
-              throw new SkippedAtStart('the race ended before the admission');
-            }
-            return start();
-          })
-        : invoke(start);
+      const promise =
+        typeof admission === 'object'
+          ? admission.then((detail) => {
+              if (typeof detail === 'string') throw new SkippedAtStart(detail);
+              if (settled) {
+                if (detail !== undefined) options.releaseAdmission?.(candidate, detail);
+                throw new SkippedAtStart('the race ended before the admission');
+              }
+              return start(detail);
+            })
+          : invoke(start, admission);
       promise.then(
         (value) => {
           if (settled || !inFlight.delete(running)) return;
@@ -285,9 +294,9 @@ class SkippedAtStart extends Error {
   }
 }
 
-function invoke<T>(start: () => Promise<T>): Promise<T> {
+function invoke<T>(start: (probe: ProbeTicket | undefined) => Promise<T>, probe: ProbeTicket | undefined): Promise<T> {
   try {
-    return start();
+    return start(probe);
   } catch (error) {
     return Promise.reject(error);
   }

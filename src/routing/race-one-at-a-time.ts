@@ -7,6 +7,7 @@
  */
 import { type Cancellation, untilAborted } from '../cancellation.js';
 import type { Clock } from '../clock.js';
+import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import type { RaceFailure, RaceOptions, RaceWinner } from './race-candidates.js';
 import type { Candidate } from './select-candidates.js';
@@ -36,24 +37,28 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       const launchedAtMs = startingAtMs ?? clock.now();
       startingAtMs = undefined;
       let runStartedAtMs = launchedAtMs;
+      let probe: ProbeTicket | undefined;
       let value: T;
       try {
-        if (admission !== undefined) {
+        if (typeof admission === 'object') {
           // A cluster-wide probe lock answers later: wait for it, but not past the call. A lock granted to a
           // call that has ended starts nothing (a provider that ignores an abort would still send it): the
           // half-open probe it granted is given back.
           admission.then((detail) => {
-            if (detail === undefined && cancellation.aborted) options.releaseAdmission?.(candidate);
+            if (typeof detail === 'number' && cancellation.aborted) options.releaseAdmission?.(candidate, detail);
           }, () => undefined);
           const detail = await untilAborted(admission, cancellation, endCall);
-          if (detail !== undefined) {
+          if (typeof detail === 'string') {
             attempts.push(skippedAttempt(candidate, clock.now(), detail));
             continue;
           }
+          probe = detail;
           runStartedAtMs = clock.now();
+        } else {
+          probe = admission;
         }
         options.onAttemptStart?.(candidate);
-        const running = options.run(candidate, cancellation, runStartedAtMs);
+        const running = options.run(candidate, cancellation, runStartedAtMs, probe);
         const settles = options.runSettlesWithProvider === true && candidate.provider.settlesOnAbort === true;
         value = await (settles ? running : untilAborted(running, cancellation, endCall));
       } catch (error) {

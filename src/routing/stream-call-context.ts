@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { DeadlineSignal } from '../resilience/deadline.js';
 import type { Attempt, ProviderError } from '../errors.js';
+import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { InFlightCalls } from './in-flight-calls.js';
@@ -39,6 +40,8 @@ export interface CommittedStream {
   readonly buffered: StreamChunk[];
   readonly ended: boolean;
   readonly startedAtMs: number;
+  /** The half-open probe its attempt holds, if it was admitted as one: the stream's end says what it found. */
+  readonly probe: ProbeTicket | undefined;
   readonly requestId: string | undefined;
   /** The answer's id, once the stream named it (see `ChatResponse.responseId`). */
   readonly responseId: () => string | undefined;

@@ -71,7 +71,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         cancellation: deadline.cancellation,
         attempts,
         admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
-        releaseAdmission: (candidate: Candidate) => context.registry.releaseProbe(candidate.provider.id),
+        releaseAdmission: (candidate: Candidate, probe) => context.registry.releaseProbe(candidate.provider.id, probe),
         classify: context.classify,
         onAttemptStart: (candidate) =>
           context.events.emit({
@@ -80,7 +80,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
             provider: candidate.provider.id,
             model: candidate.model,
           }),
-        run: (candidate, cancellation) => openUntilFirstToken(context, candidate, cancellation, deadline.cancellation),
+        run: (candidate, attemptCancellation, _startedAtMs, probe) =>
+          openUntilFirstToken(context, { candidate, attemptCancellation, callCancellation: deadline.cancellation, probe }),
         nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
         fallbackCandidates: context.selection.fallback,
       });
@@ -152,7 +153,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       const error = ProviderError.isInstance(abortReason) ? abortReason : caught;
       const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts, call: callScope });
       if (committed && winner && ProviderError.isInstance(error)) {
-        context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs);
+        context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs, committed.probe);
       }
       if (committed) {
         const endedByCall = callScope.aborted || deadline.timedOut();
