@@ -70,3 +70,45 @@ describe('an attempt cancelled while another attempt holds the half-open probe',
     });
   }
 });
+
+describe('a probe stream past its first token that its reader leaves', () => {
+  const ways = [
+    { how: 'breaks out of its loop', leave: async (_stream: ReturnType<BackupModelRouter['stream']>) => undefined, breaks: true },
+    { how: 'cancels it', leave: async (stream: ReturnType<BackupModelRouter['stream']>) => stream.cancel(), breaks: false },
+  ];
+  for (const { how, leave, breaks } of ways) {
+    it(`gives the probe back when the reader ${how}: the provider is back in rotation at once`, async () => {
+      const { server } = harness;
+      const clock = new ManualClock(Date.UTC(2026, 0, 1));
+      const router = harness.makeRouter({ clock, breaker });
+      server.enqueue('groq', { kind: 'status', status: 503 });
+      await expect(router.complete('fails', { route: [groq] })).rejects.toThrow();
+      clock.advance(100);
+
+      // The probe answers: a stream, of which the reader takes the first token and leaves.
+      server.enqueue('groq', { kind: 'success', text: 'one two three four five six', textPieces: 6, chunkDelayMs: 20 });
+      const stream = router.stream('the probe', { route: [groq] });
+      const chunks: string[] = [];
+      let cancelled: unknown;
+      try {
+        for await (const chunk of stream) {
+          if (chunk.type !== 'text-delta') continue;
+          chunks.push(chunk.text);
+          if (breaks) break;
+          await leave(stream);
+        }
+      } catch (error) {
+        cancelled = error;
+      }
+      expect(chunks).toHaveLength(1);
+      if (!breaks) expect(cancelled).toMatchObject({ name: 'AbortError' });
+      expect(stream.winner).toEqual(groq);
+      await expect(stream.result).rejects.toMatchObject({ name: 'AbortError' });
+
+      // Groq answered: the next call may probe it (without waiting for the 60 s probe timeout), and its answer closes the circuit.
+      const next = await router.complete('after the reader left', { route: [groq, openai] });
+      expect(next.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'success' });
+      expect(router.getHealthStatus().groq!.circuitState).toBe('closed');
+    });
+  }
+});

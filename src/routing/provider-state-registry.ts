@@ -159,7 +159,10 @@ export class ProviderStateRegistry {
     (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).recordAtLeast(elapsedMs);
   }
 
-  /** A half-open probe admitted for an attempt that never started (its race was over): the next caller may probe. */
+  /**
+   * A half-open probe that ends without a verdict: admitted for an attempt that never started (its race was
+   * over), or a stream past its first token that its reader left. The next caller may probe.
+   */
   releaseProbe(providerId: string, probe: ProbeTicket): void {
     this.stateOf(providerId).breaker.releaseProbe(probe);
   }

@@ -388,6 +388,46 @@ describe('raceCandidates', () => {
     });
   }
 
+  it('hands a value that came once the race was over to discard, so what it holds is given back', async () => {
+    const attempt = controllable();
+    const discarded: string[] = [];
+    const race = raceCandidates({
+      candidates: ['a', 'b'].map((id) => candidate(id)),
+      parallelAttempts: 2,
+      clock: new ManualClock(0),
+      cancellation: new CancelScope(),
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+      discard: (value, entry) => discarded.push(`${entry.provider.id}:${value}`),
+    });
+    // Both answer in the same moment: a wins, b's answer is nobody's.
+    attempt.settle.get('a')!.resolve('from a');
+    attempt.settle.get('b')!.resolve('from b');
+    expect((await race).value).toBe('from a');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(discarded).toEqual(['b:from b']);
+
+    // One attempt at a time: the call ends, then the attempt answers.
+    const call = new CancelScope();
+    const alone = raceCandidates({
+      candidates: [candidate('c')],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: call,
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+      discard: (value, entry) => discarded.push(`${entry.provider.id}:${value}`),
+    });
+    const reason = new Error('the caller left');
+    call.abort(reason);
+    await expect(alone).rejects.toBe(reason);
+    attempt.settle.get('c')!.resolve('from c');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(discarded).toEqual(['b:from b', 'c:from c']);
+  });
+
   it('runs a retry round after its wait, over the candidates it names, each round hedged from its own start', async () => {
     const clock = new ManualClock(0);
     const attempt = controllable();

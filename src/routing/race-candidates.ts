@@ -52,6 +52,11 @@ export interface RaceOptions<T> {
    * and this gives the half-open probe back, so the next call may probe.
    */
   readonly releaseAdmission?: ((candidate: Candidate, probe: ProbeTicket) => void) | undefined;
+  /**
+   * A value an attempt produced once the race was over (it lost to an answer in the same moment, or the call
+   * ended meanwhile): nobody reads it, and this gives back what it holds (an open stream, a half-open probe).
+   */
+  readonly discard?: ((value: T, candidate: Candidate) => void) | undefined;
   /** The call's attempt log; the race appends to it. */
   readonly attempts: Attempt[];
   /** Told when an attempt starts, so a caller can stream progress. */
@@ -188,7 +193,10 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           : invoke(start, admission);
       promise.then(
         (value) => {
-          if (settled || !inFlight.delete(running)) return;
+          if (settled || !inFlight.delete(running)) {
+            options.discard?.(value, candidate);
+            return;
+          }
           attempts.push(endedAttempt(running.candidate, running.startedAtMs, clock.now(), 'success'));
           settle('lost the race', () => resolve({ value, candidate }));
         },

@@ -38,6 +38,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       startingAtMs = undefined;
       let runStartedAtMs = launchedAtMs;
       let probe: ProbeTicket | undefined;
+      let running: Promise<T> | undefined;
       let value: T;
       try {
         if (typeof admission === 'object') {
@@ -58,11 +59,14 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
           probe = admission;
         }
         options.onAttemptStart?.(candidate);
-        const running = options.run(candidate, cancellation, runStartedAtMs, probe);
+        running = options.run(candidate, cancellation, runStartedAtMs, probe);
         const settles = options.runSettlesWithProvider === true && candidate.provider.settlesOnAbort === true;
         value = await (settles ? running : untilAborted(running, cancellation, endCall));
       } catch (error) {
         if (cancellation.aborted) {
+          // Should the attempt still produce a value, nobody reads it: it is handed back.
+          const discard = options.discard;
+          if (discard && running) running.then((late) => discard(late, candidate), () => undefined);
           attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'aborted', { detail: 'call ended' }));
           throw cancellation.reason;
         }
@@ -81,6 +85,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
       }
       if (cancellation.aborted) {
         // An answer that came after the call ended is not the call's.
+        options.discard?.(value, candidate);
         attempts.push(endedAttempt(candidate, launchedAtMs, clock.now(), 'aborted', { detail: 'call ended' }));
         throw cancellation.reason;
       }

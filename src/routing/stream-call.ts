@@ -82,6 +82,12 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           }),
         run: (candidate, attemptCancellation, _startedAtMs, probe) =>
           openUntilFirstToken(context, { candidate, attemptCancellation, callCancellation: deadline.cancellation, probe }),
+        discard: (stream, candidate) => {
+          // Reached its first token as the race ended: its request is ended, and its probe given back.
+          stream.release({ completed: false });
+          void stream.iterator.return?.().catch(() => undefined);
+          if (stream.probe !== undefined) context.registry.releaseProbe(candidate.provider.id, stream.probe);
+        },
         nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
         fallbackCandidates: context.selection.fallback,
       });
@@ -178,6 +184,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
         committed.release({ completed });
         if (!completed) void committed.iterator.return?.().catch(() => undefined);
+        // A probe whose stream ended without a verdict (its reader left, the call's deadline) is given back: the
+        // provider answered, so the next caller may probe it at once. After a verdict this does nothing.
+        if (!completed && committed.probe !== undefined && winner) context.registry.releaseProbe(winner.provider.id, committed.probe);
       }
       deadline.dispose();
       stopFollowingCaller?.();
