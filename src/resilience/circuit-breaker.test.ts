@@ -151,6 +151,7 @@ describe('CircuitBreaker', () => {
     const probe = breaker.probeTicket;
     // An attempt admitted before the probe (while closed) ends without a verdict: the probe stays in flight.
     breaker.releaseProbe(beforeTheProbe);
+    breaker.yieldProbe(beforeTheProbe);
     expect(breaker.stateName).toBe('half_open');
     expect(breaker.tryAcquire()).toBe('rejected');
 
@@ -167,6 +168,23 @@ describe('CircuitBreaker', () => {
     breaker.restore({ name: 'half_open', reopenCount: 0, probeStartedAtMs: clock.now() });
     breaker.releaseProbe(adopted);
     expect(breaker.stateName).toBe('half_open');
+  });
+
+  it('yieldProbe stays open for the first open period, then lets a probe through again', () => {
+    const { clock, breaker, changes } = setup();
+    failTimes(breaker, 3);
+    clock.advance(5_000);
+    expect(breaker.tryAcquire()).toBe('probe');
+    breaker.recordFailure(); // reopenCount 1, 10 s
+    clock.advance(10_000);
+    expect(breaker.tryAcquire()).toBe('probe');
+    breaker.yieldProbe(breaker.probeTicket);
+    expect(breaker.state).toEqual({ name: 'open', openedAtMs: clock.now(), reopenCount: 1, halfOpenAfterMs: clock.now() + 5_000 });
+    clock.advance(4_999);
+    expect(breaker.tryAcquire()).toBe('rejected');
+    clock.advance(1);
+    expect(breaker.tryAcquire()).toBe('probe');
+    expect(changes.map((change) => change.to)).toEqual(['open', 'half_open', 'open', 'half_open', 'open', 'half_open']);
   });
 
   it('ignores results recorded while open (calls admitted before it opened)', () => {

@@ -3,7 +3,8 @@
  *
  * closed --rule says open--> open --openDuration elapsed, tryAcquire--> half_open (one probe in flight)
  * half_open --probe success--> closed; --probe failure--> open again, for longer (backoff, capped);
- * --releaseProbe (no verdict)--> open, already elapsed, so the next caller probes.
+ * --releaseProbe (no verdict)--> open, already elapsed, so the next caller probes;
+ * --yieldProbe (another instance probes)--> open for the first open period, after which it asks again.
  *
  * The state is a plain discriminated union that survives `JSON.stringify`, so breakers can be shared
  * through Redis later with `toJSON()` and `restore()`.
@@ -122,7 +123,7 @@ export class CircuitBreaker {
 
   /**
    * The ticket of the probe `tryAcquire` has just granted (read it then): the holder reports the probe's result,
-   * or gives it back with `releaseProbe(ticket)`.
+   * or gives it back with `releaseProbe(ticket)` or `yieldProbe(ticket)`.
    */
   get probeTicket(): ProbeTicket {
     return this.latestProbe;
@@ -179,6 +180,19 @@ export class CircuitBreaker {
     if (state.name !== 'half_open' || ticket !== this.latestProbe) return;
     const nowMs = this.clock.now();
     this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs });
+  }
+
+  /**
+   * Another party probes in this probe's place (another instance holds the cluster's probe lock): give it back
+   * and stay open for the first open period, after which `tryAcquire` grants a probe again, to ask once more.
+   * The other party's verdict, when it comes, arrives through `restore`. Nothing when the ticket is not the
+   * probe in flight.
+   */
+  yieldProbe(ticket: ProbeTicket): void {
+    const state = this.current;
+    if (state.name !== 'half_open' || ticket !== this.latestProbe) return;
+    const nowMs = this.clock.now();
+    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs + this.openDurationMs });
   }
 
   /** Subscribe to state changes (by name: closed, open, half_open). Returns the disposer. */

@@ -50,6 +50,8 @@ export class ProviderStateRegistry {
   readonly cooldowns: CooldownTracker;
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
+  /** True while giving a probe back to the instance that holds the cluster's lock: this instance's alone, not shared. */
+  #yieldingProbe = false;
   readonly #unsubscribeSync: (() => void) | undefined;
   /** Figures other instances observed; only with a sync. */
   readonly #cluster: ClusterHealth | undefined;
@@ -115,7 +117,8 @@ export class ProviderStateRegistry {
   /**
    * At the moment an attempt would start: undefined to go ahead, why it is skipped, or the ticket of the
    * half-open probe it holds from now (see `Admission`). A half-open probe shared with other instances waits
-   * for the cluster-wide probe lock, so only one instance probes.
+   * for the cluster-wide probe lock, so only one instance probes; refused it, this instance gives its own probe
+   * back and asks again after an open period, unless the prober's verdict reaches it first.
    */
   admit(providerId: string): Admission | Promise<Admission> {
     const cooldown = this.cooldowns.cooldownOf(providerId);
@@ -129,7 +132,7 @@ export class ProviderStateRegistry {
     if (!sync) return probe;
     const probeLockMs = this.#options.breaker.maxOpenDurationMs ?? 60_000;
     return sync.acquireProbe(providerId, probeLockMs).then(
-      (granted) => (granted ? probe : 'circuit half-open: another instance probes'),
+      (granted) => (granted ? probe : this.#yieldProbe(breaker, probe)),
       () => probe,
     );
   }
@@ -247,6 +250,21 @@ export class ProviderStateRegistry {
     if (this.#cluster) this.#cluster.maybePublish(providerId, this.stateOf(providerId).health.recentFigures());
   }
 
+  /**
+   * Another instance holds the cluster's probe lock: give this instance's probe back, to ask again after an open
+   * period (should the prober die without a verdict). Not shared: the prober's verdict is the one to share, and a
+   * circuit shared as open now would overrule its probe.
+   */
+  #yieldProbe(breaker: CircuitBreaker, probe: ProbeTicket): string {
+    this.#yieldingProbe = true;
+    try {
+      breaker.yieldProbe(probe);
+    } finally {
+      this.#yieldingProbe = false;
+    }
+    return 'circuit half-open: another instance probes';
+  }
+
   #applyRemote(update: SharedProviderUpdate): void {
     this.#applyingRemote = true;
     try {
@@ -279,7 +297,9 @@ export class ProviderStateRegistry {
       // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
       // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (a clock
       // ahead) and hold every instance half-open; the lock is what tells the others a probe is in flight.
-      if (!this.#applyingRemote && change.to !== 'half_open') this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
+      if (!this.#applyingRemote && !this.#yieldingProbe && change.to !== 'half_open') {
+        this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
+      }
     });
     return {
       breaker,
