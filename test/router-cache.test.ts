@@ -272,15 +272,21 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(router.getHealthStatus().groq).toMatchObject({ circuitState: 'closed', successRate: 1 });
   });
 
-  it('tells a joiner that asked again and ran out of time what was tried: the shared attempt it waited on, then its own', async () => {
-    // Found by a review: the joiner's DeadlineExceededError carried no attempts, unlike every other one.
-    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  /** A router on `clock` whose groq stalls before its headers, and the call-end events it emits. */
+  function routerOfStalledGroq(clock: ManualClock): { router: BackupModelRouter; ended: RouterEvent[] } {
     harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
     const router = makeRouter({ clock });
     const ended: RouterEvent[] = [];
     router.onEvent((event) => {
       if (event.type === 'call-end') ended.push(event);
     });
+    return { router, ended };
+  }
+
+  it('tells a joiner that asked again and ran out of time what was tried: the shared attempt it waited on, then its own', async () => {
+    // Found by a review: the joiner's DeadlineExceededError carried no attempts, unlike every other one.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { router, ended } = routerOfStalledGroq(clock);
     const first = router.complete('Same question', { ...question, timeoutMs: 500 });
     const joiner = router.complete('Same question', { ...question, timeoutMs: 1_200 });
     first.catch(() => undefined);
@@ -309,12 +315,7 @@ describe('identical calls in flight share one upstream call, each under its own 
     // Two identical calls made in the same millisecond with the same timeout: the first caller's deadline ends
     // the shared call, and the joiner hears of it before its own timer fires (timers apart, as Node runs them).
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    harness.server.setBehavior('groq', { kind: 'stall-before-headers' });
-    const router = makeRouter({ clock });
-    const ended: RouterEvent[] = [];
-    router.onEvent((event) => {
-      if (event.type === 'call-end') ended.push(event);
-    });
+    const { router, ended } = routerOfStalledGroq(clock);
     const first = router.complete('Same question', { ...question, timeoutMs: 500 });
     const joiner = router.complete('Same question', { ...question, timeoutMs: 500 });
     first.catch(() => undefined);
