@@ -375,3 +375,25 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(harness.server.requests).toHaveLength(1);
   });
 });
+
+describe("cache: 'refresh'", () => {
+  it('asks a provider although an answer is cached, and stores the new one in its place', async () => {
+    const router = makeRouter({});
+    harness.server.setBehavior('groq', { kind: 'success', text: 'First.' });
+    expect(await router.complete('Again, please', { preferredProvider: 'groq' })).toMatchObject({ content: 'First.', cached: false });
+    harness.server.setBehavior('groq', { kind: 'success', text: 'Second.' });
+    expect(await router.complete('Again, please', { preferredProvider: 'groq' })).toMatchObject({ content: 'First.', cached: true });
+    expect(await router.complete('Again, please', { preferredProvider: 'groq', cache: 'refresh' })).toMatchObject({ content: 'Second.', cached: false });
+    expect(await router.complete('Again, please', { preferredProvider: 'groq' })).toMatchObject({ content: 'Second.', cached: true });
+    expect(harness.server.requests).toHaveLength(2);
+  });
+
+  it('refuses any other value, asking no provider', async () => {
+    const router = makeRouter({});
+    await expect(router.complete('Bad cache option', { cache: 'yes' as unknown as boolean })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'cache',
+    });
+    expect(harness.server.requests).toHaveLength(0);
+  });
+});

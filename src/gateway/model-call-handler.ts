@@ -12,6 +12,7 @@ import { budgetCostOf } from '../routing/cost.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Message } from '../types.js';
 import { callerMayCall, type GatewayCaller } from './auth.js';
+import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
 import type { GatewayLimits } from './gateway-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
@@ -130,6 +131,8 @@ export async function handleModelCall(
     } else {
       // A CancelScope, not an AbortController: the router takes either, and this one costs no AbortSignal.
       const clientScope = new CancelScope();
+      const cacheUse = requestedCacheUse(request.headers['cache-control']);
+      if (cacheUse !== undefined) call.options.cache = cacheUse;
       const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
       try {
         await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log });
@@ -217,7 +220,7 @@ async function completeModelCall(options: {
   headers[routingHeaders.provider] = headerSafe(result.provider);
   headers[routingHeaders.model] = headerSafe(result.model);
   headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');
-  headers[routingHeaders.cache] = result.cached ? 'hit' : 'miss';
+  headers[routingHeaders.cache] = cacheStatusOf(result.cached, call.options.cache);
   sendJson(response, 200, body, headers);
   log.status = 200;
   log.outcome = 'success';

@@ -163,9 +163,11 @@ export class BackupModelRouter {
     const log: AttemptLog = { attempts: undefined };
     try {
       let result: CompletionResult;
-      if (!cached) {
+      if (!cached || options.cache === 'refresh') {
         // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
         const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
+        // A refreshed answer replaces the cached one (not waited for, as every cache write).
+        if (cached) cached.store(messages, options, completion);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#results.of(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
         this.#registry.recordSpend(result.provider, result.costUsd);

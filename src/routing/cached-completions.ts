@@ -89,6 +89,12 @@ export class CachedCompletions {
     return this.#cache.close(routerDefaults.cacheCloseWaitMs);
   }
 
+  /** Store an answer got without the cache's help (`cache: 'refresh'`) under the call's key, in place of the old. */
+  store(messages: readonly Message[], options: CompleteOptions, completion: CachedCompletion): void {
+    if (!isCacheable(completion.response)) return;
+    this.#cache.write(createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) }), completion);
+  }
+
   /**
    * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
    * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who

@@ -164,8 +164,12 @@ export interface CompleteOptions {
   readonly hedge?: HedgeOption | false;
   /** Cache entries are shared only within one scope (a gateway key, a tenant). Default 'default'. */
   readonly cacheScope?: string;
-  /** Set false to bypass the cache for this call. */
-  readonly cache?: boolean;
+  /**
+   * The cache for this call: `false` neither reads nor stores; `'refresh'` asks a provider even when an answer is
+   * cached (nor does it join an identical call in flight) and stores the new answer in place of the old, as a
+   * "regenerate" button wants. Default true: read, then store.
+   */
+  readonly cache?: boolean | 'refresh';
   /** Streams: fail over when no content token arrived within this time. */
   readonly firstTokenTimeoutMs?: number;
   /** `complete`: fail over when no response (the whole answer) arrived within this time. */

@@ -103,6 +103,9 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
+  if (options.cache !== undefined && typeof options.cache !== 'boolean' && options.cache !== 'refresh') {
+    throw invalid('cache', "cache must be true, false or 'refresh'.");
+  }
   checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
