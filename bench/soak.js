@@ -34,7 +34,9 @@ const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 100);
 const defaultBreakerCalls = Number(process.env.SOAK_DEFAULT_BREAKER_CALLS ?? 10_000);
 // Sub-second limits round up to about 1 s on undici's timers for plain calls (finding F7): 750 ms, and a
 // deadline that fits two black holes and an answer.
-const limits = { timeoutMs: 3_000, firstTokenTimeoutMs: 750, idleTimeoutMs: 750 };
+// A whole answer has its own limit since session 9 (`responseTimeoutMs`, 30 s by default): without it here, a
+// black-holed plain call held its attempt to the 3 s deadline and the next provider was never tried.
+const limits = { timeoutMs: 3_000, firstTokenTimeoutMs: 750, responseTimeoutMs: 750, idleTimeoutMs: 750 };
 /**
  * The breaker of the main phases: one for this weather (a third of responses faulty is the normal state of
  * the soak's providers, not an outage), so calls reach the upstream and every path is exercised. It still
@@ -341,7 +343,7 @@ async function runSoak() {
     });
     const routes = strategies.map(([name, strategy]) => `  ${name}: { targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini, anthropic/claude-3-haiku-20240307], parallelAttempts: ${strategy.parallelAttempts}${strategy.hedge ? `, hedge: { delayMs: ${strategy.hedge.delayMs} }` : ''} }`);
     const config = parseGatewayConfig({
-      yamlText: [`router: { timeoutMs: ${limits.timeoutMs}, firstTokenTimeoutMs: ${limits.firstTokenTimeoutMs}, idleTimeoutMs: ${limits.idleTimeoutMs} }`, `limits: { maxStreamDurationMs: ${limits.timeoutMs} }`, 'cache: { enabled: false }', 'routes:', ...routes].join('\n'),
+      yamlText: [`router: { timeoutMs: ${limits.timeoutMs}, firstTokenTimeoutMs: ${limits.firstTokenTimeoutMs}, responseTimeoutMs: ${limits.responseTimeoutMs}, idleTimeoutMs: ${limits.idleTimeoutMs} }`, `limits: { maxStreamDurationMs: ${limits.timeoutMs} }`, 'cache: { enabled: false }', 'routes:', ...routes].join('\n'),
       env: { BACKUP_MODELS_GATEWAY_KEYS: 'soak-gateway-key' },
     });
     const router = new BackupModelRouter({ ...routerOptionsFromConfig(config, { env }), env, breaker });
