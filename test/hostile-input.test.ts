@@ -220,6 +220,26 @@ describe("a tool call Gemini's converter refuses (arguments that are not a JSON 
   });
 });
 
+describe('a request every candidate\'s converter refuses', () => {
+  it('is a 400 naming the field, not a 503 a client would retry', async () => {
+    const body = {
+      model: 'google/gemini-2.0-flash',
+      messages: [
+        { role: 'user', content: prompt() },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '[1]' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: 'done' },
+      ],
+    };
+    const answer = await rawPost(harness, { body: JSON.stringify(body), headers: { authorization: `Bearer ${gatewayKeys[1]}` } });
+    expect(answer.status).toBe(400);
+    const { error } = JSON.parse(answer.body) as { error: { type: string; code: string; param: string; message: string } };
+    expect(error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_value' });
+    expect(error.param).toMatch(/^messages\[1\]/);
+    expect(error.message).toContain('google (generation_failed)');
+    expect(harness.providers.requests).toEqual([]);
+  });
+});
+
 describe('an upstream URL or host in a field: refused before any upstream call', () => {
   it.each([
     ['model is a URL', () => validBody({ model: `http://${evilHost}/v1` })],

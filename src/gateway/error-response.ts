@@ -118,6 +118,17 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       const fault = requestFault(first.reason, failed.message);
       if (fault) return fault;
     }
+    // Every candidate's converter refused the request (tool-call arguments that are not a JSON object for
+    // Gemini and Anthropic, a tool answer to no call): no wait helps, so not a 503 a client would retry.
+    const refusal = first === undefined ? undefined : refusedByConverter(first);
+    if (refusal && failed.errors.every((each) => refusedByConverter(each) !== undefined)) {
+      return response(400, {
+        message: `${failed.message}: ${first!.message}`,
+        type: 'invalid_request_error',
+        param: parameterNames[refusal.argument] ?? refusal.argument,
+        code: 'invalid_value',
+      });
+    }
     return response(503, { message: failed.message, type: 'api_error', code: 'all_providers_failed' }, failed.retryAfterMs ?? 1000);
   }
   if (error.name === 'NoProviderAvailableError') {
@@ -139,4 +150,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error.name === 'StreamInterruptedError') return streamInterrupted(error as StreamInterruptedError);
   return response(500, { message: error.message, type: 'api_error', code: 'internal_error' });
+}
+
+/** Our own converter's refusal of the request (an InvalidArgumentError behind `generation_failed`), if it is one. */
+function refusedByConverter(error: ProviderError): InvalidArgumentError | undefined {
+  return error.reason === 'generation_failed' && InvalidArgumentError.isInstance(error.cause) ? error.cause : undefined;
 }
