@@ -299,3 +299,11 @@ export function redactSecrets(text: string): string {
   }
   return result;
 }
+
+/**
+ * Our own converter's refusal of a request before anything was sent (an InvalidArgumentError behind a
+ * provider's `generation_failed`), if this failure is one: it says nothing of the provider's health.
+ */
+export function refusalOfOurs(error: ProviderError): InvalidArgumentError | undefined {
+  return error.reason === 'generation_failed' && InvalidArgumentError.isInstance(error.cause) ? error.cause : undefined;
+}

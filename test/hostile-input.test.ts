@@ -212,7 +212,8 @@ describe("a tool call Gemini's converter refuses (arguments that are not a JSON 
     }
     // Nothing reached Google: the request was refused before it was sent.
     expect(harness.providers.requests).toEqual([]);
-    expect(harness.router.getHealthStatus().google).toMatchObject({ circuitState: 'closed', lastFailureReason: 'generation_failed' });
+    // Nor its success rate, which ranks Google for every caller: the refusal was ours, before sending.
+    expect(harness.router.getHealthStatus().google).toMatchObject({ circuitState: 'closed', successRate: 1, totalFailures: 0 });
     for (const answer of answers) expect(answer).toContain('google (generation_failed)');
     const normal = { model: 'google/gemini-2.0-flash', messages: [{ role: 'user', content: prompt() }] };
     const response = await rawPost(harness, { body: JSON.stringify(normal) });

@@ -15,6 +15,7 @@ import {
   ProviderError,
   StreamInterruptedError,
   redactSecrets,
+  refusalOfOurs,
 } from '../errors.js';
 import { GatewayHttpError, type OpenAIErrorType } from './gateway-http-error.js';
 
@@ -120,8 +121,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     }
     // Every candidate's converter refused the request (tool-call arguments that are not a JSON object for
     // Gemini and Anthropic, a tool answer to no call): no wait helps, so not a 503 a client would retry.
-    const refusal = first === undefined ? undefined : refusedByConverter(first);
-    if (refusal && failed.errors.every((each) => refusedByConverter(each) !== undefined)) {
+    const refusal = first === undefined ? undefined : refusalOfOurs(first);
+    if (refusal && failed.errors.every((each) => refusalOfOurs(each) !== undefined)) {
       return response(400, {
         message: `${failed.message}: ${first!.message}`,
         type: 'invalid_request_error',
@@ -150,9 +151,4 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error.name === 'StreamInterruptedError') return streamInterrupted(error as StreamInterruptedError);
   return response(500, { message: error.message, type: 'api_error', code: 'internal_error' });
-}
-
-/** Our own converter's refusal of the request (an InvalidArgumentError behind `generation_failed`), if it is one. */
-function refusedByConverter(error: ProviderError): InvalidArgumentError | undefined {
-  return error.reason === 'generation_failed' && InvalidArgumentError.isInstance(error.cause) ? error.cause : undefined;
 }

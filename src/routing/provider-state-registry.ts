@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { type FailureReason, isHealthFailure, type ProviderError } from '../errors.js';
+import { type FailureReason, isHealthFailure, type ProviderError, refusalOfOurs } from '../errors.js';
 import { defaultBreakerRule } from '../resilience/breaker-rule.js';
 import { CircuitBreaker, type ProbeTicket } from '../resilience/circuit-breaker.js';
 import { CooldownTracker } from '../resilience/cooldown.js';
@@ -188,8 +188,9 @@ export class ProviderStateRegistry {
     nowMs: number = this.#options.clock.now(),
   ): void {
     const { breaker, health } = this.stateOf(providerId);
-    if (error.reason === 'invalid_request' || error.reason === 'context_too_long') {
-      // The request's fault, not the provider's: nothing counts against it.
+    if (error.reason === 'invalid_request' || error.reason === 'context_too_long' || refusalOfOurs(error) !== undefined) {
+      // The request's fault, not the provider's: nothing counts against it (not even in its success rate,
+      // which ranks it for every caller).
       if (probe !== undefined) breaker.releaseProbe(probe);
       return;
     }
