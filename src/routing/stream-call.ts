@@ -82,12 +82,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           }),
         run: (candidate, attemptCancellation, _startedAtMs, probe) =>
           openUntilFirstToken(context, { candidate, attemptCancellation, callCancellation: deadline.cancellation, probe }),
-        discard: (stream, candidate) => {
-          // Reached its first token as the race ended: its request is ended, and its probe given back.
-          stream.release({ completed: false });
-          void stream.iterator.return?.().catch(() => undefined);
-          if (stream.probe !== undefined) context.registry.releaseProbe(candidate.provider.id, stream.probe);
-        },
+        // Reached its first token as the race ended: nobody reads it.
+        discard: (stream, candidate) => abandonStream(context, stream, candidate.provider.id),
         nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
         fallbackCandidates: context.selection.fallback,
       });
@@ -180,14 +176,9 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       }
       watchdog?.stop();
       if (lastResort) context.registry.releaseLastResort(lastResort.provider.id);
-      if (committed) {
-        // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
-        committed.release({ completed });
-        if (!completed) void committed.iterator.return?.().catch(() => undefined);
-        // A probe whose stream ended without a verdict (its reader left, the call's deadline) is given back: the
-        // provider answered, so the next caller may probe it at once. After a verdict this does nothing.
-        if (!completed && committed.probe !== undefined && winner) context.registry.releaseProbe(winner.provider.id, committed.probe);
-      }
+      // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
+      if (committed && winner && !completed) abandonStream(context, committed, winner.provider.id);
+      else committed?.release({ completed });
       deadline.dispose();
       stopFollowingCaller?.();
       stopLeavingOnAbort();
@@ -228,4 +219,16 @@ async function drain(generator: AsyncGenerator<StreamChunk, void, undefined>): P
   } catch {
     // Reported through `result`.
   }
+}
+
+/**
+ * A stream that will not be read to its end (its reader left, it broke, the call's deadline, or it reached its
+ * first token as the race ended): its upstream request is ended, and the half-open probe its attempt held, if
+ * any, is given back, as the provider answered and the next caller may probe it at once (after a verdict, this
+ * gives nothing back).
+ */
+function abandonStream(context: RouterStreamContext, stream: CommittedStream, providerId: string): void {
+  stream.release({ completed: false });
+  void stream.iterator.return?.().catch(() => undefined);
+  if (stream.probe !== undefined) context.registry.releaseProbe(providerId, stream.probe);
 }
