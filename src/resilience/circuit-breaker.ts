@@ -176,10 +176,7 @@ export class CircuitBreaker {
    * ticket is not the probe in flight (a verdict came first, or the probe was lost and granted again).
    */
   releaseProbe(ticket: ProbeTicket): void {
-    const state = this.current;
-    if (state.name !== 'half_open' || ticket !== this.latestProbe) return;
-    const nowMs = this.clock.now();
-    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs });
+    this.reopenWithoutVerdict(ticket, 0);
   }
 
   /**
@@ -189,10 +186,15 @@ export class CircuitBreaker {
    * probe in flight.
    */
   yieldProbe(ticket: ProbeTicket): void {
+    this.reopenWithoutVerdict(ticket, this.openDurationMs);
+  }
+
+  /** The probe of `ticket`, if it is the one in flight, ends without a verdict: open again, probing after `waitMs`. */
+  private reopenWithoutVerdict(ticket: ProbeTicket, waitMs: number): void {
     const state = this.current;
     if (state.name !== 'half_open' || ticket !== this.latestProbe) return;
     const nowMs = this.clock.now();
-    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs + this.openDurationMs });
+    this.transition({ name: 'open', openedAtMs: nowMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs + waitMs });
   }
 
   /** Subscribe to state changes (by name: closed, open, half_open). Returns the disposer. */
