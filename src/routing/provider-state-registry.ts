@@ -35,6 +35,11 @@ interface ProviderState {
 /** What an attempt's latency measures: a whole answer (`complete`), or a stream's first token. */
 export type LatencyKind = 'complete' | 'first-token';
 
+/** The latency samples of this kind of attempt. */
+function latencyOf(state: ProviderState, kind: LatencyKind): LatencySamples {
+  return kind === 'complete' ? state.completeLatency : state.firstTokenLatency;
+}
+
 /** Reasons that keep a provider out for the long credential cooldown: retrying cannot help. */
 const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication', 'quota_exhausted']);
 
@@ -144,7 +149,7 @@ export class ProviderStateRegistry {
   recordSuccess(providerId: string, latencyMs: number, kind: LatencyKind, nowMs: number = this.#options.clock.now()): void {
     const state = this.stateOf(providerId);
     state.health.recordSuccess(latencyMs, nowMs);
-    (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).record(latencyMs, nowMs);
+    latencyOf(state, kind).record(latencyMs, nowMs);
     state.breaker.recordSuccess(nowMs);
     this.#shareFigures(providerId);
   }
@@ -159,7 +164,7 @@ export class ProviderStateRegistry {
   recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind, probe: ProbeTicket | undefined): void {
     const state = this.stateOf(providerId);
     if (probe !== undefined) state.breaker.releaseProbe(probe);
-    (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).recordAtLeast(elapsedMs);
+    latencyOf(state, kind).recordAtLeast(elapsedMs);
   }
 
   /**
@@ -173,7 +178,7 @@ export class ProviderStateRegistry {
   /** The p95 latency of this kind of attempt to the provider, over the last minute; undefined without samples. */
   latencyP95Of(providerId: string, kind: LatencyKind): number | undefined {
     const state = this.stateOf(providerId);
-    return (kind === 'complete' ? state.completeLatency : state.firstTokenLatency).p95Ms();
+    return latencyOf(state, kind).p95Ms();
   }
 
   /**
