@@ -15,6 +15,7 @@ import {
   portkeyVersion,
   startBareProxy,
   startGateway,
+  startJsonProxy,
   startPortkey,
   startUpstream,
 } from './lib/servers.js';
@@ -64,11 +65,15 @@ export const gatewayOverhead = {
       started.push(proxy);
       const gateway = await startGateway({ providerEnv: openAiEnv(upstream) });
       started.push(gateway);
+      const jsonProxy = await startJsonProxy(upstream);
+      started.push(jsonProxy);
       const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
       const targets = [
         { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
         { name: 'bare node:http proxy', url: proxy.url, server: proxy, headers: {}, body: ourBody, cpuLabel: 'hop' },
         { name: 'backup-models gateway', url: gateway.url, server: gateway, headers: {}, body: ourBody, cpuLabel: 'hop' },
+        // A reference: what parsing and re-serializing alone cost in one Node hop. Whole answers only.
+        { name: 'undici JSON proxy (ref.)', url: jsonProxy.url, server: jsonProxy, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
       ];
       const portkey = findPortkey();
       if (portkey.script) {
@@ -134,7 +139,7 @@ export const gatewayOverhead = {
             value: ratioToProxy(targets[2]),
             limit: 0.8,
             direction: 'atLeast',
-            detail: `CPU per request: gateway ${round(stats.get(targets[2]).cpuMicrosPerRequest, 0)} µs, bare proxy ${round(floor.cpuMicrosPerRequest, 0)} µs`,
+            detail: `CPU per request: gateway ${round(stats.get(targets[2]).cpuMicrosPerRequest, 0)} µs, bare proxy ${round(floor.cpuMicrosPerRequest, 0)} µs, undici JSON proxy ${round(stats.get(targets[3]).cpuMicrosPerRequest, 0)} µs`,
           }),
         );
       }
@@ -151,7 +156,8 @@ export const gatewayOverhead = {
       ], rows);
       for (const skipped of notRun) console.log(`  ${skipped.name}: not run: ${skipped.reason}`);
 
-      const { rows: streaming, skipped: streamingSkipped } = await measureFirstToken({ targets: targets.slice(1), quick });
+      const streamed = targets.slice(1).filter((target) => !target.wholeAnswersOnly);
+      const { rows: streaming, skipped: streamingSkipped } = await measureFirstToken({ targets: streamed, quick });
       const proxyStream = streaming.find((row) => row.setup === targets[1].name);
       for (const row of streaming) row.addedP50Ms = round(row.p50Ms - proxyStream.p50Ms, 3);
       for (const skipped of streamingSkipped) streaming.push({ setup: skipped.setup, streams: 'not run' });

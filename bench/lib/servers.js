@@ -30,6 +30,11 @@ export function startBareProxy(upstream) {
   return startChildServer(here('./bare-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
 }
 
+/** The reference of a hop that parses and re-serializes, with nothing else (json-proxy.js). */
+export function startJsonProxy(upstream) {
+  return startChildServer(here('./json-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
+}
+
 /**
  * `node dist/cli/main.js serve` with a YAML configuration and only the given provider variables.
  * `yaml` defaults to the cache off, so every request reaches the upstream. With `descriptorLimit`, a
