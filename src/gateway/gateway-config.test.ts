@@ -54,6 +54,13 @@ describe('parseGatewayConfig', () => {
     expect(config.providers.openai).toEqual({ baseUrl: 'http://127.0.0.1:9999/v1' });
   });
 
+  it('limits failed key attempts per address by default, as the file says otherwise', () => {
+    expect(parseGatewayConfig({}).limits).toMatchObject({ maxFailedKeyAttempts: 20, failedKeyAttemptWindowMs: 60_000, maxFailedKeyAttemptAddresses: 10_000 });
+    const yamlText = 'limits: { maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300000, maxFailedKeyAttemptAddresses: 500 }';
+    expect(parseGatewayConfig({ yamlText }).limits).toMatchObject({ maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300_000, maxFailedKeyAttemptAddresses: 500 });
+    expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
+  });
+
   it('logs one line per call by default, and takes a level that logs less', () => {
     expect(parseGatewayConfig({}).logLevel).toBe('info');
     expect(parseGatewayConfig({ yamlText: 'logLevel: warn' }).logLevel).toBe('warn');

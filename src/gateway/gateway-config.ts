@@ -42,6 +42,17 @@ export interface GatewayLimits {
    * `maxBodyBytes`. Default 64 MiB, two bodies of the largest size.
    */
   readonly maxBodyBytesInFlightPerKey: number;
+  /**
+   * Failed key attempts (a missing or unknown key where the gateway has keys, a wrong key at the dashboard)
+   * one client address (an IPv6 one by its /64) may make within `failedKeyAttemptWindowMs`; past them, its
+   * key attempts get a 429 with Retry-After until the window ends, without the key being compared. A valid
+   * key counts for nothing. Default 20.
+   */
+  readonly maxFailedKeyAttempts: number;
+  /** The window of `maxFailedKeyAttempts`, from an address's first failure. Default one minute. */
+  readonly failedKeyAttemptWindowMs: number;
+  /** Client addresses whose failed attempts are tracked at once; past it, the one tracked longest is forgotten. Default 10,000. */
+  readonly maxFailedKeyAttemptAddresses: number;
 }
 
 export interface GatewayRouterSettings {
@@ -89,6 +100,9 @@ export const defaultGatewayLimits: GatewayLimits = {
   streamKeepAliveMs: 15_000,
   maxBodyBytesInFlight: 256 * 1024 * 1024,
   maxBodyBytesInFlightPerKey: 64 * 1024 * 1024,
+  maxFailedKeyAttempts: 20,
+  failedKeyAttemptWindowMs: 60_000,
+  maxFailedKeyAttemptAddresses: 10_000,
 };
 
 export const defaultGatewayConfig: GatewayConfig = {

@@ -22,6 +22,7 @@ export class GatewayMetrics {
   readonly #timeToFirstToken: Histogram<'provider'>;
   readonly #quotaRefusals: Counter<'key' | 'limit'>;
   readonly #keySpend: Counter<'key'>;
+  readonly #keyAttemptRefusals: Counter<string>;
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
@@ -80,6 +81,11 @@ export class GatewayMetrics {
       labelNames: ['key'],
       registers,
     });
+    this.#keyAttemptRefusals = new Counter({
+      name: 'backup_models_gateway_key_attempts_refused_total',
+      help: 'Requests refused with a 429, their key not compared, because their client address made too many failed key attempts.',
+      registers,
+    });
     const { healthStatus } = options;
     new Gauge({
       name: 'backup_models_circuit_state',
@@ -105,6 +111,10 @@ export class GatewayMetrics {
 
   readonly recordKeySpend = (key: string, usd: number): void => {
     this.#keySpend.inc({ key }, usd);
+  };
+
+  readonly recordKeyAttemptRefusal = (): void => {
+    this.#keyAttemptRefusals.inc();
   };
 
   readonly onRouterEvent = (event: RouterEvent): void => {
