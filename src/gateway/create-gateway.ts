@@ -26,6 +26,7 @@ import { modelNotFound } from './request-fields.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
+import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
 import { BodyBudget } from './request-body.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
@@ -260,13 +261,30 @@ export function createGateway(options: GatewayOptions): Gateway {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
+  const routeLabelOf = (route: GatewayRoute | undefined): string => route?.metricsName ?? (route ? route.path : 'unknown');
+  const sendTimeout: SendTimeoutOptions = {
+    clock,
+    timeoutMs: config.limits.sendTimeoutMs,
+    // Rare: the route is looked up again rather than kept for every answer.
+    onTimeout: (response, unsentBytes) => {
+      const { method = 'GET', url = '/' } = response.req;
+      const route = routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+      const requestId = response.getHeader('x-request-id');
+      metrics.recordSendTimeout(route);
+      logger.warn(
+        { requestId: typeof requestId === 'string' ? requestId : undefined, route, unsentBytes, sendTimeoutMs: config.limits.sendTimeoutMs },
+        'answer not taken by its client within the send timeout: connection closed',
+      );
+    },
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
     const queryIndex = url.indexOf('?');
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
     const method = request.method ?? 'GET';
     const route = routes.find(method, path);
-    const label = route?.metricsName ?? (route ? route.path : 'unknown');
+    const label = routeLabelOf(route);
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
@@ -310,6 +328,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     await route.handle(request, response, { caller: caller ?? publicCaller });
+    // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
+    // client must now take it within the send timeout. The refusals above are a few hundred bytes.
+    boundAnswerSending(response, sendTimeout);
   };
 
   const server = createServer((request, response) => {
@@ -320,6 +341,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!response.headersSent) response.setHeader('x-request-id', requestId);
       logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
       sendError(response, error);
+      boundAnswerSending(response, sendTimeout);
     });
   });
   // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.

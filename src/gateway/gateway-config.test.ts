@@ -31,7 +31,7 @@ routes:
 describe('parseGatewayConfig', () => {
   it('has safe defaults', () => {
     expect(parseGatewayConfig({})).toEqual(defaultGatewayConfig);
-    expect(defaultGatewayConfig).toMatchObject({ host: '127.0.0.1', port: 8787, limits: { maxBodyBytes: 33_554_432, maxJsonDepth: 64, maxStreamDurationMs: 600_000 } });
+    expect(defaultGatewayConfig).toMatchObject({ host: '127.0.0.1', port: 8787, limits: { maxBodyBytes: 33_554_432, maxJsonDepth: 64, maxStreamDurationMs: 600_000, sendTimeoutMs: 30_000 } });
   });
 
   it('reads the file, then the environment over it', () => {

@@ -30,6 +30,11 @@ export interface GatewayLimits {
   readonly maxJsonDepth: number;
   /** A stream is ended after this long. Default 10 minutes. */
   readonly maxStreamDurationMs: number;
+  /**
+   * An answer written whole that its client has not taken (the kernel not handed all of it) this long after:
+   * its connection is closed, so a client that never reads a large answer cannot hold it. Default 30 s.
+   */
+  readonly sendTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take to finish. Default 30 s. */
   readonly drainTimeoutMs: number;
   /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
@@ -96,6 +101,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
   maxJsonDepth: 64,
   maxStreamDurationMs: 10 * 60_000,
+  sendTimeoutMs: 30_000,
   drainTimeoutMs: 30_000,
   streamKeepAliveMs: 15_000,
   maxBodyBytesInFlight: 256 * 1024 * 1024,
