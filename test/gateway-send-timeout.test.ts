@@ -3,7 +3,7 @@
  * larger than the socket's buffers waited in the gateway for good, holding the socket. With `limits.sendTimeoutMs`
  * the gateway closes the connection once the answer, written whole, has not been taken by then, and logs and
  * counts it. The answer is a recorded OpenAI chat completion replayed with a long text (the provider test
- * server's `text`), about 12 MB: far more than loopback's socket buffers hold. The gateway's clock is a manual one.
+ * server's `text`), about 24 MB: far more than loopback's socket buffers hold. The gateway's clock is a manual one.
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
@@ -44,7 +44,7 @@ const timeoutMessage = 'answer not taken by its client within the send timeout: 
 
 describe('a client that never reads a whole answer', () => {
   it('has its connection closed by the gateway once the send timeout has passed, logged and counted', async () => {
-    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion', text: 'lorem ipsum '.repeat(1_000_000) });
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion', text: 'lorem ipsum '.repeat(2_000_000) });
     const socket = askAndNeverRead();
     const closed = once(socket, 'close');
     // The answer is written whole and sits in the gateway, waiting for a client that does not read: only
@@ -68,7 +68,7 @@ describe('a client that never reads a whole answer', () => {
 
   it('leaves a client that reads its answer alone, the timer cleared once the answer is taken', async () => {
     const completion = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Write a lot.' }] });
-    expect(completion.choices[0]?.message.content).toHaveLength('lorem ipsum '.length * 1_000_000);
+    expect(completion.choices[0]?.message.content).toHaveLength('lorem ipsum '.length * 2_000_000);
     await vi.waitFor(() => expect(clock.pendingTimerCount).toBe(0));
     expect(harness.logLines.filter((line) => line.msg === timeoutMessage)).toHaveLength(1);
   });
