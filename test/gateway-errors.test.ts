@@ -331,7 +331,6 @@ describe('hostile requests: a 4xx before any upstream call', () => {
     ['not JSON', { body: 'model=openai/gpt-4o-mini&prompt=hi' }, 400, 'invalid_json'],
     ['not UTF-8', { body: Buffer.concat([Buffer.from('{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]}')]) }, 400, 'invalid_encoding'],
     ['a __proto__ key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"__proto__":{"isAdmin":true}}' }, 400, 'forbidden_key'],
-    ['a constructor key', { body: '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi","constructor":{"prototype":{}}}]}' }, 400, 'forbidden_key'],
     ['a base_url field', { body: JSON.stringify({ ...validBody, base_url: 'http://169.254.169.254/latest' }) }, 400, 'unsupported_parameter'],
     ['an upstream URL nested in an unread field', { body: JSON.stringify({ ...validBody, provider_options: { api_base: 'http://evil.example' } }) }, 400, 'unsupported_parameter'],
     ['an upstream URL header', { body: JSON.stringify(validBody), headers: { 'x-base-url': 'http://evil.example' } }, 400, null],

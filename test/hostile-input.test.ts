@@ -168,7 +168,6 @@ describe('prototype keys', () => {
   it.each([
     ['__proto__ spelled with an escape, at the top', '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"x"}],"\\u005f_proto__":{"polluted":true}}'],
     ['__proto__ inside a tool schema', JSON.stringify(validBody()).replace('"messages"', '"tools":[{"type":"function","function":{"name":"f","parameters":{"__proto__":{"polluted":true}}}}],"messages"')],
-    ['constructor.prototype inside a message', '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"x","constructor":{"prototype":{"polluted":true}}}]}'],
   ])('%s', async (_name, body) => {
     const response = await rawPost(harness, { body });
     await expectRefusedHarmlessly(harness, response, 400);

@@ -13,6 +13,8 @@ import type { Clock } from '../clock.js';
 import type { GatewayRoute } from '../gateway/create-gateway.js';
 import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
 import { toErrorResponse } from '../gateway/error-response.js';
+import { tooManyFailedKeyAttempts } from '../gateway/auth.js';
+import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
 import type { Unsubscribe } from '../resilience/listener-set.js';
 import { type DashboardAccess, DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
@@ -26,6 +28,8 @@ export interface DashboardHost {
   registerRoute(route: GatewayRoute): void;
   /** Read to notice a drain: once the server stops listening, the event streams are ended. */
   readonly server: { readonly listening: boolean };
+  /** Where wrong keys count against their client address, with the API's own (`gateway.failedKeyAttempts`). */
+  readonly failedKeyAttempts?: FailedKeyAttempts;
 }
 
 export interface AttachDashboardOptions {
@@ -80,9 +84,21 @@ const unauthorizedBody = JSON.stringify({
   },
 });
 
-/** The answer to a request `access` did not let in: a 401 (the login form for the page), or the 403 for a key that is not an admin key. */
+/** Retry-After in whole seconds, at least 1. */
+function retryAfterHeader(retryAfterMs: number): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+}
+
+/**
+ * The answer to a request `access` did not let in: a 401 (the login form for the page), the 403 for a key that
+ * is not an admin key, or the 429 for an address past its failed key attempts.
+ */
 function refuse(response: ServerResponse, access: Exclude<DashboardAccess, { outcome: 'allowed' }>, options: { readonly page: boolean }): void {
-  if (access.outcome === 'forbidden') {
+  if (access.outcome === 'too-many-attempts') {
+    const headers = retryAfterHeader(access.retryAfterMs);
+    if (options.page) send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers });
+    else send(response, { status: 429, type: 'application/json', body: JSON.stringify(toErrorResponse(tooManyFailedKeyAttempts(access.retryAfterMs)).body), headers });
+  } else if (access.outcome === 'forbidden') {
     const { status, body } = toErrorResponse(access.error);
     send(response, { status, type: 'application/json', body: JSON.stringify(body) });
   } else if (options.page) {
@@ -132,7 +148,11 @@ function overHttps(request: IncomingMessage): boolean {
 
 export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   const { gateway } = options;
-  const auth = new DashboardAuth({ keys: options.keys, ...(options.clock ? { clock: options.clock } : {}) });
+  const auth = new DashboardAuth({
+    keys: options.keys,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(gateway.failedKeyAttempts ? { failedKeyAttempts: gateway.failedKeyAttempts } : {}),
+  });
   const state = new DashboardState({
     router: options.router,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -211,9 +231,15 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
         send(response, { status: 413, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
         return;
       }
+      // A post from another site is refused without a key compared, nor counted against the address: a page
+      // could otherwise lock its visitors out of their own gateway.
       const login = isSameOrigin(request)
-        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request) })
+        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), remoteAddress: request.socket.remoteAddress })
         : { outcome: 'wrong-key' as const };
+      if (login.outcome === 'too-many-attempts') {
+        send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });
+        return;
+      }
       if (login.outcome === 'wrong-key') {
         send(response, { status: 401, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
         return;

@@ -5,7 +5,9 @@
  * with the gateway's own verifier (constant time), and sets, for an admin key only, a session cookie that is
  * not the key: `<expiry>.<HMAC of the expiry under a per-process secret>`, HttpOnly, SameSite=Strict. The
  * cookie opens the dashboard only, never the API. A restart signs everyone out. Programs may instead send an
- * admin key as the model endpoints take it: `Authorization: Bearer <key>` or `x-api-key: <key>`.
+ * admin key as the model endpoints take it: `Authorization: Bearer <key>` or `x-api-key: <key>`. A wrong key,
+ * from the form or in a header, counts against its client address in the gateway's failed key attempts,
+ * and an address past them is refused (429) before its key is compared.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -13,6 +15,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { adminKeyRequired, GatewayKeyVerifier } from '../gateway/auth.js';
 import type { GatewayHttpError } from '../gateway/gateway-http-error.js';
 import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
+import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
 
 export const dashboardCookieName = 'backup_models_dashboard';
 
@@ -25,6 +28,8 @@ export interface DashboardAuthOptions {
   readonly clock?: Clock;
   /** Default 12 hours. */
   readonly sessionTtlMs?: number;
+  /** The gateway's failed key attempts per client address (`gateway.failedKeyAttempts`); none: not counted. */
+  readonly failedKeyAttempts?: FailedKeyAttempts;
 }
 
 /** The value of one cookie in a `Cookie` header, or undefined. */
@@ -38,16 +43,27 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** A request to the dashboard: let in, asked to sign in (401), or a valid key that is not an admin key (403). */
+/** Its client address made too many failed key attempts: refused (429) until `retryAfterMs` has passed. */
+export interface TooManyKeyAttempts {
+  readonly outcome: 'too-many-attempts';
+  readonly retryAfterMs: number;
+}
+
+/**
+ * A request to the dashboard: let in, asked to sign in (401), a valid key that is not an admin key (403), or
+ * an address past its failed key attempts (429).
+ */
 export type DashboardAccess =
   | { readonly outcome: 'allowed' }
   | { readonly outcome: 'sign-in' }
-  | { readonly outcome: 'forbidden'; readonly error: GatewayHttpError };
+  | { readonly outcome: 'forbidden'; readonly error: GatewayHttpError }
+  | TooManyKeyAttempts;
 
 /** A sign-in: the cookie to set, or why not (`open`: the gateway has no keys, there is nothing to sign in to). */
 export type DashboardLogin =
   | { readonly outcome: 'signed-in'; readonly setCookie: string }
-  | { readonly outcome: 'open' | 'wrong-key' | 'not-admin' };
+  | { readonly outcome: 'open' | 'wrong-key' | 'not-admin' }
+  | TooManyKeyAttempts;
 
 const allowed: DashboardAccess = { outcome: 'allowed' };
 const signIn: DashboardAccess = { outcome: 'sign-in' };
@@ -57,11 +73,13 @@ export class DashboardAuth {
   readonly #clock: Clock;
   readonly #sessionTtlMs: number;
   readonly #secret = randomBytes(32);
+  readonly #failedKeyAttempts: FailedKeyAttempts | undefined;
 
   constructor(options: DashboardAuthOptions) {
     this.#verifier = new GatewayKeyVerifier(options.keys);
     this.#clock = options.clock ?? systemClock;
     this.#sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    this.#failedKeyAttempts = options.failedKeyAttempts;
   }
 
   /** True when a key is needed to see the dashboard. */
@@ -76,14 +94,24 @@ export class DashboardAuth {
 
   /**
    * Allowed with a valid session cookie or an admin key (in `Authorization` or `x-api-key`), or any request
-   * when the gateway has no key; a valid key that is not an admin key is refused with the 403 to answer.
+   * when the gateway has no key; a valid key that is not an admin key is refused with the 403 to answer. A
+   * session is no key: it is let in even from an address past its failed key attempts.
    */
   access(request: IncomingMessage): DashboardAccess {
     if (!this.#verifier.required) return allowed;
     const token = readCookie(request.headers.cookie, dashboardCookieName);
     if (token !== undefined && this.#isValidSession(token)) return allowed;
-    const caller = this.#verifier.verifyRequest(request.headers);
-    if (caller === undefined) return signIn;
+    const { headers } = request;
+    // A browser without a session sends no key: asked to sign in, that is no failed attempt.
+    if (headers.authorization === undefined && headers['x-api-key'] === undefined) return signIn;
+    const remoteAddress = request.socket?.remoteAddress;
+    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(remoteAddress);
+    if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
+    const caller = this.#verifier.verifyRequest(headers);
+    if (caller === undefined) {
+      this.#failedKeyAttempts?.recordFailure(remoteAddress);
+      return signIn;
+    }
     if (caller.admin) return allowed;
     const endpoint = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0]!}`;
     return { outcome: 'forbidden', error: adminKeyRequired({ endpoint, caller, hasAdminKey: this.#verifier.hasAdminKey }) };
@@ -91,13 +119,18 @@ export class DashboardAuth {
 
   /**
    * Sign in with `key` from the form: a session cookie for an admin key only. `secure` (the page was reached
-   * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP.
+   * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP. `remoteAddress` (the
+   * socket's peer) is whose failed attempts a wrong key counts against.
    */
-  login(key: string, options: { readonly secure?: boolean } = {}): DashboardLogin {
+  login(key: string, options: { readonly secure?: boolean; readonly remoteAddress?: string | undefined } = {}): DashboardLogin {
     if (!this.#verifier.required) return { outcome: 'open' };
-    if (key.length === 0 || key.length > 1024 || /\s/.test(key)) return { outcome: 'wrong-key' };
-    const caller = this.#verifier.verify(`Bearer ${key}`);
-    if (caller === undefined) return { outcome: 'wrong-key' };
+    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(options.remoteAddress);
+    if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
+    const caller = key.length === 0 || key.length > 1024 || /\s/.test(key) ? undefined : this.#verifier.verify(`Bearer ${key}`);
+    if (caller === undefined) {
+      this.#failedKeyAttempts?.recordFailure(options.remoteAddress);
+      return { outcome: 'wrong-key' };
+    }
     if (!caller.admin) return { outcome: 'not-admin' };
     const expiresAtMs = this.#clock.now() + this.#sessionTtlMs;
     const token = `${expiresAtMs}.${this.#sign(expiresAtMs)}`;

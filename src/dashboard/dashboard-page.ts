@@ -57,9 +57,10 @@ export function dashboardPage(options: { readonly signedIn: boolean }): string {
 
 /**
  * Why the last sign-in failed: a key the gateway does not know (never which), a key that is not an admin key,
- * or a valid key where no key is an admin key (said only to a holder of a valid key, with how to make one).
+ * a valid key where no key is an admin key (said only to a holder of a valid key, with how to make one), or
+ * too many wrong keys from this address (the key was not even compared).
  */
-export type DashboardLoginRefusal = 'wrong-key' | 'not-admin' | 'no-admin-key';
+export type DashboardLoginRefusal = 'wrong-key' | 'not-admin' | 'no-admin-key' | 'too-many-attempts';
 
 const refusalMessages: Readonly<Record<DashboardLoginRefusal, string>> = {
   'wrong-key': 'That key was not accepted.',
@@ -67,6 +68,7 @@ const refusalMessages: Readonly<Record<DashboardLoginRefusal, string>> = {
   'no-admin-key':
     'That key is not an admin key, and no gateway key is one: set admin: true on a key in the configuration, or list it in ' +
     'BACKUP_MODELS_GATEWAY_ADMIN_KEYS.',
+  'too-many-attempts': 'Too many keys from this address were not accepted: wait a while, then try again.',
 };
 
 /** The login form; `refusal` says why the last key was not accepted. */

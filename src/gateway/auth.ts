@@ -130,6 +130,20 @@ export function adminKeyRequired(options: { readonly endpoint: string; readonly 
   });
 }
 
+/**
+ * The 429 for a client address past its failed key attempts (failed-key-attempts.ts): its key was not
+ * compared, so the answer says nothing of it. Retry-After says when the address may try again.
+ */
+export function tooManyFailedKeyAttempts(retryAfterMs: number): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'too_many_failed_key_attempts',
+    message: `Too many failed gateway key attempts from this address: try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
+    retryAfterMs,
+  });
+}
+
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

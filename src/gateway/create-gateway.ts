@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { adminKeyRequired, assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier } from './auth.js';
+import { adminKeyRequired, assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier, tooManyFailedKeyAttempts } from './auth.js';
+import { FailedKeyAttempts } from './failed-key-attempts.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
@@ -25,6 +26,7 @@ import { modelNotFound } from './request-fields.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
+import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
 import { BodyBudget } from './request-body.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
@@ -43,7 +45,7 @@ export interface GatewayOptions {
    * shared state's `quotaStore` so gateways on one Redis share each key's limits.
    */
   readonly quotaStore?: QuotaStore;
-  /** Times the keys' limits, and a stream's duration while its client is not reading. Default the system clock. */
+  /** Times the keys' limits, failed key attempts' windows, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
 }
 
@@ -51,6 +53,11 @@ export interface Gateway {
   readonly server: Server;
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
+  /**
+   * Failed key attempts per client address (`limits.maxFailedKeyAttempts`): the dashboard counts its wrong
+   * keys here too, so a guesser has one allowance across the API and the dashboard.
+   */
+  readonly failedKeyAttempts: FailedKeyAttempts;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
   listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
   /** Add a route. Built-in routes cannot be replaced. */
@@ -113,6 +120,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock,
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
+  });
+  const failedKeyAttempts = new FailedKeyAttempts({
+    maxFailures: config.limits.maxFailedKeyAttempts,
+    windowMs: config.limits.failedKeyAttemptWindowMs,
+    maxAddresses: config.limits.maxFailedKeyAttemptAddresses,
+    clock,
+    onRefused: metrics.recordKeyAttemptRefusal,
+    // The address, never the keys it tried.
+    onLimitReached: (clientAddress) =>
+      logger.warn(
+        { clientAddress, failedKeyAttempts: config.limits.maxFailedKeyAttempts, windowMs: config.limits.failedKeyAttemptWindowMs },
+        'too many failed gateway key attempts: key attempts from this address are refused until its window ends',
+      ),
   });
   const dependencies: ModelCallDependencies = {
     router,
@@ -241,13 +261,30 @@ export function createGateway(options: GatewayOptions): Gateway {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
+  const routeLabelOf = (route: GatewayRoute | undefined): string => route?.metricsName ?? (route ? route.path : 'unknown');
+  const sendTimeout: SendTimeoutOptions = {
+    clock,
+    timeoutMs: config.limits.sendTimeoutMs,
+    // Rare: the route is looked up again rather than kept for every answer.
+    onTimeout: (response, unsentBytes) => {
+      const { method = 'GET', url = '/' } = response.req;
+      const route = routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+      const requestId = response.getHeader('x-request-id');
+      metrics.recordSendTimeout(route);
+      logger.warn(
+        { requestId: typeof requestId === 'string' ? requestId : undefined, route, unsentBytes, sendTimeoutMs: config.limits.sendTimeoutMs },
+        'answer not taken by its client within the send timeout: connection closed',
+      );
+    },
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
     const queryIndex = url.indexOf('?');
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
     const method = request.method ?? 'GET';
     const route = routes.find(method, path);
-    const label = route?.metricsName ?? (route ? route.path : 'unknown');
+    const label = routeLabelOf(route);
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
@@ -261,8 +298,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
+    // An address past its failed attempts is refused before its key is compared (a public route compares
+    // none: the dashboard's routes count their own). With no failure tracked, not even the peer is read.
+    if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
+      const retryAfterMs = failedKeyAttempts.retryAfterMs(request.socket.remoteAddress);
+      if (retryAfterMs !== undefined) {
+        setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+        sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
+        return;
+      }
+    }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
+      failedKeyAttempts.recordFailure(request.socket.remoteAddress);
       // Refused before any call has an id: one of its own, so the client can still name this answer.
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
@@ -280,6 +328,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     await route.handle(request, response, { caller: caller ?? publicCaller });
+    // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
+    // client must now take it within the send timeout. The refusals above are a few hundred bytes.
+    boundAnswerSending(response, sendTimeout);
   };
 
   const server = createServer((request, response) => {
@@ -290,6 +341,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!response.headersSent) response.setHeader('x-request-id', requestId);
       logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
       sendError(response, error);
+      boundAnswerSending(response, sendTimeout);
     });
   });
   // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
@@ -328,6 +380,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     server,
     metrics,
     logger,
+    failedKeyAttempts,
     listen: async (listenOptions = {}) => {
       const host = listenOptions.host ?? config.host;
       const port = listenOptions.port ?? config.port;

@@ -31,7 +31,7 @@ routes:
 describe('parseGatewayConfig', () => {
   it('has safe defaults', () => {
     expect(parseGatewayConfig({})).toEqual(defaultGatewayConfig);
-    expect(defaultGatewayConfig).toMatchObject({ host: '127.0.0.1', port: 8787, limits: { maxBodyBytes: 33_554_432, maxJsonDepth: 64, maxStreamDurationMs: 600_000 } });
+    expect(defaultGatewayConfig).toMatchObject({ host: '127.0.0.1', port: 8787, limits: { maxBodyBytes: 33_554_432, maxJsonDepth: 64, maxStreamDurationMs: 600_000, sendTimeoutMs: 30_000 } });
   });
 
   it('reads the file, then the environment over it', () => {
@@ -52,6 +52,13 @@ describe('parseGatewayConfig', () => {
     });
     expect(config.routes.cheap).toEqual({ targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
     expect(config.providers.openai).toEqual({ baseUrl: 'http://127.0.0.1:9999/v1' });
+  });
+
+  it('limits failed key attempts per address by default, as the file says otherwise', () => {
+    expect(parseGatewayConfig({}).limits).toMatchObject({ maxFailedKeyAttempts: 20, failedKeyAttemptWindowMs: 60_000, maxFailedKeyAttemptAddresses: 10_000 });
+    const yamlText = 'limits: { maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300000, maxFailedKeyAttemptAddresses: 500 }';
+    expect(parseGatewayConfig({ yamlText }).limits).toMatchObject({ maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300_000, maxFailedKeyAttemptAddresses: 500 });
+    expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
   });
 
   it('logs one line per call by default, and takes a level that logs less', () => {

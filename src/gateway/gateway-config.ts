@@ -30,6 +30,11 @@ export interface GatewayLimits {
   readonly maxJsonDepth: number;
   /** A stream is ended after this long. Default 10 minutes. */
   readonly maxStreamDurationMs: number;
+  /**
+   * An answer written whole that its client has not taken (the kernel not handed all of it) this long after:
+   * its connection is closed, so a client that never reads a large answer cannot hold it. Default 30 s.
+   */
+  readonly sendTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take to finish. Default 30 s. */
   readonly drainTimeoutMs: number;
   /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
@@ -42,6 +47,17 @@ export interface GatewayLimits {
    * `maxBodyBytes`. Default 64 MiB, two bodies of the largest size.
    */
   readonly maxBodyBytesInFlightPerKey: number;
+  /**
+   * Failed key attempts (a missing or unknown key where the gateway has keys, a wrong key at the dashboard)
+   * one client address (an IPv6 one by its /64) may make within `failedKeyAttemptWindowMs`; past them, its
+   * key attempts get a 429 with Retry-After until the window ends, without the key being compared. A valid
+   * key counts for nothing. Default 20.
+   */
+  readonly maxFailedKeyAttempts: number;
+  /** The window of `maxFailedKeyAttempts`, from an address's first failure. Default one minute. */
+  readonly failedKeyAttemptWindowMs: number;
+  /** Client addresses whose failed attempts are tracked at once; past it, the one tracked longest is forgotten. Default 10,000. */
+  readonly maxFailedKeyAttemptAddresses: number;
 }
 
 export interface GatewayRouterSettings {
@@ -85,10 +101,14 @@ export const defaultGatewayLimits: GatewayLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
   maxJsonDepth: 64,
   maxStreamDurationMs: 10 * 60_000,
+  sendTimeoutMs: 30_000,
   drainTimeoutMs: 30_000,
   streamKeepAliveMs: 15_000,
   maxBodyBytesInFlight: 256 * 1024 * 1024,
   maxBodyBytesInFlightPerKey: 64 * 1024 * 1024,
+  maxFailedKeyAttempts: 20,
+  failedKeyAttemptWindowMs: 60_000,
+  maxFailedKeyAttemptAddresses: 10_000,
 };
 
 export const defaultGatewayConfig: GatewayConfig = {

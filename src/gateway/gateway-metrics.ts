@@ -22,6 +22,8 @@ export class GatewayMetrics {
   readonly #timeToFirstToken: Histogram<'provider'>;
   readonly #quotaRefusals: Counter<'key' | 'limit'>;
   readonly #keySpend: Counter<'key'>;
+  readonly #keyAttemptRefusals: Counter<string>;
+  readonly #sendTimeouts: Counter<'route'>;
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
@@ -80,6 +82,17 @@ export class GatewayMetrics {
       labelNames: ['key'],
       registers,
     });
+    this.#keyAttemptRefusals = new Counter({
+      name: 'backup_models_gateway_key_attempts_refused_total',
+      help: 'Requests refused with a 429, their key not compared, because their client address made too many failed key attempts.',
+      registers,
+    });
+    this.#sendTimeouts = new Counter({
+      name: 'backup_models_gateway_send_timeouts_total',
+      help: 'Answers whose client did not take them within limits.sendTimeoutMs of their writing: the connection was closed. By route.',
+      labelNames: ['route'],
+      registers,
+    });
     const { healthStatus } = options;
     new Gauge({
       name: 'backup_models_circuit_state',
@@ -105,6 +118,14 @@ export class GatewayMetrics {
 
   readonly recordKeySpend = (key: string, usd: number): void => {
     this.#keySpend.inc({ key }, usd);
+  };
+
+  readonly recordKeyAttemptRefusal = (): void => {
+    this.#keyAttemptRefusals.inc();
+  };
+
+  readonly recordSendTimeout = (route: string): void => {
+    this.#sendTimeouts.inc({ route });
   };
 
   readonly onRouterEvent = (event: RouterEvent): void => {

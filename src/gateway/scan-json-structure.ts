@@ -1,6 +1,6 @@
 /**
- * One pass over a JSON body's bytes, before JSON.parse: measures nesting depth and finds forbidden object
- * keys, skipping string contents. JSON.parse on a body nested ten thousand deep would recurse that deep
+ * One pass over a JSON body's bytes, before JSON.parse: measures nesting depth and finds a forbidden object
+ * key (`__proto__`), skipping string contents. JSON.parse on a body nested ten thousand deep would recurse that deep
  * (and a reviver would be called for every value); this scan costs one byte loop and no allocation.
  */
 
@@ -16,8 +16,19 @@ const tab = 0x09;
 const newline = 0x0a;
 const carriageReturn = 0x0d;
 
-/** Keys that pollute prototypes when a parsed object is later merged into another. */
-const forbiddenKeys: readonly string[] = ['__proto__', 'constructor'];
+/**
+ * `__proto__`, at any depth. JSON.parse makes it an own key like any other, but wherever the object is later
+ * copied key by key by assignment (`Object.assign`, `copy[key] = value`, the deep merge or clone of a library,
+ * an AI SDK provider or a custom provider a request may reach), the assignment sets the copy's prototype
+ * instead: the key vanishes and the copy inherits what it held (`{"__proto__": {"isAdmin": true}}`). It needs no
+ * partner key to do harm, and no request has a use for it as a name.
+ *
+ * `constructor` is an ordinary key (a tool's `constructor` property, as Formula 1 names a team; a tool call's
+ * arguments): assigned or spread, it becomes an own key as any other does, and nothing on a request's way reads
+ * a value's `constructor` or walks `constructor.prototype` into an existing object, which is the only way it
+ * harms (test/gateway-constructor-key.test.ts sends that shape through every protocol).
+ */
+const forbiddenKeys: readonly string[] = ['__proto__'];
 const forbiddenKeyBytes: readonly Buffer[] = forbiddenKeys.map((key) => Buffer.from(key, 'utf8'));
 
 export type JsonStructureProblem =

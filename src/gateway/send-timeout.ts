@@ -1,0 +1,38 @@
+/**
+ * A bound on handing an answer to a client that does not read it. Node's HTTP server has no write timeout: an
+ * answer larger than the socket's buffers, written whole to a client that never reads, waited in the process
+ * for good, holding its socket and its bytes. Once the gateway has written an answer to its end, the answer
+ * has `timeoutMs` to be handed to the kernel (the response's 'finish'); past that its socket is destroyed.
+ *
+ * As a stream's `maxStreamDurationMs` (stream-model-call.ts), which bounds a stream while it is written (this
+ * bounds its last write too): on the gateway's clock, the response destroyed, and a timer only for an answer
+ * that is not handed over at once, which an answer to a client that keeps up, or one that fits in the
+ * buffers, never is.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Clock } from '../clock.js';
+
+export interface SendTimeoutOptions {
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  /** Called before the socket is destroyed, with the bytes still waiting in the process to be sent. */
+  readonly onTimeout: (response: ServerResponse, unsentBytes: number) => void;
+}
+
+/** Bound the sending of `response`'s answer, when it has been written whole and not yet handed over. */
+export function boundAnswerSending(response: ServerResponse, options: SendTimeoutOptions): void {
+  if (!response.writableEnded || response.writableFinished || response.destroyed) return;
+  const { clock } = options;
+  const stop = (): void => {
+    clock.clearTimeout(timer);
+    response.off('finish', stop);
+    response.off('close', stop);
+  };
+  const timer = clock.setTimeout(() => {
+    stop();
+    options.onTimeout(response, response.socket?.writableLength ?? 0);
+    response.destroy();
+  }, options.timeoutMs);
+  response.on('finish', stop);
+  response.on('close', stop);
+}
