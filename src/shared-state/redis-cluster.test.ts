@@ -1,6 +1,6 @@
 /**
  * The shared state on a real Redis Cluster of the test's own (three masters): cache entries spread over
- * the nodes and cleared on every one; provider state heard at once, and read back by a later instance
+ * the nodes and cleared on every one, and from every instance's in-process level; provider state heard at once, and read back by a later instance
  * in one MGET, which works only because every state key of a prefix shares one hash tag.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,6 +62,9 @@ redis.describe('shared state on a Redis Cluster', () => {
 
     await a.cacheBackend.clear();
     expect(cluster.keysPerNode()).toEqual([0, 0, 0]);
+    // B read every entry into its in-process level: A's clear reaches it across the cluster too.
+    await waitFor(async () => (await b.cacheBackend.get(keys[0]!)) === undefined, { timeoutMs: 5_000, what: "B's in-process level to empty" });
+    for (const key of keys) expect(await b.cacheBackend.get(key)).toBeUndefined();
   });
 
   redis.it('sends provider state to the others at once, and a later instance reads it all back from the keys', async () => {
