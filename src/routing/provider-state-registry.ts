@@ -301,8 +301,8 @@ export class ProviderStateRegistry {
     breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
       // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
-      // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (a clock
-      // ahead) and hold every instance half-open; the lock is what tells the others a probe is in flight.
+      // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (published
+      // after it) and hold every instance half-open; the lock is what tells the others a probe is in flight.
       if (!this.#applyingRemote && !this.#yieldingProbe && change.to !== 'half_open') {
         this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
       }

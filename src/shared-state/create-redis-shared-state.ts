@@ -48,7 +48,10 @@ export interface RedisSharedStateOptions {
 }
 
 export interface RedisSharedState {
-  /** Give to `BackupModelRouter({ cacheBackend })`. Its `close()` leaves the Redis connections open. */
+  /**
+   * Give to `BackupModelRouter({ cacheBackend })`. A delete or clear on it reaches every instance's in-memory level.
+   * Its `close()` leaves the Redis connections open.
+   */
   readonly cacheBackend: CacheBackend;
   /** Give to `BackupModelRouter({ stateSync })`. */
   readonly stateSync: RedisProviderStateSync;
@@ -59,7 +62,7 @@ export interface RedisSharedState {
   isReady(): boolean;
   /** Connections going up and down, and their errors (messages redacted): for the gateway's logs. */
   onConnectionEvent(listener: (event: RedisConnectionEvent) => void): () => void;
-  /** Stop sharing and close both connections. */
+  /** Stop sharing and close both connections (the subscriber the cache and the provider state listen on too). */
   close(): Promise<void>;
 }
 
@@ -88,9 +91,10 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
     ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
     ...(options.resyncIntervalMs !== undefined ? { resyncIntervalMs: options.resyncIntervalMs } : {}),
   });
+  // One subscriber for both: the cache hears on it which entries the other instances removed.
   const cacheBackend = new TieredCacheBackend(
     new MemoryCacheBackend({ clock, maxEntries: options.memoryCacheMaxEntries ?? 1000 }),
-    new RedisCacheBackend({ client, prefix, operationTimeoutMs, clock }),
+    new RedisCacheBackend({ client, subscriber, instanceId: stateSync.instanceId, prefix, operationTimeoutMs, clock }),
   );
 
   const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs, clock });

@@ -6,13 +6,20 @@
  * bug) and `clear()`, an explicit request whose failure the caller must hear about.
  * Keys: `<prefix>:cache:v1:<key>`; values: `{"v":1,"entry":…}` (see `cache-entry-codec.ts`); every entry
  * has a TTL (PX).
+ *
+ * A delete or a clear is told on the cache channel (`<prefix>:cache:v1`), after the entries are gone from Redis,
+ * so that every instance's in-memory level in front of Redis drops them too (`TieredCacheBackend`). With a
+ * `subscriber`, this backend hears the others' (`onInvalidation`).
  */
 
+import { randomUUID } from 'node:crypto';
 import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
 import { decodeCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
+import { encodeCacheInvalidation, type CacheInvalidation, type CacheInvalidationSource } from './cache-invalidation.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { RedisCacheInvalidations } from './redis-cache-invalidations.js';
 import { scanKeys } from './scan-keys.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
@@ -28,7 +35,14 @@ export interface RedisCacheBackendOptions {
   readonly operationTimeoutMs?: number;
   /** Times the budget. Default: the system clock. */
   readonly clock?: Clock;
-  /** Quit the client on `close()`. Default false: whoever made the client closes it. */
+  /**
+   * A connection for SUBSCRIBE, to hear which entries other instances deleted or cleared (`onInvalidation`). It
+   * may be shared with `RedisProviderStateSync`. Without one, this backend still tells the others of its own.
+   */
+  readonly subscriber?: RedisConnection;
+  /** Names this backend's messages on the cache channel, so it ignores its own. Default: a random UUID. */
+  readonly instanceId?: string;
+  /** Quit the client, and the subscriber, on `close()`. Default false: whoever made the connections closes them. */
   readonly ownsClient?: boolean;
 }
 
@@ -41,11 +55,15 @@ export interface CacheEntryWithTtl {
 
 const scanBatchSize = 1_000;
 
-export class RedisCacheBackend implements CacheBackend {
+export class RedisCacheBackend implements CacheBackend, CacheInvalidationSource {
   readonly #client: RedisConnection;
+  readonly #subscriber: RedisConnection | undefined;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #ownsClient: boolean;
+  readonly #instanceId: string;
+  readonly #invalidations: RedisCacheInvalidations | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: RedisCacheBackendOptions) {
     this.#client = options.client;
@@ -56,6 +74,19 @@ export class RedisCacheBackend implements CacheBackend {
     }
     this.#budget = { budgetMs, clock: options.clock ?? systemClock };
     this.#ownsClient = options.ownsClient ?? false;
+    this.#instanceId = options.instanceId ?? randomUUID();
+    this.#subscriber = options.subscriber;
+    this.#invalidations = options.subscriber
+      ? new RedisCacheInvalidations({ subscriber: options.subscriber, channel: this.#keys.cacheChannel, instanceId: this.#instanceId })
+      : undefined;
+  }
+
+  /**
+   * Entries other instances removed, and `{ all: true }` each time the subscription is made (messages sent while
+   * it was down are lost). Nothing without a `subscriber`. Returns the disposer.
+   */
+  onInvalidation(listener: (invalidation: CacheInvalidation) => void): () => void {
+    return this.#invalidations?.subscribe(listener) ?? noop;
   }
 
   async get(key: string): Promise<CachedCompletion | undefined> {
@@ -92,14 +123,20 @@ export class RedisCacheBackend implements CacheBackend {
     return withinBudget(operation, { ...this.#budget, fallback: undefined });
   }
 
+  /** DEL, then tell the others, in one round trip (after: one that hears it and reads Redis again must miss). */
   delete(key: string): Promise<void> {
-    const operation = this.#client.del(this.#keys.cacheEntry(key)).then(() => undefined);
+    const operation = this.#client
+      .pipeline()
+      .del(this.#keys.cacheEntry(key))
+      .publish(this.#keys.cacheChannel, encodeCacheInvalidation(this.#instanceId, { key }))
+      .exec()
+      .then(() => undefined);
     return withinBudget(operation, { ...this.#budget, fallback: undefined });
   }
 
   /**
-   * Remove every cache entry of this prefix (SCAN and UNLINK, node by node on a cluster). Rejects when Redis
-   * cannot be reached.
+   * Remove every cache entry of this prefix (SCAN and UNLINK, node by node on a cluster), then tell the others.
+   * Rejects when Redis cannot be reached.
    */
   async clear(): Promise<void> {
     await scanKeys(this.#client, { pattern: this.#keys.cachePattern, batchSize: scanBatchSize }, async (node, keys) => {
@@ -108,11 +145,23 @@ export class RedisCacheBackend implements CacheBackend {
       for (const key of keys) pipeline.unlink(key);
       await pipeline.exec();
     });
+    await this.#client.publish(this.#keys.cacheChannel, encodeCacheInvalidation(this.#instanceId, { all: true }));
   }
 
-  async close(): Promise<void> {
-    if (!this.#ownsClient) return;
-    await withinBudget(this.#client.quit(), { ...this.#budget, fallback: 'OK' });
-    this.#client.disconnect();
+  /** Stop hearing the others; quit the connections when they are ours. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#invalidations?.close();
+      if (!this.#ownsClient) return;
+      await Promise.all([this.#client, this.#subscriber].map((connection) => (connection ? this.#quit(connection) : undefined)));
+    })();
+    return this.#closing;
+  }
+
+  async #quit(connection: RedisConnection): Promise<void> {
+    if (connection.status === 'ready') await withinBudget(connection.quit(), { ...this.#budget, fallback: 'OK' });
+    connection.disconnect();
   }
 }
+
+function noop(): void {}

@@ -1,10 +1,12 @@
 /**
  * The shared state on a real Redis Cluster of the test's own (three masters): cache entries spread over
- * the nodes and cleared on every one; provider state heard at once, and read back by a later instance
+ * the nodes and cleared on every one, and from every instance's in-process level; provider state heard at once, and read back by a later instance
  * in one MGET, which works only because every state key of a prefix shares one hash tag.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Clock } from '../clock.js';
+import { ManualClock } from '../resilience/manual-clock.js';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
 import { createRedisSharedState, type RedisSharedState } from './create-redis-shared-state.js';
 import { PrivateRedisCluster, redisTestGate, uniquePrefix, waitFor } from './redis-test-gate.test-support.js';
@@ -25,8 +27,8 @@ afterEach(async () => {
 afterAll(async () => cluster?.stop());
 
 /** An instance told of one node of the cluster only, connected and subscribed. */
-async function instance(prefix: string, node: number): Promise<RedisSharedState> {
-  const shared = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[node]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+async function instance(prefix: string, node: number, clock?: Clock): Promise<RedisSharedState> {
+  const shared = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[node]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, ...(clock ? { clock } : {}) });
   opened.push(shared);
   await waitFor(() => shared.isReady(), { timeoutMs: 10_000, what: 'the shared state to connect to the cluster' });
   return shared;
@@ -60,14 +62,19 @@ redis.describe('shared state on a Redis Cluster', () => {
 
     await a.cacheBackend.clear();
     expect(cluster.keysPerNode()).toEqual([0, 0, 0]);
+    // B read every entry into its in-process level: A's clear reaches it across the cluster too.
+    await waitFor(async () => (await b.cacheBackend.get(keys[0]!)) === undefined, { timeoutMs: 5_000, what: "B's in-process level to empty" });
+    for (const key of keys) expect(await b.cacheBackend.get(key)).toBeUndefined();
   });
 
   redis.it('sends provider state to the others at once, and a later instance reads it all back from the keys', async () => {
     const prefix = uniquePrefix();
-    const a = await instance(prefix, 0);
-    const b = await instance(prefix, 2);
+    // One clock for all, standing still: B hears A's times as written; the late instance, aged by the real time since.
+    const clock = new ManualClock(Date.now());
+    const a = await instance(prefix, 0, clock);
+    const b = await instance(prefix, 2, clock);
     const toB = collect(b);
-    const nowMs = Date.now();
+    const nowMs = clock.now();
     const breaker: SharedProviderUpdate = {
       kind: 'breaker',
       providerId: 'groq',
@@ -89,14 +96,24 @@ redis.describe('shared state on a Redis Cluster', () => {
     const keys = sharedStateKeys(prefix);
     expect(keySlot(keys.breaker('groq'))).toBe(keySlot(keys.cooldown('openai')));
     // Listening from the start: what the first read of the keys finds is told once.
-    const late = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[1]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+    const late = createRedisSharedState({ clusterNodes: [cluster.nodeUrls[1]!], prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, clock });
     opened.push(late);
     const received = collect(late);
     await waitFor(() => received.some((update) => update.kind === 'cooldown') && received.some((update) => update.kind === 'breaker'), {
       timeoutMs: 5_000,
       what: 'the late instance to read the keys back',
     });
-    expect(received).toEqual(expect.arrayContaining([breaker, cooldown]));
+    const readBreaker = received.find((update) => update.kind === 'breaker');
+    const readCooldown = received.find((update) => update.kind === 'cooldown');
+    expect(readBreaker).toMatchObject({ providerId: 'groq', state: { name: 'open', reopenCount: 0 } });
+    expect(readCooldown).toMatchObject({ providerId: 'openai', cooldown: { reason: 'rate_limit' } });
+    if (readBreaker?.state.name !== 'open' || readCooldown?.kind !== 'cooldown') throw new Error('not read back');
+    // Aged by the real time since the writes (TIME read with the keys, on the keys' node), never stretched.
+    expect(readBreaker.state.halfOpenAfterMs - readBreaker.state.openedAtMs).toBe(5_000);
+    for (const [read, written] of [[readBreaker.state.halfOpenAfterMs, nowMs + 5_000], [readCooldown.cooldown.untilMs, nowMs + 30_000]]) {
+      expect(read).toBeLessThanOrEqual(written!);
+      expect(read).toBeGreaterThan(written! - 5_000);
+    }
   });
 
   redis.it('never fails or holds up a call when a node dies: what lived there is a miss, the rest still shared', async () => {

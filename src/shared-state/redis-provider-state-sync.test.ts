@@ -57,22 +57,43 @@ function openState(openedAtMs: number): SharedProviderUpdate {
   return { kind: 'breaker', providerId: 'groq', state: { name: 'open', openedAtMs, reopenCount: 0, halfOpenAfterMs: openedAtMs + 5_000 } };
 }
 
+/**
+ * `expected` as a reader sees it: every time moved alike, by `shiftMs`. A reader takes a state's times to its own
+ * clock through Redis's (see redis-clock.ts): read from a key, a state has aged by the time since its write.
+ */
+function shifted(expected: SharedProviderUpdate, shiftMs: number): SharedProviderUpdate {
+  if (expected.kind === 'cooldown') return { ...expected, cooldown: { ...expected.cooldown, untilMs: expected.cooldown.untilMs + shiftMs } };
+  if (expected.kind !== 'breaker' || expected.state.name !== 'open') return expected;
+  const { state } = expected;
+  return { ...expected, state: { ...state, openedAtMs: state.openedAtMs + shiftMs, halfOpenAfterMs: state.halfOpenAfterMs + shiftMs } };
+}
+
+/** By how much `actual`'s times moved from `expected`'s; undefined unless they all moved alike and nothing else changed. */
+function shiftOf(actual: SharedProviderUpdate | undefined, expected: SharedProviderUpdate): number | undefined {
+  const first = (update: SharedProviderUpdate | undefined): number | undefined =>
+    update?.kind === 'cooldown' ? update.cooldown.untilMs : update?.kind === 'breaker' && update.state.name === 'open' ? update.state.openedAtMs : 0;
+  const shiftMs = (first(actual) ?? Number.NaN) - (first(expected) ?? Number.NaN);
+  return JSON.stringify(actual) === JSON.stringify(shifted(expected, shiftMs)) ? shiftMs : undefined;
+}
+
 redis.describe('RedisProviderStateSync', () => {
 
   redis.it('publishes to the others at once, never to itself, and keeps the state in a key with a TTL', async () => {
     prefix = uniquePrefix();
-    const a = await instance({ resyncIntervalMs: 60_000 });
-    const b = await instance({ resyncIntervalMs: 60_000 });
+    // One clock for both, standing still: a message, heard as it is written, reaches B with its times as A wrote them.
+    const clock = new ManualClock(nowMs());
+    const a = await instance({ resyncIntervalMs: 60_000, clock });
+    const b = await instance({ resyncIntervalMs: 60_000, clock });
     await waitForSubscribers(2);
     const toA = collect(a);
     const toB = collect(b);
-    const update = openState(nowMs());
+    const update = openState(clock.now());
     a.stateSync.publish(update);
     await waitFor(() => toB.length === 1, { timeoutMs: 2_000, what: 'B to hear A' });
     expect(toB).toEqual([update]);
     expect(toA).toEqual([]);
     const stored = JSON.parse((await client.get(`${prefix}:state:v1:{${prefix}}:breaker:groq`)) ?? 'null');
-    expect(stored).toMatchObject({ v: 1, instanceId: a.instanceId, update });
+    expect(stored).toMatchObject({ v: 2, instanceId: a.instanceId, update, redisClock: { offsetMs: expect.any(Number) } });
     // The open period (5 s) plus ten minutes.
     expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:breaker:groq`)).toBeGreaterThan(10 * 60_000);
   });
@@ -85,34 +106,45 @@ redis.describe('RedisProviderStateSync', () => {
     a.stateSync.publish(update);
     a.stateSync.publish(cooldown);
     await waitFor(async () => (await client.exists(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) === 1, { timeoutMs: 2_000, what: 'the keys' });
-    const late = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000 });
+    // Its clock stands still where A's read: what it reads has aged by the real time since it was written, no more.
+    const late = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, clock: new ManualClock(nowMs()) });
     opened.push(late);
     const received = collect(late);
     await waitFor(() => received.length === 2, { timeoutMs: 5_000, what: 'the late instance to catch up' });
-    expect(received).toEqual(expect.arrayContaining([update, cooldown]));
+    for (const expected of [update, cooldown]) {
+      const shiftMs = shiftOf(received.find((update) => update.kind === expected.kind), expected);
+      expect(shiftMs, JSON.stringify({ received, expected })).toBeLessThanOrEqual(0);
+      expect(shiftMs).toBeGreaterThan(-2_000);
+    }
   });
 
   redis.it('picks up a state whose message was lost at the next resync, once, and drops an older breaker state', async () => {
     prefix = uniquePrefix();
     const b = await instance({ resyncIntervalMs: 100 });
     const received = collect(b);
+    // Envelopes as the write script stamps them, for publishers whose clocks agree with Redis's (this machine's).
+    const stamped = (instanceId: string, publishedAtMs: number, update: SharedProviderUpdate): string =>
+      encodeStateEnvelope({ instanceId, publishedAtMs, update, redisClock: { writtenAtMs: nowMs(), offsetMs: 0 } });
     const newer = openState(nowMs());
     // Another instance's state that reached the key but not the channel.
-    await client.set(`${prefix}:state:v1:{${prefix}}:breaker:groq`, encodeStateEnvelope({ instanceId: 'c', publishedAtMs: nowMs(), update: newer }), 'PX', 60_000);
+    await client.set(`${prefix}:state:v1:{${prefix}}:breaker:groq`, stamped('c', nowMs(), newer), 'PX', 60_000);
     await waitFor(() => received.length === 1, { timeoutMs: 2_000, what: 'the resync' });
-    expect(received).toEqual([newer]);
+    // Read on B's clock, which is this machine's too: the times as written, give or take the clocks' rounding.
+    expect(Math.abs(shiftOf(received[0], newer) ?? Number.NaN)).toBeLessThan(1_000);
     // Several resyncs later, nothing was applied twice.
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(received).toHaveLength(1);
     // A state published earlier than the one in force arrives late: dropped.
     const older = openState(nowMs() - 60_000);
-    await client.publish(`${prefix}:state:v1`, encodeStateEnvelope({ instanceId: 'd', publishedAtMs: nowMs() - 60_000, update: older }));
+    await client.publish(`${prefix}:state:v1`, stamped('d', nowMs() - 60_000, older));
     await client.publish(`${prefix}:state:v1`, 'not an envelope');
-    await client.publish(`${prefix}:state:v1`, JSON.stringify({ v: 2, instanceId: 'e', publishedAtMs: nowMs(), update: newer }));
+    // The layout of another version, and a state whose times were never placed on Redis's clock: ignored.
+    await client.publish(`${prefix}:state:v1`, JSON.stringify({ v: 1, instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
+    await client.publish(`${prefix}:state:v1`, encodeStateEnvelope({ instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
     const later = openState(nowMs() + 1);
-    await client.publish(`${prefix}:state:v1`, encodeStateEnvelope({ instanceId: 'd', publishedAtMs: nowMs() + 1, update: later }));
+    await client.publish(`${prefix}:state:v1`, stamped('d', nowMs() + 1, later));
     await waitFor(() => received.length === 2, { timeoutMs: 2_000, what: 'the newer state' });
-    expect(received).toEqual([newer, later]);
+    expect(Math.abs(shiftOf(received[1], later) ?? Number.NaN)).toBeLessThan(1_000);
   });
 
   redis.it('keeps the longer cooldown in the key when a shorter one follows', async () => {
@@ -212,6 +244,32 @@ redis.describe('RedisProviderStateSync', () => {
     await waitFor(() => a.received.length === 1, { timeoutMs: 2_000, what: 'A to read the newer state' });
     expect(a.received).toEqual([closing]);
     expect(toB).toEqual([opening]);
+  });
+
+  redis.it('does not write its stale circuit over a newer one after an outage, even with a clock minutes ahead', async () => {
+    prefix = uniquePrefix();
+    // A's clock runs five minutes ahead: by the publishers' clocks, its opening would look newer than B's closing.
+    const clocks = { a: new ManualClock(nowMs() + 5 * 60_000), b: new ManualClock(nowMs()) };
+    const a = await instanceThatDisconnects(clocks.a);
+    const b = await instance({ clock: clocks.b, resyncIntervalMs: 60_000 });
+    await waitForSubscribers(2);
+    const toB = collect(b);
+    a.sync.publish(openState(clocks.a.now()));
+    await waitFor(() => toB.length === 1, { timeoutMs: 2_000, what: 'B to hear of the opening' });
+
+    await a.drop();
+    // Six seconds pass on both clocks: A's opening is six seconds old when A writes it again.
+    for (const clock of [clocks.a, clocks.b]) clock.advance(6_000);
+    const closing: SharedProviderUpdate = { kind: 'breaker', providerId: 'groq', state: { name: 'closed' } };
+    b.stateSync.publish(closing);
+    const key = `${prefix}:state:v1:{${prefix}}:breaker:groq`;
+    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
+
+    await a.reconnect();
+    expect(JSON.parse((await client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
+    await waitFor(() => a.received.length === 1, { timeoutMs: 2_000, what: 'A to take the newer state' });
+    expect(a.received).toEqual([closing]);
+    expect(toB).toHaveLength(1);
   });
 
   redis.it('does not shorten a cooldown another instance lengthened while it was cut off', async () => {

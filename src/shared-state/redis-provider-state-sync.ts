@@ -2,12 +2,14 @@
  * Circuits, cooldowns, probe locks and health-check turns shared through Redis (`ProviderStateSync`).
  *
  * publish: write the provider's state key (with a TTL) unless it holds a newer state, then PUBLISH the same
- * envelope, fire and forget. Other instances hear it on a dedicated subscriber connection. Messages can be lost (Redis
- * restarted, a connection dropped), so each instance also catches up: on every (re)connection it SCANs the
- * state keys, and every `resyncIntervalMs` (1 s) it reads the keys of the providers it knows in one MGET.
+ * envelope as stored, fire and forget. Other instances hear it on a dedicated subscriber connection. Messages can
+ * be lost (Redis restarted, a connection dropped), so each instance also catches up: on every (re)connection it
+ * SCANs the state keys, and every `resyncIntervalMs` (1 s) it reads the keys of the providers it knows in one MGET.
  * An envelope already applied is not applied again, and a breaker state older than the one in force is
  * dropped. While Redis is away, this instance's latest changes are kept and written again when it returns,
  * unless another instance wrote a newer state meanwhile (a circuit published later, a cooldown ending later).
+ * "Newer", "later" and every time another instance reads are on Redis's clock, never a publisher's (see
+ * `redis-clock.ts`): a state's times reach the listeners on this instance's own clock.
  *
  * Nothing here throws or waits long: every method catches, every Redis call is bounded by the
  * connections' command timeout and by `operationTimeoutMs`, and the locks say yes when Redis cannot answer.
@@ -20,11 +22,13 @@ import { ListenerSet } from '../resilience/listener-set.js';
 import type { ProviderStateSync, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { defaultOperationTimeoutMs } from './redis-cache-backend.js';
+import { readWithRedisTime } from './redis-clock.js';
 import { scanKeys } from './scan-keys.js';
+import { SharedStateLedger, type OwnState } from './shared-state-ledger.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
-import { decodeStateEnvelope, encodeStateEnvelope, type StateEnvelope } from './state-envelope.js';
+import { encodeStateEnvelope, isSharedProviderUpdate } from './state-envelope.js';
 import { withinBudget } from './within-budget.js';
-import { writeUnlessNewerScript } from './write-unless-newer-script.js';
+import { writeUnlessNewer } from './write-unless-newer-script.js';
 
 export interface RedisProviderStateSyncOptions {
   /** Runs SET, GET, MGET, SCAN, PUBLISH. Not closed by the sync. */
@@ -46,11 +50,6 @@ export interface RedisProviderStateSyncOptions {
   readonly clock?: Clock;
 }
 
-interface AppliedEnvelope {
-  readonly text: string;
-  readonly envelope: StateEnvelope;
-}
-
 const scanBatchSize = 1_000;
 
 export class RedisProviderStateSync implements ProviderStateSync {
@@ -64,12 +63,8 @@ export class RedisProviderStateSync implements ProviderStateSync {
   readonly #stateTtlMs: number;
   readonly #listeners = new ListenerSet<SharedProviderUpdate>();
   readonly #knownProviderIds: Set<string>;
-  /** The envelope in force per state key, ours or another instance's. */
-  readonly #inForce = new Map<string, AppliedEnvelope>();
-  /** Our own latest envelope per state key, until another instance's supersedes it: written again on reconnection. */
-  readonly #ownLatest = new Map<string, AppliedEnvelope & { expiresAtMs: number }>();
-  /** Per provider, `openedAtMs` of the latest open circuit: it names the probe lock of that open period. */
-  readonly #openedAtMs = new Map<string, number>();
+  /** What is in force per state key, and our own latest states. */
+  readonly #ledger: SharedStateLedger;
   readonly #detach: (() => void)[] = [];
   #resyncTimer: TimerHandle | undefined;
   #resyncRunning = false;
@@ -86,9 +81,11 @@ export class RedisProviderStateSync implements ProviderStateSync {
     this.#resyncIntervalMs = options.resyncIntervalMs ?? 1_000;
     this.#stateTtlMs = options.stateTtlMs ?? 10 * 60_000;
     this.#knownProviderIds = new Set(options.providerIds ?? defaultCatalog.map((definition) => definition.id));
+    this.#ledger = new SharedStateLedger({ instanceId: this.instanceId, clock: this.#clock });
 
     this.#listen(this.#subscriber, 'message', (channel: string, text: string) => {
-      if (channel === this.#keys.stateChannel) this.#receive(text);
+      // A message is heard as it is written: Redis's clock then is the stamp's.
+      if (channel === this.#keys.stateChannel) this.#receive(text, undefined);
     });
     this.#listen(this.#subscriber, 'ready', () => this.#subscribe());
     this.#listen(this.#client, 'ready', () => this.#onCommandsReady());
@@ -107,22 +104,15 @@ export class RedisProviderStateSync implements ProviderStateSync {
         this.#client.publish(this.#keys.stateChannel, message).catch(ignore);
         return;
       }
-      const key = this.#stateKey(update);
+      if (!isSharedProviderUpdate(update)) return;
       const ttlMs = this.#ttlOf(update, nowMs);
       if (ttlMs <= 0) return;
       const text = encodeStateEnvelope({ instanceId: this.instanceId, publishedAtMs: nowMs, update });
-      const envelope = decodeStateEnvelope(text);
-      if (envelope === undefined) return;
+      const own: OwnState = { text, update, publishedAtMs: nowMs, expiresAtMs: nowMs + ttlMs };
       this.#knownProviderIds.add(update.providerId);
-      this.#noteOpening(update);
-      if (update.kind === 'cooldown' && this.#hasLongerCooldown(key, update.cooldown.untilMs)) {
-        // Tell the others, but leave the longer cooldown in the key for instances that start later.
-        this.#client.publish(this.#keys.stateChannel, text).catch(ignore);
-        return;
-      }
-      this.#inForce.set(key, { text, envelope });
-      this.#ownLatest.set(key, { text, envelope, expiresAtMs: nowMs + ttlMs });
-      this.#write(key, { text, envelope }, ttlMs);
+      // Written either way: a cooldown shorter than the one in force still tells the others, and stays out of the key.
+      this.#ledger.recordOwn(own);
+      this.#write(own, ttlMs);
     } catch {
       // Sharing is best effort: the local state is already in force.
     }
@@ -133,7 +123,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
   }
 
   acquireProbe(providerId: string, ttlMs: number): Promise<boolean> {
-    return this.#acquireLock(this.#keys.probeLock(providerId, this.#openedAtMs.get(providerId)), ttlMs);
+    return this.#acquireLock(this.#keys.probeLock(providerId, this.#ledger.openedAtOf(providerId)), ttlMs);
   }
 
   acquireHealthCheckTurn(ttlMs: number): Promise<boolean> {
@@ -171,28 +161,25 @@ export class RedisProviderStateSync implements ProviderStateSync {
 
   #onCommandsReady(): void {
     if (this.#closed) return;
-    const nowMs = this.#clock.now();
-    for (const [key, own] of this.#ownLatest) {
-      const remainingMs = own.expiresAtMs - nowMs;
-      if (remainingMs > 0) this.#write(key, own, remainingMs);
-      else this.#ownLatest.delete(key);
-    }
+    for (const { own, ttlMs } of this.#ledger.ownToWriteAgain()) this.#write(own, ttlMs);
     void this.resyncNow();
   }
 
   /**
-   * Store a state unless Redis holds a newer one, then tell the others: a circuit state only when it was
-   * stored (a stale one would be dropped anyway), a cooldown either way (a longer one stays in the key).
+   * Store a state unless Redis holds a newer one, then tell the others, in the words the script stamped: a
+   * circuit state only when it was stored (a stale one would be dropped anyway), a cooldown either way (a longer
+   * one stays in the key). A circuit state refused gives way at once to the newer one the script read.
    */
-  #write(key: string, applied: AppliedEnvelope, ttlMs: number): void {
-    const { text, envelope } = applied;
-    const { update } = envelope;
-    if (update.kind === 'health') return;
-    const order = update.kind === 'breaker' ? envelope.publishedAtMs : update.cooldown.untilMs;
-    this.#client
-      .eval(writeUnlessNewerScript, 1, key, text, String(Math.max(1, Math.round(ttlMs))), update.kind, String(order))
-      .then((written) => {
-        if (written === 1 || update.kind === 'cooldown') return this.#client.publish(this.#keys.stateChannel, text);
+  #write(own: OwnState, ttlMs: number): void {
+    const { update } = own;
+    const orderMs = update.kind === 'breaker' ? own.publishedAtMs : update.cooldown.untilMs;
+    const key = this.#stateKey(update);
+    writeUnlessNewer(this.#client, { key, text: own.text, ttlMs, kind: update.kind, orderMs, sentAtMs: this.#clock.now() })
+      .then((result) => {
+        if (result === undefined || this.#closed) return undefined;
+        const newer = this.#ledger.written(own, result);
+        if (newer !== undefined) this.#apply(newer);
+        if (result.written || update.kind === 'cooldown') return this.#client.publish(this.#keys.stateChannel, result.stamped);
         return undefined;
       })
       .catch(ignore);
@@ -209,28 +196,18 @@ export class RedisProviderStateSync implements ProviderStateSync {
     }
   }
 
-  /** Apply another instance's envelope, from a message or a key, unless it is ours, known, or stale. */
-  #receive(text: string): void {
+  /**
+   * Apply another instance's envelope, from a message or a key, unless it is ours, known, or stale. `redisNowMs`:
+   * Redis's clock when the key was read; undefined for a message, heard as it was written.
+   */
+  #receive(text: string, redisNowMs: number | undefined): void {
     if (this.#closed) return;
-    const envelope = decodeStateEnvelope(text);
-    if (envelope === undefined || envelope.instanceId === this.instanceId) return;
-    const { update } = envelope;
-    if (update.kind === 'health') {
-      this.#listeners.emit(update);
-      return;
-    }
-    const key = this.#stateKey(update);
-    const current = this.#inForce.get(key);
-    if (current?.text === text) return;
-    if (update.kind === 'breaker' && current && envelope.publishedAtMs < current.envelope.publishedAtMs) return;
-    if (update.kind === 'cooldown' && update.cooldown.untilMs <= this.#clock.now()) return;
-    this.#inForce.set(key, { text, envelope });
-    const own = this.#ownLatest.get(key);
-    if (own && (update.kind === 'breaker' || !this.#hasLongerCooldown(key, update.cooldown.untilMs, own.text))) {
-      this.#ownLatest.delete(key);
-    }
-    this.#knownProviderIds.add(update.providerId);
-    this.#noteOpening(update);
+    const update = this.#ledger.accept(text, redisNowMs);
+    if (update !== undefined) this.#apply(update);
+  }
+
+  #apply(update: SharedProviderUpdate): void {
+    if (update.kind !== 'health') this.#knownProviderIds.add(update.providerId);
     this.#listeners.emit(update);
   }
 
@@ -249,8 +226,11 @@ export class RedisProviderStateSync implements ProviderStateSync {
       const keys = fullScan ? await this.#scanStateKeys() : this.#knownStateKeys();
       if (fullScan) this.#needsFullScan = false;
       if (keys.length === 0) return;
-      const texts = await this.#client.mget(keys);
-      for (const text of texts) if (text !== null) this.#receive(text);
+      // Redis's clock with the keys: what remains of each state is measured against it.
+      const read = await readWithRedisTime(this.#client, keys);
+      if (read === undefined) return;
+      this.#ledger.noteRedisTime(read.redisNowMs);
+      for (const text of read.values) if (typeof text === 'string') this.#receive(text, read.redisNowMs);
     } catch {
       // Redis is away or slow: the next resync, or the next reconnection, tries again.
     } finally {
@@ -288,19 +268,6 @@ export class RedisProviderStateSync implements ProviderStateSync {
     const { state } = update;
     const openForMs = state.name === 'open' ? Math.max(0, state.halfOpenAfterMs - nowMs) : 0;
     return openForMs + this.#stateTtlMs;
-  }
-
-  #noteOpening(update: SharedProviderUpdate): void {
-    if (update.kind === 'breaker' && update.state.name === 'open') {
-      this.#openedAtMs.set(update.providerId, update.state.openedAtMs);
-    }
-  }
-
-  /** Whether the cooldown in force under `key` (or in `text`) ends at or after `untilMs`. */
-  #hasLongerCooldown(key: string, untilMs: number, text?: string): boolean {
-    const envelope = text !== undefined ? decodeStateEnvelope(text) : this.#inForce.get(key)?.envelope;
-    const update = envelope?.update;
-    return update?.kind === 'cooldown' && update.cooldown.untilMs >= untilMs && update.cooldown.untilMs > this.#clock.now();
   }
 }
 

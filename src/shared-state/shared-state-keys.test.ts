@@ -6,6 +6,7 @@ describe('sharedStateKeys', () => {
   it('puts every key under the prefix, with a version per family, and the state keys under one hash tag', () => {
     const keys = sharedStateKeys('acme');
     expect(keys.cacheEntry('bm:v1:default:abc')).toBe('acme:cache:v1:bm:v1:default:abc');
+    expect(keys.cacheChannel).toBe('acme:cache:v1');
     expect(keys.stateChannel).toBe('acme:state:v1');
     expect(keys.breaker('groq')).toBe('acme:state:v1:{acme}:breaker:groq');
     expect(keys.cooldown('groq')).toBe('acme:state:v1:{acme}:cooldown:groq');

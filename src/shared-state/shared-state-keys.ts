@@ -3,6 +3,7 @@
  * and each family carries a version (`v1`) so a future layout never reads an old one.
  *
  *   <prefix>:cache:v1:<cache key>                           a cached completion
+ *   <prefix>:cache:v1                                       the channel of cache entries deleted or cleared
  *   <prefix>:state:v1                                       the channel of provider state changes
  *   <prefix>:state:v1:{<prefix>}:breaker:<provider id>      the latest circuit state of a provider
  *   <prefix>:state:v1:{<prefix>}:cooldown:<provider id>     the cooldown in force for a provider
@@ -26,6 +27,8 @@ export interface SharedStateKeys {
   cacheEntry(cacheKey: string): string;
   /** A SCAN pattern matching every cache entry of this prefix, and nothing else. */
   readonly cachePattern: string;
+  /** Where an instance tells the others which cache entries it removed, so they drop them from memory too. */
+  readonly cacheChannel: string;
   readonly stateChannel: string;
   breaker(providerId: string): string;
   cooldown(providerId: string): string;
@@ -47,7 +50,8 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
   if (typeof prefix !== 'string' || prefix.length === 0) {
     throw new InvalidArgumentError({ argument: 'prefix', message: 'prefix must be a non-empty string' });
   }
-  const cacheBase = `${prefix}:cache:v1:`;
+  const cacheChannel = `${prefix}:cache:v1`;
+  const cacheBase = `${cacheChannel}:`;
   const stateChannel = `${prefix}:state:v1`;
   const stateBase = `${stateChannel}:{${prefix}}`;
   const breakerBase = `${stateBase}:breaker:`;
@@ -58,6 +62,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     prefix,
     cacheEntry: (cacheKey) => cacheBase + cacheKey,
     cachePattern: `${escapeGlob(cacheBase)}*`,
+    cacheChannel,
     stateChannel,
     breaker: (providerId) => breakerBase + providerId,
     cooldown: (providerId) => cooldownBase + providerId,

@@ -10,17 +10,31 @@ const open: SharedProviderUpdate = {
 const cooldown: SharedProviderUpdate = { kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: 9_000, reason: 'rate_limit' } };
 
 describe('state envelope', () => {
-  it('carries a breaker state or a cooldown with its version, instance and time', () => {
+  it('carries a breaker state or a cooldown with its version, instance, time and place on Redis\'s clock', () => {
+    const redisClock = { writtenAtMs: 700, offsetMs: 150 };
     for (const update of [open, cooldown]) {
-      const text = encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update });
-      expect(JSON.parse(text)).toEqual({ v: 1, instanceId: 'a', publishedAtMs: 500, update });
-      expect(decodeStateEnvelope(text)).toEqual({ v: 1, instanceId: 'a', publishedAtMs: 500, update });
+      const text = encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update, redisClock });
+      expect(JSON.parse(text)).toEqual({ v: 2, instanceId: 'a', publishedAtMs: 500, update, redisClock });
+      expect(decodeStateEnvelope(text)).toEqual({ v: 2, instanceId: 'a', publishedAtMs: 500, update, redisClock });
     }
   });
 
+  it('begins, unstamped, with the opening brace the write script puts its stamp after', () => {
+    expect(encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update: open })).toMatch(/^\{"v":2,/);
+  });
+
+  it('reads no circuit state or cooldown whose times were not placed on Redis\'s clock; health figures need none', () => {
+    expect(decodeStateEnvelope(encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update: open }))).toBeUndefined();
+    expect(decodeStateEnvelope(encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update: cooldown }))).toBeUndefined();
+    const health: SharedProviderUpdate = { kind: 'health', providerId: 'groq', figures: { instanceId: 'a', successRate: 1, latencyP50Ms: 80, sampleCount: 3 } };
+    expect(decodeStateEnvelope(encodeStateEnvelope({ instanceId: 'a', publishedAtMs: 500, update: health }))).toEqual({ v: 2, instanceId: 'a', publishedAtMs: 500, update: health });
+  });
+
   it('ignores another version and anything malformed', () => {
-    const valid = { v: 1, instanceId: 'a', publishedAtMs: 500, update: open };
-    expect(decodeStateEnvelope(JSON.stringify({ ...valid, v: 2 }))).toBeUndefined();
+    const valid = { v: 2, instanceId: 'a', publishedAtMs: 500, update: open, redisClock: { writtenAtMs: 700, offsetMs: 150 } };
+    expect(decodeStateEnvelope(JSON.stringify(valid))).toBeDefined();
+    expect(decodeStateEnvelope(JSON.stringify({ ...valid, v: 1 }))).toBeUndefined();
+    expect(decodeStateEnvelope(JSON.stringify({ ...valid, redisClock: { writtenAtMs: 700 } }))).toBeUndefined();
     expect(decodeStateEnvelope(JSON.stringify({ ...valid, instanceId: 7 }))).toBeUndefined();
     expect(decodeStateEnvelope(JSON.stringify({ ...valid, publishedAtMs: 'now' }))).toBeUndefined();
     expect(decodeStateEnvelope(JSON.stringify({ ...valid, update: { ...open, state: { name: 'open' } } }))).toBeUndefined();
