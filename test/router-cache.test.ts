@@ -307,6 +307,10 @@ describe('identical calls in flight share one upstream call, each under its own 
         { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs: startedAtMs + 500, durationMs: 1_200 },
       ],
     });
+    // Its own request's estimated price is its to bear; the first caller's is not.
+    const [seen, own] = (error as DeadlineExceededError).attempts;
+    expect(seen).not.toHaveProperty('estimatedCostUsd');
+    expect(own?.estimatedCostUsd).toBeGreaterThan(0);
     // The call's end event tells the same story.
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
   });
@@ -345,7 +349,10 @@ describe('identical calls in flight share one upstream call, each under its own 
     await harness.server.waitForRequests(1);
 
     await clock.advanceAsync(500);
-    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    const firstError = await first.catch((caught: unknown) => caught);
+    expect(firstError).toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    // The stalled request was sent: its estimated price is the first caller's, whose call it was, not the joiner's.
+    expect((firstError as DeadlineExceededError).attempts[0]?.estimatedCostUsd).toBeGreaterThan(0);
     // Ended at once, its last millisecond not waited out on a request of its own.
     expect(await settled(joiner)).toBe(true);
     const error = await joiner.catch((caught: unknown) => caught);
@@ -355,6 +362,7 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect((error as DeadlineExceededError).attempts).toEqual([
       expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', durationMs: 500 }),
     ]);
+    expect((error as DeadlineExceededError).attempts[0]).not.toHaveProperty('estimatedCostUsd');
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
     expect(harness.server.requests).toHaveLength(1);
   });

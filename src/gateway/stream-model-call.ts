@@ -10,13 +10,13 @@ import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk, Usage } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ModelCallDependencies } from './model-call-handler.js';
-import { destroyedBeforeFinished, onClientGone, recordFailure, recordResult } from './model-call-handler.js';
+import { addCost, destroyedBeforeFinished, onClientGone, recordCancelledAttemptsCost, recordFailure, recordResult } from './model-call-handler.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
-import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
+import { StreamTally, unfinishedAnswerCost } from '../routing/unfinished-answer-cost.js';
 
 /** Why a stream ends whose response the gateway destroyed itself (closing): one object for every such stream. */
 const closedByGateway = new DOMException('The gateway closed the connection.', 'AbortError');
@@ -73,6 +73,8 @@ export async function streamModelCall(options: {
     await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, limit, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
   } finally {
     stopListening();
+    // However it ended: the attempts its race cancelled after sending them are billed all the same.
+    recordCancelledAttemptsCost(log, stream.attempts);
   }
 }
 
@@ -165,11 +167,8 @@ async function relayStream(options: {
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
     if (winner) {
       const definition = options.router.providers.find((provider) => provider.id === winner.provider)?.definition;
-      const estimate = abandonedStreamCost({ definition, model: winner.model, messages: call.messages, tally });
-      if (estimate !== undefined && estimate > 0) {
-        log.costUsd = estimate;
-        log.costEstimated = true;
-      }
+      const estimate = unfinishedAnswerCost({ definition, model: winner.model, messages: call.messages, tally });
+      if (estimate !== undefined && estimate > 0) addCost(log, estimate, true);
     }
     if (isClientGone() !== undefined || response.destroyed) return;
     // Status 200 is already sent: the failure travels as one error event, then the stream ends.

@@ -197,12 +197,12 @@ export class CachedCompletions {
         if (ownWait?.timedOut()) {
           // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
           // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
+          log.attempts = [...seenAttempts, ...(ranHere ? (waitedOn ?? []) : seenOnly(waitedOn ?? []))];
           throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
         }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
         if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
-          seenAttempts = [...seenAttempts, ...error.attempts];
+          seenAttempts = [...seenAttempts, ...seenOnly(error.attempts)];
           continue;
         }
         throw error;
@@ -233,4 +233,17 @@ export class CachedCompletions {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
+}
+
+/**
+ * The attempts of another caller's call, as a caller that only waited on it tells them: without the estimated
+ * price of those it cancelled, which is that call's to bear (a gateway charges a key from its call's attempts).
+ */
+function seenOnly(attempts: readonly Attempt[]): readonly Attempt[] {
+  if (!attempts.some((attempt) => attempt.estimatedCostUsd !== undefined)) return attempts;
+  return attempts.map((attempt) => {
+    if (attempt.estimatedCostUsd === undefined) return attempt;
+    const { estimatedCostUsd: _borneByItsCall, ...seen } = attempt;
+    return seen;
+  });
 }
