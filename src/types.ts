@@ -195,6 +195,10 @@ export type StreamChunk =
       /** Gemini's `thoughtSignature` of this call (see `ToolCall`). */
       readonly thoughtSignature?: string;
     }
+  /**
+   * The usage so far: a later one replaces it. Most providers tell it at the end; Anthropic tells the input's
+   * count first, before any content, and the whole at the end.
+   */
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'finish'; readonly finishReason: FinishReason; readonly stopSequence?: string };
 

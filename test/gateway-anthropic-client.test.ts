@@ -440,6 +440,39 @@ describe('failover behind the Messages endpoint', () => {
   });
 });
 
+describe("a stream's message_start", () => {
+  /** The usage of the stream's message_start, as Anthropic's SDK reads it, and the stream's final message. */
+  async function openingUsage(model: string, content: string): Promise<{ opening: Anthropic.Usage | undefined; final: Anthropic.Message }> {
+    const stream = client.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content }] });
+    let opening: Anthropic.Usage | undefined;
+    stream.on('streamEvent', (event) => {
+      // A copy: the SDK grows its snapshot of the message, this usage included, as the stream goes on.
+      if (event.type === 'message_start') opening = { ...event.message.usage };
+    });
+    const final = await stream.finalMessage();
+    return { opening, final };
+  }
+
+  it("carries Anthropic's own input count, which its message_start gave before any content", async () => {
+    // Found by a review: it said input_tokens: 0, and only message_delta told the count.
+    const { opening, final } = await openingUsage('anthropic/claude-3-5-haiku-20241022', 'Say hello.');
+    // The recorded stream's message_start: 17 input tokens, nothing read from or written to the prompt cache.
+    expect(opening).toMatchObject({ input_tokens: 17, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    expect(final.usage.input_tokens).toBe(17);
+  });
+
+  it('carries the estimate count_tokens gives when the provider told no count before its first token', async () => {
+    const content = 'Say hello to everyone in the room, one by one, and then say goodbye.';
+    const { opening, final } = await openingUsage('openai/gpt-4o-mini', content);
+    const counted = await client.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content }] });
+    expect(opening?.input_tokens).toBe(counted.input_tokens);
+    // Plausible: a few tokens a word of the question, and what a turn adds.
+    expect(counted.input_tokens).toBeGreaterThan(10);
+    expect(counted.input_tokens).toBeLessThan(60);
+    expect(final.model.startsWith('openai/')).toBe(true);
+  });
+});
+
 describe('errors in Anthropic shape', () => {
   it('refuses a wrong key with authentication_error', async () => {
     const wrong = new Anthropic({ baseURL: harness.url, apiKey: 'not-a-gateway-key', maxRetries: 0 });

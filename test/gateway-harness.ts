@@ -1,6 +1,7 @@
 /** A gateway in front of the provider test server, with an official OpenAI client pointed at it. Shared by test/gateway*.test.ts. */
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
+import type { Clock } from '../src/clock.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway/create-gateway.js';
 import { parseGatewayConfig, routerOptionsFromConfig, type GatewayConfig } from '../src/gateway/gateway-config.js';
 import { createGatewayLogger } from '../src/gateway/gateway-logger.js';
@@ -42,9 +43,11 @@ export async function startGatewayHarness(
     readonly env?: Readonly<Record<string, string>>;
     /** The gateway's quota store and clock. */
     readonly gatewayOptions?: Pick<GatewayOptions, 'quotaStore' | 'clock'>;
+    /** The clock of the provider test server's latencies and delays. Default the system clock. */
+    readonly providerClock?: Clock;
   } = {},
 ): Promise<GatewayHarness> {
-  const providers = await startProviderTestServer();
+  const providers = await startProviderTestServer(options.providerClock ? { clock: options.providerClock } : {});
   const env: Record<string, string> = { ...providers.environment(options.providerIds), ...options.env };
   const keys = options.keys ?? gatewayKeys;
   const yamlText = typeof options.yamlText === 'function' ? options.yamlText(providers) : options.yamlText;

@@ -288,7 +288,7 @@ describe('identical calls in flight share one upstream call, each under its own 
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const { router, ended } = routerOfStalledGroq(clock);
     const first = router.complete('Same question', { ...question, timeoutMs: 500 });
-    const joiner = router.complete('Same question', { ...question, timeoutMs: 1_200 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 1_700 });
     first.catch(() => undefined);
     joiner.catch(() => undefined);
     await harness.server.waitForRequests(1);
@@ -296,17 +296,21 @@ describe('identical calls in flight share one upstream call, each under its own 
     clock.advance(500);
     await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
     await harness.server.waitForRequests(2);
-    clock.advance(700);
+    clock.advance(1_200);
     const error = await joiner.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     const startedAtMs = Date.UTC(2026, 0, 1);
     expect(error).toMatchObject({
-      timeoutMs: 1_200,
+      timeoutMs: 1_700,
       attempts: [
         { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs, durationMs: 500 },
-        { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs: startedAtMs + 500, durationMs: 700 },
+        { provider: 'groq', outcome: 'aborted', detail: 'call ended', startedAtMs: startedAtMs + 500, durationMs: 1_200 },
       ],
     });
+    // Its own request's estimated price is its to bear; the first caller's is not.
+    const [seen, own] = (error as DeadlineExceededError).attempts;
+    expect(seen).not.toHaveProperty('estimatedCostUsd');
+    expect(own?.estimatedCostUsd).toBeGreaterThan(0);
     // The call's end event tells the same story.
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
   });
@@ -329,6 +333,36 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect((error as DeadlineExceededError).attempts).toEqual([
       expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', durationMs: 500 }),
     ]);
+    expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
+    expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it('ends a joiner left with a millisecond when the shared call fails with its deadline error, asking no provider again', async () => {
+    // Found by a review: with 1 ms left it started an upstream request of its own, which could not answer in time
+    // and which its provider bills all the same. A new call needs time of its own, as a retry round does.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { router, ended } = routerOfStalledGroq(clock);
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 501 });
+    first.catch(() => undefined);
+    joiner.catch(() => undefined);
+    await harness.server.waitForRequests(1);
+
+    await clock.advanceAsync(500);
+    const firstError = await first.catch((caught: unknown) => caught);
+    expect(firstError).toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    // The stalled request was sent: its estimated price is the first caller's, whose call it was, not the joiner's.
+    expect((firstError as DeadlineExceededError).attempts[0]?.estimatedCostUsd).toBeGreaterThan(0);
+    // Ended at once, its last millisecond not waited out on a request of its own.
+    expect(await settled(joiner)).toBe(true);
+    const error = await joiner.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ timeoutMs: 501 });
+    // What it saw tried: the shared call's attempt, ended by the first caller's deadline.
+    expect((error as DeadlineExceededError).attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', durationMs: 500 }),
+    ]);
+    expect((error as DeadlineExceededError).attempts[0]).not.toHaveProperty('estimatedCostUsd');
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
     expect(harness.server.requests).toHaveLength(1);
   });

@@ -106,7 +106,10 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
       assertModel(request);
       try {
-        const generating = model.doGenerate(convertToAiSdkCallOptions(request, callOptions.signal, modelTraits));
+        const converted = convertToAiSdkCallOptions(request, callOptions.signal, modelTraits);
+        // The model's package sends it now, as far as we can know: a cancel from here on is billed.
+        callOptions.onRequestSent?.();
+        const generating = model.doGenerate(converted);
         const result = await settleWithin(generating, { signal: callOptions.signal, timeoutMs: callOptions.headersTimeoutMs, providerId: id, clock });
         return convertFromAiSdkResult(result, model.modelId);
       } catch (error) {
@@ -145,7 +148,9 @@ async function* streamModel(context: {
   let done = false;
   try {
     // The stream's start is bounded as a complete call is; its parts by the reader's cancel on abort.
-    const starting = model.doStream(convertToAiSdkCallOptions(request, signal, modelTraits));
+    const converted = convertToAiSdkCallOptions(request, signal, modelTraits);
+    callOptions.onRequestSent?.();
+    const starting = model.doStream(converted);
     const result = await settleWithin(starting, { signal, timeoutMs: callOptions.headersTimeoutMs, providerId: context.providerId, clock: context.clock });
     const requestId = readRequestId(result.response?.headers);
     callOptions.onResponseStart?.(requestId !== undefined ? { requestId } : {});

@@ -5,7 +5,7 @@
  * written. Dialects are pure translators: they never touch the socket.
  */
 import type { CompleteOptions, CompletionResult, StreamResult } from '../routing/router-options.js';
-import type { Message, Mutable, StreamChunk } from '../types.js';
+import type { Message, Mutable, StreamChunk, Usage } from '../types.js';
 import type { ErrorResponse } from './error-response.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
 import type { ResponsesEcho } from './openai-responses/responses-echo.js';
@@ -39,8 +39,12 @@ export interface AnswerContext {
 
 /** Writes one stream's server-sent events, in order: `start`, each chunk, then `end` or `error`. */
 export interface StreamEventEncoder {
-  /** The events before the first chunk (OpenAI: the role; Messages: `message_start`). */
-  start(): string;
+  /**
+   * The events before the first chunk (OpenAI: the role; Messages: `message_start`). `inputUsage` is the
+   * input's count when it is known then: told by the provider before its first token, or the dialect's
+   * estimate (`estimateInputTokens`).
+   */
+  start(inputUsage?: Usage): string;
   /** The events of one chunk, or undefined when it has none of its own (usage waits for the end). */
   chunk(chunk: StreamChunk): string | undefined;
   /** The closing events once the router's result is known, the end marker included. */
@@ -62,6 +66,11 @@ export interface GatewayDialect {
   parseRequest(body: unknown, resolver: ModelResolver): GatewayCall;
   /** The body of a successful, whole answer to `call`, as JSON text. */
   answerBody(result: CompletionResult, context: AnswerContext, call: GatewayCall): string;
+  /**
+   * For a dialect whose stream opens with the input's count (Messages' `message_start`): the gateway's
+   * estimate of it, asked only when the provider told none before its first token.
+   */
+  readonly estimateInputTokens?: (call: GatewayCall) => Promise<number>;
   /** The encoder of one streamed answer to `call`, its model already known. */
   streamEncoder(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }, call: GatewayCall): StreamEventEncoder;
   /** The body of a failure in this API's error shape; the status and headers are the gateway's. */

@@ -10,6 +10,7 @@ import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import { budgetCostOf } from '../routing/cost.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import { callerMayCall, type GatewayCaller } from './auth.js';
 import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
@@ -57,9 +58,12 @@ export interface CallLogFields {
   timeToFirstTokenMs?: number;
   inputTokens?: number;
   outputTokens?: number;
-  /** The answer's price from the catalog, when known. */
+  /** The answer's price from the catalog, when known, and the estimated price of the attempts the call cancelled. */
   costUsd?: number;
-  /** `costUsd` is an estimate: the stream ended before its usage came, or the model has no price in the catalog. */
+  /**
+   * `costUsd` is an estimate, or holds one: the stream ended before its usage came, the model has no price in
+   * the catalog, or attempts were cancelled after their requests were sent (they lost a race, or the call ended).
+   */
   costEstimated?: boolean;
   outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
   status?: number;
@@ -203,9 +207,12 @@ async function completeModelCall(options: {
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
     recordFailure(log, error, { clientGone });
+    recordCancelledAttemptsCost(log, attemptsOf(error));
     if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;
   }
+  // Those of an answer from the cache, or shared with an identical call in flight, are another call's.
+  if (!result.cached) recordCancelledAttemptsCost(log, result.attempts);
   if (clientScope.aborted) {
     log.outcome = 'client_aborted';
     // The answer came, and was paid for, even if no one reads it.
@@ -250,19 +257,40 @@ export function recordResult(
 function recordCost(log: CallLogFields, result: CompletionResult, providers: readonly ModelProvider[]): void {
   if (result.cached) return;
   if (result.costUsd !== undefined) {
-    if (result.costUsd > 0) log.costUsd = result.costUsd;
+    if (result.costUsd > 0) addCost(log, result.costUsd, false);
     return;
   }
   const definition = providers.find((provider) => provider.id === result.provider)?.definition;
   const charge = budgetCostOf(definition, result.model, result.usage);
   if (charge === undefined || charge.usd <= 0) return;
-  log.costUsd = charge.usd;
-  log.costEstimated = true;
+  addCost(log, charge.usd, true);
+}
+
+/**
+ * What the attempts a call cancelled after their requests were sent cost (`estimatedCostUsd`: they lost a race,
+ * or the call ended), added to its log line's cost, and so to its key's day and spend, as an estimate: their
+ * providers bill them though nobody read their answers.
+ */
+export function recordCancelledAttemptsCost(log: CallLogFields, attempts: readonly Attempt[] | undefined): void {
+  if (attempts === undefined) return;
+  for (const attempt of attempts) if (attempt.estimatedCostUsd !== undefined) addCost(log, attempt.estimatedCostUsd, true);
+}
+
+/** Add `usd` to the log line's cost; an estimate marks the whole cost estimated. */
+export function addCost(log: CallLogFields, usd: number, estimated: boolean): void {
+  log.costUsd = (log.costUsd ?? 0) + usd;
+  if (estimated) log.costEstimated = true;
+}
+
+/** The attempts an error of the router carries (AllProvidersFailedError, DeadlineExceededError), if any. */
+function attemptsOf(error: unknown): readonly Attempt[] | undefined {
+  const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
+  return Array.isArray(attempts) ? attempts : undefined;
 }
 
 export function recordFailure(log: CallLogFields, error: unknown, context: { readonly clientGone: boolean }): void {
-  const attempts = (error as { attempts?: Parameters<typeof compactAttempts>[0] } | null)?.attempts;
-  if (Array.isArray(attempts)) log.attempts = compactAttempts(attempts);
+  const attempts = attemptsOf(error);
+  if (attempts !== undefined) log.attempts = compactAttempts(attempts);
   if (context.clientGone) {
     log.outcome = 'client_aborted';
     return;

@@ -7,16 +7,16 @@
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import type { RouterStream, StreamResult } from '../routing/router-options.js';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk, Usage } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ModelCallDependencies } from './model-call-handler.js';
-import { destroyedBeforeFinished, onClientGone, recordFailure, recordResult } from './model-call-handler.js';
+import { addCost, destroyedBeforeFinished, onClientGone, recordCancelledAttemptsCost, recordFailure, recordResult } from './model-call-handler.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
-import { abandonedStreamCost, StreamTally } from './abandoned-stream-cost.js';
+import { StreamTally, unfinishedAnswerCost } from '../routing/unfinished-answer-cost.js';
 
 /** Why a stream ends whose response the gateway destroyed itself (closing): one object for every such stream. */
 const closedByGateway = new DOMException('The gateway closed the connection.', 'AbortError');
@@ -73,6 +73,8 @@ export async function streamModelCall(options: {
     await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, limit, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
   } finally {
     stopListening();
+    // However it ended: the attempts its race cancelled after sending them are billed all the same.
+    recordCancelledAttemptsCost(log, stream.attempts);
   }
 }
 
@@ -90,13 +92,21 @@ async function relayStream(options: {
   const { response, call, log, stream, dialect, isClientGone, limit } = options;
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamChunk>;
+  // The usage the provider told before its first token (Anthropic's input count): it opens the stream. The
+  // first token was buffered with it, so reading on to it waits for nothing.
+  let toldUsage: Extract<StreamChunk, { type: 'usage' }> | undefined;
   try {
     first = await iterator.next();
+    while (!first.done && first.value.type === 'usage') {
+      toldUsage = first.value;
+      first = await iterator.next();
+    }
   } catch (error) {
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
     if (isClientGone() === undefined) log.status = sendError(response, error, dialect);
     return;
   }
+  const inputUsage = toldUsage?.usage ?? (dialect.estimateInputTokens !== undefined ? await estimatedInput(dialect.estimateInputTokens, call) : undefined);
 
   // The router names the candidate it committed to before the first chunk.
   const winner = stream.winner;
@@ -128,9 +138,10 @@ async function relayStream(options: {
 
   // What was relayed, to price a stream that ends before its usage.
   const tally = new StreamTally();
+  if (toldUsage !== undefined) tally.add(toldUsage);
   try {
     // The opening events and the first chunk in one write: the first token leaves with the headers.
-    const opening = encoder.start();
+    const opening = encoder.start(inputUsage);
     if (!first.done) tally.add(first.value);
     const firstEvents = first.done ? undefined : encoder.chunk(first.value);
     await write(response, firstEvents === undefined ? opening : opening + firstEvents, limit);
@@ -156,11 +167,8 @@ async function relayStream(options: {
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
     if (winner) {
       const definition = options.router.providers.find((provider) => provider.id === winner.provider)?.definition;
-      const estimate = abandonedStreamCost({ definition, model: winner.model, messages: call.messages, tally });
-      if (estimate !== undefined && estimate > 0) {
-        log.costUsd = estimate;
-        log.costEstimated = true;
-      }
+      const estimate = unfinishedAnswerCost({ definition, model: winner.model, messages: call.messages, tally });
+      if (estimate !== undefined && estimate > 0) addCost(log, estimate, true);
     }
     if (isClientGone() !== undefined || response.destroyed) return;
     // Status 200 is already sent: the failure travels as one error event, then the stream ends.
@@ -172,5 +180,18 @@ async function relayStream(options: {
     response.end(encoder.error(errorResponse));
   } finally {
     kept.stop();
+  }
+}
+
+/**
+ * The dialect's estimate of the input, for a stream that opens with its count when the provider told none
+ * before its first token; undefined when it cannot be made (the tokenizer did not load): the count then says 0.
+ */
+async function estimatedInput(estimate: (call: GatewayCall) => Promise<number>, call: GatewayCall): Promise<Usage | undefined> {
+  try {
+    const inputTokens = await estimate(call);
+    return { inputTokens, outputTokens: 0, totalTokens: inputTokens };
+  } catch {
+    return undefined;
   }
 }

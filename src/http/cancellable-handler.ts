@@ -7,11 +7,17 @@ import type { Cancellation } from '../cancellation.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import type { ResponseHeaders } from './types.js';
 
+/** Told when a request leaves for its server (see `HttpRequestOptions.sentListener`). */
+export interface RequestSentListener {
+  onRequestSent?(): void;
+}
+
 export interface CancellableDispatchOptions {
   readonly dispatcher: Dispatcher;
   readonly request: Dispatcher.DispatchOptions;
   readonly cancellation: Cancellation;
   readonly errorOptions: MapTransportErrorOptions;
+  readonly sentListener: RequestSentListener | undefined;
 }
 
 /** What undici is told when we cancel; the caller gets the cancellation's own reason instead. */
@@ -37,6 +43,7 @@ export abstract class CancellableHandler<T> {
     this.#stopListening = options.cancellation.onAbort(() => this.onCancelled(options.cancellation.reason));
   }
 
+  /** Undici has a connection for the request and writes it on the socket as this returns. */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // Undici may start a request again when the one ahead of it on a pipelined socket failed.
     this.onRestart();
@@ -45,6 +52,7 @@ export abstract class CancellableHandler<T> {
       return;
     }
     this.controller = controller;
+    this.options.sentListener?.onRequestSent?.();
   }
 
   /** The cancellation aborted with `reason`. */

@@ -158,6 +158,47 @@ describe('HttpClient', () => {
       }
     });
 
+    it('tells its sent listener once the request is written, and not of one cancelled before it had a connection, or refused', async () => {
+      // What a provider bills a request cancelled afterwards by: one that never left is free.
+      const limited = new HttpClient({ connectionsPerOrigin: 1 });
+      const sent: string[] = [];
+      const listenerFor = (name: string) => ({ onRequestSent: () => sent.push(name) });
+      let received = 0;
+      server.handler = () => {
+        received += 1;
+      };
+      try {
+        const firstScope = new CancelScope();
+        const first = limited.request(request(`${baseUrl}/first`), { providerId: 'local', cancellation: firstScope, sentListener: listenerFor('first') });
+        while (received === 0) await new Promise((resolve) => setImmediate(resolve));
+        expect(sent).toEqual(['first']);
+        const queuedScope = new CancelScope();
+        const queued = limited.request(request(`${baseUrl}/queued`), { providerId: 'local', cancellation: queuedScope, sentListener: listenerFor('queued') });
+        queuedScope.abort('no longer needed');
+        await expect(queued).rejects.toBe('no longer needed');
+        firstScope.abort('lost the race');
+        await expect(first).rejects.toBe('lost the race');
+
+        const closed = new LocalServer();
+        const closedUrl = await closed.start();
+        await closed.stop();
+        for (const send of [limited.request.bind(limited), limited.stream.bind(limited)]) {
+          const refused = await send(request(`${closedUrl}/`), { providerId: 'local', cancellation: new CancelScope(), sentListener: listenerFor('refused') }).catch(
+            (caught: unknown) => caught,
+          );
+          expect(refused).toMatchObject({ reason: 'network' });
+        }
+        const streamScope = new CancelScope();
+        const streaming = limited.stream(request(`${baseUrl}/stream`), { providerId: 'local', cancellation: streamScope, sentListener: listenerFor('stream') });
+        while (received < 2) await new Promise((resolve) => setImmediate(resolve));
+        streamScope.abort('lost the race');
+        await expect(streaming).rejects.toBe('lost the race');
+        expect(sent).toEqual(['first', 'stream']);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('does not connect when already cancelled', async () => {
       const scope = new CancelScope();
       scope.abort('already');

@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.js';
-import type { CancellableDispatchOptions } from './cancellable-handler.js';
+import type { CancellableDispatchOptions, RequestSentListener } from './cancellable-handler.js';
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import type { HttpRequestSpec } from './types.js';
@@ -34,6 +34,12 @@ export interface HttpRequestOptions {
   readonly headersTimeoutMs?: number;
   /** Limit on silence between body bytes once the headers arrived. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Told once the request leaves for the server (a connection is ready and it is written): from then on a
+   * provider may bill it even if it is cancelled. Never told of a request cancelled before, or one whose
+   * connection failed.
+   */
+  readonly sentListener?: RequestSentListener | undefined;
 }
 
 interface RequestTarget {
@@ -115,6 +121,7 @@ export class HttpClient {
       },
       cancellation,
       errorOptions,
+      sentListener: options.sentListener,
     });
   }
 

@@ -103,6 +103,7 @@ export function createHttpModelProvider(
       cancellation,
       headersTimeoutMs: callOptions.headersTimeoutMs,
       idleTimeoutMs: callOptions.idleTimeoutMs,
+      sentListener: callOptions,
     });
 
   /**
@@ -157,6 +158,8 @@ export function createHttpModelProvider(
         cancellation: cancellationOfCall(callOptions),
         headersTimeoutMs: callOptions.headersTimeoutMs,
         idleTimeoutMs: callOptions.idleTimeoutMs,
+        // Told when the request is written: a cancel after that is billed (ProviderCallOptions.onRequestSent).
+        sentListener: callOptions,
       });
       if (!isSuccess(response.statusCode)) throw errorOf(response, response.text());
       return protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });

@@ -18,6 +18,13 @@ export interface ProviderCallOptions {
   readonly headersTimeoutMs?: number;
   /** Limit on silence between body bytes once the headers arrived. */
   readonly idleTimeoutMs?: number;
+  /**
+   * To be told once the request has left for the provider (for HTTP, written on a connection): from then on
+   * the provider bills its input even if the call is cancelled, so an attempt the router cancels afterwards (it
+   * lost a race, or its call ended) is priced at an estimate (`Attempt.estimatedCostUsd`). One refused or
+   * cancelled before that costs nothing; a provider that never tells has its cancelled attempts cost nothing.
+   */
+  onRequestSent?(): void;
 }
 
 export interface ModelProvider {

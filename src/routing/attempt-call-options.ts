@@ -1,21 +1,57 @@
 import type { Cancellation } from '../cancellation.js';
 import type { ProviderCallOptions, StreamStartListener } from '../providers/model-provider.js';
+import type { StreamChunk } from '../types.js';
+import type { Candidate } from './select-candidates.js';
 
 /**
- * What one attempt gives its provider, plain or streamed. A class, so the lazy `signal` getter is not
- * defined again on every call: our HTTP providers use `cancellation`, and `signal` is made only when a
- * provider reads it.
+ * What one attempt gives its provider, plain or streamed, and what the attempt reached: whether its request
+ * was sent, whether it ended by itself, what a stream received before its first token. A call links its
+ * attempts (`previous`), so those it cancelled after their requests were sent are priced when its race is over
+ * (cancelled-attempts-cost.ts). A class, so its methods and the lazy `signal` getter are not defined again on
+ * every call: the bookkeeping costs an attempt fields, no allocation of its own. Our HTTP providers use
+ * `cancellation`, and `signal` is made only when a provider reads it.
  */
 export class AttemptCallOptions implements ProviderCallOptions, StreamStartListener {
+  /**
+   * The attempt's cancellation, or one that follows it with a limit of the attempt's own (the first-byte guard
+   * of a `complete`, a stream's first-token timer), set before the provider is called.
+   */
+  cancellation: Cancellation;
+  /** The provider said the request left for it: from then on it bills it. */
+  requestSent = false;
+  /** It ended by itself, with an answer, a first token or a failure, rather than being cancelled. */
+  ended = false;
+  /** What a stream received before its first token (and that token), as it came; undefined for `complete`. */
+  received: readonly StreamChunk[] | undefined = undefined;
+  /** The provider's request id, once a stream's response started. */
+  requestId: string | undefined = undefined;
+  /** The answer's id, once a stream named it. */
+  responseId: string | undefined = undefined;
+
   constructor(
-    readonly cancellation: Cancellation,
+    readonly candidate: Candidate,
+    cancellation: Cancellation,
     readonly headersTimeoutMs: number,
     readonly idleTimeoutMs: number,
-    readonly onResponseStart?: StreamStartListener['onResponseStart'],
-    readonly onResponseId?: StreamStartListener['onResponseId'],
-  ) {}
+    /** The attempt the same call started before this one. */
+    readonly previous: AttemptCallOptions | undefined,
+  ) {
+    this.cancellation = cancellation;
+  }
 
   get signal(): AbortSignal {
     return this.cancellation.signal;
+  }
+
+  onRequestSent(): void {
+    this.requestSent = true;
+  }
+
+  onResponseStart(info: { readonly requestId?: string }): void {
+    this.requestId = info.requestId;
+  }
+
+  onResponseId(responseId: string): void {
+    this.responseId = responseId;
   }
 }

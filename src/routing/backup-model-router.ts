@@ -13,6 +13,7 @@ import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { candidateRequest, classifyFailure } from './call-request.js';
+import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
@@ -282,6 +283,10 @@ export class BackupModelRouter {
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
     inFlight?.enter(deadline);
     const events = this.#events;
+    const responseTimeoutMs = options.responseTimeoutMs ?? this.#options.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs;
+    // The race's attempts, newest first: what those it cancelled after sending them cost is priced at its end.
+    let newestAttempt: AttemptCallOptions | undefined;
     try {
       const winner = await raceCandidates<ChatResponse>({
         candidates,
@@ -299,7 +304,10 @@ export class BackupModelRouter {
             events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });
           }
         },
-        run: (candidate, cancellation, startedAtMs, probe) => this.#attempt(candidate, messages, options, cancellation, startedAtMs, probe),
+        run: (candidate, cancellation, startedAtMs, probe) => {
+          newestAttempt = new AttemptCallOptions(candidate, cancellation, responseTimeoutMs, idleTimeoutMs, newestAttempt);
+          return this.#attempt(newestAttempt, messages, options, cancellation, startedAtMs, probe);
+        },
         nextRound: this.#retryRounds.of(options, messages, deadline, attempts, lastResort !== undefined),
         runSettlesWithProvider: true,
         fallbackCandidates: selection.fallback,
@@ -310,6 +318,7 @@ export class BackupModelRouter {
       if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
       throw error;
     } finally {
+      priceCancelledAttempts(attempts, newestAttempt, messages);
       deadline.dispose();
       inFlight?.leave(deadline);
       if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
@@ -317,40 +326,41 @@ export class BackupModelRouter {
     }
   }
 
+  /**
+   * One `complete` attempt through `attempt`'s provider. `raceCancellation` is what the race gave it: aborted
+   * when it lost, or when the call ended. Positional parameters: an options object would be made for each
+   * attempt.
+   */
   async #attempt(
-    candidate: Candidate,
+    attempt: AttemptCallOptions,
     messages: readonly Message[],
     options: CompleteOptions,
-    callCancellation: Cancellation,
+    raceCancellation: Cancellation,
     startedAtMs: number,
     /** The half-open probe this attempt holds, if it was admitted as one: given back if it ends without a verdict. */
     probe: ProbeTicket | undefined,
   ): Promise<ChatResponse> {
+    const { candidate } = attempt;
     const providerId = candidate.provider.id;
-    const limitMs = options.responseTimeoutMs ?? this.#options.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
+    const limitMs = attempt.headersTimeoutMs;
     const guard =
       limitMs < preciseFirstByteLimitBelowMs
-        ? createFirstByteGuard({ clock: this.#clock, cancellation: callCancellation, limitMs, providerId })
+        ? createFirstByteGuard({ clock: this.#clock, cancellation: raceCancellation, limitMs, providerId })
         : undefined;
-    const cancellation = guard?.cancellation ?? callCancellation;
+    if (guard !== undefined) attempt.cancellation = guard.cancellation;
     try {
-      const response = await candidate.provider.complete(
-        candidateRequest(candidate, messages, options),
-        new AttemptCallOptions(
-          cancellation,
-          limitMs,
-          options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
-        ),
-      );
+      const response = await candidate.provider.complete(candidateRequest(candidate, messages, options), attempt);
+      attempt.ended = true;
       const endedAtMs = this.#clock.now();
       this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, 'complete', endedAtMs);
       return response;
     } catch (error) {
-      if (callCancellation.aborted) {
+      if (raceCancellation.aborted) {
         // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
         this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
         throw error;
       }
+      attempt.ended = true;
       const providerError = ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });

@@ -12,6 +12,7 @@ import type { AttemptLog } from './complete-call-end.js';
 import type { CompletionResults } from './completion-results.js';
 import { GuardedCache } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';
+import { minimumRoundMs } from './plan-retry-round.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { routerDefaults } from './router-defaults.js';
 import type { RouterEvent } from './router-events.js';
@@ -139,14 +140,17 @@ export class CachedCompletions {
       let attempts: readonly Attempt[] = [];
       let ranHere = false;
       // Whoever starts the call the first time owns its deadline (the call's own, with its attempts); anyone
-      // else waits under a deadline of their own, counted from when their call began.
+      // else waits under a deadline of their own, counted from when their call began. A caller asking again
+      // with nobody's call to join starts a request of its own: only with the time a retry round needs left,
+      // as a request that cannot answer in time is billed all the same.
+      const joining = this.#singleFlight.has(key);
       const ownWait =
-        askingAgain || this.#singleFlight.has(key)
-          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call })
+        askingAgain || joining
+          ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call, minimumMs: askingAgain && !joining ? minimumRoundMs : 0 })
           : undefined;
       if (ownWait === null) {
-        // No time left to wait or ask again (a joiner whose deadline is the one that just ended the shared
-        // call): it says what it saw tried, as every DeadlineExceededError does.
+        // Too little time left to wait or ask again (a joiner whose deadline is, or nearly is, the one that just
+        // ended the shared call): it says what it saw tried, as every DeadlineExceededError does.
         log.attempts = seenAttempts;
         throw new DeadlineExceededError({ timeoutMs, attempts: seenAttempts });
       }
@@ -193,12 +197,12 @@ export class CachedCompletions {
         if (ownWait?.timedOut()) {
           // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
           // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(waitedOn ?? [])];
+          log.attempts = [...seenAttempts, ...(ranHere ? (waitedOn ?? []) : seenOnly(waitedOn ?? []))];
           throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
         }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
         if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
-          seenAttempts = [...seenAttempts, ...error.attempts];
+          seenAttempts = [...seenAttempts, ...seenOnly(error.attempts)];
           continue;
         }
         throw error;
@@ -213,12 +217,13 @@ export class CachedCompletions {
   }
 
   /**
-   * The deadline of a caller waiting on a call it did not start: the rest of its own `timeoutMs`, counted from
-   * when its call began, and its own abort; null when none of it is left.
+   * The deadline of a caller waiting on a call it did not start, or asking again: the rest of its own
+   * `timeoutMs`, counted from when its call began, and its own abort; null when none of it is left, or less
+   * than `minimumMs`.
    */
-  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation }): DeadlineSignal | null {
+  #waitDeadline(options: { timeoutMs: number; startedAtMs: number; signal: Cancellation; minimumMs: number }): DeadlineSignal | null {
     const remainingMs = options.startedAtMs + options.timeoutMs - this.#clock.now();
-    if (remainingMs <= 0) return null;
+    if (remainingMs <= 0 || remainingMs < options.minimumMs) return null;
     return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
   }
 
@@ -228,4 +233,17 @@ export class CachedCompletions {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
+}
+
+/**
+ * The attempts of another caller's call, as a caller that only waited on it tells them: without the estimated
+ * price of those it cancelled, which is that call's to bear (a gateway charges a key from its call's attempts).
+ */
+function seenOnly(attempts: readonly Attempt[]): readonly Attempt[] {
+  if (!attempts.some((attempt) => attempt.estimatedCostUsd !== undefined)) return attempts;
+  return attempts.map((attempt) => {
+    if (attempt.estimatedCostUsd === undefined) return attempt;
+    const { estimatedCostUsd: _borneByItsCall, ...seen } = attempt;
+    return seen;
+  });
 }

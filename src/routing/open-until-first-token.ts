@@ -1,9 +1,8 @@
 import { CancelScope, type Cancellation } from '../cancellation.js';
-import { AttemptCallOptions } from './attempt-call-options.js';
+import type { AttemptCallOptions } from './attempt-call-options.js';
 import { ProviderError } from '../errors.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import type { StreamChunk } from '../types.js';
-import type { Candidate } from './select-candidates.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
 /** What commits a stream: its answer's first text or tool call, or its first reasoning when reasoning was asked. */
@@ -14,9 +13,11 @@ const contentOrReasoningChunkTypes: ReadonlySet<StreamChunk['type']> = new Set([
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');
 
 export interface StreamAttempt {
-  readonly candidate: Candidate;
-  /** Aborts when the attempt loses the race, or the call ends. */
-  readonly attemptCancellation: Cancellation;
+  /**
+   * What the attempt gives its provider, and the record of what it reached; its `cancellation` is the race's
+   * for it, which aborts when the attempt loses the race, or the call ends.
+   */
+  readonly callOptions: AttemptCallOptions;
   /** The call's cancellation (the caller's abort, `cancel()`, the deadline). */
   readonly callCancellation: Cancellation;
   /** The half-open probe the attempt holds, if it was admitted as one: it goes with the stream once committed. */
@@ -28,7 +29,9 @@ export interface StreamAttempt {
  * The upstream request stays tied to the call (`callCancellation`) after the race, until `release`.
  */
 export async function openUntilFirstToken(context: RouterStreamContext, attempt: StreamAttempt): Promise<CommittedStream> {
-  const { candidate, attemptCancellation, callCancellation, probe } = attempt;
+  const { callOptions, callCancellation, probe } = attempt;
+  const { candidate } = callOptions;
+  const attemptCancellation = callOptions.cancellation;
   const { clock, registry } = context;
   const providerId = candidate.provider.id;
   const startedAtMs = clock.now();
@@ -43,9 +46,7 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
   };
   const abort = (reason: ProviderError): void => upstream.abort(reason);
   const abortReason = (): unknown => (upstream.aborted ? upstream.reason : undefined);
-  let requestId: string | undefined;
-  let responseId: string | undefined;
-  const responseIdOf = (): string | undefined => responseId;
+  const responseIdOf = (): string | undefined => callOptions.responseId;
   const firstTokenTimer = clock.setTimeout(() => {
     upstream.abort(
       new ProviderError({
@@ -55,23 +56,11 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
       }),
     );
   }, context.firstTokenTimeoutMs);
-  const iterator = candidate.provider
-    .stream(
-      context.buildRequest(candidate),
-      new AttemptCallOptions(
-        upstream,
-        context.firstTokenTimeoutMs,
-        context.idleTimeoutMs,
-        (info) => {
-          requestId = info.requestId;
-        },
-        (id) => {
-          responseId = id;
-        },
-      ),
-    )
-    [Symbol.asyncIterator]();
+  // The provider is given the upstream request's own cancellation, which follows the attempt's and the call's.
+  callOptions.cancellation = upstream;
   const buffered: StreamChunk[] = [];
+  callOptions.received = buffered;
+  const iterator = candidate.provider.stream(context.buildRequest(candidate), callOptions)[Symbol.asyncIterator]();
   // A caller who asked for reasoning is streamed it as it comes: it is the first token. Reasoning nobody
   // asked for (a model that shows it by default) is held until the answer begins, under the first-token
   // limit, as when it was not read at all: the stream can still fail over until then.
@@ -81,12 +70,14 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
       const next = await iterator.next();
       if (next.done) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: true, startedAtMs, probe, requestId, responseId: responseIdOf, release, abort, abortReason };
+        callOptions.ended = true;
+        return { iterator, buffered, ended: true, startedAtMs, probe, requestId: callOptions.requestId, responseId: responseIdOf, release, abort, abortReason };
       }
       buffered.push(next.value);
       if (committing.has(next.value.type)) {
         clock.clearTimeout(firstTokenTimer);
-        return { iterator, buffered, ended: false, startedAtMs, probe, requestId, responseId: responseIdOf, release, abort, abortReason };
+        callOptions.ended = true;
+        return { iterator, buffered, ended: false, startedAtMs, probe, requestId: callOptions.requestId, responseId: responseIdOf, release, abort, abortReason };
       }
     }
   } catch (error) {
@@ -97,6 +88,7 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
       registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token', probe);
       throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
+    callOptions.ended = true;
     const reason = upstream.reason;
     const providerError = ProviderError.isInstance(reason)
       ? reason

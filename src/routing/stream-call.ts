@@ -4,9 +4,11 @@ import { CancelScope, cancellationOf } from '../cancellation.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import { IdleWatchdog } from '../resilience/idle-watchdog.js';
 import type { Mutable, StreamChunk } from '../types.js';
+import { AttemptCallOptions } from './attempt-call-options.js';
+import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
 import { openUntilFirstToken } from './open-until-first-token.js';
-import { raceCandidates } from './race-candidates.js';
+import { raceCandidates, type RaceWinner } from './race-candidates.js';
 import type { RouterStream, StreamResult } from './router-options.js';
 import type { Candidate } from './select-candidates.js';
 import { StreamAccumulator } from './stream-accumulator.js';
@@ -63,30 +65,39 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       });
       const { candidates } = race;
       lastResort = race.lastResort;
-      const raced = await raceCandidates<CommittedStream>({
-        candidates,
-        parallelAttempts: context.parallelAttempts,
-        hedgeDelayMs: context.hedgeDelayMs || undefined,
-        clock,
-        cancellation: deadline.cancellation,
-        attempts,
-        admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
-        releaseAdmission: (candidate: Candidate, probe) => context.registry.releaseProbe(candidate.provider.id, probe),
-        classify: context.classify,
-        onAttemptStart: (candidate) =>
-          context.events.emit({
-            type: 'attempt-start',
-            callId: context.callId,
-            provider: candidate.provider.id,
-            model: candidate.model,
-          }),
-        run: (candidate, attemptCancellation, _startedAtMs, probe) =>
-          openUntilFirstToken(context, { candidate, attemptCancellation, callCancellation: deadline.cancellation, probe }),
-        // Reached its first token as the race ended: nobody reads it.
-        discard: (stream, candidate) => abandonStream(context, stream, candidate.provider.id),
-        nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
-        fallbackCandidates: context.selection.fallback,
-      });
+      // The race's attempts, newest first: what those it cancelled after sending them cost is priced at its end.
+      let newestAttempt: AttemptCallOptions | undefined;
+      let raced: RaceWinner<CommittedStream>;
+      try {
+        raced = await raceCandidates<CommittedStream>({
+          candidates,
+          parallelAttempts: context.parallelAttempts,
+          hedgeDelayMs: context.hedgeDelayMs || undefined,
+          clock,
+          cancellation: deadline.cancellation,
+          attempts,
+          admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
+          releaseAdmission: (candidate: Candidate, probe) => context.registry.releaseProbe(candidate.provider.id, probe),
+          classify: context.classify,
+          onAttemptStart: (candidate) =>
+            context.events.emit({
+              type: 'attempt-start',
+              callId: context.callId,
+              provider: candidate.provider.id,
+              model: candidate.model,
+            }),
+          run: (candidate, attemptCancellation, _startedAtMs, probe) => {
+            newestAttempt = new AttemptCallOptions(candidate, attemptCancellation, context.firstTokenTimeoutMs, context.idleTimeoutMs, newestAttempt);
+            return openUntilFirstToken(context, { callOptions: newestAttempt, callCancellation: deadline.cancellation, probe });
+          },
+          // Reached its first token as the race ended: nobody reads it.
+          discard: (stream, candidate) => abandonStream(context, stream, candidate.provider.id),
+          nextRound: context.retryRounds(deadline, attempts, race.lastResort !== undefined),
+          fallbackCandidates: context.selection.fallback,
+        });
+      } finally {
+        priceCancelledAttempts(attempts, newestAttempt, context.messages);
+      }
       committed = raced.value;
       winner = raced.candidate;
       committedTo = { provider: winner.provider.id, model: winner.model };

@@ -23,6 +23,8 @@ export const BackupModelsAttribute = {
   streaming: 'backup_models.streaming',
   attemptCount: 'backup_models.attempt_count',
   costUsd: 'backup_models.cost_usd',
+  /** On an attempt cancelled after its request was sent: what its provider bills for it, estimated. */
+  estimatedCostUsd: 'backup_models.estimated_cost_usd',
   timeToFirstTokenMs: 'backup_models.time_to_first_token_ms',
   failureReason: 'backup_models.failure_reason',
   detail: 'backup_models.detail',

@@ -54,7 +54,7 @@ function racedCall(callId: number): RouterEvent[] {
       attempts: [
         { provider: 'anthropic', model: 'claude-3-5-haiku-20241022', outcome: 'skipped', detail: 'circuit open', startedAtMs: t0, durationMs: 0 },
         { provider: 'groq', model: 'llama-3.3-70b-versatile', outcome: 'success', startedAtMs: t0 + 10, durationMs: 250 },
-        { provider: 'openai', model: 'gpt-4.1-mini', outcome: 'aborted', detail: 'lost the race', startedAtMs: t0 + 12, durationMs: 250 },
+        { provider: 'openai', model: 'gpt-4.1-mini', outcome: 'aborted', detail: 'lost the race', startedAtMs: t0 + 12, durationMs: 250, estimatedCostUsd: 0.000016 },
       ],
       inputTokens: 40,
       outputTokens: 12,
@@ -120,7 +120,9 @@ describe('instrumentRouter', () => {
     });
     expect(millis(winner!.startTime)).toBe(t0 + 10);
     expect(millis(winner!.endTime)).toBe(t0 + 260);
-    expect(loser?.attributes).toMatchObject({ 'backup_models.outcome': 'aborted', 'backup_models.detail': 'lost the race' });
+    // What its provider bills for it though it lost, estimated; not the call's cost, which is the answer's.
+    expect(loser?.attributes).toMatchObject({ 'backup_models.outcome': 'aborted', 'backup_models.detail': 'lost the race', 'backup_models.estimated_cost_usd': 0.000016 });
+    expect(winner?.attributes['backup_models.estimated_cost_usd']).toBeUndefined();
     expect(loser?.attributes['gen_ai.usage.output_tokens']).toBeUndefined();
     expect(loser?.status.code).toBe(SpanStatusCode.UNSET);
   });

@@ -132,6 +132,7 @@ function recordAttempt(options: { tracer: Tracer; attempt: Attempt; parent: Cont
         [BackupModelsAttribute.failureReason]: attempt.reason,
         [BackupModelsAttribute.detail]: attempt.detail,
         [GenAiAttribute.httpStatusCode]: attempt.statusCode,
+        [BackupModelsAttribute.estimatedCostUsd]: attempt.estimatedCostUsd,
       }),
     },
     options.parent,

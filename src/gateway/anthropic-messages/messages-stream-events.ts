@@ -5,7 +5,7 @@
  * event is written whole (`event:` and `data:` lines), as Anthropic's own stream is.
  */
 import type { StreamResult } from '../../routing/router-options.js';
-import type { StreamChunk } from '../../types.js';
+import type { StreamChunk, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
@@ -28,8 +28,11 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     this.#model = context.model;
   }
 
-  start(): string {
-    // Input tokens are not known before the provider's last event; message_delta carries them.
+  /**
+   * `inputUsage`: the provider's own count when it told one before its first token (Anthropic does), else the
+   * gateway's estimate; message_delta carries the count the provider gives at the end.
+   */
+  start(inputUsage?: Usage): string {
     const message = {
       id: this.#id,
       type: 'message',
@@ -38,7 +41,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
+      usage: inputUsage === undefined ? { input_tokens: 0, output_tokens: 0 } : toAnthropicUsage(inputUsage),
     };
     return event('message_start', JSON.stringify({ type: 'message_start', message }));
   }

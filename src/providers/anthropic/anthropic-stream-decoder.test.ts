@@ -128,12 +128,24 @@ describe('Anthropic stream decoder', () => {
     expect(chunks.filter((chunk) => chunk.type === 'tool-call-delta').map((chunk) => chunk.index)).toEqual([0, 1, 1]);
   });
 
+  it("tells message_start's input count before any content, as the usage so far that message_delta's replaces", () => {
+    const { chunks } = decodeAll(readFixtureSseEvents('messages-stream.sse'));
+    const usages = chunks.flatMap((chunk, position) => (chunk.type === 'usage' ? [{ position, usage: chunk.usage }] : []));
+    expect(usages).toEqual([
+      { position: 0, usage: { inputTokens: 17, outputTokens: 1, totalTokens: 18 } },
+      { position: expect.any(Number), usage: { inputTokens: 17, outputTokens: 10, totalTokens: 27 } },
+    ]);
+    expect(chunks.findIndex((chunk) => chunk.type === 'text-delta')).toBe(1);
+  });
+
   it('counts the input tokens from message_start when message_delta does not repeat them', () => {
     const decoder = createAnthropicStreamDecoder(options);
-    decoder.decode({
-      event: 'message_start',
-      data: '{"type":"message_start","message":{"id":"msg_1","model":"claude-3-haiku-20240307","usage":{"input_tokens":25,"output_tokens":1}}}',
-    });
+    expect(
+      decoder.decode({
+        event: 'message_start',
+        data: '{"type":"message_start","message":{"id":"msg_1","model":"claude-3-haiku-20240307","usage":{"input_tokens":25,"output_tokens":1}}}',
+      }),
+    ).toEqual([{ type: 'usage', usage: { inputTokens: 25, outputTokens: 1, totalTokens: 26 } }]);
     const chunks = decoder.decode({
       event: 'message_delta',
       data: '{"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":15}}',

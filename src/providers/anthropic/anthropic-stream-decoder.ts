@@ -68,13 +68,21 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     }
   }
 
+  /**
+   * The input's count comes first, before any content: it is told at once as the usage so far (message_delta's
+   * replaces it), so a stream cut off later, or one that lost a race, is priced at the provider's own count, and
+   * the gateway opens a Messages stream with it.
+   */
   function onMessageStart(payload: JsonRecord): StreamChunk[] {
     const message = payload['message'];
     if (!isRecord(message)) return [];
     model = readString(message['model']);
     messageId = readString(message['id']);
-    if (isRecord(message['usage'])) input = readAnthropicInput(message['usage']);
-    return [];
+    const usage = message['usage'];
+    if (!isRecord(usage)) return [];
+    input = readAnthropicInput(usage);
+    if (input === undefined) return [];
+    return [{ type: 'usage', usage: anthropicUsage(input, readNumber(usage['output_tokens']) ?? 0) }];
   }
 
   function onBlockStart(payload: JsonRecord): StreamChunk[] {

@@ -1,15 +1,16 @@
 /**
- * The price of a stream that ended before its usage came (the client left, or the provider broke off after
- * the first token): the provider bills what it read and wrote all the same, so a key's day is charged an
- * estimate, at about four characters a token for whatever the usage did not say. Pure.
+ * The price of an answer that did not finish: a stream that ended before its usage came (the client left, or
+ * the provider broke off after the first token), or an attempt cancelled after its request was sent (it lost a
+ * race, or its call ended). The provider bills what it read and wrote all the same, so it is estimated, at
+ * about four characters a token for whatever the usage did not say. Pure.
  */
 import type { ProviderDefinition } from '../catalog.js';
-import { budgetCostOf } from '../routing/cost.js';
 import type { Message, StreamChunk, Usage } from '../types.js';
+import { budgetCostOf } from './cost.js';
 
 const charactersPerToken = 4;
 
-/** What a stream relayed before it ended. */
+/** What a stream relayed, or received, before it ended. */
 export class StreamTally {
   outputCharacters = 0;
   usage: Usage | undefined;
@@ -32,7 +33,7 @@ function promptCharacters(messages: readonly Message[]): number {
 }
 
 /** The estimated price: the catalog's, or for a model without one its provider's dearest (budgetCostOf). */
-export function abandonedStreamCost(options: {
+export function unfinishedAnswerCost(options: {
   readonly definition: ProviderDefinition | undefined;
   readonly model: string;
   readonly messages: readonly Message[];

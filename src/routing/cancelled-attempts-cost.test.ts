@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CancelScope } from '../cancellation.js';
+import { defaultCatalog } from '../catalog.js';
+import type { Attempt } from '../errors.js';
+import { HttpClient } from '../http/http-client.js';
+import { createHttpModelProvider } from '../providers/http-model-provider.js';
+import { AttemptCallOptions } from './attempt-call-options.js';
+import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
+import type { Candidate } from './select-candidates.js';
+
+const definitionOf = (id: string) => defaultCatalog.find((definition) => definition.id === id)!;
+const httpClient = new HttpClient();
+const candidateOf = (id: string, model: string): Candidate => ({
+  provider: createHttpModelProvider(definitionOf(id), { httpClient, env: {} }),
+  model,
+  contextWindowTokens: undefined,
+});
+const anthropic = candidateOf('anthropic', 'claude-3-5-haiku-20241022');
+const openai = candidateOf('openai', 'gpt-4o-mini');
+
+/** An attempt of `candidate`, as the race starts one, after `previous`. */
+function attemptOf(candidate: Candidate, previous?: AttemptCallOptions): AttemptCallOptions {
+  return new AttemptCallOptions(candidate, new CancelScope(), 30_000, 30_000, previous);
+}
+
+function entry(candidate: Candidate, outcome: Attempt['outcome']): Attempt {
+  return { provider: candidate.provider.id, model: candidate.model, outcome, startedAtMs: 0, durationMs: 10 };
+}
+
+const messages = [{ role: 'user' as const, content: 'z'.repeat(4_000) }];
+
+describe('pricing the attempts a call cancelled', () => {
+  it("prices a stream's loser at the input count its provider told before its first token, and the output it had sent", () => {
+    const winner = attemptOf(openai);
+    winner.requestSent = true;
+    winner.ended = true;
+    const loser = attemptOf(anthropic, winner);
+    loser.requestSent = true;
+    // Anthropic's message_start, then thinking held until the answer begins: 400 characters, about 100 tokens.
+    loser.received = [
+      { type: 'usage', usage: { inputTokens: 1_000, outputTokens: 1, totalTokens: 1_001 } },
+      { type: 'reasoning-delta', text: 'r'.repeat(400) },
+    ];
+    const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
+    priceCancelledAttempts(attempts, loser, messages);
+    const price = definitionOf('anthropic').models.find((model) => model.id === 'claude-3-5-haiku-20241022')!.price!;
+    // Its own count, not the 1,000 tokens the 4,000 characters would be estimated at.
+    expect(attempts[1]?.estimatedCostUsd).toBeCloseTo((1_000 * price.inputPerMillion + 100 * price.outputPerMillion) / 1_000_000, 12);
+    expect(attempts[0]).not.toHaveProperty('estimatedCostUsd');
+  });
+
+  it('prices nothing that was not sent, nor what ended by itself, and leaves a lone answer alone', () => {
+    const answered = attemptOf(openai);
+    answered.requestSent = true;
+    answered.ended = true;
+    const lone = [entry(openai, 'success')];
+    priceCancelledAttempts(lone, answered, messages);
+    expect(lone).toEqual([entry(openai, 'success')]);
+
+    // Cancelled while it waited for a connection: never sent, never billed.
+    const unsent = attemptOf(anthropic, answered);
+    const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
+    priceCancelledAttempts(attempts, unsent, messages);
+    expect(attempts[1]).not.toHaveProperty('estimatedCostUsd');
+  });
+});

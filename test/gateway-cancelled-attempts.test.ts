@@ -1,0 +1,114 @@
+/**
+ * A key's daily budget and spend count what its calls' raced-out attempts cost: a route that races two
+ * providers, the slow one stalled so it loses, through the official OpenAI client, whole and streamed. The
+ * loser's request reached its provider, which bills its input all the same: the key is charged the answer and
+ * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both.
+ * The provider test server's latencies and the gateway's day run on one ManualClock.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../src/catalog.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+const racerKey = 'racer-key-0123456789';
+const opsKey = 'ops-key-0123456789';
+const yamlText = `
+keys:
+  - name: racer
+    key: ${racerKey}
+    limits: { costUsdPerDay: 100 }
+  - name: ops
+    key: ${opsKey}
+    admin: true
+routes:
+  raced:
+    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]
+    parallelAttempts: 2
+cache:
+  enabled: false
+`;
+
+// Noon UTC: the key's day does not turn during the test.
+const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({ yamlText, gatewayOptions: { clock }, providerClock: clock, providerIds: ['groq', 'openai'] });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => {
+  harness.providers.reset();
+  // openai never answers: it loses every race, after its request reached it.
+  harness.providers.setBehavior('openai', { kind: 'stall-before-headers' });
+  harness.providers.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+});
+
+/** 300 characters: 75 tokens at four characters a token. */
+const question = 'What does a race of two cost? '.repeat(10);
+
+function priceOf(providerId: string, model: string): { inputPerMillion: number; outputPerMillion: number } {
+  const price = defaultCatalog.find((definition) => definition.id === providerId)?.models.find((entry) => entry.id === model)?.price;
+  if (price === undefined) throw new Error(`no price for ${providerId}/${model}`);
+  return price;
+}
+
+/** What openai bills for the question it received and was cancelled on: gpt-4o-mini's price of 75 input tokens. */
+const loserInputUsd = (75 * priceOf('openai', 'gpt-4o-mini').inputPerMillion) / 1_000_000;
+
+/** groq's price of an answer, from the usage it reported and the model it names (`groq/<model>`). */
+function answerUsd(servedModel: string, usage: { prompt_tokens: number; completion_tokens: number }): number {
+  const price = priceOf('groq', servedModel.replace(/^groq\//, ''));
+  return (usage.prompt_tokens * price.inputPerMillion + usage.completion_tokens * price.outputPerMillion) / 1_000_000;
+}
+
+async function spentToday(): Promise<number> {
+  const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${racerKey}` } });
+  return ((await response.json()) as { usage: { costUsdToday: number } }).usage.costUsdToday;
+}
+
+async function spendMetric(): Promise<number> {
+  const metrics = await (await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${opsKey}` } })).text();
+  return Number(/backup_models_gateway_key_spend_usd_total\{key="racer"\} (\S+)/.exec(metrics)?.[1] ?? 0);
+}
+
+describe("a key's spend on a raced call", () => {
+  it("counts the loser's estimated input beside the answer, in its day, its log line and the spend metric", async () => {
+    const [dayBefore, metricBefore] = [await spentToday(), await spendMetric()];
+    const answering = harness.clientWithKey(racerKey).chat.completions.create({ model: 'raced', messages: [{ role: 'user', content: question }] });
+    // Both providers have the request before groq answers.
+    await harness.providers.waitForRequests(2);
+    clock.advance(1_000);
+    const completion = await answering;
+    expect(completion.model.startsWith('groq/')).toBe(true);
+
+    const line = harness.logLines.findLast((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'success', costEstimated: true });
+    expect(line?.attempts).toMatch(/openai:aborted/);
+    const expected = answerUsd(completion.model, completion.usage!) + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+    expect((await spendMetric()) - metricBefore).toBeCloseTo(expected, 12);
+  });
+
+  it('counts it for a streamed call too', async () => {
+    const dayBefore = await spentToday();
+    const streaming = harness.clientWithKey(racerKey).chat.completions.create({
+      model: 'raced',
+      messages: [{ role: 'user', content: question }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    await harness.providers.waitForRequests(2);
+    clock.advance(1_000);
+    let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+    let model = '';
+    for await (const chunk of await streaming) {
+      model = chunk.model;
+      usage = chunk.usage ?? usage;
+    }
+    const line = harness.logLines.findLast((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'success', stream: true, costEstimated: true });
+    const expected = answerUsd(model, usage!) + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * What the attempts a call cancelled after sending them cost: the loser of a race of two (whole answers and
+ * streams), a hedged attempt that lost, and the attempt a deadline ended, each priced at its input (about four
+ * characters a token) on its entry in the attempt log, which the result, the error and the attempt-end events
+ * carry, never in the answer's own cost. Real HTTP to the provider test server; its latencies and the router's
+ * timers run on one ManualClock.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Attempt, BackupModelRouter, type BackupModelRouterOptions, DeadlineExceededError, type RouterEvent } from '../src/index.js';
+import { defaultCatalog } from '../src/catalog.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+const clock = new ManualClock(Date.UTC(2026, 0, 1));
+let server: ProviderTestServer;
+const routers: BackupModelRouter[] = [];
+
+beforeAll(async () => {
+  server = await startProviderTestServer({ clock });
+});
+afterAll(async () => server.close());
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await Promise.all(routers.splice(0).map((router) => router.close()));
+});
+
+function makeRouter(options: BackupModelRouterOptions): { router: BackupModelRouter; ended: Attempt[] } {
+  const router = new BackupModelRouter({ env: server.environment(['groq', 'openai']), clock, cacheEnabled: false, ...options });
+  routers.push(router);
+  const ended: Attempt[] = [];
+  router.onEvent((event: RouterEvent) => {
+    if (event.type === 'attempt-end') ended.push(event.attempt);
+  });
+  return { router, ended };
+}
+
+const groq = { provider: 'groq', model: 'llama-3.1-8b-instant' };
+const openai = { provider: 'openai', model: 'gpt-4o-mini' };
+
+/** 300 characters: 75 tokens at four characters a token. */
+const question = 'What does a race of two cost? '.repeat(10);
+
+function priceOf(providerId: string, model: string): { inputPerMillion: number; outputPerMillion: number } {
+  const price = defaultCatalog.find((definition) => definition.id === providerId)?.models.find((entry) => entry.id === model)?.price;
+  if (price === undefined) throw new Error(`no price for ${providerId}/${model}`);
+  return price;
+}
+
+/** gpt-4o-mini's price of the question's 75 input tokens: what openai bills for a request it received and we cancelled. */
+const openaiInputUsd = (75 * priceOf('openai', 'gpt-4o-mini').inputPerMillion) / 1_000_000;
+
+describe('a race of two', () => {
+  it("gives the loser, cancelled after its request was sent, the estimated price of its input, apart from the answer's cost", async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    server.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+    const { router, ended } = makeRouter({ parallelAttempts: 2 });
+    const call = router.complete(question, { route: [groq, openai] });
+    // Both requests reached their providers before groq answers.
+    await server.waitForRequests(2);
+    clock.advance(1_000);
+    const result = await call;
+
+    expect(result.provider).toBe('groq');
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'success' }),
+      expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'lost the race', estimatedCostUsd: expect.any(Number) }),
+    ]);
+    expect(result.attempts[0]).not.toHaveProperty('estimatedCostUsd');
+    expect(result.attempts[1]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    // The answer's own cost is groq's alone, at the price of the model its answer names.
+    const groqPrice = priceOf('groq', result.model);
+    const usage = result.usage!;
+    expect(result.costUsd).toBeCloseTo((usage.inputTokens * groqPrice.inputPerMillion + usage.outputTokens * groqPrice.outputPerMillion) / 1_000_000, 12);
+    // The attempt-end events say the same, for a caller's own accounting.
+    expect(ended).toEqual(result.attempts);
+    await server.waitForClientAbort({ provider: 'openai' });
+  });
+
+  it("gives a stream's loser the estimated price of its input too", async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    server.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+    const { router } = makeRouter({ parallelAttempts: 2 });
+    const stream = router.stream(question, { route: [groq, openai] });
+    const result = stream.result;
+    await server.waitForRequests(2);
+    clock.advance(1_000);
+    expect((await result).provider).toBe('groq');
+    const loser = stream.attempts.find((attempt) => attempt.provider === 'openai');
+    expect(loser).toMatchObject({ outcome: 'aborted', detail: 'lost the race' });
+    expect(loser?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(stream.attempts.find((attempt) => attempt.provider === 'groq')).not.toHaveProperty('estimatedCostUsd');
+  });
+
+  it('prices a hedged attempt that lost as it prices a racer', async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    const { router } = makeRouter({ parallelAttempts: 2, hedge: { delayMs: 200 } });
+    const call = router.complete(question, { route: [openai, groq] });
+    await server.waitForRequests(1);
+    // openai is slower than the hedge's delay: groq is asked, and answers at once.
+    clock.advance(200);
+    const result = await call;
+    expect(result.provider).toBe('groq');
+    const loser = result.attempts.find((attempt) => attempt.provider === 'openai');
+    expect(loser).toMatchObject({ outcome: 'aborted', detail: 'lost the race' });
+    expect(loser?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+  });
+
+  it('charges nothing for an attempt that failed: its provider answered, with an error it does not bill', async () => {
+    server.setBehavior('openai', { kind: 'status', status: 503 });
+    const { router } = makeRouter({ parallelAttempts: 2 });
+    const result = await router.complete(question, { route: [openai, groq] });
+    expect(result.provider).toBe('groq');
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ provider: 'openai', outcome: 'failure', statusCode: 503 }),
+      expect.objectContaining({ provider: 'groq', outcome: 'success' }),
+    ]);
+    for (const attempt of result.attempts) expect(attempt).not.toHaveProperty('estimatedCostUsd');
+  });
+});
+
+describe('a call that ended with an attempt in flight', () => {
+  it('gives the attempt its deadline ended the estimated price of its input, in the DeadlineExceededError', async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    const { router, ended } = makeRouter({ parallelAttempts: 1 });
+    const call = router.complete(question, { route: [openai], timeoutMs: 500 });
+    call.catch(() => undefined);
+    await server.waitForRequests(1);
+    clock.advance(500);
+    const error = await call.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    const attempts = (error as DeadlineExceededError).attempts;
+    expect(attempts).toEqual([expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'call ended' })]);
+    expect(attempts[0]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(ended).toEqual(attempts);
+  });
+});
