@@ -461,14 +461,14 @@ describe("a stream's message_start", () => {
     expect(final.usage.input_tokens).toBe(17);
   });
 
-  it('carries the estimate count_tokens gives when the provider told no count before its first token', async () => {
+  it('carries an estimate when the provider told no count before its first token, and the final count at the end', async () => {
     const content = 'Say hello to everyone in the room, one by one, and then say goodbye.';
     const { opening, final } = await openingUsage('openai/gpt-4o-mini', content);
+    // Four characters a token, as a broken-off stream is priced: 68 characters.
+    expect(opening?.input_tokens).toBe(Math.ceil(content.length / 4));
+    // Within reach of count_tokens' own estimate, which the opening does not wait for.
     const counted = await client.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content }] });
-    expect(opening?.input_tokens).toBe(counted.input_tokens);
-    // Plausible: a few tokens a word of the question, and what a turn adds.
-    expect(counted.input_tokens).toBeGreaterThan(10);
-    expect(counted.input_tokens).toBeLessThan(60);
+    expect(Math.abs((opening?.input_tokens ?? 0) - counted.input_tokens)).toBeLessThan(counted.input_tokens / 2);
     expect(final.model.startsWith('openai/')).toBe(true);
   });
 });

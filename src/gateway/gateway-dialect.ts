@@ -70,7 +70,7 @@ export interface GatewayDialect {
    * For a dialect whose stream opens with the input's count (Messages' `message_start`): the gateway's
    * estimate of it, asked only when the provider told none before its first token.
    */
-  readonly estimateInputTokens?: (call: GatewayCall) => Promise<number>;
+  readonly estimateInputTokens?: (call: GatewayCall) => number;
   /** The encoder of one streamed answer to `call`, its model already known. */
   streamEncoder(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }, call: GatewayCall): StreamEventEncoder;
   /** The body of a failure in this API's error shape; the status and headers are the gateway's. */

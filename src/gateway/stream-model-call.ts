@@ -106,7 +106,7 @@ async function relayStream(options: {
     if (isClientGone() === undefined) log.status = sendError(response, error, dialect);
     return;
   }
-  const inputUsage = toldUsage?.usage ?? (dialect.estimateInputTokens !== undefined ? await estimatedInput(dialect.estimateInputTokens, call) : undefined);
+  const inputUsage = toldUsage?.usage ?? (dialect.estimateInputTokens !== undefined ? estimatedInput(dialect.estimateInputTokens(call)) : undefined);
 
   // The router names the candidate it committed to before the first chunk.
   const winner = stream.winner;
@@ -187,11 +187,6 @@ async function relayStream(options: {
  * The dialect's estimate of the input, for a stream that opens with its count when the provider told none
  * before its first token; undefined when it cannot be made (the tokenizer did not load): the count then says 0.
  */
-async function estimatedInput(estimate: (call: GatewayCall) => Promise<number>, call: GatewayCall): Promise<Usage | undefined> {
-  try {
-    const inputTokens = await estimate(call);
-    return { inputTokens, outputTokens: 0, totalTokens: inputTokens };
-  } catch {
-    return undefined;
-  }
+function estimatedInput(inputTokens: number): Usage {
+  return { inputTokens, outputTokens: 0, totalTokens: inputTokens };
 }

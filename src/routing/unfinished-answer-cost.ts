@@ -32,6 +32,14 @@ function promptCharacters(messages: readonly Message[]): number {
   return characters;
 }
 
+/**
+ * The prompt's tokens at about four characters a token: what a stream's opening says of its input when the
+ * provider told nothing before its first token. Linear and free, so the first token never waits for it.
+ */
+export function estimatedPromptTokens(messages: readonly Message[]): number {
+  return Math.ceil(promptCharacters(messages) / charactersPerToken);
+}
+
 /** The estimated price: the catalog's, or for a model without one its provider's dearest (budgetCostOf). */
 export function unfinishedAnswerCost(options: {
   readonly definition: ProviderDefinition | undefined;
@@ -40,7 +48,7 @@ export function unfinishedAnswerCost(options: {
   readonly tally: StreamTally;
 }): number | undefined {
   const { tally } = options;
-  const inputTokens = tally.usage?.inputTokens ?? Math.ceil(promptCharacters(options.messages) / charactersPerToken);
+  const inputTokens = tally.usage?.inputTokens ?? estimatedPromptTokens(options.messages);
   const outputTokens = Math.max(tally.usage?.outputTokens ?? 0, Math.ceil(tally.outputCharacters / charactersPerToken));
   // What the provider said of its prompt cache is kept: cached input is priced at the cache's price.
   return budgetCostOf(options.definition, options.model, { ...tally.usage, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens })?.usd;

@@ -1,7 +1,7 @@
 /** Anthropic's Messages API as a gateway dialect: POST /v1/messages, for Anthropic's SDKs and the tools built on them. */
 import { randomUUID } from 'node:crypto';
 import type { GatewayDialect } from '../gateway-dialect.js';
-import { estimateInputTokens } from './estimate-input-tokens.js';
+import { estimatedPromptTokens } from '../../routing/unfinished-answer-cost.js';
 import { toAnthropicErrorBody, toAnthropicMessage } from './messages-response.js';
 import { MessagesStreamEvents } from './messages-stream-events.js';
 import { parseMessagesRequest } from './parse-messages-request.js';
@@ -13,9 +13,11 @@ export const anthropicMessagesDialect: GatewayDialect = {
   newAnswerId: () => `msg_${randomUUID().replaceAll('-', '')}`,
   parseRequest: parseMessagesRequest,
   answerBody: (result, context) => JSON.stringify(toAnthropicMessage(result, context)),
-  // message_start carries the input's count, which Anthropic's clients read there (count_tokens' estimate
-  // when the provider told none before its first token).
-  estimateInputTokens: (call) => estimateInputTokens({ model: call.model.requested, messages: call.messages, tools: call.options.tools }),
+  // message_start carries the input's count, which Anthropic's clients read there. When the provider told
+  // none before its first token, four characters a token (as a broken-off stream is priced): count_tokens'
+  // BPE estimate would hold the first token for as long as it takes to tokenize the prompt (and 0.3 s to
+  // load the tokenizer the first time), and message_delta carries the provider's count at the end anyway.
+  estimateInputTokens: (call) => estimatedPromptTokens(call.messages),
   streamEncoder: (context) => new MessagesStreamEvents(context),
   errorBody: toAnthropicErrorBody,
 };
