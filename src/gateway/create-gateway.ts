@@ -29,6 +29,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import { CallerQuota } from './caller-quota.js';
+import { requestClientAddress } from './request-client-address.js';
+import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -55,6 +57,11 @@ export interface Gateway {
    * keys here too, so a guesser has one allowance across the API and the dashboard.
    */
   readonly failedKeyAttempts: FailedKeyAttempts;
+  /**
+   * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
+   * (`trustedProxies`), the client its `X-Forwarded-For` names (request-client-address.ts).
+   */
+  clientAddress(request: IncomingMessage): string | undefined;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
   listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
   /** Add a route. Built-in routes cannot be replaced. */
@@ -108,6 +115,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
+  const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
+  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
     windowMs: config.limits.failedKeyAttemptWindowMs,
@@ -185,9 +194,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     // An address past its failed attempts is refused before its key is compared (a public route compares
-    // none: the dashboard's routes count their own). With no failure tracked, not even the peer is read.
+    // none: the dashboard's routes count their own). With no failure tracked, the address is not worked out.
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
-      const retryAfterMs = failedKeyAttempts.retryAfterMs(request.socket.remoteAddress);
+      const retryAfterMs = failedKeyAttempts.retryAfterMs(clientAddress(request));
       if (retryAfterMs !== undefined) {
         setRequestIdHeaders(response, newRequestId(), route.errorDialect);
         sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
@@ -196,7 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
-      failedKeyAttempts.recordFailure(request.socket.remoteAddress);
+      failedKeyAttempts.recordFailure(clientAddress(request));
       // Refused before any call has an id: one of its own, so the client can still name this answer.
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
@@ -267,6 +276,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     logger,
     failedKeyAttempts,
+    clientAddress,
     listen: async (listenOptions = {}) => {
       const host = listenOptions.host ?? config.host;
       const port = listenOptions.port ?? config.port;
