@@ -3,8 +3,9 @@
  * client behind the proxy count against the address the proxy names in X-Forwarded-For, not the proxy's, so
  * one client's wrong keys do not lock out the others; a peer that is not a trusted proxy is not believed
  * (it can neither escape the limit nor lock out the address it names); a malformed header is no error and
- * counts against the proxy; the dashboard's sign-in counts the same client. The "proxy" and the other peers
- * are distinct loopback addresses (127.0.0.x); the gateway's clock is a manual one.
+ * counts against the proxy; the dashboard's sign-in counts the same client. A gateway with keys warns once of
+ * X-Forwarded-For from a peer it does not trust. The "proxy" and the other peers are distinct loopback
+ * addresses (127.0.0.x); the gateway's clock is a manual one.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,11 @@ const innerProxy = '127.0.0.22';
 const untrustedPeer = '127.0.0.31';
 const question = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hello' }] };
 const limitWarning = 'too many failed gateway key attempts: key attempts from this address are refused until its window ends';
+const forwardingWarning = /^requests come with X-Forwarded-For from an address that is not a trusted proxy/;
+
+function isForwardingWarning(line: Record<string, unknown>): boolean {
+  return typeof line.msg === 'string' && forwardingWarning.test(line.msg);
+}
 
 describe('behind a trusted proxy', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
@@ -132,9 +138,66 @@ describe('behind a trusted proxy', () => {
     clock.advance(windowMs);
   });
 
-  it('names each client in the limit\'s warning', () => {
+  it('names each client in the limit\'s warning, and warns once of the untrusted peer that sent X-Forwarded-For', () => {
     const limited = harness.logLines.filter((line) => line.msg === limitWarning).map((line) => line.clientAddress);
     expect(limited).toEqual(['198.51.100.1', '2001:db8:1:2::/64', untrustedPeer, '127.0.0.32', '127.0.0.23', '198.51.100.6']);
+    const warnings = harness.logLines.filter(isForwardingWarning);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, peerAddress: untrustedPeer, trustedProxies: 1 });
     for (const secret of [key, ...wrongKeys]) expect(harness.logText()).not.toContain(secret);
+  });
+});
+
+describe('a gateway with keys that trusts no proxy', () => {
+  let harness: GatewayHarness;
+  let clients: LoopbackClients;
+
+  beforeAll(async () => {
+    harness = await startGatewayHarness({ yamlText: 'cache: { enabled: false }\n', providerIds: ['openai'] });
+    clients = new LoopbackClients(harness.url);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await clients?.close();
+  });
+
+  it('warns once, naming the setting, when X-Forwarded-For comes from a peer; not before', async () => {
+    await clients.send('127.0.0.41', '/v1/models', { headers: { authorization: `Bearer ${key}` } });
+    expect(harness.logLines.filter(isForwardingWarning)).toHaveLength(0);
+    for (const peer of ['127.0.0.42', '127.0.0.43']) {
+      const answered = await clients.send(peer, '/v1/models', { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': '198.51.100.1' } });
+      expect(answered.status).toBe(200);
+    }
+    const warnings = harness.logLines.filter(isForwardingWarning);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, peerAddress: '127.0.0.42', trustedProxies: 0 });
+    expect(warnings[0]!.msg).toContain('trustedProxies');
+    expect(warnings[0]!.msg).toContain('BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES');
+    expect(harness.logText()).not.toContain(key);
+  });
+
+  it('counts every client of a proxy it was not told of as the proxy', async () => {
+    const proxyClients = ['198.51.100.1', '198.51.100.2', '198.51.100.3'];
+    for (const [index, forwardedFor] of proxyClients.entries()) {
+      const failed = await clients.send('127.0.0.44', '/v1/models', { headers: { authorization: `Bearer ${wrongKeys[index]}`, 'x-forwarded-for': forwardedFor } });
+      expect(failed.status).toBe(401);
+    }
+    // Twenty by default: the count is the proxy's, whatever the header says.
+    expect(harness.gateway.failedKeyAttempts.trackedAddressCount).toBe(1);
+  });
+});
+
+describe('a gateway without keys', () => {
+  it('says nothing of X-Forwarded-For: it listens on loopback only, and limits no key attempts', async () => {
+    const harness = await startGatewayHarness({ keys: [], providerIds: ['openai'] });
+    const clients = new LoopbackClients(harness.url);
+    try {
+      const answered = await clients.send('127.0.0.51', '/v1/models', { headers: { 'x-forwarded-for': '198.51.100.1' } });
+      expect(answered.status).toBe(200);
+      expect(harness.logLines.filter(isForwardingWarning)).toHaveLength(0);
+    } finally {
+      await harness.close();
+      await clients.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { FailedKeyAttempts } from './failed-key-attempts.js';
 import type { ModelCallDependencies } from './model-call-handler.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
 import { builtInRoutes } from './built-in-routes.js';
-import type { GatewayConfig } from './gateway-config.js';
+import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -29,7 +29,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import { CallerQuota } from './caller-quota.js';
-import { requestClientAddress } from './request-client-address.js';
+import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -117,6 +117,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
   const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
+  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
+  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
+  let watchingForwardedFor = !keyless;
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
     windowMs: config.limits.failedKeyAttemptWindowMs,
@@ -192,6 +195,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       setRequestIdHeaders(response, newRequestId(), dialect);
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
+    }
+    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
+      watchingForwardedFor = false;
+      logger.warn(
+        { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
+        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
+          "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
+          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
+      );
     }
     // An address past its failed attempts is refused before its key is compared (a public route compares
     // none: the dashboard's routes count their own). With no failure tracked, the address is not worked out.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestClientAddress } from './request-client-address.js';
+import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 const proxies = new TrustedProxies(['10.0.0.0/8', '192.0.2.1', 'fd00::/8', '2001:db8:ffff::1']);
@@ -69,5 +69,15 @@ describe('requestClientAddress', () => {
     expect(requestClientAddress(request('10.1.2.3', '198.51.100.1,,10.5.5.5'), proxies)).toBe('10.5.5.5');
     expect(requestClientAddress(request('10.1.2.3', ',198.51.100.1'), proxies)).toBe('198.51.100.1');
     expect(requestClientAddress(request('10.1.2.3', ',10.5.5.5'), proxies)).toBe('10.5.5.5');
+  });
+});
+
+describe('isForwardedByUntrustedPeer', () => {
+  it('is true for X-Forwarded-For from a peer that is not a trusted proxy, and only then', () => {
+    expect(isForwardedByUntrustedPeer(request('127.0.0.1', '198.51.100.1'), undefined)).toBe(true);
+    expect(isForwardedByUntrustedPeer(request('127.0.0.1', ''), undefined)).toBe(true);
+    expect(isForwardedByUntrustedPeer(request('127.0.0.1'), undefined)).toBe(false);
+    expect(isForwardedByUntrustedPeer(request('203.0.113.7', '198.51.100.1'), proxies)).toBe(true);
+    expect(isForwardedByUntrustedPeer(request('10.1.2.3', '198.51.100.1'), proxies)).toBe(false);
   });
 });

@@ -51,6 +51,16 @@ export function requestClientAddress(request: ClientRequestLike, trustedProxies:
   }
 }
 
+/**
+ * True when the request carries `X-Forwarded-For` from a peer that is not a trusted proxy: a reverse proxy the
+ * gateway was not told of, most likely, whose clients then all count as its one address.
+ */
+export function isForwardedByUntrustedPeer(request: ClientRequestLike, trustedProxies: TrustedProxies | undefined): boolean {
+  if (request.headers['x-forwarded-for'] === undefined) return false;
+  const peerAddress = request.socket?.remoteAddress;
+  return trustedProxies === undefined || peerAddress === undefined || !trustedProxies.has(peerAddress);
+}
+
 /** The longest entry read: a bracketed IPv4-mapped IPv6 address with a port is 54 characters. */
 const maxEntryLength = 64;
 
