@@ -145,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
     quota,
     clock,
+    onStreamDurationCut: (response) => metrics.recordStreamDurationCut(routeLabelOfAnswer(response)),
   };
   const createdSeconds = Math.floor(Date.now() / 1000);
   const models = new ConfiguredModelsList({
@@ -160,13 +161,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   let draining = false;
 
   const routeLabelOf = (route: GatewayRoute | undefined): string => route?.metricsName ?? (route ? route.path : 'unknown');
+  // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
+  function routeLabelOfAnswer(response: ServerResponse): string {
+    const { method = 'GET', url = '/' } = response.req;
+    return routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+  }
   const sendTimeout: SendTimeoutOptions = {
     clock,
     timeoutMs: config.limits.sendTimeoutMs,
-    // Rare: the route is looked up again rather than kept for every answer.
     onTimeout: (response, unsentBytes) => {
-      const { method = 'GET', url = '/' } = response.req;
-      const route = routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+      const route = routeLabelOfAnswer(response);
       const requestId = response.getHeader('x-request-id');
       metrics.recordSendTimeout(route);
       logger.warn(
