@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
 import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
@@ -79,5 +80,12 @@ describe('isForwardedByUntrustedPeer', () => {
     expect(isForwardedByUntrustedPeer(request('127.0.0.1'), undefined)).toBe(false);
     expect(isForwardedByUntrustedPeer(request('203.0.113.7', '198.51.100.1'), proxies)).toBe(true);
     expect(isForwardedByUntrustedPeer(request('10.1.2.3', '198.51.100.1'), proxies)).toBe(false);
+  });
+});
+
+describe('TrustedProxies', () => {
+  it('refuses, with the configuration\'s error, an entry a hand-made configuration got wrong', () => {
+    expect(() => new TrustedProxies(['10.0.0.1', 'proxy.internal'])).toThrow(InvalidArgumentError);
+    expect(() => new TrustedProxies(['0.0.0.0/0'])).toThrow(/trusts every address/);
   });
 });

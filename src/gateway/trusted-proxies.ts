@@ -36,17 +36,22 @@ function addressRangeOf(text: string): AddressRange | undefined {
  * reaching the gateway directly would then write its own address.
  */
 export function trustedProxiesOf(value: unknown, path: string): readonly string[] {
+  return checkedRanges(value, path).map((range) => range.text);
+}
+
+function checkedRanges(value: unknown, path: string): (AddressRange & { readonly text: string })[] {
   const entries = typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0) : value;
   if (!Array.isArray(entries)) fail(path, 'must be a list of addresses or CIDR ranges (10.0.0.0/8, 2001:db8::/32).');
   return entries.map((entry: unknown, index) => {
-    const range = typeof entry === 'string' ? addressRangeOf(entry.trim()) : undefined;
-    if (range === undefined) {
+    const text = typeof entry === 'string' ? entry.trim() : undefined;
+    const range = text === undefined ? undefined : addressRangeOf(text);
+    if (text === undefined || range === undefined) {
       fail(`${path}[${index}]`, `must be an IPv4 or IPv6 address or CIDR range (10.0.0.0/8, 2001:db8::/32); got ${describe(entry)}.`);
     }
     if (range.prefixLength === 0) {
-      fail(`${path}[${index}]`, 'trusts every address: any client could then choose its own address. Name the proxies\' addresses or ranges.');
+      fail(`${path}[${index}]`, "trusts every address: any client could then choose its own address. Name the proxies' addresses or ranges.");
     }
-    return (entry as string).trim();
+    return { ...range, text };
   });
 }
 
@@ -56,22 +61,13 @@ function describe(value: unknown): string {
 
 export class TrustedProxies {
   readonly #list = new BlockList();
-  /** The configuration's entries, for the log. */
-  readonly entries: readonly string[];
 
-  /** `entries` as `trustedProxiesOf` checked them; one that is not an address or a range throws. */
+  /** `entries` as the configuration's `trustedProxies`; one that is not an address or a range is an InvalidArgumentError. */
   constructor(entries: readonly string[]) {
-    this.entries = entries;
-    for (const entry of entries) {
-      const range = addressRangeOf(entry);
-      if (range === undefined) throw new TypeError(`Not an address or CIDR range: ${JSON.stringify(entry.slice(0, 60))}.`);
+    for (const range of checkedRanges(entries, 'trustedProxies')) {
       if (range.prefixLength === (range.family === 'ipv4' ? 32 : 128)) this.#list.addAddress(range.address, range.family);
       else this.#list.addSubnet(range.address, range.prefixLength, range.family);
     }
-  }
-
-  get isEmpty(): boolean {
-    return this.entries.length === 0;
   }
 
   /** `address` (a socket's peer, or an entry of X-Forwarded-For already checked to be an address) is a trusted proxy's. */
