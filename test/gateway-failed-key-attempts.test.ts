@@ -8,11 +8,11 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { LoopbackClients } from './loopback-clients.js';
 
 const [key] = gatewayKeys;
 const wrongKeys = ['wrong-key-guess-0000000001', 'wrong-key-guess-0000000002', 'wrong-key-guess-0000000003'];
@@ -20,7 +20,7 @@ const windowMs = 60_000;
 const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
 let harness: GatewayHarness;
 let dashboard: Dashboard;
-const agents: Agent[] = [];
+let clients: LoopbackClients;
 
 beforeAll(async () => {
   harness = await startGatewayHarness({
@@ -30,37 +30,18 @@ beforeAll(async () => {
     gatewayOptions: { clock },
   });
   dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 100 });
+  clients = new LoopbackClients(harness.url);
 });
 afterAll(async () => {
   dashboard?.close();
   await harness?.close();
-  await Promise.all(agents.map((agent) => agent.close()));
+  await clients?.close();
 });
 beforeEach(() => harness.providers.reset());
 
-/** A fetch whose connections come from `address`, a loopback address of its own. */
-function fetchFrom(address: string): { fetch: typeof undiciFetch; dispatcher: Agent } {
-  const dispatcher = new Agent({ localAddress: address });
-  agents.push(dispatcher);
-  return { fetch: undiciFetch, dispatcher };
-}
-
-function openAIFrom(address: string, apiKey: string): OpenAI {
-  const { fetch, dispatcher } = fetchFrom(address);
-  return new OpenAI({ baseURL: `${harness.url}/v1`, apiKey, maxRetries: 0, timeout: 15_000, fetch: fetch as never, fetchOptions: { dispatcher } as never });
-}
-
-function anthropicFrom(address: string, apiKey: string): Anthropic {
-  const { fetch, dispatcher } = fetchFrom(address);
-  return new Anthropic({ baseURL: harness.url, apiKey, maxRetries: 0, timeout: 15_000, fetch: fetch as never, fetchOptions: { dispatcher } as never });
-}
-
-/** A request from `address` with undici; the status, headers and body text. */
-async function send(address: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  const { fetch, dispatcher } = fetchFrom(address);
-  const response = await fetch(`${harness.url}${path}`, { ...init, dispatcher, redirect: 'manual' });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
+const openAIFrom = (address: string, apiKey: string) => clients.openAIFrom(address, apiKey);
+const anthropicFrom = (address: string, apiKey: string) => clients.anthropicFrom(address, apiKey);
+const send = (address: string, path: string, init?: Parameters<LoopbackClients['send']>[2]) => clients.send(address, path, init);
 
 const question = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hello' }] };
 

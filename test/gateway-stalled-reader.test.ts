@@ -2,8 +2,9 @@
  * A client that asks for a stream and then stops reading it (the socket stays open, nothing is read). The
  * gateway must not buffer the upstream's answer for it (the relay waits for the socket to drain, and the
  * upstream request is paused meanwhile), and must not hold the call for good either: at the stream's
- * `maxStreamDurationMs` the connection is cut, the upstream request ended and the call logged. The gateway's
- * clock is a manual one; the answer is large enough to fill the socket's buffers on loopback.
+ * `maxStreamDurationMs` the connection is cut, the upstream request ended, and the call logged as cut off and
+ * counted (`backup_models_gateway_stream_duration_cuts_total`). The gateway's clock is a manual one; the
+ * answer is large enough to fill the socket's buffers on loopback.
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
@@ -58,7 +59,16 @@ describe('a client that stops reading a stream', () => {
     socket.resume();
     await closed;
     await vi.waitFor(() => expect(harness.logLines.filter((line) => line.requestedModel === 'openai/gpt-4o-mini')).toHaveLength(1));
-    expect(harness.logLines.find((line) => line.requestedModel === 'openai/gpt-4o-mini')).toMatchObject({ stream: true, status: 200, outcome: 'client_aborted' });
+    // The call's log line says the gateway cut it, and why: not a client that left.
+    expect(harness.logLines.find((line) => line.requestedModel === 'openai/gpt-4o-mini')).toMatchObject({
+      level: 40,
+      stream: true,
+      status: 200,
+      outcome: 'cut_off',
+      cutOffReason: 'max_stream_duration',
+      maxStreamDurationMs,
+    });
+    expect(await harness.gateway.metrics.metrics()).toMatch(/^backup_models_gateway_stream_duration_cuts_total\{route="chat_completions"\} 1$/m);
     expect(clock.pendingTimerCount).toBe(0);
   });
 });

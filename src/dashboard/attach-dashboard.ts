@@ -30,6 +30,8 @@ export interface DashboardHost {
   readonly server: { readonly listening: boolean };
   /** Where wrong keys count against their client address, with the API's own (`gateway.failedKeyAttempts`). */
   readonly failedKeyAttempts?: FailedKeyAttempts;
+  /** A request's client address, as the API counts it (the client a trusted proxy names). Default the socket's peer. */
+  clientAddress?(request: IncomingMessage): string | undefined;
 }
 
 export interface AttachDashboardOptions {
@@ -152,6 +154,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     keys: options.keys,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(gateway.failedKeyAttempts ? { failedKeyAttempts: gateway.failedKeyAttempts } : {}),
+    ...(gateway.clientAddress ? { clientAddress: (request: IncomingMessage) => gateway.clientAddress?.(request) } : {}),
   });
   const state = new DashboardState({
     router: options.router,
@@ -234,7 +237,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
       // A post from another site is refused without a key compared, nor counted against the address: a page
       // could otherwise lock its visitors out of their own gateway.
       const login = isSameOrigin(request)
-        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), remoteAddress: request.socket.remoteAddress })
+        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), request })
         : { outcome: 'wrong-key' as const };
       if (login.outcome === 'too-many-attempts') {
         send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });

@@ -30,6 +30,11 @@ export interface DashboardAuthOptions {
   readonly sessionTtlMs?: number;
   /** The gateway's failed key attempts per client address (`gateway.failedKeyAttempts`); none: not counted. */
   readonly failedKeyAttempts?: FailedKeyAttempts;
+  /**
+   * The address a request's wrong keys count against (`gateway.clientAddress`: the client a trusted proxy
+   * names). Default the socket's peer.
+   */
+  readonly clientAddress?: (request: IncomingMessage) => string | undefined;
 }
 
 /** The value of one cookie in a `Cookie` header, or undefined. */
@@ -74,12 +79,14 @@ export class DashboardAuth {
   readonly #sessionTtlMs: number;
   readonly #secret = randomBytes(32);
   readonly #failedKeyAttempts: FailedKeyAttempts | undefined;
+  readonly #clientAddress: (request: IncomingMessage) => string | undefined;
 
   constructor(options: DashboardAuthOptions) {
     this.#verifier = new GatewayKeyVerifier(options.keys);
     this.#clock = options.clock ?? systemClock;
     this.#sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
     this.#failedKeyAttempts = options.failedKeyAttempts;
+    this.#clientAddress = options.clientAddress ?? ((request) => request.socket?.remoteAddress);
   }
 
   /** True when a key is needed to see the dashboard. */
@@ -104,12 +111,12 @@ export class DashboardAuth {
     const { headers } = request;
     // A browser without a session sends no key: asked to sign in, that is no failed attempt.
     if (headers.authorization === undefined && headers['x-api-key'] === undefined) return signIn;
-    const remoteAddress = request.socket?.remoteAddress;
-    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(remoteAddress);
+    const clientAddress = this.#clientAddress(request);
+    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(clientAddress);
     if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
     const caller = this.#verifier.verifyRequest(headers);
     if (caller === undefined) {
-      this.#failedKeyAttempts?.recordFailure(remoteAddress);
+      this.#failedKeyAttempts?.recordFailure(clientAddress);
       return signIn;
     }
     if (caller.admin) return allowed;
@@ -119,16 +126,17 @@ export class DashboardAuth {
 
   /**
    * Sign in with `key` from the form: a session cookie for an admin key only. `secure` (the page was reached
-   * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP. `remoteAddress` (the
-   * socket's peer) is whose failed attempts a wrong key counts against.
+   * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP. `request` is whose
+   * failed attempts a wrong key counts against (its client address).
    */
-  login(key: string, options: { readonly secure?: boolean; readonly remoteAddress?: string | undefined } = {}): DashboardLogin {
+  login(key: string, options: { readonly secure?: boolean; readonly request?: IncomingMessage } = {}): DashboardLogin {
     if (!this.#verifier.required) return { outcome: 'open' };
-    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(options.remoteAddress);
+    const clientAddress = options.request === undefined ? undefined : this.#clientAddress(options.request);
+    const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(clientAddress);
     if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
     const caller = key.length === 0 || key.length > 1024 || /\s/.test(key) ? undefined : this.#verifier.verify(`Bearer ${key}`);
     if (caller === undefined) {
-      this.#failedKeyAttempts?.recordFailure(options.remoteAddress);
+      this.#failedKeyAttempts?.recordFailure(clientAddress);
       return { outcome: 'wrong-key' };
     }
     if (!caller.admin) return { outcome: 'not-admin' };

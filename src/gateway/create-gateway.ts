@@ -8,21 +8,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { adminKeyRequired, assertSafeBinding, callerMayCall, type GatewayCaller, GatewayKeyVerifier, tooManyFailedKeyAttempts } from './auth.js';
+import { adminKeyRequired, assertSafeBinding, type GatewayCaller, GatewayKeyVerifier, tooManyFailedKeyAttempts } from './auth.js';
 import { FailedKeyAttempts } from './failed-key-attempts.js';
-import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
-import { openAIChatDialect } from './openai-dialect.js';
+import type { ModelCallDependencies } from './model-call-handler.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
-import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
-import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
-import type { GatewayConfig } from './gateway-config.js';
+import { builtInRoutes } from './built-in-routes.js';
+import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { newRequestId, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
+import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
-import { anthropicModelBody, anthropicModelsListBody, ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
-import { modelNotFound } from './request-fields.js';
+import { ConfiguredModelsList } from './models-list.js';
 import { type GatewayRoute, RouteTable } from './route-table.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
@@ -32,6 +29,8 @@ import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import { CallerQuota } from './caller-quota.js';
+import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -58,6 +57,11 @@ export interface Gateway {
    * keys here too, so a guesser has one allowance across the API and the dashboard.
    */
   readonly failedKeyAttempts: FailedKeyAttempts;
+  /**
+   * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
+   * (`trustedProxies`), the client its `X-Forwarded-For` names (request-client-address.ts).
+   */
+  clientAddress(request: IncomingMessage): string | undefined;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
   listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
   /** Add a route. Built-in routes cannot be replaced. */
@@ -92,16 +96,6 @@ function unauthorized(): GatewayHttpError {
 /** Who calls a public route when no key, or a wrong one, was sent. */
 const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
-/** A path segment's model id, percent-decoded (`openai%2Fgpt-4o-mini` too); undefined when it is not valid. */
-function modelIdOf(segment: string): string | undefined {
-  try {
-    const id = decodeURIComponent(segment);
-    return id.length > 0 && id.length <= 256 ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
   const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
@@ -121,6 +115,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
+  const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
+  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
+  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
+  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
+  let watchingForwardedFor = !keyless;
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
     windowMs: config.limits.failedKeyAttemptWindowMs,
@@ -146,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
     quota,
     clock,
+    onStreamDurationCut: (response) => metrics.recordStreamDurationCut(routeLabelOfAnswer(response)),
   };
   const createdSeconds = Math.floor(Date.now() / 1000);
   const models = new ConfiguredModelsList({
@@ -153,122 +153,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     aliases: resolver.aliases.flatMap((alias) => resolver.resolve(alias) ?? []),
     createdSeconds,
   });
-  const providerIdSet = new Set(providerIds);
 
   const routes = new RouteTable();
-  const builtInRoutes: GatewayRoute[] = [
-    {
-      method: 'POST',
-      path: '/v1/chat/completions',
-      metricsName: 'chat_completions',
-      handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
-    },
-    {
-      method: 'POST',
-      path: '/v1/responses',
-      metricsName: 'responses',
-      handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIResponsesDialect }),
-    },
-    {
-      method: 'POST',
-      path: '/v1/messages',
-      metricsName: 'messages',
-      errorDialect: anthropicMessagesDialect,
-      handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
-    },
-    {
-      method: 'POST',
-      path: '/v1/messages/count_tokens',
-      metricsName: 'messages_count_tokens',
-      errorDialect: anthropicMessagesDialect,
-      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, dependencies }),
-    },
-    {
-      method: 'GET',
-      path: '/v1/models',
-      metricsName: 'models',
-      // Anthropic's clients name their API version on every request; they read the list in their shape. A key
-      // with an allowlist sees the models it may call.
-      handle: (request, response, context) => {
-        const anthropic = request.headers['anthropic-version'] !== undefined;
-        const { caller } = context;
-        const listed = models.current();
-        if (caller.models === undefined) {
-          sendJson(response, 200, anthropic ? listed.anthropicBody : listed.openAIBody);
-          return;
-        }
-        const listOptions = { ...listed.options, allows: (id: string) => callerMayCall(caller, id) };
-        sendJson(response, 200, anthropic ? anthropicModelsListBody(listOptions) : modelsListBody(listOptions));
-      },
-    },
-    {
-      // GET /v1/models/{id}: the id is the rest of the path (provider/model holds slashes). A model a call may
-      // name (the resolver's answer) that a configured provider serves exists; any other is a 404 in the
-      // client's API's shape.
-      method: 'GET',
-      path: '/v1/models/',
-      prefix: true,
-      metricsName: 'models_retrieve',
-      handle: (request, response, context) => {
-        const anthropic = request.headers['anthropic-version'] !== undefined;
-        const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
-        const model = id === undefined ? undefined : resolver.resolve(id);
-        if (id === undefined || model === undefined || !servedByAny(model, models.current().configured) || !callerMayCall(context.caller, id)) {
-          sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
-          return;
-        }
-        sendJson(response, 200, anthropic ? anthropicModelBody(id, { createdSeconds }) : modelBody(id, { providerIds: providerIdSet, createdSeconds }));
-      },
-    },
-    {
-      // The caller's own key: its name, limits and what it has used of them (as OpenRouter's GET /api/v1/key).
-      method: 'GET',
-      path: '/v1/key',
-      metricsName: 'key',
-      handle: async (_request, response, context) => {
-        const { caller } = context;
-        const usage = await quota.usage(caller);
-        sendJson(response, 200, JSON.stringify({ name: caller.name ?? null, limits: caller.limits ?? {}, usage }));
-      },
-    },
-    {
-      // For operators: it sums every key's calls and spend per provider, so a tenant taking its own usage
-      // (GET /v1/key) from it would learn the others'.
-      method: 'GET',
-      path: '/health',
-      admin: true,
-      metricsName: 'health',
-      handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())),
-    },
-    { method: 'GET', path: '/livez', public: true, metricsName: 'livez', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') },
-    {
-      method: 'GET',
-      path: '/metrics',
-      admin: true,
-      metricsName: 'metrics',
-      handle: async (_request, response) => {
-        const text = await metrics.metrics();
-        response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
-        response.end(text);
-      },
-    },
-  ];
-  for (const route of builtInRoutes) routes.add(route);
+  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds })) routes.add(route);
 
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
   const routeLabelOf = (route: GatewayRoute | undefined): string => route?.metricsName ?? (route ? route.path : 'unknown');
+  // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
+  function routeLabelOfAnswer(response: ServerResponse): string {
+    const { method = 'GET', url = '/' } = response.req;
+    return routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+  }
   const sendTimeout: SendTimeoutOptions = {
     clock,
     timeoutMs: config.limits.sendTimeoutMs,
-    // Rare: the route is looked up again rather than kept for every answer.
     onTimeout: (response, unsentBytes) => {
-      const { method = 'GET', url = '/' } = response.req;
-      const route = routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
+      const route = routeLabelOfAnswer(response);
       const requestId = response.getHeader('x-request-id');
       metrics.recordSendTimeout(route);
       logger.warn(
@@ -298,10 +200,19 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
+    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
+      watchingForwardedFor = false;
+      logger.warn(
+        { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
+        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
+          "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
+          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
+      );
+    }
     // An address past its failed attempts is refused before its key is compared (a public route compares
-    // none: the dashboard's routes count their own). With no failure tracked, not even the peer is read.
+    // none: the dashboard's routes count their own). With no failure tracked, the address is not worked out.
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
-      const retryAfterMs = failedKeyAttempts.retryAfterMs(request.socket.remoteAddress);
+      const retryAfterMs = failedKeyAttempts.retryAfterMs(clientAddress(request));
       if (retryAfterMs !== undefined) {
         setRequestIdHeaders(response, newRequestId(), route.errorDialect);
         sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
@@ -310,7 +221,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
-      failedKeyAttempts.recordFailure(request.socket.remoteAddress);
+      failedKeyAttempts.recordFailure(clientAddress(request));
       // Refused before any call has an id: one of its own, so the client can still name this answer.
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
@@ -381,6 +292,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     logger,
     failedKeyAttempts,
+    clientAddress,
     listen: async (listenOptions = {}) => {
       const host = listenOptions.host ?? config.host;
       const port = listenOptions.port ?? config.port;

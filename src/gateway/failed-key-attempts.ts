@@ -1,5 +1,6 @@
 /**
- * Failed gateway key attempts, per client address (client-address.ts): a missing or unknown key where the
+ * Failed gateway key attempts, per client address (request-client-address.ts: the socket's peer, or the client
+ * a trusted proxy names; counted as client-address.ts says): a missing or unknown key where the
  * gateway has keys, a wrong key at the dashboard. After `maxFailures` of them within a window of `windowMs`
  * (which starts at the address's first failure), the address's key attempts are refused until the window
  * ends, before any key is compared, so guessing keys costs a guesser the window's length every
@@ -45,13 +46,14 @@ export class FailedKeyAttempts {
   }
 
   /**
-   * How long (ms) the client at `remoteAddress` (a socket's peer address) must wait before presenting a key
-   * again; undefined when it may now. A refusal is counted (`onRefused`); it does not lengthen the window.
+   * How long (ms) the client at `clientAddress` (the gateway's `clientAddress(request)`) must wait before
+   * presenting a key again; undefined when it may now. A refusal is counted (`onRefused`); it does not
+   * lengthen the window.
    */
-  retryAfterMs(remoteAddress: string | undefined): number | undefined {
+  retryAfterMs(clientAddress: string | undefined): number | undefined {
     // No failure anywhere, the usual case: the address is not even worked out.
     if (this.#windows.size === 0) return undefined;
-    const address = clientAddressOf(remoteAddress);
+    const address = clientAddressOf(clientAddress);
     const window = this.#windows.get(address);
     if (window === undefined || window.failures < this.#options.maxFailures) return undefined;
     const retryAfterMs = window.startedAtMs + this.#options.windowMs - this.#options.clock.now();
@@ -63,12 +65,12 @@ export class FailedKeyAttempts {
     return retryAfterMs;
   }
 
-  /** Count a failed attempt of the client at `remoteAddress`. */
-  recordFailure(remoteAddress: string | undefined): void {
+  /** Count a failed attempt of the client at `clientAddress`. */
+  recordFailure(clientAddress: string | undefined): void {
     const { clock, windowMs, maxFailures, maxAddresses } = this.#options;
     const nowMs = clock.now();
     this.#dropEnded(nowMs);
-    const address = clientAddressOf(remoteAddress);
+    const address = clientAddressOf(clientAddress);
     let window = this.#windows.get(address);
     if (window === undefined) {
       if (this.#windows.size >= maxAddresses) this.#forgetOldest();

@@ -61,6 +61,36 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
   });
 
+  it('trusts no proxy by default; takes addresses and CIDR ranges, IPv4 and IPv6, from the file or, over it, the environment', () => {
+    expect(parseGatewayConfig({}).trustedProxies).toEqual([]);
+    const yamlText = 'trustedProxies: [10.0.0.0/8, 192.0.2.1, ::1, 2001:db8::/32, fd00::/8]';
+    expect(parseGatewayConfig({ yamlText }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.1', '::1', '2001:db8::/32', 'fd00::/8']);
+    const env = { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: ' 172.16.0.0/12 , fe80::/10,' };
+    expect(parseGatewayConfig({ yamlText, env }).trustedProxies).toEqual(['172.16.0.0/12', 'fe80::/10']);
+    expect(parseGatewayConfig({ yamlText, env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '' } }).trustedProxies).toHaveLength(5);
+    // A string is the environment's form, one comma-separated list, which the file may use too.
+    expect(parseGatewayConfig({ yamlText: 'trustedProxies: 10.0.0.0/8, 192.0.2.1' }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.1']);
+  });
+
+  it('refuses a trusted proxy that is not an address or a range, and a range of every address', () => {
+    const refused: [string, RegExp][] = [
+      ['trustedProxies: [nginx.internal]', /trustedProxies\[0\] must be an IPv4 or IPv6 address or CIDR range.*"nginx.internal"/],
+      ['trustedProxies: [10.0.0.0/33]', /trustedProxies\[0\] must be/],
+      ['trustedProxies: [2001:db8::/129]', /trustedProxies\[0\] must be/],
+      ['trustedProxies: [10.0.0.0/-1]', /trustedProxies\[0\] must be/],
+      ['trustedProxies: [10.0.0.0/]', /trustedProxies\[0\] must be/],
+      ['trustedProxies: ["fe80::1%eth0"]', /trustedProxies\[0\] must be/],
+      ['trustedProxies: [10.0.0.1, 8]', /trustedProxies\[1\] must be.*got number/],
+      ['trustedProxies: { a: 1 }', /trustedProxies must be a list/],
+      ['trustedProxies: [0.0.0.0/0]', /trustedProxies\[0\] trusts every address/],
+      ['trustedProxies: [::/0]', /trustedProxies\[0\] trusts every address/],
+    ];
+    for (const [yamlText, message] of refused) expect(() => parseGatewayConfig({ yamlText }), yamlText).toThrow(message);
+    expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '10.0.0.1, proxy' } })).toThrow(
+      /BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES\[1\] must be an IPv4 or IPv6 address/,
+    );
+  });
+
   it('logs one line per call by default, and takes a level that logs less', () => {
     expect(parseGatewayConfig({}).logLevel).toBe('info');
     expect(parseGatewayConfig({ yamlText: 'logLevel: warn' }).logLevel).toBe('warn');

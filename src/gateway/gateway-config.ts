@@ -12,6 +12,7 @@ import { parseModelReference } from './model-resolver.js';
 import { fail, objectAt, positiveInteger } from './config-fields.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
+import { trustedProxiesOf } from './trusted-proxies.js';
 
 /** A named route: an ordered list of provider models with its own strategy. */
 export interface GatewayRouteConfig {
@@ -80,6 +81,11 @@ export interface GatewayConfig {
   /** The same keys with their names, limits and whether each is an admin key, in the same order. */
   readonly keyPolicies: readonly GatewayKeyPolicy[];
   readonly limits: GatewayLimits;
+  /**
+   * Reverse proxies (addresses and CIDR ranges, IPv4 and IPv6) whose `X-Forwarded-For` names the client a
+   * request's failed key attempts count against; from any other peer the header is not read. Default none.
+   */
+  readonly trustedProxies: readonly string[];
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
   /** Base URL overrides of built-in providers, and providers of the configuration's own, by id. */
   readonly providers: Readonly<Record<string, GatewayProviderConfig>>;
@@ -117,6 +123,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   keys: [],
   keyPolicies: [],
   limits: defaultGatewayLimits,
+  trustedProxies: [],
   routes: {},
   providers: {},
   cache: { enabled: true, ttlSeconds: 300 },
@@ -131,6 +138,8 @@ export const gatewayEnvironmentVariables = {
   adminKeys: 'BACKUP_MODELS_GATEWAY_ADMIN_KEYS',
   host: 'BACKUP_MODELS_GATEWAY_HOST',
   port: 'BACKUP_MODELS_GATEWAY_PORT',
+  /** Comma-separated addresses and CIDR ranges of the reverse proxies in front of the gateway; over the file's. */
+  trustedProxies: 'BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES',
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -217,6 +226,7 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
     'keys',
     'keyLimits',
     'limits',
+    'trustedProxies',
     'routes',
     'providers',
     'cache',
@@ -249,12 +259,18 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
     env,
   });
   const envPort = env[gatewayEnvironmentVariables.port];
+  const envTrustedProxies = env[gatewayEnvironmentVariables.trustedProxies]?.trim();
   return {
     host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
     port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
     keys: keyPolicies.map((policy) => policy.key),
     keyPolicies,
     limits,
+    trustedProxies: envTrustedProxies
+      ? trustedProxiesOf(envTrustedProxies, gatewayEnvironmentVariables.trustedProxies)
+      : file.trustedProxies !== undefined && file.trustedProxies !== null
+        ? trustedProxiesOf(file.trustedProxies, 'trustedProxies')
+        : [],
     routes,
     providers: file.providers !== undefined ? gatewayProvidersOf(file.providers) : {},
     cache: {

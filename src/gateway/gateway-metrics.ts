@@ -24,6 +24,7 @@ export class GatewayMetrics {
   readonly #keySpend: Counter<'key'>;
   readonly #keyAttemptRefusals: Counter<string>;
   readonly #sendTimeouts: Counter<'route'>;
+  readonly #streamDurationCuts: Counter<'route'>;
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
@@ -93,6 +94,12 @@ export class GatewayMetrics {
       labelNames: ['route'],
       registers,
     });
+    this.#streamDurationCuts = new Counter({
+      name: 'backup_models_gateway_stream_duration_cuts_total',
+      help: 'Streams cut at limits.maxStreamDurationMs while their client was not reading them: the connection was closed and the upstream request ended. By route.',
+      labelNames: ['route'],
+      registers,
+    });
     const { healthStatus } = options;
     new Gauge({
       name: 'backup_models_circuit_state',
@@ -126,6 +133,10 @@ export class GatewayMetrics {
 
   readonly recordSendTimeout = (route: string): void => {
     this.#sendTimeouts.inc({ route });
+  };
+
+  readonly recordStreamDurationCut = (route: string): void => {
+    this.#streamDurationCuts.inc({ route });
   };
 
   readonly onRouterEvent = (event: RouterEvent): void => {

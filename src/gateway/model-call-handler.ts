@@ -41,6 +41,8 @@ export interface ModelCallDependencies {
   readonly quota: CallerQuota;
   /** Times a stream's `maxStreamDurationMs` while its client is not reading. */
   readonly clock: Clock;
+  /** A stream was cut at `maxStreamDurationMs`, its client not reading: for the metrics. */
+  readonly onStreamDurationCut?: (response: ServerResponse) => void;
 }
 
 /** What the per-call log line says, filled in as the call goes. */
@@ -65,7 +67,11 @@ export interface CallLogFields {
    * the catalog, or attempts were cancelled after their requests were sent (they lost a race, or the call ended).
    */
   costEstimated?: boolean;
-  outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected';
+  /** `cut_off`: the gateway ended a stream its client was not reading, for `cutOffReason`. */
+  outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected' | 'cut_off';
+  /** Why the gateway cut the stream off: `max_stream_duration`, its client not reading by `maxStreamDurationMs`. */
+  cutOffReason?: 'max_stream_duration';
+  maxStreamDurationMs?: number;
   status?: number;
   errorCode?: string | null;
   prompt?: readonly Message[];
@@ -303,6 +309,7 @@ export function recordFailure(log: CallLogFields, error: unknown, context: { rea
 
 function writeLog(dependencies: ModelCallDependencies, dialect: GatewayDialect, log: CallLogFields, startedAtMs: number): void {
   log.latencyMs = Date.now() - startedAtMs;
-  const level = log.status !== undefined && log.status >= 500 ? 'warn' : 'info';
+  // A stream cut off is the gateway letting go of a connection it would otherwise hold, as a send timeout.
+  const level = (log.status !== undefined && log.status >= 500) || log.outcome === 'cut_off' ? 'warn' : 'info';
   dependencies.logger[level](log, dialect.logMessage);
 }

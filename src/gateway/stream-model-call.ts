@@ -2,7 +2,9 @@
  * A streamed model call as server-sent events, in the dialect's events. The headers wait for the router's
  * first chunk: until then the router may still fail over, and a failure is still an ordinary HTTP error
  * (503, 504...). After the headers, a failure becomes the dialect's one error event and the stream ends:
- * two providers' answers are never spliced. A client that leaves aborts the upstream call at once.
+ * two providers' answers are never spliced. A client that leaves aborts the upstream call at once; one that
+ * stops reading is cut off at `maxStreamDurationMs`, which its log line (`outcome: 'cut_off'`) and the metrics
+ * tell apart from a client that left.
  */
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
@@ -25,6 +27,8 @@ const closedByGateway = new DOMException('The gateway closed the connection.', '
 interface StreamTimeLimit {
   readonly clock: Clock;
   readonly endsAtMs: number;
+  /** Set when the stream was cut off at `endsAtMs`, its client not reading. */
+  cutOff: boolean;
 }
 
 /**
@@ -37,7 +41,10 @@ function write(response: ServerResponse, text: string, limit: StreamTimeLimit): 
   if (response.write(text)) return undefined;
   return new Promise<void>((resolve) => {
     const { clock } = limit;
-    const timer = clock.setTimeout(() => response.destroy(), Math.max(0, limit.endsAtMs - clock.now()));
+    const timer = clock.setTimeout(() => {
+      limit.cutOff = true;
+      response.destroy();
+    }, Math.max(0, limit.endsAtMs - clock.now()));
     const done = (): void => {
       clock.clearTimeout(timer);
       response.off('drain', done);
@@ -58,10 +65,11 @@ export async function streamModelCall(options: {
   readonly log: CallLogFields;
 }): Promise<void> {
   const { response, call, log, dependencies, dialect } = options;
-  const limit: StreamTimeLimit = { clock: dependencies.clock, endsAtMs: dependencies.clock.now() + dependencies.limits.maxStreamDurationMs };
+  const { maxStreamDurationMs } = dependencies.limits;
+  const limit: StreamTimeLimit = { clock: dependencies.clock, endsAtMs: dependencies.clock.now() + maxStreamDurationMs, cutOff: false };
   const streamOptions = call.options;
   streamOptions.cacheScope = options.caller.cacheScope;
-  streamOptions.timeoutMs = dependencies.limits.maxStreamDurationMs;
+  streamOptions.timeoutMs = maxStreamDurationMs;
   const stream: RouterStream = dependencies.router.stream(call.messages, streamOptions);
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
@@ -75,6 +83,13 @@ export async function streamModelCall(options: {
     stopListening();
     // However it ended: the attempts its race cancelled after sending them are billed all the same.
     recordCancelledAttemptsCost(log, stream.attempts);
+  }
+  if (limit.cutOff) {
+    // Not the client's leaving, though its connection is gone: the log line says who ended it, and why.
+    log.outcome = 'cut_off';
+    log.cutOffReason = 'max_stream_duration';
+    log.maxStreamDurationMs = maxStreamDurationMs;
+    dependencies.onStreamDurationCut?.(response);
   }
 }
 

@@ -24,9 +24,10 @@ Options:
 
 Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_ADMIN_KEYS
 (comma-separated admin keys: they may also read the operator endpoints), BACKUP_MODELS_GATEWAY_HOST,
-BACKUP_MODELS_GATEWAY_PORT, and the providers' keys (GROQ_API_KEY, OPENAI_API_KEY, ...). Shared state
-across instances: REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (comma-separated node URLs of a Redis
-Cluster), with BACKUP_MODELS_REDIS_PREFIX.
+BACKUP_MODELS_GATEWAY_PORT, BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES (comma-separated addresses and CIDR ranges
+of the reverse proxies whose X-Forwarded-For names the client), and the providers' keys (GROQ_API_KEY,
+OPENAI_API_KEY, ...). Shared state across instances: REDIS_URL (one Redis) or REDIS_CLUSTER_NODES
+(comma-separated node URLs of a Redis Cluster), with BACKUP_MODELS_REDIS_PREFIX.
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
 export const serveCommand: CliCommand = {
@@ -68,7 +69,7 @@ export const serveCommand: CliCommand = {
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
-      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0 }, 'gateway listening');
+      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies: config.trustedProxies }, 'gateway listening');
       if (config.keys.length > 0 && !config.keyPolicies.some((policy) => policy.admin)) {
         logger.warn(
           'No gateway key is an admin key: /metrics, /health and the dashboard refuse every key. Set admin: true on a key ' +

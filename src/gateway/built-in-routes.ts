@@ -1,0 +1,137 @@
+/**
+ * The gateway's own routes: the three model-call APIs, Anthropic's token count, the models list, a key's own
+ * usage, and the operator's health and metrics. Built once at start; each handler closes over what it reads.
+ */
+import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
+import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
+import { callerMayCall } from './auth.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { sendError, sendJson } from './http-responses.js';
+import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
+import { anthropicModelBody, anthropicModelsListBody, type ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
+import { openAIChatDialect } from './openai-dialect.js';
+import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
+import { modelNotFound } from './request-fields.js';
+import type { GatewayRoute } from './route-table.js';
+
+/** A path segment's model id, percent-decoded (`openai%2Fgpt-4o-mini` too); undefined when it is not valid. */
+function modelIdOf(segment: string): string | undefined {
+  try {
+    const id = decodeURIComponent(segment);
+    return id.length > 0 && id.length <= 256 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function builtInRoutes(options: {
+  readonly dependencies: ModelCallDependencies;
+  readonly models: ConfiguredModelsList;
+  readonly metrics: GatewayMetrics;
+  /** The `created` of every model the lists show. */
+  readonly createdSeconds: number;
+}): GatewayRoute[] {
+  const { dependencies, models, metrics, createdSeconds } = options;
+  const { router, resolver, quota } = dependencies;
+  const providerIdSet = new Set(router.providers.map((provider) => provider.id));
+  return [
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      metricsName: 'chat_completions',
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/responses',
+      metricsName: 'responses',
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIResponsesDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/messages',
+      metricsName: 'messages',
+      errorDialect: anthropicMessagesDialect,
+      handle: (request, response, context) =>
+        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/messages/count_tokens',
+      metricsName: 'messages_count_tokens',
+      errorDialect: anthropicMessagesDialect,
+      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, dependencies }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models',
+      metricsName: 'models',
+      // Anthropic's clients name their API version on every request; they read the list in their shape. A key
+      // with an allowlist sees the models it may call.
+      handle: (request, response, context) => {
+        const anthropic = request.headers['anthropic-version'] !== undefined;
+        const { caller } = context;
+        const listed = models.current();
+        if (caller.models === undefined) {
+          sendJson(response, 200, anthropic ? listed.anthropicBody : listed.openAIBody);
+          return;
+        }
+        const listOptions = { ...listed.options, allows: (id: string) => callerMayCall(caller, id) };
+        sendJson(response, 200, anthropic ? anthropicModelsListBody(listOptions) : modelsListBody(listOptions));
+      },
+    },
+    {
+      // GET /v1/models/{id}: the id is the rest of the path (provider/model holds slashes). A model a call may
+      // name (the resolver's answer) that a configured provider serves exists; any other is a 404 in the
+      // client's API's shape.
+      method: 'GET',
+      path: '/v1/models/',
+      prefix: true,
+      metricsName: 'models_retrieve',
+      handle: (request, response, context) => {
+        const anthropic = request.headers['anthropic-version'] !== undefined;
+        const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
+        const model = id === undefined ? undefined : resolver.resolve(id);
+        if (id === undefined || model === undefined || !servedByAny(model, models.current().configured) || !callerMayCall(context.caller, id)) {
+          sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
+          return;
+        }
+        sendJson(response, 200, anthropic ? anthropicModelBody(id, { createdSeconds }) : modelBody(id, { providerIds: providerIdSet, createdSeconds }));
+      },
+    },
+    {
+      // The caller's own key: its name, limits and what it has used of them (as OpenRouter's GET /api/v1/key).
+      method: 'GET',
+      path: '/v1/key',
+      metricsName: 'key',
+      handle: async (_request, response, context) => {
+        const { caller } = context;
+        const usage = await quota.usage(caller);
+        sendJson(response, 200, JSON.stringify({ name: caller.name ?? null, limits: caller.limits ?? {}, usage }));
+      },
+    },
+    {
+      // For operators: it sums every key's calls and spend per provider, so a tenant taking its own usage
+      // (GET /v1/key) from it would learn the others'.
+      method: 'GET',
+      path: '/health',
+      admin: true,
+      metricsName: 'health',
+      handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())),
+    },
+    { method: 'GET', path: '/livez', public: true, metricsName: 'livez', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') },
+    {
+      method: 'GET',
+      path: '/metrics',
+      admin: true,
+      metricsName: 'metrics',
+      handle: async (_request, response) => {
+        const text = await metrics.metrics();
+        response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+      },
+    },
+  ];
+}
