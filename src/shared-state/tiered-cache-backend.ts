@@ -27,8 +27,16 @@ export class TieredCacheBackend implements CacheBackend {
   readonly #second: CacheBackend;
   readonly #secondWithTtl: RemainingTtlReader | undefined;
   readonly #stopHearingRemovals: (() => void) | undefined;
-  /** Counts removals, here or heard of: a read of the second level that saw it change does not fill the first. */
+  /**
+   * Counts removals, here or heard of, as each starts and as ours ends: a read of the second level that saw it
+   * change does not fill the first.
+   */
   #removals = 0;
+  /**
+   * Our removals not yet done in the second level. A clear takes round trips (SCAN, then UNLINK), and a read
+   * between them still finds entries: while one is running, no read fills the first level.
+   */
+  #removalsRunning = 0;
 
   constructor(first: CacheBackend, second: CacheBackend) {
     this.#first = first;
@@ -45,11 +53,11 @@ export class TieredCacheBackend implements CacheBackend {
       const found = await this.#secondWithTtl.getWithRemainingTtl(key);
       if (found === undefined) return undefined;
       const ttlSeconds = found.remainingTtlMs !== undefined ? found.remainingTtlMs / 1_000 : fillTtlSecondsWhenUnknown;
-      if (this.#removals === removalsBefore) await this.#first.set(key, found.value, ttlSeconds);
+      if (this.#mayFill(removalsBefore)) await this.#first.set(key, found.value, ttlSeconds);
       return found.value;
     }
     const far = await this.#second.get(key);
-    if (far !== undefined && this.#removals === removalsBefore) await this.#first.set(key, far, fillTtlSecondsWhenUnknown);
+    if (far !== undefined && this.#mayFill(removalsBefore)) await this.#first.set(key, far, fillTtlSecondsWhenUnknown);
     return far;
   }
 
@@ -57,14 +65,28 @@ export class TieredCacheBackend implements CacheBackend {
     await Promise.all([this.#first.set(key, value, ttlSeconds), this.#second.set(key, value, ttlSeconds)]);
   }
 
-  async delete(key: string): Promise<void> {
-    this.#removals += 1;
-    await Promise.all([this.#first.delete(key), this.#second.delete(key)]);
+  delete(key: string): Promise<void> {
+    return this.#removing(() => Promise.all([this.#first.delete(key), this.#second.delete(key)]));
   }
 
-  async clear(): Promise<void> {
+  clear(): Promise<void> {
+    return this.#removing(() => Promise.all([this.#first.clear(), this.#second.clear()]));
+  }
+
+  async #removing(removal: () => Promise<unknown>): Promise<void> {
     this.#removals += 1;
-    await Promise.all([this.#first.clear(), this.#second.clear()]);
+    this.#removalsRunning += 1;
+    try {
+      await removal();
+    } finally {
+      this.#removalsRunning -= 1;
+      this.#removals += 1;
+    }
+  }
+
+  /** A value read from the second level since `removalsBefore` may go into the first: no removal began or ran meanwhile. */
+  #mayFill(removalsBefore: number): boolean {
+    return this.#removals === removalsBefore && this.#removalsRunning === 0;
   }
 
   async close(): Promise<void> {

@@ -89,6 +89,25 @@ redis.describe('TieredCacheBackend between instances', () => {
     expect(await b.tiered.get('two')).toBeUndefined();
   });
 
+  it("keeps out of its memory level a value read while its own clear was still removing entries from Redis", async () => {
+    const prefix = testRedis.prefix();
+    const a = await instance(prefix);
+    const b = await instance(prefix);
+    await waitForSubscribers(prefix, 'exactly', 2);
+    // In Redis only, as another instance's answer is: A's memory level does not hold it.
+    await b.tiered.set('read during the clear', completion('before the clear'), 600);
+    expect(await a.memory.get('read during the clear')).toBeUndefined();
+
+    // The clear takes round trips (SCAN, then UNLINK); the read's GET goes out between them, on the same
+    // connection, so it finds the entry still there. Redis then drops it; A must not keep it in memory.
+    const clearing = a.tiered.clear();
+    const reading = a.tiered.get('read during the clear');
+    await Promise.all([clearing, reading]);
+    expect(await testRedis.client.exists(`${prefix}:cache:v1:read during the clear`)).toBe(0);
+    expect(await a.memory.get('read during the clear')).toBeUndefined();
+    expect(await a.tiered.get('read during the clear')).toBeUndefined();
+  });
+
   it('empties its memory level when it subscribes again: what it missed meanwhile cannot be told apart', async () => {
     const prefix = testRedis.prefix();
     const a = await instance(prefix);
