@@ -284,6 +284,9 @@ describe('the dashboard', () => {
     const cookie = accepted.headers.get('set-cookie') ?? '';
     expect(cookie.length).toBeGreaterThan(0);
     seen.push({ where: 'dashboard session cookie', text: cookie });
+    const signedOut = await fetch(`${harness.url}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie.split(';')[0]! } });
+    expect(signedOut.status).toBe(303);
+    seen.push({ where: 'dashboard sign-out', text: `${JSON.stringify([...signedOut.headers])}\n${await signedOut.text()}` });
     const snapshot = dashboard?.state.snapshot();
     expect(JSON.stringify(snapshot)).toContain('anthropic');
     seen.push({ where: 'dashboard snapshot (in process)', text: JSON.stringify(snapshot) });

@@ -16,6 +16,7 @@ import { toErrorResponse } from '../gateway/error-response.js';
 import { tooManyFailedKeyAttempts } from '../gateway/auth.js';
 import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
 import type { Unsubscribe } from '../resilience/listener-set.js';
+import type { SessionRevocations } from '../sessions/session-revocations.js';
 import { type DashboardAccess, DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
 import { dashboardLoginPage, dashboardPage } from './dashboard-page.js';
@@ -47,6 +48,13 @@ export interface AttachDashboardOptions {
   readonly sampleIntervalMs?: number;
   /** Default 64. */
   readonly maxClients?: number;
+  /** How long a sign-in lasts. Default 12 hours. */
+  readonly sessionTtlMs?: number;
+  /**
+   * Where sign-outs are kept: the shared state's `sessionRevocations` when gateways share a Redis, so a session
+   * signed out at one is refused by all. Default this process's memory.
+   */
+  readonly sessionRevocations?: SessionRevocations;
 }
 
 export interface Dashboard {
@@ -153,6 +161,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   const auth = new DashboardAuth({
     keys: options.keys,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    ...(options.sessionRevocations ? { sessionRevocations: options.sessionRevocations } : {}),
     ...(gateway.failedKeyAttempts ? { failedKeyAttempts: gateway.failedKeyAttempts } : {}),
     ...(gateway.clientAddress ? { clientAddress: (request: IncomingMessage) => gateway.clientAddress?.(request) } : {}),
   });
@@ -185,8 +195,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   register({
     method: 'GET',
     path: '/',
-    handle: (request, response) => {
-      const access = auth.access(request);
+    handle: async (request, response) => {
+      const access = await auth.access(request);
       if (access.outcome !== 'allowed') refuse(response, access, { page: true });
       else send(response, { status: 200, type: html, body: dashboardPage({ signedIn: auth.required }) });
     },
@@ -204,8 +214,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   register({
     method: 'GET',
     path: '/dashboard/state',
-    handle: (request, response) => {
-      const access = auth.access(request);
+    handle: async (request, response) => {
+      const access = await auth.access(request);
       if (access.outcome !== 'allowed') refuse(response, access, { page: false });
       else send(response, { status: 200, type: 'application/json', body: JSON.stringify(state.snapshot()) });
     },
@@ -213,8 +223,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   register({
     method: 'GET',
     path: '/dashboard/events',
-    handle: (request, response) => {
-      const access = auth.access(request);
+    handle: async (request, response) => {
+      const access = await auth.access(request);
       if (access.outcome !== 'allowed') {
         refuse(response, access, { page: false });
       } else if (closed || stream.isFull) {
@@ -237,7 +247,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
       // A post from another site is refused without a key compared, nor counted against the address: a page
       // could otherwise lock its visitors out of their own gateway.
       const login = isSameOrigin(request)
-        ? auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), request })
+        ? await auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), request })
         : { outcome: 'wrong-key' as const };
       if (login.outcome === 'too-many-attempts') {
         send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });
@@ -260,8 +270,8 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   register({
     method: 'POST',
     path: '/dashboard/logout',
-    handle: (request, response) => {
-      const setCookie = auth.logoutCookie({ secure: overHttps(request) });
+    handle: async (request, response) => {
+      const setCookie = await auth.logout(request, { secure: overHttps(request) });
       response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': setCookie, 'cache-control': 'no-store', 'content-length': 0 });
       response.end();
     },

@@ -3,19 +3,24 @@
  * A browser cannot send `Authorization` on a page load or an EventSource, and a key in a URL ends up in
  * history, logs and Referer headers; so the page offers a small login form (POST, never GET), checks the key
  * with the gateway's own verifier (constant time), and sets, for an admin key only, a session cookie that is
- * not the key: `<expiry>.<HMAC of the expiry under a per-process secret>`, HttpOnly, SameSite=Strict. The
- * cookie opens the dashboard only, never the API. A restart signs everyone out. Programs may instead send an
- * admin key as the model endpoints take it: `Authorization: Bearer <key>` or `x-api-key: <key>`. A wrong key,
- * from the form or in a header, counts against its client address in the gateway's failed key attempts,
- * and an address past them is refused (429) before its key is compared.
+ * not the key: `<expiry>.<session id>.<HMAC under a secret derived from the admin key>`
+ * (dashboard-session-signer.ts), HttpOnly, SameSite=Strict. Every gateway with the same admin keys honours it,
+ * behind a load balancer and across restarts; one without that key (removed, or no longer admin) does not. A
+ * sign-out revokes the session in `SessionRevocations`: this process's memory, or Redis when the gateways
+ * share one, so that every instance refuses it. The cookie opens the dashboard only, never the API. Programs
+ * may instead send an admin key as the model endpoints take it: `Authorization: Bearer <key>` or
+ * `x-api-key: <key>`. A wrong key, from the form or in a header, counts against its client address in the
+ * gateway's failed key attempts, and an address past them is refused (429) before its key is compared.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../clock.js';
 import { adminKeyRequired, GatewayKeyVerifier } from '../gateway/auth.js';
 import type { GatewayHttpError } from '../gateway/gateway-http-error.js';
 import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
 import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
+import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
+import type { SessionRevocations } from '../sessions/session-revocations.js';
+import { type DashboardSession, DashboardSessionSigner } from './dashboard-session-signer.js';
 
 export const dashboardCookieName = 'backup_models_dashboard';
 
@@ -35,6 +40,11 @@ export interface DashboardAuthOptions {
    * names). Default the socket's peer.
    */
   readonly clientAddress?: (request: IncomingMessage) => string | undefined;
+  /**
+   * Where sign-outs are kept until their sessions expire: `RedisSessionRevocations` (the shared state's
+   * `sessionRevocations`) so every instance refuses a session signed out at another. Default this process's memory.
+   */
+  readonly sessionRevocations?: SessionRevocations;
 }
 
 /** The value of one cookie in a `Cookie` header, or undefined. */
@@ -77,7 +87,8 @@ export class DashboardAuth {
   readonly #verifier: GatewayKeyVerifier;
   readonly #clock: Clock;
   readonly #sessionTtlMs: number;
-  readonly #secret = randomBytes(32);
+  readonly #signer: DashboardSessionSigner;
+  readonly #revocations: SessionRevocations;
   readonly #failedKeyAttempts: FailedKeyAttempts | undefined;
   readonly #clientAddress: (request: IncomingMessage) => string | undefined;
 
@@ -85,6 +96,8 @@ export class DashboardAuth {
     this.#verifier = new GatewayKeyVerifier(options.keys);
     this.#clock = options.clock ?? systemClock;
     this.#sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    this.#signer = new DashboardSessionSigner(options.keys.flatMap((entry) => (typeof entry !== 'string' && entry.admin ? [entry.key] : [])));
+    this.#revocations = options.sessionRevocations ?? new MemorySessionRevocations({ clock: this.#clock });
     this.#failedKeyAttempts = options.failedKeyAttempts;
     this.#clientAddress = options.clientAddress ?? ((request) => request.socket?.remoteAddress);
   }
@@ -104,10 +117,9 @@ export class DashboardAuth {
    * when the gateway has no key; a valid key that is not an admin key is refused with the 403 to answer. A
    * session is no key: it is let in even from an address past its failed key attempts.
    */
-  access(request: IncomingMessage): DashboardAccess {
+  async access(request: IncomingMessage): Promise<DashboardAccess> {
     if (!this.#verifier.required) return allowed;
-    const token = readCookie(request.headers.cookie, dashboardCookieName);
-    if (token !== undefined && this.#isValidSession(token)) return allowed;
+    if ((await this.#session(request)) !== undefined) return allowed;
     const { headers } = request;
     // A browser without a session sends no key: asked to sign in, that is no failed attempt.
     if (headers.authorization === undefined && headers['x-api-key'] === undefined) return signIn;
@@ -129,7 +141,7 @@ export class DashboardAuth {
    * over HTTPS) marks the cookie Secure, so the browser never sends it over plain HTTP. `request` is whose
    * failed attempts a wrong key counts against (its client address).
    */
-  login(key: string, options: { readonly secure?: boolean; readonly request?: IncomingMessage } = {}): DashboardLogin {
+  async login(key: string, options: { readonly secure?: boolean; readonly request?: IncomingMessage } = {}): Promise<DashboardLogin> {
     if (!this.#verifier.required) return { outcome: 'open' };
     const clientAddress = options.request === undefined ? undefined : this.#clientAddress(options.request);
     const retryAfterMs = this.#failedKeyAttempts?.retryAfterMs(clientAddress);
@@ -140,30 +152,30 @@ export class DashboardAuth {
       return { outcome: 'wrong-key' };
     }
     if (!caller.admin) return { outcome: 'not-admin' };
-    const expiresAtMs = this.#clock.now() + this.#sessionTtlMs;
-    const token = `${expiresAtMs}.${this.#sign(expiresAtMs)}`;
+    const signed = await this.#signer.sign(key, this.#clock.now() + this.#sessionTtlMs);
+    if (signed === undefined) return { outcome: 'not-admin' };
     return {
       outcome: 'signed-in',
-      setCookie: `${dashboardCookieName}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}${options.secure ? '; Secure' : ''}`,
+      setCookie: `${dashboardCookieName}=${signed.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.#sessionTtlMs / 1000)}${options.secure ? '; Secure' : ''}`,
     };
   }
 
-  /** The `Set-Cookie` value that ends a session. */
-  logoutCookie(options: { readonly secure?: boolean } = {}): string {
+  /**
+   * Sign out: the request's session, if it has a valid one, is revoked (at every instance, with shared
+   * revocations), and the `Set-Cookie` value that drops the cookie is returned.
+   */
+  async logout(request: IncomingMessage, options: { readonly secure?: boolean } = {}): Promise<string> {
+    const session = this.#verifier.required ? await this.#session(request) : undefined;
+    if (session !== undefined) await this.#revocations.revoke(session.sessionId, session.expiresAtMs);
     return `${dashboardCookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${options.secure ? '; Secure' : ''}`;
   }
 
-  #sign(expiresAtMs: number): string {
-    return createHmac('sha256', this.#secret).update(`backup-models dashboard session\0${expiresAtMs}`).digest('base64url');
-  }
-
-  #isValidSession(token: string): boolean {
-    const match = /^(\d{1,16})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!match) return false;
-    const expiresAtMs = Number(match[1]);
-    if (!(expiresAtMs > this.#clock.now())) return false;
-    const expected = Buffer.from(this.#sign(expiresAtMs), 'utf8');
-    const presented = Buffer.from(match[2]!, 'utf8');
-    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  /** The request's session: its cookie signed under one of our admin keys, not expired, not revoked. */
+  async #session(request: IncomingMessage): Promise<DashboardSession | undefined> {
+    const token = readCookie(request.headers.cookie, dashboardCookieName);
+    if (token === undefined) return undefined;
+    const session = await this.#signer.verify(token, this.#clock.now());
+    if (session === undefined || (await this.#revocations.isRevoked(session.sessionId))) return undefined;
+    return session;
   }
 }

@@ -40,6 +40,8 @@ export class DashboardEventStream {
 
   /** Start the stream on `response` with a first event (the snapshot). */
   open(response: ServerResponse, first: string): void {
+    // Its client left before the stream opened (while its session was checked): its 'close' has fired already.
+    if (response.destroyed) return;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

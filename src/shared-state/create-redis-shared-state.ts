@@ -22,6 +22,7 @@ import { defaultOperationTimeoutMs, RedisCacheBackend } from './redis-cache-back
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { defaultPrefix } from './shared-state-keys.js';
 import { RedisQuotaStore } from './redis-quota-store.js';
+import { RedisSessionRevocations } from './redis-session-revocations.js';
 import { TieredCacheBackend } from './tiered-cache-backend.js';
 
 export interface RedisSharedStateOptions {
@@ -57,6 +58,8 @@ export interface RedisSharedState {
   readonly stateSync: RedisProviderStateSync;
   /** Gateway keys' quotas (requests a minute, spend a day), counted once for every instance. */
   readonly quotaStore: RedisQuotaStore;
+  /** Dashboard sign-outs, honoured by every instance (give to `attachDashboard({ sessionRevocations })`). */
+  readonly sessionRevocations: RedisSessionRevocations;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */
   isReady(): boolean;
@@ -98,12 +101,14 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
   );
 
   const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs, clock });
+  const sessionRevocations = new RedisSessionRevocations({ client, prefix, operationTimeoutMs, clock });
 
   let closing: Promise<void> | undefined;
   return {
     cacheBackend,
     stateSync,
     quotaStore,
+    sessionRevocations,
     instanceId: stateSync.instanceId,
     isReady: () => client.status === 'ready' && subscriber.status === 'ready',
     onConnectionEvent: (listener) => events.subscribe(listener),
@@ -111,6 +116,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
       closing ??= (async () => {
         stateSync.close();
         quotaStore.close();
+        sessionRevocations.close();
         await cacheBackend.close();
         await Promise.all([quit(client), quit(subscriber)]);
       })();

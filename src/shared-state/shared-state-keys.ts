@@ -12,6 +12,7 @@
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
+ *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -44,6 +45,8 @@ export interface SharedStateKeys {
   quotaSpend(caller: string, dayIndex: number): string;
   /** A hash: per gateway process, the running total of its spend on that day that `quotaSpend` counts. */
   quotaSpendSent(caller: string, dayIndex: number): string;
+  /** A dashboard session signed out before its expiry (the session's random id, never its cookie). */
+  revokedSession(sessionId: string): string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -77,6 +80,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
+    revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
   };
 }
 

@@ -66,7 +66,8 @@ export const serveCommand: CliCommand = {
     });
     try {
       const gateway = createGateway({ router, config, logger, ...(shared ? { quotaStore: shared.quotaStore } : {}) });
-      const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies });
+      // With shared state, a dashboard sign-out at this instance is refused by the others too.
+      const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
       logger.info({ url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies: config.trustedProxies }, 'gateway listening');
