@@ -2,8 +2,9 @@
  * A key's daily budget and spend count what its calls' raced-out attempts cost: a route that races two
  * providers, the slow one stalled so it loses, through the official OpenAI client, whole and streamed. The
  * loser's request reached its provider, which bills its input all the same: the key is charged the answer and
- * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both.
- * The provider test server's latencies and the gateway's day run on one ManualClock.
+ * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both. So is
+ * an attempt the router's `responseTimeoutMs` ended before the call failed over. The provider test server's latencies, the router's timers and the gateway's day run
+ * on one ManualClock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
@@ -24,6 +25,9 @@ routes:
   raced:
     targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]
     parallelAttempts: 2
+  timed:
+    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
+    parallelAttempts: 1
 cache:
   enabled: false
 `;
@@ -32,7 +36,14 @@ cache:
 const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
 let harness: GatewayHarness;
 beforeAll(async () => {
-  harness = await startGatewayHarness({ yamlText, gatewayOptions: { clock }, providerClock: clock, providerIds: ['groq', 'openai'] });
+  harness = await startGatewayHarness({
+    yamlText,
+    gatewayOptions: { clock },
+    providerClock: clock,
+    providerIds: ['groq', 'openai'],
+    // Below 10 s, a whole answer's limit is the router's own timer, on the manual clock (undici's waits 5 s in real time).
+    routerOptions: { clock, responseTimeoutMs: 5_000 },
+  });
 });
 afterAll(async () => harness?.close());
 beforeEach(() => {
@@ -108,6 +119,26 @@ describe("a key's spend on a raced call", () => {
     const line = harness.logLines.findLast((entry) => entry.key === 'racer');
     expect(line).toMatchObject({ outcome: 'success', stream: true, costEstimated: true });
     const expected = answerUsd(model, usage!) + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+  });
+});
+
+describe("a key's spend on attempts that gave no answer", () => {
+  it('counts an attempt the response limit ended before the call failed over', async () => {
+    harness.providers.setBehavior('groq', { kind: 'success' });
+    const dayBefore = await spentToday();
+    const answering = harness.clientWithKey(racerKey).chat.completions.create({ model: 'timed', messages: [{ role: 'user', content: question }] });
+    await harness.providers.waitForRequests(1);
+    // openai has no answer within responseTimeoutMs: the call fails over to groq, which answers at once.
+    clock.advance(5_000);
+    const completion = await answering;
+    expect(completion.model.startsWith('groq/')).toBe(true);
+
+    const line = harness.logLines.findLast((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'success', costEstimated: true });
+    expect(line?.attempts).toMatch(/openai:failure/);
+    const expected = answerUsd(completion.model, completion.usage!) + loserInputUsd;
     expect(line?.costUsd).toBeCloseTo(expected, 12);
     expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
   });

@@ -318,7 +318,7 @@ export class BackupModelRouter {
       if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
       throw error;
     } finally {
-      priceCancelledAttempts(attempts, newestAttempt, messages);
+      priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry);
       deadline.dispose();
       inFlight?.leave(deadline);
       if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
@@ -360,10 +360,10 @@ export class BackupModelRouter {
         this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
         throw error;
       }
-      attempt.ended = true;
       const providerError = ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+      attempt.fail(providerError);
       const endedAtMs = this.#clock.now();
       this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
       throw providerError;

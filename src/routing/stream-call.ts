@@ -96,7 +96,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           fallbackCandidates: context.selection.fallback,
         });
       } finally {
-        priceCancelledAttempts(attempts, newestAttempt, context.messages);
+        priceCancelledAttempts(attempts, newestAttempt, context.messages, context.registry);
       }
       committed = raced.value;
       winner = raced.candidate;
