@@ -3,7 +3,9 @@
  * providers, the slow one stalled so it loses, through the official OpenAI client, whole and streamed. The
  * loser's request reached its provider, which bills its input all the same: the key is charged the answer and
  * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both. So is
- * an attempt the router's `responseTimeoutMs` ended before the call failed over. The provider test server's latencies, the router's timers and the gateway's day run
+ * an attempt the router's `responseTimeoutMs` ended before the call failed over, and the attempts of a whole
+ * answer whose client left mid-race (the router rethrows the client's abort as is: the gateway reads them from
+ * the call's `attemptLog`). The provider test server's latencies, the router's timers and the gateway's day run
  * on one ManualClock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +66,9 @@ function priceOf(providerId: string, model: string): { inputPerMillion: number; 
 
 /** What openai bills for the question it received and was cancelled on: gpt-4o-mini's price of 75 input tokens. */
 const loserInputUsd = (75 * priceOf('openai', 'gpt-4o-mini').inputPerMillion) / 1_000_000;
+
+/** What groq bills for the question it received and was cancelled on: llama-3.1-8b-instant's price of 75 input tokens. */
+const groqInputUsd = (75 * priceOf('groq', 'llama-3.1-8b-instant').inputPerMillion) / 1_000_000;
 
 /** groq's price of an answer, from the usage it reported and the model it names (`groq/<model>`). */
 function answerUsd(servedModel: string, usage: { prompt_tokens: number; completion_tokens: number }): number {
@@ -141,5 +146,31 @@ describe("a key's spend on attempts that gave no answer", () => {
     const expected = answerUsd(completion.model, completion.usage!) + loserInputUsd;
     expect(line?.costUsd).toBeCloseTo(expected, 12);
     expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+  });
+
+  it('counts the attempts a whole answer sent before its client left', async () => {
+    const dayBefore = await spentToday();
+    const linesBefore = harness.logLines.length;
+    const leaving = new AbortController();
+    const answering = fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${racerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'raced', messages: [{ role: 'user', content: question }] }),
+      signal: leaving.signal,
+    });
+    // Both requests reached their providers (groq answers only after 1 s on the manual clock, openai never).
+    await harness.providers.waitForRequests(2);
+    leaving.abort();
+    await expect(answering).rejects.toThrow();
+    await expect.poll(() => harness.logLines.slice(linesBefore).find((entry) => entry.key === 'racer')).toBeDefined();
+
+    const line = harness.logLines.slice(linesBefore).find((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'client_aborted', costEstimated: true });
+    expect(line?.attempts).toMatch(/groq:aborted/);
+    expect(line?.attempts).toMatch(/openai:aborted/);
+    const expected = groqInputUsd + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+    await harness.providers.waitForClientAbort({ provider: 'openai' });
   });
 });

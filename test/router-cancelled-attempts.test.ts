@@ -7,7 +7,7 @@
  * timers run on one ManualClock.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Attempt, BackupModelRouter, type BackupModelRouterOptions, DeadlineExceededError, type RouterEvent } from '../src/index.js';
+import { type Attempt, type AttemptLog, BackupModelRouter, type BackupModelRouterOptions, DeadlineExceededError, type RouterEvent } from '../src/index.js';
 import { defaultCatalog } from '../src/catalog.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
@@ -133,6 +133,30 @@ describe('a call that ended with an attempt in flight', () => {
     expect(attempts).toEqual([expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'call ended' })]);
     expect(attempts[0]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
     expect(ended).toEqual(attempts);
+  });
+});
+
+describe("a call its caller aborted", () => {
+  it("rethrows the caller's reason as is, and leaves the priced attempts it sent in the call's attemptLog", async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    server.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+    const { router, ended } = makeRouter({ parallelAttempts: 2 });
+    const caller = new AbortController();
+    const attemptLog: AttemptLog = { attempts: undefined };
+    const call = router.complete(question, { route: [groq, openai], signal: caller.signal, attemptLog });
+    await server.waitForRequests(2);
+    const reason = new Error('the caller left');
+    caller.abort(reason);
+    expect(await call.catch((caught: unknown) => caught)).toBe(reason);
+
+    expect(attemptLog.attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', estimatedCostUsd: expect.any(Number) }),
+      expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'call ended', estimatedCostUsd: expect.any(Number) }),
+    ]);
+    const groqInputUsd = (75 * priceOf('groq', 'llama-3.1-8b-instant').inputPerMillion) / 1_000_000;
+    expect(attemptLog.attempts?.[0]?.estimatedCostUsd).toBeCloseTo(groqInputUsd, 12);
+    expect(attemptLog.attempts?.[1]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(ended).toEqual(attemptLog.attempts);
   });
 });
 
