@@ -8,8 +8,9 @@ import type { Candidate } from './select-candidates.js';
  * What one attempt gives its provider, plain or streamed, and what the attempt reached: whether its request
  * was sent, whether it ended by itself or on one of our own timers, what a stream received before its first
  * token. A call links its attempts (`previous`), so those it cancelled or timed out after their requests were
- * sent are priced when its race is over (cancelled-attempts-cost.ts). A class, so its methods and the lazy `signal` getter are not defined again on
- * every call: the bookkeeping costs an attempt fields, no allocation of its own. Our HTTP providers use
+ * sent are priced when its race is over (cancelled-attempts-cost.ts). A class, so its methods and the lazy
+ * `signal` getter are not defined again on every call: the bookkeeping costs an attempt fields, no allocation
+ * of its own. Our HTTP providers use
  * `cancellation`, and `signal` is made only when a provider reads it.
  */
 export class AttemptCallOptions implements ProviderCallOptions, StreamStartListener {
