@@ -2,6 +2,7 @@
 export { BackupModelRouter } from './routing/backup-model-router.js';
 export { complete, quickChat, getDefaultRouter, closeDefaultRouter, type QuickChatOptions } from './routing/default-router.js';
 export type {
+  AttemptLog,
   BackupModelRouterOptions,
   BreakerOptions,
   CompleteOptions,

@@ -2,8 +2,11 @@
  * A key's daily budget and spend count what its calls' raced-out attempts cost: a route that races two
  * providers, the slow one stalled so it loses, through the official OpenAI client, whole and streamed. The
  * loser's request reached its provider, which bills its input all the same: the key is charged the answer and
- * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both.
- * The provider test server's latencies and the gateway's day run on one ManualClock.
+ * the loser's estimated input, its log line marks the cost estimated, and the spend metric counts both. So is
+ * an attempt the router's `responseTimeoutMs` ended before the call failed over, and the attempts of a whole
+ * answer whose client left mid-race (the router rethrows the client's abort as is: the gateway reads them from
+ * the call's `attemptLog`). The provider test server's latencies, the router's timers and the gateway's day run
+ * on one ManualClock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
@@ -24,6 +27,9 @@ routes:
   raced:
     targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]
     parallelAttempts: 2
+  timed:
+    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
+    parallelAttempts: 1
 cache:
   enabled: false
 `;
@@ -32,7 +38,14 @@ cache:
 const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 0, 30));
 let harness: GatewayHarness;
 beforeAll(async () => {
-  harness = await startGatewayHarness({ yamlText, gatewayOptions: { clock }, providerClock: clock, providerIds: ['groq', 'openai'] });
+  harness = await startGatewayHarness({
+    yamlText,
+    gatewayOptions: { clock },
+    providerClock: clock,
+    providerIds: ['groq', 'openai'],
+    // Below 10 s, a whole answer's limit is the router's own timer, on the manual clock (undici's waits 5 s in real time).
+    routerOptions: { clock, responseTimeoutMs: 5_000 },
+  });
 });
 afterAll(async () => harness?.close());
 beforeEach(() => {
@@ -53,6 +66,9 @@ function priceOf(providerId: string, model: string): { inputPerMillion: number; 
 
 /** What openai bills for the question it received and was cancelled on: gpt-4o-mini's price of 75 input tokens. */
 const loserInputUsd = (75 * priceOf('openai', 'gpt-4o-mini').inputPerMillion) / 1_000_000;
+
+/** What groq bills for the question it received and was cancelled on: llama-3.1-8b-instant's price of 75 input tokens. */
+const groqInputUsd = (75 * priceOf('groq', 'llama-3.1-8b-instant').inputPerMillion) / 1_000_000;
 
 /** groq's price of an answer, from the usage it reported and the model it names (`groq/<model>`). */
 function answerUsd(servedModel: string, usage: { prompt_tokens: number; completion_tokens: number }): number {
@@ -110,5 +126,51 @@ describe("a key's spend on a raced call", () => {
     const expected = answerUsd(model, usage!) + loserInputUsd;
     expect(line?.costUsd).toBeCloseTo(expected, 12);
     expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+  });
+});
+
+describe("a key's spend on attempts that gave no answer", () => {
+  it('counts an attempt the response limit ended before the call failed over', async () => {
+    harness.providers.setBehavior('groq', { kind: 'success' });
+    const dayBefore = await spentToday();
+    const answering = harness.clientWithKey(racerKey).chat.completions.create({ model: 'timed', messages: [{ role: 'user', content: question }] });
+    await harness.providers.waitForRequests(1);
+    // openai has no answer within responseTimeoutMs: the call fails over to groq, which answers at once.
+    clock.advance(5_000);
+    const completion = await answering;
+    expect(completion.model.startsWith('groq/')).toBe(true);
+
+    const line = harness.logLines.findLast((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'success', costEstimated: true });
+    expect(line?.attempts).toMatch(/openai:failure/);
+    const expected = answerUsd(completion.model, completion.usage!) + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+  });
+
+  it('counts the attempts a whole answer sent before its client left', async () => {
+    const dayBefore = await spentToday();
+    const linesBefore = harness.logLines.length;
+    const leaving = new AbortController();
+    const answering = fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${racerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'raced', messages: [{ role: 'user', content: question }] }),
+      signal: leaving.signal,
+    });
+    // Both requests reached their providers (groq answers only after 1 s on the manual clock, openai never).
+    await harness.providers.waitForRequests(2);
+    leaving.abort();
+    await expect(answering).rejects.toThrow();
+    await expect.poll(() => harness.logLines.slice(linesBefore).find((entry) => entry.key === 'racer')).toBeDefined();
+
+    const line = harness.logLines.slice(linesBefore).find((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'client_aborted', costEstimated: true });
+    expect(line?.attempts).toMatch(/groq:aborted/);
+    expect(line?.attempts).toMatch(/openai:aborted/);
+    const expected = groqInputUsd + loserInputUsd;
+    expect(line?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
+    await harness.providers.waitForClientAbort({ provider: 'openai' });
   });
 });

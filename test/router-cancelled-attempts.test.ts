@@ -1,12 +1,13 @@
 /**
  * What the attempts a call cancelled after sending them cost: the loser of a race of two (whole answers and
- * streams), a hedged attempt that lost, and the attempt a deadline ended, each priced at its input (about four
- * characters a token) on its entry in the attempt log, which the result, the error and the attempt-end events
- * carry, never in the answer's own cost. Real HTTP to the provider test server; its latencies and the router's
+ * streams), a hedged attempt that lost, the attempt a deadline ended, and those our own time limits ended
+ * (`responseTimeoutMs`, `firstTokenTimeoutMs`), each priced at its input (about four characters a token) on
+ * its entry in the attempt log, which the result, the error and the attempt-end events carry, never in the
+ * answer's own cost, and counted apart from answers in its provider's health status. Real HTTP to the provider test server; its latencies and the router's
  * timers run on one ManualClock.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Attempt, BackupModelRouter, type BackupModelRouterOptions, DeadlineExceededError, type RouterEvent } from '../src/index.js';
+import { type Attempt, type AttemptLog, BackupModelRouter, type BackupModelRouterOptions, DeadlineExceededError, type RouterEvent } from '../src/index.js';
 import { defaultCatalog } from '../src/catalog.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
@@ -132,5 +133,80 @@ describe('a call that ended with an attempt in flight', () => {
     expect(attempts).toEqual([expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'call ended' })]);
     expect(attempts[0]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
     expect(ended).toEqual(attempts);
+  });
+});
+
+describe("a call its caller aborted", () => {
+  it("rethrows the caller's reason as is, and leaves the priced attempts it sent in the call's attemptLog", async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    server.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+    const { router, ended } = makeRouter({ parallelAttempts: 2 });
+    const caller = new AbortController();
+    const attemptLog: AttemptLog = { attempts: undefined };
+    const call = router.complete(question, { route: [groq, openai], signal: caller.signal, attemptLog });
+    await server.waitForRequests(2);
+    const reason = new Error('the caller left');
+    caller.abort(reason);
+    expect(await call.catch((caught: unknown) => caught)).toBe(reason);
+
+    expect(attemptLog.attempts).toEqual([
+      expect.objectContaining({ provider: 'groq', outcome: 'aborted', detail: 'call ended', estimatedCostUsd: expect.any(Number) }),
+      expect.objectContaining({ provider: 'openai', outcome: 'aborted', detail: 'call ended', estimatedCostUsd: expect.any(Number) }),
+    ]);
+    const groqInputUsd = (75 * priceOf('groq', 'llama-3.1-8b-instant').inputPerMillion) / 1_000_000;
+    expect(attemptLog.attempts?.[0]?.estimatedCostUsd).toBeCloseTo(groqInputUsd, 12);
+    expect(attemptLog.attempts?.[1]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(ended).toEqual(attemptLog.attempts);
+  });
+});
+
+describe('an attempt our own time limit ended after its request was sent', () => {
+  it('is priced when responseTimeoutMs ended it, stays a timeout failure for its provider, and the call fails over', async () => {
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    const { router, ended } = makeRouter({ parallelAttempts: 1 });
+    // Below 10 s, the limit is the router's own timer, on the manual clock: undici's, in real time, waits 5 s.
+    const call = router.complete(question, { route: [openai, groq], responseTimeoutMs: 5_000 });
+    await server.waitForRequests(1);
+    clock.advance(5_000);
+    const result = await call;
+
+    expect(result.provider).toBe('groq');
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ provider: 'openai', outcome: 'failure', reason: 'timeout', estimatedCostUsd: expect.any(Number) }),
+      expect.objectContaining({ provider: 'groq', outcome: 'success' }),
+    ]);
+    expect(result.attempts[0]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(result.attempts[1]).not.toHaveProperty('estimatedCostUsd');
+    expect(ended).toEqual(result.attempts);
+    const health = router.getHealthStatus();
+    // Still the provider's failure, as before; its estimated price is counted apart from the answers'.
+    expect(health.openai).toMatchObject({ totalFailures: 1, lastFailureReason: 'timeout', totalCostUsd: 0 });
+    expect(health.openai?.unansweredAttemptsCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(health.groq?.unansweredAttemptsCostUsd).toBe(0);
+    expect(health.groq?.totalCostUsd).toBeCloseTo(result.costUsd!, 12);
+  });
+
+  it('is priced when firstTokenTimeoutMs ended a stream before its first token', async () => {
+    // The response's headers and its opening event (the role, no text), then silence: no first token comes.
+    server.setBehavior('openai', { kind: 'stall-after-events', events: 1 });
+    const { router } = makeRouter({ parallelAttempts: 1 });
+    const stream = router.stream(question, { route: [openai, groq], firstTokenTimeoutMs: 5_000 });
+    const result = stream.result;
+    await server.waitForRequests(1);
+    clock.advance(5_000);
+    expect((await result).provider).toBe('groq');
+    const timedOut = stream.attempts.find((attempt) => attempt.provider === 'openai');
+    expect(timedOut).toMatchObject({ outcome: 'failure', reason: 'timeout' });
+    expect(timedOut?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
+    expect(router.getHealthStatus().openai).toMatchObject({ totalFailures: 1, lastFailureReason: 'timeout' });
+  });
+
+  it("leaves an attempt alone that timed out on the provider's own 504: its provider answered, with an error", async () => {
+    server.setBehavior('openai', { kind: 'status', status: 504 });
+    const { router } = makeRouter({ parallelAttempts: 1 });
+    const result = await router.complete(question, { route: [openai, groq] });
+    expect(result.attempts[0]).toMatchObject({ provider: 'openai', outcome: 'failure', reason: 'timeout', statusCode: 504 });
+    expect(result.attempts[0]).not.toHaveProperty('estimatedCostUsd');
+    expect(router.getHealthStatus().openai?.unansweredAttemptsCostUsd).toBe(0);
   });
 });

@@ -212,6 +212,16 @@ describe('preferredProvider', () => {
   });
 });
 
+describe('attemptLog', () => {
+  it.each([null, 'log', 1])('refuses %s, as the caller\'s error, before any request', async (value) => {
+    const router = makeRouter();
+    const error = await refusalOf(router, { attemptLog: value } as unknown as CompleteOptions);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'attemptLog', message: expect.stringContaining('attemptLog must be an object') });
+    expect(harness.server.requests).toHaveLength(0);
+  });
+});
+
 describe('validate: what a call would be refused with, before it is made', () => {
   const onlyMoonshot = { route: [{ provider: 'moonshot', model: 'moonshot-v1-8k' }] };
 

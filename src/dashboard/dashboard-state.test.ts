@@ -21,6 +21,7 @@ function health(overrides: Partial<HealthStatus> = {}): HealthStatus {
     cooldownReason: null,
     lastFailureReason: null,
     totalCostUsd: 0,
+    unansweredAttemptsCostUsd: 0,
     clusterSuccessRate: 1,
     clusterLatencyP50Ms: 120.4,
     clusterInstances: 1,

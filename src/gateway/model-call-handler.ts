@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CancelScope, type Cancellation } from '../cancellation.js';
 import type { Clock } from '../clock.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import type { CompletionResult } from '../routing/router-options.js';
+import type { AttemptLog, CompletionResult } from '../routing/router-options.js';
 import { budgetCostOf } from '../routing/cost.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Attempt } from '../errors.js';
@@ -205,15 +205,20 @@ async function completeModelCall(options: {
 }): Promise<void> {
   const { response, call, log, clientScope } = options;
   let result: CompletionResult;
+  // Where the router leaves the call's attempts: a client that left gets its own abort back, which carries
+  // none, and the attempts sent meanwhile are billed all the same. The router takes it in place of its own.
+  const attemptLog: AttemptLog = { attempts: undefined };
   try {
     const completeOptions = call.options;
     completeOptions.signal = clientScope;
     completeOptions.cacheScope = options.caller.cacheScope;
+    completeOptions.attemptLog = attemptLog;
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
-    recordFailure(log, error, { clientGone });
-    recordCancelledAttemptsCost(log, attemptsOf(error));
+    const attempts = attemptsOf(error) ?? attemptLog.attempts;
+    recordFailure(log, error, { clientGone, attempts });
+    recordCancelledAttemptsCost(log, attempts);
     if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;
   }
@@ -294,8 +299,16 @@ function attemptsOf(error: unknown): readonly Attempt[] | undefined {
   return Array.isArray(attempts) ? attempts : undefined;
 }
 
-export function recordFailure(log: CallLogFields, error: unknown, context: { readonly clientGone: boolean }): void {
-  const attempts = attemptsOf(error);
+export function recordFailure(
+  log: CallLogFields,
+  error: unknown,
+  context: {
+    readonly clientGone: boolean;
+    /** The call's attempts when its error carries none (the client's own abort); default the error's. */
+    readonly attempts?: readonly Attempt[] | undefined;
+  },
+): void {
+  const attempts = context.attempts ?? attemptsOf(error);
   if (attempts !== undefined) log.attempts = compactAttempts(attempts);
   if (context.clientGone) {
     log.outcome = 'client_aborted';

@@ -1,14 +1,16 @@
 import type { Cancellation } from '../cancellation.js';
+import type { ProviderError } from '../errors.js';
 import type { ProviderCallOptions, StreamStartListener } from '../providers/model-provider.js';
 import type { StreamChunk } from '../types.js';
 import type { Candidate } from './select-candidates.js';
 
 /**
  * What one attempt gives its provider, plain or streamed, and what the attempt reached: whether its request
- * was sent, whether it ended by itself, what a stream received before its first token. A call links its
- * attempts (`previous`), so those it cancelled after their requests were sent are priced when its race is over
- * (cancelled-attempts-cost.ts). A class, so its methods and the lazy `signal` getter are not defined again on
- * every call: the bookkeeping costs an attempt fields, no allocation of its own. Our HTTP providers use
+ * was sent, whether it ended by itself or on one of our own timers, what a stream received before its first
+ * token. A call links its attempts (`previous`), so those it cancelled or timed out after their requests were
+ * sent are priced when its race is over (cancelled-attempts-cost.ts). A class, so its methods and the lazy
+ * `signal` getter are not defined again on every call: the bookkeeping costs an attempt fields, no allocation
+ * of its own. Our HTTP providers use
  * `cancellation`, and `signal` is made only when a provider reads it.
  */
 export class AttemptCallOptions implements ProviderCallOptions, StreamStartListener {
@@ -19,8 +21,14 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
   cancellation: Cancellation;
   /** The provider said the request left for it: from then on it bills it. */
   requestSent = false;
-  /** It ended by itself, with an answer, a first token or a failure, rather than being cancelled. */
+  /** It ended by itself, with an answer, a first token or a failure, rather than being cancelled or timed out. */
   ended = false;
+  /**
+   * One of our own timers ended it (no first token within `firstTokenTimeoutMs`, no answer within
+   * `responseTimeoutMs`, silence past `idleTimeoutMs`): a failure, for the provider's health, but once its
+   * request was sent its provider bills it as it bills one we cancelled.
+   */
+  timedOut = false;
   /** What a stream received before its first token (and that token), as it came; undefined for `complete`. */
   received: readonly StreamChunk[] | undefined = undefined;
   /** The provider's request id, once a stream's response started. */
@@ -37,6 +45,15 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
     readonly previous: AttemptCallOptions | undefined,
   ) {
     this.cancellation = cancellation;
+  }
+
+  /**
+   * It failed, with `error`: by itself, or on one of our own timers, which is a `timeout` with no status (a
+   * provider's own 408 or 504 has one, and its provider answered: it bills no more than for another error).
+   */
+  fail(error: ProviderError): void {
+    if (error.reason === 'timeout' && error.statusCode === undefined) this.timedOut = true;
+    else this.ended = true;
   }
 
   get signal(): AbortSignal {

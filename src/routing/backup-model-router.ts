@@ -17,7 +17,7 @@ import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
-import { type AttemptLog, CompleteCallEnds } from './complete-call-end.js';
+import { CompleteCallEnds } from './complete-call-end.js';
 import { CompletionResults } from './completion-results.js';
 import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { HedgeDelays } from './hedge-delay.js';
@@ -30,6 +30,7 @@ import { candidatesToRace, noProviderError, skippedAttempts } from './no-provide
 import { raceCandidates } from './race-candidates.js';
 import { RetryRounds } from './retry-rounds.js';
 import type {
+  AttemptLog,
   BackupModelRouterOptions,
   CompleteOptions,
   CompletionResult,
@@ -159,9 +160,9 @@ export class BackupModelRouter {
     const callId = this.#nextCallId++;
     const startedAtMs = this.#clock.now();
     const cached = options.cache === false ? undefined : this.#cached;
-    // The attempts of the race this call ran, for its call-end event when it ends in the caller's abort,
-    // which is rethrown as is and so carries none.
-    const log: AttemptLog = { attempts: undefined };
+    // The attempts of the race this call ran, for its call-end event (and the caller's own log, when it gave one)
+    // when it ends in the caller's abort, which is rethrown as is and so carries none.
+    const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
     try {
       let result: CompletionResult;
       if (!cached || options.cache === 'refresh') {
@@ -318,7 +319,7 @@ export class BackupModelRouter {
       if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
       throw error;
     } finally {
-      priceCancelledAttempts(attempts, newestAttempt, messages);
+      priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry);
       deadline.dispose();
       inFlight?.leave(deadline);
       if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
@@ -360,10 +361,10 @@ export class BackupModelRouter {
         this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
         throw error;
       }
-      attempt.ended = true;
       const providerError = ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+      attempt.fail(providerError);
       const endedAtMs = this.#clock.now();
       this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
       throw providerError;

@@ -8,7 +8,6 @@ import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadlin
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { Message } from '../types.js';
 import { cacheTarget, isCacheable } from './call-request.js';
-import type { AttemptLog } from './complete-call-end.js';
 import type { CompletionResults } from './completion-results.js';
 import { GuardedCache } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';
@@ -16,7 +15,7 @@ import { minimumRoundMs } from './plan-retry-round.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { routerDefaults } from './router-defaults.js';
 import type { RouterEvent } from './router-events.js';
-import type { BackupModelRouterOptions, CompleteOptions, CompletionResult } from './router-options.js';
+import type { AttemptLog, BackupModelRouterOptions, CompleteOptions, CompletionResult } from './router-options.js';
 
 /** One `complete` call that goes through the cache. */
 export interface CachedCall {

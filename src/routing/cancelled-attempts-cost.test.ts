@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelScope } from '../cancellation.js';
 import { defaultCatalog } from '../catalog.js';
-import type { Attempt } from '../errors.js';
+import { type Attempt, ProviderError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
@@ -27,6 +27,9 @@ function entry(candidate: Candidate, outcome: Attempt['outcome']): Attempt {
   return { provider: candidate.provider.id, model: candidate.model, outcome, startedAtMs: 0, durationMs: 10 };
 }
 
+/** What the registry is told: nothing, or what a test reads back. */
+const registry = { recordUnansweredSpend: (): void => undefined };
+
 const messages = [{ role: 'user' as const, content: 'z'.repeat(4_000) }];
 
 describe('pricing the attempts a call cancelled', () => {
@@ -42,7 +45,7 @@ describe('pricing the attempts a call cancelled', () => {
       { type: 'reasoning-delta', text: 'r'.repeat(400) },
     ];
     const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
-    priceCancelledAttempts(attempts, loser, messages);
+    priceCancelledAttempts(attempts, loser, messages, registry);
     const price = definitionOf('anthropic').models.find((model) => model.id === 'claude-3-5-haiku-20241022')!.price!;
     // Its own count, not the 1,000 tokens the 4,000 characters would be estimated at.
     expect(attempts[1]?.estimatedCostUsd).toBeCloseTo((1_000 * price.inputPerMillion + 100 * price.outputPerMillion) / 1_000_000, 12);
@@ -54,13 +57,34 @@ describe('pricing the attempts a call cancelled', () => {
     answered.requestSent = true;
     answered.ended = true;
     const lone = [entry(openai, 'success')];
-    priceCancelledAttempts(lone, answered, messages);
+    priceCancelledAttempts(lone, answered, messages, registry);
     expect(lone).toEqual([entry(openai, 'success')]);
 
     // Cancelled while it waited for a connection: never sent, never billed.
     const unsent = attemptOf(anthropic, answered);
     const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
-    priceCancelledAttempts(attempts, unsent, messages);
+    priceCancelledAttempts(attempts, unsent, messages, registry);
     expect(attempts[1]).not.toHaveProperty('estimatedCostUsd');
+  });
+
+  it('gives an attempt our timer ended the estimate on its timeout failure, not on an aborted entry of the same model', () => {
+    const timedOut = attemptOf(openai);
+    timedOut.requestSent = true;
+    timedOut.fail(new ProviderError({ provider: 'openai', reason: 'timeout', message: 'no response within 500 ms' }));
+    // A later attempt of the same model, in a retry round, cancelled before it was sent.
+    const unsent = attemptOf(openai, timedOut);
+    const attempts = [{ ...entry(openai, 'failure'), reason: 'timeout' as const }, entry(openai, 'aborted')];
+    const recorded: [string, number][] = [];
+    priceCancelledAttempts(attempts, unsent, messages, { recordUnansweredSpend: (providerId, usd) => recorded.push([providerId, usd]) });
+    const price = definitionOf('openai').models.find((model) => model.id === 'gpt-4o-mini')!.price!;
+    expect(attempts[0]?.estimatedCostUsd).toBeCloseTo((1_000 * price.inputPerMillion) / 1_000_000, 12);
+    expect(attempts[1]).not.toHaveProperty('estimatedCostUsd');
+    expect(recorded).toEqual([['openai', attempts[0]?.estimatedCostUsd]]);
+  });
+
+  it("takes a provider's own 504 for a failure, not one of our timers", () => {
+    const answered = attemptOf(openai);
+    answered.fail(new ProviderError({ provider: 'openai', reason: 'timeout', statusCode: 504, message: 'gateway timeout' }));
+    expect(answered).toMatchObject({ ended: true, timedOut: false });
   });
 });

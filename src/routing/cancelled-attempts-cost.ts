@@ -1,17 +1,21 @@
 import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import type { AttemptCallOptions } from './attempt-call-options.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { StreamTally, unfinishedAnswerCost } from './unfinished-answer-cost.js';
 
 /**
- * Once a call's race is over, price the attempts it cancelled after their requests were sent: those that lost
- * to another's answer, and those in flight when the call ended (its deadline, the caller's abort). Their
- * providers bill the input all the same, and a stream's output so far, though nobody reads the answer. Each is
- * estimated as a stream cut off is (unfinished-answer-cost.ts), and its `aborted` entry in `attempts` is given
- * the estimate as `estimatedCostUsd`. An attempt refused before anything was sent (a circuit open, our
- * converter's refusal, a connection refused), one that failed or answered by itself, and one whose provider
- * never said its request was sent cost nothing. Runs on every call: with one attempt that answered, it reads
- * two fields and returns.
+ * Once a call's race is over, price the attempts that ended after their requests were sent without an answer
+ * the call took: those it cancelled (they lost to another's answer, or were in flight when the call ended: its
+ * deadline, the caller's abort), and those one of our own timers ended (no first token within
+ * `firstTokenTimeoutMs`, no answer within `responseTimeoutMs`). Their providers bill the input all the same,
+ * and a stream's output so far, though nobody reads the answer. Each is estimated as a stream cut off is
+ * (unfinished-answer-cost.ts), and its entry in `attempts` (`aborted`, or a `timeout` failure, which it stays
+ * for the provider's health) is given the estimate as `estimatedCostUsd`, which is also added to its
+ * provider's estimated spend (`HealthStatus.unansweredAttemptsCostUsd`). An attempt refused before anything
+ * was sent (a circuit open, our converter's refusal, a connection refused), one that failed or answered by
+ * itself, and one whose provider never said its request was sent cost nothing. Runs on every call: with one
+ * attempt that answered, it reads two fields and returns.
  */
 export function priceCancelledAttempts(
   /** The call's attempt log; the race has logged every attempt it cancelled as `aborted`. */
@@ -20,10 +24,12 @@ export function priceCancelledAttempts(
   newest: AttemptCallOptions | undefined,
   /** What the call asked. Positional parameters: an options object would be made for every call. */
   messages: readonly Message[],
+  /** Where a provider's estimated spend is counted, for its health status. */
+  registry: Pick<ProviderStateRegistry, 'recordUnansweredSpend'>,
 ): void {
   for (let attempt = newest; attempt !== undefined; attempt = attempt.previous) {
     if (attempt.ended || !attempt.requestSent) continue;
-    const index = unpricedCancelledEntry(attempts, attempt);
+    const index = unpricedEntry(attempts, attempt);
     if (index === -1) continue;
     const tally = new StreamTally();
     for (const chunk of attempt.received ?? []) tally.add(chunk);
@@ -31,20 +37,26 @@ export function priceCancelledAttempts(
     const usd = unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
     if (usd === undefined || !(usd > 0)) continue;
     attempts[index] = { ...(attempts[index] as Attempt), estimatedCostUsd: usd };
+    registry.recordUnansweredSpend(candidate.provider.id, usd);
   }
 }
 
 /**
- * The log entry of a cancelled attempt: the newest `aborted` one of its provider and model not priced yet. Only
- * attempts in flight as the race ended are cancelled, and a call has one in flight per candidate at a time, so
- * the entry is its own (a route naming the same model twice may have its two estimates swapped).
+ * The log entry of an attempt cancelled or timed out: the newest of its provider and model not priced yet,
+ * `aborted` for one cancelled, a `timeout` failure with no status for one our timer ended. A call has one
+ * attempt in flight per candidate at a time, and logs each as it ends, so the entry is its own; a route naming
+ * the same model twice, or a candidate that timed out before sending in a later retry round (a connect
+ * timeout) after one that timed out after sending, may have its estimate on the wrong one of its entries: the
+ * call's total is the same.
  */
-function unpricedCancelledEntry(attempts: readonly Attempt[], attempt: AttemptCallOptions): number {
+function unpricedEntry(attempts: readonly Attempt[], attempt: AttemptCallOptions): number {
   const providerId = attempt.candidate.provider.id;
   const { model } = attempt.candidate;
+  const { timedOut } = attempt;
   for (let index = attempts.length - 1; index >= 0; index -= 1) {
     const entry = attempts[index] as Attempt;
-    if (entry.outcome === 'aborted' && entry.estimatedCostUsd === undefined && entry.provider === providerId && entry.model === model) return index;
+    if (entry.estimatedCostUsd !== undefined || entry.provider !== providerId || entry.model !== model) continue;
+    if (timedOut ? entry.outcome === 'failure' && entry.reason === 'timeout' && entry.statusCode === undefined : entry.outcome === 'aborted') return index;
   }
   return -1;
 }

@@ -5,10 +5,6 @@ import { callEndEvent } from './call-end-event.js';
 import type { CompleteOptions, CompletionResult } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 
-/** Where a call's race leaves its attempt log, read when the call ends in an error that carries none. */
-export interface AttemptLog {
-  attempts: readonly Attempt[] | undefined;
-}
 
 /**
  * The `call-end` event of each `complete` call, emitted only when anyone listens (a stream's are in

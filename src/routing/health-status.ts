@@ -22,8 +22,18 @@ export interface HealthStatus {
   readonly cooldownUntilMs: number | null;
   readonly cooldownReason: FailureReason | null;
   readonly lastFailureReason: FailureReason | null;
-  /** US dollars spent on this provider by this instance, from the catalog's prices. */
+  /** US dollars spent on this provider by this instance: its answers, at the catalog's prices. */
   readonly totalCostUsd: number;
+  /**
+   * Estimated US dollars of the requests this instance sent this provider and took no answer from: those that
+   * lost a race or a hedge, were in flight when their call ended, or that our own timer ended
+   * (`firstTokenTimeoutMs`, `responseTimeoutMs`). The provider bills them though nobody read them, so this is
+   * what racing, hedging and time limits cost on top of `totalCostUsd`: the sum of the attempts'
+   * `estimatedCostUsd` (input at about four characters a token, or the provider's own count, and a stream's
+   * output so far). Kept apart because it is an estimate, priced for a model without a price at its provider's
+   * dearest (as a gateway key's budget is), where `totalCostUsd` counts such a model's answers at nothing.
+   */
+  readonly unansweredAttemptsCostUsd: number;
   /** Over every instance sharing state (Redis), weighted by their calls; this instance's alone otherwise. */
   readonly clusterSuccessRate: number;
   readonly clusterLatencyP50Ms: number | null;
@@ -58,6 +68,7 @@ export function buildHealthStatus(options: {
       cooldownReason: cooldown?.reason ?? null,
       lastFailureReason: snapshot.lastFailureReason ?? null,
       totalCostUsd: options.registry.spendOf(provider.id),
+      unansweredAttemptsCostUsd: options.registry.unansweredSpendOf(provider.id),
       ...clusterFigures(options.registry.figuresOf(provider.id)),
     };
   }

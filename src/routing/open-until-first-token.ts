@@ -88,13 +88,13 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
       registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token', probe);
       throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
-    callOptions.ended = true;
     const reason = upstream.reason;
     const providerError = ProviderError.isInstance(reason)
       ? reason
       : ProviderError.isInstance(error)
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
+    callOptions.fail(providerError);
     registry.recordFailure(providerId, providerError, clock.now() - startedAtMs, probe);
     throw providerError;
   }

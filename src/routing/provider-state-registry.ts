@@ -51,6 +51,7 @@ export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
   readonly #states = new Map<string, ProviderState>();
   readonly #spendUsd = new Map<string, number>();
+  readonly #unansweredSpendUsd = new Map<string, number>();
   readonly #lastResortInFlight = new Set<string>();
   readonly cooldowns: CooldownTracker;
   /** True while applying another instance's update, so it is not published back. */
@@ -236,6 +237,19 @@ export class ProviderStateRegistry {
   /** US dollars spent on the provider by this instance since it started. */
   spendOf(providerId: string): number {
     return this.#spendUsd.get(providerId) ?? 0;
+  }
+
+  /**
+   * Add the estimated price of an attempt sent to the provider that gave no answer the call took (it lost a race,
+   * its call ended, or our own timer ended it), in US dollars, to the provider's estimated total.
+   */
+  recordUnansweredSpend(providerId: string, costUsd: number): void {
+    this.#unansweredSpendUsd.set(providerId, (this.#unansweredSpendUsd.get(providerId) ?? 0) + costUsd);
+  }
+
+  /** The estimated US dollars of the provider's unanswered attempts by this instance since it started. */
+  unansweredSpendOf(providerId: string): number {
+    return this.#unansweredSpendUsd.get(providerId) ?? 0;
   }
 
   /** Every provider id seen so far. */

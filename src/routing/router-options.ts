@@ -176,6 +176,22 @@ export interface CompleteOptions {
   readonly responseTimeoutMs?: number;
   /** End a response that falls silent for this long between chunks. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Where the router leaves this call's attempt log: for a caller whose call may end in its own abort, which is
+   * rethrown as is and so carries none. What the attempts it sent cost though nobody took their answers
+   * (`Attempt.estimatedCostUsd`) is then known all the same, once the call has settled: a gateway charges its
+   * key from it. Undefined after a cache hit; a call that joined another's identical call in flight finds no
+   * estimate there (they are that call's to bear). A stream's attempts are also its `attempts`.
+   */
+  readonly attemptLog?: AttemptLog;
+}
+
+/**
+ * Where a call leaves its attempt log (`CompleteOptions.attemptLog`): set as its race begins, to the log the
+ * race appends to as each attempt ends, and final once the call has settled.
+ */
+export interface AttemptLog {
+  attempts: readonly Attempt[] | undefined;
 }
 
 /** The same options as `complete`. */

@@ -41,6 +41,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     const deadline = createDeadlineSignal({ clock, timeoutMs: context.timeoutMs, parent: callScope });
     const attempts: Attempt[] = skippedAttempts(context.selection, startedAtMs);
     attemptLog = attempts;
+    if (options.attemptLog !== undefined) options.attemptLog.attempts = attempts;
     let committed: CommittedStream | undefined;
     let winner: Candidate | undefined;
     // Where the race logged the answering attempt, updated when its stream ends.
@@ -96,7 +97,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           fallbackCandidates: context.selection.fallback,
         });
       } finally {
-        priceCancelledAttempts(attempts, newestAttempt, context.messages);
+        priceCancelledAttempts(attempts, newestAttempt, context.messages, context.registry);
       }
       committed = raced.value;
       winner = raced.candidate;

@@ -106,6 +106,9 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   if (options.cache !== undefined && typeof options.cache !== 'boolean' && options.cache !== 'refresh') {
     throw invalid('cache', "cache must be true, false or 'refresh'.");
   }
+  if (options.attemptLog !== undefined && (typeof options.attemptLog !== 'object' || options.attemptLog === null)) {
+    throw invalid('attemptLog', 'attemptLog must be an object, whose attempts the router sets.');
+  }
   checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
