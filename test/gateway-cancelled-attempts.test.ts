@@ -30,6 +30,9 @@ routes:
   timed:
     targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
     parallelAttempts: 1
+  refused:
+    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
+    parallelAttempts: 2
 cache:
   enabled: false
 `;
@@ -172,5 +175,26 @@ describe("a key's spend on attempts that gave no answer", () => {
     expect(line?.costUsd).toBeCloseTo(expected, 12);
     expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
     await harness.providers.waitForClientAbort({ provider: 'openai' });
+  });
+
+  it("counts the racers still in flight when another provider's refusal ended a whole answer", async () => {
+    // Found by a review: the router rethrows the refusing provider's own error, which carries no attempts.
+    harness.providers.setBehavior('groq', { kind: 'stall-before-headers' });
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens', latencyMs: 1_000 });
+    const dayBefore = await spentToday();
+    const linesBefore = harness.logLines.length;
+    const refusing = harness.clientWithKey(racerKey).chat.completions.create({ model: 'refused', messages: [{ role: 'user', content: question }] });
+    const refused = refusing.catch((caught: unknown) => caught);
+    // Both requests reached their providers before openai refuses.
+    await harness.providers.waitForRequests(2);
+    clock.advance(1_000);
+    expect(await refused).toMatchObject({ status: 400 });
+
+    const line = harness.logLines.slice(linesBefore).find((entry) => entry.key === 'racer');
+    expect(line).toMatchObject({ outcome: 'failure', status: 400, costEstimated: true });
+    expect(line?.attempts).toMatch(/groq:aborted/);
+    // openai answered: a refusal bills nothing. groq had the question and was cancelled: its input is billed.
+    expect(line?.costUsd).toBeCloseTo(groqInputUsd, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(groqInputUsd, 12);
   });
 });
