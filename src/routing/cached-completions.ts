@@ -3,7 +3,7 @@ import { createCacheKey } from '../cache/cache-key.js';
 import type { SingleFlight } from '../cache/single-flight.js';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import type { Clock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, redactSecrets } from '../errors.js';
+import { AllProvidersFailedError, type Attempt, DeadlineExceededError, redactSecrets } from '../errors.js';
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { Message } from '../types.js';
@@ -204,6 +204,9 @@ export class CachedCompletions {
           seenAttempts = [...seenAttempts, ...seenOnly(error.attempts)];
           continue;
         }
+        // A joiner shares the first caller's failure, not the price of its attempts: a gateway charges each
+        // request's key from its error's attempts, and would charge them once per request that shared the call.
+        if (!ranHere) throw seenByJoiner(error);
         throw error;
       } finally {
         ownWait?.dispose();
@@ -232,6 +235,14 @@ export class CachedCompletions {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
+}
+
+/** The shared call's failure as a caller that joined it gets it: an AllProvidersFailedError without its estimates. */
+function seenByJoiner(error: unknown): unknown {
+  if (!AllProvidersFailedError.isInstance(error)) return error;
+  const attempts = seenOnly(error.attempts);
+  if (attempts === error.attempts) return error;
+  return new AllProvidersFailedError({ attempts, errors: error.errors, retryAfterMs: error.retryAfterMs });
 }
 
 /**
