@@ -158,6 +158,27 @@ describe("a call its caller aborted", () => {
     expect(attemptLog.attempts?.[1]?.estimatedCostUsd).toBeCloseTo(openaiInputUsd, 12);
     expect(ended).toEqual(attemptLog.attempts);
   });
+
+  it('leaves no earlier call\'s attempts in an attemptLog given again to a call answered from the cache', async () => {
+    // Found by a review: a log reused across calls kept the aborted call's priced attempts through a cache hit,
+    // and a caller charging from it would pay for them twice.
+    server.setBehavior('groq', { kind: 'success' });
+    const { router } = makeRouter({ parallelAttempts: 2, cacheEnabled: true });
+    await router.complete('What is cached?', { route: [groq] });
+    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    server.setBehavior('groq', { kind: 'success', latencyMs: 1_000 });
+    const attemptLog: AttemptLog = { attempts: undefined };
+    const caller = new AbortController();
+    const aborted = router.complete(question, { route: [groq, openai], signal: caller.signal, attemptLog });
+    await server.waitForRequests(3);
+    caller.abort(new Error('the caller left'));
+    await aborted.catch(() => undefined);
+    expect(attemptLog.attempts?.some((attempt) => attempt.estimatedCostUsd !== undefined)).toBe(true);
+
+    const hit = await router.complete('What is cached?', { route: [groq], attemptLog });
+    expect(hit.cached).toBe(true);
+    expect(attemptLog.attempts).toBeUndefined();
+  });
 });
 
 describe('an attempt our own time limit ended after its request was sent', () => {

@@ -163,6 +163,8 @@ export class BackupModelRouter {
     // The attempts of the race this call ran, for its call-end event (and the caller's own log, when it gave one)
     // when it ends in the caller's abort, which is rethrown as is and so carries none.
     const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
+    // A log given again holds its last call's attempts: a cache hit or a joined call sets none of its own.
+    log.attempts = undefined;
     try {
       let result: CompletionResult;
       if (!cached || options.cache === 'refresh') {
