@@ -206,7 +206,8 @@ export class CachedCompletions {
         }
         // A joiner shares the first caller's failure, not the price of its attempts: a gateway charges each
         // request's key from its error's attempts, and would charge them once per request that shared the call.
-        if (!ranHere) throw seenByJoiner(error);
+        // (Never the caller's own abort reason, which is rethrown as is.)
+        if (!ranHere && !call.aborted) throw seenByJoiner(error);
         throw error;
       } finally {
         ownWait?.dispose();
