@@ -148,6 +148,23 @@ describe('a dashboard session across gateway instances with the same keys', () =
     expect(await a.stateStatus(second)).toBe(200);
   });
 
+  it('signs in under a clock that reads fractions of a millisecond, and refuses a session length that is no length', async () => {
+    // Found by a review: the expiry went into the cookie as `1800000000000.5`, which no instance could read back,
+    // so the browser was signed in and at once asked to sign in again, forever.
+    clock = new ManualClock(1_800_000_000_000.5);
+    const a = await startInstance({ adminKeys: gatewayKeys });
+    const cookie = await signIn(a, alphaKey);
+    expect(await a.stateStatus(cookie)).toBe(200);
+
+    const harness = await startGatewayHarness({ adminKeys: gatewayKeys });
+    closers.push(() => harness.close());
+    for (const badTtlMs of [0, -1, 1_000.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sessionTtlMs: badTtlMs })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: 'sessionTtlMs' }),
+      );
+    }
+  });
+
   redis.it('with shared state on Redis, signs out at every instance', async () => {
     clock = new ManualClock(1_800_000_000_000);
     const prefix = testRedis.prefix();

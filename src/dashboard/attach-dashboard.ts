@@ -48,7 +48,7 @@ export interface AttachDashboardOptions {
   readonly sampleIntervalMs?: number;
   /** Default 64. */
   readonly maxClients?: number;
-  /** How long a sign-in lasts. Default 12 hours. */
+  /** How long a sign-in lasts, in whole milliseconds above 0 (else an InvalidArgumentError). Default 12 hours. */
   readonly sessionTtlMs?: number;
   /**
    * Where sign-outs are kept: the shared state's `sessionRevocations` when gateways share a Redis, so a session

@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../clock.js';
+import { InvalidArgumentError } from '../errors.js';
 import { adminKeyRequired, GatewayKeyVerifier } from '../gateway/auth.js';
 import type { GatewayHttpError } from '../gateway/gateway-http-error.js';
 import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
@@ -31,7 +32,7 @@ export interface DashboardAuthOptions {
    */
   readonly keys: readonly (string | GatewayKeyPolicy)[];
   readonly clock?: Clock;
-  /** Default 12 hours. */
+  /** Whole milliseconds above 0 (else an InvalidArgumentError). Default 12 hours. */
   readonly sessionTtlMs?: number;
   /** The gateway's failed key attempts per client address (`gateway.failedKeyAttempts`); none: not counted. */
   readonly failedKeyAttempts?: FailedKeyAttempts;
@@ -95,7 +96,11 @@ export class DashboardAuth {
   constructor(options: DashboardAuthOptions) {
     this.#verifier = new GatewayKeyVerifier(options.keys);
     this.#clock = options.clock ?? systemClock;
-    this.#sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    const sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    if (!Number.isSafeInteger(sessionTtlMs) || sessionTtlMs <= 0) {
+      throw new InvalidArgumentError({ argument: 'sessionTtlMs', message: 'sessionTtlMs must be a whole number of milliseconds above 0.' });
+    }
+    this.#sessionTtlMs = sessionTtlMs;
     this.#signer = new DashboardSessionSigner(options.keys.flatMap((entry) => (typeof entry !== 'string' && entry.admin ? [entry.key] : [])));
     this.#revocations = options.sessionRevocations ?? new MemorySessionRevocations({ clock: this.#clock });
     this.#failedKeyAttempts = options.failedKeyAttempts;
@@ -152,7 +157,8 @@ export class DashboardAuth {
       return { outcome: 'wrong-key' };
     }
     if (!caller.admin) return { outcome: 'not-admin' };
-    const signed = await this.#signer.sign(key, this.#clock.now() + this.#sessionTtlMs);
+    // Whole milliseconds: the expiry is written in the cookie as digits (a clock may read fractions).
+    const signed = await this.#signer.sign(key, Math.floor(this.#clock.now()) + this.#sessionTtlMs);
     if (signed === undefined) return { outcome: 'not-admin' };
     return {
       outcome: 'signed-in',
