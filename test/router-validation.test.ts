@@ -220,6 +220,15 @@ describe('attemptLog', () => {
     expect(error).toMatchObject({ argument: 'attemptLog', message: expect.stringContaining('attemptLog must be an object') });
     expect(harness.server.requests).toHaveLength(0);
   });
+
+  it('refuses a frozen log, which the router could not write the attempts to, as the caller\'s error', async () => {
+    // Found by a review: it passed as an object, and the call failed on a TypeError of the router's own writing.
+    const router = makeRouter();
+    const error = await refusalOf(router, { attemptLog: Object.freeze({ attempts: undefined }) });
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'attemptLog' });
+    expect(harness.server.requests).toHaveLength(0);
+  });
 });
 
 describe('validate: what a call would be refused with, before it is made', () => {

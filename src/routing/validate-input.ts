@@ -109,6 +109,10 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   if (options.attemptLog !== undefined && (typeof options.attemptLog !== 'object' || options.attemptLog === null)) {
     throw invalid('attemptLog', 'attemptLog must be an object, whose attempts the router sets.');
   }
+  // No property descriptor read: the gateway gives a log with every whole answer, and this runs on each.
+  if (options.attemptLog !== undefined && (Object.isFrozen(options.attemptLog) || (!Object.isExtensible(options.attemptLog) && !('attempts' in options.attemptLog)))) {
+    throw invalid('attemptLog', 'attemptLog must be an object the router can set attempts on, not a frozen or sealed one.');
+  }
   checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
