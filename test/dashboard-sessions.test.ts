@@ -148,6 +148,17 @@ describe('a dashboard session across gateway instances with the same keys', () =
     expect(await a.stateStatus(second)).toBe(200);
   });
 
+  it('refuses a sign-out posted from another site: the cookie is kept and the session goes on', async () => {
+    // Found by a review: SameSite kept the cookie out, but the answer still cleared it (a nuisance sign-out).
+    clock = new ManualClock(1_800_000_000_000);
+    const a = await startInstance({ adminKeys: gatewayKeys });
+    const cookie = await signIn(a, alphaKey);
+    const response = await fetch(`${a.url}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: 'https://elsewhere.example' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await a.stateStatus(cookie)).toBe(200);
+  });
+
   it('signs in under a clock that reads fractions of a millisecond, and refuses a session length that is no length', async () => {
     // Found by a review: the expiry went into the cookie as `1800000000000.5`, which no instance could read back,
     // so the browser was signed in and at once asked to sign in again, forever.

@@ -134,7 +134,7 @@ async function readSmallBody(request: IncomingMessage, maxBytes: number): Promis
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A form posted from another site is refused: only same-origin (or origin-less) posts sign in. */
+/** A form posted from another site is refused: only same-origin (or origin-less) posts sign in or out. */
 function isSameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
   if (origin === undefined || origin === 'null') return origin === undefined;
@@ -271,6 +271,11 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'POST',
     path: '/dashboard/logout',
     handle: async (request, response) => {
+      // A post from another site neither ends the session nor clears the cookie.
+      if (!isSameOrigin(request)) {
+        send(response, { status: 403, type: 'application/json', body: '{"error":{"message":"A sign-out must come from the dashboard\'s own page.","type":"permission_error"}}' });
+        return;
+      }
       const setCookie = await auth.logout(request, { secure: overHttps(request) });
       response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': setCookie, 'cache-control': 'no-store', 'content-length': 0 });
       response.end();
