@@ -86,7 +86,14 @@ export class DashboardSessionSigner {
   }
 
   #adminSecrets(): Promise<readonly AdminSecret[]> {
-    this.#secrets ??= Promise.all(this.#adminKeys.map(async (key) => ({ keyDigest: digestOf(key), secret: await deriveSecret(key) })));
+    if (this.#secrets === undefined) {
+      const secrets = Promise.all(this.#adminKeys.map(async (key) => ({ keyDigest: digestOf(key), secret: await deriveSecret(key) })));
+      this.#secrets = secrets;
+      // A derivation that failed (out of memory, say) is tried again by the next request, not kept for good.
+      secrets.catch(() => {
+        if (this.#secrets === secrets) this.#secrets = undefined;
+      });
+    }
     return this.#secrets;
   }
 }
