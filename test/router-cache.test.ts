@@ -395,6 +395,24 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(harness.server.requests).toHaveLength(2);
   });
 
+  it('shares a call only between callers that ask the same way: a race of two does not wait on a sequential call', async () => {
+    harness.server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
+    const router = makeRouter();
+    // The router's default: one attempt at a time.
+    const sequential = router.complete('Same question', question);
+    await harness.server.waitForRequests(1);
+    // Asked for a race of two: it runs its own (two requests) instead of joining the sequential call...
+    const raced = router.complete('Same question', { ...question, parallelAttempts: 2 });
+    await harness.server.waitForRequests(3);
+    // ...and a third caller asking for the same race joins it, asking nobody again.
+    const joiner = router.complete('Same question', { ...question, parallelAttempts: 2 });
+    const [first, second, third] = await Promise.all([sequential, raced, joiner]);
+    expect(first.cached).toBe(false);
+    expect(second.attempts.length).toBeGreaterThanOrEqual(1);
+    expect(third.cached).toBe(true);
+    expect(harness.server.requests).toHaveLength(3);
+  });
+
   it("answers a joiner when the first caller aborts, from the same upstream call", async () => {
     harness.server.setBehavior('groq', { kind: 'success', latencyMs: 300 });
     const router = makeRouter();

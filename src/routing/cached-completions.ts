@@ -99,8 +99,8 @@ export class CachedCompletions {
    * Through the cache, with single-flight: a caller that finds the same request in flight (same scope) waits
    * for that call's answer instead of asking again. Each caller keeps its own deadline and abort: a caller who
    * joins waits only within them, and when the shared call fails because of its first caller (its deadline
-   * passed), a joiner still in time asks again itself. The first caller's other options (parallelAttempts,
-   * hedge, maxRetries, firstTokenTimeoutMs, idleTimeoutMs) run the shared call for everyone waiting on it.
+   * passed), a joiner still in time asks again itself. Only calls that ask the same way share one: the same
+   * strategy options given per call (parallelAttempts, hedge, maxRetries, the three time limits).
    */
   async complete(context: CachedCall): Promise<CompletionResult> {
     // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
@@ -129,6 +129,9 @@ export class CachedCompletions {
           withinMs: Math.min(routerDefaults.cacheReadMaxMs, (startedAtMs + timeoutMs - this.#clock.now()) * routerDefaults.cacheReadShareOfTimeLeft),
           cancellation: call,
         };
+    // Calls share one upstream call only when they ask for it the same way: one that wants a race of three
+    // (or no retries, a shorter first-token limit) must not wait on another's sequential call.
+    const flightKey = key + strategyOf(options);
     const hit = await cache.read(key, readLimit);
     if (hit) return this.#results.of(hit, { startedAtMs, attempts: [], cached: true });
     call.throwIfAborted();
@@ -142,7 +145,7 @@ export class CachedCompletions {
       // else waits under a deadline of their own, counted from when their call began. A caller asking again
       // with nobody's call to join starts a request of its own: only with the time a retry round needs left,
       // as a request that cannot answer in time is billed all the same.
-      const joining = this.#singleFlight.has(key);
+      const joining = this.#singleFlight.has(flightKey);
       const ownWait =
         askingAgain || joining
           ? this.#waitDeadline({ timeoutMs, startedAtMs, signal: call, minimumMs: askingAgain && !joining ? minimumRoundMs : 0 })
@@ -158,7 +161,7 @@ export class CachedCompletions {
       let waitedOn: readonly Attempt[] | undefined;
       try {
         const shared = this.#singleFlight.run(
-          key,
+          flightKey,
           async (cancellation) => {
             ranHere = true;
             // The shared work is cancelled when every caller left, or by close(), which waits for it.
@@ -170,7 +173,7 @@ export class CachedCompletions {
             const running = this.#completeUncached(context, work);
             // Set as the race began (before its first wait): the log its attempts go to as they end.
             const sharedAttempts = log.attempts;
-            if (sharedAttempts !== undefined) this.#sharedAttempts.set(key, sharedAttempts);
+            if (sharedAttempts !== undefined) this.#sharedAttempts.set(flightKey, sharedAttempts);
             try {
               const outcome = await running;
               attempts = outcome.attempts;
@@ -178,7 +181,7 @@ export class CachedCompletions {
               if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
-              if (sharedAttempts !== undefined && this.#sharedAttempts.get(key) === sharedAttempts) this.#sharedAttempts.delete(key);
+              if (sharedAttempts !== undefined && this.#sharedAttempts.get(flightKey) === sharedAttempts) this.#sharedAttempts.delete(flightKey);
               stopFollowing();
               this.#inFlight.leave(work);
               endWork();
@@ -187,7 +190,7 @@ export class CachedCompletions {
           { signal: ownWait?.cancellation ?? call },
         );
         // Its own call's attempts when it started the call (registered as it started), else its first caller's.
-        waitedOn = this.#sharedAttempts.get(key);
+        waitedOn = this.#sharedAttempts.get(flightKey);
         completion = await shared;
       } catch (error) {
         // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
@@ -257,4 +260,23 @@ function seenOnly(attempts: readonly Attempt[]): readonly Attempt[] {
     const { estimatedCostUsd: _borneByItsCall, ...seen } = attempt;
     return seen;
   });
+}
+
+/**
+ * The per-call options that decide how a call is run, not what it asks: calls that give none share the
+ * router's defaults, so the common call adds nothing to its key.
+ */
+function strategyOf(options: CompleteOptions): string {
+  const { parallelAttempts, hedge, maxRetries, firstTokenTimeoutMs, responseTimeoutMs, idleTimeoutMs } = options;
+  if (
+    parallelAttempts === undefined &&
+    hedge === undefined &&
+    maxRetries === undefined &&
+    firstTokenTimeoutMs === undefined &&
+    responseTimeoutMs === undefined &&
+    idleTimeoutMs === undefined
+  ) {
+    return '';
+  }
+  return `|${JSON.stringify([parallelAttempts, hedge, maxRetries, firstTokenTimeoutMs, responseTimeoutMs, idleTimeoutMs])}`;
 }
