@@ -3,7 +3,8 @@
  * request joins the first one's call in flight (single-flight, through the cache) and shares its outcome, but
  * the attempts that call sent are the first request's to bear. Here the first provider has no answer within the
  * router's `responseTimeoutMs` (its input is billed all the same, so it is priced) and the second fails with a
- * 503: both requests get the AllProvidersFailedError, and only one may charge the timed-out attempt. The provider
+ * 503: both requests get the AllProvidersFailedError, and only one may charge the timed-out attempt. When the first
+ * request leaves before the answer, the second, which gets it, pays the answer and the attempts' estimates. The provider
  * test server's latencies, the router's timers and the gateway's day run on one ManualClock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,12 @@ const openaiPrice = defaultCatalog.find((definition) => definition.id === 'opena
 /** What openai bills for the 75 input tokens it received before our timer ended its attempt. */
 const timedOutInputUsd = (75 * openaiPrice.inputPerMillion) / 1_000_000;
 
+/** groq's price of an answer, from the usage it reported and the model it names (`groq/<model>`). */
+function groqAnswerUsd(servedModel: string, answerUsage: { prompt_tokens: number; completion_tokens: number }): number {
+  const price = defaultCatalog.find((definition) => definition.id === 'groq')!.models.find((model) => `groq/${model.id}` === servedModel)!.price!;
+  return (answerUsage.prompt_tokens * price.inputPerMillion + answerUsage.completion_tokens * price.outputPerMillion) / 1_000_000;
+}
+
 async function usage(): Promise<{ costUsdToday: number; requestsLastMinute: number }> {
   const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${racerKey}` } });
   return ((await response.json()) as { usage: { costUsdToday: number; requestsLastMinute: number } }).usage;
@@ -54,11 +61,12 @@ async function spentToday(): Promise<number> {
   return (await usage()).costUsdToday;
 }
 
-function ask(): Promise<Response> {
+function ask(options: { content?: string; signal?: AbortSignal } = {}): Promise<Response> {
   return fetch(`${harness.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${racerKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'timed', messages: [{ role: 'user', content: question }] }),
+    body: JSON.stringify({ model: 'timed', messages: [{ role: 'user', content: options.content ?? question }] }),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -84,5 +92,44 @@ describe('a call joined while in flight', () => {
     const charged = lines.reduce((sum, line) => sum + ((line.costUsd as number | undefined) ?? 0), 0);
     expect(charged).toBeCloseTo(timedOutInputUsd, 12);
     expect((await spentToday()) - dayBefore).toBeCloseTo(timedOutInputUsd, 12);
+  });
+
+  it('charges the answer and its attempts once, to the request that got it, when the first request left', async () => {
+    // Found in the README's known limits: the first request's line was written as it left, before the race ended
+    // and priced its attempts, and the second's answer was a shared one, which cost it nothing.
+    harness.providers.reset();
+    harness.providers.setBehavior('openai', { kind: 'stall-before-headers' });
+    harness.providers.setBehavior('groq', { kind: 'success' });
+    // 300 characters, as `question`: openai bills the same 75 input tokens.
+    const leftQuestion = 'Who pays for a call left now? '.repeat(10);
+    const dayBefore = await spentToday();
+    const requestsBefore = (await usage()).requestsLastMinute;
+    const linesBefore = harness.logLines.length;
+    const leaving = new AbortController();
+    const first = ask({ content: leftQuestion, signal: leaving.signal });
+    await harness.providers.waitForRequests(1);
+    const second = ask({ content: leftQuestion });
+    await expect.poll(async () => (await usage()).requestsLastMinute).toBe(requestsBefore + 2);
+    leaving.abort();
+    await expect(first).rejects.toThrow();
+    await expect.poll(() => harness.logLines.slice(linesBefore).find((entry) => entry.outcome === 'client_aborted')).toBeDefined();
+    // openai has no answer within responseTimeoutMs: the call, which the second request still waits on, fails over to groq.
+    clock.advance(5_000);
+    const answer = await second;
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { model: string; usage: { prompt_tokens: number; completion_tokens: number } };
+    expect(body.model.startsWith('groq/')).toBe(true);
+    expect(harness.providers.requests.filter((request) => request.provider === 'openai')).toHaveLength(1);
+    expect(harness.providers.requests.filter((request) => request.provider === 'groq')).toHaveLength(1);
+
+    const expected = groqAnswerUsd(body.model, body.usage) + timedOutInputUsd;
+    const lines = harness.logLines.slice(linesBefore).filter((entry) => entry.key === 'joiner');
+    expect(lines).toHaveLength(2);
+    const [leftLine, answeredLine] = [lines.find((line) => line.outcome === 'client_aborted'), lines.find((line) => line.outcome === 'success')];
+    expect(leftLine?.costUsd ?? 0).toBe(0);
+    expect(answeredLine).toMatchObject({ cached: false, costEstimated: true });
+    expect(answeredLine?.attempts).toMatch(/openai:failure/);
+    expect(answeredLine?.costUsd).toBeCloseTo(expected, 12);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(expected, 12);
   });
 });

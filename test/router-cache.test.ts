@@ -423,7 +423,12 @@ describe('identical calls in flight share one upstream call, each under its own 
 
     firstCaller.abort(new Error('the first caller left'));
     await expect(first).rejects.toThrow('the first caller left');
-    expect(await joiner).toMatchObject({ provider: 'groq', cached: true });
+    // The first caller left before the answer: the joiner takes the call over, its answer and its attempts, as
+    // its own (not cached, and priced), so that the answer the provider bills once is charged once.
+    const taken = await joiner;
+    expect(taken).toMatchObject({ provider: 'groq', cached: false });
+    expect(taken.attempts.map((attempt) => attempt.provider)).toEqual(['groq']);
+    expect(taken.costUsd).toBeGreaterThan(0);
     expect(harness.server.requests).toHaveLength(1);
   });
 });

@@ -64,8 +64,8 @@ export class CachedCompletions {
   readonly #results: Pick<CompletionResults, 'of'>;
   readonly #registry: Pick<ProviderStateRegistry, 'recordSpend'>;
   readonly #completeUncached: CachedCompletionsOptions['completeUncached'];
-  /** The attempts of each shared call in flight (the race's live log), by cache key: what a joiner sees tried. */
-  readonly #sharedAttempts = new Map<string, readonly Attempt[]>();
+  /** Each shared call in flight, by its single-flight key: what a joiner sees tried, and who pays for it. */
+  readonly #sharedCalls = new Map<string, SharedCall>();
 
   constructor(options: CachedCompletionsOptions) {
     this.#clock = options.clock;
@@ -158,7 +158,7 @@ export class CachedCompletions {
       }
       let completion: CachedCompletion;
       let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
-      let waitedOn: readonly Attempt[] | undefined;
+      let waitedOn: SharedCall | undefined;
       try {
         const shared = this.#singleFlight.run(
           flightKey,
@@ -172,8 +172,9 @@ export class CachedCompletions {
             this.#inFlight.enter(work);
             const running = this.#completeUncached(context, work);
             // Set as the race began (before its first wait): the log its attempts go to as they end.
-            const sharedAttempts = log.attempts;
-            if (sharedAttempts !== undefined) this.#sharedAttempts.set(flightKey, sharedAttempts);
+            const sharedCall: SharedCall | undefined =
+              log.attempts === undefined ? undefined : { attempts: log.attempts, firstCallerLeft: false, taken: false };
+            if (sharedCall !== undefined) this.#sharedCalls.set(flightKey, sharedCall);
             try {
               const outcome = await running;
               attempts = outcome.attempts;
@@ -181,7 +182,7 @@ export class CachedCompletions {
               if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
-              if (sharedAttempts !== undefined && this.#sharedAttempts.get(flightKey) === sharedAttempts) this.#sharedAttempts.delete(flightKey);
+              if (sharedCall !== undefined && this.#sharedCalls.get(flightKey) === sharedCall) this.#sharedCalls.delete(flightKey);
               stopFollowing();
               this.#inFlight.leave(work);
               endWork();
@@ -190,16 +191,18 @@ export class CachedCompletions {
           { signal: ownWait?.cancellation ?? call },
         );
         // Its own call's attempts when it started the call (registered as it started), else its first caller's.
-        waitedOn = this.#sharedAttempts.get(flightKey);
+        waitedOn = this.#sharedCalls.get(flightKey);
         completion = await shared;
       } catch (error) {
         // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
         // aborted in a moment, for the call's end event.
         if (sharedWork?.scope.aborted) await sharedWork.ended;
+        else if (ranHere && call.aborted && waitedOn !== undefined) leaveToJoiners(waitedOn, log);
         if (ownWait?.timedOut()) {
           // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
           // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
-          log.attempts = [...seenAttempts, ...(ranHere ? (waitedOn ?? []) : seenOnly(waitedOn ?? []))];
+          const waitedOnAttempts = waitedOn?.attempts ?? [];
+          log.attempts = [...seenAttempts, ...(ranHere ? waitedOnAttempts : seenOnly(waitedOnAttempts))];
           throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
         }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
@@ -215,9 +218,16 @@ export class CachedCompletions {
       } finally {
         ownWait?.dispose();
       }
-      // A caller that joined another's identical call in flight shares its answer, as a cache hit would.
-      const result = this.#results.of(completion, { startedAtMs, attempts, cached: !ranHere });
-      if (ranHere) this.#registry.recordSpend(result.provider, result.costUsd);
+      // A caller that joined another's identical call in flight shares its answer, as a cache hit would; but
+      // when that call's first caller left before it, the first joiner to get the answer takes the call as its
+      // own: the answer and its attempts are billed once, and nobody else is there to bear them.
+      let paysForIt = ranHere;
+      if (!ranHere && waitedOn !== undefined && takeOver(waitedOn)) {
+        log.attempts = attempts = waitedOn.attempts;
+        paysForIt = true;
+      }
+      const result = this.#results.of(completion, { startedAtMs, attempts, cached: !paysForIt });
+      if (paysForIt) this.#registry.recordSpend(result.provider, result.costUsd);
       return result;
     }
   }
@@ -239,6 +249,34 @@ export class CachedCompletions {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     this.#events.emit({ type: 'cache-error', operation, errorName, message });
   }
+}
+
+/** A shared call in flight, as the callers that wait on it see it. */
+interface SharedCall {
+  /** The race's live log: its attempts so far, each priced (`estimatedCostUsd`) as the race ends. */
+  readonly attempts: readonly Attempt[];
+  /** Its first caller left while others still waited on it: the first of them to get the answer takes it over. */
+  firstCallerLeft: boolean;
+  /** A caller that joined took the answer over: no other joiner pays it. */
+  taken: boolean;
+}
+
+/**
+ * The first caller of a shared call leaves while others still wait: its own log keeps the attempts as they stood
+ * (without estimates, which the race sets only as it ends), and the call, its answer and its attempts' price go
+ * to the first of the others to get the answer. The leaving caller's key is charged as it leaves, before the race
+ * ends and prices anything: it must not be charged again for what the caller who takes the answer pays.
+ */
+function leaveToJoiners(sharedCall: SharedCall, log: AttemptLog): void {
+  sharedCall.firstCallerLeft = true;
+  log.attempts = seenOnly([...sharedCall.attempts]);
+}
+
+/** Whether a caller that joined takes the shared call over (its first caller left, no other joiner took it yet). */
+function takeOver(sharedCall: SharedCall): boolean {
+  if (!sharedCall.firstCallerLeft || sharedCall.taken) return false;
+  sharedCall.taken = true;
+  return true;
 }
 
 /** The shared call's failure as a caller that joined it gets it: an AllProvidersFailedError without its estimates. */

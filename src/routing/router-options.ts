@@ -181,7 +181,9 @@ export interface CompleteOptions {
    * rethrown as is and so carries none. What the attempts it sent cost though nobody took their answers
    * (`Attempt.estimatedCostUsd`) is then known all the same, once the call has settled: a gateway charges its
    * key from it. Undefined after a cache hit; a call that joined another's identical call in flight finds no
-   * estimate there (they are that call's to bear).
+   * estimate there (they are that call's to bear), unless that call's first caller left before its answer: the
+   * first joiner to get the answer takes the call over (`cached: false`), and finds its attempts here. The first
+   * caller's log, as it leaves, keeps the attempts as they stood, without estimates: they are the taker's.
    * Emptied as each call begins, so a log given again never holds an earlier call's attempts; one log given to
    * calls at the same time holds whichever set it last. A stream's attempts are also its `attempts`.
    */
