@@ -6,11 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   AllProvidersFailedError,
   BackupModelRouter,
+  DeadlineExceededError,
   type BackupModelRouterOptions,
   Provider,
   StreamInterruptedError,
   type StreamChunk,
 } from '../src/index.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 let server: ProviderTestServer;
@@ -168,6 +170,30 @@ describe('the commit rule', () => {
     const error = await collect(stream).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StreamInterruptedError);
     expect((error as StreamInterruptedError).reason).toBe('timeout');
+    // The provider fell silent: not the call's own deadline, which a caller tells apart by the cause.
+    expect(DeadlineExceededError.isInstance((error as StreamInterruptedError).cause)).toBe(false);
+    await server.waitForClientAbort({ provider: 'openai' });
+  });
+
+  it("says by its cause that the call's deadline ended a stream still coming after its first token", async () => {
+    // The gateway reads it so: its streams' deadline is `maxStreamDurationMs`, and reaching it is a cut at that
+    // limit (its log line and metric say so), not a broken stream. The provider streams on, 50 ms a piece in real
+    // time; the router's deadline runs on a manual clock, moved past it once the first token has come.
+    server.setBehavior('openai', { kind: 'success', text: 'slow words '.repeat(2_000), textPieces: 2_000, chunkDelayMs: 50 });
+    const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
+    const stream = makeRouter({ clock }).stream('Hi, slowly', { preferredProvider: Provider.OPENAI, timeoutMs: 5_000 });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    clock.advance(5_000);
+    let error: unknown;
+    try {
+      while (!(await iterator.next()).done);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as StreamInterruptedError).reason).toBe('timeout');
+    expect((error as StreamInterruptedError).cause).toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 5_000 });
     await server.waitForClientAbort({ provider: 'openai' });
   });
 

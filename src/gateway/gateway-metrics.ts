@@ -96,7 +96,7 @@ export class GatewayMetrics {
     });
     this.#streamDurationCuts = new Counter({
       name: 'backup_models_gateway_stream_duration_cuts_total',
-      help: 'Streams cut at limits.maxStreamDurationMs while their client was not reading them: the connection was closed and the upstream request ended. By route.',
+      help: 'Streams cut at limits.maxStreamDurationMs: their client not reading them (the connection was closed), or still reading a stream still coming (it ended with an error event); the upstream request ended either way. By route.',
       labelNames: ['route'],
       registers,
     });

@@ -39,9 +39,9 @@ export interface ModelCallDependencies {
   readonly bodyBudget: BodyBudget;
   /** Keys' limits (requests a minute, spend a day) and their spend. */
   readonly quota: CallerQuota;
-  /** Times a stream's `maxStreamDurationMs` while its client is not reading. */
+  /** Times a stream's `maxStreamDurationMs` while its client is not reading (the router times it otherwise). */
   readonly clock: Clock;
-  /** A stream was cut at `maxStreamDurationMs`, its client not reading: for the metrics. */
+  /** A stream was cut at `maxStreamDurationMs` (its client reading or not): for the metrics. */
   readonly onStreamDurationCut?: (response: ServerResponse) => void;
 }
 
@@ -67,9 +67,9 @@ export interface CallLogFields {
    * the catalog, or attempts were cancelled after their requests were sent (they lost a race, or the call ended).
    */
   costEstimated?: boolean;
-  /** `cut_off`: the gateway ended a stream its client was not reading, for `cutOffReason`. */
+  /** `cut_off`: a stream ended at a limit of the gateway's, `cutOffReason`, whether its client read it or not. */
   outcome?: 'success' | 'failure' | 'client_aborted' | 'rejected' | 'cut_off';
-  /** Why the gateway cut the stream off: `max_stream_duration`, its client not reading by `maxStreamDurationMs`. */
+  /** Why the stream was cut off: `max_stream_duration`, it lasted `maxStreamDurationMs` (its client reading or not). */
   cutOffReason?: 'max_stream_duration';
   maxStreamDurationMs?: number;
   status?: number;

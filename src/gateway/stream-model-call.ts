@@ -4,12 +4,14 @@
  * (503, 504...). After the headers, a failure becomes the dialect's one error event and the stream ends:
  * two providers' answers are never spliced. A client that leaves aborts the upstream call at once; one that
  * stops reading is cut off at `maxStreamDurationMs`, which its log line (`outcome: 'cut_off'`) and the metrics
- * tell apart from a client that left.
+ * tell apart from a client that left. A stream still coming then, its client reading, ends on the router's
+ * deadline (the same time) with the dialect's error event, and is logged and counted as cut off too.
  */
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import type { RouterStream, StreamResult } from '../routing/router-options.js';
 import type { StreamChunk, Usage } from '../types.js';
+import { DeadlineExceededError, StreamInterruptedError } from '../errors.js';
 import type { GatewayCaller } from './auth.js';
 import type { CallLogFields, ModelCallDependencies } from './model-call-handler.js';
 import { addCost, destroyedBeforeFinished, onClientGone, recordCancelledAttemptsCost, recordFailure, recordResult } from './model-call-handler.js';
@@ -27,7 +29,10 @@ const closedByGateway = new DOMException('The gateway closed the connection.', '
 interface StreamTimeLimit {
   readonly clock: Clock;
   readonly endsAtMs: number;
-  /** Set when the stream was cut off at `endsAtMs`, its client not reading. */
+  /**
+   * Set when the stream was cut off at `endsAtMs`: its client not reading (the gateway closed the connection),
+   * or still reading a stream that was still coming (the router's deadline, the same time, ended it).
+   */
   cutOff: boolean;
 }
 
@@ -179,6 +184,9 @@ async function relayStream(options: {
     response.end(encoder.end(result));
   } catch (error) {
     stream.cancel(error);
+    // The router's deadline is the stream's duration limit (streamModelCall sets it): reached while the
+    // client still read, it is the limit's cut as much as one of a client that stopped reading.
+    if (endedByDeadline(error)) limit.cutOff = true;
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
     if (winner) {
       const definition = options.router.providers.find((provider) => provider.id === winner.provider)?.definition;
@@ -196,6 +204,11 @@ async function relayStream(options: {
   } finally {
     kept.stop();
   }
+}
+
+/** A stream that broke after its first token because the call's deadline passed (the router says so in its cause). */
+function endedByDeadline(error: unknown): boolean {
+  return StreamInterruptedError.isInstance(error) && DeadlineExceededError.isInstance(error.cause);
 }
 
 /**
