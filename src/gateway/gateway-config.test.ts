@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../catalog.js';
-import { defaultGatewayConfig, parseGatewayConfig, routerOptionsFromConfig } from './gateway-config.js';
+import { parse as parseYaml } from 'yaml';
+import { routerDefaults } from '../routing/router-defaults.js';
+import {
+  defaultGatewayConfig,
+  defaultGatewayLimits,
+  gatewayConfigFileFields,
+  gatewayRouterSettingNames,
+  parseGatewayConfig,
+  routerOptionsFromConfig,
+} from './gateway-config.js';
 import { ModelResolver } from './model-resolver.js';
 
 const yamlText = `
@@ -302,6 +311,12 @@ describe('routerOptionsFromConfig', () => {
 });
 
 describe('the example configuration (examples/gateway.yaml)', () => {
+  it('sets every limit, so a reader of the example sees each one', () => {
+    const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
+    const limits = (parseYaml(text) as { limits: Record<string, unknown> }).limits;
+    expect(Object.keys(limits).sort()).toEqual(Object.keys(defaultGatewayLimits).sort());
+  });
+
   it('parses, and its routes name only providers of the catalog, so `serve --config` starts with it', () => {
     const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
     const config = parseGatewayConfig({ yamlText: text, env: {} });
@@ -309,5 +324,39 @@ describe('the example configuration (examples/gateway.yaml)', () => {
     expect(Object.keys(config.routes)).toContain('claude-sonnet-4-20250514');
     const resolver = new ModelResolver({ providerIds: [...known], routes: config.routes });
     expect(resolver.resolve('claude-sonnet-4-20250514')?.route?.map((target) => target.provider)).toEqual(['anthropic', 'openai', 'google']);
+  });
+});
+
+describe("README's configuration snippets", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  // The variables README's key and provider snippets name.
+  const env = { BILLING_GATEWAY_KEY: 'billing-key-0123456789', OPS_GATEWAY_KEY: 'ops-key-0123456789', DEEPSEEK_API_KEY: 'sk-deepseek' };
+
+  it('each parse, and make router options', () => {
+    expect(yamlBlocks.length).toBeGreaterThan(3);
+    for (const text of yamlBlocks) {
+      expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: text, env }), { env }), text).not.toThrow();
+    }
+  });
+
+  it('include one that names every setting, each at its default', () => {
+    const section = readme.slice(readme.indexOf('### Every setting and variable'));
+    const text = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    for (const field of gatewayConfigFileFields) expect(text, field).toMatch(new RegExp(`^(# )?${field}:`, 'm'));
+    const document = parseYaml(text) as { limits: object; router: object; cache: object };
+    expect(document.limits).toEqual(defaultGatewayLimits);
+    expect(document.cache).toEqual(defaultGatewayConfig.cache);
+    expect(Object.keys(document.router).sort()).toEqual([...gatewayRouterSettingNames].sort());
+    const { hedge, ...timesAndCounts } = document.router as Record<string, unknown>;
+    expect(hedge).toBe(false);
+    for (const [name, value] of Object.entries(timesAndCounts)) expect(value, name).toBe(routerDefaults[name as keyof typeof routerDefaults]);
+    const config = parseGatewayConfig({ yamlText: text, env: {} });
+    expect({ host: config.host, port: config.port, logLevel: config.logLevel, logPrompts: config.logPrompts }).toEqual({
+      host: defaultGatewayConfig.host,
+      port: defaultGatewayConfig.port,
+      logLevel: defaultGatewayConfig.logLevel,
+      logPrompts: defaultGatewayConfig.logPrompts,
+    });
   });
 });

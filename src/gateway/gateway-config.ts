@@ -156,17 +156,20 @@ function hedgeOf(value: unknown, path: string): HedgeOption | false {
   return { delayMs: positiveInteger(hedge.delayMs, `${path}.delayMs`, 0) };
 }
 
+/** The settings `router` takes, each optional (the router's own default when absent). */
+export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[] = [
+  'parallelAttempts',
+  'hedge',
+  'timeoutMs',
+  'firstTokenTimeoutMs',
+  'responseTimeoutMs',
+  'idleTimeoutMs',
+  'maxRetries',
+  'retryBaseDelayMs',
+];
+
 function routerSettingsOf(value: unknown): GatewayRouterSettings {
-  const object = objectAt(value, 'router', [
-    'parallelAttempts',
-    'hedge',
-    'timeoutMs',
-    'firstTokenTimeoutMs',
-    'responseTimeoutMs',
-    'idleTimeoutMs',
-    'maxRetries',
-    'retryBaseDelayMs',
-  ]);
+  const object = objectAt(value, 'router', gatewayRouterSettingNames);
   const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
   if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
   if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
@@ -208,6 +211,22 @@ export interface ParseGatewayConfigOptions {
   readonly readKeys?: boolean;
 }
 
+/** The top-level fields a configuration file may have; any other is refused, named. */
+export const gatewayConfigFileFields: readonly string[] = [
+  'host',
+  'port',
+  'keys',
+  'keyLimits',
+  'limits',
+  'trustedProxies',
+  'routes',
+  'providers',
+  'cache',
+  'router',
+  'logPrompts',
+  'logLevel',
+];
+
 /** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
 export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
@@ -220,20 +239,7 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
       throw new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
     }
   }
-  const file = objectAt(document ?? {}, '(root)', [
-    'host',
-    'port',
-    'keys',
-    'keyLimits',
-    'limits',
-    'trustedProxies',
-    'routes',
-    'providers',
-    'cache',
-    'router',
-    'logPrompts',
-    'logLevel',
-  ]);
+  const file = objectAt(document ?? {}, '(root)', gatewayConfigFileFields);
   const limitsObject = objectAt(file.limits ?? {}, 'limits', Object.keys(defaultGatewayLimits));
   const limits = { ...defaultGatewayLimits };
   for (const name of Object.keys(defaultGatewayLimits) as (keyof GatewayLimits)[]) {
