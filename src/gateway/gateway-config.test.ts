@@ -70,6 +70,24 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
   });
 
+  it('refuses a time limit longer than a timer holds, naming it: Node would fire it after 1 ms', () => {
+    const longest = 2 ** 31 - 1;
+    const timeLimits = [
+      ...Object.keys(defaultGatewayLimits).filter((name) => name.endsWith('Ms')).map((name) => `limits: { ${name}: VALUE }`),
+      ...['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'retryBaseDelayMs'].map((name) => `router: { ${name}: VALUE }`),
+      'router: { hedge: { delayMs: VALUE } }',
+      'routes: { fast: { targets: [groq/llama-3.1-8b-instant], hedge: { delayMs: VALUE } } }',
+    ];
+    expect(timeLimits.length).toBeGreaterThan(10);
+    for (const template of timeLimits) {
+      expect(() => parseGatewayConfig({ yamlText: template.replace('VALUE', String(longest)) }), template).not.toThrow();
+      const name = /(\w+): VALUE/.exec(template)![1]!;
+      expect(() => parseGatewayConfig({ yamlText: template.replace('VALUE', String(longest + 1)) }), template).toThrow(
+        new RegExp(`${name} must be an integer of milliseconds from \\d to 2147483647`),
+      );
+    }
+  });
+
   it('trusts no proxy by default; takes addresses and CIDR ranges, IPv4 and IPv6, from the file or, over it, the environment', () => {
     expect(parseGatewayConfig({}).trustedProxies).toEqual([]);
     const yamlText = 'trustedProxies: [10.0.0.0/8, 192.0.2.1, ::1, 2001:db8::/32, fd00::/8]';
