@@ -26,3 +26,18 @@ export function positiveInteger(value: unknown, path: string, minimum = 1): numb
   }
   return value;
 }
+
+/**
+ * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms, so
+ * a send timeout or a drain of 3e9 ms would act at once, and a stream duration past it would be refused, as the
+ * client's error, on every stream.
+ */
+export const maximumTimerMs = 2 ** 31 - 1;
+
+/** A time limit: an integer of milliseconds from `minimum` up to what a timer holds. */
+export function timerMilliseconds(value: unknown, path: string, minimum = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximumTimerMs) {
+    fail(path, `must be an integer of milliseconds from ${minimum} to ${maximumTimerMs} (about 24 days, the most a timer holds).`);
+  }
+  return value;
+}

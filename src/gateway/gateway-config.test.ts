@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../catalog.js';
-import { defaultGatewayConfig, parseGatewayConfig, routerOptionsFromConfig } from './gateway-config.js';
+import { parse as parseYaml } from 'yaml';
+import { routerDefaults } from '../routing/router-defaults.js';
+import {
+  defaultGatewayConfig,
+  defaultGatewayLimits,
+  gatewayConfigFileFields,
+  gatewayRouterSettingNames,
+  parseGatewayConfig,
+  routerOptionsFromConfig,
+} from './gateway-config.js';
 import { ModelResolver } from './model-resolver.js';
 
 const yamlText = `
@@ -59,6 +68,24 @@ describe('parseGatewayConfig', () => {
     const yamlText = 'limits: { maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300000, maxFailedKeyAttemptAddresses: 500 }';
     expect(parseGatewayConfig({ yamlText }).limits).toMatchObject({ maxFailedKeyAttempts: 5, failedKeyAttemptWindowMs: 300_000, maxFailedKeyAttemptAddresses: 500 });
     expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
+  });
+
+  it('refuses a time limit longer than a timer holds, naming it: Node would fire it after 1 ms', () => {
+    const longest = 2 ** 31 - 1;
+    const timeLimits = [
+      ...Object.keys(defaultGatewayLimits).filter((name) => name.endsWith('Ms')).map((name) => `limits: { ${name}: VALUE }`),
+      ...['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'retryBaseDelayMs'].map((name) => `router: { ${name}: VALUE }`),
+      'router: { hedge: { delayMs: VALUE } }',
+      'routes: { fast: { targets: [groq/llama-3.1-8b-instant], hedge: { delayMs: VALUE } } }',
+    ];
+    expect(timeLimits.length).toBeGreaterThan(10);
+    for (const template of timeLimits) {
+      expect(() => parseGatewayConfig({ yamlText: template.replace('VALUE', String(longest)) }), template).not.toThrow();
+      const name = /(\w+): VALUE/.exec(template)![1]!;
+      expect(() => parseGatewayConfig({ yamlText: template.replace('VALUE', String(longest + 1)) }), template).toThrow(
+        new RegExp(`${name} must be an integer of milliseconds from \\d to 2147483647`),
+      );
+    }
   });
 
   it('trusts no proxy by default; takes addresses and CIDR ranges, IPv4 and IPv6, from the file or, over it, the environment', () => {
@@ -302,6 +329,12 @@ describe('routerOptionsFromConfig', () => {
 });
 
 describe('the example configuration (examples/gateway.yaml)', () => {
+  it('sets every limit, so a reader of the example sees each one', () => {
+    const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
+    const limits = (parseYaml(text) as { limits: Record<string, unknown> }).limits;
+    expect(Object.keys(limits).sort()).toEqual(Object.keys(defaultGatewayLimits).sort());
+  });
+
   it('parses, and its routes name only providers of the catalog, so `serve --config` starts with it', () => {
     const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
     const config = parseGatewayConfig({ yamlText: text, env: {} });
@@ -309,5 +342,39 @@ describe('the example configuration (examples/gateway.yaml)', () => {
     expect(Object.keys(config.routes)).toContain('claude-sonnet-4-20250514');
     const resolver = new ModelResolver({ providerIds: [...known], routes: config.routes });
     expect(resolver.resolve('claude-sonnet-4-20250514')?.route?.map((target) => target.provider)).toEqual(['anthropic', 'openai', 'google']);
+  });
+});
+
+describe("README's configuration snippets", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  // The variables README's key and provider snippets name.
+  const env = { BILLING_GATEWAY_KEY: 'billing-key-0123456789', OPS_GATEWAY_KEY: 'ops-key-0123456789', DEEPSEEK_API_KEY: 'sk-deepseek' };
+
+  it('each parse, and make router options', () => {
+    expect(yamlBlocks.length).toBeGreaterThan(3);
+    for (const text of yamlBlocks) {
+      expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: text, env }), { env }), text).not.toThrow();
+    }
+  });
+
+  it('include one that names every setting, each at its default', () => {
+    const section = readme.slice(readme.indexOf('### Every setting and variable'));
+    const text = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    for (const field of gatewayConfigFileFields) expect(text, field).toMatch(new RegExp(`^(# )?${field}:`, 'm'));
+    const document = parseYaml(text) as { limits: object; router: object; cache: object };
+    expect(document.limits).toEqual(defaultGatewayLimits);
+    expect(document.cache).toEqual(defaultGatewayConfig.cache);
+    expect(Object.keys(document.router).sort()).toEqual([...gatewayRouterSettingNames].sort());
+    const { hedge, ...timesAndCounts } = document.router as Record<string, unknown>;
+    expect(hedge).toBe(false);
+    for (const [name, value] of Object.entries(timesAndCounts)) expect(value, name).toBe(routerDefaults[name as keyof typeof routerDefaults]);
+    const config = parseGatewayConfig({ yamlText: text, env: {} });
+    expect({ host: config.host, port: config.port, logLevel: config.logLevel, logPrompts: config.logPrompts }).toEqual({
+      host: defaultGatewayConfig.host,
+      port: defaultGatewayConfig.port,
+      logLevel: defaultGatewayConfig.logLevel,
+      logPrompts: defaultGatewayConfig.logPrompts,
+    });
   });
 });

@@ -9,7 +9,7 @@ import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalo
 import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions, HedgeOption, RouteTarget } from '../routing/router-options.js';
 import { parseModelReference } from './model-resolver.js';
-import { fail, objectAt, positiveInteger } from './config-fields.js';
+import { fail, objectAt, positiveInteger, timerMilliseconds } from './config-fields.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
@@ -153,29 +153,31 @@ function hedgeOf(value: unknown, path: string): HedgeOption | false {
   if (value === false) return false;
   const hedge = objectAt(value, path, ['delayMs']);
   if (hedge.delayMs === 'auto') return { delayMs: 'auto' };
-  return { delayMs: positiveInteger(hedge.delayMs, `${path}.delayMs`, 0) };
+  return { delayMs: timerMilliseconds(hedge.delayMs, `${path}.delayMs`, 0) };
 }
 
+/** The settings `router` takes, each optional (the router's own default when absent). */
+export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[] = [
+  'parallelAttempts',
+  'hedge',
+  'timeoutMs',
+  'firstTokenTimeoutMs',
+  'responseTimeoutMs',
+  'idleTimeoutMs',
+  'maxRetries',
+  'retryBaseDelayMs',
+];
+
 function routerSettingsOf(value: unknown): GatewayRouterSettings {
-  const object = objectAt(value, 'router', [
-    'parallelAttempts',
-    'hedge',
-    'timeoutMs',
-    'firstTokenTimeoutMs',
-    'responseTimeoutMs',
-    'idleTimeoutMs',
-    'maxRetries',
-    'retryBaseDelayMs',
-  ]);
+  const object = objectAt(value, 'router', gatewayRouterSettingNames);
   const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
   if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
   if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
   for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs'] as const) {
-    if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`);
+    if (object[name] !== undefined) settings[name] = timerMilliseconds(object[name], `router.${name}`);
   }
-  for (const name of ['maxRetries', 'retryBaseDelayMs'] as const) {
-    if (object[name] !== undefined) settings[name] = positiveInteger(object[name], `router.${name}`, 0);
-  }
+  if (object.maxRetries !== undefined) settings.maxRetries = positiveInteger(object.maxRetries, 'router.maxRetries', 0);
+  if (object.retryBaseDelayMs !== undefined) settings.retryBaseDelayMs = timerMilliseconds(object.retryBaseDelayMs, 'router.retryBaseDelayMs', 0);
   return settings;
 }
 
@@ -208,6 +210,22 @@ export interface ParseGatewayConfigOptions {
   readonly readKeys?: boolean;
 }
 
+/** The top-level fields a configuration file may have; any other is refused, named. */
+export const gatewayConfigFileFields: readonly string[] = [
+  'host',
+  'port',
+  'keys',
+  'keyLimits',
+  'limits',
+  'trustedProxies',
+  'routes',
+  'providers',
+  'cache',
+  'router',
+  'logPrompts',
+  'logLevel',
+];
+
 /** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
 export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
@@ -220,24 +238,13 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
       throw new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
     }
   }
-  const file = objectAt(document ?? {}, '(root)', [
-    'host',
-    'port',
-    'keys',
-    'keyLimits',
-    'limits',
-    'trustedProxies',
-    'routes',
-    'providers',
-    'cache',
-    'router',
-    'logPrompts',
-    'logLevel',
-  ]);
+  const file = objectAt(document ?? {}, '(root)', gatewayConfigFileFields);
   const limitsObject = objectAt(file.limits ?? {}, 'limits', Object.keys(defaultGatewayLimits));
   const limits = { ...defaultGatewayLimits };
   for (const name of Object.keys(defaultGatewayLimits) as (keyof GatewayLimits)[]) {
-    if (limitsObject[name] !== undefined) limits[name] = positiveInteger(limitsObject[name], `limits.${name}`);
+    if (limitsObject[name] === undefined) continue;
+    const path = `limits.${name}`;
+    limits[name] = name.endsWith('Ms') ? timerMilliseconds(limitsObject[name], path) : positiveInteger(limitsObject[name], path);
   }
   const cacheObject = objectAt(file.cache ?? {}, 'cache', ['enabled', 'ttlSeconds']);
   if (cacheObject.enabled !== undefined && typeof cacheObject.enabled !== 'boolean') fail('cache.enabled', 'must be true or false.');

@@ -58,7 +58,7 @@ export interface RedisSharedState {
   readonly stateSync: RedisProviderStateSync;
   /** Gateway keys' quotas (requests a minute, spend a day), counted once for every instance. */
   readonly quotaStore: RedisQuotaStore;
-  /** Dashboard sign-outs, honoured by every instance (give to `attachDashboard({ sessionRevocations })`). */
+  /** Dashboard sign-outs, honoured by every instance (`serve` gives them to its dashboard). */
   readonly sessionRevocations: RedisSessionRevocations;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */

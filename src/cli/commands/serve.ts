@@ -1,5 +1,6 @@
 /** `backup-models serve`: the gateway (OpenAI's and Anthropic's APIs), until SIGTERM or Ctrl-C, which drain it first. */
 import { parseArgs } from 'node:util';
+import { defaultCatalog } from '../../catalog.js';
 import { attachDashboard } from '../../dashboard/attach-dashboard.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
@@ -22,12 +23,23 @@ Options:
   --port <port>     Default 8787.
   -h, --help        Show this help.
 
-Environment: BACKUP_MODELS_GATEWAY_KEYS (comma-separated gateway keys), BACKUP_MODELS_GATEWAY_ADMIN_KEYS
-(comma-separated admin keys: they may also read the operator endpoints), BACKUP_MODELS_GATEWAY_HOST,
-BACKUP_MODELS_GATEWAY_PORT, BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES (comma-separated addresses and CIDR ranges
-of the reverse proxies whose X-Forwarded-For names the client), and the providers' keys (GROQ_API_KEY,
-OPENAI_API_KEY, ...). Shared state across instances: REDIS_URL (one Redis) or REDIS_CLUSTER_NODES
-(comma-separated node URLs of a Redis Cluster), with BACKUP_MODELS_REDIS_PREFIX.
+Environment:
+  BACKUP_MODELS_GATEWAY_KEYS           comma-separated gateway keys, added to the file's
+  BACKUP_MODELS_GATEWAY_ADMIN_KEYS     comma-separated admin keys (they may also read the operator endpoints)
+  BACKUP_MODELS_GATEWAY_HOST           over the file's host (--host over both)
+  BACKUP_MODELS_GATEWAY_PORT           over the file's port (--port over both)
+  BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES
+                                       comma-separated addresses and CIDR ranges of the reverse proxies whose
+                                       X-Forwarded-For names the client; replaces the file's trustedProxies
+  ${defaultCatalog.map((definition) => definition.apiKeyEnv).join(', ')}
+                                       the providers' keys
+  ${defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])).join(', ')}
+                                       their base URLs, over a baseUrl the file gives them
+  the variables the file names in a key's keyEnv and a provider's apiKeyEnv
+  REDIS_URL                            shared state across instances on one Redis
+  REDIS_CLUSTER_NODES                  or on a Redis Cluster: comma-separated node URLs (over REDIS_URL)
+  BACKUP_MODELS_REDIS_PREFIX           namespace of the shared state's keys and channels (default backup-models)
+
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
 export const serveCommand: CliCommand = {
@@ -99,16 +111,26 @@ export const serveCommand: CliCommand = {
   },
 };
 
-/**
- * Shared state on Redis when the environment names one: REDIS_CLUSTER_NODES (comma-separated node URLs of a
- * Redis Cluster) or REDIS_URL (one server), under BACKUP_MODELS_REDIS_PREFIX.
- */
+/** The variables that give `serve` shared state on Redis. */
+export const sharedStateEnvironmentVariables = {
+  /** One server. */
+  url: 'REDIS_URL',
+  /** Comma-separated node URLs of a Redis Cluster; over `url`. */
+  clusterNodes: 'REDIS_CLUSTER_NODES',
+  /** Namespace of every key and channel. */
+  prefix: 'BACKUP_MODELS_REDIS_PREFIX',
+} as const;
+
+/** Shared state on Redis when the environment names one (`sharedStateEnvironmentVariables`). */
 function sharedStateFromEnv(env: Readonly<Record<string, string | undefined>>): RedisSharedState | undefined {
-  const clusterNodes = (env.REDIS_CLUSTER_NODES ?? '')
+  const variables = sharedStateEnvironmentVariables;
+  const clusterNodes = (env[variables.clusterNodes] ?? '')
     .split(',')
     .map((node) => node.trim())
     .filter((node) => node !== '');
-  const server = clusterNodes.length > 0 ? { clusterNodes } : env.REDIS_URL ? { url: env.REDIS_URL } : undefined;
+  const url = env[variables.url];
+  const server = clusterNodes.length > 0 ? { clusterNodes } : url ? { url } : undefined;
   if (server === undefined) return undefined;
-  return createRedisSharedState({ ...server, ...(env.BACKUP_MODELS_REDIS_PREFIX ? { prefix: env.BACKUP_MODELS_REDIS_PREFIX } : {}) });
+  const prefix = env[variables.prefix];
+  return createRedisSharedState({ ...server, ...(prefix ? { prefix } : {}) });
 }
