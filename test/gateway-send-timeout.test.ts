@@ -6,10 +6,10 @@
  * server's `text`), about 24 MB: far more than loopback's socket buffers hold. The gateway's clock is a manual one.
  */
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { askAndNeverRead as neverReadingClient } from './never-reading-client.js';
 
 const sendTimeoutMs = 1_000;
 const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
@@ -26,19 +26,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Ask for a whole chat completion over a raw socket and never read a byte of the answer. */
-function askAndNeverRead(): Socket {
-  const url = new URL(harness.url);
-  const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Write a lot.' }] });
-  const socket = connect(Number(url.port), url.hostname);
-  socket.on('error', () => undefined);
-  socket.pause();
-  socket.write(
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${gatewayKeys[0]}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-  return socket;
-}
+const askAndNeverRead = () => neverReadingClient(harness.url, { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Write a lot.' }] });
 
 const timeoutMessage = 'answer not taken by its client within the send timeout: connection closed';
 

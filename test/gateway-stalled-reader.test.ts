@@ -7,10 +7,10 @@
  * answer is large enough to fill the socket's buffers on loopback.
  */
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../src/resilience/manual-clock.js';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { askAndNeverRead as neverReadingClient } from './never-reading-client.js';
 
 const maxStreamDurationMs = 60_000;
 const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
@@ -27,19 +27,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Send a streamed chat completion over a raw socket and never read a byte of the answer. */
-function askAndNeverRead(): Socket {
-  const url = new URL(harness.url);
-  const body = JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Write a lot.' }] });
-  const socket = connect(Number(url.port), url.hostname);
-  socket.on('error', () => undefined);
-  socket.pause();
-  socket.write(
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${gatewayKeys[0]}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-  return socket;
-}
+const askAndNeverRead = () => neverReadingClient(harness.url, { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Write a lot.' }] });
 
 describe('a client that stops reading a stream', () => {
   it('is cut off at the stream duration limit, with the upstream request ended, instead of being held for good', async () => {
