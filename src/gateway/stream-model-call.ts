@@ -211,10 +211,7 @@ function endedByDeadline(error: unknown): boolean {
   return StreamInterruptedError.isInstance(error) && DeadlineExceededError.isInstance(error.cause);
 }
 
-/**
- * The dialect's estimate of the input, for a stream that opens with its count when the provider told none
- * before its first token; undefined when it cannot be made (the tokenizer did not load): the count then says 0.
- */
+/** The dialect's estimate of the input, as usage: a stream opens with it when the provider told no count before its first token. */
 function estimatedInput(inputTokens: number): Usage {
   return { inputTokens, outputTokens: 0, totalTokens: inputTokens };
 }
