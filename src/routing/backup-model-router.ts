@@ -2,32 +2,26 @@ import type { CachedCompletion } from '../cache/cache-backend.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
+import { CancelScope, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, ProviderError, RouterClosedError } from '../errors.js';
+import { RouterClosedError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import type { ProbeTicket } from '../resilience/circuit-breaker.js';
-import { createDeadlineSignal } from '../resilience/deadline.js';
-import type { ChatResponse, Message } from '../types.js';
-import { AttemptCallOptions } from './attempt-call-options.js';
+import type { Message } from '../types.js';
 import { candidateRequest, classifyFailure } from './call-request.js';
-import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { CachedCompletions } from './cached-completions.js';
 import { checkProviders } from './check-providers.js';
 import { CompleteCallEnds } from './complete-call-end.js';
 import { CompletionResults } from './completion-results.js';
-import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import { HedgeDelays } from './hedge-delay.js';
 import { InFlightCalls } from './in-flight-calls.js';
 import { routerDefaults } from './router-defaults.js';
 import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
-import { candidatesToRace, noProviderError, skippedAttempts } from './no-provider-error.js';
-import { raceCandidates } from './race-candidates.js';
+import { noProviderError } from './no-provider-error.js';
 import { RetryRounds } from './retry-rounds.js';
 import type {
   AttemptLog,
@@ -39,8 +33,9 @@ import type {
   StreamOptions,
 } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
-import { type Candidate, type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
+import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
+import { UncachedCompletions } from './uncached-completions.js';
 import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 
 /**
@@ -57,6 +52,7 @@ export class BackupModelRouter {
   readonly #registry: ProviderStateRegistry;
   readonly #hedgeDelays: HedgeDelays;
   readonly #retryRounds: RetryRounds;
+  readonly #uncached: UncachedCompletions;
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #callEnds: CompleteCallEnds;
   readonly #cached: CachedCompletions | undefined;
@@ -100,6 +96,15 @@ export class BackupModelRouter {
       routerOptions: options,
       select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
     });
+    this.#uncached = new UncachedCompletions({
+      clock: this.#clock,
+      routerOptions: options,
+      registry: this.#registry,
+      events: this.#events,
+      hedgeDelays: this.#hedgeDelays,
+      retryRounds: this.#retryRounds,
+      select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
+    });
     if (options.cacheEnabled ?? true) {
       this.#cached = new CachedCompletions({
         backend:
@@ -115,7 +120,7 @@ export class BackupModelRouter {
         results: this.#results,
         registry: this.#registry,
         completeUncached: (call, cancellation) =>
-          this.#completeUncached(call.callId, call.messages, call.options, cancellation, undefined, call.log),
+          this.#uncached.complete(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
     if (options.healthCheckIntervalMs !== undefined) {
@@ -169,7 +174,7 @@ export class BackupModelRouter {
       let result: CompletionResult;
       if (!cached || options.cache === 'refresh') {
         // close() cancels the call's deadline itself: no cancellation of its own to make and follow.
-        const { completion, attempts } = await this.#completeUncached(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
+        const { completion, attempts } = await this.#uncached.complete(callId, messages, options, options.signal, startedAtMs, log, this.#inFlight);
         // A refreshed answer replaces the cached one (not waited for, as every cache write).
         if (cached) cached.store(messages, options, completion);
         // The answer was stored the moment it arrived: that is also when the call ended.
@@ -262,119 +267,6 @@ export class BackupModelRouter {
     await Promise.all([this.#httpClient.close(), this.#cached?.close()]);
   }
 
-  async #completeUncached(
-    callId: number,
-    messages: readonly Message[],
-    options: CompleteOptions,
-    signal: AbortSignal | Cancellation | undefined,
-    nowMs: number = this.#clock.now(),
-    log?: AttemptLog,
-    /** When set, the deadline is what close() cancels: the call has no cancellation of its own. */
-    inFlight?: InFlightCalls,
-  ): Promise<{ completion: CachedCompletion; attempts: readonly Attempt[] }> {
-    // One reading of the clock for the deadline, the ranking and the first attempts: all happen now.
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? routerDefaults.timeoutMs;
-    const selection = this.#select(options, nowMs, messages);
-    const attempts = skippedAttempts(selection, nowMs);
-    if (log) log.attempts = attempts;
-    const { candidates, lastResort } = candidatesToRace({
-      selection,
-      nowMs,
-      acquireLastResort: (providerId) => this.#registry.acquireLastResort(providerId),
-    });
-    // Made once there is something to race (a call with no candidate throws above, and holds no timer).
-    const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
-    inFlight?.enter(deadline);
-    const events = this.#events;
-    const responseTimeoutMs = options.responseTimeoutMs ?? this.#options.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
-    const idleTimeoutMs = options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs;
-    // The race's attempts, newest first: what those it cancelled after sending them cost is priced at its end.
-    let newestAttempt: AttemptCallOptions | undefined;
-    try {
-      const winner = await raceCandidates<ChatResponse>({
-        candidates,
-        parallelAttempts: options.parallelAttempts ?? this.#options.parallelAttempts ?? routerDefaults.parallelAttempts,
-        hedgeDelayMs: this.#hedgeDelays.of(options.hedge ?? this.#options.hedge, 'complete'),
-        clock: this.#clock,
-        cancellation: deadline.cancellation,
-        nowMs,
-        attempts,
-        admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
-        releaseAdmission: this.#releaseAdmission,
-        classify: classifyFailure,
-        onAttemptStart: (candidate) => {
-          if (events.size > 0) {
-            events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });
-          }
-        },
-        run: (candidate, cancellation, startedAtMs, probe) => {
-          newestAttempt = new AttemptCallOptions(candidate, cancellation, responseTimeoutMs, idleTimeoutMs, newestAttempt);
-          return this.#attempt(newestAttempt, messages, options, cancellation, startedAtMs, probe);
-        },
-        nextRound: this.#retryRounds.of(options, messages, deadline, attempts, lastResort !== undefined),
-        runSettlesWithProvider: true,
-        fallbackCandidates: selection.fallback,
-      });
-      const completion = { provider: winner.candidate.provider.id, response: winner.value, storedAtMs: this.#clock.now() };
-      return { completion, attempts };
-    } catch (error) {
-      if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
-      throw error;
-    } finally {
-      priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry);
-      deadline.dispose();
-      inFlight?.leave(deadline);
-      if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
-      if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
-    }
-  }
-
-  /**
-   * One `complete` attempt through `attempt`'s provider. `raceCancellation` is what the race gave it: aborted
-   * when it lost, or when the call ended. Positional parameters: an options object would be made for each
-   * attempt.
-   */
-  async #attempt(
-    attempt: AttemptCallOptions,
-    messages: readonly Message[],
-    options: CompleteOptions,
-    raceCancellation: Cancellation,
-    startedAtMs: number,
-    /** The half-open probe this attempt holds, if it was admitted as one: given back if it ends without a verdict. */
-    probe: ProbeTicket | undefined,
-  ): Promise<ChatResponse> {
-    const { candidate } = attempt;
-    const providerId = candidate.provider.id;
-    const limitMs = attempt.headersTimeoutMs;
-    const guard =
-      limitMs < preciseFirstByteLimitBelowMs
-        ? createFirstByteGuard({ clock: this.#clock, cancellation: raceCancellation, limitMs, providerId })
-        : undefined;
-    if (guard !== undefined) attempt.cancellation = guard.cancellation;
-    try {
-      const response = await candidate.provider.complete(candidateRequest(candidate, messages, options), attempt);
-      attempt.ended = true;
-      const endedAtMs = this.#clock.now();
-      this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, 'complete', endedAtMs);
-      return response;
-    } catch (error) {
-      if (raceCancellation.aborted) {
-        // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
-        this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
-        throw error;
-      }
-      const providerError = ProviderError.isInstance(error)
-        ? error
-        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-      attempt.fail(providerError);
-      const endedAtMs = this.#clock.now();
-      this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
-      throw providerError;
-    } finally {
-      guard?.dispose();
-    }
-  }
-
   #select(
     options: CompleteOptions,
     nowMs: number | undefined,
@@ -396,8 +288,6 @@ export class BackupModelRouter {
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
 
-  /** A probe lock granted after its race was over: the attempt never started, so its half-open probe is given back. */
-  readonly #releaseAdmission = (candidate: Candidate, probe: ProbeTicket): void => this.#registry.releaseProbe(candidate.provider.id, probe);
 
   #assertOpen(): void {
     if (this.#closing) throw new RouterClosedError();
