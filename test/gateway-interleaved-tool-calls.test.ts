@@ -1,7 +1,7 @@
 /**
  * Parallel tool calls whose deltas arrive interleaved (call 0's and call 1's argument pieces alternating, as an
  * OpenAI-compatible server or an AI SDK model may send them), and a call whose pieces are split by text, through
- * the gateway to the official Anthropic client's own stream accumulator. No recording has two
+ * the gateway to the official Anthropic and OpenAI clients' own stream accumulators. No recording has two
  * parallel calls: the upstream streams are the recorded OpenAI tool-call stream's own events, the call copied
  * as a second one (its index, id and argument value changed) and the events reordered.
  */
@@ -90,5 +90,41 @@ describe.each([
     expect(calls).toEqual(expectedCalls);
     const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
     expect(text).toBe(expectedText);
+  });
+
+  it('reach a Responses client as whole function_call items, each added, filled and done once', async () => {
+    serve(events);
+    const stream = harness.client.responses.stream({
+      model,
+      input: question,
+      tools: [{ type: 'function', name: 'get_capital', parameters, strict: false }],
+    });
+    const grammar: string[] = [];
+    const added = new Map<number, string>();
+    const done = new Set<number>();
+    const argumentsByItem = new Map<string, string>();
+    for await (const event of stream) {
+      if (event.type === 'response.output_item.added') {
+        if (added.has(event.output_index) || event.output_index !== added.size) grammar.push(`item ${event.output_index} added out of order`);
+        added.set(event.output_index, event.item.id ?? '');
+      }
+      if (event.type === 'response.function_call_arguments.delta') {
+        if (added.get(event.output_index) !== event.item_id || done.has(event.output_index)) grammar.push(`delta to item ${event.output_index}, not open`);
+        argumentsByItem.set(event.item_id, (argumentsByItem.get(event.item_id) ?? '') + event.delta);
+      }
+      if (event.type === 'response.output_item.done') {
+        if (added.get(event.output_index) !== event.item.id || done.has(event.output_index)) grammar.push(`item ${event.output_index} done when not open`);
+        done.add(event.output_index);
+      }
+    }
+    const final = await stream.finalResponse();
+    expect(grammar).toEqual([]);
+    expect(done.size).toBe(added.size);
+    expect(new Set(added.values()).size).toBe(added.size);
+    const calls = final.output.flatMap((item) => (item.type === 'function_call' ? [item] : []));
+    expect(calls.map((call) => ({ id: call.call_id, name: call.name, arguments: JSON.parse(call.arguments) as unknown }))).toEqual(expectedCalls);
+    // The deltas a client streams add up to each call's arguments.
+    expect(calls.map((call) => argumentsByItem.get(call.id ?? ''))).toEqual(calls.map((call) => call.arguments));
+    expect(final.output_text).toBe(expectedText);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Tool-call deltas in every order a provider may send them, through the encoders that build the answer a
- * block at a time (Messages), read back as each dialect's client reads them. The calls and text are
+ * Tool-call deltas in every order a provider may send them, through both encoders that build the answer a
+ * block at a time (Messages, Responses), read back as each dialect's client reads them. The calls and text are
  * recorded ones: OpenAI's streamed call, and Anthropic's streamed text and call (made the answer's second call).
  */
 import { describe, expect, it } from 'vitest';
+import { SseParser } from '../http/sse-parser.js';
 import { createAnthropicStreamDecoder } from '../providers/anthropic/anthropic-stream-decoder.js';
 import { createOpenAIStreamDecoder } from '../providers/openai-compatible/openai-stream-decoder.js';
 import type { StreamDecoder } from '../providers/wire-protocol.js';
@@ -13,7 +14,8 @@ import { assembleStreamChunks } from '../testing/stream-chunks.test-support.js';
 import type { FinishReason, StreamChunk } from '../types.js';
 import { MessagesStreamEvents } from './anthropic-messages/messages-stream-events.js';
 import type { StreamEventEncoder } from './gateway-dialect.js';
-import { type ClientView, readMessagesStream } from './stream-clients.test-support.js';
+import { ResponsesStreamEvents } from './openai-responses/responses-stream-events.js';
+import { type ClientView, readMessagesStream, readResponsesStream } from './stream-clients.test-support.js';
 
 const decodeOptions = { providerId: 'test', headers: {} };
 
@@ -40,6 +42,7 @@ function alternate<T>(first: readonly T[], second: readonly T[]): T[] {
 
 const encoders: [string, () => StreamEventEncoder, (sseText: string) => ClientView][] = [
   ['Messages', () => new MessagesStreamEvents({ id: 'msg_test', createdSeconds: 0, model: 'm' }), readMessagesStream],
+  ['Responses', () => new ResponsesStreamEvents({ id: 'resp_test', createdSeconds: 0, model: 'm' }), readResponsesStream],
 ];
 
 /** The stream's SSE text, and each chunk's own events as the encoder returned them. */
@@ -106,5 +109,21 @@ describe.each(encoders)('the %s encoder', (_dialect, makeEncoder, readStream) =>
     const view = readStream(encode(makeEncoder(), [...chunks, ...ending]).sseText);
     expect(view.problems).toEqual([]);
     expect(view.toolCalls).toEqual(sent(chunks).toolCalls);
+  });
+});
+
+describe('the Responses encoder', () => {
+  it('writes reasoning that came while a call was open after the call, as its own item', () => {
+    const reasoning: StreamChunk[] = text.slice(0, 2).map((chunk) => ({ type: 'reasoning-delta', text: (chunk as { text: string }).text }));
+    const chunks = [...firstCall.slice(0, 2), ...reasoning, ...firstCall.slice(2)];
+    const sseText = encode(new ResponsesStreamEvents({ id: 'resp_test', createdSeconds: 0, model: 'm' }), [...chunks, ...ending]).sseText;
+    const view = readResponsesStream(sseText);
+    expect(view.problems).toEqual([]);
+    expect(view.toolCalls).toEqual(sent(chunks).toolCalls);
+    expect(view.reasoning).toBe(reasoning.map((chunk) => (chunk as { text: string }).text).join(''));
+    const added = [...new SseParser().push(new TextEncoder().encode(sseText))]
+      .filter((event) => event.event === 'response.output_item.added')
+      .map((event) => (JSON.parse(event.data) as { item: { type: string } }).item.type);
+    expect(added).toEqual(['function_call', 'reasoning']);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Test support: what a Messages client builds from a stream's SSE text, and every way the events break its
- * dialect's grammar. Not shipped: only tests import it.
+ * Test support: what a Messages client and a Responses client build from a stream's SSE text, and every way
+ * the events break their dialect's grammar. Not shipped: only tests import it.
  */
 import { SseParser } from '../http/sse-parser.js';
 
@@ -56,6 +56,57 @@ export function readMessagesStream(sseText: string): ClientView {
     reasoning: '',
     toolCalls: blocks.flatMap((block) => (block.type === 'tool_use' ? [{ id: block.id, name: block.name, arguments: block.content }] : [])),
     statuses: [],
+    problems,
+  };
+}
+
+const itemDeltaEvents = new Set(['response.output_text.delta', 'response.reasoning_text.delta', 'response.function_call_arguments.delta']);
+
+/**
+ * A Responses stream: numbered in order, items added at the next output index, one in progress at a time, their
+ * deltas naming their item, done once, and the final response's output the items done.
+ */
+export function readResponsesStream(sseText: string): ClientView {
+  const problems: string[] = [];
+  const streamed: { id: string; content: string }[] = [];
+  const done: EventData[] = [];
+  let open: number | undefined;
+  let final: EventData | undefined;
+  parseEvents(sseText).forEach(({ name, data }, position) => {
+    if (name !== data.type) problems.push(`event ${name} carries type ${String(data.type)}`);
+    if (data.sequence_number !== position) problems.push(`event ${position} numbered ${String(data.sequence_number)}`);
+    const outputIndex = data.output_index as number;
+    if (name === 'response.output_item.added') {
+      if (open !== undefined) problems.push(`item ${outputIndex} added while item ${open} is in progress`);
+      if (outputIndex !== streamed.length) problems.push(`item added at ${outputIndex}, the next being ${streamed.length}`);
+      streamed.push({ id: (data.item as { id: string }).id, content: '' });
+      open = outputIndex;
+    } else if (name !== undefined && itemDeltaEvents.has(name)) {
+      if (outputIndex !== open || data.item_id !== streamed[outputIndex]?.id) problems.push(`a delta to item ${outputIndex}, which is not in progress`);
+      const item = streamed[outputIndex];
+      if (item !== undefined) item.content += data.delta as string;
+    } else if (name === 'response.function_call_arguments.done') {
+      if (data.arguments !== streamed[outputIndex]?.content) problems.push(`item ${outputIndex}'s arguments are not its deltas`);
+    } else if (name === 'response.output_item.done') {
+      const item = data.item as EventData;
+      if (outputIndex !== open || item.id !== streamed[outputIndex]?.id) problems.push(`item ${outputIndex} done when not in progress`);
+      done.push(item);
+      open = undefined;
+    } else if (name === 'response.completed' || name === 'response.incomplete' || name === 'response.failed') {
+      final = data.response as EventData;
+    }
+  });
+  if (open !== undefined) problems.push(`item ${open} never done`);
+  if (final === undefined) problems.push('no closing response');
+  else if (JSON.stringify(final.output) !== JSON.stringify(done)) problems.push("the closing response's output is not the items done");
+  const contentText = (item: EventData) => (item.content as { text: string }[]).map((part) => part.text).join('');
+  return {
+    text: done.flatMap((item) => (item.type === 'message' ? [contentText(item)] : [])).join(''),
+    reasoning: done.flatMap((item) => (item.type === 'reasoning' ? [contentText(item)] : [])).join(''),
+    toolCalls: done.flatMap((item) =>
+      item.type === 'function_call' ? [{ id: item.call_id as string, name: item.name as string, arguments: item.arguments as string }] : [],
+    ),
+    statuses: done.map((item) => item.status as string),
     problems,
   };
 }
