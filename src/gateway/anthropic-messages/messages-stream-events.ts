@@ -1,12 +1,15 @@
 /**
  * A streamed answer as Anthropic Messages events: `message_start`, then one content block per run of text
- * and per tool call (`content_block_start`, its deltas, `content_block_stop`), then `message_delta` with
- * the stop reason and the usage, and `message_stop`. A failure after the start is one `error` event. Each
- * event is written whole (`event:` and `data:` lines), as Anthropic's own stream is.
+ * and per tool call (`content_block_start`, its deltas, `content_block_stop`), one block open at a time, then
+ * `message_delta` with the stop reason and the usage, and `message_stop`. A failure after the start is one
+ * `error` event. Each event is written whole (`event:` and `data:` lines), as Anthropic's own stream is. Parallel
+ * calls whose deltas alternate, or a call cut by text, still make whole blocks: ContentBlockSequence keeps a call
+ * open until its arguments close, the other blocks' deltas waiting meanwhile.
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
+import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
 
@@ -14,18 +17,21 @@ function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
 }
 
-type OpenBlock = { readonly kind: 'text' } | { readonly kind: 'tool'; readonly callIndex: number };
-
 export class MessagesStreamEvents implements StreamEventEncoder {
   readonly #id: string;
   readonly #model: string;
   /** Index of the next content block; the open block, if any, is the one before it. */
   #nextBlockIndex = 0;
-  #open: OpenBlock | undefined;
+  readonly #blocks: ContentBlockSequence<undefined>;
 
   constructor(context: AnswerContext & { readonly model: string }) {
     this.#id = context.id;
     this.#model = context.model;
+    this.#blocks = new ContentBlockSequence({
+      open: (block) => this.#openBlock(block),
+      append: (block, delta) => this.#delta(block, delta),
+      close: () => event('content_block_stop', `{"type":"content_block_stop","index":${this.#nextBlockIndex - 1}}`),
+    });
   }
 
   /**
@@ -47,23 +53,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'text-delta') {
-      if (chunk.text.length === 0) return undefined;
-      const opening = this.#open?.kind === 'text' ? '' : this.#openBlock({ kind: 'text' }, '{"type":"text","text":""}');
-      return opening + this.#delta(`{"type":"text_delta","text":${JSON.stringify(chunk.text)}}`);
-    }
-    if (chunk.type === 'tool-call-delta') {
-      let opening = '';
-      const open = this.#open;
-      if (open?.kind !== 'tool' || open.callIndex !== chunk.index) {
-        // A provider that names no call id: one made from the message's id and the block's place, unique in the answer.
-        const id = chunk.id ?? `toolu_${this.#id.replace(/^msg_/, '')}_${this.#nextBlockIndex}`;
-        const block = { type: 'tool_use', id, name: chunk.name ?? '', input: {} };
-        opening = this.#openBlock({ kind: 'tool', callIndex: chunk.index }, JSON.stringify(block));
-      }
-      if (chunk.argumentsDelta.length === 0) return opening || undefined;
-      return opening + this.#delta(`{"type":"input_json_delta","partial_json":${JSON.stringify(chunk.argumentsDelta)}}`);
-    }
+    if (chunk.type === 'text-delta') return this.#blocks.text('text', chunk.text) || undefined;
+    if (chunk.type === 'tool-call-delta') return this.#blocks.toolCall(chunk) || undefined;
     // Usage and the finish reason travel in message_delta, once the result is known.
     return undefined;
   }
@@ -74,7 +65,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
       delta: { stop_reason: toAnthropicStopReason(result), stop_sequence: result.stopSequence ?? null },
       usage: toAnthropicUsage(result.usage),
     };
-    return this.#closeBlock() + event('message_delta', JSON.stringify(delta)) + event('message_stop', '{"type":"message_stop"}');
+    return this.#blocks.finish(undefined) + event('message_delta', JSON.stringify(delta)) + event('message_stop', '{"type":"message_stop"}');
   }
 
   error(error: ErrorResponse): string {
@@ -86,20 +77,22 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     return event('ping', '{"type": "ping"}');
   }
 
-  #openBlock(block: OpenBlock, contentBlock: string): string {
-    const closing = this.#closeBlock();
-    this.#open = block;
+  #openBlock(block: ContentBlock): string {
     const index = this.#nextBlockIndex++;
-    return `${closing}${event('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${contentBlock}}`)}`;
+    let contentBlock = '{"type":"text","text":""}';
+    if (typeof block.key === 'number') {
+      // A provider that names no call id: one made from the message's id and the block's place, unique in the answer.
+      const id = block.id ?? `toolu_${this.#id.replace(/^msg_/, '')}_${index}`;
+      contentBlock = JSON.stringify({ type: 'tool_use', id, name: block.name ?? '', input: {} });
+    }
+    return event('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${contentBlock}}`);
   }
 
-  #closeBlock(): string {
-    if (this.#open === undefined) return '';
-    this.#open = undefined;
-    return event('content_block_stop', `{"type":"content_block_stop","index":${this.#nextBlockIndex - 1}}`);
-  }
-
-  #delta(delta: string): string {
+  #delta(block: ContentBlock, text: string): string {
+    const delta =
+      typeof block.key === 'number'
+        ? `{"type":"input_json_delta","partial_json":${JSON.stringify(text)}}`
+        : `{"type":"text_delta","text":${JSON.stringify(text)}}`;
     return event('content_block_delta', `{"type":"content_block_delta","index":${this.#nextBlockIndex - 1},"delta":${delta}}`);
   }
 }

@@ -4,10 +4,13 @@
  * `output_item.done`, then `response.completed` (or `response.incomplete`) with the whole response. Every
  * event has its `sequence_number`. A failure after the start is `response.failed`, its response carrying the
  * error and the output so far. A free-form call's input goes out whole when the call ends: the provider
- * streams it as JSON arguments, whose text cannot be told before they close.
+ * streams it as JSON arguments, whose text cannot be told before they close. One item is in progress at a
+ * time; parallel calls whose deltas alternate, or a call cut by text, still make whole items: ContentBlockSequence
+ * keeps a call open until its arguments close, the other items' deltas waiting meanwhile.
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk } from '../../types.js';
+import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall, StreamEventEncoder } from '../gateway-dialect.js';
 import {
@@ -34,7 +37,6 @@ type OpenItem =
   | {
       readonly kind: 'function_call' | 'custom_tool_call';
       readonly id: string;
-      readonly callIndex: number;
       readonly callId: string;
       readonly name: string;
       arguments: string;
@@ -48,8 +50,10 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #echo: ResponsesEcho | undefined;
   #sequence = 0;
   readonly #done: ResponseOutputItem[] = [];
+  /** The item in progress: the block ContentBlockSequence has open. */
   #open: OpenItem | undefined;
   #calls = 0;
+  readonly #blocks: ContentBlockSequence<Exclude<ItemStatus, 'in_progress'>>;
 
   constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'responsesEcho'>) {
     this.#id = context.id;
@@ -57,6 +61,11 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     this.#model = context.model;
     this.#freeformTools = call?.freeformTools;
     this.#echo = call?.responsesEcho;
+    this.#blocks = new ContentBlockSequence({
+      open: (block) => this.#openItem(block),
+      append: (_block, delta) => this.#append(delta),
+      close: (_block, ending) => this.#closeOpen(ending ?? 'completed'),
+    });
   }
 
   start(): string {
@@ -65,46 +74,24 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'reasoning-delta') {
-      if (chunk.text.length === 0) return undefined;
-      const events = this.#open?.kind === 'reasoning' ? '' : this.#openReasoning();
-      const open = this.#open as Extract<OpenItem, { kind: 'reasoning' }>;
-      open.text += chunk.text;
-      return events + this.#event('response.reasoning_text.delta', { item_id: open.id, output_index: this.#done.length, content_index: 0, delta: chunk.text });
-    }
-    if (chunk.type === 'text-delta') {
-      if (chunk.text.length === 0) return undefined;
-      let events = '';
-      if (this.#open?.kind !== 'message') events += this.#openMessage();
-      const open = this.#open as Extract<OpenItem, { kind: 'message' }>;
-      open.text += chunk.text;
-      return events + this.#event('response.output_text.delta', { item_id: open.id, output_index: this.#done.length, content_index: 0, delta: chunk.text, logprobs: [] });
-    }
-    if (chunk.type === 'tool-call-delta') {
-      let events = '';
-      const open = this.#open;
-      if (open === undefined || open.kind === 'message' || open.kind === 'reasoning' || open.callIndex !== chunk.index) events += this.#openCall(chunk);
-      const call = this.#open as Exclude<OpenItem, { kind: 'message' | 'reasoning' }>;
-      if (chunk.argumentsDelta.length === 0) return events || undefined;
-      call.arguments += chunk.argumentsDelta;
-      if (call.kind === 'custom_tool_call') return events || undefined;
-      return events + this.#event('response.function_call_arguments.delta', { item_id: call.id, output_index: this.#done.length, delta: chunk.argumentsDelta });
-    }
+    if (chunk.type === 'reasoning-delta') return this.#blocks.text('reasoning', chunk.text) || undefined;
+    if (chunk.type === 'text-delta') return this.#blocks.text('text', chunk.text) || undefined;
+    if (chunk.type === 'tool-call-delta') return this.#blocks.toolCall(chunk) || undefined;
     // Usage and the finish reason go in the closing response.
     return undefined;
   }
 
   end(result: StreamResult): string {
     const { status, incompleteDetails } = responseStatus(result.finishReason);
-    // A cut-off answer's last item is the one cut off.
-    let events = this.#closeOpen(status === 'incomplete' ? 'incomplete' : 'completed');
+    // A cut-off answer's items still in progress (the last, or every call whose arguments had not closed) are the ones cut off.
+    let events = this.#blocks.finish(status === 'incomplete' ? 'incomplete' : 'completed');
     const response = this.#response(status, incompleteDetails, responsesUsage(result.usage));
     events += this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     return events;
   }
 
   error(error: ErrorResponse): string {
-    const events = this.#closeOpen('incomplete');
+    const events = this.#blocks.finish('incomplete');
     const failure = { code: responsesErrorCode(error), message: error.body.error.message };
     return events + this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
   }
@@ -113,41 +100,59 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     return ': ping\n\n';
   }
 
+  #openItem(block: ContentBlock): string {
+    if (block.key === 'text') return this.#openMessage();
+    if (block.key === 'reasoning') return this.#openReasoning();
+    return this.#openCall(block);
+  }
+
+  #append(delta: string): string {
+    const open = this.#open;
+    if (open === undefined) return '';
+    const outputIndex = this.#done.length;
+    if (open.kind === 'reasoning') {
+      open.text += delta;
+      return this.#event('response.reasoning_text.delta', { item_id: open.id, output_index: outputIndex, content_index: 0, delta });
+    }
+    if (open.kind === 'message') {
+      open.text += delta;
+      return this.#event('response.output_text.delta', { item_id: open.id, output_index: outputIndex, content_index: 0, delta, logprobs: [] });
+    }
+    open.arguments += delta;
+    if (open.kind === 'custom_tool_call') return '';
+    return this.#event('response.function_call_arguments.delta', { item_id: open.id, output_index: outputIndex, delta });
+  }
+
   #openMessage(): string {
-    const events = this.#closeOpen('completed');
     const id = itemId(this.#id, 'msg', this.#done.length === 0 ? undefined : this.#done.length);
     this.#open = { kind: 'message', id, text: '' };
     const outputIndex = this.#done.length;
     return (
-      events +
       this.#event('response.output_item.added', { output_index: outputIndex, item: messageItem(id, '', 'in_progress') }) +
       this.#event('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: outputTextPart('') })
     );
   }
 
   #openReasoning(): string {
-    const events = this.#closeOpen('completed');
     const id = itemId(this.#id, 'rs', this.#done.length === 0 ? undefined : this.#done.length);
     this.#open = { kind: 'reasoning', id, text: '' };
     const outputIndex = this.#done.length;
     return (
-      events +
       this.#event('response.output_item.added', { output_index: outputIndex, item: reasoningItem(id, '', 'in_progress') }) +
       this.#event('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: reasoningTextPart('') })
     );
   }
 
-  #openCall(chunk: Extract<StreamChunk, { type: 'tool-call-delta' }>): string {
-    const events = this.#closeOpen('completed');
-    const name = chunk.name ?? '';
+  #openCall(block: ContentBlock): string {
+    const name = block.name ?? '';
     const kind = this.#freeformTools?.has(name) === true ? 'custom_tool_call' : 'function_call';
     const id = itemId(this.#id, kind === 'custom_tool_call' ? 'ctc' : 'fc', this.#calls);
-    const callId = chunk.id ?? `call_${this.#id.slice('resp_'.length)}_${this.#calls}`;
+    const callId = block.id ?? `call_${this.#id.slice('resp_'.length)}_${this.#calls}`;
     this.#calls += 1;
-    this.#open = { kind, id, callIndex: chunk.index, callId, name, arguments: '' };
+    this.#open = { kind, id, callId, name, arguments: '' };
     const call = { id: callId, name, arguments: '' };
     const item = kind === 'custom_tool_call' ? customToolCallItem(id, call, 'in_progress') : functionCallItem(id, call, 'in_progress');
-    return events + this.#event('response.output_item.added', { output_index: this.#done.length, item });
+    return this.#event('response.output_item.added', { output_index: this.#done.length, item });
   }
 
   #closeOpen(status: Exclude<ItemStatus, 'in_progress'>): string {

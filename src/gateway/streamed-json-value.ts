@@ -1,0 +1,56 @@
+/**
+ * Whether a tool call's arguments, received piece by piece, have closed: the text began an object or an array
+ * and has come back to depth 0 outside any string. Valid JSON can take nothing after that but whitespace, so a
+ * closed call's arguments are whole. One pass over each piece, keeping a depth and a few flags: no copy of the text.
+ * Arguments that are not an object or an array (or not JSON) never close: nothing tells where they end.
+ */
+
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const quote = 0x22;
+const backslash = 0x5c;
+
+export class StreamedJsonValue {
+  /** Objects and arrays open; -1 once the text began with anything else. */
+  #depth = 0;
+  #started = false;
+  #closed = false;
+  #inString = false;
+  #escaped = false;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  append(text: string): void {
+    if (this.#closed || this.#depth < 0) return;
+    for (let index = 0; index < text.length; index += 1) {
+      const code = text.charCodeAt(index);
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (code === backslash) this.#escaped = true;
+        else if (code === quote) this.#inString = false;
+        continue;
+      }
+      if (!this.#started) {
+        if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) continue;
+        this.#started = true;
+        if (code !== openBrace && code !== openBracket) {
+          this.#depth = -1;
+          return;
+        }
+      }
+      if (code === quote) this.#inString = true;
+      else if (code === openBrace || code === openBracket) this.#depth += 1;
+      else if (code === closeBrace || code === closeBracket) {
+        this.#depth -= 1;
+        if (this.#depth === 0) {
+          this.#closed = true;
+          return;
+        }
+      }
+    }
+  }
+}
