@@ -19,7 +19,11 @@ redis.describe('on Redis', () => {
       const writer = new RedisSessionRevocations(options);
       const reader = new RedisSessionRevocations(options);
       opened.push(writer, reader);
-      return { revoke: (sessionId, expiresAtMs) => writer.revoke(sessionId, expiresAtMs), isRevoked: (sessionId) => reader.isRevoked(sessionId) };
+      return {
+        revoke: (sessionId, expiresAtMs) => writer.revoke(sessionId, expiresAtMs),
+        isRevoked: (sessionId) => reader.isRevoked(sessionId),
+        onRevoked: (listener) => writer.onRevoked(listener),
+      };
     },
     () => new ManualClock(1_000_000),
   );

@@ -11,7 +11,8 @@
  */
 import { type Clock, systemClock } from '../clock.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
-import type { SessionRevocations } from '../sessions/session-revocations.js';
+import { ListenerSet } from '../resilience/listener-set.js';
+import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
@@ -32,6 +33,7 @@ export class RedisSessionRevocations implements SessionRevocations {
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #local: MemorySessionRevocations;
+  readonly #listeners = new ListenerSet<SessionRevocation>();
   /** Revocations Redis has not taken yet: session id to expiry. */
   readonly #unsent = new Map<string, number>();
   readonly #onReady = (): void => void this.#sendUnsent();
@@ -47,6 +49,7 @@ export class RedisSessionRevocations implements SessionRevocations {
 
   async revoke(sessionId: string, expiresAtMs: number): Promise<void> {
     this.#local.revokeNow(sessionId, expiresAtMs);
+    this.#listeners.emit({ sessionId });
     if (!(await this.#send(sessionId, expiresAtMs))) this.#unsent.set(sessionId, expiresAtMs);
   }
 
@@ -54,6 +57,10 @@ export class RedisSessionRevocations implements SessionRevocations {
     if (this.#local.isRevokedNow(sessionId)) return true;
     const operation = this.#client.exists(this.#keys.revokedSession(sessionId)).then((count) => count > 0);
     return withinBudget(operation, { ...this.#budget, fallback: false });
+  }
+
+  onRevoked(listener: (revocation: SessionRevocation) => void): () => void {
+    return this.#listeners.subscribe(listener);
   }
 
   /** Stop listening to the connection (which stays open: its owner closes it). */
