@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
-import type { SessionRevocations } from '../src/sessions/session-revocations.js';
+import { MemorySessionRevocations } from '../src/sessions/memory-session-revocations.js';
+import type { SessionRevocation, SessionRevocations } from '../src/sessions/session-revocations.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 import { openEventStream, type OpenEventStream } from './open-event-stream.js';
 
@@ -94,4 +95,52 @@ describe('a dashboard sign-out and the event streams already open', () => {
     // The ended tab reconnects, as EventSource does, and is refused: its page then goes to the sign-in form.
     expect(await eventsStatus(a, signedOut)).toBe(401);
   });
+
+  it('ends a stream whose session was being checked when the sign-out came, once it is open', async () => {
+    // The check answers late with what it found before the sign-out, as a Redis read in flight can while the
+    // sign-out's message comes first: the stream was not yet listed when the revocation was told.
+    const checks = new HeldChecks(new MemorySessionRevocations());
+    const a = await startInstance({ sessionRevocations: checks });
+    const signedOut = await signIn(a, alphaKey);
+    const other = await signIn(a, alphaKey);
+    const live = [await openStream(a, { cookie: other })];
+
+    checks.holding = true;
+    const opening = openStream(a, { cookie: signedOut });
+    await expect.poll(() => checks.heldCount, waitOptions).toBe(1);
+    checks.holding = false;
+    await signOut(a, signedOut);
+    checks.release();
+    const late = await opening;
+    await expect.poll(() => late.ended, waitOptions).toBe(true);
+    await expectStillSentTo(a, live);
+  });
 });
+
+/** Revocations whose checks, while `holding`, answer only when released: what a slow Redis does to a check in flight. */
+class HeldChecks implements SessionRevocations {
+  holding = false;
+  readonly #inner: SessionRevocations;
+  readonly #held: (() => void)[] = [];
+
+  constructor(inner: SessionRevocations) {
+    this.#inner = inner;
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    const revoked = await this.#inner.isRevoked(sessionId);
+    if (this.holding) await new Promise<void>((resolve) => this.#held.push(resolve));
+    return revoked;
+  }
+
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  release(): void {
+    for (const resolve of this.#held.splice(0)) resolve();
+  }
+
+  revoke = (sessionId: string, expiresAtMs: number): Promise<void> => this.#inner.revoke(sessionId, expiresAtMs);
+  onRevoked = (listener: (revocation: SessionRevocation) => void): (() => void) => this.#inner.onRevoked(listener);
+}

@@ -230,13 +230,16 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'GET',
     path: '/dashboard/events',
     handle: async (request, response) => {
+      const heardBefore = revokedSessionStreams.heard;
       const access = await auth.access(request);
       if (access.outcome !== 'allowed') {
         refuse(response, access, { page: false });
       } else if (closed || stream.isFull) {
         send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
       } else {
-        stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), sessionId: access.session?.sessionId });
+        const sessionId = access.session?.sessionId;
+        stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), sessionId });
+        if (sessionId !== undefined) revokedSessionStreams.opened(sessionId, heardBefore);
         unsubscribe ??= state.subscribe(onUpdate);
       }
     },

@@ -2,6 +2,8 @@
  * Ends the dashboard's event streams of a session as soon as it is revoked: signed out at this instance, or at
  * another one sharing the revocations (heard on Redis). When the store may have missed revocations (its
  * subscription was made again after a lost connection), the session of every open stream is checked again.
+ * A stream whose session was being checked when a revocation was heard may have been listed after it was told:
+ * it is checked again once open.
  */
 import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
 import type { DashboardEventStream } from './dashboard-event-stream.js';
@@ -15,11 +17,23 @@ export class RevokedSessionStreams {
   readonly #revocations: SessionRevocations;
   readonly #stream: DashboardEventStream;
   readonly #stopHearing: () => void;
+  /** Revocations heard so far: a stream whose check began at another count is checked again once open. */
+  #heard = 0;
 
   constructor(options: RevokedSessionStreamsOptions) {
     this.#revocations = options.revocations;
     this.#stream = options.stream;
     this.#stopHearing = this.#revocations.onRevoked((revocation) => this.#hear(revocation));
+  }
+
+  /** Read before a stream's session is checked, and give it to `opened`. */
+  get heard(): number {
+    return this.#heard;
+  }
+
+  /** A stream just opened on session `sessionId`, checked from when `heardBefore` was read: ended if it was revoked meanwhile. */
+  opened(sessionId: string, heardBefore: number): void {
+    if (this.#heard !== heardBefore) void this.#endIfRevoked([sessionId]);
   }
 
   /** Stop hearing revocations. */
@@ -28,6 +42,7 @@ export class RevokedSessionStreams {
   }
 
   #hear(revocation: SessionRevocation): void {
+    this.#heard += 1;
     if ('sessionId' in revocation) this.#stream.closeSession(revocation.sessionId);
     else void this.#endIfRevoked(this.#stream.sessionIds());
   }
