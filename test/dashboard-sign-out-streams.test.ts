@@ -8,10 +8,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { MemorySessionRevocations } from '../src/sessions/memory-session-revocations.js';
 import type { SessionRevocation, SessionRevocations } from '../src/sessions/session-revocations.js';
+import { createRedisClient } from '../src/shared-state/create-redis-client.js';
+import { createRedisSharedState } from '../src/shared-state/create-redis-shared-state.js';
+import { RedisSessionRevocations } from '../src/shared-state/redis-session-revocations.js';
+import { redisTestGate, testRedisUrl, useTestRedis, waitFor, waitUntilReady } from '../src/shared-state/redis-test-gate.test-support.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 import { openEventStream, type OpenEventStream } from './open-event-stream.js';
 
 const [alphaKey] = gatewayKeys;
+const redis = await redisTestGate();
+const testRedis = useTestRedis(redis);
 /** Generous: a stream ends within milliseconds of the sign-out; this is only how long a failure takes to show. */
 const waitOptions = { timeout: 5_000, interval: 20 };
 
@@ -114,6 +120,62 @@ describe('a dashboard sign-out and the event streams already open', () => {
     const late = await opening;
     await expect.poll(() => late.ended, waitOptions).toBe(true);
     await expectStillSentTo(a, live);
+  });
+});
+
+/** Instances subscribed to the dashboard channel of `prefix`. */
+async function waitForSubscribers(prefix: string, count: number): Promise<void> {
+  const subscribers = async (): Promise<number> => ((await testRedis.client.pubsub('NUMSUB', `${prefix}:dashboard:v1`)) as [string, number])[1];
+  await waitFor(async () => (await subscribers()) === count, { timeoutMs: 5_000, what: `${count} subscribers to the dashboard channel` });
+}
+
+describe('a dashboard sign-out between instances sharing Redis', () => {
+  redis.it('ends the streams of that session at another instance, as serve composes it, and no other', async () => {
+    const prefix = testRedis.prefix();
+    const sharedStates = [0, 1].map(() => {
+      const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 2_000 });
+      closers.push(() => shared.close());
+      return shared;
+    });
+    await waitFor(() => sharedStates.every((shared) => shared.isReady()), { timeoutMs: 5_000, what: 'the shared states to connect' });
+    await waitForSubscribers(prefix, 2);
+    const [a, b] = [await startInstance({ sessionRevocations: sharedStates[0]!.sessionRevocations }), await startInstance({ sessionRevocations: sharedStates[1]!.sessionRevocations })];
+    const signedOut = await signIn(a, alphaKey);
+    const other = await signIn(b, alphaKey);
+    const tabs = [await openStream(b, { cookie: signedOut }), await openStream(a, { cookie: signedOut })];
+    const live = [await openStream(b, { cookie: other }), await openStream(b, { authorization: `Bearer ${alphaKey}` })];
+
+    await signOut(a, signedOut);
+    await expect.poll(() => tabs.every((tab) => tab.ended), waitOptions).toBe(true);
+    expect([a.dashboard.clientCount, b.dashboard.clientCount]).toEqual([0, 2]);
+    await expectStillSentTo(b, live);
+    expect(await eventsStatus(b, signedOut)).toBe(401);
+  });
+
+  redis.it('ends them when the instance subscribes again, after missing the sign-out while cut off', async () => {
+    const prefix = testRedis.prefix();
+    const revocationsOf = (subscriber?: ReturnType<typeof createRedisClient>): RedisSessionRevocations => {
+      const revocations = new RedisSessionRevocations({ client: testRedis.client, prefix, operationTimeoutMs: 2_000, ...(subscriber ? { subscriber } : {}) });
+      closers.push(() => revocations.close());
+      return revocations;
+    };
+    const subscriber = createRedisClient({ url: testRedisUrl, role: 'subscriber' });
+    closers.push(() => subscriber.disconnect(false));
+    await waitUntilReady(subscriber);
+    const a = await startInstance({ sessionRevocations: revocationsOf() });
+    const b = await startInstance({ sessionRevocations: revocationsOf(subscriber) });
+    await waitForSubscribers(prefix, 1);
+    const signedOut = await signIn(a, alphaKey);
+    const other = await signIn(a, alphaKey);
+    const tab = await openStream(b, { cookie: signedOut });
+    const live = [await openStream(b, { cookie: other })];
+
+    subscriber.disconnect(false);
+    await waitForSubscribers(prefix, 0);
+    await signOut(a, signedOut);
+    void subscriber.connect().catch(() => undefined);
+    await expect.poll(() => tab.ended, waitOptions).toBe(true);
+    await expectStillSentTo(b, live);
   });
 });
 
