@@ -175,7 +175,10 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sampleIntervalMs !== undefined ? { sampleIntervalMs: options.sampleIntervalMs } : {}),
   });
-  const stream = new DashboardEventStream(options.maxClients !== undefined ? { maxClients: options.maxClients } : {});
+  const stream = new DashboardEventStream({
+    ...(options.maxClients !== undefined ? { maxClients: options.maxClients } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   // A sign-out, here or at another instance sharing the revocations, ends that session's open streams at once.
   const revokedSessionStreams = new RevokedSessionStreams({ revocations: sessionRevocations, stream });
   // Listening only while a page is open: with a subscriber, the state builds every call's dashboard view as
@@ -237,9 +240,9 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
       } else if (closed || stream.isFull) {
         send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
       } else {
-        const sessionId = access.session?.sessionId;
-        stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), sessionId });
-        if (sessionId !== undefined) revokedSessionStreams.opened(sessionId, heardBefore);
+        const { session } = access;
+        stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), session });
+        if (session !== undefined) revokedSessionStreams.opened(session.sessionId, heardBefore);
         unsubscribe ??= state.subscribe(onUpdate);
       }
     },

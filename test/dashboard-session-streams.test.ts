@@ -1,11 +1,12 @@
 /**
  * A dashboard sign-out ends the event streams already open on that session, wherever they are: other tabs at
- * the instance that took it, and, with the shared state on Redis, streams at every other instance. Real
- * gateways on loopback, streams read over HTTP as a browser's EventSource reads them; a stream of another
- * session, or of an admin key sent as a header, goes on receiving calls.
+ * the instance that took it, and, with the shared state on Redis, streams at every other instance; and a
+ * session's expiry ends its streams. Real gateways on loopback, streams read over HTTP as a browser's
+ * EventSource reads them; a stream of another session, or of an admin key sent as a header, goes on receiving calls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
 import { MemorySessionRevocations } from '../src/sessions/memory-session-revocations.js';
 import type { SessionRevocation, SessionRevocations } from '../src/sessions/session-revocations.js';
 import { createRedisClient } from '../src/shared-state/create-redis-client.js';
@@ -32,13 +33,15 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function startInstance(options: { sessionRevocations?: SessionRevocations } = {}): Promise<Instance> {
+async function startInstance(options: { sessionRevocations?: SessionRevocations; clock?: ManualClock; sessionTtlMs?: number } = {}): Promise<Instance> {
   const harness = await startGatewayHarness({ adminKeys: gatewayKeys });
   const dashboard = attachDashboard({
     gateway: harness.gateway,
     router: harness.router,
     keys: harness.config.keyPolicies,
     ...(options.sessionRevocations ? { sessionRevocations: options.sessionRevocations } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
   });
   closers.push(async () => {
     dashboard.close();
@@ -71,10 +74,13 @@ async function openStream(instance: Instance, headers: Record<string, string>): 
   return stream;
 }
 
+const callsShown = (stream: OpenEventStream): number => stream.text.split('event: call\n').length - 1;
+
 /** A call through the gateway, and every stream in `live` shows it: they are still open and sent to. */
 async function expectStillSentTo(instance: Instance, live: readonly OpenEventStream[]): Promise<void> {
-  await instance.harness.client.chat.completions.create({ model: 'tier-1', messages: [{ role: 'user', content: 'after the sign-out' }] });
-  await expect.poll(() => live.every((stream) => stream.text.includes('event: call')), waitOptions).toBe(true);
+  const before = live.map(callsShown);
+  await instance.harness.client.chat.completions.create({ model: 'tier-1', messages: [{ role: 'user', content: 'a call' }] });
+  await expect.poll(() => live.every((stream, index) => callsShown(stream) > before[index]!), waitOptions).toBe(true);
   expect(live.map((stream) => stream.ended)).toEqual(live.map(() => false));
 }
 
@@ -128,6 +134,36 @@ async function waitForSubscribers(prefix: string, count: number): Promise<void> 
   const subscribers = async (): Promise<number> => ((await testRedis.client.pubsub('NUMSUB', `${prefix}:dashboard:v1`)) as [string, number])[1];
   await waitFor(async () => (await subscribers()) === count, { timeoutMs: 5_000, what: `${count} subscribers to the dashboard channel` });
 }
+
+describe('a dashboard session expiring while its event streams are open', () => {
+  it('ends them at its expiry, not before, and not those of a later session', async () => {
+    const clock = new ManualClock(1_800_000_000_000);
+    const a = await startInstance({ clock, sessionTtlMs: 60_000 });
+    const expiring = await signIn(a, alphaKey);
+    clock.advance(30_000);
+    const later = await signIn(a, alphaKey);
+    const tab = await openStream(a, { cookie: expiring });
+    const live = [await openStream(a, { cookie: later }), await openStream(a, { authorization: `Bearer ${alphaKey}` })];
+
+    clock.advance(29_999);
+    await expectStillSentTo(a, [tab, ...live]);
+    clock.advance(1);
+    await expect.poll(() => tab.ended, waitOptions).toBe(true);
+    await expectStillSentTo(a, live);
+    expect(await eventsStatus(a, expiring)).toBe(401);
+  });
+
+  it("waits for a session longer than Node's longest timer in steps: a longer timer would fire at once, again and again", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    closers.push(() => void process.off('warning', onWarning));
+    const a = await startInstance({ sessionTtlMs: 30 * 24 * 60 * 60_000 });
+    const tab = await openStream(a, { cookie: await signIn(a, alphaKey) });
+    await expectStillSentTo(a, [tab]);
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
+});
 
 describe('a dashboard sign-out between instances sharing Redis', () => {
   redis.it('ends the streams of that session at another instance, as serve composes it, and no other', async () => {
