@@ -5,7 +5,8 @@
  *   GET  /dashboard/app.js    the script          GET /dashboard/app.css   the stylesheet  (no data: public)
  *   GET  /dashboard/events    server-sent events: a snapshot, then `health` every second, `call`, `change`
  *   GET  /dashboard/state     the snapshot as JSON
- *   POST /dashboard/login     the login form's target; POST /dashboard/logout ends the session
+ *   POST /dashboard/login     the login form's target; POST /dashboard/logout ends the session, and its event
+ *                             streams open anywhere the revocations reach (every tab, every instance on Redis)
  * The page is served with a strict Content-Security-Policy (scripts and styles from this origin only).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { toErrorResponse } from '../gateway/error-response.js';
 import { tooManyFailedKeyAttempts } from '../gateway/auth.js';
 import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
 import type { Unsubscribe } from '../resilience/listener-set.js';
+import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
 import type { SessionRevocations } from '../sessions/session-revocations.js';
 import { type DashboardAccess, DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
@@ -23,6 +25,7 @@ import { dashboardLoginPage, dashboardPage } from './dashboard-page.js';
 import { dashboardScript } from './dashboard-script.js';
 import { DashboardState, type DashboardRouter, type DashboardUpdate } from './dashboard-state.js';
 import { dashboardStyle } from './dashboard-style.js';
+import { RevokedSessionStreams } from './revoked-session-streams.js';
 
 /** The part of the gateway the dashboard needs. */
 export interface DashboardHost {
@@ -52,7 +55,7 @@ export interface AttachDashboardOptions {
   readonly sessionTtlMs?: number;
   /**
    * Where sign-outs are kept: the shared state's `sessionRevocations` when gateways share a Redis, so a session
-   * signed out at one is refused by all. Default this process's memory.
+   * signed out at one is refused by all, and its open event streams end at all. Default this process's memory.
    */
   readonly sessionRevocations?: SessionRevocations;
 }
@@ -158,11 +161,12 @@ function overHttps(request: IncomingMessage): boolean {
 
 export function attachDashboard(options: AttachDashboardOptions): Dashboard {
   const { gateway } = options;
+  const sessionRevocations = options.sessionRevocations ?? new MemorySessionRevocations(options.clock ? { clock: options.clock } : {});
   const auth = new DashboardAuth({
     keys: options.keys,
+    sessionRevocations,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
-    ...(options.sessionRevocations ? { sessionRevocations: options.sessionRevocations } : {}),
     ...(gateway.failedKeyAttempts ? { failedKeyAttempts: gateway.failedKeyAttempts } : {}),
     ...(gateway.clientAddress ? { clientAddress: (request: IncomingMessage) => gateway.clientAddress?.(request) } : {}),
   });
@@ -171,7 +175,12 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sampleIntervalMs !== undefined ? { sampleIntervalMs: options.sampleIntervalMs } : {}),
   });
-  const stream = new DashboardEventStream(options.maxClients !== undefined ? { maxClients: options.maxClients } : {});
+  const stream = new DashboardEventStream({
+    ...(options.maxClients !== undefined ? { maxClients: options.maxClients } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  // A sign-out, here or at another instance sharing the revocations, ends that session's open streams at once.
+  const revokedSessionStreams = new RevokedSessionStreams({ revocations: sessionRevocations, stream });
   // Listening only while a page is open: with a subscriber, the state builds every call's dashboard view as
   // it ends, which a gateway under load pays on every request for nobody.
   let unsubscribe: Unsubscribe | undefined;
@@ -224,13 +233,16 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     method: 'GET',
     path: '/dashboard/events',
     handle: async (request, response) => {
+      const heardBefore = revokedSessionStreams.heard;
       const access = await auth.access(request);
       if (access.outcome !== 'allowed') {
         refuse(response, access, { page: false });
       } else if (closed || stream.isFull) {
         send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
       } else {
-        stream.open(response, formatServerSentEvent('snapshot', state.snapshot()));
+        const { session } = access;
+        stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), session });
+        if (session !== undefined) revokedSessionStreams.opened(session.sessionId, heardBefore);
         unsubscribe ??= state.subscribe(onUpdate);
       }
     },
@@ -290,6 +302,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     close: () => {
       if (closed) return;
       closed = true;
+      revokedSessionStreams.close();
       stopListening();
       state.close();
       stream.closeAll();

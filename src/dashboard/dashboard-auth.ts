@@ -66,11 +66,11 @@ export interface TooManyKeyAttempts {
 }
 
 /**
- * A request to the dashboard: let in, asked to sign in (401), a valid key that is not an admin key (403), or
- * an address past its failed key attempts (429).
+ * A request to the dashboard: let in (on `session`, when its cookie let it in), asked to sign in (401), a valid
+ * key that is not an admin key (403), or an address past its failed key attempts (429).
  */
 export type DashboardAccess =
-  | { readonly outcome: 'allowed' }
+  | { readonly outcome: 'allowed'; readonly session?: DashboardSession }
   | { readonly outcome: 'sign-in' }
   | { readonly outcome: 'forbidden'; readonly error: GatewayHttpError }
   | TooManyKeyAttempts;
@@ -124,7 +124,8 @@ export class DashboardAuth {
    */
   async access(request: IncomingMessage): Promise<DashboardAccess> {
     if (!this.#verifier.required) return allowed;
-    if ((await this.#session(request)) !== undefined) return allowed;
+    const session = await this.#session(request);
+    if (session !== undefined) return { outcome: 'allowed', session };
     const { headers } = request;
     // A browser without a session sends no key: asked to sign in, that is no failed attempt.
     if (headers.authorization === undefined && headers['x-api-key'] === undefined) return signIn;

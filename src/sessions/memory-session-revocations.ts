@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js';
-import type { SessionRevocations } from './session-revocations.js';
+import { ListenerSet } from '../resilience/listener-set.js';
+import type { SessionRevocation, SessionRevocations } from './session-revocations.js';
 
 export interface MemorySessionRevocationsOptions {
   readonly clock?: Clock;
@@ -16,6 +17,7 @@ export class MemorySessionRevocations implements SessionRevocations {
   readonly #maxEntries: number;
   /** Session id to its expiry, in the order revoked. */
   readonly #revoked = new Map<string, number>();
+  readonly #listeners = new ListenerSet<SessionRevocation>();
 
   constructor(options: MemorySessionRevocationsOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -31,8 +33,17 @@ export class MemorySessionRevocations implements SessionRevocations {
     return Promise.resolve(this.isRevokedNow(sessionId));
   }
 
-  /** `revoke`, without the promise (for a store that keeps this one as its local copy). */
+  onRevoked(listener: (revocation: SessionRevocation) => void): () => void {
+    return this.#listeners.subscribe(listener);
+  }
+
+  /** `revoke`, without the promise (for a store that keeps this one as its local copy). Tells the listeners. */
   revokeNow(sessionId: string, expiresAtMs: number): void {
+    this.#keep(sessionId, expiresAtMs);
+    this.#listeners.emit({ sessionId });
+  }
+
+  #keep(sessionId: string, expiresAtMs: number): void {
     const nowMs = this.#clock.now();
     if (!(expiresAtMs > nowMs)) return;
     for (const [id, expiry] of this.#revoked) if (!(expiry > nowMs)) this.#revoked.delete(id);

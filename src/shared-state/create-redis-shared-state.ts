@@ -58,14 +58,17 @@ export interface RedisSharedState {
   readonly stateSync: RedisProviderStateSync;
   /** Gateway keys' quotas (requests a minute, spend a day), counted once for every instance. */
   readonly quotaStore: RedisQuotaStore;
-  /** Dashboard sign-outs, honoured by every instance (`serve` gives them to its dashboard). */
+  /**
+   * Dashboard sign-outs, honoured by every instance (`serve` gives them to its dashboard), and heard at once by
+   * each, which ends the session's open event streams.
+   */
   readonly sessionRevocations: RedisSessionRevocations;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */
   isReady(): boolean;
   /** Connections going up and down, and their errors (messages redacted): for the gateway's logs. */
   onConnectionEvent(listener: (event: RedisConnectionEvent) => void): () => void;
-  /** Stop sharing and close both connections (the subscriber the cache and the provider state listen on too). */
+  /** Stop sharing and close both connections (the subscriber the cache, the provider state and the sign-outs listen on). */
   close(): Promise<void>;
 }
 
@@ -101,7 +104,8 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
   );
 
   const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs, clock });
-  const sessionRevocations = new RedisSessionRevocations({ client, prefix, operationTimeoutMs, clock });
+  // On the one subscriber too: a sign-out at another instance ends this one's event streams of that session.
+  const sessionRevocations = new RedisSessionRevocations({ client, subscriber, instanceId: stateSync.instanceId, prefix, operationTimeoutMs, clock });
 
   let closing: Promise<void> | undefined;
   return {

@@ -8,24 +8,22 @@
 import { ListenerSet } from '../resilience/listener-set.js';
 import { decodeCacheInvalidation, type CacheInvalidation } from './cache-invalidation.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { RedisChannelSubscription } from './redis-channel-subscription.js';
 
 export class RedisCacheInvalidations {
-  readonly #subscriber: RedisConnection;
-  readonly #channel: string;
   readonly #instanceId: string;
   readonly #listeners = new ListenerSet<CacheInvalidation>();
-  readonly #detach: (() => void)[] = [];
-  #closed = false;
+  readonly #subscription: RedisChannelSubscription;
 
   constructor(options: { readonly subscriber: RedisConnection; readonly channel: string; readonly instanceId: string }) {
-    this.#subscriber = options.subscriber;
-    this.#channel = options.channel;
     this.#instanceId = options.instanceId;
-    this.#listen('message', (channel: string, text: string) => {
-      if (channel === this.#channel) this.#receive(text);
+    this.#subscription = new RedisChannelSubscription({
+      subscriber: options.subscriber,
+      channel: options.channel,
+      onMessage: (text) => this.#receive(text),
+      // Whatever was removed while we were not subscribed went unheard.
+      onSubscribed: () => this.#listeners.emit({ all: true }),
     });
-    this.#listen('ready', () => this.#subscribe());
-    if (this.#subscriber.status === 'ready') this.#subscribe();
   }
 
   subscribe(listener: (invalidation: CacheInvalidation) => void): () => void {
@@ -34,32 +32,13 @@ export class RedisCacheInvalidations {
 
   /** Stop listening and unsubscribe. The connection stays open (its owner closes it). */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const detach of this.#detach) detach();
-    if (this.#subscriber.status === 'ready') this.#subscriber.unsubscribe(this.#channel).catch(ignore);
-  }
-
-  #listen(event: string, handler: (...args: string[]) => void): void {
-    this.#subscriber.on(event, handler);
-    this.#detach.push(() => this.#subscriber.off(event, handler));
-  }
-
-  #subscribe(): void {
-    if (this.#closed) return;
-    this.#subscriber.subscribe(this.#channel).then(() => {
-      // Whatever was removed while we were not subscribed went unheard.
-      if (!this.#closed) this.#listeners.emit({ all: true });
-    }, ignore);
+    this.#subscription.close();
   }
 
   #receive(text: string): void {
-    if (this.#closed) return;
     const message = decodeCacheInvalidation(text);
     // Our own removals are already done here.
     if (message === undefined || message.from === this.#instanceId) return;
     this.#listeners.emit(message.invalidation);
   }
 }
-
-function ignore(): void {}

@@ -8,16 +8,33 @@
  * in time is sent again when the connection is ready; a check Redis does not answer in time finds no revocation
  * there (the dashboard stays usable while Redis is away, as calls do), so until Redis answers, a session signed
  * out elsewhere still opens this instance's dashboard until it expires.
+ *
+ * With a `subscriber`, each revocation is also published on the dashboard channel once stored, and the other
+ * instances hear it at once: they keep it in memory and tell their listeners (the dashboard ends the session's
+ * open event streams). Messages published while the subscriber was down are lost: each time it subscribes
+ * again the listeners hear `all`, and check the sessions they hold open.
  */
+import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
+import { ListenerSet } from '../resilience/listener-set.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
-import type { SessionRevocations } from '../sessions/session-revocations.js';
+import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { RedisChannelSubscription } from './redis-channel-subscription.js';
+import { decodeSessionRevocationMessage, encodeSessionRevocationMessage } from './session-revocation-message.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
 
 export interface RedisSessionRevocationsOptions {
   readonly client: RedisConnection;
+  /**
+   * A connection of its own for SUBSCRIBE (the shared state's, which the cache and provider state use too; not
+   * closed here): revocations made at other instances are heard at once. Without one they are only read when a
+   * session is checked.
+   */
+  readonly subscriber?: RedisConnection;
+  /** Tells this instance's messages apart from the others'. Default a random UUID. */
+  readonly instanceId?: string;
   readonly prefix?: string;
   /** Time budget of one operation. Default 50 ms. */
   readonly operationTimeoutMs?: number;
@@ -30,8 +47,11 @@ const clockAllowanceMs = 60 * 60_000;
 export class RedisSessionRevocations implements SessionRevocations {
   readonly #client: RedisConnection;
   readonly #keys: SharedStateKeys;
+  readonly #instanceId: string;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #local: MemorySessionRevocations;
+  readonly #listeners = new ListenerSet<SessionRevocation>();
+  readonly #subscription: RedisChannelSubscription | undefined;
   /** Revocations Redis has not taken yet: session id to expiry. */
   readonly #unsent = new Map<string, number>();
   readonly #onReady = (): void => void this.#sendUnsent();
@@ -39,14 +59,25 @@ export class RedisSessionRevocations implements SessionRevocations {
   constructor(options: RedisSessionRevocationsOptions) {
     this.#client = options.client;
     this.#keys = sharedStateKeys(options.prefix);
+    this.#instanceId = options.instanceId ?? randomUUID();
     const clock = options.clock ?? systemClock;
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock };
     this.#local = new MemorySessionRevocations({ clock });
     this.#client.on('ready', this.#onReady);
+    this.#subscription = options.subscriber
+      ? new RedisChannelSubscription({
+          subscriber: options.subscriber,
+          channel: this.#keys.sessionRevocationChannel,
+          onMessage: (text) => this.#receive(text),
+          // Whatever was signed out while we were not subscribed went unheard.
+          onSubscribed: () => this.#listeners.emit({ all: true }),
+        })
+      : undefined;
   }
 
   async revoke(sessionId: string, expiresAtMs: number): Promise<void> {
     this.#local.revokeNow(sessionId, expiresAtMs);
+    this.#listeners.emit({ sessionId });
     if (!(await this.#send(sessionId, expiresAtMs))) this.#unsent.set(sessionId, expiresAtMs);
   }
 
@@ -56,16 +87,26 @@ export class RedisSessionRevocations implements SessionRevocations {
     return withinBudget(operation, { ...this.#budget, fallback: false });
   }
 
-  /** Stop listening to the connection (which stays open: its owner closes it). */
-  close(): void {
-    this.#client.off('ready', this.#onReady);
+  onRevoked(listener: (revocation: SessionRevocation) => void): () => void {
+    return this.#listeners.subscribe(listener);
   }
 
-  /** True when Redis took it, or when there is nothing left to keep. */
+  /** Stop listening to the connections (which stay open: their owner closes them), and unsubscribe. */
+  close(): void {
+    this.#client.off('ready', this.#onReady);
+    this.#subscription?.close();
+  }
+
+  /** True when Redis took it (stored, then told to the others), or when there is nothing left to keep. */
   async #send(sessionId: string, expiresAtMs: number): Promise<boolean> {
     const remainingMs = expiresAtMs - this.#budget.clock.now();
     if (!(remainingMs > 0)) return true;
-    const operation = this.#client.set(this.#keys.revokedSession(sessionId), '1', 'PX', Math.ceil(remainingMs + clockAllowanceMs)).then(() => true);
+    const message = encodeSessionRevocationMessage({ from: this.#instanceId, sessionId, expiresAtMs });
+    // Stored before it is told: an instance that hears it and checks the session finds it.
+    const operation = this.#client
+      .set(this.#keys.revokedSession(sessionId), '1', 'PX', Math.ceil(remainingMs + clockAllowanceMs))
+      .then(() => this.#client.publish(this.#keys.sessionRevocationChannel, message))
+      .then(() => true);
     return withinBudget(operation, { ...this.#budget, fallback: false });
   }
 
@@ -73,5 +114,14 @@ export class RedisSessionRevocations implements SessionRevocations {
     for (const [sessionId, expiresAtMs] of [...this.#unsent]) {
       if (await this.#send(sessionId, expiresAtMs)) this.#unsent.delete(sessionId);
     }
+  }
+
+  #receive(text: string): void {
+    const message = decodeSessionRevocationMessage(text);
+    // Our own sign-outs were told here as they were made.
+    if (message === undefined || message.from === this.#instanceId) return;
+    // Kept here too: this instance refuses the session without asking Redis, even while Redis is away.
+    this.#local.revokeNow(message.sessionId, message.expiresAtMs);
+    this.#listeners.emit({ sessionId: message.sessionId });
   }
 }

@@ -13,6 +13,8 @@ describe('sharedStateKeys', () => {
     expect(keys.probeLock('groq', 1_700_000_000_000)).toBe('acme:state:v1:{acme}:probe:groq:1700000000000');
     expect(keys.healthCheckTurn).toBe('acme:state:v1:{acme}:health-check-turn');
     expect(keys.statePattern).toBe('acme:state:v1:{acme}:*');
+    expect(keys.revokedSession('AAAAAAAAAAAAAAAAAAAAAA')).toBe('acme:dashboard:v1:revoked:AAAAAAAAAAAAAAAAAAAAAA');
+    expect(keys.sessionRevocationChannel).toBe('acme:dashboard:v1');
     expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:{backup-models}:breaker:groq');
   });
 

@@ -13,6 +13,7 @@
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
+ *   <prefix>:dashboard:v1                                   the channel of dashboard sessions signed out
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -47,6 +48,8 @@ export interface SharedStateKeys {
   quotaSpendSent(caller: string, dayIndex: number): string;
   /** A dashboard session signed out before its expiry (the session's random id, never its cookie). */
   revokedSession(sessionId: string): string;
+  /** Where an instance tells the others which dashboard session was signed out, so they end its event streams. */
+  readonly sessionRevocationChannel: string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -81,6 +84,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
     revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
+    sessionRevocationChannel: `${prefix}:dashboard:v1`,
   };
 }
 
