@@ -145,7 +145,7 @@ export async function handleModelCall(
       if (cacheUse !== undefined) call.options.cache = cacheUse;
       const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
       try {
-        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log });
+        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log, startedAtMs });
       } finally {
         stopListening();
       }
@@ -202,6 +202,7 @@ async function completeModelCall(options: {
   readonly dialect: GatewayDialect;
   readonly clientScope: Cancellation;
   readonly log: CallLogFields;
+  readonly startedAtMs: number;
 }): Promise<void> {
   const { response, call, log, clientScope } = options;
   let result: CompletionResult;
@@ -216,10 +217,18 @@ async function completeModelCall(options: {
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
-    const attempts = attemptsOf(error) ?? attemptLog.attempts;
+    if (!clientGone) log.status = sendError(response, error, options.dialect);
+    let attempts = attemptsOf(error) ?? attemptLog.attempts;
+    if (attemptLog.pricedLater !== undefined) {
+      // It left a call that identical requests joined and still wait on: that call's attempts are priced as it
+      // ends, and are this request's to pay unless one of those took the call over. The client has had its
+      // answer (if it is still there); the line, and the key's charge, wait for that share.
+      log.latencyMs = Date.now() - options.startedAtMs;
+      await attemptLog.pricedLater;
+      attempts = attemptLog.attempts;
+    }
     recordFailure(log, error, { clientGone, attempts });
     recordCancelledAttemptsCost(log, attempts);
-    if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;
   }
   // Those of an answer from the cache, or shared with an identical call in flight, are another call's.
@@ -321,7 +330,8 @@ export function recordFailure(
 }
 
 function writeLog(dependencies: ModelCallDependencies, dialect: GatewayDialect, log: CallLogFields, startedAtMs: number): void {
-  log.latencyMs = Date.now() - startedAtMs;
+  // Set already when the line waited, after the call ended, for its share of a shared call's price.
+  log.latencyMs ??= Date.now() - startedAtMs;
   // A stream cut off is the gateway letting go of a connection it would otherwise hold, as a send timeout.
   const level = (log.status !== undefined && log.status >= 500) || log.outcome === 'cut_off' ? 'warn' : 'info';
   dependencies.logger[level](log, dialect.logMessage);
