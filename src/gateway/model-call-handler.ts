@@ -19,6 +19,7 @@ import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
+import type { GatewayRouteContext } from './route-table.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import type { BodyBudget } from './request-body.js';
 import { readModelRequestBody } from './read-model-request-body.js';
@@ -48,6 +49,8 @@ export interface ModelCallDependencies {
 /** What the per-call log line says, filled in as the call goes. */
 export interface CallLogFields {
   id: string;
+  /** The client's address (`GatewayRouteContext.clientAddress`: through a trusted proxy, the client it names). */
+  clientAddress?: string | undefined;
   /** The gateway key's name (never the key), when the gateway has keys. */
   key?: string;
   requestedModel?: string;
@@ -100,11 +103,12 @@ export function onClientGone(response: ServerResponse, onGone: (reason: DOMExcep
 export async function handleModelCall(
   request: IncomingMessage,
   response: ServerResponse,
-  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
+  context: GatewayRouteContext & { readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
 ): Promise<void> {
   const { dependencies, dialect } = context;
   const startedAtMs = Date.now();
-  const log: CallLogFields = { id: dialect.newAnswerId() };
+  // Every line has the same fields in the same order (an undefined one is left out of the line).
+  const log: CallLogFields = { id: dialect.newAnswerId(), clientAddress: context.clientAddress };
   // Every answer of the call carries its id, an error as much as a success: it names the call's log line.
   setRequestIdHeaders(response, log.id, dialect);
   const budget = dependencies.bodyBudget;
