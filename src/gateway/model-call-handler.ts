@@ -14,7 +14,7 @@ import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import { callerMayCall, type GatewayCaller } from './auth.js';
 import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
-import type { GatewayLimits } from './gateway-config.js';
+import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
