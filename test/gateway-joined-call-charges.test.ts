@@ -70,6 +70,17 @@ function ask(options: { content?: string; signal?: AbortSignal } = {}): Promise<
   });
 }
 
+/** Resolves when the router next ends a call in its caller's abort. */
+function abortedCallEnd(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = harness.router.onEvent((event) => {
+      if (event.type !== 'call-end' || event.outcome !== 'aborted') return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 describe('a call joined while in flight', () => {
   it("charges the key its first caller's timed-out attempt once, not once per request that shared it", async () => {
     harness.providers.setBehavior('openai', { kind: 'stall-before-headers' });
@@ -110,9 +121,11 @@ describe('a call joined while in flight', () => {
     await harness.providers.waitForRequests(1);
     const second = ask({ content: leftQuestion });
     await expect.poll(async () => (await usage()).requestsLastMinute).toBe(requestsBefore + 2);
+    // The router saw the first request leave (its line waits until the call it left is priced).
+    const left = abortedCallEnd();
     leaving.abort();
     await expect(first).rejects.toThrow();
-    await expect.poll(() => harness.logLines.slice(linesBefore).find((entry) => entry.outcome === 'client_aborted')).toBeDefined();
+    await left;
     // openai has no answer within responseTimeoutMs: the call, which the second request still waits on, fails over to groq.
     clock.advance(5_000);
     const answer = await second;
@@ -123,8 +136,8 @@ describe('a call joined while in flight', () => {
     expect(harness.providers.requests.filter((request) => request.provider === 'groq')).toHaveLength(1);
 
     const expected = groqAnswerUsd(body.model, body.usage) + timedOutInputUsd;
+    await expect.poll(() => harness.logLines.slice(linesBefore).filter((entry) => entry.key === 'joiner')).toHaveLength(2);
     const lines = harness.logLines.slice(linesBefore).filter((entry) => entry.key === 'joiner');
-    expect(lines).toHaveLength(2);
     const [leftLine, answeredLine] = [lines.find((line) => line.outcome === 'client_aborted'), lines.find((line) => line.outcome === 'success')];
     expect(leftLine?.costUsd ?? 0).toBe(0);
     expect(answeredLine).toMatchObject({ cached: false, costEstimated: true });

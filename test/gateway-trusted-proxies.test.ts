@@ -138,6 +138,39 @@ describe('behind a trusted proxy', () => {
     clock.advance(windowMs);
   });
 
+  it("names the client in each call's log line: the one a trusted proxy names, else the peer; never a key", async () => {
+    const callLines = (): Record<string, unknown>[] => harness.logLines.filter((line) => line.id !== undefined || line.msg === 'messages.count_tokens');
+    const lastCallLine = (): Record<string, unknown> | undefined => callLines().at(-1);
+
+    expect(await ask(proxy, key, '198.51.100.40')).not.toBeInstanceOf(Error);
+    expect(lastCallLine()).toMatchObject({ outcome: 'success', clientAddress: '198.51.100.40' });
+    // Through two proxies, the first client that is not one.
+    expect(await ask(innerProxy, key, `198.51.100.41, ${proxy}`)).not.toBeInstanceOf(Error);
+    expect(lastCallLine()).toMatchObject({ outcome: 'success', clientAddress: '198.51.100.41' });
+    // A direct call: its peer. A peer that is not a trusted proxy: its own address, whatever its header says.
+    expect(await ask('127.0.0.33', key)).not.toBeInstanceOf(Error);
+    expect(lastCallLine()).toMatchObject({ outcome: 'success', clientAddress: '127.0.0.33' });
+    expect(await ask('127.0.0.34', key, '198.51.100.42')).not.toBeInstanceOf(Error);
+    expect(lastCallLine()).toMatchObject({ outcome: 'success', clientAddress: '127.0.0.34' });
+    // A call refused before any upstream request (here an invalid body) has its line and its address too.
+    const refused = await clients.send(proxy, '/v1/chat/completions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.43' },
+      body: '{"model": "openai/gpt-4o-mini"}',
+    });
+    expect(refused.status).toBe(400);
+    expect(lastCallLine()).toMatchObject({ outcome: 'rejected', clientAddress: '198.51.100.43' });
+    // The Messages API's token count logs a line of its own.
+    const counted = await clients.send(proxy, '/v1/messages/count_tokens', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.44' },
+      body: JSON.stringify({ model: 'anthropic/claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'Hello' }] }),
+    });
+    expect(counted.status).toBe(200);
+    expect(lastCallLine()).toMatchObject({ msg: 'messages.count_tokens', status: 200, clientAddress: '198.51.100.44' });
+    expect(harness.logText()).not.toContain(key);
+  });
+
   it('names each client in the limit\'s warning, and warns once of the untrusted peer that sent X-Forwarded-For', () => {
     const limited = harness.logLines.filter((line) => line.msg === limitWarning).map((line) => line.clientAddress);
     expect(limited).toEqual(['198.51.100.1', '2001:db8:1:2::/64', untrustedPeer, '127.0.0.32', '127.0.0.23', '198.51.100.6']);

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  type AttemptLog,
   BackupModelRouter,
   type CachedCompletion,
   DeadlineExceededError,
@@ -313,6 +314,48 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(own?.estimatedCostUsd).toBeGreaterThan(0);
     // The call's end event tells the same story.
     expect(ended.at(-1)).toMatchObject({ outcome: 'failure', attempts: (error as DeadlineExceededError).attempts });
+  });
+
+  it('gives a caller that asked again and left on its own deadline, while another waited on its call, that call\'s estimates once it ended', async () => {
+    // The call it started goes on for the one waiting, until its own deadline (a whole timeoutMs from when it was
+    // asked): that one then asks again, so the attempts of the call that ended are the leaver's, told through its
+    // log's pricedLater.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { router } = routerOfStalledGroq(clock);
+    const first = router.complete('Same question', { ...question, timeoutMs: 500 });
+    const leaverLog: AttemptLog = { attempts: undefined };
+    const leaver = router.complete('Same question', { ...question, timeoutMs: 1_700, attemptLog: leaverLog });
+    first.catch(() => undefined);
+    leaver.catch(() => undefined);
+    await harness.server.waitForRequests(1);
+    clock.advance(500);
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 500 });
+    // The leaver asked again; a third identical call joins that call.
+    await harness.server.waitForRequests(2);
+    const joiner = router.complete('Same question', { ...question, timeoutMs: 30_000 });
+    joiner.catch(() => undefined);
+    // Past its cache read, it waits on the leaver's call.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    clock.advance(1_200);
+    await expect(leaver).rejects.toMatchObject({ name: 'DeadlineExceededError', timeoutMs: 1_700 });
+    expect(leaverLog.pricedLater).toBeDefined();
+    expect(await settled(leaverLog.pricedLater!)).toBe(false);
+    clock.advance(500);
+    await leaverLog.pricedLater;
+    // The first caller's attempt, which that caller bears, and its own call's, cut at its deadline.
+    const [seen, own] = leaverLog.attempts ?? [];
+    expect(seen).not.toHaveProperty('estimatedCostUsd');
+    expect(own).toMatchObject({ provider: 'groq', outcome: 'aborted', startedAtMs: Date.UTC(2026, 0, 1) + 500, durationMs: 1_700 });
+    expect(own?.estimatedCostUsd).toBeGreaterThan(0);
+
+    // The joiner asked again itself: it bears its own request only.
+    await harness.server.waitForRequests(3);
+    clock.advance(28_300);
+    const error = (await joiner.catch((caught: unknown) => caught)) as DeadlineExceededError;
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    // The leaver's call's attempt, seen; then its own, priced.
+    expect(error.attempts.map((attempt) => attempt.estimatedCostUsd !== undefined)).toEqual([false, true]);
   });
 
   it('tells a joiner whose deadline is its first caller\'s what was tried, asking no provider again with no time left', async () => {

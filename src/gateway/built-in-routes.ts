@@ -40,14 +40,14 @@ export function builtInRoutes(options: {
       path: '/v1/chat/completions',
       metricsName: 'chat_completions',
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIChatDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: openAIChatDialect }),
     },
     {
       method: 'POST',
       path: '/v1/responses',
       metricsName: 'responses',
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: openAIResponsesDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: openAIResponsesDialect }),
     },
     {
       method: 'POST',
@@ -55,14 +55,14 @@ export function builtInRoutes(options: {
       metricsName: 'messages',
       errorDialect: anthropicMessagesDialect,
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, dependencies, dialect: anthropicMessagesDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: anthropicMessagesDialect }),
     },
     {
       method: 'POST',
       path: '/v1/messages/count_tokens',
       metricsName: 'messages_count_tokens',
       errorDialect: anthropicMessagesDialect,
-      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, dependencies }),
+      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies }),
     },
     {
       method: 'GET',

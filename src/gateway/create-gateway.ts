@@ -209,10 +209,13 @@ export function createGateway(options: GatewayOptions): Gateway {
           `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
       );
     }
+    // Worked out once, for the failed key attempts and the call's log line. Without trusted proxies it is the
+    // socket's peer, the string Node holds for the connection.
+    const address = clientAddress(request);
     // An address past its failed attempts is refused before its key is compared (a public route compares
-    // none: the dashboard's routes count their own). With no failure tracked, the address is not worked out.
+    // none: the dashboard's routes count their own).
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
-      const retryAfterMs = failedKeyAttempts.retryAfterMs(clientAddress(request));
+      const retryAfterMs = failedKeyAttempts.retryAfterMs(address);
       if (retryAfterMs !== undefined) {
         setRequestIdHeaders(response, newRequestId(), route.errorDialect);
         sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
@@ -221,7 +224,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
-      failedKeyAttempts.recordFailure(clientAddress(request));
+      failedKeyAttempts.recordFailure(address);
       // Refused before any call has an id: one of its own, so the client can still name this answer.
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
@@ -238,7 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
       return;
     }
-    await route.handle(request, response, { caller: caller ?? publicCaller });
+    await route.handle(request, response, { caller: caller ?? publicCaller, clientAddress: address });
     // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
     // client must now take it within the send timeout. The refusals above are a few hundred bytes.
     boundAnswerSending(response, sendTimeout);

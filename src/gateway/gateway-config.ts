@@ -7,71 +7,17 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { BackupModelRouterOptions, HedgeOption, RouteTarget } from '../routing/router-options.js';
-import { parseModelReference } from './model-resolver.js';
-import { fail, objectAt, positiveInteger, timerMilliseconds } from './config-fields.js';
+import type { BackupModelRouterOptions } from '../routing/router-options.js';
+import { fail, objectAt, positiveInteger } from './config-fields.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
+import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
 import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
+import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
 
-/** A named route: an ordered list of provider models with its own strategy. */
-export interface GatewayRouteConfig {
-  readonly targets: readonly RouteTarget[];
-  readonly parallelAttempts?: number;
-  readonly hedge?: HedgeOption | false;
-}
-
-export interface GatewayLimits {
-  /**
-   * Default 32 MiB, Anthropic's own limit: stateless APIs resend the whole conversation every turn, images
-   * included, and a long agent session passes 1 MiB. Each request's body is held in memory while it is read.
-   */
-  readonly maxBodyBytes: number;
-  /** Objects and arrays nested deeper than this are refused. Default 64. */
-  readonly maxJsonDepth: number;
-  /** A stream is ended after this long. Default 10 minutes. */
-  readonly maxStreamDurationMs: number;
-  /**
-   * An answer written whole that its client has not taken (the kernel not handed all of it) this long after:
-   * its connection is closed, so a client that never reads a large answer cannot hold it. Default 30 s.
-   */
-  readonly sendTimeoutMs: number;
-  /** On SIGTERM, how long requests in flight may take to finish. Default 30 s. */
-  readonly drainTimeoutMs: number;
-  /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
-  readonly streamKeepAliveMs: number;
-  /** Bytes of request bodies held at once, across requests; a request past it gets a 503 with Retry-After. Default 256 MiB. */
-  readonly maxBodyBytesInFlight: number;
-  /**
-   * Of those, the bytes one gateway key's requests may hold at once, so that one key's uploads (left stalled
-   * until the request timeout) cannot hold them all; a request past it gets a 429 with Retry-After. At least
-   * `maxBodyBytes`. Default 64 MiB, two bodies of the largest size.
-   */
-  readonly maxBodyBytesInFlightPerKey: number;
-  /**
-   * Failed key attempts (a missing or unknown key where the gateway has keys, a wrong key at the dashboard)
-   * one client address (an IPv6 one by its /64) may make within `failedKeyAttemptWindowMs`; past them, its
-   * key attempts get a 429 with Retry-After until the window ends, without the key being compared. A valid
-   * key counts for nothing. Default 20.
-   */
-  readonly maxFailedKeyAttempts: number;
-  /** The window of `maxFailedKeyAttempts`, from an address's first failure. Default one minute. */
-  readonly failedKeyAttemptWindowMs: number;
-  /** Client addresses whose failed attempts are tracked at once; past it, the one tracked longest is forgotten. Default 10,000. */
-  readonly maxFailedKeyAttemptAddresses: number;
-}
-
-export interface GatewayRouterSettings {
-  readonly parallelAttempts?: number;
-  readonly hedge?: HedgeOption | false;
-  readonly timeoutMs?: number;
-  readonly firstTokenTimeoutMs?: number;
-  readonly responseTimeoutMs?: number;
-  readonly idleTimeoutMs?: number;
-  /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
-  readonly maxRetries?: number;
-  readonly retryBaseDelayMs?: number;
-}
+// The sections in files of their own, as keys and providers are; what callers have imported from here stays here.
+export { defaultGatewayLimits, type GatewayLimits } from './gateway-limits-config.js';
+export { type GatewayRouteConfig, type GatewayRouterSettings, gatewayRouterSettingNames } from './gateway-routing-config.js';
 
 export interface GatewayConfig {
   readonly host: string;
@@ -103,20 +49,6 @@ export interface GatewayConfig {
 export const gatewayLogLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type GatewayLogLevel = (typeof gatewayLogLevels)[number];
 
-export const defaultGatewayLimits: GatewayLimits = {
-  maxBodyBytes: 32 * 1024 * 1024,
-  maxJsonDepth: 64,
-  maxStreamDurationMs: 10 * 60_000,
-  sendTimeoutMs: 30_000,
-  drainTimeoutMs: 30_000,
-  streamKeepAliveMs: 15_000,
-  maxBodyBytesInFlight: 256 * 1024 * 1024,
-  maxBodyBytesInFlightPerKey: 64 * 1024 * 1024,
-  maxFailedKeyAttempts: 20,
-  failedKeyAttemptWindowMs: 60_000,
-  maxFailedKeyAttemptAddresses: 10_000,
-};
-
 export const defaultGatewayConfig: GatewayConfig = {
   host: '127.0.0.1',
   port: 8787,
@@ -143,61 +75,11 @@ export const gatewayEnvironmentVariables = {
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
 function portOf(value: unknown, path: string): number {
   const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) fail(path, 'must be a port from 0 to 65535.');
   return port;
-}
-
-function hedgeOf(value: unknown, path: string): HedgeOption | false {
-  if (value === false) return false;
-  const hedge = objectAt(value, path, ['delayMs']);
-  if (hedge.delayMs === 'auto') return { delayMs: 'auto' };
-  return { delayMs: timerMilliseconds(hedge.delayMs, `${path}.delayMs`, 0) };
-}
-
-/** The settings `router` takes, each optional (the router's own default when absent). */
-export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[] = [
-  'parallelAttempts',
-  'hedge',
-  'timeoutMs',
-  'firstTokenTimeoutMs',
-  'responseTimeoutMs',
-  'idleTimeoutMs',
-  'maxRetries',
-  'retryBaseDelayMs',
-];
-
-function routerSettingsOf(value: unknown): GatewayRouterSettings {
-  const object = objectAt(value, 'router', gatewayRouterSettingNames);
-  const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
-  if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
-  if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
-  for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs'] as const) {
-    if (object[name] !== undefined) settings[name] = timerMilliseconds(object[name], `router.${name}`);
-  }
-  if (object.maxRetries !== undefined) settings.maxRetries = positiveInteger(object.maxRetries, 'router.maxRetries', 0);
-  if (object.retryBaseDelayMs !== undefined) settings.retryBaseDelayMs = timerMilliseconds(object.retryBaseDelayMs, 'router.retryBaseDelayMs', 0);
-  return settings;
-}
-
-function routeOf(value: unknown, name: string): GatewayRouteConfig {
-  const path = `routes.${name}`;
-  if (name.includes('/') || /^tier-\d$/.test(name)) fail(path, 'is not a valid route name: it must not contain "/" or be a tier alias.');
-  const object = Array.isArray(value) ? { targets: value } : objectAt(value, path, ['targets', 'parallelAttempts', 'hedge']);
-  if (!Array.isArray(object.targets) || object.targets.length === 0) fail(`${path}.targets`, 'must be a non-empty list of provider/model.');
-  const targets = object.targets.map((target: unknown, index) => {
-    const reference = typeof target === 'string' ? parseModelReference(target) : undefined;
-    if (!reference) fail(`${path}.targets[${index}]`, 'must be a string "provider/model".');
-    return reference;
-  });
-  return {
-    targets,
-    ...(object.parallelAttempts !== undefined
-      ? { parallelAttempts: positiveInteger(object.parallelAttempts, `${path}.parallelAttempts`) }
-      : {}),
-    ...(object.hedge !== undefined ? { hedge: hedgeOf(object.hedge, `${path}.hedge`) } : {}),
-  };
 }
 
 export interface ParseGatewayConfigOptions {
@@ -239,13 +121,7 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
     }
   }
   const file = objectAt(document ?? {}, '(root)', gatewayConfigFileFields);
-  const limitsObject = objectAt(file.limits ?? {}, 'limits', Object.keys(defaultGatewayLimits));
-  const limits = { ...defaultGatewayLimits };
-  for (const name of Object.keys(defaultGatewayLimits) as (keyof GatewayLimits)[]) {
-    if (limitsObject[name] === undefined) continue;
-    const path = `limits.${name}`;
-    limits[name] = name.endsWith('Ms') ? timerMilliseconds(limitsObject[name], path) : positiveInteger(limitsObject[name], path);
-  }
+  const limits = gatewayLimitsOf(file.limits);
   const cacheObject = objectAt(file.cache ?? {}, 'cache', ['enabled', 'ttlSeconds']);
   if (cacheObject.enabled !== undefined && typeof cacheObject.enabled !== 'boolean') fail('cache.enabled', 'must be true or false.');
   const routes: Record<string, GatewayRouteConfig> = {};

@@ -1,6 +1,7 @@
 /**
- * The gateway's log: one structured JSON line per call on stderr, through pino. It names the provider,
- * model, attempts, latency, cache and outcome; never a key, and never a prompt unless `logPrompts` is set.
+ * The gateway's log: one structured JSON line per call on stderr, through pino. It names the client's address
+ * (`clientAddress`: through a trusted proxy, the client it names), the key's name, the provider, model,
+ * attempts, latency, cache and outcome; never a key, and never a prompt unless `logPrompts` is set.
  */
 import pino from 'pino';
 

@@ -14,11 +14,12 @@ import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import { callerMayCall, type GatewayCaller } from './auth.js';
 import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
-import type { GatewayLimits } from './gateway-config.js';
+import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
+import type { GatewayRouteContext } from './route-table.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import type { BodyBudget } from './request-body.js';
 import { readModelRequestBody } from './read-model-request-body.js';
@@ -48,6 +49,8 @@ export interface ModelCallDependencies {
 /** What the per-call log line says, filled in as the call goes. */
 export interface CallLogFields {
   id: string;
+  /** The client's address (`GatewayRouteContext.clientAddress`: through a trusted proxy, the client it names). */
+  clientAddress?: string | undefined;
   /** The gateway key's name (never the key), when the gateway has keys. */
   key?: string;
   requestedModel?: string;
@@ -100,11 +103,12 @@ export function onClientGone(response: ServerResponse, onGone: (reason: DOMExcep
 export async function handleModelCall(
   request: IncomingMessage,
   response: ServerResponse,
-  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
+  context: GatewayRouteContext & { readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
 ): Promise<void> {
   const { dependencies, dialect } = context;
   const startedAtMs = Date.now();
-  const log: CallLogFields = { id: dialect.newAnswerId() };
+  // Every line has the same fields in the same order (an undefined one is left out of the line).
+  const log: CallLogFields = { id: dialect.newAnswerId(), clientAddress: context.clientAddress };
   // Every answer of the call carries its id, an error as much as a success: it names the call's log line.
   setRequestIdHeaders(response, log.id, dialect);
   const budget = dependencies.bodyBudget;
@@ -145,7 +149,7 @@ export async function handleModelCall(
       if (cacheUse !== undefined) call.options.cache = cacheUse;
       const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
       try {
-        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log });
+        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log, startedAtMs });
       } finally {
         stopListening();
       }
@@ -202,6 +206,7 @@ async function completeModelCall(options: {
   readonly dialect: GatewayDialect;
   readonly clientScope: Cancellation;
   readonly log: CallLogFields;
+  readonly startedAtMs: number;
 }): Promise<void> {
   const { response, call, log, clientScope } = options;
   let result: CompletionResult;
@@ -216,10 +221,18 @@ async function completeModelCall(options: {
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
-    const attempts = attemptsOf(error) ?? attemptLog.attempts;
+    if (!clientGone) log.status = sendError(response, error, options.dialect);
+    let attempts = attemptsOf(error) ?? attemptLog.attempts;
+    if (attemptLog.pricedLater !== undefined) {
+      // It left a call that identical requests joined and still wait on: that call's attempts are priced as it
+      // ends, and are this request's to pay unless one of those took the call over. The client has had its
+      // answer (if it is still there); the line, and the key's charge, wait for that share.
+      log.latencyMs = Date.now() - options.startedAtMs;
+      await attemptLog.pricedLater;
+      attempts = attemptLog.attempts;
+    }
     recordFailure(log, error, { clientGone, attempts });
     recordCancelledAttemptsCost(log, attempts);
-    if (!clientGone) log.status = sendError(response, error, options.dialect);
     return;
   }
   // Those of an answer from the cache, or shared with an identical call in flight, are another call's.
@@ -321,7 +334,8 @@ export function recordFailure(
 }
 
 function writeLog(dependencies: ModelCallDependencies, dialect: GatewayDialect, log: CallLogFields, startedAtMs: number): void {
-  log.latencyMs = Date.now() - startedAtMs;
+  // Set already when the line waited, after the call ended, for its share of a shared call's price.
+  log.latencyMs ??= Date.now() - startedAtMs;
   // A stream cut off is the gateway letting go of a connection it would otherwise hold, as a send timeout.
   const level = (log.status !== undefined && log.status >= 500) || log.outcome === 'cut_off' ? 'warn' : 'info';
   dependencies.logger[level](log, dialect.logMessage);

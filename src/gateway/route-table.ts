@@ -28,11 +28,17 @@ export interface GatewayRoute {
    * the header besides `x-request-id` that names them. Default OpenAI's.
    */
   readonly errorDialect?: Pick<GatewayDialect, 'errorBody' | 'requestIdHeader'>;
-  readonly handle: (
-    request: IncomingMessage,
-    response: ServerResponse,
-    context: { readonly caller: GatewayCaller },
-  ) => void | Promise<void>;
+  readonly handle: (request: IncomingMessage, response: ServerResponse, context: GatewayRouteContext) => void | Promise<void>;
+}
+
+/** What the gateway knows of a request before its route's handler runs, worked out once per request. */
+export interface GatewayRouteContext {
+  readonly caller: GatewayCaller;
+  /**
+   * The client's address: the socket's peer, or the client a trusted proxy names in X-Forwarded-For
+   * (`trustedProxies`); undefined when the socket has none any more.
+   */
+  readonly clientAddress: string | undefined;
 }
 
 export class RouteTable {

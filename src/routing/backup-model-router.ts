@@ -170,6 +170,7 @@ export class BackupModelRouter {
     const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
     // A log given again holds its last call's attempts: a cache hit or a joined call sets none of its own.
     log.attempts = undefined;
+    if (log.pricedLater !== undefined) log.pricedLater = undefined;
     try {
       let result: CompletionResult;
       if (!cached || options.cache === 'refresh') {

@@ -16,6 +16,7 @@ import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { routerDefaults } from './router-defaults.js';
 import type { RouterEvent } from './router-events.js';
 import type { AttemptLog, BackupModelRouterOptions, CompleteOptions, CompletionResult } from './router-options.js';
+import { SharedCall, seenOnly } from './shared-call.js';
 
 /** One `complete` call that goes through the cache. */
 export interface CachedCall {
@@ -41,7 +42,7 @@ export interface CachedCompletionsOptions {
   /** The router's options, for the `timeoutMs` of a call that sets none. */
   readonly routerOptions: Pick<BackupModelRouterOptions, 'timeoutMs'>;
   readonly results: Pick<CompletionResults, 'of'>;
-  /** Charged for what a call spent when it ran here (not when it joined another's call or hit the cache). */
+  /** Charged for what a call spent when it ran here or took a shared call over (not when it only joined one, or hit the cache). */
   readonly registry: Pick<ProviderStateRegistry, 'recordSpend'>;
   /**
    * The call without the cache, under `cancellation`: run once for everyone waiting on the same request. It sets
@@ -159,6 +160,9 @@ export class CachedCompletions {
       let completion: CachedCompletion;
       let sharedWork: { readonly scope: CancelScope; readonly ended: Promise<void> } | undefined;
       let waitedOn: SharedCall | undefined;
+      // The shared call when this caller joined it, rather than started it; and whether it pays for what it got.
+      let joined: SharedCall | undefined;
+      let paysForIt = false;
       try {
         const shared = this.#singleFlight.run(
           flightKey,
@@ -172,8 +176,7 @@ export class CachedCompletions {
             this.#inFlight.enter(work);
             const running = this.#completeUncached(context, work);
             // Set as the race began (before its first wait): the log its attempts go to as they end.
-            const sharedCall: SharedCall | undefined =
-              log.attempts === undefined ? undefined : { attempts: log.attempts, firstCallerLeft: false, taken: false };
+            const sharedCall = log.attempts === undefined ? undefined : new SharedCall(log.attempts);
             if (sharedCall !== undefined) this.#sharedCalls.set(flightKey, sharedCall);
             try {
               const outcome = await running;
@@ -182,6 +185,8 @@ export class CachedCompletions {
               if (isCacheable(outcome.completion.response)) cache.write(key, outcome.completion);
               return outcome.completion;
             } finally {
+              // The race is over, its attempts priced: before any caller waiting on it gets the outcome.
+              sharedCall?.end();
               if (sharedCall !== undefined && this.#sharedCalls.get(flightKey) === sharedCall) this.#sharedCalls.delete(flightKey);
               stopFollowing();
               this.#inFlight.leave(work);
@@ -192,18 +197,32 @@ export class CachedCompletions {
         );
         // Its own call's attempts when it started the call (registered as it started), else its first caller's.
         waitedOn = this.#sharedCalls.get(flightKey);
+        if (!ranHere) {
+          joined = waitedOn;
+          joined?.join();
+        }
         completion = await shared;
+        // A caller that joined another's identical call in flight shares its answer, as a cache hit would; but
+        // when that call's first caller left before it, the first joiner to get the answer takes the call as its
+        // own: the answer and its attempts are billed once, and nobody else is there to bear them.
+        paysForIt = ranHere || joined?.takeOver() === true;
+        if (joined !== undefined && paysForIt) log.attempts = attempts = joined.attempts;
       } catch (error) {
+        // This caller left (its abort, its own deadline) rather than got the shared call's outcome.
+        const ownSignal = ownWait?.cancellation ?? call;
+        const left = ownSignal.aborted && error === ownSignal.reason;
         // This caller left the work it started and so cancelled it: its race logs the attempt in flight as
-        // aborted in a moment, for the call's end event.
+        // aborted in a moment, for the call's end event. When others still wait on it, it goes on for them, and
+        // who pays for it is known only when it ends (the log's `pricedLater`).
+        const leftToOthers = ranHere && left && sharedWork?.scope.aborted === false;
         if (sharedWork?.scope.aborted) await sharedWork.ended;
-        else if (ranHere && call.aborted && waitedOn !== undefined) leaveToJoiners(waitedOn, log);
+        else if (leftToOthers) waitedOn?.leave(log, seenAttempts);
         if (ownWait?.timedOut()) {
           // As every DeadlineExceededError does, it says what was tried: what this caller saw end before it
           // asked again, then the attempts of the call it waited on (ended ones: another's may go on).
           const waitedOnAttempts = waitedOn?.attempts ?? [];
-          log.attempts = [...seenAttempts, ...(ranHere ? waitedOnAttempts : seenOnly(waitedOnAttempts))];
-          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts });
+          if (!(leftToOthers && waitedOn !== undefined)) log.attempts = [...seenAttempts, ...(ranHere ? waitedOnAttempts : seenOnly(waitedOnAttempts))];
+          throw new DeadlineExceededError({ timeoutMs, attempts: log.attempts ?? [] });
         }
         // Another caller's deadline ended the shared call: this one, still in time, asks again.
         if (!ranHere && ownWait !== undefined && !ownWait.cancellation.aborted && DeadlineExceededError.isInstance(error)) {
@@ -212,19 +231,17 @@ export class CachedCompletions {
         }
         // A joiner shares the first caller's failure, not the price of its attempts: a gateway charges each
         // request's key from its error's attempts, and would charge them once per request that shared the call.
-        // (Never the caller's own abort reason, which is rethrown as is.)
-        if (!ranHere && !call.aborted) throw seenByJoiner(error);
+        // But the first joiner to get it after the first caller left takes it over, estimates and all, as it
+        // would an answer. (Never the caller's own abort reason, which is rethrown as is.)
+        if (!ranHere && !left) {
+          if (joined?.takeOver() !== true) throw seenByJoiner(error);
+          log.attempts = [...seenAttempts, ...joined.attempts];
+        }
         throw error;
       } finally {
+        // Done with the shared call, whatever became of it (taken over, shared, asked again, left).
+        joined?.stopWaiting();
         ownWait?.dispose();
-      }
-      // A caller that joined another's identical call in flight shares its answer, as a cache hit would; but
-      // when that call's first caller left before it, the first joiner to get the answer takes the call as its
-      // own: the answer and its attempts are billed once, and nobody else is there to bear them.
-      let paysForIt = ranHere;
-      if (!ranHere && waitedOn !== undefined && takeOver(waitedOn)) {
-        log.attempts = attempts = waitedOn.attempts;
-        paysForIt = true;
       }
       const result = this.#results.of(completion, { startedAtMs, attempts, cached: !paysForIt });
       if (paysForIt) this.#registry.recordSpend(result.provider, result.costUsd);
@@ -251,53 +268,12 @@ export class CachedCompletions {
   }
 }
 
-/** A shared call in flight, as the callers that wait on it see it. */
-interface SharedCall {
-  /** The race's live log: its attempts so far, each priced (`estimatedCostUsd`) as the race ends. */
-  readonly attempts: readonly Attempt[];
-  /** Its first caller left while others still waited on it: the first of them to get the answer takes it over. */
-  firstCallerLeft: boolean;
-  /** A caller that joined took the answer over: no other joiner pays it. */
-  taken: boolean;
-}
-
-/**
- * The first caller of a shared call leaves while others still wait: its own log keeps the attempts as they stood
- * (without estimates, which the race sets only as it ends), and the call, its answer and its attempts' price go
- * to the first of the others to get the answer. The leaving caller's key is charged as it leaves, before the race
- * ends and prices anything: it must not be charged again for what the caller who takes the answer pays.
- */
-function leaveToJoiners(sharedCall: SharedCall, log: AttemptLog): void {
-  sharedCall.firstCallerLeft = true;
-  log.attempts = seenOnly([...sharedCall.attempts]);
-}
-
-/** Whether a caller that joined takes the shared call over (its first caller left, no other joiner took it yet). */
-function takeOver(sharedCall: SharedCall): boolean {
-  if (!sharedCall.firstCallerLeft || sharedCall.taken) return false;
-  sharedCall.taken = true;
-  return true;
-}
-
 /** The shared call's failure as a caller that joined it gets it: an AllProvidersFailedError without its estimates. */
 function seenByJoiner(error: unknown): unknown {
   if (!AllProvidersFailedError.isInstance(error)) return error;
   const attempts = seenOnly(error.attempts);
   if (attempts === error.attempts) return error;
   return new AllProvidersFailedError({ attempts, errors: error.errors, retryAfterMs: error.retryAfterMs });
-}
-
-/**
- * The attempts of another caller's call, as a caller that only waited on it tells them: without the estimated
- * price of those it cancelled, which is that call's to bear (a gateway charges a key from its call's attempts).
- */
-function seenOnly(attempts: readonly Attempt[]): readonly Attempt[] {
-  if (!attempts.some((attempt) => attempt.estimatedCostUsd !== undefined)) return attempts;
-  return attempts.map((attempt) => {
-    if (attempt.estimatedCostUsd === undefined) return attempt;
-    const { estimatedCostUsd: _borneByItsCall, ...seen } = attempt;
-    return seen;
-  });
 }
 
 /**

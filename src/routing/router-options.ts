@@ -181,9 +181,10 @@ export interface CompleteOptions {
    * rethrown as is and so carries none. What the attempts it sent cost though nobody took their answers
    * (`Attempt.estimatedCostUsd`) is then known all the same, once the call has settled: a gateway charges its
    * key from it. Undefined after a cache hit; a call that joined another's identical call in flight finds no
-   * estimate there (they are that call's to bear), unless that call's first caller left before its answer: the
-   * first joiner to get the answer takes the call over (`cached: false`), and finds its attempts here. The first
-   * caller's log, as it leaves, keeps the attempts as they stood, without estimates: they are the taker's.
+   * estimate there (they are that call's to bear), unless that call's first caller left before it ended: the
+   * first joiner to get its outcome (its answer, or its failure) takes the call over (an answer `cached: false`),
+   * and finds its attempts here. The first caller's log, as it leaves, keeps the attempts as they stood, without
+   * estimates, and gets a `pricedLater` (see `AttemptLog`).
    * Emptied as each call begins, so a log given again never holds an earlier call's attempts; one log given to
    * calls at the same time holds whichever set it last. A stream's attempts are also its `attempts`.
    */
@@ -196,6 +197,16 @@ export interface CompleteOptions {
  */
 export interface AttemptLog {
   attempts: readonly Attempt[] | undefined;
+  /**
+   * Set when the call ended (its caller left, or its own deadline passed) while callers that joined its identical
+   * call in flight still waited on it: that call goes on for them, and its attempts are priced only as it ends.
+   * Resolves once this call's share is known, `attempts` then holding it: no estimate when one of those callers
+   * took the call over (it got the answer or the failure as its own), else every estimate of the call, which its
+   * request caused (every one of them left too, or the call ended on this caller's deadline and they asked
+   * again). Every attempt that reached a provider is so charged once. Undefined otherwise (the log is final when
+   * the call settles); emptied as each call begins.
+   */
+  pricedLater?: Promise<void> | undefined;
 }
 
 /** The same options as `complete`. */

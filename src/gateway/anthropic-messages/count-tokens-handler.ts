@@ -6,11 +6,12 @@
  * some models may count only for those. One log line each, as for a call.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { callerMayCall, type GatewayCaller } from '../auth.js';
+import { callerMayCall } from '../auth.js';
 import { sendError, sendJson } from '../http-responses.js';
 import { toErrorResponse } from '../error-response.js';
 import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
 import { readModelRequestBody } from '../read-model-request-body.js';
+import type { GatewayRouteContext } from '../route-table.js';
 import { isRecord } from '../../json-value.js';
 import { anthropicMessagesDialect } from './anthropic-dialect.js';
 import { estimateInputTokens } from './estimate-input-tokens.js';
@@ -19,11 +20,20 @@ import { parseMessagesRequest } from './parse-messages-request.js';
 export async function handleCountTokens(
   request: IncomingMessage,
   response: ServerResponse,
-  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies },
+  context: GatewayRouteContext & { readonly dependencies: ModelCallDependencies },
 ): Promise<void> {
   const { caller, dependencies } = context;
   const startedAtMs = Date.now();
-  const log: { key?: string; requestedModel?: string; inputTokens?: number; status?: number; errorCode?: string | null; error?: string; latencyMs?: number } = {};
+  const log: {
+    clientAddress: string | undefined;
+    key?: string;
+    requestedModel?: string;
+    inputTokens?: number;
+    status?: number;
+    errorCode?: string | null;
+    error?: string;
+    latencyMs?: number;
+  } = { clientAddress: context.clientAddress };
   if (caller.name !== undefined) log.key = caller.name;
   const held = { bytes: 0 };
   try {

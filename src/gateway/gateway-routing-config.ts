@@ -1,0 +1,77 @@
+/**
+ * `routes` and `router` in the gateway's configuration: named routes (an ordered list of provider models, with
+ * their own strategy), and the router's strategy and time settings for every call.
+ */
+import type { HedgeOption, RouteTarget } from '../routing/router-options.js';
+import { fail, objectAt, positiveInteger, timerMilliseconds } from './config-fields.js';
+import { parseModelReference } from './model-resolver.js';
+
+/** A named route: an ordered list of provider models with its own strategy. */
+export interface GatewayRouteConfig {
+  readonly targets: readonly RouteTarget[];
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+}
+
+export interface GatewayRouterSettings {
+  readonly parallelAttempts?: number;
+  readonly hedge?: HedgeOption | false;
+  readonly timeoutMs?: number;
+  readonly firstTokenTimeoutMs?: number;
+  readonly responseTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
+  readonly maxRetries?: number;
+  readonly retryBaseDelayMs?: number;
+}
+
+function hedgeOf(value: unknown, path: string): HedgeOption | false {
+  if (value === false) return false;
+  const hedge = objectAt(value, path, ['delayMs']);
+  if (hedge.delayMs === 'auto') return { delayMs: 'auto' };
+  return { delayMs: timerMilliseconds(hedge.delayMs, `${path}.delayMs`, 0) };
+}
+
+/** The settings `router` takes, each optional (the router's own default when absent). */
+export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[] = [
+  'parallelAttempts',
+  'hedge',
+  'timeoutMs',
+  'firstTokenTimeoutMs',
+  'responseTimeoutMs',
+  'idleTimeoutMs',
+  'maxRetries',
+  'retryBaseDelayMs',
+];
+
+export function routerSettingsOf(value: unknown): GatewayRouterSettings {
+  const object = objectAt(value, 'router', gatewayRouterSettingNames);
+  const settings: { -readonly [K in keyof GatewayRouterSettings]: GatewayRouterSettings[K] } = {};
+  if (object.parallelAttempts !== undefined) settings.parallelAttempts = positiveInteger(object.parallelAttempts, 'router.parallelAttempts');
+  if (object.hedge !== undefined) settings.hedge = hedgeOf(object.hedge, 'router.hedge');
+  for (const name of ['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs'] as const) {
+    if (object[name] !== undefined) settings[name] = timerMilliseconds(object[name], `router.${name}`);
+  }
+  if (object.maxRetries !== undefined) settings.maxRetries = positiveInteger(object.maxRetries, 'router.maxRetries', 0);
+  if (object.retryBaseDelayMs !== undefined) settings.retryBaseDelayMs = timerMilliseconds(object.retryBaseDelayMs, 'router.retryBaseDelayMs', 0);
+  return settings;
+}
+
+export function routeOf(value: unknown, name: string): GatewayRouteConfig {
+  const path = `routes.${name}`;
+  if (name.includes('/') || /^tier-\d$/.test(name)) fail(path, 'is not a valid route name: it must not contain "/" or be a tier alias.');
+  const object = Array.isArray(value) ? { targets: value } : objectAt(value, path, ['targets', 'parallelAttempts', 'hedge']);
+  if (!Array.isArray(object.targets) || object.targets.length === 0) fail(`${path}.targets`, 'must be a non-empty list of provider/model.');
+  const targets = object.targets.map((target: unknown, index) => {
+    const reference = typeof target === 'string' ? parseModelReference(target) : undefined;
+    if (!reference) fail(`${path}.targets[${index}]`, 'must be a string "provider/model".');
+    return reference;
+  });
+  return {
+    targets,
+    ...(object.parallelAttempts !== undefined
+      ? { parallelAttempts: positiveInteger(object.parallelAttempts, `${path}.parallelAttempts`) }
+      : {}),
+    ...(object.hedge !== undefined ? { hedge: hedgeOf(object.hedge, `${path}.hedge`) } : {}),
+  };
+}
