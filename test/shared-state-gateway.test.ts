@@ -1,7 +1,7 @@
 /**
  * Two gateway processes (`node dist/cli/main.js serve`) sharing one Redis through REDIS_URL, or a Redis
  * Cluster through REDIS_CLUSTER_NODES: an answer cached by one is a cache hit in the other, and the provider
- * is asked once.
+ * is asked once; with gateway keys, a client's wrong keys count once across both.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -15,6 +15,7 @@ import {
   redisTestGate,
   testRedisUrl,
   uniquePrefix,
+  waitFor,
   waitUntilReady,
 } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
@@ -116,6 +117,27 @@ redis.describe('two gateway processes sharing one Redis', () => {
     expect(second.cache).toBe('hit');
     expect(second.body.choices[0]!.message.content).toBe('asked once, shared');
     expect(providers.requests.filter((request) => request.route === 'chat')).toHaveLength(1);
+  }, 60_000);
+});
+
+redis.describe('two gateway processes with keys sharing one Redis', () => {
+  redis.it('refuses, at both, a client whose wrong keys spread over them reached the limit', async () => {
+    const key = 'gateway-key-shared-0123456789';
+    const environment = { REDIS_URL: testRedisUrl, BACKUP_MODELS_GATEWAY_KEYS: key };
+    const [one, two] = await Promise.all([startGateway(environment), startGateway(environment)]);
+    await waitFor(async () => Number(((await client.call('PUBSUB', 'NUMSUB', `${prefix}:key-attempts:v1`)) as unknown[])[1]) >= 2, {
+      timeoutMs: 10_000,
+      what: 'both gateways to listen for refusals',
+    });
+    const listModels = async (url: string, apiKey: string): Promise<number> => {
+      const response = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    // The default limit, 20 a minute: ten wrong keys at each.
+    for (let attempt = 0; attempt < 20; attempt += 1) expect(await listModels(attempt % 2 === 0 ? one! : two!, `wrong-key-${attempt}`)).toBe(401);
+    expect(await listModels(two!, key)).toBe(429);
+    await waitFor(async () => (await listModels(one!, key)) === 429, { timeoutMs: 10_000, what: 'gateway one to refuse the client too' });
   }, 60_000);
 });
 

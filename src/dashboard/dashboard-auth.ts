@@ -134,7 +134,7 @@ export class DashboardAuth {
     if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
     const caller = this.#verifier.verifyRequest(headers);
     if (caller === undefined) {
-      this.#failedKeyAttempts?.recordFailure(clientAddress);
+      await this.#failedKeyAttempts?.recordFailure(clientAddress);
       return signIn;
     }
     if (caller.admin) return allowed;
@@ -154,7 +154,7 @@ export class DashboardAuth {
     if (retryAfterMs !== undefined) return { outcome: 'too-many-attempts', retryAfterMs };
     const caller = key.length === 0 || key.length > 1024 || /\s/.test(key) ? undefined : this.#verifier.verify(`Bearer ${key}`);
     if (caller === undefined) {
-      this.#failedKeyAttempts?.recordFailure(clientAddress);
+      await this.#failedKeyAttempts?.recordFailure(clientAddress);
       return { outcome: 'wrong-key' };
     }
     if (!caller.admin) return { outcome: 'not-admin' };

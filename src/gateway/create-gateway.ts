@@ -28,6 +28,7 @@ import { BodyBudget } from './request-body.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
+import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
 import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
@@ -44,6 +45,11 @@ export interface GatewayOptions {
    * shared state's `quotaStore` so gateways on one Redis share each key's limits.
    */
   readonly quotaStore?: QuotaStore;
+  /**
+   * Where failed key attempts are counted once for every instance, besides this process's count. Default none;
+   * give shared state's `failedKeyAttempts` so gateways on one Redis share each client address's allowance.
+   */
+  readonly sharedFailedKeyAttempts?: SharedFailedKeyAttempts;
   /** Times the keys' limits, failed key attempts' windows, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
 }
@@ -125,6 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     windowMs: config.limits.failedKeyAttemptWindowMs,
     maxAddresses: config.limits.maxFailedKeyAttemptAddresses,
     clock,
+    ...(options.sharedFailedKeyAttempts ? { shared: options.sharedFailedKeyAttempts } : {}),
     onRefused: metrics.recordKeyAttemptRefusal,
     // The address, never the keys it tried.
     onLimitReached: (clientAddress) =>
@@ -224,7 +231,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const caller = verifier.verifyRequest(request.headers);
     if (!caller && !route.public) {
-      failedKeyAttempts.recordFailure(address);
+      await failedKeyAttempts.recordFailure(address);
       // Refused before any call has an id: one of its own, so the client can still name this answer.
       setRequestIdHeaders(response, newRequestId(), route.errorDialect);
       sendError(response, unauthorized(), route.errorDialect);
@@ -284,6 +291,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await serverClosed;
       unsubscribe();
+      failedKeyAttempts.close();
       keepAlive.dispose();
       logger.flush();
     })();

@@ -19,6 +19,7 @@ import { InvalidArgumentError, registerSecret } from '../errors.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { createRedisClient, defaultRedisUrl, type RedisConnectionEvent } from './create-redis-client.js';
 import { defaultOperationTimeoutMs, RedisCacheBackend } from './redis-cache-backend.js';
+import { RedisFailedKeyAttempts } from './redis-failed-key-attempts.js';
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { defaultPrefix } from './shared-state-keys.js';
 import { RedisQuotaStore } from './redis-quota-store.js';
@@ -63,12 +64,17 @@ export interface RedisSharedState {
    * each, which ends the session's open event streams.
    */
   readonly sessionRevocations: RedisSessionRevocations;
+  /**
+   * Failed gateway key attempts per client address, counted once for every instance (`serve` gives them to its
+   * gateway: `createGateway({ sharedFailedKeyAttempts })`).
+   */
+  readonly failedKeyAttempts: RedisFailedKeyAttempts;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */
   isReady(): boolean;
   /** Connections going up and down, and their errors (messages redacted): for the gateway's logs. */
   onConnectionEvent(listener: (event: RedisConnectionEvent) => void): () => void;
-  /** Stop sharing and close both connections (the subscriber the cache, the provider state and the sign-outs listen on). */
+  /** Stop sharing and close both connections (the subscriber the cache, the provider state, the sign-outs and the failed key attempts listen on). */
   close(): Promise<void>;
 }
 
@@ -106,6 +112,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
   const quotaStore = new RedisQuotaStore({ client, prefix, operationTimeoutMs, clock });
   // On the one subscriber too: a sign-out at another instance ends this one's event streams of that session.
   const sessionRevocations = new RedisSessionRevocations({ client, subscriber, instanceId: stateSync.instanceId, prefix, operationTimeoutMs, clock });
+  const failedKeyAttempts = new RedisFailedKeyAttempts({ client, subscriber, prefix, operationTimeoutMs, clock });
 
   let closing: Promise<void> | undefined;
   return {
@@ -113,6 +120,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
     stateSync,
     quotaStore,
     sessionRevocations,
+    failedKeyAttempts,
     instanceId: stateSync.instanceId,
     isReady: () => client.status === 'ready' && subscriber.status === 'ready',
     onConnectionEvent: (listener) => events.subscribe(listener),
@@ -121,6 +129,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
         stateSync.close();
         quotaStore.close();
         sessionRevocations.close();
+        failedKeyAttempts.close();
         await cacheBackend.close();
         await Promise.all([quit(client), quit(subscriber)]);
       })();

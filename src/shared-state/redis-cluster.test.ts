@@ -1,7 +1,8 @@
 /**
  * The shared state on a real Redis Cluster of the test's own (three masters): cache entries spread over
  * the nodes and cleared on every one, and from every instance's in-process level; provider state heard at once, and read back by a later instance
- * in one MGET, which works only because every state key of a prefix shares one hash tag.
+ * in one MGET, which works only because every state key of a prefix shares one hash tag; failed key attempts
+ * counted once, their refusal heard through another node.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -114,6 +115,27 @@ redis.describe('shared state on a Redis Cluster', () => {
       expect(read).toBeLessThanOrEqual(written!);
       expect(read).toBeGreaterThan(written! - 5_000);
     }
+  });
+
+  redis.it('counts failed key attempts once for the instances, and tells a refusal across the nodes', async () => {
+    const prefix = uniquePrefix();
+    const a = await instance(prefix, 0);
+    const b = await instance(prefix, 2);
+    const heard: string[] = [];
+    b.failedKeyAttempts.onRefusal((refusal) => heard.push(refusal.address));
+    const limit = { maxFailures: 2, windowMs: 60_000 };
+    expect(await a.failedKeyAttempts.recordFailure('2001:db8::/64', limit)).toMatchObject({ failures: 1 });
+    expect(await b.failedKeyAttempts.recordFailure('2001:db8::/64', limit)).toMatchObject({ failures: 2 });
+    // Each failure from the limit on tells the refusal again: repeated until B's subscription is made.
+    await waitFor(
+      async () => {
+        await a.failedKeyAttempts.recordFailure('2001:db8::/64', limit);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return heard.length > 0;
+      },
+      { timeoutMs: 5_000, what: 'B to hear the refusal' },
+    );
+    expect(heard[0]).toBe('2001:db8::/64');
   });
 
   redis.it('never fails or holds up a call when a node dies: what lived there is a miss, the rest still shared', async () => {

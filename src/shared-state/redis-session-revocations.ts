@@ -5,9 +5,12 @@
  *
  * Each instance also keeps its own revocations in memory and reads them first: a sign-out always holds where
  * it was made. Each Redis operation has the shared state's small time budget. A revocation Redis did not take
- * in time is sent again when the connection is ready; a check Redis does not answer in time finds no revocation
- * there (the dashboard stays usable while Redis is away, as calls do), so until Redis answers, a session signed
- * out elsewhere still opens this instance's dashboard until it expires.
+ * in time (a refusal such as OOM, READONLY or MISCONF, an error, or no answer within the budget) is sent again,
+ * after a backoff growing from `retryBaseDelayMs` to `retryMaxDelayMs`, until Redis takes it or its session
+ * has expired anyway, and at once whenever the connection is ready again. (A write that was only slow, held by
+ * a `CLIENT PAUSE` say, is carried out by Redis when it can: sending it again is harmless.) A check Redis does
+ * not answer in time finds no revocation there (the dashboard stays usable while Redis is away, as calls do),
+ * so until the revocation lands, a session signed out elsewhere still opens this instance's dashboard.
  *
  * With a `subscriber`, each revocation is also published on the dashboard channel once stored, and the other
  * instances hear it at once: they keep it in memory and tell their listeners (the dashboard ends the session's
@@ -15,7 +18,7 @@
  * again the listeners hear `all`, and check the sessions they hold open.
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
 import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
@@ -39,6 +42,10 @@ export interface RedisSessionRevocationsOptions {
   /** Time budget of one operation. Default 50 ms. */
   readonly operationTimeoutMs?: number;
   readonly clock?: Clock;
+  /** The first wait before a revocation Redis did not take is sent again; doubled at each failure. Default 100 ms. */
+  readonly retryBaseDelayMs?: number;
+  /** The longest wait between two sendings. Default 5_000 ms. */
+  readonly retryMaxDelayMs?: number;
 }
 
 /** How long past a session's expiry its revocation stays in Redis: room for instances' clocks to disagree. */
@@ -52,9 +59,21 @@ export class RedisSessionRevocations implements SessionRevocations {
   readonly #local: MemorySessionRevocations;
   readonly #listeners = new ListenerSet<SessionRevocation>();
   readonly #subscription: RedisChannelSubscription | undefined;
+  readonly #retryDelay: { baseMs: number; maxMs: number };
   /** Revocations Redis has not taken yet: session id to expiry. */
   readonly #unsent = new Map<string, number>();
-  readonly #onReady = (): void => void this.#sendUnsent();
+  /** Failed sendings in a row: how far the backoff has grown. */
+  #retryAttempt = 0;
+  #retryTimer: TimerHandle | undefined;
+  /** The sending of the unsent in progress, so two never overlap. */
+  #sending: Promise<void> | undefined;
+  #closed = false;
+  readonly #onReady = (): void => {
+    // Back: no more waiting.
+    this.#retryAttempt = 0;
+    this.#cancelRetry();
+    void this.#sendUnsent();
+  };
 
   constructor(options: RedisSessionRevocationsOptions) {
     this.#client = options.client;
@@ -63,6 +82,7 @@ export class RedisSessionRevocations implements SessionRevocations {
     const clock = options.clock ?? systemClock;
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock };
     this.#local = new MemorySessionRevocations({ clock });
+    this.#retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
     this.#client.on('ready', this.#onReady);
     this.#subscription = options.subscriber
       ? new RedisChannelSubscription({
@@ -78,7 +98,9 @@ export class RedisSessionRevocations implements SessionRevocations {
   async revoke(sessionId: string, expiresAtMs: number): Promise<void> {
     this.#local.revokeNow(sessionId, expiresAtMs);
     this.#listeners.emit({ sessionId });
-    if (!(await this.#send(sessionId, expiresAtMs))) this.#unsent.set(sessionId, expiresAtMs);
+    if (await this.#send(sessionId, expiresAtMs)) return;
+    this.#unsent.set(sessionId, expiresAtMs);
+    this.#scheduleRetry();
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
@@ -91,10 +113,12 @@ export class RedisSessionRevocations implements SessionRevocations {
     return this.#listeners.subscribe(listener);
   }
 
-  /** Stop listening to the connections (which stay open: their owner closes them), and unsubscribe. */
+  /** Stop listening to the connections (which stay open: their owner closes them), unsubscribe, and stop sending again. */
   close(): void {
+    this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription?.close();
+    this.#cancelRetry();
   }
 
   /** True when Redis took it (stored, then told to the others), or when there is nothing left to keep. */
@@ -110,10 +134,37 @@ export class RedisSessionRevocations implements SessionRevocations {
     return withinBudget(operation, { ...this.#budget, fallback: false });
   }
 
-  async #sendUnsent(): Promise<void> {
-    for (const [sessionId, expiresAtMs] of [...this.#unsent]) {
-      if (await this.#send(sessionId, expiresAtMs)) this.#unsent.delete(sessionId);
-    }
+  /** Send every unsent revocation once; what is still unsent is tried again after the next backoff. */
+  #sendUnsent(): Promise<void> {
+    this.#sending ??= (async () => {
+      for (const [sessionId, expiresAtMs] of [...this.#unsent]) {
+        if (await this.#send(sessionId, expiresAtMs)) this.#unsent.delete(sessionId);
+      }
+    })().finally(() => {
+      this.#sending = undefined;
+      if (this.#unsent.size === 0) this.#retryAttempt = 0;
+      else this.#scheduleRetry();
+    });
+    return this.#sending;
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retryTimer !== undefined || this.#sending !== undefined || this.#unsent.size === 0) return;
+    const { baseMs, maxMs } = this.#retryDelay;
+    const ceilingMs = Math.min(maxMs, baseMs * 2 ** Math.min(this.#retryAttempt, 30));
+    // Half the delay fixed, half jittered: never a burst, and instances do not retry in step.
+    const delayMs = Math.ceil(ceilingMs * (0.5 + Math.random() / 2));
+    this.#retryAttempt += 1;
+    this.#retryTimer = this.#budget.clock.setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#sendUnsent();
+    }, delayMs);
+  }
+
+  #cancelRetry(): void {
+    if (this.#retryTimer === undefined) return;
+    this.#budget.clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
   }
 
   #receive(text: string): void {

@@ -14,6 +14,8 @@
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
  *   <prefix>:dashboard:v1                                   the channel of dashboard sessions signed out
+ *   <prefix>:key-attempts:v1:failed:<address block>         failed gateway key attempts of one client address in its window
+ *   <prefix>:key-attempts:v1                                the channel of client addresses past their failed key attempts
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -50,6 +52,10 @@ export interface SharedStateKeys {
   revokedSession(sessionId: string): string;
   /** Where an instance tells the others which dashboard session was signed out, so they end its event streams. */
   readonly sessionRevocationChannel: string;
+  /** A client address's failed gateway key attempts in its window: its counting block (an IPv6 /64), never a key. */
+  failedKeyAttempts(address: string): string;
+  /** Where an instance tells the others which client addresses reached their failed key attempts. */
+  readonly keyAttemptsChannel: string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -64,6 +70,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
   const cooldownBase = `${stateBase}:cooldown:`;
   // The same hash tag as the state keys: a script reads a caller's two windows in one slot of a cluster.
   const quotaBase = `${prefix}:quota:v1:{${prefix}}`;
+  const keyAttemptsChannel = `${prefix}:key-attempts:v1`;
   return {
     prefix,
     cacheEntry: (cacheKey) => cacheBase + cacheKey,
@@ -85,6 +92,8 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
     revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
     sessionRevocationChannel: `${prefix}:dashboard:v1`,
+    failedKeyAttempts: (address) => `${keyAttemptsChannel}:failed:${address}`,
+    keyAttemptsChannel,
   };
 }
 

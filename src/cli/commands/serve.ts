@@ -77,7 +77,12 @@ export const serveCommand: CliCommand = {
       ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
     });
     try {
-      const gateway = createGateway({ router, config, logger, ...(shared ? { quotaStore: shared.quotaStore } : {}) });
+      const gateway = createGateway({
+        router,
+        config,
+        logger,
+        ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts } : {}),
+      });
       // With shared state, a dashboard sign-out at this instance is refused by the others too.
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });

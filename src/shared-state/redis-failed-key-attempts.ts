@@ -1,0 +1,121 @@
+/**
+ * Failed gateway key attempts in Redis, so every gateway sharing a Redis and prefix counts one allowance per
+ * client address (see key-attempts/shared-failed-key-attempts.ts for how the gateway uses it).
+ *
+ * A failure is counted by one script: INCR of the address's key, which expires with its window (set when the
+ * failure is the window's first, so the window begins at the first failure at any instance), and, from the
+ * limit on, a message on `<prefix>:key-attempts:v1` naming the address and what remains of its window, which
+ * every instance hears on the subscriber connection and keeps in memory. Memory in Redis is bounded: one small
+ * key per address that failed in the last window. The key and the message hold the address's counting block
+ * (an IPv6 /64), never a key.
+ *
+ * A failure has the shared state's small time budget: past it, or with Redis down, the count resolves
+ * undefined and the gateway counts alone. A message is lost while an instance's subscriber is away (nothing is
+ * read back on resubscribing): that instance then lets the address try once more, learns of the refusal from
+ * the count its failure gets back, and refuses it from then on.
+ */
+import { type Clock, systemClock } from '../clock.js';
+import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
+import { ListenerSet } from '../resilience/listener-set.js';
+import type { RedisConnection } from './create-redis-client.js';
+import { RedisChannelSubscription } from './redis-channel-subscription.js';
+import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
+import { withinBudget } from './within-budget.js';
+
+export interface RedisFailedKeyAttemptsOptions {
+  readonly client: RedisConnection;
+  /** A connection of its own for SUBSCRIBE, which may be shared with the other shared state. Not closed here. */
+  readonly subscriber: RedisConnection;
+  readonly prefix?: string;
+  /** Time budget of one count. Default 50 ms. */
+  readonly operationTimeoutMs?: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * KEYS: the address's count. ARGV: the window (ms), the limit, the channel, the address. A count without an
+ * expiry (just created, or left so by anything) is given the window. Returns the count and the window's rest.
+ */
+const recordFailureScript = `
+local failures = redis.call('INCR', KEYS[1])
+local remaining = redis.call('PTTL', KEYS[1])
+if remaining < 0 then
+  remaining = tonumber(ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], remaining)
+end
+if failures >= tonumber(ARGV[2]) then
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ address = ARGV[4], retryAfterMs = remaining }))
+end
+return { failures, remaining }
+`;
+
+/** An IPv6 /64 block is at most 24 characters: anything longer in a message is not ours. */
+const maxAddressLength = 64;
+
+export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
+  readonly #client: RedisConnection;
+  readonly #keys: SharedStateKeys;
+  readonly #budget: { budgetMs: number; clock: Clock };
+  readonly #listeners = new ListenerSet<SharedKeyAttemptRefusal>();
+  readonly #subscription: RedisChannelSubscription;
+
+  constructor(options: RedisFailedKeyAttemptsOptions) {
+    this.#client = options.client;
+    this.#keys = sharedStateKeys(options.prefix);
+    this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
+    this.#subscription = new RedisChannelSubscription({
+      subscriber: options.subscriber,
+      channel: this.#keys.keyAttemptsChannel,
+      onMessage: (text) => this.#receive(text),
+      // Refusals told meanwhile are not read back: the count a failure gets back makes up for them.
+      onSubscribed: () => undefined,
+    });
+  }
+
+  recordFailure(address: string, options: { readonly maxFailures: number; readonly windowMs: number }): Promise<SharedFailureCount | undefined> {
+    const operation = this.#client
+      .eval(
+        recordFailureScript,
+        1,
+        this.#keys.failedKeyAttempts(address),
+        String(Math.max(1, Math.ceil(options.windowMs))),
+        String(options.maxFailures),
+        this.#keys.keyAttemptsChannel,
+        address,
+      )
+      .then((reply): SharedFailureCount | undefined => {
+        if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+        const [failures, windowRemainingMs] = reply.map(Number) as [number, number];
+        return Number.isFinite(failures) && Number.isFinite(windowRemainingMs) ? { failures, windowRemainingMs } : undefined;
+      });
+    return withinBudget(operation, { ...this.#budget, fallback: undefined });
+  }
+
+  onRefusal(listener: (refusal: SharedKeyAttemptRefusal) => void): () => void {
+    return this.#listeners.subscribe(listener);
+  }
+
+  /** Stop listening and unsubscribe. The connections stay open (their owner closes them). */
+  close(): void {
+    this.#subscription.close();
+  }
+
+  #receive(text: string): void {
+    const refusal = decodeRefusal(text);
+    if (refusal !== undefined) this.#listeners.emit(refusal);
+  }
+}
+
+function decodeRefusal(text: string): SharedKeyAttemptRefusal | undefined {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { address, retryAfterMs } = message as { address?: unknown; retryAfterMs?: unknown };
+  if (typeof address !== 'string' || address.length === 0 || address.length > maxAddressLength) return undefined;
+  if (typeof retryAfterMs !== 'number' || !(Number.isFinite(retryAfterMs) && retryAfterMs > 0)) return undefined;
+  return { address, retryAfterMs };
+}
