@@ -12,7 +12,8 @@
  * With a `subscriber`, each revocation is also published on the dashboard channel once stored, and the other
  * instances hear it at once: they keep it in memory and tell their listeners (the dashboard ends the session's
  * open event streams). Messages published while the subscriber was down are lost: each time it subscribes
- * again the listeners hear `all`, and check the sessions they hold open.
+ * again the listeners hear `all`, and check the sessions they hold open (once the commands connection is ready
+ * too, so that their checks can find what they missed).
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
@@ -54,7 +55,18 @@ export class RedisSessionRevocations implements SessionRevocations {
   readonly #subscription: RedisChannelSubscription | undefined;
   /** Revocations Redis has not taken yet: session id to expiry. */
   readonly #unsent = new Map<string, number>();
-  readonly #onReady = (): void => void this.#sendUnsent();
+  /**
+   * The subscriber subscribed again while the commands connection was down: `all` is told once that is back,
+   * since a check made before then finds nothing in Redis, and nothing would check again.
+   */
+  #allOwed = false;
+  readonly #onReady = (): void => {
+    if (this.#allOwed) {
+      this.#allOwed = false;
+      this.#listeners.emit({ all: true });
+    }
+    void this.#sendUnsent();
+  };
 
   constructor(options: RedisSessionRevocationsOptions) {
     this.#client = options.client;
@@ -70,7 +82,7 @@ export class RedisSessionRevocations implements SessionRevocations {
           channel: this.#keys.sessionRevocationChannel,
           onMessage: (text) => this.#receive(text),
           // Whatever was signed out while we were not subscribed went unheard.
-          onSubscribed: () => this.#listeners.emit({ all: true }),
+          onSubscribed: () => this.#tellAll(),
         })
       : undefined;
   }
@@ -114,6 +126,12 @@ export class RedisSessionRevocations implements SessionRevocations {
     for (const [sessionId, expiresAtMs] of [...this.#unsent]) {
       if (await this.#send(sessionId, expiresAtMs)) this.#unsent.delete(sessionId);
     }
+  }
+
+  /** Tell `all` now if the listeners' checks can reach Redis, else once the commands connection is ready. */
+  #tellAll(): void {
+    if (this.#client.status === 'ready') this.#listeners.emit({ all: true });
+    else this.#allOwed = true;
   }
 
   #receive(text: string): void {
