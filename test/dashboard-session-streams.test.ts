@@ -213,6 +213,39 @@ describe('a dashboard sign-out between instances sharing Redis', () => {
     await expect.poll(() => tab.ended, waitOptions).toBe(true);
     await expectStillSentTo(b, live);
   });
+
+  redis.it('ends them when its subscriber is back before its commands connection, after both were cut off', async () => {
+    // B as serve composes it: a commands connection and a subscriber, which come back from an outage each in its own time.
+    const prefix = testRedis.prefix();
+    const client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+    const subscriber = createRedisClient({ url: testRedisUrl, role: 'subscriber' });
+    closers.push(() => client.disconnect(false), () => subscriber.disconnect(false));
+    await Promise.all([waitUntilReady(client), waitUntilReady(subscriber)]);
+    const revocationsAtA = new RedisSessionRevocations({ client: testRedis.client, prefix, operationTimeoutMs: 2_000 });
+    const revocationsAtB = new RedisSessionRevocations({ client, subscriber, prefix, operationTimeoutMs: 2_000 });
+    closers.push(() => revocationsAtA.close(), () => revocationsAtB.close());
+    const a = await startInstance({ sessionRevocations: revocationsAtA });
+    const b = await startInstance({ sessionRevocations: revocationsAtB });
+    await waitForSubscribers(prefix, 1);
+    const signedOut = await signIn(a, alphaKey);
+    const other = await signIn(a, alphaKey);
+    const tab = await openStream(b, { cookie: signedOut });
+    const live = [await openStream(b, { cookie: other })];
+
+    subscriber.disconnect(false);
+    client.disconnect(false);
+    await waitForSubscribers(prefix, 0);
+    await signOut(a, signedOut);
+    // The subscriber is back first, while B cannot yet ask Redis. A ping on it is answered after its SUBSCRIBE
+    // was: B has taken its subscription as made again by then.
+    void subscriber.connect().catch(() => undefined);
+    await waitForSubscribers(prefix, 1);
+    await subscriber.ping();
+    void client.connect().catch(() => undefined);
+    await waitUntilReady(client);
+    await expect.poll(() => tab.ended, waitOptions).toBe(true);
+    await expectStillSentTo(b, live);
+  });
 });
 
 /** Revocations whose checks, while `holding`, answer only when released: what a slow Redis does to a check in flight. */

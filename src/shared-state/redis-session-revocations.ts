@@ -15,7 +15,8 @@
  * With a `subscriber`, each revocation is also published on the dashboard channel once stored, and the other
  * instances hear it at once: they keep it in memory and tell their listeners (the dashboard ends the session's
  * open event streams). Messages published while the subscriber was down are lost: each time it subscribes
- * again the listeners hear `all`, and check the sessions they hold open.
+ * again the listeners hear `all`, and check the sessions they hold open (once the commands connection is ready
+ * too, so that their checks can find what they missed).
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
@@ -68,7 +69,16 @@ export class RedisSessionRevocations implements SessionRevocations {
   /** The sending of the unsent in progress, so two never overlap. */
   #sending: Promise<void> | undefined;
   #closed = false;
+  /**
+   * The subscriber subscribed again while the commands connection was down: `all` is told once that is back,
+   * since a check made before then finds nothing in Redis, and nothing would check again.
+   */
+  #allOwed = false;
   readonly #onReady = (): void => {
+    if (this.#allOwed) {
+      this.#allOwed = false;
+      this.#listeners.emit({ all: true });
+    }
     // Back: no more waiting.
     this.#retryAttempt = 0;
     this.#cancelRetry();
@@ -90,7 +100,7 @@ export class RedisSessionRevocations implements SessionRevocations {
           channel: this.#keys.sessionRevocationChannel,
           onMessage: (text) => this.#receive(text),
           // Whatever was signed out while we were not subscribed went unheard.
-          onSubscribed: () => this.#listeners.emit({ all: true }),
+          onSubscribed: () => this.#tellAll(),
         })
       : undefined;
   }
@@ -165,6 +175,12 @@ export class RedisSessionRevocations implements SessionRevocations {
     if (this.#retryTimer === undefined) return;
     this.#budget.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
+  }
+
+  /** Tell `all` now if the listeners' checks can reach Redis, else once the commands connection is ready. */
+  #tellAll(): void {
+    if (this.#client.status === 'ready') this.#listeners.emit({ all: true });
+    else this.#allOwed = true;
   }
 
   #receive(text: string): void {
