@@ -358,6 +358,37 @@ describe('identical calls in flight share one upstream call, each under its own 
     expect(error.attempts.map((attempt) => attempt.estimatedCostUsd !== undefined)).toEqual([false, true]);
   });
 
+  it('never writes a left call\'s share into its log once the log was given to a later call', async () => {
+    // Found by a review: the log of a caller that left a call others still waited on got that call's attempts
+    // whenever the call ended, after the router had emptied the log for the next call it was given to.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { router } = routerOfStalledGroq(clock);
+    const log: AttemptLog = { attempts: undefined };
+    const leaving = new AbortController();
+    const leaver = router.complete('Same question', { ...question, signal: leaving.signal, attemptLog: log });
+    const joinerLeaving = new AbortController();
+    const joiner = router.complete('Same question', { ...question, signal: joinerLeaving.signal });
+    leaver.catch(() => undefined);
+    joiner.catch(() => undefined);
+    await harness.server.waitForRequests(1);
+    leaving.abort();
+    await expect(leaver).rejects.toThrow();
+    const leftCallPriced = log.pricedLater;
+    expect(leftCallPriced).toBeDefined();
+
+    // The same log, given to the caller's next call, which groq answers.
+    harness.server.setBehavior('groq', { kind: 'success' });
+    const next = await router.complete('Another question', { ...question, attemptLog: log });
+    expect(log.attempts).toEqual(next.attempts);
+    expect(log.pricedLater).toBeUndefined();
+
+    // The call left behind now ends, nobody waiting on it: its share is known, and the log is the next call's still.
+    joinerLeaving.abort();
+    await expect(joiner).rejects.toThrow();
+    await leftCallPriced;
+    expect(log.attempts).toEqual(next.attempts);
+  });
+
   it('tells a joiner whose deadline is its first caller\'s what was tried, asking no provider again with no time left', async () => {
     // Two identical calls made in the same millisecond with the same timeout: the first caller's deadline ends
     // the shared call, and the joiner hears of it before its own timer fires (timers apart, as Node runs them).

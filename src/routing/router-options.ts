@@ -204,7 +204,8 @@ export interface AttemptLog {
    * took the call over (it got the answer or the failure as its own), else every estimate of the call, which its
    * request caused (every one of them left too, or the call ended on this caller's deadline and they asked
    * again). Every attempt that reached a provider is so charged once. Undefined otherwise (the log is final when
-   * the call settles); emptied as each call begins.
+   * the call settles); emptied as each call begins. A log given to another call before this resolves is that
+   * call's: the share is then not written into it (wait for this before giving the log again).
    */
   pricedLater?: Promise<void> | undefined;
 }

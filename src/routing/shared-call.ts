@@ -21,7 +21,15 @@ export class SharedCall {
   #taken = false;
   #firstCallerLeft = false;
   /** The first caller, once it left while others waited: its log, and what to resolve once its charge is known. */
-  #leftBy: { readonly log: AttemptLog; readonly seenBefore: readonly Attempt[]; readonly priced: () => void } | undefined;
+  #leftBy:
+    | {
+        readonly log: AttemptLog;
+        /** What the log was given as the caller left: while it still holds it, the log is this call's. */
+        readonly shown: readonly Attempt[];
+        readonly seenBefore: readonly Attempt[];
+        readonly priced: () => void;
+      }
+    | undefined;
 
   constructor(attempts: readonly Attempt[]) {
     this.attempts = attempts;
@@ -53,11 +61,12 @@ export class SharedCall {
   leave(log: AttemptLog, seenBefore: readonly Attempt[]): void {
     if (this.#firstCallerLeft) return;
     this.#firstCallerLeft = true;
-    log.attempts = [...seenBefore, ...seenOnly(this.attempts)];
+    const shown = [...seenBefore, ...seenOnly(this.attempts)];
+    log.attempts = shown;
     let priced: () => void = doNothing;
     // A sealed log (which the router takes, when it has `attempts`) still gets its attempts set, without the promise.
     if (Object.isExtensible(log) || 'pricedLater' in log) log.pricedLater = new Promise<void>((resolve) => (priced = resolve));
-    this.#leftBy = { log, seenBefore, priced };
+    this.#leftBy = { log, shown, seenBefore, priced };
     this.#settleFirstCaller();
   }
 
@@ -79,7 +88,8 @@ export class SharedCall {
     if (leftBy === undefined) return;
     if (!this.#taken) {
       if (!this.#ended || this.#waiting > 0) return;
-      leftBy.log.attempts = [...leftBy.seenBefore, ...this.attempts];
+      // Not once the caller gave the log to another call (the router emptied it then): it is that call's now.
+      if (leftBy.log.attempts === leftBy.shown) leftBy.log.attempts = [...leftBy.seenBefore, ...this.attempts];
     }
     // Once: a later settle (a joiner's stopWaiting after it took the call over) finds nobody to resolve.
     this.#leftBy = undefined;
