@@ -4,17 +4,7 @@
  * (and a reviver would be called for every value); this scan costs one byte loop and no allocation.
  */
 
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
-const quote = 0x22;
-const backslash = 0x5c;
-const colon = 0x3a;
-const space = 0x20;
-const tab = 0x09;
-const newline = 0x0a;
-const carriageReturn = 0x0d;
+import { backslash, carriageReturn, closeBrace, closeBracket, colon, newline, openBrace, openBracket, quote, space, tab } from './json-char-codes.js';
 
 /**
  * `__proto__`, at any depth. JSON.parse makes it an own key like any other, but wherever the object is later

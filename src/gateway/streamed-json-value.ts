@@ -5,12 +5,7 @@
  * Arguments that are not an object or an array (or not JSON) never close: nothing tells where they end.
  */
 
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
-const quote = 0x22;
-const backslash = 0x5c;
+import { backslash, carriageReturn, closeBrace, closeBracket, newline, openBrace, openBracket, quote, space, tab } from './json-char-codes.js';
 
 export class StreamedJsonValue {
   /** Objects and arrays open; -1 once the text began with anything else. */
@@ -35,7 +30,7 @@ export class StreamedJsonValue {
         continue;
       }
       if (!this.#started) {
-        if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) continue;
+        if (code === space || code === tab || code === newline || code === carriageReturn) continue;
         this.#started = true;
         if (code !== openBrace && code !== openBracket) {
           this.#depth = -1;
