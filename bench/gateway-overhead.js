@@ -1,7 +1,8 @@
 /**
  * Benchmark 2, gateway overhead. autocannon at 1 and 32 connections against: the local upstream
  * directly, a bare node:http pass-through proxy (the floor for one Node hop), our gateway as users run it
- * (`backup-models serve`, cache off) and Portkey's gateway when installed. Each server runs in its own
+ * (`backup-models serve`, cache off), two references without a target (an undici proxy that only parses and
+ * re-serializes JSON, and our gateway with `logLevel: warn`) and Portkey's gateway when installed. Each server runs in its own
  * process; its CPU time per request comes from /proc. Then the time to the first streamed token, one
  * request at a time, through the bare proxy, our gateway and Portkey.
  */
@@ -67,6 +68,9 @@ export const gatewayOverhead = {
       started.push(gateway);
       const jsonProxy = await startJsonProxy(upstream);
       started.push(jsonProxy);
+      // The same gateway logging only what goes wrong: what the one JSON line each call is logged as costs.
+      const quietGateway = await startGateway({ providerEnv: openAiEnv(upstream), yaml: 'cache:\n  enabled: false\nlogLevel: warn\n' });
+      started.push(quietGateway);
       const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
       const targets = [
         { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
@@ -74,6 +78,8 @@ export const gatewayOverhead = {
         { name: 'backup-models gateway', url: gateway.url, server: gateway, headers: {}, body: ourBody, cpuLabel: 'hop' },
         // A reference: what parsing and re-serializing alone cost in one Node hop. Whole answers only.
         { name: 'undici JSON proxy (ref.)', url: jsonProxy.url, server: jsonProxy, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
+        // Not a target: the gateway above with `logLevel: warn`, so the price of its per-call log line shows.
+        { name: 'gateway, logLevel: warn', url: quietGateway.url, server: quietGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
       ];
       const portkey = findPortkey();
       if (portkey.script) {
