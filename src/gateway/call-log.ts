@@ -44,6 +44,34 @@ export interface CallLogFields {
   prompt?: readonly Message[];
 }
 
+/** Every field of the line, in the order it gives them. */
+export const callLogKeys = [
+  'id',
+  'clientAddress',
+  'key',
+  'requestedModel',
+  'stream',
+  'provider',
+  'model',
+  'attempts',
+  'cached',
+  'latencyMs',
+  'timeToFirstTokenMs',
+  'inputTokens',
+  'outputTokens',
+  'costUsd',
+  'costEstimated',
+  'outcome',
+  'cutOffReason',
+  'maxStreamDurationMs',
+  'status',
+  'errorCode',
+  'prompt',
+] as const satisfies readonly (keyof CallLogFields)[];
+
+/** A field added to CallLogFields but not to `callLogKeys` would never be written: this fails to compile then. */
+export const everyCallLogKeyListed: [Exclude<keyof CallLogFields, (typeof callLogKeys)[number]>] extends [never] ? true : never = true;
+
 export function recordResult(
   log: CallLogFields,
   result: CompletionResult & { readonly timeToFirstTokenMs?: number },

@@ -15,7 +15,8 @@ import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect
 import { builtInRoutes } from './built-in-routes.js';
 import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-config.js';
 import { GatewayHttpError } from './gateway-http-error.js';
-import { createGatewayLogger, type GatewayLogger } from './gateway-logger.js';
+import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gateway-logger.js';
+import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
 import { ModelResolver } from './model-resolver.js';
@@ -145,6 +146,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     resolver,
     limits: config.limits,
     logger,
+    writeCallLine: createLineWriter<CallLogFields>(logger, callLogKeys),
     logPrompts: config.logPrompts,
     keepAlive,
     bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes), {

@@ -7,17 +7,66 @@ import pino from 'pino';
 
 export type GatewayLogger = pino.Logger;
 
+const service = 'backup-models-gateway';
+
+/** Where the loggers made here write: their per-call lines can skip pino's general serializer (`createLineWriter`). */
+const ownDestinations = new WeakMap<GatewayLogger, { write(line: string): unknown }>();
+
 export function createGatewayLogger(options: { readonly level?: string; readonly destination?: NodeJS.WritableStream } = {}): GatewayLogger {
   // Lines are gathered up to 4 KiB (or 250 ms) per write: one write per line cost a thread-pool task and a
   // wake-up of the event loop per request. pino flushes what is gathered when the process exits.
   const destination = options.destination ?? pino.destination({ dest: 2, sync: false, minLength: 4096, periodicFlush: 250 });
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
-      base: { service: 'backup-models-gateway' },
+      base: { service },
       // No `redact` paths: no log call is given headers or keys (the canary tests prove it), and pino's
       // redaction doubled the cost of every line on the hot path (benchmark finding B2).
     },
     destination,
   );
+  ownDestinations.set(logger, destination);
+  return logger;
+}
+
+/** Writes one line of a fixed set of fields at a level, as `logger[level](fields, message)` would. */
+export type LineWriter<Fields> = (level: 'info' | 'warn', fields: Fields, message: string) => void;
+
+/**
+ * The writer of a line written once per call, whose fields are known in advance (`keys`, in the order the line
+ * gives them; an undefined one is left out, as pino leaves it out). For a logger made by `createGatewayLogger`,
+ * the line pino would write is built here and handed to its destination: measured in the loaded gateway, pino's
+ * general serializer (a `for...in` over any object, its string escaping, its serializers) took 25 µs a line, a
+ * plain `JSON.stringify` of the fields 11, and the line was a sixth of the gateway's CPU at 32 connections.
+ * Any other logger (one a caller gave `createGateway`, with formatters or hooks of its own) is called as usual.
+ */
+export function createLineWriter<Fields extends object>(logger: GatewayLogger, keys: readonly (keyof Fields & string)[]): LineWriter<Fields> {
+  const destination = ownDestinations.get(logger);
+  if (destination === undefined) return (level, fields, message) => logger[level](fields as object, message);
+  const keyPrefixes = keys.map((key) => `,${JSON.stringify(key)}:`);
+  const linePrefixes = { info: `{"level":${pino.levels.values.info},"time":`, warn: `{"level":${pino.levels.values.warn},"time":` };
+  const base = `,"service":${JSON.stringify(service)}`;
+  return (level, fields, message) => {
+    if (!logger.isLevelEnabled(level)) return;
+    let line = linePrefixes[level] + Date.now() + base;
+    for (let index = 0; index < keys.length; index += 1) {
+      const value: unknown = fields[keys[index]!];
+      if (value !== undefined) line += keyPrefixes[index]! + jsonValue(value);
+    }
+    destination.write(`${line},"msg":${JSON.stringify(message)}}\n`);
+  };
+}
+
+/** A value as pino writes it: a number that is not finite as null. */
+function jsonValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return JSON.stringify(value) ?? 'null';
+  }
 }

@@ -11,7 +11,7 @@ import type { AttemptLog, CompletionResult } from '../routing/router-options.js'
 import { callerMayCall, type GatewayCaller } from './auth.js';
 import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
 import type { GatewayLimits } from './gateway-limits-config.js';
-import type { GatewayLogger } from './gateway-logger.js';
+import type { GatewayLogger, LineWriter } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import { headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
@@ -31,6 +31,8 @@ export interface ModelCallDependencies {
   readonly resolver: ModelResolver;
   readonly limits: GatewayLimits;
   readonly logger: GatewayLogger;
+  /** Writes a call's log line (`createLineWriter` of `logger`, over `callLogKeys`). */
+  readonly writeCallLine: LineWriter<CallLogFields>;
   readonly logPrompts: boolean;
   /** Pings streams that fall silent after their headers. */
   readonly keepAlive: StreamKeepAlive;
@@ -206,5 +208,5 @@ function writeLog(dependencies: ModelCallDependencies, dialect: GatewayDialect, 
   log.latencyMs ??= Date.now() - startedAtMs;
   // A stream cut off is the gateway letting go of a connection it would otherwise hold, as a send timeout.
   const level = (log.status !== undefined && log.status >= 500) || log.outcome === 'cut_off' ? 'warn' : 'info';
-  dependencies.logger[level](log, dialect.logMessage);
+  dependencies.writeCallLine(level, log, dialect.logMessage);
 }
