@@ -22,6 +22,7 @@ import { ListenerSet } from '../resilience/listener-set.js';
 import type { ProviderStateSync, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { defaultOperationTimeoutMs } from './redis-cache-backend.js';
+import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { readWithRedisTime } from './redis-clock.js';
 import { scanKeys } from './scan-keys.js';
 import { SharedStateLedger, type OwnState } from './shared-state-ledger.js';
@@ -55,7 +56,7 @@ const scanBatchSize = 1_000;
 export class RedisProviderStateSync implements ProviderStateSync {
   readonly instanceId: string;
   readonly #client: RedisConnection;
-  readonly #subscriber: RedisConnection;
+  readonly #subscription: RedisChannelSubscription;
   readonly #keys: SharedStateKeys;
   readonly #clock: Clock;
   readonly #budgetMs: number;
@@ -65,7 +66,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
   readonly #knownProviderIds: Set<string>;
   /** What is in force per state key, and our own latest states. */
   readonly #ledger: SharedStateLedger;
-  readonly #detach: (() => void)[] = [];
+  readonly #onClientReady = (): void => this.#onCommandsReady();
   #resyncTimer: TimerHandle | undefined;
   #resyncRunning = false;
   #needsFullScan = true;
@@ -73,7 +74,6 @@ export class RedisProviderStateSync implements ProviderStateSync {
 
   constructor(options: RedisProviderStateSyncOptions) {
     this.#client = options.client;
-    this.#subscriber = options.subscriber;
     this.#keys = sharedStateKeys(options.prefix);
     this.#clock = options.clock ?? systemClock;
     this.instanceId = options.instanceId ?? randomUUID();
@@ -83,13 +83,15 @@ export class RedisProviderStateSync implements ProviderStateSync {
     this.#knownProviderIds = new Set(options.providerIds ?? defaultCatalog.map((definition) => definition.id));
     this.#ledger = new SharedStateLedger({ instanceId: this.instanceId, clock: this.#clock });
 
-    this.#listen(this.#subscriber, 'message', (channel: string, text: string) => {
+    this.#subscription = new RedisChannelSubscription({
+      subscriber: options.subscriber,
+      channel: this.#keys.stateChannel,
       // A message is heard as it is written: Redis's clock then is the stamp's.
-      if (channel === this.#keys.stateChannel) this.#receive(text, undefined);
+      onMessage: (text) => this.#receive(text, undefined),
+      // Messages published while we were away are lost: read the keys.
+      onSubscribed: () => void this.resyncNow(),
     });
-    this.#listen(this.#subscriber, 'ready', () => this.#subscribe());
-    this.#listen(this.#client, 'ready', () => this.#onCommandsReady());
-    if (this.#subscriber.status === 'ready') this.#subscribe();
+    this.#client.on('ready', this.#onClientReady);
     if (this.#client.status === 'ready') this.#onCommandsReady();
     this.#scheduleResync();
   }
@@ -141,22 +143,8 @@ export class RedisProviderStateSync implements ProviderStateSync {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#resyncTimer !== undefined) this.#clock.clearTimeout(this.#resyncTimer);
-    for (const detach of this.#detach) detach();
-    if (this.#subscriber.status === 'ready') this.#subscriber.unsubscribe(this.#keys.stateChannel).catch(ignore);
-  }
-
-  #listen(emitter: RedisConnection, event: string, handler: (...args: string[]) => void): void {
-    emitter.on(event, handler);
-    this.#detach.push(() => emitter.off(event, handler));
-  }
-
-  #subscribe(): void {
-    if (this.#closed) return;
-    this.#subscriber.subscribe(this.#keys.stateChannel).then(
-      // Messages published while we were away are lost: read the keys.
-      () => void this.resyncNow(),
-      ignore,
-    );
+    this.#client.off('ready', this.#onClientReady);
+    this.#subscription.close();
   }
 
   #onCommandsReady(): void {
