@@ -70,7 +70,8 @@ export const callLogKeys = [
 ] as const satisfies readonly (keyof CallLogFields)[];
 
 /** A field added to CallLogFields but not to `callLogKeys` would never be written: this fails to compile then. */
-export const everyCallLogKeyListed: [Exclude<keyof CallLogFields, (typeof callLogKeys)[number]>] extends [never] ? true : never = true;
+type EveryCallLogKeyListed<Unlisted extends never> = Unlisted;
+type CallLogKeysCheck = EveryCallLogKeyListed<Exclude<keyof CallLogFields, (typeof callLogKeys)[number]>>;
 
 export function recordResult(
   log: CallLogFields,
