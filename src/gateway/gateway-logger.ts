@@ -4,18 +4,18 @@
  * attempts, latency, cache and outcome; never a key, and never a prompt unless `logPrompts` is set.
  */
 import pino from 'pino';
+import { createGatheringLogDestination, type LineDestination } from './log-destination.js';
 
 export type GatewayLogger = pino.Logger;
 
 const service = 'backup-models-gateway';
 
 /** Where the loggers made here write: their per-call lines can skip pino's general serializer (`createLineWriter`). */
-const ownDestinations = new WeakMap<GatewayLogger, { write(line: string): unknown }>();
+const ownDestinations = new WeakMap<GatewayLogger, LineDestination>();
 
 export function createGatewayLogger(options: { readonly level?: string; readonly destination?: NodeJS.WritableStream } = {}): GatewayLogger {
-  // Lines are gathered up to 4 KiB (or 250 ms) per write: one write per line cost a thread-pool task and a
-  // wake-up of the event loop per request. pino flushes what is gathered when the process exits.
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: false, minLength: 4096, periodicFlush: 250 });
+  const gathering = options.destination === undefined ? createGatheringLogDestination(2) : undefined;
+  const destination = gathering?.stream ?? options.destination;
   const logger = pino(
     {
       level: options.level ?? 'info',
@@ -25,7 +25,7 @@ export function createGatewayLogger(options: { readonly level?: string; readonly
     },
     destination,
   );
-  ownDestinations.set(logger, destination);
+  ownDestinations.set(logger, gathering?.lines ?? (destination as LineDestination));
   return logger;
 }
 
