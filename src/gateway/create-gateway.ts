@@ -3,35 +3,33 @@
  * the hot path (a chat completion through the gateway) to at least 0.8x the throughput of a bare node:http
  * proxy, so a request costs one map lookup to route, one read of the body, one JSON.parse, one
  * JSON.stringify, and nothing per request that can be done once (the routing table and the key digests are
- * built at start; the models list when the set of providers with a key changes).
+ * built at start; the models list when the set of providers with a key changes). This file builds those parts
+ * once; request-dispatcher.ts answers each request with them, and gateway-server.ts listens and stops.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { adminKeyRequired, assertSafeBinding, type GatewayCaller, GatewayKeyVerifier, tooManyFailedKeyAttempts } from './auth.js';
+import { GatewayKeyVerifier } from './auth.js';
 import { FailedKeyAttempts } from './failed-key-attempts.js';
 import type { ModelCallDependencies } from './model-call-handler.js';
-import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
 import { builtInRoutes } from './built-in-routes.js';
-import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-config.js';
-import { GatewayHttpError } from './gateway-http-error.js';
+import type { GatewayConfig } from './gateway-config.js';
 import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gateway-logger.js';
 import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
+import { createGatewayServer } from './gateway-server.js';
 import { ModelResolver } from './model-resolver.js';
 import { ConfiguredModelsList } from './models-list.js';
-import { type GatewayRoute, RouteTable } from './route-table.js';
-import { checkKeylessRequest } from './keyless-request-guard.js';
+import { createRequestDispatcher } from './request-dispatcher.js';
+import { type GatewayRoute, routeLabelOf, RouteTable } from './route-table.js';
 import { StreamKeepAlive } from './stream-keep-alive.js';
-import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
+import type { SendTimeoutOptions } from './send-timeout.js';
 import { BodyBudget } from './request-body.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
-import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import { requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -79,36 +77,11 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function notFound(method: string, path: string): GatewayHttpError {
-  return new GatewayHttpError({
-    status: 404,
-    type: 'invalid_request_error',
-    code: 'unknown_url',
-    message: `Unknown request URL: ${method} ${path.slice(0, 200)}.`,
-  });
-}
-
-function methodNotAllowed(method: string, path: string): GatewayHttpError {
-  return new GatewayHttpError({ status: 405, message: `${method} is not allowed on ${path.slice(0, 200)}.`, code: 'method_not_allowed' });
-}
-
-function unauthorized(): GatewayHttpError {
-  return new GatewayHttpError({
-    status: 401,
-    message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key> (or x-api-key: <gateway key>).',
-    code: 'invalid_api_key',
-  });
-}
-
-/** Who calls a public route when no key, or a wrong one, was sent. */
-const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { router, config } = options;
   const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
   // `keys` decides who may call; `keyPolicies` adds names and limits to the keys it lists.
   const verifier = new GatewayKeyVerifier(config.keys.map((key) => config.keyPolicies.find((policy) => policy.key === key) ?? key));
-  const keyless = config.keys.length === 0;
   const providerIds = router.providers.map((provider) => provider.id);
   const catalogModels = Object.fromEntries(router.providers.map((provider) => [provider.id, provider.definition.models.map((model) => model.id)]));
   const resolver = new ModelResolver({ providerIds, routes: config.routes, catalogModels });
@@ -124,9 +97,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
   const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
-  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
-  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
-  let watchingForwardedFor = !keyless;
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
     windowMs: config.limits.failedKeyAttemptWindowMs,
@@ -166,10 +136,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const routes = new RouteTable();
   for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds })) routes.add(route);
 
-  const inFlight = new Set<ServerResponse>();
-  let draining = false;
-
-  const routeLabelOf = (route: GatewayRoute | undefined): string => route?.metricsName ?? (route ? route.path : 'unknown');
   // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
   function routeLabelOfAnswer(response: ServerResponse): string {
     const { method = 'GET', url = '/' } = response.req;
@@ -189,116 +155,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = request.url ?? '/';
-    const queryIndex = url.indexOf('?');
-    const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
-    const method = request.method ?? 'GET';
-    const route = routes.find(method, path);
-    const label = routeLabelOf(route);
-    inFlight.add(response);
-    response.once('close', () => {
-      inFlight.delete(response);
-      metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
-    });
-    if (draining) response.setHeader('connection', 'close');
-    if (!route) {
-      // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
-      const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
-      setRequestIdHeaders(response, newRequestId(), dialect);
-      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
-      return;
-    }
-    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
-      watchingForwardedFor = false;
-      logger.warn(
-        { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
-        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
-          "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
-          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
-      );
-    }
-    // Worked out once, for the failed key attempts and the call's log line. Without trusted proxies it is the
-    // socket's peer, the string Node holds for the connection.
-    const address = clientAddress(request);
-    // An address past its failed attempts is refused before its key is compared (a public route compares
-    // none: the dashboard's routes count their own).
-    if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
-      const retryAfterMs = failedKeyAttempts.retryAfterMs(address);
-      if (retryAfterMs !== undefined) {
-        setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-        sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
-        return;
-      }
-    }
-    const caller = verifier.verifyRequest(request.headers);
-    if (!caller && !route.public) {
-      await failedKeyAttempts.recordFailure(address);
-      // Refused before any call has an id: one of its own, so the client can still name this answer.
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, unauthorized(), route.errorDialect);
-      return;
-    }
-    const keylessRefusal = keyless ? checkKeylessRequest(request, { requireJson: !route.public }) : undefined;
-    if (keylessRefusal) {
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, keylessRefusal, route.errorDialect);
-      return;
-    }
-    if (route.admin && !caller?.admin) {
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
-      return;
-    }
-    await route.handle(request, response, { caller: caller ?? publicCaller, clientAddress: address });
-    // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
-    // client must now take it within the send timeout. The refusals above are a few hundred bytes.
-    boundAnswerSending(response, sendTimeout);
-  };
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      // A call's own id is on the response already when it has one; else the answer and the log line get one.
-      const callId = response.getHeader('x-request-id');
-      const requestId = typeof callId === 'string' ? callId : newRequestId();
-      if (!response.headersSent) response.setHeader('x-request-id', requestId);
-      logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
-      sendError(response, error);
-      boundAnswerSending(response, sendTimeout);
-    });
-  });
-  // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
-
-  let closed: Promise<void> | undefined;
-  const stop = (timeoutMs: number): Promise<void> => {
-    closed ??= (async () => {
-      draining = true;
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight.size > 0 && timeoutMs > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeoutMs);
-          const check = (): void => {
-            if (inFlight.size > 0) return;
-            clearTimeout(timer);
-            resolve();
-          };
-          for (const response of inFlight) response.once('close', () => setImmediate(check));
-        });
-      }
-      // What is still running after the grace period is cut: the client sees a reset, upstream is aborted.
-      for (const response of inFlight) response.destroy();
-      server.closeAllConnections();
-      await serverClosed;
+  const dispatcher = createRequestDispatcher({ config, routes, verifier, failedKeyAttempts, trustedProxies, metrics, logger, sendTimeout });
+  const { server, listen, stop } = createGatewayServer({
+    dispatcher,
+    config,
+    logger,
+    sendTimeout,
+    onClosed: () => {
       unsubscribe();
       failedKeyAttempts.close();
       keepAlive.dispose();
       logger.flush();
-    })();
-    return closed;
-  };
+    },
+  });
 
   return {
     server,
@@ -306,20 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     failedKeyAttempts,
     clientAddress,
-    listen: async (listenOptions = {}) => {
-      const host = listenOptions.host ?? config.host;
-      const port = listenOptions.port ?? config.port;
-      assertSafeBinding({ host, keys: config.keys });
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host, port }, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
-        });
-      });
-    },
+    listen,
     registerRoute: (route) => routes.add(route),
     drain: (drainOptions = {}) => stop(drainOptions.timeoutMs ?? config.limits.drainTimeoutMs),
     close: () => stop(0),

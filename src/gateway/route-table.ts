@@ -41,6 +41,11 @@ export interface GatewayRouteContext {
   readonly clientAddress: string | undefined;
 }
 
+/** A request's route as the request metrics name it: its `metricsName`, else its path; `unknown` without a route. */
+export function routeLabelOf(route: GatewayRoute | undefined): string {
+  return route?.metricsName ?? (route ? route.path : 'unknown');
+}
+
 export class RouteTable {
   readonly #exact = new Map<string, GatewayRoute>();
   readonly #prefixes: GatewayRoute[] = [];

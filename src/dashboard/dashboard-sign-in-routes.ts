@@ -1,0 +1,99 @@
+/**
+ * Signing in to the dashboard and out of it: `POST /dashboard/login`, the login form's target, and
+ * `POST /dashboard/logout`, which ends the session and with it its event streams. Both take posts from the
+ * dashboard's own origin only.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { DashboardAuth } from './dashboard-auth.js';
+import { dashboardLoginPage } from './dashboard-page.js';
+import { type DashboardRoute, html, retryAfterHeader, securityHeaders, send } from './dashboard-responses.js';
+
+/** A small urlencoded body, or undefined when it is larger than `maxBytes` or the client left. */
+async function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return undefined;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A form posted from another site is refused: only same-origin (or origin-less) posts sign in or out. */
+function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The page was reached over HTTPS: a TLS socket, or a TLS-terminating proxy's `X-Forwarded-Proto: https`.
+ * Trusting that header is safe here: it can only add `Secure` to the caller's own cookie.
+ */
+function overHttps(request: IncomingMessage): boolean {
+  if ((request.socket as { encrypted?: boolean }).encrypted === true) return true;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}
+
+export function dashboardSignInRoutes(options: { readonly auth: DashboardAuth }): DashboardRoute[] {
+  const { auth } = options;
+  return [
+    {
+      method: 'POST',
+      path: '/dashboard/login',
+      handle: async (request, response) => {
+        const body = await readSmallBody(request, 4096);
+        if (body === undefined) {
+          send(response, { status: 413, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
+          return;
+        }
+        // A post from another site is refused without a key compared, nor counted against the address: a page
+        // could otherwise lock its visitors out of their own gateway.
+        const login = isSameOrigin(request)
+          ? await auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), request })
+          : { outcome: 'wrong-key' as const };
+        if (login.outcome === 'too-many-attempts') {
+          send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });
+          return;
+        }
+        if (login.outcome === 'wrong-key') {
+          send(response, { status: 401, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
+          return;
+        }
+        if (login.outcome === 'not-admin') {
+          send(response, { status: 403, type: html, body: dashboardLoginPage({ refusal: auth.hasAdminKey ? 'not-admin' : 'no-admin-key' }) });
+          return;
+        }
+        // Without keys there is nothing to sign in to: back to the page.
+        const cookie = login.outcome === 'signed-in' ? { 'set-cookie': login.setCookie } : {};
+        response.writeHead(303, { ...securityHeaders, location: '/', ...cookie, 'cache-control': 'no-store', 'content-length': 0 });
+        response.end();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dashboard/logout',
+      handle: async (request, response) => {
+        // A post from another site neither ends the session nor clears the cookie.
+        if (!isSameOrigin(request)) {
+          send(response, { status: 403, type: 'application/json', body: '{"error":{"message":"A sign-out must come from the dashboard\'s own page.","type":"permission_error"}}' });
+          return;
+        }
+        const setCookie = await auth.logout(request, { secure: overHttps(request) });
+        response.writeHead(303, { ...securityHeaders, location: '/', 'set-cookie': setCookie, 'cache-control': 'no-store', 'content-length': 0 });
+        response.end();
+      },
+    },
+  ];
+}

@@ -1,0 +1,99 @@
+/**
+ * The gateway's node:http server, from start to stop: it hands each request to the dispatcher and answers
+ * what a handler throws; it listens where it is told, never beyond loopback without a gateway key; and it
+ * stops once, at once or after the requests in flight finish, then releases what the gateway holds.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { assertSafeBinding } from './auth.js';
+import type { GatewayConfig } from './gateway-config.js';
+import type { GatewayLogger } from './gateway-logger.js';
+import { newRequestId, sendError } from './http-responses.js';
+import type { RequestDispatcher } from './request-dispatcher.js';
+import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
+
+export interface GatewayServerOptions {
+  readonly dispatcher: RequestDispatcher;
+  /** Where `listen` binds unless told, and the keys without which it binds to loopback only. */
+  readonly config: Pick<GatewayConfig, 'host' | 'port' | 'keys'>;
+  readonly logger: GatewayLogger;
+  /** Bounds the sending of the answer to a request whose handler threw, as the dispatcher bounds the others. */
+  readonly sendTimeout: SendTimeoutOptions;
+  /** Called once, when the server has closed: releases what the gateway holds (subscriptions, timers, the log). */
+  readonly onClosed: () => void;
+}
+
+export interface GatewayServer {
+  readonly server: Server;
+  listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
+  /**
+   * Stop accepting, let requests in flight finish within `timeoutMs` (0: not at all), then abort the rest.
+   * Stops once: a later call gets the first one's promise.
+   */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const { dispatcher, config, logger, sendTimeout } = options;
+  const { handle, inFlight } = dispatcher;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A call's own id is on the response already when it has one; else the answer and the log line get one.
+      const callId = response.getHeader('x-request-id');
+      const requestId = typeof callId === 'string' ? callId : newRequestId();
+      if (!response.headersSent) response.setHeader('x-request-id', requestId);
+      logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
+      sendError(response, error);
+      boundAnswerSending(response, sendTimeout);
+    });
+  });
+  // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+
+  let closed: Promise<void> | undefined;
+  const stop = (timeoutMs: number): Promise<void> => {
+    closed ??= (async () => {
+      dispatcher.startDraining();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight.size > 0 && timeoutMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          const check = (): void => {
+            if (inFlight.size > 0) return;
+            clearTimeout(timer);
+            resolve();
+          };
+          for (const response of inFlight) response.once('close', () => setImmediate(check));
+        });
+      }
+      // What is still running after the grace period is cut: the client sees a reset, upstream is aborted.
+      for (const response of inFlight) response.destroy();
+      server.closeAllConnections();
+      await serverClosed;
+      options.onClosed();
+    })();
+    return closed;
+  };
+
+  return {
+    server,
+    listen: async (listenOptions = {}) => {
+      const host = listenOptions.host ?? config.host;
+      const port = listenOptions.port ?? config.port;
+      assertSafeBinding({ host, keys: config.keys });
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host, port }, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
+        });
+      });
+    },
+    stop,
+  };
+}

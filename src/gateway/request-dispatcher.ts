@@ -1,0 +1,152 @@
+/**
+ * How the gateway answers a request, from its route to its handler: what has no route gets a 404 or a 405;
+ * an address past its failed key attempts a 429 before its key is compared; a missing or wrong key a 401; a
+ * keyless gateway's guard its refusal; a non-admin key on an operator route a 403. What passes goes to its
+ * route's handler, and its answer then has the send timeout to be taken. This is the gateway's hot path:
+ * everything it reads is built once, by createGateway, and held here; nothing is allocated per request but
+ * what the request itself needs.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
+import { adminKeyRequired, type GatewayCaller, type GatewayKeyVerifier, tooManyFailedKeyAttempts } from './auth.js';
+import type { FailedKeyAttempts } from './failed-key-attempts.js';
+import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-config.js';
+import { GatewayHttpError } from './gateway-http-error.js';
+import type { GatewayLogger } from './gateway-logger.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
+import { checkKeylessRequest } from './keyless-request-guard.js';
+import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import { routeLabelOf, type RouteTable } from './route-table.js';
+import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
+import type { TrustedProxies } from './trusted-proxies.js';
+
+export interface RequestDispatcherOptions {
+  readonly config: GatewayConfig;
+  readonly routes: RouteTable;
+  readonly verifier: GatewayKeyVerifier;
+  readonly failedKeyAttempts: FailedKeyAttempts;
+  /** Undefined when the configuration lists none. */
+  readonly trustedProxies: TrustedProxies | undefined;
+  readonly metrics: GatewayMetrics;
+  readonly logger: GatewayLogger;
+  readonly sendTimeout: SendTimeoutOptions;
+}
+
+export interface RequestDispatcher {
+  /** Answer one request. What it rejects with, the server answers and logs (gateway-server.ts). */
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** The answers not yet closed: a drain waits for them, then destroys what is left. */
+  readonly inFlight: ReadonlySet<ServerResponse>;
+  /** From now on every answer asks its client to close the connection. */
+  startDraining(): void;
+}
+
+function notFound(method: string, path: string): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'unknown_url',
+    message: `Unknown request URL: ${method} ${path.slice(0, 200)}.`,
+  });
+}
+
+function methodNotAllowed(method: string, path: string): GatewayHttpError {
+  return new GatewayHttpError({ status: 405, message: `${method} is not allowed on ${path.slice(0, 200)}.`, code: 'method_not_allowed' });
+}
+
+function unauthorized(): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 401,
+    message: 'Missing or wrong gateway key: send Authorization: Bearer <gateway key> (or x-api-key: <gateway key>).',
+    code: 'invalid_api_key',
+  });
+}
+
+/** Who calls a public route when no key, or a wrong one, was sent. */
+const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
+
+export function createRequestDispatcher(options: RequestDispatcherOptions): RequestDispatcher {
+  const { config, routes, verifier, failedKeyAttempts, trustedProxies, metrics, logger, sendTimeout } = options;
+  const keyless = config.keys.length === 0;
+  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
+  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
+  let watchingForwardedFor = !keyless;
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = request.url ?? '/';
+    const queryIndex = url.indexOf('?');
+    const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
+    const method = request.method ?? 'GET';
+    const route = routes.find(method, path);
+    const label = routeLabelOf(route);
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
+    });
+    if (draining) response.setHeader('connection', 'close');
+    if (!route) {
+      // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
+      const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
+      setRequestIdHeaders(response, newRequestId(), dialect);
+      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
+      return;
+    }
+    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
+      watchingForwardedFor = false;
+      logger.warn(
+        { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
+        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
+          "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
+          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
+      );
+    }
+    // Worked out once, for the failed key attempts and the call's log line. Without trusted proxies it is the
+    // socket's peer, the string Node holds for the connection.
+    const address = requestClientAddress(request, trustedProxies);
+    // An address past its failed attempts is refused before its key is compared (a public route compares
+    // none: the dashboard's routes count their own).
+    if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
+      const retryAfterMs = failedKeyAttempts.retryAfterMs(address);
+      if (retryAfterMs !== undefined) {
+        setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+        sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
+        return;
+      }
+    }
+    const caller = verifier.verifyRequest(request.headers);
+    if (!caller && !route.public) {
+      await failedKeyAttempts.recordFailure(address);
+      // Refused before any call has an id: one of its own, so the client can still name this answer.
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+      sendError(response, unauthorized(), route.errorDialect);
+      return;
+    }
+    const keylessRefusal = keyless ? checkKeylessRequest(request, { requireJson: !route.public }) : undefined;
+    if (keylessRefusal) {
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+      sendError(response, keylessRefusal, route.errorDialect);
+      return;
+    }
+    if (route.admin && !caller?.admin) {
+      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
+      sendError(response, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
+      return;
+    }
+    await route.handle(request, response, { caller: caller ?? publicCaller, clientAddress: address });
+    // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
+    // client must now take it within the send timeout. The refusals above are a few hundred bytes.
+    boundAnswerSending(response, sendTimeout);
+  };
+
+  return {
+    handle,
+    inFlight,
+    startDraining: () => {
+      draining = true;
+    },
+  };
+}
