@@ -55,6 +55,7 @@ describe('requestClientAddress', () => {
       'fe80::1%eth0',
       '2001:db8::1::2',
       '_hidden',
+      '198.51.100.1:_port',
       'for=198.51.100.1',
       '"198.51.100.1"',
       `${'1'.repeat(70)}`,

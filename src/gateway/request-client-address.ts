@@ -12,14 +12,14 @@
  * An entry that is not an address (`unknown`, a name, garbage, an empty entry) ends the reading: the client
  * is then the hop that handed it over, a trusted proxy, which is what the gateway counted before it trusted
  * any. Every entry a trusted proxy: the leftmost. An entry may carry a port (`203.0.113.7:5123`,
- * `[2001:db8::7]:5123`), as some load balancers write it. Pure; throws nothing.
+ * `[2001:db8::7]:5123`), as some load balancers write it (hop-address.ts). Pure; throws nothing.
  *
  * `Forwarded` (RFC 7239) is not read: nginx and the cloud load balancers set `X-Forwarded-For` and pass a
  * `Forwarded` header through as the client sent it, so believing it would let any client behind them choose
  * its address.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { isIP } from 'node:net';
+import { hopAddressOf } from './hop-address.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 
 /** What is read of a request: its socket's peer and its headers. */
@@ -42,7 +42,7 @@ export function requestClientAddress(request: ClientRequestLike, trustedProxies:
   // (Node's limit on all headers, 16 KiB by default) only when the client is itself in a trusted range.
   for (;;) {
     const start = end === 0 ? 0 : forwardedFor.lastIndexOf(',', end - 1) + 1;
-    const address = forwardedAddressOf(forwardedFor.slice(start, end));
+    const address = hopAddressOf(forwardedFor.slice(start, end).trim(), 'x-forwarded-for');
     if (address === undefined) return nearestTrusted;
     if (!trustedProxies.has(address)) return address;
     if (start === 0) return address;
@@ -59,32 +59,4 @@ export function isForwardedByUntrustedPeer(request: ClientRequestLike, trustedPr
   if (request.headers['x-forwarded-for'] === undefined) return false;
   const peerAddress = request.socket?.remoteAddress;
   return trustedProxies === undefined || peerAddress === undefined || !trustedProxies.has(peerAddress);
-}
-
-/** The longest entry read: a bracketed IPv4-mapped IPv6 address with a port is 54 characters. */
-const maxEntryLength = 64;
-
-/** One entry of X-Forwarded-For as an address, its port dropped; undefined when it is not one. */
-function forwardedAddressOf(entry: string): string | undefined {
-  const text = entry.trim();
-  if (text.length === 0 || text.length > maxEntryLength) return undefined;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close === -1 || !isPortSuffix(text.slice(close + 1))) return undefined;
-    const address = text.slice(1, close);
-    return isIP(address) === 6 && !address.includes('%') ? address : undefined;
-  }
-  const colon = text.indexOf(':');
-  if (colon !== -1 && text.indexOf(':', colon + 1) === -1) {
-    // One colon: an IPv4 address and its port.
-    const address = text.slice(0, colon);
-    return isIP(address) === 4 && isPortSuffix(text.slice(colon)) ? address : undefined;
-  }
-  // A zone (`%eth0`) belongs to a link of the proxy's host, not to a client's address.
-  return isIP(text) !== 0 && !text.includes('%') ? text : undefined;
-}
-
-/** Nothing, or `:` and a port. */
-function isPortSuffix(text: string): boolean {
-  return text === '' || /^:\d{1,5}$/.test(text);
 }
