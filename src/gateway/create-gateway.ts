@@ -31,7 +31,8 @@ import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
-import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import { clientAddressHeaderNames } from './hop-address.js';
+import { type ClientAddressTrust, isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -66,7 +67,8 @@ export interface Gateway {
   readonly failedKeyAttempts: FailedKeyAttempts;
   /**
    * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
-   * (`trustedProxies`), the client its `X-Forwarded-For` names (request-client-address.ts).
+   * (`trustedProxies`), the client its `X-Forwarded-For`, or `Forwarded` (`clientAddressHeader`), names
+   * (request-client-address.ts).
    */
   clientAddress(request: IncomingMessage): string | undefined;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
@@ -122,10 +124,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
-  const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
-  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
-  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
-  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
+  const trust: ClientAddressTrust = {
+    trustedProxies: config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined,
+    header: config.clientAddressHeader,
+  };
+  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trust);
+  // With keys, the client address header (X-Forwarded-For by default) from a peer that is not a trusted proxy is
+  // most likely a reverse proxy the gateway was not told of, every client of which counts as its one address:
+  // said once, then never looked at.
   let watchingForwardedFor = !keyless;
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
@@ -209,11 +215,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
-    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
+    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trust)) {
       watchingForwardedFor = false;
       logger.warn(
         { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
-        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
+        `requests come with ${clientAddressHeaderNames[trust.header]} from an address that is not a trusted proxy: failed key attempts count ` +
           "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
           `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
       );
