@@ -3,9 +3,10 @@
  * client behind the proxy count against the address the proxy names in X-Forwarded-For, not the proxy's, so
  * one client's wrong keys do not lock out the others; a peer that is not a trusted proxy is not believed
  * (it can neither escape the limit nor lock out the address it names); a malformed header is no error and
- * counts against the proxy; the dashboard's sign-in counts the same client. A gateway with keys warns once of
- * X-Forwarded-For from a peer it does not trust. The "proxy" and the other peers are distinct loopback
- * addresses (127.0.0.x); the gateway's clock is a manual one.
+ * counts against the proxy; by default `Forwarded` is not read (test/gateway-forwarded-header.test.ts reads
+ * it); the dashboard's sign-in counts the same client. A gateway with keys warns once of X-Forwarded-For from
+ * a peer it does not trust. The "proxy" and the other peers are distinct loopback addresses (127.0.0.x); the
+ * gateway's clock is a manual one.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,22 @@ describe('behind a trusted proxy', () => {
     clock.advance(windowMs);
   });
 
+  it('reads no Forwarded header (clientAddressHeader is x-forwarded-for by default): its clients count as the proxy', async () => {
+    const forwardedProxy = '127.0.0.20';
+    const forwarded = (address: string) => clients.openAIFrom(forwardedProxy, key, { forwarded: `for=${address}` }).chat.completions.create(question);
+    for (const [index, wrongKey] of wrongKeys.entries()) {
+      const failed = await clients.send(forwardedProxy, '/v1/models', { headers: { authorization: `Bearer ${wrongKey}`, forwarded: `for=198.51.100.2${index}` } });
+      expect(failed.status).toBe(401);
+    }
+    await expect(forwarded('198.51.100.23')).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    // Beside X-Forwarded-For, Forwarded changes nothing.
+    const callLines = (): Record<string, unknown>[] => harness.logLines.filter((line) => line.id !== undefined);
+    const named = clients.openAIFrom(proxy, key, { forwarded: 'for=198.51.100.24', 'x-forwarded-for': '198.51.100.25' });
+    expect(await named.chat.completions.create(question)).toBeTruthy();
+    expect(callLines().at(-1)).toMatchObject({ outcome: 'success', clientAddress: '198.51.100.25' });
+    clock.advance(windowMs);
+  });
+
   it('counts the dashboard\'s wrong sign-ins against the client the proxy names, with the API\'s', async () => {
     const signIn = (forwardedFor: string, presentedKey: string) =>
       clients.send(proxy, '/dashboard/login', {
@@ -173,7 +190,7 @@ describe('behind a trusted proxy', () => {
 
   it('names each client in the limit\'s warning, and warns once of the untrusted peer that sent X-Forwarded-For', () => {
     const limited = harness.logLines.filter((line) => line.msg === limitWarning).map((line) => line.clientAddress);
-    expect(limited).toEqual(['198.51.100.1', '2001:db8:1:2::/64', untrustedPeer, '127.0.0.32', '127.0.0.23', '198.51.100.6']);
+    expect(limited).toEqual(['198.51.100.1', '2001:db8:1:2::/64', untrustedPeer, '127.0.0.32', '127.0.0.23', '127.0.0.20', '198.51.100.6']);
     const warnings = harness.logLines.filter(isForwardingWarning);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, peerAddress: untrustedPeer, trustedProxies: 1 });

@@ -7,6 +7,11 @@ export function fail(path: string, message: string): never {
   throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${path} ${message}` });
 }
 
+/** A value the configuration refused, as its message quotes it: a string (its start) quoted, anything else by its type. */
+export function describeValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : typeof value;
+}
+
 export function objectAt(value: unknown, path: string, allowedKeys?: readonly string[]): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be a mapping.');
   const object = value as JsonObject;

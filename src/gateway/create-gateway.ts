@@ -29,7 +29,7 @@ import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
-import { requestClientAddress } from './request-client-address.js';
+import { type ClientAddressTrust, requestClientAddress } from './request-client-address.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -64,7 +64,8 @@ export interface Gateway {
   readonly failedKeyAttempts: FailedKeyAttempts;
   /**
    * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
-   * (`trustedProxies`), the client its `X-Forwarded-For` names (request-client-address.ts).
+   * (`trustedProxies`), the client its `X-Forwarded-For`, or `Forwarded` (`clientAddressHeader`), names
+   * (request-client-address.ts).
    */
   clientAddress(request: IncomingMessage): string | undefined;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
@@ -95,8 +96,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
-  const trustedProxies = config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined;
-  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trustedProxies);
+  const trust: ClientAddressTrust = {
+    trustedProxies: config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined,
+    header: config.clientAddressHeader,
+  };
+  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trust);
   const failedKeyAttempts = new FailedKeyAttempts({
     maxFailures: config.limits.maxFailedKeyAttempts,
     windowMs: config.limits.failedKeyAttemptWindowMs,
@@ -155,7 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  const dispatcher = createRequestDispatcher({ config, routes, verifier, failedKeyAttempts, trustedProxies, metrics, logger, sendTimeout });
+  const dispatcher = createRequestDispatcher({ config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout });
   const { server, listen, stop } = createGatewayServer({
     dispatcher,
     config,

@@ -11,6 +11,7 @@ import {
   parseGatewayConfig,
   routerOptionsFromConfig,
 } from './gateway-config.js';
+import { InvalidArgumentError } from '../errors.js';
 import { ModelResolver } from './model-resolver.js';
 
 const yamlText = `
@@ -115,6 +116,32 @@ describe('parseGatewayConfig', () => {
     for (const [yamlText, message] of refused) expect(() => parseGatewayConfig({ yamlText }), yamlText).toThrow(message);
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '10.0.0.1, proxy' } })).toThrow(
       /BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES\[1\] must be an IPv4 or IPv6 address/,
+    );
+  });
+
+  it('reads the client from X-Forwarded-For by default; takes Forwarded instead from the file or, over it, the environment', () => {
+    expect(parseGatewayConfig({}).clientAddressHeader).toBe('x-forwarded-for');
+    expect(parseGatewayConfig({ yamlText: 'clientAddressHeader: forwarded' }).clientAddressHeader).toBe('forwarded');
+    // A header's name, in any case.
+    expect(parseGatewayConfig({ yamlText: 'clientAddressHeader: X-Forwarded-For' }).clientAddressHeader).toBe('x-forwarded-for');
+    const env = { BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER: ' Forwarded ' };
+    expect(parseGatewayConfig({ yamlText: 'clientAddressHeader: x-forwarded-for', env }).clientAddressHeader).toBe('forwarded');
+    expect(parseGatewayConfig({ yamlText: 'clientAddressHeader: forwarded', env: { BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER: '' } }).clientAddressHeader).toBe('forwarded');
+  });
+
+  it('refuses any other client address header, naming the setting', () => {
+    const refused: [string, RegExp][] = [
+      ['clientAddressHeader: x-real-ip', /^Gateway configuration: clientAddressHeader must be x-forwarded-for or forwarded, .*; got "x-real-ip"\.$/],
+      ['clientAddressHeader: [forwarded, x-forwarded-for]', /clientAddressHeader must be x-forwarded-for or forwarded.*got object/],
+      ['clientAddressHeader: 7239', /clientAddressHeader must be .*got number/],
+      ['clientAddressHeader: ""', /clientAddressHeader must be .*got ""/],
+    ];
+    for (const [yamlText, message] of refused) {
+      expect(() => parseGatewayConfig({ yamlText }), yamlText).toThrow(InvalidArgumentError);
+      expect(() => parseGatewayConfig({ yamlText }), yamlText).toThrow(message);
+    }
+    expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER: 'forwarded-for' } })).toThrow(
+      /BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER must be x-forwarded-for or forwarded.*got "forwarded-for"/,
     );
   });
 

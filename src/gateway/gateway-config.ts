@@ -8,9 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions } from '../routing/router-options.js';
-import { fail, objectAt, positiveInteger } from './config-fields.js';
+import { describeValue, fail, objectAt, positiveInteger } from './config-fields.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
+import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js';
 import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
@@ -28,10 +29,15 @@ export interface GatewayConfig {
   readonly keyPolicies: readonly GatewayKeyPolicy[];
   readonly limits: GatewayLimits;
   /**
-   * Reverse proxies (addresses and CIDR ranges, IPv4 and IPv6) whose `X-Forwarded-For` names the client a
+   * Reverse proxies (addresses and CIDR ranges, IPv4 and IPv6) whose `clientAddressHeader` names the client a
    * request's failed key attempts count against; from any other peer the header is not read. Default none.
    */
   readonly trustedProxies: readonly string[];
+  /**
+   * The header the trusted proxies name the client in: `x-forwarded-for` (default; nginx, the cloud load
+   * balancers) or `forwarded` (RFC 7239). Only that one is read: the other is what a client may have written.
+   */
+  readonly clientAddressHeader: ClientAddressHeader;
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;
   /** Base URL overrides of built-in providers, and providers of the configuration's own, by id. */
   readonly providers: Readonly<Record<string, GatewayProviderConfig>>;
@@ -56,6 +62,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   keyPolicies: [],
   limits: defaultGatewayLimits,
   trustedProxies: [],
+  clientAddressHeader: 'x-forwarded-for',
   routes: {},
   providers: {},
   cache: { enabled: true, ttlSeconds: 300 },
@@ -72,6 +79,8 @@ export const gatewayEnvironmentVariables = {
   port: 'BACKUP_MODELS_GATEWAY_PORT',
   /** Comma-separated addresses and CIDR ranges of the reverse proxies in front of the gateway; over the file's. */
   trustedProxies: 'BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES',
+  /** `x-forwarded-for` or `forwarded`; over the file's `clientAddressHeader`. */
+  clientAddressHeader: 'BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER',
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -80,6 +89,16 @@ function portOf(value: unknown, path: string): number {
   const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) fail(path, 'must be a port from 0 to 65535.');
   return port;
+}
+
+/** `x-forwarded-for` or `forwarded`, in any case (a header's name is). */
+function clientAddressHeaderOf(value: unknown, path: string): ClientAddressHeader {
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  const header = clientAddressHeaders.find((known) => known === name);
+  if (header === undefined) {
+    fail(path, `must be ${clientAddressHeaders.join(' or ')}, the header the trusted proxies name the client in; got ${describeValue(value)}.`);
+  }
+  return header;
 }
 
 export interface ParseGatewayConfigOptions {
@@ -100,6 +119,7 @@ export const gatewayConfigFileFields: readonly string[] = [
   'keyLimits',
   'limits',
   'trustedProxies',
+  'clientAddressHeader',
   'routes',
   'providers',
   'cache',
@@ -143,6 +163,7 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
   });
   const envPort = env[gatewayEnvironmentVariables.port];
   const envTrustedProxies = env[gatewayEnvironmentVariables.trustedProxies]?.trim();
+  const envClientAddressHeader = env[gatewayEnvironmentVariables.clientAddressHeader]?.trim();
   return {
     host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
     port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
@@ -154,6 +175,11 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
       : file.trustedProxies !== undefined && file.trustedProxies !== null
         ? trustedProxiesOf(file.trustedProxies, 'trustedProxies')
         : [],
+    clientAddressHeader: envClientAddressHeader
+      ? clientAddressHeaderOf(envClientAddressHeader, gatewayEnvironmentVariables.clientAddressHeader)
+      : file.clientAddressHeader !== undefined && file.clientAddressHeader !== null
+        ? clientAddressHeaderOf(file.clientAddressHeader, 'clientAddressHeader')
+        : defaultGatewayConfig.clientAddressHeader,
     routes,
     providers: file.providers !== undefined ? gatewayProvidersOf(file.providers) : {},
     cache: {

@@ -16,18 +16,18 @@ import type { GatewayLogger } from './gateway-logger.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
-import { isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import { clientAddressHeaderNames } from './hop-address.js';
+import { type ClientAddressTrust, isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
 import { routeLabelOf, type RouteTable } from './route-table.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
-import type { TrustedProxies } from './trusted-proxies.js';
 
 export interface RequestDispatcherOptions {
   readonly config: GatewayConfig;
   readonly routes: RouteTable;
   readonly verifier: GatewayKeyVerifier;
   readonly failedKeyAttempts: FailedKeyAttempts;
-  /** Undefined when the configuration lists none. */
-  readonly trustedProxies: TrustedProxies | undefined;
+  /** The trusted proxies (undefined when the configuration lists none) and the header they name clients in. */
+  readonly trust: ClientAddressTrust;
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
   readonly sendTimeout: SendTimeoutOptions;
@@ -67,10 +67,11 @@ function unauthorized(): GatewayHttpError {
 const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
 export function createRequestDispatcher(options: RequestDispatcherOptions): RequestDispatcher {
-  const { config, routes, verifier, failedKeyAttempts, trustedProxies, metrics, logger, sendTimeout } = options;
+  const { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout } = options;
   const keyless = config.keys.length === 0;
-  // With keys, X-Forwarded-For from a peer that is not a trusted proxy is most likely a reverse proxy the
-  // gateway was not told of, every client of which counts as its one address: said once, then never looked at.
+  // With keys, the client address header (X-Forwarded-For by default) from a peer that is not a trusted proxy is
+  // most likely a reverse proxy the gateway was not told of, every client of which counts as its one address:
+  // said once, then never looked at.
   let watchingForwardedFor = !keyless;
   const inFlight = new Set<ServerResponse>();
   let draining = false;
@@ -95,18 +96,18 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
       sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
-    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trustedProxies)) {
+    if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trust)) {
       watchingForwardedFor = false;
       logger.warn(
         { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
-        'requests come with X-Forwarded-For from an address that is not a trusted proxy: failed key attempts count ' +
+        `requests come with ${clientAddressHeaderNames[trust.header]} from an address that is not a trusted proxy: failed key attempts count ` +
           "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
           `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
       );
     }
     // Worked out once, for the failed key attempts and the call's log line. Without trusted proxies it is the
     // socket's peer, the string Node holds for the connection.
-    const address = requestClientAddress(request, trustedProxies);
+    const address = requestClientAddress(request, trust);
     // An address past its failed attempts is refused before its key is compared (a public route compares
     // none: the dashboard's routes count their own).
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {

@@ -1,11 +1,11 @@
 /**
- * The reverse proxies (nginx, a cloud load balancer) whose `X-Forwarded-For` the gateway believes, given as
+ * The reverse proxies (nginx, a cloud load balancer) whose forwarding header the gateway believes, given as
  * addresses and CIDR ranges, IPv4 and IPv6 (`10.0.0.0/8`, `2001:db8::/32`, `127.0.0.1`). Matching is
  * node:net's BlockList (no dependency): it also matches a dual-stack socket's IPv4-mapped peer
  * (`::ffff:10.0.0.5`) against an IPv4 range, and an address that is not one against nothing.
  */
 import { BlockList, isIP } from 'node:net';
-import { fail } from './config-fields.js';
+import { describeValue, fail } from './config-fields.js';
 
 type AddressFamily = 'ipv4' | 'ipv6';
 
@@ -46,17 +46,13 @@ function checkedRanges(value: unknown, path: string): (AddressRange & { readonly
     const text = typeof entry === 'string' ? entry.trim() : undefined;
     const range = text === undefined ? undefined : addressRangeOf(text);
     if (text === undefined || range === undefined) {
-      fail(`${path}[${index}]`, `must be an IPv4 or IPv6 address or CIDR range (10.0.0.0/8, 2001:db8::/32); got ${describe(entry)}.`);
+      fail(`${path}[${index}]`, `must be an IPv4 or IPv6 address or CIDR range (10.0.0.0/8, 2001:db8::/32); got ${describeValue(entry)}.`);
     }
     if (range.prefixLength === 0) {
       fail(`${path}[${index}]`, "trusts every address: any client could then choose its own address. Name the proxies' addresses or ranges.");
     }
     return { ...range, text };
   });
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : typeof value;
 }
 
 export class TrustedProxies {
@@ -70,7 +66,7 @@ export class TrustedProxies {
     }
   }
 
-  /** `address` (a socket's peer, or an entry of X-Forwarded-For already checked to be an address) is a trusted proxy's. */
+  /** `address` (a socket's peer, or a hop of a forwarding header already checked to be an address) is a trusted proxy's. */
   has(address: string): boolean {
     return this.#list.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
   }

@@ -31,6 +31,9 @@ Environment:
   BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES
                                        comma-separated addresses and CIDR ranges of the reverse proxies whose
                                        X-Forwarded-For names the client; replaces the file's trustedProxies
+  BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER
+                                       x-forwarded-for (default) or forwarded (RFC 7239): the one header the
+                                       trusted proxies name the client in; over the file's clientAddressHeader
   ${defaultCatalog.map((definition) => definition.apiKeyEnv).join(', ')}
                                        the providers' keys
   ${defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])).join(', ')}
@@ -87,7 +90,8 @@ export const serveCommand: CliCommand = {
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
-      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies: config.trustedProxies }, 'gateway listening');
+      const { trustedProxies, clientAddressHeader } = config;
+      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies, clientAddressHeader }, 'gateway listening');
       if (config.keys.length > 0 && !config.keyPolicies.some((policy) => policy.admin)) {
         logger.warn(
           'No gateway key is an admin key: /metrics, /health and the dashboard refuse every key. Set admin: true on a key ' +
