@@ -9,7 +9,8 @@ import type { SessionRevocations } from '../sessions/session-revocations.js';
 import type { DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
 import { type DashboardRoute, refuseDashboardRequest, sendDashboardResponse } from './dashboard-responses.js';
-import { DashboardState, type DashboardRouter, type DashboardUpdate } from './dashboard-state.js';
+import type { DashboardUpdate } from './dashboard-snapshot.js';
+import { DashboardState, type DashboardRouter } from './dashboard-state.js';
 import { RevokedSessionStreams } from './revoked-session-streams.js';
 
 export interface DashboardFeedOptions {

@@ -4,104 +4,18 @@
  * and the cache hit rate. Fed by `router.onEvent`; it never sees a prompt, an answer or a key.
  */
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
-import { type Attempt, type FailureReason, redactSecrets } from '../errors.js';
 import { ListenerSet, type Unsubscribe } from '../resilience/listener-set.js';
 import type { HealthStatus } from '../routing/health-status.js';
-import type { CircuitStateName, RouterEvent } from '../routing/router-events.js';
+import type { RouterEvent } from '../routing/router-events.js';
+import type { DashboardCall, DashboardChange, DashboardProvider, DashboardSnapshot, DashboardTotals, DashboardUpdate, LatencySample } from './dashboard-snapshot.js';
+import { toDashboardCall } from './to-dashboard-call.js';
+import { toDashboardProviders } from './to-dashboard-providers.js';
 
 /** The part of the router the dashboard reads. */
 export interface DashboardRouter {
   onEvent(listener: (event: RouterEvent) => void): () => void;
   getHealthStatus(): Record<string, HealthStatus>;
 }
-
-export interface DashboardAttempt {
-  readonly provider: string;
-  readonly model: string;
-  readonly outcome: Attempt['outcome'];
-  readonly reason: FailureReason | null;
-  /** Why it was skipped or aborted, in words (`circuit open`, `lost the race`). */
-  readonly detail: string | null;
-  readonly statusCode: number | null;
-  /** From the start of the first attempt of the call. */
-  readonly offsetMs: number;
-  readonly durationMs: number;
-}
-
-export interface DashboardCall {
-  readonly callId: number;
-  readonly endedAtMs: number;
-  readonly outcome: 'success' | 'failure' | 'aborted';
-  readonly cached: boolean;
-  readonly streaming: boolean;
-  readonly provider: string | null;
-  readonly model: string | null;
-  readonly latencyMs: number;
-  readonly attempts: readonly DashboardAttempt[];
-  readonly errorName: string | null;
-}
-
-export interface DashboardProvider {
-  readonly id: string;
-  readonly displayName: string;
-  readonly simulated: boolean;
-  readonly configured: boolean;
-  readonly circuitState: CircuitStateName;
-  readonly successRate: number;
-  readonly latencyP50Ms: number | null;
-  readonly latencyP95Ms: number | null;
-  readonly totalCalls: number;
-  readonly totalFailures: number;
-  readonly cooldownUntilMs: number | null;
-  readonly cooldownReason: FailureReason | null;
-}
-
-/** One point of a provider's latency chart. */
-export interface LatencySample {
-  readonly atMs: number;
-  readonly p50Ms: number | null;
-  readonly p95Ms: number | null;
-}
-
-/** A circuit change or a cooldown, for the log of what happened. */
-export type DashboardChange =
-  | { readonly kind: 'circuit'; readonly atMs: number; readonly provider: string; readonly from: CircuitStateName; readonly to: CircuitStateName }
-  | { readonly kind: 'cooldown'; readonly atMs: number; readonly provider: string; readonly untilMs: number; readonly reason: FailureReason };
-
-export interface DashboardTotals {
-  readonly calls: number;
-  readonly failures: number;
-  readonly cacheHits: number;
-  /** Cache hits over calls; null before any call. */
-  readonly cacheHitRate: number | null;
-}
-
-export interface DashboardSnapshot {
-  readonly nowMs: number;
-  readonly startedAtMs: number;
-  readonly sampleIntervalMs: number;
-  /** Samples kept per provider: the chart spans `historyLength * sampleIntervalMs`. */
-  readonly historyLength: number;
-  readonly providers: readonly DashboardProvider[];
-  readonly history: Readonly<Record<string, readonly LatencySample[]>>;
-  /** Newest first. */
-  readonly recentCalls: readonly DashboardCall[];
-  /** Newest first. */
-  readonly recentChanges: readonly DashboardChange[];
-  readonly totals: DashboardTotals;
-}
-
-/** What subscribers get, as it happens. */
-export type DashboardUpdate =
-  | {
-      readonly type: 'health';
-      readonly nowMs: number;
-      readonly providers: readonly DashboardProvider[];
-      readonly samples: Readonly<Record<string, LatencySample>>;
-      readonly totals: DashboardTotals;
-    }
-  | { readonly type: 'call'; readonly call: DashboardCall; readonly totals: DashboardTotals }
-  | { readonly type: 'change'; readonly change: DashboardChange };
 
 export interface DashboardStateOptions {
   readonly router: DashboardRouter;
@@ -116,56 +30,6 @@ export interface DashboardStateOptions {
   readonly recentChangesLimit?: number;
 }
 
-function toProviders(health: Record<string, HealthStatus>): DashboardProvider[] {
-  return Object.entries(health).map(([id, status]) => ({
-    id,
-    displayName: status.displayName,
-    simulated: status.simulated,
-    configured: status.configured,
-    circuitState: status.circuitState,
-    successRate: status.successRate,
-    latencyP50Ms: roundOrNull(status.latencyP50Ms),
-    latencyP95Ms: roundOrNull(status.latencyP95Ms),
-    totalCalls: status.totalCalls,
-    totalFailures: status.totalFailures,
-    cooldownUntilMs: status.cooldownUntilMs,
-    cooldownReason: status.cooldownReason,
-  }));
-}
-
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : Math.round(value);
-}
-
-/** A call's attempts in the order they started, timed from the first. Details are redacted, as any text. */
-export function toDashboardCall(event: Extract<RouterEvent, { type: 'call-end' }>, endedAtMs: number): DashboardCall {
-  const firstStartMs = event.attempts.reduce((earliest, attempt) => Math.min(earliest, attempt.startedAtMs), Number.POSITIVE_INFINITY);
-  const attempts = [...event.attempts]
-    .sort((left, right) => left.startedAtMs - right.startedAtMs)
-    .map((attempt) => ({
-      provider: attempt.provider,
-      model: attempt.model,
-      outcome: attempt.outcome,
-      reason: attempt.reason ?? null,
-      detail: attempt.detail === undefined ? null : redactSecrets(attempt.detail),
-      statusCode: attempt.statusCode ?? null,
-      offsetMs: Math.max(0, Math.round(attempt.startedAtMs - firstStartMs)),
-      durationMs: Math.round(attempt.durationMs),
-    }));
-  return {
-    callId: event.callId,
-    endedAtMs,
-    outcome: event.outcome,
-    cached: event.cached,
-    streaming: event.streaming,
-    provider: event.provider ?? null,
-    model: event.model ?? null,
-    latencyMs: Math.round(event.latencyMs),
-    attempts,
-    errorName: event.errorName ?? null,
-  };
-}
-
 /** A call as the router reported it, made into a DashboardCall once, on first look. */
 interface RecentCall {
   readonly event: Extract<RouterEvent, { type: 'call-end' }>;
@@ -177,7 +41,6 @@ function callOf(recent: RecentCall): DashboardCall {
   recent.call ??= toDashboardCall(recent.event, recent.endedAtMs);
   return recent.call;
 }
-
 export class DashboardState {
   readonly #router: DashboardRouter;
   readonly #clock: Clock;
@@ -213,7 +76,7 @@ export class DashboardState {
     this.#recentCallsLimit = options.recentCallsLimit ?? 50;
     this.#recentChangesLimit = options.recentChangesLimit ?? 30;
     this.#startedAtMs = this.#clock.now();
-    this.#providers = toProviders(this.#router.getHealthStatus());
+    this.#providers = toDashboardProviders(this.#router.getHealthStatus());
     this.#unsubscribeRouter = this.#router.onEvent((event) => this.#onRouterEvent(event));
     this.#scheduleSample();
   }
@@ -242,7 +105,7 @@ export class DashboardState {
   /** Take a health sample now (the timer does this every `sampleIntervalMs`). */
   sample(): void {
     const nowMs = this.#clock.now();
-    this.#providers = toProviders(this.#router.getHealthStatus());
+    this.#providers = toDashboardProviders(this.#router.getHealthStatus());
     const samples: Record<string, LatencySample> = {};
     for (const provider of this.#providers) {
       const sample = { atMs: nowMs, p50Ms: provider.latencyP50Ms, p95Ms: provider.latencyP95Ms };
