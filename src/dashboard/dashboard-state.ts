@@ -7,8 +7,8 @@ import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { ListenerSet, type Unsubscribe } from '../resilience/listener-set.js';
 import type { HealthStatus } from '../routing/health-status.js';
 import type { RouterEvent } from '../routing/router-events.js';
-import type { DashboardCall, DashboardChange, DashboardProvider, DashboardSnapshot, DashboardTotals, DashboardUpdate, LatencySample } from './dashboard-snapshot.js';
-import { toDashboardCall } from './to-dashboard-call.js';
+import type { DashboardChange, DashboardProvider, DashboardSnapshot, DashboardTotals, DashboardUpdate, LatencySample } from './dashboard-snapshot.js';
+import { dashboardCallOf, RecentCalls } from './recent-calls.js';
 import { toDashboardProviders } from './to-dashboard-providers.js';
 
 /** The part of the router the dashboard reads. */
@@ -30,36 +30,17 @@ export interface DashboardStateOptions {
   readonly recentChangesLimit?: number;
 }
 
-/** A call as the router reported it, made into a DashboardCall once, on first look. */
-interface RecentCall {
-  readonly event: Extract<RouterEvent, { type: 'call-end' }>;
-  readonly endedAtMs: number;
-  call: DashboardCall | undefined;
-}
-
-function callOf(recent: RecentCall): DashboardCall {
-  recent.call ??= toDashboardCall(recent.event, recent.endedAtMs);
-  return recent.call;
-}
 export class DashboardState {
   readonly #router: DashboardRouter;
   readonly #clock: Clock;
   readonly #sampleIntervalMs: number;
   readonly #historyLength: number;
-  readonly #recentCallsLimit: number;
   readonly #recentChangesLimit: number;
   readonly #startedAtMs: number;
   readonly #updates = new ListenerSet<DashboardUpdate>();
   readonly #history = new Map<string, LatencySample[]>();
   #providers: DashboardProvider[];
-  /**
-   * Oldest first; reversed when sent. A call is kept as its event and turned into a DashboardCall only
-   * when someone looks (a snapshot, or a live subscriber): a gateway ends thousands of calls a second and
-   * the page is usually closed.
-   */
-  readonly #recentCalls: RecentCall[] = [];
-  /** Where the next call goes once the ring is full (it then replaces the oldest). */
-  #nextRecentCall = 0;
+  readonly #recentCalls: RecentCalls;
   #recentChanges: DashboardChange[] = [];
   #calls = 0;
   #failures = 0;
@@ -73,7 +54,7 @@ export class DashboardState {
     this.#clock = options.clock ?? systemClock;
     this.#sampleIntervalMs = options.sampleIntervalMs ?? 1000;
     this.#historyLength = options.historyLength ?? 120;
-    this.#recentCallsLimit = options.recentCallsLimit ?? 50;
+    this.#recentCalls = new RecentCalls(options.recentCallsLimit ?? 50);
     this.#recentChangesLimit = options.recentChangesLimit ?? 30;
     this.#startedAtMs = this.#clock.now();
     this.#providers = toDashboardProviders(this.#router.getHealthStatus());
@@ -96,7 +77,7 @@ export class DashboardState {
       historyLength: this.#historyLength,
       providers: this.#providers,
       history,
-      recentCalls: this.#recentCallsNewestFirst(),
+      recentCalls: this.#recentCalls.newestFirst(),
       recentChanges: [...this.#recentChanges].reverse(),
       totals: this.#totals(),
     };
@@ -154,14 +135,8 @@ export class DashboardState {
       if (event.outcome === 'failure') this.#failures += 1;
       if (event.cached) this.#cacheHits += 1;
       // A call ends when its latency has run: no need to read the clock again.
-      const recent: RecentCall = { event, endedAtMs: event.startedAtMs + event.latencyMs, call: undefined };
-      if (this.#recentCalls.length < this.#recentCallsLimit) {
-        this.#recentCalls.push(recent);
-      } else if (this.#recentCallsLimit > 0) {
-        this.#recentCalls[this.#nextRecentCall] = recent;
-        this.#nextRecentCall = (this.#nextRecentCall + 1) % this.#recentCallsLimit;
-      }
-      if (this.#updates.size > 0) this.#updates.emit({ type: 'call', call: callOf(recent), totals: this.#totals() });
+      const recent = this.#recentCalls.add(event, event.startedAtMs + event.latencyMs);
+      if (this.#updates.size > 0) this.#updates.emit({ type: 'call', call: dashboardCallOf(recent), totals: this.#totals() });
     } else if (event.type === 'circuit-change') {
       const atMs = this.#clock.now();
       this.#addChange({ kind: 'circuit', atMs, provider: event.provider, from: event.from, to: event.to });
@@ -169,15 +144,6 @@ export class DashboardState {
       const atMs = this.#clock.now();
       this.#addChange({ kind: 'cooldown', atMs, provider: event.provider, untilMs: event.untilMs, reason: event.reason });
     }
-  }
-
-  #recentCallsNewestFirst(): DashboardCall[] {
-    const calls = this.#recentCalls;
-    const newestFirst: DashboardCall[] = [];
-    for (let offset = 1; offset <= calls.length; offset += 1) {
-      newestFirst.push(callOf(calls[(this.#nextRecentCall - offset + calls.length) % calls.length] as RecentCall));
-    }
-    return newestFirst;
   }
 
   #addChange(change: DashboardChange): void {
