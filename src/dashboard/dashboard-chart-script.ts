@@ -1,7 +1,8 @@
 /**
  * The part of the dashboard's script that draws a provider's latency chart: p50 (solid) and p95 (dashed) over
- * the sampled history, as an inline SVG, with gaps where there was no sample. Runs inside the script's function
- * scope (dashboard-script.ts), so it uses its helpers: `view`, `svg`, `serverNow`, `formatMs`.
+ * the sampled history, as an inline SVG, with gaps where there was no sample. Part of a provider's card
+ * (dashboard-provider-cards-script.ts); runs inside the script's function scope (dashboard-script.ts), so it uses
+ * `view` there and the helpers `svg` and `serverNow` (dashboard-helpers-script.ts).
  */
 export const dashboardChartScript = String.raw`  function niceCeiling(value) {
     var power = Math.pow(10, Math.floor(Math.log10(value)));

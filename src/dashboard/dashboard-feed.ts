@@ -8,8 +8,9 @@ import type { Unsubscribe } from '../resilience/listener-set.js';
 import type { SessionRevocations } from '../sessions/session-revocations.js';
 import type { DashboardAuth } from './dashboard-auth.js';
 import { DashboardEventStream, formatServerSentEvent } from './dashboard-event-stream.js';
-import { type DashboardRoute, refuse, send } from './dashboard-responses.js';
-import { DashboardState, type DashboardRouter, type DashboardUpdate } from './dashboard-state.js';
+import { type DashboardRoute, refuseDashboardRequest, sendDashboardResponse } from './dashboard-responses.js';
+import type { DashboardUpdate } from './dashboard-snapshot.js';
+import { DashboardState, type DashboardRouter } from './dashboard-state.js';
 import { RevokedSessionStreams } from './revoked-session-streams.js';
 
 export interface DashboardFeedOptions {
@@ -68,8 +69,8 @@ export function createDashboardFeed(options: DashboardFeedOptions): DashboardFee
       path: '/dashboard/state',
       handle: async (request, response) => {
         const access = await auth.access(request);
-        if (access.outcome !== 'allowed') refuse(response, access, { page: false });
-        else send(response, { status: 200, type: 'application/json', body: JSON.stringify(state.snapshot()) });
+        if (access.outcome !== 'allowed') refuseDashboardRequest(response, access, { page: false });
+        else sendDashboardResponse(response, { status: 200, type: 'application/json', body: JSON.stringify(state.snapshot()) });
       },
     },
     {
@@ -79,9 +80,9 @@ export function createDashboardFeed(options: DashboardFeedOptions): DashboardFee
         const heardBefore = revokedSessionStreams.heard;
         const access = await auth.access(request);
         if (access.outcome !== 'allowed') {
-          refuse(response, access, { page: false });
+          refuseDashboardRequest(response, access, { page: false });
         } else if (closed || stream.isFull) {
-          send(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
+          sendDashboardResponse(response, { status: 503, type: 'application/json', body: '{"error":{"message":"Too many dashboard streams are open.","type":"server_error"}}', headers: { 'retry-after': '5' } });
         } else {
           const { session } = access;
           stream.open(response, { first: formatServerSentEvent('snapshot', state.snapshot()), session });

@@ -4,7 +4,7 @@
  */
 import type { DashboardAuth } from './dashboard-auth.js';
 import { dashboardPage } from './dashboard-page.js';
-import { type DashboardRoute, html, refuse, send } from './dashboard-responses.js';
+import { type DashboardRoute, htmlContentType, refuseDashboardRequest, sendDashboardResponse } from './dashboard-responses.js';
 import { dashboardScript } from './dashboard-script.js';
 import { dashboardStyle } from './dashboard-style.js';
 
@@ -16,19 +16,19 @@ export function dashboardPageRoutes(options: { readonly auth: DashboardAuth }): 
       path: '/',
       handle: async (request, response) => {
         const access = await auth.access(request);
-        if (access.outcome !== 'allowed') refuse(response, access, { page: true });
-        else send(response, { status: 200, type: html, body: dashboardPage({ signedIn: auth.required }) });
+        if (access.outcome !== 'allowed') refuseDashboardRequest(response, access, { page: true });
+        else sendDashboardResponse(response, { status: 200, type: htmlContentType, body: dashboardPage({ signedIn: auth.required }) });
       },
     },
     {
       method: 'GET',
       path: '/dashboard/app.js',
-      handle: (_request, response) => send(response, { status: 200, type: 'text/javascript; charset=utf-8', body: dashboardScript, headers: { 'cache-control': 'no-cache' } }),
+      handle: (_request, response) => sendDashboardResponse(response, { status: 200, type: 'text/javascript; charset=utf-8', body: dashboardScript, headers: { 'cache-control': 'no-cache' } }),
     },
     {
       method: 'GET',
       path: '/dashboard/app.css',
-      handle: (_request, response) => send(response, { status: 200, type: 'text/css; charset=utf-8', body: dashboardStyle, headers: { 'cache-control': 'no-cache' } }),
+      handle: (_request, response) => sendDashboardResponse(response, { status: 200, type: 'text/css; charset=utf-8', body: dashboardStyle, headers: { 'cache-control': 'no-cache' } }),
     },
   ];
 }

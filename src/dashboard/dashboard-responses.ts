@@ -25,7 +25,8 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-export function send(response: ServerResponse, options: { status: number; type: string; body: string; headers?: Record<string, string> }): void {
+/** Writes a whole answer: the security headers, no-store unless `headers` says otherwise, type and length. */
+export function sendDashboardResponse(response: ServerResponse, options: { status: number; type: string; body: string; headers?: Record<string, string> }): void {
   response.writeHead(options.status, {
     ...securityHeaders,
     'cache-control': 'no-store',
@@ -36,7 +37,9 @@ export function send(response: ServerResponse, options: { status: number; type: 
   response.end(options.body);
 }
 
-export const html = 'text/html; charset=utf-8';
+/** The content type of the dashboard's pages. */
+export const htmlContentType = 'text/html; charset=utf-8';
+
 const unauthorizedBody = JSON.stringify({
   error: {
     message: 'Sign in to the dashboard at / or send an admin gateway key: Authorization: Bearer <key> (or x-api-key: <key>).',
@@ -54,17 +57,17 @@ export function retryAfterHeader(retryAfterMs: number): Record<string, string> {
  * The answer to a request `access` did not let in: a 401 (the login form for the page), the 403 for a key that
  * is not an admin key, or the 429 for an address past its failed key attempts.
  */
-export function refuse(response: ServerResponse, access: Exclude<DashboardAccess, { outcome: 'allowed' }>, options: { readonly page: boolean }): void {
+export function refuseDashboardRequest(response: ServerResponse, access: Exclude<DashboardAccess, { outcome: 'allowed' }>, options: { readonly page: boolean }): void {
   if (access.outcome === 'too-many-attempts') {
     const headers = retryAfterHeader(access.retryAfterMs);
-    if (options.page) send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers });
-    else send(response, { status: 429, type: 'application/json', body: JSON.stringify(toErrorResponse(tooManyFailedKeyAttempts(access.retryAfterMs)).body), headers });
+    if (options.page) sendDashboardResponse(response, { status: 429, type: htmlContentType, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers });
+    else sendDashboardResponse(response, { status: 429, type: 'application/json', body: JSON.stringify(toErrorResponse(tooManyFailedKeyAttempts(access.retryAfterMs)).body), headers });
   } else if (access.outcome === 'forbidden') {
     const { status, body } = toErrorResponse(access.error);
-    send(response, { status, type: 'application/json', body: JSON.stringify(body) });
+    sendDashboardResponse(response, { status, type: 'application/json', body: JSON.stringify(body) });
   } else if (options.page) {
-    send(response, { status: 401, type: html, body: dashboardLoginPage() });
+    sendDashboardResponse(response, { status: 401, type: htmlContentType, body: dashboardLoginPage() });
   } else {
-    send(response, { status: 401, type: 'application/json', body: unauthorizedBody });
+    sendDashboardResponse(response, { status: 401, type: 'application/json', body: unauthorizedBody });
   }
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DashboardAuth } from './dashboard-auth.js';
 import { dashboardLoginPage } from './dashboard-page.js';
-import { type DashboardRoute, html, retryAfterHeader, securityHeaders, send } from './dashboard-responses.js';
+import { type DashboardRoute, htmlContentType, retryAfterHeader, securityHeaders, sendDashboardResponse } from './dashboard-responses.js';
 
 /** A small urlencoded body, or undefined when it is larger than `maxBytes` or the client left. */
 async function readSmallBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
@@ -55,7 +55,7 @@ export function dashboardSignInRoutes(options: { readonly auth: DashboardAuth })
       handle: async (request, response) => {
         const body = await readSmallBody(request, 4096);
         if (body === undefined) {
-          send(response, { status: 413, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
+          sendDashboardResponse(response, { status: 413, type: htmlContentType, body: dashboardLoginPage({ refusal: 'wrong-key' }), headers: { connection: 'close' } });
           return;
         }
         // A post from another site is refused without a key compared, nor counted against the address: a page
@@ -64,15 +64,15 @@ export function dashboardSignInRoutes(options: { readonly auth: DashboardAuth })
           ? await auth.login(new URLSearchParams(body).get('key') ?? '', { secure: overHttps(request), request })
           : { outcome: 'wrong-key' as const };
         if (login.outcome === 'too-many-attempts') {
-          send(response, { status: 429, type: html, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });
+          sendDashboardResponse(response, { status: 429, type: htmlContentType, body: dashboardLoginPage({ refusal: 'too-many-attempts' }), headers: retryAfterHeader(login.retryAfterMs) });
           return;
         }
         if (login.outcome === 'wrong-key') {
-          send(response, { status: 401, type: html, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
+          sendDashboardResponse(response, { status: 401, type: htmlContentType, body: dashboardLoginPage({ refusal: 'wrong-key' }) });
           return;
         }
         if (login.outcome === 'not-admin') {
-          send(response, { status: 403, type: html, body: dashboardLoginPage({ refusal: auth.hasAdminKey ? 'not-admin' : 'no-admin-key' }) });
+          sendDashboardResponse(response, { status: 403, type: htmlContentType, body: dashboardLoginPage({ refusal: auth.hasAdminKey ? 'not-admin' : 'no-admin-key' }) });
           return;
         }
         // Without keys there is nothing to sign in to: back to the page.
@@ -87,7 +87,7 @@ export function dashboardSignInRoutes(options: { readonly auth: DashboardAuth })
       handle: async (request, response) => {
         // A post from another site neither ends the session nor clears the cookie.
         if (!isSameOrigin(request)) {
-          send(response, { status: 403, type: 'application/json', body: '{"error":{"message":"A sign-out must come from the dashboard\'s own page.","type":"permission_error"}}' });
+          sendDashboardResponse(response, { status: 403, type: 'application/json', body: '{"error":{"message":"A sign-out must come from the dashboard\'s own page.","type":"permission_error"}}' });
           return;
         }
         const setCookie = await auth.logout(request, { secure: overHttps(request) });

@@ -3,7 +3,8 @@ import { registerSecret } from '../errors.js';
 import { ManualClock } from '../resilience/manual-clock.js';
 import type { HealthStatus } from '../routing/health-status.js';
 import type { RouterEvent } from '../routing/router-events.js';
-import { DashboardState, type DashboardRouter, type DashboardUpdate } from './dashboard-state.js';
+import type { DashboardUpdate } from './dashboard-snapshot.js';
+import { DashboardState, type DashboardRouter } from './dashboard-state.js';
 
 function health(overrides: Partial<HealthStatus> = {}): HealthStatus {
   return {
