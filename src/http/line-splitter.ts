@@ -8,7 +8,11 @@ export class LineSplitter {
   /** The last piece ended with CR: a LF starting the next piece belongs to that terminator. */
   #skipLineFeed = false;
 
-  /** Calls `onLine` for every line `text` completes, without its terminator. */
+  /**
+   * Calls `onLine` for every line `text` completes, without its terminator. Terminators are found with
+   * `indexOf`, which the engine runs natively: a loop over every character cost about 3 ns a character, the
+   * largest part of reading a stream's events.
+   */
   push(text: string, onLine: (line: string) => void): void {
     const length = text.length;
     if (length === 0) return;
@@ -17,16 +21,21 @@ export class LineSplitter {
       this.#skipLineFeed = false;
       if (text.charCodeAt(0) === lineFeed) start = 1;
     }
-    for (let index = start; index < length; index++) {
-      const code = text.charCodeAt(index);
-      if (code !== lineFeed && code !== carriageReturn) continue;
+    // The next of each terminator at or after `start` (-1: none left); most streams hold no CR at all.
+    let nextLineFeed = text.indexOf('\n', start);
+    let nextCarriageReturn = text.indexOf('\r', start);
+    while (nextLineFeed !== -1 || nextCarriageReturn !== -1) {
+      const isCarriageReturn = nextCarriageReturn !== -1 && (nextLineFeed === -1 || nextCarriageReturn < nextLineFeed);
+      let index = isCarriageReturn ? nextCarriageReturn : nextLineFeed;
       const line = this.#pending.length === 0 ? text.slice(start, index) : this.#pending + text.slice(start, index);
       this.#pending = '';
-      if (code === carriageReturn) {
+      if (isCarriageReturn) {
         if (index + 1 === length) this.#skipLineFeed = true;
         else if (text.charCodeAt(index + 1) === lineFeed) index++;
       }
       start = index + 1;
+      if (nextLineFeed !== -1 && nextLineFeed < start) nextLineFeed = text.indexOf('\n', start);
+      if (nextCarriageReturn !== -1 && nextCarriageReturn < start) nextCarriageReturn = text.indexOf('\r', start);
       onLine(line);
     }
     if (start < length) this.#pending += text.slice(start);
