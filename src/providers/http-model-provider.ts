@@ -227,7 +227,8 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
           responseIdTold = true;
           callOptions.onResponseId?.(decoder.responseId);
         }
-        yield* chunks;
+        // Not `yield*`: over an array, an async generator's `yield*` wraps it in an async iterator, a promise per chunk.
+        for (const chunk of chunks) yield chunk;
       }
     }
   } catch (error) {
