@@ -3,11 +3,13 @@
  * `clientAddressHeader: forwarded`, the failed key attempts of each client count against the address its
  * trusted proxy names in `for`, however it is written; what a client writes to the left of it is not read, and
  * `X-Forwarded-For` is not read at all (such proxies may pass a client's own on). The gateway warns of
- * `Forwarded`, not `X-Forwarded-For`, from a peer it does not trust. The "proxies" and the other peers are
- * distinct loopback addresses (127.0.0.x); the gateway's clock is a manual one.
+ * `Forwarded`, not `X-Forwarded-For`, from a peer it does not trust. The dashboard's session cookie is Secure
+ * by the `proto` of the element the client is read from, and `X-Forwarded-Proto` is not read. The "proxies" and
+ * the other peers are distinct loopback addresses (127.0.0.x); the gateway's clock is a manual one.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 import { LoopbackClients } from './loopback-clients.js';
@@ -26,6 +28,7 @@ const question = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user' as con
 describe('behind a trusted proxy that writes Forwarded', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
   let harness: GatewayHarness;
+  let dashboard: Dashboard;
   let clients: LoopbackClients;
 
   beforeAll(async () => {
@@ -33,12 +36,15 @@ describe('behind a trusted proxy that writes Forwarded', () => {
       yamlText:
         `limits: { maxFailedKeyAttempts: 3, failedKeyAttemptWindowMs: ${windowMs} }\n` +
         `trustedProxies: [${trustedRange}]\nclientAddressHeader: forwarded\ncache: { enabled: false }\n`,
+      adminKeys: [key],
       providerIds: ['openai'],
       gatewayOptions: { clock },
     });
+    dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 100 });
     clients = new LoopbackClients(harness.url);
   });
   afterAll(async () => {
+    dashboard?.close();
     await harness?.close();
     await clients?.close();
   });
@@ -121,5 +127,34 @@ describe('behind a trusted proxy that writes Forwarded', () => {
     expect(warnings[0]).toMatchObject({ level: 40, peerAddress: untrustedPeer, trustedProxies: 1 });
     expect(warnings[0]!.msg).toMatch(/^requests come with Forwarded from an address that is not a trusted proxy/);
     for (const secret of [key, ...wrongKeys]) expect(harness.logText()).not.toContain(secret);
+  });
+
+  // After the warning's test: a sign-in from the untrusted peer here would be the warning it waits for.
+  it("marks the dashboard's session cookie Secure by the proto= the outermost trusted proxy wrote, not by X-Forwarded-Proto", async () => {
+    /** The Set-Cookie of a sign-in, or of a sign-out, from `peer` with `headers`. */
+    const setCookie = async (peer: string, headers: Record<string, string>, signOut = false): Promise<string> => {
+      const sent = signOut ? await clients.send(peer, '/dashboard/logout', { method: 'POST', headers }) : await clients.signIn(peer, key, headers);
+      expect(sent.status, JSON.stringify(headers)).toBe(303);
+      return sent.headers.get('set-cookie') ?? '';
+    };
+    const secure = /HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/;
+
+    expect(await setCookie(proxy, { forwarded: 'for=198.51.100.30;proto=https' })).toMatch(secure);
+    expect(await setCookie(proxy, { forwarded: 'for="198.51.100.30:5123";proto="HTTPS"' })).toMatch(secure);
+    expect(await setCookie(proxy, { forwarded: 'for=198.51.100.30;proto=https' }, true)).toMatch(/Max-Age=0; Secure$/);
+    // Through two proxies: what the outer one says of the client, not what the inner one says of the outer one.
+    expect(await setCookie(innerProxy, { forwarded: `for=198.51.100.30;proto=https, for=${proxy};proto=http` })).toMatch(secure);
+
+    const plain: Record<string, string>[] = [
+      { forwarded: 'for=198.51.100.30;proto=http', 'x-forwarded-proto': 'https' },
+      { forwarded: 'for=198.51.100.30', 'x-forwarded-proto': 'https' },
+      { 'x-forwarded-proto': 'https' },
+      { forwarded: `for=198.51.100.30;proto=http, for=${proxy};proto=https` },
+      // What the client wrote to the left of its proxy's element.
+      { forwarded: 'for=198.51.100.99;proto=https, for=198.51.100.30;proto=http' },
+    ];
+    for (const headers of plain) expect(await setCookie(proxy, headers), JSON.stringify(headers)).toMatch(/Max-Age=\d+$/);
+    // A peer that is not a trusted proxy is not believed.
+    expect(await setCookie(untrustedPeer, { forwarded: 'for=198.51.100.30;proto=https' })).toMatch(/Max-Age=\d+$/);
   });
 });

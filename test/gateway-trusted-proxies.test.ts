@@ -140,12 +140,7 @@ describe('behind a trusted proxy', () => {
   });
 
   it('counts the dashboard\'s wrong sign-ins against the client the proxy names, with the API\'s', async () => {
-    const signIn = (forwardedFor: string, presentedKey: string) =>
-      clients.send(proxy, '/dashboard/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
-        body: new URLSearchParams({ key: presentedKey }).toString(),
-      });
+    const signIn = (forwardedFor: string, presentedKey: string) => clients.signIn(proxy, presentedKey, { 'x-forwarded-for': forwardedFor });
     for (const wrongKey of wrongKeys) expect((await signIn('198.51.100.6', wrongKey)).status).toBe(401);
     expect((await signIn('198.51.100.6', key)).status).toBe(429);
     expect(await ask(proxy, key, '198.51.100.6')).toBeInstanceOf(OpenAI.RateLimitError);
@@ -186,6 +181,20 @@ describe('behind a trusted proxy', () => {
     expect(counted.status).toBe(200);
     expect(lastCallLine()).toMatchObject({ msg: 'messages.count_tokens', status: 200, clientAddress: '198.51.100.44' });
     expect(harness.logText()).not.toContain(key);
+  });
+
+  it("marks the dashboard's session cookie Secure by X-Forwarded-Proto, from any peer, as without trusted proxies; not by Forwarded", async () => {
+    const setCookie = async (peer: string, headers: Record<string, string>): Promise<string> => {
+      const sent = await clients.signIn(peer, key, headers);
+      expect(sent.status, JSON.stringify(headers)).toBe(303);
+      return sent.headers.get('set-cookie') ?? '';
+    };
+    const secure = /HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/;
+    expect(await setCookie(proxy, { 'x-forwarded-proto': 'https' })).toMatch(secure);
+    expect(await setCookie(proxy, { 'x-forwarded-proto': 'https', forwarded: 'for=198.51.100.8;proto=http' })).toMatch(secure);
+    expect(await setCookie('127.0.0.35', { 'x-forwarded-proto': 'https' })).toMatch(secure);
+    expect(await setCookie(proxy, { forwarded: 'for=198.51.100.8;proto=https' })).toMatch(/Max-Age=\d+$/);
+    expect(await setCookie(proxy, {})).toMatch(/Max-Age=\d+$/);
   });
 
   it('names each client in the limit\'s warning, and warns once of the untrusted peer that sent X-Forwarded-For', () => {

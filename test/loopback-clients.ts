@@ -54,6 +54,15 @@ export class LoopbackClients {
     return { status: response.status, headers: response.headers as unknown as Headers, text: await response.text() };
   }
 
+  /** The dashboard's sign-in form posted from `address` with `key`, and `headers` (a proxy's). */
+  signIn(address: string, key: string, headers: Record<string, string> = {}): Promise<SentRequest> {
+    return this.send(address, '/dashboard/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ key }).toString(),
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#agents.map((agent) => agent.close()));
   }

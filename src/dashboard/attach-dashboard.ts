@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js';
 import type { GatewayRoute } from '../gateway/create-gateway.js';
 import type { GatewayKeyPolicy } from '../gateway/gateway-keys-config.js';
 import type { FailedKeyAttempts } from '../gateway/failed-key-attempts.js';
+import { defaultSchemeTrust, requestOverHttps } from '../gateway/request-over-https.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
 import type { SessionRevocations } from '../sessions/session-revocations.js';
 import { DashboardAuth } from './dashboard-auth.js';
@@ -33,6 +34,11 @@ export interface DashboardHost {
   readonly failedKeyAttempts?: FailedKeyAttempts;
   /** A request's client address, as the API counts it (the client a trusted proxy names). Default the socket's peer. */
   clientAddress?(request: IncomingMessage): string | undefined;
+  /**
+   * The request came over HTTPS (`gateway.overHttps`: by the header `clientAddressHeader` chooses), for the session
+   * cookie's Secure. Default a TLS socket or `X-Forwarded-Proto: https`.
+   */
+  overHttps?(request: IncomingMessage): boolean;
 }
 
 export interface AttachDashboardOptions {
@@ -76,6 +82,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     ...(gateway.failedKeyAttempts ? { failedKeyAttempts: gateway.failedKeyAttempts } : {}),
     ...(gateway.clientAddress ? { clientAddress: (request: IncomingMessage) => gateway.clientAddress?.(request) } : {}),
   });
+  const overHttps = (request: IncomingMessage): boolean => gateway.overHttps?.(request) ?? requestOverHttps(request, defaultSchemeTrust);
   const feed = createDashboardFeed({
     gateway,
     router: options.router,
@@ -86,7 +93,7 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     maxClients: options.maxClients,
   });
 
-  for (const route of [...dashboardPageRoutes({ auth }), ...feed.routes, ...dashboardSignInRoutes({ auth })]) {
+  for (const route of [...dashboardPageRoutes({ auth }), ...feed.routes, ...dashboardSignInRoutes({ auth, overHttps })]) {
     gateway.registerRoute({ ...route, public: true, metricsName: 'dashboard' });
   }
 

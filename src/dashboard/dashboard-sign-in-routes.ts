@@ -35,19 +35,14 @@ function isSameOrigin(request: IncomingMessage): boolean {
   }
 }
 
-/**
- * The page was reached over HTTPS: a TLS socket, or a TLS-terminating proxy's `X-Forwarded-Proto: https`.
- * Trusting that header is safe here: it can only add `Secure` to the caller's own cookie.
- */
-function overHttps(request: IncomingMessage): boolean {
-  if ((request.socket as { encrypted?: boolean }).encrypted === true) return true;
-  const forwarded = request.headers['x-forwarded-proto'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
-  return first === 'https';
+export interface DashboardSignInOptions {
+  readonly auth: DashboardAuth;
+  /** The page was reached over HTTPS (`gateway.overHttps`), so the cookie is set, and cleared, Secure. */
+  readonly overHttps: (request: IncomingMessage) => boolean;
 }
 
-export function dashboardSignInRoutes(options: { readonly auth: DashboardAuth }): DashboardRoute[] {
-  const { auth } = options;
+export function dashboardSignInRoutes(options: DashboardSignInOptions): DashboardRoute[] {
+  const { auth, overHttps } = options;
   return [
     {
       method: 'POST',

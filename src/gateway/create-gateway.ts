@@ -30,6 +30,7 @@ import type { QuotaStore } from '../quota/quota-store.js';
 import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
 import { type ClientAddressTrust, requestClientAddress } from './request-client-address.js';
+import { requestOverHttps } from './request-over-https.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
@@ -68,6 +69,12 @@ export interface Gateway {
    * (request-client-address.ts).
    */
   clientAddress(request: IncomingMessage): string | undefined;
+  /**
+   * The client reached the gateway over HTTPS: a TLS socket, or a TLS-terminating proxy's `X-Forwarded-Proto:
+   * https`, or with `clientAddressHeader: forwarded` the `proto=https` of the `Forwarded` element a trusted proxy
+   * wrote of the client (request-over-https.ts). The dashboard marks its session cookie Secure by it.
+   */
+  overHttps(request: IncomingMessage): boolean;
   /** Start listening; refuses (InsecureBindingError) beyond loopback without a gateway key. Resolves with the URL. */
   listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
   /** Add a route. Built-in routes cannot be replaced. */
@@ -179,6 +186,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     failedKeyAttempts,
     clientAddress,
+    overHttps: (request) => requestOverHttps(request, trust),
     listen,
     registerRoute: (route) => routes.add(route),
     drain: (drainOptions = {}) => stop(drainOptions.timeoutMs ?? config.limits.drainTimeoutMs),

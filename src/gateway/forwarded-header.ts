@@ -5,9 +5,25 @@
  * From the right, because the right end is what the nearest trusted proxy wrote: where each element and each
  * quoted string begins is found from there, so nothing a client wrote to the left (an unclosed quote, a comma
  * inside one) can change how the proxies' elements are read. Several `Forwarded` headers are one list, as Node
- * joins them. Pure; throws nothing; no regular expression, and nothing allocated but the node and the hop.
+ * joins them. Of the other pairs, `proto` is read too, for whether the proxy that wrote the element was reached
+ * over HTTPS (request-over-https.ts), as a flag: nothing more is allocated for it. Pure; throws nothing; no
+ * regular expression, and nothing allocated but the node and the hop.
  */
-import { type ForwardedHop, hopAddressOf, maxHopLength, notAnAddress } from './hop-address.js';
+import { type ForwardedHop, hopAddressOf, maxHopLength } from './hop-address.js';
+
+/** A hop of `Forwarded`: its element's `for`, and what its `proto` says. */
+export interface ForwardedElement extends ForwardedHop {
+  /**
+   * The element's `proto` is `https` (in any case, quoted or not, once): the proxy that wrote it was reached over
+   * HTTPS. False when it is anything else, missing, given twice, or the element is not well formed.
+   */
+  readonly overHttps: boolean;
+}
+
+/** An element not well formed, or naming no address and no `proto=https`: the reading stops there. */
+export const notAnAddressElement: ForwardedElement = { address: undefined, before: -1, overHttps: false };
+/** A well-formed element naming no address (`for=unknown`, `for=_hidden`, no `for`) with `proto=https`. */
+const noAddressOverHttps: ForwardedElement = { address: undefined, before: -1, overHttps: true };
 
 const tab = 0x09;
 const space = 0x20;
@@ -28,14 +44,17 @@ function isTokenCharacter(code: number): boolean {
 }
 
 /**
- * The address the element of `header` ending at `end` (exclusive) names in its `for` pair, and where the
- * elements before it end. Not an address (`notAnAddress`) when the element has no `for`, has it twice (RFC
- * 7239 allows one), names `unknown` or an obfuscated node (`_hidden`), or is not well formed.
+ * The address the element of `header` ending at `end` (exclusive) names in its `for` pair, where the elements
+ * before it end, and whether its `proto` is `https`. Not an address when the element has no `for`, has it twice
+ * (RFC 7239 allows one of each parameter), names `unknown` or an obfuscated node (`_hidden`), or is not well
+ * formed (`notAnAddressElement`, whatever its `proto`).
  */
-export function lastForwardedHop(header: string, end: number): ForwardedHop {
+export function lastForwardedHop(header: string, end: number): ForwardedElement {
   let position = whitespaceSkipped(header, end - 1);
   let nodeStart = -1;
   let nodeEnd = -1;
+  let protoSeen = false;
+  let overHttps = false;
   // Each turn reads one pair, from its value back to its name, or passes over an empty one.
   while (position >= 0) {
     const code = header.charCodeAt(position);
@@ -48,7 +67,7 @@ export function lastForwardedHop(header: string, end: number): ForwardedHop {
     let valueEnd: number;
     if (code === quote) {
       const opening = openingQuote(header, position);
-      if (opening === -1) return notAnAddress;
+      if (opening === -1) return notAnAddressElement;
       valueStart = opening + 1;
       valueEnd = position;
       position = opening - 1;
@@ -56,24 +75,28 @@ export function lastForwardedHop(header: string, end: number): ForwardedHop {
       valueEnd = position + 1;
       position = tokenStart(header, position) - 1;
       valueStart = position + 1;
-      if (valueStart === valueEnd) return notAnAddress;
+      if (valueStart === valueEnd) return notAnAddressElement;
     }
-    if (position < 0 || header.charCodeAt(position) !== equalsSign) return notAnAddress;
+    if (position < 0 || header.charCodeAt(position) !== equalsSign) return notAnAddressElement;
     const nameEnd = position;
     const nameStart = tokenStart(header, position - 1);
-    if (nameStart === nameEnd) return notAnAddress;
+    if (nameStart === nameEnd) return notAnAddressElement;
     if (isForName(header, nameStart, nameEnd)) {
-      if (nodeStart !== -1) return notAnAddress;
+      if (nodeStart !== -1) return notAnAddressElement;
       nodeStart = valueStart;
       nodeEnd = valueEnd;
+    } else if (isProtoName(header, nameStart, nameEnd)) {
+      // Twice is not believed either way; the address is still read, as before `proto` was.
+      overHttps = !protoSeen && isHttps(header, valueStart, valueEnd);
+      protoSeen = true;
     }
     position = whitespaceSkipped(header, nameStart - 1);
-    if (position >= 0 && header.charCodeAt(position) !== semicolon && header.charCodeAt(position) !== comma) return notAnAddress;
+    if (position >= 0 && header.charCodeAt(position) !== semicolon && header.charCodeAt(position) !== comma) return notAnAddressElement;
   }
   // A quoted node is read as written: a quoted-pair (`\x`) is never needed in one, and no address holds a backslash.
-  if (nodeStart === -1 || nodeEnd - nodeStart > maxHopLength) return notAnAddress;
-  const address = hopAddressOf(header.slice(nodeStart, nodeEnd), 'forwarded');
-  return address === undefined ? notAnAddress : { address, before: position };
+  const address = nodeStart === -1 || nodeEnd - nodeStart > maxHopLength ? undefined : hopAddressOf(header.slice(nodeStart, nodeEnd), 'forwarded');
+  if (address === undefined) return overHttps ? noAddressOverHttps : notAnAddressElement;
+  return { address, before: position, overHttps };
 }
 
 /** Where the token that ends at `last` (inclusive) begins; `last + 1` when no token ends there. */
@@ -110,6 +133,22 @@ function isForName(header: string, start: number, end: number): boolean {
     (header.charCodeAt(start + 1) | 0x20) === 0x6f &&
     (header.charCodeAt(start + 2) | 0x20) === 0x72
   );
+}
+
+/** `proto`, in any case. */
+function isProtoName(header: string, start: number, end: number): boolean {
+  return end - start === 5 && isWord(header, start, 'proto');
+}
+
+/** A quoted value is read as written, as a node is: `"https"` is `https`. */
+function isHttps(header: string, start: number, end: number): boolean {
+  return end - start === 5 && isWord(header, start, 'https');
+}
+
+/** The letters of lower-case `word` stand at `start`, in any case. */
+function isWord(header: string, start: number, word: string): boolean {
+  for (let index = 0; index < word.length; index++) if ((header.charCodeAt(start + index) | 0x20) !== word.charCodeAt(index)) return false;
+  return true;
 }
 
 /** The last position at or before `index` that is not a space or a tab (-1 when there is none). */

@@ -36,6 +36,7 @@ export interface GatewayConfig {
   /**
    * The header the trusted proxies name the client in: `x-forwarded-for` (default; nginx, the cloud load
    * balancers) or `forwarded` (RFC 7239). Only that one is read: the other is what a client may have written.
+   * With `forwarded`, whether the client came over HTTPS is its `proto` too, not `X-Forwarded-Proto`.
    */
   readonly clientAddressHeader: ClientAddressHeader;
   readonly routes: Readonly<Record<string, GatewayRouteConfig>>;

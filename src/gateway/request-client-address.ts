@@ -12,7 +12,8 @@
  *
  * A hop that is not an address (`unknown`, `_hidden`, a name, garbage, an empty entry) ends the reading: the
  * client is then the hop that handed it over, a trusted proxy, which is what the gateway counted before it
- * trusted any. Every hop a trusted proxy: the leftmost. Pure; throws nothing.
+ * trusted any. Every hop a trusted proxy: the leftmost. Of `Forwarded`, request-over-https.ts reads the `proto`
+ * of the element this reading stops at, by the same walk. Pure; throws nothing.
  *
  * One header only, never both: nginx and the cloud load balancers set `X-Forwarded-For` and pass a client's
  * `Forwarded` through as it came, and proxies that write `Forwarded` may pass a client's `X-Forwarded-For`

@@ -33,7 +33,8 @@ Environment:
                                        X-Forwarded-For names the client; replaces the file's trustedProxies
   BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER
                                        x-forwarded-for (default) or forwarded (RFC 7239): the one header the
-                                       trusted proxies name the client in; over the file's clientAddressHeader
+                                       trusted proxies name the client in (with forwarded, its proto and not
+                                       X-Forwarded-Proto says HTTPS); over the file's clientAddressHeader
   ${defaultCatalog.map((definition) => definition.apiKeyEnv).join(', ')}
                                        the providers' keys
   ${defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])).join(', ')}
