@@ -9,10 +9,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
+import type { Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
-import { LoopbackClients } from './loopback-clients.js';
+import { gatewayKeys, type GatewayHarness } from './gateway-harness.js';
+import { type DashboardGatewayHarness, startDashboardGatewayHarness } from './dashboard-gateway-harness.js';
+import type { LoopbackClients } from './loopback-clients.js';
 
 const [key] = gatewayKeys;
 const wrongKeys = ['wrong-key-guess-0000000001', 'wrong-key-guess-0000000002', 'wrong-key-guess-0000000003'];
@@ -22,21 +23,17 @@ let harness: GatewayHarness;
 let dashboard: Dashboard;
 let clients: LoopbackClients;
 
+let setup: DashboardGatewayHarness | undefined;
 beforeAll(async () => {
-  harness = await startGatewayHarness({
+  setup = await startDashboardGatewayHarness({
     yamlText: `limits: { maxFailedKeyAttempts: 3, failedKeyAttemptWindowMs: ${windowMs} }\ncache: { enabled: false }\n`,
     adminKeys: [key],
     providerIds: ['openai'],
     gatewayOptions: { clock },
   });
-  dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 100 });
-  clients = new LoopbackClients(harness.url);
+  ({ harness, dashboard, clients } = setup);
 });
-afterAll(async () => {
-  dashboard?.close();
-  await harness?.close();
-  await clients?.close();
-});
+afterAll(() => setup?.close());
 beforeEach(() => harness.providers.reset());
 
 const openAIFrom = (address: string, apiKey: string) => clients.openAIFrom(address, apiKey);

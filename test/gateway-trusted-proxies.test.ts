@@ -10,9 +10,10 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
+import type { Dashboard } from '../src/dashboard/attach-dashboard.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { type DashboardGatewayHarness, startDashboardGatewayHarness } from './dashboard-gateway-harness.js';
 import { LoopbackClients } from './loopback-clients.js';
 
 const [key] = gatewayKeys;
@@ -37,21 +38,17 @@ describe('behind a trusted proxy', () => {
   let dashboard: Dashboard;
   let clients: LoopbackClients;
 
+  let setup: DashboardGatewayHarness | undefined;
   beforeAll(async () => {
-    harness = await startGatewayHarness({
+    setup = await startDashboardGatewayHarness({
       yamlText: `limits: { maxFailedKeyAttempts: 3, failedKeyAttemptWindowMs: ${windowMs} }\ntrustedProxies: [${trustedRange}]\ncache: { enabled: false }\n`,
       adminKeys: [key],
       providerIds: ['openai'],
       gatewayOptions: { clock },
     });
-    dashboard = attachDashboard({ gateway: harness.gateway, router: harness.router, keys: harness.config.keyPolicies, sampleIntervalMs: 100 });
-    clients = new LoopbackClients(harness.url);
+    ({ harness, dashboard, clients } = setup);
   });
-  afterAll(async () => {
-    dashboard?.close();
-    await harness?.close();
-    await clients?.close();
-  });
+  afterAll(() => setup?.close());
   beforeEach(() => harness.providers.reset());
 
   /** A chat completion from `peer` with `forwardedFor` as X-Forwarded-For; what it threw, or its answer. */
