@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,9 @@ describe('createGatheringLogDestination', () => {
       if (index % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await new Promise<void>((resolve, reject) => destination.stream.flush((error) => (error ? reject(error) : resolve())));
-    closeSync(fileDescriptor);
+    // Ended, not closed under it: sonic-boom then stops its 250 ms flush timer and closes the descriptor itself.
+    // Closed under it, the timer's next flush writes to a closed descriptor, an uncaught EBADF in this worker.
+    destination.stream.end();
     const written = readFileSync(path, 'utf8').split('\n');
     expect(written.pop()).toBe('');
     expect(written).toEqual(expected);
