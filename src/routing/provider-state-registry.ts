@@ -6,7 +6,7 @@ import { CooldownTracker } from '../resilience/cooldown.js';
 import { LatencySamples } from '../resilience/latency-samples.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
-import type { Admission } from './race-candidates.js';
+import type { Admission } from './race-options.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import { ClusterHealth } from './cluster-health.js';
