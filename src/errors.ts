@@ -2,127 +2,20 @@
  * One error model, designed to answer "fail over, retry, or stop?".
  * Routing reads `reason` and nothing else. Messages never contain an API key: every message that may
  * quote a provider's text goes through `redactSecrets`.
+ *
+ * The module the rest of the code imports errors from. It holds the errors a call ends with; the base class
+ * and its brand, the failure reasons, the provider error and the redactor are in `errors/`, re-exported here.
  */
 
-const brand = Symbol.for('backup-models.error');
+import { BackupModelsError, isNamedError } from './errors/backup-models-error.js';
+import type { FailureReason } from './errors/failure-reason.js';
+import type { ProviderError } from './errors/provider-error.js';
+import { redactSecrets } from './errors/redact-secrets.js';
 
-/** Why a provider call failed, by the provider's real semantics, not the status code alone. */
-export type FailureReason =
-  | 'rate_limit'
-  | 'quota_exhausted'
-  | 'overloaded'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'authentication'
-  | 'invalid_request'
-  | 'context_too_long'
-  | 'content_filter'
-  | 'model_not_found'
-  /** The model failed to make a valid answer to this request (Groq's `tool_use_failed`): another may not. */
-  | 'generation_failed'
-  /** This provider's own configuration cannot be used (a base URL that is not a URL): the others can. */
-  | 'configuration';
-
-/** Reasons that say the provider is unhealthy: these count against its circuit breaker. */
-const healthReasons: ReadonlySet<FailureReason> = new Set(['overloaded', 'server_error', 'timeout', 'network']);
-/** Reasons worth trying again (on the same provider later, or another now). */
-const retryableReasons: ReadonlySet<FailureReason> = new Set([
-  'rate_limit',
-  'overloaded',
-  'server_error',
-  'timeout',
-  'network',
-]);
-
-export function isHealthFailure(reason: FailureReason): boolean {
-  return healthReasons.has(reason);
-}
-
-export function isRetryableReason(reason: FailureReason): boolean {
-  return retryableReasons.has(reason);
-}
-
-/** Base class of every error we throw. `isInstance` works across copies of the package. */
-export class BackupModelsError extends Error {
-  readonly [brand] = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BackupModelsError';
-  }
-  static isInstance(value: unknown): value is BackupModelsError {
-    return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true;
-  }
-}
-
-/**
- * One of our errors of the given name, across copies of the package (where `instanceof` fails). Each
- * subclass's `isInstance` asks by its own name: inheriting the base's would answer true for any of ours.
- */
-function isNamedError(value: unknown, name: string): boolean {
-  return BackupModelsError.isInstance(value) && value.name === name;
-}
-
-export interface ProviderErrorOptions {
-  provider: string;
-  reason: FailureReason;
-  message: string;
-  statusCode?: number;
-  /** Milliseconds the provider asked us to wait, already bounded. */
-  retryAfterMs?: number;
-  requestId?: string;
-  /** The provider's own error type or code (`insufficient_quota`, `overloaded_error`, ...). */
-  providerCode?: string;
-  /** The provider's own advice on trying the same request again (OpenAI's and Anthropic's `x-should-retry`). */
-  shouldRetry?: boolean;
-  cause?: unknown;
-}
-
-/** A failure of one provider call. */
-export class ProviderError extends BackupModelsError {
-  readonly provider: string;
-  readonly reason: FailureReason;
-  readonly statusCode: number | undefined;
-  readonly retryAfterMs: number | undefined;
-  readonly requestId: string | undefined;
-  readonly providerCode: string | undefined;
-  readonly shouldRetry: boolean | undefined;
-
-  constructor(options: ProviderErrorOptions) {
-    super(redactSecrets(`${options.provider}: ${options.message}`), { cause: options.cause });
-    this.name = 'ProviderError';
-    this.provider = options.provider;
-    this.reason = options.reason;
-    this.statusCode = options.statusCode;
-    this.retryAfterMs = options.retryAfterMs;
-    this.requestId = options.requestId;
-    this.providerCode = options.providerCode;
-    this.shouldRetry = options.shouldRetry;
-  }
-
-  /** Worth asking the same provider again later: its own advice when it gave one, else the reason's. */
-  get isRetryable(): boolean {
-    return this.shouldRetry ?? isRetryableReason(this.reason);
-  }
-
-  static override isInstance(value: unknown): value is ProviderError {
-    return isNamedError(value, 'ProviderError');
-  }
-
-  toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      provider: this.provider,
-      reason: this.reason,
-      message: this.message,
-      statusCode: this.statusCode,
-      retryAfterMs: this.retryAfterMs,
-      requestId: this.requestId,
-      providerCode: this.providerCode,
-      shouldRetry: this.shouldRetry,
-    };
-  }
-}
+export { BackupModelsError } from './errors/backup-models-error.js';
+export { type FailureReason, isHealthFailure, isRetryableReason } from './errors/failure-reason.js';
+export { ProviderError, type ProviderErrorOptions } from './errors/provider-error.js';
+export { redactSecrets, registerSecret } from './errors/redact-secrets.js';
 
 /** A bad argument from the caller, caught before any network call. */
 export class InvalidArgumentError extends BackupModelsError {
@@ -275,36 +168,6 @@ export class StreamInterruptedError extends BackupModelsError {
   static override isInstance(value: unknown): value is StreamInterruptedError {
     return isNamedError(value, 'StreamInterruptedError');
   }
-}
-
-const secretPatterns: readonly RegExp[] = [
-  /sk-ant-[A-Za-z0-9_-]{8,}/g,
-  /sk-[A-Za-z0-9_-]{8,}/g,
-  /gsk_[A-Za-z0-9]{8,}/g,
-  /AIza[0-9A-Za-z_-]{20,}/g,
-  /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /([?&]key=)[^&\s"']+/gi,
-];
-
-const registeredSecrets = new Set<string>();
-
-/** Teach the redactor a secret it must never print (API keys read from the environment, gateway keys). */
-export function registerSecret(secret: string): void {
-  if (secret.length >= 6) registeredSecrets.add(secret);
-}
-
-/** Replace anything that looks like a key, and every registered secret, with a marker. */
-export function redactSecrets(text: string): string {
-  let result = text;
-  for (const secret of registeredSecrets) {
-    if (result.includes(secret)) result = result.split(secret).join('[redacted]');
-  }
-  for (const pattern of secretPatterns) {
-    result = result.replace(pattern, (match, prefix: unknown) =>
-      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}[redacted]` : '[redacted]',
-    );
-  }
-  return result;
 }
 
 /**

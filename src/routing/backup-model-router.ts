@@ -118,7 +118,7 @@ export class BackupModelRouter {
         singleFlight: new SingleFlight<CachedCompletion>(),
         routerOptions: options,
         results: this.#results,
-        registry: this.#registry,
+        spending: this.#registry.spending,
         completeUncached: (call, cancellation) =>
           this.#uncached.complete(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
@@ -180,7 +180,7 @@ export class BackupModelRouter {
         if (cached) cached.store(messages, options, completion);
         // The answer was stored the moment it arrived: that is also when the call ended.
         result = this.#results.of(completion, { startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
-        this.#registry.recordSpend(result.provider, result.costUsd);
+        this.#registry.spending.recordSpend(result.provider, result.costUsd);
       } else {
         result = await cached.complete({ callId, messages, options, startedAtMs, log });
       }

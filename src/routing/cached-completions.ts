@@ -12,7 +12,7 @@ import type { CompletionResults } from './completion-results.js';
 import { GuardedCache } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { minimumRoundMs } from './plan-retry-round.js';
-import type { ProviderStateRegistry } from './provider-state-registry.js';
+import type { ProviderSpending } from './provider-spending.js';
 import { routerDefaults } from './router-defaults.js';
 import type { RouterEvent } from './router-events.js';
 import type { AttemptLog, BackupModelRouterOptions, CompleteOptions, CompletionResult } from './router-options.js';
@@ -43,7 +43,7 @@ export interface CachedCompletionsOptions {
   readonly routerOptions: Pick<BackupModelRouterOptions, 'timeoutMs'>;
   readonly results: Pick<CompletionResults, 'of'>;
   /** Charged for what a call spent when it ran here or took a shared call over (not when it only joined one, or hit the cache). */
-  readonly registry: Pick<ProviderStateRegistry, 'recordSpend'>;
+  readonly spending: Pick<ProviderSpending, 'recordSpend'>;
   /**
    * The call without the cache, under `cancellation`: run once for everyone waiting on the same request. It sets
    * `call.log.attempts` to its race's live log before its first wait.
@@ -63,7 +63,7 @@ export class CachedCompletions {
   readonly #singleFlight: SingleFlight<CachedCompletion>;
   readonly #routerOptions: Pick<BackupModelRouterOptions, 'timeoutMs'>;
   readonly #results: Pick<CompletionResults, 'of'>;
-  readonly #registry: Pick<ProviderStateRegistry, 'recordSpend'>;
+  readonly #spending: Pick<ProviderSpending, 'recordSpend'>;
   readonly #completeUncached: CachedCompletionsOptions['completeUncached'];
   /** Each shared call in flight, by its single-flight key: what a joiner sees tried, and who pays for it. */
   readonly #sharedCalls = new Map<string, SharedCall>();
@@ -75,7 +75,7 @@ export class CachedCompletions {
     this.#singleFlight = options.singleFlight;
     this.#routerOptions = options.routerOptions;
     this.#results = options.results;
-    this.#registry = options.registry;
+    this.#spending = options.spending;
     this.#completeUncached = options.completeUncached;
     this.#cache = new GuardedCache(options.backend, {
       ttlSeconds: options.ttlSeconds,
@@ -244,7 +244,7 @@ export class CachedCompletions {
         ownWait?.dispose();
       }
       const result = this.#results.of(completion, { startedAtMs, attempts, cached: !paysForIt });
-      if (paysForIt) this.#registry.recordSpend(result.provider, result.costUsd);
+      if (paysForIt) this.#spending.recordSpend(result.provider, result.costUsd);
       return result;
     }
   }

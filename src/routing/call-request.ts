@@ -1,6 +1,6 @@
 import type { ProviderError } from '../errors.js';
 import type { ChatRequest, ChatResponse, Message } from '../types.js';
-import type { FailureAction } from './race-candidates.js';
+import type { FailureAction } from './race-options.js';
 import type { CompleteOptions } from './router-options.js';
 import { withImagesAsNotes } from './images-as-notes.js';
 import type { Candidate } from './select-candidates.js';

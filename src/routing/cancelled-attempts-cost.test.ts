@@ -27,8 +27,8 @@ function entry(candidate: Candidate, outcome: Attempt['outcome']): Attempt {
   return { provider: candidate.provider.id, model: candidate.model, outcome, startedAtMs: 0, durationMs: 10 };
 }
 
-/** What the registry is told: nothing, or what a test reads back. */
-const registry = { recordUnansweredSpend: (): void => undefined };
+/** Where the estimates are counted: nowhere, or where a test reads them back. */
+const spending = { recordUnansweredSpend: (): void => undefined };
 
 const messages = [{ role: 'user' as const, content: 'z'.repeat(4_000) }];
 
@@ -45,7 +45,7 @@ describe('pricing the attempts a call cancelled', () => {
       { type: 'reasoning-delta', text: 'r'.repeat(400) },
     ];
     const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
-    priceCancelledAttempts(attempts, loser, messages, registry);
+    priceCancelledAttempts(attempts, loser, messages, spending);
     const price = definitionOf('anthropic').models.find((model) => model.id === 'claude-3-5-haiku-20241022')!.price!;
     // Its own count, not the 1,000 tokens the 4,000 characters would be estimated at.
     expect(attempts[1]?.estimatedCostUsd).toBeCloseTo((1_000 * price.inputPerMillion + 100 * price.outputPerMillion) / 1_000_000, 12);
@@ -57,13 +57,13 @@ describe('pricing the attempts a call cancelled', () => {
     answered.requestSent = true;
     answered.ended = true;
     const lone = [entry(openai, 'success')];
-    priceCancelledAttempts(lone, answered, messages, registry);
+    priceCancelledAttempts(lone, answered, messages, spending);
     expect(lone).toEqual([entry(openai, 'success')]);
 
     // Cancelled while it waited for a connection: never sent, never billed.
     const unsent = attemptOf(anthropic, answered);
     const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
-    priceCancelledAttempts(attempts, unsent, messages, registry);
+    priceCancelledAttempts(attempts, unsent, messages, spending);
     expect(attempts[1]).not.toHaveProperty('estimatedCostUsd');
   });
 

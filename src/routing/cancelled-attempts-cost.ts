@@ -1,7 +1,7 @@
 import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import type { AttemptCallOptions } from './attempt-call-options.js';
-import type { ProviderStateRegistry } from './provider-state-registry.js';
+import type { ProviderSpending } from './provider-spending.js';
 import { StreamTally, unfinishedAnswerCost } from './unfinished-answer-cost.js';
 
 /**
@@ -25,7 +25,7 @@ export function priceCancelledAttempts(
   /** What the call asked. Positional parameters: an options object would be made for every call. */
   messages: readonly Message[],
   /** Where a provider's estimated spend is counted, for its health status. */
-  registry: Pick<ProviderStateRegistry, 'recordUnansweredSpend'>,
+  spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
 ): void {
   for (let attempt = newest; attempt !== undefined; attempt = attempt.previous) {
     if (attempt.ended || !attempt.requestSent) continue;
@@ -37,7 +37,7 @@ export function priceCancelledAttempts(
     const usd = unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
     if (usd === undefined || !(usd > 0)) continue;
     attempts[index] = { ...(attempts[index] as Attempt), estimatedCostUsd: usd };
-    registry.recordUnansweredSpend(candidate.provider.id, usd);
+    spending.recordUnansweredSpend(candidate.provider.id, usd);
   }
 }
 

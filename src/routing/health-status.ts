@@ -67,8 +67,8 @@ export function buildHealthStatus(options: {
       cooldownUntilMs: latest(cooldown?.untilMs, openUntilMs, options.clock.now()),
       cooldownReason: cooldown?.reason ?? null,
       lastFailureReason: snapshot.lastFailureReason ?? null,
-      totalCostUsd: options.registry.spendOf(provider.id),
-      unansweredAttemptsCostUsd: options.registry.unansweredSpendOf(provider.id),
+      totalCostUsd: options.registry.spending.spendOf(provider.id),
+      unansweredAttemptsCostUsd: options.registry.spending.unansweredSpendOf(provider.id),
       ...clusterFigures(options.registry.figuresOf(provider.id)),
     };
   }

@@ -1,4 +1,5 @@
-import type { LatencyKind, ProviderStateRegistry } from './provider-state-registry.js';
+import type { LatencyKind } from './provider-state.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { routerDefaults } from './router-defaults.js';
 import type { HedgeOption } from './router-options.js';
 import type { Candidate } from './select-candidates.js';

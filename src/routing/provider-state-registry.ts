@@ -1,15 +1,15 @@
 import type { Clock } from '../clock.js';
 import { type FailureReason, isHealthFailure, type ProviderError, refusalOfOurs } from '../errors.js';
-import { defaultBreakerRule } from '../resilience/breaker-rule.js';
-import { CircuitBreaker, type ProbeTicket } from '../resilience/circuit-breaker.js';
+import type { CircuitBreaker, ProbeTicket } from '../resilience/circuit-breaker.js';
 import { CooldownTracker } from '../resilience/cooldown.js';
-import { LatencySamples } from '../resilience/latency-samples.js';
-import { ProviderHealth } from '../resilience/provider-health.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
-import type { Admission } from './race-candidates.js';
+import type { Admission } from './race-options.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import { ClusterHealth } from './cluster-health.js';
+import { createProviderState, type LatencyKind, latencyOf, type ProviderState } from './provider-state.js';
+import { LastResortGate } from './last-resort-gate.js';
+import { ProviderSpending } from './provider-spending.js';
 import type { ProviderStateSync, SharedProviderUpdate } from './provider-state-sync.js';
 import type { ProviderStanding } from './select-candidates.js';
 
@@ -23,23 +23,6 @@ export interface ProviderStateRegistryOptions {
   readonly sync?: ProviderStateSync;
 }
 
-interface ProviderState {
-  readonly breaker: CircuitBreaker;
-  readonly health: ProviderHealth;
-  /** Whole answers' latencies (`complete`), apart from first tokens': each kind hedges on its own p95. */
-  readonly completeLatency: LatencySamples;
-  /** Time from a stream attempt's start to its first token. */
-  readonly firstTokenLatency: LatencySamples;
-}
-
-/** What an attempt's latency measures: a whole answer (`complete`), or a stream's first token. */
-export type LatencyKind = 'complete' | 'first-token';
-
-/** The latency samples of this kind of attempt. */
-function latencyOf(state: ProviderState, kind: LatencyKind): LatencySamples {
-  return kind === 'complete' ? state.completeLatency : state.firstTokenLatency;
-}
-
 /** Reasons that keep a provider out for the long credential cooldown: retrying cannot help. */
 const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication', 'quota_exhausted']);
 
@@ -50,10 +33,10 @@ const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication',
 export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
   readonly #states = new Map<string, ProviderState>();
-  readonly #spendUsd = new Map<string, number>();
-  readonly #unansweredSpendUsd = new Map<string, number>();
-  readonly #lastResortInFlight = new Set<string>();
   readonly cooldowns: CooldownTracker;
+  /** What this instance spent on each provider, kept beside its state for its health status. */
+  readonly spending = new ProviderSpending();
+  readonly lastResorts = new LastResortGate();
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
   /** True while giving a probe back to the instance that holds the cluster's lock: this instance's alone, not shared. */
@@ -217,41 +200,6 @@ export class ProviderStateRegistry {
     }
   }
 
-  /** The one last-resort attempt a provider with an open circuit takes at a time (panic mode). */
-  acquireLastResort(providerId: string): boolean {
-    if (this.#lastResortInFlight.has(providerId)) return false;
-    this.#lastResortInFlight.add(providerId);
-    return true;
-  }
-
-  releaseLastResort(providerId: string): void {
-    this.#lastResortInFlight.delete(providerId);
-  }
-
-  /** Add what a call cost, in US dollars, to the provider's total. */
-  recordSpend(providerId: string, costUsd: number | undefined): void {
-    if (costUsd === undefined || costUsd <= 0) return;
-    this.#spendUsd.set(providerId, (this.#spendUsd.get(providerId) ?? 0) + costUsd);
-  }
-
-  /** US dollars spent on the provider by this instance since it started. */
-  spendOf(providerId: string): number {
-    return this.#spendUsd.get(providerId) ?? 0;
-  }
-
-  /**
-   * Add the estimated price of an attempt sent to the provider that gave no answer the call took (it lost a race,
-   * its call ended, or our own timer ended it), in US dollars, to the provider's estimated total.
-   */
-  recordUnansweredSpend(providerId: string, costUsd: number): void {
-    this.#unansweredSpendUsd.set(providerId, (this.#unansweredSpendUsd.get(providerId) ?? 0) + costUsd);
-  }
-
-  /** The estimated US dollars of the provider's unanswered attempts by this instance since it started. */
-  unansweredSpendOf(providerId: string): number {
-    return this.#unansweredSpendUsd.get(providerId) ?? 0;
-  }
-
   /** Every provider id seen so far. */
   knownProviderIds(): string[] {
     return [...this.#states.keys()];
@@ -299,20 +247,9 @@ export class ProviderStateRegistry {
   }
 
   #createState(providerId: string): ProviderState {
-    const { clock, breaker: breakerOptions, events } = this.#options;
-    const rule = defaultBreakerRule({
-      ...(breakerOptions.consecutiveFailures !== undefined ? { consecutiveFailures: breakerOptions.consecutiveFailures } : {}),
-      ...(breakerOptions.failureRateThreshold !== undefined ? { failureRate: breakerOptions.failureRateThreshold } : {}),
-      ...(breakerOptions.minimumCalls !== undefined ? { minimumCalls: breakerOptions.minimumCalls } : {}),
-      ...(breakerOptions.windowMs !== undefined ? { windowMs: breakerOptions.windowMs } : {}),
-    });
-    const breaker = new CircuitBreaker({
-      clock,
-      rule,
-      openDurationMs: breakerOptions.openDurationMs ?? 5_000,
-      maxOpenDurationMs: breakerOptions.maxOpenDurationMs ?? 60_000,
-    });
-    breaker.onStateChange((change) => {
+    const events = this.#options.events;
+    const state = createProviderState(this.#options);
+    state.breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
       // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
       // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (published
@@ -321,11 +258,6 @@ export class ProviderStateRegistry {
         this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
       }
     });
-    return {
-      breaker,
-      health: new ProviderHealth({ clock }),
-      completeLatency: new LatencySamples({ clock }),
-      firstTokenLatency: new LatencySamples({ clock }),
-    };
+    return state;
   }
 }

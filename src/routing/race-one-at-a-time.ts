@@ -9,7 +9,7 @@ import { type Cancellation, untilAborted } from '../cancellation.js';
 import type { Clock } from '../clock.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
-import type { RaceFailure, RaceOptions, RaceWinner } from './race-candidates.js';
+import type { RaceFailure, RaceOptions, RaceWinner } from './race-options.js';
 import type { Candidate } from './select-candidates.js';
 
 /** What an attempt raced against the call's abort rejects with when the abort comes first. */

@@ -5,7 +5,7 @@ import type { Message } from '../types.js';
 import { skippedAttempts } from './no-provider-error.js';
 import { planRetryRound } from './plan-retry-round.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
-import type { RaceOptions } from './race-candidates.js';
+import type { RaceOptions } from './race-options.js';
 import { routerDefaults } from './router-defaults.js';
 import type { BackupModelRouterOptions, CompleteOptions } from './router-options.js';
 import type { Candidate, CandidateSelection } from './select-candidates.js';

@@ -6,7 +6,7 @@ import type { ListenerSet } from '../resilience/listener-set.js';
 import type { ChatRequest, Message, StreamChunk, Usage } from '../types.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
-import type { FailureAction, RaceOptions } from './race-candidates.js';
+import type { FailureAction, RaceOptions } from './race-options.js';
 import type { StreamOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import type { Candidate, CandidateSelection } from './select-candidates.js';

@@ -8,7 +8,8 @@ import { AttemptCallOptions } from './attempt-call-options.js';
 import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
 import { openUntilFirstToken } from './open-until-first-token.js';
-import { raceCandidates, type RaceWinner } from './race-candidates.js';
+import { raceCandidates } from './race-candidates.js';
+import type { RaceWinner } from './race-options.js';
 import type { RouterStream, StreamResult } from './router-options.js';
 import type { Candidate } from './select-candidates.js';
 import { StreamAccumulator } from './stream-accumulator.js';
@@ -62,7 +63,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       const race = candidatesToRace({
         selection: context.selection,
         nowMs: clock.now(),
-        acquireLastResort: (providerId) => context.registry.acquireLastResort(providerId),
+        acquireLastResort: (providerId) => context.registry.lastResorts.acquire(providerId),
       });
       const { candidates } = race;
       lastResort = race.lastResort;
@@ -97,7 +98,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           fallbackCandidates: context.selection.fallback,
         });
       } finally {
-        priceCancelledAttempts(attempts, newestAttempt, context.messages, context.registry);
+        priceCancelledAttempts(attempts, newestAttempt, context.messages, context.registry.spending);
       }
       committed = raced.value;
       winner = raced.candidate;
@@ -157,7 +158,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       };
       const responseId = committed.responseId();
       if (responseId !== undefined) streamResult.responseId = responseId;
-      context.registry.recordSpend(providerId, streamResult.costUsd);
+      context.registry.spending.recordSpend(providerId, streamResult.costUsd);
       settled = true;
       resolveResult(streamResult);
       emitCallEnd(context, { outcome: 'success', streamResult, attempts, startedAtMs });
@@ -187,7 +188,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
         emitCallEnd(context, { outcome: 'aborted', failure: stopped, attempts, startedAtMs });
       }
       watchdog?.stop();
-      if (lastResort) context.registry.releaseLastResort(lastResort.provider.id);
+      if (lastResort) context.registry.lastResorts.release(lastResort.provider.id);
       // Ends the upstream request when the caller stopped early or it failed; a finished stream is left be.
       if (committed && winner && !completed) abandonStream(context, committed, winner.provider.id);
       else committed?.release({ completed });

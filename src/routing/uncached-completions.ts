@@ -86,7 +86,7 @@ export class UncachedCompletions {
     const { candidates, lastResort } = candidatesToRace({
       selection,
       nowMs,
-      acquireLastResort: (providerId) => this.#registry.acquireLastResort(providerId),
+      acquireLastResort: (providerId) => this.#registry.lastResorts.acquire(providerId),
     });
     // Made once there is something to race (a call with no candidate throws above, and holds no timer).
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
@@ -127,10 +127,10 @@ export class UncachedCompletions {
       if (deadline.timedOut()) throw new DeadlineExceededError({ timeoutMs, attempts });
       throw error;
     } finally {
-      priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry);
+      priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry.spending);
       deadline.dispose();
       inFlight?.leave(deadline);
-      if (lastResort) this.#registry.releaseLastResort(lastResort.provider.id);
+      if (lastResort) this.#registry.lastResorts.release(lastResort.provider.id);
       if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
     }
   }

@@ -1,0 +1,47 @@
+import type { Clock } from '../clock.js';
+import { defaultBreakerRule } from '../resilience/breaker-rule.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { LatencySamples } from '../resilience/latency-samples.js';
+import { ProviderHealth } from '../resilience/provider-health.js';
+import type { BreakerOptions } from './router-options.js';
+
+/** What this instance keeps of one provider: its circuit, its health figures and its latencies. */
+export interface ProviderState {
+  readonly breaker: CircuitBreaker;
+  readonly health: ProviderHealth;
+  /** Whole answers' latencies (`complete`), apart from first tokens': each kind hedges on its own p95. */
+  readonly completeLatency: LatencySamples;
+  /** Time from a stream attempt's start to its first token. */
+  readonly firstTokenLatency: LatencySamples;
+}
+
+/** What an attempt's latency measures: a whole answer (`complete`), or a stream's first token. */
+export type LatencyKind = 'complete' | 'first-token';
+
+/** The latency samples of this kind of attempt. */
+export function latencyOf(state: ProviderState, kind: LatencyKind): LatencySamples {
+  return kind === 'complete' ? state.completeLatency : state.firstTokenLatency;
+}
+
+/** A provider's state as it starts, its breaker configured by the router's breaker options. */
+export function createProviderState(options: { readonly clock: Clock; readonly breaker: BreakerOptions }): ProviderState {
+  const { clock, breaker: breakerOptions } = options;
+  const rule = defaultBreakerRule({
+    ...(breakerOptions.consecutiveFailures !== undefined ? { consecutiveFailures: breakerOptions.consecutiveFailures } : {}),
+    ...(breakerOptions.failureRateThreshold !== undefined ? { failureRate: breakerOptions.failureRateThreshold } : {}),
+    ...(breakerOptions.minimumCalls !== undefined ? { minimumCalls: breakerOptions.minimumCalls } : {}),
+    ...(breakerOptions.windowMs !== undefined ? { windowMs: breakerOptions.windowMs } : {}),
+  });
+  const breaker = new CircuitBreaker({
+    clock,
+    rule,
+    openDurationMs: breakerOptions.openDurationMs ?? 5_000,
+    maxOpenDurationMs: breakerOptions.maxOpenDurationMs ?? 60_000,
+  });
+  return {
+    breaker,
+    health: new ProviderHealth({ clock }),
+    completeLatency: new LatencySamples({ clock }),
+    firstTokenLatency: new LatencySamples({ clock }),
+  };
+}
