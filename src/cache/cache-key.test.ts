@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
-import { createCacheKey, stableStringify, type CacheKeyRequest } from './cache-key.js';
+import { cacheKeyVersion, createCacheKey, stableStringify, type CacheKeyRequest } from './cache-key.js';
 
 const request: CacheKeyRequest = {
   target: 'tier-2',
@@ -106,5 +107,23 @@ describe('stableStringify', () => {
     expect(() => stableStringify(cyclic)).toThrow(InvalidArgumentError);
     const shared = { x: 1 };
     expect(stableStringify([shared, shared])).toBe('[{"x":1},{"x":1}]');
+  });
+});
+
+/** The sha256 hex of a text, as the key's last part is. */
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+describe('cache keys across versions', () => {
+  it('keeps the key a request had: sha256 of its stable JSON, fields sorted', () => {
+    const input = { target: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hi' }], temperature: 0.5, maxTokens: 100 };
+    const json =
+      '{"maxTokens":100,"messages":[{"content":"Hi","role":"user"}],"scope":"tenant-a","target":"gpt-4o-mini","temperature":0.5,"version":1}';
+    expect(cacheKeyVersion).toBe(1);
+    expect(createCacheKey({ scope: 'tenant-a', request: input })).toBe(`bm:v1:tenant-a:${sha256(json)}`);
+  });
+
+  it('refuses a toJSON that returns itself as a cycle, with a typed error, not a stack overflow', () => {
+    const selfish: { toJSON(): unknown } = { toJSON: () => selfish };
+    expect(() => stableStringify({ selfish })).toThrow(InvalidArgumentError);
   });
 });

@@ -75,7 +75,10 @@ export function stableStringify(value: unknown): string {
   return stringifyValue(value, new Set()) ?? 'null';
 }
 
-function stringifyValue(value: unknown, ancestors: Set<object>): string | undefined {
+/** How many `toJSON` results in a row may have a `toJSON` of their own: one that returns itself is a cycle. */
+const maxToJsonChain = 32;
+
+function stringifyValue(value: unknown, ancestors: Set<object>, toJsonChain = 0): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -94,7 +97,10 @@ function stringifyValue(value: unknown, ancestors: Set<object>): string | undefi
   const object = value as object;
   const withToJson = object as { toJSON?: unknown };
   if (typeof withToJson.toJSON === 'function') {
-    return stringifyValue((withToJson.toJSON as () => unknown).call(object), ancestors);
+    if (toJsonChain === maxToJsonChain) {
+      throw new InvalidArgumentError({ argument: 'request', message: 'A cache key input cannot contain a cycle' });
+    }
+    return stringifyValue((withToJson.toJSON as () => unknown).call(object), ancestors, toJsonChain + 1);
   }
   if (ancestors.has(object)) {
     throw new InvalidArgumentError({ argument: 'request', message: 'A cache key input cannot contain a cycle' });
