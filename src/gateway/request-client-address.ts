@@ -39,23 +39,43 @@ export interface ClientAddressTrust {
 
 /** The client's address: the socket's peer, or what trusted proxies say of it; undefined when the socket has none any more. */
 export function requestClientAddress(request: ClientRequestLike, trust: ClientAddressTrust): string | undefined {
+  const stop = walkToClient(request, trust, trust.header === 'forwarded' ? lastForwardedHop : lastXForwardedForHop);
+  if (stop === undefined) return request.socket?.remoteAddress;
+  // A hop that names no address: the client is the trusted proxy that handed it over.
+  return stop.hop.address ?? stop.handedOverBy;
+}
+
+/** Where the walk stopped: its hop, and the trusted proxy (or the peer) that handed that hop over. */
+export interface ClientHop<Hop extends ForwardedHop> {
+  readonly hop: Hop;
+  readonly handedOverBy: string;
+}
+
+/**
+ * The walk of the configured header, from the right past trusted proxies, to the first hop that names an address
+ * no trusted proxy has (the client), or names none, or is the leftmost; undefined when the header is not read (a
+ * peer that is not a trusted proxy, or no header). request-over-https.ts reads the `proto` of the same hop.
+ */
+export function walkToClient<Hop extends ForwardedHop>(
+  request: ClientRequestLike,
+  trust: ClientAddressTrust,
+  lastHop: (header: string, end: number) => Hop,
+): ClientHop<Hop> | undefined {
   const { trustedProxies } = trust;
   const peerAddress = request.socket?.remoteAddress;
-  if (trustedProxies === undefined || peerAddress === undefined || !trustedProxies.has(peerAddress)) return peerAddress;
+  if (trustedProxies === undefined || peerAddress === undefined || !trustedProxies.has(peerAddress)) return undefined;
   const value = request.headers[trust.header];
   // Node joins repeated headers with commas; an array comes only from a hand-made request.
   const header = Array.isArray(value) ? value.join(',') : value;
-  if (header === undefined) return peerAddress;
-  const lastHop = trust.header === 'forwarded' ? lastForwardedHop : lastXForwardedForHop;
-  let nearestTrusted = peerAddress;
+  if (header === undefined) return undefined;
+  let handedOverBy = peerAddress;
   let end = header.length;
   // The walk ends at the first address that is not a trusted proxy's, so it is bounded by the header's size
   // (Node's limit on all headers, 16 KiB by default) only when the client is itself in a trusted range.
   for (;;) {
     const hop = lastHop(header, end);
-    if (hop.address === undefined) return nearestTrusted;
-    if (!trustedProxies.has(hop.address) || hop.before < 0) return hop.address;
-    nearestTrusted = hop.address;
+    if (hop.address === undefined || !trustedProxies.has(hop.address) || hop.before < 0) return { hop, handedOverBy };
+    handedOverBy = hop.address;
     end = hop.before;
   }
 }

@@ -16,8 +16,7 @@
  * Pure; throws nothing.
  */
 import { lastForwardedHop } from './forwarded-header.js';
-import type { ClientAddressTrust, ClientRequestLike } from './request-client-address.js';
-import type { TrustedProxies } from './trusted-proxies.js';
+import { type ClientAddressTrust, type ClientRequestLike, walkToClient } from './request-client-address.js';
 
 /** What is read of a request: its socket (a TLS socket is `encrypted`) and its headers. */
 export interface SchemeRequestLike extends ClientRequestLike {
@@ -29,25 +28,10 @@ export const defaultSchemeTrust: ClientAddressTrust = { trustedProxies: undefine
 
 export function requestOverHttps(request: SchemeRequestLike, trust: ClientAddressTrust): boolean {
   if (request.socket?.encrypted === true) return true;
-  if (trust.header === 'forwarded') return forwardedOverHttps(request, trust.trustedProxies);
+  // The `proto` of the element of `Forwarded` the client's address is read from; false from any other peer.
+  if (trust.header === 'forwarded') return walkToClient(request, trust, lastForwardedHop)?.hop.overHttps === true;
   const forwardedProto = request.headers['x-forwarded-proto'];
   const first = (Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto)?.split(',')[0]?.trim().toLowerCase();
   return first === 'https';
 }
 
-/** The `proto` of the element of `Forwarded` the client's address is read from is `https`; false from any other peer. */
-function forwardedOverHttps(request: SchemeRequestLike, trustedProxies: TrustedProxies | undefined): boolean {
-  const peerAddress = request.socket?.remoteAddress;
-  if (trustedProxies === undefined || peerAddress === undefined || !trustedProxies.has(peerAddress)) return false;
-  const value = request.headers.forwarded;
-  const header = Array.isArray(value) ? value.join(',') : value;
-  if (header === undefined) return false;
-  let end = header.length;
-  // requestClientAddress's walk, which stops at the same element: there it answers the element's address, or
-  // the proxy that handed over an element naming none.
-  for (;;) {
-    const element = lastForwardedHop(header, end);
-    if (element.address === undefined || !trustedProxies.has(element.address) || element.before < 0) return element.overHttps;
-    end = element.before;
-  }
-}
