@@ -8,7 +8,7 @@ import { budgetCostOf } from '../routing/cost.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import type { Message } from '../types.js';
 import { toErrorResponse } from './error-response.js';
-import { compactAttempts } from './http-responses.js';
+import { attemptsOf, compactAttempts } from './http-responses.js';
 
 /** What the per-call log line says, filled in as the call goes. */
 export interface CallLogFields {
@@ -120,12 +120,6 @@ export function recordCancelledAttemptsCost(log: CallLogFields, attempts: readon
 export function addCost(log: CallLogFields, usd: number, estimated: boolean): void {
   log.costUsd = (log.costUsd ?? 0) + usd;
   if (estimated) log.costEstimated = true;
-}
-
-/** The attempts an error of the router carries (AllProvidersFailedError, DeadlineExceededError), if any. */
-export function attemptsOf(error: unknown): readonly Attempt[] | undefined {
-  const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
-  return Array.isArray(attempts) ? attempts : undefined;
 }
 
 export function recordFailure(

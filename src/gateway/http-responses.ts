@@ -24,6 +24,12 @@ export function compactAttempts(attempts: readonly Attempt[]): string {
   return headerSafe(text);
 }
 
+/** The attempts an error of the router carries (AllProvidersFailedError, DeadlineExceededError), if any. */
+export function attemptsOf(error: unknown): readonly Attempt[] | undefined {
+  const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
+  return Array.isArray(attempts) ? attempts : undefined;
+}
+
 /**
  * Name the answer with its request id, whatever the answer turns out to be (an error included): `x-request-id`,
  * and the dialect's own header (Anthropic's `request-id`), which the official clients read into
@@ -60,10 +66,10 @@ export function sendError(response: ServerResponse, error: unknown, dialect?: Pi
   const errorResponse = toErrorResponse(error);
   const { status, retryAfterSeconds } = errorResponse;
   if (response.headersSent || response.destroyed) return status;
-  const attempts = (error as { attempts?: readonly Attempt[] } | null)?.attempts;
+  const attempts = attemptsOf(error);
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
-  if (Array.isArray(attempts) && attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(attempts);
+  if (attempts !== undefined && attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(attempts);
   // A body left unread (too large, or refused before reading) is not worth reading: close after answering.
   if (status === 413 || response.req?.complete === false) headers.connection = 'close';
   sendJson(response, status, JSON.stringify(dialect ? dialect.errorBody(errorResponse) : errorResponse.body), headers);

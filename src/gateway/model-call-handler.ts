@@ -13,7 +13,7 @@ import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
 import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger, LineWriter } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
-import { headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
+import { attemptsOf, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayRouteContext } from './route-table.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
@@ -23,7 +23,7 @@ import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
 import type { CallerQuota } from './caller-quota.js';
-import { attemptsOf, type CallLogFields, recordCancelledAttemptsCost, recordCost, recordFailure, recordResult } from './call-log.js';
+import { type CallLogFields, recordCancelledAttemptsCost, recordCost, recordFailure, recordResult } from './call-log.js';
 import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
 
 export interface ModelCallDependencies {
