@@ -14,8 +14,7 @@ const service = 'backup-models-gateway';
 const ownDestinations = new WeakMap<GatewayLogger, LineDestination>();
 
 export function createGatewayLogger(options: { readonly level?: string; readonly destination?: NodeJS.WritableStream } = {}): GatewayLogger {
-  const gathering = options.destination === undefined ? createGatheringLogDestination(2) : undefined;
-  const destination = gathering?.stream ?? options.destination;
+  const destination: LineDestination = options.destination ?? createGatheringLogDestination(2);
   const logger = pino(
     {
       level: options.level ?? 'info',
@@ -25,7 +24,7 @@ export function createGatewayLogger(options: { readonly level?: string; readonly
     },
     destination,
   );
-  ownDestinations.set(logger, gathering?.lines ?? (destination as LineDestination));
+  ownDestinations.set(logger, destination);
   return logger;
 }
 

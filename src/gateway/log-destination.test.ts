@@ -16,7 +16,7 @@ describe('createGatheringLogDestination', () => {
   it("writes every line whole and in order, pino's own lines and the call lines alike, with multibyte text", async () => {
     const { path, fileDescriptor } = temporaryLogFile();
     const destination = createGatheringLogDestination(fileDescriptor);
-    const logger = pino({ base: undefined, timestamp: false }, destination.stream);
+    const logger = pino({ base: undefined, timestamp: false }, destination);
     const expected: string[] = [];
     for (let index = 0; index < 3_000; index += 1) {
       if (index % 7 === 0) {
@@ -24,16 +24,16 @@ describe('createGatheringLogDestination', () => {
         expected.push(JSON.stringify({ level: 40, index, note: 'é😀\u2028', msg: 'from pino' }));
       } else {
         const line = JSON.stringify({ index, key: `team-${'ü'.repeat(index % 50)}` });
-        destination.lines.write(`${line}\n`);
+        destination.write(`${line}\n`);
         expected.push(line);
       }
       // Now and then the loop yields, so writes are in flight while lines keep coming.
       if (index % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    await new Promise<void>((resolve, reject) => destination.stream.flush((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => destination.flush((error) => (error ? reject(error) : resolve())));
     // Ended, not closed under it: sonic-boom then stops its 250 ms flush timer and closes the descriptor itself.
     // Closed under it, the timer's next flush writes to a closed descriptor, an uncaught EBADF in this worker.
-    destination.stream.end();
+    destination.end();
     const written = readFileSync(path, 'utf8').split('\n');
     expect(written.pop()).toBe('');
     expect(written).toEqual(expected);

@@ -16,11 +16,14 @@ export interface LineDestination {
   write(line: string): void;
 }
 
-/** What pino writes to (its lines as strings) and what `createLineWriter` writes to: one sonic-boom. */
-export interface GatheringLogDestination {
-  /** For pino: its strings as buffers, and its flushes. */
-  readonly stream: pino.DestinationStream & { flush(callback?: (error?: Error) => void): void; flushSync(): void; end(): void };
-  readonly lines: LineDestination;
+/**
+ * What pino writes to (its lines as strings, handed on as buffers) and what `createLineWriter` writes to, with
+ * pino's flushes: one sonic-boom.
+ */
+export interface GatheringLogDestination extends LineDestination {
+  flush(callback?: (error?: Error) => void): void;
+  flushSync(): void;
+  end(): void;
 }
 
 /** sonic-boom in buffer mode, whose `write` takes buffers (its types know only strings). */
@@ -34,17 +37,13 @@ interface BufferSonicBoom {
 export function createGatheringLogDestination(fileDescriptor: number): GatheringLogDestination {
   const options = { dest: fileDescriptor, sync: false, minLength: 4096, periodicFlush: 250, contentMode: 'buffer' } as const;
   const sonic = pino.destination(options) as unknown as BufferSonicBoom;
-  // `sonic.write` is read on every call: on a broken pipe pino replaces it with a no-op.
-  const write = (line: string): void => {
-    sonic.write(Buffer.from(line));
-  };
   return {
-    stream: {
-      write,
-      flush: (callback) => sonic.flush(callback),
-      flushSync: () => sonic.flushSync(),
-      end: () => sonic.end(),
+    // `sonic.write` is read on every call: on a broken pipe pino replaces it with a no-op.
+    write: (line) => {
+      sonic.write(Buffer.from(line));
     },
-    lines: { write },
+    flush: (callback) => sonic.flush(callback),
+    flushSync: () => sonic.flushSync(),
+    end: () => sonic.end(),
   };
 }
