@@ -27,7 +27,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   });
-  client = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+  client = harness.anthropicClient;
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());

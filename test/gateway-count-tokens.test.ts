@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sharedFixturesDirectory } from '../src/testing/shared-fixtures.test-support.js';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 let client: Anthropic;
@@ -16,7 +16,7 @@ beforeAll(async () => {
     yamlText: 'keys:\n  - { name: team, keyEnv: TEAM_KEY, models: [anthropic/*] }\n',
     env: { TEAM_KEY: 'team-key-0123456789abcdef' },
   });
-  client = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+  client = harness.anthropicClient;
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());

@@ -1,5 +1,6 @@
 /** A gateway in front of the provider test server, with an official OpenAI client pointed at it. Shared by test/gateway*.test.ts. */
 import { Writable } from 'node:stream';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { Clock } from '../src/clock.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway/create-gateway.js';
@@ -22,6 +23,8 @@ export interface GatewayHarness {
   /** Uses the first gateway key; no retries, so every error reaches the test. */
   readonly client: OpenAI;
   clientWithKey(apiKey: string): OpenAI;
+  /** An official Anthropic client with the first gateway key; no retries either. */
+  readonly anthropicClient: Anthropic;
   /** Every log line the gateway wrote, parsed. */
   readonly logLines: Record<string, unknown>[];
   /** The raw log text. */
@@ -82,6 +85,7 @@ export async function startGatewayHarness(
     url,
     client: clientWithKey(keys[0] ?? 'no-key-needed'),
     clientWithKey,
+    anthropicClient: new Anthropic({ baseURL: url, apiKey: keys[0] ?? 'no-key-needed', maxRetries: 0, timeout: 15_000 }),
     logLines,
     logText: () => raw,
     close: async () => {

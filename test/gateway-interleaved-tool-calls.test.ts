@@ -8,13 +8,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordedFixtures } from '../src/testing/shared-fixtures.test-support.js';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 let anthropicClient: Anthropic;
 beforeAll(async () => {
   harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
-  anthropicClient = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+  anthropicClient = harness.anthropicClient;
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());

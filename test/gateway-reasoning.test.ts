@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 let anthropicClient: Anthropic;
 beforeAll(async () => {
   // No cache: every request below must reach its upstream.
   harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
-  anthropicClient = new Anthropic({ baseURL: harness.url, apiKey: gatewayKeys[0], maxRetries: 0, timeout: 15_000 });
+  anthropicClient = harness.anthropicClient;
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());
