@@ -30,11 +30,10 @@ export function clientAddressOf(remoteAddress: string | undefined): string {
 function ipv6Groups(address: string): string[] {
   const bare = address.split('%', 1)[0]!.toLowerCase();
   const [head = '', tail] = bare.split('::', 2);
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const written = [...headGroups, ...tailGroups].flatMap(dottedAsGroups);
-  const zeros = tail === undefined ? 0 : Math.max(0, 8 - written.length);
-  const groups = [...headGroups.flatMap(dottedAsGroups), ...new Array<string>(zeros).fill('0'), ...tailGroups.flatMap(dottedAsGroups)];
+  const headGroups = head === '' ? [] : head.split(':').flatMap(dottedAsGroups);
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':').flatMap(dottedAsGroups);
+  const zeros = tail === undefined ? 0 : Math.max(0, 8 - headGroups.length - tailGroups.length);
+  const groups = [...headGroups, ...new Array<string>(zeros).fill('0'), ...tailGroups];
   return groups.map((group) => (/^[0-9a-f]{1,4}$/.test(group) ? Number.parseInt(group, 16).toString(16) : group));
 }
 
