@@ -93,7 +93,7 @@ export class CachedCompletions {
   /** Store an answer got without the cache's help (`cache: 'refresh'`) under the call's key, in place of the old. */
   store(messages: readonly Message[], options: CompleteOptions, completion: CachedCompletion): void {
     if (!isCacheable(completion.response)) return;
-    this.#cache.write(createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) }), completion);
+    this.#cache.write(cacheKeyOf(messages, options), completion);
   }
 
   /**
@@ -120,7 +120,7 @@ export class CachedCompletions {
   async #completeUnder(call: Cancellation, context: CachedCall): Promise<CompletionResult> {
     const { messages, options, startedAtMs, log } = context;
     const cache = this.#cache;
-    const key = createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
+    const key = cacheKeyOf(messages, options);
     const timeoutMs = options.timeoutMs ?? this.#routerOptions.timeoutMs ?? routerDefaults.timeoutMs;
     // A store slower than this is taken as a miss: the call keeps most of its time for a provider. The
     // router's own in-process cache answers at once, and its calls make no limit.
@@ -293,4 +293,9 @@ function strategyOf(options: CompleteOptions): string {
     return '';
   }
   return `|${JSON.stringify([parallelAttempts, hedge, maxRetries, firstTokenTimeoutMs, responseTimeoutMs, idleTimeoutMs])}`;
+}
+
+/** The call's entry in the cache: its caller's scope and what shapes its answer. */
+function cacheKeyOf(messages: readonly Message[], options: CompleteOptions): string {
+  return createCacheKey({ scope: options.cacheScope ?? 'default', request: cacheTarget(messages, options) });
 }
