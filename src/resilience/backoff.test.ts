@@ -39,4 +39,11 @@ describe('backoffDelayMs', () => {
     expect(() => backoffDelayMs({ attempt: 1.5, baseMs: 100, maxMs: 1_000 })).toThrow(InvalidArgumentError);
     expect(() => backoffDelayMs({ attempt: 1, baseMs: Number.POSITIVE_INFINITY, maxMs: 1_000 })).toThrow(InvalidArgumentError);
   });
+
+  it('with a jitter share below 1, keeps the rest of the ceiling fixed: never at once', () => {
+    const at = (random: number): number => backoffDelayMs({ attempt: 2, baseMs: 100, maxMs: 2_000, jitterShare: 0.5, random: () => random });
+    expect([at(0), at(0.5), at(0.999_999)]).toEqual([200, 300, 399]);
+    expect(backoffDelayMs({ attempt: 2, baseMs: 100, maxMs: 2_000, jitterShare: 0, random: () => 0.7 })).toBe(400);
+    expect(() => backoffDelayMs({ attempt: 1, baseMs: 100, maxMs: 1_000, jitterShare: 1.5 })).toThrow(InvalidArgumentError);
+  });
 });

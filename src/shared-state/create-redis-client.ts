@@ -7,6 +7,7 @@
 
 import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
 import { InvalidArgumentError, redactSecrets } from '../errors.js';
+import { backoffDelayMs } from '../resilience/backoff.js';
 
 /** A connection to one Redis server or to a Redis Cluster: the shared state works on either. */
 export type RedisConnection = Redis | Cluster;
@@ -132,6 +133,5 @@ function parseClusterNode(url: string, index: number): ClusterNode {
 
 /** 50 ms doubling per attempt, capped, with up to 20% jitter so instances do not reconnect in step. */
 export function reconnectDelayMs(attempt: number, maxDelayMs: number): number {
-  const baseMs = Math.min(maxDelayMs, 50 * 2 ** Math.min(attempt, 16));
-  return Math.round(baseMs * (0.8 + Math.random() * 0.2));
+  return backoffDelayMs({ attempt, baseMs: 50, maxMs: maxDelayMs, jitterShare: 0.2 });
 }

@@ -20,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { backoffDelayMs } from '../resilience/backoff.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
 import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
@@ -161,9 +162,8 @@ export class RedisSessionRevocations implements SessionRevocations {
   #scheduleRetry(): void {
     if (this.#closed || this.#retryTimer !== undefined || this.#sending !== undefined || this.#unsent.size === 0) return;
     const { baseMs, maxMs } = this.#retryDelay;
-    const ceilingMs = Math.min(maxMs, baseMs * 2 ** Math.min(this.#retryAttempt, 30));
     // Half the delay fixed, half jittered: never a burst, and instances do not retry in step.
-    const delayMs = Math.ceil(ceilingMs * (0.5 + Math.random() / 2));
+    const delayMs = backoffDelayMs({ attempt: this.#retryAttempt, baseMs, maxMs, jitterShare: 0.5 });
     this.#retryAttempt += 1;
     this.#retryTimer = this.#budget.clock.setTimeout(() => {
       this.#retryTimer = undefined;
