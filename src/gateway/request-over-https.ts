@@ -6,8 +6,9 @@
  * - `x-forwarded-for` (the default): `X-Forwarded-Proto`, its first value, from any peer. Believing it is safe:
  *   it can only add `Secure` to the caller's own cookie.
  * - `forwarded`: the `proto` of one element of `Forwarded`, from a trusted proxy only, read as the client's
- *   address is (request-client-address.ts): from the right, past the elements that name trusted proxies, to the
- *   first that names an address no trusted proxy has (the client), or names none, or the leftmost. Each proxy
+ *   address is (request-client-address.ts): from the right, past the elements that name trusted proxies (or, with
+ *   `trustedProxyHops`, the elements counted), to the first that names an address no trusted proxy has (the
+ *   client), or names none, or the leftmost. Each proxy
  *   appends one element, the address it was reached from and the scheme it was reached by (RFC 7239, sections
  *   5.4 and 7), so that element is the outermost trusted proxy's, and its `proto` the scheme the client reached
  *   it by; the elements to its right describe hops between proxies, and those to its left the client wrote.

@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { describeValue, fail } from './config-fields.js';
+import type { ProxyTrust } from './request-client-address.js';
 
 type AddressFamily = 'ipv4' | 'ipv6';
 
@@ -55,7 +56,7 @@ function checkedRanges(value: unknown, path: string): (AddressRange & { readonly
   });
 }
 
-export class TrustedProxies {
+export class TrustedProxies implements ProxyTrust {
   readonly #list = new BlockList();
 
   /** `entries` as the configuration's `trustedProxies`; one that is not an address or a range is an InvalidArgumentError. */
@@ -66,8 +67,11 @@ export class TrustedProxies {
     }
   }
 
-  /** `address` (a socket's peer, or a hop of a forwarding header already checked to be an address) is a trusted proxy's. */
-  has(address: string): boolean {
+  /**
+   * `address` (a socket's peer, or a hop of a forwarding header already checked to be an address) is a trusted
+   * proxy's, wherever it stands on the request's way.
+   */
+  trusts(address: string): boolean {
     return this.#list.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
   }
 }
