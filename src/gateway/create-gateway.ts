@@ -32,6 +32,7 @@ import { CallerQuota } from './caller-quota.js';
 import { type ClientAddressTrust, requestClientAddress } from './request-client-address.js';
 import { requestOverHttps } from './request-over-https.js';
 import { TrustedProxies } from './trusted-proxies.js';
+import { TrustedProxyHops } from './trusted-proxy-hops.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -65,8 +66,8 @@ export interface Gateway {
   readonly failedKeyAttempts: FailedKeyAttempts;
   /**
    * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
-   * (`trustedProxies`), the client its `X-Forwarded-For`, or `Forwarded` (`clientAddressHeader`), names
-   * (request-client-address.ts).
+   * (`trustedProxies`, or the proxies counted, `trustedProxyHops`), the client its `X-Forwarded-For`, or
+   * `Forwarded` (`clientAddressHeader`), names (request-client-address.ts).
    */
   clientAddress(request: IncomingMessage): string | undefined;
   /**
@@ -103,8 +104,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
+  // The configuration gives one or the other, never both (gateway-config.ts).
   const trust: ClientAddressTrust = {
-    trustedProxies: config.trustedProxies.length > 0 ? new TrustedProxies(config.trustedProxies) : undefined,
+    trustedProxies:
+      config.trustedProxyHops > 0
+        ? new TrustedProxyHops(config.trustedProxyHops)
+        : config.trustedProxies.length > 0
+          ? new TrustedProxies(config.trustedProxies)
+          : undefined,
     header: config.clientAddressHeader,
   };
   const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trust);

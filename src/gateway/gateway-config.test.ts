@@ -9,6 +9,7 @@ import {
   gatewayConfigFileFields,
   gatewayRouterSettingNames,
   parseGatewayConfig,
+  type ParseGatewayConfigOptions,
   routerOptionsFromConfig,
 } from './gateway-config.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -117,6 +118,45 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '10.0.0.1, proxy' } })).toThrow(
       /BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES\[1\] must be an IPv4 or IPv6 address/,
     );
+  });
+
+  it('counts no proxy by default; takes a count of them (trustedProxyHops) from the file or, over it, the environment', () => {
+    expect(parseGatewayConfig({}).trustedProxyHops).toBe(0);
+    expect(parseGatewayConfig({ yamlText: 'trustedProxyHops: 2' }).trustedProxyHops).toBe(2);
+    const env = { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: ' 1 ' };
+    expect(parseGatewayConfig({ yamlText: 'trustedProxyHops: 2', env }).trustedProxyHops).toBe(1);
+    expect(parseGatewayConfig({ yamlText: 'trustedProxyHops: 2', env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: '' } }).trustedProxyHops).toBe(2);
+    expect(parseGatewayConfig({ yamlText: 'trustedProxyHops: 2', env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: '0' } }).trustedProxyHops).toBe(0);
+    for (const yamlText of ['trustedProxyHops: -1', 'trustedProxyHops: 1.5', 'trustedProxyHops: two', 'trustedProxyHops: [1]', 'trustedProxyHops: true']) {
+      expect(() => parseGatewayConfig({ yamlText }), yamlText).toThrow(/^Gateway configuration: trustedProxyHops must be a whole number of proxies/);
+    }
+    expect(() => parseGatewayConfig({ env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: 'two' } })).toThrow(
+      /^Gateway configuration: BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS must be a whole number/,
+    );
+  });
+
+  it('refuses proxies both named and counted, naming where each came from; a count of 0 is none', () => {
+    const both: [ParseGatewayConfigOptions, RegExp][] = [
+      [{ yamlText: 'trustedProxies: [10.0.0.0/8]\ntrustedProxyHops: 1' }, /^Gateway configuration: trustedProxyHops cannot be given with trustedProxies: /],
+      [
+        { yamlText: 'trustedProxies: [10.0.0.0/8]', env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: '2' } },
+        /^Gateway configuration: BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS cannot be given with trustedProxies: /,
+      ],
+      [
+        { yamlText: 'trustedProxyHops: 2', env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8' } },
+        /^Gateway configuration: trustedProxyHops cannot be given with BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: /,
+      ],
+    ];
+    for (const [options, message] of both) {
+      expect(() => parseGatewayConfig(options), JSON.stringify(options)).toThrow(InvalidArgumentError);
+      expect(() => parseGatewayConfig(options), JSON.stringify(options)).toThrow(message);
+    }
+    const setAside = parseGatewayConfig({
+      yamlText: 'trustedProxyHops: 2',
+      env: { BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8', BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: '0' },
+    });
+    expect(setAside).toMatchObject({ trustedProxies: ['10.0.0.0/8'], trustedProxyHops: 0 });
+    expect(parseGatewayConfig({ yamlText: 'trustedProxies: [10.0.0.0/8]\ntrustedProxyHops: 0' }).trustedProxyHops).toBe(0);
   });
 
   it('reads the client from X-Forwarded-For by default; takes Forwarded instead from the file or, over it, the environment', () => {

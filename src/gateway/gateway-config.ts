@@ -15,6 +15,7 @@ import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js
 import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
+import { trustedProxyHopsOf } from './trusted-proxy-hops.js';
 
 // The sections in files of their own, as keys and providers are; what callers have imported from here stays here.
 export { defaultGatewayLimits, type GatewayLimits } from './gateway-limits-config.js';
@@ -33,6 +34,12 @@ export interface GatewayConfig {
    * request's failed key attempts count against; from any other peer the header is not read. Default none.
    */
   readonly trustedProxies: readonly string[];
+  /**
+   * The reverse proxies counted instead of named, as Express's `trust proxy: N` counts them: the socket's peer is
+   * the first hop, and the client is the Nth hop from the right of `clientAddressHeader` (its leftmost when it
+   * names fewer). 0 (the default) counts none. Not with `trustedProxies`: one or the other.
+   */
+  readonly trustedProxyHops: number;
   /**
    * The header the trusted proxies name the client in: `x-forwarded-for` (default; nginx, the cloud load
    * balancers) or `forwarded` (RFC 7239). Only that one is read: the other is what a client may have written.
@@ -63,6 +70,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   keyPolicies: [],
   limits: defaultGatewayLimits,
   trustedProxies: [],
+  trustedProxyHops: 0,
   clientAddressHeader: 'x-forwarded-for',
   routes: {},
   providers: {},
@@ -80,6 +88,8 @@ export const gatewayEnvironmentVariables = {
   port: 'BACKUP_MODELS_GATEWAY_PORT',
   /** Comma-separated addresses and CIDR ranges of the reverse proxies in front of the gateway; over the file's. */
   trustedProxies: 'BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES',
+  /** How many reverse proxies are in front of the gateway, counted instead of named; over the file's `trustedProxyHops`. */
+  trustedProxyHops: 'BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS',
   /** `x-forwarded-for` or `forwarded`; over the file's `clientAddressHeader`. */
   clientAddressHeader: 'BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER',
 } as const;
@@ -120,6 +130,7 @@ export const gatewayConfigFileFields: readonly string[] = [
   'keyLimits',
   'limits',
   'trustedProxies',
+  'trustedProxyHops',
   'clientAddressHeader',
   'routes',
   'providers',
@@ -164,18 +175,35 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
   });
   const envPort = env[gatewayEnvironmentVariables.port];
   const envTrustedProxies = env[gatewayEnvironmentVariables.trustedProxies]?.trim();
+  const envTrustedProxyHops = env[gatewayEnvironmentVariables.trustedProxyHops]?.trim();
   const envClientAddressHeader = env[gatewayEnvironmentVariables.clientAddressHeader]?.trim();
+  const trustedProxies = envTrustedProxies
+    ? trustedProxiesOf(envTrustedProxies, gatewayEnvironmentVariables.trustedProxies)
+    : file.trustedProxies !== undefined && file.trustedProxies !== null
+      ? trustedProxiesOf(file.trustedProxies, 'trustedProxies')
+      : defaultGatewayConfig.trustedProxies;
+  const trustedProxyHops = envTrustedProxyHops
+    ? trustedProxyHopsOf(envTrustedProxyHops, gatewayEnvironmentVariables.trustedProxyHops)
+    : file.trustedProxyHops !== undefined && file.trustedProxyHops !== null
+      ? trustedProxyHopsOf(file.trustedProxyHops, 'trustedProxyHops')
+      : defaultGatewayConfig.trustedProxyHops;
+  if (trustedProxies.length > 0 && trustedProxyHops > 0) {
+    // Named proxies and a count are two answers to one question; no reading of both is the obvious one.
+    fail(
+      envTrustedProxyHops ? gatewayEnvironmentVariables.trustedProxyHops : 'trustedProxyHops',
+      `cannot be given with ${envTrustedProxies ? gatewayEnvironmentVariables.trustedProxies : 'trustedProxies'}: name the proxies ` +
+        'by address (trustedProxies; a client that reaches the gateway directly is then not believed) or count them ' +
+        `(trustedProxyHops), not both. ${gatewayEnvironmentVariables.trustedProxyHops}=0 sets the count aside.`,
+    );
+  }
   return {
     host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
     port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
     keys: keyPolicies.map((policy) => policy.key),
     keyPolicies,
     limits,
-    trustedProxies: envTrustedProxies
-      ? trustedProxiesOf(envTrustedProxies, gatewayEnvironmentVariables.trustedProxies)
-      : file.trustedProxies !== undefined && file.trustedProxies !== null
-        ? trustedProxiesOf(file.trustedProxies, 'trustedProxies')
-        : [],
+    trustedProxies,
+    trustedProxyHops,
     clientAddressHeader: envClientAddressHeader
       ? clientAddressHeaderOf(envClientAddressHeader, gatewayEnvironmentVariables.clientAddressHeader)
       : file.clientAddressHeader !== undefined && file.clientAddressHeader !== null

@@ -17,7 +17,13 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { clientAddressHeaderNames } from './hop-address.js';
-import { type ClientAddressTrust, isForwardedByUntrustedPeer, requestClientAddress } from './request-client-address.js';
+import {
+  addressWalkedTo,
+  type ClientAddressTrust,
+  isForwardedByUntrustedPeer,
+  isShortOfTrustedHops,
+  walkToClientAddress,
+} from './request-client-address.js';
 import { routeLabelOf, type RouteTable } from './route-table.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
 
@@ -26,7 +32,7 @@ export interface RequestDispatcherOptions {
   readonly routes: RouteTable;
   readonly verifier: GatewayKeyVerifier;
   readonly failedKeyAttempts: FailedKeyAttempts;
-  /** The trusted proxies (undefined when the configuration lists none) and the header they name clients in. */
+  /** The trusted proxies, named or counted (undefined when the configuration has none), and the header they name clients in. */
   readonly trust: ClientAddressTrust;
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
@@ -71,8 +77,12 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
   const keyless = config.keys.length === 0;
   // With keys, the client address header (X-Forwarded-For by default) from a peer that is not a trusted proxy is
   // most likely a reverse proxy the gateway was not told of, every client of which counts as its one address:
-  // said once, then never looked at.
+  // said once, then never looked at. With the proxies counted every peer is the first of them, and what is said
+  // instead, once, is a header naming fewer hops than counted: its leftmost, which a client may have written, is
+  // then taken for the client.
   let watchingForwardedFor = !keyless;
+  const { trustedProxyHops } = config;
+  let watchingHops = !keyless && trustedProxyHops > 0;
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
@@ -102,12 +112,25 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
         { peerAddress: request.socket.remoteAddress, trustedProxies: config.trustedProxies.length },
         `requests come with ${clientAddressHeaderNames[trust.header]} from an address that is not a trusted proxy: failed key attempts count ` +
           "against that address, which all of a reverse proxy's clients share, so one client's wrong keys lock them all " +
-          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies} to count each client apart`,
+          `out. List the proxy in trustedProxies (addresses or CIDR ranges) or ${gatewayEnvironmentVariables.trustedProxies}, ` +
+          `or count the proxies in trustedProxyHops or ${gatewayEnvironmentVariables.trustedProxyHops}, to count each client apart`,
       );
     }
     // Worked out once, for the failed key attempts and the call's log line. Without trusted proxies it is the
     // socket's peer, the string Node holds for the connection.
-    const address = requestClientAddress(request, trust);
+    const walk = walkToClientAddress(request, trust);
+    const address = addressWalkedTo(request, walk);
+    if (watchingHops && isShortOfTrustedHops(walk, trustedProxyHops)) {
+      watchingHops = false;
+      const headerName = clientAddressHeaderNames[trust.header];
+      logger.warn(
+        { peerAddress: request.socket.remoteAddress, trustedProxyHops, headerHops: walk?.hopNumber },
+        `requests come with fewer hops in ${headerName} than trustedProxyHops counts: the client is then taken to be its ` +
+          'leftmost, an address a client may have written itself, to escape the limit on failed key attempts or to lock ' +
+          `another address out. Set trustedProxyHops (or ${gatewayEnvironmentVariables.trustedProxyHops}) to the number of ` +
+          `proxies in front of the gateway, make sure no client reaches it past them, or name them in trustedProxies`,
+      );
+    }
     // An address past its failed attempts is refused before its key is compared (a public route compares
     // none: the dashboard's routes count their own).
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {

@@ -36,7 +36,7 @@ export interface GatewayRouteContext {
   readonly caller: GatewayCaller;
   /**
    * The client's address: the socket's peer, or the client a trusted proxy names in X-Forwarded-For or
-   * Forwarded (`trustedProxies`, `clientAddressHeader`); undefined when the socket has none any more.
+   * Forwarded (`trustedProxies` or `trustedProxyHops`, `clientAddressHeader`); undefined when the socket has none any more.
    */
   readonly clientAddress: string | undefined;
 }

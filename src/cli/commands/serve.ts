@@ -31,6 +31,10 @@ Environment:
   BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES
                                        comma-separated addresses and CIDR ranges of the reverse proxies whose
                                        X-Forwarded-For names the client; replaces the file's trustedProxies
+  BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS
+                                       the reverse proxies counted instead, as Express's trust proxy: N (the
+                                       client is the Nth hop from the right; not with trusted proxies named);
+                                       over the file's trustedProxyHops, 0 for none
   BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER
                                        x-forwarded-for (default) or forwarded (RFC 7239): the one header the
                                        trusted proxies name the client in (with forwarded, its proto and not
@@ -91,8 +95,11 @@ export const serveCommand: CliCommand = {
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
-      const { trustedProxies, clientAddressHeader } = config;
-      logger.info({ url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies, clientAddressHeader }, 'gateway listening');
+      const { trustedProxies, trustedProxyHops, clientAddressHeader } = config;
+      logger.info(
+        { url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies, trustedProxyHops, clientAddressHeader },
+        'gateway listening',
+      );
       if (config.keys.length > 0 && !config.keyPolicies.some((policy) => policy.admin)) {
         logger.warn(
           'No gateway key is an admin key: /metrics, /health and the dashboard refuse every key. Set admin: true on a key ' +
