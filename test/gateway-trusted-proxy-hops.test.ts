@@ -74,6 +74,9 @@ describe('behind two proxies, counted (trustedProxyHops: 2)', () => {
     expect(lastCallLine()).toMatchObject({ clientAddress: outerProxy });
     expect(await ask(proxy, key, 'garbage')).not.toBeInstanceOf(Error);
     expect(lastCallLine()).toMatchObject({ clientAddress: proxy });
+    // Before the count is reached too: the entry to its left, whatever it says, is not read.
+    expect(await ask(proxy, key, '198.51.100.3, unknown')).not.toBeInstanceOf(Error);
+    expect(lastCallLine()).toMatchObject({ clientAddress: proxy });
     // A health check from the proxy itself, with no header: its own address, and no warning.
     expect(await ask(proxy, key)).not.toBeInstanceOf(Error);
     expect(lastCallLine()).toMatchObject({ clientAddress: proxy });
