@@ -234,7 +234,7 @@ describe('--config', () => {
     expect(providers.requests.filter((request) => request.route === 'chat').map((request) => request.provider)).toEqual(['together']);
 
     const missing = await run(['health', '--config', join(directory, 'none.yaml')]);
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Cannot read the gateway configuration .*none\.yaml/);
     noStackTrace(missing.stderr);
   });
@@ -325,9 +325,41 @@ describe('serve', () => {
     expect(result.stderr).toMatch(/Refusing to listen on 0\.0\.0\.0 without a gateway key.*BACKUP_MODELS_GATEWAY_KEYS/);
   });
 
-  it('reports a configuration mistake in one line', async () => {
-    const result = await run(['serve', '--config', '/nonexistent/gateway.yaml']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe('backup-models: Cannot read the gateway configuration /nonexistent/gateway.yaml (ENOENT).\n');
+  it('reports a mistake in the configuration, in its file or the environment, in one line and exit 2, as one in the command line', async () => {
+    const unreadable = await run(['serve', '--config', '/nonexistent/gateway.yaml']);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe('backup-models: Cannot read the gateway configuration /nonexistent/gateway.yaml (ENOENT).\n');
+
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-cli-'));
+    const file = (name: string, text: string): string => {
+      const path = join(directory, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const refused: [readonly string[], Record<string, string>, RegExp][] = [
+      [['--config', file('port.yaml', 'port: 70000\n')], {}, /^backup-models: Gateway configuration: port must be a port from 0 to 65535\.\n$/],
+      [['--config', file('yaml.yaml', 'port: [\n')], {}, /^backup-models: Gateway configuration is not valid YAML: /],
+      [['--config', file('unknown.yaml', 'trustedProxy: [10.0.0.1]\n')], {}, /^backup-models: Gateway configuration: \(root\) has unknown keys: trustedProxy /],
+      [
+        ['--config', file('both.yaml', 'trustedProxies: [10.0.0.0/8]\ntrustedProxyHops: 1\n')],
+        {},
+        /^backup-models: Gateway configuration: trustedProxyHops cannot be given with trustedProxies: /,
+      ],
+      [[], { BACKUP_MODELS_GATEWAY_PORT: 'eighty' }, /^backup-models: Gateway configuration: BACKUP_MODELS_GATEWAY_PORT must be a port/],
+      [[], { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: 'two' }, /^backup-models: Gateway configuration: BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS must be a whole number/],
+      [[], { REDIS_URL: 'localhost:6379' }, /^backup-models: the Redis URL must be redis:\/\//],
+    ];
+    for (const [args, env, message] of refused) {
+      const result = await run(['serve', '--port', '0', ...args], { ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, ...env });
+      const label = `${args.join(' ')} ${JSON.stringify(env)}`;
+      expect(result.code, label).toBe(2);
+      expect(result.stderr, label).toMatch(message);
+      expect(result.stderr.trim().split('\n'), label).toHaveLength(1);
+      expect(result.stdout, label).toBe('');
+    }
+    // The commands that only call providers read the file's providers the same way.
+    const health = await run(['health', '--config', join(directory, 'both.yaml')]);
+    expect(health.code).toBe(2);
+    expect(health.stderr).toMatch(/^backup-models: Gateway configuration: trustedProxyHops cannot be given with trustedProxies: /);
   });
 });

@@ -29,3 +29,15 @@ export class CliUsageError extends Error {
     this.command = command;
   }
 }
+
+/**
+ * A mistake in the configuration a command reads at its start (the file `--config` names, the environment's
+ * settings): printed as it is, naming the setting, with exit code 2, as a mistake in the command line is. Nothing
+ * was tried, so it is no failure of the command's work (exit code 1).
+ */
+export class CliConfigurationError extends Error {
+  constructor(message: string, options: { readonly cause: unknown }) {
+    super(message, options);
+    this.name = 'CliConfigurationError';
+  }
+}

@@ -4,7 +4,8 @@ import { BackupModelsError, redactSecrets } from '../errors.js';
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const firstLine = error.message.split('\n')[0] ?? '';
-    const prefix = BackupModelsError.isInstance(error) || error.name === 'CliUsageError' ? '' : `${error.name}: `;
+    const ours = BackupModelsError.isInstance(error) || error.name === 'CliUsageError' || error.name === 'CliConfigurationError';
+    const prefix = ours ? '' : `${error.name}: `;
     return redactSecrets(`${prefix}${firstLine}`);
   }
   return redactSecrets(String(error));

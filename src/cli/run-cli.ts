@@ -1,6 +1,6 @@
 /** The tool's dispatcher: top-level help, the command, and every error as one line with an exit code. */
 import type { CliCommand, CliContext } from './cli-command.js';
-import { CliUsageError } from './cli-command.js';
+import { CliConfigurationError, CliUsageError } from './cli-command.js';
 import { describeError } from './describe-error.js';
 
 export function topLevelHelp(commands: readonly CliCommand[]): string {
@@ -15,7 +15,10 @@ ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 Run backup-models <command> --help for a command's options.`;
 }
 
-/** Resolves with the exit code: 0 success, 1 failure, 2 a mistake in the command line, 130 interrupted. */
+/**
+ * Resolves with the exit code: 0 success, 1 failure, 2 a mistake in the command line or in the configuration it
+ * reads (the file, the environment), 130 interrupted.
+ */
 export async function runCli(argv: readonly string[], context: CliContext & { readonly commands: readonly CliCommand[] }): Promise<number> {
   const [name, ...rest] = argv;
   const { commands } = context;
@@ -31,12 +34,13 @@ export async function runCli(argv: readonly string[], context: CliContext & { re
     }
     return await command.run(rest, context);
   } catch (error) {
-    if (context.signal.aborted && !(error instanceof CliUsageError)) {
+    const mistake = error instanceof CliUsageError || error instanceof CliConfigurationError;
+    if (context.signal.aborted && !mistake) {
       context.stderr.write('backup-models: interrupted\n');
       return 130;
     }
     const hint = error instanceof CliUsageError ? ` (see backup-models ${error.command ? `${error.command} ` : ''}--help)` : '';
     context.stderr.write(`backup-models: ${describeError(error)}${hint}\n`);
-    return error instanceof CliUsageError ? 2 : 1;
+    return mistake ? 2 : 1;
   }
 }

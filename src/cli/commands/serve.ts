@@ -9,6 +9,7 @@ import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
+import { withConfigurationErrors } from '../with-configuration-errors.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -73,15 +74,19 @@ export const serveCommand: CliCommand = {
       return 0;
     }
     const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
-    const config = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
+    // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
+    // before Redis is connected to, so that such a mistake leaves no connection open.
+    const { config, routerOptions, shared } = await withConfigurationErrors(async () => {
+      const loaded = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
+      return { config: loaded, routerOptions: routerOptionsFromConfig(loaded, { env: context.env }), shared: sharedStateFromEnv(context.env) };
+    });
     const logger = createGatewayLogger({ level: config.logLevel });
-    const shared = sharedStateFromEnv(context.env);
     shared?.onConnectionEvent((event) => {
       if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
       else logger.info({ connection: event.connection }, `redis ${event.type}`);
     });
     const router = new BackupModelRouter({
-      ...routerOptionsFromConfig(config, { env: context.env }),
+      ...routerOptions,
       ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
     });
     try {
