@@ -10,6 +10,7 @@
  *   <prefix>:state:v1:{<prefix>}:probe:<provider id>:<opened> the half-open probe lock of one open period
  *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
+ *   <prefix>:quota:v1:{<prefix>}:requests-sent:<caller>:<minute> per gateway process, the requests it counted alone there and sent since
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
@@ -44,6 +45,11 @@ export interface SharedStateKeys {
   readonly healthCheckTurn: string;
   /** A caller's requests in fixed window `windowIndex` (minutes since the epoch). */
   quotaRequests(caller: string, windowIndex: number): string;
+  /**
+   * A hash: per gateway process, the running total of the requests it admitted alone (Redis away) in that window
+   * that `quotaRequests` counts.
+   */
+  quotaRequestsSent(caller: string, windowIndex: number): string;
   /** A caller's spend on UTC day `dayIndex` (days since the epoch). */
   quotaSpend(caller: string, dayIndex: number): string;
   /** A hash: per gateway process, the running total of its spend on that day that `quotaSpend` counts. */
@@ -88,6 +94,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     probeLock: (providerId, openedAtMs) => `${stateBase}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
     healthCheckTurn: `${stateBase}:health-check-turn`,
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
+    quotaRequestsSent: (caller, windowIndex) => `${quotaBase}:requests-sent:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
     revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
