@@ -20,7 +20,7 @@
  * lets the address try once more, and the count its failure gets back refuses it there too. The local count
  * goes on beside the shared one and refuses by itself as before: with the store away (or slow past its
  * budget) an instance counts alone, never letting an address guess without limit nor refusing one that did
- * not fail.
+ * not fail; the store adds the failures it could not reach to the shared count once it is back.
  */
 import type { Clock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
