@@ -1,7 +1,7 @@
 /**
  * RedisFailedKeyAttempts when an instance loses Redis for a while: the failures it counted alone join the shared
- * count once it is back (once, however often it reconnects), and a failure Redis held past the budget and
- * counted later is not sent again. Connections of the instance's own are cut and opened again on the shared
+ * count once it is back (once, however often it reconnects), a failure Redis held past the budget and counted
+ * later is not sent again, and the refusals published while its subscriber was away are read back. Connections of the instance's own are cut and opened again on the shared
  * Redis; the pause runs on a redis-server of the test's own.
  */
 import { Redis } from 'ioredis';
@@ -109,5 +109,67 @@ redis.describe('RedisFailedKeyAttempts, an instance cut off from Redis', () => {
     // Redis answers again: anything counted alone and never sent would go now, on this connection.
     expect(await held.attempts.recordFailure('198.51.100.22', limit)).toMatchObject({ failures: 1 });
     expect(await client.get(key)).toBe('1');
+  });
+
+  redis.it('reads back, once subscribed again, the refusals published while its subscriber was cut off', async () => {
+    const prefix = testRedis.prefix();
+    const cutOffSubscriber = connection('subscriber');
+    const cutOff = await instance(prefix, { client: testRedis.client, subscriber: cutOffSubscriber });
+    const other = await instance(prefix, { client: testRedis.client, subscriber: connection('subscriber') });
+    await waitForSubscribers(testRedis.client, prefix, 2);
+    await cut(cutOffSubscriber);
+
+    const address = '2001:db8:9:9::/64';
+    for (let failure = 0; failure < limit.maxFailures; failure += 1) await other.attempts.recordFailure(address, limit);
+    await waitFor(() => other.heard.length === 1, { timeoutMs: 5_000, what: 'the other instance to hear the refusal' });
+    // Kept in Redis beside the message, until the refusal ends.
+    await waitFor(async () => (await testRedis.client.zscore(`${prefix}:key-attempts:v1:refused`, address)) !== null, {
+      timeoutMs: 2_000,
+      what: 'the refusal to be kept',
+    });
+    expect(cutOff.heard).toEqual([]);
+
+    await cutOffSubscriber.connect();
+    await waitFor(() => cutOff.heard.length > 0, { timeoutMs: 5_000, what: 'the refusal to be read back' });
+    expect(cutOff.heard).toHaveLength(1);
+    expect(cutOff.heard[0]!.address).toBe(address);
+    expect(cutOff.heard[0]!.retryAfterMs).toBeGreaterThan(0);
+    expect(cutOff.heard[0]!.retryAfterMs).toBeLessThanOrEqual(other.heard[0]!.retryAfterMs);
+    const ttlMs = await testRedis.client.pttl(`${prefix}:key-attempts:v1:refused`);
+    expect(ttlMs).toBeGreaterThan(0);
+    expect(ttlMs).toBeLessThanOrEqual(limit.windowMs);
+
+    // An instance started meanwhile reads it too, at its first subscription.
+    const started = await instance(prefix, { client: testRedis.client, subscriber: connection('subscriber') });
+    await waitFor(() => started.heard.length > 0, { timeoutMs: 5_000, what: 'the new instance to read the refusal' });
+    // (Read at its first subscription and when its listener came: told twice, which changes nothing.)
+    expect(new Set(started.heard.map((refusal) => refusal.address))).toEqual(new Set([address]));
+    // And a listener that comes after that reading is told too.
+    const late: SharedKeyAttemptRefusal[] = [];
+    started.attempts.onRefusal((refusal) => late.push(refusal));
+    await waitFor(() => late.length > 0, { timeoutMs: 5_000, what: 'the late listener to be told the refusal' });
+    expect(late.map((refusal) => refusal.address)).toEqual([address]);
+  });
+
+  redis.it('reads the refusals back once its commands connection is ready, when the subscriber came back first', async () => {
+    const prefix = testRedis.prefix();
+    const [cutOffClient, cutOffSubscriber] = [connection('commands'), connection('subscriber')];
+    const cutOff = await instance(prefix, { client: cutOffClient, subscriber: cutOffSubscriber });
+    const other = await instance(prefix, { client: testRedis.client, subscriber: connection('subscriber') });
+    await waitForSubscribers(testRedis.client, prefix, 2);
+    await Promise.all([cut(cutOffClient), cut(cutOffSubscriber)]);
+
+    const address = '198.51.100.24';
+    for (let failure = 0; failure < limit.maxFailures; failure += 1) await other.attempts.recordFailure(address, limit);
+    await waitFor(async () => (await testRedis.client.zscore(`${prefix}:key-attempts:v1:refused`, address)) !== null, {
+      timeoutMs: 2_000,
+      what: 'the refusal to be kept',
+    });
+    await cutOffSubscriber.connect();
+    await waitForSubscribers(testRedis.client, prefix, 2);
+    expect(cutOff.heard).toEqual([]);
+    await cutOffClient.connect();
+    await waitFor(() => cutOff.heard.length > 0, { timeoutMs: 5_000, what: 'the refusal to be read back' });
+    expect(cutOff.heard.map((refusal) => refusal.address)).toEqual([address]);
   });
 });

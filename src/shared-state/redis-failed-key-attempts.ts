@@ -15,9 +15,14 @@
  * as a refusal if they bring it to the limit (`FailuresCountedAlone`). They are sent once: a send that left
  * but was not answered is not sent again, nor is a failure whose command left but was not answered in time, as
  * Redis may count it itself (held by a `CLIENT PAUSE`, say); so a failure is at worst lost, as before, never
- * counted twice. A message is lost while an instance's subscriber is away (nothing is read back on
- * resubscribing): that instance then lets the address try once more, learns of the refusal from the count its
- * failure gets back, and refuses it from then on.
+ * counted twice.
+ *
+ * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
+ * keeps the refusal in Redis (`RedisKeyAttemptRefusals`), and each time an instance subscribes (at start, and
+ * again after its subscriber was cut off) it reads back the refusals in force and refuses those addresses too,
+ * once its commands connection is ready. A refusal it still missed (written in the round trip around its
+ * reading, or not written at all) costs what it did before: the address tries once more there, and the count
+ * its failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
@@ -25,6 +30,7 @@ import { ListenerSet } from '../resilience/listener-set.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { FailuresCountedAlone } from './failures-counted-alone.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
+import { RedisKeyAttemptRefusals, refusalOf } from './redis-key-attempt-refusals.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
 
@@ -36,7 +42,10 @@ export interface RedisFailedKeyAttemptsOptions {
   /** Time budget of one count. Default 50 ms. */
   readonly operationTimeoutMs?: number;
   readonly clock?: Clock;
-  /** Most addresses whose failures, counted while Redis was away, are kept to send. Default 10,000. */
+  /**
+   * Most addresses kept: whose failures, counted while Redis was away, wait to be sent; refused, in Redis, to be
+   * read back. Default 10,000.
+   */
   readonly maxAddresses?: number;
 }
 
@@ -58,9 +67,6 @@ end
 return { failures, remaining }
 `;
 
-/** An IPv6 /64 block is at most 24 characters: anything longer in a message is not ours. */
-const maxAddressLength = 64;
-
 export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #client: RedisConnection;
   readonly #keys: SharedStateKeys;
@@ -69,20 +75,29 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #subscription: RedisChannelSubscription;
   /** Failures counted while the connection was down, to send once it is ready. */
   readonly #countedAlone: FailuresCountedAlone;
-  readonly #onReady = (): void => this.#sendCountedAlone();
+  readonly #refusals: RedisKeyAttemptRefusals;
+  /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
+  #readBackOwed = false;
+  #closed = false;
+  readonly #onReady = (): void => {
+    if (this.#readBackOwed) this.#readBackRefusals();
+    this.#sendCountedAlone();
+  };
 
   constructor(options: RedisFailedKeyAttemptsOptions) {
     this.#client = options.client;
     this.#keys = sharedStateKeys(options.prefix);
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
-    this.#countedAlone = new FailuresCountedAlone({ maxAddresses: options.maxAddresses ?? 10_000 });
+    const maxAddresses = options.maxAddresses ?? 10_000;
+    this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
+    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses });
     this.#client.on('ready', this.#onReady);
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
       channel: this.#keys.keyAttemptsChannel,
       onMessage: (text) => this.#receive(text),
-      // Refusals told meanwhile are not read back: the count a failure gets back makes up for them.
-      onSubscribed: () => undefined,
+      // Refusals told while it was not subscribed went unheard.
+      onSubscribed: () => this.#readBackRefusals(),
     });
   }
 
@@ -101,12 +116,16 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     return count;
   }
 
+  /** Also reads back the refusals in force, for a listener that came after the subscription read them. */
   onRefusal(listener: (refusal: SharedKeyAttemptRefusal) => void): () => void {
-    return this.#listeners.subscribe(listener);
+    const unsubscribe = this.#listeners.subscribe(listener);
+    this.#readBackRefusals();
+    return unsubscribe;
   }
 
   /** Stop listening and unsubscribe. The connections stay open (their owner closes them). */
   close(): void {
+    this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription.close();
   }
@@ -128,8 +147,22 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
       .then((reply): SharedFailureCount | undefined => {
         if (!Array.isArray(reply) || reply.length !== 2) return undefined;
         const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
-        return Number.isFinite(counted) && Number.isFinite(windowRemainingMs) ? { failures: counted, windowRemainingMs } : undefined;
+        if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
+        // Kept for an instance that misses the message, even when this answer comes after the budget.
+        if (counted >= maxFailures) void this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
+        return { failures: counted, windowRemainingMs };
       });
+  }
+
+  /** Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is. */
+  #readBackRefusals(): void {
+    if (this.#closed) return;
+    this.#readBackOwed = this.#client.status !== 'ready';
+    if (this.#readBackOwed) return;
+    void this.#refusals.readCurrent().then((refusals) => {
+      if (this.#closed) return;
+      for (const refusal of refusals) this.#listeners.emit(refusal);
+    });
   }
 
   /**
@@ -159,9 +192,7 @@ function decodeRefusal(text: string): SharedKeyAttemptRefusal | undefined {
   }
   if (typeof message !== 'object' || message === null) return undefined;
   const { address, retryAfterMs } = message as { address?: unknown; retryAfterMs?: unknown };
-  if (typeof address !== 'string' || address.length === 0 || address.length > maxAddressLength) return undefined;
-  if (typeof retryAfterMs !== 'number' || !(Number.isFinite(retryAfterMs) && retryAfterMs > 0)) return undefined;
-  return { address, retryAfterMs };
+  return refusalOf(address, retryAfterMs);
 }
 
 function ignore(): void {}

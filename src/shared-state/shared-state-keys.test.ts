@@ -19,6 +19,7 @@ describe('sharedStateKeys', () => {
     expect(keys.sessionRevocationChannel).toBe('acme:dashboard:v1');
     expect(keys.failedKeyAttempts('2001:db8:1:2::/64')).toBe('acme:key-attempts:v1:failed:2001:db8:1:2::/64');
     expect(keys.keyAttemptsChannel).toBe('acme:key-attempts:v1');
+    expect(keys.keyAttemptRefusals).toBe('acme:key-attempts:v1:refused');
     expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:{backup-models}:breaker:groq');
   });
 

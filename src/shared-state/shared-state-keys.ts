@@ -17,6 +17,7 @@
  *   <prefix>:dashboard:v1                                   the channel of dashboard sessions signed out
  *   <prefix>:key-attempts:v1:failed:<address block>         failed gateway key attempts of one client address in its window
  *   <prefix>:key-attempts:v1                                the channel of client addresses past their failed key attempts
+ *   <prefix>:key-attempts:v1:refused                        a sorted set of those addresses, each scored with when its refusal ends
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -62,6 +63,8 @@ export interface SharedStateKeys {
   failedKeyAttempts(address: string): string;
   /** Where an instance tells the others which client addresses reached their failed key attempts. */
   readonly keyAttemptsChannel: string;
+  /** A sorted set of the addresses refused now, scored with when each refusal ends (Redis's clock, ms): read back on resubscribing. */
+  readonly keyAttemptRefusals: string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -101,6 +104,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     sessionRevocationChannel: `${prefix}:dashboard:v1`,
     failedKeyAttempts: (address) => `${keyAttemptsChannel}:failed:${address}`,
     keyAttemptsChannel,
+    keyAttemptRefusals: `${keyAttemptsChannel}:refused`,
   };
 }
 
