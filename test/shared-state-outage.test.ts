@@ -178,6 +178,30 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
     }
   });
 
+  redis.it('counts a request once when Redis carried it out after its budget, though the gateway admitted it alone meanwhile', async () => {
+    const connection = createRedisClient({ url: privateRedis!.url, role: 'commands', commandTimeoutMs: 200 });
+    const admin = new Redis(privateRedis!.url, { maxRetriesPerRequest: 1 });
+    try {
+      await waitUntilReady(connection);
+      const quota = new RedisQuotaStore({ client: connection, prefix, operationTimeoutMs: 200 });
+      const now = 60_000 * 500 + 1_000;
+      const requestsKey = `${prefix}:quota:v1:{${prefix}}:requests:billing:500`;
+      await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      // Held behind the pause past its budget: admitted in memory, and Redis counts it when the pause ends.
+      expect((await quota.takeRequest('billing', 10, now)).admitted).toBe(true);
+      await admin.call('CLIENT', 'UNPAUSE');
+      await waitFor(async () => (await admin.get(requestsKey)) === '1', { timeoutMs: 2_000, what: 'the held request to be counted' });
+      // Redis answers again: anything counted alone and never sent would go now, on this connection.
+      expect((await quota.takeRequest('billing', 10, now)).admitted).toBe(true);
+      expect(await quota.requestCounts('billing', now)).toEqual({ previous: 0, current: 2 });
+      quota.close();
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect(false);
+      connection.disconnect(false);
+    }
+  });
+
   redis.it('does not slow a call much beyond the budget when Redis stalls', async () => {
     const a = await instance();
     const admin = new Redis(privateRedis!.url, { maxRetriesPerRequest: 1 });

@@ -17,10 +17,11 @@
  * costs what it did alone (a flag read while nothing is tracked, a Map lookup otherwise), and only a failed
  * attempt pays a round trip. A refusal reaches every instance as a message when the shared count reaches the
  * limit, so failures spread over the instances are refused at their sum; an instance that missed the message
- * lets the address try once more, and the count its failure gets back refuses it there too. The local count
+ * (its subscriber cut off) is told the refusals in force when it subscribes again, and one it still missed lets
+ * the address try once more, until the count its failure gets back refuses it there too. The local count
  * goes on beside the shared one and refuses by itself as before: with the store away (or slow past its
  * budget) an instance counts alone, never letting an address guess without limit nor refusing one that did
- * not fail.
+ * not fail; the store adds the failures it could not reach to the shared count once it is back.
  */
 import type { Clock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';

@@ -16,7 +16,11 @@ export interface SharedFailedKeyAttempts {
    * in time (then the gateway counts alone). Never rejects.
    */
   recordFailure(address: string, options: { readonly maxFailures: number; readonly windowMs: number }): Promise<SharedFailureCount | undefined>;
-  /** Addresses that reached the limit, at any instance. Returns the disposer. */
+  /**
+   * Addresses that reached the limit, at any instance: as they reach it, and (a store that can miss some, as
+   * Redis's subscriber cut off) those refused still, read back when it can. Told again of one it knows is harmless.
+   * Returns the disposer.
+   */
   onRefusal(listener: (refusal: SharedKeyAttemptRefusal) => void): () => void;
 }
 

@@ -2,7 +2,7 @@
  * The shared state on a real Redis Cluster of the test's own (three masters): cache entries spread over
  * the nodes and cleared on every one, and from every instance's in-process level; provider state heard at once, and read back by a later instance
  * in one MGET, which works only because every state key of a prefix shares one hash tag; failed key attempts
- * counted once, their refusal heard through another node.
+ * counted once, their refusal heard through another node and read back by a later instance.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -136,6 +136,12 @@ redis.describe('shared state on a Redis Cluster', () => {
       { timeoutMs: 5_000, what: 'B to hear the refusal' },
     );
     expect(heard[0]).toBe('2001:db8::/64');
+    // A later instance, told of another node, reads the refusal back from where it is kept.
+    const c = await instance(prefix, 1);
+    const readBack: string[] = [];
+    c.failedKeyAttempts.onRefusal((refusal) => readBack.push(refusal.address));
+    await waitFor(() => readBack.length > 0, { timeoutMs: 5_000, what: 'C to read the refusal back' });
+    expect(readBack[0]).toBe('2001:db8::/64');
   });
 
   redis.it('never fails or holds up a call when a node dies: what lived there is a miss, the rest still shared', async () => {

@@ -2,7 +2,7 @@
  * Failed gateway key attempts in Redis, so every gateway sharing a Redis and prefix counts one allowance per
  * client address (see key-attempts/shared-failed-key-attempts.ts for how the gateway uses it).
  *
- * A failure is counted by one script: INCR of the address's key, which expires with its window (set when the
+ * A failure is counted by one script: INCRBY of the address's key, which expires with its window (set when the
  * failure is the window's first, so the window begins at the first failure at any instance), and, from the
  * limit on, a message on `<prefix>:key-attempts:v1` naming the address and what remains of its window, which
  * every instance hears on the subscriber connection and keeps in memory. Memory in Redis is bounded: one small
@@ -10,15 +10,27 @@
  * (an IPv6 /64), never a key.
  *
  * A failure has the shared state's small time budget: past it, or with Redis down, the count resolves
- * undefined and the gateway counts alone. A message is lost while an instance's subscriber is away (nothing is
- * read back on resubscribing): that instance then lets the address try once more, learns of the refusal from
- * the count its failure gets back, and refuses it from then on.
+ * undefined and the gateway counts alone. The failures counted while the connection was down (their command
+ * never left) are added to the shared count once it is ready again, while their window still runs, published
+ * as a refusal if they bring it to the limit (`FailuresCountedAlone`). They are sent once: a send that left
+ * but was not answered is not sent again, nor is a failure whose command left but was not answered in time, as
+ * Redis may count it itself (held by a `CLIENT PAUSE`, say); so a failure is at worst lost, as before, never
+ * counted twice.
+ *
+ * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
+ * keeps the refusal in Redis (`RedisKeyAttemptRefusals`), and each time an instance subscribes (at start, and
+ * again after its subscriber was cut off) it reads back the refusals in force and refuses those addresses too,
+ * once its commands connection is ready. A refusal it still missed (written in the round trip around its
+ * reading, or not written at all) costs what it did before: the address tries once more there, and the count
+ * its failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { FailuresCountedAlone } from './failures-counted-alone.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
+import { RedisKeyAttemptRefusals, refusalOf } from './redis-key-attempt-refusals.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
 
@@ -30,14 +42,20 @@ export interface RedisFailedKeyAttemptsOptions {
   /** Time budget of one count. Default 50 ms. */
   readonly operationTimeoutMs?: number;
   readonly clock?: Clock;
+  /**
+   * Most addresses kept: whose failures, counted while Redis was away, wait to be sent; refused, in Redis, to be
+   * read back. Default 10,000.
+   */
+  readonly maxAddresses?: number;
 }
 
 /**
- * KEYS: the address's count. ARGV: the window (ms), the limit, the channel, the address. A count without an
- * expiry (just created, or left so by anything) is given the window. Returns the count and the window's rest.
+ * KEYS: the address's count. ARGV: the window (ms), the limit, the channel, the address, the failures to add. A
+ * count without an expiry (just created, or left so by anything) is given the window. Returns the count and the
+ * window's rest.
  */
-const recordFailureScript = `
-local failures = redis.call('INCR', KEYS[1])
+const recordFailuresScript = `
+local failures = redis.call('INCRBY', KEYS[1], ARGV[5])
 local remaining = redis.call('PTTL', KEYS[1])
 if remaining < 0 then
   remaining = tonumber(ARGV[1])
@@ -49,55 +67,114 @@ end
 return { failures, remaining }
 `;
 
-/** An IPv6 /64 block is at most 24 characters: anything longer in a message is not ours. */
-const maxAddressLength = 64;
-
 export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #client: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #listeners = new ListenerSet<SharedKeyAttemptRefusal>();
   readonly #subscription: RedisChannelSubscription;
+  /** Failures counted while the connection was down, to send once it is ready. */
+  readonly #countedAlone: FailuresCountedAlone;
+  readonly #refusals: RedisKeyAttemptRefusals;
+  /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
+  #readBackOwed = false;
+  #closed = false;
+  readonly #onReady = (): void => {
+    if (this.#readBackOwed) this.#readBackRefusals();
+    this.#sendCountedAlone();
+  };
 
   constructor(options: RedisFailedKeyAttemptsOptions) {
     this.#client = options.client;
     this.#keys = sharedStateKeys(options.prefix);
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
+    const maxAddresses = options.maxAddresses ?? 10_000;
+    this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
+    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses });
+    this.#client.on('ready', this.#onReady);
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
       channel: this.#keys.keyAttemptsChannel,
       onMessage: (text) => this.#receive(text),
-      // Refusals told meanwhile are not read back: the count a failure gets back makes up for them.
-      onSubscribed: () => undefined,
+      // Refusals told while it was not subscribed went unheard.
+      onSubscribed: () => this.#readBackRefusals(),
     });
   }
 
-  recordFailure(address: string, options: { readonly maxFailures: number; readonly windowMs: number }): Promise<SharedFailureCount | undefined> {
-    const operation = this.#client
-      .eval(
-        recordFailureScript,
-        1,
-        this.#keys.failedKeyAttempts(address),
-        String(Math.max(1, Math.ceil(options.windowMs))),
-        String(options.maxFailures),
-        this.#keys.keyAttemptsChannel,
-        address,
-      )
-      .then((reply): SharedFailureCount | undefined => {
-        if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-        const [failures, windowRemainingMs] = reply.map(Number) as [number, number];
-        return Number.isFinite(failures) && Number.isFinite(windowRemainingMs) ? { failures, windowRemainingMs } : undefined;
-      });
-    return withinBudget(operation, { ...this.#budget, fallback: undefined });
+  async recordFailure(address: string, options: { readonly maxFailures: number; readonly windowMs: number }): Promise<SharedFailureCount | undefined> {
+    // With no offline queue, a command while the connection is not ready is refused without being sent.
+    const unsent = this.#client.status !== 'ready';
+    const windowMs = Math.max(1, Math.ceil(options.windowMs));
+    const operation = this.#count({ address, failures: 1, maxFailures: options.maxFailures, windowMs });
+    const count = await withinBudget(operation, { ...this.#budget, fallback: undefined });
+    if (count !== undefined) {
+      // Redis answers: failures still kept from an outage (the connection went again before they left) go now.
+      if (this.#countedAlone.size > 0) this.#sendCountedAlone();
+    } else if (unsent) {
+      this.#countedAlone.add(address, { maxFailures: options.maxFailures, windowMs, nowMs: this.#budget.clock.now() });
+    }
+    return count;
   }
 
+  /** Also reads back the refusals in force, for a listener that came after the subscription read them. */
   onRefusal(listener: (refusal: SharedKeyAttemptRefusal) => void): () => void {
-    return this.#listeners.subscribe(listener);
+    const unsubscribe = this.#listeners.subscribe(listener);
+    this.#readBackRefusals();
+    return unsubscribe;
   }
 
   /** Stop listening and unsubscribe. The connections stay open (their owner closes them). */
   close(): void {
+    this.#closed = true;
+    this.#client.off('ready', this.#onReady);
     this.#subscription.close();
+  }
+
+  /** Add `failures` to the address's shared count; from the limit on, the script tells every instance. */
+  #count(options: { address: string; failures: number; maxFailures: number; windowMs: number }): Promise<SharedFailureCount | undefined> {
+    const { address, failures, maxFailures, windowMs } = options;
+    return this.#client
+      .eval(
+        recordFailuresScript,
+        1,
+        this.#keys.failedKeyAttempts(address),
+        String(windowMs),
+        String(maxFailures),
+        this.#keys.keyAttemptsChannel,
+        address,
+        String(failures),
+      )
+      .then((reply): SharedFailureCount | undefined => {
+        if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+        const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
+        if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
+        // Kept for an instance that misses the message, even when this answer comes after the budget.
+        if (counted >= maxFailures) void this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
+        return { failures: counted, windowRemainingMs };
+      });
+  }
+
+  /** Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is. */
+  #readBackRefusals(): void {
+    if (this.#closed) return;
+    this.#readBackOwed = this.#client.status !== 'ready';
+    if (this.#readBackOwed) return;
+    void this.#refusals.readCurrent().then((refusals) => {
+      if (this.#closed) return;
+      for (const refusal of refusals) this.#listeners.emit(refusal);
+    });
+  }
+
+  /**
+   * Send the failures counted alone whose window still runs, each once: handed over as the command leaves, and
+   * not sent again whatever its answer, since one that left may have been counted. Kept while not ready.
+   */
+  #sendCountedAlone(): void {
+    if (this.#client.status !== 'ready' || this.#countedAlone.size === 0) return;
+    for (const kept of this.#countedAlone.takeAll(this.#budget.clock.now())) {
+      const windowMs = Math.max(1, Math.ceil(kept.windowRemainingMs));
+      this.#count({ address: kept.address, failures: kept.failures, maxFailures: kept.maxFailures, windowMs }).catch(ignore);
+    }
   }
 
   #receive(text: string): void {
@@ -115,7 +192,7 @@ function decodeRefusal(text: string): SharedKeyAttemptRefusal | undefined {
   }
   if (typeof message !== 'object' || message === null) return undefined;
   const { address, retryAfterMs } = message as { address?: unknown; retryAfterMs?: unknown };
-  if (typeof address !== 'string' || address.length === 0 || address.length > maxAddressLength) return undefined;
-  if (typeof retryAfterMs !== 'number' || !(Number.isFinite(retryAfterMs) && retryAfterMs > 0)) return undefined;
-  return { address, retryAfterMs };
+  return refusalOf(address, retryAfterMs);
 }
+
+function ignore(): void {}

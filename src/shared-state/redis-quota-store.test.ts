@@ -88,6 +88,53 @@ redis.describe('RedisQuotaStore in Redis', () => {
     }
   });
 
+  redis.it('sends the requests it admitted while cut off from Redis once it is back, to the windows still read, counted once', async () => {
+    const prefix = testRedis.prefix();
+    // The first gateway's own connection, which the test cuts and opens again; the second's stays up.
+    const connection = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+    try {
+      await waitUntilReady(connection);
+      const cutOff = new RedisQuotaStore({ client: connection, prefix, operationTimeoutMs: 2_000 });
+      const other = store(prefix);
+      const now = requestWindowMs * 400 + 1_000;
+      const requestsKey = (caller: string, windowIndex: number): string => `${prefix}:quota:v1:{${prefix}}:requests:${caller}:${windowIndex}`;
+      connection.disconnect(false);
+      await waitFor(() => connection.status === 'end', { timeoutMs: 2_000, what: 'the connection to close' });
+
+      // Admitted alone: one two windows back (no sliding minute reads it by now), one in the previous window, two now.
+      expect((await cutOff.takeRequest('billing', 4, now - 2 * requestWindowMs)).admitted).toBe(true);
+      expect((await cutOff.takeRequest('billing', 4, now - requestWindowMs)).admitted).toBe(true);
+      expect((await cutOff.takeRequest('billing', 4, now)).admitted).toBe(true);
+      expect((await cutOff.takeRequest('billing', 4, now)).admitted).toBe(true);
+      expect((await other.takeRequest('billing', 4, now)).admitted).toBe(true);
+      expect(await other.requestCounts('billing', now)).toEqual({ previous: 0, current: 1 });
+
+      await connection.connect();
+      await waitFor(async () => (await other.requestCounts('billing', now)).current === 3, {
+        timeoutMs: 2_000,
+        what: 'the requests of the outage to reach the other gateway',
+      });
+      expect(await other.requestCounts('billing', now)).toEqual({ previous: 1, current: 3 });
+      expect(await testRedis.client.exists(requestsKey('billing', 398))).toBe(0);
+      const ttlMs = await testRedis.client.pttl(requestsKey('billing', 399));
+      expect(ttlMs).toBeGreaterThan(requestWindowMs);
+      expect(ttlMs).toBeLessThanOrEqual(2 * requestWindowMs);
+      // The other gateway now refuses what it would have admitted on its own count: 1 * 59/60 + 3 + 1 > 4.
+      expect((await other.takeRequest('billing', 4, now)).admitted).toBe(false);
+
+      // Sent again after another reconnection (as to a Redis restarted empty): nothing is added twice.
+      connection.disconnect(false);
+      await waitFor(() => connection.status === 'end', { timeoutMs: 2_000, what: 'the connection to close' });
+      await connection.connect();
+      await waitUntilReady(connection);
+      // Read on the same connection, after the sending the reconnection started.
+      expect(await cutOff.requestCounts('billing', now)).toEqual({ previous: 1, current: 3 });
+      cutOff.close();
+    } finally {
+      connection.disconnect(false);
+    }
+  });
+
   redis.it('counts in its own memory while Redis does not answer, so a call never fails over a counter', async () => {
     const down = createRedisClient({ url: 'redis://127.0.0.1:1', role: 'commands', commandTimeoutMs: 100, maxReconnectDelayMs: 100 });
     try {

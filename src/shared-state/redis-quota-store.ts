@@ -6,13 +6,16 @@
  *
  * Each operation has the shared state's small time budget: past it, or with Redis down, this gateway counts
  * requests in its own memory instead (a key's rate then holds per instance until Redis is back), never
- * failing the call over a counter. Spend recorded meanwhile is sent when the connection is ready again.
+ * failing the call over a counter. Spend recorded meanwhile is sent when the connection is ready again, and so
+ * are the requests admitted while it was down, to the windows the sliding minute still reads
+ * (`RedisRequestTally`).
  */
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore, RequestTake } from '../quota/quota-store.js';
 import { requestWindowMs, type WindowCounts, windowPosition } from '../quota/sliding-window.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { RedisRequestTally } from './redis-request-tally.js';
 import { RedisSpendTally } from './redis-spend-tally.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
@@ -47,19 +50,27 @@ export class RedisQuotaStore implements QuotaStore {
   /** Where requests are counted while Redis does not answer in time. */
   readonly #local = new MemoryQuotaStore();
   readonly #spend: RedisSpendTally;
-  readonly #onReady = (): void => void this.#spend.flush({ everything: true });
+  /** Requests admitted in `#local` while the connection was down, to send once it is back. */
+  readonly #requestsCountedAlone: RedisRequestTally;
+  readonly #onReady = (): void => {
+    void this.#spend.flush({ everything: true });
+    void this.#requestsCountedAlone.flush({ everything: true });
+  };
 
   constructor(options: RedisQuotaStoreOptions) {
     this.#client = options.client;
     this.#keys = sharedStateKeys(options.prefix);
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
     this.#spend = new RedisSpendTally({ client: this.#client, keys: this.#keys, budget: this.#budget });
-    // Back from an outage (or a Redis restarted empty): what was spent meanwhile, or all of it, is sent.
+    this.#requestsCountedAlone = new RedisRequestTally({ client: this.#client, keys: this.#keys, budget: this.#budget });
+    // Back from an outage (or a Redis restarted empty): what was spent and admitted meanwhile, or all of it, is sent.
     this.#client.on('ready', this.#onReady);
   }
 
   async takeRequest(caller: string, limit: number, nowMs: number): Promise<RequestTake> {
     const { index, elapsed } = windowPosition(nowMs);
+    // With no offline queue, a command while the connection is not ready is refused without being sent.
+    const unsent = this.#client.status !== 'ready';
     const operation = this.#client
       .eval(
         takeRequestScript,
@@ -76,7 +87,16 @@ export class RedisQuotaStore implements QuotaStore {
         const [admitted, current, previous] = reply.map(Number) as [number, number, number];
         return { admitted: admitted === 1, current, previous };
       });
-    return (await withinBudget(operation, { ...this.#budget, fallback: undefined })) ?? this.#local.takeRequest(caller, limit, nowMs);
+    const shared = await withinBudget(operation, { ...this.#budget, fallback: undefined });
+    if (shared !== undefined) {
+      // A send of the requests counted alone failed: Redis answers again, so they go now.
+      if (this.#requestsCountedAlone.behind) void this.#requestsCountedAlone.flush({ nowMs });
+      return shared;
+    }
+    const local = await this.#local.takeRequest(caller, limit, nowMs);
+    // Only a request whose command never left: one that did may yet be counted by Redis itself.
+    if (local.admitted && unsent) this.#requestsCountedAlone.addAdmitted(caller, nowMs);
+    return local;
   }
 
   async requestCounts(caller: string, nowMs: number): Promise<WindowCounts> {

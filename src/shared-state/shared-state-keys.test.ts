@@ -13,10 +13,13 @@ describe('sharedStateKeys', () => {
     expect(keys.probeLock('groq', 1_700_000_000_000)).toBe('acme:state:v1:{acme}:probe:groq:1700000000000');
     expect(keys.healthCheckTurn).toBe('acme:state:v1:{acme}:health-check-turn');
     expect(keys.statePattern).toBe('acme:state:v1:{acme}:*');
+    expect(keys.quotaRequests('billing', 200)).toBe('acme:quota:v1:{acme}:requests:billing:200');
+    expect(keys.quotaRequestsSent('billing', 200)).toBe('acme:quota:v1:{acme}:requests-sent:billing:200');
     expect(keys.revokedSession('AAAAAAAAAAAAAAAAAAAAAA')).toBe('acme:dashboard:v1:revoked:AAAAAAAAAAAAAAAAAAAAAA');
     expect(keys.sessionRevocationChannel).toBe('acme:dashboard:v1');
     expect(keys.failedKeyAttempts('2001:db8:1:2::/64')).toBe('acme:key-attempts:v1:failed:2001:db8:1:2::/64');
     expect(keys.keyAttemptsChannel).toBe('acme:key-attempts:v1');
+    expect(keys.keyAttemptRefusals).toBe('acme:key-attempts:v1:refused');
     expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:{backup-models}:breaker:groq');
   });
 

@@ -10,12 +10,14 @@
  *   <prefix>:state:v1:{<prefix>}:probe:<provider id>:<opened> the half-open probe lock of one open period
  *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
+ *   <prefix>:quota:v1:{<prefix>}:requests-sent:<caller>:<minute> per gateway process, the requests it counted alone there and sent since
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
  *   <prefix>:dashboard:v1                                   the channel of dashboard sessions signed out
  *   <prefix>:key-attempts:v1:failed:<address block>         failed gateway key attempts of one client address in its window
  *   <prefix>:key-attempts:v1                                the channel of client addresses past their failed key attempts
+ *   <prefix>:key-attempts:v1:refused                        a sorted set of those addresses, each scored with when its refusal ends
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -44,6 +46,11 @@ export interface SharedStateKeys {
   readonly healthCheckTurn: string;
   /** A caller's requests in fixed window `windowIndex` (minutes since the epoch). */
   quotaRequests(caller: string, windowIndex: number): string;
+  /**
+   * A hash: per gateway process, the running total of the requests it admitted alone (Redis away) in that window
+   * that `quotaRequests` counts.
+   */
+  quotaRequestsSent(caller: string, windowIndex: number): string;
   /** A caller's spend on UTC day `dayIndex` (days since the epoch). */
   quotaSpend(caller: string, dayIndex: number): string;
   /** A hash: per gateway process, the running total of its spend on that day that `quotaSpend` counts. */
@@ -56,6 +63,8 @@ export interface SharedStateKeys {
   failedKeyAttempts(address: string): string;
   /** Where an instance tells the others which client addresses reached their failed key attempts. */
   readonly keyAttemptsChannel: string;
+  /** A sorted set of the addresses refused now, scored with when each refusal ends (Redis's clock, ms): read back on resubscribing. */
+  readonly keyAttemptRefusals: string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -88,12 +97,14 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     probeLock: (providerId, openedAtMs) => `${stateBase}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
     healthCheckTurn: `${stateBase}:health-check-turn`,
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
+    quotaRequestsSent: (caller, windowIndex) => `${quotaBase}:requests-sent:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
     revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
     sessionRevocationChannel: `${prefix}:dashboard:v1`,
     failedKeyAttempts: (address) => `${keyAttemptsChannel}:failed:${address}`,
     keyAttemptsChannel,
+    keyAttemptRefusals: `${keyAttemptsChannel}:refused`,
   };
 }
 
