@@ -143,6 +143,46 @@ describe("a router's options, checked as a call's are", () => {
   });
 });
 
+describe("a router's breaker and cooldowns, checked when it is made", () => {
+  // Each part of a provider's state checks its own settings, but only when a call first makes that state: a bad
+  // one would fail every call, named as the part's field (`threshold`) instead of the router's option.
+  const badOptions: [string, Record<string, unknown>][] = [
+    ['breaker', { breaker: 'strict' }],
+    ['breaker.consecutiveFailures', { breaker: { consecutiveFailures: 0 } }],
+    ['breaker.consecutiveFailures', { breaker: { consecutiveFailures: 2.5 } }],
+    ['breaker.failureRateThreshold', { breaker: { failureRateThreshold: 0 } }],
+    ['breaker.failureRateThreshold', { breaker: { failureRateThreshold: 1.5 } }],
+    ['breaker.minimumCalls', { breaker: { minimumCalls: 0 } }],
+    ['breaker.windowMs', { breaker: { windowMs: 0 } }],
+    ['breaker.openDurationMs', { breaker: { openDurationMs: -1 } }],
+    ['breaker.maxOpenDurationMs', { breaker: { maxOpenDurationMs: Number.NaN } }],
+    // Shorter than the first open period (5 s by default, or the one given).
+    ['breaker.maxOpenDurationMs', { breaker: { maxOpenDurationMs: 1_000 } }],
+    ['breaker.maxOpenDurationMs', { breaker: { openDurationMs: 10_000, maxOpenDurationMs: 5_000 } }],
+    ['credentialCooldownMs', { credentialCooldownMs: -5 }],
+    ['credentialCooldownMs', { credentialCooldownMs: Number.NaN }],
+    ['defaultRateLimitCooldownMs', { defaultRateLimitCooldownMs: '2000' }],
+  ];
+
+  for (const [argument, options] of badOptions) {
+    it(`refuses ${describeValue(options)} when the router is made, naming ${argument}`, () => {
+      const error = constructorRefusalOf(options);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+    });
+  }
+
+  it('still takes good values, a cooldown of 0 included', async () => {
+    const router = makeRouter({
+      breaker: { consecutiveFailures: 2, failureRateThreshold: 1, minimumCalls: 1, windowMs: 1_000, openDurationMs: 0, maxOpenDurationMs: 0 },
+      credentialCooldownMs: 0,
+      defaultRateLimitCooldownMs: 0,
+    });
+    const result = await router.complete('Hi');
+    expect(result.content.length).toBeGreaterThan(0);
+  });
+});
+
 describe('limits longer than a timer holds', () => {
   // Node fires a timer set past 2^31 - 1 ms after 1 ms: such a deadline would end the call at once.
   const tooLongMs = 3_000_000_000;

@@ -4,6 +4,7 @@ import type { CircuitBreaker, ProbeTicket } from '../resilience/circuit-breaker.
 import { CooldownTracker } from '../resilience/cooldown.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { Admission } from './race-options.js';
+import { routerDefaults } from './router-defaults.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
 import { ClusterHealth } from './cluster-health.js';
@@ -119,7 +120,7 @@ export class ProviderStateRegistry {
     const probe = breaker.probeTicket;
     const sync = this.#options.sync;
     if (!sync) return probe;
-    const probeLockMs = this.#options.breaker.maxOpenDurationMs ?? 60_000;
+    const probeLockMs = this.#options.breaker.maxOpenDurationMs ?? routerDefaults.breakerMaxOpenDurationMs;
     return sync.acquireProbe(providerId, probeLockMs).then(
       (granted) => (granted ? probe : this.#yieldProbe(breaker, probe)),
       () => probe,

@@ -3,6 +3,7 @@ import { defaultBreakerRule } from '../resilience/breaker-rule.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { LatencySamples } from '../resilience/latency-samples.js';
 import { ProviderHealth } from '../resilience/provider-health.js';
+import { routerDefaults } from './router-defaults.js';
 import type { BreakerOptions } from './router-options.js';
 
 /** What this instance keeps of one provider: its circuit, its health figures and its latencies. */
@@ -35,8 +36,8 @@ export function createProviderState(options: { readonly clock: Clock; readonly b
   const breaker = new CircuitBreaker({
     clock,
     rule,
-    openDurationMs: breakerOptions.openDurationMs ?? 5_000,
-    maxOpenDurationMs: breakerOptions.maxOpenDurationMs ?? 60_000,
+    openDurationMs: breakerOptions.openDurationMs ?? routerDefaults.breakerOpenDurationMs,
+    maxOpenDurationMs: breakerOptions.maxOpenDurationMs ?? routerDefaults.breakerMaxOpenDurationMs,
   });
   return {
     breaker,

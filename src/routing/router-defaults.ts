@@ -21,6 +21,9 @@ export const routerDefaults = {
   cacheReadMaxMs: 1_000,
   /** close() waits this long at most for cache writes in flight (a store that never answers must not hold it). */
   cacheCloseWaitMs: 5_000,
+  /** A circuit's first open period, doubling at each failed probe up to the longest. */
+  breakerOpenDurationMs: 5_000,
+  breakerMaxOpenDurationMs: 60_000,
   maxRetries: 0,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 8_000,

@@ -27,7 +27,8 @@ export type HedgeOption = { readonly delayMs: number | 'auto' };
 export interface BreakerOptions {
   /**
    * Open a provider seeing few calls after this many health failures in a row, provided at least
-   * `failureRateThreshold` of its window failed too (a run alone happens by chance at high volume). Default 5.
+   * `failureRateThreshold` of its last 5 s (or of `windowMs`, when shorter) failed too (a run alone happens by
+   * chance at high volume). Default 5.
    */
   readonly consecutiveFailures?: number;
   /** Open when this share of calls in the window failed. Default 0.5. */

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
-import type { BackupModelRouterOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
+import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
@@ -152,7 +152,45 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   if (options.retryBaseDelayMs !== undefined && !(Number.isFinite(options.retryBaseDelayMs) && options.retryBaseDelayMs >= 0)) {
     throw invalid('retryBaseDelayMs', 'retryBaseDelayMs must be a number of milliseconds, at least 0.');
   }
+  checkDuration('credentialCooldownMs', options.credentialCooldownMs);
+  checkDuration('defaultRateLimitCooldownMs', options.defaultRateLimitCooldownMs);
+  checkBreakerOptions(options.breaker);
   checkCacheOptions(options);
+}
+
+/** A cooldown or an open period: milliseconds compared with the clock, not a timer's, so any finite number from 0. */
+function checkDuration(argument: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw invalid(argument, `${argument} must be a finite number of milliseconds, at least 0.`);
+  }
+}
+
+/**
+ * The breaker's settings, checked with the router's: each provider's breaker checks them too, but only when a
+ * call first makes it, so a bad one would fail every call, named by the breaker's own field.
+ */
+function checkBreakerOptions(breaker: BreakerOptions | undefined): void {
+  if (breaker === undefined) return;
+  if (typeof breaker !== 'object' || breaker === null) throw invalid('breaker', 'breaker must be an object of breaker settings.');
+  for (const name of ['consecutiveFailures', 'minimumCalls'] as const) {
+    const value = breaker[name];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw invalid(`breaker.${name}`, `breaker.${name} must be an integer of at least 1.`);
+  }
+  const rate = breaker.failureRateThreshold;
+  if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) {
+    throw invalid('breaker.failureRateThreshold', 'breaker.failureRateThreshold must be a share above 0 and at most 1.');
+  }
+  const windowMs = breaker.windowMs;
+  if (windowMs !== undefined && !(Number.isFinite(windowMs) && windowMs > 0)) {
+    throw invalid('breaker.windowMs', 'breaker.windowMs must be a positive number of milliseconds.');
+  }
+  checkDuration('breaker.openDurationMs', breaker.openDurationMs);
+  checkDuration('breaker.maxOpenDurationMs', breaker.maxOpenDurationMs);
+  const openMs = breaker.openDurationMs ?? routerDefaults.breakerOpenDurationMs;
+  const maxOpenMs = breaker.maxOpenDurationMs ?? routerDefaults.breakerMaxOpenDurationMs;
+  if (maxOpenMs < openMs) {
+    throw invalid('breaker.maxOpenDurationMs', `breaker.maxOpenDurationMs (${maxOpenMs}) must be at least breaker.openDurationMs (${openMs}).`);
+  }
 }
 
 /** A preferred provider must be one of the router's: a misspelt one would be ignored, with its model. */
