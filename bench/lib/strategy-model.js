@@ -83,3 +83,23 @@ export function modelStrategy({ spec, calls = 200_000, candidates = 6, parallelA
   const latency = summarize(latencies);
   return { p50Ms: latency.p50, p99Ms: latency.p99, p999Ms: latency.p999, requestsPerCall: requests / calls, failures };
 }
+
+/**
+ * Whether any hedge delay meets both hedging targets on the model: for each delay (a quantile of successful
+ * latencies), hedged requests per call over sequential's and hedged p99 over the race's. Answers "is the
+ * target out of reach for this implementation, or for hedging itself on this distribution?".
+ */
+export function hedgeDelaySweep({ spec, quantiles = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95], calls = 100_000, candidates = 6, parallelAttempts = 3 }) {
+  const sequential = modelStrategy({ spec, calls, candidates, parallelAttempts: 1 });
+  const race = modelStrategy({ spec, calls, candidates, parallelAttempts });
+  return quantiles.map((quantile) => {
+    const hedgeDelayMs = successQuantileMs(spec, quantile);
+    const hedged = modelStrategy({ spec, calls, candidates, parallelAttempts, hedgeDelayMs });
+    return {
+      quantile,
+      hedgeDelayMs,
+      requestsOverSequential: hedged.requestsPerCall / sequential.requestsPerCall,
+      p99OverRace: hedged.p99Ms / race.p99Ms,
+    };
+  });
+}
