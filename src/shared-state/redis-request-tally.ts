@@ -60,6 +60,11 @@ export class RedisRequestTally {
   readonly #tallies = new Map<string, WindowTally>();
   /** The latest window a caller's time fell in: tallies before the one before it are dropped. */
   #latestWindowIndex = Number.NEGATIVE_INFINITY;
+  /**
+   * A request was admitted, or a send failed, since the last flush began. A flag, not a walk of the tallies: it is
+   * read at every request Redis answers, and the tallies of an outage stay until their windows pass.
+   */
+  #behind = false;
 
   constructor(options: RedisRequestTallyOptions) {
     this.#client = options.client;
@@ -67,16 +72,18 @@ export class RedisRequestTally {
     this.#budget = options.budget;
   }
 
-  /** Whether some admitted request has not been acknowledged by Redis yet. */
+  /**
+   * Whether some admitted request may not have been acknowledged by Redis yet, and no flush is sending it now.
+   * Reset as a flush begins, so the requests answered while it is under way do not each start one more.
+   */
   get behind(): boolean {
-    if (this.#tallies.size === 0) return false;
-    for (const tally of this.#tallies.values()) if (tally.admitted > tally.acknowledged) return true;
-    return false;
+    return this.#behind;
   }
 
   /** A request of `caller` at `nowMs` was admitted in memory, its command never sent: to send later. */
   addAdmitted(caller: string, nowMs: number): void {
     this.#tallyOf(caller, windowPosition(nowMs).index).admitted += 1;
+    this.#behind = true;
   }
 
   /**
@@ -85,11 +92,13 @@ export class RedisRequestTally {
    * the latest time a caller gave. Resolves when each has been answered or has failed; never rejects.
    */
   async flush(options: { everything?: boolean; nowMs?: number } = {}): Promise<void> {
+    this.#behind = false;
     if (options.nowMs !== undefined) this.#forgetPassedWindows(windowPosition(options.nowMs).index);
     const pending = [...this.#tallies.values()].filter(
       (tally) => tally.admitted > 0 && (options.everything === true || tally.admitted > tally.acknowledged),
     );
-    await Promise.all(pending.map((tally) => this.#send(tally)));
+    const sent = await Promise.all(pending.map((tally) => this.#send(tally)));
+    if (sent.includes(false)) this.#behind = true;
   }
 
   /** Whether Redis acknowledged the running total; its answer counts even when it comes after the budget. */
