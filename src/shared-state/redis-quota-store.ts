@@ -7,8 +7,8 @@
  * Each operation has the shared state's small time budget: past it, or with Redis down, this gateway counts
  * requests in its own memory instead (a key's rate then holds per instance until Redis is back), never
  * failing the call over a counter. Spend recorded meanwhile is sent when the connection is ready again, and so
- * are the requests admitted while it was down, to the windows the sliding minute still reads
- * (`RedisRequestTally`).
+ * are the requests admitted while it was down, to the windows the sliding minute still reads as of the latest
+ * request (`RedisRequestTally`; a window that has passed since, sent on reconnecting, is read by no count).
  */
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';

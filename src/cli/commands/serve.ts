@@ -85,11 +85,13 @@ export const serveCommand: CliCommand = {
       if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
       else logger.info({ connection: event.connection }, `redis ${event.type}`);
     });
-    const router = new BackupModelRouter({
-      ...routerOptions,
-      ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
-    });
+    // Made inside the try: should it throw, the Redis connections are still closed.
+    let router: BackupModelRouter | undefined;
     try {
+      router = new BackupModelRouter({
+        ...routerOptions,
+        ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
+      });
       const gateway = createGateway({
         router,
         config,
@@ -126,7 +128,7 @@ export const serveCommand: CliCommand = {
       logger.info('stopped');
       return 0;
     } finally {
-      await router.close();
+      await router?.close();
       await shared?.close();
       logger.flush();
     }
