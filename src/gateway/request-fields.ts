@@ -73,6 +73,17 @@ export function omittedMediaNote(kind: string): string {
   return `[${kind} omitted: this gateway does not carry it here]`;
 }
 
+/**
+ * A value of the client's quoted in a 400 (a `type` this gateway does not know), cut to 40 characters; any
+ * other value than a string by its kind: `String()` of an object whose keys shadow Object.prototype's
+ * (`{"toString":1}`) throws a TypeError, which would answer a bad body with a 500.
+ */
+export function quotedValueOf(value: unknown): string {
+  if (typeof value === 'string') return value.slice(0, 40);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
+}
+
 export function modelNotFound(model: string): GatewayHttpError {
   return new GatewayHttpError({
     status: 404,

@@ -216,6 +216,8 @@ describe('an Anthropic Messages request', () => {
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages', /tool_use_id is required/],
     [{ messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: 'x' }] }] }, 'messages', /input must be an object/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools', /server tool/],
+    // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: { toString: 1 } }] }, 'tools', /server tool \(an object\)/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'has space', input_schema: {} }] }, 'tools', /letters, digits/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice', /tool_choice must be/],
     [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /array of up to 4/],

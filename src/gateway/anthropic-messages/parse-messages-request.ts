@@ -14,6 +14,7 @@ import {
   cacheBreakpointOf,
   numberField,
   optionalBooleanField,
+  quotedValueOf,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
@@ -47,7 +48,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       throw invalidRequest(
-        `tools[${index}] is a server tool (${String(tool.type).slice(0, 40)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
+        `tools[${index}] is a server tool (${quotedValueOf(tool.type)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
         'tools',
         'unsupported_parameter',
       );

@@ -145,6 +145,8 @@ describe('a Responses API request', () => {
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway stores none/],
     [{ input: [{ role: 'user', content: [{ type: 'audio_clip', data: 'x' }] }] }, 'input', /not a supported content part \(audio_clip\)/],
     [{ input: [{ type: 'mystery_item' }] }, 'input', /not a supported item \(mystery_item\)/],
+    // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
+    [{ input: [{ type: { toString: 1 } }] }, 'input', /not a supported item \(an object\)/],
     [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /stores no responses, conversations or prompts/],
     [{ input: 'Hi', background: true }, 'background', /stores no responses/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
