@@ -220,6 +220,12 @@ describe('an Anthropic Messages request', () => {
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: { toString: 1 } }] }, 'tools', /server tool \(an object\)/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'has space', input_schema: {} }] }, 'tools', /letters, digits/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice', /tool_choice must be/],
+    // Found by the property tests: the refusal named disable_parallel_tool_use as if it were a top-level field.
+    [
+      { messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'auto', disable_parallel_tool_use: 'yes' } },
+      'tool_choice.disable_parallel_tool_use',
+      /^tool_choice\.disable_parallel_tool_use must be true or false/,
+    ],
     [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /array of up to 4/],
     [{ messages: [{ role: 'user', content: 'Hi' }], system: [{ type: 'image' }] }, 'system', /system\[0\] must be a text block/],
     [{ messages: [{ role: 'user', content: 'Hi' }], mcp_servers: [{ type: 'url', url: 'https://attacker.example' }] }, 'mcp_servers[0].url', /chosen by the gateway's configuration/],

@@ -13,7 +13,6 @@ import {
   booleanField,
   cacheBreakpointOf,
   numberField,
-  optionalBooleanField,
   quotedValueOf,
   refuseUpstreamSelectors,
   resolveModelField,
@@ -72,6 +71,16 @@ function toolChoiceOf(value: unknown): ToolChoice | undefined {
   throw invalidRequest('tool_choice must be {"type":"auto"}, {"type":"any"}, {"type":"none"} or {"type":"tool","name":...}.', 'tool_choice');
 }
 
+/** `tool_choice.disable_parallel_tool_use`: at most one tool call per answer. */
+function oneCallOnlyOf(toolChoice: unknown): boolean {
+  const value = isRecord(toolChoice) ? toolChoice.disable_parallel_tool_use : undefined;
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') {
+    throw invalidRequest('tool_choice.disable_parallel_tool_use must be true or false.', 'tool_choice.disable_parallel_tool_use');
+  }
+  return value;
+}
+
 /**
  * Structured output (`output_config.format`, a JSON Schema) as our response format, which OpenAI-wire and
  * Gemini providers enforce; `effort` is not passed on.
@@ -105,7 +114,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
-  const oneCallOnly = isRecord(body.tool_choice) && optionalBooleanField(body.tool_choice, 'disable_parallel_tool_use') === true;
+  const oneCallOnly = oneCallOnlyOf(body.tool_choice);
   const responseFormat = responseFormatOf(body.output_config);
   const reasoningEffort = thinkingEffortOf(body.thinking);
   const stream = booleanField(body, 'stream');
