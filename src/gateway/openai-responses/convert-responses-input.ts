@@ -26,7 +26,7 @@ function partText(part: unknown, path: string): string {
   if (isRecord(part) && (part.type === 'input_image' || part.type === 'input_file')) {
     return omittedMediaNote(part.type === 'input_image' ? 'image' : 'file');
   }
-  const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
+  const kind = isRecord(part) && typeof part.type === 'string' ? ` (${quotedValueOf(part.type)})` : '';
   throw invalidRequest(`${path} is not a supported content part${kind}: input_text, output_text, refusal, input_image and input_file are.`, 'input');
 }
 
