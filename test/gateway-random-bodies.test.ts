@@ -49,10 +49,20 @@ function post(path: string, body: string): Promise<RawResponse> {
   });
 }
 
-/** The valid bodies of a dialect, for the gateway's configuration (no named routes here): sent to these models. */
-const servedModels = ['openai/gpt-4o-mini'];
+/**
+ * The valid bodies of a dialect, for the gateway's configuration (no named routes here), each sent to a model
+ * of each wire protocol (their converters differ in what they refuse) that takes its images: Google fetches no
+ * image URL, so its bodies carry their images as data.
+ */
+const servedModels = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-20250514', 'google/gemini-2.5-flash'];
+const imageData = 'data:image/png;base64,iVBORw0KGgo=';
 const servedHere = (bodies: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
-  servedModels.flatMap((model) => bodies.map((body) => ({ ...body, model })));
+  servedModels.flatMap((model) =>
+    bodies.map((body) => {
+      const text = JSON.stringify({ ...body, model });
+      return JSON.parse(model.startsWith('google/') ? text.replace(/https:\/\/example\.com\/[a-z]+\.(png|jpg)/g, imageData) : text) as Record<string, unknown>;
+    }),
+  );
 
 const endpoints = [
   { path: '/v1/chat/completions', bodies: servedHere(chatBodies), errorShape: 'openai' },
