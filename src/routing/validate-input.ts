@@ -123,12 +123,15 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   checkSignal(options.signal);
 }
 
-/** A route: the providers and models to try, each named by two strings (a missing model would be sent as none). */
+/**
+ * A route: the providers and models to try, each named by two strings (a missing model would be sent as none).
+ * A plain loop: the gateway gives a route with most calls, and this runs on each.
+ */
 function checkRoute(route: CompleteOptions['route']): void {
   if (route === undefined) return;
-  if (!Array.isArray(route) || route.some((target: unknown) => !isRouteTarget(target))) {
-    throw invalid('route', 'route must be an array of { provider, model }, each a string.');
-  }
+  let valid = Array.isArray(route);
+  for (let index = 0; valid && index < route.length; index += 1) valid = isRouteTarget(route[index]);
+  if (!valid) throw invalid('route', 'route must be an array of { provider, model }, each a string.');
 }
 
 function isRouteTarget(target: unknown): boolean {
