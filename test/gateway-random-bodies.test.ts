@@ -8,7 +8,7 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nearValidRequest, pathsOf, withValueAt } from '../src/gateway/near-valid-requests.test-support.js';
+import { nearValidBody, pathsOf, withValueAt } from '../src/gateway/near-valid-bodies.test-support.js';
 import { chatBodies, messagesBodies, responsesBodies } from '../src/gateway/valid-request-bodies.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
@@ -92,7 +92,7 @@ for (const { path, bodies, errorShape } of endpoints) {
     it("answers, or refuses with a 4xx in the API's own error shape, never a 5xx; and serves a normal call afterwards", async () => {
       const body = fc.oneof(
         fc.jsonValue({ maxDepth: 5 }),
-        nearValidRequest(bodies).map((request) => request.body),
+        nearValidBody(bodies).map((request) => request.body),
       );
       await fc.assert(
         fc.asyncProperty(body, async (value) => {

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BackupModelsError, InvalidArgumentError } from '../src/index.js';
-import { oddValue } from '../src/gateway/near-valid-requests.test-support.js';
+import { oddValue } from '../src/gateway/near-valid-bodies.test-support.js';
 import { useRouterHarness } from './router-harness.js';
 
 const harness = useRouterHarness({ cacheEnabled: false });

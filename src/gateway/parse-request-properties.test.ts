@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayHttpError } from './gateway-http-error.js';
 import type { GatewayCall } from './gateway-dialect.js';
 import { ModelResolver } from './model-resolver.js';
-import { nearValidRequest } from './near-valid-requests.test-support.js';
+import { nearValidBody } from './near-valid-bodies.test-support.js';
 import { chatBodies, messagesBodies, responsesBodies } from './valid-request-bodies.test-support.js';
 import { parseChatCompletionRequest } from './openai-request.js';
 import { parseMessagesRequest } from './anthropic-messages/parse-messages-request.js';
@@ -76,7 +76,7 @@ for (const { name, parse, bodies } of parsers) {
 
     it('gives a call or a typed 4xx refusal naming the field, for a valid body with one field mutated', () => {
       fc.assert(
-        fc.property(nearValidRequest(bodies), ({ body, field }) => {
+        fc.property(nearValidBody(bodies), ({ body, field }) => {
           const outcome = outcomeOf(parse, body);
           if (!(outcome instanceof GatewayHttpError)) return;
           expectTypedRefusal(outcome);

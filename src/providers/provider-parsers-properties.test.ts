@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { SseEvent } from '../http/types.js';
-import { nearValidRequest } from '../gateway/near-valid-requests.test-support.js';
+import { nearValidBody } from '../gateway/near-valid-bodies.test-support.js';
 import { recordedFixtures } from '../testing/shared-fixtures.test-support.js';
 import { wireProtocols } from './protocols.js';
 import type { WireProtocol } from './wire-protocol.js';
@@ -85,7 +85,7 @@ for (const { protocol, folder, responses, errors, streams } of cases) {
   describe(`the ${protocol.id} protocol's readers, on any answer`, () => {
     it('parse a 200 body of any JSON into an answer or a ProviderError', () => {
       fc.assert(
-        fc.property(fc.oneof(fc.jsonValue({ maxDepth: 5 }), nearValidRequest(responseBodies).map(({ body }) => body)), (body) => {
+        fc.property(fc.oneof(fc.jsonValue({ maxDepth: 5 }), nearValidBody(responseBodies).map(({ body }) => body)), (body) => {
           typedOutcome(() => protocol.parseChatResponse(body, options));
         }),
         { numRuns },
@@ -93,7 +93,7 @@ for (const { protocol, folder, responses, errors, streams } of cases) {
     });
 
     it('make a ProviderError of any error response, never throwing', () => {
-      const errorBody = bodyText(fc.oneof(fc.jsonValue({ maxDepth: 5 }), nearValidRequest(errorBodies).map(({ body }) => body)));
+      const errorBody = bodyText(fc.oneof(fc.jsonValue({ maxDepth: 5 }), nearValidBody(errorBodies).map(({ body }) => body)));
       fc.assert(
         fc.property(errorBody, fc.integer({ min: 100, max: 599 }), fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), (text, statusCode, retryAfter) => {
           const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
@@ -106,7 +106,7 @@ for (const { protocol, folder, responses, errors, streams } of cases) {
 
     it('decode a recorded stream with one event replaced by any data into chunks or a ProviderError', () => {
       const oddEvent: fc.Arbitrary<SseEvent> = fc.oneof(
-        nearValidRequest(eventBodies.map((event) => event.data)).map(({ body }) => ({ data: JSON.stringify(body) })),
+        nearValidBody(eventBodies.map((event) => event.data)).map(({ body }) => ({ data: JSON.stringify(body) })),
         fc.jsonValue({ maxDepth: 4 }).map((value) => ({ data: JSON.stringify(value) })),
         fc.string({ maxLength: 30 }).map((data) => ({ data })),
       );

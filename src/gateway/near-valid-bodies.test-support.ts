@@ -1,7 +1,8 @@
 /**
- * Test support: generators of request bodies for property tests. A near-valid body is a valid one with one
- * field mutated (a wrong type, null, a huge number, an empty or NaN-like string, deep nesting, an object whose
- * keys shadow Object.prototype's methods...). Bodies go through JSON, as a request's body does. Not shipped.
+ * Test support: generators of JSON bodies for property tests (requests, and the answers of providers). A
+ * near-valid body is a valid one with one field mutated (a wrong type, null, a huge number, an empty or
+ * NaN-like string, deep nesting, an object whose keys shadow Object.prototype's methods...). Bodies go through
+ * JSON, as a request's body does. Not shipped.
  */
 import fc from 'fast-check';
 
@@ -114,7 +115,7 @@ export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
  * A valid body (one of `bases`) with one field mutated: replaced by an odd value, removed, or given an extra
  * key. The top-level key the mutation is under comes with it, for checking that a refusal names its field.
  */
-export function nearValidRequest(bases: readonly Readonly<Record<string, unknown>>[]): fc.Arbitrary<{ body: unknown; field: string }> {
+export function nearValidBody(bases: readonly Readonly<Record<string, unknown>>[]): fc.Arbitrary<{ body: unknown; field: string }> {
   return fc
     .record({
       base: fc.constantFrom(...bases),
