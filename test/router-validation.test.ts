@@ -271,6 +271,33 @@ describe('attemptLog', () => {
   });
 });
 
+describe('options of the wrong shape', () => {
+  // Found by the property tests (router-input-properties.test.ts): each threw a TypeError from the router's
+  // own code (or, for a route target without a model, sent a request with none) instead of the caller's error.
+  const wrongShapes: [string, unknown][] = [
+    ['options', null],
+    ['signal', { aborted: false }],
+    ['signal', 'abort'],
+    ['route', [null]],
+    ['route', [{ provider: 'openai' }]],
+    ['route', 'openai'],
+    ['preferredModel', 5],
+  ];
+
+  for (const [argument, value] of wrongShapes) {
+    it(`refuses ${argument}: ${describeValue(value)} as the caller's error, before any request`, async () => {
+      const router = makeRouter();
+      const options = (argument === 'options' ? value : { [argument]: value, ...(argument === 'preferredModel' ? { preferredProvider: 'openai' } : {}) }) as CompleteOptions;
+      const error = await refusalOf(router, options);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument });
+      expect(() => router.stream('Hi', options)).toThrow(InvalidArgumentError);
+      expect(() => router.validate('Hi', options)).toThrow(InvalidArgumentError);
+      expect(harness.server.requests).toHaveLength(0);
+    });
+  }
+});
+
 describe('validate: what a call would be refused with, before it is made', () => {
   const onlyMoonshot = { route: [{ provider: 'moonshot', model: 'moonshot-v1-8k' }] };
 

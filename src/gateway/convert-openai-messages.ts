@@ -5,7 +5,7 @@
  */
 import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
 import { longerCacheBreakpoint } from '../cache-breakpoint.js';
-import { cacheBreakpointOf } from './request-fields.js';
+import { cacheBreakpointOf, quotedValueOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
@@ -27,7 +27,7 @@ function textOf(content: unknown, path: string, options: { allowNull: boolean })
 
 function textPartOf(part: unknown, path: string, supported: string): string {
   if (!isRecord(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
-    const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
+    const kind = isRecord(part) && typeof part.type === 'string' ? ` (${quotedValueOf(part.type)})` : '';
     throw invalidRequest(`${path} is not a text part${kind}; ${supported}.`, 'messages');
   }
   return part.text;

@@ -63,4 +63,16 @@ describe('toErrorResponse', () => {
     const message = toErrorResponse(new GatewayHttpError({ status: 400, message: 'bad gateway-canary-key-123456' })).body.error.message;
     expect(message).not.toContain('gateway-canary-key-123456');
   });
+
+  it('never tells a secret in the param either (found by property tests: a key named as a field was echoed whole there)', () => {
+    registerSecret('gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e');
+    const refusal = new GatewayHttpError({
+      status: 400,
+      message: 'The field reasoning.gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e.base_url is not accepted.',
+      param: 'reasoning.gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e.base_url',
+    });
+    const { error } = toErrorResponse(refusal).body;
+    expect(error.param).toBe('reasoning.[redacted].base_url');
+    expect(JSON.stringify(error)).not.toContain('gk-live-7f3a9c2e');
+  });
 });

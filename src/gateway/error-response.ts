@@ -53,7 +53,8 @@ function response(
 ): ErrorResponse {
   return {
     status,
-    body: { error: { message: redactSecrets(fields.message), type: fields.type, param: fields.param ?? null, code: fields.code ?? null } },
+    // The param too: a field's path quotes the body's own keys, and a client may have put a key among them.
+    body: { error: { message: redactSecrets(fields.message), type: fields.type, param: typeof fields.param === 'string' ? redactSecrets(fields.param) : null, code: fields.code ?? null } },
     ...(retryAfterMs !== undefined ? { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : {}),
   };
 }

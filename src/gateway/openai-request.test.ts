@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../errors.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { ModelResolver } from './model-resolver.js';
 import { parseChatCompletionRequest } from './openai-request.js';
@@ -232,5 +233,15 @@ describe('parseChatCompletionRequest: prompt-cache breakpoints', () => {
       { role: 'system', content: 'A long system prompt.', cacheBreakpoint: true },
       { role: 'user', content: 'Hi' },
     ]);
+  });
+});
+
+describe('parseChatCompletionRequest: a key in a refused body', () => {
+  it('is not quoted in the refusal, even cut to the 40 characters an unknown part type is quoted to', () => {
+    // Found by the property tests: the type was cut first, so the error's redaction no longer found the key whole.
+    registerSecret('gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e');
+    const error = rejection({ model: 'tier-1', messages: [{ role: 'user', content: [{ type: 'gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e', text: 'x' }] }] });
+    expect(error.message).toContain('(' + '[redacted]');
+    expect(error.message).not.toContain('gk-live-7f3a9c2e');
   });
 });

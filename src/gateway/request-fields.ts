@@ -7,6 +7,7 @@ import { isRecord } from '../json-value.js';
 import type { CompleteOptions } from '../routing/router-options.js';
 import type { CacheBreakpoint, Mutable, ToolDefinition } from '../types.js';
 import { cacheBreakpointFor, isCacheTtl } from '../cache-breakpoint.js';
+import { redactSecrets } from '../errors.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
 
@@ -71,6 +72,18 @@ function findUpstreamSelector(value: unknown, path: string, depth: number, inter
  */
 export function omittedMediaNote(kind: string): string {
   return `[${kind} omitted: this gateway does not carry it here]`;
+}
+
+/**
+ * A value of the client's quoted in a 400 (a `type` this gateway does not know), cut to 40 characters; any
+ * other value than a string by its kind: `String()` of an object whose keys shadow Object.prototype's
+ * (`{"toString":1}`) throws a TypeError, which would answer a bad body with a 500. A string is redacted
+ * before it is cut: a key cut short would no longer be found whole by the redaction of the error answer.
+ */
+export function quotedValueOf(value: unknown): string {
+  if (typeof value === 'string') return redactSecrets(value).slice(0, 40);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' && value !== null ? 'an object' : String(value);
 }
 
 export function modelNotFound(model: string): GatewayHttpError {

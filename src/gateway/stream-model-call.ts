@@ -76,7 +76,16 @@ export async function streamModelCall(options: {
   const streamOptions = call.options;
   streamOptions.cacheScope = options.caller.cacheScope;
   streamOptions.timeoutMs = maxStreamDurationMs;
-  const stream: RouterStream = dependencies.router.stream(call.messages, streamOptions);
+  let stream: RouterStream;
+  try {
+    stream = dependencies.router.stream(call.messages, streamOptions);
+  } catch (error) {
+    // Refused before it started, by the router's own checks (a temperature out of range): answered in the
+    // dialect's shape, as a call that is not streamed is, not left to the server's last-resort handler.
+    recordFailure(log, error, { clientGone: false });
+    sendError(response, error, dialect);
+    return;
+  }
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
   const stopListening = onClientGone(response, (reason) => {

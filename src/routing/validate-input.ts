@@ -81,6 +81,7 @@ function currentTurnStart(messages: readonly Message[]): number {
 
 /** A call's options, checked before anything is sent; `providerIds` are the router's providers. */
 export function validateCompleteOptions(options: CompleteOptions, providerIds: ReadonlySet<string>): void {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'options must be an object of call options.');
   const { tier, temperature, maxTokens, parallelAttempts, topP } = options;
   if (tier !== undefined && tier !== 1 && tier !== 2 && tier !== 3) throw invalid('tier', 'tier must be 1, 2 or 3.');
   if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= 2)) {
@@ -114,9 +115,37 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
     throw invalid('attemptLog', 'attemptLog must be an object the router can set attempts on, not a frozen or sealed one.');
   }
   checkPreferredProvider(options.preferredProvider, providerIds);
+  if (options.preferredModel !== undefined && typeof options.preferredModel !== 'string') throw invalid('preferredModel', 'preferredModel must be a model id.');
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
     throw invalid('preferredModel', 'preferredModel needs preferredProvider: say which provider serves that model.');
   }
+  checkRoute(options.route);
+  checkSignal(options.signal);
+}
+
+/**
+ * A route: the providers and models to try, each named by two strings (a missing model would be sent as none).
+ * A plain loop: the gateway gives a route with most calls, and this runs on each.
+ */
+function checkRoute(route: CompleteOptions['route']): void {
+  if (route === undefined) return;
+  let valid = Array.isArray(route);
+  for (let index = 0; valid && index < route.length; index += 1) valid = isRouteTarget(route[index]);
+  if (!valid) throw invalid('route', 'route must be an array of { provider, model }, each a string.');
+}
+
+function isRouteTarget(target: unknown): boolean {
+  if (typeof target !== 'object' || target === null) return false;
+  const { provider, model } = target as { provider?: unknown; model?: unknown };
+  return typeof provider === 'string' && typeof model === 'string';
+}
+
+/** The caller's abort: an AbortSignal (or the library's own Cancellation), read when the call starts. */
+function checkSignal(signal: CompleteOptions['signal']): void {
+  if (signal === undefined) return;
+  const candidate = signal as { aborted?: unknown; addEventListener?: unknown; onAbort?: unknown } | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.aborted !== 'boolean') throw invalid('signal', 'signal must be an AbortSignal.');
+  if (typeof candidate.addEventListener !== 'function' && typeof candidate.onAbort !== 'function') throw invalid('signal', 'signal must be an AbortSignal.');
 }
 
 /** The seed and the penalties: as OpenAI bounds them, which the other providers that take them share. */

@@ -14,7 +14,7 @@ import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessa
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
-import { cacheBreakpointOf, omittedMediaNote } from '../request-fields.js';
+import { cacheBreakpointOf, omittedMediaNote, quotedValueOf } from '../request-fields.js';
 
 /** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
 const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
@@ -83,7 +83,7 @@ function toolMessageOf(block: Readonly<Record<string, unknown>>, toolUseId: stri
 }
 
 function unsupportedBlock(block: unknown, path: string): Error {
-  const kind = isRecord(block) && typeof block.type === 'string' ? ` (${block.type.slice(0, 40)})` : '';
+  const kind = isRecord(block) && typeof block.type === 'string' ? ` (${quotedValueOf(block.type)})` : '';
   return invalidRequest(
     `${path} is not a supported content block${kind}: text, image, tool_use and tool_result are (documents become a note, thinking blocks are left out).`,
     'messages',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../../errors.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { ModelResolver } from '../model-resolver.js';
 import { parseMessagesRequest } from './parse-messages-request.js';
@@ -216,8 +217,16 @@ describe('an Anthropic Messages request', () => {
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages', /tool_use_id is required/],
     [{ messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: 'x' }] }] }, 'messages', /input must be an object/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools', /server tool/],
+    // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: { toString: 1 } }] }, 'tools', /server tool \(an object\)/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'has space', input_schema: {} }] }, 'tools', /letters, digits/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'sometimes' } }, 'tool_choice', /tool_choice must be/],
+    // Found by the property tests: the refusal named disable_parallel_tool_use as if it were a top-level field.
+    [
+      { messages: [{ role: 'user', content: 'Hi' }], tool_choice: { type: 'auto', disable_parallel_tool_use: 'yes' } },
+      'tool_choice.disable_parallel_tool_use',
+      /^tool_choice\.disable_parallel_tool_use must be true or false/,
+    ],
     [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /array of up to 4/],
     [{ messages: [{ role: 'user', content: 'Hi' }], system: [{ type: 'image' }] }, 'system', /system\[0\] must be a text block/],
     [{ messages: [{ role: 'user', content: 'Hi' }], mcp_servers: [{ type: 'url', url: 'https://attacker.example' }] }, 'mcp_servers[0].url', /chosen by the gateway's configuration/],
@@ -226,5 +235,15 @@ describe('an Anthropic Messages request', () => {
     expect([400, 404]).toContain(error.status);
     expect(error.param).toBe(param);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('an Anthropic Messages request with a key in it, refused', () => {
+  it('does not quote the key, even cut to the 40 characters an unknown block type is quoted to', () => {
+    // Found by the property tests through the gateway: the answer carried the key's first 40 characters.
+    registerSecret('gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e');
+    const error = refusal({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e', source: {} }] }] });
+    expect(error.message).toContain('(' + '[redacted]');
+    expect(error.message).not.toContain('gk-live-7f3a9c2e');
   });
 });

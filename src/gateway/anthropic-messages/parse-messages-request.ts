@@ -13,7 +13,7 @@ import {
   booleanField,
   cacheBreakpointOf,
   numberField,
-  optionalBooleanField,
+  quotedValueOf,
   refuseUpstreamSelectors,
   resolveModelField,
   routingOptionsOf,
@@ -47,7 +47,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       throw invalidRequest(
-        `tools[${index}] is a server tool (${String(tool.type).slice(0, 40)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
+        `tools[${index}] is a server tool (${quotedValueOf(tool.type)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
         'tools',
         'unsupported_parameter',
       );
@@ -69,6 +69,16 @@ function toolChoiceOf(value: unknown): ToolChoice | undefined {
     if (value.type === 'tool' && typeof value.name === 'string' && value.name.length > 0) return { name: value.name };
   }
   throw invalidRequest('tool_choice must be {"type":"auto"}, {"type":"any"}, {"type":"none"} or {"type":"tool","name":...}.', 'tool_choice');
+}
+
+/** `tool_choice.disable_parallel_tool_use`: at most one tool call per answer. */
+function oneCallOnlyOf(toolChoice: unknown): boolean {
+  const value = isRecord(toolChoice) ? toolChoice.disable_parallel_tool_use : undefined;
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') {
+    throw invalidRequest('tool_choice.disable_parallel_tool_use must be true or false.', 'tool_choice.disable_parallel_tool_use');
+  }
+  return value;
 }
 
 /**
@@ -104,7 +114,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
   const tools = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
-  const oneCallOnly = isRecord(body.tool_choice) && optionalBooleanField(body.tool_choice, 'disable_parallel_tool_use') === true;
+  const oneCallOnly = oneCallOnlyOf(body.tool_choice);
   const responseFormat = responseFormatOf(body.output_config);
   const reasoningEffort = thinkingEffortOf(body.thinking);
   const stream = booleanField(body, 'stream');

@@ -8,7 +8,7 @@ import { isRecord } from '../../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import type { ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
-import { omittedMediaNote } from '../request-fields.js';
+import { omittedMediaNote, quotedValueOf } from '../request-fields.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -26,7 +26,7 @@ function partText(part: unknown, path: string): string {
   if (isRecord(part) && (part.type === 'input_image' || part.type === 'input_file')) {
     return omittedMediaNote(part.type === 'input_image' ? 'image' : 'file');
   }
-  const kind = isRecord(part) && typeof part.type === 'string' ? ` (${part.type.slice(0, 40)})` : '';
+  const kind = isRecord(part) && typeof part.type === 'string' ? ` (${quotedValueOf(part.type)})` : '';
   throw invalidRequest(`${path} is not a supported content part${kind}: input_text, output_text, refusal, input_image and input_file are.`, 'input');
 }
 
@@ -144,7 +144,7 @@ export function convertResponsesInput(body: JsonObject): Message[] {
     }
     // Calls of tools only OpenAI runs (web search, local shell, code interpreter...) and their outputs: left out.
     if (typeof type === 'string' && /_call(_output)?$/.test(type)) return;
-    throw invalidRequest(`${path} is not a supported item (${String(type).slice(0, 40)}): messages, function and custom tool calls and their outputs are.`, 'input');
+    throw invalidRequest(`${path} is not a supported item (${quotedValueOf(type)}): messages, function and custom tool calls and their outputs are.`, 'input');
   });
   flushAssistant();
   return messages;

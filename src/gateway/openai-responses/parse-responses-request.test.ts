@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../../errors.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { ModelResolver } from '../model-resolver.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
@@ -145,6 +146,8 @@ describe('a Responses API request', () => {
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway stores none/],
     [{ input: [{ role: 'user', content: [{ type: 'audio_clip', data: 'x' }] }] }, 'input', /not a supported content part \(audio_clip\)/],
     [{ input: [{ type: 'mystery_item' }] }, 'input', /not a supported item \(mystery_item\)/],
+    // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
+    [{ input: [{ type: { toString: 1 } }] }, 'input', /not a supported item \(an object\)/],
     [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /stores no responses, conversations or prompts/],
     [{ input: 'Hi', background: true }, 'background', /stores no responses/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
@@ -158,5 +161,15 @@ describe('a Responses API request', () => {
     expect(error.status).toBe(400);
     expect(error.param).toBe(param);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('a Responses request with a key in it, refused', () => {
+  it('does not quote the key, even cut to the 40 characters an unknown part type is quoted to', () => {
+    // Found by the property tests: the type was cut first, so the error's redaction no longer found the key whole.
+    registerSecret('gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e');
+    const error = refusal({ input: [{ role: 'user', content: [{ type: 'gk-live-7f3a9c2e4b6d8f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e' }] }] });
+    expect(error.message).toContain('(' + '[redacted]');
+    expect(error.message).not.toContain('gk-live-7f3a9c2e');
   });
 });

@@ -118,6 +118,20 @@ describe('parseGeminiError', () => {
     ).toBe('quota_exhausted');
   });
 
+  it('reads a quota value of any shape without throwing (found by the property tests: String() of it threw a TypeError)', () => {
+    const error = parse({
+      statusCode: 429,
+      bodyText: errorBody('RESOURCE_EXHAUSTED', 429, 'Quota exceeded', [
+        quotaFailure({ quotaId: 'GenerateContentInputTokensPerModelPerMinute-FreeTier', quotaValue: { toString: 1 } }),
+      ]),
+    });
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.reason).toBe('rate_limit');
+    expect(parse({ statusCode: 429, bodyText: errorBody('RESOURCE_EXHAUSTED', 429, 'Quota exceeded', [quotaFailure({ quotaId: 'q', quotaValue: 0 })]) }).reason).toBe(
+      'quota_exhausted',
+    );
+  });
+
   it('takes the wait from a Retry-After header when the body has no RetryInfo', () => {
     const { headers } = readFixtureResponseHeaders('error-429-resource-exhausted.headers.txt');
     const error = parse({

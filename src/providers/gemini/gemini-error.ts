@@ -98,7 +98,8 @@ function isExhaustedQuota(error: GeminiErrorDetails): boolean {
   const violations = findDetail(error, 'google.rpc.QuotaFailure')?.['violations'];
   if (!Array.isArray(violations) || violations.length === 0) return false;
   const records = violations.filter(isRecord);
-  if (records.some((violation) => String(violation['quotaValue']) === '0')) return true;
+  // Google writes the limit as an int64 string ("0"); not String() of it, which throws on an object holding `toString`.
+  if (records.some((violation) => violation['quotaValue'] === '0' || violation['quotaValue'] === 0)) return true;
   return records.length > 0 && records.every((violation) => /PerDay/i.test(readString(violation['quotaId']) ?? ''));
 }
 
