@@ -42,17 +42,24 @@ export class NoProviderAvailableError extends BackupModelsError {
    * permanent condition, where a cooling-down or open provider is a passing one).
    */
   readonly noProviderConfigured: boolean;
+  /**
+   * Every provider with a key was skipped for what the request holds (images, which none of their models takes):
+   * no wait helps, only a different request or model.
+   */
+  readonly noProviderTakesRequest: boolean;
   constructor(options: {
     message: string;
     missingEnvironmentVariables?: readonly string[];
     retryAfterMs?: number;
     noProviderConfigured?: boolean;
+    noProviderTakesRequest?: boolean;
   }) {
     super(options.message);
     this.name = 'NoProviderAvailableError';
     this.missingEnvironmentVariables = options.missingEnvironmentVariables ?? [];
     this.retryAfterMs = options.retryAfterMs;
     this.noProviderConfigured = options.noProviderConfigured ?? false;
+    this.noProviderTakesRequest = options.noProviderTakesRequest ?? false;
   }
 
   static override isInstance(value: unknown): value is NoProviderAvailableError {

@@ -212,6 +212,50 @@ describe('providers without a key', () => {
   });
 });
 
+describe('a request whose images no provider takes', () => {
+  const picture = { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==' } };
+  const withImage = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'What is this?' }, picture] }];
+
+  it('is a 400 naming the images, with no Retry-After: a 503 would be retried by the SDKs, forever refused', async () => {
+    const error = await apiError(harness.client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: withImage }));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'image_input_not_supported', param: 'messages' });
+    expect(error.message).toContain('takes no image input');
+    expect(error.headers?.get('retry-after')).toBeNull();
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('in Anthropic shape on /v1/messages', async () => {
+    const answer = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKeys[0] },
+      body: JSON.stringify({
+        model: 'groq/llama-3.1-8b-instant',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUg==' } }] }],
+      }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('retry-after')).toBeNull();
+    expect(await answer.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('is still a 503 with Retry-After when the provider that takes them is only cooling down', async () => {
+    const own = await startGatewayHarness();
+    try {
+      own.providers.setBehavior('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm' });
+      await apiError(own.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }));
+      const error = await apiError(own.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: withImage }));
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('no_provider_available');
+      expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('request ids on errors', () => {
   /** The ids of the calls logged so far. */
   const loggedIds = (): unknown[] => harness.logLines.map((line) => line.id);

@@ -3,7 +3,7 @@
  * them in its own wire shape, and a bad image is a typed error before any upstream call.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackupModelRouter, InvalidArgumentError, type Message } from '../src/index.js';
+import { BackupModelRouter, InvalidArgumentError, type Message, NoProviderAvailableError } from '../src/index.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 let server: ProviderTestServer;
@@ -151,7 +151,10 @@ describe('a call with images', () => {
 
     // The image being asked about now is not history: without a model that takes it, the call is refused.
     server.reset();
-    await expect(router.complete(toolConversation, { route: textOnly })).rejects.toThrow(/takes no image input/);
+    const refusal = await router.complete(toolConversation, { route: textOnly }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(NoProviderAvailableError);
+    expect(refusal).toMatchObject({ noProviderTakesRequest: true, noProviderConfigured: false, retryAfterMs: undefined });
+    expect((refusal as Error).message).toMatch(/takes no image input/);
     expect(server.requests).toHaveLength(0);
   });
 

@@ -139,6 +139,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (unavailable.noProviderConfigured) {
       return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
     }
+    // The request's images are what no provider takes: a client that retried a 503 would be refused forever.
+    if (unavailable.noProviderTakesRequest) {
+      return response(400, { message: unavailable.message, type: 'invalid_request_error', param: 'messages', code: 'image_input_not_supported' });
+    }
     return response(
       503,
       { message: unavailable.message, type: 'api_error', code: 'no_provider_available' },

@@ -1,5 +1,5 @@
 import { type Attempt, NoProviderAvailableError } from '../errors.js';
-import type { Candidate, CandidateSelection } from './select-candidates.js';
+import { type Candidate, type CandidateSelection, noImageInput } from './select-candidates.js';
 
 /**
  * What a call races: the selected candidates; else, when every one was skipped for an open circuit, the
@@ -64,6 +64,17 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
     });
   }
   const reasons = skipped.map((entry) => `${entry.provider} (${entry.detail})`).join(', ');
+  // Skipped only for lacking a key or for the call's images: no wait brings a provider that takes them.
+  const imagesRefusedByAll =
+    skipped.some((entry) => entry.detail === noImageInput) &&
+    skipped.every((entry) => entry.detail === noImageInput || entry.detail === 'no API key' || entry.detail === 'unknown provider');
+  if (imagesRefusedByAll && withoutModel === undefined) {
+    return new NoProviderAvailableError({
+      message: `No provider here takes this call's images: ${reasons}. Send it without images, or to a model that takes them.`,
+      missingEnvironmentVariables,
+      noProviderTakesRequest: true,
+    });
+  }
   const unasked =
     withoutModel === undefined ? '' : ` Configured, but without ${modelWanted(withoutModel)}: ${withoutModel.providers.join(', ')}.`;
   const retryAfterMs =

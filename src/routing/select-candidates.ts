@@ -103,6 +103,9 @@ export interface CandidateSelection {
 /** Success rates closer than this count as equal, so observed latency decides. */
 const successRateTolerance = 0.05;
 
+/** A skipped candidate's detail when its model takes none of the call's images. */
+export const noImageInput = 'takes no image input';
+
 /**
  * The providers to try, in order: those with a key and a model for the tier, the preferred one first,
  * then by health (success rate, then observed latency, then the catalog's speed rank). Open circuits and
@@ -134,7 +137,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     }
     const imageless = options.images !== undefined && !takesImages(provider, target.model, options.images);
     if (imageless && options.images?.historyOnly !== true) {
-      skipped.push({ provider: provider.id, model: target.model, detail: 'takes no image input' });
+      skipped.push({ provider: provider.id, model: target.model, detail: noImageInput });
       continue;
     }
     const standing = options.standingOf(provider.id, options.nowMs);
