@@ -18,11 +18,11 @@
  * counted twice.
  *
  * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
- * keeps the refusal in Redis (`RedisKeyAttemptRefusals`), and each time an instance subscribes (at start, and
- * again after its subscriber was cut off) it reads back the refusals in force and refuses those addresses too,
- * once its commands connection is ready. A refusal it still missed (written in the round trip around its
- * reading, or not written at all) costs what it did before: the address tries once more there, and the count
- * its failure gets back refuses it from then on.
+ * keeps the refusal in Redis (`RedisKeyAttemptRefusals`, which writes it again until Redis takes it), and each
+ * time an instance subscribes (at start, and again after its subscriber was cut off) it reads back the refusals
+ * in force and refuses those addresses too, once its commands connection is ready. A refusal it still missed
+ * (written in the round trip around its reading, or not written at all) costs what it did before: the address
+ * tries once more there, and the count its failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
@@ -44,9 +44,13 @@ export interface RedisFailedKeyAttemptsOptions {
   readonly clock?: Clock;
   /**
    * Most addresses kept: whose failures, counted while Redis was away, wait to be sent; refused, in Redis, to be
-   * read back. Default 10,000.
+   * read back; refused, waiting to be written. Default 10,000.
    */
   readonly maxAddresses?: number;
+  /** The first wait before a refusal Redis did not keep is written again; doubled at each failure. Default 100 ms. */
+  readonly retryBaseDelayMs?: number;
+  /** The longest wait between two writings. Default 5_000 ms. */
+  readonly retryMaxDelayMs?: number;
 }
 
 /**
@@ -82,6 +86,7 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #onReady = (): void => {
     if (this.#readBackOwed) this.#readBackRefusals();
     this.#sendCountedAlone();
+    this.#refusals.writeUnwrittenNow();
   };
 
   constructor(options: RedisFailedKeyAttemptsOptions) {
@@ -89,8 +94,9 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     this.#keys = sharedStateKeys(options.prefix);
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
     const maxAddresses = options.maxAddresses ?? 10_000;
+    const retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
     this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
-    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses });
+    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses, budget: this.#budget, retryDelay });
     this.#client.on('ready', this.#onReady);
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
@@ -123,11 +129,12 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     return unsubscribe;
   }
 
-  /** Stop listening and unsubscribe. The connections stay open (their owner closes them). */
+  /** Stop listening, unsubscribe, and stop writing again. The connections stay open (their owner closes them). */
   close(): void {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription.close();
+    this.#refusals.close();
   }
 
   /** Add `failures` to the address's shared count; from the limit on, the script tells every instance. */
@@ -149,7 +156,7 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
         const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
         if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
         // Kept for an instance that misses the message, even when this answer comes after the budget.
-        if (counted >= maxFailures) void this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
+        if (counted >= maxFailures) this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
         return { failures: counted, windowRemainingMs };
       });
   }
@@ -161,7 +168,8 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     if (this.#readBackOwed) return;
     void this.#refusals.readCurrent().then((refusals) => {
       if (this.#closed) return;
-      for (const refusal of refusals) this.#listeners.emit(refusal);
+      // None when Redis did not answer.
+      for (const refusal of refusals ?? []) this.#listeners.emit(refusal);
     });
   }
 
