@@ -20,13 +20,16 @@
  * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
  * keeps the refusal in Redis (`RedisKeyAttemptRefusals`, which writes it again until Redis takes it), and each
  * time an instance subscribes (at start, and again after its subscriber was cut off) it reads back the refusals
- * in force and refuses those addresses too, once its commands connection is ready. A refusal it still missed
- * (written in the round trip around its reading, or not written at all) costs what it did before: the address
- * tries once more there, and the count its failure gets back refuses it from then on.
+ * in force and refuses those addresses too, once its commands connection is ready; a reading Redis does not
+ * answer is made again after a backoff, until one is answered or the subscriber is lost again (its next
+ * subscription reads anew). A refusal an instance still missed (written in the round trip around its reading,
+ * or not written at all) costs what it did before: the address tries once more there, and the count its
+ * failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { BackoffRetry } from './backoff-retry.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { FailuresCountedAlone } from './failures-counted-alone.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
@@ -47,9 +50,12 @@ export interface RedisFailedKeyAttemptsOptions {
    * read back; refused, waiting to be written. Default 10,000.
    */
   readonly maxAddresses?: number;
-  /** The first wait before a refusal Redis did not keep is written again; doubled at each failure. Default 100 ms. */
+  /**
+   * The first wait before a refusal Redis did not keep is written again, or a reading of the refusals Redis did
+   * not answer is made again; doubled at each failure. Default 100 ms.
+   */
   readonly retryBaseDelayMs?: number;
-  /** The longest wait between two writings. Default 5_000 ms. */
+  /** The longest wait between two writings, or two readings. Default 5_000 ms. */
   readonly retryMaxDelayMs?: number;
 }
 
@@ -73,6 +79,7 @@ return { failures, remaining }
 
 export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #client: RedisConnection;
+  readonly #subscriber: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #listeners = new ListenerSet<SharedKeyAttemptRefusal>();
@@ -82,21 +89,33 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #refusals: RedisKeyAttemptRefusals;
   /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
   #readBackOwed = false;
+  /** A reading of the refusals Redis did not answer, made again. */
+  readonly #readBackRetry: BackoffRetry;
   #closed = false;
   readonly #onReady = (): void => {
-    if (this.#readBackOwed) this.#readBackRefusals();
+    if (this.#readBackOwed || this.#readBackRetry.isScheduled) this.#readBackRefusals();
     this.#sendCountedAlone();
     this.#refusals.writeUnwrittenNow();
   };
 
   constructor(options: RedisFailedKeyAttemptsOptions) {
     this.#client = options.client;
+    this.#subscriber = options.subscriber;
     this.#keys = sharedStateKeys(options.prefix);
-    this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
+    const clock = options.clock ?? systemClock;
+    this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock };
     const maxAddresses = options.maxAddresses ?? 10_000;
     const retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
     this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
     this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses, budget: this.#budget, retryDelay });
+    this.#readBackRetry = new BackoffRetry({
+      clock,
+      ...retryDelay,
+      // Unless the subscription was lost again: its next one reads anew.
+      run: () => {
+        if (this.#subscriber.status === 'ready') this.#readBackRefusals();
+      },
+    });
     this.#client.on('ready', this.#onReady);
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
@@ -129,11 +148,12 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     return unsubscribe;
   }
 
-  /** Stop listening, unsubscribe, and stop writing again. The connections stay open (their owner closes them). */
+  /** Stop listening, unsubscribe, and stop writing or reading again. The connections stay open (their owner closes them). */
   close(): void {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription.close();
+    this.#readBackRetry.cancel();
     this.#refusals.close();
   }
 
@@ -161,15 +181,25 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
       });
   }
 
-  /** Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is. */
+  /**
+   * Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is;
+   * a reading Redis does not answer is made again after a backoff.
+   */
   #readBackRefusals(): void {
     if (this.#closed) return;
     this.#readBackOwed = this.#client.status !== 'ready';
-    if (this.#readBackOwed) return;
+    if (this.#readBackOwed) {
+      this.#readBackRetry.cancel();
+      return;
+    }
     void this.#refusals.readCurrent().then((refusals) => {
       if (this.#closed) return;
-      // None when Redis did not answer.
-      for (const refusal of refusals ?? []) this.#listeners.emit(refusal);
+      if (refusals === undefined) {
+        this.#readBackRetry.schedule();
+        return;
+      }
+      this.#readBackRetry.reset();
+      for (const refusal of refusals) this.#listeners.emit(refusal);
     });
   }
 

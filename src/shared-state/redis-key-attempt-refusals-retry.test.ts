@@ -1,7 +1,8 @@
 /**
  * Keeping and reading back key-attempt refusals when Redis does not answer or refuses, on a redis-server of the
- * test's own (its commands are counted), with the connections up throughout: a refusal Redis refused to keep
- * is written again until it lands. Time is a manual clock's, which drives the retries.
+ * test's own (its commands are counted, and it is paused), with the connections up throughout: a refusal Redis
+ * refused to keep is written again until it lands; a reading Redis did not answer is made again. Time is a
+ * manual clock's where the test drives retries.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Clock } from '../clock.js';
@@ -186,5 +187,39 @@ redis.describe('key-attempt refusals Redis did not keep or did not read', () => 
     const closed = await evalCalls();
     await clock.advanceAsync(10 * retryMaxDelayMs);
     expect(await evalCalls()).toEqual(closed);
+  });
+
+  redis.it('reads the refusals back again when Redis did not answer the reading, with the connections up', async () => {
+    const prefix = uniquePrefix();
+    const subscriber = connection('subscriber');
+    const reader = await instance(prefix, { subscriber });
+    let reconnections = 0;
+    reader.client.on('ready', () => void (reconnections += 1));
+    subscriber.disconnect(false);
+    await waitFor(() => subscriber.status === 'end', { timeoutMs: 2_000, what: 'the subscriber to close' });
+
+    const writer = await instance(prefix);
+    const address = '198.51.100.37';
+    for (let failure = 0; failure < limit.maxFailures; failure += 1) await writer.attempts.recordFailure(address, limit);
+    await waitFor(async () => (await admin.zscore(`${prefix}:key-attempts:v1:refused`, address)) !== null, {
+      timeoutMs: 5_000,
+      what: 'the refusal to be kept',
+    });
+    expect(reader.heard).toEqual([]);
+
+    // Subscribed again while Redis holds scripts: the reading times out, unanswered.
+    await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    await subscriber.connect();
+    await waitFor(async () => Number(((await admin.call('PUBSUB', 'NUMSUB', `${prefix}:key-attempts:v1`)) as unknown[])[1]) >= 2, {
+      timeoutMs: 5_000,
+      what: 'the reader to subscribe again',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reader.heard).toEqual([]);
+    // The held readings run now, their answers too late for them: another reading is needed.
+    await admin.call('CLIENT', 'UNPAUSE');
+    await waitFor(() => reader.heard.length > 0, { timeoutMs: 5_000, what: 'the refusal to be read back' });
+    expect(reader.heard.map((refusal) => refusal.address)).toEqual([address]);
+    expect(reconnections).toBe(0);
   });
 });
