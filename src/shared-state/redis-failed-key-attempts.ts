@@ -22,8 +22,11 @@
  * time an instance subscribes (at start, and again after its subscriber was cut off) it reads back the refusals
  * in force and refuses those addresses too, once its commands connection is ready; a reading Redis does not
  * answer is made again after a backoff, until one is answered or the subscriber is lost again (its next
- * subscription reads anew). A refusal an instance still missed (written in the round trip around its reading,
- * or not written at all) costs what it did before: the address tries once more there, and the count its
+ * subscription reads anew). A count whose answer never came (Redis slower than the budget, which is the commands
+ * connection's command timeout) cannot keep its refusal: the instance that sent it keeps the refusal it then
+ * hears for that address (`UnansweredFailureCounts`). A refusal an instance still missed (written in the round
+ * trip around its reading, or not written at all: its message was missed too by the instance that should write
+ * it, or that instance stopped) costs what it did before: the address tries once more there, and the count its
  * failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
@@ -35,6 +38,7 @@ import { FailuresCountedAlone } from './failures-counted-alone.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { RedisKeyAttemptRefusals, refusalOf } from './redis-key-attempt-refusals.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
+import { UnansweredFailureCounts } from './unanswered-failure-counts.js';
 import { withinBudget } from './within-budget.js';
 
 export interface RedisFailedKeyAttemptsOptions {
@@ -87,6 +91,8 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   /** Failures counted while the connection was down, to send once it is ready. */
   readonly #countedAlone: FailuresCountedAlone;
   readonly #refusals: RedisKeyAttemptRefusals;
+  /** Addresses whose count left but was not answered: the refusal heard for them is kept here. */
+  readonly #unanswered: UnansweredFailureCounts;
   /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
   #readBackOwed = false;
   /** A reading of the refusals Redis did not answer, made again. */
@@ -107,6 +113,7 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     const maxAddresses = options.maxAddresses ?? 10_000;
     const retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
     this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
+    this.#unanswered = new UnansweredFailureCounts({ maxAddresses });
     this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses, budget: this.#budget, retryDelay });
     this.#readBackRetry = new BackoffRetry({
       clock,
@@ -160,6 +167,9 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   /** Add `failures` to the address's shared count; from the limit on, the script tells every instance. */
   #count(options: { address: string; failures: number; maxFailures: number; windowMs: number }): Promise<SharedFailureCount | undefined> {
     const { address, failures, maxFailures, windowMs } = options;
+    // With no offline queue, a command while the connection is not ready never leaves.
+    const leaves = this.#client.status === 'ready';
+    if (leaves) this.#unanswered.sent(address, this.#budget.clock.now());
     return this.#client
       .eval(
         recordFailuresScript,
@@ -171,14 +181,26 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
         address,
         String(failures),
       )
-      .then((reply): SharedFailureCount | undefined => {
-        if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-        const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
-        if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
-        // Kept for an instance that misses the message, even when this answer comes after the budget.
-        if (counted >= maxFailures) this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
-        return { failures: counted, windowRemainingMs };
-      });
+      .then(
+        (reply): SharedFailureCount | undefined => {
+          if (leaves) this.#unanswered.answered(address, this.#budget.clock.now());
+          if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+          const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
+          if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
+          // Kept for an instance that misses the message (even when this answer comes after the budget, on a
+          // connection whose command timeout is longer).
+          if (counted >= maxFailures) this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
+          return { failures: counted, windowRemainingMs };
+        },
+        (error: unknown) => {
+          if (leaves) {
+            // Redis may have run it, and published a refusal that this answer would have kept.
+            const heard = this.#unanswered.unanswered(address, { windowMs, nowMs: this.#budget.clock.now() });
+            if (heard !== undefined) this.#refusals.remember(heard);
+          }
+          throw error;
+        },
+      );
   }
 
   /**
@@ -217,7 +239,10 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
 
   #receive(text: string): void {
     const refusal = decodeRefusal(text);
-    if (refusal !== undefined) this.#listeners.emit(refusal);
+    if (refusal === undefined) return;
+    this.#listeners.emit(refusal);
+    const toKeep = this.#unanswered.heard(refusal, this.#budget.clock.now());
+    if (toKeep !== undefined) this.#refusals.remember(toKeep);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Keeping and reading back key-attempt refusals when Redis does not answer or refuses, on a redis-server of the
  * test's own (its commands are counted, and it is paused), with the connections up throughout: a refusal Redis
- * refused to keep is written again until it lands; a reading Redis did not answer is made again. Time is a
- * manual clock's where the test drives retries.
+ * refused to keep is written again until it lands; one whose count Redis answered too late is kept from its
+ * message; a reading Redis did not answer is made again. Time is a manual clock's where the test drives retries.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Clock } from '../clock.js';
@@ -187,6 +187,25 @@ redis.describe('key-attempt refusals Redis did not keep or did not read', () => 
     const closed = await evalCalls();
     await clock.advanceAsync(10 * retryMaxDelayMs);
     expect(await evalCalls()).toEqual(closed);
+  });
+
+  redis.it('keeps, from its message, the refusal of a count Redis answered only after the budget', async () => {
+    const prefix = uniquePrefix();
+    const writer = await instance(prefix);
+    const address = '198.51.100.36';
+    for (let failure = 1; failure < limit.maxFailures; failure += 1) await writer.attempts.recordFailure(address, limit);
+    await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    // Held past the budget, which is the command timeout: no answer comes back, but Redis counts it once unpaused.
+    expect(await writer.attempts.recordFailure(address, limit)).toBeUndefined();
+    await admin.call('CLIENT', 'UNPAUSE');
+    await waitFor(() => writer.heard.some((refusal) => refusal.address === address), { timeoutMs: 5_000, what: 'the refusal to be published' });
+    await waitFor(async () => (await admin.zscore(`${prefix}:key-attempts:v1:refused`, address)) !== null, {
+      timeoutMs: 5_000,
+      what: 'the refusal to be kept',
+    });
+    const later = await instance(prefix);
+    await waitFor(() => later.heard.length > 0, { timeoutMs: 5_000, what: 'the refusal to be read back' });
+    expect(later.heard[0]!.address).toBe(address);
   });
 
   redis.it('reads the refusals back again when Redis did not answer the reading, with the connections up', async () => {
