@@ -15,7 +15,8 @@
  * as a refusal if they bring it to the limit (`FailuresCountedAlone`). They are sent once: a send that left
  * but was not answered is not sent again, nor is a failure whose command left but was not answered in time, as
  * Redis may count it itself (held by a `CLIENT PAUSE`, say); so a failure is at worst lost, as before, never
- * counted twice.
+ * counted twice by us. (On a cluster ioredis itself sends again a count whose node connection closed before its
+ * answer, which can count it twice: see create-redis-client.ts.)
  *
  * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
  * keeps the refusal in Redis (`RedisKeyAttemptRefusals`, which writes it again until Redis takes it), and each
