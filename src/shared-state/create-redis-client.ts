@@ -3,6 +3,19 @@
  * at once), no retry of a command after a disconnect, a command timeout, and reconnection forever with
  * capped exponential backoff and jitter. Connection events go to `onEvent`; ioredis itself prints nothing.
  * One server (`url`) or a Redis Cluster (`clusterNodes`: a few of its nodes; the rest are discovered).
+ *
+ * On a cluster, "no retry after a disconnect" holds for the cluster as a whole, not for a node's connection
+ * (ioredis 5, cluster/index.js `handleError`, with its defaults, left as they are): when the connection to a node
+ * closes with a command written to it and not answered, ioredis's Cluster rejects it with "Connection is
+ * closed." to itself and, while the Cluster is still `ready` (its connection to some node is up), sends it
+ * again after `retryDelayOnFailover` (100 ms) and a refresh of the slots, up to `maxRedirections` (16) tries,
+ * MOVED and ASK included; a caller still waiting gets the new answer. It does so even when the caller's command
+ * timeout has already rejected it (a timed-out command stays queued on the node's connection until an answer
+ * or the close), and then nobody hears the answer. A script that ran but whose answer was lost with the
+ * connection thus runs twice: a key's request taken, a failed key attempt counted. Running totals (spend, requests counted alone) and the other writes
+ * (a state, a cache entry, a sign-out, a refusal kept) change nothing when repeated. A command that did not
+ * run (its node's connection was not up, a MOVED, ASK, TRYAGAIN or CLUSTERDOWN answer) is tried again the
+ * same way, and runs once. One server's connection (`maxRetriesPerRequest: 0`) never sends a command again.
  */
 
 import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';

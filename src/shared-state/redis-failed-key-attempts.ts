@@ -15,23 +15,31 @@
  * as a refusal if they bring it to the limit (`FailuresCountedAlone`). They are sent once: a send that left
  * but was not answered is not sent again, nor is a failure whose command left but was not answered in time, as
  * Redis may count it itself (held by a `CLIENT PAUSE`, say); so a failure is at worst lost, as before, never
- * counted twice.
+ * counted twice by us. (On a cluster ioredis itself sends again a count whose node connection closed before its
+ * answer, which can count it twice: see create-redis-client.ts.)
  *
  * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
- * keeps the refusal in Redis (`RedisKeyAttemptRefusals`), and each time an instance subscribes (at start, and
- * again after its subscriber was cut off) it reads back the refusals in force and refuses those addresses too,
- * once its commands connection is ready. A refusal it still missed (written in the round trip around its
- * reading, or not written at all) costs what it did before: the address tries once more there, and the count
- * its failure gets back refuses it from then on.
+ * keeps the refusal in Redis (`RedisKeyAttemptRefusals`, which writes it again until Redis takes it), and each
+ * time an instance subscribes (at start, and again after its subscriber was cut off) it reads back the refusals
+ * in force and refuses those addresses too, once its commands connection is ready; a reading Redis does not
+ * answer is made again after a backoff, until one is answered or the subscriber is lost again (its next
+ * subscription reads anew). A count whose answer never came (Redis slower than the budget, which is the commands
+ * connection's command timeout) cannot keep its refusal: the instance that sent it keeps the refusal it then
+ * hears for that address (`UnansweredFailureCounts`). A refusal an instance still missed (written in the round
+ * trip around its reading, or not written at all: its message was missed too by the instance that should write
+ * it, or that instance stopped) costs what it did before: the address tries once more there, and the count its
+ * failure gets back refuses it from then on.
  */
 import { type Clock, systemClock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedFailureCount, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { BackoffRetry } from './backoff-retry.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { FailuresCountedAlone } from './failures-counted-alone.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { RedisKeyAttemptRefusals, refusalOf } from './redis-key-attempt-refusals.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
+import { UnansweredFailureCounts } from './unanswered-failure-counts.js';
 import { withinBudget } from './within-budget.js';
 
 export interface RedisFailedKeyAttemptsOptions {
@@ -44,9 +52,16 @@ export interface RedisFailedKeyAttemptsOptions {
   readonly clock?: Clock;
   /**
    * Most addresses kept: whose failures, counted while Redis was away, wait to be sent; refused, in Redis, to be
-   * read back. Default 10,000.
+   * read back; refused, waiting to be written. Default 10,000.
    */
   readonly maxAddresses?: number;
+  /**
+   * The first wait before a refusal Redis did not keep is written again, or a reading of the refusals Redis did
+   * not answer is made again; doubled at each failure. Default 100 ms.
+   */
+  readonly retryBaseDelayMs?: number;
+  /** The longest wait between two writings, or two readings. Default 5_000 ms. */
+  readonly retryMaxDelayMs?: number;
 }
 
 /**
@@ -69,6 +84,7 @@ return { failures, remaining }
 
 export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #client: RedisConnection;
+  readonly #subscriber: RedisConnection;
   readonly #keys: SharedStateKeys;
   readonly #budget: { budgetMs: number; clock: Clock };
   readonly #listeners = new ListenerSet<SharedKeyAttemptRefusal>();
@@ -76,21 +92,38 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   /** Failures counted while the connection was down, to send once it is ready. */
   readonly #countedAlone: FailuresCountedAlone;
   readonly #refusals: RedisKeyAttemptRefusals;
+  /** Addresses whose count left but was not answered: the refusal heard for them is kept here. */
+  readonly #unanswered: UnansweredFailureCounts;
   /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
   #readBackOwed = false;
+  /** A reading of the refusals Redis did not answer, made again. */
+  readonly #readBackRetry: BackoffRetry;
   #closed = false;
   readonly #onReady = (): void => {
-    if (this.#readBackOwed) this.#readBackRefusals();
+    if (this.#readBackOwed || this.#readBackRetry.isScheduled) this.#readBackRefusals();
     this.#sendCountedAlone();
+    this.#refusals.writeUnwrittenNow();
   };
 
   constructor(options: RedisFailedKeyAttemptsOptions) {
     this.#client = options.client;
+    this.#subscriber = options.subscriber;
     this.#keys = sharedStateKeys(options.prefix);
-    this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock: options.clock ?? systemClock };
+    const clock = options.clock ?? systemClock;
+    this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock };
     const maxAddresses = options.maxAddresses ?? 10_000;
+    const retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
     this.#countedAlone = new FailuresCountedAlone({ maxAddresses });
-    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses });
+    this.#unanswered = new UnansweredFailureCounts({ maxAddresses });
+    this.#refusals = new RedisKeyAttemptRefusals({ client: this.#client, keys: this.#keys, maxAddresses, budget: this.#budget, retryDelay });
+    this.#readBackRetry = new BackoffRetry({
+      clock,
+      ...retryDelay,
+      // Unless the subscription was lost again: its next one reads anew.
+      run: () => {
+        if (this.#subscriber.status === 'ready') this.#readBackRefusals();
+      },
+    });
     this.#client.on('ready', this.#onReady);
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
@@ -123,16 +156,21 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     return unsubscribe;
   }
 
-  /** Stop listening and unsubscribe. The connections stay open (their owner closes them). */
+  /** Stop listening, unsubscribe, and stop writing or reading again. The connections stay open (their owner closes them). */
   close(): void {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription.close();
+    this.#readBackRetry.cancel();
+    this.#refusals.close();
   }
 
   /** Add `failures` to the address's shared count; from the limit on, the script tells every instance. */
   #count(options: { address: string; failures: number; maxFailures: number; windowMs: number }): Promise<SharedFailureCount | undefined> {
     const { address, failures, maxFailures, windowMs } = options;
+    // With no offline queue, a command while the connection is not ready never leaves.
+    const leaves = this.#client.status === 'ready';
+    if (leaves) this.#unanswered.sent(address, this.#budget.clock.now());
     return this.#client
       .eval(
         recordFailuresScript,
@@ -144,23 +182,46 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
         address,
         String(failures),
       )
-      .then((reply): SharedFailureCount | undefined => {
-        if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-        const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
-        if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
-        // Kept for an instance that misses the message, even when this answer comes after the budget.
-        if (counted >= maxFailures) void this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
-        return { failures: counted, windowRemainingMs };
-      });
+      .then(
+        (reply): SharedFailureCount | undefined => {
+          if (leaves) this.#unanswered.answered(address, this.#budget.clock.now());
+          if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+          const [counted, windowRemainingMs] = reply.map(Number) as [number, number];
+          if (!(Number.isFinite(counted) && Number.isFinite(windowRemainingMs))) return undefined;
+          // Kept for an instance that misses the message (even when this answer comes after the budget, on a
+          // connection whose command timeout is longer).
+          if (counted >= maxFailures) this.#refusals.remember({ address, retryAfterMs: windowRemainingMs });
+          return { failures: counted, windowRemainingMs };
+        },
+        (error: unknown) => {
+          if (leaves) {
+            // Redis may have run it, and published a refusal that this answer would have kept.
+            const heard = this.#unanswered.unanswered(address, { windowMs, nowMs: this.#budget.clock.now() });
+            if (heard !== undefined) this.#refusals.remember(heard);
+          }
+          throw error;
+        },
+      );
   }
 
-  /** Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is. */
+  /**
+   * Tell the listeners the refusals in force in Redis, now if the commands connection is ready, else once it is;
+   * a reading Redis does not answer is made again after a backoff.
+   */
   #readBackRefusals(): void {
     if (this.#closed) return;
     this.#readBackOwed = this.#client.status !== 'ready';
-    if (this.#readBackOwed) return;
+    if (this.#readBackOwed) {
+      this.#readBackRetry.cancel();
+      return;
+    }
     void this.#refusals.readCurrent().then((refusals) => {
       if (this.#closed) return;
+      if (refusals === undefined) {
+        this.#readBackRetry.schedule();
+        return;
+      }
+      this.#readBackRetry.reset();
       for (const refusal of refusals) this.#listeners.emit(refusal);
     });
   }
@@ -179,7 +240,10 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
 
   #receive(text: string): void {
     const refusal = decodeRefusal(text);
-    if (refusal !== undefined) this.#listeners.emit(refusal);
+    if (refusal === undefined) return;
+    this.#listeners.emit(refusal);
+    const toKeep = this.#unanswered.heard(refusal, this.#budget.clock.now());
+    if (toKeep !== undefined) this.#refusals.remember(toKeep);
   }
 }
 

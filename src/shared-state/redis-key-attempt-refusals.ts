@@ -9,10 +9,19 @@
  * The instance whose count reached the limit writes the refusal, after the script that counted and published
  * it: a subscriber that reads the set in the round trip between finds it missing (and lets the address try once
  * more, as before), and an instance that stops in between leaves it to the message alone.
+ *
+ * A refusal Redis did not take (a refusal such as OOM, READONLY or WRONGTYPE, a connection or cluster node lost
+ * before it ran, no answer within the budget) is written again after a backoff, and at once when the connection
+ * is ready again, until Redis takes it or it has ended; each writing sends what remains of it, and writing one
+ * twice is harmless (a refusal never ends sooner for being written again). At most `maxAddresses` wait to be
+ * written; past that, the one that came first is forgotten.
  */
+import type { Clock } from '../clock.js';
 import type { SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
+import { BackoffRetry } from './backoff-retry.js';
 import type { RedisConnection } from './create-redis-client.js';
 import type { SharedStateKeys } from './shared-state-keys.js';
+import { withinBudget } from './within-budget.js';
 
 /** Redis's clock in ms, in a script. */
 const redisNowMsLua = `
@@ -51,27 +60,113 @@ export function refusalOf(address: unknown, retryAfterMs: unknown): SharedKeyAtt
   return { address, retryAfterMs };
 }
 
+export interface RedisKeyAttemptRefusalsOptions {
+  readonly client: RedisConnection;
+  readonly keys: SharedStateKeys;
+  /** Most refusals read, kept in Redis, and waiting here to be written. */
+  readonly maxAddresses: number;
+  /** Time budget of one writing: past it, the refusal is written again later. */
+  readonly budget: { readonly budgetMs: number; readonly clock: Clock };
+  /** Waits between writings of a refusal Redis did not take. */
+  readonly retryDelay: { readonly baseMs: number; readonly maxMs: number };
+}
+
 export class RedisKeyAttemptRefusals {
   readonly #client: RedisConnection;
   readonly #key: string;
   readonly #maxAddresses: number;
+  readonly #budget: { readonly budgetMs: number; readonly clock: Clock };
+  /** Refusals Redis has not taken yet: address to when it ends on this clock, in the order they came. */
+  readonly #unwritten = new Map<string, number>();
+  readonly #retry: BackoffRetry;
+  /** The writing of the unwritten in progress, so two never overlap. */
+  #writing: Promise<void> | undefined;
+  #closed = false;
 
-  constructor(options: { readonly client: RedisConnection; readonly keys: SharedStateKeys; readonly maxAddresses: number }) {
+  constructor(options: RedisKeyAttemptRefusalsOptions) {
     this.#client = options.client;
     this.#key = options.keys.keyAttemptRefusals;
     this.#maxAddresses = options.maxAddresses;
+    this.#budget = options.budget;
+    this.#retry = new BackoffRetry({ clock: options.budget.clock, ...options.retryDelay, run: () => void this.#writeUnwritten() });
   }
 
-  /** Keep `address` refused for `retryAfterMs` from now on Redis's clock. Never rejects: a failure only loses it. */
-  async remember(refusal: SharedKeyAttemptRefusal): Promise<void> {
-    const refusedForMs = String(Math.max(1, Math.ceil(refusal.retryAfterMs)));
-    await this.#client.eval(rememberRefusalScript, 1, this.#key, refusal.address, refusedForMs, String(this.#maxAddresses)).catch(ignore);
+  /** Refusals waiting to be written. */
+  get unwrittenCount(): number {
+    return this.#unwritten.size;
   }
 
-  /** The refusals in force now, each with what remains of it; none when Redis does not answer. Never rejects. */
-  async readCurrent(): Promise<SharedKeyAttemptRefusal[]> {
-    const reply = await this.#client.eval(readRefusalsScript, 1, this.#key, String(this.#maxAddresses)).catch(() => undefined);
-    return decodeRefusals(reply);
+  /** Keep `address` refused for `retryAfterMs` from now on Redis's clock: written now, and again until Redis takes it. */
+  remember(refusal: SharedKeyAttemptRefusal): void {
+    if (this.#closed) return;
+    const { address } = refusal;
+    const endsAtMs = this.#budget.clock.now() + refusal.retryAfterMs;
+    const waiting = this.#unwritten.get(address);
+    // One ending later waits already: it is written as it is.
+    if (waiting !== undefined && waiting >= endsAtMs) return;
+    this.#unwritten.delete(address);
+    if (this.#unwritten.size >= this.#maxAddresses) this.#forgetFirst();
+    this.#unwritten.set(address, endsAtMs);
+    void this.#write(address, endsAtMs).then((written) => {
+      if (!written && !this.#closed) this.#retry.schedule();
+    });
+  }
+
+  /** The connection is ready again: write what waits now, with no more backoff. */
+  writeUnwrittenNow(): void {
+    if (this.#closed || this.#unwritten.size === 0) return;
+    this.#retry.reset();
+    void this.#writeUnwritten();
+  }
+
+  /** The refusals in force now, each with what remains of it; undefined when Redis does not answer. Never rejects. */
+  async readCurrent(): Promise<SharedKeyAttemptRefusal[] | undefined> {
+    const reply = await this.#client.eval(readRefusalsScript, 1, this.#key, String(this.#maxAddresses)).catch(() => failed);
+    return reply === failed ? undefined : decodeRefusals(reply);
+  }
+
+  /** Stop writing again. What waits is forgotten. */
+  close(): void {
+    this.#closed = true;
+    this.#retry.cancel();
+    this.#unwritten.clear();
+  }
+
+  /** True when Redis took it, or when it has ended (nothing left to keep); then it waits no more. */
+  async #write(address: string, endsAtMs: number): Promise<boolean> {
+    const refusedForMs = Math.ceil(endsAtMs - this.#budget.clock.now());
+    const written =
+      refusedForMs <= 0 ||
+      (await withinBudget(
+        this.#client.eval(rememberRefusalScript, 1, this.#key, address, String(refusedForMs), String(this.#maxAddresses)).then(() => true),
+        { ...this.#budget, fallback: false },
+      ));
+    // Unless a longer one came meanwhile, which waits to be written.
+    if (written && this.#unwritten.get(address) === endsAtMs) this.#unwritten.delete(address);
+    return written;
+  }
+
+  /** Write every waiting refusal once; if any is left, again after the next backoff. */
+  #writeUnwritten(): Promise<void> {
+    this.#writing ??= (async () => {
+      for (const [address, endsAtMs] of [...this.#unwritten]) {
+        if (this.#closed) return;
+        await this.#write(address, endsAtMs);
+      }
+    })().finally(() => {
+      this.#writing = undefined;
+      if (this.#closed) return;
+      if (this.#unwritten.size === 0) this.#retry.reset();
+      else this.#retry.schedule();
+    });
+    return this.#writing;
+  }
+
+  #forgetFirst(): void {
+    for (const address of this.#unwritten.keys()) {
+      this.#unwritten.delete(address);
+      return;
+    }
   }
 }
 
@@ -88,4 +183,4 @@ function decodeRefusals(reply: unknown): SharedKeyAttemptRefusal[] {
   return refusals;
 }
 
-function ignore(): void {}
+const failed = Symbol('failed');
