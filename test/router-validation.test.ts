@@ -37,6 +37,7 @@ function constructorRefusalOf(options: Record<string, unknown>): unknown {
 
 /** A value as a test title shows it (JSON would show NaN as null). */
 function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
     return `{ ${Object.entries(value).map(([key, field]) => `${key}: ${describeValue(field)}`).join(', ')} }`;
   }
@@ -293,6 +294,51 @@ describe('options of the wrong shape', () => {
       expect(error).toMatchObject({ argument });
       expect(() => router.stream('Hi', options)).toThrow(InvalidArgumentError);
       expect(() => router.validate('Hi', options)).toThrow(InvalidArgumentError);
+      expect(harness.server.requests).toHaveLength(0);
+    });
+  }
+});
+
+/** Matches an error message that begins with the field's path, exactly (not a longer path that starts with it). */
+function startsWithPath(path: string): unknown {
+  return expect.stringMatching(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+}
+
+describe('messages of the wrong shape', () => {
+  // Found by the property tests (router-input-properties.test.ts): a JavaScript caller's tool calls, tool answers
+  // or cache marks of the wrong shape made every provider's converter fail (AllProvidersFailedError, a 503 from
+  // the gateway) or were sent upstream as they were, instead of being refused as the caller's error.
+  const question = { role: 'user', content: 'Look it up.' };
+  const call = { id: 'call_1', name: 'lookup', arguments: '{"q":"x"}' };
+  const calling = (toolCalls: unknown) => [question, { role: 'assistant', content: '', toolCalls }];
+  const answering = (fields: Record<string, unknown>) => [...calling([call]), { role: 'tool', toolCallId: 'call_1', content: 'found', ...fields }];
+  const wrongShapes: [string, unknown[]][] = [
+    ['messages[1].toolCalls', calling('lookup')],
+    ['messages[1].toolCalls', calling({ 0: call, length: 1 })],
+    ['messages[1].toolCalls[0]', calling([null])],
+    ['messages[1].toolCalls[1]', calling([call, 'call_2'])],
+    ['messages[1].toolCalls[0].id', calling([{ ...call, id: 5 }])],
+    ['messages[1].toolCalls[0].name', calling([{ ...call, name: undefined }])],
+    ['messages[1].toolCalls[0].arguments', calling([{ ...call, arguments: { q: 'x' } }])],
+    ['messages[1].toolCalls[0].thoughtSignature', calling([{ ...call, thoughtSignature: 5 }])],
+    ['messages[0].toolCalls', [{ ...question, toolCalls: [call] }]],
+    ['messages[2].toolName', answering({ toolName: 5 })],
+    ['messages[2].toolCallId', answering({ toolCallId: 5 })],
+    ['messages[2].toolCallId', answering({ toolCallId: undefined })],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: 'x' }]],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: null }]],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: { ttl: '2h' } }]],
+    ['messages[1].cacheBreakpoint', [{ role: 'system', content: 'Be brief.' }, { ...question, cacheBreakpoint: 1 }]],
+  ];
+
+  for (const [path, messages] of wrongShapes) {
+    it(`refuses ${path} in ${describeValue(messages.at(-1))}, naming it, before any request`, async () => {
+      const router = makeRouter();
+      const error = await router.complete(messages as never).then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument: 'messages', message: startsWithPath(path) });
+      expect(() => router.stream(messages as never)).toThrow(InvalidArgumentError);
+      expect(() => router.validate(messages as never)).toThrow(InvalidArgumentError);
       expect(harness.server.requests).toHaveLength(0);
     });
   }

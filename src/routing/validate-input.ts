@@ -1,52 +1,16 @@
 import { InvalidArgumentError } from '../errors.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
-import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
+import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
-const roles = new Set(['system', 'user', 'assistant', 'tool']);
 
 /**
  * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms,
  * so a deadline of 3e9 ms would end every call at once.
  */
 const maxTimerDelayMs = 2_147_483_647;
-
-/** The caller's prompt or messages as messages, or a typed error that says what is wrong. */
-export function toMessages(input: PromptOrMessages): readonly Message[] {
-  if (typeof input === 'string') {
-    if (input.length === 0) throw invalid('prompt', 'The prompt is empty.');
-    return [{ role: 'user', content: input }];
-  }
-  if (!Array.isArray(input) || input.length === 0) {
-    throw invalid('messages', 'Pass a non-empty prompt string or a non-empty array of messages.');
-  }
-  input.forEach((message: unknown, index) => {
-    if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
-    const { role, content } = message as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string' || !roles.has(role)) {
-      throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
-    }
-    if (typeof content !== 'string') throw invalid('messages', `messages[${index}].content must be a string.`);
-    if (role === 'tool' && typeof (message as { toolCallId?: unknown }).toolCallId !== 'string') {
-      throw invalid('messages', `messages[${index}] is a tool message without a toolCallId.`);
-    }
-    const images = (message as { images?: unknown }).images;
-    if (images !== undefined) checkImages(images, role, `messages[${index}].images`);
-  });
-  return input;
-}
-
-function checkImages(images: unknown, role: string, path: string): void {
-  if (role !== 'user' && role !== 'tool') throw invalid('messages', `${path}: only user and tool messages carry images.`);
-  if (!Array.isArray(images)) throw invalid('messages', `${path} must be an array of { url }.`);
-  images.forEach((image: unknown, index) => {
-    const url = typeof image === 'object' && image !== null ? (image as { url?: unknown }).url : undefined;
-    if (typeof url !== 'string' || !isSupportedImageUrl(url)) throw invalid('messages', `${path}[${index}].url ${supportedImageUrlMessage}.`);
-  });
-}
 
 /**
  * What the call's images ask of a model, or undefined for a call without images. Images of the turn being
