@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from '../errors.js';
+import { isRecord } from '../json-value.js';
 import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
 import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
+import { checkToolChoice, checkTools } from './validate-tools.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
 
@@ -85,6 +87,34 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   }
   checkRoute(options.route);
   checkSignal(options.signal);
+  checkStop(options.stop);
+  checkTools(options.tools);
+  checkToolChoice(options.toolChoice);
+  checkResponseFormat(options.responseFormat);
+  if (options.cacheScope !== undefined && (typeof options.cacheScope !== 'string' || options.cacheScope.length === 0)) {
+    throw invalid('cacheScope', 'cacheScope must be a non-empty string.');
+  }
+}
+
+/** Stop sequences, when given: an array of strings (a single string too is refused, as the type does). */
+function checkStop(stop: unknown): void {
+  if (stop === undefined) return;
+  if (!Array.isArray(stop)) throw invalid('stop', `stop must be an array of strings${typeof stop === 'string' ? ", even for one sequence (['END'])" : ''}.`);
+  for (let index = 0; index < stop.length; index += 1) {
+    if (typeof stop[index] !== 'string') throw invalid('stop', `stop[${index}] must be a string.`);
+  }
+}
+
+/** `{ type: 'text' }`, `{ type: 'json_object' }` or `{ type: 'json_schema', schema, name?, strict? }`. */
+function checkResponseFormat(format: unknown): void {
+  if (format === undefined) return;
+  if (!isRecord(format)) throw invalid('responseFormat', "responseFormat must be { type: 'text' }, { type: 'json_object' } or { type: 'json_schema', schema }.");
+  const { type, schema, name, strict } = format;
+  if (type === 'text' || type === 'json_object') return;
+  if (type !== 'json_schema') throw invalid('responseFormat', "responseFormat.type must be 'text', 'json_object' or 'json_schema'.");
+  if (!isRecord(schema)) throw invalid('responseFormat', 'responseFormat.schema must be a JSON Schema object.');
+  if (name !== undefined && typeof name !== 'string') throw invalid('responseFormat', 'responseFormat.name must be a string.');
+  if (strict !== undefined && typeof strict !== 'boolean') throw invalid('responseFormat', 'responseFormat.strict must be true or false.');
 }
 
 /**
