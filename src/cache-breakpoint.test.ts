@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheBreakpointFor, cacheTtlOf, isCacheTtl, longerCacheBreakpoint } from './cache-breakpoint.js';
+import { cacheBreakpointFor, cacheTtlOf, isCacheBreakpoint, isCacheTtl, longerCacheBreakpoint } from './cache-breakpoint.js';
 
 describe('cache breakpoints', () => {
   it('read a lifetime from each form of the mark', () => {
@@ -7,6 +7,11 @@ describe('cache breakpoints', () => {
     expect(cacheBreakpointFor('5m')).toBe(true);
     expect(cacheBreakpointFor('1h')).toEqual({ ttl: '1h' });
     expect(['5m', '1h', '2h', 300, undefined].map(isCacheTtl)).toEqual([true, true, false, false, false]);
+  });
+
+  it('tell a mark from any other value', () => {
+    expect([true, false, { ttl: '5m' }, { ttl: '1h' }].map(isCacheBreakpoint)).toEqual([true, true, true, true]);
+    expect([undefined, null, 'x', 1, {}, { ttl: '2h' }, [], ['1h']].map(isCacheBreakpoint)).toEqual([false, false, false, false, false, false, false, false]);
   });
 
   it('keep the longer lifetime when two marks land on one message', () => {

@@ -28,3 +28,8 @@ export function longerCacheBreakpoint(left: CacheBreakpoint | undefined, right: 
 export function isCacheTtl(value: unknown): value is CacheTtl {
   return value === '5m' || value === '1h';
 }
+
+/** Whether a value is a mark as `CacheBreakpoint` has it: true or false, or `{ ttl }` with a lifetime Anthropic takes. */
+export function isCacheBreakpoint(value: unknown): value is CacheBreakpoint {
+  return typeof value === 'boolean' || (typeof value === 'object' && value !== null && isCacheTtl((value as { ttl?: unknown }).ttl));
+}

@@ -37,6 +37,7 @@ function constructorRefusalOf(options: Record<string, unknown>): unknown {
 
 /** A value as a test title shows it (JSON would show NaN as null). */
 function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
     return `{ ${Object.entries(value).map(([key, field]) => `${key}: ${describeValue(field)}`).join(', ')} }`;
   }
@@ -296,6 +297,118 @@ describe('options of the wrong shape', () => {
       expect(harness.server.requests).toHaveLength(0);
     });
   }
+});
+
+/** Matches an error message that begins with the field's path, exactly (not a longer path that starts with it). */
+function startsWithPath(path: string): unknown {
+  return expect.stringMatching(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+}
+
+describe('messages of the wrong shape', () => {
+  // Found by the property tests (router-input-properties.test.ts): a JavaScript caller's tool calls, tool answers
+  // or cache marks of the wrong shape made every provider's converter fail (AllProvidersFailedError, a 503 from
+  // the gateway) or were sent upstream as they were, instead of being refused as the caller's error.
+  const question = { role: 'user', content: 'Look it up.' };
+  const call = { id: 'call_1', name: 'lookup', arguments: '{"q":"x"}' };
+  const calling = (toolCalls: unknown) => [question, { role: 'assistant', content: '', toolCalls }];
+  const answering = (fields: Record<string, unknown>) => [...calling([call]), { role: 'tool', toolCallId: 'call_1', content: 'found', ...fields }];
+  const wrongShapes: [string, unknown[]][] = [
+    ['messages[1].toolCalls', calling('lookup')],
+    ['messages[1].toolCalls', calling({ 0: call, length: 1 })],
+    ['messages[1].toolCalls[0]', calling([null])],
+    ['messages[1].toolCalls[1]', calling([call, 'call_2'])],
+    ['messages[1].toolCalls[0].id', calling([{ ...call, id: 5 }])],
+    ['messages[1].toolCalls[0].name', calling([{ ...call, name: undefined }])],
+    ['messages[1].toolCalls[0].arguments', calling([{ ...call, arguments: { q: 'x' } }])],
+    ['messages[1].toolCalls[0].thoughtSignature', calling([{ ...call, thoughtSignature: 5 }])],
+    ['messages[0].toolCalls', [{ ...question, toolCalls: [call] }]],
+    ['messages[2].toolName', answering({ toolName: 5 })],
+    ['messages[2].toolCallId', answering({ toolCallId: 5 })],
+    ['messages[2].toolCallId', answering({ toolCallId: undefined })],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: 'x' }]],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: null }]],
+    ['messages[0].cacheBreakpoint', [{ ...question, cacheBreakpoint: { ttl: '2h' } }]],
+    ['messages[1].cacheBreakpoint', [{ role: 'system', content: 'Be brief.' }, { ...question, cacheBreakpoint: 1 }]],
+  ];
+
+  for (const [path, messages] of wrongShapes) {
+    it(`refuses ${path} in ${describeValue(messages.at(-1))}, naming it, before any request`, async () => {
+      const router = makeRouter();
+      const error = await router.complete(messages as never).then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument: 'messages', message: startsWithPath(path) });
+      expect(() => router.stream(messages as never)).toThrow(InvalidArgumentError);
+      expect(() => router.validate(messages as never)).toThrow(InvalidArgumentError);
+      expect(harness.server.requests).toHaveLength(0);
+    });
+  }
+});
+
+describe('tools, tool choice, stop, response format and cache scope of the wrong shape', () => {
+  // Found by the property tests, as above: each made every provider's converter fail or went upstream unchecked.
+  const tool = { name: 'lookup', description: 'Looks a word up.', parameters: { type: 'object', properties: { q: { type: 'string' } } } };
+  const wrongShapes: [string, string, Record<string, unknown>][] = [
+    ['tools', 'tools', { tools: tool }],
+    ['tools', 'tools', { tools: null }],
+    ['tools', 'tools[0]', { tools: [null] }],
+    ['tools', 'tools[1]', { tools: [tool, 'search'] }],
+    ['tools', 'tools[0].name', { tools: [{ ...tool, name: 5 }] }],
+    ['tools', 'tools[0].description', { tools: [{ ...tool, description: ['Looks'] }] }],
+    ['tools', 'tools[0].parameters', { tools: [{ name: 'lookup' }] }],
+    ['tools', 'tools[0].parameters', { tools: [{ ...tool, parameters: [] }] }],
+    ['tools', 'tools[0].parameters', { tools: [{ ...tool, parameters: '{"type":"object"}' }] }],
+    ['tools', 'tools[0].strict', { tools: [{ ...tool, strict: 'yes' }] }],
+    ['tools', 'tools[0].cacheBreakpoint', { tools: [{ ...tool, cacheBreakpoint: 'x' }] }],
+    ['toolChoice', 'toolChoice', { tools: [tool], toolChoice: 5 }],
+    ['toolChoice', 'toolChoice', { tools: [tool], toolChoice: 'any' }],
+    ['toolChoice', 'toolChoice', { tools: [tool], toolChoice: null }],
+    ['toolChoice', 'toolChoice', { tools: [tool], toolChoice: { name: 5 } }],
+    ['stop', 'stop', { stop: null }],
+    ['stop', 'stop', { stop: 'END' }],
+    ['stop', 'stop[0]', { stop: [1] }],
+    ['stop', 'stop[1]', { stop: ['END', null] }],
+    ['responseFormat', 'responseFormat', { responseFormat: 'json' }],
+    ['responseFormat', 'responseFormat', { responseFormat: null }],
+    ['responseFormat', 'responseFormat.type', { responseFormat: { type: 'json' } }],
+    ['responseFormat', 'responseFormat.schema', { responseFormat: { type: 'json_schema' } }],
+    ['responseFormat', 'responseFormat.schema', { responseFormat: { type: 'json_schema', schema: 'object' } }],
+    ['responseFormat', 'responseFormat.name', { responseFormat: { type: 'json_schema', schema: { type: 'object' }, name: 5 } }],
+    ['responseFormat', 'responseFormat.strict', { responseFormat: { type: 'json_schema', schema: { type: 'object' }, strict: 1 } }],
+    ['cacheScope', 'cacheScope', { cacheScope: {} }],
+    ['cacheScope', 'cacheScope', { cacheScope: '' }],
+  ];
+
+  for (const [argument, path, options] of wrongShapes) {
+    it(`refuses ${describeValue(options)}, naming ${path}, before any request`, async () => {
+      const router = makeRouter();
+      const callOptions = options as CompleteOptions;
+      const error = await refusalOf(router, callOptions);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument, message: startsWithPath(path) });
+      expect(() => router.stream('Hi', callOptions)).toThrow(InvalidArgumentError);
+      expect(() => router.validate('Hi', callOptions)).toThrow(InvalidArgumentError);
+      expect(harness.server.requests).toHaveLength(0);
+    });
+  }
+
+  it('takes every field of the types, in each of its shapes', async () => {
+    const router = makeRouter();
+    const messages = [
+      { role: 'system', content: 'Be brief.', cacheBreakpoint: { ttl: '1h' } },
+      { role: 'user', content: 'Look it up.', cacheBreakpoint: true },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{"q":"x"}', thoughtSignature: 'c2ln' }], cacheBreakpoint: false },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'lookup', content: 'found', cacheBreakpoint: { ttl: '5m' } },
+    ] as const;
+    const options: CompleteOptions[] = [
+      { tools: [tool, { name: 'search', parameters: {}, strict: false, cacheBreakpoint: true }], toolChoice: { name: 'lookup' }, stop: [], cacheScope: 'alice' },
+      { tools: [], toolChoice: 'required', stop: ['END', ''], responseFormat: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } },
+      { toolChoice: 'none', responseFormat: { type: 'json_object' } },
+      { toolChoice: 'auto', responseFormat: { type: 'text' } },
+    ];
+    for (const each of options) expect(() => router.validate(messages, each)).not.toThrow();
+    const result = await router.complete(messages, options[0]);
+    expect(result.content.length + result.toolCalls.length).toBeGreaterThan(0);
+  });
 });
 
 describe('validate: what a call would be refused with, before it is made', () => {

@@ -2,10 +2,15 @@
  * Property tests of the three request parsers: whatever JSON a client sends, a parse either gives a call or
  * throws the gateway's typed refusal (a GatewayHttpError of the 400 family) naming what is wrong; never a
  * TypeError, a RangeError or another untyped exception. fast-check prints the seed and the shrunk body of a
- * failure; each one found is kept as a plain regression test below.
+ * failure; each one found is kept as a plain regression test below. A call a parse gives also passes the
+ * router's checks of its messages' and options' shapes: the router refusing one would answer the client with
+ * a field of ours it never sent.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
+import { validateCompleteOptions } from '../routing/validate-input.js';
+import { toMessages } from '../routing/validate-messages.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import type { GatewayCall } from './gateway-dialect.js';
 import { ModelResolver } from './model-resolver.js';
@@ -22,6 +27,24 @@ const resolver = new ModelResolver({
 
 const numRuns = 300;
 
+const providerIds: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'groq']);
+
+/**
+ * The options the router checks the shape of, besides the messages; the others (temperature, maxTokens...) it
+ * checks the range of, which a parse leaves to it.
+ */
+const shapeChecked: ReadonlySet<string> = new Set(['prompt', 'messages', 'tools', 'toolChoice', 'stop', 'responseFormat', 'cacheScope', 'route', 'signal']);
+
+/** A parsed call, through the router's input checks: no refusal of a shape the parse produced. */
+function expectShapesTheRouterTakes(call: GatewayCall): void {
+  try {
+    toMessages(call.messages);
+    validateCompleteOptions(call.options, providerIds);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError) || shapeChecked.has(error.argument)) throw error;
+  }
+}
+
 type Parse = (body: unknown, resolver: ModelResolver) => GatewayCall;
 
 const parsers: { name: string; parse: Parse; bodies: Record<string, unknown>[] }[] = [
@@ -32,12 +55,15 @@ const parsers: { name: string; parse: Parse; bodies: Record<string, unknown>[] }
 
 /** The parse's outcome: a call, or the typed refusal (anything else thrown fails the property). */
 function outcomeOf(parse: Parse, body: unknown): GatewayCall | GatewayHttpError {
+  let call: GatewayCall;
   try {
-    return parse(body, resolver);
+    call = parse(body, resolver);
   } catch (error) {
     if (error instanceof GatewayHttpError) return error;
     throw error;
   }
+  expectShapesTheRouterTakes(call);
+  return call;
 }
 
 function expectTypedRefusal(refusal: GatewayHttpError): void {

@@ -36,7 +36,8 @@ import type { RouterEvent } from './router-events.js';
 import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
-import { imageNeedOf, toMessages, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
+import { toMessages } from './validate-messages.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,

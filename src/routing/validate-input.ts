@@ -1,52 +1,18 @@
 import { InvalidArgumentError } from '../errors.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
+import { isRecord } from '../json-value.js';
 import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
-import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption, PromptOrMessages } from './router-options.js';
+import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
+import { checkToolChoice, checkTools } from './validate-tools.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
-const roles = new Set(['system', 'user', 'assistant', 'tool']);
 
 /**
  * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms,
  * so a deadline of 3e9 ms would end every call at once.
  */
 const maxTimerDelayMs = 2_147_483_647;
-
-/** The caller's prompt or messages as messages, or a typed error that says what is wrong. */
-export function toMessages(input: PromptOrMessages): readonly Message[] {
-  if (typeof input === 'string') {
-    if (input.length === 0) throw invalid('prompt', 'The prompt is empty.');
-    return [{ role: 'user', content: input }];
-  }
-  if (!Array.isArray(input) || input.length === 0) {
-    throw invalid('messages', 'Pass a non-empty prompt string or a non-empty array of messages.');
-  }
-  input.forEach((message: unknown, index) => {
-    if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
-    const { role, content } = message as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string' || !roles.has(role)) {
-      throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
-    }
-    if (typeof content !== 'string') throw invalid('messages', `messages[${index}].content must be a string.`);
-    if (role === 'tool' && typeof (message as { toolCallId?: unknown }).toolCallId !== 'string') {
-      throw invalid('messages', `messages[${index}] is a tool message without a toolCallId.`);
-    }
-    const images = (message as { images?: unknown }).images;
-    if (images !== undefined) checkImages(images, role, `messages[${index}].images`);
-  });
-  return input;
-}
-
-function checkImages(images: unknown, role: string, path: string): void {
-  if (role !== 'user' && role !== 'tool') throw invalid('messages', `${path}: only user and tool messages carry images.`);
-  if (!Array.isArray(images)) throw invalid('messages', `${path} must be an array of { url }.`);
-  images.forEach((image: unknown, index) => {
-    const url = typeof image === 'object' && image !== null ? (image as { url?: unknown }).url : undefined;
-    if (typeof url !== 'string' || !isSupportedImageUrl(url)) throw invalid('messages', `${path}[${index}].url ${supportedImageUrlMessage}.`);
-  });
-}
 
 /**
  * What the call's images ask of a model, or undefined for a call without images. Images of the turn being
@@ -121,6 +87,34 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   }
   checkRoute(options.route);
   checkSignal(options.signal);
+  checkStop(options.stop);
+  checkTools(options.tools);
+  checkToolChoice(options.toolChoice);
+  checkResponseFormat(options.responseFormat);
+  if (options.cacheScope !== undefined && (typeof options.cacheScope !== 'string' || options.cacheScope.length === 0)) {
+    throw invalid('cacheScope', 'cacheScope must be a non-empty string.');
+  }
+}
+
+/** Stop sequences, when given: an array of strings (a single string too is refused, as the type does). */
+function checkStop(stop: unknown): void {
+  if (stop === undefined) return;
+  if (!Array.isArray(stop)) throw invalid('stop', `stop must be an array of strings${typeof stop === 'string' ? ", even for one sequence (['END'])" : ''}.`);
+  for (let index = 0; index < stop.length; index += 1) {
+    if (typeof stop[index] !== 'string') throw invalid('stop', `stop[${index}] must be a string.`);
+  }
+}
+
+/** `{ type: 'text' }`, `{ type: 'json_object' }` or `{ type: 'json_schema', schema, name?, strict? }`. */
+function checkResponseFormat(format: unknown): void {
+  if (format === undefined) return;
+  if (!isRecord(format)) throw invalid('responseFormat', "responseFormat must be { type: 'text' }, { type: 'json_object' } or { type: 'json_schema', schema }.");
+  const { type, schema, name, strict } = format;
+  if (type === 'text' || type === 'json_object') return;
+  if (type !== 'json_schema') throw invalid('responseFormat', "responseFormat.type must be 'text', 'json_object' or 'json_schema'.");
+  if (!isRecord(schema)) throw invalid('responseFormat', 'responseFormat.schema must be a JSON Schema object.');
+  if (name !== undefined && typeof name !== 'string') throw invalid('responseFormat', 'responseFormat.name must be a string.');
+  if (strict !== undefined && typeof strict !== 'boolean') throw invalid('responseFormat', 'responseFormat.strict must be true or false.');
 }
 
 /**

@@ -201,5 +201,7 @@ export function convertAnthropicRequestMessages(system: unknown, value: unknown)
     else if (message.role === 'system') messages.push(...systemMessagesOf(message.content, `${path}.content`));
     else throw invalidRequest(`${path}.role must be user, assistant or system.`, 'messages');
   });
+  // Turns of no blocks become no message: with nothing else, there is nothing to ask.
+  if (messages.length === 0) throw invalidRequest('messages hold no content: every turn is empty.', 'messages');
   return messages;
 }

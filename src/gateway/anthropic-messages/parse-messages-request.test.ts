@@ -207,6 +207,8 @@ describe('an Anthropic Messages request', () => {
     [{ max_tokens: 0, messages: [{ role: 'user', content: 'Hi' }] }, 'max_tokens', /positive integer/],
     [{ model: 'claude-nonexistent', messages: [{ role: 'user', content: 'Hi' }] }, 'model', /does not exist here/],
     [{ messages: [] }, 'messages', /non-empty array/],
+    // Found by the property tests: turns that are all empty left no message, which the router refused in its own words.
+    [{ messages: [{ role: 'user', content: [] }] }, 'messages', /messages hold no content/],
     [{ messages: [{ role: 'tool', content: 'Hi' }] }, 'messages', /messages\[0\]\.role must be user, assistant or system/],
     [{ messages: [{ role: 'system', content: [{ type: 'image' }] }] }, 'messages', /messages\[0\]\.content\[0\] must be a text block/],
     [
