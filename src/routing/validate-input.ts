@@ -4,6 +4,7 @@ import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
 import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption } from './router-options.js';
 import type { ImageNeed } from './select-candidates.js';
+import { checkRouterOptionShapes } from './validate-router-shapes.js';
 import { checkToolChoice, checkTools } from './validate-tools.js';
 
 const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
@@ -158,6 +159,7 @@ function checkPenalty(argument: string, value: number | undefined): void {
  * are, so a bad default fails at start-up instead of failing every call (or every provider's circuit).
  */
 export function validateRouterOptions(options: BackupModelRouterOptions): void {
+  checkRouterOptionShapes(options);
   checkParallelAttempts(options.parallelAttempts);
   checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);

@@ -1,0 +1,85 @@
+/**
+ * A provider definition's shape (a catalog entry, an extra provider's `definition`), checked when the router is
+ * made: a JavaScript caller's entry of the wrong shape otherwise failed at the first call, in a TypeError of the
+ * router's own code, or sent every call to a provider that can never answer.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { isRecord, type JsonRecord } from '../json-value.js';
+
+const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
+const optionalFlags = ['simulated', 'fetchesImageUrls'] as const;
+const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion'] as const;
+
+export interface DefinitionCheckOptions {
+  /** The wire protocols it may name. */
+  readonly protocols: readonly string[];
+  /** A definition the router calls over HTTP itself: its `baseUrl` must be an http or https URL. */
+  readonly httpBaseUrl: boolean;
+}
+
+/** Throws an InvalidArgumentError naming the field by its path (`catalog[2].models[0].price.inputPerMillion`). */
+export function checkProviderDefinition(definition: unknown, path: string, options: DefinitionCheckOptions): void {
+  if (!isRecord(definition)) throw invalid(path, 'must be a provider definition: an object with id, protocol, baseUrl, models...');
+  for (const name of requiredStrings) {
+    if (typeof definition[name] !== 'string') throw invalid(`${path}.${name}`, 'must be a string.');
+  }
+  if (definition.id === '') throw invalid(`${path}.id`, 'must not be empty.');
+  if (!options.protocols.includes(definition.protocol as string)) {
+    throw invalid(`${path}.protocol`, `must be one of ${options.protocols.join(', ')}.`);
+  }
+  if (options.httpBaseUrl && !isHttpUrl(definition.baseUrl as string)) throw invalid(`${path}.baseUrl`, 'must be an http or https URL.');
+  if (definition.baseUrlEnv !== undefined && typeof definition.baseUrlEnv !== 'string') throw invalid(`${path}.baseUrlEnv`, 'must be a string.');
+  checkModelsByTier(definition.modelsByTier, `${path}.modelsByTier`);
+  const { models } = definition;
+  if (!Array.isArray(models)) throw invalid(`${path}.models`, 'must be an array of models ({ id }).');
+  for (let index = 0; index < models.length; index += 1) checkModel(models[index], `${path}.models[${index}]`);
+  for (const name of ['speedRank', 'quality'] as const) {
+    if (!Number.isFinite(definition[name])) throw invalid(`${path}.${name}`, 'must be a finite number.');
+  }
+  checkFlags(definition, path, optionalFlags);
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text) && URL.canParse(text);
+}
+
+/** Each tier's model, when it has one, is a model id. */
+function checkModelsByTier(modelsByTier: unknown, path: string): void {
+  if (!isRecord(modelsByTier)) throw invalid(path, 'must be an object of model ids by tier ({ 1: ..., 2: ... }).');
+  for (const tier of ['1', '2', '3']) {
+    const model = modelsByTier[tier];
+    if (model !== undefined && typeof model !== 'string') throw invalid(`${path}.${tier}`, 'must be a model id.');
+  }
+}
+
+function checkModel(model: unknown, path: string): void {
+  if (!isRecord(model)) throw invalid(path, 'must be a model: an object with an id.');
+  if (typeof model.id !== 'string') throw invalid(`${path}.id`, 'must be a string.');
+  for (const name of ['contextWindowTokens', 'maxOutputTokens'] as const) {
+    const tokens = model[name];
+    if (tokens !== undefined && !(Number.isInteger(tokens) && (tokens as number) >= 1)) throw invalid(`${path}.${name}`, 'must be an integer of at least 1.');
+  }
+  checkFlags(model, path, ['vision', 'reasoning']);
+  if (model.price === undefined) return;
+  const { price } = model;
+  if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');
+  checkPrice(price.inputPerMillion, `${path}.price.inputPerMillion`);
+  checkPrice(price.outputPerMillion, `${path}.price.outputPerMillion`);
+  for (const name of priceFields) {
+    if (price[name] !== undefined) checkPrice(price[name], `${path}.price.${name}`);
+  }
+}
+
+function checkPrice(value: unknown, path: string): void {
+  if (!(Number.isFinite(value) && (value as number) >= 0)) throw invalid(path, 'must be a finite number of US dollars, at least 0.');
+}
+
+function checkFlags(object: JsonRecord, path: string, names: readonly string[]): void {
+  for (const name of names) {
+    if (object[name] !== undefined && typeof object[name] !== 'boolean') throw invalid(`${path}.${name}`, 'must be true or false.');
+  }
+}
+
+function invalid(path: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument: path, message: `${path} ${message}` });
+}

@@ -1,0 +1,138 @@
+/**
+ * A router's options that are not numbers (the catalog, extra providers, the environment, the clock, the cache
+ * backend, the state sync, cacheEnabled), checked against their types when the router is made, as a JavaScript
+ * caller may pass anything: each wrong shape below threw a TypeError from the constructor or from the first call,
+ * or was taken for the default, before it was checked. Real HTTP to the provider test server.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  defaultCatalog,
+  InvalidArgumentError,
+  MemoryCacheBackend,
+  type ModelProvider,
+  type ProviderStateSync,
+  Provider,
+} from '../src/index.js';
+import { systemClock } from '../src/clock.js';
+import { useRouterHarness } from './router-harness.js';
+
+const harness = useRouterHarness({ cacheEnabled: false });
+const { makeRouter } = harness;
+
+/** The error making a router with these options throws, or undefined when it was made. */
+function constructorRefusalOf(options: unknown): unknown {
+  try {
+    if (typeof options !== 'object' || options === null) new BackupModelRouter(options as BackupModelRouterOptions);
+    else makeRouter(options as BackupModelRouterOptions);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+const groq = defaultCatalog.find((definition) => definition.id === Provider.GROQ)!;
+const [firstModel] = groq.models;
+
+/** A provider that is no HTTP provider of the catalog, as an AI SDK model or a simulator is. */
+function echoProvider(id: string): ModelProvider {
+  return {
+    id,
+    definition: { ...groq, id, displayName: id, protocol: 'custom', apiKeyEnv: '' },
+    isConfigured: () => true,
+    complete: async (request) => ({ content: `echo from ${id}`, toolCalls: [], finishReason: 'stop', model: request.model, usage: undefined, requestId: undefined }),
+    // eslint-disable-next-line require-yield
+    stream: async function* () {
+      throw new Error('not streamed here');
+    },
+    checkHealth: async () => undefined,
+  };
+}
+
+const sync: ProviderStateSync = {
+  publish: () => undefined,
+  subscribe: () => () => undefined,
+  acquireProbe: async () => true,
+  acquireHealthCheckTurn: async () => true,
+};
+
+describe('options of the wrong shape, refused when the router is made', () => {
+  const wrongShapes: [string, Record<string, unknown>][] = [
+    ['options', null as unknown as Record<string, unknown>],
+    ['options', 'fast' as unknown as Record<string, unknown>],
+    ['cacheEnabled', { cacheEnabled: 'yes' }],
+    ['cacheEnabled', { cacheEnabled: 0 }],
+    ['env', { env: 5 }],
+    ['env', { env: null }],
+    ['env', { env: 'GROQ_API_KEY=x' }],
+    ['env.GROQ_API_KEY', { env: { GROQ_API_KEY: 5 } }],
+    ['clock', { clock: {} }],
+    ['clock', { clock: null }],
+    ['clock', { clock: { now: () => 0, setTimeout: systemClock.setTimeout } }],
+    ['cacheBackend', { cacheBackend: {} }],
+    ['cacheBackend', { cacheBackend: { get: async () => undefined, set: async () => undefined } }],
+    ['cacheBackend', { cacheBackend: null }],
+    ['stateSync', { stateSync: {} }],
+    ['stateSync', { stateSync: { ...sync, acquireProbe: true } }],
+    ['catalog', { catalog: 5 }],
+    ['catalog', { catalog: groq }],
+    ['catalog[0]', { catalog: [null] }],
+    ['catalog[0].displayName', { catalog: [{ id: 'x' }] }],
+    ['catalog[0].id', { catalog: [{ ...groq, id: '' }] }],
+    ['catalog[0].protocol', { catalog: [{ ...groq, protocol: 'custom' }] }],
+    ['catalog[0].baseUrl', { catalog: [{ ...groq, baseUrl: 'api.groq.com' }] }],
+    ['catalog[0].baseUrl', { catalog: [{ ...groq, baseUrl: 'ftp://api.groq.com/' }] }],
+    ['catalog[0].baseUrlEnv', { catalog: [{ ...groq, baseUrlEnv: 5 }] }],
+    ['catalog[0].modelsByTier', { catalog: [{ ...groq, modelsByTier: null }] }],
+    ['catalog[0].modelsByTier.1', { catalog: [{ ...groq, modelsByTier: { 1: 5 } }] }],
+    ['catalog[0].models', { catalog: [{ ...groq, models: null }] }],
+    ['catalog[0].models[0]', { catalog: [{ ...groq, models: ['llama-3.1-8b-instant'] }] }],
+    ['catalog[0].models[0].maxOutputTokens', { catalog: [{ ...groq, models: [{ ...firstModel, maxOutputTokens: 0 }] }] }],
+    ['catalog[0].models[0].vision', { catalog: [{ ...groq, models: [{ ...firstModel, vision: 'yes' }] }] }],
+    ['catalog[0].models[0].price', { catalog: [{ ...groq, models: [{ ...firstModel, price: 0.05 }] }] }],
+    ['catalog[0].models[0].price.outputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { inputPerMillion: 1 } }] }] }],
+    ['catalog[0].models[0].price.cachedInputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { ...firstModel!.price, cachedInputPerMillion: Number.NaN } }] }] }],
+    ['catalog[0].speedRank', { catalog: [{ ...groq, speedRank: '1' }] }],
+    ['catalog[0].fetchesImageUrls', { catalog: [{ ...groq, fetchesImageUrls: 'no' }] }],
+    ['catalog[1].id', { catalog: [groq, groq] }],
+    ['extraProviders', { extraProviders: 'echo' }],
+    ['extraProviders[0]', { extraProviders: [null] }],
+    ['extraProviders[0]', { extraProviders: [{ ...echoProvider('echo'), complete: undefined }] }],
+    ['extraProviders[0].id', { extraProviders: [{ ...echoProvider('echo'), id: 5 }] }],
+    ['extraProviders[0].definition', { extraProviders: [{ ...echoProvider('echo'), definition: undefined }] }],
+    ['extraProviders[0].definition.models', { extraProviders: [{ ...echoProvider('echo'), definition: { ...groq, models: {} } }] }],
+    ['extraProviders[0].settlesOnAbort', { extraProviders: [{ ...echoProvider('echo'), settlesOnAbort: 'yes' }] }],
+    ['extraProviders[0].id', { extraProviders: [echoProvider(Provider.GROQ)] }],
+  ];
+
+  for (const [argument, options] of wrongShapes) {
+    it(`refuses ${argument === 'options' ? String(options) : JSON.stringify(options).slice(0, 100)}, naming ${argument}`, () => {
+      const error = constructorRefusalOf(options);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toMatchObject({ argument, message: expect.stringContaining(argument) });
+    });
+  }
+
+  it("names an environment variable of the wrong type, never quoting the environment's values", () => {
+    const error = constructorRefusalOf({ env: { GROQ_API_KEY: 'gsk_secretsecretsecret', OPENAI_API_KEY: ['sk-secretsecretsecret'] } });
+    expect(error).toMatchObject({ argument: 'env.OPENAI_API_KEY' });
+    expect((error as Error).message).not.toMatch(/secret/);
+  });
+
+  it('still takes every option of its shape, and answers', async () => {
+    const router = makeRouter({
+      cacheEnabled: true,
+      cacheBackend: new MemoryCacheBackend(),
+      catalog: [groq],
+      extraProviders: [echoProvider('echo')],
+      env: harness.server.environment(['groq']),
+      clock: systemClock,
+      stateSync: sync,
+      parallelAttempts: 1,
+    });
+    expect((await router.complete('Hi')).provider).toBe(Provider.GROQ);
+    expect((await router.complete('Hi', { preferredProvider: 'echo' })).content).toBe('echo from echo');
+    expect(makeRouter({ env: { ...process.env, UNSET: undefined }, catalog: [], extraProviders: [] })).toBeInstanceOf(BackupModelRouter);
+  });
+});
