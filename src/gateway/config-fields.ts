@@ -4,7 +4,14 @@ import { InvalidArgumentError } from '../errors.js';
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 export function fail(path: string, message: string): never {
-  throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${path} ${message}` });
+  // A path holds the file's own names (a route's): one with a line break would break the one-line message.
+  const shown = path.replace(/[\u0000-\u001f\u2028\u2029]/g, (character) => JSON.stringify(character).slice(1, -1));
+  throw new InvalidArgumentError({ argument: `config.${path}`, message: `Gateway configuration: ${shown} ${message}` });
+}
+
+/** A key of the file as a message names it: as it is when it is a plain name, else quoted (its start), on one line. */
+function describeKey(key: string): string {
+  return /^[\w.-]{1,64}$/.test(key) ? key : JSON.stringify(key.slice(0, 40));
 }
 
 /** A value the configuration refused, as its message quotes it: a string (its start) quoted, anything else by its type. */
@@ -20,7 +27,7 @@ export function objectAt(value: unknown, path: string, allowedKeys?: readonly st
   if (Object.hasOwn(object, '__proto__')) fail(`${path}.__proto__`, 'is not a name this configuration can take.');
   if (allowedKeys) {
     const unknown = Object.keys(object).filter((key) => !allowedKeys.includes(key));
-    if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.join(', ')} (known: ${allowedKeys.join(', ')}).`);
+    if (unknown.length > 0) fail(path, `has unknown keys: ${unknown.map(describeKey).join(', ')} (known: ${allowedKeys.join(', ')}).`);
   }
   return object;
 }

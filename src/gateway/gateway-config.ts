@@ -9,6 +9,7 @@ import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalo
 import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions } from '../routing/router-options.js';
 import { describeValue, fail, objectAt, positiveInteger } from './config-fields.js';
+import { configuredKeysOf, hideConfiguredKeys, withConfiguredKeysHidden } from './configured-keys.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
 import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js';
@@ -140,7 +141,10 @@ export const gatewayConfigFileFields: readonly string[] = [
   'logLevel',
 ];
 
-/** Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. */
+/**
+ * Read a configuration from YAML text (or none) and the environment. Pure: no file, no process.env. A refusal
+ * quotes none of the keys the file and the environment give (see `configuredKeysOf`).
+ */
 export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
   let document: unknown = {};
@@ -149,9 +153,14 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
       document = parseYaml(options.yamlText) as unknown;
     } catch (error) {
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
+      const refusal = new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
+      throw hideConfiguredKeys(refusal, configuredKeysOf(undefined, env));
     }
   }
+  return withConfiguredKeysHidden(configuredKeysOf(document, env), () => configOf(document, env, options.readKeys));
+}
+
+function configOf(document: unknown, env: Environment, readKeys: boolean | undefined): GatewayConfig {
   const file = objectAt(document ?? {}, '(root)', gatewayConfigFileFields);
   const limits = gatewayLimitsOf(file.limits);
   const cacheObject = objectAt(file.cache ?? {}, 'cache', ['enabled', 'ttlSeconds']);
@@ -164,7 +173,7 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
   }
   if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
 
-  const keyPolicies = options.readKeys === false ? [] : gatewayKeysOf({
+  const keyPolicies = readKeys === false ? [] : gatewayKeysOf({
     file: file.keys,
     fileLimits: file.keyLimits,
     envKeys: env[gatewayEnvironmentVariables.keys],
@@ -249,6 +258,13 @@ export function routerOptionsFromConfig(
   options: { readonly env?: Environment; readonly catalog?: readonly ProviderDefinition[] } = {},
 ): BackupModelRouterOptions {
   const catalog = options.catalog ?? defaultCatalog;
+  // A provider's id is its name in the file, where a key pasted by mistake would be quoted.
+  const ownProviders = Object.values(config.providers).flatMap((provider) => (provider.definition ? [provider.definition] : []));
+  const keys = [...config.keys, ...configuredKeysOf(undefined, options.env ?? {}, [...catalog, ...ownProviders])];
+  return withConfiguredKeysHidden(keys, () => routerOptionsOf(config, catalog, options.env));
+}
+
+function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefinition[], env: Environment | undefined): BackupModelRouterOptions {
   const overrides = Object.entries(config.providers).map(([id, override]): Partial<ProviderDefinition> & { id: string } => {
     const builtIn = catalog.some((definition) => definition.id === id);
     if (override.definition !== undefined) {
@@ -268,7 +284,7 @@ export function routerOptionsFromConfig(
     catalog: overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog,
     cacheEnabled: config.cache.enabled,
     cacheTtlSeconds: config.cache.ttlSeconds,
-    ...(options.env ? { env: options.env } : {}),
+    ...(env ? { env } : {}),
     ...(router.parallelAttempts !== undefined ? { parallelAttempts: router.parallelAttempts } : {}),
     ...(router.hedge !== undefined ? { hedge: router.hedge } : {}),
     ...(router.timeoutMs !== undefined ? { timeoutMs: router.timeoutMs } : {}),
