@@ -86,6 +86,8 @@ export class ChatCompletionChunkEncoder {
   #prefix: string;
   readonly #id: string;
   readonly #createdSeconds: number;
+  /** The chunks' indexes of the tool calls begun. */
+  #calls: Set<number> | undefined;
 
   constructor(context: { readonly id: string; readonly createdSeconds: number; readonly model: string }) {
     this.#id = context.id;
@@ -123,7 +125,14 @@ export class ChatCompletionChunkEncoder {
     if (chunk.type === 'tool-call-delta') {
       // By assignment, in the wire's field order: conditional spreads cost more per chunk.
       const call: Record<string, unknown> = { index: chunk.index };
-      if (chunk.id !== undefined) {
+      const calls = (this.#calls ??= new Set());
+      if (!calls.has(chunk.index)) {
+        // A call's first delta names its id and type, which OpenAI's clients require (their stream helper throws
+        // without a type): a provider that gave no id gets one made from the answer's and the call's index.
+        calls.add(chunk.index);
+        call.id = chunk.id ?? `call_${this.#id.replace(/^chatcmpl-/, '').replaceAll('-', '')}_${chunk.index}`;
+        call.type = 'function';
+      } else if (chunk.id !== undefined) {
         call.id = chunk.id;
         call.type = 'function';
       }
