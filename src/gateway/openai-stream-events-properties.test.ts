@@ -125,5 +125,15 @@ describe('chat completions streams the properties found wrong', () => {
     expect(read.error).toBeUndefined();
     expect(read.answer?.choices[0]?.message.tool_calls).toEqual([{ id: 'call_test_0', type: 'function', function: { name: 'a', arguments: '' } }]);
   });
+
+  it("finishes an answer that called tools with tool_calls, though the provider said stop (an AI SDK model's named tool choice)", () => {
+    const stream = streamOf([
+      { type: 'tool-call-delta', index: 0, id: 'call_1', name: 'a', argumentsDelta: '{}' },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const view = readChatStream(encode(stream, false));
+    expect(view.finishReasons).toEqual(['tool_calls']);
+    expectWhole(view, stream, false);
+  });
 });
 
