@@ -86,8 +86,8 @@ export class ChatCompletionChunkEncoder {
   #prefix: string;
   readonly #id: string;
   readonly #createdSeconds: number;
-  /** The chunks' indexes of the tool calls begun. */
-  #calls: Set<number> | undefined;
+  /** Each tool call's index on the wire, by the chunks' index: 0, 1, 2... in the order the calls begin. */
+  #callIndexes: Map<number, number> | undefined;
 
   constructor(context: { readonly id: string; readonly createdSeconds: number; readonly model: string }) {
     this.#id = context.id;
@@ -124,13 +124,20 @@ export class ChatCompletionChunkEncoder {
     }
     if (chunk.type === 'tool-call-delta') {
       // By assignment, in the wire's field order: conditional spreads cost more per chunk.
-      const call: Record<string, unknown> = { index: chunk.index };
-      const calls = (this.#calls ??= new Set());
-      if (!calls.has(chunk.index)) {
+      // OpenAI numbers a message's calls 0, 1, 2..., and its clients' stream helpers put each call at its index
+      // in an array they then read whole (a gap throws): the provider's numbers are kept only when they are those.
+      const callIndexes = (this.#callIndexes ??= new Map());
+      let index = callIndexes.get(chunk.index);
+      const first = index === undefined;
+      if (index === undefined) {
+        index = callIndexes.size;
+        callIndexes.set(chunk.index, index);
+      }
+      const call: Record<string, unknown> = { index };
+      if (first) {
         // A call's first delta names its id and type, which OpenAI's clients require (their stream helper throws
         // without a type): a provider that gave no id gets one made from the answer's and the call's index.
-        calls.add(chunk.index);
-        call.id = chunk.id ?? `call_${this.#id.replace(/^chatcmpl-/, '').replaceAll('-', '')}_${chunk.index}`;
+        call.id = chunk.id ?? `call_${this.#id.replace(/^chatcmpl-/, '').replaceAll('-', '')}_${index}`;
         call.type = 'function';
       } else if (chunk.id !== undefined) {
         call.id = chunk.id;

@@ -135,5 +135,16 @@ describe('chat completions streams the properties found wrong', () => {
     expect(view.finishReasons).toEqual(['tool_calls']);
     expectWhole(view, stream, false);
   });
-});
 
+  it("numbers the calls 0, 1, 2... whatever the provider numbered them: OpenAI's client throws on a gap", async () => {
+    const stream = streamOf([
+      { type: 'tool-call-delta', index: 1, id: 'call_1', name: 'a', argumentsDelta: '{}' },
+      { type: 'tool-call-delta', index: 5, id: 'call_5', name: 'b', argumentsDelta: '[]' },
+    ]);
+    const sseText = encode(stream, false);
+    expectWhole(readChatStream(sseText), stream, false);
+    const read = await openAIChatClientReads(sseText);
+    expect(read.error).toBeUndefined();
+    expect(read.answer?.choices[0]?.message.tool_calls?.map((call) => call.id)).toEqual(['call_1', 'call_5']);
+  });
+});
