@@ -116,6 +116,63 @@ function expectWhole(view: ChatView, stream: ScriptedStream, includeUsage: boole
   expect(view.usage).toEqual(includeUsage && result.usage !== undefined ? toOpenAIUsage(result.usage) : undefined);
 }
 
+describe('the chat completions stream, for any stream the router yields', () => {
+  it('is a valid chunk stream carrying the whole answer, one finish reason, the usage when asked, and [DONE] last', () => {
+    fc.assert(
+      fc.property(scriptedStreams(), fc.boolean(), (stream, includeUsage) => {
+        expectWhole(readChatStream(encode(stream, includeUsage)), stream, includeUsage);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('keeps every delta of arguments that run on after their JSON closed', () => {
+    fc.assert(
+      fc.property(scriptedStreams({ trailingText: true }), (stream) => {
+        expectWhole(readChatStream(encode(stream, false)), stream, false);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('ends a stream that broke with the error object, after what had come, and nothing after it', () => {
+    fc.assert(
+      fc.property(
+        scriptedStreams({ failures: true }).filter((stream) => stream.failAfter !== undefined),
+        (stream) => {
+          const view = readChatStream(encode(stream, true));
+          expect(view.problems).toEqual([]);
+          expect(view.error).toMatchObject({ message: expect.any(String), type: expect.any(String), code: 'stream_interrupted' });
+          expect(stream.text.startsWith(view.text)).toBe(true);
+          expect(stream.reasoning.startsWith(view.reasoning)).toBe(true);
+          stream.calls.forEach((call, position) => expect(call.arguments.startsWith(view.calls.get(position)?.arguments ?? '')).toBe(true));
+        },
+      ),
+      { numRuns },
+    );
+  });
+});
+
+describe("the chat completions stream, read by OpenAI's own stream helper", () => {
+  it('gives the client the whole answer, or on a failure the API error it throws', async () => {
+    await fc.assert(
+      fc.asyncProperty(scriptedStreams({ failures: true }), async (stream) => {
+        const read = await openAIChatClientReads(encode(stream, true));
+        if (stream.failAfter !== undefined) {
+          expect(read.error).toBeInstanceOf(OpenAI.APIError);
+          return;
+        }
+        expect(read.error).toBeUndefined();
+        const message = read.answer?.choices[0]?.message;
+        expect(message?.content ?? '').toBe(stream.text);
+        const calls = (message?.tool_calls ?? []).flatMap((call) => (call.type === 'function' ? [{ name: call.function.name, arguments: call.function.arguments }] : []));
+        expect(calls).toEqual(stream.calls.map((call) => ({ name: call.name, arguments: call.arguments })));
+      }),
+      { numRuns },
+    );
+  });
+});
+
 describe('chat completions streams the properties found wrong', () => {
   it("names a call whose provider gave it no id (an OpenAI-compatible server that sends none): OpenAI's client needs its id and type", async () => {
     const stream = streamOf([{ type: 'tool-call-delta', index: 0, name: 'a', argumentsDelta: '' }]);
