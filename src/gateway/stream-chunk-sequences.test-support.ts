@@ -23,8 +23,11 @@ export interface ScriptedCall {
   readonly id: string | undefined;
   readonly name: string;
   readonly arguments: string;
-  /** Whether the arguments are one JSON object or array, nothing after it: what a block-at-a-time encoder keeps whole. */
-  readonly closesOnce: boolean;
+  /**
+   * The whole JSON object or array the arguments begin with, when they begin with one: all of them, or all but
+   * text after it (two objects run together). Undefined for arguments cut short, empty, or not JSON.
+   */
+  readonly leadingJson: string | undefined;
 }
 
 export interface ScriptedStream {
@@ -48,27 +51,33 @@ const trickyText = fc.string({
   maxLength: 40,
 });
 
-/** A tool call's arguments: an object (or array) as JSON, cut short, not JSON at all, empty, or JSON with text after it. */
-const argumentsText: fc.Arbitrary<{ text: string; closesOnce: boolean }> = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(trickyText, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).chain((object) => fc.constantFrom(JSON.stringify(object), JSON.stringify(object, null, 2))).map((text) => ({ text, closesOnce: true })) },
-  { weight: 1, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }).map((array) => ({ text: JSON.stringify(array), closesOnce: true })) },
+/** A tool call's arguments: an object (or array) as JSON, cut short, not JSON at all, or empty. */
+const argumentsText: fc.Arbitrary<{ text: string; leadingJson: string | undefined }> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .dictionary(trickyText, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
+      .chain((object) => fc.constantFrom(JSON.stringify(object), JSON.stringify(object, null, 2)))
+      .map((text) => ({ text, leadingJson: text })),
+  },
+  { weight: 1, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }).map((array) => ({ text: JSON.stringify(array), leadingJson: JSON.stringify(array) })) },
   {
     weight: 1,
     arbitrary: fc
       .record({ object: fc.dictionary(trickyText, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 }), cut: fc.nat() })
       .map(({ object, cut }) => {
         const whole = JSON.stringify(object);
-        return { text: whole.slice(0, 1 + (cut % (whole.length - 1))), closesOnce: false };
+        return { text: whole.slice(0, 1 + (cut % (whole.length - 1))), leadingJson: undefined };
       }),
   },
-  { weight: 1, arbitrary: trickyText.filter((text) => !/^\s*[[{]/.test(text)).map((text) => ({ text, closesOnce: false })) },
-  { weight: 1, arbitrary: fc.constant({ text: '', closesOnce: false }) },
+  { weight: 1, arbitrary: trickyText.filter((text) => !/^\s*[[{]/.test(text)).map((text) => ({ text, leadingJson: undefined })) },
+  { weight: 1, arbitrary: fc.constant({ text: '', leadingJson: undefined }) },
 );
 
 /** Arguments that are a JSON value followed by more text (two objects run together, a stray brace): rare, but models write them. */
 export const argumentsWithTrailingText = fc
   .tuple(fc.dictionary(trickyText, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), fc.constantFrom('}', ' {"b":2}', '{}', 'x', ' '))
-  .map(([object, after]) => ({ text: JSON.stringify(object) + after, closesOnce: false }));
+  .map(([object, after]) => ({ text: JSON.stringify(object) + after, leadingJson: JSON.stringify(object) }));
 
 /** `text` cut at arbitrary code-point positions (a provider's decoder never splits a character). */
 function cutInto(text: string, cuts: readonly number[]): string[] {
@@ -146,8 +155,9 @@ export function scriptedStreams(options: { readonly trailingText?: boolean; read
         const index = script.indexes[position] ?? position;
         const pieces = cutInto(call.arguments.text, call.cuts);
         if (call.emptyFirstDelta || pieces.length === 0) pieces.unshift('');
+        const id = idOf(call.id, position);
         const deltas = pieces.map((argumentsDelta, piece): ToolCallDelta =>
-          piece === 0 ? { type: 'tool-call-delta', index, ...(call.id === undefined ? {} : { id: call.id }), name: call.name, argumentsDelta } : { type: 'tool-call-delta', index, argumentsDelta },
+          piece === 0 ? { type: 'tool-call-delta', index, ...(id === undefined ? {} : { id }), name: call.name, argumentsDelta } : { type: 'tool-call-delta', index, argumentsDelta },
         );
         schedule(deltas, call.gaps);
       });
@@ -158,7 +168,7 @@ export function scriptedStreams(options: { readonly trailingText?: boolean; read
         if (chunk.type === 'tool-call-delta' && !firstSeen.has(chunk.index)) firstSeen.set(chunk.index, position);
       });
       const calls = script.calls
-        .map((call, position): ScriptedCall => ({ index: script.indexes[position] ?? position, id: call.id, name: call.name, arguments: call.arguments.text, closesOnce: call.arguments.closesOnce }))
+        .map((call, position): ScriptedCall => ({ index: script.indexes[position] ?? position, id: idOf(call.id, position), name: call.name, arguments: call.arguments.text, leadingJson: call.arguments.leadingJson }))
         .sort((left, right) => (firstSeen.get(left.index) ?? 0) - (firstSeen.get(right.index) ?? 0));
       const ending: StreamChunk[] = [];
       const finish: StreamChunk | undefined =
@@ -198,20 +208,30 @@ export function streamOf(chunks: readonly StreamChunk[], failAfter?: number): Sc
     chunks,
     text,
     reasoning,
-    calls: [...calls.values()].map((call) => ({ ...call, closesOnce: closesOnce(call.arguments) })),
+    calls: [...calls.values()].map((call) => ({ ...call, leadingJson: leadingJsonOf(call.arguments) })),
     failAfter,
     failureReason: 'overloaded',
   };
 }
 
-function closesOnce(text: string): boolean {
-  if (!/^\s*[[{]/.test(text)) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+/** The shortest start of `text` that is a whole JSON object or array, if any. */
+function leadingJsonOf(text: string): string | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  for (let end = 1; end <= text.length; end += 1) {
+    if (text[end - 1] !== '}' && text[end - 1] !== ']') continue;
+    try {
+      JSON.parse(text.slice(0, end));
+      return text.slice(0, end);
+    } catch {
+      // Not whole yet.
+    }
   }
+  return undefined;
+}
+
+/** A provider's ids are unique in an answer: the arbitrary's are made so by the call's place. */
+function idOf(id: string | undefined, position: number): string | undefined {
+  return id === undefined ? undefined : `${id}${position}`;
 }
 
 /**
