@@ -114,9 +114,66 @@ function expectWhole(view: MessagesView, stream: ScriptedStream): void {
   const result = streamResult(stream.chunks);
   const delta = view.messageDelta as { delta: { stop_reason: string; stop_sequence: string | null }; usage: unknown };
   expect(stopReasons.has(delta.delta.stop_reason)).toBe(true);
-  expect(delta.delta.stop_reason).toBe(toAnthropicStopReason(result));
+  expect(delta.delta).toEqual({ stop_reason: toAnthropicStopReason(result), stop_sequence: result.stopSequence ?? null });
   expect(delta.usage).toEqual(toAnthropicUsage(result.usage));
+  // message_start opens with the count the provider told before its first token (the last, if several), if it told one.
+  const firstContent = stream.chunks.findIndex((chunk) => chunk.type !== 'usage');
+  const told = stream.chunks.slice(0, firstContent === -1 ? undefined : firstContent).at(-1);
+  const startUsage = told?.type === 'usage' ? toAnthropicUsage(told.usage) : { input_tokens: 0, output_tokens: 0 };
+  expect(view.start).toMatchObject({ id: 'msg_test', type: 'message', role: 'assistant', content: [], stop_reason: null, usage: startUsage });
 }
+
+describe('the Messages stream, for any stream the router yields', () => {
+  it("follows Anthropic's grammar and carries the whole text, each call's id, name and arguments, the stop reason and the usage", () => {
+    fc.assert(
+      fc.property(scriptedStreams({ trailingText: true }), (stream) => expectWhole(readMessagesStream(encode(stream)), stream)),
+      { numRuns },
+    );
+  });
+
+  it('ends a stream that broke with one error event, after what had come, and nothing after it', () => {
+    fc.assert(
+      fc.property(
+        scriptedStreams({ failures: true }).filter((stream) => stream.failAfter !== undefined),
+        (stream) => {
+          const view = readMessagesStream(encode(stream));
+          expect(view.problems).toEqual([]);
+          expect(view.error).toMatchObject({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+          expect(stream.text.startsWith(textOf(view))).toBe(true);
+          const calls = callsOf(view);
+          calls.forEach((call, position) => expect(inputJsonOf(stream.calls[position]!).startsWith(call.content)).toBe(true));
+        },
+      ),
+      { numRuns },
+    );
+  });
+});
+
+describe("the Messages stream, read by Anthropic's own stream helper", () => {
+  it('gives the client the whole message, or on a failure the API error it throws', async () => {
+    await fc.assert(
+      fc.asyncProperty(scriptedStreams({ trailingText: true, failures: true }), async (stream) => {
+        const read = await anthropicClientReads(encode(stream));
+        if (stream.failAfter !== undefined) {
+          expect(read.error).toBeInstanceOf(Anthropic.APIError);
+          return;
+        }
+        expect(read.error).toBeUndefined();
+        const content = read.answer?.content ?? [];
+        expect(content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('')).toBe(stream.text);
+        const inputs = content.flatMap((block) => (block.type === 'tool_use' ? [{ name: block.name, input: block.input }] : []));
+        expect(inputs.map((call) => call.name)).toEqual(stream.calls.map((call) => call.name));
+        stream.calls.forEach((call, position) => {
+          const inputJson = inputJsonOf(call);
+          // An object cut short is read by the client's partial-JSON parser, whose reading is its own.
+          if (inputJson.startsWith('{') && call.leadingJson === undefined && !inputJson.startsWith('{"arguments"')) return;
+          expect(inputs[position]?.input).toEqual(inputJson === '' ? {} : JSON.parse(inputJson));
+        });
+      }),
+      { numRuns },
+    );
+  });
+});
 
 describe('Messages streams the properties found wrong', () => {
   /** The stream's one call, as Anthropic's client reads it. */
