@@ -3,7 +3,8 @@
  * one through an encoder. A stream is an answer's reasoning, text and tool calls (each call's arguments valid
  * JSON or not), each cut into pieces at arbitrary points and the pieces of all of them interleaved in any order
  * that keeps each one's own; with an optional usage first (Anthropic's input count), an optional usage and
- * finish (any reason) at the end, and optionally a failure after any chunk. Not shipped: only tests import it.
+ * finish (any reason) at the end, optionally a failure after any chunk, and the gateway's keep-alives between
+ * chunks. Not shipped: only tests import it.
  */
 import fc from 'fast-check';
 import { StreamInterruptedError } from '../errors.js';
@@ -40,6 +41,8 @@ export interface ScriptedStream {
   /** The stream fails after this many chunks, or ends normally when undefined. */
   readonly failAfter: number | undefined;
   readonly failureReason: FailureReason;
+  /** The gateway's keep-alives go out after these chunks (a silent provider), between two writes. */
+  readonly keepAlivesAfter?: readonly number[];
 }
 
 /** Text with what breaks naive encoders: quotes, backslashes, line breaks (SSE's separator), `data:`, emoji. */
@@ -138,6 +141,7 @@ export function scriptedStreams(options: { readonly trailingText?: boolean; read
       usageAfterFinish: fc.boolean(),
       failAfter: options.failures === true ? fc.option(fc.nat({ max: 60 }), { nil: undefined, freq: 2 }) : fc.constant(undefined),
       failureReason: fc.constantFrom(...failureReasons),
+      keepAlivesAfter: fc.array(fc.nat({ max: 30 }), { maxLength: 3 }),
     })
     .map((script) => {
       const timed: { at: number; order: number; chunk: StreamChunk }[] = [];
@@ -187,6 +191,7 @@ export function scriptedStreams(options: { readonly trailingText?: boolean; read
         calls,
         failAfter,
         failureReason: script.failureReason,
+        keepAlivesAfter: script.keepAlivesAfter,
       };
     });
 }
@@ -248,7 +253,10 @@ export function relay(encoder: StreamEventEncoder, stream: ScriptedStream): stri
     position += 1;
   }
   let sseText = encoder.start(toldUsage);
-  for (const chunk of delivered.slice(position)) sseText += encoder.chunk(chunk) ?? '';
+  for (; position < delivered.length; position += 1) {
+    sseText += encoder.chunk(delivered[position]!) ?? '';
+    if (stream.keepAlivesAfter?.includes(position) === true) sseText += encoder.keepAlive();
+  }
   if (stream.failAfter !== undefined) {
     const accumulated = new StreamAccumulator();
     for (const chunk of delivered) accumulated.add(chunk);
