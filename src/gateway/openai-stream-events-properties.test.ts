@@ -14,7 +14,8 @@ import type { GatewayCall } from './gateway-dialect.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { toOpenAIFinishReason, toOpenAIUsage } from './openai-response.js';
 import { openAIChatClientReads } from './official-stream-clients.test-support.js';
-import { relay, scriptedStreams, streamOf, streamResult, strictSseEvents, type ScriptedStream } from './stream-chunk-sequences.test-support.js';
+import { relay, scriptedStreams, streamOf, streamResult, type ScriptedStream } from './stream-chunk-sequences.test-support.js';
+import { strictSseEvents } from './strict-sse-events.test-support.js';
 
 const numRuns = 300;
 const context = { id: 'chatcmpl-test', createdSeconds: 1_700_000_000, model: 'openai/gpt-4o-mini' };

@@ -12,7 +12,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anthropicClientReads } from '../official-stream-clients.test-support.js';
-import { relay, scriptedStreams, streamOf, streamResult, strictSseEvents, type ScriptedCall, type ScriptedStream } from '../stream-chunk-sequences.test-support.js';
+import { relay, scriptedStreams, streamOf, streamResult, type ScriptedCall, type ScriptedStream } from '../stream-chunk-sequences.test-support.js';
+import { strictSseEvents } from '../strict-sse-events.test-support.js';
 import { toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
 import { MessagesStreamEvents } from './messages-stream-events.js';
 

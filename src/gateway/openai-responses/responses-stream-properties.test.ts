@@ -13,7 +13,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GatewayCall } from '../gateway-dialect.js';
 import { openAIResponsesClientReads } from '../official-stream-clients.test-support.js';
-import { relay, scriptedStreams, streamResult, strictSseEvents, type ScriptedCall, type ScriptedStream } from '../stream-chunk-sequences.test-support.js';
+import { relay, scriptedStreams, streamResult, type ScriptedCall, type ScriptedStream } from '../stream-chunk-sequences.test-support.js';
+import { strictSseEvents } from '../strict-sse-events.test-support.js';
 import { freeformInputOf, responseStatus, responsesUsage } from './responses-output.js';
 import { ResponsesStreamEvents } from './responses-stream-events.js';
 
