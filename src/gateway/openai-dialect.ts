@@ -12,6 +12,7 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   readonly #chunks: ChatCompletionChunkEncoder;
   readonly #includeUsage: boolean;
   #finished = false;
+  #calledTools = false;
 
   constructor(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }) {
     this.#chunks = new ChatCompletionChunkEncoder(context);
@@ -23,10 +24,15 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type !== 'finish') return this.#chunks.delta(chunk);
-    // The finish reason goes out when the provider gives it, before the usage that may follow.
+    if (chunk.type !== 'finish') {
+      if (chunk.type === 'tool-call-delta') this.#calledTools = true;
+      return this.#chunks.delta(chunk);
+    }
+    // The finish reason goes out when the provider gives it, before the usage that may follow. An answer that
+    // called tools finished for them whatever the provider said (an AI SDK model passes OpenAI's `stop` for a
+    // named tool choice), as the router's result and the answer not streamed say: an agent loops on that reason.
     this.#finished = true;
-    return this.#chunks.finish(chunk.finishReason);
+    return this.#chunks.finish(chunk.finishReason === 'stop' && this.#calledTools ? 'tool_calls' : chunk.finishReason);
   }
 
   end(result: StreamResult): string {

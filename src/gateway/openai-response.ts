@@ -86,6 +86,8 @@ export class ChatCompletionChunkEncoder {
   #prefix: string;
   readonly #id: string;
   readonly #createdSeconds: number;
+  /** Each tool call's index on the wire, by the chunks' index: 0, 1, 2... in the order the calls begin. */
+  #callIndexes: Map<number, number> | undefined;
 
   constructor(context: { readonly id: string; readonly createdSeconds: number; readonly model: string }) {
     this.#id = context.id;
@@ -122,8 +124,22 @@ export class ChatCompletionChunkEncoder {
     }
     if (chunk.type === 'tool-call-delta') {
       // By assignment, in the wire's field order: conditional spreads cost more per chunk.
-      const call: Record<string, unknown> = { index: chunk.index };
-      if (chunk.id !== undefined) {
+      // OpenAI numbers a message's calls 0, 1, 2..., and its clients' stream helpers put each call at its index
+      // in an array they then read whole (a gap throws): the provider's numbers are kept only when they are those.
+      const callIndexes = (this.#callIndexes ??= new Map());
+      let index = callIndexes.get(chunk.index);
+      const first = index === undefined;
+      if (index === undefined) {
+        index = callIndexes.size;
+        callIndexes.set(chunk.index, index);
+      }
+      const call: Record<string, unknown> = { index };
+      if (first) {
+        // A call's first delta names its id and type, which OpenAI's clients require (their stream helper throws
+        // without a type): a provider that gave no id gets one made from the answer's and the call's index.
+        call.id = chunk.id ?? `call_${this.#id.replace(/^chatcmpl-/, '').replaceAll('-', '')}_${index}`;
+        call.type = 'function';
+      } else if (chunk.id !== undefined) {
         call.id = chunk.id;
         call.type = 'function';
       }

@@ -34,4 +34,11 @@ describe('streamed JSON arguments', () => {
   it.each(['"a string"', '42', 'null', 'not json {}'])('never close when they are not an object or an array: %s', (text) => {
     expect(closedAfter([text, '{}'])).toEqual([false, false]);
   });
+
+  it('tells how many characters of each piece belong to the value: none after it closes', () => {
+    const value = new StreamedJsonValue();
+    expect([value.append(' {"a":'), value.append('"}"}{"b"'), value.append(':2}')]).toEqual([6, 4, 0]);
+    const text = new StreamedJsonValue();
+    expect([text.append('not json'), text.append(' {}')]).toEqual([8, 3]);
+  });
 });

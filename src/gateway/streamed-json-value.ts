@@ -19,8 +19,13 @@ export class StreamedJsonValue {
     return this.#closed;
   }
 
-  append(text: string): void {
-    if (this.#closed || this.#depth < 0) return;
+  /**
+   * Takes the next piece; returns how many of its characters belong to the value: all of them until it closes,
+   * those up to its closing bracket in the piece it closes in, none after.
+   */
+  append(text: string): number {
+    if (this.#closed) return 0;
+    if (this.#depth < 0) return text.length;
     for (let index = 0; index < text.length; index += 1) {
       const code = text.charCodeAt(index);
       if (this.#inString) {
@@ -34,7 +39,7 @@ export class StreamedJsonValue {
         this.#started = true;
         if (code !== openBrace && code !== openBracket) {
           this.#depth = -1;
-          return;
+          return text.length;
         }
       }
       if (code === quote) this.#inString = true;
@@ -43,9 +48,10 @@ export class StreamedJsonValue {
         this.#depth -= 1;
         if (this.#depth === 0) {
           this.#closed = true;
-          return;
+          return index + 1;
         }
       }
     }
+    return text.length;
   }
 }

@@ -4,7 +4,8 @@
  * `message_delta` with the stop reason and the usage, and `message_stop`. A failure after the start is one
  * `error` event. Each event is written whole (`event:` and `data:` lines), as Anthropic's own stream is. Parallel
  * calls whose deltas alternate, or a call cut by text, still make whole blocks: ContentBlockSequence keeps a call
- * open until its arguments close, the other blocks' deltas waiting meanwhile.
+ * open until its arguments close, the other blocks' deltas waiting meanwhile. A call's arguments are written as
+ * Anthropic's clients can parse them when its block stops (StreamedToolInput).
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk, Usage } from '../../types.js';
@@ -12,6 +13,7 @@ import type { ErrorResponse } from '../error-response.js';
 import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
+import { StreamedToolInput } from './streamed-tool-input.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -23,6 +25,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   /** Index of the next content block; the open block, if any, is the one before it. */
   #nextBlockIndex = 0;
   readonly #blocks: ContentBlockSequence<undefined>;
+  /** The open tool_use block's input, which a client must be able to parse when the block stops. */
+  #toolInput: StreamedToolInput | undefined;
 
   constructor(context: AnswerContext & { readonly model: string }) {
     this.#id = context.id;
@@ -30,7 +34,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     this.#blocks = new ContentBlockSequence({
       open: (block) => this.#openBlock(block),
       append: (block, delta) => this.#delta(block, delta),
-      close: () => event('content_block_stop', `{"type":"content_block_stop","index":${this.#nextBlockIndex - 1}}`),
+      close: () => this.#closeBlock(),
     });
   }
 
@@ -80,7 +84,9 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   #openBlock(block: ContentBlock): string {
     const index = this.#nextBlockIndex++;
     let contentBlock = '{"type":"text","text":""}';
+    this.#toolInput = undefined;
     if (typeof block.key === 'number') {
+      this.#toolInput = new StreamedToolInput();
       // A provider that names no call id: one made from the message's id and the block's place, unique in the answer.
       const id = block.id ?? `toolu_${this.#id.replace(/^msg_/, '')}_${index}`;
       contentBlock = JSON.stringify({ type: 'tool_use', id, name: block.name ?? '', input: {} });
@@ -89,10 +95,18 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   #delta(block: ContentBlock, text: string): string {
-    const delta =
-      typeof block.key === 'number'
-        ? `{"type":"input_json_delta","partial_json":${JSON.stringify(text)}}`
-        : `{"type":"text_delta","text":${JSON.stringify(text)}}`;
+    if (typeof block.key !== 'number') return this.#deltaEvent(`{"type":"text_delta","text":${JSON.stringify(text)}}`);
+    const input = this.#toolInput?.append(text) ?? text;
+    return input === '' ? '' : this.#deltaEvent(`{"type":"input_json_delta","partial_json":${JSON.stringify(input)}}`);
+  }
+
+  #closeBlock(): string {
+    const rest = this.#toolInput?.end() ?? '';
+    const stop = event('content_block_stop', `{"type":"content_block_stop","index":${this.#nextBlockIndex - 1}}`);
+    return rest === '' ? stop : this.#deltaEvent(`{"type":"input_json_delta","partial_json":${JSON.stringify(rest)}}`) + stop;
+  }
+
+  #deltaEvent(delta: string): string {
     return event('content_block_delta', `{"type":"content_block_delta","index":${this.#nextBlockIndex - 1},"delta":${delta}}`);
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * Every recorded provider stream, through the real gateway, read by the official clients' stream helpers
+ * (OpenAI's `chat.completions.stream()` and `responses.stream()`, Anthropic's `messages.stream()`), which check the
+ * events' order as they assemble the answer: whole, each gives the same answer, and with a fault injected at a
+ * random point (a reset, a truncation, a stall, an error event, cut JSON, bytes trickled across events) each
+ * client ends with the answer or with the error its API documents, never a parse or ordering error of its own.
+ * fast-check picks the faults and prints the seed and the shrunk fault of a failure.
+ */
+import { readdirSync } from 'node:fs';
+import Anthropic from '@anthropic-ai/sdk';
+import fc from 'fast-check';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixtureStore } from '../src/testing/fixture-store.js';
+import { resolveFixturesDirectory } from '../src/testing/fixtures-directory.js';
+import type { ProviderBehavior } from '../src/testing/provider-behavior.js';
+import { testProviders, type TestProviderSpec } from '../src/testing/test-providers.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({
+    routerOptions: {
+      parallelAttempts: 1,
+      cacheEnabled: false,
+      // A stall is told within a fraction of a second, and no fault keeps a provider out of the next run.
+      firstTokenTimeoutMs: 250,
+      idleTimeoutMs: 250,
+      defaultRateLimitCooldownMs: 1,
+      breaker: { consecutiveFailures: 1_000_000, minimumCalls: 1_000_000 },
+    },
+  });
+});
+afterAll(async () => harness?.close());
+
+const store = new FixtureStore(resolveFixturesDirectory({}));
+
+/** Every recorded stream of every provider the test server plays, with its number of events. */
+const recordedStreams = testProviders.flatMap((provider) =>
+  readdirSync(`${store.directory}/${provider.fixtureFolder}`)
+    .filter((fileName) => /\.(sse|chunks\.jsonl)$/.test(fileName))
+    .map((fileName) => ({ provider, fileName, events: store.events(provider, fileName).length })),
+);
+
+type Dialect = 'chat' | 'messages' | 'responses';
+
+/** What a client ended with: its answer's text and calls, or the documented error; anything else throws. */
+interface Outcome {
+  readonly kind: 'answer' | 'documented-error';
+  readonly text?: string;
+  readonly calls?: string[];
+}
+
+async function readWith(dialect: Dialect, provider: TestProviderSpec, behavior: ProviderBehavior): Promise<Outcome> {
+  harness.providers.enqueue(provider.id, behavior);
+  const model = `${provider.id}/${provider.definition.defaultModel}`;
+  const prompt = 'What is the weather in Paris?';
+  try {
+    if (dialect === 'chat') {
+      const completion = await harness.client.chat.completions
+        .stream({ model, messages: [{ role: 'user', content: prompt }], stream_options: { include_usage: true } })
+        .finalChatCompletion();
+      const message = completion.choices[0]?.message;
+      return { kind: 'answer', text: message?.content ?? '', calls: (message?.tool_calls ?? []).map((call) => (call.type === 'function' ? call.function.name : call.type)) };
+    }
+    if (dialect === 'messages') {
+      const message = await harness.anthropicClient.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content: prompt }] }).finalMessage();
+      return {
+        kind: 'answer',
+        text: message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''),
+        calls: message.content.flatMap((block) => (block.type === 'tool_use' ? [block.name] : [])),
+      };
+    }
+    const response = await harness.client.responses.stream({ model, input: prompt }).finalResponse();
+    // A stream broken after its first token ends with response.failed, its error named: the API's documented failure.
+    if (response.status === 'failed') {
+      expect(response.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      return { kind: 'documented-error' };
+    }
+    return { kind: 'answer', text: response.output_text, calls: response.output.flatMap((item) => (item.type === 'function_call' ? [item.name] : [])) };
+  } catch (error) {
+    // An HTTP error before the first token, or the error event after it: the client's own API error, with the API's body.
+    if (dialect === 'messages' ? error instanceof Anthropic.APIError : error instanceof OpenAI.APIError) return { kind: 'documented-error' };
+    throw error;
+  }
+}
+
+const dialects: readonly Dialect[] = ['chat', 'messages', 'responses'];
+
+describe.each(recordedStreams.map((recorded) => [`${recorded.provider.id}/${recorded.fileName}`, recorded] as const))('the recorded stream %s', (_name, recorded) => {
+  const fixture = recorded.fileName;
+
+  /** What every client reads of the stream whole: the chat client's reading, once. */
+  let whole: Promise<Outcome> | undefined;
+  const wholeOutcome = (): Promise<Outcome> => (whole ??= readWith('chat', recorded.provider, { kind: 'success', fixture }));
+
+  it('reaches each client whole, as the same answer, or as the documented error of a stream that recorded one', async () => {
+    const expected = await wholeOutcome();
+    for (const dialect of dialects) expect(await readWith(dialect, recorded.provider, { kind: 'success', fixture })).toEqual(expected);
+    if (expected.kind === 'answer') expect(`${expected.text ?? ''}${(expected.calls ?? []).join('')}`.length).toBeGreaterThan(0);
+  });
+
+  const faults: fc.Arbitrary<ProviderBehavior> = fc.oneof(
+    fc.record({ kind: fc.constantFrom('reset-after-events', 'truncate-after-events', 'stall-after-events', 'error-event-after-events'), events: fc.nat({ max: recorded.events }) }).map(
+      (fault) => ({ ...fault, fixture }) as ProviderBehavior,
+    ),
+    fc.constant<ProviderBehavior>({ kind: 'malformed-json', fixture }),
+    fc.integer({ min: 7, max: 200 }).map((bytesPerWrite): ProviderBehavior => ({ kind: 'trickle', fixture, bytesPerWrite, intervalMs: 0 })),
+  );
+
+  it('with a fault at a random point, ends each client with the answer or its documented error', async () => {
+    await fc.assert(
+      fc.asyncProperty(faults, fc.constantFrom(...dialects), async (fault, dialect) => {
+        const outcome = await readWith(dialect, recorded.provider, fault);
+        // An answer is the whole one: a fault is never passed off as a shorter answer.
+        if (outcome.kind === 'answer') expect(outcome).toEqual(await wholeOutcome());
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
