@@ -11,11 +11,10 @@ import {
   defaultCatalog,
   InvalidArgumentError,
   MemoryCacheBackend,
-  type ModelProvider,
-  type ProviderStateSync,
   Provider,
 } from '../src/index.js';
 import { systemClock } from '../src/clock.js';
+import { echoProvider, sharingNothingSync } from './in-memory-router-parts.js';
 import { useRouterHarness } from './router-harness.js';
 
 const harness = useRouterHarness({ cacheEnabled: false });
@@ -35,27 +34,7 @@ function constructorRefusalOf(options: unknown): unknown {
 const groq = defaultCatalog.find((definition) => definition.id === Provider.GROQ)!;
 const [firstModel] = groq.models;
 
-/** A provider that is no HTTP provider of the catalog, as an AI SDK model or a simulator is. */
-function echoProvider(id: string): ModelProvider {
-  return {
-    id,
-    definition: { ...groq, id, displayName: id, protocol: 'custom', apiKeyEnv: '' },
-    isConfigured: () => true,
-    complete: async (request) => ({ content: `echo from ${id}`, toolCalls: [], finishReason: 'stop', model: request.model, usage: undefined, requestId: undefined }),
-    // eslint-disable-next-line require-yield
-    stream: async function* () {
-      throw new Error('not streamed here');
-    },
-    checkHealth: async () => undefined,
-  };
-}
-
-const sync: ProviderStateSync = {
-  publish: () => undefined,
-  subscribe: () => () => undefined,
-  acquireProbe: async () => true,
-  acquireHealthCheckTurn: async () => true,
-};
+const sync = sharingNothingSync;
 
 describe('options of the wrong shape, refused when the router is made', () => {
   const wrongShapes: [string, Record<string, unknown>][] = [

@@ -15,10 +15,9 @@ import {
   defaultCatalog,
   InvalidArgumentError,
   MemoryCacheBackend,
-  type ModelProvider,
-  type ProviderStateSync,
 } from '../src/index.js';
 import { systemClock } from '../src/clock.js';
+import { echoProvider, sharingNothingSync } from './in-memory-router-parts.js';
 import { useRouterHarness } from './router-harness.js';
 
 const harness = useRouterHarness();
@@ -31,24 +30,8 @@ const optionNames = [
 ] as const;
 type OptionName = (typeof optionNames)[number];
 
-const echo: ModelProvider = {
-  id: 'echo',
-  definition: { ...defaultCatalog[0]!, id: 'echo', displayName: 'Echo', protocol: 'custom', apiKeyEnv: '' },
-  isConfigured: () => true,
-  complete: async (request) => ({ content: 'echo', toolCalls: [], finishReason: 'stop', model: request.model, usage: undefined, requestId: undefined }),
-  // eslint-disable-next-line require-yield
-  stream: async function* () {
-    throw new Error('not streamed here');
-  },
-  checkHealth: async () => undefined,
-};
-
-const sync: ProviderStateSync = {
-  publish: () => undefined,
-  subscribe: () => () => undefined,
-  acquireProbe: async () => true,
-  acquireHealthCheckTurn: async () => true,
-};
+const echo = echoProvider('echo');
+const sync = sharingNothingSync;
 
 const milliseconds = fc.integer({ min: 1_000, max: 5_000 });
 
