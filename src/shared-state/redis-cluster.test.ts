@@ -95,7 +95,14 @@ redis.describe('shared state on a Redis Cluster', () => {
       },
       { timeoutMs: 5_000, what: 'B to hear A' },
     );
-    expect(toB[0]).toEqual(breaker);
+    // Heard as published; or, when B's first read of the keys found the write before its subscription heard a
+    // message, aged by the real time between the write and that read (B's clock stands still): never stretched.
+    const heard = toB[0];
+    expect(heard).toMatchObject({ kind: 'breaker', providerId: 'groq', state: { name: 'open', reopenCount: 0 } });
+    if (heard?.kind !== 'breaker' || heard.state.name !== 'open') throw new Error('B heard no open circuit');
+    expect(heard.state.halfOpenAfterMs - heard.state.openedAtMs).toBe(5_000);
+    expect(heard.state.openedAtMs).toBeLessThanOrEqual(nowMs);
+    expect(heard.state.openedAtMs).toBeGreaterThan(nowMs - 5_000);
     a.stateSync.publish(cooldown);
 
     const keys = sharedStateKeys(prefix);
