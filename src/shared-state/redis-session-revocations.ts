@@ -19,12 +19,12 @@
  * too, so that their checks can find what they missed).
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
-import { backoffDelayMs } from '../resilience/backoff.js';
+import { type Clock, systemClock } from '../clock.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { MemorySessionRevocations } from '../sessions/memory-session-revocations.js';
 import type { SessionRevocation, SessionRevocations } from '../sessions/session-revocations.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { BackoffRetry } from './backoff-retry.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { decodeSessionRevocationMessage, encodeSessionRevocationMessage } from './session-revocation-message.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
@@ -61,12 +61,10 @@ export class RedisSessionRevocations implements SessionRevocations {
   readonly #local: MemorySessionRevocations;
   readonly #listeners = new ListenerSet<SessionRevocation>();
   readonly #subscription: RedisChannelSubscription | undefined;
-  readonly #retryDelay: { baseMs: number; maxMs: number };
+  /** The sending of the unsent again, after a backoff that grows with each failed sending in a row. */
+  readonly #retry: BackoffRetry;
   /** Revocations Redis has not taken yet: session id to expiry. */
   readonly #unsent = new Map<string, number>();
-  /** Failed sendings in a row: how far the backoff has grown. */
-  #retryAttempt = 0;
-  #retryTimer: TimerHandle | undefined;
   /** The sending of the unsent in progress, so two never overlap. */
   #sending: Promise<void> | undefined;
   #closed = false;
@@ -81,8 +79,7 @@ export class RedisSessionRevocations implements SessionRevocations {
       this.#listeners.emit({ all: true });
     }
     // Back: no more waiting.
-    this.#retryAttempt = 0;
-    this.#cancelRetry();
+    this.#retry.reset();
     void this.#sendUnsent();
   };
 
@@ -93,7 +90,12 @@ export class RedisSessionRevocations implements SessionRevocations {
     const clock = options.clock ?? systemClock;
     this.#budget = { budgetMs: options.operationTimeoutMs ?? 50, clock };
     this.#local = new MemorySessionRevocations({ clock });
-    this.#retryDelay = { baseMs: options.retryBaseDelayMs ?? 100, maxMs: options.retryMaxDelayMs ?? 5_000 };
+    this.#retry = new BackoffRetry({
+      clock,
+      baseMs: options.retryBaseDelayMs ?? 100,
+      maxMs: options.retryMaxDelayMs ?? 5_000,
+      run: () => void this.#sendUnsent(),
+    });
     this.#client.on('ready', this.#onReady);
     this.#subscription = options.subscriber
       ? new RedisChannelSubscription({
@@ -129,7 +131,7 @@ export class RedisSessionRevocations implements SessionRevocations {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#subscription?.close();
-    this.#cancelRetry();
+    this.#retry.cancel();
   }
 
   /** True when Redis took it (stored, then told to the others), or when there is nothing left to keep. */
@@ -153,28 +155,16 @@ export class RedisSessionRevocations implements SessionRevocations {
       }
     })().finally(() => {
       this.#sending = undefined;
-      if (this.#unsent.size === 0) this.#retryAttempt = 0;
+      if (this.#unsent.size === 0) this.#retry.reset();
       else this.#scheduleRetry();
     });
     return this.#sending;
   }
 
+  /** Half the delay fixed, half jittered (BackoffRetry): never a burst, and instances do not retry in step. */
   #scheduleRetry(): void {
-    if (this.#closed || this.#retryTimer !== undefined || this.#sending !== undefined || this.#unsent.size === 0) return;
-    const { baseMs, maxMs } = this.#retryDelay;
-    // Half the delay fixed, half jittered: never a burst, and instances do not retry in step.
-    const delayMs = backoffDelayMs({ attempt: this.#retryAttempt, baseMs, maxMs, jitterShare: 0.5 });
-    this.#retryAttempt += 1;
-    this.#retryTimer = this.#budget.clock.setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.#sendUnsent();
-    }, delayMs);
-  }
-
-  #cancelRetry(): void {
-    if (this.#retryTimer === undefined) return;
-    this.#budget.clock.clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
+    if (this.#closed || this.#sending !== undefined || this.#unsent.size === 0) return;
+    this.#retry.schedule();
   }
 
   /** Tell `all` now if the listeners' checks can reach Redis, else once the commands connection is ready. */
