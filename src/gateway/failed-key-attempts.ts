@@ -26,6 +26,7 @@
 import type { Clock } from '../clock.js';
 import type { SharedFailedKeyAttempts, SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
 import { clientAddressOf } from './client-address.js';
+import { deleteOldestKey } from '../map-order.js';
 
 export interface FailedKeyAttemptsOptions {
   /** Failures an address may make within a window before its attempts are refused. At least 1. */
@@ -92,7 +93,7 @@ export class FailedKeyAttempts {
     const address = clientAddressOf(clientAddress);
     let window = this.#windows.get(address);
     if (window === undefined) {
-      if (this.#windows.size >= maxAddresses) this.#forgetOldest();
+      if (this.#windows.size >= maxAddresses) deleteOldestKey(this.#windows);
       window = { startedAtMs: nowMs, failures: 0 };
       this.#windows.set(address, window);
     }
@@ -160,13 +161,6 @@ export class FailedKeyAttempts {
     for (const [address, window] of this.#windows) {
       if (nowMs < window.startedAtMs + this.#options.windowMs) return;
       this.#windows.delete(address);
-    }
-  }
-
-  #forgetOldest(): void {
-    for (const address of this.#windows.keys()) {
-      this.#windows.delete(address);
-      return;
     }
   }
 }

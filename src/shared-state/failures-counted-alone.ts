@@ -6,6 +6,7 @@
  * Memory is bounded: at most `maxAddresses` addresses; past that, the one kept longest is forgotten. Kept in a
  * Map in the order their first failure came, with windows of nearly one length, so ended ones are at its front.
  */
+import { deleteOldestKey } from '../map-order.js';
 
 export interface FailuresToSend {
   readonly address: string;
@@ -45,7 +46,7 @@ export class FailuresCountedAlone {
       kept.maxFailures = maxFailures;
       return;
     }
-    if (this.#addresses.size >= this.#maxAddresses) this.#forgetOldest();
+    if (this.#addresses.size >= this.#maxAddresses) deleteOldestKey(this.#addresses);
     this.#addresses.set(address, { failures: 1, maxFailures, endsAtMs: nowMs + windowMs });
   }
 
@@ -64,13 +65,6 @@ export class FailuresCountedAlone {
     for (const [address, kept] of this.#addresses) {
       if (nowMs < kept.endsAtMs) return;
       this.#addresses.delete(address);
-    }
-  }
-
-  #forgetOldest(): void {
-    for (const address of this.#addresses.keys()) {
-      this.#addresses.delete(address);
-      return;
     }
   }
 }

@@ -22,6 +22,7 @@ import { BackoffRetry } from './backoff-retry.js';
 import type { RedisConnection } from './create-redis-client.js';
 import type { SharedStateKeys } from './shared-state-keys.js';
 import { withinBudget } from './within-budget.js';
+import { deleteOldestKey } from '../map-order.js';
 
 /** Redis's clock in ms, in a script. */
 const redisNowMsLua = `
@@ -105,7 +106,7 @@ export class RedisKeyAttemptRefusals {
     // One ending later waits already: it is written as it is.
     if (waiting !== undefined && waiting >= endsAtMs) return;
     this.#unwritten.delete(address);
-    if (this.#unwritten.size >= this.#maxAddresses) this.#forgetFirst();
+    if (this.#unwritten.size >= this.#maxAddresses) deleteOldestKey(this.#unwritten);
     this.#unwritten.set(address, endsAtMs);
     void this.#write(address, endsAtMs).then((written) => {
       if (!written && !this.#closed) this.#retry.schedule();
@@ -162,12 +163,6 @@ export class RedisKeyAttemptRefusals {
     return this.#writing;
   }
 
-  #forgetFirst(): void {
-    for (const address of this.#unwritten.keys()) {
-      this.#unwritten.delete(address);
-      return;
-    }
-  }
 }
 
 /** `[nowMs, [address, untilMs, ...]]`, as the read script returns it, into refusals; anything malformed is skipped. */

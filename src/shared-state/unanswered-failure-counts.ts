@@ -13,6 +13,7 @@
  * that came first is forgotten.
  */
 import type { SharedKeyAttemptRefusal } from '../key-attempts/shared-failed-key-attempts.js';
+import { deleteOldestKey } from '../map-order.js';
 
 interface AddressCounts {
   /** Counts sent and not settled yet. */
@@ -44,7 +45,7 @@ export class UnansweredFailureCounts {
       return;
     }
     this.#dropSettled(nowMs);
-    if (this.#addresses.size >= this.#maxAddresses) this.#forgetFirst();
+    if (this.#addresses.size >= this.#maxAddresses) deleteOldestKey(this.#addresses);
     this.#addresses.set(address, { inFlight: 1, unansweredUntilMs: 0, heard: undefined });
   }
 
@@ -99,12 +100,6 @@ export class UnansweredFailureCounts {
     }
   }
 
-  #forgetFirst(): void {
-    for (const address of this.#addresses.keys()) {
-      this.#addresses.delete(address);
-      return;
-    }
-  }
 }
 
 function isSettled(counts: AddressCounts, nowMs: number): boolean {
