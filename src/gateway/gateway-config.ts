@@ -13,7 +13,7 @@ import { configuredKeysOf, hideConfiguredKeys, withConfiguredKeysHidden } from '
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
 import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js';
-import { type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
+import { checkBaseUrlVariables, type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
 import { trustedProxyHopsOf } from './trusted-proxy-hops.js';
@@ -279,9 +279,11 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     }
     return { id, baseUrl: override.baseUrl };
   });
+  const merged = overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog;
+  if (env) checkBaseUrlVariables(merged, env);
   const { router } = config;
   return {
-    catalog: overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog,
+    catalog: merged,
     cacheEnabled: config.cache.enabled,
     cacheTtlSeconds: config.cache.ttlSeconds,
     ...(env ? { env } : {}),

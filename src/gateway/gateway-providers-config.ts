@@ -16,6 +16,8 @@
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
 import type { ModelInfo, ModelPrice, ProviderDefinition } from '../catalog.js';
+import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
+import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
 import type { Tier, WireProtocolId } from '../types.js';
 import { fail, objectAt, type JsonObject } from './config-fields.js';
 
@@ -29,9 +31,12 @@ const protocols: readonly WireProtocolId[] = ['openai-compatible', 'anthropic', 
 const idPattern = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Held to the rule every base URL is (parse-base-url.ts); the value is never quoted, as it may carry a key. */
 function baseUrlOf(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) fail(path, 'must be an http or https URL.');
-  return value.replace(/\/+$/, '');
+  if (typeof value !== 'string') fail(path, `${baseUrlRequirement}.`);
+  const reading = parseBaseUrl(value);
+  if (reading.problem !== undefined) fail(path, `${baseUrlRequirement}; it ${reading.problem}.`);
+  return reading.baseUrl;
 }
 
 function positiveNumber(value: unknown, path: string, integer: boolean): number {
@@ -123,4 +128,15 @@ export function gatewayProvidersOf(value: unknown): Record<string, GatewayProvid
     providers[id] = { baseUrl: definition.baseUrl, definition };
   }
   return providers;
+}
+
+/**
+ * Each provider's `<NAME>_BASE_URL`, over a `baseUrl` the file gives it, held to the rule the router holds it to
+ * when it is made: refused here, as a mistake of the configuration, before `serve` connects to anything.
+ */
+export function checkBaseUrlVariables(catalog: readonly ProviderDefinition[], env: Readonly<Record<string, string | undefined>>): void {
+  for (const definition of catalog) {
+    const override = baseUrlOverrideOf(definition, env);
+    if (override?.reading.problem !== undefined) fail(override.variable, `${baseUrlRequirement}; it ${override.reading.problem}.`);
+  }
 }

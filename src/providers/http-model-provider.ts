@@ -4,10 +4,14 @@
  * rotated after start-up is used by the next call. The key is trimmed (a key read from a file ends with a
  * newline); one that is empty once trimmed is no key, and one holding characters an HTTP header cannot carry
  * fails as a bad key does, with an `authentication` ProviderError that names its variable, never the key.
+ * The base URL is held to one rule (parse-base-url.ts) when the provider is made, where a bad one throws an
+ * InvalidArgumentError naming its variable, and at each call, where one changed to a bad value since fails
+ * this provider with a `configuration` ProviderError naming it; neither quotes the value.
  */
 import { findModel, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
 import { BackupModelsError, InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
+import { baseUrlRequirement } from '../http/parse-base-url.js';
 import { type Cancellation, cancellationOf } from '../cancellation.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { BufferedHttpResponse } from '../http/buffered-request.js';
@@ -16,6 +20,7 @@ import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
+import { providerBaseUrlOf } from './provider-base-url.js';
 import { wireProtocols } from './protocols.js';
 import { requestIdOf } from './request-id.js';
 import { parseJsonOrUndefined } from '../json-value.js';
@@ -51,6 +56,16 @@ export function createHttpModelProvider(
   // Trimmed: a key read from a file or pasted into a .env often ends with a newline or a space.
   const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? '').trim());
 
+  // Checked now, so that a bad one stops the router (and the gateway) from starting, and again at each call.
+  const initialBaseUrl = providerBaseUrlOf(definition, env);
+  if (initialBaseUrl.problem !== undefined) {
+    const source = initialBaseUrl.variable ?? 'baseUrl';
+    throw new InvalidArgumentError({
+      argument: initialBaseUrl.variable ?? 'definition.baseUrl',
+      message: `${providerId}: ${source} ${baseUrlRequirement}; it ${initialBaseUrl.problem}.`,
+    });
+  }
+
   let lastEndpoint: EndpointConfig | undefined;
   let lastOverride: string | undefined;
   const endpoint = (): EndpointConfig => {
@@ -73,9 +88,17 @@ export function createHttpModelProvider(
           message: `${definition.apiKeyEnv} holds characters a header cannot carry (a line break or a control character inside the key?)`,
         });
       }
+      // Read again at each call, as the key is: one changed to a bad value since fails this provider, never quoted.
+      const current = providerBaseUrlOf(definition, env);
+      if (current.problem !== undefined) {
+        throw new ProviderError({
+          provider: providerId,
+          reason: 'configuration',
+          message: `${current.variable ?? 'baseUrl'} ${baseUrlRequirement}; it ${current.problem}`,
+        });
+      }
       registerSecret(apiKey);
-      const baseUrl = (override !== undefined && override !== '' ? override : definition.baseUrl).replace(/\/+$/, '');
-      lastEndpoint = { providerId, baseUrl, apiKey };
+      lastEndpoint = { providerId, baseUrl: current.baseUrl, apiKey };
       lastOverride = override;
     }
     return lastEndpoint;

@@ -4,6 +4,7 @@
  * router's own code, or sent every call to a provider that can never answer.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
 
 const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
@@ -13,7 +14,7 @@ const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrit
 export interface DefinitionCheckOptions {
   /** The wire protocols it may name. */
   readonly protocols: readonly string[];
-  /** A definition the router calls over HTTP itself: its `baseUrl` must be an http or https URL. */
+  /** A definition the router calls over HTTP itself: its `baseUrl` is held to the base URL rule (parse-base-url.ts). */
   readonly httpBaseUrl: boolean;
 }
 
@@ -27,7 +28,7 @@ export function checkProviderDefinition(definition: unknown, path: string, optio
   if (!options.protocols.includes(definition.protocol as string)) {
     throw invalid(`${path}.protocol`, `must be one of ${options.protocols.join(', ')}.`);
   }
-  if (options.httpBaseUrl && !isHttpUrl(definition.baseUrl as string)) throw invalid(`${path}.baseUrl`, 'must be an http or https URL.');
+  if (options.httpBaseUrl) checkBaseUrl(definition.baseUrl as string, `${path}.baseUrl`);
   if (definition.baseUrlEnv !== undefined && typeof definition.baseUrlEnv !== 'string') throw invalid(`${path}.baseUrlEnv`, 'must be a string.');
   checkModelsByTier(definition.modelsByTier, `${path}.modelsByTier`);
   const { models } = definition;
@@ -39,8 +40,10 @@ export function checkProviderDefinition(definition: unknown, path: string, optio
   checkFlags(definition, path, optionalFlags);
 }
 
-function isHttpUrl(text: string): boolean {
-  return /^https?:\/\//i.test(text) && URL.canParse(text);
+/** The rule every base URL is held to (parse-base-url.ts), the value never quoted: it may carry a key. */
+function checkBaseUrl(text: string, path: string): void {
+  const { problem } = parseBaseUrl(text);
+  if (problem !== undefined) throw invalid(path, `${baseUrlRequirement}; it ${problem}.`);
 }
 
 /** Each tier's model, when it has one, is a model id. */
