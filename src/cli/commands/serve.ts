@@ -43,7 +43,8 @@ Environment:
   ${defaultCatalog.map((definition) => definition.apiKeyEnv).join(', ')}
                                        the providers' keys
   ${defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])).join(', ')}
-                                       their base URLs, over a baseUrl the file gives them
+                                       their base URLs, over a baseUrl the file gives them (http or https,
+                                       with no user name, password, query or fragment)
   the variables the file names in a key's keyEnv and a provider's apiKeyEnv
   REDIS_URL                            shared state across instances on one Redis
   REDIS_CLUSTER_NODES                  or on a Redis Cluster: comma-separated node URLs (over REDIS_URL)
