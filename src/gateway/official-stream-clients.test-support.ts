@@ -34,7 +34,16 @@ export function openAIResponsesClientReads(sseText: string): Promise<ClientOutco
   return outcome(() => client.responses.stream({ model: 'm', input: question }).finalResponse());
 }
 
+/**
+ * With an `inputJson` listener, as a client showing a tool's input as it comes has: the helper then parses each
+ * tool_use block's input at every delta (with its partial-JSON parser), not only at the block's stop.
+ */
 export function anthropicClientReads(sseText: string): Promise<ClientOutcome<Anthropic.Message>> {
   const client = new Anthropic({ apiKey: 'test', baseURL: 'http://gateway.test', maxRetries: 0, fetch: answering(sseText) });
-  return outcome(() => client.messages.stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: question }] }).finalMessage());
+  return outcome(() =>
+    client.messages
+      .stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: question }] })
+      .on('inputJson', () => undefined)
+      .finalMessage(),
+  );
 }

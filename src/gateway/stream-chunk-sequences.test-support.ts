@@ -74,8 +74,47 @@ const argumentsText: fc.Arbitrary<{ text: string; leadingJson: string | undefine
       }),
   },
   { weight: 1, arbitrary: trickyText.filter((text) => !/^\s*[[{]/.test(text)).map((text) => ({ text, leadingJson: undefined })) },
+  { weight: 1, arbitrary: objectNotJsonInside() },
   { weight: 1, arbitrary: fc.constant({ text: '', leadingJson: undefined }) },
 );
+
+/**
+ * An object that is not JSON inside, as a model may write one (`{city: Paris}`, a line break inside a string, a stray
+ * letter): a whole object with a character put in where JSON allows it nowhere, a letter or a quote mark outside its
+ * strings, a control character inside one. Never a double quote or a bracket, so it still closes where it did.
+ */
+function objectNotJsonInside(): fc.Arbitrary<{ text: string; leadingJson: undefined }> {
+  return fc
+    .record({
+      object: fc.dictionary(trickyText, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 }),
+      at: fc.nat(),
+      outside: fc.constantFrom('x', "'", 'T', ';'),
+      inside: fc.constantFrom('\n', '\t', '\u0001'),
+    })
+    .map(({ object, at, outside, inside }) => {
+      const whole = JSON.stringify(object);
+      // After the opening brace, before the closing one.
+      let position = 1 + (at % (whole.length - 1));
+      const place = placeIn(whole, position);
+      // Not between a backslash and the character it escapes, which would then end the string.
+      if (place === 'escape') position -= 1;
+      return { text: whole.slice(0, position) + (place === 'outside' ? outside : inside) + whole.slice(position), leadingJson: undefined };
+    });
+}
+
+/** Whether a character put in `json` before `position` would be inside a string, right after its backslash, or outside. */
+function placeIn(json: string, position: number): 'inside' | 'escape' | 'outside' {
+  let inString = false;
+  let escaped = false;
+  for (let index = 0; index < position; index += 1) {
+    const character = json[index];
+    if (!inString) inString = character === '"';
+    else if (escaped) escaped = false;
+    else if (character === '\\') escaped = true;
+    else if (character === '"') inString = false;
+  }
+  return escaped ? 'escape' : inString ? 'inside' : 'outside';
+}
 
 /** Arguments that are a JSON value followed by more text (two objects run together, a stray brace): rare, but models write them. */
 export const argumentsWithTrailingText = fc

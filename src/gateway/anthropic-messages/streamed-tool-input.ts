@@ -1,47 +1,55 @@
 /**
  * A tool call's arguments as a Messages stream writes them, in `input_json_delta`s. Anthropic's clients parse a
  * tool_use block's input from those when the block stops, and throw when it is not JSON (their stream helper
- * fails the whole message). So: an object's text goes out as it comes (one cut short by a stopped answer is
- * read by their partial-JSON parser), and ends with the object: text after it (a second object run on) would make
- * the whole unreadable. Arguments that are not an object are held, and written at the block's stop as
- * `{"arguments": text}`, as the answer not streamed gives them (toolInputOf); nothing but whitespace is no input
- * (`{}`). One instance per block.
+ * fails the whole message); they also parse the text so far at each delta, with a partial-JSON parser that
+ * closes what is open. So every delta leaves text they can read, and the block's stop leaves a JSON object.
+ *
+ * The answer not streamed keeps arguments that are not one JSON object whole, as `{"arguments": text}`
+ * (toolInputOf), and OpenAI's APIs pass them on as the text they are: nothing is dropped or repaired. The stream
+ * does the same, as far as what it has already written allows:
+ * - an object's text goes out as it comes, checked against JSON's grammar (StreamedJsonObject), each piece up to
+ *   its last clean cut (a comma, a number, a literal, an escape and the closing brace wait for what follows);
+ * - arguments that are the object and nothing more end with it, as they came;
+ * - arguments that turn out not to be (a fault in the object, text run on after it, an object cut short, or
+ *   not an object at all) end, at the block's stop, with `"arguments": text`, the whole text as it came, after
+ *   what was written: the members whole before the fault keep their values, the one the fault fell in is null
+ *   (a value cut at the fault is never read as whole), the open strings and brackets are closed. A fault before
+ *   the first key (`{city: Paris}`, single quotes) therefore gives exactly the input not streamed.
+ * Nothing but whitespace is no input (`{}`). One instance per block.
  */
-import { StreamedJsonValue } from '../streamed-json-value.js';
-
-/** JSON's whitespace, which may come before the object. */
-const leadingWhitespace = /^[ \t\n\r]*/;
+import { StreamedJsonObject } from '../streamed-json-object.js';
 
 export class StreamedToolInput {
-  #kind: 'unknown' | 'object' | 'other' = 'unknown';
-  /** What came before the first character told the kind (whitespace), or every piece of arguments that are not an object. */
-  #held = '';
-  readonly #json = new StreamedJsonValue();
+  /** Every piece of the arguments so far: the text `arguments` carries when they are not one object. */
+  #text = '';
+  /** How much of `#text` has been written. */
+  #written = 0;
+  readonly #json = new StreamedJsonObject();
 
   /** The part of `delta` to write now: '' for none. */
   append(delta: string): string {
-    if (this.#kind === 'object') return this.#object(delta);
-    this.#held += delta;
-    if (this.#kind === 'other') return '';
-    const start = leadingWhitespace.exec(this.#held)?.[0].length ?? 0;
-    if (start === this.#held.length) return '';
-    if (this.#held[start] !== '{') {
-      this.#kind = 'other';
-      return '';
-    }
-    this.#kind = 'object';
-    const held = this.#held;
-    this.#held = '';
-    return this.#object(held);
+    this.#text += delta;
+    if (this.#json.faulted) return '';
+    this.#json.append(delta);
+    const end = this.#json.cleanLength;
+    if (end <= this.#written) return '';
+    const start = this.#written;
+    this.#written = end;
+    return this.#text.slice(start, end);
   }
 
-  /** What to write before the block stops: arguments that are not an object, whole, as toolInputOf keeps them. */
+  /** What to write before the block stops: the object's end, or the text that makes what was written one. */
   end(): string {
-    return this.#kind === 'other' && this.#held.trim() !== '' ? JSON.stringify({ arguments: this.#held }) : '';
-  }
-
-  #object(text: string): string {
-    const taken = this.#json.append(text);
-    return taken === text.length ? text : text.slice(0, taken);
+    if (this.#json.closed) return this.#text.slice(this.#written);
+    if (this.#written === 0) return this.#text.trim() === '' ? '' : JSON.stringify({ arguments: this.#text });
+    // What was written, read again on its own: it ends at a clean cut, which `closing` closes.
+    const written = this.#text.slice(0, this.#written);
+    const prefix = new StreamedJsonObject();
+    prefix.append(written);
+    prefix.endText();
+    let ending = prefix.closing();
+    const member = prefix.openMember;
+    if (member?.valueBegun === true) ending += `,"${written.slice(member.keyStart, member.keyEnd)}":null`;
+    return `${ending}${prefix.hasMember ? ',' : ''}"arguments":${JSON.stringify(this.#text)}}`;
   }
 }
