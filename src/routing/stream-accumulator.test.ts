@@ -5,13 +5,13 @@ describe('StreamAccumulator', () => {
   it('puts tool calls back together by index, with the thought signature a delta carried', () => {
     const accumulator = new StreamAccumulator();
     accumulator.add({ type: 'tool-call-delta', index: 1, id: 'call_b', name: 'second', argumentsDelta: '{"a"' });
-    accumulator.add({ type: 'tool-call-delta', index: 0, name: 'first', argumentsDelta: '{}', thoughtSignature: 'Cp8DAb4+sig==' });
+    accumulator.add({ type: 'tool-call-delta', index: 0, id: 'call_a', name: 'first', argumentsDelta: '{}', thoughtSignature: 'Cp8DAb4+sig==' });
     accumulator.add({ type: 'tool-call-delta', index: 1, argumentsDelta: ':1}' });
     accumulator.add({ type: 'text-delta', text: 'Calling.' });
     expect(accumulator.finish()).toEqual({
       content: 'Calling.',
       toolCalls: [
-        { id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'first', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' },
+        { id: 'call_a', name: 'first', arguments: '{}', thoughtSignature: 'Cp8DAb4+sig==' },
         { id: 'call_b', name: 'second', arguments: '{"a":1}' },
       ],
       finishReason: 'tool_calls',

@@ -1,4 +1,3 @@
-import { generatedToolCallId } from '../providers/generated-tool-call-id.js';
 import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
 
 interface ToolCallParts {
@@ -18,7 +17,10 @@ export interface AccumulatedAnswer {
   usage: Usage | undefined;
 }
 
-/** Collects a stream's chunks into the final answer: text, reasoning, tool calls by index, usage, finish reason. */
+/**
+ * Collects a stream's chunks into the final answer: text, reasoning, tool calls by index, usage, finish reason. A
+ * call's id is the one its deltas carry (the router gives every call one on its first delta: ToolCallIds).
+ */
 export class StreamAccumulator {
   #text = '';
   #reasoning = '';
@@ -70,7 +72,7 @@ export class StreamAccumulator {
     const toolCalls = [...this.#toolCalls.entries()]
       .sort(([left], [right]) => left - right)
       .map(([, parts]) => {
-        const call: Mutable<ToolCall> = { id: parts.id || generatedToolCallId(), name: parts.name, arguments: parts.arguments };
+        const call: Mutable<ToolCall> = { id: parts.id, name: parts.name, arguments: parts.arguments };
         if (parts.thoughtSignature !== undefined) call.thoughtSignature = parts.thoughtSignature;
         return call;
       });

@@ -15,6 +15,7 @@ import type { Candidate } from './select-candidates.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 import { emitCallEnd, endCommittedAttempt, toStreamFailure } from './stream-call-end.js';
+import { ToolCallIds } from './tool-call-ids.js';
 
 export type { RouterStreamContext } from './stream-call-context.js';
 
@@ -48,6 +49,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     // Where the race logged the answering attempt, updated when its stream ends.
     let committedAttemptIndex = -1;
     const accumulator = new StreamAccumulator();
+    // Each tool call's id, given once: the caller's chunks and the result name it alike.
+    const toolCallIds = new ToolCallIds();
     let watchdog: IdleWatchdog | undefined;
     let lastResort: Candidate | undefined;
     let completed = false;
@@ -110,7 +113,8 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       // attempts that failed before it, or the hedge delay it was started after.
       const attemptFirstTokenMs = firstTokenAtMs - committed.startedAtMs;
       const providerId = winner.provider.id;
-      for (const chunk of committed.buffered) {
+      for (const buffered of committed.buffered) {
+        const chunk = toolCallIds.label(buffered);
         accumulator.add(chunk);
         waitingOnReader = true;
         yield chunk;
@@ -133,11 +137,12 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           ended = true;
           break;
         }
-        accumulator.add(next.value);
+        const chunk = toolCallIds.label(next.value);
+        accumulator.add(chunk);
         // A reader that takes its time is not the provider falling silent: no idle time counts meanwhile.
         watchdog.pause();
         waitingOnReader = true;
-        yield next.value;
+        yield chunk;
         waitingOnReader = false;
         watchdog.resume();
       }
