@@ -75,8 +75,8 @@ export class AiSdkStreamParts {
   finish(result: StreamResult): LanguageModelV3StreamPart[] {
     const parts: LanguageModelV3StreamPart[] = this.#closeReasoning();
     if (this.#textOpen) parts.push({ type: 'text-end', id: textId });
-    for (const [index, call] of this.#toolCalls) {
-      const toolCallId = this.#toolCallId(call, index);
+    for (const call of this.#toolCalls.values()) {
+      const toolCallId = this.#toolCallId(call);
       const toolName = call.name ?? '';
       if (!call.started) {
         parts.push({ type: 'tool-input-start', id: toolCallId, toolName });
@@ -113,20 +113,20 @@ export class AiSdkStreamParts {
     call.arguments += chunk.argumentsDelta;
     if (call.started) {
       return chunk.argumentsDelta.length > 0
-        ? [{ type: 'tool-input-delta', id: this.#toolCallId(call, chunk.index), delta: chunk.argumentsDelta }]
+        ? [{ type: 'tool-input-delta', id: this.#toolCallId(call), delta: chunk.argumentsDelta }]
         : [];
     }
     if (call.name === undefined) return [];
     call.started = true;
-    const id = this.#toolCallId(call, chunk.index);
+    const id = this.#toolCallId(call);
     const parts: LanguageModelV3StreamPart[] = [{ type: 'tool-input-start', id, toolName: call.name }];
     // Arguments that arrived before the name are sent in one piece.
     if (call.arguments.length > 0) parts.push({ type: 'tool-input-delta', id, delta: call.arguments });
     return parts;
   }
 
-  #toolCallId(call: ToolCallInProgress, index: number): string {
-    call.id ??= `call-${index}`;
-    return call.id;
+  /** The router gives every call an id on its first delta, made up when the provider gave none. */
+  #toolCallId(call: ToolCallInProgress): string {
+    return call.id ?? '';
   }
 }

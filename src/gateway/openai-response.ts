@@ -136,10 +136,7 @@ export class ChatCompletionChunkEncoder {
       const call: Record<string, unknown> = { index };
       if (first) {
         // A call's first delta names its id and type, which OpenAI's clients require (their stream helper throws
-        // without a type): a provider that gave no id gets one made from the answer's and the call's index.
-        call.id = chunk.id ?? `call_${this.#id.replace(/^chatcmpl-/, '').replaceAll('-', '')}_${index}`;
-        call.type = 'function';
-      } else if (chunk.id !== undefined) {
+        // without a type). The router gives every call an id on its first delta, made up when the provider gave none.
         call.id = chunk.id;
         call.type = 'function';
       }

@@ -11,6 +11,7 @@ import { StreamInterruptedError } from '../errors.js';
 import type { FailureReason } from '../errors/failure-reason.js';
 import type { StreamResult } from '../routing/router-options.js';
 import { StreamAccumulator } from '../routing/stream-accumulator.js';
+import { ToolCallIds } from '../routing/tool-call-ids.js';
 import type { FinishReason, StreamChunk, Usage } from '../types.js';
 import { toErrorResponse } from './error-response.js';
 import type { StreamEventEncoder } from './gateway-dialect.js';
@@ -284,7 +285,8 @@ function idOf(id: string | undefined, position: number): string | undefined {
  * router does), or the error event of the failure.
  */
 export function relay(encoder: StreamEventEncoder, stream: ScriptedStream): string {
-  const delivered = stream.failAfter === undefined ? stream.chunks : stream.chunks.slice(0, stream.failAfter);
+  const chunks = routed(stream.chunks);
+  const delivered = stream.failAfter === undefined ? chunks : chunks.slice(0, stream.failAfter);
   let position = 0;
   let toldUsage: Usage | undefined;
   while (delivered[position]?.type === 'usage') {
@@ -305,10 +307,26 @@ export function relay(encoder: StreamEventEncoder, stream: ScriptedStream): stri
   return sseText + encoder.end(streamResult(stream.chunks));
 }
 
+const routedChunks = new WeakMap<readonly StreamChunk[], readonly StreamChunk[]>();
+
+/**
+ * The chunks as the router yields them, each tool call's id given on its first delta (made up when the scripted
+ * provider named none); the same for the same chunks, so that relay and streamResult name a call alike.
+ */
+function routed(chunks: readonly StreamChunk[]): readonly StreamChunk[] {
+  let labelled = routedChunks.get(chunks);
+  if (labelled === undefined) {
+    const ids = new ToolCallIds();
+    labelled = chunks.map((chunk) => ids.label(chunk));
+    routedChunks.set(chunks, labelled);
+  }
+  return labelled;
+}
+
 /** The router's result of a stream that ended: its answer put together by the router's own accumulator. */
 export function streamResult(chunks: readonly StreamChunk[]): StreamResult {
   const accumulator = new StreamAccumulator();
-  for (const chunk of chunks) accumulator.add(chunk);
+  for (const chunk of routed(chunks)) accumulator.add(chunk);
   return {
     ...accumulator.finish(),
     provider: 'test',

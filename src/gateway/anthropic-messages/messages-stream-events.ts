@@ -87,9 +87,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     this.#toolInput = undefined;
     if (typeof block.key === 'number') {
       this.#toolInput = new StreamedToolInput();
-      // A provider that names no call id: one made from the message's id and the block's place, unique in the answer.
-      const id = block.id ?? `toolu_${this.#id.replace(/^msg_/, '')}_${index}`;
-      contentBlock = JSON.stringify({ type: 'tool_use', id, name: block.name ?? '', input: {} });
+      // The router gives every call an id on its first delta, made up when the provider gave none.
+      contentBlock = JSON.stringify({ type: 'tool_use', id: block.id ?? '', name: block.name ?? '', input: {} });
     }
     return event('content_block_start', `{"type":"content_block_start","index":${index},"content_block":${contentBlock}}`);
   }

@@ -147,7 +147,8 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     const name = block.name ?? '';
     const kind = this.#freeformTools?.has(name) === true ? 'custom_tool_call' : 'function_call';
     const id = itemId(this.#id, kind === 'custom_tool_call' ? 'ctc' : 'fc', this.#calls);
-    const callId = block.id ?? `call_${this.#id.slice('resp_'.length)}_${this.#calls}`;
+    // The router gives every call an id on its first delta, made up when the provider gave none.
+    const callId = block.id ?? '';
     this.#calls += 1;
     this.#open = { kind, id, callId, name, arguments: '' };
     const call = { id: callId, name, arguments: '' };

@@ -96,15 +96,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (block['type'] !== 'tool_use') return [];
     const toolIndex = toolCount++;
     toolBlocks.set(blockIndex, { toolIndex, receivedArguments: false });
-    return [
-      {
-        type: 'tool-call-delta',
-        index: toolIndex,
-        id: readString(block['id']) ?? `toolu_${toolIndex}`,
-        name: readString(block['name']) ?? '',
-        argumentsDelta: '',
-      },
-    ];
+    const chunk: Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>> = { type: 'tool-call-delta', index: toolIndex, name: readString(block['name']) ?? '', argumentsDelta: '' };
+    // Anthropic names every call; the router gives one that comes without an id its own (ToolCallIds).
+    const id = readString(block['id']);
+    if (id !== undefined) chunk.id = id;
+    return [chunk];
   }
 
   function onBlockDelta(payload: JsonRecord): StreamChunk[] {
