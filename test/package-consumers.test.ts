@@ -81,8 +81,9 @@ async function sourceExports(): Promise<Record<string, string[]>> {
 const shippedFixtures = (): string => join(projectDirectory, 'node_modules', 'backup-models', 'dist', 'testing', 'fixtures');
 
 describe('the packed tarball', () => {
-  it('holds the built library, its declarations, the command and the recorded responses, and no tests', () => {
-    const outside = packed.files.filter((path) => !path.startsWith('dist/') && !['package.json', 'README.md'].includes(path));
+  it('holds the built library, its declarations, the command, the recorded responses and the license, and no tests', () => {
+    expect(packed.files).toContain('LICENSE');
+    const outside = packed.files.filter((path) => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(path));
     expect(outside).toEqual([]);
     expect(packed.files.filter((path) => /\.(test|test-support|case)\.(js|d\.ts|js\.map)$/.test(path))).toEqual([]);
     // Every module is built from a source of today's tree: nothing left over from a renamed or deleted file.
