@@ -70,6 +70,21 @@ describe('a tool call that comes without an id', () => {
     expect(whole.toolCalls[0]?.id).toMatch(madeId);
   });
 
+  it('with an empty id (LM Studio and Gemini\'s OpenAI-compatible endpoint send "id": "") is given one, streamed or not', async () => {
+    const body = [...events.filter((event) => event.includes('"tool_calls"')).map((event) => event.replace(`"id":"${recordedId}"`, '"id":""')), ...endEvents].join('');
+    expect(body).toContain('"id":""');
+    server.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'text/event-stream' });
+    const { deltas, resultIds } = await streamedCalls();
+    expect(deltas[0]?.id).toMatch(madeId);
+    expect(resultIds).toEqual([deltas[0]?.id]);
+
+    const completion = openai.readFixtureJson('chat-completion-tool-call.json') as { choices: { message: { tool_calls: { id?: string }[] } }[] };
+    completion.choices[0]!.message.tool_calls[0]!.id = '';
+    server.setBehavior('openai', { kind: 'status', status: 200, body: JSON.stringify(completion), contentType: 'application/json' });
+    const whole = await router.complete('Square 5', { preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' });
+    expect(whole.toolCalls[0]?.id).toMatch(madeId);
+  });
+
   it('gets an id of its own, apart from the parallel call beside it and from the call of the next answer', async () => {
     serveStream({ parallel: true });
     const first = await streamedCalls();

@@ -74,7 +74,7 @@ const interleaved: [string, StreamChunk[]][] = [
   ['the first call only begun, the second whole, the first then ended', [firstCall[0]!, ...secondCall, ...firstCall.slice(1)]],
 ];
 
-describe.each(encoders)('the %s encoder', (_dialect, makeEncoder, readStream) => {
+describe.each(encoders)('the %s encoder', (dialect, makeEncoder, readStream) => {
   it.each([...together, ...interleaved])('gives a client the calls and the text that were sent: %s', (_case, chunks) => {
     const view = readStream(encode(makeEncoder(), [...chunks, ...ending]).sseText);
     expect(view.problems).toEqual([]);
@@ -107,6 +107,22 @@ describe.each(encoders)('the %s encoder', (_dialect, makeEncoder, readStream) =>
     });
     // Both were still in progress when the answer was cut.
     if (view.statuses.length > 0) expect(view.statuses).toEqual(['incomplete', 'incomplete']);
+  });
+
+  it("keeps a call's arguments that are not JSON whole though a bracket in them balanced early ({'note': '}'}), another call's deltas coming between", () => {
+    const [named] = firstCall as [ToolCallDelta];
+    const pieces = ["{'note': '}", "'}"];
+    const notJson: StreamChunk[] = [{ ...named, argumentsDelta: '' }, { type: 'tool-call-delta', index: 0, argumentsDelta: pieces[0]! }];
+    const chunks = [...notJson, ...secondCall, { type: 'tool-call-delta', index: 0, argumentsDelta: pieces[1]! } satisfies ToolCallDelta];
+    const view = readStream(encode(makeEncoder(), [...chunks, ...ending]).sseText);
+    expect(view.problems).toEqual([]);
+    const expected = sent(chunks).toolCalls;
+    expect(expected[0]?.arguments).toBe("{'note': '}'}");
+    expect(view.toolCalls.map(({ id, name }) => ({ id, name }))).toEqual(expected.map(({ id, name }) => ({ id, name })));
+    // A Responses item has the arguments as they came; a Messages input, which must be JSON, has them whole in `arguments`.
+    const [first, second] = view.toolCalls;
+    expect(dialect === 'Messages' ? JSON.parse(first?.arguments ?? '') : first?.arguments).toEqual(dialect === 'Messages' ? { arguments: "{'note': '}'}" } : "{'note': '}'}");
+    expect(second?.arguments).toBe(expected[1]?.arguments);
   });
 
   it("opens no block for an empty delta to a call already closed (a thought signature, as an AI SDK model's tool-call part may bring)", () => {

@@ -5,9 +5,11 @@
  * in either dialect, but a provider may send parallel calls' deltas alternating, or cut a call's deltas with text.
  *
  * What is chosen: one block open at a time, in the order blocks first arrive. Text and reasoning are whole at
- * any point; a tool call is whole once its arguments' JSON has closed (StreamedJsonValue). When a delta for
- * another block arrives and the open one is whole, the open one is closed and the new one opened at once: deltas
- * that come together, as every provider we speak sends them, are written the moment they arrive, as before.
+ * any point; a tool call is whole once its arguments are one JSON object and it has closed, read by JSON's
+ * grammar (StreamedJsonObject): arguments that stop being JSON (`{'a': '}'}`, whose brackets balance before its
+ * end) never close, rather than close early and lose the rest. When a delta for another block arrives and the
+ * open one is whole, the open one is closed and the new one opened at once: deltas that come together, as every
+ * provider we speak sends them, are written the moment they arrive, as before.
  * When the open block is a call whose arguments have not closed, it stays open and the other blocks' deltas
  * wait, buffered in order of arrival, until it closes (each waiting block is then written, its buffered text as
  * one delta) or the stream ends.
@@ -17,7 +19,7 @@
  * call when another block arrives: its remaining deltas would have nowhere to go.
  */
 import type { StreamChunk } from '../types.js';
-import { StreamedJsonValue } from './streamed-json-value.js';
+import { StreamedJsonObject } from './streamed-json-object.js';
 
 export interface ContentBlock {
   /** The answer's text, its shown reasoning, or the tool call of that chunk index. */
@@ -40,7 +42,7 @@ interface SequencedBlock {
   id: string | undefined;
   name: string | undefined;
   /** A tool call's arguments so far, to tell when they have closed. */
-  readonly json: StreamedJsonValue | undefined;
+  readonly json: StreamedJsonObject | undefined;
   state: 'waiting' | 'open' | 'closed';
   /** What arrived while the block waited. */
   pending: string;
@@ -81,7 +83,7 @@ export class ContentBlockSequence<Ending> {
     const calls = (this.#calls ??= new Map());
     const block = calls.get(chunk.index);
     if (block === undefined) {
-      const created: SequencedBlock = { key: chunk.index, id: chunk.id, name: chunk.name, json: new StreamedJsonValue(), state: 'waiting', pending: '' };
+      const created: SequencedBlock = { key: chunk.index, id: chunk.id, name: chunk.name, json: new StreamedJsonObject(), state: 'waiting', pending: '' };
       calls.set(chunk.index, created);
       return this.#arrive(created, delta);
     }

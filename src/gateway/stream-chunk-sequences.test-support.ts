@@ -82,7 +82,8 @@ const argumentsText: fc.Arbitrary<{ text: string; leadingJson: string | undefine
 /**
  * An object that is not JSON inside, as a model may write one (`{city: Paris}`, a line break inside a string, a stray
  * letter): a whole object with a character put in where JSON allows it nowhere, a letter or a quote mark outside its
- * strings, a control character inside one. Never a double quote or a bracket, so it still closes where it did.
+ * strings, a control character inside one. Never a double quote or a bracket: its brackets still balance at its end,
+ * though, read by JSON's grammar, it never closes.
  */
 function objectNotJsonInside(): fc.Arbitrary<{ text: string; leadingJson: undefined }> {
   return fc

@@ -100,8 +100,8 @@ function oneObject(text: string): Record<string, unknown> | undefined {
 /**
  * The input_json_delta text of a call's stopped block, as a client parses it at the stop: nothing for arguments of
  * whitespace; the arguments as they came when they are one object; otherwise a JSON object whose `arguments` is
- * their whole text, as the answer not streamed gives it. A block that closed once its arguments' brackets did, when
- * another block's deltas came, took no more: text run on after the object may be cut there.
+ * their whole text, as the answer not streamed gives it. A block that closed once its arguments closed as one object,
+ * when another block's deltas came, took no more: text run on after the object may be cut there.
  */
 function expectToolInput(content: string, call: ScriptedCall): void {
   const text = call.arguments;

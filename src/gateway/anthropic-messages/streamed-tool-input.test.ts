@@ -53,6 +53,12 @@ describe("a tool call's arguments as input_json_delta text", () => {
     expect(written([' [1,', '2]'])).toEqual(['', '', '{"arguments":" [1,2]"}']);
   });
 
+  it("writes a long input's small deltas in one pass (it was quadratic: 800 KB, a file a coding agent writes, held the event loop for 26 s)", () => {
+    const text = JSON.stringify({ path: 'notes.md', content: 'x'.repeat(1_000_000) });
+    const pieces = Array.from({ length: Math.ceil(text.length / 8) }, (_, position) => text.slice(position * 8, position * 8 + 8));
+    expect(written(pieces).join('')).toBe(text);
+  });
+
   it('writes nothing for arguments of whitespace, which a client reads as no input', () => {
     expect(written(['', ' ', '\n'])).toEqual(['', '', '', '']);
   });

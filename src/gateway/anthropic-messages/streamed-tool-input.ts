@@ -20,10 +20,16 @@
 import { StreamedJsonObject } from '../streamed-json-object.js';
 
 export class StreamedToolInput {
-  /** Every piece of the arguments so far: the text `arguments` carries when they are not one object. */
+  /**
+   * Every piece of the arguments so far: the text `arguments` carries when they are not one object. Only appended
+   * to while they stream, and read at the end: a slice of it at each delta would copy the whole text every time
+   * (V8 flattens a concatenated string to slice it), quadratic in the arguments' length.
+   */
   #text = '';
   /** How much of `#text` has been written. */
   #written = 0;
+  /** The text after what has been written, held until a clean cut comes: a few characters (a number, a literal, an escape). */
+  #unwritten = '';
   readonly #json = new StreamedJsonObject();
 
   /** The part of `delta` to write now: '' for none. */
@@ -31,16 +37,19 @@ export class StreamedToolInput {
     this.#text += delta;
     if (this.#json.faulted) return '';
     this.#json.append(delta);
+    this.#unwritten += delta;
     const end = this.#json.cleanLength;
     if (end <= this.#written) return '';
-    const start = this.#written;
+    const cut = end - this.#written;
     this.#written = end;
-    return this.#text.slice(start, end);
+    const piece = cut === this.#unwritten.length ? this.#unwritten : this.#unwritten.slice(0, cut);
+    this.#unwritten = cut === this.#unwritten.length ? '' : this.#unwritten.slice(cut);
+    return piece;
   }
 
   /** What to write before the block stops: the object's end, or the text that makes what was written one. */
   end(): string {
-    if (this.#json.closed) return this.#text.slice(this.#written);
+    if (this.#json.closed) return this.#unwritten;
     if (this.#written === 0) return this.#text.trim() === '' ? '' : JSON.stringify({ arguments: this.#text });
     // What was written, read again on its own: it ends at a clean cut, which `closing` closes.
     const written = this.#text.slice(0, this.#written);

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
-import { generatedToolCallId } from '../generated-tool-call-id.js';
+import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
@@ -24,7 +24,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
     if (block['type'] === 'tool_use') {
       toolCalls.push({
         // Anthropic names every call; made up unique otherwise, as for the providers that name none.
-        id: readString(block['id']) ?? generatedToolCallId(),
+        id: toolCallIdOf(block['id']),
         name: readString(block['name']) ?? '',
         arguments: JSON.stringify(block['input'] ?? {}),
       });

@@ -3,7 +3,7 @@ import type { ChatResponse, Mutable, StreamChunk, ToolCall, Usage } from '../../
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import { generatedToolCallId } from '../generated-tool-call-id.js';
+import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
@@ -110,7 +110,7 @@ export function readFunctionCalls(
     const chunk: Mutable<Extract<StreamChunk, { type: 'tool-call-delta' }>> = {
       type: 'tool-call-delta',
       index,
-      id: readString(functionCall['id']) ?? generatedToolCallId(),
+      id: toolCallIdOf(functionCall['id']),
       name: readString(functionCall['name']) ?? '',
       argumentsDelta: JSON.stringify(functionCall['args'] ?? {}),
     };

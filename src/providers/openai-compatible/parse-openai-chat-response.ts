@@ -3,7 +3,7 @@ import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { generatedToolCallId } from '../generated-tool-call-id.js';
+import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 
 /** A 200 chat completion in our terms. A 200 that carries an error or no choice is a ProviderError. */
@@ -70,7 +70,7 @@ function parseToolCalls(value: unknown): ToolCall[] {
     if (call === undefined || fn === undefined || name === undefined) return;
     const rawArguments = fn.arguments;
     result.push({
-      id: readString(call.id) ?? generatedToolCallId(),
+      id: toolCallIdOf(call.id),
       name,
       // Some compatible servers send the arguments as an object rather than JSON text.
       arguments: typeof rawArguments === 'string' ? rawArguments : JSON.stringify(rawArguments ?? {}),
