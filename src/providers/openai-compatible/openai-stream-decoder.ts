@@ -3,22 +3,24 @@
  * chunk with no choices (OpenAI, `stream_options.include_usage`), in `x_groq.usage` (Groq), inside the
  * choice (Moonshot) or beside the finish reason (Together); an error object as a data payload (Groq's
  * `event: error`) throws a ProviderError; `data: [DONE]` is the end marker. Reasoning deltas (`reasoning`,
- * `reasoning_content`) come before the answer's text.
+ * `reasoning_content`) come before the answer's text. Tool-call deltas are numbered by call, not by the wire's
+ * `index`, which some servers repeat or leave out (OpenAIToolCallDeltas).
  */
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
-import { readNumber, readString, parseJsonOrUndefined, type JsonRecord } from '../../json-value.js';
+import { readString, parseJsonOrUndefined, type JsonRecord } from '../../json-value.js';
 import { asArray, asRecord } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
+import { OpenAIToolCallDeltas } from './openai-tool-call-deltas.js';
 import { parseOpenAIUsage, readReasoning } from './parse-openai-chat-response.js';
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
   let done = false;
   let responseId: string | undefined;
-  const answer = { calledTools: false };
+  const toolCalls = new OpenAIToolCallDeltas();
   return {
     get done() {
       return done;
@@ -45,13 +47,13 @@ export function createOpenAIStreamDecoder(options: ParseResponseOptions): Stream
       if (event.event === 'error' || payload.error !== undefined) throw streamError(payload, options);
       // Every chunk repeats the completion's id.
       responseId ??= readString(payload.id);
-      return decodeChunk(payload, answer);
+      return decodeChunk(payload, toolCalls);
     },
   };
 }
 
-/** `answer.calledTools` is whether any earlier chunk of the stream carried a tool call. */
-function decodeChunk(payload: JsonRecord, answer: { calledTools: boolean }): StreamChunk[] {
+/** `toolCalls` puts each tool-call delta in its call, and knows whether any earlier chunk of the stream carried one. */
+function decodeChunk(payload: JsonRecord, toolCalls: OpenAIToolCallDeltas): StreamChunk[] {
   const chunks: StreamChunk[] = [];
   let finishReason: unknown;
   let usage = parseOpenAIUsage(payload.usage) ?? parseOpenAIUsage(asRecord(payload.x_groq)?.usage);
@@ -63,33 +65,19 @@ function decodeChunk(payload: JsonRecord, answer: { calledTools: boolean }): Str
     if (reasoning !== undefined && reasoning !== '') chunks.push({ type: 'reasoning-delta', text: reasoning });
     const content = readString(delta?.content);
     if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
-    (asArray(delta?.tool_calls) ?? []).forEach((call, position) => {
-      const toolCall = decodeToolCallDelta(call, position);
-      if (toolCall === undefined) return;
-      chunks.push(toolCall);
-      answer.calledTools = true;
-    });
+    const calls = asArray(delta?.tool_calls);
+    if (calls !== undefined) {
+      for (let position = 0; position < calls.length; position += 1) {
+        const toolCall = toolCalls.decode(calls[position], position);
+        if (toolCall !== undefined) chunks.push(toolCall);
+      }
+    }
     usage ??= parseOpenAIUsage(choice.usage);
     if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
   }
   if (usage !== undefined) chunks.push({ type: 'usage', usage });
-  if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason, answer.calledTools) });
+  if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason, toolCalls.calledTools) });
   return chunks;
-}
-
-function decodeToolCallDelta(value: unknown, position: number): StreamChunk | undefined {
-  const call = asRecord(value);
-  if (call === undefined) return undefined;
-  const fn = asRecord(call.function);
-  const id = readString(call.id);
-  const name = readString(fn?.name);
-  return {
-    type: 'tool-call-delta',
-    index: readNumber(call.index) ?? position,
-    ...(id !== undefined && { id }),
-    ...(name !== undefined && { name }),
-    argumentsDelta: readString(fn?.arguments) ?? '',
-  };
 }
 
 function streamError(payload: JsonRecord, options: ParseResponseOptions): ProviderError {
