@@ -73,7 +73,8 @@ function decodeChunk(payload: JsonRecord, toolCalls: OpenAIToolCallDeltas): Stre
       }
     }
     usage ??= parseOpenAIUsage(choice.usage);
-    if (typeof choice.finish_reason === 'string') finishReason = choice.finish_reason;
+    // Ollama and SGLang send "" on every chunk before the last, where OpenAI sends null: no reason yet.
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') finishReason = choice.finish_reason;
   }
   if (usage !== undefined) chunks.push({ type: 'usage', usage });
   if (finishReason !== undefined) chunks.push({ type: 'finish', finishReason: mapOpenAIFinishReason(finishReason, toolCalls.calledTools) });
