@@ -13,7 +13,7 @@ import { parseRecordedHeaders } from './recorded-headers.js';
 /** magistral-medium-latest's answer not streamed, and its stream (pydantic/pydantic-ai's recordings). */
 export type MistralRecording = 'chat-completion-thinking.json' | 'chat-stream-thinking.sse';
 
-export const mistralFixturesDirectory = fileURLToPath(new URL('../../test/fixtures/mistral/', import.meta.url));
+const mistralFixturesDirectory = fileURLToPath(new URL('../../test/fixtures/mistral/', import.meta.url));
 
 export function readMistralRecording(name: MistralRecording): string {
   return readFileSync(`${mistralFixturesDirectory}${name}`, 'utf8');
