@@ -3,8 +3,9 @@
  * chunk with no choices (OpenAI, `stream_options.include_usage`), in `x_groq.usage` (Groq), inside the
  * choice (Moonshot) or beside the finish reason (Together); an error object as a data payload (Groq's
  * `event: error`) throws a ProviderError; `data: [DONE]` is the end marker. Reasoning deltas (`reasoning`,
- * `reasoning_content`) come before the answer's text. Tool-call deltas are numbered by call, not by the wire's
- * `index`, which some servers repeat or leave out (OpenAIToolCallDeltas).
+ * `reasoning_content`) come before the answer's text. `content` may be a list of thinking and text parts (Mistral's
+ * reasoning models), read in the list's order (pushContentPartDeltas). Tool-call deltas are numbered by call, not by
+ * the wire's `index`, which some servers repeat or leave out (OpenAIToolCallDeltas).
  */
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
@@ -16,6 +17,7 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { OpenAIToolCallDeltas } from './openai-tool-call-deltas.js';
 import { parseOpenAIUsage, readReasoning } from './parse-openai-chat-response.js';
+import { pushContentPartDeltas } from './read-openai-content-parts.js';
 
 export function createOpenAIStreamDecoder(options: ParseResponseOptions): StreamDecoder {
   let done = false;
@@ -63,8 +65,13 @@ function decodeChunk(payload: JsonRecord, toolCalls: OpenAIToolCallDeltas): Stre
     const delta = asRecord(choice.delta);
     const reasoning = readReasoning(delta);
     if (reasoning !== undefined && reasoning !== '') chunks.push({ type: 'reasoning-delta', text: reasoning });
-    const content = readString(delta?.content);
-    if (content !== undefined && content !== '') chunks.push({ type: 'text-delta', text: content });
+    const content = delta?.content;
+    if (typeof content === 'string') {
+      if (content !== '') chunks.push({ type: 'text-delta', text: content });
+    } else if (Array.isArray(content)) {
+      // Mistral's reasoning models stream lists of thinking and text parts (the answer then as strings).
+      pushContentPartDeltas(content, chunks);
+    }
     const calls = asArray(delta?.tool_calls);
     if (calls !== undefined) {
       for (let position = 0; position < calls.length; position += 1) {

@@ -5,6 +5,7 @@ import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
+import { readOpenAIContentParts } from './read-openai-content-parts.js';
 
 /** A 200 chat completion in our terms. A 200 that carries an error or no choice is a ProviderError. */
 export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
@@ -13,14 +14,19 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
   if (record === undefined || choice === undefined) throw malformedResponse(body, options);
   const message = asRecord(choice.message) ?? {};
   const toolCalls = parseToolCalls(message.tool_calls);
+  const rawContent = message.content;
+  // A string, as OpenAI sends it; or a list of text and thinking parts, as Mistral's reasoning models do.
+  const parts = typeof rawContent === 'string' ? undefined : asArray(rawContent);
+  const contentParts = parts === undefined ? undefined : readOpenAIContentParts(parts);
   const response: Mutable<ChatResponse> = {
-    content: readString(message.content) ?? '',
+    content: typeof rawContent === 'string' ? rawContent : (contentParts?.text ?? ''),
     toolCalls,
     finishReason: mapOpenAIFinishReason(choice.finish_reason, toolCalls.length > 0),
     model: readString(record.model) ?? '',
   };
   // Optional fields by assignment: conditional spreads cost more than the rest of this parse.
-  const reasoning = readReasoning(message);
+  let reasoning = readReasoning(message);
+  if (contentParts !== undefined && contentParts.reasoning !== '') reasoning = (reasoning ?? '') + contentParts.reasoning;
   if (reasoning !== undefined && reasoning !== '') response.reasoning = reasoning;
   const usage = parseOpenAIUsage(record.usage);
   if (usage !== undefined) response.usage = usage;
