@@ -22,6 +22,7 @@
  * ids and names servers repeat or change on later deltas are dropped, so no consumer reads them twice.
  */
 import { readNumber, readString, asRecord } from '../../json-value.js';
+import { toolArgumentsText } from '../../tool-arguments-text.js';
 import type { Mutable, StreamChunk } from '../../types.js';
 
 type ToolCallDelta = Extract<StreamChunk, { type: 'tool-call-delta' }>;
@@ -53,7 +54,9 @@ export class OpenAIToolCallDeltas {
     const wireIndex = readNumber(call.index);
     const id = nonEmpty(readString(call.id));
     const name = nonEmpty(readString(fn?.name));
-    const argumentsDelta = readString(fn?.arguments) ?? '';
+    // Arguments as an object (or array), not text (TGI, llama-server with --tool-args-object: the whole call in one
+    // delta), are its JSON text; any other value, none.
+    const argumentsDelta = toolArgumentsText(fn?.arguments) ?? '';
     const open = (this.#open ??= new Map());
     const key = wireIndex ?? position;
     const current = open.get(key);

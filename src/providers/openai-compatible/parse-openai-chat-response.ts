@@ -4,6 +4,7 @@ import type { ParseResponseOptions } from '../wire-protocol.js';
 import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
+import { toolArgumentsText } from '../../tool-arguments-text.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { readOpenAIContentParts } from './read-openai-content-parts.js';
 
@@ -74,15 +75,19 @@ function parseToolCalls(value: unknown): ToolCall[] {
     const fn = asRecord(call?.function);
     const name = readString(fn?.name);
     if (call === undefined || fn === undefined || name === undefined) return;
-    const rawArguments = fn.arguments;
     result.push({
       id: toolCallIdOf(call.id),
       name,
-      // Some compatible servers send the arguments as an object rather than JSON text.
-      arguments: typeof rawArguments === 'string' ? rawArguments : JSON.stringify(rawArguments ?? {}),
+      // Arguments as an object (or array), not text (TGI, llama-server with --tool-args-object), are its JSON text.
+      arguments: toolArgumentsText(fn.arguments) ?? otherArgumentsText(fn.arguments),
     });
   });
   return result;
+}
+
+/** Arguments of no type a server means them as (a number, a boolean, null, none): the number or boolean, else `{}`. */
+function otherArgumentsText(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '{}';
 }
 
 function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
