@@ -1,7 +1,8 @@
 /**
  * OpenAI chat.completions messages to our Message[]: string or text-part content (and the images of user and tool turns),
- * assistant tool calls (with Gemini's thought signature, where Google's OpenAI API puts it), tool answers
- * paired with their call (Gemini needs the tool's name). Pure; a bad message is a 400 naming its index.
+ * assistant tool calls (their arguments JSON text, or an object as some clients send them; with Gemini's thought
+ * signature, where Google's OpenAI API puts it), tool answers paired with their call (Gemini needs the tool's name).
+ * Pure; a bad message is a 400 naming its index.
  */
 import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
 import { longerCacheBreakpoint } from '../cache-breakpoint.js';
@@ -9,6 +10,7 @@ import { cacheBreakpointOf, quotedValueOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
+import { toolArgumentsText } from '../tool-arguments-text.js';
 
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
@@ -86,12 +88,16 @@ function toolCallsOf(value: unknown, path: string): ToolCall[] {
     if (!isRecord(call) || typeof call.id !== 'string' || !isRecord(call.function)) {
       throw invalidRequest(`${callPath} must have an id and a function.`, 'messages');
     }
-    const { name, arguments: argumentsText } = call.function;
+    const { name, arguments: argumentsValue } = call.function;
     if (typeof name !== 'string' || name.length === 0) throw invalidRequest(`${callPath}.function.name is required.`, 'messages');
-    if (argumentsText !== undefined && typeof argumentsText !== 'string') {
-      throw invalidRequest(`${callPath}.function.arguments must be a JSON string.`, 'messages');
+    // OpenAI takes a JSON string only; an object (or array) is taken too, as its JSON text, which is what goes on
+    // upstream: clients send back the object arguments TGI and llama-server answered with, and Ollama's own API
+    // takes objects, as vLLM does. Anything else cannot be told what it means.
+    const argumentsText = argumentsValue === undefined ? '{}' : toolArgumentsText(argumentsValue);
+    if (argumentsText === undefined) {
+      throw invalidRequest(`${callPath}.function.arguments must be a JSON string or object.`, 'messages');
     }
-    const toolCall: Mutable<ToolCall> = { id: call.id, name, arguments: argumentsText ?? '{}' };
+    const toolCall: Mutable<ToolCall> = { id: call.id, name, arguments: argumentsText };
     const thoughtSignature = thoughtSignatureOf(call.extra_content, `${callPath}.extra_content`);
     if (thoughtSignature !== undefined) toolCall.thoughtSignature = thoughtSignature;
     return toolCall;
