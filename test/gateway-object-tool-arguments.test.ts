@@ -145,3 +145,34 @@ describe('conversation history whose tool call has arguments that are not a stri
     expect(harness.providers.requests).toHaveLength(0);
   });
 });
+
+describe('Responses input whose function_call has arguments that are not a string', () => {
+  /** A function_call item with arguments `value`, and its output. */
+  const inputWithArguments = (value: unknown): OpenAI.Responses.ResponseInputItem[] => {
+    const { call } = objectArgumentsCompletion;
+    const functionCall = { type: 'function_call', call_id: call.id, name: call.name, arguments: value };
+    return [
+      { role: 'user', content: 'What is 5 squared?' },
+      // Object arguments are what the client's types refuse: the cast is the test.
+      functionCall as unknown as OpenAI.Responses.ResponseFunctionToolCall,
+      { type: 'function_call_output', call_id: call.id, output: '25' },
+    ];
+  };
+
+  it('(an object) is taken, and the call goes upstream with its arguments as the JSON string OpenAI specifies', async () => {
+    const { call } = objectArgumentsCompletion;
+    const response = await harness.client.responses.create({ model, input: inputWithArguments(call.arguments) });
+    expect(response.output_text.length).toBeGreaterThan(0);
+    const [request] = harness.providers.requests;
+    const sent = (request?.body as { messages: { tool_calls?: { function: { arguments: unknown } }[] }[] }).messages[1]?.tool_calls?.[0]?.function.arguments;
+    expect(typeof sent).toBe('string');
+    expect(JSON.parse(sent as string)).toEqual(call.arguments);
+  });
+
+  it('(a number) is a 400 naming the item, and nothing goes upstream', async () => {
+    const error = await harness.client.responses.create({ model, input: inputWithArguments(5) }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).toContain('input[1] must have a call_id, a name and arguments (a JSON string or object)');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});

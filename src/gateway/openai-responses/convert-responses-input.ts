@@ -6,6 +6,7 @@
  */
 import { isRecord } from '../../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
+import { toolArgumentsText } from '../../tool-arguments-text.js';
 import type { ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { omittedMediaNote, quotedValueOf } from '../request-fields.js';
@@ -114,10 +115,12 @@ export function convertResponsesInput(body: JsonObject): Message[] {
     }
     if (type === 'function_call' || type === 'custom_tool_call') {
       const { call_id: callId, name } = item;
-      // A free-form call's text is the `input` of the function it was given as.
-      const argumentsText = type === 'custom_tool_call' ? (typeof item.input === 'string' ? JSON.stringify({ input: item.input }) : undefined) : item.arguments;
-      if (typeof callId !== 'string' || callId === '' || typeof name !== 'string' || name === '' || typeof argumentsText !== 'string') {
-        const what = type === 'custom_tool_call' ? 'input (a string)' : 'arguments (a JSON string)';
+      // A free-form call's text is the `input` of the function it was given as. A function call's arguments sent as
+      // an object (or array) are its JSON text, as on chat completions (convert-openai-messages).
+      const argumentsText =
+        type === 'custom_tool_call' ? (typeof item.input === 'string' ? JSON.stringify({ input: item.input }) : undefined) : toolArgumentsText(item.arguments);
+      if (typeof callId !== 'string' || callId === '' || typeof name !== 'string' || name === '' || argumentsText === undefined) {
+        const what = type === 'custom_tool_call' ? 'input (a string)' : 'arguments (a JSON string or object)';
         throw invalidRequest(`${path} must have a call_id, a name and ${what}.`, 'input');
       }
       assistant ??= { content: '', toolCalls: [] };
