@@ -66,6 +66,13 @@ export interface ProviderDefinition {
   readonly simulated?: boolean;
   /** False for a provider that takes image bytes but fetches no image URL (Gemini): a call with an https image skips it. Default true. */
   readonly fetchesImageUrls?: boolean;
+  /**
+   * OpenAI wire: every assistant message with tool calls in the history is sent `reasoning_content`, the
+   * message's own `reasoning` or "" when it has none. Moonshot's thinking models (kimi-k2.5, K2.6) refuse a
+   * history without it (400 `thinking is enabled but reasoning_content is missing in assistant tool call
+   * message`); other providers may refuse the field, so it is sent to none but those marked. Default false.
+   */
+  readonly toolCallsNeedReasoningContent?: boolean;
 }
 
 const million = (
@@ -163,6 +170,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'MOONSHOT_API_KEY',
     baseUrl: 'https://api.moonshot.ai/v1',
     baseUrlEnv: 'MOONSHOT_BASE_URL',
+    toolCallsNeedReasoningContent: true,
     defaultModel: 'kimi-k2.5',
     modelsByTier: { 2: 'kimi-k2-turbo-preview', 3: 'kimi-k2.5' },
     models: [

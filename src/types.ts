@@ -40,6 +40,12 @@ export interface AssistantMessage {
   readonly content: string;
   readonly toolCalls?: readonly ToolCall[];
   /**
+   * The reasoning this answer showed (the `reasoning` of its result), passed back with the history. Sent only
+   * to providers that require it (`toolCallsNeedReasoningContent`: Moonshot's thinking models refuse an
+   * assistant tool-call message without `reasoning_content`); every other provider is sent the history without it.
+   */
+  readonly reasoning?: string;
+  /**
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */

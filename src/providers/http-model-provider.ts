@@ -135,11 +135,15 @@ export function createHttpModelProvider(
    * instead of being refused (400) by the provider: a client asking 32,000 of a route that fails over to a
    * model with a 16,384 limit still gets its answer. Models without a known limit get the number as is.
    */
+  const toolCallsNeedReasoningContent = definition.toolCallsNeedReasoningContent === true;
   const prepare = (request: ChatRequest, stream: boolean): PreparedRequest => {
     const model = findModel(definition, request.model);
     const limit = model?.maxOutputTokens;
     const fitted = limit !== undefined && request.maxTokens !== undefined && request.maxTokens > limit ? { ...request, maxTokens: limit } : request;
-    return { request: fitted, options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit } };
+    return {
+      request: fitted,
+      options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit, toolCallsNeedReasoningContent },
+    };
   };
 
   /**

@@ -45,6 +45,8 @@ export interface BuildChatRequestOptions {
   readonly reasoningModel?: boolean;
   /** The most tokens the model can write, when the catalog knows it: a thinking budget is kept within it. */
   readonly maxOutputTokens?: number;
+  /** OpenAI wire: send each assistant tool-call message `reasoning_content` (see `ProviderDefinition.toolCallsNeedReasoningContent`). */
+  readonly toolCallsNeedReasoningContent?: boolean;
 }
 
 export interface ParseErrorOptions {

@@ -18,6 +18,7 @@ interface MessageFields {
   readonly toolCalls?: unknown;
   readonly toolCallId?: unknown;
   readonly toolName?: unknown;
+  readonly reasoning?: unknown;
   readonly cacheBreakpoint?: unknown;
 }
 
@@ -43,7 +44,7 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
 
 function checkMessage(message: unknown, index: number): void {
   if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
-  const { role, content, images, toolCalls, cacheBreakpoint } = message as MessageFields;
+  const { role, content, images, toolCalls, reasoning, cacheBreakpoint } = message as MessageFields;
   if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool') {
     throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
   }
@@ -51,6 +52,7 @@ function checkMessage(message: unknown, index: number): void {
   if (role === 'tool') checkToolAnswer(message as MessageFields, index);
   if (images !== undefined) checkImages(images, role, index);
   if (toolCalls !== undefined) checkToolCalls(toolCalls, role, index);
+  if (reasoning !== undefined) checkReasoning(reasoning, role, index);
   if (cacheBreakpoint !== undefined && !isCacheBreakpoint(cacheBreakpoint)) {
     throw invalid('messages', `messages[${index}].cacheBreakpoint must be true, false, { ttl: '5m' } or { ttl: '1h' }.`);
   }
@@ -64,6 +66,12 @@ function checkToolAnswer(message: MessageFields, index: number): void {
   if (message.toolName !== undefined && typeof message.toolName !== 'string') {
     throw invalid('messages', `messages[${index}].toolName must be a string, the name of the tool that answered.`);
   }
+}
+
+/** The reasoning an assistant's answer showed, passed back as text (a result's `reasoning`). */
+function checkReasoning(reasoning: unknown, role: string, index: number): void {
+  if (role !== 'assistant') throw invalid('messages', `messages[${index}].reasoning must be left out: only assistant messages carry reasoning.`);
+  if (typeof reasoning !== 'string') throw invalid('messages', `messages[${index}].reasoning must be a string, the reasoning the answer showed.`);
 }
 
 function checkImages(images: unknown, role: string, index: number): void {

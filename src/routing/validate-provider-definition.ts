@@ -8,7 +8,7 @@ import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
 
 const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
-const optionalFlags = ['simulated', 'fetchesImageUrls'] as const;
+const optionalFlags = ['simulated', 'fetchesImageUrls', 'toolCallsNeedReasoningContent'] as const;
 const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion'] as const;
 
 export interface DefinitionCheckOptions {

@@ -24,12 +24,12 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
   const body: Mutable<OpenAIChatRequestBody> = {
     model: request.model,
-    messages: convertToOpenAIChatMessages(request.messages),
+    messages: convertToOpenAIChatMessages(request.messages, { toolCallsNeedReasoningContent: options.toolCallsNeedReasoningContent === true }),
   };
   if (request.temperature !== undefined && !reasoningModel) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) {

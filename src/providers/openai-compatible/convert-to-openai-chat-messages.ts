@@ -7,8 +7,14 @@ import type { OpenAIChatMessage, OpenAIUserContentPart } from './openai-chat-wir
  * turn with images as its text part and one `image_url` part per image. A tool message carries text only,
  * so the images tools returned follow the turn's answers as one user message, each after a line naming its
  * call (a user message between two answers would part them from the call, which OpenAI refuses).
+ * With `toolCallsNeedReasoningContent`, an assistant turn with tool calls carries `reasoning_content`: its own
+ * reasoning, or "" (Moonshot's thinking models refuse one without; the field is sent to no other provider).
  */
-export function convertToOpenAIChatMessages(messages: readonly Message[]): OpenAIChatMessage[] {
+export function convertToOpenAIChatMessages(
+  messages: readonly Message[],
+  options: { readonly toolCallsNeedReasoningContent?: boolean } = {},
+): OpenAIChatMessage[] {
+  const withReasoning = options.toolCallsNeedReasoningContent === true;
   const converted: OpenAIChatMessage[] = [];
   let toolImages: OpenAIUserContentPart[] | undefined;
   for (const message of messages) {
@@ -24,13 +30,13 @@ export function convertToOpenAIChatMessages(messages: readonly Message[]): OpenA
       converted.push({ role: 'user', content: toolImages });
       toolImages = undefined;
     }
-    converted.push(convertMessage(message));
+    converted.push(convertMessage(message, withReasoning));
   }
   if (toolImages !== undefined) converted.push({ role: 'user', content: toolImages });
   return converted;
 }
 
-function convertMessage(message: Exclude<Message, ToolMessage>): OpenAIChatMessage {
+function convertMessage(message: Exclude<Message, ToolMessage>, withReasoning: boolean): OpenAIChatMessage {
   switch (message.role) {
     case 'system':
       return { role: 'system', content: message.content };
@@ -44,15 +50,14 @@ function convertMessage(message: Exclude<Message, ToolMessage>): OpenAIChatMessa
     case 'assistant': {
       const toolCalls = message.toolCalls ?? [];
       if (toolCalls.length === 0) return { role: 'assistant', content: message.content };
-      return {
-        role: 'assistant',
-        content: message.content === '' ? null : message.content,
-        tool_calls: toolCalls.map((call) => ({
-          id: call.id,
-          type: 'function',
-          function: { name: call.name, arguments: call.arguments },
-        })),
-      };
+      const calls = toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      }));
+      const content = message.content === '' ? null : message.content;
+      if (!withReasoning) return { role: 'assistant', content, tool_calls: calls };
+      return { role: 'assistant', content, tool_calls: calls, reasoning_content: message.reasoning ?? '' };
     }
   }
 }

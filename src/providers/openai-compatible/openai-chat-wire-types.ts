@@ -13,6 +13,8 @@ export type OpenAIChatMessage =
       /** Null when the turn only calls tools, as OpenAI itself answers. */
       readonly content: string | null;
       readonly tool_calls?: readonly OpenAIToolCall[];
+      /** The reasoning behind the answer, sent back only to providers that require it (Moonshot's thinking models). */
+      readonly reasoning_content?: string;
     }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string };
 
