@@ -1,10 +1,10 @@
 /**
  * OpenAI chat.completions messages to our Message[]: string or text-part content (and the images of user and tool turns),
  * assistant tool calls (their arguments JSON text, or an object as some clients send them; with Gemini's thought
- * signature, where Google's OpenAI API puts it), tool answers paired with their call (Gemini needs the tool's name).
- * Pure; a bad message is a 400 naming its index.
+ * signature, where Google's OpenAI API puts it), tool answers paired with their call (Gemini needs the tool's name),
+ * an assistant turn's `reasoning_content` (or `reasoning`) as its reasoning. Pure; a bad message is a 400 naming its index.
  */
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
+import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
 import { longerCacheBreakpoint } from '../cache-breakpoint.js';
 import { cacheBreakpointOf, quotedValueOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
@@ -118,6 +118,20 @@ function thoughtSignatureOf(extraContent: unknown, path: string): string | undef
 }
 
 /**
+ * The reasoning an assistant turn showed, as the gateway's answers give it (`reasoning_content`) or as some
+ * clients keep it (`reasoning`): passed on to the providers that require it back (Moonshot's thinking models).
+ */
+function reasoningOf(message: Readonly<Record<string, unknown>>, path: string): string | undefined {
+  for (const field of ['reasoning_content', 'reasoning'] as const) {
+    const value = message[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw invalidRequest(`${path}.${field} must be a string.`, 'messages');
+    return value;
+  }
+  return undefined;
+}
+
+/**
  * A message whose content parts carry `cache_control` (as clients that reach Claude through OpenAI's format
  * send it) marks a prompt-cache breakpoint at its end.
  */
@@ -154,11 +168,15 @@ function convertMessage(message: Readonly<Record<string, unknown>>, index: numbe
     case 'user':
       return userMessageOf(message.content, `${path}.content`);
     case 'assistant': {
-      const content = textOf(message.content, `${path}.content`, { allowNull: true });
-      if (message.tool_calls === undefined || message.tool_calls === null) return { role: 'assistant', content };
-      const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
-      for (const call of toolCalls) toolNamesById.set(call.id, call.name);
-      return toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+      const assistant: Mutable<AssistantMessage> = { role: 'assistant', content: textOf(message.content, `${path}.content`, { allowNull: true }) };
+      if (message.tool_calls !== undefined && message.tool_calls !== null) {
+        const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
+        for (const call of toolCalls) toolNamesById.set(call.id, call.name);
+        if (toolCalls.length > 0) assistant.toolCalls = toolCalls;
+      }
+      const reasoning = reasoningOf(message, path);
+      if (reasoning !== undefined) assistant.reasoning = reasoning;
+      return assistant;
     }
     case 'tool':
       return toolMessageOf(message, path, toolNamesById);

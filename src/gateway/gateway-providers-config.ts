@@ -12,6 +12,7 @@
  *         - deepseek-chat
  *         - { id: deepseek-reasoner, contextWindowTokens: 65536, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } }
  *       tiers: { 2: deepseek-chat }                       # joins tier-2; without tiers, only named calls reach it
+ *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
@@ -109,7 +110,17 @@ function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefi
     quality: 3,
     // Only Gemini's protocol cannot be given an image URL to fetch.
     ...(entry.protocol === 'gemini' ? { fetchesImageUrls: false } : {}),
+    ...(toolCallsNeedReasoningContentOf(entry, path) ? { toolCallsNeedReasoningContent: true } : {}),
   };
+}
+
+/** A provider whose thinking models refuse a tool-call history without `reasoning_content` (a Kimi behind another URL). */
+function toolCallsNeedReasoningContentOf(entry: JsonObject, path: string): boolean {
+  const value = entry.toolCallsNeedReasoningContent;
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(`${path}.toolCallsNeedReasoningContent`, 'must be true or false.');
+  if (value && entry.protocol !== 'openai-compatible') fail(`${path}.toolCallsNeedReasoningContent`, 'applies to the openai-compatible protocol only.');
+  return value;
 }
 
 export function gatewayProvidersOf(value: unknown): Record<string, GatewayProviderConfig> {
@@ -117,7 +128,7 @@ export function gatewayProvidersOf(value: unknown): Record<string, GatewayProvid
   const providers: Record<string, GatewayProviderConfig> = {};
   for (const [id, raw] of Object.entries(object)) {
     const path = `providers.${id}`;
-    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers']);
+    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers', 'toolCallsNeedReasoningContent']);
     if (entry.protocol === undefined) {
       const extra = Object.keys(entry).filter((key) => key !== 'baseUrl');
       if (extra.length > 0) fail(path, `sets ${extra.join(', ')} without a protocol: a built-in provider takes only baseUrl, a new one needs protocol, baseUrl and models.`);
