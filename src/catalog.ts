@@ -211,6 +211,8 @@ export interface OpenAICompatibleEndpointOptions {
   speedRank?: number;
   quality?: number;
   models?: readonly ModelInfo[];
+  /** Send assistant tool-call messages `reasoning_content` (a Kimi thinking model served elsewhere): see `ProviderDefinition`. */
+  toolCallsNeedReasoningContent?: boolean;
 }
 
 /** Any other OpenAI-compatible endpoint (Ollama, vLLM, DeepSeek, Mistral, OpenRouter) by base URL and key variable. */
@@ -226,6 +228,7 @@ export function openAICompatibleProvider(options: OpenAICompatibleEndpointOption
     models: options.models ?? [{ id: options.defaultModel }],
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
+    ...(options.toolCallsNeedReasoningContent === true && { toolCallsNeedReasoningContent: true }),
   };
 }
 
