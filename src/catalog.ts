@@ -42,6 +42,13 @@ export interface ModelInfo {
    * thinking budget.
    */
   readonly reasoning?: boolean;
+  /**
+   * The model fixes its sampling and refuses any other value with a 400 (Moonshot's kimi-k2.5: temperature 1
+   * with thinking on, top_p 0.95, no penalties). A caller's `temperature`, `topP`, `presencePenalty` and
+   * `frequencyPenalty` are not sent to it, on every wire: the model answers with its own. Unlike `reasoning`,
+   * nothing else about the request changes (`max_tokens` stays, no `reasoningEffort` is sent).
+   */
+  readonly fixedSampling?: boolean;
   readonly price?: ModelPrice;
 }
 
@@ -175,7 +182,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     modelsByTier: { 2: 'kimi-k2-turbo-preview', 3: 'kimi-k2.5' },
     models: [
       { id: 'kimi-k2-turbo-preview', contextWindowTokens: 262_144, price: million(1.15, 8) },
-      { id: 'kimi-k2.5', contextWindowTokens: 262_144, price: million(0.6, 3) },
+      // Moonshot documents its temperature, top_p, n and penalties as "cannot be modified": any other temperature
+      // than 1 is a 400 "invalid temperature: only 1 is allowed for this model".
+      { id: 'kimi-k2.5', contextWindowTokens: 262_144, fixedSampling: true, price: million(0.6, 3) },
     ],
     speedRank: 6,
     quality: 5,

@@ -64,12 +64,12 @@ function modelOf(value: unknown, path: string): ModelInfo {
     if (value.trim() === '') fail(path, 'must not be empty.');
     return { id: value };
   }
-  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'price']);
+  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'price']);
   if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
   const model: { -readonly [K in keyof ModelInfo]: ModelInfo[K] } = { id: object.id };
   if (object.contextWindowTokens !== undefined) model.contextWindowTokens = positiveNumber(object.contextWindowTokens, `${path}.contextWindowTokens`, true);
   if (object.maxOutputTokens !== undefined) model.maxOutputTokens = positiveNumber(object.maxOutputTokens, `${path}.maxOutputTokens`, true);
-  for (const flag of ['vision', 'reasoning'] as const) {
+  for (const flag of ['vision', 'reasoning', 'fixedSampling'] as const) {
     if (object[flag] === undefined) continue;
     if (typeof object[flag] !== 'boolean') fail(`${path}.${flag}`, 'must be true or false.');
     model[flag] = object[flag] as boolean;

@@ -23,6 +23,7 @@ import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './
 import { providerBaseUrlOf } from './provider-base-url.js';
 import { wireProtocols } from './protocols.js';
 import { requestIdOf } from './request-id.js';
+import { withoutSamplingParameters } from './without-sampling-parameters.js';
 import { parseJsonOrUndefined } from '../json-value.js';
 import type { EndpointConfig, StreamDecoder, WireProtocol } from './wire-protocol.js';
 
@@ -133,13 +134,15 @@ export function createHttpModelProvider(
    * The request as this provider is sent it, and the protocol's options, from one look-up of the model in
    * the catalog. `maxTokens` is a bound, so one above what the model can write is lowered to its limit
    * instead of being refused (400) by the provider: a client asking 32,000 of a route that fails over to a
-   * model with a 16,384 limit still gets its answer. Models without a known limit get the number as is.
+   * model with a 16,384 limit still gets its answer. Models without a known limit get the number as is. A
+   * model that fixes its sampling (`fixedSampling`) is sent none of the caller's: it refuses any other value.
    */
   const toolCallsNeedReasoningContent = definition.toolCallsNeedReasoningContent === true;
   const prepare = (request: ChatRequest, stream: boolean): PreparedRequest => {
     const model = findModel(definition, request.model);
     const limit = model?.maxOutputTokens;
-    const fitted = limit !== undefined && request.maxTokens !== undefined && request.maxTokens > limit ? { ...request, maxTokens: limit } : request;
+    const bounded = limit !== undefined && request.maxTokens !== undefined && request.maxTokens > limit ? { ...request, maxTokens: limit } : request;
+    const fitted = model?.fixedSampling === true ? withoutSamplingParameters(bounded) : bounded;
     return {
       request: fitted,
       options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit, toolCallsNeedReasoningContent },

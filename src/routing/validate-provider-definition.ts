@@ -62,7 +62,7 @@ function checkModel(model: unknown, path: string): void {
     const tokens = model[name];
     if (tokens !== undefined && !(Number.isInteger(tokens) && (tokens as number) >= 1)) throw invalid(`${path}.${name}`, 'must be an integer of at least 1.');
   }
-  checkFlags(model, path, ['vision', 'reasoning']);
+  checkFlags(model, path, ['vision', 'reasoning', 'fixedSampling']);
   if (model.price === undefined) return;
   const { price } = model;
   if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');

@@ -1,0 +1,97 @@
+/**
+ * A model that fixes its sampling (`fixedSampling` in the catalog: Moonshot's kimi-k2.5, the Moonshot provider's
+ * default) through the router, end to end over HTTP to the provider test server. Moonshot refuses kimi-k2.5 any
+ * temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's request that is wrong,
+ * so no other provider is asked): a caller's temperature is therefore not sent to it, nor top_p or the penalties.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../src/catalog.js';
+import { BackupModelRouter, type BackupModelRouterOptions, type StreamChunk } from '../src/index.js';
+import { refuseMoonshotTemperaturesButOne } from '../src/testing/moonshot-fixed-temperature.test-support.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+let stopRefusing: () => void = () => {};
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => {
+  server.reset();
+  stopRefusing = refuseMoonshotTemperaturesButOne(server);
+});
+afterEach(async () => {
+  stopRefusing();
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
+  routers.push(router);
+  return router;
+}
+
+/** Moonshot's documented answer, which the provider test server replays. */
+const recordedAnswer = () =>
+  (
+    JSON.parse(readFileSync(join(server.fixturesDirectory, 'moonshot', 'chat-completion.docs.json'), 'utf8')) as { choices: { message: { content: string } }[] }
+  ).choices[0]!.message.content;
+const sampling = { temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, maxTokens: 256 };
+const sent = (provider: string) => server.requests.find((request) => request.provider === provider)?.body as Record<string, unknown>;
+
+describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
+  it('answers a call with a temperature (the seed example), which is not sent to it', async () => {
+    const result = await makeRouter().complete('Say hello.', { preferredProvider: 'moonshot', ...sampling });
+    expect(result.provider).toBe('moonshot');
+    expect(result.content).toBe(recordedAnswer());
+    expect(server.requests.map((request) => request.status)).toEqual([200]);
+    const body = sent('moonshot');
+    expect(body['model']).toBe('kimi-k2.5');
+    for (const field of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty']) expect(body).not.toHaveProperty(field);
+    // Everything else it is asked as always: max_tokens (it is not an OpenAI reasoning model), and no reasoning_effort.
+    expect(body['max_tokens']).toBe(256);
+    expect(body).not.toHaveProperty('max_completion_tokens');
+  });
+
+  it('streams a call with a temperature', async () => {
+    const chunks: StreamChunk[] = [];
+    for await (const chunk of makeRouter().stream('Say hello.', { route: [{ provider: 'moonshot', model: 'kimi-k2.5' }], temperature: 0.2 })) chunks.push(chunk);
+    expect(chunks.map((chunk) => (chunk.type === 'text-delta' ? chunk.text : '')).join('')).toBe('你好。');
+    expect(sent('moonshot')).not.toHaveProperty('temperature');
+    expect(sent('moonshot')['stream']).toBe(true);
+  });
+
+  it('still sends the temperature to Moonshot models that take one', async () => {
+    await makeRouter().complete('Say hello.', { route: [{ provider: 'moonshot', model: 'kimi-k2-turbo-preview' }], temperature: 0.6, topP: 0.9 });
+    expect(sent('moonshot')).toMatchObject({ model: 'kimi-k2-turbo-preview', temperature: 0.6, top_p: 0.9 });
+  });
+
+  it('is settable for a model of a provider of its own, which then answers a call with a temperature', async () => {
+    const router = makeRouter({
+      catalog: [
+        ...defaultCatalog,
+        {
+          id: 'kimi-own',
+          displayName: 'Kimi (own account)',
+          protocol: 'openai-compatible',
+          apiKeyEnv: 'KIMI_OWN_KEY',
+          baseUrl: server.baseUrlFor('moonshot'),
+          defaultModel: 'kimi-k2.6',
+          modelsByTier: {},
+          models: [{ id: 'kimi-k2.6', fixedSampling: true }],
+          speedRank: 9,
+          quality: 3,
+        },
+      ],
+      env: { ...server.environment(), KIMI_OWN_KEY: 'kimi-own-key' },
+    });
+    const result = await router.complete('Say hello.', { route: [{ provider: 'kimi-own', model: 'kimi-k2.6' }], temperature: 0.3 });
+    expect(result.provider).toBe('kimi-own');
+    expect(sent('moonshot')).not.toHaveProperty('temperature');
+  });
+});
