@@ -367,6 +367,10 @@ providers:
     expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, price: { inputPerMillion: -1, outputPerMillion: 1 } }] } }')).toMatch(
       /providers\.x\.models\[0\]\.price\.inputPerMillion must be a number of at least 0/,
     );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, fixedSampling: "yes" }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.fixedSampling must be true or false/,
+    );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, fixedSampling: true }] } }')).toBe('accepted');
   });
 });
 
