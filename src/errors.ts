@@ -47,12 +47,19 @@ export class NoProviderAvailableError extends BackupModelsError {
    * no wait helps, only a different request or model.
    */
   readonly noProviderTakesRequest: boolean;
+  /**
+   * Every model that could serve the call was reported missing by its provider (`model_not_found`: retired, or a
+   * mistyped id) and is left out until `retryAfterMs` from now (the router's `missingModelPeriodMs`), or until a
+   * health check of its provider succeeds. Configuration that names a model the provider serves is the fix.
+   */
+  readonly everyModelMissing: boolean;
   constructor(options: {
     message: string;
     missingEnvironmentVariables?: readonly string[];
     retryAfterMs?: number;
     noProviderConfigured?: boolean;
     noProviderTakesRequest?: boolean;
+    everyModelMissing?: boolean;
   }) {
     super(options.message);
     this.name = 'NoProviderAvailableError';
@@ -60,6 +67,7 @@ export class NoProviderAvailableError extends BackupModelsError {
     this.retryAfterMs = options.retryAfterMs;
     this.noProviderConfigured = options.noProviderConfigured ?? false;
     this.noProviderTakesRequest = options.noProviderTakesRequest ?? false;
+    this.everyModelMissing = options.everyModelMissing ?? false;
   }
 
   static override isInstance(value: unknown): value is NoProviderAvailableError {

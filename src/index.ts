@@ -15,6 +15,7 @@ export type {
   StreamResult,
 } from './routing/router-options.js';
 export type { HealthStatus } from './routing/health-status.js';
+export type { MissingModel } from './routing/missing-models.js';
 export type { RouterEvent, CircuitStateName } from './routing/router-events.js';
 export {
   Provider,

@@ -26,7 +26,7 @@ const harness = useRouterHarness();
 const optionNames = [
   'parallelAttempts', 'hedge', 'maxRetries', 'retryBaseDelayMs', 'cacheEnabled', 'cacheTtlSeconds', 'cacheMaxEntries', 'cacheBackend',
   'catalog', 'extraProviders', 'env', 'clock', 'timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'breaker',
-  'credentialCooldownMs', 'defaultRateLimitCooldownMs', 'healthCheckTimeoutMs', 'healthCheckIntervalMs', 'connectTimeoutMs', 'stateSync',
+  'credentialCooldownMs', 'defaultRateLimitCooldownMs', 'missingModelPeriodMs', 'healthCheckTimeoutMs', 'healthCheckIntervalMs', 'connectTimeoutMs', 'stateSync',
 ] as const;
 type OptionName = (typeof optionNames)[number];
 
@@ -60,6 +60,7 @@ function validValues(env: Record<string, string>): Record<OptionName, fc.Arbitra
     ),
     credentialCooldownMs: fc.integer({ min: 0, max: 1_000 }),
     defaultRateLimitCooldownMs: fc.integer({ min: 0, max: 1_000 }),
+    missingModelPeriodMs: fc.integer({ min: 0, max: 3_600_000 }),
     healthCheckTimeoutMs: milliseconds,
     healthCheckIntervalMs: fc.constant(60_000),
     connectTimeoutMs: milliseconds,

@@ -51,6 +51,11 @@ const cardElements = String.raw`  function ensureCard(provider) {
       level = 'warn';
     } else if (!provider.configured) {
       text = 'No API key set';
+    } else if (provider.missingModels && provider.missingModels.length > 0) {
+      text = 'Model reported missing, left out: ' + provider.missingModels.map(function (entry) {
+        return entry.model + ' (' + formatSeconds(Math.max(0, entry.untilMs - serverNow())) + ' left)';
+      }).join(', ');
+      level = 'warn';
     } else if (provider.totalCalls === 0) {
       text = 'No call yet';
     } else {

@@ -45,6 +45,8 @@ export interface DashboardProvider {
   readonly totalFailures: number;
   readonly cooldownUntilMs: number | null;
   readonly cooldownReason: FailureReason | null;
+  /** Models the provider answered `model_not_found` for, left out of calls until `untilMs` (see `HealthStatus`). */
+  readonly missingModels: readonly { readonly model: string; readonly sinceMs: number; readonly untilMs: number }[];
 }
 
 /** One point of a provider's latency chart. */

@@ -26,6 +26,7 @@ function health(overrides: Partial<HealthStatus> = {}): HealthStatus {
     clusterSuccessRate: 1,
     clusterLatencyP50Ms: 120.4,
     clusterInstances: 1,
+    missingModels: [],
     ...overrides,
   };
 }

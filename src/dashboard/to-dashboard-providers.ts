@@ -16,6 +16,7 @@ export function toDashboardProviders(health: Record<string, HealthStatus>): Dash
     totalFailures: status.totalFailures,
     cooldownUntilMs: status.cooldownUntilMs,
     cooldownReason: status.cooldownReason,
+    missingModels: status.missingModels,
   }));
 }
 

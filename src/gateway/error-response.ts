@@ -139,6 +139,11 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (unavailable.noProviderConfigured) {
       return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
     }
+    // Every model that could serve it answered model_not_found lately: as the first call's 404 said, and no
+    // retry helps until configuration names a model the provider serves.
+    if (unavailable.everyModelMissing) {
+      return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+    }
     // The request's images are what no provider takes: a client that retried a 503 would be refused forever.
     if (unavailable.noProviderTakesRequest) {
       return response(400, { message: unavailable.message, type: 'invalid_request_error', param: 'messages', code: 'image_input_not_supported' });

@@ -87,6 +87,7 @@ export class BackupModelRouter {
       breaker: options.breaker ?? {},
       credentialCooldownMs: options.credentialCooldownMs ?? routerDefaults.credentialCooldownMs,
       defaultRateLimitCooldownMs: options.defaultRateLimitCooldownMs ?? routerDefaults.defaultRateLimitCooldownMs,
+      missingModelPeriodMs: options.missingModelPeriodMs ?? routerDefaults.missingModelPeriodMs,
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
@@ -154,7 +155,7 @@ export class BackupModelRouter {
   validate(input: PromptOrMessages, options: CompleteOptions = {}): void {
     const messages = toMessages(input);
     validateCompleteOptions(options, this.#providerIds);
-    const selection = this.#select(options, undefined, messages, anyHealth);
+    const selection = this.#select(options, undefined, messages, anyHealth, undefined);
     if (selection.candidates.length === 0) throw noProviderError(selection, this.#clock.now());
   }
 
@@ -274,6 +275,7 @@ export class BackupModelRouter {
     nowMs: number | undefined,
     messages: readonly Message[],
     standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding = this.#standingOf,
+    missingUntil: ((providerId: string, model: string, nowMs: number | undefined) => number | undefined) | undefined = this.#missingUntil,
   ): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
@@ -282,6 +284,7 @@ export class BackupModelRouter {
       preferredModel: options.preferredModel,
       route: options.route,
       standingOf,
+      missingUntil,
       nowMs,
       images: imageNeedOf(messages),
     });
@@ -289,6 +292,9 @@ export class BackupModelRouter {
 
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
+
+  readonly #missingUntil = (providerId: string, model: string, nowMs: number | undefined): number | undefined =>
+    this.#registry.missingModels.missingUntil(providerId, model, nowMs ?? this.#clock.now());
 
 
   #assertOpen(): void {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { FailureReason } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import type { MissingModel } from './missing-models.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import type { CircuitStateName } from './router-events.js';
 
@@ -39,6 +40,12 @@ export interface HealthStatus {
   readonly clusterLatencyP50Ms: number | null;
   /** Instances whose recent figures are counted, this one included. */
   readonly clusterInstances: number;
+  /**
+   * Models this provider answered `model_not_found` for (retired, or a mistyped id), left out of calls until
+   * `untilMs` (epoch milliseconds; the router's `missingModelPeriodMs` after `sinceMs`) while its other models
+   * serve. Empty when none is. This instance's own memory: not shared through Redis.
+   */
+  readonly missingModels: readonly MissingModel[];
 }
 
 export function buildHealthStatus(options: {
@@ -47,6 +54,7 @@ export function buildHealthStatus(options: {
   clock: Clock;
 }): Record<string, HealthStatus> {
   const result: Record<string, HealthStatus> = {};
+  const nowMs = options.clock.now();
   for (const provider of options.providers) {
     const { breaker, health } = options.registry.stateOf(provider.id);
     const snapshot = health.snapshot();
@@ -64,12 +72,13 @@ export function buildHealthStatus(options: {
       consecutiveFailures: snapshot.consecutiveFailures,
       totalCalls: snapshot.totalCalls,
       totalFailures: snapshot.totalFailures,
-      cooldownUntilMs: latest(cooldown?.untilMs, openUntilMs, options.clock.now()),
+      cooldownUntilMs: latest(cooldown?.untilMs, openUntilMs, nowMs),
       cooldownReason: cooldown?.reason ?? null,
       lastFailureReason: snapshot.lastFailureReason ?? null,
       totalCostUsd: options.registry.spending.spendOf(provider.id),
       unansweredAttemptsCostUsd: options.registry.spending.unansweredSpendOf(provider.id),
       ...clusterFigures(options.registry.figuresOf(provider.id)),
+      missingModels: options.registry.missingModels.listOf(provider.id, nowMs),
     };
   }
   return result;

@@ -1,5 +1,5 @@
 import { type Attempt, NoProviderAvailableError } from '../errors.js';
-import { type Candidate, type CandidateSelection, noImageInput } from './select-candidates.js';
+import { type Candidate, type CandidateSelection, noImageInput, reportedMissing } from './select-candidates.js';
 
 /**
  * What a call races: the selected candidates; else, when every one was skipped for an open circuit, the
@@ -75,10 +75,25 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
       noProviderTakesRequest: true,
     });
   }
-  const unasked =
-    withoutModel === undefined ? '' : ` Configured, but without ${modelWanted(withoutModel)}: ${withoutModel.providers.join(', ')}.`;
   const retryAfterMs =
     selection.earliestRetryAtMs !== undefined ? Math.max(0, selection.earliestRetryAtMs - nowMs) : undefined;
+  // Skipped only for lacking a key or for a model its provider said it does not have: resending is a wasted round trip.
+  const everyModelMissing =
+    skipped.some((entry) => entry.detail === reportedMissing) &&
+    skipped.every((entry) => entry.detail === reportedMissing || entry.detail === 'no API key' || entry.detail === 'unknown provider');
+  if (everyModelMissing && withoutModel === undefined) {
+    const missing = skipped.filter((entry) => entry.detail === reportedMissing).map((entry) => `${entry.provider}/${entry.model}`);
+    return new NoProviderAvailableError({
+      message:
+        `Every model that could serve this call was reported missing by its provider (model_not_found): ${missing.join(', ')}. ` +
+        'Name a model the provider serves; each is asked again after the router\'s missingModelPeriodMs, or once a health check of its provider succeeds.',
+      missingEnvironmentVariables,
+      everyModelMissing: true,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+  }
+  const unasked =
+    withoutModel === undefined ? '' : ` Configured, but without ${modelWanted(withoutModel)}: ${withoutModel.providers.join(', ')}.`;
   return new NoProviderAvailableError({
     message: `No provider can serve this call right now: ${reasons || 'none matches'}.${unasked}`,
     missingEnvironmentVariables,

@@ -95,7 +95,7 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
         ? error
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
     callOptions.fail(providerError);
-    registry.recordFailure(providerId, providerError, clock.now() - startedAtMs, probe);
+    registry.recordFailure(providerId, candidate.model, providerError, clock.now() - startedAtMs, probe);
     throw providerError;
   }
 }

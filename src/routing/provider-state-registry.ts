@@ -10,6 +10,7 @@ import type { RouterEvent } from './router-events.js';
 import { ClusterHealth } from './cluster-health.js';
 import { createProviderState, type LatencyKind, latencyOf, type ProviderState } from './provider-state.js';
 import { LastResortGate } from './last-resort-gate.js';
+import { MissingModels } from './missing-models.js';
 import { ProviderSpending } from './provider-spending.js';
 import type { ProviderStateSync, SharedProviderUpdate } from './provider-state-sync.js';
 import type { ProviderStanding } from './select-candidates.js';
@@ -19,6 +20,8 @@ export interface ProviderStateRegistryOptions {
   readonly breaker: BreakerOptions;
   readonly credentialCooldownMs: number;
   readonly defaultRateLimitCooldownMs: number;
+  /** How long a model its provider answered `model_not_found` for is left out (0: never). */
+  readonly missingModelPeriodMs: number;
   readonly events: ListenerSet<RouterEvent>;
   /** Shares circuits and cooldowns with other instances. */
   readonly sync?: ProviderStateSync;
@@ -38,6 +41,8 @@ export class ProviderStateRegistry {
   /** What this instance spent on each provider, kept beside its state for its health status. */
   readonly spending = new ProviderSpending();
   readonly lastResorts = new LastResortGate();
+  /** Models their provider reported missing, left out of selection for a while. This instance's alone. */
+  readonly missingModels: MissingModels;
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
   /** True while giving a probe back to the instance that holds the cluster's lock: this instance's alone, not shared. */
@@ -49,6 +54,7 @@ export class ProviderStateRegistry {
   constructor(options: ProviderStateRegistryOptions) {
     this.#options = options;
     this.cooldowns = new CooldownTracker({ clock: options.clock });
+    this.missingModels = new MissingModels({ periodMs: options.missingModelPeriodMs });
     const sync = options.sync;
     this.#cluster = sync ? new ClusterHealth({ clock: options.clock, publish: (update) => sync.publish(update) }) : undefined;
     this.#unsubscribeSync = sync?.subscribe((update) => this.#applyRemote(update));
@@ -128,10 +134,12 @@ export class ProviderStateRegistry {
   }
 
   /**
-   * An attempt that succeeded after `latencyMs`, of the `kind` it measures. `nowMs`: when the attempt ended, if
-   * the caller has read the clock already. (Positional parameters: this runs on every call.)
+   * An attempt to `model` that succeeded after `latencyMs`, of the `kind` it measures: the model is there, if it
+   * was remembered as missing. `nowMs`: when the attempt ended, if the caller has read the clock already.
+   * (Positional parameters: this runs on every call.)
    */
-  recordSuccess(providerId: string, latencyMs: number, kind: LatencyKind, nowMs: number = this.#options.clock.now()): void {
+  recordSuccess(providerId: string, model: string, latencyMs: number, kind: LatencyKind, nowMs: number = this.#options.clock.now()): void {
+    this.missingModels.clear(providerId, model);
     const state = this.stateOf(providerId);
     state.health.recordSuccess(latencyMs, nowMs);
     latencyOf(state, kind).record(latencyMs, nowMs);
@@ -167,17 +175,26 @@ export class ProviderStateRegistry {
   }
 
   /**
-   * An attempt (or a health check) that failed. A failure that says nothing of the provider's health gives back
-   * the half-open probe the attempt held (`probe`, undefined when it held none), and only that one.
+   * An attempt to `model` (or a health check, with no model) that failed. A failure that says nothing of the
+   * provider's health gives back the half-open probe the attempt held (`probe`, undefined when it held none),
+   * and only that one. A `model_not_found` for a model marks that model missing for a while, and nothing else:
+   * it says nothing of the provider's health or of its other models.
    */
   recordFailure(
     providerId: string,
+    model: string | undefined,
     error: ProviderError,
     latencyMs: number,
     probe: ProbeTicket | undefined,
     nowMs: number = this.#options.clock.now(),
   ): void {
     const { breaker, health } = this.stateOf(providerId);
+    if (error.reason === 'model_not_found' && model !== undefined) {
+      if (probe !== undefined) breaker.releaseProbe(probe);
+      const missing = this.missingModels.markMissing(providerId, model, nowMs);
+      if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model, untilMs: missing.untilMs });
+      return;
+    }
     if (error.reason === 'invalid_request' || error.reason === 'context_too_long' || refusalOfOurs(error) !== undefined) {
       // The request's fault, not the provider's: nothing counts against it (not even in its success rate,
       // which ranks it for every caller).

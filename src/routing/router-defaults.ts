@@ -10,6 +10,8 @@ export const routerDefaults = {
   idleTimeoutMs: 30_000,
   credentialCooldownMs: 10 * 60_000,
   defaultRateLimitCooldownMs: 2_000,
+  /** A retired model stays retired: one wasted round trip an hour per model, or a health check's success, asks again. */
+  missingModelPeriodMs: 60 * 60_000,
   healthCheckTimeoutMs: 5_000,
   /** Background health checks no more often than this: each is a request to every provider. */
   minimumHealthCheckIntervalMs: 1_000,

@@ -54,4 +54,15 @@ export type RouterEvent =
       readonly provider: string;
       readonly untilMs: number;
       readonly reason: FailureReason;
+    }
+  | {
+      /**
+       * The provider answered `model_not_found` for this model (retired, or a mistyped id): it is left out of
+       * candidate selection until `untilMs` (the router's `missingModelPeriodMs`), while the provider's other
+       * models and the other providers serve. Nothing counts against the provider's circuit or health.
+       */
+      readonly type: 'model-missing';
+      readonly provider: string;
+      readonly model: string;
+      readonly untilMs: number;
     };

@@ -88,6 +88,13 @@ export interface BackupModelRouterOptions {
   readonly credentialCooldownMs?: number;
   /** Cooldown after a rate limit that gave no Retry-After. Default 2 s. */
   readonly defaultRateLimitCooldownMs?: number;
+  /**
+   * How long a model its provider answered `model_not_found` for (a retired model, a mistyped id) is left out of
+   * candidate selection, while the provider's other models and the other providers serve. It is asked again
+   * once this has passed, after a health check of its provider succeeds, or when an answer from it arrives.
+   * Nothing counts against the provider's circuit or health. Default 1 hour; 0 remembers nothing.
+   */
+  readonly missingModelPeriodMs?: number;
   /** Bound on one active health check. Default 5 s. */
   readonly healthCheckTimeoutMs?: number;
   /**

@@ -48,6 +48,12 @@ export interface SelectCandidatesOptions {
   readonly route?: readonly RouteTarget[];
   /** Given `nowMs` when the caller has just read the clock (each standing then need not read it). */
   readonly standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding;
+  /**
+   * When a model its provider reported missing (`model_not_found`) may be asked again; undefined when it is not
+   * remembered as missing. Such a model is skipped, and a preferred model falls to its provider's own model for
+   * the call. Without it, no model counts as missing.
+   */
+  readonly missingUntil?: (providerId: string, model: string, nowMs: number | undefined) => number | undefined;
   readonly nowMs?: number;
   /** The call carries images: only models that take them are candidates (see `takesImages`). */
   readonly images?: ImageNeed;
@@ -106,10 +112,13 @@ const successRateTolerance = 0.05;
 /** A skipped candidate's detail when its model takes none of the call's images. */
 export const noImageInput = 'takes no image input';
 
+/** A skipped candidate's detail when its provider answered `model_not_found` for its model lately. */
+export const reportedMissing = 'model reported missing (model_not_found)';
+
 /**
  * The providers to try, in order: those with a key and a model for the tier, the preferred one first,
- * then by health (success rate, then observed latency, then the catalog's speed rank). Open circuits and
- * cooling-down providers are skipped and reported.
+ * then by health (success rate, then observed latency, then the catalog's speed rank). Open circuits,
+ * cooling-down providers and models reported missing are skipped and reported.
  */
 export function selectCandidates(options: SelectCandidatesOptions): CandidateSelection {
   const skipped: SkippedCandidate[] = [];
@@ -135,18 +144,27 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
       continue;
     }
-    const imageless = options.images !== undefined && !takesImages(provider, target.model, options.images);
+    let model = target.model;
+    const missingUntilMs = options.missingUntil?.(provider.id, model, options.nowMs);
+    if (missingUntilMs !== undefined) {
+      skipped.push({ provider: provider.id, model, detail: reportedMissing });
+      earliestRetryAtMs = Math.min(earliestRetryAtMs ?? Number.POSITIVE_INFINITY, missingUntilMs);
+      const replacement = replacementModel(provider, target, options);
+      if (replacement === undefined) continue;
+      model = replacement;
+    }
+    const imageless = options.images !== undefined && !takesImages(provider, model, options.images);
     if (imageless && options.images?.historyOnly !== true) {
-      skipped.push({ provider: provider.id, model: target.model, detail: noImageInput });
+      skipped.push({ provider: provider.id, model, detail: noImageInput });
       continue;
     }
     const standing = options.standingOf(provider.id, options.nowMs);
-    const contextWindowTokens = findModel(provider.definition, target.model)?.contextWindowTokens;
+    const contextWindowTokens = findModel(provider.definition, model)?.contextWindowTokens;
     if (!standing.available) {
-      skipped.push({ provider: provider.id, model: target.model, detail: standing.detail ?? 'unavailable' });
+      skipped.push({ provider: provider.id, model, detail: standing.detail ?? 'unavailable' });
       const retryAtMs = standing.retryAtMs ?? Number.POSITIVE_INFINITY;
       if (standing.circuitOpen && (lastResort === undefined || retryAtMs < lastResort.retryAtMs)) {
-        const candidate: Candidate = imageless ? { provider, model: target.model, contextWindowTokens, imagesAsNotes: true } : { provider, model: target.model, contextWindowTokens };
+        const candidate: Candidate = imageless ? { provider, model, contextWindowTokens, imagesAsNotes: true } : { provider, model, contextWindowTokens };
         lastResort = { candidate, retryAtMs };
       }
       if (standing.retryAtMs !== undefined) {
@@ -154,8 +172,8 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       }
       continue;
     }
-    if (imageless) (withoutImages ??= []).push({ candidate: { provider, model: target.model, contextWindowTokens, imagesAsNotes: true }, standing, order });
-    else ranked.push({ candidate: { provider, model: target.model, contextWindowTokens }, standing, order });
+    if (imageless) (withoutImages ??= []).push({ candidate: { provider, model, contextWindowTokens, imagesAsNotes: true }, standing, order });
+    else ranked.push({ candidate: { provider, model, contextWindowTokens }, standing, order });
   }
   // With models that take the images, the others wait as a fallback; without any, they are the candidates.
   let fallback: Candidate[] | undefined;
@@ -178,6 +196,20 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     if (providers.length > 0) selection.withoutModel = { providers, tier: options.tier };
   }
   return selection;
+}
+
+/**
+ * The model a provider is asked instead of the caller's preferred model, reported missing: its own model for the
+ * call's tier (its default without one), unless that is the same model or missing too. Only for the preferred
+ * provider of a call without a route: a route lists every model it accepts, and every other target already is
+ * its provider's model for the tier.
+ */
+function replacementModel(provider: ModelProvider, target: RouteTarget, options: SelectCandidatesOptions): string | undefined {
+  if (options.route !== undefined || provider.id !== options.preferredProvider || options.preferredModel !== target.model) return undefined;
+  const definition = provider.definition;
+  const model = options.tier === undefined ? definition.defaultModel : definition.modelsByTier[options.tier];
+  if (model === undefined || model === target.model) return undefined;
+  return options.missingUntil?.(provider.id, model, options.nowMs) === undefined ? model : undefined;
 }
 
 /** Providers with a key that have no target: no model for the tier. */

@@ -148,7 +148,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       }
       completed = true;
       endCommittedAttempt({ attempts, index: committedAttemptIndex, nowMs: clock.now(), ending: { outcome: 'success' } });
-      context.registry.recordSuccess(providerId, attemptFirstTokenMs, 'first-token');
+      context.registry.recordSuccess(providerId, winner.model, attemptFirstTokenMs, 'first-token');
       const final = accumulator.finish();
       const streamResult: Mutable<StreamResult> = {
         ...final,
@@ -173,7 +173,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       const error = ProviderError.isInstance(abortReason) ? abortReason : caught;
       const failure = toStreamFailure({ error, committed, winner, accumulator, deadline, context, attempts, call: callScope });
       if (committed && winner && ProviderError.isInstance(error)) {
-        context.registry.recordFailure(winner.provider.id, error, clock.now() - committed.startedAtMs, committed.probe);
+        context.registry.recordFailure(winner.provider.id, winner.model, error, clock.now() - committed.startedAtMs, committed.probe);
       }
       if (committed) {
         const endedByCall = callScope.aborted || deadline.timedOut();

@@ -160,7 +160,7 @@ export class UncachedCompletions {
       const response = await candidate.provider.complete(candidateRequest(candidate, messages, options), attempt);
       attempt.ended = true;
       const endedAtMs = this.#clock.now();
-      this.#registry.recordSuccess(providerId, endedAtMs - startedAtMs, 'complete', endedAtMs);
+      this.#registry.recordSuccess(providerId, candidate.model, endedAtMs - startedAtMs, 'complete', endedAtMs);
       return response;
     } catch (error) {
       if (raceCancellation.aborted) {
@@ -173,7 +173,7 @@ export class UncachedCompletions {
         : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
       attempt.fail(providerError);
       const endedAtMs = this.#clock.now();
-      this.#registry.recordFailure(providerId, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
+      this.#registry.recordFailure(providerId, candidate.model, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
       throw providerError;
     } finally {
       guard?.dispose();

@@ -179,6 +179,7 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   }
   checkDuration('credentialCooldownMs', options.credentialCooldownMs);
   checkDuration('defaultRateLimitCooldownMs', options.defaultRateLimitCooldownMs);
+  checkDuration('missingModelPeriodMs', options.missingModelPeriodMs);
   checkBreakerOptions(options.breaker);
   checkCacheOptions(options);
 }
