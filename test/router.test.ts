@@ -324,7 +324,8 @@ describe('cache', () => {
 
   it('never caches an error', async () => {
     server.enqueue('groq', { kind: 'error', fixture: 'error-404-model-not-found' });
-    const router = makeRouter({ cacheEnabled: true, parallelAttempts: 1, catalog: undefined });
+    // Not remembered as a missing model: the second call must reach the provider to show what the cache did.
+    const router = makeRouter({ cacheEnabled: true, parallelAttempts: 1, catalog: undefined, missingModelPeriodMs: 0 });
     await router.complete('Error first', { route: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] }).catch(() => undefined);
     const retry = await router.complete('Error first', { route: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] });
     expect(retry.cached).toBe(false);

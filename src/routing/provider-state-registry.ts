@@ -177,8 +177,8 @@ export class ProviderStateRegistry {
   /**
    * An attempt to `model` (or a health check, with no model) that failed. A failure that says nothing of the
    * provider's health gives back the half-open probe the attempt held (`probe`, undefined when it held none),
-   * and only that one. A `model_not_found` for a model marks that model missing for a while, and nothing else:
-   * it says nothing of the provider's health or of its other models.
+   * and only that one. A `model_not_found` for a model marks that model missing for a while (unless the provider
+   * advised asking again), and nothing else: it says nothing of the provider's health or of its other models.
    */
   recordFailure(
     providerId: string,
@@ -191,7 +191,8 @@ export class ProviderStateRegistry {
     const { breaker, health } = this.stateOf(providerId);
     if (error.reason === 'model_not_found' && model !== undefined) {
       if (probe !== undefined) breaker.releaseProbe(probe);
-      const missing = this.missingModels.markMissing(providerId, model, nowMs);
+      // The provider's own advice to ask again (x-should-retry: true) says the 404 is passing: not remembered.
+      const missing = error.shouldRetry === true ? undefined : this.missingModels.markMissing(providerId, model, nowMs);
       if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model, untilMs: missing.untilMs });
       return;
     }
