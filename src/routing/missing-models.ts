@@ -1,3 +1,11 @@
+import { deleteOldestKey } from '../map-order.js';
+
+/**
+ * At most this many models are remembered missing per provider, the oldest report forgotten first: a caller
+ * (a gateway client) naming ever new model ids cannot grow the table without end.
+ */
+export const maxMissingModelsPerProvider = 256;
+
 /** A model its provider answered `model_not_found` for, as health output shows it. */
 export interface MissingModel {
   readonly model: string;
@@ -31,6 +39,9 @@ export class MissingModels {
       this.#byProvider.set(providerId, models);
     }
     const entry: MissingModel = { model, sinceMs: nowMs, untilMs: nowMs + this.#periodMs };
+    // Deleted first, so a model reported again is the newest entry and the oldest report is the one forgotten.
+    models.delete(model);
+    if (models.size >= maxMissingModelsPerProvider) deleteOldestKey(models);
     models.set(model, entry);
     return entry;
   }
