@@ -205,10 +205,15 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // The seed named gemini-1.5-flash, shut down in 2025 (Google answers it 404 NOT_FOUND: shared/fixtures/gemini/
     // error-404-model-not-found.json). gemini-2.5-flash and gemini-2.5-pro are deprecated and shut down on 2026-12-01
     // (https://ai.google.dev/gemini-api/docs/deprecations), which names gemini-3.5-flash-lite and gemini-3.8-flash as
-    // their replacements. Prices, windows and image input are left out: no Google page found gives them for these.
+    // their replacements. Google's model page for gemini-3.5-flash-lite (ai.google.dev/gemini-api/docs/models/
+    // gemini-3.5-flash-lite) gives text, image, video, audio and PDF input, 1,048,576 tokens in, 65,536 out, thinking.
+    // No Google page found gives prices for either, nor gemini-3.8-flash's limits: those are left out, not guessed.
     defaultModel: 'gemini-3.5-flash-lite',
     modelsByTier: { 1: 'gemini-3.5-flash-lite', 2: 'gemini-3.5-flash-lite', 3: 'gemini-3.8-flash' },
-    models: [{ id: 'gemini-3.5-flash-lite' }, { id: 'gemini-3.8-flash' }],
+    models: [
+      { id: 'gemini-3.5-flash-lite', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536 },
+      { id: 'gemini-3.8-flash' },
+    ],
     speedRank: 2,
     quality: 3,
   },
