@@ -290,7 +290,7 @@ async function runSoak() {
     const route = [
       { provider: 'groq', model: 'llama-3.1-8b-instant' },
       { provider: 'openai', model: 'gpt-4o-mini' },
-      { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+      { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
     ];
     const tally = await runPhase(phase, amplificationCalls, (callId) => routerCall(router, phase, callId, { stream: false, strategy, route }));
     await router.close();
@@ -341,7 +341,7 @@ async function runSoak() {
         callback();
       },
     });
-    const routes = strategies.map(([name, strategy]) => `  ${name}: { targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini, anthropic/claude-3-haiku-20240307], parallelAttempts: ${strategy.parallelAttempts}${strategy.hedge ? `, hedge: { delayMs: ${strategy.hedge.delayMs} }` : ''} }`);
+    const routes = strategies.map(([name, strategy]) => `  ${name}: { targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini, anthropic/claude-haiku-4-5-20251001], parallelAttempts: ${strategy.parallelAttempts}${strategy.hedge ? `, hedge: { delayMs: ${strategy.hedge.delayMs} }` : ''} }`);
     const config = parseGatewayConfig({
       yamlText: [`router: { timeoutMs: ${limits.timeoutMs}, firstTokenTimeoutMs: ${limits.firstTokenTimeoutMs}, responseTimeoutMs: ${limits.responseTimeoutMs}, idleTimeoutMs: ${limits.idleTimeoutMs} }`, `limits: { maxStreamDurationMs: ${limits.timeoutMs} }`, 'cache: { enabled: false }', 'routes:', ...routes].join('\n'),
       env: { BACKUP_MODELS_GATEWAY_KEYS: 'soak-gateway-key' },

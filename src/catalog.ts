@@ -141,12 +141,17 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     baseUrl: 'https://api.anthropic.com',
     baseUrlEnv: 'ANTHROPIC_BASE_URL',
-    defaultModel: 'claude-3-haiku-20240307',
-    modelsByTier: { 1: 'claude-3-haiku-20240307', 2: 'claude-3-5-haiku-20241022', 3: 'claude-sonnet-4-20250514' },
+    // The seed named claude-3-haiku-20240307, retired on 2026-04-19/20, as were claude-3-5-haiku-20241022 (2026-02-19)
+    // and claude-sonnet-4-20250514 (2026-06-15): every call to them fails
+    // (https://platform.claude.com/docs/en/about-claude/model-deprecations; coder/coder#22304, zed-industries/zed#59424).
+    // Each tier now asks Anthropic's recommended replacement: Haiku 4.5 for both Haikus, Sonnet 4.6 for Sonnet 4.
+    defaultModel: 'claude-haiku-4-5-20251001',
+    modelsByTier: { 1: 'claude-haiku-4-5-20251001', 2: 'claude-haiku-4-5-20251001', 3: 'claude-sonnet-4-6' },
     models: [
-      { id: 'claude-3-haiku-20240307', vision: true, contextWindowTokens: 200_000, maxOutputTokens: 4_096, price: million(0.25, 1.25, anthropicCache(0.25)) },
-      { id: 'claude-3-5-haiku-20241022', contextWindowTokens: 200_000, maxOutputTokens: 8_192, price: million(0.8, 4, anthropicCache(0.8)) },
-      { id: 'claude-sonnet-4-20250514', vision: true, reasoning: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(3, 15, anthropicCache(3)) },
+      // Anthropic's model overviews: Haiku 4.5 200K context, 64K output, $1/$5, extended thinking; Sonnet 4.6 1M context,
+      // 128K output, $3/$15, extended thinking (budget_tokens, deprecated in favour of adaptive but taken). Both take images.
+      { id: 'claude-haiku-4-5-20251001', vision: true, reasoning: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(1, 5, anthropicCache(1)) },
+      { id: 'claude-sonnet-4-6', vision: true, reasoning: true, contextWindowTokens: 1_000_000, maxOutputTokens: 128_000, price: million(3, 15, anthropicCache(3)) },
     ],
     speedRank: 4,
     quality: 4,
@@ -197,12 +202,17 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'GOOGLE_API_KEY',
     baseUrl: 'https://generativelanguage.googleapis.com',
     baseUrlEnv: 'GOOGLE_BASE_URL',
-    defaultModel: 'gemini-1.5-flash',
-    modelsByTier: { 1: 'gemini-1.5-flash', 2: 'gemini-2.5-flash', 3: 'gemini-2.5-pro' },
+    // The seed named gemini-1.5-flash, shut down in 2025 (Google answers it 404 NOT_FOUND: shared/fixtures/gemini/
+    // error-404-model-not-found.json). gemini-2.5-flash and gemini-2.5-pro are deprecated and shut down on 2026-12-01
+    // (https://ai.google.dev/gemini-api/docs/deprecations), which names gemini-3.5-flash-lite and gemini-3.8-flash as
+    // their replacements. Google's model page for gemini-3.5-flash-lite (ai.google.dev/gemini-api/docs/models/
+    // gemini-3.5-flash-lite) gives text, image, video, audio and PDF input, 1,048,576 tokens in, 65,536 out, thinking.
+    // No Google page found gives prices for either, nor gemini-3.8-flash's limits: those are left out, not guessed.
+    defaultModel: 'gemini-3.5-flash-lite',
+    modelsByTier: { 1: 'gemini-3.5-flash-lite', 2: 'gemini-3.5-flash-lite', 3: 'gemini-3.8-flash' },
     models: [
-      { id: 'gemini-1.5-flash', vision: true, contextWindowTokens: 1_048_576, maxOutputTokens: 8_192, price: million(0.075, 0.3) },
-      { id: 'gemini-2.5-flash', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.3, 2.5, { cachedInputPerMillion: 0.075 }) },
-      { id: 'gemini-2.5-pro', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(1.25, 10, { cachedInputPerMillion: 0.3125 }) },
+      { id: 'gemini-3.5-flash-lite', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536 },
+      { id: 'gemini-3.8-flash' },
     ],
     speedRank: 2,
     quality: 3,

@@ -58,7 +58,7 @@ describe('backupModels as an AI SDK model', () => {
     const backupModels = createBackupModels({ router });
     const whole = await generateText({ model: backupModels('openai/gpt-4o-mini'), prompt: 'Capital of France?' });
     expect(whole.response.id).toMatch(/^chatcmpl-/);
-    const streamed = streamText({ model: backupModels('anthropic/claude-3-5-haiku-20241022'), prompt: 'Capital of France?' });
+    const streamed = streamText({ model: backupModels('anthropic/claude-haiku-4-5-20251001'), prompt: 'Capital of France?' });
     await streamed.consumeStream();
     expect((await streamed.response).id).toMatch(/^msg_/);
   });

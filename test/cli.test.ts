@@ -275,7 +275,7 @@ describe('serve', () => {
   it('serves the OpenAI API, then drains and exits 0 on SIGTERM', async () => {
     const { url, stopped } = await startServe([]);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
-    const completion = await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
+    const completion = await client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: [{ role: 'user', content: 'Say hello.' }] });
     expect(completion.model.startsWith('google/')).toBe(true);
     // The dashboard is served at `/`; with gateway keys set, it first asks for one (a sign-in page, 401).
     const page = await fetch(`${url}/`);
@@ -301,7 +301,7 @@ describe('serve', () => {
     writeFileSync(configPath, 'logLevel: warn\n');
     const { url, stopped } = await startServe(['--config', configPath]);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: gatewayKey, maxRetries: 0 });
-    await client.chat.completions.create({ model: 'google/gemini-1.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
+    await client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: [{ role: 'user', content: 'Say hello.' }] });
     const { code, stderr } = await stopped();
     expect(code).toBe(0);
     expect(stderr).toBe('');

@@ -58,7 +58,7 @@ async function callMany(count: number, concurrency: number, call: (index: number
 }
 
 const anthropicThenOpenAI: RouteTarget[] = [
-  { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+  { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
   { provider: 'openai', model: 'gpt-4o-mini' },
 ];
 
@@ -127,7 +127,7 @@ describe("repeated 503 (OpenAI's recorded model overloaded), racing three at a t
     const route: RouteTarget[] = [
       { provider: 'openai', model: 'gpt-4o-mini' },
       { provider: 'groq', model: 'llama-3.1-8b-instant' },
-      { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+      { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
     ];
     const results = await callMany(150, 15, (index) => router.complete(prompt(`race ${index}`), { route }));
     expect(results.every((result) => ['groq', 'anthropic'].includes((result as { provider?: string }).provider ?? ''))).toBe(true);
@@ -155,7 +155,7 @@ describe('an invalid request sent a thousand times', () => {
   };
   const route: RouteTarget[] = [
     { provider: 'openai', model: 'o3-mini' },
-    { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+    { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
     { provider: 'google', model: 'gemini-2.0-flash' },
     { provider: 'groq', model: 'llama-3.1-8b-instant' },
     { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' },

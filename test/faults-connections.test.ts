@@ -50,7 +50,7 @@ const requestsTo = (provider: string): number => ofThisTest().filter((request) =
 
 const openai: RouteTarget = { provider: 'openai', model: 'gpt-4o-mini' };
 const groq: RouteTarget = { provider: 'groq', model: 'llama-3.1-8b-instant' };
-const anthropic: RouteTarget = { provider: 'anthropic', model: 'claude-3-haiku-20240307' };
+const anthropic: RouteTarget = { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' };
 const fullText = 'One, two, three, four, five, six, seven, eight.';
 
 interface Outcome {

@@ -13,14 +13,14 @@ beforeAll(async () => {
     yamlText: [
       'routes:',
       '  race:',
-      '    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant, anthropic/claude-3-haiku-20240307]',
+      '    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant, anthropic/claude-haiku-4-5-20251001]',
       '    parallelAttempts: 3',
       '  hedged:',
-      '    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant, anthropic/claude-3-haiku-20240307]',
+      '    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant, anthropic/claude-haiku-4-5-20251001]',
       '    parallelAttempts: 3',
       '    hedge: { delayMs: 100 }',
       '  everyone:',
-      '    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini, anthropic/claude-3-haiku-20240307, together/meta-llama/Llama-3.3-70B-Instruct-Turbo, moonshot/moonshot-v1-8k, google/gemini-2.5-flash]',
+      '    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini, anthropic/claude-haiku-4-5-20251001, together/meta-llama/Llama-3.3-70B-Instruct-Turbo, moonshot/moonshot-v1-8k, google/gemini-3.5-flash-lite]',
       '    parallelAttempts: 3',
     ].join('\n'),
   });

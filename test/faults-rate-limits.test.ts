@@ -47,7 +47,7 @@ function makeRouter(options: BackupModelRouterOptions & { clock: ManualClock }):
 }
 
 const anthropicThenOpenAI: RouteTarget[] = [
-  { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+  { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
   { provider: 'openai', model: 'gpt-4o-mini' },
 ];
 const onlyAnthropic: RouteTarget[] = [anthropicThenOpenAI[0]!];

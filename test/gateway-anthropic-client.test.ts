@@ -21,8 +21,8 @@ beforeAll(async () => {
       '    targets: [groq/llama-3.1-8b-instant, openai/gpt-4o-mini]',
       '    parallelAttempts: 1',
       // A route named after the model id an Anthropic client sends, so it fails over to another provider.
-      '  claude-3-5-haiku-20241022:',
-      '    targets: [anthropic/claude-3-5-haiku-20241022, openai/gpt-4o-mini]',
+      '  claude-haiku-4-5-20251001:',
+      '    targets: [anthropic/claude-haiku-4-5-20251001, openai/gpt-4o-mini]',
       '    parallelAttempts: 1',
       '',
     ].join('\n'),
@@ -112,8 +112,8 @@ const weatherTool: Anthropic.Tool = {
 
 describe.each([
   ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
-  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
-  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+  ['anthropic', 'claude-haiku-4-5-20251001', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-3.5-flash-lite', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
 ] as const)('tool use through %s', (providerId, model, bodyFixture, streamFixture) => {
   /** The id the OpenAI dialect gave the same call; Gemini gives none, so each answer's is made up afresh. */
   const callId = (openAIId: string): unknown => (providerId === 'google' ? expect.stringMatching(/^call_[0-9a-f]{24}$/) : openAIId);
@@ -189,11 +189,11 @@ describe('tool use an agent loops on', () => {
   it("gives Gemini's calls, which come without ids, a different id in each turn of a conversation", async () => {
     harness.providers.setBehavior('google', { kind: 'success', fixture: 'generateContent-function-call' });
     const history: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in Paris, then in Rome?' }];
-    const first = await client.messages.create({ model: 'google/gemini-1.5-flash', max_tokens: 200, tools: [weatherTool], messages: history });
+    const first = await client.messages.create({ model: 'google/gemini-3.5-flash-lite', max_tokens: 200, tools: [weatherTool], messages: history });
     const firstCall = first.content.find((block) => block.type === 'tool_use');
     if (firstCall?.type !== 'tool_use') throw new Error('expected a tool_use block');
     history.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: firstCall.id, content: 'sunny' }] });
-    const second = await client.messages.create({ model: 'google/gemini-1.5-flash', max_tokens: 200, tools: [weatherTool], messages: history });
+    const second = await client.messages.create({ model: 'google/gemini-3.5-flash-lite', max_tokens: 200, tools: [weatherTool], messages: history });
     const secondCall = second.content.find((block) => block.type === 'tool_use');
     if (secondCall?.type !== 'tool_use') throw new Error('expected a tool_use block');
     expect(secondCall.id).not.toBe(firstCall.id);
@@ -207,7 +207,7 @@ describe('an answer ended by a stop sequence', () => {
   it('says stop_sequence and which, whole and streamed, as Anthropic said it', async () => {
     const body = recorded('message.json').replace('"stop_reason":"end_turn","stop_sequence":null', '"stop_reason":"stop_sequence","stop_sequence":"three"');
     harness.providers.setBehavior('anthropic', { kind: 'status', status: 200, body, contentType: 'application/json' });
-    const request = { model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 100, stop_sequences: ['three'], messages: [{ role: 'user' as const, content: 'Count: one, two, three.' }] };
+    const request = { model: 'anthropic/claude-haiku-4-5-20251001', max_tokens: 100, stop_sequences: ['three'], messages: [{ role: 'user' as const, content: 'Count: one, two, three.' }] };
     expect(await client.messages.create(request)).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'three' });
 
     const stream = recorded('messages-stream.sse').replace('"stop_reason":"end_turn","stop_sequence":null', '"stop_reason":"stop_sequence","stop_sequence":"three"');
@@ -219,8 +219,8 @@ describe('an answer ended by a stop sequence', () => {
 
 describe('one model', () => {
   it("is retrieved in Anthropic's shape, and an unknown one is Anthropic's not_found_error", async () => {
-    expect(await client.models.retrieve('claude-3-5-haiku-20241022')).toMatchObject({ type: 'model', id: 'claude-3-5-haiku-20241022' });
-    expect(await client.models.retrieve('anthropic/claude-3-5-haiku-20241022')).toMatchObject({ id: 'anthropic/claude-3-5-haiku-20241022' });
+    expect(await client.models.retrieve('claude-haiku-4-5-20251001')).toMatchObject({ type: 'model', id: 'claude-haiku-4-5-20251001' });
+    expect(await client.models.retrieve('anthropic/claude-haiku-4-5-20251001')).toMatchObject({ id: 'anthropic/claude-haiku-4-5-20251001' });
     const missing = await client.models.retrieve('claude-nope').catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
     expect((missing as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
@@ -231,9 +231,9 @@ describe('the models list', () => {
   it("lists every provider/model, tier alias and route in Anthropic's shape for Anthropic's client", async () => {
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
-    expect(ids).toContain('anthropic/claude-3-5-haiku-20241022');
+    expect(ids).toContain('anthropic/claude-haiku-4-5-20251001');
     expect(ids).toContain('tier-2');
-    expect(ids).toContain('claude-3-5-haiku-20241022');
+    expect(ids).toContain('claude-haiku-4-5-20251001');
     const openAIIds = (await harness.client.models.list()).data.map((model) => model.id);
     expect(ids).toEqual(openAIIds);
   });
@@ -313,7 +313,7 @@ describe("a tool result's images (a computer-use screenshot)", () => {
     harness.providers.requests.find((request) => request.provider === provider && JSON.stringify(request.body).includes('toolu_1'))?.body;
 
   it('reach Anthropic inside the tool_result, as the client sent them', async () => {
-    await screenshotTurn('anthropic/claude-sonnet-4-20250514');
+    await screenshotTurn('anthropic/claude-sonnet-4-6');
     // The race of the test before may still land a loser's request after the reset: this call's is the one with the tool's answer.
     const sent = sentWithToolAnswer('anthropic') as { messages: { content: unknown }[] };
     expect(sent.messages.at(-1)?.content).toEqual([
@@ -353,7 +353,7 @@ describe('prompt-cache breakpoints', () => {
     });
 
   it('reach an Anthropic upstream where the client put them', async () => {
-    await request('anthropic/claude-3-5-haiku-20241022');
+    await request('anthropic/claude-haiku-4-5-20251001');
     const body = harness.providers.requests.at(-1)?.body as { system: unknown; tools: { cache_control?: unknown }[]; messages: unknown[] };
     expect(body.system).toEqual([{ type: 'text', text: 'You are a coding agent with a long system prompt.', cache_control: cached }]);
     expect(body.tools[0]?.cache_control).toEqual(cached);
@@ -363,7 +363,7 @@ describe('prompt-cache breakpoints', () => {
   it("keep an hour's lifetime to Anthropic, from Messages and from chat completions, and refuse one it does not take", async () => {
     const forAnHour = { type: 'ephemeral' as const, ttl: '1h' as const };
     await client.messages.create({
-      model: 'anthropic/claude-3-5-haiku-20241022',
+      model: 'anthropic/claude-haiku-4-5-20251001',
       max_tokens: 100,
       system: [{ type: 'text', text: 'You are a coding agent with a long system prompt.', cache_control: forAnHour }],
       tools: [{ ...weatherTool, cache_control: forAnHour }],
@@ -375,20 +375,20 @@ describe('prompt-cache breakpoints', () => {
     expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Weather in Paris?', cache_control: cached }] }]);
 
     await harness.client.chat.completions.create({
-      model: 'anthropic/claude-3-5-haiku-20241022',
+      model: 'anthropic/claude-haiku-4-5-20251001',
       messages: [{ role: 'system', content: [{ type: 'text', text: 'Rules for an hour.', cache_control: forAnHour } as never] }, { role: 'user', content: 'Hi' }],
     });
     expect((harness.providers.requests.at(-1)?.body as { system: unknown }).system).toEqual([{ type: 'text', text: 'Rules for an hour.', cache_control: forAnHour }]);
 
     const refused = await client.messages
-      .create({ model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 100, system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' as '1h' } }], messages: question })
+      .create({ model: 'anthropic/claude-haiku-4-5-20251001', max_tokens: 100, system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' as '1h' } }], messages: question })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
     expect((refused as InstanceType<typeof Anthropic.BadRequestError>).message).toMatch(/system\[0\]\.cache_control\.ttl must be/);
   });
 
   it('never reach a provider that caches by itself', async () => {
-    for (const model of ['openai/gpt-4o-mini', 'google/gemini-2.5-flash']) {
+    for (const model of ['openai/gpt-4o-mini', 'google/gemini-3.5-flash-lite']) {
       await request(model);
       const sent = JSON.stringify(harness.providers.requests.at(-1)?.body);
       expect(sent).toContain('Weather in Paris?');
@@ -411,7 +411,7 @@ describe('structured output', () => {
       json_schema: { schema },
     });
     await client.messages.create({
-      model: 'google/gemini-2.5-flash',
+      model: 'google/gemini-3.5-flash-lite',
       max_tokens: 100,
       messages: [{ role: 'user', content: 'Which city?' }],
       output_config: { format: { type: 'json_schema', schema } },
@@ -425,7 +425,7 @@ describe('failover behind the Messages endpoint', () => {
   it('answers from the next provider when the first fails, and says so', async () => {
     harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });
     const { data, response } = await client.messages
-      .create({ model: 'claude-3-5-haiku-20241022', max_tokens: 100, messages: question })
+      .create({ model: 'claude-haiku-4-5-20251001', max_tokens: 100, messages: question })
       .withResponse();
     expect(data.model.startsWith('openai/')).toBe(true);
     expect(textOf(data).length).toBeGreaterThan(0);
@@ -455,7 +455,7 @@ describe("a stream's message_start", () => {
 
   it("carries Anthropic's own input count, which its message_start gave before any content", async () => {
     // Found by a review: it said input_tokens: 0, and only message_delta told the count.
-    const { opening, final } = await openingUsage('anthropic/claude-3-5-haiku-20241022', 'Say hello.');
+    const { opening, final } = await openingUsage('anthropic/claude-haiku-4-5-20251001', 'Say hello.');
     // The recorded stream's message_start: 17 input tokens, nothing read from or written to the prompt cache.
     expect(opening).toMatchObject({ input_tokens: 17, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
     expect(final.usage.input_tokens).toBe(17);
@@ -521,7 +521,7 @@ describe('errors in Anthropic shape', () => {
 
   it("keeps Anthropic's overloaded_error in the error event of a stream that breaks after its first token", async () => {
     harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4 });
-    const stream = client.messages.stream({ model: 'anthropic/claude-3-haiku-20240307', max_tokens: 100, messages: question });
+    const stream = client.messages.stream({ model: 'anthropic/claude-haiku-4-5-20251001', max_tokens: 100, messages: question });
     const error = await stream.finalMessage().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
@@ -541,8 +541,9 @@ describe("a max_tokens above a model's limit", () => {
     // Claude Code asks for 32,000; gpt-4o-mini writes at most 16,384 and refuses more with a 400.
     await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 32_000, messages: question });
     expect(sentMaxTokens()).toBe(16_384);
-    await client.messages.stream({ model: 'anthropic/claude-3-5-haiku-20241022', max_tokens: 32_000, messages: question }).finalMessage();
-    expect(sentMaxTokens()).toBe(8_192);
+    // Claude Haiku 4.5 writes at most 64,000.
+    await client.messages.stream({ model: 'anthropic/claude-haiku-4-5-20251001', max_tokens: 100_000, messages: question }).finalMessage();
+    expect(sentMaxTokens()).toBe(64_000);
     // Within the limit, or a model whose limit is not in the catalog: sent as asked.
     await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 1_000, messages: question });
     expect(sentMaxTokens()).toBe(1_000);
@@ -573,7 +574,7 @@ describe('our own router, pointed at the gateway as its Anthropic upstream', () 
       const expectedStream = await openAIDialectStreamText('openai/gpt-4o-mini');
       harness.providers.reset();
       harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });
-      const options = { preferredProvider: 'anthropic', preferredModel: 'claude-3-5-haiku-20241022', maxTokens: 100 } as const;
+      const options = { preferredProvider: 'anthropic', preferredModel: 'claude-haiku-4-5-20251001', maxTokens: 100 } as const;
       const result = await router.complete('Say hello.', options);
       expect(result.provider).toBe('anthropic');
       expect(result.model.startsWith('openai/')).toBe(true);

@@ -36,8 +36,8 @@ const question = 'How did Ferrari do in 2024?';
 
 const upstreams = {
   openai: { model: 'openai/gpt-4o-mini', fixture: 'chat-completion-tool-call' },
-  anthropic: { model: 'anthropic/claude-3-haiku-20240307', fixture: 'message-tool-use' },
-  google: { model: 'google/gemini-1.5-flash', fixture: 'generateContent-function-call' },
+  anthropic: { model: 'anthropic/claude-haiku-4-5-20251001', fixture: 'message-tool-use' },
+  google: { model: 'google/gemini-3.5-flash-lite', fixture: 'generateContent-function-call' },
 } as const;
 type UpstreamId = keyof typeof upstreams;
 

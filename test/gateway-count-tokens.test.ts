@@ -45,7 +45,7 @@ describe('count_tokens', () => {
   );
 
   it('counts the system prompt, tools, images and a long conversation, as Claude Code sends them (?beta=true)', async () => {
-    const model = 'anthropic/claude-sonnet-4-20250514';
+    const model = 'anthropic/claude-sonnet-4-6';
     const question: Anthropic.MessageParam[] = [{ role: 'user', content: 'What does this repository do?' }];
     const count = async (params: Partial<Anthropic.MessageCountTokensParams>) =>
       (await client.beta.messages.countTokens({ model, messages: question, ...params } as Anthropic.Beta.MessageCountTokensParams)).input_tokens;
@@ -61,7 +61,7 @@ describe('count_tokens', () => {
   });
 
   it('counts hostile text (one unbroken 200,000-letter run, unpunctuated CJK) in pieces, and logs each count', async () => {
-    const model = 'anthropic/claude-sonnet-4-20250514';
+    const model = 'anthropic/claude-sonnet-4-6';
     const run = await client.messages.countTokens({ model, messages: [{ role: 'user', content: 'x'.repeat(200_000) }] });
     expect(run.input_tokens).toBeGreaterThan(200_000 / 10);
     expect(run.input_tokens).toBeLessThan(200_000 / 2);
@@ -72,17 +72,17 @@ describe('count_tokens', () => {
   });
 
   it('refuses what a Messages request would refuse, in Anthropic error shapes, and a model the key may not call', async () => {
-    const missing = await client.messages.countTokens({ model: 'anthropic/claude-sonnet-4-20250514' } as never).catch((caught: unknown) => caught);
+    const missing = await client.messages.countTokens({ model: 'anthropic/claude-sonnet-4-6' } as never).catch((caught: unknown) => caught);
     expect(missing).toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
     const unknown = await client.messages.countTokens({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     expect(unknown).toMatchObject({ status: 404 });
     const team = new Anthropic({ baseURL: harness.url, apiKey: 'team-key-0123456789abcdef', maxRetries: 0 });
     const refused = await team.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     expect(refused).toMatchObject({ status: 403 });
-    const allowed = await team.messages.countTokens({ model: 'anthropic/claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Hi' }] });
+    const allowed = await team.messages.countTokens({ model: 'anthropic/claude-haiku-4-5-20251001', messages: [{ role: 'user', content: 'Hi' }] });
     expect(allowed.input_tokens).toBeGreaterThan(0);
     const noKey = new Anthropic({ baseURL: harness.url, apiKey: 'wrong-key', maxRetries: 0 });
-    expect(await noKey.messages.countTokens({ model: 'anthropic/claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught)).toMatchObject({ status: 401 });
+    expect(await noKey.messages.countTokens({ model: 'anthropic/claude-haiku-4-5-20251001', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught)).toMatchObject({ status: 401 });
     expect(harness.providers.requests).toHaveLength(0);
   });
 });

@@ -229,7 +229,7 @@ describe('a key limited to some models', () => {
     await expect(client.chat.completions.create({ ...question('Route?'), model: 'fast' })).resolves.toMatchObject({ object: 'chat.completion' });
     harness.providers.reset();
     const refused = await client.chat.completions
-      .create({ ...question('Expensive?'), model: 'anthropic/claude-3-5-haiku-20241022' })
+      .create({ ...question('Expensive?'), model: 'anthropic/claude-haiku-4-5-20251001' })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(refused).toMatchObject({ status: 403, code: 'model_not_allowed', param: 'model' });
@@ -245,7 +245,7 @@ describe('a key limited to some models', () => {
     const listed = (await client.models.list()).data.map((model) => model.id);
     expect(listed.length).toBeGreaterThan(1);
     expect(listed.every((id) => id === 'fast' || id.startsWith('openai/'))).toBe(true);
-    await expect(client.models.retrieve('anthropic/claude-3-5-haiku-20241022')).rejects.toMatchObject({ status: 404 });
+    await expect(client.models.retrieve('anthropic/claude-haiku-4-5-20251001')).rejects.toMatchObject({ status: 404 });
     // Another key still sees every model.
     expect((await harness.clientWithKey(freeKey).models.list()).data.some((model) => model.id.startsWith('anthropic/'))).toBe(true);
   });

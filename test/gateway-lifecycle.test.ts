@@ -38,7 +38,7 @@ describe('a client that disconnects', () => {
     harness.providers.setBehavior('anthropic', { kind: 'stall-before-headers' });
     const controller = new AbortController();
     const opening = harness.client.chat.completions.create(
-      { model: 'anthropic/claude-3-haiku-20240307', messages: question, stream: true },
+      { model: 'anthropic/claude-haiku-4-5-20251001', messages: question, stream: true },
       { signal: controller.signal },
     );
     await harness.providers.waitForRequests(1);
@@ -54,7 +54,7 @@ describe('a client that disconnects', () => {
     harness.providers.setBehavior('anthropic', { kind: 'stall-before-headers' });
     const controller = new AbortController();
     const call = harness.client.chat.completions.create(
-      { model: 'anthropic/claude-3-haiku-20240307', messages: question },
+      { model: 'anthropic/claude-haiku-4-5-20251001', messages: question },
       { signal: controller.signal },
     );
     await harness.providers.waitForRequests(1);

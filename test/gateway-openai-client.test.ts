@@ -74,8 +74,8 @@ const weatherTool = {
 
 describe.each([
   ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
-  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
-  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+  ['anthropic', 'claude-haiku-4-5-20251001', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-3.5-flash-lite', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
 ] as const)('tool calls through %s', (providerId, model, bodyFixture, streamFixture) => {
   it('returns tool_calls in OpenAI shape, and sends the tool definition upstream', async () => {
     harness.providers.setBehavior(providerId, { kind: 'success', fixture: bodyFixture });
@@ -190,7 +190,7 @@ describe('images', () => {
 describe('a tool round trip', () => {
   it('sends the assistant tool call and the tool answer upstream in the provider protocol', async () => {
     await harness.client.chat.completions.create({
-      model: 'anthropic/claude-3-haiku-20240307',
+      model: 'anthropic/claude-haiku-4-5-20251001',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
         { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
@@ -226,7 +226,7 @@ describe("Gemini's thought signatures through the gateway", () => {
   it('answers with the signature where Google puts it (extra_content.google), and sends it back with the call', async () => {
     harness.providers.setBehavior('google', { kind: 'success', fixture: 'generateContent-function-call' });
     const question = { role: 'user' as const, content: 'What is 15 * 8?' };
-    const first = await harness.client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [question], tools: [calculator] });
+    const first = await harness.client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: [question], tools: [calculator] });
     const message = first.choices[0]!.message;
     const signature = recordedSignature();
     expect(message.tool_calls?.[0]).toMatchObject({ extra_content: { google: { thought_signature: signature } } });
@@ -234,7 +234,7 @@ describe("Gemini's thought signatures through the gateway", () => {
     harness.providers.setBehavior('google', { kind: 'success' });
     // The assistant message exactly as the client got it, as an agent loop sends it back.
     await harness.client.chat.completions.create({
-      model: 'google/gemini-2.5-flash',
+      model: 'google/gemini-3.5-flash-lite',
       messages: [question, message, { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: '120' }],
       tools: [calculator],
     });
@@ -248,7 +248,7 @@ describe("Gemini's thought signatures through the gateway", () => {
       function: { name: 'calculator', arguments: '{"expression":"15 * 8"}' },
       extra_content: { google: { thought_signature: 'Cp8DAb4+sig==' } },
     };
-    for (const model of ['openai/gpt-4o-mini', 'anthropic/claude-3-haiku-20240307']) {
+    for (const model of ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5-20251001']) {
       harness.providers.reset();
       await harness.client.chat.completions.create({
         model,
@@ -345,7 +345,7 @@ describe('model aliases and routes', () => {
 describe('a stream that breaks after its first token', () => {
   it("ends with one error event that keeps the upstream's kind of failure (Anthropic's rate_limit_error)", async () => {
     harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4, errorFixture: 'error-429-rate-limit' });
-    const stream = await harness.client.chat.completions.create({ model: 'anthropic/claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Rate limited mid-stream.' }], stream: true });
+    const stream = await harness.client.chat.completions.create({ model: 'anthropic/claude-haiku-4-5-20251001', messages: [{ role: 'user', content: 'Rate limited mid-stream.' }], stream: true });
     let text = '';
     const error = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';

@@ -79,8 +79,8 @@ const weather = {
 
 describe.each([
   ['openai', 'gpt-4o-mini', 'chat-completion-tool-call', 'chat-stream-tool-call'],
-  ['anthropic', 'claude-3-haiku-20240307', 'message-tool-use', 'messages-stream-tool-use'],
-  ['google', 'gemini-1.5-flash', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
+  ['anthropic', 'claude-haiku-4-5-20251001', 'message-tool-use', 'messages-stream-tool-use'],
+  ['google', 'gemini-3.5-flash-lite', 'generateContent-function-call', 'streamGenerateContent-sse-function-call'],
 ] as const)('function calls through %s', (providerId, model, bodyFixture, streamFixture) => {
   const chatCalls = async (stream: boolean) => {
     const tools = [{ type: 'function' as const, function: { name: weather.name, parameters: weather.parameters } }];
@@ -213,7 +213,7 @@ describe('a stateless conversation', () => {
   it("carries an image a tool returned (Codex's view_image) to Anthropic inside its tool_result", async () => {
     const png = 'iVBORw0KGgoAAAANSUhEUg==';
     await client.responses.create({
-      model: 'anthropic/claude-sonnet-4-20250514',
+      model: 'anthropic/claude-sonnet-4-6',
       input: [
         { role: 'user', content: 'What does a.png show?' },
         { type: 'function_call', call_id: 'call_v', name: 'view_image', arguments: '{"path":"a.png"}' },
@@ -324,7 +324,7 @@ describe('failures', () => {
 
   it("names a rate limit that broke the stream rate_limit_exceeded in response.failed, as OpenAI's own code", async () => {
     harness.providers.setBehavior('anthropic', { kind: 'error-event-after-events', events: 4, errorFixture: 'error-429-rate-limit' });
-    const stream = await client.responses.create({ model: 'anthropic/claude-3-haiku-20240307', input: 'Rate limited mid-stream.', stream: true });
+    const stream = await client.responses.create({ model: 'anthropic/claude-haiku-4-5-20251001', input: 'Rate limited mid-stream.', stream: true });
     const events: OpenAI.Responses.ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
     const last = events.at(-1);

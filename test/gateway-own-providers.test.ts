@@ -28,7 +28,7 @@ providers:
     protocol: anthropic
     baseUrl: ${providers.url}/anthropic
     apiKeyEnv: CLAUDE_TEAM_KEY
-    models: [claude-3-5-haiku-20241022]
+    models: [claude-haiku-4-5-20251001]
 routes:
   sturdy:
     targets: [selfhosted/kimi-k2-0711-preview, openai/gpt-4o-mini]
@@ -55,7 +55,7 @@ describe("a provider of the configuration's own", () => {
   });
 
   it('speaks Anthropic when told to, by bare model id too', async () => {
-    const { response } = await ask('claude-3-5-haiku-20241022');
+    const { response } = await ask('claude-haiku-4-5-20251001');
     expect(response.headers.get('x-backup-models-provider')).toBe('claude-team');
     expect(harness.providers.requests[0]?.provider).toBe('anthropic');
     expect(harness.providers.requests[0]?.headers['x-api-key']).toBe('claude-team-test-key');
@@ -76,6 +76,6 @@ describe("a provider of the configuration's own", () => {
     expect(harness.providers.requests.map((request) => request.provider)).not.toContain('moonshot');
     const models = await harness.client.models.list();
     const ids = models.data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['selfhosted/kimi-k2-0711-preview', 'selfhosted/local-vision-model', 'claude-team/claude-3-5-haiku-20241022']));
+    expect(ids).toEqual(expect.arrayContaining(['selfhosted/kimi-k2-0711-preview', 'selfhosted/local-vision-model', 'claude-team/claude-haiku-4-5-20251001']));
   });
 });

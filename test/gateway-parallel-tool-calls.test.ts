@@ -36,7 +36,7 @@ function expectOneCallAsked(providerId: keyof typeof toolFixtures): void {
 }
 
 describe.each(Object.entries(toolFixtures) as [keyof typeof toolFixtures, string][])('to %s', (providerId, fixture) => {
-  const model = { openai: 'openai/gpt-4o-mini', anthropic: 'anthropic/claude-3-haiku-20240307', google: 'google/gemini-1.5-flash' }[providerId];
+  const model = { openai: 'openai/gpt-4o-mini', anthropic: 'anthropic/claude-haiku-4-5-20251001', google: 'google/gemini-3.5-flash-lite' }[providerId];
   beforeEach(() => harness.providers.setBehavior(providerId, { kind: 'success', fixture }));
 
   it('chat completions: parallel_tool_calls false', async () => {

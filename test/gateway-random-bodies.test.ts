@@ -54,7 +54,7 @@ function post(path: string, body: string): Promise<RawResponse> {
  * of each wire protocol (their converters differ in what they refuse) that takes its images: Google fetches no
  * image URL, so its bodies carry their images as data.
  */
-const servedModels = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-20250514', 'google/gemini-2.5-flash'];
+const servedModels = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-6', 'google/gemini-3.5-flash-lite'];
 const imageData = 'data:image/png;base64,iVBORw0KGgo=';
 const servedHere = (bodies: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
   servedModels.flatMap((model) =>

@@ -48,10 +48,10 @@ describe('chat completions', () => {
     expect(completion.usage).not.toHaveProperty('completion_tokens_details');
   });
 
-  it("gives Gemini 2.5 and Claude Sonnet 4 a thinking budget for the effort", async () => {
-    await harness.client.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: question, reasoning_effort: 'medium', max_tokens: 500 });
+  it("gives Gemini 3.5 Flash-Lite and Claude Sonnet 4.6 a thinking budget for the effort", async () => {
+    await harness.client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: question, reasoning_effort: 'medium', max_tokens: 500 });
     expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } });
-    await harness.client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-20250514', messages: question, reasoning_effort: 'low', temperature: 0.2 });
+    await harness.client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-6', messages: question, reasoning_effort: 'low', temperature: 0.2 });
     expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 4096 + 1024 });
     expect(sentBody()).not.toHaveProperty('temperature');
   });
@@ -133,7 +133,7 @@ describe('responses', () => {
 describe('messages', () => {
   it("reads thinking's budget as an effort: Claude is asked to think, and an OpenAI reasoning model too", async () => {
     await anthropicClient.messages.create({
-      model: 'anthropic/claude-sonnet-4-20250514',
+      model: 'anthropic/claude-sonnet-4-6',
       max_tokens: 300,
       // Claude Code sends temperature 1 beside thinking; this client's types leave it out.
       ...({ temperature: 1 } as object),
@@ -155,7 +155,7 @@ describe('messages', () => {
 
   it("asks Claude Code's tool turns without thinking, whose signed blocks Anthropic would require, and answers them", async () => {
     const message = await anthropicClient.messages.create({
-      model: 'anthropic/claude-sonnet-4-20250514',
+      model: 'anthropic/claude-sonnet-4-6',
       max_tokens: 32_000,
       thinking: { type: 'enabled', budget_tokens: 31_999 },
       tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
@@ -177,11 +177,11 @@ describe('messages', () => {
   });
 
   it('asks no thinking for thinking disabled, and refuses a budget that is not a positive integer', async () => {
-    await anthropicClient.messages.create({ model: 'anthropic/claude-sonnet-4-20250514', max_tokens: 300, thinking: { type: 'disabled' }, messages: question });
+    await anthropicClient.messages.create({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 300, thinking: { type: 'disabled' }, messages: question });
     expect(sentBody()).not.toHaveProperty('thinking');
     harness.providers.reset();
     const error = await anthropicClient.messages
-      .create({ model: 'anthropic/claude-sonnet-4-20250514', max_tokens: 300, thinking: { type: 'enabled', budget_tokens: -5 }, messages: question })
+      .create({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 300, thinking: { type: 'enabled', budget_tokens: -5 }, messages: question })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 400 });
     expect((error as Error).message).toMatch(/thinking\.budget_tokens must be a positive integer/);

@@ -173,7 +173,7 @@ describe('behind a trusted proxy', () => {
     const counted = await clients.send(proxy, '/v1/messages/count_tokens', {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.44' },
-      body: JSON.stringify({ model: 'anthropic/claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'Hello' }] }),
+      body: JSON.stringify({ model: 'anthropic/claude-sonnet-4-6', messages: [{ role: 'user', content: 'Hello' }] }),
     });
     expect(counted.status).toBe(200);
     expect(lastCallLine()).toMatchObject({ msg: 'messages.count_tokens', status: 200, clientAddress: '198.51.100.44' });

@@ -36,7 +36,7 @@ type Target = 'openai' | 'anthropic' | 'groq';
 const targets = {
   openai: { path: '/chat/completions', headers: { authorization: 'Bearer test-key-openai' }, model: 'gpt-4o-mini' },
   groq: { path: '/chat/completions', headers: { authorization: 'Bearer test-key-groq' }, model: 'llama-3.1-8b-instant' },
-  anthropic: { path: '/v1/messages', headers: { 'x-api-key': 'test-key-anthropic' }, model: 'claude-3-haiku-20240307' },
+  anthropic: { path: '/v1/messages', headers: { 'x-api-key': 'test-key-anthropic' }, model: 'claude-haiku-4-5-20251001' },
 } as const;
 
 function send(target: Target, options: { readonly stream: boolean; readonly headersTimeout?: number; readonly bodyTimeout?: number; readonly signal?: AbortSignal }) {

@@ -90,8 +90,8 @@ const cases: readonly (ProviderCase & { readonly bodyFile: string })[] = [
     provider: 'anthropic',
     chatPath: () => '/v1/messages',
     keyHeaders: { 'x-api-key': 'test-key-anthropic', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-3-haiku-20240307', max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] }),
-    streamBody: JSON.stringify({ model: 'claude-3-haiku-20240307', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Hello' }] }),
+    body: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] }),
+    streamBody: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Hello' }] }),
     bodyFile: 'anthropic/message.json',
     expectedStream: () => recorded('anthropic/messages-stream.sse'),
     unauthorized: 'anthropic/error-401-authentication.json',
@@ -100,7 +100,7 @@ const cases: readonly (ProviderCase & { readonly bodyFile: string })[] = [
   },
   {
     provider: 'google',
-    chatPath: (stream) => `/v1beta/models/gemini-1.5-flash:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    chatPath: (stream) => `/v1beta/models/gemini-3.5-flash-lite:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
     keyHeaders: { 'x-goog-api-key': 'test-key-google', 'content-type': 'application/json' },
     body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
     streamBody: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
@@ -166,7 +166,7 @@ describe.each(cases.map((providerCase) => [providerCase.provider, providerCase] 
     const list = await request(url, { dispatcher: agent, headers: providerCase.keyHeaders });
     expect(list.statusCode).toBe(200);
     const text = await list.body.text();
-    const ids = providerCase.provider === 'google' ? ['models/gemini-1.5-flash'] : [JSON.parse(providerCase.body).model as string];
+    const ids = providerCase.provider === 'google' ? ['models/gemini-3.5-flash-lite'] : [JSON.parse(providerCase.body).model as string];
     for (const id of ids) expect(text).toContain(JSON.stringify(id));
     server.enqueue(providerCase.provider, { kind: 'status', status: 503, body: 'upstream connect error' });
     const outage = await request(url, { dispatcher: agent, headers: providerCase.keyHeaders });
@@ -253,7 +253,7 @@ describe('addresses and keys', () => {
   });
 
   it('records a key sent in the URL', async () => {
-    const response = await request(`${server.baseUrlFor('google')}/v1beta/models/gemini-1.5-flash:generateContent?key=in-the-url`, {
+    const response = await request(`${server.baseUrlFor('google')}/v1beta/models/gemini-3.5-flash-lite:generateContent?key=in-the-url`, {
       dispatcher: agent,
       method: 'POST',
       body: '{}',

@@ -48,8 +48,8 @@ describe('a call with images', () => {
     server.setBehavior('openai', { kind: 'status', status: 503 });
     const stream = router.stream(question('https://example.com/cat.jpg'), { route: [
       { provider: 'openai', model: 'gpt-4o-mini' },
-      { provider: 'google', model: 'gemini-2.5-flash' },
-      { provider: 'anthropic', model: 'claude-sonnet-4-20250514' },
+      { provider: 'google', model: 'gemini-3.5-flash-lite' },
+      { provider: 'anthropic', model: 'claude-sonnet-4-6' },
     ] });
     let text = '';
     for await (const chunk of stream) if (chunk.type === 'text-delta') text += chunk.text;
@@ -99,7 +99,7 @@ describe('a call with images', () => {
     ]);
 
     server.reset();
-    await router.complete(toolConversation, { route: [{ provider: 'anthropic', model: 'claude-sonnet-4-20250514' }] });
+    await router.complete(toolConversation, { route: [{ provider: 'anthropic', model: 'claude-sonnet-4-6' }] });
     const sentToAnthropic = server.requests[0]?.body as { messages: { content: unknown }[] };
     expect(sentToAnthropic.messages.at(-1)?.content).toEqual([
       {

@@ -45,8 +45,8 @@ describe('reasoningEffort', () => {
     for (const provider of ['openai', 'anthropic', 'google']) server.setBehavior(provider, { kind: 'success', latencyMs: 100 });
     const route = [
       { provider: 'openai', model: 'gpt-4o-mini' },
-      { provider: 'anthropic', model: 'claude-sonnet-4-20250514' },
-      { provider: 'google', model: 'gemini-2.5-pro' },
+      { provider: 'anthropic', model: 'claude-sonnet-4-6' },
+      { provider: 'google', model: 'gemini-3.5-flash-lite' },
     ];
     await makeRouter({ parallelAttempts: 3 }).complete('Think, then answer.', { route, reasoningEffort: 'low', maxTokens: 200 });
     await server.waitForRequests(3);

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 const openai: RouteTarget[] = [{ provider: 'openai', model: 'gpt-4o-mini' }];
-const anthropicAndOpenAI: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-3-haiku-20240307' }, ...openai];
+const anthropicAndOpenAI: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-haiku-4-5-20251001' }, ...openai];
 
 function makeRouter(options: BackupModelRouterOptions = {}): { router: BackupModelRouter; clock: ManualClock } {
   const clock = new ManualClock(Date.parse('2026-11-26T12:00:00Z'));

@@ -93,7 +93,7 @@ describe('the commit rule', () => {
     server.setBehavior('openai', { kind: 'success', text: 'rescued' });
     const stream = makeRouter().stream('Hi', {
       route: [
-        { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+        { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
         { provider: 'openai', model: 'gpt-4o-mini' },
       ],
     });
@@ -132,7 +132,7 @@ describe('the commit rule', () => {
     server.setBehavior('openai', { kind: 'success', text: 'not just pings' });
     const stream = makeRouter().stream('Hi', {
       route: [
-        { provider: 'anthropic', model: 'claude-3-haiku-20240307' },
+        { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
         { provider: 'openai', model: 'gpt-4o-mini' },
       ],
       firstTokenTimeoutMs: 300,

@@ -177,7 +177,7 @@ describe('what each failure does', () => {
     server.setBehavior('google', { kind: 'status', status: 200, body: JSON.stringify(recorded), contentType: 'application/json' });
     server.setBehavior('openai', { kind: 'success', text: 'openai answered' });
     const router = makeRouter({ parallelAttempts: 1 });
-    const result = await router.complete('Weather?', { route: [{ provider: 'google', model: 'gemini-2.5-flash' }, { provider: 'openai', model: 'gpt-4o-mini' }] });
+    const result = await router.complete('Weather?', { route: [{ provider: 'google', model: 'gemini-3.5-flash-lite' }, { provider: 'openai', model: 'gpt-4o-mini' }] });
     expect(result).toMatchObject({ provider: 'openai', content: 'openai answered' });
     expect(result.attempts[0]).toMatchObject({ provider: 'google', outcome: 'failure', reason: 'generation_failed' });
   });
@@ -293,9 +293,9 @@ describe('tiers and preferences', () => {
 
   it('tries the preferred provider and model first', async () => {
     const router = makeRouter({ parallelAttempts: 1 });
-    const result = await router.complete('Hi', { preferredProvider: Provider.ANTHROPIC, preferredModel: 'claude-3-5-haiku-20241022' });
+    const result = await router.complete('Hi', { preferredProvider: Provider.ANTHROPIC, preferredModel: 'claude-haiku-4-5-20251001' });
     expect(result.provider).toBe('anthropic');
-    expect((upstreamRequests('anthropic')[0]!.body as { model: string }).model).toBe('claude-3-5-haiku-20241022');
+    expect((upstreamRequests('anthropic')[0]!.body as { model: string }).model).toBe('claude-haiku-4-5-20251001');
   });
 });
 

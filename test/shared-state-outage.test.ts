@@ -50,7 +50,7 @@ const togetherThenOpenAI: RouteTarget[] = [
   { provider: 'together', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo' },
   { provider: 'openai', model: 'gpt-4o-mini' },
 ];
-const trafficRoute: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-3-5-haiku-20241022' }];
+const trafficRoute: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-haiku-4-5-20251001' }];
 const breaker = { consecutiveFailures: 2, openDurationMs: 60_000 };
 
 /** One instance on the private Redis, with the default 50 ms budget and fast reconnection. */

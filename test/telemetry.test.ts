@@ -126,8 +126,8 @@ describe('instrumentRouter on a real router', () => {
   const answers = [
     { provider: Provider.OPENAI, model: 'gpt-4o-mini', streaming: false, responseId: 'chatcmpl-CYK4xLF7VAEVtvFmJ3ad8kFZdBfWl' },
     { provider: Provider.OPENAI, model: 'gpt-4o-mini', streaming: true, responseId: 'chatcmpl-B87cPAYlQPYYJ6Ok4tP0dPmPyKu1u' },
-    { provider: Provider.ANTHROPIC, model: 'claude-3-5-haiku-20241022', streaming: false, responseId: 'msg_0168T3wxGsbhK1QU7ukEG76F' },
-    { provider: Provider.ANTHROPIC, model: 'claude-3-5-haiku-20241022', streaming: true, responseId: 'msg_017A4s3HAsrqf5d2WvBmrpLr' },
+    { provider: Provider.ANTHROPIC, model: 'claude-haiku-4-5-20251001', streaming: false, responseId: 'msg_0168T3wxGsbhK1QU7ukEG76F' },
+    { provider: Provider.ANTHROPIC, model: 'claude-haiku-4-5-20251001', streaming: true, responseId: 'msg_017A4s3HAsrqf5d2WvBmrpLr' },
   ] as const;
   for (const answer of answers) {
     it(`gives the answer's own id as gen_ai.response.id, not the HTTP request id (${answer.provider}, ${answer.streaming ? 'streamed' : 'whole'})`, async () => {

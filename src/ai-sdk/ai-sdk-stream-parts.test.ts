@@ -10,13 +10,13 @@ const result: StreamResult = {
   toolCalls: [{ id: 'toolu_1', name: 'getWeather', arguments: '{"city":"Paris"}' }],
   finishReason: 'tool_calls',
   provider: 'anthropic',
-  model: 'claude-3-5-haiku-20241022',
+  model: 'claude-haiku-4-5-20251001',
   latencyMs: 420,
   timeToFirstTokenMs: 180,
   usage: { inputTokens: 12, outputTokens: 30, totalTokens: 42 },
   costUsd: 0.0001296,
   cached: false,
-  attempts: [{ provider: 'anthropic', model: 'claude-3-5-haiku-20241022', outcome: 'success', startedAtMs: 1000, durationMs: 180 }],
+  attempts: [{ provider: 'anthropic', model: 'claude-haiku-4-5-20251001', outcome: 'success', startedAtMs: 1000, durationMs: 180 }],
   requestId: 'req_1',
   responseId: 'msg_1',
 };
@@ -56,14 +56,14 @@ describe('AiSdkStreamParts', () => {
     expect(parts).toContainEqual({ type: 'tool-input-start', id: 'toolu_1', toolName: 'getWeather' });
     expect(parts).toContainEqual({ type: 'tool-call', toolCallId: 'toolu_1', toolName: 'getWeather', input: '{"city":"Paris"}' });
     // The answer's own id, not the HTTP request's.
-    expect(parts).toContainEqual({ type: 'response-metadata', id: 'msg_1', modelId: 'claude-3-5-haiku-20241022' });
+    expect(parts).toContainEqual({ type: 'response-metadata', id: 'msg_1', modelId: 'claude-haiku-4-5-20251001' });
     const finish = parts.at(-1);
     expect(finish).toMatchObject({
       type: 'finish',
       finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
       usage: { inputTokens: { total: 12 }, outputTokens: { total: 30 } },
       providerMetadata: {
-        backupModels: { provider: 'anthropic', model: 'claude-3-5-haiku-20241022', cached: false, latencyMs: 420, timeToFirstTokenMs: 180 },
+        backupModels: { provider: 'anthropic', model: 'claude-haiku-4-5-20251001', cached: false, latencyMs: 420, timeToFirstTokenMs: 180 },
       },
     });
   });

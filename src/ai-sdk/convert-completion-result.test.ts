@@ -9,7 +9,7 @@ const result: CompletionResult = {
   toolCalls: [],
   finishReason: 'stop',
   provider: 'anthropic',
-  model: 'claude-sonnet-4-20250514',
+  model: 'claude-sonnet-4-6',
   latencyMs: 900,
   usage: { inputTokens: 12, outputTokens: 40, totalTokens: 52 },
   costUsd: 0.000636,

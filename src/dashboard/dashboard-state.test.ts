@@ -71,7 +71,7 @@ function callEnd(overrides: Partial<Extract<RouterEvent, { type: 'call-end' }>> 
     attempts: [
       { provider: 'openai', model: 'gpt-4o-mini', outcome: 'success', startedAtMs: 1_040, durationMs: 170.2 },
       { provider: 'groq', model: 'llama-3.1-8b-instant', outcome: 'failure', reason: 'overloaded', statusCode: 503, startedAtMs: 1_000, durationMs: 38 },
-      { provider: 'anthropic', model: 'claude-3-haiku-20240307', outcome: 'skipped', detail: 'circuit open', startedAtMs: 1_000, durationMs: 0 },
+      { provider: 'anthropic', model: 'claude-haiku-4-5-20251001', outcome: 'skipped', detail: 'circuit open', startedAtMs: 1_000, durationMs: 0 },
     ],
     inputTokens: 10,
     outputTokens: 5,

@@ -38,7 +38,7 @@ describe('simulated providers on the provider test server', () => {
       return fetch(`${server.baseUrlFor('anthropic')}/v1/messages`, {
         method: 'POST',
         headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'claude-3-haiku-20240307', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
       });
     }
     return fetch(`${server.baseUrlFor(providerId)}/chat/completions`, {

@@ -75,10 +75,10 @@ describe('a key with a name and limits', () => {
 
 describe('callerMayCall', () => {
   it('lets a key without a list call anything, and one with a list only its names and provider/* patterns', () => {
-    expect(callerMayCall({ cacheScope: 's' }, 'anthropic/claude-3-5-haiku-20241022')).toBe(true);
+    expect(callerMayCall({ cacheScope: 's' }, 'anthropic/claude-haiku-4-5-20251001')).toBe(true);
     const restricted = { cacheScope: 's', name: 'r', models: ['fast', 'openai/*'] };
     expect(['fast', 'openai/gpt-4o-mini', 'openai/o3-mini'].map((model) => callerMayCall(restricted, model))).toEqual([true, true, true]);
-    expect(['faster', 'openai/', 'openai', 'anthropic/claude-3-5-haiku-20241022', 'gpt-4o-mini'].map((model) => callerMayCall(restricted, model))).toEqual([
+    expect(['faster', 'openai/', 'openai', 'anthropic/claude-haiku-4-5-20251001', 'gpt-4o-mini'].map((model) => callerMayCall(restricted, model))).toEqual([
       false,
       false,
       false,

@@ -1,7 +1,7 @@
 /**
  * The `model` field of a request, resolved: `provider/model` (one explicit candidate), `tier-1|2|3`
  * (the router picks), the name of a configured route (an ordered list with its own strategy), or a model id
- * the catalog lists (`gpt-4o-mini`, `claude-3-5-haiku-20241022`), as clients send it: every provider that
+ * the catalog lists (`gpt-4o-mini`, `claude-haiku-4-5-20251001`), as clients send it: every provider that
  * lists it, in catalog order.
  */
 import type { HedgeOption, RouteTarget } from '../routing/router-options.js';

@@ -15,7 +15,7 @@ const candidateOf = (id: string, model: string): Candidate => ({
   model,
   contextWindowTokens: undefined,
 });
-const anthropic = candidateOf('anthropic', 'claude-3-5-haiku-20241022');
+const anthropic = candidateOf('anthropic', 'claude-haiku-4-5-20251001');
 const openai = candidateOf('openai', 'gpt-4o-mini');
 
 /** An attempt of `candidate`, as the race starts one, after `previous`. */
@@ -46,7 +46,7 @@ describe('pricing the attempts a call cancelled', () => {
     ];
     const attempts = [entry(openai, 'success'), entry(anthropic, 'aborted')];
     priceCancelledAttempts(attempts, loser, messages, spending);
-    const price = definitionOf('anthropic').models.find((model) => model.id === 'claude-3-5-haiku-20241022')!.price!;
+    const price = definitionOf('anthropic').models.find((model) => model.id === 'claude-haiku-4-5-20251001')!.price!;
     // Its own count, not the 1,000 tokens the 4,000 characters would be estimated at.
     expect(attempts[1]?.estimatedCostUsd).toBeCloseTo((1_000 * price.inputPerMillion + 100 * price.outputPerMillion) / 1_000_000, 12);
     expect(attempts[0]).not.toHaveProperty('estimatedCostUsd');

@@ -31,13 +31,13 @@ describe('costOf', () => {
     const anthropic = defaultCatalog.find((definition) => definition.id === 'anthropic') as ProviderDefinition;
     // A million input tokens: 100,000 uncached, 800,000 read from the cache, 100,000 written to it.
     const cachedUsage = { inputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000, cachedInputTokens: 800_000, cacheWriteInputTokens: 100_000 };
-    expect(costOf(anthropic, 'claude-sonnet-4-20250514', cachedUsage)).toBeCloseTo(0.1 * 3 + 0.8 * 0.3 + 0.1 * 3.75, 10);
+    expect(costOf(anthropic, 'claude-sonnet-4-6', cachedUsage)).toBeCloseTo(0.1 * 3 + 0.8 * 0.3 + 0.1 * 3.75, 10);
     expect(costOf(openai, 'gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000, cachedInputTokens: 500_000 })).toBeCloseTo(
       0.5 * 0.15 + 0.5 * 0.075,
       10,
     );
     // Of the 100,000 written, 60,000 for an hour: twice the input price instead of 1.25 times.
-    expect(costOf(anthropic, 'claude-sonnet-4-20250514', { ...cachedUsage, cacheWrite1hInputTokens: 60_000 })).toBeCloseTo(
+    expect(costOf(anthropic, 'claude-sonnet-4-6', { ...cachedUsage, cacheWrite1hInputTokens: 60_000 })).toBeCloseTo(
       0.1 * 3 + 0.8 * 0.3 + 0.04 * 3.75 + 0.06 * 6,
       10,
     );

@@ -23,8 +23,8 @@ describe('selectCandidates', () => {
     const withBytes = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: false, historyOnly: false } });
     expect(withBytes.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
       'openai/gpt-4o-mini',
-      'google/gemini-1.5-flash',
-      'anthropic/claude-3-haiku-20240307',
+      'google/gemini-3.5-flash-lite',
+      'anthropic/claude-haiku-4-5-20251001',
     ]);
     // Moonshot has no tier-1 model, so it is no target at all.
     expect(withBytes.skipped.filter((entry) => entry.detail === 'takes no image input').map((entry) => entry.provider)).toEqual([
@@ -92,11 +92,11 @@ describe('selectCandidates', () => {
     const selection = selectCandidates({
       providers: providers(['groq', 'openai', 'together', 'anthropic']),
       preferredProvider: 'anthropic',
-      preferredModel: 'claude-3-5-haiku-20241022',
+      preferredModel: 'claude-haiku-4-5-20251001',
       standingOf: (id) => standings[id] ?? healthy,
     });
     expect(selection.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
-      'anthropic/claude-3-5-haiku-20241022',
+      'anthropic/claude-haiku-4-5-20251001',
       'together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
       'openai/gpt-4o-mini',
       'groq/llama-3.1-8b-instant',
@@ -113,7 +113,7 @@ describe('selectCandidates', () => {
     expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k2.5', detail: 'circuit open' });
     expect(selection.skipped).toContainEqual({
       provider: 'anthropic',
-      model: 'claude-sonnet-4-20250514',
+      model: 'claude-sonnet-4-6',
       detail: 'no API key',
       unlisted: true,
     });
@@ -133,7 +133,7 @@ describe('selectCandidates', () => {
     const routed = selectCandidates({
       providers: providers(['openai']),
       route: [
-        { provider: 'anthropic', model: 'claude-3-5-haiku-20241022' },
+        { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
         { provider: 'openai', model: 'gpt-4o-mini' },
       ],
       standingOf,

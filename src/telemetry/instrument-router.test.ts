@@ -52,7 +52,7 @@ function racedCall(callId: number): RouterEvent[] {
       latencyMs: 300,
       timeToFirstTokenMs: undefined,
       attempts: [
-        { provider: 'anthropic', model: 'claude-3-5-haiku-20241022', outcome: 'skipped', detail: 'circuit open', startedAtMs: t0, durationMs: 0 },
+        { provider: 'anthropic', model: 'claude-haiku-4-5-20251001', outcome: 'skipped', detail: 'circuit open', startedAtMs: t0, durationMs: 0 },
         { provider: 'groq', model: 'llama-3.3-70b-versatile', outcome: 'success', startedAtMs: t0 + 10, durationMs: 250 },
         { provider: 'openai', model: 'gpt-4.1-mini', outcome: 'aborted', detail: 'lost the race', startedAtMs: t0 + 12, durationMs: 250, estimatedCostUsd: 0.000016 },
       ],
@@ -103,7 +103,7 @@ describe('instrumentRouter', () => {
     expect(call?.events.map((event) => [event.name, event.attributes])).toEqual([
       [
         'backup_models.candidate_skipped',
-        { 'backup_models.provider': 'anthropic', 'gen_ai.request.model': 'claude-3-5-haiku-20241022', 'backup_models.detail': 'circuit open' },
+        { 'backup_models.provider': 'anthropic', 'gen_ai.request.model': 'claude-haiku-4-5-20251001', 'backup_models.detail': 'circuit open' },
       ],
     ]);
 

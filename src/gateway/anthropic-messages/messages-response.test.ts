@@ -42,7 +42,7 @@ describe('a whole answer as an Anthropic message', () => {
 
   it("reports prompt-cache tokens in Anthropic's fields, and reads back as the same usage", () => {
     const usage = { inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cachedInputTokens: 1000, cacheWriteInputTokens: 100 };
-    const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-20250514', usage }, 'anthropic');
+    const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-6', usage }, 'anthropic');
     const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0 });
     expect(message.usage).toEqual({
       input_tokens: 10,
@@ -56,7 +56,7 @@ describe('a whole answer as an Anthropic message', () => {
 
   it('splits the cache writes by lifetime, as Anthropic does, and reads the hour back', () => {
     const usage = { inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cacheWriteInputTokens: 1100, cacheWrite1hInputTokens: 1000 };
-    const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-20250514', usage }, 'anthropic');
+    const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-6', usage }, 'anthropic');
     const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0 });
     expect((message.usage as { cache_creation: unknown }).cache_creation).toEqual({ ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 1000 });
     expect(parseAnthropicResponse(message, parseOptions).usage).toEqual(usage);

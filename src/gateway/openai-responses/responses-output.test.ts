@@ -10,7 +10,7 @@ const result: CompletionResult = {
   toolCalls: [],
   finishReason: 'stop',
   provider: 'anthropic',
-  model: 'claude-sonnet-4-20250514',
+  model: 'claude-sonnet-4-6',
   latencyMs: 900,
   usage: { inputTokens: 12, outputTokens: 40, totalTokens: 52 },
   costUsd: undefined,
@@ -19,8 +19,8 @@ const result: CompletionResult = {
   requestId: undefined,
 };
 const resolver = new ModelResolver({ providerIds: ['anthropic'], routes: {} });
-const call = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-20250514', input: 'Capital of France?', reasoning: { effort: 'medium' } }, resolver);
-const plainCall = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-20250514', input: 'Capital of France?' }, resolver);
+const call = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-6', input: 'Capital of France?', reasoning: { effort: 'medium' } }, resolver);
+const plainCall = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-6', input: 'Capital of France?' }, resolver);
 
 describe('a Responses answer with shown reasoning', () => {
   it('begins its output with a reasoning item of reasoning_text, and echoes the effort asked', () => {

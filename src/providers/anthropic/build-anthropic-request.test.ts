@@ -13,6 +13,7 @@ const recordedRequests: { name: string; stream: boolean; request: ChatRequest }[
     name: 'message',
     stream: false,
     request: {
+      // The model the recorded request (shared/fixtures/anthropic/message.request.json) names, retired since.
       model: 'claude-3-5-haiku-20241022',
       messages: [{ role: 'user', content: 'Say hello in one word' }],
       stop: ['\nObservation:', '\nThought:'],
@@ -138,13 +139,13 @@ describe('buildAnthropicChatRequest against the recorded requests', () => {
 });
 
 describe('buildAnthropicChatRequest', () => {
-  const base: ChatRequest = { model: 'claude-3-haiku-20240307', messages: [{ role: 'user', content: 'Hi' }] };
+  const base: ChatRequest = { model: 'claude-haiku-4-5-20251001', messages: [{ role: 'user', content: 'Hi' }] };
   const tool = { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} } };
 
   it("keeps the last four cache breakpoints, in Anthropic's reading order (tools, system, turns), as it takes no more", () => {
     const spec = buildAnthropicChatRequest(
       {
-        model: 'claude-sonnet-4-20250514',
+        model: 'claude-sonnet-4-6',
         tools: [
           { name: 'a', parameters: { type: 'object' }, cacheBreakpoint: true },
           { name: 'b', parameters: { type: 'object' }, cacheBreakpoint: true },
@@ -168,7 +169,7 @@ describe('buildAnthropicChatRequest', () => {
   it('says ttl "1h" for a breakpoint kept an hour, and nothing for the default five minutes', () => {
     const spec = buildAnthropicChatRequest(
       {
-        model: 'claude-sonnet-4-20250514',
+        model: 'claude-sonnet-4-6',
         tools: [{ name: 'a', parameters: { type: 'object' }, cacheBreakpoint: { ttl: '1h' } }],
         messages: [
           { role: 'system', content: 'Long rules.', cacheBreakpoint: { ttl: '1h' } },
@@ -194,7 +195,7 @@ describe('buildAnthropicChatRequest', () => {
     // Valid as written (the hour first); the system message mid-conversation goes to the top when sent.
     const spec = buildAnthropicChatRequest(
       {
-        model: 'claude-sonnet-4-20250514',
+        model: 'claude-sonnet-4-6',
         messages: [
           { role: 'user', content: 'Long document.', cacheBreakpoint: { ttl: '1h' } },
           { role: 'system', content: 'Be brief.', cacheBreakpoint: true },
@@ -214,12 +215,12 @@ describe('buildAnthropicChatRequest', () => {
   });
 
   it('maps the sampling settings and leaves out unset ones', () => {
-    expect(bodyOf({ ...base, temperature: 0.2, topP: 0.9, stop: ['END'] }, true)).toMatchObject({
-      temperature: 0.2,
-      top_p: 0.9,
-      stop_sequences: ['END'],
-      stream: true,
-    });
+    expect(bodyOf({ ...base, temperature: 0.2, stop: ['END'] }, true)).toMatchObject({ temperature: 0.2, stop_sequences: ['END'], stream: true });
+    expect(bodyOf({ ...base, topP: 0.9 }, true)).toMatchObject({ top_p: 0.9 });
+    // Claude 4.x refuses the two together (a 400): the temperature is sent, top_p is not.
+    const both = bodyOf({ ...base, temperature: 0.2, topP: 0.9 }, true);
+    expect(both).toMatchObject({ temperature: 0.2 });
+    expect(both).not.toHaveProperty('top_p');
     const body = bodyOf(base, false);
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
   });
@@ -275,7 +276,7 @@ describe('buildAnthropicChatRequest', () => {
 
 describe('buildAnthropicChatRequest with a reasoning effort', () => {
   const thinker = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 64_000 } as const;
-  const base: ChatRequest = { model: 'claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'Hi' }], reasoningEffort: 'medium' };
+  const base: ChatRequest = { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'Hi' }], reasoningEffort: 'medium' };
   const bodyFor = (request: ChatRequest, options: Parameters<typeof buildAnthropicChatRequest>[1] = thinker) =>
     JSON.parse(buildAnthropicChatRequest(request, options).body ?? 'null') as Record<string, unknown>;
   const tool = { name: 'lookup', parameters: { type: 'object', properties: {} } };

@@ -59,7 +59,9 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   }
   // Thinking takes no temperature and a top_p of 0.95 or more only: the others are left out, not refused.
   if (request.temperature !== undefined && thinking === undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
-  if (request.topP !== undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
+  // Claude 4.x (Haiku 4.5, the default, and Sonnet 4.6) refuse temperature and top_p together with a 400 ("`temperature`
+  // and `top_p` cannot both be specified for this model", di-sukharev/opencommit#520): top_p goes, the temperature stays.
+  if (request.topP !== undefined && body.temperature === undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
   if (hasTools) body.tools = tools;
   if (hasTools && (request.toolChoice !== undefined || request.parallelToolCalls === false)) {

@@ -1,0 +1,66 @@
+/**
+ * The Anthropic provider's default, Claude Haiku 4.5, through the router, end to end over HTTP to the provider test
+ * server. Claude 4.x refuses `temperature` and `top_p` together with a 400 invalid_request_error, which ends a call
+ * (the caller's request is wrong, so no other provider is asked): a call with both is sent the temperature only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BackupModelRouter, type StreamChunk } from '../src/index.js';
+import { refuseAnthropicSamplingPairs } from '../src/testing/anthropic-sampling-pair.test-support.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+let stopRefusing: () => void = () => {};
+
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => {
+  server.reset();
+  stopRefusing = refuseAnthropicSamplingPairs(server);
+});
+afterEach(async () => {
+  stopRefusing();
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+function makeRouter(): BackupModelRouter {
+  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false });
+  routers.push(router);
+  return router;
+}
+
+const recordedAnswer = () =>
+  (JSON.parse(readFileSync(join(server.fixturesDirectory, 'anthropic', 'message.json'), 'utf8')) as { content: { text: string }[] }).content[0]!.text;
+const sent = () => server.requests.find((request) => request.provider === 'anthropic')?.body as Record<string, unknown>;
+
+describe('Claude 4.x asked a temperature and a top_p', () => {
+  it('answers on the default model, sent the temperature only', async () => {
+    const result = await makeRouter().complete('Say hello.', { preferredProvider: 'anthropic', temperature: 0.7, topP: 0.9 });
+    expect(result.provider).toBe('anthropic');
+    expect(result.content).toBe(recordedAnswer());
+    expect(server.requests.map((request) => request.status)).toEqual([200]);
+    expect(sent()).toMatchObject({ model: 'claude-haiku-4-5-20251001', temperature: 0.7 });
+    expect(sent()).not.toHaveProperty('top_p');
+  });
+
+  it('streams on the best tier (Sonnet 4.6)', async () => {
+    const chunks: StreamChunk[] = [];
+    for await (const chunk of makeRouter().stream('Say hello.', { route: [{ provider: 'anthropic', model: 'claude-sonnet-4-6' }], temperature: 0.2, topP: 0.5 })) {
+      chunks.push(chunk);
+    }
+    expect(chunks.some((chunk) => chunk.type === 'text-delta')).toBe(true);
+    expect(sent()).toMatchObject({ model: 'claude-sonnet-4-6', temperature: 0.2, stream: true });
+    expect(sent()).not.toHaveProperty('top_p');
+  });
+
+  it('still sends a top_p asked alone', async () => {
+    await makeRouter().complete('Say hello.', { preferredProvider: 'anthropic', topP: 0.9 });
+    expect(sent()).toMatchObject({ top_p: 0.9 });
+    expect(sent()).not.toHaveProperty('temperature');
+  });
+});
