@@ -107,9 +107,19 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'GROQ_API_KEY',
     baseUrl: 'https://api.groq.com/openai/v1',
     baseUrlEnv: 'GROQ_BASE_URL',
-    defaultModel: 'llama-3.1-8b-instant',
-    modelsByTier: { 1: 'llama-3.1-8b-instant', 2: 'llama-3.3-70b-versatile' },
+    // The seed named llama-3.1-8b-instant (and its example llama-3.3-70b-versatile): Groq decommissioned both on
+    // 2026-08-16, naming openai/gpt-oss-20b and openai/gpt-oss-120b their replacements (Groq's announcement as
+    // quoted in codedaily04/commit-craft#1, papi-ai/groq v0.15.2, rvong65/ethical-decision-simulator v1.0.1,
+    // jiru-labs/proofkey v0.1.18). Groq's models page, as quoted in braintrustdata/braintrust-proxy#925 and #609:
+    // gpt-oss-120b $0.15/$0.60 a million tokens, 131,072 in, 65,536 out; the 20B's price as gpt-oss-safeguard-20b's,
+    // $0.075/$0.30, 131,072 in. Both are reasoning models (reasoning_effort, max_completion_tokens). The Llama
+    // entries stay listed, for a caller's route or history that still names them: they are asked as before and,
+    // gone, are remembered missing (missingModelPeriodMs) after their first 404.
+    defaultModel: 'openai/gpt-oss-20b',
+    modelsByTier: { 1: 'openai/gpt-oss-20b', 2: 'openai/gpt-oss-120b' },
     models: [
+      { id: 'openai/gpt-oss-20b', reasoning: true, contextWindowTokens: 131_072, price: million(0.075, 0.3) },
+      { id: 'openai/gpt-oss-120b', reasoning: true, contextWindowTokens: 131_072, maxOutputTokens: 65_536, price: million(0.15, 0.6) },
       { id: 'llama-3.1-8b-instant', contextWindowTokens: 131_072, maxOutputTokens: 131_072, price: million(0.05, 0.08) },
       { id: 'llama-3.3-70b-versatile', contextWindowTokens: 131_072, maxOutputTokens: 32_768, price: million(0.59, 0.79) },
     ],
@@ -207,12 +217,18 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // (https://ai.google.dev/gemini-api/docs/deprecations), which names gemini-3.5-flash-lite and gemini-3.8-flash as
     // their replacements. Google's model page for gemini-3.5-flash-lite (ai.google.dev/gemini-api/docs/models/
     // gemini-3.5-flash-lite) gives text, image, video, audio and PDF input, 1,048,576 tokens in, 65,536 out, thinking.
-    // No Google page found gives prices for either, nor gemini-3.8-flash's limits: those are left out, not guessed.
+    // Google's page for it on Vertex (docs.cloud.google.com/.../models/gemini/3-5-flash-lite) says custom values of
+    // temperature, top-k and top-p are ignored and custom frequency and presence penalties are an error: so
+    // `fixedSampling`, which sends it none of them. Google's developer guide to gemini-3.8-flash (docs.cloud.google.com/
+    // .../models/guides/gemini-3-8-flash) gives text, image, audio and video input, 1,048,576 tokens in, 65,536 out;
+    // its price is Google's pricing page's ($0.75 a million input tokens "through December 31, 2026", as transcribed
+    // by api-evangelist/gemini) and Vercel's AI Gateway's ($3.75 output). No Google page found gives
+    // gemini-3.5-flash-lite's price: left out, not guessed (a call to it is charged as an estimate).
     defaultModel: 'gemini-3.5-flash-lite',
     modelsByTier: { 1: 'gemini-3.5-flash-lite', 2: 'gemini-3.5-flash-lite', 3: 'gemini-3.8-flash' },
     models: [
-      { id: 'gemini-3.5-flash-lite', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536 },
-      { id: 'gemini-3.8-flash' },
+      { id: 'gemini-3.5-flash-lite', vision: true, reasoning: true, fixedSampling: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536 },
+      { id: 'gemini-3.8-flash', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.75, 3.75) },
     ],
     speedRank: 2,
     quality: 3,

@@ -95,3 +95,22 @@ describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
     expect(sent('moonshot')).not.toHaveProperty('temperature');
   });
 });
+
+describe("Google's default model, gemini-3.5-flash-lite (fixedSampling)", () => {
+  // Google documents that gemini-3.5-flash-lite ignores custom temperature, top-k and top-p and refuses custom
+  // frequency and presence penalties with an error: none of them is sent, and the call is answered.
+  it('is sent none of the caller\'s sampling settings, and answers', async () => {
+    const result = await makeRouter().complete('Say hello.', { preferredProvider: 'google', ...sampling });
+    expect(result.provider).toBe('google');
+    expect(server.requests.find((request) => request.provider === 'google')?.path).toContain('/models/gemini-3.5-flash-lite:generateContent');
+    expect(result.content).not.toBe('');
+    const config = (sent('google')['generationConfig'] ?? {}) as Record<string, unknown>;
+    for (const field of ['temperature', 'topP', 'presencePenalty', 'frequencyPenalty']) expect(config).not.toHaveProperty(field);
+    expect(config['maxOutputTokens']).toBe(256);
+  });
+
+  it('while its tier-3 model, gemini-3.8-flash, is sent them', async () => {
+    await makeRouter().complete('Say hello.', { route: [{ provider: 'google', model: 'gemini-3.8-flash' }], ...sampling });
+    expect(sent('google')['generationConfig']).toMatchObject({ temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3 });
+  });
+});

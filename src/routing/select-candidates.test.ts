@@ -80,7 +80,7 @@ describe('selectCandidates', () => {
       'anthropic',
       'moonshot',
     ]);
-    expect(selection.candidates[0]!.model).toBe('llama-3.1-8b-instant');
+    expect(selection.candidates[0]!.model).toBe('openai/gpt-oss-20b');
   });
 
   it('puts the preferred provider and model first, then ranks by success rate and observed latency', () => {
@@ -99,7 +99,7 @@ describe('selectCandidates', () => {
       'anthropic/claude-haiku-4-5-20251001',
       'together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
       'openai/gpt-4o-mini',
-      'groq/llama-3.1-8b-instant',
+      'groq/openai/gpt-oss-20b',
     ]);
   });
 
