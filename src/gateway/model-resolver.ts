@@ -89,9 +89,19 @@ export class ModelResolver {
     const fixed = this.#fixed.get(model);
     if (fixed) return fixed;
     const reference = parseModelReference(model);
-    if (reference && this.#providerIds.has(reference.provider)) return { requested: model, route: [reference] };
     // Together's ids hold a slash (`meta-llama/...`), so a catalog id is looked up whatever its form.
-    return this.#byModelId.get(model);
+    const listed = this.#byModelId.get(model);
+    if (reference && this.#providerIds.has(reference.provider)) {
+      // A catalog id that begins with a provider's name (Groq's `openai/gpt-oss-20b`) is that id, as Groq's own
+      // clients send it, unless the provider it begins with lists the rest (`openai/gpt-4o-mini` is OpenAI's).
+      if (listed !== undefined && !this.#lists(reference.provider, reference.model)) return listed;
+      return { requested: model, route: [reference] };
+    }
+    return listed;
+  }
+
+  #lists(providerId: string, model: string): boolean {
+    return this.#byModelId.get(model)?.route?.some((target) => target.provider === providerId) === true;
   }
 
   /** Tier aliases and route names, for `/v1/models`. */

@@ -55,6 +55,20 @@ describe('parseChatCompletionRequest: a model id without its provider', () => {
     ]);
     expect(refusalOf(() => routeOf('gpt-9-imaginary')).status).toBe(404);
   });
+
+  it("is a catalog id when it begins with a provider's name that does not list the rest (Groq's openai/gpt-oss-20b)", () => {
+    const resolver = new ModelResolver({
+      providerIds: ['openai', 'groq'],
+      routes: {},
+      catalogModels: { openai: ['gpt-4o-mini'], groq: ['openai/gpt-oss-20b'] },
+    });
+    const route = (model: string) => parseChatCompletionRequest({ model, messages: user }, resolver).options.route;
+    expect(route('openai/gpt-oss-20b')).toEqual([{ provider: 'groq', model: 'openai/gpt-oss-20b' }]);
+    expect(route('groq/openai/gpt-oss-20b')).toEqual([{ provider: 'groq', model: 'openai/gpt-oss-20b' }]);
+    // The provider named first keeps what it lists, and a model no catalog lists goes where the prefix says.
+    expect(route('openai/gpt-4o-mini')).toEqual([{ provider: 'openai', model: 'gpt-4o-mini' }]);
+    expect(route('openai/gpt-5-unlisted')).toEqual([{ provider: 'openai', model: 'gpt-5-unlisted' }]);
+  });
 });
 
 describe('parseChatCompletionRequest: messages and parameters', () => {
