@@ -27,6 +27,12 @@ export interface ContentBlock {
   /** A tool call's id and name, from the first of its deltas to carry them. */
   readonly id: string | undefined;
   readonly name: string | undefined;
+  /**
+   * A tool call's arguments as read by JSON's grammar, every delta the writer is given read first (undefined for
+   * text and reasoning): a writer that needs the grammar's reading too (Messages' tool input) reads it here
+   * rather than scanning the arguments a second time.
+   */
+  readonly json: StreamedJsonObject | undefined;
 }
 
 /** A dialect's events for the blocks, called one block at a time: open, its deltas, close. */
@@ -41,7 +47,7 @@ interface SequencedBlock {
   readonly key: ContentBlock['key'];
   id: string | undefined;
   name: string | undefined;
-  /** A tool call's arguments so far, to tell when they have closed. */
+  /** A tool call's arguments so far, to tell when they have closed (ContentBlock's `json`). */
   readonly json: StreamedJsonObject | undefined;
   state: 'waiting' | 'open' | 'closed';
   /** What arrived while the block waited. */

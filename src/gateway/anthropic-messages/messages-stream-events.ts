@@ -86,7 +86,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     let contentBlock = '{"type":"text","text":""}';
     this.#toolInput = undefined;
     if (typeof block.key === 'number') {
-      this.#toolInput = new StreamedToolInput();
+      this.#toolInput = block.json === undefined ? undefined : new StreamedToolInput(block.json);
       // The router gives every call an id on its first delta, made up when the provider gave none.
       contentBlock = JSON.stringify({ type: 'tool_use', id: block.id ?? '', name: block.name ?? '', input: {} });
     }

@@ -1,12 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toolInputOf } from './messages-response.js';
+import { StreamedJsonObject } from '../streamed-json-object.js';
 import { StreamedToolInput } from './streamed-tool-input.js';
 
 /** What a Messages stream writes of arguments arriving in `pieces`: each piece's part, then what goes before the stop. */
 function written(pieces: readonly string[]): string[] {
-  const input = new StreamedToolInput();
-  return [...pieces.map((piece) => input.append(piece)), input.end()];
+  // The stream's ContentBlockSequence reads each piece by JSON's grammar before the input is given it.
+  const json = new StreamedJsonObject();
+  const input = new StreamedToolInput(json);
+  return [
+    ...pieces.map((piece) => {
+      json.append(piece);
+      return input.append(piece);
+    }),
+    input.end(),
+  ];
 }
 
 /** The input a client parses at the block's stop. */

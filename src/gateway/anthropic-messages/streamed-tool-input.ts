@@ -16,6 +16,9 @@
  *   (a value cut at the fault is never read as whole), the open strings and brackets are closed. A fault before
  *   the first key (`{city: Paris}`, single quotes) therefore gives exactly the input not streamed.
  * Nothing but whitespace is no input (`{}`). One instance per block.
+ *
+ * The arguments are read by JSON's grammar once, by the block's `StreamedJsonObject` that the stream's
+ * ContentBlockSequence keeps to tell when the call has closed: it has read each piece before `append` is given it.
  */
 import { StreamedJsonObject } from '../streamed-json-object.js';
 
@@ -30,13 +33,20 @@ export class StreamedToolInput {
   #written = 0;
   /** The text after what has been written, held until a clean cut comes: a few characters (a number, a literal, an escape). */
   #unwritten = '';
-  readonly #json = new StreamedJsonObject();
+  /** The arguments had faulted before the last piece: nothing more is written. */
+  #faultedBefore = false;
+  readonly #json: StreamedJsonObject;
 
-  /** The part of `delta` to write now: '' for none. */
+  /** `json` reads the same arguments, each piece before this is given it (ContentBlockSequence's, of the block). */
+  constructor(json: StreamedJsonObject) {
+    this.#json = json;
+  }
+
+  /** The part of `delta`, already read by the arguments' `StreamedJsonObject`, to write now: '' for none. */
   append(delta: string): string {
     this.#text += delta;
-    if (this.#json.faulted) return '';
-    this.#json.append(delta);
+    if (this.#faultedBefore) return '';
+    this.#faultedBefore = this.#json.faulted;
     this.#unwritten += delta;
     const end = this.#json.cleanLength;
     if (end <= this.#written) return '';
