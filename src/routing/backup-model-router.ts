@@ -293,8 +293,11 @@ export class BackupModelRouter {
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>
     this.#registry.standingOf(providerId, nowMs);
 
-  readonly #missingUntil = (providerId: string, model: string, nowMs: number | undefined): number | undefined =>
-    this.#registry.missingModels.missingUntil(providerId, model, nowMs ?? this.#clock.now());
+  /** The clock is read only when some model is remembered missing (a stream's selection is given no time). */
+  readonly #missingUntil = (providerId: string, model: string, nowMs: number | undefined): number | undefined => {
+    const missing = this.#registry.missingModels;
+    return missing.isEmpty ? undefined : missing.missingUntil(providerId, model, nowMs ?? this.#clock.now());
+  };
 
 
   #assertOpen(): void {

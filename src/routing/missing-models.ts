@@ -46,6 +46,11 @@ export class MissingModels {
     return entry;
   }
 
+  /** No model is remembered missing: the common case, checked before the clock is read. */
+  get isEmpty(): boolean {
+    return this.#byProvider.size === 0;
+  }
+
   /** When `model` of `providerId` may be asked again, while it is remembered as missing at `nowMs`; else undefined. */
   missingUntil(providerId: string, model: string, nowMs: number): number | undefined {
     if (this.#byProvider.size === 0) return undefined;
