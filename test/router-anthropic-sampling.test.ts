@@ -5,45 +5,30 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BackupModelRouter, type StreamChunk } from '../src/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BackupModelRouter, StreamChunk } from '../src/index.js';
 import { refuseAnthropicSamplingPairs } from '../src/testing/anthropic-sampling-pair.test-support.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
+const harness = useRouterHarness({ cacheEnabled: false });
 let stopRefusing: () => void = () => {};
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => server.close());
 beforeEach(() => {
-  server.reset();
-  stopRefusing = refuseAnthropicSamplingPairs(server);
+  stopRefusing = refuseAnthropicSamplingPairs(harness.server);
 });
-afterEach(async () => {
-  stopRefusing();
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
+afterEach(() => stopRefusing());
 
-function makeRouter(): BackupModelRouter {
-  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false });
-  routers.push(router);
-  return router;
-}
+const makeRouter = (): BackupModelRouter => harness.makeRouter();
 
 const recordedAnswer = () =>
-  (JSON.parse(readFileSync(join(server.fixturesDirectory, 'anthropic', 'message.json'), 'utf8')) as { content: { text: string }[] }).content[0]!.text;
-const sent = () => server.requests.find((request) => request.provider === 'anthropic')?.body as Record<string, unknown>;
+  (JSON.parse(readFileSync(join(harness.server.fixturesDirectory, 'anthropic', 'message.json'), 'utf8')) as { content: { text: string }[] }).content[0]!.text;
+const sent = () => harness.server.requests.find((request) => request.provider === 'anthropic')?.body as Record<string, unknown>;
 
 describe('Claude 4.x asked a temperature and a top_p', () => {
   it('answers on the default model, sent the temperature only', async () => {
     const result = await makeRouter().complete('Say hello.', { preferredProvider: 'anthropic', temperature: 0.7, topP: 0.9 });
     expect(result.provider).toBe('anthropic');
     expect(result.content).toBe(recordedAnswer());
-    expect(server.requests.map((request) => request.status)).toEqual([200]);
+    expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
     expect(sent()).toMatchObject({ model: 'claude-haiku-4-5-20251001', temperature: 0.7 });
     expect(sent()).not.toHaveProperty('top_p');
   });

@@ -6,50 +6,35 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
-import { BackupModelRouter, type BackupModelRouterOptions, type StreamChunk } from '../src/index.js';
+import type { BackupModelRouter, BackupModelRouterOptions, StreamChunk } from '../src/index.js';
 import { refuseMoonshotTemperaturesButOne } from '../src/testing/moonshot-fixed-temperature.test-support.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
+const harness = useRouterHarness({ cacheEnabled: false });
 let stopRefusing: () => void = () => {};
-
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => server.close());
 beforeEach(() => {
-  server.reset();
-  stopRefusing = refuseMoonshotTemperaturesButOne(server);
+  stopRefusing = refuseMoonshotTemperaturesButOne(harness.server);
 });
-afterEach(async () => {
-  stopRefusing();
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
+afterEach(() => stopRefusing());
 
-function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, ...options });
-  routers.push(router);
-  return router;
-}
+const makeRouter = (options: BackupModelRouterOptions = {}): BackupModelRouter => harness.makeRouter(options);
 
 /** Moonshot's documented answer, which the provider test server replays. */
 const recordedAnswer = () =>
   (
-    JSON.parse(readFileSync(join(server.fixturesDirectory, 'moonshot', 'chat-completion.docs.json'), 'utf8')) as { choices: { message: { content: string } }[] }
+    JSON.parse(readFileSync(join(harness.server.fixturesDirectory, 'moonshot', 'chat-completion.docs.json'), 'utf8')) as { choices: { message: { content: string } }[] }
   ).choices[0]!.message.content;
 const sampling = { temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, maxTokens: 256 };
-const sent = (provider: string) => server.requests.find((request) => request.provider === provider)?.body as Record<string, unknown>;
+const sent = (provider: string) => harness.server.requests.find((request) => request.provider === provider)?.body as Record<string, unknown>;
 
 describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
   it('answers a call with a temperature (the seed example), which is not sent to it', async () => {
     const result = await makeRouter().complete('Say hello.', { preferredProvider: 'moonshot', ...sampling });
     expect(result.provider).toBe('moonshot');
     expect(result.content).toBe(recordedAnswer());
-    expect(server.requests.map((request) => request.status)).toEqual([200]);
+    expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
     const body = sent('moonshot');
     expect(body['model']).toBe('kimi-k2.5');
     for (const field of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty']) expect(body).not.toHaveProperty(field);
@@ -80,7 +65,7 @@ describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
           displayName: 'Kimi (own account)',
           protocol: 'openai-compatible',
           apiKeyEnv: 'KIMI_OWN_KEY',
-          baseUrl: server.baseUrlFor('moonshot'),
+          baseUrl: harness.server.baseUrlFor('moonshot'),
           defaultModel: 'kimi-k2.6',
           modelsByTier: {},
           models: [{ id: 'kimi-k2.6', fixedSampling: true }],
@@ -88,7 +73,7 @@ describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
           quality: 3,
         },
       ],
-      env: { ...server.environment(), KIMI_OWN_KEY: 'kimi-own-key' },
+      env: { ...harness.server.environment(), KIMI_OWN_KEY: 'kimi-own-key' },
     });
     const result = await router.complete('Say hello.', { route: [{ provider: 'kimi-own', model: 'kimi-k2.6' }], temperature: 0.3 });
     expect(result.provider).toBe('kimi-own');
@@ -102,7 +87,7 @@ describe("Google's default model, gemini-3.5-flash-lite (fixedSampling)", () => 
   it('is sent none of the caller\'s sampling settings, and answers', async () => {
     const result = await makeRouter().complete('Say hello.', { preferredProvider: 'google', ...sampling });
     expect(result.provider).toBe('google');
-    expect(server.requests.find((request) => request.provider === 'google')?.path).toContain('/models/gemini-3.5-flash-lite:generateContent');
+    expect(harness.server.requests.find((request) => request.provider === 'google')?.path).toContain('/models/gemini-3.5-flash-lite:generateContent');
     expect(result.content).not.toBe('');
     const config = (sent('google')['generationConfig'] ?? {}) as Record<string, unknown>;
     for (const field of ['temperature', 'topP', 'presencePenalty', 'frequencyPenalty']) expect(config).not.toHaveProperty(field);

@@ -6,30 +6,25 @@
  * (parallelToolCallStream), replayed by the provider test server over real HTTP.
  */
 import { jsonSchema, streamText, tool } from 'ai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBackupModels } from '../src/ai-sdk/index.js';
-import { BackupModelRouter } from '../src/routing/backup-model-router.js';
-import { type ProviderTestServer, startProviderTestServer } from '../src/testing/index.js';
+import type { BackupModelRouter } from '../src/routing/backup-model-router.js';
 import { parallelToolCallStream, recordedParallelCalls, type ToolCallNumbering } from '../src/testing/parallel-tool-call-streams.test-support.js';
 import { assembleStreamChunks } from '../src/testing/stream-chunks.test-support.js';
 import type { StreamChunk } from '../src/types.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
+const harness = useRouterHarness({ cacheEnabled: false, parallelAttempts: 1 });
 let router: BackupModelRouter;
-beforeEach(async () => {
-  server = await startProviderTestServer();
-  router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, parallelAttempts: 1 });
-});
-afterEach(async () => {
-  await router.close();
-  await server.close();
+beforeEach(() => {
+  router = harness.makeRouter();
 });
 
 const question = 'Capital of the UK, and the weather in Tokyo?';
 const route = { preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' } as const;
 
 function serve(numbering: ToolCallNumbering): void {
-  server.setBehavior('openai', { kind: 'status', status: 200, body: parallelToolCallStream(numbering).body, contentType: 'text/event-stream' });
+  harness.server.setBehavior('openai', { kind: 'status', status: 200, body: parallelToolCallStream(numbering).body, contentType: 'text/event-stream' });
 }
 
 describe.each<ToolCallNumbering>(['all-zero', 'absent', 'numbered'])('parallel tool calls numbered %s', (numbering) => {

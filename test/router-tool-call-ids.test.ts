@@ -7,22 +7,17 @@
  * server over real HTTP.
  */
 import { jsonSchema, streamText, tool } from 'ai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBackupModels } from '../src/ai-sdk/index.js';
-import { BackupModelRouter } from '../src/routing/backup-model-router.js';
-import { type ProviderTestServer, startProviderTestServer } from '../src/testing/index.js';
+import type { BackupModelRouter } from '../src/routing/backup-model-router.js';
 import { recordedFixtures } from '../src/testing/shared-fixtures.test-support.js';
 import type { StreamChunk } from '../src/types.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
+const harness = useRouterHarness({ cacheEnabled: false, parallelAttempts: 1 });
 let router: BackupModelRouter;
-beforeEach(async () => {
-  server = await startProviderTestServer();
-  router = new BackupModelRouter({ env: server.environment(), cacheEnabled: false, parallelAttempts: 1 });
-});
-afterEach(async () => {
-  await router.close();
-  await server.close();
+beforeEach(() => {
+  router = harness.makeRouter();
 });
 
 const openai = recordedFixtures('openai');
@@ -41,7 +36,7 @@ function serveStream(options: { parallel: boolean }): void {
   const second = callEvents.map((event) => event.replace('"tool_calls":[{"index":0', '"tool_calls":[{"index":1'));
   const body = [...callEvents, ...(options.parallel ? second : []), ...endEvents].join('');
   expect(body).not.toContain('"id":"call_');
-  server.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'text/event-stream' });
+  harness.server.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'text/event-stream' });
 }
 
 type ToolCallDelta = Extract<StreamChunk, { type: 'tool-call-delta' }>;
@@ -65,7 +60,7 @@ describe('a tool call that comes without an id', () => {
 
     const completion = openai.readFixtureJson('chat-completion-tool-call.json') as { choices: { message: { tool_calls: { id?: string }[] } }[] };
     delete completion.choices[0]!.message.tool_calls[0]!.id;
-    server.setBehavior('openai', { kind: 'status', status: 200, body: JSON.stringify(completion), contentType: 'application/json' });
+    harness.server.setBehavior('openai', { kind: 'status', status: 200, body: JSON.stringify(completion), contentType: 'application/json' });
     const whole = await router.complete('Square 5', { preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' });
     expect(whole.toolCalls[0]?.id).toMatch(madeId);
   });
@@ -73,14 +68,14 @@ describe('a tool call that comes without an id', () => {
   it('with an empty id (LM Studio and Gemini\'s OpenAI-compatible endpoint send "id": "") is given one, streamed or not', async () => {
     const body = [...events.filter((event) => event.includes('"tool_calls"')).map((event) => event.replace(`"id":"${recordedId}"`, '"id":""')), ...endEvents].join('');
     expect(body).toContain('"id":""');
-    server.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'text/event-stream' });
+    harness.server.setBehavior('openai', { kind: 'status', status: 200, body, contentType: 'text/event-stream' });
     const { deltas, resultIds } = await streamedCalls();
     expect(deltas[0]?.id).toMatch(madeId);
     expect(resultIds).toEqual([deltas[0]?.id]);
 
     const completion = openai.readFixtureJson('chat-completion-tool-call.json') as { choices: { message: { tool_calls: { id?: string }[] } }[] };
     completion.choices[0]!.message.tool_calls[0]!.id = '';
-    server.setBehavior('openai', { kind: 'status', status: 200, body: JSON.stringify(completion), contentType: 'application/json' });
+    harness.server.setBehavior('openai', { kind: 'status', status: 200, body: JSON.stringify(completion), contentType: 'application/json' });
     const whole = await router.complete('Square 5', { preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' });
     expect(whole.toolCalls[0]?.id).toMatch(madeId);
   });
