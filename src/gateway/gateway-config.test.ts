@@ -255,6 +255,10 @@ keyLimits: { requestsPerMinute: 60 }
       return 'accepted';
     };
     expect(refusal(keysYaml)).toMatch(/keys\[1\]\.keyEnv names BILLING_GATEWAY_KEY, which is not set/);
+    // A key pasted as keyEnv, set nowhere, is not quoted (found by the configuration's property test).
+    const pasted = refusal('keys: [{ keyEnv: bm_ekLYh9DS800DJcet2m1F0 }]');
+    expect(pasted).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted/);
+    expect(pasted).not.toContain('bm_ekLYh9DS800DJcet2m1F0');
     expect(refusal('keys: [{ name: a, key: long-enough-key-1, keyEnv: X }]')).toMatch(/keys\[0\] must have either key or keyEnv/);
     expect(refusal('keys: [{ name: "a b", key: long-enough-key-1 }]')).toMatch(/keys\[0\]\.name must be 1 to 64 letters/);
     expect(refusal('keys: [{ name: a, key: long-enough-key-1 }, { name: a, key: long-enough-key-2 }]')).toMatch(/names two keys "a"/);

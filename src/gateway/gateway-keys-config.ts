@@ -99,7 +99,7 @@ function listedKeysOf(value: unknown, path: string, options: { readonly env: Env
     if (object.keyEnv !== undefined) {
       if (typeof object.keyEnv !== 'string' || object.keyEnv === '') fail(`${entryPath}.keyEnv`, 'must name an environment variable.');
       const fromEnv = env[object.keyEnv];
-      if (fromEnv === undefined || fromEnv.trim() === '') fail(`${entryPath}.keyEnv`, `names ${object.keyEnv}, which is not set.`);
+      if (fromEnv === undefined || fromEnv.trim() === '') fail(`${entryPath}.keyEnv`, `names ${variableNameOrNot(object.keyEnv)}, which is not set.`);
       key = keyText(fromEnv, `${entryPath} (${object.keyEnv})`);
     } else {
       if (typeof object.key !== 'string') fail(`${entryPath}.key`, 'must be a string.');
@@ -175,4 +175,12 @@ export function gatewayKeysOf(options: {
       ...(entry.admin ? { admin: true as const } : {}),
     };
   });
+}
+
+/**
+ * A `keyEnv` as an error quotes it: an upper-case variable name as it is; anything else may be the key itself,
+ * pasted where its variable's name belongs and set nowhere (so no redaction knows it), and is not quoted.
+ */
+function variableNameOrNot(name: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : 'a variable (not quoted: not an upper-case name, it may be a key pasted in its place)';
 }
