@@ -2,7 +2,7 @@
  * Providers as data. Adding an OpenAI-compatible vendor is adding an entry here (or passing one to the
  * router); nothing in routing changes.
  */
-import type { Tier, WireProtocolId } from './types.js';
+import type { ThinkingLevel, Tier, WireProtocolId } from './types.js';
 
 export const Provider = {
   GROQ: 'groq',
@@ -49,8 +49,18 @@ export interface ModelInfo {
    * nothing else about the request changes (`max_tokens` stays, no `reasoningEffort` is sent).
    */
   readonly fixedSampling?: boolean;
+  /**
+   * Gemini wire, with `reasoning`: the model thinks by level (`thinkingConfig.thinkingLevel`, Gemini 3 and
+   * later), and these are the levels it takes. A `reasoningEffort` is sent as the level of its name, or the
+   * nearest one listed, and never as a thinking budget (which Google keeps for Gemini 2.5, and which refuses
+   * to be sent with a level). Without it a Gemini reasoning model is sent a budget. Other wires ignore it.
+   */
+  readonly thinkingLevels?: readonly ThinkingLevel[];
   readonly price?: ModelPrice;
 }
+
+/** Every `ThinkingLevel`, least first: what `thinkingLevels` may list. */
+export const thinkingLevelNames: readonly ThinkingLevel[] = ['minimal', 'low', 'medium', 'high'];
 
 export interface ProviderDefinition {
   readonly id: string;
@@ -224,11 +234,34 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // its price is Google's pricing page's ($0.75 a million input tokens "through December 31, 2026", as transcribed
     // by api-evangelist/gemini) and Vercel's AI Gateway's ($3.75 output). No Google page found gives
     // gemini-3.5-flash-lite's price: left out, not guessed (a call to it is charged as an estimate).
+    // Both think by level (`thinkingLevels`). Google's guide to gemini-3.8-flash lists LOW, MEDIUM and HIGH
+    // (default MEDIUM), and its page for gemini-3.5-flash-lite MINIMAL, LOW, MEDIUM and HIGH (default MINIMAL);
+    // Gemini 3.7 and 3.8 Flash refuse MINIMAL (400 "Thinking level MINIMAL is not supported for this model",
+    // vercel/ai packages/google/src/__fixtures__/google-gemini-3.7-flash-thinking-levels.json; can1357/oh-my-pi#10543).
+    // A budget is still taken by Gemini 3 "for backwards compatibility" (https://vercel.com/docs/ai-gateway/
+    // capabilities/reasoning/google, quoting Google), but 3.7 and 3.8 do not keep to it (maragudk/gai#369: a zero
+    // budget accepted, thinking anyway; diegosouzapw/OmniRoute#13463: a 24,576 budget's thoughts filled a 65,536 bound).
     defaultModel: 'gemini-3.5-flash-lite',
     modelsByTier: { 1: 'gemini-3.5-flash-lite', 2: 'gemini-3.5-flash-lite', 3: 'gemini-3.8-flash' },
     models: [
-      { id: 'gemini-3.5-flash-lite', vision: true, reasoning: true, fixedSampling: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536 },
-      { id: 'gemini-3.8-flash', vision: true, reasoning: true, contextWindowTokens: 1_048_576, maxOutputTokens: 65_536, price: million(0.75, 3.75) },
+      {
+        id: 'gemini-3.5-flash-lite',
+        vision: true,
+        reasoning: true,
+        thinkingLevels: ['minimal', 'low', 'medium', 'high'],
+        fixedSampling: true,
+        contextWindowTokens: 1_048_576,
+        maxOutputTokens: 65_536,
+      },
+      {
+        id: 'gemini-3.8-flash',
+        vision: true,
+        reasoning: true,
+        thinkingLevels: ['low', 'medium', 'high'],
+        contextWindowTokens: 1_048_576,
+        maxOutputTokens: 65_536,
+        price: million(0.75, 3.75),
+      },
     ],
     speedRank: 2,
     quality: 3,

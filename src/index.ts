@@ -50,6 +50,7 @@ export type {
   ResponseFormat,
   StreamChunk,
   SystemMessage,
+  ThinkingLevel,
   Tier,
   ToolCall,
   ToolChoice,

@@ -117,10 +117,14 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string 
 
 /**
  * How hard a reasoning model thinks before it answers. Sent only to models the catalog marks `reasoning`:
- * OpenAI-wire models as `reasoning_effort`, Anthropic's as a thinking budget, Gemini's as a thinking budget
- * (see `reasoningBudgetTokens`); any other model answers as it always does.
+ * OpenAI-wire models as `reasoning_effort`, Anthropic's as a thinking budget, Gemini's as a thinking level
+ * when the catalog lists the model's `thinkingLevels` (Gemini 3 and later), else as a thinking budget (see
+ * `reasoningBudgetTokens`); any other model answers as it always does.
  */
 export type ReasoningEffort = 'low' | 'medium' | 'high';
+
+/** Gemini's words for how hard to think (`thinkingConfig.thinkingLevel`, Gemini 3 and later), least first. */
+export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';
 
 export type ResponseFormat =
   | { readonly type: 'text' }

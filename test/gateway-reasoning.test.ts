@@ -13,7 +13,21 @@ let harness: GatewayHarness;
 let anthropicClient: Anthropic;
 beforeAll(async () => {
   // No cache: every request below must reach its upstream.
-  harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
+  // A Gemini provider of the configuration's own, whose Gemini 3 model thinks by level (`thinkingLevels`).
+  harness = await startGatewayHarness({
+    env: { GEMINI_OWN_KEY: 'gemini-own-test-key' },
+    yamlText: (providers) => `
+cache:
+  enabled: false
+providers:
+  gemini-own:
+    protocol: gemini
+    baseUrl: ${providers.baseUrlFor('google')}
+    apiKeyEnv: GEMINI_OWN_KEY
+    models:
+      - { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high], maxOutputTokens: 65536 }
+`,
+  });
   anthropicClient = harness.anthropicClient;
 });
 afterAll(async () => harness?.close());
@@ -48,12 +62,18 @@ describe('chat completions', () => {
     expect(completion.usage).not.toHaveProperty('completion_tokens_details');
   });
 
-  it("gives Gemini 3.5 Flash-Lite and Claude Sonnet 4.6 a thinking budget for the effort", async () => {
+  it('gives Gemini 3.5 Flash-Lite the thinking level of the effort and Claude Sonnet 4.6 a thinking budget for it', async () => {
     await harness.client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: question, reasoning_effort: 'medium', max_tokens: 500 });
-    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } });
+    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium' } });
     await harness.client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-6', messages: question, reasoning_effort: 'low', temperature: 0.2 });
     expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 4096 + 1024 });
     expect(sentBody()).not.toHaveProperty('temperature');
+  });
+
+  it('asks a Gemini model of the configuration its thinking level when the YAML lists its thinkingLevels', async () => {
+    await harness.client.chat.completions.create({ model: 'gemini-own/gemini-3.7-flash', messages: question, reasoning_effort: 'high', max_tokens: 500 });
+    expect(harness.providers.requests.at(-1)?.path).toContain('/models/gemini-3.7-flash:generateContent');
+    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high' } });
   });
 
   it('refuses an effort that is not one with a 400 naming the field, before any upstream call', async () => {

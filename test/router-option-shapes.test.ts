@@ -70,6 +70,8 @@ describe('options of the wrong shape, refused when the router is made', () => {
     ['catalog[0].models[0].maxOutputTokens', { catalog: [{ ...groq, models: [{ ...firstModel, maxOutputTokens: 0 }] }] }],
     ['catalog[0].models[0].vision', { catalog: [{ ...groq, models: [{ ...firstModel, vision: 'yes' }] }] }],
     ['catalog[0].models[0].fixedSampling', { catalog: [{ ...groq, models: [{ ...firstModel, fixedSampling: 1 }] }] }],
+    ['catalog[0].models[0].thinkingLevels', { catalog: [{ ...groq, models: [{ ...firstModel, thinkingLevels: ['max'] }] }] }],
+    ['catalog[0].models[0].thinkingLevels', { catalog: [{ ...groq, models: [{ ...firstModel, thinkingLevels: 'high' }] }] }],
     ['catalog[0].models[0].price', { catalog: [{ ...groq, models: [{ ...firstModel, price: 0.05 }] }] }],
     ['catalog[0].models[0].price.outputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { inputPerMillion: 1 } }] }] }],
     ['catalog[0].models[0].price.cachedInputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { ...firstModel!.price, cachedInputPerMillion: Number.NaN } }] }] }],

@@ -54,7 +54,8 @@ describe('reasoningEffort', () => {
     expect(sent('openai')).not.toHaveProperty('reasoning_effort');
     expect(sent('openai')['max_tokens']).toBe(200);
     expect(sent('anthropic')).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 1224 });
-    expect(sent('google')['generationConfig']).toEqual({ maxOutputTokens: 1224, thinkingConfig: { thinkingBudget: 1024 } });
+    // gemini-3.5-flash-lite thinks by level: it is asked the effort's level, with the same room for it.
+    expect(sent('google')['generationConfig']).toEqual({ maxOutputTokens: 1224, thinkingConfig: { thinkingLevel: 'low' } });
   });
 
   it('is part of the cache key: another effort is another answer', async () => {

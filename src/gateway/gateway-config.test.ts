@@ -375,6 +375,11 @@ providers:
       /providers\.x\.models\[0\]\.fixedSampling must be true or false/,
     );
     expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, fixedSampling: true }] } }')).toBe('accepted');
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, reasoning: true, thinkingLevels: [low, max] }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.thinkingLevels must be a non-empty list of thinking levels \(minimal, low, medium, high\)/,
+    );
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, thinkingLevels: [] }] } }')).toMatch(/thinkingLevels must be a non-empty list/);
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, reasoning: true, thinkingLevels: [low, high] }] } }')).toBe('accepted');
   });
 });
 

@@ -12,14 +12,15 @@
  *         - deepseek-chat
  *         - { id: deepseek-reasoner, contextWindowTokens: 65536, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } }
  *       tiers: { 2: deepseek-chat }                       # joins tier-2; without tiers, only named calls reach it
+ *       # a gemini model that thinks by level: { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high] }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
-import type { ModelInfo, ModelPrice, ProviderDefinition } from '../catalog.js';
+import { thinkingLevelNames, type ModelInfo, type ModelPrice, type ProviderDefinition } from '../catalog.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
-import type { Tier, WireProtocolId } from '../types.js';
+import type { ThinkingLevel, Tier, WireProtocolId } from '../types.js';
 import { fail, objectAt, type JsonObject } from './config-fields.js';
 
 export interface GatewayProviderConfig {
@@ -59,12 +60,21 @@ function priceOf(value: unknown, path: string): ModelPrice {
   return price;
 }
 
+/** `thinkingLevels: [low, medium, high]`: the Gemini thinking levels a model takes (see `ModelInfo.thinkingLevels`). */
+function thinkingLevelsOf(value: unknown, path: string): readonly ThinkingLevel[] {
+  const names: readonly unknown[] = thinkingLevelNames;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((level) => names.includes(level))) {
+    fail(path, `must be a non-empty list of thinking levels (${thinkingLevelNames.join(', ')}).`);
+  }
+  return value as ThinkingLevel[];
+}
+
 function modelOf(value: unknown, path: string): ModelInfo {
   if (typeof value === 'string') {
     if (value.trim() === '') fail(path, 'must not be empty.');
     return { id: value };
   }
-  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'price']);
+  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'thinkingLevels', 'price']);
   if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
   const model: { -readonly [K in keyof ModelInfo]: ModelInfo[K] } = { id: object.id };
   if (object.contextWindowTokens !== undefined) model.contextWindowTokens = positiveNumber(object.contextWindowTokens, `${path}.contextWindowTokens`, true);
@@ -74,6 +84,7 @@ function modelOf(value: unknown, path: string): ModelInfo {
     if (typeof object[flag] !== 'boolean') fail(`${path}.${flag}`, 'must be true or false.');
     model[flag] = object[flag] as boolean;
   }
+  if (object.thinkingLevels !== undefined) model.thinkingLevels = thinkingLevelsOf(object.thinkingLevels, `${path}.thinkingLevels`);
   if (object.price !== undefined) model.price = priceOf(object.price, `${path}.price`);
   return model;
 }

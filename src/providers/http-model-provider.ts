@@ -145,7 +145,14 @@ export function createHttpModelProvider(
     const fitted = model?.fixedSampling === true ? withoutSamplingParameters(bounded) : bounded;
     return {
       request: fitted,
-      options: { endpoint: endpoint(), stream, reasoningModel: model?.reasoning === true, maxOutputTokens: limit, toolCallsNeedReasoningContent },
+      options: {
+        endpoint: endpoint(),
+        stream,
+        reasoningModel: model?.reasoning === true,
+        maxOutputTokens: limit,
+        thinkingLevels: model?.thinkingLevels,
+        toolCallsNeedReasoningContent,
+      },
     };
   };
 

@@ -44,3 +44,13 @@ export function reasoningWithinOptionalBound(
 ): { readonly budgetTokens: number; readonly maxTokens?: number } | undefined {
   return maxTokens === undefined ? { budgetTokens: reasoningBudgetTokens[effort] } : reasoningAllowance(effort, maxTokens, modelLimit);
 }
+
+/**
+ * For a model that thinks by level within a bound (Gemini 3's `thinkingLevel`, counted in `maxOutputTokens`): the
+ * caller's bound grown by the budget of the same effort, within the model's limit, so the level's thinking does
+ * not eat the answer's room. A level names no number of tokens; the budget is the room a budget model would get.
+ */
+export function boundWithReasoningRoom(effort: ReasoningEffort, maxTokens: number, modelLimit: number | undefined): number {
+  const grown = maxTokens + reasoningBudgetTokens[effort];
+  return modelLimit === undefined ? grown : Math.max(maxTokens, Math.min(grown, modelLimit));
+}

@@ -4,7 +4,7 @@
  */
 import type { ProviderError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
-import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
+import type { ChatRequest, ChatResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
 
 export interface EndpointConfig {
   /** Our id of the provider (`groq`, `openai`, ...), for error messages. */
@@ -45,6 +45,8 @@ export interface BuildChatRequestOptions {
   readonly reasoningModel?: boolean;
   /** The most tokens the model can write, when the catalog knows it: a thinking budget is kept within it. */
   readonly maxOutputTokens?: number;
+  /** Gemini wire: the model thinks by level and takes these (`ModelInfo.thinkingLevels`); it is sent no budget. */
+  readonly thinkingLevels?: readonly ThinkingLevel[];
   /** OpenAI wire: send each assistant tool-call message `reasoning_content` (see `ProviderDefinition.toolCallsNeedReasoningContent`). */
   readonly toolCallsNeedReasoningContent?: boolean;
 }

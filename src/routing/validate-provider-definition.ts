@@ -3,6 +3,7 @@
  * made: a JavaScript caller's entry of the wrong shape otherwise failed at the first call, in a TypeError of the
  * router's own code, or sent every call to a provider that can never answer.
  */
+import { thinkingLevelNames } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
@@ -63,6 +64,9 @@ function checkModel(model: unknown, path: string): void {
     if (tokens !== undefined && !(Number.isInteger(tokens) && (tokens as number) >= 1)) throw invalid(`${path}.${name}`, 'must be an integer of at least 1.');
   }
   checkFlags(model, path, ['vision', 'reasoning', 'fixedSampling']);
+  if (model.thinkingLevels !== undefined && !isThinkingLevelList(model.thinkingLevels)) {
+    throw invalid(`${path}.thinkingLevels`, `must be a non-empty list of thinking levels (${thinkingLevelNames.join(', ')}).`);
+  }
   if (model.price === undefined) return;
   const { price } = model;
   if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');
@@ -71,6 +75,10 @@ function checkModel(model: unknown, path: string): void {
   for (const name of priceFields) {
     if (price[name] !== undefined) checkPrice(price[name], `${path}.price.${name}`);
   }
+}
+
+function isThinkingLevelList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0 && value.every((level) => (thinkingLevelNames as readonly unknown[]).includes(level));
 }
 
 function checkPrice(value: unknown, path: string): void {

@@ -197,6 +197,23 @@ describe('buildGeminiChatRequest', () => {
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { endpoint, stream: false })).toEqual({ maxOutputTokens: 500 });
   });
 
+  it('gives a model that thinks by level (Gemini 3) the level of the effort, and no budget, within a bound grown as for a budget', () => {
+    const levels = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 65_536, thinkingLevels: ['low', 'medium', 'high'] } as const;
+    const config = (request: ChatRequest, options: Parameters<typeof buildGeminiChatRequest>[1] = levels) =>
+      (JSON.parse(buildGeminiChatRequest(request, options).body ?? 'null') as { generationConfig: Record<string, unknown> }).generationConfig;
+    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingLevel: 'low' } });
+    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium' } });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high' } });
+    // Where the model's limit leaves no room, the level is still asked, within the caller's bound.
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 65_536 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high' } });
+    // An effort the model has no level of is asked as the nearest it has, the higher of two as near.
+    expect(config({ ...base, reasoningEffort: 'medium' }, { ...levels, thinkingLevels: ['low', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
+    expect(config({ ...base, reasoningEffort: 'low' }, { ...levels, thinkingLevels: ['medium', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'medium' } });
+    // No effort, or a model that does not reason: no thinking asked.
+    expect(config({ ...base, maxTokens: 500 })).toEqual({ maxOutputTokens: 500 });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { ...levels, reasoningModel: false })).toEqual({ maxOutputTokens: 500 });
+  });
+
   it('asks for JSON, with the schema in Gemini form, for JSON response formats', () => {
     expect(bodyOf({ ...base, responseFormat: { type: 'json_object' } })['generationConfig']).toEqual({
       responseMimeType: 'application/json',

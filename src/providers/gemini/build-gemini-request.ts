@@ -1,9 +1,10 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
+import type { ChatRequest, Mutable, ReasoningEffort, ResponseFormat, ToolChoice } from '../../types.js';
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
-import { reasoningWithinOptionalBound } from '../reasoning-budget.js';
+import { boundWithReasoningRoom, reasoningWithinOptionalBound } from '../reasoning-budget.js';
+import { thinkingLevelOfEffort } from './thinking-level-of-effort.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequestBody,
@@ -70,15 +71,7 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
   const config: Mutable<GeminiGenerationConfig> = {};
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
-  // A thinking model (`reasoning` in the catalog) thinks within maxOutputTokens: a caller's bound grows by the budget.
-  const thinking =
-    request.reasoningEffort !== undefined && options.reasoningModel === true
-      ? reasoningWithinOptionalBound(request.reasoningEffort, request.maxTokens, options.maxOutputTokens)
-      : undefined;
-  if (thinking !== undefined) {
-    config.thinkingConfig = { thinkingBudget: thinking.budgetTokens };
-    if (thinking.maxTokens !== undefined) config.maxOutputTokens = thinking.maxTokens;
-  }
+  if (request.reasoningEffort !== undefined && options.reasoningModel === true) addThinking(config, request.reasoningEffort, options);
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
@@ -86,6 +79,25 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
   if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
   if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);
   return config;
+}
+
+/**
+ * A thinking model (`reasoning` in the catalog) thinks within maxOutputTokens, so a caller's bound grows by the
+ * effort's budget. One that thinks by level (`thinkingLevels`: Gemini 3 and later) is asked the level and no
+ * budget, which Google documents for Gemini 2.5 (https://ai.google.dev/gemini-api/docs/thinking) and refuses
+ * beside a level; any other is asked the budget.
+ */
+function addThinking(config: Mutable<GeminiGenerationConfig>, effort: ReasoningEffort, options: BuildChatRequestOptions): void {
+  const level = options.thinkingLevels === undefined ? undefined : thinkingLevelOfEffort(effort, options.thinkingLevels);
+  if (level !== undefined) {
+    config.thinkingConfig = { thinkingLevel: level };
+    if (config.maxOutputTokens !== undefined) config.maxOutputTokens = boundWithReasoningRoom(effort, config.maxOutputTokens, options.maxOutputTokens);
+    return;
+  }
+  const thinking = reasoningWithinOptionalBound(effort, config.maxOutputTokens, options.maxOutputTokens);
+  if (thinking === undefined) return;
+  config.thinkingConfig = { thinkingBudget: thinking.budgetTokens };
+  if (thinking.maxTokens !== undefined) config.maxOutputTokens = thinking.maxTokens;
 }
 
 function addResponseFormat(config: Mutable<GeminiGenerationConfig>, responseFormat: ResponseFormat): void {

@@ -3,6 +3,8 @@
  * Types only. Bodies we read are `unknown` until checked.
  */
 
+import type { ThinkingLevel } from '../../types.js';
+
 export type GeminiStruct = { readonly [key: string]: unknown };
 
 export type GeminiPart =
@@ -38,8 +40,12 @@ export interface GeminiGenerationConfig {
   readonly stopSequences?: readonly string[];
   readonly responseMimeType?: 'application/json';
   readonly responseSchema?: GeminiStruct;
-  /** Tokens the model may think (Gemini 2.5), counted within `maxOutputTokens`. */
-  readonly thinkingConfig?: { readonly thinkingBudget: number };
+  /**
+   * How much the model may think, counted within `maxOutputTokens`: a budget of tokens (Gemini 2.5) or a level
+   * (Gemini 3 and later), never both (Google refuses the pair: 400 "You can only set only one of thinking budget
+   * and thinking level.", sterlp/eclipse-peon-ai#115).
+   */
+  readonly thinkingConfig?: { readonly thinkingBudget: number } | { readonly thinkingLevel: ThinkingLevel };
 }
 
 export interface GeminiToolConfig {
