@@ -64,7 +64,7 @@ describe('chat completions', () => {
 
   it('gives Gemini 3.5 Flash-Lite the thinking level of the effort and Claude Sonnet 4.6 a thinking budget for it', async () => {
     await harness.client.chat.completions.create({ model: 'google/gemini-3.5-flash-lite', messages: question, reasoning_effort: 'medium', max_tokens: 500 });
-    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium' } });
+    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
     await harness.client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-6', messages: question, reasoning_effort: 'low', temperature: 0.2 });
     expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 4096 + 1024 });
     expect(sentBody()).not.toHaveProperty('temperature');
@@ -73,7 +73,7 @@ describe('chat completions', () => {
   it('asks a Gemini model of the configuration its thinking level when the YAML lists its thinkingLevels', async () => {
     await harness.client.chat.completions.create({ model: 'gemini-own/gemini-3.7-flash', messages: question, reasoning_effort: 'high', max_tokens: 500 });
     expect(harness.providers.requests.at(-1)?.path).toContain('/models/gemini-3.7-flash:generateContent');
-    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high' } });
+    expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
   });
 
   it('refuses an effort that is not one with a 400 naming the field, before any upstream call', async () => {

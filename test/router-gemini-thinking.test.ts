@@ -3,11 +3,13 @@
  * (recorded Gemini traffic). Gemini 3 and later think by level (`thinkingConfig.thinkingLevel`), Gemini 2.5 by
  * a budget of tokens, and Google refuses both in one request: a model the catalog lists `thinkingLevels` for
  * (the built-in gemini-3.5-flash-lite and gemini-3.8-flash) is sent the level and never a budget; any other
- * Gemini reasoning model a budget, as before.
+ * Gemini reasoning model a budget, as before. A call not streamed asks for the thought summaries
+ * (`includeThoughts`) too, and returns them as its reasoning.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog, type ProviderDefinition } from '../src/catalog.js';
 import type { StreamChunk } from '../src/index.js';
+import { geminiReplay, recordedGeminiAnswer } from '../src/testing/gemini-recordings.test-support.js';
 import { useRouterHarness } from './router-harness.js';
 
 const harness = useRouterHarness({ cacheEnabled: false });
@@ -27,7 +29,7 @@ describe('Gemini 3, which thinks by level', () => {
     expect(result.provider).toBe('google');
     expect(result.content).not.toBe('');
     expect(harness.server.requests[0]?.path).toContain('/models/gemini-3.8-flash:generateContent');
-    expect(sentConfig()).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high' } });
+    expect(sentConfig()).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
   });
 
   it('streams from gemini-3.5-flash-lite asked a medium effort, at the medium level', async () => {
@@ -69,8 +71,24 @@ describe('thinkingLevels on a Gemini provider of its own', () => {
     await asked.complete('Think, then answer.', { route: [{ provider: 'gemini-own', model: 'gemini-2.5-flash' }], reasoningEffort: 'medium', maxTokens: 500 });
     const configs = harness.server.requests.map((request) => [request.path.split('/models/')[1], (request.body as Record<string, unknown>)['generationConfig']]);
     expect(configs).toEqual([
-      ['gemini-3-pro-preview:generateContent', { maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'high' } }],
-      ['gemini-2.5-flash:generateContent', { maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } }],
+      ['gemini-3-pro-preview:generateContent', { maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } }],
+      ['gemini-2.5-flash:generateContent', { maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } }],
     ]);
+  });
+});
+
+describe("Gemini's thought summaries", () => {
+  it('are asked of a call given an effort, and come back as its reasoning, apart from the answer (recorded gemini-3-pro-preview)', async () => {
+    harness.server.setBehavior('google', geminiReplay('generateContent-thought-parts.json'));
+    const recorded = recordedGeminiAnswer('generateContent-thought-parts.json');
+    const result = await harness.makeRouter().complete('How do I cross the street?', {
+      route: [{ provider: 'google', model: 'gemini-3.8-flash' }],
+      reasoningEffort: 'low',
+    });
+    expect(sentConfig()).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
+    expect(result.reasoning).toBe(recorded.thoughts);
+    expect(result.content).toBe(recorded.text);
+    expect(result.content).not.toContain('My Thought Process');
+    expect(result.usage).toMatchObject({ reasoningTokens: 1001 });
   });
 });

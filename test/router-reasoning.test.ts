@@ -55,7 +55,7 @@ describe('reasoningEffort', () => {
     expect(sent('openai')['max_tokens']).toBe(200);
     expect(sent('anthropic')).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 1224 });
     // gemini-3.5-flash-lite thinks by level: it is asked the effort's level, with the same room for it.
-    expect(sent('google')['generationConfig']).toEqual({ maxOutputTokens: 1224, thinkingConfig: { thinkingLevel: 'low' } });
+    expect(sent('google')['generationConfig']).toEqual({ maxOutputTokens: 1224, thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
   });
 
   it('is part of the cache key: another effort is another answer', async () => {

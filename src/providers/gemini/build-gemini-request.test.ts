@@ -190,9 +190,11 @@ describe('buildGeminiChatRequest', () => {
     const thinker = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 65_536 } as const;
     const config = (request: ChatRequest, options: Parameters<typeof buildGeminiChatRequest>[1] = thinker) =>
       (JSON.parse(buildGeminiChatRequest(request, options).body ?? 'null') as { generationConfig: Record<string, unknown> }).generationConfig;
-    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingBudget: 1024 } });
-    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192 } });
-    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingBudget: 24_576 } });
+    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingBudget: 24_576, includeThoughts: true } });
+    // A stream is not asked for the thought summaries (no recorded stream of them to read).
+    expect(config({ ...base, reasoningEffort: 'low' }, { ...thinker, stream: true })).toEqual({ thinkingConfig: { thinkingBudget: 1024 } });
     // A model that does not reason is asked as always.
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { endpoint, stream: false })).toEqual({ maxOutputTokens: 500 });
   });
@@ -201,14 +203,15 @@ describe('buildGeminiChatRequest', () => {
     const levels = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 65_536, thinkingLevels: ['low', 'medium', 'high'] } as const;
     const config = (request: ChatRequest, options: Parameters<typeof buildGeminiChatRequest>[1] = levels) =>
       (JSON.parse(buildGeminiChatRequest(request, options).body ?? 'null') as { generationConfig: Record<string, unknown> }).generationConfig;
-    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingLevel: 'low' } });
-    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium' } });
-    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high' } });
+    expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
     // Where the model's limit leaves no room, the level is still asked, within the caller's bound.
-    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 65_536 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high' } });
+    expect(config({ ...base, reasoningEffort: 'high', maxTokens: 65_536 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
     // An effort the model has no level of is asked as the nearest it has, the higher of two as near.
-    expect(config({ ...base, reasoningEffort: 'medium' }, { ...levels, thinkingLevels: ['low', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
-    expect(config({ ...base, reasoningEffort: 'low' }, { ...levels, thinkingLevels: ['medium', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'medium' } });
+    expect(config({ ...base, reasoningEffort: 'medium' }, { ...levels, thinkingLevels: ['low', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'low' }, { ...levels, thinkingLevels: ['medium', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
+    expect(config({ ...base, reasoningEffort: 'high' }, { ...levels, stream: true })).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
     // No effort, or a model that does not reason: no thinking asked.
     expect(config({ ...base, maxTokens: 500 })).toEqual({ maxOutputTokens: 500 });
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { ...levels, reasoningModel: false })).toEqual({ maxOutputTokens: 500 });

@@ -45,8 +45,16 @@ export interface GeminiGenerationConfig {
    * (Gemini 3 and later), never both (Google refuses the pair: 400 "You can only set only one of thinking budget
    * and thinking level.", sterlp/eclipse-peon-ai#115).
    */
-  readonly thinkingConfig?: { readonly thinkingBudget: number } | { readonly thinkingLevel: ThinkingLevel };
+  readonly thinkingConfig?: GeminiThinkingConfig;
 }
+
+/**
+ * A budget or a level (see `GeminiGenerationConfig.thinkingConfig`); `includeThoughts` asks for thought summaries,
+ * parts with `thought: true` before the answer's (https://ai.google.dev/gemini-api/docs/thinking).
+ */
+export type GeminiThinkingConfig = ({ readonly thinkingBudget: number } | { readonly thinkingLevel: ThinkingLevel }) & {
+  readonly includeThoughts?: true;
+};
 
 export interface GeminiToolConfig {
   readonly functionCallingConfig: {

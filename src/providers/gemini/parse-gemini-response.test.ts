@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../errors.js';
 import type { FinishReason } from '../../types.js';
+import { readGeminiRecording, recordedGeminiAnswer } from '../../testing/gemini-recordings.test-support.js';
 import { readFixtureJson, readFixtureResponseHeaders } from './gemini-fixtures.test-support.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { parseGeminiResponse } from './parse-gemini-response.js';
@@ -26,6 +27,21 @@ describe('parseGeminiResponse with the recorded responses', () => {
       model: 'gemini-3-pro-preview',
       requestId: 'fDgtaaDNHvze_uMP_svB8QM',
       responseId: 'fDgtaaDNHvze_uMP_svB8QM',
+    });
+  });
+
+  it("reads a thought summary (`thought: true`) as the reasoning, apart from the answer (test/fixtures/gemini/generateContent-thought-parts.json)", () => {
+    const recorded = recordedGeminiAnswer('generateContent-thought-parts.json');
+    expect(recorded.thoughts).toMatch(/^\*\*A Safe Street-Crossing Guide: My Thought Process\*\*/);
+    expect(parseGeminiResponse(JSON.parse(readGeminiRecording('generateContent-thought-parts.json')), options)).toEqual({
+      content: recorded.text,
+      reasoning: recorded.thoughts,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 29, outputTokens: 1737, totalTokens: 1766, reasoningTokens: 1001 },
+      model: 'gemini-3-pro-preview',
+      requestId: 'ON4gaYT4Gc20qtsP2bSiiQ0',
+      responseId: 'ON4gaYT4Gc20qtsP2bSiiQ0',
     });
   });
 

@@ -7,8 +7,9 @@ import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
- * Our result from a Gemini 200 body: the first candidate's text parts joined (thoughts skipped), its
- * functionCall parts as tool calls. Throws a ProviderError when the prompt itself was blocked
+ * Our result from a Gemini 200 body: the first candidate's text parts joined, its thought summaries (parts
+ * with `thought: true`, sent when asked `includeThoughts`) as the reasoning, its functionCall parts as tool
+ * calls. Throws a ProviderError when the prompt itself was blocked
  * (`promptFeedback.blockReason`, no candidates): a 200 that is a content filter failure.
  */
 export function parseGeminiResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
@@ -29,6 +30,8 @@ export function parseGeminiResponse(body: unknown, options: ParseResponseOptions
     finishReason: mapGeminiFinishReason(readString(candidate['finishReason']), { hasToolCalls: toolCalls.length > 0 }),
     model: (isRecord(body) ? readString(body['modelVersion']) : undefined) ?? '',
   };
+  const reasoning = readThoughts(parts);
+  if (reasoning !== '') response.reasoning = reasoning;
   if (usage !== undefined) response.usage = usage;
   if (requestId !== undefined) response.requestId = requestId;
   if (responseId !== undefined) response.responseId = responseId;
@@ -91,6 +94,15 @@ export function readText(parts: readonly JsonRecord[]): string {
     if (part['thought'] !== true) text += readString(part['text']) ?? '';
   }
   return text;
+}
+
+/** The thought summaries of some parts (`thought: true`): what the model shows of its reasoning. */
+export function readThoughts(parts: readonly JsonRecord[]): string {
+  let thoughts = '';
+  for (const part of parts) {
+    if (part['thought'] === true) thoughts += readString(part['text']) ?? '';
+  }
+  return thoughts;
 }
 
 /**
