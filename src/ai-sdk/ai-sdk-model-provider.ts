@@ -3,7 +3,7 @@ import type { ModelPrice, ProviderDefinition } from '../catalog.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError, ProviderError } from '../errors.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from '../providers/model-provider.js';
-import type { ChatRequest, ChatResponse, StreamChunk, Tier } from '../types.js';
+import type { ChatRequest, ChatResponse, StreamChunk, ThinkingLevel, Tier } from '../types.js';
 import { AiSdkStreamChunks } from './ai-sdk-stream-chunks.js';
 import { convertFromAiSdkResult } from './convert-from-ai-sdk-result.js';
 import { type AiSdkModelTraits, convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
@@ -30,6 +30,11 @@ export interface AiSdkModelProviderOptions {
    * Default false: the effort is not sent, since a model that does not reason may refuse it.
    */
   readonly reasoning?: boolean;
+  /**
+   * With `reasoning`, for a Gemini model that thinks by level (Gemini 3 and later): the levels it takes. The
+   * effort is then passed as `google.thinkingConfig.thinkingLevel` (the nearest level it takes), never as a budget.
+   */
+  readonly thinkingLevels?: readonly ThinkingLevel[];
   /**
    * The model takes images: a call with images (as data URLs; it fetches no URL here) may ask it. Default
    * false, as for a model the catalog does not mark `vision`: such a call goes to the models that take them.
@@ -80,6 +85,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
         id: model.modelId,
         ...(options.contextWindowTokens !== undefined ? { contextWindowTokens: options.contextWindowTokens } : {}),
         ...(options.reasoning === true ? { reasoning: true } : {}),
+        ...(options.thinkingLevels !== undefined ? { thinkingLevels: options.thinkingLevels } : {}),
         ...(options.vision === true ? { vision: true } : {}),
         ...(options.price !== undefined ? { price: options.price } : {}),
       },
@@ -87,7 +93,11 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
   };
-  const modelTraits: AiSdkModelTraits = { reasons: options.reasoning === true, providerName: model.provider };
+  const modelTraits: AiSdkModelTraits = {
+    reasons: options.reasoning === true,
+    providerName: model.provider,
+    ...(options.thinkingLevels !== undefined ? { thinkingLevels: options.thinkingLevels } : {}),
+  };
   const toProviderError = (error: unknown): ProviderError => mapAiSdkError({ error, providerId: id, nowMs: clock.now() });
 
   const assertModel = (request: ChatRequest): void => {

@@ -2,16 +2,18 @@
  * A reasoning effort as an AI SDK model's provider reads it, chosen by the model's `provider` name: Claude
  * (`anthropic.messages`, `vertex.anthropic.messages`, Bedrock's Anthropic models) a thinking budget
  * (`anthropic.thinking`), which `@ai-sdk/anthropic` adds to `maxOutputTokens` itself; Gemini (`google.*`,
- * `vertex.*`) a thinking budget (`google.thinkingConfig`) counted within `maxOutputTokens`, so that grows by
- * the budget as for our own Gemini calls; OpenAI, Azure and Groq `reasoningEffort` under their names. Any
+ * `vertex.*`) a thinking budget (`google.thinkingConfig.thinkingBudget`) counted within `maxOutputTokens`, so that
+ * grows by the budget as for our own Gemini calls, or, for a model given `thinkingLevels` (Gemini 3 and later), the
+ * level of the effort (`google.thinkingConfig.thinkingLevel`) and no budget, the bound grown the same; OpenAI, Azure and Groq `reasoningEffort` under their names. Any
  * other provider is sent nothing: their efforts differ (xAI takes only low and high) and a value one refuses
  * ends the call. Claude is asked without thinking where Anthropic refuses it (anthropic-thinking-rules.ts),
  * and with a JSON response format, which `@ai-sdk/anthropic` asks as a forced tool. Pure.
  */
 import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { anthropicRefusesThinking } from '../providers/anthropic/anthropic-thinking-rules.js';
-import { reasoningBudgetTokens, reasoningWithinOptionalBound } from '../providers/reasoning-budget.js';
-import type { ChatRequest, ReasoningEffort } from '../types.js';
+import { thinkingLevelOfEffort } from '../providers/gemini/thinking-level-of-effort.js';
+import { boundWithReasoningRoom, reasoningBudgetTokens, reasoningWithinOptionalBound } from '../providers/reasoning-budget.js';
+import type { ChatRequest, ReasoningEffort, ThinkingLevel } from '../types.js';
 
 export interface AiSdkReasoningOptions {
   readonly providerOptions?: SharedV3ProviderOptions;
@@ -19,7 +21,14 @@ export interface AiSdkReasoningOptions {
   readonly maxOutputTokens?: number;
 }
 
-export function aiSdkReasoningOptions(request: ChatRequest, effort: ReasoningEffort, providerName: string): AiSdkReasoningOptions {
+/** The AI SDK model asked: its `provider` name, and the Gemini thinking levels it takes, if it thinks by level. */
+export interface AiSdkReasoningModel {
+  readonly providerName: string;
+  readonly thinkingLevels?: readonly ThinkingLevel[];
+}
+
+export function aiSdkReasoningOptions(request: ChatRequest, effort: ReasoningEffort, model: AiSdkReasoningModel): AiSdkReasoningOptions {
+  const { providerName } = model;
   const family = providerName.split('.')[0] ?? '';
   if (providerName.includes('anthropic')) {
     const forcedTool = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
@@ -27,6 +36,12 @@ export function aiSdkReasoningOptions(request: ChatRequest, effort: ReasoningEff
     return { providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: reasoningBudgetTokens[effort] } } } };
   }
   if (family === 'google' || family === 'vertex') {
+    const level = model.thinkingLevels === undefined ? undefined : thinkingLevelOfEffort(effort, model.thinkingLevels);
+    if (level !== undefined) {
+      const thinkingConfig = { thinkingLevel: level };
+      const options: AiSdkReasoningOptions = { providerOptions: { google: { thinkingConfig }, vertex: { thinkingConfig } } };
+      return request.maxTokens === undefined ? options : { ...options, maxOutputTokens: boundWithReasoningRoom(effort, request.maxTokens, undefined) };
+    }
     const thinking = reasoningWithinOptionalBound(effort, request.maxTokens, undefined);
     if (thinking === undefined) return {};
     const thinkingConfig = { thinkingBudget: thinking.budgetTokens };

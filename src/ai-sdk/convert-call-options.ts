@@ -94,8 +94,9 @@ function asksOneToolCall(providerOptions: unknown): boolean {
 
 /**
  * A reasoning effort, asked the way `@ai-sdk/openai` (`reasoningEffort`), `@ai-sdk/anthropic` (`thinking:
- * { type: 'enabled', budgetTokens }`) or `@ai-sdk/google` (`thinkingConfig.thinkingBudget`) reads it, in
- * that order; a budget becomes an effort as the gateway's `thinking` does.
+ * { type: 'enabled', budgetTokens }`) or `@ai-sdk/google` (`thinkingConfig.thinkingLevel`, Gemini 3's, or
+ * `thinkingConfig.thinkingBudget`) reads it, in that order; a budget becomes an effort as the gateway's
+ * `thinking` does, and the level `minimal` is `low`, as OpenAI's `minimal` is.
  */
 function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefined {
   if (!isRecord(providerOptions)) return undefined;
@@ -109,6 +110,8 @@ function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefine
   }
   const google = providerOptions['google'];
   const thinkingConfig = isRecord(google) ? google['thinkingConfig'] : undefined;
+  const level = isRecord(thinkingConfig) ? reasoningEffortOfOpenAIName(thinkingConfig['thinkingLevel']) : undefined;
+  if (level !== undefined && level !== null) return level;
   const budget = isRecord(thinkingConfig) ? thinkingConfig['thinkingBudget'] : undefined;
   if (typeof budget === 'number' && budget > 0) return reasoningEffortOfBudget(budget);
   return undefined;

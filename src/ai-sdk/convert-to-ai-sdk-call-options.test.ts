@@ -90,6 +90,14 @@ describe('convertToAiSdkCallOptions', () => {
     const google = asked('google.generative-ai', { maxTokens: 500 });
     expect(google.providerOptions).toMatchObject({ google: { thinkingConfig: { thinkingBudget: 8192 } } });
     expect(google.maxOutputTokens).toBe(8692);
+    // A Gemini model given thinkingLevels (Gemini 3) is asked the level of the effort, never a budget.
+    const byLevel = convertToAiSdkCallOptions({ ...question, reasoningEffort: 'medium', maxTokens: 500 }, signal, {
+      reasons: true,
+      providerName: 'google.generative-ai',
+      thinkingLevels: ['low', 'medium', 'high'],
+    });
+    expect(byLevel.providerOptions).toEqual({ google: { thinkingConfig: { thinkingLevel: 'medium' } }, vertex: { thinkingConfig: { thinkingLevel: 'medium' } } });
+    expect(byLevel.maxOutputTokens).toBe(8692);
     expect(asked('anthropic.messages', { maxTokens: 500 }).maxOutputTokens).toBe(500);
     // A provider whose efforts differ (xAI takes low and high only) is sent nothing it could refuse.
     expect(asked('xai.chat')).not.toHaveProperty('providerOptions');
@@ -101,6 +109,8 @@ describe('convertToAiSdkCallOptions', () => {
     expect(readBack({ anthropic: { thinking: { type: 'enabled', budgetTokens: 20_000 } } })).toBe('high');
     expect(readBack({ google: { thinkingConfig: { thinkingBudget: 2048 } } })).toBe('low');
     expect(readBack({ google: { thinkingConfig: { thinkingBudget: 0 } } })).toBeUndefined();
+    expect(readBack({ google: { thinkingConfig: { thinkingLevel: 'high' } } })).toBe('high');
+    expect(readBack({ google: { thinkingConfig: { thinkingLevel: 'minimal' } } })).toBe('low');
     expect(readBack({ anthropic: { thinking: { type: 'disabled' } } })).toBeUndefined();
     // A model not said to reason is not sent the effort: one that does not may refuse it.
     expect(convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal)).not.toHaveProperty('providerOptions');

@@ -7,7 +7,7 @@ import type {
   SharedV3ProviderOptions,
 } from '@ai-sdk/provider';
 import { aiSdkReasoningOptions } from './ai-sdk-reasoning-options.js';
-import type { ChatRequest, Message, ResponseFormat, ToolChoice, ToolMessage } from '../types.js';
+import type { ChatRequest, Message, ResponseFormat, ThinkingLevel, ToolChoice, ToolMessage } from '../types.js';
 import { toolImagesCaption } from '../providers/tool-images-caption.js';
 import { toAiSdkImagePart } from './ai-sdk-images.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
@@ -18,6 +18,8 @@ export interface AiSdkModelTraits {
   readonly reasons: boolean;
   /** The model's `provider` (`anthropic.messages`, `google.generative-ai`, `openai.chat`, `groq.chat`...). */
   readonly providerName?: string;
+  /** A Gemini model that thinks by level: the levels it takes (see `ModelInfo.thinkingLevels`). */
+  readonly thinkingLevels?: readonly ThinkingLevel[];
 }
 
 /**
@@ -39,7 +41,7 @@ export function convertToAiSdkCallOptions(
     }),
   );
   const responseFormat = convertResponseFormat(request.responseFormat);
-  const reasoning = model.reasons && request.reasoningEffort !== undefined ? aiSdkReasoningOptions(request, request.reasoningEffort, model.providerName ?? '') : undefined;
+  const reasoning = model.reasons && request.reasoningEffort !== undefined ? aiSdkReasoningOptions(request, request.reasoningEffort, { providerName: model.providerName ?? '', thinkingLevels: model.thinkingLevels }) : undefined;
   const providerOptions = providerOptionsOf(request, tools !== undefined && tools.length > 0, reasoning?.providerOptions);
   const maxOutputTokens = reasoning?.maxOutputTokens ?? request.maxTokens;
   return {
