@@ -3,8 +3,8 @@
  * (recorded Gemini traffic). Gemini 3 and later think by level (`thinkingConfig.thinkingLevel`), Gemini 2.5 by
  * a budget of tokens, and Google refuses both in one request: a model the catalog lists `thinkingLevels` for
  * (the built-in gemini-3.5-flash-lite and gemini-3.8-flash) is sent the level and never a budget; any other
- * Gemini reasoning model a budget, as before. A call not streamed asks for the thought summaries
- * (`includeThoughts`) too, and returns them as its reasoning.
+ * Gemini reasoning model a budget, as before. Either is asked for its thought summaries (`includeThoughts`) too,
+ * which come back as the reasoning (a stream's reasoning deltas).
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog, type ProviderDefinition } from '../src/catalog.js';
@@ -41,7 +41,7 @@ describe('Gemini 3, which thinks by level', () => {
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.type === 'text-delta')).toBe(true);
     expect(harness.server.requests[0]?.path).toContain('/models/gemini-3.5-flash-lite:streamGenerateContent');
-    expect(sentConfig()).toEqual({ thinkingConfig: { thinkingLevel: 'medium' } });
+    expect(sentConfig()).toEqual({ thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
   });
 });
 
@@ -90,5 +90,28 @@ describe("Gemini's thought summaries", () => {
     expect(result.content).toBe(recorded.text);
     expect(result.content).not.toContain('My Thought Process');
     expect(result.usage).toMatchObject({ reasoningTokens: 1001 });
+  });
+});
+
+describe("Gemini's thought summaries in a stream", () => {
+  it('are asked of a stream given an effort, and stream as reasoning before the answer (recorded gemini-2.5-pro)', async () => {
+    harness.server.setBehavior('google', geminiReplay('streamGenerateContent-sse-thought-parts.sse'));
+    const recorded = recordedGeminiAnswer('streamGenerateContent-sse-thought-parts.sse');
+    const stream = harness.makeRouter().stream('How do I cross the street?', {
+      route: [{ provider: 'google', model: 'gemini-3.8-flash' }],
+      reasoningEffort: 'medium',
+    });
+    const chunks: StreamChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const result = await stream.result;
+    expect(harness.server.requests[0]?.path).toContain('/models/gemini-3.8-flash:streamGenerateContent');
+    expect(sentConfig()).toEqual({ thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
+    const types = chunks.map((chunk) => chunk.type);
+    const firstText = types.indexOf('text-delta');
+    expect(firstText).toBeGreaterThan(0);
+    expect(types.slice(0, firstText).every((type) => type === 'reasoning-delta')).toBe(true);
+    expect(chunks.map((chunk) => (chunk.type === 'reasoning-delta' ? chunk.text : '')).join('')).toBe(recorded.thoughts);
+    expect(result.content).toBe(recorded.text);
+    expect(result.usage).toMatchObject({ reasoningTokens: 759 });
   });
 });

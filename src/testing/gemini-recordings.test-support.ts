@@ -1,16 +1,21 @@
 /**
  * Test support: Gemini's recorded answers kept in this repository (test/fixtures/gemini; provenance in
- * test/fixtures/SOURCES.md) as the shared fixtures hold none with thought parts: gemini-3-pro-preview asked
- * `includeThoughts`, answering a thought summary (`{"text": ..., "thought": true}`) before the answer's text part.
+ * test/fixtures/SOURCES.md) as the shared fixtures hold none with thought parts: models asked `includeThoughts`,
+ * answering thought summaries (`{"text": ..., "thought": true}`) before the answer's text parts.
  * Not shipped: only tests import it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SseParser } from '../http/sse-parser.js';
+import type { SseEvent } from '../http/types.js';
 import type { StatusBehavior } from './provider-behavior.js';
 import { parseRecordedHeaders } from './recorded-headers.js';
 
-/** gemini-3-pro-preview's answer, not streamed, with a thought part (pydantic/pydantic-ai's recording). */
-export type GeminiRecording = 'generateContent-thought-parts.json';
+/**
+ * gemini-3-pro-preview's answer, not streamed, and gemini-2.5-pro's stream, each with thought parts
+ * (pydantic/pydantic-ai's recordings).
+ */
+export type GeminiRecording = 'generateContent-thought-parts.json' | 'streamGenerateContent-sse-thought-parts.sse';
 
 const geminiFixturesDirectory = fileURLToPath(new URL('../../test/fixtures/gemini/', import.meta.url));
 
@@ -18,16 +23,35 @@ export function readGeminiRecording(name: GeminiRecording): string {
   return readFileSync(`${geminiFixturesDirectory}${name}`, 'utf8');
 }
 
+/** A recorded stream as the events our SSE parser reads from its bytes. */
+export function readGeminiRecordingEvents(name: GeminiRecording): SseEvent[] {
+  const parser = new SseParser();
+  const events = [...parser.push(new Uint8Array(readFileSync(`${geminiFixturesDirectory}${name}`)))];
+  const unterminated = parser.end();
+  if (unterminated !== undefined) events.push(unterminated);
+  return events;
+}
+
 /** The recording as the provider test server replays it: its status, recorded headers (framing dropped) and body. */
 export function geminiReplay(name: GeminiRecording): StatusBehavior {
-  const head = parseRecordedHeaders(readFileSync(`${geminiFixturesDirectory}${name.replace(/\.json$/, '.headers.txt')}`, 'utf8'));
+  const head = parseRecordedHeaders(readFileSync(`${geminiFixturesDirectory}${name.replace(/\.(json|sse)$/, '.headers.txt')}`, 'utf8'));
   return { kind: 'status', status: head.status, headers: Object.fromEntries(head.headers), body: readGeminiRecording(name) };
+}
+
+interface RecordedBody {
+  readonly candidates: readonly { readonly content: { readonly parts: readonly { readonly text?: string; readonly thought?: boolean }[] } }[];
 }
 
 /** What a recording says, read off its parts here rather than by the code under test. */
 export function recordedGeminiAnswer(name: GeminiRecording): { readonly text: string; readonly thoughts: string } {
-  const body = JSON.parse(readGeminiRecording(name)) as { candidates: { content: { parts: { text?: string; thought?: boolean }[] } }[] };
-  const parts = body.candidates[0]?.content.parts ?? [];
+  const text = readGeminiRecording(name);
+  const bodies: RecordedBody[] = name.endsWith('.json')
+    ? [JSON.parse(text) as RecordedBody]
+    : text
+        .split('\r\n\r\n')
+        .filter((event) => event.startsWith('data: '))
+        .map((event) => JSON.parse(event.slice('data: '.length)) as RecordedBody);
+  const parts = bodies.flatMap((body) => body.candidates[0]?.content.parts ?? []);
   return {
     text: parts.filter((part) => part.thought !== true).map((part) => part.text ?? '').join(''),
     thoughts: parts.filter((part) => part.thought === true).map((part) => part.text ?? '').join(''),

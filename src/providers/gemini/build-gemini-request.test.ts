@@ -193,8 +193,8 @@ describe('buildGeminiChatRequest', () => {
     expect(config({ ...base, reasoningEffort: 'low' })).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
     expect(config({ ...base, reasoningEffort: 'medium', maxTokens: 500 })).toEqual({ maxOutputTokens: 8692, thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } });
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 60_000 })).toEqual({ maxOutputTokens: 65_536, thinkingConfig: { thinkingBudget: 24_576, includeThoughts: true } });
-    // A stream is not asked for the thought summaries (no recorded stream of them to read).
-    expect(config({ ...base, reasoningEffort: 'low' }, { ...thinker, stream: true })).toEqual({ thinkingConfig: { thinkingBudget: 1024 } });
+    // A stream is asked for the thought summaries too.
+    expect(config({ ...base, reasoningEffort: 'low' }, { ...thinker, stream: true })).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
     // A model that does not reason is asked as always.
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { endpoint, stream: false })).toEqual({ maxOutputTokens: 500 });
   });
@@ -211,7 +211,7 @@ describe('buildGeminiChatRequest', () => {
     // An effort the model has no level of is asked as the nearest it has, the higher of two as near.
     expect(config({ ...base, reasoningEffort: 'medium' }, { ...levels, thinkingLevels: ['low', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
     expect(config({ ...base, reasoningEffort: 'low' }, { ...levels, thinkingLevels: ['medium', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
-    expect(config({ ...base, reasoningEffort: 'high' }, { ...levels, stream: true })).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
+    expect(config({ ...base, reasoningEffort: 'high' }, { ...levels, stream: true })).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
     // No effort, or a model that does not reason: no thinking asked.
     expect(config({ ...base, maxTokens: 500 })).toEqual({ maxOutputTokens: 500 });
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { ...levels, reasoningModel: false })).toEqual({ maxOutputTokens: 500 });

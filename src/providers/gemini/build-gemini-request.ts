@@ -85,20 +85,19 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
  * A thinking model (`reasoning` in the catalog) thinks within maxOutputTokens, so a caller's bound grows by the
  * effort's budget. One that thinks by level (`thinkingLevels`: Gemini 3 and later) is asked the level and no
  * budget, which Google documents for Gemini 2.5 (https://ai.google.dev/gemini-api/docs/thinking) and refuses
- * beside a level; any other is asked the budget. A call not streamed also asks for the thought summaries
- * (`includeThoughts`), which become the result's reasoning; a stream does not yet (no recorded stream of them).
+ * beside a level; any other is asked the budget. It is also asked for its thought summaries (`includeThoughts`),
+ * which become the result's reasoning, and a stream's reasoning deltas.
  */
 function addThinking(config: Mutable<GeminiGenerationConfig>, effort: ReasoningEffort, options: BuildChatRequestOptions): void {
-  const shown = options.stream ? {} : ({ includeThoughts: true } as const);
   const level = options.thinkingLevels === undefined ? undefined : thinkingLevelOfEffort(effort, options.thinkingLevels);
   if (level !== undefined) {
-    config.thinkingConfig = { thinkingLevel: level, ...shown };
+    config.thinkingConfig = { thinkingLevel: level, includeThoughts: true };
     if (config.maxOutputTokens !== undefined) config.maxOutputTokens = boundWithReasoningRoom(effort, config.maxOutputTokens, options.maxOutputTokens);
     return;
   }
   const thinking = reasoningWithinOptionalBound(effort, config.maxOutputTokens, options.maxOutputTokens);
   if (thinking === undefined) return;
-  config.thinkingConfig = { thinkingBudget: thinking.budgetTokens, ...shown };
+  config.thinkingConfig = { thinkingBudget: thinking.budgetTokens, includeThoughts: true };
   if (thinking.maxTokens !== undefined) config.maxOutputTokens = thinking.maxTokens;
 }
 

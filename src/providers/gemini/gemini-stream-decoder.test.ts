@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../errors.js';
 import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk } from '../../types.js';
+import { readGeminiRecordingEvents, recordedGeminiAnswer } from '../../testing/gemini-recordings.test-support.js';
 import { readFixtureJsonlEvents, readFixtureSseEvents, readFixtureText } from './gemini-fixtures.test-support.js';
 import { createGeminiStreamDecoder } from './gemini-stream-decoder.js';
 
@@ -37,6 +38,20 @@ function assemble(chunks: readonly StreamChunk[]) {
 const generatedId = /^call_[0-9a-f]{24}$/;
 
 describe('Gemini stream decoder with the recorded streams', () => {
+  it('decodes thought summaries (`thought: true`) as reasoning deltas, before the text (test/fixtures/gemini/streamGenerateContent-sse-thought-parts.sse)', () => {
+    const recorded = recordedGeminiAnswer('streamGenerateContent-sse-thought-parts.sse');
+    const { chunks, decoder } = decodeAll(readGeminiRecordingEvents('streamGenerateContent-sse-thought-parts.sse'));
+    const types = chunks.map((chunk) => chunk.type);
+    // gemini-2.5-pro's four thought events, then the answer's sixteen text events, its usage and finish.
+    expect(types).toEqual([...Array<string>(4).fill('reasoning-delta'), ...Array<string>(16).fill('text-delta'), 'usage', 'finish']);
+    const reasoning = chunks.map((chunk) => (chunk.type === 'reasoning-delta' ? chunk.text : '')).join('');
+    expect(reasoning).toBe(recorded.thoughts);
+    expect(reasoning).toMatch(/^\*\*Defining the Goal\*\*/);
+    expect(assemble(chunks)).toMatchObject({ text: recorded.text, finishReasons: ['stop'] });
+    expect(assemble(chunks).usages).toEqual([{ inputTokens: 34, outputTokens: 1146, totalTokens: 1180, reasoningTokens: 759 }]);
+    expect(decoder.done).toBe(true);
+  });
+
   it('decodes streamGenerateContent-sse.sse (CRLF framed, no [DONE])', () => {
     const { decoder, chunks } = decodeAll(readFixtureSseEvents('streamGenerateContent-sse.sse'));
     expect(assemble(chunks)).toEqual({
@@ -141,7 +156,7 @@ describe('Gemini stream decoder', () => {
     expect(decoder.done).toBe(true);
   });
 
-  it('numbers function calls across events and skips thought parts', () => {
+  it('numbers function calls across events, a thought part before them being reasoning', () => {
     const decoder = createGeminiStreamDecoder(options);
     const first = decoder.decode({
       data: '{"candidates":[{"content":{"parts":[{"text":"plan","thought":true},{"functionCall":{"name":"a","args":{}}}],"role":"model"}}]}',
@@ -150,6 +165,7 @@ describe('Gemini stream decoder', () => {
       data: '{"candidates":[{"content":{"parts":[{"functionCall":{"name":"b","args":{"x":1}}}],"role":"model"},"finishReason":"STOP"}]}',
     });
     expect([...first, ...second]).toEqual([
+      { type: 'reasoning-delta', text: 'plan' },
       { type: 'tool-call-delta', index: 0, id: expect.stringMatching(generatedId), name: 'a', argumentsDelta: '{}' },
       { type: 'tool-call-delta', index: 1, id: expect.stringMatching(generatedId), name: 'b', argumentsDelta: '{"x":1}' },
       { type: 'finish', finishReason: 'tool_calls' },

@@ -3,7 +3,7 @@ import type { SseEvent } from '../../http/types.js';
 import type { StreamChunk, Usage } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import { readCandidateParts, readFirstCandidate, readFunctionCalls, readGeminiUsage, readText, throwIfGenerationFailed } from './parse-gemini-response.js';
+import { readCandidateParts, readFirstCandidate, readFunctionCalls, readGeminiUsage, readText, readThoughts, throwIfGenerationFailed } from './parse-gemini-response.js';
 import { isRecord, parseJsonOrUndefined, readString } from '../../json-value.js';
 
 /** A decoder of one Gemini stream; also tells what the events reported. */
@@ -15,8 +15,8 @@ export interface GeminiStreamDecoder extends StreamDecoder {
 }
 
 /**
- * Decodes `streamGenerateContent?alt=sse`: every `data:` is a whole GenerateContentResponse. Text parts
- * become text deltas; a functionCall arrives whole, so it is one tool-call chunk with all its arguments.
+ * Decodes `streamGenerateContent?alt=sse`: every `data:` is a whole GenerateContentResponse. Thought summaries
+ * (`thought: true`, sent when asked `includeThoughts`) become reasoning deltas, other text parts text deltas; a functionCall arrives whole, so it is one tool-call chunk with all its arguments.
  * Every event repeats a running usageMetadata: only the latest counts, emitted once with the finish.
  * A finishReason ends the stream (Gemini sends no [DONE]). An error payload throws a ProviderError.
  */
@@ -43,6 +43,8 @@ export function createGeminiStreamDecoder(options: ParseResponseOptions): Gemini
     throwIfGenerationFailed(candidate, options.providerId);
     const parts = readCandidateParts(candidate);
     const chunks: StreamChunk[] = [];
+    const thoughts = readThoughts(parts);
+    if (thoughts !== '') chunks.push({ type: 'reasoning-delta', text: thoughts });
     const text = readText(parts);
     if (text !== '') chunks.push({ type: 'text-delta', text });
     const calls = readFunctionCalls(parts, toolCount);
