@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { geminiReplay, recordedGeminiAnswer } from '../src/testing/gemini-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -74,6 +75,17 @@ describe('chat completions', () => {
     await harness.client.chat.completions.create({ model: 'gemini-own/gemini-3.7-flash', messages: question, reasoning_effort: 'high', max_tokens: 500 });
     expect(harness.providers.requests.at(-1)?.path).toContain('/models/gemini-3.7-flash:generateContent');
     expect(sentBody()['generationConfig']).toEqual({ maxOutputTokens: 25_076, thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
+  });
+
+  it("returns Gemini's recorded thought summary as `reasoning_content`, apart from the answer", async () => {
+    harness.providers.setBehavior('google', geminiReplay('generateContent-thought-parts.json'));
+    const recorded = recordedGeminiAnswer('generateContent-thought-parts.json');
+    const completion = await harness.client.chat.completions.create({ model: 'google/gemini-3.8-flash', messages: question, reasoning_effort: 'low' });
+    expect(sentBody()['generationConfig']).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
+    const message = completion.choices[0]?.message as { content: string | null; reasoning_content?: string } | undefined;
+    expect(message?.reasoning_content).toBe(recorded.thoughts);
+    expect(message?.content).toBe(recorded.text);
+    expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(1001);
   });
 
   it('refuses an effort that is not one with a 400 naming the field, before any upstream call', async () => {
