@@ -143,9 +143,32 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'OPENAI_API_KEY',
     baseUrl: 'https://api.openai.com/v1',
     baseUrlEnv: 'OPENAI_BASE_URL',
-    defaultModel: 'gpt-4o-mini',
-    modelsByTier: { 1: 'gpt-4o-mini', 2: 'gpt-4.1-mini', 3: 'gpt-4o' },
+    // The seed named gpt-4o-mini (and this catalog gpt-4.1-mini and gpt-4o for tiers 2 and 3): OpenAI shuts all three
+    // down on 2027-01-14, naming gpt-6-luna the replacement of gpt-4o-mini and gpt-4.1-mini (its deprecations page,
+    // developers.openai.com/api/docs/deprecations, as quoted by dev.to/importstatic, dev.to/max_bob, codersera.com and
+    // CometAPI's notice cometapi-dev/discussions/151; for gpt-4o the quotes differ: gpt-6-luna, or gpt-6.1-sol). o3-mini
+    // shut down on 2026-10-23 (the same page, as quoted by dev.to/importstatic). The tiers now follow OpenAI's model
+    // guide (developers.openai.com/api/docs/models, November 2026: "GPT-6.2 Sol to balance intelligence and cost, or
+    // GPT-6 Luna for cost-sensitive, high-volume workloads"; GPT-6.1 Terra "a fast, efficient model"), each a step up
+    // in price as the old tiers were: Luna, Terra, Sol (Astra, at $8/$40, is left out: no other provider's tier 3
+    // costs that). All are reasoning models on the chat completions wire: `max_completion_tokens`, and a temperature
+    // other than 1 refused (400 unsupported_value, test/fixtures/openai), so `reasoning` sends them neither temperature
+    // nor top_p nor penalties. They take a temperature only with `reasoning_effort: "none"` (anomalyco/models.dev#6639,
+    // for gpt-5.6-luna), an effort our callers cannot ask. Prices, windows and efforts from OpenAI's model pages:
+    // gpt-6-luna $0.10 in, $0.01 cached, $0.125 cache writes, $0.50 out, efforts none to max (default medium)
+    // (developers.openai.com/ja-JP/api/docs/models/gpt-6-luna); gpt-6.1-terra $1, $0.05 cached, $5, none to max
+    // (docs.litellm.ai/blog/gpt-6-1-terra, developers.openai.com/ko-KR/api/docs/models); gpt-6.2-sol, released
+    // 2026-11-17, $2, $0.10 cached, $2.50 cache writes, $10, low to max: OpenAI refuses it `none` (its model page as
+    // transcribed by w3cschool.cn/openai_api/openai_api-models-gpt-6-2-sol.html). Each: 1,050,000 tokens of context
+    // (922,000 in), 128,000 out, text and images in; prompts over 272K input tokens cost 2x in and 1.5x out, which
+    // the prices here do not model. The retiring models stay listed (priced, in no tier) for routes and histories that
+    // still name them, o3-mini too (OpenAI answers it 404 now: it is then remembered missing).
+    defaultModel: 'gpt-6-luna',
+    modelsByTier: { 1: 'gpt-6-luna', 2: 'gpt-6.1-terra', 3: 'gpt-6.2-sol' },
     models: [
+      { id: 'gpt-6-luna', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
+      { id: 'gpt-6.1-terra', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
+      { id: 'gpt-6.2-sol', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
       { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
       { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6, { cachedInputPerMillion: 0.1 }) },
       { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },

@@ -287,7 +287,7 @@ describe('tiers and preferences', () => {
     await server.waitFor((requests) => requests.every((request) => request.outcome !== undefined), { timeoutMs: 2_000 });
     const asked = new Map(upstreamRequests().map((request) => [request.provider, request]));
     expect([...asked.keys()].sort()).toEqual(['anthropic', 'google', 'moonshot', 'openai']);
-    expect((asked.get('openai')!.body as { model: string }).model).toBe('gpt-4o');
+    expect((asked.get('openai')!.body as { model: string }).model).toBe('gpt-6.2-sol');
     expect((asked.get('moonshot')!.body as { model: string }).model).toBe('kimi-k2.5');
   });
 

@@ -22,7 +22,7 @@ describe('selectCandidates', () => {
   it('asks only models that take images for a call with images, and no Gemini for an image it must fetch', () => {
     const withBytes = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, images: { fetchesUrls: false, historyOnly: false } });
     expect(withBytes.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
-      'openai/gpt-4o-mini',
+      'openai/gpt-6-luna',
       'google/gemini-3.5-flash-lite',
       'anthropic/claude-haiku-4-5-20251001',
     ]);
@@ -98,7 +98,7 @@ describe('selectCandidates', () => {
     expect(selection.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
       'anthropic/claude-haiku-4-5-20251001',
       'together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
-      'openai/gpt-4o-mini',
+      'openai/gpt-6-luna',
       'groq/openai/gpt-oss-20b',
     ]);
   });
@@ -109,7 +109,7 @@ describe('selectCandidates', () => {
       tier: 3,
       standingOf: (id) => (id === 'moonshot' ? { ...healthy, available: false, detail: 'circuit open', retryAtMs: 42 } : healthy),
     });
-    expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-4o']);
+    expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-6.2-sol']);
     expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k2.5', detail: 'circuit open' });
     expect(selection.skipped).toContainEqual({
       provider: 'anthropic',

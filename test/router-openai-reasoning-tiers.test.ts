@@ -1,0 +1,78 @@
+/**
+ * OpenAI's built-in tiers (gpt-6-luna, gpt-6.1-terra, gpt-6.2-sol: src/catalog.ts) through the router, end to end
+ * over HTTP to the provider test server replaying OpenAI's recorded answer. They are reasoning models: OpenAI refuses
+ * them `max_tokens` and any temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's
+ * request that is wrong, so no other provider is asked). A caller's temperature, top_p and penalties are therefore
+ * not sent to them, and its `maxTokens` goes as `max_completion_tokens`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StreamChunk, Tier } from '../src/index.js';
+import { refuseOpenAITemperaturesButOne } from '../src/testing/openai-fixed-temperature.test-support.js';
+import { useRouterHarness } from './router-harness.js';
+
+const harness = useRouterHarness({ cacheEnabled: false });
+let stopRefusing: () => void = () => {};
+beforeEach(() => {
+  stopRefusing = refuseOpenAITemperaturesButOne(harness.server);
+});
+afterEach(() => stopRefusing());
+
+const sampling = { temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, maxTokens: 256 };
+const sentToOpenAI = () => harness.server.requests.find((request) => request.provider === 'openai')?.body as Record<string, unknown>;
+
+describe("OpenAI's tiers (reasoning models)", () => {
+  it('answers a default-tier call with temperature 0.7, sending gpt-6-luna no temperature and max_completion_tokens', async () => {
+    const result = await harness.makeRouter().complete('Say hello.', { preferredProvider: 'openai', ...sampling });
+    expect(result.provider).toBe('openai');
+    expect(result.content.length).toBeGreaterThan(0);
+    expect(harness.server.requests.map((request) => `${request.provider} ${request.status}`)).toEqual(['openai 200']);
+    const body = sentToOpenAI();
+    expect(body['model']).toBe('gpt-6-luna');
+    for (const field of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'max_tokens']) expect(body).not.toHaveProperty(field);
+    expect(body['max_completion_tokens']).toBe(256);
+  });
+
+  it.each([
+    [2, 'gpt-6.1-terra'],
+    [3, 'gpt-6.2-sol'],
+  ] as const)('answers tier %i (%s) the same way', async (tier: Tier, model) => {
+    await harness.makeRouter().complete('Say hello.', { tier, preferredProvider: 'openai', ...sampling });
+    expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
+    expect(sentToOpenAI()).toMatchObject({ model, max_completion_tokens: 256 });
+    expect(sentToOpenAI()).not.toHaveProperty('temperature');
+  });
+
+  it('streams a default-tier call with a temperature', async () => {
+    const chunks: StreamChunk[] = [];
+    for await (const chunk of harness.makeRouter().stream('Say hello.', { preferredProvider: 'openai', temperature: 0.2 })) chunks.push(chunk);
+    expect(chunks.some((chunk) => chunk.type === 'text-delta')).toBe(true);
+    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6-luna', stream: true });
+    expect(sentToOpenAI()).not.toHaveProperty('temperature');
+  });
+
+  it('is refused by OpenAI when the model is not marked a reasoning model: the refusal ends the call', async () => {
+    const router = harness.makeRouter({
+      catalog: [
+        {
+          id: 'openai-unmarked',
+          displayName: 'OpenAI, its models unmarked',
+          protocol: 'openai-compatible',
+          apiKeyEnv: 'OPENAI_UNMARKED_KEY',
+          baseUrl: harness.server.baseUrlFor('openai'),
+          defaultModel: 'gpt-6-luna',
+          modelsByTier: { 1: 'gpt-6-luna' },
+          models: [{ id: 'gpt-6-luna' }],
+          speedRank: 1,
+          quality: 3,
+        },
+      ],
+      env: { ...harness.server.environment(), OPENAI_UNMARKED_KEY: 'openai-unmarked-key' },
+    });
+    const error = await router.complete('Say hello.', { temperature: 0.7 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(String(error)).toContain("'temperature' does not support 0.7 with this model");
+    expect(harness.server.requests.map((request) => request.status)).toEqual([400]);
+  });
+});
