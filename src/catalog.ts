@@ -56,8 +56,21 @@ export interface ModelInfo {
    * to be sent with a level). Without it a Gemini reasoning model is sent a budget. Other wires ignore it.
    */
   readonly thinkingLevels?: readonly ThinkingLevel[];
+  /**
+   * OpenAI wire: how the model takes function tools on chat completions, when not as others do. OpenAI's newer
+   * reasoning models (gpt-5.4 and later, GPT-6) refuse tools there with any reasoning effort but `none`, and with none
+   * given (400 `Function tools with reasoning_effort are not supported for <model> in /v1/chat/completions. To use
+   * function tools, use /v1/responses or set reasoning_effort to 'none'.`). `'without-reasoning'` (a model that has
+   * the effort `none`): a request with tools is sent `reasoning_effort: "none"` in place of any effort the caller
+   * asked, so the model does not reason on that turn. `'refused'` (a model without it, as gpt-6.2-sol): a request
+   * with tools is not sent to it but refused before anything leaves (`generation_failed`), and the call fails over.
+   */
+  readonly chatCompletionsTools?: ChatCompletionsTools;
   readonly price?: ModelPrice;
 }
+
+/** See `ModelInfo.chatCompletionsTools`. */
+export type ChatCompletionsTools = 'without-reasoning' | 'refused';
 
 /** Every `ThinkingLevel`, least first: what `thinkingLevels` may list. */
 export const thinkingLevelNames: readonly ThinkingLevel[] = ['minimal', 'low', 'medium', 'high'];
@@ -161,14 +174,19 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // 2026-11-17, $2, $0.10 cached, $2.50 cache writes, $10, low to max: OpenAI refuses it `none` (its model page as
     // transcribed by w3cschool.cn/openai_api/openai_api-models-gpt-6-2-sol.html). Each: 1,050,000 tokens of context
     // (922,000 in), 128,000 out, text and images in; prompts over 272K input tokens cost 2x in and 1.5x out, which
-    // the prices here do not model. The retiring models stay listed (priced, in no tier) for routes and histories that
+    // the prices here do not model. On chat completions these models refuse function tools with any reasoning effort
+    // but `none`, and with none given (400, test/fixtures/openai: quoted for gpt-5.6-terra in GEMISIS/leviath#333;
+    // "tools only => 400, tools + reasoning_effort=none => 200" measured for gpt-5.6 in BerriAI/litellm#34569; the
+    // same for gpt-6-sol in onyx-dot-app/onyx#15008): Luna and Terra are sent `reasoning_effort: "none"` with tools
+    // (`chatCompletionsTools`), and gpt-6.2-sol, which has no `none` (as gpt-6-astra, refused tools "at every effort
+    // level", bolna-ai/bolna#1019), is not asked a call with tools: it fails over. The retiring models stay listed (priced, in no tier) for routes and histories that
     // still name them, o3-mini too (OpenAI answers it 404 now: it is then remembered missing).
     defaultModel: 'gpt-6-luna',
     modelsByTier: { 1: 'gpt-6-luna', 2: 'gpt-6.1-terra', 3: 'gpt-6.2-sol' },
     models: [
-      { id: 'gpt-6-luna', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
-      { id: 'gpt-6.1-terra', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
-      { id: 'gpt-6.2-sol', vision: true, reasoning: true, contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
+      { id: 'gpt-6-luna', vision: true, reasoning: true, chatCompletionsTools: 'without-reasoning', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
+      { id: 'gpt-6.1-terra', vision: true, reasoning: true, chatCompletionsTools: 'without-reasoning', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
+      { id: 'gpt-6.2-sol', vision: true, reasoning: true, chatCompletionsTools: 'refused', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
       { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
       { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6, { cachedInputPerMillion: 0.1 }) },
       { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },

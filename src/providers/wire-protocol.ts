@@ -2,6 +2,7 @@
  * The contract every wire protocol folder implements (openai-compatible/, anthropic/, gemini/).
  * Everything here is pure: no I/O, no clock except the `nowMs` passed in, no process.env.
  */
+import type { ChatCompletionsTools } from '../catalog.js';
 import type { ProviderError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
@@ -49,6 +50,8 @@ export interface BuildChatRequestOptions {
   readonly thinkingLevels?: readonly ThinkingLevel[];
   /** OpenAI wire: send each assistant tool-call message `reasoning_content` (see `ProviderDefinition.toolCallsNeedReasoningContent`). */
   readonly toolCallsNeedReasoningContent?: boolean;
+  /** OpenAI wire: how the model takes function tools (see `ModelInfo.chatCompletionsTools`). */
+  readonly chatCompletionsTools?: ChatCompletionsTools;
 }
 
 export interface ParseErrorOptions {

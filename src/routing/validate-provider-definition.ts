@@ -67,6 +67,10 @@ function checkModel(model: unknown, path: string): void {
   if (model.thinkingLevels !== undefined && !isThinkingLevelList(model.thinkingLevels)) {
     throw invalid(`${path}.thinkingLevels`, `must be a non-empty list of thinking levels (${thinkingLevelNames.join(', ')}).`);
   }
+  const tools = model.chatCompletionsTools;
+  if (tools !== undefined && tools !== 'without-reasoning' && tools !== 'refused') {
+    throw invalid(`${path}.chatCompletionsTools`, "must be 'without-reasoning' or 'refused'.");
+  }
   if (model.price === undefined) return;
   const { price } = model;
   if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');

@@ -227,6 +227,23 @@ describe('buildOpenAIChatRequest', () => {
     expect(reasoning).not.toHaveProperty('parallel_tool_calls');
   });
 
+  it('asks a model that takes tools only without reasoning reasoning_effort "none" when tools are sent, and refuses tools to one that takes none', () => {
+    const tool = { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
+    const asked: ChatRequest = { model: 'gpt-6-luna', messages: [{ role: 'user', content: 'Weather?' }], reasoningEffort: 'high', tools: [tool] };
+    const bodyOf = (chatRequest: ChatRequest) =>
+      JSON.parse(
+        buildOpenAIChatRequest(chatRequest, { endpoint: endpointFor('openai'), stream: false, reasoningModel: true, chatCompletionsTools: 'without-reasoning' }).body ?? '',
+      ) as Wire;
+    expect(bodyOf(asked)).toMatchObject({ reasoning_effort: 'none', tools: [{ type: 'function', function: { name: 'get_weather' } }] });
+    expect(bodyOf({ ...asked, reasoningEffort: undefined })['reasoning_effort']).toBe('none');
+    // Without tools the caller's effort goes as asked, and none when it asked none.
+    expect(bodyOf({ ...asked, tools: undefined })['reasoning_effort']).toBe('high');
+    expect(bodyOf({ ...asked, tools: [], reasoningEffort: undefined })).not.toHaveProperty('reasoning_effort');
+    const refusing = { endpoint: endpointFor('openai'), stream: false, reasoningModel: true, chatCompletionsTools: 'refused' as const };
+    expect(() => buildOpenAIChatRequest({ ...asked, model: 'gpt-6.2-sol' }, refusing)).toThrow(/gpt-6.2-sol takes no function tools on chat completions/);
+    expect(JSON.parse(buildOpenAIChatRequest({ ...asked, model: 'gpt-6.2-sol', tools: undefined }, refusing).body ?? '')).toMatchObject({ reasoning_effort: 'high' });
+  });
+
   it('builds the models list request', () => {
     expect(openAICompatibleProtocol.buildModelsListRequest(endpointFor('groq'))).toEqual({
       method: 'GET',

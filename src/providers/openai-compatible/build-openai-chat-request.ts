@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../errors.js';
 import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
@@ -24,9 +25,12 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
+  const tools = request.tools;
+  const hasTools = tools !== undefined && tools.length > 0;
+  if (hasTools && options.chatCompletionsTools === 'refused') throw refusedTools(request.model);
   const body: Mutable<OpenAIChatRequestBody> = {
     model: request.model,
     messages: convertToOpenAIChatMessages(request.messages, { toolCallsNeedReasoningContent: options.toolCallsNeedReasoningContent === true }),
@@ -42,8 +46,6 @@ export function buildOpenAIChatRequestBody(
   if (request.presencePenalty !== undefined && !reasoningModel) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined && !reasoningModel) body.frequency_penalty = request.frequencyPenalty;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
-  const tools = request.tools;
-  const hasTools = tools !== undefined && tools.length > 0;
   if (hasTools) {
     body.tools = tools.map((tool) => ({
       type: 'function' as const,
@@ -62,12 +64,26 @@ export function buildOpenAIChatRequestBody(
   if (hasTools && request.parallelToolCalls === false && !reasoningModel) body.parallel_tool_calls = false;
   if (request.responseFormat !== undefined) body.response_format = convertResponseFormat(request.responseFormat);
   // Only to reasoning models: the others refuse the field (400), which would end the call instead of answering.
-  if (request.reasoningEffort !== undefined && reasoningModel) body.reasoning_effort = request.reasoningEffort;
+  // With tools, a model that takes them only without reasoning is told so whatever the caller asked: OpenAI refuses
+  // it the tools otherwise, also when no effort is given.
+  if (hasTools && reasoningModel && options.chatCompletionsTools === 'without-reasoning') body.reasoning_effort = 'none';
+  else if (request.reasoningEffort !== undefined && reasoningModel) body.reasoning_effort = request.reasoningEffort;
   if (options.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
   return body;
+}
+
+/**
+ * Our refusal of a request with tools to a model that takes none on chat completions (`chatCompletionsTools:
+ * 'refused'`): nothing is sent, and the provider's `generation_failed` that carries it lets the call fail over.
+ */
+function refusedTools(model: string): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'tools',
+    message: `${model} takes no function tools on chat completions (OpenAI refuses them with every reasoning effort it has): the call goes to another model.`,
+  });
 }
 
 /** Authorization when the endpoint has a key (a local server may take none). */

@@ -58,7 +58,8 @@ export interface OpenAIChatRequestBody {
   readonly tool_choice?: OpenAIToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly response_format?: OpenAIResponseFormat;
-  readonly reasoning_effort?: 'low' | 'medium' | 'high';
+  /** `none` only to a model that takes function tools with no other (see `ModelInfo.chatCompletionsTools`). */
+  readonly reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
   readonly stream?: true;
   readonly stream_options?: { readonly include_usage: true };
 }
