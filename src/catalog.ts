@@ -179,8 +179,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // "tools only => 400, tools + reasoning_effort=none => 200" measured for gpt-5.6 in BerriAI/litellm#34569; the
     // same for gpt-6-sol in onyx-dot-app/onyx#15008): Luna and Terra are sent `reasoning_effort: "none"` with tools
     // (`chatCompletionsTools`), and gpt-6.2-sol, which has no `none` (as gpt-6-astra, refused tools "at every effort
-    // level", bolna-ai/bolna#1019), is not asked a call with tools: it fails over. The retiring models stay listed (priced, in no tier) for routes and histories that
-    // still name them, o3-mini too (OpenAI answers it 404 now: it is then remembered missing).
+    // level", bolna-ai/bolna#1019), is not asked a call with tools: it fails over. The retiring models stay listed
+    // (priced, in no tier) for routes and histories that still name them, o3-mini too (OpenAI answers it 404 now: it
+    // is then remembered missing).
     defaultModel: 'gpt-6-luna',
     modelsByTier: { 1: 'gpt-6-luna', 2: 'gpt-6.1-terra', 3: 'gpt-6.2-sol' },
     models: [
