@@ -48,6 +48,8 @@ export type {
   JsonSchema,
   Message,
   ResponseFormat,
+  SignedReasoning,
+  SignedReasoningBlock,
   StreamChunk,
   SystemMessage,
   ThinkingLevel,

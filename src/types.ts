@@ -46,10 +46,34 @@ export interface AssistantMessage {
    */
   readonly reasoning?: string;
   /**
+   * The signed thinking blocks of this answer (the `signedReasoning` of its result), passed back with the history.
+   * Sent, unchanged and first in the turn, only to the provider that signed them, and only when that call thinks:
+   * Anthropic then lets Claude think in a conversation that called tools. Every other provider is sent the
+   * history without them (at most `reasoning`, as text).
+   */
+  readonly signedReasoning?: SignedReasoning;
+  /**
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
   readonly cacheBreakpoint?: CacheBreakpoint;
+}
+
+/**
+ * One block of Claude's thinking as Anthropic answered it: the shown thinking with its `signature`, or thinking
+ * Anthropic encrypted (`redacted_thinking`, its `data` opaque). Both are valid only unchanged, and for Anthropic.
+ */
+export type SignedReasoningBlock =
+  | { readonly type: 'thinking'; readonly thinking: string; readonly signature: string }
+  | { readonly type: 'redacted_thinking'; readonly data: string };
+
+/**
+ * An answer's signed thinking blocks, in the order the provider gave them, and the id of the provider that
+ * signed them: they go back to that provider only.
+ */
+export interface SignedReasoning {
+  readonly provider: string;
+  readonly blocks: readonly SignedReasoningBlock[];
 }
 
 export interface ToolMessage {
@@ -177,6 +201,8 @@ export interface ChatResponse {
    * wire, Anthropic's thinking blocks); absent when it showed none.
    */
   readonly reasoning?: string;
+  /** Anthropic's thinking blocks with their signatures, to pass back in the history (see `AssistantMessage.signedReasoning`). */
+  readonly signedReasoning?: SignedReasoning;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   /** Which of the request's `stop` sequences ended the answer, when the provider says (Anthropic does). */
@@ -195,6 +221,11 @@ export type StreamChunk =
   | { readonly type: 'text-delta'; readonly text: string }
   /** A piece of the reasoning shown before the answer (see `ChatResponse.reasoning`). */
   | { readonly type: 'reasoning-delta'; readonly text: string }
+  /**
+   * A whole signed thinking block, once its signature has come (after its text, streamed as reasoning deltas);
+   * `provider` signed it (see `ChatResponse.signedReasoning`).
+   */
+  | { readonly type: 'signed-reasoning-block'; readonly provider: string; readonly block: SignedReasoningBlock }
   | {
       readonly type: 'tool-call-delta';
       /** Position of the call in the answer; deltas with the same index belong together. */

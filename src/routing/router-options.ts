@@ -10,6 +10,7 @@ import type {
   Message,
   ReasoningEffort,
   ResponseFormat,
+  SignedReasoning,
   StreamChunk,
   Tier,
   ToolCall,
@@ -227,6 +228,8 @@ export interface CompletionResult {
   readonly content: string;
   /** The reasoning the model showed before its answer, when it showed any (see `ChatResponse.reasoning`). */
   readonly reasoning?: string;
+  /** Anthropic's signed thinking blocks, to pass back with the history (see `ChatResponse.signedReasoning`). */
+  readonly signedReasoning?: SignedReasoning;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   /** Which `stop` sequence ended the answer, when the provider said (see `ChatResponse.stopSequence`). */

@@ -1,4 +1,4 @@
-import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
+import type { FinishReason, Mutable, SignedReasoning, SignedReasoningBlock, StreamChunk, ToolCall, Usage } from '../types.js';
 
 interface ToolCallParts {
   id: string;
@@ -7,10 +7,11 @@ interface ToolCallParts {
   thoughtSignature?: string;
 }
 
-/** A stream's answer, put together: `reasoning` only when the stream showed some. */
+/** A stream's answer, put together: `reasoning` and `signedReasoning` only when the stream showed some. */
 export interface AccumulatedAnswer {
   content: string;
   reasoning?: string;
+  signedReasoning?: SignedReasoning;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   stopSequence?: string;
@@ -24,6 +25,7 @@ export interface AccumulatedAnswer {
 export class StreamAccumulator {
   #text = '';
   #reasoning = '';
+  #signedReasoning: { provider: string; blocks: SignedReasoningBlock[] } | undefined;
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   #stopSequence: string | undefined;
@@ -36,6 +38,10 @@ export class StreamAccumulator {
         return;
       case 'reasoning-delta':
         this.#reasoning += chunk.text;
+        return;
+      case 'signed-reasoning-block':
+        if (this.#signedReasoning === undefined) this.#signedReasoning = { provider: chunk.provider, blocks: [chunk.block] };
+        else this.#signedReasoning.blocks.push(chunk.block);
         return;
       case 'tool-call-delta': {
         const parts = this.#toolCalls.get(chunk.index) ?? { id: '', name: '', arguments: '' };
@@ -86,6 +92,7 @@ export class StreamAccumulator {
       usage: this.#usage,
     };
     if (this.#reasoning !== '') finished.reasoning = this.#reasoning;
+    if (this.#signedReasoning !== undefined) finished.signedReasoning = this.#signedReasoning;
     if (this.#stopSequence !== undefined) finished.stopSequence = this.#stopSequence;
     return finished;
   }

@@ -7,6 +7,7 @@
 import { isCacheBreakpoint } from '../cache-breakpoint.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
+import { isSignedReasoning } from '../signed-reasoning.js';
 import type { Message } from '../types.js';
 import type { PromptOrMessages } from './router-options.js';
 
@@ -19,6 +20,7 @@ interface MessageFields {
   readonly toolCallId?: unknown;
   readonly toolName?: unknown;
   readonly reasoning?: unknown;
+  readonly signedReasoning?: unknown;
   readonly cacheBreakpoint?: unknown;
 }
 
@@ -44,7 +46,7 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
 
 function checkMessage(message: unknown, index: number): void {
   if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
-  const { role, content, images, toolCalls, reasoning, cacheBreakpoint } = message as MessageFields;
+  const { role, content, images, toolCalls, reasoning, signedReasoning, cacheBreakpoint } = message as MessageFields;
   if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool') {
     throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
   }
@@ -53,6 +55,7 @@ function checkMessage(message: unknown, index: number): void {
   if (images !== undefined) checkImages(images, role, index);
   if (toolCalls !== undefined) checkToolCalls(toolCalls, role, index);
   if (reasoning !== undefined) checkReasoning(reasoning, role, index);
+  if (signedReasoning !== undefined) checkSignedReasoning(signedReasoning, role, index);
   if (cacheBreakpoint !== undefined && !isCacheBreakpoint(cacheBreakpoint)) {
     throw invalid('messages', `messages[${index}].cacheBreakpoint must be true, false, { ttl: '5m' } or { ttl: '1h' }.`);
   }
@@ -72,6 +75,17 @@ function checkToolAnswer(message: MessageFields, index: number): void {
 function checkReasoning(reasoning: unknown, role: string, index: number): void {
   if (role !== 'assistant') throw invalid('messages', `messages[${index}].reasoning must be left out: only assistant messages carry reasoning.`);
   if (typeof reasoning !== 'string') throw invalid('messages', `messages[${index}].reasoning must be a string, the reasoning the answer showed.`);
+}
+
+/** Signed thinking blocks passed back (a result's `signedReasoning`), as the provider gave them. */
+function checkSignedReasoning(signedReasoning: unknown, role: string, index: number): void {
+  if (role !== 'assistant') throw invalid('messages', `messages[${index}].signedReasoning must be left out: only assistant messages carry reasoning.`);
+  if (!isSignedReasoning(signedReasoning)) {
+    throw invalid(
+      'messages',
+      `messages[${index}].signedReasoning must be a result's signedReasoning, unchanged: { provider, blocks } of thinking { type, thinking, signature } and redacted_thinking { type, data } blocks.`,
+    );
+  }
 }
 
 function checkImages(images: unknown, role: string, index: number): void {

@@ -7,6 +7,7 @@
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import type { ChatResponse } from '../types.js';
 import { isRecord } from '../json-value.js';
+import { isSignedReasoning } from '../signed-reasoning.js';
 
 export const cacheEntryVersion = 1;
 
@@ -33,6 +34,7 @@ function isChatResponse(value: unknown): value is ChatResponse {
     isRecord(value) &&
     typeof value.content === 'string' &&
     (value.reasoning === undefined || typeof value.reasoning === 'string') &&
+    (value.signedReasoning === undefined || isSignedReasoning(value.signedReasoning)) &&
     (value.stopSequence === undefined || typeof value.stopSequence === 'string') &&
     typeof value.model === 'string' &&
     typeof value.finishReason === 'string' &&
@@ -50,4 +52,3 @@ function isChatResponse(value: unknown): value is ChatResponse {
     (value.responseId === undefined || typeof value.responseId === 'string')
   );
 }
-

@@ -42,8 +42,16 @@ export interface AnthropicImageBlock {
   cache_control?: AnthropicCacheControl;
 }
 
+/**
+ * Claude's thinking as Anthropic answered it, sent back unchanged and first in its assistant turn: Anthropic checks
+ * the signature (or decrypts the redacted `data`). Such blocks take no cache breakpoint.
+ */
+export type AnthropicThinkingBlock =
+  | { readonly type: 'thinking'; readonly thinking: string; readonly signature: string; cache_control?: never }
+  | { readonly type: 'redacted_thinking'; readonly data: string; cache_control?: never };
+
 export type AnthropicUserBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolResultBlock;
-export type AnthropicAssistantBlock = AnthropicTextBlock | AnthropicToolUseBlock;
+export type AnthropicAssistantBlock = AnthropicThinkingBlock | AnthropicTextBlock | AnthropicToolUseBlock;
 
 export type AnthropicMessage =
   | { readonly role: 'user'; readonly content: string | readonly AnthropicUserBlock[] }

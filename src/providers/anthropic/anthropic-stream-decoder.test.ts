@@ -89,7 +89,7 @@ describe('Anthropic stream decoder', () => {
     expect(createAnthropicStreamDecoder(options).decode({ event: 'ping', data: '{"type": "ping"}' })).toEqual([]);
   });
 
-  it("reads a thinking block's deltas as reasoning, and leaves its signature out", () => {
+  it("reads a thinking block's deltas as reasoning, and the block whole with its signature when it stops", () => {
     const decoder = createAnthropicStreamDecoder(options);
     const events: SseEvent[] = [
       { event: 'content_block_start', data: '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}' },
@@ -103,6 +103,7 @@ describe('Anthropic stream decoder', () => {
     expect(events.flatMap((event) => decoder.decode(event))).toEqual([
       { type: 'reasoning-delta', text: 'Two and two ' },
       { type: 'reasoning-delta', text: 'make four.' },
+      { type: 'signed-reasoning-block', provider: 'anthropic', block: { type: 'thinking', thinking: 'Two and two make four.', signature: 'EqQBCgIYAhIM' } },
       { type: 'text-delta', text: '4' },
     ]);
   });

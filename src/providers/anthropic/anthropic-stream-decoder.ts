@@ -4,6 +4,7 @@ import type { Mutable, StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput } from './parse-anthropic-response.js';
+import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
@@ -22,14 +23,23 @@ interface ToolBlock {
   receivedArguments: boolean;
 }
 
+/** An open thinking block: its text and signature so far. */
+interface ThinkingBlock {
+  thinking: string;
+  signature: string;
+}
+
 /**
  * Decodes Anthropic's named events: `message_start` (model, id, input tokens), `content_block_start`
- * (text, or a tool call's id and name), `content_block_delta` (text, argument fragments),
- * `content_block_stop`, `message_delta` (stop reason, output tokens), `message_stop` (the end marker),
- * `ping`, and `error` (thrown as a ProviderError).
+ * (text, or a tool call's id and name), `content_block_delta` (text, argument fragments, thinking and its
+ * signature), `content_block_stop`, `message_delta` (stop reason, output tokens), `message_stop` (the end marker),
+ * `ping`, and `error` (thrown as a ProviderError). A thinking block's text is streamed as reasoning deltas as it
+ * comes; the block whole, once its `signature_delta` has come, is one `signed-reasoning-block` chunk when it stops
+ * (a `redacted_thinking` block, whole from its start, is one when it starts).
  */
 export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
   const toolBlocks = new Map<number, ToolBlock>();
+  const thinkingBlocks = new Map<number, ThinkingBlock>();
   let toolCount = 0;
   let input: AnthropicInputUsage | undefined;
   let model: string | undefined;
@@ -93,6 +103,15 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const text = readString(block['text']) ?? '';
       return text === '' ? [] : [{ type: 'text-delta', text }];
     }
+    if (block['type'] === 'thinking') {
+      const thinking = readString(block['thinking']) ?? '';
+      thinkingBlocks.set(blockIndex, { thinking, signature: readString(block['signature']) ?? '' });
+      return thinking === '' ? [] : [{ type: 'reasoning-delta', text: thinking }];
+    }
+    if (block['type'] === 'redacted_thinking') {
+      const redacted = readSignedReasoningBlock(block);
+      return redacted === undefined ? [] : [{ type: 'signed-reasoning-block', provider: options.providerId, block: redacted }];
+    }
     if (block['type'] !== 'tool_use') return [];
     const toolIndex = toolCount++;
     toolBlocks.set(blockIndex, { toolIndex, receivedArguments: false });
@@ -110,10 +129,16 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const text = readString(delta['text']) ?? '';
       return text === '' ? [] : [{ type: 'text-delta', text }];
     }
-    // A thinking block's text; its signature_delta, valid for Anthropic alone, is left out.
     if (delta['type'] === 'thinking_delta') {
       const text = readString(delta['thinking']) ?? '';
+      const thinkingBlock = thinkingBlocks.get(readNumber(payload['index']) ?? -1);
+      if (thinkingBlock !== undefined) thinkingBlock.thinking += text;
       return text === '' ? [] : [{ type: 'reasoning-delta', text }];
+    }
+    if (delta['type'] === 'signature_delta') {
+      const thinkingBlock = thinkingBlocks.get(readNumber(payload['index']) ?? -1);
+      if (thinkingBlock !== undefined) thinkingBlock.signature += readString(delta['signature']) ?? '';
+      return [];
     }
     if (delta['type'] !== 'input_json_delta') return [];
     const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
@@ -123,9 +148,20 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta }];
   }
 
-  /** A tool call that streamed no argument text takes none: say `{}`, as the non-streaming answer would. */
+  /**
+   * A thinking block is told whole when it stops, if it was signed. A tool call that streamed no argument text
+   * takes none: say `{}`, as the non-streaming answer would.
+   */
   function onBlockStop(payload: JsonRecord): StreamChunk[] {
-    const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
+    const blockIndex = readNumber(payload['index']) ?? -1;
+    const thinkingBlock = thinkingBlocks.get(blockIndex);
+    if (thinkingBlock !== undefined) {
+      thinkingBlocks.delete(blockIndex);
+      if (thinkingBlock.signature === '') return [];
+      const block = { type: 'thinking' as const, thinking: thinkingBlock.thinking, signature: thinkingBlock.signature };
+      return [{ type: 'signed-reasoning-block', provider: options.providerId, block }];
+    }
+    const toolBlock = toolBlocks.get(blockIndex);
     if (toolBlock === undefined || toolBlock.receivedArguments) return [];
     toolBlock.receivedArguments = true;
     return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta: '{}' }];

@@ -27,7 +27,10 @@ export function buildAnthropicHeaders(endpoint: EndpointConfig): Record<string, 
  * works when it falls over to Anthropic instead of failing as an invalid request.
  */
 export function buildAnthropicChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
-  const prompt = convertToAnthropicMessages(request.messages);
+  const thinking = thinkingAllowance(request, options);
+  // A thinking call sends back the thinking blocks this provider signed, first in their turns; one without thinking
+  // sends none, as before.
+  const prompt = convertToAnthropicMessages(request.messages, thinking === undefined ? undefined : { signedBy: options.endpoint.providerId });
   const tools = request.tools?.map((tool): AnthropicTool => {
     const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) anthropicTool.description = tool.description;
@@ -52,7 +55,6 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     messages: prompt.messages,
   };
   if (prompt.system !== undefined) body.system = prompt.system;
-  const thinking = thinkingAllowance(request, options);
   if (thinking !== undefined) {
     body.max_tokens = thinking.maxTokens;
     body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
@@ -83,7 +85,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
  * would not refuse it (anthropic-thinking-rules.ts): such a call is asked without thinking.
  */
 function thinkingAllowance(request: ChatRequest, options: BuildChatRequestOptions): ReasoningAllowance | undefined {
-  if (request.reasoningEffort === undefined || options.reasoningModel !== true || anthropicRefusesThinking(request)) return undefined;
+  if (request.reasoningEffort === undefined || options.reasoningModel !== true || anthropicRefusesThinking(request, options.endpoint.providerId)) return undefined;
   return reasoningAllowance(request.reasoningEffort, request.maxTokens ?? defaultAnthropicMaxTokens, options.maxOutputTokens);
 }
 

@@ -1,13 +1,15 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { parseDataUrl } from '../../image-url.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
-import type { CacheBreakpoint, ImageInput, Message, ToolCall } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, SignedReasoningBlock, ToolCall } from '../../types.js';
+import { signedReasoningBlocksFor } from '../../signed-reasoning.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
   AnthropicImageBlock,
   AnthropicTextBlock,
   AnthropicMessage,
+  AnthropicThinkingBlock,
   AnthropicToolResultBlock,
   AnthropicToolUseBlock,
   AnthropicUserBlock,
@@ -35,8 +37,11 @@ type Turn =
  * whitespace: Anthropic refuses both (400). A user's images follow their text; a tool's
  * images follow its text inside its `tool_result`. Tool call ids are made ones Anthropic takes
  * (see ToolUseIds).
+ * With `signedBy`, an assistant message's thinking blocks that provider signed (`signedReasoning`) are sent back
+ * unchanged, first in its turn, as Anthropic requires of a thinking call ("a final `assistant` message must start
+ * with a thinking block"); blocks another provider signed, and every block without `signedBy`, are left out.
  */
-export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
+export function convertToAnthropicMessages(messages: readonly Message[], options?: { readonly signedBy: string }): AnthropicPrompt {
   const systemBlocks: AnthropicTextBlock[] = [];
   const turns: Turn[] = [];
   const toolUseIds = new ToolUseIds();
@@ -65,7 +70,8 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
-        appendAssistantBlocks(turns, markBreakpoint(blocks, message));
+        const signed = options === undefined ? [] : signedReasoningBlocksFor(message, options.signedBy);
+        appendAssistantBlocks(turns, markBreakpoint(blocks, message), signed);
         return;
       }
     }
@@ -164,10 +170,26 @@ function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {
   else turns.push({ role: 'user', blocks });
 }
 
-function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[]): void {
+/** A message's blocks at the end of the assistant turn, and its signed thinking blocks after the turn's own, before anything else. */
+function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[], signed: readonly SignedReasoningBlock[]): void {
+  const thinking = signed.map(toThinkingBlock);
   const last = turns.at(-1);
-  if (last?.role === 'assistant') last.blocks.push(...blocks);
-  else turns.push({ role: 'assistant', blocks });
+  if (last?.role !== 'assistant') {
+    turns.push({ role: 'assistant', blocks: [...thinking, ...blocks] });
+    return;
+  }
+  if (thinking.length > 0) {
+    const firstOther = last.blocks.findIndex((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');
+    last.blocks.splice(firstOther === -1 ? last.blocks.length : firstOther, 0, ...thinking);
+  }
+  last.blocks.push(...blocks);
+}
+
+/** A block as Anthropic gave it, field for field. */
+function toThinkingBlock(block: SignedReasoningBlock): AnthropicThinkingBlock {
+  return block.type === 'thinking'
+    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    : { type: 'redacted_thinking', data: block.data };
 }
 
 function toMessage(turn: Turn): AnthropicMessage {

@@ -1,5 +1,6 @@
 import { ProviderError } from '../../errors.js';
-import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
+import type { ChatResponse, Mutable, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
+import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
@@ -8,8 +9,9 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
 
 /**
  * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their
- * input as JSON text, thinking blocks' text as the reasoning (their signatures, valid for Anthropic alone, and
- * redacted thinking are left out). Throws a ProviderError for a body that is not a message.
+ * input as JSON text, thinking blocks' text as the reasoning. The thinking blocks themselves, signed, and
+ * redacted thinking, are kept whole as `signedReasoning`, signed by this provider: Anthropic needs them back
+ * unchanged to think in a conversation that called tools. Throws a ProviderError for a body that is not a message.
  */
 export function parseAnthropicResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   if (!isRecord(body) || !Array.isArray(body['content'])) throw unexpectedBody(body, options.providerId);
@@ -17,10 +19,13 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   let content = '';
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
+  const signedBlocks: SignedReasoningBlock[] = [];
   for (const block of body['content']) {
     if (!isRecord(block)) continue;
     if (block['type'] === 'text') content += readString(block['text']) ?? '';
     if (block['type'] === 'thinking') reasoning += readString(block['thinking']) ?? '';
+    const signed = readSignedReasoningBlock(block);
+    if (signed !== undefined) signedBlocks.push(signed);
     if (block['type'] === 'tool_use') {
       toolCalls.push({
         // Anthropic names every call; made up unique otherwise, as for the providers that name none.
@@ -41,6 +46,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
     model: readString(body['model']) ?? '',
   };
   if (reasoning !== '') response.reasoning = reasoning;
+  if (signedBlocks.length > 0) response.signedReasoning = { provider: options.providerId, blocks: signedBlocks };
   const stopSequence = readString(body['stop_sequence']);
   if (stopSequence !== undefined) response.stopSequence = stopSequence;
   if (usage !== undefined) response.usage = usage;

@@ -1,0 +1,40 @@
+/**
+ * Signed reasoning (Anthropic's thinking blocks and their signatures): read off the wire, its shape checked for a
+ * caller's history and a cached answer read back, and what of it a provider may be sent. Pure.
+ */
+import { isRecord, readString, type JsonRecord } from './json-value.js';
+import type { AssistantMessage, SignedReasoning, SignedReasoningBlock } from './types.js';
+
+export function isSignedReasoning(value: unknown): value is SignedReasoning {
+  return isRecord(value) && typeof value.provider === 'string' && Array.isArray(value.blocks) && value.blocks.every(isSignedReasoningBlock);
+}
+
+function isSignedReasoningBlock(block: unknown): block is SignedReasoningBlock {
+  if (!isRecord(block)) return false;
+  if (block.type === 'thinking') return typeof block.thinking === 'string' && typeof block.signature === 'string';
+  return block.type === 'redacted_thinking' && typeof block.data === 'string';
+}
+
+/**
+ * A wire `thinking` block with its signature, or a `redacted_thinking` block (Anthropic's answer, or a Messages
+ * client's history), as we keep it; undefined for any other block, and for thinking without a signature
+ * (Anthropic would refuse it back).
+ */
+export function readSignedReasoningBlock(block: JsonRecord): SignedReasoningBlock | undefined {
+  if (block['type'] === 'thinking') {
+    const signature = readString(block['signature']);
+    if (signature === undefined || signature === '') return undefined;
+    return { type: 'thinking', thinking: readString(block['thinking']) ?? '', signature };
+  }
+  if (block['type'] === 'redacted_thinking') {
+    const data = readString(block['data']);
+    return data === undefined || data === '' ? undefined : { type: 'redacted_thinking', data };
+  }
+  return undefined;
+}
+
+/** The signed blocks of an answer that `providerId` signed; none for any other provider, which could not check them. */
+export function signedReasoningBlocksFor(message: Pick<AssistantMessage, 'signedReasoning'>, providerId: string): readonly SignedReasoningBlock[] {
+  const signed = message.signedReasoning;
+  return signed !== undefined && signed.provider === providerId ? signed.blocks : [];
+}
