@@ -2,22 +2,23 @@
  * Anthropic Messages `system` and `messages` to our Message[]. A user turn's `tool_result` blocks become
  * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
- * Thinking blocks are Anthropic's signed reasoning, valid for Anthropic alone and never answered by this
- * gateway, and are not carried.
+ * An assistant turn's thinking blocks with their signatures, and its redacted thinking, are Anthropic's signed
+ * reasoning (messages-thinking-blocks.ts): carried whole as the message's `signedReasoning`, sent back to Anthropic
+ * only, and their text as its `reasoning`. A thinking block without a signature cannot go back and is left out.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
  * Images (base64 or URL) of a user turn or inside a tool result become that message's images. Documents,
  * and images from the Files API, become a line of text saying they were left out: a 400 would stay in the
  * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import { readSignedReasoningBlock } from '../../signed-reasoning.js';
+import { messagesThinkingProvider } from './messages-thinking-blocks.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { cacheBreakpointOf, omittedMediaNote, quotedValueOf } from '../request-fields.js';
 
-/** Blocks the provider produced for its own reasoning; accepted in history and not passed on. */
-const reasoningBlockTypes = new Set(['thinking', 'redacted_thinking']);
 
 /** Media blocks we cannot carry (documents; images from the Files API): each becomes this line, so the model knows it is missing. */
 const omittedMediaTypes = new Set(['image', 'document']);
@@ -85,7 +86,7 @@ function toolMessageOf(block: Readonly<Record<string, unknown>>, toolUseId: stri
 function unsupportedBlock(block: unknown, path: string): Error {
   const kind = isRecord(block) && typeof block.type === 'string' ? ` (${quotedValueOf(block.type)})` : '';
   return invalidRequest(
-    `${path} is not a supported content block${kind}: text, image, tool_use and tool_result are (documents become a note, thinking blocks are left out).`,
+    `${path} is not a supported content block${kind}: text, image, tool_use, tool_result, thinking and redacted_thinking are (documents become a note).`,
     'messages',
   );
 }
@@ -160,7 +161,9 @@ function convertUserTurn(content: unknown, path: string, toolNamesById: Readonly
 
 function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map<string, string>): Message {
   let text = '';
+  let reasoning = '';
   const toolCalls: ToolCall[] = [];
+  const signedBlocks: SignedReasoningBlock[] = [];
   let breakpoint: CacheBreakpoint | undefined;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
@@ -179,11 +182,18 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
       toolCalls.push({ id, name, arguments: JSON.stringify(input ?? {}) });
       return;
     }
-    if (isRecord(block) && typeof block.type === 'string' && reasoningBlockTypes.has(block.type)) return;
+    if (isRecord(block) && (block.type === 'thinking' || block.type === 'redacted_thinking')) {
+      if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning += block.thinking;
+      const signed = readSignedReasoningBlock(block);
+      if (signed !== undefined) signedBlocks.push(signed);
+      return;
+    }
     throw unsupportedBlock(block, blockPath);
   });
   const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
+  if (reasoning !== '') message.reasoning = reasoning;
+  if (signedBlocks.length > 0) message.signedReasoning = { provider: messagesThinkingProvider, blocks: signedBlocks };
   if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;
   return message;
 }

@@ -1,5 +1,6 @@
 /**
- * Our results in Anthropic's Messages shapes: a CompletionResult as a `message`, a failure as
+ * Our results in Anthropic's Messages shapes: a CompletionResult as a `message` (Anthropic's signed thinking blocks
+ * first, see messages-thinking-blocks.ts), a failure as
  * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
  */
 import type { CompletionResult } from '../../routing/router-options.js';
@@ -7,6 +8,7 @@ import type { ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
+import { shownThinkingBlocks, toMessagesThinkingBlock } from './messages-thinking-blocks.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
@@ -62,7 +64,7 @@ export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, u
 }
 
 export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
-  const content: Record<string, unknown>[] = [];
+  const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(toMessagesThinkingBlock);
   if (result.content.length > 0) content.push({ type: 'text', text: result.content });
   for (const call of result.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInputOf(call) });
   return {

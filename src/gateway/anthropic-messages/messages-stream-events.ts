@@ -5,7 +5,9 @@
  * `error` event. Each event is written whole (`event:` and `data:` lines), as Anthropic's own stream is. Parallel
  * calls whose deltas alternate, or a call cut by text, still make whole blocks: ContentBlockSequence keeps a call
  * open until its arguments close, the other blocks' deltas waiting meanwhile. A call's arguments are written as
- * Anthropic's clients can parse them when its block stops (StreamedToolInput).
+ * Anthropic's clients can parse them when its block stops (StreamedToolInput). An answer from Anthropic shows its
+ * signed thinking blocks, each whole once its signature has come (messages-thinking-blocks.ts); reasoning deltas
+ * alone, which no Messages client could send back, are not written.
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk, Usage } from '../../types.js';
@@ -14,6 +16,7 @@ import { type ContentBlock, ContentBlockSequence } from '../content-block-sequen
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
 import { StreamedToolInput } from './streamed-tool-input.js';
+import { shownThinkingBlocks, thinkingBlockEvents } from './messages-thinking-blocks.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -59,6 +62,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   chunk(chunk: StreamChunk): string | undefined {
     if (chunk.type === 'text-delta') return this.#blocks.text('text', chunk.text) || undefined;
     if (chunk.type === 'tool-call-delta') return this.#blocks.toolCall(chunk) || undefined;
+    if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
     // Usage and the finish reason travel in message_delta, once the result is known.
     return undefined;
   }
@@ -79,6 +83,15 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   keepAlive(): string {
     // As Anthropic's own streams send it.
     return event('ping', '{"type": "ping"}');
+  }
+
+  /**
+   * Anthropic's signed block, whole: written once its signature has come, after whatever block is open (Anthropic
+   * streams thinking before the text and calls it leads to, so none is).
+   */
+  #thinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
+    if (shownThinkingBlocks({ provider: chunk.provider, blocks: [chunk.block] }).length === 0) return '';
+    return this.#blocks.finish(undefined) + thinkingBlockEvents(chunk.block, this.#nextBlockIndex++);
   }
 
   #openBlock(block: ContentBlock): string {

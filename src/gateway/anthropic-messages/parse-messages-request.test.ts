@@ -81,6 +81,8 @@ describe('an Anthropic Messages request', () => {
       {
         role: 'assistant',
         content: 'Checking.',
+        reasoning: 'Two cities.',
+        signedReasoning: { provider: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Two cities.', signature: 'sig' }] },
         toolCalls: [
           { id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
           { id: 'toolu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },

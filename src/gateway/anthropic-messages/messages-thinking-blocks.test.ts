@@ -1,0 +1,110 @@
+/**
+ * Anthropic's signed thinking blocks through the Messages dialect, from Anthropic's recorded answers
+ * (test/fixtures/anthropic, see its SOURCES.md): shown to the client whole, signature and all, in answers and
+ * streams, and read back from the client's history as Anthropic's.
+ */
+import { describe, expect, it } from 'vitest';
+import { SseParser } from '../../http/sse-parser.js';
+import type { SseEvent } from '../../http/types.js';
+import { createAnthropicStreamDecoder } from '../../providers/anthropic/anthropic-stream-decoder.js';
+import { parseAnthropicResponse } from '../../providers/anthropic/parse-anthropic-response.js';
+import type { CompletionResult, StreamResult } from '../../routing/router-options.js';
+import { readAnthropicThinkingRecording } from '../../testing/anthropic-thinking-recordings.test-support.js';
+import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
+import type { ChatResponse, StreamChunk } from '../../types.js';
+import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
+import { toAnthropicMessage } from './messages-response.js';
+import { MessagesStreamEvents } from './messages-stream-events.js';
+
+const recordedBody = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: Record<string, unknown>[] };
+const [recordedThinking, recordedToolUse] = recordedBody.content;
+const recordedStreamPayloads = readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n');
+
+function resultOf(response: ChatResponse, provider: string): CompletionResult {
+  return { ...response, usage: response.usage, requestId: response.requestId, provider, latencyMs: 5, costUsd: undefined, cached: false, attempts: [] };
+}
+
+function recordedAnswer(providerId: string): CompletionResult {
+  return resultOf(parseAnthropicResponse(recordedBody, { providerId, headers: {} }), providerId);
+}
+
+function decodeRecordedStream(providerId: string): StreamChunk[] {
+  const decoder = createAnthropicStreamDecoder({ providerId, headers: {} });
+  return recordedStreamPayloads.flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));
+}
+
+function encode(chunks: readonly StreamChunk[]): SseEvent[] {
+  const encoder = new MessagesStreamEvents({ id: 'msg_test', createdSeconds: 0, model: 'anthropic/claude-sonnet-4-5' });
+  const assembled = assembleStreamChunks(chunks);
+  const result = { finishReason: assembled.finishReasons.at(-1) ?? 'stop', usage: assembled.usage } as StreamResult;
+  const text = encoder.start() + chunks.map((chunk) => encoder.chunk(chunk) ?? '').join('') + encoder.end(result);
+  const parser = new SseParser();
+  const events = [...parser.push(new TextEncoder().encode(text))];
+  expect(parser.end()).toBeUndefined();
+  return events;
+}
+
+describe("Anthropic's thinking blocks shown to a Messages client", () => {
+  it('shows the recorded thinking block first in the message, as recorded, and Anthropic reads it back the same', () => {
+    const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 });
+    expect(message.content).toEqual([recordedThinking, { type: 'tool_use', id: recordedToolUse?.id, name: recordedToolUse?.name, input: {} }]);
+    const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: {} });
+    expect(readBack.signedReasoning).toEqual(recordedAnswer('anthropic').signedReasoning);
+  });
+
+  it("shows no block another provider signed (an Anthropic-wire server the gateway calls by another name)", () => {
+    const message = toAnthropicMessage(recordedAnswer('claude-proxy'), { id: 'msg_test', createdSeconds: 0 });
+    expect((message.content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
+  });
+
+  it('streams the recorded thinking block as Anthropic does, its signature_delta before it stops, then the text', () => {
+    const events = encode(decodeRecordedStream('anthropic'));
+    const payloads = events.map((event) => JSON.parse(event.data) as { type: string; index?: number; content_block?: unknown; delta?: Record<string, unknown> });
+    const blockEvents = payloads.filter((payload) => payload.index === 0);
+    const thinking = blockEvents.flatMap((payload) => (payload.delta?.type === 'thinking_delta' ? [payload.delta.thinking] : [])).join('');
+    const recordedSignature = recordedStreamPayloads
+      .map((line) => JSON.parse(line) as { delta?: { type?: string; signature?: string } })
+      .find((payload) => payload.delta?.type === 'signature_delta')?.delta?.signature;
+    expect(blockEvents.map((payload) => payload.delta?.type ?? payload.type)).toEqual(['content_block_start', 'thinking_delta', 'signature_delta', 'content_block_stop']);
+    expect(blockEvents[0]?.content_block).toEqual({ type: 'thinking', thinking: '', signature: '' });
+    expect(thinking).toBe('The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185');
+    expect(blockEvents[2]?.delta).toEqual({ type: 'signature_delta', signature: recordedSignature });
+    expect(payloads.find((payload) => payload.type === 'content_block_start' && payload.index === 1)?.content_block).toEqual({ type: 'text', text: '' });
+    // Anthropic's own decoder reads the block back whole.
+    const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
+    const readBack = events.flatMap((event) => decoder.decode(event)).filter((chunk) => chunk.type === 'signed-reasoning-block');
+    expect(readBack).toEqual(decodeRecordedStream('anthropic').filter((chunk) => chunk.type === 'signed-reasoning-block'));
+  });
+
+  it('streams no block another provider signed', () => {
+    const events = encode(decodeRecordedStream('claude-proxy'));
+    expect(events.map((event) => event.data).join('')).not.toContain('thinking');
+  });
+});
+
+describe("a Messages client's history with Anthropic's thinking blocks", () => {
+  it('carries each signed block whole as the assistant message’s signedReasoning, signed by Anthropic, its text as the reasoning', () => {
+    const assistantContent = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 }).content;
+    const messages = convertAnthropicRequestMessages(undefined, [
+      { role: 'user', content: 'Check the sandbox.' },
+      { role: 'assistant', content: assistantContent },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: recordedToolUse?.id, content: 'No errors.' }] },
+    ]);
+    expect(messages[1]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: recordedToolUse?.id, name: 'checkSandboxErrors', arguments: '{}' }],
+      reasoning: recordedThinking?.thinking,
+      signedReasoning: { provider: 'anthropic', blocks: [recordedThinking] },
+    });
+  });
+
+  it('leaves out a thinking block without a signature, which Anthropic would refuse back', () => {
+    const [, assistant] = convertAnthropicRequestMessages(undefined, [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'Hmm.' }, { type: 'text', text: 'Hello.' }] },
+      { role: 'user', content: 'And?' },
+    ]);
+    expect(assistant).toEqual({ role: 'assistant', content: 'Hello.', reasoning: 'Hmm.' });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Claude Code's loop, thinking with tools, through the gateway's Messages endpoint with the official Anthropic SDK:
+ * the answer shows Claude's thinking block, signature and all; the client sends the turn back as it kept it, and the
+ * gateway sends the block back to Anthropic first in that turn, so the next call thinks too. The provider test
+ * server answers as Anthropic does, by the body (src/testing/anthropic-thinking-recordings.test-support.ts): its
+ * recorded answers with signed thinking (test/fixtures/anthropic), or its 400 when a thinking call's last tool-call
+ * turn does not start with its thinking block.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerAsThinkingClaude, readAnthropicThinkingRecording } from '../src/testing/anthropic-thinking-recordings.test-support.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+let stopAnswering: () => void = () => undefined;
+beforeAll(async () => {
+  harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
+  stopAnswering = answerAsThinkingClaude(harness.providers);
+});
+afterAll(async () => {
+  stopAnswering();
+  await harness?.close();
+});
+beforeEach(() => harness.providers.reset());
+
+const model = 'anthropic/claude-sonnet-4-6';
+const thinking = { type: 'enabled', budget_tokens: 1024 } as const;
+const tools: Anthropic.Tool[] = [{ name: 'checkSandboxErrors', input_schema: { type: 'object', properties: {} } }];
+const question: Anthropic.MessageParam = { role: 'user', content: 'Check the sandbox for errors.' };
+const recorded = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: { type: string; thinking: string; signature: string }[] };
+const recordedThinking = recorded.content[0]!;
+
+interface SentBody {
+  readonly thinking?: unknown;
+  readonly messages: readonly { readonly role: string; readonly content: string | readonly { readonly type: string }[] }[];
+}
+
+function sentBodies(): SentBody[] {
+  return harness.providers.requests.filter((request) => request.provider === 'anthropic').map((request) => request.body as SentBody);
+}
+
+/** The next turn as the client keeps the conversation: the answer's content blocks unchanged, then the tool's result. */
+function nextTurn(answer: Anthropic.Message): Anthropic.MessageParam[] {
+  const toolUse = answer.content.find((block) => block.type === 'tool_use');
+  return [
+    question,
+    { role: 'assistant', content: answer.content as Anthropic.ContentBlockParam[] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse?.id ?? '', content: 'No errors.' }] },
+  ];
+}
+
+describe("a Messages client thinking with tools, Anthropic's thinking blocks passed through", () => {
+  it('shows the thinking block with its signature, and sends it back first in the tool-call turn, so the next call thinks', async () => {
+    const client = harness.anthropicClient;
+    const first = await client.messages.create({ model, max_tokens: 2048, thinking, tools, messages: [question] });
+    expect(first.content[0]).toEqual({ type: 'thinking', thinking: recordedThinking.thinking, signature: recordedThinking.signature });
+    expect(first.content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
+
+    const second = await client.messages.create({ model, max_tokens: 2048, thinking, tools, messages: nextTurn(first) });
+    expect(second.stop_reason).toBe('tool_use');
+    const [, sent] = sentBodies();
+    expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(sent?.messages[1]?.content).toEqual([
+      { type: 'thinking', thinking: recordedThinking.thinking, signature: recordedThinking.signature },
+      { type: 'tool_use', id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9', name: 'checkSandboxErrors', input: {} },
+    ]);
+  });
+
+  it('streams the thinking block with its signature, which the SDK puts together in its final message', async () => {
+    const stream = harness.anthropicClient.messages.stream({ model, max_tokens: 2048, thinking, messages: [{ role: 'user', content: 'What is 925 divided by 5?' }] });
+    const message = await stream.finalMessage();
+    expect(message.content.map((block) => block.type)).toEqual(['thinking', 'text']);
+    const [block] = message.content;
+    expect(block).toEqual({
+      type: 'thinking',
+      thinking: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
+      signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4N.*BgB$/),
+    });
+  });
+});
