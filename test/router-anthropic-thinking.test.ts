@@ -94,4 +94,14 @@ describe("a tool loop on Claude with thinking, Anthropic's signed thinking passe
     expect(JSON.stringify(toOpenAI)).not.toContain('EvQBCkYICxgCKkAxhD4N');
     expect(JSON.stringify(toOpenAI)).not.toContain('"thinking"');
   });
+
+  it('refuses signed reasoning of the wrong shape, or on a message that is not an assistant one, naming the field', async () => {
+    const router = harness.makeRouter();
+    const question: Message = { role: 'user', content: 'Check the sandbox for errors.' };
+    const unsigned = [question, { role: 'assistant', content: 'Done.', signedReasoning: { provider: 'anthropic', blocks: [{ type: 'thinking', thinking: 'x' }] } }];
+    await expect(router.complete(unsigned as unknown as Message[], { route })).rejects.toThrow('messages[1].signedReasoning must be');
+    const onUser = [{ ...question, signedReasoning: { provider: 'anthropic', blocks: [] } }];
+    await expect(router.complete(onUser as unknown as Message[], { route })).rejects.toThrow('messages[0].signedReasoning must be left out');
+    expect(sentBodies()).toEqual([]);
+  });
 });

@@ -50,4 +50,15 @@ describe('cache entry codec', () => {
     };
     expect(decodeCacheEntry(encodeCacheEntry(signed))).toEqual(signed);
   });
+
+  it("keeps Anthropic's signed thinking blocks of a cached answer, and reads blocks of the wrong shape as a miss", () => {
+    const blocks = [
+      { type: 'thinking' as const, thinking: 'The user wants me to call checkSandboxErrors immediately.', signature: 'Eq4CCpIBCBIYAipAM+SG' },
+      { type: 'redacted_thinking' as const, data: 'EooCCpsBCBIYAipAH9yM' },
+    ];
+    const signed: CachedCompletion = { ...entry, provider: 'anthropic', response: { ...entry.response, signedReasoning: { provider: 'anthropic', blocks } } };
+    expect(decodeCacheEntry(encodeCacheEntry(signed))).toEqual(signed);
+    const unsigned = { ...signed, response: { ...signed.response, signedReasoning: { provider: 'anthropic', blocks: [{ type: 'thinking', thinking: 'x' }] } } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: unsigned }))).toBeUndefined();
+  });
 });

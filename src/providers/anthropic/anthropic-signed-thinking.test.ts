@@ -126,4 +126,17 @@ describe("Anthropic's signed thinking, sent back", () => {
     expect(body).not.toHaveProperty('thinking');
     expect(JSON.stringify(body)).not.toContain(recordedThinking.signature);
   });
+
+  it("puts a message's signed blocks first in its turn when the assistant's messages before it share the turn", () => {
+    const answer = parseRecorded();
+    const request = secondTurn(answer);
+    const [user, assistant, tool] = request.messages;
+    const body = bodyFor({ ...request, messages: [user!, { role: 'assistant', content: 'Let me check.' }, assistant!, tool!] });
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(body.messages[1]?.content).toEqual([
+      { type: 'thinking', thinking: recordedThinking.thinking, signature: recordedThinking.signature },
+      { type: 'text', text: 'Let me check.' },
+      { type: 'tool_use', id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9', name: 'checkSandboxErrors', input: {} },
+    ]);
+  });
 });
