@@ -70,7 +70,7 @@ export function convertToAnthropicMessages(messages: readonly Message[], options
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
-        const signed = options === undefined ? [] : signedReasoningBlocksFor(message, options.signedBy);
+        const signed = options === undefined ? noBlocks : signedReasoningBlocksFor(message, options.signedBy);
         appendAssistantBlocks(turns, markBreakpoint(blocks, message), signed);
         return;
       }
@@ -172,18 +172,23 @@ function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {
 
 /** A message's blocks at the end of the assistant turn, and its signed thinking blocks after the turn's own, before anything else. */
 function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[], signed: readonly SignedReasoningBlock[]): void {
-  const thinking = signed.map(toThinkingBlock);
   const last = turns.at(-1);
+  if (signed.length === 0) {
+    if (last?.role === 'assistant') last.blocks.push(...blocks);
+    else turns.push({ role: 'assistant', blocks });
+    return;
+  }
+  const thinking = signed.map(toThinkingBlock);
   if (last?.role !== 'assistant') {
     turns.push({ role: 'assistant', blocks: [...thinking, ...blocks] });
     return;
   }
-  if (thinking.length > 0) {
-    const firstOther = last.blocks.findIndex((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');
-    last.blocks.splice(firstOther === -1 ? last.blocks.length : firstOther, 0, ...thinking);
-  }
+  const firstOther = last.blocks.findIndex((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');
+  last.blocks.splice(firstOther === -1 ? last.blocks.length : firstOther, 0, ...thinking);
   last.blocks.push(...blocks);
 }
+
+const noBlocks: readonly SignedReasoningBlock[] = [];
 
 /** A block as Anthropic gave it, field for field. */
 function toThinkingBlock(block: SignedReasoningBlock): AnthropicThinkingBlock {
