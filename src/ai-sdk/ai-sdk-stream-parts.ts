@@ -5,6 +5,7 @@ import { backupModelsMetadata } from './backup-models-metadata.js';
 import { toolCallInput } from './convert-completion-result.js';
 import { convertToAiSdkUsage } from './convert-usage.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
+import { signedReasoningMetadata } from './anthropic-signed-reasoning.js';
 import { mapToAiSdkFinishReason } from './map-finish-reason.js';
 
 interface ToolCallInProgress {
@@ -60,7 +61,25 @@ export class AiSdkStreamParts {
       if (this.#reasoningId === undefined) return this.#mapToolCallDelta(chunk);
       return [...this.#closeReasoning(), ...this.#mapToolCallDelta(chunk)];
     }
+    if (chunk.type === 'signed-reasoning-block') return this.#endSignedReasoning(chunk);
     return [];
+  }
+
+  /**
+   * Anthropic's block, whole once its signature came: the reasoning its deltas opened ends with the signature in its
+   * metadata, so the AI SDK keeps it on that reasoning part (a redacted block, which streamed no text, is a part of its own).
+   */
+  #endSignedReasoning(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): LanguageModelV3StreamPart[] {
+    const parts: LanguageModelV3StreamPart[] = [];
+    let id = this.#reasoningId;
+    if (id === undefined || chunk.block.type === 'redacted_thinking') {
+      parts.push(...this.#closeReasoning());
+      id = `reasoning-${this.#reasoningBlocks++}`;
+      parts.push({ type: 'reasoning-start', id });
+    }
+    this.#reasoningId = undefined;
+    parts.push({ type: 'reasoning-end', id, providerMetadata: signedReasoningMetadata(chunk.block, chunk.provider) });
+    return parts;
   }
 
   /** The open reasoning block's end, when the answer goes on (or ends). */

@@ -4,15 +4,25 @@ import type { ToolCall } from '../types.js';
 import { backupModelsMetadata } from './backup-models-metadata.js';
 import { convertToAiSdkUsage } from './convert-usage.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
+import { signedReasoningMetadata } from './anthropic-signed-reasoning.js';
 import { mapToAiSdkFinishReason } from './map-finish-reason.js';
 
-/** The router's answer as the AI SDK's generate result: reasoning, text, then tool calls, with usage and metadata. */
+/**
+ * The router's answer as the AI SDK's generate result: reasoning (Anthropic's signed blocks one part each, signature
+ * in its metadata), text, then tool calls, with usage and metadata.
+ */
 export function convertCompletionResult(
   result: CompletionResult,
   warnings: SharedV3Warning[],
 ): LanguageModelV3GenerateResult {
   const content: LanguageModelV3Content[] = [];
-  if (result.reasoning !== undefined && result.reasoning.length > 0) content.push({ type: 'reasoning', text: result.reasoning });
+  const signed = result.signedReasoning;
+  if (signed !== undefined) {
+    // Anthropic's blocks one reasoning part each, with their signatures, for the AI SDK to send back.
+    for (const block of signed.blocks) {
+      content.push({ type: 'reasoning', text: block.type === 'thinking' ? block.thinking : '', providerMetadata: signedReasoningMetadata(block, signed.provider) });
+    }
+  } else if (result.reasoning !== undefined && result.reasoning.length > 0) content.push({ type: 'reasoning', text: result.reasoning });
   if (result.content.length > 0) content.push({ type: 'text', text: result.content });
   for (const toolCall of result.toolCalls) content.push(convertToolCall(toolCall));
   return {

@@ -4,11 +4,12 @@ import type {
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import { InvalidArgumentError } from '../errors.js';
-import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../types.js';
+import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../types.js';
 import { cacheBreakpointFor, isCacheTtl, longerCacheBreakpoint } from '../cache-breakpoint.js';
 import { fromAiSdkImagePart } from './ai-sdk-images.js';
 import { isRecord } from '../json-value.js';
 import { readThoughtSignature } from './gemini-thought-signature.js';
+import { readSignedReasoningPart } from './anthropic-signed-reasoning.js';
 
 export interface ConvertedMessages {
   readonly messages: Message[];
@@ -16,8 +17,10 @@ export interface ConvertedMessages {
 }
 
 /**
- * The AI SDK's prompt as our messages. Text, tool calls and tool results carry over; reasoning from
- * earlier turns is dropped with a warning (no provider takes it back as input through our messages).
+ * The AI SDK's prompt as our messages. Text, tool calls and tool results carry over; Anthropic's signed thinking
+ * (reasoning parts with a signature, anthropic-signed-reasoning.ts) becomes the assistant message's
+ * `signedReasoning`; other reasoning from earlier turns is dropped with a warning (no provider takes it back as
+ * input through our messages).
  * Images become the user message's images, and a tool's (`content` output) the tool message's; other
  * files are refused with a typed error: dropping one would silently change the question.
  */
@@ -45,6 +48,7 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
       case 'assistant': {
         let content = '';
         const toolCalls: ToolCall[] = [];
+        let signedReasoning: { provider: string; blocks: SignedReasoningBlock[] } | undefined;
         for (const part of message.content) {
           if (part.type === 'text') content += part.text;
           else if (part.type === 'tool-call') {
@@ -53,7 +57,12 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
             const thoughtSignature = readThoughtSignature(part.providerOptions);
             if (thoughtSignature !== undefined) toolCall.thoughtSignature = thoughtSignature;
             toolCalls.push(toolCall);
-          } else if (part.type === 'reasoning') droppedReasoning = true;
+          } else if (part.type === 'reasoning') {
+            const signed = readSignedReasoningPart(part);
+            if (signed === undefined) droppedReasoning = true;
+            else if (signedReasoning === undefined) signedReasoning = { provider: signed.provider, blocks: [signed.block] };
+            else if (signedReasoning.provider === signed.provider) signedReasoning.blocks.push(signed.block);
+          }
           else if (part.type === 'file') throw unsupportedFile(messageIndex, part.mediaType);
           else {
             warnings.push({
@@ -62,7 +71,8 @@ export function convertToBackupMessages(prompt: LanguageModelV3Prompt): Converte
             });
           }
         }
-        const assistant: AssistantMessage = toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+        const assistant: Mutable<AssistantMessage> = toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
+        if (signedReasoning !== undefined) assistant.signedReasoning = signedReasoning;
         messages.push(withBreakpoint(assistant, anyCacheBreakpointOf(message)));
         return;
       }
