@@ -2,15 +2,28 @@
  * OpenAI chat.completions messages to our Message[]: string or text-part content (and the images of user and tool turns),
  * assistant tool calls (their arguments JSON text, or an object as some clients send them; with Gemini's thought
  * signature, where Google's OpenAI API puts it), tool answers paired with their call (Gemini needs the tool's name),
- * an assistant turn's `reasoning_content` (or `reasoning`) as its reasoning. Pure; a bad message is a 400 naming its index.
+ * an assistant turn's `reasoning_content` (or `reasoning`) as its reasoning. A user's or tool's `file` and `input_audio`
+ * parts become a line saying they were left out, and an assistant's `refusal` parts their text, as the Responses and
+ * Messages dialects read theirs. Pure; a bad message is a 400 naming its index.
  */
 import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, Mutable, ToolCall, ToolMessage } from '../types.js';
 import { longerCacheBreakpoint } from '../cache-breakpoint.js';
-import { cacheBreakpointOf, quotedValueOf } from './request-fields.js';
+import { cacheBreakpointOf, omittedMediaNote, quotedValueOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import { toolArgumentsText } from '../tool-arguments-text.js';
+
+/**
+ * Media parts OpenAI takes in a user turn that the gateway does not carry (a PDF as `file`, sound as `input_audio`),
+ * by the kind their note names. Each becomes that note: refused, such a part stays in the client's history and
+ * refuses every later turn of the conversation (willdady/platypus#328), and clients send them to any
+ * OpenAI-compatible URL (the AI SDK's openai-compatible provider, vercel/ai#6369; qwen-code, QwenLM/qwen-code#1838).
+ */
+const omittedPartKinds: ReadonlyMap<string, string> = new Map([
+  ['file', 'file'],
+  ['input_audio', 'audio'],
+]);
 
 /** `content` as text: a string, null (assistant turns that only call tools), or an array of text parts. */
 function textOf(content: unknown, path: string, options: { allowNull: boolean }): string {
@@ -27,6 +40,20 @@ function textOf(content: unknown, path: string, options: { allowNull: boolean })
   return text;
 }
 
+/**
+ * An assistant turn's content: as `textOf`, with OpenAI's other assistant part, `refusal`, read as its text (a
+ * client that keeps the parts of an answer sends it back so).
+ */
+function assistantTextOf(content: unknown, path: string): string {
+  if (!Array.isArray(content)) return textOf(content, path, { allowNull: true });
+  let text = '';
+  content.forEach((part: unknown, partIndex) => {
+    if (isRecord(part) && part.type === 'refusal' && typeof part.refusal === 'string') text += part.refusal;
+    else text += textPartOf(part, `${path}[${partIndex}]`, 'an assistant turn takes text and refusal parts');
+  });
+  return text;
+}
+
 function textPartOf(part: unknown, path: string, supported: string): string {
   if (!isRecord(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') {
     const kind = isRecord(part) && typeof part.type === 'string' ? ` (${quotedValueOf(part.type)})` : '';
@@ -35,7 +62,7 @@ function textPartOf(part: unknown, path: string, supported: string): string {
   return part.text;
 }
 
-/** Text and `image_url` parts (`detail` is not passed on): the text joined, the images in their order. */
+/** Text and `image_url` parts (`detail` is not passed on): the text joined, the images in their order; files and audio a note. */
 function textAndImagesOf(content: readonly unknown[], path: string, supported: string): { text: string; images: ImageInput[] } {
   let text = '';
   const images: ImageInput[] = [];
@@ -48,7 +75,8 @@ function textAndImagesOf(content: readonly unknown[], path: string, supported: s
       images.push({ url: imageUrl });
       return;
     }
-    text += textPartOf(part, `${path}[${partIndex}]`, supported);
+    const omittedKind = isRecord(part) && typeof part.type === 'string' ? omittedPartKinds.get(part.type) : undefined;
+    text += omittedKind !== undefined ? omittedMediaNote(omittedKind) : textPartOf(part, `${path}[${partIndex}]`, supported);
   });
   return { text, images };
 }
@@ -56,7 +84,7 @@ function textAndImagesOf(content: readonly unknown[], path: string, supported: s
 /** A user turn: a string, or text and `image_url` parts. Its images follow its text. */
 function userMessageOf(content: unknown, path: string): Message {
   if (!Array.isArray(content)) return { role: 'user', content: textOf(content, path, { allowNull: false }) };
-  const { text, images } = textAndImagesOf(content, path, 'a user turn takes text and image_url parts');
+  const { text, images } = textAndImagesOf(content, path, 'a user turn takes text, image_url, file and input_audio parts');
   return images.length > 0 ? { role: 'user', content: text, images } : { role: 'user', content: text };
 }
 
@@ -70,7 +98,7 @@ function toolMessageOf(message: Readonly<Record<string, unknown>>, path: string,
   }
   const toolMessage: Mutable<ToolMessage> = { role: 'tool', toolCallId: message.tool_call_id, content: '' };
   if (Array.isArray(message.content)) {
-    const { text, images } = textAndImagesOf(message.content, `${path}.content`, 'a tool turn takes text and image_url parts');
+    const { text, images } = textAndImagesOf(message.content, `${path}.content`, 'a tool turn takes text, image_url, file and input_audio parts');
     toolMessage.content = text;
     if (images.length > 0) toolMessage.images = images;
   } else {
@@ -168,7 +196,7 @@ function convertMessage(message: Readonly<Record<string, unknown>>, index: numbe
     case 'user':
       return userMessageOf(message.content, `${path}.content`);
     case 'assistant': {
-      const assistant: Mutable<AssistantMessage> = { role: 'assistant', content: textOf(message.content, `${path}.content`, { allowNull: true }) };
+      const assistant: Mutable<AssistantMessage> = { role: 'assistant', content: assistantTextOf(message.content, `${path}.content`) };
       if (message.tool_calls !== undefined && message.tool_calls !== null) {
         const toolCalls = toolCallsOf(message.tool_calls, `${path}.tool_calls`);
         for (const call of toolCalls) toolNamesById.set(call.id, call.name);

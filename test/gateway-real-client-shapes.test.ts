@@ -1,0 +1,83 @@
+/**
+ * Request shapes real clients send to a custom base URL, as reported against other gateways, sent here by the
+ * official clients (or raw HTTP where the shape is no SDK's) to the gateway, the provider test server replaying
+ * each provider's recorded traffic behind it. Each case names the report it comes from.
+ */
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => harness.providers.reset());
+
+/** The messages the upstream was sent, as OpenAI's wire has them. */
+function upstreamMessages(): { role: string; content: unknown }[] {
+  const body = harness.providers.requests.at(-1)?.body as { messages?: { role: string; content: unknown }[] } | undefined;
+  return body?.messages ?? [];
+}
+
+describe('chat completions content parts the gateway does not carry', () => {
+  // A PDF as a `file` part (the AI SDK's openai-compatible provider, vercel/ai#6369; qwen-code's read_file,
+  // QwenLM/qwen-code#1838) and sound as `input_audio`: refused, the part stays in the client's history and
+  // refuses every later turn (willdady/platypus#328). Each becomes a note, as in the other two APIs.
+  const pdf: OpenAI.Chat.ChatCompletionContentPart = { type: 'file', file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0xLjQK' } };
+  const audio: OpenAI.Chat.ChatCompletionContentPart = { type: 'input_audio', input_audio: { data: 'UklGRiQAAABXQVZF', format: 'wav' } };
+
+  it('become a note in the user turn, and the conversation goes on', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    const completion = await harness.client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Summarise this.' }, pdf] },
+        { role: 'assistant', content: 'It is a report.' },
+        { role: 'user', content: [{ type: 'text', text: 'And this recording?' }, audio] },
+      ],
+    });
+    expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    const messages = upstreamMessages();
+    expect(messages[0]).toEqual({ role: 'user', content: 'Summarise this.[file omitted: this gateway does not carry it here]' });
+    expect(messages[2]).toEqual({ role: 'user', content: 'And this recording?[audio omitted: this gateway does not carry it here]' });
+  });
+
+  it('become a note in a tool turn too, beside its text', async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    await harness.client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'Read the report.' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"report.pdf"}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: 'report.pdf: ' }, pdf] as never },
+      ],
+      tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }],
+    });
+    expect(upstreamMessages()[2]).toMatchObject({ role: 'tool', content: 'report.pdf: [file omitted: this gateway does not carry it here]' });
+  });
+
+  it("read an assistant turn's refusal part as its text, as the Responses API's is read", async () => {
+    // OpenAI's assistant content parts are text and refusal (its own 400 lists them: openai/openai-dotnet#393).
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    await harness.client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'Do something you will not do.' },
+        { role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help with that.' }] },
+        { role: 'user', content: 'Then say hello.' },
+      ],
+    });
+    expect(upstreamMessages()[1]).toMatchObject({ role: 'assistant', content: 'I cannot help with that.' });
+  });
+
+  it('still refuses a part of a type nobody defines, naming it and the parts a user turn takes', async () => {
+    const refused = await harness.client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'hologram', data: 'x' } as never] }] })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'messages' });
+    expect(String((refused as Error).message)).toContain('hologram');
+    expect(String((refused as Error).message)).toContain('a user turn takes text, image_url, file and input_audio parts');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
