@@ -5,7 +5,7 @@
  */
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 beforeAll(async () => {
@@ -78,6 +78,22 @@ describe('chat completions content parts the gateway does not carry', () => {
     expect(refused).toMatchObject({ status: 400, param: 'messages' });
     expect(String((refused as Error).message)).toContain('hologram');
     expect(String((refused as Error).message)).toContain('a user turn takes text, image_url, file and input_audio parts');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("Claude Code's connectivity probes of its base URL", () => {
+  // `HEAD /` with Bun's user agent and no key (headroomlabs-ai/headroom#2032: answered 405, the gateway read as
+  // down), and `/api/hello` (router-for-me/CLIProxyAPI#5905 for HEAD; GET in older versions, anthropics/claude-code#2256).
+  it.each([
+    ['HEAD', '/'],
+    ['HEAD', '/api/hello'],
+    ['GET', '/api/hello'],
+  ])('answers %s %s with 200 without a key, and no upstream call', async (method, path) => {
+    const response = await fetch(`${harness.url}${path}`, { method, headers: { 'user-agent': 'Bun/1.4.0' } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toBe(method === 'HEAD' ? '' : '{"status":"ok"}');
     expect(harness.providers.requests).toHaveLength(0);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The gateway's own routes: the three model-call APIs, Anthropic's token count, the models list, a key's own
- * usage, and the operator's health and metrics. Built once at start; each handler closes over what it reads.
+ * usage, the operator's health and metrics, and the connectivity probes of clients. Built once at start; each handler
+ * closes over what it reads.
  */
+import type { ServerResponse } from 'node:http';
 import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
 import { callerMayCall } from './auth.js';
@@ -13,6 +15,12 @@ import { openAIChatDialect } from './openai-dialect.js';
 import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import { modelNotFound } from './request-fields.js';
 import type { GatewayRoute } from './route-table.js';
+
+/** A probe's answer: 200 and no body. */
+function sendEmpty(response: ServerResponse): void {
+  response.writeHead(200, { 'content-length': 0 });
+  response.end();
+}
 
 /** A path segment's model id, percent-decoded (`openai%2Fgpt-4o-mini` too); undefined when it is not valid. */
 function modelIdOf(segment: string): string | undefined {
@@ -122,6 +130,12 @@ export function builtInRoutes(options: {
       handle: (_request, response) => sendJson(response, 200, JSON.stringify(router.getHealthStatus())),
     },
     { method: 'GET', path: '/livez', public: true, metricsName: 'livez', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') },
+    // Claude Code's connectivity probes of its ANTHROPIC_BASE_URL, sent without a key: `HEAD /` (headroomlabs-ai/headroom#2032,
+    // where a 405 read as the endpoint down) and `/api/hello`, Anthropic's own probe path (router-for-me/CLIProxyAPI#5905;
+    // GET in older versions, anthropics/claude-code#2256). Answered as liveness is; they tell nothing a 401 would not.
+    { method: 'HEAD', path: '/', public: true, metricsName: 'probe', handle: (_request, response) => sendEmpty(response) },
+    { method: 'HEAD', path: '/api/hello', public: true, metricsName: 'probe', handle: (_request, response) => sendEmpty(response) },
+    { method: 'GET', path: '/api/hello', public: true, metricsName: 'probe', handle: (_request, response) => sendJson(response, 200, '{"status":"ok"}') },
     {
       method: 'GET',
       path: '/metrics',
