@@ -97,3 +97,51 @@ describe("Claude Code's connectivity probes of its base URL", () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 });
+
+describe('fields asking for an answer the gateway does not give', () => {
+  // Ignored, each would get an answer of the usual shape that looks like an answer to what was asked.
+  it("refuses chat completions' legacy functions with a 400 that says to send tools, before any upstream call", async () => {
+    const refused = await harness.client.chat.completions
+      .create({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+        functions: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+        function_call: 'auto',
+      })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'functions', code: 'unsupported_parameter' });
+    expect(String((refused as Error).message)).toContain('tools');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('refuses spoken output in chat completions, naming the field', async () => {
+    const refused = await harness.client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hi.' }], modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' } })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'audio', code: 'unsupported_parameter' });
+    const modalitiesOnly = await harness.client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hi.' }], modalities: ['text', 'audio'] })
+      .catch((caught: unknown) => caught);
+    expect(modalitiesOnly).toMatchObject({ status: 400, param: 'modalities' });
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('refuses log probabilities in the Responses API as chat completions does, and takes Codex include of encrypted reasoning', async () => {
+    const topLogprobs = await harness.client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Hi', top_logprobs: 3 }).catch((caught: unknown) => caught);
+    expect(topLogprobs).toMatchObject({ status: 400, param: 'top_logprobs', code: 'unsupported_parameter' });
+    const included = await harness.client.responses
+      .create({ model: 'openai/gpt-4o-mini', input: 'Hi', include: ['message.output_text.logprobs'] })
+      .catch((caught: unknown) => caught);
+    expect(included).toMatchObject({ status: 400, param: 'include' });
+    expect(harness.providers.requests).toHaveLength(0);
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    const codex = await harness.client.responses.create({ model: 'openai/gpt-4o-mini', input: 'Hi', store: false, include: ['reasoning.encrypted_content'] });
+    expect(codex.status).toBe('completed');
+  });
+
+  it("takes chat completions' top_logprobs: 0 beside logprobs: false, which asks for nothing", async () => {
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion' });
+    const completion = await harness.client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], logprobs: false, top_logprobs: 0 });
+    expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
+  });
+});

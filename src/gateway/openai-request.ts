@@ -2,7 +2,9 @@
  * Validate an OpenAI chat.completions body and translate it to our messages and router options. Pure.
  * Nothing in a request chooses an upstream: a field that tries (`base_url`, `api_base`, `upstream`, ...)
  * is refused with a 400 before any upstream call (request-fields.ts). `metadata` (the caller's own tags) is
- * accepted whatever its keys, and not passed on.
+ * accepted whatever its keys, and not passed on. Fields asking for an answer of another shape (log probabilities,
+ * audio, several choices, legacy `functions`) are refused with a 400 naming them; other fields this parse does not
+ * read are accepted and not passed on (README, "Fields the gateway does not read").
  */
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertOpenAIMessages } from './convert-openai-messages.js';
@@ -83,16 +85,30 @@ function responseFormatOf(value: unknown): ResponseFormat | undefined {
 }
 
 /**
- * Token log probabilities: refused, since no provider is asked for them (most of those a call may fail over
- * to have none), and an answer with `logprobs: null` would look like an answer to the question asked.
+ * Fields that ask for an answer of another shape than the gateway gives, refused with a 400 naming them rather
+ * than ignored: an answer without what they ask for would look like an answer to the question asked. Token log
+ * probabilities (no provider is asked for them; most of those a call may fail over to have none; `top_logprobs: 0`
+ * asks for none), spoken output (`modalities` with `audio`, or `audio`: the answer would have no `message.audio`),
+ * and the legacy `functions` (its client waits for a `function_call` that never comes; `tools` is the same thing).
  */
-function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
+function refuseUnanswerableFields(body: Readonly<Record<string, unknown>>): void {
   if (optionalBooleanField(body, 'logprobs') === true) {
     throw invalidRequest('logprobs is not supported: no provider is asked for token log probabilities.', 'logprobs', 'unsupported_parameter');
   }
   const topLogprobs = body.top_logprobs;
-  if (topLogprobs !== undefined && topLogprobs !== null) {
+  if (topLogprobs !== undefined && topLogprobs !== null && topLogprobs !== 0) {
     throw invalidRequest('top_logprobs is not supported: no provider is asked for token log probabilities.', 'top_logprobs', 'unsupported_parameter');
+  }
+  if ((Array.isArray(body.modalities) && body.modalities.includes('audio')) || (body.audio !== undefined && body.audio !== null)) {
+    const param = body.audio !== undefined && body.audio !== null ? 'audio' : 'modalities';
+    throw invalidRequest(`${param} is not supported: answers are text only (modalities: ["text"]).`, param, 'unsupported_parameter');
+  }
+  if (Array.isArray(body.functions) && body.functions.length > 0) {
+    throw invalidRequest(
+      'functions (and function_call) are not supported: declare them as tools, [{"type":"function","function":{...}}], and answers call them as tool_calls.',
+      'functions',
+      'unsupported_parameter',
+    );
   }
 }
 
@@ -101,7 +117,7 @@ export function parseChatCompletionRequest(body: unknown, resolver: ModelResolve
   refuseUpstreamSelectors(body, interpretedFields);
   const model = resolveModelField(body, resolver);
   if (body.n !== undefined && body.n !== null && body.n !== 1) throw invalidRequest('Only n = 1 is supported.', 'n', 'unsupported_parameter');
-  refuseLogprobs(body);
+  refuseUnanswerableFields(body);
   const messages = convertOpenAIMessages(body.messages);
   const maxTokens = numberField(body, 'max_completion_tokens') ?? numberField(body, 'max_tokens');
   const temperature = numberField(body, 'temperature');

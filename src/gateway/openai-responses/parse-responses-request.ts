@@ -4,7 +4,7 @@
  * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
  * says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
  * models (reasoning-fields.ts); `store`, `reasoning.summary`, `text.verbosity`, `truncation`, `include`, `user`
- * and `metadata` are accepted and not passed on. The parameters an answer echoes are read here once
+ * and `metadata` are accepted and not passed on; token log probabilities are refused. The parameters an answer echoes are read here once
  * (responses-echo.ts). Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
  * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
@@ -106,6 +106,20 @@ function responseFormatOf(value: unknown): ResponseFormat | undefined {
   throw invalidRequest('text.format must be text, json_object, or json_schema with a schema.', 'text');
 }
 
+/**
+ * Token log probabilities (`top_logprobs` above 0, `include` of `message.output_text.logprobs`): refused, as in chat
+ * completions, since no provider is asked for them and an answer without them would look like one with them.
+ * Codex's `include: ["reasoning.encrypted_content"]` is taken: its answers simply carry no encrypted reasoning.
+ */
+function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
+  const topLogprobs = body.top_logprobs;
+  const include = Array.isArray(body.include) ? body.include : [];
+  const param = topLogprobs !== undefined && topLogprobs !== null && topLogprobs !== 0 ? 'top_logprobs' : include.includes('message.output_text.logprobs') ? 'include' : undefined;
+  if (param !== undefined) {
+    throw invalidRequest(`${param} is not supported: no provider is asked for token log probabilities.`, param, 'unsupported_parameter');
+  }
+}
+
 export function parseResponsesRequest(body: unknown, resolver: ModelResolver): GatewayCall {
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   refuseUpstreamSelectors(body, interpretedFields);
@@ -118,6 +132,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
       'unsupported_parameter',
     );
   }
+  refuseLogprobs(body);
   const model = resolveModelField(body, resolver);
   const messages = convertResponsesInput(body);
   const maxTokens = numberField(body, 'max_output_tokens');
