@@ -185,6 +185,36 @@ describe('messages', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Hello there! How can I help you today?' }]);
   });
 
+  it("reads Claude Code's adaptive thinking by output_config.effort, Anthropic's default high without one", async () => {
+    // Claude Code's newer versions send `thinking: {type: 'adaptive'}` on every request, with the effort beside it
+    // (anthropics/claude-code#68551), some with a budget_tokens of 0 (routatic/proxy#171). Read as no thinking at all,
+    // a reasoning model was asked for none.
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    const adaptive = (effort?: string) =>
+      anthropicClient.messages.create({
+        model: 'openai/o3-mini',
+        max_tokens: 20_000,
+        messages: question,
+        ...({ thinking: { type: 'adaptive', budget_tokens: 0 }, ...(effort !== undefined ? { output_config: { effort } } : {}) } as object),
+      });
+    const message = await adaptive('medium');
+    expect(sentBody()['reasoning_effort']).toBe('medium');
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello there! How can I help you today?' }]);
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    await adaptive('xhigh');
+    expect(sentBody()['reasoning_effort']).toBe('high');
+    harness.providers.setBehavior('openai', { kind: 'success', fixture: reasoningAnswer });
+    await adaptive();
+    expect(sentBody()['reasoning_effort']).toBe('high');
+    await anthropicClient.messages.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      max_tokens: 300,
+      messages: question,
+      ...({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } } as object),
+    });
+    expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 300 + 1024 });
+  });
+
   it("asks Claude Code's tool turns without thinking, whose signed blocks Anthropic would require, and answers them", async () => {
     const message = await anthropicClient.messages.create({
       model: 'anthropic/claude-sonnet-4-6',

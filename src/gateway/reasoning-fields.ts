@@ -23,13 +23,22 @@ export function responsesReasoningEffortOf(value: unknown): ReasoningEffort | un
   return openAIReasoningEffortOf(value.effort, 'reasoning.effort');
 }
 
+/** Anthropic's effort words (`output_config.effort`) as ours: its two above `high` are asked as `high`. */
+const anthropicEfforts: Readonly<Record<string, ReasoningEffort>> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
+
 /**
- * Anthropic's `thinking: { type: 'enabled', budget_tokens }` as an effort, by its budget. `disabled`, and
- * types this gateway does not know, ask for none.
+ * Anthropic's `thinking` as an effort: `{ type: 'enabled', budget_tokens }` by its budget; `{ type: 'adaptive' }`
+ * (the model decides how much, which Claude Code sends on every request of its newer versions,
+ * anthropics/claude-code#68551, some with a `budget_tokens` of 0, routatic/proxy#171) by `output_config.effort`,
+ * Anthropic's default `high` when it names none it knows. `disabled`, and types this gateway does not know, ask for none.
  */
-export function thinkingEffortOf(value: unknown): ReasoningEffort | undefined {
+export function thinkingEffortOf(value: unknown, outputConfig?: unknown): ReasoningEffort | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value) || typeof value.type !== 'string') throw invalidRequest('thinking must be an object with a type.', 'thinking');
+  if (value.type === 'adaptive') {
+    const effort = isRecord(outputConfig) ? outputConfig.effort : undefined;
+    return typeof effort === 'string' && Object.hasOwn(anthropicEfforts, effort) ? anthropicEfforts[effort] : 'high';
+  }
   if (value.type !== 'enabled') return undefined;
   const budget = value.budget_tokens;
   if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1) {

@@ -1,8 +1,8 @@
 /**
  * Validate an Anthropic Messages body (POST /v1/messages) and translate it to our messages and router
  * options. Pure. As Anthropic's own API does, `max_tokens` is required. `thinking` becomes a reasoning effort
- * by its budget (reasoning-fields.ts), asked of the models that reason. `top_k`, `metadata` and
- * `output_config.effort` are accepted and not passed on: not every provider a call may fail over to has them.
+ * by its budget, or adaptive thinking by `output_config.effort` (reasoning-fields.ts), asked of the models that
+ * reason. `top_k` and `metadata` are accepted and not passed on: not every provider a call may fail over to has them.
  */
 import { isRecord } from '../../json-value.js';
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../types.js';
@@ -83,7 +83,7 @@ function oneCallOnlyOf(toolChoice: unknown): boolean {
 
 /**
  * Structured output (`output_config.format`, a JSON Schema) as our response format, which OpenAI-wire and
- * Gemini providers enforce; `effort` is not passed on.
+ * Gemini providers enforce; `effort` is read with adaptive thinking only.
  */
 function responseFormatOf(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
@@ -116,7 +116,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const toolChoice = toolChoiceOf(body.tool_choice);
   const oneCallOnly = oneCallOnlyOf(body.tool_choice);
   const responseFormat = responseFormatOf(body.output_config);
-  const reasoningEffort = thinkingEffortOf(body.thinking);
+  const reasoningEffort = thinkingEffortOf(body.thinking, body.output_config);
   const stream = booleanField(body, 'stream');
   const options = routingOptionsOf(model);
   options.maxTokens = maxTokens;
