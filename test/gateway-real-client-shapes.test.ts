@@ -145,3 +145,36 @@ describe('fields asking for an answer the gateway does not give', () => {
     expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
   });
 });
+
+describe('a JPEG labelled image/jpg', () => {
+  // The common label for JPEG, which OpenAI takes and Anthropic refuses ("Input should be 'image/jpeg', ...":
+  // mealie-recipes/mealie#5897, NousResearch/hermes-agent#55432, BoundaryML/baml#1292): it was a 400 here, in all
+  // three APIs. It reaches every provider as image/jpeg.
+  const jpegBytes = '/9j/4AAQSkZJRgABAQ==';
+
+  it('reaches Anthropic as image/jpeg from chat completions', async () => {
+    await harness.client.chat.completions.create({
+      model: 'anthropic/claude-haiku-4-5-20251001',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/jpg;base64,${jpegBytes}` } }] }],
+    });
+    const sent = JSON.stringify(harness.providers.requests.at(-1)?.body);
+    expect(sent).toContain(`"source":{"type":"base64","media_type":"image/jpeg","data":"${jpegBytes}"}`);
+  });
+
+  it('reaches OpenAI as image/jpeg from the Responses API', async () => {
+    await harness.client.responses.create({
+      model: 'openai/gpt-4o-mini',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: `data:image/jpg;base64,${jpegBytes}`, detail: 'auto' }] }],
+    });
+    expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain(`"url":"data:image/jpeg;base64,${jpegBytes}"`);
+  });
+
+  it('reaches OpenAI as image/jpeg from the Messages API', async () => {
+    await harness.anthropicClient.messages.create({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpg' as 'image/jpeg', data: jpegBytes } }, { type: 'text', text: 'What is this?' }] }],
+    });
+    expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain(`"url":"data:image/jpeg;base64,${jpegBytes}"`);
+  });
+});

@@ -11,7 +11,7 @@ import { longerCacheBreakpoint } from '../cache-breakpoint.js';
 import { cacheBreakpointOf, omittedMediaNote, quotedValueOf } from './request-fields.js';
 import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
+import { clientImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import { toolArgumentsText } from '../tool-arguments-text.js';
 
 /**
@@ -68,10 +68,8 @@ function textAndImagesOf(content: readonly unknown[], path: string, supported: s
   const images: ImageInput[] = [];
   content.forEach((part: unknown, partIndex) => {
     if (isRecord(part) && part.type === 'image_url') {
-      const imageUrl = isRecord(part.image_url) ? part.image_url.url : undefined;
-      if (typeof imageUrl !== 'string' || !isSupportedImageUrl(imageUrl)) {
-        throw invalidRequest(`${path}[${partIndex}].image_url.url ${supportedImageUrlMessage}.`, 'messages');
-      }
+      const imageUrl = isRecord(part.image_url) && typeof part.image_url.url === 'string' ? clientImageUrl(part.image_url.url) : undefined;
+      if (imageUrl === undefined) throw invalidRequest(`${path}[${partIndex}].image_url.url ${supportedImageUrlMessage}.`, 'messages');
       images.push({ url: imageUrl });
       return;
     }

@@ -15,7 +15,7 @@ import type { CacheBreakpoint, ImageInput, Message, Mutable, SignedReasoningBloc
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { messagesThinkingProvider } from './messages-thinking-blocks.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
+import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { cacheBreakpointOf, omittedMediaNote, quotedValueOf } from '../request-fields.js';
 
@@ -108,8 +108,9 @@ function imageOf(block: Readonly<Record<string, unknown>>, path: string): ImageI
     url = source.url;
   }
   if (url === undefined) return undefined;
-  if (!isSupportedImageUrl(url)) throw invalidRequest(`${path}.source ${supportedImageUrlMessage}.`, 'messages');
-  return { url };
+  const imageUrl = clientImageUrl(url);
+  if (imageUrl === undefined) throw invalidRequest(`${path}.source ${supportedImageUrlMessage}.`, 'messages');
+  return { url: imageUrl };
 }
 
 function convertUserTurn(content: unknown, path: string, toolNamesById: ReadonlyMap<string, string>, into: Message[]): void {

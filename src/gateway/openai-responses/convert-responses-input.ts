@@ -5,7 +5,7 @@
  * a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
  */
 import { isRecord } from '../../json-value.js';
-import { isSupportedImageUrl, supportedImageUrlMessage } from '../../image-url.js';
+import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
 import type { ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
@@ -43,10 +43,9 @@ function textAndImagesOf(content: readonly unknown[], path: string): { text: str
   const images: ImageInput[] = [];
   content.forEach((part: unknown, index) => {
     if (isRecord(part) && part.type === 'input_image' && part.image_url !== undefined && part.image_url !== null) {
-      if (typeof part.image_url !== 'string' || !isSupportedImageUrl(part.image_url)) {
-        throw invalidRequest(`${path}[${index}].image_url ${supportedImageUrlMessage}.`, 'input');
-      }
-      images.push({ url: part.image_url });
+      const imageUrl = typeof part.image_url === 'string' ? clientImageUrl(part.image_url) : undefined;
+      if (imageUrl === undefined) throw invalidRequest(`${path}[${index}].image_url ${supportedImageUrlMessage}.`, 'input');
+      images.push({ url: imageUrl });
       return;
     }
     text += partText(part, `${path}[${index}]`);
