@@ -146,6 +146,21 @@ describe('fields asking for an answer the gateway does not give', () => {
   });
 });
 
+describe('an image whose label its bytes belie', () => {
+  // A JPEG screenshot sent as image/png: OpenAI reads it, Anthropic refuses it ("Image does not match the provided
+  // media type", BerriAI/litellm#24900 through a proxy; anthropics/claude-code#13131), and that 400 stops the call
+  // rather than failing over. It reaches every provider labelled by its bytes.
+  const jpegBytes = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/';
+
+  it('reaches Anthropic with the type its bytes show, from chat completions', async () => {
+    await harness.client.chat.completions.create({
+      model: 'anthropic/claude-haiku-4-5-20251001',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${jpegBytes}` } }] }],
+    });
+    expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain(`"source":{"type":"base64","media_type":"image/jpeg","data":"${jpegBytes}"}`);
+  });
+});
+
 describe('a JPEG labelled image/jpg', () => {
   // The common label for JPEG, which OpenAI takes and Anthropic refuses ("Input should be 'image/jpeg', ...":
   // mealie-recipes/mealie#5897, NousResearch/hermes-agent#55432, BoundaryML/baml#1292): it was a 400 here, in all
