@@ -9,7 +9,17 @@ import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
 beforeAll(async () => {
-  harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n' });
+  harness = await startGatewayHarness({
+    yamlText: [
+      'cache:',
+      '  enabled: false',
+      'routes:',
+      '  openai-then-anthropic:',
+      '    targets: [openai/gpt-4o-mini, anthropic/claude-haiku-4-5-20251001]',
+      '    parallelAttempts: 1',
+      '',
+    ].join('\n'),
+  });
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());
@@ -191,5 +201,43 @@ describe('a JPEG labelled image/jpg', () => {
       messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/jpg' as 'image/jpeg', data: jpegBytes } }, { type: 'text', text: 'What is this?' }] }],
     });
     expect(JSON.stringify(harness.providers.requests.at(-1)?.body)).toContain(`"url":"data:image/jpeg;base64,${jpegBytes}"`);
+  });
+});
+
+describe("Claude Code's MCP tools named past 64 characters", () => {
+  // `mcp__plugin_<plugin>_<server>__<tool>` passes 64 (anthropics/claude-code#23149); Anthropic takes 128
+  // (anthropics/claude-code#96152), OpenAI and Gemini 64 (cline/cline#11885). Refused here at 64, every request of a
+  // session with such a plugin was a 400.
+  const longName = 'mcp__plugin_atlassian_atlassian__getJiraProjectIssueTypesMetadata';
+
+  it('go to Anthropic, a provider that would refuse them skipped before anything is sent to it', async () => {
+    const { data, response } = await harness.anthropicClient.messages
+      .create({
+        model: 'openai-then-anthropic',
+        max_tokens: 200,
+        tools: [
+          { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } },
+          { name: longName, description: 'Issue types of a Jira project', input_schema: { type: 'object', properties: { projectKey: { type: 'string' } } } },
+        ],
+        messages: [{ role: 'user', content: 'Which issue types does project OPS have?' }],
+      })
+      .withResponse();
+    expect(data.type).toBe('message');
+    expect(response.headers.get('x-backup-models-provider')).toBe('anthropic');
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    expect(JSON.stringify(harness.providers.requests[0]?.body)).toContain(`"name":"${longName}"`);
+  });
+
+  it('are a 400 naming the tool when no candidate takes them, before any upstream call', async () => {
+    const refused = await harness.client.chat.completions
+      .create({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Which issue types does project OPS have?' }],
+        tools: [{ type: 'function', function: { name: longName, parameters: { type: 'object', properties: {} } } }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400 });
+    expect(String((refused as Error).message)).toContain('at most 64');
+    expect(harness.providers.requests).toHaveLength(0);
   });
 });

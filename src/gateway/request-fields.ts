@@ -122,7 +122,8 @@ export function toolsField(
 }
 
 /**
- * A tool's name (1 to 64 letters, digits, `_` or `-`, which every provider takes), description and JSON
+ * A tool's name (1 to 128 letters, digits, `_` or `-`: Anthropic takes 128, OpenAI and Gemini 64, and a call
+ * with a longer name goes to the providers that take it, providers/tool-name-limit.ts), description and JSON
  * Schema, checked; `path` names the tool in errors (`tools[0].function`), `schemaName` its schema's field.
  * Without a schema (where the API allows it) the tool takes no arguments.
  */
@@ -132,8 +133,8 @@ export function toolDefinitionOf(
   options: { readonly schemaName: string; readonly schemaRequired: boolean },
 ): ToolDefinition {
   const { name, description, schema } = fields;
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw invalidRequest(`${path}.name must be 1 to 64 letters, digits, _ or -.`, 'tools');
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(name)) {
+    throw invalidRequest(`${path}.name must be 1 to 128 letters, digits, _ or -.`, 'tools');
   }
   if (description !== undefined && typeof description !== 'string') throw invalidRequest(`${path}.description must be a string.`, 'tools');
   if ((schema !== undefined || options.schemaRequired) && !isRecord(schema)) {

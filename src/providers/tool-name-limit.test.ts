@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
+import type { ChatRequest } from '../types.js';
+import { buildGeminiChatRequest } from './gemini/build-gemini-request.js';
+import { buildOpenAIChatRequest } from './openai-compatible/build-openai-chat-request.js';
+
+/** A Claude Code plugin's MCP tool, 65 characters (anthropics/claude-code#23149). */
+const longName = 'mcp__plugin_atlassian_atlassian__getJiraProjectIssueTypesMetadata';
+const request = (name: string): ChatRequest => ({
+  model: 'a-model',
+  messages: [{ role: 'user', content: 'List the issue types.' }],
+  tools: [
+    { name: 'Read', parameters: { type: 'object', properties: {} } },
+    { name, parameters: { type: 'object', properties: {} } },
+  ],
+});
+const options = (providerId: string) => ({ endpoint: { providerId, baseUrl: 'http://127.0.0.1:1', apiKey: 'test-key-0123456789' }, stream: false });
+
+describe('tool names longer than a wire format takes', () => {
+  it('are refused by the OpenAI and Gemini builders as an invalid argument naming the tool, before anything is sent', () => {
+    expect(longName).toHaveLength(65);
+    for (const build of [() => buildOpenAIChatRequest(request(longName), options('openai')), () => buildGeminiChatRequest(request(longName), options('google'))]) {
+      let caught: unknown;
+      try {
+        build();
+      } catch (error) {
+        caught = error;
+      }
+      expect(InvalidArgumentError.isInstance(caught)).toBe(true);
+      expect(caught).toMatchObject({ argument: 'tools[1].name' });
+      expect(String((caught as Error).message)).toContain('at most 64');
+    }
+  });
+});
