@@ -241,3 +241,17 @@ describe("Claude Code's MCP tools named past 64 characters", () => {
     expect(harness.providers.requests).toHaveLength(0);
   });
 });
+
+describe("the AI SDK's OpenAI Responses model, which stores responses at OpenAI by default", () => {
+  // With `store` left at its default (true) it sends its earlier answers back as `item_reference` ids
+  // (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), which this gateway, storing
+  // nothing, cannot resolve: the 400 says how to send them instead.
+  it('is told, in the 400 naming input, to send store: false', async () => {
+    const refused = await harness.client.responses
+      .create({ model: 'openai/gpt-4o-mini', input: [{ role: 'user', content: 'Hi' }, { type: 'item_reference', id: 'msg_0123' }, { role: 'user', content: 'And?' }] })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'input', code: 'unsupported_parameter' });
+    expect(String((refused as Error).message)).toContain('store: false');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});

@@ -142,7 +142,13 @@ export function convertResponsesInput(body: JsonObject): Message[] {
     // The provider's own reasoning, which the gateway does not request: left out.
     if (type === 'reasoning') return;
     if (type === 'item_reference') {
-      throw invalidRequest(`${path} refers to a stored item; this gateway stores none: send the items themselves.`, 'input', 'unsupported_parameter');
+      // The AI SDK's OpenAI Responses model sends its earlier answers so unless told `store: false` (its default is
+      // true: vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), so the 400 says how.
+      throw invalidRequest(
+        `${path} refers to a stored item; this gateway stores none: send the items themselves (a client that stores responses at OpenAI by default, as the AI SDK's OpenAI provider does, sends them with store: false).`,
+        'input',
+        'unsupported_parameter',
+      );
     }
     // Calls of tools only OpenAI runs (web search, local shell, code interpreter...) and their outputs: left out.
     if (typeof type === 'string' && /_call(_output)?$/.test(type)) return;
