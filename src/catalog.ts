@@ -103,6 +103,12 @@ export interface ProviderDefinition {
    * message`); other providers may refuse the field, so it is sent to none but those marked. Default false.
    */
   readonly toolCallsNeedReasoningContent?: boolean;
+  /**
+   * The longest tool name the provider takes, when it refuses longer ones (OpenAI's and Gemini's 64, see
+   * providers/tool-name-limit.ts): a call with a longer name is not sent to it but fails over, before anything
+   * leaves. Unset, names go as they are (self-hosted servers such as vLLM and Ollama set no such limit).
+   */
+  readonly toolNameMaxLength?: number;
 }
 
 const million = (
@@ -154,6 +160,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     displayName: 'OpenAI',
     protocol: 'openai-compatible',
     apiKeyEnv: 'OPENAI_API_KEY',
+    // OpenAI refuses a function name past 64 characters ("string too long. Expected a string with maximum length 64", cline/cline#11885).
+    toolNameMaxLength: 64,
     baseUrl: 'https://api.openai.com/v1',
     baseUrlEnv: 'OPENAI_BASE_URL',
     // The seed named gpt-4o-mini (and this catalog gpt-4.1-mini and gpt-4o for tiers 2 and 3): OpenAI shuts all three
@@ -262,6 +270,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     protocol: 'gemini',
     fetchesImageUrls: false,
     apiKeyEnv: 'GOOGLE_API_KEY',
+    // Gemini's FunctionDeclaration.name has "a maximum length of 64".
+    toolNameMaxLength: 64,
     baseUrl: 'https://generativelanguage.googleapis.com',
     baseUrlEnv: 'GOOGLE_BASE_URL',
     // The seed named gemini-1.5-flash, shut down in 2025 (Google answers it 404 NOT_FOUND: shared/fixtures/gemini/

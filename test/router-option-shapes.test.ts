@@ -62,6 +62,7 @@ describe('options of the wrong shape, refused when the router is made', () => {
     ['catalog[0].protocol', { catalog: [{ ...groq, protocol: 'custom' }] }],
     ['catalog[0].baseUrl', { catalog: [{ ...groq, baseUrl: 'api.groq.com' }] }],
     ['catalog[0].baseUrl', { catalog: [{ ...groq, baseUrl: 'ftp://api.groq.com/' }] }],
+    ['catalog[0].toolNameMaxLength', { catalog: [{ ...groq, toolNameMaxLength: 0 }] }],
     ['catalog[0].baseUrlEnv', { catalog: [{ ...groq, baseUrlEnv: 5 }] }],
     ['catalog[0].modelsByTier', { catalog: [{ ...groq, modelsByTier: null }] }],
     ['catalog[0].modelsByTier.1', { catalog: [{ ...groq, modelsByTier: { 1: 5 } }] }],

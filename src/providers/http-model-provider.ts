@@ -152,6 +152,7 @@ export function createHttpModelProvider(
         maxOutputTokens: limit,
         thinkingLevels: model?.thinkingLevels,
         toolCallsNeedReasoningContent,
+        toolNameMaxLength: definition.toolNameMaxLength,
         chatCompletionsTools: model?.chatCompletionsTools,
       },
     };

@@ -14,12 +14,16 @@ const request = (name: string): ChatRequest => ({
     { name, parameters: { type: 'object', properties: {} } },
   ],
 });
-const options = (providerId: string) => ({ endpoint: { providerId, baseUrl: 'http://127.0.0.1:1', apiKey: 'test-key-0123456789' }, stream: false });
+const options = (providerId: string, toolNameMaxLength?: number) => ({
+  endpoint: { providerId, baseUrl: 'http://127.0.0.1:1', apiKey: 'test-key-0123456789' },
+  stream: false,
+  ...(toolNameMaxLength === undefined ? {} : { toolNameMaxLength }),
+});
 
 describe('tool names longer than a wire format takes', () => {
   it('are refused by the OpenAI and Gemini builders as an invalid argument naming the tool, before anything is sent', () => {
     expect(longName).toHaveLength(65);
-    for (const build of [() => buildOpenAIChatRequest(request(longName), options('openai')), () => buildGeminiChatRequest(request(longName), options('google'))]) {
+    for (const build of [() => buildOpenAIChatRequest(request(longName), options('openai', 64)), () => buildGeminiChatRequest(request(longName), options('google', 64))]) {
       let caught: unknown;
       try {
         build();
@@ -30,5 +34,12 @@ describe('tool names longer than a wire format takes', () => {
       expect(caught).toMatchObject({ argument: 'tools[1].name' });
       expect(String((caught as Error).message)).toContain('at most 64');
     }
+  });
+
+  it('go as they are to a provider that sets no limit (an OpenAI-compatible server of one\'s own, such as vLLM)', () => {
+    const openAIBody = JSON.parse(String(buildOpenAIChatRequest(request(longName), options('vllm')).body)) as { tools: { function: { name: string } }[] };
+    expect(openAIBody.tools[1]!.function.name).toBe(longName);
+    const geminiBody = JSON.parse(String(buildGeminiChatRequest(request(longName), options('gemini-proxy')).body)) as { tools: { functionDeclarations: { name: string }[] }[] };
+    expect(geminiBody.tools[0]!.functionDeclarations[1]!.name).toBe(longName);
   });
 });

@@ -39,6 +39,10 @@ export function checkProviderDefinition(definition: unknown, path: string, optio
     if (!Number.isFinite(definition[name])) throw invalid(`${path}.${name}`, 'must be a finite number.');
   }
   checkFlags(definition, path, optionalFlags);
+  const { toolNameMaxLength } = definition;
+  if (toolNameMaxLength !== undefined && !(Number.isInteger(toolNameMaxLength) && (toolNameMaxLength as number) >= 1)) {
+    throw invalid(`${path}.toolNameMaxLength`, 'must be an integer of at least 1.');
+  }
 }
 
 /** The rule every base URL is held to (parse-base-url.ts), the value never quoted: it may carry a key. */

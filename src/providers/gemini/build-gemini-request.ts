@@ -5,7 +5,7 @@ import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { boundWithReasoningRoom, reasoningWithinOptionalBound } from '../reasoning-budget.js';
 import { thinkingLevelOfEffort } from './thinking-level-of-effort.js';
-import { geminiToolNameMaxLength, refuseLongToolNames } from '../tool-name-limit.js';
+import { refuseLongToolNames } from '../tool-name-limit.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequestBody,
@@ -23,7 +23,7 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
   const prompt = convertToGeminiContents(request.messages, {
     thoughtSignaturesRequired: requiresThoughtSignatures(request.model),
   });
-  if (request.tools !== undefined) refuseLongToolNames(request.tools, { maxLength: geminiToolNameMaxLength, wireFormat: 'Gemini' });
+  if (request.tools !== undefined && options.toolNameMaxLength !== undefined) refuseLongToolNames(request.tools, { maxLength: options.toolNameMaxLength });
   const functionDeclarations = request.tools?.map(
     (tool): GeminiFunctionDeclaration => ({
       name: tool.name,

@@ -4,7 +4,7 @@ import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../typ
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } from './openai-chat-wire-types.js';
-import { openAIToolNameMaxLength, refuseLongToolNames } from '../tool-name-limit.js';
+import { refuseLongToolNames } from '../tool-name-limit.js';
 
 /** `POST {baseUrl}/chat/completions`. The key goes in the authorization header and nowhere else. */
 export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
@@ -26,7 +26,7 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools' | 'toolNameMaxLength'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
   const tools = request.tools;
@@ -48,7 +48,7 @@ export function buildOpenAIChatRequestBody(
   if (request.frequencyPenalty !== undefined && !reasoningModel) body.frequency_penalty = request.frequencyPenalty;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
   if (hasTools) {
-    refuseLongToolNames(tools, { maxLength: openAIToolNameMaxLength, wireFormat: "OpenAI's chat completions" });
+    if (options.toolNameMaxLength !== undefined) refuseLongToolNames(tools, { maxLength: options.toolNameMaxLength });
     body.tools = tools.map((tool) => ({
       type: 'function' as const,
       function: {
