@@ -109,6 +109,12 @@ export interface ProviderDefinition {
    * leaves. Unset, names go as they are (self-hosted servers such as vLLM and Ollama set no such limit).
    */
   readonly toolNameMaxLength?: number;
+  /**
+   * The most stop sequences the provider takes, when it refuses more (OpenAI's and Groq's 4, Gemini's 5, see
+   * providers/stop-sequences-limit.ts): a call with more is not sent to it but fails over, before anything leaves.
+   * Unset, every sequence goes (Anthropic documents no count; self-hosted servers set their own).
+   */
+  readonly stopSequencesMaxCount?: number;
 }
 
 const million = (
@@ -134,6 +140,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     displayName: 'Groq',
     protocol: 'openai-compatible',
     apiKeyEnv: 'GROQ_API_KEY',
+    // Groq refuses a fifth stop sequence (400 "len(stop) > 4 is not supported", letta-ai/letta#1272; Continue caps
+    // its Groq model at 4, continuedev/continue core/llm/llms/Groq.ts).
+    stopSequencesMaxCount: 4,
     baseUrl: 'https://api.groq.com/openai/v1',
     baseUrlEnv: 'GROQ_BASE_URL',
     // The seed named llama-3.1-8b-instant (and its example llama-3.3-70b-versatile): Groq decommissioned both on
@@ -162,6 +171,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'OPENAI_API_KEY',
     // OpenAI refuses a function name past 64 characters ("string too long. Expected a string with maximum length 64", cline/cline#11885).
     toolNameMaxLength: 64,
+    // And a fifth stop sequence ("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an
+    // array with length 9 instead.", continuedev/continue#2461; "up to four", help.openai.com/en/articles/5072263).
+    stopSequencesMaxCount: 4,
     baseUrl: 'https://api.openai.com/v1',
     baseUrlEnv: 'OPENAI_BASE_URL',
     // The seed named gpt-4o-mini (and this catalog gpt-4.1-mini and gpt-4o for tiers 2 and 3): OpenAI shuts all three
@@ -209,6 +221,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     displayName: 'Anthropic',
     protocol: 'anthropic',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
+    // No stopSequencesMaxCount: Anthropic documents no count and takes more than 4 (boto/botocore#3354).
     baseUrl: 'https://api.anthropic.com',
     baseUrlEnv: 'ANTHROPIC_BASE_URL',
     // The seed named claude-3-haiku-20240307, retired on 2026-04-19/20, as were claude-3-5-haiku-20241022 (2026-02-19)
@@ -272,6 +285,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'GOOGLE_API_KEY',
     // Gemini's FunctionDeclaration.name has "a maximum length of 64".
     toolNameMaxLength: 64,
+    // And GenerationConfig.stopSequences takes "up to 5" ("the number of stop_sequences must not exceed 5",
+    // continuedev/continue#2702).
+    stopSequencesMaxCount: 5,
     baseUrl: 'https://generativelanguage.googleapis.com',
     baseUrlEnv: 'GOOGLE_BASE_URL',
     // The seed named gemini-1.5-flash, shut down in 2025 (Google answers it 404 NOT_FOUND: shared/fixtures/gemini/

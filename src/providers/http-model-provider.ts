@@ -153,6 +153,7 @@ export function createHttpModelProvider(
         thinkingLevels: model?.thinkingLevels,
         toolCallsNeedReasoningContent,
         toolNameMaxLength: definition.toolNameMaxLength,
+        stopSequencesMaxCount: definition.stopSequencesMaxCount,
         chatCompletionsTools: model?.chatCompletionsTools,
       },
     };

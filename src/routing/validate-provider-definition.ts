@@ -10,6 +10,7 @@ import { isRecord, type JsonRecord } from '../json-value.js';
 
 const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
 const optionalFlags = ['simulated', 'fetchesImageUrls', 'toolCallsNeedReasoningContent'] as const;
+const positiveIntegers = ['toolNameMaxLength', 'stopSequencesMaxCount'] as const;
 const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion'] as const;
 
 export interface DefinitionCheckOptions {
@@ -39,9 +40,9 @@ export function checkProviderDefinition(definition: unknown, path: string, optio
     if (!Number.isFinite(definition[name])) throw invalid(`${path}.${name}`, 'must be a finite number.');
   }
   checkFlags(definition, path, optionalFlags);
-  const { toolNameMaxLength } = definition;
-  if (toolNameMaxLength !== undefined && !(Number.isInteger(toolNameMaxLength) && (toolNameMaxLength as number) >= 1)) {
-    throw invalid(`${path}.toolNameMaxLength`, 'must be an integer of at least 1.');
+  for (const name of positiveIntegers) {
+    const value = definition[name];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) throw invalid(`${path}.${name}`, 'must be an integer of at least 1.');
   }
 }
 

@@ -6,6 +6,7 @@ import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
+import { refuseExtraStopSequences } from '../stop-sequences-limit.js';
 
 /** The API version every request names; the one the recorded traffic and the official SDKs send. */
 export const anthropicVersion = '2023-06-01';
@@ -64,7 +65,10 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   // Claude 4.x (Haiku 4.5, the default, and Sonnet 4.6) refuse temperature and top_p together with a 400 ("`temperature`
   // and `top_p` cannot both be specified for this model", di-sukharev/opencommit#520): top_p goes, the temperature stays.
   if (request.topP !== undefined && body.temperature === undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
-  if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
+  if (request.stop !== undefined && request.stop.length > 0) {
+    if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
+    body.stop_sequences = request.stop;
+  }
   if (hasTools) body.tools = tools;
   if (hasTools && (request.toolChoice !== undefined || request.parallelToolCalls === false)) {
     body.tool_choice = toAnthropicToolChoice(request.toolChoice ?? 'auto', request.parallelToolCalls === false);

@@ -5,6 +5,7 @@ import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { boundWithReasoningRoom, reasoningWithinOptionalBound } from '../reasoning-budget.js';
 import { thinkingLevelOfEffort } from './thinking-level-of-effort.js';
+import { refuseExtraStopSequences } from '../stop-sequences-limit.js';
 import { refuseLongToolNames } from '../tool-name-limit.js';
 import type {
   GeminiFunctionDeclaration,
@@ -78,7 +79,10 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
-  if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
+  if (request.stop !== undefined && request.stop.length > 0) {
+    if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
+    config.stopSequences = request.stop;
+  }
   if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);
   return config;
 }
