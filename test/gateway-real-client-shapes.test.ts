@@ -242,6 +242,56 @@ describe("Claude Code's MCP tools named past 64 characters", () => {
   });
 });
 
+describe("Continue's autocomplete, sending 9 stop sequences", () => {
+  // Continue sends its autocomplete model every stop sequence it has, 9 here (continuedev/continue#2461: OpenAI's
+  // 400 "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 9
+  // instead."); Anthropic takes them. Refused here past 4 in every API, each such call was a 400.
+  const nine = ['/src/', '#- coding: utf-8', '```', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<|endoftext|>', '<file_sep>', '</code>'];
+
+  it('is answered by Anthropic through chat completions, OpenAI skipped before anything is sent to it', async () => {
+    const { data, response } = await harness.client.chat.completions
+      .create({ model: 'openai-then-anthropic', max_tokens: 64, stop: nine, messages: [{ role: 'user', content: 'def add(a, b):' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-backup-models-provider')).toBe('anthropic');
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    expect((harness.providers.requests[0]?.body as { stop_sequences: string[] }).stop_sequences).toEqual(nine);
+  });
+
+  it('is answered by Anthropic through the Messages API too', async () => {
+    const { data, response } = await harness.anthropicClient.messages
+      .create({ model: 'openai-then-anthropic', max_tokens: 64, stop_sequences: nine, messages: [{ role: 'user', content: 'def add(a, b):' }] })
+      .withResponse();
+    expect(data.type).toBe('message');
+    expect(response.headers.get('x-backup-models-provider')).toBe('anthropic');
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    expect((harness.providers.requests[0]?.body as { stop_sequences: string[] }).stop_sequences).toEqual(nine);
+  });
+
+  it('is a 400 naming stop when no candidate takes them, before any upstream call', async () => {
+    const refused = await harness.client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', stop: nine, messages: [{ role: 'user', content: 'def add(a, b):' }] })
+      .catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, param: 'stop' });
+    expect(String((refused as Error).message)).toContain('9 stop sequences were given; this provider takes at most 4');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it("is a 400 past the gateway's own bound, in both APIs", async () => {
+    const tooMany = Array.from({ length: 65 }, (_, index) => `stop-${index}`);
+    const chat = await harness.client.chat.completions
+      .create({ model: 'openai-then-anthropic', stop: tooMany, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(chat).toMatchObject({ status: 400, param: 'stop', code: 'array_above_max_length' });
+    const messages = await harness.anthropicClient.messages
+      .create({ model: 'openai-then-anthropic', max_tokens: 64, stop_sequences: tooMany, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(messages).toMatchObject({ status: 400 });
+    expect(String((messages as Error).message)).toContain('stop_sequences has 65 sequences; this gateway takes at most 64');
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
 describe("the AI SDK's OpenAI Responses model, which stores responses at OpenAI by default", () => {
   // With `store` left at its default (true) it sends its earlier answers back as `item_reference` ids
   // (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), which this gateway, storing

@@ -3,7 +3,7 @@ import { registerSecret } from '../errors.js';
 import { GatewayHttpError } from './gateway-http-error.js';
 import { ModelResolver } from './model-resolver.js';
 import { parseChatCompletionRequest } from './openai-request.js';
-import { findUpstreamSelectorHeader } from './request-fields.js';
+import { findUpstreamSelectorHeader, maxStopSequences } from './request-fields.js';
 import { refusalOf } from './gateway-http-error.test-support.js';
 
 const resolver = new ModelResolver({
@@ -172,9 +172,17 @@ describe('parseChatCompletionRequest: messages and parameters', () => {
     expect(rejection({ model: 'tier-1', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] })).toMatchObject({ param: 'messages' });
     expect(rejection({ model: 'tier-1', messages: user, temperature: 'hot' })).toMatchObject({ param: 'temperature' });
     expect(rejection({ model: 'tier-1', messages: user, tools: [{ type: 'retrieval' }] })).toMatchObject({ param: 'tools' });
-    expect(rejection({ model: 'tier-1', messages: user, stop: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({ param: 'stop' });
+    expect(rejection({ model: 'tier-1', messages: user, stop: ['a', ''] })).toMatchObject({ param: 'stop' });
     expect(rejection({ model: 'tier-1', messages: user, n: 3 })).toMatchObject({ param: 'n' });
     expect(rejection([1, 2])).toMatchObject({ status: 400 });
+  });
+
+  it('takes more stop sequences than OpenAI does, each provider holding its own limit, and refuses past the gateway\'s bound', () => {
+    // Continue's autocomplete sends 9 (continuedev/continue#2461): Anthropic takes them, OpenAI's builder refuses them.
+    const nine = ['/src/', '#- coding: utf-8', '```', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<|endoftext|>', '<file_sep>', '</code>'];
+    expect(parseChatCompletionRequest({ model: 'tier-1', messages: user, stop: nine }, resolver).options.stop).toEqual(nine);
+    const tooMany = Array.from({ length: maxStopSequences + 1 }, (_, index) => `stop-${index}`);
+    expect(rejection({ model: 'tier-1', messages: user, stop: tooMany })).toMatchObject({ status: 400, param: 'stop', code: 'array_above_max_length' });
   });
 
   it('refuses logprobs rather than answer logprobs: null: no provider a call may fail over to is asked for them', () => {

@@ -180,14 +180,24 @@ export function optionalBooleanField(body: JsonObject, name: string): boolean | 
   return value;
 }
 
-/** Stop sequences: a string or up to 4 non-empty strings (OpenAI's limit, so a call may fail over to any provider). */
+/**
+ * The most stop sequences a request may carry here: a bound against abuse, not any provider's limit. Each
+ * provider's own (OpenAI's 4, Gemini's 5) is held by its request builder (`ProviderDefinition.stopSequencesMaxCount`),
+ * so a call with more goes to a provider that takes them; Continue's autocomplete sends 9 (continuedev/continue#2461).
+ */
+export const maxStopSequences = 64;
+
+/** Stop sequences: a string or up to `maxStopSequences` non-empty strings. */
 export function stopSequencesField(body: JsonObject, name: string, options: { readonly allowString: boolean }): string[] | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   const list = options.allowString && typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length > 4 || list.some((entry) => typeof entry !== 'string' || entry.length === 0)) {
-    const shape = options.allowString ? 'a string or an array of up to 4 non-empty strings' : 'an array of up to 4 non-empty strings';
-    throw invalidRequest(`${name} must be ${shape}.`, name);
+  if (!Array.isArray(list) || list.some((entry) => typeof entry !== 'string' || entry.length === 0)) {
+    throw invalidRequest(`${name} must be ${options.allowString ? 'a string or an array of non-empty strings' : 'an array of non-empty strings'}.`, name);
+  }
+  if (list.length > maxStopSequences) {
+    // OpenAI's own code for a list past its bound (continuedev/continue#2461).
+    throw invalidRequest(`${name} has ${list.length} sequences; this gateway takes at most ${maxStopSequences}.`, name, 'array_above_max_length');
   }
   return list as string[];
 }

@@ -231,7 +231,8 @@ describe('an Anthropic Messages request', () => {
       'tool_choice.disable_parallel_tool_use',
       /^tool_choice\.disable_parallel_tool_use must be true or false/,
     ],
-    [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /array of up to 4/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: 'END' }, 'stop_sequences', /an array of non-empty strings/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], stop_sequences: Array.from({ length: 65 }, (_, index) => `s${index}`) }, 'stop_sequences', /has 65 sequences; this gateway takes at most 64/],
     [{ messages: [{ role: 'user', content: 'Hi' }], system: [{ type: 'image' }] }, 'system', /system\[0\] must be a text block/],
     [{ messages: [{ role: 'user', content: 'Hi' }], mcp_servers: [{ type: 'url', url: 'https://attacker.example' }] }, 'mcp_servers[0].url', /chosen by the gateway's configuration/],
   ])('refuses %j with a 400 or 404 naming %s', (body, param, message) => {
