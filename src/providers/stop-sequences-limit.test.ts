@@ -40,3 +40,15 @@ describe('more stop sequences than a provider takes', () => {
     expect(String(build(request(nine), options('own-server')).body)).toContain(JSON.stringify(nine));
   });
 });
+
+describe('a stop sequence of whitespace alone', () => {
+  it('is refused by the Anthropic builder, naming it, so the call fails over rather than meeting Anthropic\'s 400', () => {
+    const caught = thrownBy(() => buildAnthropicChatRequest(request(['```', '\n\n']), options('anthropic')));
+    expect(InvalidArgumentError.isInstance(caught)).toBe(true);
+    expect(caught).toMatchObject({ argument: 'stop[1]' });
+  });
+
+  it('goes as it is to the OpenAI wire, which takes it', () => {
+    expect(String(buildOpenAIChatRequest(request(['```', '\n\n']), options('openai', 4)).body)).toContain(JSON.stringify(['```', '\n\n']));
+  });
+});

@@ -20,3 +20,19 @@ export function refuseExtraStopSequences(stop: readonly string[], options: { rea
     message: `${stop.length} stop sequences were given; this provider takes at most ${options.maxCount}`,
   });
 }
+
+/**
+ * Refuse, as an invalid argument for Anthropic (the router then asks another provider), a stop sequence of
+ * whitespace alone: Anthropic answers it 400 "each stop sequence must contain non-whitespace"
+ * (BerriAI/litellm#3286), which would end the call, while OpenAI takes it and chat clients send it (Continue's
+ * `"\n\n"`, continuedev/continue#2461). Dropping it instead would let the model run on past where the caller
+ * asked it to stop.
+ */
+export function refuseWhitespaceStopSequences(stop: readonly string[]): void {
+  const index = stop.findIndex((sequence) => sequence.trim() === '');
+  if (index === -1) return;
+  throw new InvalidArgumentError({
+    argument: `stop[${index}]`,
+    message: 'A stop sequence of whitespace alone was given; Anthropic takes only stop sequences with some non-whitespace',
+  });
+}

@@ -6,7 +6,7 @@ import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
-import { refuseExtraStopSequences } from '../stop-sequences-limit.js';
+import { refuseExtraStopSequences, refuseWhitespaceStopSequences } from '../stop-sequences-limit.js';
 
 /** The API version every request names; the one the recorded traffic and the official SDKs send. */
 export const anthropicVersion = '2023-06-01';
@@ -67,6 +67,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   if (request.topP !== undefined && body.temperature === undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) {
     if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
+    refuseWhitespaceStopSequences(request.stop);
     body.stop_sequences = request.stop;
   }
   if (hasTools) body.tools = tools;
