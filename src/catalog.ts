@@ -246,14 +246,20 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     apiKeyEnv: 'TOGETHER_API_KEY',
     baseUrl: 'https://api.together.xyz/v1',
     baseUrlEnv: 'TOGETHER_BASE_URL',
-    defaultModel: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+    // The catalog named meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo (tier 1 and the default): Together deprecated it in
+    // the spring of 2026, as its own staff wrote when replacing it in examples ("We deprecated Llama 3.1 8B",
+    // vercel/ai#14939, 2026-05-02, whose README named exactly this id; Nutlope/aicommits#337, 2026-04-07). No notice
+    // was found for meta-llama/Llama-3.3-70B-Instruct-Turbo, which Together still lists ($0.88/$0.88, 131,072 in:
+    // anomalyco/models.dev providers/togetherai, mastra.ai/models/providers/togetherai): it now serves both tiers, as
+    // Claude Haiku 4.5 serves Anthropic's first two. The 8B stays listed, in no tier, for routes that still name it.
+    defaultModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
     modelsByTier: {
-      1: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+      1: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
       2: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
     },
     models: [
-      { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.18, 0.18) },
       { id: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.88, 0.88) },
+      { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.18, 0.18) },
     ],
     speedRank: 2,
     quality: 2,
@@ -266,13 +272,37 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     baseUrl: 'https://api.moonshot.ai/v1',
     baseUrlEnv: 'MOONSHOT_BASE_URL',
     toolCallsNeedReasoningContent: true,
-    defaultModel: 'kimi-k2.5',
-    modelsByTier: { 2: 'kimi-k2-turbo-preview', 3: 'kimi-k2.5' },
+    // The catalog named kimi-k2-turbo-preview (tier 2) and kimi-k2.5 (tier 3 and the default). Moonshot's model list
+    // (platform.kimi.ai/docs/models, as quoted in NousResearch/hermes-agent#109895 and anomalyco/models.dev#6101)
+    // says the kimi-k2 preview, turbo and thinking models were discontinued on 2026-05-25 and kimi-k2.5 on 2026-08-31,
+    // calls to them answering 404 ("Not found the model ... or Permission denied", resource_not_found_error: probed
+    // live for both in diillson/chatcli#1344, 2026-09-02, when GET /v1/models listed kimi-k3, kimi-k2.7-code,
+    // kimi-k2.7-code-highspeed and kimi-k2.6). Both tiers now ask kimi-k3.1-pro, released on 2026-10-23 as the
+    // post-trained successor of kimi-k3 and cheaper than it: $2 in, $0.20 cached, $10 out, 1,048,576 tokens
+    // (Moonshot's prices as relayed by docs.apiyi.com/en/api-capabilities/kimi-k3-1/overview and apidog.com's guide,
+    // read from Moonshot's quickstart and pricing page on 2026-10-24; novita.ai and Vercel's AI Gateway list the same).
+    // kimi-k2.6 ($0.95, $0.16 cached, $4; 262,144 tokens) is left out of the tiers: Moonshot still listed it in
+    // September, but AIHubMix reports the K2 series closed to accounts registered since 2026-10-31 and retired at the
+    // end of December 2026 (dev.to/aihubmix "Kimi K3.1 Pro migration guide"). kimi-k3: $3, $0.30 cached, $15
+    // (platform.kimi.ai/docs/pricing/chat-k3, as cited in getagentseal/codeburn#709 and models.dev's kimi-k3.toml).
+    // Every one of them thinks, and Moonshot fixes their sampling: any temperature but 1 is a 400 "invalid temperature:
+    // only 1 is allowed for this model", top_p, n and the penalties are fixed too (dev.to/aihubmix, for K3.1 Pro on
+    // 2026-10-24; hex/claude-council v2026.8.3, "across its model line"; docs.oxen.ai for K3: temperature 1.0, top_p
+    // 0.95), so `fixedSampling`. Not `reasoning`: Moonshot takes `max_tokens` (a deprecated alias of
+    // max_completion_tokens, promptfoo/promptfoo#10132; HeyPuter/puter#3410 saw kimi-k3 stop at its max_tokens), and
+    // K3's efforts are low, high and max (default max), where a caller's `medium` could be refused, so no
+    // reasoning_effort is sent. The retired models stay listed, in no tier, for routes and histories that still name
+    // them: they answer 404 and are then remembered missing.
+    defaultModel: 'kimi-k3.1-pro',
+    modelsByTier: { 2: 'kimi-k3.1-pro', 3: 'kimi-k3.1-pro' },
     models: [
+      { id: 'kimi-k3.1-pro', contextWindowTokens: 1_048_576, fixedSampling: true, price: million(2, 10, { cachedInputPerMillion: 0.2 }) },
+      { id: 'kimi-k3', contextWindowTokens: 1_048_576, fixedSampling: true, price: million(3, 15, { cachedInputPerMillion: 0.3 }) },
+      { id: 'kimi-k2.6', contextWindowTokens: 262_144, fixedSampling: true, price: million(0.95, 4, { cachedInputPerMillion: 0.16 }) },
       { id: 'kimi-k2-turbo-preview', contextWindowTokens: 262_144, price: million(1.15, 8) },
-      // Moonshot documents its temperature, top_p, n and penalties as "cannot be modified": any other temperature
-      // than 1 is a 400 "invalid temperature: only 1 is allowed for this model".
-      { id: 'kimi-k2.5', contextWindowTokens: 262_144, fixedSampling: true, price: million(0.6, 3) },
+      // Moonshot documented its temperature, top_p, n and penalties as "cannot be modified": any other temperature
+      // than 1 was a 400 "invalid temperature: only 1 is allowed for this model".
+      { id: 'kimi-k2.5', contextWindowTokens: 262_144, fixedSampling: true, price: million(0.6, 3, { cachedInputPerMillion: 0.1 }) },
     ],
     speedRank: 6,
     quality: 5,

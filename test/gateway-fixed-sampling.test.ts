@@ -1,5 +1,5 @@
 /**
- * The official OpenAI client through the gateway, asking Moonshot's kimi-k2.5 (the Moonshot provider's default)
+ * The official OpenAI client through the gateway, asking Moonshot's kimi-k3.1-pro (the Moonshot provider's default)
  * with a temperature: Moonshot refuses it any temperature but 1 (400 invalid_request_error), so the gateway sends
  * none of the client's sampling to a model that fixes it (`fixedSampling`), built in or set in the YAML.
  */
@@ -39,19 +39,19 @@ const question = [{ role: 'user' as const, content: 'Say hello.' }];
 const upstreamBody = () => harness.providers.requests.at(-1)?.body as Record<string, unknown>;
 
 describe('a model that fixes its sampling, through the gateway', () => {
-  it('answers moonshot/kimi-k2.5 asked with a temperature, top_p and penalties, sending none of them', async () => {
+  it('answers moonshot/kimi-k3.1-pro asked with a temperature, top_p and penalties, sending none of them', async () => {
     const { data, response } = await harness.client.chat.completions
-      .create({ model: 'moonshot/kimi-k2.5', messages: question, temperature: 0.7, top_p: 0.9, presence_penalty: 0.5, frequency_penalty: 0.3 })
+      .create({ model: 'moonshot/kimi-k3.1-pro', messages: question, temperature: 0.7, top_p: 0.9, presence_penalty: 0.5, frequency_penalty: 0.3 })
       .withResponse();
     expect(response.headers.get('x-backup-models-attempts')).toBe('moonshot:success');
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
     const body = upstreamBody();
-    expect(body['model']).toBe('kimi-k2.5');
+    expect(body['model']).toBe('kimi-k3.1-pro');
     for (const field of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty']) expect(body).not.toHaveProperty(field);
   });
 
   it('streams it', async () => {
-    const stream = await harness.client.chat.completions.create({ model: 'moonshot/kimi-k2.5', messages: question, temperature: 0.2, stream: true });
+    const stream = await harness.client.chat.completions.create({ model: 'moonshot/kimi-k3.1-pro', messages: question, temperature: 0.2, stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('你好。');

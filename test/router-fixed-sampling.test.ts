@@ -1,8 +1,9 @@
 /**
- * A model that fixes its sampling (`fixedSampling` in the catalog: Moonshot's kimi-k2.5, the Moonshot provider's
- * default) through the router, end to end over HTTP to the provider test server. Moonshot refuses kimi-k2.5 any
- * temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's request that is wrong,
- * so no other provider is asked): a caller's temperature is therefore not sent to it, nor top_p or the penalties.
+ * A model that fixes its sampling (`fixedSampling` in the catalog: Moonshot's thinking models, its default
+ * kimi-k3.1-pro among them) through the router, end to end over HTTP to the provider test server. Moonshot refuses
+ * them any temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's request that is
+ * wrong, so no other provider is asked): a caller's temperature is therefore not sent to them, nor top_p or the
+ * penalties.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,14 +30,14 @@ const recordedAnswer = () =>
 const sampling = { temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, maxTokens: 256 };
 const sent = (provider: string) => harness.server.requests.find((request) => request.provider === provider)?.body as Record<string, unknown>;
 
-describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
+describe('a model that fixes its sampling (Moonshot kimi-k3.1-pro)', () => {
   it('answers a call with a temperature (the seed example), which is not sent to it', async () => {
     const result = await makeRouter().complete('Say hello.', { preferredProvider: 'moonshot', ...sampling });
     expect(result.provider).toBe('moonshot');
     expect(result.content).toBe(recordedAnswer());
     expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
     const body = sent('moonshot');
-    expect(body['model']).toBe('kimi-k2.5');
+    expect(body['model']).toBe('kimi-k3.1-pro');
     for (const field of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty']) expect(body).not.toHaveProperty(field);
     // Everything else it is asked as always: max_tokens (it is not an OpenAI reasoning model), and no reasoning_effort.
     expect(body['max_tokens']).toBe(256);
@@ -45,13 +46,13 @@ describe('a model that fixes its sampling (Moonshot kimi-k2.5)', () => {
 
   it('streams a call with a temperature', async () => {
     const chunks: StreamChunk[] = [];
-    for await (const chunk of makeRouter().stream('Say hello.', { route: [{ provider: 'moonshot', model: 'kimi-k2.5' }], temperature: 0.2 })) chunks.push(chunk);
+    for await (const chunk of makeRouter().stream('Say hello.', { route: [{ provider: 'moonshot', model: 'kimi-k3.1-pro' }], temperature: 0.2 })) chunks.push(chunk);
     expect(chunks.map((chunk) => (chunk.type === 'text-delta' ? chunk.text : '')).join('')).toBe('你好。');
     expect(sent('moonshot')).not.toHaveProperty('temperature');
     expect(sent('moonshot')['stream']).toBe(true);
   });
 
-  it('still sends the temperature to Moonshot models that take one', async () => {
+  it('still sends the temperature to a Moonshot model not marked (the retired kimi-k2-turbo-preview took one)', async () => {
     await makeRouter().complete('Say hello.', { route: [{ provider: 'moonshot', model: 'kimi-k2-turbo-preview' }], temperature: 0.6, topP: 0.9 });
     expect(sent('moonshot')).toMatchObject({ model: 'kimi-k2-turbo-preview', temperature: 0.6, top_p: 0.9 });
   });

@@ -288,7 +288,7 @@ describe('tiers and preferences', () => {
     const asked = new Map(upstreamRequests().map((request) => [request.provider, request]));
     expect([...asked.keys()].sort()).toEqual(['anthropic', 'google', 'moonshot', 'openai']);
     expect((asked.get('openai')!.body as { model: string }).model).toBe('gpt-6.2-sol');
-    expect((asked.get('moonshot')!.body as { model: string }).model).toBe('kimi-k2.5');
+    expect((asked.get('moonshot')!.body as { model: string }).model).toBe('kimi-k3.1-pro');
   });
 
   it('tries the preferred provider and model first', async () => {

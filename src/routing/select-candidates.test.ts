@@ -97,7 +97,7 @@ describe('selectCandidates', () => {
     });
     expect(selection.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
       'anthropic/claude-haiku-4-5-20251001',
-      'together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+      'together/meta-llama/Llama-3.3-70B-Instruct-Turbo',
       'openai/gpt-6-luna',
       'groq/openai/gpt-oss-20b',
     ]);
@@ -110,7 +110,7 @@ describe('selectCandidates', () => {
       standingOf: (id) => (id === 'moonshot' ? { ...healthy, available: false, detail: 'circuit open', retryAtMs: 42 } : healthy),
     });
     expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-6.2-sol']);
-    expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k2.5', detail: 'circuit open' });
+    expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k3.1-pro', detail: 'circuit open' });
     expect(selection.skipped).toContainEqual({
       provider: 'anthropic',
       model: 'claude-sonnet-4-6',
@@ -173,7 +173,7 @@ describe('selectCandidates', () => {
     const selection = selectCandidates({
       providers: providers(all),
       route: [
-        { provider: 'moonshot', model: 'kimi-k2.5' },
+        { provider: 'moonshot', model: 'kimi-k3.1-pro' },
         { provider: 'groq', model: 'llama-3.3-70b-versatile' },
       ],
       standingOf: () => healthy,
