@@ -25,7 +25,7 @@ export async function checkProviders(options: {
       try {
         await provider.checkHealth({ signal: deadline.signal });
         // The provider answers: the models it reported missing get another try (a transient 404, or one fixed).
-        options.registry.missingModels.clearProvider(provider.id);
+        options.registry.recordHealthCheckSuccess(provider.id);
         return [provider.id, true];
       } catch (error) {
         if (signal?.aborted) throw signal.reason;

@@ -19,7 +19,8 @@ export interface MissingModel {
  * The (provider, model) pairs a provider reported missing (`model_not_found`: a retired or mistyped model id),
  * each left out of candidate selection for `periodMs`, so later calls do not pay the same wasted round trip.
  * A model is asked again once its period ends, after a health check of its provider succeeds, or as soon as
- * an answer from it arrives (a call already in flight). Kept per instance.
+ * an answer from it arrives (a call already in flight). Shared with other instances by the router's state sync,
+ * when it has one (see `ProviderStateRegistry`).
  */
 export class MissingModels {
   readonly #periodMs: number;
@@ -33,17 +34,16 @@ export class MissingModels {
   /** Remember `model` of `providerId` as missing from `nowMs`; the entry made. Nothing with a period of 0. */
   markMissing(providerId: string, model: string, nowMs: number): MissingModel | undefined {
     if (this.#periodMs <= 0) return undefined;
-    let models = this.#byProvider.get(providerId);
-    if (models === undefined) {
-      models = new Map();
-      this.#byProvider.set(providerId, models);
-    }
-    const entry: MissingModel = { model, sinceMs: nowMs, untilMs: nowMs + this.#periodMs };
-    // Deleted first, so a model reported again is the newest entry and the oldest report is the one forgotten.
-    models.delete(model);
-    if (models.size >= maxMissingModelsPerProvider) deleteOldestKey(models);
-    models.set(model, entry);
-    return entry;
+    return this.#remember(providerId, { model, sinceMs: nowMs, untilMs: nowMs + this.#periodMs });
+  }
+
+  /**
+   * Remember `model` as missing from `sinceMs` to `untilMs`, as another instance reported it (its period, not
+   * ours); the entry made. Nothing with a period of 0 (this instance remembers no missing model), nor once ended.
+   */
+  markMissingUntil(providerId: string, entry: MissingModel, nowMs: number): MissingModel | undefined {
+    if (this.#periodMs <= 0 || entry.untilMs <= nowMs) return undefined;
+    return this.#remember(providerId, { model: entry.model, sinceMs: Math.min(entry.sinceMs, nowMs), untilMs: entry.untilMs });
   }
 
   /** No model is remembered missing: the common case, checked before the clock is read. */
@@ -68,9 +68,9 @@ export class MissingModels {
     return this.#forget(providerId, model);
   }
 
-  /** Every model of `providerId` gets another try (its health check succeeded). */
-  clearProvider(providerId: string): void {
-    this.#byProvider.delete(providerId);
+  /** Every model of `providerId` gets another try (its health check succeeded). True when one was remembered. */
+  clearProvider(providerId: string): boolean {
+    return this.#byProvider.delete(providerId);
   }
 
   /** The models of `providerId` still missing at `nowMs`, oldest report first. */
@@ -80,6 +80,20 @@ export class MissingModels {
     const listed: MissingModel[] = [];
     for (const entry of models.values()) if (nowMs < entry.untilMs) listed.push(entry);
     return listed.sort((left, right) => left.sinceMs - right.sinceMs);
+  }
+
+  #remember(providerId: string, entry: MissingModel): MissingModel {
+    const { model } = entry;
+    let models = this.#byProvider.get(providerId);
+    if (models === undefined) {
+      models = new Map();
+      this.#byProvider.set(providerId, models);
+    }
+    // Deleted first, so a model reported again is the newest entry and the oldest report is the one forgotten.
+    models.delete(model);
+    if (models.size >= maxMissingModelsPerProvider) deleteOldestKey(models);
+    models.set(model, entry);
+    return entry;
   }
 
   #forget(providerId: string, model: string): boolean {

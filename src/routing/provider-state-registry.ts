@@ -12,7 +12,7 @@ import { createProviderState, type LatencyKind, latencyOf, type ProviderState } 
 import { LastResortGate } from './last-resort-gate.js';
 import { MissingModels } from './missing-models.js';
 import { ProviderSpending } from './provider-spending.js';
-import type { ProviderStateSync, SharedProviderUpdate } from './provider-state-sync.js';
+import type { ProviderStateSync, SharedModelUpdate, SharedProviderUpdate } from './provider-state-sync.js';
 import type { ProviderStanding } from './select-candidates.js';
 
 export interface ProviderStateRegistryOptions {
@@ -23,7 +23,7 @@ export interface ProviderStateRegistryOptions {
   /** How long a model its provider answered `model_not_found` for is left out (0: never). */
   readonly missingModelPeriodMs: number;
   readonly events: ListenerSet<RouterEvent>;
-  /** Shares circuits and cooldowns with other instances. */
+  /** Shares circuits, cooldowns and missing models with other instances. */
   readonly sync?: ProviderStateSync;
 }
 
@@ -41,7 +41,10 @@ export class ProviderStateRegistry {
   /** What this instance spent on each provider, kept beside its state for its health status. */
   readonly spending = new ProviderSpending();
   readonly lastResorts = new LastResortGate();
-  /** Models their provider reported missing, left out of selection for a while. This instance's alone. */
+  /**
+   * Models their provider reported missing, left out of selection for a while. With a sync, shared: a model
+   * marked missing or found again here is so at every instance (read only: change it through this registry).
+   */
   readonly missingModels: MissingModels;
   /** True while applying another instance's update, so it is not published back. */
   #applyingRemote = false;
@@ -139,7 +142,7 @@ export class ProviderStateRegistry {
    * (Positional parameters: this runs on every call.)
    */
   recordSuccess(providerId: string, model: string, latencyMs: number, kind: LatencyKind, nowMs: number = this.#options.clock.now()): void {
-    this.missingModels.clear(providerId, model);
+    if (this.missingModels.clear(providerId, model)) this.#options.sync?.publish({ kind: 'model-found', providerId, model });
     const state = this.stateOf(providerId);
     state.health.recordSuccess(latencyMs, nowMs);
     latencyOf(state, kind).record(latencyMs, nowMs);
@@ -193,7 +196,10 @@ export class ProviderStateRegistry {
       if (probe !== undefined) breaker.releaseProbe(probe);
       // The provider's own advice to ask again (x-should-retry: true) says the 404 is passing: not remembered.
       const missing = error.shouldRetry === true ? undefined : this.missingModels.markMissing(providerId, model, nowMs);
-      if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model, untilMs: missing.untilMs });
+      if (missing) {
+        this.#options.events.emit({ type: 'model-missing', provider: providerId, model, untilMs: missing.untilMs });
+        this.#options.sync?.publish({ kind: 'model-missing', providerId, model, sinceMs: missing.sinceMs, untilMs: missing.untilMs });
+      }
       return;
     }
     if (error.reason === 'invalid_request' || error.reason === 'context_too_long' || refusalOfOurs(error) !== undefined) {
@@ -217,6 +223,11 @@ export class ProviderStateRegistry {
     } else if (error.reason === 'overloaded' && error.retryAfterMs !== undefined) {
       this.#coolDown(providerId, nowMs + error.retryAfterMs, error.reason);
     }
+  }
+
+  /** The provider answered its health check: every model of it reported missing gets another try, at every instance. */
+  recordHealthCheckSuccess(providerId: string): void {
+    if (this.missingModels.clearProvider(providerId)) this.#options.sync?.publish({ kind: 'model-found', providerId, model: undefined });
   }
 
   /** Every provider id seen so far. */
@@ -257,12 +268,29 @@ export class ProviderStateRegistry {
     try {
       if (update.kind === 'breaker') this.stateOf(update.providerId).breaker.restore(update.state);
       else if (update.kind === 'health') this.#cluster?.receive(update.providerId, update.figures);
-      else this.#coolDown(update.providerId, update.cooldown.untilMs, update.cooldown.reason);
+      else if (update.kind === 'cooldown') this.#coolDown(update.providerId, update.cooldown.untilMs, update.cooldown.reason);
+      else this.#applyRemoteModel(update);
     } catch {
       // A malformed update from the store is ignored: the local view stays in force.
     } finally {
       this.#applyingRemote = false;
     }
+  }
+
+  /** Another instance's missing model or model found: applied here, with the event a local one gives, never published back. */
+  #applyRemoteModel(update: SharedModelUpdate): void {
+    const { providerId } = update;
+    if (update.kind === 'model-found') {
+      if (update.model === undefined) this.missingModels.clearProvider(providerId);
+      else this.missingModels.clear(providerId, update.model);
+      return;
+    }
+    const nowMs = this.#options.clock.now();
+    // Read back again (a reconnection): known already, no news.
+    if (this.missingModels.missingUntil(providerId, update.model, nowMs) === update.untilMs) return;
+    const entry = { model: update.model, sinceMs: update.sinceMs, untilMs: update.untilMs };
+    const missing = this.missingModels.markMissingUntil(providerId, entry, nowMs);
+    if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model: missing.model, untilMs: missing.untilMs });
   }
 
   #createState(providerId: string): ProviderState {

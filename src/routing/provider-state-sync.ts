@@ -11,13 +11,24 @@ export interface SharedHealthFigures {
 }
 
 /**
- * A change of one provider's shared state: its circuit, a cooldown (rate limit, quota, bad key), or the
- * health figures one instance observed (sent at most once a second per provider, never stored).
+ * A change of one provider's shared state: its circuit, a cooldown (rate limit, quota, bad key), the
+ * health figures one instance observed (sent at most once a second per provider, never stored), or one of its
+ * models reported missing (`model_not_found`) or found again.
  */
 export type SharedProviderUpdate =
   | { readonly kind: 'breaker'; readonly providerId: string; readonly state: BreakerState }
   | { readonly kind: 'cooldown'; readonly providerId: string; readonly cooldown: Cooldown }
-  | { readonly kind: 'health'; readonly providerId: string; readonly figures: SharedHealthFigures };
+  | { readonly kind: 'health'; readonly providerId: string; readonly figures: SharedHealthFigures }
+  | SharedModelUpdate;
+
+/**
+ * A model of a provider answered 404 `model_not_found` (`model-missing`: left out from `sinceMs` until `untilMs`),
+ * or is there after all (`model-found`: an answer from it, or, with no `model`, every model of the provider
+ * after its health check succeeded). Times on the clock of the instance that publishes or receives it.
+ */
+export type SharedModelUpdate =
+  | { readonly kind: 'model-missing'; readonly providerId: string; readonly model: string; readonly sinceMs: number; readonly untilMs: number }
+  | { readonly kind: 'model-found'; readonly providerId: string; readonly model: string | undefined };
 
 /** The updates that are stored (a circuit, a cooldown), as opposed to the figures sent by message only. */
 export type StoredProviderUpdate = Extract<SharedProviderUpdate, { kind: 'breaker' | 'cooldown' }>;

@@ -9,7 +9,7 @@ import { ManualClock } from '../resilience/manual-clock.js';
 import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
-import { encodeStateEnvelope } from './state-envelope.js';
+import { encodeStateEnvelope, type EnvelopeUpdate } from './state-envelope.js';
 
 const redis = await redisTestGate();
 let client: RedisConnection;
@@ -53,7 +53,7 @@ function collect(shared: RedisSharedState): SharedProviderUpdate[] {
 }
 
 const nowMs = (): number => Date.now();
-function openState(openedAtMs: number): SharedProviderUpdate {
+function openState(openedAtMs: number): EnvelopeUpdate {
   return { kind: 'breaker', providerId: 'groq', state: { name: 'open', openedAtMs, reopenCount: 0, halfOpenAfterMs: openedAtMs + 5_000 } };
 }
 
@@ -123,7 +123,7 @@ redis.describe('RedisProviderStateSync', () => {
     const b = await instance({ resyncIntervalMs: 100 });
     const received = collect(b);
     // Envelopes as the write script stamps them, for publishers whose clocks agree with Redis's (this machine's).
-    const stamped = (instanceId: string, publishedAtMs: number, update: SharedProviderUpdate): string =>
+    const stamped = (instanceId: string, publishedAtMs: number, update: EnvelopeUpdate): string =>
       encodeStateEnvelope({ instanceId, publishedAtMs, update, redisClock: { writtenAtMs: nowMs(), offsetMs: 0 } });
     const newer = openState(nowMs());
     // Another instance's state that reached the key but not the channel.

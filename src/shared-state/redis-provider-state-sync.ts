@@ -1,5 +1,6 @@
 /**
- * Circuits, cooldowns, probe locks and health-check turns shared through Redis (`ProviderStateSync`).
+ * Circuits, cooldowns, probe locks and health-check turns shared through Redis (`ProviderStateSync`); models
+ * reported missing too, on keys and a channel of their own (`redis-missing-models.ts`).
  *
  * publish: write the provider's state key (with a TTL) unless it holds a newer state, then PUBLISH the same
  * envelope as stored, fire and forget. Other instances hear it on a dedicated subscriber connection. Messages can
@@ -19,11 +20,13 @@ import { randomUUID } from 'node:crypto';
 import { defaultCatalog } from '../catalog.js';
 import { type Clock, type TimerHandle, systemClock } from '../clock.js';
 import { ListenerSet } from '../resilience/listener-set.js';
+import { maxMissingModelsPerProvider } from '../routing/missing-models.js';
 import type { ProviderStateSync, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { defaultOperationTimeoutMs } from './redis-cache-backend.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { readWithRedisTime } from './redis-clock.js';
+import { RedisMissingModels } from './redis-missing-models.js';
 import { scanKeys } from './scan-keys.js';
 import { SharedStateLedger, type OwnState } from './shared-state-ledger.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
@@ -66,6 +69,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
   readonly #knownProviderIds: Set<string>;
   /** What is in force per state key, and our own latest states. */
   readonly #ledger: SharedStateLedger;
+  readonly #missingModels: RedisMissingModels;
   readonly #onClientReady = (): void => this.#onCommandsReady();
   #resyncTimer: TimerHandle | undefined;
   #resyncRunning = false;
@@ -91,6 +95,15 @@ export class RedisProviderStateSync implements ProviderStateSync {
       // Messages published while we were away are lost: read the keys.
       onSubscribed: () => void this.resyncNow(),
     });
+    this.#missingModels = new RedisMissingModels({
+      client: this.#client,
+      subscriber: options.subscriber,
+      keys: this.#keys,
+      instanceId: this.instanceId,
+      clock: this.#clock,
+      maxModelsPerProvider: maxMissingModelsPerProvider,
+      onUpdate: (update) => this.#listeners.emit(update),
+    });
     this.#client.on('ready', this.#onClientReady);
     if (this.#client.status === 'ready') this.#onCommandsReady();
     this.#scheduleResync();
@@ -99,6 +112,10 @@ export class RedisProviderStateSync implements ProviderStateSync {
   publish(update: SharedProviderUpdate): void {
     try {
       if (this.#closed) return;
+      if (update.kind === 'model-missing' || update.kind === 'model-found') {
+        this.#missingModels.publish(update);
+        return;
+      }
       const nowMs = this.#clock.now();
       if (update.kind === 'health') {
         // Figures go by message only: they are worth something for a few seconds, never stored.
@@ -145,11 +162,15 @@ export class RedisProviderStateSync implements ProviderStateSync {
     if (this.#resyncTimer !== undefined) this.#clock.clearTimeout(this.#resyncTimer);
     this.#client.off('ready', this.#onClientReady);
     this.#subscription.close();
+    this.#missingModels.close();
   }
 
   #onCommandsReady(): void {
     if (this.#closed) return;
     for (const { own, ttlMs } of this.#ledger.ownToWriteAgain()) this.#write(own, ttlMs);
+    this.#missingModels.writeUnwrittenNow();
+    // Also read when the subscription is made: whichever connection is ready last, the read runs with both up.
+    void this.#missingModels.readBack();
     void this.resyncNow();
   }
 

@@ -9,6 +9,8 @@
  *   <prefix>:state:v1:{<prefix>}:cooldown:<provider id>     the cooldown in force for a provider
  *   <prefix>:state:v1:{<prefix>}:probe:<provider id>:<opened> the half-open probe lock of one open period
  *   <prefix>:state:v1:{<prefix>}:health-check-turn          who runs the active health check now
+ *   <prefix>:state:v1:{<prefix>}:missing-models:<provider id> a sorted set of the provider's models reported missing, each scored with when it is asked again
+ *   <prefix>:missing-models:v1                              the channel of models reported missing or found again
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
  *   <prefix>:quota:v1:{<prefix>}:requests-sent:<caller>:<minute> per gateway process, the requests it counted alone there and sent since
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
@@ -44,6 +46,14 @@ export interface SharedStateKeys {
   parseStateKey(key: string): { kind: 'breaker' | 'cooldown'; providerId: string } | undefined;
   probeLock(providerId: string, openedAtMs: number | undefined): string;
   readonly healthCheckTurn: string;
+  /** A sorted set of the provider's models reported missing, scored with when each is asked again (Redis's clock, ms). */
+  missingModels(providerId: string): string;
+  /** A SCAN pattern matching every provider's missing models of this prefix, and nothing else. */
+  readonly missingModelsPattern: string;
+  /** The provider id of a missing-models key, or undefined for any other key. */
+  parseMissingModelsKey(key: string): string | undefined;
+  /** Where an instance tells the others, in the order Redis applied them, which models it marked missing or found. */
+  readonly missingModelsChannel: string;
   /** A caller's requests in fixed window `windowIndex` (minutes since the epoch). */
   quotaRequests(caller: string, windowIndex: number): string;
   /**
@@ -77,6 +87,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
   const stateBase = `${stateChannel}:{${prefix}}`;
   const breakerBase = `${stateBase}:breaker:`;
   const cooldownBase = `${stateBase}:cooldown:`;
+  const missingModelsBase = `${stateBase}:missing-models:`;
   // The same hash tag as the state keys: a script reads a caller's two windows in one slot of a cluster.
   const quotaBase = `${prefix}:quota:v1:{${prefix}}`;
   const keyAttemptsChannel = `${prefix}:key-attempts:v1`;
@@ -96,6 +107,10 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     },
     probeLock: (providerId, openedAtMs) => `${stateBase}:probe:${providerId}:${openedAtMs ?? 'unknown'}`,
     healthCheckTurn: `${stateBase}:health-check-turn`,
+    missingModels: (providerId) => missingModelsBase + providerId,
+    missingModelsPattern: `${escapeGlob(missingModelsBase)}*`,
+    parseMissingModelsKey: (key) => (key.startsWith(missingModelsBase) ? key.slice(missingModelsBase.length) : undefined),
+    missingModelsChannel: `${prefix}:missing-models:v1`,
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
     quotaRequestsSent: (caller, windowIndex) => `${quotaBase}:requests-sent:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,

@@ -11,7 +11,7 @@
 import type { Clock } from '../clock.js';
 import type { SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import { orderOnRedisClock, updateOnLocalClock } from './redis-clock.js';
-import { decodeStateEnvelope, isStamped } from './state-envelope.js';
+import { decodeStateEnvelope, type EnvelopeUpdate, isStamped } from './state-envelope.js';
 import type { WriteUnlessNewerResult } from './write-unless-newer-script.js';
 
 /** A state this instance published, as it wrote it (its times on our clock). */
@@ -118,7 +118,7 @@ export class SharedStateLedger {
    * when it is ours, already applied, stale or malformed. `redisNowMs`: Redis's clock when the key was read;
    * undefined for a message, heard as it is written.
    */
-  accept(text: string, redisNowMs: number | undefined): SharedProviderUpdate | undefined {
+  accept(text: string, redisNowMs: number | undefined): EnvelopeUpdate | undefined {
     const envelope = decodeStateEnvelope(text);
     if (envelope === undefined || envelope.instanceId === this.#instanceId) return undefined;
     if (envelope.update.kind === 'health') return envelope.update;

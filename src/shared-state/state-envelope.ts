@@ -9,7 +9,7 @@
  */
 
 import { isBreakerState } from '../resilience/circuit-breaker.js';
-import type { SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
+import type { SharedModelUpdate, SharedProviderUpdate, StoredProviderUpdate } from '../routing/provider-state-sync.js';
 import { isRecord } from '../json-value.js';
 
 /** 2: times placed on Redis's clock by the write script (1 compared the publishers' clocks). */
@@ -23,6 +23,9 @@ export interface RedisClockStamp {
   readonly offsetMs: number;
 }
 
+/** What the state channel and keys carry: models missing or found travel on their own (`redis-missing-models.ts`). */
+export type EnvelopeUpdate = Exclude<SharedProviderUpdate, SharedModelUpdate>;
+
 export interface StateEnvelope {
   readonly v: typeof stateEnvelopeVersion;
   /** The instance that made the change: an instance ignores its own. */
@@ -30,7 +33,7 @@ export interface StateEnvelope {
   /** When the change happened, on the publisher's clock. */
   readonly publishedAtMs: number;
   /** On the publisher's clock. */
-  readonly update: SharedProviderUpdate;
+  readonly update: EnvelopeUpdate;
   /** Present on every circuit state and cooldown read back (the write script adds it); absent on health figures. */
   readonly redisClock?: RedisClockStamp;
 }
@@ -72,7 +75,7 @@ export function isStamped(envelope: StateEnvelope): envelope is StampedStateEnve
 }
 
 /** Runtime check of an update, from the wire or from a caller. */
-export function isSharedProviderUpdate(value: unknown): value is SharedProviderUpdate {
+export function isSharedProviderUpdate(value: unknown): value is EnvelopeUpdate {
   if (!isRecord(value) || typeof value.providerId !== 'string' || value.providerId.length === 0) return false;
   if (value.kind === 'breaker') return isBreakerState(value.state);
   if (value.kind === 'health') return isHealthFigures(value.figures);

@@ -1,0 +1,158 @@
+/**
+ * Missing models through RedisProviderStateSync on the real Redis: the bound per provider and the keys' TTL,
+ * marks and clears heard in the order Redis applied them, what is not ours ignored, and marks made while Redis
+ * was away written once it is back (a private redis-server, killed and started again).
+ */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ManualClock } from '../resilience/manual-clock.js';
+import { maxMissingModelsPerProvider } from '../routing/missing-models.js';
+import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
+import { createRedisClient, type RedisConnection } from './create-redis-client.js';
+import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
+import {
+  deleteKeysUnder,
+  PrivateRedisServer,
+  redisTestGate,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  waitUntilReady,
+} from './redis-test-gate.test-support.js';
+
+const redis = await redisTestGate({ needsRedisServerBinary: true });
+const hourMs = 60 * 60_000;
+let client: RedisConnection;
+let prefix: string;
+let opened: RedisSharedState[] = [];
+
+beforeAll(async () => {
+  if (redis.skip) return;
+  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
+  await waitUntilReady(client);
+});
+afterEach(async () => {
+  await Promise.all(opened.map((shared) => shared.close()));
+  opened = [];
+  if (client && prefix) await deleteKeysUnder(client, prefix);
+});
+afterAll(() => client?.disconnect(false));
+
+async function instance(options: Partial<RedisSharedStateOptions> = {}): Promise<RedisSharedState> {
+  const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, ...options });
+  opened.push(shared);
+  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'the shared state to connect' });
+  return shared;
+}
+
+async function waitForSubscribers(count: number): Promise<void> {
+  await waitFor(
+    async () => ((await client.pubsub('NUMSUB', `${prefix}:missing-models:v1`)) as [string, number])[1] >= count,
+    { timeoutMs: 5_000, what: `${count} subscribers` },
+  );
+}
+
+function collect(shared: RedisSharedState): SharedProviderUpdate[] {
+  const received: SharedProviderUpdate[] = [];
+  shared.stateSync.subscribe((update) => received.push(update));
+  return received;
+}
+
+const setKey = (providerId: string): string => `${prefix}:state:v1:{${prefix}}:missing-models:${providerId}`;
+
+redis.describe('missing models shared through Redis', () => {
+  redis.it('keeps at most 256 per provider in Redis, those ending last, in a key that ends with its last entry', async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(Date.now());
+    const a = await instance({ clock });
+    const b = await instance({ clock });
+    await waitForSubscribers(2);
+    const toB = collect(b);
+    const madeUp = Array.from({ length: 300 }, (_, index) => `made-up-${index}`);
+    for (const model of madeUp) {
+      a.stateSync.publish({ kind: 'model-missing', providerId: 'openai', model, sinceMs: clock.now(), untilMs: clock.now() + hourMs });
+      // Each report a millisecond after the one before: the order decides which ones Redis keeps.
+      clock.advance(1);
+    }
+    await waitFor(() => toB.length === madeUp.length, { timeoutMs: 5_000, what: 'B to hear every report' });
+
+    expect(await client.zcard(setKey('openai'))).toBe(maxMissingModelsPerProvider);
+    // Those ending first went; reports within one millisecond of Redis's clock end together, and any of them may go.
+    const kept = await client.zrange(setKey('openai'), 0, -1);
+    expect(kept.every((model) => madeUp.includes(model))).toBe(true);
+    expect(kept).toContain('made-up-299');
+    const ttlMs = await client.pttl(setKey('openai'));
+    expect(ttlMs).toBeGreaterThan(hourMs - 60_000);
+    expect(ttlMs).toBeLessThanOrEqual(hourMs);
+    // Heard as it was written, with what remained of it then: a full hour from B's clock now (the shared clock moved
+    // on by a millisecond after the last report; Redis's clock did not count it).
+    expect(toB.at(-1)).toEqual({ kind: 'model-missing', providerId: 'openai', model: 'made-up-299', sinceMs: clock.now(), untilMs: clock.now() + hourMs });
+  });
+
+  redis.it("hears marks and clears in Redis's order, never its own, and ignores what is not a missing-model message", async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(Date.now());
+    const a = await instance({ clock });
+    const b = await instance({ clock });
+    const c = await instance({ clock });
+    await waitForSubscribers(3);
+    const toA = collect(a);
+    const toC = collect(c);
+    const mark = { kind: 'model-missing', providerId: 'anthropic', model: 'claude-3-haiku-20240307', sinceMs: clock.now(), untilMs: clock.now() + hourMs } as const;
+    a.stateSync.publish(mark);
+    await waitFor(() => toC.length === 1, { timeoutMs: 2_000, what: "C to hear A's mark" });
+    // Four changes from two instances at once: Redis applies them in some order, and C hears them in that order.
+    b.stateSync.publish({ kind: 'model-found', providerId: 'anthropic', model: mark.model });
+    a.stateSync.publish({ ...mark, model: 'claude-2.1' });
+    b.stateSync.publish({ kind: 'model-found', providerId: 'anthropic', model: undefined });
+    a.stateSync.publish({ ...mark, model: 'claude-instant-1.2' });
+    for (const text of ['not json', JSON.stringify({ v: 2, instanceId: 'x', providerId: 'anthropic', kind: 'model-found', model: null, redisNowMs: 1 })]) {
+      await client.publish(`${prefix}:missing-models:v1`, text);
+    }
+    await waitFor(() => toC.length === 5, { timeoutMs: 2_000, what: 'C to hear the four changes' });
+    const heardAtC = new Set<string>();
+    for (const update of toC) {
+      if (update.kind === 'model-missing') heardAtC.add(update.model);
+      else if (update.kind === 'model-found' && update.model !== undefined) heardAtC.delete(update.model);
+      else heardAtC.clear();
+    }
+    expect([...heardAtC].sort()).toEqual((await client.zrange(setKey('anthropic'), 0, -1)).sort());
+    expect(toC.filter((update) => update.kind === 'model-missing' && update.model === 'claude-2.1')).toEqual([{ ...mark, model: 'claude-2.1' }]);
+    // A hears B's two clears, never its own marks.
+    await waitFor(() => toA.length === 2, { timeoutMs: 2_000, what: "A to hear B's clears" });
+    expect(toA).toEqual([
+      { kind: 'model-found', providerId: 'anthropic', model: mark.model },
+      { kind: 'model-found', providerId: 'anthropic', model: undefined },
+    ]);
+  });
+
+  redis.it('writes a mark made while Redis was away once it is back, with what remains of it; publishing never throws', async () => {
+    prefix = uniquePrefix();
+    const privateRedis = await PrivateRedisServer.start();
+    try {
+      const clock = new ManualClock(Date.now());
+      const a = await instance({ url: privateRedis.url, clock, maxReconnectDelayMs: 100 });
+      await privateRedis.kill();
+      await waitFor(() => !a.isReady(), { timeoutMs: 5_000, what: 'A to see Redis gone' });
+      expect(() =>
+        a.stateSync.publish({ kind: 'model-missing', providerId: 'groq', model: 'llama3-8b-8192', sinceMs: clock.now(), untilMs: clock.now() + hourMs }),
+      ).not.toThrow();
+      clock.advance(10 * 60_000);
+
+      await privateRedis.start();
+      const reader = createRedisClient({ url: privateRedis.url, role: 'commands', commandTimeoutMs: 2_000 });
+      try {
+        await waitUntilReady(reader);
+        const key = setKey('groq');
+        await waitFor(async () => (await reader.exists(key)) === 1, { timeoutMs: 5_000, what: "A's mark written once Redis is back" });
+        expect(await reader.zrange(key, 0, -1)).toEqual(['llama3-8b-8192']);
+        const ttlMs = await reader.pttl(key);
+        expect(ttlMs).toBeGreaterThan(50 * 60_000 - 5_000);
+        expect(ttlMs).toBeLessThanOrEqual(50 * 60_000);
+      } finally {
+        reader.disconnect(false);
+      }
+    } finally {
+      await privateRedis.kill();
+    }
+  });
+});
