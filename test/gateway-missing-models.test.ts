@@ -73,4 +73,52 @@ describe('a retired model through the gateway', () => {
       { model: retired.model, sinceMs: startMs, untilMs: startMs + 30 * 60_000 },
     ]);
   });
+
+  it("lists the first 404 in the dashboard's recent changes, once", async () => {
+    const state = await asAdmin('/dashboard/state');
+    const { recentChanges } = (await state.json()) as { recentChanges: { kind: string }[] };
+    expect(recentChanges.filter((change) => change.kind === 'model-missing')).toEqual([
+      { kind: 'model-missing', atMs: startMs, provider: 'google', model: retired.model, untilMs: startMs + 30 * 60_000 },
+    ]);
+  });
+});
+
+describe('router.missingModelPeriodMs in the gateway configuration', () => {
+  const periodStartMs = Date.UTC(2026, 10, 27);
+  const periodClock = new ManualClock(periodStartMs);
+  let configured: GatewayHarness;
+  let stopRetiringConfigured: () => void;
+
+  beforeAll(async () => {
+    configured = await startGatewayHarness({
+      yamlText: 'router: { missingModelPeriodMs: 600000 }',
+      providerIds: ['google'],
+      routerOptions: { clock: periodClock, cacheEnabled: false },
+    });
+    stopRetiringConfigured = retireModel(configured.providers, retired);
+  });
+  afterAll(async () => {
+    stopRetiringConfigured();
+    await configured.close();
+  });
+
+  const askConfigured = (model: string): Promise<Response> =>
+    fetch(`${configured.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gatewayKeys[0]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  it('leaves the model out for the configured 10 minutes instead of the default hour', async () => {
+    expect((await askConfigured('google/gemini-1.5-flash')).status).toBe(404);
+    expect(configured.router.getHealthStatus().google?.missingModels).toEqual([
+      { model: retired.model, sinceMs: periodStartMs, untilMs: periodStartMs + 10 * 60_000 },
+    ]);
+    periodClock.advance(10 * 60_000 - 1);
+    expect((await askConfigured('google/gemini-1.5-flash')).status).toBe(404);
+    expect(requestsFor(configured.providers, retired)).toHaveLength(1);
+    periodClock.advance(1);
+    expect((await askConfigured('google/gemini-1.5-flash')).status).toBe(404);
+    expect(requestsFor(configured.providers, retired)).toHaveLength(2);
+  });
 });

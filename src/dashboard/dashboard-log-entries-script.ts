@@ -1,7 +1,7 @@
 /**
  * The part of the dashboard's script that writes the entries of its two lists: a recent call with each of its
- * attempts in words (won, failed and why, skipped, aborted, with when it started), and a circuit change or
- * cooldown; new entries go on top and the oldest fall off. Runs inside the script's function scope
+ * attempts in words (won, failed and why, skipped, aborted, with when it started), and a circuit change, a
+ * cooldown or a model reported missing; new entries go on top and the oldest fall off. Runs inside the script's function scope
  * (dashboard-script.ts), so it uses the helpers of dashboard-helpers-script.ts.
  */
 export const dashboardLogEntriesScript = String.raw`  function attemptText(attempt) {
@@ -54,6 +54,9 @@ export const dashboardLogEntriesScript = String.raw`  function attemptText(attem
     if (change.kind === 'circuit') {
       item.setAttribute('data-to', change.to);
       item.append('circuit ' + circuitWords[change.from] + ' → ', make('span', 'to-' + change.to, circuitWords[change.to]));
+    } else if (change.kind === 'model-missing') {
+      item.append(make('span', 'model-missing', 'model ' + change.model + ' reported missing'),
+        ', left out for ' + duration(change.untilMs - change.atMs));
     } else {
       item.append(make('span', 'cooldown', 'cooling down'),
         ' after ' + reasonText(change.reason) + ' for ' + formatSeconds(change.untilMs - change.atMs));

@@ -56,10 +56,11 @@ export interface LatencySample {
   readonly p95Ms: number | null;
 }
 
-/** A circuit change or a cooldown, for the log of what happened. */
+/** A circuit change, a cooldown, or a model its provider reported missing, for the log of what happened. */
 export type DashboardChange =
   | { readonly kind: 'circuit'; readonly atMs: number; readonly provider: string; readonly from: CircuitStateName; readonly to: CircuitStateName }
-  | { readonly kind: 'cooldown'; readonly atMs: number; readonly provider: string; readonly untilMs: number; readonly reason: FailureReason };
+  | { readonly kind: 'cooldown'; readonly atMs: number; readonly provider: string; readonly untilMs: number; readonly reason: FailureReason }
+  | { readonly kind: 'model-missing'; readonly atMs: number; readonly provider: string; readonly model: string; readonly untilMs: number };
 
 export interface DashboardTotals {
   readonly calls: number;

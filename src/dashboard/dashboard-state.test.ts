@@ -173,7 +173,7 @@ describe('DashboardState', () => {
     state.close();
   });
 
-  it('logs circuit changes and cooldowns as they happen', () => {
+  it('logs circuit changes, cooldowns and models reported missing as they happen', () => {
     const clock = new ManualClock(10_000);
     const router = fakeRouter();
     const state = new DashboardState({ router, clock });
@@ -182,8 +182,10 @@ describe('DashboardState', () => {
     router.emit({ type: 'circuit-change', provider: 'groq', from: 'closed', to: 'open' });
     router.emit({ type: 'cooldown', provider: 'anthropic', untilMs: 15_000, reason: 'rate_limit' });
     router.emit({ type: 'attempt-start', callId: 1, provider: 'groq', model: 'm' });
-    expect(updates.map((update) => update.type)).toEqual(['change', 'change']);
+    router.emit({ type: 'model-missing', provider: 'google', model: 'gemini-1.5-flash', untilMs: 3_610_000 });
+    expect(updates.map((update) => update.type)).toEqual(['change', 'change', 'change']);
     expect(state.snapshot().recentChanges).toEqual([
+      { kind: 'model-missing', atMs: 10_000, provider: 'google', model: 'gemini-1.5-flash', untilMs: 3_610_000 },
       { kind: 'cooldown', atMs: 10_000, provider: 'anthropic', untilMs: 15_000, reason: 'rate_limit' },
       { kind: 'circuit', atMs: 10_000, provider: 'groq', from: 'closed', to: 'open' },
     ]);

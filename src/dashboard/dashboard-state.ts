@@ -143,6 +143,9 @@ export class DashboardState {
     } else if (event.type === 'cooldown') {
       const atMs = this.#clock.now();
       this.#addChange({ kind: 'cooldown', atMs, provider: event.provider, untilMs: event.untilMs, reason: event.reason });
+    } else if (event.type === 'model-missing') {
+      const atMs = this.#clock.now();
+      this.#addChange({ kind: 'model-missing', atMs, provider: event.provider, model: event.model, untilMs: event.untilMs });
     }
   }
 

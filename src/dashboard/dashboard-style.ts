@@ -80,7 +80,7 @@ main { padding: 1rem 1.2rem 2rem; display: grid; gap: 1.4rem; max-width: 1500px;
 .attempt.aborted { color: var(--muted); }
 .change { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 0.45rem 0.7rem; font-size: 0.9rem; }
 .change .to-open { color: var(--red); font-weight: 600; }
-.change .to-half_open, .change .cooldown { color: var(--amber); font-weight: 600; }
+.change .to-half_open, .change .cooldown, .change .model-missing { color: var(--amber); font-weight: 600; }
 .change .to-closed { color: var(--green); font-weight: 600; }
 .empty { color: var(--muted); font-size: 0.9rem; }
 .login { max-width: 24rem; margin: 12vh auto; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.4rem; display: grid; gap: 0.8rem; }

@@ -145,6 +145,7 @@ function configDocument(keys: ConfiguredKeys): fc.Arbitrary<Record<string, unkno
       idleTimeoutMs: timerMs,
       maxRetries: mostly(fc.integer({ min: 0, max: 2 }), [-1]),
       retryBaseDelayMs: timerMs,
+      missingModelPeriodMs: timerMs,
     }),
     logPrompts: fc.boolean(),
     logLevel: mostly(fc.constantFrom('debug', 'info', 'warn', 'error', 'silent'), ['verbose']),

@@ -27,6 +27,7 @@ router:
   hedge: { delayMs: auto }
   maxRetries: 2
   retryBaseDelayMs: 250
+  missingModelPeriodMs: 600000
 cache:
   ttlSeconds: 60
 providers:
@@ -76,7 +77,7 @@ describe('parseGatewayConfig', () => {
     const longest = 2 ** 31 - 1;
     const timeLimits = [
       ...Object.keys(defaultGatewayLimits).filter((name) => name.endsWith('Ms')).map((name) => `limits: { ${name}: VALUE }`),
-      ...['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'retryBaseDelayMs'].map((name) => `router: { ${name}: VALUE }`),
+      ...['timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'retryBaseDelayMs', 'missingModelPeriodMs'].map((name) => `router: { ${name}: VALUE }`),
       'router: { hedge: { delayMs: VALUE } }',
       'routes: { fast: { targets: [groq/llama-3.1-8b-instant], hedge: { delayMs: VALUE } } }',
     ];
@@ -388,8 +389,16 @@ describe('routerOptionsFromConfig', () => {
     const options = routerOptionsFromConfig(parseGatewayConfig({ yamlText }), { env: {} });
     expect(options.catalog?.find((definition) => definition.id === 'openai')?.baseUrl).toBe('http://127.0.0.1:9999/v1');
     expect(options.catalog?.find((definition) => definition.id === 'groq')).toEqual(defaultCatalog.find((definition) => definition.id === 'groq'));
-    expect(options).toMatchObject({ parallelAttempts: 2, hedge: { delayMs: 'auto' }, maxRetries: 2, retryBaseDelayMs: 250, cacheEnabled: true, cacheTtlSeconds: 60, env: {} });
+    expect(options).toMatchObject({ parallelAttempts: 2, hedge: { delayMs: 'auto' }, maxRetries: 2, retryBaseDelayMs: 250, missingModelPeriodMs: 600_000, cacheEnabled: true, cacheTtlSeconds: 60, env: {} });
     expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('maxRetries');
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('missingModelPeriodMs');
+    // 0 remembers no missing model; a negative or fractional period is refused with the setting's path.
+    expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'router: { missingModelPeriodMs: 0 }' }))).toMatchObject({ missingModelPeriodMs: 0 });
+    for (const value of ['-1', '1.5', '"1h"']) {
+      expect(() => parseGatewayConfig({ yamlText: `router: { missingModelPeriodMs: ${value} }` })).toThrow(
+        expect.objectContaining({ argument: 'config.router.missingModelPeriodMs' }),
+      );
+    }
   });
 
   it("passes a non-streamed answer's own limit apart from a stream's first-token limit", () => {

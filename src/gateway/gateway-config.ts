@@ -295,5 +295,6 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     ...(router.idleTimeoutMs !== undefined ? { idleTimeoutMs: router.idleTimeoutMs } : {}),
     ...(router.maxRetries !== undefined ? { maxRetries: router.maxRetries } : {}),
     ...(router.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: router.retryBaseDelayMs } : {}),
+    ...(router.missingModelPeriodMs !== undefined ? { missingModelPeriodMs: router.missingModelPeriodMs } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface GatewayRouterSettings {
   /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
   readonly maxRetries?: number;
   readonly retryBaseDelayMs?: number;
+  /** How long a model its provider answered 404 `model_not_found` for is left out (the router's `missingModelPeriodMs`; 0: never). */
+  readonly missingModelPeriodMs?: number;
 }
 
 function hedgeOf(value: unknown, path: string): HedgeOption | false {
@@ -42,6 +44,7 @@ export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[]
   'idleTimeoutMs',
   'maxRetries',
   'retryBaseDelayMs',
+  'missingModelPeriodMs',
 ];
 
 export function routerSettingsOf(value: unknown): GatewayRouterSettings {
@@ -54,6 +57,10 @@ export function routerSettingsOf(value: unknown): GatewayRouterSettings {
   }
   if (object.maxRetries !== undefined) settings.maxRetries = positiveInteger(object.maxRetries, 'router.maxRetries', 0);
   if (object.retryBaseDelayMs !== undefined) settings.retryBaseDelayMs = timerMilliseconds(object.retryBaseDelayMs, 'router.retryBaseDelayMs', 0);
+  if (object.missingModelPeriodMs !== undefined) {
+    // 0 remembers no missing model. Not a timer, but bounded alike: a period of weeks would outlast a retired model's fix.
+    settings.missingModelPeriodMs = timerMilliseconds(object.missingModelPeriodMs, 'router.missingModelPeriodMs', 0);
+  }
   return settings;
 }
 
