@@ -56,7 +56,7 @@ afterEach(async () => {
 async function instance(server: ProviderTestServer, options: BackupModelRouterOptions & { clock: ManualClock }): Promise<BackupModelRouter> {
   const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 500, clock: options.clock });
   sharedStates.push(shared);
-  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'Redis connections' });
+  // Made at once, as `serve` does: the router hears what the shared state reads as it connects.
   const router = new BackupModelRouter({
     env: server.environment(['google']),
     stateSync: shared.stateSync,
@@ -65,6 +65,7 @@ async function instance(server: ProviderTestServer, options: BackupModelRouterOp
     ...options,
   });
   routers.push(router);
+  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'Redis connections' });
   return router;
 }
 

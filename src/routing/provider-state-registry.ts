@@ -27,6 +27,9 @@ export interface ProviderStateRegistryOptions {
   readonly sync?: ProviderStateSync;
 }
 
+/** Another instance's missing model ending this close to the one known is the same report, read back again. */
+const sameReportWithinMs = 1_000;
+
 /** Reasons that keep a provider out for the long credential cooldown: retrying cannot help. */
 const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication', 'quota_exhausted']);
 
@@ -286,8 +289,9 @@ export class ProviderStateRegistry {
       return;
     }
     const nowMs = this.#options.clock.now();
-    // Read back again (a reconnection): known already, no news.
-    if (this.missingModels.missingUntil(providerId, update.model, nowMs) === update.untilMs) return;
+    // Read back again (a reconnection): known already, no news. The end moves by the clocks' readings alone.
+    const knownUntilMs = this.missingModels.missingUntil(providerId, update.model, nowMs);
+    if (knownUntilMs !== undefined && Math.abs(knownUntilMs - update.untilMs) < sameReportWithinMs) return;
     const entry = { model: update.model, sinceMs: update.sinceMs, untilMs: update.untilMs };
     const missing = this.missingModels.markMissingUntil(providerId, entry, nowMs);
     if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model: missing.model, untilMs: missing.untilMs });

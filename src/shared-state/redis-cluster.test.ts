@@ -3,7 +3,8 @@
  * the nodes and cleared on every one, and from every instance's in-process level; provider state heard at once, and read back by a later instance
  * in one MGET, which works only because every state key of a prefix shares one hash tag; failed key attempts
  * counted once, their refusal heard through another node and read back by a later instance; and the limit
- * create-redis-client.ts states, that a count whose answer was lost with its node's connection runs twice.
+ * create-redis-client.ts states, that a count whose answer was lost with its node's connection runs twice; and a
+ * missing model, marked by a script that publishes, heard through another node and read back.
  */
 import { spawnSync } from 'node:child_process';
 import { Cluster } from 'ioredis';
@@ -70,6 +71,27 @@ redis.describe('shared state on a Redis Cluster', () => {
     // B read every entry into its in-process level: A's clear reaches it across the cluster too.
     await waitFor(async () => (await b.cacheBackend.get(keys[0]!)) === undefined, { timeoutMs: 5_000, what: "B's in-process level to empty" });
     for (const key of keys) expect(await b.cacheBackend.get(key)).toBeUndefined();
+  });
+
+  redis.it('shares a missing model: heard at once through another node, and read back by a later instance', async () => {
+    const prefix = uniquePrefix();
+    const clock = new ManualClock(Date.now());
+    const a = await instance(prefix, 0, clock);
+    const b = await instance(prefix, 2, clock);
+    const toB = collect(b);
+    const mark = { kind: 'model-missing', providerId: 'google', model: 'gemini-1.5-flash', sinceMs: clock.now(), untilMs: clock.now() + 60_000 } as const;
+    // B may subscribe a moment after it is ready: publish until it hears.
+    await waitFor(() => {
+      if (toB.length === 0) a.stateSync.publish(mark);
+      return toB.length > 0;
+    }, { timeoutMs: 5_000, what: "B to hear A's mark" });
+    expect(toB[0]).toEqual(mark);
+
+    const late = await instance(prefix, 1);
+    const toLate = collect(late);
+    await late.stateSync.resyncNow();
+    // Read as it connected too, perhaps: the same mark, whichever read told it.
+    expect(new Set(toLate.map((update) => update.kind === 'model-missing' && update.model))).toEqual(new Set([mark.model]));
   });
 
   redis.it('sends provider state to the others at once, and a later instance reads it all back from the keys', async () => {

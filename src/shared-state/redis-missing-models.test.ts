@@ -125,6 +125,44 @@ redis.describe('missing models shared through Redis', () => {
     ]);
   });
 
+  redis.it('reads back what it did not hear, as it connects and at each periodic resync: a mark it missed, and a clear it missed', async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(Date.now());
+    const a = await instance({ clock });
+    const b = await instance({ clock });
+    await waitForSubscribers(2);
+    const toB = collect(b);
+    const mark = { kind: 'model-missing', providerId: 'google', model: 'gemini-1.5-flash', sinceMs: clock.now(), untilMs: clock.now() + hourMs } as const;
+    a.stateSync.publish(mark);
+    await waitFor(() => toB.length >= 1, { timeoutMs: 2_000, what: "B to hear A's mark" });
+    // Read once more, so that what B hears next comes from the read below alone.
+    await b.stateSync.resyncNow();
+    const heardBefore = toB.length;
+
+    // Changes whose messages B never heard (its subscriber was cut off meanwhile): that mark cleared, another made.
+    await client.zrem(setKey('google'), mark.model);
+    await client.zadd(setKey('google'), Date.now() + 10 * 60_000, 'gemini-1.0-pro');
+    await b.stateSync.resyncNow();
+    const read = toB.slice(heardBefore);
+    expect(read).toEqual([
+      { kind: 'model-missing', providerId: 'google', model: 'gemini-1.0-pro', sinceMs: clock.now(), untilMs: expect.any(Number) },
+      { kind: 'model-found', providerId: 'google', model: mark.model },
+    ]);
+    const untilMs = (read[0] as { untilMs: number }).untilMs;
+    expect(Math.abs(untilMs - (clock.now() + 10 * 60_000))).toBeLessThan(2_000);
+    // Read again: the clear is not told twice.
+    await b.stateSync.resyncNow();
+    expect(toB.filter((update) => update.kind === 'model-found')).toHaveLength(1);
+
+    // Without a reconnection too: the periodic resync reads the providers B knows missing models of.
+    await client.zrem(setKey('google'), 'gemini-1.0-pro');
+    clock.advance(60_000);
+    await waitFor(() => toB.some((update) => update.kind === 'model-found' && update.model === 'gemini-1.0-pro'), {
+      timeoutMs: 2_000,
+      what: 'the periodic resync to find the clear',
+    });
+  });
+
   redis.it('writes a mark made while Redis was away once it is back, with what remains of it; publishing never throws', async () => {
     prefix = uniquePrefix();
     const privateRedis = await PrivateRedisServer.start();

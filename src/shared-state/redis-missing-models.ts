@@ -12,8 +12,11 @@
  * Each change is one script that changes the set and PUBLISHes it on `<prefix>:missing-models:v1` in the same
  * step, so every instance hears the marks and clears of a model in the order Redis applied them (a circuit or a
  * cooldown is ordered by its own times instead: a missing model has no time that would say which of a mark and a
- * clear is the later). An instance applies another's change at once and its own never; when its subscription is
- * made (at start, after a reconnection) it reads the sets back, for the marks it did not hear.
+ * clear is the later). An instance applies another's change at once and its own never. Messages can be lost, so
+ * it also reads the sets back: every provider's when it connects or subscribes (at start, after a reconnection),
+ * and at each periodic resync those of the providers it knows missing models of (none, in the common case). A mark
+ * it did not hear is applied, and a model it knows missing that is gone from Redis was cleared meanwhile (or has
+ * ended): it clears it too. A read during which a change was told is dropped, the next one reads it right.
  *
  * Redis away: the instance's own memory is in force as it would be alone; what Redis did not take waits (at most
  * `maxModelsPerProvider` changes, the latest per model) and is written again when the connection is ready, a mark
@@ -97,6 +100,10 @@ export class RedisMissingModels {
   readonly #subscription: RedisChannelSubscription;
   /** Changes Redis has not taken yet, the latest per model (per provider, for a clear of all), in the order they came. */
   readonly #unwritten = new Map<string, SharedModelUpdate>();
+  /** Per provider, the models this instance knows missing through Redis (heard, read, or its own): a read back clears those it does not find. */
+  readonly #known = new Map<string, Set<string>>();
+  /** Changes told so far: a read during which one was told is not applied. */
+  #changeCount = 0;
   #closed = false;
 
   constructor(options: RedisMissingModelsOptions) {
@@ -105,8 +112,8 @@ export class RedisMissingModels {
       subscriber: options.subscriber,
       channel: options.keys.missingModelsChannel,
       onMessage: (text) => this.#receive(text),
-      // Marks published while we were away went unheard: read them back.
-      onSubscribed: () => void this.readBack(),
+      // Marks and clears published while we were away went unheard: read them back.
+      onSubscribed: () => void this.readBack({ scan: true }),
     });
   }
 
@@ -126,6 +133,7 @@ export class RedisMissingModels {
     this.#unwritten.delete(key);
     if (this.#unwritten.size >= this.#options.maxModelsPerProvider) deleteOldestKey(this.#unwritten);
     this.#unwritten.set(key, update);
+    this.#learn(update);
     void this.#write(key, update);
   }
 
@@ -134,21 +142,33 @@ export class RedisMissingModels {
     for (const [key, update] of [...this.#unwritten]) void this.#write(key, update);
   }
 
-  /** Read every provider's missing models and apply them. Resolves when done; never rejects. */
-  async readBack(): Promise<void> {
+  /**
+   * Read the providers' missing models and apply them: the marks this instance did not hear, and the clears. Every
+   * provider's with `scan` (SCAN finds those Redis holds), else those this instance knows missing models of (the
+   * periodic resync: nothing to read in the common case). Resolves when done; never rejects.
+   */
+  async readBack(options: { readonly scan: boolean }): Promise<void> {
     const { client, keys, maxModelsPerProvider } = this.#options;
     try {
-      const options = { pattern: keys.missingModelsPattern, batchSize: scanBatchSize, stopped: () => this.#closed };
-      await scanKeys(client, options, async (_node, found) => {
-        for (const key of found) {
-          const providerId = keys.parseMissingModelsKey(key);
-          if (providerId === undefined || this.#closed) continue;
-          const reply = await client.eval(readMissingScript, 1, key, String(maxModelsPerProvider));
-          this.#applyRead(providerId, reply);
-        }
-      });
+      const providerIds = new Set(this.#known.keys());
+      if (options.scan) {
+        const scan = { pattern: keys.missingModelsPattern, batchSize: scanBatchSize, stopped: () => this.#closed };
+        await scanKeys(client, scan, (_node, found) => {
+          for (const key of found) {
+            const providerId = keys.parseMissingModelsKey(key);
+            if (providerId !== undefined) providerIds.add(providerId);
+          }
+        });
+      }
+      for (const providerId of providerIds) {
+        if (this.#closed) return;
+        const changesBefore = this.#changeCount;
+        const reply = await client.eval(readMissingScript, 1, keys.missingModels(providerId), String(maxModelsPerProvider));
+        // A change told while reading may be newer than what was read: the next read gets it right.
+        if (this.#changeCount === changesBefore) this.#applyRead(providerId, reply);
+      }
     } catch {
-      // Redis is away or slow: the next subscription reads them again.
+      // Redis is away or slow: the next resync, or the next connection, reads them again.
     }
   }
 
@@ -156,6 +176,7 @@ export class RedisMissingModels {
   close(): void {
     this.#closed = true;
     this.#unwritten.clear();
+    this.#known.clear();
     this.#subscription.close();
   }
 
@@ -184,22 +205,58 @@ export class RedisMissingModels {
   #receive(text: string): void {
     if (this.#closed) return;
     const update = decodeMessage(text, this.#options.instanceId, this.#options.clock.now());
-    if (update !== undefined) this.#options.onUpdate(update);
+    if (update !== undefined) this.#apply(update);
   }
 
-  /** `[nowMs, [model, untilMs, ...]]`, as the read script returns it; anything malformed is skipped. */
+  /** Note a change told (ours or another instance's), for the next read back. */
+  #learn(update: SharedModelUpdate): void {
+    this.#changeCount += 1;
+    const models = this.#known.get(update.providerId);
+    if (update.kind === 'model-found') {
+      if (update.model === undefined) this.#known.delete(update.providerId);
+      else models?.delete(update.model);
+      return;
+    }
+    if (models === undefined) {
+      this.#known.set(update.providerId, new Set([update.model]));
+      return;
+    }
+    models.delete(update.model);
+    if (models.size >= this.#options.maxModelsPerProvider) {
+      // A Set keeps the order of insertion too: the first is the oldest.
+      const oldest = models.values().next();
+      if (oldest.done !== true) models.delete(oldest.value);
+    }
+    models.add(update.model);
+  }
+
+  /**
+   * `[nowMs, [model, untilMs, ...]]`, as the read script returns it; anything malformed is skipped. A model known
+   * missing and not found was cleared meanwhile (or has ended), unless our own change of it still waits to be written.
+   */
   #applyRead(providerId: string, reply: unknown): void {
     if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) return;
     const redisNowMs = Number(reply[0]);
     const pairs = reply[1] as unknown[];
     const localNowMs = this.#options.clock.now();
+    const found = new Set<string>();
     for (let index = 0; index + 1 < pairs.length; index += 2) {
       const model = pairs[index];
       const untilMs = Number(pairs[index + 1]) - redisNowMs + localNowMs;
       if (!isModel(model) || !(Number.isFinite(untilMs) && untilMs > localNowMs)) continue;
+      found.add(model);
       // When it was reported is not kept: from this instance's view, since it read it.
-      this.#options.onUpdate({ kind: 'model-missing', providerId, model, sinceMs: localNowMs, untilMs });
+      this.#apply({ kind: 'model-missing', providerId, model, sinceMs: localNowMs, untilMs });
     }
+    for (const model of [...(this.#known.get(providerId)?.keys() ?? [])]) {
+      if (found.has(model) || this.#unwritten.has(unwrittenKeyOf({ kind: 'model-found', providerId, model }))) continue;
+      this.#apply({ kind: 'model-found', providerId, model });
+    }
+  }
+
+  #apply(update: SharedModelUpdate): void {
+    this.#learn(update);
+    this.#options.onUpdate(update);
   }
 }
 

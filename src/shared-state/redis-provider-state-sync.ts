@@ -149,10 +149,11 @@ export class RedisProviderStateSync implements ProviderStateSync {
     return this.#acquireLock(this.#keys.healthCheckTurn, ttlMs);
   }
 
-  /** Read every state key now (SCAN then MGET) and apply what changed. Resolves when done; never rejects. */
+  /** Read every state key now (SCAN then MGET), and the models missing, and apply what changed. Resolves when done; never rejects. */
   async resyncNow(): Promise<void> {
     this.#needsFullScan = true;
-    await this.#resync();
+    // Models missing too, at each connection and subscription: whichever is ready last, one read runs with both up.
+    await Promise.all([this.#resync(), this.#missingModels.readBack({ scan: true })]);
   }
 
   /** Stop listening and stop the periodic resync. The connections stay open (their owner closes them). */
@@ -169,8 +170,6 @@ export class RedisProviderStateSync implements ProviderStateSync {
     if (this.#closed) return;
     for (const { own, ttlMs } of this.#ledger.ownToWriteAgain()) this.#write(own, ttlMs);
     this.#missingModels.writeUnwrittenNow();
-    // Also read when the subscription is made: whichever connection is ready last, the read runs with both up.
-    void this.#missingModels.readBack();
     void this.resyncNow();
   }
 
@@ -223,7 +222,7 @@ export class RedisProviderStateSync implements ProviderStateSync {
   #scheduleResync(): void {
     if (this.#closed) return;
     this.#resyncTimer = this.#clock.setTimeout(() => {
-      void this.#resync().finally(() => this.#scheduleResync());
+      void Promise.all([this.#resync(), this.#missingModels.readBack({ scan: false })]).finally(() => this.#scheduleResync());
     }, this.#resyncIntervalMs);
   }
 
