@@ -70,4 +70,4 @@ export type { Clock } from './clock.js';
 export { instrumentRouter } from './telemetry/instrument-router.js';
 export type { InstrumentRouterOptions, RouterEventSource } from './telemetry/instrument-router.js';
 export { GenAiAttribute, BackupModelsAttribute } from './telemetry/gen-ai-attributes.js';
-export type { ProviderStateSync, SharedProviderUpdate } from './routing/provider-state-sync.js';
+export type { ProviderStateSync, SharedModelUpdate, SharedProviderUpdate } from './routing/provider-state-sync.js';

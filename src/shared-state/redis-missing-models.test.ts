@@ -163,6 +163,31 @@ redis.describe('missing models shared through Redis', () => {
     });
   });
 
+  redis.it('writes again, after a backoff and with no reconnection, a mark Redis refused', async () => {
+    prefix = uniquePrefix();
+    const clock = new ManualClock(Date.now());
+    const a = await instance({ clock });
+    const timersBefore = clock.pendingTimerCount;
+    // Anything in the way of the sorted set makes Redis refuse the write (WRONGTYPE), as a full or read-only one would.
+    await client.set(setKey('groq'), 'in the way');
+    a.stateSync.publish({ kind: 'model-missing', providerId: 'groq', model: 'llama3-70b-8192', sinceMs: clock.now(), untilMs: clock.now() + hourMs });
+    await waitFor(() => clock.pendingTimerCount === timersBefore + 1, { timeoutMs: 2_000, what: 'a refused writing, and another planned' });
+    await client.del(setKey('groq'));
+    await waitFor(
+      async () => {
+        await clock.advanceAsync(1_000);
+        return (await client.exists(setKey('groq'))) === 1;
+      },
+      { timeoutMs: 5_000, what: 'the mark written again' },
+    );
+    expect(await client.zrange(setKey('groq'), 0, -1)).toEqual(['llama3-70b-8192']);
+    // What remained of it, on a clock that moved a few seconds.
+    const ttlMs = await client.pttl(setKey('groq'));
+    expect(ttlMs).toBeGreaterThan(hourMs - 15_000);
+    expect(ttlMs).toBeLessThan(hourMs);
+    await waitFor(() => clock.pendingTimerCount === timersBefore, { timeoutMs: 2_000, what: 'no more writing planned' });
+  });
+
   redis.it('writes a mark made while Redis was away once it is back, with what remains of it; publishing never throws', async () => {
     prefix = uniquePrefix();
     const privateRedis = await PrivateRedisServer.start();

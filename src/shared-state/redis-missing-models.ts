@@ -19,14 +19,15 @@
  * ended): it clears it too. A read during which a change was told is dropped, the next one reads it right.
  *
  * Redis away: the instance's own memory is in force as it would be alone; what Redis did not take waits (at most
- * `maxModelsPerProvider` changes, the latest per model) and is written again when the connection is ready, a mark
- * with what remains of it. Nothing here throws.
+ * `maxModelsPerProvider` changes, the latest per model) and is written again after a backoff (0.1 s doubling to
+ * 5 s) and at once when the connection is ready, a mark with what remains of it. Nothing here throws.
  */
 import type { Clock } from '../clock.js';
 import { isRecord } from '../json-value.js';
 import { deleteOldestKey } from '../map-order.js';
 import type { SharedModelUpdate } from '../routing/provider-state-sync.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { BackoffRetry } from './backoff-retry.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { scanKeys } from './scan-keys.js';
 import type { SharedStateKeys } from './shared-state-keys.js';
@@ -81,6 +82,8 @@ return { nowMs, redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. nowMs, '+inf', 'WITH
 /** Longer than any model id a provider serves; anything longer on the wire is not ours. */
 const maxModelLength = 512;
 const scanBatchSize = 1_000;
+/** Waits between writings of changes Redis did not take, as for the failed key attempts' refusals. */
+const retryDelay = { baseMs: 100, maxMs: 5_000 };
 
 export interface RedisMissingModelsOptions {
   readonly client: RedisConnection;
@@ -104,10 +107,12 @@ export class RedisMissingModels {
   readonly #known = new Map<string, Set<string>>();
   /** Changes told so far: a read during which one was told is not applied. */
   #changeCount = 0;
+  readonly #retry: BackoffRetry;
   #closed = false;
 
   constructor(options: RedisMissingModelsOptions) {
     this.#options = options;
+    this.#retry = new BackoffRetry({ clock: options.clock, ...retryDelay, run: () => this.writeUnwrittenNow() });
     this.#subscription = new RedisChannelSubscription({
       subscriber: options.subscriber,
       channel: options.keys.missingModelsChannel,
@@ -115,11 +120,6 @@ export class RedisMissingModels {
       // Marks and clears published while we were away went unheard: read them back.
       onSubscribed: () => void this.readBack({ scan: true }),
     });
-  }
-
-  /** Changes waiting to be written. */
-  get unwrittenCount(): number {
-    return this.#unwritten.size;
   }
 
   /** Share this instance's change: written and published now, or again once the connection is ready. */
@@ -137,8 +137,10 @@ export class RedisMissingModels {
     void this.#write(key, update);
   }
 
-  /** The connection is ready again: write what waits. */
+  /** The connection is ready again (or the backoff has passed): write what waits. */
   writeUnwrittenNow(): void {
+    if (this.#closed) return;
+    this.#retry.cancel();
     for (const [key, update] of [...this.#unwritten]) void this.#write(key, update);
   }
 
@@ -175,6 +177,7 @@ export class RedisMissingModels {
   /** Stop listening and writing. What waits is forgotten. The connections stay open. */
   close(): void {
     this.#closed = true;
+    this.#retry.cancel();
     this.#unwritten.clear();
     this.#known.clear();
     this.#subscription.close();
@@ -197,8 +200,10 @@ export class RedisMissingModels {
       }
       // Unless a later change of the same model came meanwhile, which waits to be written.
       if (this.#unwritten.get(key) === update) this.#unwritten.delete(key);
+      if (this.#unwritten.size === 0) this.#retry.reset();
     } catch {
-      // Redis is away or refused: it waits for the connection to be ready again.
+      // Redis is away, refused it or did not answer in time: written again after a backoff, or once the connection is back.
+      if (!this.#closed) this.#retry.schedule();
     }
   }
 
