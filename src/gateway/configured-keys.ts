@@ -8,6 +8,7 @@
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isRecord } from '../json-value.js';
+import { keyEntryFields } from './gateway-keys-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -18,8 +19,9 @@ const keyListVariables = ['BACKUP_MODELS_GATEWAY_KEYS', 'BACKUP_MODELS_GATEWAY_A
 const shortestKeyLength = 6;
 
 /**
- * Gateway keys (the file's `keys`, their `keyEnv` variables, the environment's key lists) and providers' keys
- * (the catalog's and the file's own providers' `apiKeyEnv` variables), from a file not yet checked.
+ * Gateway keys (the file's `keys`, their `keyEnv` variables, the unknown fields of its key entries, the
+ * environment's key lists) and providers' keys (the catalog's and the file's own providers' `apiKeyEnv`
+ * variables), from a file not yet checked.
  */
 export function configuredKeysOf(file: unknown, env: Environment, catalog: readonly ProviderDefinition[] = defaultCatalog): string[] {
   const keys: (string | undefined)[] = keyListVariables.flatMap((name) => (env[name] ?? '').split(','));
@@ -28,8 +30,13 @@ export function configuredKeysOf(file: unknown, env: Environment, catalog: reado
   const listed: unknown = typeof document.keys === 'string' ? document.keys.split(',') : document.keys;
   for (const entry of Array.isArray(listed) ? listed : []) {
     if (typeof entry === 'string') keys.push(entry);
-    if (isRecord(entry) && typeof entry.key === 'string') keys.push(entry.key);
-    if (isRecord(entry) && typeof entry.keyEnv === 'string') variables.push(entry.keyEnv);
+    if (!isRecord(entry)) continue;
+    if (typeof entry.key === 'string') keys.push(entry.key);
+    if (typeof entry.keyEnv === 'string') variables.push(entry.keyEnv);
+    // A field no entry has, named or valued, may be the key mistyped (`- sk-...: `, `kye: sk-...`).
+    for (const [field, value] of Object.entries(entry)) {
+      if (!keyEntryFields.includes(field)) keys.push(field, typeof value === 'string' ? value : undefined);
+    }
   }
   for (const provider of isRecord(document.providers) ? Object.values(document.providers) : []) {
     if (isRecord(provider) && typeof provider.apiKeyEnv === 'string') variables.push(provider.apiKeyEnv);

@@ -43,7 +43,8 @@ export interface GatewayKeyPolicy {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
-const keyFields = ['name', 'key', 'keyEnv', 'limits', 'models', 'admin'];
+/** The fields of a key entry given as a mapping; any other field may be the key itself, mistyped. */
+export const keyEntryFields: readonly string[] = ['name', 'key', 'keyEnv', 'limits', 'models', 'admin'];
 
 function keyText(value: string, path: string): string {
   const key = value.trim();
@@ -90,8 +91,8 @@ function listedKeysOf(value: unknown, path: string, options: { readonly env: Env
       return;
     }
     // Unknown fields are not named: a mistyped entry's field may be the key itself (`- sk-...: `).
-    if (typeof entry === 'object' && entry !== null && Object.keys(entry).some((field) => !keyFields.includes(field))) {
-      fail(entryPath, `has fields it does not know (known: ${keyFields.join(', ')}).`);
+    if (typeof entry === 'object' && entry !== null && Object.keys(entry).some((field) => !keyEntryFields.includes(field))) {
+      fail(entryPath, `has fields it does not know (known: ${keyEntryFields.join(', ')}).`);
     }
     const object = objectAt(entry, entryPath);
     if ((object.key === undefined) === (object.keyEnv === undefined)) fail(entryPath, 'must have either key or keyEnv.');
