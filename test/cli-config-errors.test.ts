@@ -76,6 +76,8 @@ describe('serve --config on a configuration it refuses', () => {
   const pasted: [string, string, Record<string, string>][] = [
     ['a gateway key as a setting', `${gatewayKey}: []\n`, { BACKUP_MODELS_GATEWAY_KEYS: gatewayKey }],
     ['a provider key as clientAddressHeader', `clientAddressHeader: ${providerKey}\n`, { GOOGLE_API_KEY: providerKey }],
+    // The YAML parser's own warning (a mapping as a setting's name) quoted the mapping whole on stderr.
+    ['a gateway key in a mapping given as a setting\'s name', `? { keys: ${gatewayKey} }\n: 1\n`, { BACKUP_MODELS_GATEWAY_KEYS: gatewayKey }],
   ];
   for (const [title, yamlText, env] of pasted) {
     it(`exits 2 with one line that does not quote ${title}`, async () => {

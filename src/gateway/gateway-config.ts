@@ -150,7 +150,8 @@ export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayC
   let document: unknown = {};
   if (options.yamlText !== undefined && options.yamlText.trim().length > 0) {
     try {
-      document = parseYaml(options.yamlText) as unknown;
+      // logLevel 'error': the parser's warnings (process.emitWarning, so stderr) quote the document, keys and all.
+      document = parseYaml(options.yamlText, { logLevel: 'error' }) as unknown;
     } catch (error) {
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
       const refusal = new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
