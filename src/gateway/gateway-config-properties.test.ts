@@ -41,10 +41,11 @@ function configuredKeys({ keys, yamlText, env }: GeneratedConfiguration): string
   const variables = [...defaultCatalog.map((definition) => definition.apiKeyEnv)];
   const given = [env.BACKUP_MODELS_GATEWAY_KEYS ?? '', env.BACKUP_MODELS_GATEWAY_ADMIN_KEYS ?? '', JSON.stringify(file.keys ?? null)];
   for (const entry of Array.isArray(file.keys) ? (file.keys as unknown[]) : []) {
-    if (typeof entry === 'object' && entry !== null && 'keyEnv' in entry) variables.push(String(entry.keyEnv));
+    // A name only when it is text: String() of `{ toString: 1 }` (a value fc.anything draws) throws.
+    if (typeof entry === 'object' && entry !== null && 'keyEnv' in entry && typeof entry.keyEnv === 'string') variables.push(entry.keyEnv);
   }
   for (const provider of typeof file.providers === 'object' && file.providers !== null ? Object.values(file.providers) : []) {
-    if (typeof provider === 'object' && provider !== null && 'apiKeyEnv' in provider) variables.push(String(provider.apiKeyEnv));
+    if (typeof provider === 'object' && provider !== null && 'apiKeyEnv' in provider && typeof provider.apiKeyEnv === 'string') variables.push(provider.apiKeyEnv);
   }
   given.push(...variables.map((name) => env[name] ?? ''));
   return [...keys.gateway, ...keys.provider].filter((key) => given.some((text) => text.includes(key)));
