@@ -8,7 +8,7 @@
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isRecord } from '../json-value.js';
-import { keyEntryFields } from './gateway-keys-config.js';
+import { isUpperCaseVariableName, keyEntryFields } from './gateway-keys-config.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -21,7 +21,7 @@ const shortestKeyLength = 6;
 /**
  * Gateway keys (the file's `keys`, their `keyEnv` variables, the unknown fields of its key entries, the
  * environment's key lists) and providers' keys (the catalog's and the file's own providers' `apiKeyEnv`
- * variables), from a file not yet checked.
+ * variables), from a file not yet checked; and a `keyEnv` or `apiKeyEnv` that is no upper-case variable name.
  */
 export function configuredKeysOf(file: unknown, env: Environment, catalog: readonly ProviderDefinition[] = defaultCatalog): string[] {
   const keys: (string | undefined)[] = keyListVariables.flatMap((name) => (env[name] ?? '').split(','));
@@ -41,7 +41,8 @@ export function configuredKeysOf(file: unknown, env: Environment, catalog: reado
   for (const provider of isRecord(document.providers) ? Object.values(document.providers) : []) {
     if (isRecord(provider) && typeof provider.apiKeyEnv === 'string') variables.push(provider.apiKeyEnv);
   }
-  for (const name of variables) keys.push(env[name]);
+  // A variable's name that is no upper-case name may be a key pasted in its place: hidden too.
+  for (const name of variables) keys.push(env[name], isUpperCaseVariableName(name) ? undefined : name);
   const texts = keys.flatMap((key) => (typeof key === 'string' && key.trim().length >= shortestKeyLength ? [key.trim()] : []));
   // The longest first: a key that holds another is hidden whole.
   return [...new Set(texts)].sort((first, second) => second.length - first.length);

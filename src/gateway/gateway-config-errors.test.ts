@@ -31,6 +31,8 @@ describe('a key pasted in the wrong place', () => {
     ['a key the file\'s keyEnv names, as a route\'s name', { yamlText: `keys: [{ keyEnv: OPS_KEY }]\nroutes:\n  ${gatewayKey}: []\n`, env: { OPS_KEY: gatewayKey } }, 'config.routes.[redacted].targets'],
     ['a gateway key under a key entry\'s mistyped field, as a setting of the file', { yamlText: `keys:\n  - name: ops\n    kye: ${gatewayKey}\n${gatewayKey}: 1\n` }, 'config.(root)'],
     ['a gateway key as a key entry\'s field, as a setting of limits', { yamlText: `keys:\n  - ${gatewayKey}:\nlimits:\n  ${gatewayKey}: 1\n` }, 'config.limits'],
+    ['a gateway key as a keyEnv, as a setting of the file', { yamlText: `keys:\n  - keyEnv: ${gatewayKey}\n${gatewayKey}: 1\n` }, 'config.(root)'],
+    ['a provider key as an own provider\'s apiKeyEnv, as a setting of the file', { yamlText: `providers:\n  deepseek: { apiKeyEnv: ${providerKey} }\n${providerKey}: 1\n` }, 'config.(root)'],
     ['an own provider\'s key as the id of a provider', { yamlText: `providers:\n  ${providerKey.toLowerCase()}: { baseUrl: 'http://127.0.0.1:1' }\n`, env: { GROQ_API_KEY: providerKey.toLowerCase() } }, 'config.providers.[redacted]'],
   ];
 

@@ -183,5 +183,10 @@ export function gatewayKeysOf(options: {
  * pasted where its variable's name belongs and set nowhere (so no redaction knows it), and is not quoted.
  */
 function variableNameOrNot(name: string): string {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : 'a variable (not quoted: not an upper-case name, it may be a key pasted in its place)';
+  return isUpperCaseVariableName(name) ? name : 'a variable (not quoted: not an upper-case name, it may be a key pasted in its place)';
+}
+
+/** Whether a `keyEnv` or `apiKeyEnv` reads as a variable's name; anything else may be a key pasted in its place. */
+export function isUpperCaseVariableName(name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name);
 }
