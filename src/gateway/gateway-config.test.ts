@@ -260,6 +260,9 @@ keyLimits: { requestsPerMinute: 60 }
     const pasted = refusal('keys: [{ keyEnv: bm_ekLYh9DS800DJcet2m1F0 }]');
     expect(pasted).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted/);
     expect(pasted).not.toContain('bm_ekLYh9DS800DJcet2m1F0');
+    // A keyEnv naming an Object.prototype member is unset, not an untyped TypeError (found by the property test).
+    expect(refusal('keys: [{ keyEnv: __proto__ }]')).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted.*which is not set/);
+    expect(refusal('keys: [{ keyEnv: constructor }]')).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted.*which is not set/);
     expect(refusal('keys: [{ name: a, key: long-enough-key-1, keyEnv: X }]')).toMatch(/keys\[0\] must have either key or keyEnv/);
     expect(refusal('keys: [{ name: "a b", key: long-enough-key-1 }]')).toMatch(/keys\[0\]\.name must be 1 to 64 letters/);
     expect(refusal('keys: [{ name: a, key: long-enough-key-1 }, { name: a, key: long-enough-key-2 }]')).toMatch(/names two keys "a"/);

@@ -99,8 +99,9 @@ function listedKeysOf(value: unknown, path: string, options: { readonly env: Env
     let key: string;
     if (object.keyEnv !== undefined) {
       if (typeof object.keyEnv !== 'string' || object.keyEnv === '') fail(`${entryPath}.keyEnv`, 'must name an environment variable.');
-      const fromEnv = env[object.keyEnv];
-      if (fromEnv === undefined || fromEnv.trim() === '') fail(`${entryPath}.keyEnv`, `names ${variableNameOrNot(object.keyEnv)}, which is not set.`);
+      // Only text is a variable's value: `__proto__` or `constructor` reads a member of Object.prototype otherwise.
+      const fromEnv: unknown = Object.hasOwn(env, object.keyEnv) ? env[object.keyEnv] : undefined;
+      if (typeof fromEnv !== 'string' || fromEnv.trim() === '') fail(`${entryPath}.keyEnv`, `names ${variableNameOrNot(object.keyEnv)}, which is not set.`);
       key = keyText(fromEnv, `${entryPath} (${object.keyEnv})`);
     } else {
       if (typeof object.key !== 'string') fail(`${entryPath}.key`, 'must be a string.');
