@@ -128,6 +128,13 @@ describe('createHttpModelProvider over a local server', () => {
     expect(headersWithKey.map(([name]) => name)).toEqual(['authorization']);
   });
 
+  it('reads only the environment\'s own variables, so a variable named __proto__ or constructor is unset', async () => {
+    // An own provider's apiKeyEnv from the gateway's file may be any name: each call threw an untyped TypeError.
+    const named = createHttpModelProvider({ ...openai, apiKeyEnv: 'constructor', baseUrlEnv: '__proto__' }, { httpClient, env });
+    expect(named.isConfigured()).toBe(false);
+    await expect(named.complete(question, { signal: signal() })).rejects.toMatchObject({ reason: 'authentication', message: 'openai: no API key: set constructor' });
+  });
+
   it('reads the key and the base URL from the environment at each call', async () => {
     const other = new FixtureServer();
     const otherUrl = await other.start();

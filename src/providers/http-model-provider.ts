@@ -20,6 +20,7 @@ import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
+import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
 import { wireProtocols } from './protocols.js';
 import { requestIdOf } from './request-id.js';
@@ -55,7 +56,7 @@ export function createHttpModelProvider(
   }
 
   // Trimmed: a key read from a file or pasted into a .env often ends with a newline or a space.
-  const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (env[definition.apiKeyEnv] ?? '').trim());
+  const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (environmentVariable(env, definition.apiKeyEnv) ?? '').trim());
 
   // Checked now, so that a bad one stops the router (and the gateway) from starting, and again at each call.
   const initialBaseUrl = providerBaseUrlOf(definition, env);
@@ -78,7 +79,7 @@ export function createHttpModelProvider(
         message: `no API key: set ${definition.apiKeyEnv}`,
       });
     }
-    const override = definition.baseUrlEnv === undefined ? undefined : env[definition.baseUrlEnv];
+    const override = definition.baseUrlEnv === undefined ? undefined : environmentVariable(env, definition.baseUrlEnv);
     // Both variables are read on every call, but the endpoint is only rebuilt when one of them changed.
     if (lastEndpoint === undefined || lastEndpoint.apiKey !== apiKey || lastOverride !== override) {
       if (!isValidHeaderValue(apiKey)) {

@@ -5,6 +5,7 @@
  */
 import type { ProviderDefinition } from '../catalog.js';
 import { type BaseUrlReading, parseBaseUrl } from '../http/parse-base-url.js';
+import { environmentVariable } from './environment-variable.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -18,7 +19,7 @@ export interface BaseUrlOverride {
 export function baseUrlOverrideOf(definition: Pick<ProviderDefinition, 'baseUrlEnv'>, env: Environment): BaseUrlOverride | undefined {
   const variable = definition.baseUrlEnv;
   if (variable === undefined || variable === '') return undefined;
-  const text = env[variable];
+  const text = environmentVariable(env, variable);
   if (text === undefined || text.trim() === '') return undefined;
   return { variable, reading: parseBaseUrl(text) };
 }
