@@ -3,50 +3,24 @@
  * marks and clears heard in the order Redis applied them, what is not ours ignored, and marks made while Redis
  * was away written once it is back (a private redis-server, killed and started again).
  */
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ManualClock } from '../resilience/manual-clock.js';
 import { maxMissingModelsPerProvider } from '../routing/missing-models.js';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
-import { createRedisClient, type RedisConnection } from './create-redis-client.js';
-import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
-import {
-  deleteKeysUnder,
-  PrivateRedisServer,
-  redisTestGate,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  waitUntilReady,
-} from './redis-test-gate.test-support.js';
+import { createRedisClient } from './create-redis-client.js';
+import type { RedisSharedState, RedisSharedStateOptions } from './create-redis-shared-state.js';
+import { PrivateRedisServer, redisTestGate, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
+import { useSharedStateInstances } from './shared-state-instances.test-support.js';
 
 const redis = await redisTestGate({ needsRedisServerBinary: true });
 const hourMs = 60 * 60_000;
-let client: RedisConnection;
 let prefix: string;
-let opened: RedisSharedState[] = [];
-
-beforeAll(async () => {
-  if (redis.skip) return;
-  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
-  await waitUntilReady(client);
-});
-afterEach(async () => {
-  await Promise.all(opened.map((shared) => shared.close()));
-  opened = [];
-  if (client && prefix) await deleteKeysUnder(client, prefix);
-});
-afterAll(() => client?.disconnect(false));
-
-async function instance(options: Partial<RedisSharedStateOptions> = {}): Promise<RedisSharedState> {
-  const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, ...options });
-  opened.push(shared);
-  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'the shared state to connect' });
-  return shared;
-}
+const testRedis = useSharedStateInstances(redis, () => prefix);
+const instance = (options: Partial<RedisSharedStateOptions> = {}): Promise<RedisSharedState> => testRedis.open({ resyncIntervalMs: 60_000, ...options });
 
 async function waitForSubscribers(count: number): Promise<void> {
   await waitFor(
-    async () => ((await client.pubsub('NUMSUB', `${prefix}:missing-models:v1`)) as [string, number])[1] >= count,
+    async () => ((await testRedis.client.pubsub('NUMSUB', `${prefix}:missing-models:v1`)) as [string, number])[1] >= count,
     { timeoutMs: 5_000, what: `${count} subscribers` },
   );
 }
@@ -75,12 +49,12 @@ redis.describe('missing models shared through Redis', () => {
     }
     await waitFor(() => toB.length === madeUp.length, { timeoutMs: 5_000, what: 'B to hear every report' });
 
-    expect(await client.zcard(setKey('openai'))).toBe(maxMissingModelsPerProvider);
+    expect(await testRedis.client.zcard(setKey('openai'))).toBe(maxMissingModelsPerProvider);
     // Those ending first went; reports within one millisecond of Redis's clock end together, and any of them may go.
-    const kept = await client.zrange(setKey('openai'), 0, -1);
+    const kept = await testRedis.client.zrange(setKey('openai'), 0, -1);
     expect(kept.every((model) => madeUp.includes(model))).toBe(true);
     expect(kept).toContain('made-up-299');
-    const ttlMs = await client.pttl(setKey('openai'));
+    const ttlMs = await testRedis.client.pttl(setKey('openai'));
     expect(ttlMs).toBeGreaterThan(hourMs - 60_000);
     expect(ttlMs).toBeLessThanOrEqual(hourMs);
     // Heard as it was written, with what remained of it then: a full hour from B's clock now (the shared clock moved
@@ -106,7 +80,7 @@ redis.describe('missing models shared through Redis', () => {
     b.stateSync.publish({ kind: 'model-found', providerId: 'anthropic', model: undefined });
     a.stateSync.publish({ ...mark, model: 'claude-instant-1.2' });
     for (const text of ['not json', JSON.stringify({ v: 2, instanceId: 'x', providerId: 'anthropic', kind: 'model-found', model: null, redisNowMs: 1 })]) {
-      await client.publish(`${prefix}:missing-models:v1`, text);
+      await testRedis.client.publish(`${prefix}:missing-models:v1`, text);
     }
     await waitFor(() => toC.length === 5, { timeoutMs: 2_000, what: 'C to hear the four changes' });
     const heardAtC = new Set<string>();
@@ -115,7 +89,7 @@ redis.describe('missing models shared through Redis', () => {
       else if (update.kind === 'model-found' && update.model !== undefined) heardAtC.delete(update.model);
       else heardAtC.clear();
     }
-    expect([...heardAtC].sort()).toEqual((await client.zrange(setKey('anthropic'), 0, -1)).sort());
+    expect([...heardAtC].sort()).toEqual((await testRedis.client.zrange(setKey('anthropic'), 0, -1)).sort());
     expect(toC.filter((update) => update.kind === 'model-missing' && update.model === 'claude-2.1')).toEqual([{ ...mark, model: 'claude-2.1' }]);
     // A hears B's two clears, never its own marks.
     await waitFor(() => toA.length === 2, { timeoutMs: 2_000, what: "A to hear B's clears" });
@@ -140,8 +114,8 @@ redis.describe('missing models shared through Redis', () => {
     const heardBefore = toB.length;
 
     // Changes whose messages B never heard (its subscriber was cut off meanwhile): that mark cleared, another made.
-    await client.zrem(setKey('google'), mark.model);
-    await client.zadd(setKey('google'), Date.now() + 10 * 60_000, 'gemini-1.0-pro');
+    await testRedis.client.zrem(setKey('google'), mark.model);
+    await testRedis.client.zadd(setKey('google'), Date.now() + 10 * 60_000, 'gemini-1.0-pro');
     await b.stateSync.resyncNow();
     const read = toB.slice(heardBefore);
     expect(read).toEqual([
@@ -155,7 +129,7 @@ redis.describe('missing models shared through Redis', () => {
     expect(toB.filter((update) => update.kind === 'model-found')).toHaveLength(1);
 
     // Without a reconnection too: the periodic resync reads the providers B knows missing models of.
-    await client.zrem(setKey('google'), 'gemini-1.0-pro');
+    await testRedis.client.zrem(setKey('google'), 'gemini-1.0-pro');
     clock.advance(60_000);
     await waitFor(() => toB.some((update) => update.kind === 'model-found' && update.model === 'gemini-1.0-pro'), {
       timeoutMs: 2_000,
@@ -169,20 +143,20 @@ redis.describe('missing models shared through Redis', () => {
     const a = await instance({ clock });
     const timersBefore = clock.pendingTimerCount;
     // Anything in the way of the sorted set makes Redis refuse the write (WRONGTYPE), as a full or read-only one would.
-    await client.set(setKey('groq'), 'in the way');
+    await testRedis.client.set(setKey('groq'), 'in the way');
     a.stateSync.publish({ kind: 'model-missing', providerId: 'groq', model: 'llama3-70b-8192', sinceMs: clock.now(), untilMs: clock.now() + hourMs });
     await waitFor(() => clock.pendingTimerCount === timersBefore + 1, { timeoutMs: 2_000, what: 'a refused writing, and another planned' });
-    await client.del(setKey('groq'));
+    await testRedis.client.del(setKey('groq'));
     await waitFor(
       async () => {
         await clock.advanceAsync(1_000);
-        return (await client.exists(setKey('groq'))) === 1;
+        return (await testRedis.client.exists(setKey('groq'))) === 1;
       },
       { timeoutMs: 5_000, what: 'the mark written again' },
     );
-    expect(await client.zrange(setKey('groq'), 0, -1)).toEqual(['llama3-70b-8192']);
+    expect(await testRedis.client.zrange(setKey('groq'), 0, -1)).toEqual(['llama3-70b-8192']);
     // What remained of it, on a clock that moved a few seconds.
-    const ttlMs = await client.pttl(setKey('groq'));
+    const ttlMs = await testRedis.client.pttl(setKey('groq'));
     expect(ttlMs).toBeGreaterThan(hourMs - 15_000);
     expect(ttlMs).toBeLessThan(hourMs);
     await waitFor(() => clock.pendingTimerCount === timersBefore, { timeoutMs: 2_000, what: 'no more writing planned' });

@@ -3,29 +3,16 @@
  * state wins follows the real order of events, and an open period or a cooldown lasts, at every instance, the
  * time its publisher meant. Each instance has a manual clock of its own, set minutes off the real time.
  */
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ManualClock } from '../resilience/manual-clock.js';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
-import { createRedisClient, type RedisConnection } from './create-redis-client.js';
 import { createRedisSharedState, type RedisSharedState } from './create-redis-shared-state.js';
-import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
+import { redisTestGate, testRedisUrl, uniquePrefix, waitFor } from './redis-test-gate.test-support.js';
+import { useSharedStateInstances } from './shared-state-instances.test-support.js';
 
 const redis = await redisTestGate();
-let client: RedisConnection;
 let prefix: string;
-let opened: RedisSharedState[] = [];
-
-beforeAll(async () => {
-  if (redis.skip) return;
-  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
-  await waitUntilReady(client);
-});
-afterEach(async () => {
-  await Promise.all(opened.map((shared) => shared.close()));
-  opened = [];
-  if (client && prefix) await deleteKeysUnder(client, prefix);
-});
-afterAll(() => client?.disconnect(false));
+const testRedis = useSharedStateInstances(redis, () => prefix);
 
 const minutesOff = 5 * 60_000;
 
@@ -33,7 +20,7 @@ const minutesOff = 5 * 60_000;
 async function instance(skewMs: number): Promise<{ shared: RedisSharedState; clock: ManualClock; received: SharedProviderUpdate[] }> {
   const clock = new ManualClock(Date.now() + skewMs);
   const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, clock });
-  opened.push(shared);
+  testRedis.closeAfterTest(shared);
   const received: SharedProviderUpdate[] = [];
   shared.stateSync.subscribe((update) => received.push(update));
   await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'the shared state to connect' });
@@ -42,7 +29,7 @@ async function instance(skewMs: number): Promise<{ shared: RedisSharedState; clo
 
 async function waitForSubscribers(count: number): Promise<void> {
   await waitFor(
-    async () => ((await client.pubsub('NUMSUB', `${prefix}:state:v1`)) as [string, number])[1] >= count,
+    async () => ((await testRedis.client.pubsub('NUMSUB', `${prefix}:state:v1`)) as [string, number])[1] >= count,
     { timeoutMs: 5_000, what: `${count} subscribers` },
   );
 }
@@ -84,7 +71,7 @@ redis.describe('RedisProviderStateSync between clocks minutes apart', () => {
       second.shared.stateSync.publish(closed);
       await waitFor(() => first.received.length === 1, { timeoutMs: 2_000, what: 'the first instance to hear of the closing' });
       expect(first.received).toEqual([closed]);
-      const stored = JSON.parse((await client.get(breakerKey())) ?? 'null');
+      const stored = JSON.parse((await testRedis.client.get(breakerKey())) ?? 'null');
       expect(stored).toMatchObject({ instanceId: second.shared.instanceId, update: closed });
     });
   }
@@ -122,7 +109,7 @@ redis.describe('RedisProviderStateSync between clocks minutes apart', () => {
       await waitFor(() => late.received.length === 1, { timeoutMs: 5_000, what: 'the late instance to read the cooldown' });
       expect(remainingMs(late.received[0], late.clock)).toBeGreaterThan(25_000);
       expect(remainingMs(late.received[0], late.clock)).toBeLessThanOrEqual(30_000);
-      expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(25_000);
+      expect(await testRedis.client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(25_000);
     });
   }
 });

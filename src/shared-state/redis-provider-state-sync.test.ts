@@ -2,44 +2,27 @@
  * RedisProviderStateSync between instances on the real Redis: messages, catching up from the keys, stale
  * and repeated updates, the probe and health-check locks, and a Redis that is not there.
  */
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { SharedProviderUpdate } from '../routing/provider-state-sync.js';
-import { createRedisClient, type RedisConnection } from './create-redis-client.js';
+import { createRedisClient } from './create-redis-client.js';
 import { ManualClock } from '../resilience/manual-clock.js';
 import { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
-import { deleteKeysUnder, redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
+import { redisTestGate, testRedisUrl, uniquePrefix, waitFor, waitUntilReady } from './redis-test-gate.test-support.js';
+import { useSharedStateInstances } from './shared-state-instances.test-support.js';
 import { encodeStateEnvelope, type EnvelopeUpdate } from './state-envelope.js';
 
 const redis = await redisTestGate();
-let client: RedisConnection;
 let prefix: string;
-let opened: RedisSharedState[] = [];
-
-beforeAll(async () => {
-  if (redis.skip) return;
-  client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: 2_000 });
-  await waitUntilReady(client);
-});
-afterEach(async () => {
-  await Promise.all(opened.map((shared) => shared.close()));
-  opened = [];
-  if (client && prefix) await deleteKeysUnder(client, prefix);
-});
-afterAll(() => client?.disconnect(false));
+const testRedis = useSharedStateInstances(redis, () => prefix);
 
 /** An instance on this test's prefix, connected and subscribed. */
-async function instance(options: Partial<RedisSharedStateOptions> = {}): Promise<RedisSharedState> {
-  const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, ...options });
-  opened.push(shared);
-  await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'the shared state to connect' });
-  return shared;
-}
+const instance = (options: Partial<RedisSharedStateOptions> = {}): Promise<RedisSharedState> => testRedis.open(options);
 
 async function waitForSubscribers(count: number): Promise<void> {
   await waitFor(
     async () => {
-      const [, subscribers] = (await client.pubsub('NUMSUB', `${prefix}:state:v1`)) as [string, number];
+      const [, subscribers] = (await testRedis.client.pubsub('NUMSUB', `${prefix}:state:v1`)) as [string, number];
       return subscribers >= count;
     },
     { timeoutMs: 5_000, what: `${count} subscribers` },
@@ -92,10 +75,10 @@ redis.describe('RedisProviderStateSync', () => {
     await waitFor(() => toB.length === 1, { timeoutMs: 2_000, what: 'B to hear A' });
     expect(toB).toEqual([update]);
     expect(toA).toEqual([]);
-    const stored = JSON.parse((await client.get(`${prefix}:state:v1:{${prefix}}:breaker:groq`)) ?? 'null');
+    const stored = JSON.parse((await testRedis.client.get(`${prefix}:state:v1:{${prefix}}:breaker:groq`)) ?? 'null');
     expect(stored).toMatchObject({ v: 2, instanceId: a.instanceId, update, redisClock: { offsetMs: expect.any(Number) } });
     // The open period (5 s) plus ten minutes.
-    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:breaker:groq`)).toBeGreaterThan(10 * 60_000);
+    expect(await testRedis.client.pttl(`${prefix}:state:v1:{${prefix}}:breaker:groq`)).toBeGreaterThan(10 * 60_000);
   });
 
   redis.it('lets an instance that starts later catch up from the keys', async () => {
@@ -105,10 +88,10 @@ redis.describe('RedisProviderStateSync', () => {
     const cooldown: SharedProviderUpdate = { kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs() + 30_000, reason: 'rate_limit' } };
     a.stateSync.publish(update);
     a.stateSync.publish(cooldown);
-    await waitFor(async () => (await client.exists(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) === 1, { timeoutMs: 2_000, what: 'the keys' });
+    await waitFor(async () => (await testRedis.client.exists(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) === 1, { timeoutMs: 2_000, what: 'the keys' });
     // Its clock stands still where A's read: what it reads has aged by the real time since it was written, no more.
     const late = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 1_000, resyncIntervalMs: 60_000, clock: new ManualClock(nowMs()) });
-    opened.push(late);
+    testRedis.closeAfterTest(late);
     const received = collect(late);
     await waitFor(() => received.length === 2, { timeoutMs: 5_000, what: 'the late instance to catch up' });
     for (const expected of [update, cooldown]) {
@@ -127,7 +110,7 @@ redis.describe('RedisProviderStateSync', () => {
       encodeStateEnvelope({ instanceId, publishedAtMs, update, redisClock: { writtenAtMs: nowMs(), offsetMs: 0 } });
     const newer = openState(nowMs());
     // Another instance's state that reached the key but not the channel.
-    await client.set(`${prefix}:state:v1:{${prefix}}:breaker:groq`, stamped('c', nowMs(), newer), 'PX', 60_000);
+    await testRedis.client.set(`${prefix}:state:v1:{${prefix}}:breaker:groq`, stamped('c', nowMs(), newer), 'PX', 60_000);
     await waitFor(() => received.length === 1, { timeoutMs: 2_000, what: 'the resync' });
     // Read on B's clock, which is this machine's too: the times as written, give or take the clocks' rounding.
     expect(Math.abs(shiftOf(received[0], newer) ?? Number.NaN)).toBeLessThan(1_000);
@@ -136,13 +119,13 @@ redis.describe('RedisProviderStateSync', () => {
     expect(received).toHaveLength(1);
     // A state published earlier than the one in force arrives late: dropped.
     const older = openState(nowMs() - 60_000);
-    await client.publish(`${prefix}:state:v1`, stamped('d', nowMs() - 60_000, older));
-    await client.publish(`${prefix}:state:v1`, 'not an envelope');
+    await testRedis.client.publish(`${prefix}:state:v1`, stamped('d', nowMs() - 60_000, older));
+    await testRedis.client.publish(`${prefix}:state:v1`, 'not an envelope');
     // The layout of another version, and a state whose times were never placed on Redis's clock: ignored.
-    await client.publish(`${prefix}:state:v1`, JSON.stringify({ v: 1, instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
-    await client.publish(`${prefix}:state:v1`, encodeStateEnvelope({ instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
+    await testRedis.client.publish(`${prefix}:state:v1`, JSON.stringify({ v: 1, instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
+    await testRedis.client.publish(`${prefix}:state:v1`, encodeStateEnvelope({ instanceId: 'e', publishedAtMs: nowMs() + 1, update: newer }));
     const later = openState(nowMs() + 1);
-    await client.publish(`${prefix}:state:v1`, stamped('d', nowMs() + 1, later));
+    await testRedis.client.publish(`${prefix}:state:v1`, stamped('d', nowMs() + 1, later));
     await waitFor(() => received.length === 2, { timeoutMs: 2_000, what: 'the newer state' });
     expect(Math.abs(shiftOf(received[1], later) ?? Number.NaN)).toBeLessThan(1_000);
   });
@@ -154,9 +137,9 @@ redis.describe('RedisProviderStateSync', () => {
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: long });
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs() + 2_000, reason: 'rate_limit' } });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const stored = JSON.parse((await client.get(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) ?? 'null');
+    const stored = JSON.parse((await testRedis.client.get(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) ?? 'null');
     expect(stored.update.cooldown).toEqual(long);
-    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(590_000);
+    expect(await testRedis.client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(590_000);
   });
 
   redis.it('grants the probe of one open period to one instance only; a new opening has a new lock', async () => {
@@ -170,7 +153,7 @@ redis.describe('RedisProviderStateSync', () => {
     const grants = await Promise.all([a.stateSync.acquireProbe('groq', 30_000), b.stateSync.acquireProbe('groq', 30_000)]);
     expect(grants.filter(Boolean)).toHaveLength(1);
     expect(await a.stateSync.acquireProbe('groq', 30_000)).toBe(false);
-    expect(await client.pttl(`${prefix}:state:v1:{${prefix}}:probe:groq:${openedAtMs}`)).toBeGreaterThan(25_000);
+    expect(await testRedis.client.pttl(`${prefix}:state:v1:{${prefix}}:probe:groq:${openedAtMs}`)).toBeGreaterThan(25_000);
     b.stateSync.publish(openState(openedAtMs + 7_000));
     await waitFor(async () => a.stateSync.acquireProbe('groq', 30_000), { timeoutMs: 2_000, what: 'the new lock' });
   });
@@ -202,7 +185,7 @@ redis.describe('RedisProviderStateSync', () => {
       sync.close();
       for (const connection of connections) connection.disconnect(false);
     };
-    opened.push({ close } as RedisSharedState);
+    testRedis.closeAfterTest({ close });
     return {
       sync,
       received,
@@ -236,10 +219,10 @@ redis.describe('RedisProviderStateSync', () => {
     const closing: SharedProviderUpdate = { kind: 'breaker', providerId: 'groq', state: { name: 'closed' } };
     b.stateSync.publish(closing);
     const key = `${prefix}:state:v1:{${prefix}}:breaker:groq`;
-    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
+    await waitFor(async () => JSON.parse((await testRedis.client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
 
     await a.reconnect();
-    expect(JSON.parse((await client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
+    expect(JSON.parse((await testRedis.client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
     // A catches up with the newer state instead of keeping its own, and tells B nothing stale.
     await waitFor(() => a.received.length === 1, { timeoutMs: 2_000, what: 'A to read the newer state' });
     expect(a.received).toEqual([closing]);
@@ -263,10 +246,10 @@ redis.describe('RedisProviderStateSync', () => {
     const closing: SharedProviderUpdate = { kind: 'breaker', providerId: 'groq', state: { name: 'closed' } };
     b.stateSync.publish(closing);
     const key = `${prefix}:state:v1:{${prefix}}:breaker:groq`;
-    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
+    await waitFor(async () => JSON.parse((await testRedis.client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's state in the key" });
 
     await a.reconnect();
-    expect(JSON.parse((await client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
+    expect(JSON.parse((await testRedis.client.get(key)) ?? 'null')).toMatchObject({ instanceId: b.instanceId, update: closing });
     await waitFor(() => a.received.length === 1, { timeoutMs: 2_000, what: 'A to take the newer state' });
     expect(a.received).toEqual([closing]);
     expect(toB).toHaveLength(1);
@@ -280,22 +263,22 @@ redis.describe('RedisProviderStateSync', () => {
     await waitForSubscribers(2);
     a.sync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: clock.now() + 30_000, reason: 'rate_limit' } });
     const key = `${prefix}:state:v1:{${prefix}}:cooldown:openai`;
-    await waitFor(async () => (await client.exists(key)) === 1, { timeoutMs: 2_000, what: "A's cooldown in the key" });
+    await waitFor(async () => (await testRedis.client.exists(key)) === 1, { timeoutMs: 2_000, what: "A's cooldown in the key" });
 
     await a.drop();
     const long = { untilMs: clock.now() + 600_000, reason: 'quota_exhausted' as const };
     b.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: long });
-    await waitFor(async () => JSON.parse((await client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's cooldown in the key" });
+    await waitFor(async () => JSON.parse((await testRedis.client.get(key)) ?? 'null')?.instanceId === b.instanceId, { timeoutMs: 2_000, what: "B's cooldown in the key" });
 
     await a.reconnect();
-    expect(JSON.parse((await client.get(key)) ?? 'null').update.cooldown).toEqual(long);
-    expect(await client.pttl(key)).toBeGreaterThan(590_000);
+    expect(JSON.parse((await testRedis.client.get(key)) ?? 'null').update.cooldown).toEqual(long);
+    expect(await testRedis.client.pttl(key)).toBeGreaterThan(590_000);
   });
 
   redis.it('with no Redis there: publishing does nothing and throws nothing, and every lock says yes', async () => {
     prefix = uniquePrefix();
     const absent = createRedisSharedState({ url: 'redis://127.0.0.1:1', prefix, maxReconnectDelayMs: 100 });
-    opened.push(absent);
+    testRedis.closeAfterTest(absent);
     expect(() => absent.stateSync.publish(openState(nowMs()))).not.toThrow();
     expect(await absent.stateSync.acquireProbe('groq', 1_000)).toBe(true);
     expect(await absent.stateSync.acquireHealthCheckTurn(1_000)).toBe(true);
