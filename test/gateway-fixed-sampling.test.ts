@@ -3,14 +3,12 @@
  * with a temperature: Moonshot refuses it any temperature but 1 (400 invalid_request_error), so the gateway sends
  * none of the client's sampling to a model that fixes it (`fixedSampling`), built in or set in the YAML.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refuseMoonshotTemperaturesButOne } from '../src/testing/moonshot-fixed-temperature.test-support.js';
-import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+import { useRefusingGatewayHarness } from './gateway-harness.js';
 
-let harness: GatewayHarness;
-let stopRefusing: () => void = () => {};
-beforeAll(async () => {
-  harness = await startGatewayHarness({
+const gateway = useRefusingGatewayHarness(
+  {
     env: { KIMI_OWN_KEY: 'kimi-own-test-key' },
     yamlText: (providers) => `
 cache:
@@ -23,24 +21,16 @@ providers:
     models:
       - { id: kimi-k2.6, fixedSampling: true }
 `,
-  });
-});
-afterAll(async () => {
-  stopRefusing();
-  await harness?.close();
-});
-beforeEach(() => {
-  stopRefusing();
-  harness.providers.reset();
-  stopRefusing = refuseMoonshotTemperaturesButOne(harness.providers);
-});
+  },
+  refuseMoonshotTemperaturesButOne,
+);
 
 const question = [{ role: 'user' as const, content: 'Say hello.' }];
-const upstreamBody = () => harness.providers.requests.at(-1)?.body as Record<string, unknown>;
+const upstreamBody = () => gateway.current.providers.requests.at(-1)?.body as Record<string, unknown>;
 
 describe('a model that fixes its sampling, through the gateway', () => {
   it('answers moonshot/kimi-k3.1-pro asked with a temperature, top_p and penalties, sending none of them', async () => {
-    const { data, response } = await harness.client.chat.completions
+    const { data, response } = await gateway.current.client.chat.completions
       .create({ model: 'moonshot/kimi-k3.1-pro', messages: question, temperature: 0.7, top_p: 0.9, presence_penalty: 0.5, frequency_penalty: 0.3 })
       .withResponse();
     expect(response.headers.get('x-backup-models-attempts')).toBe('moonshot:success');
@@ -51,7 +41,7 @@ describe('a model that fixes its sampling, through the gateway', () => {
   });
 
   it('streams it', async () => {
-    const stream = await harness.client.chat.completions.create({ model: 'moonshot/kimi-k3.1-pro', messages: question, temperature: 0.2, stream: true });
+    const stream = await gateway.current.client.chat.completions.create({ model: 'moonshot/kimi-k3.1-pro', messages: question, temperature: 0.2, stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('你好。');
@@ -59,7 +49,7 @@ describe('a model that fixes its sampling, through the gateway', () => {
   });
 
   it('honours fixedSampling set on a model of a provider of the configuration', async () => {
-    const data = await harness.client.chat.completions.create({ model: 'kimi-own/kimi-k2.6', messages: question, temperature: 0.3 });
+    const data = await gateway.current.client.chat.completions.create({ model: 'kimi-own/kimi-k2.6', messages: question, temperature: 0.3 });
     expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
     expect(upstreamBody()).toMatchObject({ model: 'kimi-k2.6' });
     expect(upstreamBody()).not.toHaveProperty('temperature');

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Clock } from '../src/clock.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway/create-gateway.js';
 import { parseGatewayConfig, routerOptionsFromConfig, type GatewayConfig } from '../src/gateway/gateway-config.js';
@@ -92,6 +93,37 @@ export async function startGatewayHarness(
       await gateway.close();
       await router.close();
       await providers.close();
+    },
+  };
+}
+
+/**
+ * A gateway harness for a file's tests whose provider test server refuses, before each test, what a real provider
+ * refuses (`refuse` installs such an answer and returns its removal): the providers' requests are reset and the
+ * refusal installed again before each test, and both removed and the gateway closed after the file.
+ */
+export function useRefusingGatewayHarness(
+  options: Parameters<typeof startGatewayHarness>[0],
+  refuse: (providers: ProviderTestServer) => () => void,
+): { readonly current: GatewayHarness } {
+  let harness: GatewayHarness | undefined;
+  let stopRefusing: () => void = () => {};
+  beforeAll(async () => {
+    harness = await startGatewayHarness(options);
+  });
+  afterAll(async () => {
+    stopRefusing();
+    await harness?.close();
+  });
+  beforeEach(() => {
+    stopRefusing();
+    harness!.providers.reset();
+    stopRefusing = refuse(harness!.providers);
+  });
+  return {
+    get current(): GatewayHarness {
+      if (!harness) throw new Error('The gateway harness is started before the file\'s tests, not at import.');
+      return harness;
     },
   };
 }
