@@ -33,6 +33,16 @@ export function readSignedReasoningBlock(block: JsonRecord): SignedReasoningBloc
   return undefined;
 }
 
+/**
+ * A block as Anthropic wrote it, field for field and nothing else (a caller's object may carry more): what goes back
+ * to Anthropic and what a Messages client is shown.
+ */
+export function wireSignedReasoningBlock(block: SignedReasoningBlock): SignedReasoningBlock {
+  return block.type === 'thinking'
+    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    : { type: 'redacted_thinking', data: block.data };
+}
+
 /** The signed blocks of an answer that `providerId` signed; none for any other provider, which could not check them. */
 export function signedReasoningBlocksFor(message: Pick<AssistantMessage, 'signedReasoning'>, providerId: string): readonly SignedReasoningBlock[] {
   const signed = message.signedReasoning;

@@ -8,7 +8,8 @@ import type { ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
-import { shownThinkingBlocks, toMessagesThinkingBlock } from './messages-thinking-blocks.js';
+import { shownThinkingBlocks } from './messages-thinking-blocks.js';
+import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
@@ -64,7 +65,7 @@ export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, u
 }
 
 export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
-  const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(toMessagesThinkingBlock);
+  const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(wireSignedReasoningBlock);
   if (result.content.length > 0) content.push({ type: 'text', text: result.content });
   for (const call of result.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInputOf(call) });
   return {

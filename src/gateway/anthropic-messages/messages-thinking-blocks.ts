@@ -18,13 +18,6 @@ export function shownThinkingBlocks(signedReasoning: SignedReasoning | undefined
   return signedReasoning !== undefined && signedReasoning.provider === messagesThinkingProvider ? signedReasoning.blocks : [];
 }
 
-/** A block as a Messages content block, field for field as Anthropic wrote it. */
-export function toMessagesThinkingBlock(block: SignedReasoningBlock): Record<string, unknown> {
-  return block.type === 'thinking'
-    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
-    : { type: 'redacted_thinking', data: block.data };
-}
-
 /** The stream events of one whole block at `index`, as Anthropic streams it: start, its text, its signature, stop. */
 export function thinkingBlockEvents(block: SignedReasoningBlock, index: number): string {
   const start = (contentBlock: string): string =>

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { parseDataUrl } from '../../image-url.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
 import type { CacheBreakpoint, ImageInput, Message, SignedReasoningBlock, ToolCall } from '../../types.js';
-import { signedReasoningBlocksFor } from '../../signed-reasoning.js';
+import { signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
@@ -178,7 +178,7 @@ function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[],
     else turns.push({ role: 'assistant', blocks });
     return;
   }
-  const thinking = signed.map(toThinkingBlock);
+  const thinking: AnthropicThinkingBlock[] = signed.map(wireSignedReasoningBlock);
   if (last?.role !== 'assistant') {
     turns.push({ role: 'assistant', blocks: [...thinking, ...blocks] });
     return;
@@ -189,13 +189,6 @@ function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[],
 }
 
 const noBlocks: readonly SignedReasoningBlock[] = [];
-
-/** A block as Anthropic gave it, field for field. */
-function toThinkingBlock(block: SignedReasoningBlock): AnthropicThinkingBlock {
-  return block.type === 'thinking'
-    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
-    : { type: 'redacted_thinking', data: block.data };
-}
 
 function toMessage(turn: Turn): AnthropicMessage {
   if (turn.role === 'assistant') {
