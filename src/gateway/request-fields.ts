@@ -182,7 +182,7 @@ export function optionalBooleanField(body: JsonObject, name: string): boolean | 
 
 /**
  * The most stop sequences a request may carry here: a bound against abuse, not any provider's limit. Each
- * provider's own (OpenAI's 4, Gemini's 5) is held by its request builder (`ProviderDefinition.stopSequencesMaxCount`),
+ * provider's own (OpenAI's 4, Gemini's 5) is held by the provider (`ProviderDefinition.stopSequencesMaxCount`),
  * so a call with more goes to a provider that takes them; Continue's autocomplete sends 9 (continuedev/continue#2461).
  */
 export const maxStopSequences = 64;

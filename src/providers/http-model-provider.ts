@@ -22,6 +22,7 @@ import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
+import { refuseBeyondProviderLimits } from './provider-request-limits.js';
 import { wireProtocols } from './protocols.js';
 import { requestIdOf } from './request-id.js';
 import { withoutSamplingParameters } from './without-sampling-parameters.js';
@@ -153,8 +154,6 @@ export function createHttpModelProvider(
         maxOutputTokens: limit,
         thinkingLevels: model?.thinkingLevels,
         toolCallsNeedReasoningContent,
-        toolNameMaxLength: definition.toolNameMaxLength,
-        stopSequencesMaxCount: definition.stopSequencesMaxCount,
         chatCompletionsTools: model?.chatCompletionsTools,
       },
     };
@@ -170,6 +169,7 @@ export function createHttpModelProvider(
    */
   const buildRequest = (prepared: PreparedRequest): HttpRequestSpec => {
     try {
+      refuseBeyondProviderLimits(prepared.request, definition);
       return protocol.buildChatRequest(prepared.request, prepared.options);
     } catch (error) {
       if (ProviderError.isInstance(error)) throw error;

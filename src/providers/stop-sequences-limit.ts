@@ -6,8 +6,8 @@
  * stop_sequences must not exceed 5", continuedev/continue#2702). Anthropic documents no count and takes more
  * (boto/botocore#3354: the 4 of Bedrock's Converse "does not exist in the regular Anthropic API"; Continue sends its
  * Anthropic model every stop sequence, core/llm/llms/Anthropic.ts). Continue's autocomplete sends 9: such a call
- * goes to a provider that takes them, and one that would refuse it is skipped before anything is sent. Every wire
- * format's builder holds the limit: a server of one's own may set one in any API (vLLM bounds Anthropic's
+ * goes to a provider that takes them, and one that would refuse it is skipped before anything is sent. The limit is
+ * the provider's, held whatever its wire format (provider-request-limits.ts): a server of one's own may set one in any API (vLLM bounds Anthropic's
  * `stop_sequences` too, vllm-project/vllm#51997).
  */
 import { InvalidArgumentError } from '../errors.js';

@@ -50,10 +50,6 @@ export interface BuildChatRequestOptions {
   readonly thinkingLevels?: readonly ThinkingLevel[];
   /** OpenAI wire: send each assistant tool-call message `reasoning_content` (see `ProviderDefinition.toolCallsNeedReasoningContent`). */
   readonly toolCallsNeedReasoningContent?: boolean;
-  /** The longest tool name the provider takes (`ProviderDefinition.toolNameMaxLength`): a longer one is refused before sending. */
-  readonly toolNameMaxLength?: number;
-  /** The most stop sequences the provider takes (`ProviderDefinition.stopSequencesMaxCount`): more are refused before sending. */
-  readonly stopSequencesMaxCount?: number;
   /** OpenAI wire: how the model takes function tools (see `ModelInfo.chatCompletionsTools`). */
   readonly chatCompletionsTools?: ChatCompletionsTools;
 }

@@ -6,7 +6,7 @@ import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
-import { refuseExtraStopSequences, refuseWhitespaceStopSequences } from '../stop-sequences-limit.js';
+import { refuseWhitespaceStopSequences } from '../stop-sequences-limit.js';
 
 /** The API version every request names; the one the recorded traffic and the official SDKs send. */
 export const anthropicVersion = '2023-06-01';
@@ -66,7 +66,6 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   // and `top_p` cannot both be specified for this model", di-sukharev/opencommit#520): top_p goes, the temperature stays.
   if (request.topP !== undefined && body.temperature === undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) {
-    if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
     refuseWhitespaceStopSequences(request.stop);
     body.stop_sequences = request.stop;
   }

@@ -5,8 +5,6 @@ import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { boundWithReasoningRoom, reasoningWithinOptionalBound } from '../reasoning-budget.js';
 import { thinkingLevelOfEffort } from './thinking-level-of-effort.js';
-import { refuseExtraStopSequences } from '../stop-sequences-limit.js';
-import { refuseLongToolNames } from '../tool-name-limit.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequestBody,
@@ -24,7 +22,6 @@ export function buildGeminiChatRequest(request: ChatRequest, options: BuildChatR
   const prompt = convertToGeminiContents(request.messages, {
     thoughtSignaturesRequired: requiresThoughtSignatures(request.model),
   });
-  if (request.tools !== undefined && options.toolNameMaxLength !== undefined) refuseLongToolNames(request.tools, { maxLength: options.toolNameMaxLength });
   const functionDeclarations = request.tools?.map(
     (tool): GeminiFunctionDeclaration => ({
       name: tool.name,
@@ -79,10 +76,7 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
-  if (request.stop !== undefined && request.stop.length > 0) {
-    if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
-    config.stopSequences = request.stop;
-  }
+  if (request.stop !== undefined && request.stop.length > 0) config.stopSequences = request.stop;
   if (request.responseFormat !== undefined) addResponseFormat(config, request.responseFormat);
   return config;
 }

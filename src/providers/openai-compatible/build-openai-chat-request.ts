@@ -4,8 +4,6 @@ import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../typ
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } from './openai-chat-wire-types.js';
-import { refuseExtraStopSequences } from '../stop-sequences-limit.js';
-import { refuseLongToolNames } from '../tool-name-limit.js';
 
 /** `POST {baseUrl}/chat/completions`. The key goes in the authorization header and nowhere else. */
 export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
@@ -27,7 +25,7 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools' | 'toolNameMaxLength' | 'stopSequencesMaxCount'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
   const tools = request.tools;
@@ -48,11 +46,9 @@ export function buildOpenAIChatRequestBody(
   if (request.presencePenalty !== undefined && !reasoningModel) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined && !reasoningModel) body.frequency_penalty = request.frequencyPenalty;
   if (request.stop !== undefined && request.stop.length > 0) {
-    if (options.stopSequencesMaxCount !== undefined) refuseExtraStopSequences(request.stop, { maxCount: options.stopSequencesMaxCount });
     body.stop = request.stop;
   }
   if (hasTools) {
-    if (options.toolNameMaxLength !== undefined) refuseLongToolNames(tools, { maxLength: options.toolNameMaxLength });
     body.tools = tools.map((tool) => ({
       type: 'function' as const,
       function: {
