@@ -140,24 +140,33 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     displayName: 'Groq',
     protocol: 'openai-compatible',
     apiKeyEnv: 'GROQ_API_KEY',
-    // Groq refuses a fifth stop sequence (400 "len(stop) > 4 is not supported", letta-ai/letta#1272; Continue caps
-    // its Groq model at 4, continuedev/continue core/llm/llms/Groq.ts).
+    // Groq's chat completions take "Up to 4 sequences" (its request schema, in the SDK generated from its OpenAPI
+    // spec: groq/groq-typescript src/resources/chat/completions.ts at 01b647646392ee05e06bd7bdeeb11e9c8897728c), a
+    // check on the request, not the model: a fifth is a 400 "stop : maximum number of items is 4" from
+    // /openai/v1/chat/completions (letta-ai/letta#1288; "len(stop) > 4 is not supported", #1272). Continue caps its
+    // Groq model at 4 (continuedev/continue core/llm/llms/Groq.ts).
     stopSequencesMaxCount: 4,
     baseUrl: 'https://api.groq.com/openai/v1',
     baseUrlEnv: 'GROQ_BASE_URL',
     // The seed named llama-3.1-8b-instant (and its example llama-3.3-70b-versatile): Groq decommissioned both on
     // 2026-08-16, naming openai/gpt-oss-20b and openai/gpt-oss-120b their replacements (Groq's announcement as
     // quoted in codedaily04/commit-craft#1, papi-ai/groq v0.15.2, rvong65/ethical-decision-simulator v1.0.1,
-    // jiru-labs/proofkey v0.1.18). Groq's models page, as quoted in braintrustdata/braintrust-proxy#925 and #609:
-    // gpt-oss-120b $0.15/$0.60 a million tokens, 131,072 in, 65,536 out; the 20B's price as gpt-oss-safeguard-20b's,
-    // $0.075/$0.30, 131,072 in. Both are reasoning models (reasoning_effort, max_completion_tokens). The Llama
-    // entries stay listed, for a caller's route or history that still names them: they are asked as before and,
-    // gone, are remembered missing (missingModelPeriodMs) after their first 404.
+    // jiru-labs/proofkey v0.1.18); Groq's own notice, as quoted in karthink/gptel#1478, names "GPT OSS 120B / Qwen3.6
+    // 27B". No notice retiring either gpt-oss model was found (in August and September 2026 they were Groq's production
+    // models: pixeltable/pixeltable#1541, ITSpecialist111/ai_automation_suggester#187). Groq's models page, as quoted in
+    // braintrustdata/braintrust-proxy#925: gpt-oss-120b $0.15/$0.60 a million tokens, 131,072 in, 65,536 out;
+    // gpt-oss-20b $0.075/$0.30, 131,072 in, 65,536 out (models.dev's Groq entries, providers/groq/models/openai/
+    // gpt-oss-20b.toml and gpt-oss-120b.toml, updated 2026-05-27, which give the cached prices too). Groq reads a
+    // prompt cache hit at half the input price ("token costs by 50% for cached portions", console.groq.com/docs/
+    // prompt-caching) and reports it in usage.prompt_tokens_details.cached_tokens, as the gpt-oss models do
+    // (vercel/ai#17118). Both are reasoning models (reasoning_effort, max_completion_tokens). The Llama entries stay
+    // listed, for a caller's route or history that still names them: they are asked as before and, gone, are
+    // remembered missing (missingModelPeriodMs) after their first 404.
     defaultModel: 'openai/gpt-oss-20b',
     modelsByTier: { 1: 'openai/gpt-oss-20b', 2: 'openai/gpt-oss-120b' },
     models: [
-      { id: 'openai/gpt-oss-20b', reasoning: true, contextWindowTokens: 131_072, price: million(0.075, 0.3) },
-      { id: 'openai/gpt-oss-120b', reasoning: true, contextWindowTokens: 131_072, maxOutputTokens: 65_536, price: million(0.15, 0.6) },
+      { id: 'openai/gpt-oss-20b', reasoning: true, contextWindowTokens: 131_072, maxOutputTokens: 65_536, price: million(0.075, 0.3, { cachedInputPerMillion: 0.0375 }) },
+      { id: 'openai/gpt-oss-120b', reasoning: true, contextWindowTokens: 131_072, maxOutputTokens: 65_536, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
       { id: 'llama-3.1-8b-instant', contextWindowTokens: 131_072, maxOutputTokens: 131_072, price: million(0.05, 0.08) },
       { id: 'llama-3.3-70b-versatile', contextWindowTokens: 131_072, maxOutputTokens: 32_768, price: million(0.59, 0.79) },
     ],
