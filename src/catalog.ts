@@ -337,10 +337,16 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // Google's page for it on Vertex (docs.cloud.google.com/.../models/gemini/3-5-flash-lite) says custom values of
     // temperature, top-k and top-p are ignored and custom frequency and presence penalties are an error: so
     // `fixedSampling`, which sends it none of them. Google's developer guide to gemini-3.8-flash (docs.cloud.google.com/
-    // .../models/guides/gemini-3-8-flash) gives text, image, audio and video input, 1,048,576 tokens in, 65,536 out;
-    // its price is Google's pricing page's ($0.75 a million input tokens "through December 31, 2026", as transcribed
-    // by api-evangelist/gemini) and Vercel's AI Gateway's ($3.75 output). No Google page found gives
-    // gemini-3.5-flash-lite's price: left out, not guessed (a call to it is charged as an estimate).
+    // .../models/guides/gemini-3-8-flash) gives text, image, audio and video input, 1,048,576 tokens in, 65,536 out.
+    // Prices are Google's pricing page's (https://ai.google.dev/gemini-api/docs/pricing) as transcribed verbatim on
+    // 2026-10-07 by api-evangelist/deepmind plans/deepmind-plans-pricing.yml (47a9772bdb46163b5e5560285bbc88bb11b86073):
+    // gemini-3.5-flash-lite $0.30 in ("text / image / video / audio"), $2.50 out; gemini-3.8-flash $0.75 in and $3.75
+    // out "through December 31, 2026", then $1.50 and $7.50 "starting January 1, 2027", which this catalog, holding
+    // one price a model, does not yet carry. Cache reads: gemini-3.8-flash $0.075 (models.dev providers/google/models/
+    // gemini-3.8-flash.toml, from the same page; $0.15 in 2027), gemini-3.5-flash-lite $0.03 (second-hand:
+    // pollinations/pollinations#12669, docs.apiyi.com/models/gemini-3-5-flash-lite; Google's page as transcribed lists no cache price for it).
+    // Google's deprecations page (https://ai.google.dev/gemini-api/docs/deprecations) gives neither model a shutdown
+    // date ("No shutdown date announced", gemini-3.5-flash-lite released 2026-07-21, gemini-3.8-flash 2026-09-02).
     // Both think by level (`thinkingLevels`). Google's guide to gemini-3.8-flash lists LOW, MEDIUM and HIGH
     // (default MEDIUM), and its page for gemini-3.5-flash-lite MINIMAL, LOW, MEDIUM and HIGH (default MINIMAL);
     // Gemini 3.7 and 3.8 Flash refuse MINIMAL (400 "Thinking level MINIMAL is not supported for this model",
@@ -359,6 +365,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
         fixedSampling: true,
         contextWindowTokens: 1_048_576,
         maxOutputTokens: 65_536,
+        price: million(0.3, 2.5, { cachedInputPerMillion: 0.03 }),
       },
       {
         id: 'gemini-3.8-flash',
@@ -367,7 +374,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
         thinkingLevels: ['low', 'medium', 'high'],
         contextWindowTokens: 1_048_576,
         maxOutputTokens: 65_536,
-        price: million(0.75, 3.75),
+        price: million(0.75, 3.75, { cachedInputPerMillion: 0.075 }),
       },
     ],
     speedRank: 2,

@@ -44,6 +44,19 @@ describe('costOf', () => {
     const unpriced: ProviderDefinition = { ...openai, id: 'plain', models: [{ id: 'm', price: { inputPerMillion: 2, outputPerMillion: 0 } }] };
     expect(costOf(unpriced, 'm', cachedUsage)).toBeCloseTo(2, 10);
   });
+
+  it("prices Google's and Groq's tier models at their published prices, a prompt cache's reads included", () => {
+    const google = defaultCatalog.find((definition) => definition.id === 'google') as ProviderDefinition;
+    const groq = defaultCatalog.find((definition) => definition.id === 'groq') as ProviderDefinition;
+    // Half of a million input tokens read from the cache, and a million out.
+    const halfCached = { inputTokens: 1_000_000, outputTokens: 1_000_000, totalTokens: 2_000_000, cachedInputTokens: 500_000 };
+    expect(costOf(google, 'gemini-3.5-flash-lite', halfCached)).toBeCloseTo(0.5 * 0.3 + 0.5 * 0.03 + 2.5, 10);
+    expect(costOf(google, 'gemini-3.8-flash', halfCached)).toBeCloseTo(0.5 * 0.75 + 0.5 * 0.075 + 3.75, 10);
+    expect(costOf(groq, 'openai/gpt-oss-20b', halfCached)).toBeCloseTo(0.5 * 0.075 + 0.5 * 0.0375 + 0.3, 10);
+    expect(costOf(groq, 'openai/gpt-oss-120b', halfCached)).toBeCloseTo(0.5 * 0.15 + 0.5 * 0.075 + 0.6, 10);
+    // Google's default answers at its own price, not an estimate at its dearest model's.
+    expect(budgetCostOf(google, 'gemini-3.5-flash-lite', usage)).toEqual({ usd: expect.closeTo(0.3 + 2.5, 10), estimated: false });
+  });
 });
 
 describe('budgetCostOf', () => {
