@@ -110,9 +110,9 @@ export interface ProviderDefinition {
    */
   readonly toolNameMaxLength?: number;
   /**
-   * The most stop sequences the provider takes, when it refuses more (OpenAI's and Groq's 4, Gemini's 5, see
-   * providers/stop-sequences-limit.ts): a call with more is not sent to it but fails over, before anything leaves.
-   * Unset, every sequence goes (Anthropic documents no count; self-hosted servers set their own).
+   * The most stop sequences the provider takes, when it refuses more (OpenAI's and Groq's 4, Gemini's and
+   * Moonshot's 5, see providers/stop-sequences-limit.ts): a call with more is not sent to it but fails over, before
+   * anything leaves. Unset, every sequence goes (Anthropic documents no count; self-hosted servers set their own).
    */
   readonly stopSequencesMaxCount?: number;
 }
@@ -281,6 +281,11 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     baseUrl: 'https://api.moonshot.ai/v1',
     baseUrlEnv: 'MOONSHOT_BASE_URL',
     toolCallsNeedReasoningContent: true,
+    // Moonshot's chat API reference (https://platform.moonshot.cn/docs/api/chat) gives `stop` "at most 5 strings, each
+    // of no more than 32 bytes" ("最多不能超过 5 个字符串，每个字符串不得超过 32 字节"), as copied word for word into client
+    // code, the newest copy from the reference of early 2026 that documents kimi-k2.5's `thinking` (the page itself was
+    // not read, and no refusal of a sixth is recorded; nothing says K3 or K3.1 Pro differ). The byte limit is not checked.
+    stopSequencesMaxCount: 5,
     // The catalog named kimi-k2-turbo-preview (tier 2) and kimi-k2.5 (tier 3 and the default). Moonshot's model list
     // (platform.kimi.ai/docs/models, as quoted in NousResearch/hermes-agent#109895 and anomalyco/models.dev#6101)
     // says the kimi-k2 preview, turbo and thinking models were discontinued on 2026-05-25 and kimi-k2.5 on 2026-08-31,

@@ -1,6 +1,6 @@
 /**
- * Stop sequences past a provider's limit (`ProviderDefinition.stopSequencesMaxCount`): OpenAI takes 4, Gemini 5,
- * Anthropic more. Continue's autocomplete sends 9 (continuedev/continue#2461): such a call is not sent to a provider
+ * Stop sequences past a provider's limit (`ProviderDefinition.stopSequencesMaxCount`): OpenAI takes 4, Gemini and
+ * Moonshot 5, Anthropic more. Continue's autocomplete sends 9 (continuedev/continue#2461): such a call is not sent to a provider
  * that would refuse it but fails over, before anything leaves, to one that takes it; when none does, the router's
  * error names `stop`. The provider test server replays each provider's recorded traffic over real HTTP.
  */
@@ -15,6 +15,7 @@ const nine = ['/src/', '#- coding: utf-8', '```', '<fim_prefix>', '<fim_suffix>'
 const openAI = { provider: 'openai', model: 'gpt-4o-mini' };
 const anthropic = { provider: 'anthropic', model: 'claude-haiku-4-5-20251001' };
 const google = { provider: 'google', model: 'gemini-3.5-flash-lite' };
+const moonshot = { provider: 'moonshot', model: 'kimi-k3.1-pro' };
 
 describe('a call with more stop sequences than a provider takes', () => {
   it('skips OpenAI, before anything is sent to it, and is answered by Anthropic with every sequence', async () => {
@@ -40,6 +41,20 @@ describe('a call with more stop sequences than a provider takes', () => {
     expect(result.provider).toBe('google');
     expect(harness.server.requests.map((request) => request.provider)).toEqual(['google']);
     expect((harness.server.requests[0]?.body as { generationConfig: { stopSequences: string[] } }).generationConfig.stopSequences).toEqual(nine.slice(0, 5));
+  });
+
+  it("skips Moonshot with 9, past the 5 its API reference allows, and is answered by Anthropic", async () => {
+    const result = await harness.makeRouter().complete('def add(a, b):', { route: [moonshot, anthropic], stop: nine });
+    expect(result.provider).toBe('anthropic');
+    expect(harness.server.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    expect(result.attempts[0]).toMatchObject({ provider: 'moonshot', outcome: 'failure', reason: 'generation_failed' });
+  });
+
+  it('goes to Moonshot with 5, which OpenAI refuses, every sequence sent', async () => {
+    const result = await harness.makeRouter().complete('def add(a, b):', { route: [openAI, moonshot], stop: nine.slice(0, 5) });
+    expect(result.provider).toBe('moonshot');
+    expect(harness.server.requests.map((request) => request.provider)).toEqual(['moonshot']);
+    expect((harness.server.requests[0]?.body as { stop: string[] }).stop).toEqual(nine.slice(0, 5));
   });
 
   it('fails naming stop when no candidate takes them, nothing sent', async () => {
