@@ -237,6 +237,11 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // and claude-sonnet-4-20250514 (2026-06-15): every call to them fails
     // (https://platform.claude.com/docs/en/about-claude/model-deprecations; coder/coder#22304, zed-industries/zed#59424).
     // Each tier now asks Anthropic's recommended replacement: Haiku 4.5 for both Haikus, Sonnet 4.6 for Sonnet 4.
+    // Checked on 2026-11-27: both are "Legacy" on Anthropic's model pages (platform.claude.com/docs/en/models/
+    // haiku-4-5/overview, .../sonnet-4-6/overview), still available with no retirement date, and no deprecation of
+    // either was found. Anthropic's current Claude Haiku 5.5 and Sonnet 5.5 are not asked: they take adaptive thinking
+    // where this wire sends `budget_tokens`, and refuse a temperature or top_p but the default (.../haiku-5-5/
+    // migration-guide; README "What is not done yet").
     defaultModel: 'claude-haiku-4-5-20251001',
     modelsByTier: { 1: 'claude-haiku-4-5-20251001', 2: 'claude-haiku-4-5-20251001', 3: 'claude-sonnet-4-6' },
     models: [
