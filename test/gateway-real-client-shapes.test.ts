@@ -158,8 +158,8 @@ describe('fields asking for an answer the gateway does not give', () => {
 
 describe('an image whose label its bytes belie', () => {
   // A JPEG screenshot sent as image/png: OpenAI reads it, Anthropic refuses it ("Image does not match the provided
-  // media type", BerriAI/litellm#24900 through a proxy; anthropics/claude-code#13131), and that 400 stops the call
-  // rather than failing over. It reaches every provider labelled by its bytes.
+  // media type", BerriAI/litellm#24900 through a proxy; anthropics/claude-code#13131), and that 400 cost a round
+  // trip before failing over (or ended the call, should another provider refuse too). It reaches every provider labelled by its bytes.
   const jpegBytes = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/';
 
   it('reaches Anthropic with the type its bytes show, from chat completions', async () => {

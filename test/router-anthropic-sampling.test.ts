@@ -1,7 +1,8 @@
 /**
  * The Anthropic provider's default, Claude Haiku 4.5, through the router, end to end over HTTP to the provider test
- * server. Claude 4.x refuses `temperature` and `top_p` together with a 400 invalid_request_error, which ends a call
- * (the caller's request is wrong, so no other provider is asked): a call with both is sent the temperature only.
+ * server. Claude 4.x refuses `temperature` and `top_p` together with a 400 invalid_request_error (a round trip lost
+ * before the call fails over, or its end should a second provider refuse too): a call with both is sent the
+ * temperature only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 /**
  * A model that fixes its sampling (`fixedSampling` in the catalog: Moonshot's thinking models, its default
  * kimi-k3.1-pro among them) through the router, end to end over HTTP to the provider test server. Moonshot refuses
- * them any temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's request that is
- * wrong, so no other provider is asked): a caller's temperature is therefore not sent to them, nor top_p or the
+ * them any temperature but 1 with a 400 invalid_request_error (a round trip lost before the call fails over, or its
+ * end should a second provider refuse too): a caller's temperature is therefore not sent to them, nor top_p or the
  * penalties.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Moonshot's kimi-k2.5 thinks by default, and then refuses a history whose assistant tool-call message has no
- * `reasoning_content` (400 invalid_request, which stops the call). A two-turn tool conversation through the
+ * `reasoning_content` (400 invalid_request: the call fails over, or ends should a second provider refuse too). A two-turn tool conversation through the
  * library: the first answer's tool call (OpenAI's recorded one) and reasoning are passed back, and the second turn,
  * to Moonshot, is answered (its recorded success) because each tool-call message is sent `reasoning_content`:
  * its reasoning, or "" when it showed none. The test server answers Moonshot as the real one does, by the body.

@@ -2,8 +2,8 @@
  * Moonshot's built-in tiers (kimi-k3.1-pro for tiers 2 and 3: src/catalog.ts) through the router, end to end over
  * HTTP to the provider test server replaying Moonshot's documented answer, with Moonshot as it is since 2026-08-31:
  * the retired kimi-k2-turbo-preview and kimi-k2.5 (the former tiers) answered 404 resource_not_found_error, and its
- * thinking models refusing any temperature but 1 with a 400 invalid_request_error, which ends a call (it is the
- * caller's request that is wrong). The tier model is therefore sent none of a caller's temperature, top_p and
+ * thinking models refusing any temperature but 1 with a 400 invalid_request_error (a round trip lost before the call
+ * fails over, or its end should a second provider refuse too). The tier model is therefore sent none of a caller's temperature, top_p and
  * penalties, and everything else as before: `max_tokens`, which Moonshot takes, and no `reasoning_effort`.
  * Together's first tier, whose Llama 3.1 8B Turbo Together deprecated, is checked at the end.
  */

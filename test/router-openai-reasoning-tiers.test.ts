@@ -1,8 +1,8 @@
 /**
  * OpenAI's built-in tiers (gpt-6-luna, gpt-6.1-terra, gpt-6.2-sol: src/catalog.ts) through the router, end to end
  * over HTTP to the provider test server replaying OpenAI's recorded answer. They are reasoning models: OpenAI refuses
- * them `max_tokens` and any temperature but 1 with a 400 invalid_request_error, which ends a call (it is the caller's
- * request that is wrong, so no other provider is asked). A caller's temperature, top_p and penalties are therefore
+ * them `max_tokens` and any temperature but 1 with a 400 invalid_request_error (a round trip lost before the call
+ * fails over, or its end should a second provider refuse too). A caller's temperature, top_p and penalties are therefore
  * not sent to them, and its `maxTokens` goes as `max_completion_tokens`. They refuse function tools there too unless
  * asked `reasoning_effort: "none"` (also when no effort is given): Luna and Terra are asked that with tools, and
  * gpt-6.2-sol, which has no such effort, is not asked a call with tools at all (it fails over).

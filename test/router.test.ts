@@ -139,10 +139,10 @@ describe('parallel fallback', () => {
 });
 
 describe('what each failure does', () => {
-  it('returns an invalid request at once, without trying anyone else or counting it against the provider', async () => {
+  it('with stopAfterInvalidRequests: 1, returns an invalid request at once, without trying anyone else or counting it against the provider', async () => {
     server.setBehavior('groq', { kind: 'error', fixture: 'error-404-model-not-found' });
     server.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
-    const router = makeRouter({ parallelAttempts: 1 });
+    const router = makeRouter({ parallelAttempts: 1, stopAfterInvalidRequests: 1 });
     const error = await router
       .complete('Bad', { preferredProvider: Provider.OPENAI })
       .catch((caught: unknown) => caught);

@@ -6,7 +6,7 @@
  * grows by the budget as for our own Gemini calls, or, for a model given `thinkingLevels` (Gemini 3 and later), the
  * level of the effort (`google.thinkingConfig.thinkingLevel`) and no budget, the bound grown the same; OpenAI, Azure and Groq `reasoningEffort` under their names. Any
  * other provider is sent nothing: their efforts differ (xAI takes only low and high) and a value one refuses
- * ends the call. Claude is asked without thinking where Anthropic refuses it (anthropic-thinking-rules.ts; signed
+ * is a 400 (a failover, or the call's end should a second candidate refuse too). Claude is asked without thinking where Anthropic refuses it (anthropic-thinking-rules.ts; signed
  * thinking blocks are not passed to an AI SDK model, so that is in any conversation that called tools),
  * and with a JSON response format, which `@ai-sdk/anthropic` asks as a forced tool. Pure.
  */

@@ -296,6 +296,7 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     ...(router.idleTimeoutMs !== undefined ? { idleTimeoutMs: router.idleTimeoutMs } : {}),
     ...(router.maxRetries !== undefined ? { maxRetries: router.maxRetries } : {}),
     ...(router.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: router.retryBaseDelayMs } : {}),
+    ...(router.stopAfterInvalidRequests !== undefined ? { stopAfterInvalidRequests: router.stopAfterInvalidRequests } : {}),
     ...(router.missingModelPeriodMs !== undefined ? { missingModelPeriodMs: router.missingModelPeriodMs } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface GatewayRouterSettings {
   /** Retry rounds when every candidate failed with a failure that may pass (see the router's `maxRetries`). */
   readonly maxRetries?: number;
   readonly retryBaseDelayMs?: number;
+  /** How many distinct candidates must refuse a request as invalid before the call ends (the router's `stopAfterInvalidRequests`). */
+  readonly stopAfterInvalidRequests?: number;
   /** How long a model its provider answered 404 `model_not_found` for is left out (the router's `missingModelPeriodMs`; 0: never). */
   readonly missingModelPeriodMs?: number;
 }
@@ -44,6 +46,7 @@ export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[]
   'idleTimeoutMs',
   'maxRetries',
   'retryBaseDelayMs',
+  'stopAfterInvalidRequests',
   'missingModelPeriodMs',
 ];
 
@@ -57,6 +60,9 @@ export function routerSettingsOf(value: unknown): GatewayRouterSettings {
   }
   if (object.maxRetries !== undefined) settings.maxRetries = positiveInteger(object.maxRetries, 'router.maxRetries', 0);
   if (object.retryBaseDelayMs !== undefined) settings.retryBaseDelayMs = timerMilliseconds(object.retryBaseDelayMs, 'router.retryBaseDelayMs', 0);
+  if (object.stopAfterInvalidRequests !== undefined) {
+    settings.stopAfterInvalidRequests = positiveInteger(object.stopAfterInvalidRequests, 'router.stopAfterInvalidRequests');
+  }
   if (object.missingModelPeriodMs !== undefined) {
     // 0 remembers no missing model. Not a timer, but bounded alike: a period of weeks would outlast a retired model's fix.
     settings.missingModelPeriodMs = timerMilliseconds(object.missingModelPeriodMs, 'router.missingModelPeriodMs', 0);

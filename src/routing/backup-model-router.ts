@@ -219,6 +219,7 @@ export class BackupModelRouter {
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? routerDefaults.idleTimeoutMs,
       buildRequest: (candidate) => candidateRequest(candidate, messages, options),
       classify: classifyFailure,
+      stopAfterInvalidRequests: this.#options.stopAfterInvalidRequests,
       costOf: (provider, model, usage) => this.#results.costOf(provider, model, usage),
       retryRounds: (deadline, attempts, lastResort) => this.#retryRounds.of(options, messages, deadline, attempts, lastResort),
     });

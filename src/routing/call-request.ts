@@ -5,9 +5,11 @@ import type { CompleteOptions } from './router-options.js';
 import { withImagesAsNotes } from './images-as-notes.js';
 import type { Candidate } from './select-candidates.js';
 
+const refused: FailureAction = { kind: 'refused' };
+
 /** Routing's reading of a failure: `reason` and nothing else. */
 export function classifyFailure(error: ProviderError, failed: Candidate): FailureAction {
-  if (error.reason === 'invalid_request') return { kind: 'stop' };
+  if (error.reason === 'invalid_request') return refused;
   if (error.reason === 'context_too_long') {
     const window = failed.contextWindowTokens;
     if (window === undefined) return { kind: 'stop' };

@@ -38,6 +38,12 @@ describe('planRetryRound', () => {
     expect(plan([failure('groq', 'authentication'), failure('openai', 'content_filter')], 2)).toBeUndefined();
   });
 
+  it('never names a candidate that refused the request as invalid, even when its provider advised retrying', () => {
+    const failures = [failure('anthropic', 'invalid_request', { shouldRetry: true }), failure('openai', 'server_error')];
+    expect([...(plan(failures, 2)?.targets ?? [])]).toEqual(['openai/m']);
+    expect(plan([failure('anthropic', 'invalid_request', { shouldRetry: true })], 2)).toBeUndefined();
+  });
+
   it('waits until the first such candidate may be asked: its Retry-After, or its cooldown', () => {
     const limited = [failure('openai', 'rate_limit', { retryAfterMs: 3_000 }), failure('groq', 'rate_limit', { retryAfterMs: 2_000 })];
     expect(plan(limited, 2)?.delayMs).toBe(2_000);

@@ -28,9 +28,9 @@ export const minimumRoundMs = 1_000;
 /**
  * Whether, when and whom to ask again after a round in which every candidate failed. A candidate is asked again
  * when its failure is retryable (`isRetryable`: its provider's own `x-should-retry` when it sent one, else
- * overload, server error, timeout, network or rate limit). The wait is exponential with up to 25% jitter, and
- * no shorter than the time until the first such candidate may be asked at all (its Retry-After, or its
- * provider's cooldown or open circuit, from `readyInMs`). No round that would start with less than
+ * overload, server error, timeout, network or rate limit) and is no refusal of the request (`invalid_request`).
+ * The wait is exponential with up to 25% jitter, and no shorter than the time until the first such candidate
+ * may be asked at all (its Retry-After, or its provider's cooldown or open circuit, from `readyInMs`). No round that would start with less than
  * `minimumRoundMs` before the deadline: the caller gets the failures now rather than a timeout later. Pure.
  */
 export function planRetryRound(options: {
@@ -46,7 +46,8 @@ export function planRetryRound(options: {
 }): RetryPlan | undefined {
   const { retry } = options;
   if (options.round - 1 > retry.retries) return undefined;
-  const retryable = options.failures.filter((failure) => failure.error.isRetryable);
+  // A refusal is never asked again of the candidate that made it, whatever its `x-should-retry`: the others give a second opinion.
+  const retryable = options.failures.filter((failure) => failure.error.isRetryable && failure.error.reason !== 'invalid_request');
   if (retryable.length === 0) return undefined;
   const exponential = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (options.round - 2));
   const backoffMs = exponential * (1 - 0.25 * options.random());

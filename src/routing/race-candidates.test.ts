@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import { defaultCatalog } from '../catalog.js';
-import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
+import { AllProvidersFailedError, type Attempt, InvalidArgumentError, ProviderError } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { ManualClock } from '../resilience/manual-clock.js';
 import { classifyFailure } from './call-request.js';
@@ -93,10 +93,83 @@ describe('raceCandidates', () => {
     expect(clock.pendingTimerCount).toBe(0);
   });
 
-  it('stops at once on an invalid request and aborts the others', async () => {
+  it('fails over from an invalid request, and stops with the first once a second candidate refused it, aborting the others', async () => {
+    const attempt = controllable();
+    const attempts: Attempt[] = [];
+    const race = raceCandidates({
+      candidates: ['a', 'b', 'c', 'd'].map((id) => candidate(id)),
+      parallelAttempts: 2,
+      clock: new ManualClock(0),
+      cancellation: new CancelScope(),
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts,
+    });
+    const first = failure('a', 'invalid_request');
+    attempt.settle.get('a')!.reject(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attempt.started).toEqual(['a', 'b', 'c']);
+    attempt.settle.get('c')!.reject(failure('c', 'invalid_request'));
+    await expect(race).rejects.toBe(first);
+    expect(attempt.started).toEqual(['a', 'b', 'c']);
+    expect(attempt.aborted).toEqual(['b']);
+    expect(attempts.map((entry) => [entry.provider, entry.outcome, entry.reason])).toEqual([
+      ['a', 'failure', 'invalid_request'],
+      ['c', 'failure', 'invalid_request'],
+      ['b', 'aborted', undefined],
+    ]);
+  });
+
+  it.each([1, 2])('stops at once on an invalid request with stopAfterInvalidRequests 1 (parallelAttempts %i)', async (parallelAttempts) => {
     const attempt = controllable();
     const race = raceCandidates({
       candidates: ['a', 'b', 'c'].map((id) => candidate(id)),
+      parallelAttempts,
+      clock: new ManualClock(0),
+      cancellation: new CancelScope(),
+      run: attempt.run,
+      classify: classifyFailure,
+      stopAfterInvalidRequests: 1,
+      attempts: [],
+    });
+    const invalid = failure('a', 'invalid_request');
+    attempt.settle.get('a')!.reject(invalid);
+    await expect(race).rejects.toBe(invalid);
+    expect(attempt.started).toEqual(['a', 'b'].slice(0, parallelAttempts));
+    expect(attempt.aborted).toEqual(['b'].slice(0, parallelAttempts - 1));
+  });
+
+  it('counts a candidate that refused twice (its fallback asked again) once', async () => {
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: [candidate('a')],
+      fallbackCandidates: [candidate('a'), candidate('c')],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: new CancelScope(),
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    attempt.settle.get('a')!.reject(failure('a', 'invalid_request'));
+    await new Promise((resolve) => setImmediate(resolve));
+    attempt.settle.get('a')!.reject(failure('a', 'invalid_request'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attempt.started).toEqual(['a', 'a', 'c']);
+    attempt.settle.get('c')!.resolve('from c');
+    expect((await race).value).toBe('from c');
+  });
+
+  it('ends with the first refusal when every candidate refused the request or was refused it by us before sending', async () => {
+    const ours = new ProviderError({
+      provider: 'b',
+      reason: 'generation_failed',
+      message: 'too many stop sequences',
+      cause: new InvalidArgumentError({ argument: 'stop', message: 'too many stop sequences' }),
+    });
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: [candidate('a'), candidate('b')],
       parallelAttempts: 2,
       clock: new ManualClock(0),
       cancellation: new CancelScope(),
@@ -104,11 +177,29 @@ describe('raceCandidates', () => {
       classify: classifyFailure,
       attempts: [],
     });
-    const invalid = failure('a', 'invalid_request');
-    attempt.settle.get('a')!.reject(invalid);
-    await expect(race).rejects.toBe(invalid);
-    expect(attempt.started).toEqual(['a', 'b']);
-    expect(attempt.aborted).toEqual(['b']);
+    const first = failure('a', 'invalid_request');
+    attempt.settle.get('a')!.reject(first);
+    attempt.settle.get('b')!.reject(ours);
+    await expect(race).rejects.toBe(first);
+  });
+
+  it('ends with every failure when one candidate refused the request and another failed otherwise', async () => {
+    const attempt = controllable();
+    const race = raceCandidates({
+      candidates: [candidate('a'), candidate('b')],
+      parallelAttempts: 1,
+      clock: new ManualClock(0),
+      cancellation: new CancelScope(),
+      run: attempt.run,
+      classify: classifyFailure,
+      attempts: [],
+    });
+    attempt.settle.get('a')!.reject(failure('a', 'invalid_request'));
+    await new Promise((resolve) => setImmediate(resolve));
+    attempt.settle.get('b')!.reject(failure('b', 'overloaded'));
+    const error = await race.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AllProvidersFailedError);
+    expect((error as AllProvidersFailedError).errors.map((each) => each.reason)).toEqual(['invalid_request', 'overloaded']);
   });
 
   it('after a context that is too long, tries only candidates with a larger window', async () => {

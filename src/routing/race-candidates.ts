@@ -1,6 +1,7 @@
 import { CancelScope } from '../cancellation.js';
 import type { TimerHandle } from '../clock.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
+import { InvalidRequestRefusals } from './invalid-request-refusals.js';
 import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import { raceOneAtATime } from './race-one-at-a-time.js';
 import type { Admission, RaceFailure, RaceOptions, RaceWinner } from './race-options.js';
@@ -16,7 +17,8 @@ interface RunningAttempt {
 /**
  * Run candidates with at most `parallelAttempts` in flight; the first success wins and every other
  * attempt is aborted. A failure starts the next candidate at once. Rejects with the caller's abort
- * reason as is, with the error of a `stop` failure, or with AllProvidersFailedError.
+ * reason as is, with the error of a `stop` failure, with the first refusal of the request once enough candidates
+ * refused it (see `InvalidRequestRefusals`), or with AllProvidersFailedError.
  */
 export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T>> {
   // One attempt in flight, or one candidate and no retry round or fallback to add more: nothing to race in parallel.
@@ -34,6 +36,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     const inFlight = new Set<RunningAttempt>();
     // Every failure of every round, in order; the last round's start from `roundStartsAt`.
     const failures: RaceFailure[] = [];
+    let refusals: InvalidRequestRefusals | undefined;
     let nextIndex = 0;
     let settled = false;
     let hedgeTimer: TimerHandle | undefined;
@@ -119,7 +122,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
             return;
           }
           const providerError = asProviderError(error, candidate);
-          failures.push({ error: providerError, candidate });
+          const failure: RaceFailure = { error: providerError, candidate };
+          failures.push(failure);
           attempts.push(
             endedAttempt(running.candidate, running.startedAtMs, clock.now(), 'failure', {
               reason: providerError.reason,
@@ -130,6 +134,15 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           if (action.kind === 'stop') {
             settle('call stopped', () => reject(providerError));
             return;
+          }
+          if (action.kind === 'refused') {
+            // Attempts in flight run on, each a second opinion, until enough candidates refused the request.
+            refusals ??= new InvalidRequestRefusals(options.stopAfterInvalidRequests);
+            const stopWith = refusals.add(failure);
+            if (stopWith) {
+              settle('call stopped', () => reject(stopWith));
+              return;
+            }
           }
           if (action.kind === 'fail-over-if') {
             const previous = accept;
@@ -195,7 +208,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           }, Math.max(0, retry.delayMs));
           return;
         }
-        settle('call failed', () => reject(allProvidersFailed(attempts, failures, roundStartsAt)));
+        settle('call failed', () => reject(refusals?.endOfCall(failures) ?? allProvidersFailed(attempts, failures, roundStartsAt)));
         return;
       }
       scheduleHedge();

@@ -8,6 +8,7 @@
 import { type Cancellation, untilAborted } from '../cancellation.js';
 import type { Clock } from '../clock.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
+import { InvalidRequestRefusals } from './invalid-request-refusals.js';
 import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
 import type { RaceFailure, RaceOptions, RaceWinner } from './race-options.js';
 import type { Candidate } from './select-candidates.js';
@@ -20,6 +21,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
   const { clock, cancellation, attempts } = options;
   if (cancellation.aborted) throw cancellation.reason;
   const failures: RaceFailure[] = [];
+  let refusals: InvalidRequestRefusals | undefined;
   let candidates = options.candidates;
   let accept: ((candidate: Candidate) => boolean) | undefined;
   // The caller's reading of the clock holds for an attempt started before anything was awaited.
@@ -71,12 +73,18 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
           throw cancellation.reason;
         }
         const providerError = asProviderError(error, candidate);
-        failures.push({ error: providerError, candidate });
+        const failure: RaceFailure = { error: providerError, candidate };
+        failures.push(failure);
         attempts.push(
           endedAttempt(candidate, launchedAtMs, clock.now(), 'failure', { reason: providerError.reason, statusCode: providerError.statusCode }),
         );
         const action = options.classify(providerError, candidate);
         if (action.kind === 'stop') throw providerError;
+        if (action.kind === 'refused') {
+          refusals ??= new InvalidRequestRefusals(options.stopAfterInvalidRequests);
+          const stopWith = refusals.add(failure);
+          if (stopWith) throw stopWith;
+        }
         if (action.kind === 'fail-over-if') {
           const previous = accept;
           accept = previous ? (next) => previous(next) && action.accept(next) : action.accept;
@@ -101,7 +109,7 @@ export async function raceOneAtATime<T>(options: RaceOptions<T>): Promise<RaceWi
     }
     const lastRound = failures.slice(roundStartsAt);
     const retry = options.nextRound?.(lastRound, round + 1);
-    if (retry === undefined) throw allProvidersFailed(attempts, failures, roundStartsAt);
+    if (retry === undefined) throw refusals?.endOfCall(failures) ?? allProvidersFailed(attempts, failures, roundStartsAt);
     await waitUnlessAborted(clock, Math.max(0, retry.delayMs), cancellation);
     roundStartsAt = failures.length;
     candidates = retry.candidates();

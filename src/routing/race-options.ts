@@ -7,8 +7,14 @@ import type { Candidate } from './select-candidates.js';
 /** What a failed attempt means for the rest of the call. */
 export type FailureAction =
   | { readonly kind: 'fail-over' }
-  /** Return this error at once: it would fail everywhere (an invalid request). */
+  /** Return this error at once: it would fail everywhere (a context too long for every window left). */
   | { readonly kind: 'stop' }
+  /**
+   * The provider refused the request itself as invalid: perhaps a quirk of its own (a parameter only it refuses),
+   * so fail over, until `stopAfterInvalidRequests` distinct candidates refused it; the call then ends with the
+   * first refusal (see `InvalidRequestRefusals`).
+   */
+  | { readonly kind: 'refused' }
   /** Fail over, but only to candidates that pass `accept` (a larger context window). */
   | { readonly kind: 'fail-over-if'; readonly accept: (candidate: Candidate) => boolean };
 
@@ -39,6 +45,11 @@ export interface RaceOptions<T> {
   /** The clock's reading when the caller has just taken one: the attempts started at once use it. */
   readonly nowMs?: number;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
+  /**
+   * How many distinct candidates (provider and model) must refuse the request (`refused`) before the call ends
+   * with the first refusal. Default: the router's (`routerDefaults.stopAfterInvalidRequests`).
+   */
+  readonly stopAfterInvalidRequests?: number | undefined;
   /**
    * A reason to skip a candidate at the moment it would start (its circuit opened meanwhile). May answer
    * later (a cluster-wide probe lock): the candidate then holds its slot until the answer comes.

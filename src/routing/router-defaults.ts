@@ -26,6 +26,8 @@ export const routerDefaults = {
   /** A circuit's first open period, doubling at each failed probe up to the longest. */
   breakerOpenDurationMs: 5_000,
   breakerMaxOpenDurationMs: 60_000,
+  /** One refusal of a request as invalid may be one vendor's quirk; two independent ones say the request is bad. */
+  stopAfterInvalidRequests: 2,
   maxRetries: 0,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 8_000,

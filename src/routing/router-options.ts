@@ -58,6 +58,15 @@ export interface BackupModelRouterOptions {
   readonly maxRetries?: number;
   /** Wait before the first retry round, doubling each round up to 8 s, with up to 25% jitter. Default 500 ms. */
   readonly retryBaseDelayMs?: number;
+  /**
+   * How many distinct candidates (provider and model) must refuse a call's request as invalid (`invalid_request`,
+   * a 400 or 422 that is no context length or missing model) before the call ends. Until then a refusal fails over
+   * as other failures do, as it may be one vendor's quirk (a parameter or a stop sequence only it refuses); at the
+   * count, the call ends with the first refusal's error, and attempts still in flight are aborted. A call whose every
+   * candidate refused (fewer than the count) ends with it too. A refusal is never retried on the candidate that made
+   * it, and counts against no provider's health. An integer of at least 1; 1 stops at the first refusal. Default 2.
+   */
+  readonly stopAfterInvalidRequests?: number;
   readonly cacheEnabled?: boolean;
   /** How long an answer stays in the cache: a finite number of seconds above 0 (checked when the router is made). Default 300. */
   readonly cacheTtlSeconds?: number;

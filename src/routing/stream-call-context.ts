@@ -29,6 +29,8 @@ export interface RouterStreamContext {
   readonly idleTimeoutMs: number;
   readonly buildRequest: (candidate: Candidate) => ChatRequest;
   readonly classify: (error: ProviderError, candidate: Candidate) => FailureAction;
+  /** The router's `stopAfterInvalidRequests`, when it set one. */
+  readonly stopAfterInvalidRequests: number | undefined;
   readonly costOf: (provider: string, model: string, usage: Usage | undefined) => number | undefined;
   /** Retry rounds before the first token (see the router's `maxRetries`); undefined when none are allowed. */
   readonly retryRounds: (deadline: Pick<DeadlineSignal, 'remainingMs'>, attempts: Attempt[], lastResort: boolean) => RaceOptions<unknown>['nextRound'];

@@ -84,6 +84,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
           admit: race.lastResort ? undefined : (candidate: Candidate) => context.registry.admit(candidate.provider.id),
           releaseAdmission: (candidate: Candidate, probe) => context.registry.releaseProbe(candidate.provider.id, probe),
           classify: context.classify,
+          stopAfterInvalidRequests: context.stopAfterInvalidRequests,
           onAttemptStart: (candidate) =>
             context.events.emit({
               type: 'attempt-start',

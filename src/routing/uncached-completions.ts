@@ -108,6 +108,7 @@ export class UncachedCompletions {
         admit: lastResort ? undefined : (candidate: Candidate) => this.#registry.admit(candidate.provider.id),
         releaseAdmission: this.#releaseAdmission,
         classify: classifyFailure,
+        stopAfterInvalidRequests: routerOptions.stopAfterInvalidRequests,
         onAttemptStart: (candidate) => {
           if (events.size > 0) {
             events.emit({ type: 'attempt-start', callId, provider: candidate.provider.id, model: candidate.model });

@@ -163,6 +163,10 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   checkParallelAttempts(options.parallelAttempts);
   checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
+  const refusals = options.stopAfterInvalidRequests;
+  if (refusals !== undefined && !(Number.isInteger(refusals) && refusals >= 1)) {
+    throw invalid('stopAfterInvalidRequests', 'stopAfterInvalidRequests must be an integer of at least 1 (1 stops a call at the first refusal).');
+  }
   checkTimeLimits(options);
   checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
   checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
