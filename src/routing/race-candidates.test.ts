@@ -169,18 +169,21 @@ describe('raceCandidates', () => {
     });
     const attempt = controllable();
     const race = raceCandidates({
-      candidates: [candidate('a'), candidate('b')],
-      parallelAttempts: 2,
+      candidates: [candidate('a'), candidate('b'), candidate('c')],
+      parallelAttempts: 3,
       clock: new ManualClock(0),
       cancellation: new CancelScope(),
       run: attempt.run,
       classify: classifyFailure,
+      stopAfterInvalidRequests: 3,
       attempts: [],
     });
     const first = failure('a', 'invalid_request');
     attempt.settle.get('a')!.reject(first);
     attempt.settle.get('b')!.reject(ours);
+    attempt.settle.get('c')!.reject(failure('c', 'invalid_request'));
     await expect(race).rejects.toBe(first);
+    expect(attempt.aborted).toEqual([]);
   });
 
   it('ends with every failure when one candidate refused the request and another failed otherwise', async () => {
