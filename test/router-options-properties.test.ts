@@ -24,7 +24,7 @@ const harness = useRouterHarness();
 
 /** Every option of `BackupModelRouterOptions`. */
 const optionNames = [
-  'parallelAttempts', 'hedge', 'maxRetries', 'retryBaseDelayMs', 'cacheEnabled', 'cacheTtlSeconds', 'cacheMaxEntries', 'cacheBackend',
+  'parallelAttempts', 'hedge', 'maxRetries', 'retryBaseDelayMs', 'stopAfterInvalidRequests', 'cacheEnabled', 'cacheTtlSeconds', 'cacheMaxEntries', 'cacheBackend',
   'catalog', 'extraProviders', 'env', 'clock', 'timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'breaker',
   'credentialCooldownMs', 'defaultRateLimitCooldownMs', 'missingModelPeriodMs', 'healthCheckTimeoutMs', 'healthCheckIntervalMs', 'connectTimeoutMs', 'stateSync',
 ] as const;
@@ -42,6 +42,7 @@ function validValues(env: Record<string, string>): Record<OptionName, fc.Arbitra
     hedge: fc.constantFrom<unknown>(false, { delayMs: 'auto' }, { delayMs: 0 }, { delayMs: 20 }),
     maxRetries: fc.integer({ min: 0, max: 1 }),
     retryBaseDelayMs: fc.integer({ min: 0, max: 10 }),
+    stopAfterInvalidRequests: fc.integer({ min: 1, max: 3 }),
     cacheEnabled: fc.boolean(),
     cacheTtlSeconds: fc.double({ min: 0.5, max: 600, noNaN: true }),
     cacheMaxEntries: fc.integer({ min: 1, max: 100 }),

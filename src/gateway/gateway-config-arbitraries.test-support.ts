@@ -145,6 +145,7 @@ function configDocument(keys: ConfiguredKeys): fc.Arbitrary<Record<string, unkno
       idleTimeoutMs: timerMs,
       maxRetries: mostly(fc.integer({ min: 0, max: 2 }), [-1]),
       retryBaseDelayMs: timerMs,
+      stopAfterInvalidRequests: mostly(fc.integer({ min: 1, max: 3 }), [0]),
       missingModelPeriodMs: timerMs,
     }),
     logPrompts: fc.boolean(),

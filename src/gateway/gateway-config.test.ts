@@ -415,6 +415,16 @@ describe('routerOptionsFromConfig', () => {
     expect(() => parseGatewayConfig({ yamlText: 'router: { maxRetries: 1.5 }' })).toThrow(/router\.maxRetries/);
   });
 
+  it('passes router.stopAfterInvalidRequests, and refuses one that is no integer of at least 1, naming it', () => {
+    expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'router: { stopAfterInvalidRequests: 1 }' }), { env: {} })).toMatchObject({ stopAfterInvalidRequests: 1 });
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('stopAfterInvalidRequests');
+    for (const value of ['0', '-1', '1.5', '"2"']) {
+      expect(() => parseGatewayConfig({ yamlText: `router: { stopAfterInvalidRequests: ${value} }` })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: 'config.router.stopAfterInvalidRequests' }),
+      );
+    }
+  });
+
   it('refuses an override of an unknown provider', () => {
     expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'providers: { nope: { baseUrl: "http://x" } }' }))).toThrow(/known: groq/);
   });
