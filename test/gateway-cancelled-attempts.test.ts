@@ -31,8 +31,8 @@ routes:
     targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
     parallelAttempts: 1
   refused:
-    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]
-    parallelAttempts: 2
+    targets: [openai/gpt-4o-mini, openai/gpt-4.1-mini, groq/llama-3.1-8b-instant]
+    parallelAttempts: 3
 cache:
   enabled: false
 `;
@@ -177,16 +177,17 @@ describe("a key's spend on attempts that gave no answer", () => {
     await harness.providers.waitForClientAbort({ provider: 'openai' });
   });
 
-  it("counts the racers still in flight when another provider's refusal ended a whole answer", async () => {
-    // Found by a review: the router rethrows the refusing provider's own error, which carries no attempts.
+  it("counts the racers still in flight when other candidates' refusals ended a whole answer", async () => {
+    // Found by a review: the router rethrows the first refusing provider's own error, which carries no attempts.
+    // Both of OpenAI's models refuse: two refusals, the router's default, end the call.
     harness.providers.setBehavior('groq', { kind: 'stall-before-headers' });
     harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens', latencyMs: 1_000 });
     const dayBefore = await spentToday();
     const linesBefore = harness.logLines.length;
     const refusing = harness.clientWithKey(racerKey).chat.completions.create({ model: 'refused', messages: [{ role: 'user', content: question }] });
     const refused = refusing.catch((caught: unknown) => caught);
-    // Both requests reached their providers before openai refuses.
-    await harness.providers.waitForRequests(2);
+    // Every request reached its provider before openai refuses.
+    await harness.providers.waitForRequests(3);
     clock.advance(1_000);
     expect(await refused).toMatchObject({ status: 400 });
 
