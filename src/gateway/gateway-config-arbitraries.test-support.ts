@@ -147,6 +147,8 @@ function configDocument(keys: ConfiguredKeys): fc.Arbitrary<Record<string, unkno
       retryBaseDelayMs: timerMs,
       stopAfterInvalidRequests: mostly(fc.integer({ min: 1, max: 3 }), [0]),
       missingModelPeriodMs: timerMs,
+      credentialCooldownMs: timerMs,
+      defaultRateLimitCooldownMs: timerMs,
     }),
     logPrompts: fc.boolean(),
     logLevel: mostly(fc.constantFrom('debug', 'info', 'warn', 'error', 'silent'), ['verbose']),

@@ -425,6 +425,20 @@ describe('routerOptionsFromConfig', () => {
     }
   });
 
+  it('passes router.credentialCooldownMs and defaultRateLimitCooldownMs (0 leaves nothing out), and refuses a bad one, naming it', () => {
+    const yaml = 'router: { credentialCooldownMs: 60000, defaultRateLimitCooldownMs: 0 }';
+    expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText: yaml }), { env: {} })).toMatchObject({ credentialCooldownMs: 60_000, defaultRateLimitCooldownMs: 0 });
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('credentialCooldownMs');
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('defaultRateLimitCooldownMs');
+    for (const name of ['credentialCooldownMs', 'defaultRateLimitCooldownMs']) {
+      for (const value of ['-1', '1.5', '"10m"']) {
+        expect(() => parseGatewayConfig({ yamlText: `router: { ${name}: ${value} }` })).toThrow(
+          expect.objectContaining({ name: 'InvalidArgumentError', argument: `config.router.${name}` }),
+        );
+      }
+    }
+  });
+
   it('refuses an override of an unknown provider', () => {
     expect(() => routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'providers: { nope: { baseUrl: "http://x" } }' }))).toThrow(/known: groq/);
   });

@@ -298,5 +298,7 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     ...(router.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: router.retryBaseDelayMs } : {}),
     ...(router.stopAfterInvalidRequests !== undefined ? { stopAfterInvalidRequests: router.stopAfterInvalidRequests } : {}),
     ...(router.missingModelPeriodMs !== undefined ? { missingModelPeriodMs: router.missingModelPeriodMs } : {}),
+    ...(router.credentialCooldownMs !== undefined ? { credentialCooldownMs: router.credentialCooldownMs } : {}),
+    ...(router.defaultRateLimitCooldownMs !== undefined ? { defaultRateLimitCooldownMs: router.defaultRateLimitCooldownMs } : {}),
   };
 }

@@ -27,6 +27,10 @@ export interface GatewayRouterSettings {
   readonly stopAfterInvalidRequests?: number;
   /** How long a model its provider answered 404 `model_not_found` for is left out (the router's `missingModelPeriodMs`; 0: never). */
   readonly missingModelPeriodMs?: number;
+  /** How long a provider whose key was refused or whose quota ran out is left out (the router's `credentialCooldownMs`). */
+  readonly credentialCooldownMs?: number;
+  /** How long a provider that answered 429 without a Retry-After is left out (the router's `defaultRateLimitCooldownMs`). */
+  readonly defaultRateLimitCooldownMs?: number;
 }
 
 function hedgeOf(value: unknown, path: string): HedgeOption | false {
@@ -48,6 +52,8 @@ export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[]
   'retryBaseDelayMs',
   'stopAfterInvalidRequests',
   'missingModelPeriodMs',
+  'credentialCooldownMs',
+  'defaultRateLimitCooldownMs',
 ];
 
 export function routerSettingsOf(value: unknown): GatewayRouterSettings {
@@ -66,6 +72,10 @@ export function routerSettingsOf(value: unknown): GatewayRouterSettings {
   if (object.missingModelPeriodMs !== undefined) {
     // 0 remembers no missing model. Not a timer, but bounded alike: a period of weeks would outlast a retired model's fix.
     settings.missingModelPeriodMs = timerMilliseconds(object.missingModelPeriodMs, 'router.missingModelPeriodMs', 0);
+  }
+  // 0 leaves nothing out: the next call asks the provider again at once.
+  for (const name of ['credentialCooldownMs', 'defaultRateLimitCooldownMs'] as const) {
+    if (object[name] !== undefined) settings[name] = timerMilliseconds(object[name], `router.${name}`, 0);
   }
   return settings;
 }
