@@ -219,8 +219,12 @@ export interface ChatResponse {
 /** One piece of a streamed answer, the same for every protocol. */
 export type StreamChunk =
   | { readonly type: 'text-delta'; readonly text: string }
-  /** A piece of the reasoning shown before the answer (see `ChatResponse.reasoning`). */
-  | { readonly type: 'reasoning-delta'; readonly text: string }
+  /**
+   * A piece of the reasoning shown before the answer (see `ChatResponse.reasoning`). `signedBy`, when set, names
+   * the provider that signs the thinking block this text belongs to (Anthropic's): the block whole follows as a
+   * `signed-reasoning-block` chunk once its signature has come, so a client can be shown the block as it is thought.
+   */
+  | { readonly type: 'reasoning-delta'; readonly text: string; readonly signedBy?: string }
   /**
    * A whole signed thinking block, once its signature has come (after its text, streamed as reasoning deltas);
    * `provider` signed it (see `ChatResponse.signedReasoning`).

@@ -8,7 +8,12 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerAsThinkingClaude, readAnthropicThinkingRecording } from '../src/testing/anthropic-thinking-recordings.test-support.js';
+import {
+  answerAsThinkingClaude,
+  anthropicThinkingReplay,
+  anthropicThinkingStreamPayloads,
+  readAnthropicThinkingRecording,
+} from '../src/testing/anthropic-thinking-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -76,5 +81,17 @@ describe("a Messages client thinking with tools, Anthropic's thinking blocks pas
       thinking: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
       signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4N.*BgB$/),
     });
+  });
+
+  it('streams the thinking as it is thought: a stream cut off before the signature came has shown the thinking so far', async () => {
+    // Anthropic's recorded stream, ending cleanly just before its signature_delta. Queued before the request, this
+    // is served ahead of the whole recording answerAsThinkingClaude queues for it.
+    const signatureAt = anthropicThinkingStreamPayloads().findIndex((line) => line.includes('"signature_delta"'));
+    harness.providers.enqueue('anthropic', anthropicThinkingReplay('messages-stream-thinking.chunks.txt', { events: signatureAt }));
+    const stream = harness.anthropicClient.messages.stream({ model, max_tokens: 2048, thinking, messages: [{ role: 'user', content: 'What is 925 divided by 5?' }] });
+    const thought: string[] = [];
+    stream.on('thinking', (delta) => thought.push(delta));
+    await expect(stream.finalMessage()).rejects.toThrow();
+    expect(thought).toEqual(['The previous', ' result', ' was', ' 925.', ' Now', ' I need to divide that', ' by 5.\n\n925', ' ÷ 5 ', '= 185']);
   });
 });

@@ -23,10 +23,18 @@ export function readAnthropicThinkingRecording(name: AnthropicThinkingRecording 
   return readFileSync(`${anthropicFixturesDirectory}${name}`, 'utf8');
 }
 
-/** The recorded stream as Anthropic writes it: each recorded payload as one event named after its type. */
-export function anthropicThinkingStreamBody(): string {
+/** The recorded stream's payloads, one a line, in order. */
+export function anthropicThinkingStreamPayloads(): string[] {
+  return readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n');
+}
+
+/**
+ * The recorded stream as Anthropic writes it: each recorded payload as one event named after its type; with
+ * `events`, only the first that many, as a stream cut off there (the server's `truncate-after-events`).
+ */
+export function anthropicThinkingStreamBody(options: { readonly events?: number } = {}): string {
   let body = '';
-  for (const line of readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n')) {
+  for (const line of anthropicThinkingStreamPayloads().slice(0, options.events)) {
     body += `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`;
   }
   return body;
@@ -34,13 +42,13 @@ export function anthropicThinkingStreamBody(): string {
 
 /**
  * The recording as the provider test server replays it: its body, with the headers of Anthropic's recorded answer of
- * the same kind in the shared fixtures (the source recorded none; framing dropped).
+ * the same kind in the shared fixtures (the source recorded none; framing dropped). `events` cuts the stream short.
  */
-export function anthropicThinkingReplay(name: AnthropicThinkingRecording): StatusBehavior {
+export function anthropicThinkingReplay(name: AnthropicThinkingRecording, options: { readonly events?: number } = {}): StatusBehavior {
   const stream = name.endsWith('.chunks.txt');
   const headersFile = stream ? 'messages-stream.headers.txt' : 'message-tool-use.headers.txt';
   const head = parseRecordedHeaders(readFileSync(join(resolveFixturesDirectory(), 'anthropic', headersFile), 'utf8'));
-  return { kind: 'status', status: 200, headers: Object.fromEntries(head.headers), body: stream ? anthropicThinkingStreamBody() : readAnthropicThinkingRecording(name) };
+  return { kind: 'status', status: 200, headers: Object.fromEntries(head.headers), body: stream ? anthropicThinkingStreamBody(options) : readAnthropicThinkingRecording(name) };
 }
 
 /** The recorded message's words that name the rule, for tests to check the error a caller gets. */

@@ -3,7 +3,7 @@
  * tool messages (named after their call, as Gemini needs) and its text one user message, in the order they
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * An assistant turn's thinking blocks with their signatures, and its redacted thinking, are Anthropic's signed
- * reasoning (messages-thinking-blocks.ts): carried whole as the message's `signedReasoning`, sent back to Anthropic
+ * reasoning (client-signed-reasoning.ts): carried whole as the message's `signedReasoning`, sent back to Anthropic
  * only, and their text as its `reasoning`. A thinking block without a signature cannot go back and is left out.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
  * Images (base64 or URL) of a user turn or inside a tool result become that message's images. Documents,
@@ -13,7 +13,7 @@
 import { isRecord } from '../../json-value.js';
 import type { CacheBreakpoint, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
-import { messagesThinkingProvider } from './messages-thinking-blocks.js';
+import { clientSignedReasoning } from '../client-signed-reasoning.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
@@ -194,7 +194,8 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
   if (reasoning !== '') message.reasoning = reasoning;
-  if (signedBlocks.length > 0) message.signedReasoning = { provider: messagesThinkingProvider, blocks: signedBlocks };
+  const signedReasoning = clientSignedReasoning(signedBlocks);
+  if (signedReasoning !== undefined) message.signedReasoning = signedReasoning;
   if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;
   return message;
 }

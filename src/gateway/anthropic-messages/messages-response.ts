@@ -1,6 +1,6 @@
 /**
  * Our results in Anthropic's Messages shapes: a CompletionResult as a `message` (Anthropic's signed thinking blocks
- * first, see messages-thinking-blocks.ts), a failure as
+ * first, see client-signed-reasoning.ts), a failure as
  * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
  */
 import type { CompletionResult } from '../../routing/router-options.js';
@@ -8,7 +8,7 @@ import type { ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
-import { shownThinkingBlocks } from './messages-thinking-blocks.js';
+import { shownThinkingBlocks } from '../client-signed-reasoning.js';
 import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';

@@ -6,8 +6,10 @@
  * calls whose deltas alternate, or a call cut by text, still make whole blocks: ContentBlockSequence keeps a call
  * open until its arguments close, the other blocks' deltas waiting meanwhile. A call's arguments are written as
  * Anthropic's clients can parse them when its block stops (StreamedToolInput). An answer from Anthropic shows its
- * signed thinking blocks, each whole once its signature has come (messages-thinking-blocks.ts); reasoning deltas
- * alone, which no Messages client could send back, are not written.
+ * signed thinking blocks as Anthropic streams them (messages-thinking-blocks.ts): a thinking block opens at its
+ * first reasoning delta, which the provider marks as of a block it signs, its text follows delta by delta as it is
+ * thought, and its `signature_delta` and stop come with the block whole; a redacted block is written whole. Other
+ * reasoning, which no Messages client could send back, is not written (client-signed-reasoning.ts).
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk, Usage } from '../../types.js';
@@ -16,7 +18,8 @@ import { type ContentBlock, ContentBlockSequence } from '../content-block-sequen
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
 import { StreamedToolInput } from './streamed-tool-input.js';
-import { shownThinkingBlocks, thinkingBlockEvents } from './messages-thinking-blocks.js';
+import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
+import { thinkingBlockEvents, thinkingDeltaEvent, thinkingEndEvents, thinkingStartEvent } from './messages-thinking-blocks.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -30,6 +33,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   readonly #blocks: ContentBlockSequence<undefined>;
   /** The open tool_use block's input, which a client must be able to parse when the block stops. */
   #toolInput: StreamedToolInput | undefined;
+  /** The index of the thinking block being thought, open until its signature comes or another block begins. */
+  #thinkingIndex: number | undefined;
 
   constructor(context: AnswerContext & { readonly model: string }) {
     this.#id = context.id;
@@ -60,8 +65,9 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'text-delta') return this.#blocks.text('text', chunk.text) || undefined;
-    if (chunk.type === 'tool-call-delta') return this.#blocks.toolCall(chunk) || undefined;
+    if (chunk.type === 'text-delta') return (chunk.text === '' ? '' : this.#endThinking()) + this.#blocks.text('text', chunk.text) || undefined;
+    if (chunk.type === 'tool-call-delta') return this.#endThinking() + this.#blocks.toolCall(chunk) || undefined;
+    if (chunk.type === 'reasoning-delta') return this.#thinkingDelta(chunk) || undefined;
     if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
     // Usage and the finish reason travel in message_delta, once the result is known.
     return undefined;
@@ -73,7 +79,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
       delta: { stop_reason: toAnthropicStopReason(result), stop_sequence: result.stopSequence ?? null },
       usage: toAnthropicUsage(result.usage),
     };
-    return this.#blocks.finish(undefined) + event('message_delta', JSON.stringify(delta)) + event('message_stop', '{"type":"message_stop"}');
+    return this.#endThinking() + this.#blocks.finish(undefined) + event('message_delta', JSON.stringify(delta)) + event('message_stop', '{"type":"message_stop"}');
   }
 
   error(error: ErrorResponse): string {
@@ -86,12 +92,40 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   /**
-   * Anthropic's signed block, whole: written once its signature has come, after whatever block is open (Anthropic
-   * streams thinking before the text and calls it leads to, so none is).
+   * A piece of a thinking block Anthropic signs, written as it comes: the first opens the block, after whatever
+   * block is open (Anthropic streams thinking before the text and calls it leads to, so none is).
+   */
+  #thinkingDelta(chunk: Extract<StreamChunk, { type: 'reasoning-delta' }>): string {
+    if (!isShownThinkingDelta(chunk)) return '';
+    let events = '';
+    if (this.#thinkingIndex === undefined) {
+      this.#thinkingIndex = this.#nextBlockIndex++;
+      events = this.#blocks.finish(undefined) + thinkingStartEvent(this.#thinkingIndex);
+    }
+    return events + thinkingDeltaEvent(this.#thinkingIndex, chunk.text);
+  }
+
+  /**
+   * Anthropic's signed block, whole once its signature has come: the end of the thinking block its deltas opened,
+   * or, for one with no text streamed (redacted, or thinking left empty), the whole block.
    */
   #thinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
-    if (shownThinkingBlocks({ provider: chunk.provider, blocks: [chunk.block] }).length === 0) return '';
-    return this.#blocks.finish(undefined) + thinkingBlockEvents(chunk.block, this.#nextBlockIndex++);
+    if (!isShownThinkingBlock(chunk)) return '';
+    const { block } = chunk;
+    if (this.#thinkingIndex !== undefined && block.type === 'thinking') {
+      const events = thinkingEndEvents(this.#thinkingIndex, block.signature);
+      this.#thinkingIndex = undefined;
+      return events;
+    }
+    return this.#endThinking() + this.#blocks.finish(undefined) + thinkingBlockEvents(block, this.#nextBlockIndex++);
+  }
+
+  /** Stops a thinking block whose signature never came, when another block begins or the stream ends. */
+  #endThinking(): string {
+    if (this.#thinkingIndex === undefined) return '';
+    const events = thinkingEndEvents(this.#thinkingIndex, undefined);
+    this.#thinkingIndex = undefined;
+    return events;
   }
 
   #openBlock(block: ContentBlock): string {

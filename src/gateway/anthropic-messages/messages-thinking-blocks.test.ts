@@ -57,18 +57,26 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
     expect((message.content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
   });
 
-  it('streams the recorded thinking block as Anthropic does, its signature_delta before it stops, then the text', () => {
+  it('streams the recorded thinking block as Anthropic does, delta by delta as thought, its signature_delta before it stops, then the text', () => {
     const events = encode(decodeRecordedStream('anthropic'));
     const payloads = events.map((event) => JSON.parse(event.data) as { type: string; index?: number; content_block?: unknown; delta?: Record<string, unknown> });
     const blockEvents = payloads.filter((payload) => payload.index === 0);
-    const thinking = blockEvents.flatMap((payload) => (payload.delta?.type === 'thinking_delta' ? [payload.delta.thinking] : [])).join('');
-    const recordedSignature = recordedStreamPayloads
-      .map((line) => JSON.parse(line) as { delta?: { type?: string; signature?: string } })
-      .find((payload) => payload.delta?.type === 'signature_delta')?.delta?.signature;
-    expect(blockEvents.map((payload) => payload.delta?.type ?? payload.type)).toEqual(['content_block_start', 'thinking_delta', 'signature_delta', 'content_block_stop']);
+    const thinkingDeltas = blockEvents.flatMap((payload) => (payload.delta?.type === 'thinking_delta' ? [payload.delta.thinking] : []));
+    const recorded = recordedStreamPayloads.map((line) => JSON.parse(line) as { delta?: { type?: string; signature?: string; thinking?: string } });
+    const recordedSignature = recorded.find((payload) => payload.delta?.type === 'signature_delta')?.delta?.signature;
+    // Each recorded piece of the thinking, as it came (the last, empty, has nothing to show).
+    const recordedThinkingDeltas = recorded.flatMap((payload) => (payload.delta?.type === 'thinking_delta' && payload.delta.thinking !== '' ? [payload.delta.thinking] : []));
+    expect(thinkingDeltas).toEqual(recordedThinkingDeltas);
+    expect(thinkingDeltas).toHaveLength(9);
+    expect(blockEvents.map((payload) => payload.delta?.type ?? payload.type)).toEqual([
+      'content_block_start',
+      ...thinkingDeltas.map(() => 'thinking_delta'),
+      'signature_delta',
+      'content_block_stop',
+    ]);
     expect(blockEvents[0]?.content_block).toEqual({ type: 'thinking', thinking: '', signature: '' });
-    expect(thinking).toBe('The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185');
-    expect(blockEvents[2]?.delta).toEqual({ type: 'signature_delta', signature: recordedSignature });
+    expect(thinkingDeltas.join('')).toBe('The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185');
+    expect(blockEvents.at(-2)?.delta).toEqual({ type: 'signature_delta', signature: recordedSignature });
     expect(payloads.find((payload) => payload.type === 'content_block_start' && payload.index === 1)?.content_block).toEqual({ type: 'text', text: '' });
     // Anthropic's own decoder reads the block back whole.
     const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
@@ -79,6 +87,34 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
   it('streams no block another provider signed', () => {
     const events = encode(decodeRecordedStream('claude-proxy'));
     expect(events.map((event) => event.data).join('')).not.toContain('thinking');
+  });
+
+  it('stops a thinking block whose signature never came when the next block begins, and writes a redacted block whole, the indexes in order', () => {
+    const redacted = { type: 'redacted_thinking' as const, data: 'EooCCpsBCBIYAipA' };
+    const events = encode([
+      { type: 'reasoning-delta', text: 'Cut short', signedBy: 'anthropic' },
+      { type: 'signed-reasoning-block', provider: 'anthropic', block: redacted },
+      { type: 'reasoning-delta', text: 'Then this.', signedBy: 'anthropic' },
+      { type: 'text-delta', text: 'Done.' },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const blocks = events
+      .map((event) => JSON.parse(event.data) as { type: string; index?: number; content_block?: { type: string }; delta?: { type: string } })
+      .filter((payload) => payload.index !== undefined)
+      .map((payload) => `${payload.index}:${payload.content_block?.type ?? payload.delta?.type ?? payload.type}`);
+    expect(blocks).toEqual([
+      '0:thinking',
+      '0:thinking_delta',
+      '0:content_block_stop',
+      '1:redacted_thinking',
+      '1:content_block_stop',
+      '2:thinking',
+      '2:thinking_delta',
+      '2:content_block_stop',
+      '3:text',
+      '3:text_delta',
+      '3:content_block_stop',
+    ]);
   });
 });
 

@@ -1,32 +1,41 @@
 /**
- * Thinking blocks between a Messages client and Anthropic, through the gateway. Anthropic signs each thinking block
- * it answers with, and takes it back only unchanged; a client that thinks with tools must send its last tool-call
- * turn's blocks back first in that turn, or Anthropic answers 400 ("Expected `thinking` or `redacted_thinking`, but
- * found `tool_use`", https://github.com/Kilo-Org/kilocode/issues/5219). So the gateway shows a Messages client the
- * blocks of an answer that came from Anthropic (the catalog's `anthropic` provider), signature and all, and reads
- * the blocks of a client's history as Anthropic's: they go back to that provider only, and to every other one as
- * plain reasoning text at most. Blocks other providers' answers would need a signature they never give. Pure.
+ * The stream events of Anthropic's signed thinking blocks, as Anthropic streams them (test/fixtures/anthropic's
+ * recorded stream): `content_block_start` with an empty thinking block, its text as `thinking_delta`s, one
+ * `signature_delta`, `content_block_stop`; a `redacted_thinking` block whole at its start, then its stop. Which
+ * blocks a Messages client is shown: client-signed-reasoning.ts. Pure.
  */
-import { Provider } from '../../catalog.js';
-import type { SignedReasoning, SignedReasoningBlock } from '../../types.js';
+import type { SignedReasoningBlock } from '../../types.js';
 
-/** The provider whose signed blocks Messages clients are shown, and whose a client's history carries. */
-export const messagesThinkingProvider: string = Provider.ANTHROPIC;
-
-/** The blocks of an answer a Messages client is shown: Anthropic's only. */
-export function shownThinkingBlocks(signedReasoning: SignedReasoning | undefined): readonly SignedReasoningBlock[] {
-  return signedReasoning !== undefined && signedReasoning.provider === messagesThinkingProvider ? signedReasoning.blocks : [];
+function blockDelta(index: number, delta: string): string {
+  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":${delta}}\n\n`;
 }
 
-/** The stream events of one whole block at `index`, as Anthropic streams it: start, its text, its signature, stop. */
+function blockStop(index: number): string {
+  return `event: content_block_stop\ndata: {"type":"content_block_stop","index":${index}}\n\n`;
+}
+
+/** A thinking block begins at `index`, its text and signature to follow. */
+export function thinkingStartEvent(index: number): string {
+  return `event: content_block_start\ndata: {"type":"content_block_start","index":${index},"content_block":{"type":"thinking","thinking":"","signature":""}}\n\n`;
+}
+
+/** A piece of the thinking block's text. */
+export function thinkingDeltaEvent(index: number, thinking: string): string {
+  return blockDelta(index, JSON.stringify({ type: 'thinking_delta', thinking }));
+}
+
+/** The end of the thinking block at `index`: its signature when it has one (a block cut short has none), and its stop. */
+export function thinkingEndEvents(index: number, signature: string | undefined): string {
+  const signatureEvent = signature === undefined ? '' : blockDelta(index, JSON.stringify({ type: 'signature_delta', signature }));
+  return signatureEvent + blockStop(index);
+}
+
+/** The stream events of one whole block at `index`: start, its text, its signature, stop. */
 export function thinkingBlockEvents(block: SignedReasoningBlock, index: number): string {
-  const start = (contentBlock: string): string =>
-    `event: content_block_start\ndata: {"type":"content_block_start","index":${index},"content_block":${contentBlock}}\n\n`;
-  const delta = (value: string): string => `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":${value}}\n\n`;
-  const stop = `event: content_block_stop\ndata: {"type":"content_block_stop","index":${index}}\n\n`;
-  if (block.type === 'redacted_thinking') return start(JSON.stringify({ type: 'redacted_thinking', data: block.data })) + stop;
-  const text = block.thinking === '' ? '' : delta(JSON.stringify({ type: 'thinking_delta', thinking: block.thinking }));
-  return (
-    start('{"type":"thinking","thinking":"","signature":""}') + text + delta(JSON.stringify({ type: 'signature_delta', signature: block.signature })) + stop
-  );
+  if (block.type === 'redacted_thinking') {
+    const contentBlock = JSON.stringify({ type: 'redacted_thinking', data: block.data });
+    return `event: content_block_start\ndata: {"type":"content_block_start","index":${index},"content_block":${contentBlock}}\n\n${blockStop(index)}`;
+  }
+  const text = block.thinking === '' ? '' : thinkingDeltaEvent(index, block.thinking);
+  return thinkingStartEvent(index) + text + thinkingEndEvents(index, block.signature);
 }

@@ -89,7 +89,7 @@ describe('Anthropic stream decoder', () => {
     expect(createAnthropicStreamDecoder(options).decode({ event: 'ping', data: '{"type": "ping"}' })).toEqual([]);
   });
 
-  it("reads a thinking block's deltas as reasoning, and the block whole with its signature when it stops", () => {
+  it("reads a thinking block's deltas as reasoning this provider signs, and the block whole with its signature when it stops", () => {
     const decoder = createAnthropicStreamDecoder(options);
     const events: SseEvent[] = [
       { event: 'content_block_start', data: '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}' },
@@ -101,8 +101,8 @@ describe('Anthropic stream decoder', () => {
       { event: 'content_block_delta', data: '{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"4"}}' },
     ];
     expect(events.flatMap((event) => decoder.decode(event))).toEqual([
-      { type: 'reasoning-delta', text: 'Two and two ' },
-      { type: 'reasoning-delta', text: 'make four.' },
+      { type: 'reasoning-delta', text: 'Two and two ', signedBy: 'anthropic' },
+      { type: 'reasoning-delta', text: 'make four.', signedBy: 'anthropic' },
       { type: 'signed-reasoning-block', provider: 'anthropic', block: { type: 'thinking', thinking: 'Two and two make four.', signature: 'EqQBCgIYAhIM' } },
       { type: 'text-delta', text: '4' },
     ]);

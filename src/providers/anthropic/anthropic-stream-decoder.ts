@@ -34,8 +34,9 @@ interface ThinkingBlock {
  * (text, or a tool call's id and name), `content_block_delta` (text, argument fragments, thinking and its
  * signature), `content_block_stop`, `message_delta` (stop reason, output tokens), `message_stop` (the end marker),
  * `ping`, and `error` (thrown as a ProviderError). A thinking block's text is streamed as reasoning deltas as it
- * comes; the block whole, once its `signature_delta` has come, is one `signed-reasoning-block` chunk when it stops
- * (a `redacted_thinking` block, whole from its start, is one when it starts).
+ * comes, each `signedBy` this provider (Anthropic signs every thinking block); the block whole, once its
+ * `signature_delta` has come, is one `signed-reasoning-block` chunk when it stops (a `redacted_thinking` block, whole
+ * from its start, is one when it starts).
  */
 export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
   const toolBlocks = new Map<number, ToolBlock>();
@@ -106,7 +107,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (block['type'] === 'thinking') {
       const thinking = readString(block['thinking']) ?? '';
       thinkingBlocks.set(blockIndex, { thinking, signature: readString(block['signature']) ?? '' });
-      return thinking === '' ? [] : [{ type: 'reasoning-delta', text: thinking }];
+      return thinking === '' ? [] : [{ type: 'reasoning-delta', text: thinking, signedBy: options.providerId }];
     }
     if (block['type'] === 'redacted_thinking') {
       const redacted = readSignedReasoningBlock(block);
@@ -133,7 +134,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const text = readString(delta['thinking']) ?? '';
       const thinkingBlock = thinkingBlocks.get(readNumber(payload['index']) ?? -1);
       if (thinkingBlock !== undefined) thinkingBlock.thinking += text;
-      return text === '' ? [] : [{ type: 'reasoning-delta', text }];
+      return text === '' ? [] : [{ type: 'reasoning-delta', text, signedBy: options.providerId }];
     }
     if (delta['type'] === 'signature_delta') {
       const thinkingBlock = thinkingBlocks.get(readNumber(payload['index']) ?? -1);
