@@ -1,12 +1,15 @@
 /**
  * Claude Code's loop, thinking with tools, through the gateway's Messages endpoint with the official Anthropic SDK:
  * the answer shows Claude's thinking block, signature and all; the client sends the turn back as it kept it, and the
- * gateway sends the block back to Anthropic first in that turn, so the next call thinks too. The provider test
- * server answers as Anthropic does, by the body (src/testing/anthropic-thinking-recordings.test-support.ts): its
- * recorded answers with signed thinking (test/fixtures/anthropic), or its 400 when a thinking call's last tool-call
- * turn does not start with its thinking block.
+ * gateway sends the block back to Anthropic first in that turn, so the next call thinks too. The same loop through
+ * chat completions (the block in `reasoning_details`) and the Responses API (a reasoning item's `encrypted_content`)
+ * with the official OpenAI SDK, each client sending back what it was given. The provider test server answers as
+ * Anthropic does, by the body (src/testing/anthropic-thinking-recordings.test-support.ts): its recorded answers with
+ * signed thinking (test/fixtures/anthropic), or its 400 when a thinking call's last tool-call turn does not start
+ * with its thinking block.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   answerAsThinkingClaude,
@@ -34,6 +37,10 @@ const tools: Anthropic.Tool[] = [{ name: 'checkSandboxErrors', input_schema: { t
 const question: Anthropic.MessageParam = { role: 'user', content: 'Check the sandbox for errors.' };
 const recorded = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: { type: string; thinking: string; signature: string }[] };
 const recordedThinking = recorded.content[0]!;
+const recordedThinkingBlock = { type: 'thinking', thinking: recordedThinking.thinking, signature: recordedThinking.signature };
+const recordedToolUse = { type: 'tool_use', id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9', name: 'checkSandboxErrors', input: {} };
+const streamedThinking = 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185';
+const streamedSignature = expect.stringMatching(/^EvQBCkYICxgCKkAxhD4N.*BgB$/) as unknown;
 
 interface SentBody {
   readonly thinking?: unknown;
@@ -65,10 +72,7 @@ describe("a Messages client thinking with tools, Anthropic's thinking blocks pas
     expect(second.stop_reason).toBe('tool_use');
     const [, sent] = sentBodies();
     expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
-    expect(sent?.messages[1]?.content).toEqual([
-      { type: 'thinking', thinking: recordedThinking.thinking, signature: recordedThinking.signature },
-      { type: 'tool_use', id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9', name: 'checkSandboxErrors', input: {} },
-    ]);
+    expect(sent?.messages[1]?.content).toEqual([recordedThinkingBlock, recordedToolUse]);
   });
 
   it('streams the thinking block with its signature, which the SDK puts together in its final message', async () => {
@@ -76,11 +80,7 @@ describe("a Messages client thinking with tools, Anthropic's thinking blocks pas
     const message = await stream.finalMessage();
     expect(message.content.map((block) => block.type)).toEqual(['thinking', 'text']);
     const [block] = message.content;
-    expect(block).toEqual({
-      type: 'thinking',
-      thinking: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
-      signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4N.*BgB$/),
-    });
+    expect(block).toEqual({ type: 'thinking', thinking: streamedThinking, signature: streamedSignature });
   });
 
   it('streams the thinking as it is thought: a stream cut off before the signature came has shown the thinking so far', async () => {
@@ -93,5 +93,43 @@ describe("a Messages client thinking with tools, Anthropic's thinking blocks pas
     stream.on('thinking', (delta) => thought.push(delta));
     await expect(stream.finalMessage()).rejects.toThrow();
     expect(thought).toEqual(['The previous', ' result', ' was', ' 925.', ' Now', ' I need to divide that', ' by 5.\n\n925', ' ÷ 5 ', '= 185']);
+  });
+});
+
+describe("a chat completions client thinking with tools through Claude, Anthropic's signed blocks in reasoning_details", () => {
+  const openAITools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'checkSandboxErrors', parameters: { type: 'object', properties: {} } } }];
+
+  it('shows the block on the message, and the message sent back as the SDK gave it makes the next call think, the block first in its turn', async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Check the sandbox for errors.' }];
+    const first = await harness.client.chat.completions.create({ model, messages, tools: openAITools, reasoning_effort: 'low' });
+    const message = first.choices[0]!.message;
+    expect((message as { reasoning_details?: unknown }).reasoning_details).toEqual([
+      { type: 'reasoning.text', text: recordedThinking.thinking, signature: recordedThinking.signature, format: 'anthropic-claude-v1', index: 0 },
+    ]);
+    // OpenAI's and OpenRouter's documented tool loop: the assistant message appended as returned, then the tool's answer.
+    messages.push(message, { role: 'tool', tool_call_id: message.tool_calls?.[0]?.id ?? '', content: 'No errors.' });
+    const second = await harness.client.chat.completions.create({ model, messages, tools: openAITools, reasoning_effort: 'low' });
+    expect(second.choices[0]?.finish_reason).toBe('tool_calls');
+    const [, sent] = sentBodies();
+    expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(sent?.messages[1]?.content).toEqual([recordedThinkingBlock, recordedToolUse]);
+  });
+
+  it("streams the block once its thinking is over; the message the SDK's stream helper puts together carries it back to Claude", async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is 925 divided by 5?' }];
+    const stream = harness.client.chat.completions.stream({ model, messages, reasoning_effort: 'low' });
+    const detailDeltas: unknown[] = [];
+    stream.on('chunk', (chunk) => {
+      const details = (chunk.choices[0]?.delta as { reasoning_details?: unknown } | undefined)?.reasoning_details;
+      if (details !== undefined) detailDeltas.push(details);
+    });
+    const message = (await stream.finalChatCompletion()).choices[0]!.message;
+    const details = [{ type: 'reasoning.text', text: streamedThinking, signature: streamedSignature, format: 'anthropic-claude-v1', index: 0 }];
+    expect(detailDeltas).toEqual([details]);
+    expect((message as { reasoning_details?: unknown }).reasoning_details).toEqual(details);
+    messages.push(message, { role: 'user', content: 'And that divided by 5?' });
+    await harness.client.chat.completions.create({ model, messages, reasoning_effort: 'low' });
+    const [, sent] = sentBodies();
+    expect(sent?.messages[1]?.content).toEqual([{ type: 'thinking', thinking: streamedThinking, signature: streamedSignature }, { type: 'text', text: '925 ÷ 5 = 185' }]);
   });
 });

@@ -2,7 +2,8 @@
  * OpenAI chat.completions messages to our Message[]: string or text-part content (and the images of user and tool turns),
  * assistant tool calls (their arguments JSON text, or an object as some clients send them; with Gemini's thought
  * signature, where Google's OpenAI API puts it), tool answers paired with their call (Gemini needs the tool's name),
- * an assistant turn's `reasoning_content` (or `reasoning`) as its reasoning. A user's or tool's `file` and `input_audio`
+ * an assistant turn's `reasoning_content` (or `reasoning`) as its reasoning, and its `reasoning_details` (or
+ * `thinking_blocks`) as Anthropic's signed blocks (openai-signed-reasoning.ts). A user's or tool's `file` and `input_audio`
  * parts become a line saying they were left out, and an assistant's `refusal` parts their text, as the Responses and
  * Messages dialects read theirs. Pure; a bad message is a 400 naming its index.
  */
@@ -13,6 +14,8 @@ import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import { toolArgumentsText } from '../tool-arguments-text.js';
+import { clientSignedReasoning } from './client-signed-reasoning.js';
+import { signedBlocksOfAssistantMessage } from './openai-signed-reasoning.js';
 
 /**
  * Media parts OpenAI takes in a user turn that the gateway does not carry (a PDF as `file`, sound as `input_audio`),
@@ -202,6 +205,8 @@ function convertMessage(message: Readonly<Record<string, unknown>>, index: numbe
       }
       const reasoning = reasoningOf(message, path);
       if (reasoning !== undefined) assistant.reasoning = reasoning;
+      const signedReasoning = clientSignedReasoning(signedBlocksOfAssistantMessage(message));
+      if (signedReasoning !== undefined) assistant.signedReasoning = signedReasoning;
       return assistant;
     }
     case 'tool':

@@ -1,18 +1,25 @@
 /** OpenAI's chat completions as a gateway dialect: POST /v1/chat/completions. */
 import { randomUUID } from 'node:crypto';
 import type { StreamResult } from '../routing/router-options.js';
-import type { StreamChunk } from '../types.js';
+import type { SignedReasoningBlock, StreamChunk } from '../types.js';
+import { isShownThinkingBlock } from './client-signed-reasoning.js';
 import type { ErrorResponse } from './error-response.js';
 import type { AnswerContext, GatewayDialect, StreamEventEncoder } from './gateway-dialect.js';
 import { parseChatCompletionRequest } from './openai-request.js';
 import { ChatCompletionChunkEncoder, sseDone, sseErrorEvent, toChatCompletion } from './openai-response.js';
+import { toReasoningDetails } from './openai-signed-reasoning.js';
 
-/** `chat.completion.chunk` events: the role first, the deltas, the finish, the usage when asked, `[DONE]`. */
+/**
+ * `chat.completion.chunk` events: the role first, the deltas, the finish, the usage when asked, `[DONE]`.
+ * Anthropic's signed thinking blocks, whose text streams as `reasoning_content`, are kept until the thinking is over
+ * (the answer's first text or call, or its finish) and go out together as one `reasoning_details` delta.
+ */
 class OpenAIStreamEvents implements StreamEventEncoder {
   readonly #chunks: ChatCompletionChunkEncoder;
   readonly #includeUsage: boolean;
   #finished = false;
   #calledTools = false;
+  #signedBlocks: SignedReasoningBlock[] | undefined;
 
   constructor(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }) {
     this.#chunks = new ChatCompletionChunkEncoder(context);
@@ -24,19 +31,24 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
+    if (chunk.type === 'signed-reasoning-block') {
+      if (isShownThinkingBlock(chunk)) (this.#signedBlocks ??= []).push(chunk.block);
+      return undefined;
+    }
+    if (chunk.type === 'reasoning-delta' || chunk.type === 'usage') return this.#chunks.delta(chunk);
     if (chunk.type !== 'finish') {
       if (chunk.type === 'tool-call-delta') this.#calledTools = true;
-      return this.#chunks.delta(chunk);
+      return this.#thinkingOver() + (this.#chunks.delta(chunk) ?? '') || undefined;
     }
     // The finish reason goes out when the provider gives it, before the usage that may follow. An answer that
     // called tools finished for them whatever the provider said (an AI SDK model passes OpenAI's `stop` for a
     // named tool choice), as the router's result and the answer not streamed say: an agent loops on that reason.
     this.#finished = true;
-    return this.#chunks.finish(chunk.finishReason === 'stop' && this.#calledTools ? 'tool_calls' : chunk.finishReason);
+    return this.#thinkingOver() + this.#chunks.finish(chunk.finishReason === 'stop' && this.#calledTools ? 'tool_calls' : chunk.finishReason);
   }
 
   end(result: StreamResult): string {
-    let events = this.#finished ? '' : this.#chunks.finish(result.finishReason);
+    let events = this.#finished ? '' : this.#thinkingOver() + this.#chunks.finish(result.finishReason);
     if (this.#includeUsage && result.usage) events += this.#chunks.usage(result.usage);
     return events + sseDone;
   }
@@ -48,6 +60,14 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   keepAlive(): string {
     // An SSE comment: OpenAI's own streams send these, and every SSE client skips them.
     return ': ping\n\n';
+  }
+
+  /** The signed blocks kept so far, as one `reasoning_details` delta ('' when none are). */
+  #thinkingOver(): string {
+    const blocks = this.#signedBlocks;
+    if (blocks === undefined) return '';
+    this.#signedBlocks = undefined;
+    return this.#chunks.reasoningDetails(toReasoningDetails(blocks));
   }
 }
 

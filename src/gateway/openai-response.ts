@@ -2,10 +2,13 @@
  * Our results in OpenAI's shapes: a CompletionResult as a `chat.completion`, stream chunks as
  * `chat.completion.chunk` server-sent events (role first, then deltas, the finish, usage when asked,
  * `[DONE]`). Pure; the chunk encoder builds each event's fixed prefix once per stream. The reasoning a model
- * showed goes in `reasoning_content`, as DeepSeek's API and LiteLLM put it (OpenAI's own API shows none).
+ * showed goes in `reasoning_content`, as DeepSeek's API and LiteLLM put it (OpenAI's own API shows none), and
+ * Anthropic's signed thinking blocks in `reasoning_details` (openai-signed-reasoning.ts).
  */
 import type { CompletionResult } from '../routing/router-options.js';
 import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
+import { shownThinkingBlocks } from './client-signed-reasoning.js';
+import { type ReasoningDetail, toReasoningDetails } from './openai-signed-reasoning.js';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
@@ -66,6 +69,8 @@ export function toChatCompletion(
     content: hasToolCalls && result.content.length === 0 ? null : result.content,
   };
   if (result.reasoning !== undefined) message.reasoning_content = result.reasoning;
+  const signedBlocks = shownThinkingBlocks(result.signedReasoning);
+  if (signedBlocks.length > 0) message.reasoning_details = toReasoningDetails(signedBlocks);
   if (hasToolCalls) message.tool_calls = toOpenAIToolCalls(result.toolCalls);
   message.refusal = null;
   const completion: Record<string, unknown> = {
@@ -148,6 +153,11 @@ export class ChatCompletionChunkEncoder {
       return this.#choice(`{"tool_calls":[${JSON.stringify(call)}]}`, null);
     }
     return undefined;
+  }
+
+  /** Signed thinking blocks, all in one delta: the OpenAI SDK's stream helper keeps a field's last value, not a sum. */
+  reasoningDetails(details: readonly ReasoningDetail[]): string {
+    return this.#choice(`{"reasoning_details":${JSON.stringify(details)}}`, null);
   }
 
   finish(reason: FinishReason): string {
