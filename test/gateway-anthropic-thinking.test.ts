@@ -133,3 +133,39 @@ describe("a chat completions client thinking with tools through Claude, Anthropi
     expect(sent?.messages[1]?.content).toEqual([{ type: 'thinking', thinking: streamedThinking, signature: streamedSignature }, { type: 'text', text: '925 ÷ 5 = 185' }]);
   });
 });
+
+describe("a Responses client thinking with tools through Claude (Codex's stateless loop), Anthropic's signed blocks in encrypted_content", () => {
+  const responsesTools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'checkSandboxErrors', parameters: { type: 'object', properties: {} }, strict: false }];
+  // What Codex asks of every turn: no stored state, the reasoning's encrypted content to send back.
+  const asked = { model, reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'], store: false } satisfies Omit<OpenAI.Responses.ResponseCreateParams, 'input'>;
+  const encryptedContent = expect.stringMatching(/^bm-signed-reasoning\.v1\./) as unknown;
+
+  it('answers a reasoning item, its summary the thinking, the block in encrypted_content; the items sent back make the next call think, the block first in its turn', async () => {
+    const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'Check the sandbox for errors.' }];
+    const first = await harness.client.responses.create({ ...asked, tools: responsesTools, input });
+    expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'function_call']);
+    expect(first.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: recordedThinking.thinking }], encrypted_content: encryptedContent });
+    const call = first.output[1] as OpenAI.Responses.ResponseFunctionToolCall;
+    // The next turn's input as Codex makes it: the conversation so far, the answer's items, the tool's output.
+    input.push(...(first.output as OpenAI.Responses.ResponseInputItem[]), { type: 'function_call_output', call_id: call.call_id, output: 'No errors.' });
+    await harness.client.responses.create({ ...asked, tools: responsesTools, input });
+    const [, sent] = sentBodies();
+    expect(sent?.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(sent?.messages[1]?.content).toEqual([recordedThinkingBlock, recordedToolUse]);
+  });
+
+  it('streams the thinking as the summary, delta by delta as thought, the item done with its encrypted_content; sent back, it reaches Claude', async () => {
+    const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'What is 925 divided by 5?' }];
+    const stream = harness.client.responses.stream({ ...asked, input });
+    const summaryDeltas: string[] = [];
+    stream.on('response.reasoning_summary_text.delta', (event) => summaryDeltas.push(event.delta));
+    const response = await stream.finalResponse();
+    expect(summaryDeltas).toEqual(['The previous', ' result', ' was', ' 925.', ' Now', ' I need to divide that', ' by 5.\n\n925', ' ÷ 5 ', '= 185']);
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(response.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: streamedThinking }], encrypted_content: encryptedContent });
+    input.push(...(response.output as OpenAI.Responses.ResponseInputItem[]), { role: 'user', content: 'And that divided by 5?' });
+    await harness.client.responses.create({ ...asked, input });
+    const [, sent] = sentBodies();
+    expect(sent?.messages[1]?.content).toEqual([{ type: 'thinking', thinking: streamedThinking, signature: streamedSignature }, { type: 'text', text: '925 ÷ 5 = 185' }]);
+  });
+});

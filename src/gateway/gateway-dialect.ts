@@ -29,6 +29,8 @@ export interface GatewayCall {
   readonly freeformTools?: ReadonlySet<string>;
   /** The request's parameters a Responses answer repeats (`instructions`, `tools`, `text`...), read once at the parse. */
   readonly responsesEcho?: ResponsesEcho;
+  /** A Responses request's `include` asks `reasoning.encrypted_content`: reasoning items carry what goes back. */
+  readonly includeEncryptedReasoning?: boolean;
 }
 
 /** What an answer's body names: its id, creation time and the model that served it. */

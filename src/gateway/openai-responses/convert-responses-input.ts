@@ -1,15 +1,18 @@
 /**
  * A Responses request's `instructions` and `input` as our messages: input items (messages with text and
  * image parts, function and custom tool calls joined to their assistant turn, their outputs (text and
- * images) as tool messages) in order. The provider's reasoning and the calls of tools only OpenAI runs are left out; media
- * a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
+ * images) as tool messages) in order. A reasoning item carrying Anthropic's signed blocks (our `encrypted_content`,
+ * encrypted-reasoning-content.ts) gives them to the assistant turn it is part of; other reasoning and the calls of
+ * tools only OpenAI runs are left out; media a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
  */
 import { isRecord } from '../../json-value.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
-import type { ImageInput, Message, Mutable, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { AssistantMessage, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import { clientSignedReasoning } from '../client-signed-reasoning.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { omittedMediaNote, quotedValueOf } from '../request-fields.js';
+import { decodeReasoningContent } from './encrypted-reasoning-content.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -88,10 +91,18 @@ export function convertResponsesInput(body: JsonObject): Message[] {
   const toolNamesById = new Map<string, string>();
   /** The assistant turn the next function calls join, while items keep coming from the same turn. */
   let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
+  /** The signed thinking of the turn under way, which comes before its text and calls; left out if no turn follows. */
+  let signedBlocks: SignedReasoningBlock[] = [];
   const flushAssistant = (): void => {
-    if (assistant === undefined) return;
-    messages.push(assistant.toolCalls.length > 0 ? { role: 'assistant', ...assistant } : { role: 'assistant', content: assistant.content });
+    if (assistant !== undefined) {
+      const message: Mutable<AssistantMessage> = { role: 'assistant', content: assistant.content };
+      if (assistant.toolCalls.length > 0) message.toolCalls = assistant.toolCalls;
+      const signedReasoning = clientSignedReasoning(signedBlocks);
+      if (signedReasoning !== undefined) message.signedReasoning = signedReasoning;
+      messages.push(message);
+    }
     assistant = undefined;
+    signedBlocks = [];
   };
   input.forEach((item: unknown, index) => {
     const path = `input[${index}]`;
@@ -139,8 +150,11 @@ export function convertResponsesInput(body: JsonObject): Message[] {
       messages.push(message);
       return;
     }
-    // The provider's own reasoning, which the gateway does not request: left out.
-    if (type === 'reasoning') return;
+    if (type === 'reasoning') {
+      // Anthropic's signed blocks, as the gateway gave them; anything else (OpenAI's own reasoning) is left out.
+      signedBlocks.push(...decodeReasoningContent(item.encrypted_content));
+      return;
+    }
     if (type === 'item_reference') {
       // The AI SDK's OpenAI Responses model sends its earlier answers so unless told `store: false` (its default is
       // true: vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), so the 400 says how.

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../errors.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { ModelResolver } from '../model-resolver.js';
+import type { SignedReasoning } from '../../types.js';
+import { encodeReasoningContent } from './encrypted-reasoning-content.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
 import { refusalOf } from '../gateway-http-error.test-support.js';
 
@@ -48,6 +50,30 @@ describe('a Responses API request', () => {
       toolChoice: { name: 'get_weather' },
       tools: [{ name: 'get_weather' }],
     });
+  });
+
+  it("gives a turn the Anthropic blocks its reasoning items carry, in order; OpenAI's own reasoning, and reasoning no turn follows, left out", () => {
+    const thinking = { type: 'thinking' as const, thinking: 'Check first.', signature: 'Eq4CCpIBCBIYAipA' };
+    const redacted = { type: 'redacted_thinking' as const, data: 'EooCCpsBCBIYAipA' };
+    const reasoningItem = (blocks: unknown[]) => ({ type: 'reasoning', summary: [], encrypted_content: encodeReasoningContent({ provider: 'anthropic', blocks } as SignedReasoning) });
+    const call = parse({
+      input: [
+        { role: 'user', content: 'Check the sandbox.' },
+        reasoningItem([thinking]),
+        { type: 'reasoning', id: 'rs_openai', summary: [], encrypted_content: 'gAAAAABpPDIUph8czEXz' },
+        reasoningItem([redacted]),
+        { type: 'function_call', call_id: 'call_1', name: 'check', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'No errors.' },
+        reasoningItem([thinking]),
+        { role: 'user', content: 'Never mind.' },
+      ],
+    });
+    expect(call.messages).toEqual([
+      { role: 'user', content: 'Check the sandbox.' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'check', arguments: '{}' }], signedReasoning: { provider: 'anthropic', blocks: [thinking, redacted] } },
+      { role: 'tool', toolCallId: 'call_1', toolName: 'check', content: 'No errors.' },
+      { role: 'user', content: 'Never mind.' },
+    ]);
   });
 
   it('takes what Codex sends: custom tools as functions of one string, hosted tools and their calls left out, an image in an output carried, a stored file noted', () => {

@@ -3,8 +3,9 @@
  * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
  * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
  * says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
- * models (reasoning-fields.ts); `store`, `reasoning.summary`, `text.verbosity`, `truncation`, `include`, `user`
- * and `metadata` are accepted and not passed on; token log probabilities are refused. The parameters an answer echoes are read here once
+ * models (reasoning-fields.ts); `include: ["reasoning.encrypted_content"]` has reasoning items carry Anthropic's
+ * signed thinking (encrypted-reasoning-content.ts); `store`, `reasoning.summary`, `text.verbosity`, `truncation`,
+ * the rest of `include`, `user` and `metadata` are accepted and not passed on; token log probabilities are refused. The parameters an answer echoes are read here once
  * (responses-echo.ts). Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
  * calls in the history are left out. Custom (free-form) tools become functions of one string, `input`.
@@ -109,7 +110,7 @@ function responseFormatOf(value: unknown): ResponseFormat | undefined {
 /**
  * Token log probabilities (`top_logprobs` above 0, `include` of `message.output_text.logprobs`): refused, as in chat
  * completions, since no provider is asked for them and an answer without them would look like one with them.
- * Codex's `include: ["reasoning.encrypted_content"]` is taken: its answers simply carry no encrypted reasoning.
+ * Codex's `include: ["reasoning.encrypted_content"]` is read by the parse (encrypted-reasoning-content.ts).
  */
 function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
   const topLogprobs = body.top_logprobs;
@@ -160,5 +161,6 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   if (reasoningEffort !== undefined) options.reasoningEffort = reasoningEffort;
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true, responsesEcho };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
+  if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content')) call.includeEncryptedReasoning = true;
   return call;
 }

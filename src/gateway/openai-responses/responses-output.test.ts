@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompletionResult } from '../../routing/router-options.js';
 import { ModelResolver } from '../model-resolver.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
+import { encodeReasoningContent } from './encrypted-reasoning-content.js';
 import { toResponse } from './responses-output.js';
 
 const result: CompletionResult = {
@@ -37,5 +38,32 @@ describe('a Responses answer with shown reasoning', () => {
     const response = toResponse(plain, { id: 'resp_abc', createdSeconds: 1 }, plainCall) as { output: { type: string }[]; reasoning: unknown };
     expect(response.output.map((item) => item.type)).toEqual(['message']);
     expect(response.reasoning).toEqual({ effort: null, summary: null });
+  });
+});
+
+describe("a Responses answer with Anthropic's signed thinking", () => {
+  const thinking = { type: 'thinking' as const, thinking: 'The capital of France is Paris.', signature: 'EqQBCgIYAhIM' };
+  const redacted = { type: 'redacted_thinking' as const, data: 'EooCCpsBCBIYAipA' };
+  const signed: CompletionResult = { ...result, signedReasoning: { provider: 'anthropic', blocks: [thinking, redacted] } };
+
+  it('gives one reasoning item per block, its thinking as the summary, the block in encrypted_content when include asks it', () => {
+    const encryptedCall = parseResponsesRequest({ model: 'anthropic/claude-sonnet-4-6', input: 'Capital of France?', include: ['reasoning.encrypted_content'] }, resolver);
+    const response = toResponse(signed, { id: 'resp_abc', createdSeconds: 1 }, encryptedCall) as { output: Record<string, unknown>[] };
+    expect(response.output.map((item) => [item.type, item.id])).toEqual([['reasoning', 'rs_abc'], ['reasoning', 'rs_abc_1'], ['message', 'msg_abc_2']]);
+    expect(response.output[0]).toEqual({
+      type: 'reasoning',
+      id: 'rs_abc',
+      summary: [{ type: 'summary_text', text: 'The capital of France is Paris.' }],
+      encrypted_content: encodeReasoningContent({ provider: 'anthropic', blocks: [thinking] }),
+      status: 'completed',
+    });
+    expect(response.output[1]).toEqual({ type: 'reasoning', id: 'rs_abc_1', summary: [], encrypted_content: encodeReasoningContent({ provider: 'anthropic', blocks: [redacted] }), status: 'completed' });
+  });
+
+  it('carries no encrypted_content when include does not ask it, and shows no block another provider signed', () => {
+    const response = toResponse(signed, { id: 'resp_abc', createdSeconds: 1 }, plainCall) as { output: Record<string, unknown>[] };
+    expect(response.output[0]).toEqual({ type: 'reasoning', id: 'rs_abc', summary: [{ type: 'summary_text', text: 'The capital of France is Paris.' }], status: 'completed' });
+    const proxied = toResponse({ ...signed, signedReasoning: { provider: 'claude-proxy', blocks: [thinking] } }, { id: 'resp_abc', createdSeconds: 1 }, call) as { output: Record<string, unknown>[] };
+    expect(proxied.output[0]).toMatchObject({ type: 'reasoning', content: [{ type: 'reasoning_text', text: 'The capital of France is Paris.' }] });
   });
 });

@@ -1,15 +1,18 @@
 /**
  * Our results in the Responses API's shapes: a CompletionResult as a `response` object whose output is a
  * reasoning item when the model showed its reasoning (as `reasoning_text` content, the raw form OpenAI gives
- * open-weight models' reasoning; no summary), a message item (its text) and one `function_call` item per
- * tool call. Pure. The request's parameters are echoed around the output as OpenAI echoes them
- * (responses-echo.ts).
+ * open-weight models' reasoning; no summary), or one reasoning item per signed thinking block of Anthropic's (its
+ * thinking as the summary, the block in `encrypted_content` when asked, encrypted-reasoning-content.ts), a message
+ * item (its text) and one `function_call` item per tool call. Pure. The request's parameters are echoed around
+ * the output as OpenAI echoes them (responses-echo.ts).
  */
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, ToolCall, Usage } from '../../types.js';
+import type { FinishReason, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
+import { clientSignedReasoning, shownThinkingBlocks } from '../client-signed-reasoning.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
+import { encodeReasoningContent } from './encrypted-reasoning-content.js';
 import { defaultResponsesEcho, type ResponsesEcho } from './responses-echo.js';
 
 export type ResponseOutputItem = Record<string, unknown>;
@@ -33,6 +36,27 @@ export function reasoningItem(id: string, text: string, status: ItemStatus): Res
 
 export function reasoningTextPart(text: string): Record<string, unknown> {
   return { type: 'reasoning_text', text };
+}
+
+/**
+ * An Anthropic thinking block as a reasoning item, in the shape OpenAI gives one asked for its summary and its
+ * encrypted content (vercel/ai, packages/openai/src/responses/__fixtures__/openai-reasoning-encrypted-content.1.chunks.txt):
+ * `summary` the thinking (none for a redacted block, or one in progress), `encrypted_content` the block itself when
+ * `encrypted` (null while the block is unsigned: in progress, or cut off before its signature).
+ */
+export function signedReasoningItem(
+  id: string,
+  fields: { readonly summary: string; readonly block: SignedReasoningBlock | undefined; readonly status: ItemStatus; readonly encrypted: boolean },
+): ResponseOutputItem {
+  const item: ResponseOutputItem = { type: 'reasoning', id, summary: fields.summary === '' ? [] : [summaryTextPart(fields.summary)] };
+  const signed = fields.block === undefined ? undefined : clientSignedReasoning([fields.block]);
+  if (fields.encrypted) item.encrypted_content = signed === undefined ? null : encodeReasoningContent(signed);
+  item.status = fields.status;
+  return item;
+}
+
+export function summaryTextPart(text: string): Record<string, unknown> {
+  return { type: 'summary_text', text };
 }
 
 export function outputTextPart(text: string): Record<string, unknown> {
@@ -124,17 +148,31 @@ export function itemId(responseId: string, prefix: 'rs' | 'msg' | 'fc' | 'ctc', 
   return index === undefined ? base : `${base}_${index}`;
 }
 
+/** A message or reasoning item's id, numbered by its place after the first item, as a stream numbers them. */
+export function placedItemId(responseId: string, prefix: 'rs' | 'msg', outputIndex: number): string {
+  return itemId(responseId, prefix, outputIndex === 0 ? undefined : outputIndex);
+}
+
+/** The reasoning items of an answer: Anthropic's signed blocks, one item each, else the reasoning shown, whole. */
+function reasoningItems(result: CompletionResult, context: AnswerContext, call: GatewayCall): ResponseOutputItem[] {
+  const blocks = shownThinkingBlocks(result.signedReasoning);
+  const encrypted = call.includeEncryptedReasoning === true;
+  if (blocks.length > 0) {
+    return blocks.map((block, index) =>
+      signedReasoningItem(placedItemId(context.id, 'rs', index), { summary: block.type === 'thinking' ? block.thinking : '', block, status: 'completed', encrypted }),
+    );
+  }
+  return result.reasoning !== undefined && result.reasoning.length > 0 ? [reasoningItem(itemId(context.id, 'rs'), result.reasoning, 'completed')] : [];
+}
+
 export function toResponse(result: CompletionResult, context: AnswerContext, call: GatewayCall): Record<string, unknown> {
-  const output: ResponseOutputItem[] = [];
+  const output = reasoningItems(result, context, call);
   const { status, incompleteDetails } = responseStatus(result.finishReason);
   // A cut-off answer's last item is the one cut off.
   const lastStatus: ItemStatus = status === 'incomplete' ? 'incomplete' : 'completed';
   const last = result.toolCalls.length;
-  if (result.reasoning !== undefined && result.reasoning.length > 0) output.push(reasoningItem(itemId(context.id, 'rs'), result.reasoning, 'completed'));
   if (result.content.length > 0 || result.toolCalls.length === 0) {
-    // Numbered by place after the first item, as a stream numbers them.
-    const id = itemId(context.id, 'msg', output.length === 0 ? undefined : output.length);
-    output.push(messageItem(id, result.content, last === 0 ? lastStatus : 'completed'));
+    output.push(messageItem(placedItemId(context.id, 'msg', output.length), result.content, last === 0 ? lastStatus : 'completed'));
   }
   result.toolCalls.forEach((toolCall, index) => {
     const itemStatus = index === last - 1 ? lastStatus : 'completed';

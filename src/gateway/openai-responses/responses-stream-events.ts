@@ -6,10 +6,14 @@
  * error and the output so far. A free-form call's input goes out whole when the call ends: the provider
  * streams it as JSON arguments, whose text cannot be told before they close. One item is in progress at a
  * time; parallel calls whose deltas alternate, or a call cut by text, still make whole items: ContentBlockSequence
- * keeps a call open until its arguments close, the other items' deltas waiting meanwhile.
+ * keeps a call open until its arguments close, the other items' deltas waiting meanwhile. Anthropic's thinking
+ * blocks are reasoning items of their own, streamed as OpenAI streams a reasoning summary (the fixture
+ * signedReasoningItem names): the item opens at the block's first delta, which the provider marks as of a block it
+ * signs, its text follows as `reasoning_summary_text.delta`s, and the block whole, once signed, closes it.
  */
 import type { StreamResult } from '../../routing/router-options.js';
-import type { StreamChunk } from '../../types.js';
+import type { SignedReasoningBlock, StreamChunk } from '../../types.js';
+import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
 import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall, StreamEventEncoder } from '../gateway-dialect.js';
@@ -21,6 +25,7 @@ import {
   itemId,
   messageItem,
   outputTextPart,
+  placedItemId,
   reasoningItem,
   reasoningTextPart,
   responseObject,
@@ -28,6 +33,8 @@ import {
   responsesErrorCode,
   responsesUsage,
   type ResponseOutputItem,
+  signedReasoningItem,
+  summaryTextPart,
 } from './responses-output.js';
 import type { ResponsesEcho } from './responses-echo.js';
 
@@ -42,6 +49,13 @@ type OpenItem =
       arguments: string;
     };
 
+/** An Anthropic thinking block's reasoning item, in progress: its text so far is its summary's. */
+interface ThinkingItem {
+  readonly id: string;
+  readonly outputIndex: number;
+  text: string;
+}
+
 export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #id: string;
   readonly #createdSeconds: number;
@@ -54,13 +68,17 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   #open: OpenItem | undefined;
   #calls = 0;
   readonly #blocks: ContentBlockSequence<Exclude<ItemStatus, 'in_progress'>>;
+  readonly #encryptedReasoning: boolean;
+  /** The reasoning item of the Anthropic thinking block being thought, outside the sequence: its signature ends it. */
+  #thinking: ThinkingItem | undefined;
 
-  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'responsesEcho'>) {
+  constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'responsesEcho' | 'includeEncryptedReasoning'>) {
     this.#id = context.id;
     this.#createdSeconds = context.createdSeconds;
     this.#model = context.model;
     this.#freeformTools = call?.freeformTools;
     this.#echo = call?.responsesEcho;
+    this.#encryptedReasoning = call?.includeEncryptedReasoning === true;
     this.#blocks = new ContentBlockSequence({
       open: (block) => this.#openItem(block),
       append: (_block, delta) => this.#append(delta),
@@ -74,24 +92,26 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'reasoning-delta') return this.#blocks.text('reasoning', chunk.text) || undefined;
-    if (chunk.type === 'text-delta') return this.#blocks.text('text', chunk.text) || undefined;
-    if (chunk.type === 'tool-call-delta') return this.#blocks.toolCall(chunk) || undefined;
-    // Usage and the finish reason go in the closing response.
-    return undefined;
+    if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
+    if (chunk.type === 'tool-call-delta') return this.#endThinking('completed') + this.#blocks.toolCall(chunk) || undefined;
+    if (chunk.type !== 'reasoning-delta' && chunk.type !== 'text-delta') return undefined; // Usage and the finish reason go in the closing response.
+    if (chunk.text === '') return undefined;
+    if (chunk.type === 'reasoning-delta' && isShownThinkingDelta(chunk)) return this.#thinkingDelta(chunk.text);
+    return this.#endThinking('completed') + this.#blocks.text(chunk.type === 'text-delta' ? 'text' : 'reasoning', chunk.text) || undefined;
   }
 
   end(result: StreamResult): string {
     const { status, incompleteDetails } = responseStatus(result.finishReason);
     // A cut-off answer's items still in progress (the last, or every call whose arguments had not closed) are the ones cut off.
-    let events = this.#blocks.finish(status === 'incomplete' ? 'incomplete' : 'completed');
+    const ending = status === 'incomplete' ? 'incomplete' : 'completed';
+    let events = this.#endThinking(ending) + this.#blocks.finish(ending);
     const response = this.#response(status, incompleteDetails, responsesUsage(result.usage));
     events += this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     return events;
   }
 
   error(error: ErrorResponse): string {
-    const events = this.#blocks.finish('incomplete');
+    const events = this.#endThinking('incomplete') + this.#blocks.finish('incomplete');
     const failure = { code: responsesErrorCode(error), message: error.body.error.message };
     return events + this.#event('response.failed', { response: this.#response('failed', null, null, failure) });
   }
@@ -123,8 +143,64 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     return this.#event('response.function_call_arguments.delta', { item_id: open.id, output_index: outputIndex, delta });
   }
 
+  /** A piece of an Anthropic thinking block: the first opens its item, after whatever item is open. */
+  #thinkingDelta(text: string): string {
+    if (this.#thinking !== undefined) return this.#summaryDelta(this.#thinking, text);
+    const { events, item } = this.#openThinking();
+    return events + this.#summaryDelta(item, text);
+  }
+
+  /** Anthropic's block whole, once signed: it closes the item its deltas opened, or is an item of its own (a redacted block). */
+  #thinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
+    if (!isShownThinkingBlock(chunk)) return '';
+    const { block } = chunk;
+    if (this.#thinking !== undefined && block.type === 'thinking') return this.#closeThinking(block, 'completed');
+    const ended = this.#endThinking('completed');
+    const { events, item } = this.#openThinking();
+    const text = block.type === 'thinking' ? block.thinking : '';
+    return ended + events + (text === '' ? '' : this.#summaryDelta(item, text)) + this.#closeThinking(block, 'completed');
+  }
+
+  #openThinking(): { readonly events: string; readonly item: ThinkingItem } {
+    const events = this.#blocks.finish('completed');
+    const outputIndex = this.#done.length;
+    const item: ThinkingItem = { id: placedItemId(this.#id, 'rs', outputIndex), outputIndex, text: '' };
+    this.#thinking = item;
+    const added = signedReasoningItem(item.id, { summary: '', block: undefined, status: 'in_progress', encrypted: this.#encryptedReasoning });
+    return { events: events + this.#event('response.output_item.added', { output_index: outputIndex, item: added }), item };
+  }
+
+  /** The thinking's text as its summary's: the summary part opens with its first piece. */
+  #summaryDelta(item: ThinkingItem, text: string): string {
+    const place = { item_id: item.id, output_index: item.outputIndex, summary_index: 0 };
+    const opening = item.text === '' ? this.#event('response.reasoning_summary_part.added', { ...place, part: summaryTextPart('') }) : '';
+    item.text += text;
+    return opening + this.#event('response.reasoning_summary_text.delta', { ...place, delta: text });
+  }
+
+  /** Ends the thinking item, with its block once signed; `undefined` for a block whose signature never came. */
+  #closeThinking(block: SignedReasoningBlock | undefined, status: Exclude<ItemStatus, 'in_progress'>): string {
+    const thinking = this.#thinking;
+    if (thinking === undefined) return '';
+    this.#thinking = undefined;
+    const { id, outputIndex, text } = thinking;
+    let events = '';
+    if (text !== '') {
+      const place = { item_id: id, output_index: outputIndex, summary_index: 0 };
+      events = this.#event('response.reasoning_summary_text.done', { ...place, text }) + this.#event('response.reasoning_summary_part.done', { ...place, part: summaryTextPart(text) });
+    }
+    const item = signedReasoningItem(id, { summary: text, block, status, encrypted: this.#encryptedReasoning });
+    this.#done.push(item);
+    return events + this.#event('response.output_item.done', { output_index: outputIndex, item });
+  }
+
+  /** Ends a thinking item whose signature never came, when another item begins or the stream ends. */
+  #endThinking(status: Exclude<ItemStatus, 'in_progress'>): string {
+    return this.#closeThinking(undefined, status);
+  }
+
   #openMessage(): string {
-    const id = itemId(this.#id, 'msg', this.#done.length === 0 ? undefined : this.#done.length);
+    const id = placedItemId(this.#id, 'msg', this.#done.length);
     this.#open = { kind: 'message', id, text: '' };
     const outputIndex = this.#done.length;
     return (
@@ -134,7 +210,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   #openReasoning(): string {
-    const id = itemId(this.#id, 'rs', this.#done.length === 0 ? undefined : this.#done.length);
+    const id = placedItemId(this.#id, 'rs', this.#done.length);
     this.#open = { kind: 'reasoning', id, text: '' };
     const outputIndex = this.#done.length;
     return (
