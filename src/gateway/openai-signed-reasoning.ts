@@ -7,8 +7,8 @@
  * the OpenAI SDK keeps it on the message it returns, whole or put together from a stream, and a client that appends
  * that message to its history sends it back (OpenRouter's documented loop); the AI SDK's OpenRouter provider keeps
  * it in a reasoning part's metadata and sends it back (OpenRouterTeam/ai-sdk-provider,
- * src/chat/signature-roundtrip.test.ts); Roo Code sends an assistant turn's `reasoning_details` back
- * (RooCodeInc/Roo-Code, src/api/transform/openai-format.ts); rust-genai's OpenAI adapter echoes them
+ * src/chat/signature-roundtrip.test.ts); Roo Code's OpenRouter provider sends an assistant turn's `reasoning_details`
+ * back (RooCodeInc/Roo-Code, src/api/transform/openai-format.ts); rust-genai's OpenAI adapter echoes them
  * (jeremychone/rust-genai#301); gateways read them on chat completions (maximhq/bifrost#5277).
  * Read back from a history's assistant message: `reasoning_details` entries of Anthropic's format (an entry with
  * no format is Anthropic's, OpenRouter's default), and LiteLLM's `thinking_blocks` (`[{ type: 'thinking', thinking,
