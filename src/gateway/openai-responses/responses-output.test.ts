@@ -57,7 +57,8 @@ describe("a Responses answer with Anthropic's signed thinking", () => {
       encrypted_content: encodeReasoningContent({ provider: 'anthropic', blocks: [thinking] }),
       status: 'completed',
     });
-    expect(response.output[1]).toEqual({ type: 'reasoning', id: 'rs_abc_1', summary: [], encrypted_content: encodeReasoningContent({ provider: 'anthropic', blocks: [redacted] }), status: 'completed' });
+    const redactedContent = encodeReasoningContent({ provider: 'anthropic', blocks: [redacted] });
+    expect(response.output[1]).toEqual({ type: 'reasoning', id: 'rs_abc_1', summary: [], encrypted_content: redactedContent, status: 'completed' });
   });
 
   it('carries no encrypted_content when include does not ask it, and shows no block another provider signed', () => {

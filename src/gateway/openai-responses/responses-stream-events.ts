@@ -7,8 +7,8 @@
  * streams it as JSON arguments, whose text cannot be told before they close. One item is in progress at a
  * time; parallel calls whose deltas alternate, or a call cut by text, still make whole items: ContentBlockSequence
  * keeps a call open until its arguments close, the other items' deltas waiting meanwhile. Anthropic's thinking
- * blocks are reasoning items of their own, streamed as OpenAI streams a reasoning summary (the fixture
- * signedReasoningItem names): the item opens at the block's first delta, which the provider marks as of a block it
+ * blocks are reasoning items of their own, streamed as OpenAI streams a reasoning summary (the recording
+ * signedReasoningItem cites): the item opens at the block's first delta, which the provider marks as of a block it
  * signs, its text follows as `reasoning_summary_text.delta`s, and the block whole, once signed, closes it.
  */
 import type { StreamResult } from '../../routing/router-options.js';
