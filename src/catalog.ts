@@ -66,11 +66,24 @@ export interface ModelInfo {
    * with tools is not sent to it but refused before anything leaves (`generation_failed`), and the call fails over.
    */
   readonly chatCompletionsTools?: ChatCompletionsTools;
+  /**
+   * OpenAI wire: the endpoint the model is asked on. `'responses'`: OpenAI's Responses API (`POST /responses`), which
+   * takes function tools from a reasoning model at every effort where chat completions refuses them (OpenAI's GPT-6
+   * tiers); `chatCompletionsTools` then does not apply. It has no stop sequences: a call with `stop` is not sent to
+   * such a model but fails over, before anything leaves. Default `'chat-completions'`. Other wires ignore it.
+   */
+  readonly openAIWire?: OpenAIWire;
   readonly price?: ModelPrice;
 }
 
 /** See `ModelInfo.chatCompletionsTools`. */
 export type ChatCompletionsTools = 'without-reasoning' | 'refused';
+
+/** See `ModelInfo.openAIWire`. */
+export type OpenAIWire = 'chat-completions' | 'responses';
+
+/** Every `OpenAIWire`: what `openAIWire` may be. */
+export const openAIWireNames: readonly OpenAIWire[] = ['chat-completions', 'responses'];
 
 /** Every `ThinkingLevel`, least first: what `thinkingLevels` may list. */
 export const thinkingLevelNames: readonly ThinkingLevel[] = ['minimal', 'low', 'medium', 'high'];
@@ -193,9 +206,9 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // guide (developers.openai.com/api/docs/models, November 2026: "GPT-6.2 Sol to balance intelligence and cost, or
     // GPT-6 Luna for cost-sensitive, high-volume workloads"; GPT-6.1 Terra "a fast, efficient model"), each a step up
     // in price as the old tiers were: Luna, Terra, Sol (Astra, at $8/$40, is left out: no other provider's tier 3
-    // costs that). All are reasoning models on the chat completions wire: `max_completion_tokens`, and a temperature
-    // other than 1 refused (400 unsupported_value, test/fixtures/openai), so `reasoning` sends them neither temperature
-    // nor top_p nor penalties. They take a temperature only with `reasoning_effort: "none"` (anomalyco/models.dev#6639,
+    // costs that). All are reasoning models: on chat completions `max_completion_tokens`, and a temperature other
+    // than 1 refused (400 unsupported_value, test/fixtures/openai), on Responses any temperature refused (vercel/ai
+    // reasoning-model-temperature-error.json), so `reasoning` sends them neither temperature nor top_p nor penalties. They take a temperature only with `reasoning_effort: "none"` (anomalyco/models.dev#6639,
     // for gpt-5.6-luna), an effort our callers cannot ask. Prices, windows and efforts from OpenAI's model pages:
     // gpt-6-luna $0.10 in, $0.01 cached, $0.125 cache writes, $0.50 out, efforts none to max (default medium)
     // (developers.openai.com/ja-JP/api/docs/models/gpt-6-luna); gpt-6.1-terra $1, $0.05 cached, $5, none to max
@@ -206,17 +219,18 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // the prices here do not model. On chat completions these models refuse function tools with any reasoning effort
     // but `none`, and with none given (400, test/fixtures/openai: quoted for gpt-5.6-terra in GEMISIS/leviath#333;
     // "tools only => 400, tools + reasoning_effort=none => 200" measured for gpt-5.6 in BerriAI/litellm#34569; the
-    // same for gpt-6-sol in onyx-dot-app/onyx#15008): Luna and Terra are sent `reasoning_effort: "none"` with tools
-    // (`chatCompletionsTools`), and gpt-6.2-sol, which has no `none` (as gpt-6-astra, refused tools "at every effort
-    // level", bolna-ai/bolna#1019), is not asked a call with tools: it fails over. The retiring models stay listed
+    // same for gpt-6-sol in onyx-dot-app/onyx#15008; gpt-6.2-sol has no `none`, as gpt-6-astra, refused tools "at
+    // every effort level", bolna-ai/bolna#1019). The 400 itself says "use /v1/responses": the three are asked on
+    // OpenAI's Responses API (`openAIWire`), which takes tools at every effort, so they reason on a turn with tools
+    // and Sol is asked one at all. It takes no `stop`: a call with stop sequences fails over. The retiring models stay listed
     // (priced, in no tier) for routes and histories that still name them, o3-mini too (OpenAI answers it 404 now: it
     // is then remembered missing).
     defaultModel: 'gpt-6-luna',
     modelsByTier: { 1: 'gpt-6-luna', 2: 'gpt-6.1-terra', 3: 'gpt-6.2-sol' },
     models: [
-      { id: 'gpt-6-luna', vision: true, reasoning: true, chatCompletionsTools: 'without-reasoning', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
-      { id: 'gpt-6.1-terra', vision: true, reasoning: true, chatCompletionsTools: 'without-reasoning', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
-      { id: 'gpt-6.2-sol', vision: true, reasoning: true, chatCompletionsTools: 'refused', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
+      { id: 'gpt-6-luna', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
+      { id: 'gpt-6.1-terra', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
+      { id: 'gpt-6.2-sol', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
       { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
       { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6, { cachedInputPerMillion: 0.1 }) },
       { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },

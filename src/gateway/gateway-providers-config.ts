@@ -13,11 +13,12 @@
  *         - { id: deepseek-reasoner, contextWindowTokens: 65536, price: { inputPerMillion: 0.55, outputPerMillion: 2.19 } }
  *       tiers: { 2: deepseek-chat }                       # joins tier-2; without tiers, only named calls reach it
  *       # a gemini model that thinks by level: { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high] }
+ *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
-import { thinkingLevelNames, type ModelInfo, type ModelPrice, type ProviderDefinition } from '../catalog.js';
+import { openAIWireNames, thinkingLevelNames, type ModelInfo, type ModelPrice, type OpenAIWire, type ProviderDefinition } from '../catalog.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
 import type { ThinkingLevel, Tier, WireProtocolId } from '../types.js';
@@ -69,12 +70,18 @@ function thinkingLevelsOf(value: unknown, path: string): readonly ThinkingLevel[
   return value as ThinkingLevel[];
 }
 
+/** `openAIWire: responses`: the endpoint an openai-compatible model is asked on (see `ModelInfo.openAIWire`). */
+function openAIWireOf(value: unknown, path: string): OpenAIWire {
+  if (!(openAIWireNames as readonly unknown[]).includes(value)) fail(path, `must be one of ${openAIWireNames.join(', ')}.`);
+  return value as OpenAIWire;
+}
+
 function modelOf(value: unknown, path: string): ModelInfo {
   if (typeof value === 'string') {
     if (value.trim() === '') fail(path, 'must not be empty.');
     return { id: value };
   }
-  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'thinkingLevels', 'price']);
+  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'thinkingLevels', 'openAIWire', 'price']);
   if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
   const model: { -readonly [K in keyof ModelInfo]: ModelInfo[K] } = { id: object.id };
   if (object.contextWindowTokens !== undefined) model.contextWindowTokens = positiveNumber(object.contextWindowTokens, `${path}.contextWindowTokens`, true);
@@ -85,6 +92,7 @@ function modelOf(value: unknown, path: string): ModelInfo {
     model[flag] = object[flag] as boolean;
   }
   if (object.thinkingLevels !== undefined) model.thinkingLevels = thinkingLevelsOf(object.thinkingLevels, `${path}.thinkingLevels`);
+  if (object.openAIWire !== undefined) model.openAIWire = openAIWireOf(object.openAIWire, `${path}.openAIWire`);
   if (object.price !== undefined) model.price = priceOf(object.price, `${path}.price`);
   return model;
 }

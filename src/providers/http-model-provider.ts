@@ -8,7 +8,7 @@
  * InvalidArgumentError naming its variable, and at each call, where one changed to a bad value since fails
  * this provider with a `configuration` ProviderError naming it; neither quotes the value.
  */
-import { findModel, type ProviderDefinition } from '../catalog.js';
+import { findModel, type ModelInfo, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
 import { BackupModelsError, InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
 import { baseUrlRequirement } from '../http/parse-base-url.js';
@@ -18,7 +18,7 @@ import type { BufferedHttpResponse } from '../http/buffered-request.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
-import type { ChatRequest, ChatResponse, StreamChunk, WireProtocolId } from '../types.js';
+import type { ChatRequest, ChatResponse, StreamChunk } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
@@ -27,7 +27,7 @@ import { wireProtocols } from './protocols.js';
 import { requestIdOf } from './request-id.js';
 import { withoutSamplingParameters } from './without-sampling-parameters.js';
 import { parseJsonOrUndefined } from '../json-value.js';
-import type { EndpointConfig, StreamDecoder, WireProtocol } from './wire-protocol.js';
+import type { EndpointConfig, StreamDecoder, WireProtocol, WireProtocolName } from './wire-protocol.js';
 
 export interface HttpModelProviderOptions {
   readonly httpClient: HttpClient;
@@ -35,8 +35,8 @@ export interface HttpModelProviderOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Gives `nowMs` to Retry-After dates. Default the system clock. */
   readonly clock?: Clock;
-  /** The protocols by id. Default the built-in three. */
-  readonly protocols?: Readonly<Partial<Record<WireProtocolId, WireProtocol>>>;
+  /** The protocols by name. Default the built-in ones. */
+  readonly protocols?: Readonly<Partial<Record<WireProtocolName, WireProtocol>>>;
 }
 
 export function createHttpModelProvider(
@@ -46,15 +46,19 @@ export function createHttpModelProvider(
   const { httpClient } = options;
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const protocols: Readonly<Partial<Record<WireProtocolId, WireProtocol>>> = options.protocols ?? wireProtocols;
-  const protocol = protocols[definition.protocol];
+  const protocols: Readonly<Partial<Record<WireProtocolName, WireProtocol>>> = options.protocols ?? wireProtocols;
   const providerId = definition.id;
-  if (protocol === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'definition.protocol',
-      message: `${providerId}: no wire protocol named ${definition.protocol}`,
-    });
-  }
+  const protocolNamed = (name: WireProtocolName, argument: string): WireProtocol => {
+    const found = protocols[name];
+    if (found === undefined) throw new InvalidArgumentError({ argument, message: `${providerId}: no wire protocol named ${name}` });
+    return found;
+  };
+  const protocol = protocolNamed(definition.protocol as WireProtocolName, 'definition.protocol');
+  // A model of an OpenAI-wire provider marked `openAIWire: 'responses'` is asked on OpenAI's Responses API.
+  const responsesModels = definition.protocol === 'openai-compatible' ? definition.models.filter((model) => model.openAIWire === 'responses') : [];
+  const responsesProtocol = responsesModels.length > 0 ? protocolNamed('openai-responses', 'definition.models') : undefined;
+  const protocolOf = (model: ModelInfo | undefined): WireProtocol =>
+    responsesProtocol !== undefined && model?.openAIWire === 'responses' ? responsesProtocol : protocol;
 
   // Trimmed: a key read from a file or pasted into a .env often ends with a newline or a space.
   const readApiKey = (): string => (definition.apiKeyEnv === '' ? '' : (environmentVariable(env, definition.apiKeyEnv) ?? '').trim());
@@ -107,12 +111,12 @@ export function createHttpModelProvider(
     return lastEndpoint;
   };
 
-  /** The typed error of a failed response. */
-  const errorOf = (response: Pick<BufferedHttpResponse, 'statusCode' | 'headers'>, bodyText: string): ProviderError =>
-    protocol.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
+  /** The typed error of a failed response, as the wire it was asked on reads it. */
+  const errorOf = (wire: WireProtocol, response: Pick<BufferedHttpResponse, 'statusCode' | 'headers'>, bodyText: string): ProviderError =>
+    wire.parseError({ providerId, statusCode: response.statusCode, headers: response.headers, bodyText, nowMs: clock.now() });
 
   /** The typed error of a failed response still being read, its body read once. */
-  const responseError = async (response: UnreadResponse, cancelled: AbortState): Promise<ProviderError> => {
+  const responseError = async (wire: WireProtocol, response: UnreadResponse, cancelled: AbortState): Promise<ProviderError> => {
     let bodyText = '';
     try {
       bodyText = await response.text();
@@ -120,7 +124,7 @@ export function createHttpModelProvider(
       if (cancelled.aborted) throw cancelled.reason;
       // The status still tells what happened; the body was lost on the way.
     }
-    return errorOf(response, bodyText);
+    return errorOf(wire, response, bodyText);
   };
 
   const openStream = (spec: HttpRequestSpec, callOptions: ProviderCallOptions, cancellation: Cancellation) =>
@@ -137,7 +141,8 @@ export function createHttpModelProvider(
    * the catalog. `maxTokens` is a bound, so one above what the model can write is lowered to its limit
    * instead of being refused (400) by the provider: a client asking 32,000 of a route that fails over to a
    * model with a 16,384 limit still gets its answer. Models without a known limit get the number as is. A
-   * model that fixes its sampling (`fixedSampling`) is sent none of the caller's: it refuses any other value.
+   * model that fixes its sampling (`fixedSampling`) is sent none of the caller's: it refuses any other value. The
+   * wire is the model's (`openAIWire`), else the provider's.
    */
   const toolCallsNeedReasoningContent = definition.toolCallsNeedReasoningContent === true;
   const prepare = (request: ChatRequest, stream: boolean): PreparedRequest => {
@@ -147,6 +152,7 @@ export function createHttpModelProvider(
     const fitted = model?.fixedSampling === true ? withoutSamplingParameters(bounded) : bounded;
     return {
       request: fitted,
+      protocol: protocolOf(model),
       options: {
         endpoint: endpoint(),
         stream,
@@ -170,7 +176,7 @@ export function createHttpModelProvider(
   const buildRequest = (prepared: PreparedRequest): HttpRequestSpec => {
     try {
       refuseBeyondProviderLimits(prepared.request, definition);
-      return protocol.buildChatRequest(prepared.request, prepared.options);
+      return prepared.protocol.buildChatRequest(prepared.request, prepared.options);
     } catch (error) {
       if (ProviderError.isInstance(error)) throw error;
       // Our own refusal says what is wrong (its text is ours, naming the field); a bug's text may not be.
@@ -193,7 +199,8 @@ export function createHttpModelProvider(
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
-      const spec = buildRequest(prepare(request, false));
+      const prepared = prepare(request, false);
+      const spec = buildRequest(prepared);
       const response = await httpClient.request(spec, {
         providerId,
         cancellation: cancellationOfCall(callOptions),
@@ -202,12 +209,12 @@ export function createHttpModelProvider(
         // Told when the request is written: a cancel after that is billed (ProviderCallOptions.onRequestSent).
         sentListener: callOptions,
       });
-      if (!isSuccess(response.statusCode)) throw errorOf(response, response.text());
-      return protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });
+      if (!isSuccess(response.statusCode)) throw errorOf(prepared.protocol, response, response.text());
+      return prepared.protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request, callOptions, protocol, providerId, openStream, responseError, prepare, buildRequest });
+      return streamChat({ request, callOptions, providerId, openStream, responseError, prepare, buildRequest });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
@@ -215,7 +222,7 @@ export function createHttpModelProvider(
         providerId,
         cancellation: cancellationOf(callOptions.signal),
       });
-      if (!isSuccess(response.statusCode)) throw errorOf(response, response.text());
+      if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
     },
   };
 }
@@ -223,21 +230,21 @@ export function createHttpModelProvider(
 interface StreamChatContext {
   readonly request: ChatRequest;
   readonly callOptions: ProviderCallOptions & StreamStartListener;
-  readonly protocol: WireProtocol;
   readonly providerId: string;
   readonly openStream: (
     spec: HttpRequestSpec,
     callOptions: ProviderCallOptions,
     cancellation: Cancellation,
   ) => Promise<StreamedHttpResponse>;
-  readonly responseError: (response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
+  readonly responseError: (wire: WireProtocol, response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
   readonly prepare: (request: ChatRequest, stream: boolean) => PreparedRequest;
   readonly buildRequest: (prepared: PreparedRequest) => HttpRequestSpec;
 }
 
-/** A request as one provider is sent it, with the options its protocol builds it with. */
+/** A request as one provider is sent it, the wire it goes on, and the options that wire builds it with. */
 interface PreparedRequest {
   readonly request: ChatRequest;
+  readonly protocol: WireProtocol;
   readonly options: Parameters<WireProtocol['buildChatRequest']>[1];
 }
 
@@ -246,15 +253,17 @@ interface PreparedRequest {
  * stops early (`break`) stops reading the body, which cancels the upstream request.
  */
 async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChunk, void, undefined> {
-  const { callOptions, protocol, providerId } = context;
+  const { callOptions, providerId } = context;
   const cancellation = cancellationOfCall(callOptions);
   cancellation.throwIfAborted();
-  const spec = context.buildRequest(context.prepare(context.request, true));
+  const prepared = context.prepare(context.request, true);
+  const { protocol } = prepared;
+  const spec = context.buildRequest(prepared);
   const response = await context.openStream(spec, callOptions, cancellation);
-  if (!isSuccess(response.statusCode)) throw await context.responseError(response, cancellation);
+  if (!isSuccess(response.statusCode)) throw await context.responseError(protocol, response, cancellation);
   if (isJson(response.headers['content-type'])) {
     // A JSON body where a stream was asked for is an error body, whatever its status.
-    throw await context.responseError(response, cancellation);
+    throw await context.responseError(protocol, response, cancellation);
   }
   callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
   const parser = new SseParser();

@@ -1,5 +1,5 @@
 /**
- * The contract every wire protocol folder implements (openai-compatible/, anthropic/, gemini/).
+ * The contract every wire protocol folder implements (openai-compatible/, openai-responses/, anthropic/, gemini/).
  * Everything here is pure: no I/O, no clock except the `nowMs` passed in, no process.env.
  */
 import type { ChatCompletionsTools } from '../catalog.js';
@@ -81,8 +81,14 @@ export interface StreamDecoder {
   readonly responseId: string | undefined;
 }
 
+/**
+ * Every wire we speak: a provider's protocol, or `openai-responses`, OpenAI's Responses API, which is no provider's
+ * protocol but the wire of the models an OpenAI-wire provider marks `openAIWire: 'responses'`.
+ */
+export type WireProtocolName = Exclude<WireProtocolId, 'custom'> | 'openai-responses';
+
 export interface WireProtocol {
-  readonly id: Exclude<WireProtocolId, 'custom'>;
+  readonly id: WireProtocolName;
   buildChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec;
   /**
    * Our result from a parsed 200 body. Throws a ProviderError when a 200 is a failure in disguise

@@ -3,7 +3,7 @@
  * made: a JavaScript caller's entry of the wrong shape otherwise failed at the first call, in a TypeError of the
  * router's own code, or sent every call to a provider that can never answer.
  */
-import { thinkingLevelNames } from '../catalog.js';
+import { openAIWireNames, thinkingLevelNames } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
@@ -75,6 +75,9 @@ function checkModel(model: unknown, path: string): void {
   const tools = model.chatCompletionsTools;
   if (tools !== undefined && tools !== 'without-reasoning' && tools !== 'refused') {
     throw invalid(`${path}.chatCompletionsTools`, "must be 'without-reasoning' or 'refused'.");
+  }
+  if (model.openAIWire !== undefined && !(openAIWireNames as readonly unknown[]).includes(model.openAIWire)) {
+    throw invalid(`${path}.openAIWire`, `must be one of ${openAIWireNames.map((name) => `'${name}'`).join(', ')}.`);
   }
   if (model.price === undefined) return;
   const { price } = model;

@@ -1,0 +1,95 @@
+import { ProviderError } from '../../errors.js';
+import { asArray, asRecord, readString, type JsonRecord } from '../../json-value.js';
+import { toolArgumentsText } from '../../tool-arguments-text.js';
+import type { ChatResponse, Mutable, ToolCall } from '../../types.js';
+import { toolCallIdOf } from '../generated-tool-call-id.js';
+import { errorInsideSuccess, readOpenAIErrorDetails } from '../openai-compatible/openai-compatible-error.js';
+import type { ParseResponseOptions } from '../wire-protocol.js';
+import { mapOpenAIResponsesFinishReason } from './map-openai-responses-finish-reason.js';
+import { streamedResponseError } from './openai-responses-error.js';
+import { parseOpenAIResponsesUsage } from './parse-openai-responses-usage.js';
+
+/**
+ * A 200 Responses answer in our terms, read from its `output` items in order: a `message`'s `output_text` parts
+ * are the text, each `function_call` (its `call_id`, `name`, `arguments`) a tool call, each `reasoning` item's
+ * `summary` texts the reasoning shown (summaries joined by a blank line). A `failed` answer, or a body that is an
+ * error, is a ProviderError; one that is neither a response nor an error is a server error.
+ */
+export function parseOpenAIResponsesResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
+  const record = asRecord(body);
+  const output = asArray(record?.output);
+  if (record === undefined || output === undefined) throw malformedResponse(body, options);
+  if (record.status === 'failed') throw streamedResponseError({ type: 'response.failed', response: record }, options.providerId);
+  const read = readOutputItems(output);
+  const response: Mutable<ChatResponse> = {
+    content: read.text,
+    toolCalls: read.toolCalls,
+    finishReason: mapOpenAIResponsesFinishReason({
+      status: record.status,
+      incompleteReason: asRecord(record.incomplete_details)?.reason,
+      hasToolCalls: read.toolCalls.length > 0,
+    }),
+    model: readString(record.model) ?? '',
+  };
+  if (read.reasoning !== '') response.reasoning = read.reasoning;
+  const usage = parseOpenAIResponsesUsage(record.usage);
+  if (usage !== undefined) response.usage = usage;
+  const responseId = readString(record.id);
+  const requestId = options.headers['x-request-id'] ?? responseId;
+  if (requestId !== undefined) response.requestId = requestId;
+  if (responseId !== undefined) response.responseId = responseId;
+  return response;
+}
+
+interface OutputRead {
+  readonly text: string;
+  readonly reasoning: string;
+  readonly toolCalls: ToolCall[];
+}
+
+function readOutputItems(output: readonly unknown[]): OutputRead {
+  let text = '';
+  const summaries: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const entry of output) {
+    const item = asRecord(entry);
+    if (item === undefined) continue;
+    if (item.type === 'message') text += outputText(item);
+    else if (item.type === 'reasoning') summaries.push(...summaryTexts(item));
+    else if (item.type === 'function_call') {
+      const name = readString(item.name);
+      if (name !== undefined) toolCalls.push({ id: toolCallIdOf(item.call_id), name, arguments: toolArgumentsText(item.arguments) ?? '{}' });
+    }
+  }
+  return { text, reasoning: summaries.join('\n\n'), toolCalls };
+}
+
+function outputText(message: JsonRecord): string {
+  let text = '';
+  for (const part of asArray(message.content) ?? []) {
+    const record = asRecord(part);
+    if (record?.type === 'output_text') text += readString(record.text) ?? '';
+  }
+  return text;
+}
+
+/** The summary texts of a reasoning item, the empty ones left out. */
+export function summaryTexts(reasoning: JsonRecord): string[] {
+  const texts: string[] = [];
+  for (const part of asArray(reasoning.summary) ?? []) {
+    const text = readString(asRecord(part)?.text);
+    if (text !== undefined && text !== '') texts.push(text);
+  }
+  return texts;
+}
+
+function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
+  const details = readOpenAIErrorDetails(body);
+  if (details !== undefined) return errorInsideSuccess(details, options.providerId);
+  return new ProviderError({
+    provider: options.providerId,
+    reason: 'server_error',
+    statusCode: 200,
+    message: 'HTTP 200 without an output in the body',
+  });
+}
