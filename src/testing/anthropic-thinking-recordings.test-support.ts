@@ -13,6 +13,7 @@ import { resolveFixturesDirectory } from './fixtures-directory.js';
 import type { ProviderBehavior, StatusBehavior } from './provider-behavior.js';
 import type { ProviderTestServer } from './provider-test-server.js';
 import { parseRecordedHeaders } from './recorded-headers.js';
+import { frameTypedJsonLinesAsSse } from './sse-events.js';
 
 /** The answer not streamed (a JSON body), and the stream's events as recorded (one JSON payload a line). */
 export type AnthropicThinkingRecording = 'message-thinking-tool-use.json' | 'messages-stream-thinking.chunks.txt';
@@ -33,11 +34,7 @@ export function anthropicThinkingStreamPayloads(): string[] {
  * `events`, only the first that many, as a stream cut off there (the server's `truncate-after-events`).
  */
 export function anthropicThinkingStreamBody(options: { readonly events?: number } = {}): string {
-  let body = '';
-  for (const line of anthropicThinkingStreamPayloads().slice(0, options.events)) {
-    body += `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`;
-  }
-  return body;
+  return frameTypedJsonLinesAsSse(readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt')).slice(0, options.events).join('');
 }
 
 /**

@@ -3,10 +3,10 @@
  * recorded headers, and either a body or the stream's raw events. Files are read once and kept.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { hasHeader, parseRecordedHeaders, withHeaders, type HeaderList } from './recorded-headers.js';
-import { frameJsonLinesAsSse, splitSseEvents } from './sse-events.js';
+import { frameJsonLinesAsSse, frameTypedJsonLinesAsSse, splitSseEvents } from './sse-events.js';
 import type { TestProviderSpec } from './test-providers.js';
 
 export interface BodyPlan {
@@ -29,11 +29,16 @@ export interface EventsPlan {
 export type ResponsePlan = BodyPlan | EventsPlan;
 
 const bodySuffixes = ['.json', '.vercel.json', '.sdk-parsed.json', '.docs.json'];
-const streamSuffixes = ['.sse', '.docs.sse', '.sdk-parsed.chunks.jsonl', '.vercel.chunks.jsonl', '.chunks.jsonl'];
+const streamSuffixes = ['.sse', '.docs.sse', '.sdk-parsed.chunks.jsonl', '.vercel.chunks.jsonl', '.chunks.jsonl', '.chunks.txt'];
 
 /** The stem a `*.headers.txt` file shares with the body it belongs to. */
 function recordingStem(fileName: string): string {
-  return fileName.replace(/(\.chunks\.jsonl|\.json|\.sse)$/, '');
+  return fileName.replace(/(\.chunks\.jsonl|\.chunks\.txt|\.json|\.sse)$/, '');
+}
+
+/** Where a provider's error recordings are. */
+function errorFolderOf(provider: TestProviderSpec): string {
+  return provider.errorFixtureFolder ?? provider.fixtureFolder;
 }
 
 export class FixtureStore {
@@ -45,12 +50,12 @@ export class FixtureStore {
     this.directory = directory;
   }
 
-  /** The bytes of `folder/fileName`, or undefined when there is no such file. */
+  /** The bytes of `folder/fileName` (a folder under the directory, or an absolute one), or undefined when there is none. */
   read(folder: string, fileName: string): Buffer | undefined {
     const key = `${folder}/${fileName}`;
     let bytes = this.files.get(key);
     if (bytes === undefined) {
-      const path = join(this.directory, folder, fileName);
+      const path = isAbsolute(folder) ? join(folder, fileName) : join(this.directory, folder, fileName);
       bytes = isFile(path) ? readFileSync(path) : null;
       this.files.set(key, bytes);
     }
@@ -61,19 +66,19 @@ export class FixtureStore {
    * The file a fixture name means: a full file name as is, else the name with the body suffixes tried first
    * for a plain request and the stream suffixes first for a stream.
    */
-  resolveResponseFile(provider: TestProviderSpec, fixture: string, preferStream: boolean): string | undefined {
-    if (/\.(json|sse|jsonl)$/.test(fixture)) return this.read(provider.fixtureFolder, fixture) ? fixture : undefined;
+  resolveResponseFile(provider: TestProviderSpec, fixture: string, preferStream: boolean, folder: string = provider.fixtureFolder): string | undefined {
+    if (/\.(json|sse|jsonl|chunks\.txt)$/.test(fixture)) return this.read(folder, fixture) ? fixture : undefined;
     const suffixes = preferStream ? [...streamSuffixes, ...bodySuffixes] : [...bodySuffixes, ...streamSuffixes];
-    return suffixes.map((suffix) => fixture + suffix).find((name) => this.read(provider.fixtureFolder, name));
+    return suffixes.map((suffix) => fixture + suffix).find((name) => this.read(folder, name));
   }
 
   /** Throws a typed error naming the folder when no recording answers to `fixture`. */
-  requireResponseFile(provider: TestProviderSpec, fixture: string, preferStream: boolean): string {
-    const fileName = this.resolveResponseFile(provider, fixture, preferStream);
+  requireResponseFile(provider: TestProviderSpec, fixture: string, preferStream: boolean, folder: string = provider.fixtureFolder): string {
+    const fileName = this.resolveResponseFile(provider, fixture, preferStream, folder);
     if (!fileName) {
       throw new InvalidArgumentError({
         argument: 'fixture',
-        message: `no recorded response "${fixture}" in ${join(this.directory, provider.fixtureFolder)}`,
+        message: `no recorded response "${fixture}" in ${isAbsolute(folder) ? folder : join(this.directory, folder)}`,
       });
     }
     return fileName;
@@ -83,7 +88,7 @@ export class FixtureStore {
   successPlan(provider: TestProviderSpec, options: { readonly fixture?: string; readonly stream: boolean }): ResponsePlan {
     const fixture = options.fixture ?? (options.stream ? provider.defaultFixtures.stream : provider.defaultFixtures.body);
     const fileName = this.requireResponseFile(provider, fixture, options.stream);
-    const head = this.recordedHead(provider, fileName);
+    const head = this.recordedHead(provider.fixtureFolder, fileName);
     if (fileName.endsWith('.json')) {
       return { type: 'body', ...head, headers: withDefaultContentType(head.headers, 'application/json'), body: this.bytes(provider, fileName) };
     }
@@ -104,44 +109,50 @@ export class FixtureStore {
     provider: TestProviderSpec,
     options: { readonly fixture: string; readonly headersFixture?: string; readonly headers?: Readonly<Record<string, string>> },
   ): BodyPlan {
-    const fileName = this.requireResponseFile(provider, options.fixture, false);
-    const head = this.recordedHead(provider, fileName);
+    const folder = errorFolderOf(provider);
+    const fileName = this.requireResponseFile(provider, options.fixture, false, folder);
+    const head = this.recordedHead(folder, fileName);
     let headers = head.headers;
     if (options.headersFixture !== undefined) {
-      const extra = this.read(provider.fixtureFolder, `${options.headersFixture}.headers.txt`);
+      const extra = this.read(folder, `${options.headersFixture}.headers.txt`);
       if (!extra) {
         throw new InvalidArgumentError({
           argument: 'headersFixture',
-          message: `no recorded headers "${options.headersFixture}.headers.txt" in ${provider.fixtureFolder}/`,
+          message: `no recorded headers "${options.headersFixture}.headers.txt" in ${folder}/`,
         });
       }
       headers = withHeaders(headers, Object.fromEntries(parseRecordedHeaders(extra.toString('utf8')).headers));
     }
     headers = withDefaultContentType(withHeaders(headers, options.headers ?? {}), 'application/json');
     const status = head.status !== 200 ? head.status : statusFromName(fileName);
-    return { type: 'body', ...head, status, headers, body: this.bytes(provider, fileName) };
+    return { type: 'body', ...head, status, headers, body: this.bytes(provider, fileName, folder) };
   }
 
-  /** Raw events of a stream recording, framed when the recorder kept only the payloads. */
+  /**
+   * Raw events of a stream recording, framed when the recorder kept only the payloads: `*.chunks.jsonl` as
+   * chat-completions chunks, `*.chunks.txt` (vercel/ai's Responses recordings) as events named by their `type`.
+   */
   events(provider: TestProviderSpec, fileName: string): readonly string[] {
     const key = `${provider.fixtureFolder}/${fileName}`;
     let events = this.eventsByFile.get(key);
     if (!events) {
       const text = this.bytes(provider, fileName).toString('utf8');
-      events = fileName.endsWith('.jsonl') ? frameJsonLinesAsSse(text) : splitSseEvents(text);
+      if (fileName.endsWith('.jsonl')) events = frameJsonLinesAsSse(text);
+      else if (fileName.endsWith('.chunks.txt')) events = frameTypedJsonLinesAsSse(text);
+      else events = splitSseEvents(text);
       this.eventsByFile.set(key, events);
     }
     return events;
   }
 
-  bytes(provider: TestProviderSpec, fileName: string): Buffer {
-    const bytes = this.read(provider.fixtureFolder, fileName);
-    if (!bytes) throw new InvalidArgumentError({ argument: 'fixture', message: `no file ${provider.fixtureFolder}/${fileName}` });
+  bytes(provider: TestProviderSpec, fileName: string, folder: string = provider.fixtureFolder): Buffer {
+    const bytes = this.read(folder, fileName);
+    if (!bytes) throw new InvalidArgumentError({ argument: 'fixture', message: `no file ${folder}/${fileName}` });
     return bytes;
   }
 
-  private recordedHead(provider: TestProviderSpec, fileName: string): { status: number; statusMessage?: string; headers: HeaderList } {
-    const recorded = this.read(provider.fixtureFolder, `${recordingStem(fileName)}.headers.txt`);
+  private recordedHead(folder: string, fileName: string): { status: number; statusMessage?: string; headers: HeaderList } {
+    const recorded = this.read(folder, `${recordingStem(fileName)}.headers.txt`);
     if (!recorded) return { status: 200, headers: [] };
     return parseRecordedHeaders(recorded.toString('utf8'));
   }

@@ -55,7 +55,7 @@ function refusalOf(body: unknown): StatusBehavior | undefined {
  */
 export function refuseAsOpenAIReasoningModels(server: ProviderTestServer): () => void {
   return server.onRequest((request) => {
-    if (request.outcome !== 'in-flight' || request.provider !== 'openai' || request.route !== 'chat') return;
+    if (request.outcome !== 'in-flight' || request.provider !== 'openai' || !request.path.endsWith('/chat/completions')) return;
     const refusal = refusalOf(request.body);
     if (refusal !== undefined) server.enqueue('openai', refusal);
   });

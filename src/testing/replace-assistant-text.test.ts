@@ -6,7 +6,7 @@ import { FixtureStore } from './fixture-store.js';
 import { resolveFixturesDirectory } from './fixtures-directory.js';
 import { replaceBodyText, replaceStreamText, splitTextIntoPieces } from './replace-assistant-text.js';
 import { eventJson } from './sse-events.js';
-import { testProviders, testProviderSpec } from './test-providers.js';
+import { testProviders, testProviderSpec, wireOf, type TestProviderSpec } from './test-providers.js';
 
 const store = new FixtureStore(resolveFixturesDirectory());
 const text = 'The backup model answered this one, calmly.';
@@ -28,6 +28,7 @@ function streamedText(protocol: string, events: readonly string[]): string {
     .map((payload) => {
       let piece: unknown;
       if (protocol === 'anthropic') piece = at(payload, 'type') === 'content_block_delta' ? at(payload, 'delta', 'text') : '';
+      else if (protocol === 'openai-responses') piece = at(payload, 'type') === 'response.output_text.delta' ? at(payload, 'delta') : '';
       else if (protocol === 'gemini') piece = at(payload, 'candidates', 0, 'content', 'parts', 0, 'text');
       else piece = at(payload, 'choices', 0, 'delta', 'content');
       return typeof piece === 'string' ? piece : '';
@@ -49,12 +50,18 @@ describe('splitTextIntoPieces', () => {
   });
 });
 
-describe.each(testProviders.map((provider) => [provider.id, provider] as const))('%s recorded shapes with another text', (_id, provider) => {
+/** Every provider's recordings, and those of the endpoints it has besides (OpenAI's Responses API). */
+const recordedWires: [string, TestProviderSpec][] = testProviders.flatMap((provider) => [
+  [provider.id, provider] as [string, TestProviderSpec],
+  ...(provider.responsesEndpoint === undefined ? [] : [[`${provider.id} responses`, provider.responsesEndpoint] as [string, TestProviderSpec]]),
+]);
+
+describe.each(recordedWires)('%s recorded shapes with another text', (_id, provider) => {
   it('puts the text into the recorded body and keeps every other field', () => {
     const plan = store.successPlan(provider, { stream: false });
     if (plan.type !== 'body') throw new Error('expected a body recording');
     const original = JSON.parse(plan.body.toString('utf8')) as Record<string, unknown>;
-    const replaced = JSON.parse(replaceBodyText({ protocol: provider.protocol, body: plan.body.toString('utf8'), text })) as Record<string, unknown>;
+    const replaced = JSON.parse(replaceBodyText({ protocol: wireOf(provider), body: plan.body.toString('utf8'), text })) as Record<string, unknown>;
     expect(Object.keys(replaced)).toEqual(Object.keys(original));
     expect(replaced.id ?? replaced.responseId).toEqual(original.id ?? original.responseId);
     expect(JSON.stringify(replaced)).toContain(JSON.stringify(text));
@@ -64,8 +71,8 @@ describe.each(testProviders.map((provider) => [provider.id, provider] as const))
   it('streams the text as recorded delta events between the recorded opening and closing events', () => {
     const plan = store.successPlan(provider, { stream: true });
     if (plan.type !== 'events') throw new Error('expected a stream recording');
-    const events = replaceStreamText({ protocol: provider.protocol, events: plan.events, pieces: splitTextIntoPieces(text, 3) });
-    expect(streamedText(provider.protocol, events)).toBe(text);
+    const events = replaceStreamText({ protocol: wireOf(provider), events: plan.events, pieces: splitTextIntoPieces(text, 3) });
+    expect(streamedText(wireOf(provider), events)).toBe(text);
     if (provider.protocol === 'gemini') {
       // Gemini events are whole candidates: the last keeps the recorded finishReason and usage.
       expect(at(eventJson(events.at(-1) ?? ''), 'candidates', 0, 'finishReason')).toBe('STOP');
@@ -73,7 +80,7 @@ describe.each(testProviders.map((provider) => [provider.id, provider] as const))
       return;
     }
     // Every event that carries no text is a recorded event, unchanged, and the stream ends as recorded.
-    const withoutText = events.filter((raw) => streamedText(provider.protocol, [raw]) === '');
+    const withoutText = events.filter((raw) => streamedText(wireOf(provider), [raw]) === '');
     expect(withoutText.every((raw) => plan.events.includes(raw))).toBe(true);
     expect(events.at(-1)).toBe(plan.events.at(-1));
   });

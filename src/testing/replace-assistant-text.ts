@@ -4,7 +4,7 @@
  * delta event (repeated, one per piece of text) and its recorded closing events. Pure functions.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { WireProtocolId } from '../types.js';
+import type { WireProtocolName } from '../providers/wire-protocol.js';
 import { eventJson, withEventData } from './sse-events.js';
 
 type JsonObject = Record<string, unknown>;
@@ -35,11 +35,17 @@ export function splitTextIntoPieces(text: string, pieceCount: number): string[] 
 }
 
 /** A recorded JSON body with the assistant text replaced, indented as the recording was. */
-export function replaceBodyText(options: { readonly protocol: WireProtocolId; readonly body: string; readonly text: string }): string {
+export function replaceBodyText(options: { readonly protocol: WireProtocolName; readonly body: string; readonly text: string }): string {
   const parsed = JSON.parse(options.body) as unknown;
   if (!isObject(parsed)) throw noText('a body that is not an object');
   const { text } = options;
-  if (options.protocol === 'openai-compatible') {
+  if (options.protocol === 'openai-responses') {
+    // The first message's first output_text part: the rest of the recording as it was.
+    const message = Array.isArray(parsed.output) ? parsed.output.find((item) => isObject(item) && item.type === 'message') : undefined;
+    const part = isObject(message) && Array.isArray(message.content) ? message.content.find((item) => isObject(item) && item.type === 'output_text') : undefined;
+    if (!isObject(part)) throw noText('this Responses answer');
+    part.text = text;
+  } else if (options.protocol === 'openai-compatible') {
     const message = firstOf(parsed.choices)?.message;
     if (!isObject(message)) throw noText('this chat completion');
     message.content = text;
@@ -59,12 +65,13 @@ export function replaceBodyText(options: { readonly protocol: WireProtocolId; re
 
 /** A recorded stream whose text deltas are replaced by `pieces`, one delta event each. */
 export function replaceStreamText(options: {
-  readonly protocol: WireProtocolId;
+  readonly protocol: WireProtocolName;
   readonly events: readonly string[];
   readonly pieces: readonly string[];
 }): string[] {
   const payloads = options.events.map(eventJson);
   if (options.protocol === 'gemini') return replaceGeminiStreamText(options.events, payloads, options.pieces);
+  if (options.protocol === 'openai-responses') return replaceResponsesStreamText(options.events, payloads, options.pieces);
   const isTextDelta =
     options.protocol === 'anthropic'
       ? (payload: unknown) => isObject(payload) && payload.type === 'content_block_delta' && isObject(payload.delta) && payload.delta.type === 'text_delta'
@@ -131,6 +138,21 @@ function textAfterReasoning(events: readonly string[], payloads: readonly unknow
     return withEventData(templateRaw, JSON.stringify(payload));
   });
   return [...events.slice(0, last + 1), ...deltas, ...events.slice(last + 1)];
+}
+
+/**
+ * A Responses stream: its recorded `response.output_text.delta` event, one per piece, in place of the recorded
+ * deltas; the events that repeat the whole text after them (`output_text.done`, `content_part.done`,
+ * `output_item.done`, the `response.completed` output) keep the recorded text, which no stream reader takes as text.
+ */
+function replaceResponsesStreamText(events: readonly string[], payloads: readonly unknown[], pieces: readonly string[]): string[] {
+  const isTextDelta = (payload: unknown): boolean => isObject(payload) && payload.type === 'response.output_text.delta';
+  const firstDelta = payloads.findIndex(isTextDelta);
+  const templateRaw = events[firstDelta];
+  if (firstDelta < 0 || templateRaw === undefined) throw noText('this Responses stream');
+  const deltas = pieces.map((piece) => withEventData(templateRaw, JSON.stringify({ ...(payloads[firstDelta] as JsonObject), delta: piece })));
+  const rest = events.slice(firstDelta + 1).filter((_raw, offset) => !isTextDelta(payloads[firstDelta + 1 + offset]));
+  return [...events.slice(0, firstDelta), ...deltas, ...rest];
 }
 
 /** Gemini streams carry whole candidates: pieces go into the first event's shape, the last into the final event. */

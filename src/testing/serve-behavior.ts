@@ -8,7 +8,7 @@ import { hasHeader, type HeaderList } from './recorded-headers.js';
 import { replaceBodyText, replaceStreamText, splitTextIntoPieces } from './replace-assistant-text.js';
 import type { ResponseSession } from './response-session.js';
 import { eventJson, parseRawEvent, streamLineEnding, withCutEventData, withEventData } from './sse-events.js';
-import type { TestProviderSpec } from './test-providers.js';
+import { wireOf, type TestProviderSpec } from './test-providers.js';
 
 export interface ServeContext {
   readonly session: ResponseSession;
@@ -94,7 +94,7 @@ export function recordedPlan(context: Omit<ServeContext, 'session'>, options: Re
   }
   const plan = context.store.successPlan(context.provider, { fixture: options.fixture, stream: context.stream });
   if (options.text === undefined) return plan;
-  const { protocol } = context.provider;
+  const protocol = wireOf(context.provider);
   if (plan.type === 'body') {
     return { ...plan, body: Buffer.from(replaceBodyText({ protocol, body: plan.body.toString('utf8'), text: options.text }), 'utf8') };
   }
@@ -152,6 +152,15 @@ function streamErrorEvent(context: ServeContext, options: { readonly events: rea
   if (provider.id === 'groq' && options.errorFixture === undefined) {
     // Groq's mid-stream error, recorded whole: the last event of this stream.
     return store.events(provider, 'chat-stream-error-tool-use-failed.sse').at(-1) ?? '';
+  }
+  if (wireOf(provider) === 'openai-responses') {
+    // The Responses API's `error` event as recorded (vercel/ai openai-error.1.chunks.txt), or one carrying the
+    // named recording's error object in the same shape.
+    const data =
+      options.errorFixture === undefined
+        ? (parseRawEvent(store.events(provider, 'responses-stream-error-event.chunks.txt').find((raw) => parseRawEvent(raw).event === 'error') ?? '').data ?? '')
+        : JSON.stringify({ type: 'error', error: (JSON.parse(errorBody(options.errorFixture)) as { error?: unknown }).error });
+    return withEventData(`event: error${lineEnding}data: ${lineEnding}${lineEnding}`, data);
   }
   if (provider.protocol === 'anthropic') {
     const data =

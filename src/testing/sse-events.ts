@@ -40,6 +40,19 @@ export function frameJsonLinesAsSse(text: string): string[] {
   return [...lines.map((line) => `data: ${line}\n\n`), 'data: [DONE]\n\n'];
 }
 
+/**
+ * SSE events framed around recorded payloads that name their own type (one JSON payload per line, as vercel/ai
+ * records OpenAI's Responses and Anthropic's Messages streams): `event: <type>\ndata: <line>\n\n` each, the
+ * framing both APIs send. The framing is ours; the payloads are the recorded ones.
+ */
+export function frameTypedJsonLinesAsSse(text: string): string[] {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return lines.map((line) => {
+    const type = (JSON.parse(line) as { type?: unknown }).type;
+    return `${typeof type === 'string' ? `event: ${type}\n` : ''}data: ${line}\n\n`;
+  });
+}
+
 /** The parts of one raw event: its `event:` name, its joined `data:` value, and the line ending it uses. */
 export interface ParsedRawEvent {
   readonly event?: string;

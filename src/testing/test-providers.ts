@@ -2,15 +2,24 @@
  * The six providers the test server speaks, as data: where each one lives under the server's URL, which
  * fixture folder holds its recordings, and which recordings it answers with by default.
  */
+import { join } from 'node:path';
 import { defaultCatalog, Provider, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { WireProtocolName } from '../providers/wire-protocol.js';
 import type { WireProtocolId } from '../types.js';
+import { moduleDirectory } from './fixtures-directory.js';
 
 export interface TestProviderSpec {
   readonly id: Provider;
   readonly protocol: WireProtocolId;
-  /** Folder under the fixtures directory. */
+  /** The wire of its recordings, when not the provider's protocol: OpenAI's Responses API. */
+  readonly wire?: 'openai-responses';
+  /** Folder under the fixtures directory, or an absolute path (recordings shipped beside this module). */
   readonly fixtureFolder: string;
+  /** Where its error recordings are, when not in `fixtureFolder`. */
+  readonly errorFixtureFolder?: string;
+  /** OpenAI's Responses API (`POST <basePath>/responses`), answered from its own recordings. */
+  readonly responsesEndpoint?: TestProviderSpec;
   /** Path under the server URL that plays the provider's base URL (what `baseUrlFor` returns). */
   readonly basePath: string;
   /** Fixture base names served when a behaviour names none. */
@@ -39,6 +48,33 @@ const openAiCompatibleDefaults = {
   unauthorizedStream: 'error-401-invalid-api-key',
 } as const;
 
+/** The wire a spec's recordings speak. */
+export function wireOf(spec: TestProviderSpec): WireProtocolName {
+  return spec.wire ?? (spec.protocol as WireProtocolName);
+}
+
+/**
+ * OpenAI's Responses API recordings, kept in this repository and shipped with the package (`recordings/` beside
+ * this module; provenance in test/fixtures/SOURCES.md), as the shared fixtures hold none. Its errors are OpenAI's
+ * recorded error bodies, the same on both endpoints.
+ */
+const openAIResponsesEndpoint: TestProviderSpec = {
+  id: Provider.OPENAI,
+  protocol: 'openai-compatible',
+  wire: 'openai-responses',
+  fixtureFolder: join(moduleDirectory(), 'recordings', 'openai-responses'),
+  errorFixtureFolder: 'openai',
+  basePath: '/openai/v1',
+  defaultFixtures: {
+    ...openAiCompatibleDefaults,
+    body: 'responses',
+    stream: 'responses-stream',
+    // The event itself is the recorded `error` event (responses-stream-error-event.chunks.txt); this is the plain-request answer.
+    streamError: 'error-500-server-error',
+  },
+  definition: definitionOf(Provider.OPENAI),
+};
+
 export const testProviders: readonly TestProviderSpec[] = [
   {
     id: Provider.OPENAI,
@@ -47,6 +83,7 @@ export const testProviders: readonly TestProviderSpec[] = [
     basePath: '/openai/v1',
     defaultFixtures: { ...openAiCompatibleDefaults, stream: 'chat-stream-include-usage', streamError: 'error-500-server-error' },
     definition: definitionOf(Provider.OPENAI),
+    responsesEndpoint: openAIResponsesEndpoint,
   },
   {
     id: Provider.GROQ,
@@ -134,6 +171,9 @@ export function matchTestRoute(method: string, pathname: string): TestRoute {
   const rest = pathname.slice(provider.basePath.length);
   if (provider.protocol === 'openai-compatible') {
     if (method === 'POST' && rest === '/chat/completions') return { kind: 'chat', provider, streamPath: false };
+    if (method === 'POST' && rest === '/responses' && provider.responsesEndpoint !== undefined) {
+      return { kind: 'chat', provider: provider.responsesEndpoint, streamPath: false };
+    }
     if (method === 'GET' && rest === '/models') return { kind: 'models', provider };
   } else if (provider.protocol === 'anthropic') {
     if (method === 'POST' && rest === '/v1/messages') return { kind: 'chat', provider, streamPath: false };
