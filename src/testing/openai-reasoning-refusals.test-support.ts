@@ -6,6 +6,9 @@
  *   "none"` (reported for gpt-5.6-luna in anomalyco/models.dev#6639; gpt-6.2-sol has no such effort);
  * - function tools are refused unless the request says `reasoning_effort: "none"`, also when it gives no effort
  *   (BerriAI/litellm#34569); gpt-6.2-sol, which has no `none`, refuses them always (as gpt-6-astra: bolna-ai/bolna#1019).
+ * On the Responses API (`POST /responses`, where the catalog asks them), function tools are taken at every effort and
+ * only a temperature is refused, with the Responses 400 vercel/ai recorded (`reasoning-model-temperature-error.json`,
+ * in src/testing/recordings/openai-responses).
  * Any other request is answered as always. The provider test server picks a behaviour before it reads what was
  * asked, so this enqueues the refusal the moment such a request is seen (the server tells its listeners before it
  * picks). Not shipped: only tests import it.
@@ -17,6 +20,7 @@ import type { ProviderTestServer } from './provider-test-server.js';
 
 const fixturesDirectory = new URL('../../test/fixtures/openai/', import.meta.url);
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(name, fixturesDirectory)), 'utf8');
+const responsesRecording = (name: string): string => readFileSync(fileURLToPath(new URL(`./recordings/openai-responses/${name}`, import.meta.url)), 'utf8');
 
 /** The quoted refusals name the temperature (0.5) and the model (gpt-5.6-terra) they were asked: the ones asked take their place. */
 const quotedTemperature = 'does not support 0.5 with this model';
@@ -38,7 +42,20 @@ export function openAIFunctionToolsRefusal(model: string): StatusBehavior {
 const gpt6Models: ReadonlySet<unknown> = new Set(['gpt-6-luna', 'gpt-6.1-terra', 'gpt-6.2-sol']);
 const withoutEffortNone: ReadonlySet<unknown> = new Set(['gpt-6.2-sol']);
 
-/** OpenAI's refusal of the body, when it would refuse it; otherwise undefined. */
+/** The 400 the Responses API answers a reasoning model asked a temperature. */
+export function openAIResponsesTemperatureRefusal(): StatusBehavior {
+  return { kind: 'status', status: 400, contentType: 'application/json', body: responsesRecording('error-400-temperature-unsupported.json') };
+}
+
+/** The Responses API's refusal of the body, when it would refuse it; otherwise undefined. */
+function responsesRefusalOf(body: unknown): StatusBehavior | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { model, temperature, top_p: topP } = body as { model?: unknown; temperature?: unknown; top_p?: unknown };
+  if (!gpt6Models.has(model)) return undefined;
+  return temperature !== undefined || topP !== undefined ? openAIResponsesTemperatureRefusal() : undefined;
+}
+
+/** OpenAI's refusal of the chat completions body, when it would refuse it; otherwise undefined. */
 function refusalOf(body: unknown): StatusBehavior | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { model, temperature, tools, reasoning_effort: effort } = body as { model?: unknown; temperature?: unknown; tools?: unknown; reasoning_effort?: unknown };
@@ -50,13 +67,13 @@ function refusalOf(body: unknown): StatusBehavior | undefined {
 }
 
 /**
- * From now on the server's `openai` refuses every chat request that OpenAI refuses those models (above), and answers
+ * From now on the server's `openai` refuses every request that OpenAI refuses those models (above), and answers
  * the others with its default behaviour (the recorded success). Returns the function that stops it.
  */
 export function refuseAsOpenAIReasoningModels(server: ProviderTestServer): () => void {
   return server.onRequest((request) => {
-    if (request.outcome !== 'in-flight' || request.provider !== 'openai' || !request.path.endsWith('/chat/completions')) return;
-    const refusal = refusalOf(request.body);
+    if (request.outcome !== 'in-flight' || request.provider !== 'openai') return;
+    const refusal = request.path.endsWith('/responses') ? responsesRefusalOf(request.body) : refusalOf(request.body);
     if (refusal !== undefined) server.enqueue('openai', refusal);
   });
 }
