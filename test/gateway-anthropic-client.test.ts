@@ -80,9 +80,9 @@ describe.each(defaultCatalog.map((definition) => [definition.id, definition.defa
       expect(upstream.map((request) => request.provider)).toEqual([providerId]);
       // The caller's gateway key, sent as x-api-key, never travels upstream.
       expect(JSON.stringify(upstream[0]?.headers)).not.toContain(gatewayKeys[0]);
-      expect((upstream[0]?.body as { max_tokens?: number; generationConfig?: { maxOutputTokens?: number } }) ?? {}).toSatisfy(
-        (body: { max_tokens?: number; max_completion_tokens?: number; generationConfig?: { maxOutputTokens?: number } }) =>
-          (body.max_tokens ?? body.max_completion_tokens ?? body.generationConfig?.maxOutputTokens) === 100,
+      type UpstreamBound = { max_tokens?: number; max_completion_tokens?: number; max_output_tokens?: number; generationConfig?: { maxOutputTokens?: number } };
+      expect((upstream[0]?.body as UpstreamBound) ?? {}).toSatisfy(
+        (body: UpstreamBound) => (body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens ?? body.generationConfig?.maxOutputTokens) === 100,
       );
     });
 

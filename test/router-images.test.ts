@@ -36,11 +36,12 @@ describe('a call with images', () => {
         ['together', 'takes no image input'],
       ]),
     );
-    const sent = server.requests[0]?.body as { messages: { content: unknown }[] };
+    // OpenAI's tier-1 model is asked on the Responses API: its parts are `input_text` and `input_image`.
+    const sent = server.requests[0]?.body as { input: { content: unknown }[] };
     expect(server.requests.map((request) => request.provider)).toEqual(['openai']);
-    expect(sent.messages[0]?.content).toEqual([
-      { type: 'text', text: 'What is in this image?' },
-      { type: 'image_url', image_url: { url: screenshot } },
+    expect(sent.input[0]?.content).toEqual([
+      { type: 'input_text', text: 'What is in this image?' },
+      { type: 'input_image', image_url: screenshot },
     ]);
   });
 

@@ -159,13 +159,14 @@ describe('the commit rule', () => {
   });
 
   it('treats a stream that ends without its end marker as truncated, never a success', async () => {
-    server.setBehavior('openai', { kind: 'truncate-after-events', events: 3, text: 'a b c d e f g h', textPieces: 6 });
+    // Six events: OpenAI's Responses stream opens with four that carry no text, then its first two text deltas.
+    server.setBehavior('openai', { kind: 'truncate-after-events', events: 6, text: 'a b c d e f g h', textPieces: 6 });
     const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI });
     await expect(collect(stream)).rejects.toBeInstanceOf(StreamInterruptedError);
   });
 
   it('ends a stream that stalls halfway at the idle limit', async () => {
-    server.setBehavior('openai', { kind: 'stall-after-events', events: 3, text: 'a b c d e f g h', textPieces: 6 });
+    server.setBehavior('openai', { kind: 'stall-after-events', events: 6, text: 'a b c d e f g h', textPieces: 6 });
     const stream = makeRouter().stream('Hi', { preferredProvider: Provider.OPENAI, idleTimeoutMs: 300 });
     const error = await collect(stream).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StreamInterruptedError);
@@ -200,9 +201,10 @@ describe('the commit rule', () => {
   it('does not blame the provider for a reader that pauses longer than the idle limit', async () => {
     // Found by a review: the idle timer ran while the stream waited on its reader, and a consumer that
     // took its time per chunk had a healthy provider's stream cut as a timeout.
-    // The provider keeps sending (a piece every 50 ms) while the reader pauses 700 ms after its second chunk.
+    // The provider keeps sending (a piece every 30 ms) while the reader pauses 700 ms after its second chunk. (OpenAI's
+    // Responses stream ends with four events that carry no chunk, as it opens: 30 ms apart they stay within the limit.)
     const words = Array.from({ length: 20 }, (_, index) => `w${index}`).join(' ');
-    server.setBehavior('openai', { kind: 'success', text: words, textPieces: 20, chunkDelayMs: 50 });
+    server.setBehavior('openai', { kind: 'success', text: words, textPieces: 20, chunkDelayMs: 30 });
     const stream = makeRouter().stream('Hi, slowly', { preferredProvider: Provider.OPENAI, idleTimeoutMs: 200 });
     let text = '';
     let chunks = 0;

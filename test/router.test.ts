@@ -15,6 +15,7 @@ import {
   Provider,
   ProviderError,
 } from '../src/index.js';
+import { readOpenAIResponsesJson } from '../src/testing/openai-responses-recordings.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 let server: ProviderTestServer;
@@ -48,7 +49,8 @@ function upstreamRequests(provider?: string) {
 
 describe('each provider over its real wire protocol', () => {
   const expected: Record<string, () => string> = {
-    openai: () => (fixture('openai/chat-completion.json') as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    // OpenAI's tier-1 model is asked on the Responses API: gpt-6-luna's recorded answer.
+    openai: () => (readOpenAIResponsesJson('responses.json') as { output: { content: { text: string }[] }[] }).output[0]!.content[0]!.text,
     groq: () => (fixture('groq/chat-completion.vercel.json') as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
     together: () =>
       (fixture('together/chat-completion.sdk-parsed.json') as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
@@ -337,12 +339,12 @@ describe('cost', () => {
   it('prices each result from the catalog and sums the spend per provider in the health output', async () => {
     const router = makeRouter({ parallelAttempts: 1 });
     const result = await router.complete('Price me', { preferredProvider: Provider.OPENAI });
-    // The recorded answer: gpt-4o-mini-2024-07-18, 14 input and 1 output tokens, at $0.15 and $0.60 per million.
-    expect(result.model).toBe('gpt-4o-mini-2024-07-18');
-    expect(result.usage).toEqual({ inputTokens: 14, outputTokens: 1, totalTokens: 15 });
-    expect(result.costUsd).toBeCloseTo((14 * 0.15 + 1 * 0.6) / 1_000_000, 12);
+    // The recorded answer (Responses API): gpt-6-luna, 13 input and 5 output tokens, at $0.10 and $0.50 per million.
+    expect(result.model).toBe('gpt-6-luna');
+    expect(result.usage).toEqual({ inputTokens: 13, outputTokens: 5, totalTokens: 18 });
+    expect(result.costUsd).toBeCloseTo((13 * 0.1 + 5 * 0.5) / 1_000_000, 12);
     await router.complete('Price me again', { preferredProvider: Provider.OPENAI });
-    expect(router.getHealthStatus().openai!.totalCostUsd).toBeCloseTo((2 * (14 * 0.15 + 1 * 0.6)) / 1_000_000, 12);
+    expect(router.getHealthStatus().openai!.totalCostUsd).toBeCloseTo((2 * (13 * 0.1 + 5 * 0.5)) / 1_000_000, 12);
     expect(router.getHealthStatus().groq!.totalCostUsd).toBe(0);
   });
 });

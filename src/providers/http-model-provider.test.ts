@@ -217,7 +217,8 @@ describe('createHttpModelProvider over a local server', () => {
         throw thrown();
       },
     };
-    const faulty = createHttpModelProvider(openai, { httpClient, env, protocols: { 'openai-compatible': throwing } });
+    // Both of OpenAI's wires: its GPT-6 models are asked on the Responses API, the others on chat completions.
+    const faulty = createHttpModelProvider(openai, { httpClient, env, protocols: { 'openai-compatible': throwing, 'openai-responses': throwing } });
     const completeError = await faulty.complete(question, { signal: signal() }).catch((caught: unknown) => caught);
     const streamError = await collect(faulty.stream(question, { signal: signal() })).catch((caught: unknown) => caught);
     for (const error of [completeError, streamError]) {

@@ -23,6 +23,11 @@ function requireLatency(latencyMs: LatencyMs | undefined): void {
   requireNumber({ argument: 'latencyMs', value: latencyMs, minimum: 0 });
 }
 
+/** The provider and the endpoints it has besides. */
+function endpointsOf(provider: TestProviderSpec): TestProviderSpec[] {
+  return provider.responsesEndpoint === undefined ? [provider] : [provider, provider.responsesEndpoint];
+}
+
 export function validateBehavior(options: {
   readonly store: FixtureStore;
   readonly provider: TestProviderSpec;
@@ -57,7 +62,9 @@ export function validateBehavior(options: {
     case 'pings-only':
     case 'trickle':
     case 'malformed-json':
-      if (behavior.fixture !== undefined) store.requireResponseFile(provider, behavior.fixture, true);
+      // A recording of any of the provider's endpoints (OpenAI's chat completions or Responses API); its requests to another fail loudly.
+      const endpoints = endpointsOf(provider).filter((endpoint) => behavior.fixture === undefined || store.resolveResponseFile(endpoint, behavior.fixture, true) !== undefined);
+      if (behavior.fixture !== undefined && endpoints.length === 0) store.requireResponseFile(provider, behavior.fixture, true);
       if (behavior.chunkDelayMs !== undefined) requireNumber({ argument: 'chunkDelayMs', value: behavior.chunkDelayMs, minimum: 0 });
       if (behavior.textPieces !== undefined) requireNumber({ argument: 'textPieces', value: behavior.textPieces, minimum: 1 });
       if ('events' in behavior) requireNumber({ argument: 'events', value: behavior.events, minimum: 0 });
@@ -66,7 +73,7 @@ export function validateBehavior(options: {
       }
       if (behavior.text !== undefined) {
         // Build the texted response for both kinds of request now: a recording without text throws here.
-        for (const stream of [false, true]) recordedPlan({ store, provider, route: 'chat', stream }, behavior);
+        for (const endpoint of endpoints) for (const stream of [false, true]) recordedPlan({ store, provider: endpoint, route: 'chat', stream }, behavior);
       }
       if (behavior.kind === 'pings-only') requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 1 });
       if (behavior.kind === 'trickle') {
