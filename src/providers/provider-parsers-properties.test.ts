@@ -11,6 +11,7 @@ import { ProviderError } from '../errors.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { SseEvent } from '../http/types.js';
 import { nearValidBody } from '../gateway/near-valid-bodies.test-support.js';
+import { readOpenAIResponsesEvents, readOpenAIResponsesJson } from '../testing/openai-responses-recordings.test-support.js';
 import { recordedFixtures } from '../testing/shared-fixtures.test-support.js';
 import { wireProtocols } from './protocols.js';
 import type { WireProtocol } from './wire-protocol.js';
@@ -19,13 +20,29 @@ const numRuns = 300;
 
 interface ProtocolCase {
   readonly protocol: WireProtocol;
+  readonly responseBodies: readonly Record<string, unknown>[];
+  readonly errorBodies: readonly Record<string, unknown>[];
+  readonly recordedStreams: readonly SseEvent[][];
+}
+
+/** A protocol's recordings in the shared fixtures. */
+function sharedCase(recorded: {
+  readonly protocol: WireProtocol;
   readonly folder: string;
   readonly responses: readonly string[];
   readonly errors: readonly string[];
   readonly streams: readonly string[];
+}): ProtocolCase {
+  const fixtures = recordedFixtures(recorded.folder);
+  return {
+    protocol: recorded.protocol,
+    responseBodies: recorded.responses.map((name) => fixtures.readFixtureJson(name) as Record<string, unknown>),
+    errorBodies: recorded.errors.map((name) => fixtures.readFixtureJson(name) as Record<string, unknown>),
+    recordedStreams: recorded.streams.map((name) => fixtures.readFixtureSseEvents(name)),
+  };
 }
 
-const cases: readonly ProtocolCase[] = [
+const sharedCases = [
   {
     protocol: wireProtocols['openai-compatible'],
     folder: 'openai',
@@ -46,6 +63,24 @@ const cases: readonly ProtocolCase[] = [
     responses: ['generateContent.json', 'generateContent-function-call.json'],
     errors: ['error-400-api-key-invalid.json', 'error-429-quota-failure-details.json', 'error-429-quota-retry-info.json', 'error-503-unavailable-overloaded.json'],
     streams: ['streamGenerateContent-sse.sse', 'streamGenerateContent-sse-function-call.sse'],
+  },
+];
+
+const cases: readonly ProtocolCase[] = [
+  ...sharedCases.map(sharedCase),
+  // OpenAI's Responses API: its recordings kept in this repository, OpenAI's error bodies shared with chat completions.
+  {
+    protocol: wireProtocols['openai-responses'],
+    responseBodies: (['responses.json', 'responses-function-call.json', 'responses-reasoning-summary.json'] as const).map(
+      (name) => readOpenAIResponsesJson(name) as Record<string, unknown>,
+    ),
+    errorBodies: [
+      readOpenAIResponsesJson('error-400-temperature-unsupported.json') as Record<string, unknown>,
+      ...['error-429-rate-limit-rpm.json', 'error-503-model-overloaded.json'].map((name) => recordedFixtures('openai').readFixtureJson(name) as Record<string, unknown>),
+    ],
+    recordedStreams: (
+      ['responses-stream.chunks.txt', 'responses-stream-reasoning-function-call.chunks.txt', 'responses-stream-error-event.chunks.txt'] as const
+    ).map((name) => readOpenAIResponsesEvents(name)),
   },
 ];
 
@@ -72,11 +107,7 @@ const bodyText = (values: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
     fc.string({ maxLength: 40 }),
   );
 
-for (const { protocol, folder, responses, errors, streams } of cases) {
-  const fixtures = recordedFixtures(folder);
-  const responseBodies = responses.map((name) => fixtures.readFixtureJson(name) as Record<string, unknown>);
-  const errorBodies = errors.map((name) => fixtures.readFixtureJson(name) as Record<string, unknown>);
-  const recordedStreams = streams.map((name) => fixtures.readFixtureSseEvents(name));
+for (const { protocol, responseBodies, errorBodies, recordedStreams } of cases) {
   const eventBodies = recordedStreams.flat().flatMap((event) => {
     const data: unknown = event.data === '[DONE]' ? undefined : JSON.parse(event.data);
     return typeof data === 'object' && data !== null && !Array.isArray(data) ? [{ event: event.event, data: data as Record<string, unknown> }] : [];
