@@ -384,6 +384,10 @@ providers:
     );
     expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, thinkingLevels: [] }] } }')).toMatch(/thinkingLevels must be a non-empty list/);
     expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, reasoning: true, thinkingLevels: [low, high] }] } }')).toBe('accepted');
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, openAIWire: realtime }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.openAIWire must be one of chat-completions, responses/,
+    );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, reasoning: true, openAIWire: responses }] } }')).toBe('accepted');
   });
 });
 
