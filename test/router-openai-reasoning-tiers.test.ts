@@ -50,6 +50,7 @@ describe("OpenAI's tiers (reasoning models, on the Responses API)", () => {
     const chunks: StreamChunk[] = [];
     for await (const chunk of harness.makeRouter().stream('Say hello.', { preferredProvider: 'openai', temperature: 0.2 })) chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.type === 'text-delta')).toBe(true);
+    expect(pathsAsked()).toEqual(['/openai/v1/responses 200']);
     expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6-luna', stream: true });
     expect(sentToOpenAI()).not.toHaveProperty('temperature');
   });
