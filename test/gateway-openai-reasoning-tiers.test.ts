@@ -40,7 +40,7 @@ describe("OpenAI's tier models through the gateway, asked on the Responses API",
     expect(call).toMatchObject({ id: 'call_2mhz5FtwkZnzXQkTOMtYZpZH', function: { name: 'semantic_scholar_search' } });
     expect(upstreamBody()).toMatchObject({
       model: 'gpt-6.2-sol',
-      reasoning: { effort: 'high', summary: 'auto' },
+      reasoning: { effort: 'high' },
       tools: [{ type: 'function', name: 'semantic_scholar_search', description: 'Search papers.' }],
     });
 
@@ -71,6 +71,6 @@ describe("OpenAI's tier models through the gateway, asked on the Responses API",
     }
     expect(name).toBe('calculator');
     expect(argumentsText).toBe('{"a":12,"b":7,"op":"add"}');
-    expect(upstreamBody()).toMatchObject({ model: 'gpt-6-luna', stream: true, reasoning: { effort: 'high', summary: 'auto' } });
+    expect(upstreamBody()).toMatchObject({ model: 'gpt-6-luna', stream: true, reasoning: { effort: 'high' } });
   });
 });

@@ -87,7 +87,7 @@ describe("OpenAI's tiers (reasoning models, on the Responses API)", () => {
     expect(result.provider).toBe('openai');
     expect(result.toolCalls).toHaveLength(1);
     expect(pathsAsked()).toEqual(['/openai/v1/responses 200']);
-    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.2-sol', reasoning: { effort: 'high', summary: 'auto' }, tools: [{ type: 'function', name: 'get_weather' }] });
+    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.2-sol', reasoning: { effort: 'high' }, tools: [{ type: 'function', name: 'get_weather' }] });
     expect(sentToOpenAI()).not.toHaveProperty('temperature');
   });
 
@@ -95,7 +95,7 @@ describe("OpenAI's tiers (reasoning models, on the Responses API)", () => {
     const chunks: StreamChunk[] = [];
     for await (const chunk of harness.makeRouter().stream('Weather?', { tier: 2, preferredProvider: 'openai', tools: [lookup], reasoningEffort: 'low' })) chunks.push(chunk);
     expect(pathsAsked()).toEqual(['/openai/v1/responses 200']);
-    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.1-terra', reasoning: { effort: 'low', summary: 'auto' }, stream: true });
+    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.1-terra', reasoning: { effort: 'low' }, stream: true });
   });
 });
 

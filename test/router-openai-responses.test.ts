@@ -53,7 +53,7 @@ describe("OpenAI's tiers on the Responses API", () => {
     ]);
     expect(sentToOpenAI()).toMatchObject({
       model: 'gpt-6.2-sol',
-      reasoning: { effort: 'high', summary: 'auto' },
+      reasoning: { effort: 'high' },
       tools: [{ type: 'function', name: 'calculator', description: calculator.description, parameters: calculator.parameters }],
     });
 
@@ -74,7 +74,7 @@ describe("OpenAI's tiers on the Responses API", () => {
     expect(result.reasoning).toMatch(/^\*\*Reporting final result\*\*/);
     expect(result.content).toContain('Final result: 570');
     expect(result.usage).toMatchObject({ outputTokens: 163, reasoningTokens: 128 });
-    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.1-terra', reasoning: { effort: 'medium', summary: 'auto' } });
+    expect(sentToOpenAI()).toMatchObject({ model: 'gpt-6.1-terra', reasoning: { effort: 'medium' } });
   });
 
   it('streams the reasoning summary, then the tool call made while reasoning', async () => {
@@ -86,7 +86,7 @@ describe("OpenAI's tiers on the Responses API", () => {
     const calls = chunks.filter((chunk) => chunk.type === 'tool-call-delta');
     expect(calls.map((chunk) => (chunk.type === 'tool-call-delta' ? chunk.argumentsDelta : '')).join('')).toBe('{"a":12,"b":7,"op":"add"}');
     expect(chunks.findLastIndex((chunk) => chunk.type === 'reasoning-delta')).toBeLessThan(chunks.indexOf(calls[0]!));
-    expect(sentToOpenAI()).toMatchObject({ stream: true, reasoning: { effort: 'high', summary: 'auto' } });
+    expect(sentToOpenAI()).toMatchObject({ stream: true, reasoning: { effort: 'high' } });
   });
 
   it.each([

@@ -18,8 +18,6 @@ export interface OpenAIErrorDetails {
   readonly code?: string;
   /** A status inside the body (Groq's stream errors carry `status_code`). */
   readonly statusCode?: number;
-  /** The request field the error is about (OpenAI's `param`: `temperature`, `reasoning.summary`, ...). */
-  readonly param?: string;
 }
 
 export function readOpenAIErrorDetails(body: unknown): OpenAIErrorDetails | undefined {
@@ -33,8 +31,7 @@ export function readOpenAIErrorDetails(body: unknown): OpenAIErrorDetails | unde
   const code = readString(source.code) ?? (typeof source.code === 'number' ? String(source.code) : undefined);
   const statusCode = readNumber(source.status_code) ?? readNumber(source.status);
   if (message === undefined && type === undefined && code === undefined) return undefined;
-  const param = readString(source.param);
-  return param === undefined ? { message, type, code, statusCode } : { message, type, code, statusCode, param };
+  return { message, type, code, statusCode };
 }
 
 /** The ProviderError for a non-2xx response. Never throws, whatever the body. */
@@ -66,13 +63,11 @@ export interface CreateOpenAICompatibleErrorOptions {
   readonly headers: ResponseHeaders;
   readonly nowMs: number;
   readonly details: OpenAIErrorDetails;
-  /** What the error means when the wire knows better than the status and labels (see openai-responses-error.ts). */
-  readonly reason?: FailureReason;
 }
 
 export function createOpenAICompatibleError(options: CreateOpenAICompatibleErrorOptions): ProviderError {
   const { details, headers, statusCode } = options;
-  const reason = options.reason ?? classifyOpenAIError(statusCode, details);
+  const reason = classifyOpenAIError(statusCode, details);
   const message = redactQuotedKey(details.message ?? '');
   const label = details.code ?? details.type;
   const retryAfterMs = isWorthWaitingFor(reason)

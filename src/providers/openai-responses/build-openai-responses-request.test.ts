@@ -56,9 +56,9 @@ describe('buildOpenAIResponsesRequest', () => {
     ]);
   });
 
-  it('asks a reasoning model with tools the effort asked, with its summary, and sends the tools flat', () => {
+  it('asks a reasoning model with tools the effort asked, without a summary (refused to unverified organizations), and sends the tools flat', () => {
     const sent = body({ tools: [{ ...weather, strict: true }], toolChoice: { name: 'get_weather' }, parallelToolCalls: false, reasoningEffort: 'high' });
-    expect(sent.reasoning).toEqual({ effort: 'high', summary: 'auto' });
+    expect(sent.reasoning).toEqual({ effort: 'high' });
     expect(sent.tools).toEqual([{ type: 'function', name: 'get_weather', description: 'The weather in a city.', parameters: weather.parameters, strict: true }]);
     expect(sent.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
     expect(sent.parallel_tool_calls).toBe(false);

@@ -24,8 +24,10 @@ export function buildOpenAIResponsesRequest(request: ChatRequest, options: Build
  * reasoning model at every effort, so a call with tools is sent the caller's effort as asked. A reasoning model
  * takes no `temperature` or `top_p` (400 "Unsupported parameter: 'temperature' is not supported with this model.",
  * vercel/ai `packages/openai/src/responses/__fixtures__/reasoning-model-temperature-error.json`) nor penalties,
- * which are left out as on chat completions. With an effort it is also asked its reasoning summary (`summary:
- * "auto"`), the reasoning it shows, as Gemini is asked its thought summaries. The Responses API has no `stop`: a
+ * which are left out as on chat completions. It is not asked its reasoning summary (`summary`): OpenAI refuses one
+ * to an organization it has not verified (400 `reasoning.summary` "Your organization must be verified to generate
+ * reasoning summaries", continuedev/continue#9918), which would lose such an organization OpenAI on every call with
+ * an effort; a summary a model gives unasked is still read. The Responses API has no `stop`: a
  * call with stop sequences is refused before anything is sent, and the call fails over (sending it without them
  * would let the model run past where the caller asked it to stop). It has no `seed` either, which is left out, as
  * for Anthropic: a seed is a hint, not a promise.
@@ -61,7 +63,7 @@ export function buildOpenAIResponsesRequestBody(
     if (request.parallelToolCalls === false) body.parallel_tool_calls = false;
   }
   if (request.responseFormat !== undefined) body.text = { format: convertResponseFormat(request.responseFormat) };
-  if (reasoningModel && request.reasoningEffort !== undefined) body.reasoning = { effort: request.reasoningEffort, summary: 'auto' };
+  if (reasoningModel && request.reasoningEffort !== undefined) body.reasoning = { effort: request.reasoningEffort };
   if (options.stream) body.stream = true;
   return body;
 }

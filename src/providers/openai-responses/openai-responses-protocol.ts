@@ -1,7 +1,7 @@
+import { parseOpenAICompatibleError } from '../openai-compatible/openai-compatible-error.js';
 import { buildOpenAIModelsListRequest } from '../openai-compatible/openai-compatible-protocol.js';
 import type { WireProtocol } from '../wire-protocol.js';
 import { buildOpenAIResponsesRequest } from './build-openai-responses-request.js';
-import { parseOpenAIResponsesError } from './openai-responses-error.js';
 import { createOpenAIResponsesStreamDecoder } from './openai-responses-stream-decoder.js';
 import { parseOpenAIResponsesResponse } from './parse-openai-responses-response.js';
 
@@ -14,7 +14,7 @@ export const openAIResponsesProtocol: WireProtocol = {
   id: 'openai-responses',
   buildChatRequest: buildOpenAIResponsesRequest,
   parseChatResponse: parseOpenAIResponsesResponse,
-  parseError: parseOpenAIResponsesError,
+  parseError: parseOpenAICompatibleError,
   createStreamDecoder: createOpenAIResponsesStreamDecoder,
   buildModelsListRequest: buildOpenAIModelsListRequest,
 };

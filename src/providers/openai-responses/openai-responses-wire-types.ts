@@ -61,7 +61,7 @@ export interface OpenAIResponsesRequestBody {
   readonly tool_choice?: OpenAIResponsesToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly text?: { readonly format: OpenAIResponsesTextFormat };
-  /** The effort asked, and its summary (`auto`), which is the reasoning the model shows. */
-  readonly reasoning?: { readonly effort: 'low' | 'medium' | 'high'; readonly summary: 'auto' };
+  /** The effort asked (no `summary`: see build-openai-responses-request.ts). */
+  readonly reasoning?: { readonly effort: 'low' | 'medium' | 'high' };
   readonly stream?: true;
 }
