@@ -13,7 +13,7 @@ export interface RecordedRequest {
   readonly id: number;
   /** The provider id the path names, or `unknown`. */
   readonly provider: string;
-  readonly route: 'chat' | 'models' | 'unknown';
+  readonly route: 'chat' | 'models' | 'embeddings' | 'unknown';
   readonly method: string;
   /** The path without the query string. */
   readonly path: string;

@@ -14,7 +14,7 @@ export interface ServeContext {
   readonly session: ResponseSession;
   readonly store: FixtureStore;
   readonly provider: TestProviderSpec;
-  readonly route: 'chat' | 'models';
+  readonly route: 'chat' | 'models' | 'embeddings';
   /** The request asked for a stream (`stream: true`, or Gemini's `:streamGenerateContent`). */
   readonly stream: boolean;
 }
@@ -92,7 +92,9 @@ export function recordedPlan(context: Omit<ServeContext, 'session'>, options: Re
     const body = Buffer.from(modelsListBody({ protocol: context.provider.protocol, definition: context.provider.definition }), 'utf8');
     return { type: 'body', status: 200, headers: [['content-type', 'application/json']], body };
   }
-  const plan = context.store.successPlan(context.provider, { fixture: options.fixture, stream: context.stream });
+  // An embeddings request is answered with the provider's embeddings recording unless a behaviour names another.
+  const fixture = options.fixture ?? (context.route === 'embeddings' ? context.provider.defaultFixtures.embeddings : undefined);
+  const plan = context.store.successPlan(context.provider, { fixture, stream: context.stream });
   if (options.text === undefined) return plan;
   const protocol = wireOf(context.provider);
   if (plan.type === 'body') {

@@ -31,6 +31,12 @@ export interface TestProviderSpec {
     readonly unauthorizedStream: string;
     /** Error recording for a mid-stream error: the event's data where no event was recorded, the answer to a plain request. */
     readonly streamError: string;
+    /**
+     * Answer to an embeddings request (`POST {base}/embeddings`, OpenAI-compatible providers). The shared fixtures
+     * hold none yet: tests replay this repository's recordings with a `status` behaviour
+     * (`src/testing/openai-embeddings-recordings.test-support.ts`), and every fault serves this route as any other.
+     */
+    readonly embeddings: string;
   };
   readonly definition: ProviderDefinition;
 }
@@ -46,6 +52,7 @@ const openAiCompatibleDefaults = {
   stream: 'chat-stream',
   unauthorized: 'error-401-invalid-api-key',
   unauthorizedStream: 'error-401-invalid-api-key',
+  embeddings: 'embeddings',
 } as const;
 
 /** The wire a spec's recordings speak. */
@@ -127,6 +134,8 @@ export const testProviders: readonly TestProviderSpec[] = [
       unauthorizedStream: 'error-401-authentication',
       // The event itself is the recorded stream-error-event-data.json; this is the plain-request answer.
       streamError: 'error-529-overloaded',
+      // Anthropic serves no embeddings: never routed here (see matchTestRoute).
+      embeddings: 'embeddings',
     },
     definition: definitionOf(Provider.ANTHROPIC),
   },
@@ -141,6 +150,8 @@ export const testProviders: readonly TestProviderSpec[] = [
       unauthorized: 'error-400-api-key-invalid',
       unauthorizedStream: 'error-400-api-key-invalid-stream',
       streamError: 'error-503-unavailable-overloaded',
+      // The Gemini wire's embeddings are not spoken yet: never routed here (see matchTestRoute).
+      embeddings: 'embeddings',
     },
     definition: definitionOf(Provider.GOOGLE),
   },
@@ -160,6 +171,7 @@ export function testProviderSpec(providerId: string): TestProviderSpec {
 export type TestRoute =
   | { readonly kind: 'chat'; readonly provider: TestProviderSpec; readonly streamPath: boolean }
   | { readonly kind: 'models'; readonly provider: TestProviderSpec }
+  | { readonly kind: 'embeddings'; readonly provider: TestProviderSpec }
   | { readonly kind: 'unknown'; readonly provider?: TestProviderSpec };
 
 /** Which provider endpoint a request path names. Paths are matched exactly; the query string is not part of `pathname`. */
@@ -175,6 +187,7 @@ export function matchTestRoute(method: string, pathname: string): TestRoute {
       return { kind: 'chat', provider: provider.responsesEndpoint, streamPath: false };
     }
     if (method === 'GET' && rest === '/models') return { kind: 'models', provider };
+    if (method === 'POST' && rest === '/embeddings') return { kind: 'embeddings', provider };
   } else if (provider.protocol === 'anthropic') {
     if (method === 'POST' && rest === '/v1/messages') return { kind: 'chat', provider, streamPath: false };
     if (method === 'GET' && rest === '/v1/models') return { kind: 'models', provider };
