@@ -85,6 +85,26 @@ export type OpenAIWire = 'chat-completions' | 'responses';
 /** Every `OpenAIWire`: what `openAIWire` may be. */
 export const openAIWireNames: readonly OpenAIWire[] = ['chat-completions', 'responses'];
 
+/**
+ * A model that turns text into vectors (`router.embed`). Listed apart from the chat models: no tier names one, a
+ * chat call never asks one, and an embedding call asks only providers that list the model it names (vectors of
+ * two models are not comparable, so an embedding call never fails over to another model).
+ */
+export interface EmbeddingModelInfo {
+  readonly id: string;
+  /** The length of each vector when no `dimensions` is asked. */
+  readonly dimensions: number;
+  /**
+   * The model makes shorter vectors when asked `dimensions` (up to its own length: OpenAI's text-embedding-3,
+   * Gemini's). A call asking `dimensions` of a listed model without it is refused before anything is sent.
+   */
+  readonly takesDimensions?: boolean;
+  /** The most tokens one input may hold. */
+  readonly maxInputTokens?: number;
+  /** US dollars per million input tokens (embeddings bill the input only). */
+  readonly price?: { readonly inputPerMillion: number };
+}
+
 /** Every `ThinkingLevel`, least first: what `thinkingLevels` may list. */
 export const thinkingLevelNames: readonly ThinkingLevel[] = ['minimal', 'low', 'medium', 'high'];
 
@@ -128,6 +148,8 @@ export interface ProviderDefinition {
    * anything leaves. Unset, every sequence goes (Anthropic documents no count; self-hosted servers set their own).
    */
   readonly stopSequencesMaxCount?: number;
+  /** The embedding models the provider serves (see `EmbeddingModelInfo`); none when absent. */
+  readonly embeddingModels?: readonly EmbeddingModelInfo[];
 }
 
 const million = (
@@ -236,6 +258,15 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
       { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },
       { id: 'o3-mini', contextWindowTokens: 200_000, maxOutputTokens: 100_000, reasoning: true, price: million(1.1, 4.4, { cachedInputPerMillion: 0.55 }) },
     ],
+    // Prices: OpenAI's model page (developers.openai.com/api/docs/models/text-embedding-3-large, whose comparison gives
+    // -3-small's too), $0.13 and $0.02 a million tokens. Dimensions: 1,536 (-3-small's answer in pydantic/pydantic-ai's
+    // cassette TestOpenAI.test_query) and 3,072 (zilliz.com/ai-models/text-embedding-3-large), shortened on request
+    // (`dimensions`: recorded at 128 in test/fixtures/openai). "8192 tokens for all embedding models" an input
+    // (openai-node's EmbeddingCreateParams).
+    embeddingModels: [
+      { id: 'text-embedding-3-small', dimensions: 1536, takesDimensions: true, maxInputTokens: 8192, price: { inputPerMillion: 0.02 } },
+      { id: 'text-embedding-3-large', dimensions: 3072, takesDimensions: true, maxInputTokens: 8192, price: { inputPerMillion: 0.13 } },
+    ],
     speedRank: 2,
     quality: 3,
   },
@@ -289,6 +320,13 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
       { id: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.88, 0.88) },
       { id: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', contextWindowTokens: 131_072, price: million(0.18, 0.18) },
     ],
+    // Together's serverless embedding model since m2-bert-80M-32k-retrieval was removed on 2026-02-06
+    // (docs.agno.com/reference/knowledge/embedder/together: "Together's serverless catalog currently lists
+    // intfloat/multilingual-e5-large-instruct with 1024 dimensions"); 512 tokens an input (the model's own limit, as
+    // Venice and DeepInfra state it). Together refuses `dimensions` (400 "Unrecognized request arguments supplied:
+    // dimensions", ogx-ai/ogx#3559), and takes `encoding_format: base64` since September 2025 (the same pull request).
+    // No Together page giving its price was found: left out, not guessed (a key's budget is charged an estimate).
+    embeddingModels: [{ id: 'intfloat/multilingual-e5-large-instruct', dimensions: 1024, maxInputTokens: 512 }],
     speedRank: 2,
     quality: 2,
   },
@@ -401,6 +439,11 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
         price: million(0.75, 3.75, { cachedInputPerMillion: 0.075 }),
       },
     ],
+    // Google's announcement (developers.googleblog.com/en/gemini-embedding-available-gemini-api, as quoted in
+    // simonw/llm-gemini#102): 3,072 dimensions by default, scaled down on request (3,072, 1,536 or 768 recommended),
+    // 2,048 input tokens, $0.15 a million input tokens. Listed for the catalog's prices; the Gemini wire has no
+    // embeddings yet (see the README's "What is not done yet"), so no call reaches it.
+    embeddingModels: [{ id: 'gemini-embedding-001', dimensions: 3072, takesDimensions: true, maxInputTokens: 2048, price: { inputPerMillion: 0.15 } }],
     speedRank: 2,
     quality: 3,
   },
@@ -455,4 +498,8 @@ export function mergeCatalog(
 
 export function findModel(definition: ProviderDefinition, modelId: string): ModelInfo | undefined {
   return definition.models.find((model) => model.id === modelId);
+}
+
+export function findEmbeddingModel(definition: ProviderDefinition, modelId: string): EmbeddingModelInfo | undefined {
+  return definition.embeddingModels?.find((model) => model.id === modelId);
 }

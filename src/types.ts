@@ -247,6 +247,31 @@ export type StreamChunk =
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'finish'; readonly finishReason: FinishReason; readonly stopSequence?: string };
 
+/** What one provider is asked to embed: the model is already chosen, and every provider of a call is asked the same. */
+export interface EmbeddingRequest {
+  readonly model: string;
+  /** The texts, one vector each, in this order. */
+  readonly inputs: readonly string[];
+  /** Shorter vectors, for a model that takes it (OpenAI's text-embedding-3, Gemini's); absent: the model's own length. */
+  readonly dimensions?: number;
+}
+
+/** What one provider answered to an `EmbeddingRequest`, in our terms. */
+export interface EmbeddingResponse {
+  /** One vector per input, in the request's order. */
+  readonly embeddings: readonly (readonly number[])[];
+  /** The model id the provider reports having used. */
+  readonly model: string;
+  /** The input tokens billed; absent when the provider does not say. */
+  readonly usage?: EmbeddingUsage;
+  /** The provider's id for this request (a header), for support tickets. */
+  readonly requestId?: string;
+}
+
+export interface EmbeddingUsage {
+  readonly inputTokens: number;
+}
+
 /** Quality and speed tier: 1 fast and cheap, 2 balanced, 3 best quality. */
 export type Tier = 1 | 2 | 3;
 

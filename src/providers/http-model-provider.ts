@@ -18,7 +18,7 @@ import type { BufferedHttpResponse } from '../http/buffered-request.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
-import type { ChatRequest, ChatResponse, StreamChunk } from '../types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
@@ -190,11 +190,28 @@ export function createHttpModelProvider(
     }
   };
 
+  const { buildEmbeddingsRequest, parseEmbeddingsResponse } = protocol;
+  const embed =
+    buildEmbeddingsRequest === undefined || parseEmbeddingsResponse === undefined
+      ? undefined
+      : async (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> => {
+          const response = await httpClient.request(buildEmbeddingsRequest(request, endpoint()), {
+            providerId,
+            cancellation: cancellationOfCall(callOptions),
+            headersTimeoutMs: callOptions.headersTimeoutMs,
+            idleTimeoutMs: callOptions.idleTimeoutMs,
+            sentListener: callOptions,
+          });
+          if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
+          return parseEmbeddingsResponse(response.json(), { providerId, headers: response.headers, inputCount: request.inputs.length });
+        };
+
   return {
     id: providerId,
     definition,
     // The HTTP client ends the request and rethrows the reason the moment the cancellation aborts.
     settlesOnAbort: true,
+    embed,
 
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 

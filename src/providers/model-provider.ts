@@ -4,7 +4,7 @@
  */
 import type { Cancellation } from '../cancellation.js';
 import type { ProviderDefinition } from '../catalog.js';
-import type { ChatRequest, ChatResponse, StreamChunk } from '../types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk } from '../types.js';
 
 export interface ProviderCallOptions {
   /** Aborts the call: the request is cancelled and its socket freed. The abort reason is rethrown as is. */
@@ -40,6 +40,11 @@ export interface ModelProvider {
    * Metadata (model, request id) arrives in the first chunks' `meta` via `onResponseStart`.
    */
   stream(request: ChatRequest, options: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk>;
+  /**
+   * One embeddings call: one vector per input, in order. Every failure is a ProviderError, except the caller's
+   * abort. Absent for a provider that serves no embeddings (Anthropic; the Gemini wire for now).
+   */
+  embed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<EmbeddingResponse>;
   /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */
   checkHealth(options: { readonly signal: AbortSignal }): Promise<void>;
   /**

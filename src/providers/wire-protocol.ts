@@ -5,7 +5,7 @@
 import type { ChatCompletionsTools } from '../catalog.js';
 import type { ProviderError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
-import type { ChatRequest, ChatResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
 
 export interface EndpointConfig {
   /** Our id of the provider (`groq`, `openai`, ...), for error messages. */
@@ -87,6 +87,11 @@ export interface StreamDecoder {
  */
 export type WireProtocolName = Exclude<WireProtocolId, 'custom'> | 'openai-responses';
 
+export interface ParseEmbeddingsOptions extends ParseResponseOptions {
+  /** How many inputs were sent: an answer with another count of vectors is a failure, not a result. */
+  readonly inputCount: number;
+}
+
 export interface WireProtocol {
   readonly id: WireProtocolName;
   buildChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec;
@@ -100,4 +105,8 @@ export interface WireProtocol {
   createStreamDecoder(options: ParseResponseOptions): StreamDecoder;
   /** The cheapest request that proves a key and endpoint work: the models list. */
   buildModelsListRequest(endpoint: EndpointConfig): HttpRequestSpec;
+  /** The embeddings request, for a protocol that has embeddings (absent: its providers serve none). */
+  readonly buildEmbeddingsRequest?: (request: EmbeddingRequest, endpoint: EndpointConfig) => HttpRequestSpec;
+  /** Our vectors from a parsed 200 body; throws a ProviderError when the 200 holds no usable answer. */
+  readonly parseEmbeddingsResponse?: (body: unknown, options: ParseEmbeddingsOptions) => EmbeddingResponse;
 }

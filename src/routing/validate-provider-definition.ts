@@ -36,6 +36,11 @@ export function checkProviderDefinition(definition: unknown, path: string, optio
   const { models } = definition;
   if (!Array.isArray(models)) throw invalid(`${path}.models`, 'must be an array of models ({ id }).');
   for (let index = 0; index < models.length; index += 1) checkModel(models[index], `${path}.models[${index}]`);
+  const { embeddingModels } = definition;
+  if (embeddingModels !== undefined && !Array.isArray(embeddingModels)) throw invalid(`${path}.embeddingModels`, 'must be an array of embedding models ({ id, dimensions }).');
+  for (let index = 0; index < (embeddingModels?.length ?? 0); index += 1) {
+    checkEmbeddingModel((embeddingModels as unknown[])[index], `${path}.embeddingModels[${index}]`);
+  }
   for (const name of ['speedRank', 'quality'] as const) {
     if (!Number.isFinite(definition[name])) throw invalid(`${path}.${name}`, 'must be a finite number.');
   }
@@ -87,6 +92,21 @@ function checkModel(model: unknown, path: string): void {
   for (const name of priceFields) {
     if (price[name] !== undefined) checkPrice(price[name], `${path}.price.${name}`);
   }
+}
+
+function checkEmbeddingModel(model: unknown, path: string): void {
+  if (!isRecord(model)) throw invalid(path, 'must be an embedding model: an object with an id and dimensions.');
+  if (typeof model.id !== 'string' || model.id === '') throw invalid(`${path}.id`, 'must be a non-empty string.');
+  for (const name of ['dimensions', 'maxInputTokens'] as const) {
+    const value = model[name];
+    if ((value !== undefined || name === 'dimensions') && !(Number.isInteger(value) && (value as number) >= 1)) {
+      throw invalid(`${path}.${name}`, 'must be an integer of at least 1.');
+    }
+  }
+  checkFlags(model, path, ['takesDimensions']);
+  if (model.price === undefined) return;
+  if (!isRecord(model.price)) throw invalid(`${path}.price`, 'must be { inputPerMillion }, in US dollars.');
+  checkPrice(model.price.inputPerMillion, `${path}.price.inputPerMillion`);
 }
 
 function isThinkingLevelList(value: unknown): boolean {
