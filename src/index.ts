@@ -14,6 +14,7 @@ export type {
   StreamOptions,
   StreamResult,
 } from './routing/router-options.js';
+export type { EmbedInput, EmbedOptions, EmbeddingResult } from './routing/embedding-options.js';
 export type { HealthStatus } from './routing/health-status.js';
 export type { MissingModel } from './routing/missing-models.js';
 export type { RouterEvent, CircuitStateName } from './routing/router-events.js';
@@ -22,6 +23,7 @@ export {
   defaultCatalog,
   mergeCatalog,
   openAICompatibleProvider,
+  type EmbeddingModelInfo,
   type ModelInfo,
   type ModelPrice,
   type OpenAICompatibleEndpointOptions,
@@ -43,6 +45,9 @@ export type {
   AssistantMessage,
   ChatRequest,
   ChatResponse,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  EmbeddingUsage,
   FinishReason,
   ImageInput,
   JsonSchema,
@@ -64,7 +69,7 @@ export type {
 } from './types.js';
 export type { ModelProvider, ProviderCallOptions } from './providers/model-provider.js';
 export { CancelScope, type Cancellation } from './cancellation.js';
-export type { CacheBackend, CachedCompletion } from './cache/cache-backend.js';
+export type { CacheBackend, CacheEntry, CachedCompletion, CachedEmbeddings } from './cache/cache-backend.js';
 export { MemoryCacheBackend } from './cache/memory-cache-backend.js';
 export type { Clock } from './clock.js';
 export { instrumentRouter } from './telemetry/instrument-router.js';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AttemptLog,
   BackupModelRouter,
+  type CacheEntry,
   type CachedCompletion,
   DeadlineExceededError,
   InvalidArgumentError,
@@ -45,10 +46,10 @@ class FailingCacheBackend extends MemoryCacheBackend {
   constructor(readonly failing: 'get' | 'set') {
     super();
   }
-  override get(key: string): Promise<CachedCompletion | undefined> {
+  override get(key: string): Promise<CacheEntry | undefined> {
     return this.failing === 'get' ? Promise.reject(storeDown()) : super.get(key);
   }
-  override set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  override set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     return this.failing === 'set' ? Promise.reject(storeDown()) : super.set(key, value, ttlSeconds);
   }
 }
@@ -79,10 +80,10 @@ class HeldCacheBackend extends MemoryCacheBackend {
   constructor(readonly holding: 'get' | 'set') {
     super();
   }
-  override get(key: string): Promise<CachedCompletion | undefined> {
+  override get(key: string): Promise<CacheEntry | undefined> {
     return this.holding === 'get' ? this.#hold(() => super.get(key)) : super.get(key);
   }
-  override set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  override set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     return this.holding === 'set' ? this.#hold(() => super.set(key, value, ttlSeconds)) : super.set(key, value, ttlSeconds);
   }
   /** Let every held operation answer. */

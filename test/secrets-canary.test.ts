@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheBackend, CachedCompletion } from '../src/cache/cache-backend.js';
+import type { CacheBackend, CacheEntry } from '../src/cache/cache-backend.js';
 import { MemoryCacheBackend } from '../src/cache/memory-cache-backend.js';
 import { defaultCatalog } from '../src/catalog.js';
 import { attachDashboard, type Dashboard } from '../src/dashboard/attach-dashboard.js';
@@ -62,10 +62,10 @@ function readRecorded(path: string): string {
 class RecordingCacheBackend implements CacheBackend {
   readonly #inner = new MemoryCacheBackend();
   readonly stored: { key: string; json: string }[] = [];
-  get(key: string): Promise<CachedCompletion | undefined> {
+  get(key: string): Promise<CacheEntry | undefined> {
     return this.#inner.get(key);
   }
-  set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     this.stored.push({ key, json: JSON.stringify(value) });
     return this.#inner.set(key, value, ttlSeconds);
   }

@@ -66,6 +66,28 @@ export function createCacheKey(options: CacheKeyOptions): string {
   return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;
 }
 
+/** What shapes an embedding call's vectors: the model, the texts in order, the vectors' length. */
+export interface EmbeddingCacheKeyRequest {
+  readonly model: string;
+  readonly inputs: readonly string[];
+  readonly dimensions?: number | undefined;
+}
+
+/**
+ * `bm:v1:<scope, URI-encoded>:<sha256 hex>`, as a completion's key, of what an embedding call asks, marked as
+ * embeddings so that no completion's key is ever the same. Not the provider: every provider of a call serves the
+ * same model, whose vectors are the point of the cache (a second provider's would be the same model's).
+ */
+export function createEmbeddingCacheKey(options: { scope: string; request: EmbeddingCacheKeyRequest }): string {
+  const { scope, request } = options;
+  if (typeof scope !== 'string' || scope.length === 0) {
+    throw new InvalidArgumentError({ argument: 'scope', message: 'The cache scope must be a non-empty string' });
+  }
+  const input = { version: cacheKeyVersion, scope, kind: 'embeddings', model: request.model, inputs: request.inputs, dimensions: request.dimensions };
+  const hash = createHash('sha256').update(stableStringify(input)).digest('hex');
+  return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;
+}
+
 /**
  * JSON with object keys sorted at every depth. Like JSON.stringify otherwise: undefined, functions and
  * symbols are dropped from objects and become null in arrays; `toJSON` is honoured; non-finite numbers

@@ -1,3 +1,4 @@
+import { cachedContent } from './cached-content.test-support.js';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { ManualClock } from '../resilience/manual-clock.js';
@@ -21,7 +22,7 @@ describe('MemoryCacheBackend LRU', () => {
     for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, completion(key), 60);
     expect(cache.size).toBe(3);
     expect(await cache.get('a')).toBeUndefined();
-    expect((await cache.get('b'))?.response.content).toBe('b');
+    expect(cachedContent(await cache.get('b'))).toBe('b');
   });
 
   it('a read makes an entry most recent, so the next eviction spares it', async () => {
@@ -30,13 +31,13 @@ describe('MemoryCacheBackend LRU', () => {
     await cache.get('a');
     await cache.set('d', completion('d'), 60); // evicts b, now the least recent
     expect(await cache.get('b')).toBeUndefined();
-    expect((await cache.get('a'))?.response.content).toBe('a');
+    expect(cachedContent(await cache.get('a'))).toBe('a');
     await cache.set('b', completion('b'), 60); // evicts c
     await cache.set('a', completion('a2'), 60); // overwrite refreshes recency too
     await cache.set('e', completion('e'), 60); // evicts d
     expect(await cache.get('c')).toBeUndefined();
     expect(await cache.get('d')).toBeUndefined();
-    expect((await cache.get('a'))?.response.content).toBe('a2');
+    expect(cachedContent(await cache.get('a'))).toBe('a2');
   });
 
   it('drops an expired entry when read, freeing its slot', async () => {
@@ -48,7 +49,7 @@ describe('MemoryCacheBackend LRU', () => {
     expect(await cache.get('short')).toBeUndefined();
     expect(cache.size).toBe(1);
     await cache.set('next', completion('next'), 60);
-    expect((await cache.get('long'))?.response.content).toBe('long');
+    expect(cachedContent(await cache.get('long'))).toBe('long');
   });
 
   it('defaults to 1000 entries and rejects a bad maxEntries', async () => {

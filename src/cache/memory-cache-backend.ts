@@ -8,10 +8,10 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { CacheBackend, CachedCompletion } from './cache-backend.js';
+import type { CacheBackend, CacheEntry } from './cache-backend.js';
 
 interface Entry {
-  readonly value: CachedCompletion;
+  readonly value: CacheEntry;
   readonly expiresAtMs: number;
 }
 
@@ -42,7 +42,7 @@ export class MemoryCacheBackend implements CacheBackend {
     return this.entries.size;
   }
 
-  get(key: string): Promise<CachedCompletion | undefined> {
+  get(key: string): Promise<CacheEntry | undefined> {
     const entry = this.entries.get(key);
     if (entry === undefined) return miss;
     this.entries.delete(key);
@@ -51,7 +51,7 @@ export class MemoryCacheBackend implements CacheBackend {
     return Promise.resolve(entry.value);
   }
 
-  set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     if (!(Number.isFinite(ttlSeconds) && ttlSeconds > 0)) {
       return Promise.reject(
         new InvalidArgumentError({ argument: 'ttlSeconds', message: 'ttlSeconds must be a finite number > 0' }),

@@ -1,15 +1,15 @@
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import { type CacheBackend, type CachedCompletion, isCachedCompletion } from '../cache/cache-backend.js';
 import { createCacheKey } from '../cache/cache-key.js';
 import type { SingleFlight } from '../cache/single-flight.js';
 import { CancelScope, type Cancellation, cancellationOf } from '../cancellation.js';
 import type { Clock } from '../clock.js';
-import { AllProvidersFailedError, type Attempt, DeadlineExceededError, redactSecrets } from '../errors.js';
+import { AllProvidersFailedError, type Attempt, DeadlineExceededError } from '../errors.js';
 import { createDeadlineSignal, type DeadlineSignal } from '../resilience/deadline.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { Message } from '../types.js';
 import { cacheTarget, isCacheable } from './call-request.js';
 import type { CompletionResults } from './completion-results.js';
-import { GuardedCache } from './guarded-cache.js';
+import { GuardedCache, reportCacheError } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { minimumRoundMs } from './plan-retry-round.js';
 import type { ProviderSpending } from './provider-spending.js';
@@ -56,7 +56,8 @@ export interface CachedCompletionsOptions {
 
 /** The router's `complete` through its response cache, with single-flight for identical calls in flight. */
 export class CachedCompletions {
-  readonly #cache: GuardedCache;
+  readonly #cache: GuardedCache<CachedCompletion>;
+  readonly #backend: CacheBackend;
   readonly #clock: Clock;
   readonly #events: ListenerSet<RouterEvent>;
   readonly #inFlight: InFlightCalls;
@@ -77,12 +78,19 @@ export class CachedCompletions {
     this.#results = options.results;
     this.#spending = options.spending;
     this.#completeUncached = options.completeUncached;
+    this.#backend = options.backend;
     this.#cache = new GuardedCache(options.backend, {
       ttlSeconds: options.ttlSeconds,
+      accepts: isCachedCompletion,
       clock: options.clock,
       immediate: options.immediate,
-      onError: (operation, error) => this.#reportCacheError(operation, error),
+      onError: (operation, error) => reportCacheError(this.#events, operation, error),
     });
+  }
+
+  /** The backend this cache reads and writes (the router's embeddings share it, under keys of their own). */
+  get backend(): CacheBackend {
+    return this.#backend;
   }
 
   /** Close the backend once the writes in flight have settled, waiting for them a few seconds at most. */
@@ -260,12 +268,6 @@ export class CachedCompletions {
     return createDeadlineSignal({ clock: this.#clock, timeoutMs: remainingMs, parent: options.signal });
   }
 
-  #reportCacheError(operation: 'get' | 'set', error: unknown): void {
-    if (this.#events.size === 0) return;
-    const errorName = error instanceof Error ? error.name : typeof error;
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
-    this.#events.emit({ type: 'cache-error', operation, errorName, message });
-  }
 }
 
 /** The shared call's failure as a caller that joined it gets it: an AllProvidersFailedError without its estimates. */

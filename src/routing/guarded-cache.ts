@@ -1,9 +1,14 @@
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CacheEntry } from '../cache/cache-backend.js';
 import type { Cancellation } from '../cancellation.js';
 import type { Clock } from '../clock.js';
+import { redactSecrets } from '../errors.js';
+import type { ListenerSet } from '../resilience/listener-set.js';
+import type { RouterEvent } from './router-events.js';
 
-export interface GuardedCacheOptions {
+export interface GuardedCacheOptions<T extends CacheEntry> {
   readonly ttlSeconds: number;
+  /** The kind of entry this cache reads (a completion, embeddings): an entry of another kind reads as a miss. */
+  readonly accepts: (entry: CacheEntry) => entry is T;
   readonly clock: Clock;
   /**
    * The backend answers at once (the router's own in-process LRU): its reads need no time limit and its writes
@@ -26,16 +31,16 @@ export interface CacheReadLimit {
  * Each is passed to `onError` (the router reports it as a `cache-error` event). While a write is in flight its
  * answer is served from here, so a slow store does not make the same question asked upstream again meanwhile.
  */
-export class GuardedCache {
+export class GuardedCache<T extends CacheEntry> {
   readonly #backend: CacheBackend;
-  readonly #options: GuardedCacheOptions;
+  readonly #options: GuardedCacheOptions<T>;
   /** Answers being written, by key, until their write settles. */
-  readonly #writing = new Map<string, CachedCompletion>();
+  readonly #writing = new Map<string, T>();
   /** Writes in flight, which close() waits for before it closes the backend. */
   readonly #writes = new Set<Promise<void>>();
   readonly #reportWriteError = (error: unknown): void => this.#options.onError('set', error);
 
-  constructor(backend: CacheBackend, options: GuardedCacheOptions) {
+  constructor(backend: CacheBackend, options: GuardedCacheOptions<T>) {
     this.#backend = backend;
     this.#options = options;
   }
@@ -46,7 +51,7 @@ export class GuardedCache {
   }
 
   /** The cached answer, or undefined. `limit` bounds the read, unless the backend answers at once. */
-  async read(key: string, limit: CacheReadLimit | undefined): Promise<CachedCompletion | undefined> {
+  async read(key: string, limit: CacheReadLimit | undefined): Promise<T | undefined> {
     const writing = this.#writing.size === 0 ? undefined : this.#writing.get(key);
     if (writing !== undefined) {
       // Served only within its TTL, as the store would: a write that never settles must not serve it for good.
@@ -55,7 +60,8 @@ export class GuardedCache {
     }
     try {
       const reading = this.#backend.get(key);
-      return await (this.#options.immediate || limit === undefined ? reading : this.#withinLimit(reading, limit));
+      const entry = await (this.#options.immediate || limit === undefined ? reading : this.#withinLimit(reading, limit));
+      return entry !== undefined && this.#options.accepts(entry) ? entry : undefined;
     } catch (error) {
       this.#options.onError('get', error);
       return undefined;
@@ -63,7 +69,7 @@ export class GuardedCache {
   }
 
   /** Store a paid answer. Not waited for: the answer goes to the caller whether or not, and however late, it is stored. */
-  write(key: string, completion: CachedCompletion): void {
+  write(key: string, completion: T): void {
     let writing: Promise<void>;
     try {
       writing = this.#backend.set(key, completion, this.#options.ttlSeconds);
@@ -86,6 +92,12 @@ export class GuardedCache {
    * answers a write would otherwise hold close() for good.
    */
   async close(waitMs: number): Promise<void> {
+    await this.settle(waitMs);
+    await this.#backend.close();
+  }
+
+  /** Wait for the writes in flight to settle, `waitMs` at most (the backend stays open: another user may close it). */
+  async settle(waitMs: number): Promise<void> {
     if (this.#writes.size > 0) {
       const { clock } = this.#options;
       let timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -93,14 +105,13 @@ export class GuardedCache {
       await Promise.race([Promise.all(this.#writes), waited]);
       clock.clearTimeout(timer!);
     }
-    await this.#backend.close();
   }
 
   /**
    * The read's answer; a rejection with a TimeoutError when it has not come within the limit; undefined when
    * the call ends first. A late answer or rejection is dropped.
    */
-  #withinLimit(reading: Promise<CachedCompletion | undefined>, limit: CacheReadLimit): Promise<CachedCompletion | undefined> {
+  #withinLimit(reading: Promise<CacheEntry | undefined>, limit: CacheReadLimit): Promise<CacheEntry | undefined> {
     const { clock } = this.#options;
     const { cancellation, withinMs } = limit;
     if (cancellation.aborted) {
@@ -132,4 +143,12 @@ export class GuardedCache {
       );
     });
   }
+}
+
+/** A cache backend's failure as a `cache-error` event (sent only when anyone listens), its message redacted. */
+export function reportCacheError(events: ListenerSet<RouterEvent>, operation: 'get' | 'set', error: unknown): void {
+  if (events.size === 0) return;
+  const errorName = error instanceof Error ? error.name : typeof error;
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
+  events.emit({ type: 'cache-error', operation, errorName, message });
 }

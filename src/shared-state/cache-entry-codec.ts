@@ -1,22 +1,22 @@
 /**
- * How a cached completion is written to Redis: JSON with a version, `{"v":1,"entry":{...}}`. A value of
- * another version, or one that does not have the shape of a completion, reads as a miss: a newer or older
- * release sharing the Redis never breaks a call, it only misses.
+ * How a cached completion, or cached embeddings, is written to Redis: JSON with a version, `{"v":1,"entry":{...}}`.
+ * A value of another version, or one that has the shape of neither, reads as a miss: a newer or older release
+ * sharing the Redis never breaks a call, it only misses.
  */
 
-import type { CachedCompletion } from '../cache/cache-backend.js';
-import type { ChatResponse } from '../types.js';
+import type { CacheEntry, CachedCompletion, CachedEmbeddings } from '../cache/cache-backend.js';
+import type { ChatResponse, EmbeddingResponse } from '../types.js';
 import { isRecord } from '../json-value.js';
 import { isSignedReasoning } from '../signed-reasoning.js';
 
 export const cacheEntryVersion = 1;
 
-export function encodeCacheEntry(entry: CachedCompletion): string {
+export function encodeCacheEntry(entry: CacheEntry): string {
   return JSON.stringify({ v: cacheEntryVersion, entry });
 }
 
-/** The completion in `text`, or undefined when it is of another version or malformed. */
-export function decodeCacheEntry(text: string): CachedCompletion | undefined {
+/** The completion or embeddings in `text`, or undefined when it is of another version or malformed. */
+export function decodeCacheEntry(text: string): CacheEntry | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -24,9 +24,22 @@ export function decodeCacheEntry(text: string): CachedCompletion | undefined {
     return undefined;
   }
   if (!isRecord(parsed) || parsed.v !== cacheEntryVersion || !isRecord(parsed.entry)) return undefined;
-  const { provider, response, storedAtMs } = parsed.entry;
-  if (typeof provider !== 'string' || typeof storedAtMs !== 'number' || !isChatResponse(response)) return undefined;
-  return parsed.entry as unknown as CachedCompletion;
+  const { provider, response, embeddings, storedAtMs } = parsed.entry;
+  if (typeof provider !== 'string' || typeof storedAtMs !== 'number') return undefined;
+  if (isChatResponse(response)) return parsed.entry as unknown as CachedCompletion;
+  if (response === undefined && isEmbeddingResponse(embeddings)) return parsed.entry as unknown as CachedEmbeddings;
+  return undefined;
+}
+
+function isEmbeddingResponse(value: unknown): value is EmbeddingResponse {
+  return (
+    isRecord(value) &&
+    typeof value.model === 'string' &&
+    Array.isArray(value.embeddings) &&
+    value.embeddings.every((vector) => Array.isArray(vector) && vector.every((number) => typeof number === 'number')) &&
+    (value.usage === undefined || (isRecord(value.usage) && typeof value.usage.inputTokens === 'number')) &&
+    (value.requestId === undefined || typeof value.requestId === 'string')
+  );
 }
 
 function isChatResponse(value: unknown): value is ChatResponse {

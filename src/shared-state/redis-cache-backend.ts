@@ -13,7 +13,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CacheEntry } from '../cache/cache-backend.js';
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
 import { decodeCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
@@ -48,7 +48,7 @@ export interface RedisCacheBackendOptions {
 
 /** A cached completion with how long Redis will still keep it. */
 export interface CacheEntryWithTtl {
-  readonly value: CachedCompletion;
+  readonly value: CacheEntry;
   /** Milliseconds left, or undefined when Redis did not say. */
   readonly remainingTtlMs: number | undefined;
 }
@@ -89,7 +89,7 @@ export class RedisCacheBackend implements CacheBackend, CacheInvalidationSource 
     return this.#invalidations?.subscribe(listener) ?? noop;
   }
 
-  async get(key: string): Promise<CachedCompletion | undefined> {
+  async get(key: string): Promise<CacheEntry | undefined> {
     return (await this.getWithRemainingTtl(key))?.value;
   }
 
@@ -112,7 +112,7 @@ export class RedisCacheBackend implements CacheBackend, CacheInvalidationSource 
     return withinBudget(operation, { ...this.#budget, fallback: undefined });
   }
 
-  set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     if (!(Number.isFinite(ttlSeconds) && ttlSeconds > 0)) {
       return Promise.reject(
         new InvalidArgumentError({ argument: 'ttlSeconds', message: 'ttlSeconds must be a finite number > 0' }),

@@ -6,6 +6,7 @@
  * create-redis-client.ts states, that a count whose answer was lost with its node's connection runs twice; and a
  * missing model, marked by a script that publishes, heard through another node and read back.
  */
+import { cachedContent } from '../cache/cached-content.test-support.js';
 import { spawnSync } from 'node:child_process';
 import { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -63,7 +64,7 @@ redis.describe('shared state on a Redis Cluster', () => {
     const b = await instance(prefix, 1);
     const keys = Array.from({ length: 30 }, (_, index) => `bm:v1:default:key-${index}`);
     await Promise.all(keys.map((key) => a.cacheBackend.set(key, cached(`answer ${key}`), 60)));
-    for (const key of keys) expect((await b.cacheBackend.get(key))?.response.content).toBe(`answer ${key}`);
+    for (const key of keys) expect(cachedContent(await b.cacheBackend.get(key))).toBe(`answer ${key}`);
     expect(cluster.keysPerNode().every((count) => count > 0)).toBe(true);
 
     await a.cacheBackend.clear();

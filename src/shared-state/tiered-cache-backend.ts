@@ -11,7 +11,7 @@
  * A hit in the first level costs nothing more than before.
  */
 
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CacheEntry } from '../cache/cache-backend.js';
 import type { CacheInvalidation, CacheInvalidationSource } from './cache-invalidation.js';
 import type { CacheEntryWithTtl } from './redis-cache-backend.js';
 
@@ -45,7 +45,7 @@ export class TieredCacheBackend implements CacheBackend {
     this.#stopHearingRemovals = toldOfRemovals(second) ? second.onInvalidation((invalidation) => this.#dropFromFirst(invalidation)) : undefined;
   }
 
-  async get(key: string): Promise<CachedCompletion | undefined> {
+  async get(key: string): Promise<CacheEntry | undefined> {
     const near = await this.#first.get(key);
     if (near !== undefined) return near;
     const removalsBefore = this.#removals;
@@ -61,7 +61,7 @@ export class TieredCacheBackend implements CacheBackend {
     return far;
   }
 
-  async set(key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> {
+  async set(key: string, value: CacheEntry, ttlSeconds: number): Promise<void> {
     await Promise.all([this.#first.set(key, value, ttlSeconds), this.#second.set(key, value, ttlSeconds)]);
   }
 

@@ -3,8 +3,9 @@
  * others' in-memory level too, a message missed while disconnected costs the whole memory level, and close()
  * closes the subscription. Each instance has connections of its own, as separate processes would.
  */
+import { cachedContent } from '../cache/cached-content.test-support.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CacheEntry, CachedCompletion } from '../cache/cache-backend.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { ManualClock } from '../resilience/manual-clock.js';
 import { createRedisClient, type RedisConnection } from './create-redis-client.js';
@@ -55,7 +56,7 @@ async function waitForSubscribers(prefix: string, relation: 'at least' | 'exactl
 /** Set on A, read on B: B's memory level holds the entry now. */
 async function cachedOnBoth(a: CacheBackend, b: { tiered: CacheBackend; memory: MemoryCacheBackend }, keys: readonly string[]): Promise<void> {
   for (const key of keys) await a.set(key, completion(`answer ${key}`), 600);
-  for (const key of keys) expect((await b.tiered.get(key))?.response.content).toBe(`answer ${key}`);
+  for (const key of keys) expect(cachedContent(await b.tiered.get(key))).toBe(`answer ${key}`);
   for (const key of keys) expect(await b.memory.get(key)).toBeDefined();
 }
 
@@ -124,7 +125,7 @@ redis.describe('TieredCacheBackend between instances', () => {
     await waitFor(async () => (await b.memory.get('deleted while away')) === undefined, { timeoutMs: 5_000, what: 'B to subscribe again' });
     expect(await b.memory.get('untouched')).toBeUndefined();
     expect(await b.tiered.get('deleted while away')).toBeUndefined();
-    expect((await b.tiered.get('untouched'))?.response.content).toBe('answer untouched');
+    expect(cachedContent(await b.tiered.get('untouched'))).toBe('answer untouched');
   });
 
   it('closes the subscriber it owns on close(), and unsubscribes from a shared one it does not own', async () => {
@@ -159,7 +160,7 @@ class HeldReads implements CacheBackend {
     this.#inner = inner;
   }
 
-  async get(key: string): Promise<CachedCompletion | undefined> {
+  async get(key: string): Promise<CacheEntry | undefined> {
     const value = await this.#inner.get(key);
     await new Promise<void>((resolve) => this.#held.push(resolve));
     return value;
@@ -173,7 +174,7 @@ class HeldReads implements CacheBackend {
     for (const resolve of this.#held.splice(0)) resolve();
   }
 
-  set = (key: string, value: CachedCompletion, ttlSeconds: number): Promise<void> => this.#inner.set(key, value, ttlSeconds);
+  set = (key: string, value: CacheEntry, ttlSeconds: number): Promise<void> => this.#inner.set(key, value, ttlSeconds);
   delete = (key: string): Promise<void> => this.#inner.delete(key);
   clear = (): Promise<void> => this.#inner.clear();
   close = (): Promise<void> => this.#inner.close();
@@ -192,7 +193,7 @@ describe('TieredCacheBackend with a read in flight', () => {
       await (removal === 'delete' ? tiered.delete('key') : tiered.clear());
       second.release();
       // The caller asked before the removal: it may have the old value; the first level must not keep it.
-      expect((await reading)?.response.content).toBe('before');
+      expect(cachedContent(await reading)).toBe('before');
       expect(await first.get('key')).toBeUndefined();
     });
   }
