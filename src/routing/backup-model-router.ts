@@ -9,6 +9,8 @@ import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Message } from '../types.js';
+import type { EmbedInput, EmbedOptions, EmbeddingResult } from './embedding-options.js';
+import { Embeddings } from './embeddings.js';
 import { candidateRequest, classifyFailure } from './call-request.js';
 import { ListenerSet } from '../resilience/listener-set.js';
 import { CachedCompletions } from './cached-completions.js';
@@ -25,6 +27,7 @@ import { noProviderError } from './no-provider-error.js';
 import { RetryRounds } from './retry-rounds.js';
 import type {
   AttemptLog,
+  RouteTarget,
   BackupModelRouterOptions,
   CompleteOptions,
   CompletionResult,
@@ -36,6 +39,7 @@ import type { RouterEvent } from './router-events.js';
 import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
+import { UncachedEmbeddings } from './uncached-embeddings.js';
 import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 import { toMessages } from './validate-messages.js';
 
@@ -57,6 +61,7 @@ export class BackupModelRouter {
   readonly #events = new ListenerSet<RouterEvent>();
   readonly #callEnds: CompleteCallEnds;
   readonly #cached: CachedCompletions | undefined;
+  readonly #embeddings: Embeddings;
   readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
   #nextCallId = 1;
@@ -125,6 +130,35 @@ export class BackupModelRouter {
           this.#uncached.complete(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
+    const cacheBackend = this.#cached?.backend;
+    this.#embeddings = new Embeddings({
+      clock: this.#clock,
+      routerOptions: options,
+      providers: this.#providers,
+      definitionById,
+      events: this.#events,
+      inFlight: this.#inFlight,
+      spending: this.#registry.spending,
+      uncached: new UncachedEmbeddings({
+        clock: this.#clock,
+        routerOptions: options,
+        registry: this.#registry,
+        events: this.#events,
+        hedgeDelays: this.#hedgeDelays,
+        // Its own retry rounds: each selects again among the call's targets (its route), one model's providers.
+        retryRounds: new RetryRounds({
+          clock: this.#clock,
+          registry: this.#registry,
+          routerOptions: options,
+          select: (callOptions, nowMs) => this.#selectEmbedding(callOptions.route ?? [], nowMs),
+        }),
+        select: (targets, nowMs) => this.#selectEmbedding(targets, nowMs),
+      }),
+      cache:
+        cacheBackend === undefined
+          ? undefined
+          : { backend: cacheBackend, ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds, immediate: options.cacheBackend === undefined },
+    });
     if (options.healthCheckIntervalMs !== undefined) {
       this.#healthChecks = new HealthCheckSchedule({
         clock: this.#clock,
@@ -225,6 +259,17 @@ export class BackupModelRouter {
     });
   }
 
+  /**
+   * Vectors for `input` (one text or a list), from the model the call names: asked of that model's providers only
+   * (`provider`, or every provider whose catalog lists it), never of another model, whose vectors would not be
+   * comparable. Circuits, cooldowns, retry rounds, the deadline, the cache (within `cacheScope`) and the catalog's
+   * embedding price apply as for `complete`. Bad input is an InvalidArgumentError before anything is sent.
+   */
+  embed(input: EmbedInput, options: EmbedOptions): Promise<EmbeddingResult> {
+    if (this.#closing) return Promise.reject(new RouterClosedError());
+    return this.#embeddings.embed(input, options, this.#nextCallId++);
+  }
+
   /** Circuit state, success rate, latency and cooldown of every provider, keyed by provider id. */
   getHealthStatus(): Record<string, HealthStatus> {
     return buildHealthStatus({ providers: this.#providers, registry: this.#registry, clock: this.#clock });
@@ -268,7 +313,7 @@ export class BackupModelRouter {
     this.#healthChecks?.stop();
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
-    await Promise.all([this.#httpClient.close(), this.#cached?.close()]);
+    await Promise.all([this.#httpClient.close(), this.#embeddings.settle().then(() => this.#cached?.close())]);
   }
 
   #select(
@@ -289,6 +334,11 @@ export class BackupModelRouter {
       nowMs,
       images: imageNeedOf(messages),
     });
+  }
+
+  /** An embedding call's targets as the providers stand: its route, kept in order. */
+  #selectEmbedding(targets: readonly RouteTarget[], nowMs: number): CandidateSelection {
+    return selectCandidates({ providers: this.#providers, route: targets, standingOf: this.#standingOf, missingUntil: this.#missingUntil, nowMs });
   }
 
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>

@@ -2,7 +2,8 @@ import type { Attempt } from '../errors.js';
 import type { Message } from '../types.js';
 import type { AttemptCallOptions } from './attempt-call-options.js';
 import type { ProviderSpending } from './provider-spending.js';
-import { StreamTally, unfinishedAnswerCost } from './unfinished-answer-cost.js';
+import { embeddingBudgetCostOf } from './cost.js';
+import { charactersPerToken, StreamTally, unfinishedAnswerCost } from './unfinished-answer-cost.js';
 
 /**
  * Once a call's race is over, price the attempts that ended after their requests were sent without an answer
@@ -27,18 +28,54 @@ export function priceCancelledAttempts(
   /** Where a provider's estimated spend is counted, for its health status. */
   spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
 ): void {
+  priceUnanswered(attempts, newest, messages, unfinishedChatCost, spending);
+}
+
+/**
+ * The same for an embedding call's attempts: each one cancelled or timed out after its request was sent is billed
+ * its whole input, estimated at about four characters a token and priced at the model's embedding price (the
+ * provider's dearest when it has none, as a key's budget is charged).
+ */
+export function priceCancelledEmbeddingAttempts(
+  attempts: Attempt[],
+  newest: AttemptCallOptions | undefined,
+  inputs: readonly string[],
+  spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
+): void {
+  priceUnanswered(attempts, newest, inputs, unansweredEmbeddingCost, spending);
+}
+
+/** The loop both share: `priceOf` is a module function given the call's own `asked`, so no closure is made per call. */
+function priceUnanswered<Asked>(
+  attempts: Attempt[],
+  newest: AttemptCallOptions | undefined,
+  asked: Asked,
+  priceOf: (attempt: AttemptCallOptions, asked: Asked) => number | undefined,
+  spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
+): void {
   for (let attempt = newest; attempt !== undefined; attempt = attempt.previous) {
     if (attempt.ended || !attempt.requestSent) continue;
     const index = unpricedEntry(attempts, attempt);
     if (index === -1) continue;
-    const tally = new StreamTally();
-    for (const chunk of attempt.received ?? []) tally.add(chunk);
-    const { candidate } = attempt;
-    const usd = unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
+    const usd = priceOf(attempt, asked);
     if (usd === undefined || !(usd > 0)) continue;
     attempts[index] = { ...(attempts[index] as Attempt), estimatedCostUsd: usd };
-    spending.recordUnansweredSpend(candidate.provider.id, usd);
+    spending.recordUnansweredSpend(attempt.candidate.provider.id, usd);
   }
+}
+
+function unfinishedChatCost(attempt: AttemptCallOptions, messages: readonly Message[]): number | undefined {
+  const tally = new StreamTally();
+  for (const chunk of attempt.received ?? []) tally.add(chunk);
+  const { candidate } = attempt;
+  return unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
+}
+
+function unansweredEmbeddingCost(attempt: AttemptCallOptions, inputs: readonly string[]): number | undefined {
+  let characters = 0;
+  for (const input of inputs) characters += input.length;
+  const { candidate } = attempt;
+  return embeddingBudgetCostOf(candidate.provider.definition, candidate.model, { inputTokens: Math.ceil(characters / charactersPerToken) })?.usd;
 }
 
 /**

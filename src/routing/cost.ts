@@ -1,5 +1,5 @@
-import { findModel, type ModelInfo, type ModelPrice, type ProviderDefinition } from '../catalog.js';
-import type { Usage } from '../types.js';
+import { type EmbeddingModelInfo, findModel, type ModelInfo, type ModelPrice, type ProviderDefinition } from '../catalog.js';
+import type { EmbeddingUsage, Usage } from '../types.js';
 
 /**
  * US dollars for `usage` on `model`, from the catalog's price table; undefined without a price or usage.
@@ -70,4 +70,39 @@ function dearestPrice(definition: ProviderDefinition | undefined): ModelPrice | 
     if (price !== undefined && (dearest === undefined || price.outputPerMillion > dearest.outputPerMillion)) dearest = price;
   }
   return dearest;
+}
+
+/**
+ * US dollars for an embedding call's `usage` on `model`, from the catalog's embedding price (input tokens only);
+ * undefined without a price or usage. A reported id longer than the catalog's (a dated snapshot) matches it.
+ */
+export function embeddingCostOf(definition: ProviderDefinition | undefined, model: string, usage: EmbeddingUsage | undefined): number | undefined {
+  const price = findEmbeddingModelByPrefix(definition, model)?.price;
+  if (usage === undefined || price === undefined) return undefined;
+  return (usage.inputTokens * price.inputPerMillion) / 1_000_000;
+}
+
+/**
+ * What an embedding call's `usage` costs a key's budget: the catalog's price, or for a model without one the
+ * provider's dearest embedding price (`unpricedModelFallbackPrice`'s input price when it has none), so no model
+ * spends a budget for free; `estimated` then. Undefined without usage.
+ */
+export function embeddingBudgetCostOf(
+  definition: ProviderDefinition | undefined,
+  model: string,
+  usage: EmbeddingUsage | undefined,
+): { readonly usd: number; readonly estimated: boolean } | undefined {
+  if (usage === undefined) return undefined;
+  const priced = embeddingCostOf(definition, model, usage);
+  if (priced !== undefined) return { usd: priced, estimated: false };
+  let dearest = unpricedModelFallbackPrice.inputPerMillion;
+  const prices = (definition?.embeddingModels ?? []).flatMap((candidate) => (candidate.price === undefined ? [] : [candidate.price.inputPerMillion]));
+  if (prices.length > 0) dearest = Math.max(...prices);
+  return { usd: (usage.inputTokens * dearest) / 1_000_000, estimated: true };
+}
+
+function findEmbeddingModelByPrefix(definition: ProviderDefinition | undefined, model: string): EmbeddingModelInfo | undefined {
+  const models = definition?.embeddingModels;
+  if (models === undefined) return undefined;
+  return models.find((candidate) => candidate.id === model) ?? models.find((candidate) => model.startsWith(candidate.id));
 }

@@ -13,16 +13,18 @@ import type { Candidate } from './select-candidates.js';
 export class HedgeDelays {
   readonly #autoComplete: (candidate: Candidate) => number;
   readonly #autoFirstToken: (candidate: Candidate) => number;
+  readonly #autoEmbed: (candidate: Candidate) => number;
 
   constructor(registry: ProviderStateRegistry) {
     this.#autoComplete = (candidate) => delayFromP95(registry.latencyP95Of(candidate.provider.id, 'complete'));
     this.#autoFirstToken = (candidate) => delayFromP95(registry.latencyP95Of(candidate.provider.id, 'first-token'));
+    this.#autoEmbed = (candidate) => delayFromP95(registry.latencyP95Of(candidate.provider.id, 'embed'));
   }
 
   /** The delay for a call of this kind; undefined without hedging (the race starts its attempts at once). */
   of(hedge: HedgeOption | false | undefined, kind: LatencyKind): ((candidate: Candidate) => number) | undefined {
     if (!hedge) return undefined;
-    if (hedge.delayMs === 'auto') return kind === 'complete' ? this.#autoComplete : this.#autoFirstToken;
+    if (hedge.delayMs === 'auto') return kind === 'complete' ? this.#autoComplete : kind === 'first-token' ? this.#autoFirstToken : this.#autoEmbed;
     const fixedDelayMs = hedge.delayMs;
     return () => fixedDelayMs;
   }

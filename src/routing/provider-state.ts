@@ -14,14 +14,17 @@ export interface ProviderState {
   readonly completeLatency: LatencySamples;
   /** Time from a stream attempt's start to its first token. */
   readonly firstTokenLatency: LatencySamples;
+  /** Embedding calls' latencies: a batch of vectors says nothing of how long an answer takes, nor the reverse. */
+  readonly embedLatency: LatencySamples;
 }
 
-/** What an attempt's latency measures: a whole answer (`complete`), or a stream's first token. */
-export type LatencyKind = 'complete' | 'first-token';
+/** What an attempt's latency measures: a whole answer (`complete`), a stream's first token, or embeddings. */
+export type LatencyKind = 'complete' | 'first-token' | 'embed';
 
 /** The latency samples of this kind of attempt. */
 export function latencyOf(state: ProviderState, kind: LatencyKind): LatencySamples {
-  return kind === 'complete' ? state.completeLatency : state.firstTokenLatency;
+  if (kind === 'complete') return state.completeLatency;
+  return kind === 'first-token' ? state.firstTokenLatency : state.embedLatency;
 }
 
 /** A provider's state as it starts, its breaker configured by the router's breaker options. */
@@ -44,5 +47,6 @@ export function createProviderState(options: { readonly clock: Clock; readonly b
     health: new ProviderHealth({ clock }),
     completeLatency: new LatencySamples({ clock }),
     firstTokenLatency: new LatencySamples({ clock }),
+    embedLatency: new LatencySamples({ clock }),
   };
 }

@@ -10,6 +10,8 @@ export type RouterEvent =
   | {
       readonly type: 'call-end';
       readonly callId: number;
+      /** `embeddings` for an `embed` call; absent for a chat call (`complete`, `stream`). */
+      readonly operation?: 'embeddings';
       readonly outcome: 'success' | 'failure' | 'aborted';
       /** Epoch ms at which the call began, on the router's clock. */
       readonly startedAtMs: number;

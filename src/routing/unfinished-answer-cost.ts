@@ -8,7 +8,7 @@ import type { ProviderDefinition } from '../catalog.js';
 import type { Message, StreamChunk, Usage } from '../types.js';
 import { budgetCostOf } from './cost.js';
 
-const charactersPerToken = 4;
+export const charactersPerToken = 4;
 
 /** What a stream relayed, or received, before it ended. */
 export class StreamTally {

@@ -71,16 +71,8 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');
   }
-  if (options.cache !== undefined && typeof options.cache !== 'boolean' && options.cache !== 'refresh') {
-    throw invalid('cache', "cache must be true, false or 'refresh'.");
-  }
-  if (options.attemptLog !== undefined && (typeof options.attemptLog !== 'object' || options.attemptLog === null)) {
-    throw invalid('attemptLog', 'attemptLog must be an object, whose attempts the router sets.');
-  }
-  // No property descriptor read: the gateway gives a log with every whole answer, and this runs on each.
-  if (options.attemptLog !== undefined && (Object.isFrozen(options.attemptLog) || (!Object.isExtensible(options.attemptLog) && !('attempts' in options.attemptLog)))) {
-    throw invalid('attemptLog', 'attemptLog must be an object the router can set attempts on, not a frozen or sealed one.');
-  }
+  checkCacheUse(options);
+  checkAttemptLog(options.attemptLog);
   checkPreferredProvider(options.preferredProvider, providerIds);
   if (options.preferredModel !== undefined && typeof options.preferredModel !== 'string') throw invalid('preferredModel', 'preferredModel must be a model id.');
   if (options.preferredModel !== undefined && options.preferredProvider === undefined && options.route === undefined) {
@@ -92,8 +84,26 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   checkTools(options.tools);
   checkToolChoice(options.toolChoice);
   checkResponseFormat(options.responseFormat);
+}
+
+/** A call's `cache` and `cacheScope`, of `complete` and `embed` alike. */
+export function checkCacheUse(options: Pick<CompleteOptions, 'cache' | 'cacheScope'>): void {
+  if (options.cache !== undefined && typeof options.cache !== 'boolean' && options.cache !== 'refresh') {
+    throw invalid('cache', "cache must be true, false or 'refresh'.");
+  }
   if (options.cacheScope !== undefined && (typeof options.cacheScope !== 'string' || options.cacheScope.length === 0)) {
     throw invalid('cacheScope', 'cacheScope must be a non-empty string.');
+  }
+}
+
+/** Where the router leaves a call's attempts: an object it can set them on. */
+export function checkAttemptLog(attemptLog: CompleteOptions['attemptLog']): void {
+  if (attemptLog !== undefined && (typeof attemptLog !== 'object' || attemptLog === null)) {
+    throw invalid('attemptLog', 'attemptLog must be an object, whose attempts the router sets.');
+  }
+  // No property descriptor read: the gateway gives a log with every whole answer, and this runs on each.
+  if (attemptLog !== undefined && (Object.isFrozen(attemptLog) || (!Object.isExtensible(attemptLog) && !('attempts' in attemptLog)))) {
+    throw invalid('attemptLog', 'attemptLog must be an object the router can set attempts on, not a frozen or sealed one.');
   }
 }
 
@@ -136,7 +146,7 @@ function isRouteTarget(target: unknown): boolean {
 }
 
 /** The caller's abort: an AbortSignal (or the library's own Cancellation), read when the call starts. */
-function checkSignal(signal: CompleteOptions['signal']): void {
+export function checkSignal(signal: CompleteOptions['signal']): void {
   if (signal === undefined) return;
   const candidate = signal as { aborted?: unknown; addEventListener?: unknown; onAbort?: unknown } | null;
   if (typeof candidate !== 'object' || candidate === null || typeof candidate.aborted !== 'boolean') throw invalid('signal', 'signal must be an AbortSignal.');
@@ -234,14 +244,14 @@ function checkPreferredProvider(preferredProvider: string | undefined, providerI
 }
 
 /** A router's or a call's `parallelAttempts`, checked the same way. */
-function checkParallelAttempts(parallelAttempts: number | undefined): void {
+export function checkParallelAttempts(parallelAttempts: number | undefined): void {
   if (parallelAttempts !== undefined && !(Number.isInteger(parallelAttempts) && parallelAttempts >= 1)) {
     throw invalid('parallelAttempts', 'parallelAttempts must be an integer of at least 1.');
   }
 }
 
 /** A router's or a call's `hedge`: false, or a delay that is `auto` or a number of milliseconds. */
-function checkHedge(hedge: HedgeOption | false | undefined): void {
+export function checkHedge(hedge: HedgeOption | false | undefined): void {
   if (hedge === undefined || hedge === false) return;
   const delayMs: unknown = typeof hedge === 'object' && hedge !== null ? hedge.delayMs : undefined;
   if (delayMs === 'auto' || (typeof delayMs === 'number' && delayMs >= 0 && delayMs <= maxTimerDelayMs)) return;
@@ -249,14 +259,14 @@ function checkHedge(hedge: HedgeOption | false | undefined): void {
 }
 
 /** A router's or a call's `maxRetries`, checked the same way. */
-function checkMaxRetries(maxRetries: number | undefined): void {
+export function checkMaxRetries(maxRetries: number | undefined): void {
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
     throw invalid('maxRetries', 'maxRetries must be an integer of at least 0.');
   }
 }
 
 /** The time limits a router sets and a call may override, checked the same way on both. */
-function checkTimeLimits(options: Pick<CompleteOptions, 'timeoutMs' | 'firstTokenTimeoutMs' | 'responseTimeoutMs' | 'idleTimeoutMs'>): void {
+export function checkTimeLimits(options: Pick<CompleteOptions, 'timeoutMs' | 'firstTokenTimeoutMs' | 'responseTimeoutMs' | 'idleTimeoutMs'>): void {
   checkMilliseconds('timeoutMs', options.timeoutMs);
   checkMilliseconds('firstTokenTimeoutMs', options.firstTokenTimeoutMs);
   checkMilliseconds('responseTimeoutMs', options.responseTimeoutMs);
@@ -270,7 +280,7 @@ function checkMilliseconds(argument: string, value: number | undefined): void {
   }
 }
 
-function invalid(argument: string, message: string): InvalidArgumentError {
+export function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message });
 }
 

@@ -1,0 +1,173 @@
+/**
+ * The router's `embed`: the input and options checked, the providers of the call's one model found, the cache read
+ * within the caller's scope (a hit asks no provider), else the providers asked (uncached-embeddings.ts) and the
+ * vectors stored; the result priced from the catalog's embedding price, and one `call-end` event. One per router.
+ *
+ * Unlike `complete`, identical embedding calls in flight at the same moment are not joined into one upstream call
+ * (no single-flight): each asks its provider, and the second of two made one after the other is a cache hit.
+ */
+import type { CacheBackend, CachedEmbeddings, CacheEntry } from '../cache/cache-backend.js';
+import { createEmbeddingCacheKey } from '../cache/cache-key.js';
+import { CancelScope, cancellationOf } from '../cancellation.js';
+import type { ProviderDefinition } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import { type Attempt, RouterClosedError } from '../errors.js';
+import type { ListenerSet } from '../resilience/listener-set.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import { embeddingCostOf } from './cost.js';
+import type { EmbedInput, EmbedOptions, EmbeddingResult } from './embedding-options.js';
+import { embeddingTargets } from './embedding-targets.js';
+import { GuardedCache, reportCacheError } from './guarded-cache.js';
+import type { InFlightCalls } from './in-flight-calls.js';
+import type { ProviderSpending } from './provider-spending.js';
+import { routerDefaults } from './router-defaults.js';
+import type { AttemptLog, BackupModelRouterOptions } from './router-options.js';
+import type { RouterEvent } from './router-events.js';
+import type { EmbeddingCall, UncachedEmbeddings } from './uncached-embeddings.js';
+import { toEmbeddingInputs, validateEmbedOptions } from './validate-embed-input.js';
+
+export interface EmbeddingsOptions {
+  readonly clock: Clock;
+  readonly routerOptions: BackupModelRouterOptions;
+  readonly providers: readonly ModelProvider[];
+  readonly definitionById: ReadonlyMap<string, ProviderDefinition>;
+  readonly events: ListenerSet<RouterEvent>;
+  readonly inFlight: InFlightCalls;
+  readonly spending: Pick<ProviderSpending, 'recordSpend'>;
+  readonly uncached: UncachedEmbeddings;
+  /** The router's cache backend (shared with `complete`, under keys of their own); undefined when the cache is off. */
+  readonly cache: { readonly backend: CacheBackend; readonly ttlSeconds: number; readonly immediate: boolean } | undefined;
+}
+
+export class Embeddings {
+  readonly #options: EmbeddingsOptions;
+  readonly #cache: GuardedCache<CachedEmbeddings> | undefined;
+
+  constructor(options: EmbeddingsOptions) {
+    this.#options = options;
+    const { cache } = options;
+    this.#cache =
+      cache === undefined
+        ? undefined
+        : new GuardedCache(cache.backend, {
+            ttlSeconds: cache.ttlSeconds,
+            accepts: isCachedEmbeddings,
+            clock: options.clock,
+            immediate: cache.immediate,
+            onError: (operation, error) => reportCacheError(options.events, operation, error),
+          });
+  }
+
+  /** Check what is asked, then answer from the cache or the model's providers: see the module's comment. */
+  async embed(input: EmbedInput, options: EmbedOptions, callId: number): Promise<EmbeddingResult> {
+    const { clock, providers } = this.#options;
+    const inputs = toEmbeddingInputs(input);
+    validateEmbedOptions(options, providers);
+    const targets = embeddingTargets(providers, options);
+    const startedAtMs = clock.now();
+    const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
+    log.attempts = undefined;
+    if (log.pricedLater !== undefined) log.pricedLater = undefined;
+    const call: EmbeddingCall = { callId, request: { model: options.model, inputs, dimensions: options.dimensions }, options, targets, startedAtMs, log };
+    try {
+      const result = await this.#answer(call);
+      this.#emitCallEnd(call, { result });
+      return result;
+    } catch (error) {
+      this.#emitCallEnd(call, { error });
+      throw error;
+    }
+  }
+
+  /** Wait for the cache writes in flight (the router closes the backend itself). */
+  settle(): Promise<void> {
+    return this.#cache?.settle(routerDefaults.cacheCloseWaitMs) ?? Promise.resolve();
+  }
+
+  async #answer(call: EmbeddingCall): Promise<EmbeddingResult> {
+    const { options } = call;
+    const cache = options.cache === false ? undefined : this.#cache;
+    const key = cache === undefined ? undefined : createEmbeddingCacheKey({ scope: options.cacheScope ?? 'default', request: call.request });
+    if (cache !== undefined && key !== undefined && options.cache !== 'refresh') {
+      const hit = await this.#read(cache, key, call);
+      if (hit !== undefined) return this.#resultOf(hit, { startedAtMs: call.startedAtMs, attempts: [], cached: true });
+    }
+    const { completion, attempts } = await this.#options.uncached.embed(call, options.signal, this.#options.inFlight);
+    // Not waited for: a slow store never holds up the vectors.
+    if (cache !== undefined && key !== undefined) cache.write(key, completion);
+    const result = this.#resultOf(completion, { startedAtMs: call.startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
+    this.#options.spending.recordSpend(result.provider, result.costUsd);
+    return result;
+  }
+
+  /**
+   * The cached vectors, or undefined. A backend of the caller's own is given a tenth of the call's time left (at
+   * most 1 s), and the caller's abort or close() ends the read at once, as for `complete`.
+   */
+  async #read(cache: GuardedCache<CachedEmbeddings>, key: string, call: EmbeddingCall): Promise<CachedEmbeddings | undefined> {
+    if (cache.answersAtOnce) return cache.read(key, undefined);
+    const { clock, routerOptions, inFlight } = this.#options;
+    const scope = new CancelScope();
+    const stopFollowing = call.options.signal === undefined ? undefined : scope.follow(cancellationOf(call.options.signal));
+    inFlight.enter(scope);
+    try {
+      const timeoutMs = call.options.timeoutMs ?? routerOptions.timeoutMs ?? routerDefaults.timeoutMs;
+      const withinMs = Math.min(routerDefaults.cacheReadMaxMs, (call.startedAtMs + timeoutMs - clock.now()) * routerDefaults.cacheReadShareOfTimeLeft);
+      const hit = await cache.read(key, { withinMs, cancellation: scope });
+      scope.throwIfAborted();
+      return hit;
+    } finally {
+      stopFollowing?.();
+      inFlight.leave(scope);
+    }
+  }
+
+  #resultOf(completion: CachedEmbeddings, context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number }): EmbeddingResult {
+    const { embeddings, provider } = completion;
+    return {
+      embeddings: embeddings.embeddings,
+      provider,
+      model: embeddings.model,
+      usage: embeddings.usage,
+      latencyMs: (context.endedAtMs ?? this.#options.clock.now()) - context.startedAtMs,
+      costUsd: context.cached ? 0 : embeddingCostOf(this.#options.definitionById.get(provider), embeddings.model, embeddings.usage),
+      cached: context.cached,
+      attempts: context.attempts,
+      requestId: embeddings.requestId,
+    };
+  }
+
+  #emitCallEnd(call: EmbeddingCall, outcome: { readonly result?: EmbeddingResult; readonly error?: unknown }): void {
+    const { events, clock } = this.#options;
+    if (events.size === 0) return;
+    const { result, error } = outcome;
+    const aborted = error !== undefined && (call.options.signal?.aborted === true || error instanceof RouterClosedError);
+    events.emit({
+      type: 'call-end',
+      callId: call.callId,
+      operation: 'embeddings',
+      outcome: result !== undefined ? 'success' : aborted ? 'aborted' : 'failure',
+      startedAtMs: call.startedAtMs,
+      finishReason: undefined,
+      requestId: result?.requestId,
+      responseId: undefined,
+      streaming: false,
+      cached: result?.cached ?? false,
+      provider: result?.provider,
+      model: result?.model,
+      requestModel: call.request.model,
+      latencyMs: result?.latencyMs ?? clock.now() - call.startedAtMs,
+      timeToFirstTokenMs: undefined,
+      attempts: result?.attempts ?? (error as { attempts?: readonly Attempt[] } | undefined)?.attempts ?? call.log.attempts ?? [],
+      inputTokens: result?.usage?.inputTokens,
+      outputTokens: undefined,
+      costUsd: result?.costUsd,
+      errorName: error === undefined ? undefined : error instanceof Error ? error.name : 'Error',
+    });
+  }
+
+}
+
+function isCachedEmbeddings(entry: CacheEntry): entry is CachedEmbeddings {
+  return (entry as Partial<CachedEmbeddings>).embeddings !== undefined;
+}
