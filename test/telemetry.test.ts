@@ -16,6 +16,7 @@ import type { BackupModelRouterOptions } from '../src/routing/router-options.js'
 import { AsyncLocalStorageContextManager } from '../src/telemetry/async-local-storage-context-manager.test-support.js';
 import { instrumentRouter } from '../src/telemetry/instrument-router.js';
 import { type ProviderTestServer, startProviderTestServer } from '../src/testing/index.js';
+import { openAIEmbeddingsReplay } from '../src/testing/openai-embeddings-recordings.test-support.js';
 
 let server: ProviderTestServer;
 let exporter: InMemorySpanExporter;
@@ -55,6 +56,18 @@ const fallbackRoute = [
 ];
 
 describe('instrumentRouter on a real router', () => {
+  it('names an embed call and its attempt by the embeddings operation, with its input tokens', async () => {
+    server.setBehavior(Provider.OPENAI, openAIEmbeddingsReplay());
+    const router = instrumentedRouter();
+    await router.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 });
+    const [call] = callSpans();
+    expect(call?.name).toBe('embeddings text-embedding-3-small');
+    expect(call?.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.usage.input_tokens': 4, 'gen_ai.provider.name': 'openai' });
+    expect(attemptSpansOf(call).map((span) => [span.name, span.attributes['gen_ai.operation.name']])).toEqual([
+      ['embeddings text-embedding-3-small', 'embeddings'],
+    ]);
+  });
+
   it('writes a call span under the caller span, with a failed and a successful attempt', async () => {
     server.setBehavior(Provider.OPENAI, { kind: 'error', fixture: 'error-500-server-error' });
     const router = instrumentedRouter();

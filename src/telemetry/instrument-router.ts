@@ -29,7 +29,7 @@ const maximumOpenCalls = 10_000;
 
 /**
  * Trace every router call with OpenTelemetry, following the GenAI semantic conventions: one `chat {model}`
- * span per call, with a child span per provider attempt (outcome, failure reason) and an event per skipped
+ * span per call (`embeddings {model}` for `embed`, operation `embeddings`), with a child span per provider attempt (outcome, failure reason) and an event per skipped
  * candidate. A call's `gen_ai.request.model` is its first attempt's model or, with none (a cache hit), the
  * model it asked for when it named one; never the answer's. Spans are written when the call ends, with the
  * start and end times the router measured; the parent is the context active when the call started its first
@@ -67,8 +67,9 @@ function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Cont
   // Never the answer's model: a provider names a dated snapshot of the model asked for.
   const requestModel = started[0]?.model ?? event.requestModel;
   const providerId = event.provider ?? started[0]?.provider;
+  const operation = event.operation ?? 'chat';
   const callSpan = tracer.startSpan(
-    requestModel !== undefined ? `chat ${requestModel}` : 'chat',
+    requestModel !== undefined ? `${operation} ${requestModel}` : operation,
     { kind: SpanKind.INTERNAL, startTime: event.startedAtMs, attributes: callAttributes(event, requestModel, providerId) },
     parent,
   );
@@ -88,14 +89,14 @@ function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Cont
       continue;
     }
     const isWinner = event.outcome === 'success' && attempt.outcome === 'success' && attempt.provider === event.provider;
-    recordAttempt({ tracer, attempt, parent: callContext, winner: isWinner ? event : undefined });
+    recordAttempt({ tracer, attempt, parent: callContext, winner: isWinner ? event : undefined, operation });
   }
   callSpan.end(endMs);
 }
 
 function callAttributes(event: CallEndEvent, requestModel: string | undefined, providerId: string | undefined): Attributes {
   return withoutUndefined({
-    [GenAiAttribute.operationName]: 'chat',
+    [GenAiAttribute.operationName]: event.operation ?? 'chat',
     [GenAiAttribute.providerName]: providerId !== undefined ? genAiProviderName(providerId) : undefined,
     [BackupModelsAttribute.provider]: providerId,
     [GenAiAttribute.requestModel]: requestModel,
@@ -113,15 +114,22 @@ function callAttributes(event: CallEndEvent, requestModel: string | undefined, p
   });
 }
 
-function recordAttempt(options: { tracer: Tracer; attempt: Attempt; parent: Context; winner: CallEndEvent | undefined }): void {
+function recordAttempt(options: {
+  tracer: Tracer;
+  attempt: Attempt;
+  parent: Context;
+  winner: CallEndEvent | undefined;
+  /** `chat`, or `embeddings` (GenAI's operation names). */
+  operation: string;
+}): void {
   const { tracer, attempt, winner } = options;
   const span = tracer.startSpan(
-    `chat ${attempt.model}`,
+    `${options.operation} ${attempt.model}`,
     {
       kind: SpanKind.CLIENT,
       startTime: attempt.startedAtMs,
       attributes: withoutUndefined({
-        [GenAiAttribute.operationName]: 'chat',
+        [GenAiAttribute.operationName]: options.operation,
         [GenAiAttribute.providerName]: genAiProviderName(attempt.provider),
         [BackupModelsAttribute.provider]: attempt.provider,
         [GenAiAttribute.requestModel]: attempt.model,
