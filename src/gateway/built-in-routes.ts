@@ -1,7 +1,7 @@
 /**
- * The gateway's own routes: the three model-call APIs, Anthropic's token count, the models list, a key's own
- * usage, the operator's health and metrics, and the connectivity probes of clients. Built once at start; each handler
- * closes over what it reads.
+ * The gateway's own routes: the three model-call APIs, OpenAI's embeddings, Anthropic's token count, the models list,
+ * a key's own usage, the operator's health and metrics, and the connectivity probes of clients. Built once at start;
+ * each handler closes over what it reads.
  */
 import type { ServerResponse } from 'node:http';
 import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
@@ -12,6 +12,7 @@ import { sendError, sendJson } from './http-responses.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { anthropicModelBody, anthropicModelsListBody, type ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
 import { openAIChatDialect } from './openai-dialect.js';
+import { handleEmbeddings } from './openai-embeddings/embeddings-handler.js';
 import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import { modelNotFound } from './request-fields.js';
 import type { GatewayRoute } from './route-table.js';
@@ -56,6 +57,12 @@ export function builtInRoutes(options: {
       metricsName: 'responses',
       handle: (request, response, context) =>
         handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: openAIResponsesDialect }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/embeddings',
+      metricsName: 'embeddings',
+      handle: (request, response, context) => handleEmbeddings(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies }),
     },
     {
       method: 'POST',

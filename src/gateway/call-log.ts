@@ -4,7 +4,9 @@
  */
 import type { Attempt } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import { budgetCostOf } from '../routing/cost.js';
+import { budgetCostOf, embeddingBudgetCostOf } from '../routing/cost.js';
+import { charactersPerToken } from '../routing/unfinished-answer-cost.js';
+import type { EmbeddingResult } from '../routing/embedding-options.js';
 import type { CompletionResult } from '../routing/router-options.js';
 import type { Message } from '../types.js';
 import { toErrorResponse } from './error-response.js';
@@ -104,6 +106,39 @@ export function recordCost(log: CallLogFields, result: CompletionResult, provide
   const charge = budgetCostOf(definition, result.model, result.usage);
   if (charge === undefined || charge.usd <= 0) return;
   addCost(log, charge.usd, true);
+}
+
+/**
+ * An embedding call's answer on its log line, and what it cost the key: the catalog's embedding price, or for a model
+ * without one an estimate (embeddingBudgetCostOf), marked `costEstimated`, as is an answer without usage (its inputs
+ * at about four characters a token). From the cache, it costs nothing.
+ */
+export function recordEmbeddingResult(
+  log: CallLogFields,
+  result: EmbeddingResult,
+  context: { readonly providers: readonly ModelProvider[]; readonly inputs: string | readonly string[] },
+): void {
+  log.provider = result.provider;
+  log.model = result.model;
+  log.attempts = compactAttempts(result.attempts);
+  log.cached = result.cached;
+  log.inputTokens = result.usage?.inputTokens;
+  if (result.cached) return;
+  if (result.costUsd !== undefined) {
+    if (result.costUsd > 0) addCost(log, result.costUsd, false);
+    return;
+  }
+  const definition = context.providers.find((provider) => provider.id === result.provider)?.definition;
+  const usage = result.usage ?? { inputTokens: Math.ceil(charactersOf(context.inputs) / charactersPerToken) };
+  const charge = embeddingBudgetCostOf(definition, result.model, usage);
+  if (charge !== undefined && charge.usd > 0) addCost(log, charge.usd, charge.estimated || result.usage === undefined);
+}
+
+function charactersOf(inputs: string | readonly string[]): number {
+  if (typeof inputs === 'string') return inputs.length;
+  let characters = 0;
+  for (const input of inputs) characters += input.length;
+  return characters;
 }
 
 /**

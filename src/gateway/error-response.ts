@@ -44,6 +44,8 @@ const parameterNames: Readonly<Record<string, string>> = {
   prompt: 'messages',
   toolChoice: 'tool_choice',
   responseFormat: 'response_format',
+  // An embedding route's providers, named by the request's `model`.
+  provider: 'model',
 };
 
 function response(

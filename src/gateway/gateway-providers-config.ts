@@ -15,10 +15,12 @@
  *       # a gemini model that thinks by level: { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high] }
  *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
+ *       embeddingModels:                                  # openai-compatible only: its embedding models (POST /v1/embeddings)
+ *         - { id: text-embedding-3-small, dimensions: 1536, takesDimensions: true, price: { inputPerMillion: 0.02 } }
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
-import { openAIWireNames, thinkingLevelNames, type ModelInfo, type ModelPrice, type OpenAIWire, type ProviderDefinition } from '../catalog.js';
+import { openAIWireNames, thinkingLevelNames, type EmbeddingModelInfo, type ModelInfo, type ModelPrice, type OpenAIWire, type ProviderDefinition } from '../catalog.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
 import type { ThinkingLevel, Tier, WireProtocolId } from '../types.js';
@@ -97,6 +99,33 @@ function modelOf(value: unknown, path: string): ModelInfo {
   return model;
 }
 
+/** An embedding model a provider of the configuration serves: its id and the length of its vectors, at least. */
+function embeddingModelOf(value: unknown, path: string): EmbeddingModelInfo {
+  const object = objectAt(value, path, ['id', 'dimensions', 'takesDimensions', 'maxInputTokens', 'price']);
+  if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
+  const model: { -readonly [K in keyof EmbeddingModelInfo]: EmbeddingModelInfo[K] } = {
+    id: object.id,
+    dimensions: positiveNumber(object.dimensions, `${path}.dimensions`, true),
+  };
+  if (object.takesDimensions !== undefined) {
+    if (typeof object.takesDimensions !== 'boolean') fail(`${path}.takesDimensions`, 'must be true or false.');
+    model.takesDimensions = object.takesDimensions;
+  }
+  if (object.maxInputTokens !== undefined) model.maxInputTokens = positiveNumber(object.maxInputTokens, `${path}.maxInputTokens`, true);
+  if (object.price !== undefined) {
+    const price = objectAt(object.price, `${path}.price`, ['inputPerMillion']);
+    model.price = { inputPerMillion: positiveNumber(price.inputPerMillion, `${path}.price.inputPerMillion`, false) };
+  }
+  return model;
+}
+
+function embeddingModelsOf(entry: JsonObject, path: string): readonly EmbeddingModelInfo[] | undefined {
+  if (entry.embeddingModels === undefined) return undefined;
+  if (entry.protocol !== 'openai-compatible') fail(`${path}.embeddingModels`, 'applies to the openai-compatible protocol only (the others have no embeddings here).');
+  if (!Array.isArray(entry.embeddingModels)) fail(`${path}.embeddingModels`, 'must be a list of embedding models ({ id, dimensions }).');
+  return entry.embeddingModels.map((model: unknown, index) => embeddingModelOf(model, `${path}.embeddingModels[${index}]`));
+}
+
 function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefinition {
   if (!idPattern.test(id)) fail(path, 'is not a valid provider id: 1 to 32 lowercase letters, digits, "_" or "-".');
   if (!protocols.includes(entry.protocol as WireProtocolId)) fail(`${path}.protocol`, `must be one of ${protocols.join(', ')}.`);
@@ -110,6 +139,7 @@ function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefi
   const models = entry.models.map((model: unknown, index) => modelOf(model, `${path}.models[${index}]`));
   const ids = new Set(models.map((model) => model.id));
   if (ids.size !== models.length) fail(`${path}.models`, 'lists a model twice.');
+  const embeddingModels = embeddingModelsOf(entry, path);
   const modelsByTier: Partial<Record<Tier, string>> = {};
   for (const [tier, model] of Object.entries(objectAt(entry.tiers ?? {}, `${path}.tiers`, ['1', '2', '3']))) {
     if (typeof model !== 'string' || !ids.has(model)) fail(`${path}.tiers.${tier}`, 'must be one of its models.');
@@ -130,6 +160,7 @@ function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefi
     // Only Gemini's protocol cannot be given an image URL to fetch.
     ...(entry.protocol === 'gemini' ? { fetchesImageUrls: false } : {}),
     ...(toolCallsNeedReasoningContentOf(entry, path) ? { toolCallsNeedReasoningContent: true } : {}),
+    ...(embeddingModels !== undefined ? { embeddingModels } : {}),
   };
 }
 
@@ -147,7 +178,7 @@ export function gatewayProvidersOf(value: unknown): Record<string, GatewayProvid
   const providers: Record<string, GatewayProviderConfig> = {};
   for (const [id, raw] of Object.entries(object)) {
     const path = `providers.${id}`;
-    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers', 'toolCallsNeedReasoningContent']);
+    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers', 'toolCallsNeedReasoningContent', 'embeddingModels']);
     if (entry.protocol === undefined) {
       const extra = Object.keys(entry).filter((key) => key !== 'baseUrl');
       if (extra.length > 0) fail(path, `sets ${extra.join(', ')} without a protocol: a built-in provider takes only baseUrl, a new one needs protocol, baseUrl and models.`);

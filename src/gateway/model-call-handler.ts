@@ -119,7 +119,8 @@ export function modelNotAllowed(caller: GatewayCaller, model: string): GatewayHt
   });
 }
 
-function setHeaders(response: ServerResponse, headers: Readonly<Record<string, string>> | undefined): void {
+/** Set a key's quota headers (`x-ratelimit-*`) on the answer, when it has any. */
+export function setHeaders(response: ServerResponse, headers: Readonly<Record<string, string>> | undefined): void {
   if (headers === undefined) return;
   for (const name in headers) response.setHeader(name, headers[name]!);
 }

@@ -100,6 +100,20 @@ export class ModelResolver {
     return listed;
   }
 
+  /**
+   * What an embeddings request's `model` names, which is never resolved by the chat catalog: a tier alias (no
+   * embedding model has a tier), a named route, `provider/model` of a known provider, or else a bare model id
+   * (the router asks the providers whose catalog lists it among their embedding models).
+   */
+  resolveEmbeddingModel(model: string): { readonly kind: 'tier' } | { readonly kind: 'route'; readonly targets: readonly RouteTarget[] } | { readonly kind: 'bare' } {
+    const fixed = this.#fixed.get(model);
+    if (fixed?.tier !== undefined) return { kind: 'tier' };
+    if (fixed?.route !== undefined) return { kind: 'route', targets: fixed.route };
+    const reference = parseModelReference(model);
+    if (reference && this.#providerIds.has(reference.provider)) return { kind: 'route', targets: [reference] };
+    return { kind: 'bare' };
+  }
+
   #lists(providerId: string, model: string): boolean {
     return this.#byModelId.get(model)?.route?.some((target) => target.provider === providerId) === true;
   }

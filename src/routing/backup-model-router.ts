@@ -27,7 +27,6 @@ import { noProviderError } from './no-provider-error.js';
 import { RetryRounds } from './retry-rounds.js';
 import type {
   AttemptLog,
-  RouteTarget,
   BackupModelRouterOptions,
   CompleteOptions,
   CompletionResult,
@@ -39,7 +38,6 @@ import type { RouterEvent } from './router-events.js';
 import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
-import { UncachedEmbeddings } from './uncached-embeddings.js';
 import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 import { toMessages } from './validate-messages.js';
 
@@ -130,7 +128,6 @@ export class BackupModelRouter {
           this.#uncached.complete(call.callId, call.messages, call.options, cancellation, undefined, call.log),
       });
     }
-    const cacheBackend = this.#cached?.backend;
     this.#embeddings = new Embeddings({
       clock: this.#clock,
       routerOptions: options,
@@ -138,26 +135,10 @@ export class BackupModelRouter {
       definitionById,
       events: this.#events,
       inFlight: this.#inFlight,
-      spending: this.#registry.spending,
-      uncached: new UncachedEmbeddings({
-        clock: this.#clock,
-        routerOptions: options,
-        registry: this.#registry,
-        events: this.#events,
-        hedgeDelays: this.#hedgeDelays,
-        // Its own retry rounds: each selects again among the call's targets (its route), one model's providers.
-        retryRounds: new RetryRounds({
-          clock: this.#clock,
-          registry: this.#registry,
-          routerOptions: options,
-          select: (callOptions, nowMs) => this.#selectEmbedding(callOptions.route ?? [], nowMs),
-        }),
-        select: (targets, nowMs) => this.#selectEmbedding(targets, nowMs),
-      }),
-      cache:
-        cacheBackend === undefined
-          ? undefined
-          : { backend: cacheBackend, ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds, immediate: options.cacheBackend === undefined },
+      registry: this.#registry,
+      hedgeDelays: this.#hedgeDelays,
+      missingUntil: this.#missingUntil,
+      cacheBackend: this.#cached?.backend,
     });
     if (options.healthCheckIntervalMs !== undefined) {
       this.#healthChecks = new HealthCheckSchedule({
@@ -270,6 +251,14 @@ export class BackupModelRouter {
     return this.#embeddings.embed(input, options, this.#nextCallId++);
   }
 
+  /**
+   * Throw what `embed` would throw for this input and these options before asking anyone (an InvalidArgumentError,
+   * or a NoProviderAvailableError when no provider of the model has a key), as `validate` does for `complete`.
+   */
+  validateEmbed(input: EmbedInput, options: EmbedOptions): void {
+    this.#embeddings.validate(input, options);
+  }
+
   /** Circuit state, success rate, latency and cooldown of every provider, keyed by provider id. */
   getHealthStatus(): Record<string, HealthStatus> {
     return buildHealthStatus({ providers: this.#providers, registry: this.#registry, clock: this.#clock });
@@ -334,11 +323,6 @@ export class BackupModelRouter {
       nowMs,
       images: imageNeedOf(messages),
     });
-  }
-
-  /** An embedding call's targets as the providers stand: its route, kept in order. */
-  #selectEmbedding(targets: readonly RouteTarget[], nowMs: number): CandidateSelection {
-    return selectCandidates({ providers: this.#providers, route: targets, standingOf: this.#standingOf, missingUntil: this.#missingUntil, nowMs });
   }
 
   readonly #standingOf = (providerId: string, nowMs: number | undefined): ProviderStanding =>

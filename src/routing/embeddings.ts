@@ -19,11 +19,15 @@ import type { EmbedInput, EmbedOptions, EmbeddingResult } from './embedding-opti
 import { embeddingTargets } from './embedding-targets.js';
 import { GuardedCache, reportCacheError } from './guarded-cache.js';
 import type { InFlightCalls } from './in-flight-calls.js';
-import type { ProviderSpending } from './provider-spending.js';
+import type { HedgeDelays } from './hedge-delay.js';
+import { noProviderError } from './no-provider-error.js';
+import type { ProviderStateRegistry } from './provider-state-registry.js';
+import { RetryRounds } from './retry-rounds.js';
+import { type CandidateSelection, type ProviderStanding, type SelectCandidatesOptions, selectCandidates } from './select-candidates.js';
 import { routerDefaults } from './router-defaults.js';
-import type { AttemptLog, BackupModelRouterOptions } from './router-options.js';
+import type { AttemptLog, BackupModelRouterOptions, RouteTarget } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
-import type { EmbeddingCall, UncachedEmbeddings } from './uncached-embeddings.js';
+import { type EmbeddingCall, UncachedEmbeddings } from './uncached-embeddings.js';
 import { toEmbeddingInputs, validateEmbedOptions } from './validate-embed-input.js';
 
 export interface EmbeddingsOptions {
@@ -33,38 +37,50 @@ export interface EmbeddingsOptions {
   readonly definitionById: ReadonlyMap<string, ProviderDefinition>;
   readonly events: ListenerSet<RouterEvent>;
   readonly inFlight: InFlightCalls;
-  readonly spending: Pick<ProviderSpending, 'recordSpend'>;
-  readonly uncached: UncachedEmbeddings;
+  readonly registry: ProviderStateRegistry;
+  readonly hedgeDelays: HedgeDelays;
+  /** When a model its provider reported missing may be asked again (the router's own). */
+  readonly missingUntil: SelectCandidatesOptions['missingUntil'];
   /** The router's cache backend (shared with `complete`, under keys of their own); undefined when the cache is off. */
-  readonly cache: { readonly backend: CacheBackend; readonly ttlSeconds: number; readonly immediate: boolean } | undefined;
+  readonly cacheBackend: CacheBackend | undefined;
 }
 
 export class Embeddings {
   readonly #options: EmbeddingsOptions;
+  readonly #uncached: UncachedEmbeddings;
   readonly #cache: GuardedCache<CachedEmbeddings> | undefined;
 
   constructor(options: EmbeddingsOptions) {
     this.#options = options;
-    const { cache } = options;
+    const { clock, routerOptions, registry } = options;
+    this.#uncached = new UncachedEmbeddings({
+      clock,
+      routerOptions,
+      registry,
+      events: options.events,
+      hedgeDelays: options.hedgeDelays,
+      // Retry rounds of their own: each selects again among the call's targets (its route), one model's providers.
+      retryRounds: new RetryRounds({ clock, registry, routerOptions, select: (callOptions, nowMs) => this.#select(callOptions.route ?? [], nowMs) }),
+      select: (targets, nowMs) => this.#select(targets, nowMs),
+    });
+    const { cacheBackend } = options;
     this.#cache =
-      cache === undefined
+      cacheBackend === undefined
         ? undefined
-        : new GuardedCache(cache.backend, {
-            ttlSeconds: cache.ttlSeconds,
+        : new GuardedCache(cacheBackend, {
+            ttlSeconds: routerOptions.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
             accepts: isCachedEmbeddings,
-            clock: options.clock,
-            immediate: cache.immediate,
+            clock,
+            // The router's own in-process LRU answers at once; a backend of the caller's own may not.
+            immediate: routerOptions.cacheBackend === undefined,
             onError: (operation, error) => reportCacheError(options.events, operation, error),
           });
   }
 
   /** Check what is asked, then answer from the cache or the model's providers: see the module's comment. */
   async embed(input: EmbedInput, options: EmbedOptions, callId: number): Promise<EmbeddingResult> {
-    const { clock, providers } = this.#options;
-    const inputs = toEmbeddingInputs(input);
-    validateEmbedOptions(options, providers);
-    const targets = embeddingTargets(providers, options);
-    const startedAtMs = clock.now();
+    const { inputs, targets } = this.check(input, options);
+    const startedAtMs = this.#options.clock.now();
     const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
     log.attempts = undefined;
     if (log.pricedLater !== undefined) log.pricedLater = undefined;
@@ -79,9 +95,30 @@ export class Embeddings {
     }
   }
 
+  /** The texts as a list and the providers to ask, or the caller's InvalidArgumentError (NoProviderAvailableError for an unlisted model). */
+  check(input: EmbedInput, options: EmbedOptions): { readonly inputs: readonly string[]; readonly targets: RouteTarget[] } {
+    const { providers } = this.#options;
+    const inputs = toEmbeddingInputs(input);
+    validateEmbedOptions(options, providers);
+    return { inputs, targets: embeddingTargets(providers, options) };
+  }
+
+  /** Throw what `embed` would throw before asking anyone: the caller's error, or no provider of the model with a key. */
+  validate(input: EmbedInput, options: EmbedOptions): void {
+    const { targets } = this.check(input, options);
+    const selection = selectCandidates({ providers: this.#options.providers, route: targets, standingOf: anyHealth });
+    if (selection.candidates.length === 0) throw noProviderError(selection, this.#options.clock.now());
+  }
+
   /** Wait for the cache writes in flight (the router closes the backend itself). */
   settle(): Promise<void> {
     return this.#cache?.settle(routerDefaults.cacheCloseWaitMs) ?? Promise.resolve();
+  }
+
+  /** The call's targets as the providers stand at `nowMs`: its route, kept in order (circuits, cooldowns, keys). */
+  #select(targets: readonly RouteTarget[], nowMs: number): CandidateSelection {
+    const { providers, registry, missingUntil } = this.#options;
+    return selectCandidates({ providers, route: targets, standingOf: (providerId) => registry.standingOf(providerId, nowMs), missingUntil, nowMs });
   }
 
   async #answer(call: EmbeddingCall): Promise<EmbeddingResult> {
@@ -92,11 +129,11 @@ export class Embeddings {
       const hit = await this.#read(cache, key, call);
       if (hit !== undefined) return this.#resultOf(hit, { startedAtMs: call.startedAtMs, attempts: [], cached: true });
     }
-    const { completion, attempts } = await this.#options.uncached.embed(call, options.signal, this.#options.inFlight);
+    const { completion, attempts } = await this.#uncached.embed(call, options.signal, this.#options.inFlight);
     // Not waited for: a slow store never holds up the vectors.
     if (cache !== undefined && key !== undefined) cache.write(key, completion);
     const result = this.#resultOf(completion, { startedAtMs: call.startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
-    this.#options.spending.recordSpend(result.provider, result.costUsd);
+    this.#options.registry.spending.recordSpend(result.provider, result.costUsd);
     return result;
   }
 
@@ -171,3 +208,7 @@ export class Embeddings {
 function isCachedEmbeddings(entry: CacheEntry): entry is CachedEmbeddings {
   return (entry as Partial<CachedEmbeddings>).embeddings !== undefined;
 }
+
+/** Every provider as if healthy: what configuration alone allows a call (see `validate`). */
+const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: undefined };
+const anyHealth = (): ProviderStanding => healthy;
