@@ -6,7 +6,7 @@
 import type { CachedCompletion } from '../cache/cache-backend.js';
 import type { Cancellation } from '../cancellation.js';
 import type { Clock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, ProviderError } from '../errors.js';
+import { type Attempt, DeadlineExceededError } from '../errors.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
@@ -14,7 +14,7 @@ import type { ChatResponse, Message } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { candidateRequest, classifyFailure } from './call-request.js';
 import { priceCancelledAttempts } from './cancelled-attempts-cost.js';
-import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
+import { AttemptVerdicts } from './attempt-verdicts.js';
 import type { HedgeDelays } from './hedge-delay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
@@ -52,6 +52,7 @@ export class UncachedCompletions {
   readonly #hedgeDelays: HedgeDelays;
   readonly #retryRounds: RetryRounds;
   readonly #select: UncachedCompletionsOptions['select'];
+  readonly #verdicts: AttemptVerdicts;
 
   constructor(options: UncachedCompletionsOptions) {
     this.#clock = options.clock;
@@ -61,6 +62,7 @@ export class UncachedCompletions {
     this.#hedgeDelays = options.hedgeDelays;
     this.#retryRounds = options.retryRounds;
     this.#select = options.select;
+    this.#verdicts = new AttemptVerdicts(options.clock, options.registry);
   }
 
   /**
@@ -149,33 +151,14 @@ export class UncachedCompletions {
     /** The half-open probe this attempt holds, if it was admitted as one: given back if it ends without a verdict. */
     probe: ProbeTicket | undefined,
   ): Promise<ChatResponse> {
-    const { candidate } = attempt;
-    const providerId = candidate.provider.id;
-    const limitMs = attempt.headersTimeoutMs;
-    const guard =
-      limitMs < preciseFirstByteLimitBelowMs
-        ? createFirstByteGuard({ clock: this.#clock, cancellation: raceCancellation, limitMs, providerId })
-        : undefined;
-    if (guard !== undefined) attempt.cancellation = guard.cancellation;
+    const verdicts = this.#verdicts;
+    const guard = verdicts.guard(attempt, raceCancellation);
     try {
-      const response = await candidate.provider.complete(candidateRequest(candidate, messages, options), attempt);
-      attempt.ended = true;
-      const endedAtMs = this.#clock.now();
-      this.#registry.recordSuccess(providerId, candidate.model, endedAtMs - startedAtMs, 'complete', endedAtMs);
+      const response = await attempt.candidate.provider.complete(candidateRequest(attempt.candidate, messages, options), attempt);
+      verdicts.success(attempt, startedAtMs, 'complete');
       return response;
     } catch (error) {
-      if (raceCancellation.aborted) {
-        // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
-        this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, 'complete', probe);
-        throw error;
-      }
-      const providerError = ProviderError.isInstance(error)
-        ? error
-        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-      attempt.fail(providerError);
-      const endedAtMs = this.#clock.now();
-      this.#registry.recordFailure(providerId, candidate.model, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
-      throw providerError;
+      throw verdicts.failure(attempt, error, raceCancellation, startedAtMs, probe, 'complete');
     } finally {
       guard?.dispose();
     }

@@ -7,15 +7,15 @@
 import type { CachedEmbeddings } from '../cache/cache-backend.js';
 import type { Cancellation } from '../cancellation.js';
 import type { Clock } from '../clock.js';
-import { type Attempt, DeadlineExceededError, type ProviderError as ProviderErrorType, ProviderError } from '../errors.js';
+import { type Attempt, DeadlineExceededError, type ProviderError } from '../errors.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { createDeadlineSignal } from '../resilience/deadline.js';
 import type { ListenerSet } from '../resilience/listener-set.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
+import { AttemptVerdicts } from './attempt-verdicts.js';
 import { priceCancelledEmbeddingAttempts } from './cancelled-attempts-cost.js';
 import type { EmbedOptions } from './embedding-options.js';
-import { createFirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import type { HedgeDelays } from './hedge-delay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
 import { candidatesToRace, skippedAttempts } from './no-provider-error.js';
@@ -60,7 +60,7 @@ export interface UncachedEmbedding {
  * Routing's reading of an embedding attempt's failure: the request's own fault (invalid, too long) would fail at
  * every provider of the same model, so it ends the call; anything else fails over to the model's next provider.
  */
-export function classifyEmbeddingFailure(error: ProviderErrorType): FailureAction {
+export function classifyEmbeddingFailure(error: ProviderError): FailureAction {
   return error.reason === 'invalid_request' || error.reason === 'context_too_long' ? stop : failOver;
 }
 
@@ -69,9 +69,11 @@ const failOver: FailureAction = { kind: 'fail-over' };
 
 export class UncachedEmbeddings {
   readonly #options: UncachedEmbeddingsOptions;
+  readonly #verdicts: AttemptVerdicts;
 
   constructor(options: UncachedEmbeddingsOptions) {
     this.#options = options;
+    this.#verdicts = new AttemptVerdicts(options.clock, options.registry);
   }
 
   /** Race the call's providers under its deadline; `inFlight` holds the deadline, so close() cancels the call. */
@@ -134,32 +136,16 @@ export class UncachedEmbeddings {
     startedAtMs: number,
     probe: ProbeTicket | undefined,
   ): Promise<EmbeddingResponse> {
-    const { clock, registry } = this.#options;
-    const { candidate } = attempt;
-    const providerId = candidate.provider.id;
-    const limitMs = attempt.headersTimeoutMs;
-    const guard =
-      limitMs < preciseFirstByteLimitBelowMs ? createFirstByteGuard({ clock, cancellation: raceCancellation, limitMs, providerId }) : undefined;
-    if (guard !== undefined) attempt.cancellation = guard.cancellation;
+    const verdicts = this.#verdicts;
+    const guard = verdicts.guard(attempt, raceCancellation);
     try {
+      const { candidate } = attempt;
       // Only providers with `embed` are targets (embedding-targets.ts).
       const response = await candidate.provider.embed!({ model: candidate.model, inputs: request.inputs, dimensions: request.dimensions }, attempt);
-      attempt.ended = true;
-      const endedAtMs = clock.now();
-      registry.recordSuccess(providerId, candidate.model, endedAtMs - startedAtMs, 'embed', endedAtMs);
+      verdicts.success(attempt, startedAtMs, 'embed');
       return response;
     } catch (error) {
-      if (raceCancellation.aborted) {
-        registry.recordCancelled(providerId, clock.now() - startedAtMs, 'embed', probe);
-        throw error;
-      }
-      const providerError = ProviderError.isInstance(error)
-        ? error
-        : new ProviderError({ provider: providerId, reason: 'network', message: String(error), cause: error });
-      attempt.fail(providerError);
-      const endedAtMs = clock.now();
-      registry.recordFailure(providerId, candidate.model, providerError, endedAtMs - startedAtMs, probe, endedAtMs);
-      throw providerError;
+      throw verdicts.failure(attempt, error, raceCancellation, startedAtMs, probe, 'embed');
     } finally {
       guard?.dispose();
     }
