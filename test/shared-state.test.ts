@@ -16,6 +16,7 @@ import {
   waitFor,
   waitUntilReady,
 } from '../src/shared-state/redis-test-gate.test-support.js';
+import { openAIEmbeddingsReplay, recordedOpenAIEmbedding } from '../src/testing/openai-embeddings-recordings.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/provider-test-server.js';
 
 const redis = await redisTestGate();
@@ -92,6 +93,19 @@ redis.describe('two routers sharing one Redis', () => {
     const second = await b.complete('What is shared?', { preferredProvider: 'groq' });
     expect(first).toMatchObject({ cached: false, content: 'cached once, served twice', provider: 'groq' });
     expect(second).toMatchObject({ cached: true, content: 'cached once, served twice', provider: 'groq' });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  redis.it("answers an embedding call in B from the vectors A cached: one upstream request for both", async () => {
+    const a = await instance();
+    const b = await instance();
+    server.setBehavior('openai', openAIEmbeddingsReplay());
+    const first = await a.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 });
+    await waitFor(async () => (await client.keys(`${prefix}:cache:v1:*`)).length > 0, { timeoutMs: 5_000, what: "A's cache write" });
+    const second = await b.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 });
+    expect(second).toMatchObject({ cached: true, provider: 'openai', costUsd: 0 });
+    expect(second.embeddings).toEqual(first.embeddings);
+    expect(second.embeddings[0]).toEqual(recordedOpenAIEmbedding().vector);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CachedCompletion } from '../cache/cache-backend.js';
+import { type CachedCompletion, type CachedEmbeddings, isCachedCompletion } from '../cache/cache-backend.js';
 import { decodeCacheEntry, encodeCacheEntry } from './cache-entry-codec.js';
 
 const entry: CachedCompletion = {
@@ -60,5 +60,28 @@ describe('cache entry codec', () => {
     expect(decodeCacheEntry(encodeCacheEntry(signed))).toEqual(signed);
     const unsigned = { ...signed, response: { ...signed.response, signedReasoning: { provider: 'anthropic', blocks: [{ type: 'thinking', thinking: 'x' }] } } };
     expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: unsigned }))).toBeUndefined();
+  });
+});
+
+describe('cache entry codec: embeddings', () => {
+  const embeddings: CachedEmbeddings = {
+    provider: 'openai',
+    storedAtMs: 1_700_000_000_123,
+    embeddings: { embeddings: [[0.25, -0.5], [1, 0]], model: 'text-embedding-3-small', usage: { inputTokens: 4 }, requestId: 'req_embeddings' },
+  };
+
+  it('writes embeddings and reads them back as embeddings, never as a completion', () => {
+    const decoded = decodeCacheEntry(encodeCacheEntry(embeddings));
+    expect(decoded).toEqual(embeddings);
+    expect(decoded !== undefined && isCachedCompletion(decoded)).toBe(false);
+  });
+
+  it('reads vectors of the wrong shape as a miss', () => {
+    for (const vectors of [[['0.25']], [0.25], 'vectors']) {
+      const bad = { ...embeddings, embeddings: { ...embeddings.embeddings, embeddings: vectors } };
+      expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: bad }))).toBeUndefined();
+    }
+    const badUsage = { ...embeddings, embeddings: { ...embeddings.embeddings, usage: { inputTokens: '4' } } };
+    expect(decodeCacheEntry(JSON.stringify({ v: 1, entry: badUsage }))).toBeUndefined();
   });
 });
