@@ -24,8 +24,8 @@ export const maxEmbeddingInputs = 2048;
 
 /** The texts to embed, as a list: a string alone is a list of one. */
 export function toEmbeddingInputs(input: EmbedInput): readonly string[] {
-  const inputs: readonly unknown[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
   if (typeof input !== 'string' && !Array.isArray(input)) throw invalid('input', 'input must be a string or an array of strings.');
+  const inputs: readonly unknown[] = typeof input === 'string' ? [input] : input;
   if (inputs.length === 0) throw invalid('input', 'input must hold at least one text to embed.');
   if (inputs.length > maxEmbeddingInputs) {
     throw invalid('input', `input holds ${inputs.length} texts; one call embeds at most ${maxEmbeddingInputs} (send them in batches).`);
