@@ -222,6 +222,16 @@ describe('embed: bad input is a typed error, before anything is sent', () => {
   });
 });
 
+describe('embed: no options at all (a JavaScript caller)', () => {
+  it('is an InvalidArgumentError asking for the model, and nothing is sent', async () => {
+    const failure = await makeRouter()
+      .embed('Hello', undefined as unknown as Parameters<BackupModelRouter['embed']>[1])
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'InvalidArgumentError', argument: 'options' });
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('embed: events and close', () => {
   it('emits its attempts and one call-end marked as embeddings, with the price', async () => {
     const router = makeRouter();
