@@ -7,12 +7,10 @@
  * Not shipped: only tests import it.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveFixturesDirectory } from './fixtures-directory.js';
+import { anthropicRecordingReplay } from './anthropic-recording-replay.test-support.js';
 import type { ProviderBehavior, StatusBehavior } from './provider-behavior.js';
 import type { ProviderTestServer } from './provider-test-server.js';
-import { parseRecordedHeaders } from './recorded-headers.js';
 import { frameTypedJsonLinesAsSse } from './sse-events.js';
 
 /** The answer not streamed (a JSON body), and the stream's events as recorded (one JSON payload a line). */
@@ -43,9 +41,7 @@ export function anthropicThinkingStreamBody(options: { readonly events?: number 
  */
 export function anthropicThinkingReplay(name: AnthropicThinkingRecording, options: { readonly events?: number } = {}): StatusBehavior {
   const stream = name.endsWith('.chunks.txt');
-  const headersFile = stream ? 'messages-stream.headers.txt' : 'message-tool-use.headers.txt';
-  const head = parseRecordedHeaders(readFileSync(join(resolveFixturesDirectory(), 'anthropic', headersFile), 'utf8'));
-  return { kind: 'status', status: 200, headers: Object.fromEntries(head.headers), body: stream ? anthropicThinkingStreamBody(options) : readAnthropicThinkingRecording(name) };
+  return anthropicRecordingReplay({ stream, body: stream ? anthropicThinkingStreamBody(options) : readAnthropicThinkingRecording(name) });
 }
 
 /** The recorded message's words that name the rule, for tests to check the error a caller gets. */
