@@ -27,6 +27,8 @@ export interface ModelPrice {
   readonly cacheWritePerMillion?: number;
   /** Per million input tokens written to the prompt cache for an hour (Anthropic). Default: `cacheWritePerMillion`. */
   readonly cacheWrite1hPerMillion?: number;
+  /** Per 1,000 web searches a server tool ran (`usage.webSearchRequests`), beside the tokens. Default: nothing. */
+  readonly webSearchPerThousand?: number;
 }
 
 export interface ModelInfo {
@@ -155,18 +157,23 @@ export interface ProviderDefinition {
 const million = (
   inputPerMillion: number,
   outputPerMillion: number,
-  cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion' | 'cacheWrite1hPerMillion'> = {},
+  cache: Pick<ModelPrice, 'cachedInputPerMillion' | 'cacheWritePerMillion' | 'cacheWrite1hPerMillion' | 'webSearchPerThousand'> = {},
 ): ModelPrice => ({
   inputPerMillion,
   outputPerMillion,
   ...cache,
 });
 
-/** Anthropic's prompt cache: reads at a tenth of the input price, writes at 1.25 times (five-minute entries) or twice (an hour's). */
+/**
+ * Anthropic's prompt cache: reads at a tenth of the input price, writes at 1.25 times (five-minute entries) or twice (an
+ * hour's). And its web search tool: $10 per 1,000 searches beside the tokens, for every model
+ * (https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool, "Usage and pricing").
+ */
 const anthropicCache = (inputPerMillion: number) => ({
   cachedInputPerMillion: inputPerMillion / 10,
   cacheWritePerMillion: inputPerMillion * 1.25,
   cacheWrite1hPerMillion: inputPerMillion * 2,
+  webSearchPerThousand: 10,
 });
 
 export const defaultCatalog: readonly ProviderDefinition[] = [

@@ -47,6 +47,8 @@ export class NoProviderAvailableError extends BackupModelsError {
    * no wait helps, only a different request or model.
    */
   readonly noProviderTakesRequest: boolean;
+  /** With `noProviderTakesRequest`, what of the request none takes: its images, or its server tools. */
+  readonly unservedPart: 'images' | 'serverTools' | undefined;
   /**
    * Every model that could serve the call was reported missing by its provider (`model_not_found`: retired, or a
    * mistyped id) and is left out until `retryAfterMs` from now (the router's `missingModelPeriodMs`), or until a
@@ -59,6 +61,7 @@ export class NoProviderAvailableError extends BackupModelsError {
     retryAfterMs?: number;
     noProviderConfigured?: boolean;
     noProviderTakesRequest?: boolean;
+    unservedPart?: 'images' | 'serverTools';
     everyModelMissing?: boolean;
   }) {
     super(options.message);
@@ -67,6 +70,7 @@ export class NoProviderAvailableError extends BackupModelsError {
     this.retryAfterMs = options.retryAfterMs;
     this.noProviderConfigured = options.noProviderConfigured ?? false;
     this.noProviderTakesRequest = options.noProviderTakesRequest ?? false;
+    this.unservedPart = options.unservedPart;
     this.everyModelMissing = options.everyModelMissing ?? false;
   }
 

@@ -3,7 +3,7 @@
  * caller's history and a cached answer read back, and what of it a provider may be sent. Pure.
  */
 import { isRecord, readString, type JsonRecord } from './json-value.js';
-import type { AssistantMessage, SignedReasoning, SignedReasoningBlock } from './types.js';
+import type { AssistantMessage, ProviderBlocks, SignedReasoning, SignedReasoningBlock } from './types.js';
 
 export function isSignedReasoning(value: unknown): value is SignedReasoning {
   return isRecord(value) && typeof value.provider === 'string' && Array.isArray(value.blocks) && value.blocks.every(isSignedReasoningBlock);
@@ -45,6 +45,10 @@ export function wireSignedReasoningBlock(block: SignedReasoningBlock): SignedRea
 
 /** The signed blocks of an answer that `providerId` signed; none for any other provider, which could not check them. */
 export function signedReasoningBlocksFor(message: Pick<AssistantMessage, 'signedReasoning'>, providerId: string): readonly SignedReasoningBlock[] {
-  const signed = message.signedReasoning;
-  return signed !== undefined && signed.provider === providerId ? signed.blocks : [];
+  return blocksWrittenBy(message.signedReasoning, providerId);
+}
+
+/** Blocks only their provider reads back (signed thinking, server tool use): those `providerId` wrote, else none. */
+export function blocksWrittenBy<Block>(written: ProviderBlocks<Block> | undefined, providerId: string): readonly Block[] {
+  return written !== undefined && written.provider === providerId ? written.blocks : [];
 }

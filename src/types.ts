@@ -53,11 +53,51 @@ export interface AssistantMessage {
    */
   readonly signedReasoning?: SignedReasoning;
   /**
+   * The server tool calls and results of this answer (the `serverToolBlocks` of its result: Anthropic's web searches),
+   * passed back with the history. Sent unchanged, each where it stood in the text, only to the provider that ran them;
+   * every other provider is sent a note in each call's place, as it could not read their results.
+   */
+  readonly serverToolBlocks?: ServerToolBlocks;
+  /**
    * A prompt-cache breakpoint at the end of this message: a provider that caches only where it is told
    * (Anthropic) caches the prompt up to here; the others cache by themselves and ignore it.
    */
   readonly cacheBreakpoint?: CacheBreakpoint;
 }
+
+/**
+ * Blocks of an answer that only the provider that wrote them can read back, in the order it gave them, and that
+ * provider's id: they go back to it alone.
+ */
+export interface ProviderBlocks<Block> {
+  readonly provider: string;
+  readonly blocks: readonly Block[];
+}
+
+/** A JSON object as a provider writes or takes it, carried unread: a server tool's definition, a block of its call or result. */
+export type ProviderJsonObject = { readonly type: string; readonly [field: string]: unknown };
+
+/**
+ * Tools a provider runs itself, each as that provider takes it (Anthropic's server tools: `{ type:
+ * 'web_search_20250305', name: 'web_search', max_uses: 8 }`). A call that carries them is served by that provider
+ * only, on the Anthropic wire; the others are skipped.
+ */
+export interface ServerTools {
+  readonly provider: string;
+  readonly tools: readonly ProviderJsonObject[];
+}
+
+/**
+ * One block of an answer's server tool use (Anthropic's `server_tool_use` call, its `web_search_tool_result`...) as
+ * the provider wrote it, and where it stood: after `textOffset` characters of the answer's text.
+ */
+export interface ServerToolBlock {
+  readonly textOffset: number;
+  readonly block: ProviderJsonObject;
+}
+
+/** An answer's server tool blocks, and the provider that ran the tools (see `ServerToolBlock`). */
+export type ServerToolBlocks = ProviderBlocks<ServerToolBlock>;
 
 /**
  * One block of Claude's thinking as Anthropic answered it: the shown thinking with its `signature`, or thinking
@@ -71,10 +111,7 @@ export type SignedReasoningBlock =
  * An answer's signed thinking blocks, in the order the provider gave them, and the id of the provider that
  * signed them: they go back to that provider only.
  */
-export interface SignedReasoning {
-  readonly provider: string;
-  readonly blocks: readonly SignedReasoningBlock[];
-}
+export type SignedReasoning = ProviderBlocks<SignedReasoningBlock>;
 
 export interface ToolMessage {
   readonly role: 'tool';
@@ -174,6 +211,8 @@ export interface ChatRequest {
   readonly responseFormat?: ResponseFormat;
   /** See `CompleteOptions.reasoningEffort`. */
   readonly reasoningEffort?: ReasoningEffort;
+  /** See `CompleteOptions.serverTools`: sent only by the provider they name. */
+  readonly serverTools?: ServerTools;
 }
 
 export interface Usage {
@@ -189,6 +228,10 @@ export interface Usage {
   readonly cacheWrite1hInputTokens?: number;
   /** Of `outputTokens`, those the model spent reasoning (billed as output); absent when the provider does not say. */
   readonly reasoningTokens?: number;
+  /** Web searches a server tool ran for the answer (Anthropic bills each beside the tokens); absent when none was reported. */
+  readonly webSearchRequests?: number;
+  /** Pages a server tool fetched for the answer (Anthropic's web fetch, billed as tokens only); absent when none was reported. */
+  readonly webFetchRequests?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other';
@@ -203,6 +246,8 @@ export interface ChatResponse {
   readonly reasoning?: string;
   /** Anthropic's thinking blocks with their signatures, to pass back in the history (see `AssistantMessage.signedReasoning`). */
   readonly signedReasoning?: SignedReasoning;
+  /** The server tools' calls and results, to pass back in the history (see `AssistantMessage.serverToolBlocks`). */
+  readonly serverToolBlocks?: ServerToolBlocks;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   /** Which of the request's `stop` sequences ended the answer, when the provider says (Anthropic does). */
@@ -230,6 +275,11 @@ export type StreamChunk =
    * `provider` signed it (see `ChatResponse.signedReasoning`).
    */
   | { readonly type: 'signed-reasoning-block'; readonly provider: string; readonly block: SignedReasoningBlock }
+  /**
+   * A whole block of server tool use (a call once its input has come, a result), where it stands among the text
+   * deltas; `provider` ran it (see `ChatResponse.serverToolBlocks`).
+   */
+  | { readonly type: 'server-tool-block'; readonly provider: string; readonly block: ProviderJsonObject }
   | {
       readonly type: 'tool-call-delta';
       /** Position of the call in the answer; deltas with the same index belong together. */

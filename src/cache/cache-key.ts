@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
-import type { Message, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
+import type { Message, ReasoningEffort, ResponseFormat, ServerTools, ToolChoice, ToolDefinition } from '../types.js';
 
 /** Bump when the key's input changes meaning, so old entries are never read with a new meaning. */
 export const cacheKeyVersion = 1;
@@ -29,6 +29,8 @@ export interface CacheKeyRequest {
   readonly parallelToolCalls?: boolean | undefined;
   readonly responseFormat?: ResponseFormat | undefined;
   readonly reasoningEffort?: ReasoningEffort | undefined;
+  /** A web search asked is another question than the same words without one. */
+  readonly serverTools?: ServerTools | undefined;
 }
 
 export interface CacheKeyOptions {
@@ -61,6 +63,7 @@ export function createCacheKey(options: CacheKeyOptions): string {
     parallelToolCalls: request.parallelToolCalls,
     responseFormat: request.responseFormat,
     reasoningEffort: request.reasoningEffort,
+    serverTools: request.serverTools,
   };
   const hash = createHash('sha256').update(stableStringify(input)).digest('hex');
   return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;

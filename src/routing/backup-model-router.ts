@@ -322,6 +322,7 @@ export class BackupModelRouter {
       missingUntil,
       nowMs,
       images: imageNeedOf(messages),
+      serverTools: options.serverTools,
     });
   }
 

@@ -3,6 +3,7 @@ import type { ChatRequest, ChatResponse, Message } from '../types.js';
 import type { FailureAction } from './race-options.js';
 import type { CompleteOptions } from './router-options.js';
 import { withImagesAsNotes } from './images-as-notes.js';
+import { withServerToolBlocksAsNotes } from './server-tool-notes.js';
 import type { Candidate } from './select-candidates.js';
 
 const refused: FailureAction = { kind: 'refused' };
@@ -36,12 +37,17 @@ export function buildChatRequest(model: string, messages: readonly Message[], op
     parallelToolCalls: options.parallelToolCalls,
     responseFormat: options.responseFormat,
     reasoningEffort: options.reasoningEffort,
+    serverTools: options.serverTools,
   };
 }
 
-/** The request `candidate` is sent: a model without image input gets notes in place of history images. */
+/**
+ * The request `candidate` is sent: a model without image input gets notes in place of history images, and a
+ * provider that did not run the history's server tools notes in place of their calls.
+ */
 export function candidateRequest(candidate: Candidate, messages: readonly Message[], options: CompleteOptions): ChatRequest {
-  return buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(messages) : messages, options);
+  const noted = withServerToolBlocksAsNotes(messages, candidate.provider.id);
+  return buildChatRequest(candidate.model, candidate.imagesAsNotes ? withImagesAsNotes(noted) : noted, options);
 }
 
 /** What identifies a call for the cache: its messages, parameters and target (route, provider, tier). */

@@ -38,6 +38,7 @@ export class CompletionResults {
     // Only when there is one: most answers show no reasoning, and the result keeps the shape it always had.
     if (response.reasoning !== undefined) result.reasoning = response.reasoning;
     if (response.signedReasoning !== undefined) result.signedReasoning = response.signedReasoning;
+    if (response.serverToolBlocks !== undefined) result.serverToolBlocks = response.serverToolBlocks;
     if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
     if (response.responseId !== undefined) result.responseId = response.responseId;
     return result;

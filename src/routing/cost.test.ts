@@ -21,6 +21,17 @@ describe('costOf', () => {
     expect(costOf(openai, 'gpt-4o', undefined)).toBeUndefined();
   });
 
+  it("prices an Anthropic model's web searches at $10 per 1,000 beside its tokens, and nothing else's", () => {
+    const anthropic = defaultCatalog.find((definition) => definition.id === 'anthropic') as ProviderDefinition;
+    const searched = { inputTokens: 27_118, outputTokens: 600, totalTokens: 27_718, webSearchRequests: 2 };
+    const tokens = (27_118 * 3 + 600 * 15) / 1_000_000;
+    expect(costOf(anthropic, 'claude-sonnet-4-6', searched)).toBeCloseTo(tokens + 0.02, 10);
+    const { webSearchRequests: _searches, ...withoutSearches } = searched;
+    expect(costOf(anthropic, 'claude-sonnet-4-6', withoutSearches)).toBeCloseTo(tokens, 10);
+    // A price without a search price counts the tokens only.
+    expect(costOf(openai, 'gpt-4o-mini', { ...usage, webSearchRequests: 5 })).toBeCloseTo(0.15 + 0.6, 10);
+  });
+
   it('keeps each definition apart: the same model id priced by two providers', () => {
     const other: ProviderDefinition = { ...openai, id: 'other', models: [{ id: 'gpt-4o', contextWindowTokens: 1, price: { inputPerMillion: 1, outputPerMillion: 1 } }] };
     expect(costOf(openai, 'gpt-4o', usage)).toBeCloseTo(12.5, 10);

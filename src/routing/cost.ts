@@ -3,7 +3,8 @@ import type { EmbeddingUsage, Usage } from '../types.js';
 
 /**
  * US dollars for `usage` on `model`, from the catalog's price table; undefined without a price or usage.
- * Input tokens read from or written to a prompt cache are priced at the cache's prices when the catalog has them.
+ * Input tokens read from or written to a prompt cache are priced at the cache's prices when the catalog has them,
+ * and a server tool's web searches at the model's price per 1,000 of them.
  */
 export function costOf(definition: ProviderDefinition | undefined, model: string, usage: Usage | undefined): number | undefined {
   if (!usage || !definition) return undefined;
@@ -19,7 +20,8 @@ export function costOf(definition: ProviderDefinition | undefined, model: string
     cached * (price.cachedInputPerMillion ?? price.inputPerMillion) +
     (written - writtenForAnHour) * writePrice +
     writtenForAnHour * (price.cacheWrite1hPerMillion ?? writePrice);
-  return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+  const searches = usage.webSearchRequests === undefined ? 0 : (usage.webSearchRequests * (price.webSearchPerThousand ?? 0)) / 1000;
+  return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000 + searches;
 }
 
 /** The catalog entry each reported model id matched, per definition: every answer asks again. */

@@ -1,5 +1,5 @@
 import { type Attempt, NoProviderAvailableError } from '../errors.js';
-import { type Candidate, type CandidateSelection, noImageInput, reportedMissing } from './select-candidates.js';
+import { type Candidate, type CandidateSelection, noImageInput, reportedMissing, runsNoServerTools } from './select-candidates.js';
 
 /**
  * What a call races: the selected candidates; else, when every one was skipped for an open circuit, the
@@ -64,15 +64,24 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
     });
   }
   const reasons = skipped.map((entry) => `${entry.provider} (${entry.detail})`).join(', ');
+  // Skipped only for lacking a key or for the call's server tools: only the provider that runs them can serve it.
+  const serverTools = selection.serverTools;
+  if (serverTools !== undefined && withoutModel === undefined && skippedOnlyFor(skipped, runsNoServerTools)) {
+    const names = serverTools.tools.map((tool) => tool.type).join(', ');
+    return new NoProviderAvailableError({
+      message: `No provider here can run this call's server tools (${names}): only ${serverTools.provider} runs them, on the Anthropic wire: ${reasons}. Send it to ${serverTools.provider}, or without them.`,
+      missingEnvironmentVariables,
+      noProviderTakesRequest: true,
+      unservedPart: 'serverTools',
+    });
+  }
   // Skipped only for lacking a key or for the call's images: no wait brings a provider that takes them.
-  const imagesRefusedByAll =
-    skipped.some((entry) => entry.detail === noImageInput) &&
-    skipped.every((entry) => entry.detail === noImageInput || entry.detail === 'no API key' || entry.detail === 'unknown provider');
-  if (imagesRefusedByAll && withoutModel === undefined) {
+  if (withoutModel === undefined && skippedOnlyFor(skipped, noImageInput)) {
     return new NoProviderAvailableError({
       message: `No provider here takes this call's images: ${reasons}. Send it without images, or to a model that takes them.`,
       missingEnvironmentVariables,
       noProviderTakesRequest: true,
+      unservedPart: 'images',
     });
   }
   const retryAfterMs =
@@ -99,6 +108,14 @@ export function noProviderError(selection: CandidateSelection, nowMs: number): N
     missingEnvironmentVariables,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
+}
+
+/** Some candidates were skipped for `detail`, and the rest only for lacking a key or being unknown: no wait helps. */
+function skippedOnlyFor(skipped: CandidateSelection['skipped'], detail: string): boolean {
+  return (
+    skipped.some((entry) => entry.detail === detail) &&
+    skipped.every((entry) => entry.detail === detail || entry.detail === 'no API key' || entry.detail === 'unknown provider')
+  );
 }
 
 /** `a tier-3 model`, or `a model for this call` for a call without a tier. */

@@ -5,9 +5,12 @@ import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import type { StreamChunk } from '../types.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
-/** What commits a stream: its answer's first text or tool call, or its first reasoning when reasoning was asked. */
-const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta']);
-const contentOrReasoningChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-delta']);
+/**
+ * What commits a stream: its answer's first text, tool call or server tool block (a web search it ran, which the
+ * caller is shown), or its first reasoning when reasoning was asked.
+ */
+const contentChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'tool-call-delta', 'server-tool-block']);
+const contentOrReasoningChunkTypes: ReadonlySet<StreamChunk['type']> = new Set(['text-delta', 'reasoning-delta', 'tool-call-delta', 'server-tool-block']);
 
 /** One reason object for every stream the caller left early: no stack captured per stream. */
 const streamEndedReason = new DOMException('The stream was left before its end.', 'AbortError');

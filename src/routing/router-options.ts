@@ -10,6 +10,8 @@ import type {
   Message,
   ReasoningEffort,
   ResponseFormat,
+  ServerToolBlocks,
+  ServerTools,
   SignedReasoning,
   StreamChunk,
   Tier,
@@ -167,6 +169,14 @@ export interface CompleteOptions {
    */
   readonly reasoningEffort?: ReasoningEffort;
   /**
+   * Tools a provider runs itself, as that provider takes them (Anthropic's web search: `{ provider: 'anthropic',
+   * tools: [{ type: 'web_search_20250305', name: 'web_search' }] }`). Only that provider, on the Anthropic wire, is
+   * asked: the others are skipped (listed in `attempts`), and a call that none can serve fails with
+   * `NoProviderAvailableError` (`noProviderTakesRequest`). The answer's calls and results come back as
+   * `serverToolBlocks`. Part of the cache key.
+   */
+  readonly serverTools?: ServerTools;
+  /**
    * Aborts the call. A `Cancellation` (see `CancelScope`) does the same without the cost of an
    * AbortSignal, which is what a server making one per request wants.
    */
@@ -239,6 +249,8 @@ export interface CompletionResult {
   readonly reasoning?: string;
   /** Anthropic's signed thinking blocks, to pass back with the history (see `ChatResponse.signedReasoning`). */
   readonly signedReasoning?: SignedReasoning;
+  /** The server tools' calls and results, to pass back with the history (see `ChatResponse.serverToolBlocks`). */
+  readonly serverToolBlocks?: ServerToolBlocks;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   /** Which `stop` sequence ended the answer, when the provider said (see `ChatResponse.stopSequence`). */

@@ -70,6 +70,24 @@ describe('selectCandidates', () => {
     expect(panic.lastResort).toMatchObject({ model: 'llama-3.1-8b-instant', imagesAsNotes: true });
   });
 
+  it("asks only the provider that runs a call's server tools, the others skipped, and says so when it cannot be asked", () => {
+    const serverTools = { provider: 'anthropic', tools: [{ type: 'web_search_20250305', name: 'web_search' }] };
+    const selection = selectCandidates({ providers: providers(all), tier: 1, standingOf: () => healthy, serverTools });
+    expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual(['anthropic']);
+    expect(new Set(selection.skipped.map((entry) => entry.detail))).toEqual(new Set(["does not run the call's server tools"]));
+    expect(skippedAttempts(selection, 0).map((attempt) => attempt.provider)).toEqual(['groq', 'openai', 'together', 'google']);
+    // A provider of that name on another wire does not send them: it is skipped too.
+    const anthropicDefinition = defaultCatalog.find((definition) => definition.id === 'anthropic')!;
+    const elsewhere = { id: 'anthropic', definition: { ...anthropicDefinition, protocol: 'openai-compatible' as const }, isConfigured: () => true } as unknown as ModelProvider;
+    expect(selectCandidates({ providers: [elsewhere], standingOf: () => healthy, serverTools }).candidates).toEqual([]);
+    // Without Anthropic's key, no wait helps: the error says which tools and who runs them.
+    const withoutAnthropic = selectCandidates({ providers: providers(['openai', 'groq']), tier: 1, standingOf: () => healthy, serverTools });
+    const error = noProviderError(withoutAnthropic, 0);
+    expect(error).toMatchObject({ noProviderTakesRequest: true, unservedPart: 'serverTools', retryAfterMs: undefined });
+    expect(error.message).toContain("can run this call's server tools (web_search_20250305): only anthropic runs them");
+    expect(error.message).toContain('anthropic (no API key)');
+  });
+
   it('ranks by the seed speed ranking before any call was observed', () => {
     const selection = selectCandidates({ providers: providers(all), standingOf: () => healthy });
     expect(selection.candidates.map((candidate) => candidate.provider.id)).toEqual([

@@ -1,6 +1,6 @@
 import { findModel } from '../catalog.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import type { Mutable, Tier } from '../types.js';
+import type { Mutable, ServerTools, Tier } from '../types.js';
 import type { RouteTarget } from './router-options.js';
 
 export interface Candidate {
@@ -57,6 +57,8 @@ export interface SelectCandidatesOptions {
   readonly nowMs?: number;
   /** The call carries images: only models that take them are candidates (see `takesImages`). */
   readonly images?: ImageNeed;
+  /** The call carries server tools: only the provider they name, on the Anthropic wire, is a candidate (see `runsServerTools`). */
+  readonly serverTools?: ServerTools;
 }
 
 /** What a call's images ask of a model: image input, and for `https` images, a provider that fetches URLs. */
@@ -68,6 +70,14 @@ export interface ImageNeed {
    * (a screenshot an agent took once would otherwise keep every later turn from them).
    */
   readonly historyOnly: boolean;
+}
+
+/**
+ * Whether a provider runs the call's server tools: the one they name, if it speaks the Anthropic wire, whose builder
+ * alone sends them (a custom provider, or another wire, would answer without them as if they had run).
+ */
+export function runsServerTools(provider: ModelProvider, serverTools: ServerTools): boolean {
+  return provider.id === serverTools.provider && provider.definition.protocol === 'anthropic';
 }
 
 /**
@@ -104,6 +114,8 @@ export interface CandidateSelection {
    * the call's tier, so the error says so instead of blaming missing keys.
    */
   readonly withoutModel?: { readonly providers: readonly string[]; readonly tier: Tier | undefined };
+  /** The call's server tools, when it carries some: the error of a call none could serve names them. */
+  readonly serverTools?: ServerTools;
 }
 
 /** Success rates closer than this count as equal, so observed latency decides. */
@@ -111,6 +123,9 @@ const successRateTolerance = 0.05;
 
 /** A skipped candidate's detail when its model takes none of the call's images. */
 export const noImageInput = 'takes no image input';
+
+/** A skipped candidate's detail when its provider does not run the call's server tools. */
+export const runsNoServerTools = "does not run the call's server tools";
 
 /** A skipped candidate's detail when its provider answered `model_not_found` for its model lately. */
 export const reportedMissing = 'model reported missing (model_not_found)';
@@ -145,6 +160,10 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       continue;
     }
     let model = target.model;
+    if (options.serverTools !== undefined && !runsServerTools(provider, options.serverTools)) {
+      skipped.push({ provider: provider.id, model, detail: runsNoServerTools });
+      continue;
+    }
     const missingUntilMs = options.missingUntil?.(provider.id, model, options.nowMs);
     if (missingUntilMs !== undefined) {
       skipped.push({ provider: provider.id, model, detail: reportedMissing });
@@ -190,6 +209,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     lastResort: candidates.length === 0 ? lastResort?.candidate : undefined,
   };
   if (fallback !== undefined) selection.fallback = fallback;
+  if (options.serverTools !== undefined) selection.serverTools = options.serverTools;
   // Only on the way to a NoProviderAvailableError: reading every key costs nothing there.
   if (candidates.length === 0 && options.route === undefined) {
     const providers = configuredWithoutTarget(options.providers, targets);

@@ -1,4 +1,4 @@
-import type { FinishReason, Mutable, SignedReasoning, SignedReasoningBlock, StreamChunk, ToolCall, Usage } from '../types.js';
+import type { FinishReason, Mutable, ServerToolBlock, ServerToolBlocks, SignedReasoning, SignedReasoningBlock, StreamChunk, ToolCall, Usage } from '../types.js';
 
 interface ToolCallParts {
   id: string;
@@ -7,11 +7,12 @@ interface ToolCallParts {
   thoughtSignature?: string;
 }
 
-/** A stream's answer, put together: `reasoning` and `signedReasoning` only when the stream showed some. */
+/** A stream's answer, put together: `reasoning`, `signedReasoning` and `serverToolBlocks` only when the stream showed some. */
 export interface AccumulatedAnswer {
   content: string;
   reasoning?: string;
   signedReasoning?: SignedReasoning;
+  serverToolBlocks?: ServerToolBlocks;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   stopSequence?: string;
@@ -26,6 +27,8 @@ export class StreamAccumulator {
   #text = '';
   #reasoning = '';
   #signedReasoning: { provider: string; blocks: SignedReasoningBlock[] } | undefined;
+  /** Each block where it came among the text deltas. */
+  #serverToolBlocks: { provider: string; blocks: ServerToolBlock[] } | undefined;
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   #stopSequence: string | undefined;
@@ -43,6 +46,12 @@ export class StreamAccumulator {
         if (this.#signedReasoning === undefined) this.#signedReasoning = { provider: chunk.provider, blocks: [chunk.block] };
         else this.#signedReasoning.blocks.push(chunk.block);
         return;
+      case 'server-tool-block': {
+        const placed: ServerToolBlock = { textOffset: this.#text.length, block: chunk.block };
+        if (this.#serverToolBlocks === undefined) this.#serverToolBlocks = { provider: chunk.provider, blocks: [placed] };
+        else this.#serverToolBlocks.blocks.push(placed);
+        return;
+      }
       case 'tool-call-delta': {
         const parts = this.#toolCalls.get(chunk.index) ?? { id: '', name: '', arguments: '' };
         if (chunk.id) parts.id = chunk.id;
@@ -93,6 +102,7 @@ export class StreamAccumulator {
     };
     if (this.#reasoning !== '') finished.reasoning = this.#reasoning;
     if (this.#signedReasoning !== undefined) finished.signedReasoning = this.#signedReasoning;
+    if (this.#serverToolBlocks !== undefined) finished.serverToolBlocks = this.#serverToolBlocks;
     if (this.#stopSequence !== undefined) finished.stopSequence = this.#stopSequence;
     return finished;
   }

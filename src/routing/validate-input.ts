@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { isRecord } from '../json-value.js';
+import { isServerTools } from '../server-tool-blocks.js';
 import type { ImageInput, Message } from '../types.js';
 import { routerDefaults } from './router-defaults.js';
 import type { BackupModelRouterOptions, BreakerOptions, CompleteOptions, HedgeOption } from './router-options.js';
@@ -83,6 +84,9 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   checkStop(options.stop);
   checkTools(options.tools);
   checkToolChoice(options.toolChoice);
+  if (options.serverTools !== undefined && !isServerTools(options.serverTools)) {
+    throw invalid('serverTools', "serverTools must be { provider, tools } naming the provider that runs them, each tool an object with a type and a name ({ type: 'web_search_20250305', name: 'web_search' }).");
+  }
   checkResponseFormat(options.responseFormat);
 }
 

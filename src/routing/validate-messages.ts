@@ -8,6 +8,7 @@ import { isCacheBreakpoint } from '../cache-breakpoint.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isSupportedImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import { isSignedReasoning } from '../signed-reasoning.js';
+import { isServerToolBlocks } from '../server-tool-blocks.js';
 import type { Message } from '../types.js';
 import type { PromptOrMessages } from './router-options.js';
 
@@ -21,6 +22,7 @@ interface MessageFields {
   readonly toolName?: unknown;
   readonly reasoning?: unknown;
   readonly signedReasoning?: unknown;
+  readonly serverToolBlocks?: unknown;
   readonly cacheBreakpoint?: unknown;
 }
 
@@ -46,7 +48,7 @@ export function toMessages(input: PromptOrMessages): readonly Message[] {
 
 function checkMessage(message: unknown, index: number): void {
   if (typeof message !== 'object' || message === null) throw invalid('messages', `messages[${index}] is not an object.`);
-  const { role, content, images, toolCalls, reasoning, signedReasoning, cacheBreakpoint } = message as MessageFields;
+  const { role, content, images, toolCalls, reasoning, signedReasoning, serverToolBlocks, cacheBreakpoint } = message as MessageFields;
   if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool') {
     throw invalid('messages', `messages[${index}].role must be one of system, user, assistant, tool.`);
   }
@@ -56,6 +58,7 @@ function checkMessage(message: unknown, index: number): void {
   if (toolCalls !== undefined) checkToolCalls(toolCalls, role, index);
   if (reasoning !== undefined) checkReasoning(reasoning, role, index);
   if (signedReasoning !== undefined) checkSignedReasoning(signedReasoning, role, index);
+  if (serverToolBlocks !== undefined) checkServerToolBlocks(serverToolBlocks, role, index);
   if (cacheBreakpoint !== undefined && !isCacheBreakpoint(cacheBreakpoint)) {
     throw invalid('messages', `messages[${index}].cacheBreakpoint must be true, false, { ttl: '5m' } or { ttl: '1h' }.`);
   }
@@ -84,6 +87,17 @@ function checkSignedReasoning(signedReasoning: unknown, role: string, index: num
     throw invalid(
       'messages',
       `messages[${index}].signedReasoning must be a result's signedReasoning, unchanged: { provider, blocks } of thinking { type, thinking, signature } and redacted_thinking { type, data } blocks.`,
+    );
+  }
+}
+
+/** Server tool blocks passed back (a result's `serverToolBlocks`), as the provider gave them. */
+function checkServerToolBlocks(serverToolBlocks: unknown, role: string, index: number): void {
+  if (role !== 'assistant') throw invalid('messages', `messages[${index}].serverToolBlocks must be left out: only assistant messages carry them.`);
+  if (!isServerToolBlocks(serverToolBlocks)) {
+    throw invalid(
+      'messages',
+      `messages[${index}].serverToolBlocks must be a result's serverToolBlocks, unchanged: { provider, blocks } of { textOffset, block } with each block an object with a type.`,
     );
   }
 }

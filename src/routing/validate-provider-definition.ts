@@ -11,7 +11,7 @@ import { isRecord, type JsonRecord } from '../json-value.js';
 const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
 const optionalFlags = ['simulated', 'fetchesImageUrls', 'toolCallsNeedReasoningContent'] as const;
 const positiveIntegers = ['toolNameMaxLength', 'stopSequencesMaxCount'] as const;
-const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion'] as const;
+const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion', 'webSearchPerThousand'] as const;
 
 export interface DefinitionCheckOptions {
   /** The wire protocols it may name. */

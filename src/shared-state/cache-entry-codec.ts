@@ -8,6 +8,7 @@ import type { CacheEntry, CachedCompletion, CachedEmbeddings } from '../cache/ca
 import type { ChatResponse, EmbeddingResponse } from '../types.js';
 import { isRecord } from '../json-value.js';
 import { isSignedReasoning } from '../signed-reasoning.js';
+import { isServerToolBlocks } from '../server-tool-blocks.js';
 
 export const cacheEntryVersion = 1;
 
@@ -48,6 +49,7 @@ function isChatResponse(value: unknown): value is ChatResponse {
     typeof value.content === 'string' &&
     (value.reasoning === undefined || typeof value.reasoning === 'string') &&
     (value.signedReasoning === undefined || isSignedReasoning(value.signedReasoning)) &&
+    (value.serverToolBlocks === undefined || isServerToolBlocks(value.serverToolBlocks)) &&
     (value.stopSequence === undefined || typeof value.stopSequence === 'string') &&
     typeof value.model === 'string' &&
     typeof value.finishReason === 'string' &&

@@ -2,6 +2,8 @@
  * The parts of the Anthropic Messages API we send and read, as they appear on the wire.
  * Types only. Bodies we read are `unknown` until checked; these describe what we write.
  */
+import type { ProviderJsonObject } from '../../types.js';
+import type { ServerToolWireBlock } from '../../server-tool-blocks.js';
 
 /** A prompt-cache breakpoint: Anthropic caches the prompt up to the block (or tool) that carries it. */
 export interface AnthropicCacheControl {
@@ -50,8 +52,14 @@ export type AnthropicThinkingBlock =
   | { readonly type: 'thinking'; readonly thinking: string; readonly signature: string; cache_control?: never }
   | { readonly type: 'redacted_thinking'; readonly data: string; cache_control?: never };
 
+/**
+ * A server tool's call (`server_tool_use`) or result (`web_search_tool_result`...) as Anthropic answered it, sent back
+ * unchanged where it stood in its turn. A copy of the caller's block: a cache breakpoint may be set on it.
+ */
+export type AnthropicServerToolBlock = ServerToolWireBlock & { cache_control?: AnthropicCacheControl };
+
 export type AnthropicUserBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolResultBlock;
-export type AnthropicAssistantBlock = AnthropicThinkingBlock | AnthropicTextBlock | AnthropicToolUseBlock;
+export type AnthropicAssistantBlock = AnthropicThinkingBlock | AnthropicTextBlock | AnthropicToolUseBlock | AnthropicServerToolBlock;
 
 export type AnthropicMessage =
   | { readonly role: 'user'; readonly content: string | readonly AnthropicUserBlock[] }
@@ -80,7 +88,8 @@ export interface AnthropicMessagesRequestBody {
   readonly temperature?: number;
   readonly top_p?: number;
   readonly stop_sequences?: readonly string[];
-  readonly tools?: readonly AnthropicTool[];
+  /** The caller's tools, then the server tools (`web_search_20250305`...) as the caller gave them. */
+  readonly tools?: readonly (AnthropicTool | ProviderJsonObject)[];
   readonly tool_choice?: AnthropicToolChoice;
   /** Extended thinking: the model may think up to `budget_tokens`, counted within `max_tokens`. */
   readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number };

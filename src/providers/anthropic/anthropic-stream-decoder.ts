@@ -3,8 +3,9 @@ import type { SseEvent } from '../../http/types.js';
 import type { Mutable, StreamChunk } from '../../types.js';
 import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
-import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput } from './parse-anthropic-response.js';
+import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput, withServerToolRequests } from './parse-anthropic-response.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
+import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
@@ -23,6 +24,12 @@ interface ToolBlock {
   receivedArguments: boolean;
 }
 
+/** An open server tool call (`server_tool_use`): the block as it started, and its input's JSON so far. */
+interface ServerToolCall {
+  readonly started: ServerToolWireBlock;
+  input: string;
+}
+
 /** An open thinking block: its text and signature so far. */
 interface ThinkingBlock {
   thinking: string;
@@ -36,11 +43,14 @@ interface ThinkingBlock {
  * `ping`, and `error` (thrown as a ProviderError). A thinking block's text is streamed as reasoning deltas as it
  * comes, each `signedBy` this provider (Anthropic signs every thinking block); the block whole, once its
  * `signature_delta` has come, is one `signed-reasoning-block` chunk when it stops (a `redacted_thinking` block, whole
- * from its start, is one when it starts).
+ * from its start, is one when it starts). A server tool's call is one `server-tool-block` chunk when it stops, its
+ * input put together from its `input_json_delta`s; a server tool's result (`web_search_tool_result`, whole from its
+ * start) is one when it starts. `citations_delta`s are not read.
  */
 export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
   const toolBlocks = new Map<number, ToolBlock>();
   const thinkingBlocks = new Map<number, ThinkingBlock>();
+  const serverToolCalls = new Map<number, ServerToolCall>();
   let toolCount = 0;
   let input: AnthropicInputUsage | undefined;
   let model: string | undefined;
@@ -113,6 +123,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const redacted = readSignedReasoningBlock(block);
       return redacted === undefined ? [] : [{ type: 'signed-reasoning-block', provider: options.providerId, block: redacted }];
     }
+    if (isServerToolWireBlock(block)) {
+      if (block.type !== 'server_tool_use') return [{ type: 'server-tool-block', provider: options.providerId, block }];
+      serverToolCalls.set(blockIndex, { started: block, input: '' });
+      return [];
+    }
     if (block['type'] !== 'tool_use') return [];
     const toolIndex = toolCount++;
     toolBlocks.set(blockIndex, { toolIndex, receivedArguments: false });
@@ -142,6 +157,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       return [];
     }
     if (delta['type'] !== 'input_json_delta') return [];
+    const serverToolCall = serverToolCalls.get(readNumber(payload['index']) ?? -1);
+    if (serverToolCall !== undefined) {
+      serverToolCall.input += readString(delta['partial_json']) ?? '';
+      return [];
+    }
     const toolBlock = toolBlocks.get(readNumber(payload['index']) ?? -1);
     const argumentsDelta = readString(delta['partial_json']) ?? '';
     if (toolBlock === undefined || argumentsDelta === '') return [];
@@ -155,6 +175,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
    */
   function onBlockStop(payload: JsonRecord): StreamChunk[] {
     const blockIndex = readNumber(payload['index']) ?? -1;
+    const serverToolCall = serverToolCalls.get(blockIndex);
+    if (serverToolCall !== undefined) {
+      serverToolCalls.delete(blockIndex);
+      return [{ type: 'server-tool-block', provider: options.providerId, block: withStreamedInput(serverToolCall) }];
+    }
     const thinkingBlock = thinkingBlocks.get(blockIndex);
     if (thinkingBlock !== undefined) {
       thinkingBlocks.delete(blockIndex);
@@ -186,7 +211,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       const outputTokens = readNumber(usage['output_tokens']);
       // Newer streams repeat the input tokens here; older ones only in message_start.
       const turnInput = withHourWrites(readAnthropicInput(usage), input) ?? input ?? { inputTokens: 0 };
-      if (outputTokens !== undefined) chunks.push({ type: 'usage', usage: anthropicUsage(turnInput, outputTokens) });
+      if (outputTokens !== undefined) chunks.push({ type: 'usage', usage: withServerToolRequests(anthropicUsage(turnInput, outputTokens), usage) });
     }
     const delta = payload['delta'];
     const stopReason = isRecord(delta) ? readString(delta['stop_reason']) : undefined;
@@ -214,6 +239,12 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       return messageId;
     },
   };
+}
+
+/** A server tool call whole: as it started, its input the object its deltas put together (as started, when they make none). */
+function withStreamedInput(call: ServerToolCall): ServerToolWireBlock {
+  const input = call.input.trim() === '' ? {} : parseJsonOrUndefined(call.input);
+  return isRecord(input) ? { ...call.started, input } : call.started;
 }
 
 function streamError(payload: JsonRecord, providerId: string): ProviderError {

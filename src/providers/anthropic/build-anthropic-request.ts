@@ -1,5 +1,6 @@
 import type { HttpRequestSpec } from '../../http/types.js';
-import type { CacheTtl, ChatRequest, Mutable, ToolChoice } from '../../types.js';
+import { InvalidArgumentError } from '../../errors.js';
+import type { CacheTtl, ChatRequest, Mutable, ProviderJsonObject, ToolChoice } from '../../types.js';
 import { anthropicRefusesThinking } from './anthropic-thinking-rules.js';
 import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
@@ -31,7 +32,8 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   const thinking = thinkingAllowance(request, options);
   // A thinking call sends back the thinking blocks this provider signed, first in their turns; one without thinking
   // sends none, as before.
-  const prompt = convertToAnthropicMessages(request.messages, thinking === undefined ? undefined : { signedBy: options.endpoint.providerId });
+  const providerId = options.endpoint.providerId;
+  const prompt = convertToAnthropicMessages(request.messages, { providerId, thinks: thinking !== undefined });
   const tools = request.tools?.map((tool): AnthropicTool => {
     const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) anthropicTool.description = tool.description;
@@ -39,7 +41,8 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     if (cacheControl !== undefined) anthropicTool.cache_control = cacheControl;
     return anthropicTool;
   });
-  const hasTools = tools !== undefined && tools.length > 0;
+  const serverTools = serverToolsOf(request, providerId);
+  const hasTools = (tools !== undefined && tools.length > 0) || serverTools.length > 0;
   // Only a request marked more than Anthropic takes, or with an hour's mark, is gathered and checked: most
   // carry no mark at all.
   const marks = markedCount(request, '5m');
@@ -69,7 +72,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     refuseWhitespaceStopSequences(request.stop);
     body.stop_sequences = request.stop;
   }
-  if (hasTools) body.tools = tools;
+  if (hasTools) body.tools = serverTools.length === 0 ? tools : [...(tools ?? []), ...serverTools];
   if (hasTools && (request.toolChoice !== undefined || request.parallelToolCalls === false)) {
     body.tool_choice = toAnthropicToolChoice(request.toolChoice ?? 'auto', request.parallelToolCalls === false);
   }
@@ -82,6 +85,19 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     headers,
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The call's server tools (`web_search_20250305`...), sent after its own tools as the caller gave them. They are
+ * run by the provider they name only: routing asks no other, and this one refuses them for any other.
+ */
+function serverToolsOf(request: ChatRequest, providerId: string): readonly ProviderJsonObject[] {
+  const serverTools = request.serverTools;
+  if (serverTools === undefined) return [];
+  if (serverTools.provider !== providerId) {
+    throw new InvalidArgumentError({ argument: 'serverTools', message: `The call's server tools are run by ${serverTools.provider}, not this provider` });
+  }
+  return serverTools.tools;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { parseDataUrl } from '../../image-url.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
-import type { CacheBreakpoint, ImageInput, Message, SignedReasoningBlock, ToolCall } from '../../types.js';
-import { signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
+import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, SignedReasoningBlock, ToolCall } from '../../types.js';
+import { blocksWrittenBy, signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
+import { inTextOrder, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
@@ -37,11 +38,13 @@ type Turn =
  * whitespace: Anthropic refuses both (400). A user's images follow their text; a tool's
  * images follow its text inside its `tool_result`. Tool call ids are made ones Anthropic takes
  * (see ToolUseIds).
- * With `signedBy`, an assistant message's thinking blocks that provider signed (`signedReasoning`) are sent back
- * unchanged, first in its turn, as Anthropic requires of a thinking call ("a final `assistant` message must start
- * with a thinking block"); blocks another provider signed, and every block without `signedBy`, are left out.
+ * With `providerId`, an assistant message's server tool blocks that provider wrote (`serverToolBlocks`: its web
+ * searches) are sent back unchanged, each where it stood in the text; and when the call `thinks`, its thinking
+ * blocks that provider signed (`signedReasoning`) are sent back unchanged, first in its turn, as Anthropic requires
+ * of a thinking call ("a final `assistant` message must start with a thinking block"). Blocks another provider
+ * wrote, and every block without `providerId`, are left out.
  */
-export function convertToAnthropicMessages(messages: readonly Message[], options?: { readonly signedBy: string }): AnthropicPrompt {
+export function convertToAnthropicMessages(messages: readonly Message[], options?: { readonly providerId: string; readonly thinks: boolean }): AnthropicPrompt {
   const systemBlocks: AnthropicTextBlock[] = [];
   const turns: Turn[] = [];
   const toolUseIds = new ToolUseIds();
@@ -64,13 +67,12 @@ export function convertToAnthropicMessages(messages: readonly Message[], options
         return;
       }
       case 'assistant': {
-        const blocks: AnthropicAssistantBlock[] = [];
-        if (hasText(message.content)) blocks.push({ type: 'text', text: message.content });
+        const blocks = textAndServerToolBlocks(message, options?.providerId);
         (message.toolCalls ?? []).forEach((toolCall, toolCallIndex) => {
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
-        const signed = options === undefined ? noBlocks : signedReasoningBlocksFor(message, options.signedBy);
+        const signed = options === undefined || !options.thinks ? noBlocks : signedReasoningBlocksFor(message, options.providerId);
         appendAssistantBlocks(turns, markBreakpoint(blocks, message), signed);
         return;
       }
@@ -80,6 +82,24 @@ export function convertToAnthropicMessages(messages: readonly Message[], options
   const kept = withoutEmptyTurns(turns);
   trimPrefill(kept.at(-1));
   return { system: systemOf(systemBlocks), messages: kept.map(toMessage) };
+}
+
+/**
+ * An answer's text, with the server tool blocks `providerId` wrote back where they stood in it (each a copy: a cache
+ * breakpoint may be set on the last block); just its text for any other provider.
+ */
+function textAndServerToolBlocks(message: AssistantMessage, providerId: string | undefined): AnthropicAssistantBlock[] {
+  const written = providerId === undefined ? [] : blocksWrittenBy(message.serverToolBlocks, providerId);
+  if (written.length === 0) return hasText(message.content) ? [{ type: 'text', text: message.content }] : [];
+  const blocks: AnthropicAssistantBlock[] = [];
+  for (const piece of inTextOrder(message.content, written)) {
+    if (typeof piece === 'string') {
+      if (hasText(piece)) blocks.push({ type: 'text', text: piece });
+    } else if (isServerToolWireBlock(piece)) {
+      blocks.push({ ...piece });
+    }
+  }
+  return blocks;
 }
 
 /** Turns left empty are dropped, and the turns they stood between merged, so the roles still alternate. */

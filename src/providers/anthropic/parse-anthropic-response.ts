@@ -1,6 +1,7 @@
 import { ProviderError } from '../../errors.js';
-import type { ChatResponse, Mutable, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
+import type { ChatResponse, Mutable, ServerToolBlock, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
+import { isServerToolWireBlock } from '../../server-tool-blocks.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
@@ -11,7 +12,9 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
  * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their
  * input as JSON text, thinking blocks' text as the reasoning. The thinking blocks themselves, signed, and
  * redacted thinking, are kept whole as `signedReasoning`, signed by this provider: Anthropic needs them back
- * unchanged to think in a conversation that called tools. Throws a ProviderError for a body that is not a message.
+ * unchanged to think in a conversation that called tools. Server tool blocks (a web search's `server_tool_use` and
+ * `web_search_tool_result`) are kept whole too, each with where it stood in the text, as `serverToolBlocks`; text
+ * blocks' `citations` are not read. Throws a ProviderError for a body that is not a message.
  */
 export function parseAnthropicResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   if (!isRecord(body) || !Array.isArray(body['content'])) throw unexpectedBody(body, options.providerId);
@@ -20,8 +23,10 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
   const signedBlocks: SignedReasoningBlock[] = [];
+  const serverToolBlocks: ServerToolBlock[] = [];
   for (const block of body['content']) {
     if (!isRecord(block)) continue;
+    if (isServerToolWireBlock(block)) serverToolBlocks.push({ textOffset: content.length, block });
     if (block['type'] === 'text') content += readString(block['text']) ?? '';
     if (block['type'] === 'thinking') reasoning += readString(block['thinking']) ?? '';
     const signed = readSignedReasoningBlock(block);
@@ -47,6 +52,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   };
   if (reasoning !== '') response.reasoning = reasoning;
   if (signedBlocks.length > 0) response.signedReasoning = { provider: options.providerId, blocks: signedBlocks };
+  if (serverToolBlocks.length > 0) response.serverToolBlocks = { provider: options.providerId, blocks: serverToolBlocks };
   const stopSequence = readString(body['stop_sequence']);
   if (stopSequence !== undefined) response.stopSequence = stopSequence;
   if (usage !== undefined) response.usage = usage;
@@ -83,12 +89,28 @@ export function anthropicUsage(input: AnthropicInputUsage, outputTokens: number)
   return usage;
 }
 
+/**
+ * The usage with the server tools' requests when the wire's usage counts any (`server_tool_use`: web searches, which
+ * Anthropic bills apart from the tokens, and page fetches); as it is otherwise.
+ */
+export function withServerToolRequests(usage: Usage, wireUsage: JsonRecord): Usage {
+  const serverToolUse = wireUsage['server_tool_use'];
+  if (!isRecord(serverToolUse)) return usage;
+  const searches = readNumber(serverToolUse['web_search_requests']) ?? 0;
+  const fetches = readNumber(serverToolUse['web_fetch_requests']) ?? 0;
+  if (searches === 0 && fetches === 0) return usage;
+  const counted: Mutable<Usage> = { ...usage };
+  if (searches > 0) counted.webSearchRequests = searches;
+  if (fetches > 0) counted.webFetchRequests = fetches;
+  return counted;
+}
+
 function readAnthropicUsage(usage: unknown): Usage | undefined {
   if (!isRecord(usage)) return undefined;
   const input = readAnthropicInput(usage);
   const outputTokens = readNumber(usage['output_tokens']);
   if (input === undefined || outputTokens === undefined) return undefined;
-  return anthropicUsage(input, outputTokens);
+  return withServerToolRequests(anthropicUsage(input, outputTokens), usage);
 }
 
 function unexpectedBody(body: unknown, providerId: string): ProviderError {
