@@ -5,6 +5,7 @@
  */
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { anthropicWebSearchReplay } from '../src/testing/anthropic-web-search-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -239,6 +240,32 @@ describe("Claude Code's MCP tools named past 64 characters", () => {
     expect(refused).toMatchObject({ status: 400 });
     expect(String((refused as Error).message)).toContain('at most 64');
     expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
+describe("Claude Code's WebSearch, asking Anthropic to search the web itself", () => {
+  // Its side request: this system prompt, the query in the user turn, Anthropic's web_search server tool with
+  // max_uses 8 and the tool forced (diegosouzapw/OmniRoute#2695 and #9772; d-kuro/kirocc's end-to-end test of it,
+  // its `webSearchRequest`). Refused here as a server tool, Claude Code behind the gateway could not search the web.
+  it('reaches Anthropic with the server tool as sent, and gets its search blocks back; a provider that cannot run it is skipped', async () => {
+    harness.providers.setBehavior('anthropic', anthropicWebSearchReplay('message-web-search.json'));
+    const webSearch = { type: 'web_search_20250305', name: 'web_search', max_uses: 8 } as const;
+    const { data, response } = await harness.anthropicClient.messages
+      .create({
+        model: 'openai-then-anthropic',
+        max_tokens: 32000,
+        system: [{ type: 'text', text: 'You are an assistant for performing a web search tool use' }],
+        messages: [{ role: 'user', content: 'Perform a web search for the query: tech news today' }],
+        tools: [webSearch],
+        tool_choice: { type: 'tool', name: 'web_search' },
+      })
+      .withResponse();
+    expect(data.content.map((block) => block.type)).toContain('web_search_tool_result');
+    expect(response.headers.get('x-backup-models-provider')).toBe('anthropic');
+    expect(harness.providers.requests.map((request) => request.provider)).toEqual(['anthropic']);
+    const sent = harness.providers.requests[0]?.body as { tools: unknown; tool_choice: unknown };
+    expect(sent.tools).toEqual([webSearch]);
+    expect(sent.tool_choice).toEqual({ type: 'tool', name: 'web_search' });
   });
 });
 

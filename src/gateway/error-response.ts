@@ -146,6 +146,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (unavailable.everyModelMissing) {
       return response(404, { message: unavailable.message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
     }
+    // The request's server tools are what only one provider runs: as for images, no retry helps.
+    if (unavailable.noProviderTakesRequest && unavailable.unservedPart === 'serverTools') {
+      return response(400, { message: unavailable.message, type: 'invalid_request_error', param: 'tools', code: 'server_tool_not_supported' });
+    }
     // The request's images are what no provider takes: a client that retried a 503 would be refused forever.
     if (unavailable.noProviderTakesRequest) {
       return response(400, { message: unavailable.message, type: 'invalid_request_error', param: 'messages', code: 'image_input_not_supported' });

@@ -5,15 +5,19 @@
  * An assistant turn's thinking blocks with their signatures, and its redacted thinking, are Anthropic's signed
  * reasoning (client-signed-reasoning.ts): carried whole as the message's `signedReasoning`, sent back to Anthropic
  * only, and their text as its `reasoning`. A thinking block without a signature cannot go back and is left out.
+ * Its server tool blocks (a web search's `server_tool_use` and `web_search_tool_result`) are Anthropic's too
+ * (messages-server-tool-blocks.ts): carried whole, each where it stood in the text, as its `serverToolBlocks`.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
  * Images (base64 or URL) of a user turn or inside a tool result become that message's images. Documents,
  * and images from the Files API, become a line of text saying they were left out: a 400 would stay in the
  * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { CacheBreakpoint, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ServerToolBlock, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { clientSignedReasoning } from '../client-signed-reasoning.js';
+import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
+import { messagesServerToolsProvider } from './messages-server-tool-blocks.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { invalidRequest } from '../gateway-http-error.js';
@@ -86,7 +90,7 @@ function toolMessageOf(block: Readonly<Record<string, unknown>>, toolUseId: stri
 function unsupportedBlock(block: unknown, path: string): Error {
   const kind = isRecord(block) && typeof block.type === 'string' ? ` (${quotedValueOf(block.type)})` : '';
   return invalidRequest(
-    `${path} is not a supported content block${kind}: text, image, tool_use, tool_result, thinking and redacted_thinking are (documents become a note).`,
+    `${path} is not a supported content block${kind}: text, image, tool_use, tool_result, thinking, redacted_thinking and server tool blocks (server_tool_use, web_search_tool_result...) are (documents become a note).`,
     'messages',
   );
 }
@@ -165,6 +169,7 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
   const signedBlocks: SignedReasoningBlock[] = [];
+  const serverToolBlocks: ServerToolBlock[] = [];
   let breakpoint: CacheBreakpoint | undefined;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
     const blockPath = `${path}.content[${index}]`;
@@ -189,6 +194,10 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
       if (signed !== undefined) signedBlocks.push(signed);
       return;
     }
+    if (isRecord(block) && isServerToolWireBlock(block)) {
+      serverToolBlocks.push({ textOffset: text.length, block: withoutCacheControl(block) });
+      return;
+    }
     throw unsupportedBlock(block, blockPath);
   });
   const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
@@ -196,8 +205,19 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   if (reasoning !== '') message.reasoning = reasoning;
   const signedReasoning = clientSignedReasoning(signedBlocks);
   if (signedReasoning !== undefined) message.signedReasoning = signedReasoning;
+  if (serverToolBlocks.length > 0) message.serverToolBlocks = { provider: messagesServerToolsProvider, blocks: serverToolBlocks };
   if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;
   return message;
+}
+
+/**
+ * A server tool block as the client sent it, but its `cache_control`: that marks the message's breakpoint (read with
+ * the other blocks'), which goes back on the message's last block, so a copy kept would be a second breakpoint.
+ */
+function withoutCacheControl(block: ServerToolWireBlock): ServerToolWireBlock {
+  if (!('cache_control' in block)) return block;
+  const { cache_control: _breakpoint, ...rest } = block;
+  return rest as ServerToolWireBlock;
 }
 
 export function convertAnthropicRequestMessages(system: unknown, value: unknown): Message[] {

@@ -1,15 +1,17 @@
 /**
  * Our results in Anthropic's Messages shapes: a CompletionResult as a `message` (Anthropic's signed thinking blocks
- * first, see client-signed-reasoning.ts), a failure as
+ * first, see client-signed-reasoning.ts, and its server tool blocks where they stood in the text, see
+ * messages-server-tool-blocks.ts), a failure as
  * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
  */
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { ToolCall, Usage } from '../../types.js';
+import type { Mutable, ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
 import { shownThinkingBlocks } from '../client-signed-reasoning.js';
 import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
+import { textAndServerToolContent } from './messages-server-tool-blocks.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
@@ -34,19 +36,25 @@ export interface AnthropicUsage {
   /** The writes by lifetime: five minutes (the default) or an hour. */
   readonly cache_creation: { readonly ephemeral_5m_input_tokens: number; readonly ephemeral_1h_input_tokens: number };
   readonly output_tokens: number;
+  /** The server tools' requests, when the provider counted any (Anthropic's web searches and fetches). */
+  readonly server_tool_use?: { readonly web_search_requests: number; readonly web_fetch_requests: number };
 }
 
 export function toAnthropicUsage(usage: Usage | undefined): AnthropicUsage {
   const read = usage?.cachedInputTokens ?? 0;
   const written = usage?.cacheWriteInputTokens ?? 0;
   const writtenForAnHour = Math.min(written, usage?.cacheWrite1hInputTokens ?? 0);
-  return {
+  const anthropicUsage: Mutable<AnthropicUsage> = {
     input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - read - written),
     cache_creation_input_tokens: written,
     cache_read_input_tokens: read,
     cache_creation: { ephemeral_5m_input_tokens: written - writtenForAnHour, ephemeral_1h_input_tokens: writtenForAnHour },
     output_tokens: usage?.outputTokens ?? 0,
   };
+  if (usage?.webSearchRequests !== undefined || usage?.webFetchRequests !== undefined) {
+    anthropicUsage.server_tool_use = { web_search_requests: usage.webSearchRequests ?? 0, web_fetch_requests: usage.webFetchRequests ?? 0 };
+  }
+  return anthropicUsage;
 }
 
 /**
@@ -66,7 +74,7 @@ export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, u
 
 export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
   const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(wireSignedReasoningBlock);
-  if (result.content.length > 0) content.push({ type: 'text', text: result.content });
+  content.push(...textAndServerToolContent(result.content, result.serverToolBlocks));
   for (const call of result.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInputOf(call) });
   return {
     id: context.id,

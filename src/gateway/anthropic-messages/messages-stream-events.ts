@@ -9,7 +9,8 @@
  * signed thinking blocks as Anthropic streams them (messages-thinking-blocks.ts): a thinking block opens at its
  * first reasoning delta, which the provider marks as of a block it signs, its text follows delta by delta as it is
  * thought, and its `signature_delta` and stop come with the block whole; a redacted block is written whole. Other
- * reasoning, which no Messages client could send back, is not written (client-signed-reasoning.ts).
+ * reasoning, which no Messages client could send back, is not written (client-signed-reasoning.ts). Its server tool
+ * blocks (a web search's call and result) are written whole where they came (messages-server-tool-blocks.ts).
  */
 import type { StreamResult } from '../../routing/router-options.js';
 import type { StreamChunk, Usage } from '../../types.js';
@@ -20,6 +21,7 @@ import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from '.
 import { StreamedToolInput } from './streamed-tool-input.js';
 import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
 import { thinkingBlockEvents, thinkingDeltaEvent, thinkingEndEvents, thinkingStartEvent } from './messages-thinking-blocks.js';
+import { messagesServerToolsProvider, serverToolBlockEvents } from './messages-server-tool-blocks.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -69,6 +71,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     if (chunk.type === 'tool-call-delta') return this.#endThinking() + this.#blocks.toolCall(chunk) || undefined;
     if (chunk.type === 'reasoning-delta') return this.#thinkingDelta(chunk) || undefined;
     if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
+    if (chunk.type === 'server-tool-block') return this.#serverToolBlock(chunk) || undefined;
     // Usage and the finish reason travel in message_delta, once the result is known.
     return undefined;
   }
@@ -126,6 +129,12 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     const events = thinkingEndEvents(this.#thinkingIndex, undefined);
     this.#thinkingIndex = undefined;
     return events;
+  }
+
+  /** Anthropic's server tool block, whole, after whatever block is open: the text that follows opens a new one. */
+  #serverToolBlock(chunk: Extract<StreamChunk, { type: 'server-tool-block' }>): string {
+    if (chunk.provider !== messagesServerToolsProvider) return '';
+    return this.#endThinking() + this.#blocks.finish(undefined) + serverToolBlockEvents(chunk.block, this.#nextBlockIndex++);
   }
 
   #openBlock(block: ContentBlock): string {

@@ -220,7 +220,9 @@ describe('an Anthropic Messages request', () => {
     ],
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages', /tool_use_id is required/],
     [{ messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: 'x' }] }] }, 'messages', /input must be an object/],
-    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools', /server tool/],
+    // Code execution keeps a container between calls, which the gateway does not: refused, naming what is passed on.
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }, 'tools', /server tool \(code_execution_20250825\) the gateway does not pass on.*web_search_20250305/],
+    [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305' }] }, 'tools', /server tool \(web_search_20250305\) the gateway does not pass on.*with a name/],
     // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: { toString: 1 } }] }, 'tools', /server tool \(an object\)/],
     [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ name: 'has space', input_schema: {} }] }, 'tools', /letters, digits/],
@@ -240,6 +242,44 @@ describe('an Anthropic Messages request', () => {
     expect([400, 404]).toContain(error.status);
     expect(error.param).toBe(param);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe("an Anthropic Messages request with Anthropic's web search", () => {
+  // Claude Code's WebSearch side request (diegosouzapw/OmniRoute#2695, #9772): the server tool alone, forced.
+  const webSearch = { type: 'web_search_20250305', name: 'web_search', max_uses: 8 };
+
+  it('passes the server tool as the client wrote it, to be run by Anthropic, beside the custom tools', () => {
+    const call = parse({
+      model: 'claude-sonnet-4-5',
+      system: [{ type: 'text', text: 'You are an assistant for performing a web search tool use' }],
+      messages: [{ role: 'user', content: 'Perform a web search for the query: go 1.27 release' }],
+      tools: [webSearch, weather, { type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 2 }],
+      tool_choice: { type: 'tool', name: 'web_search' },
+    });
+    expect(call.options.serverTools).toEqual({ provider: 'anthropic', tools: [webSearch, { type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 2 }] });
+    expect(call.options.tools?.map((tool) => tool.name)).toEqual(['get_weather']);
+    expect(call.options.toolChoice).toEqual({ name: 'web_search' });
+    expect(parse({ messages: [{ role: 'user', content: 'Hi' }], tools: [{ ...webSearch, type: 'web_search_20260209' }] }).options.serverTools?.tools).toHaveLength(1);
+  });
+
+  it("reads a history's server tool blocks as Anthropic's, each where it stood in the text, its breakpoint the message's", () => {
+    const searchCall = { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'go 1.27' } };
+    const searchResult = { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [], cache_control: { type: 'ephemeral' } };
+    const call = parse({
+      messages: [
+        { role: 'user', content: 'Go 1.27?' },
+        { role: 'assistant', content: [{ type: 'text', text: 'Searching.' }, searchCall, searchResult, { type: 'text', text: 'Released.', citations: [] }] },
+        { role: 'user', content: 'When?' },
+      ],
+    });
+    const { cache_control: _mark, ...resultWithoutMark } = searchResult;
+    expect(call.messages[1]).toEqual({
+      role: 'assistant',
+      content: 'Searching.Released.',
+      serverToolBlocks: { provider: 'anthropic', blocks: [{ textOffset: 10, block: searchCall }, { textOffset: 10, block: resultWithoutMark }] },
+      cacheBreakpoint: true,
+    });
   });
 });
 

@@ -3,9 +3,10 @@
  * options. Pure. As Anthropic's own API does, `max_tokens` is required. `thinking` becomes a reasoning effort
  * by its budget, or adaptive thinking by `output_config.effort` (reasoning-fields.ts), asked of the models that
  * reason. `top_k` and `metadata` are accepted and not passed on: not every provider a call may fail over to has them.
+ * Anthropic's web search and web fetch server tools go to Anthropic alone (messages-server-tool-blocks.ts).
  */
 import { isRecord } from '../../json-value.js';
-import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../types.js';
+import type { ProviderJsonObject, ResponseFormat, ServerTools, ToolChoice, ToolDefinition } from '../../types.js';
 import type { GatewayCall } from '../gateway-dialect.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
@@ -23,6 +24,7 @@ import {
 } from '../request-fields.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
 import { thinkingEffortOf } from '../reasoning-fields.js';
+import { messagesServerToolsProvider, passedServerToolOf } from './messages-server-tool-blocks.js';
 
 /**
  * Fields we read; a key naming an upstream anywhere else is refused, in `thinking` too (never a place for a
@@ -42,12 +44,21 @@ const interpretedFields: ReadonlySet<string> = new Set([
   'output_config',
 ]);
 
-function toolsOf(value: unknown): ToolDefinition[] | undefined {
-  return toolsField(value, (tool, index) => {
+/** The client's tools: custom tools as ours, and the server tools passed to Anthropic as they came, apart. */
+function toolsOf(value: unknown): { readonly tools: ToolDefinition[] | undefined; readonly serverTools: ServerTools | undefined } {
+  const passed: ProviderJsonObject[] = [];
+  const tools = toolsField(value, (tool, index) => {
     if (!isRecord(tool)) throw invalidRequest(`tools[${index}] must be an object.`, 'tools');
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
+      const serverTool = passedServerToolOf(tool);
+      if (serverTool !== undefined) {
+        passed.push(serverTool);
+        return undefined;
+      }
       throw invalidRequest(
-        `tools[${index}] is a server tool (${quotedValueOf(tool.type)}), which only Anthropic runs; only custom tools (name, description, input_schema) are supported.`,
+        `tools[${index}] is a server tool (${quotedValueOf(tool.type)}) the gateway does not pass on; custom tools (name, description, ` +
+          "input_schema) and Anthropic's web search and web fetch server tools (web_search_20250305, web_fetch_20250910 and their newer " +
+          'versions, with a name) are supported.',
         'tools',
         'unsupported_parameter',
       );
@@ -57,6 +68,7 @@ function toolsOf(value: unknown): ToolDefinition[] | undefined {
     const breakpoint = cacheBreakpointOf(tool, 'tools', 'tools', index);
     return breakpoint !== undefined ? { ...definition, cacheBreakpoint: breakpoint } : definition;
   });
+  return { tools, serverTools: passed.length === 0 ? undefined : { provider: messagesServerToolsProvider, tools: passed } };
 }
 
 /** auto, any (some tool must be called), tool (that one), none. `disable_parallel_tool_use` is read beside it. */
@@ -112,7 +124,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   const temperature = numberField(body, 'temperature');
   const topP = numberField(body, 'top_p');
   const stop = stopSequencesField(body, 'stop_sequences', { allowString: false });
-  const tools = toolsOf(body.tools);
+  const { tools, serverTools } = toolsOf(body.tools);
   const toolChoice = toolChoiceOf(body.tool_choice);
   const oneCallOnly = oneCallOnlyOf(body.tool_choice);
   const responseFormat = responseFormatOf(body.output_config);
@@ -124,6 +136,7 @@ export function parseMessagesRequest(body: unknown, resolver: ModelResolver): Ga
   if (topP !== undefined) options.topP = topP;
   if (stop !== undefined && stop.length > 0) options.stop = stop;
   if (tools !== undefined && tools.length > 0) options.tools = tools;
+  if (serverTools !== undefined) options.serverTools = serverTools;
   if (toolChoice !== undefined) options.toolChoice = toolChoice;
   if (oneCallOnly) options.parallelToolCalls = false;
   if (responseFormat !== undefined) options.responseFormat = responseFormat;
