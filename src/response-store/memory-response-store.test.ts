@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../resilience/manual-clock.js';
+import { MemoryResponseStore } from './memory-response-store.js';
+import { describeResponseStore } from './response-store.case.js';
+
+describeResponseStore('memory', () => new MemoryResponseStore());
+
+describe('MemoryResponseStore', () => {
+  it('forgets an entry once its time to live has passed on its clock', async () => {
+    const clock = new ManualClock(1_000_000);
+    const store = new MemoryResponseStore({ clock });
+    await store.set('gateway-key:alpha', [{ name: 'item:msg_1', text: 'kept' }], 60);
+    clock.advance(59_999);
+    expect(await store.get('gateway-key:alpha', ['item:msg_1'])).toEqual(['kept']);
+    clock.advance(1);
+    expect(await store.get('gateway-key:alpha', ['item:msg_1'])).toEqual([undefined]);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('lets the oldest go past maxBytes, and keeps no entry larger than that on its own', async () => {
+    const store = new MemoryResponseStore({ maxBytes: 10 });
+    await store.set('s', [{ name: 'a', text: '1234' }, { name: 'b', text: '5678' }], 60);
+    await store.set('s', [{ name: 'c', text: 'é90' }], 60);
+    // 'é' is two bytes: 4 + 4 + 4 is past 10, so the oldest, a, goes.
+    expect(await store.get('s', ['a', 'b', 'c'])).toEqual([undefined, '5678', 'é90']);
+    expect(store.bytes).toBe(8);
+    await store.set('s', [{ name: 'd', text: '12345678901' }], 60);
+    expect(await store.get('s', ['b', 'c', 'd'])).toEqual(['5678', 'é90', undefined]);
+  });
+
+  it('refuses a size bound that is not a positive integer', () => {
+    expect(() => new MemoryResponseStore({ maxBytes: 0 })).toThrow(/maxBytes/);
+  });
+});
