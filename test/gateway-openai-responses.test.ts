@@ -267,7 +267,8 @@ describe("the request's parameters, echoed in the response as OpenAI echoes them
     parallel_tool_calls: false,
     previous_response_id: null,
     reasoning: { effort: 'low', summary: null },
-    store: false,
+    // Left unsaid, as OpenAI's default: the answer's items are kept for later requests to name.
+    store: true,
     truncation: 'auto',
     user: 'user-7',
     metadata: { team: 'search' },

@@ -321,13 +321,14 @@ describe("Continue's autocomplete, sending 9 stop sequences", () => {
 
 describe("the AI SDK's OpenAI Responses model, which stores responses at OpenAI by default", () => {
   // With `store` left at its default (true) it sends its earlier answers back as `item_reference` ids
-  // (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), which this gateway, storing
-  // nothing, cannot resolve: the 400 says how to send them instead.
-  it('is told, in the 400 naming input, to send store: false', async () => {
+  // (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts). The gateway resolves those it
+  // answered the same key (test/gateway-stored-responses.test.ts); one it never answered is OpenAI's 404.
+  it('is told, in a 404 naming input, that an item this gateway never answered was not found', async () => {
     const refused = await harness.client.responses
       .create({ model: 'openai/gpt-4o-mini', input: [{ role: 'user', content: 'Hi' }, { type: 'item_reference', id: 'msg_0123' }, { role: 'user', content: 'And?' }] })
       .catch((caught: unknown) => caught);
-    expect(refused).toMatchObject({ status: 400, param: 'input', code: 'unsupported_parameter' });
+    expect(refused).toMatchObject({ status: 404, param: 'input', code: null });
+    expect(String((refused as Error).message)).toContain("Item with id 'msg_0123' not found.");
     expect(String((refused as Error).message)).toContain('store: false');
     expect(harness.providers.requests).toHaveLength(0);
   });

@@ -7,13 +7,13 @@ import type { ServerResponse } from 'node:http';
 import { handleCountTokens } from './anthropic-messages/count-tokens-handler.js';
 import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect.js';
 import { callerMayCall } from './auth.js';
+import type { GatewayDialect } from './gateway-dialect.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { sendError, sendJson } from './http-responses.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { anthropicModelBody, anthropicModelsListBody, type ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
 import { openAIChatDialect } from './openai-dialect.js';
 import { handleEmbeddings } from './openai-embeddings/embeddings-handler.js';
-import { openAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import { modelNotFound } from './request-fields.js';
 import type { GatewayRoute } from './route-table.js';
 
@@ -39,8 +39,10 @@ export function builtInRoutes(options: {
   readonly metrics: GatewayMetrics;
   /** The `created` of every model the lists show. */
   readonly createdSeconds: number;
+  /** The Responses API's, keeping the items it answers or not (`storedResponses`). */
+  readonly responsesDialect: GatewayDialect;
 }): GatewayRoute[] {
-  const { dependencies, models, metrics, createdSeconds } = options;
+  const { dependencies, models, metrics, createdSeconds, responsesDialect } = options;
   const { router, resolver, quota } = dependencies;
   const providerIdSet = new Set(router.providers.map((provider) => provider.id));
   return [
@@ -56,7 +58,7 @@ export function builtInRoutes(options: {
       path: '/v1/responses',
       metricsName: 'responses',
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: openAIResponsesDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: responsesDialect }),
     },
     {
       method: 'POST',

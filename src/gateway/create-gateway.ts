@@ -33,6 +33,10 @@ import { type ClientAddressTrust, requestClientAddress } from './request-client-
 import { requestOverHttps } from './request-over-https.js';
 import { TrustedProxies } from './trusted-proxies.js';
 import { TrustedProxyHops } from './trusted-proxy-hops.js';
+import type { ResponseStore } from '../response-store/response-store.js';
+import { MemoryResponseStore } from '../response-store/memory-response-store.js';
+import { createOpenAIResponsesDialect } from './openai-responses/responses-dialect.js';
+import { StoredResponses } from './openai-responses/stored-responses.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 
@@ -51,7 +55,13 @@ export interface GatewayOptions {
    * give shared state's `failedKeyAttempts` so gateways on one Redis share each client address's allowance.
    */
   readonly sharedFailedKeyAttempts?: SharedFailedKeyAttempts;
-  /** Times the keys' limits, failed key attempts' windows, and a stream's duration while its client is not reading. Default the system clock. */
+  /**
+   * Where the Responses API items the gateway answered are kept for later requests to name (`storedResponses` in the
+   * configuration). Default: this process's memory, bounded by `storedResponses.maxMemoryBytes`; give shared state's
+   * `responseStore` so that gateways on one Redis resolve each other's.
+   */
+  readonly responseStore?: ResponseStore;
+  /** Times the keys' limits, failed key attempts' windows, kept answers' lifetimes in memory, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
 }
 
@@ -151,8 +161,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     createdSeconds,
   });
 
+  const { storedResponses } = config;
+  const responsesDialect = createOpenAIResponsesDialect(
+    storedResponses.enabled
+      ? new StoredResponses({
+          store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
+          ttlSeconds: storedResponses.ttlSeconds,
+          maxItemBytes: storedResponses.maxItemBytes,
+        })
+      : undefined,
+  );
+
   const routes = new RouteTable();
-  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds })) routes.add(route);
+  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds, responsesDialect })) routes.add(route);
 
   // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
   function routeLabelOfAnswer(response: ServerResponse): string {

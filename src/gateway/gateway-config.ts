@@ -15,6 +15,7 @@ import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gat
 import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js';
 import { checkBaseUrlVariables, type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
+import { defaultStoredResponsesConfig, type StoredResponsesConfig, storedResponsesConfigOf } from './stored-responses-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
 import { trustedProxyHopsOf } from './trusted-proxy-hops.js';
 
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   /** Base URL overrides of built-in providers, and providers of the configuration's own, by id. */
   readonly providers: Readonly<Record<string, GatewayProviderConfig>>;
   readonly cache: { readonly enabled: boolean; readonly ttlSeconds: number };
+  /** The Responses API items the gateway keeps for later requests to name (stored-responses-config.ts). */
+  readonly storedResponses: StoredResponsesConfig;
   readonly router: GatewayRouterSettings;
   /** Put prompts in the logs. Default false: logs never hold a prompt. */
   readonly logPrompts: boolean;
@@ -76,6 +79,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   routes: {},
   providers: {},
   cache: { enabled: true, ttlSeconds: 300 },
+  storedResponses: defaultStoredResponsesConfig,
   router: {},
   logPrompts: false,
   logLevel: 'info',
@@ -136,6 +140,7 @@ export const gatewayConfigFileFields: readonly string[] = [
   'routes',
   'providers',
   'cache',
+  'storedResponses',
   'router',
   'logPrompts',
   'logLevel',
@@ -226,6 +231,7 @@ function configOf(document: unknown, env: Environment, readKeys: boolean | undef
       ttlSeconds:
         cacheObject.ttlSeconds !== undefined ? positiveInteger(cacheObject.ttlSeconds, 'cache.ttlSeconds') : defaultGatewayConfig.cache.ttlSeconds,
     },
+    storedResponses: storedResponsesConfigOf(file.storedResponses),
     router: file.router !== undefined ? routerSettingsOf(file.router) : {},
     logPrompts: (file.logPrompts as boolean | undefined) ?? false,
     logLevel: (file.logLevel as GatewayLogLevel | undefined) ?? defaultGatewayConfig.logLevel,

@@ -6,6 +6,7 @@
  */
 import type { CompleteOptions, CompletionResult, StreamResult } from '../routing/router-options.js';
 import type { Message, Mutable, StreamChunk, Usage } from '../types.js';
+import type { GatewayCaller } from './auth.js';
 import type { ErrorResponse } from './error-response.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
 import type { ResponsesEcho } from './openai-responses/responses-echo.js';
@@ -31,6 +32,18 @@ export interface GatewayCall {
   readonly responsesEcho?: ResponsesEcho;
   /** A Responses request's `include` asks `reasoning.encrypted_content`: reasoning items carry what goes back. */
   readonly includeEncryptedReasoning?: boolean;
+  /** The answer is kept for later requests to name (a Responses request that did not say `store: false`, where the gateway keeps answers). */
+  readonly keepAnswer?: true;
+}
+
+/** An answer the dialect may keep (`GatewayDialect.keepAnswer`): whole, or streamed through `encoder` to its end. */
+export interface AnswerToKeep {
+  readonly caller: GatewayCaller;
+  readonly call: GatewayCall;
+  readonly id: string;
+  readonly result: CompletionResult;
+  /** The stream's encoder, all its events written but the closing ones; absent for a whole answer. */
+  readonly encoder?: StreamEventEncoder;
 }
 
 /** What an answer's body names: its id, creation time and the model that served it. */
@@ -64,8 +77,18 @@ export interface GatewayDialect {
   readonly requestIdHeader?: string;
   /** A new id for an answer, in this API's form (`chatcmpl-...`, `msg_...`). */
   newAnswerId(): string;
+  /**
+   * Completes a body from what the gateway kept, before `parseRequest`: the Responses API's `item_reference`s, read under
+   * the caller's scope. Absent for an API whose requests are whole in themselves. A GatewayHttpError for what it cannot find.
+   */
+  readonly resolveBody?: (body: unknown, caller: GatewayCaller) => Promise<unknown>;
   /** Check and translate a parsed JSON body; a GatewayHttpError (400, 404) for anything wrong. */
   parseRequest(body: unknown, resolver: ModelResolver): GatewayCall;
+  /**
+   * Keeps an answer whose call says `keepAnswer`, under the caller's scope, for later requests to name. Awaited before the
+   * answer (or its stream's closing events) goes out, so that the client's next request finds it. Never rejects.
+   */
+  readonly keepAnswer?: (answer: AnswerToKeep) => Promise<void>;
   /** The body of a successful, whole answer to `call`, as JSON text. */
   answerBody(result: CompletionResult, context: AnswerContext, call: GatewayCall): string;
   /**

@@ -63,7 +63,8 @@ export async function handleModelCall(
   if (caller.name !== undefined) log.key = caller.name;
   const held = { bytes: 0 };
   try {
-    call = dialect.parseRequest(await readModelRequestBody(request, { caller, dependencies, held }), dependencies.resolver);
+    const body = await readModelRequestBody(request, { caller, dependencies, held });
+    call = dialect.parseRequest(dialect.resolveBody === undefined ? body : await dialect.resolveBody(body, caller), dependencies.resolver);
     if (!callerMayCall(caller, call.model.requested)) throw modelNotAllowed(caller, call.model.requested);
     // A key past its limits is refused before any upstream call; a request the gateway refuses itself
     // (too large, invalid, the gateway too busy) costs it nothing: the router's own checks come first.
@@ -192,6 +193,8 @@ async function completeModelCall(options: {
   }
   recordResult(log, result, options.router.providers);
   const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }, call);
+  // Kept before it is sent: the client's next request may name it at once.
+  if (call.keepAnswer === true && options.dialect.keepAnswer !== undefined) await options.dialect.keepAnswer({ caller: options.caller, call, id: log.id, result });
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer. The
   // request id headers are on the response already (handleModelCall).
   const headers: Record<string, string | number> = {};

@@ -93,7 +93,18 @@ export async function streamModelCall(options: {
     stream.cancel(reason);
   });
   try {
-    await relayStream({ response, call, log, stream, dialect, keepAlive: dependencies.keepAlive, limit, isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined), router: dependencies.router });
+    await relayStream({
+      response,
+      call,
+      caller: options.caller,
+      log,
+      stream,
+      dialect,
+      keepAlive: dependencies.keepAlive,
+      limit,
+      isClientGone: () => clientGone ?? (destroyedBeforeFinished(response) ? closedByGateway : undefined),
+      router: dependencies.router,
+    });
   } finally {
     stopListening();
     // However it ended: the attempts its race cancelled after sending them are billed all the same.
@@ -111,6 +122,7 @@ export async function streamModelCall(options: {
 async function relayStream(options: {
   readonly response: ServerResponse;
   readonly call: GatewayCall;
+  readonly caller: GatewayCaller;
   readonly log: CallLogFields;
   readonly stream: RouterStream;
   readonly dialect: GatewayDialect;
@@ -191,7 +203,10 @@ async function relayStream(options: {
     const result: StreamResult = await stream.result;
     recordResult(log, result, options.router.providers);
     log.outcome = 'success';
-    response.end(encoder.end(result));
+    const closing = encoder.end(result);
+    // Kept before the closing events go out: the client's next request may name the answer at once.
+    if (call.keepAnswer === true && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, result, encoder });
+    response.end(closing);
   } catch (error) {
     stream.cancel(error);
     // The router's deadline is the stream's duration limit (streamModelCall sets it): reached while the

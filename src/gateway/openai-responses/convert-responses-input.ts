@@ -156,10 +156,11 @@ export function convertResponsesInput(body: JsonObject): Message[] {
       return;
     }
     if (type === 'item_reference') {
-      // The AI SDK's OpenAI Responses model sends its earlier answers so unless told `store: false` (its default is
-      // true: vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), so the 400 says how.
+      // Resolved before the conversion where the gateway keeps answered items (stored-responses.ts): here only where it
+      // keeps none. The AI SDK's OpenAI Responses model sends its earlier answers so unless told `store: false` (its
+      // default is true: vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts), so the 400 says how.
       throw invalidRequest(
-        `${path} refers to a stored item; this gateway stores none: send the items themselves (a client that stores responses at OpenAI by default, as the AI SDK's OpenAI provider does, sends them with store: false).`,
+        `${path} refers to a stored item; this gateway keeps none (storedResponses.enabled is false in its configuration): send the items themselves (a client that stores responses by default, as the AI SDK's OpenAI provider does, sends them with store: false).`,
         'input',
         'unsupported_parameter',
       );

@@ -159,6 +159,17 @@ describe('a Responses API request', () => {
     expect(call.messages[1]).toEqual({ role: 'assistant', content: 'Checking.', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }] });
   });
 
+  it('keeps the answer, and echoes store: true, only where the gateway keeps answers and the request did not say store: false', () => {
+    const storing = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'openai/gpt-4o-mini', input: 'Hi', ...body }, resolver, { storing: true });
+    expect(storing({})).toMatchObject({ keepAnswer: true, responsesEcho: { store: true } });
+    expect(storing({ store: true })).toMatchObject({ keepAnswer: true, responsesEcho: { store: true } });
+    expect(storing({ store: false }).keepAnswer).toBeUndefined();
+    expect(storing({ store: false }).responsesEcho?.store).toBe(false);
+    expect(parse({ input: 'Hi' }).keepAnswer).toBeUndefined();
+    expect(parse({ input: 'Hi' }).responsesEcho?.store).toBe(false);
+    expect(refusalOf(() => storing({ store: 'yes' }))).toMatchObject({ status: 400, param: 'store' });
+  });
+
   it("accepts metadata tags of any name (the caller's own, never read or passed on)", () => {
     const call = parse({ input: 'Hi', metadata: { url: 'https://shop.example/cart', endpoint: '/checkout', base_url: 'https://shop.example' } });
     expect(call.messages).toEqual([{ role: 'user', content: 'Hi' }]);
@@ -169,16 +180,16 @@ describe('a Responses API request', () => {
     [{ input: '' }, 'input', /must not be empty/],
     [{ input: [] }, 'input', /non-empty array/],
     [{ input: [{ role: 'tool', content: 'x' }] }, 'input', /role must be user, assistant, system or developer/],
-    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway stores none/],
+    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input', /this gateway keeps none \(storedResponses.enabled is false/],
     [{ input: [{ role: 'user', content: [{ type: 'audio_clip', data: 'x' }] }] }, 'input', /not a supported content part \(audio_clip\)/],
     [{ input: [{ type: 'mystery_item' }] }, 'input', /not a supported item \(mystery_item\)/],
     // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
     [{ input: [{ type: { toString: 1 } }] }, 'input', /not a supported item \(an object\)/],
-    [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /stores no responses, conversations or prompts/],
-    [{ input: 'Hi', background: true }, 'background', /stores no responses/],
+    [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /keeps no responses whole, nor conversations or prompts/],
+    [{ input: 'Hi', background: true }, 'background', /keeps no responses whole/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
     [{ input: [{ type: 'function_call', name: 'f' }] }, 'input', /call_id, a name and arguments/],
-    [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /stores no responses/],
+    [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /keeps no responses whole/],
     [{ input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens', /positive integer/],
     [{ input: 'Hi', text: { format: { type: 'yaml' } } }, 'text', /text.format must be/],
     [{ input: 'Hi', prompt_options: { upstream: 'http://attacker.example' } }, 'prompt_options.upstream', /chosen by the gateway's configuration/],

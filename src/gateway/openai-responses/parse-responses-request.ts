@@ -1,10 +1,11 @@
 /**
  * Validate an OpenAI Responses body (POST /v1/responses) and translate it to our messages and router
- * options. Pure. The gateway keeps no responses, so a request is whole in itself: `previous_response_id`,
- * `conversation`, stored `prompt` templates, `background` and item references are refused with a 400 that
- * says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
+ * options. Pure. Item references are resolved before (stored-responses.ts), where the gateway keeps the items it
+ * answered; `store` says whether this answer's are kept. No response is kept whole, so `previous_response_id`,
+ * `conversation`, stored `prompt` templates and `background` are refused with a 400 that says to send the conversation
+ * as `input`. `reasoning.effort` is asked of reasoning
  * models (reasoning-fields.ts); `include: ["reasoning.encrypted_content"]` has reasoning items carry Anthropic's
- * signed thinking (encrypted-reasoning-content.ts); `store`, `reasoning.summary`, `text.verbosity`, `truncation`,
+ * signed thinking (encrypted-reasoning-content.ts); `reasoning.summary`, `text.verbosity`, `truncation`,
  * the rest of `include`, `user` and `metadata` are accepted and not passed on; token log probabilities are refused. The parameters an answer echoes are read here once
  * (responses-echo.ts). Hosted tools (web search, file search,
  * code interpreter...) run only at OpenAI: their declarations are accepted and not passed on, and their past
@@ -121,14 +122,19 @@ function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
   }
 }
 
-export function parseResponsesRequest(body: unknown, resolver: ModelResolver): GatewayCall {
+export interface ParseResponsesOptions {
+  /** The gateway keeps answers (`storedResponses`): one whose request did not say `store: false` is kept. */
+  readonly storing: boolean;
+}
+
+export function parseResponsesRequest(body: unknown, resolver: ModelResolver, parse: ParseResponsesOptions = { storing: false }): GatewayCall {
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   refuseUpstreamSelectors(body, interpretedFields);
   for (const stateful of ['previous_response_id', 'conversation', 'prompt', 'background'] as const) {
     const value = body[stateful];
     if (value === undefined || value === null || value === false) continue;
     throw invalidRequest(
-      `${stateful} is not supported: this gateway stores no responses, conversations or prompts (its answers may come from any provider); send the whole conversation as input.`,
+      `${stateful} is not supported: this gateway keeps no responses whole, nor conversations or prompts (its answers may come from any provider); send the whole conversation as input (earlier answers' items may be sent as item_reference).`,
       stateful,
       'unsupported_parameter',
     );
@@ -149,7 +155,9 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   const responseFormat = responseFormatOf(body.text);
   const reasoningEffort = responsesReasoningEffortOf(body.reasoning);
   const stream = booleanField(body, 'stream');
-  const responsesEcho = responsesEchoOf(body);
+  const store = optionalBooleanField(body, 'store');
+  const keepAnswer = parse.storing && store !== false;
+  const responsesEcho = responsesEchoOf(body, { store: keepAnswer });
   const options = routingOptionsOf(model);
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (temperature !== undefined) options.temperature = temperature;
@@ -162,5 +170,6 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver): G
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true, responsesEcho };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
   if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content')) call.includeEncryptedReasoning = true;
+  if (keepAnswer) call.keepAnswer = true;
   return call;
 }

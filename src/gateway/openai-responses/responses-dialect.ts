@@ -1,16 +1,35 @@
-/** OpenAI's Responses API as a gateway dialect: POST /v1/responses, stateless (the gateway stores no response). */
+/**
+ * OpenAI's Responses API as a gateway dialect: POST /v1/responses. With `stored` (the configuration's `storedResponses`),
+ * the items it answers are kept under the caller's scope and a later request's `item_reference`s to them are resolved
+ * (stored-responses.ts); without, every request is whole in itself.
+ */
 import { randomUUID } from 'node:crypto';
 import type { GatewayDialect } from '../gateway-dialect.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
-import { toResponse } from './responses-output.js';
+import { type ResponseOutputItem, toResponse } from './responses-output.js';
 import { ResponsesStreamEvents } from './responses-stream-events.js';
+import type { StoredResponses } from './stored-responses.js';
 
-export const openAIResponsesDialect: GatewayDialect = {
-  logMessage: 'responses',
-  newAnswerId: () => `resp_${randomUUID().replaceAll('-', '')}`,
-  parseRequest: parseResponsesRequest,
-  answerBody: (result, context, call) => JSON.stringify(toResponse(result, context, call)),
-  streamEncoder: (context, call) => new ResponsesStreamEvents(context, call),
-  // The same error shape as chat completions: { error: { message, type, param, code } }.
-  errorBody: (error) => error.body,
-};
+export function createOpenAIResponsesDialect(stored: StoredResponses | undefined): GatewayDialect {
+  const dialect: GatewayDialect = {
+    logMessage: 'responses',
+    newAnswerId: () => `resp_${randomUUID().replaceAll('-', '')}`,
+    parseRequest: (body, resolver) => parseResponsesRequest(body, resolver, { storing: stored !== undefined }),
+    answerBody: (result, context, call) => JSON.stringify(toResponse(result, context, call)),
+    streamEncoder: (context, call) => new ResponsesStreamEvents(context, call),
+    // The same error shape as chat completions: { error: { message, type, param, code } }.
+    errorBody: (error) => error.body,
+  };
+  if (stored === undefined) return dialect;
+  return {
+    ...dialect,
+    resolveBody: (body, caller) => stored.resolve(body, caller.cacheScope),
+    keepAnswer: ({ caller, call, id, result, encoder }) => {
+      // The items as the client was given them: the stream's, or those of the whole answer (made again: the same ids).
+      const output =
+        encoder instanceof ResponsesStreamEvents ? encoder.output : (toResponse(result, { id, createdSeconds: 0 }, call).output as readonly ResponseOutputItem[]);
+      return stored.keep(caller.cacheScope, { id, output });
+    },
+  };
+}
+

@@ -8,7 +8,7 @@
  * vercel/ai's `responses/__fixtures__`): a function tool comes back as `type`, `description` (null when
  * empty), `name`, `parameters`, `strict`; temperature and top_p default to 1, `text.verbosity` to medium,
  * truncation to disabled. Two fields say what this gateway did rather than OpenAI's default: `store` is
- * always false (it stores nothing) and a function tool sent without `strict` is echoed `strict: false`, as it
+ * true only when it keeps the answer (stored-responses.ts) and a function tool sent without `strict` is echoed `strict: false`, as it
  * reaches the upstream without it (OpenAI's own default would be strict).
  */
 import { isRecord } from '../../json-value.js';
@@ -28,6 +28,8 @@ export interface ResponsesEcho {
   readonly truncation: string;
   readonly user: string | null;
   readonly metadata: JsonObject;
+  /** Whether the answer is kept for later requests to name (stored-responses.ts). */
+  readonly store: boolean;
 }
 
 /** What a response repeats of a request that set nothing. */
@@ -44,6 +46,7 @@ export const defaultResponsesEcho: ResponsesEcho = {
   truncation: 'disabled',
   user: null,
   metadata: {},
+  store: false,
 };
 
 const summaryNames: ReadonlySet<unknown> = new Set(['auto', 'concise', 'detailed']);
@@ -81,7 +84,7 @@ function textOf(value: unknown): ResponsesEcho['text'] {
  * `text.format`, `reasoning.effort`, the numbers) were already checked by the request's parse; this checks
  * the fields only an answer reads (`reasoning.summary`, `text.verbosity`, `truncation`, `user`, `metadata`).
  */
-export function responsesEchoOf(body: JsonObject): ResponsesEcho {
+export function responsesEchoOf(body: JsonObject, options: { readonly store: boolean } = { store: false }): ResponsesEcho {
   const truncation = body.truncation ?? 'disabled';
   if (!truncationNames.has(truncation)) throw invalidRequest('truncation must be auto or disabled.', 'truncation');
   const user = body.user ?? null;
@@ -101,5 +104,6 @@ export function responsesEchoOf(body: JsonObject): ResponsesEcho {
     truncation: truncation as string,
     user: user as string | null,
     metadata,
+    store: options.store,
   };
 }

@@ -126,10 +126,10 @@ export function responseObject(fields: {
     model: fields.model,
     output: fields.output,
     parallel_tool_calls: echo.parallelToolCalls,
-    // Refused when set: the gateway stores no response to continue from, and stores none of its own.
+    // Refused when set: the gateway keeps items, not responses to continue from.
     previous_response_id: null,
     reasoning: echo.reasoning,
-    store: false,
+    store: echo.store,
     temperature: echo.temperature,
     text: echo.text,
     tool_choice: echo.toolChoice,

@@ -86,6 +86,11 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     });
   }
 
+  /** The output items closed so far, as their `output_item.done` events gave them: every item once `end` has run. */
+  get output(): readonly ResponseOutputItem[] {
+    return this.#done;
+  }
+
   start(): string {
     const response = this.#response('in_progress', null, null);
     return this.#event('response.created', { response }) + this.#event('response.in_progress', { response });

@@ -1,0 +1,168 @@
+/**
+ * The AI SDK's OpenAI provider against the gateway's /v1/responses with its defaults: its Responses model, `store`
+ * left true, so that from its second turn on it sends each earlier answer of the conversation as an `item_reference`
+ * (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts). The gateway keeps the items it
+ * answered, per key, and puts them back in their places before the request goes upstream; the provider test server
+ * replays OpenAI's recorded answers behind it, and records what the gateway sent.
+ */
+import { createOpenAI, openai as openaiProvider } from '@ai-sdk/openai';
+import { APICallError, generateText, type ModelMessage, stepCountIs, streamText } from 'ai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/resilience/manual-clock.js';
+import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+const model = 'openai/gpt-4o-mini';
+const openaiTool = openaiProvider.tools;
+const [alphaKey, bravoKey] = gatewayKeys;
+
+/** The messages the gateway sent upstream for the latest call. */
+function lastUpstreamMessages(harness: GatewayHarness): unknown[] {
+  return (harness.providers.requests.at(-1)?.body as { messages: unknown[] }).messages;
+}
+
+/** The `input` items the AI SDK sent the gateway for its latest request. */
+function inputSent(request: { body?: unknown }): Record<string, unknown>[] {
+  const body = typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : request.body;
+  return (body as { input: Record<string, unknown>[] }).input;
+}
+
+describe('a conversation of the AI SDK, store left at its default', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n', providerIds: ['openai'] });
+  });
+  afterAll(async () => harness?.close());
+  beforeEach(() => harness.providers.reset());
+  const openai = (apiKey: string = alphaKey) => createOpenAI({ baseURL: `${harness.url}/v1`, apiKey });
+
+  it('answers its second turn, whose reference to the first answer reaches the provider as that answer', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Paris is sunny today.' }, { kind: 'success', text: 'Tomorrow too.' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await generateText({ model: openai()(model), messages });
+    expect(first.text).toBe('Paris is sunny today.');
+    messages.push(...first.response.messages, { role: 'user', content: 'And tomorrow?' });
+
+    const second = await generateText({ model: openai()(model), messages });
+
+    expect(second.text).toBe('Tomorrow too.');
+    // The AI SDK did send the first answer by reference, and the provider was given its text in its place.
+    expect(inputSent(second.request)).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: 'Paris is sunny today.' },
+      { role: 'user', content: 'And tomorrow?' },
+    ]);
+  });
+
+  it('answers the second turn of a streamed conversation, whose answers were kept as they were streamed', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Streamed first answer.', textPieces: 3 }, { kind: 'success', text: 'Streamed second.' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Say something.' }];
+    const first = streamText({ model: openai()(model), messages });
+    expect(await first.text).toBe('Streamed first answer.');
+    messages.push(...(await first.response).messages, { role: 'user', content: 'Again?' });
+
+    const second = streamText({ model: openai()(model), messages });
+
+    expect(await second.text).toBe('Streamed second.');
+    expect(inputSent(await second.request)).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Say something.' },
+      { role: 'assistant', content: 'Streamed first answer.' },
+      { role: 'user', content: 'Again?' },
+    ]);
+  });
+
+  it('runs a tool loop whose free-form call goes back by reference, its output after it', async () => {
+    // OpenAI's recorded call of `square_number`, declared here as a free-form tool: the gateway answers it as a
+    // custom_tool_call item, which the AI SDK sends back by reference beside its output.
+    harness.providers.enqueue('openai', { kind: 'success', fixture: 'chat-completion-tool-call' }, { kind: 'success', text: 'It is 25.' });
+    const inputs: string[] = [];
+    const square_number = openaiTool.customTool({
+      name: 'square_number',
+      description: 'Squares the number it is given.',
+      execute: async (input: string) => {
+        inputs.push(input);
+        return '25';
+      },
+    });
+
+    const result = await generateText({ model: openai()(model), prompt: 'Square 5.', tools: { square_number }, stopWhen: stepCountIs(2) });
+
+    expect(result.text).toBe('It is 25.');
+    expect(inputs).toEqual(['{"number":5}']);
+    const secondInput = inputSent(result.steps[1]!.request);
+    expect(secondInput).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^ctc_/) });
+    expect(secondInput).toContainEqual(expect.objectContaining({ type: 'custom_tool_call_output', call_id: 'call_i6JVJ1KxX79A4WzFri98E03U' }));
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Square 5.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_i6JVJ1KxX79A4WzFri98E03U', type: 'function', function: { name: 'square_number', arguments: JSON.stringify({ input: '{"number":5}' }) } }],
+      },
+      { role: 'tool', tool_call_id: 'call_i6JVJ1KxX79A4WzFri98E03U', content: '25' },
+    ]);
+  });
+
+  it("refuses another key the first key's items: 404 naming the item, as OpenAI answers an item it does not hold", async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Only for alpha.' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Hello?' }];
+    const first = await generateText({ model: openai(alphaKey)(model), messages });
+    messages.push(...first.response.messages, { role: 'user', content: 'More?' });
+    harness.providers.reset();
+
+    const refused = await generateText({ model: openai(bravoKey)(model), messages }).catch((caught: unknown) => caught);
+
+    if (!APICallError.isInstance(refused)) throw new Error(`expected the AI SDK's APICallError, got ${String(refused)}`);
+    const itemId = inputSent({ body: refused.requestBodyValues }).find((item) => item.type === 'item_reference')?.id;
+    expect(itemId).toMatch(/^msg_/);
+    expect(refused).toMatchObject({ statusCode: 404 });
+    expect(refused.message).toContain(`Item with id '${String(itemId)}' not found.`);
+    expect(JSON.parse(refused.responseBody ?? '{}')).toMatchObject({ error: { type: 'invalid_request_error', param: 'input', code: null } });
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+
+  it('keeps nothing of an answer whose request said store: false', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Not kept.' });
+    const first = await harness.client.responses.create({ model, input: 'Hello?', store: false });
+    expect((first as unknown as { store: boolean }).store).toBe(false);
+    const itemId = first.output[0]?.id ?? '';
+    expect(itemId).toMatch(/^msg_/);
+
+    const refused = await harness.client.responses
+      .create({ model, input: [{ role: 'user', content: 'Hello?' }, { type: 'item_reference', id: itemId }, { role: 'user', content: 'More?' }] })
+      .catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ status: 404, param: 'input' });
+    expect(String((refused as Error).message)).toContain(`Item with id '${itemId}' not found.`);
+  });
+});
+
+describe('kept items past their time to live', () => {
+  let harness: GatewayHarness;
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
+  beforeAll(async () => {
+    harness = await startGatewayHarness({
+      yamlText: 'cache:\n  enabled: false\nstoredResponses:\n  ttlSeconds: 60\n',
+      providerIds: ['openai'],
+      gatewayOptions: { clock },
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('are found until the configured time to live has passed on the gateway clock, then refused with the 404 naming them', async () => {
+    const openai = createOpenAI({ baseURL: `${harness.url}/v1`, apiKey: alphaKey });
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept a minute.' }, { kind: 'success', text: 'Still here.' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Hello?' }];
+    const first = await generateText({ model: openai(model), messages });
+    messages.push(...first.response.messages, { role: 'user', content: 'More?' });
+
+    clock.advance(59_999);
+    expect((await generateText({ model: openai(model), messages })).text).toBe('Still here.');
+    clock.advance(1);
+    const refused = await generateText({ model: openai(model), messages }).catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ statusCode: 404 });
+    expect((refused as Error).message).toMatch(/^Item with id 'msg_[0-9a-f]+' not found\. This gateway keeps the items it answered for 60 s/);
+  });
+});
