@@ -45,8 +45,8 @@ export async function startGatewayHarness(
     readonly providerIds?: readonly string[];
     /** More of the environment the configuration and the router read (a key's `keyEnv`, a provider's key). */
     readonly env?: Readonly<Record<string, string>>;
-    /** The gateway's quota store, shared failed key attempts and clock. */
-    readonly gatewayOptions?: Pick<GatewayOptions, 'quotaStore' | 'sharedFailedKeyAttempts' | 'clock'>;
+    /** The gateway's quota store, shared failed key attempts, store of answered Responses items and clock. */
+    readonly gatewayOptions?: Pick<GatewayOptions, 'quotaStore' | 'sharedFailedKeyAttempts' | 'responseStore' | 'clock'>;
     /** The clock of the provider test server's latencies and delays. Default the system clock. */
     readonly providerClock?: Clock;
   } = {},

@@ -9,8 +9,14 @@ import { createOpenAI, openai as openaiProvider } from '@ai-sdk/openai';
 import { APICallError, generateText, type ModelMessage, stepCountIs, streamText } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/resilience/manual-clock.js';
+import { createRedisSharedState } from '../src/shared-state/create-redis-shared-state.js';
+import { redisTestGate, testRedisUrl, useTestRedis, waitFor } from '../src/shared-state/redis-test-gate.test-support.js';
+import { scanKeys } from '../src/shared-state/scan-keys.js';
+import { escapeGlob } from '../src/shared-state/shared-state-keys.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
+const redis = await redisTestGate();
+const testRedis = useTestRedis(redis);
 const model = 'openai/gpt-4o-mini';
 const openaiTool = openaiProvider.tools;
 const [alphaKey, bravoKey] = gatewayKeys;
@@ -164,5 +170,63 @@ describe('kept items past their time to live', () => {
 
     expect(refused).toMatchObject({ statusCode: 404 });
     expect((refused as Error).message).toMatch(/^Item with id 'msg_[0-9a-f]+' not found\. This gateway keeps the items it answered for 60 s/);
+  });
+});
+
+redis.describe('two gateway instances sharing a Redis, as behind a load balancer', () => {
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  /** A gateway whose answered items are kept on the test Redis under `prefix`. */
+  async function startInstance(prefix: string): Promise<GatewayHarness> {
+    const shared = createRedisSharedState({ url: testRedisUrl, prefix, operationTimeoutMs: 2_000 });
+    const harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n', providerIds: ['openai'], gatewayOptions: { responseStore: shared.responseStore } });
+    closers.push(async () => {
+      await harness.close();
+      await shared.close();
+    });
+    await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'the shared state to connect' });
+    return harness;
+  }
+
+  redis.it("resolves at one instance the items another answered, kept on Redis under the key's scope with the time to live, never the key", async () => {
+    const prefix = testRedis.prefix();
+    const [first, second] = [await startInstance(prefix), await startInstance(prefix)];
+    first.providers.enqueue('openai', { kind: 'success', text: 'Answered by the first instance.' });
+    second.providers.enqueue('openai', { kind: 'success', text: 'Answered by the second.' });
+    const at = (harness: GatewayHarness, apiKey: string = alphaKey) => createOpenAI({ baseURL: `${harness.url}/v1`, apiKey })(model);
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Hello?' }];
+    const answer = streamText({ model: at(first), messages });
+    expect(await answer.text).toBe('Answered by the first instance.');
+    messages.push(...(await answer.response).messages, { role: 'user', content: 'And you?' });
+
+    const next = await generateText({ model: at(second), messages });
+
+    expect(next.text).toBe('Answered by the second.');
+    expect(inputSent(next.request)).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
+    expect(lastUpstreamMessages(second)).toEqual([
+      { role: 'user', content: 'Hello?' },
+      { role: 'assistant', content: 'Answered by the first instance.' },
+      { role: 'user', content: 'And you?' },
+    ]);
+    expect(first.providers.requests).toHaveLength(1);
+
+    const keys: string[] = [];
+    await scanKeys(testRedis.client, { pattern: `${escapeGlob(prefix)}:*`, batchSize: 1_000 }, (_node, found) => {
+      keys.push(...found);
+    });
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatch(new RegExp(`^${prefix}:responses:v1:gateway-key:[0-9a-f]{32}:item:`));
+      expect(key).not.toContain(alphaKey);
+      expect(await testRedis.client.get(key)).not.toContain(alphaKey);
+      expect(await testRedis.client.pttl(key)).toBeLessThanOrEqual(3_600_000);
+    }
+
+    // Another key, at either instance, is refused them.
+    const refused = await generateText({ model: at(second, bravoKey), messages }).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ statusCode: 404 });
   });
 });

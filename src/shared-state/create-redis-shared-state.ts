@@ -1,6 +1,6 @@
 /**
  * One call to share a router's state through Redis: the response cache (in-process LRU in front of Redis)
- * and circuits, cooldowns, probes and health-check turns. Give both to each router:
+ * and circuits, cooldowns, probes and health-check turns, which each router is given:
  *
  *   const shared = createRedisSharedState({ url: process.env.REDIS_URL });
  *   const router = new BackupModelRouter({ cacheBackend: shared.cacheBackend, stateSync: shared.stateSync });
@@ -9,7 +9,9 @@
  *   await shared.close();
  *
  * One shared state per router: an instance ignores its own updates, so two routers on one shared state
- * would not hear each other. Redis being down, slow or restarted never fails a call; see the backends.
+ * would not hear each other. Redis being down, slow or restarted never fails a call; see the backends. The rest is
+ * a gateway's (`serve` gives it to its gateway): keys' quotas, failed key attempts, dashboard sign-outs and the
+ * Responses items it answered.
  */
 
 import type { CacheBackend } from '../cache/cache-backend.js';
@@ -23,6 +25,7 @@ import { RedisFailedKeyAttempts } from './redis-failed-key-attempts.js';
 import { RedisProviderStateSync } from './redis-provider-state-sync.js';
 import { defaultPrefix } from './shared-state-keys.js';
 import { RedisQuotaStore } from './redis-quota-store.js';
+import { RedisResponseStore } from './redis-response-store.js';
 import { RedisSessionRevocations } from './redis-session-revocations.js';
 import { TieredCacheBackend } from './tiered-cache-backend.js';
 
@@ -69,6 +72,11 @@ export interface RedisSharedState {
    * gateway: `createGateway({ sharedFailedKeyAttempts })`).
    */
   readonly failedKeyAttempts: RedisFailedKeyAttempts;
+  /**
+   * The Responses API items the gateways answered, so that each resolves the others' (`serve` gives it to its gateway:
+   * `createGateway({ responseStore })`).
+   */
+  readonly responseStore: RedisResponseStore;
   readonly instanceId: string;
   /** Both connections are up (sharing works now). */
   isReady(): boolean;
@@ -113,6 +121,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
   // On the one subscriber too: a sign-out at another instance ends this one's event streams of that session.
   const sessionRevocations = new RedisSessionRevocations({ client, subscriber, instanceId: stateSync.instanceId, prefix, operationTimeoutMs, clock });
   const failedKeyAttempts = new RedisFailedKeyAttempts({ client, subscriber, prefix, operationTimeoutMs, clock });
+  const responseStore = new RedisResponseStore({ client, prefix, operationTimeoutMs, clock });
 
   let closing: Promise<void> | undefined;
   return {
@@ -121,6 +130,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions = {}): R
     quotaStore,
     sessionRevocations,
     failedKeyAttempts,
+    responseStore,
     instanceId: stateSync.instanceId,
     isReady: () => client.status === 'ready' && subscriber.status === 'ready',
     onConnectionEvent: (listener) => events.subscribe(listener),

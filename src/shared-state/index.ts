@@ -2,6 +2,7 @@
 export { createRedisSharedState, type RedisSharedState, type RedisSharedStateOptions } from './create-redis-shared-state.js';
 export { RedisCacheBackend, type CacheEntryWithTtl, type RedisCacheBackendOptions } from './redis-cache-backend.js';
 export { RedisQuotaStore, type RedisQuotaStoreOptions } from './redis-quota-store.js';
+export { RedisResponseStore, type RedisResponseStoreOptions } from './redis-response-store.js';
 export { RedisFailedKeyAttempts, type RedisFailedKeyAttemptsOptions } from './redis-failed-key-attempts.js';
 export { RedisSessionRevocations, type RedisSessionRevocationsOptions } from './redis-session-revocations.js';
 export { TieredCacheBackend, type RemainingTtlReader } from './tiered-cache-backend.js';

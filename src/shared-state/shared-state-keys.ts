@@ -20,6 +20,7 @@
  *   <prefix>:key-attempts:v1:failed:<address block>         failed gateway key attempts of one client address in its window
  *   <prefix>:key-attempts:v1                                the channel of client addresses past their failed key attempts
  *   <prefix>:key-attempts:v1:refused                        a sorted set of those addresses, each scored with when its refusal ends
+ *   <prefix>:responses:v1:<scope>:<name>                    a Responses API item the gateway answered a key (its cache scope), as JSON
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
@@ -75,6 +76,8 @@ export interface SharedStateKeys {
   readonly keyAttemptsChannel: string;
   /** A sorted set of the addresses refused now, scored with when each refusal ends (Redis's clock, ms): read back on resubscribing. */
   readonly keyAttemptRefusals: string;
+  /** An entry the gateway keeps of its Responses answers (`item:<id>`), under a caller's scope (a digest of its key, never the key). */
+  responseEntry(scope: string, name: string): string;
 }
 
 export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys {
@@ -120,6 +123,7 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     failedKeyAttempts: (address) => `${keyAttemptsChannel}:failed:${address}`,
     keyAttemptsChannel,
     keyAttemptRefusals: `${keyAttemptsChannel}:refused`,
+    responseEntry: (scope, name) => `${prefix}:responses:v1:${scope}:${name}`,
   };
 }
 

@@ -97,7 +97,7 @@ export const serveCommand: CliCommand = {
         router,
         config,
         logger,
-        ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts } : {}),
+        ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
       });
       // With shared state, a dashboard sign-out at this instance is refused by the others too.
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
