@@ -228,9 +228,9 @@ describe('a stateless conversation', () => {
     ]);
   });
 
-  it('refuses previous_response_id with a 400 that says to send the conversation', async () => {
+  it('refuses a previous_response_id it never answered with a 400 that says to send the conversation', async () => {
     const error = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'And then?', previous_response_id: 'resp_abc' }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 400, param: 'previous_response_id', code: 'unsupported_parameter' });
+    expect(error).toMatchObject({ status: 400, param: 'previous_response_id', code: 'previous_response_not_found' });
     expect(String((error as Error).message)).toMatch(/send the whole conversation as input/);
     expect(harness.providers.requests).toHaveLength(0);
   });

@@ -144,6 +144,82 @@ describe('a conversation of the AI SDK, store left at its default', () => {
   });
 });
 
+describe('previous_response_id: a response continued from the conversation the gateway kept', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\n', providerIds: ['openai'] });
+  });
+  afterAll(async () => harness?.close());
+  beforeEach(() => harness.providers.reset());
+
+  it("continues the AI SDK's conversation given its previousResponseId and only the new message", async () => {
+    const openai = createOpenAI({ baseURL: `${harness.url}/v1`, apiKey: alphaKey });
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Paris is sunny today.' }, { kind: 'success', text: 'Tomorrow too.' });
+    const first = await generateText({ model: openai(model), prompt: 'Weather in Paris?' });
+    const previousResponseId = first.providerMetadata?.['openai']?.['responseId'];
+    expect(previousResponseId).toMatch(/^resp_/);
+
+    const second = await generateText({ model: openai(model), prompt: 'And tomorrow?', providerOptions: { openai: { previousResponseId: previousResponseId as string } } });
+
+    expect(second.text).toBe('Tomorrow too.');
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: 'Paris is sunny today.' },
+      { role: 'user', content: 'And tomorrow?' },
+    ]);
+  });
+
+  it("chains responses as OpenAI does: each one's input and output before the next input, instructions not carried over", async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'One.' }, { kind: 'success', text: 'Two.' }, { kind: 'success', text: 'Three.' });
+    const first = await harness.client.responses.create({ model, instructions: 'Count.', input: 'Start.' });
+    const second = await harness.client.responses.create({ model, previous_response_id: first.id, input: [{ role: 'user', content: 'Next.' }] });
+    expect(second.previous_response_id).toBe(first.id);
+    const third = await harness.client.responses.stream({ model, previous_response_id: second.id, input: 'Last.' }).finalResponse();
+
+    expect(third.output_text).toBe('Three.');
+    expect(third.previous_response_id).toBe(second.id);
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Start.' },
+      { role: 'assistant', content: 'One.' },
+      { role: 'user', content: 'Next.' },
+      { role: 'assistant', content: 'Two.' },
+      { role: 'user', content: 'Last.' },
+    ]);
+  });
+
+  it('continues a tool loop from a function call: the output alone follows the kept call', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', fixture: 'chat-completion-tool-call' }, { kind: 'success', text: 'It is 25.' });
+    const tools = [{ type: 'function' as const, name: 'square_number', parameters: { type: 'object', properties: { number: { type: 'number' } } }, strict: false }];
+    const first = await harness.client.responses.create({ model, input: 'Square 5.', tools });
+    const call = first.output.find((item) => item.type === 'function_call');
+    if (call?.type !== 'function_call') throw new Error('expected the recorded function call');
+
+    const second = await harness.client.responses.create({ model, previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: '25' }], tools });
+
+    expect(second.output_text).toBe('It is 25.');
+    expect(lastUpstreamMessages(harness)).toEqual([
+      { role: 'user', content: 'Square 5.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'square_number', arguments: '{"number":5}' } }] },
+      { role: 'tool', tool_call_id: call.call_id, content: '25' },
+    ]);
+  });
+
+  it("is OpenAI's 400 previous_response_not_found for a response never answered, another key's, or one whose request said store: false", async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept.' }, { kind: 'success', text: 'Not kept.' });
+    const kept = await harness.client.responses.create({ model, input: 'Hello?' });
+    const unkept = await harness.client.responses.create({ model, input: 'Hello?', store: false });
+    harness.providers.reset();
+    const continued = (client: typeof harness.client, id: string) =>
+      client.responses.create({ model, previous_response_id: id, input: 'More?' }).catch((caught: unknown) => caught);
+
+    for (const refused of [await continued(harness.client, 'resp_0123'), await continued(harness.clientWithKey(bravoKey), kept.id), await continued(harness.client, unkept.id)]) {
+      expect(refused).toMatchObject({ status: 400, param: 'previous_response_id', code: 'previous_response_not_found' });
+      expect(String((refused as Error).message)).toMatch(/^400 Previous response with id 'resp_[0-9a-f]+' not found\. This gateway keeps the responses it answered for 3600 s/);
+    }
+    expect(harness.providers.requests).toHaveLength(0);
+  });
+});
+
 describe('kept items past their time to live', () => {
   let harness: GatewayHarness;
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
@@ -191,7 +267,7 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
     return harness;
   }
 
-  redis.it("resolves at one instance the items another answered, kept on Redis under the key's scope with the time to live, never the key", async () => {
+  redis.it("resolves at one instance the items and responses another answered, kept on Redis under the key's scope with the time to live, never the key", async () => {
     const prefix = testRedis.prefix();
     const [first, second] = [await startInstance(prefix), await startInstance(prefix)];
     first.providers.enqueue('openai', { kind: 'success', text: 'Answered by the first instance.' });
@@ -212,6 +288,7 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
       { role: 'user', content: 'And you?' },
     ]);
     expect(first.providers.requests).toHaveLength(1);
+    first.providers.reset();
 
     const keys: string[] = [];
     await scanKeys(testRedis.client, { pattern: `${escapeGlob(prefix)}:*`, batchSize: 1_000 }, (_node, found) => {
@@ -219,7 +296,7 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
     });
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(new RegExp(`^${prefix}:responses:v1:gateway-key:[0-9a-f]{32}:item:`));
+      expect(key).toMatch(new RegExp(`^${prefix}:responses:v1:gateway-key:[0-9a-f]{32}:(item|response):`));
       expect(key).not.toContain(alphaKey);
       expect(await testRedis.client.get(key)).not.toContain(alphaKey);
       expect(await testRedis.client.pttl(key)).toBeLessThanOrEqual(3_600_000);
@@ -228,5 +305,15 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
     // Another key, at either instance, is refused them.
     const refused = await generateText({ model: at(second, bravoKey), messages }).catch((caught: unknown) => caught);
     expect(refused).toMatchObject({ statusCode: 404 });
+
+    // A response continued at the other instance by its id.
+    first.providers.enqueue('openai', { kind: 'success', text: 'Continued at the first.' });
+    const continued = await first.client.responses.create({ model, previous_response_id: String(next.providerMetadata?.['openai']?.['responseId']), input: 'Last?' });
+    expect(continued.output_text).toBe('Continued at the first.');
+    expect(lastUpstreamMessages(first).slice(-3)).toEqual([
+      { role: 'user', content: 'And you?' },
+      { role: 'assistant', content: 'Answered by the second.' },
+      { role: 'user', content: 'Last?' },
+    ]);
   });
 });

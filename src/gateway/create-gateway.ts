@@ -167,7 +167,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? new StoredResponses({
           store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
           ttlSeconds: storedResponses.ttlSeconds,
-          maxItemBytes: storedResponses.maxItemBytes,
+          maxEntryBytes: storedResponses.maxEntryBytes,
         })
       : undefined,
   );

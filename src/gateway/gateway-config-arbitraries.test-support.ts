@@ -140,7 +140,7 @@ function configDocument(keys: ConfiguredKeys): fc.Arbitrary<Record<string, unkno
       enabled: fc.boolean(),
       ttlSeconds: mostly(fc.integer({ min: 1, max: 86_400 }), [0, '1h']),
       maxMemoryBytes: mostly(fc.integer({ min: 1, max: 2 ** 30 }), [-1]),
-      maxItemBytes: mostly(fc.integer({ min: 1, max: 2 ** 24 }), [1.5]),
+      maxEntryBytes: mostly(fc.integer({ min: 1, max: 2 ** 24 }), [1.5]),
     }),
     router: someOf(keys, {
       parallelAttempts: mostly(fc.integer({ min: 1, max: 4 }), [0]),

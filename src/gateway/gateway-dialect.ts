@@ -32,8 +32,12 @@ export interface GatewayCall {
   readonly responsesEcho?: ResponsesEcho;
   /** A Responses request's `include` asks `reasoning.encrypted_content`: reasoning items carry what goes back. */
   readonly includeEncryptedReasoning?: boolean;
-  /** The answer is kept for later requests to name (a Responses request that did not say `store: false`, where the gateway keeps answers). */
-  readonly keepAnswer?: true;
+  /**
+   * The answer is kept for later requests to name (a Responses request that did not say `store: false`, where the
+   * gateway keeps answers), with `input`: the conversation it answers, references resolved and any previous response's
+   * before it, for a later `previous_response_id`.
+   */
+  readonly keepAnswer?: { readonly input: readonly unknown[] };
 }
 
 /** An answer the dialect may keep (`GatewayDialect.keepAnswer`): whole, or streamed through `encoder` to its end. */

@@ -1,7 +1,7 @@
 /**
  * `storedResponses` in the gateway's configuration: whether, and for how long, the gateway keeps the Responses API items
- * it answered, so that a later request of the same key may name them (`item_reference`), as the AI SDK's OpenAI provider
- * does by default. In this process's memory, bounded by `maxMemoryBytes`; on Redis instead with shared state.
+ * it answered and the conversations they end, so that a later request of the same key may name them (`item_reference`,
+ * as the AI SDK's OpenAI provider does by default, and `previous_response_id`). In this process's memory, bounded by `maxMemoryBytes`; on Redis instead with shared state.
  */
 import { defaultResponseStoreMaxBytes } from '../response-store/memory-response-store.js';
 import { fail, objectAt, positiveInteger } from './config-fields.js';
@@ -13,18 +13,21 @@ export interface StoredResponsesConfig {
   readonly ttlSeconds: number;
   /** In memory (no shared state), the most kept at once: past it, the oldest go. Default 64 MiB. */
   readonly maxMemoryBytes: number;
-  /** An item whose JSON is larger is not kept (in memory or on Redis). Default 1 MiB. */
-  readonly maxItemBytes: number;
+  /**
+   * An item, or the conversation a response continues from (`previous_response_id`), whose JSON is larger is not kept
+   * (in memory or on Redis). Default 4 MiB.
+   */
+  readonly maxEntryBytes: number;
 }
 
 export const defaultStoredResponsesConfig: StoredResponsesConfig = {
   enabled: true,
   ttlSeconds: 3_600,
   maxMemoryBytes: defaultResponseStoreMaxBytes,
-  maxItemBytes: 1024 * 1024,
+  maxEntryBytes: 4 * 1024 * 1024,
 };
 
-export const storedResponsesConfigFields: readonly string[] = ['enabled', 'ttlSeconds', 'maxMemoryBytes', 'maxItemBytes'];
+export const storedResponsesConfigFields: readonly string[] = ['enabled', 'ttlSeconds', 'maxMemoryBytes', 'maxEntryBytes'];
 
 export function storedResponsesConfigOf(value: unknown): StoredResponsesConfig {
   if (value === undefined || value === null) return defaultStoredResponsesConfig;
@@ -35,6 +38,6 @@ export function storedResponsesConfigOf(value: unknown): StoredResponsesConfig {
     enabled: (section.enabled as boolean | undefined) ?? defaults.enabled,
     ttlSeconds: section.ttlSeconds !== undefined ? positiveInteger(section.ttlSeconds, 'storedResponses.ttlSeconds') : defaults.ttlSeconds,
     maxMemoryBytes: section.maxMemoryBytes !== undefined ? positiveInteger(section.maxMemoryBytes, 'storedResponses.maxMemoryBytes') : defaults.maxMemoryBytes,
-    maxItemBytes: section.maxItemBytes !== undefined ? positiveInteger(section.maxItemBytes, 'storedResponses.maxItemBytes') : defaults.maxItemBytes,
+    maxEntryBytes: section.maxEntryBytes !== undefined ? positiveInteger(section.maxEntryBytes, 'storedResponses.maxEntryBytes') : defaults.maxEntryBytes,
   };
 }

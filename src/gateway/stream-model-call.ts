@@ -205,7 +205,7 @@ async function relayStream(options: {
     log.outcome = 'success';
     const closing = encoder.end(result);
     // Kept before the closing events go out: the client's next request may name the answer at once.
-    if (call.keepAnswer === true && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, result, encoder });
+    if (call.keepAnswer !== undefined && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, result, encoder });
     response.end(closing);
   } catch (error) {
     stream.cancel(error);

@@ -17,7 +17,7 @@ describe('MemoryResponseStore', () => {
     expect(store.bytes).toBe(0);
   });
 
-  it('lets the oldest go past maxBytes, and keeps no entry larger than that on its own', async () => {
+  it('lets the least recently kept or read go past maxBytes, and keeps no entry larger than that on its own', async () => {
     const store = new MemoryResponseStore({ maxBytes: 10 });
     await store.set('s', [{ name: 'a', text: '1234' }, { name: 'b', text: '5678' }], 60);
     await store.set('s', [{ name: 'c', text: 'é90' }], 60);
@@ -26,6 +26,10 @@ describe('MemoryResponseStore', () => {
     expect(store.bytes).toBe(8);
     await store.set('s', [{ name: 'd', text: '12345678901' }], 60);
     expect(await store.get('s', ['b', 'c', 'd'])).toEqual(['5678', 'é90', undefined]);
+    // b was read after c was kept: c is now the least recently used, and goes first.
+    await store.get('s', ['b']);
+    await store.set('s', [{ name: 'e', text: '123' }], 60);
+    expect(await store.get('s', ['b', 'c', 'e'])).toEqual(['5678', undefined, '123']);
   });
 
   it('refuses a size bound that is not a positive integer', () => {

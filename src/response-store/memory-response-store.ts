@@ -1,7 +1,8 @@
 /**
- * The Responses API's kept items in this process's memory, bounded by their size: past `maxBytes` (their texts' UTF-8
- * bytes), the oldest kept go first, and an entry past it on its own is not kept. An expired entry is dropped when read,
- * or when the oldest are let go. No timers.
+ * The Responses API's kept answers in this process's memory, bounded by their size: past `maxBytes` (their texts' UTF-8
+ * bytes), the least recently kept or read go first (a conversation still going reads its earlier items at each turn, so
+ * they stay), and an entry past it on its own is not kept. An expired entry is dropped when read, or in its turn. No
+ * timers.
  */
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -26,7 +27,7 @@ const done: Promise<void> = Promise.resolve();
 export class MemoryResponseStore implements ResponseStore {
   readonly #clock: Clock;
   readonly #maxBytes: number;
-  /** By scope and name, oldest first (Map order is insertion order; a replaced entry moves to the end). */
+  /** By scope and name, least recently kept or read first (Map order is insertion order: delete, then set again). */
   readonly #entries = new Map<string, Kept>();
   #bytes = 0;
 
@@ -70,9 +71,13 @@ export class MemoryResponseStore implements ResponseStore {
         const key = keyOf(scope, name);
         const kept = this.#entries.get(key);
         if (kept === undefined) return undefined;
-        if (kept.expiresAtMs > nowMs) return kept.text;
-        this.#remove(key);
-        return undefined;
+        this.#entries.delete(key);
+        if (kept.expiresAtMs <= nowMs) {
+          this.#bytes -= kept.bytes;
+          return undefined;
+        }
+        this.#entries.set(key, kept);
+        return kept.text;
       }),
     );
   }

@@ -161,13 +161,23 @@ describe('a Responses API request', () => {
 
   it('keeps the answer, and echoes store: true, only where the gateway keeps answers and the request did not say store: false', () => {
     const storing = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'openai/gpt-4o-mini', input: 'Hi', ...body }, resolver, { storing: true });
-    expect(storing({})).toMatchObject({ keepAnswer: true, responsesEcho: { store: true } });
-    expect(storing({ store: true })).toMatchObject({ keepAnswer: true, responsesEcho: { store: true } });
+    expect(storing({})).toMatchObject({ keepAnswer: { input: [{ role: 'user', content: 'Hi' }] }, responsesEcho: { store: true } });
+    expect(storing({ store: true })).toMatchObject({ keepAnswer: { input: [{ role: 'user', content: 'Hi' }] }, responsesEcho: { store: true } });
     expect(storing({ store: false }).keepAnswer).toBeUndefined();
     expect(storing({ store: false }).responsesEcho?.store).toBe(false);
     expect(parse({ input: 'Hi' }).keepAnswer).toBeUndefined();
     expect(parse({ input: 'Hi' }).responsesEcho?.store).toBe(false);
     expect(refusalOf(() => storing({ store: 'yes' }))).toMatchObject({ status: 400, param: 'store' });
+  });
+
+  it('takes a previous_response_id, whose conversation is already before the input, only where the gateway keeps answers', () => {
+    const storing = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'openai/gpt-4o-mini', input: 'Hi', ...body }, resolver, { storing: true });
+    expect(storing({ previous_response_id: 'resp_1' }).responsesEcho?.previousResponseId).toBe('resp_1');
+    expect(storing({}).responsesEcho?.previousResponseId).toBeNull();
+    for (const id of ['', 7]) {
+      expect(refusalOf(() => storing({ previous_response_id: id }))).toMatchObject({ status: 400, param: 'previous_response_id', message: expect.stringContaining('must be the id of a response') });
+    }
+    expect(refusalOf(() => parse({ input: 'Hi', previous_response_id: 'resp_1' }))).toMatchObject({ status: 400, param: 'previous_response_id', code: 'unsupported_parameter' });
   });
 
   it("accepts metadata tags of any name (the caller's own, never read or passed on)", () => {
@@ -185,11 +195,11 @@ describe('a Responses API request', () => {
     [{ input: [{ type: 'mystery_item' }] }, 'input', /not a supported item \(mystery_item\)/],
     // Found by the property tests: String() of this object threw a TypeError, answered with a 500.
     [{ input: [{ type: { toString: 1 } }] }, 'input', /not a supported item \(an object\)/],
-    [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /keeps no responses whole, nor conversations or prompts/],
-    [{ input: 'Hi', background: true }, 'background', /keeps no responses whole/],
+    [{ input: 'Hi', conversation: 'conv_1' }, 'conversation', /keeps no conversations or prompts/],
+    [{ input: 'Hi', background: true }, 'background', /keeps no conversations or prompts/],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input', /http\(s\) URL or a data URL/],
     [{ input: [{ type: 'function_call', name: 'f' }] }, 'input', /call_id, a name and arguments/],
-    [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /keeps no responses whole/],
+    [{ input: 'Hi', previous_response_id: 'resp_1' }, 'previous_response_id', /keeps responses only where storedResponses is enabled/],
     [{ input: 'Hi', max_output_tokens: 0 }, 'max_output_tokens', /positive integer/],
     [{ input: 'Hi', text: { format: { type: 'yaml' } } }, 'text', /text.format must be/],
     [{ input: 'Hi', prompt_options: { upstream: 'http://attacker.example' } }, 'prompt_options.upstream', /chosen by the gateway's configuration/],

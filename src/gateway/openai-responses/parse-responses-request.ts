@@ -1,9 +1,9 @@
 /**
  * Validate an OpenAI Responses body (POST /v1/responses) and translate it to our messages and router
  * options. Pure. Item references are resolved before (stored-responses.ts), where the gateway keeps the items it
- * answered; `store` says whether this answer's are kept. No response is kept whole, so `previous_response_id`,
- * `conversation`, stored `prompt` templates and `background` are refused with a 400 that says to send the conversation
- * as `input`. `reasoning.effort` is asked of reasoning
+ * answered; `store` says whether this answer's are kept, and a `previous_response_id`'s conversation is put before the
+ * input there too. Without, `previous_response_id` is refused, and always `conversation`, stored `prompt` templates and
+ * `background`, with a 400 that says to send the conversation as `input`. `reasoning.effort` is asked of reasoning
  * models (reasoning-fields.ts); `include: ["reasoning.encrypted_content"]` has reasoning items carry Anthropic's
  * signed thinking (encrypted-reasoning-content.ts); `reasoning.summary`, `text.verbosity`, `truncation`,
  * the rest of `include`, `user` and `metadata` are accepted and not passed on; token log probabilities are refused. The parameters an answer echoes are read here once
@@ -127,14 +127,22 @@ export interface ParseResponsesOptions {
   readonly storing: boolean;
 }
 
+function previousResponseIdOf(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value === '') throw invalidRequest('previous_response_id must be the id of a response (resp_...).', 'previous_response_id');
+  return value;
+}
+
 export function parseResponsesRequest(body: unknown, resolver: ModelResolver, parse: ParseResponsesOptions = { storing: false }): GatewayCall {
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   refuseUpstreamSelectors(body, interpretedFields);
+  // Where the gateway keeps answers, the previous response's conversation is already before the input (stored-responses.ts).
+  const previousResponseId = parse.storing ? previousResponseIdOf(body.previous_response_id) : null;
   for (const stateful of ['previous_response_id', 'conversation', 'prompt', 'background'] as const) {
     const value = body[stateful];
-    if (value === undefined || value === null || value === false) continue;
+    if (value === undefined || value === null || value === false || (stateful === 'previous_response_id' && parse.storing)) continue;
     throw invalidRequest(
-      `${stateful} is not supported: this gateway keeps no responses whole, nor conversations or prompts (its answers may come from any provider); send the whole conversation as input (earlier answers' items may be sent as item_reference).`,
+      `${stateful} is not supported: this gateway keeps no conversations or prompts (its answers may come from any provider), and keeps responses only where storedResponses is enabled; send the whole conversation as input.`,
       stateful,
       'unsupported_parameter',
     );
@@ -157,7 +165,7 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver, pa
   const stream = booleanField(body, 'stream');
   const store = optionalBooleanField(body, 'store');
   const keepAnswer = parse.storing && store !== false;
-  const responsesEcho = responsesEchoOf(body, { store: keepAnswer });
+  const responsesEcho = responsesEchoOf(body, { store: keepAnswer, previousResponseId });
   const options = routingOptionsOf(model);
   if (maxTokens !== undefined) options.maxTokens = maxTokens;
   if (temperature !== undefined) options.temperature = temperature;
@@ -170,6 +178,6 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver, pa
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true, responsesEcho };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
   if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content')) call.includeEncryptedReasoning = true;
-  if (keepAnswer) call.keepAnswer = true;
+  if (keepAnswer) call.keepAnswer = { input: Array.isArray(body.input) ? body.input : [{ role: 'user', content: body.input }] };
   return call;
 }

@@ -1,7 +1,7 @@
 /**
  * OpenAI's Responses API as a gateway dialect: POST /v1/responses. With `stored` (the configuration's `storedResponses`),
- * the items it answers are kept under the caller's scope and a later request's `item_reference`s to them are resolved
- * (stored-responses.ts); without, every request is whole in itself.
+ * the items it answers and their conversations are kept under the caller's scope, and a later request's
+ * `item_reference`s and `previous_response_id` are resolved (stored-responses.ts); without, every request is whole in itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { GatewayDialect } from '../gateway-dialect.js';
@@ -28,7 +28,7 @@ export function createOpenAIResponsesDialect(stored: StoredResponses | undefined
       // The items as the client was given them: the stream's, or those of the whole answer (made again: the same ids).
       const output =
         encoder instanceof ResponsesStreamEvents ? encoder.output : (toResponse(result, { id, createdSeconds: 0 }, call).output as readonly ResponseOutputItem[]);
-      return stored.keep(caller.cacheScope, { id, output });
+      return stored.keep(caller.cacheScope, { id, output, input: call.keepAnswer?.input ?? [] });
     },
   };
 }

@@ -30,6 +30,8 @@ export interface ResponsesEcho {
   readonly metadata: JsonObject;
   /** Whether the answer is kept for later requests to name (stored-responses.ts). */
   readonly store: boolean;
+  /** The response whose conversation this one continues. */
+  readonly previousResponseId: string | null;
 }
 
 /** What a response repeats of a request that set nothing. */
@@ -47,6 +49,7 @@ export const defaultResponsesEcho: ResponsesEcho = {
   user: null,
   metadata: {},
   store: false,
+  previousResponseId: null,
 };
 
 const summaryNames: ReadonlySet<unknown> = new Set(['auto', 'concise', 'detailed']);
@@ -84,7 +87,10 @@ function textOf(value: unknown): ResponsesEcho['text'] {
  * `text.format`, `reasoning.effort`, the numbers) were already checked by the request's parse; this checks
  * the fields only an answer reads (`reasoning.summary`, `text.verbosity`, `truncation`, `user`, `metadata`).
  */
-export function responsesEchoOf(body: JsonObject, options: { readonly store: boolean } = { store: false }): ResponsesEcho {
+export function responsesEchoOf(
+  body: JsonObject,
+  options: { readonly store: boolean; readonly previousResponseId: string | null } = { store: false, previousResponseId: null },
+): ResponsesEcho {
   const truncation = body.truncation ?? 'disabled';
   if (!truncationNames.has(truncation)) throw invalidRequest('truncation must be auto or disabled.', 'truncation');
   const user = body.user ?? null;
@@ -105,5 +111,6 @@ export function responsesEchoOf(body: JsonObject, options: { readonly store: boo
     user: user as string | null,
     metadata,
     store: options.store,
+    previousResponseId: options.previousResponseId,
   };
 }

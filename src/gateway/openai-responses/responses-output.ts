@@ -126,8 +126,7 @@ export function responseObject(fields: {
     model: fields.model,
     output: fields.output,
     parallel_tool_calls: echo.parallelToolCalls,
-    // Refused when set: the gateway keeps items, not responses to continue from.
-    previous_response_id: null,
+    previous_response_id: echo.previousResponseId,
     reasoning: echo.reasoning,
     store: echo.store,
     temperature: echo.temperature,
