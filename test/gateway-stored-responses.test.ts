@@ -220,6 +220,29 @@ describe('previous_response_id: a response continued from the conversation the g
   });
 });
 
+describe('a gateway configured to keep nothing (storedResponses.enabled: false)', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\nstoredResponses:\n  enabled: false\n', providerIds: ['openai'] });
+  });
+  afterAll(async () => harness?.close());
+
+  it("refuses the AI SDK's second turn with a 400 that says to send store: false, and echoes store: false", async () => {
+    const openai = createOpenAI({ baseURL: `${harness.url}/v1`, apiKey: alphaKey });
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Not kept.' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'Hello?' }];
+    const first = await generateText({ model: openai(model), messages });
+    expect((first.response.body as { store?: unknown }).store).toBe(false);
+    messages.push(...first.response.messages, { role: 'user', content: 'More?' });
+
+    const refused = await generateText({ model: openai(model), messages }).catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ statusCode: 400 });
+    expect((refused as Error).message).toContain('storedResponses.enabled is false');
+    expect((refused as Error).message).toContain('store: false');
+  });
+});
+
 describe('kept items past their time to live', () => {
   let harness: GatewayHarness;
   const clock = new ManualClock(Date.UTC(2026, 10, 27, 12));
