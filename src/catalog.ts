@@ -41,7 +41,7 @@ export interface ModelInfo {
   /**
    * The model reasons and can be told how hard (`reasoningEffort`): on the OpenAI wire it takes
    * `max_completion_tokens` and refuses `temperature` (o-series, gpt-5); Anthropic's and Gemini's take a
-   * thinking budget.
+   * thinking budget, or an effort (`anthropicThinking`) or a level (`thinkingLevels`).
    */
   readonly reasoning?: boolean;
   /**
@@ -75,6 +75,25 @@ export interface ModelInfo {
    * such a model but fails over, before anything leaves. Default `'chat-completions'`. Other wires ignore it.
    */
   readonly openAIWire?: OpenAIWire;
+  /**
+   * Anthropic wire: how the model thinks, when not by a budget. `'adaptive'` (Claude Haiku 5.5, Sonnet 5.5): it thinks
+   * adaptively, by default, and takes an effort (`output_config.effort`); it refuses a thinking budget (400
+   * `"thinking.type.enabled" is not supported for this model`) and a conversation that ends on an assistant turn (400
+   * `This model does not support assistant message prefill`). With `reasoning`, a `reasoningEffort` is sent as
+   * `thinking: {type: 'adaptive', display: 'summarized'}` and the effort of its name, never as a budget, `maxTokens`
+   * grown as for the budget of the same effort; this provider's signed thinking blocks go back in every request (the
+   * model thinks unasked); a prefill is not sent to it but fails over, before anything leaves. Without it an Anthropic
+   * reasoning model is sent a budget. It says nothing of sampling: mark such a model `fixedSampling` too when it refuses
+   * a temperature, as these do. Other wires ignore it.
+   */
+  readonly anthropicThinking?: AnthropicThinking;
+  /**
+   * Anthropic wire: `'refused'` for a model that refuses a forced tool choice (`tool_choice` `any` or `tool`, a 400),
+   * as Claude Sonnet 5.5, whose thinking cannot be turned off, does: a call with tools and `toolChoice` `'required'` or a
+   * named tool is not sent to it but refused before anything leaves (`generation_failed`), and the call fails over.
+   * Other wires ignore it.
+   */
+  readonly forcedToolChoice?: ForcedToolChoice;
   readonly price?: ModelPrice;
 }
 
@@ -86,6 +105,15 @@ export type OpenAIWire = 'chat-completions' | 'responses';
 
 /** Every `OpenAIWire`: what `openAIWire` may be. */
 export const openAIWireNames: readonly OpenAIWire[] = ['chat-completions', 'responses'];
+
+/** See `ModelInfo.anthropicThinking`. */
+export type AnthropicThinking = 'adaptive';
+
+/** Every `AnthropicThinking`: what `anthropicThinking` may be. */
+export const anthropicThinkingModes: readonly AnthropicThinking[] = ['adaptive'];
+
+/** See `ModelInfo.forcedToolChoice`. */
+export type ForcedToolChoice = 'refused';
 
 /**
  * A model that turns text into vectors (`router.embed`). Listed apart from the chat models: no tier names one, a

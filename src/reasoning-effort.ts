@@ -1,6 +1,7 @@
 /**
- * Efforts as other APIs name them, in ours: OpenAI's `reasoning_effort` words and Anthropic's thinking
- * budgets. Shared by the gateway's request parse and the AI SDK model's call options. Pure.
+ * Efforts as other APIs name them, in ours and back: OpenAI's `reasoning_effort` words, Anthropic's thinking
+ * budgets and its effort words (`output_config.effort`). Shared by the gateway's request parse, the AI SDK model's
+ * call options and the Anthropic wire. Pure.
  */
 import type { ReasoningEffort } from './types.js';
 
@@ -30,4 +31,27 @@ export function reasoningEffortOfOpenAIName(name: unknown): ReasoningEffort | nu
 /** A thinking budget as an effort: under 4,096 tokens low, under 16,384 medium, more high. */
 export function reasoningEffortOfBudget(budgetTokens: number): ReasoningEffort {
   return budgetTokens < 4096 ? 'low' : budgetTokens < 16_384 ? 'medium' : 'high';
+}
+
+/** Anthropic's effort words (`output_config.effort`, with adaptive thinking), least first. */
+export type AnthropicEffortName = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+/**
+ * Anthropic's effort words as ours: its two above `high` are asked as `high`. Claude Haiku 5.5 and Sonnet 5.5 take all
+ * five (OnesoftQwQ/opencode-go-copilot v1.12.1 for Haiku 5.5, checked live; apidog.com's comparisons of both), by
+ * default medium and high (Anthropic's model pages, https://platform.claude.com/docs/en/models/haiku-5-5/overview).
+ */
+const anthropicEfforts: Readonly<Record<AnthropicEffortName, ReasoningEffort>> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
+
+/** Ours as Anthropic's: each of ours is one of its words. */
+const anthropicNamesOfEfforts: Readonly<Record<ReasoningEffort, AnthropicEffortName>> = { low: 'low', medium: 'medium', high: 'high' };
+
+/** An Anthropic effort word as ours; undefined for a word that is not one. */
+export function reasoningEffortOfAnthropicName(name: unknown): ReasoningEffort | undefined {
+  return typeof name === 'string' && Object.hasOwn(anthropicEfforts, name) ? anthropicEfforts[name as AnthropicEffortName] : undefined;
+}
+
+/** Ours as Anthropic's `output_config.effort`: the word of the same name. */
+export function anthropicEffortNameOf(effort: ReasoningEffort): AnthropicEffortName {
+  return anthropicNamesOfEfforts[effort];
 }

@@ -388,6 +388,24 @@ providers:
       /providers\.x\.models\[0\]\.openAIWire must be one of chat-completions, responses/,
     );
     expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, reasoning: true, openAIWire: responses }] } }')).toBe('accepted');
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, anthropicThinking: enabled }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.anthropicThinking must be adaptive/,
+    );
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, anthropicThinking: adaptive }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.anthropicThinking applies to the anthropic protocol only/,
+    );
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, forcedToolChoice: true }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.forcedToolChoice must be refused/,
+    );
+  });
+
+  it('gives an anthropic model of its own adaptive thinking and a refused forced tool choice, as the catalog gives Claude Sonnet 5.5', () => {
+    const config = parseGatewayConfig({
+      yamlText:
+        'providers: { claude-team: { protocol: anthropic, baseUrl: "http://a", models: [{ id: claude-sonnet-5-5, reasoning: true, anthropicThinking: adaptive, forcedToolChoice: refused, fixedSampling: true }] } }',
+    });
+    const team = routerOptionsFromConfig(config, { env: {} }).catalog?.find((definition) => definition.id === 'claude-team');
+    expect(team?.models).toEqual([{ id: 'claude-sonnet-5-5', reasoning: true, fixedSampling: true, anthropicThinking: 'adaptive', forcedToolChoice: 'refused' }]);
   });
 });
 

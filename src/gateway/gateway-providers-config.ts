@@ -14,13 +14,24 @@
  *       tiers: { 2: deepseek-chat }                       # joins tier-2; without tiers, only named calls reach it
  *       # a gemini model that thinks by level: { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high] }
  *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
+ *       # an anthropic one that thinks adaptively: { id: claude-haiku-5-5, reasoning: true, anthropicThinking: adaptive, fixedSampling: true }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
  *       embeddingModels:                                  # openai-compatible only: its embedding models (POST /v1/embeddings)
  *         - { id: text-embedding-3-small, dimensions: 1536, takesDimensions: true, price: { inputPerMillion: 0.02 } }
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
  */
-import { openAIWireNames, thinkingLevelNames, type EmbeddingModelInfo, type ModelInfo, type ModelPrice, type OpenAIWire, type ProviderDefinition } from '../catalog.js';
+import {
+  anthropicThinkingModes,
+  openAIWireNames,
+  thinkingLevelNames,
+  type AnthropicThinking,
+  type EmbeddingModelInfo,
+  type ModelInfo,
+  type ModelPrice,
+  type OpenAIWire,
+  type ProviderDefinition,
+} from '../catalog.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
 import type { ThinkingLevel, Tier, WireProtocolId } from '../types.js';
@@ -78,12 +89,44 @@ function openAIWireOf(value: unknown, path: string): OpenAIWire {
   return value as OpenAIWire;
 }
 
-function modelOf(value: unknown, path: string): ModelInfo {
+/**
+ * `anthropicThinking: adaptive` and `forcedToolChoice: refused` (see `ModelInfo`): the Anthropic wire's, refused on a
+ * provider of another, where they would mean nothing.
+ */
+function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unknown): Pick<ModelInfo, 'anthropicThinking' | 'forcedToolChoice'> {
+  const fields: { -readonly [K in 'anthropicThinking' | 'forcedToolChoice']?: ModelInfo[K] } = {};
+  for (const name of ['anthropicThinking', 'forcedToolChoice'] as const) {
+    if (object[name] !== undefined && protocol !== 'anthropic') fail(`${path}.${name}`, 'applies to the anthropic protocol only.');
+  }
+  if (object.anthropicThinking !== undefined) {
+    if (!(anthropicThinkingModes as readonly unknown[]).includes(object.anthropicThinking)) fail(`${path}.anthropicThinking`, `must be ${anthropicThinkingModes.join(' or ')}.`);
+    fields.anthropicThinking = object.anthropicThinking as AnthropicThinking;
+  }
+  if (object.forcedToolChoice !== undefined) {
+    if (object.forcedToolChoice !== 'refused') fail(`${path}.forcedToolChoice`, 'must be refused.');
+    fields.forcedToolChoice = 'refused';
+  }
+  return fields;
+}
+
+function modelOf(value: unknown, path: string, protocol: unknown): ModelInfo {
   if (typeof value === 'string') {
     if (value.trim() === '') fail(path, 'must not be empty.');
     return { id: value };
   }
-  const object = objectAt(value, path, ['id', 'contextWindowTokens', 'maxOutputTokens', 'vision', 'reasoning', 'fixedSampling', 'thinkingLevels', 'openAIWire', 'price']);
+  const object = objectAt(value, path, [
+    'id',
+    'contextWindowTokens',
+    'maxOutputTokens',
+    'vision',
+    'reasoning',
+    'fixedSampling',
+    'thinkingLevels',
+    'anthropicThinking',
+    'forcedToolChoice',
+    'openAIWire',
+    'price',
+  ]);
   if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
   const model: { -readonly [K in keyof ModelInfo]: ModelInfo[K] } = { id: object.id };
   if (object.contextWindowTokens !== undefined) model.contextWindowTokens = positiveNumber(object.contextWindowTokens, `${path}.contextWindowTokens`, true);
@@ -95,6 +138,7 @@ function modelOf(value: unknown, path: string): ModelInfo {
   }
   if (object.thinkingLevels !== undefined) model.thinkingLevels = thinkingLevelsOf(object.thinkingLevels, `${path}.thinkingLevels`);
   if (object.openAIWire !== undefined) model.openAIWire = openAIWireOf(object.openAIWire, `${path}.openAIWire`);
+  Object.assign(model, anthropicWireFieldsOf(object, path, protocol));
   if (object.price !== undefined) model.price = priceOf(object.price, `${path}.price`);
   return model;
 }
@@ -136,7 +180,7 @@ function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefi
     apiKeyEnv = entry.apiKeyEnv;
   }
   if (!Array.isArray(entry.models) || entry.models.length === 0) fail(`${path}.models`, 'must list the models it serves.');
-  const models = entry.models.map((model: unknown, index) => modelOf(model, `${path}.models[${index}]`));
+  const models = entry.models.map((model: unknown, index) => modelOf(model, `${path}.models[${index}]`, entry.protocol));
   const ids = new Set(models.map((model) => model.id));
   if (ids.size !== models.length) fail(`${path}.models`, 'lists a model twice.');
   const embeddingModels = embeddingModelsOf(entry, path);

@@ -4,7 +4,7 @@
  * the field.
  */
 import { isRecord } from '../json-value.js';
-import { openAIReasoningEffortNames, reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoning-effort.js';
+import { openAIReasoningEffortNames, reasoningEffortOfAnthropicName, reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoning-effort.js';
 import type { ReasoningEffort } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 
@@ -23,9 +23,6 @@ export function responsesReasoningEffortOf(value: unknown): ReasoningEffort | un
   return openAIReasoningEffortOf(value.effort, 'reasoning.effort');
 }
 
-/** Anthropic's effort words (`output_config.effort`) as ours: its two above `high` are asked as `high`. */
-const anthropicEfforts: Readonly<Record<string, ReasoningEffort>> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
-
 /**
  * Anthropic's `thinking` as an effort: `{ type: 'enabled', budget_tokens }` by its budget; `{ type: 'adaptive' }`
  * (the model decides how much, which Claude Code sends on every request of its newer versions,
@@ -36,8 +33,7 @@ export function thinkingEffortOf(value: unknown, outputConfig?: unknown): Reason
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value) || typeof value.type !== 'string') throw invalidRequest('thinking must be an object with a type.', 'thinking');
   if (value.type === 'adaptive') {
-    const effort = isRecord(outputConfig) ? outputConfig.effort : undefined;
-    return typeof effort === 'string' && Object.hasOwn(anthropicEfforts, effort) ? anthropicEfforts[effort] : 'high';
+    return reasoningEffortOfAnthropicName(isRecord(outputConfig) ? outputConfig.effort : undefined) ?? 'high';
   }
   if (value.type !== 'enabled') return undefined;
   const budget = value.budget_tokens;

@@ -161,6 +161,8 @@ export function createHttpModelProvider(
         thinkingLevels: model?.thinkingLevels,
         toolCallsNeedReasoningContent,
         chatCompletionsTools: model?.chatCompletionsTools,
+        anthropicThinking: model?.anthropicThinking,
+        forcedToolChoice: model?.forcedToolChoice,
       },
     };
   };

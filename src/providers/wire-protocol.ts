@@ -2,7 +2,7 @@
  * The contract every wire protocol folder implements (openai-compatible/, openai-responses/, anthropic/, gemini/).
  * Everything here is pure: no I/O, no clock except the `nowMs` passed in, no process.env.
  */
-import type { ChatCompletionsTools } from '../catalog.js';
+import type { AnthropicThinking, ChatCompletionsTools, ForcedToolChoice } from '../catalog.js';
 import type { ProviderError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
@@ -52,6 +52,10 @@ export interface BuildChatRequestOptions {
   readonly toolCallsNeedReasoningContent?: boolean;
   /** OpenAI wire: how the model takes function tools (see `ModelInfo.chatCompletionsTools`). */
   readonly chatCompletionsTools?: ChatCompletionsTools;
+  /** Anthropic wire: the model thinks adaptively, by an effort, and takes no budget (see `ModelInfo.anthropicThinking`). */
+  readonly anthropicThinking?: AnthropicThinking;
+  /** Anthropic wire: the model refuses a forced tool choice (see `ModelInfo.forcedToolChoice`). */
+  readonly forcedToolChoice?: ForcedToolChoice;
 }
 
 export interface ParseErrorOptions {

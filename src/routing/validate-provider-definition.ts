@@ -3,7 +3,7 @@
  * made: a JavaScript caller's entry of the wrong shape otherwise failed at the first call, in a TypeError of the
  * router's own code, or sent every call to a provider that can never answer.
  */
-import { openAIWireNames, thinkingLevelNames } from '../catalog.js';
+import { anthropicThinkingModes, openAIWireNames, thinkingLevelNames } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
@@ -84,6 +84,10 @@ function checkModel(model: unknown, path: string): void {
   if (model.openAIWire !== undefined && !(openAIWireNames as readonly unknown[]).includes(model.openAIWire)) {
     throw invalid(`${path}.openAIWire`, `must be one of ${openAIWireNames.map((name) => `'${name}'`).join(', ')}.`);
   }
+  if (model.anthropicThinking !== undefined && !(anthropicThinkingModes as readonly unknown[]).includes(model.anthropicThinking)) {
+    throw invalid(`${path}.anthropicThinking`, `must be ${anthropicThinkingModes.map((mode) => `'${mode}'`).join(' or ')}.`);
+  }
+  if (model.forcedToolChoice !== undefined && model.forcedToolChoice !== 'refused') throw invalid(`${path}.forcedToolChoice`, "must be 'refused'.");
   if (model.price === undefined) return;
   const { price } = model;
   if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');

@@ -4,6 +4,7 @@
  */
 import type { ProviderJsonObject } from '../../types.js';
 import type { ServerToolWireBlock } from '../../server-tool-blocks.js';
+import type { AnthropicEffortName } from '../../reasoning-effort.js';
 
 /** A prompt-cache breakpoint: Anthropic caches the prompt up to the block (or tool) that carries it. */
 export interface AnthropicCacheControl {
@@ -91,7 +92,14 @@ export interface AnthropicMessagesRequestBody {
   /** The caller's tools, then the server tools (`web_search_20250305`...) as the caller gave them. */
   readonly tools?: readonly (AnthropicTool | ProviderJsonObject)[];
   readonly tool_choice?: AnthropicToolChoice;
-  /** Extended thinking: the model may think up to `budget_tokens`, counted within `max_tokens`. */
-  readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number };
+  /**
+   * Extended thinking: the model may think up to `budget_tokens`, counted within `max_tokens`. Or adaptive thinking
+   * (Claude 4.6 and later; the only kind Haiku 5.5 and Sonnet 5.5 take): the model decides how much, by
+   * `output_config.effort`; `display: 'summarized'` asks for the thinking's summary, which newer models omit by default
+   * (their thinking blocks then come with an empty `thinking`, signed all the same).
+   */
+  readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number } | { readonly type: 'adaptive'; readonly display?: 'summarized' | 'omitted' };
+  /** How hard an adaptive thinker works (its default: medium on Haiku 5.5, high on Sonnet 5.5). */
+  readonly output_config?: { readonly effort: AnthropicEffortName };
   readonly stream: boolean;
 }

@@ -2,6 +2,7 @@ import type { HttpRequestSpec } from '../../http/types.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { CacheTtl, ChatRequest, Mutable, ProviderJsonObject, ToolChoice } from '../../types.js';
 import { anthropicRefusesThinking } from './anthropic-thinking-rules.js';
+import { adaptiveThinkingOf, refuseWhatTheModelRefuses } from './anthropic-adaptive-thinking.js';
 import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
@@ -29,11 +30,16 @@ export function buildAnthropicHeaders(endpoint: EndpointConfig): Record<string, 
  * works when it falls over to Anthropic instead of failing as an invalid request.
  */
 export function buildAnthropicChatRequest(request: ChatRequest, options: BuildChatRequestOptions): HttpRequestSpec {
-  const thinking = thinkingAllowance(request, options);
+  const adaptive = options.anthropicThinking === 'adaptive';
+  const answerTokens = request.maxTokens ?? defaultAnthropicMaxTokens;
+  const thinking = adaptive ? undefined : thinkingAllowance(request, options);
+  const adaptiveThinking = adaptive
+    ? adaptiveThinkingOf(request, { reasoningModel: options.reasoningModel, maxOutputTokens: options.maxOutputTokens, answerTokens })
+    : undefined;
   // A thinking call sends back the thinking blocks this provider signed, first in their turns; one without thinking
-  // sends none, as before.
+  // sends none, as before. An adaptive thinker thinks unasked, so it is sent them in every call.
   const providerId = options.endpoint.providerId;
-  const prompt = convertToAnthropicMessages(request.messages, { providerId, thinks: thinking !== undefined });
+  const prompt = convertToAnthropicMessages(request.messages, { providerId, thinks: adaptive || thinking !== undefined });
   const tools = request.tools?.map((tool): AnthropicTool => {
     const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) anthropicTool.description = tool.description;
@@ -43,6 +49,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   });
   const serverTools = serverToolsOf(request, providerId);
   const hasTools = (tools !== undefined && tools.length > 0) || serverTools.length > 0;
+  refuseWhatTheModelRefuses(request, { messages: prompt.messages, hasTools }, options);
   // Only a request marked more than Anthropic takes, or with an hour's mark, is gathered and checked: most
   // carry no mark at all.
   const marks = markedCount(request, '5m');
@@ -55,19 +62,25 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   // Built by assignment, in the wire's field order: conditional spreads cost more per call.
   const body: Mutable<Partial<AnthropicMessagesRequestBody>> = {
     model: request.model,
-    max_tokens: request.maxTokens ?? defaultAnthropicMaxTokens,
+    max_tokens: answerTokens,
     messages: prompt.messages,
   };
   if (prompt.system !== undefined) body.system = prompt.system;
   if (thinking !== undefined) {
     body.max_tokens = thinking.maxTokens;
     body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+  } else if (adaptiveThinking !== undefined) {
+    // Its summary asked, as Gemini's thought summaries are: what the caller sees of its reasoning (omitted by default).
+    body.max_tokens = adaptiveThinking.maxTokens;
+    body.thinking = { type: 'adaptive', display: 'summarized' };
+    body.output_config = { effort: adaptiveThinking.effort };
   }
+  const thinks = thinking !== undefined || adaptiveThinking !== undefined;
   // Thinking takes no temperature and a top_p of 0.95 or more only: the others are left out, not refused.
-  if (request.temperature !== undefined && thinking === undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
-  // Claude 4.x (Haiku 4.5, the default, and Sonnet 4.6) refuse temperature and top_p together with a 400 ("`temperature`
-  // and `top_p` cannot both be specified for this model", di-sukharev/opencommit#520): top_p goes, the temperature stays.
-  if (request.topP !== undefined && body.temperature === undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
+  if (request.temperature !== undefined && !thinks) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
+  // Claude 4.x (Haiku 4.5 and Sonnet 4.6) refuse temperature and top_p together with a 400 ("`temperature` and `top_p`
+  // cannot both be specified for this model", di-sukharev/opencommit#520): top_p goes, the temperature stays.
+  if (request.topP !== undefined && body.temperature === undefined && (!thinks || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) {
     refuseWhitespaceStopSequences(request.stop);
     body.stop_sequences = request.stop;
@@ -101,8 +114,11 @@ function serverToolsOf(request: ChatRequest, providerId: string): readonly Provi
 }
 
 /**
- * Extended thinking for a `reasoningEffort`, when the model thinks (`reasoning` in the catalog) and Anthropic
- * would not refuse it (anthropic-thinking-rules.ts): such a call is asked without thinking.
+ * Extended thinking for a `reasoningEffort`, when the model thinks by a budget (`reasoning` in the catalog, not
+ * `anthropicThinking`) and Anthropic would not refuse it (anthropic-thinking-rules.ts): such a call is asked without
+ * thinking. Those rules are the budget's: an adaptive thinker thinks whether asked or not, takes a forced tool choice
+ * when it can (https://platform.claude.com/docs/build-with-claude/thinking-tool-workflows: "adaptive thinking supports
+ * forced tool use"), and drops, without an error, a block it cannot read (.../preserved-thinking).
  */
 function thinkingAllowance(request: ChatRequest, options: BuildChatRequestOptions): ReasoningAllowance | undefined {
   if (request.reasoningEffort === undefined || options.reasoningModel !== true || anthropicRefusesThinking(request, options.endpoint.providerId)) return undefined;

@@ -1,0 +1,66 @@
+/**
+ * Claude models that think adaptively and no other way (`anthropicThinking: 'adaptive'` in the catalog: Haiku 5.5,
+ * Sonnet 5.5): how hard they are asked to think, and the request shapes they answer with a 400, refused here before
+ * anything leaves so that the call fails over (a 400 `invalid_request_error` would end it: it is the caller's request
+ * that Anthropic calls wrong). Pure.
+ *
+ * Evidence: their migration guides (https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide,
+ * .../sonnet-5-5/migration-guide): replace `thinking: {type: "enabled", budget_tokens}` with `{type: "adaptive"}` and
+ * `output_config.effort`; end `messages` on a user turn; and, on Sonnet 5.5, leave out a forced tool choice (one of
+ * "five settings that return a 400 error: thinking budgets, sampling parameters, assistant prefill, forced tool
+ * choice, and thinking: {type: disabled}"). Their thinking text is omitted unless `display: "summarized"` is asked
+ * (What's new in Claude Haiku 5.5: "Thinking text is omitted by default"); the blocks come signed either way.
+ */
+import { InvalidArgumentError } from '../../errors.js';
+import { type AnthropicEffortName, anthropicEffortNameOf } from '../../reasoning-effort.js';
+import type { ChatRequest } from '../../types.js';
+import { boundWithReasoningRoom } from '../reasoning-budget.js';
+import type { BuildChatRequestOptions } from '../wire-protocol.js';
+import type { AnthropicMessage } from './anthropic-api-types.js';
+
+export interface AdaptiveThinking {
+  readonly effort: AnthropicEffortName;
+  /** The bound to send: the answer's tokens grown by the budget of the same effort, within the model's limit. */
+  readonly maxTokens: number;
+}
+
+/**
+ * The effort and bound for a call to a reasoning model that asks an effort; undefined for one that asks none (the
+ * model then thinks at its own default effort, within the caller's bound). A level of effort names no number of
+ * tokens: the bound grows as a budget model's would (reasoning-budget.ts), so the thinking does not eat the answer's room.
+ */
+export function adaptiveThinkingOf(
+  request: Pick<ChatRequest, 'reasoningEffort'>,
+  options: Pick<BuildChatRequestOptions, 'reasoningModel' | 'maxOutputTokens'> & { readonly answerTokens: number },
+): AdaptiveThinking | undefined {
+  if (request.reasoningEffort === undefined || options.reasoningModel !== true) return undefined;
+  return {
+    effort: anthropicEffortNameOf(request.reasoningEffort),
+    maxTokens: boundWithReasoningRoom(request.reasoningEffort, options.answerTokens, options.maxOutputTokens),
+  };
+}
+
+/**
+ * Throws our refusal (an InvalidArgumentError, which the provider makes a `generation_failed` that fails over) when the
+ * model would answer the request with a 400: an adaptive thinker a conversation that ends on its own turn (`messages`
+ * as sent: a prefill), a model marked `forcedToolChoice: 'refused'` a forced tool (`tool_choice` `any` or `tool`).
+ */
+export function refuseWhatTheModelRefuses(
+  request: Pick<ChatRequest, 'model' | 'toolChoice'>,
+  sent: { readonly messages: readonly AnthropicMessage[]; readonly hasTools: boolean },
+  options: Pick<BuildChatRequestOptions, 'anthropicThinking' | 'forcedToolChoice'>,
+): void {
+  if (options.anthropicThinking === 'adaptive' && sent.messages.at(-1)?.role === 'assistant') {
+    throw new InvalidArgumentError({
+      argument: 'messages',
+      message: `${request.model} takes no conversation that ends on an assistant turn (a prefill: Anthropic refuses it with a 400): the call goes to another model.`,
+    });
+  }
+  const forced = request.toolChoice === 'required' || typeof request.toolChoice === 'object';
+  if (options.forcedToolChoice === 'refused' && sent.hasTools && forced) {
+    throw new InvalidArgumentError({
+      argument: 'toolChoice',
+      message: `${request.model} takes no forced tool choice (Anthropic refuses it with a 400, the model's thinking being always on): the call goes to another model.`,
+    });
+  }
+}
