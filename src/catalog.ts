@@ -316,15 +316,46 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // The seed named claude-3-haiku-20240307, retired on 2026-04-19/20, as were claude-3-5-haiku-20241022 (2026-02-19)
     // and claude-sonnet-4-20250514 (2026-06-15): every call to them fails
     // (https://platform.claude.com/docs/en/about-claude/model-deprecations; coder/coder#22304, zed-industries/zed#59424).
-    // Each tier now asks Anthropic's recommended replacement: Haiku 4.5 for both Haikus, Sonnet 4.6 for Sonnet 4.
-    // Checked on 2026-11-27: both are "Legacy" on Anthropic's model pages (platform.claude.com/docs/en/models/
-    // haiku-4-5/overview, .../sonnet-4-6/overview), still available with no retirement date, and no deprecation of
-    // either was found. Anthropic's current Claude Haiku 5.5 and Sonnet 5.5 are not asked: they take adaptive thinking
-    // where this wire sends `budget_tokens`, and refuse a temperature or top_p but the default (.../haiku-5-5/
-    // migration-guide; README "What is not done yet").
-    defaultModel: 'claude-haiku-4-5-20251001',
-    modelsByTier: { 1: 'claude-haiku-4-5-20251001', 2: 'claude-haiku-4-5-20251001', 3: 'claude-sonnet-4-6' },
+    // Their replacements, Haiku 4.5 and Sonnet 4.6, are "Legacy" now (their model pages, checked on 2026-11-27), still
+    // served with no retirement date; Anthropic's current models replace them in the tiers, each newer and cheaper:
+    // Claude Haiku 5.5 (claude-haiku-5-5, released 2026-10-07) for tiers 1 and 2, a tenth of Haiku 4.5's price, and
+    // Claude Sonnet 5.5 (claude-sonnet-5-5, 2026-09-28) for tier 3, $2/$10 against Sonnet 4.6's $3/$15. Both: 1M
+    // tokens of context, 128K out, text and images in (https://platform.claude.com/docs/en/models/haiku-5-5/overview,
+    // .../sonnet-5-5/overview; Haiku 5.5's migration guide counts "large images" in more tokens). Haiku 5.5: $0.10 in,
+    // $0.50 out, $0.125 and $0.20 cache writes (five minutes, an hour), $0.01 cache reads, for prompts up to 100,000
+    // tokens; five times each past them, which one price a model does not model (its overview page). Sonnet 5.5: $2, $10,
+    // $2.50 and $4 cache writes, and cache reads cut from $0.20 to $0.10 on 2026-10-07 (its migration guide, "half the
+    // Claude Sonnet 5 rate"; kurofune/claudit v1.9.2 and TheKrush/PromptFuel v1.0.23 from the pricing page). They think
+    // adaptively by default, by an effort, and answer 400 to a thinking budget, to a non-default temperature, top_p or
+    // top_k, and to an assistant prefill (the migration guides, .../haiku-5-5/migration-guide, .../sonnet-5-5/
+    // migration-guide): `anthropicThinking: 'adaptive'` and `fixedSampling`. Sonnet 5.5 also refuses a forced tool
+    // choice, its thinking being impossible to turn off (`thinking.type` only `adaptive` or `between_tools`, its guide):
+    // `forcedToolChoice: 'refused'`. The legacy models stay listed (priced, in no tier) for routes and histories that
+    // still name them, asked as before (a thinking budget, which they take).
+    defaultModel: 'claude-haiku-5-5',
+    modelsByTier: { 1: 'claude-haiku-5-5', 2: 'claude-haiku-5-5', 3: 'claude-sonnet-5-5' },
     models: [
+      {
+        id: 'claude-haiku-5-5',
+        vision: true,
+        reasoning: true,
+        anthropicThinking: 'adaptive',
+        fixedSampling: true,
+        contextWindowTokens: 1_000_000,
+        maxOutputTokens: 128_000,
+        price: million(0.1, 0.5, anthropicCache(0.1)),
+      },
+      {
+        id: 'claude-sonnet-5-5',
+        vision: true,
+        reasoning: true,
+        anthropicThinking: 'adaptive',
+        fixedSampling: true,
+        forcedToolChoice: 'refused',
+        contextWindowTokens: 1_000_000,
+        maxOutputTokens: 128_000,
+        price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5, cacheWrite1hPerMillion: 4 }),
+      },
       // Anthropic's model overviews: Haiku 4.5 200K context, 64K output, $1/$5, extended thinking; Sonnet 4.6 1M context,
       // 128K output, $3/$15, extended thinking (budget_tokens, deprecated in favour of adaptive but taken). Both take images.
       { id: 'claude-haiku-4-5-20251001', vision: true, reasoning: true, contextWindowTokens: 200_000, maxOutputTokens: 64_000, price: million(1, 5, anthropicCache(1)) },
@@ -345,7 +376,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // vercel/ai#14939, 2026-05-02, whose README named exactly this id; Nutlope/aicommits#337, 2026-04-07). No notice
     // was found for meta-llama/Llama-3.3-70B-Instruct-Turbo, which Together still lists ($0.88/$0.88, 131,072 in:
     // anomalyco/models.dev providers/togetherai, mastra.ai/models/providers/togetherai): it now serves both tiers, as
-    // Claude Haiku 4.5 serves Anthropic's first two. The 8B stays listed, in no tier, for routes that still name it.
+    // Claude Haiku 5.5 serves Anthropic's first two. The 8B stays listed, in no tier, for routes that still name it.
     defaultModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
     modelsByTier: {
       1: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',

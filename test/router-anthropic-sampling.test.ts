@@ -1,8 +1,9 @@
 /**
- * The Anthropic provider's default, Claude Haiku 4.5, through the router, end to end over HTTP to the provider test
- * server. Claude 4.x refuses `temperature` and `top_p` together with a 400 invalid_request_error (a round trip lost
- * before the call fails over, or its end should a second provider refuse too): a call with both is sent the
- * temperature only.
+ * Anthropic's legacy Claude 4.x models (Haiku 4.5 and Sonnet 4.6, listed in no tier), named in a route, through the
+ * router, end to end over HTTP to the provider test server. Claude 4.x refuses `temperature` and `top_p` together with
+ * a 400 invalid_request_error (a round trip lost before the call fails over, or its end should a second provider refuse
+ * too): a call with both is sent the temperature only. (The tiers' Claude 5.5 models take neither:
+ * router-anthropic-adaptive.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,14 +20,15 @@ beforeEach(() => {
 afterEach(() => stopRefusing());
 
 const makeRouter = (): BackupModelRouter => harness.makeRouter();
+const haiku45 = [{ provider: 'anthropic', model: 'claude-haiku-4-5-20251001' }];
 
 const recordedAnswer = () =>
   (JSON.parse(readFileSync(join(harness.server.fixturesDirectory, 'anthropic', 'message.json'), 'utf8')) as { content: { text: string }[] }).content[0]!.text;
 const sent = () => harness.server.requests.find((request) => request.provider === 'anthropic')?.body as Record<string, unknown>;
 
 describe('Claude 4.x asked a temperature and a top_p', () => {
-  it('answers on the default model, sent the temperature only', async () => {
-    const result = await makeRouter().complete('Say hello.', { preferredProvider: 'anthropic', temperature: 0.7, topP: 0.9 });
+  it('answers on Haiku 4.5, sent the temperature only', async () => {
+    const result = await makeRouter().complete('Say hello.', { route: haiku45, temperature: 0.7, topP: 0.9 });
     expect(result.provider).toBe('anthropic');
     expect(result.content).toBe(recordedAnswer());
     expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
@@ -34,7 +36,7 @@ describe('Claude 4.x asked a temperature and a top_p', () => {
     expect(sent()).not.toHaveProperty('top_p');
   });
 
-  it('streams on the best tier (Sonnet 4.6)', async () => {
+  it('streams on Sonnet 4.6', async () => {
     const chunks: StreamChunk[] = [];
     for await (const chunk of makeRouter().stream('Say hello.', { route: [{ provider: 'anthropic', model: 'claude-sonnet-4-6' }], temperature: 0.2, topP: 0.5 })) {
       chunks.push(chunk);
@@ -45,7 +47,7 @@ describe('Claude 4.x asked a temperature and a top_p', () => {
   });
 
   it('still sends a top_p asked alone', async () => {
-    await makeRouter().complete('Say hello.', { preferredProvider: 'anthropic', topP: 0.9 });
+    await makeRouter().complete('Say hello.', { route: haiku45, topP: 0.9 });
     expect(sent()).toMatchObject({ top_p: 0.9 });
     expect(sent()).not.toHaveProperty('temperature');
   });

@@ -68,6 +68,16 @@ describe('costOf', () => {
     // Google's default answers at its own price, not an estimate at its dearest model's.
     expect(budgetCostOf(google, 'gemini-3.5-flash-lite', usage)).toEqual({ usd: expect.closeTo(0.3 + 2.5, 10), estimated: false });
   });
+
+  it("prices Anthropic's tier models, Claude Haiku 5.5 and Sonnet 5.5, at their published prices, cache reads and writes included", () => {
+    const anthropic = defaultCatalog.find((definition) => definition.id === 'anthropic') as ProviderDefinition;
+    // A million input tokens: 100,000 uncached, 800,000 read from the cache, 100,000 written to it (60,000 for an hour).
+    const cached = { inputTokens: 1_000_000, outputTokens: 1_000_000, totalTokens: 2_000_000, cachedInputTokens: 800_000, cacheWriteInputTokens: 100_000, cacheWrite1hInputTokens: 60_000 };
+    expect(costOf(anthropic, 'claude-haiku-5-5', cached)).toBeCloseTo(0.1 * 0.1 + 0.8 * 0.01 + 0.04 * 0.125 + 0.06 * 0.2 + 0.5, 10);
+    // Sonnet 5.5's cache reads cost $0.10 since 2026-10-07, a twentieth of its input price, not the tenth of Anthropic's others.
+    expect(costOf(anthropic, 'claude-sonnet-5-5', cached)).toBeCloseTo(0.1 * 2 + 0.8 * 0.1 + 0.04 * 2.5 + 0.06 * 4 + 10, 10);
+    expect(budgetCostOf(anthropic, anthropic.defaultModel, usage)).toEqual({ usd: expect.closeTo(0.1 + 0.5, 10), estimated: false });
+  });
 });
 
 describe('budgetCostOf', () => {

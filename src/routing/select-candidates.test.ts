@@ -24,7 +24,7 @@ describe('selectCandidates', () => {
     expect(withBytes.candidates.map((candidate) => `${candidate.provider.id}/${candidate.model}`)).toEqual([
       'openai/gpt-6-luna',
       'google/gemini-3.5-flash-lite',
-      'anthropic/claude-haiku-4-5-20251001',
+      'anthropic/claude-haiku-5-5',
     ]);
     // Moonshot has no tier-1 model, so it is no target at all.
     expect(withBytes.skipped.filter((entry) => entry.detail === 'takes no image input').map((entry) => entry.provider)).toEqual([
@@ -131,7 +131,7 @@ describe('selectCandidates', () => {
     expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k3.1-pro', detail: 'circuit open' });
     expect(selection.skipped).toContainEqual({
       provider: 'anthropic',
-      model: 'claude-sonnet-4-6',
+      model: 'claude-sonnet-5-5',
       detail: 'no API key',
       unlisted: true,
     });
