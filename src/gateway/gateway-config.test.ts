@@ -477,9 +477,9 @@ describe('the example configuration (examples/gateway.yaml)', () => {
     const text = readFileSync(new URL('../../examples/gateway.yaml', import.meta.url), 'utf8');
     const config = parseGatewayConfig({ yamlText: text, env: {} });
     const known = new Set(defaultCatalog.map((definition) => definition.id));
-    expect(Object.keys(config.routes)).toContain('claude-sonnet-4-6');
+    expect(Object.keys(config.routes)).toContain('claude-sonnet-5-5');
     const resolver = new ModelResolver({ providerIds: [...known], routes: config.routes });
-    expect(resolver.resolve('claude-sonnet-4-6')?.route?.map((target) => target.provider)).toEqual(['anthropic', 'openai', 'google']);
+    expect(resolver.resolve('claude-sonnet-5-5')?.route?.map((target) => target.provider)).toEqual(['anthropic', 'openai', 'google']);
   });
 });
 
