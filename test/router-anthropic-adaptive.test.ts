@@ -2,7 +2,8 @@
  * Anthropic's built-in tiers (claude-haiku-5-5 for tiers 1 and 2, claude-sonnet-5-5 for tier 3: src/catalog.ts) through
  * the router, end to end over HTTP to the provider test server, which answers as these models do
  * (src/testing/claude-adaptive-refusals.test-support.ts): a thinking budget, a temperature or top_p, and a prefill are
- * each a 400 invalid_request_error, which would end the call. They think adaptively, by an effort, so a caller's
+ * each a 400 invalid_request_error (a round trip lost before the call fails over, or its end should a second provider
+ * refuse too). They think adaptively, by an effort, so a caller's
  * `reasoningEffort` reaches them as `thinking: {type: "adaptive"}` and `output_config.effort`, never a budget; they are
  * sent no sampling; the blocks Anthropic signed go back in every later turn (they think unasked); a prefill, and on
  * Sonnet 5.5 a forced tool choice, are not sent to them but fail over. No answer of these models is recorded: the
@@ -108,7 +109,7 @@ describe("Anthropic's tiers, Claude Haiku 5.5 and Sonnet 5.5, which think adapti
     expect(sentToAnthropic()[0]).toMatchObject({ model: 'claude-haiku-5-5', tool_choice: { type: 'any' } });
   });
 
-  it('is refused by Anthropic when the model is not marked adaptive: the budget it is sent ends the call', async () => {
+  it('is refused by Anthropic when the model is not marked adaptive: the budget it is sent ends a call with no other model', async () => {
     answerAsTheModels();
     const router = harness.makeRouter({
       catalog: [

@@ -1,8 +1,8 @@
 /**
  * Claude models that think adaptively and no other way (`anthropicThinking: 'adaptive'` in the catalog: Haiku 5.5,
  * Sonnet 5.5): how hard they are asked to think, and the request shapes they answer with a 400, refused here before
- * anything leaves so that the call fails over (a 400 `invalid_request_error` would end it: it is the caller's request
- * that Anthropic calls wrong). Pure.
+ * anything leaves so that the call fails over at once (a 400 `invalid_request_error` is a round trip lost before the
+ * call fails over, and counts toward `stopAfterInvalidRequests`, which ends it). Pure.
  *
  * Evidence: their migration guides (https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide,
  * .../sonnet-5-5/migration-guide): replace `thinking: {type: "enabled", budget_tokens}` with `{type: "adaptive"}` and
