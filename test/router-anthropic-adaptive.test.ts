@@ -16,6 +16,7 @@ import type { CompletionResult, Message, StreamChunk, Tier, ToolDefinition } fro
 import { readAnthropicThinkingRecording } from '../src/testing/anthropic-thinking-recordings.test-support.js';
 import { answerAsAdaptiveClaude } from '../src/testing/claude-adaptive-refusals.test-support.js';
 import { useRouterHarness } from './router-harness.js';
+import { defaultAnthropicMaxTokens } from '../src/providers/anthropic/build-anthropic-request.js';
 
 const harness = useRouterHarness({ cacheEnabled: false, parallelAttempts: 1 });
 let stopAnswering: () => void = () => {};
@@ -55,7 +56,8 @@ describe("Anthropic's tiers, Claude Haiku 5.5 and Sonnet 5.5, which think adapti
     expect(chunks.some((chunk) => chunk.type === 'text-delta')).toBe(true);
     expect(harness.server.requests.map((request) => request.status)).toEqual([200]);
     const [body] = sentToAnthropic();
-    expect(body).toMatchObject({ model: 'claude-haiku-5-5', stream: true });
+    // Its bound is the answer's room (the wire's default) and the room of the highest default effort: the thinking it does unasked does not eat the answer.
+    expect(body).toMatchObject({ model: 'claude-haiku-5-5', stream: true, max_tokens: defaultAnthropicMaxTokens + 24_576 });
     for (const field of ['temperature', 'thinking', 'output_config']) expect(body).not.toHaveProperty(field);
   });
 

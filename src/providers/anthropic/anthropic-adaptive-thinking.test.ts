@@ -55,11 +55,13 @@ describe('an Anthropic model that thinks adaptively', () => {
     expect(bodyFor({ ...question, reasoningEffort: 'high', maxTokens: 120_000 }, haiku55)['max_tokens']).toBe(128_000);
   });
 
-  it('is sent no thinking and no effort for a call that asks none: it thinks at its own default', () => {
-    const body = bodyFor({ ...question, maxTokens: 1000 }, haiku55);
+  it('is sent no thinking and no effort for a call that asks none (it thinks at its own default), its bound grown by the highest default\'s room so the thinking does not eat the answer', () => {
+    const body = bodyFor({ ...question, maxTokens: 100 }, haiku55);
     expect(body).not.toHaveProperty('thinking');
     expect(body).not.toHaveProperty('output_config');
-    expect(body['max_tokens']).toBe(1000);
+    expect(body['max_tokens']).toBe(100 + 24_576);
+    // Within the model's own limit, and never below what the caller asked.
+    expect(bodyFor({ ...question, maxTokens: 120_000 }, haiku55)['max_tokens']).toBe(128_000);
   });
 
   it('leaves a budget model as it was: a budget, no effort', () => {

@@ -25,9 +25,9 @@ export interface AdaptiveThinking {
 }
 
 /**
- * The effort and bound for a call to a reasoning model that asks an effort; undefined for one that asks none (the
- * model then thinks at its own default effort, within the caller's bound). A level of effort names no number of
- * tokens: the bound grows as a budget model's would (reasoning-budget.ts), so the thinking does not eat the answer's room.
+ * The effort and bound for a call to a reasoning model that asks an effort; undefined for one that asks none. A level
+ * of effort names no number of tokens: the bound grows as a budget model's would (reasoning-budget.ts), so the
+ * thinking does not eat the answer's room.
  */
 export function adaptiveThinkingOf(
   request: Pick<ChatRequest, 'reasoningEffort'>,
@@ -38,6 +38,18 @@ export function adaptiveThinkingOf(
     effort: anthropicEffortNameOf(request.reasoningEffort),
     maxTokens: boundWithReasoningRoom(request.reasoningEffort, options.answerTokens, options.maxOutputTokens),
   };
+}
+
+/**
+ * The bound for a call that asks no effort. The model is sent none and thinks at its own default (medium for Haiku
+ * 5.5, high for Sonnet 5.5, as their pages are reported), and its thinking counts against `max_tokens`: sent the
+ * caller's bound as it is, a small one (a quick question's 100 tokens) would be spent on thinking before any answer
+ * (an empty text, finish reason `length`). So the bound grows by the room of the highest default, `high`, as for a
+ * call asking it: `maxTokens` stays the answer's room, as it is for every reasoning call, and what the model does not
+ * think is not billed.
+ */
+export function unaskedThinkingBound(answerTokens: number, maxOutputTokens: number | undefined): number {
+  return boundWithReasoningRoom('high', answerTokens, maxOutputTokens);
 }
 
 /**

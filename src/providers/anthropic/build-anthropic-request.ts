@@ -2,7 +2,7 @@ import type { HttpRequestSpec } from '../../http/types.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { CacheTtl, ChatRequest, Mutable, ProviderJsonObject, ToolChoice } from '../../types.js';
 import { anthropicRefusesThinking } from './anthropic-thinking-rules.js';
-import { adaptiveThinkingOf, refuseWhatTheModelRefuses } from './anthropic-adaptive-thinking.js';
+import { adaptiveThinkingOf, refuseWhatTheModelRefuses, unaskedThinkingBound } from './anthropic-adaptive-thinking.js';
 import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
@@ -74,6 +74,8 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     body.max_tokens = adaptiveThinking.maxTokens;
     body.thinking = { type: 'adaptive', display: 'summarized' };
     body.output_config = { effort: adaptiveThinking.effort };
+  } else if (adaptive && options.reasoningModel === true) {
+    body.max_tokens = unaskedThinkingBound(answerTokens, options.maxOutputTokens);
   }
   const thinks = thinking !== undefined || adaptiveThinking !== undefined;
   // Thinking takes no temperature and a top_p of 0.95 or more only: the others are left out, not refused.
