@@ -81,8 +81,11 @@ describe.each(defaultCatalog.map((definition) => [definition.id, definition.defa
       // The caller's gateway key, sent as x-api-key, never travels upstream.
       expect(JSON.stringify(upstream[0]?.headers)).not.toContain(gatewayKeys[0]);
       type UpstreamBound = { max_tokens?: number; max_completion_tokens?: number; max_output_tokens?: number; generationConfig?: { maxOutputTokens?: number } };
+      // The client's bound reaches the provider as the answer's room; an adaptive Claude (the catalog's Anthropic
+      // tiers), which thinks unasked within it, is given the room of its thinking besides (24,576 tokens).
+      const answerRoom = providerId === 'anthropic' ? 100 + 24_576 : 100;
       expect((upstream[0]?.body as UpstreamBound) ?? {}).toSatisfy(
-        (body: UpstreamBound) => (body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens ?? body.generationConfig?.maxOutputTokens) === 100,
+        (body: UpstreamBound) => (body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens ?? body.generationConfig?.maxOutputTokens) === answerRoom,
       );
     });
 
