@@ -32,9 +32,10 @@ export interface TestProviderSpec {
     /** Error recording for a mid-stream error: the event's data where no event was recorded, the answer to a plain request. */
     readonly streamError: string;
     /**
-     * Answer to an embeddings request (`POST {base}/embeddings`, OpenAI-compatible providers). The shared fixtures
-     * hold none yet: tests replay this repository's recordings with a `status` behaviour
-     * (`src/testing/openai-embeddings-recordings.test-support.ts`), and every fault serves this route as any other.
+     * Answer to an embeddings request (`POST {base}/embeddings` on OpenAI-compatible providers, Gemini's
+     * `:batchEmbedContents`). The shared fixtures hold none yet: tests replay this repository's recordings with a
+     * `status` behaviour (`src/testing/openai-embeddings-recordings.test-support.ts`,
+     * `src/testing/gemini-recordings.test-support.ts`), and every fault serves this route as any other.
      */
     readonly embeddings: string;
   };
@@ -150,7 +151,8 @@ export const testProviders: readonly TestProviderSpec[] = [
       unauthorized: 'error-400-api-key-invalid',
       unauthorizedStream: 'error-400-api-key-invalid-stream',
       streamError: 'error-503-unavailable-overloaded',
-      // The Gemini wire's embeddings are not spoken yet: never routed here (see matchTestRoute).
+      // `POST .../models/{model}:batchEmbedContents`: none in the shared fixtures either; tests replay
+      // test/fixtures/gemini's (src/testing/gemini-recordings.test-support.ts).
       embeddings: 'embeddings',
     },
     definition: definitionOf(Provider.GOOGLE),
@@ -193,7 +195,8 @@ export function matchTestRoute(method: string, pathname: string): TestRoute {
     if (method === 'GET' && rest === '/v1/models') return { kind: 'models', provider };
   } else {
     if (method === 'GET' && rest === '/v1beta/models') return { kind: 'models', provider };
-    const generate = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent)$/.exec(rest);
+    const generate = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent|batchEmbedContents)$/.exec(rest);
+    if (method === 'POST' && generate?.[1] === 'batchEmbedContents') return { kind: 'embeddings', provider };
     if (method === 'POST' && generate) {
       return { kind: 'chat', provider, streamPath: generate[1] === 'streamGenerateContent' };
     }
