@@ -507,8 +507,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     ],
     // Google's announcement (developers.googleblog.com/en/gemini-embedding-available-gemini-api, as quoted in
     // simonw/llm-gemini#102): 3,072 dimensions by default, scaled down on request (3,072, 1,536 or 768 recommended),
-    // 2,048 input tokens, $0.15 a million input tokens. Listed for the catalog's prices; the Gemini wire has no
-    // embeddings yet (see the README's "What is not done yet"), so no call reaches it.
+    // 2,048 input tokens, $0.15 a million input tokens. Asked on `batchEmbedContents`, whose answer counts no tokens
+    // (pydantic-ai's recording, test/fixtures/gemini): its calls are charged an estimate at this price.
     embeddingModels: [{ id: 'gemini-embedding-001', dimensions: 3072, takesDimensions: true, maxInputTokens: 2048, price: { inputPerMillion: 0.15 } }],
     speedRank: 2,
     quality: 3,

@@ -20,6 +20,7 @@ import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
+import { embedInBatches } from './embed-in-batches.js';
 import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
 import { refuseBeyondProviderLimits } from './provider-request-limits.js';
@@ -192,8 +193,8 @@ export function createHttpModelProvider(
     }
   };
 
-  const { buildEmbeddingsRequest, parseEmbeddingsResponse } = protocol;
-  const embed =
+  const { buildEmbeddingsRequest, parseEmbeddingsResponse, maxEmbeddingInputsPerRequest } = protocol;
+  const embedBatch =
     buildEmbeddingsRequest === undefined || parseEmbeddingsResponse === undefined
       ? undefined
       : async (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> => {
@@ -205,8 +206,15 @@ export function createHttpModelProvider(
             sentListener: callOptions,
           });
           if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
-          return parseEmbeddingsResponse(response.json(), { providerId, headers: response.headers, inputCount: request.inputs.length });
+          const parseOptions = { providerId, headers: response.headers, inputCount: request.inputs.length, model: request.model };
+          return parseEmbeddingsResponse(response.json(), parseOptions);
         };
+  // A wire that takes fewer texts a request than a call may hold (Gemini's) is sent them in consecutive batches.
+  const embed =
+    embedBatch === undefined || maxEmbeddingInputsPerRequest === undefined
+      ? embedBatch
+      : (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> =>
+          embedInBatches(request, { batchSize: maxEmbeddingInputsPerRequest, embedBatch: (batch) => embedBatch(batch, callOptions) });
 
   return {
     id: providerId,

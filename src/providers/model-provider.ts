@@ -42,7 +42,7 @@ export interface ModelProvider {
   stream(request: ChatRequest, options: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk>;
   /**
    * One embeddings call: one vector per input, in order. Every failure is a ProviderError, except the caller's
-   * abort. Absent for a provider that serves no embeddings (Anthropic; the Gemini wire for now).
+   * abort. Absent for a provider that serves no embeddings (Anthropic).
    */
   embed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<EmbeddingResponse>;
   /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */

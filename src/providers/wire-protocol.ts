@@ -94,6 +94,8 @@ export type WireProtocolName = Exclude<WireProtocolId, 'custom'> | 'openai-respo
 export interface ParseEmbeddingsOptions extends ParseResponseOptions {
   /** How many inputs were sent: an answer with another count of vectors is a failure, not a result. */
   readonly inputCount: number;
+  /** The model asked: the answer's model when the answer names none (Gemini's never does). */
+  readonly model: string;
 }
 
 export interface WireProtocol {
@@ -113,4 +115,9 @@ export interface WireProtocol {
   readonly buildEmbeddingsRequest?: (request: EmbeddingRequest, endpoint: EndpointConfig) => HttpRequestSpec;
   /** Our vectors from a parsed 200 body; throws a ProviderError when the 200 holds no usable answer. */
   readonly parseEmbeddingsResponse?: (body: unknown, options: ParseEmbeddingsOptions) => EmbeddingResponse;
+  /**
+   * The most inputs one embeddings request may carry, for a wire that takes fewer than a call may hold (Gemini's
+   * 100): a call with more is sent as consecutive requests of at most this many. Absent: one request a call.
+   */
+  readonly maxEmbeddingInputsPerRequest?: number;
 }

@@ -15,7 +15,7 @@ export interface EmbedOptions {
   readonly model: string;
   /**
    * The provider, or providers in order, to ask for `model`: each a provider of this router with embeddings (an
-   * OpenAI-compatible one), else the call throws InvalidArgumentError. A named provider is asked for the model
+   * OpenAI-compatible or Gemini one), else the call throws InvalidArgumentError. A named provider is asked for the model
    * whether its catalog lists it or not (a vLLM of your own serving an open model). Default: every provider whose
    * catalog lists `model` among its `embeddingModels`, in catalog order (the same model at two accounts, or at
    * Together and your own server).

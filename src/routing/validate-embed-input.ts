@@ -18,7 +18,8 @@ import {
 
 /**
  * The most inputs one call embeds: OpenAI's limit ("any array must be 2048 dimensions or less", openai-node's
- * `EmbeddingCreateParams.input`), the tightest of the wires we speak. A caller with more sends them in batches.
+ * `EmbeddingCreateParams.input`), which a call to any provider keeps to (a wire that takes fewer a request, Gemini's
+ * 100, is sent them in batches by its provider). A caller with more sends them in batches.
  */
 export const maxEmbeddingInputs = 2048;
 

@@ -63,7 +63,7 @@ export function requiresThoughtSignatures(model: string): boolean {
 }
 
 /** Gemini names models `models/gemini-2.5-flash`; the prefix is already in the URL path. */
-function stripModelsPrefix(model: string): string {
+export function stripModelsPrefix(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
 }
 

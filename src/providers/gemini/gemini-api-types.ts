@@ -71,3 +71,17 @@ export interface GeminiGenerateContentRequestBody {
   readonly tools?: readonly { readonly functionDeclarations: readonly GeminiFunctionDeclaration[] }[];
   readonly toolConfig?: GeminiToolConfig;
 }
+
+/** One text's request in a `batchEmbedContents` body. */
+export interface GeminiEmbedContentRequest {
+  /** `models/{id}`: the same model as the URL's. */
+  readonly model: string;
+  readonly content: { readonly parts: readonly { readonly text: string }[]; readonly role: 'user' };
+  /** Shorter vectors (our `dimensions`); absent: the model's own length. */
+  readonly outputDimensionality?: number;
+}
+
+export interface GeminiBatchEmbedContentsRequestBody {
+  /** One per text, in order: the answer's `embeddings` come in the same order, one each. */
+  readonly requests: readonly GeminiEmbedContentRequest[];
+}

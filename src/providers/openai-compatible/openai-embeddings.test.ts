@@ -12,7 +12,7 @@ import { decodeFloat32Base64, parseOpenAIEmbeddingsResponse } from './parse-open
 const endpoint = { providerId: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-test-embeddings' };
 const recordedBody = (): Record<string, unknown> => JSON.parse(readOpenAIEmbeddingsRecording('embeddings-dimensions-128.json')) as Record<string, unknown>;
 const parse = (body: unknown, inputCount = 1) =>
-  parseOpenAIEmbeddingsResponse(body, { providerId: 'openai', headers: { 'x-request-id': 'req_embeddings' }, inputCount });
+  parseOpenAIEmbeddingsResponse(body, { providerId: 'openai', headers: { 'x-request-id': 'req_embeddings' }, inputCount, model: 'text-embedding-3-small' });
 
 describe('buildOpenAIEmbeddingsRequest', () => {
   it('posts the inputs as a list to {baseUrl}/embeddings, asking base64 vectors as the OpenAI SDKs do', () => {

@@ -1,6 +1,6 @@
-import { ProviderError } from '../../errors.js';
 import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
 import type { EmbeddingResponse, Mutable } from '../../types.js';
+import { readNumberVector, unusableEmbeddingsAnswer } from '../embedding-vectors.js';
 import { requestIdOf } from '../request-id.js';
 import type { ParseEmbeddingsOptions } from '../wire-protocol.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
@@ -17,23 +17,23 @@ export function parseOpenAIEmbeddingsResponse(body: unknown, options: ParseEmbed
   if (record === undefined || data === undefined) {
     const details = readOpenAIErrorDetails(body);
     if (details !== undefined) throw errorInsideSuccess(details, options.providerId);
-    throw unusableAnswer(options, 'HTTP 200 without `data` in the body');
+    throw unusableEmbeddingsAnswer(options.providerId, 'HTTP 200 without `data` in the body');
   }
   if (data.length !== options.inputCount) {
-    throw unusableAnswer(options, `HTTP 200 with ${data.length} vectors for ${options.inputCount} inputs`);
+    throw unusableEmbeddingsAnswer(options.providerId, `HTTP 200 with ${data.length} vectors for ${options.inputCount} inputs`);
   }
   const embeddings: (readonly number[])[] = new Array<readonly number[]>(data.length);
   for (const entry of data) {
     const item = asRecord(entry);
     const index = readNumber(item?.index);
     if (index === undefined || !Number.isInteger(index) || index < 0 || index >= data.length || embeddings[index] !== undefined) {
-      throw unusableAnswer(options, 'HTTP 200 whose vectors do not each have an index of their own');
+      throw unusableEmbeddingsAnswer(options.providerId, 'HTTP 200 whose vectors do not each have an index of their own');
     }
     const vector = readVector(item?.embedding);
-    if (vector === undefined) throw unusableAnswer(options, `HTTP 200 whose vector ${index} is neither base64 float32 nor a list of numbers`);
+    if (vector === undefined) throw unusableEmbeddingsAnswer(options.providerId, `HTTP 200 whose vector ${index} is neither base64 float32 nor a list of numbers`);
     embeddings[index] = vector;
   }
-  const response: Mutable<EmbeddingResponse> = { embeddings, model: readString(record.model) ?? '' };
+  const response: Mutable<EmbeddingResponse> = { embeddings, model: readString(record.model) ?? options.model };
   const inputTokens = readNumber(asRecord(record.usage)?.prompt_tokens);
   if (inputTokens !== undefined) response.usage = { inputTokens };
   const requestId = requestIdOf(options.headers);
@@ -43,16 +43,7 @@ export function parseOpenAIEmbeddingsResponse(body: unknown, options: ParseEmbed
 
 /** A vector from base64 float32 (little-endian) or a list of finite numbers; undefined for anything else. */
 function readVector(value: unknown): number[] | undefined {
-  if (typeof value === 'string') return decodeFloat32Base64(value);
-  const list = asArray(value);
-  if (list === undefined || list.length === 0) return undefined;
-  const vector = new Array<number>(list.length);
-  for (let index = 0; index < list.length; index += 1) {
-    const number = list[index];
-    if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
-    vector[index] = number;
-  }
-  return vector;
+  return typeof value === 'string' ? decodeFloat32Base64(value) : readNumberVector(value);
 }
 
 /** OpenAI's base64 vectors: the float32 values' bytes, little-endian (what openai-node's `toFloat32Array` reads). */
@@ -68,8 +59,4 @@ export function decodeFloat32Base64(text: string): number[] | undefined {
     vector[index] = value;
   }
   return vector;
-}
-
-function unusableAnswer(options: ParseEmbeddingsOptions, message: string): ProviderError {
-  return new ProviderError({ provider: options.providerId, reason: 'server_error', statusCode: 200, message });
 }
