@@ -1,0 +1,168 @@
+/**
+ * `router.embed` on Gemini's wire (`batchEmbedContents`): real HTTP to the provider test server replaying Google's
+ * recorded answer (gemini-embedding-001 at 768 dimensions) and its recorded error bodies. A second Google account
+ * (`google-backup`, its own key, the same endpoint) is a second provider of the same model.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AllProvidersFailedError,
+  BackupModelRouter,
+  type BackupModelRouterOptions,
+  defaultCatalog,
+  mergeCatalog,
+  type ProviderDefinition,
+} from '../src/index.js';
+import { startProviderTestServer, type ProviderTestServer, type RecordedRequest } from '../src/testing/index.js';
+import { geminiEmbeddingsBatchReplay, geminiReplay, numberedVector, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
+
+let server: ProviderTestServer;
+let routers: BackupModelRouter[] = [];
+beforeAll(async () => {
+  server = await startProviderTestServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => {
+  server.reset();
+  server.setBehavior('google', geminiReplay('batchEmbedContents-dimensions-768.json'));
+});
+afterEach(async () => {
+  await Promise.all(routers.map((router) => router.close()));
+  routers = [];
+});
+
+const google = defaultCatalog.find((definition) => definition.id === 'google') as ProviderDefinition;
+/** The same model at a second Google account: its own key variable, the same endpoint. */
+const googleBackup: ProviderDefinition = { ...google, id: 'google-backup', displayName: 'Google (second account)', apiKeyEnv: 'GOOGLE_BACKUP_API_KEY', baseUrlEnv: 'GOOGLE_BACKUP_BASE_URL' };
+const backupKey = 'AIza-test-key-google-backup-account';
+
+function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
+  const router = new BackupModelRouter({
+    env: { ...server.environment(), GOOGLE_BACKUP_API_KEY: backupKey, GOOGLE_BACKUP_BASE_URL: server.baseUrlFor('google') },
+    catalog: mergeCatalog(defaultCatalog, [googleBackup]),
+    timeoutMs: 10_000,
+    ...options,
+  });
+  routers.push(router);
+  return router;
+}
+
+const model = 'gemini-embedding-001';
+const embeddingRequests = (): readonly RecordedRequest[] => server.requests.filter((request) => request.route === 'embeddings');
+const keyOf = (request: RecordedRequest): string | undefined => request.headers['x-goog-api-key'];
+interface SentBody {
+  readonly requests: readonly { readonly model: string; readonly content: { readonly parts: readonly { readonly text: string }[] }; readonly outputDimensionality?: number }[];
+}
+const textsOf = (request: RecordedRequest): string[] => (request.body as SentBody).requests.map((one) => one.content.parts[0]!.text);
+
+describe('embed on the Gemini wire: the recorded answer', () => {
+  it('returns the recorded vector of the dimensions asked, from the model asked, without usage (Gemini counts none)', async () => {
+    const { vector } = recordedGeminiEmbedding();
+    const result = await makeRouter().embed('Hello, world!', { model, dimensions: 768 });
+    expect(result.embeddings).toEqual([vector]);
+    expect(result.embeddings[0]).toHaveLength(768);
+    expect(result).toMatchObject({ provider: 'google', model, cached: false });
+    // No token count in Google's answer: no usage, and no price the router can state (the gateway estimates one).
+    expect(result.usage).toBeUndefined();
+    expect(result.costUsd).toBeUndefined();
+    const [request] = embeddingRequests();
+    expect(request).toMatchObject({ method: 'POST', path: '/google/v1beta/models/gemini-embedding-001:batchEmbedContents', provider: 'google' });
+    expect(request!.body).toEqual({
+      requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'Hello, world!' }], role: 'user' }, outputDimensionality: 768 }],
+    });
+    expect(keyOf(request!)).toBe(server.apiKeyFor('google'));
+  });
+
+  it('asks no outputDimensionality when the call names no dimensions', async () => {
+    await makeRouter().embed(['Hello, world!'], { model });
+    expect((embeddingRequests()[0]!.body as SentBody).requests[0]).not.toHaveProperty('outputDimensionality');
+  });
+
+  it('a second identical call is answered from the cache: no request reaches Google', async () => {
+    const router = makeRouter();
+    const first = await router.embed('Hello, world!', { model, dimensions: 768 });
+    const second = await router.embed('Hello, world!', { model, dimensions: 768 });
+    expect(embeddingRequests()).toHaveLength(1);
+    expect(second).toMatchObject({ cached: true, costUsd: 0, provider: 'google', attempts: [] });
+    expect(second.embeddings).toEqual(first.embeddings);
+  });
+
+  it('sends more than 100 texts as consecutive requests of at most 100 (Google refuses more), the vectors joined in order', async () => {
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(50));
+    const texts = Array.from({ length: 150 }, (_, index) => `text ${index}`);
+    const result = await makeRouter().embed(texts, { model, dimensions: 768 });
+    const requests = embeddingRequests();
+    expect(requests.map((request) => textsOf(request).length)).toEqual([100, 50]);
+    expect(requests.flatMap(textsOf)).toEqual(texts);
+    expect(result.embeddings).toEqual([...Array.from({ length: 100 }, (_, index) => numberedVector(index)), ...Array.from({ length: 50 }, (_, index) => numberedVector(index))]);
+    expect(result.attempts).toHaveLength(1);
+  });
+});
+
+describe('embed on the Gemini wire: failures of one provider of the model', () => {
+  it("a 429 (Google's recorded RESOURCE_EXHAUSTED) fails over to the other account of the same model, with its own key", async () => {
+    server.enqueue('google', { kind: 'error', fixture: 'error-429-resource-exhausted' });
+    const router = makeRouter();
+    const result = await router.embed('Hello, world!', { model, dimensions: 768 });
+    expect(result.provider).toBe('google-backup');
+    expect(result.embeddings).toEqual([recordedGeminiEmbedding().vector]);
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome, attempt.reason])).toEqual([
+      ['google', 'failure', 'rate_limit'],
+      ['google-backup', 'success', undefined],
+    ]);
+    expect(embeddingRequests().map(keyOf)).toEqual([server.apiKeyFor('google'), backupKey]);
+    expect(embeddingRequests().map((request) => request.path)).toEqual([
+      '/google/v1beta/models/gemini-embedding-001:batchEmbedContents',
+      '/google/v1beta/models/gemini-embedding-001:batchEmbedContents',
+    ]);
+    // While the first account cools down, the next call skips it.
+    const during = await router.embed('Another text', { model, dimensions: 768 });
+    expect(during.attempts[0]).toMatchObject({ provider: 'google', outcome: 'skipped' });
+  });
+
+  it.each([
+    ['503 UNAVAILABLE (overloaded)', 'error-503-unavailable-overloaded', 'overloaded'],
+    ['500 INTERNAL', 'error-500-internal', 'server_error'],
+  ])("a %s fails over to the other account of the same model", async (_name, fixture, reason) => {
+    server.enqueue('google', { kind: 'error', fixture });
+    const result = await makeRouter().embed('Hello, world!', { model, dimensions: 768 });
+    expect(result.provider).toBe('google-backup');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.reason])).toEqual([['google', reason], ['google-backup', undefined]]);
+  });
+
+  it("a 404 (Google's recorded answer to an embedding model it lacks) fails over, and that account is left out for the model", async () => {
+    server.enqueue('google', geminiReplay('error-404-batchEmbedContents-model-not-found.json'));
+    const router = makeRouter();
+    const result = await router.embed('Hello, world!', { model, dimensions: 768 });
+    expect(result.provider).toBe('google-backup');
+    expect(result.attempts[0]).toMatchObject({ provider: 'google', reason: 'model_not_found' });
+    expect(router.getHealthStatus()['google']!.missingModels.map((missing) => missing.model)).toEqual([model]);
+  });
+
+  it('a batch that fails after another answered fails the attempt: the other account is asked every text again', async () => {
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-503-unavailable-overloaded' });
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    const texts = Array.from({ length: 120 }, (_, index) => `text ${index}`);
+    const result = await makeRouter().embed(texts, { model });
+    expect(result.provider).toBe('google-backup');
+    expect(result.embeddings).toHaveLength(120);
+    expect(embeddingRequests().map((request) => [keyOf(request), textsOf(request).length])).toEqual([
+      [server.apiKeyFor('google'), 100],
+      [server.apiKeyFor('google'), 20],
+      [backupKey, 100],
+      [backupKey, 20],
+    ]);
+  });
+
+  it('when every Google account fails, the call fails: no other embedding model is asked', async () => {
+    server.setBehavior('google', { kind: 'error', fixture: 'error-500-internal' });
+    const failure = await makeRouter()
+      .embed('Hello, world!', { model })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AllProvidersFailedError);
+    expect((failure as AllProvidersFailedError).attempts.map((attempt) => [attempt.provider, attempt.model])).toEqual([
+      ['google', model],
+      ['google-backup', model],
+    ]);
+    expect(server.requests.every((request) => request.provider === 'google')).toBe(true);
+  });
+});
