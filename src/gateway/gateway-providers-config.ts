@@ -16,7 +16,7 @@
  *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
  *       # an anthropic one that thinks adaptively: { id: claude-haiku-5-5, reasoning: true, anthropicThinking: adaptive, fixedSampling: true }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
- *       embeddingModels:                                  # openai-compatible only: its embedding models (POST /v1/embeddings)
+ *       embeddingModels:                                  # openai-compatible or gemini: its embedding models (POST /v1/embeddings)
  *         - { id: text-embedding-3-small, dimensions: 1536, takesDimensions: true, price: { inputPerMillion: 0.02 } }
  *
  * Its models are called as `deepseek/deepseek-chat`, by bare id, or in routes, like the built-in ones.
@@ -165,7 +165,7 @@ function embeddingModelOf(value: unknown, path: string): EmbeddingModelInfo {
 
 function embeddingModelsOf(entry: JsonObject, path: string): readonly EmbeddingModelInfo[] | undefined {
   if (entry.embeddingModels === undefined) return undefined;
-  if (entry.protocol !== 'openai-compatible') fail(`${path}.embeddingModels`, 'applies to the openai-compatible protocol only (the others have no embeddings here).');
+  if (entry.protocol === 'anthropic') fail(`${path}.embeddingModels`, 'applies to the openai-compatible and gemini protocols only (Anthropic has no embeddings).');
   if (!Array.isArray(entry.embeddingModels)) fail(`${path}.embeddingModels`, 'must be a list of embedding models ({ id, dimensions }).');
   return entry.embeddingModels.map((model: unknown, index) => embeddingModelOf(model, `${path}.embeddingModels[${index}]`));
 }

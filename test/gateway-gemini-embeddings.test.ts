@@ -1,0 +1,83 @@
+/**
+ * `POST /v1/embeddings` answered on Gemini's wire, through the official OpenAI client (`client.embeddings.create`,
+ * which asks base64 vectors and decodes them unless told a format), against the gateway, against the provider test
+ * server replaying Google's recorded `batchEmbedContents` answer. A second Google account of the configuration's own
+ * (`google-eu`, a gemini-protocol provider listing the model) serves the same model.
+ */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../src/testing/index.js';
+import { geminiReplay, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
+import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
+
+const gatewayKey = 'gemini-embeddings-key-0123456789';
+const euKey = 'AIza-google-eu-account-secret-0123456789';
+
+let harness: GatewayHarness;
+beforeAll(async () => {
+  harness = await startGatewayHarness({
+    env: { GOOGLE_EU_API_KEY: euKey },
+    yamlText: (providers) => `
+providers:
+  google-eu:
+    protocol: gemini
+    baseUrl: ${providers.baseUrlFor('google')}
+    apiKeyEnv: GOOGLE_EU_API_KEY
+    models: [gemini-3.5-flash-lite]
+    embeddingModels:
+      - { id: gemini-embedding-001, dimensions: 3072, takesDimensions: true, price: { inputPerMillion: 0.15 } }
+keys:
+  - name: alpha
+    key: ${gatewayKey}
+`,
+  });
+});
+afterAll(async () => harness?.close());
+beforeEach(() => {
+  harness.providers.reset();
+  harness.providers.setBehavior('google', geminiReplay('batchEmbedContents-dimensions-768.json'));
+});
+
+const embeddingRequests = (): readonly RecordedRequest[] => harness.providers.requests.filter((request) => request.route === 'embeddings');
+const client = (): OpenAI => harness.clientWithKey(gatewayKey);
+const lastLine = (): Record<string, unknown> => harness.logLines.filter((line) => line.msg === 'embeddings').at(-1)!;
+/** A text of its own for each test: the cache is on, and keyed by the text. */
+let textNumber = 0;
+const freshText = (): string => `Hello, world! (${++textNumber})`;
+
+describe('the OpenAI client, answered by Gemini', () => {
+  it("gets Google's recorded vector through its default base64 request, as float32 (what base64 carries)", async () => {
+    const { vector } = recordedGeminiEmbedding();
+    const text = freshText();
+    const answer = await client().embeddings.create({ model: 'google/gemini-embedding-001', input: text, dimensions: 768 }).withResponse();
+    expect(answer.data.data).toHaveLength(1);
+    // The SDK asked base64 and decoded float32: Google's numbers, each as its nearest float32.
+    expect(answer.data.data[0]!.embedding).toEqual(vector.map((value) => Math.fround(value)));
+    // Google counts no tokens: the answer says 0, as OpenAI's shape must hold usage.
+    expect(answer.data).toMatchObject({ object: 'list', model: 'gemini-embedding-001', usage: { prompt_tokens: 0, total_tokens: 0 } });
+    expect(answer.response.headers.get('x-backup-models-provider')).toBe('google');
+    const [upstream] = embeddingRequests();
+    expect(upstream!.path).toBe('/google/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    expect(upstream!.body).toEqual({
+      requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text }], role: 'user' }, outputDimensionality: 768 }],
+    });
+    // The key is charged an estimate: about four characters a token at the catalog's $0.15 a million.
+    expect(lastLine()).toMatchObject({ provider: 'google', status: 200, outcome: 'success', costEstimated: true });
+    expect(lastLine().costUsd).toBeCloseTo((Math.ceil(text.length / 4) * 0.15) / 1_000_000, 15);
+  });
+
+  it("answers Google's numbers exactly to a client that asks encoding_format: 'float'", async () => {
+    const answer = await client().embeddings.create({ model: 'google/gemini-embedding-001', input: [freshText()], dimensions: 768, encoding_format: 'float' });
+    expect(answer.data[0]).toMatchObject({ object: 'embedding', index: 0 });
+    expect(answer.data[0]!.embedding).toEqual(recordedGeminiEmbedding().vector);
+  });
+
+  it('a bare model id goes to every Gemini account that lists it: a 503 at one fails over to the other', async () => {
+    harness.providers.enqueue('google', { kind: 'error', fixture: 'error-503-unavailable-overloaded' });
+    const answer = await client().embeddings.create({ model: 'gemini-embedding-001', input: freshText(), dimensions: 768 }).withResponse();
+    expect(answer.response.headers.get('x-backup-models-attempts')).toBe('google:failure,google-eu:success');
+    expect(answer.data.data[0]!.embedding).toHaveLength(768);
+    expect(embeddingRequests().map((request) => request.headers['x-goog-api-key'])).toEqual([harness.env.GOOGLE_API_KEY, euKey]);
+    expect(harness.logText()).not.toContain(euKey);
+  });
+});
