@@ -1,12 +1,13 @@
 import type { JSONObject, SharedV3ProviderMetadata } from '@ai-sdk/provider';
 import type { Attempt } from '../errors.js';
+import type { EmbeddingResult } from '../routing/embedding-options.js';
 import type { CompletionResult } from '../routing/router-options.js';
 
 /**
- * What the router knows about a call, under `providerMetadata.backupModels`: who answered, every attempt,
- * latency, cache and cost. JSON only, so it survives the AI SDK's serialisation.
+ * What the router knows about a call (a completion's or an embedding's), under `providerMetadata.backupModels`:
+ * who answered, every attempt, latency, cache and cost. JSON only, so it survives the AI SDK's serialisation.
  */
-export function backupModelsMetadata(result: CompletionResult): SharedV3ProviderMetadata {
+export function backupModelsMetadata(result: CompletionResult | EmbeddingResult): SharedV3ProviderMetadata {
   const metadata: JSONObject = {
     provider: result.provider,
     model: result.model,

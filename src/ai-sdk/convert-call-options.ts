@@ -3,6 +3,7 @@ import type { CompleteOptions } from '../routing/router-options.js';
 import { isRecord } from '../json-value.js';
 import type { JsonSchema, ReasoningEffort, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { reasoningEffortOfBudget, reasoningEffortOfOpenAIName } from '../reasoning-effort.js';
+import { callerHeadersWarning } from './caller-headers-warning.js';
 
 export type CallSettings = Pick<
   CompleteOptions,
@@ -25,13 +26,8 @@ export function convertCallOptions(options: LanguageModelV3CallOptions): Convert
   for (const setting of unsupportedSettings) {
     if (options[setting] !== undefined) warnings.push({ type: 'unsupported', feature: setting });
   }
-  // The AI SDK always sends its user agent; only headers the caller set are worth a warning.
-  const callerHeaders = Object.entries(options.headers ?? {}).filter(
-    ([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent',
-  );
-  if (callerHeaders.length > 0) {
-    warnings.push({ type: 'unsupported', feature: 'headers', details: 'The router sends its own headers to each provider.' });
-  }
+  const headersWarning = callerHeadersWarning(options.headers);
+  if (headersWarning !== undefined) warnings.push(headersWarning);
   const tools: ToolDefinition[] = [];
   for (const tool of options.tools ?? []) {
     if (tool.type === 'provider') {
