@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError, ProviderError } from '../errors.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from '../providers/model-provider.js';
 import type { ChatRequest, ChatResponse, StreamChunk, ThinkingLevel, Tier } from '../types.js';
+import { aiSdkEmbed, aiSdkEmbeddingModelInfo, type AiSdkEmbeddingModelOptions } from './ai-sdk-embed.js';
 import { AiSdkStreamChunks } from './ai-sdk-stream-chunks.js';
 import { convertFromAiSdkResult } from './convert-from-ai-sdk-result.js';
 import { type AiSdkModelTraits, convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
@@ -42,6 +43,11 @@ export interface AiSdkModelProviderOptions {
   readonly vision?: boolean;
   /** For `costUsd` on results. */
   readonly price?: ModelPrice;
+  /**
+   * An AI SDK embedding model the provider serves too, for `router.embed` (asked for its `modelId`, failed over to
+   * and from the other providers of that model). Default none: the provider serves no embeddings.
+   */
+  readonly embedding?: AiSdkEmbeddingModelOptions;
   /** For Retry-After dates. Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -92,6 +98,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     ],
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
+    ...(options.embedding !== undefined ? { embeddingModels: [aiSdkEmbeddingModelInfo(options.embedding)] } : {}),
   };
   const modelTraits: AiSdkModelTraits = {
     reasons: options.reasoning === true,
@@ -113,6 +120,7 @@ export function aiSdkModelProvider(options: AiSdkModelProviderOptions): ModelPro
     id,
     definition,
     isConfigured: () => true,
+    embed: options.embedding === undefined ? undefined : aiSdkEmbed({ providerId: id, embedding: options.embedding, clock, toProviderError, readRequestId }),
     async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
       assertModel(request);
       try {

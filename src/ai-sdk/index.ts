@@ -2,7 +2,7 @@
  * `backup-models/ai-sdk`: the Vercel AI SDK both ways. `createBackupModels` makes the router an AI SDK
  * provider (`generateText({ model: backupModels('tier-2'), prompt })`, `embed({ model:
  * backupModels.embeddingModel('text-embedding-3-small'), value })`); `aiSdkModelProvider` makes any AI SDK
- * language model one more router candidate. Needs `ai` 6 or later (specification v3).
+ * language model (and with it an embedding model) one more router candidate. Needs `ai` 6 or later (specification v3).
  */
 export { backupModels, createBackupModels } from './backup-models-provider.js';
 export type {
@@ -17,3 +17,4 @@ export type { BackupModelsEmbeddingSettings, RouterForAiSdkEmbeddings } from './
 export type { BackupModelsModelId } from './parse-model-id.js';
 export { aiSdkModelProvider } from './ai-sdk-model-provider.js';
 export type { AiSdkModelProviderOptions } from './ai-sdk-model-provider.js';
+export type { AiSdkEmbeddingModelOptions } from './ai-sdk-embed.js';

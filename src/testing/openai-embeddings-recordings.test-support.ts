@@ -38,3 +38,16 @@ export function recordedOpenAIEmbedding(): { readonly vector: readonly number[];
   const vector = Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
   return { vector, model: body.model, promptTokens: body.usage.prompt_tokens };
 }
+
+/**
+ * OpenAI's recorded embeddings answer made into one of the given vectors (as numbers, as a server answering floats
+ * sends them), each at its index and each billed the recorded token count, with the recorded status and headers:
+ * no recording of several inputs is kept (test/fixtures/SOURCES.md, "openai embeddings").
+ */
+export function openAIEmbeddingsBatchReplay(vectors: readonly (readonly number[])[]): StatusBehavior {
+  const recorded = openAIEmbeddingsReplay();
+  const body = JSON.parse(readOpenAIEmbeddingsRecording('embeddings-dimensions-128.json')) as { usage: { prompt_tokens: number } };
+  const tokens = body.usage.prompt_tokens * vectors.length;
+  const data = vectors.map((embedding, index) => ({ object: 'embedding', index, embedding }));
+  return { ...recorded, body: JSON.stringify({ ...body, data, usage: { prompt_tokens: tokens, total_tokens: tokens } }, null, 2) + '\n' };
+}
