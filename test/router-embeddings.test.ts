@@ -92,6 +92,51 @@ describe('embed: the recorded answer', () => {
   });
 });
 
+describe('embed: identical calls in flight share one upstream call', () => {
+  it('two identical calls at the same moment make one request; the one that joined is answered as a cache hit, at no cost', async () => {
+    const router = makeRouter();
+    const [first, joiner] = await Promise.all([
+      router.embed('Hello, world!', { model, dimensions: 128 }),
+      router.embed('Hello, world!', { model, dimensions: 128 }),
+    ]);
+    expect(embeddingRequests()).toHaveLength(1);
+    expect(first.embeddings).toEqual([recordedOpenAIEmbedding().vector]);
+    expect(joiner.embeddings).toEqual(first.embeddings);
+    expect(first).toMatchObject({ cached: false, provider: 'openai' });
+    expect(first.costUsd).toBeGreaterThan(0);
+    expect(joiner).toMatchObject({ cached: true, costUsd: 0, provider: 'openai' });
+  });
+
+  it('calls that ask other vectors (other dimensions, another cache scope) or ask another way (a race of two) do not join', async () => {
+    const router = makeRouter();
+    await Promise.all([
+      router.embed('Hello, world!', { model, dimensions: 128 }),
+      router.embed('Hello, world!', { model, dimensions: 128 }),
+      router.embed('Hello, world!', { model, dimensions: 128, cacheScope: 'tenant-b' }),
+      router.embed('Hello, world!', { model, dimensions: 128, parallelAttempts: 2 }),
+      router.embed('Hello, world!', { model, dimensions: 64 }).catch(() => undefined),
+    ]);
+    // One for the two identical calls, one each for the others, two for the race of two (both accounts).
+    expect(embeddingRequests()).toHaveLength(5);
+  });
+
+  it("a joiner gets the answer of the same request when the first caller leaves, and then pays for it", async () => {
+    server.setBehavior('openai', { ...openAIEmbeddingsReplay(), latencyMs: 300 });
+    const router = makeRouter();
+    const controller = new AbortController();
+    const first = router.embed('Hello, world!', { model, dimensions: 128, signal: controller.signal }).catch((error: unknown) => error);
+    const joiner = router.embed('Hello, world!', { model, dimensions: 128 });
+    await server.waitForRequests(1);
+    controller.abort(new Error('first caller left'));
+    expect(await first).toMatchObject({ message: 'first caller left' });
+    const answer = await joiner;
+    expect(answer.embeddings).toEqual([recordedOpenAIEmbedding().vector]);
+    expect(answer).toMatchObject({ cached: false, provider: 'openai' });
+    expect(answer.costUsd).toBeGreaterThan(0);
+    expect(embeddingRequests()).toHaveLength(1);
+  });
+});
+
 describe('embed: failures of one provider of the model', () => {
   it('a 429 puts the provider in its cooldown (Retry-After) and the call goes to the other account of the same model', async () => {
     server.enqueue('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '20' } });

@@ -2,13 +2,11 @@
  * The router's `embed`: the input and options checked, the providers of the call's one model found, the cache read
  * within the caller's scope (a hit asks no provider), else the providers asked (uncached-embeddings.ts) and the
  * vectors stored; the result priced from the catalog's embedding price, and one `call-end` event. One per router.
- *
- * Unlike `complete`, identical embedding calls in flight at the same moment are not joined into one upstream call
- * (no single-flight): each asks its provider, and the second of two made one after the other is a cache hit.
+ * Identical embedding calls in flight share one upstream call, as `complete`'s do (shared-cached-calls.ts).
  */
 import type { CacheBackend, CachedEmbeddings, CacheEntry } from '../cache/cache-backend.js';
 import { createEmbeddingCacheKey } from '../cache/cache-key.js';
-import { CancelScope, cancellationOf } from '../cancellation.js';
+import { SingleFlight } from '../cache/single-flight.js';
 import type { ProviderDefinition } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import { type Attempt, RouterClosedError } from '../errors.js';
@@ -23,6 +21,7 @@ import type { HedgeDelays } from './hedge-delay.js';
 import { noProviderError } from './no-provider-error.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
 import { RetryRounds } from './retry-rounds.js';
+import { type ResultContext, SharedCachedCalls } from './shared-cached-calls.js';
 import { type CandidateSelection, type ProviderStanding, type SelectCandidatesOptions, selectCandidates } from './select-candidates.js';
 import { routerDefaults } from './router-defaults.js';
 import type { AttemptLog, BackupModelRouterOptions, RouteTarget } from './router-options.js';
@@ -49,6 +48,8 @@ export class Embeddings {
   readonly #options: EmbeddingsOptions;
   readonly #uncached: UncachedEmbeddings;
   readonly #cache: GuardedCache<CachedEmbeddings> | undefined;
+  /** Calls through the cache, identical ones in flight sharing one upstream call; undefined when the cache is off. */
+  readonly #cachedCalls: SharedCachedCalls<EmbeddingCall, CachedEmbeddings, EmbeddingResult> | undefined;
 
   constructor(options: EmbeddingsOptions) {
     this.#options = options;
@@ -74,6 +75,22 @@ export class Embeddings {
             // The router's own in-process LRU answers at once; a backend of the caller's own may not.
             immediate: routerOptions.cacheBackend === undefined,
             onError: (operation, error) => reportCacheError(options.events, operation, error),
+          });
+    this.#cachedCalls =
+      this.#cache === undefined
+        ? undefined
+        : new SharedCachedCalls({
+            cache: this.#cache,
+            clock,
+            inFlight: options.inFlight,
+            singleFlight: new SingleFlight<CachedEmbeddings>(),
+            routerOptions,
+            spending: registry.spending,
+            keyOf: cacheKeyOf,
+            strategyOf: (call) => strategyOf(call.options),
+            cacheable: () => true,
+            resultOf: (embeddings, context) => this.#resultOf(embeddings, context),
+            runUncached: (call, cancellation) => this.#uncached.embed(call, cancellation, options.inFlight),
           });
   }
 
@@ -124,42 +141,16 @@ export class Embeddings {
   async #answer(call: EmbeddingCall): Promise<EmbeddingResult> {
     const { options } = call;
     const cache = options.cache === false ? undefined : this.#cache;
-    const key = cache === undefined ? undefined : createEmbeddingCacheKey({ scope: options.cacheScope ?? 'default', request: call.request });
-    if (cache !== undefined && key !== undefined && options.cache !== 'refresh') {
-      const hit = await this.#read(cache, key, call);
-      if (hit !== undefined) return this.#resultOf(hit, { startedAtMs: call.startedAtMs, attempts: [], cached: true });
-    }
+    if (cache !== undefined && options.cache !== 'refresh' && this.#cachedCalls !== undefined) return this.#cachedCalls.call(call);
     const { completion, attempts } = await this.#uncached.embed(call, options.signal, this.#options.inFlight);
-    // Not waited for: a slow store never holds up the vectors.
-    if (cache !== undefined && key !== undefined) cache.write(key, completion);
+    // A refreshed answer replaces the cached one (not waited for: a slow store never holds up the vectors).
+    if (cache !== undefined) cache.write(cacheKeyOf(call), completion);
     const result = this.#resultOf(completion, { startedAtMs: call.startedAtMs, attempts, cached: false, endedAtMs: completion.storedAtMs });
     this.#options.registry.spending.recordSpend(result.provider, result.costUsd);
     return result;
   }
 
-  /**
-   * The cached vectors, or undefined. A backend of the caller's own is given a tenth of the call's time left (at
-   * most 1 s), and the caller's abort or close() ends the read at once, as for `complete`.
-   */
-  async #read(cache: GuardedCache<CachedEmbeddings>, key: string, call: EmbeddingCall): Promise<CachedEmbeddings | undefined> {
-    if (cache.answersAtOnce) return cache.read(key, undefined);
-    const { clock, routerOptions, inFlight } = this.#options;
-    const scope = new CancelScope();
-    const stopFollowing = call.options.signal === undefined ? undefined : scope.follow(cancellationOf(call.options.signal));
-    inFlight.enter(scope);
-    try {
-      const timeoutMs = call.options.timeoutMs ?? routerOptions.timeoutMs ?? routerDefaults.timeoutMs;
-      const withinMs = Math.min(routerDefaults.cacheReadMaxMs, (call.startedAtMs + timeoutMs - clock.now()) * routerDefaults.cacheReadShareOfTimeLeft);
-      const hit = await cache.read(key, { withinMs, cancellation: scope });
-      scope.throwIfAborted();
-      return hit;
-    } finally {
-      stopFollowing?.();
-      inFlight.leave(scope);
-    }
-  }
-
-  #resultOf(completion: CachedEmbeddings, context: { startedAtMs: number; attempts: readonly Attempt[]; cached: boolean; endedAtMs?: number }): EmbeddingResult {
+  #resultOf(completion: CachedEmbeddings, context: ResultContext & { readonly endedAtMs?: number }): EmbeddingResult {
     const { embeddings, provider } = completion;
     return {
       embeddings: embeddings.embeddings,
@@ -203,6 +194,21 @@ export class Embeddings {
     });
   }
 
+}
+
+/** The call's entry in the cache: its caller's scope and what it asks (model, texts, dimensions). */
+function cacheKeyOf(call: EmbeddingCall): string {
+  return createEmbeddingCacheKey({ scope: call.options.cacheScope ?? 'default', request: call.request });
+}
+
+/**
+ * The per-call options that decide how an embed call is run, not what it asks: calls that give none share the
+ * router's defaults, so the common call adds nothing to its single-flight key.
+ */
+function strategyOf(options: EmbedOptions): string {
+  const { parallelAttempts, hedge, maxRetries, responseTimeoutMs } = options;
+  if (parallelAttempts === undefined && hedge === undefined && maxRetries === undefined && responseTimeoutMs === undefined) return '';
+  return `|${JSON.stringify([parallelAttempts, hedge, maxRetries, responseTimeoutMs])}`;
 }
 
 function isCachedEmbeddings(entry: CacheEntry): entry is CachedEmbeddings {
