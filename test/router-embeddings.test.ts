@@ -79,6 +79,19 @@ describe('embed: the recorded answer', () => {
     expect(second.embeddings).toEqual(first.embeddings);
   });
 
+  it("a caller that changes the vectors it was given does not change what the cache answers next", async () => {
+    const router = makeRouter();
+    const first = await router.embed(['Hello, world!'], { model, dimensions: 128 });
+    const recorded = [...first.embeddings[0]!];
+    (first.embeddings[0] as number[]).fill(0);
+    const second = await router.embed(['Hello, world!'], { model, dimensions: 128 });
+    expect(second.embeddings[0]).toEqual(recorded);
+    (second.embeddings[0] as number[])[0] = 42;
+    const third = await router.embed(['Hello, world!'], { model, dimensions: 128 });
+    expect(third.embeddings[0]).toEqual(recorded);
+    expect(embeddingRequests()).toHaveLength(1);
+  });
+
   it('caches within the caller scope: another scope, other dimensions or cache: false ask the provider', async () => {
     const router = makeRouter();
     await router.embed('Hello, world!', { model, dimensions: 128, cacheScope: 'tenant-a' });

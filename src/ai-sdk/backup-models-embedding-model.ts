@@ -51,8 +51,8 @@ export class BackupModelsEmbeddingModel implements EmbeddingModelV3 {
     const headersWarning = callerHeadersWarning(options.headers);
     if (headersWarning !== undefined) warnings.push(headersWarning);
     return {
-      // Copies: the caller may change its vectors, which the router's cache may still hold.
-      embeddings: result.embeddings.map((vector) => Array.from(vector)),
+      // The router's own copies (its cache keeps others), typed readonly there: the AI SDK's caller may change them.
+      embeddings: result.embeddings as number[][],
       // None when the provider counted none (Gemini's answers): the AI SDK then reports NaN tokens.
       usage: result.usage === undefined ? undefined : { tokens: result.usage.inputTokens },
       providerMetadata: backupModelsMetadata(result),

@@ -153,7 +153,9 @@ export class Embeddings {
   #resultOf(completion: CachedEmbeddings, context: ResultContext & { readonly endedAtMs?: number }): EmbeddingResult {
     const { embeddings, provider } = completion;
     return {
-      embeddings: embeddings.embeddings,
+      // Copies: the completion may be the in-process cache's entry (and is on a miss, written to it), and a caller
+      // that changed a vector it was given would change what every later hit of the call gets.
+      embeddings: embeddings.embeddings.map((vector) => vector.slice()),
       provider,
       model: embeddings.model,
       usage: embeddings.usage,
