@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { BackupModelRouter } from '../dist/index.js';
 import { checkTarget, printTable, printTargets } from './lib/report.js';
-import { openAiEnv, startBareProxy, startGateway, startUpstream } from './lib/servers.js';
+import { chatCompletionsCall, openAiEnv, startBareProxy, startGateway, startUpstream } from './lib/servers.js';
 import { round, summarize } from './lib/stats.js';
 
 const prompt = 'Reply with the word SUCCESS.';
@@ -29,13 +29,13 @@ export const cacheBenchmark = {
       const missesMicros = [];
       let hitsReported = 0;
       try {
-        await router.complete(prompt);
+        await router.complete(prompt, chatCompletionsCall);
         for (let index = -200; index < calls; index += 1) {
           let startedAt = performance.now();
-          const hit = await router.complete(prompt);
+          const hit = await router.complete(prompt, chatCompletionsCall);
           const hitMicros = (performance.now() - startedAt) * 1000;
           startedAt = performance.now();
-          await router.complete(prompt, { cache: false });
+          await router.complete(prompt, { ...chatCompletionsCall, cache: false });
           const missMicros = (performance.now() - startedAt) * 1000;
           if (index < 0) continue;
           if (hit.cached) hitsReported += 1;

@@ -11,6 +11,7 @@ import { BackupModelRouter } from '../dist/index.js';
 import { combineRounds, runClosedLoop } from './lib/closed-loop.js';
 import { startChildServer } from './lib/child-server.js';
 import { checkTarget, printTable, printTargets } from './lib/report.js';
+import { chatCompletionsCall } from './lib/servers.js';
 import { median, round, summarize } from './lib/stats.js';
 
 const upstreamScript = new URL('./lib/upstream-server.js', import.meta.url).pathname;
@@ -30,7 +31,7 @@ export const libraryOverhead = {
     const pool = new Pool(upstream.url, { keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
     try {
       // One call through the router tells us the exact bytes it sends; the baseline sends those.
-      await router.complete(prompt);
+      await router.complete(prompt, chatCompletionsCall);
       const { lastBody } = await upstream.ask('stats');
       const bodyObject = JSON.parse(lastBody);
       const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
@@ -47,7 +48,7 @@ export const libraryOverhead = {
         {
           name: 'router.complete',
           call: async () => {
-            const result = await router.complete(prompt);
+            const result = await router.complete(prompt, chatCompletionsCall);
             if (result.content !== 'SUCCESS') throw new Error('router call failed');
           },
         },

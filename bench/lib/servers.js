@@ -55,6 +55,13 @@ export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: fal
   return startPlainServer(process.execPath, args, { port, env });
 }
 
+/**
+ * What the library benchmarks ask the router: OpenAI's chat completions model the gateway benchmarks name too
+ * (`openai/gpt-4o-mini`), since the local upstream speaks chat completions only. The default tier's OpenAI model
+ * (gpt-6-luna) is asked on the Responses API, which the upstream does not serve.
+ */
+export const chatCompletionsCall = Object.freeze({ preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' });
+
 /** The OpenAI variables pointing at the local upstream. */
 export function openAiEnv(upstream) {
   return { OPENAI_API_KEY: benchApiKey, OPENAI_BASE_URL: `${upstream.url}/v1` };
