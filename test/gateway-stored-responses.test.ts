@@ -340,3 +340,36 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
     ]);
   });
 });
+
+describe('a request whose references would make it larger than a body the gateway takes', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await startGatewayHarness({ yamlText: 'cache:\n  enabled: false\nlimits:\n  maxBodyBytes: 20000\n', providerIds: ['openai'] });
+  });
+  afterAll(async () => harness?.close());
+  beforeEach(() => harness.providers.reset());
+
+  it('is refused with the 413 of a body past limits.maxBodyBytes, nothing sent upstream: one kept item named many times', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'A long answer. '.repeat(100) });
+    const first = await harness.client.responses.create({ model, input: 'Say something long.' });
+    const itemId = first.output[0]!.id!;
+    harness.providers.reset();
+    // 2 KB of references, each to the same 1.5 KB answer: resolved, 150 KB, past the 20 KB any body may be.
+    const references = Array.from({ length: 100 }, () => ({ type: 'item_reference' as const, id: itemId }));
+
+    const refused = await harness.client.responses.create({ model, input: [...references, { role: 'user', content: 'Again?' }] }).catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ status: 413, code: 'request_too_large', param: 'input' });
+    expect((refused as Error).message).toContain('limits.maxBodyBytes');
+    expect(harness.providers.requests).toEqual([]);
+  });
+
+  it('still answers a conversation whose references stay within the limit', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Short.' }, { kind: 'success', text: 'Fine.' });
+    const first = await harness.client.responses.create({ model, input: 'Hi.' });
+
+    const second = await harness.client.responses.create({ model, input: [{ type: 'item_reference', id: first.output[0]!.id! }, { role: 'user', content: 'And?' }] });
+
+    expect(second.output_text).toBe('Fine.');
+  });
+});

@@ -168,6 +168,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
           ttlSeconds: storedResponses.ttlSeconds,
           maxEntryBytes: storedResponses.maxEntryBytes,
+          maxResolvedBytes: config.limits.maxBodyBytes,
         })
       : undefined,
   );

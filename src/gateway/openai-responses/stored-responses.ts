@@ -11,7 +11,7 @@ import { redactSecrets } from '../../errors.js';
 import { isRecord } from '../../json-value.js';
 import type { ResponseStore, ResponseStoreEntry } from '../../response-store/response-store.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
-import { itemNotFound, itemReferenceIdsOf, withReferencedItems } from './item-references.js';
+import { itemNotFound, itemReferenceIdOf, itemReferenceIdsOf, withReferencedItems } from './item-references.js';
 
 export interface StoredResponsesOptions {
   readonly store: ResponseStore;
@@ -19,6 +19,12 @@ export interface StoredResponsesOptions {
   readonly ttlSeconds: number;
   /** An item whose JSON is larger is not kept. */
   readonly maxEntryBytes: number;
+  /**
+   * The most bytes the items and conversation a request names may add to it (the gateway's `limits.maxBodyBytes`): a
+   * body of a few KB naming one kept item a thousand times would otherwise be made, past the body limit, into a request
+   * of a thousand copies, held in memory and sent upstream.
+   */
+  readonly maxResolvedBytes: number;
 }
 
 /** One answer to keep: its id and output items, as the client was given them, and the conversation it answered. */
@@ -42,11 +48,13 @@ export class StoredResponses {
   readonly #store: ResponseStore;
   readonly #ttlSeconds: number;
   readonly #maxEntryBytes: number;
+  readonly #maxResolvedBytes: number;
 
   constructor(options: StoredResponsesOptions) {
     this.#store = options.store;
     this.#ttlSeconds = options.ttlSeconds;
     this.#maxEntryBytes = options.maxEntryBytes;
+    this.#maxResolvedBytes = options.maxResolvedBytes;
   }
 
   /** Keep an answer's output items, and its conversation, under `scope`. Never rejects. */
@@ -78,6 +86,7 @@ export class StoredResponses {
     if (previousId !== undefined) names.push(responseName(previousId));
     const texts = names.length === 0 ? [] : await this.#store.get(scope, names);
     if (texts === undefined) throw storeUnreadable();
+    this.#checkResolvedSize(body.input, ids ?? [], texts);
     let input: unknown = body.input;
     if (ids !== undefined && Array.isArray(input)) {
       const items = new Map<string, unknown>();
@@ -97,6 +106,32 @@ export class StoredResponses {
     }
     return { ...body, input };
   }
+
+  /** A 413 when the texts the request names, each as often as it names it, pass `maxResolvedBytes`. */
+  #checkResolvedSize(input: unknown, ids: readonly string[], texts: readonly (string | undefined)[]): void {
+    const bytesById = new Map<string, number>();
+    ids.forEach((id, index) => bytesById.set(id, Buffer.byteLength(texts[index] ?? '', 'utf8')));
+    let bytes = ids.length < texts.length ? Buffer.byteLength(texts[texts.length - 1] ?? '', 'utf8') : 0;
+    if (Array.isArray(input)) {
+      for (const item of input) {
+        const id = itemReferenceIdOf(item);
+        if (id !== undefined) bytes += bytesById.get(id) ?? 0;
+      }
+    }
+    if (bytes > this.#maxResolvedBytes) throw resolvedTooLarge(this.#maxResolvedBytes);
+  }
+}
+
+/** The 413 of a body past the limit (request-body.ts), for the items and conversation a request names. */
+function resolvedTooLarge(maxBytes: number): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 413,
+    param: 'input',
+    code: 'request_too_large',
+    message:
+      `The items and previous response this request names add more than the limit of ${maxBytes} bytes a body may have ` +
+      '(limits.maxBodyBytes): name each item once, or send a shorter conversation.',
+  });
 }
 
 /**
