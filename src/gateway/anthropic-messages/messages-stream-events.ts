@@ -102,8 +102,10 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     if (!isShownThinkingDelta(chunk)) return '';
     let events = '';
     if (this.#thinkingIndex === undefined) {
+      // The open block is stopped by its own index (the last given out) before the thinking block takes the next.
+      events = this.#blocks.finish(undefined);
       this.#thinkingIndex = this.#nextBlockIndex++;
-      events = this.#blocks.finish(undefined) + thinkingStartEvent(this.#thinkingIndex);
+      events += thinkingStartEvent(this.#thinkingIndex);
     }
     return events + thinkingDeltaEvent(this.#thinkingIndex, chunk.text);
   }

@@ -116,6 +116,20 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
       '3:content_block_stop',
     ]);
   });
+
+  it('stops the text block open before a thinking block by its own index, then opens the thinking block after it', () => {
+    const events = encode([
+      { type: 'text-delta', text: 'Let me think.' },
+      { type: 'reasoning-delta', text: 'Thinking on.', signedBy: 'anthropic' },
+      { type: 'signed-reasoning-block', provider: 'anthropic', block: { type: 'thinking', thinking: 'Thinking on.', signature: 'EqQBCgIYAhIM' } },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const blocks = events
+      .map((event) => JSON.parse(event.data) as { type: string; index?: number; content_block?: { type: string }; delta?: { type: string } })
+      .filter((payload) => payload.index !== undefined)
+      .map((payload) => `${payload.index}:${payload.content_block?.type ?? payload.delta?.type ?? payload.type}`);
+    expect(blocks).toEqual(['0:text', '0:text_delta', '0:content_block_stop', '1:thinking', '1:thinking_delta', '1:signature_delta', '1:content_block_stop']);
+  });
 });
 
 describe("a Messages client's history with Anthropic's thinking blocks", () => {
