@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
-import { budgetCostOf, costOf, unpricedModelFallbackPrice } from './cost.js';
+import { budgetCostOf, costOf, embeddingBudgetCostOf, embeddingCostOf, unpricedModelFallbackPrice } from './cost.js';
 
 const openai = defaultCatalog.find((definition) => definition.id === 'openai') as ProviderDefinition;
 const usage = { inputTokens: 1_000_000, outputTokens: 1_000_000, totalTokens: 2_000_000 };
@@ -97,5 +97,22 @@ describe('budgetCostOf', () => {
       estimated: true,
     });
     expect(budgetCostOf(unpriced, 'llama', undefined)).toBeUndefined();
+  });
+});
+
+describe('a provider that reports negative or non-finite token counts', () => {
+  // A server's usage is read as it says (prompt_tokens: -1000000 is a finite number): priced, it must cost nothing
+  // rather than credit a key's budget or spread NaN through its spend.
+  const google = defaultCatalog.find((definition) => definition.id === 'google') as ProviderDefinition;
+  it.each([-1_000_000, Number.NaN, Number.POSITIVE_INFINITY])('prices a count of %d as none: never a negative or NaN cost', (count) => {
+    const costs = [
+      costOf(openai, 'gpt-4o-mini', { inputTokens: count, outputTokens: count, totalTokens: count, cachedInputTokens: count, webSearchRequests: count }),
+      budgetCostOf(openai, 'a-model-nobody-prices', { inputTokens: count, outputTokens: count, totalTokens: count })?.usd,
+      embeddingCostOf(openai, 'text-embedding-3-small', { inputTokens: count }),
+      embeddingBudgetCostOf(google, 'an-unpriced-embedding-model', { inputTokens: count })?.usd,
+    ];
+    for (const usd of costs) expect(usd).toBe(0);
+    // The counts it did report sensibly are still charged.
+    expect(costOf(openai, 'gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: count, totalTokens: count })).toBeCloseTo(0.15, 10);
   });
 });

@@ -10,18 +10,26 @@ export function costOf(definition: ProviderDefinition | undefined, model: string
   if (!usage || !definition) return undefined;
   const price = findModelByPrefix(definition, model)?.price;
   if (!price) return undefined;
-  const cached = usage.cachedInputTokens ?? 0;
-  const written = usage.cacheWriteInputTokens ?? 0;
-  const writtenForAnHour = Math.min(written, usage.cacheWrite1hInputTokens ?? 0);
-  const uncached = Math.max(0, usage.inputTokens - cached - written);
+  const cached = tokens(usage.cachedInputTokens);
+  const written = tokens(usage.cacheWriteInputTokens);
+  const writtenForAnHour = Math.min(written, tokens(usage.cacheWrite1hInputTokens));
+  const uncached = Math.max(0, tokens(usage.inputTokens) - cached - written);
   const writePrice = price.cacheWritePerMillion ?? price.inputPerMillion;
   const input =
     uncached * price.inputPerMillion +
     cached * (price.cachedInputPerMillion ?? price.inputPerMillion) +
     (written - writtenForAnHour) * writePrice +
     writtenForAnHour * (price.cacheWrite1hPerMillion ?? writePrice);
-  const searches = usage.webSearchRequests === undefined ? 0 : (usage.webSearchRequests * (price.webSearchPerThousand ?? 0)) / 1000;
-  return (input + usage.outputTokens * price.outputPerMillion) / 1_000_000 + searches;
+  const searches = (tokens(usage.webSearchRequests) * (price.webSearchPerThousand ?? 0)) / 1000;
+  return (input + tokens(usage.outputTokens) * price.outputPerMillion) / 1_000_000 + searches;
+}
+
+/**
+ * A count a provider reported, as priced: a negative or non-finite one (a server's bug, or a hostile server's way to
+ * credit a key's budget) counts nothing, so no cost is ever negative or NaN. Absent counts nothing too.
+ */
+function tokens(count: number | undefined): number {
+  return count !== undefined && Number.isFinite(count) && count > 0 ? count : 0;
 }
 
 /** The catalog entry each reported model id matched, per definition: every answer asks again. */
@@ -62,7 +70,7 @@ export function budgetCostOf(
   const priced = costOf(definition, model, usage);
   if (priced !== undefined) return { usd: priced, estimated: false };
   const price = dearestPrice(definition) ?? unpricedModelFallbackPrice;
-  return { usd: (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000, estimated: true };
+  return { usd: (tokens(usage.inputTokens) * price.inputPerMillion + tokens(usage.outputTokens) * price.outputPerMillion) / 1_000_000, estimated: true };
 }
 
 function dearestPrice(definition: ProviderDefinition | undefined): ModelPrice | undefined {
@@ -81,7 +89,7 @@ function dearestPrice(definition: ProviderDefinition | undefined): ModelPrice | 
 export function embeddingCostOf(definition: ProviderDefinition | undefined, model: string, usage: EmbeddingUsage | undefined): number | undefined {
   const price = findEmbeddingModelByPrefix(definition, model)?.price;
   if (usage === undefined || price === undefined) return undefined;
-  return (usage.inputTokens * price.inputPerMillion) / 1_000_000;
+  return (tokens(usage.inputTokens) * price.inputPerMillion) / 1_000_000;
 }
 
 /**
@@ -100,7 +108,7 @@ export function embeddingBudgetCostOf(
   let dearest = unpricedModelFallbackPrice.inputPerMillion;
   const prices = (definition?.embeddingModels ?? []).flatMap((candidate) => (candidate.price === undefined ? [] : [candidate.price.inputPerMillion]));
   if (prices.length > 0) dearest = Math.max(...prices);
-  return { usd: (usage.inputTokens * dearest) / 1_000_000, estimated: true };
+  return { usd: (tokens(usage.inputTokens) * dearest) / 1_000_000, estimated: true };
 }
 
 function findEmbeddingModelByPrefix(definition: ProviderDefinition | undefined, model: string): EmbeddingModelInfo | undefined {
