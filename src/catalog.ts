@@ -167,6 +167,13 @@ export interface ProviderDefinition {
    */
   readonly toolCallsNeedReasoningContent?: boolean;
   /**
+   * OpenAI wire, models asked on the Responses API (`openAIWire: 'responses'`): a reasoning model is asked its
+   * reasoning summary (`reasoning.summary: 'auto'`), read as the answer's `reasoning`. Only for an organization OpenAI
+   * verified: it refuses summaries to any other (400 "Your organization must be verified to generate reasoning
+   * summaries", continuedev/continue#9918), so every call would fail over. Default false.
+   */
+  readonly reasoningSummaries?: boolean;
+  /**
    * The longest tool name the provider takes, when it refuses longer ones (OpenAI's and Gemini's 64, see
    * providers/tool-name-limit.ts): a call with a longer name is not sent to it but fails over, before anything
    * leaves. Unset, names go as they are (self-hosted servers such as vLLM and Ollama set no such limit).
@@ -528,6 +535,8 @@ export interface OpenAICompatibleEndpointOptions {
   models?: readonly ModelInfo[];
   /** Send assistant tool-call messages `reasoning_content` (a Kimi thinking model served elsewhere): see `ProviderDefinition`. */
   toolCallsNeedReasoningContent?: boolean;
+  /** Ask Responses-wire reasoning models their reasoning summary (an organization OpenAI verified): see `ProviderDefinition`. */
+  reasoningSummaries?: boolean;
 }
 
 /** Any other OpenAI-compatible endpoint (Ollama, vLLM, DeepSeek, Mistral, OpenRouter) by base URL and key variable. */
@@ -544,6 +553,7 @@ export function openAICompatibleProvider(options: OpenAICompatibleEndpointOption
     speedRank: options.speedRank ?? 3,
     quality: options.quality ?? 3,
     ...(options.toolCallsNeedReasoningContent === true && { toolCallsNeedReasoningContent: true }),
+    ...(options.reasoningSummaries === true && { reasoningSummaries: true }),
   };
 }
 

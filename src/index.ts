@@ -42,6 +42,7 @@ export {
   type FailureReason,
 } from './errors.js';
 export type {
+  AnthropicThinkingBlock,
   AssistantMessage,
   ChatRequest,
   ChatResponse,
@@ -52,6 +53,7 @@ export type {
   ImageInput,
   JsonSchema,
   Message,
+  OpenAIReasoningItem,
   ProviderBlocks,
   ProviderJsonObject,
   ResponseFormat,

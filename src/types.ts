@@ -46,9 +46,10 @@ export interface AssistantMessage {
    */
   readonly reasoning?: string;
   /**
-   * The signed thinking blocks of this answer (the `signedReasoning` of its result), passed back with the history.
+   * The signed reasoning of this answer (the `signedReasoning` of its result), passed back with the history.
    * Sent, unchanged and first in the turn, only to the provider that signed them, and only when that call thinks:
-   * Anthropic then lets Claude think in a conversation that called tools. Every other provider is sent the
+   * Anthropic then lets Claude think in a conversation that called tools, and OpenAI's Responses API lets the model
+   * go on from the reasoning of its earlier turns rather than reason afresh. Every other provider is sent the
    * history without them (at most `reasoning`, as text).
    */
   readonly signedReasoning?: SignedReasoning;
@@ -103,12 +104,31 @@ export type ServerToolBlocks = ProviderBlocks<ServerToolBlock>;
  * One block of Claude's thinking as Anthropic answered it: the shown thinking with its `signature`, or thinking
  * Anthropic encrypted (`redacted_thinking`, its `data` opaque). Both are valid only unchanged, and for Anthropic.
  */
-export type SignedReasoningBlock =
+export type AnthropicThinkingBlock =
   | { readonly type: 'thinking'; readonly thinking: string; readonly signature: string }
   | { readonly type: 'redacted_thinking'; readonly data: string };
 
 /**
- * An answer's signed thinking blocks, in the order the provider gave them, and the id of the provider that
+ * One `reasoning` output item of OpenAI's Responses API, as a call with `store: false` gets it back: its `id`, its
+ * `encryptedContent` (the reasoning itself, encrypted by OpenAI: `include: ["reasoning.encrypted_content"]`) and its
+ * summary texts (empty unless a summary was asked, see `ProviderDefinition.reasoningSummaries`). Valid only
+ * unchanged, and for the OpenAI organization that was answered it.
+ */
+export interface OpenAIReasoningItem {
+  readonly type: 'reasoning';
+  readonly id: string;
+  readonly encryptedContent: string;
+  readonly summary: readonly string[];
+}
+
+/**
+ * Reasoning a provider gives back opaque, for the same provider to read in a later turn: Anthropic's thinking
+ * blocks, or OpenAI's encrypted reasoning items. A provider only ever writes blocks of its own kind.
+ */
+export type SignedReasoningBlock = AnthropicThinkingBlock | OpenAIReasoningItem;
+
+/**
+ * An answer's signed reasoning blocks, in the order the provider gave them, and the id of the provider that
  * signed them: they go back to that provider only.
  */
 export type SignedReasoning = ProviderBlocks<SignedReasoningBlock>;
@@ -244,7 +264,10 @@ export interface ChatResponse {
    * wire, Anthropic's thinking blocks); absent when it showed none.
    */
   readonly reasoning?: string;
-  /** Anthropic's thinking blocks with their signatures, to pass back in the history (see `AssistantMessage.signedReasoning`). */
+  /**
+   * Anthropic's thinking blocks with their signatures, or OpenAI's encrypted reasoning items, to pass back in the
+   * history (see `AssistantMessage.signedReasoning`).
+   */
   readonly signedReasoning?: SignedReasoning;
   /** The server tools' calls and results, to pass back in the history (see `AssistantMessage.serverToolBlocks`). */
   readonly serverToolBlocks?: ServerToolBlocks;

@@ -31,7 +31,13 @@ describe("OpenAI's tiers on the Responses API", () => {
     expect(result.usage).toEqual({ inputTokens: 13, outputTokens: 5, totalTokens: 18 });
     expect(result.costUsd).toBeCloseTo((13 * 0.1 + 5 * 0.5) / 1e6, 12);
     expect(openAIRequests().map((request) => `${request.path} ${request.status}`)).toEqual(['/openai/v1/responses 200']);
-    expect(sentToOpenAI()).toEqual({ model: 'gpt-6-luna', input: [{ role: 'user', content: 'Say ok.' }], store: false, max_output_tokens: 32 });
+    expect(sentToOpenAI()).toEqual({
+      model: 'gpt-6-luna',
+      input: [{ role: 'user', content: 'Say ok.' }],
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      max_output_tokens: 32,
+    });
   });
 
   it('streams a default-tier answer with its usage', async () => {

@@ -4,6 +4,9 @@
  * and the same under `providerOptions` on a reasoning part sent back in a prompt, as `@ai-sdk/anthropic` writes and
  * reads them. Beside it, `backupModels.signedBy` names the router's provider that signed the block, so it goes back
  * to that provider only; a part without it (a conversation begun with `@ai-sdk/anthropic` itself) is Anthropic's.
+ * OpenAI's reasoning items (Responses wire) are kept as `@ai-sdk/openai` keeps them: `providerMetadata.openai` with the
+ * item's `itemId` and `reasoningEncryptedContent` (vercel/ai, packages/openai/src/responses/convert-to-openai-responses-input.ts),
+ * read back only beside our `signedBy`.
  */
 import type { SharedV3ProviderMetadata } from '@ai-sdk/provider';
 import { Provider } from '../catalog.js';
@@ -11,6 +14,8 @@ import { isRecord } from '../json-value.js';
 import type { SignedReasoningBlock } from '../types.js';
 
 export function signedReasoningMetadata(block: SignedReasoningBlock, provider: string): SharedV3ProviderMetadata {
+  // OpenAI's reasoning item, where `@ai-sdk/openai` keeps one: its item id and encrypted content under `openai`.
+  if (block.type === 'reasoning') return { openai: { itemId: block.id, reasoningEncryptedContent: block.encryptedContent }, backupModels: { signedBy: provider } };
   const anthropic = block.type === 'thinking' ? { signature: block.signature } : { redactedData: block.data };
   return { anthropic, backupModels: { signedBy: provider } };
 }
@@ -21,7 +26,18 @@ export function readSignedReasoningPart(part: {
   readonly providerOptions?: unknown;
 }): { readonly provider: string; readonly block: SignedReasoningBlock } | undefined {
   const options = part.providerOptions;
-  if (!isRecord(options) || !isRecord(options['anthropic'])) return undefined;
+  if (!isRecord(options)) return undefined;
+  const openAI = options['openai'];
+  const backupModelsOptions = options['backupModels'];
+  // OpenAI's reasoning item (as `@ai-sdk/openai` keeps it): back only to the router's provider that answered it.
+  if (isRecord(openAI) && isRecord(backupModelsOptions) && typeof backupModelsOptions['signedBy'] === 'string') {
+    const { itemId, reasoningEncryptedContent } = openAI;
+    if (typeof itemId === 'string' && itemId !== '' && typeof reasoningEncryptedContent === 'string' && reasoningEncryptedContent !== '') {
+      const summary = part.text === '' ? [] : [part.text];
+      return { provider: backupModelsOptions['signedBy'], block: { type: 'reasoning', id: itemId, encryptedContent: reasoningEncryptedContent, summary } };
+    }
+  }
+  if (!isRecord(options['anthropic'])) return undefined;
   const { signature, redactedData } = options['anthropic'];
   const backupModels = options['backupModels'];
   const signedBy = isRecord(backupModels) ? backupModels['signedBy'] : undefined;

@@ -1,6 +1,6 @@
 import type { LanguageModelV3Content, LanguageModelV3GenerateResult, SharedV3Warning } from '@ai-sdk/provider';
 import type { CompletionResult } from '../routing/router-options.js';
-import type { ToolCall } from '../types.js';
+import type { SignedReasoningBlock, ToolCall } from '../types.js';
 import { backupModelsMetadata } from './backup-models-metadata.js';
 import { convertToAiSdkUsage } from './convert-usage.js';
 import { thoughtSignatureMetadata } from './gemini-thought-signature.js';
@@ -18,9 +18,9 @@ export function convertCompletionResult(
   const content: LanguageModelV3Content[] = [];
   const signed = result.signedReasoning;
   if (signed !== undefined) {
-    // Anthropic's blocks one reasoning part each, with their signatures, for the AI SDK to send back.
+    // Anthropic's blocks (OpenAI's reasoning items) one reasoning part each, with their signatures (encrypted content).
     for (const block of signed.blocks) {
-      content.push({ type: 'reasoning', text: block.type === 'thinking' ? block.thinking : '', providerMetadata: signedReasoningMetadata(block, signed.provider) });
+      content.push({ type: 'reasoning', text: signedBlockText(block), providerMetadata: signedReasoningMetadata(block, signed.provider) });
     }
   } else if (result.reasoning !== undefined && result.reasoning.length > 0) content.push({ type: 'reasoning', text: result.reasoning });
   if (result.content.length > 0) content.push({ type: 'text', text: result.content });
@@ -52,4 +52,10 @@ function convertToolCall(toolCall: ToolCall): LanguageModelV3Content {
   };
   if (toolCall.thoughtSignature) part.providerMetadata = thoughtSignatureMetadata(toolCall.thoughtSignature);
   return part;
+}
+
+/** The reasoning a signed block shows: Anthropic's thinking, OpenAI's summary texts; none for a redacted block. */
+function signedBlockText(block: SignedReasoningBlock): string {
+  if (block.type === 'thinking') return block.thinking;
+  return block.type === 'reasoning' ? block.summary.join('\n\n') : '';
 }

@@ -9,14 +9,18 @@
  * under another id) are not shown: read back, they would be taken for Anthropic's. Pure.
  */
 import { Provider } from '../catalog.js';
-import type { SignedReasoning, SignedReasoningBlock, StreamChunk } from '../types.js';
+import { isAnthropicThinkingBlock } from '../signed-reasoning.js';
+import type { AnthropicThinkingBlock, SignedReasoning, StreamChunk } from '../types.js';
+
+/** A streamed block a client is shown: Anthropic's. */
+export type ShownThinkingChunk = Extract<StreamChunk, { type: 'signed-reasoning-block' }> & { readonly block: AnthropicThinkingBlock };
 
 /** The provider whose signed blocks clients are shown, and whose a client's history carries. */
 export const clientThinkingProvider: string = Provider.ANTHROPIC;
 
 /** The blocks of an answer a client is shown: Anthropic's only. */
-export function shownThinkingBlocks(signedReasoning: SignedReasoning | undefined): readonly SignedReasoningBlock[] {
-  return signedReasoning !== undefined && signedReasoning.provider === clientThinkingProvider ? signedReasoning.blocks : [];
+export function shownThinkingBlocks(signedReasoning: SignedReasoning | undefined): readonly AnthropicThinkingBlock[] {
+  return signedReasoning !== undefined && signedReasoning.provider === clientThinkingProvider ? signedReasoning.blocks.filter(isAnthropicThinkingBlock) : [];
 }
 
 /** A reasoning delta of a thinking block Anthropic will sign: shown to the client as it is thought. */
@@ -25,11 +29,11 @@ export function isShownThinkingDelta(chunk: Extract<StreamChunk, { type: 'reason
 }
 
 /** A signed block streamed whole, if the client is shown it. */
-export function isShownThinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): boolean {
-  return chunk.provider === clientThinkingProvider;
+export function isShownThinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): chunk is ShownThinkingChunk {
+  return chunk.provider === clientThinkingProvider && isAnthropicThinkingBlock(chunk.block);
 }
 
 /** The blocks a client's history carries, as Anthropic's; undefined for none. */
-export function clientSignedReasoning(blocks: readonly SignedReasoningBlock[]): SignedReasoning | undefined {
+export function clientSignedReasoning(blocks: readonly AnthropicThinkingBlock[]): SignedReasoning | undefined {
   return blocks.length === 0 ? undefined : { provider: clientThinkingProvider, blocks };
 }

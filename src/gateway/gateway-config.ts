@@ -284,7 +284,7 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
         `names no known provider (known: ${catalog.map((definition) => definition.id).join(', ')}); a new one needs protocol, baseUrl and models.`,
       );
     }
-    return { id, baseUrl: override.baseUrl };
+    return override.reasoningSummaries === true ? { id, baseUrl: override.baseUrl, reasoningSummaries: true } : { id, baseUrl: override.baseUrl };
   });
   const merged = overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog;
   if (env) checkBaseUrlVariables(merged, env);

@@ -16,6 +16,8 @@
  *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
  *       # an anthropic one that thinks adaptively: { id: claude-haiku-5-5, reasoning: true, anthropicThinking: adaptive, fixedSampling: true }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
+ *       reasoningSummaries: true                          # openai-compatible only: ask Responses-wire models their reasoning summary
+ *                                                         # (an organization OpenAI verified; a built-in provider takes it beside baseUrl)
  *       embeddingModels:                                  # openai-compatible or gemini: its embedding models (POST /v1/embeddings)
  *         - { id: text-embedding-3-small, dimensions: 1536, takesDimensions: true, price: { inputPerMillion: 0.02 } }
  *
@@ -39,7 +41,9 @@ import { fail, objectAt, type JsonObject } from './config-fields.js';
 
 export interface GatewayProviderConfig {
   readonly baseUrl: string;
-  /** Present for a provider of the configuration's own; a built-in one has only `baseUrl`. */
+  /** A built-in provider's Responses-wire models are asked their reasoning summary (see `ProviderDefinition.reasoningSummaries`). */
+  readonly reasoningSummaries?: true;
+  /** Present for a provider of the configuration's own; a built-in one has only `baseUrl` and `reasoningSummaries`. */
   readonly definition?: ProviderDefinition;
 }
 
@@ -204,6 +208,7 @@ function definitionOf(id: string, entry: JsonObject, path: string): ProviderDefi
     // Only Gemini's protocol cannot be given an image URL to fetch.
     ...(entry.protocol === 'gemini' ? { fetchesImageUrls: false } : {}),
     ...(toolCallsNeedReasoningContentOf(entry, path) ? { toolCallsNeedReasoningContent: true } : {}),
+    ...(reasoningSummariesOf(entry, path) ? { reasoningSummaries: true } : {}),
     ...(embeddingModels !== undefined ? { embeddingModels } : {}),
   };
 }
@@ -217,16 +222,26 @@ function toolCallsNeedReasoningContentOf(entry: JsonObject, path: string): boole
   return value;
 }
 
+/** A provider whose Responses-wire reasoning models are asked their reasoning summary (an organization OpenAI verified). */
+function reasoningSummariesOf(entry: JsonObject, path: string): boolean {
+  const value = entry.reasoningSummaries;
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(`${path}.reasoningSummaries`, 'must be true or false.');
+  if (value && entry.protocol !== undefined && entry.protocol !== 'openai-compatible') fail(`${path}.reasoningSummaries`, 'applies to the openai-compatible protocol only.');
+  return value;
+}
+
 export function gatewayProvidersOf(value: unknown): Record<string, GatewayProviderConfig> {
   const object = objectAt(value, 'providers');
   const providers: Record<string, GatewayProviderConfig> = {};
   for (const [id, raw] of Object.entries(object)) {
     const path = `providers.${id}`;
-    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers', 'toolCallsNeedReasoningContent', 'embeddingModels']);
+    const entry = objectAt(raw, path, ['baseUrl', 'protocol', 'apiKeyEnv', 'models', 'tiers', 'toolCallsNeedReasoningContent', 'reasoningSummaries', 'embeddingModels']);
     if (entry.protocol === undefined) {
-      const extra = Object.keys(entry).filter((key) => key !== 'baseUrl');
-      if (extra.length > 0) fail(path, `sets ${extra.join(', ')} without a protocol: a built-in provider takes only baseUrl, a new one needs protocol, baseUrl and models.`);
-      providers[id] = { baseUrl: baseUrlOf(entry.baseUrl, `${path}.baseUrl`) };
+      const extra = Object.keys(entry).filter((key) => key !== 'baseUrl' && key !== 'reasoningSummaries');
+      if (extra.length > 0) fail(path, `sets ${extra.join(', ')} without a protocol: a built-in provider takes only baseUrl (and reasoningSummaries), a new one needs protocol, baseUrl and models.`);
+      const baseUrl = baseUrlOf(entry.baseUrl, `${path}.baseUrl`);
+      providers[id] = reasoningSummariesOf(entry, path) ? { baseUrl, reasoningSummaries: true } : { baseUrl };
       continue;
     }
     const definition = definitionOf(id, entry, path);

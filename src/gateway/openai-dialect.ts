@@ -1,7 +1,7 @@
 /** OpenAI's chat completions as a gateway dialect: POST /v1/chat/completions. */
 import { randomUUID } from 'node:crypto';
 import type { StreamResult } from '../routing/router-options.js';
-import type { SignedReasoningBlock, StreamChunk } from '../types.js';
+import type { AnthropicThinkingBlock, StreamChunk } from '../types.js';
 import { isShownThinkingBlock } from './client-signed-reasoning.js';
 import type { ErrorResponse } from './error-response.js';
 import type { AnswerContext, GatewayDialect, StreamEventEncoder } from './gateway-dialect.js';
@@ -19,7 +19,7 @@ class OpenAIStreamEvents implements StreamEventEncoder {
   readonly #includeUsage: boolean;
   #finished = false;
   #calledTools = false;
-  #signedBlocks: SignedReasoningBlock[] | undefined;
+  #signedBlocks: AnthropicThinkingBlock[] | undefined;
 
   constructor(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }) {
     this.#chunks = new ChatCompletionChunkEncoder(context);

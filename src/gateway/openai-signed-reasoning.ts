@@ -19,7 +19,7 @@
  */
 import { isRecord } from '../json-value.js';
 import { readSignedReasoningBlock } from '../signed-reasoning.js';
-import type { SignedReasoningBlock } from '../types.js';
+import type { AnthropicThinkingBlock } from '../types.js';
 
 /** OpenRouter's name for Anthropic's blocks (`format`), and the one it takes when an entry names none. */
 const anthropicFormat = 'anthropic-claude-v1';
@@ -29,7 +29,7 @@ export type ReasoningDetail =
   | { readonly type: 'reasoning.encrypted'; readonly data: string; readonly format: string; readonly index: number };
 
 /** The blocks as `reasoning_details`, in their order. */
-export function toReasoningDetails(blocks: readonly SignedReasoningBlock[]): ReasoningDetail[] {
+export function toReasoningDetails(blocks: readonly AnthropicThinkingBlock[]): ReasoningDetail[] {
   return blocks.map((block, index) =>
     block.type === 'thinking'
       ? { type: 'reasoning.text', text: block.thinking, signature: block.signature, format: anthropicFormat, index }
@@ -38,14 +38,14 @@ export function toReasoningDetails(blocks: readonly SignedReasoningBlock[]): Rea
 }
 
 /** The signed blocks an assistant message of a client's history carries: its `reasoning_details`, else its `thinking_blocks`. */
-export function signedBlocksOfAssistantMessage(message: Readonly<Record<string, unknown>>): SignedReasoningBlock[] {
+export function signedBlocksOfAssistantMessage(message: Readonly<Record<string, unknown>>): AnthropicThinkingBlock[] {
   const fromDetails = readEach(message.reasoning_details, blockOfReasoningDetail);
   return fromDetails.length > 0 ? fromDetails : readEach(message.thinking_blocks, (block) => (isRecord(block) ? readSignedReasoningBlock(block) : undefined));
 }
 
-function readEach(value: unknown, read: (entry: unknown) => SignedReasoningBlock | undefined): SignedReasoningBlock[] {
+function readEach(value: unknown, read: (entry: unknown) => AnthropicThinkingBlock | undefined): AnthropicThinkingBlock[] {
   if (!Array.isArray(value)) return [];
-  const blocks: SignedReasoningBlock[] = [];
+  const blocks: AnthropicThinkingBlock[] = [];
   for (const entry of value) {
     const block = read(entry);
     if (block !== undefined) blocks.push(block);
@@ -53,7 +53,7 @@ function readEach(value: unknown, read: (entry: unknown) => SignedReasoningBlock
   return blocks;
 }
 
-function blockOfReasoningDetail(detail: unknown): SignedReasoningBlock | undefined {
+function blockOfReasoningDetail(detail: unknown): AnthropicThinkingBlock | undefined {
   if (!isRecord(detail) || (detail.format !== undefined && detail.format !== null && detail.format !== anthropicFormat)) return undefined;
   if (detail.type === 'reasoning.text') return readSignedReasoningBlock({ type: 'thinking', thinking: detail.text, signature: detail.signature });
   if (detail.type === 'reasoning.encrypted') return readSignedReasoningBlock({ type: 'redacted_thinking', data: detail.data });

@@ -146,6 +146,7 @@ export function createHttpModelProvider(
    * wire is the model's (`openAIWire`), else the provider's.
    */
   const toolCallsNeedReasoningContent = definition.toolCallsNeedReasoningContent === true;
+  const reasoningSummaries = definition.reasoningSummaries === true;
   const prepare = (request: ChatRequest, stream: boolean): PreparedRequest => {
     const model = findModel(definition, request.model);
     const limit = model?.maxOutputTokens;
@@ -161,6 +162,7 @@ export function createHttpModelProvider(
         maxOutputTokens: limit,
         thinkingLevels: model?.thinkingLevels,
         toolCallsNeedReasoningContent,
+        reasoningSummaries,
         chatCompletionsTools: model?.chatCompletionsTools,
         anthropicThinking: model?.anthropicThinking,
         forcedToolChoice: model?.forcedToolChoice,

@@ -50,6 +50,8 @@ export interface BuildChatRequestOptions {
   readonly thinkingLevels?: readonly ThinkingLevel[];
   /** OpenAI wire: send each assistant tool-call message `reasoning_content` (see `ProviderDefinition.toolCallsNeedReasoningContent`). */
   readonly toolCallsNeedReasoningContent?: boolean;
+  /** Responses wire: a reasoning model is asked its reasoning summary (see `ProviderDefinition.reasoningSummaries`). */
+  readonly reasoningSummaries?: boolean;
   /** OpenAI wire: how the model takes function tools (see `ModelInfo.chatCompletionsTools`). */
   readonly chatCompletionsTools?: ChatCompletionsTools;
   /** Anthropic wire: the model thinks adaptively, by an effort, and takes no budget (see `ModelInfo.anthropicThinking`). */

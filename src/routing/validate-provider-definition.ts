@@ -9,7 +9,7 @@ import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
 
 const requiredStrings = ['id', 'displayName', 'apiKeyEnv', 'baseUrl', 'defaultModel'] as const;
-const optionalFlags = ['simulated', 'fetchesImageUrls', 'toolCallsNeedReasoningContent'] as const;
+const optionalFlags = ['simulated', 'fetchesImageUrls', 'toolCallsNeedReasoningContent', 'reasoningSummaries'] as const;
 const positiveIntegers = ['toolNameMaxLength', 'stopSequencesMaxCount'] as const;
 const priceFields = ['cachedInputPerMillion', 'cacheWritePerMillion', 'cacheWrite1hPerMillion', 'webSearchPerThousand'] as const;
 

@@ -13,7 +13,7 @@
  * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ServerToolBlock, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { CacheBreakpoint, ImageInput, Message, Mutable, ServerToolBlock, AnthropicThinkingBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { clientSignedReasoning } from '../client-signed-reasoning.js';
 import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
@@ -168,7 +168,7 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   let text = '';
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
-  const signedBlocks: SignedReasoningBlock[] = [];
+  const signedBlocks: AnthropicThinkingBlock[] = [];
   const serverToolBlocks: ServerToolBlock[] = [];
   let breakpoint: CacheBreakpoint | undefined;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {

@@ -4,7 +4,7 @@
  * `signature_delta`, `content_block_stop`; a `redacted_thinking` block whole at its start, then its stop. Which
  * blocks a Messages client is shown: client-signed-reasoning.ts. Pure.
  */
-import type { SignedReasoningBlock } from '../../types.js';
+import type { AnthropicThinkingBlock } from '../../types.js';
 
 function blockDelta(index: number, delta: string): string {
   return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":${delta}}\n\n`;
@@ -31,7 +31,7 @@ export function thinkingEndEvents(index: number, signature: string | undefined):
 }
 
 /** The stream events of one whole block at `index`: start, its text, its signature, stop. */
-export function thinkingBlockEvents(block: SignedReasoningBlock, index: number): string {
+export function thinkingBlockEvents(block: AnthropicThinkingBlock, index: number): string {
   if (block.type === 'redacted_thinking') {
     const contentBlock = JSON.stringify({ type: 'redacted_thinking', data: block.data });
     return `event: content_block_start\ndata: {"type":"content_block_start","index":${index},"content_block":${contentBlock}}\n\n${blockStop(index)}`;

@@ -8,7 +8,7 @@
 import { isRecord } from '../../json-value.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
-import type { AssistantMessage, ImageInput, Message, Mutable, SignedReasoningBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { AssistantMessage, ImageInput, Message, Mutable, AnthropicThinkingBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { clientSignedReasoning } from '../client-signed-reasoning.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { omittedMediaNote, quotedValueOf } from '../request-fields.js';
@@ -92,7 +92,7 @@ export function convertResponsesInput(body: JsonObject): Message[] {
   /** The assistant turn the next function calls join, while items keep coming from the same turn. */
   let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
   /** The signed thinking of the turn under way, which comes before its text and calls; left out if no turn follows. */
-  let signedBlocks: SignedReasoningBlock[] = [];
+  let signedBlocks: AnthropicThinkingBlock[] = [];
   const flushAssistant = (): void => {
     if (assistant !== undefined) {
       const message: Mutable<AssistantMessage> = { role: 'assistant', content: assistant.content };

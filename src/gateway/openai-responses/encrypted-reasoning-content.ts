@@ -11,19 +11,19 @@
  * value that does not decode to such blocks is left out, never an error. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import { readSignedReasoningBlock, wireSignedReasoningBlock } from '../../signed-reasoning.js';
-import type { SignedReasoning, SignedReasoningBlock } from '../../types.js';
+import { isAnthropicThinkingBlock, readSignedReasoningBlock, wireSignedReasoningBlock } from '../../signed-reasoning.js';
+import type { SignedReasoning, AnthropicThinkingBlock } from '../../types.js';
 import { clientThinkingProvider } from '../client-signed-reasoning.js';
 
 const prefix = 'bm-signed-reasoning.v1.';
 
 export function encodeReasoningContent(signedReasoning: SignedReasoning): string {
-  const blocks = signedReasoning.blocks.map(wireSignedReasoningBlock);
+  const blocks = signedReasoning.blocks.filter(isAnthropicThinkingBlock).map(wireSignedReasoningBlock);
   return prefix + Buffer.from(JSON.stringify({ provider: signedReasoning.provider, blocks }), 'utf8').toString('base64url');
 }
 
 /** The blocks a reasoning item's `encrypted_content` carries; none when it is not ours. */
-export function decodeReasoningContent(value: unknown): SignedReasoningBlock[] {
+export function decodeReasoningContent(value: unknown): AnthropicThinkingBlock[] {
   if (typeof value !== 'string' || !value.startsWith(prefix)) return [];
   let decoded: unknown;
   try {
@@ -32,7 +32,7 @@ export function decodeReasoningContent(value: unknown): SignedReasoningBlock[] {
     return [];
   }
   if (!isRecord(decoded) || decoded.provider !== clientThinkingProvider || !Array.isArray(decoded.blocks)) return [];
-  const blocks: SignedReasoningBlock[] = [];
+  const blocks: AnthropicThinkingBlock[] = [];
   for (const block of decoded.blocks as unknown[]) {
     const read = isRecord(block) ? readSignedReasoningBlock(block) : undefined;
     // Anthropic takes the blocks back only as it gave them, all of them: one that does not read spoils the rest.

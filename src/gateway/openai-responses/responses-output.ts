@@ -7,7 +7,7 @@
  * the output as OpenAI echoes them (responses-echo.ts).
  */
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
+import type { FinishReason, AnthropicThinkingBlock, ToolCall, Usage } from '../../types.js';
 import { clientSignedReasoning, shownThinkingBlocks } from '../client-signed-reasoning.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
@@ -46,7 +46,7 @@ export function reasoningTextPart(text: string): Record<string, unknown> {
  */
 export function signedReasoningItem(
   id: string,
-  fields: { readonly summary: string; readonly block: SignedReasoningBlock | undefined; readonly status: ItemStatus; readonly encrypted: boolean },
+  fields: { readonly summary: string; readonly block: AnthropicThinkingBlock | undefined; readonly status: ItemStatus; readonly encrypted: boolean },
 ): ResponseOutputItem {
   const item: ResponseOutputItem = { type: 'reasoning', id, summary: fields.summary === '' ? [] : [summaryTextPart(fields.summary)] };
   const signed = fields.block === undefined ? undefined : clientSignedReasoning([fields.block]);

@@ -12,7 +12,7 @@
  * signs, its text follows as `reasoning_summary_text.delta`s, and the block whole, once signed, closes it.
  */
 import type { StreamResult } from '../../routing/router-options.js';
-import type { SignedReasoningBlock, StreamChunk } from '../../types.js';
+import type { AnthropicThinkingBlock, StreamChunk } from '../../types.js';
 import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
 import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { ErrorResponse } from '../error-response.js';
@@ -184,7 +184,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   /** Ends the thinking item, with its block once signed; `undefined` for a block whose signature never came. */
-  #closeThinking(block: SignedReasoningBlock | undefined, status: Exclude<ItemStatus, 'in_progress'>): string {
+  #closeThinking(block: AnthropicThinkingBlock | undefined, status: Exclude<ItemStatus, 'in_progress'>): string {
     const thinking = this.#thinking;
     if (thinking === undefined) return '';
     this.#thinking = undefined;

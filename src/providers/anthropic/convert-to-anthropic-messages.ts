@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { parseDataUrl } from '../../image-url.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
-import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, SignedReasoningBlock, ToolCall } from '../../types.js';
-import { blocksWrittenBy, signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
+import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, ToolCall } from '../../types.js';
+import { blocksWrittenBy, isAnthropicThinkingBlock, signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
 import { inTextOrder, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import type {
   AnthropicAssistantBlock,
@@ -72,7 +72,7 @@ export function convertToAnthropicMessages(messages: readonly Message[], options
           const argumentPath = `messages[${messageIndex}].toolCalls[${toolCallIndex}].arguments`;
           blocks.push(toToolUseBlock(toolCall, toolUseIds.called(toolCall.id), argumentPath));
         });
-        const signed = options === undefined || !options.thinks ? noBlocks : signedReasoningBlocksFor(message, options.providerId);
+        const signed = options === undefined || !options.thinks ? noBlocks : signedReasoningBlocksFor(message, options.providerId).filter(isAnthropicThinkingBlock);
         appendAssistantBlocks(turns, markBreakpoint(blocks, message), signed);
         return;
       }
@@ -191,7 +191,7 @@ function appendUserBlocks(turns: Turn[], blocks: AnthropicUserBlock[]): void {
 }
 
 /** A message's blocks at the end of the assistant turn, and its signed thinking blocks after the turn's own, before anything else. */
-function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[], signed: readonly SignedReasoningBlock[]): void {
+function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[], signed: readonly AnthropicThinkingBlock[]): void {
   const last = turns.at(-1);
   if (signed.length === 0) {
     if (last?.role === 'assistant') last.blocks.push(...blocks);
@@ -208,7 +208,7 @@ function appendAssistantBlocks(turns: Turn[], blocks: AnthropicAssistantBlock[],
   last.blocks.push(...blocks);
 }
 
-const noBlocks: readonly SignedReasoningBlock[] = [];
+const noBlocks: readonly AnthropicThinkingBlock[] = [];
 
 function toMessage(turn: Turn): AnthropicMessage {
   if (turn.role === 'assistant') {

@@ -15,7 +15,7 @@ const toolLoop: Message[] = [
 ];
 
 const body = (request: Partial<ChatRequest>, options: { reasoningModel?: boolean; stream?: boolean } = {}) =>
-  buildOpenAIResponsesRequestBody({ model: 'gpt-6.2-sol', messages: [{ role: 'user', content: 'Hi' }], ...request }, { stream: options.stream ?? false, reasoningModel: options.reasoningModel ?? true });
+  buildOpenAIResponsesRequestBody({ model: 'gpt-6.2-sol', messages: [{ role: 'user', content: 'Hi' }], ...request }, { stream: options.stream ?? false, reasoningModel: options.reasoningModel ?? true, providerId: 'openai' });
 
 describe('buildOpenAIResponsesRequest', () => {
   it('posts to {baseUrl}/responses with the key in the authorization header only', () => {
@@ -59,6 +59,11 @@ describe('buildOpenAIResponsesRequest', () => {
   it('asks a reasoning model with tools the effort asked, without a summary (refused to unverified organizations), and sends the tools flat', () => {
     const sent = body({ tools: [{ ...weather, strict: true }], toolChoice: { name: 'get_weather' }, parallelToolCalls: false, reasoningEffort: 'high' });
     expect(sent.reasoning).toEqual({ effort: 'high' });
+    const summarized = buildOpenAIResponsesRequestBody(
+      { model: 'gpt-6.2-sol', messages: [{ role: 'user', content: 'Hi' }] },
+      { stream: false, reasoningModel: true, reasoningSummaries: true, providerId: 'openai' },
+    );
+    expect(summarized.reasoning).toEqual({ summary: 'auto' });
     expect(sent.tools).toEqual([{ type: 'function', name: 'get_weather', description: 'The weather in a city.', parameters: weather.parameters, strict: true }]);
     expect(sent.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
     expect(sent.parallel_tool_calls).toBe(false);
@@ -66,7 +71,7 @@ describe('buildOpenAIResponsesRequest', () => {
 
   it('sends a reasoning model no sampling parameters, and its bound as max_output_tokens', () => {
     const sent = body({ temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, seed: 7, maxTokens: 256 });
-    expect(sent).toEqual({ model: 'gpt-6.2-sol', input: [{ role: 'user', content: 'Hi' }], store: false, max_output_tokens: 256 });
+    expect(sent).toEqual({ model: 'gpt-6.2-sol', input: [{ role: 'user', content: 'Hi' }], store: false, include: ['reasoning.encrypted_content'], max_output_tokens: 256 });
   });
 
   it('sends a model that does not reason its sampling parameters, but no effort and no seed', () => {
@@ -74,6 +79,22 @@ describe('buildOpenAIResponsesRequest', () => {
     expect(sent).toMatchObject({ temperature: 0.7, top_p: 0.9 });
     expect(sent).not.toHaveProperty('reasoning');
     expect(sent).not.toHaveProperty('seed');
+    expect(sent).not.toHaveProperty('include');
+  });
+
+  it("gives back only this provider's reasoning items, first in their turn, and only to a reasoning model", () => {
+    const item = { type: 'reasoning' as const, id: 'rs_1', encryptedContent: 'gAAAA-opaque', summary: ['**Adding**'] };
+    const turn = (provider: string): Message[] => [
+      toolLoop[1]!,
+      { role: 'assistant', content: 'Let me check.', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }], signedReasoning: { provider, blocks: [item] } },
+    ];
+    expect(body({ messages: turn('openai') }).input.slice(1)).toEqual([
+      { type: 'reasoning', id: 'rs_1', encrypted_content: 'gAAAA-opaque', summary: [{ type: 'summary_text', text: '**Adding**' }] },
+      { role: 'assistant', content: 'Let me check.' },
+      { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
+    ]);
+    expect(JSON.stringify(body({ messages: turn('azure-openai') }).input)).not.toContain('rs_1');
+    expect(JSON.stringify(body({ messages: turn('openai') }, { reasoningModel: false }).input)).not.toContain('rs_1');
   });
 
   it('asks for JSON by text.format', () => {

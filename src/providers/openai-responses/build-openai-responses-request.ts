@@ -15,7 +15,7 @@ export function buildOpenAIResponsesRequest(request: ChatRequest, options: Build
     method: 'POST',
     url: endpointUrl(options.endpoint, '/responses'),
     headers,
-    body: JSON.stringify(buildOpenAIResponsesRequestBody(request, options)),
+    body: JSON.stringify(buildOpenAIResponsesRequestBody(request, { ...options, providerId: options.endpoint.providerId })),
   };
 }
 
@@ -24,25 +24,29 @@ export function buildOpenAIResponsesRequest(request: ChatRequest, options: Build
  * reasoning model at every effort, so a call with tools is sent the caller's effort as asked. A reasoning model
  * takes no `temperature` or `top_p` (400 "Unsupported parameter: 'temperature' is not supported with this model.",
  * vercel/ai `packages/openai/src/responses/__fixtures__/reasoning-model-temperature-error.json`) nor penalties,
- * which are left out as on chat completions. It is not asked its reasoning summary (`summary`): OpenAI refuses one
- * to an organization it has not verified (400 `reasoning.summary` "Your organization must be verified to generate
- * reasoning summaries", continuedev/continue#9918), which would lose such an organization OpenAI on every call with
- * an effort; a summary a model gives unasked is still read. The Responses API has no `stop`: a
+ * which are left out as on chat completions. A reasoning model is asked its reasoning items' encrypted content
+ * (`include: ["reasoning.encrypted_content"]`, as the AI SDK and Codex ask it with `store: false`), which the next
+ * turn gives back (convert-to-openai-responses-input.ts). It is asked its reasoning summary (`summary: 'auto'`) only
+ * for a provider that opts in (`reasoningSummaries`): OpenAI refuses one to an organization it has not verified (400
+ * `reasoning.summary` "Your organization must be verified to generate reasoning summaries", continuedev/continue#9918),
+ * which would lose such an organization OpenAI on every call; a summary a model gives unasked is still read. The
+ * Responses API has no `stop`: a
  * call with stop sequences is refused before anything is sent, and the call fails over (sending it without them
  * would let the model run past where the caller asked it to stop). It has no `seed` either, which is left out, as
  * for Anthropic: a seed is a hint, not a promise.
  */
 export function buildOpenAIResponsesRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'reasoningSummaries'> & { readonly providerId: string },
 ): OpenAIResponsesRequestBody {
   if (request.stop !== undefined && request.stop.length > 0) throw refusedStop(request.model);
   const reasoningModel = options.reasoningModel === true;
   const body: Mutable<OpenAIResponsesRequestBody> = {
     model: request.model,
-    input: convertToOpenAIResponsesInput(request.messages, { reasoningModel }),
+    input: convertToOpenAIResponsesInput(request.messages, { reasoningModel, providerId: options.providerId }),
     store: false,
   };
+  if (reasoningModel) body.include = encryptedReasoning;
   if (!reasoningModel) {
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.topP !== undefined) body.top_p = request.topP;
@@ -63,10 +67,16 @@ export function buildOpenAIResponsesRequestBody(
     if (request.parallelToolCalls === false) body.parallel_tool_calls = false;
   }
   if (request.responseFormat !== undefined) body.text = { format: convertResponseFormat(request.responseFormat) };
-  if (reasoningModel && request.reasoningEffort !== undefined) body.reasoning = { effort: request.reasoningEffort };
+  if (reasoningModel) {
+    const summary = options.reasoningSummaries === true ? ({ summary: 'auto' } as const) : undefined;
+    if (request.reasoningEffort !== undefined) body.reasoning = { effort: request.reasoningEffort, ...summary };
+    else if (summary !== undefined) body.reasoning = summary;
+  }
   if (options.stream) body.stream = true;
   return body;
 }
+
+const encryptedReasoning = ['reasoning.encrypted_content'] as const;
 
 /** Our refusal of stop sequences, which the Responses API cannot be given: nothing is sent, and the call fails over. */
 function refusedStop(model: string): InvalidArgumentError {

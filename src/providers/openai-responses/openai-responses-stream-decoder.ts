@@ -1,7 +1,8 @@
 /**
  * A Responses stream, event by event (each event's `type` is in its JSON; OpenAI also names it in `event:`).
  * `response.output_text.delta` is text; `response.reasoning_summary_text.delta` the reasoning shown, a blank line
- * between summary parts; function calls as ResponsesFunctionCalls reads them; `response.completed` and
+ * between summary parts; a reasoning item's `response.output_item.done` the item whole with its encrypted content (a
+ * `signed-reasoning-block` of this provider, to give back); function calls as ResponsesFunctionCalls reads them; `response.completed` and
  * `response.incomplete` carry the usage and end the stream (the Responses API sends no `[DONE]`);
  * `response.failed` and an `error` event are the provider's error. Everything else (created, in_progress, content
  * parts, the `.done` repeats of text) adds nothing. Shapes as vercel/ai recorded them (test/fixtures/SOURCES.md).
@@ -14,6 +15,7 @@ import type { ParseResponseOptions, StreamDecoder } from '../wire-protocol.js';
 import { mapOpenAIResponsesFinishReason } from './map-openai-responses-finish-reason.js';
 import { streamedResponseError } from './openai-responses-error.js';
 import { parseOpenAIResponsesUsage } from './parse-openai-responses-usage.js';
+import { readOpenAIReasoningItem } from './read-openai-reasoning-item.js';
 import { ResponsesFunctionCalls } from './responses-function-calls.js';
 
 export function createOpenAIResponsesStreamDecoder(options: ParseResponseOptions): StreamDecoder {
@@ -50,7 +52,10 @@ export function createOpenAIResponsesStreamDecoder(options: ParseResponseOptions
         return optional(calls.argumentsDone(readString(payload.item_id), readString(payload.arguments)));
       case 'response.output_item.done': {
         const item = asRecord(payload.item);
-        return item?.type === 'function_call' ? calls.done(item) : [];
+        if (item?.type === 'function_call') return calls.done(item);
+        // A reasoning item whole, with its encrypted content: kept to give back (only `.done` carries the final one).
+        const reasoningItem = item?.type === 'reasoning' ? readOpenAIReasoningItem(item) : undefined;
+        return reasoningItem === undefined ? [] : [{ type: 'signed-reasoning-block', provider: options.providerId, block: reasoningItem }];
       }
       case 'response.completed':
       case 'response.incomplete':

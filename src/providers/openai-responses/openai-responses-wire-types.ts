@@ -29,7 +29,23 @@ export interface OpenAIResponsesFunctionCallOutputItem {
   readonly output: string;
 }
 
-export type OpenAIResponsesInputItem = OpenAIResponsesMessageItem | OpenAIResponsesFunctionCallItem | OpenAIResponsesFunctionCallOutputItem;
+/**
+ * A reasoning item the model answered in an earlier turn, given back whole with `store: false`: its id, its
+ * encrypted content and its summary parts (vercel/ai `packages/openai/src/responses/convert-to-openai-responses-input.ts`
+ * sends a reasoning part so; OpenAI's answer carries it so: `openai-reasoning-encrypted-content.1.json`).
+ */
+export interface OpenAIResponsesReasoningItem {
+  readonly type: 'reasoning';
+  readonly id: string;
+  readonly encrypted_content: string;
+  readonly summary: readonly { readonly type: 'summary_text'; readonly text: string }[];
+}
+
+export type OpenAIResponsesInputItem =
+  | OpenAIResponsesMessageItem
+  | OpenAIResponsesReasoningItem
+  | OpenAIResponsesFunctionCallItem
+  | OpenAIResponsesFunctionCallOutputItem;
 
 /** A function tool: flat, not nested under `function` as on chat completions. */
 export interface OpenAIResponsesTool {
@@ -61,7 +77,9 @@ export interface OpenAIResponsesRequestBody {
   readonly tool_choice?: OpenAIResponsesToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly text?: { readonly format: OpenAIResponsesTextFormat };
-  /** The effort asked (no `summary`: see build-openai-responses-request.ts). */
-  readonly reasoning?: { readonly effort: 'low' | 'medium' | 'high' };
+  /** The effort asked, and a summary only for a provider that opts in (see build-openai-responses-request.ts). */
+  readonly reasoning?: { readonly effort?: 'low' | 'medium' | 'high'; readonly summary?: 'auto' };
+  /** A reasoning model's reasoning items come back with their encrypted content, to be given back in the next turn. */
+  readonly include?: readonly 'reasoning.encrypted_content'[];
   readonly stream?: true;
 }

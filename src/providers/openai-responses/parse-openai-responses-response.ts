@@ -1,18 +1,20 @@
 import { ProviderError } from '../../errors.js';
 import { asArray, asRecord, readString, type JsonRecord } from '../../json-value.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
-import type { ChatResponse, Mutable, ToolCall } from '../../types.js';
+import type { ChatResponse, Mutable, OpenAIReasoningItem, ToolCall } from '../../types.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from '../openai-compatible/openai-compatible-error.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { mapOpenAIResponsesFinishReason } from './map-openai-responses-finish-reason.js';
 import { streamedResponseError } from './openai-responses-error.js';
 import { parseOpenAIResponsesUsage } from './parse-openai-responses-usage.js';
+import { readOpenAIReasoningItem, summaryTexts } from './read-openai-reasoning-item.js';
 
 /**
  * A 200 Responses answer in our terms, read from its `output` items in order: a `message`'s `output_text` parts
  * are the text, each `function_call` (its `call_id`, `name`, `arguments`) a tool call, each `reasoning` item's
- * `summary` texts the reasoning shown (summaries joined by a blank line). A `failed` answer, or a body that is an
+ * `summary` texts the reasoning shown (summaries joined by a blank line), and the item itself, when it carries its
+ * encrypted content, kept to give back (`signedReasoning`, this provider's). A `failed` answer, or a body that is an
  * error, is a ProviderError; one that is neither a response nor an error is a server error.
  */
 export function parseOpenAIResponsesResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
@@ -32,6 +34,7 @@ export function parseOpenAIResponsesResponse(body: unknown, options: ParseRespon
     model: readString(record.model) ?? '',
   };
   if (read.reasoning !== '') response.reasoning = read.reasoning;
+  if (read.reasoningItems.length > 0) response.signedReasoning = { provider: options.providerId, blocks: read.reasoningItems };
   const usage = parseOpenAIResponsesUsage(record.usage);
   if (usage !== undefined) response.usage = usage;
   const responseId = readString(record.id);
@@ -45,23 +48,29 @@ interface OutputRead {
   readonly text: string;
   readonly reasoning: string;
   readonly toolCalls: ToolCall[];
+  readonly reasoningItems: OpenAIReasoningItem[];
 }
 
 function readOutputItems(output: readonly unknown[]): OutputRead {
   let text = '';
   const summaries: string[] = [];
   const toolCalls: ToolCall[] = [];
+  const reasoningItems: OpenAIReasoningItem[] = [];
   for (const entry of output) {
     const item = asRecord(entry);
     if (item === undefined) continue;
     if (item.type === 'message') text += outputText(item);
-    else if (item.type === 'reasoning') summaries.push(...summaryTexts(item));
+    else if (item.type === 'reasoning') {
+      summaries.push(...summaryTexts(item));
+      const kept = readOpenAIReasoningItem(item);
+      if (kept !== undefined) reasoningItems.push(kept);
+    }
     else if (item.type === 'function_call') {
       const name = readString(item.name);
       if (name !== undefined) toolCalls.push({ id: toolCallIdOf(item.call_id), name, arguments: toolArgumentsText(item.arguments) ?? '{}' });
     }
   }
-  return { text, reasoning: summaries.join('\n\n'), toolCalls };
+  return { text, reasoning: summaries.join('\n\n'), toolCalls, reasoningItems };
 }
 
 function outputText(message: JsonRecord): string {
@@ -71,16 +80,6 @@ function outputText(message: JsonRecord): string {
     if (record?.type === 'output_text') text += readString(record.text) ?? '';
   }
   return text;
-}
-
-/** The summary texts of a reasoning item, the empty ones left out. */
-export function summaryTexts(reasoning: JsonRecord): string[] {
-  const texts: string[] = [];
-  for (const part of asArray(reasoning.summary) ?? []) {
-    const text = readString(asRecord(part)?.text);
-    if (text !== undefined && text !== '') texts.push(text);
-  }
-  return texts;
 }
 
 function malformedResponse(body: unknown, options: ParseResponseOptions): ProviderError {
