@@ -275,6 +275,12 @@ export interface ChatResponse {
   readonly finishReason: FinishReason;
   /** Which of the request's `stop` sequences ended the answer, when the provider says (Anthropic does). */
   readonly stopSequence?: string;
+  /**
+   * The provider's own word for the stop when `finishReason` is `other` and the provider said one (Anthropic's
+   * `pause_turn`: it paused a long run of server tools, and the turn goes back to it as it is to go on); absent
+   * otherwise. Set by the Anthropic provider.
+   */
+  readonly providerFinishReason?: string;
   readonly usage?: Usage;
   /** The model id the provider reports having used. */
   readonly model: string;
@@ -318,7 +324,8 @@ export type StreamChunk =
    * count first, before any content, and the whole at the end.
    */
   | { readonly type: 'usage'; readonly usage: Usage }
-  | { readonly type: 'finish'; readonly finishReason: FinishReason; readonly stopSequence?: string };
+  /** `providerFinishReason`: as on `ChatResponse`, the provider's word for a stop that is `other` to us. */
+  | { readonly type: 'finish'; readonly finishReason: FinishReason; readonly stopSequence?: string; readonly providerFinishReason?: string };
 
 /** What one provider is asked to embed: the model is already chosen, and every provider of a call is asked the same. */
 export interface EmbeddingRequest {

@@ -40,6 +40,7 @@ export class CompletionResults {
     if (response.signedReasoning !== undefined) result.signedReasoning = response.signedReasoning;
     if (response.serverToolBlocks !== undefined) result.serverToolBlocks = response.serverToolBlocks;
     if (response.stopSequence !== undefined) result.stopSequence = response.stopSequence;
+    if (response.providerFinishReason !== undefined) result.providerFinishReason = response.providerFinishReason;
     if (response.responseId !== undefined) result.responseId = response.responseId;
     return result;
   }

@@ -255,6 +255,8 @@ export interface CompletionResult {
   readonly finishReason: FinishReason;
   /** Which `stop` sequence ended the answer, when the provider said (see `ChatResponse.stopSequence`). */
   readonly stopSequence?: string;
+  /** The provider's word for a stop that is `other` to us (Anthropic's `pause_turn`; see `ChatResponse.providerFinishReason`). */
+  readonly providerFinishReason?: string;
   /** The provider that answered. */
   readonly provider: string;
   readonly model: string;

@@ -16,6 +16,7 @@ export interface AccumulatedAnswer {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   stopSequence?: string;
+  providerFinishReason?: string;
   usage: Usage | undefined;
 }
 
@@ -32,6 +33,7 @@ export class StreamAccumulator {
   #usage: Usage | undefined;
   #finishReason: FinishReason | undefined;
   #stopSequence: string | undefined;
+  #providerFinishReason: string | undefined;
   readonly #toolCalls = new Map<number, ToolCallParts>();
 
   add(chunk: StreamChunk): void {
@@ -67,6 +69,7 @@ export class StreamAccumulator {
       case 'finish':
         this.#finishReason = chunk.finishReason;
         if (chunk.stopSequence !== undefined) this.#stopSequence = chunk.stopSequence;
+        if (chunk.providerFinishReason !== undefined) this.#providerFinishReason = chunk.providerFinishReason;
         return;
     }
   }
@@ -104,6 +107,7 @@ export class StreamAccumulator {
     if (this.#signedReasoning !== undefined) finished.signedReasoning = this.#signedReasoning;
     if (this.#serverToolBlocks !== undefined) finished.serverToolBlocks = this.#serverToolBlocks;
     if (this.#stopSequence !== undefined) finished.stopSequence = this.#stopSequence;
+    if (this.#providerFinishReason !== undefined && finishReason === 'other') finished.providerFinishReason = this.#providerFinishReason;
     return finished;
   }
 }

@@ -20,9 +20,18 @@ export function readAnthropicWebSearchRecording(name: AnthropicWebSearchRecordin
   return readFileSync(`${anthropicFixturesDirectory}${name}`, 'utf8');
 }
 
+export interface WebSearchReplayOptions {
+  /**
+   * The stop reason to answer in place of the recorded `end_turn`, in the place Anthropic writes it (the body's
+   * `stop_reason`, the stream's `message_delta`): `pause_turn`, which no recording holds (see test/fixtures/SOURCES.md).
+   */
+  readonly stopReason?: 'pause_turn';
+}
+
 /** The recording as the provider test server replays it, with the headers of Anthropic's recorded answer of its kind. */
-export function anthropicWebSearchReplay(name: AnthropicWebSearchRecording): StatusBehavior {
-  const text = readAnthropicWebSearchRecording(name);
+export function anthropicWebSearchReplay(name: AnthropicWebSearchRecording, options: WebSearchReplayOptions = {}): StatusBehavior {
+  const recorded = readAnthropicWebSearchRecording(name);
+  const text = options.stopReason === undefined ? recorded : recorded.replace(/("stop_reason": ?)"end_turn"/, `$1"${options.stopReason}"`);
   const stream = name.endsWith('.chunks.txt');
   return anthropicRecordingReplay({ stream, body: stream ? frameTypedJsonLinesAsSse(text).join('') : text });
 }

@@ -13,14 +13,17 @@ import { shownThinkingBlocks } from '../client-signed-reasoning.js';
 import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
 import { textAndServerToolContent } from './messages-server-tool-blocks.js';
 
-export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
+export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal' | 'pause_turn';
 
 /**
  * Our finish reason as Anthropic's. A stop at one of the request's stop sequences is `stop_sequence` when
  * the provider said which (Anthropic does); OpenAI-wire providers and Gemini do not, so theirs is `end_turn`.
+ * Anthropic's `pause_turn` (a long run of server tools paused) stays `pause_turn`, so the client sends the turn
+ * back for Anthropic to go on rather than taking the unfinished answer as the end.
  */
-export function toAnthropicStopReason(result: Pick<CompletionResult, 'finishReason' | 'stopSequence'>): AnthropicStopReason {
+export function toAnthropicStopReason(result: Pick<CompletionResult, 'finishReason' | 'stopSequence' | 'providerFinishReason'>): AnthropicStopReason {
   const reason = result.finishReason;
+  if (reason === 'other' && result.providerFinishReason === 'pause_turn') return 'pause_turn';
   if (reason === 'stop' && result.stopSequence !== undefined) return 'stop_sequence';
   if (reason === 'length') return 'max_tokens';
   if (reason === 'tool_calls') return 'tool_use';

@@ -6,7 +6,7 @@ import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-e
 import { type AnthropicInputUsage, anthropicUsage, readAnthropicInput, withServerToolRequests } from './parse-anthropic-response.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
-import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+import { anthropicOwnFinishReason, mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /** A decoder of one Anthropic stream; also tells what `message_start` reported. */
@@ -219,6 +219,8 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (stopReason !== undefined) {
       const finish: Mutable<Extract<StreamChunk, { type: 'finish' }>> = { type: 'finish', finishReason: mapAnthropicFinishReason(stopReason) };
       if (stopSequence !== undefined) finish.stopSequence = stopSequence;
+      const ownFinishReason = anthropicOwnFinishReason(stopReason);
+      if (ownFinishReason !== undefined) finish.providerFinishReason = ownFinishReason;
       chunks.push(finish);
     }
     return chunks;

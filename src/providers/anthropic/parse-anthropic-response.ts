@@ -5,7 +5,7 @@ import { isServerToolWireBlock } from '../../server-tool-blocks.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
-import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
+import { anthropicOwnFinishReason, mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
 
 /**
@@ -50,6 +50,8 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
     finishReason: mapAnthropicFinishReason(readString(body['stop_reason'])),
     model: readString(body['model']) ?? '',
   };
+  const ownFinishReason = anthropicOwnFinishReason(readString(body['stop_reason']));
+  if (ownFinishReason !== undefined) response.providerFinishReason = ownFinishReason;
   if (reasoning !== '') response.reasoning = reasoning;
   if (signedBlocks.length > 0) response.signedReasoning = { provider: options.providerId, blocks: signedBlocks };
   if (serverToolBlocks.length > 0) response.serverToolBlocks = { provider: options.providerId, blocks: serverToolBlocks };
