@@ -20,6 +20,18 @@ export function isServerToolWireBlock(block: JsonRecord): block is ServerToolWir
   return typeof type === 'string' && (type === 'server_tool_use' || (type.endsWith('_tool_result') && type !== 'tool_result'));
 }
 
+/** A text block with its `citations` on Anthropic's wire (see `isCitedTextWireBlock`), the citations unread. */
+export type CitedTextWireBlock = ProviderJsonObject & { readonly type: 'text'; readonly text: string; readonly citations: readonly unknown[] };
+
+/**
+ * A text block that cites a server tool's results: Anthropic's web search answers cite the pages they read as
+ * `citations` on the text blocks (`web_search_result_location`, each with an opaque `encrypted_index`), which it
+ * takes back unchanged. Carried as a server tool block, standing for its own text (see `inTextOrder`).
+ */
+export function isCitedTextWireBlock(block: JsonRecord): block is CitedTextWireBlock {
+  return block['type'] === 'text' && typeof block['text'] === 'string' && Array.isArray(block['citations']) && block['citations'].length > 0;
+}
+
 /** A caller's `serverTools`: `{ provider, tools }`, each tool an object with a `type` and a `name`. */
 export function isServerTools(value: unknown): value is ServerTools {
   return (
@@ -48,7 +60,9 @@ function isServerToolBlock(value: unknown): value is ServerToolBlock {
 
 /**
  * The answer's text cut where its server tool blocks stood, in order: the pieces of text (never empty) and the blocks.
- * An offset past the text (a caller who changed it) puts the block at its end; blocks keep their order.
+ * A cited text block (`isCitedTextWireBlock`) stands for its own text, which the answer's text holds too: where the
+ * text there is the block's, the block takes its place. An offset past the text (a caller who changed it) puts the
+ * block at its end; blocks keep their order.
  */
 export function inTextOrder(text: string, blocks: readonly ServerToolBlock[]): (string | ProviderJsonObject)[] {
   const ordered: (string | ProviderJsonObject)[] = [];
@@ -57,7 +71,7 @@ export function inTextOrder(text: string, blocks: readonly ServerToolBlock[]): (
     const to = Math.max(from, Math.min(textOffset, text.length));
     if (to > from) ordered.push(text.slice(from, to));
     ordered.push(block);
-    from = to;
+    from = isCitedTextWireBlock(block) && text.startsWith(block.text, to) ? to + block.text.length : to;
   }
   if (from < text.length) ordered.push(text.slice(from));
   return ordered;

@@ -20,7 +20,6 @@ beforeEach(() => harness.providers.reset());
 const model = 'anthropic/claude-sonnet-4-6';
 const webSearch: Anthropic.WebSearchTool20250305 = { type: 'web_search_20250305', name: 'web_search', max_uses: 8 };
 const question: Anthropic.MessageParam = { role: 'user', content: 'What is the tech news today?' };
-const recordedServerBlocks = recordedWebSearchContent().filter((block) => block.type !== 'text');
 
 interface SentBody {
   readonly tools?: unknown;
@@ -32,12 +31,11 @@ function sentBodies(provider = 'anthropic'): SentBody[] {
 }
 
 describe('a Messages client searching the web through the gateway', () => {
-  it("gets Anthropic's server_tool_use and web_search_tool_result blocks as recorded, where they stood in the text, and the searches counted", async () => {
+  it("gets Anthropic's answer as recorded: its server_tool_use and web_search_tool_result blocks where they stood in the text, the cited text blocks with their citations, and the searches counted", async () => {
     harness.providers.setBehavior('anthropic', anthropicWebSearchReplay('message-web-search.json'));
     const { data, response } = await harness.anthropicClient.messages.create({ model, max_tokens: 4000, tools: [webSearch], messages: [question] }).withResponse();
     expect(response.headers.get('x-backup-models-provider')).toBe('anthropic');
-    expect(data.content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text', 'server_tool_use', 'web_search_tool_result', 'text']);
-    expect(data.content.filter((block) => block.type !== 'text')).toEqual(recordedServerBlocks);
+    expect(data.content).toEqual(recordedWebSearchContent());
     expect(data.usage.server_tool_use).toEqual({ web_search_requests: 2, web_fetch_requests: 0 });
     expect(sentBodies()[0]?.tools).toEqual([webSearch]);
   });
@@ -53,10 +51,19 @@ describe('a Messages client searching the web through the gateway', () => {
       .find((payload) => payload.content_block?.type === 'web_search_tool_result')?.content_block;
     expect(result).toEqual(recordedResult);
     expect(text).toMatchObject({ type: 'text', text: expect.stringMatching(/^Based on my search results, here are the key tech news/) });
+    // Each cited text block with its citations, as Anthropic's citations_delta events brought them.
+    const recordedCitations = readAnthropicWebSearchRecording('messages-stream-web-search.chunks.txt')
+      .split('\n')
+      .flatMap((line) => {
+        const delta = (JSON.parse(line) as { delta?: { type: string; citation?: unknown } }).delta;
+        return delta?.type === 'citations_delta' ? [delta.citation] : [];
+      });
+    expect(recordedCitations.length).toBeGreaterThan(0);
+    expect(message.content.flatMap((block) => (block.type === 'text' ? (block.citations ?? []) : []))).toEqual(recordedCitations);
     expect(message.usage.server_tool_use).toEqual({ web_search_requests: 1, web_fetch_requests: 0 });
   });
 
-  it("sends a later turn's history back to Anthropic with the blocks unchanged, byte for byte, where they stood", async () => {
+  it("sends a later turn's history back to Anthropic as recorded, byte for byte: the blocks and the cited text blocks where they stood", async () => {
     harness.providers.setBehavior('anthropic', anthropicWebSearchReplay('message-web-search.json'));
     const first = await harness.anthropicClient.messages.create({ model, max_tokens: 4000, tools: [webSearch], messages: [question] });
     await harness.anthropicClient.messages.create({
@@ -65,9 +72,7 @@ describe('a Messages client searching the web through the gateway', () => {
       tools: [webSearch],
       messages: [question, { role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] }, { role: 'user', content: 'And yesterday?' }],
     });
-    const sent = sentBodies()[1]?.messages[1]?.content as { type: string }[];
-    expect(sent.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text', 'server_tool_use', 'web_search_tool_result', 'text']);
-    expect(sent.filter((block) => block.type !== 'text').map((block) => JSON.stringify(block))).toEqual(recordedServerBlocks.map((block) => JSON.stringify(block)));
+    expect(JSON.stringify(sentBodies()[1]?.messages[1]?.content)).toBe(JSON.stringify(recordedWebSearchContent()));
   });
 
   it('is refused with a 400 naming the tool when the model asked is not Anthropic, before any upstream call', async () => {
@@ -94,5 +99,7 @@ describe('a Messages client searching the web through the gateway', () => {
     expect(sent).toContain('Let me search for more specific tech news from today (September 26, 2024).');
     expect(sent).not.toContain('srvtoolu_');
     expect(sent).not.toContain('encrypted_content');
+    expect(sent).not.toContain('encrypted_index');
+    expect(sent).toContain('Anthropic has launched a Chrome extension');
   });
 });

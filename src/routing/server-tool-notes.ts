@@ -5,7 +5,7 @@
  * failing (as images do for a model without image input). Pure; a conversation without such blocks is kept as it is.
  */
 import type { AssistantMessage, Message, ProviderJsonObject } from '../types.js';
-import { inTextOrder } from '../server-tool-blocks.js';
+import { inTextOrder, isCitedTextWireBlock } from '../server-tool-blocks.js';
 
 export function withServerToolBlocksAsNotes(messages: readonly Message[], providerId: string): readonly Message[] {
   let noted: Message[] | undefined;
@@ -28,8 +28,12 @@ function asNotes(message: AssistantMessage): AssistantMessage {
   return { ...rest, content };
 }
 
-/** A call's note (`[web_search {"query":"..."} was run by anthropic; its result is left out here]`); a result has none. */
+/**
+ * A call's note (`[web_search {"query":"..."} was run by anthropic; its result is left out here]`); a result has none;
+ * a cited text block is its text, without the citations (their references only the provider that wrote them reads).
+ */
 function noteOf(block: ProviderJsonObject, provider: string): string {
+  if (isCitedTextWireBlock(block)) return block.text;
   if (block.type !== 'server_tool_use') return '';
   const name = typeof block['name'] === 'string' ? block['name'] : 'server tool';
   const input = block['input'] === undefined ? '' : ` ${JSON.stringify(block['input'])}`;

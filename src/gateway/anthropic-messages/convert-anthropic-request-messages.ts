@@ -13,10 +13,10 @@
  * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { CacheBreakpoint, ImageInput, Message, Mutable, ServerToolBlock, AnthropicThinkingBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import type { AnthropicThinkingBlock, CacheBreakpoint, ImageInput, Message, Mutable, ProviderJsonObject, ServerToolBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { clientSignedReasoning } from '../client-signed-reasoning.js';
-import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
+import { isCitedTextWireBlock, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import { messagesServerToolsProvider } from './messages-server-tool-blocks.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
@@ -175,6 +175,8 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
     const blockPath = `${path}.content[${index}]`;
     breakpoint = longerCacheBreakpoint(breakpoint, breakpointOf(block, blockPath));
     if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') {
+      // A cited text block goes back to Anthropic whole, its citations unchanged; to any other provider as its text.
+      if (isCitedTextWireBlock(block)) serverToolBlocks.push({ textOffset: text.length, block: withoutCacheControl(block) });
       text += block.text;
       return;
     }
@@ -214,10 +216,10 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
  * A server tool block as the client sent it, but its `cache_control`: that marks the message's breakpoint (read with
  * the other blocks'), which goes back on the message's last block, so a copy kept would be a second breakpoint.
  */
-function withoutCacheControl(block: ServerToolWireBlock): ServerToolWireBlock {
+function withoutCacheControl<Block extends ProviderJsonObject>(block: Block): Block {
   if (!('cache_control' in block)) return block;
   const { cache_control: _breakpoint, ...rest } = block;
-  return rest as ServerToolWireBlock;
+  return rest as Block;
 }
 
 export function convertAnthropicRequestMessages(system: unknown, value: unknown): Message[] {

@@ -42,8 +42,8 @@ describe("Anthropic's server tool blocks shown to a Messages client", () => {
   it('shows each block as recorded where it stood among the text, and the searches in the usage; Anthropic reads them back the same', () => {
     const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 });
     const content = message.content as Record<string, unknown>[];
-    expect(content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text', 'server_tool_use', 'web_search_tool_result', 'text']);
-    expect(content.filter((block) => block.type !== 'text')).toEqual(recordedWebSearchContent().filter((block) => block.type !== 'text'));
+    // The recorded content, block for block: the text between the blocks and the cited text blocks with their citations.
+    expect(JSON.stringify(content)).toBe(JSON.stringify(recordedWebSearchContent()));
     expect(message.usage).toMatchObject({ input_tokens: 27118, output_tokens: 600, server_tool_use: { web_search_requests: 2, web_fetch_requests: 0 } });
     const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: {} });
     expect(readBack.serverToolBlocks).toEqual(recordedAnswer('anthropic').serverToolBlocks);

@@ -13,7 +13,7 @@
  */
 import { Provider } from '../../catalog.js';
 import { isRecord } from '../../json-value.js';
-import { inTextOrder } from '../../server-tool-blocks.js';
+import { inTextOrder, isCitedTextWireBlock } from '../../server-tool-blocks.js';
 import type { ProviderJsonObject, ServerToolBlock, ServerToolBlocks } from '../../types.js';
 
 /** The provider whose server tools Messages clients are given, whose blocks they are shown and whose a history carries. */
@@ -42,12 +42,19 @@ export function textAndServerToolContent(text: string, serverToolBlocks: ServerT
 
 /**
  * The stream events of one whole block at `index`, as Anthropic streams it: a call starts with an empty input that one
- * `input_json_delta` fills (the SDKs put the input together from the deltas); a result starts whole. Then its stop.
+ * `input_json_delta` fills (the SDKs put the input together from the deltas); a result starts whole; a cited text
+ * block starts empty with `citations: []`, then a `citations_delta` for each citation and one `text_delta`. Then its stop.
  */
 export function serverToolBlockEvents(block: ProviderJsonObject, index: number): string {
   const stop = `event: content_block_stop\ndata: {"type":"content_block_stop","index":${index}}\n\n`;
   const start = (contentBlock: ProviderJsonObject): string =>
     `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index, content_block: contentBlock })}\n\n`;
+  const deltaEvent = (delta: Record<string, unknown>): string =>
+    `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta })}\n\n`;
+  if (isCitedTextWireBlock(block)) {
+    const citations = block.citations.map((citation) => deltaEvent({ type: 'citations_delta', citation })).join('');
+    return start({ ...block, text: '', citations: [] }) + citations + deltaEvent({ type: 'text_delta', text: block.text }) + stop;
+  }
   if (block.type !== 'server_tool_use' || !isRecord(block['input'])) return start(block) + stop;
   const delta = JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block['input']) } });
   return start({ ...block, input: {} }) + `event: content_block_delta\ndata: ${delta}\n\n` + stop;

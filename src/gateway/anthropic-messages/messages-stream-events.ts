@@ -22,6 +22,7 @@ import { StreamedToolInput } from './streamed-tool-input.js';
 import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
 import { thinkingBlockEvents, thinkingDeltaEvent, thinkingEndEvents, thinkingStartEvent } from './messages-thinking-blocks.js';
 import { messagesServerToolsProvider, serverToolBlockEvents } from './messages-server-tool-blocks.js';
+import { isCitedTextWireBlock } from '../../server-tool-blocks.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -37,6 +38,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   #toolInput: StreamedToolInput | undefined;
   /** The index of the thinking block being thought, open until its signature comes or another block begins. */
   #thinkingIndex: number | undefined;
+  /** Characters of text deltas still to come that a cited text block already showed (the decoder sends both). */
+  #citedTextShown = 0;
 
   constructor(context: AnswerContext & { readonly model: string }) {
     this.#id = context.id;
@@ -67,7 +70,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'text-delta') return (chunk.text === '' ? '' : this.#endThinking()) + this.#blocks.text('text', chunk.text) || undefined;
+    if (chunk.type === 'text-delta') return this.#textDelta(chunk.text) || undefined;
     if (chunk.type === 'tool-call-delta') return this.#endThinking() + this.#blocks.toolCall(chunk) || undefined;
     if (chunk.type === 'reasoning-delta') return this.#thinkingDelta(chunk) || undefined;
     if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
@@ -136,7 +139,16 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   /** Anthropic's server tool block, whole, after whatever block is open: the text that follows opens a new one. */
   #serverToolBlock(chunk: Extract<StreamChunk, { type: 'server-tool-block' }>): string {
     if (chunk.provider !== messagesServerToolsProvider) return '';
+    if (isCitedTextWireBlock(chunk.block)) this.#citedTextShown += chunk.block.text.length;
     return this.#endThinking() + this.#blocks.finish(undefined) + serverToolBlockEvents(chunk.block, this.#nextBlockIndex++);
+  }
+
+  /** Text, but for what a cited text block just showed. */
+  #textDelta(text: string): string {
+    const shown = Math.min(this.#citedTextShown, text.length);
+    this.#citedTextShown -= shown;
+    const rest = shown === 0 ? text : text.slice(shown);
+    return (rest === '' ? '' : this.#endThinking()) + this.#blocks.text('text', rest);
   }
 
   #openBlock(block: ContentBlock): string {

@@ -14,6 +14,8 @@ import { parseAnthropicResponse } from './parse-anthropic-response.js';
 
 const recordedContent = recordedWebSearchContent();
 const recordedServerBlocks = recordedContent.filter((block) => block.type !== 'text');
+/** The blocks carried whole: the server tools' and the text blocks that cite their results. */
+const recordedCarriedBlocks = recordedContent.filter((block) => block.type !== 'text' || Array.isArray(block['citations']));
 const webSearch: ServerTools = { provider: 'anthropic', tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }] };
 
 function parseRecorded(providerId = 'anthropic'): ChatResponse {
@@ -32,16 +34,16 @@ describe("Anthropic's web search, read", () => {
     const response = parseRecorded();
     const text = recordedContent.filter((block) => block.type === 'text').map((block) => block.text as string);
     expect(response.content).toBe(text.join(''));
-    // Two searches: each call and its result before the text that follows them (the first before any text).
-    expect(response.serverToolBlocks).toEqual({
-      provider: 'anthropic',
-      blocks: [
-        { textOffset: 0, block: recordedServerBlocks[0] },
-        { textOffset: 0, block: recordedServerBlocks[1] },
-        { textOffset: text[0]!.length, block: recordedServerBlocks[2] },
-        { textOffset: text[0]!.length, block: recordedServerBlocks[3] },
-      ],
+    // Two searches: each call and its result before the text that follows them (the first before any text); each cited
+    // text block where its text begins.
+    let textOffset = 0;
+    const placed = recordedContent.flatMap((block) => {
+      const at = textOffset;
+      if (block.type === 'text') textOffset += (block.text as string).length;
+      return block.type !== 'text' || Array.isArray(block['citations']) ? [{ textOffset: at, block }] : [];
     });
+    expect(recordedCarriedBlocks).toHaveLength(7);
+    expect(response.serverToolBlocks).toEqual({ provider: 'anthropic', blocks: placed });
     expect(response.usage).toEqual({ inputTokens: 27118, outputTokens: 600, totalTokens: 27718, webSearchRequests: 2 });
     expect(parseRecorded('claude-proxy').serverToolBlocks?.provider).toBe('claude-proxy');
   });
@@ -53,7 +55,7 @@ describe("Anthropic's web search, read", () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; content_block?: { type: string } });
     const recordedResult = payloads.find((payload) => payload.content_block?.type === 'web_search_tool_result')?.content_block;
-    expect(served).toEqual([
+    expect(served.slice(0, 2)).toEqual([
       {
         type: 'server-tool-block',
         provider: 'anthropic',
@@ -62,7 +64,20 @@ describe("Anthropic's web search, read", () => {
       { type: 'server-tool-block', provider: 'anthropic', block: recordedResult },
     ]);
     const types = chunks.map((chunk) => chunk.type);
-    expect(types.lastIndexOf('server-tool-block')).toBeLessThan(types.indexOf('text-delta'));
+    expect(types.indexOf('text-delta')).toBeGreaterThan(chunks.indexOf(served[1]!));
+    // Each cited text block whole, its citations as their deltas brought them, then its text as a delta.
+    const citations = payloads.flatMap((payload) => {
+      const delta = (payload as { delta?: { type: string; citation?: unknown } }).delta;
+      return delta?.type === 'citations_delta' ? [delta.citation] : [];
+    });
+    const cited = served.slice(2).map((chunk) => (chunk.type === 'server-tool-block' ? chunk.block : undefined));
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.flatMap((block) => block?.['citations'] as unknown[])).toEqual(citations);
+    for (const block of cited) {
+      expect(block).toMatchObject({ type: 'text', text: expect.any(String) });
+      const at = chunks.findIndex((chunk) => chunk.type === 'server-tool-block' && chunk.block === block);
+      expect(chunks[at + 1]).toEqual({ type: 'text-delta', text: block?.['text'] });
+    }
     expect(chunks.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 15665, outputTokens: 795, totalTokens: 16460, webSearchRequests: 1 } });
   });
 });
@@ -97,15 +112,16 @@ describe("Anthropic's web search, sent", () => {
     return [{ role: 'user', content: 'What is the tech news today?' }, assistant, { role: 'user', content: 'And yesterday?' }];
   }
 
-  it('sends the blocks back unchanged, byte for byte, each where it stood in the text', () => {
+  it('sends the turn back as recorded, byte for byte: the blocks and the cited text blocks with their citations, where they stood', () => {
     const request: ChatRequest = { model: 'claude-sonnet-4-6', messages: nextTurn(parseRecorded()), serverTools: webSearch };
-    const sent = bodyOf(request).messages[1]?.content as { type: string; text?: string }[];
-    expect(sent.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text', 'server_tool_use', 'web_search_tool_result', 'text']);
-    expect(sent.filter((block) => block.type !== 'text')).toEqual(recordedServerBlocks);
-    const wire = buildAnthropicChatRequest(request, { endpoint, stream: false }).body ?? '';
-    for (const block of recordedServerBlocks) expect(wire).toContain(JSON.stringify(block));
-    // The text between them is the answer's, whole (its citations are not carried).
-    expect(sent[2]?.text).toBe('Let me search for more specific tech news from today (September 26, 2024).');
+    const sent = bodyOf(request).messages[1]?.content;
+    expect(JSON.stringify(sent)).toBe(JSON.stringify(recordedContent));
+  });
+
+  it('sends another provider the cited text as text, without its citations', () => {
+    const sent = JSON.stringify(bodyOf({ model: 'claude-sonnet-4-6', messages: nextTurn(parseRecorded('claude-proxy')) }).messages[1]?.content);
+    expect(sent).toContain(JSON.stringify(parseRecorded().content).slice(1, -1));
+    expect(sent).not.toContain('encrypted_index');
   });
 
   it('sends blocks another provider wrote to no one: the turn is its text', () => {

@@ -31,6 +31,13 @@ interface ServerToolCall {
 }
 
 /** An open thinking block: its text and signature so far. */
+/** A text block started with `citations` (Anthropic's web search answers cite with them), held until it stops. */
+interface CitableTextBlock {
+  readonly started: JsonRecord;
+  text: string;
+  readonly citations: unknown[];
+}
+
 interface ThinkingBlock {
   thinking: string;
   signature: string;
@@ -45,12 +52,16 @@ interface ThinkingBlock {
  * `signature_delta` has come, is one `signed-reasoning-block` chunk when it stops (a `redacted_thinking` block, whole
  * from its start, is one when it starts). A server tool's call is one `server-tool-block` chunk when it stops, its
  * input put together from its `input_json_delta`s; a server tool's result (`web_search_tool_result`, whole from its
- * start) is one when it starts. `citations_delta`s are not read.
+ * start) is one when it starts. A text block started with `citations` (`[]`, filled by `citations_delta`s before its
+ * `text_delta`s) is held until it stops: then, if it cites anything, it is one `server-tool-block` chunk, the block
+ * whole with its citations, followed by its text as one text delta (a client of the Messages API is shown the block,
+ * every other its text); a block that cited nothing is only its text.
  */
 export function createAnthropicStreamDecoder(options: ParseResponseOptions): AnthropicStreamDecoder {
   const toolBlocks = new Map<number, ToolBlock>();
   const thinkingBlocks = new Map<number, ThinkingBlock>();
   const serverToolCalls = new Map<number, ServerToolCall>();
+  const citableTextBlocks = new Map<number, CitableTextBlock>();
   let toolCount = 0;
   let input: AnthropicInputUsage | undefined;
   let model: string | undefined;
@@ -112,6 +123,10 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (!isRecord(block) || blockIndex === undefined) return [];
     if (block['type'] === 'text') {
       const text = readString(block['text']) ?? '';
+      if (Array.isArray(block['citations'])) {
+        citableTextBlocks.set(blockIndex, { started: block, text, citations: [...(block['citations'] as unknown[])] });
+        return [];
+      }
       return text === '' ? [] : [{ type: 'text-delta', text }];
     }
     if (block['type'] === 'thinking') {
@@ -141,6 +156,12 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
   function onBlockDelta(payload: JsonRecord): StreamChunk[] {
     const delta = payload['delta'];
     if (!isRecord(delta)) return [];
+    const citableTextBlock = citableTextBlocks.get(readNumber(payload['index']) ?? -1);
+    if (citableTextBlock !== undefined) {
+      if (delta['type'] === 'text_delta') citableTextBlock.text += readString(delta['text']) ?? '';
+      if (delta['type'] === 'citations_delta' && isRecord(delta['citation'])) citableTextBlock.citations.push(delta['citation']);
+      return [];
+    }
     if (delta['type'] === 'text_delta') {
       const text = readString(delta['text']) ?? '';
       return text === '' ? [] : [{ type: 'text-delta', text }];
@@ -180,6 +201,11 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
       serverToolCalls.delete(blockIndex);
       return [{ type: 'server-tool-block', provider: options.providerId, block: withStreamedInput(serverToolCall) }];
     }
+    const citableTextBlock = citableTextBlocks.get(blockIndex);
+    if (citableTextBlock !== undefined) {
+      citableTextBlocks.delete(blockIndex);
+      return citedTextChunks(citableTextBlock);
+    }
     const thinkingBlock = thinkingBlocks.get(blockIndex);
     if (thinkingBlock !== undefined) {
       thinkingBlocks.delete(blockIndex);
@@ -191,6 +217,13 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (toolBlock === undefined || toolBlock.receivedArguments) return [];
     toolBlock.receivedArguments = true;
     return [{ type: 'tool-call-delta', index: toolBlock.toolIndex, argumentsDelta: '{}' }];
+  }
+
+  function citedTextChunks({ started, text, citations }: CitableTextBlock): StreamChunk[] {
+    const chunks: StreamChunk[] = [];
+    if (citations.length > 0) chunks.push({ type: 'server-tool-block', provider: options.providerId, block: { ...started, type: 'text', text, citations } });
+    if (text !== '') chunks.push({ type: 'text-delta', text });
+    return chunks;
   }
 
   /**

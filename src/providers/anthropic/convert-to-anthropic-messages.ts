@@ -3,7 +3,7 @@ import { parseDataUrl } from '../../image-url.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
 import type { AssistantMessage, CacheBreakpoint, ImageInput, Message, ToolCall } from '../../types.js';
 import { blocksWrittenBy, isAnthropicThinkingBlock, signedReasoningBlocksFor, wireSignedReasoningBlock } from '../../signed-reasoning.js';
-import { inTextOrder, isServerToolWireBlock } from '../../server-tool-blocks.js';
+import { inTextOrder, isCitedTextWireBlock, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import type {
   AnthropicAssistantBlock,
   AnthropicCacheControl,
@@ -95,7 +95,7 @@ function textAndServerToolBlocks(message: AssistantMessage, providerId: string |
   for (const piece of inTextOrder(message.content, written)) {
     if (typeof piece === 'string') {
       if (hasText(piece)) blocks.push({ type: 'text', text: piece });
-    } else if (isServerToolWireBlock(piece)) {
+    } else if (isServerToolWireBlock(piece) || isCitedTextWireBlock(piece)) {
       blocks.push({ ...piece });
     }
   }

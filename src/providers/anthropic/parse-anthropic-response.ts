@@ -1,7 +1,7 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, Mutable, ServerToolBlock, SignedReasoningBlock, ToolCall, Usage } from '../../types.js';
 import { readSignedReasoningBlock } from '../../signed-reasoning.js';
-import { isServerToolWireBlock } from '../../server-tool-blocks.js';
+import { isCitedTextWireBlock, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
@@ -13,8 +13,8 @@ import { isRecord, readNumber, readString, type JsonRecord } from '../../json-va
  * input as JSON text, thinking blocks' text as the reasoning. The thinking blocks themselves, signed, and
  * redacted thinking, are kept whole as `signedReasoning`, signed by this provider: Anthropic needs them back
  * unchanged to think in a conversation that called tools. Server tool blocks (a web search's `server_tool_use` and
- * `web_search_tool_result`) are kept whole too, each with where it stood in the text, as `serverToolBlocks`; text
- * blocks' `citations` are not read. Throws a ProviderError for a body that is not a message.
+ * `web_search_tool_result`) are kept whole too, each with where it stood in the text, as `serverToolBlocks`, and so
+ * is a text block with `citations` (its text in `content` too). Throws a ProviderError for a body that is not a message.
  */
 export function parseAnthropicResponse(body: unknown, options: ParseResponseOptions): ChatResponse {
   if (!isRecord(body) || !Array.isArray(body['content'])) throw unexpectedBody(body, options.providerId);
@@ -26,7 +26,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
   const serverToolBlocks: ServerToolBlock[] = [];
   for (const block of body['content']) {
     if (!isRecord(block)) continue;
-    if (isServerToolWireBlock(block)) serverToolBlocks.push({ textOffset: content.length, block });
+    if (isServerToolWireBlock(block) || isCitedTextWireBlock(block)) serverToolBlocks.push({ textOffset: content.length, block });
     if (block['type'] === 'text') content += readString(block['text']) ?? '';
     if (block['type'] === 'thinking') reasoning += readString(block['thinking']) ?? '';
     const signed = readSignedReasoningBlock(block);
