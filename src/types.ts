@@ -90,7 +90,8 @@ export interface ServerTools {
 
 /**
  * One block of an answer's server tool use (Anthropic's `server_tool_use` call, its `web_search_tool_result`...) as
- * the provider wrote it, and where it stood: after `textOffset` characters of the answer's text.
+ * the provider wrote it, and where it stood: after `textOffset` characters of the answer's text. A text block citing
+ * the results (`{ type: 'text', text, citations }`) is one too, standing for its text, which the answer's text holds.
  */
 export interface ServerToolBlock {
   readonly textOffset: number;
