@@ -115,7 +115,9 @@ export interface Attempt {
    * An attempt cancelled after its request was sent (it lost a race, or its call ended): what its provider
    * bills for it all the same, estimated as for a stream cut off (its input at about four characters a token
    * unless the provider told its count, and a stream's output so far), in US dollars. Not part of the answer's
-   * `costUsd`. Absent on any other attempt, and on one whose provider does not say when a request is sent.
+   * `costUsd`. Also an embedding attempt that failed after its provider answered some of its texts (a later batch
+   * of several failed): those texts, estimated the same way. Absent on any other attempt, and on one whose provider
+   * does not say when a request is sent.
    */
   readonly estimatedCostUsd?: number;
 }

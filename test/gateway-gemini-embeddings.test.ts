@@ -7,11 +7,12 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../src/testing/index.js';
-import { geminiReplay, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
+import { geminiEmbeddingsBatchReplay, geminiReplay, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 const gatewayKey = 'gemini-embeddings-key-0123456789';
 const euKey = 'AIza-google-eu-account-secret-0123456789';
+const budgetedKey = 'gemini-embeddings-budgeted-key-0123456789';
 
 let harness: GatewayHarness;
 beforeAll(async () => {
@@ -29,6 +30,9 @@ providers:
 keys:
   - name: alpha
     key: ${gatewayKey}
+  - name: budgeted
+    key: ${budgetedKey}
+    limits: { costUsdPerDay: 100 }
 `,
   });
 });
@@ -79,5 +83,37 @@ describe('the OpenAI client, answered by Gemini', () => {
     expect(answer.data.data[0]!.embedding).toHaveLength(768);
     expect(embeddingRequests().map((request) => request.headers['x-goog-api-key'])).toEqual([harness.env.GOOGLE_API_KEY, euKey]);
     expect(harness.logText()).not.toContain(euKey);
+  });
+});
+
+describe("a key's spend on a call of more than 100 texts", () => {
+  async function spentToday(): Promise<number> {
+    const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${budgetedKey}` } });
+    return ((await response.json()) as { usage: { costUsdToday: number } }).usage.costUsdToday;
+  }
+
+  it("counts the texts Google answered before its second batch failed, beside the other account's answer", async () => {
+    // google answers the first 100 texts, then fails the second batch with its recorded 500; google-eu (the same
+    // test server) then answers all 120.
+    harness.providers.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-500-internal' });
+    harness.providers.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    // 40 characters each: 10 tokens at four characters a token, at the catalog's $0.15 a million.
+    const texts = Array.from({ length: 120 }, () => freshText().padEnd(40, '.'));
+    const dayBefore = await spentToday();
+    const googleBefore = harness.router.getHealthStatus()['google']!.unansweredAttemptsCostUsd;
+    const answer = await harness
+      .clientWithKey(budgetedKey)
+      .embeddings.create({ model: 'gemini-embedding-001', input: texts, dimensions: 768, encoding_format: 'float' })
+      .withResponse();
+    expect(answer.response.headers.get('x-backup-models-attempts')).toBe('google:failure,google-eu:success');
+    expect(answer.data.data).toHaveLength(120);
+
+    const answeredByGoogleUsd = (100 * 10 * 0.15) / 1_000_000;
+    const answerUsd = (120 * 10 * 0.15) / 1_000_000;
+    const line = harness.logLines.findLast((entry) => entry.key === 'budgeted');
+    expect(line).toMatchObject({ provider: 'google-eu', outcome: 'success', costEstimated: true });
+    expect(line?.costUsd).toBeCloseTo(answerUsd + answeredByGoogleUsd, 15);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(answerUsd + answeredByGoogleUsd, 15);
+    expect(harness.router.getHealthStatus()['google']!.unansweredAttemptsCostUsd - googleBefore).toBeCloseTo(answeredByGoogleUsd, 15);
   });
 });

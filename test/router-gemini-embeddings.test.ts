@@ -153,6 +153,36 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
     ]);
   });
 
+  it("prices the texts a failed attempt's earlier batch had answered (Google bills them): on the attempt, and in its provider's health", async () => {
+    // Google answers the first 100 texts, then fails the second batch with its recorded 500 INTERNAL.
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-500-internal' });
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    // 40 characters each: 10 tokens at four characters a token.
+    const texts = Array.from({ length: 120 }, (_, index) => `a text of forty characters, numbered ${String(index).padStart(3, '0')}`);
+    const router = makeRouter();
+    const result = await router.embed(texts, { model });
+    expect(result.provider).toBe('google-backup');
+    // The 100 texts Google answered: 1,000 tokens at gemini-embedding-001's $0.15 a million.
+    const answeredUsd = (100 * 10 * 0.15) / 1_000_000;
+    expect(result.attempts[0]).toMatchObject({ provider: 'google', outcome: 'failure', reason: 'server_error' });
+    expect(result.attempts[0]!.estimatedCostUsd).toBeCloseTo(answeredUsd, 15);
+    expect(result.attempts[1]).not.toHaveProperty('estimatedCostUsd');
+    const health = router.getHealthStatus();
+    expect(health['google']!.unansweredAttemptsCostUsd).toBeCloseTo(answeredUsd, 15);
+    expect(health['google-backup']!.unansweredAttemptsCostUsd).toBe(0);
+  });
+
+  it('an attempt whose first batch failed costs nothing: Google answered none of its texts', async () => {
+    server.enqueue('google', { kind: 'error', fixture: 'error-500-internal' });
+    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    const texts = Array.from({ length: 120 }, (_, index) => `text ${index}`);
+    const router = makeRouter();
+    const result = await router.embed(texts, { model });
+    expect(result.attempts[0]).toMatchObject({ provider: 'google', outcome: 'failure' });
+    expect(result.attempts[0]).not.toHaveProperty('estimatedCostUsd');
+    expect(router.getHealthStatus()['google']!.unansweredAttemptsCostUsd).toBe(0);
+  });
+
   it('when every Google account fails, the call fails: no other embedding model is asked', async () => {
     server.setBehavior('google', { kind: 'error', fixture: 'error-500-internal' });
     const failure = await makeRouter()

@@ -57,7 +57,7 @@ export function aiSdkEmbed(context: {
       // The model's package sends it now, as far as we can know: a cancel from here on is billed.
       callOptions.onRequestSent?.();
       const batchSize = (await model.maxEmbeddingsPerCall) ?? Number.POSITIVE_INFINITY;
-      return await embedInBatches(request, { batchSize, embedBatch });
+      return await embedInBatches(request, { batchSize, embedBatch, answeredListener: callOptions });
     } catch (error) {
       if (signal.aborted) throw error;
       throw toProviderError(error);

@@ -143,7 +143,7 @@ function charactersOf(inputs: string | readonly string[]): number {
 
 /**
  * What the attempts a call cancelled after their requests were sent cost (`estimatedCostUsd`: they lost a race,
- * or the call ended), added to its log line's cost, and so to its key's day and spend, as an estimate: their
+ * or the call ended; or the texts an embedding attempt had answered before a later batch of it failed), added to its log line's cost, and so to its key's day and spend, as an estimate: their
  * providers bill them though nobody read their answers.
  */
 export function recordCancelledAttemptsCost(log: CallLogFields, attempts: readonly Attempt[] | undefined): void {

@@ -216,7 +216,12 @@ export function createHttpModelProvider(
     embedBatch === undefined || maxEmbeddingInputsPerRequest === undefined
       ? embedBatch
       : (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> =>
-          embedInBatches(request, { batchSize: maxEmbeddingInputsPerRequest, embedBatch: (batch) => embedBatch(batch, callOptions) });
+          embedInBatches(request, {
+            batchSize: maxEmbeddingInputsPerRequest,
+            embedBatch: (batch) => embedBatch(batch, callOptions),
+            // Told each batch answered: if a later one fails, those are billed all the same.
+            answeredListener: callOptions,
+          });
 
   return {
     id: providerId,

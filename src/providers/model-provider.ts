@@ -25,6 +25,13 @@ export interface ProviderCallOptions {
    * cancelled before that costs nothing; a provider that never tells has its cancelled attempts cost nothing.
    */
   onRequestSent?(): void;
+  /**
+   * To be told, by a provider that sends an embedding call's texts in several consecutive requests (Gemini's 100
+   * at a time), each time one of them is answered, with how many texts it answered: the provider bills those even
+   * when a later request fails the call, so the router prices them on the failed attempt
+   * (`Attempt.estimatedCostUsd`). A call sent in one request need not tell.
+   */
+  onInputsAnswered?(inputCount: number): void;
 }
 
 export interface ModelProvider {

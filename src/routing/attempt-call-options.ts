@@ -8,10 +8,10 @@ import type { Candidate } from './select-candidates.js';
  * What one attempt gives its provider, plain or streamed, and what the attempt reached: whether its request
  * was sent, whether it ended by itself or on one of our own timers, what a stream received before its first
  * token. A call links its attempts (`previous`), so those it cancelled or timed out after their requests were
- * sent are priced when its race is over (cancelled-attempts-cost.ts). A class, so its methods and the lazy
- * `signal` getter are not defined again on every call: the bookkeeping costs an attempt fields, no allocation
- * of its own. Our HTTP providers use
- * `cancellation`, and `signal` is made only when a provider reads it.
+ * sent are priced when its race is over (cancelled-attempts-cost.ts), as are the texts an embedding attempt had
+ * answered before it failed. A class, so its methods and the lazy `signal` getter are not defined again on every
+ * call: the bookkeeping costs an attempt fields, no allocation of its own. Our HTTP providers use `cancellation`,
+ * and `signal` is made only when a provider reads it.
  */
 export class AttemptCallOptions implements ProviderCallOptions, StreamStartListener {
   /**
@@ -29,6 +29,13 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
    * request was sent its provider bills it as it bills one we cancelled.
    */
   timedOut = false;
+  /** It ended by itself in a failure (a provider's error, not one of our own timers). */
+  failed = false;
+  /**
+   * How many of an embedding call's texts its provider answered before the attempt ended, told by a provider that
+   * sends them in several requests (`onInputsAnswered`): billed, even when a later request failed the attempt.
+   */
+  answeredInputCount = 0;
   /** What a stream received before its first token (and that token), as it came; undefined for `complete`. */
   received: readonly StreamChunk[] | undefined = undefined;
   /** The provider's request id, once a stream's response started. */
@@ -52,8 +59,12 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
    * provider's own 408 or 504 has one, and its provider answered: it bills no more than for another error).
    */
   fail(error: ProviderError): void {
-    if (error.reason === 'timeout' && error.statusCode === undefined) this.timedOut = true;
-    else this.ended = true;
+    if (error.reason === 'timeout' && error.statusCode === undefined) {
+      this.timedOut = true;
+    } else {
+      this.ended = true;
+      this.failed = true;
+    }
   }
 
   get signal(): AbortSignal {
@@ -62,6 +73,10 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
 
   onRequestSent(): void {
     this.requestSent = true;
+  }
+
+  onInputsAnswered(inputCount: number): void {
+    this.answeredInputCount += inputCount;
   }
 
   onResponseStart(info: { readonly requestId?: string }): void {

@@ -15,7 +15,8 @@ import { charactersPerToken, StreamTally, unfinishedAnswerCost } from './unfinis
  * for the provider's health) is given the estimate as `estimatedCostUsd`, which is also added to its
  * provider's estimated spend (`HealthStatus.unansweredAttemptsCostUsd`). An attempt refused before anything
  * was sent (a circuit open, our converter's refusal, a connection refused), one that failed or answered by
- * itself, and one whose provider never said its request was sent cost nothing. Runs on every call: with one
+ * itself (but for the texts an embedding attempt had answered, below), and one whose provider never said its
+ * request was sent cost nothing. Runs on every call: with one
  * attempt that answered, it reads two fields and returns.
  */
 export function priceCancelledAttempts(
@@ -34,7 +35,9 @@ export function priceCancelledAttempts(
 /**
  * The same for an embedding call's attempts: each one cancelled or timed out after its request was sent is billed
  * its whole input, estimated at about four characters a token and priced at the model's embedding price (the
- * provider's dearest when it has none, as a key's budget is charged).
+ * provider's dearest when it has none, as a key's budget is charged). So is each one that failed after its provider
+ * had answered some of its texts (a later batch of Gemini's 100 failed, `onInputsAnswered`), for those texts: the
+ * provider billed them, and the call took none of them.
  */
 export function priceCancelledEmbeddingAttempts(
   attempts: Attempt[],
@@ -42,7 +45,16 @@ export function priceCancelledEmbeddingAttempts(
   inputs: readonly string[],
   spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
 ): void {
-  priceUnanswered(attempts, newest, inputs, unansweredEmbeddingCost, spending);
+  priceUnanswered(attempts, newest, inputs, embeddingInputCost, spending);
+  for (let attempt = newest; attempt !== undefined; attempt = attempt.previous) {
+    if (!attempt.failed || attempt.answeredInputCount === 0) continue;
+    const index = unpricedEntry(attempts, attempt);
+    if (index === -1) continue;
+    const usd = embeddingInputCost(attempt, inputs.slice(0, attempt.answeredInputCount));
+    if (usd === undefined || !(usd > 0)) continue;
+    attempts[index] = { ...(attempts[index] as Attempt), estimatedCostUsd: usd };
+    spending.recordUnansweredSpend(attempt.candidate.provider.id, usd);
+  }
 }
 
 /** The loop both share: `priceOf` is a module function given the call's own `asked`, so no closure is made per call. */
@@ -71,7 +83,8 @@ function unfinishedChatCost(attempt: AttemptCallOptions, messages: readonly Mess
   return unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
 }
 
-function unansweredEmbeddingCost(attempt: AttemptCallOptions, inputs: readonly string[]): number | undefined {
+/** What `inputs` cost at the attempt's model, at about four characters a token. */
+function embeddingInputCost(attempt: AttemptCallOptions, inputs: readonly string[]): number | undefined {
   let characters = 0;
   for (const input of inputs) characters += input.length;
   const { candidate } = attempt;
@@ -79,8 +92,9 @@ function unansweredEmbeddingCost(attempt: AttemptCallOptions, inputs: readonly s
 }
 
 /**
- * The log entry of an attempt cancelled or timed out: the newest of its provider and model not priced yet,
- * `aborted` for one cancelled, a `timeout` failure with no status for one our timer ended. A call has one
+ * The log entry of an attempt cancelled, timed out or failed: the newest of its provider and model not priced yet,
+ * `aborted` for one cancelled, a `timeout` failure with no status for one our timer ended, any other failure for
+ * one that failed by itself. A call has one
  * attempt in flight per candidate at a time, and logs each as it ends, so the entry is its own; a route naming
  * the same model twice, or a candidate that timed out before sending in a later retry round (a connect
  * timeout) after one that timed out after sending, may have its estimate on the wrong one of its entries: the
@@ -89,11 +103,16 @@ function unansweredEmbeddingCost(attempt: AttemptCallOptions, inputs: readonly s
 function unpricedEntry(attempts: readonly Attempt[], attempt: AttemptCallOptions): number {
   const providerId = attempt.candidate.provider.id;
   const { model } = attempt.candidate;
-  const { timedOut } = attempt;
+  const { timedOut, failed } = attempt;
   for (let index = attempts.length - 1; index >= 0; index -= 1) {
     const entry = attempts[index] as Attempt;
     if (entry.estimatedCostUsd !== undefined || entry.provider !== providerId || entry.model !== model) continue;
-    if (timedOut ? entry.outcome === 'failure' && entry.reason === 'timeout' && entry.statusCode === undefined : entry.outcome === 'aborted') return index;
+    if (!timedOut && !failed) {
+      if (entry.outcome === 'aborted') return index;
+      continue;
+    }
+    if (entry.outcome !== 'failure') continue;
+    if (timedOut === (entry.reason === 'timeout' && entry.statusCode === undefined)) return index;
   }
   return -1;
 }

@@ -28,7 +28,8 @@ export interface HealthStatus {
   /**
    * Estimated US dollars of the requests this instance sent this provider and took no answer from: those that
    * lost a race or a hedge, were in flight when their call ended, or that our own timer ended
-   * (`firstTokenTimeoutMs`, `responseTimeoutMs`). The provider bills them though nobody read them, so this is
+   * (`firstTokenTimeoutMs`, `responseTimeoutMs`), and the texts an embedding attempt had answered before a later
+   * batch of it failed. The provider bills them though nobody read them, so this is
    * what racing, hedging and time limits cost on top of `totalCostUsd`: the sum of the attempts'
    * `estimatedCostUsd` (input at about four characters a token, or the provider's own count, and a stream's
    * output so far). Kept apart because it is an estimate, priced for a model without a price at its provider's

@@ -16,7 +16,7 @@ export class ProviderSpending {
 
   /**
    * Add the estimated price of an attempt sent to the provider that gave no answer the call took (it lost a race,
-   * its call ended, or our own timer ended it), in US dollars, to the provider's estimated total.
+   * its call ended, our own timer ended it, or a later batch of an embedding attempt failed), in US dollars, to the provider's estimated total.
    */
   recordUnansweredSpend(providerId: string, costUsd: number): void {
     this.#unansweredSpendUsd.set(providerId, (this.#unansweredSpendUsd.get(providerId) ?? 0) + costUsd);
