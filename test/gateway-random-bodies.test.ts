@@ -1,8 +1,8 @@
 /**
  * Property tests through the real gateway, in front of the provider test server: random bodies POSTed to
- * /v1/chat/completions, /v1/messages and /v1/responses (any JSON, or a valid body with one field mutated) are
- * answered, or refused with a 4xx in that API's own error shape, never a 5xx, and the gateway serves a normal
- * call afterwards. A gateway key or a provider key put anywhere in a bad body is not echoed back in the error,
+ * /v1/chat/completions, /v1/messages, /v1/responses and /v1/embeddings (any JSON, or a valid body with one field
+ * mutated) are answered, or refused with a 4xx in that API's own error shape, never a 5xx, and the gateway serves a
+ * normal call afterwards. A gateway key or a provider key put anywhere in a bad body is not echoed back in the error,
  * nor written to the log. fast-check prints the seed of a failure; each one found is kept as a plain test.
  */
 import { request as httpRequest } from 'node:http';
@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearValidBody, pathsOf, withValueAt } from '../src/gateway/near-valid-bodies.test-support.js';
 import { chatBodies, messagesBodies, responsesBodies } from '../src/gateway/valid-request-bodies.test-support.js';
+import { geminiEmbeddingsBatchReplay } from '../src/testing/gemini-recordings.test-support.js';
+import { openAIEmbeddingsBatchReplay, recordedOpenAIEmbedding } from '../src/testing/openai-embeddings-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 /** Longer than the 40 characters an unknown `type` is quoted to: a cut key must not escape redaction either. */
@@ -131,6 +133,74 @@ for (const { path, bodies, errorShape } of endpoints) {
     });
   });
 }
+
+/**
+ * `POST /v1/embeddings`, on both embedding wires (OpenAI's, Gemini's batches of 100). The replay server answers
+ * each call with its provider's recorded vector once per text the body holds (its recordings are of one text), so
+ * any body the gateway takes is answered: a 5xx could only be the gateway's own.
+ */
+describe('POST /v1/embeddings with random bodies', () => {
+  const embeddingBodies: readonly Record<string, unknown>[] = [
+    { model: 'openai/text-embedding-3-small', input: 'Hello, world!' },
+    { model: 'text-embedding-3-small', input: ['first text', 'second text'], encoding_format: 'float' },
+    { model: 'openai/text-embedding-3-small', input: ['one text'], dimensions: 128, encoding_format: 'base64' },
+    { model: 'google/gemini-embedding-001', input: ['first text', 'second text'], dimensions: 768 },
+  ];
+  const models = ['openai/text-embedding-3-small', 'text-embedding-3-small', 'google/gemini-embedding-001', 'openai/gpt-4o-mini', 'default', 'nobody/none', ''];
+  /** Bodies of the request's shape with odd fields: wrong types, non-string texts, arrays up to past the 2,048-text limit. */
+  const shapedBody = fc.record(
+    {
+      model: fc.oneof(fc.constantFrom(...models), fc.jsonValue({ maxDepth: 1 })),
+      input: fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.array(fc.string({ maxLength: 10 }), { maxLength: 5 }),
+        fc.integer({ min: 90, max: 2_100 }).map((count) => Array.from({ length: count }, (_, index) => `text ${index}`)),
+        fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      encoding_format: fc.oneof(fc.constantFrom('float', 'base64', 'FLOAT', '', 'binary'), fc.jsonValue({ maxDepth: 1 })),
+      dimensions: fc.oneof(fc.integer({ min: -5, max: 4_000 }), fc.double(), fc.constantFrom(0, 128, 768, 1_536, 3_072, 1e308), fc.jsonValue({ maxDepth: 1 })),
+    },
+    { requiredKeys: [] },
+  );
+  /** The answers built so far, by provider and text count: a batch of 100 of Google's vectors is 1.5 MB of JSON. */
+  const answers = new Map<string, ReturnType<typeof openAIEmbeddingsBatchReplay>>();
+  const answerOf = (key: string, make: () => ReturnType<typeof openAIEmbeddingsBatchReplay>): ReturnType<typeof openAIEmbeddingsBatchReplay> => {
+    const answer = answers.get(key) ?? make();
+    answers.set(key, answer);
+    return answer;
+  };
+  /** One recorded vector per text of the body, in Google's batches of 100 for Gemini. */
+  function answerEveryText(body: unknown): void {
+    const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).input : undefined;
+    const count = Array.isArray(input) ? input.length : 1;
+    harness.providers.reset();
+    const openAIVectors = (): readonly (readonly number[])[] => Array.from({ length: count }, () => recordedOpenAIEmbedding().vector);
+    harness.providers.setBehavior('openai', answerOf(`openai ${count}`, () => openAIEmbeddingsBatchReplay(openAIVectors())));
+    for (let start = 0; start < Math.max(count, 1); start += 100) {
+      const batch = Math.min(100, count - start) || 1;
+      harness.providers.enqueue('google', answerOf(`google ${batch}`, () => geminiEmbeddingsBatchReplay(batch)));
+    }
+  }
+
+  it('answers, or refuses with a 4xx in OpenAI\'s error shape, never a 5xx; and serves a normal call afterwards', async () => {
+    const body = fc.oneof(fc.jsonValue({ maxDepth: 5 }), shapedBody, nearValidBody(embeddingBodies).map((request) => request.body));
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        answerEveryText(value);
+        const response = await post('/v1/embeddings', JSON.stringify(value));
+        expect(response.status, response.body).toBeLessThan(500);
+        if (response.status >= 400) expectErrorShape('openai', response.body);
+        else expect(JSON.parse(response.body)).toMatchObject({ object: 'list', data: expect.any(Array) });
+      }),
+      { numRuns: 120 },
+    );
+    answerEveryText(embeddingBodies[1]);
+    const normal = await post('/v1/embeddings', JSON.stringify(embeddingBodies[1]));
+    expect(normal.status, normal.body).toBe(200);
+    expect((JSON.parse(normal.body) as { data: unknown[] }).data).toHaveLength(2);
+  });
+});
 
 describe('a streamed call the router refuses before it starts', () => {
   // Found by the properties above ({"temperature":-5e-324,"stream":true} on /v1/messages): router.stream's
