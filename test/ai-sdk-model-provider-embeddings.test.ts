@@ -71,6 +71,20 @@ describe('aiSdkModelProvider with an embedding model', () => {
     expect(result.usage).toEqual({ inputTokens: 3 * recordedOpenAIEmbedding().promptTokens });
   });
 
+  it('prices the texts of the calls it answered before a later one failed, on its failed attempt and in its health', async () => {
+    // mistral answers 'abcd' and 'efgh', then OpenAI's recorded 500 fails its second call; openai answers all three.
+    const vectors = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]];
+    server.enqueue('openai', openAIEmbeddingsBatchReplay(vectors.slice(0, 2)), { kind: 'error', fixture: 'error-500-server-error' });
+    server.enqueue('openai', openAIEmbeddingsBatchReplay(vectors));
+    const router = makeRouter({ maxEmbeddingsPerCall: 2 });
+    const result = await router.embed(['abcd', 'efgh', 'ijkl'], { model, provider: ['mistral', 'openai'] });
+    expect(result.provider).toBe('openai');
+    expect(result.attempts[0]).toMatchObject({ provider: 'mistral', outcome: 'failure', reason: 'server_error' });
+    // Two texts of four characters: two tokens, at the $0.02 a million given.
+    expect(result.attempts[0]!.estimatedCostUsd).toBeCloseTo((2 * 0.02) / 1_000_000, 15);
+    expect(router.getHealthStatus()['mistral']!.unansweredAttemptsCostUsd).toBeCloseTo((2 * 0.02) / 1_000_000, 15);
+  });
+
   it('takes no dimensions (each AI SDK provider names that option its own way): refused before anything is sent', async () => {
     const failure = await makeRouter()
       .embed('Hello', { model, provider: 'mistral', dimensions: 128 })
