@@ -94,6 +94,14 @@ export interface ModelInfo {
    * Other wires ignore it.
    */
   readonly forcedToolChoice?: ForcedToolChoice;
+  /**
+   * Anthropic wire: `'refused'` for a model that takes no structured output (`output_config.format`), as Claude models
+   * before the 4.5 generation and Anthropic-compatible servers that lack it: a call with a `json_schema` `responseFormat`
+   * is not sent to it but refused before anything leaves (`generation_failed`), and the call fails over. Without it an
+   * Anthropic model is sent the schema as `output_config.format` (every Claude model the catalog lists takes it:
+   * https://platform.claude.com/docs/en/build-with-claude/structured-outputs). Other wires ignore it.
+   */
+  readonly structuredOutput?: StructuredOutput;
   readonly price?: ModelPrice;
 }
 
@@ -114,6 +122,9 @@ export const anthropicThinkingModes: readonly AnthropicThinking[] = ['adaptive']
 
 /** See `ModelInfo.forcedToolChoice`. */
 export type ForcedToolChoice = 'refused';
+
+/** See `ModelInfo.structuredOutput`. */
+export type StructuredOutput = 'refused';
 
 /**
  * A model that turns text into vectors (`router.embed`). Listed apart from the chat models: no tier names one, a

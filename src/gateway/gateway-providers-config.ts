@@ -94,12 +94,12 @@ function openAIWireOf(value: unknown, path: string): OpenAIWire {
 }
 
 /**
- * `anthropicThinking: adaptive` and `forcedToolChoice: refused` (see `ModelInfo`): the Anthropic wire's, refused on a
- * provider of another, where they would mean nothing.
+ * `anthropicThinking: adaptive`, `forcedToolChoice: refused` and `structuredOutput: refused` (see `ModelInfo`): the
+ * Anthropic wire's, refused on a provider of another, where they would mean nothing.
  */
-function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unknown): Pick<ModelInfo, 'anthropicThinking' | 'forcedToolChoice'> {
-  const fields: { -readonly [K in 'anthropicThinking' | 'forcedToolChoice']?: ModelInfo[K] } = {};
-  for (const name of ['anthropicThinking', 'forcedToolChoice'] as const) {
+function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unknown): Pick<ModelInfo, 'anthropicThinking' | 'forcedToolChoice' | 'structuredOutput'> {
+  const fields: { -readonly [K in 'anthropicThinking' | 'forcedToolChoice' | 'structuredOutput']?: ModelInfo[K] } = {};
+  for (const name of ['anthropicThinking', 'forcedToolChoice', 'structuredOutput'] as const) {
     if (object[name] !== undefined && protocol !== 'anthropic') fail(`${path}.${name}`, 'applies to the anthropic protocol only.');
   }
   if (object.anthropicThinking !== undefined) {
@@ -109,6 +109,10 @@ function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unkno
   if (object.forcedToolChoice !== undefined) {
     if (object.forcedToolChoice !== 'refused') fail(`${path}.forcedToolChoice`, 'must be refused.');
     fields.forcedToolChoice = 'refused';
+  }
+  if (object.structuredOutput !== undefined) {
+    if (object.structuredOutput !== 'refused') fail(`${path}.structuredOutput`, 'must be refused.');
+    fields.structuredOutput = 'refused';
   }
   return fields;
 }
@@ -128,6 +132,7 @@ function modelOf(value: unknown, path: string, protocol: unknown): ModelInfo {
     'thinkingLevels',
     'anthropicThinking',
     'forcedToolChoice',
+    'structuredOutput',
     'openAIWire',
     'price',
   ]);

@@ -166,6 +166,7 @@ export function createHttpModelProvider(
         chatCompletionsTools: model?.chatCompletionsTools,
         anthropicThinking: model?.anthropicThinking,
         forcedToolChoice: model?.forcedToolChoice,
+        structuredOutput: model?.structuredOutput,
       },
     };
   };

@@ -88,6 +88,7 @@ function checkModel(model: unknown, path: string): void {
     throw invalid(`${path}.anthropicThinking`, `must be ${anthropicThinkingModes.map((mode) => `'${mode}'`).join(' or ')}.`);
   }
   if (model.forcedToolChoice !== undefined && model.forcedToolChoice !== 'refused') throw invalid(`${path}.forcedToolChoice`, "must be 'refused'.");
+  if (model.structuredOutput !== undefined && model.structuredOutput !== 'refused') throw invalid(`${path}.structuredOutput`, "must be 'refused'.");
   if (model.price === undefined) return;
   const { price } = model;
   if (!isRecord(price)) throw invalid(`${path}.price`, 'must be an object of prices per million tokens.');

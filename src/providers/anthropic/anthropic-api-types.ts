@@ -2,7 +2,7 @@
  * The parts of the Anthropic Messages API we send and read, as they appear on the wire.
  * Types only. Bodies we read are `unknown` until checked; these describe what we write.
  */
-import type { ProviderJsonObject } from '../../types.js';
+import type { JsonSchema, ProviderJsonObject } from '../../types.js';
 import type { ServerToolWireBlock } from '../../server-tool-blocks.js';
 import type { AnthropicEffortName } from '../../reasoning-effort.js';
 
@@ -99,7 +99,16 @@ export interface AnthropicMessagesRequestBody {
    * (their thinking blocks then come with an empty `thinking`, signed all the same).
    */
   readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number } | { readonly type: 'adaptive'; readonly display?: 'summarized' | 'omitted' };
-  /** How hard an adaptive thinker works (its default: medium on Haiku 5.5, high on Sonnet 5.5). */
-  readonly output_config?: { readonly effort: AnthropicEffortName };
+  /**
+   * How hard an adaptive thinker works (its default: medium on Haiku 5.5, high on Sonnet 5.5), and the structured
+   * output the answer's text must match (see anthropic-output-format.ts).
+   */
+  readonly output_config?: { readonly effort?: AnthropicEffortName; readonly format?: AnthropicOutputFormat };
   readonly stream: boolean;
+}
+
+/** Structured output: the answer's text is JSON matching the schema (https://platform.claude.com/docs/en/build-with-claude/structured-outputs). */
+export interface AnthropicOutputFormat {
+  readonly type: 'json_schema';
+  readonly schema: JsonSchema;
 }

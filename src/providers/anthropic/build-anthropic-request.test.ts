@@ -255,8 +255,8 @@ describe('buildAnthropicChatRequest', () => {
     expect(bodyOf({ ...base, tools: [], toolChoice: 'auto' }, false)).not.toHaveProperty('tools');
   });
 
-  it('leaves out a JSON response format, which the Messages API does not have', () => {
-    const body = bodyOf({ ...base, responseFormat: { type: 'json_schema', schema: { type: 'object' } } }, false);
+  it('leaves out a JSON object response format, which the Messages API has no mode for (schemas: anthropic-output-format.test.ts)', () => {
+    const body = bodyOf({ ...base, responseFormat: { type: 'json_object' } }, false);
     expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
   });
 

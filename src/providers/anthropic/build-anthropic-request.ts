@@ -7,6 +7,7 @@ import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
 import { anthropicCacheControl, convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { anthropicOutputFormatOf } from './anthropic-output-format.js';
 import { cacheTtlOf } from '../../cache-breakpoint.js';
 import { refuseWhitespaceStopSequences } from '../stop-sequences-limit.js';
 
@@ -24,8 +25,9 @@ export function buildAnthropicHeaders(endpoint: EndpointConfig): Record<string, 
 }
 
 /**
- * POST /v1/messages. `responseFormat` is left out on purpose: the Messages API has no JSON mode, and
- * the prompt already asks for JSON when a caller wants it.
+ * POST /v1/messages. A JSON Schema `responseFormat` is sent as structured output (`output_config.format`, beside the
+ * effort an adaptive thinker is asked), or refused so that the call fails over (anthropic-output-format.ts); `json_object`
+ * is left out, the Messages API having no JSON mode (the prompt asks for JSON, as OpenAI's JSON mode requires).
  * Temperature is clamped to Anthropic's range [0, 1], so a request written for OpenAI's [0, 2] still
  * works when it falls over to Anthropic instead of failing as an invalid request.
  */
@@ -50,6 +52,7 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   const serverTools = serverToolsOf(request, providerId);
   const hasTools = (tools !== undefined && tools.length > 0) || serverTools.length > 0;
   refuseWhatTheModelRefuses(request, { messages: prompt.messages, hasTools }, options);
+  const outputFormat = anthropicOutputFormatOf(request, prompt, options);
   // Only a request marked more than Anthropic takes, or with an hour's mark, is gathered and checked: most
   // carry no mark at all.
   const marks = markedCount(request, '5m');
@@ -73,10 +76,11 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     // Its summary asked, as Gemini's thought summaries are: what the caller sees of its reasoning (omitted by default).
     body.max_tokens = adaptiveThinking.maxTokens;
     body.thinking = { type: 'adaptive', display: 'summarized' };
-    body.output_config = { effort: adaptiveThinking.effort };
+    body.output_config = outputFormat === undefined ? { effort: adaptiveThinking.effort } : { effort: adaptiveThinking.effort, format: outputFormat };
   } else if (adaptive && options.reasoningModel === true) {
     body.max_tokens = unaskedThinkingBound(answerTokens, options.maxOutputTokens);
   }
+  if (outputFormat !== undefined && body.output_config === undefined) body.output_config = { format: outputFormat };
   const thinks = thinking !== undefined || adaptiveThinking !== undefined;
   // Thinking takes no temperature and a top_p of 0.95 or more only: the others are left out, not refused.
   if (request.temperature !== undefined && !thinks) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
