@@ -9,6 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../src/catalog.js';
 import { BackupModelRouter } from '../src/routing/backup-model-router.js';
+import { anthropicStructuredOutputReplay, recordedStructuredOutputText } from '../src/testing/anthropic-structured-output-recording.test-support.js';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 let harness: GatewayHarness;
@@ -421,6 +422,38 @@ describe('structured output', () => {
     });
     const generationConfig = (harness.providers.requests.at(-1)?.body as { generationConfig?: Record<string, unknown> }).generationConfig;
     expect(generationConfig?.responseMimeType).toBe('application/json');
+  });
+});
+
+describe('structured output to Claude', () => {
+  const schema = { type: 'object', properties: { recipe: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } }, required: ['recipe'], additionalProperties: false };
+
+  it('reaches an Anthropic upstream as output_config.format beside the effort, and the answer is its JSON text', async () => {
+    harness.providers.setBehavior('anthropic', anthropicStructuredOutputReplay());
+    const message = await client.messages.create({
+      model: 'anthropic/claude-haiku-5-5',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'A lasagna recipe, please.' }],
+      ...({ thinking: { type: 'adaptive' }, output_config: { effort: 'low', format: { type: 'json_schema', schema } } } as object),
+    });
+    expect((harness.providers.requests.at(-1)?.body as { output_config?: unknown }).output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema } });
+    expect(textOf(message)).toBe(recordedStructuredOutputText());
+    expect(JSON.parse(textOf(message))).toMatchObject({ recipe: { name: 'Classic Lasagna' } });
+  });
+
+  it('fails over from Claude to OpenAI with its schema', async () => {
+    harness.providers.setBehavior('anthropic', { kind: 'error', fixture: 'error-529-overloaded' });
+    const { response } = await client.messages
+      .create({
+        model: 'claude-haiku-4-5-20251001',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'A lasagna recipe as JSON, please.' }],
+        output_config: { format: { type: 'json_schema', schema } },
+      })
+      .withResponse();
+    expect(response.headers.get('x-backup-models-attempts')).toBe('anthropic:failure,openai:success');
+    expect((harness.providers.requests.find((request) => request.provider === 'anthropic')?.body as { output_config?: unknown }).output_config).toEqual({ format: { type: 'json_schema', schema } });
+    expect((harness.providers.requests.at(-1)?.body as { response_format?: unknown }).response_format).toMatchObject({ type: 'json_schema', json_schema: { schema } });
   });
 });
 

@@ -397,6 +397,18 @@ providers:
     expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, forcedToolChoice: true }] } }')).toMatch(
       /providers\.x\.models\[0\]\.forcedToolChoice must be refused/,
     );
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, structuredOutput: false }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.structuredOutput must be refused/,
+    );
+    expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, structuredOutput: refused }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.structuredOutput applies to the anthropic protocol only/,
+    );
+  });
+
+  it('gives an anthropic model of its own a refused structured output, for a server without output_config.format', () => {
+    const config = parseGatewayConfig({ yamlText: 'providers: { proxy: { protocol: anthropic, baseUrl: "http://a", models: [{ id: claude-3-haiku, structuredOutput: refused }] } }' });
+    const proxy = routerOptionsFromConfig(config, { env: {} }).catalog?.find((definition) => definition.id === 'proxy');
+    expect(proxy?.models).toEqual([{ id: 'claude-3-haiku', structuredOutput: 'refused' }]);
   });
 
   it('gives an anthropic model of its own adaptive thinking and a refused forced tool choice, as the catalog gives Claude Sonnet 5.5', () => {
