@@ -298,8 +298,15 @@ export type StreamChunk =
    * A piece of the reasoning shown before the answer (see `ChatResponse.reasoning`). `signedBy`, when set, names
    * the provider that signs the thinking block this text belongs to (Anthropic's): the block whole follows as a
    * `signed-reasoning-block` chunk once its signature has come, so a client can be shown the block as it is thought.
+   * `summaryOf`, with `signedBy`, names OpenAI's reasoning item whose summary this text is and the summary part;
+   * `separated` when `text` starts with the blank line that joins it to the reasoning before (not OpenAI's text).
    */
-  | { readonly type: 'reasoning-delta'; readonly text: string; readonly signedBy?: string }
+  | {
+      readonly type: 'reasoning-delta';
+      readonly text: string;
+      readonly signedBy?: string;
+      readonly summaryOf?: { readonly itemId: string; readonly summaryIndex: number; readonly separated: boolean };
+    }
   /**
    * A whole signed thinking block, once its signature has come (after its text, streamed as reasoning deltas);
    * `provider` signed it (see `ChatResponse.signedReasoning`).

@@ -2,17 +2,19 @@
  * A Responses request's `instructions` and `input` as our messages: input items (messages with text and
  * image parts, function and custom tool calls joined to their assistant turn, their outputs (text and
  * images) as tool messages) in order. A reasoning item carrying Anthropic's signed blocks (our `encrypted_content`,
- * encrypted-reasoning-content.ts) gives them to the assistant turn it is part of; other reasoning and the calls of
- * tools only OpenAI runs are left out; media a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
+ * encrypted-reasoning-content.ts) gives them to the assistant turn it is part of, and one carrying OpenAI's own
+ * encrypted content is given to it as OpenAI's item (client-signed-reasoning.ts says why OpenAI's); reasoning without
+ * encrypted content and the calls of tools only OpenAI runs are left out; media a turn cannot carry become a note. Pure; a bad item is a 400 naming its index.
  */
 import { isRecord } from '../../json-value.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../../image-url.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
-import type { AssistantMessage, ImageInput, Message, Mutable, AnthropicThinkingBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
-import { clientSignedReasoning } from '../client-signed-reasoning.js';
+import { summaryTexts } from '../../providers/openai-responses/read-openai-reasoning-item.js';
+import type { AnthropicThinkingBlock, AssistantMessage, ImageInput, Message, Mutable, OpenAIReasoningItem, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import { clientReasoningItems, clientSignedReasoning } from '../client-signed-reasoning.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import { omittedMediaNote, quotedValueOf } from '../request-fields.js';
-import { decodeReasoningContent } from './encrypted-reasoning-content.js';
+import { decodeReasoningContent, isOurReasoningContent } from './encrypted-reasoning-content.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -91,18 +93,21 @@ export function convertResponsesInput(body: JsonObject): Message[] {
   const toolNamesById = new Map<string, string>();
   /** The assistant turn the next function calls join, while items keep coming from the same turn. */
   let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
-  /** The signed thinking of the turn under way, which comes before its text and calls; left out if no turn follows. */
+  /** The signed reasoning of the turn under way, which comes before its text and calls; left out if no turn follows. */
   let signedBlocks: AnthropicThinkingBlock[] = [];
+  let reasoningItems: OpenAIReasoningItem[] = [];
   const flushAssistant = (): void => {
     if (assistant !== undefined) {
       const message: Mutable<AssistantMessage> = { role: 'assistant', content: assistant.content };
       if (assistant.toolCalls.length > 0) message.toolCalls = assistant.toolCalls;
-      const signedReasoning = clientSignedReasoning(signedBlocks);
+      // One answer's reasoning is of one provider: a turn carrying both kinds keeps Anthropic's.
+      const signedReasoning = clientSignedReasoning(signedBlocks) ?? clientReasoningItems(reasoningItems);
       if (signedReasoning !== undefined) message.signedReasoning = signedReasoning;
       messages.push(message);
     }
     assistant = undefined;
     signedBlocks = [];
+    reasoningItems = [];
   };
   input.forEach((item: unknown, index) => {
     const path = `input[${index}]`;
@@ -151,8 +156,11 @@ export function convertResponsesInput(body: JsonObject): Message[] {
       return;
     }
     if (type === 'reasoning') {
-      // Anthropic's signed blocks, as the gateway gave them; anything else (OpenAI's own reasoning) is left out.
-      signedBlocks.push(...decodeReasoningContent(item.encrypted_content));
+      // Anthropic's signed blocks, as the gateway gave them, or OpenAI's own item; one without encrypted content is left out.
+      const content = item.encrypted_content;
+      if (typeof content !== 'string' || content === '') return;
+      if (isOurReasoningContent(content)) signedBlocks.push(...decodeReasoningContent(content));
+      else reasoningItems.push(openAIReasoningItemOf(item, content));
       return;
     }
     if (type === 'item_reference') {
@@ -171,4 +179,12 @@ export function convertResponsesInput(body: JsonObject): Message[] {
   });
   flushAssistant();
   return messages;
+}
+
+/**
+ * OpenAI's reasoning item as a client sent it back: its id, or none (Codex sends none: openai/codex,
+ * codex-rs/protocol/src/models.rs, `ResponseItem::Reasoning`'s id is `skip_serializing`; it goes back to OpenAI so).
+ */
+function openAIReasoningItemOf(item: JsonObject, encryptedContent: string): OpenAIReasoningItem {
+  return { type: 'reasoning', id: typeof item.id === 'string' ? item.id : '', encryptedContent, summary: summaryTexts(item) };
 }

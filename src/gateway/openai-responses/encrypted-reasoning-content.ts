@@ -7,8 +7,9 @@
  * packages/openai/src/responses/convert-to-openai-responses-input.ts).
  * Not encrypted: an encoding of our own, opaque to the client and versioned, `bm-signed-reasoning.v1.` then the
  * base64url JSON of `{ provider, blocks }`. Only that is read, and only blocks of the provider clients are shown
- * (client-signed-reasoning.ts), each read as a Messages client's would be: OpenAI's own content (`gAAAA...`), another version, or a
- * value that does not decode to such blocks is left out, never an error. Pure.
+ * (client-signed-reasoning.ts), each read as a Messages client's would be: another version, or a value that does not
+ * decode to such blocks, is left out, never an error. Any other content is OpenAI's own (`gAAAA...`), read as OpenAI's
+ * item (convert-responses-input.ts). Pure.
  */
 import { isRecord } from '../../json-value.js';
 import { isAnthropicThinkingBlock, readSignedReasoningBlock, wireSignedReasoningBlock } from '../../signed-reasoning.js';
@@ -20,6 +21,11 @@ const prefix = 'bm-signed-reasoning.v1.';
 export function encodeReasoningContent(signedReasoning: SignedReasoning): string {
   const blocks = signedReasoning.blocks.filter(isAnthropicThinkingBlock).map(wireSignedReasoningBlock);
   return prefix + Buffer.from(JSON.stringify({ provider: signedReasoning.provider, blocks }), 'utf8').toString('base64url');
+}
+
+/** Whether a reasoning item's `encrypted_content` is ours (Anthropic's blocks), not OpenAI's own. */
+export function isOurReasoningContent(value: string): boolean {
+  return value.startsWith(prefix);
 }
 
 /** The blocks a reasoning item's `encrypted_content` carries; none when it is not ours. */

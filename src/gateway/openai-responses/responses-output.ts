@@ -2,13 +2,14 @@
  * Our results in the Responses API's shapes: a CompletionResult as a `response` object whose output is a
  * reasoning item when the model showed its reasoning (as `reasoning_text` content, the raw form OpenAI gives
  * open-weight models' reasoning; no summary), or one reasoning item per signed thinking block of Anthropic's (its
- * thinking as the summary, the block in `encrypted_content` when asked, encrypted-reasoning-content.ts), a message
+ * thinking as the summary, the block in `encrypted_content` when asked, encrypted-reasoning-content.ts), or OpenAI's
+ * own reasoning items as it answered them (its id, summary and, when asked, encrypted content), a message
  * item (its text) and one `function_call` item per tool call. Pure. The request's parameters are echoed around
  * the output as OpenAI echoes them (responses-echo.ts).
  */
 import type { CompletionResult } from '../../routing/router-options.js';
-import type { FinishReason, AnthropicThinkingBlock, ToolCall, Usage } from '../../types.js';
-import { clientSignedReasoning, shownThinkingBlocks } from '../client-signed-reasoning.js';
+import type { AnthropicThinkingBlock, FinishReason, OpenAIReasoningItem, ToolCall, Usage } from '../../types.js';
+import { clientSignedReasoning, shownReasoningItems, shownThinkingBlocks } from '../client-signed-reasoning.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
@@ -39,20 +40,35 @@ export function reasoningTextPart(text: string): Record<string, unknown> {
 }
 
 /**
- * An Anthropic thinking block as a reasoning item, in the shape OpenAI gives one asked for its summary and its
- * encrypted content (vercel/ai, packages/openai/src/responses/__fixtures__/openai-reasoning-encrypted-content.1.chunks.txt):
- * `summary` the thinking (none for a redacted block, or one in progress), `encrypted_content` the block itself when
- * `encrypted` (null while the block is unsigned: in progress, or cut off before its signature).
+ * A reasoning item in the shape OpenAI gives one asked for its summary and its encrypted content (vercel/ai,
+ * packages/openai/src/responses/__fixtures__/openai-reasoning-encrypted-content.1.chunks.txt): `summary` its texts,
+ * one part each, `encrypted_content` when `encrypted` (null while unsigned: in progress, or cut off before it came).
  */
-export function signedReasoningItem(
+export function summarizedReasoningItem(
   id: string,
-  fields: { readonly summary: string; readonly block: AnthropicThinkingBlock | undefined; readonly status: ItemStatus; readonly encrypted: boolean },
+  fields: { readonly summary: readonly string[]; readonly encryptedContent: string | null; readonly status: ItemStatus; readonly encrypted: boolean },
 ): ResponseOutputItem {
-  const item: ResponseOutputItem = { type: 'reasoning', id, summary: fields.summary === '' ? [] : [summaryTextPart(fields.summary)] };
-  const signed = fields.block === undefined ? undefined : clientSignedReasoning([fields.block]);
-  if (fields.encrypted) item.encrypted_content = signed === undefined ? null : encodeReasoningContent(signed);
+  const item: ResponseOutputItem = { type: 'reasoning', id, summary: fields.summary.filter((text) => text !== '').map(summaryTextPart) };
+  if (fields.encrypted) item.encrypted_content = fields.encryptedContent;
   item.status = fields.status;
   return item;
+}
+
+/** An Anthropic thinking block as a reasoning item's encrypted content (encrypted-reasoning-content.ts); null for none. */
+export function thinkingBlockContent(block: AnthropicThinkingBlock | undefined): string | null {
+  const signed = block === undefined ? undefined : clientSignedReasoning([block]);
+  return signed === undefined ? null : encodeReasoningContent(signed);
+}
+
+/** An Anthropic thinking block as a reasoning item: its thinking the summary (none for a redacted block). */
+function thinkingBlockItem(id: string, block: AnthropicThinkingBlock, encrypted: boolean): ResponseOutputItem {
+  const summary = block.type === 'thinking' ? [block.thinking] : [];
+  return summarizedReasoningItem(id, { summary, encryptedContent: thinkingBlockContent(block), status: 'completed', encrypted });
+}
+
+/** OpenAI's reasoning item as OpenAI gave it: its own id, summary and encrypted content. */
+export function openAIReasoningOutputItem(item: OpenAIReasoningItem, fields: { readonly status: ItemStatus; readonly encrypted: boolean }): ResponseOutputItem {
+  return summarizedReasoningItem(item.id, { summary: item.summary, encryptedContent: item.encryptedContent, ...fields });
 }
 
 export function summaryTextPart(text: string): Record<string, unknown> {
@@ -152,15 +168,16 @@ export function placedItemId(responseId: string, prefix: 'rs' | 'msg', outputInd
   return itemId(responseId, prefix, outputIndex === 0 ? undefined : outputIndex);
 }
 
-/** The reasoning items of an answer: Anthropic's signed blocks, one item each, else the reasoning shown, whole. */
+/**
+ * The reasoning items of an answer: Anthropic's signed blocks, one item each, or OpenAI's reasoning items as it gave
+ * them, else the reasoning shown, whole.
+ */
 function reasoningItems(result: CompletionResult, context: AnswerContext, call: GatewayCall): ResponseOutputItem[] {
-  const blocks = shownThinkingBlocks(result.signedReasoning);
   const encrypted = call.includeEncryptedReasoning === true;
-  if (blocks.length > 0) {
-    return blocks.map((block, index) =>
-      signedReasoningItem(placedItemId(context.id, 'rs', index), { summary: block.type === 'thinking' ? block.thinking : '', block, status: 'completed', encrypted }),
-    );
-  }
+  const blocks = shownThinkingBlocks(result.signedReasoning);
+  if (blocks.length > 0) return blocks.map((block, index) => thinkingBlockItem(placedItemId(context.id, 'rs', index), block, encrypted));
+  const items = shownReasoningItems(result.signedReasoning);
+  if (items.length > 0) return items.map((item) => openAIReasoningOutputItem(item, { status: 'completed', encrypted }));
   return result.reasoning !== undefined && result.reasoning.length > 0 ? [reasoningItem(itemId(context.id, 'rs'), result.reasoning, 'completed')] : [];
 }
 

@@ -8,12 +8,22 @@
  * time; parallel calls whose deltas alternate, or a call cut by text, still make whole items: ContentBlockSequence
  * keeps a call open until its arguments close, the other items' deltas waiting meanwhile. Anthropic's thinking
  * blocks are reasoning items of their own, streamed as OpenAI streams a reasoning summary (the recording
- * signedReasoningItem cites): the item opens at the block's first delta, which the provider marks as of a block it
- * signs, its text follows as `reasoning_summary_text.delta`s, and the block whole, once signed, closes it.
+ * summarizedReasoningItem cites): the item opens at the block's first delta, which the provider marks as of a block it
+ * signs, its text follows as `reasoning_summary_text.delta`s, and the block whole, once signed, closes it. OpenAI's
+ * own reasoning items go out in the order OpenAI streams them (src/testing/recordings/openai-responses/
+ * responses-stream-reasoning-function-call.chunks.txt), with its item id: the item opens at its summary's first delta
+ * (or, with no summary, when it comes whole), each summary part opens, streams and closes in turn, and the item whole
+ * closes it.
  */
 import type { StreamResult } from '../../routing/router-options.js';
-import type { AnthropicThinkingBlock, StreamChunk } from '../../types.js';
-import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
+import type { StreamChunk } from '../../types.js';
+import {
+  isShownReasoningItem,
+  isShownReasoningSummaryDelta,
+  isShownThinkingBlock,
+  isShownThinkingDelta,
+  type ShownReasoningSummaryDelta,
+} from '../client-signed-reasoning.js';
 import { type ContentBlock, ContentBlockSequence } from '../content-block-sequence.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext, GatewayCall, StreamEventEncoder } from '../gateway-dialect.js';
@@ -33,8 +43,9 @@ import {
   responsesErrorCode,
   responsesUsage,
   type ResponseOutputItem,
-  signedReasoningItem,
+  summarizedReasoningItem,
   summaryTextPart,
+  thinkingBlockContent,
 } from './responses-output.js';
 import type { ResponsesEcho } from './responses-echo.js';
 
@@ -49,11 +60,17 @@ type OpenItem =
       arguments: string;
     };
 
-/** An Anthropic thinking block's reasoning item, in progress: its text so far is its summary's. */
+/** A reasoning item with a summary, in progress (Anthropic's thinking block, or OpenAI's item): its summary parts so far. */
 interface ThinkingItem {
   readonly id: string;
   readonly outputIndex: number;
-  text: string;
+  readonly summary: string[];
+}
+
+/** How a summarized reasoning item ends: the summary it closes with (its own so far if none) and its encrypted content. */
+interface ThinkingEnding {
+  readonly summary?: readonly string[];
+  readonly encryptedContent: string | null;
 }
 
 export class ResponsesStreamEvents implements StreamEventEncoder {
@@ -69,7 +86,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   #calls = 0;
   readonly #blocks: ContentBlockSequence<Exclude<ItemStatus, 'in_progress'>>;
   readonly #encryptedReasoning: boolean;
-  /** The reasoning item of the Anthropic thinking block being thought, outside the sequence: its signature ends it. */
+  /** The reasoning item being thought (Anthropic's block, OpenAI's item), outside the sequence: the signed block ends it. */
   #thinking: ThinkingItem | undefined;
 
   constructor(context: AnswerContext & { readonly model: string }, call?: Pick<GatewayCall, 'freeformTools' | 'responsesEcho' | 'includeEncryptedReasoning'>) {
@@ -97,11 +114,12 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   }
 
   chunk(chunk: StreamChunk): string | undefined {
-    if (chunk.type === 'signed-reasoning-block') return this.#thinkingBlock(chunk) || undefined;
+    if (chunk.type === 'signed-reasoning-block') return this.#signedBlock(chunk) || undefined;
     if (chunk.type === 'tool-call-delta') return this.#endThinking('completed') + this.#blocks.toolCall(chunk) || undefined;
     if (chunk.type !== 'reasoning-delta' && chunk.type !== 'text-delta') return undefined; // Usage and the finish reason go in the closing response.
     if (chunk.text === '') return undefined;
     if (chunk.type === 'reasoning-delta' && isShownThinkingDelta(chunk)) return this.#thinkingDelta(chunk.text);
+    if (chunk.type === 'reasoning-delta' && isShownReasoningSummaryDelta(chunk)) return this.#reasoningSummaryDelta(chunk);
     return this.#endThinking('completed') + this.#blocks.text(chunk.type === 'text-delta' ? 'text' : 'reasoning', chunk.text) || undefined;
   }
 
@@ -150,58 +168,100 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
 
   /** A piece of an Anthropic thinking block: the first opens its item, after whatever item is open. */
   #thinkingDelta(text: string): string {
-    if (this.#thinking !== undefined) return this.#summaryDelta(this.#thinking, text);
-    const { events, item } = this.#openThinking();
-    return events + this.#summaryDelta(item, text);
+    if (this.#thinking !== undefined) return this.#summaryDelta(this.#thinking, 0, text);
+    const { events, item } = this.#openThinking(undefined);
+    return events + this.#summaryDelta(item, 0, text);
   }
 
-  /** Anthropic's block whole, once signed: it closes the item its deltas opened, or is an item of its own (a redacted block). */
-  #thinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
+  /** A piece of the summary of OpenAI's reasoning item: the first opens the item (OpenAI's id), ending any other. */
+  #reasoningSummaryDelta(chunk: ShownReasoningSummaryDelta): string {
+    const { itemId, summaryIndex, separated } = chunk.summaryOf;
+    // The blank line the provider put before a later part, to join it in the reasoning text, is not OpenAI's delta.
+    const text = separated ? chunk.text.replace(/^\n\n/, '') : chunk.text;
+    if (this.#thinking?.id === itemId) return this.#summaryDelta(this.#thinking, summaryIndex, text);
+    const ended = this.#endThinking('completed');
+    const { events, item } = this.#openThinking(itemId);
+    return ended + events + this.#summaryDelta(item, summaryIndex, text);
+  }
+
+  /**
+   * A signed block whole: Anthropic's closes the item its deltas opened, or is an item of its own (a redacted block);
+   * OpenAI's item closes the item its summary opened, or is streamed now (one without a summary shown before).
+   */
+  #signedBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
+    if (isShownReasoningItem(chunk)) {
+      const { block } = chunk;
+      const ending = { summary: block.summary, encryptedContent: block.encryptedContent };
+      if (this.#thinking?.id === block.id) return this.#closeThinking(ending, 'completed');
+      return this.#wholeThinking(block.id, block.summary, ending);
+    }
     if (!isShownThinkingBlock(chunk)) return '';
     const { block } = chunk;
-    if (this.#thinking !== undefined && block.type === 'thinking') return this.#closeThinking(block, 'completed');
-    const ended = this.#endThinking('completed');
-    const { events, item } = this.#openThinking();
-    const text = block.type === 'thinking' ? block.thinking : '';
-    return ended + events + (text === '' ? '' : this.#summaryDelta(item, text)) + this.#closeThinking(block, 'completed');
+    const ending = { encryptedContent: thinkingBlockContent(block) };
+    if (this.#thinking !== undefined && block.type === 'thinking') return this.#closeThinking(ending, 'completed');
+    return this.#wholeThinking(undefined, block.type === 'thinking' ? [block.thinking] : [], ending);
   }
 
-  #openThinking(): { readonly events: string; readonly item: ThinkingItem } {
+  /** A summarized reasoning item that came whole: opened, its summary streamed part by part, and closed. */
+  #wholeThinking(id: string | undefined, summary: readonly string[], ending: ThinkingEnding): string {
+    let events = this.#endThinking('completed');
+    const opened = this.#openThinking(id);
+    events += opened.events;
+    summary.forEach((text, index) => {
+      if (text !== '') events += this.#summaryDelta(opened.item, index, text);
+    });
+    return events + this.#closeThinking(ending, 'completed');
+  }
+
+  /** Opens a reasoning item with its provider's id, or (`undefined`) one of ours numbered by its place. */
+  #openThinking(givenId: string | undefined): { readonly events: string; readonly item: ThinkingItem } {
     const events = this.#blocks.finish('completed');
     const outputIndex = this.#done.length;
-    const item: ThinkingItem = { id: placedItemId(this.#id, 'rs', outputIndex), outputIndex, text: '' };
+    const id = givenId ?? placedItemId(this.#id, 'rs', outputIndex);
+    const item: ThinkingItem = { id, outputIndex, summary: [] };
     this.#thinking = item;
-    const added = signedReasoningItem(item.id, { summary: '', block: undefined, status: 'in_progress', encrypted: this.#encryptedReasoning });
+    const added = summarizedReasoningItem(id, { summary: [], encryptedContent: null, status: 'in_progress', encrypted: this.#encryptedReasoning });
     return { events: events + this.#event('response.output_item.added', { output_index: outputIndex, item: added }), item };
   }
 
-  /** The thinking's text as its summary's: the summary part opens with its first piece. */
-  #summaryDelta(item: ThinkingItem, text: string): string {
-    const place = { item_id: item.id, output_index: item.outputIndex, summary_index: 0 };
-    const opening = item.text === '' ? this.#event('response.reasoning_summary_part.added', { ...place, part: summaryTextPart('') }) : '';
-    item.text += text;
-    return opening + this.#event('response.reasoning_summary_text.delta', { ...place, delta: text });
+  /** A piece of a summary part's text: a new part closes the one before and opens with its first piece. */
+  #summaryDelta(item: ThinkingItem, summaryIndex: number, text: string): string {
+    let events = '';
+    if (summaryIndex >= item.summary.length) {
+      events = this.#summaryPartDone(item);
+      item.summary.push('');
+      const place = { item_id: item.id, output_index: item.outputIndex, summary_index: item.summary.length - 1 };
+      events += this.#event('response.reasoning_summary_part.added', { ...place, part: summaryTextPart('') });
+    }
+    const index = item.summary.length - 1;
+    item.summary[index] += text;
+    return events + this.#event('response.reasoning_summary_text.delta', { item_id: item.id, output_index: item.outputIndex, summary_index: index, delta: text });
   }
 
-  /** Ends the thinking item, with its block once signed; `undefined` for a block whose signature never came. */
-  #closeThinking(block: AnthropicThinkingBlock | undefined, status: Exclude<ItemStatus, 'in_progress'>): string {
+  /** The done events of the item's last summary part, if it has one. */
+  #summaryPartDone(item: ThinkingItem): string {
+    const index = item.summary.length - 1;
+    if (index < 0) return '';
+    const text = item.summary[index] ?? '';
+    const place = { item_id: item.id, output_index: item.outputIndex, summary_index: index };
+    return this.#event('response.reasoning_summary_text.done', { ...place, text }) + this.#event('response.reasoning_summary_part.done', { ...place, part: summaryTextPart(text) });
+  }
+
+  /** Ends the thinking item, with its signed content once come; null content for one whose signed block never came. */
+  #closeThinking(ending: ThinkingEnding, status: Exclude<ItemStatus, 'in_progress'>): string {
     const thinking = this.#thinking;
     if (thinking === undefined) return '';
     this.#thinking = undefined;
-    const { id, outputIndex, text } = thinking;
-    let events = '';
-    if (text !== '') {
-      const place = { item_id: id, output_index: outputIndex, summary_index: 0 };
-      events = this.#event('response.reasoning_summary_text.done', { ...place, text }) + this.#event('response.reasoning_summary_part.done', { ...place, part: summaryTextPart(text) });
-    }
-    const item = signedReasoningItem(id, { summary: text, block, status, encrypted: this.#encryptedReasoning });
+    const events = this.#summaryPartDone(thinking);
+    const summary = ending.summary ?? thinking.summary;
+    const item = summarizedReasoningItem(thinking.id, { summary, encryptedContent: ending.encryptedContent, status, encrypted: this.#encryptedReasoning });
     this.#done.push(item);
-    return events + this.#event('response.output_item.done', { output_index: outputIndex, item });
+    return events + this.#event('response.output_item.done', { output_index: thinking.outputIndex, item });
   }
 
-  /** Ends a thinking item whose signature never came, when another item begins or the stream ends. */
+  /** Ends a thinking item whose signed block never came, when another item begins or the stream ends. */
   #endThinking(status: Exclude<ItemStatus, 'in_progress'>): string {
-    return this.#closeThinking(undefined, status);
+    return this.#closeThinking({ encryptedContent: null }, status);
   }
 
   #openMessage(): string {

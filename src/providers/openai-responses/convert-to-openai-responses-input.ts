@@ -78,7 +78,9 @@ function pushReasoningItems(items: OpenAIResponsesInputItem[], message: Assistan
   for (const block of signedReasoningBlocksFor(message, providerId)) {
     if (!isOpenAIReasoningItem(block)) continue;
     const summary = block.summary.map((text) => ({ type: 'summary_text' as const, text }));
-    items.push({ type: 'reasoning', id: block.id, encrypted_content: block.encryptedContent, summary });
+    // An item a client sent back without its id (Codex never sends one: openai/codex, codex-rs/protocol/src/models.rs,
+    // `ResponseItem::Reasoning`'s id is `skip_serializing`) goes back without it, as Codex sends it to OpenAI.
+    items.push({ type: 'reasoning', ...(block.id !== '' && { id: block.id }), encrypted_content: block.encryptedContent, summary });
   }
 }
 

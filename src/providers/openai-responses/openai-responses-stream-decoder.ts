@@ -1,7 +1,7 @@
 /**
  * A Responses stream, event by event (each event's `type` is in its JSON; OpenAI also names it in `event:`).
  * `response.output_text.delta` is text; `response.reasoning_summary_text.delta` the reasoning shown, a blank line
- * between summary parts; a reasoning item's `response.output_item.done` the item whole with its encrypted content (a
+ * between summary parts, marked as the summary of its item (`summaryOf`) when that item carries encrypted content; a reasoning item's `response.output_item.done` the item whole with its encrypted content (a
  * `signed-reasoning-block` of this provider, to give back); function calls as ResponsesFunctionCalls reads them; `response.completed` and
  * `response.incomplete` carry the usage and end the stream (the Responses API sends no `[DONE]`);
  * `response.failed` and an `error` event are the provider's error. Everything else (created, in_progress, content
@@ -23,6 +23,8 @@ export function createOpenAIResponsesStreamDecoder(options: ParseResponseOptions
   let responseId: string | undefined;
   let reasoningShown = false;
   let summaryPartPending = false;
+  /** The reasoning item under way, when it carries encrypted content (it will be given back whole, signed by us). */
+  let signedItemId: string | undefined;
   const calls = new ResponsesFunctionCalls();
 
   const decodePayload = (payload: JsonRecord): StreamChunk[] => {
@@ -36,13 +38,19 @@ export function createOpenAIResponsesStreamDecoder(options: ParseResponseOptions
       case 'response.reasoning_summary_text.delta': {
         const text = readString(payload.delta) ?? '';
         if (text === '') return [];
-        const separated = summaryPartPending ? `\n\n${text}` : text;
+        const separated = summaryPartPending;
         summaryPartPending = false;
         reasoningShown = true;
-        return [{ type: 'reasoning-delta', text: separated }];
+        const itemId = readString(payload.item_id);
+        const summaryIndex = payload.summary_index;
+        const shown = separated ? `\n\n${text}` : text;
+        if (signedItemId === undefined || itemId !== signedItemId || typeof summaryIndex !== 'number') return [{ type: 'reasoning-delta', text: shown }];
+        return [{ type: 'reasoning-delta', text: shown, signedBy: options.providerId, summaryOf: { itemId, summaryIndex, separated } }];
       }
       case 'response.output_item.added': {
         const item = asRecord(payload.item);
+        // A reasoning item asked its encrypted content carries it from the start (the recording's `output_item.added`).
+        if (item?.type === 'reasoning') signedItemId = typeof item.encrypted_content === 'string' ? readString(item.id) : undefined;
         const begun = item?.type === 'function_call' ? calls.begin(item) : undefined;
         return begun === undefined ? [] : [begun];
       }

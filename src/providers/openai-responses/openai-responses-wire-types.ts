@@ -36,7 +36,8 @@ export interface OpenAIResponsesFunctionCallOutputItem {
  */
 export interface OpenAIResponsesReasoningItem {
   readonly type: 'reasoning';
-  readonly id: string;
+  /** Absent for an item a client sent back without it (Codex sends none). */
+  readonly id?: string;
   readonly encrypted_content: string;
   readonly summary: readonly { readonly type: 'summary_text'; readonly text: string }[];
 }
