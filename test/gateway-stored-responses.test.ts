@@ -339,6 +339,26 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
       { role: 'user', content: 'Last?' },
     ]);
   });
+
+  redis.it('gives back at one instance the response another answered, and once deleted at one it is gone at both, its Redis keys with it', async () => {
+    const prefix = testRedis.prefix();
+    const [first, second] = [await startInstance(prefix), await startInstance(prefix)];
+    first.providers.enqueue('openai', { kind: 'success', text: 'Kept on Redis.' });
+    const created = await first.client.responses.create({ model, input: 'Hello?' });
+
+    expect(await second.client.responses.retrieve(created.id)).toEqual(created);
+    await expect(second.clientWithKey(bravoKey).responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+
+    const deleted = await second.client.responses.delete(created.id).asResponse();
+
+    expect(await deleted.json()).toEqual({ id: created.id, object: 'response', deleted: true });
+    await expect(first.client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+    const keys: string[] = [];
+    await scanKeys(testRedis.client, { pattern: `${escapeGlob(prefix)}:*`, batchSize: 1_000 }, (_node, found) => {
+      keys.push(...found);
+    });
+    expect(keys).toEqual([]);
+  });
 });
 
 describe('a request whose references would make it larger than a body the gateway takes', () => {

@@ -1,5 +1,5 @@
 /**
- * The gateway's own routes: the three model-call APIs, OpenAI's embeddings, Anthropic's token count, the models list,
+ * The gateway's own routes: the three model-call APIs, the Responses API's kept responses, OpenAI's embeddings, Anthropic's token count, the models list,
  * a key's own usage, the operator's health and metrics, and the connectivity probes of clients. Built once at start;
  * each handler closes over what it reads.
  */
@@ -15,6 +15,8 @@ import { anthropicModelBody, anthropicModelsListBody, type ConfiguredModelsList,
 import { openAIChatDialect } from './openai-dialect.js';
 import { handleEmbeddings } from './openai-embeddings/embeddings-handler.js';
 import { modelNotFound } from './request-fields.js';
+import { storedResponseRoutes } from './openai-responses/stored-response-routes.js';
+import type { StoredResponses } from './openai-responses/stored-responses.js';
 import type { GatewayRoute } from './route-table.js';
 
 /** A probe's answer: 200 and no body. */
@@ -41,8 +43,10 @@ export function builtInRoutes(options: {
   readonly createdSeconds: number;
   /** The Responses API's, keeping the items it answers or not (`storedResponses`). */
   readonly responsesDialect: GatewayDialect;
+  /** The responses it keeps, for GET and DELETE /v1/responses/{id}; undefined when it keeps none. */
+  readonly storedResponses: StoredResponses | undefined;
 }): GatewayRoute[] {
-  const { dependencies, models, metrics, createdSeconds, responsesDialect } = options;
+  const { dependencies, models, metrics, createdSeconds, responsesDialect, storedResponses } = options;
   const { router, resolver, quota } = dependencies;
   const providerIdSet = new Set(router.providers.map((provider) => provider.id));
   return [
@@ -60,6 +64,7 @@ export function builtInRoutes(options: {
       handle: (request, response, context) =>
         handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: responsesDialect }),
     },
+    ...storedResponseRoutes(storedResponses),
     {
       method: 'POST',
       path: '/v1/embeddings',

@@ -162,19 +162,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   const { storedResponses } = config;
-  const responsesDialect = createOpenAIResponsesDialect(
-    storedResponses.enabled
-      ? new StoredResponses({
-          store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
-          ttlSeconds: storedResponses.ttlSeconds,
-          maxEntryBytes: storedResponses.maxEntryBytes,
-          maxResolvedBytes: config.limits.maxBodyBytes,
-        })
-      : undefined,
-  );
+  const kept = storedResponses.enabled
+    ? new StoredResponses({
+        store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
+        ttlSeconds: storedResponses.ttlSeconds,
+        maxEntryBytes: storedResponses.maxEntryBytes,
+        maxResolvedBytes: config.limits.maxBodyBytes,
+      })
+    : undefined;
+  const responsesDialect = createOpenAIResponsesDialect(kept);
 
   const routes = new RouteTable();
-  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds, responsesDialect })) routes.add(route);
+  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds, responsesDialect, storedResponses: kept })) routes.add(route);
 
   // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
   function routeLabelOfAnswer(response: ServerResponse): string {

@@ -45,8 +45,10 @@ export interface AnswerToKeep {
   readonly caller: GatewayCaller;
   readonly call: GatewayCall;
   readonly id: string;
+  /** The `created_at` the answer gave. */
+  readonly createdSeconds: number;
   readonly result: CompletionResult;
-  /** The stream's encoder, all its events written but the closing ones; absent for a whole answer. */
+  /** The stream's encoder, all its events written, the closing ones included; absent for a whole answer. */
   readonly encoder?: StreamEventEncoder;
 }
 

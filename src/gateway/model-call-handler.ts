@@ -192,9 +192,12 @@ async function completeModelCall(options: {
     return;
   }
   recordResult(log, result, options.router.providers);
-  const body = options.dialect.answerBody(result, { id: log.id, createdSeconds: Math.floor(Date.now() / 1000) }, call);
+  const createdSeconds = Math.floor(Date.now() / 1000);
+  const body = options.dialect.answerBody(result, { id: log.id, createdSeconds }, call);
   // Kept before it is sent: the client's next request may name it at once.
-  if (call.keepAnswer !== undefined && options.dialect.keepAnswer !== undefined) await options.dialect.keepAnswer({ caller: options.caller, call, id: log.id, result });
+  if (call.keepAnswer !== undefined && options.dialect.keepAnswer !== undefined) {
+    await options.dialect.keepAnswer({ caller: options.caller, call, id: log.id, createdSeconds, result });
+  }
   // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer. The
   // request id headers are on the response already (handleModelCall).
   const headers: Record<string, string | number> = {};

@@ -152,10 +152,11 @@ async function relayStream(options: {
 
   // The router names the candidate it committed to before the first chunk.
   const winner = stream.winner;
+  const createdSeconds = Math.floor(Date.now() / 1000);
   const encoder = dialect.streamEncoder(
     {
       id: log.id,
-      createdSeconds: Math.floor(Date.now() / 1000),
+      createdSeconds,
       model: winner ? servedModel(winner) : call.model.requested,
       includeUsage: call.includeUsage,
     },
@@ -205,7 +206,7 @@ async function relayStream(options: {
     log.outcome = 'success';
     const closing = encoder.end(result);
     // Kept before the closing events go out: the client's next request may name the answer at once.
-    if (call.keepAnswer !== undefined && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, result, encoder });
+    if (call.keepAnswer !== undefined && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, createdSeconds, result, encoder });
     response.end(closing);
   } catch (error) {
     stream.cancel(error);

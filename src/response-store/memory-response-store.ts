@@ -23,6 +23,7 @@ export interface MemoryResponseStoreOptions {
 export const defaultResponseStoreMaxBytes = 64 * 1024 * 1024;
 
 const done: Promise<void> = Promise.resolve();
+const forgotten: Promise<true> = Promise.resolve(true);
 
 export class MemoryResponseStore implements ResponseStore {
   readonly #clock: Clock;
@@ -80,6 +81,11 @@ export class MemoryResponseStore implements ResponseStore {
         return kept.text;
       }),
     );
+  }
+
+  delete(scope: string, names: readonly string[]): Promise<true> {
+    for (const name of names) this.#remove(keyOf(scope, name));
+    return forgotten;
   }
 
   #remove(key: string): void {

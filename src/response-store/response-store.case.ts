@@ -28,6 +28,15 @@ export function describeResponseStore(name: string, createStore: () => ResponseS
       expect(await store.get('gateway-key:alpha', ['response:resp_1'])).toEqual(['second']);
     });
 
+    it('forgets the entries deleted, under their scope only, and takes a name never kept as done', async () => {
+      const store = createStore();
+      await store.set('gateway-key:alpha', [{ name: 'response:resp_1', text: 'kept' }, { name: 'item:msg_1', text: 'item' }], 60);
+      await store.set('gateway-key:bravo', [{ name: 'response:resp_1', text: 'other' }], 60);
+      expect(await store.delete('gateway-key:alpha', ['response:resp_1', 'item:never'])).toBe(true);
+      expect(await store.get('gateway-key:alpha', ['response:resp_1', 'item:msg_1'])).toEqual([undefined, 'item']);
+      expect(await store.get('gateway-key:bravo', ['response:resp_1'])).toEqual(['other']);
+    });
+
     it('refuses a time to live that is not a positive number', async () => {
       const store = createStore();
       await expect(store.set('gateway-key:alpha', [{ name: 'item:msg_1', text: 'x' }], 0)).rejects.toThrow(/ttlSeconds/);

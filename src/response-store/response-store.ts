@@ -22,4 +22,9 @@ export interface ResponseStore {
    * Undefined as a whole when the store could not be read (Redis away or too slow). Never rejects.
    */
   get(scope: string, names: readonly string[]): Promise<readonly (string | undefined)[] | undefined>;
+  /**
+   * Forget the entries kept under `scope` for `names` (those never kept there are no matter): true once done, undefined
+   * when the store could not be reached (Redis away or too slow), which may have forgotten some. Never rejects.
+   */
+  delete(scope: string, names: readonly string[]): Promise<true | undefined>;
 }

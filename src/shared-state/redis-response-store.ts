@@ -5,8 +5,8 @@
  * are spread over a cluster (no hash tag): each is read with its own GET, all sent at once.
  *
  * Each operation has the shared state's time budget: a set past it, or with Redis away, keeps nothing (the requests
- * naming those items are told they were not found); a get past it is undefined, which the gateway answers with a 503
- * rather than calling items missing that may well be there.
+ * naming those items are told they were not found); a get or delete past it is undefined, which the gateway answers
+ * with a 503 rather than calling items missing that may well be there, or a response deleted that may not be.
  */
 import { type Clock, systemClock } from '../clock.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -56,5 +56,11 @@ export class RedisResponseStore implements ResponseStore {
       texts.map((text) => text ?? undefined),
     );
     return withinBudget<readonly (string | undefined)[] | undefined>(operation, { ...this.#budget, fallback: undefined });
+  }
+
+  delete(scope: string, names: readonly string[]): Promise<true | undefined> {
+    // One DEL per key, all sent at once: keys are spread over a cluster's slots, which one multi-key DEL may not cross.
+    const operation = Promise.all(names.map((name) => this.#client.del(this.#keys.responseEntry(scope, name)))).then((): true => true);
+    return withinBudget<true | undefined>(operation, { ...this.#budget, fallback: undefined });
   }
 }

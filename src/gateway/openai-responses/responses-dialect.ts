@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayDialect } from '../gateway-dialect.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
-import { type ResponseOutputItem, toResponse } from './responses-output.js';
+import { toResponse } from './responses-output.js';
 import { ResponsesStreamEvents } from './responses-stream-events.js';
-import type { StoredResponses } from './stored-responses.js';
+import type { KeptAnswer, StoredResponses } from './stored-responses.js';
 
 export function createOpenAIResponsesDialect(stored: StoredResponses | undefined): GatewayDialect {
   const dialect: GatewayDialect = {
@@ -24,11 +24,11 @@ export function createOpenAIResponsesDialect(stored: StoredResponses | undefined
   return {
     ...dialect,
     resolveBody: (body, caller) => stored.resolve(body, caller.cacheScope),
-    keepAnswer: ({ caller, call, id, result, encoder }) => {
-      // The items as the client was given them: the stream's, or those of the whole answer (made again: the same ids).
-      const output =
-        encoder instanceof ResponsesStreamEvents ? encoder.output : (toResponse(result, { id, createdSeconds: 0 }, call).output as readonly ResponseOutputItem[]);
-      return stored.keep(caller.cacheScope, { id, output, input: call.keepAnswer?.input ?? [] });
+    keepAnswer: ({ caller, call, id, createdSeconds, result, encoder }) => {
+      // The response as the client was given it: the stream's last event's, or the whole answer's (made again: the same ids).
+      const response =
+        encoder instanceof ResponsesStreamEvents && encoder.endedResponse !== undefined ? encoder.endedResponse : toResponse(result, { id, createdSeconds }, call);
+      return stored.keep(caller.cacheScope, { response: response as KeptAnswer['response'], input: call.keepAnswer?.input ?? [] });
     },
   };
 }

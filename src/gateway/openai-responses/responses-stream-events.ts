@@ -81,6 +81,8 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
   readonly #echo: ResponsesEcho | undefined;
   #sequence = 0;
   readonly #done: ResponseOutputItem[] = [];
+  /** The response object `response.completed` (or `response.incomplete`) gave, once `end` has run. */
+  #ended: Record<string, unknown> | undefined;
   /** The item in progress: the block ContentBlockSequence has open. */
   #open: OpenItem | undefined;
   #calls = 0;
@@ -108,6 +110,11 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     return this.#done;
   }
 
+  /** The whole response the stream's last event gave, once `end` has run. */
+  get endedResponse(): Record<string, unknown> | undefined {
+    return this.#ended;
+  }
+
   start(): string {
     const response = this.#response('in_progress', null, null);
     return this.#event('response.created', { response }) + this.#event('response.in_progress', { response });
@@ -129,6 +136,7 @@ export class ResponsesStreamEvents implements StreamEventEncoder {
     const ending = status === 'incomplete' ? 'incomplete' : 'completed';
     let events = this.#endThinking(ending) + this.#blocks.finish(ending);
     const response = this.#response(status, incompleteDetails, responsesUsage(result.usage));
+    this.#ended = response;
     events += this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     return events;
   }

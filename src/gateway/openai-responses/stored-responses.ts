@@ -4,8 +4,9 @@
  * function and free-form calls, reasoning, with the ids the answer gave them) and the conversation it ends (its input
  * and output), as JSON under the caller's scope, for `ttlSeconds`. Before a request is read, its `item_reference`s are
  * replaced by those items (item-references.ts), and its `previous_response_id`'s conversation put before its input;
- * one not kept, expired, evicted or another key's is OpenAI's error naming it. Nothing but the conversation's own
- * content is kept: no key, header or address.
+ * one not kept, expired, evicted or another key's is OpenAI's error naming it. The response object as answered is kept
+ * with its conversation, for `GET /v1/responses/{id}`; `DELETE /v1/responses/{id}` forgets it and its items, so that
+ * neither resolves again. Nothing but the conversation's own content is kept: no key, header or address.
  */
 import { redactSecrets } from '../../errors.js';
 import { isRecord } from '../../json-value.js';
@@ -27,19 +28,26 @@ export interface StoredResponsesOptions {
   readonly maxResolvedBytes: number;
 }
 
-/** One answer to keep: its id and output items, as the client was given them, and the conversation it answered. */
+/** One answer to keep: the response object as the client was given it, and the conversation it answered. */
 export interface KeptAnswer {
-  readonly id: string;
-  readonly output: readonly unknown[];
+  /** The whole response object (`object: "response"`), its `id` and `output` items as answered. */
+  readonly response: { readonly id: string; readonly output: readonly unknown[] };
   /** The input items it answered, references resolved and a previous response's conversation before them. */
   readonly input: readonly unknown[];
 }
 
-/** A response's conversation, as kept for `previous_response_id`. */
-interface KeptConversation {
-  readonly input: readonly unknown[];
-  readonly output: readonly unknown[];
-}
+/**
+ * A response's conversation, as kept for `previous_response_id` and `GET /v1/responses/{id}`. One kept by an earlier
+ * version of the gateway (on a Redis it shares, within the time to live) has `output` and no `response`.
+ */
+type KeptConversation =
+  | { readonly input: readonly unknown[]; readonly response: { readonly id: string; readonly output: readonly unknown[] } }
+  | { readonly input: readonly unknown[]; readonly output: readonly unknown[]; readonly response?: undefined };
+
+const outputOf = (kept: KeptConversation): readonly unknown[] => (kept.response === undefined ? kept.output : kept.response.output);
+
+/** Longer than any id this gateway gives a response (`resp_<32 hex>`): never looked up, so never found. */
+const maxResponseIdLength = 256;
 
 const itemName = (id: string): string => `item:${id}`;
 const responseName = (id: string): string => `response:${id}`;
@@ -64,11 +72,12 @@ export class StoredResponses {
       const text = JSON.stringify(value);
       if (Buffer.byteLength(text, 'utf8') <= this.#maxEntryBytes) entries.push({ name, text });
     };
-    for (const item of answer.output) {
+    const { response } = answer;
+    for (const item of response.output) {
       if (isRecord(item) && typeof item.id === 'string') add(itemName(item.id), item);
     }
-    const conversation: KeptConversation = { input: answer.input, output: answer.output };
-    add(responseName(answer.id), conversation);
+    const conversation: KeptConversation = { input: answer.input, response };
+    add(responseName(response.id), conversation);
     if (entries.length === 0) return Promise.resolve();
     return this.#store.set(scope, entries, this.#ttlSeconds).catch(() => undefined);
   }
@@ -85,7 +94,7 @@ export class StoredResponses {
     const names = (ids ?? []).map(itemName);
     if (previousId !== undefined) names.push(responseName(previousId));
     const texts = names.length === 0 ? [] : await this.#store.get(scope, names);
-    if (texts === undefined) throw storeUnreadable();
+    if (texts === undefined) throw storeUnreachable('read');
     this.#checkResolvedSize(body.input, ids ?? [], texts);
     let input: unknown = body.input;
     if (ids !== undefined && Array.isArray(input)) {
@@ -102,9 +111,39 @@ export class StoredResponses {
       const previous = JSON.parse(text) as KeptConversation;
       // OpenAI's order: the previous response's input and output, then this request's input.
       const added = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
-      input = [...previous.input, ...previous.output, ...added];
+      input = [...previous.input, ...outputOf(previous), ...added];
     }
     return { ...body, input };
+  }
+
+  /** The response object kept under `scope` as `id`, as JSON text: OpenAI's 404 when none is (another key's, expired). */
+  async retrieve(scope: string, id: string): Promise<string> {
+    const kept = await this.#kept(scope, id);
+    // One kept before responses were (by an earlier version) has no object to give back.
+    if (kept.response === undefined) throw responseNotFound(id, this.#ttlSeconds);
+    return JSON.stringify(kept.response);
+  }
+
+  /**
+   * Forget the response kept under `scope` as `id`, and its output items: as OpenAI deletes a response with its content,
+   * neither `previous_response_id` nor an `item_reference` finds them afterwards. OpenAI's 404 when none is kept.
+   */
+  async delete(scope: string, id: string): Promise<void> {
+    const kept = await this.#kept(scope, id);
+    const names = [responseName(id)];
+    for (const item of outputOf(kept)) {
+      if (isRecord(item) && typeof item.id === 'string') names.push(itemName(item.id));
+    }
+    if ((await this.#store.delete(scope, names)) === undefined) throw storeUnreachable('deleted');
+  }
+
+  async #kept(scope: string, id: string): Promise<KeptConversation> {
+    if (id === '' || id.length > maxResponseIdLength) throw responseNotFound(id, this.#ttlSeconds);
+    const texts = await this.#store.get(scope, [responseName(id)]);
+    if (texts === undefined) throw storeUnreachable('read');
+    const text = texts[0];
+    if (text === undefined) throw responseNotFound(id, this.#ttlSeconds);
+    return JSON.parse(text) as KeptConversation;
   }
 
   /** A 413 when the texts the request names, each as often as it names it, pass `maxResolvedBytes`. */
@@ -150,13 +189,27 @@ function previousResponseNotFound(id: string, ttlSeconds: number): GatewayHttpEr
   });
 }
 
+/**
+ * OpenAI's answer to a response it does not hold, on GET and DELETE /v1/responses/{id}: 404, "Response with id
+ * 'resp_...' not found." (the message vLLM's compatible server gives, vllm-project/vllm#22137; type
+ * invalid_request_error, no param or code, as item-references.ts's 404), followed by what this gateway keeps and for how long.
+ */
+export function responseNotFound(id: string, ttlSeconds: number | undefined): GatewayHttpError {
+  const kept =
+    ttlSeconds === undefined
+      ? 'This gateway keeps no responses (storedResponses.enabled is false in its configuration).'
+      : `This gateway keeps the responses it answered for ${ttlSeconds} s, for the key that asked, unless the request said store: false (and as memory allows).`;
+  return new GatewayHttpError({ status: 404, message: `Response with id '${redactSecrets(id).slice(0, 100)}' not found. ${kept}` });
+}
+
 /** The store did not answer (shared state on Redis away or too slow): the request may be sent again. */
-function storeUnreadable(): GatewayHttpError {
+function storeUnreachable(what: 'read' | 'deleted'): GatewayHttpError {
+  const subject = what === 'read' ? 'The stored items or response this request names could not be read' : 'The response could not be deleted';
   return new GatewayHttpError({
     status: 503,
     type: 'api_error',
     code: 'stored_items_unavailable',
-    message: 'The stored items or response this request names could not be read: the store of answered responses (shared state) did not answer in time. Try again.',
+    message: `${subject}: the store of answered responses (shared state) did not answer in time. Try again.`,
     retryAfterMs: 1_000,
   });
 }
