@@ -125,8 +125,10 @@ export class StoredResponses {
   }
 
   /**
-   * Forget the response kept under `scope` as `id`, and its output items: as OpenAI deletes a response with its content,
-   * neither `previous_response_id` nor an `item_reference` finds them afterwards. OpenAI's 404 when none is kept.
+   * Forget the response kept under `scope` as `id`, and its output items: as OpenAI deletes a response with its content
+   * ("Removes the specified response and its stored content", ai.azure.com/api-reference/llm/responses/delete-response;
+   * a chain through a deleted response no longer carries it, community.openai.com/t/1149127), neither
+   * `previous_response_id` nor an `item_reference` finds them afterwards. OpenAI's 404 when none is kept.
    */
   async delete(scope: string, id: string): Promise<void> {
     const kept = await this.#kept(scope, id);
