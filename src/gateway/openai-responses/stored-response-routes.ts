@@ -50,8 +50,9 @@ export function storedResponseRoutes(stored: StoredResponses | undefined): Gatew
       path: routePath,
       prefix: true,
       metricsName: 'responses_delete',
-      // OpenAI's answer (developers.openai.com/api/reference/resources/responses/methods/delete): its id, `object:
-      // "response"`, `deleted: true`.
+      // OpenAI's answer, as its API reference shows it (developers.openai.com/api/reference/resources/beta/subresources/
+      // responses/methods/delete, the same example as the endpoint's own page): its id, `object: "response"`, `deleted:
+      // true`. openai-node's `responses.delete` reads no body (it resolves to void, Accept: */*), so any client takes it.
       handle: (request, response, context) =>
         answer(response, () =>
           kept(request, async (store, id) => {
