@@ -7,14 +7,14 @@
  * client's history carries are read as that provider's, whatever the client says of them: they go back to it alone,
  * and to every other provider as plain reasoning text at most. Blocks another provider signed (an Anthropic-wire
  * server under another id) are not shown: read back, they would be taken for Anthropic's.
- * OpenAI's encrypted reasoning items, on the Responses API only (its own `reasoning` items): the same rule with the
- * catalog's `openai` provider. OpenAI's encrypted content names no provider, so an item a client sends back is read
+ * OpenAI's encrypted reasoning items, on the Responses API (its own `reasoning` items) and chat completions (as
+ * OpenRouter's `reasoning_details`, openai-signed-reasoning.ts): the same rule with the catalog's `openai` provider. OpenAI's encrypted content names no provider, so an item a client sends back is read
  * as `openai`'s, never as one the request names: it goes back to that provider alone (its configured base URL and
  * key), which takes it only if it answered it. Items of another OpenAI-wire provider are not shown. Pure.
  */
 import { Provider } from '../catalog.js';
 import { isAnthropicThinkingBlock, isOpenAIReasoningItem } from '../signed-reasoning.js';
-import type { AnthropicThinkingBlock, OpenAIReasoningItem, SignedReasoning, StreamChunk } from '../types.js';
+import type { AnthropicThinkingBlock, OpenAIReasoningItem, SignedReasoning, SignedReasoningBlock, StreamChunk } from '../types.js';
 
 type ReasoningDelta = Extract<StreamChunk, { type: 'reasoning-delta' }>;
 type SignedReasoningChunk = Extract<StreamChunk, { type: 'signed-reasoning-block' }>;
@@ -44,6 +44,12 @@ export function shownReasoningItems(signedReasoning: SignedReasoning | undefined
   return signedReasoning !== undefined && signedReasoning.provider === clientReasoningItemProvider ? signedReasoning.blocks.filter(isOpenAIReasoningItem) : [];
 }
 
+/** The signed reasoning of an answer a chat completions client is shown: Anthropic's blocks or OpenAI's items. */
+export function shownSignedReasoning(signedReasoning: SignedReasoning | undefined): readonly SignedReasoningBlock[] {
+  const blocks = shownThinkingBlocks(signedReasoning);
+  return blocks.length > 0 ? blocks : shownReasoningItems(signedReasoning);
+}
+
 /** A reasoning delta of a thinking block Anthropic will sign: shown to the client as it is thought. */
 export function isShownThinkingDelta(chunk: ReasoningDelta): boolean {
   return chunk.signedBy === clientThinkingProvider && chunk.text.length > 0;
@@ -64,12 +70,17 @@ export function isShownReasoningItem(chunk: SignedReasoningChunk): chunk is Show
   return chunk.provider === clientReasoningItemProvider && isOpenAIReasoningItem(chunk.block);
 }
 
+/** A block or item streamed whole, if a chat completions client is shown it. */
+export function isShownSignedReasoningBlock(chunk: SignedReasoningChunk): boolean {
+  return isShownThinkingBlock(chunk) || isShownReasoningItem(chunk);
+}
+
 /** The blocks a client's history carries, as Anthropic's; undefined for none. */
 export function clientSignedReasoning(blocks: readonly AnthropicThinkingBlock[]): SignedReasoning | undefined {
   return blocks.length === 0 ? undefined : { provider: clientThinkingProvider, blocks };
 }
 
-/** The reasoning items a Responses client's input carries, as OpenAI's; undefined for none. */
+/** The reasoning items a client's history carries (a Responses client's input, a chat completions client's messages), as OpenAI's; undefined for none. */
 export function clientReasoningItems(items: readonly OpenAIReasoningItem[]): SignedReasoning | undefined {
   return items.length === 0 ? undefined : { provider: clientReasoningItemProvider, blocks: items };
 }

@@ -14,8 +14,8 @@ import { invalidRequest } from './gateway-http-error.js';
 import { isRecord } from '../json-value.js';
 import { clientImageUrl, supportedImageUrlMessage } from '../image-url.js';
 import { toolArgumentsText } from '../tool-arguments-text.js';
-import { clientSignedReasoning } from './client-signed-reasoning.js';
-import { signedBlocksOfAssistantMessage } from './openai-signed-reasoning.js';
+import { clientReasoningItems, clientSignedReasoning } from './client-signed-reasoning.js';
+import { reasoningItemsOfAssistantMessage, signedBlocksOfAssistantMessage } from './openai-signed-reasoning.js';
 
 /**
  * Media parts OpenAI takes in a user turn that the gateway does not carry (a PDF as `file`, sound as `input_audio`),
@@ -205,7 +205,8 @@ function convertMessage(message: Readonly<Record<string, unknown>>, index: numbe
       }
       const reasoning = reasoningOf(message, path);
       if (reasoning !== undefined) assistant.reasoning = reasoning;
-      const signedReasoning = clientSignedReasoning(signedBlocksOfAssistantMessage(message));
+      // One answer's reasoning is of one provider: a turn carrying both kinds keeps Anthropic's.
+      const signedReasoning = clientSignedReasoning(signedBlocksOfAssistantMessage(message)) ?? clientReasoningItems(reasoningItemsOfAssistantMessage(message));
       if (signedReasoning !== undefined) assistant.signedReasoning = signedReasoning;
       return assistant;
     }

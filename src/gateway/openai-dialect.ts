@@ -1,8 +1,8 @@
 /** OpenAI's chat completions as a gateway dialect: POST /v1/chat/completions. */
 import { randomUUID } from 'node:crypto';
 import type { StreamResult } from '../routing/router-options.js';
-import type { AnthropicThinkingBlock, StreamChunk } from '../types.js';
-import { isShownThinkingBlock } from './client-signed-reasoning.js';
+import type { SignedReasoningBlock, StreamChunk } from '../types.js';
+import { isShownSignedReasoningBlock } from './client-signed-reasoning.js';
 import type { ErrorResponse } from './error-response.js';
 import type { AnswerContext, GatewayDialect, StreamEventEncoder } from './gateway-dialect.js';
 import { parseChatCompletionRequest } from './openai-request.js';
@@ -11,15 +11,16 @@ import { toReasoningDetails } from './openai-signed-reasoning.js';
 
 /**
  * `chat.completion.chunk` events: the role first, the deltas, the finish, the usage when asked, `[DONE]`.
- * Anthropic's signed thinking blocks, whose text streams as `reasoning_content`, are kept until the thinking is over
- * (the answer's first text or call, or its finish) and go out together as one `reasoning_details` delta.
+ * Anthropic's signed thinking blocks (whose text streams as `reasoning_content`) and OpenAI's reasoning items are kept
+ * until the reasoning is over (the answer's first text or call, or its finish) and go out together as one
+ * `reasoning_details` delta: the OpenAI SDK's stream helper keeps a field's last value, not the deltas joined.
  */
 class OpenAIStreamEvents implements StreamEventEncoder {
   readonly #chunks: ChatCompletionChunkEncoder;
   readonly #includeUsage: boolean;
   #finished = false;
   #calledTools = false;
-  #signedBlocks: AnthropicThinkingBlock[] | undefined;
+  #signedBlocks: SignedReasoningBlock[] | undefined;
 
   constructor(context: AnswerContext & { readonly model: string; readonly includeUsage: boolean }) {
     this.#chunks = new ChatCompletionChunkEncoder(context);
@@ -32,7 +33,7 @@ class OpenAIStreamEvents implements StreamEventEncoder {
 
   chunk(chunk: StreamChunk): string | undefined {
     if (chunk.type === 'signed-reasoning-block') {
-      if (isShownThinkingBlock(chunk)) (this.#signedBlocks ??= []).push(chunk.block);
+      if (isShownSignedReasoningBlock(chunk)) (this.#signedBlocks ??= []).push(chunk.block);
       return undefined;
     }
     if (chunk.type === 'reasoning-delta' || chunk.type === 'usage') return this.#chunks.delta(chunk);
@@ -62,7 +63,7 @@ class OpenAIStreamEvents implements StreamEventEncoder {
     return ': ping\n\n';
   }
 
-  /** The signed blocks kept so far, as one `reasoning_details` delta ('' when none are). */
+  /** The signed blocks or items kept so far, as one `reasoning_details` delta ('' when none are). */
   #thinkingOver(): string {
     const blocks = this.#signedBlocks;
     if (blocks === undefined) return '';

@@ -7,7 +7,7 @@
  */
 import type { CompletionResult } from '../routing/router-options.js';
 import type { FinishReason, Mutable, StreamChunk, ToolCall, Usage } from '../types.js';
-import { shownThinkingBlocks } from './client-signed-reasoning.js';
+import { shownSignedReasoning } from './client-signed-reasoning.js';
 import { type ReasoningDetail, toReasoningDetails } from './openai-signed-reasoning.js';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
@@ -69,7 +69,7 @@ export function toChatCompletion(
     content: hasToolCalls && result.content.length === 0 ? null : result.content,
   };
   if (result.reasoning !== undefined) message.reasoning_content = result.reasoning;
-  const signedBlocks = shownThinkingBlocks(result.signedReasoning);
+  const signedBlocks = shownSignedReasoning(result.signedReasoning);
   if (signedBlocks.length > 0) message.reasoning_details = toReasoningDetails(signedBlocks);
   if (hasToolCalls) message.tool_calls = toOpenAIToolCalls(result.toolCalls);
   message.refusal = null;

@@ -14,27 +14,68 @@
  * no format is Anthropic's, OpenRouter's default), and LiteLLM's `thinking_blocks` (`[{ type: 'thinking', thinking,
  * signature }, { type: 'redacted_thinking', data }]`, https://docs.litellm.ai/docs/reasoning_content), which clients
  * of a LiteLLM proxy keep (openai/openai-agents-python#1706, google/adk-python#4999). Other providers' entries
- * (OpenAI's encrypted reasoning, Gemini's) and anything not of these shapes are left out, never refused: opencode
- * sent `reasoning_details` as a string (sst/opencode#24411). Pure.
+ * (Gemini's) and anything not of these shapes are left out, never refused: opencode sent `reasoning_details` as a
+ * string (sst/opencode#24411).
+ * OpenAI's encrypted reasoning items go the way OpenRouter carries them for OpenAI's models, as OpenRouter answered
+ * openai/gpt-5 with a tool call and took the entry back on the next turn (charmbracelet/fantasy's recording,
+ * providertests/testdata/TestOpenRouterCommon/gpt-5/tool.yaml at 5a7cccec1ea1227de0fae48bba39b3d821fb6d73): each
+ * summary text `{ type: 'reasoning.summary', summary, format: 'openai-responses-v1', index }`, then the item
+ * `{ type: 'reasoning.encrypted', data: <encrypted content>, format: 'openai-responses-v1', id: <the item's id>,
+ * index }`. A summary entry may carry the id too (OpenRouter's SDK reference, `reasoning.summary`: `id`, `format` and
+ * `index` optional, https://openrouter.ai/docs/agent-sdk/typescript/models/schema2reasoningsummary): ours do, so a
+ * summary read back joins its item. Read back: each encrypted entry of that format is an item, with the summaries
+ * before it (since the previous item) that name its id or none. Pure.
  */
 import { isRecord } from '../json-value.js';
-import { readSignedReasoningBlock } from '../signed-reasoning.js';
-import type { AnthropicThinkingBlock } from '../types.js';
+import { isOpenAIReasoningItem, readSignedReasoningBlock } from '../signed-reasoning.js';
+import type { AnthropicThinkingBlock, OpenAIReasoningItem, SignedReasoningBlock } from '../types.js';
 
 /** OpenRouter's name for Anthropic's blocks (`format`), and the one it takes when an entry names none. */
 const anthropicFormat = 'anthropic-claude-v1';
 
+/** OpenRouter's name for OpenAI's reasoning items (`format`). */
+const openAIFormat = 'openai-responses-v1';
+
 export type ReasoningDetail =
   | { readonly type: 'reasoning.text'; readonly text: string; readonly signature: string; readonly format: string; readonly index: number }
-  | { readonly type: 'reasoning.encrypted'; readonly data: string; readonly format: string; readonly index: number };
+  | { readonly type: 'reasoning.summary'; readonly summary: string; readonly id?: string; readonly format: string; readonly index: number }
+  | { readonly type: 'reasoning.encrypted'; readonly data: string; readonly id?: string; readonly format: string; readonly index: number };
 
-/** The blocks as `reasoning_details`, in their order. */
-export function toReasoningDetails(blocks: readonly AnthropicThinkingBlock[]): ReasoningDetail[] {
-  return blocks.map((block, index) =>
-    block.type === 'thinking'
-      ? { type: 'reasoning.text', text: block.thinking, signature: block.signature, format: anthropicFormat, index }
-      : { type: 'reasoning.encrypted', data: block.data, format: anthropicFormat, index },
-  );
+/** The blocks (one provider's: Anthropic's blocks or OpenAI's items) as `reasoning_details`, in their order. */
+export function toReasoningDetails(blocks: readonly SignedReasoningBlock[]): ReasoningDetail[] {
+  const details: ReasoningDetail[] = [];
+  for (const block of blocks) {
+    const index = details.length;
+    if (isOpenAIReasoningItem(block)) details.push(...reasoningItemDetails(block, index));
+    else if (block.type === 'thinking') details.push({ type: 'reasoning.text', text: block.thinking, signature: block.signature, format: anthropicFormat, index });
+    else details.push({ type: 'reasoning.encrypted', data: block.data, format: anthropicFormat, index });
+  }
+  return details;
+}
+
+/** One OpenAI item: its summary texts, then its encrypted content, numbered from `firstIndex`. */
+function reasoningItemDetails(item: OpenAIReasoningItem, firstIndex: number): ReasoningDetail[] {
+  const id = item.id !== '' ? { id: item.id } : undefined;
+  const summaries = item.summary.map((summary, offset): ReasoningDetail => ({ type: 'reasoning.summary', summary, ...id, format: openAIFormat, index: firstIndex + offset }));
+  return [...summaries, { type: 'reasoning.encrypted', data: item.encryptedContent, ...id, format: openAIFormat, index: firstIndex + summaries.length }];
+}
+
+/** The OpenAI reasoning items an assistant message of a client's history carries in its `reasoning_details`. */
+export function reasoningItemsOfAssistantMessage(message: Readonly<Record<string, unknown>>): OpenAIReasoningItem[] {
+  const details = message.reasoning_details;
+  if (!Array.isArray(details)) return [];
+  const items: OpenAIReasoningItem[] = [];
+  let summaries: { readonly id: unknown; readonly text: string }[] = [];
+  for (const detail of details) {
+    if (!isRecord(detail) || detail.format !== openAIFormat) continue;
+    if (detail.type === 'reasoning.summary' && typeof detail.summary === 'string' && detail.summary !== '') summaries.push({ id: detail.id, text: detail.summary });
+    if (detail.type !== 'reasoning.encrypted' || typeof detail.data !== 'string' || detail.data === '') continue;
+    const id = typeof detail.id === 'string' ? detail.id : '';
+    const summary = summaries.filter((entry) => entry.id === undefined || entry.id === null || entry.id === id).map((entry) => entry.text);
+    items.push({ type: 'reasoning', id, encryptedContent: detail.data, summary });
+    summaries = [];
+  }
+  return items;
 }
 
 /** The signed blocks an assistant message of a client's history carries: its `reasoning_details`, else its `thinking_blocks`. */
