@@ -12,6 +12,7 @@ export type OpenAIResponsesRecording =
   | 'responses.json'
   | 'responses-function-call.json'
   | 'responses-reasoning-summary.json'
+  | 'responses-reasoning-function-call.json'
   | 'responses-stream.chunks.txt'
   | 'responses-stream-function-call.chunks.txt'
   | 'responses-stream-reasoning-function-call.chunks.txt'
