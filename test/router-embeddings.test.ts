@@ -4,7 +4,7 @@
  * base64) and its recorded error bodies; a second OpenAI account (`openai-backup`, its own key, the same endpoint)
  * is a second provider of the same model.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AllProvidersFailedError,
   BackupModelRouter,
@@ -17,23 +17,12 @@ import {
   type RouterEvent,
 } from '../src/index.js';
 import { ManualClock } from '../src/resilience/manual-clock.js';
-import { startProviderTestServer, type ProviderTestServer, type RecordedRequest } from '../src/testing/index.js';
+import type { RecordedRequest } from '../src/testing/index.js';
 import { openAIEmbeddingsReplay, recordedOpenAIEmbedding } from '../src/testing/openai-embeddings-recordings.test-support.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setBehavior('openai', openAIEmbeddingsReplay());
-});
-afterEach(async () => {
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
+const harness = useRouterHarness();
+beforeEach(() => harness.server.setBehavior('openai', openAIEmbeddingsReplay()));
 
 const openai = defaultCatalog.find((definition) => definition.id === 'openai') as ProviderDefinition;
 /** The same model at a second OpenAI account: its own key variable, the same endpoint. */
@@ -41,18 +30,16 @@ const openaiBackup: ProviderDefinition = { ...openai, id: 'openai-backup', displ
 const backupKey = 'test-key-openai-backup-account';
 
 function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({
-    env: { ...server.environment(), OPENAI_BACKUP_API_KEY: backupKey, OPENAI_BACKUP_BASE_URL: server.baseUrlFor('openai') },
+  return harness.makeRouter({
+    env: { ...harness.server.environment(), OPENAI_BACKUP_API_KEY: backupKey, OPENAI_BACKUP_BASE_URL: harness.server.baseUrlFor('openai') },
     catalog: mergeCatalog(defaultCatalog, [openaiBackup]),
     timeoutMs: 10_000,
     ...options,
   });
-  routers.push(router);
-  return router;
 }
 
 const model = 'text-embedding-3-small';
-const embeddingRequests = (): readonly RecordedRequest[] => server.requests.filter((request) => request.route === 'embeddings');
+const embeddingRequests = (): readonly RecordedRequest[] => harness.server.requests.filter((request) => request.route === 'embeddings');
 const keyOf = (request: RecordedRequest): string | undefined => request.headers.authorization;
 
 describe('embed: the recorded answer', () => {
@@ -67,7 +54,7 @@ describe('embed: the recorded answer', () => {
     const [request] = embeddingRequests();
     expect(request).toMatchObject({ method: 'POST', path: '/openai/v1/embeddings', provider: 'openai' });
     expect(request!.body).toEqual({ model, input: ['Hello, world!'], encoding_format: 'base64', dimensions: 128 });
-    expect(keyOf(request!)).toBe(`Bearer ${server.apiKeyFor('openai')}`);
+    expect(keyOf(request!)).toBe(`Bearer ${harness.server.apiKeyFor('openai')}`);
   });
 
   it('a second identical call is answered from the cache: no request reaches the provider', async () => {
@@ -134,12 +121,12 @@ describe('embed: identical calls in flight share one upstream call', () => {
   });
 
   it("a joiner gets the answer of the same request when the first caller leaves, and then pays for it", async () => {
-    server.setBehavior('openai', { ...openAIEmbeddingsReplay(), latencyMs: 300 });
+    harness.server.setBehavior('openai', { ...openAIEmbeddingsReplay(), latencyMs: 300 });
     const router = makeRouter();
     const controller = new AbortController();
     const first = router.embed('Hello, world!', { model, dimensions: 128, signal: controller.signal }).catch((error: unknown) => error);
     const joiner = router.embed('Hello, world!', { model, dimensions: 128 });
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
     controller.abort(new Error('first caller left'));
     expect(await first).toMatchObject({ message: 'first caller left' });
     const answer = await joiner;
@@ -152,7 +139,7 @@ describe('embed: identical calls in flight share one upstream call', () => {
 
 describe('embed: failures of one provider of the model', () => {
   it('a 429 puts the provider in its cooldown (Retry-After) and the call goes to the other account of the same model', async () => {
-    server.enqueue('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '20' } });
+    harness.server.enqueue('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '20' } });
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
     const router = makeRouter({ clock });
     const result = await router.embed('Hello, world!', { model, dimensions: 128 });
@@ -162,7 +149,7 @@ describe('embed: failures of one provider of the model', () => {
       ['openai-backup', 'success', undefined],
     ]);
     // Each account's own key, one model.
-    expect(embeddingRequests().map(keyOf)).toEqual([`Bearer ${server.apiKeyFor('openai')}`, `Bearer ${backupKey}`]);
+    expect(embeddingRequests().map(keyOf)).toEqual([`Bearer ${harness.server.apiKeyFor('openai')}`, `Bearer ${backupKey}`]);
     expect(embeddingRequests().map((request) => (request.body as { model: string }).model)).toEqual([model, model]);
     // While it cools down, the next call skips it; once its Retry-After has passed, it is asked again.
     const during = await router.embed('Another text', { model, dimensions: 128 });
@@ -173,11 +160,11 @@ describe('embed: failures of one provider of the model', () => {
   });
 
   it('with one provider of the model, a 429 is retried after its Retry-After when the call allows a retry round', async () => {
-    server.enqueue('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '2' } });
+    harness.server.enqueue('openai', { kind: 'error', fixture: 'error-429-rate-limit-rpm', headers: { 'retry-after': '2' } });
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
     const router = makeRouter({ clock, maxRetries: 1 });
     const call = router.embed('Hello, world!', { model, dimensions: 128, provider: 'openai' });
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
     await vi.waitFor(() => expect(clock.pendingTimerCount).toBe(2));
     await clock.advanceAsync(1_999);
     expect(embeddingRequests()).toHaveLength(1);
@@ -189,7 +176,7 @@ describe('embed: failures of one provider of the model', () => {
   });
 
   it('a 5xx fails over to the second provider of the same model, and counts against the first one only', async () => {
-    server.enqueue('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+    harness.server.enqueue('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
     const router = makeRouter();
     const result = await router.embed('Hello, world!', { model, dimensions: 128 });
     expect(result.provider).toBe('openai-backup');
@@ -199,7 +186,7 @@ describe('embed: failures of one provider of the model', () => {
   });
 
   it("a 404 model_not_found at one account (OpenAI's recorded answer) fails over, and that account is left out for the model", async () => {
-    server.enqueue('openai', openAIEmbeddingsReplay('error-404-embeddings-model-not-found.json'));
+    harness.server.enqueue('openai', openAIEmbeddingsReplay('error-404-embeddings-model-not-found.json'));
     const router = makeRouter();
     const result = await router.embed('Hello, world!', { model, dimensions: 128 });
     expect(result.provider).toBe('openai-backup');
@@ -211,7 +198,7 @@ describe('embed: failures of one provider of the model', () => {
   });
 
   it('a stalled provider is left at responseTimeoutMs and the other account answers', async () => {
-    server.enqueue('openai', { kind: 'stall-before-headers' });
+    harness.server.enqueue('openai', { kind: 'stall-before-headers' });
     const result = await makeRouter().embed('Hello, world!', { model, dimensions: 128, responseTimeoutMs: 200 });
     expect(result.provider).toBe('openai-backup');
     expect(result.attempts[0]).toMatchObject({ provider: 'openai', reason: 'timeout' });
@@ -220,7 +207,7 @@ describe('embed: failures of one provider of the model', () => {
 
 describe('embed: never another model', () => {
   it('when every provider of the model fails, the call fails: no other embedding model is asked', async () => {
-    server.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
+    harness.server.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
     const router = makeRouter();
     const failure = await router.embed('Hello, world!', { model, dimensions: 128 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AllProvidersFailedError);
@@ -236,7 +223,7 @@ describe('embed: never another model', () => {
     const failure = await makeRouter().embed('Hello', { model: 'nomic-embed-text' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(NoProviderAvailableError);
     expect((failure as Error).message).toContain("provider: 'openai'");
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 
   it('a named provider is asked for the model as named, listed or not (a server of your own)', async () => {
@@ -246,7 +233,7 @@ describe('embed: never another model', () => {
   });
 
   it('names the providers in the order given, and asks no other', async () => {
-    server.enqueue('openai', { kind: 'error', fixture: 'error-500-server-error' });
+    harness.server.enqueue('openai', { kind: 'error', fixture: 'error-500-server-error' });
     const failure = await makeRouter()
       .embed('Hello, world!', { model, provider: ['openai'] })
       .catch((error: unknown) => error);
@@ -276,7 +263,7 @@ describe('embed: bad input is a typed error, before anything is sent', () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InvalidArgumentError);
     expect((failure as InvalidArgumentError).argument).toBe(argument);
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 });
 
@@ -286,7 +273,7 @@ describe('embed: no options at all (a JavaScript caller)', () => {
       .embed('Hello', undefined as unknown as Parameters<BackupModelRouter['embed']>[1])
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ name: 'InvalidArgumentError', argument: 'options' });
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 });
 
@@ -302,10 +289,10 @@ describe('embed: events and close', () => {
   });
 
   it('a call after close() is refused, and close() ends a call in flight', async () => {
-    server.setBehavior('openai', { kind: 'stall-before-headers' });
+    harness.server.setBehavior('openai', { kind: 'stall-before-headers' });
     const router = makeRouter();
     const call = router.embed('Hello, world!', { model, dimensions: 128 }).catch((error: unknown) => error);
-    await server.waitForRequests(1);
+    await harness.server.waitForRequests(1);
     await router.close();
     expect((await call as Error).name).toBe('RouterClosedError');
     await expect(router.embed('Hello', { model })).rejects.toMatchObject({ name: 'RouterClosedError' });

@@ -3,7 +3,7 @@
  * recorded answer (gemini-embedding-001 at 768 dimensions) and its recorded error bodies. A second Google account
  * (`google-backup`, its own key, the same endpoint) is a second provider of the same model.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AllProvidersFailedError,
   BackupModelRouter,
@@ -12,23 +12,12 @@ import {
   mergeCatalog,
   type ProviderDefinition,
 } from '../src/index.js';
-import { startProviderTestServer, type ProviderTestServer, type RecordedRequest } from '../src/testing/index.js';
+import type { RecordedRequest } from '../src/testing/index.js';
 import { geminiEmbeddingsBatchReplay, geminiReplay, numberedVector, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
+import { useRouterHarness } from './router-harness.js';
 
-let server: ProviderTestServer;
-let routers: BackupModelRouter[] = [];
-beforeAll(async () => {
-  server = await startProviderTestServer();
-});
-afterAll(async () => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setBehavior('google', geminiReplay('batchEmbedContents-dimensions-768.json'));
-});
-afterEach(async () => {
-  await Promise.all(routers.map((router) => router.close()));
-  routers = [];
-});
+const harness = useRouterHarness();
+beforeEach(() => harness.server.setBehavior('google', geminiReplay('batchEmbedContents-dimensions-768.json')));
 
 const google = defaultCatalog.find((definition) => definition.id === 'google') as ProviderDefinition;
 /** The same model at a second Google account: its own key variable, the same endpoint. */
@@ -36,18 +25,16 @@ const googleBackup: ProviderDefinition = { ...google, id: 'google-backup', displ
 const backupKey = 'AIza-test-key-google-backup-account';
 
 function makeRouter(options: BackupModelRouterOptions = {}): BackupModelRouter {
-  const router = new BackupModelRouter({
-    env: { ...server.environment(), GOOGLE_BACKUP_API_KEY: backupKey, GOOGLE_BACKUP_BASE_URL: server.baseUrlFor('google') },
+  return harness.makeRouter({
+    env: { ...harness.server.environment(), GOOGLE_BACKUP_API_KEY: backupKey, GOOGLE_BACKUP_BASE_URL: harness.server.baseUrlFor('google') },
     catalog: mergeCatalog(defaultCatalog, [googleBackup]),
     timeoutMs: 10_000,
     ...options,
   });
-  routers.push(router);
-  return router;
 }
 
 const model = 'gemini-embedding-001';
-const embeddingRequests = (): readonly RecordedRequest[] => server.requests.filter((request) => request.route === 'embeddings');
+const embeddingRequests = (): readonly RecordedRequest[] => harness.server.requests.filter((request) => request.route === 'embeddings');
 const keyOf = (request: RecordedRequest): string | undefined => request.headers['x-goog-api-key'];
 interface SentBody {
   readonly requests: readonly { readonly model: string; readonly content: { readonly parts: readonly { readonly text: string }[] }; readonly outputDimensionality?: number }[];
@@ -69,7 +56,7 @@ describe('embed on the Gemini wire: the recorded answer', () => {
     expect(request!.body).toEqual({
       requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'Hello, world!' }], role: 'user' }, outputDimensionality: 768 }],
     });
-    expect(keyOf(request!)).toBe(server.apiKeyFor('google'));
+    expect(keyOf(request!)).toBe(harness.server.apiKeyFor('google'));
   });
 
   it('asks no outputDimensionality when the call names no dimensions', async () => {
@@ -87,7 +74,7 @@ describe('embed on the Gemini wire: the recorded answer', () => {
   });
 
   it('sends more than 100 texts as consecutive requests of at most 100 (Google refuses more), the vectors joined in order', async () => {
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(50));
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(50));
     const texts = Array.from({ length: 150 }, (_, index) => `text ${index}`);
     const result = await makeRouter().embed(texts, { model, dimensions: 768 });
     const requests = embeddingRequests();
@@ -100,7 +87,7 @@ describe('embed on the Gemini wire: the recorded answer', () => {
 
 describe('embed on the Gemini wire: failures of one provider of the model', () => {
   it("a 429 (Google's recorded RESOURCE_EXHAUSTED) fails over to the other account of the same model, with its own key", async () => {
-    server.enqueue('google', { kind: 'error', fixture: 'error-429-resource-exhausted' });
+    harness.server.enqueue('google', { kind: 'error', fixture: 'error-429-resource-exhausted' });
     const router = makeRouter();
     const result = await router.embed('Hello, world!', { model, dimensions: 768 });
     expect(result.provider).toBe('google-backup');
@@ -109,7 +96,7 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
       ['google', 'failure', 'rate_limit'],
       ['google-backup', 'success', undefined],
     ]);
-    expect(embeddingRequests().map(keyOf)).toEqual([server.apiKeyFor('google'), backupKey]);
+    expect(embeddingRequests().map(keyOf)).toEqual([harness.server.apiKeyFor('google'), backupKey]);
     expect(embeddingRequests().map((request) => request.path)).toEqual([
       '/google/v1beta/models/gemini-embedding-001:batchEmbedContents',
       '/google/v1beta/models/gemini-embedding-001:batchEmbedContents',
@@ -123,14 +110,14 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
     ['503 UNAVAILABLE (overloaded)', 'error-503-unavailable-overloaded', 'overloaded'],
     ['500 INTERNAL', 'error-500-internal', 'server_error'],
   ])("a %s fails over to the other account of the same model", async (_name, fixture, reason) => {
-    server.enqueue('google', { kind: 'error', fixture });
+    harness.server.enqueue('google', { kind: 'error', fixture });
     const result = await makeRouter().embed('Hello, world!', { model, dimensions: 768 });
     expect(result.provider).toBe('google-backup');
     expect(result.attempts.map((attempt) => [attempt.provider, attempt.reason])).toEqual([['google', reason], ['google-backup', undefined]]);
   });
 
   it("a 404 (Google's recorded answer to an embedding model it lacks) fails over, and that account is left out for the model", async () => {
-    server.enqueue('google', geminiReplay('error-404-batchEmbedContents-model-not-found.json'));
+    harness.server.enqueue('google', geminiReplay('error-404-batchEmbedContents-model-not-found.json'));
     const router = makeRouter();
     const result = await router.embed('Hello, world!', { model, dimensions: 768 });
     expect(result.provider).toBe('google-backup');
@@ -139,15 +126,15 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
   });
 
   it('a batch that fails after another answered fails the attempt: the other account is asked every text again', async () => {
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-503-unavailable-overloaded' });
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-503-unavailable-overloaded' });
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
     const texts = Array.from({ length: 120 }, (_, index) => `text ${index}`);
     const result = await makeRouter().embed(texts, { model });
     expect(result.provider).toBe('google-backup');
     expect(result.embeddings).toHaveLength(120);
     expect(embeddingRequests().map((request) => [keyOf(request), textsOf(request).length])).toEqual([
-      [server.apiKeyFor('google'), 100],
-      [server.apiKeyFor('google'), 20],
+      [harness.server.apiKeyFor('google'), 100],
+      [harness.server.apiKeyFor('google'), 20],
       [backupKey, 100],
       [backupKey, 20],
     ]);
@@ -155,8 +142,8 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
 
   it("prices the texts a failed attempt's earlier batch had answered (Google bills them): on the attempt, and in its provider's health", async () => {
     // Google answers the first 100 texts, then fails the second batch with its recorded 500 INTERNAL.
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-500-internal' });
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'error', fixture: 'error-500-internal' });
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
     // 40 characters each: 10 tokens at four characters a token.
     const texts = Array.from({ length: 120 }, (_, index) => `a text of forty characters, numbered ${String(index).padStart(3, '0')}`);
     const router = makeRouter();
@@ -173,8 +160,8 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
   });
 
   it('an attempt whose first batch failed costs nothing: Google answered none of its texts', async () => {
-    server.enqueue('google', { kind: 'error', fixture: 'error-500-internal' });
-    server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
+    harness.server.enqueue('google', { kind: 'error', fixture: 'error-500-internal' });
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(20));
     const texts = Array.from({ length: 120 }, (_, index) => `text ${index}`);
     const router = makeRouter();
     const result = await router.embed(texts, { model });
@@ -184,7 +171,7 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
   });
 
   it('when every Google account fails, the call fails: no other embedding model is asked', async () => {
-    server.setBehavior('google', { kind: 'error', fixture: 'error-500-internal' });
+    harness.server.setBehavior('google', { kind: 'error', fixture: 'error-500-internal' });
     const failure = await makeRouter()
       .embed('Hello, world!', { model })
       .catch((error: unknown) => error);
@@ -193,6 +180,6 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
       ['google', model],
       ['google-backup', model],
     ]);
-    expect(server.requests.every((request) => request.provider === 'google')).toBe(true);
+    expect(harness.server.requests.every((request) => request.provider === 'google')).toBe(true);
   });
 });
