@@ -4,39 +4,21 @@
  * as Anthropic's own clients read them back.
  */
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../http/sse-parser.js';
-import type { SseEvent } from '../../http/types.js';
-import { createAnthropicStreamDecoder } from '../../providers/anthropic/anthropic-stream-decoder.js';
 import { parseAnthropicResponse } from '../../providers/anthropic/parse-anthropic-response.js';
-import type { CompletionResult, StreamResult } from '../../routing/router-options.js';
+import type { CompletionResult } from '../../routing/router-options.js';
 import { readAnthropicWebSearchRecording, recordedWebSearchContent } from '../../testing/anthropic-web-search-recordings.test-support.js';
 import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
 import type { StreamChunk } from '../../types.js';
+import { completionResultOf, decodeAnthropicPayloads, encodeAsMessagesEvents } from './messages-dialect.test-support.js';
 import { toAnthropicMessage } from './messages-response.js';
-import { MessagesStreamEvents } from './messages-stream-events.js';
 
 function recordedAnswer(providerId: string): CompletionResult {
-  const response = parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: {} });
-  return { ...response, usage: response.usage, requestId: response.requestId, provider: providerId, latencyMs: 5, costUsd: undefined, cached: false, attempts: [] };
+  return completionResultOf(parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: {} }), providerId);
 }
 
-function decode(payloads: readonly string[], providerId = 'anthropic'): StreamChunk[] {
-  const decoder = createAnthropicStreamDecoder({ providerId, headers: {} });
-  return payloads.flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));
-}
-
+const decode = decodeAnthropicPayloads;
 const recordedStreamChunks = (providerId = 'anthropic') => decode(readAnthropicWebSearchRecording('messages-stream-web-search.chunks.txt').split('\n'), providerId);
-
-function encode(chunks: readonly StreamChunk[]): SseEvent[] {
-  const encoder = new MessagesStreamEvents({ id: 'msg_test', createdSeconds: 0, model: 'anthropic/claude-sonnet-4' });
-  const assembled = assembleStreamChunks(chunks);
-  const result = { finishReason: assembled.finishReasons.at(-1) ?? 'stop', usage: assembled.usage } as StreamResult;
-  const text = encoder.start() + chunks.map((chunk) => encoder.chunk(chunk) ?? '').join('') + encoder.end(result);
-  const parser = new SseParser();
-  const events = [...parser.push(new TextEncoder().encode(text))];
-  expect(parser.end()).toBeUndefined();
-  return events;
-}
+const encode = (chunks: readonly StreamChunk[]) => encodeAsMessagesEvents(chunks, 'anthropic/claude-sonnet-4');
 
 describe("Anthropic's server tool blocks shown to a Messages client", () => {
   it('shows each block as recorded where it stood among the text, and the searches in the usage; Anthropic reads them back the same', () => {

@@ -4,45 +4,25 @@
  * streams, and read back from the client's history as Anthropic's.
  */
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../http/sse-parser.js';
-import type { SseEvent } from '../../http/types.js';
 import { createAnthropicStreamDecoder } from '../../providers/anthropic/anthropic-stream-decoder.js';
 import { parseAnthropicResponse } from '../../providers/anthropic/parse-anthropic-response.js';
-import type { CompletionResult, StreamResult } from '../../routing/router-options.js';
+import type { CompletionResult } from '../../routing/router-options.js';
 import { readAnthropicThinkingRecording } from '../../testing/anthropic-thinking-recordings.test-support.js';
-import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
-import type { ChatResponse, StreamChunk } from '../../types.js';
+import type { StreamChunk } from '../../types.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
+import { completionResultOf, decodeAnthropicPayloads, encodeAsMessagesEvents } from './messages-dialect.test-support.js';
 import { toAnthropicMessage } from './messages-response.js';
-import { MessagesStreamEvents } from './messages-stream-events.js';
 
 const recordedBody = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: Record<string, unknown>[] };
 const [recordedThinking, recordedToolUse] = recordedBody.content;
 const recordedStreamPayloads = readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n');
 
-function resultOf(response: ChatResponse, provider: string): CompletionResult {
-  return { ...response, usage: response.usage, requestId: response.requestId, provider, latencyMs: 5, costUsd: undefined, cached: false, attempts: [] };
-}
-
 function recordedAnswer(providerId: string): CompletionResult {
-  return resultOf(parseAnthropicResponse(recordedBody, { providerId, headers: {} }), providerId);
+  return completionResultOf(parseAnthropicResponse(recordedBody, { providerId, headers: {} }), providerId);
 }
 
-function decodeRecordedStream(providerId: string): StreamChunk[] {
-  const decoder = createAnthropicStreamDecoder({ providerId, headers: {} });
-  return recordedStreamPayloads.flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));
-}
-
-function encode(chunks: readonly StreamChunk[]): SseEvent[] {
-  const encoder = new MessagesStreamEvents({ id: 'msg_test', createdSeconds: 0, model: 'anthropic/claude-sonnet-4-5' });
-  const assembled = assembleStreamChunks(chunks);
-  const result = { finishReason: assembled.finishReasons.at(-1) ?? 'stop', usage: assembled.usage } as StreamResult;
-  const text = encoder.start() + chunks.map((chunk) => encoder.chunk(chunk) ?? '').join('') + encoder.end(result);
-  const parser = new SseParser();
-  const events = [...parser.push(new TextEncoder().encode(text))];
-  expect(parser.end()).toBeUndefined();
-  return events;
-}
+const decodeRecordedStream = (providerId: string): StreamChunk[] => decodeAnthropicPayloads(recordedStreamPayloads, providerId);
+const encode = (chunks: readonly StreamChunk[]) => encodeAsMessagesEvents(chunks, 'anthropic/claude-sonnet-4-5');
 
 describe("Anthropic's thinking blocks shown to a Messages client", () => {
   it('shows the recorded thinking block first in the message, as recorded, and Anthropic reads it back the same', () => {
