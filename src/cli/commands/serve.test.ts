@@ -17,6 +17,27 @@ describe('serve --help', () => {
     for (const variable of variablesServeReads) expect(serveCommand.help, variable).toMatch(new RegExp(`\\b${variable}\\b`));
   });
 
+  it("names every endpoint of the gateway's that README's gateway section names", () => {
+    // The model calls, the kept responses, the token count, the models list, a key's usage and the operator's
+    // endpoints (src/gateway/built-in-routes.ts, src/gateway/openai-responses/stored-response-routes.ts).
+    const endpoints = [
+      'POST /v1/chat/completions',
+      'POST /v1/responses',
+      'GET and DELETE /v1/responses/{id}',
+      'POST /v1/messages',
+      'POST /v1/messages/count_tokens',
+      'POST /v1/embeddings',
+      'GET /v1/models',
+      'GET /v1/models/{id}',
+      'GET /v1/key',
+      'GET /health',
+      'GET /livez',
+      'GET /metrics',
+    ];
+    const help = serveCommand.help.replace(/\s+/g, ' ');
+    for (const endpoint of endpoints) expect(help, endpoint).toContain(endpoint);
+  });
+
   it('names only variables that README lists too, in its section on every setting and variable', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('### Every setting and variable'), readme.indexOf('## Testing your own setup'));
