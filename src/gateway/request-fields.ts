@@ -93,8 +93,8 @@ export function modelNotFound(model: string): GatewayHttpError {
     code: 'model_not_found',
     param: 'model',
     message:
-      `The model '${model.slice(0, 200)}' does not exist here. Use provider/model (openai/gpt-4o-mini), a model ` +
-      'id of the catalog (gpt-4o-mini), a tier alias (tier-1, tier-2, tier-3) or a configured route name; GET /v1/models lists them.',
+      `The model '${model.slice(0, 200)}' does not exist here. Use provider/model (openai/gpt-6-luna), a model ` +
+      'id of the catalog (gpt-6-luna), a tier alias (tier-1, tier-2, tier-3) or a configured route name; GET /v1/models lists them.',
   });
 }
 
