@@ -31,14 +31,30 @@ export function isOpenAIReasoningItem(block: SignedReasoningBlock): block is Ope
 }
 
 /**
+ * The start of every encoding of the gateway's own that carries one provider's signed reasoning in another's field
+ * (Anthropic's blocks in a Responses item's `encrypted_content`, an OpenAI item in a Messages thinking block's
+ * `signature`), whatever its version. Never the start of a signature Anthropic wrote: those are standard base64 of a
+ * protobuf message (the alphabet `A-Z a-z 0-9 + / =`, beginning `E`, or `C` for the newest envelope, as
+ * router-for-me/CLIProxyAPI's internal/signature/claude_validation.go decodes them; every one recorded in
+ * test/fixtures/anthropic begins `E`), which has no `-` and no `.`.
+ */
+const gatewayEncodingMark = 'bm-signed-reasoning.';
+
+/** Whether a signature (or encrypted content) is an encoding of the gateway's own, of any version: never Anthropic's. */
+export function isGatewayEncoding(value: string): boolean {
+  return value.startsWith(gatewayEncodingMark);
+}
+
+/**
  * A wire `thinking` block with its signature, or a `redacted_thinking` block (Anthropic's answer, or a Messages
- * client's history), as we keep it; undefined for any other block, and for thinking without a signature
- * (Anthropic would refuse it back).
+ * client's history), as we keep it; undefined for any other block, for thinking without a signature (Anthropic
+ * would refuse it back), and for one whose signature is ours (an OpenAI item shown to a Messages client): Anthropic
+ * would refuse that too, with a 400.
  */
 export function readSignedReasoningBlock(block: JsonRecord): AnthropicThinkingBlock | undefined {
   if (block['type'] === 'thinking') {
     const signature = readString(block['signature']);
-    if (signature === undefined || signature === '') return undefined;
+    if (signature === undefined || signature === '' || isGatewayEncoding(signature)) return undefined;
     return { type: 'thinking', thinking: readString(block['thinking']) ?? '', signature };
   }
   if (block['type'] === 'redacted_thinking') {

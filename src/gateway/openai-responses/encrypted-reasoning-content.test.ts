@@ -3,7 +3,7 @@
  * nothing else, never with an error (a client's history holds OpenAI's own encrypted reasoning too).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeReasoningContent, encodeReasoningContent } from './encrypted-reasoning-content.js';
+import { decodeReasoningContent, encodeReasoningContent, isOurReasoningContent } from './encrypted-reasoning-content.js';
 
 const thinking = { type: 'thinking' as const, thinking: 'The user wants me to call checkSandboxErrors immediately.', signature: 'Eq4CCpIBCBIYAipA' };
 const redacted = { type: 'redacted_thinking' as const, data: 'EooCCpsBCBIYAipA' };
@@ -36,5 +36,12 @@ describe('encrypted_content of a reasoning item', () => {
 
   it('reads none of the blocks when one would not go back to Anthropic as it gave it (a thinking block without its signature)', () => {
     expect(decodeReasoningContent(ours({ provider: 'anthropic', blocks: [thinking, { type: 'thinking', thinking: 'Unsigned.', signature: '' }] }))).toEqual([]);
+  });
+
+  it("takes no signature of ours (of any version) for Anthropic's, and no content of ours of another version for OpenAI's", () => {
+    const ourSignature = `${prefix}${Buffer.from('{"provider":"openai","blocks":[]}', 'utf8').toString('base64url')}`;
+    expect(decodeReasoningContent(ours({ provider: 'anthropic', blocks: [{ ...thinking, signature: ourSignature }] }))).toEqual([]);
+    expect(isOurReasoningContent('bm-signed-reasoning.v2.e30')).toBe(true);
+    expect(isOurReasoningContent('gAAAAABpPDIUph8czEXzDePCV2lJ27wm7TsbCvaz')).toBe(false);
   });
 });
