@@ -7,8 +7,9 @@
  * client's history carries are read as that provider's, whatever the client says of them: they go back to it alone,
  * and to every other provider as plain reasoning text at most. Blocks another provider signed (an Anthropic-wire
  * server under another id) are not shown: read back, they would be taken for Anthropic's.
- * OpenAI's encrypted reasoning items, on the Responses API (its own `reasoning` items) and chat completions (as
- * OpenRouter's `reasoning_details`, openai-signed-reasoning.ts): the same rule with the catalog's `openai` provider. OpenAI's encrypted content names no provider, so an item a client sends back is read
+ * OpenAI's encrypted reasoning items, on the Responses API (its own `reasoning` items), chat completions (as
+ * OpenRouter's `reasoning_details`, openai-signed-reasoning.ts) and Messages (a thinking block whose signature is an
+ * encoding of ours, anthropic-messages/messages-reasoning-items.ts): the same rule with the catalog's `openai` provider. OpenAI's encrypted content names no provider, so an item a client sends back is read
  * as `openai`'s, never as one the request names: it goes back to that provider alone (its configured base URL and
  * key), which takes it only if it answered it. Items of another OpenAI-wire provider are not shown. Pure.
  */
@@ -22,7 +23,7 @@ type SignedReasoningChunk = Extract<StreamChunk, { type: 'signed-reasoning-block
 /** A streamed block a client is shown: Anthropic's. */
 export type ShownThinkingChunk = SignedReasoningChunk & { readonly block: AnthropicThinkingBlock };
 
-/** A streamed reasoning item a Responses client is shown: OpenAI's. */
+/** A streamed reasoning item a client is shown: OpenAI's. */
 export type ShownReasoningItemChunk = SignedReasoningChunk & { readonly block: OpenAIReasoningItem };
 
 /** A piece of the summary of a reasoning item a Responses client is shown. */
@@ -31,7 +32,7 @@ export type ShownReasoningSummaryDelta = ReasoningDelta & { readonly summaryOf: 
 /** The provider whose signed blocks clients are shown, and whose a client's history carries. */
 export const clientThinkingProvider: string = Provider.ANTHROPIC;
 
-/** The provider whose encrypted reasoning items Responses clients are shown, and whose a client's input carries. */
+/** The provider whose encrypted reasoning items clients are shown, and whose a client's history carries. */
 export const clientReasoningItemProvider: string = Provider.OPENAI;
 
 /** The blocks of an answer a client is shown: Anthropic's only. */
@@ -39,7 +40,7 @@ export function shownThinkingBlocks(signedReasoning: SignedReasoning | undefined
   return signedReasoning !== undefined && signedReasoning.provider === clientThinkingProvider ? signedReasoning.blocks.filter(isAnthropicThinkingBlock) : [];
 }
 
-/** The reasoning items of an answer a Responses client is shown: OpenAI's only. */
+/** The reasoning items of an answer a client is shown: OpenAI's only. */
 export function shownReasoningItems(signedReasoning: SignedReasoning | undefined): readonly OpenAIReasoningItem[] {
   return signedReasoning !== undefined && signedReasoning.provider === clientReasoningItemProvider ? signedReasoning.blocks.filter(isOpenAIReasoningItem) : [];
 }
@@ -55,7 +56,7 @@ export function isShownThinkingDelta(chunk: ReasoningDelta): boolean {
   return chunk.signedBy === clientThinkingProvider && chunk.text.length > 0;
 }
 
-/** A reasoning delta of the summary of a reasoning item OpenAI answers: shown to a Responses client as it comes. */
+/** A reasoning delta of the summary of a reasoning item OpenAI answers: shown to a Responses or Messages client as it comes. */
 export function isShownReasoningSummaryDelta(chunk: ReasoningDelta): chunk is ShownReasoningSummaryDelta {
   return chunk.signedBy === clientReasoningItemProvider && chunk.summaryOf !== undefined && chunk.text.length > 0;
 }
@@ -65,7 +66,7 @@ export function isShownThinkingBlock(chunk: SignedReasoningChunk): chunk is Show
   return chunk.provider === clientThinkingProvider && isAnthropicThinkingBlock(chunk.block);
 }
 
-/** A reasoning item streamed whole, if a Responses client is shown it. */
+/** A reasoning item streamed whole, if a client is shown it. */
 export function isShownReasoningItem(chunk: SignedReasoningChunk): chunk is ShownReasoningItemChunk {
   return chunk.provider === clientReasoningItemProvider && isOpenAIReasoningItem(chunk.block);
 }
@@ -80,7 +81,7 @@ export function clientSignedReasoning(blocks: readonly AnthropicThinkingBlock[])
   return blocks.length === 0 ? undefined : { provider: clientThinkingProvider, blocks };
 }
 
-/** The reasoning items a client's history carries (a Responses client's input, a chat completions client's messages), as OpenAI's; undefined for none. */
+/** The reasoning items a client's history carries (a Responses client's input, a chat completions or Messages client's messages), as OpenAI's; undefined for none. */
 export function clientReasoningItems(items: readonly OpenAIReasoningItem[]): SignedReasoning | undefined {
   return items.length === 0 ? undefined : { provider: clientReasoningItemProvider, blocks: items };
 }

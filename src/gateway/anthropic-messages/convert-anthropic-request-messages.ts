@@ -4,7 +4,10 @@
  * came; an assistant turn's text and `tool_use` blocks become one assistant message with its tool calls.
  * An assistant turn's thinking blocks with their signatures, and its redacted thinking, are Anthropic's signed
  * reasoning (client-signed-reasoning.ts): carried whole as the message's `signedReasoning`, sent back to Anthropic
- * only, and their text as its `reasoning`. A thinking block without a signature cannot go back and is left out.
+ * only, and their text as its `reasoning`. A thinking block without a signature cannot go back and is left out. One
+ * whose signature is ours carries OpenAI's reasoning items (messages-reasoning-items.ts): they are the turn's signed
+ * reasoning, as the `openai` provider's, sent back to OpenAI only, never to Anthropic (which would refuse the signature);
+ * a turn carrying both kinds keeps Anthropic's.
  * Its server tool blocks (a web search's `server_tool_use` and `web_search_tool_result`) are Anthropic's too
  * (messages-server-tool-blocks.ts): carried whole, each where it stood in the text, as its `serverToolBlocks`.
  * A block's `cache_control` marks a prompt-cache breakpoint at the end of the message it became.
@@ -13,9 +16,10 @@
  * client's history and refuse every later turn of the conversation. Anything else is a 400 naming its place. Pure.
  */
 import { isRecord } from '../../json-value.js';
-import type { AnthropicThinkingBlock, CacheBreakpoint, ImageInput, Message, Mutable, ProviderJsonObject, ServerToolBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
-import { readSignedReasoningBlock } from '../../signed-reasoning.js';
-import { clientSignedReasoning } from '../client-signed-reasoning.js';
+import type { AnthropicThinkingBlock, CacheBreakpoint, OpenAIReasoningItem, ImageInput, Message, Mutable, ProviderJsonObject, ServerToolBlock, ToolCall, ToolMessage, UserMessage } from '../../types.js';
+import { isGatewayEncoding, readSignedReasoningBlock } from '../../signed-reasoning.js';
+import { clientReasoningItems, clientSignedReasoning } from '../client-signed-reasoning.js';
+import { reasoningItemsOfSignature } from './messages-reasoning-items.js';
 import { isCitedTextWireBlock, isServerToolWireBlock } from '../../server-tool-blocks.js';
 import { messagesServerToolsProvider } from './messages-server-tool-blocks.js';
 import { longerCacheBreakpoint } from '../../cache-breakpoint.js';
@@ -169,6 +173,7 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
   const signedBlocks: AnthropicThinkingBlock[] = [];
+  const reasoningItems: OpenAIReasoningItem[] = [];
   const serverToolBlocks: ServerToolBlock[] = [];
   let breakpoint: CacheBreakpoint | undefined;
   blocksOf(content, `${path}.content`).forEach((block: unknown, index) => {
@@ -192,6 +197,10 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
     }
     if (isRecord(block) && (block.type === 'thinking' || block.type === 'redacted_thinking')) {
       if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning += block.thinking;
+      if (block.type === 'thinking' && typeof block.signature === 'string' && isGatewayEncoding(block.signature)) {
+        reasoningItems.push(...reasoningItemsOfSignature(block.signature));
+        return;
+      }
       const signed = readSignedReasoningBlock(block);
       if (signed !== undefined) signedBlocks.push(signed);
       return;
@@ -205,7 +214,8 @@ function convertAssistantTurn(content: unknown, path: string, toolNamesById: Map
   const message: Mutable<Extract<Message, { role: 'assistant' }>> = { role: 'assistant', content: text };
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
   if (reasoning !== '') message.reasoning = reasoning;
-  const signedReasoning = clientSignedReasoning(signedBlocks);
+  // One answer's reasoning is of one provider: a turn carrying both kinds keeps Anthropic's.
+  const signedReasoning = clientSignedReasoning(signedBlocks) ?? clientReasoningItems(reasoningItems);
   if (signedReasoning !== undefined) message.signedReasoning = signedReasoning;
   if (serverToolBlocks.length > 0) message.serverToolBlocks = { provider: messagesServerToolsProvider, blocks: serverToolBlocks };
   if (breakpoint !== undefined) message.cacheBreakpoint = breakpoint;

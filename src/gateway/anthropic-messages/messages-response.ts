@@ -1,7 +1,7 @@
 /**
  * Our results in Anthropic's Messages shapes: a CompletionResult as a `message` (Anthropic's signed thinking blocks
- * first, see client-signed-reasoning.ts, and its server tool blocks where they stood in the text, see
- * messages-server-tool-blocks.ts), a failure as
+ * first, see client-signed-reasoning.ts, or OpenAI's reasoning items as thinking blocks, see messages-reasoning-items.ts,
+ * and its server tool blocks where they stood in the text, see messages-server-tool-blocks.ts), a failure as
  * `{ type: 'error', error: { type, message } }` with the error type Anthropic gives each status. Pure.
  */
 import type { CompletionResult } from '../../routing/router-options.js';
@@ -9,9 +9,10 @@ import type { Mutable, ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
 import { servedModel } from '../openai-response.js';
-import { shownThinkingBlocks } from '../client-signed-reasoning.js';
+import { shownReasoningItems, shownThinkingBlocks } from '../client-signed-reasoning.js';
 import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
 import { textAndServerToolContent } from './messages-server-tool-blocks.js';
+import { reasoningItemThinkingBlock } from './messages-reasoning-items.js';
 
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal' | 'pause_turn';
 
@@ -77,6 +78,7 @@ export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, u
 
 export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
   const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(wireSignedReasoningBlock);
+  for (const item of shownReasoningItems(result.signedReasoning)) content.push(reasoningItemThinkingBlock(item));
   content.push(...textAndServerToolContent(result.content, result.serverToolBlocks));
   for (const call of result.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInputOf(call) });
   return {

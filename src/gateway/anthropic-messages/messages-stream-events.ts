@@ -8,7 +8,9 @@
  * Anthropic's clients can parse them when its block stops (StreamedToolInput). An answer from Anthropic shows its
  * signed thinking blocks as Anthropic streams them (messages-thinking-blocks.ts): a thinking block opens at its
  * first reasoning delta, which the provider marks as of a block it signs, its text follows delta by delta as it is
- * thought, and its `signature_delta` and stop come with the block whole; a redacted block is written whole. Other
+ * thought, and its `signature_delta` and stop come with the block whole; a redacted block is written whole. OpenAI's
+ * reasoning items are written the same way (messages-reasoning-items.ts): a thinking block opens at the first delta of
+ * an item's summary, its text follows as it comes, and the item whole comes as the block's signature. Other
  * reasoning, which no Messages client could send back, is not written (client-signed-reasoning.ts). Its server tool
  * blocks (a web search's call and result) are written whole where they came (messages-server-tool-blocks.ts).
  */
@@ -19,10 +21,11 @@ import { type ContentBlock, ContentBlockSequence } from '../content-block-sequen
 import type { AnswerContext, StreamEventEncoder } from '../gateway-dialect.js';
 import { toAnthropicErrorBody, toAnthropicStopReason, toAnthropicUsage } from './messages-response.js';
 import { StreamedToolInput } from './streamed-tool-input.js';
-import { isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
+import { isShownReasoningItem, isShownReasoningSummaryDelta, isShownThinkingBlock, isShownThinkingDelta } from '../client-signed-reasoning.js';
 import { thinkingBlockEvents, thinkingDeltaEvent, thinkingEndEvents, thinkingStartEvent } from './messages-thinking-blocks.js';
 import { messagesServerToolsProvider, serverToolBlockEvents } from './messages-server-tool-blocks.js';
 import { isCitedTextWireBlock } from '../../server-tool-blocks.js';
+import { reasoningItemSignature, reasoningItemThinkingBlock } from './messages-reasoning-items.js';
 
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
@@ -38,6 +41,8 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   #toolInput: StreamedToolInput | undefined;
   /** The index of the thinking block being thought, open until its signature comes or another block begins. */
   #thinkingIndex: number | undefined;
+  /** The OpenAI reasoning item whose summary the open thinking block shows; undefined for Anthropic's. */
+  #thinkingItemId: string | undefined;
   /** Characters of text deltas still to come that a cited text block already showed (the decoder sends both). */
   #citedTextShown = 0;
 
@@ -98,34 +103,51 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   }
 
   /**
-   * A piece of a thinking block Anthropic signs, written as it comes: the first opens the block, after whatever
-   * block is open (Anthropic streams thinking before the text and calls it leads to, so none is).
+   * A piece of a thinking block Anthropic signs, or of the summary of OpenAI's reasoning item, written as it comes:
+   * the first opens the block, after whatever block is open (thinking comes before the text and calls it leads to,
+   * so none is); a piece of another item ends the open block and opens its own.
    */
   #thinkingDelta(chunk: Extract<StreamChunk, { type: 'reasoning-delta' }>): string {
-    if (!isShownThinkingDelta(chunk)) return '';
+    const summaryOf = isShownReasoningSummaryDelta(chunk) ? chunk.summaryOf : undefined;
+    if (summaryOf === undefined && !isShownThinkingDelta(chunk)) return '';
+    let text = chunk.text;
     let events = '';
+    if (this.#thinkingIndex !== undefined && this.#thinkingItemId !== summaryOf?.itemId) events = this.#endThinking();
     if (this.#thinkingIndex === undefined) {
       // The open block is stopped by its own index (the last given out) before the thinking block takes the next.
-      events = this.#blocks.finish(undefined);
+      events += this.#blocks.finish(undefined);
       this.#thinkingIndex = this.#nextBlockIndex++;
+      this.#thinkingItemId = summaryOf?.itemId;
       events += thinkingStartEvent(this.#thinkingIndex);
+      // An item's block begins with its own summary, not the blank line that joined it to the reasoning before.
+      if (summaryOf?.separated === true) text = text.replace(/^\n\n/, '');
     }
-    return events + thinkingDeltaEvent(this.#thinkingIndex, chunk.text);
+    return text === '' ? events : events + thinkingDeltaEvent(this.#thinkingIndex, text);
   }
 
   /**
-   * Anthropic's signed block, whole once its signature has come: the end of the thinking block its deltas opened,
-   * or, for one with no text streamed (redacted, or thinking left empty), the whole block.
+   * Anthropic's signed block, whole once its signature has come, or OpenAI's reasoning item whole: the end of the
+   * thinking block its deltas opened, with its signature, or, for one with no text streamed (redacted, thinking left
+   * empty, an item without a summary), the whole block.
    */
   #thinkingBlock(chunk: Extract<StreamChunk, { type: 'signed-reasoning-block' }>): string {
+    if (isShownReasoningItem(chunk)) {
+      const item = chunk.block;
+      if (this.#thinkingIndex !== undefined && this.#thinkingItemId === item.id) return this.#signThinking(this.#thinkingIndex, reasoningItemSignature(item));
+      return this.#endThinking() + this.#blocks.finish(undefined) + thinkingBlockEvents(reasoningItemThinkingBlock(item), this.#nextBlockIndex++);
+    }
     if (!isShownThinkingBlock(chunk)) return '';
     const { block } = chunk;
-    if (this.#thinkingIndex !== undefined && block.type === 'thinking') {
-      const events = thinkingEndEvents(this.#thinkingIndex, block.signature);
-      this.#thinkingIndex = undefined;
-      return events;
-    }
+    if (this.#thinkingIndex !== undefined && this.#thinkingItemId === undefined && block.type === 'thinking') return this.#signThinking(this.#thinkingIndex, block.signature);
     return this.#endThinking() + this.#blocks.finish(undefined) + thinkingBlockEvents(block, this.#nextBlockIndex++);
+  }
+
+  /** The end of the open thinking block (at `index`), with its signature. */
+  #signThinking(index: number, signature: string): string {
+    const events = thinkingEndEvents(index, signature);
+    this.#thinkingIndex = undefined;
+    this.#thinkingItemId = undefined;
+    return events;
   }
 
   /** Stops a thinking block whose signature never came, when another block begins or the stream ends. */
@@ -133,6 +155,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
     if (this.#thinkingIndex === undefined) return '';
     const events = thinkingEndEvents(this.#thinkingIndex, undefined);
     this.#thinkingIndex = undefined;
+    this.#thinkingItemId = undefined;
     return events;
   }
 
