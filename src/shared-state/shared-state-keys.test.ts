@@ -15,9 +15,13 @@ describe('sharedStateKeys', () => {
     expect(keys.statePattern).toBe('acme:state:v1:{acme}:*');
     expect(keys.quotaRequests('billing', 200)).toBe('acme:quota:v1:{acme}:requests:billing:200');
     expect(keys.quotaRequestsSent('billing', 200)).toBe('acme:quota:v1:{acme}:requests-sent:billing:200');
+    expect(keys.quotaRequestsOnce('billing', 200)).toBe('acme:quota:v1:{acme}:requests-once:billing:200');
     expect(keys.revokedSession('AAAAAAAAAAAAAAAAAAAAAA')).toBe('acme:dashboard:v1:revoked:AAAAAAAAAAAAAAAAAAAAAA');
     expect(keys.sessionRevocationChannel).toBe('acme:dashboard:v1');
     expect(keys.failedKeyAttempts('2001:db8:1:2::/64')).toBe('acme:key-attempts:v1:failed:2001:db8:1:2::/64');
+    // In the failed key's slot on a cluster: tagged with its name, or with the prefix's own tag when it has one.
+    expect(keys.failedKeyAttemptsOnce('198.51.100.7')).toBe('acme:key-attempts:v1:failed-once:198.51.100.7{acme:key-attempts:v1:failed:198.51.100.7}');
+    expect(sharedStateKeys('team{t}').failedKeyAttemptsOnce('198.51.100.7')).toBe('team{t}:key-attempts:v1:failed-once:198.51.100.7');
     expect(keys.keyAttemptsChannel).toBe('acme:key-attempts:v1');
     expect(keys.keyAttemptRefusals).toBe('acme:key-attempts:v1:refused');
     expect(sharedStateKeys().breaker('groq')).toBe('backup-models:state:v1:{backup-models}:breaker:groq');

@@ -13,18 +13,22 @@
  *   <prefix>:missing-models:v1                              the channel of models reported missing or found again
  *   <prefix>:quota:v1:{<prefix>}:requests:<caller>:<minute> a gateway key's requests in one fixed minute
  *   <prefix>:quota:v1:{<prefix>}:requests-sent:<caller>:<minute> per gateway process, the requests it counted alone there and sent since
+ *   <prefix>:quota:v1:{<prefix>}:requests-once:<caller>:<minute> the operation ids of the requests counted there, each with its answer
  *   <prefix>:quota:v1:{<prefix>}:spend:<caller>:<day>       a gateway key's spend on one UTC day, in USD
  *   <prefix>:quota:v1:{<prefix>}:spend-sent:<caller>:<day>  per gateway process, the running total of that spend it sent
  *   <prefix>:dashboard:v1:revoked:<session id>              a dashboard session signed out before its expiry
  *   <prefix>:dashboard:v1                                   the channel of dashboard sessions signed out
  *   <prefix>:key-attempts:v1:failed:<address block>         failed gateway key attempts of one client address in its window
+ *   <prefix>:key-attempts:v1:failed-once:<address block>{<the failed key>} the operation ids of those failures, each with its count (no tag after it when the prefix has one)
  *   <prefix>:key-attempts:v1                                the channel of client addresses past their failed key attempts
  *   <prefix>:key-attempts:v1:refused                        a sorted set of those addresses, each scored with when its refusal ends
  *   <prefix>:responses:v1:<scope>:<name>                    a Responses API item the gateway answered a key (its cache scope), as JSON
  *
  * `{<prefix>}` is a Redis Cluster hash tag: every state key of a prefix lives in one slot, so one MGET reads
  * them all on a cluster as on one server. Cache entries have none and spread over the cluster. (A prefix
- * that itself holds braces sets the tag of every key, cache entries included.)
+ * that itself holds braces sets the tag of every key, cache entries included.) The `-once` hashes let a
+ * counting script sent again count once (see operation-ids.ts); each lives in its count's slot, as a script's
+ * keys must: the quota's under the prefix's tag, a failed key's under a tag of the failed key's whole name.
  */
 
 import { InvalidArgumentError } from '../errors.js';
@@ -62,6 +66,11 @@ export interface SharedStateKeys {
    * that `quotaRequests` counts.
    */
   quotaRequestsSent(caller: string, windowIndex: number): string;
+  /**
+   * A hash: the operation id of each request counted in that window of `quotaRequests`, with the counts its script
+   * answered, so the script sent again answers the same without counting it again.
+   */
+  quotaRequestsOnce(caller: string, windowIndex: number): string;
   /** A caller's spend on UTC day `dayIndex` (days since the epoch). */
   quotaSpend(caller: string, dayIndex: number): string;
   /** A hash: per gateway process, the running total of its spend on that day that `quotaSpend` counts. */
@@ -72,6 +81,11 @@ export interface SharedStateKeys {
   readonly sessionRevocationChannel: string;
   /** A client address's failed gateway key attempts in its window: its counting block (an IPv6 /64), never a key. */
   failedKeyAttempts(address: string): string;
+  /**
+   * A hash: the operation id of each failure `failedKeyAttempts` counted, with the count its script answered; in the
+   * same cluster slot as that key.
+   */
+  failedKeyAttemptsOnce(address: string): string;
   /** Where an instance tells the others which client addresses reached their failed key attempts. */
   readonly keyAttemptsChannel: string;
   /** A sorted set of the addresses refused now, scored with when each refusal ends (Redis's clock, ms): read back on resubscribing. */
@@ -116,15 +130,41 @@ export function sharedStateKeys(prefix: string = defaultPrefix): SharedStateKeys
     missingModelsChannel: `${prefix}:missing-models:v1`,
     quotaRequests: (caller, windowIndex) => `${quotaBase}:requests:${caller}:${windowIndex}`,
     quotaRequestsSent: (caller, windowIndex) => `${quotaBase}:requests-sent:${caller}:${windowIndex}`,
+    quotaRequestsOnce: (caller, windowIndex) => `${quotaBase}:requests-once:${caller}:${windowIndex}`,
     quotaSpend: (caller, dayIndex) => `${quotaBase}:spend:${caller}:${dayIndex}`,
     quotaSpendSent: (caller, dayIndex) => `${quotaBase}:spend-sent:${caller}:${dayIndex}`,
     revokedSession: (sessionId) => `${prefix}:dashboard:v1:revoked:${sessionId}`,
     sessionRevocationChannel: `${prefix}:dashboard:v1`,
     failedKeyAttempts: (address) => `${keyAttemptsChannel}:failed:${address}`,
+    failedKeyAttemptsOnce: (address) => inSlotOf(`${keyAttemptsChannel}:failed:${address}`, `${keyAttemptsChannel}:failed-once:${address}`),
     keyAttemptsChannel,
     keyAttemptRefusals: `${keyAttemptsChannel}:refused`,
     responseEntry: (scope, name) => `${prefix}:responses:v1:${scope}:${name}`,
   };
+}
+
+/**
+ * `name`, or `name{<what key hashes>}`, whichever a Redis Cluster puts in `key`'s slot: `name` when a tag of the
+ * prefix already sets both. A key hashed whole that holds a `}` (a prefix or address with an unpaired brace) can
+ * be put in no tag: `name` is returned, and on a cluster its script is refused (CROSSSLOT) like any failed command.
+ */
+export function inSlotOf(key: string, name: string): string {
+  const hashed = hashedPart(key);
+  if (hashedPart(name) === hashed) return name;
+  const tagged = `${name}{${hashed}}`;
+  return hashedPart(tagged) === hashed ? tagged : name;
+}
+
+/**
+ * The part of a key a Redis Cluster hashes to find its slot: between its first `{` and the first `}` after it when
+ * that is not empty, else the whole key (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/,
+ * "Hash tags").
+ */
+export function hashedPart(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  return close === -1 || close === open + 1 ? key : key.slice(open + 1, close);
 }
 
 /** Escape Redis glob characters (`* ? [ ] \`), so a prefix matches only itself in SCAN MATCH. */
