@@ -5,9 +5,9 @@
  * A failure is counted by one script: INCRBY of the address's key, which expires with its window (set when the
  * failure is the window's first, so the window begins at the first failure at any instance), and, from the
  * limit on, a message on `<prefix>:key-attempts:v1` naming the address and what remains of its window, which
- * every instance hears on the subscriber connection and keeps in memory. Memory in Redis is bounded: one small
- * key per address that failed in the last window. The key and the message hold the address's counting block
- * (an IPv6 /64), never a key.
+ * every instance hears on the subscriber connection and keeps in memory. Memory in Redis is bounded: per address
+ * that failed in the last window, one small key and a hash of its failures' operation ids. The keys and the
+ * message hold the address's counting block (an IPv6 /64), never a key.
  *
  * A failure has the shared state's small time budget: past it, or with Redis down, the count resolves
  * undefined and the gateway counts alone. The failures counted while the connection was down (their command
@@ -15,8 +15,9 @@
  * as a refusal if they bring it to the limit (`FailuresCountedAlone`). They are sent once: a send that left
  * but was not answered is not sent again, nor is a failure whose command left but was not answered in time, as
  * Redis may count it itself (held by a `CLIENT PAUSE`, say); so a failure is at worst lost, as before, never
- * counted twice by us. (On a cluster ioredis itself sends again a count whose node connection closed before its
- * answer, which can count it twice: see create-redis-client.ts.)
+ * counted twice by us. On a cluster ioredis itself sends again a count whose node connection closed before its
+ * answer (see create-redis-client.ts): each count carries an operation id, kept beside the address's count until
+ * its window ends, and the script run again with it adds nothing (operation-ids.ts).
  *
  * A message is lost while an instance's subscriber is away. So the instance whose count reached the limit also
  * keeps the refusal in Redis (`RedisKeyAttemptRefusals`, which writes it again until Redis takes it), and each
@@ -36,6 +37,7 @@ import { ListenerSet } from '../resilience/listener-set.js';
 import { BackoffRetry } from './backoff-retry.js';
 import type { RedisConnection } from './create-redis-client.js';
 import { FailuresCountedAlone } from './failures-counted-alone.js';
+import { createOperationIds } from './operation-ids.js';
 import { RedisChannelSubscription } from './redis-channel-subscription.js';
 import { RedisKeyAttemptRefusals, refusalOf } from './redis-key-attempt-refusals.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
@@ -65,17 +67,25 @@ export interface RedisFailedKeyAttemptsOptions {
 }
 
 /**
- * KEYS: the address's count. ARGV: the window (ms), the limit, the channel, the address, the failures to add. A
- * count without an expiry (just created, or left so by anything) is given the window. Returns the count and the
- * window's rest.
+ * KEYS: the address's count, its operation ids. ARGV: the window (ms), the limit, the channel, the address, the
+ * failures to add, this count's operation id. A count without an expiry (just created, or left so by anything) is
+ * given the window, and so are the ids, which end with it. Returns the count and the window's rest. A count made
+ * before under the same id (the script sent again by ioredis's Cluster client) adds nothing and tells nobody
+ * again: it answers the count it reached then, and the window's rest now.
  */
 const recordFailuresScript = `
+local first = redis.call('HGET', KEYS[2], ARGV[6])
+if first then
+  return { tonumber(first), math.max(redis.call('PTTL', KEYS[1]), 0) }
+end
 local failures = redis.call('INCRBY', KEYS[1], ARGV[5])
 local remaining = redis.call('PTTL', KEYS[1])
 if remaining < 0 then
   remaining = tonumber(ARGV[1])
   redis.call('PEXPIRE', KEYS[1], remaining)
 end
+redis.call('HSET', KEYS[2], ARGV[6], failures)
+redis.call('PEXPIRE', KEYS[2], remaining)
 if failures >= tonumber(ARGV[2]) then
   redis.call('PUBLISH', ARGV[3], cjson.encode({ address = ARGV[4], retryAfterMs = remaining }))
 end
@@ -96,6 +106,7 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
   readonly #unanswered: UnansweredFailureCounts;
   /** A reading of the refusals came due while the commands connection was down: made once it is ready. */
   #readBackOwed = false;
+  readonly #nextOperationId = createOperationIds();
   /** A reading of the refusals Redis did not answer, made again. */
   readonly #readBackRetry: BackoffRetry;
   #closed = false;
@@ -174,13 +185,15 @@ export class RedisFailedKeyAttempts implements SharedFailedKeyAttempts {
     return this.#client
       .eval(
         recordFailuresScript,
-        1,
+        2,
         this.#keys.failedKeyAttempts(address),
+        this.#keys.failedKeyAttemptsOnce(address),
         String(windowMs),
         String(maxFailures),
         this.#keys.keyAttemptsChannel,
         address,
         String(failures),
+        this.#nextOperationId(),
       )
       .then(
         (reply): SharedFailureCount | undefined => {

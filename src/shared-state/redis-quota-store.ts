@@ -1,6 +1,7 @@
 /**
  * Gateway keys' quotas in Redis, so every gateway sharing a Redis and prefix counts one minute and one day
- * per key. A request is taken by one script (read both windows, compare, count), atomic across instances;
+ * per key. A request is taken by one script (read both windows, compare, count), atomic across instances, and
+ * counted once even when ioredis sends the script again (an operation id kept beside the window's count);
  * spend is sent as this process's running total (`RedisSpendTally`), so it counts once however often it is
  * sent. Each key expires when its window or day can no longer be read.
  *
@@ -15,6 +16,7 @@ import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore, RequestTake } from '../quota/quota-store.js';
 import { requestWindowMs, type WindowCounts, windowPosition } from '../quota/sliding-window.js';
 import type { RedisConnection } from './create-redis-client.js';
+import { createOperationIds } from './operation-ids.js';
 import { RedisRequestTally } from './redis-request-tally.js';
 import { RedisSpendTally } from './redis-spend-tally.js';
 import { sharedStateKeys, type SharedStateKeys } from './shared-state-keys.js';
@@ -29,10 +31,18 @@ export interface RedisQuotaStoreOptions {
 }
 
 /**
- * KEYS: the current window, the previous one. ARGV: the limit, how far into the current window (0 to 1),
- * the current window's time to live. Returns admitted (1 or 0), current, previous.
+ * KEYS: the current window, the previous one, the current window's operation ids. ARGV: the limit, how far into
+ * the current window (0 to 1), the current window's time to live, this take's operation id. Returns admitted (1 or
+ * 0), current, previous. A take counted before under the same id (the script sent again by ioredis's Cluster client)
+ * counts nothing and answers as it did then. A refusal is not recorded: it counts nothing, and the same take read
+ * again is refused again (a window's count only grows, and the arguments fix the window and its weight).
  */
 const takeRequestScript = `
+local first = redis.call('HGET', KEYS[3], ARGV[4])
+if first then
+  local current, previous = string.match(first, '^(%d+):(%d+)$')
+  return {1, tonumber(current), tonumber(previous)}
+end
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
 if previous * (1 - tonumber(ARGV[2])) + current + 1 > tonumber(ARGV[1]) then
@@ -40,6 +50,8 @@ if previous * (1 - tonumber(ARGV[2])) + current + 1 > tonumber(ARGV[1]) then
 end
 current = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[4], string.format('%d:%d', current, previous))
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return {1, current, previous}
 `;
 
@@ -52,6 +64,7 @@ export class RedisQuotaStore implements QuotaStore {
   readonly #spend: RedisSpendTally;
   /** Requests admitted in `#local` while the connection was down, to send once it is back. */
   readonly #requestsCountedAlone: RedisRequestTally;
+  readonly #nextOperationId = createOperationIds();
   readonly #onReady = (): void => {
     void this.#spend.flush({ everything: true });
     void this.#requestsCountedAlone.flush({ everything: true });
@@ -74,13 +87,15 @@ export class RedisQuotaStore implements QuotaStore {
     const operation = this.#client
       .eval(
         takeRequestScript,
-        2,
+        3,
         this.#keys.quotaRequests(caller, index),
         this.#keys.quotaRequests(caller, index - 1),
+        this.#keys.quotaRequestsOnce(caller, index),
         String(limit),
         String(elapsed),
-        // Read as the previous window through the next one.
+        // Read as the previous window through the next one; the ids as long as the count they guard.
         String(2 * requestWindowMs),
+        this.#nextOperationId(),
       )
       .then((reply): RequestTake | undefined => {
         if (!Array.isArray(reply) || reply.length !== 3) return undefined;
