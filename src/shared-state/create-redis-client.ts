@@ -12,8 +12,10 @@
  * MOVED and ASK included; a caller still waiting gets the new answer. It does so even when the caller's command
  * timeout has already rejected it (a timed-out command stays queued on the node's connection until an answer
  * or the close), and then nobody hears the answer. A script that ran but whose answer was lost with the
- * connection thus runs twice: a key's request taken, a failed key attempt counted. Running totals (spend, requests counted alone) and the other writes
- * (a state, a cache entry, a sign-out, a refusal kept) change nothing when repeated. A command that did not
+ * connection thus runs twice. The two that count (a key's request taken, a failed key attempt) carry an operation
+ * id their script keeps beside the count, so their second run counts nothing and answers as the first did
+ * (operation-ids.ts). Running totals (spend, requests counted alone) and the other writes (a state, a cache
+ * entry, a sign-out, a refusal kept, a model marked missing) change nothing when repeated. A command that did not
  * run (its node's connection was not up, a MOVED, ASK, TRYAGAIN or CLUSTERDOWN answer) is tried again the
  * same way, and runs once. One server's connection (`maxRetriesPerRequest: 0`) never sends a command again.
  */
