@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { ProviderError } from '../errors.js';
 import { embedInBatches } from '../providers/embed-in-batches.js';
 import type { ProviderCallOptions } from '../providers/model-provider.js';
+import { readTokenCount } from '../token-count.js';
 import type { EmbeddingRequest, EmbeddingResponse, Mutable } from '../types.js';
 import { settleWithin } from './settle-within.js';
 
@@ -48,7 +49,8 @@ export function aiSdkEmbed(context: {
         throw new ProviderError({ provider: providerId, reason: 'server_error', message: `${result.embeddings.length} vectors for ${batch.inputs.length} inputs` });
       }
       const response: Mutable<EmbeddingResponse> = { embeddings: result.embeddings, model: model.modelId };
-      if (result.usage !== undefined) response.usage = { inputTokens: result.usage.tokens };
+      const inputTokens = readTokenCount(result.usage?.tokens);
+      if (inputTokens !== undefined) response.usage = { inputTokens };
       const requestId = context.readRequestId(result.response?.headers);
       if (requestId !== undefined) response.requestId = requestId;
       return response;

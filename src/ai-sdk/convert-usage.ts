@@ -1,4 +1,5 @@
 import type { LanguageModelV3Usage } from '@ai-sdk/provider';
+import { readTokenCount } from '../token-count.js';
 import type { Mutable, Usage } from '../types.js';
 
 /**
@@ -20,19 +21,22 @@ export function convertToAiSdkUsage(usage: Usage | undefined): LanguageModelV3Us
   };
 }
 
-/** An AI SDK model's usage in our terms; undefined when the model reported neither total. */
+/**
+ * An AI SDK model's usage in our terms, each count read as a wire's is (readTokenCount: a negative one as none);
+ * undefined when the model reported neither total.
+ */
 export function convertFromAiSdkUsage(usage: LanguageModelV3Usage | undefined): Usage | undefined {
-  const inputTokens = usage?.inputTokens.total;
-  const outputTokens = usage?.outputTokens.total;
+  const inputTokens = readTokenCount(usage?.inputTokens.total);
+  const outputTokens = readTokenCount(usage?.outputTokens.total);
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   const input = inputTokens ?? 0;
   const output = outputTokens ?? 0;
   const converted: Mutable<Usage> = { inputTokens: input, outputTokens: output, totalTokens: input + output };
-  const cacheRead = usage?.inputTokens.cacheRead;
-  const cacheWrite = usage?.inputTokens.cacheWrite;
+  const cacheRead = readTokenCount(usage?.inputTokens.cacheRead);
+  const cacheWrite = readTokenCount(usage?.inputTokens.cacheWrite);
   if (cacheRead !== undefined && cacheRead > 0) converted.cachedInputTokens = cacheRead;
   if (cacheWrite !== undefined && cacheWrite > 0) converted.cacheWriteInputTokens = cacheWrite;
-  const reasoning = usage?.outputTokens.reasoning;
+  const reasoning = readTokenCount(usage?.outputTokens.reasoning);
   if (reasoning !== undefined && reasoning > 0) converted.reasoningTokens = reasoning;
   return converted;
 }

@@ -8,6 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.js';
+import { isRecord } from '../json-value.js';
+import type { StreamChunk, Usage } from '../types.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { SseEvent } from '../http/types.js';
 import { nearValidBody } from '../gateway/near-valid-bodies.test-support.js';
@@ -96,6 +98,30 @@ function typedOutcome(read: () => unknown): unknown {
   }
 }
 
+/** The objects a wire counts its tokens in: every number inside them is a count. */
+const usageKeys: ReadonlySet<string> = new Set(['usage', 'usageMetadata']);
+
+/** `value` with each number inside a usage object replaced by the next of `counts`, in turn. */
+function withUsageCounts(value: unknown, counts: readonly number[], inUsage = false, next = { index: 0 }): unknown {
+  if (typeof value === 'number' && inUsage) return counts[next.index++ % counts.length];
+  if (Array.isArray(value)) return value.map((item: unknown) => withUsageCounts(item, counts, inUsage, next));
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withUsageCounts(item, counts, inUsage || usageKeys.has(key), next)]));
+}
+
+/** Counts no real answer has beside real ones: negative, huge, fractional, and those JSON reads as Infinity. */
+const oddCounts = fc.array(fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.double({ noNaN: true }), fc.constantFrom(-0, 1e308, -1e308)), {
+  minLength: 1,
+  maxLength: 12,
+});
+
+/** Every count of a usage read: a finite number, none negative. */
+function expectUsableCounts(usage: Usage | undefined): void {
+  for (const [name, count] of Object.entries(usage ?? {})) {
+    if (typeof count === 'number') expect({ name, usable: Number.isFinite(count) && count >= 0 }).toEqual({ name, usable: true });
+  }
+}
+
 /** A JSON value as an error body: as is, or its text cut anywhere (a body lost on the way). */
 const bodyText = (values: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
   fc.oneof(
@@ -118,6 +144,29 @@ for (const { protocol, responseBodies, errorBodies, recordedStreams } of cases) 
       fc.assert(
         fc.property(fc.oneof(fc.jsonValue({ maxDepth: 5 }), nearValidBody(responseBodies).map(({ body }) => body)), (body) => {
           typedOutcome(() => protocol.parseChatResponse(body, options));
+        }),
+        { numRuns },
+      );
+    });
+
+    it("read any counts in a 200 body's or a stream's usage as finite counts, none negative", () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...responseBodies), oddCounts, (body, counts) => {
+          const answer = typedOutcome(() => protocol.parseChatResponse(withUsageCounts(body, counts), options));
+          if (!(answer instanceof ProviderError)) expectUsableCounts((answer as { usage?: Usage }).usage);
+        }),
+        { numRuns },
+      );
+      fc.assert(
+        fc.property(fc.constantFrom(...recordedStreams), oddCounts, (events, counts) => {
+          const decoder = protocol.createStreamDecoder(options);
+          for (const event of events) {
+            const data: unknown = event.data === '[DONE]' ? undefined : JSON.parse(event.data);
+            const odd = data === undefined ? event : { ...event, data: JSON.stringify(withUsageCounts(data, counts)) };
+            const chunks = typedOutcome(() => decoder.decode(odd));
+            if (chunks instanceof ProviderError) return;
+            for (const chunk of chunks as StreamChunk[]) if (chunk.type === 'usage') expectUsableCounts(chunk.usage);
+          }
         }),
         { numRuns },
       );

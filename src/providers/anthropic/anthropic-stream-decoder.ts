@@ -8,6 +8,7 @@ import { readSignedReasoningBlock } from '../../signed-reasoning.js';
 import { isServerToolWireBlock, type ServerToolWireBlock } from '../../server-tool-blocks.js';
 import { anthropicOwnFinishReason, mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { isRecord, parseJsonOrUndefined, readNumber, readString, type JsonRecord } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 
 /** A decoder of one Anthropic stream; also tells what `message_start` reported. */
 export interface AnthropicStreamDecoder extends StreamDecoder {
@@ -114,7 +115,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     if (!isRecord(usage)) return [];
     input = readAnthropicInput(usage);
     if (input === undefined) return [];
-    return [{ type: 'usage', usage: anthropicUsage(input, readNumber(usage['output_tokens']) ?? 0) }];
+    return [{ type: 'usage', usage: anthropicUsage(input, readTokenCount(usage['output_tokens']) ?? 0) }];
   }
 
   function onBlockStart(payload: JsonRecord): StreamChunk[] {
@@ -241,7 +242,7 @@ export function createAnthropicStreamDecoder(options: ParseResponseOptions): Ant
     const chunks: StreamChunk[] = [];
     const usage = payload['usage'];
     if (isRecord(usage)) {
-      const outputTokens = readNumber(usage['output_tokens']);
+      const outputTokens = readTokenCount(usage['output_tokens']);
       // Newer streams repeat the input tokens here; older ones only in message_start.
       const turnInput = withHourWrites(readAnthropicInput(usage), input) ?? input ?? { inputTokens: 0 };
       if (outputTokens !== undefined) chunks.push({ type: 'usage', usage: withServerToolRequests(anthropicUsage(turnInput, outputTokens), usage) });

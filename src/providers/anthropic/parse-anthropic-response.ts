@@ -6,7 +6,8 @@ import { toolCallIdOf } from '../generated-tool-call-id.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
 import { classifyAnthropicError, readAnthropicErrorPayload } from './anthropic-error.js';
 import { anthropicOwnFinishReason, mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
-import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
+import { isRecord, readString, type JsonRecord } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 
 /**
  * Our result from an Anthropic 200 body: text blocks joined, tool_use blocks as tool calls with their
@@ -68,16 +69,16 @@ export type AnthropicInputUsage = Pick<Usage, 'inputTokens' | 'cachedInputTokens
 
 /** Anthropic counts `input_tokens` without the cache's: we count them all, and say how many came from or went to it. */
 export function readAnthropicInput(usage: JsonRecord): AnthropicInputUsage | undefined {
-  const uncached = readNumber(usage['input_tokens']);
+  const uncached = readTokenCount(usage['input_tokens']);
   if (uncached === undefined) return undefined;
-  const written = readNumber(usage['cache_creation_input_tokens']) ?? 0;
-  const read = readNumber(usage['cache_read_input_tokens']) ?? 0;
+  const written = readTokenCount(usage['cache_creation_input_tokens']) ?? 0;
+  const read = readTokenCount(usage['cache_read_input_tokens']) ?? 0;
   const input: Mutable<AnthropicInputUsage> = { inputTokens: uncached + written + read };
   if (read > 0) input.cachedInputTokens = read;
   if (written > 0) input.cacheWriteInputTokens = written;
   // `cache_creation` splits the writes by lifetime; an hour's are billed higher.
   const byLifetime = usage['cache_creation'];
-  const writtenForAnHour = isRecord(byLifetime) ? (readNumber(byLifetime['ephemeral_1h_input_tokens']) ?? 0) : 0;
+  const writtenForAnHour = isRecord(byLifetime) ? (readTokenCount(byLifetime['ephemeral_1h_input_tokens']) ?? 0) : 0;
   if (writtenForAnHour > 0) input.cacheWrite1hInputTokens = writtenForAnHour;
   return input;
 }
@@ -98,8 +99,8 @@ export function anthropicUsage(input: AnthropicInputUsage, outputTokens: number)
 export function withServerToolRequests(usage: Usage, wireUsage: JsonRecord): Usage {
   const serverToolUse = wireUsage['server_tool_use'];
   if (!isRecord(serverToolUse)) return usage;
-  const searches = readNumber(serverToolUse['web_search_requests']) ?? 0;
-  const fetches = readNumber(serverToolUse['web_fetch_requests']) ?? 0;
+  const searches = readTokenCount(serverToolUse['web_search_requests']) ?? 0;
+  const fetches = readTokenCount(serverToolUse['web_fetch_requests']) ?? 0;
   if (searches === 0 && fetches === 0) return usage;
   const counted: Mutable<Usage> = { ...usage };
   if (searches > 0) counted.webSearchRequests = searches;
@@ -110,7 +111,7 @@ export function withServerToolRequests(usage: Usage, wireUsage: JsonRecord): Usa
 function readAnthropicUsage(usage: unknown): Usage | undefined {
   if (!isRecord(usage)) return undefined;
   const input = readAnthropicInput(usage);
-  const outputTokens = readNumber(usage['output_tokens']);
+  const outputTokens = readTokenCount(usage['output_tokens']);
   if (input === undefined || outputTokens === undefined) return undefined;
   return withServerToolRequests(anthropicUsage(input, outputTokens), usage);
 }

@@ -4,7 +4,8 @@ import type { ParseResponseOptions } from '../wire-protocol.js';
 import { createGeminiProviderError, readGeminiErrorPayload } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
-import { isRecord, readNumber, readString, type JsonRecord } from '../../json-value.js';
+import { isRecord, readString, type JsonRecord } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 
 /**
  * Our result from a Gemini 200 body: the first candidate's text parts joined, its thought summaries (parts
@@ -139,14 +140,14 @@ export function readFunctionCalls(
  */
 export function readGeminiUsage(usageMetadata: unknown): Usage | undefined {
   if (!isRecord(usageMetadata)) return undefined;
-  const inputTokens = readNumber(usageMetadata['promptTokenCount']);
+  const inputTokens = readTokenCount(usageMetadata['promptTokenCount']);
   if (inputTokens === undefined) return undefined;
-  const thoughtTokens = readNumber(usageMetadata['thoughtsTokenCount']) ?? 0;
-  const outputTokens = (readNumber(usageMetadata['candidatesTokenCount']) ?? 0) + thoughtTokens;
-  const totalTokens = readNumber(usageMetadata['totalTokenCount']) ?? inputTokens + outputTokens;
+  const thoughtTokens = readTokenCount(usageMetadata['thoughtsTokenCount']) ?? 0;
+  const outputTokens = (readTokenCount(usageMetadata['candidatesTokenCount']) ?? 0) + thoughtTokens;
+  const totalTokens = readTokenCount(usageMetadata['totalTokenCount']) ?? inputTokens + outputTokens;
   const usage: Mutable<Usage> = { inputTokens, outputTokens, totalTokens };
   // Of the prompt tokens, those Gemini served from its context cache (implicit or explicit).
-  const cached = readNumber(usageMetadata['cachedContentTokenCount']);
+  const cached = readTokenCount(usageMetadata['cachedContentTokenCount']);
   if (cached !== undefined && cached > 0) usage.cachedInputTokens = cached;
   if (thoughtTokens > 0) usage.reasoningTokens = thoughtTokens;
   return usage;

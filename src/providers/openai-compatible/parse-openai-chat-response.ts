@@ -1,7 +1,8 @@
 import { ProviderError } from '../../errors.js';
 import type { ChatResponse, Mutable, ToolCall, Usage } from '../../types.js';
 import type { ParseResponseOptions } from '../wire-protocol.js';
-import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
+import { asArray, asRecord, readString } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { toolCallIdOf } from '../generated-tool-call-id.js';
 import { toolArgumentsText } from '../../tool-arguments-text.js';
@@ -42,17 +43,17 @@ export function parseOpenAIChatResponse(body: unknown, options: ParseResponseOpt
 export function parseOpenAIUsage(value: unknown): Usage | undefined {
   const usage = asRecord(value);
   if (usage === undefined) return undefined;
-  const inputTokens = readNumber(usage.prompt_tokens);
-  const outputTokens = readNumber(usage.completion_tokens);
+  const inputTokens = readTokenCount(usage.prompt_tokens);
+  const outputTokens = readTokenCount(usage.completion_tokens);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  const parsed: Mutable<Usage> = { inputTokens, outputTokens, totalTokens: readNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+  const parsed: Mutable<Usage> = { inputTokens, outputTokens, totalTokens: readTokenCount(usage.total_tokens) ?? inputTokens + outputTokens };
   // Of the prompt tokens, those OpenAI (and vendors that follow it) served from its prompt cache.
   const details = asRecord(usage.prompt_tokens_details);
-  const cached = details === undefined ? undefined : readNumber(details.cached_tokens);
+  const cached = details === undefined ? undefined : readTokenCount(details.cached_tokens);
   if (cached !== undefined && cached > 0) parsed.cachedInputTokens = cached;
   // Of the completion tokens, those spent reasoning (OpenAI's reasoning models, and vendors that follow it).
   const outputDetails = asRecord(usage.completion_tokens_details);
-  const reasoningTokens = outputDetails === undefined ? undefined : readNumber(outputDetails.reasoning_tokens);
+  const reasoningTokens = outputDetails === undefined ? undefined : readTokenCount(outputDetails.reasoning_tokens);
   if (reasoningTokens !== undefined && reasoningTokens > 0) parsed.reasoningTokens = reasoningTokens;
   return parsed;
 }

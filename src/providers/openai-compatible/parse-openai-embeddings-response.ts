@@ -1,4 +1,5 @@
 import { asArray, asRecord, readNumber, readString } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 import type { EmbeddingResponse, Mutable } from '../../types.js';
 import { readNumberVector, unusableEmbeddingsAnswer } from '../embedding-vectors.js';
 import { requestIdOf } from '../request-id.js';
@@ -34,7 +35,7 @@ export function parseOpenAIEmbeddingsResponse(body: unknown, options: ParseEmbed
     embeddings[index] = vector;
   }
   const response: Mutable<EmbeddingResponse> = { embeddings, model: readString(record.model) ?? options.model };
-  const inputTokens = readNumber(asRecord(record.usage)?.prompt_tokens);
+  const inputTokens = readTokenCount(asRecord(record.usage)?.prompt_tokens);
   if (inputTokens !== undefined) response.usage = { inputTokens };
   const requestId = requestIdOf(options.headers);
   if (requestId !== undefined) response.requestId = requestId;

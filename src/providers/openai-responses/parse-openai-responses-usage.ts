@@ -1,4 +1,5 @@
-import { asRecord, readNumber } from '../../json-value.js';
+import { asRecord } from '../../json-value.js';
+import { readTokenCount } from '../../token-count.js';
 import type { Mutable, Usage } from '../../types.js';
 
 /**
@@ -9,16 +10,16 @@ import type { Mutable, Usage } from '../../types.js';
 export function parseOpenAIResponsesUsage(value: unknown): Usage | undefined {
   const usage = asRecord(value);
   if (usage === undefined) return undefined;
-  const inputTokens = readNumber(usage.input_tokens);
-  const outputTokens = readNumber(usage.output_tokens);
+  const inputTokens = readTokenCount(usage.input_tokens);
+  const outputTokens = readTokenCount(usage.output_tokens);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  const parsed: Mutable<Usage> = { inputTokens, outputTokens, totalTokens: readNumber(usage.total_tokens) ?? inputTokens + outputTokens };
+  const parsed: Mutable<Usage> = { inputTokens, outputTokens, totalTokens: readTokenCount(usage.total_tokens) ?? inputTokens + outputTokens };
   const inputDetails = asRecord(usage.input_tokens_details);
-  const cached = readNumber(inputDetails?.cached_tokens);
+  const cached = readTokenCount(inputDetails?.cached_tokens);
   if (cached !== undefined && cached > 0) parsed.cachedInputTokens = cached;
-  const written = readNumber(inputDetails?.cache_write_tokens);
+  const written = readTokenCount(inputDetails?.cache_write_tokens);
   if (written !== undefined && written > 0) parsed.cacheWriteInputTokens = written;
-  const reasoningTokens = readNumber(asRecord(usage.output_tokens_details)?.reasoning_tokens);
+  const reasoningTokens = readTokenCount(asRecord(usage.output_tokens_details)?.reasoning_tokens);
   if (reasoningTokens !== undefined && reasoningTokens > 0) parsed.reasoningTokens = reasoningTokens;
   return parsed;
 }
