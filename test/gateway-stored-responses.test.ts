@@ -218,6 +218,21 @@ describe('previous_response_id: a response continued from the conversation the g
     }
     expect(harness.providers.requests).toHaveLength(0);
   });
+
+  it('refuses an input of the wrong type beside it with the 400 a request alone gets, rather than answering without it', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept.' });
+    const kept = await harness.client.responses.create({ model, input: 'Hello?' });
+    harness.providers.reset();
+    // One item not in a list (a common mistake), a number, an object with no item in it.
+    for (const input of [{ role: 'user', content: 'And then?' }, 42, { text: 'And then?' }]) {
+      const refused = await harness.client.responses
+        .create({ model, previous_response_id: kept.id, input: input as unknown as string })
+        .catch((caught: unknown) => caught);
+      expect(refused).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'input' });
+      expect(String((refused as Error).message)).toContain('input must be a string or a non-empty array of items.');
+    }
+    expect(harness.providers.requests).toHaveLength(0);
+  });
 });
 
 describe('a gateway configured to keep nothing (storedResponses.enabled: false)', () => {

@@ -11,7 +11,7 @@
 import { redactSecrets } from '../../errors.js';
 import { isRecord } from '../../json-value.js';
 import type { ResponseStore, ResponseStoreEntry } from '../../response-store/response-store.js';
-import { GatewayHttpError } from '../gateway-http-error.js';
+import { GatewayHttpError, invalidRequest } from '../gateway-http-error.js';
 import { itemNotFound, itemReferenceIdOf, itemReferenceIdsOf, withReferencedItems } from './item-references.js';
 
 export interface StoredResponsesOptions {
@@ -91,6 +91,11 @@ export class StoredResponses {
     const ids = Array.isArray(body.input) ? itemReferenceIdsOf(body.input) : undefined;
     const previousId = typeof body.previous_response_id === 'string' && body.previous_response_id !== '' ? body.previous_response_id : undefined;
     if (ids === undefined && previousId === undefined) return body;
+    // The conversation goes before the input as a list: an input that is neither a string nor a list would be dropped
+    // from it, and the request answered without it, where alone it is the parse's 400 (convert-responses-input.ts).
+    if (previousId !== undefined && body.input !== undefined && typeof body.input !== 'string' && !Array.isArray(body.input)) {
+      throw invalidRequest('input must be a string or a non-empty array of items.', 'input');
+    }
     const names = (ids ?? []).map(itemName);
     if (previousId !== undefined) names.push(responseName(previousId));
     const texts = names.length === 0 ? [] : await this.#store.get(scope, names);
