@@ -170,16 +170,30 @@ describe('POST /v1/embeddings with random bodies', () => {
     answers.set(key, answer);
     return answer;
   };
-  /** One recorded vector per text of the body, in Google's batches of 100 for Gemini. */
+  /** A recorded vector cut, or repeated, to `length` values: an answer of the dimensions a body asks. */
+  const resized = (vector: readonly number[], length: number | undefined): readonly number[] =>
+    length === undefined ? vector : Array.from({ length }, (_, index) => vector[index % vector.length]!);
+  /** A recorded Gemini batch with its vectors resized. */
+  const geminiBatch = (batch: number, length: number | undefined): ReturnType<typeof geminiEmbeddingsBatchReplay> => {
+    const replay = geminiEmbeddingsBatchReplay(batch);
+    if (length === undefined) return replay;
+    const answer = JSON.parse(replay.body!) as { embeddings: { values: number[] }[] };
+    return { ...replay, body: JSON.stringify({ embeddings: answer.embeddings.map(({ values }) => ({ values: resized(values, length) })) }) };
+  };
+  /**
+   * One recorded vector per text of the body, of the dimensions it asks (an answer of others is the provider's
+   * failure), in Google's batches of 100 for Gemini.
+   */
   function answerEveryText(body: unknown): void {
-    const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).input : undefined;
-    const count = Array.isArray(input) ? input.length : 1;
+    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const count = Array.isArray(fields.input) ? fields.input.length : 1;
+    const asked = Number.isInteger(fields.dimensions) && (fields.dimensions as number) >= 1 && (fields.dimensions as number) <= 4_000 ? (fields.dimensions as number) : undefined;
     harness.providers.reset();
-    const openAIVectors = (): readonly (readonly number[])[] => Array.from({ length: count }, () => recordedOpenAIEmbedding().vector);
-    harness.providers.setBehavior('openai', answerOf(`openai ${count}`, () => openAIEmbeddingsBatchReplay(openAIVectors())));
+    const openAIVectors = (): readonly (readonly number[])[] => Array.from({ length: count }, () => resized(recordedOpenAIEmbedding().vector, asked));
+    harness.providers.setBehavior('openai', answerOf(`openai ${count} ${asked}`, () => openAIEmbeddingsBatchReplay(openAIVectors())));
     for (let start = 0; start < Math.max(count, 1); start += 100) {
       const batch = Math.min(100, count - start) || 1;
-      harness.providers.enqueue('google', answerOf(`google ${batch}`, () => geminiEmbeddingsBatchReplay(batch)));
+      harness.providers.enqueue('google', answerOf(`google ${batch} ${asked}`, () => geminiBatch(batch, asked)));
     }
   }
 

@@ -86,8 +86,9 @@ describe('embed: the recorded answer', () => {
     expect(embeddingRequests()).toHaveLength(2);
     await router.embed('Hello, world!', { model, dimensions: 128, cacheScope: 'tenant-a', cache: false });
     expect(embeddingRequests()).toHaveLength(3);
+    // The recorded answer has 128 dimensions, not the 256 asked: each account is asked, and neither answer is kept.
     await router.embed('Hello, world!', { model, dimensions: 256, cacheScope: 'tenant-a' }).catch(() => undefined);
-    expect(embeddingRequests()).toHaveLength(4);
+    expect(embeddingRequests()).toHaveLength(5);
     expect((await router.embed('Hello, world!', { model, dimensions: 128, cacheScope: 'tenant-a' })).cached).toBe(true);
   });
 });
@@ -116,8 +117,9 @@ describe('embed: identical calls in flight share one upstream call', () => {
       router.embed('Hello, world!', { model, dimensions: 128, parallelAttempts: 2 }),
       router.embed('Hello, world!', { model, dimensions: 64 }).catch(() => undefined),
     ]);
-    // One for the two identical calls, one each for the others, two for the race of two (both accounts).
-    expect(embeddingRequests()).toHaveLength(5);
+    // One for the two identical calls, one each for the others, two for the race of two (both accounts), and two for
+    // the 64 dimensions the recorded answer's 128 are not (each account is asked).
+    expect(embeddingRequests()).toHaveLength(6);
   });
 
   it("a joiner gets the answer of the same request when the first caller leaves, and then pays for it", async () => {

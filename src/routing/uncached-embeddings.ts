@@ -15,6 +15,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../types.js';
 import { AttemptCallOptions } from './attempt-call-options.js';
 import { AttemptVerdicts } from './attempt-verdicts.js';
 import { priceCancelledEmbeddingAttempts } from './cancelled-attempts-cost.js';
+import { checkEmbeddingVectors } from './check-embedding-vectors.js';
 import type { EmbedOptions } from './embedding-options.js';
 import type { HedgeDelays } from './hedge-delay.js';
 import type { InFlightCalls } from './in-flight-calls.js';
@@ -141,7 +142,9 @@ export class UncachedEmbeddings {
     try {
       const { candidate } = attempt;
       // Only providers with `embed` are targets (embedding-targets.ts).
-      const response = await candidate.provider.embed!({ model: candidate.model, inputs: request.inputs, dimensions: request.dimensions }, attempt);
+      const asked: EmbeddingRequest = { model: candidate.model, inputs: request.inputs, dimensions: request.dimensions };
+      const response = await candidate.provider.embed!(asked, attempt);
+      checkEmbeddingVectors(response, asked, candidate.provider.id);
       verdicts.success(attempt, startedAtMs, 'embed');
       return response;
     } catch (error) {
