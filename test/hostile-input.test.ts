@@ -253,6 +253,16 @@ describe('an upstream URL or host in a field: refused before any upstream call',
     await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body()) }), '4xx');
   });
 
+  // The embeddings endpoint as the three APIs: its texts would otherwise go to the configured upstream of a client
+  // that named its own (LiteLLM's `api_base`), without a word.
+  it.each([
+    ['api_base', () => ({ api_base: `http://${evilHost}/v1` })],
+    ['a base URL inside extra_body', () => ({ extra_body: { base_url: `http://${evilHost}/v1` } })],
+  ])('POST /v1/embeddings with %s', async (_name, extra) => {
+    const body = { model: 'openai/text-embedding-3-small', input: prompt(), dimensions: 128, ...extra() };
+    await expectRefusedHarmlessly(harness, await rawPost(harness, { body: JSON.stringify(body), path: '/v1/embeddings' }), '4xx');
+  });
+
   // `metadata` is the caller's own tags in all three APIs: never read, never sent on, so a tag named `endpoint`
   // or `url` is answered (it was refused with a 400 once) and its value reaches no one.
   it.each([

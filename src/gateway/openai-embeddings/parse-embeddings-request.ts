@@ -8,6 +8,7 @@ import type { EmbedOptions } from '../../routing/embedding-options.js';
 import type { Mutable } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
+import { refuseUpstreamSelectors } from '../request-fields.js';
 
 /** How the client wants its vectors: numbers, or base64 float32 (what the OpenAI SDKs ask by default). */
 export type EmbeddingEncodingFormat = 'float' | 'base64';
@@ -22,8 +23,12 @@ export interface EmbeddingsGatewayCall {
   readonly encodingFormat: EmbeddingEncodingFormat;
 }
 
+/** The fields read; the rest (`user`, a client's extras) may not name an upstream, as in the chat APIs' bodies. */
+const interpretedFields: ReadonlySet<string> = new Set(['model', 'input', 'encoding_format', 'dimensions']);
+
 export function parseEmbeddingsRequest(body: unknown, resolver: ModelResolver): EmbeddingsGatewayCall {
   if (!isRecord(body)) throw invalidRequest('The body must be a JSON object with `model` and `input`.');
+  refuseUpstreamSelectors(body, interpretedFields);
   const { model, input, encoding_format: encodingFormat, dimensions } = body;
   if (typeof model !== 'string' || model === '') throw invalidRequest('`model` must name the embedding model.', 'model');
   if (typeof input !== 'string' && !Array.isArray(input)) throw invalidRequest('`input` must be a string or an array of strings.', 'input');
