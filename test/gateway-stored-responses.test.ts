@@ -219,6 +219,20 @@ describe('previous_response_id: a response continued from the conversation the g
     expect(harness.providers.requests).toHaveLength(0);
   });
 
+  it('refuses more distinct references than any conversation names with a 400 naming the limit, before the store is read', async () => {
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept.' });
+    const kept = await harness.client.responses.create({ model, input: 'Hi.' });
+    harness.providers.reset();
+    // 4,097 ids of a few bytes each: a body well within the limit, each id a lookup in the store (a GET on Redis).
+    const references = Array.from({ length: 4_097 }, (_, index) => ({ id: index === 0 ? kept.output[0]!.id! : `m${index}` }));
+
+    const refused = await harness.client.responses.create({ model, input: [...references, { role: 'user', content: 'And?' }] } as never).catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'input', code: 'array_above_max_length' });
+    expect((refused as Error).message).toContain('at most 4096 distinct item references, but got 4097');
+    expect(harness.providers.requests).toEqual([]);
+  });
+
   it('refuses an input of the wrong type beside it with the 400 a request alone gets, rather than answering without it', async () => {
     harness.providers.enqueue('openai', { kind: 'success', text: 'Kept.' });
     const kept = await harness.client.responses.create({ model, input: 'Hello?' });
@@ -353,6 +367,19 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
       { role: 'assistant', content: 'Answered by the second.' },
       { role: 'user', content: 'Last?' },
     ]);
+  });
+
+  redis.it('reads nothing from Redis for a request naming more distinct items than any conversation: a 400, not thousands of GETs and a 503', async () => {
+    const harness = await startInstance(`bm-test-references-${Date.now()}`);
+    const getsSoFar = async (): Promise<number> => Number(/cmdstat_get:calls=(\d+)/.exec(await testRedis.client.info('commandstats'))?.[1] ?? 0);
+    const references = Array.from({ length: 5_000 }, (_, index) => ({ id: `m${index}` }));
+    const before = await getsSoFar();
+
+    const refused = await harness.client.responses.create({ model, input: [...references, { role: 'user', content: 'And?' }] } as never).catch((caught: unknown) => caught);
+
+    expect(refused).toMatchObject({ status: 400, code: 'array_above_max_length' });
+    // Other suites may share the test Redis: none of theirs reads 5,000 keys at once.
+    expect((await getsSoFar()) - before).toBeLessThan(100);
   });
 
   redis.it('gives back at one instance the response another answered, and once deleted at one it is gone at both, its Redis keys with it', async () => {

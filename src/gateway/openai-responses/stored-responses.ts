@@ -46,6 +46,14 @@ type KeptConversation =
 
 const outputOf = (kept: KeptConversation): readonly unknown[] => (kept.response === undefined ? kept.output : kept.response.output);
 
+/**
+ * The most distinct items one request may name. Each is a lookup in the store, on Redis a GET of its own, all sent at
+ * once: a body of a few MB naming 300,000 ids held the gateway's event loop for seconds (15 s on Redis, measured on 2
+ * busy cores) and answered a 503 that asked to try again. A conversation names one item per earlier output item
+ * (the AI SDK's OpenAI Responses model references each assistant text, reasoning and tool call), far fewer.
+ */
+export const maxItemReferences = 4096;
+
 /** Longer than any id this gateway gives a response (`resp_<32 hex>`): never looked up, so never found. */
 const maxResponseIdLength = 256;
 
@@ -91,6 +99,7 @@ export class StoredResponses {
     const ids = Array.isArray(body.input) ? itemReferenceIdsOf(body.input) : undefined;
     const previousId = typeof body.previous_response_id === 'string' && body.previous_response_id !== '' ? body.previous_response_id : undefined;
     if (ids === undefined && previousId === undefined) return body;
+    if (ids !== undefined && ids.length > maxItemReferences) throw tooManyReferences(ids.length);
     // The conversation goes before the input as a list: an input that is neither a string nor a list would be dropped
     // from it, and the request answered without it, where alone it is the parse's 400 (convert-responses-input.ts).
     if (previousId !== undefined && body.input !== undefined && typeof body.input !== 'string' && !Array.isArray(body.input)) {
@@ -177,6 +186,22 @@ function resolvedTooLarge(maxBytes: number): GatewayHttpError {
     message:
       `The items and previous response this request names add more than the limit of ${maxBytes} bytes a body may have ` +
       '(limits.maxBodyBytes): name each item once, or send a shorter conversation.',
+  });
+}
+
+/**
+ * More distinct item references than `maxItemReferences`, refused before the store is read: OpenAI's 400 of an array
+ * past its limit (`array_above_max_length`, "Invalid 'messages[2].tool_calls': array too long. Expected an array with
+ * maximum length 128, but got an array with length 200 instead.", openai/openai-dotnet#317), naming the references.
+ */
+function tooManyReferences(count: number): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 400,
+    param: 'input',
+    code: 'array_above_max_length',
+    message:
+      `Invalid 'input': too many item references. Expected at most ${maxItemReferences} distinct item references, but got ${count} instead: ` +
+      'send the items themselves (store: false), or a previous_response_id and the new input.',
   });
 }
 
