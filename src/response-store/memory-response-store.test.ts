@@ -17,6 +17,29 @@ describe('MemoryResponseStore', () => {
     expect(store.bytes).toBe(0);
   });
 
+  it('keeps a touched entry its time to live again from the touch, on its clock; one expired is not brought back', async () => {
+    const clock = new ManualClock(1_000_000);
+    const store = new MemoryResponseStore({ clock });
+    await store.set('s', [{ name: 'turn:resp_1', text: 'start' }, { name: 'turn:resp_2', text: 'gone' }], 60);
+    clock.advance(50_000);
+    await store.touch('s', ['turn:resp_1'], 60);
+    clock.advance(50_000);
+    expect(await store.get('s', ['turn:resp_1', 'turn:resp_2'])).toEqual(['start', undefined]);
+    await store.touch('s', ['turn:resp_2'], 60);
+    expect(await store.get('s', ['turn:resp_2'])).toEqual([undefined]);
+    clock.advance(10_000);
+    expect(await store.get('s', ['turn:resp_1'])).toEqual([undefined]);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('evicts a touched entry last: a conversation still going keeps its start past maxBytes', async () => {
+    const store = new MemoryResponseStore({ maxBytes: 8 });
+    await store.set('s', [{ name: 'a', text: '1234' }, { name: 'b', text: '5678' }], 60);
+    await store.touch('s', ['a'], 60);
+    await store.set('s', [{ name: 'c', text: '90' }], 60);
+    expect(await store.get('s', ['a', 'b', 'c'])).toEqual(['1234', undefined, '90']);
+  });
+
   it('lets the least recently kept or read go past maxBytes, and keeps no entry larger than that on its own', async () => {
     const store = new MemoryResponseStore({ maxBytes: 10 });
     await store.set('s', [{ name: 'a', text: '1234' }, { name: 'b', text: '5678' }], 60);

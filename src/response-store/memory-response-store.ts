@@ -83,6 +83,26 @@ export class MemoryResponseStore implements ResponseStore {
     );
   }
 
+  touch(scope: string, names: readonly string[], ttlSeconds: number): Promise<void> {
+    if (!(Number.isFinite(ttlSeconds) && ttlSeconds > 0)) {
+      return Promise.reject(new InvalidArgumentError({ argument: 'ttlSeconds', message: 'ttlSeconds must be a finite number > 0' }));
+    }
+    const nowMs = this.#clock.now();
+    for (const name of names) {
+      const key = keyOf(scope, name);
+      const kept = this.#entries.get(key);
+      if (kept === undefined) continue;
+      this.#entries.delete(key);
+      if (kept.expiresAtMs <= nowMs) {
+        this.#bytes -= kept.bytes;
+        continue;
+      }
+      // Moved to the end: a conversation still going is the last its entries are evicted from.
+      this.#entries.set(key, { text: kept.text, bytes: kept.bytes, expiresAtMs: nowMs + ttlSeconds * 1_000 });
+    }
+    return done;
+  }
+
   delete(scope: string, names: readonly string[]): Promise<true> {
     for (const name of names) this.#remove(keyOf(scope, name));
     return forgotten;

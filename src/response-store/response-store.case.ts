@@ -40,6 +40,16 @@ export function describeResponseStore(name: string, createStore: () => ResponseS
     it('refuses a time to live that is not a positive number', async () => {
       const store = createStore();
       await expect(store.set('gateway-key:alpha', [{ name: 'item:msg_1', text: 'x' }], 0)).rejects.toThrow(/ttlSeconds/);
+      await expect(store.touch('gateway-key:alpha', ['item:msg_1'], Number.NaN)).rejects.toThrow(/ttlSeconds/);
+    });
+
+    it('touches only what it keeps under the scope: a name never kept, or kept under another scope, is not made', async () => {
+      const store = createStore();
+      await store.set('gateway-key:alpha', [{ name: 'turn:resp_1', text: 'kept' }], 60);
+      await store.touch('gateway-key:bravo', ['turn:resp_1', 'turn:never'], 60);
+      await store.touch('gateway-key:alpha', ['turn:resp_1', 'turn:never'], 120);
+      expect(await store.get('gateway-key:alpha', ['turn:resp_1', 'turn:never'])).toEqual(['kept', undefined]);
+      expect(await store.get('gateway-key:bravo', ['turn:resp_1'])).toEqual([undefined]);
     });
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Where the gateway keeps what it answered on the Responses API, for the requests that name it later: each output item
- * (for `item_reference`) and each response's conversation (for `previous_response_id`). Entries are JSON texts, named
+ * (for `item_reference`) and each response's own turn (for `previous_response_id`). Entries are JSON texts, named
  * under a caller's scope (a gateway key's, so that no key reads another's), each with a time to live. In this process's
  * memory for one gateway (MemoryResponseStore); on Redis for many (`RedisResponseStore` in shared-state).
  */
@@ -27,4 +27,10 @@ export interface ResponseStore {
    * when the store could not be reached (Redis away or too slow), which may have forgotten some. Never rejects.
    */
   delete(scope: string, names: readonly string[]): Promise<true | undefined>;
+  /**
+   * Keep the entries already kept under `scope` for `names` another `ttlSeconds` (> 0) from now, so that a conversation
+   * still going keeps its start: those not kept (expired, evicted, deleted) stay so. Never rejects: a store that cannot
+   * reach them (Redis away) leaves them to their own time to live.
+   */
+  touch(scope: string, names: readonly string[], ttlSeconds: number): Promise<void>;
 }

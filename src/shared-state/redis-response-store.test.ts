@@ -35,12 +35,22 @@ redis.describe('RedisResponseStore in Redis', () => {
     expect(await store().get('gateway-key:0a1b', ['item:msg_1'])).toEqual([undefined]);
   });
 
+  redis.it("touches an entry with the time to live again (PEXPIRE), and makes no key for a name not kept", async () => {
+    const prefix = testRedis.prefix();
+    await store(prefix).set('gateway-key:0a1b', [{ name: 'turn:resp_1', text: '{}' }], 60);
+    await store(prefix).touch('gateway-key:0a1b', ['turn:resp_1', 'turn:never'], 3_600);
+    const ttlMs = await testRedis.client.pttl(`${prefix}:responses:v1:gateway-key:0a1b:turn:resp_1`);
+    expect(ttlMs).toBeGreaterThan(3_500_000);
+    expect(await testRedis.client.exists(`${prefix}:responses:v1:gateway-key:0a1b:turn:never`)).toBe(0);
+  });
+
   redis.it('keeps nothing and reads nothing while Redis does not answer, without failing: a read says it could not read', async () => {
     const down = createRedisClient({ url: 'redis://127.0.0.1:1', role: 'commands', commandTimeoutMs: 100, maxReconnectDelayMs: 100 });
     try {
       const alone = new RedisResponseStore({ client: down, prefix: uniquePrefix(), operationTimeoutMs: 100 });
       await expect(alone.set('gateway-key:0a1b', [{ name: 'item:msg_1', text: '{}' }], 60)).resolves.toBeUndefined();
       expect(await alone.get('gateway-key:0a1b', ['item:msg_1'])).toBeUndefined();
+      await expect(alone.touch('gateway-key:0a1b', ['item:msg_1'], 60)).resolves.toBeUndefined();
     } finally {
       down.disconnect(false);
     }

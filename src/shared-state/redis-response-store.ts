@@ -21,7 +21,7 @@ export interface RedisResponseStoreOptions {
   readonly client: RedisConnection;
   /** Namespace of every key. Default 'backup-models'. */
   readonly prefix?: string;
-  /** Time budget of one set or get (of all its entries). Default 50 ms. */
+  /** Time budget of one set, get, touch or delete (of all its entries). Default 50 ms. */
   readonly operationTimeoutMs?: number;
   /** Times the budget. Default: the system clock. */
   readonly clock?: Clock;
@@ -56,6 +56,16 @@ export class RedisResponseStore implements ResponseStore {
       texts.map((text) => text ?? undefined),
     );
     return withinBudget<readonly (string | undefined)[] | undefined>(operation, { ...this.#budget, fallback: undefined });
+  }
+
+  touch(scope: string, names: readonly string[], ttlSeconds: number): Promise<void> {
+    if (!(Number.isFinite(ttlSeconds) && ttlSeconds > 0)) {
+      return Promise.reject(new InvalidArgumentError({ argument: 'ttlSeconds', message: 'ttlSeconds must be a finite number > 0' }));
+    }
+    const ttlMs = Math.max(1, Math.round(ttlSeconds * 1_000));
+    // One PEXPIRE per key, all sent at once (one round trip): a key no longer there is left so (PEXPIRE answers 0).
+    const operation = Promise.all(names.map((name) => this.#client.pexpire(this.#keys.responseEntry(scope, name), ttlMs))).then(() => undefined);
+    return withinBudget(operation, { ...this.#budget, fallback: undefined });
   }
 
   delete(scope: string, names: readonly string[]): Promise<true | undefined> {
