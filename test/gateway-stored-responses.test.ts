@@ -284,16 +284,19 @@ describe('kept items past their time to live', () => {
   });
   afterAll(async () => harness?.close());
 
-  it('are found until the configured time to live has passed on the gateway clock, then refused with the 404 naming them', async () => {
+  it('are found until the configured time to live has passed on the gateway clock since the last turn that named them, then refused with the 404 naming them', async () => {
     const openai = createOpenAI({ baseURL: `${harness.url}/v1`, apiKey: alphaKey });
-    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept a minute.' }, { kind: 'success', text: 'Still here.' });
+    harness.providers.enqueue('openai', { kind: 'success', text: 'Kept a minute.' }, { kind: 'success', text: 'Still here.' }, { kind: 'success', text: 'Kept again.' });
     const messages: ModelMessage[] = [{ role: 'user', content: 'Hello?' }];
     const first = await generateText({ model: openai(model), messages });
     messages.push(...first.response.messages, { role: 'user', content: 'More?' });
 
     clock.advance(59_999);
     expect((await generateText({ model: openai(model), messages })).text).toBe('Still here.');
+    // A minute after it was answered, the first answer is still found: the turn that named it kept it another minute.
     clock.advance(1);
+    expect((await generateText({ model: openai(model), messages })).text).toBe('Kept again.');
+    clock.advance(60_000);
     const refused = await generateText({ model: openai(model), messages }).catch((caught: unknown) => caught);
 
     expect(refused).toMatchObject({ statusCode: 404 });
@@ -348,7 +351,7 @@ redis.describe('two gateway instances sharing a Redis, as behind a load balancer
     });
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
-      expect(key).toMatch(new RegExp(`^${prefix}:responses:v1:gateway-key:[0-9a-f]{32}:(item|response):`));
+      expect(key).toMatch(new RegExp(`^${prefix}:responses:v1:gateway-key:[0-9a-f]{32}:(item|turn|response-object):`));
       expect(key).not.toContain(alphaKey);
       expect(await testRedis.client.get(key)).not.toContain(alphaKey);
       expect(await testRedis.client.pttl(key)).toBeLessThanOrEqual(3_600_000);

@@ -167,6 +167,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
         ttlSeconds: storedResponses.ttlSeconds,
         maxEntryBytes: storedResponses.maxEntryBytes,
+        maxChainLength: storedResponses.maxChainLength,
         maxResolvedBytes: config.limits.maxBodyBytes,
       })
     : undefined;

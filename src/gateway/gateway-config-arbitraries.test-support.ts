@@ -141,6 +141,7 @@ function configDocument(keys: ConfiguredKeys): fc.Arbitrary<Record<string, unkno
       ttlSeconds: mostly(fc.integer({ min: 1, max: 86_400 }), [0, '1h']),
       maxMemoryBytes: mostly(fc.integer({ min: 1, max: 2 ** 30 }), [-1]),
       maxEntryBytes: mostly(fc.integer({ min: 1, max: 2 ** 24 }), [1.5]),
+      maxChainLength: mostly(fc.integer({ min: 1, max: 10_000 }), [0]),
     }),
     router: someOf(keys, {
       parallelAttempts: mostly(fc.integer({ min: 1, max: 4 }), [0]),

@@ -9,6 +9,7 @@ import type { Message, Mutable, StreamChunk, Usage } from '../types.js';
 import type { GatewayCaller } from './auth.js';
 import type { ErrorResponse } from './error-response.js';
 import type { ModelResolver, ResolvedModel } from './model-resolver.js';
+import type { RequestTurn } from './openai-responses/kept-turn.js';
 import type { ResponsesEcho } from './openai-responses/responses-echo.js';
 
 /** A request, read and checked, ready for the router. */
@@ -34,10 +35,9 @@ export interface GatewayCall {
   readonly includeEncryptedReasoning?: boolean;
   /**
    * The answer is kept for later requests to name (a Responses request that did not say `store: false`, where the
-   * gateway keeps answers), with `input`: the conversation it answers, references resolved and any previous response's
-   * before it, for a later `previous_response_id`.
+   * gateway keeps answers), with its request's own input and the conversation it continued (kept-turn.ts).
    */
-  readonly keepAnswer?: { readonly input: readonly unknown[] };
+  readonly keepAnswer?: RequestTurn;
 }
 
 /** An answer the dialect may keep (`GatewayDialect.keepAnswer`): whole, or streamed through `encoder` to its end. */

@@ -1,6 +1,6 @@
 /**
  * `storedResponses` in the gateway's configuration: whether, and for how long, the gateway keeps the Responses API items
- * it answered and the conversations they end, so that a later request of the same key may name them (`item_reference`,
+ * it answered and the turns of the conversations they are part of, so that a later request of the same key may name them (`item_reference`,
  * as the AI SDK's OpenAI provider does by default, and `previous_response_id`). In this process's memory, bounded by `maxMemoryBytes`; on Redis instead with shared state.
  */
 import { defaultResponseStoreMaxBytes } from '../response-store/memory-response-store.js';
@@ -14,10 +14,15 @@ export interface StoredResponsesConfig {
   /** In memory (no shared state), the most kept at once: past it, the oldest go. Default 64 MiB. */
   readonly maxMemoryBytes: number;
   /**
-   * An item, or the conversation a response continues from (`previous_response_id`), whose JSON is larger is not kept
-   * (in memory or on Redis). Default 4 MiB.
+   * An output item, or a response's own turn (the input its request sent and its output), whose JSON is larger is not
+   * kept (in memory or on Redis). Default 4 MiB.
    */
   readonly maxEntryBytes: number;
+  /**
+   * The most responses a conversation named by `previous_response_id` may have, the one named included: past it the
+   * request is a 400 `conversation_too_long`. A conversation is rebuilt from its turns, 32 read at once. Default 1,000.
+   */
+  readonly maxChainLength: number;
 }
 
 export const defaultStoredResponsesConfig: StoredResponsesConfig = {
@@ -25,9 +30,10 @@ export const defaultStoredResponsesConfig: StoredResponsesConfig = {
   ttlSeconds: 3_600,
   maxMemoryBytes: defaultResponseStoreMaxBytes,
   maxEntryBytes: 4 * 1024 * 1024,
+  maxChainLength: 1_000,
 };
 
-export const storedResponsesConfigFields: readonly string[] = ['enabled', 'ttlSeconds', 'maxMemoryBytes', 'maxEntryBytes'];
+export const storedResponsesConfigFields: readonly string[] = ['enabled', 'ttlSeconds', 'maxMemoryBytes', 'maxEntryBytes', 'maxChainLength'];
 
 export function storedResponsesConfigOf(value: unknown): StoredResponsesConfig {
   if (value === undefined || value === null) return defaultStoredResponsesConfig;
@@ -39,5 +45,6 @@ export function storedResponsesConfigOf(value: unknown): StoredResponsesConfig {
     ttlSeconds: section.ttlSeconds !== undefined ? positiveInteger(section.ttlSeconds, 'storedResponses.ttlSeconds') : defaults.ttlSeconds,
     maxMemoryBytes: section.maxMemoryBytes !== undefined ? positiveInteger(section.maxMemoryBytes, 'storedResponses.maxMemoryBytes') : defaults.maxMemoryBytes,
     maxEntryBytes: section.maxEntryBytes !== undefined ? positiveInteger(section.maxEntryBytes, 'storedResponses.maxEntryBytes') : defaults.maxEntryBytes,
+    maxChainLength: section.maxChainLength !== undefined ? positiveInteger(section.maxChainLength, 'storedResponses.maxChainLength') : defaults.maxChainLength,
   };
 }

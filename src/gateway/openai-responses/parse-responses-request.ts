@@ -17,6 +17,7 @@ import type { GatewayCall } from '../gateway-dialect.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import { convertResponsesInput } from './convert-responses-input.js';
+import { type RequestTurn, requestInputItems } from './kept-turn.js';
 import { responsesReasoningEffortOf } from '../reasoning-fields.js';
 import { responsesEchoOf } from './responses-echo.js';
 import {
@@ -125,6 +126,8 @@ function refuseLogprobs(body: Readonly<Record<string, unknown>>): void {
 export interface ParseResponsesOptions {
   /** The gateway keeps answers (`storedResponses`): one whose request did not say `store: false` is kept. */
   readonly storing: boolean;
+  /** What resolving the body (stored-responses.ts) found of the request's own turn; absent when it named nothing kept. */
+  readonly turn?: RequestTurn;
 }
 
 function previousResponseIdOf(value: unknown): string | null {
@@ -178,6 +181,6 @@ export function parseResponsesRequest(body: unknown, resolver: ModelResolver, pa
   const call: Mutable<GatewayCall> = { model, messages, options, stream, includeUsage: true, responsesEcho };
   if (freeformTools.size > 0) call.freeformTools = freeformTools;
   if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content')) call.includeEncryptedReasoning = true;
-  if (keepAnswer) call.keepAnswer = { input: Array.isArray(body.input) ? body.input : [{ role: 'user', content: body.input }] };
+  if (keepAnswer) call.keepAnswer = parse.turn ?? { input: requestInputItems(body.input), names: [] };
   return call;
 }

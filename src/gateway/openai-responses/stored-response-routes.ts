@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from '../http-responses.js';
 import type { GatewayRoute } from '../route-table.js';
-import { responseNotFound, type StoredResponses } from './stored-responses.js';
+import { responseNotFound } from './stored-response-errors.js';
+import type { StoredResponses } from './stored-responses.js';
 
 const routePath = '/v1/responses/';
 
