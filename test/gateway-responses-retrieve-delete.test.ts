@@ -120,16 +120,18 @@ describe('a gateway configured to keep nothing (storedResponses.enabled: false)'
   });
   afterAll(async () => harness?.close());
 
-  it('answers a retrieve and a delete with the 404 that says it keeps none', async () => {
+  it('answers a retrieve, a delete and a list of input items with the 404 that names the response and says it keeps none', async () => {
     harness.providers.enqueue('openai', { kind: 'success', text: 'Not kept.' });
     const created = await harness.client.responses.create({ model, input: 'Hello?' });
 
     for (const refused of [
       await harness.client.responses.retrieve(created.id).catch((caught: unknown) => caught),
       await harness.client.responses.delete(created.id).catch((caught: unknown) => caught),
+      await harness.client.responses.inputItems.list(created.id).catch((caught: unknown) => caught),
     ]) {
       expect(refused).toBeInstanceOf(NotFoundError);
       expect((refused as Error).message).toMatch(notFoundMessage);
+      expect((refused as Error).message).toContain(`'${created.id}'`);
       expect((refused as Error).message).toContain('storedResponses.enabled is false');
     }
   });

@@ -2,13 +2,13 @@
  * What every store of answered Responses items gives the gateway (memory, Redis), through real HTTP with the official
  * OpenAI client, the provider test server replaying OpenAI's recorded answer shapes behind it: each response kept once
  * and its conversation rebuilt from its turns (what is kept grows with each turn, not with the conversation), in few
- * reads, bounded, kept alive while it goes on, and a deleted response's content never sent again.
+ * reads, bounded, kept alive while it goes on, its input items listed, and a deleted response's content never sent again.
  */
 import type OpenAI from 'openai';
 import type { ResponseInput } from 'openai/resources/responses/responses';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResponseStore, ResponseStoreEntry } from '../src/response-store/response-store.js';
-import type { GatewayHarness } from './gateway-harness.js';
+import { gatewayKeys, type GatewayHarness } from './gateway-harness.js';
 
 export interface ChainGateway {
   readonly harness: GatewayHarness;
@@ -46,6 +46,11 @@ const yaml = (storedResponses = ''): string => `cache:\n  enabled: false\n${stor
 
 function upstreamMessages(harness: GatewayHarness): { role: string; content: unknown }[] {
   return (harness.providers.requests.at(-1)?.body as { messages: { role: string; content: unknown }[] }).messages;
+}
+
+async function rawInputItems(harness: GatewayHarness, id: string, query = ''): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${harness.url}/v1/responses/${id}/input_items${query}`, { headers: { authorization: `Bearer ${harness.client.apiKey}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 export function describeStoredResponseChains(name: string, start: StartChainGateway): void {
@@ -146,7 +151,61 @@ export function describeStoredResponseChains(name: string, start: StartChainGate
       await expect(harness.client.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
     });
 
-    it('deletes a response in the middle of a conversation without ever sending it again: the later ones are given back but not continued, the earlier ones are kept', async () => {
+    it("lists a response's input items with the official client: the conversation it continued and its own input, newest first, a page at a time", async () => {
+      const harness = await open(yaml());
+      harness.providers.enqueue('openai', { kind: 'success', text: 'One.' }, { kind: 'success', text: 'Two.' });
+      const first = await harness.client.responses.create({ model, instructions: 'Count.', input: 'Start.' });
+      const second = await harness.client.responses.create({ model, previous_response_id: first.id, input: [{ role: 'user', content: 'Next.' }] });
+      const third = await turn(harness, { previousId: second.id, input: 'Last.', text: 'Three.' });
+
+      const { status, body } = await rawInputItems(harness, third.id);
+
+      expect(status).toBe(200);
+      const data = body.data as Record<string, unknown>[];
+      expect(data.map((item) => [item.role, (item.content as { type: string; text: string }[])[0]])).toEqual([
+        ['user', { type: 'input_text', text: 'Last.' }],
+        ['assistant', { type: 'output_text', text: 'Two.', annotations: [] }],
+        ['user', { type: 'input_text', text: 'Next.' }],
+        ['assistant', { type: 'output_text', text: 'One.', annotations: [] }],
+        ['user', { type: 'input_text', text: 'Start.' }],
+      ]);
+      expect(data[1]).toEqual(second.output[0]);
+      expect(data[0]).toMatchObject({ type: 'message', status: 'completed', id: expect.stringMatching(/^msg_[0-9a-f]{32}$/) });
+      expect(body).toMatchObject({ object: 'list', first_id: data[0]!.id, last_id: data[4]!.id, has_more: false });
+
+      // Oldest first, two a page: the client follows `after` while has_more says so, over the same ids.
+      const pages: boolean[] = [];
+      let page = await harness.client.responses.inputItems.list(third.id, { order: 'asc', limit: 2, include: ['message.input_image.image_url'] });
+      const ids = page.data.map((item) => item.id);
+      pages.push(page.has_more);
+      while (page.hasNextPage()) {
+        page = await page.getNextPage();
+        ids.push(...page.data.map((item) => item.id));
+        pages.push(page.has_more);
+      }
+      expect(ids).toEqual(data.map((item) => item.id).reverse());
+      expect(pages).toEqual([true, true, false]);
+      const deleted = await fetch(`${harness.url}/v1/responses/${third.id}/input_items`, { method: 'DELETE', headers: { authorization: `Bearer ${harness.client.apiKey}` } });
+      expect(deleted.status).toBe(405);
+    });
+
+    it('lists the items a request referred to as they were answered, and refuses a bad query or another key with OpenAI-shaped errors', async () => {
+      const harness = await open(yaml());
+      const first = await turn(harness, { input: 'Hello?', text: 'Hi.' });
+      const second = await turn(harness, { input: [{ role: 'user', content: 'Hello?' }, { type: 'item_reference', id: first.output[0]!.id! }, { role: 'user', content: 'More?' }], text: 'Sure.' });
+
+      const listed = await harness.client.responses.inputItems.list(second.id, { order: 'asc' });
+
+      expect(listed.data).toHaveLength(3);
+      expect(listed.data[1]).toEqual(first.output[0]);
+      await expect(harness.client.responses.inputItems.list(second.id, { limit: 0 })).rejects.toMatchObject({ status: 400, param: 'limit' });
+      await expect(harness.client.responses.inputItems.list(second.id, { order: 'sideways' as 'asc' })).rejects.toMatchObject({ status: 400, param: 'order' });
+      await expect(harness.client.responses.inputItems.list(second.id, { after: 'msg_elsewhere' })).rejects.toMatchObject({ status: 400, param: 'after' });
+      await expect(harness.clientWithKey(gatewayKeys[1]).responses.inputItems.list(second.id)).rejects.toMatchObject({ status: 404 });
+      await expect(harness.client.responses.inputItems.list('resp_0123')).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/^404 Response with id 'resp_0123' not found\./) });
+    });
+
+    it('deletes a response in the middle of a conversation without ever sending it again: the later ones are given back but not continued or listed, the earlier ones are kept', async () => {
       const harness = await open(yaml());
       const first = await turn(harness, { input: 'Start.', text: 'One.' });
       const second = await turn(harness, { previousId: first.id, input: 'Secret.', text: 'Forget this.' });
@@ -159,6 +218,9 @@ export function describeStoredResponseChains(name: string, start: StartChainGate
       const continued = await harness.client.responses.create({ model, previous_response_id: third.id, input: 'More?' }).catch((caught: unknown) => caught);
       expect(continued).toMatchObject({ status: 400, param: 'previous_response_id', code: 'previous_response_not_found' });
       expect((continued as Error).message).toContain(`Previous response with id '${third.id}' cannot be continued: the response '${second.id}' before it was deleted or is no longer kept.`);
+      const listed = await rawInputItems(harness, third.id);
+      expect(listed.status).toBe(404);
+      expect(JSON.stringify(listed.body)).toContain(`the response '${second.id}' before it was deleted`);
       expect(harness.providers.requests).toEqual([]);
 
       await turn(harness, { previousId: first.id, input: 'Again.', text: 'Fine.' });

@@ -2,7 +2,7 @@
  * How a response the gateway answered is kept (stored-responses.ts), as JSON texts under the caller's scope, each once:
  * - `item:<id>`: each output item, for a later `item_reference` to it;
  * - `turn:<id>`: the response's own turn, a link in its conversation: the input items its request sent (references left
- *   as references), its output items, the response it continued
+ *   as references, an id given to each item without one), its output items, the response it continued
  *   (`previous_response_id`) and the ids of a few more before that, so that a reader fetches them in one go;
  * - `response-object:<id>`: the response object as answered, for `GET /v1/responses/{id}`, its output in its turn.
  * A conversation is rebuilt by following the turns back (response-chain.ts), so what is kept grows with each turn's own
@@ -10,7 +10,9 @@
  * response object ({ input, response }, or { input, output } before that); those are still read until they expire.
  * Pure.
  */
+import { randomUUID } from 'node:crypto';
 import { isRecord } from '../../json-value.js';
+import { itemReferenceIdOf } from './item-references.js';
 
 /** How many ids of the responses before it a turn names (its previous first): one read fetches that many. */
 export const ancestorLinks = 32;
@@ -20,7 +22,7 @@ export interface KeptTurn {
   readonly previous?: string;
   /** Up to `ancestorLinks` ids of the responses before it, nearest first (`previous` first); empty at the start. */
   readonly ancestors: readonly string[];
-  /** The input items its request sent, as sent; references stay references. */
+  /** The input items its request sent, as sent, with an id given to each that had none; references stay references. */
   readonly input: readonly unknown[];
   /** Its output items, as answered. */
   readonly output: readonly unknown[];
@@ -60,6 +62,26 @@ export function outputItemIds(output: readonly unknown[]): string[] {
   const ids: string[] = [];
   for (const item of output) if (isRecord(item) && typeof item.id === 'string') ids.push(item.id);
   return ids;
+}
+
+/** The prefix of a new input item id, as OpenAI's (`msg_` for a message); the gateway's own for the others. */
+function idPrefixOf(item: Readonly<Record<string, unknown>>): string {
+  if (item.type === 'message' || (item.type === undefined && typeof item.role === 'string')) return 'msg';
+  if (item.type === 'function_call_output') return 'fco';
+  if (item.type === 'custom_tool_call_output') return 'ctco';
+  return 'item';
+}
+
+/**
+ * The input items as kept: each item of its own without an id is given one (`GET .../input_items` lists items by
+ * id, and pages by it), the rest as sent. The gateway reads no item's `id` when it converts an input, so a rebuilt
+ * conversation goes upstream as it was sent.
+ */
+export function withItemIds(input: readonly unknown[]): unknown[] {
+  return input.map((item) => {
+    if (!isRecord(item) || typeof item.id === 'string' || itemReferenceIdOf(item) !== undefined) return item;
+    return { ...item, id: `${idPrefixOf(item)}_${randomUUID().replaceAll('-', '')}` };
+  });
 }
 
 /**

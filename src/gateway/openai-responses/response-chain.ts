@@ -1,7 +1,7 @@
 /**
  * A response's conversation rebuilt from the turns kept of it and of the responses before it (kept-turn.ts), oldest
  * first: each turn's input items, its references replaced by the items they name, then its output items. What a later
- * `previous_response_id` continues.
+ * `previous_response_id` continues, and what `GET /v1/responses/{id}/input_items` lists.
  *
  * Few round trips, whatever the store: each turn names up to `ancestorLinks` responses before it, all read at once (one
  * round trip per 32 turns, the first read with the request's other entries by the caller), then the items the turns

@@ -60,18 +60,28 @@ export function previousConversationIncomplete(options: {
 }
 
 /**
- * A conversation longer than the gateway follows (`storedResponses.maxChainLength`): a 400 on `previous_response_id`,
- * never a 5xx. OpenAI documents no such limit, so the code is the gateway's own.
+ * A conversation longer than the gateway follows (`storedResponses.maxChainLength`): a 400 on `previous_response_id`
+ * (or a listing's 400), never a 5xx. OpenAI documents no such limit, so the code is the gateway's own.
  */
-export function conversationTooLong(options: { readonly id: string; readonly maxLength: number }): GatewayHttpError {
-  const { id, maxLength } = options;
+export function conversationTooLong(options: { readonly id: string; readonly maxLength: number; readonly listing: boolean }): GatewayHttpError {
+  const { id, maxLength, listing } = options;
+  const subject = listing ? `The input items of response ${quotedId(id)} cannot be listed` : `Previous response with id ${quotedId(id)} cannot be continued`;
   return new GatewayHttpError({
     status: 400,
-    param: 'previous_response_id',
+    ...(listing ? {} : { param: 'previous_response_id' }),
     code: 'conversation_too_long',
     message:
-      `Previous response with id ${quotedId(id)} cannot be continued: its conversation has more than the ${maxLength} responses this gateway follows ` +
-      '(storedResponses.maxChainLength). Send the conversation as input instead, or start a new one.',
+      `${subject}: its conversation has more than the ${maxLength} responses this gateway follows (storedResponses.maxChainLength). ` +
+      (listing ? 'List the input items of an earlier response.' : 'Send the conversation as input instead, or start a new one.'),
+  });
+}
+
+/** A listing past what a request could have been made of (three times `limits.maxBodyBytes`): a 400, never a 5xx. */
+export function inputItemsTooLarge(id: string, maxBytes: number): GatewayHttpError {
+  return new GatewayHttpError({
+    status: 400,
+    code: 'conversation_too_long',
+    message: `The input items of response ${quotedId(id)} cannot be listed: its conversation is larger than the ${maxBytes} bytes this gateway reads to list one.`,
   });
 }
 
@@ -84,6 +94,21 @@ export function responseNotFound(id: string, ttlSeconds: number | undefined): Ga
   const kept =
     ttlSeconds === undefined ? 'This gateway keeps no responses (storedResponses.enabled is false in its configuration).' : `${keptFor(ttlSeconds)}.`;
   return new GatewayHttpError({ status: 404, message: `Response with id ${quotedId(id)} not found. ${kept}` });
+}
+
+/** The response is kept, but not all of the conversation that made it (as previousConversationIncomplete): a 404. */
+export function inputItemsIncomplete(options: {
+  readonly id: string;
+  readonly missing: 'response' | 'item';
+  readonly missingId: string;
+  readonly ttlSeconds: number;
+}): GatewayHttpError {
+  const { id, missing, missingId, ttlSeconds } = options;
+  const what = missing === 'response' ? `the response ${quotedId(missingId)} before it` : `the item ${quotedId(missingId)} its input refers to`;
+  return new GatewayHttpError({
+    status: 404,
+    message: `The input items of response ${quotedId(id)} are not all kept: ${what} was deleted or is no longer kept. ${keptFor(ttlSeconds)}.`,
+  });
 }
 
 /** The store did not answer (shared state on Redis away or too slow): the request may be sent again. */

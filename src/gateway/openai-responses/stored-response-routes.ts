@@ -1,26 +1,36 @@
 /**
- * `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}`: a response the gateway kept (stored-responses.ts), read back
- * as it was answered, or forgotten with its items before its time to live (a user asking that a conversation be
+ * `GET /v1/responses/{id}`, `GET /v1/responses/{id}/input_items` and `DELETE /v1/responses/{id}`: a response the gateway
+ * kept (stored-responses.ts), read back as it was answered, its input items listed a page at a time
+ * (input-items-list.ts), or forgotten with its items before its time to live (a user asking that a conversation be
  * forgotten). Under the caller's scope, as a reference resolves: another key's, an unknown or an expired id is OpenAI's
  * 404. Without `stored` (storedResponses.enabled: false) nothing is kept, and every id is that 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayHttpError } from '../gateway-http-error.js';
 import { sendError, sendJson } from '../http-responses.js';
 import type { GatewayRoute } from '../route-table.js';
+import { inputItemsQueryOf } from './input-items-list.js';
 import { responseNotFound } from './stored-response-errors.js';
 import type { StoredResponses } from './stored-responses.js';
 
 const routePath = '/v1/responses/';
+const inputItemsSegment = 'input_items';
 
-/** The path's response id, percent-decoded; undefined when it is not valid (bad escapes, a further segment). */
-function responseIdOf(request: IncomingMessage): string | undefined {
-  const segment = (request.url ?? '').split('?', 1)[0]!.slice(routePath.length);
+/** The path after `/v1/responses/`: its response id, percent-decoded, and what of it is asked; undefined when not valid. */
+function pathOf(request: IncomingMessage): { id: string; inputItems: boolean } | undefined {
+  const segments = (request.url ?? '').split('?', 1)[0]!.slice(routePath.length).split('/');
+  if (segments.length > 2 || (segments.length === 2 && segments[1] !== inputItemsSegment)) return undefined;
   try {
-    const id = decodeURIComponent(segment);
-    return id.includes('/') ? undefined : id;
+    return { id: decodeURIComponent(segments[0]!), inputItems: segments.length === 2 };
   } catch {
     return undefined;
   }
+}
+
+function searchOf(request: IncomingMessage): URLSearchParams {
+  const url = request.url ?? '';
+  const queryStart = url.indexOf('?');
+  return new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
 }
 
 async function answer(response: ServerResponse, produce: () => Promise<string>): Promise<void> {
@@ -32,9 +42,11 @@ async function answer(response: ServerResponse, produce: () => Promise<string>):
 }
 
 export function storedResponseRoutes(stored: StoredResponses | undefined): GatewayRoute[] {
-  const kept = (request: IncomingMessage, use: (stored: StoredResponses, id: string) => Promise<string>): Promise<string> => {
-    const id = responseIdOf(request) ?? '';
-    return stored === undefined ? Promise.reject(responseNotFound(id, undefined)) : use(stored, id);
+  const kept = (request: IncomingMessage, use: (stored: StoredResponses, id: string, inputItems: boolean) => Promise<string>): Promise<string> => {
+    const path = pathOf(request);
+    const id = path?.id ?? '';
+    if (stored === undefined) return Promise.reject(responseNotFound(id, undefined));
+    return use(stored, path === undefined || id.includes('/') ? '' : id, path?.inputItems ?? false);
   };
   return [
     {
@@ -42,9 +54,14 @@ export function storedResponseRoutes(stored: StoredResponses | undefined): Gatew
       path: routePath,
       prefix: true,
       metricsName: 'responses_retrieve',
-      // OpenAI's query (`include`, `stream` for a background response's events) has nothing to add: the response is
-      // given back whole, as it was answered.
-      handle: (request, response, context) => answer(response, () => kept(request, (store, id) => store.retrieve(context.caller.cacheScope, id))),
+      // OpenAI's query of a retrieve (`include`, `stream` for a background response's events) has nothing to add: the
+      // response is given back whole, as it was answered. The list's (`limit`, `order`, `after`) is read; its `include` is not.
+      handle: (request, response, context) =>
+        answer(response, () =>
+          kept(request, (store, id, inputItems) =>
+            inputItems ? store.listInputItems(context.caller.cacheScope, id, inputItemsQueryOf(searchOf(request))) : store.retrieve(context.caller.cacheScope, id),
+          ),
+        ),
     },
     {
       method: 'DELETE',
@@ -56,7 +73,9 @@ export function storedResponseRoutes(stored: StoredResponses | undefined): Gatew
       // true`. openai-node's `responses.delete` reads no body (it resolves to void, Accept: */*), so any client takes it.
       handle: (request, response, context) =>
         answer(response, () =>
-          kept(request, async (store, id) => {
+          kept(request, async (store, id, inputItems) => {
+            // A list is read, never deleted (OpenAI's API has no such method): the gateway's 405 for a path of another method.
+            if (inputItems) throw new GatewayHttpError({ status: 405, message: 'DELETE is not allowed on /v1/responses/{id}/input_items.', code: 'method_not_allowed' });
             await store.delete(context.caller.cacheScope, id);
             return JSON.stringify({ id, object: 'response', deleted: true });
           }),

@@ -9,13 +9,15 @@
  *
  * Before a request is read, its `item_reference`s are replaced by those items (item-references.ts), and its
  * `previous_response_id`'s conversation put before its input; one not kept, expired, evicted or another key's is
- * OpenAI's error naming it. `GET /v1/responses/{id}` gives the response object back, and `DELETE /v1/responses/{id}` forgets its turn, object and output items (not the
+ * OpenAI's error naming it. `GET /v1/responses/{id}` gives the response object back, `GET .../input_items` the
+ * conversation that made it, and `DELETE /v1/responses/{id}` forgets its turn, object and output items (not the
  * responses before it, each deleted by its own id). Nothing but the conversation's own content is kept: no key,
  * header or address.
  */
 import { isRecord } from '../../json-value.js';
 import type { ResponseStore, ResponseStoreEntry } from '../../response-store/response-store.js';
-import { invalidRequest } from '../gateway-http-error.js';
+import { type GatewayHttpError, invalidRequest } from '../gateway-http-error.js';
+import { inputItemsPage, type InputItemsQuery } from './input-items-list.js';
 import { itemNotFound, itemReferenceIdOf, itemReferenceIdsOf, withReferencedItems } from './item-references.js';
 import {
   ancestorLinks,
@@ -29,10 +31,13 @@ import {
   requestInputItems,
   responseObjectName,
   turnName,
+  withItemIds,
 } from './kept-turn.js';
 import { type ChainRead, readResponseChain, type ResponseChain } from './response-chain.js';
 import {
   conversationTooLong,
+  inputItemsIncomplete,
+  inputItemsTooLarge,
   previousConversationIncomplete,
   previousResponseNotFound,
   resolvedTooLarge,
@@ -115,7 +120,7 @@ export class StoredResponses {
     const kept: KeptTurn = {
       ...(previousIds.length > 0 ? { previous: previousIds[0] } : {}),
       ancestors: previousIds.slice(0, ancestorLinks),
-      input: turn.inheritedInput === undefined ? turn.input : [...turn.inheritedInput, ...turn.input],
+      input: withItemIds(turn.inheritedInput === undefined ? turn.input : [...turn.inheritedInput, ...turn.input]),
       output: response.output,
     };
     // The object without its output, which its turn holds (given back in its place by `retrieve`).
@@ -174,7 +179,7 @@ export class StoredResponses {
       maxBytes: this.#maxResolvedBytes - ownBytes,
       knownItems: known,
     });
-    const chain = this.#chainOf(read, previousId);
+    const chain = this.#chainOf(read, previousId, 'continue');
     // OpenAI's order: the previous response's conversation (its input and output), then this request's input.
     const added = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
     const turn: RequestTurn = chain.legacy
@@ -198,14 +203,34 @@ export class StoredResponses {
   }
 
   /**
+   * One page of the input items of the response kept under `scope` as `id` (input-items-list.ts), as JSON text: the
+   * conversation it continued, then its own input. OpenAI's 404 when it is not kept; a 404 naming what is missing when a
+   * response before it, or an item it refers to, is not kept any more.
+   */
+  async listInputItems(scope: string, id: string, query: InputItemsQuery): Promise<string> {
+    if (!isResponseId(id)) throw responseNotFound(id, this.#ttlSeconds);
+    const [turnText, legacyText] = await this.#read(scope, [turnName(id), legacyResponseName(id)]);
+    // Its own turn on top of a conversation a request could name: past neither bound unless that one was.
+    const read = await readResponseChain({
+      store: this.#store,
+      scope,
+      start: { id, turnText, legacyText },
+      maxLength: this.#maxChainLength + 1,
+      maxBytes: 3 * this.#maxResolvedBytes,
+    });
+    const chain = this.#chainOf(read, id, 'list');
+    return JSON.stringify(inputItemsPage(chain.items.slice(0, chain.items.length - chain.outputCount), query));
+  }
+
+  /**
    * Forget the response kept under `scope` as `id`: its turn (its input and output), its object and its output items, so
    * that neither `previous_response_id`, `GET` nor an `item_reference` finds them again, as OpenAI deletes a response
    * with its content ("Removes the specified response and its stored content", ai.azure.com/api-reference/llm/
    * responses/delete-response). The responses before it are kept, each deleted by its own id. A later response whose
-   * conversation went through it is still given back by `GET`, but can no longer be continued: its conversation would
-   * be sent on without the deleted turn, or with it after it was asked to be forgotten (OpenAI does not document which
-   * it does; this is the reading that neither resends deleted content nor silently drops part of a conversation).
-   * OpenAI's 404 when none is kept.
+   * conversation went through it is still given back by `GET`, but can no longer be continued or have its input items
+   * listed: its conversation would be sent on without the deleted turn, or with it after it was asked to be forgotten
+   * (OpenAI does not document which it does; this is the reading that neither resends deleted content nor silently
+   * drops part of a conversation). OpenAI's 404 when none is kept.
    */
   async delete(scope: string, id: string): Promise<void> {
     if (!isResponseId(id)) throw responseNotFound(id, this.#ttlSeconds);
@@ -223,23 +248,33 @@ export class StoredResponses {
     return texts;
   }
 
-  /** The chain read for a `previous_response_id`, or the error that says why not. */
-  #chainOf(read: ChainRead, id: string): ResponseChain {
+  /** The chain read, or the error that says why not: continuing it (`previous_response_id`), or listing its input items. */
+  #chainOf(read: ChainRead, id: string, use: 'continue' | 'list'): ResponseChain {
     const ttlSeconds = this.#ttlSeconds;
+    let error: GatewayHttpError;
     switch (read.kind) {
       case 'found':
         return read.chain;
       case 'not-found':
-        throw previousResponseNotFound(id, ttlSeconds);
-      case 'gap':
-        throw previousConversationIncomplete({ id, missing: read.missing, missingId: read.id, ttlSeconds });
+        error = use === 'continue' ? previousResponseNotFound(id, ttlSeconds) : responseNotFound(id, ttlSeconds);
+        break;
+      case 'gap': {
+        const gap = { id, missing: read.missing, missingId: read.id, ttlSeconds };
+        error = use === 'continue' ? previousConversationIncomplete(gap) : inputItemsIncomplete(gap);
+        break;
+      }
       case 'too-long':
-        throw conversationTooLong({ id, maxLength: this.#maxChainLength });
+        error = conversationTooLong({ id, maxLength: this.#maxChainLength, listing: use === 'list' });
+        break;
       case 'too-large':
-        throw resolvedTooLarge(this.#maxResolvedBytes);
+        // Listing reads at most what a request could have been made of; past it is the limit a request would have met.
+        error = use === 'continue' ? resolvedTooLarge(this.#maxResolvedBytes) : inputItemsTooLarge(id, 3 * this.#maxResolvedBytes);
+        break;
       case 'unreachable':
-        throw storeUnreachable('read');
+        error = storeUnreachable('read');
+        break;
     }
+    throw error;
   }
 }
 
