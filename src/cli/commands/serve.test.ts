@@ -24,6 +24,7 @@ describe('serve --help', () => {
       'POST /v1/chat/completions',
       'POST /v1/responses',
       'GET and DELETE /v1/responses/{id}',
+      'GET /v1/responses/{id}/input_items',
       'POST /v1/messages',
       'POST /v1/messages/count_tokens',
       'POST /v1/embeddings',

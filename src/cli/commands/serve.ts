@@ -14,9 +14,9 @@ import { withConfigurationErrors } from '../with-configuration-errors.js';
 const help = `Usage: backup-models serve [options]
 
 Serve OpenAI's and Anthropic's APIs in front of every provider with a key:
-POST /v1/chat/completions, POST /v1/responses (GET and DELETE /v1/responses/{id}), POST /v1/messages,
-POST /v1/messages/count_tokens, POST /v1/embeddings, GET /v1/models, GET /v1/models/{id}, GET /v1/key, GET /health,
-GET /livez, GET /metrics, and the dashboard at /. With gateway keys, only admin keys read /metrics, /health
+POST /v1/chat/completions, POST /v1/responses (GET and DELETE /v1/responses/{id}, GET
+/v1/responses/{id}/input_items), POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings,
+GET /v1/models, GET /v1/models/{id}, GET /v1/key, GET /health, GET /livez, GET /metrics, and the dashboard at /. With gateway keys, only admin keys read /metrics, /health
 and the dashboard.
 
 Options:
