@@ -15,6 +15,7 @@ export type {
   StreamResult,
 } from './routing/router-options.js';
 export type { EmbedInput, EmbedOptions, EmbeddingResult } from './routing/embedding-options.js';
+export { embeddingTaskTypes } from './embedding-task-types.js';
 export type { HealthStatus } from './routing/health-status.js';
 export type { MissingModel } from './routing/missing-models.js';
 export type { RouterEvent, CircuitStateName } from './routing/router-events.js';
@@ -48,6 +49,7 @@ export type {
   ChatResponse,
   EmbeddingRequest,
   EmbeddingResponse,
+  EmbeddingTaskType,
   EmbeddingUsage,
   FinishReason,
   ImageInput,

@@ -342,7 +342,29 @@ export interface EmbeddingRequest {
   readonly inputs: readonly string[];
   /** Shorter vectors, for a model that takes it (OpenAI's text-embedding-3, Gemini's); absent: the model's own length. */
   readonly dimensions?: number;
+  /**
+   * What the vectors are for, on a wire that takes it (Gemini's `taskType`); absent: the provider's default. The
+   * OpenAI-compatible wire is not sent it (see `EmbedOptions.taskType`).
+   */
+  readonly taskType?: EmbeddingTaskType;
 }
+
+/**
+ * What embeddings are for, in Google's words (`taskType` of `embedContent` and `batchEmbedContents`): the vectors of
+ * one text differ by task, and a search works best with its queries embedded as `RETRIEVAL_QUERY` and its documents
+ * as `RETRIEVAL_DOCUMENT`. The eight of the Gemini API's "Supported task types"
+ * (https://ai.google.dev/gemini-api/docs/embeddings), as `@ai-sdk/google` takes them (vercel/ai
+ * `packages/google/src/google-generative-ai-embedding-settings.ts`); Google's `TASK_TYPE_UNSPECIFIED` is no task.
+ */
+export type EmbeddingTaskType =
+  | 'RETRIEVAL_QUERY'
+  | 'RETRIEVAL_DOCUMENT'
+  | 'SEMANTIC_SIMILARITY'
+  | 'CLASSIFICATION'
+  | 'CLUSTERING'
+  | 'QUESTION_ANSWERING'
+  | 'FACT_VERIFICATION'
+  | 'CODE_RETRIEVAL_QUERY';
 
 /** What one provider answered to an `EmbeddingRequest`, in our terms. */
 export interface EmbeddingResponse {

@@ -91,6 +91,18 @@ describe('embed: the recorded answer', () => {
     expect(embeddingRequests()).toHaveLength(5);
     expect((await router.embed('Hello, world!', { model, dimensions: 128, cacheScope: 'tenant-a' })).cached).toBe(true);
   });
+
+  it('sends no task type on the OpenAI wire (OpenAI has no such field), yet a call of another task type is not its cache hit', async () => {
+    const router = makeRouter();
+    const query = await router.embed('Hello, world!', { model, dimensions: 128, taskType: 'RETRIEVAL_QUERY' });
+    expect(query.embeddings).toEqual([recordedOpenAIEmbedding().vector]);
+    expect(embeddingRequests()[0]!.body).toEqual({ model, input: ['Hello, world!'], encoding_format: 'base64', dimensions: 128 });
+    // The task type is part of the cache key: a document's vectors are never a query's cache hit.
+    expect((await router.embed('Hello, world!', { model, dimensions: 128, taskType: 'RETRIEVAL_DOCUMENT' })).cached).toBe(false);
+    expect((await router.embed('Hello, world!', { model, dimensions: 128 })).cached).toBe(false);
+    expect(embeddingRequests()).toHaveLength(3);
+    expect((await router.embed('Hello, world!', { model, dimensions: 128, taskType: 'RETRIEVAL_QUERY' })).cached).toBe(true);
+  });
 });
 
 describe('embed: identical calls in flight share one upstream call', () => {
@@ -258,6 +270,8 @@ describe('embed: bad input is a typed error, before anything is sent', () => {
     ['more dimensions than the model makes', 'Hello', { dimensions: 4096 }, 'dimensions'],
     ['dimensions to a model that takes none', 'Hello', { model: 'intfloat/multilingual-e5-large-instruct', dimensions: 256 }, 'dimensions'],
     ['a timeout that is no time', 'Hello', { timeoutMs: -1 }, 'timeoutMs'],
+    ['a task type that is not one of Google\'s', 'Hello', { taskType: 'query' }, 'taskType'],
+    ['a task type that is not a string', 'Hello', { taskType: 1 }, 'taskType'],
   ])('%s', async (_name, input, overrides, argument) => {
     const options = { model, ...overrides } as Parameters<BackupModelRouter['embed']>[1];
     const failure = await makeRouter()

@@ -9,6 +9,7 @@ import {
   BackupModelRouter,
   type BackupModelRouterOptions,
   defaultCatalog,
+  InvalidArgumentError,
   mergeCatalog,
   type ProviderDefinition,
 } from '../src/index.js';
@@ -37,7 +38,12 @@ const model = 'gemini-embedding-001';
 const embeddingRequests = (): readonly RecordedRequest[] => harness.server.requests.filter((request) => request.route === 'embeddings');
 const keyOf = (request: RecordedRequest): string | undefined => request.headers['x-goog-api-key'];
 interface SentBody {
-  readonly requests: readonly { readonly model: string; readonly content: { readonly parts: readonly { readonly text: string }[] }; readonly outputDimensionality?: number }[];
+  readonly requests: readonly {
+    readonly model: string;
+    readonly content: { readonly parts: readonly { readonly text: string }[] };
+    readonly outputDimensionality?: number;
+    readonly taskType?: string;
+  }[];
 }
 const textsOf = (request: RecordedRequest): string[] => (request.body as SentBody).requests.map((one) => one.content.parts[0]!.text);
 
@@ -62,6 +68,44 @@ describe('embed on the Gemini wire: the recorded answer', () => {
   it('asks no outputDimensionality when the call names no dimensions', async () => {
     await makeRouter().embed(['Hello, world!'], { model });
     expect((embeddingRequests()[0]!.body as SentBody).requests[0]).not.toHaveProperty('outputDimensionality');
+  });
+
+  it("sends the task type asked as Google's taskType: the recorded request, whose answer is the recorded vector", async () => {
+    const result = await makeRouter().embed('Hello, world!', { model, dimensions: 768, taskType: 'RETRIEVAL_QUERY' });
+    expect(result.embeddings).toEqual([recordedGeminiEmbedding().vector]);
+    // pydantic-ai's recorded request (test/fixtures/SOURCES.md), field for field.
+    expect(embeddingRequests()[0]!.body).toEqual({
+      requests: [{ content: { parts: [{ text: 'Hello, world!' }], role: 'user' }, model: 'models/gemini-embedding-001', outputDimensionality: 768, taskType: 'RETRIEVAL_QUERY' }],
+    });
+  });
+
+  it('sends the task type in every text\'s request of every batch', async () => {
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(5));
+    const texts = Array.from({ length: 105 }, (_, index) => `document ${index}`);
+    await makeRouter().embed(texts, { model, taskType: 'RETRIEVAL_DOCUMENT' });
+    const sent = embeddingRequests().flatMap((request) => (request.body as SentBody).requests.map((one) => one.taskType));
+    expect(sent).toEqual(texts.map(() => 'RETRIEVAL_DOCUMENT'));
+  });
+
+  it("a query's vectors are not a document's cache hit: each task type is asked of Google, then each is a hit", async () => {
+    const router = makeRouter();
+    await router.embed('Hello, world!', { model, taskType: 'RETRIEVAL_QUERY' });
+    await router.embed('Hello, world!', { model, taskType: 'RETRIEVAL_DOCUMENT' });
+    await router.embed('Hello, world!', { model });
+    expect(embeddingRequests().map((request) => (request.body as SentBody).requests[0]!.taskType)).toEqual(['RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', undefined]);
+    expect((await router.embed('Hello, world!', { model, taskType: 'RETRIEVAL_DOCUMENT' })).cached).toBe(true);
+    expect((await router.embed('Hello, world!', { model, taskType: 'RETRIEVAL_QUERY' })).cached).toBe(true);
+    expect(embeddingRequests()).toHaveLength(3);
+  });
+
+  it("a task type that is not Google's is the caller's InvalidArgumentError, naming the ones there are; nothing is sent", async () => {
+    const failure = await makeRouter()
+      .embed('Hello, world!', { model, taskType: 'RETRIEVAL_QUERIES' as 'RETRIEVAL_QUERY' })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InvalidArgumentError);
+    expect(failure).toMatchObject({ argument: 'taskType' });
+    expect((failure as InvalidArgumentError).message).toContain('RETRIEVAL_QUERY, CODE_RETRIEVAL_QUERY');
+    expect(harness.server.requests).toHaveLength(0);
   });
 
   it('a second identical call is answered from the cache: no request reaches Google', async () => {

@@ -69,11 +69,16 @@ export function createCacheKey(options: CacheKeyOptions): string {
   return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;
 }
 
-/** What shapes an embedding call's vectors: the model, the texts in order, the vectors' length. */
+/**
+ * What shapes an embedding call's vectors: the model, the texts in order, the vectors' length, the task type (a
+ * query's vectors are not a document's). Absent fields are left out of the hash, so a call without a task type keeps
+ * the key it had before task types were taken.
+ */
 export interface EmbeddingCacheKeyRequest {
   readonly model: string;
   readonly inputs: readonly string[];
   readonly dimensions?: number | undefined;
+  readonly taskType?: string | undefined;
 }
 
 /**
@@ -86,7 +91,15 @@ export function createEmbeddingCacheKey(options: { scope: string; request: Embed
   if (typeof scope !== 'string' || scope.length === 0) {
     throw new InvalidArgumentError({ argument: 'scope', message: 'The cache scope must be a non-empty string' });
   }
-  const input = { version: cacheKeyVersion, scope, kind: 'embeddings', model: request.model, inputs: request.inputs, dimensions: request.dimensions };
+  const input = {
+    version: cacheKeyVersion,
+    scope,
+    kind: 'embeddings',
+    model: request.model,
+    inputs: request.inputs,
+    dimensions: request.dimensions,
+    taskType: request.taskType,
+  };
   const hash = createHash('sha256').update(stableStringify(input)).digest('hex');
   return `bm:v${cacheKeyVersion}:${encodeURIComponent(scope)}:${hash}`;
 }

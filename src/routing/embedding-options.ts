@@ -1,6 +1,6 @@
 import type { Cancellation } from '../cancellation.js';
 import type { Attempt } from '../errors.js';
-import type { EmbeddingUsage } from '../types.js';
+import type { EmbeddingTaskType, EmbeddingUsage } from '../types.js';
 import type { AttemptLog, HedgeOption } from './router-options.js';
 
 /** What `embed` turns into vectors: one text, or a list of them (one vector each, in order). */
@@ -23,6 +23,13 @@ export interface EmbedOptions {
   readonly provider?: string | readonly string[];
   /** Shorter vectors, for a model that takes it (`takesDimensions` in the catalog): at most its own length. */
   readonly dimensions?: number;
+  /**
+   * What the vectors are for: `RETRIEVAL_QUERY` for a search's queries and `RETRIEVAL_DOCUMENT` for what it searches
+   * (their vectors differ, and a search works best with each embedded as what it is), or another of Google's task
+   * types. Sent to Gemini as `taskType`; not sent to an OpenAI-compatible provider, whose API has no such field
+   * (OpenAI's models embed every text one way). Part of the cache key all the same. Default: none (Google's default).
+   */
+  readonly taskType?: EmbeddingTaskType;
   /** Aborts the call (an AbortSignal, or a `CancelScope`). */
   readonly signal?: AbortSignal | Cancellation;
   /** Deadline of the whole call, failovers included. Default: the router's `timeoutMs`. */

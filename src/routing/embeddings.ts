@@ -101,7 +101,8 @@ export class Embeddings {
     const log: AttemptLog = options.attemptLog ?? { attempts: undefined };
     log.attempts = undefined;
     if (log.pricedLater !== undefined) log.pricedLater = undefined;
-    const call: EmbeddingCall = { callId, request: { model: options.model, inputs, dimensions: options.dimensions }, options, targets, startedAtMs, log };
+    const request = { model: options.model, inputs, dimensions: options.dimensions, taskType: options.taskType };
+    const call: EmbeddingCall = { callId, request, options, targets, startedAtMs, log };
     try {
       const result = await this.#answer(call);
       this.#emitCallEnd(call, { result });
@@ -198,7 +199,7 @@ export class Embeddings {
 
 }
 
-/** The call's entry in the cache: its caller's scope and what it asks (model, texts, dimensions). */
+/** The call's entry in the cache: its caller's scope and what it asks (model, texts, dimensions, task type). */
 function cacheKeyOf(call: EmbeddingCall): string {
   return createEmbeddingCacheKey({ scope: call.options.cacheScope ?? 'default', request: call.request });
 }

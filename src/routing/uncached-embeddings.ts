@@ -44,7 +44,7 @@ export interface UncachedEmbeddingsOptions {
 /** One `embed` call, its input checked and its targets known. */
 export interface EmbeddingCall {
   readonly callId: number;
-  /** The model, the inputs and the dimensions: what every provider of the call is asked. */
+  /** The model, the inputs, the dimensions and the task type: what every provider of the call is asked. */
   readonly request: EmbeddingRequest;
   readonly options: EmbedOptions;
   readonly targets: readonly RouteTarget[];
@@ -142,7 +142,7 @@ export class UncachedEmbeddings {
     try {
       const { candidate } = attempt;
       // Only providers with `embed` are targets (embedding-targets.ts).
-      const asked: EmbeddingRequest = { model: candidate.model, inputs: request.inputs, dimensions: request.dimensions };
+      const asked: EmbeddingRequest = { model: candidate.model, inputs: request.inputs, dimensions: request.dimensions, taskType: request.taskType };
       const response = await candidate.provider.embed!(asked, attempt);
       checkEmbeddingVectors(response, asked, candidate.provider.id);
       verdicts.success(attempt, startedAtMs, 'embed');

@@ -3,6 +3,7 @@
  * InvalidArgumentError naming it, never a provider's failure.
  */
 import { findEmbeddingModel } from '../catalog.js';
+import { embeddingTaskTypes, isEmbeddingTaskType } from '../embedding-task-types.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { EmbedInput, EmbedOptions } from './embedding-options.js';
 import {
@@ -59,6 +60,10 @@ export function validateEmbedOptions(options: EmbedOptions, providers: readonly 
   checkNamedProviders(options, providers);
   const { dimensions } = options;
   if (dimensions !== undefined && !(Number.isInteger(dimensions) && dimensions >= 1)) throw invalid('dimensions', 'dimensions must be an integer of at least 1.');
+  const { taskType } = options;
+  if (taskType !== undefined && !isEmbeddingTaskType(taskType)) {
+    throw invalid('taskType', `taskType must be one of ${embeddingTaskTypes.join(', ')}, not ${JSON.stringify(taskType) ?? String(taskType)}.`);
+  }
   checkTimeLimits({ timeoutMs: options.timeoutMs, responseTimeoutMs: options.responseTimeoutMs });
   checkParallelAttempts(options.parallelAttempts);
   checkHedge(options.hedge);

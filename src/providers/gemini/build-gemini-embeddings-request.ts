@@ -14,9 +14,10 @@ export const geminiMaxEmbeddingInputsPerRequest = 100;
 
 /**
  * `POST {baseUrl}/v1beta/models/{model}:batchEmbedContents`, one request per text, each naming the model again as
- * `models/{model}`, its text as a user content's one part, and `outputDimensionality` for our `dimensions`: the
- * shape pydantic-ai's recorded requests (test/fixtures/SOURCES.md) and the AI SDK's Google provider send. No
- * `taskType` is sent (Google's default): the call has no way to ask one. The key goes in `x-goog-api-key` only.
+ * `models/{model}`, its text as a user content's one part, `outputDimensionality` for our `dimensions` and `taskType`
+ * for ours, in each text's request: the shape pydantic-ai's recorded request (test/fixtures/SOURCES.md: one text,
+ * `outputDimensionality: 768`, `taskType: RETRIEVAL_QUERY`) and the AI SDK's Google provider send. Without a task
+ * type none is sent (Google's default). The key goes in `x-goog-api-key` only.
  */
 export function buildGeminiEmbeddingsRequest(request: EmbeddingRequest, endpoint: EndpointConfig): HttpRequestSpec {
   const model = stripModelsPrefix(request.model);
@@ -24,6 +25,7 @@ export function buildGeminiEmbeddingsRequest(request: EmbeddingRequest, endpoint
   const requests = request.inputs.map((text): GeminiEmbedContentRequest => {
     const one: Mutable<GeminiEmbedContentRequest> = { model: modelName, content: { parts: [{ text }], role: 'user' } };
     if (request.dimensions !== undefined) one.outputDimensionality = request.dimensions;
+    if (request.taskType !== undefined) one.taskType = request.taskType;
     return one;
   });
   const body: GeminiBatchEmbedContentsRequestBody = { requests };

@@ -3,7 +3,7 @@
  * Types only. Bodies we read are `unknown` until checked.
  */
 
-import type { ThinkingLevel } from '../../types.js';
+import type { EmbeddingTaskType, ThinkingLevel } from '../../types.js';
 
 export type GeminiStruct = { readonly [key: string]: unknown };
 
@@ -79,6 +79,8 @@ export interface GeminiEmbedContentRequest {
   readonly content: { readonly parts: readonly { readonly text: string }[]; readonly role: 'user' };
   /** Shorter vectors (our `dimensions`); absent: the model's own length. */
   readonly outputDimensionality?: number;
+  /** What the vector is for (our `taskType`, Google's words); absent: Google's default. */
+  readonly taskType?: EmbeddingTaskType;
 }
 
 export interface GeminiBatchEmbedContentsRequestBody {

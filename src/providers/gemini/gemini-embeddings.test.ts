@@ -37,6 +37,15 @@ describe('buildGeminiEmbeddingsRequest', () => {
     });
   });
 
+  it("sends the task type as each text's taskType: the recorded request (pydantic-ai's cassette) exactly", () => {
+    const spec = buildGeminiEmbeddingsRequest({ model, inputs: ['Hello, world!'], dimensions: 768, taskType: 'RETRIEVAL_QUERY' }, endpoint);
+    // Its parsed_body, as test/fixtures/SOURCES.md quotes it.
+    const recordedRequest = JSON.parse(
+      '{"requests":[{"content":{"parts":[{"text":"Hello, world!"}],"role":"user"},"model":"models/gemini-embedding-001","outputDimensionality":768,"taskType":"RETRIEVAL_QUERY"}]}',
+    ) as unknown;
+    expect(JSON.parse(spec.body!)).toEqual(recordedRequest);
+  });
+
   it('sends no outputDimensionality when no dimensions are asked, and takes a model named models/...', () => {
     const spec = buildGeminiEmbeddingsRequest({ model: 'models/gemini-embedding-001', inputs: ['a'] }, endpoint);
     expect(spec.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-001:batchEmbedContents');

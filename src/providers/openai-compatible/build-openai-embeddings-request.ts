@@ -16,7 +16,9 @@ export interface OpenAIEmbeddingsRequestBody {
  * bytes), as OpenAI's own SDKs ask them (openai-node's `embeddings.create`, openai/openai-node#1312; openai-python
  * likewise, as pydantic-ai's recordings in test/fixtures/openai show): a quarter of the bytes of the decimal text.
  * Together takes it too (ogx-ai/ogx#3559); a server that ignores it and answers floats is read all the same. The key
- * goes in the authorization header and nowhere else.
+ * goes in the authorization header and nowhere else. A `taskType` is not sent: OpenAI's API has no such field and
+ * answers an unknown one with a 400 "Unrecognized request argument supplied" (nashsu/llm_wiki#336 quotes it), and
+ * the word for it differs among the servers that take one (NVIDIA NIM's and Voyage's `input_type`).
  */
 export function buildOpenAIEmbeddingsRequest(request: EmbeddingRequest, endpoint: EndpointConfig): HttpRequestSpec {
   const headers: Record<string, string> = buildOpenAIHeaders(endpoint);
