@@ -110,6 +110,22 @@ describe('the OpenAI client, as apps call it', () => {
   });
 });
 
+describe('a task type asked of an OpenAI model', () => {
+  it("is not sent upstream (OpenAI's API has no such field), and keys the cache apart from a call without one", async () => {
+    const text = freshText();
+    // NVIDIA NIM's field, as its clients send it beside OpenAI's (the OpenAI SDK passes unknown body fields on).
+    const body = { model: 'openai/text-embedding-3-small', input: text, dimensions: 128, input_type: 'query' } as OpenAI.EmbeddingCreateParams;
+    const answer = await client(alphaKey).embeddings.create(body).withResponse();
+    expect(answer.data.data[0]!.embedding).toEqual(recordedOpenAIEmbedding().vector);
+    expect(embeddingRequests()[0]!.body).toEqual({ model: 'text-embedding-3-small', input: [text], encoding_format: 'base64', dimensions: 128 });
+    const withoutTaskType = await client(alphaKey).embeddings.create({ model: 'openai/text-embedding-3-small', input: text, dimensions: 128 }).withResponse();
+    expect(withoutTaskType.response.headers.get('x-backup-models-cache')).toBe('miss');
+    const again = await client(alphaKey).embeddings.create(body).withResponse();
+    expect(again.response.headers.get('x-backup-models-cache')).toBe('hit');
+    expect(embeddingRequests()).toHaveLength(2);
+  });
+});
+
 describe('the cache, per gateway key', () => {
   it('a second identical request of the same key is a hit that reaches no provider; another key asks again', async () => {
     const body = { model: 'openai/text-embedding-3-small', input: freshText(), dimensions: 128 };
@@ -154,6 +170,9 @@ describe('what the gateway refuses', () => {
     ['dimensions to a model that takes none', 400, 'dimensions', { model: 'together/intfloat/multilingual-e5-large-instruct', input: 'Hi', dimensions: 64 }],
     ['a model no provider lists', 404, 'model', { model: 'nomic-embed-text', input: 'Hi' }],
     ['a chat provider without embeddings', 400, 'model', { model: 'anthropic/claude-haiku-4-5-20251001', input: 'Hi' }],
+    ['an input_type of no task', 400, 'input_type', { model: 'text-embedding-3-small', input: 'Hi', input_type: 'image' }],
+    ['a task_type that is not a word', 400, 'task_type', { model: 'text-embedding-3-small', input: 'Hi', task_type: 7 }],
+    ['a task_type and an input_type that differ', 400, 'input_type', { model: 'text-embedding-3-small', input: 'Hi', task_type: 'RETRIEVAL_QUERY', input_type: 'passage' }],
   ])('%s: %i naming %s, nothing sent upstream', async (_name, status, param, body) => {
     const refused = await client(alphaKey)
       .embeddings.create(body as unknown as OpenAI.EmbeddingCreateParams)

@@ -86,6 +86,40 @@ describe('the OpenAI client, answered by Gemini', () => {
   });
 });
 
+describe('the task type, in the fields OpenAI-compatible clients send it', () => {
+  const sentTaskTypes = (): (string | undefined)[] =>
+    embeddingRequests().flatMap((request) => (request.body as { requests: { taskType?: string }[] }).requests.map((one) => one.taskType));
+
+  it.each([
+    ["LiteLLM's task_type, in Google's words", { task_type: 'RETRIEVAL_DOCUMENT' }, 'RETRIEVAL_DOCUMENT'],
+    ["task_type in lower case, as LangChain's Python clients write Google's words", { task_type: 'retrieval_query' }, 'RETRIEVAL_QUERY'],
+    ["NVIDIA NIM's input_type: query", { input_type: 'query' }, 'RETRIEVAL_QUERY'],
+    ["NVIDIA NIM's input_type: passage", { input_type: 'passage' }, 'RETRIEVAL_DOCUMENT'],
+    ["Voyage's input_type: document", { input_type: 'document' }, 'RETRIEVAL_DOCUMENT'],
+    ["Cohere's input_type: search_query", { input_type: 'search_query' }, 'RETRIEVAL_QUERY'],
+    ["Cohere's input_type: clustering", { input_type: 'clustering' }, 'CLUSTERING'],
+    ['an input_type in Google\'s words, as LiteLLM passes it to Vertex', { input_type: 'CODE_RETRIEVAL_QUERY' }, 'CODE_RETRIEVAL_QUERY'],
+    ['both fields, agreeing', { task_type: 'RETRIEVAL_QUERY', input_type: 'query' }, 'RETRIEVAL_QUERY'],
+  ])('%s: sent to Google as its taskType', async (_name, fields, taskType) => {
+    const body = { model: 'gemini-embedding-001', input: [freshText()], dimensions: 768, encoding_format: 'float', ...fields } as OpenAI.EmbeddingCreateParams;
+    const answer = await client().embeddings.create(body);
+    expect(answer.data[0]!.embedding).toEqual(recordedGeminiEmbedding().vector);
+    expect(sentTaskTypes()).toEqual([taskType]);
+  });
+
+  it("a word that is no task type is OpenAI's 400, naming the field and the words it takes; nothing is sent", async () => {
+    const body = { model: 'gemini-embedding-001', input: freshText(), input_type: 'image' } as OpenAI.EmbeddingCreateParams;
+    const refused = await client()
+      .embeddings.create(body)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(refused).toMatchObject({ status: 400, param: 'input_type', type: 'invalid_request_error' });
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('RETRIEVAL_QUERY');
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('passage');
+    expect(embeddingRequests()).toHaveLength(0);
+  });
+});
+
 describe("a key's spend on a call of more than 100 texts", () => {
   async function spentToday(): Promise<number> {
     const response = await fetch(`${harness.url}/v1/key`, { headers: { authorization: `Bearer ${budgetedKey}` } });

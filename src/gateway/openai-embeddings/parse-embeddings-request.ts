@@ -3,9 +3,10 @@
  * `embed` call. Pure: the body and the resolver in, the call out, a 400 (GatewayHttpError) for what is wrong with it.
  * The texts themselves are checked by the router (empty, too many: an InvalidArgumentError naming `input`).
  */
+import { embeddingInputTypeWords, embeddingTaskTypeOf, embeddingTaskTypes } from '../../embedding-task-types.js';
 import { isRecord } from '../../json-value.js';
 import type { EmbedOptions } from '../../routing/embedding-options.js';
-import type { Mutable } from '../../types.js';
+import type { EmbeddingTaskType, Mutable } from '../../types.js';
 import { invalidRequest } from '../gateway-http-error.js';
 import type { ModelResolver } from '../model-resolver.js';
 import { refuseUpstreamSelectors } from '../request-fields.js';
@@ -58,5 +59,37 @@ export function parseEmbeddingsRequest(body: unknown, resolver: ModelResolver): 
     options.provider = resolved.targets.map((target) => target.provider);
   }
   if (dimensions !== undefined) options.dimensions = dimensions;
+  const taskType = taskTypeOf(body);
+  if (taskType !== undefined) options.taskType = taskType;
   return { requested: model, input: input as string | readonly string[], options, encodingFormat: encodingFormat ?? 'float' };
+}
+
+/**
+ * The task type, from either field clients send it in (OpenAI's API has neither): `task_type`, LiteLLM's, which it
+ * passes to Gemini as `taskType` (BerriAI/litellm `litellm/llms/vertex_ai/gemini_embeddings/
+ * batch_embed_content_transformation.py`), or `input_type`, the field of NVIDIA NIM's OpenAI API (`query`,
+ * `passage`), of Voyage's and Cohere's APIs (`query`, `document`; `search_query`, `search_document`), and which
+ * LiteLLM passes to Vertex as its task type (`litellm/llms/vertex_ai/vertex_embeddings/transformation.py`). Each takes
+ * Google's words in either case and those `input_type` words (embedding-task-types.ts); null is none, as Voyage's
+ * `input_type: null`. Both given must agree.
+ */
+function taskTypeOf(body: Readonly<Record<string, unknown>>): EmbeddingTaskType | undefined {
+  const fromTaskType = taskTypeField(body, 'task_type');
+  const fromInputType = taskTypeField(body, 'input_type');
+  if (fromTaskType !== undefined && fromInputType !== undefined && fromTaskType !== fromInputType) {
+    throw invalidRequest(`\`task_type\` asks ${fromTaskType} and \`input_type\` asks ${fromInputType}: send one of them.`, 'input_type');
+  }
+  return fromTaskType ?? fromInputType;
+}
+
+function taskTypeField(body: Readonly<Record<string, unknown>>, field: 'task_type' | 'input_type'): EmbeddingTaskType | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  const taskType = embeddingTaskTypeOf(value);
+  if (taskType !== undefined) return taskType;
+  throw invalidRequest(
+    `\`${field}\` must be one of Google's task types (${embeddingTaskTypes.join(', ')}) or ${embeddingInputTypeWords.join(', ')}, ` +
+      `not ${JSON.stringify(value).slice(0, 80)}.`,
+    field,
+  );
 }
