@@ -6,7 +6,7 @@
 import { embed, embedMany } from 'ai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackupModels } from '../src/ai-sdk/index.js';
-import { BackupModelRouter, defaultCatalog, mergeCatalog, NoProviderAvailableError, type ProviderDefinition } from '../src/index.js';
+import { BackupModelRouter, defaultCatalog, InvalidArgumentError, mergeCatalog, NoProviderAvailableError, type ProviderDefinition } from '../src/index.js';
 import { startProviderTestServer, type ProviderTestServer, type RecordedRequest } from '../src/testing/index.js';
 import { geminiEmbeddingsBatchReplay, numberedVector } from '../src/testing/gemini-recordings.test-support.js';
 import { openAIEmbeddingsReplay, recordedOpenAIEmbedding } from '../src/testing/openai-embeddings-recordings.test-support.js';
@@ -78,6 +78,27 @@ describe('backupModels.embeddingModel with the AI SDK', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.path).toBe('/google/v1beta/models/gemini-embedding-001:batchEmbedContents');
     expect((requests[0]!.body as { requests: { content: { parts: { text: string }[] } }[] }).requests.map((one) => one.content.parts[0]!.text)).toEqual(values);
+  });
+
+  it("takes the task type as @ai-sdk/google does (providerOptions.google.taskType), over the model's own taskType setting", async () => {
+    server.setBehavior('google', geminiEmbeddingsBatchReplay(2));
+    const model = createBackupModels({ router }).embeddingModel('google/gemini-embedding-001', { taskType: 'RETRIEVAL_QUERY' });
+    const values = ['a document', 'another document'];
+    await embedMany({ model, values, maxRetries: 0, providerOptions: { google: { taskType: 'RETRIEVAL_DOCUMENT' } } });
+    await embedMany({ model, values, maxRetries: 0 });
+    const taskTypes = embeddingRequests().map((request) => (request.body as { requests: { taskType?: string }[] }).requests.map((one) => one.taskType));
+    expect(taskTypes).toEqual([
+      ['RETRIEVAL_DOCUMENT', 'RETRIEVAL_DOCUMENT'],
+      ['RETRIEVAL_QUERY', 'RETRIEVAL_QUERY'],
+    ]);
+  });
+
+  it("a providerOptions.google.taskType that is not Google's is the router's InvalidArgumentError, and nothing is sent", async () => {
+    const model = createBackupModels({ router }).embeddingModel('google/gemini-embedding-001');
+    const failure = await embed({ model, value: 'Hello', maxRetries: 0, providerOptions: { google: { taskType: 'query' } } }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InvalidArgumentError);
+    expect(failure).toMatchObject({ argument: 'taskType' });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('the vectors it gets are its own to change: the cached ones the next call gets are untouched', async () => {

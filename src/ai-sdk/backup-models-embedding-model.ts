@@ -1,7 +1,9 @@
 import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Result, SharedV3Warning } from '@ai-sdk/provider';
+import { isRecord } from '../json-value.js';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { EmbedOptions } from '../routing/embedding-options.js';
 import { maxEmbeddingInputs } from '../routing/validate-embed-input.js';
+import type { EmbeddingTaskType } from '../types.js';
 import { backupModelsMetadata } from './backup-models-metadata.js';
 import { callerHeadersWarning } from './caller-headers-warning.js';
 import { parseEmbeddingModelId } from './parse-embedding-model-id.js';
@@ -9,10 +11,13 @@ import { parseEmbeddingModelId } from './parse-embedding-model-id.js';
 /** The part of the router the AI SDK embedding model uses. */
 export type RouterForAiSdkEmbeddings = Pick<BackupModelRouter, 'embed' | 'providers'>;
 
-/** Router options fixed for one embedding model instance: its providers, vectors' length, deadlines, racing, cache. */
+/**
+ * Router options fixed for one embedding model instance: its providers, vectors' length, task type (a call's
+ * `providerOptions.google.taskType` overrides it), deadlines, racing, cache.
+ */
 export type BackupModelsEmbeddingSettings = Pick<
   EmbedOptions,
-  'provider' | 'dimensions' | 'timeoutMs' | 'responseTimeoutMs' | 'parallelAttempts' | 'hedge' | 'maxRetries' | 'cacheScope' | 'cache'
+  'provider' | 'dimensions' | 'taskType' | 'timeoutMs' | 'responseTimeoutMs' | 'parallelAttempts' | 'hedge' | 'maxRetries' | 'cacheScope' | 'cache'
 >;
 
 export interface BackupModelsEmbeddingModelOptions {
@@ -46,7 +51,9 @@ export class BackupModelsEmbeddingModel implements EmbeddingModelV3 {
   async doEmbed(options: EmbeddingModelV3CallOptions): Promise<EmbeddingModelV3Result> {
     const router = this.#router();
     const target = parseEmbeddingModelId(this.modelId, { providerIds: router.providers.map((provider) => provider.id), provider: this.#settings.provider });
-    const result = await router.embed(options.values, { ...this.#settings, ...target, signal: options.abortSignal });
+    const embedOptions: EmbedOptions = { ...this.#settings, ...target, signal: options.abortSignal };
+    const taskType = taskTypeOf(options.providerOptions);
+    const result = await router.embed(options.values, taskType === undefined ? embedOptions : { ...embedOptions, taskType });
     const warnings: SharedV3Warning[] = [];
     const headersWarning = callerHeadersWarning(options.headers);
     if (headersWarning !== undefined) warnings.push(headersWarning);
@@ -59,4 +66,15 @@ export class BackupModelsEmbeddingModel implements EmbeddingModelV3 {
       warnings,
     };
   }
+}
+
+/**
+ * The task type asked the way `@ai-sdk/google` reads it (`providerOptions: { google: { taskType } }`, vercel/ai
+ * `packages/google/src/google-generative-ai-embedding-options.ts`), so an app written for it keeps its meaning here.
+ * Passed on as given: the router refuses one that is not Google's (InvalidArgumentError naming `taskType`).
+ */
+function taskTypeOf(providerOptions: unknown): EmbeddingTaskType | undefined {
+  const google = isRecord(providerOptions) ? providerOptions['google'] : undefined;
+  const taskType = isRecord(google) ? google['taskType'] : undefined;
+  return taskType === undefined ? undefined : (taskType as EmbeddingTaskType);
 }
