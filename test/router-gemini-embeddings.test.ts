@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   AllProvidersFailedError,
+  type AttemptLog,
   BackupModelRouter,
   type BackupModelRouterOptions,
   defaultCatalog,
@@ -45,6 +46,8 @@ interface SentBody {
     readonly taskType?: string;
   }[];
 }
+/** A text of 40 characters: 10 tokens at four characters a token. */
+const fortyCharacters = (index: number): string => `a text of forty characters, numbered ${String(index).padStart(3, '0')}`;
 const textsOf = (request: RecordedRequest): string[] => (request.body as SentBody).requests.map((one) => one.content.parts[0]!.text);
 
 describe('embed on the Gemini wire: the recorded answer', () => {
@@ -201,6 +204,49 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
     const health = router.getHealthStatus();
     expect(health['google']!.unansweredAttemptsCostUsd).toBeCloseTo(answeredUsd, 15);
     expect(health['google-backup']!.unansweredAttemptsCostUsd).toBe(0);
+  });
+
+  it('an attempt timed out amid its batches is priced the texts sent (the batch answered, the one in flight), not those never sent', async () => {
+    // Google answers the first 100 texts and never answers the second batch; its third is never sent.
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'stall-before-headers' });
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(50));
+    const texts = Array.from({ length: 250 }, (_, index) => fortyCharacters(index));
+    const router = makeRouter();
+    const result = await router.embed(texts, { model, responseTimeoutMs: 300 });
+    expect(result.provider).toBe('google-backup');
+    expect(embeddingRequests().map((request) => [keyOf(request), textsOf(request).length])).toEqual([
+      [harness.server.apiKeyFor('google'), 100],
+      [harness.server.apiKeyFor('google'), 100],
+      [backupKey, 100],
+      [backupKey, 100],
+      [backupKey, 50],
+    ]);
+    // 200 texts sent to the first account, 10 tokens each at gemini-embedding-001's $0.15 a million; not all 250.
+    const sentUsd = (200 * 10 * 0.15) / 1_000_000;
+    expect(result.attempts[0]).toMatchObject({ provider: 'google', outcome: 'failure', reason: 'timeout' });
+    expect(result.attempts[0]!.estimatedCostUsd).toBeCloseTo(sentUsd, 15);
+    expect(router.getHealthStatus()['google']!.unansweredAttemptsCostUsd).toBeCloseTo(sentUsd, 15);
+  });
+
+  it("a call its caller cancels amid the batches is priced the texts sent: the batch answered and the one in flight", async () => {
+    harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'stall-before-headers' });
+    const texts = Array.from({ length: 250 }, (_, index) => fortyCharacters(index));
+    const router = makeRouter();
+    const controller = new AbortController();
+    const attemptLog: AttemptLog = { attempts: undefined };
+    const call = router.embed(texts, { model, provider: 'google', signal: controller.signal, attemptLog }).catch((error: unknown) => error);
+    // The second batch reached Google, which holds it.
+    await harness.server.waitFor((requests) => requests.filter((request) => request.route === 'embeddings').length === 2);
+    const reason = new Error('the caller gave up');
+    controller.abort(reason);
+    expect(await call).toBe(reason);
+    await harness.server.waitForClientAbort({ provider: 'google' });
+    expect(embeddingRequests().map((request) => textsOf(request).length)).toEqual([100, 100]);
+    const sentUsd = (200 * 10 * 0.15) / 1_000_000;
+    expect(attemptLog.attempts).toHaveLength(1);
+    expect(attemptLog.attempts![0]).toMatchObject({ provider: 'google', outcome: 'aborted' });
+    expect(attemptLog.attempts![0]!.estimatedCostUsd).toBeCloseTo(sentUsd, 15);
+    expect(router.getHealthStatus()['google']!.unansweredAttemptsCostUsd).toBeCloseTo(sentUsd, 15);
   });
 
   it('an attempt whose first batch failed costs nothing: Google answered none of its texts', async () => {

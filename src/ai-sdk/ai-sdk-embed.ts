@@ -2,7 +2,7 @@ import type { EmbeddingModelV3, SharedV3Headers } from '@ai-sdk/provider';
 import type { EmbeddingModelInfo } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import { ProviderError } from '../errors.js';
-import { embedInBatches } from '../providers/embed-in-batches.js';
+import { type BatchSentListener, embedInBatches } from '../providers/embed-in-batches.js';
 import type { ProviderCallOptions } from '../providers/model-provider.js';
 import { readTokenCount } from '../token-count.js';
 import type { EmbeddingRequest, EmbeddingResponse, Mutable } from '../types.js';
@@ -42,7 +42,9 @@ export function aiSdkEmbed(context: {
       throw new ProviderError({ provider: providerId, reason: 'model_not_found', message: `this provider embeds with ${model.modelId} only, not ${request.model}` });
     }
     const { signal } = callOptions;
-    const embedBatch = async (batch: EmbeddingRequest): Promise<EmbeddingResponse> => {
+    const embedBatch = async (batch: EmbeddingRequest, sentListener: BatchSentListener | undefined): Promise<EmbeddingResponse> => {
+      // The model's package sends it now, as far as we can know: a cancel from here on is billed.
+      sentListener?.onRequestSent?.();
       const embedding = model.doEmbed({ values: [...batch.inputs], abortSignal: signal });
       const result = await settleWithin(embedding, { signal, timeoutMs: callOptions.headersTimeoutMs, providerId, clock });
       if (result.embeddings.length !== batch.inputs.length) {
@@ -56,10 +58,8 @@ export function aiSdkEmbed(context: {
       return response;
     };
     try {
-      // The model's package sends it now, as far as we can know: a cancel from here on is billed.
-      callOptions.onRequestSent?.();
       const batchSize = (await model.maxEmbeddingsPerCall) ?? Number.POSITIVE_INFINITY;
-      return await embedInBatches(request, { batchSize, embedBatch, answeredListener: callOptions });
+      return await embedInBatches(request, { batchSize, embedBatch, progress: callOptions });
     } catch (error) {
       if (signal.aborted) throw error;
       throw toProviderError(error);

@@ -20,7 +20,7 @@ import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk } from '../types.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
-import { embedInBatches } from './embed-in-batches.js';
+import { type BatchSentListener, embedInBatches } from './embed-in-batches.js';
 import { environmentVariable } from './environment-variable.js';
 import { providerBaseUrlOf } from './provider-base-url.js';
 import { refuseBeyondProviderLimits } from './provider-request-limits.js';
@@ -200,13 +200,13 @@ export function createHttpModelProvider(
   const embedBatch =
     buildEmbeddingsRequest === undefined || parseEmbeddingsResponse === undefined
       ? undefined
-      : async (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> => {
+      : async (request: EmbeddingRequest, callOptions: ProviderCallOptions, sentListener: BatchSentListener | undefined): Promise<EmbeddingResponse> => {
           const response = await httpClient.request(buildEmbeddingsRequest(request, endpoint()), {
             providerId,
             cancellation: cancellationOfCall(callOptions),
             headersTimeoutMs: callOptions.headersTimeoutMs,
             idleTimeoutMs: callOptions.idleTimeoutMs,
-            sentListener: callOptions,
+            sentListener,
           });
           if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
           const parseOptions = { providerId, headers: response.headers, inputCount: request.inputs.length, model: request.model };
@@ -214,15 +214,18 @@ export function createHttpModelProvider(
         };
   // A wire that takes fewer texts a request than a call may hold (Gemini's) is sent them in consecutive batches.
   const embed =
-    embedBatch === undefined || maxEmbeddingInputsPerRequest === undefined
-      ? embedBatch
-      : (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> =>
-          embedInBatches(request, {
-            batchSize: maxEmbeddingInputsPerRequest,
-            embedBatch: (batch) => embedBatch(batch, callOptions),
-            // Told each batch answered: if a later one fails, those are billed all the same.
-            answeredListener: callOptions,
-          });
+    embedBatch === undefined
+      ? undefined
+      : maxEmbeddingInputsPerRequest === undefined
+        ? (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> => embedBatch(request, callOptions, callOptions)
+        : (request: EmbeddingRequest, callOptions: ProviderCallOptions): Promise<EmbeddingResponse> =>
+            embedInBatches(request, {
+              batchSize: maxEmbeddingInputsPerRequest,
+              embedBatch: (batch, sentListener) => embedBatch(batch, callOptions, sentListener),
+              // Told as each batch leaves and is answered: a cancel amid them is billed the texts sent, a failure
+              // those answered.
+              progress: callOptions,
+            });
 
   return {
     id: providerId,

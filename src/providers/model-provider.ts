@@ -32,6 +32,13 @@ export interface ProviderCallOptions {
    * (`Attempt.estimatedCostUsd`). A call sent in one request need not tell.
    */
   onInputsAnswered?(inputCount: number): void;
+  /**
+   * To be told, by a provider that sends an embedding call's texts in several consecutive requests, each time one of
+   * them has left for it (as `onRequestSent`), with how many texts it carries: an attempt cancelled or timed out
+   * amid its requests is then priced the texts sent (those answered and those in flight), not those never sent,
+   * which the provider never bills. A call sent in one request need not tell: its whole input is priced.
+   */
+  onInputsSent?(inputCount: number): void;
 }
 
 export interface ModelProvider {

@@ -36,6 +36,11 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
    * sends them in several requests (`onInputsAnswered`): billed, even when a later request failed the attempt.
    */
   answeredInputCount = 0;
+  /**
+   * How many of an embedding call's texts had left for the provider, told by one that sends them in several
+   * requests (`onInputsSent`); undefined when it told none (one request: the whole input, once `requestSent`).
+   */
+  sentInputCount: number | undefined = undefined;
   /** What a stream received before its first token (and that token), as it came; undefined for `complete`. */
   received: readonly StreamChunk[] | undefined = undefined;
   /** The provider's request id, once a stream's response started. */
@@ -77,6 +82,10 @@ export class AttemptCallOptions implements ProviderCallOptions, StreamStartListe
 
   onInputsAnswered(inputCount: number): void {
     this.answeredInputCount += inputCount;
+  }
+
+  onInputsSent(inputCount: number): void {
+    this.sentInputCount = (this.sentInputCount ?? 0) + inputCount;
   }
 
   onResponseStart(info: { readonly requestId?: string }): void {

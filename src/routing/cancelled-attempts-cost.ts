@@ -34,10 +34,12 @@ export function priceCancelledAttempts(
 
 /**
  * The same for an embedding call's attempts: each one cancelled or timed out after its request was sent is billed
- * its whole input, estimated at about four characters a token and priced at the model's embedding price (the
- * provider's dearest when it has none, as a key's budget is charged). So is each one that failed after its provider
- * had answered some of its texts (a later batch of Gemini's 100 failed, `onInputsAnswered`), for those texts: the
- * provider billed them, and the call took none of them.
+ * the texts sent, estimated at about four characters a token and priced at the model's embedding price (the
+ * provider's dearest when it has none, as a key's budget is charged): its whole input, or, from a provider that sent
+ * them in several requests (Gemini's batches of 100, `onInputsSent`), the texts of the requests that had left (those
+ * answered and the one in flight; Google bills no request it was never sent). So is each one that failed after its
+ * provider had answered some of its texts (a later batch failed, `onInputsAnswered`), for those texts: the provider
+ * billed them, and the call took none of them.
  */
 export function priceCancelledEmbeddingAttempts(
   attempts: Attempt[],
@@ -45,12 +47,12 @@ export function priceCancelledEmbeddingAttempts(
   inputs: readonly string[],
   spending: Pick<ProviderSpending, 'recordUnansweredSpend'>,
 ): void {
-  priceUnanswered(attempts, newest, inputs, embeddingInputCost, spending);
+  priceUnanswered(attempts, newest, inputs, sentInputsCost, spending);
   for (let attempt = newest; attempt !== undefined; attempt = attempt.previous) {
     if (!attempt.failed || attempt.answeredInputCount === 0) continue;
     const index = unpricedEntry(attempts, attempt);
     if (index === -1) continue;
-    const usd = embeddingInputCost(attempt, inputs.slice(0, attempt.answeredInputCount));
+    const usd = embeddingInputCost(attempt, inputs, attempt.answeredInputCount);
     if (usd === undefined || !(usd > 0)) continue;
     attempts[index] = { ...(attempts[index] as Attempt), estimatedCostUsd: usd };
     spending.recordUnansweredSpend(attempt.candidate.provider.id, usd);
@@ -83,10 +85,16 @@ function unfinishedChatCost(attempt: AttemptCallOptions, messages: readonly Mess
   return unfinishedAnswerCost({ definition: candidate.provider.definition, model: candidate.model, messages, tally });
 }
 
-/** What `inputs` cost at the attempt's model, at about four characters a token. */
-function embeddingInputCost(attempt: AttemptCallOptions, inputs: readonly string[]): number | undefined {
+/** What the texts an attempt cancelled or timed out had sent cost: all of them, unless its provider told fewer. */
+function sentInputsCost(attempt: AttemptCallOptions, inputs: readonly string[]): number | undefined {
+  return embeddingInputCost(attempt, inputs, attempt.sentInputCount ?? inputs.length);
+}
+
+/** What the first `count` of `inputs` (sent in order) cost at the attempt's model, at about four characters a token. */
+function embeddingInputCost(attempt: AttemptCallOptions, inputs: readonly string[], count: number): number | undefined {
   let characters = 0;
-  for (const input of inputs) characters += input.length;
+  const end = Math.min(count, inputs.length);
+  for (let index = 0; index < end; index += 1) characters += (inputs[index] as string).length;
   const { candidate } = attempt;
   return embeddingBudgetCostOf(candidate.provider.definition, candidate.model, { inputTokens: Math.ceil(characters / charactersPerToken) })?.usd;
 }
