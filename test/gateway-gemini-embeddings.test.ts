@@ -150,4 +150,32 @@ describe("a key's spend on a call of more than 100 texts", () => {
     expect((await spentToday()) - dayBefore).toBeCloseTo(answerUsd + answeredByGoogleUsd, 15);
     expect(harness.router.getHealthStatus()['google']!.unansweredAttemptsCostUsd - googleBefore).toBeCloseTo(answeredByGoogleUsd, 15);
   });
+
+  it('charges a client that left amid the batches the texts sent to Google (answered and in flight), not those never sent', async () => {
+    // google answers the first 100 texts and holds the second batch; the client leaves then; the third is never sent.
+    harness.providers.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'stall-before-headers' });
+    const texts = Array.from({ length: 250 }, () => freshText().padEnd(40, '.'));
+    const dayBefore = await spentToday();
+    const linesBefore = harness.logLines.length;
+    const leaving = new AbortController();
+    const answering = fetch(`${harness.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${budgetedKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'google/gemini-embedding-001', input: texts, encoding_format: 'float' }),
+      signal: leaving.signal,
+    });
+    await harness.providers.waitFor((requests) => requests.filter((request) => request.route === 'embeddings').length === 2);
+    leaving.abort();
+    await expect(answering).rejects.toThrow();
+    await expect.poll(() => harness.logLines.slice(linesBefore).find((entry) => entry.key === 'budgeted')).toBeDefined();
+    await harness.providers.waitForClientAbort({ provider: 'google' });
+
+    expect(embeddingRequests().map((request) => (request.body as { requests: unknown[] }).requests.length)).toEqual([100, 100]);
+    // 200 texts of 10 tokens at the catalog's $0.15 a million.
+    const sentUsd = (200 * 10 * 0.15) / 1_000_000;
+    const line = harness.logLines.slice(linesBefore).find((entry) => entry.key === 'budgeted');
+    expect(line).toMatchObject({ outcome: 'client_aborted', costEstimated: true });
+    expect(line?.costUsd).toBeCloseTo(sentUsd, 15);
+    expect((await spentToday()) - dayBefore).toBeCloseTo(sentUsd, 15);
+  });
 });
