@@ -14,6 +14,7 @@ import {
   mergeCatalog,
   type ProviderDefinition,
 } from '../src/index.js';
+import { ManualClock } from '../src/resilience/manual-clock.js';
 import type { RecordedRequest } from '../src/testing/index.js';
 import { geminiEmbeddingsBatchReplay, geminiReplay, numberedVector, recordedGeminiEmbedding } from '../src/testing/gemini-recordings.test-support.js';
 import { useRouterHarness } from './router-harness.js';
@@ -211,8 +212,13 @@ describe('embed on the Gemini wire: failures of one provider of the model', () =
     harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), { kind: 'stall-before-headers' });
     harness.server.enqueue('google', geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(100), geminiEmbeddingsBatchReplay(50));
     const texts = Array.from({ length: 250 }, (_, index) => fortyCharacters(index));
-    const router = makeRouter();
-    const result = await router.embed(texts, { model, responseTimeoutMs: 300 });
+    // The router's time limits on a manual clock: the held batch is ended when the test says, not by the machine's load.
+    const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
+    const router = makeRouter({ clock });
+    const call = router.embed(texts, { model, responseTimeoutMs: 5_000 });
+    await harness.server.waitFor((requests) => requests.filter((request) => request.route === 'embeddings').length === 2);
+    await clock.advanceAsync(5_000);
+    const result = await call;
     expect(result.provider).toBe('google-backup');
     expect(embeddingRequests().map((request) => [keyOf(request), textsOf(request).length])).toEqual([
       [harness.server.apiKeyFor('google'), 100],
