@@ -31,7 +31,7 @@ describe("OpenAI's reasoning item as a Messages thinking block", () => {
   it('shows the recorded item first in the message, the summary as the thinking, the item whole in the signature', () => {
     const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai', headers: {} }), 'openai');
     expect(answer.signedReasoning).toEqual({ provider: 'openai', blocks: [recordedItem] });
-    const content = toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0 }).content as { type: string }[];
+    const content = toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0, model: 'm' }).content as { type: string }[];
     expect(content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
     expect(content[0]).toEqual({ type: 'thinking', thinking: recordedItem.summary[0], signature: reasoningItemSignature(recordedItem) });
     expect(reasoningItemsOfSignature(reasoningItemSignature(recordedItem))).toEqual([recordedItem]);
@@ -46,7 +46,7 @@ describe("OpenAI's reasoning item as a Messages thinking block", () => {
 
   it("shows no item of another OpenAI-wire provider (another id), whose items would be read back as OpenAI's", () => {
     const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai-proxy', headers: {} }), 'openai-proxy');
-    expect((toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0 }).content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
+    expect((toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0, model: 'm' }).content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
   });
 
   it('streams an item without a summary whole when it comes: start, signature_delta, stop, before the call', () => {

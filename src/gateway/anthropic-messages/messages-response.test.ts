@@ -26,14 +26,15 @@ describe('a whole answer as an Anthropic message', () => {
     ['gemini', 'generateContent-function-call.json', parseGeminiResponse],
   ])('reads back, through the Anthropic parser, as the recorded %s answer %s', (folder, fixture, parse) => {
     const original = parse(recordedFixtures(folder).readFixtureJson(fixture), parseOptions);
-    const message = toAnthropicMessage(resultOf(original, folder), { id: 'msg_test', createdSeconds: 0 });
+    const message = toAnthropicMessage(resultOf(original, folder), { id: 'msg_test', createdSeconds: 0, model: 'tier-1' });
     const roundTrip = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), parseOptions);
     expect(roundTrip.content).toBe(original.content);
     expect(roundTrip.finishReason).toBe(original.finishReason);
     // Anthropic's usage has no field for reasoning tokens: they stay within the output tokens.
     const { reasoningTokens: _reasoningTokens, ...usageWithoutReasoningSplit } = original.usage ?? {};
     expect(roundTrip.usage).toEqual(original.usage === undefined ? undefined : usageWithoutReasoningSplit);
-    expect(roundTrip.model).toBe(`${folder}/${original.model}`);
+    // The model the client asked, whoever served it (anthropic-dialect.ts).
+    expect(roundTrip.model).toBe('tier-1');
     expect(roundTrip.toolCalls.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments) as unknown }))).toEqual(
       original.toolCalls.map((call) => ({ id: call.id, name: call.name, input: JSON.parse(call.arguments) as unknown })),
     );
@@ -43,7 +44,7 @@ describe('a whole answer as an Anthropic message', () => {
   it("reports prompt-cache tokens in Anthropic's fields, and reads back as the same usage", () => {
     const usage = { inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cachedInputTokens: 1000, cacheWriteInputTokens: 100 };
     const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-6', usage }, 'anthropic');
-    const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0 });
+    const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0, model: 'm' });
     expect(message.usage).toEqual({
       input_tokens: 10,
       cache_creation_input_tokens: 100,
@@ -57,7 +58,7 @@ describe('a whole answer as an Anthropic message', () => {
   it('splits the cache writes by lifetime, as Anthropic does, and reads the hour back', () => {
     const usage = { inputTokens: 1110, outputTokens: 7, totalTokens: 1117, cacheWriteInputTokens: 1100, cacheWrite1hInputTokens: 1000 };
     const result = resultOf({ content: 'Hi', toolCalls: [], finishReason: 'stop', model: 'claude-sonnet-4-6', usage }, 'anthropic');
-    const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0 });
+    const message = toAnthropicMessage(result, { id: 'msg', createdSeconds: 0, model: 'm' });
     expect((message.usage as { cache_creation: unknown }).cache_creation).toEqual({ ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 1000 });
     expect(parseAnthropicResponse(message, parseOptions).usage).toEqual(usage);
   });
@@ -72,7 +73,7 @@ describe('a whole answer as an Anthropic message', () => {
   it('says max_tokens for a cut-off answer and tool_use for a call', () => {
     const base = { content: 'x', toolCalls: [], model: 'm', usage: undefined } as const;
     const reasonOf = (finishReason: ChatResponse['finishReason']) =>
-      toAnthropicMessage(resultOf({ ...base, finishReason }, 'openai'), { id: 'msg', createdSeconds: 0 }).stop_reason;
+      toAnthropicMessage(resultOf({ ...base, finishReason }, 'openai'), { id: 'msg', createdSeconds: 0, model: 'm' }).stop_reason;
     expect([reasonOf('stop'), reasonOf('length'), reasonOf('tool_calls'), reasonOf('content_filter')]).toEqual([
       'end_turn',
       'max_tokens',

@@ -8,7 +8,6 @@ import type { CompletionResult } from '../../routing/router-options.js';
 import type { Mutable, ToolCall, Usage } from '../../types.js';
 import type { ErrorResponse } from '../error-response.js';
 import type { AnswerContext } from '../gateway-dialect.js';
-import { servedModel } from '../openai-response.js';
 import { shownReasoningItems, shownThinkingBlocks } from '../client-signed-reasoning.js';
 import { wireSignedReasoningBlock } from '../../signed-reasoning.js';
 import { textAndServerToolContent } from './messages-server-tool-blocks.js';
@@ -76,7 +75,12 @@ export function toolInputOf(call: Pick<ToolCall, 'arguments'>): Record<string, u
   return { arguments: call.arguments };
 }
 
-export function toAnthropicMessage(result: CompletionResult, context: AnswerContext): Record<string, unknown> {
+/**
+ * `context.model` is the `model` the client sent, not the one that served it (that is in the `x-backup-models-provider`
+ * and `-model` headers): Claude Code sends back an earlier answer's thinking blocks only when its `model` is the one it
+ * asks now, and strips them all otherwise (musistudio/claude-code-router#1629, farion1231/cc-switch#5578).
+ */
+export function toAnthropicMessage(result: CompletionResult, context: AnswerContext & { readonly model: string }): Record<string, unknown> {
   const content: Record<string, unknown>[] = shownThinkingBlocks(result.signedReasoning).map(wireSignedReasoningBlock);
   for (const item of shownReasoningItems(result.signedReasoning)) content.push(reasoningItemThinkingBlock(item));
   content.push(...textAndServerToolContent(result.content, result.serverToolBlocks));
@@ -85,7 +89,7 @@ export function toAnthropicMessage(result: CompletionResult, context: AnswerCont
     id: context.id,
     type: 'message',
     role: 'assistant',
-    model: servedModel(result),
+    model: context.model,
     content,
     stop_reason: toAnthropicStopReason(result),
     stop_sequence: result.stopSequence ?? null,

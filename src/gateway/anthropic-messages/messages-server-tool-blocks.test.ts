@@ -22,7 +22,7 @@ const encode = (chunks: readonly StreamChunk[]) => encodeAsMessagesEvents(chunks
 
 describe("Anthropic's server tool blocks shown to a Messages client", () => {
   it('shows each block as recorded where it stood among the text, and the searches in the usage; Anthropic reads them back the same', () => {
-    const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 });
+    const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0, model: 'm' });
     const content = message.content as Record<string, unknown>[];
     // The recorded content, block for block: the text between the blocks and the cited text blocks with their citations.
     expect(JSON.stringify(content)).toBe(JSON.stringify(recordedWebSearchContent()));
@@ -33,7 +33,7 @@ describe("Anthropic's server tool blocks shown to a Messages client", () => {
   });
 
   it('shows no block another provider wrote (an Anthropic-wire server the gateway calls by another name): its text only', () => {
-    const message = toAnthropicMessage(recordedAnswer('claude-proxy'), { id: 'msg_test', createdSeconds: 0 });
+    const message = toAnthropicMessage(recordedAnswer('claude-proxy'), { id: 'msg_test', createdSeconds: 0, model: 'm' });
     expect(message.content).toEqual([{ type: 'text', text: recordedAnswer('claude-proxy').content }]);
   });
 

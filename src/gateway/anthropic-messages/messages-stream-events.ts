@@ -46,6 +46,7 @@ export class MessagesStreamEvents implements StreamEventEncoder {
   /** Characters of text deltas still to come that a cited text block already showed (the decoder sends both). */
   #citedTextShown = 0;
 
+  /** `context.model`: the model as the client asked it, which `message_start` repeats (see anthropic-dialect.ts). */
   constructor(context: AnswerContext & { readonly model: string }) {
     this.#id = context.id;
     this.#model = context.model;

@@ -26,14 +26,14 @@ const encode = (chunks: readonly StreamChunk[]) => encodeAsMessagesEvents(chunks
 
 describe("Anthropic's thinking blocks shown to a Messages client", () => {
   it('shows the recorded thinking block first in the message, as recorded, and Anthropic reads it back the same', () => {
-    const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 });
+    const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0, model: 'm' });
     expect(message.content).toEqual([recordedThinking, { type: 'tool_use', id: recordedToolUse?.id, name: recordedToolUse?.name, input: {} }]);
     const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: {} });
     expect(readBack.signedReasoning).toEqual(recordedAnswer('anthropic').signedReasoning);
   });
 
   it("shows no block another provider signed (an Anthropic-wire server the gateway calls by another name)", () => {
-    const message = toAnthropicMessage(recordedAnswer('claude-proxy'), { id: 'msg_test', createdSeconds: 0 });
+    const message = toAnthropicMessage(recordedAnswer('claude-proxy'), { id: 'msg_test', createdSeconds: 0, model: 'm' });
     expect((message.content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
   });
 
@@ -114,7 +114,7 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
 
 describe("a Messages client's history with Anthropic's thinking blocks", () => {
   it('carries each signed block whole as the assistant message’s signedReasoning, signed by Anthropic, its text as the reasoning', () => {
-    const assistantContent = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0 }).content;
+    const assistantContent = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0, model: 'm' }).content;
     const messages = convertAnthropicRequestMessages(undefined, [
       { role: 'user', content: 'Check the sandbox.' },
       { role: 'assistant', content: assistantContent },
