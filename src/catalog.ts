@@ -95,6 +95,25 @@ export interface ModelInfo {
    */
   readonly forcedToolChoice?: ForcedToolChoice;
   /**
+   * Anthropic wire, with `anthropicThinking: 'adaptive'`: `'refused'` for a model whose thinking cannot be turned off,
+   * which answers `thinking: {type: "disabled"}` with a 400, as Claude Sonnet 5.5 does (its migration guide lists it
+   * among the "five settings that return a 400 error"; the words, `"thinking.type.disabled" is not supported for this
+   * model.`, as Claude Fable 5 answered them, cline/cline#13203). A call asking `reasoningEffort: 'none'` is sent the
+   * least effort, `low`, `maxTokens` grown by that effort's room (1,024 tokens), so the thinking does not eat an answer
+   * the caller bounded tightly; it is not failed over, which would leave a route of this model alone with no answer.
+   * Without it an Anthropic reasoning model asked `'none'` is sent `thinking: {type: "disabled"}` and the caller's
+   * `maxTokens` as they are. Other wires ignore it.
+   */
+  readonly disabledThinking?: DisabledThinking;
+  /**
+   * OpenAI wire, with `reasoning`: the least `reasoning_effort` the model takes, sent for a call asking
+   * `reasoningEffort: 'none'`: `'none'` for a model that can answer without reasoning (gpt-6-luna, gpt-6.1-terra),
+   * `'low'` for one that cannot (gpt-6.2-sol, which OpenAI refuses `none`). Without it such a call is sent no effort, as
+   * one that asks none: the efforts taken differ from model to model, and one a model does not take is a 400.
+   * Other wires ignore it.
+   */
+  readonly leastReasoningEffort?: LeastReasoningEffort;
+  /**
    * Anthropic wire: `'refused'` for a model that takes no structured output (`output_config.format`), as Claude models
    * before the 4.5 generation and Anthropic-compatible servers that lack it: a call with a `json_schema` `responseFormat`
    * is not sent to it but refused before anything leaves (`generation_failed`), and the call fails over. Without it an
@@ -122,6 +141,15 @@ export const anthropicThinkingModes: readonly AnthropicThinking[] = ['adaptive']
 
 /** See `ModelInfo.forcedToolChoice`. */
 export type ForcedToolChoice = 'refused';
+
+/** See `ModelInfo.disabledThinking`. */
+export type DisabledThinking = 'refused';
+
+/** See `ModelInfo.leastReasoningEffort`: OpenAI's effort words below `medium`. */
+export type LeastReasoningEffort = 'none' | 'minimal' | 'low';
+
+/** Every `LeastReasoningEffort`: what `leastReasoningEffort` may be. */
+export const leastReasoningEffortNames: readonly LeastReasoningEffort[] = ['none', 'minimal', 'low'];
 
 /** See `ModelInfo.structuredOutput`. */
 export type StructuredOutput = 'refused';
@@ -284,7 +312,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // costs that). All are reasoning models: on chat completions `max_completion_tokens`, and a temperature other
     // than 1 refused (400 unsupported_value, test/fixtures/openai), on Responses any temperature refused (vercel/ai
     // reasoning-model-temperature-error.json), so `reasoning` sends them neither temperature nor top_p nor penalties. They take a temperature only with `reasoning_effort: "none"` (anomalyco/models.dev#6639,
-    // for gpt-5.6-luna), an effort our callers cannot ask. Prices, windows and efforts from OpenAI's model pages:
+    // for gpt-5.6-luna), which a caller asks as `reasoningEffort: 'none'`, still sent no temperature. Prices, windows and efforts from OpenAI's model pages:
     // gpt-6-luna $0.10 in, $0.01 cached, $0.125 cache writes, $0.50 out, efforts none to max (default medium)
     // (developers.openai.com/ja-JP/api/docs/models/gpt-6-luna); gpt-6.1-terra $1, $0.05 cached, $5, none to max
     // (docs.litellm.ai/blog/gpt-6-1-terra, developers.openai.com/ko-KR/api/docs/models); gpt-6.2-sol, released
@@ -299,13 +327,14 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // OpenAI's Responses API (`openAIWire`), which takes tools at every effort, so they reason on a turn with tools
     // and Sol is asked one at all. It takes no `stop`: a call with stop sequences fails over. The retiring models stay listed
     // (priced, in no tier) for routes and histories that still name them, o3-mini too (OpenAI answers it 404 now: it
-    // is then remembered missing).
+    // is then remembered missing). A call asking no reasoning is sent each one's least effort (`leastReasoningEffort`):
+    // `none` to Luna and Terra, `low` to Sol.
     defaultModel: 'gpt-6-luna',
     modelsByTier: { 1: 'gpt-6-luna', 2: 'gpt-6.1-terra', 3: 'gpt-6.2-sol' },
     models: [
-      { id: 'gpt-6-luna', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
-      { id: 'gpt-6.1-terra', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
-      { id: 'gpt-6.2-sol', vision: true, reasoning: true, openAIWire: 'responses', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
+      { id: 'gpt-6-luna', vision: true, reasoning: true, openAIWire: 'responses', leastReasoningEffort: 'none', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(0.1, 0.5, { cachedInputPerMillion: 0.01, cacheWritePerMillion: 0.125 }) },
+      { id: 'gpt-6.1-terra', vision: true, reasoning: true, openAIWire: 'responses', leastReasoningEffort: 'none', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(1, 5, { cachedInputPerMillion: 0.05 }) },
+      { id: 'gpt-6.2-sol', vision: true, reasoning: true, openAIWire: 'responses', leastReasoningEffort: 'low', contextWindowTokens: 1_050_000, maxOutputTokens: 128_000, price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5 }) },
       { id: 'gpt-4o-mini', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(0.15, 0.6, { cachedInputPerMillion: 0.075 }) },
       { id: 'gpt-4.1-mini', vision: true, contextWindowTokens: 1_047_576, maxOutputTokens: 32_768, price: million(0.4, 1.6, { cachedInputPerMillion: 0.1 }) },
       { id: 'gpt-4o', vision: true, contextWindowTokens: 128_000, maxOutputTokens: 16_384, price: million(2.5, 10, { cachedInputPerMillion: 1.25 }) },
@@ -348,7 +377,8 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
     // top_k, and to an assistant prefill (the migration guides, .../haiku-5-5/migration-guide, .../sonnet-5-5/
     // migration-guide): `anthropicThinking: 'adaptive'` and `fixedSampling`. Sonnet 5.5 also refuses a forced tool
     // choice, its thinking being impossible to turn off (`thinking.type` only `adaptive` or `between_tools`, its guide):
-    // `forcedToolChoice: 'refused'`. The legacy models stay listed (priced, in no tier) for routes and histories that
+    // `forcedToolChoice: 'refused'`, and `thinking: {type: "disabled"}` (`disabledThinking: 'refused'`), which Haiku 5.5's
+    // guide does not list: Haiku 5.5 is sent it for a call asking no thinking. The legacy models stay listed (priced, in no tier) for routes and histories that
     // still name them, asked as before (a thinking budget, which they take).
     defaultModel: 'claude-haiku-5-5',
     modelsByTier: { 1: 'claude-haiku-5-5', 2: 'claude-haiku-5-5', 3: 'claude-sonnet-5-5' },
@@ -370,6 +400,7 @@ export const defaultCatalog: readonly ProviderDefinition[] = [
         anthropicThinking: 'adaptive',
         fixedSampling: true,
         forcedToolChoice: 'refused',
+        disabledThinking: 'refused',
         contextWindowTokens: 1_000_000,
         maxOutputTokens: 128_000,
         price: million(2, 10, { cachedInputPerMillion: 0.1, cacheWritePerMillion: 2.5, cacheWrite1hPerMillion: 4 }),

@@ -7,8 +7,10 @@ import type { ReasoningEffort } from './types.js';
 
 /** OpenAI's words for an effort, least first, as ours. */
 const openAIEfforts: Readonly<Record<string, ReasoningEffort | null>> = {
-  // No effort asked: each model reasons as it does by default (`default` is Groq's word for it).
-  none: null,
+  // No reasoning (GPT-5.1 and later take it: openai/openai-dotnet#877; clients send it, Codex's `reasoning.effort:
+  // "none"` in router-for-me/CLIProxyAPI#4380, AIProxyTeam/AIProxySwift#243): ours of the same name.
+  none: 'none',
+  // No effort asked: each model reasons as it does by default (Groq's word for it).
   default: null,
   // The nearest effort every reasoning model takes: o3-mini refuses `minimal`, and only the newest take `xhigh`.
   minimal: 'low',
@@ -22,7 +24,7 @@ const openAIEfforts: Readonly<Record<string, ReasoningEffort | null>> = {
 export const openAIReasoningEffortNames: readonly string[] = Object.keys(openAIEfforts);
 
 /**
- * An OpenAI effort word as ours: `null` for `none` (ask for no effort), undefined for a word that is not one.
+ * An OpenAI effort word as ours: `null` for Groq's `default` (ask for no effort), undefined for a word that is not one.
  */
 export function reasoningEffortOfOpenAIName(name: unknown): ReasoningEffort | null | undefined {
   return typeof name === 'string' && Object.hasOwn(openAIEfforts, name) ? openAIEfforts[name] : undefined;
@@ -43,15 +45,18 @@ export type AnthropicEffortName = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
  */
 const anthropicEfforts: Readonly<Record<AnthropicEffortName, ReasoningEffort>> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
 
-/** Ours as Anthropic's: each of ours is one of its words. */
-const anthropicNamesOfEfforts: Readonly<Record<ReasoningEffort, AnthropicEffortName>> = { low: 'low', medium: 'medium', high: 'high' };
+/**
+ * Ours as Anthropic's: each of ours is one of its words, `none` its least, `low`, for a model whose thinking cannot be
+ * turned off (Claude Sonnet 5.5; one that can is sent `thinking: {type: "disabled"}` instead, and no effort).
+ */
+const anthropicNamesOfEfforts: Readonly<Record<ReasoningEffort, AnthropicEffortName>> = { none: 'low', low: 'low', medium: 'medium', high: 'high' };
 
 /** An Anthropic effort word as ours; undefined for a word that is not one. */
 export function reasoningEffortOfAnthropicName(name: unknown): ReasoningEffort | undefined {
   return typeof name === 'string' && Object.hasOwn(anthropicEfforts, name) ? anthropicEfforts[name as AnthropicEffortName] : undefined;
 }
 
-/** Ours as Anthropic's `output_config.effort`: the word of the same name. */
+/** Ours as Anthropic's `output_config.effort`: the word of the same name, `none` as `low`. */
 export function anthropicEffortNameOf(effort: ReasoningEffort): AnthropicEffortName {
   return anthropicNamesOfEfforts[effort];
 }

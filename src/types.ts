@@ -202,8 +202,14 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string 
  * OpenAI-wire models as `reasoning_effort`, Anthropic's as a thinking budget, Gemini's as a thinking level
  * when the catalog lists the model's `thinkingLevels` (Gemini 3 and later), else as a thinking budget (see
  * `reasoningBudgetTokens`); any other model answers as it always does.
+ *
+ * `'none'` asks for no thinking, OpenAI's word for it (`reasoning_effort: "none"`): a model that can be told not to
+ * think is told so (Anthropic's `thinking: {type: "disabled"}`, `maxTokens` sent as it is); one that cannot is asked
+ * the least thinking the catalog says it takes (Claude Sonnet 5.5 the effort `low`, a Gemini 3 model its lowest
+ * `thinkingLevels`, an OpenAI-wire model its `leastReasoningEffort`), `maxTokens` grown by the room of `low`; any
+ * other is asked nothing, as when no effort is given.
  */
-export type ReasoningEffort = 'low' | 'medium' | 'high';
+export type ReasoningEffort = 'none' | 'low' | 'medium' | 'high';
 
 /** Gemini's words for how hard to think (`thinkingConfig.thinkingLevel`, Gemini 3 and later), least first. */
 export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';

@@ -152,7 +152,7 @@ describe('chat', () => {
     expect(streamed.stderr).toContain('We need to call the tool with invalid parameters first');
     const wrong = await run(['chat', '--reasoning', 'max', 'Hi'], providers.environment());
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/--reasoning must be low, medium or high/);
+    expect(wrong.stderr).toMatch(/--reasoning must be none, low, medium or high/);
   });
 
   it('with no keys: one line naming the variables to set, exit 1, no stack trace', async () => {

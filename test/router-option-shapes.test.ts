@@ -81,6 +81,8 @@ describe('options of the wrong shape, refused when the router is made', () => {
     ['catalog[0].models[0].anthropicThinking', { catalog: [{ ...groq, models: [{ ...firstModel, anthropicThinking: 'enabled' }] }] }],
     ['catalog[0].models[0].forcedToolChoice', { catalog: [{ ...groq, models: [{ ...firstModel, forcedToolChoice: true }] }] }],
     ['catalog[0].models[0].structuredOutput', { catalog: [{ ...groq, models: [{ ...firstModel, structuredOutput: false }] }] }],
+    ['catalog[0].models[0].disabledThinking', { catalog: [{ ...groq, models: [{ ...firstModel, disabledThinking: true }] }] }],
+    ['catalog[0].models[0].leastReasoningEffort', { catalog: [{ ...groq, models: [{ ...firstModel, leastReasoningEffort: 'medium' }] }] }],
     ['catalog[0].models[0].price', { catalog: [{ ...groq, models: [{ ...firstModel, price: 0.05 }] }] }],
     ['catalog[0].models[0].price.outputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { inputPerMillion: 1 } }] }] }],
     ['catalog[0].models[0].price.cachedInputPerMillion', { catalog: [{ ...groq, models: [{ ...firstModel, price: { ...firstModel!.price, cachedInputPerMillion: Number.NaN } }] }] }],

@@ -67,23 +67,24 @@ describe('reasoningEffort', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('must be low, medium or high: anything else is a typed error before any call', async () => {
+  it('must be none, low, medium or high: anything else is a typed error before any call', async () => {
     const error = await makeRouter().complete('x', { reasoningEffort: 'max' as 'high' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as Error).message).toMatch(/reasoningEffort must be 'low', 'medium' or 'high'/);
+    expect((error as Error).message).toMatch(/reasoningEffort must be 'none', 'low', 'medium' or 'high'/);
     expect(server.requests).toHaveLength(0);
   });
 });
 
 describe('a stream that shows its reasoning', () => {
-  it('fails over while the provider is only reasoning: reasoning is held, not committed on, until the answer begins', async () => {
-    // Groq's recorded reasoning, then the connection drops before any answer text.
+  it.each([undefined, 'none'] as const)('fails over while the provider is only reasoning, asked effort %s: reasoning is held, not committed on, until the answer begins', async (reasoningEffort) => {
+    // Groq's recorded reasoning, then the connection drops before any answer text. Asked no reasoning (`none`), the
+    // reasoning a model shows anyway is no more the caller's first token than when no effort is asked.
     server.setBehavior('groq', { kind: 'reset-after-events', fixture: 'chat-stream-error-tool-use-failed', events: 20 });
     const route = [
       { provider: 'groq', model: 'llama-3.3-70b-versatile' },
       { provider: 'openai', model: 'gpt-4o-mini' },
     ];
-    const stream = makeRouter({ parallelAttempts: 1 }).stream('Call the tool.', { route });
+    const stream = makeRouter({ parallelAttempts: 1 }).stream('Call the tool.', { route, ...(reasoningEffort !== undefined ? { reasoningEffort } : {}) });
     const chunks: StreamChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const result = await stream.result;

@@ -92,7 +92,9 @@ function asksOneToolCall(providerOptions: unknown): boolean {
  * A reasoning effort, asked the way `@ai-sdk/openai` (`reasoningEffort`), `@ai-sdk/anthropic` (`thinking:
  * { type: 'enabled', budgetTokens }`) or `@ai-sdk/google` (`thinkingConfig.thinkingLevel`, Gemini 3's, or
  * `thinkingConfig.thinkingBudget`) reads it, in that order; a budget becomes an effort as the gateway's
- * `thinking` does, and the level `minimal` is `low`, as OpenAI's `minimal` is.
+ * `thinking` does, and the level `minimal` is `low`, as OpenAI's `minimal` is. No thinking (`none`) is asked as
+ * OpenAI's `reasoningEffort: 'none'`, Anthropic's `thinking: { type: 'disabled' }` (which `@ai-sdk/anthropic` sends on
+ * since 3.0.93, vercel/ai's release notes) or Google's `thinkingBudget: 0` (Google's word for thinking off).
  */
 function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefined {
   if (!isRecord(providerOptions)) return undefined;
@@ -104,11 +106,13 @@ function reasoningEffortOf(providerOptions: unknown): ReasoningEffort | undefine
   if (isRecord(thinking) && thinking['type'] === 'enabled' && typeof thinking['budgetTokens'] === 'number') {
     return reasoningEffortOfBudget(thinking['budgetTokens']);
   }
+  if (isRecord(thinking) && thinking['type'] === 'disabled') return 'none';
   const google = providerOptions['google'];
   const thinkingConfig = isRecord(google) ? google['thinkingConfig'] : undefined;
   const level = isRecord(thinkingConfig) ? reasoningEffortOfOpenAIName(thinkingConfig['thinkingLevel']) : undefined;
   if (level !== undefined && level !== null) return level;
   const budget = isRecord(thinkingConfig) ? thinkingConfig['thinkingBudget'] : undefined;
   if (typeof budget === 'number' && budget > 0) return reasoningEffortOfBudget(budget);
+  if (budget === 0) return 'none';
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../types.js';
+import type { ChatRequest, ThinkingLevel } from '../types.js';
 import { convertCallOptions } from './convert-call-options.js';
 import { convertToAiSdkCallOptions } from './convert-to-ai-sdk-call-options.js';
 import { convertToBackupMessages } from './convert-to-backup-messages.js';
@@ -108,15 +108,36 @@ describe('convertToAiSdkCallOptions', () => {
     expect(readBack({ openai: { reasoningEffort: 'minimal' } })).toBe('low');
     expect(readBack({ anthropic: { thinking: { type: 'enabled', budgetTokens: 20_000 } } })).toBe('high');
     expect(readBack({ google: { thinkingConfig: { thinkingBudget: 2048 } } })).toBe('low');
-    expect(readBack({ google: { thinkingConfig: { thinkingBudget: 0 } } })).toBeUndefined();
+    // Thinking off, in each provider's words, is ours of no thinking.
+    expect(readBack({ google: { thinkingConfig: { thinkingBudget: 0 } } })).toBe('none');
+    expect(readBack({ openai: { reasoningEffort: 'none' } })).toBe('none');
     expect(readBack({ google: { thinkingConfig: { thinkingLevel: 'high' } } })).toBe('high');
     expect(readBack({ google: { thinkingConfig: { thinkingLevel: 'minimal' } } })).toBe('low');
-    expect(readBack({ anthropic: { thinking: { type: 'disabled' } } })).toBeUndefined();
+    expect(readBack({ anthropic: { thinking: { type: 'disabled' } } })).toBe('none');
     // A model not said to reason is not sent the effort: one that does not may refuse it.
     expect(convertToAiSdkCallOptions({ ...request, reasoningEffort: 'medium' }, signal)).not.toHaveProperty('providerOptions');
     // Both switches at once share each provider's options.
     const both = asked('anthropic.messages', { reasoningEffort: 'low', parallelToolCalls: false });
     expect(both.providerOptions?.['anthropic']).toEqual({ disableParallelToolUse: true, thinking: { type: 'enabled', budgetTokens: 1024 } });
+  });
+
+  it("asks no thinking (`none`) in the AI SDK providers' words where the model's are known, else nothing", () => {
+    const signal = new AbortController().signal;
+    const question: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Why?' }], reasoningEffort: 'none', maxTokens: 64 };
+    const asked = (providerName: string, thinkingLevels?: readonly ThinkingLevel[]) =>
+      convertToAiSdkCallOptions(question, signal, { reasons: true, providerName, ...(thinkingLevels !== undefined ? { thinkingLevels } : {}) });
+    // Said outright to Claude, which `@ai-sdk/anthropic` forwards since 3.0.93; the bound as the caller gave it.
+    const claude = asked('anthropic.messages');
+    expect(claude.providerOptions).toEqual({ anthropic: { thinking: { type: 'disabled' } } });
+    expect(claude.maxOutputTokens).toBe(64);
+    // A Gemini that thinks by level is asked its least, its bound grown by the room of `low`; one of a budget nothing.
+    const flashLite = asked('google.generative-ai', ['minimal', 'low', 'medium', 'high']);
+    expect(flashLite.providerOptions).toEqual({ google: { thinkingConfig: { thinkingLevel: 'minimal' } }, vertex: { thinkingConfig: { thinkingLevel: 'minimal' } } });
+    expect(flashLite.maxOutputTokens).toBe(64 + 1024);
+    expect(asked('google.generative-ai', ['low', 'medium', 'high']).providerOptions).toMatchObject({ google: { thinkingConfig: { thinkingLevel: 'low' } } });
+    expect(asked('google.generative-ai')).not.toHaveProperty('providerOptions');
+    // OpenAI's and Groq's efforts differ by model (o3-mini and gpt-oss take no `none`): nothing, as for no effort.
+    for (const providerName of ['openai.chat', 'azure.chat', 'groq.chat']) expect(asked(providerName)).not.toHaveProperty('providerOptions');
   });
 
   it('asks Claude without thinking where Anthropic refuses it: a forced tool, a JSON format (a forced tool there), a conversation that called tools', () => {

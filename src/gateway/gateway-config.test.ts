@@ -403,6 +403,19 @@ providers:
     expect(refusal('providers: { x: { protocol: gemini, baseUrl: "http://a", models: [{ id: m, structuredOutput: refused }] } }')).toMatch(
       /providers\.x\.models\[0\]\.structuredOutput applies to the anthropic protocol only/,
     );
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, disabledThinking: true }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.disabledThinking must be refused/,
+    );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, disabledThinking: refused }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.disabledThinking applies to the anthropic protocol only/,
+    );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, leastReasoningEffort: medium }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.leastReasoningEffort must be one of none, minimal, low/,
+    );
+    expect(refusal('providers: { x: { protocol: anthropic, baseUrl: "http://a", models: [{ id: m, leastReasoningEffort: none }] } }')).toMatch(
+      /providers\.x\.models\[0\]\.leastReasoningEffort applies to the openai-compatible protocol only/,
+    );
+    expect(refusal('providers: { x: { protocol: openai-compatible, baseUrl: "http://a", models: [{ id: m, reasoning: true, leastReasoningEffort: low }] } }')).toBe('accepted');
   });
 
   it('gives an anthropic model of its own a refused structured output, for a server without output_config.format', () => {
@@ -411,13 +424,15 @@ providers:
     expect(proxy?.models).toEqual([{ id: 'claude-3-haiku', structuredOutput: 'refused' }]);
   });
 
-  it('gives an anthropic model of its own adaptive thinking and a refused forced tool choice, as the catalog gives Claude Sonnet 5.5', () => {
+  it('gives an anthropic model of its own adaptive thinking, a refused forced tool choice and refused disabled thinking, as the catalog gives Claude Sonnet 5.5', () => {
     const config = parseGatewayConfig({
       yamlText:
-        'providers: { claude-team: { protocol: anthropic, baseUrl: "http://a", models: [{ id: claude-sonnet-5-5, reasoning: true, anthropicThinking: adaptive, forcedToolChoice: refused, fixedSampling: true }] } }',
+        'providers: { claude-team: { protocol: anthropic, baseUrl: "http://a", models: [{ id: claude-sonnet-5-5, reasoning: true, anthropicThinking: adaptive, forcedToolChoice: refused, disabledThinking: refused, fixedSampling: true }] } }',
     });
     const team = routerOptionsFromConfig(config, { env: {} }).catalog?.find((definition) => definition.id === 'claude-team');
-    expect(team?.models).toEqual([{ id: 'claude-sonnet-5-5', reasoning: true, fixedSampling: true, anthropicThinking: 'adaptive', forcedToolChoice: 'refused' }]);
+    expect(team?.models).toEqual([
+      { id: 'claude-sonnet-5-5', reasoning: true, fixedSampling: true, anthropicThinking: 'adaptive', forcedToolChoice: 'refused', disabledThinking: 'refused' },
+    ]);
   });
 });
 

@@ -15,6 +15,8 @@
  *       # a gemini model that thinks by level: { id: gemini-3.7-flash, reasoning: true, thinkingLevels: [low, medium, high] }
  *       # an openai-compatible model asked on OpenAI's Responses API: { id: gpt-6-luna, reasoning: true, openAIWire: responses }
  *       # an anthropic one that thinks adaptively: { id: claude-haiku-5-5, reasoning: true, anthropicThinking: adaptive, fixedSampling: true }
+ *       #   (and `disabledThinking: refused` for one that cannot stop thinking, as claude-sonnet-5-5)
+ *       # an openai-compatible reasoning model's least effort, asked for no reasoning: { id: gpt-6-luna, reasoning: true, leastReasoningEffort: none }
  *       toolCallsNeedReasoningContent: true               # openai-compatible only: send assistant tool calls' reasoning back
  *       reasoningSummaries: true                          # openai-compatible only: ask Responses-wire models their reasoning summary
  *                                                         # (an organization OpenAI verified; a built-in provider takes it beside baseUrl)
@@ -25,10 +27,12 @@
  */
 import {
   anthropicThinkingModes,
+  leastReasoningEffortNames,
   openAIWireNames,
   thinkingLevelNames,
   type AnthropicThinking,
   type EmbeddingModelInfo,
+  type LeastReasoningEffort,
   type ModelInfo,
   type ModelPrice,
   type OpenAIWire,
@@ -93,13 +97,22 @@ function openAIWireOf(value: unknown, path: string): OpenAIWire {
   return value as OpenAIWire;
 }
 
+/** `leastReasoningEffort: none|minimal|low` (see `ModelInfo.leastReasoningEffort`): the OpenAI wire's only. */
+function leastReasoningEffortOf(value: unknown, path: string, protocol: unknown): LeastReasoningEffort {
+  if (protocol !== 'openai-compatible') fail(path, 'applies to the openai-compatible protocol only.');
+  if (!(leastReasoningEffortNames as readonly unknown[]).includes(value)) fail(path, `must be one of ${leastReasoningEffortNames.join(', ')}.`);
+  return value as LeastReasoningEffort;
+}
+
+type AnthropicWireField = 'anthropicThinking' | 'forcedToolChoice' | 'disabledThinking' | 'structuredOutput';
+
 /**
- * `anthropicThinking: adaptive`, `forcedToolChoice: refused` and `structuredOutput: refused` (see `ModelInfo`): the
- * Anthropic wire's, refused on a provider of another, where they would mean nothing.
+ * `anthropicThinking: adaptive`, `forcedToolChoice: refused`, `disabledThinking: refused` and `structuredOutput: refused`
+ * (see `ModelInfo`): the Anthropic wire's, refused on a provider of another, where they would mean nothing.
  */
-function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unknown): Pick<ModelInfo, 'anthropicThinking' | 'forcedToolChoice' | 'structuredOutput'> {
-  const fields: { -readonly [K in 'anthropicThinking' | 'forcedToolChoice' | 'structuredOutput']?: ModelInfo[K] } = {};
-  for (const name of ['anthropicThinking', 'forcedToolChoice', 'structuredOutput'] as const) {
+function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unknown): Pick<ModelInfo, AnthropicWireField> {
+  const fields: { -readonly [K in AnthropicWireField]?: ModelInfo[K] } = {};
+  for (const name of ['anthropicThinking', 'forcedToolChoice', 'disabledThinking', 'structuredOutput'] as const) {
     if (object[name] !== undefined && protocol !== 'anthropic') fail(`${path}.${name}`, 'applies to the anthropic protocol only.');
   }
   if (object.anthropicThinking !== undefined) {
@@ -109,6 +122,10 @@ function anthropicWireFieldsOf(object: JsonObject, path: string, protocol: unkno
   if (object.forcedToolChoice !== undefined) {
     if (object.forcedToolChoice !== 'refused') fail(`${path}.forcedToolChoice`, 'must be refused.');
     fields.forcedToolChoice = 'refused';
+  }
+  if (object.disabledThinking !== undefined) {
+    if (object.disabledThinking !== 'refused') fail(`${path}.disabledThinking`, 'must be refused.');
+    fields.disabledThinking = 'refused';
   }
   if (object.structuredOutput !== undefined) {
     if (object.structuredOutput !== 'refused') fail(`${path}.structuredOutput`, 'must be refused.');
@@ -132,8 +149,10 @@ function modelOf(value: unknown, path: string, protocol: unknown): ModelInfo {
     'thinkingLevels',
     'anthropicThinking',
     'forcedToolChoice',
+    'disabledThinking',
     'structuredOutput',
     'openAIWire',
+    'leastReasoningEffort',
     'price',
   ]);
   if (typeof object.id !== 'string' || object.id.trim() === '') fail(`${path}.id`, 'must be a model id.');
@@ -147,6 +166,7 @@ function modelOf(value: unknown, path: string, protocol: unknown): ModelInfo {
   }
   if (object.thinkingLevels !== undefined) model.thinkingLevels = thinkingLevelsOf(object.thinkingLevels, `${path}.thinkingLevels`);
   if (object.openAIWire !== undefined) model.openAIWire = openAIWireOf(object.openAIWire, `${path}.openAIWire`);
+  if (object.leastReasoningEffort !== undefined) model.leastReasoningEffort = leastReasoningEffortOf(object.leastReasoningEffort, `${path}.leastReasoningEffort`, protocol);
   Object.assign(model, anthropicWireFieldsOf(object, path, protocol));
   if (object.price !== undefined) model.price = priceOf(object.price, `${path}.price`);
   return model;

@@ -166,6 +166,8 @@ export function createHttpModelProvider(
         chatCompletionsTools: model?.chatCompletionsTools,
         anthropicThinking: model?.anthropicThinking,
         forcedToolChoice: model?.forcedToolChoice,
+        disabledThinking: model?.disabledThinking,
+        leastReasoningEffort: model?.leastReasoningEffort,
         structuredOutput: model?.structuredOutput,
       },
     };

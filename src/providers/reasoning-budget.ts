@@ -6,8 +6,19 @@
  */
 import type { ReasoningEffort } from '../types.js';
 
+/** An effort that thinks, and so has a budget: every one but `'none'`. */
+export type ThinkingEffort = Exclude<ReasoningEffort, 'none'>;
+
+/**
+ * The effort a model that cannot be told not to think is asked for `effort`: `'none'` as the least, `low` (its room
+ * the least budget too), any other as itself.
+ */
+export function leastThinkingEffort(effort: ReasoningEffort): ThinkingEffort {
+  return effort === 'none' ? 'low' : effort;
+}
+
 /** Tokens of thinking for each effort. 1,024 is Anthropic's least; 24,576 Gemini 2.5 Flash's most. */
-export const reasoningBudgetTokens: Readonly<Record<ReasoningEffort, number>> = { low: 1024, medium: 8192, high: 24_576 };
+export const reasoningBudgetTokens: Readonly<Record<ThinkingEffort, number>> = { low: 1024, medium: 8192, high: 24_576 };
 
 /** The least budget Anthropic takes; a budget squeezed below it is not asked for. */
 export const minimumReasoningBudgetTokens = 1024;
@@ -24,7 +35,7 @@ export interface ReasoningAllowance {
  * budget, thinking gets what is left, but at least half the bound; undefined when that is below the least
  * budget (the model is then asked without thinking, rather than refusing the call).
  */
-export function reasoningAllowance(effort: ReasoningEffort, answerTokens: number, modelLimit: number | undefined): ReasoningAllowance | undefined {
+export function reasoningAllowance(effort: ThinkingEffort, answerTokens: number, modelLimit: number | undefined): ReasoningAllowance | undefined {
   const wanted = reasoningBudgetTokens[effort];
   const maxTokens = modelLimit === undefined ? answerTokens + wanted : Math.min(answerTokens + wanted, modelLimit);
   const budgetTokens = Math.min(wanted, Math.max(maxTokens - answerTokens, Math.floor(maxTokens / 2)));
@@ -38,7 +49,7 @@ export function reasoningAllowance(effort: ReasoningEffort, answerTokens: number
  * whose `maxTokens` is the bound to send instead; undefined when the least budget cannot fit.
  */
 export function reasoningWithinOptionalBound(
-  effort: ReasoningEffort,
+  effort: ThinkingEffort,
   maxTokens: number | undefined,
   modelLimit: number | undefined,
 ): { readonly budgetTokens: number; readonly maxTokens?: number } | undefined {
@@ -50,7 +61,7 @@ export function reasoningWithinOptionalBound(
  * caller's bound grown by the budget of the same effort, within the model's limit, so the level's thinking does
  * not eat the answer's room. A level names no number of tokens; the budget is the room a budget model would get.
  */
-export function boundWithReasoningRoom(effort: ReasoningEffort, maxTokens: number, modelLimit: number | undefined): number {
+export function boundWithReasoningRoom(effort: ThinkingEffort, maxTokens: number, modelLimit: number | undefined): number {
   const grown = maxTokens + reasoningBudgetTokens[effort];
   return modelLimit === undefined ? grown : Math.max(maxTokens, Math.min(grown, modelLimit));
 }

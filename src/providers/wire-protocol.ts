@@ -2,7 +2,7 @@
  * The contract every wire protocol folder implements (openai-compatible/, openai-responses/, anthropic/, gemini/).
  * Everything here is pure: no I/O, no clock except the `nowMs` passed in, no process.env.
  */
-import type { AnthropicThinking, ChatCompletionsTools, ForcedToolChoice, StructuredOutput } from '../catalog.js';
+import type { AnthropicThinking, ChatCompletionsTools, DisabledThinking, ForcedToolChoice, LeastReasoningEffort, StructuredOutput } from '../catalog.js';
 import type { ProviderError } from '../errors.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamChunk, ThinkingLevel, WireProtocolId } from '../types.js';
@@ -58,6 +58,10 @@ export interface BuildChatRequestOptions {
   readonly anthropicThinking?: AnthropicThinking;
   /** Anthropic wire: the model refuses a forced tool choice (see `ModelInfo.forcedToolChoice`). */
   readonly forcedToolChoice?: ForcedToolChoice;
+  /** Anthropic wire: the model's thinking cannot be turned off (see `ModelInfo.disabledThinking`). */
+  readonly disabledThinking?: DisabledThinking;
+  /** OpenAI wire: the least effort the model takes, for a call asking none (see `ModelInfo.leastReasoningEffort`). */
+  readonly leastReasoningEffort?: LeastReasoningEffort;
   /** Anthropic wire: the model refuses structured output (see `ModelInfo.structuredOutput`). */
   readonly structuredOutput?: StructuredOutput;
 }

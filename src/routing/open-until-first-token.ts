@@ -65,9 +65,10 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
   callOptions.received = buffered;
   const iterator = candidate.provider.stream(context.buildRequest(candidate), callOptions)[Symbol.asyncIterator]();
   // A caller who asked for reasoning is streamed it as it comes: it is the first token. Reasoning nobody
-  // asked for (a model that shows it by default) is held until the answer begins, under the first-token
+  // asked for (a model that shows it by default, or one asked `none` that cannot stop thinking) is held until the answer begins, under the first-token
   // limit, as when it was not read at all: the stream can still fail over until then.
-  const committing = context.options.reasoningEffort === undefined ? contentChunkTypes : contentOrReasoningChunkTypes;
+  const asked = context.options.reasoningEffort;
+  const committing = asked === undefined || asked === 'none' ? contentChunkTypes : contentOrReasoningChunkTypes;
   try {
     for (;;) {
       const next = await iterator.next();

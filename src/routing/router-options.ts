@@ -165,7 +165,9 @@ export interface CompleteOptions {
    * 8,192 or 24,576 tokens for Anthropic and Gemini (added to `maxTokens`, which stays the answer's room,
    * within the model's limit). Only models the catalog marks `reasoning` are sent it; the others answer as
    * usual, so a call still fails over to any model. Anthropic is asked without thinking when it cannot take
-   * it (a forced tool choice, or a turn of tool results, whose thinking blocks no history carries).
+   * it (a forced tool choice, or a turn of tool results, whose thinking blocks no history carries). `'none'` asks
+   * for no thinking (see `ReasoningEffort`): Claude models that can be told so are sent `thinking: {type: "disabled"}`
+   * and `maxTokens` unchanged, the others the least thinking the catalog says they take.
    */
   readonly reasoningEffort?: ReasoningEffort;
   /**

@@ -8,7 +8,7 @@ import type { ImageNeed } from './select-candidates.js';
 import { checkRouterOptionShapes } from './validate-router-shapes.js';
 import { checkToolChoice, checkTools } from './validate-tools.js';
 
-const reasoningEfforts: ReadonlySet<unknown> = new Set(['low', 'medium', 'high']);
+const reasoningEfforts: ReadonlySet<unknown> = new Set(['none', 'low', 'medium', 'high']);
 
 /**
  * The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): Node fires a timer set longer after 1 ms,
@@ -67,7 +67,7 @@ export function validateCompleteOptions(options: CompleteOptions, providerIds: R
   checkHedge(options.hedge);
   checkMaxRetries(options.maxRetries);
   if (options.reasoningEffort !== undefined && !reasoningEfforts.has(options.reasoningEffort)) {
-    throw invalid('reasoningEffort', "reasoningEffort must be 'low', 'medium' or 'high'.");
+    throw invalid('reasoningEffort', "reasoningEffort must be 'none', 'low', 'medium' or 'high'.");
   }
   if (options.parallelToolCalls !== undefined && typeof options.parallelToolCalls !== 'boolean') {
     throw invalid('parallelToolCalls', 'parallelToolCalls must be true or false.');

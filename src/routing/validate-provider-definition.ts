@@ -3,7 +3,7 @@
  * made: a JavaScript caller's entry of the wrong shape otherwise failed at the first call, in a TypeError of the
  * router's own code, or sent every call to a provider that can never answer.
  */
-import { anthropicThinkingModes, openAIWireNames, thinkingLevelNames } from '../catalog.js';
+import { anthropicThinkingModes, leastReasoningEffortNames, openAIWireNames, thinkingLevelNames } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
 import { isRecord, type JsonRecord } from '../json-value.js';
@@ -88,6 +88,10 @@ function checkModel(model: unknown, path: string): void {
     throw invalid(`${path}.anthropicThinking`, `must be ${anthropicThinkingModes.map((mode) => `'${mode}'`).join(' or ')}.`);
   }
   if (model.forcedToolChoice !== undefined && model.forcedToolChoice !== 'refused') throw invalid(`${path}.forcedToolChoice`, "must be 'refused'.");
+  if (model.disabledThinking !== undefined && model.disabledThinking !== 'refused') throw invalid(`${path}.disabledThinking`, "must be 'refused'.");
+  if (model.leastReasoningEffort !== undefined && !(leastReasoningEffortNames as readonly unknown[]).includes(model.leastReasoningEffort)) {
+    throw invalid(`${path}.leastReasoningEffort`, `must be one of ${leastReasoningEffortNames.map((name) => `'${name}'`).join(', ')}.`);
+  }
   if (model.structuredOutput !== undefined && model.structuredOutput !== 'refused') throw invalid(`${path}.structuredOutput`, "must be 'refused'.");
   if (model.price === undefined) return;
   const { price } = model;

@@ -20,9 +20,10 @@ Options:
                       one that --config adds).
   --model <id>        The model to ask --provider for (or provider/model, which needs no --provider).
   --only              Use only --provider (and --model), with no fallback to others.
-  --reasoning <low|medium|high>
-                      How hard a reasoning model thinks (others answer as usual). The reasoning a model
-                      shows is printed on stderr, before the answer.
+  --reasoning <none|low|medium|high>
+                      How hard a reasoning model thinks (others answer as usual); none asks it not to,
+                      or to think the least it can. The reasoning a model shows is printed on stderr,
+                      before the answer.
   --image <file|url>  Attach an image (PNG, JPEG, GIF or WebP file, or an http(s) URL); repeat for more.
                       Only models that take images are asked.
   --config <file>     Use a gateway configuration's providers (its own ones and base URLs) and strategy.
@@ -47,8 +48,8 @@ function tierOf(value: string | undefined): Tier | undefined {
 
 function reasoningEffortOf(value: string | undefined): ReasoningEffort | undefined {
   if (value === undefined) return undefined;
-  if (value === 'low' || value === 'medium' || value === 'high') return value;
-  throw new CliUsageError(`--reasoning must be low, medium or high, not "${value}".`, 'chat');
+  if (value === 'none' || value === 'low' || value === 'medium' || value === 'high') return value;
+  throw new CliUsageError(`--reasoning must be none, low, medium or high, not "${value}".`, 'chat');
 }
 
 function targetOptions(values: { provider?: string; model?: string; only?: boolean }, router: BackupModelRouter): CompleteOptions {

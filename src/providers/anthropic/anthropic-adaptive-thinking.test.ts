@@ -14,8 +14,8 @@ import { parseAnthropicResponse } from './parse-anthropic-response.js';
 const endpoint: EndpointConfig = { providerId: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-api03-test-key-0123456789' };
 /** Claude Haiku 5.5 as the catalog lists it. */
 const haiku55: BuildChatRequestOptions = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 128_000, anthropicThinking: 'adaptive' };
-/** Claude Sonnet 5.5, which also refuses a forced tool choice. */
-const sonnet55: BuildChatRequestOptions = { ...haiku55, forcedToolChoice: 'refused' };
+/** Claude Sonnet 5.5, which also refuses a forced tool choice, and thinking disabled. */
+const sonnet55: BuildChatRequestOptions = { ...haiku55, forcedToolChoice: 'refused', disabledThinking: 'refused' };
 /** Claude Sonnet 4.6, which thinks by a budget. */
 const sonnet46: BuildChatRequestOptions = { endpoint, stream: false, reasoningModel: true, maxOutputTokens: 128_000 };
 
@@ -62,6 +62,26 @@ describe('an Anthropic model that thinks adaptively', () => {
     expect(body['max_tokens']).toBe(100 + 24_576);
     // Within the model's own limit, and never below what the caller asked.
     expect(bodyFor({ ...question, maxTokens: 120_000 }, haiku55)['max_tokens']).toBe(128_000);
+  });
+
+  it('is told not to think for a call asking no thinking (`none`), its bound as the caller gave it, and sent no signed blocks', () => {
+    const body = bodyFor({ ...question, reasoningEffort: 'none', maxTokens: 64, stop: ['</block>'] }, haiku55);
+    expect(body).toMatchObject({ thinking: { type: 'disabled' }, max_tokens: 64, stop_sequences: ['</block>'] });
+    expect(body).not.toHaveProperty('output_config');
+    const toolBody = bodyFor({ ...question, messages: toolTurn, reasoningEffort: 'none', maxTokens: 64 }, haiku55);
+    expect(toolBody.messages[1]?.content).toEqual([{ type: 'tool_use', id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9', name: 'checkSandboxErrors', input: {} }]);
+  });
+
+  it('asks a model that cannot stop thinking (Sonnet 5.5) the least effort for `none`, its bound grown by that room only', () => {
+    const body = bodyFor({ ...question, model: 'claude-sonnet-5-5', reasoningEffort: 'none', maxTokens: 64 }, sonnet55);
+    expect(body).toMatchObject({ thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'low' }, max_tokens: 64 + 1024 });
+  });
+
+  it('tells a budget model not to think for `none`, a bound as asked: it does not unasked, but a proxy marked reasoning may', () => {
+    const body = bodyFor({ ...question, model: 'claude-sonnet-4-6', reasoningEffort: 'none', maxTokens: 300, temperature: 0.2 }, sonnet46);
+    expect(body).toMatchObject({ thinking: { type: 'disabled' }, max_tokens: 300, temperature: 0.2 });
+    // A model not said to reason is sent nothing of thinking at all.
+    expect(bodyFor({ ...question, reasoningEffort: 'none' }, { endpoint, stream: false })).not.toHaveProperty('thinking');
   });
 
   it('leaves a budget model as it was: a budget, no effort', () => {

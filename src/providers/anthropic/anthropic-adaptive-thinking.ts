@@ -14,7 +14,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { type AnthropicEffortName, anthropicEffortNameOf } from '../../reasoning-effort.js';
 import type { ChatRequest } from '../../types.js';
-import { boundWithReasoningRoom } from '../reasoning-budget.js';
+import { boundWithReasoningRoom, leastThinkingEffort } from '../reasoning-budget.js';
 import type { BuildChatRequestOptions } from '../wire-protocol.js';
 import type { AnthropicMessage } from './anthropic-api-types.js';
 
@@ -25,19 +25,39 @@ export interface AdaptiveThinking {
 }
 
 /**
- * The effort and bound for a call to a reasoning model that asks an effort; undefined for one that asks none. A level
- * of effort names no number of tokens: the bound grows as a budget model's would (reasoning-budget.ts), so the
- * thinking does not eat the answer's room.
+ * The effort and bound for a call to a reasoning model that asks an effort; undefined for one that asks none, or asks
+ * no thinking (`'none'`) of a model that can be told so (`thinkingDisabled`). A model that cannot (`disabledThinking:
+ * 'refused'`, Sonnet 5.5) is asked the least effort, `low`, for `'none'`. A level of effort names no number of tokens:
+ * the bound grows as a budget model's would (reasoning-budget.ts), so the thinking does not eat the answer's room.
  */
 export function adaptiveThinkingOf(
   request: Pick<ChatRequest, 'reasoningEffort'>,
-  options: Pick<BuildChatRequestOptions, 'reasoningModel' | 'maxOutputTokens'> & { readonly answerTokens: number },
+  options: Pick<BuildChatRequestOptions, 'reasoningModel' | 'maxOutputTokens' | 'disabledThinking'> & { readonly answerTokens: number },
 ): AdaptiveThinking | undefined {
-  if (request.reasoningEffort === undefined || options.reasoningModel !== true) return undefined;
+  const effort = request.reasoningEffort;
+  if (effort === undefined || options.reasoningModel !== true) return undefined;
+  if (effort === 'none' && options.disabledThinking !== 'refused') return undefined;
   return {
-    effort: anthropicEffortNameOf(request.reasoningEffort),
-    maxTokens: boundWithReasoningRoom(request.reasoningEffort, options.answerTokens, options.maxOutputTokens),
+    effort: anthropicEffortNameOf(effort),
+    maxTokens: boundWithReasoningRoom(leastThinkingEffort(effort), options.answerTokens, options.maxOutputTokens),
   };
+}
+
+/**
+ * The call asks no thinking (`reasoningEffort: 'none'`) of a reasoning model that can be told so: it is sent
+ * `thinking: {type: "disabled"}`, which every Claude model with extended or adaptive thinking takes but those marked
+ * `disabledThinking: 'refused'` (Sonnet 5.5), and `max_tokens` as the caller gave it. That matters on an adaptive
+ * thinker, which thinks unasked: Claude Desktop's auto mode asks its classifier `max_tokens: 64` with a stop sequence
+ * and thinking disabled, and a gateway that dropped the disable let the model think the 64 tokens away before the
+ * answer, cut off, which Claude Code then asked again up to five times (lidge-jun/opencodex#545, fixed by passing the
+ * disable on in #954). Sent to a budget model too, which does not think unasked: a proxy of the Anthropic wire to a
+ * model that thinks by default (marked `reasoning` in one's YAML) is told not to.
+ */
+export function thinkingDisabled(
+  request: Pick<ChatRequest, 'reasoningEffort'>,
+  options: Pick<BuildChatRequestOptions, 'reasoningModel' | 'disabledThinking'>,
+): boolean {
+  return request.reasoningEffort === 'none' && options.reasoningModel === true && options.disabledThinking !== 'refused';
 }
 
 /**

@@ -98,7 +98,10 @@ export interface AnthropicMessagesRequestBody {
    * `output_config.effort`; `display: 'summarized'` asks for the thinking's summary, which newer models omit by default
    * (their thinking blocks then come with an empty `thinking`, signed all the same).
    */
-  readonly thinking?: { readonly type: 'enabled'; readonly budget_tokens: number } | { readonly type: 'adaptive'; readonly display?: 'summarized' | 'omitted' };
+  readonly thinking?:
+    | { readonly type: 'enabled'; readonly budget_tokens: number }
+    | { readonly type: 'adaptive'; readonly display?: 'summarized' | 'omitted' }
+    | { readonly type: 'disabled' };
   /**
    * How hard an adaptive thinker works (its default: medium on Haiku 5.5, high on Sonnet 5.5), and the structured
    * output the answer's text must match (see anthropic-output-format.ts).

@@ -2,7 +2,7 @@ import type { HttpRequestSpec } from '../../http/types.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { CacheTtl, ChatRequest, Mutable, ProviderJsonObject, ToolChoice } from '../../types.js';
 import { anthropicRefusesThinking } from './anthropic-thinking-rules.js';
-import { adaptiveThinkingOf, refuseWhatTheModelRefuses, unaskedThinkingBound } from './anthropic-adaptive-thinking.js';
+import { adaptiveThinkingOf, refuseWhatTheModelRefuses, thinkingDisabled, unaskedThinkingBound } from './anthropic-adaptive-thinking.js';
 import { type ReasoningAllowance, reasoningAllowance } from '../reasoning-budget.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import type { AnthropicCacheControl, AnthropicMessage, AnthropicMessagesRequestBody, AnthropicTool, AnthropicToolChoice } from './anthropic-api-types.js';
@@ -36,12 +36,13 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
   const answerTokens = request.maxTokens ?? defaultAnthropicMaxTokens;
   const thinking = adaptive ? undefined : thinkingAllowance(request, options);
   const adaptiveThinking = adaptive
-    ? adaptiveThinkingOf(request, { reasoningModel: options.reasoningModel, maxOutputTokens: options.maxOutputTokens, answerTokens })
+    ? adaptiveThinkingOf(request, { reasoningModel: options.reasoningModel, maxOutputTokens: options.maxOutputTokens, disabledThinking: options.disabledThinking, answerTokens })
     : undefined;
+  const disabled = thinkingDisabled(request, options);
   // A thinking call sends back the thinking blocks this provider signed, first in their turns; one without thinking
-  // sends none, as before. An adaptive thinker thinks unasked, so it is sent them in every call.
+  // sends none, as before. An adaptive thinker thinks unasked, so it is sent them in every call it is not told not to think.
   const providerId = options.endpoint.providerId;
-  const prompt = convertToAnthropicMessages(request.messages, { providerId, thinks: adaptive || thinking !== undefined });
+  const prompt = convertToAnthropicMessages(request.messages, { providerId, thinks: (adaptive && !disabled) || thinking !== undefined });
   const tools = request.tools?.map((tool): AnthropicTool => {
     const anthropicTool: Mutable<AnthropicTool> = { name: tool.name, input_schema: tool.parameters };
     if (tool.description !== undefined) anthropicTool.description = tool.description;
@@ -77,6 +78,9 @@ export function buildAnthropicChatRequest(request: ChatRequest, options: BuildCh
     body.max_tokens = adaptiveThinking.maxTokens;
     body.thinking = { type: 'adaptive', display: 'summarized' };
     body.output_config = outputFormat === undefined ? { effort: adaptiveThinking.effort } : { effort: adaptiveThinking.effort, format: outputFormat };
+  } else if (disabled) {
+    // The caller's bound as it is: the model does not think, so the answer has all of it.
+    body.thinking = { type: 'disabled' };
   } else if (adaptive && options.reasoningModel === true) {
     body.max_tokens = unaskedThinkingBound(answerTokens, options.maxOutputTokens);
   }
@@ -127,8 +131,9 @@ function serverToolsOf(request: ChatRequest, providerId: string): readonly Provi
  * forced tool use"), and drops, without an error, a block it cannot read (.../preserved-thinking).
  */
 function thinkingAllowance(request: ChatRequest, options: BuildChatRequestOptions): ReasoningAllowance | undefined {
-  if (request.reasoningEffort === undefined || options.reasoningModel !== true || anthropicRefusesThinking(request, options.endpoint.providerId)) return undefined;
-  return reasoningAllowance(request.reasoningEffort, request.maxTokens ?? defaultAnthropicMaxTokens, options.maxOutputTokens);
+  const effort = request.reasoningEffort;
+  if (effort === undefined || effort === 'none' || options.reasoningModel !== true || anthropicRefusesThinking(request, options.endpoint.providerId)) return undefined;
+  return reasoningAllowance(effort, request.maxTokens ?? defaultAnthropicMaxTokens, options.maxOutputTokens);
 }
 
 /** Anthropic takes at most this many cache breakpoints in one request, and refuses more. */

@@ -212,6 +212,14 @@ describe('buildGeminiChatRequest', () => {
     expect(config({ ...base, reasoningEffort: 'medium' }, { ...levels, thinkingLevels: ['low', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
     expect(config({ ...base, reasoningEffort: 'low' }, { ...levels, thinkingLevels: ['medium', 'high'] })).toEqual({ thinkingConfig: { thinkingLevel: 'medium', includeThoughts: true } });
     expect(config({ ...base, reasoningEffort: 'high' }, { ...levels, stream: true })).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
+    // No thinking (`none`), which no level asks: the least level the model takes, `minimal` where it is listed, its
+    // thoughts not asked for, the bound grown by the room of `low`; a budget model is asked nothing.
+    expect(config({ ...base, reasoningEffort: 'none', maxTokens: 64 }, { ...levels, thinkingLevels: ['minimal', 'low', 'medium', 'high'] })).toEqual({
+      maxOutputTokens: 64 + 1024,
+      thinkingConfig: { thinkingLevel: 'minimal' },
+    });
+    expect(config({ ...base, reasoningEffort: 'none', maxTokens: 64 })).toEqual({ maxOutputTokens: 64 + 1024, thinkingConfig: { thinkingLevel: 'low' } });
+    expect(config({ ...base, reasoningEffort: 'none', maxTokens: 64 }, { endpoint, stream: false, reasoningModel: true })).toEqual({ maxOutputTokens: 64 });
     // No effort, or a model that does not reason: no thinking asked.
     expect(config({ ...base, maxTokens: 500 })).toEqual({ maxOutputTokens: 500 });
     expect(config({ ...base, reasoningEffort: 'high', maxTokens: 500 }, { ...levels, reasoningModel: false })).toEqual({ maxOutputTokens: 500 });

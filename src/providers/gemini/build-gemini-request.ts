@@ -3,7 +3,7 @@ import type { ChatRequest, Mutable, ReasoningEffort, ResponseFormat, ToolChoice 
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { convertJsonSchemaToGeminiSchema, isEmptyObjectSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
-import { boundWithReasoningRoom, reasoningWithinOptionalBound } from '../reasoning-budget.js';
+import { boundWithReasoningRoom, leastThinkingEffort, reasoningWithinOptionalBound } from '../reasoning-budget.js';
 import { thinkingLevelOfEffort } from './thinking-level-of-effort.js';
 import type {
   GeminiFunctionDeclaration,
@@ -91,10 +91,14 @@ function buildGenerationConfig(request: ChatRequest, options: BuildChatRequestOp
 function addThinking(config: Mutable<GeminiGenerationConfig>, effort: ReasoningEffort, options: BuildChatRequestOptions): void {
   const level = options.thinkingLevels === undefined ? undefined : thinkingLevelOfEffort(effort, options.thinkingLevels);
   if (level !== undefined) {
-    config.thinkingConfig = { thinkingLevel: level, includeThoughts: true };
-    if (config.maxOutputTokens !== undefined) config.maxOutputTokens = boundWithReasoningRoom(effort, config.maxOutputTokens, options.maxOutputTokens);
+    // Asked no thinking, a model that thinks by level is asked its least (`minimal`, else `low`), its thoughts not shown.
+    config.thinkingConfig = effort === 'none' ? { thinkingLevel: level } : { thinkingLevel: level, includeThoughts: true };
+    if (config.maxOutputTokens !== undefined) config.maxOutputTokens = boundWithReasoningRoom(leastThinkingEffort(effort), config.maxOutputTokens, options.maxOutputTokens);
     return;
   }
+  // A budget model asked no thinking is sent nothing, as when no effort is asked: a budget of 0 turns thinking off on
+  // some Gemini 2.5 models and not others (2.5 Pro cannot stop thinking), and the catalog lists none of them.
+  if (effort === 'none') return;
   const thinking = reasoningWithinOptionalBound(effort, config.maxOutputTokens, options.maxOutputTokens);
   if (thinking === undefined) return;
   config.thinkingConfig = { thinkingBudget: thinking.budgetTokens, includeThoughts: true };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../catalog.js';
 import type { ChatRequest, Message, ToolChoice } from '../../types.js';
 import { buildOpenAIChatRequest } from './build-openai-chat-request.js';
+import type { BuildChatRequestOptions } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
 import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
@@ -188,6 +189,15 @@ describe('buildOpenAIChatRequest', () => {
       JSON.parse(buildOpenAIChatRequest({ ...request, reasoningEffort: 'high' }, { endpoint: endpointFor('openai'), stream: false, reasoningModel }).body ?? '') as Wire;
     expect(bodyFor(true)['reasoning_effort']).toBe('high');
     expect(bodyFor(false)).not.toHaveProperty('reasoning_effort');
+  });
+
+  it('sends no reasoning (`none`) as the least effort the catalog gives the model, and nothing when it gives none', () => {
+    const bodyFor = (options: Partial<BuildChatRequestOptions>) =>
+      JSON.parse(buildOpenAIChatRequest({ ...request, reasoningEffort: 'none' }, { endpoint: endpointFor('openai'), stream: false, reasoningModel: true, ...options }).body ?? '') as Wire;
+    expect(bodyFor({ leastReasoningEffort: 'none' })['reasoning_effort']).toBe('none');
+    expect(bodyFor({ leastReasoningEffort: 'low' })['reasoning_effort']).toBe('low');
+    // o3-mini and gpt-oss take no `none`: a model without a least effort is sent none, as a call asking no effort.
+    expect(bodyFor({})).not.toHaveProperty('reasoning_effort');
   });
 
   it('maps tool choice and response formats', () => {

@@ -3,6 +3,7 @@ import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
 import { type BuildChatRequestOptions, type EndpointConfig, endpointUrl } from '../wire-protocol.js';
 import { convertToOpenAIChatMessages } from './convert-to-openai-chat-messages.js';
+import { openAIWireEffortOf } from './openai-wire-effort.js';
 import type { OpenAIChatRequestBody, OpenAIResponseFormat, OpenAIToolChoice } from './openai-chat-wire-types.js';
 
 /** `POST {baseUrl}/chat/completions`. The key goes in the authorization header and nowhere else. */
@@ -20,12 +21,12 @@ export function buildOpenAIChatRequest(request: ChatRequest, options: BuildChatR
 
 /**
  * The JSON body. A reasoning model takes `max_completion_tokens` and refuses `temperature` and `top_p`,
- * which are left out; it alone is sent `reasoning_effort`. A stream asks for its usage (`stream_options.include_usage`). Built by assignment,
+ * which are left out; it alone is sent `reasoning_effort` (for `'none'`, its `leastReasoningEffort`). A stream asks for its usage (`stream_options.include_usage`). Built by assignment,
  * not by spreading conditional objects: this runs on every call.
  */
 export function buildOpenAIChatRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools'>,
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'toolCallsNeedReasoningContent' | 'chatCompletionsTools' | 'leastReasoningEffort'>,
 ): OpenAIChatRequestBody {
   const reasoningModel = options.reasoningModel === true;
   const tools = request.tools;
@@ -69,7 +70,10 @@ export function buildOpenAIChatRequestBody(
   // With tools, a model that takes them only without reasoning is told so whatever the caller asked: OpenAI refuses
   // it the tools otherwise, also when no effort is given.
   if (hasTools && reasoningModel && options.chatCompletionsTools === 'without-reasoning') body.reasoning_effort = 'none';
-  else if (request.reasoningEffort !== undefined && reasoningModel) body.reasoning_effort = request.reasoningEffort;
+  else if (request.reasoningEffort !== undefined && reasoningModel) {
+    const effort = openAIWireEffortOf(request.reasoningEffort, options.leastReasoningEffort);
+    if (effort !== undefined) body.reasoning_effort = effort;
+  }
   if (options.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

@@ -59,7 +59,7 @@ export interface OpenAIChatRequestBody {
   readonly parallel_tool_calls?: boolean;
   readonly response_format?: OpenAIResponseFormat;
   /** `none` only to a model that takes function tools with no other (see `ModelInfo.chatCompletionsTools`). */
-  readonly reasoning_effort?: 'none' | 'low' | 'medium' | 'high';
+  readonly reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high';
   readonly stream?: true;
   readonly stream_options?: { readonly include_usage: true };
 }

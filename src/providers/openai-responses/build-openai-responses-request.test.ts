@@ -69,6 +69,17 @@ describe('buildOpenAIResponsesRequest', () => {
     expect(sent.parallel_tool_calls).toBe(false);
   });
 
+  it('sends no reasoning (`none`) as the least effort the catalog gives the model, with no summary of none, and nothing without one', () => {
+    const sent = (leastReasoningEffort?: 'none' | 'low') =>
+      buildOpenAIResponsesRequestBody(
+        { model: 'gpt-6-luna', messages: [{ role: 'user', content: 'Hi' }], reasoningEffort: 'none' },
+        { stream: false, reasoningModel: true, reasoningSummaries: true, providerId: 'openai', ...(leastReasoningEffort !== undefined ? { leastReasoningEffort } : {}) },
+      ).reasoning;
+    expect(sent('none')).toEqual({ effort: 'none' });
+    expect(sent('low')).toEqual({ effort: 'low', summary: 'auto' });
+    expect(sent()).toEqual({ summary: 'auto' });
+  });
+
   it('sends a reasoning model no sampling parameters, and its bound as max_output_tokens', () => {
     const sent = body({ temperature: 0.7, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.3, seed: 7, maxTokens: 256 });
     expect(sent).toEqual({ model: 'gpt-6.2-sol', input: [{ role: 'user', content: 'Hi' }], store: false, include: ['reasoning.encrypted_content'], max_output_tokens: 256 });

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { HttpRequestSpec } from '../../http/types.js';
 import type { ChatRequest, Mutable, ResponseFormat, ToolChoice } from '../../types.js';
 import { buildOpenAIHeaders } from '../openai-compatible/build-openai-chat-request.js';
+import { openAIWireEffortOf } from '../openai-compatible/openai-wire-effort.js';
 import { type BuildChatRequestOptions, endpointUrl } from '../wire-protocol.js';
 import { convertToOpenAIResponsesInput } from './convert-to-openai-responses-input.js';
 import type { OpenAIResponsesRequestBody, OpenAIResponsesTextFormat, OpenAIResponsesToolChoice } from './openai-responses-wire-types.js';
@@ -21,7 +22,8 @@ export function buildOpenAIResponsesRequest(request: ChatRequest, options: Build
 
 /**
  * The JSON body, always `store: false`. Unlike chat completions, the Responses API takes function tools from a
- * reasoning model at every effort, so a call with tools is sent the caller's effort as asked. A reasoning model
+ * reasoning model at every effort, so a call with tools is sent the caller's effort as asked (for `'none'`, the model's
+ * `leastReasoningEffort`, or none when the catalog does not give it). A reasoning model
  * takes no `temperature` or `top_p` (400 "Unsupported parameter: 'temperature' is not supported with this model.",
  * vercel/ai `packages/openai/src/responses/__fixtures__/reasoning-model-temperature-error.json`) nor penalties,
  * which are left out as on chat completions. A reasoning model is asked its reasoning items' encrypted content
@@ -37,7 +39,7 @@ export function buildOpenAIResponsesRequest(request: ChatRequest, options: Build
  */
 export function buildOpenAIResponsesRequestBody(
   request: ChatRequest,
-  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'reasoningSummaries'> & { readonly providerId: string },
+  options: Pick<BuildChatRequestOptions, 'stream' | 'reasoningModel' | 'reasoningSummaries' | 'leastReasoningEffort'> & { readonly providerId: string },
 ): OpenAIResponsesRequestBody {
   if (request.stop !== undefined && request.stop.length > 0) throw refusedStop(request.model);
   const reasoningModel = options.reasoningModel === true;
@@ -68,8 +70,10 @@ export function buildOpenAIResponsesRequestBody(
   }
   if (request.responseFormat !== undefined) body.text = { format: convertResponseFormat(request.responseFormat) };
   if (reasoningModel) {
-    const summary = options.reasoningSummaries === true ? ({ summary: 'auto' } as const) : undefined;
-    if (request.reasoningEffort !== undefined) body.reasoning = { effort: request.reasoningEffort, ...summary };
+    const effort = openAIWireEffortOf(request.reasoningEffort, options.leastReasoningEffort);
+    // No summary of no reasoning: `none` asks the model not to reason at all.
+    const summary = options.reasoningSummaries === true && effort !== 'none' ? ({ summary: 'auto' } as const) : undefined;
+    if (effort !== undefined) body.reasoning = { effort, ...summary };
     else if (summary !== undefined) body.reasoning = summary;
   }
   if (options.stream) body.stream = true;

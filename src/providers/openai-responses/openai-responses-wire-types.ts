@@ -79,7 +79,7 @@ export interface OpenAIResponsesRequestBody {
   readonly parallel_tool_calls?: boolean;
   readonly text?: { readonly format: OpenAIResponsesTextFormat };
   /** The effort asked, and a summary only for a provider that opts in (see build-openai-responses-request.ts). */
-  readonly reasoning?: { readonly effort?: 'low' | 'medium' | 'high'; readonly summary?: 'auto' };
+  readonly reasoning?: { readonly effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high'; readonly summary?: 'auto' };
   /** A reasoning model's reasoning items come back with their encrypted content, to be given back in the next turn. */
   readonly include?: readonly 'reasoning.encrypted_content'[];
   readonly stream?: true;
