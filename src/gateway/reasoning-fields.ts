@@ -8,7 +8,10 @@ import { openAIReasoningEffortNames, reasoningEffortOfAnthropicName, reasoningEf
 import type { ReasoningEffort } from '../types.js';
 import { invalidRequest } from './gateway-http-error.js';
 
-/** An OpenAI effort (`none`, `minimal`, `low`, `medium`, `high`, `xhigh`) as ours; undefined for none or absent. */
+/**
+ * An OpenAI effort (`none`, `minimal`, `low`, `medium`, `high`, `xhigh`) as ours: `none` asks for no reasoning, as it
+ * does of OpenAI; undefined for Groq's `default` or absent.
+ */
 export function openAIReasoningEffortOf(value: unknown, param: string): ReasoningEffort | undefined {
   if (value === undefined || value === null) return undefined;
   const effort = reasoningEffortOfOpenAIName(value);
@@ -27,7 +30,9 @@ export function responsesReasoningEffortOf(value: unknown): ReasoningEffort | un
  * Anthropic's `thinking` as an effort: `{ type: 'enabled', budget_tokens }` by its budget; `{ type: 'adaptive' }`
  * (the model decides how much, which Claude Code sends on every request of its newer versions,
  * anthropics/claude-code#68551, some with a `budget_tokens` of 0, routatic/proxy#171) by `output_config.effort`,
- * Anthropic's default `high` when it names none it knows. `disabled`, and types this gateway does not know, ask for none.
+ * Anthropic's default `high` when it names none it knows. `disabled` asks for no thinking (`none`), which reaches the
+ * models that can be told so (Claude Desktop's auto mode asks its classifier so, with `max_tokens: 64`,
+ * lidge-jun/opencodex#545); types this gateway does not know ask for no effort.
  */
 export function thinkingEffortOf(value: unknown, outputConfig?: unknown): ReasoningEffort | undefined {
   if (value === undefined || value === null) return undefined;
@@ -35,6 +40,7 @@ export function thinkingEffortOf(value: unknown, outputConfig?: unknown): Reason
   if (value.type === 'adaptive') {
     return reasoningEffortOfAnthropicName(isRecord(outputConfig) ? outputConfig.effort : undefined) ?? 'high';
   }
+  if (value.type === 'disabled') return 'none';
   if (value.type !== 'enabled') return undefined;
   const budget = value.budget_tokens;
   if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1) {

@@ -4,7 +4,8 @@
  * test/fixtures/SOURCES.md) for what their migration guides say they refuse:
  * - a thinking budget (`thinking.type: "enabled"`): they think adaptively only;
  * - a temperature, top_p or top_k other than the default (a temperature of 1 is the default and taken);
- * - a conversation that ends on an assistant turn (a prefill).
+ * - a conversation that ends on an assistant turn (a prefill);
+ * - on Sonnet 5.5 only, `thinking: {type: "disabled"}` (Haiku 5.5's guide does not list it).
  * Sonnet 5.5's refusal of a forced tool choice is not played: no report quotes its words, and the router never sends
  * one (it fails over first). Any other request is answered with the server's default behaviour (the recorded success),
  * or, with `thinkingAnswers`, with Anthropic's recorded answer with a signed thinking block (the stream when asked for
@@ -43,6 +44,7 @@ interface SentBody {
 /** Anthropic's refusal of the body for one of those models, when it would refuse it; otherwise undefined. */
 function refusalOf(body: SentBody): StatusBehavior | undefined {
   if (body.thinking?.type === 'enabled') return refusal('error-400-thinking-type-enabled.json');
+  if (body.thinking?.type === 'disabled' && body.model === 'claude-sonnet-5-5') return refusal('error-400-thinking-type-disabled.json');
   if ((body.temperature !== undefined && body.temperature !== 1) || body.top_p !== undefined || body.top_k !== undefined) {
     return refusal('error-400-temperature-deprecated.json');
   }

@@ -1,8 +1,8 @@
 /**
  * Validate an Anthropic Messages body (POST /v1/messages) and translate it to our messages and router
  * options. Pure. As Anthropic's own API does, `max_tokens` is required. `thinking` becomes a reasoning effort
- * by its budget, or adaptive thinking by `output_config.effort` (reasoning-fields.ts), asked of the models that
- * reason. `top_k` and `metadata` are accepted and not passed on: not every provider a call may fail over to has them.
+ * by its budget, or adaptive thinking by `output_config.effort`, and `disabled` the effort `none` (reasoning-fields.ts),
+ * asked of the models that reason. `top_k` and `metadata` are accepted and not passed on: not every provider a call may fail over to has them.
  * Anthropic's web search and web fetch server tools go to Anthropic alone (messages-server-tool-blocks.ts).
  */
 import { isRecord } from '../../json-value.js';
