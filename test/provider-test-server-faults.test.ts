@@ -225,6 +225,59 @@ describe('stream content faults', () => {
   });
 });
 
+describe('oversized answers', () => {
+  const megabyte = 1024 * 1024;
+
+  it('oversized on a plain request: the recorded body, then spaces a JSON reader skips, all announced in content-length', async () => {
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: megabyte });
+    const response = await send('openai', { stream: false });
+    const text = await response.body.text();
+    const recorded = recordedText('openai/chat-completion.json');
+    expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(recorded) + megabyte);
+    expect(text).toBe(recorded + ' '.repeat(megabyte));
+    expect(JSON.parse(text)).toEqual(JSON.parse(recorded));
+  });
+
+  it("oversized with padding 'line': one data line grows, its JSON still the recorded one", async () => {
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: megabyte, events: 2 });
+    const { text } = await drain((await send('openai', { stream: true })).body);
+    const events = splitSseEvents(text);
+    expect(events).toHaveLength(openAiStream.length);
+    expect(events[2]).toBe(openAiStream[2]?.replace(/\n\n$/, `${' '.repeat(megabyte)}\n\n`));
+    expect(events.filter((_event, index) => index !== 2)).toEqual(openAiStream.filter((_event, index) => index !== 2));
+  });
+
+  it("oversized with padding 'data-lines': one event grows by empty data lines, which join as newlines", async () => {
+    server.enqueue('anthropic', { kind: 'oversized', paddingBytes: 60_000, padding: 'data-lines' });
+    const { text } = await drain((await send('anthropic', { stream: true })).body);
+    const events = splitSseEvents(text);
+    const padded = events.findIndex((event, index) => event !== anthropicStream[index]);
+    const recorded = anthropicStream[padded] ?? '';
+    expect(recorded.startsWith('event: message_start\n')).toBe(true);
+    expect(events[padded]).toBe(recorded.replace(/\n\n$/, `${'\ndata:'.repeat(10_000)}\n\n`));
+    expect(events).toHaveLength(anthropicStream.length);
+  });
+
+  it('oversized with an error recording: its status and headers, its body padded', async () => {
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: megabyte, errorFixture: 'error-429-insufficient-quota' });
+    const response = await send('openai', { stream: true });
+    expect(response.statusCode).toBe(429);
+    const text = await response.body.text();
+    expect(text).toBe(recordedText('openai/error-429-insufficient-quota.json') + ' '.repeat(megabyte));
+  });
+
+  it('oversized stops writing when the client goes away, and the log says the client left', async () => {
+    server.enqueue('groq', { kind: 'oversized', paddingBytes: 1024 * megabyte });
+    const controller = new AbortController();
+    const response = await send('groq', { stream: false, signal: controller.signal });
+    for await (const _chunk of response.body) break;
+    controller.abort();
+    const aborted = await server.waitForClientAbort({ provider: 'groq' });
+    expect(aborted).toMatchObject({ behavior: 'oversized', outcome: 'client-aborted', status: 200 });
+    expect(server.inFlight).toBe(0);
+  });
+});
+
 describe('error answers', () => {
   it('error: the recorded body and status, the recorded headers, and extra headers', async () => {
     server.enqueue('anthropic', { kind: 'error', fixture: 'error-429-rate-limit', headers: { 'retry-after': '2' } });

@@ -10,6 +10,7 @@ export type {
   ErrorEventAfterEventsBehavior,
   LatencyMs,
   MalformedJsonBehavior,
+  OversizedBehavior,
   PingsOnlyBehavior,
   ProviderBehavior,
   ProviderBehaviorKind,

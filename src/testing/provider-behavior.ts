@@ -120,6 +120,24 @@ export interface MalformedJsonBehavior extends RecordedResponseOptions {
   readonly kind: 'malformed-json';
 }
 
+/**
+ * The recorded response made larger by `paddingBytes` of what a JSON reader skips, so that a client without a bound
+ * of its own takes it whole as the real answer (a broken proxy, a base URL pointing at a file server): a body (the
+ * recorded success, or `errorFixture`'s recorded error with its status and headers) followed by spaces; in a stream,
+ * the first event carrying JSON from the `events`-th on (default 0) padded, its data line by trailing spaces
+ * (`padding: 'line'`, the default: one line that grows) or followed by empty `data:` lines, which join as newlines
+ * (`padding: 'data-lines'`: one event that grows line by line). The padding is written 64 KiB at a time, each
+ * write waited on, and stops when the client goes away.
+ */
+export interface OversizedBehavior extends RecordedResponseOptions {
+  readonly kind: 'oversized';
+  readonly paddingBytes: number;
+  readonly events?: number;
+  readonly padding?: 'line' | 'data-lines';
+  /** An error recording to pad instead of the success (a plain request and a stream get it as a body alike). */
+  readonly errorFixture?: string;
+}
+
 export type ProviderBehavior =
   | SuccessBehavior
   | ErrorBehavior
@@ -132,6 +150,7 @@ export type ProviderBehavior =
   | ErrorEventAfterEventsBehavior
   | PingsOnlyBehavior
   | TrickleBehavior
-  | MalformedJsonBehavior;
+  | MalformedJsonBehavior
+  | OversizedBehavior;
 
 export type ProviderBehaviorKind = ProviderBehavior['kind'];

@@ -7,6 +7,7 @@ import type { ProviderBehavior, RecordedResponseOptions } from './provider-behav
 import { hasHeader, type HeaderList } from './recorded-headers.js';
 import { replaceBodyText, replaceStreamText, splitTextIntoPieces } from './replace-assistant-text.js';
 import type { ResponseSession } from './response-session.js';
+import { sendOversized } from './send-oversized.js';
 import { eventJson, parseRawEvent, streamLineEnding, withCutEventData, withEventData } from './sse-events.js';
 import { wireOf, type TestProviderSpec } from './test-providers.js';
 
@@ -82,6 +83,11 @@ export async function serveBehavior(context: ServeContext, behavior: ProviderBeh
       const firstJson = plan.events.findIndex((raw) => eventJson(raw) !== undefined);
       const events = plan.events.map((raw, index) => (index === firstJson ? withCutEventData(raw) : raw));
       return sendPlan(session, { ...plan, events }, behavior.chunkDelayMs ?? 0, 'fault');
+    }
+    case 'oversized': {
+      const { errorFixture } = behavior;
+      const plan = errorFixture === undefined ? recordedPlan(context, behavior) : context.store.errorPlan(context.provider, { fixture: errorFixture });
+      return sendOversized(session, plan, behavior);
     }
   }
 }

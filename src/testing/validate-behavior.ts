@@ -62,13 +62,14 @@ export function validateBehavior(options: {
     case 'pings-only':
     case 'trickle':
     case 'malformed-json':
+    case 'oversized':
       // A recording of any of the provider's endpoints (OpenAI's chat completions or Responses API); its requests to another fail loudly.
       const endpoints = endpointsOf(provider).filter((endpoint) => behavior.fixture === undefined || store.resolveResponseFile(endpoint, behavior.fixture, true) !== undefined);
       if (behavior.fixture !== undefined && endpoints.length === 0) store.requireResponseFile(provider, behavior.fixture, true);
       if (behavior.chunkDelayMs !== undefined) requireNumber({ argument: 'chunkDelayMs', value: behavior.chunkDelayMs, minimum: 0 });
       if (behavior.textPieces !== undefined) requireNumber({ argument: 'textPieces', value: behavior.textPieces, minimum: 1 });
       if ('events' in behavior) requireNumber({ argument: 'events', value: behavior.events, minimum: 0 });
-      if (behavior.kind === 'error-event-after-events' && behavior.errorFixture !== undefined) {
+      if ((behavior.kind === 'error-event-after-events' || behavior.kind === 'oversized') && behavior.errorFixture !== undefined) {
         store.requireResponseFile(provider, behavior.errorFixture, false);
       }
       if (behavior.text !== undefined) {
@@ -76,6 +77,12 @@ export function validateBehavior(options: {
         for (const endpoint of endpoints) for (const stream of [false, true]) recordedPlan({ store, provider: endpoint, route: 'chat', stream }, behavior);
       }
       if (behavior.kind === 'pings-only') requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 1 });
+      if (behavior.kind === 'oversized') {
+        requireNumber({ argument: 'paddingBytes', value: behavior.paddingBytes, minimum: 1 });
+        if (behavior.padding !== undefined && behavior.padding !== 'line' && behavior.padding !== 'data-lines') {
+          throw new InvalidArgumentError({ argument: 'padding', message: `padding must be 'line' or 'data-lines', got ${String(behavior.padding)}` });
+        }
+      }
       if (behavior.kind === 'trickle') {
         requireNumber({ argument: 'bytesPerWrite', value: behavior.bytesPerWrite, minimum: 1 });
         requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 0 });
