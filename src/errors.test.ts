@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   NoProviderAvailableError,
   ProviderError,
+  ResponseTooLargeError,
   RouterClosedError,
   StreamInterruptedError,
 } from './errors.js';
@@ -18,6 +19,7 @@ const examples = {
   AllProvidersFailedError: new AllProvidersFailedError({ attempts: [], errors: [] }),
   DeadlineExceededError: new DeadlineExceededError({ timeoutMs: 10 }),
   StreamInterruptedError: new StreamInterruptedError({ provider: 'groq', reason: 'network', message: 'reset', partialText: 'Hel' }),
+  ResponseTooLargeError: new ResponseTooLargeError({ setting: 'maxProviderResponseBytes', limitBytes: 1024, part: 'body' }),
 };
 const classes = {
   ProviderError,
@@ -27,6 +29,7 @@ const classes = {
   AllProvidersFailedError,
   DeadlineExceededError,
   StreamInterruptedError,
+  ResponseTooLargeError,
 };
 
 describe('isInstance', () => {

@@ -16,6 +16,7 @@ export { BackupModelsError } from './errors/backup-models-error.js';
 export { type FailureReason, isHealthFailure, isRetryableReason } from './errors/failure-reason.js';
 export { ProviderError, type ProviderErrorOptions } from './errors/provider-error.js';
 export { redactSecrets, registerSecret } from './errors/redact-secrets.js';
+export { ResponseTooLargeError } from './errors/response-too-large-error.js';
 
 /** A bad argument from the caller, caught before any network call. */
 export class InvalidArgumentError extends BackupModelsError {

@@ -37,6 +37,7 @@ export {
   InvalidArgumentError,
   NoProviderAvailableError,
   ProviderError,
+  ResponseTooLargeError,
   RouterClosedError,
   StreamInterruptedError,
   type Attempt,

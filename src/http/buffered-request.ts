@@ -2,12 +2,14 @@
  * A whole response read into memory through undici's dispatch API. A non-streaming call wants the body
  * whole anyway; `Dispatcher.request` would wrap it in a Readable stream and listen to an AbortSignal, which
  * together cost more CPU per call than all our routing. Here the body is a list of chunks and the abort
- * comes from a Cancellation.
+ * comes from a Cancellation. What is held is bounded (response-size-limit.ts): a 2xx body past its limit fails the
+ * request, an error body is cut to its prefix; either way the request is ended there and its socket closed.
  */
 import type { Dispatcher } from 'undici';
 import { ProviderError } from '../errors.js';
 import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
 import { mapTransportError } from './map-transport-error.js';
+import { errorBodyPrefixBytes, responseTooLarge, responseTooLargeFailure } from './response-size-limit.js';
 import type { ResponseHeaders } from './types.js';
 
 /** A response whose body has fully arrived. */
@@ -36,6 +38,11 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
   #statusCode = 0;
   #headers: ResponseHeaders = {};
   #chunks: Buffer[] = [];
+  #heldBytes = 0;
+  /** A 2xx: the body is the answer, not an error body. */
+  #isAnswer = false;
+  /** The most bytes of this body held: set at the headers, -1 once passed (nothing more is held). */
+  #limitBytes = 0;
 
   onResponseStart(
     _controller: Dispatcher.DispatchController,
@@ -44,10 +51,37 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
   ): void {
     this.#statusCode = statusCode;
     this.#headers = normalizeHeaders(headers);
+    this.#isAnswer = statusCode >= 200 && statusCode < 300;
+    this.#limitBytes = this.#isAnswer ? this.options.responseSizeLimit.bytes : errorBodyPrefixBytes;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const heldBytes = this.#heldBytes + chunk.length;
+    if (heldBytes > this.#limitBytes) {
+      this.#pastLimit(controller, chunk);
+      return;
+    }
+    this.#heldBytes = heldBytes;
     this.#chunks.push(chunk);
+  }
+
+  /**
+   * An answer past its limit fails; an error body keeps its prefix and is taken as it is, for its status and what the
+   * prefix says. The rest is never read: the request is ended, which closes its socket.
+   */
+  #pastLimit(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const limitBytes = this.#limitBytes;
+    this.#limitBytes = -1;
+    if (limitBytes < 0 || !this.decide()) return;
+    const { errorOptions, responseSizeLimit } = this.options;
+    if (this.#isAnswer) {
+      this.#chunks = [];
+      this.rejectWith(responseTooLargeFailure(errorOptions.providerId, responseTooLarge(responseSizeLimit, 'body')));
+    } else {
+      this.#chunks.push(chunk.subarray(0, limitBytes - this.#heldBytes));
+      this.resolveWith(new BufferedResponse(errorOptions.providerId, this.#statusCode, this.#headers, this.#chunks));
+    }
+    controller.abort(cancelledHere);
   }
 
   onResponseEnd(): void {
@@ -71,6 +105,7 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
 
   protected override onRestart(): void {
     this.#chunks = [];
+    this.#heldBytes = 0;
   }
 }
 

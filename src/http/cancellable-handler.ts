@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
+import type { ResponseSizeLimit } from './response-size-limit.js';
 import type { ResponseHeaders } from './types.js';
 
 /** Told when a request leaves for its server (see `HttpRequestOptions.sentListener`). */
@@ -18,6 +19,8 @@ export interface CancellableDispatchOptions {
   readonly cancellation: Cancellation;
   readonly errorOptions: MapTransportErrorOptions;
   readonly sentListener: RequestSentListener | undefined;
+  /** The most bytes of a whole answer held (a body read whole; a stream's events are bounded where they are parsed). */
+  readonly responseSizeLimit: ResponseSizeLimit;
 }
 
 /** What undici is told when we cancel; the caller gets the cancellation's own reason instead. */

@@ -11,6 +11,7 @@ import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.
 import type { CancellableDispatchOptions, RequestSentListener } from './cancellable-handler.js';
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
+import { defaultResponseSizeLimit, type ResponseSizeLimit } from './response-size-limit.js';
 import type { HttpRequestSpec } from './types.js';
 
 export interface HttpClientOptions {
@@ -40,6 +41,11 @@ export interface HttpRequestOptions {
    * connection failed.
    */
   readonly sentListener?: RequestSentListener | undefined;
+  /**
+   * The most bytes of a whole answer held (`request`): past it the request is ended and fails with a `server_error`
+   * naming the setting. Default 16 MiB (`maxProviderResponseBytes`). An error body is cut to 64 KiB whatever this is.
+   */
+  readonly responseSizeLimit?: ResponseSizeLimit;
 }
 
 interface RequestTarget {
@@ -122,6 +128,7 @@ export class HttpClient {
       cancellation,
       errorOptions,
       sentListener: options.sentListener,
+      responseSizeLimit: options.responseSizeLimit ?? defaultResponseSizeLimit,
     });
   }
 

@@ -41,6 +41,11 @@ export class LineSplitter {
     if (start < length) this.#pending += text.slice(start);
   }
 
+  /** Characters of the unfinished line held: what a line without end grows (see SseParser's bound). */
+  get pendingLength(): number {
+    return this.#pending.length;
+  }
+
   /** The text after the last terminator, when the input ended inside a line. */
   end(): string | undefined {
     const rest = this.#pending;

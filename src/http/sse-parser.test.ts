@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ResponseTooLargeError } from '../errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { parseSseStream, SseParser } from './sse-parser.js';
 import type { SseEvent } from './types.js';
@@ -142,6 +143,49 @@ describe('SseParser on every recorded stream', () => {
     }
     pieces.push(bytes.subarray(previous));
     expect(parsePieces(pieces).events).toEqual(parseWhole(readFixture('openai/chat-stream-tool-call.sse')));
+  });
+});
+
+describe('SseParser limit: a line or an event that grows without end', () => {
+  const limitOf = (bytes: number) => ({ limit: { bytes, setting: 'maxProviderResponseBytes' } });
+  const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const refusal = (work: () => void): unknown => {
+    try {
+      work();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('reads every recorded stream as before at a limit of its longest event, and refuses it one character under', () => {
+    for (const name of fixtureNames) {
+      const bytes = readFixture(name);
+      const whole = parsePieces([bytes]);
+      // An event's data, each line counted with the newline that joins it.
+      const longest = Math.max(...[...whole.events, ...(whole.rest ? [whole.rest] : [])].map((event) => event.data.length + 1));
+      const atLimit = new SseParser(limitOf(longest));
+      expect(atLimit.push(bytes), name).toEqual(whole.events);
+      const error = refusal(() => new SseParser(limitOf(longest - 1)).push(bytes));
+      expect(ResponseTooLargeError.isInstance(error), name).toBe(true);
+    }
+  });
+
+  it('refuses one line without end, arriving in pieces, once the line passes the limit', () => {
+    const parser = new SseParser(limitOf(1000));
+    expect(parser.push(encode('data: {"id":1}\n\ndata: '))).toEqual([{ data: '{"id":1}' }]);
+    for (let piece = 0; piece < 9; piece += 1) parser.push(encode(' '.repeat(100)));
+    const error = refusal(() => parser.push(encode(' '.repeat(100))));
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ part: 'event', limitBytes: 1000, setting: 'maxProviderResponseBytes' });
+    expect((error as Error).message).toBe('one line or event of the stream passed 1000 bytes (maxProviderResponseBytes); the request was ended');
+  });
+
+  it('refuses one event of data lines without the blank line that ends it, empty lines counted', () => {
+    const parser = new SseParser(limitOf(1000));
+    parser.push(encode('data: {"id":1}\n'));
+    const error = refusal(() => parser.push(encode('data:\n'.repeat(1000))));
+    expect(error).toMatchObject({ part: 'event', limitBytes: 1000 });
   });
 });
 

@@ -4,9 +4,21 @@
  * (below). Follows the WHATWG event-stream rules: `data` lines joined with "\n", comments (`:`) ignored, one
  * leading space after the colon dropped, a blank line dispatches, an event without data is not dispatched.
  * `id` is reported on the event that carried it (no last-event-id carried over: no caller reconnects).
+ *
+ * What is held is bounded when a limit is given: the unfinished line plus the data of the event under way. A server
+ * that sends one line without end, or one event of data lines without the blank line that ends it, grew them without
+ * end; past the limit `push` throws a ResponseTooLargeError. Counted in characters of the decoded text, each one
+ * byte or more: so never before the limit in bytes. One addition and comparison per data line and per chunk.
  */
+import type { ResponseTooLargeError } from '../errors/response-too-large-error.js';
 import { LineSplitter } from './line-splitter.js';
+import { responseTooLarge, type ResponseSizeLimit } from './response-size-limit.js';
 import type { SseEvent } from './types.js';
+
+export interface SseParserOptions {
+  /** The most characters of one line, or of one event's data, held. Default none. */
+  readonly limit?: ResponseSizeLimit;
+}
 
 export class SseParser {
   readonly #decoder = new TextDecoder('utf-8');
@@ -18,10 +30,20 @@ export class SseParser {
   #hasFields = false;
   #events: SseEvent[] = [];
   readonly #onLine = (line: string): void => this.#processLine(line);
+  readonly #limit: ResponseSizeLimit | undefined;
+  readonly #maxCharacters: number;
+  /** Characters of the `data` lines of the event under way, each with the newline that joins it. */
+  #dataCharacters = 0;
 
-  /** The events these bytes complete, in order. */
+  constructor(options: SseParserOptions = {}) {
+    this.#limit = options.limit;
+    this.#maxCharacters = options.limit?.bytes ?? Infinity;
+  }
+
+  /** The events these bytes complete, in order. Throws a ResponseTooLargeError past the limit. */
   push(bytes: Uint8Array): readonly SseEvent[] {
     this.#lines.push(this.#decoder.decode(bytes, { stream: true }), this.#onLine);
+    if (this.#lines.pendingLength + this.#dataCharacters > this.#maxCharacters) throw this.#tooLarge();
     return this.#takeEvents();
   }
 
@@ -62,6 +84,9 @@ export class SseParser {
     switch (field) {
       case 'data':
         this.#dataLines.push(value);
+        // Plus the newline it is joined with: a flood of empty `data:` lines grows the event too.
+        this.#dataCharacters += value.length + 1;
+        if (this.#dataCharacters > this.#maxCharacters) throw this.#tooLarge();
         break;
       case 'event':
         this.#eventType = value;
@@ -85,8 +110,13 @@ export class SseParser {
     return event;
   }
 
+  #tooLarge(): ResponseTooLargeError {
+    return responseTooLarge(this.#limit as ResponseSizeLimit, 'event');
+  }
+
   #reset(): void {
     this.#dataLines.length = 0;
+    this.#dataCharacters = 0;
     this.#eventType = undefined;
     this.#id = undefined;
     this.#hasFields = false;

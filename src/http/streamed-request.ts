@@ -7,6 +7,7 @@
 import type { Dispatcher } from 'undici';
 import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
 import { mapTransportError } from './map-transport-error.js';
+import { errorBodyPrefixBytes } from './response-size-limit.js';
 import type { ResponseHeaders } from './types.js';
 
 export interface StreamedHttpResponse {
@@ -15,7 +16,10 @@ export interface StreamedHttpResponse {
   readonly headers: ResponseHeaders;
   /** The body as it arrives; read once. Stopping early (`break`) cancels the request and frees its socket. */
   readonly body: AsyncIterable<Uint8Array>;
-  /** The rest of the body as UTF-8 text. */
+  /**
+   * The rest of the body as UTF-8 text, for an error body: at most its first 64 KiB (`errorBodyPrefixBytes`). The
+   * rest is never read: the request is then ended and its socket closed.
+   */
   text(): Promise<string>;
 }
 
@@ -123,7 +127,14 @@ class StreamedResponse implements StreamedHttpResponse {
 
   async text(): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const chunk of this.body) chunks.push(chunk as Buffer);
+    let heldBytes = 0;
+    for await (const chunk of this.body) {
+      const room = errorBodyPrefixBytes - heldBytes;
+      chunks.push(chunk.length > room ? (chunk as Buffer).subarray(0, room) : (chunk as Buffer));
+      heldBytes += chunk.length;
+      // Leaving the loop ends the request (the body's iterator cancels it).
+      if (heldBytes >= errorBodyPrefixBytes) break;
+    }
     return Buffer.concat(chunks).toString('utf8');
   }
 

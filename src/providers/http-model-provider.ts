@@ -10,11 +10,12 @@
  */
 import { findModel, type ModelInfo, type ProviderDefinition } from '../catalog.js';
 import { systemClock, type Clock } from '../clock.js';
-import { BackupModelsError, InvalidArgumentError, ProviderError, registerSecret } from '../errors.js';
+import { BackupModelsError, InvalidArgumentError, ProviderError, ResponseTooLargeError, registerSecret } from '../errors.js';
 import { baseUrlRequirement } from '../http/parse-base-url.js';
 import { type Cancellation, cancellationOf } from '../cancellation.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { BufferedHttpResponse } from '../http/buffered-request.js';
+import { defaultResponseSizeLimit, responseTooLargeFailure, type ResponseSizeLimit } from '../http/response-size-limit.js';
 import { SseParser } from '../http/sse-parser.js';
 import type { StreamedHttpResponse } from '../http/streamed-request.js';
 import type { HttpRequestSpec, ResponseHeaders, SseEvent } from '../http/types.js';
@@ -38,6 +39,13 @@ export interface HttpModelProviderOptions {
   readonly clock?: Clock;
   /** The protocols by name. Default the built-in ones. */
   readonly protocols?: Readonly<Partial<Record<WireProtocolName, WireProtocol>>>;
+  /** The most bytes of a whole answer, and of one line or event of a stream, held (the router's `maxProviderResponseBytes`). Default 16 MiB. */
+  readonly maxResponseBytes?: number;
+  /**
+   * The most bytes of an embeddings answer held, per text asked (the router's `maxProviderEmbeddingResponseBytes`
+   * shared among the 2,048 texts a call may hold); never less than `maxResponseBytes`. Default none beyond that.
+   */
+  readonly maxEmbeddingResponseBytesPerText?: number;
 }
 
 export function createHttpModelProvider(
@@ -49,6 +57,12 @@ export function createHttpModelProvider(
   const clock = options.clock ?? systemClock;
   const protocols: Readonly<Partial<Record<WireProtocolName, WireProtocol>>> = options.protocols ?? wireProtocols;
   const providerId = definition.id;
+  const answerLimit: ResponseSizeLimit =
+    options.maxResponseBytes === undefined ? defaultResponseSizeLimit : { ...defaultResponseSizeLimit, bytes: options.maxResponseBytes };
+  const embeddingLimitFor = (inputCount: number): ResponseSizeLimit => {
+    const bytes = Math.ceil(inputCount * (options.maxEmbeddingResponseBytesPerText ?? 0));
+    return bytes <= answerLimit.bytes ? answerLimit : { bytes, setting: `maxProviderEmbeddingResponseBytes, the share of ${inputCount} texts` };
+  };
   const protocolNamed = (name: WireProtocolName, argument: string): WireProtocol => {
     const found = protocols[name];
     if (found === undefined) throw new InvalidArgumentError({ argument, message: `${providerId}: no wire protocol named ${name}` });
@@ -209,6 +223,7 @@ export function createHttpModelProvider(
             headersTimeoutMs: callOptions.headersTimeoutMs,
             idleTimeoutMs: callOptions.idleTimeoutMs,
             sentListener,
+            responseSizeLimit: embeddingLimitFor(request.inputs.length),
           });
           if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
           const parseOptions = { providerId, headers: response.headers, inputCount: request.inputs.length, model: request.model };
@@ -248,19 +263,21 @@ export function createHttpModelProvider(
         idleTimeoutMs: callOptions.idleTimeoutMs,
         // Told when the request is written: a cancel after that is billed (ProviderCallOptions.onRequestSent).
         sentListener: callOptions,
+        responseSizeLimit: answerLimit,
       });
       if (!isSuccess(response.statusCode)) throw errorOf(prepared.protocol, response, response.text());
       return prepared.protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
-      return streamChat({ request, callOptions, providerId, openStream, responseError, prepare, buildRequest });
+      return streamChat({ request, callOptions, providerId, openStream, responseError, prepare, buildRequest, answerLimit });
     },
 
     async checkHealth(callOptions: { readonly signal: AbortSignal }): Promise<void> {
       const response = await httpClient.request(protocol.buildModelsListRequest(endpoint()), {
         providerId,
         cancellation: cancellationOf(callOptions.signal),
+        responseSizeLimit: answerLimit,
       });
       if (!isSuccess(response.statusCode)) throw errorOf(protocol, response, response.text());
     },
@@ -279,6 +296,8 @@ interface StreamChatContext {
   readonly responseError: (wire: WireProtocol, response: UnreadResponse, cancelled: AbortState) => Promise<ProviderError>;
   readonly prepare: (request: ChatRequest, stream: boolean) => PreparedRequest;
   readonly buildRequest: (prepared: PreparedRequest) => HttpRequestSpec;
+  /** Also the bound of one line or event of the stream: past it, the provider's fault, as a whole answer past it is. */
+  readonly answerLimit: ResponseSizeLimit;
 }
 
 /** A request as one provider is sent it, the wire it goes on, and the options that wire builds it with. */
@@ -306,7 +325,7 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
     throw await context.responseError(protocol, response, cancellation);
   }
   callOptions.onResponseStart?.({ requestId: requestIdOf(response.headers) });
-  const parser = new SseParser();
+  const parser = new SseParser({ limit: context.answerLimit });
   const decoder = protocol.createStreamDecoder({ providerId, headers: response.headers });
   let responseIdTold = callOptions.onResponseId === undefined;
   try {
@@ -323,7 +342,7 @@ async function* streamChat(context: StreamChatContext): AsyncGenerator<StreamChu
     }
   } catch (error) {
     // Once the end marker arrived the answer is whole: a connection dropped afterwards changes nothing.
-    if (!decoder.done || cancellation.aborted) throw error;
+    if (!decoder.done || cancellation.aborted) throw ResponseTooLargeError.isInstance(error) ? responseTooLargeFailure(providerId, error) : error;
   }
   const unterminated = parser.end();
   if (unterminated !== undefined && !decoder.done) yield* decodeLastEvent(decoder, unterminated, providerId);
