@@ -266,6 +266,15 @@ describe('oversized answers', () => {
     expect(text).toBe(recordedText('openai/error-429-insufficient-quota.json') + ' '.repeat(megabyte));
   });
 
+  it("oversized with a replay: a status behaviour's answer padded (a recording kept outside the fixtures)", async () => {
+    const body = recordedText('openai/error-429-rate-limit-rpm.json');
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: 1000, replay: { status: 429, body, contentType: 'application/json' } });
+    const response = await send('openai', { stream: false });
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(await response.body.text()).toBe(body + ' '.repeat(1000));
+  });
+
   it('oversized stops writing when the client goes away, and the log says the client left', async () => {
     server.enqueue('groq', { kind: 'oversized', paddingBytes: 1024 * megabyte });
     const controller = new AbortController();

@@ -27,6 +27,7 @@ const optionNames = [
   'parallelAttempts', 'hedge', 'maxRetries', 'retryBaseDelayMs', 'stopAfterInvalidRequests', 'cacheEnabled', 'cacheTtlSeconds', 'cacheMaxEntries', 'cacheBackend',
   'catalog', 'extraProviders', 'env', 'clock', 'timeoutMs', 'firstTokenTimeoutMs', 'responseTimeoutMs', 'idleTimeoutMs', 'breaker',
   'credentialCooldownMs', 'defaultRateLimitCooldownMs', 'missingModelPeriodMs', 'healthCheckTimeoutMs', 'healthCheckIntervalMs', 'connectTimeoutMs', 'stateSync',
+  'maxProviderResponseBytes', 'maxProviderEmbeddingResponseBytes',
 ] as const;
 type OptionName = (typeof optionNames)[number];
 
@@ -66,6 +67,9 @@ function validValues(env: Record<string, string>): Record<OptionName, fc.Arbitra
     healthCheckIntervalMs: fc.constant(60_000),
     connectTimeoutMs: milliseconds,
     stateSync: fc.constant(sync),
+    // From a bound every recorded answer passes to the default.
+    maxProviderResponseBytes: fc.integer({ min: 64 * 1024, max: 16 * 1024 * 1024 }),
+    maxProviderEmbeddingResponseBytes: fc.integer({ min: 1, max: 256 * 1024 * 1024 }),
   };
 }
 

@@ -110,6 +110,10 @@ describe("a router's options, checked as a call's are", () => {
     ['healthCheckIntervalMs', '60000'],
     ['healthCheckTimeoutMs', 0],
     ['connectTimeoutMs', -1],
+    ['maxProviderResponseBytes', 0],
+    ['maxProviderResponseBytes', 1.5],
+    ['maxProviderResponseBytes', '16MiB'],
+    ['maxProviderEmbeddingResponseBytes', Number.POSITIVE_INFINITY],
   ];
 
   for (const [argument, value] of badRouterOptions) {

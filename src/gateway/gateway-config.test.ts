@@ -73,6 +73,23 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ yamlText: 'limits: { maxFailedKeyAttempts: 0 }' })).toThrow(/limits.maxFailedKeyAttempts must be an integer of at least 1/);
   });
 
+  it("bounds what is held of a provider's answer by default, as the file says otherwise, and hands it to the router", () => {
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).toMatchObject({
+      maxProviderResponseBytes: 16 * 1024 * 1024,
+      maxProviderEmbeddingResponseBytes: 256 * 1024 * 1024,
+    });
+    const yamlText = 'limits: { maxProviderResponseBytes: 1048576, maxProviderEmbeddingResponseBytes: 67108864 }';
+    expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText }))).toMatchObject({
+      maxProviderResponseBytes: 1_048_576,
+      maxProviderEmbeddingResponseBytes: 67_108_864,
+    });
+    for (const name of ['maxProviderResponseBytes', 'maxProviderEmbeddingResponseBytes']) {
+      for (const value of ['0', '1.5', '16MiB']) {
+        expect(() => parseGatewayConfig({ yamlText: `limits: { ${name}: ${value} }` })).toThrow(new RegExp(`limits.${name} must be an integer of at least 1`));
+      }
+    }
+  });
+
   it('refuses a time limit longer than a timer holds, naming it: Node would fire it after 1 ms', () => {
     const longest = 2 ** 31 - 1;
     const timeLimits = [

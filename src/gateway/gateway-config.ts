@@ -293,6 +293,8 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     catalog: merged,
     cacheEnabled: config.cache.enabled,
     cacheTtlSeconds: config.cache.ttlSeconds,
+    maxProviderResponseBytes: config.limits.maxProviderResponseBytes,
+    maxProviderEmbeddingResponseBytes: config.limits.maxProviderEmbeddingResponseBytes,
     ...(env ? { env } : {}),
     ...(router.parallelAttempts !== undefined ? { parallelAttempts: router.parallelAttempts } : {}),
     ...(router.hedge !== undefined ? { hedge: router.hedge } : {}),

@@ -3,6 +3,7 @@
  * client address may hold of the gateway. Each is optional, its default below; a setting in `Ms` takes whole
  * milliseconds up to 2^31 - 1 (the most a timer holds), any other a positive integer.
  */
+import { routerDefaults } from '../routing/router-defaults.js';
 import { objectAt, positiveInteger, timerMilliseconds } from './config-fields.js';
 
 export interface GatewayLimits {
@@ -43,6 +44,14 @@ export interface GatewayLimits {
   readonly failedKeyAttemptWindowMs: number;
   /** Client addresses whose failed attempts are tracked at once; past it, the one tracked longest is forgotten. Default 10,000. */
   readonly maxFailedKeyAttemptAddresses: number;
+  /**
+   * The bytes of a provider's whole answer held, and of one line or event of its stream (the router's option of the
+   * same name): past it the upstream request is ended and the call fails over, the provider charged with a server
+   * error. Default 16 MiB.
+   */
+  readonly maxProviderResponseBytes: number;
+  /** The same for an embeddings answer to 2,048 texts, one to fewer held to its share (the router's option). Default 256 MiB. */
+  readonly maxProviderEmbeddingResponseBytes: number;
 }
 
 export const defaultGatewayLimits: GatewayLimits = {
@@ -57,6 +66,8 @@ export const defaultGatewayLimits: GatewayLimits = {
   maxFailedKeyAttempts: 20,
   failedKeyAttemptWindowMs: 60_000,
   maxFailedKeyAttemptAddresses: 10_000,
+  maxProviderResponseBytes: routerDefaults.maxProviderResponseBytes,
+  maxProviderEmbeddingResponseBytes: routerDefaults.maxProviderEmbeddingResponseBytes,
 };
 
 /** `limits` from the configuration file (absent: every default). */

@@ -40,6 +40,7 @@ import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
 import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
 import { toMessages } from './validate-messages.js';
+import { maxEmbeddingInputs } from './validate-embed-input.js';
 
 /**
  * Routes each call across providers: parallel fallback or hedging, circuit breakers, cooldowns,
@@ -77,6 +78,9 @@ export class BackupModelRouter {
         createHttpModelProvider(definition, {
           httpClient: this.#httpClient,
           clock: this.#clock,
+          maxResponseBytes: options.maxProviderResponseBytes ?? routerDefaults.maxProviderResponseBytes,
+          maxEmbeddingResponseBytesPerText:
+            (options.maxProviderEmbeddingResponseBytes ?? routerDefaults.maxProviderEmbeddingResponseBytes) / maxEmbeddingInputs,
           ...(options.env ? { env: options.env } : {}),
         }),
       ),

@@ -1,3 +1,5 @@
+import { defaultResponseSizeLimit } from '../http/response-size-limit.js';
+
 /** The router's defaults, in one place. */
 export const routerDefaults = {
   parallelAttempts: 3,
@@ -31,4 +33,14 @@ export const routerDefaults = {
   maxRetries: 0,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 8_000,
+  /** A provider's whole answer, and one line or event of a stream: 16 MiB (see `defaultResponseSizeLimit`). */
+  maxProviderResponseBytes: defaultResponseSizeLimit.bytes,
+  /**
+   * An embeddings answer to 2,048 texts (the most a call embeds) of 3,072 values (text-embedding-3-large, the longest
+   * vectors of the catalog) is 33.7 MB as the base64 it is asked in (16,384 characters a vector), 137 MB as numbers from
+   * a server that ignores `encoding_format` and writes them as Google does (21.8 bytes a value: 16,717 bytes for 768 in
+   * test/fixtures/gemini/batchEmbedContents-dimensions-768.json); 256 MiB, 128 KiB a text, leaves room for 4,096 values
+   * (an own provider's model) written so (183 MB).
+   */
+  maxProviderEmbeddingResponseBytes: 256 * 1024 * 1024,
 } as const;

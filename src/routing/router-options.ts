@@ -116,6 +116,21 @@ export interface BackupModelRouterOptions {
   readonly healthCheckIntervalMs?: number;
   /** Connect timeout of the HTTP pool. Default 10 s. */
   readonly connectTimeoutMs?: number;
+  /**
+   * The most bytes held of a provider's whole answer (`complete`, a health check's models list), and of one line or
+   * event of a stream (the Responses API's `response.completed` repeats the whole answer): past it the request is
+   * ended, its socket closed, and the attempt fails as the provider's `server_error` (a broken proxy, a base URL
+   * pointing at a file server), which fails over, before a stream's first token, and counts against the provider's
+   * health as a 500 does. An error body is cut to its first 64 KiB whatever this is. An integer of at least 1;
+   * default 16 MiB, which the longest answer a model writes (128,000 tokens) does not reach as JSON.
+   */
+  readonly maxProviderResponseBytes?: number;
+  /**
+   * The same for an embeddings answer to 2,048 texts, the most a call embeds; an answer to fewer is held to its share
+   * (128 KiB a text by default), never less than `maxProviderResponseBytes`. Default 256 MiB: 2,048 vectors of 3,072
+   * values are 33.7 MB as the base64 they are asked in, 137 MB as numbers from a server that ignores that.
+   */
+  readonly maxProviderEmbeddingResponseBytes?: number;
   /** Share circuits, cooldowns and probes with other instances (see `createRedisSharedState`). */
   readonly stateSync?: ProviderStateSync;
 }

@@ -184,6 +184,10 @@ export function validateRouterOptions(options: BackupModelRouterOptions): void {
   checkTimeLimits(options);
   checkMilliseconds('healthCheckTimeoutMs', options.healthCheckTimeoutMs);
   checkMilliseconds('connectTimeoutMs', options.connectTimeoutMs);
+  for (const name of ['maxProviderResponseBytes', 'maxProviderEmbeddingResponseBytes'] as const) {
+    const bytes = options[name];
+    if (bytes !== undefined && !(Number.isSafeInteger(bytes) && bytes >= 1)) throw invalid(name, `${name} must be an integer of bytes, at least 1.`);
+  }
   const intervalMs = options.healthCheckIntervalMs;
   const { minimumHealthCheckIntervalMs } = routerDefaults;
   if (intervalMs !== undefined && !(Number.isFinite(intervalMs) && intervalMs >= minimumHealthCheckIntervalMs && intervalMs <= maxTimerDelayMs)) {

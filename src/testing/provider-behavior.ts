@@ -136,6 +136,11 @@ export interface OversizedBehavior extends RecordedResponseOptions {
   readonly padding?: 'line' | 'data-lines';
   /** An error recording to pad instead of the success (a plain request and a stream get it as a body alike). */
   readonly errorFixture?: string;
+  /**
+   * A `status` behaviour's answer to pad instead: a recording kept outside the fixtures directory, such as OpenAI's
+   * embeddings answer in test/fixtures (src/testing/openai-embeddings-recordings.test-support.ts).
+   */
+  readonly replay?: Omit<StatusBehavior, 'kind' | 'latencyMs'>;
 }
 
 export type ProviderBehavior =

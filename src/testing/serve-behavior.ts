@@ -3,7 +3,7 @@
  */
 import type { FixtureStore, ResponsePlan } from './fixture-store.js';
 import { modelsListBody } from './models-list.js';
-import type { ProviderBehavior, RecordedResponseOptions } from './provider-behavior.js';
+import type { ProviderBehavior, RecordedResponseOptions, StatusBehavior } from './provider-behavior.js';
 import { hasHeader, type HeaderList } from './recorded-headers.js';
 import { replaceBodyText, replaceStreamText, splitTextIntoPieces } from './replace-assistant-text.js';
 import type { ResponseSession } from './response-session.js';
@@ -31,13 +31,8 @@ export async function serveBehavior(context: ServeContext, behavior: ProviderBeh
       return sendPlan(session, recordedPlan(context, behavior), behavior.chunkDelayMs ?? 0);
     case 'error':
       return sendPlan(session, context.store.errorPlan(context.provider, behavior), 0);
-    case 'status': {
-      const body = behavior.body ?? '';
-      let headers: HeaderList = Object.entries(behavior.headers ?? {});
-      if (body !== '' && !hasHeader(headers, 'content-type')) headers = [...headers, ['content-type', behavior.contentType ?? 'text/plain']];
-      else if (behavior.contentType !== undefined) headers = [...headers, ['content-type', behavior.contentType]];
-      return sendPlan(session, { type: 'body', status: behavior.status, headers, body: Buffer.from(body, 'utf8') }, 0);
-    }
+    case 'status':
+      return sendPlan(session, statusPlan(behavior), 0);
     case 'stall-before-headers':
       return session.untilClosed();
     case 'reset-before-headers':
@@ -85,11 +80,25 @@ export async function serveBehavior(context: ServeContext, behavior: ProviderBeh
       return sendPlan(session, { ...plan, events }, behavior.chunkDelayMs ?? 0, 'fault');
     }
     case 'oversized': {
-      const { errorFixture } = behavior;
-      const plan = errorFixture === undefined ? recordedPlan(context, behavior) : context.store.errorPlan(context.provider, { fixture: errorFixture });
+      const { errorFixture, replay } = behavior;
+      const plan =
+        replay !== undefined
+          ? statusPlan(replay)
+          : errorFixture === undefined
+            ? recordedPlan(context, behavior)
+            : context.store.errorPlan(context.provider, { fixture: errorFixture });
       return sendOversized(session, plan, behavior);
     }
   }
+}
+
+/** The answer of a `status` behaviour: its status, headers and body, a content type added to a body without one. */
+function statusPlan(behavior: Omit<StatusBehavior, 'kind'>): ResponsePlan {
+  const body = behavior.body ?? '';
+  let headers: HeaderList = Object.entries(behavior.headers ?? {});
+  if (body !== '' && !hasHeader(headers, 'content-type')) headers = [...headers, ['content-type', behavior.contentType ?? 'text/plain']];
+  else if (behavior.contentType !== undefined) headers = [...headers, ['content-type', behavior.contentType]];
+  return { type: 'body', status: behavior.status, headers, body: Buffer.from(body, 'utf8') };
 }
 
 /** The recorded response a behaviour starts from: the models list, or the fixture with its text replaced. */

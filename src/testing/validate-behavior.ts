@@ -79,6 +79,7 @@ export function validateBehavior(options: {
       if (behavior.kind === 'pings-only') requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 1 });
       if (behavior.kind === 'oversized') {
         requireNumber({ argument: 'paddingBytes', value: behavior.paddingBytes, minimum: 1 });
+        if (behavior.replay !== undefined) requireNumber({ argument: 'replay.status', value: behavior.replay.status, minimum: 100 });
         if (behavior.padding !== undefined && behavior.padding !== 'line' && behavior.padding !== 'data-lines') {
           throw new InvalidArgumentError({ argument: 'padding', message: `padding must be 'line' or 'data-lines', got ${String(behavior.padding)}` });
         }
