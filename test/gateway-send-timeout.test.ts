@@ -17,7 +17,9 @@ let harness: GatewayHarness;
 
 beforeAll(async () => {
   harness = await startGatewayHarness({
-    yamlText: `limits: { sendTimeoutMs: ${sendTimeoutMs} }\ncache: { enabled: false }\n`,
+    // The 24 MB answer is past the 16 MiB a provider's answer may be by default (maxProviderResponseBytes): this
+    // test is about the client's side, so the upstream's bound is raised above it.
+    yamlText: `limits: { sendTimeoutMs: ${sendTimeoutMs}, maxProviderResponseBytes: 67108864 }\ncache: { enabled: false }\n`,
     providerIds: ['openai'],
     gatewayOptions: { clock },
   });
