@@ -10,18 +10,34 @@ import type { ModelCallDependencies } from './model-call-handler.js';
 import { parseJsonBody, readRequestBody } from './request-body.js';
 import { findUpstreamSelectorHeader } from './request-fields.js';
 
-/** The body, parsed. `held.bytes` says what it holds of the body budget, to give back once done (also on a throw). */
-export async function readModelRequestBody(
+/**
+ * The body, parsed. `held.bytes` says what it holds of the body budget, to give back once done (also on a
+ * rejection). Not an async function: on the common path (a key without limits) the body's own promise is the
+ * answer, parsed as the body ends, with no promise or turn of the event loop of its own.
+ */
+export function readModelRequestBody(
   request: IncomingMessage,
   context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly held: { bytes: number } },
 ): Promise<unknown> {
-  const { caller, dependencies, held } = context;
   const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
   if (selectorHeader) {
-    throw invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`);
+    return Promise.reject(invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`));
   }
-  if (caller.limits !== undefined) await dependencies.quota.precheck(caller);
-  const bytes = await readRequestBody(request, { maxBytes: dependencies.limits.maxBodyBytes, budget: dependencies.bodyBudget, holder: caller.quotaId });
-  held.bytes = bytes.length;
-  return parseJsonBody(bytes, { maxDepth: dependencies.limits.maxJsonDepth });
+  const { caller, dependencies } = context;
+  if (caller.limits !== undefined) return dependencies.quota.precheck(caller).then(() => readParsedBody(request, context));
+  return readParsedBody(request, context);
+}
+
+function readParsedBody(
+  request: IncomingMessage,
+  context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly held: { bytes: number } },
+): Promise<unknown> {
+  const { limits, bodyBudget } = context.dependencies;
+  return readRequestBody(request, {
+    maxBytes: limits.maxBodyBytes,
+    budget: bodyBudget,
+    holder: context.caller.quotaId,
+    held: context.held,
+    decode: (bytes) => parseJsonBody(bytes, { maxDepth: limits.maxJsonDepth }),
+  });
 }

@@ -6,22 +6,14 @@ import { GatewayHttpError } from './gateway-http-error.js';
 import { BodyBudget, parseJsonBody, readRequestBody } from './request-body.js';
 
 /**
- * Send raw request bytes to a real node:http server, in parts with a pause between them, and return what
- * `readRequestBody` made of the request.
+ * Send raw request bytes to a real node:http server, in parts with a pause between them, and return what `read`
+ * made of the request.
  */
-async function readThroughServer(
-  parts: readonly string[],
-  maxBytes: number,
-  budget: BodyBudget = new BodyBudget(1024 * 1024),
-  holder?: string,
-): Promise<Buffer | GatewayHttpError> {
+async function throughServer<T>(parts: readonly string[], read: (request: IncomingMessage) => Promise<T>): Promise<T> {
   const server = createServer();
-  const outcome = new Promise<Buffer | GatewayHttpError>((resolve, reject) => {
+  const outcome = new Promise<T>((resolve, reject) => {
     server.once('request', (request: IncomingMessage, response) => {
-      readRequestBody(request, { maxBytes, budget, holder }).then(resolve, (error: unknown) => {
-        if (error instanceof GatewayHttpError) resolve(error);
-        else reject(error);
-      });
+      read(request).then(resolve, reject);
       response.end();
     });
   });
@@ -40,6 +32,33 @@ async function readThroughServer(
     socket.destroy();
     server.close();
   }
+}
+
+/** What `readRequestBody` made of the request, its bytes as they came: the body, or the GatewayHttpError it refused it with. */
+function readThroughServer(
+  parts: readonly string[],
+  maxBytes: number,
+  budget: BodyBudget = new BodyBudget(1024 * 1024),
+  holder?: string,
+): Promise<Buffer | GatewayHttpError> {
+  return throughServer(parts, (request) =>
+    readRequestBody(request, { maxBytes, budget, holder, held: { bytes: 0 }, decode: (bytes) => bytes }).catch((error: unknown) => {
+      if (error instanceof GatewayHttpError) return error;
+      throw error;
+    }),
+  );
+}
+
+/** What `readRequestBody` made of the request with `decode`, settled either way, and the bytes it said it held. */
+async function readDecodedThroughServer(
+  parts: readonly string[],
+  decode: (bytes: Buffer) => unknown,
+): Promise<{ readonly outcome: unknown; readonly heldBytes: number }> {
+  const held = { bytes: 0 };
+  const outcome = await throughServer(parts, (request) =>
+    readRequestBody(request, { maxBytes: 1_000, budget: new BodyBudget(1_000), held, decode }).catch((error: unknown) => error),
+  );
+  return { outcome, heldBytes: held.bytes };
 }
 
 const head = (headers: string): string => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
@@ -84,6 +103,18 @@ describe('readRequestBody', () => {
     // Without a holder (a gateway without keys) only the whole budget applies.
     expect(Buffer.isBuffer(await readThroughServer([request], 1_000, budget))).toBe(true);
     expect(budget.heldBytes).toBe(4 * body.length);
+  });
+
+  it('hands the whole body to its decoder as it ends: the decoded value, or what the decoder throws, with the bytes held told either way', async () => {
+    const body = '{"model":"openai/gpt-4o-mini"}';
+    const parts = [`${head(`Content-Length: ${body.length}\r\n`)}${body.slice(0, 9)}`, body.slice(9)];
+    const decoded = await readDecodedThroughServer(parts, (bytes) => parseJsonBody(bytes, { maxDepth: 64 }));
+    expect(decoded).toEqual({ outcome: { model: 'openai/gpt-4o-mini' }, heldBytes: body.length });
+    const refused = await readDecodedThroughServer(parts, () => {
+      throw new GatewayHttpError({ status: 400, message: 'refused by the decoder' });
+    });
+    expect(refused.outcome).toMatchObject({ status: 400, message: 'refused by the decoder' });
+    expect(refused.heldBytes).toBe(body.length);
   });
 
   it('refuses a chunked body over the limit with a 413, whether it arrived at once or in parts', async () => {

@@ -90,36 +90,45 @@ function keyBusy(): GatewayHttpError {
 }
 
 /**
- * The whole body as one buffer, its bytes taken from `budget` for `holder` (the caller gives them back when
- * the call ends). Rejects with a 413 as soon as it passes `maxBytes`, with a 503 when the budget runs out and
- * a 429 when the holder's share does, without reading the rest; what it had taken it gives back.
+ * The whole body, taken from `budget` for `holder` (the caller gives the bytes back when the call ends: `held.bytes`
+ * says how many, set once the body is whole) and handed to `decode` as one buffer the moment it ends: what
+ * `decode` returns is what the promise resolves with, what it throws what it rejects with, with no turn of the
+ * event loop or promise between the body and its decoding. Rejects with a 413 as soon as the body passes
+ * `maxBytes`, with a 503 when the budget runs out and a 429 when the holder's share does, without reading the
+ * rest; what it had taken it gives back.
  */
-export function readRequestBody(
+export function readRequestBody<Body>(
   request: IncomingMessage,
-  options: { readonly maxBytes: number; readonly budget: BodyBudget; readonly holder?: string | undefined },
-): Promise<Buffer> {
+  options: {
+    readonly maxBytes: number;
+    readonly budget: BodyBudget;
+    readonly holder?: string | undefined;
+    readonly held: { bytes: number };
+    readonly decode: (bytes: Buffer) => Body;
+  },
+): Promise<Body> {
   const { maxBytes, budget, holder } = options;
   const declaredLength = request.headers['content-length'];
   if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
     return Promise.reject(tooLarge(maxBytes));
   }
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Body>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let receivedBytes = 0;
-    const cleanup = (): void => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
-    };
+    // Once the body has ended or been refused, the listeners have nothing left to do. They are left on a body
+    // that ended (the request is done with, and 'close' and 'error' then find it settled), rather than taken
+    // off one by one on every request.
+    let settled = false;
     const refuse = (error: GatewayHttpError): void => {
-      cleanup();
+      settled = true;
+      request.off('data', onData);
       budget.give(receivedBytes, holder);
       // Stop reading: the rest is never buffered. The response closes the connection.
       request.pause();
       reject(error);
     };
     const onData = (chunk: Buffer): void => {
+      if (settled) return;
       if (receivedBytes + chunk.length > maxBytes) {
         refuse(tooLarge(maxBytes));
         return;
@@ -133,17 +142,27 @@ export function readRequestBody(
       chunks.push(chunk);
     };
     const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, receivedBytes));
+      if (settled) return;
+      settled = true;
+      options.held.bytes = receivedBytes;
+      let body: Body;
+      try {
+        body = options.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, receivedBytes));
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      resolve(body);
     };
     const onError = (error: Error): void => {
-      cleanup();
+      if (settled) return;
+      settled = true;
       budget.give(receivedBytes, holder);
       reject(error);
     };
     const onClose = (): void => {
-      if (request.readableEnded) return;
-      cleanup();
+      if (settled || request.readableEnded) return;
+      settled = true;
       budget.give(receivedBytes, holder);
       reject(new GatewayHttpError({ status: 400, message: 'The client closed the connection while sending.' }));
     };
