@@ -17,6 +17,8 @@ export function onClientGone(response: ServerResponse, onGone: (reason: DOMExcep
   const onClose = (): void => {
     if (!response.writableFinished) onGone(new DOMException('The client closed the connection.', 'AbortError'));
   };
-  response.once('close', onClose);
+  // `on`, not `once`: a response emits 'close' once (Node guards it), and `once` would wrap the listener in two
+  // objects of its own on every call.
+  response.on('close', onClose);
   return () => response.off('close', onClose);
 }

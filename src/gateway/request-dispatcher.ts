@@ -94,7 +94,8 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     const route = routes.find(method, path);
     const label = routeLabelOf(route);
     inFlight.add(response);
-    response.once('close', () => {
+    // Once per response: Node emits a response's 'close' once (`once` would wrap the listener on every request).
+    response.on('close', () => {
       inFlight.delete(response);
       metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
     });
