@@ -47,7 +47,8 @@ export function routeLabelOf(route: GatewayRoute | undefined): string {
 }
 
 export class RouteTable {
-  readonly #exact = new Map<string, GatewayRoute>();
+  /** By path, then method: a lookup makes no `METHOD path` string per request. */
+  readonly #exact = new Map<string, Map<string, GatewayRoute>>();
   readonly #prefixes: GatewayRoute[] = [];
   readonly #paths = new Set<string>();
 
@@ -55,15 +56,16 @@ export class RouteTable {
     if (route.public && route.admin) throw new Error(`A gateway route cannot be both public and for admin keys: ${route.method} ${route.path}.`);
     if (route.prefix) this.#prefixes.push(route);
     else {
-      const key = `${route.method} ${route.path}`;
-      if (this.#exact.has(key)) throw new Error(`A gateway route ${key} is already registered.`);
-      this.#exact.set(key, route);
+      let byMethod = this.#exact.get(route.path);
+      if (byMethod === undefined) this.#exact.set(route.path, (byMethod = new Map()));
+      if (byMethod.has(route.method)) throw new Error(`A gateway route ${route.method} ${route.path} is already registered.`);
+      byMethod.set(route.method, route);
     }
     this.#paths.add(route.path);
   }
 
   find(method: string, path: string): GatewayRoute | undefined {
-    const exact = this.#exact.get(`${method} ${path}`);
+    const exact = this.#exact.get(path)?.get(method);
     if (exact) return exact;
     for (const route of this.#prefixes) if (route.method === method && path.startsWith(route.path)) return route;
     return undefined;
