@@ -18,6 +18,7 @@ import { addCost, type CallLogFields, recordCancelledAttemptsCost, recordFailure
 import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
+import { GatheredWrites } from './gathered-writes.js';
 import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
@@ -179,6 +180,8 @@ async function relayStream(options: {
     if (!response.writableNeedDrain) response.write(encoder.keepAlive());
   });
 
+  // The events after the first, each turn's in one write.
+  const gathered = new GatheredWrites(response);
   // What was relayed, to price a stream that ends before its usage.
   const tally = new StreamTally();
   if (toldUsage !== undefined) tally.add(toldUsage);
@@ -195,8 +198,12 @@ async function relayStream(options: {
       const events = encoder.chunk(next.value);
       if (events !== undefined) {
         kept.activity += 1;
-        const pending = write(response, events, limit);
-        if (pending) await pending;
+        gathered.add(events);
+        // A client behind on its reading: what is gathered goes now, and the relay waits for the socket to drain.
+        if (response.writableNeedDrain) {
+          const pending = write(response, gathered.take(), limit);
+          if (pending) await pending;
+        }
       }
       const clientGone = isClientGone();
       if (clientGone) throw clientGone;
@@ -204,7 +211,7 @@ async function relayStream(options: {
     const result: StreamResult = await stream.result;
     recordResult(log, result, options.router.providers);
     log.outcome = 'success';
-    const closing = encoder.end(result);
+    const closing = gathered.take() + encoder.end(result);
     // Kept before the closing events go out: the client's next request may name the answer at once.
     if (call.keepAnswer !== undefined && dialect.keepAnswer !== undefined) await dialect.keepAnswer({ caller: options.caller, call, id: log.id, createdSeconds, result, encoder });
     response.end(closing);
@@ -226,7 +233,7 @@ async function relayStream(options: {
     log.errorCode = errorResponse.body.error.code;
     const attempts = (error as { attempts?: Parameters<typeof compactAttempts>[0] } | null)?.attempts;
     if (Array.isArray(attempts)) log.attempts = compactAttempts(attempts);
-    response.end(encoder.error(errorResponse));
+    response.end(gathered.take() + encoder.error(errorResponse));
   } finally {
     kept.stop();
   }
