@@ -19,6 +19,8 @@ const { PerformanceObserver } = require('node:perf_hooks');
 const outputPath = process.env.BENCH_COUNTS_FILE;
 const samplingIntervalBytes = Number(process.env.BENCH_SAMPLING_BYTES ?? 256);
 let counting = false;
+/** Where listeners are added and removed is looked up in `schedule` windows only, never in `heap` ones. */
+let schedulingWindow = false;
 let asyncTypes = new Map();
 let listenerEvents = new Map();
 let gcKinds = new Map();
@@ -58,7 +60,7 @@ function countListener(name) {
   if (!counting) return;
   const key = typeof name === 'symbol' ? name.toString() : name;
   listenerEvents.set(key, (listenerEvents.get(key) ?? 0) + 1);
-  if (stackFrames > 0) {
+  if (stackFrames > 0 && schedulingWindow) {
     const site = `listener ${key} ${creationSite()}`;
     asyncStacks.set(site, (asyncStacks.get(site) ?? 0) + 1);
   }
@@ -88,7 +90,7 @@ EventEmitter.prototype.removeListener = function countedRemoval(name, listener) 
   if (counting) {
     const key = typeof name === 'symbol' ? name.toString() : name;
     listenerRemovals.set(key, (listenerRemovals.get(key) ?? 0) + 1);
-    if (stackFrames > 0) {
+    if (stackFrames > 0 && schedulingWindow) {
       const site = `removal ${key} ${creationSite()}`;
       asyncStacks.set(site, (asyncStacks.get(site) ?? 0) + 1);
     }
@@ -140,6 +142,7 @@ function startWindow(kind) {
   gcKinds = new Map();
   if (kind === 'schedule') {
     counting = true;
+    schedulingWindow = true;
     hook.enable();
     return;
   }
@@ -158,6 +161,7 @@ function endWindow(kind) {
   if (kind === 'schedule') {
     hook.disable();
     counting = false;
+    schedulingWindow = false;
     const asyncSites = [...asyncStacks].sort((left, right) => right[1] - left[1]).slice(0, 80);
     writeFileSync(path, JSON.stringify({ asyncTypes: Object.fromEntries(asyncTypes), asyncSites, listenerEvents: Object.fromEntries(listenerEvents), listenerRemovals: Object.fromEntries(listenerRemovals) }));
     return;
