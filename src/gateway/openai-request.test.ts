@@ -232,10 +232,12 @@ describe('nothing in a request chooses an upstream', () => {
   });
 
   it('finds upstream-selecting headers', () => {
-    expect(findUpstreamSelectorHeader(['authorization', 'content-type', 'x-stainless-os', 'x-request-id'])).toBeUndefined();
-    expect(findUpstreamSelectorHeader(['x-base-url'])).toBe('x-base-url');
-    expect(findUpstreamSelectorHeader(['x-upstream-host'])).toBe('x-upstream-host');
-    expect(findUpstreamSelectorHeader(['x-api-base'])).toBe('x-api-base');
+    expect(findUpstreamSelectorHeader({ authorization: 'Bearer k', 'content-type': 'application/json', 'x-stainless-os': 'Linux', 'x-request-id': 'r' })).toBeUndefined();
+    expect(findUpstreamSelectorHeader({ 'content-type': 'application/json', 'x-base-url': 'http://a' })).toBe('x-base-url');
+    expect(findUpstreamSelectorHeader({ 'x-upstream-host': 'a' })).toBe('x-upstream-host');
+    expect(findUpstreamSelectorHeader({ 'x-api-base': 'http://a' })).toBe('x-api-base');
+    // Host is the request's own, and X-Forwarded-Host a reverse proxy's: neither names an upstream.
+    expect(findUpstreamSelectorHeader({ host: '127.0.0.1', 'x-forwarded-host': 'a' })).toBeUndefined();
   });
 });
 

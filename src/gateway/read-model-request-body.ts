@@ -19,7 +19,7 @@ export function readModelRequestBody(
   request: IncomingMessage,
   context: { readonly caller: GatewayCaller; readonly dependencies: ModelCallDependencies; readonly held: { bytes: number } },
 ): Promise<unknown> {
-  const selectorHeader = findUpstreamSelectorHeader(Object.keys(request.headers));
+  const selectorHeader = findUpstreamSelectorHeader(request.headers);
   if (selectorHeader) {
     return Promise.reject(invalidRequest(`The header ${selectorHeader} is not accepted: the upstream is chosen by the gateway's configuration only.`));
   }

@@ -17,9 +17,13 @@ export type JsonObject = Readonly<Record<string, unknown>>;
 const upstreamSelectorPattern =
   /(base[-_]?url|api[-_]?base|api[-_]?host|upstream|endpoint|server[-_]?url|target[-_]?url|^url$|^host$|^hostname$)/i;
 
-/** A header that names an upstream, as some proxies accept. The gateway reads none of them and refuses them all. */
-export function findUpstreamSelectorHeader(headerNames: readonly string[]): string | undefined {
-  return headerNames.find((name) => /^x-/.test(name) && upstreamSelectorPattern.test(name.slice(2)));
+/**
+ * A header that names an upstream, as some proxies accept. The gateway reads none of them and refuses them all.
+ * Read from the request's headers as Node gives them (lower-case names), on every model call: no list of names made.
+ */
+export function findUpstreamSelectorHeader(headers: Readonly<Record<string, unknown>>): string | undefined {
+  for (const name in headers) if (name.startsWith('x-') && upstreamSelectorPattern.test(name.slice(2))) return name;
+  return undefined;
 }
 
 /**
