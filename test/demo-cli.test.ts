@@ -105,7 +105,10 @@ describe('backup-models demo, as a user runs it', () => {
     await cli.waitFor(/Dashboard: http/);
     const exit = await cli.exited;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(cli.stdout()).toMatch(/Stopped after 1\.\d s/);
+    // Not before its duration. The time told also counts starting and closing the servers, which on a loaded
+    // machine took up to a second more (2.3 s seen): how much later it stops is bounded by the test's timeout only.
+    const [, stoppedAfterSeconds] = /Stopped after (\d+\.\d) s: \d+ calls routed/.exec(cli.stdout()) ?? [];
+    expect(Number(stoppedAfterSeconds)).toBeGreaterThanOrEqual(1.5);
   }, 20_000);
 
   it('says what a bad option is, with exit code 2', async () => {

@@ -53,9 +53,12 @@ const togetherThenOpenAI: RouteTarget[] = [
 const trafficRoute: RouteTarget[] = [{ provider: 'anthropic', model: 'claude-haiku-4-5-20251001' }];
 const breaker = { consecutiveFailures: 2, openDurationMs: 60_000 };
 
-/** One instance on the private Redis, with the default 50 ms budget and fast reconnection. */
-async function instance(options: BackupModelRouterOptions = {}): Promise<{ router: BackupModelRouter; shared: RedisSharedState }> {
-  const shared = createRedisSharedState({ url: privateRedis!.url, prefix, maxReconnectDelayMs: 200 });
+/** One instance on the private Redis, with fast reconnection and the default 50 ms budget unless `operationTimeoutMs`. */
+async function instance(
+  options: BackupModelRouterOptions = {},
+  sharing: { operationTimeoutMs?: number } = {},
+): Promise<{ router: BackupModelRouter; shared: RedisSharedState }> {
+  const shared = createRedisSharedState({ url: privateRedis!.url, prefix, maxReconnectDelayMs: 200, ...sharing });
   sharedStates.push(shared);
   await waitFor(() => shared.isReady(), { timeoutMs: 5_000, what: 'Redis connections' });
   const router = new BackupModelRouter({
@@ -106,8 +109,12 @@ async function openCircuit(router: BackupModelRouter, route: RouteTarget[], prov
 
 redis.describe('Redis stopped, restarted and slow in the middle of traffic', () => {
   redis.it('fails no request while Redis is down, and shares again once it is back', async () => {
-    const a = await instance();
-    const b = await instance();
+    // A wide budget: this test checks what is shared once Redis is back, and a 50 ms one is exceeded now and then on
+    // a loaded machine (B's last cache read, a miss; the ready check after the restart, one more kind of error). With
+    // Redis down or not ready, commands fail at once whatever the budget.
+    const sharing = { operationTimeoutMs: 2_000 };
+    const a = await instance({}, sharing);
+    const b = await instance({}, sharing);
     const events: RedisConnectionEvent[] = [];
     a.shared.onConnectionEvent((event) => events.push(event));
     server.setBehavior('openai', { kind: 'success', text: 'openai' });
@@ -140,12 +147,16 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
     await traffic.stop();
 
     expect(traffic.failures).toEqual([]);
-    // Each connection reports its loss once and its return once, however many reconnection attempts failed.
+    // Each connection reports its loss once and its return once, and each kind of failure once (the kill's reset, if
+    // any; the refusal of every reconnection attempt; a ready check that timed out, if any), however many
+    // reconnection attempts failed.
     for (const connection of ['commands', 'subscriber'] as const) {
       const own = events.filter((event) => event.connection === connection);
       expect(own.filter((event) => event.type === 'disconnected')).toHaveLength(1);
       expect(own.filter((event) => event.type === 'ready')).toHaveLength(1);
-      expect(own.filter((event) => event.type === 'error').length).toBeLessThanOrEqual(2);
+      const errors = own.flatMap((event) => (event.type === 'error' ? [event.message.replace(/:\d+$/, '')] : []));
+      expect(errors.filter((message) => message === 'connect ECONNREFUSED 127.0.0.1')).toHaveLength(1);
+      expect(new Set(errors).size).toBe(errors.length);
     }
     expect(traffic.results.every((result) => result.provider === 'anthropic')).toBe(true);
     // The cache is shared again: an answer cached by A is a hit in B.

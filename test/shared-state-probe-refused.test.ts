@@ -75,7 +75,9 @@ redis.describe('an instance refused the probe lock', () => {
     const probeOfA = new AbortController();
     const probe = a.router.complete('probe from A', { route: [groq], signal: probeOfA.signal });
     probe.catch(() => undefined);
-    await server.waitForRequests(2);
+    // Its probe reached Groq, so it holds the lock. (Not two requests of any provider: 'open it' made two, Groq's
+    // and OpenAI's, and B could then ask first under load, take the lock, and hang on the stall queued for A.)
+    await server.waitFor((requests) => requests.filter((request) => request.provider === 'groq').length === 2);
     const refused = await b.router.complete('B while A probes', { route: [groq, openai] });
     expect(refused.attempts[0]).toMatchObject({ provider: 'groq', outcome: 'skipped', detail: 'circuit half-open: another instance probes' });
 

@@ -25,6 +25,33 @@ async function waitForSubscribers(count: number): Promise<void> {
   );
 }
 
+/**
+ * Wait until the instances are subscribed and done with the readings they make as they connect and subscribe,
+ * before the test writes anything: a reading still under way when a mark is written tells it once more, as read
+ * (what remains of it from the reading on), and the updates counted are not those heard. A message heard on the
+ * missing-models channel says the subscriptions are made (the state channel's was asked first, on the same
+ * connection), so their readings have been sent; each instance's `resyncNow()` reads after them on its commands
+ * connection, which answers in order. Redis holds nothing under the prefix yet: those readings found nothing.
+ */
+async function waitForStartUpReadings(instances: readonly RedisSharedState[]): Promise<void> {
+  await waitForSubscribers(instances.length);
+  const heard = instances.map(() => false);
+  const stopListening = instances.map((shared, index) =>
+    shared.stateSync.subscribe((update) => {
+      if (update.providerId === 'start-up-readings') heard[index] = true;
+    }),
+  );
+  try {
+    // A clear of a provider none of the tests uses, from an instance that is none of them: it changes nothing.
+    const clear = JSON.stringify({ v: 1, instanceId: 'the test', providerId: 'start-up-readings', kind: 'model-found', model: null, redisNowMs: Date.now() });
+    await testRedis.client.publish(`${prefix}:missing-models:v1`, clear);
+    await waitFor(() => heard.every(Boolean), { timeoutMs: 5_000, what: 'every instance to hear on its subscriptions' });
+  } finally {
+    for (const stop of stopListening) stop();
+  }
+  await Promise.all(instances.map((shared) => shared.stateSync.resyncNow()));
+}
+
 function collect(shared: RedisSharedState): SharedProviderUpdate[] {
   const received: SharedProviderUpdate[] = [];
   shared.stateSync.subscribe((update) => received.push(update));
@@ -39,7 +66,7 @@ redis.describe('missing models shared through Redis', () => {
     const clock = new ManualClock(Date.now());
     const a = await instance({ clock });
     const b = await instance({ clock });
-    await waitForSubscribers(2);
+    await waitForStartUpReadings([a, b]);
     const toB = collect(b);
     const madeUp = Array.from({ length: 300 }, (_, index) => `made-up-${index}`);
     for (const model of madeUp) {
@@ -68,7 +95,7 @@ redis.describe('missing models shared through Redis', () => {
     const a = await instance({ clock });
     const b = await instance({ clock });
     const c = await instance({ clock });
-    await waitForSubscribers(3);
+    await waitForStartUpReadings([a, b, c]);
     const toA = collect(a);
     const toC = collect(c);
     const mark = { kind: 'model-missing', providerId: 'anthropic', model: 'claude-3-haiku-20240307', sinceMs: clock.now(), untilMs: clock.now() + hourMs } as const;

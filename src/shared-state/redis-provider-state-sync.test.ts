@@ -133,10 +133,17 @@ redis.describe('RedisProviderStateSync', () => {
   redis.it('keeps the longer cooldown in the key when a shorter one follows', async () => {
     prefix = uniquePrefix();
     const a = await instance();
+    // A cooldown is published after its write, whether or not it stayed in the key: both heard, both written.
+    const listener = createRedisClient({ url: testRedisUrl, role: 'subscriber' });
+    testRedis.closeAfterTest({ close: async () => listener.disconnect(false) });
+    const published: string[] = [];
+    listener.on('message', (_channel: string, text: string) => published.push(text));
+    await waitUntilReady(listener);
+    await listener.subscribe(`${prefix}:state:v1`);
     const long = { untilMs: nowMs() + 600_000, reason: 'quota_exhausted' as const };
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: long });
     a.stateSync.publish({ kind: 'cooldown', providerId: 'openai', cooldown: { untilMs: nowMs() + 2_000, reason: 'rate_limit' } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => published.length === 2, { timeoutMs: 5_000, what: 'both cooldowns to be written and published' });
     const stored = JSON.parse((await testRedis.client.get(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)) ?? 'null');
     expect(stored.update.cooldown).toEqual(long);
     expect(await testRedis.client.pttl(`${prefix}:state:v1:{${prefix}}:cooldown:openai`)).toBeGreaterThan(590_000);
