@@ -34,8 +34,10 @@ export function configuredKeysOf(file: unknown, env: Environment, catalog: reado
     if (typeof entry.key === 'string') keys.push(entry.key);
     if (typeof entry.keyEnv === 'string') variables.push(entry.keyEnv);
     // A field no entry has, named or valued, may be the key mistyped (`- sk-...: `, `kye: sk-...`).
+    // A known field given text where none belongs may hold the key pasted in the wrong field (`models: sk-...`).
     for (const [field, value] of Object.entries(entry)) {
       if (!keyEntryFields.includes(field)) keys.push(field, typeof value === 'string' ? value : undefined);
+      else if (field !== 'name' && field !== 'keyEnv' && typeof value === 'string') keys.push(value);
     }
   }
   for (const provider of isRecord(document.providers) ? Object.values(document.providers) : []) {

@@ -277,6 +277,11 @@ keyLimits: { requestsPerMinute: 60 }
     const pasted = refusal('keys: [{ keyEnv: bm_ekLYh9DS800DJcet2m1F0 }]');
     expect(pasted).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted/);
     expect(pasted).not.toContain('bm_ekLYh9DS800DJcet2m1F0');
+    // A key pasted as another field's value (`models:`) and again as a setting's name is not quoted by the refusal of
+    // that setting (found by the configuration's property test in CI, seed 1996826552).
+    const misplaced = refusal('keys:\n  - long-enough-key-1\n  - { name: billing, models: bm_G30NE9pOFJf9 }\nbm_G30NE9pOFJf9: ""\n');
+    expect(misplaced).toMatch(/unknown keys/);
+    expect(misplaced).not.toContain('bm_G30NE9pOFJf9');
     // A keyEnv naming an Object.prototype member is unset, not an untyped TypeError (found by the property test).
     expect(refusal('keys: [{ keyEnv: __proto__ }]')).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted.*which is not set/);
     expect(refusal('keys: [{ keyEnv: constructor }]')).toMatch(/keys\[0\]\.keyEnv names a variable \(not quoted.*which is not set/);
