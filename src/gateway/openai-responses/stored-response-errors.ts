@@ -36,17 +36,20 @@ export function previousResponseNotFound(id: string, ttlSeconds: number): Gatewa
   });
 }
 
+/** A kept response whose conversation lacks a response or item before it: what the two errors below name. */
+interface MissingFromConversation {
+  readonly id: string;
+  readonly missing: 'response' | 'item';
+  readonly missingId: string;
+  readonly ttlSeconds: number;
+}
+
 /**
  * The previous response is kept, but not all of the conversation it ends: a response before it, or an item its
  * conversation refers to, was deleted, or is no longer kept. The same 400 and code as a previous response not found
  * (a client that handles that one, by sending the whole conversation, handles this one), its message naming what is missing.
  */
-export function previousConversationIncomplete(options: {
-  readonly id: string;
-  readonly missing: 'response' | 'item';
-  readonly missingId: string;
-  readonly ttlSeconds: number;
-}): GatewayHttpError {
+export function previousConversationIncomplete(options: MissingFromConversation): GatewayHttpError {
   const { id, missing, missingId, ttlSeconds } = options;
   const what = missing === 'response' ? `the response ${quotedId(missingId)} before it` : `the item ${quotedId(missingId)} its conversation refers to`;
   return new GatewayHttpError({
@@ -97,12 +100,7 @@ export function responseNotFound(id: string, ttlSeconds: number | undefined): Ga
 }
 
 /** The response is kept, but not all of the conversation that made it (as previousConversationIncomplete): a 404. */
-export function inputItemsIncomplete(options: {
-  readonly id: string;
-  readonly missing: 'response' | 'item';
-  readonly missingId: string;
-  readonly ttlSeconds: number;
-}): GatewayHttpError {
+export function inputItemsIncomplete(options: MissingFromConversation): GatewayHttpError {
   const { id, missing, missingId, ttlSeconds } = options;
   const what = missing === 'response' ? `the response ${quotedId(missingId)} before it` : `the item ${quotedId(missingId)} its input refers to`;
   return new GatewayHttpError({
