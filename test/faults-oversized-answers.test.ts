@@ -5,7 +5,8 @@
  * is ended, which the provider test server sees as its client leaving, and the call fails over as from a server error.
  * Real HTTP to the provider test server, whose `oversized` fault pads a recorded answer with what a JSON reader skips:
  * a client without a bound takes it whole as the real answer. Memory is not measured: the closed socket is what shows
- * the rest was never read.
+ * the rest was never read. A body whose `content-length` announces more than the bound fails at its headers, unread:
+ * the tests of the bound found by reading send their padding chunked (`announcedBytes: 'none'`), announcing nothing.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,6 +34,15 @@ const limitBytes = 64 * 1024;
  * The server holds 64 KiB of it at a time.
  */
 const paddingBytes = 128 * 1024 * 1024;
+/** The bound found by reading: a chunked body, whose size nothing announces. */
+const oversized = { kind: 'oversized', paddingBytes, announcedBytes: 'none' } as const;
+/**
+ * The bound found at the headers: the recorded answer, unpadded, under a `content-length` of 5 GiB. The server then
+ * holds the response open (the rest never comes), so a client that waits to read past the recorded answer waits
+ * until its own timeout instead of failing over.
+ */
+const announcedBytes = 5 * 1024 ** 3;
+const announcedHuge = { kind: 'oversized', paddingBytes: 0, announcedBytes } as const;
 const openaiThenGroq: RouteTarget[] = [
   { provider: 'openai', model: 'gpt-4o-mini' },
   { provider: 'groq', model: 'llama-3.1-8b-instant' },
@@ -64,7 +74,7 @@ const openaiSocketClosed = () => harness.server.waitForClientAbort({ provider: '
 
 describe('complete: an answer past maxProviderResponseBytes', () => {
   it('ends the upstream request and fails over to the next provider, as from a server error', async () => {
-    harness.server.enqueue('openai', { kind: 'oversized', paddingBytes });
+    harness.server.enqueue('openai', oversized);
     const result = await makeRouter().complete('Hi', { route: openaiThenGroq });
     expect(result.provider).toBe('groq');
     expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome, attempt.reason])).toEqual([
@@ -75,7 +85,7 @@ describe('complete: an answer past maxProviderResponseBytes', () => {
   });
 
   it('fails with a typed error naming the limit and its setting, quoting nothing of the body', async () => {
-    harness.server.enqueue('openai', { kind: 'oversized', paddingBytes, text: 'SECRET-LOOKING ANSWER TEXT' });
+    harness.server.enqueue('openai', { ...oversized, text: 'SECRET-LOOKING ANSWER TEXT' });
     const router = makeRouter();
     const error = await openaiAloneError((route) => router.complete('Hi', { route }));
     expect(error).toMatchObject({ provider: 'openai', reason: 'server_error', isRetryable: true });
@@ -86,7 +96,7 @@ describe('complete: an answer past maxProviderResponseBytes', () => {
   });
 
   it("counts against the provider's health as a server error does: its circuit opens", async () => {
-    harness.server.setBehavior('openai', { kind: 'oversized', paddingBytes });
+    harness.server.setBehavior('openai', oversized);
     const router = makeRouter({ breaker: { consecutiveFailures: 2, minimumCalls: 2 } });
     const circuit: string[] = [];
     router.onEvent((event: RouterEvent) => {
@@ -96,6 +106,39 @@ describe('complete: an answer past maxProviderResponseBytes', () => {
     expect(circuit).toEqual(['open']);
     const skipped = await router.complete('Hi again', { route: openaiThenGroq });
     expect(skipped.attempts[0]).toMatchObject({ provider: 'openai', outcome: 'skipped' });
+  });
+});
+
+describe("complete: an answer whose content-length announces more than maxProviderResponseBytes", () => {
+  it('fails over at its headers, without reading the body, as from a server error', async () => {
+    harness.server.enqueue('openai', announcedHuge);
+    const result = await makeRouter().complete('Hi', { route: openaiThenGroq });
+    expect(result.provider).toBe('groq');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.outcome, attempt.reason])).toEqual([
+      ['openai', 'failure', 'server_error'],
+      ['groq', 'success', undefined],
+    ]);
+    expect(await openaiSocketClosed()).toMatchObject({ behavior: 'oversized', status: 200 });
+  });
+
+  it('fails with the typed error of the bound, which names the announced length', async () => {
+    harness.server.enqueue('openai', { ...announcedHuge, text: 'SECRET-LOOKING ANSWER TEXT' });
+    const router = makeRouter();
+    const error = await openaiAloneError((route) => router.complete('Hi', { route }));
+    expect(error).toMatchObject({ provider: 'openai', reason: 'server_error', isRetryable: true });
+    expect(error.message).toBe(
+      `openai: the response body announced ${announcedBytes} bytes, past ${limitBytes} bytes (maxProviderResponseBytes); the request was ended unread`,
+    );
+    expect(ResponseTooLargeError.isInstance(error.cause)).toBe(true);
+    expect(error.cause).toMatchObject({ setting: 'maxProviderResponseBytes', limitBytes, part: 'body', announcedBytes });
+    await openaiSocketClosed();
+  });
+
+  it('is not refused when it announces no more than the bound', async () => {
+    // The recorded answer and its padding, 1 KiB short of the bound, announced as what they are.
+    harness.server.enqueue('openai', { kind: 'oversized', paddingBytes: limitBytes - 2048 });
+    const result = await makeRouter().complete('Hi', { route: openaiThenGroq });
+    expect(result.provider).toBe('openai');
   });
 });
 
@@ -112,6 +155,15 @@ describe('an error body past 64 KiB', () => {
       providerCode: 'insufficient_quota',
     });
     expect(await openaiSocketClosed()).toMatchObject({ status: 429 });
+  });
+
+  it('is read to its prefix, not refused, when its content-length announces 5 GiB', async () => {
+    harness.server.enqueue('openai', { ...quotaError, announcedBytes });
+    const router = makeRouter();
+    const error = await openaiAloneError((route) => router.complete('Hi', { route }));
+    expect(error).toMatchObject({ reason: 'quota_exhausted', statusCode: 429, providerCode: 'insufficient_quota' });
+    expect(ResponseTooLargeError.isInstance(error.cause)).toBe(false);
+    await openaiSocketClosed();
   });
 
   it('the same on a stream request, which fails over', async () => {
@@ -167,7 +219,7 @@ describe('embed: an answer past its share of maxProviderEmbeddingResponseBytes',
   it('ends the request and fails over to the next provider of the model', async () => {
     const recorded = openAIEmbeddingsReplay();
     // The recorded answer (906 bytes), kept in test/fixtures, padded.
-    harness.server.enqueue('openai', { kind: 'oversized', paddingBytes, replay: recorded });
+    harness.server.enqueue('openai', { ...oversized, replay: recorded });
     harness.server.setBehavior('openai', recorded);
     const router = makeRouter({
       env: { ...harness.server.environment(), OPENAI_BACKUP_API_KEY: 'test-key-openai-backup', OPENAI_BACKUP_BASE_URL: harness.server.baseUrlFor('openai') },
@@ -183,6 +235,32 @@ describe('embed: an answer past its share of maxProviderEmbeddingResponseBytes',
     const result = await router.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 });
     expect(result.provider).toBe('openai-backup');
     expect(failures).toEqual([expect.objectContaining({ attempt: expect.objectContaining({ provider: 'openai', reason: 'server_error' }) })]);
+    await openaiSocketClosed();
+  });
+
+  it('fails over at its headers when its content-length announces more than its share', async () => {
+    const recorded = openAIEmbeddingsReplay();
+    harness.server.enqueue('openai', { ...announcedHuge, replay: recorded });
+    harness.server.setBehavior('openai', recorded);
+    const router = makeRouter({
+      env: { ...harness.server.environment(), OPENAI_BACKUP_API_KEY: 'test-key-openai-backup', OPENAI_BACKUP_BASE_URL: harness.server.baseUrlFor('openai') },
+      catalog: mergeCatalog(defaultCatalog, [openaiBackup]),
+      maxProviderResponseBytes: 512,
+      maxProviderEmbeddingResponseBytes: 2048 * 1024,
+    });
+    const result = await router.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 });
+    expect(result.provider).toBe('openai-backup');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.reason])).toEqual([
+      ['openai', 'server_error'],
+      ['openai-backup', undefined],
+    ]);
+    await openaiSocketClosed();
+    harness.server.reset();
+    harness.server.enqueue('openai', { ...announcedHuge, replay: recorded });
+    const alone = makeRouter({ maxProviderResponseBytes: 512, maxProviderEmbeddingResponseBytes: 2048 * 1024 });
+    const error = await alone.embed('Hello, world!', { model: 'text-embedding-3-small', dimensions: 128 }).catch((caught: unknown) => caught);
+    if (!AllProvidersFailedError.isInstance(error)) throw new Error(`expected every provider to fail, got ${String(error)}`);
+    expect(error.errors[0]?.cause).toMatchObject({ limitBytes: 1024, announcedBytes, setting: 'maxProviderEmbeddingResponseBytes, the share of 1 texts' });
     await openaiSocketClosed();
   });
 });

@@ -45,7 +45,7 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
   #limitBytes = 0;
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
@@ -53,6 +53,24 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
     this.#headers = normalizeHeaders(headers);
     this.#isAnswer = statusCode >= 200 && statusCode < 300;
     this.#limitBytes = this.#isAnswer ? this.options.responseSizeLimit.bytes : errorBodyPrefixBytes;
+    if (this.#isAnswer) this.#refuseAnnouncedPastLimit(controller);
+  }
+
+  /**
+   * An answer whose `content-length` says up front that it passes the limit fails here, before a byte of it is read,
+   * as one found past it by reading does: an answer of 5 GB no longer costs reading the limit first. An error body
+   * announcing more is not refused (only its prefix is read), nor is a length that is not one number (no usable
+   * announcement: the body is read and counted).
+   */
+  #refuseAnnouncedPastLimit(controller: Dispatcher.DispatchController): void {
+    const announced = this.#headers['content-length'];
+    if (announced === undefined) return;
+    const announcedBytes = Number(announced);
+    if (!(announcedBytes > this.#limitBytes) || !this.decide()) return;
+    this.#limitBytes = -1;
+    const { errorOptions, responseSizeLimit } = this.options;
+    this.rejectWith(responseTooLargeFailure(errorOptions.providerId, responseTooLarge(responseSizeLimit, 'body', announcedBytes)));
+    controller.abort(cancelledHere);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -29,9 +29,12 @@ export const defaultResponseSizeLimit: ResponseSizeLimit = { bytes: 16 * 1024 * 
  */
 export const errorBodyPrefixBytes = 64 * 1024;
 
-/** What a response past `limit` is: `part`, a whole body or one line or event of a stream. */
-export function responseTooLarge(limit: ResponseSizeLimit, part: 'body' | 'event'): ResponseTooLargeError {
-  return new ResponseTooLargeError({ setting: limit.setting, limitBytes: limit.bytes, part });
+/**
+ * What a response past `limit` is: `part`, a whole body or one line or event of a stream; `announcedBytes`, the
+ * length a body's `content-length` announced past the limit, when it failed on that before being read.
+ */
+export function responseTooLarge(limit: ResponseSizeLimit, part: 'body' | 'event', announcedBytes?: number): ResponseTooLargeError {
+  return new ResponseTooLargeError({ setting: limit.setting, limitBytes: limit.bytes, part, ...(announcedBytes !== undefined && { announcedBytes }) });
 }
 
 /**

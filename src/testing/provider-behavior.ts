@@ -137,6 +137,13 @@ export interface OversizedBehavior extends RecordedResponseOptions {
   /** An error recording to pad instead of the success (a plain request and a stream get it as a body alike). */
   readonly errorFixture?: string;
   /**
+   * The `content-length` a body announces: by default its padded length, as a file server announces a file's;
+   * `'none'` announces nothing (a chunked body, whose size only reading it tells); a number announces that many
+   * bytes whatever is written (5 GB, say), and a body written shorter than it is then held open, as by a server still
+   * sending, until the client leaves. `paddingBytes` may then be 0. A stream announces nothing either way.
+   */
+  readonly announcedBytes?: number | 'none';
+  /**
    * A `status` behaviour's answer to pad instead: a recording kept outside the fixtures directory, such as OpenAI's
    * embeddings answer in test/fixtures (src/testing/openai-embeddings-recordings.test-support.ts).
    */

@@ -11,9 +11,13 @@ const pieceBytes = 64 * 1024;
 
 export async function sendOversized(session: ResponseSession, plan: ResponsePlan, behavior: OversizedBehavior): Promise<void> {
   if (plan.type === 'body') {
-    session.writeHead({ ...plan, contentLength: plan.body.length + behavior.paddingBytes });
+    const paddedBytes = plan.body.length + behavior.paddingBytes;
+    const { announcedBytes = paddedBytes } = behavior;
+    session.writeHead({ ...plan, ...(announcedBytes !== 'none' && { contentLength: announcedBytes }) });
     if (!(await session.write(plan.body))) return;
     if (!(await writePadding(session, ' ', behavior.paddingBytes))) return;
+    // Announced more than was written: the rest never comes, and the response stays open until the client leaves.
+    if (announcedBytes !== 'none' && announcedBytes > paddedBytes) return session.untilClosed();
     session.end({ outcome: 'fault' });
     return;
   }

@@ -78,7 +78,10 @@ export function validateBehavior(options: {
       }
       if (behavior.kind === 'pings-only') requireNumber({ argument: 'intervalMs', value: behavior.intervalMs, minimum: 1 });
       if (behavior.kind === 'oversized') {
-        requireNumber({ argument: 'paddingBytes', value: behavior.paddingBytes, minimum: 1 });
+        const { announcedBytes } = behavior;
+        if (announcedBytes !== undefined && announcedBytes !== 'none') requireNumber({ argument: 'announcedBytes', value: announcedBytes, minimum: 0 });
+        // Nothing padded is still oversized when the announced length is the fault.
+        requireNumber({ argument: 'paddingBytes', value: behavior.paddingBytes, minimum: typeof announcedBytes === 'number' ? 0 : 1 });
         if (behavior.replay !== undefined) requireNumber({ argument: 'replay.status', value: behavior.replay.status, minimum: 100 });
         if (behavior.padding !== undefined && behavior.padding !== 'line' && behavior.padding !== 'data-lines') {
           throw new InvalidArgumentError({ argument: 'padding', message: `padding must be 'line' or 'data-lines', got ${String(behavior.padding)}` });
