@@ -238,6 +238,32 @@ describe('oversized answers', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(recorded));
   });
 
+  it("oversized with announcedBytes 'none': the same body, chunked, its length announced nowhere", async () => {
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: megabyte, announcedBytes: 'none' });
+    const response = await send('openai', { stream: false });
+    expect(response.headers['content-length']).toBeUndefined();
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    expect(await response.body.text()).toBe(recordedText('openai/chat-completion.json') + ' '.repeat(megabyte));
+  });
+
+  it('oversized announcing more than it sends: the recorded body under that content-length, then held open until the client leaves', async () => {
+    const announcedBytes = 5 * 1024 ** 3;
+    server.enqueue('openai', { kind: 'oversized', paddingBytes: 0, announcedBytes });
+    const controller = new AbortController();
+    const response = await send('openai', { stream: false, signal: controller.signal });
+    expect(Number(response.headers['content-length'])).toBe(announcedBytes);
+    const recorded = Buffer.from(recordedText('openai/chat-completion.json'));
+    let received = Buffer.alloc(0);
+    for await (const chunk of response.body) {
+      received = Buffer.concat([received, chunk as Buffer]);
+      if (received.length >= recorded.length) break;
+    }
+    expect(received.equals(recorded)).toBe(true);
+    expect(server.inFlight).toBe(1);
+    controller.abort();
+    expect(await server.waitForClientAbort({ provider: 'openai' })).toMatchObject({ behavior: 'oversized', outcome: 'client-aborted' });
+  });
+
   it("oversized with padding 'line': one data line grows, its JSON still the recorded one", async () => {
     server.enqueue('openai', { kind: 'oversized', paddingBytes: megabyte, events: 2 });
     const { text } = await drain((await send('openai', { stream: true })).body);
