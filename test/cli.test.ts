@@ -348,6 +348,11 @@ describe('serve', () => {
       [[], { BACKUP_MODELS_GATEWAY_PORT: 'eighty' }, /^backup-models: Gateway configuration: BACKUP_MODELS_GATEWAY_PORT must be a port/],
       [[], { BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS: 'two' }, /^backup-models: Gateway configuration: BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS must be a whole number/],
       [[], { REDIS_URL: 'localhost:6379' }, /^backup-models: the Redis URL must be redis:\/\//],
+      [
+        [],
+        { REDIS_URL: 'redis://127.0.0.1:6379', BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS: '50ms' },
+        /^backup-models: BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS must be a whole number of milliseconds, at least 1; got "50ms"\.\n$/,
+      ],
     ];
     for (const [args, env, message] of refused) {
       const result = await run(['serve', '--port', '0', ...args], { ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, ...env });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../catalog.js';
 import { gatewayEnvironmentVariables } from '../../gateway/gateway-config.js';
-import { serveCommand, sharedStateEnvironmentVariables } from './serve.js';
+import { sharedStateEnvironmentVariables } from '../shared-state-options-from-env.js';
+import { serveCommand } from './serve.js';
 
 /** Every variable `serve` reads by name (beyond those a configuration file names itself). */
 const variablesServeReads = [

@@ -9,6 +9,7 @@ import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
+import { sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
 import { withConfigurationErrors } from '../with-configuration-errors.js';
 
 const help = `Usage: backup-models serve [options]
@@ -50,6 +51,9 @@ Environment:
   REDIS_URL                            shared state across instances on one Redis
   REDIS_CLUSTER_NODES                  or on a Redis Cluster: comma-separated node URLs (over REDIS_URL)
   BACKUP_MODELS_REDIS_PREFIX           namespace of the shared state's keys and channels (default backup-models)
+  BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS
+                                       budget of each Redis operation, in ms (default 50): past it the request
+                                       goes on without it (a cache miss, say), as when Redis is down
 
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
@@ -137,26 +141,8 @@ export const serveCommand: CliCommand = {
   },
 };
 
-/** The variables that give `serve` shared state on Redis. */
-export const sharedStateEnvironmentVariables = {
-  /** One server. */
-  url: 'REDIS_URL',
-  /** Comma-separated node URLs of a Redis Cluster; over `url`. */
-  clusterNodes: 'REDIS_CLUSTER_NODES',
-  /** Namespace of every key and channel. */
-  prefix: 'BACKUP_MODELS_REDIS_PREFIX',
-} as const;
-
 /** Shared state on Redis when the environment names one (`sharedStateEnvironmentVariables`). */
 function sharedStateFromEnv(env: Readonly<Record<string, string | undefined>>): RedisSharedState | undefined {
-  const variables = sharedStateEnvironmentVariables;
-  const clusterNodes = (env[variables.clusterNodes] ?? '')
-    .split(',')
-    .map((node) => node.trim())
-    .filter((node) => node !== '');
-  const url = env[variables.url];
-  const server = clusterNodes.length > 0 ? { clusterNodes } : url ? { url } : undefined;
-  if (server === undefined) return undefined;
-  const prefix = env[variables.prefix];
-  return createRedisSharedState({ ...server, ...(prefix ? { prefix } : {}) });
+  const options = sharedStateOptionsFromEnv(env);
+  return options === undefined ? undefined : createRedisSharedState(options);
 }
