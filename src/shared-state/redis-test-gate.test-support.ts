@@ -16,6 +16,15 @@ import { escapeGlob } from './shared-state-keys.js';
 
 export const testRedisUrl = 'redis://127.0.0.1:6379';
 
+/**
+ * The time, in ms, a test gives each Redis command whose speed it does not test: its own reads, and the shared state
+ * of the gateways it starts (`BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS`). On an idle host one takes well under a
+ * millisecond; a loaded CI host stalls a process far longer (at load ~17 on two cores, a gateway's cache read missed
+ * its 50 ms and a test's own command its 2 s). Longer only makes a broken test slower to fail: each such wait has a
+ * deadline of its own. A test of what happens past a budget sets that budget itself.
+ */
+export const loadedHostRedisTimeoutMs = 10_000;
+
 export interface RedisTestGate {
   /** True when the tests must not run: no Redis, outside CI. */
   readonly skip: boolean;
