@@ -35,10 +35,13 @@ import { TrustedProxies } from './trusted-proxies.js';
 import { TrustedProxyHops } from './trusted-proxy-hops.js';
 import type { ResponseStore } from '../response-store/response-store.js';
 import { MemoryResponseStore } from '../response-store/memory-response-store.js';
+import { createRequestTracer, type GatewayTracing } from './request-tracing.js';
+import { instrumentRouter } from '../telemetry/instrument-router.js';
 import { createOpenAIResponsesDialect } from './openai-responses/responses-dialect.js';
 import { StoredResponses } from './openai-responses/stored-responses.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
+export type { GatewayTracing } from './request-tracing.js';
 
 export interface GatewayOptions {
   readonly router: BackupModelRouter;
@@ -63,6 +66,12 @@ export interface GatewayOptions {
   readonly responseStore?: ResponseStore;
   /** Times the keys' limits, failed key attempts' windows, kept answers' lifetimes in memory, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
+  /**
+   * Trace every request: a SERVER span continuing the caller's W3C `traceparent`, with the router's call and attempt
+   * spans (instrumentRouter) as its children. Needs a context manager registered with `@opentelemetry/api` (an SDK's
+   * `register()` does it). Default none: no span, and the request path is the same as without tracing.
+   */
+  readonly tracing?: GatewayTracing;
 }
 
 export interface Gateway {
@@ -195,7 +204,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  const dispatcher = createRequestDispatcher({ config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout });
+  // Without tracing, nothing of it is built and the request path is the dispatcher's own.
+  const { tracing } = options;
+  const stopTracingRouter = tracing === undefined ? undefined : instrumentRouter(router, { tracer: tracing.tracer });
+  const requestTracer = tracing === undefined ? undefined : createRequestTracer({ tracing, routes });
+  const dispatcherOptions = { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout };
+  const untraced = createRequestDispatcher(requestTracer ? { ...dispatcherOptions, onCaller: requestTracer.onCaller } : dispatcherOptions);
+  const dispatcher = requestTracer ? { ...untraced, handle: requestTracer.wrap(untraced.handle) } : untraced;
   const { server, listen, stop } = createGatewayServer({
     dispatcher,
     config,
@@ -203,6 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     sendTimeout,
     onClosed: () => {
       unsubscribe();
+      stopTracingRouter?.();
       failedKeyAttempts.close();
       keepAlive.dispose();
       logger.flush();

@@ -37,6 +37,8 @@ export interface RequestDispatcherOptions {
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
   readonly sendTimeout: SendTimeoutOptions;
+  /** Told each request's verified caller (the request's span takes its key's name); absent when tracing is off. */
+  readonly onCaller?: (response: ServerResponse, caller: GatewayCaller) => void;
 }
 
 export interface RequestDispatcher {
@@ -73,7 +75,7 @@ function unauthorized(): GatewayHttpError {
 const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
 export function createRequestDispatcher(options: RequestDispatcherOptions): RequestDispatcher {
-  const { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout } = options;
+  const { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout, onCaller } = options;
   const keyless = config.keys.length === 0;
   // With keys, the client address header (X-Forwarded-For by default) from a peer that is not a trusted proxy is
   // most likely a reverse proxy the gateway was not told of, every client of which counts as its one address:
@@ -143,6 +145,7 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
       }
     }
     const caller = verifier.verifyRequest(request.headers);
+    if (onCaller !== undefined && caller !== undefined) onCaller(response, caller);
     if (!caller && !route.public) {
       await failedKeyAttempts.recordFailure(address);
       // Refused before any call has an id: one of its own, so the client can still name this answer.

@@ -11,6 +11,8 @@ import type { CliCommand } from '../cli-command.js';
 import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
 import { sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
 import { withConfigurationErrors } from '../with-configuration-errors.js';
+import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
+import { tracingOptionsFromEnv } from '../tracing-options-from-env.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -54,6 +56,10 @@ Environment:
   BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS
                                        budget of each Redis operation, in ms (default 50): past it the request
                                        goes on without it (a cache miss, say), as when Redis is down
+  OTEL_EXPORTER_OTLP_ENDPOINT          trace every request to this OTLP/HTTP collector (spans at <url>/v1/traces);
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   or to this full URL. Off when neither is set or OTEL_SDK_DISABLED=true
+  OTEL_EXPORTER_OTLP_HEADERS           headers of every export (key=value,...), OTEL_EXPORTER_OTLP_TRACES_HEADERS over them
+  OTEL_SERVICE_NAME                    the spans' service.name (default backup-models-gateway)
 
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
@@ -82,9 +88,14 @@ export const serveCommand: CliCommand = {
     const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
     // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
     // before Redis is connected to, so that such a mistake leaves no connection open.
-    const { config, routerOptions, shared } = await withConfigurationErrors(async () => {
+    const { config, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
       const loaded = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
-      return { config: loaded, routerOptions: routerOptionsFromConfig(loaded, { env: context.env }), shared: sharedStateFromEnv(context.env) };
+      return {
+        config: loaded,
+        routerOptions: routerOptionsFromConfig(loaded, { env: context.env }),
+        tracingOptions: tracingOptionsFromEnv(context.env),
+        shared: sharedStateFromEnv(context.env),
+      };
     });
     const logger = createGatewayLogger({ level: config.logLevel });
     shared?.onConnectionEvent((event) => {
@@ -93,7 +104,14 @@ export const serveCommand: CliCommand = {
     });
     // Made inside the try: should it throw, the Redis connections are still closed.
     let router: BackupModelRouter | undefined;
+    let otlp: OtlpTracing | undefined;
     try {
+      // The SDK's packages are imported only here, when an OTLP endpoint is set: without one nothing of them is loaded.
+      if (tracingOptions !== undefined) {
+        otlp = await startOtlpTracing(tracingOptions);
+        const { origin, pathname } = new URL(tracingOptions.tracesUrl);
+        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName: tracingOptions.serviceName }, 'tracing: exporting spans over OTLP/HTTP');
+      }
       router = new BackupModelRouter({
         ...routerOptions,
         ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
@@ -103,6 +121,7 @@ export const serveCommand: CliCommand = {
         config,
         logger,
         ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
+        ...(otlp ? { tracing: otlp.tracing } : {}),
       });
       // With shared state, a dashboard sign-out at this instance is refused by the others too.
       const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
@@ -135,6 +154,10 @@ export const serveCommand: CliCommand = {
       return 0;
     } finally {
       await router?.close();
+      // After the drain: the last requests' spans are exported before the process exits.
+      await otlp?.shutdown().catch((error: unknown) =>
+        logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'tracing: the last spans could not be exported'),
+      );
       await shared?.close();
       logger.flush();
     }

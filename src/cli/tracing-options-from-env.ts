@@ -1,0 +1,66 @@
+/**
+ * Whether `serve` traces, from OpenTelemetry's standard variables
+ * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/ and .../configuration/sdk-environment-variables/):
+ * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
+ * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`.
+ */
+import type { OtlpTracingOptions } from '../telemetry/start-otlp-tracing.js';
+
+export const tracingEnvironmentVariables = {
+  endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  tracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  headers: 'OTEL_EXPORTER_OTLP_HEADERS',
+  tracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  serviceName: 'OTEL_SERVICE_NAME',
+  sdkDisabled: 'OTEL_SDK_DISABLED',
+} as const;
+
+export const defaultServiceName = 'backup-models-gateway';
+
+/** The tracing options the environment asks for, or undefined when it asks for none. */
+export function tracingOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): OtlpTracingOptions | undefined {
+  const names = tracingEnvironmentVariables;
+  if (env[names.sdkDisabled]?.trim().toLowerCase() === 'true') return undefined;
+  const tracesEndpoint = env[names.tracesEndpoint]?.trim();
+  const endpoint = env[names.endpoint]?.trim();
+  const tracesUrl = tracesEndpoint ? tracesEndpoint : endpoint ? `${endpoint.endsWith('/') ? endpoint : `${endpoint}/`}v1/traces` : undefined;
+  if (tracesUrl === undefined) return undefined;
+  if (!isHttpUrl(tracesUrl)) {
+    // The value is not repeated: a URL may carry a user name and password.
+    throw new Error(`${tracesEndpoint ? names.tracesEndpoint : names.endpoint} must be an http or https URL (OTLP/HTTP)`);
+  }
+  return {
+    tracesUrl,
+    // The signal's own headers over the general ones, key by key (as the exporter merges them).
+    headers: { ...parseOtlpHeaders(env[names.headers]), ...parseOtlpHeaders(env[names.tracesHeaders]) },
+    serviceName: env[names.serviceName]?.trim() || defaultServiceName,
+  };
+}
+
+/** `key1=value1,key2=value2`, values percent-encoded (W3C Baggage's format, as the specification says). */
+export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (text === undefined) return headers;
+  for (const entry of text.split(',')) {
+    const equals = entry.indexOf('=');
+    if (equals <= 0) continue;
+    const name = entry.slice(0, equals).trim();
+    const value = entry.slice(equals + 1).trim();
+    if (name === '') continue;
+    try {
+      headers[name] = decodeURIComponent(value);
+    } catch {
+      headers[name] = value;
+    }
+  }
+  return headers;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Distributed tracing of `backup-models serve`, end to end: the CLI's gateway in a child process, with the real
+ * OpenTelemetry SDK and OTLP/HTTP exporter, against the provider test server, exporting to a collector this test
+ * runs on loopback. The exporter (`@opentelemetry/exporter-trace-otlp-http`) sends OTLP's JSON encoding
+ * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding: ids as hex, enums as numbers), decoded here.
+ * Spans are batched every 5 s: these reach the collector by the flush of the SIGTERM drain.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const mainScript = join(root, 'dist', 'cli', 'main.js');
+const hooksScript = join(root, 'test', 'loaded-modules-hooks.mjs');
+const secretKey = 'tracing-secret-key-0123456789abcdef';
+const prompt = 'A secret prompt: purple elephants.';
+const callerTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const callerSpanId = '00f067aa0ba902b7';
+const spanKind = { internal: 1, server: 2, client: 3 } as const;
+
+interface OtlpValue {
+  readonly stringValue?: string;
+  readonly intValue?: number | string;
+  readonly boolValue?: boolean;
+  readonly doubleValue?: number;
+}
+interface OtlpSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: readonly { readonly key: string; readonly value: OtlpValue }[];
+}
+interface ExportedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: Record<string, string | number | boolean | undefined>;
+  readonly serviceName: unknown;
+}
+
+/** A collector's OTLP/HTTP receiver: every body it was sent, as bytes. */
+class TestCollector {
+  readonly bodies: Buffer[] = [];
+  readonly paths: string[] = [];
+  readonly headers: Record<string, string | string[] | undefined>[] = [];
+  readonly #server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.bodies.push(Buffer.concat(chunks));
+      this.paths.push(request.url ?? '');
+      this.headers.push(request.headers);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  url = '';
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  spans(): ExportedSpan[] {
+    return this.bodies.flatMap((body) => {
+      const decoded = JSON.parse(body.toString('utf8')) as {
+        resourceSpans: { resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
+      };
+      return decoded.resourceSpans.flatMap(({ resource, scopeSpans }) =>
+        scopeSpans.flatMap(({ spans }) =>
+          spans.map((span) => ({
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId || undefined,
+            name: span.name,
+            kind: span.kind,
+            attributes: attributesOf(span.attributes),
+            serviceName: attributesOf(resource.attributes)['service.name'],
+          })),
+        ),
+      );
+    });
+  }
+
+  rawText(): string {
+    return Buffer.concat(this.bodies).toString('latin1');
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+function attributesOf(list: OtlpSpan['attributes']): ExportedSpan['attributes'] {
+  const result: ExportedSpan['attributes'] = {};
+  for (const { key, value } of list) {
+    result[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.boolValue ?? value.doubleValue;
+  }
+  return result;
+}
+
+let providers: ProviderTestServer;
+let collector: TestCollector;
+let configPath: string;
+let modulesFile: string;
+
+beforeAll(async () => {
+  expect(existsSync(mainScript), 'run `npm run build` first').toBe(true);
+  providers = await startProviderTestServer();
+  const directory = mkdtempSync(join(tmpdir(), 'backup-models-tracing-'));
+  configPath = join(directory, 'gateway.yaml');
+  modulesFile = join(directory, 'modules.txt');
+  writeFileSync(
+    configPath,
+    [
+      'cache:',
+      '  enabled: false',
+      'keys:',
+      '  - name: tracing-team',
+      `    key: ${secretKey}`,
+      'routes:',
+      '  fallback:',
+      '    targets: [openai/gpt-4o-mini, groq/llama-3.1-8b-instant]',
+      '    parallelAttempts: 1',
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(async () => providers?.close());
+beforeEach(async () => {
+  providers.reset();
+  collector = new TestCollector();
+  await collector.start();
+  return () => collector.close();
+});
+
+/** `serve` as a user starts it, with the module recorder loaded; resolves once it listens. */
+async function startServe(env: Readonly<Record<string, string>>): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
+  const child = spawn(process.execPath, ['--import', hooksScript, mainScript, 'serve', '--port', '0', '--config', configPath], {
+    env: { PATH: process.env.PATH ?? '', ...providers.environment(), LOADED_MODULES_FILE: modulesFile, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+  });
+  return {
+    url,
+    stopped: async () => {
+      child.kill('SIGTERM');
+      return { code: await exited, stderr };
+    },
+  };
+}
+
+const loadedSdkModules = (): string[] =>
+  readFileSync(modulesFile, 'utf8')
+    .split('\n')
+    .filter((path) => path.includes('/@opentelemetry/') && !path.includes('/@opentelemetry/api/'));
+
+const clientOf = (url: string, headers: Record<string, string> = {}): OpenAI =>
+  new OpenAI({ baseURL: `${url}/v1`, apiKey: secretKey, maxRetries: 0, defaultHeaders: headers });
+
+describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  it("exports a SERVER span per request continuing the caller's traceparent, with the router's spans as its children", async () => {
+    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=abc%20def' });
+    const client = clientOf(url, { traceparent: `00-${callerTraceId}-${callerSpanId}-01`, tracestate: 'vendor=value' });
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: prompt }] })
+      .withResponse();
+    const { code } = await stopped();
+    expect(code).toBe(0);
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+
+    expect(collector.paths.every((path) => path === '/v1/traces')).toBe(true);
+    expect(collector.headers[0]?.['x-collector-token']).toBe('abc def');
+    const spans = collector.spans();
+    const server = spans.find((span) => span.kind === spanKind.server);
+    expect(server).toMatchObject({
+      traceId: callerTraceId,
+      parentSpanId: callerSpanId,
+      name: 'POST /v1/chat/completions',
+      serviceName: 'backup-models-gateway',
+      attributes: {
+        'http.request.method': 'POST',
+        'http.route': '/v1/chat/completions',
+        'http.response.status_code': 200,
+        'backup_models.gateway.key_name': 'tracing-team',
+        'backup_models.gateway.request_id': response.headers.get('x-request-id'),
+      },
+    });
+    const call = spans.find((span) => span.kind === spanKind.internal);
+    expect(call).toMatchObject({ traceId: callerTraceId, parentSpanId: server?.spanId, name: 'chat llama-3.1-8b-instant' });
+    const attempts = spans.filter((span) => span.kind === spanKind.client);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({
+      traceId: callerTraceId,
+      parentSpanId: call?.spanId,
+      attributes: { 'backup_models.provider': 'groq', 'gen_ai.request.model': 'llama-3.1-8b-instant', 'backup_models.outcome': 'success' },
+    });
+    // No key (the gateway's, nor a provider's) and no content in anything exported.
+    const exported = collector.rawText();
+    expect(exported).not.toContain(secretKey);
+    expect(exported).not.toContain('test-key-');
+    expect(exported).not.toContain('purple elephants');
+    expect(exported).not.toContain(completion.choices[0]!.message.content!);
+    // The caller's trace context stays at the gateway: providers are not sent it (request-tracing.ts says why).
+    expect(providers.requests.map((request) => request.headers.traceparent)).toEqual([undefined]);
+    // The SDK was loaded (the control for the test below).
+    expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/sdk-trace-node/'))).toBe(true);
+  });
+
+  it('shows a failover as two attempt spans under one call span, and names the service from OTEL_SERVICE_NAME', async () => {
+    providers.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
+    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/custom/traces`, OTEL_SERVICE_NAME: 'edge-gateway' });
+    await clientOf(url).chat.completions.create({ model: 'fallback', messages: [{ role: 'user', content: prompt }] });
+    expect((await stopped()).code).toBe(0);
+
+    expect(collector.paths.length).toBeGreaterThan(0);
+    expect(collector.paths.every((path) => path === '/custom/traces')).toBe(true);
+    const spans = collector.spans();
+    const server = spans.find((span) => span.kind === spanKind.server);
+    // No traceparent from the caller: a trace of its own.
+    expect(server?.parentSpanId).toBeUndefined();
+    expect(server?.serviceName).toBe('edge-gateway');
+    const call = spans.find((span) => span.kind === spanKind.internal);
+    expect(call?.parentSpanId).toBe(server?.spanId);
+    const attempts = spans.filter((span) => span.kind === spanKind.client && span.parentSpanId === call?.spanId);
+    expect(attempts.map((span) => [span.attributes['backup_models.provider'], span.attributes['gen_ai.request.model'], span.attributes['backup_models.outcome']])).toEqual([
+      ['openai', 'gpt-4o-mini', 'failure'],
+      ['groq', 'llama-3.1-8b-instant', 'success'],
+    ]);
+    expect(collector.rawText()).not.toContain(secretKey);
+  });
+});
+
+describe('serve without an OTLP endpoint', () => {
+  const cases: readonly (readonly [string, (collectorUrl: string) => Record<string, string>])[] = [
+    ['no OTEL variable', () => ({})],
+    ['OTEL_SDK_DISABLED=true', (collectorUrl) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_SDK_DISABLED: 'true' })],
+  ];
+  for (const [label, envOf] of cases) {
+    it(`exports nothing and loads no SDK module (${label})`, async () => {
+      const { url, stopped } = await startServe(envOf(collector.url));
+      await clientOf(url, { traceparent: `00-${callerTraceId}-${callerSpanId}-01` }).chat.completions.create({
+        model: 'groq/llama-3.1-8b-instant',
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect((await stopped()).code).toBe(0);
+      expect(collector.bodies).toHaveLength(0);
+      expect(loadedSdkModules()).toEqual([]);
+    });
+  }
+});
