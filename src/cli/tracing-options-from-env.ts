@@ -4,6 +4,7 @@
  * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
  * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`.
  */
+import { InvalidArgumentError } from '../errors.js';
 import type { OtlpTracingOptions } from '../telemetry/start-otlp-tracing.js';
 
 export const tracingEnvironmentVariables = {
@@ -26,8 +27,9 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
   const tracesUrl = tracesEndpoint ? tracesEndpoint : endpoint ? `${endpoint.endsWith('/') ? endpoint : `${endpoint}/`}v1/traces` : undefined;
   if (tracesUrl === undefined) return undefined;
   if (!isHttpUrl(tracesUrl)) {
-    // The value is not repeated: a URL may carry a user name and password.
-    throw new Error(`${tracesEndpoint ? names.tracesEndpoint : names.endpoint} must be an http or https URL (OTLP/HTTP)`);
+    // The value is not repeated: a URL may carry a user name and password. Exit code 2, as any setting's mistake.
+    const argument = tracesEndpoint ? names.tracesEndpoint : names.endpoint;
+    throw new InvalidArgumentError({ argument, message: `${argument} must be an http or https URL (OTLP/HTTP)` });
   }
   return {
     tracesUrl,

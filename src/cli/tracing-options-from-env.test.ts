@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseOtlpHeaders, tracingOptionsFromEnv } from './tracing-options-from-env.js';
+
+describe('tracingOptionsFromEnv', () => {
+  it('is off without an endpoint, or with OTEL_SDK_DISABLED=true', () => {
+    expect(tracingOptionsFromEnv({})).toBeUndefined();
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' })).toBeUndefined();
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'TRUE' })).toBeUndefined();
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'false' })).toBeDefined();
+  });
+
+  it('adds v1/traces to the general endpoint and takes the traces endpoint as it is, over it', () => {
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })?.tracesUrl).toBe('http://collector:4318/v1/traces');
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example/base/' })?.tracesUrl).toBe('https://otlp.example/base/v1/traces');
+    expect(
+      tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9000/in' })?.tracesUrl,
+    ).toBe('http://traces:9000/in');
+  });
+
+  it('names the service backup-models-gateway unless OTEL_SERVICE_NAME says otherwise', () => {
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' })?.serviceName).toBe('backup-models-gateway');
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SERVICE_NAME: 'edge' })?.serviceName).toBe('edge');
+  });
+
+  it('merges the traces headers over the general ones', () => {
+    const options = tracingOptionsFromEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=general,team=a',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'api-key=traces',
+    });
+    expect(options?.headers).toEqual({ 'api-key': 'traces', team: 'a' });
+  });
+
+  it('refuses an endpoint that is not an http URL, without repeating it', () => {
+    expect(() => tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://user:secret@collector:4317' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_ENDPOINT must be an http or https URL/,
+    );
+    expect(() => tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+  });
+});
+
+describe('parseOtlpHeaders', () => {
+  it('reads comma-separated key=value pairs, values percent-decoded, skipping what is not a pair', () => {
+    expect(parseOtlpHeaders('a=1, b = two%20words ,broken,=nameless,c=x=y,d=%E0%A4%A')).toEqual({ a: '1', b: 'two words', c: 'x=y', d: '%E0%A4%A' });
+    expect(parseOtlpHeaders(undefined)).toEqual({});
+  });
+});
