@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOtlpHeaders, tracingOptionsFromEnv } from './tracing-options-from-env.js';
+import { parseOtlpHeaders, tracingOptionsFromEnv, unsentOtlpProtocol } from './tracing-options-from-env.js';
 
 describe('tracingOptionsFromEnv', () => {
   it('is off without an endpoint, or with OTEL_SDK_DISABLED=true', () => {
@@ -43,5 +43,15 @@ describe('parseOtlpHeaders', () => {
   it('reads comma-separated key=value pairs, values percent-decoded, skipping what is not a pair', () => {
     expect(parseOtlpHeaders('a=1, b = two%20words ,broken,=nameless,c=x=y,d=%E0%A4%A')).toEqual({ a: '1', b: 'two words', c: 'x=y', d: '%E0%A4%A' });
     expect(parseOtlpHeaders(undefined)).toEqual({});
+  });
+});
+
+describe('unsentOtlpProtocol', () => {
+  it('names a protocol asked for other than http/json, the traces one over the general one', () => {
+    expect(unsentOtlpProtocol({})).toBeUndefined();
+    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBeUndefined();
+    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toBe('grpc');
+    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' })).toBeUndefined();
+    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toBe('http/protobuf');
   });
 });

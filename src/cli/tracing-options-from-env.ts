@@ -14,7 +14,18 @@ export const tracingEnvironmentVariables = {
   tracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
   serviceName: 'OTEL_SERVICE_NAME',
   sdkDisabled: 'OTEL_SDK_DISABLED',
+  protocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  tracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
 } as const;
+
+/**
+ * The protocol the environment asks for when it is one we do not send (`http/protobuf`, the specification's default
+ * when unset, or `grpc`): spans go as `http/json` all the same, which an OTLP/HTTP receiver accepts as well.
+ */
+export function unsentOtlpProtocol(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const protocol = (env[tracingEnvironmentVariables.tracesProtocol] || env[tracingEnvironmentVariables.protocol])?.trim();
+  return protocol && protocol !== 'http/json' ? protocol : undefined;
+}
 
 export const defaultServiceName = 'backup-models-gateway';
 

@@ -12,7 +12,7 @@ import { maximumPort, numberOption, withUsageErrors } from '../parse-command-arg
 import { sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
 import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
-import { tracingOptionsFromEnv } from '../tracing-options-from-env.js';
+import { tracingOptionsFromEnv, unsentOtlpProtocol } from '../tracing-options-from-env.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -111,6 +111,8 @@ export const serveCommand: CliCommand = {
         otlp = await startOtlpTracing(tracingOptions);
         const { origin, pathname } = new URL(tracingOptions.tracesUrl);
         logger.info({ tracesUrl: `${origin}${pathname}`, serviceName: tracingOptions.serviceName }, 'tracing: exporting spans over OTLP/HTTP');
+        const unsent = unsentOtlpProtocol(context.env);
+        if (unsent !== undefined) logger.warn({ protocol: unsent }, 'tracing: spans are sent as http/json (OTLP/HTTP), not the protocol asked for');
       }
       router = new BackupModelRouter({
         ...routerOptions,
