@@ -180,17 +180,19 @@ const clientOf = (url: string, headers: Record<string, string> = {}): OpenAI =>
 
 describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   it("exports a SERVER span per request continuing the caller's traceparent, with the router's spans as its children", async () => {
-    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=abc%20def' });
+    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=collector-secret%20value' });
     const client = clientOf(url, { traceparent: `00-${callerTraceId}-${callerSpanId}-01`, tracestate: 'vendor=value' });
     const { data: completion, response } = await client.chat.completions
       .create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: prompt }] })
       .withResponse();
-    const { code } = await stopped();
+    const { code, stderr } = await stopped();
     expect(code).toBe(0);
+    expect(stderr).toContain('tracing: exporting spans over OTLP/HTTP');
+    for (const secret of [secretKey, 'collector-secret', 'test-key-']) expect(stderr).not.toContain(secret);
     expect(completion.choices[0]?.message.content).toBeTruthy();
 
     expect(collector.paths.every((path) => path === '/v1/traces')).toBe(true);
-    expect(collector.headers[0]?.['x-collector-token']).toBe('abc def');
+    expect(collector.headers[0]?.['x-collector-token']).toBe('collector-secret value');
     const spans = collector.spans();
     const server = spans.find((span) => span.kind === spanKind.server);
     expect(server).toMatchObject({
