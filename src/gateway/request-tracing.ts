@@ -4,6 +4,10 @@
  * spans (instrumentRouter) are its children. Only the route, method, path, status, request id and the key's
  * *name* are written: never a key, never a prompt or an answer (GenAI's conventions make content opt-in).
  * Built only when the gateway is given `tracing`; without it the dispatcher's handler is used as it is.
+ *
+ * The caller's trace context is not sent on to the providers (no HTTP client instrumentation injects it either):
+ * none of them documents reading `traceparent`, their spans would not reach the caller's backend anyway, and the
+ * trace id would tell a third party which of a caller's requests belong together. The attempt spans stand for them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
