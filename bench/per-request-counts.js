@@ -10,6 +10,7 @@
  *   node bench/per-request-counts.js --server json-proxy      the undici JSON proxy reference (bare-proxy too)
  *   node bench/per-request-counts.js --top 30                 also the 30 functions that allocate most
  *   node bench/per-request-counts.js --stacks 4               also where async resources are made (4 frames)
+ *   node bench/per-request-counts.js --otlp                   the gateway tracing, to an OTLP sink in this process
  *
  * Each server gets 3 s of load first, then two counted windows of --requests requests at --connections.
  */
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import { startChildServer } from './lib/child-server.js';
 import { openAiEnv, startUpstream } from './lib/servers.js';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     top: { type: 'string', default: '0' },
     stacks: { type: 'string', default: '0' },
+    otlp: { type: 'boolean', default: false },
   },
 });
 const hooksPath = fileURLToPath(new URL('./lib/per-request-hooks.cjs', import.meta.url));
@@ -39,8 +42,20 @@ const connections = Number(values.connections);
 const outputPath = join(mkdtempSync(join(tmpdir(), 'per-request-counts-')), 'counts');
 const nodeOptions = ['--require', hooksPath];
 
+/** An OTLP/HTTP receiver that takes every export and keeps nothing: what the gateway pays for tracing, not a collector. */
+async function startOtlpSink() {
+  const sink = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise((resolvePromise) => sink.listen(0, '127.0.0.1', resolvePromise));
+  sink.unref();
+  return `http://127.0.0.1:${sink.address().port}`;
+}
+
 async function startServer(upstream) {
   const env = { BENCH_COUNTS_FILE: outputPath, BENCH_ASYNC_STACKS: values.stacks };
+  if (values.otlp) env.OTEL_EXPORTER_OTLP_ENDPOINT = await startOtlpSink();
   if (values.server === 'gateway') {
     const servers = resolve(values.base, 'bench/lib/servers.js');
     const { startGateway } = await import(pathToFileURL(servers).href);
@@ -93,7 +108,7 @@ try {
   await load(server, { duration: 3 });
   const schedule = await window(server, 'schedule');
   const heap = await window(server, 'heap');
-  console.log(`${values.server} (${values.base}), ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${requests} requests a window`);
+  console.log(`${values.server} (${values.base})${values.otlp ? ', tracing to an OTLP sink' : ''}, ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${requests} requests a window`);
   console.log('  per request, async resources:');
   for (const [type, count] of Object.entries(schedule.counts.asyncTypes).sort((left, right) => right[1] - left[1])) {
     console.log(`    ${type.padEnd(28)} ${perRequest(count, schedule.done)}`);
