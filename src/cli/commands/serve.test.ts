@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../catalog.js';
 import { gatewayEnvironmentVariables } from '../../gateway/gateway-config.js';
 import { sharedStateEnvironmentVariables } from '../shared-state-options-from-env.js';
+import { tracingEnvironmentVariables } from '../tracing-options-from-env.js';
 import { serveCommand } from './serve.js';
 
 /** Every variable `serve` reads by name (beyond those a configuration file names itself). */
 const variablesServeReads = [
   ...Object.values(gatewayEnvironmentVariables),
   ...Object.values(sharedStateEnvironmentVariables),
+  ...Object.values(tracingEnvironmentVariables),
   ...defaultCatalog.map((definition) => definition.apiKeyEnv),
   ...defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])),
 ];
