@@ -142,6 +142,17 @@ export function createHttpModelProvider(
     return errorOf(wire, response, bodyText);
   };
 
+  /** A whole answer read on `wire`: its typed error, or the parsed answer. */
+  const answerReaderOf =
+    (wire: WireProtocol) =>
+    (response: BufferedHttpResponse): ChatResponse => {
+      if (!isSuccess(response.statusCode)) throw errorOf(wire, response, response.text());
+      return wire.parseChatResponse(response.json(), { providerId, headers: response.headers });
+    };
+  // Made once, not per call: one for each wire a model of the provider may be asked on.
+  const readAnswer = answerReaderOf(protocol);
+  const readResponsesAnswer = responsesProtocol === undefined ? readAnswer : answerReaderOf(responsesProtocol);
+
   const openStream = (spec: HttpRequestSpec, callOptions: ProviderCallOptions, cancellation: Cancellation) =>
     httpClient.stream(spec, {
       providerId,
@@ -253,20 +264,28 @@ export function createHttpModelProvider(
 
     isConfigured: () => definition.apiKeyEnv === '' || readApiKey() !== '',
 
-    async complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
-      const prepared = prepare(request, false);
-      const spec = buildRequest(prepared);
-      const response = await httpClient.request(spec, {
-        providerId,
-        cancellation: cancellationOfCall(callOptions),
-        headersTimeoutMs: callOptions.headersTimeoutMs,
-        idleTimeoutMs: callOptions.idleTimeoutMs,
-        // Told when the request is written: a cancel after that is billed (ProviderCallOptions.onRequestSent).
-        sentListener: callOptions,
-        responseSizeLimit: answerLimit,
-      });
-      if (!isSuccess(response.statusCode)) throw errorOf(prepared.protocol, response, response.text());
-      return prepared.protocol.parseChatResponse(response.json(), { providerId, headers: response.headers });
+    // Not async: one promise from the request to the parsed answer (HttpClient.requestAndRead), none of its own.
+    complete(request: ChatRequest, callOptions: ProviderCallOptions): Promise<ChatResponse> {
+      try {
+        const prepared = prepare(request, false);
+        const spec = buildRequest(prepared);
+        return httpClient.requestAndRead(
+          spec,
+          {
+            providerId,
+            cancellation: cancellationOfCall(callOptions),
+            headersTimeoutMs: callOptions.headersTimeoutMs,
+            idleTimeoutMs: callOptions.idleTimeoutMs,
+            // Told when the request is written: a cancel after that is billed (ProviderCallOptions.onRequestSent).
+            sentListener: callOptions,
+            responseSizeLimit: answerLimit,
+          },
+          prepared.protocol === protocol ? readAnswer : readResponsesAnswer,
+        );
+      } catch (error) {
+        // As an async function would: what preparing the request throws is the call's rejection.
+        return Promise.reject(error);
+      }
     },
 
     stream(request: ChatRequest, callOptions: ProviderCallOptions & StreamStartListener): AsyncIterable<StreamChunk> {
