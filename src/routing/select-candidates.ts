@@ -1,6 +1,7 @@
 import { findModel } from '../catalog.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Mutable, ServerTools, Tier } from '../types.js';
+import { defaultTargets, providersById } from './default-targets.js';
 import type { RouteTarget } from './router-options.js';
 
 export interface Candidate {
@@ -261,54 +262,6 @@ function rankedCandidates(
 ): Candidate[] {
   if (!options.route) ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
   return ranked.map((entry) => entry.candidate);
-}
-
-/** The providers by id, built once per providers list (a router's list never changes). */
-const byIdCache = new WeakMap<readonly ModelProvider[], ReadonlyMap<string, ModelProvider>>();
-
-function providersById(providers: readonly ModelProvider[]): ReadonlyMap<string, ModelProvider> {
-  let byId = byIdCache.get(providers);
-  if (byId === undefined) {
-    byId = new Map(providers.map((provider) => [provider.id, provider]));
-    byIdCache.set(providers, byId);
-  }
-  return byId;
-}
-
-/** Default targets by tier and preference, per providers list: the same few lists serve every call. */
-const defaultTargetsCache = new WeakMap<readonly ModelProvider[], Map<string, readonly RouteTarget[]>>();
-
-function defaultTargets(options: SelectCandidatesOptions): readonly RouteTarget[] {
-  let byKey = defaultTargetsCache.get(options.providers);
-  if (byKey === undefined) {
-    byKey = new Map();
-    defaultTargetsCache.set(options.providers, byKey);
-  }
-  const key = `${options.tier ?? ''}|${options.preferredProvider ?? ''}|${options.preferredModel ?? ''}`;
-  let targets = byKey.get(key);
-  if (targets === undefined) {
-    targets = buildDefaultTargets(options);
-    // Bounded: a caller passing ever-new preferred models must not grow it without end.
-    if (byKey.size >= 256) byKey.clear();
-    byKey.set(key, targets);
-  }
-  return targets;
-}
-
-function buildDefaultTargets(options: SelectCandidatesOptions): RouteTarget[] {
-  const targets: RouteTarget[] = [];
-  for (const provider of options.providers) {
-    const definition = provider.definition;
-    const isPreferred = provider.id === options.preferredProvider;
-    const model =
-      isPreferred && options.preferredModel
-        ? options.preferredModel
-        : options.tier === undefined
-          ? definition.defaultModel
-          : definition.modelsByTier[options.tier];
-    if (model !== undefined) targets.push({ provider: provider.id, model });
-  }
-  return targets;
 }
 
 interface RankedEntry {
