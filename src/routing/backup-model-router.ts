@@ -24,6 +24,7 @@ import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { noProviderError } from './no-provider-error.js';
+import { RememberedSelections } from './remembered-selections.js';
 import { RetryRounds } from './retry-rounds.js';
 import type {
   AttemptLog,
@@ -35,7 +36,7 @@ import type {
   StreamOptions,
 } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
-import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
+import { type CandidateSelection, type ImageNeed, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
 import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
@@ -63,6 +64,7 @@ export class BackupModelRouter {
   readonly #embeddings: Embeddings;
   readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
+  readonly #selections: RememberedSelections;
   #nextCallId = 1;
   #closing: Promise<void> | undefined;
 
@@ -99,6 +101,12 @@ export class BackupModelRouter {
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
     this.#hedgeDelays = new HedgeDelays(this.#registry);
+    this.#selections = new RememberedSelections({
+      clock: this.#clock,
+      providers: this.#providers,
+      standingOf: this.#standingOf,
+      missingUntil: this.#missingUntil,
+    });
     this.#retryRounds = new RetryRounds({
       clock: this.#clock,
       registry: this.#registry,
@@ -316,6 +324,27 @@ export class BackupModelRouter {
     standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding = this.#standingOf,
     missingUntil: ((providerId: string, model: string, nowMs: number | undefined) => number | undefined) | undefined = this.#missingUntil,
   ): CandidateSelection {
+    const images = imageNeedOf(messages);
+    if (options.route === undefined && images === undefined && options.serverTools === undefined && standingOf === this.#standingOf && missingUntil === this.#missingUntil) {
+      // As the providers stand, for a call without a route, images or server tools: the selection may be one remembered.
+      // One reading of the clock for the whole selection and its check (a stream's selection is given none).
+      const selectedAtMs = nowMs ?? this.#clock.now();
+      const remembered = this.#selections.find(options, selectedAtMs);
+      if (remembered !== undefined) return remembered;
+      const selection = this.#selectNow(options, selectedAtMs, undefined, standingOf, missingUntil);
+      this.#selections.remember(options, selectedAtMs, selection);
+      return selection;
+    }
+    return this.#selectNow(options, nowMs, images, standingOf, missingUntil);
+  }
+
+  #selectNow(
+    options: CompleteOptions,
+    nowMs: number | undefined,
+    images: ImageNeed | undefined,
+    standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding,
+    missingUntil: ((providerId: string, model: string, nowMs: number | undefined) => number | undefined) | undefined,
+  ): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
       tier: options.tier,
@@ -325,7 +354,7 @@ export class BackupModelRouter {
       standingOf,
       missingUntil,
       nowMs,
-      images: imageNeedOf(messages),
+      images,
       serverTools: options.serverTools,
     });
   }
