@@ -1,10 +1,10 @@
-import type { CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { CancelScope, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { RouterClosedError } from '../errors.js';
+import { InvalidArgumentError, RouterClosedError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -26,6 +26,7 @@ import { ProviderStateRegistry } from './provider-state-registry.js';
 import { noProviderError } from './no-provider-error.js';
 import { RememberedSelections } from './remembered-selections.js';
 import { RetryRounds } from './retry-rounds.js';
+import { providersOfSameUpstream, takeOverProviderStates } from './router-handover.js';
 import type {
   AttemptLog,
   BackupModelRouterOptions,
@@ -65,11 +66,19 @@ export class BackupModelRouter {
   readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
   readonly #selections: RememberedSelections;
+  /** The cache's backend is this router's own in-process one (made here, or taken over from a previous router). */
+  readonly #ownsCacheBackend: boolean;
+  /** A router replacing this one uses its cache backend: close() leaves it open. */
+  #cacheHandedOver = false;
   #nextCallId = 1;
   #closing: Promise<void> | undefined;
 
   constructor(options: BackupModelRouterOptions = {}) {
     validateRouterOptions(options);
+    const previous = options.previousRouter;
+    if (previous !== undefined && !(previous instanceof BackupModelRouter)) {
+      throw new InvalidArgumentError({ argument: 'previousRouter', message: 'previousRouter must be a BackupModelRouter.' });
+    }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#callEnds = new CompleteCallEnds({ events: this.#events, clock: this.#clock });
@@ -100,6 +109,16 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
+    if (previous !== undefined) {
+      // Without an environment of its own, a router's providers read process.env, the same for both.
+      const providerIds = providersOfSameUpstream({
+        previous: previous.#providers,
+        next: this.#providers,
+        previousEnv: previous.#options.env ?? noEnvironment,
+        nextEnv: options.env ?? noEnvironment,
+      });
+      takeOverProviderStates({ previous: previous.#registry, next: this.#registry, providerIds, nowMs: this.#clock.now() });
+    }
     this.#hedgeDelays = new HedgeDelays(this.#registry);
     this.#selections = new RememberedSelections({
       clock: this.#clock,
@@ -122,11 +141,15 @@ export class BackupModelRouter {
       retryRounds: this.#retryRounds,
       select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
     });
+    this.#ownsCacheBackend = options.cacheBackend === undefined;
     if (options.cacheEnabled ?? true) {
+      const backend =
+        options.cacheBackend ??
+        (previous === undefined ? undefined : previous.#ownCacheBackend()) ??
+        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
+      if (previous !== undefined && previous.#cached !== undefined && previous.#cached.backend === backend) previous.#cacheHandedOver = true;
       this.#cached = new CachedCompletions({
-        backend:
-          options.cacheBackend ??
-          new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries }),
+        backend,
         ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
         immediate: options.cacheBackend === undefined,
         clock: this.#clock,
@@ -314,7 +337,13 @@ export class BackupModelRouter {
     this.#healthChecks?.stop();
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
-    await Promise.all([this.#httpClient.close(), this.#embeddings.settle().then(() => this.#cached?.close())]);
+    const closeCache = (): Promise<void> | undefined => (this.#cacheHandedOver ? this.#cached?.settle() : this.#cached?.close());
+    await Promise.all([this.#httpClient.close(), this.#embeddings.settle().then(closeCache)]);
+  }
+
+  /** The in-process cache this router made (or took over), for a router replacing it; none once closing. */
+  #ownCacheBackend(): CacheBackend | undefined {
+    return this.#ownsCacheBackend && this.#closing === undefined ? this.#cached?.backend : undefined;
   }
 
   #select(
@@ -373,6 +402,8 @@ export class BackupModelRouter {
     if (this.#closing) throw new RouterClosedError();
   }
 }
+
+const noEnvironment: Readonly<Record<string, string | undefined>> = {};
 
 /** Every provider as if healthy: what configuration alone allows a call (see `validate`). */
 const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: undefined };

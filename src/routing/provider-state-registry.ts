@@ -55,6 +55,8 @@ export class ProviderStateRegistry {
   /** True while giving a probe back to the instance that holds the cluster's lock: this instance's alone, not shared. */
   #yieldingProbe = false;
   readonly #unsubscribeSync: (() => void) | undefined;
+  /** Each state's breaker listener, ended when the state is handed to a registry that replaces this one. */
+  readonly #stopWatching = new Map<string, () => void>();
   /** Figures other instances observed; only with a sync. */
   readonly #cluster: ClusterHealth | undefined;
 
@@ -235,6 +237,24 @@ export class ProviderStateRegistry {
     if (this.missingModels.clearProvider(providerId)) this.#options.sync?.publish({ kind: 'model-found', providerId, model: undefined });
   }
 
+  /**
+   * Give `providerId`'s state (circuit, health figures, latencies) to a registry replacing this one (a router made
+   * with `previousRouter`): its circuit changes are no longer reported here, but the attempts still in flight here
+   * keep recording into it. Undefined when this registry never saw the provider.
+   */
+  handOverState(providerId: string): ProviderState | undefined {
+    const state = this.#states.get(providerId);
+    this.#stopWatching.get(providerId)?.();
+    this.#stopWatching.delete(providerId);
+    return state;
+  }
+
+  /** Keep `state`, handed over by the registry this one replaces, as `providerId`'s, reporting its circuit changes from now on. */
+  adoptState(providerId: string, state: ProviderState): void {
+    this.#states.set(providerId, this.#registered(providerId, state));
+    this.#watch(providerId, state);
+  }
+
   /** Every provider id seen so far. */
   knownProviderIds(): string[] {
     return [...this.#states.keys()];
@@ -300,10 +320,19 @@ export class ProviderStateRegistry {
   }
 
   #createState(providerId: string): RegisteredProvider {
+    const state = this.#registered(providerId, createProviderState(this.#options));
+    this.#watch(providerId, state);
+    return state;
+  }
+
+  /** `state` with its standing, read through this registry's view of the cluster. */
+  #registered(providerId: string, state: ProviderState): RegisteredProvider {
+    return { ...state, standing: new AvailableStanding(providerId, state.health, this.#cluster) };
+  }
+
+  #watch(providerId: string, state: ProviderState): void {
     const events = this.#options.events;
-    const created = createProviderState(this.#options);
-    const state: RegisteredProvider = { ...created, standing: new AvailableStanding(providerId, created.health, this.#cluster) };
-    state.breaker.onStateChange((change) => {
+    const stopWatching = state.breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
       // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
       // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (published
@@ -312,7 +341,7 @@ export class ProviderStateRegistry {
         this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
       }
     });
-    return state;
+    this.#stopWatching.set(providerId, stopWatching);
   }
 }
 
