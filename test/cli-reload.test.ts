@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
 
+const redis = await redisTestGate();
+const testRedis = useTestRedis(redis);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mainScript = join(root, 'dist', 'cli', 'main.js');
 
@@ -50,7 +53,13 @@ const question = [{ role: 'user' as const, content: 'Say hello.' }];
 /** A configuration directory: gateway.yaml naming gateway.env beside it. */
 interface ConfigurationFiles {
   readonly configPath: string;
-  write(options: { readonly gatewayKeys: readonly string[]; readonly openAIKey: string; readonly extraYaml?: string }): void;
+  write(options: {
+    readonly gatewayKeys: readonly string[];
+    readonly openAIKey: string;
+    readonly extraYaml?: string;
+    /** More NAME=value lines of the envFile. */
+    readonly extraEnv?: string;
+  }): void;
   writeYaml(text: string): void;
 }
 
@@ -61,8 +70,8 @@ function configurationFiles(): ConfigurationFiles {
   return {
     configPath,
     writeYaml,
-    write: ({ gatewayKeys, openAIKey, extraYaml = '' }) => {
-      writeFileSync(join(directory, 'gateway.env'), `OPENAI_API_KEY=${openAIKey}\n`);
+    write: ({ gatewayKeys, openAIKey, extraYaml = '', extraEnv = '' }) => {
+      writeFileSync(join(directory, 'gateway.env'), `OPENAI_API_KEY=${openAIKey}\n${extraEnv}`);
       const keys = gatewayKeys.map((key, index) => `  - { name: caller-${index}, key: ${key} }`).join('\n');
       writeYaml(`envFile: gateway.env\nkeys:\n${keys}\n  - { name: ops, key: ${adminKey}, admin: true }\n${extraYaml}`);
     },
@@ -72,6 +81,8 @@ function configurationFiles(): ConfigurationFiles {
 interface Serving {
   readonly url: string;
   readonly child: ChildProcessWithoutNullStreams;
+  /** SIGTERM; resolves with the exit code, once the process has exited (nothing it left open keeps it alive). */
+  stop(): Promise<number | null>;
   stderr(): string;
   /** The log's lines so far whose message is `message`, parsed. */
   linesSaying(message: string): Record<string, unknown>[];
@@ -83,13 +94,14 @@ afterEach(() => {
   for (const child of running.splice(0)) child.kill('SIGKILL');
 });
 
-async function startServe(configPath: string): Promise<Serving> {
+async function startServe(configPath: string, env: Readonly<Record<string, string>> = {}): Promise<Serving> {
   const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', '--config', configPath], {
-    env: { PATH: process.env.PATH ?? '', ...providers.environment() },
+    env: { PATH: process.env.PATH ?? '', ...providers.environment(), ...env },
   });
   running.push(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -107,6 +119,10 @@ async function startServe(configPath: string): Promise<Serving> {
   return {
     url,
     child,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
     stderr: () => stderr,
     linesSaying: (message) => lines().filter((line) => line.msg === message),
     client: (apiKey) => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 }),
@@ -143,15 +159,21 @@ describe('serve on SIGHUP', () => {
 
     // `port` changed too: the socket stays where it is, and the log says a restart is needed for it.
     files.write({ gatewayKeys: [newKey], openAIKey: secondProviderKey, extraYaml: 'port: 9\n' });
+    expect(providers.openConnections).toBeGreaterThan(0);
     await reload(serving, 'configuration reloaded');
     expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
       { settings: ['port'] },
     ]);
+    // Nothing was in flight: the replaced router is closed at once, and its pool's keep-alive connection with it
+    // (left open, the pool would hold it for its 4 s keep-alive; the poll gives up after 2 s).
+    await expect.poll(() => providers.openConnections, { timeout: 2_000 }).toBe(0);
 
     await serving.client(newKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
     expect(lastOpenAIAuthorization()).toBe(`Bearer ${secondProviderKey}`);
     expect(await statusOf(serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(401);
     expect(await metricsText(serving)).toMatch(/backup_models_config_reloads_total\{result="ok"\} 1/);
+    // The replaced router was closed: nothing of it (a socket, a timer) keeps the process from exiting.
+    expect(await serving.stop()).toBe(0);
     for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
   });
 
@@ -196,5 +218,26 @@ describe('serve on SIGHUP', () => {
     expect(text).toBe('A stream that outlives the configuration it began on.');
     const streamed = providers.requests.find((request) => request.provider === 'openai' && request.stream);
     expect(streamed?.headers.authorization).toBe(`Bearer ${firstProviderKey}`);
+  });
+
+  redis.it('with shared state on Redis, keeps the cache, names REDIS_URL as needing a restart, and leaves no connection open', async () => {
+    const files = configurationFiles();
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
+    const redisEnv = { REDIS_URL: 'redis://127.0.0.1:6379', BACKUP_MODELS_REDIS_PREFIX: testRedis.prefix() };
+    const serving = await startServe(files.configPath, redisEnv);
+    // Both connections ready (the log says so), so the first answer is kept on Redis too.
+    await expect.poll(() => serving.linesSaying('redis ready').length, { timeout: 10_000 }).toBe(2);
+    const ask = () => serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }).withResponse();
+    expect((await ask()).response.headers.get('x-backup-models-cache')).toBe('miss');
+
+    // The same server under another spelling: a new REDIS_URL, which only a restart would connect to.
+    files.write({ gatewayKeys: [oldKey, newKey], openAIKey: secondProviderKey, extraEnv: 'REDIS_URL=redis://127.0.0.1:6379/0\n' });
+    await reload(serving, 'configuration reloaded');
+    expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
+      { settings: ['REDIS_URL'] },
+    ]);
+    expect((await ask()).response.headers.get('x-backup-models-cache')).toBe('hit');
+    expect(await serving.stop()).toBe(0);
+    for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
   });
 });
