@@ -98,8 +98,12 @@ export function createConfigurationReloads(options: ConfigurationReloadsOptions)
     }
     inUse = { config, env: loaded.env, router: router! };
     logger.level = config.logLevel;
-    await dashboard.useKeys(config.keyPolicies);
     gateway.metrics.recordConfigurationReload('ok', Date.now());
+    // Taken: the dashboard's keys follow. Checking its open streams again reads the sign-outs (Redis, perhaps
+    // away): a failure there leaves those streams open, never the reload half done.
+    await dashboard.useKeys(config.keyPolicies).catch((error: unknown) =>
+      logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'dashboard streams not checked against the reloaded keys'),
+    );
     const providers = inUse.router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
     logger.info({ providers, keysRequired: config.keys.length > 0, keys: config.keys.length, routes: Object.keys(config.routes) }, 'configuration reloaded');
     if (restartNeeded.length > 0) {
@@ -120,7 +124,10 @@ export function createConfigurationReloads(options: ConfigurationReloadsOptions)
       running = (async () => {
         do {
           askedAgain = false;
-          await reloadOnce();
+          // Nothing a reload meets may end the process (an unhandled rejection would): said, and the gateway serves on.
+          await reloadOnce().catch((error: unknown) =>
+            logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'configuration reload failed'),
+          );
         } while (askedAgain);
       })().finally(() => {
         running = undefined;
