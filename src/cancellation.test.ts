@@ -25,6 +25,25 @@ describe('CancelScope', () => {
     expect(seen).toEqual(['kept']);
   });
 
+  it('keeps the order of its listeners however they come and go, one alone or several, the same one twice', () => {
+    const scope = new CancelScope();
+    const seen: string[] = [];
+    const listener = (name: string) => () => seen.push(name);
+    scope.onAbort(listener('gone'))();
+    const stopFirst = scope.onAbort(listener('first, then removed'));
+    const twice = listener('twice');
+    const stopTwice = scope.onAbort(twice);
+    scope.onAbort(listener('third'));
+    scope.onAbort(twice);
+    stopFirst();
+    stopFirst();
+    stopTwice();
+    scope.onAbort(listener('last'));
+    scope.abort('stop');
+    stopTwice();
+    expect(seen).toEqual(['third', 'twice', 'last']);
+  });
+
   it('runs the other listeners when one throws, and reports the error instead of losing it', async () => {
     const scope = new CancelScope();
     const seen: string[] = [];

@@ -26,7 +26,8 @@ const removeNothing = (): void => undefined;
 export class CancelScope implements Cancellation {
   #aborted = false;
   #reason: unknown;
-  #listeners: (() => void)[] | undefined;
+  /** One listener alone, as most calls have (an attempt's request): an array only once there are two. */
+  #listeners: (() => void) | (() => void)[] | undefined;
   #controller: AbortController | undefined;
 
   get aborted(): boolean {
@@ -52,30 +53,31 @@ export class CancelScope implements Cancellation {
     this.#reason = reason;
     const listeners = this.#listeners;
     this.#listeners = undefined;
-    if (listeners !== undefined) {
-      for (const listener of listeners) {
-        try {
-          listener();
-        } catch (error) {
-          // As an EventTarget does: the error is reported, and the other listeners still run.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
+    if (typeof listeners === 'function') {
+      callListener(listeners);
+    } else if (listeners !== undefined) {
+      for (const listener of listeners) callListener(listener);
     }
     this.#controller?.abort(reason);
   }
 
   onAbort(listener: () => void): () => void {
     if (this.#aborted) return removeNothing;
-    (this.#listeners ??= []).push(listener);
-    return () => {
-      const listeners = this.#listeners;
-      if (listeners === undefined) return;
+    const listeners = this.#listeners;
+    if (listeners === undefined) this.#listeners = listener;
+    else if (typeof listeners === 'function') this.#listeners = [listeners, listener];
+    else listeners.push(listener);
+    return () => this.#removeListener(listener);
+  }
+
+  #removeListener(listener: () => void): void {
+    const listeners = this.#listeners;
+    if (listeners === listener) {
+      this.#listeners = undefined;
+    } else if (typeof listeners === 'object') {
       const index = listeners.indexOf(listener);
       if (index !== -1) listeners.splice(index, 1);
-    };
+    }
   }
 
   throwIfAborted(): void {
@@ -92,6 +94,17 @@ export class CancelScope implements Cancellation {
       return removeNothing;
     }
     return parent.onAbort(() => this.abort(parent.reason));
+  }
+}
+
+/** Every listener runs even when one throws: as an EventTarget does, the error is reported, and the others still run. */
+function callListener(listener: () => void): void {
+  try {
+    listener();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }
 

@@ -8,6 +8,11 @@ export interface CliContext {
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
   readonly signal: AbortSignal;
+  /**
+   * Hear each request to read the configuration again (SIGHUP, as daemons take it); returns the disposer. Absent
+   * where nothing sends one. While no command listens, the signal does what it does by default.
+   */
+  readonly onReloadRequest?: (listener: () => void) => () => void;
 }
 
 export interface CliCommand {

@@ -27,6 +27,13 @@ process.on('unhandledRejection', (error) => {
   process.exit(1);
 });
 
+/** SIGHUP reaches a command only while it listens (`serve`): otherwise it ends the process, as by default. */
+const onReloadRequest = (listener: () => void): (() => void) => {
+  const onHangUp = (): void => listener();
+  process.on('SIGHUP', onHangUp);
+  return () => process.off('SIGHUP', onHangUp);
+};
+
 const exitCode = await runCli(process.argv.slice(2), {
   commands,
   // A copy: nothing changes a running process's environment from outside, and the router reads keys at
@@ -36,6 +43,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   signal: controller.signal,
+  onReloadRequest,
 });
 process.exitCode = exitCode;
 process.off('SIGINT', onSignal);

@@ -67,6 +67,12 @@ export interface Dashboard {
   readonly state: DashboardState;
   /** Open event streams. */
   readonly clientCount: number;
+  /**
+   * Let in the admin keys of `keys` from now on (a reloaded configuration): sessions signed in with a key still an admin
+   * key go on, and the event streams of any other (a key removed, or no longer admin) end, their pages asked to sign in.
+   * Resolves once those streams are ended.
+   */
+  useKeys(keys: readonly (string | GatewayKeyPolicy)[]): Promise<void>;
   /** End every event stream and stop sampling. Call before the gateway drains, or it waits on the streams. */
   close(): void;
 }
@@ -101,6 +107,10 @@ export function attachDashboard(options: AttachDashboardOptions): Dashboard {
     state: feed.state,
     get clientCount() {
       return feed.clientCount;
+    },
+    useKeys: (keys) => {
+      auth.useKeys(keys);
+      return feed.reauthorize();
     },
     close: () => feed.close(),
   };

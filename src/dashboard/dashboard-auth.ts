@@ -48,6 +48,10 @@ export interface DashboardAuthOptions {
   readonly sessionRevocations?: SessionRevocations;
 }
 
+function adminKeysOf(keys: readonly (string | GatewayKeyPolicy)[]): string[] {
+  return keys.flatMap((entry) => (typeof entry !== 'string' && entry.admin ? [entry.key] : []));
+}
+
 /** The value of one cookie in a `Cookie` header, or undefined. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
@@ -85,10 +89,10 @@ const allowed: DashboardAccess = { outcome: 'allowed' };
 const signIn: DashboardAccess = { outcome: 'sign-in' };
 
 export class DashboardAuth {
-  readonly #verifier: GatewayKeyVerifier;
+  #verifier: GatewayKeyVerifier;
   readonly #clock: Clock;
   readonly #sessionTtlMs: number;
-  readonly #signer: DashboardSessionSigner;
+  #signer: DashboardSessionSigner;
   readonly #revocations: SessionRevocations;
   readonly #failedKeyAttempts: FailedKeyAttempts | undefined;
   readonly #clientAddress: (request: IncomingMessage) => string | undefined;
@@ -101,10 +105,30 @@ export class DashboardAuth {
       throw new InvalidArgumentError({ argument: 'sessionTtlMs', message: 'sessionTtlMs must be a whole number of milliseconds above 0.' });
     }
     this.#sessionTtlMs = sessionTtlMs;
-    this.#signer = new DashboardSessionSigner(options.keys.flatMap((entry) => (typeof entry !== 'string' && entry.admin ? [entry.key] : [])));
+    this.#signer = new DashboardSessionSigner(adminKeysOf(options.keys));
     this.#revocations = options.sessionRevocations ?? new MemorySessionRevocations({ clock: this.#clock });
     this.#failedKeyAttempts = options.failedKeyAttempts;
     this.#clientAddress = options.clientAddress ?? ((request) => request.socket?.remoteAddress);
+  }
+
+  /**
+   * Check keys and sessions against `keys` from now on (a reloaded configuration): a session signed under a key that is
+   * still an admin key stays valid, and its secret is not derived again; one of a key removed, or no longer admin, is
+   * refused from the next request on. The revocations, the time to live and the failed key attempts stay.
+   */
+  useKeys(keys: readonly (string | GatewayKeyPolicy)[]): void {
+    this.#verifier = new GatewayKeyVerifier(keys);
+    this.#signer = new DashboardSessionSigner(adminKeysOf(keys), { previous: this.#signer });
+  }
+
+  /**
+   * Whether a request let in earlier (an event stream's) would be let in now: its session valid, or its key an admin
+   * key, or the gateway without keys. Counts no failed key attempt: the request made none since.
+   */
+  async stillAllowed(request: IncomingMessage): Promise<boolean> {
+    if (!this.#verifier.required) return true;
+    if ((await this.#session(request)) !== undefined) return true;
+    return this.#verifier.verifyRequest(request.headers)?.admin === true;
   }
 
   /** True when a key is needed to see the dashboard. */

@@ -90,6 +90,16 @@ export class DashboardEventStream {
     }
   }
 
+  /** The responses of the open streams. */
+  responses(): ServerResponse[] {
+    return [...this.#clients.keys()];
+  }
+
+  /** End the stream on `response` (its client no longer allowed), if it is open. */
+  closeResponse(response: ServerResponse): void {
+    if (this.#clients.has(response)) this.#end(response);
+  }
+
   /** The sessions of the open streams, each once. */
   sessionIds(): Set<string> {
     const sessionIds = new Set<string>();

@@ -29,6 +29,8 @@ export interface DashboardFeed {
   readonly routes: readonly DashboardRoute[];
   /** Open event streams. */
   readonly clientCount: number;
+  /** End the event streams whose request would now be refused (its session's key, or its key, no longer an admin key). */
+  reauthorize(): Promise<void>;
   /** End every event stream, stop sampling, and refuse new streams. */
   close(): void;
 }
@@ -98,6 +100,13 @@ export function createDashboardFeed(options: DashboardFeedOptions): DashboardFee
     routes,
     get clientCount() {
       return stream.size;
+    },
+    reauthorize: async () => {
+      await Promise.all(
+        stream.responses().map(async (response) => {
+          if (!(await auth.stillAllowed(response.req))) stream.closeResponse(response);
+        }),
+      );
     },
     close: () => {
       if (closed) return;

@@ -45,10 +45,16 @@ export class DashboardSessionSigner {
   readonly #adminKeys: readonly string[];
   /** Derived on first use: a gateway whose dashboard nobody signs in to pays nothing. */
   #secrets: Promise<readonly AdminSecret[]> | undefined;
+  /** The signer this one replaces, whose secrets of the keys both have are taken rather than derived again. */
+  #previous: DashboardSessionSigner | undefined;
 
-  /** `adminKeys`: the keys that may open the dashboard (never logged, never kept in a cookie). */
-  constructor(adminKeys: readonly string[]) {
+  /**
+   * `adminKeys`: the keys that may open the dashboard (never logged, never kept in a cookie). `previous`: the signer
+   * of the configuration this one's replaces, whose derived secrets of keys still admin keys are reused.
+   */
+  constructor(adminKeys: readonly string[], options: { readonly previous?: DashboardSessionSigner } = {}) {
     this.#adminKeys = adminKeys;
+    this.#previous = options.previous;
   }
 
   /**
@@ -87,7 +93,18 @@ export class DashboardSessionSigner {
 
   #adminSecrets(): Promise<readonly AdminSecret[]> {
     if (this.#secrets === undefined) {
-      const secrets = Promise.all(this.#adminKeys.map(async (key) => ({ keyDigest: digestOf(key), secret: await deriveSecret(key) })));
+      const previousSecrets = this.#previous === undefined ? undefined : this.#previous.#secrets;
+      const known: Promise<readonly AdminSecret[]> = previousSecrets?.catch(() => []) ?? Promise.resolve([]);
+      this.#previous = undefined;
+      const secrets = known.then((derived) =>
+        Promise.all(
+          this.#adminKeys.map(async (key) => {
+            const keyDigest = digestOf(key);
+            const reused = derived.find((entry) => entry.keyDigest.equals(keyDigest));
+            return { keyDigest, secret: reused?.secret ?? (await deriveSecret(key)) };
+          }),
+        ),
+      );
       this.#secrets = secrets;
       // A derivation that failed (out of memory, say) is tried again by the next request, not kept for good.
       secrets.catch(() => {

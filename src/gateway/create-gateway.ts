@@ -3,42 +3,36 @@
  * the hot path (a chat completion through the gateway) to at least 0.8x the throughput of a bare node:http
  * proxy, so a request costs one map lookup to route, one read of the body, one JSON.parse, one
  * JSON.stringify, and nothing per request that can be done once (the routing table and the key digests are
- * built at start; the models list when the set of providers with a key changes). This file builds those parts
- * once; request-dispatcher.ts answers each request with them, and gateway-server.ts listens and stops.
+ * built at start; the models list when the set of providers with a key changes). This file builds what outlives a
+ * configuration once; serving-configuration.ts builds the rest for each configuration (at start, and at each
+ * `reconfigure`), request-dispatcher.ts answers each request with them, and gateway-server.ts listens and stops.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { BackupModelRouter } from '../routing/backup-model-router.js';
-import { GatewayKeyVerifier } from './auth.js';
+import type { HealthStatus } from '../routing/health-status.js';
+import type { RouterEvent } from '../routing/router-events.js';
+import { ListenerSet, type Unsubscribe } from '../resilience/listener-set.js';
+import { assertSafeBinding } from './auth.js';
 import { FailedKeyAttempts } from './failed-key-attempts.js';
-import type { ModelCallDependencies } from './model-call-handler.js';
-import { builtInRoutes } from './built-in-routes.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gateway-logger.js';
 import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { createGatewayServer } from './gateway-server.js';
-import { ModelResolver } from './model-resolver.js';
-import { ConfiguredModelsList } from './models-list.js';
-import { createRequestDispatcher } from './request-dispatcher.js';
-import { type GatewayRoute, routeLabelOf, RouteTable } from './route-table.js';
-import { StreamKeepAlive } from './stream-keep-alive.js';
-import type { SendTimeoutOptions } from './send-timeout.js';
-import { BodyBudget } from './request-body.js';
+import type { RequestsInFlight } from './request-dispatcher.js';
+import type { GatewayRoute } from './route-table.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MemoryQuotaStore } from '../quota/memory-quota-store.js';
 import type { QuotaStore } from '../quota/quota-store.js';
 import type { SharedFailedKeyAttempts } from '../key-attempts/shared-failed-key-attempts.js';
 import { CallerQuota } from './caller-quota.js';
-import { type ClientAddressTrust, requestClientAddress } from './request-client-address.js';
+import { requestClientAddress } from './request-client-address.js';
 import { requestOverHttps } from './request-over-https.js';
-import { TrustedProxies } from './trusted-proxies.js';
-import { TrustedProxyHops } from './trusted-proxy-hops.js';
-import type { ResponseStore } from '../response-store/response-store.js';
 import { MemoryResponseStore } from '../response-store/memory-response-store.js';
+import type { ResponseStore } from '../response-store/response-store.js';
+import { createServingConfiguration, type GatewayParts, type ServingConfiguration } from './serving-configuration.js';
 import { createRequestTracer, type GatewayTracing } from './request-tracing.js';
 import { instrumentRouter } from '../telemetry/instrument-router.js';
-import { createOpenAIResponsesDialect } from './openai-responses/responses-dialect.js';
-import { StoredResponses } from './openai-responses/stored-responses.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 export type { GatewayTracing } from './request-tracing.js';
@@ -84,6 +78,11 @@ export interface Gateway {
    */
   readonly failedKeyAttempts: FailedKeyAttempts;
   /**
+   * The routers the gateway serves with, for the dashboard: every one's events while it serves requests (the one in
+   * use, and one replaced by `reconfigure` until the requests begun on it have ended), the health of the one in use.
+   */
+  readonly routers: GatewayRouters;
+  /**
    * The address a request's failed key attempts count against: the socket's peer, or, from a trusted proxy
    * (`trustedProxies`, or the proxies counted, `trustedProxyHops`), the client its `X-Forwarded-For`, or
    * `Forwarded` (`clientAddressHeader`), names (request-client-address.ts).
@@ -99,44 +98,53 @@ export interface Gateway {
   listen(options?: { readonly host?: string; readonly port?: number }): Promise<{ readonly url: string; readonly port: number }>;
   /** Add a route. Built-in routes cannot be replaced. */
   registerRoute(route: GatewayRoute): void;
+  /**
+   * Serve every request from now on with `config` and the router `createRouter` makes (a configuration reloaded):
+   * keys, limits, routes, trusted proxies, stored responses' settings, prompts in the log. A request already begun, a
+   * stream included, ends on the configuration it began on. Not read from `config`: `host` and `port` (the server
+   * listens where it does), the failed key attempts' three limits and `storedResponses.maxMemoryBytes` (their counts
+   * and store are kept; see restart-only-settings.ts), and `logLevel` (the logger is the caller's). Refuses
+   * (InsecureBindingError, before `createRouter` is called, changing nothing) a configuration without keys while
+   * listening beyond loopback. `previousDrained` resolves once the requests begun on the previous configuration
+   * have ended: its router may then be closed.
+   */
+  reconfigure(options: { readonly config: GatewayConfig; readonly createRouter: () => BackupModelRouter }): { readonly previousDrained: Promise<void> };
   /** Stop accepting, let requests in flight finish within `timeoutMs` (default the config's), then abort the rest. */
   drain(options?: { readonly timeoutMs?: number }): Promise<void>;
   /** Stop at once: requests in flight are aborted. */
   close(): Promise<void>;
 }
 
+/** The part of the gateway's routers the dashboard reads (`DashboardRouter`). */
+export interface GatewayRouters {
+  onEvent(listener: (event: RouterEvent) => void): Unsubscribe;
+  getHealthStatus(): Record<string, HealthStatus>;
+}
+
 export function createGateway(options: GatewayOptions): Gateway {
-  const { router, config } = options;
-  const logger = options.logger ?? createGatewayLogger({ level: options.config.logLevel });
-  // `keys` decides who may call; `keyPolicies` adds names and limits to the keys it lists.
-  const verifier = new GatewayKeyVerifier(config.keys.map((key) => config.keyPolicies.find((policy) => policy.key === key) ?? key));
-  const providerIds = router.providers.map((provider) => provider.id);
-  const catalogModels = Object.fromEntries(router.providers.map((provider) => [provider.id, provider.definition.models.map((model) => model.id)]));
-  const resolver = new ModelResolver({ providerIds, routes: config.routes, catalogModels });
-  const metrics = new GatewayMetrics({ healthStatus: () => router.getHealthStatus() });
-  const unsubscribe = router.onEvent(metrics.onRouterEvent);
-  const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: config.limits.streamKeepAliveMs });
+  const { config } = options;
+  const logger = options.logger ?? createGatewayLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  // Assigned below, before any of the closures reading it can run.
+  let serving: ServingConfiguration;
+  const metrics = new GatewayMetrics({ healthStatus: () => serving.router.getHealthStatus() });
+  const routerEvents = new ListenerSet<RouterEvent>();
+  routerEvents.subscribe(metrics.onRouterEvent);
+  // Without tracing, nothing of it is built and the request path is the dispatcher's own. With it, the spans of the
+  // routers' calls (whichever router serves, after a reload too) are children of their requests' spans.
+  const { tracing } = options;
+  const stopTracingRouters = tracing === undefined ? undefined : instrumentRouter({ onEvent: (listener) => routerEvents.subscribe(listener) }, { tracer: tracing.tracer });
   const quota = new CallerQuota({
     store: options.quotaStore ?? new MemoryQuotaStore(),
     clock,
     onRefused: metrics.recordQuotaRefusal,
     onSpend: metrics.recordKeySpend,
   });
-  // The configuration gives one or the other, never both (gateway-config.ts).
-  const trust: ClientAddressTrust = {
-    trustedProxies:
-      config.trustedProxyHops > 0
-        ? new TrustedProxyHops(config.trustedProxyHops)
-        : config.trustedProxies.length > 0
-          ? new TrustedProxies(config.trustedProxies)
-          : undefined,
-    header: config.clientAddressHeader,
-  };
-  const clientAddress = (request: IncomingMessage): string | undefined => requestClientAddress(request, trust);
+  // Its counts outlive a reload, and so do its limits: a reload is no way to reset a guesser's allowance.
+  const { maxFailedKeyAttempts, failedKeyAttemptWindowMs } = config.limits;
   const failedKeyAttempts = new FailedKeyAttempts({
-    maxFailures: config.limits.maxFailedKeyAttempts,
-    windowMs: config.limits.failedKeyAttemptWindowMs,
+    maxFailures: maxFailedKeyAttempts,
+    windowMs: failedKeyAttemptWindowMs,
     maxAddresses: config.limits.maxFailedKeyAttemptAddresses,
     clock,
     ...(options.sharedFailedKeyAttempts ? { shared: options.sharedFailedKeyAttempts } : {}),
@@ -144,97 +152,78 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The address, never the keys it tried.
     onLimitReached: (clientAddress) =>
       logger.warn(
-        { clientAddress, failedKeyAttempts: config.limits.maxFailedKeyAttempts, windowMs: config.limits.failedKeyAttemptWindowMs },
+        { clientAddress, failedKeyAttempts: maxFailedKeyAttempts, windowMs: failedKeyAttemptWindowMs },
         'too many failed gateway key attempts: key attempts from this address are refused until its window ends',
       ),
   });
-  const dependencies: ModelCallDependencies = {
-    router,
-    resolver,
-    limits: config.limits,
+  const registeredRoutes: GatewayRoute[] = [];
+  const requests: RequestsInFlight = { responses: new Set(), draining: false };
+  const parts: GatewayParts = {
     logger,
     writeCallLine: createLineWriter<CallLogFields>(logger, callLogKeys),
-    logPrompts: config.logPrompts,
-    keepAlive,
-    bodyBudget: new BodyBudget(Math.max(config.limits.maxBodyBytesInFlight, config.limits.maxBodyBytes), {
-      holderLimitBytes: Math.max(config.limits.maxBodyBytesInFlightPerKey, config.limits.maxBodyBytes),
-    }),
+    metrics,
     quota,
+    failedKeyAttempts,
+    responseStore: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: config.storedResponses.maxMemoryBytes }),
     clock,
-    onStreamDurationCut: (response) => metrics.recordStreamDurationCut(routeLabelOfAnswer(response)),
+    routerEvents,
+    registeredRoutes,
+    requests,
+    createdSeconds: Math.floor(Date.now() / 1000),
+    ...(tracing ? { requestTracer: createRequestTracer({ tracing }) } : {}),
   };
-  const createdSeconds = Math.floor(Date.now() / 1000);
-  const models = new ConfiguredModelsList({
-    providers: router.providers,
-    aliases: resolver.aliases.flatMap((alias) => resolver.resolve(alias) ?? []),
-    createdSeconds,
-  });
+  serving = createServingConfiguration({ parts, router: options.router, config });
+  // What was replaced and has not yet drained: a stop waits for the retirements, so nothing is left behind.
+  const retiring = new Set<Promise<void>>();
 
-  const { storedResponses } = config;
-  const kept = storedResponses.enabled
-    ? new StoredResponses({
-        store: options.responseStore ?? new MemoryResponseStore({ clock, maxBytes: storedResponses.maxMemoryBytes }),
-        ttlSeconds: storedResponses.ttlSeconds,
-        maxEntryBytes: storedResponses.maxEntryBytes,
-        maxChainLength: storedResponses.maxChainLength,
-        maxResolvedBytes: config.limits.maxBodyBytes,
-      })
-    : undefined;
-  const responsesDialect = createOpenAIResponsesDialect(kept);
-
-  const routes = new RouteTable();
-  for (const route of builtInRoutes({ dependencies, models, metrics, createdSeconds, responsesDialect, storedResponses: kept })) routes.add(route);
-
-  // For what is rare (a send timeout, a stream cut off): the route is looked up again rather than kept for every answer.
-  function routeLabelOfAnswer(response: ServerResponse): string {
-    const { method = 'GET', url = '/' } = response.req;
-    return routeLabelOf(routes.find(method, url.split('?', 1)[0]!));
-  }
-  const sendTimeout: SendTimeoutOptions = {
-    clock,
-    timeoutMs: config.limits.sendTimeoutMs,
-    onTimeout: (response, unsentBytes) => {
-      const route = routeLabelOfAnswer(response);
-      const requestId = response.getHeader('x-request-id');
-      metrics.recordSendTimeout(route);
-      logger.warn(
-        { requestId: typeof requestId === 'string' ? requestId : undefined, route, unsentBytes, sendTimeoutMs: config.limits.sendTimeoutMs },
-        'answer not taken by its client within the send timeout: connection closed',
-      );
-    },
-  };
-
-  // Without tracing, nothing of it is built and the request path is the dispatcher's own.
-  const { tracing } = options;
-  const stopTracingRouter = tracing === undefined ? undefined : instrumentRouter(router, { tracer: tracing.tracer });
-  const requestTracer = tracing === undefined ? undefined : createRequestTracer({ tracing, routes });
-  const dispatcherOptions = { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout };
-  const untraced = createRequestDispatcher(requestTracer ? { ...dispatcherOptions, onCaller: requestTracer.onCaller } : dispatcherOptions);
-  const dispatcher = requestTracer ? { ...untraced, handle: requestTracer.wrap(untraced.handle) } : untraced;
-  const { server, listen, stop } = createGatewayServer({
-    dispatcher,
-    config,
-    logger,
-    sendTimeout,
-    onClosed: () => {
-      unsubscribe();
-      stopTracingRouter?.();
+  const gatewayServer = createGatewayServer({ serving: () => serving, logger, requests });
+  const { server, listen } = gatewayServer;
+  let stopped: Promise<void> | undefined;
+  // Once: the server stops (within `timeoutMs`), then every configuration is retired and what they hold released.
+  const stop = (timeoutMs: number): Promise<void> => {
+    stopped ??= (async () => {
+      await gatewayServer.stop(timeoutMs);
+      await Promise.all([serving.retire(), ...retiring]);
+      stopTracingRouters?.();
       failedKeyAttempts.close();
-      keepAlive.dispose();
       logger.flush();
-    },
-  });
+    })();
+    return stopped;
+  };
 
   return {
     server,
     metrics,
     logger,
     failedKeyAttempts,
-    clientAddress,
-    overHttps: (request) => requestOverHttps(request, trust),
+    routers: {
+      onEvent: (listener) => routerEvents.subscribe(listener),
+      getHealthStatus: () => serving.router.getHealthStatus(),
+    },
+    clientAddress: (request) => requestClientAddress(request, serving.trust),
+    overHttps: (request) => requestOverHttps(request, serving.trust),
     listen,
-    registerRoute: (route) => routes.add(route),
-    drain: (drainOptions = {}) => stop(drainOptions.timeoutMs ?? config.limits.drainTimeoutMs),
+    registerRoute: (route) => {
+      serving.routes.add(route);
+      registeredRoutes.push(route);
+    },
+    reconfigure: (next) => {
+      const host = gatewayServer.listenedHost;
+      if (host !== undefined) assertSafeBinding({ host, keys: next.config.keys });
+      const previous = serving;
+      const router = next.createRouter();
+      try {
+        serving = createServingConfiguration({ parts, router, config: next.config, previous });
+      } catch (error) {
+        void router.close();
+        throw error;
+      }
+      const previousDrained = previous.retire();
+      retiring.add(previousDrained);
+      void previousDrained.then(() => retiring.delete(previousDrained));
+      return { previousDrained };
+    },
+    drain: (drainOptions = {}) => stop(drainOptions.timeoutMs ?? serving.config.limits.drainTimeoutMs),
     close: () => stop(0),
   };
 }

@@ -8,7 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { defaultCatalog, mergeCatalog, type ProviderDefinition } from '../catalog.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions } from '../routing/router-options.js';
+import { isRecord } from '../json-value.js';
 import { describeValue, fail, objectAt, positiveInteger } from './config-fields.js';
+import { envFilePath, readEnvFile } from './env-file.js';
 import { configuredKeysOf, hideConfiguredKeys, withConfiguredKeysHidden } from './configured-keys.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
@@ -62,6 +64,11 @@ export interface GatewayConfig {
    * providers' side (5xx) and trouble such as a lost Redis; `error` and `silent` less still.
    */
   readonly logLevel: GatewayLogLevel;
+  /**
+   * A file of `NAME=value` lines whose variables are read over the process's environment, at start and at every
+   * reload (env-file.ts), as the file gives it (relative to the file's directory). Read by `loadGatewayConfiguration`.
+   */
+  readonly envFile?: string;
 }
 
 export const gatewayLogLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -144,6 +151,7 @@ export const gatewayConfigFileFields: readonly string[] = [
   'router',
   'logPrompts',
   'logLevel',
+  'envFile',
 ];
 
 /**
@@ -152,18 +160,21 @@ export const gatewayConfigFileFields: readonly string[] = [
  */
 export function parseGatewayConfig(options: ParseGatewayConfigOptions): GatewayConfig {
   const env = options.env ?? {};
-  let document: unknown = {};
-  if (options.yamlText !== undefined && options.yamlText.trim().length > 0) {
-    try {
-      // logLevel 'error': the parser's warnings (process.emitWarning, so stderr) quote the document, keys and all.
-      document = parseYaml(options.yamlText, { logLevel: 'error' }) as unknown;
-    } catch (error) {
-      const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      const refusal = new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
-      throw hideConfiguredKeys(refusal, configuredKeysOf(undefined, env));
-    }
-  }
+  const document = yamlDocumentOf(options.yamlText, env);
   return withConfiguredKeysHidden(configuredKeysOf(document, env), () => configOf(document, env, options.readKeys));
+}
+
+/** The YAML text's document (an empty one for none); a refusal quotes none of the keys `env` gives. */
+function yamlDocumentOf(yamlText: string | undefined, env: Environment): unknown {
+  if (yamlText === undefined || yamlText.trim().length === 0) return {};
+  try {
+    // logLevel 'error': the parser's warnings (process.emitWarning, so stderr) quote the document, keys and all.
+    return parseYaml(yamlText, { logLevel: 'error' }) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const refusal = new InvalidArgumentError({ argument: 'config', message: `Gateway configuration is not valid YAML: ${detail}` });
+    throw hideConfiguredKeys(refusal, configuredKeysOf(undefined, env));
+  }
 }
 
 function configOf(document: unknown, env: Environment, readKeys: boolean | undefined): GatewayConfig {
@@ -178,6 +189,9 @@ function configOf(document: unknown, env: Environment, readKeys: boolean | undef
     fail('logLevel', `must be one of ${gatewayLogLevels.join(', ')}.`);
   }
   if (file.host !== undefined && typeof file.host !== 'string') fail('host', 'must be a string.');
+  if (file.envFile !== undefined && (typeof file.envFile !== 'string' || file.envFile.trim() === '')) {
+    fail('envFile', 'must be the path of a file of NAME=value lines.');
+  }
 
   const keyPolicies = readKeys === false ? [] : gatewayKeysOf({
     file: file.keys,
@@ -235,11 +249,30 @@ function configOf(document: unknown, env: Environment, readKeys: boolean | undef
     router: file.router !== undefined ? routerSettingsOf(file.router) : {},
     logPrompts: (file.logPrompts as boolean | undefined) ?? false,
     logLevel: (file.logLevel as GatewayLogLevel | undefined) ?? defaultGatewayConfig.logLevel,
+    ...(typeof file.envFile === 'string' ? { envFile: file.envFile } : {}),
   };
 }
 
-/** Read `path` (when given) and the environment. */
-export async function loadGatewayConfig(options: Omit<ParseGatewayConfigOptions, 'yamlText'> & { readonly path?: string }): Promise<GatewayConfig> {
+/** Read `path` (when given), its `envFile` and the environment. */
+export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Promise<GatewayConfig> {
+  return (await loadGatewayConfiguration(options)).config;
+}
+
+export type LoadGatewayConfigOptions = Omit<ParseGatewayConfigOptions, 'yamlText'> & { readonly path?: string };
+
+/** A configuration as read, and the environment it was read with: the process's, and its `envFile`'s variables over it. */
+export interface LoadedGatewayConfiguration {
+  readonly config: GatewayConfig;
+  /** What the router reads keys and base URLs from; never logged. */
+  readonly env: Environment;
+}
+
+/**
+ * Read `path` (when given), then its `envFile` (when it names one), then the configuration with the file's variables
+ * over `env`. Every refusal is an InvalidArgumentError that quotes none of the keys either gives.
+ */
+export async function loadGatewayConfiguration(options: LoadGatewayConfigOptions): Promise<LoadedGatewayConfiguration> {
+  const processEnv = options.env ?? {};
   let yamlText: string | undefined;
   if (options.path !== undefined) {
     try {
@@ -252,11 +285,11 @@ export async function loadGatewayConfig(options: Omit<ParseGatewayConfigOptions,
       });
     }
   }
-  return parseGatewayConfig({
-    ...(yamlText !== undefined ? { yamlText } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.readKeys !== undefined ? { readKeys: options.readKeys } : {}),
-  });
+  const document = yamlDocumentOf(yamlText, processEnv);
+  const envFile = isRecord(document) && typeof document.envFile === 'string' && document.envFile.trim() !== '' ? document.envFile : undefined;
+  const env = envFile === undefined ? processEnv : { ...processEnv, ...(await readEnvFile(envFilePath(envFile, options.path))) };
+  const config = withConfiguredKeysHidden(configuredKeysOf(document, env), () => configOf(document, env, options.readKeys));
+  return { config, env };
 }
 
 /** The router options this configuration asks for: base URL overrides and new providers merged into the catalog, cache, strategy. */

@@ -25,6 +25,9 @@ export class GatewayMetrics {
   readonly #keyAttemptRefusals: Counter<string>;
   readonly #sendTimeouts: Counter<'route'>;
   readonly #streamDurationCuts: Counter<'route'>;
+  readonly #configurationReloads: Counter<'result'>;
+  readonly #lastReloadSuccessful: Gauge;
+  readonly #configurationLoadedAt: Gauge;
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
@@ -100,6 +103,26 @@ export class GatewayMetrics {
       labelNames: ['route'],
       registers,
     });
+    // Named as Prometheus names its own (prometheus_config_last_reload_successful and
+    // prometheus_config_last_reload_success_timestamp_seconds), which alerting rules already watch.
+    this.#configurationReloads = new Counter({
+      name: 'backup_models_config_reloads_total',
+      help: 'Reloads of the configuration (SIGHUP), by result: ok (in use), refused (invalid: the one in use stays).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#lastReloadSuccessful = new Gauge({
+      name: 'backup_models_config_last_reload_successful',
+      help: 'Whether the last reload of the configuration was taken (1) or refused (0); 1 before any.',
+      registers,
+    });
+    this.#lastReloadSuccessful.set(1);
+    this.#configurationLoadedAt = new Gauge({
+      name: 'backup_models_config_last_reload_success_timestamp_seconds',
+      help: 'When the configuration in use was read: at start, or at the last reload taken (Unix seconds).',
+      registers,
+    });
+    this.#configurationLoadedAt.set(Date.now() / 1000);
     const { healthStatus } = options;
     new Gauge({
       name: 'backup_models_circuit_state',
@@ -138,6 +161,13 @@ export class GatewayMetrics {
   readonly recordStreamDurationCut = (route: string): void => {
     this.#streamDurationCuts.inc({ route });
   };
+
+  /** A reload of the configuration: taken (`ok`, read at `nowMs`) or refused. */
+  recordConfigurationReload(result: 'ok' | 'refused', nowMs: number): void {
+    this.#configurationReloads.inc({ result });
+    this.#lastReloadSuccessful.set(result === 'ok' ? 1 : 0);
+    if (result === 'ok') this.#configurationLoadedAt.set(nowMs / 1000);
+  }
 
   readonly onRouterEvent = (event: RouterEvent): void => {
     switch (event.type) {

@@ -9,18 +9,23 @@ import { assertSafeBinding } from './auth.js';
 import type { GatewayConfig } from './gateway-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { newRequestId, sendError } from './http-responses.js';
-import type { RequestDispatcher } from './request-dispatcher.js';
+import type { RequestDispatcher, RequestsInFlight } from './request-dispatcher.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
 
 export interface GatewayServerOptions {
-  readonly dispatcher: RequestDispatcher;
-  /** Where `listen` binds unless told, and the keys without which it binds to loopback only. */
-  readonly config: Pick<GatewayConfig, 'host' | 'port' | 'keys'>;
+  /**
+   * The configuration in use: its dispatcher answers each request as it comes, its send timeout bounds a failed
+   * handler's answer, and its host, port and keys are where `listen` binds unless told and the keys without which
+   * it binds to loopback only.
+   */
+  readonly serving: () => {
+    readonly dispatcher: RequestDispatcher;
+    readonly sendTimeout: SendTimeoutOptions;
+    readonly config: Pick<GatewayConfig, 'host' | 'port' | 'keys'>;
+  };
   readonly logger: GatewayLogger;
-  /** Bounds the sending of the answer to a request whose handler threw, as the dispatcher bounds the others. */
-  readonly sendTimeout: SendTimeoutOptions;
-  /** Called once, when the server has closed: releases what the gateway holds (subscriptions, timers, the log). */
-  readonly onClosed: () => void;
+  /** Every configuration's answers not yet closed: a drain waits for them, then destroys what is left. */
+  readonly requests: RequestsInFlight;
 }
 
 export interface GatewayServer {
@@ -31,14 +36,17 @@ export interface GatewayServer {
    * Stops once: a later call gets the first one's promise.
    */
   stop(timeoutMs: number): Promise<void>;
+  /** The host `listen` bound to, once it has (the configuration's, or the one it was told). */
+  readonly listenedHost: string | undefined;
 }
 
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
-  const { dispatcher, config, logger, sendTimeout } = options;
-  const { handle, inFlight } = dispatcher;
+  const { serving, logger, requests } = options;
+  const inFlight = requests.responses;
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    const { dispatcher, sendTimeout } = serving();
+    dispatcher.handle(request, response).catch((error: unknown) => {
       // A call's own id is on the response already when it has one; else the answer and the log line get one.
       const callId = response.getHeader('x-request-id');
       const requestId = typeof callId === 'string' ? callId : newRequestId();
@@ -55,7 +63,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   let closed: Promise<void> | undefined;
   const stop = (timeoutMs: number): Promise<void> => {
     closed ??= (async () => {
-      dispatcher.startDraining();
+      requests.draining = true;
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight.size > 0 && timeoutMs > 0) {
@@ -73,17 +81,22 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       for (const response of inFlight) response.destroy();
       server.closeAllConnections();
       await serverClosed;
-      options.onClosed();
     })();
     return closed;
   };
 
+  let listenedHost: string | undefined;
   return {
     server,
+    get listenedHost() {
+      return listenedHost;
+    },
     listen: async (listenOptions = {}) => {
+      const { config } = serving();
       const host = listenOptions.host ?? config.host;
       const port = listenOptions.port ?? config.port;
       assertSafeBinding({ host, keys: config.keys });
+      listenedHost = host;
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen({ host, port }, () => {

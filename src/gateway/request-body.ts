@@ -63,6 +63,11 @@ export class BodyBudget {
     return this.#heldByHolder.get(holder) ?? 0;
   }
 
+  /** The most one holder may take at once. */
+  get holderLimitBytes(): number {
+    return this.#holderLimitBytes;
+  }
+
   /** Bytes taken now. */
   get heldBytes(): number {
     return this.limitBytes - this.#available;

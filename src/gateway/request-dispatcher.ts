@@ -24,12 +24,24 @@ import {
   isShortOfTrustedHops,
   walkToClientAddress,
 } from './request-client-address.js';
-import { routeLabelOf, type RouteTable } from './route-table.js';
+import { type GatewayRoute, routeLabelOf, type RouteTable } from './route-table.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
+
+/** The answers not yet closed, of every configuration the gateway serves with: what a drain waits for. */
+export interface RequestsInFlight {
+  readonly responses: Set<ServerResponse>;
+  /** Set when a drain begins: from then on every answer asks its client to close the connection. */
+  draining: boolean;
+}
 
 export interface RequestDispatcherOptions {
   readonly config: GatewayConfig;
   readonly routes: RouteTable;
+  /**
+   * The routes whose handlers read this configuration and its router (the built-in ones): `whenConfigurationIdle`
+   * waits for their requests. The others (the dashboard's) serve on whatever configuration is in use.
+   */
+  readonly configurationRoutes: ReadonlySet<GatewayRoute>;
   readonly verifier: GatewayKeyVerifier;
   readonly failedKeyAttempts: FailedKeyAttempts;
   /** The trusted proxies, named or counted (undefined when the configuration has none), and the header they name clients in. */
@@ -37,6 +49,8 @@ export interface RequestDispatcherOptions {
   readonly metrics: GatewayMetrics;
   readonly logger: GatewayLogger;
   readonly sendTimeout: SendTimeoutOptions;
+  /** Where every answer is kept until it closes, shared with the server and the other configurations. */
+  readonly requests: RequestsInFlight;
   /** Told each request's verified caller (the request's span takes its key's name); absent when tracing is off. */
   readonly onCaller?: (response: ServerResponse, caller: GatewayCaller) => void;
 }
@@ -44,10 +58,11 @@ export interface RequestDispatcherOptions {
 export interface RequestDispatcher {
   /** Answer one request. What it rejects with, the server answers and logs (gateway-server.ts). */
   readonly handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-  /** The answers not yet closed: a drain waits for them, then destroys what is left. */
-  readonly inFlight: ReadonlySet<ServerResponse>;
-  /** From now on every answer asks its client to close the connection. */
-  startDraining(): void;
+  /**
+   * Resolves once no request of `configurationRoutes` this dispatcher took is still open: after a reload (no new
+   * request comes here), when the configuration and its router may be let go.
+   */
+  whenConfigurationIdle(): Promise<void>;
 }
 
 function notFound(method: string, path: string): GatewayHttpError {
@@ -75,7 +90,7 @@ function unauthorized(): GatewayHttpError {
 const publicCaller: GatewayCaller = { cacheScope: 'gateway:public' };
 
 export function createRequestDispatcher(options: RequestDispatcherOptions): RequestDispatcher {
-  const { config, routes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout, onCaller } = options;
+  const { config, routes, configurationRoutes, verifier, failedKeyAttempts, trust, metrics, logger, sendTimeout, requests, onCaller } = options;
   const keyless = config.keys.length === 0;
   // With keys, the client address header (X-Forwarded-For by default) from a peer that is not a trusted proxy is
   // most likely a reverse proxy the gateway was not told of, every client of which counts as its one address:
@@ -85,8 +100,9 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
   let watchingForwardedFor = !keyless;
   const { trustedProxyHops } = config;
   let watchingHops = !keyless && trustedProxyHops > 0;
-  const inFlight = new Set<ServerResponse>();
-  let draining = false;
+  const inFlight = requests.responses;
+  let configurationRequests = 0;
+  let whenIdle: (() => void) | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
@@ -95,13 +111,16 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     const method = request.method ?? 'GET';
     const route = routes.find(method, path);
     const label = routeLabelOf(route);
+    const holdsConfiguration = route !== undefined && configurationRoutes.has(route);
     inFlight.add(response);
+    if (holdsConfiguration) configurationRequests += 1;
     // Once per response: Node emits a response's 'close' once (`once` would wrap the listener on every request).
     response.on('close', () => {
       inFlight.delete(response);
+      if (holdsConfiguration && (configurationRequests -= 1) === 0) whenIdle?.();
       metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
     });
-    if (draining) response.setHeader('connection', 'close');
+    if (requests.draining) response.setHeader('connection', 'close');
     if (!route) {
       // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
       const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
@@ -170,11 +189,12 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     boundAnswerSending(response, sendTimeout);
   };
 
+  let idle: Promise<void> | undefined;
   return {
     handle,
-    inFlight,
-    startDraining: () => {
-      draining = true;
+    whenConfigurationIdle: () => {
+      idle ??= configurationRequests === 0 ? Promise.resolve() : new Promise<void>((resolve) => (whenIdle = resolve));
+      return idle;
     },
   };
 }

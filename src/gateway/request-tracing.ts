@@ -49,8 +49,8 @@ export const RequestSpanAttribute = {
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface RequestTracer {
-  /** The handler that runs `handle` for each request inside the request's own SERVER span. */
-  readonly wrap: (handle: RequestHandler) => RequestHandler;
+  /** The handler that runs `handle` for each request inside the request's own SERVER span, its route named from `routes`. */
+  readonly wrap: (handle: RequestHandler, routes: RouteTable) => RequestHandler;
   /** Told the caller once its key is verified: its key's name goes on the request's span. */
   readonly onCaller: (response: ServerResponse, caller: GatewayCaller) => void;
 }
@@ -60,13 +60,12 @@ const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
   get: (headers, key) => headers[key],
 };
 
-/** What makes each request a SERVER span, its route named from `routes`. */
-export function createRequestTracer(options: { readonly tracing: GatewayTracing; readonly routes: RouteTable }): RequestTracer {
-  const { routes } = options;
+/** What makes each request a SERVER span. */
+export function createRequestTracer(options: { readonly tracing: GatewayTracing }): RequestTracer {
   const { tracer, propagator } = options.tracing;
   const spanByResponse = new WeakMap<ServerResponse, Span>();
   return {
-    wrap: (handle) => (request, response) => {
+    wrap: (handle, routes) => (request, response) => {
       const parent = propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);
       const method = request.method ?? 'GET';
       const url = request.url ?? '/';

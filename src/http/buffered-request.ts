@@ -24,17 +24,19 @@ export interface BufferedHttpResponse {
 }
 
 /**
- * Sends the request and resolves once the body has arrived. Rejects with the cancellation's reason as is
- * when it aborts (at once, even while the request waits for a connection), or with a mapped transport
- * error.
+ * Sends the request and resolves, once the body has arrived, with what `read` makes of the response (read there,
+ * as the body ends: a caller that only reads it needs no promise of its own); rejects with what `read` throws.
+ * Rejects with the cancellation's reason as is when it aborts (at once, even while the request waits for a
+ * connection), or with a mapped transport error.
  */
-export function dispatchBuffered(options: CancellableDispatchOptions): Promise<BufferedHttpResponse> {
+export function dispatchBuffered<T>(options: CancellableDispatchOptions, read: (response: BufferedHttpResponse) => T): Promise<T> {
   return new Promise((resolve, reject) => {
-    options.dispatcher.dispatch(options.request, new BufferingHandler(options, resolve, reject));
+    options.dispatcher.dispatch(options.request, new BufferingHandler(options, read, resolve, reject));
   });
 }
 
-class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implements Dispatcher.DispatchHandler {
+class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.DispatchHandler {
+  readonly #read: (response: BufferedHttpResponse) => T;
   #statusCode = 0;
   #headers: ResponseHeaders = {};
   #chunks: Buffer[] = [];
@@ -43,6 +45,16 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
   #isAnswer = false;
   /** The most bytes of this body held: set at the headers, -1 once passed (nothing more is held). */
   #limitBytes = 0;
+
+  constructor(
+    options: CancellableDispatchOptions,
+    read: (response: BufferedHttpResponse) => T,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ) {
+    super(options, resolve, reject);
+    this.#read = read;
+  }
 
   onResponseStart(
     controller: Dispatcher.DispatchController,
@@ -97,7 +109,7 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
       this.rejectWith(responseTooLargeFailure(errorOptions.providerId, responseTooLarge(responseSizeLimit, 'body')));
     } else {
       this.#chunks.push(chunk.subarray(0, limitBytes - this.#heldBytes));
-      this.resolveWith(new BufferedResponse(errorOptions.providerId, this.#statusCode, this.#headers, this.#chunks));
+      this.#answer(new BufferedResponse(errorOptions.providerId, this.#statusCode, this.#headers, this.#chunks));
     }
     controller.abort(cancelledHere);
   }
@@ -105,7 +117,19 @@ class BufferingHandler extends CancellableHandler<BufferedHttpResponse> implemen
   onResponseEnd(): void {
     if (!this.decide()) return;
     const { providerId } = this.options.errorOptions;
-    this.resolveWith(new BufferedResponse(providerId, this.#statusCode, this.#headers, this.#chunks));
+    this.#answer(new BufferedResponse(providerId, this.#statusCode, this.#headers, this.#chunks));
+  }
+
+  /** Settles with what the caller reads of the response; what it throws is the rejection (never undici's to see). */
+  #answer(response: BufferedHttpResponse): void {
+    let value: T;
+    try {
+      value = this.#read(response);
+    } catch (error) {
+      this.rejectWith(error);
+      return;
+    }
+    this.resolveWith(value);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

@@ -245,6 +245,55 @@ describe('HttpClient', () => {
     });
   });
 
+  describe('requestAndRead(): the whole body, read as it ends', () => {
+    it('resolves with what the reader makes of the response, and rejects with what it throws', async () => {
+      server.handler = (_request, response) => {
+        response.statusCode = 503;
+        response.end('{"error":"overloaded"}');
+      };
+      const read = (response: { statusCode: number; json(): unknown }) => {
+        if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+        return response.json();
+      };
+      const options = { providerId: 'local', cancellation: new CancelScope() };
+      await expect(client.requestAndRead(request(`${baseUrl}/`), options, read)).rejects.toThrow('status 503');
+      server.handler = (_request, response) => response.end('{"answer":42}');
+      await expect(client.requestAndRead(request(`${baseUrl}/`), options, read)).resolves.toEqual({ answer: 42 });
+    });
+
+    it('holds an answer to its size limit without reading it, and gives the reader an error body cut to its prefix', async () => {
+      const limit = { bytes: 1_000, setting: 'maxProviderResponseBytes' };
+      const seen: number[] = [];
+      const read = (response: { statusCode: number; text(): string }) => {
+        seen.push(response.text().length);
+        return response.statusCode;
+      };
+      server.handler = (_request, response) => response.end('x'.repeat(5_000));
+      const tooLarge = await client
+        .requestAndRead(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope(), responseSizeLimit: limit }, read)
+        .catch((caught: unknown) => caught);
+      expect(tooLarge).toMatchObject({ reason: 'server_error', provider: 'local' });
+      expect(seen).toEqual([]);
+      server.handler = (_request, response) => {
+        response.statusCode = 500;
+        response.end('e'.repeat(200_000));
+      };
+      const status = await client.requestAndRead(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() }, read);
+      expect(status).toBe(500);
+      expect(seen).toEqual([64 * 1024]);
+    });
+
+    it('rethrows the cancellation reason untouched, and never reads', async () => {
+      const cancellation = new CancelScope();
+      const reason = new Error('caller left');
+      cancellation.abort(reason);
+      let reads = 0;
+      const outcome = client.requestAndRead(request(`${baseUrl}/`), { providerId: 'local', cancellation }, () => (reads += 1));
+      await expect(outcome).rejects.toBe(reason);
+      expect(reads).toBe(0);
+    });
+  });
+
   describe('stream(): the body as it arrives', () => {
     it('resolves at the headers and gives each piece of the body as it arrives', async () => {
       let writeMore: () => void = () => undefined;

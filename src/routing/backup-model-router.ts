@@ -1,10 +1,10 @@
-import type { CachedCompletion } from '../cache/cache-backend.js';
+import type { CacheBackend, CachedCompletion } from '../cache/cache-backend.js';
 import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { defaultCatalog, type ProviderDefinition } from '../catalog.js';
 import { CancelScope, cancellationOf } from '../cancellation.js';
 import { type Clock, systemClock } from '../clock.js';
-import { RouterClosedError } from '../errors.js';
+import { InvalidArgumentError, RouterClosedError } from '../errors.js';
 import { HttpClient } from '../http/http-client.js';
 import { createHttpModelProvider } from '../providers/http-model-provider.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -24,7 +24,9 @@ import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { noProviderError } from './no-provider-error.js';
+import { RememberedSelections } from './remembered-selections.js';
 import { RetryRounds } from './retry-rounds.js';
+import { providersOfSameUpstream, takeOverProviderStates } from './router-handover.js';
 import type {
   AttemptLog,
   BackupModelRouterOptions,
@@ -35,7 +37,7 @@ import type {
   StreamOptions,
 } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
-import { type CandidateSelection, type ProviderStanding, selectCandidates } from './select-candidates.js';
+import { type CandidateSelection, type ImageNeed, type ProviderStanding, selectCandidates } from './select-candidates.js';
 import { startRouterStream } from './stream-call.js';
 import { UncachedCompletions } from './uncached-completions.js';
 import { imageNeedOf, validateCompleteOptions, validateRouterOptions } from './validate-input.js';
@@ -63,11 +65,20 @@ export class BackupModelRouter {
   readonly #embeddings: Embeddings;
   readonly #healthChecks: HealthCheckSchedule | undefined;
   readonly #inFlight = new InFlightCalls();
+  readonly #selections: RememberedSelections;
+  /** The cache's backend is this router's own in-process one (made here, or taken over from a previous router). */
+  readonly #ownsCacheBackend: boolean;
+  /** A router replacing this one uses its cache backend: close() leaves it open. */
+  #cacheHandedOver = false;
   #nextCallId = 1;
   #closing: Promise<void> | undefined;
 
   constructor(options: BackupModelRouterOptions = {}) {
     validateRouterOptions(options);
+    const previous = options.previousRouter;
+    if (previous !== undefined && !(previous instanceof BackupModelRouter)) {
+      throw new InvalidArgumentError({ argument: 'previousRouter', message: 'previousRouter must be a BackupModelRouter.' });
+    }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#callEnds = new CompleteCallEnds({ events: this.#events, clock: this.#clock });
@@ -98,7 +109,23 @@ export class BackupModelRouter {
       events: this.#events,
       ...(options.stateSync ? { sync: options.stateSync } : {}),
     });
+    if (previous !== undefined) {
+      // Without an environment of its own, a router's providers read process.env, the same for both.
+      const providerIds = providersOfSameUpstream({
+        previous: previous.#providers,
+        next: this.#providers,
+        previousEnv: previous.#options.env ?? noEnvironment,
+        nextEnv: options.env ?? noEnvironment,
+      });
+      takeOverProviderStates({ previous: previous.#registry, next: this.#registry, providerIds, nowMs: this.#clock.now() });
+    }
     this.#hedgeDelays = new HedgeDelays(this.#registry);
+    this.#selections = new RememberedSelections({
+      clock: this.#clock,
+      providers: this.#providers,
+      standingOf: this.#standingOf,
+      missingUntil: this.#missingUntil,
+    });
     this.#retryRounds = new RetryRounds({
       clock: this.#clock,
       registry: this.#registry,
@@ -114,11 +141,15 @@ export class BackupModelRouter {
       retryRounds: this.#retryRounds,
       select: (callOptions, nowMs, messages) => this.#select(callOptions, nowMs, messages),
     });
+    this.#ownsCacheBackend = options.cacheBackend === undefined;
     if (options.cacheEnabled ?? true) {
+      const backend =
+        options.cacheBackend ??
+        (previous === undefined ? undefined : previous.#ownCacheBackend()) ??
+        new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries });
+      if (previous !== undefined && previous.#cached !== undefined && previous.#cached.backend === backend) previous.#cacheHandedOver = true;
       this.#cached = new CachedCompletions({
-        backend:
-          options.cacheBackend ??
-          new MemoryCacheBackend({ clock: this.#clock, maxEntries: options.cacheMaxEntries ?? routerDefaults.cacheMaxEntries }),
+        backend,
         ttlSeconds: options.cacheTtlSeconds ?? routerDefaults.cacheTtlSeconds,
         immediate: options.cacheBackend === undefined,
         clock: this.#clock,
@@ -306,7 +337,13 @@ export class BackupModelRouter {
     this.#healthChecks?.stop();
     await this.#inFlight.cancelAll(new RouterClosedError());
     this.#registry.dispose();
-    await Promise.all([this.#httpClient.close(), this.#embeddings.settle().then(() => this.#cached?.close())]);
+    const closeCache = (): Promise<void> | undefined => (this.#cacheHandedOver ? this.#cached?.settle() : this.#cached?.close());
+    await Promise.all([this.#httpClient.close(), this.#embeddings.settle().then(closeCache)]);
+  }
+
+  /** The in-process cache this router made (or took over), for a router replacing it; none once closing. */
+  #ownCacheBackend(): CacheBackend | undefined {
+    return this.#ownsCacheBackend && this.#closing === undefined ? this.#cached?.backend : undefined;
   }
 
   #select(
@@ -315,6 +352,27 @@ export class BackupModelRouter {
     messages: readonly Message[],
     standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding = this.#standingOf,
     missingUntil: ((providerId: string, model: string, nowMs: number | undefined) => number | undefined) | undefined = this.#missingUntil,
+  ): CandidateSelection {
+    const images = imageNeedOf(messages);
+    if (options.route === undefined && images === undefined && options.serverTools === undefined && standingOf === this.#standingOf && missingUntil === this.#missingUntil) {
+      // As the providers stand, for a call without a route, images or server tools: the selection may be one remembered.
+      // One reading of the clock for the whole selection and its check (a stream's selection is given none).
+      const selectedAtMs = nowMs ?? this.#clock.now();
+      const remembered = this.#selections.find(options, selectedAtMs);
+      if (remembered !== undefined) return remembered;
+      const selection = this.#selectNow(options, selectedAtMs, undefined, standingOf, missingUntil);
+      this.#selections.remember(options, selectedAtMs, selection);
+      return selection;
+    }
+    return this.#selectNow(options, nowMs, images, standingOf, missingUntil);
+  }
+
+  #selectNow(
+    options: CompleteOptions,
+    nowMs: number | undefined,
+    images: ImageNeed | undefined,
+    standingOf: (providerId: string, nowMs: number | undefined) => ProviderStanding,
+    missingUntil: ((providerId: string, model: string, nowMs: number | undefined) => number | undefined) | undefined,
   ): CandidateSelection {
     return selectCandidates({
       providers: this.#providers,
@@ -325,7 +383,7 @@ export class BackupModelRouter {
       standingOf,
       missingUntil,
       nowMs,
-      images: imageNeedOf(messages),
+      images,
       serverTools: options.serverTools,
     });
   }
@@ -344,6 +402,8 @@ export class BackupModelRouter {
     if (this.#closing) throw new RouterClosedError();
   }
 }
+
+const noEnvironment: Readonly<Record<string, string | undefined>> = {};
 
 /** Every provider as if healthy: what configuration alone allows a call (see `validate`). */
 const healthy: ProviderStanding = { available: true, successRate: 1, latencyMs: undefined };

@@ -88,6 +88,11 @@ export class CachedCompletions {
     return this.#backend;
   }
 
+  /** Wait for the writes in flight, a few seconds at most, leaving the backend open (a router replacing this one uses it). */
+  settle(): Promise<void> {
+    return this.#cache.settle(routerDefaults.cacheCloseWaitMs);
+  }
+
   /** Close the backend once the writes in flight have settled, waiting for them a few seconds at most. */
   close(): Promise<void> {
     return this.#cache.close(routerDefaults.cacheCloseWaitMs);

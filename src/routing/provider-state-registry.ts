@@ -7,6 +7,7 @@ import type { Admission } from './race-options.js';
 import { routerDefaults } from './router-defaults.js';
 import type { BreakerOptions } from './router-options.js';
 import type { RouterEvent } from './router-events.js';
+import { AvailableStanding } from './available-standing.js';
 import { ClusterHealth } from './cluster-health.js';
 import { createProviderState, type LatencyKind, latencyOf, type ProviderState } from './provider-state.js';
 import { LastResortGate } from './last-resort-gate.js';
@@ -39,7 +40,7 @@ const credentialReasons: ReadonlySet<FailureReason> = new Set(['authentication',
  */
 export class ProviderStateRegistry {
   readonly #options: ProviderStateRegistryOptions;
-  readonly #states = new Map<string, ProviderState>();
+  readonly #states = new Map<string, RegisteredProvider>();
   readonly cooldowns: CooldownTracker;
   /** What this instance spent on each provider, kept beside its state for its health status. */
   readonly spending = new ProviderSpending();
@@ -54,6 +55,8 @@ export class ProviderStateRegistry {
   /** True while giving a probe back to the instance that holds the cluster's lock: this instance's alone, not shared. */
   #yieldingProbe = false;
   readonly #unsubscribeSync: (() => void) | undefined;
+  /** Each state's breaker listener, ended when the state is handed to a registry that replaces this one. */
+  readonly #stopWatching = new Map<string, () => void>();
   /** Figures other instances observed; only with a sync. */
   readonly #cluster: ClusterHealth | undefined;
 
@@ -77,7 +80,7 @@ export class ProviderStateRegistry {
     this.#unsubscribeSync?.();
   }
 
-  stateOf(providerId: string): ProviderState {
+  stateOf(providerId: string): RegisteredProvider {
     let state = this.#states.get(providerId);
     if (!state) {
       state = this.#createState(providerId);
@@ -86,34 +89,35 @@ export class ProviderStateRegistry {
     return state;
   }
 
-  /** `nowMs`: the caller's reading of the clock, when it has just taken one. */
+  /**
+   * `nowMs`: the caller's reading of the clock, when it has just taken one. An available provider's standing is
+   * its one `AvailableStanding`, its figures derived only if ranking reads them: read it at once, do not keep it.
+   */
   standingOf(providerId: string, nowMs: number = this.#options.clock.now()): ProviderStanding {
-    const { breaker, health } = this.stateOf(providerId);
-    // Read on every call for ranking: the local figures as they are, without a copy, when nothing blends them.
-    const local = health.recentFigures(nowMs);
-    const snapshot = this.#cluster ? this.#cluster.blend(providerId, local) : local;
+    const state = this.stateOf(providerId);
+    const standing = state.standing.at(nowMs);
     const cooldown = this.cooldowns.cooldownOf(providerId);
     if (cooldown) {
       return {
         available: false,
         detail: `cooling down after ${cooldown.reason}`,
         retryAtMs: cooldown.untilMs,
-        successRate: snapshot.successRate,
-        latencyMs: snapshot.latencyP50Ms,
+        successRate: standing.successRate,
+        latencyMs: standing.latencyMs,
       };
     }
-    const state = breaker.state;
-    if (state.name === 'open' && nowMs < state.halfOpenAfterMs) {
+    const breakerState = state.breaker.state;
+    if (breakerState.name === 'open' && nowMs < breakerState.halfOpenAfterMs) {
       return {
         available: false,
         detail: 'circuit open',
         circuitOpen: true,
-        retryAtMs: state.halfOpenAfterMs,
-        successRate: snapshot.successRate,
-        latencyMs: snapshot.latencyP50Ms,
+        retryAtMs: breakerState.halfOpenAfterMs,
+        successRate: standing.successRate,
+        latencyMs: standing.latencyMs,
       };
     }
-    return { available: true, successRate: snapshot.successRate, latencyMs: snapshot.latencyP50Ms };
+    return standing;
   }
 
   /**
@@ -233,6 +237,24 @@ export class ProviderStateRegistry {
     if (this.missingModels.clearProvider(providerId)) this.#options.sync?.publish({ kind: 'model-found', providerId, model: undefined });
   }
 
+  /**
+   * Give `providerId`'s state (circuit, health figures, latencies) to a registry replacing this one (a router made
+   * with `previousRouter`): its circuit changes are no longer reported here, but the attempts still in flight here
+   * keep recording into it. Undefined when this registry never saw the provider.
+   */
+  handOverState(providerId: string): ProviderState | undefined {
+    const state = this.#states.get(providerId);
+    this.#stopWatching.get(providerId)?.();
+    this.#stopWatching.delete(providerId);
+    return state;
+  }
+
+  /** Keep `state`, handed over by the registry this one replaces, as `providerId`'s, reporting its circuit changes from now on. */
+  adoptState(providerId: string, state: ProviderState): void {
+    this.#states.set(providerId, this.#registered(providerId, state));
+    this.#watch(providerId, state);
+  }
+
   /** Every provider id seen so far. */
   knownProviderIds(): string[] {
     return [...this.#states.keys()];
@@ -297,10 +319,20 @@ export class ProviderStateRegistry {
     if (missing) this.#options.events.emit({ type: 'model-missing', provider: providerId, model: missing.model, untilMs: missing.untilMs });
   }
 
-  #createState(providerId: string): ProviderState {
+  #createState(providerId: string): RegisteredProvider {
+    const state = this.#registered(providerId, createProviderState(this.#options));
+    this.#watch(providerId, state);
+    return state;
+  }
+
+  /** `state` with its standing, read through this registry's view of the cluster. */
+  #registered(providerId: string, state: ProviderState): RegisteredProvider {
+    return { ...state, standing: new AvailableStanding(providerId, state.health, this.#cluster) };
+  }
+
+  #watch(providerId: string, state: ProviderState): void {
     const events = this.#options.events;
-    const state = createProviderState(this.#options);
-    state.breaker.onStateChange((change) => {
+    const stopWatching = state.breaker.onStateChange((change) => {
       events.emit({ type: 'circuit-change', provider: providerId, from: change.from, to: change.to });
       // Half-open is this instance letting a probe through, before the cluster's lock says whether it may: not
       // a verdict to share. Shared, a refused instance's half-open could outrank the prober's verdict (published
@@ -309,6 +341,11 @@ export class ProviderStateRegistry {
         this.#options.sync?.publish({ kind: 'breaker', providerId, state: change.state });
       }
     });
-    return state;
+    this.#stopWatching.set(providerId, stopWatching);
   }
+}
+
+/** A provider's state, and its standing while it is available (see `standingOf`). */
+interface RegisteredProvider extends ProviderState {
+  readonly standing: AvailableStanding;
 }

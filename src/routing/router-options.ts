@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { Attempt } from '../errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
+import type { BackupModelRouter } from './backup-model-router.js';
 import type { ProviderStateSync } from './provider-state-sync.js';
 import type {
   FinishReason,
@@ -133,6 +134,17 @@ export interface BackupModelRouterOptions {
   readonly maxProviderEmbeddingResponseBytes?: number;
   /** Share circuits, cooldowns and probes with other instances (see `createRedisSharedState`). */
   readonly stateSync?: ProviderStateSync;
+  /**
+   * The router this one replaces, as the gateway's configuration reload replaces its router. Each provider that
+   * calls the same upstream as before (the same id, protocol and base URL in effect) starts with what the previous
+   * router knew of it: its circuit, health figures and latencies (the same ones: the previous router's calls still
+   * in flight count here too), its cooldowns but those of a refused key or an exhausted quota (a new key gets its
+   * try), the models remembered missing, and the spending its health shows. With its cache on and no
+   * `cacheBackend` of its own, this router takes over the previous one's in-process cache, answers and all; the
+   * previous router's `close()` then leaves that cache (or a `cacheBackend` given to both) open. Close the previous
+   * router once its calls have ended: `close()` still cancels what it has in flight.
+   */
+  readonly previousRouter?: BackupModelRouter;
 }
 
 /** One explicit candidate: this provider with this model. */

@@ -129,15 +129,32 @@ describe('selectCandidates', () => {
     });
     expect(selection.candidates.map((candidate) => candidate.model)).toEqual(['gpt-6.2-sol']);
     expect(selection.skipped).toContainEqual({ provider: 'moonshot', model: 'kimi-k3.1-pro', detail: 'circuit open' });
-    expect(selection.skipped).toContainEqual({
-      provider: 'anthropic',
-      model: 'claude-sonnet-5-5',
-      detail: 'no API key',
-      unlisted: true,
-    });
     expect(selection.skipped.some((skipped) => skipped.provider === 'groq')).toBe(false);
     expect(selection.earliestRetryAtMs).toBe(42);
+    // With a candidate left, the providers without a key that the call did not name are passed over, not listed.
+    expect(selection.skipped.some((skipped) => skipped.detail === 'no API key')).toBe(false);
+    expect(selection.missingEnvironmentVariables).toEqual([]);
+  });
+
+  it('lists every provider without a key, in the order of the targets, once no candidate is left', () => {
+    const selection = selectCandidates({
+      providers: providers(['groq', 'openai', 'moonshot']),
+      tier: 3,
+      standingOf: () => ({ ...healthy, available: false, detail: 'circuit open', circuitOpen: true, retryAtMs: 42 }),
+    });
+    expect(selection.candidates).toEqual([]);
+    expect(selection.skipped).toEqual([
+      { provider: 'openai', model: 'gpt-6.2-sol', detail: 'circuit open' },
+      { provider: 'anthropic', model: 'claude-sonnet-5-5', detail: 'no API key', unlisted: true },
+      { provider: 'moonshot', model: 'kimi-k3.1-pro', detail: 'circuit open' },
+      { provider: 'google', model: expect.any(String) as string, detail: 'no API key', unlisted: true },
+    ]);
     expect(selection.missingEnvironmentVariables).toEqual(['ANTHROPIC_API_KEY', 'GOOGLE_API_KEY']);
+    expect(selection.lastResort?.provider.id).toBe('openai');
+    expect(noProviderError(selection, 0).message).toBe(
+      'No provider can serve this call right now: openai (circuit open), anthropic (no API key), moonshot (circuit open), ' +
+        `google (no API key). Configured, but without a tier-3 model: groq.`,
+    );
   });
 
   it("lists a provider without a key in the call's attempts only when the caller named it", () => {

@@ -1,6 +1,7 @@
 import { findModel } from '../catalog.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Mutable, ServerTools, Tier } from '../types.js';
+import { defaultTargets, providersById } from './default-targets.js';
 import type { RouteTarget } from './router-options.js';
 
 export interface Candidate {
@@ -20,7 +21,7 @@ export interface SkippedCandidate {
   readonly detail: string;
   /**
    * Left out of the call's attempt log: a provider with no key that the caller did not name (no route,
-   * not preferred). It is still reported when no provider at all can serve.
+   * not preferred). Listed only in a selection with no candidate, for the error of a call no provider can serve.
    */
   readonly unlisted?: boolean;
 }
@@ -95,7 +96,7 @@ export function takesImages(provider: ModelProvider, model: string, need: ImageN
 export interface CandidateSelection {
   readonly candidates: Candidate[];
   readonly skipped: SkippedCandidate[];
-  /** Key variables of providers skipped for having no key. */
+  /** Key variables of providers skipped for having no key (of those the caller did not name, only when no candidate is left). */
   readonly missingEnvironmentVariables: string[];
   /** The earliest time an unavailable provider may be tried again. */
   readonly earliestRetryAtMs: number | undefined;
@@ -136,6 +137,17 @@ export const reportedMissing = 'model reported missing (model_not_found)';
  * cooling-down providers and models reported missing are skipped and reported.
  */
 export function selectCandidates(options: SelectCandidatesOptions): CandidateSelection {
+  // Providers without a key that the caller did not name are passed over, not listed: most calls have a candidate,
+  // and only the error of a call that has none names them (and their variables). That call is selected again.
+  return selectFrom(options, false) ?? (selectFrom(options, true) as CandidateSelection);
+}
+
+/**
+ * The selection, with every provider without a key listed (`listKeyless`), or undefined when one of them was passed
+ * over and no candidate is left (to be selected again listing them, for the error).
+ */
+function selectFrom(options: SelectCandidatesOptions, listKeyless: boolean): CandidateSelection | undefined {
+  let passedOverKeyless = false;
   const skipped: SkippedCandidate[] = [];
   const missingEnvironmentVariables: string[] = [];
   let earliestRetryAtMs: number | undefined;
@@ -154,8 +166,12 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
       continue;
     }
     if (!provider.isConfigured()) {
-      if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
       const named = options.route !== undefined || provider.id === options.preferredProvider;
+      if (!named && !listKeyless) {
+        passedOverKeyless = true;
+        continue;
+      }
+      if (provider.definition.apiKeyEnv) missingEnvironmentVariables.push(provider.definition.apiKeyEnv);
       skipped.push({ provider: provider.id, model: target.model, detail: 'no API key', unlisted: named ? undefined : true });
       continue;
     }
@@ -201,6 +217,7 @@ export function selectCandidates(options: SelectCandidatesOptions): CandidateSel
     else ranked.push(...withoutImages);
   }
   const candidates = rankedCandidates(ranked, options);
+  if (candidates.length === 0 && passedOverKeyless) return undefined;
   const selection: Mutable<CandidateSelection> = {
     candidates,
     skipped,
@@ -245,54 +262,6 @@ function rankedCandidates(
 ): Candidate[] {
   if (!options.route) ranked.sort((left, right) => compareStanding(left, right, options.preferredProvider));
   return ranked.map((entry) => entry.candidate);
-}
-
-/** The providers by id, built once per providers list (a router's list never changes). */
-const byIdCache = new WeakMap<readonly ModelProvider[], ReadonlyMap<string, ModelProvider>>();
-
-function providersById(providers: readonly ModelProvider[]): ReadonlyMap<string, ModelProvider> {
-  let byId = byIdCache.get(providers);
-  if (byId === undefined) {
-    byId = new Map(providers.map((provider) => [provider.id, provider]));
-    byIdCache.set(providers, byId);
-  }
-  return byId;
-}
-
-/** Default targets by tier and preference, per providers list: the same few lists serve every call. */
-const defaultTargetsCache = new WeakMap<readonly ModelProvider[], Map<string, readonly RouteTarget[]>>();
-
-function defaultTargets(options: SelectCandidatesOptions): readonly RouteTarget[] {
-  let byKey = defaultTargetsCache.get(options.providers);
-  if (byKey === undefined) {
-    byKey = new Map();
-    defaultTargetsCache.set(options.providers, byKey);
-  }
-  const key = `${options.tier ?? ''}|${options.preferredProvider ?? ''}|${options.preferredModel ?? ''}`;
-  let targets = byKey.get(key);
-  if (targets === undefined) {
-    targets = buildDefaultTargets(options);
-    // Bounded: a caller passing ever-new preferred models must not grow it without end.
-    if (byKey.size >= 256) byKey.clear();
-    byKey.set(key, targets);
-  }
-  return targets;
-}
-
-function buildDefaultTargets(options: SelectCandidatesOptions): RouteTarget[] {
-  const targets: RouteTarget[] = [];
-  for (const provider of options.providers) {
-    const definition = provider.definition;
-    const isPreferred = provider.id === options.preferredProvider;
-    const model =
-      isPreferred && options.preferredModel
-        ? options.preferredModel
-        : options.tier === undefined
-          ? definition.defaultModel
-          : definition.modelsByTier[options.tier];
-    if (model !== undefined) targets.push({ provider: provider.id, model });
-  }
-  return targets;
 }
 
 interface RankedEntry {

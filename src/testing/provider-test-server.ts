@@ -49,6 +49,11 @@ export interface ProviderTestServer {
   readonly requests: readonly RecordedRequest[];
   /** Requests whose response has not closed yet. */
   readonly inFlight: number;
+  /**
+   * Client connections still open, idle keep-alive ones included: a router closed has none left (its HTTP pool
+   * closes them), so a test can tell whether one was closed.
+   */
+  readonly openConnections: number;
   /** Resolves once `count` requests were seen; rejects after `timeoutMs` (default 5000). */
   waitForRequests(count: number, options?: WaitOptions): Promise<readonly RecordedRequest[]>;
   /** Resolves once `predicate` holds for the log; rejects after `timeoutMs` (default 5000). */
@@ -202,6 +207,9 @@ export async function startProviderTestServer(options: ProviderTestServerOptions
     },
     get requests() {
       return log.entries();
+    },
+    get openConnections() {
+      return sockets.size;
     },
     get inFlight() {
       return sessions.size;

@@ -3,16 +3,19 @@ import { parseArgs } from 'node:util';
 import { defaultCatalog } from '../../catalog.js';
 import { attachDashboard } from '../../dashboard/attach-dashboard.js';
 import { createGateway } from '../../gateway/create-gateway.js';
-import { loadGatewayConfig, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
+import { type LoadedGatewayConfiguration, loadGatewayConfiguration, routerOptionsFromConfig } from '../../gateway/gateway-config.js';
 import { createGatewayLogger } from '../../gateway/gateway-logger.js';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
+import type { BackupModelRouterOptions } from '../../routing/router-options.js';
 import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
-import { sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
+import { type ConfigurationReloads, createConfigurationReloads } from '../configuration-reloads.js';
+import { warnAboutConfiguration } from '../configuration-warnings.js';
+import { sharedStateEnvironmentVariables, sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
 import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
-import { tracingOptionsFromEnv, unsentOtlpProtocol } from '../tracing-options-from-env.js';
+import { tracingEnvironmentVariables, tracingOptionsFromEnv, unsentOtlpProtocol } from '../tracing-options-from-env.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -63,6 +66,10 @@ Environment:
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
                                        spans are sent as http/json: another protocol asked for is warned of
 
+SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
+valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
+nothing and is logged. host, port, the failed key attempts' limits, storedResponses.maxMemoryBytes and the Redis
+variables need a restart.
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
 export const serveCommand: CliCommand = {
@@ -88,16 +95,23 @@ export const serveCommand: CliCommand = {
       return 0;
     }
     const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
+    const load = (): Promise<LoadedGatewayConfiguration> =>
+      loadGatewayConfiguration({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
     // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
     // before Redis is connected to, so that such a mistake leaves no connection open.
-    const { config, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
-      const loaded = await loadGatewayConfig({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
+    const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
+      const read = await load();
       return {
-        config: loaded,
-        routerOptions: routerOptionsFromConfig(loaded, { env: context.env }),
-        tracingOptions: tracingOptionsFromEnv(context.env),
-        shared: sharedStateFromEnv(context.env),
+        loaded: read,
+        routerOptions: routerOptionsFromConfig(read.config, { env: read.env }),
+        tracingOptions: tracingOptionsFromEnv(read.env),
+        shared: sharedStateFromEnv(read.env),
       };
+    });
+    const { config } = loaded;
+    const withSharedState = (options: BackupModelRouterOptions): BackupModelRouterOptions => ({
+      ...options,
+      ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
     });
     const logger = createGatewayLogger({ level: config.logLevel });
     shared?.onConnectionEvent((event) => {
@@ -106,6 +120,7 @@ export const serveCommand: CliCommand = {
     });
     // Made inside the try: should it throw, the Redis connections are still closed.
     let router: BackupModelRouter | undefined;
+    let reloads: ConfigurationReloads | undefined;
     let otlp: OtlpTracing | undefined;
     try {
       // The SDK's packages are imported only here, when an OTLP endpoint is set: without one nothing of them is loaded.
@@ -113,13 +128,10 @@ export const serveCommand: CliCommand = {
         otlp = await startOtlpTracing(tracingOptions);
         const { origin, pathname } = new URL(tracingOptions.tracesUrl);
         logger.info({ tracesUrl: `${origin}${pathname}`, serviceName: tracingOptions.serviceName }, 'tracing: exporting spans over OTLP/HTTP');
-        const unsent = unsentOtlpProtocol(context.env);
+        const unsent = unsentOtlpProtocol(loaded.env);
         if (unsent !== undefined) logger.warn({ protocol: unsent }, 'tracing: spans are sent as http/json (OTLP/HTTP), not the protocol asked for');
       }
-      router = new BackupModelRouter({
-        ...routerOptions,
-        ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
-      });
+      router = new BackupModelRouter(withSharedState(routerOptions));
       const gateway = createGateway({
         router,
         config,
@@ -127,8 +139,14 @@ export const serveCommand: CliCommand = {
         ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
         ...(otlp ? { tracing: otlp.tracing } : {}),
       });
-      // With shared state, a dashboard sign-out at this instance is refused by the others too.
-      const dashboard = attachDashboard({ gateway, router, keys: config.keyPolicies, ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}) });
+      // With shared state, a dashboard sign-out at this instance is refused by the others too. The dashboard reads
+      // the gateway's routers: the one in use, after a reload too.
+      const dashboard = attachDashboard({
+        gateway,
+        router: gateway.routers,
+        keys: config.keyPolicies,
+        ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}),
+      });
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
       const { trustedProxies, trustedProxyHops, clientAddressHeader } = config;
@@ -136,28 +154,31 @@ export const serveCommand: CliCommand = {
         { url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies, trustedProxyHops, clientAddressHeader },
         'gateway listening',
       );
-      if (config.keys.length > 0 && !config.keyPolicies.some((policy) => policy.admin)) {
-        logger.warn(
-          'No gateway key is an admin key: /metrics, /health and the dashboard refuse every key. Set admin: true on a key ' +
-            'in the configuration, or list it in BACKUP_MODELS_GATEWAY_ADMIN_KEYS.',
-        );
-      }
-      if (configured.length === 0) {
-        const variables = router.providers.map((provider) => provider.definition.apiKeyEnv).filter(Boolean).join(', ');
-        logger.warn(`No provider has an API key: every call will fail with 503. Set one of ${variables}.`);
-      }
+      warnAboutConfiguration(logger, { config, router });
+      reloads = createConfigurationReloads({
+        load,
+        routerOptions: (read) => withSharedState(routerOptionsFromConfig(read.config, { env: read.env })),
+        restartOnlyVariables: [...Object.values(sharedStateEnvironmentVariables), ...Object.values(tracingEnvironmentVariables)],
+        gateway,
+        dashboard,
+        logger,
+        inUse: { config, env: loaded.env, router },
+      });
+      const stopHearingReloads = context.onReloadRequest?.(() => reloads?.reload());
       context.stdout.write(`backup-models gateway listening on ${url}\n`);
       await new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
         else context.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      logger.info({ timeoutMs: config.limits.drainTimeoutMs }, 'draining');
+      stopHearingReloads?.();
+      await reloads.settled();
+      logger.info({ timeoutMs: reloads.inUse.config.limits.drainTimeoutMs }, 'draining');
       dashboard.close();
       await gateway.drain();
       logger.info('stopped');
       return 0;
     } finally {
-      await router?.close();
+      await (reloads ? reloads.closeRouters() : router?.close());
       // After the drain: the last requests' spans are exported before the process exits.
       await otlp?.shutdown().catch((error: unknown) =>
         logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'tracing: the last spans could not be exported'),

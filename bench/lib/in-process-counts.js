@@ -1,0 +1,107 @@
+/**
+ * What a piece of work in this process schedules and allocates, counted over one window: the in-process
+ * half of `per-call-counts.js` (the gateway's counts are taken inside its own process by per-request-hooks.cjs,
+ * whose figures these are). Two kinds of window, so that neither instrument counts the other's work:
+ * - `countScheduling(run)`: async resources by type (async_hooks: PROMISE, Timeout, Immediate, TickObject, ...),
+ *   and with `stackFrames`, by where they were made;
+ * - `countAllocation(run)`: bytes allocated in total, by function and by script (V8's sampling heap profiler,
+ *   keeping the objects garbage collection has already freed), garbage collections by kind, and CPU time.
+ */
+import { createHook } from 'node:async_hooks';
+import { Session } from 'node:inspector';
+import { PerformanceObserver } from 'node:perf_hooks';
+
+const samplingIntervalBytes = Number(process.env.BENCH_SAMPLING_BYTES ?? 256);
+
+function creationSite(stackFrames) {
+  const holder = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = stackFrames + 6;
+  Error.captureStackTrace(holder, creationSite);
+  Error.stackTraceLimit = limit;
+  return holder.stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !/internal\/async_hooks|emitInitNative|in-process-counts/.test(line))
+    .slice(0, stackFrames)
+    .map((line) => line.trim().replace(/^at /, '').replace(/\(?(file:\/\/)?\/[^()]*\/(node_modules\/|dist\/)/, '($2'))
+    .join(' < ')
+    .replace(/\(index \d+\)/g, '(index n)');
+}
+
+/** Async resources made while `run` runs, by type, and with `stackFrames` by where (the sites' keys). */
+export async function countScheduling(run, { stackFrames = 0 } = {}) {
+  const types = new Map();
+  const sites = new Map();
+  const hook = createHook({
+    init(_asyncId, type) {
+      types.set(type, (types.get(type) ?? 0) + 1);
+      if (stackFrames > 0) {
+        const key = `${type} ${creationSite(stackFrames)}`;
+        sites.set(key, (sites.get(key) ?? 0) + 1);
+      }
+    },
+  });
+  hook.enable();
+  try {
+    await run();
+  } finally {
+    hook.disable();
+  }
+  return { types, sites: [...sites].sort((left, right) => right[1] - left[1]) };
+}
+
+function sumProfile(profile) {
+  const byFunction = new Map();
+  const byScript = new Map();
+  let totalBytes = 0;
+  const visit = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (node.selfSize > 0) {
+      totalBytes += node.selfSize;
+      const script = url.replace(/^.*\/(node_modules\/[^/]+|dist|bench)\//, '$1/').replace(/^file:\/\//, '');
+      const name = `${functionName || '(anonymous)'} ${script}:${lineNumber + 1}`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
+      byScript.set(script || '(native)', (byScript.get(script || '(native)') ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  const sorted = (map) => [...map].sort((left, right) => right[1] - left[1]);
+  return { totalBytes, byFunction: sorted(byFunction), byScript: sorted(byScript) };
+}
+
+/** Bytes allocated while `run` runs (freed ones included), by function and script; collections by kind; CPU µs. */
+export async function countAllocation(run) {
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  const gcKinds = new Map();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail?.kind ?? entry.kind;
+      gcKinds.set(kind, (gcKinds.get(kind) ?? 0) + 1);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: samplingIntervalBytes,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const cpuAtStart = process.cpuUsage();
+  let cpu;
+  let profile;
+  try {
+    await run();
+  } finally {
+    cpu = process.cpuUsage(cpuAtStart);
+    ({ profile } = await post('HeapProfiler.stopSampling'));
+    // Collections reported after the window's end belong to it: let the observer's queue drain.
+    await new Promise((resolve) => setImmediate(resolve));
+    observer.disconnect();
+    session.disconnect();
+  }
+  return { ...sumProfile(profile), gcKinds, cpuMicros: cpu.user + cpu.system };
+}

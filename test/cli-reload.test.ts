@@ -1,0 +1,243 @@
+/**
+ * `serve` reloading its configuration on SIGHUP, as an operator does it: `node dist/cli/main.js serve` as a child
+ * process, its YAML file and envFile rewritten in a temporary directory, then `kill -HUP`. What a user checks: the new
+ * gateway key is let in and the removed one refused, the new provider key is what the upstream receives, an invalid
+ * file changes nothing, a stream in flight across the reload ends whole, and no key reaches the log.
+ */
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+
+const redis = await redisTestGate();
+const testRedis = useTestRedis(redis);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const mainScript = join(root, 'dist', 'cli', 'main.js');
+
+function newestSourceMs(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+let providers: ProviderTestServer;
+beforeAll(async () => {
+  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
+  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
+    await new Promise<void>((resolve) => {
+      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
+    });
+  }
+  providers = await startProviderTestServer();
+}, 180_000);
+afterAll(async () => providers?.close());
+beforeEach(() => providers.reset());
+
+const oldKey = 'reload-old-gateway-key-0123456789';
+const newKey = 'reload-new-gateway-key-9876543210';
+const adminKey = 'reload-admin-gateway-key-5555555555';
+const firstProviderKey = 'sk-reload-first-provider-key-111111';
+const secondProviderKey = 'sk-reload-second-provider-key-22222';
+const everySecret = [oldKey, newKey, adminKey, firstProviderKey, secondProviderKey];
+const question = [{ role: 'user' as const, content: 'Say hello.' }];
+
+/** A configuration directory: gateway.yaml naming gateway.env beside it. */
+interface ConfigurationFiles {
+  readonly configPath: string;
+  write(options: {
+    readonly gatewayKeys: readonly string[];
+    readonly openAIKey: string;
+    readonly extraYaml?: string;
+    /** More NAME=value lines of the envFile. */
+    readonly extraEnv?: string;
+  }): void;
+  writeYaml(text: string): void;
+}
+
+function configurationFiles(): ConfigurationFiles {
+  const directory = mkdtempSync(join(tmpdir(), 'backup-models-reload-'));
+  const configPath = join(directory, 'gateway.yaml');
+  const writeYaml = (text: string): void => writeFileSync(configPath, text);
+  return {
+    configPath,
+    writeYaml,
+    write: ({ gatewayKeys, openAIKey, extraYaml = '', extraEnv = '' }) => {
+      writeFileSync(join(directory, 'gateway.env'), `OPENAI_API_KEY=${openAIKey}\n${extraEnv}`);
+      const keys = gatewayKeys.map((key, index) => `  - { name: caller-${index}, key: ${key} }`).join('\n');
+      writeYaml(`envFile: gateway.env\nkeys:\n${keys}\n  - { name: ops, key: ${adminKey}, admin: true }\n${extraYaml}`);
+    },
+  };
+}
+
+interface Serving {
+  readonly url: string;
+  readonly child: ChildProcessWithoutNullStreams;
+  /** SIGTERM; resolves with the exit code, once the process has exited (nothing it left open keeps it alive). */
+  stop(): Promise<number | null>;
+  stderr(): string;
+  /** The log's lines so far whose message is `message`, parsed. */
+  linesSaying(message: string): Record<string, unknown>[];
+  client(apiKey: string): OpenAI;
+}
+
+const running: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+async function startServe(configPath: string, env: Readonly<Record<string, string>> = {}): Promise<Serving> {
+  const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', '--config', configPath], {
+    env: { PATH: process.env.PATH ?? '', ...providers.environment(), ...env },
+  });
+  running.push(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+  });
+  const lines = (): Record<string, unknown>[] =>
+    stderr
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return {
+    url,
+    child,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    stderr: () => stderr,
+    linesSaying: (message) => lines().filter((line) => line.msg === message),
+    client: (apiKey) => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 }),
+  };
+}
+
+/** SIGHUP, then wait for the log line that says how the reload went (the how-many-th such line). */
+async function reload(serving: Serving, message: string, count = 1): Promise<Record<string, unknown>> {
+  serving.child.kill('SIGHUP');
+  await expect.poll(() => serving.linesSaying(message).length, { timeout: 10_000 }).toBe(count);
+  return serving.linesSaying(message).at(-1)!;
+}
+
+const statusOf = (call: Promise<unknown>): Promise<number> =>
+  call.then(
+    () => 200,
+    (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : -1),
+  );
+
+const lastOpenAIAuthorization = (): string | undefined => providers.requests.filter((request) => request.provider === 'openai').at(-1)?.headers.authorization;
+
+async function metricsText(serving: Serving): Promise<string> {
+  const response = await fetch(`${serving.url}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } });
+  return response.text();
+}
+
+describe('serve on SIGHUP', () => {
+  it('takes a new gateway key and a new provider key from the rewritten files, and refuses the removed key', async () => {
+    const files = configurationFiles();
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
+    const serving = await startServe(files.configPath);
+    await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
+    expect(lastOpenAIAuthorization()).toBe(`Bearer ${firstProviderKey}`);
+
+    // `port` changed too: the socket stays where it is, and the log says a restart is needed for it.
+    files.write({ gatewayKeys: [newKey], openAIKey: secondProviderKey, extraYaml: 'port: 9\n' });
+    expect(providers.openConnections).toBeGreaterThan(0);
+    await reload(serving, 'configuration reloaded');
+    expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
+      { settings: ['port'] },
+    ]);
+    // Nothing was in flight: the replaced router is closed at once, and its pool's keep-alive connection with it
+    // (left open, the pool would hold it for its 4 s keep-alive; the poll gives up after 2 s).
+    await expect.poll(() => providers.openConnections, { timeout: 2_000 }).toBe(0);
+
+    await serving.client(newKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
+    expect(lastOpenAIAuthorization()).toBe(`Bearer ${secondProviderKey}`);
+    expect(await statusOf(serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(401);
+    expect(await metricsText(serving)).toMatch(/backup_models_config_reloads_total\{result="ok"\} 1/);
+    // The replaced router was closed: nothing of it (a socket, a timer) keeps the process from exiting.
+    expect(await serving.stop()).toBe(0);
+    for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
+  });
+
+  it('refuses an invalid file in one log line without a key, and keeps serving on the configuration in use', async () => {
+    const files = configurationFiles();
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
+    const serving = await startServe(files.configPath);
+
+    // A key entry with a mistyped field holding the new key: refused, and the key never quoted.
+    files.writeYaml(`envFile: gateway.env\nkeys:\n  - { name: caller, kye: ${newKey} }\n`);
+    const refusal = await reload(serving, 'configuration reload refused: the gateway keeps serving on the configuration in use');
+    expect(refusal).toMatchObject({ level: 50, error: expect.stringMatching(/keys\[0\]/) });
+    files.writeYaml('envFile: gateway.env\nkeys: [\n');
+    await reload(serving, 'configuration reload refused: the gateway keeps serving on the configuration in use', 2);
+
+    expect(await statusOf(serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(200);
+    expect(lastOpenAIAuthorization()).toBe(`Bearer ${firstProviderKey}`);
+    expect(await statusOf(serving.client(newKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(401);
+    const metrics = await metricsText(serving);
+    expect(metrics).toMatch(/backup_models_config_reloads_total\{result="refused"\} 2/);
+    expect(metrics).toMatch(/backup_models_config_last_reload_successful 0/);
+    expect(serving.linesSaying('configuration reloaded')).toHaveLength(0);
+    for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
+  });
+
+  it('lets a stream in flight across the reload end whole on the configuration it began on', async () => {
+    const files = configurationFiles();
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
+    const serving = await startServe(files.configPath);
+    providers.setBehavior('openai', { kind: 'success', text: 'A stream that outlives the configuration it began on.', chunkDelayMs: 150 });
+    const stream = await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true });
+    const iterator = stream[Symbol.asyncIterator]();
+    let text = '';
+    const first = await iterator.next();
+    text += first.done ? '' : (first.value.choices[0]?.delta.content ?? '');
+
+    files.write({ gatewayKeys: [newKey], openAIKey: secondProviderKey });
+    await reload(serving, 'configuration reloaded');
+    expect(await statusOf(serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(401);
+
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) text += next.value.choices[0]?.delta.content ?? '';
+    expect(text).toBe('A stream that outlives the configuration it began on.');
+    const streamed = providers.requests.find((request) => request.provider === 'openai' && request.stream);
+    expect(streamed?.headers.authorization).toBe(`Bearer ${firstProviderKey}`);
+  });
+
+  redis.it('with shared state on Redis, keeps the cache, names REDIS_URL as needing a restart, and leaves no connection open', async () => {
+    const files = configurationFiles();
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
+    const redisEnv = { REDIS_URL: 'redis://127.0.0.1:6379', BACKUP_MODELS_REDIS_PREFIX: testRedis.prefix() };
+    const serving = await startServe(files.configPath, redisEnv);
+    // Both connections ready (the log says so), so the first answer is kept on Redis too.
+    await expect.poll(() => serving.linesSaying('redis ready').length, { timeout: 10_000 }).toBe(2);
+    const ask = () => serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }).withResponse();
+    expect((await ask()).response.headers.get('x-backup-models-cache')).toBe('miss');
+
+    // The same server under another spelling: a new REDIS_URL, which only a restart would connect to.
+    files.write({ gatewayKeys: [oldKey, newKey], openAIKey: secondProviderKey, extraEnv: 'REDIS_URL=redis://127.0.0.1:6379/0\n' });
+    await reload(serving, 'configuration reloaded');
+    expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
+      { settings: ['REDIS_URL'] },
+    ]);
+    expect((await ask()).response.headers.get('x-backup-models-cache')).toBe('hit');
+    expect(await serving.stop()).toBe(0);
+    for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
+  });
+});
