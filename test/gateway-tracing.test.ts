@@ -145,7 +145,12 @@ beforeEach(async () => {
 });
 
 /** `serve` as a user starts it, with the module recorder loaded; resolves once it listens. */
-async function startServe(env: Readonly<Record<string, string>>): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
+async function startServe(env: Readonly<Record<string, string>>): Promise<{
+  url: string;
+  /** SIGHUP: the configuration read again; resolves once the log says it was. */
+  reloaded: () => Promise<void>;
+  stopped: () => Promise<{ code: number | null; stderr: string }>;
+}> {
   const child = spawn(process.execPath, ['--import', hooksScript, mainScript, 'serve', '--port', '0', '--config', configPath], {
     env: { PATH: process.env.PATH ?? '', ...providers.environment(), LOADED_MODULES_FILE: modulesFile, ...env },
   });
@@ -163,6 +168,10 @@ async function startServe(env: Readonly<Record<string, string>>): Promise<{ url:
   });
   return {
     url,
+    reloaded: async () => {
+      child.kill('SIGHUP');
+      await expect.poll(() => stderr.includes('"msg":"configuration reloaded"'), { timeout: 10_000 }).toBe(true);
+    },
     stopped: async () => {
       child.kill('SIGTERM');
       return { code: await exited, stderr };
@@ -250,6 +259,26 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       ['groq', 'llama-3.1-8b-instant', 'success'],
     ]);
     expect(collector.rawText()).not.toContain(secretKey);
+  });
+});
+
+describe('serve with tracing, reloaded (SIGHUP)', () => {
+  it("traces the new router's calls under their requests' spans", async () => {
+    const { url, reloaded, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    const ask = (): Promise<unknown> =>
+      clientOf(url).chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: prompt }] });
+    await ask();
+    await reloaded();
+    await ask();
+    expect((await stopped()).code).toBe(0);
+    const spans = collector.spans();
+    const servers = spans.filter((span) => span.kind === spanKind.server);
+    expect(servers).toHaveLength(2);
+    for (const server of servers) {
+      const call = spans.find((span) => span.kind === spanKind.internal && span.parentSpanId === server.spanId);
+      expect(call?.traceId).toBe(server.traceId);
+      expect(spans.filter((span) => span.kind === spanKind.client && span.parentSpanId === call?.spanId)).toHaveLength(1);
+    }
   });
 });
 

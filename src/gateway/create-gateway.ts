@@ -32,7 +32,6 @@ import { MemoryResponseStore } from '../response-store/memory-response-store.js'
 import type { ResponseStore } from '../response-store/response-store.js';
 import { createServingConfiguration, type GatewayParts, type ServingConfiguration } from './serving-configuration.js';
 import { createRequestTracer, type GatewayTracing } from './request-tracing.js';
-import { instrumentRouter } from '../telemetry/instrument-router.js';
 
 export type { GatewayRoute, HttpMethod } from './route-table.js';
 export type { GatewayTracing } from './request-tracing.js';
@@ -130,10 +129,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics({ healthStatus: () => serving.router.getHealthStatus() });
   const routerEvents = new ListenerSet<RouterEvent>();
   routerEvents.subscribe(metrics.onRouterEvent);
-  // Without tracing, nothing of it is built and the request path is the dispatcher's own. With it, the spans of the
-  // routers' calls (whichever router serves, after a reload too) are children of their requests' spans.
+  // Without tracing, nothing of it is built and the request path is the dispatcher's own.
   const { tracing } = options;
-  const stopTracingRouters = tracing === undefined ? undefined : instrumentRouter({ onEvent: (listener) => routerEvents.subscribe(listener) }, { tracer: tracing.tracer });
   const quota = new CallerQuota({
     store: options.quotaStore ?? new MemoryQuotaStore(),
     clock,
@@ -184,7 +181,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     stopped ??= (async () => {
       await gatewayServer.stop(timeoutMs);
       await Promise.all([serving.retire(), ...retiring]);
-      stopTracingRouters?.();
       failedKeyAttempts.close();
       logger.flush();
     })();

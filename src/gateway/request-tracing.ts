@@ -22,6 +22,7 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
+import { instrumentRouter, type RouterEventSource } from '../telemetry/instrument-router.js';
 import type { GatewayCaller } from './auth.js';
 import type { RouteTable } from './route-table.js';
 
@@ -53,6 +54,8 @@ export interface RequestTracer {
   readonly wrap: (handle: RequestHandler, routes: RouteTable) => RequestHandler;
   /** Told the caller once its key is verified: its key's name goes on the request's span. */
   readonly onCaller: (response: ServerResponse, caller: GatewayCaller) => void;
+  /** Trace a router's calls and attempts (instrumentRouter), children of the request spans they serve. Returns the stop. */
+  readonly traceRouter: (router: RouterEventSource) => () => void;
 }
 
 const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
@@ -81,6 +84,7 @@ export function createRequestTracer(options: { readonly tracing: GatewayTracing 
       response.on('close', () => endRequestSpan(span, response));
       return context.with(trace.setSpan(parent, span), handle, undefined, request, response);
     },
+    traceRouter: (router) => instrumentRouter(router, { tracer }),
     onCaller: (response, caller) => {
       if (caller.name !== undefined) spanByResponse.get(response)?.setAttribute(RequestSpanAttribute.keyName, caller.name);
     },

@@ -84,6 +84,8 @@ export function createServingConfiguration(options: {
   const catalogModels = Object.fromEntries(router.providers.map((provider) => [provider.id, provider.definition.models.map((model) => model.id)]));
   const resolver = new ModelResolver({ providerIds: router.providers.map((provider) => provider.id), routes: config.routes, catalogModels });
   const stopForwardingEvents = router.onEvent((event) => parts.routerEvents.emit(event));
+  // Each router traced on its own: call ids are a router's, so two routers' (around a reload) must not share a map.
+  const stopTracingRouter = parts.requestTracer?.traceRouter(router);
   const keepAlive = new StreamKeepAlive({ clock: systemClock, silenceMs: limits.streamKeepAliveMs });
   // The configuration gives one or the other, never both (gateway-config.ts).
   const trust: ClientAddressTrust = {
@@ -185,6 +187,7 @@ export function createServingConfiguration(options: {
     retire: () => {
       retired ??= dispatcher.whenConfigurationIdle().then(() => {
         stopForwardingEvents();
+        stopTracingRouter?.();
         keepAlive.dispose();
       });
       return retired;
