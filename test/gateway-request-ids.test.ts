@@ -4,7 +4,9 @@
  * server's last-resort answer to a handler that threw; and a key's `x-ratelimit-*` headers ride every answer after
  * its admission, an error or a stream included. The errors of a model call are in gateway-errors.test.ts.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openAIEmbeddingsReplay } from '../src/testing/openai-embeddings-recordings.test-support.js';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
 const limitedKey = 'limited-key-0123456789';
@@ -26,6 +28,22 @@ const question = [{ role: 'user' as const, content: 'Which id does this answer c
 let harness: GatewayHarness;
 beforeAll(async () => {
   harness = await startGatewayHarness({ yamlText });
+  // Handlers that fail, for the server's last-resort answer: one before naming its answer, one after.
+  harness.gateway.registerRoute({
+    method: 'GET',
+    path: '/throws',
+    handle: () => {
+      throw new Error('a handler that fails');
+    },
+  });
+  harness.gateway.registerRoute({
+    method: 'GET',
+    path: '/throws-named',
+    handle: (_request, _response, context) => {
+      context.answer.name('req_named0123456789');
+      throw new Error('a handler that fails after naming its answer');
+    },
+  });
 });
 afterAll(async () => harness?.close());
 beforeEach(() => harness.providers.reset());
@@ -120,18 +138,57 @@ describe('refusals before any handler', () => {
 
 describe("the server's last-resort answer", () => {
   it('a handler that throws gets a 500 with an id, the same id as the error line logged', async () => {
-    harness.gateway.registerRoute({
-      method: 'GET',
-      path: '/throws',
-      handle: () => {
-        throw new Error('a handler that fails');
-      },
-    });
     const failed = await fetch(`${harness.url}/throws`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(failed.status).toBe(500);
     const id = failed.headers.get('x-request-id');
     expect(id).toMatch(/^req_/);
     expect(await failed.json()).toMatchObject({ error: { type: expect.any(String) } });
     expect(harness.logLines.find((line) => line.msg === 'gateway handler failed')).toMatchObject({ requestId: id, errorName: 'Error' });
+  });
+
+  it('a handler that named its answer before it threw gets the 500 under that id', async () => {
+    const failed = await fetch(`${harness.url}/throws-named`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get('x-request-id')).toBe('req_named0123456789');
+    expect(harness.logLines.filter((line) => line.msg === 'gateway handler failed').map((line) => line.requestId)).toContain('req_named0123456789');
+  });
+});
+
+describe("the answers' headers", () => {
+  it("are written in one writeHead, none set on the response before it (Node's slow path): a whole answer, streams, errors, a refusal, the last resort", async () => {
+    // Node keeps what setHeader set on the response (getHeaderNames); headers handed to writeHead alone it writes, and keeps none.
+    const setBeforeWriteHead: string[][] = [];
+    const watch = (_request: IncomingMessage, response: ServerResponse): void => {
+      response.on('finish', () => setBeforeWriteHead.push(response.getHeaderNames()));
+    };
+    harness.gateway.server.on('request', watch);
+    try {
+      harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-503-model-overloaded' });
+      const failed = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: question });
+      harness.providers.reset();
+      const embedded = async (): Promise<Response> => {
+        harness.providers.setBehavior('openai', openAIEmbeddingsReplay());
+        const answer = await post('/v1/embeddings', { model: 'openai/text-embedding-3-small', input: 'One writeHead.', dimensions: 128 });
+        harness.providers.reset();
+        return answer;
+      };
+      const answers = [
+        failed,
+        await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: question }),
+        await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: question, stream: true }),
+        await post('/v1/messages', { model: 'openai/gpt-4o-mini', max_tokens: 50, messages: question, stream: true }),
+        await embedded(),
+        await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: [] }),
+        await fetch(`${harness.url}/v1/nowhere`, { headers: { authorization: `Bearer ${limitedKey}` } }),
+        await fetch(`${harness.url}/throws`, { headers: { authorization: `Bearer ${adminKey}` } }),
+      ];
+      for (const answer of answers) await answer.text();
+      expect(answers.map((answer) => answer.status)).toEqual([503, 200, 200, 200, 200, 400, 404, 500]);
+      expect(answers.every((answer) => answer.headers.get('x-request-id') !== null)).toBe(true);
+      await expect.poll(() => setBeforeWriteHead.length).toBe(answers.length);
+      expect(setBeforeWriteHead).toEqual(answers.map(() => []));
+    } finally {
+      harness.gateway.server.off('request', watch);
+    }
   });
 });
