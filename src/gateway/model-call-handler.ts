@@ -25,7 +25,7 @@ import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
 import type { CallerQuota } from './caller-quota.js';
 import { type CallLogFields, recordCancelledAttemptsCost, recordCost, recordFailure, recordResult } from './call-log.js';
-import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
+import { destroyedBeforeFinished } from './client-gone.js';
 
 export interface ModelCallDependencies {
   readonly router: BackupModelRouter;
@@ -95,11 +95,11 @@ export async function handleModelCall(
       const clientScope = new CancelScope();
       const cacheUse = requestedCacheUse(request.headers['cache-control']);
       if (cacheUse !== undefined) call.options.cache = cacheUse;
-      const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
+      answer.cancelOnClientGone = clientScope;
       try {
         await completeModelCall({ answer, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log, startedAtMs });
       } finally {
-        stopListening();
+        answer.cancelOnClientGone = undefined;
       }
     }
   } finally {

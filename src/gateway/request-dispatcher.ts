@@ -115,10 +115,13 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     inFlight.add(response);
     if (holdsConfiguration) configurationRequests += 1;
     // Once per response: Node emits a response's 'close' once (`once` would wrap the listener on every request).
+    // The only listener of the gateway's on the response: a call that a client leaving cancels is told through
+    // its answer.
     response.on('close', () => {
       inFlight.delete(response);
       if (holdsConfiguration && (configurationRequests -= 1) === 0) whenIdle?.();
       metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
+      answer.responseClosed();
     });
     // Rare (a few seconds at shutdown), so set on the response: every answer's own writeHead merges into it.
     if (requests.draining) response.setHeader('connection', 'close');

@@ -15,7 +15,7 @@ import { DeadlineExceededError, StreamInterruptedError } from '../errors.js';
 import type { GatewayCaller } from './auth.js';
 import type { ModelCallDependencies } from './model-call-handler.js';
 import { addCost, type CallLogFields, recordCancelledAttemptsCost, recordFailure, recordResult } from './call-log.js';
-import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
+import { destroyedBeforeFinished } from './client-gone.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { GatheredWrites } from './gathered-writes.js';
@@ -91,10 +91,12 @@ export async function streamModelCall(options: {
   }
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
-  const stopListening = onClientGone(response, (reason) => {
-    clientGone = reason;
-    stream.cancel(reason);
-  });
+  answer.cancelOnClientGone = {
+    abort: (reason) => {
+      clientGone = reason;
+      stream.cancel(reason);
+    },
+  };
   try {
     await relayStream({
       answer,
@@ -109,7 +111,7 @@ export async function streamModelCall(options: {
       router: dependencies.router,
     });
   } finally {
-    stopListening();
+    answer.cancelOnClientGone = undefined;
     // However it ended: the attempts its race cancelled after sending them are billed all the same.
     recordCancelledAttemptsCost(log, stream.attempts);
   }

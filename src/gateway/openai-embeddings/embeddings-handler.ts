@@ -11,7 +11,7 @@ import type { AttemptLog } from '../../routing/router-options.js';
 import { callerMayCall } from '../auth.js';
 import { cacheStatusOf, requestedCacheUse } from '../cache-control.js';
 import { type CallLogFields, recordCancelledAttemptsCost, recordEmbeddingResult, recordFailure } from '../call-log.js';
-import { destroyedBeforeFinished, onClientGone } from '../client-gone.js';
+import { destroyedBeforeFinished } from '../client-gone.js';
 import { toErrorResponse } from '../error-response.js';
 import { answerHeaders, attemptsOf, headerSafe, newRequestId, routingHeaders, sendError, sendJson } from '../http-responses.js';
 import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
@@ -54,11 +54,11 @@ export async function handleEmbeddings(
     return;
   }
   const clientScope = new CancelScope();
-  const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
+  answer.cancelOnClientGone = clientScope;
   try {
     await embed({ request, response, call, context, clientScope, log });
   } finally {
-    stopListening();
+    answer.cancelOnClientGone = undefined;
     dependencies.bodyBudget.give(held.bytes, caller.quotaId);
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLine(dependencies, log, startedAtMs);
