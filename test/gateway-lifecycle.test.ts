@@ -5,6 +5,7 @@ import { InsecureBindingError } from '../src/gateway/auth.js';
 import { createGateway } from '../src/gateway/create-gateway.js';
 import { parseGatewayConfig } from '../src/gateway/gateway-config.js';
 import { createGatewayLogger } from '../src/gateway/gateway-logger.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { gatewayKeys, startGatewayHarness, type GatewayHarness } from './gateway-harness.js';
 
@@ -50,14 +51,20 @@ describe('a client that disconnects', () => {
     await expect.poll(() => harness.logLines.slice(logLinesBefore).some((line) => line.outcome === 'client_aborted' && line.stream === true)).toBe(true);
   });
 
-  it('while waiting for a plain answer aborts the upstream request', async () => {
+  it('while waiting for a plain answer aborts the upstream request, told by the one close listener the gateway puts on a response', async () => {
     harness.providers.setBehavior('anthropic', { kind: 'stall-before-headers' });
+    const responses: ServerResponse[] = [];
+    const keep = (_request: IncomingMessage, response: ServerResponse): void => void responses.push(response);
+    harness.gateway.server.on('request', keep);
     const controller = new AbortController();
     const call = harness.client.chat.completions.create(
       { model: 'anthropic/claude-haiku-4-5-20251001', messages: question },
       { signal: controller.signal },
     );
     await harness.providers.waitForRequests(1);
+    harness.gateway.server.off('request', keep);
+    // The dispatcher's, which also tells the call its client left: the call adds none of its own.
+    expect(responses.map((response) => response.listenerCount('close'))).toEqual([1]);
     controller.abort();
     await expect(call).rejects.toThrow();
     const aborted = await harness.providers.waitForClientAbort({ provider: 'anthropic', timeoutMs: 2_000 });

@@ -55,21 +55,21 @@ export function builtInRoutes(options: {
       path: '/v1/chat/completions',
       metricsName: 'chat_completions',
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: openAIChatDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, answer: context.answer, dependencies, dialect: openAIChatDialect }),
     },
     {
       method: 'POST',
       path: '/v1/responses',
       metricsName: 'responses',
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: responsesDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, answer: context.answer, dependencies, dialect: responsesDialect }),
     },
     ...storedResponseRoutes(storedResponses),
     {
       method: 'POST',
       path: '/v1/embeddings',
       metricsName: 'embeddings',
-      handle: (request, response, context) => handleEmbeddings(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies }),
+      handle: (request, response, context) => handleEmbeddings(request, response, { caller: context.caller, clientAddress: context.clientAddress, answer: context.answer, dependencies }),
     },
     {
       method: 'POST',
@@ -77,14 +77,14 @@ export function builtInRoutes(options: {
       metricsName: 'messages',
       errorDialect: anthropicMessagesDialect,
       handle: (request, response, context) =>
-        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies, dialect: anthropicMessagesDialect }),
+        handleModelCall(request, response, { caller: context.caller, clientAddress: context.clientAddress, answer: context.answer, dependencies, dialect: anthropicMessagesDialect }),
     },
     {
       method: 'POST',
       path: '/v1/messages/count_tokens',
       metricsName: 'messages_count_tokens',
       errorDialect: anthropicMessagesDialect,
-      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, clientAddress: context.clientAddress, dependencies }),
+      handle: (request, response, context) => handleCountTokens(request, response, { caller: context.caller, clientAddress: context.clientAddress, answer: context.answer, dependencies }),
     },
     {
       method: 'GET',
@@ -117,7 +117,7 @@ export function builtInRoutes(options: {
         const id = modelIdOf((request.url ?? '').split('?')[0]!.slice('/v1/models/'.length));
         const model = id === undefined ? undefined : resolver.resolve(id);
         if (id === undefined || model === undefined || !servedByAny(model, models.current().configured) || !callerMayCall(context.caller, id)) {
-          sendError(response, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
+          sendError(context.answer, modelNotFound(id ?? ''), anthropic ? anthropicMessagesDialect : undefined);
           return;
         }
         sendJson(response, 200, anthropic ? anthropicModelBody(id, { createdSeconds }) : modelBody(id, { providerIds: providerIdSet, createdSeconds }));

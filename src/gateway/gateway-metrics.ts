@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HealthStatus } from '../routing/health-status.js';
 import type { RouterEvent } from '../routing/router-events.js';
+import { LabelledCounter } from './labelled-counter.js';
 
 const circuitStateValues = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -13,9 +14,10 @@ const latencyBucketsSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'route' | 'status'>;
-  readonly #attempts: Counter<'provider' | 'outcome' | 'reason'>;
-  readonly #calls: Counter<'outcome' | 'streaming'>;
+  // Counted on every request: LabelledCounter, which makes nothing per increment (prom-client's Counter does).
+  readonly #requests: LabelledCounter<'route' | 'status'>;
+  readonly #attempts: LabelledCounter<'provider' | 'outcome' | 'reason'>;
+  readonly #calls: LabelledCounter<'outcome' | 'streaming'>;
   readonly #cacheHits: Counter<string>;
   readonly #cooldowns: Counter<'provider' | 'reason'>;
   readonly #latency: Histogram<'provider' | 'outcome' | 'streaming'>;
@@ -31,19 +33,19 @@ export class GatewayMetrics {
 
   constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
     const registers = [this.registry];
-    this.#requests = new Counter({
+    this.#requests = new LabelledCounter({
       name: 'backup_models_gateway_requests_total',
       help: 'HTTP requests answered by the gateway, by route and status code.',
       labelNames: ['route', 'status'],
       registers,
     });
-    this.#attempts = new Counter({
+    this.#attempts = new LabelledCounter({
       name: 'backup_models_attempts_total',
       help: 'Provider attempts, by provider, outcome (success, failure, aborted, skipped) and failure reason.',
       labelNames: ['provider', 'outcome', 'reason'],
       registers,
     });
-    this.#calls = new Counter({
+    this.#calls = new LabelledCounter({
       name: 'backup_models_calls_total',
       help: 'Router calls, by outcome and whether they streamed.',
       labelNames: ['outcome', 'streaming'],
@@ -139,7 +141,7 @@ export class GatewayMetrics {
 
   /** Count one HTTP request: its status code, or `client_closed` when the client left before an answer. */
   recordRequest(route: string, status: string): void {
-    this.#requests.inc({ route, status });
+    this.#requests.inc(route, status);
   }
 
   readonly recordQuotaRefusal = (key: string, limit: string): void => {
@@ -173,12 +175,12 @@ export class GatewayMetrics {
     switch (event.type) {
       case 'attempt-end': {
         const { attempt } = event;
-        this.#attempts.inc({ provider: attempt.provider, outcome: attempt.outcome, reason: attempt.reason ?? 'none' });
+        this.#attempts.inc(attempt.provider, attempt.outcome, attempt.reason ?? 'none');
         return;
       }
       case 'call-end': {
         const streaming = event.streaming ? 'true' : 'false';
-        this.#calls.inc({ outcome: event.outcome, streaming });
+        this.#calls.inc(event.outcome, streaming);
         if (event.cached) this.#cacheHits.inc();
         this.#latency.observe({ provider: event.provider ?? 'none', outcome: event.outcome, streaming }, event.latencyMs / 1000);
         if (event.timeToFirstTokenMs !== undefined && event.provider !== undefined) {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { assertSafeBinding } from './auth.js';
 import type { GatewayConfig } from './gateway-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
+import { GatewayAnswer } from './gateway-answer.js';
 import { newRequestId, sendError } from './http-responses.js';
 import type { RequestDispatcher, RequestsInFlight } from './request-dispatcher.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
@@ -46,14 +47,14 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
   const server = createServer((request, response) => {
     const { dispatcher, sendTimeout } = serving();
-    dispatcher.handle(request, response).catch((error: unknown) => {
-      // A call's own id is on the response already when it has one; else the answer and the log line get one.
-      const callId = response.getHeader('x-request-id');
-      const requestId = typeof callId === 'string' ? callId : newRequestId();
-      if (!response.headersSent) response.setHeader('x-request-id', requestId);
+    const answer = new GatewayAnswer(response);
+    dispatcher.handle(request, answer).catch((error: unknown) => {
+      // A call's own id when it has one (and its dialect's header, and a key's rate-limit headers); else the
+      // answer and the log line get one.
+      const requestId = (answer.requestId ??= newRequestId());
       logger.error({ errorName: error instanceof Error ? error.name : typeof error, requestId }, 'gateway handler failed');
-      sendError(response, error);
-      boundAnswerSending(response, sendTimeout);
+      sendError(answer, error);
+      boundAnswerSending(answer, sendTimeout);
     });
   });
   // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.

@@ -13,7 +13,8 @@ import { cacheStatusOf, requestedCacheUse } from './cache-control.js';
 import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger, LineWriter } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
-import { attemptsOf, headerSafe, routingHeaders, sendError, sendJson, setRequestIdHeaders } from './http-responses.js';
+import type { GatewayAnswer } from './gateway-answer.js';
+import { answerHeaders, attemptsOf, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayRouteContext } from './route-table.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
@@ -24,7 +25,7 @@ import { streamModelCall } from './stream-model-call.js';
 import { toErrorResponse } from './error-response.js';
 import type { CallerQuota } from './caller-quota.js';
 import { type CallLogFields, recordCancelledAttemptsCost, recordCost, recordFailure, recordResult } from './call-log.js';
-import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
+import { destroyedBeforeFinished } from './client-gone.js';
 
 export interface ModelCallDependencies {
   readonly router: BackupModelRouter;
@@ -51,12 +52,12 @@ export async function handleModelCall(
   response: ServerResponse,
   context: GatewayRouteContext & { readonly dependencies: ModelCallDependencies; readonly dialect: GatewayDialect },
 ): Promise<void> {
-  const { dependencies, dialect } = context;
+  const { dependencies, dialect, answer } = context;
   const startedAtMs = Date.now();
   // Every line has the same fields in the same order (an undefined one is left out of the line).
   const log: CallLogFields = { id: dialect.newAnswerId(), clientAddress: context.clientAddress };
   // Every answer of the call carries its id, an error as much as a success: it names the call's log line.
-  setRequestIdHeaders(response, log.id, dialect);
+  answer.name(log.id, dialect);
   const budget = dependencies.bodyBudget;
   let call: GatewayCall;
   const { caller } = context;
@@ -70,11 +71,11 @@ export async function handleModelCall(
     // (too large, invalid, the gateway too busy) costs it nothing: the router's own checks come first.
     if (caller.limits !== undefined) {
       if (caller.limits.requestsPerMinute !== undefined) dependencies.router.validate(call.messages, call.options);
-      setHeaders(response, await dependencies.quota.admit(caller));
+      answer.quotaHeaders = await dependencies.quota.admit(caller);
     }
   } catch (error) {
     budget.give(held.bytes, caller.quotaId);
-    log.status = sendError(response, error, dialect);
+    log.status = sendError(answer, error, dialect);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
     drainRefusedBody(request, { status: log.status, errorCode: log.errorCode, heldBytes: held.bytes });
@@ -88,17 +89,17 @@ export async function handleModelCall(
   try {
     if (call.stream) {
       // Cancelled through the stream itself when the client leaves: no AbortSignal on a stream's path.
-      await streamModelCall({ response, call, caller: context.caller, dependencies, dialect, log });
+      await streamModelCall({ answer, call, caller: context.caller, dependencies, dialect, log });
     } else {
       // A CancelScope, not an AbortController: the router takes either, and this one costs no AbortSignal.
       const clientScope = new CancelScope();
       const cacheUse = requestedCacheUse(request.headers['cache-control']);
       if (cacheUse !== undefined) call.options.cache = cacheUse;
-      const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
+      answer.cancelOnClientGone = clientScope;
       try {
-        await completeModelCall({ response, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log, startedAtMs });
+        await completeModelCall({ answer, call, caller: context.caller, router: dependencies.router, dialect, clientScope, log, startedAtMs });
       } finally {
-        stopListening();
+        answer.cancelOnClientGone = undefined;
       }
     }
   } finally {
@@ -118,12 +119,6 @@ export function modelNotAllowed(caller: GatewayCaller, model: string): GatewayHt
     param: 'model',
     message: `The key "${caller.name ?? ''}" may not call the model '${model.slice(0, 200)}'; it may call: ${(caller.models ?? []).join(', ')}.`,
   });
-}
-
-/** Set a key's quota headers (`x-ratelimit-*`) on the answer, when it has any. */
-export function setHeaders(response: ServerResponse, headers: Readonly<Record<string, string>> | undefined): void {
-  if (headers === undefined) return;
-  for (const name in headers) response.setHeader(name, headers[name]!);
 }
 
 /**
@@ -147,7 +142,7 @@ function discardRest(request: IncomingMessage): void {
 }
 
 async function completeModelCall(options: {
-  readonly response: ServerResponse;
+  readonly answer: GatewayAnswer;
   readonly call: GatewayCall;
   readonly caller: GatewayCaller;
   readonly router: BackupModelRouter;
@@ -156,7 +151,8 @@ async function completeModelCall(options: {
   readonly log: CallLogFields;
   readonly startedAtMs: number;
 }): Promise<void> {
-  const { response, call, log, clientScope } = options;
+  const { answer, call, log, clientScope } = options;
+  const { response } = answer;
   let result: CompletionResult;
   // Where the router leaves the call's attempts: a client that left gets its own abort back, which carries
   // none, and the attempts sent meanwhile are billed all the same. The router takes it in place of its own.
@@ -169,7 +165,7 @@ async function completeModelCall(options: {
     result = await options.router.complete(call.messages, completeOptions);
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
-    if (!clientGone) log.status = sendError(response, error, options.dialect);
+    if (!clientGone) log.status = sendError(answer, error, options.dialect);
     let attempts = attemptsOf(error) ?? attemptLog.attempts;
     if (attemptLog.pricedLater !== undefined) {
       // It left a call that identical requests joined and still wait on: that call's attempts are priced as it
@@ -198,13 +194,18 @@ async function completeModelCall(options: {
   if (call.keepAnswer !== undefined && options.dialect.keepAnswer !== undefined) {
     await options.dialect.keepAnswer({ caller: options.caller, call, id: log.id, createdSeconds, result });
   }
-  // By assignment: computed keys in a literal make V8 build the object the slow way, on every answer. The
-  // request id headers are on the response already (handleModelCall).
-  const headers: Record<string, string | number> = {};
-  headers[routingHeaders.provider] = headerSafe(result.provider);
-  headers[routingHeaders.model] = headerSafe(result.model);
-  headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');
-  headers[routingHeaders.cache] = cacheStatusOf(result.cached, call.options.cache);
+  // After the id and a key's rate-limit headers (answerHeaders), in the one writeHead of the answer.
+  const headers = answerHeaders(answer);
+  headers.push(
+    routingHeaders.provider,
+    headerSafe(result.provider),
+    routingHeaders.model,
+    headerSafe(result.model),
+    routingHeaders.attempts,
+    result.cached ? 'cache:hit' : (log.attempts ?? ''),
+    routingHeaders.cache,
+    cacheStatusOf(result.cached, call.options.cache),
+  );
   sendJson(response, 200, body, headers);
   log.status = 200;
   log.outcome = 'success';

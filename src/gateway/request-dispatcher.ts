@@ -14,7 +14,8 @@ import { type GatewayConfig, gatewayEnvironmentVariables } from './gateway-confi
 import { GatewayHttpError } from './gateway-http-error.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { newRequestId, sendError, setRequestIdHeaders } from './http-responses.js';
+import type { GatewayAnswer } from './gateway-answer.js';
+import { newRequestId, sendError } from './http-responses.js';
 import { checkKeylessRequest } from './keyless-request-guard.js';
 import { clientAddressHeaderNames } from './hop-address.js';
 import {
@@ -56,8 +57,8 @@ export interface RequestDispatcherOptions {
 }
 
 export interface RequestDispatcher {
-  /** Answer one request. What it rejects with, the server answers and logs (gateway-server.ts). */
-  readonly handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** Answer one request. What it rejects with, the server answers and logs (gateway-server.ts), with `answer`'s id. */
+  readonly handle: (request: IncomingMessage, answer: GatewayAnswer) => Promise<void>;
   /**
    * Resolves once no request of `configurationRoutes` this dispatcher took is still open: after a reload (no new
    * request comes here), when the configuration and its router may be let go.
@@ -104,7 +105,8 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
   let configurationRequests = 0;
   let whenIdle: (() => void) | undefined;
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const handle = async (request: IncomingMessage, answer: GatewayAnswer): Promise<void> => {
+    const { response } = answer;
     const url = request.url ?? '/';
     const queryIndex = url.indexOf('?');
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
@@ -115,17 +117,21 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     inFlight.add(response);
     if (holdsConfiguration) configurationRequests += 1;
     // Once per response: Node emits a response's 'close' once (`once` would wrap the listener on every request).
+    // The only listener of the gateway's on the response: a call that a client leaving cancels is told through
+    // its answer.
     response.on('close', () => {
       inFlight.delete(response);
       if (holdsConfiguration && (configurationRequests -= 1) === 0) whenIdle?.();
       metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
+      answer.responseClosed();
     });
+    // Rare (a few seconds at shutdown), so set on the response: every answer's own writeHead merges into it.
     if (requests.draining) response.setHeader('connection', 'close');
     if (!route) {
       // Anthropic's clients read Anthropic's error shape, on paths of theirs we do not serve (batches, files).
       const dialect = path.startsWith('/v1/messages') ? anthropicMessagesDialect : undefined;
-      setRequestIdHeaders(response, newRequestId(), dialect);
-      sendError(response, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
+      answer.name(newRequestId(), dialect);
+      sendError(answer, routes.hasPath(path) ? methodNotAllowed(method, path) : notFound(method, path), dialect);
       return;
     }
     if (watchingForwardedFor && isForwardedByUntrustedPeer(request, trust)) {
@@ -158,8 +164,8 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     if (!keyless && !route.public && failedKeyAttempts.trackedAddressCount > 0) {
       const retryAfterMs = failedKeyAttempts.retryAfterMs(address);
       if (retryAfterMs !== undefined) {
-        setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-        sendError(response, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
+        answer.name(newRequestId(), route.errorDialect);
+        sendError(answer, tooManyFailedKeyAttempts(retryAfterMs), route.errorDialect);
         return;
       }
     }
@@ -168,25 +174,25 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     if (!caller && !route.public) {
       await failedKeyAttempts.recordFailure(address);
       // Refused before any call has an id: one of its own, so the client can still name this answer.
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, unauthorized(), route.errorDialect);
+      answer.name(newRequestId(), route.errorDialect);
+      sendError(answer, unauthorized(), route.errorDialect);
       return;
     }
     const keylessRefusal = keyless ? checkKeylessRequest(request, { requireJson: !route.public }) : undefined;
     if (keylessRefusal) {
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, keylessRefusal, route.errorDialect);
+      answer.name(newRequestId(), route.errorDialect);
+      sendError(answer, keylessRefusal, route.errorDialect);
       return;
     }
     if (route.admin && !caller?.admin) {
-      setRequestIdHeaders(response, newRequestId(), route.errorDialect);
-      sendError(response, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
+      answer.name(newRequestId(), route.errorDialect);
+      sendError(answer, adminKeyRequired({ endpoint: `${method} ${path}`, caller: caller ?? publicCaller, hasAdminKey: verifier.hasAdminKey }), route.errorDialect);
       return;
     }
-    await route.handle(request, response, { caller: caller ?? publicCaller, clientAddress: address });
+    await route.handle(request, response, { caller: caller ?? publicCaller, clientAddress: address, answer });
     // The answer is written (a stream's too, to its end; an event stream the handler keeps open is not): its
     // client must now take it within the send timeout. The refusals above are a few hundred bytes.
-    boundAnswerSending(response, sendTimeout);
+    boundAnswerSending(answer, sendTimeout);
   };
 
   let idle: Promise<void> | undefined;

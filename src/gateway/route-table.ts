@@ -1,6 +1,7 @@
 /** The gateway's routes: exact `METHOD path` lookups in a map, then prefix routes (the dashboard's assets) in order. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayCaller } from './auth.js';
+import type { GatewayAnswer } from './gateway-answer.js';
 import type { GatewayDialect } from './gateway-dialect.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
@@ -39,6 +40,11 @@ export interface GatewayRouteContext {
    * Forwarded (`trustedProxies` or `trustedProxyHops`, `clientAddressHeader`); undefined when the socket has none any more.
    */
   readonly clientAddress: string | undefined;
+  /**
+   * The request's answer, apart from the response's headers: the id it carries once named (`answer.name`) and a
+   * key's rate-limit headers, which every answer to the request, the server's last-resort one included, carries.
+   */
+  readonly answer: GatewayAnswer;
 }
 
 /** A request's route as the request metrics name it: its `metricsName`, else its path; `unknown` without a route. */

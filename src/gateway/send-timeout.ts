@@ -9,28 +9,30 @@
  * that is not handed over at once, which an answer to a client that keeps up, or one that fits in the
  * buffers, never is.
  */
-import type { ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
+import type { GatewayAnswer } from './gateway-answer.js';
 
 export interface SendTimeoutOptions {
   readonly clock: Clock;
   readonly timeoutMs: number;
-  /** Called before the socket is destroyed, with the bytes still waiting in the process to be sent. */
-  readonly onTimeout: (response: ServerResponse, unsentBytes: number) => void;
+  /** Called before the socket is destroyed, with the bytes still waiting in the process to be sent (and the answer's id to log). */
+  readonly onTimeout: (answer: GatewayAnswer, unsentBytes: number) => void;
 }
 
-/** Bound the sending of `response`'s answer, when it has been written whole and not yet handed over. */
-export function boundAnswerSending(response: ServerResponse, options: SendTimeoutOptions): void {
+/** Bound the sending of `answer`, when it has been written whole and not yet handed over. */
+export function boundAnswerSending(answer: GatewayAnswer, options: SendTimeoutOptions): void {
+  const { response } = answer;
   if (!response.writableEnded || response.writableFinished || response.destroyed) return;
-  armSendTimeout(response, options);
+  armSendTimeout(answer, options);
 }
 
 /**
  * Apart from the check above: V8 makes the closures' shared state when a function starts, so with the timer in
  * the same function every answer paid for it, and most never need it.
  */
-function armSendTimeout(response: ServerResponse, options: SendTimeoutOptions): void {
+function armSendTimeout(answer: GatewayAnswer, options: SendTimeoutOptions): void {
   const { clock } = options;
+  const { response } = answer;
   const stop = (): void => {
     clock.clearTimeout(timer);
     response.off('finish', stop);
@@ -38,7 +40,7 @@ function armSendTimeout(response: ServerResponse, options: SendTimeoutOptions): 
   };
   const timer = clock.setTimeout(() => {
     stop();
-    options.onTimeout(response, response.socket?.writableLength ?? 0);
+    options.onTimeout(answer, response.socket?.writableLength ?? 0);
     response.destroy();
   }, options.timeoutMs);
   response.on('finish', stop);

@@ -147,12 +147,11 @@ export function createServingConfiguration(options: {
   const sendTimeout: SendTimeoutOptions = {
     clock,
     timeoutMs: limits.sendTimeoutMs,
-    onTimeout: (response, unsentBytes) => {
-      const route = routeLabelOfAnswer(response);
-      const requestId = response.getHeader('x-request-id');
+    onTimeout: (answer, unsentBytes) => {
+      const route = routeLabelOfAnswer(answer.response);
       metrics.recordSendTimeout(route);
       logger.warn(
-        { requestId: typeof requestId === 'string' ? requestId : undefined, route, unsentBytes, sendTimeoutMs: limits.sendTimeoutMs },
+        { requestId: answer.requestId, route, unsentBytes, sendTimeoutMs: limits.sendTimeoutMs },
         'answer not taken by its client within the send timeout: connection closed',
       );
     },

@@ -15,11 +15,12 @@ import { DeadlineExceededError, StreamInterruptedError } from '../errors.js';
 import type { GatewayCaller } from './auth.js';
 import type { ModelCallDependencies } from './model-call-handler.js';
 import { addCost, type CallLogFields, recordCancelledAttemptsCost, recordFailure, recordResult } from './call-log.js';
-import { destroyedBeforeFinished, onClientGone } from './client-gone.js';
+import { destroyedBeforeFinished } from './client-gone.js';
 import { toErrorResponse } from './error-response.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
 import { GatheredWrites } from './gathered-writes.js';
-import { compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
+import type { GatewayAnswer } from './gateway-answer.js';
+import { answerHeaders, compactAttempts, headerSafe, routingHeaders, sendError } from './http-responses.js';
 import { servedModel } from './openai-response.js';
 import type { StreamKeepAlive } from './stream-keep-alive.js';
 import { StreamTally, unfinishedAnswerCost } from '../routing/unfinished-answer-cost.js';
@@ -64,14 +65,15 @@ function write(response: ServerResponse, text: string, limit: StreamTimeLimit): 
 }
 
 export async function streamModelCall(options: {
-  readonly response: ServerResponse;
+  readonly answer: GatewayAnswer;
   readonly call: GatewayCall;
   readonly caller: GatewayCaller;
   readonly dependencies: ModelCallDependencies;
   readonly dialect: GatewayDialect;
   readonly log: CallLogFields;
 }): Promise<void> {
-  const { response, call, log, dependencies, dialect } = options;
+  const { answer, call, log, dependencies, dialect } = options;
+  const { response } = answer;
   const { maxStreamDurationMs } = dependencies.limits;
   const limit: StreamTimeLimit = { clock: dependencies.clock, endsAtMs: dependencies.clock.now() + maxStreamDurationMs, cutOff: false };
   const streamOptions = call.options;
@@ -84,18 +86,20 @@ export async function streamModelCall(options: {
     // Refused before it started, by the router's own checks (a temperature out of range): answered in the
     // dialect's shape, as a call that is not streamed is, not left to the server's last-resort handler.
     recordFailure(log, error, { clientGone: false });
-    sendError(response, error, dialect);
+    sendError(answer, error, dialect);
     return;
   }
   // A client that leaves cancels the stream, and with it the upstream request, at once.
   let clientGone: DOMException | undefined;
-  const stopListening = onClientGone(response, (reason) => {
-    clientGone = reason;
-    stream.cancel(reason);
-  });
+  answer.cancelOnClientGone = {
+    abort: (reason) => {
+      clientGone = reason;
+      stream.cancel(reason);
+    },
+  };
   try {
     await relayStream({
-      response,
+      answer,
       call,
       caller: options.caller,
       log,
@@ -107,7 +111,7 @@ export async function streamModelCall(options: {
       router: dependencies.router,
     });
   } finally {
-    stopListening();
+    answer.cancelOnClientGone = undefined;
     // However it ended: the attempts its race cancelled after sending them are billed all the same.
     recordCancelledAttemptsCost(log, stream.attempts);
   }
@@ -121,7 +125,7 @@ export async function streamModelCall(options: {
 }
 
 async function relayStream(options: {
-  readonly response: ServerResponse;
+  readonly answer: GatewayAnswer;
   readonly call: GatewayCall;
   readonly caller: GatewayCaller;
   readonly log: CallLogFields;
@@ -132,7 +136,8 @@ async function relayStream(options: {
   readonly isClientGone: () => DOMException | undefined;
   readonly router: Pick<ModelCallDependencies['router'], 'providers'>;
 }): Promise<void> {
-  const { response, call, log, stream, dialect, isClientGone, limit } = options;
+  const { answer, call, log, stream, dialect, isClientGone, limit } = options;
+  const { response } = answer;
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamChunk>;
   // The usage the provider told before its first token (Anthropic's input count): it opens the stream. The
@@ -146,7 +151,7 @@ async function relayStream(options: {
     }
   } catch (error) {
     recordFailure(log, error, { clientGone: isClientGone() !== undefined });
-    if (isClientGone() === undefined) log.status = sendError(response, error, dialect);
+    if (isClientGone() === undefined) log.status = sendError(answer, error, dialect);
     return;
   }
   const inputUsage = toldUsage?.usage ?? (dialect.estimateInputTokens !== undefined ? estimatedInput(dialect.estimateInputTokens(call)) : undefined);
@@ -163,16 +168,11 @@ async function relayStream(options: {
     },
     call,
   );
-  const headers: Record<string, string> = {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  };
-  if (winner) {
-    headers[routingHeaders.provider] = headerSafe(winner.provider);
-    headers[routingHeaders.model] = headerSafe(winner.model);
-  }
-  if (stream.attempts.length > 0) headers[routingHeaders.attempts] = compactAttempts(stream.attempts);
+  // After the id and a key's rate-limit headers (answerHeaders), in the stream's one writeHead.
+  const headers = answerHeaders(answer);
+  headers.push('content-type', 'text/event-stream; charset=utf-8', 'cache-control', 'no-cache', 'x-accel-buffering', 'no');
+  if (winner) headers.push(routingHeaders.provider, headerSafe(winner.provider), routingHeaders.model, headerSafe(winner.model));
+  if (stream.attempts.length > 0) headers.push(routingHeaders.attempts, compactAttempts(stream.attempts));
   response.writeHead(200, headers);
   log.status = 200;
   // A ping only when the socket takes it at once: a client that is behind is not silent to itself.

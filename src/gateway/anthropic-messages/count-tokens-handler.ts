@@ -47,7 +47,7 @@ export async function handleCountTokens(
     log.inputTokens = inputTokens;
     log.status = 200;
   } catch (error) {
-    log.status = sendError(response, error, anthropicMessagesDialect);
+    log.status = sendError(context.answer, error, anthropicMessagesDialect);
     log.errorCode = toErrorResponse(error).body.error.code;
     // What failed inside the gateway (the tokenizer not loading, say): its class and code, never a request's text.
     if (log.status >= 500) log.error = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;

@@ -11,10 +11,10 @@ import type { AttemptLog } from '../../routing/router-options.js';
 import { callerMayCall } from '../auth.js';
 import { cacheStatusOf, requestedCacheUse } from '../cache-control.js';
 import { type CallLogFields, recordCancelledAttemptsCost, recordEmbeddingResult, recordFailure } from '../call-log.js';
-import { destroyedBeforeFinished, onClientGone } from '../client-gone.js';
+import { destroyedBeforeFinished } from '../client-gone.js';
 import { toErrorResponse } from '../error-response.js';
-import { attemptsOf, headerSafe, newRequestId, routingHeaders, sendError, sendJson, setRequestIdHeaders } from '../http-responses.js';
-import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies, setHeaders } from '../model-call-handler.js';
+import { answerHeaders, attemptsOf, headerSafe, newRequestId, routingHeaders, sendError, sendJson } from '../http-responses.js';
+import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
 import { readModelRequestBody } from '../read-model-request-body.js';
 import type { GatewayRouteContext } from '../route-table.js';
 import { embeddingsAnswerBody } from './embeddings-response.js';
@@ -28,10 +28,10 @@ export async function handleEmbeddings(
   response: ServerResponse,
   context: GatewayRouteContext & { readonly dependencies: ModelCallDependencies },
 ): Promise<void> {
-  const { caller, dependencies } = context;
+  const { caller, dependencies, answer } = context;
   const startedAtMs = Date.now();
   const log: CallLogFields = { id: newRequestId(), clientAddress: context.clientAddress };
-  setRequestIdHeaders(response, log.id);
+  answer.name(log.id);
   if (caller.name !== undefined) log.key = caller.name;
   const held = { bytes: 0 };
   let call: EmbeddingsGatewayCall;
@@ -42,11 +42,11 @@ export async function handleEmbeddings(
     // A request the gateway or the router refuses itself costs the key nothing: checked before it is counted.
     if (caller.limits !== undefined) {
       if (caller.limits.requestsPerMinute !== undefined) dependencies.router.validateEmbed(call.input, call.options);
-      setHeaders(response, await dependencies.quota.admit(caller));
+      answer.quotaHeaders = await dependencies.quota.admit(caller);
     }
   } catch (error) {
     dependencies.bodyBudget.give(held.bytes, caller.quotaId);
-    log.status = sendError(response, error);
+    log.status = sendError(answer, error);
     log.outcome = 'rejected';
     log.errorCode = toErrorResponse(error).body.error.code;
     drainRefusedBody(request, { status: log.status, errorCode: log.errorCode, heldBytes: held.bytes });
@@ -54,11 +54,11 @@ export async function handleEmbeddings(
     return;
   }
   const clientScope = new CancelScope();
-  const stopListening = onClientGone(response, (reason) => clientScope.abort(reason));
+  answer.cancelOnClientGone = clientScope;
   try {
     await embed({ request, response, call, context, clientScope, log });
   } finally {
-    stopListening();
+    answer.cancelOnClientGone = undefined;
     dependencies.bodyBudget.give(held.bytes, caller.quotaId);
     if (log.costUsd !== undefined) dependencies.quota.recordSpend(caller, log.costUsd);
     writeLine(dependencies, log, startedAtMs);
@@ -88,7 +88,7 @@ async function embed(options: {
     result = await router.embed(call.input, embedOptions);
   } catch (error) {
     const clientGone = clientScope.aborted || destroyedBeforeFinished(response);
-    if (!clientGone) log.status = sendError(response, error);
+    if (!clientGone) log.status = sendError(context.answer, error);
     const attempts = attemptsOf(error) ?? attemptLog.attempts;
     recordFailure(log, error, { clientGone, attempts });
     recordCancelledAttemptsCost(log, attempts);
@@ -100,11 +100,17 @@ async function embed(options: {
     log.outcome = 'client_aborted';
     return;
   }
-  const headers: Record<string, string | number> = {};
-  headers[routingHeaders.provider] = headerSafe(result.provider);
-  headers[routingHeaders.model] = headerSafe(result.model);
-  headers[routingHeaders.attempts] = result.cached ? 'cache:hit' : (log.attempts ?? '');
-  headers[routingHeaders.cache] = cacheStatusOf(result.cached, embedOptions.cache);
+  const headers = answerHeaders(context.answer);
+  headers.push(
+    routingHeaders.provider,
+    headerSafe(result.provider),
+    routingHeaders.model,
+    headerSafe(result.model),
+    routingHeaders.attempts,
+    result.cached ? 'cache:hit' : (log.attempts ?? ''),
+    routingHeaders.cache,
+    cacheStatusOf(result.cached, embedOptions.cache),
+  );
   sendJson(response, 200, embeddingsAnswerBody(result, call.encodingFormat), headers);
   log.status = 200;
   log.outcome = 'success';

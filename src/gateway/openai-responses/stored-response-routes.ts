@@ -5,7 +5,8 @@
  * forgotten). Under the caller's scope, as a reference resolves: another key's, an unknown or an expired id is OpenAI's
  * 404. Without `stored` (storedResponses.enabled: false) nothing is kept, and every id is that 404.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { GatewayAnswer } from '../gateway-answer.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { sendError, sendJson } from '../http-responses.js';
 import type { GatewayRoute } from '../route-table.js';
@@ -33,11 +34,11 @@ function searchOf(request: IncomingMessage): URLSearchParams {
   return new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
 }
 
-async function answer(response: ServerResponse, produce: () => Promise<string>): Promise<void> {
+async function answer(gatewayAnswer: GatewayAnswer, produce: () => Promise<string>): Promise<void> {
   try {
-    sendJson(response, 200, await produce());
+    sendJson(gatewayAnswer.response, 200, await produce());
   } catch (error) {
-    sendError(response, error);
+    sendError(gatewayAnswer, error);
   }
 }
 
@@ -56,8 +57,8 @@ export function storedResponseRoutes(stored: StoredResponses | undefined): Gatew
       metricsName: 'responses_retrieve',
       // OpenAI's query of a retrieve (`include`, `stream` for a background response's events) has nothing to add: the
       // response is given back whole, as it was answered. The list's (`limit`, `order`, `after`) is read; its `include` is not.
-      handle: (request, response, context) =>
-        answer(response, () =>
+      handle: (request, _response, context) =>
+        answer(context.answer, () =>
           kept(request, (store, id, inputItems) =>
             inputItems ? store.listInputItems(context.caller.cacheScope, id, inputItemsQueryOf(searchOf(request))) : store.retrieve(context.caller.cacheScope, id),
           ),
@@ -71,8 +72,8 @@ export function storedResponseRoutes(stored: StoredResponses | undefined): Gatew
       // OpenAI's answer, as its API reference shows it (developers.openai.com/api/reference/resources/beta/subresources/
       // responses/methods/delete, the same example as the endpoint's own page): its id, `object: "response"`, `deleted:
       // true`. openai-node's `responses.delete` reads no body (it resolves to void, Accept: */*), so any client takes it.
-      handle: (request, response, context) =>
-        answer(response, () =>
+      handle: (request, _response, context) =>
+        answer(context.answer, () =>
           kept(request, async (store, id, inputItems) => {
             // A list is read, never deleted (OpenAI's API has no such method): the gateway's 405 for a path of another method.
             if (inputItems) throw new GatewayHttpError({ status: 405, message: 'DELETE is not allowed on /v1/responses/{id}/input_items.', code: 'method_not_allowed' });
