@@ -24,6 +24,7 @@ import {
 } from '@opentelemetry/api';
 import { instrumentRouter, type RouterEventSource } from '../telemetry/instrument-router.js';
 import type { GatewayCaller } from './auth.js';
+import type { GatewayAnswer } from './gateway-answer.js';
 import type { RouteTable } from './route-table.js';
 
 export interface GatewayTracing {
@@ -47,7 +48,7 @@ export const RequestSpanAttribute = {
   requestId: 'backup_models.gateway.request_id',
 } as const;
 
-type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+type RequestHandler = (request: IncomingMessage, answer: GatewayAnswer) => Promise<void>;
 
 export interface RequestTracer {
   /** The handler that runs `handle` for each request inside the request's own SERVER span, its route named from `routes`. */
@@ -68,7 +69,8 @@ export function createRequestTracer(options: { readonly tracing: GatewayTracing 
   const { tracer, propagator } = options.tracing;
   const spanByResponse = new WeakMap<ServerResponse, Span>();
   return {
-    wrap: (handle, routes) => (request, response) => {
+    wrap: (handle, routes) => (request, answer) => {
+      const { response } = answer;
       const parent = propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);
       const method = request.method ?? 'GET';
       const url = request.url ?? '/';
@@ -81,8 +83,8 @@ export function createRequestTracer(options: { readonly tracing: GatewayTracing 
       if (httpRoute !== undefined) attributes[RequestSpanAttribute.route] = httpRoute;
       const span = tracer.startSpan(httpRoute === undefined ? method : `${method} ${httpRoute}`, { kind: SpanKind.SERVER, attributes }, parent);
       spanByResponse.set(response, span);
-      response.on('close', () => endRequestSpan(span, response));
-      return context.with(trace.setSpan(parent, span), handle, undefined, request, response);
+      response.on('close', () => endRequestSpan(span, answer));
+      return context.with(trace.setSpan(parent, span), handle, undefined, request, answer);
     },
     traceRouter: (router) => instrumentRouter(router, { tracer }),
     onCaller: (response, caller) => {
@@ -91,9 +93,9 @@ export function createRequestTracer(options: { readonly tracing: GatewayTracing 
   };
 }
 
-function endRequestSpan(span: Span, response: ServerResponse): void {
-  const requestId = response.getHeader('x-request-id');
-  if (typeof requestId === 'string') span.setAttribute(RequestSpanAttribute.requestId, requestId);
+function endRequestSpan(span: Span, answer: GatewayAnswer): void {
+  const { requestId, response } = answer;
+  if (requestId !== undefined) span.setAttribute(RequestSpanAttribute.requestId, requestId);
   if (!response.headersSent) {
     // The client left (or the answer was cut) before any status was sent.
     span.setAttribute(RequestSpanAttribute.errorType, 'client_closed');
