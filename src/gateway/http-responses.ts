@@ -65,6 +65,30 @@ export function answerHeaders(answer: GatewayAnswer): HeaderList {
   return headers;
 }
 
+/**
+ * A served answer's headers: `answerHeaders`, then who answered (`x-backup-models-provider`, `-model`), the
+ * attempts (`cache:hit` for a cached answer) and the cache's status, for one `writeHead`.
+ */
+export function servedAnswerHeaders(
+  answer: GatewayAnswer,
+  served: { readonly provider: string; readonly model: string; readonly cached: boolean },
+  attempts: string | undefined,
+  cacheStatus: string,
+): HeaderList {
+  const headers = answerHeaders(answer);
+  headers.push(
+    routingHeaders.provider,
+    headerSafe(served.provider),
+    routingHeaders.model,
+    headerSafe(served.model),
+    routingHeaders.attempts,
+    served.cached ? 'cache:hit' : (attempts ?? ''),
+    routingHeaders.cache,
+    cacheStatus,
+  );
+  return headers;
+}
+
 /** Answer with a JSON text. `headers`, when given, is completed (type and length) and handed to writeHead. */
 export function sendJson(response: ServerResponse, status: number, bodyText: string, headers: HeaderList = []): void {
   headers.push('content-type', 'application/json', 'content-length', Buffer.byteLength(bodyText));

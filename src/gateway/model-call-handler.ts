@@ -14,7 +14,7 @@ import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger, LineWriter } from './gateway-logger.js';
 import { GatewayHttpError, invalidRequest } from './gateway-http-error.js';
 import type { GatewayAnswer } from './gateway-answer.js';
-import { answerHeaders, attemptsOf, headerSafe, routingHeaders, sendError, sendJson } from './http-responses.js';
+import { attemptsOf, sendError, sendJson, servedAnswerHeaders } from './http-responses.js';
 import type { ModelResolver } from './model-resolver.js';
 import type { GatewayRouteContext } from './route-table.js';
 import type { GatewayCall, GatewayDialect } from './gateway-dialect.js';
@@ -194,19 +194,8 @@ async function completeModelCall(options: {
   if (call.keepAnswer !== undefined && options.dialect.keepAnswer !== undefined) {
     await options.dialect.keepAnswer({ caller: options.caller, call, id: log.id, createdSeconds, result });
   }
-  // After the id and a key's rate-limit headers (answerHeaders), in the one writeHead of the answer.
-  const headers = answerHeaders(answer);
-  headers.push(
-    routingHeaders.provider,
-    headerSafe(result.provider),
-    routingHeaders.model,
-    headerSafe(result.model),
-    routingHeaders.attempts,
-    result.cached ? 'cache:hit' : (log.attempts ?? ''),
-    routingHeaders.cache,
-    cacheStatusOf(result.cached, call.options.cache),
-  );
-  sendJson(response, 200, body, headers);
+  // After the id and a key's rate-limit headers (servedAnswerHeaders), in the one writeHead of the answer.
+  sendJson(response, 200, body, servedAnswerHeaders(answer, result, log.attempts, cacheStatusOf(result.cached, call.options.cache)));
   log.status = 200;
   log.outcome = 'success';
 }

@@ -13,7 +13,7 @@ import { cacheStatusOf, requestedCacheUse } from '../cache-control.js';
 import { type CallLogFields, recordCancelledAttemptsCost, recordEmbeddingResult, recordFailure } from '../call-log.js';
 import { destroyedBeforeFinished } from '../client-gone.js';
 import { toErrorResponse } from '../error-response.js';
-import { answerHeaders, attemptsOf, headerSafe, newRequestId, routingHeaders, sendError, sendJson } from '../http-responses.js';
+import { attemptsOf, newRequestId, sendError, sendJson, servedAnswerHeaders } from '../http-responses.js';
 import { drainRefusedBody, modelNotAllowed, type ModelCallDependencies } from '../model-call-handler.js';
 import { readModelRequestBody } from '../read-model-request-body.js';
 import type { GatewayRouteContext } from '../route-table.js';
@@ -100,17 +100,7 @@ async function embed(options: {
     log.outcome = 'client_aborted';
     return;
   }
-  const headers = answerHeaders(context.answer);
-  headers.push(
-    routingHeaders.provider,
-    headerSafe(result.provider),
-    routingHeaders.model,
-    headerSafe(result.model),
-    routingHeaders.attempts,
-    result.cached ? 'cache:hit' : (log.attempts ?? ''),
-    routingHeaders.cache,
-    cacheStatusOf(result.cached, embedOptions.cache),
-  );
+  const headers = servedAnswerHeaders(context.answer, result, log.attempts, cacheStatusOf(result.cached, embedOptions.cache));
   sendJson(response, 200, embeddingsAnswerBody(result, call.encodingFormat), headers);
   log.status = 200;
   log.outcome = 'success';
