@@ -4,7 +4,8 @@
  * gateway key is let in and the removed one refused, the new provider key is what the upstream receives, an invalid
  * file changes nothing, a stream in flight across the reload ends whole, and no key reaches the log.
  */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import { startServeChild } from './serve-child.js';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,24 +96,12 @@ afterEach(() => {
 });
 
 async function startServe(configPath: string, env: Readonly<Record<string, string>> = {}): Promise<Serving> {
-  const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', '--config', configPath], {
-    env: { PATH: process.env.PATH ?? '', ...providers.environment(), ...env },
-  });
+  const serving = await startServeChild({ mainScript, args: ['--config', configPath], env: { ...providers.environment(), ...env } });
+  const { child, url, exited } = serving;
   running.push(child);
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
-  });
   const lines = (): Record<string, unknown>[] =>
-    stderr
+    serving
+      .stderr()
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -123,7 +112,7 @@ async function startServe(configPath: string, env: Readonly<Record<string, strin
       child.kill('SIGTERM');
       return exited;
     },
-    stderr: () => stderr,
+    stderr: serving.stderr,
     linesSaying: (message) => lines().filter((line) => line.msg === message),
     client: (apiKey) => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 }),
   };

@@ -1,5 +1,6 @@
 /** The `backup-models` tool as a user runs it: `node dist/cli/main.js ...` as a child process. */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { startServeChild } from './serve-child.js';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,26 +249,16 @@ describe('serve', () => {
     args: readonly string[],
     env: Readonly<Record<string, string>> = {},
   ): Promise<{ url: string; stopped: () => Promise<{ code: number | null; stderr: string }> }> {
-    const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, BACKUP_MODELS_GATEWAY_ADMIN_KEYS: gatewayKey, ...env },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+    const { child, url, stderr, exited } = await startServeChild({
+      mainScript,
+      args,
+      env: { ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, BACKUP_MODELS_GATEWAY_ADMIN_KEYS: gatewayKey, ...env },
     });
     return {
       url,
       stopped: async () => {
         child.kill('SIGTERM');
-        return { code: await exited, stderr };
+        return { code: await exited, stderr: stderr() };
       },
     };
   }

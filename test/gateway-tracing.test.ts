@@ -5,7 +5,7 @@
  * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding: ids as hex, enums as numbers), decoded here.
  * Spans are batched every 5 s: these reach the collector by the flush of the SIGTERM drain.
  */
-import { spawn } from 'node:child_process';
+import { startServeChild } from './serve-child.js';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -151,30 +151,21 @@ async function startServe(env: Readonly<Record<string, string>>): Promise<{
   reloaded: () => Promise<void>;
   stopped: () => Promise<{ code: number | null; stderr: string }>;
 }> {
-  const child = spawn(process.execPath, ['--import', hooksScript, mainScript, 'serve', '--port', '0', '--config', configPath], {
-    env: { PATH: process.env.PATH ?? '', ...providers.environment(), LOADED_MODULES_FILE: modulesFile, ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+  const { child, url, stderr, exited } = await startServeChild({
+    mainScript,
+    nodeArgs: ['--import', hooksScript],
+    args: ['--config', configPath],
+    env: { ...providers.environment(), LOADED_MODULES_FILE: modulesFile, ...env },
   });
   return {
     url,
     reloaded: async () => {
       child.kill('SIGHUP');
-      await expect.poll(() => stderr.includes('"msg":"configuration reloaded"'), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => stderr().includes('"msg":"configuration reloaded"'), { timeout: 10_000 }).toBe(true);
     },
     stopped: async () => {
       child.kill('SIGTERM');
-      return { code: await exited, stderr };
+      return { code: await exited, stderr: stderr() };
     },
   };
 }
