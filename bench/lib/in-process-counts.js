@@ -10,6 +10,7 @@
 import { createHook } from 'node:async_hooks';
 import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
+import sumHeapProfileModule from './sum-heap-profile.cjs';
 
 const samplingIntervalBytes = Number(process.env.BENCH_SAMPLING_BYTES ?? 256);
 
@@ -51,22 +52,10 @@ export async function countScheduling(run, { stackFrames = 0 } = {}) {
   return { types, sites: [...sites].sort((left, right) => right[1] - left[1]) };
 }
 
+const { sumHeapProfile } = sumHeapProfileModule;
+
 function sumProfile(profile) {
-  const byFunction = new Map();
-  const byScript = new Map();
-  let totalBytes = 0;
-  const visit = (node) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (node.selfSize > 0) {
-      totalBytes += node.selfSize;
-      const script = url.replace(/^.*\/(node_modules\/[^/]+|dist|bench)\//, '$1/').replace(/^file:\/\//, '');
-      const name = `${functionName || '(anonymous)'} ${script}:${lineNumber + 1}`;
-      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
-      byScript.set(script || '(native)', (byScript.get(script || '(native)') ?? 0) + node.selfSize);
-    }
-    for (const child of node.children) visit(child);
-  };
-  visit(profile.head);
+  const { totalBytes, byFunction, byScript } = sumHeapProfile(profile);
   const sorted = (map) => [...map].sort((left, right) => right[1] - left[1]);
   return { totalBytes, byFunction: sorted(byFunction), byScript: sorted(byScript) };
 }

@@ -15,6 +15,7 @@ const { EventEmitter } = require('node:events');
 const { writeFileSync } = require('node:fs');
 const { Session } = require('node:inspector');
 const { PerformanceObserver } = require('node:perf_hooks');
+const { sumHeapProfile } = require('./sum-heap-profile.cjs');
 
 const outputPath = process.env.BENCH_COUNTS_FILE;
 const samplingIntervalBytes = Number(process.env.BENCH_SAMPLING_BYTES ?? 256);
@@ -112,25 +113,6 @@ session.connect();
 const post = (method, params) =>
   new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
-function sumProfile(profile) {
-  const byFunction = new Map();
-  const byScript = new Map();
-  let totalBytes = 0;
-  const visit = (node) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (node.selfSize > 0) {
-      totalBytes += node.selfSize;
-      const script = url.replace(/^.*\/(node_modules\/[^/]+|dist|bench)\//, '$1/').replace(/^file:\/\//, '');
-      const name = `${functionName || '(anonymous)'} ${script}:${lineNumber + 1}`;
-      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
-      byScript.set(script || '(native)', (byScript.get(script || '(native)') ?? 0) + node.selfSize);
-    }
-    for (const child of node.children) visit(child);
-  };
-  visit(profile.head);
-  return { totalBytes, byFunction, byScript };
-}
-
 let window = 0;
 let running = false;
 
@@ -169,7 +151,7 @@ function endWindow(kind) {
   counting = false;
   const cpu = process.cpuUsage(cpuAtStart);
   void post('HeapProfiler.stopSampling').then(({ profile }) => {
-    const { totalBytes, byFunction, byScript } = sumProfile(profile);
+    const { totalBytes, byFunction, byScript } = sumHeapProfile(profile);
     const top = (map, count) => [...map].sort((left, right) => right[1] - left[1]).slice(0, count);
     writeFileSync(
       path,
