@@ -19,6 +19,7 @@ import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gat
 import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { createGatewayServer } from './gateway-server.js';
+import { LinkedList } from '../linked-list.js';
 import type { RequestsInFlight } from './request-dispatcher.js';
 import type { GatewayRoute } from './route-table.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -154,7 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ),
   });
   const registeredRoutes: GatewayRoute[] = [];
-  const requests: RequestsInFlight = { responses: new Set(), draining: false };
+  const requests: RequestsInFlight = { responses: new LinkedList(), draining: false };
   const parts: GatewayParts = {
     logger,
     writeCallLine: createLineWriter<CallLogFields>(logger, callLogKeys),

@@ -75,11 +75,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
             clearTimeout(timer);
             resolve();
           };
-          for (const response of inFlight) response.once('close', () => setImmediate(check));
+          for (const response of inFlight.values()) response.once('close', () => setImmediate(check));
         });
       }
       // What is still running after the grace period is cut: the client sees a reset, upstream is aborted.
-      for (const response of inFlight) response.destroy();
+      for (const response of inFlight.values()) response.destroy();
       server.closeAllConnections();
       await serverClosed;
     })();

@@ -26,11 +26,12 @@ import {
   walkToClientAddress,
 } from './request-client-address.js';
 import { type GatewayRoute, routeLabelOf, type RouteTable } from './route-table.js';
+import type { LinkedList } from '../linked-list.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
 
 /** The answers not yet closed, of every configuration the gateway serves with: what a drain waits for. */
 export interface RequestsInFlight {
-  readonly responses: Set<ServerResponse>;
+  readonly responses: LinkedList<ServerResponse>;
   /** Set when a drain begins: from then on every answer asks its client to close the connection. */
   draining: boolean;
 }
@@ -114,13 +115,13 @@ export function createRequestDispatcher(options: RequestDispatcherOptions): Requ
     const route = routes.find(method, path);
     const label = routeLabelOf(route);
     const holdsConfiguration = route !== undefined && configurationRoutes.has(route);
-    inFlight.add(response);
+    const open = inFlight.add(response);
     if (holdsConfiguration) configurationRequests += 1;
     // Once per response: Node emits a response's 'close' once (`once` would wrap the listener on every request).
     // The only listener of the gateway's on the response: a call that a client leaving cancels is told through
     // its answer.
     response.on('close', () => {
-      inFlight.delete(response);
+      inFlight.remove(open);
       if (holdsConfiguration && (configurationRequests -= 1) === 0) whenIdle?.();
       metrics.recordRequest(label, response.headersSent ? String(response.statusCode) : 'client_closed');
       answer.responseClosed();

@@ -6,6 +6,7 @@
  * `silenceMs`; a stream's own cost is a counter it bumps when it writes.
  */
 import type { Clock, TimerHandle } from '../clock.js';
+import { LinkedList } from '../linked-list.js';
 
 export interface KeptStream {
   /** Bumped on every write of the stream's own; a sweep that sees it unchanged counts a silent sweep. */
@@ -25,7 +26,8 @@ const sweepsPerSilence = 3;
 export class StreamKeepAlive {
   readonly #clock: Clock;
   readonly #sweepMs: number;
-  readonly #streams = new Set<Watched>();
+  /** A linked list, not a Set: every stream is added and removed (linked-list.ts says what a Set cost). */
+  readonly #streams = new LinkedList<Watched>();
   #timer: TimerHandle | undefined;
 
   constructor(options: { readonly clock: Clock; readonly silenceMs: number }) {
@@ -41,11 +43,9 @@ export class StreamKeepAlive {
       seenActivity: 0,
       silentSweeps: 0,
       ping,
-      stop: () => {
-        streams.delete(watched);
-      },
+      stop: () => streams.remove(entry),
     };
-    streams.add(watched);
+    const entry = streams.add(watched);
     this.#arm();
     return watched;
   }
@@ -72,7 +72,7 @@ export class StreamKeepAlive {
   }
 
   #sweep(): void {
-    for (const stream of this.#streams) {
+    for (const stream of this.#streams.values()) {
       if (stream.activity !== stream.seenActivity) {
         stream.seenActivity = stream.activity;
         stream.silentSweeps = 0;

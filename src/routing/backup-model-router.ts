@@ -307,7 +307,7 @@ export class BackupModelRouter {
     this.#assertOpen();
     const check = new CancelScope();
     const stopFollowingCaller = options.signal ? check.follow(cancellationOf(options.signal)) : undefined;
-    this.#inFlight.enter(check);
+    const inFlightCheck = this.#inFlight.enter(check);
     try {
       return await checkProviders({
         providers: this.#providers,
@@ -318,7 +318,7 @@ export class BackupModelRouter {
       });
     } finally {
       stopFollowingCaller?.();
-      this.#inFlight.leave(check);
+      this.#inFlight.leave(inFlightCheck);
     }
   }
 

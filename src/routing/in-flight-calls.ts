@@ -1,3 +1,5 @@
+import { LinkedList, type LinkedListEntry } from '../linked-list.js';
+
 /** What cancels one piece of work in flight: a CancelScope, a call's deadline. */
 export interface Abortable {
   abort(reason: unknown): void;
@@ -6,10 +8,14 @@ export interface Abortable {
 /**
  * What a router has in flight (calls, streams, the shared work of identical calls, health checks), so that
  * `close()` can cancel all of it and wait until it has settled. Each piece enters with what cancels it and
- * leaves once it has settled; a piece that enters after closing began is cancelled at once.
+ * leaves once it has settled; a piece that enters after closing began is cancelled at once. A linked list, not a
+ * Set: every call enters and leaves it (linked-list.ts says what a Set cost).
  */
+/** A piece's place among those in flight, given by `enter`. */
+export type InFlightEntry = LinkedListEntry<Abortable>;
+
 export class InFlightCalls {
-  readonly #scopes = new Set<Abortable>();
+  readonly #scopes = new LinkedList<Abortable>();
   #closeReason: unknown;
   #closing = false;
   #whenEmpty: (() => void) | undefined;
@@ -18,14 +24,17 @@ export class InFlightCalls {
     return this.#scopes.size;
   }
 
-  enter(scope: Abortable): void {
-    this.#scopes.add(scope);
+  /** Returns the piece's place, for `leave`. */
+  enter(scope: Abortable): InFlightEntry {
+    const entry = this.#scopes.add(scope);
     if (this.#closing) scope.abort(this.#closeReason);
+    return entry;
   }
 
   /** Idempotent: a piece may leave early (a stream waiting on its reader) and again when it ends. */
-  leave(scope: Abortable): void {
-    if (!this.#scopes.delete(scope)) return;
+  leave(entry: InFlightEntry): void {
+    if (entry.removed) return;
+    this.#scopes.remove(entry);
     if (this.#scopes.size === 0) this.#whenEmpty?.();
   }
 
@@ -36,7 +45,7 @@ export class InFlightCalls {
     const settled = new Promise<void>((resolve) => {
       this.#whenEmpty = resolve;
     });
-    for (const scope of [...this.#scopes]) scope.abort(reason);
+    for (const scope of this.#scopes.values()) scope.abort(reason);
     if (this.#scopes.size === 0) this.#whenEmpty?.();
     return settled;
   }

@@ -103,12 +103,12 @@ export class SharedCachedCalls<Call extends SharedCachedCall, Entry extends Cach
     // The call's own cancellation (the caller's signal, and close()), which its wait and the shared work follow.
     const call = new CancelScope();
     const stopFollowingCaller = context.options.signal ? call.follow(cancellationOf(context.options.signal)) : undefined;
-    this.#inFlight.enter(call);
+    const inFlightCall = this.#inFlight.enter(call);
     try {
       return await this.#callUnder(call, context);
     } finally {
       stopFollowingCaller?.();
-      this.#inFlight.leave(call);
+      this.#inFlight.leave(inFlightCall);
     }
   }
 
@@ -169,7 +169,7 @@ export class SharedCachedCalls<Call extends SharedCachedCall, Entry extends Cach
             let endWork!: () => void;
             sharedWork = { scope: work, ended: new Promise<void>((resolve) => (endWork = resolve)) };
             const stopFollowing = work.follow(cancellation);
-            this.#inFlight.enter(work);
+            const inFlightWork = this.#inFlight.enter(work);
             const running = this.#runUncached(context, work);
             // Set as the race began (before its first wait): the log its attempts go to as they end.
             const sharedCall = log.attempts === undefined ? undefined : new SharedCall(log.attempts);
@@ -185,7 +185,7 @@ export class SharedCachedCalls<Call extends SharedCachedCall, Entry extends Cach
               sharedCall?.end();
               if (sharedCall !== undefined && this.#sharedCalls.get(flightKey) === sharedCall) this.#sharedCalls.delete(flightKey);
               stopFollowing();
-              this.#inFlight.leave(work);
+              this.#inFlight.leave(inFlightWork);
               endWork();
             }
           },

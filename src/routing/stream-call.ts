@@ -57,10 +57,10 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
     let settled = false;
     // In flight from its first read (a router closed before that cancels it at once) until it ends, or until
     // it is cancelled while its reader holds it between two chunks: its upstream request is ended then.
-    context.inFlight.enter(callScope);
+    const inFlightCall = context.inFlight.enter(callScope);
     let waitingOnReader = false;
     const stopLeavingOnAbort = callScope.onAbort(() => {
-      if (waitingOnReader) context.inFlight.leave(callScope);
+      if (waitingOnReader) context.inFlight.leave(inFlightCall);
     });
     try {
       const race = candidatesToRace({
@@ -201,7 +201,7 @@ export function startRouterStream(context: RouterStreamContext): RouterStream {
       deadline.dispose();
       stopFollowingCaller?.();
       stopLeavingOnAbort();
-      context.inFlight.leave(callScope);
+      context.inFlight.leave(inFlightCall);
       for (const attempt of attempts) context.events.emit({ type: 'attempt-end', callId: context.callId, attempt });
     }
   }

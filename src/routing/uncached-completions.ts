@@ -92,7 +92,7 @@ export class UncachedCompletions {
     });
     // Made once there is something to race (a call with no candidate throws above, and holds no timer).
     const deadline = createDeadlineSignal({ clock: this.#clock, timeoutMs, parent: signal, nowMs });
-    inFlight?.enter(deadline);
+    const inFlightCall = inFlight?.enter(deadline);
     const events = this.#events;
     const responseTimeoutMs = options.responseTimeoutMs ?? routerOptions.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
     const idleTimeoutMs = options.idleTimeoutMs ?? routerOptions.idleTimeoutMs ?? routerDefaults.idleTimeoutMs;
@@ -132,7 +132,7 @@ export class UncachedCompletions {
     } finally {
       priceCancelledAttempts(attempts, newestAttempt, messages, this.#registry.spending);
       deadline.dispose();
-      inFlight?.leave(deadline);
+      if (inFlightCall !== undefined) inFlight?.leave(inFlightCall);
       if (lastResort) this.#registry.lastResorts.release(lastResort.provider.id);
       if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
     }

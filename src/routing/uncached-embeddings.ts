@@ -88,7 +88,7 @@ export class UncachedEmbeddings {
     call.log.attempts = attempts;
     const { candidates, lastResort } = candidatesToRace({ selection, nowMs, acquireLastResort: (providerId) => registry.lastResorts.acquire(providerId) });
     const deadline = createDeadlineSignal({ clock, timeoutMs, parent: signal, nowMs });
-    inFlight.enter(deadline);
+    const inFlightCall = inFlight.enter(deadline);
     const responseTimeoutMs = options.responseTimeoutMs ?? routerOptions.responseTimeoutMs ?? routerDefaults.responseTimeoutMs;
     const idleTimeoutMs = routerOptions.idleTimeoutMs ?? routerDefaults.idleTimeoutMs;
     let newestAttempt: AttemptCallOptions | undefined;
@@ -123,7 +123,7 @@ export class UncachedEmbeddings {
     } finally {
       priceCancelledEmbeddingAttempts(attempts, newestAttempt, call.request.inputs, registry.spending);
       deadline.dispose();
-      inFlight.leave(deadline);
+      inFlight.leave(inFlightCall);
       if (lastResort) registry.lastResorts.release(lastResort.provider.id);
       if (events.size > 0) for (const attempt of attempts) events.emit({ type: 'attempt-end', callId, attempt });
     }
