@@ -10,12 +10,12 @@ import { connect, createServer } from 'node:net';
 
 const startTimeoutMs = 20_000;
 
-/** Start `scriptPath` with IPC; resolves once it reported its port. */
+/** Start `scriptPath` with IPC; resolves once it reported its port. `options.stdout`: a file descriptor for its output. */
 export function startChildServer(scriptPath, options = {}) {
   const child = fork(scriptPath, options.args ?? [], {
     env: { ...options.env },
     execArgv: options.execArgv ?? [],
-    stdio: ['ignore', 'ignore', options.stderr === 'inherit' ? 'inherit' : 'ignore', 'ipc'],
+    stdio: ['ignore', options.stdout ?? 'ignore', options.stderr === 'inherit' ? 'inherit' : 'ignore', 'ipc'],
   });
   let nextId = 1;
   const pending = new Map();
@@ -65,9 +65,12 @@ export function startChildServer(scriptPath, options = {}) {
   });
 }
 
-/** Start a process that knows nothing of IPC (a third-party server) on `port`; resolves once it accepts connections. */
+/**
+ * Start a process that knows nothing of IPC (a third-party server) on `port`; resolves once it accepts connections.
+ * `options.stdout`, a file descriptor, takes its standard output (V8's --trace-gc-nvp lines, for gc-survival.js).
+ */
 export async function startPlainServer(command, args, options) {
-  const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(command, args, { env: options.env, stdio: ['ignore', options.stdout ?? 'ignore', 'ignore'] });
   let exited = false;
   child.once('exit', () => {
     exited = true;
