@@ -47,6 +47,7 @@ interface ExportedSpan {
   readonly kind: number;
   readonly attributes: Record<string, string | number | boolean | undefined>;
   readonly serviceName: unknown;
+  readonly resource: Record<string, string | number | boolean | undefined>;
 }
 
 /** A collector's OTLP/HTTP receiver: every body it was sent, as bytes. */
@@ -86,6 +87,7 @@ class TestCollector {
             kind: span.kind,
             attributes: attributesOf(span.attributes),
             serviceName: attributesOf(resource.attributes)['service.name'],
+            resource: attributesOf(resource.attributes),
           })),
         ),
       );
@@ -229,9 +231,13 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/sdk-trace-node/'))).toBe(true);
   });
 
-  it('shows a failover as two attempt spans under one call span, and names the service from OTEL_SERVICE_NAME', async () => {
+  it('shows a failover as two attempt spans under one call span, and describes the service from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', async () => {
     providers.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
-    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/custom/traces`, OTEL_SERVICE_NAME: 'edge-gateway' });
+    const { url, stopped } = await startServe({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/custom/traces`,
+      OTEL_SERVICE_NAME: 'edge-gateway',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging,service.version=2.1%2Bbuild.7,service.name=overridden',
+    });
     await clientOf(url).chat.completions.create({ model: 'fallback', messages: [{ role: 'user', content: prompt }] });
     expect((await stopped()).code).toBe(0);
 
@@ -242,6 +248,8 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     // No traceparent from the caller: a trace of its own.
     expect(server?.parentSpanId).toBeUndefined();
     expect(server?.serviceName).toBe('edge-gateway');
+    expect(server?.resource['deployment.environment']).toBe('staging');
+    expect(server?.resource['service.version']).toBe('2.1+build.7');
     const call = spans.find((span) => span.kind === spanKind.internal);
     expect(call?.parentSpanId).toBe(server?.spanId);
     const attempts = spans.filter((span) => span.kind === spanKind.client && span.parentSpanId === call?.spanId);

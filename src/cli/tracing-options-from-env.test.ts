@@ -22,6 +22,18 @@ describe('tracingOptionsFromEnv', () => {
     expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SERVICE_NAME: 'edge' })?.serviceName).toBe('edge');
   });
 
+  it('gives the resource the attributes of OTEL_RESOURCE_ATTRIBUTES, its service.name unless OTEL_SERVICE_NAME is set', () => {
+    const fromAttributes = tracingOptionsFromEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=production,service.version=1.4%2B2,service.name=from-attributes',
+    });
+    expect(fromAttributes?.resourceAttributes).toEqual({ 'deployment.environment': 'production', 'service.version': '1.4+2', 'service.name': 'from-attributes' });
+    expect(fromAttributes?.serviceName).toBe('from-attributes');
+    const named = tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes', OTEL_SERVICE_NAME: 'edge' });
+    expect(named?.serviceName).toBe('edge');
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' })?.resourceAttributes).toEqual({});
+  });
+
   it('merges the traces headers over the general ones', () => {
     const options = tracingOptionsFromEnv({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',

@@ -2,7 +2,8 @@
  * Whether `serve` traces, from OpenTelemetry's standard variables
  * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/ and .../configuration/sdk-environment-variables/):
  * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
- * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`.
+ * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`. The resource's attributes
+ * come from `OTEL_RESOURCE_ATTRIBUTES`, its `service.name` from `OTEL_SERVICE_NAME` over them.
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { OtlpTracingOptions } from '../telemetry/start-otlp-tracing.js';
@@ -13,6 +14,7 @@ export const tracingEnvironmentVariables = {
   headers: 'OTEL_EXPORTER_OTLP_HEADERS',
   tracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
   serviceName: 'OTEL_SERVICE_NAME',
+  resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
   sdkDisabled: 'OTEL_SDK_DISABLED',
   protocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
   tracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
@@ -42,16 +44,24 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
     const argument = tracesEndpoint ? names.tracesEndpoint : names.endpoint;
     throw new InvalidArgumentError({ argument, message: `${argument} must be an http or https URL (OTLP/HTTP)` });
   }
+  const resourceAttributes = parseW3cBaggageList(env[names.resourceAttributes]);
   return {
     tracesUrl,
     // The signal's own headers over the general ones, key by key (as the exporter merges them).
     headers: { ...parseOtlpHeaders(env[names.headers]), ...parseOtlpHeaders(env[names.tracesHeaders]) },
-    serviceName: env[names.serviceName]?.trim() || defaultServiceName,
+    // The specification's order: OTEL_SERVICE_NAME over a service.name in OTEL_RESOURCE_ATTRIBUTES, over the default.
+    serviceName: env[names.serviceName]?.trim() || resourceAttributes['service.name']?.trim() || defaultServiceName,
+    resourceAttributes,
   };
 }
 
-/** `key1=value1,key2=value2`, values percent-encoded (W3C Baggage's format, as the specification says). */
+/** The exporter's headers: `key1=value1,key2=value2`, values percent-encoded (W3C Baggage's format, as the specification says). */
 export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
+  return parseW3cBaggageList(text);
+}
+
+/** `key1=value1,key2=value2`, values percent-encoded: the format of the OTLP headers and of the resource's attributes. */
+function parseW3cBaggageList(text: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   if (text === undefined) return headers;
   for (const entry of text.split(',')) {

@@ -6,7 +6,7 @@
  * `@opentelemetry/sdk-trace-node` (the tracer provider, batching, and the AsyncLocalStorage context manager that
  * makes a request's span the parent of the router's spans), `@opentelemetry/exporter-trace-otlp-http` (OTLP/HTTP
  * with JSON bodies, which every OTLP/HTTP receiver accepts; it also reads the standard `OTEL_EXPORTER_OTLP_*`
- * variables of the process), `@opentelemetry/resources` (`service.name`) and `@opentelemetry/core` (the W3C Trace
+ * variables of the process), `@opentelemetry/resources` (`service.name` and the other resource attributes) and `@opentelemetry/core` (the W3C Trace
  * Context propagator).
  */
 import type { GatewayTracing } from '../gateway/request-tracing.js';
@@ -18,6 +18,8 @@ export interface OtlpTracingOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** The resource's `service.name`. */
   readonly serviceName: string;
+  /** The resource's other attributes (`OTEL_RESOURCE_ATTRIBUTES`: `deployment.environment`, `service.version`...). */
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
 }
 
 export interface OtlpTracing {
@@ -41,7 +43,7 @@ export async function startOtlpTracing(options: OtlpTracingOptions): Promise<Otl
   ]);
   const exporter = new OTLPTraceExporter({ url: options.tracesUrl, headers: { ...options.headers } });
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   const propagator = new W3CTraceContextPropagator();

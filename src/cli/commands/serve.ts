@@ -63,6 +63,7 @@ Environment:
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   or to this full URL. Off when neither is set or OTEL_SDK_DISABLED=true
   OTEL_EXPORTER_OTLP_HEADERS           headers of every export (key=value,...), OTEL_EXPORTER_OTLP_TRACES_HEADERS over them
   OTEL_SERVICE_NAME                    the spans' service.name (default backup-models-gateway)
+  OTEL_RESOURCE_ATTRIBUTES             the spans' resource: key=value,... (deployment.environment=prod)
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
                                        spans are sent as http/json: another protocol asked for is warned of
 
