@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamResult } from '../routing/router-options.js';
 import type { SignedReasoningBlock, StreamChunk } from '../types.js';
+import { chatCompletionJson } from './chat-completion-json.js';
 import { isShownSignedReasoningBlock } from './client-signed-reasoning.js';
 import type { ErrorResponse } from './error-response.js';
 import type { AnswerContext, GatewayDialect, StreamEventEncoder } from './gateway-dialect.js';
 import { parseChatCompletionRequest } from './openai-request.js';
-import { ChatCompletionChunkEncoder, sseDone, sseErrorEvent, toChatCompletion } from './openai-response.js';
+import { ChatCompletionChunkEncoder, sseDone, sseErrorEvent } from './openai-response.js';
 import { toReasoningDetails } from './openai-signed-reasoning.js';
 
 /**
@@ -76,7 +77,7 @@ export const openAIChatDialect: GatewayDialect = {
   logMessage: 'chat.completions',
   newAnswerId: () => `chatcmpl-${randomUUID()}`,
   parseRequest: parseChatCompletionRequest,
-  answerBody: (result, context) => JSON.stringify(toChatCompletion(result, context)),
+  answerBody: chatCompletionJson,
   streamEncoder: (context) => new OpenAIStreamEvents(context),
   errorBody: (error) => error.body,
 };

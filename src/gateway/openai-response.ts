@@ -58,12 +58,16 @@ export function servedModel(result: { readonly provider: string; readonly model:
   return `${result.provider}/${result.model}`;
 }
 
+/**
+ * The answer not streamed, as an object. The gateway writes it with chatCompletionJson (chat-completion-json.ts),
+ * which writes a common answer (text only) straight to JSON, and what this gives for any other: the two must agree.
+ */
 export function toChatCompletion(
   result: CompletionResult,
   context: { readonly id: string; readonly createdSeconds: number },
 ): Record<string, unknown> {
   const hasToolCalls = result.toolCalls.length > 0;
-  // Built by assignment rather than conditional spreads: this runs for every answer.
+  // Built by assignment rather than conditional spreads: this runs for every answer with calls or reasoning.
   const message: Record<string, unknown> = {
     role: 'assistant',
     content: hasToolCalls && result.content.length === 0 ? null : result.content,
