@@ -3,10 +3,11 @@
  * gateways in one process, or an embedding app's own metrics, never collide). Fed by the router's events;
  * circuit states are read from the router when scraped.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { HealthStatus } from '../routing/health-status.js';
 import type { RouterEvent } from '../routing/router-events.js';
 import { LabelledCounter } from './labelled-counter.js';
+import { LabelledHistogram } from './labelled-histogram.js';
 
 const circuitStateValues = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -14,14 +15,15 @@ const latencyBucketsSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64];
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  // Counted on every request: LabelledCounter, which makes nothing per increment (prom-client's Counter does).
+  // Counted on every request: LabelledCounter and LabelledHistogram, which make nothing per increment or
+  // observation (prom-client's Counter and Histogram do).
   readonly #requests: LabelledCounter<'route' | 'status'>;
   readonly #attempts: LabelledCounter<'provider' | 'outcome' | 'reason'>;
   readonly #calls: LabelledCounter<'outcome' | 'streaming'>;
   readonly #cacheHits: Counter<string>;
   readonly #cooldowns: Counter<'provider' | 'reason'>;
-  readonly #latency: Histogram<'provider' | 'outcome' | 'streaming'>;
-  readonly #timeToFirstToken: Histogram<'provider'>;
+  readonly #latency: LabelledHistogram<'provider' | 'outcome' | 'streaming'>;
+  readonly #timeToFirstToken: LabelledHistogram<'provider'>;
   readonly #quotaRefusals: Counter<'key' | 'limit'>;
   readonly #keySpend: Counter<'key'>;
   readonly #keyAttemptRefusals: Counter<string>;
@@ -62,18 +64,18 @@ export class GatewayMetrics {
       labelNames: ['provider', 'reason'],
       registers,
     });
-    this.#latency = new Histogram({
+    this.#latency = new LabelledHistogram({
       name: 'backup_models_call_duration_seconds',
       help: 'Duration of router calls, fallbacks included.',
       labelNames: ['provider', 'outcome', 'streaming'],
-      buckets: latencyBucketsSeconds,
+      bucketsUpperBounds: latencyBucketsSeconds,
       registers,
     });
-    this.#timeToFirstToken = new Histogram({
+    this.#timeToFirstToken = new LabelledHistogram({
       name: 'backup_models_time_to_first_token_seconds',
       help: 'Time from the call to the first content token of a stream.',
       labelNames: ['provider'],
-      buckets: latencyBucketsSeconds,
+      bucketsUpperBounds: latencyBucketsSeconds,
       registers,
     });
     this.#quotaRefusals = new Counter({
@@ -182,9 +184,9 @@ export class GatewayMetrics {
         const streaming = event.streaming ? 'true' : 'false';
         this.#calls.inc(event.outcome, streaming);
         if (event.cached) this.#cacheHits.inc();
-        this.#latency.observe({ provider: event.provider ?? 'none', outcome: event.outcome, streaming }, event.latencyMs / 1000);
+        this.#latency.observe(event.latencyMs / 1000, event.provider ?? 'none', event.outcome, streaming);
         if (event.timeToFirstTokenMs !== undefined && event.provider !== undefined) {
-          this.#timeToFirstToken.observe({ provider: event.provider }, event.timeToFirstTokenMs / 1000);
+          this.#timeToFirstToken.observe(event.timeToFirstTokenMs / 1000, event.provider);
         }
         return;
       }
