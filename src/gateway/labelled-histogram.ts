@@ -14,6 +14,7 @@
  * `getMetricsAsJSON` objects and the cluster aggregation are prom-client's, sets in the order they were first met.
  */
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
+import { LabelSets } from './label-sets.js';
 
 interface LabelSet {
   readonly labels: Record<string, string>;
@@ -22,9 +23,6 @@ interface LabelSet {
   sum: number;
   count: number;
 }
-
-/** One label's values met so far, each to the next label's, or, at the last label, to the set they make. */
-type ValuesMet = Map<string, ValuesMet | LabelSet>;
 
 /** One line of a histogram as prom-client's Histogram.getForPromString() gives it: the set's labels shared. */
 interface ExpositionValue {
@@ -40,11 +38,8 @@ export class LabelledHistogram<Name extends string> {
   readonly help: string;
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  readonly #labelNames: readonly Name[];
   readonly #upperBounds: readonly number[];
-  #firstValues: ValuesMet = new Map();
-  /** Every set met, in the order met: the exposition's order. */
-  #sets: LabelSet[] = [];
+  readonly #sets: LabelSets<Name, LabelSet>;
 
   constructor(options: {
     readonly name: string;
@@ -54,15 +49,20 @@ export class LabelledHistogram<Name extends string> {
     readonly bucketsUpperBounds: readonly number[];
     readonly registers: Registry<RegistryContentType>[];
   }) {
-    if (options.labelNames.length < 1 || options.labelNames.length > 3) throw new Error('A LabelledHistogram takes one to three labels.');
     if (options.labelNames.includes('le' as Name)) throw new Error('le is a reserved label keyword');
     if (options.bucketsUpperBounds.some((bound, index, bounds) => index > 0 && bound <= bounds[index - 1]!)) {
       throw new Error('A LabelledHistogram takes its bucket bounds ascending.');
     }
     this.name = options.name;
     this.help = options.help;
-    this.#labelNames = options.labelNames;
-    this.#upperBounds = [...options.bucketsUpperBounds];
+    const upperBounds = [...options.bucketsUpperBounds];
+    this.#upperBounds = upperBounds;
+    this.#sets = new LabelSets<Name, LabelSet>(options.labelNames, (labels) => ({
+      labels,
+      bucketCounts: new Float64Array(upperBounds.length),
+      sum: 0,
+      count: 0,
+    }));
     // The registry's own types name only prom-client's classes; what it reads of them is what this has.
     for (const registry of options.registers) registry.registerMetric(this as unknown as Metric);
   }
@@ -70,18 +70,7 @@ export class LabelledHistogram<Name extends string> {
   /** Count `value` to the set of these label values, given in the order of `labelNames` (as many as it has). */
   observe(value: number, first: string, second?: string, third?: string): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    const labelCount = this.#labelNames.length;
-    let level = this.#firstValues;
-    let found = level.get(first);
-    if (labelCount > 1 && found !== undefined) {
-      level = found as ValuesMet;
-      found = level.get(second!);
-      if (labelCount > 2 && found !== undefined) {
-        level = found as ValuesMet;
-        found = level.get(third!);
-      }
-    }
-    const set = found === undefined ? this.#meet(first, second, third) : (found as LabelSet);
+    const set = this.#sets.find(first, second, third);
     set.sum += value;
     set.count += 1;
     const upperBounds = this.#upperBounds;
@@ -95,15 +84,14 @@ export class LabelledHistogram<Name extends string> {
 
   /** Forget every set, as prom-client's `registry.resetMetrics()` asks. */
   reset(): void {
-    this.#firstValues = new Map();
-    this.#sets = [];
+    this.#sets.clear();
   }
 
   /** What the registry writes /metrics from: Histogram.getForPromString()'s shape, buckets cumulative, then +Inf, sum, count. */
   async getForPromString(): Promise<{ name: string; help: string; type: string; values: ExpositionValue[]; aggregator: string }> {
     const bucketName = `${this.name}_bucket`;
     const values: ExpositionValue[] = [];
-    for (const set of this.#sets) {
+    for (const set of this.#sets.all) {
       const sharedLabels = set.labels;
       let cumulative = 0;
       for (let index = 0; index < this.#upperBounds.length; index += 1) {
@@ -131,25 +119,5 @@ export class LabelledHistogram<Name extends string> {
         labels: { ...labels, ...sharedLabels },
       })),
     };
-  }
-
-  /** A set of values met for the first time: its place in the maps, and in the exposition. */
-  #meet(first: string, second: string | undefined, third: string | undefined): LabelSet {
-    const values = [first, second, third];
-    const labels: Record<string, string> = {};
-    let level = this.#firstValues;
-    const last = this.#labelNames.length - 1;
-    for (let index = 0; index < last; index += 1) {
-      const value = values[index]!;
-      let next = level.get(value) as ValuesMet | undefined;
-      if (next === undefined) level.set(value, (next = new Map()));
-      labels[this.#labelNames[index]!] = value;
-      level = next;
-    }
-    labels[this.#labelNames[last]!] = values[last]!;
-    const set: LabelSet = { labels, bucketCounts: new Float64Array(this.#upperBounds.length), sum: 0, count: 0 };
-    level.set(values[last]!, set);
-    this.#sets.push(set);
-    return set;
   }
 }
