@@ -22,8 +22,8 @@ describe('LinkedList', () => {
     const list = new LinkedList<number>();
     const one = list.add(1);
     list.add(2);
-    list.remove(one);
-    list.remove(one);
+    expect(list.remove(one)).toBe(true);
+    expect(list.remove(one)).toBe(false);
     expect(list.size).toBe(1);
     expect(list.values()).toEqual([2]);
   });

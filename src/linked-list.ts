@@ -37,9 +37,9 @@ export class LinkedList<T> {
     return entry;
   }
 
-  /** Idempotent. */
-  remove(entry: LinkedListEntry<T>): void {
-    if (entry.removed) return;
+  /** Idempotent: true when the entry was in the list and is now out of it. */
+  remove(entry: LinkedListEntry<T>): boolean {
+    if (entry.removed) return false;
     entry.removed = true;
     if (entry.previous === undefined) this.#first = entry.next;
     else entry.previous.next = entry.next;
@@ -48,6 +48,7 @@ export class LinkedList<T> {
     entry.previous = undefined;
     entry.next = undefined;
     this.#size -= 1;
+    return true;
   }
 
   /** Removes every entry. */

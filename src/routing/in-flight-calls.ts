@@ -33,8 +33,7 @@ export class InFlightCalls {
 
   /** Idempotent: a piece may leave early (a stream waiting on its reader) and again when it ends. */
   leave(entry: InFlightEntry): void {
-    if (entry.removed) return;
-    this.#scopes.remove(entry);
+    if (!this.#scopes.remove(entry)) return;
     if (this.#scopes.size === 0) this.#whenEmpty?.();
   }
 
