@@ -4,40 +4,24 @@
  * gateway key is let in and the removed one refused, the new provider key is what the upstream receives, an invalid
  * file changes nothing, a stream in flight across the reload ends whole, and no key reaches the log.
  */
-import { type ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { startServeChild } from './serve-child.js';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { buildCliIfStale, mainScript } from './built-cli.js';
 
 const redis = await redisTestGate();
 const testRedis = useTestRedis(redis);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const mainScript = join(root, 'dist', 'cli', 'main.js');
 
-function newestSourceMs(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 let providers: ProviderTestServer;
 beforeAll(async () => {
-  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
-  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
-    await new Promise<void>((resolve) => {
-      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
-    });
-  }
+  await buildCliIfStale();
   providers = await startProviderTestServer();
 }, 180_000);
 afterAll(async () => providers?.close());

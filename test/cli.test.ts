@@ -1,26 +1,15 @@
 /** The `backup-models` tool as a user runs it: `node dist/cli/main.js ...` as a child process. */
 import { execFile } from 'node:child_process';
 import { startServeChild } from './serve-child.js';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { buildCliIfStale, mainScript } from './built-cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const mainScript = join(root, 'dist', 'cli', 'main.js');
 
-function newestSourceMs(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 interface RunResult {
   readonly code: number | null;
@@ -39,12 +28,7 @@ function run(args: readonly string[], env: Record<string, string> = {}): Promise
 
 let providers: ProviderTestServer;
 beforeAll(async () => {
-  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
-  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
-    await new Promise<void>((resolve) => {
-      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
-    });
-  }
+  await buildCliIfStale();
   expect(existsSync(mainScript)).toBe(true);
   providers = await startProviderTestServer();
 }, 180_000);

@@ -5,10 +5,7 @@
  * operation is one fit for a loaded CI host (`loadedHostRedisTimeoutMs`), not the 50 ms of a production default: at
  * load ~17 on two cores gateway two's cache read of the cluster case once took longer and missed.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createRedisClient, type RedisConnection } from '../src/shared-state/create-redis-client.js';
 import {
@@ -22,32 +19,17 @@ import {
   waitUntilReady,
 } from '../src/shared-state/redis-test-gate.test-support.js';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { buildCliIfStale, mainScript } from './built-cli.js';
 
 const redis = await redisTestGate({ needsRedisServerBinary: true });
-const root = fileURLToPath(new URL('..', import.meta.url));
-const mainScript = join(root, 'dist', 'cli', 'main.js');
 let providers: ProviderTestServer;
 let client: RedisConnection;
 let gateways: ChildProcess[] = [];
 const prefix = uniquePrefix();
 
-function newestSourceMs(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 beforeAll(async () => {
-  // `npm test` builds first; when run alone, build if dist is missing or older than the sources.
-  if (!existsSync(mainScript) || statSync(mainScript).mtimeMs < newestSourceMs(join(root, 'src'))) {
-    await new Promise<void>((resolve) => {
-      execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
-    });
-  }
+  await buildCliIfStale();
   providers = await startProviderTestServer();
   if (redis.skip) return;
   client = createRedisClient({ url: testRedisUrl, role: 'commands', commandTimeoutMs: loadedHostRedisTimeoutMs });

@@ -1,0 +1,31 @@
+/**
+ * The CLI as the tests that run it as a child process find it: `dist/cli/main.js`, built first when it is missing or
+ * older than the sources (`npm test` builds before the tests; a test file run alone may not have been).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The CLI's built entry point. */
+export const mainScript = join(root, 'dist', 'cli', 'main.js');
+
+function newestSourceMs(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build `dist` with the project's build configuration when `mainScript` is missing or older than `src`. */
+export async function buildCliIfStale(): Promise<void> {
+  if (existsSync(mainScript) && statSync(mainScript).mtimeMs >= newestSourceMs(join(root, 'src'))) return;
+  await new Promise<void>((resolve) => {
+    execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
+  });
+}
