@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runClosedLoop } from './lib/closed-loop.js';
 import { printTable } from './lib/report.js';
-import { benchApiKey, chatCompletionsCall, startUpstream } from './lib/servers.js';
+import { benchRouterOf, startUpstream } from './lib/servers.js';
 import { median, round } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -37,26 +37,12 @@ const roundMs = Number(values['round-ms']);
 const concurrency = Number(values['in-flight']);
 const prompt = 'Reply with the word SUCCESS.';
 
-async function routerOf(distIndexUrl, upstream) {
-  const { BackupModelRouter } = await import(distIndexUrl);
-  const router = new BackupModelRouter({
-    cacheEnabled: false,
-    parallelAttempts: 1,
-    env: { OPENAI_API_KEY: benchApiKey, OPENAI_BASE_URL: `${upstream.url}/v1` },
-  });
-  const call = async () => {
-    const result = await router.complete(prompt, chatCompletionsCall);
-    if (result.content !== 'SUCCESS') throw new Error('router call failed');
-  };
-  return { router, call };
-}
-
 const upstream = await startUpstream();
 // The base's URL differs from this build's even for `--base .`: two module instances, as two builds are.
 const baseIndex = `${pathToFileURL(resolve(values.base, 'dist/index.js')).href}${resolve(values.base) === resolve('.') ? '?base' : ''}`;
 const setups = [
-  { name: `base (${values.base})`, ...(await routerOf(baseIndex, upstream)) },
-  { name: 'this checkout', ...(await routerOf(pathToFileURL(resolve('dist/index.js')).href, upstream)) },
+  { name: `base (${values.base})`, ...(await benchRouterOf(baseIndex, upstream, prompt)) },
+  { name: 'this checkout', ...(await benchRouterOf(pathToFileURL(resolve('dist/index.js')).href, upstream, prompt)) },
 ];
 try {
   for (const setup of setups) await runClosedLoop({ concurrency, durationMs: 2_000, call: setup.call });

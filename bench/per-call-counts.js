@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { runClosedLoop } from './lib/closed-loop.js';
 import { countAllocation, countScheduling } from './lib/in-process-counts.js';
-import { benchApiKey, chatCompletionsCall, startUpstream } from './lib/servers.js';
+import { benchApiKey, benchRouterOf, startUpstream } from './lib/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,16 +50,7 @@ async function fixedCalls(call, count) {
 
 async function setUp(upstream) {
   if (values.setup === 'router') {
-    const { BackupModelRouter } = await import(pathToFileURL(resolve(values.base, 'dist/index.js')).href);
-    const router = new BackupModelRouter({
-      cacheEnabled: false,
-      parallelAttempts: 1,
-      env: { OPENAI_API_KEY: benchApiKey, OPENAI_BASE_URL: `${upstream.url}/v1` },
-    });
-    const call = async () => {
-      const result = await router.complete(prompt, chatCompletionsCall);
-      if (result.content !== 'SUCCESS') throw new Error('router call failed');
-    };
+    const { router, call } = await benchRouterOf(pathToFileURL(resolve(values.base, 'dist/index.js')).href, upstream, prompt);
     return { call, close: () => router.close() };
   }
   if (values.setup !== 'raw') throw new Error(`no setup ${values.setup}: router or raw`);

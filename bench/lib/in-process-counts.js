@@ -10,25 +10,14 @@
 import { createHook } from 'node:async_hooks';
 import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
+import creationSiteModule from './creation-site.cjs';
 import sumHeapProfileModule from './sum-heap-profile.cjs';
 
 const samplingIntervalBytes = Number(process.env.BENCH_SAMPLING_BYTES ?? 256);
 
-function creationSite(stackFrames) {
-  const holder = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = stackFrames + 6;
-  Error.captureStackTrace(holder, creationSite);
-  Error.stackTraceLimit = limit;
-  return holder.stack
-    .split('\n')
-    .slice(1)
-    .filter((line) => !/internal\/async_hooks|emitInitNative|in-process-counts/.test(line))
-    .slice(0, stackFrames)
-    .map((line) => line.trim().replace(/^at /, '').replace(/\(?(file:\/\/)?\/[^()]*\/(node_modules\/|dist\/)/, '($2'))
-    .join(' < ')
-    .replace(/\(index \d+\)/g, '(index n)');
-}
+const { creationSite } = creationSiteModule;
+/** This tool's own frames, left out of the sites. */
+const ownFrames = /in-process-counts/;
 
 /** Async resources made while `run` runs, by type, and with `stackFrames` by where (the sites' keys). */
 export async function countScheduling(run, { stackFrames = 0 } = {}) {
@@ -38,7 +27,7 @@ export async function countScheduling(run, { stackFrames = 0 } = {}) {
     init(_asyncId, type) {
       types.set(type, (types.get(type) ?? 0) + 1);
       if (stackFrames > 0) {
-        const key = `${type} ${creationSite(stackFrames)}`;
+        const key = `${type} ${creationSite(stackFrames, ownFrames)}`;
         sites.set(key, (sites.get(key) ?? 0) + 1);
       }
     },

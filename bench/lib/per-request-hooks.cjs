@@ -15,6 +15,7 @@ const { EventEmitter } = require('node:events');
 const { writeFileSync } = require('node:fs');
 const { Session } = require('node:inspector');
 const { PerformanceObserver } = require('node:perf_hooks');
+const { creationSite } = require('./creation-site.cjs');
 const { sumHeapProfile } = require('./sum-heap-profile.cjs');
 
 const outputPath = process.env.BENCH_COUNTS_FILE;
@@ -32,26 +33,14 @@ let cpuAtStart;
 const stackFrames = Number(process.env.BENCH_ASYNC_STACKS ?? 0);
 let asyncStacks = new Map();
 
-function creationSite() {
-  const holder = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = stackFrames + 6;
-  Error.captureStackTrace(holder, creationSite);
-  Error.stackTraceLimit = limit;
-  return holder.stack
-    .split('\n')
-    .slice(1)
-    .filter((line) => !/internal\/async_hooks|emitInitNative|per-request-hooks|countedListener|countedRemoval|countListener/.test(line))
-    .slice(0, stackFrames)
-    .map((line) => line.trim().replace(/^at /, '').replace(/\(?(file:\/\/)?\/[^()]*\/(node_modules\/|dist\/)/, '($2'))
-    .join(' < ');
-}
+/** This preload's own frames, left out of the sites. */
+const ownFrames = /per-request-hooks|countedListener|countedRemoval|countListener/;
 
 const hook = createHook({
   init(_asyncId, type) {
     asyncTypes.set(type, (asyncTypes.get(type) ?? 0) + 1);
     if (stackFrames > 0) {
-      const key = `${type} ${creationSite()}`;
+      const key = `${type} ${creationSite(stackFrames, ownFrames)}`;
       asyncStacks.set(key, (asyncStacks.get(key) ?? 0) + 1);
     }
   },
@@ -62,7 +51,7 @@ function countListener(name) {
   const key = typeof name === 'symbol' ? name.toString() : name;
   listenerEvents.set(key, (listenerEvents.get(key) ?? 0) + 1);
   if (stackFrames > 0 && schedulingWindow) {
-    const site = `listener ${key} ${creationSite()}`;
+    const site = `listener ${key} ${creationSite(stackFrames, ownFrames)}`;
     asyncStacks.set(site, (asyncStacks.get(site) ?? 0) + 1);
   }
 }
@@ -92,7 +81,7 @@ EventEmitter.prototype.removeListener = function countedRemoval(name, listener) 
     const key = typeof name === 'symbol' ? name.toString() : name;
     listenerRemovals.set(key, (listenerRemovals.get(key) ?? 0) + 1);
     if (stackFrames > 0 && schedulingWindow) {
-      const site = `removal ${key} ${creationSite()}`;
+      const site = `removal ${key} ${creationSite(stackFrames, ownFrames)}`;
       asyncStacks.set(site, (asyncStacks.get(site) ?? 0) + 1);
     }
   }

@@ -62,6 +62,21 @@ export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: fal
  */
 export const chatCompletionsCall = Object.freeze({ preferredProvider: 'openai', preferredModel: 'gpt-4o-mini' });
 
+/**
+ * A router of the build whose `dist/index.js` is at `distIndexUrl` (this checkout's or another's), as the library
+ * benchmarks call it: cache off, one attempt, OpenAI's key and base URL pointing at `upstream`. `call` asks it once
+ * and fails unless the upstream's answer came back.
+ */
+export async function benchRouterOf(distIndexUrl, upstream, prompt) {
+  const { BackupModelRouter } = await import(distIndexUrl);
+  const router = new BackupModelRouter({ cacheEnabled: false, parallelAttempts: 1, env: openAiEnv(upstream) });
+  const call = async () => {
+    const result = await router.complete(prompt, chatCompletionsCall);
+    if (result.content !== 'SUCCESS') throw new Error('router call failed');
+  };
+  return { router, call };
+}
+
 /** The OpenAI variables pointing at the local upstream. */
 export function openAiEnv(upstream) {
   return { OPENAI_API_KEY: benchApiKey, OPENAI_BASE_URL: `${upstream.url}/v1` };
