@@ -44,6 +44,7 @@ server.keepAliveTimeout = 60_000;
 server.headersTimeout = 30_000;
 server.requestTimeout = 0;
 
-server.listen({ host: '127.0.0.1', port: 0, backlog: 8192 }, () => {
+// BENCH_PORT: a port given in advance, for a run without IPC (instructions-per-request.js runs it under valgrind).
+server.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT ?? 0), backlog: 8192 }, () => {
   serveIpc(server.address().port, {});
 });

@@ -67,7 +67,8 @@ export function startChildServer(scriptPath, options = {}) {
 
 /**
  * Start a process that knows nothing of IPC (a third-party server) on `port`; resolves once it accepts connections.
- * `options.stdout`, a file descriptor, takes its standard output (V8's --trace-gc-nvp lines, for gc-survival.js).
+ * `options.stdout`, a file descriptor, takes its standard output (V8's --trace-gc-nvp lines, for gc-survival.js);
+ * `options.startTimeoutMs` replaces the 20 s allowed to start (a server under valgrind takes longer).
  */
 export async function startPlainServer(command, args, options) {
   const child = spawn(command, args, { env: options.env, stdio: ['ignore', options.stdout ?? 'ignore', 'ignore'] });
@@ -75,7 +76,7 @@ export async function startPlainServer(command, args, options) {
   child.once('exit', () => {
     exited = true;
   });
-  const deadline = Date.now() + startTimeoutMs;
+  const deadline = Date.now() + (options.startTimeoutMs ?? startTimeoutMs);
   while (!(await canConnect(options.port))) {
     if (exited) throw new Error(`${command} exited before it listened`);
     if (Date.now() > deadline) {

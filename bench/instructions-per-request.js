@@ -1,0 +1,119 @@
+/**
+ * The instructions a server's main thread executes per request, counted by valgrind's callgrind: the same figure
+ * on a quiet host and a loaded one (it counts instructions, not time), so a change to the hot path can be read
+ * to a fraction of a percent where a throughput ratio on two shared cores moves by tens. Not a target.
+ *
+ *   node bench/instructions-per-request.js                           this checkout's gateway, 32 connections
+ *   node bench/instructions-per-request.js --server json-proxy       the undici JSON proxy reference (bare-proxy too)
+ *   node bench/instructions-per-request.js --base ../other           a built checkout's gateway
+ *   node bench/instructions-per-request.js --connections 1 --requests 2000 --stream
+ *
+ * The server runs under `valgrind --tool=callgrind --separate-threads=yes`, about 50 times slower than natively.
+ * It gets --requests requests of warm-up, its counters are zeroed, it gets --requests more, and its counters are
+ * dumped: the main thread's total divided by the requests is the figure. V8's helper threads are reported
+ * apart and are not comparable with a native run: under valgrind they compile and mark far more per request
+ * than they do natively, where /proc gives them well under 1% of the process's CPU time.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { freePort, startPlainServer } from './lib/child-server.js';
+import { openAiEnv, startUpstream } from './lib/servers.js';
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string', default: '.' },
+    server: { type: 'string', default: 'gateway' },
+    stream: { type: 'boolean', default: false },
+    requests: { type: 'string', default: '3000' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const requests = Number(values.requests);
+const connections = Number(values.connections);
+const servers = ['gateway', 'json-proxy', 'bare-proxy'];
+if (!servers.includes(values.server)) {
+  console.error(`--server is one of ${servers.join(', ')}`);
+  process.exit(2);
+}
+try {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+} catch {
+  console.error('valgrind is not installed (apt-get install valgrind)');
+  process.exit(2);
+}
+const directory = mkdtempSync(join(tmpdir(), 'instructions-'));
+const outputPattern = join(directory, 'callgrind.%p');
+const valgrindArgs = ['--tool=callgrind', '--separate-threads=yes', '--dump-instr=no', '--smc-check=all-non-file', `--callgrind-out-file=${outputPattern}`];
+
+/** The server's command line and environment: the gateway as a user runs it, or a reference on a port given in advance. */
+function serverCommand(upstream, port) {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
+  if (values.server === 'gateway') {
+    const cliPath = resolve(values.base, 'dist/cli/main.js');
+    if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: build that checkout first`);
+    const configPath = join(directory, 'gateway.yaml');
+    writeFileSync(configPath, 'cache:\n  enabled: false\n');
+    return { args: [cliPath, 'serve', '--config', configPath, '--port', String(port)], env: { ...env, ...openAiEnv(upstream) } };
+  }
+  const script = fileURLToPath(new URL(`./lib/${values.server}.js`, import.meta.url));
+  return { args: [script], env: { ...env, BENCH_UPSTREAM_URL: upstream.url, BENCH_PORT: String(port) } };
+}
+
+const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with the word SUCCESS.' }], stream: values.stream });
+
+async function load(server) {
+  const result = await autocannon({
+    url: `${server.url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    amount: requests,
+    timeout: 60,
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${result.non2xx} answers not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result.requests.total;
+}
+
+/** Thread number → instructions, from the files `--separate-threads` wrote for the last dump (`.1-NN`: part 1, thread NN). */
+function instructionsByThread(pid) {
+  const byThread = new Map();
+  for (const name of readdirSync(directory)) {
+    const match = new RegExp(`^callgrind\\.${pid}\\.1-(\\d+)$`).exec(name);
+    if (!match) continue;
+    const summary = /^summary: (\d+)$/m.exec(readFileSync(join(directory, name), 'utf8'));
+    byThread.set(Number(match[1]), summary ? Number(summary[1]) : 0);
+  }
+  return byThread;
+}
+
+const upstream = await startUpstream();
+let server;
+try {
+  const port = await freePort();
+  const { args, env } = serverCommand(upstream, port);
+  server = await startPlainServer('valgrind', [...valgrindArgs, process.execPath, ...args], { port, env, startTimeoutMs: 180_000 });
+  await load(server);
+  execFileSync('callgrind_control', ['--zero', String(server.pid)], { stdio: 'ignore' });
+  const counted = await load(server);
+  execFileSync('callgrind_control', ['--dump', String(server.pid)], { stdio: 'ignore' });
+  const byThread = instructionsByThread(server.pid);
+  const main = byThread.get(1);
+  if (main === undefined) throw new Error(`no dump of the main thread in ${directory}`);
+  let helpers = 0;
+  for (const [thread, instructions] of byThread) if (thread !== 1) helpers += instructions;
+  const what = values.server === 'gateway' ? `gateway (${values.base})` : values.server;
+  console.log(`${what}, ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${counted} requests counted after ${requests} of warm-up`);
+  console.log(`  main thread: ${Math.round(main / counted).toLocaleString('en')} instructions a request`);
+  console.log(`  V8's helper threads under valgrind (not comparable with a native run): ${Math.round(helpers / counted).toLocaleString('en')}`);
+} finally {
+  await server?.stop();
+  await upstream.stop();
+}
