@@ -1,5 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -23,9 +24,11 @@ function eventSource(): RouterEventSource & { emit(event: RouterEvent): void; re
   };
 }
 
-function setUp(): { exporter: InMemorySpanExporter; provider: BasicTracerProvider } {
+/** `alwaysOn`: a sampler that records every span, whatever its parent (the default follows the parent). */
+function setUp(options: { readonly alwaysOn?: boolean } = {}): { exporter: InMemorySpanExporter; provider: BasicTracerProvider } {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const sampler = options.alwaysOn ? { sampler: new AlwaysOnSampler() } : {};
+  const provider = new BasicTracerProvider({ ...sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   return { exporter, provider };
 }
 
@@ -187,6 +190,27 @@ describe('instrumentRouter', () => {
     request.end();
     const call = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.INTERNAL);
     expect(call?.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+  });
+
+  it('traces no call whose parent the sampler dropped, and every call whose parent it kept, recorded here or not', () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+    // The provider's sampler records every span it is asked for: what is left out, instrumentRouter left out.
+    const { exporter, provider } = setUp({ alwaysOn: true });
+    const source = eventSource();
+    instrumentRouter(source, { tracer: provider.getTracer('test') });
+    const parentOf = (traceFlags: TraceFlags, spanId: string) =>
+      trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId, traceFlags, isRemote: true });
+    const dropped = parentOf(TraceFlags.NONE, '00f067aa0ba902b7');
+    const kept = parentOf(TraceFlags.SAMPLED, '00f067aa0ba902b8');
+    for (const [callId, parent] of [[11, dropped], [12, kept]] as const) {
+      const [start, ...rest] = racedCall(callId);
+      context.with(trace.setSpan(context.active(), parent), () => source.emit(start!));
+      for (const event of rest) source.emit(event);
+    }
+    const calls = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.INTERNAL && span.parentSpanContext?.isRemote);
+    expect(calls.map((span) => span.parentSpanContext?.spanId)).toEqual(['00f067aa0ba902b8']);
+    // The kept call has its attempts, as any traced call.
+    expect(exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CLIENT)).toHaveLength(2);
   });
 
   it('subscribes once, only when called, and stops writing spans once disposed', () => {

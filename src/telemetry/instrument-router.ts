@@ -2,10 +2,12 @@ import {
   type Attributes,
   type Context,
   context,
+  isSpanContextValid,
   type Span,
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Tracer,
 } from '@opentelemetry/api';
 import type { Attempt } from '../errors.js';
@@ -33,7 +35,7 @@ const maximumOpenCalls = 10_000;
  * candidate. A call's `gen_ai.request.model` is its first attempt's model or, with none (a cache hit), the
  * model it asked for when it named one; never the answer's. Spans are written when the call ends, with the
  * start and end times the router measured; the parent is the context active when the call started its first
- * attempt (or ended, for a cache hit).
+ * attempt (or ended, for a cache hit). A call whose parent span the sampler dropped is not traced (isSampledOut).
  * Uses `@opentelemetry/api` only: without a registered SDK every span is a no-op and nothing more is done.
  * Returns the function that stops the instrumentation.
  */
@@ -53,12 +55,27 @@ export function instrumentRouter(router: RouterEventSource, options: InstrumentR
     if (event.type !== 'call-end') return;
     const parent = parentByCallId.get(event.callId) ?? context.active();
     parentByCallId.delete(event.callId);
+    if (isSampledOut(parent)) return;
     recordCall({ tracer, event, parent, endMs: event.startedAtMs + event.latencyMs });
   });
   return () => {
     unsubscribe();
     parentByCallId.clear();
   };
+}
+
+/**
+ * The call's parent is a span the sampler dropped (not recording, its trace not sampled): the call is not traced
+ * either. Every sampler OpenTelemetry's variables name (`OTEL_TRACES_SAMPLER`) would drop it too: the parent-based
+ * ones follow the parent, `traceidratio` decides on the trace id the parent has, and `always_on` records every parent.
+ * Not asking the tracer saves the call's attributes and span (measured in the gateway sampling 1% of its requests:
+ * bench/README.md, "Session 21"). A sampler of one's own that records children of dropped parents gets no call spans.
+ */
+function isSampledOut(parent: Context): boolean {
+  const parentSpan = trace.getSpan(parent);
+  if (parentSpan === undefined || parentSpan.isRecording()) return false;
+  const spanContext = parentSpan.spanContext();
+  return isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 function recordCall(options: { tracer: Tracer; event: CallEndEvent; parent: Context; endMs: number }): void {
