@@ -18,6 +18,7 @@ import {
   startGateway,
   startJsonProxy,
   startPortkey,
+  startOtlpSink,
   startUpstream,
 } from './lib/servers.js';
 import { median, round, summarize } from './lib/stats.js';
@@ -71,6 +72,11 @@ export const gatewayOverhead = {
       // The same gateway logging only what goes wrong: what the one JSON line each call is logged as costs.
       const quietGateway = await startGateway({ providerEnv: openAiEnv(upstream), yaml: 'cache:\n  enabled: false\nlogLevel: warn\n' });
       started.push(quietGateway);
+      // The same gateway tracing every request to an OTLP/HTTP receiver (in a process of its own, keeping nothing).
+      const sink = await startOtlpSink();
+      started.push(sink);
+      const tracingGateway = await startGateway({ providerEnv: { ...openAiEnv(upstream), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } });
+      started.push(tracingGateway);
       const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
       const targets = [
         { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
@@ -80,6 +86,8 @@ export const gatewayOverhead = {
         { name: 'undici JSON proxy (ref.)', url: jsonProxy.url, server: jsonProxy, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
         // Not a target: the gateway above with `logLevel: warn`, so the price of its per-call log line shows.
         { name: 'gateway, logLevel: warn', url: quietGateway.url, server: quietGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
+        // Not a target: the gateway above with OTLP tracing on, so what tracing costs shows (three spans a request).
+        { name: 'gateway, OTLP tracing on', url: tracingGateway.url, server: tracingGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
       ];
       const portkey = findPortkey();
       if (portkey.script) {

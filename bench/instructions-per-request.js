@@ -7,6 +7,8 @@
  *   node bench/instructions-per-request.js --server json-proxy       the undici JSON proxy reference (bare-proxy too)
  *   node bench/instructions-per-request.js --base ../other           a built checkout's gateway
  *   node bench/instructions-per-request.js --connections 1 --requests 2000 --stream
+ *   node bench/instructions-per-request.js --otlp [--sampled 0.01]  the gateway tracing to an OTLP sink (lib/otlp-sink.js),
+ *                                                                    every request's trace or that share of them
  *
  * The server runs under `valgrind --tool=callgrind --separate-threads=yes`, about 50 times slower than natively.
  * It gets --requests requests of warm-up, its counters are zeroed, it gets --requests more, and its counters are
@@ -22,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort, startPlainServer } from './lib/child-server.js';
-import { openAiEnv, startUpstream } from './lib/servers.js';
+import { openAiEnv, startOtlpSink, startUpstream } from './lib/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     stream: { type: 'boolean', default: false },
     requests: { type: 'string', default: '3000' },
     connections: { type: 'string', default: '32' },
+    otlp: { type: 'boolean', default: false },
+    sampled: { type: 'string' },
   },
 });
 const requests = Number(values.requests);
@@ -50,9 +54,17 @@ const directory = mkdtempSync(join(tmpdir(), 'instructions-'));
 const outputPattern = join(directory, 'callgrind.%p');
 const valgrindArgs = ['--tool=callgrind', '--separate-threads=yes', '--dump-instr=no', '--smc-check=all-non-file', `--callgrind-out-file=${outputPattern}`];
 
+/** The gateway's tracing variables (--otlp, --sampled): OpenTelemetry's own, as a user sets them. */
+function tracingEnv(sink) {
+  if (sink === undefined) return {};
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
+  if (values.sampled !== undefined) Object.assign(env, { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: values.sampled });
+  return env;
+}
+
 /** The server's command line and environment: the gateway as a user runs it, or a reference on a port given in advance. */
-function serverCommand(upstream, port) {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
+function serverCommand(upstream, port, sink) {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...tracingEnv(sink) };
   if (values.server === 'gateway') {
     const cliPath = resolve(values.base, 'dist/cli/main.js');
     if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: build that checkout first`);
@@ -95,10 +107,11 @@ function instructionsByThread(pid) {
 }
 
 const upstream = await startUpstream();
+const sink = values.otlp ? await startOtlpSink() : undefined;
 let server;
 try {
   const port = await freePort();
-  const { args, env } = serverCommand(upstream, port);
+  const { args, env } = serverCommand(upstream, port, sink);
   server = await startPlainServer('valgrind', [...valgrindArgs, process.execPath, ...args], { port, env, startTimeoutMs: 180_000 });
   await load(server);
   execFileSync('callgrind_control', ['--zero', String(server.pid)], { stdio: 'ignore' });
@@ -109,11 +122,13 @@ try {
   if (main === undefined) throw new Error(`no dump of the main thread in ${directory}`);
   let helpers = 0;
   for (const [thread, instructions] of byThread) if (thread !== 1) helpers += instructions;
-  const what = values.server === 'gateway' ? `gateway (${values.base})` : values.server;
+  const tracing = values.otlp ? `, tracing${values.sampled !== undefined ? ` (sampled ${values.sampled})` : ''}` : '';
+  const what = values.server === 'gateway' ? `gateway (${values.base})${tracing}` : values.server;
   console.log(`${what}, ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${counted} requests counted after ${requests} of warm-up`);
   console.log(`  main thread: ${Math.round(main / counted).toLocaleString('en')} instructions a request`);
   console.log(`  V8's helper threads under valgrind (not comparable with a native run): ${Math.round(helpers / counted).toLocaleString('en')}`);
 } finally {
   await server?.stop();
   await upstream.stop();
+  await sink?.stop();
 }

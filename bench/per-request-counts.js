@@ -10,7 +10,7 @@
  *   node bench/per-request-counts.js --server json-proxy      the undici JSON proxy reference (bare-proxy too)
  *   node bench/per-request-counts.js --top 30                 also the 30 functions that allocate most
  *   node bench/per-request-counts.js --stacks 4               also where async resources are made (4 frames)
- *   node bench/per-request-counts.js --otlp                   the gateway tracing, to an OTLP sink in this process
+ *   node bench/per-request-counts.js --otlp                   the gateway tracing, to an OTLP sink (lib/otlp-sink.js)
  *
  * Each server gets 3 s of load first, then two counted windows of --requests requests at --connections.
  */
@@ -19,10 +19,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import { startChildServer } from './lib/child-server.js';
-import { openAiEnv, startUpstream } from './lib/servers.js';
+import { openAiEnv, startOtlpSink, startUpstream } from './lib/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,20 +41,15 @@ const connections = Number(values.connections);
 const outputPath = join(mkdtempSync(join(tmpdir(), 'per-request-counts-')), 'counts');
 const nodeOptions = ['--require', hooksPath];
 
-/** An OTLP/HTTP receiver that takes every export and keeps nothing: what the gateway pays for tracing, not a collector. */
-async function startOtlpSink() {
-  const sink = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise((resolvePromise) => sink.listen(0, '127.0.0.1', resolvePromise));
-  sink.unref();
-  return `http://127.0.0.1:${sink.address().port}`;
-}
+/** Where a tracing gateway exports to (--otlp), stopped with the servers. */
+let sink;
 
 async function startServer(upstream) {
   const env = { BENCH_COUNTS_FILE: outputPath, BENCH_ASYNC_STACKS: values.stacks };
-  if (values.otlp) env.OTEL_EXPORTER_OTLP_ENDPOINT = await startOtlpSink();
+  if (values.otlp) {
+    sink = await startOtlpSink();
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = sink.url;
+  }
   if (values.server === 'gateway') {
     const servers = resolve(values.base, 'bench/lib/servers.js');
     const { startGateway } = await import(pathToFileURL(servers).href);
@@ -133,4 +127,5 @@ try {
 } finally {
   await server.stop();
   await upstream.stop();
+  await sink?.stop();
 }

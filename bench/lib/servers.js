@@ -30,6 +30,11 @@ export function startBareProxy(upstream) {
   return startChildServer(here('./bare-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
 }
 
+/** An OTLP/HTTP receiver that keeps nothing (otlp-sink.js), for a gateway tracing: its URL is the gateway's OTEL_EXPORTER_OTLP_ENDPOINT. */
+export function startOtlpSink() {
+  return startChildServer(here('./otlp-sink.js'), { env: baseEnv() });
+}
+
 /** The reference of a hop that parses and re-serializes, with nothing else (json-proxy.js). */
 export function startJsonProxy(upstream) {
   return startChildServer(here('./json-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
