@@ -259,6 +259,26 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     ]);
     expect(collector.rawText()).not.toContain(secretKey);
   });
+
+  it("samples as OTEL_TRACES_SAMPLER says: at a ratio of 0, only what the caller's traceparent marks sampled is exported", async () => {
+    const { url, stopped } = await startServe({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0',
+    });
+    const request = { model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user' as const, content: prompt }] };
+    // No trace context: the ratio decides, and drops the request, its call and its attempt.
+    await clientOf(url).chat.completions.create(request);
+    // The caller's trace, sampled: followed, with the router's spans under it.
+    await clientOf(url, { traceparent: `00-${callerTraceId}-${callerSpanId}-01` }).chat.completions.create(request);
+    // The caller's trace, not sampled: nothing.
+    await clientOf(url, { traceparent: `00-${callerTraceId.replace(/^./, 'a')}-${callerSpanId}-00` }).chat.completions.create(request);
+    expect((await stopped()).code).toBe(0);
+    const spans = collector.spans();
+    expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([callerTraceId]));
+    expect(spans.map((span) => span.kind).sort()).toEqual([spanKind.server, spanKind.internal, spanKind.client].sort());
+    expect(providers.requests).toHaveLength(3);
+  });
 });
 
 describe('serve with tracing, reloaded (SIGHUP)', () => {
