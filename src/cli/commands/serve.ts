@@ -64,6 +64,9 @@ Environment:
   OTEL_EXPORTER_OTLP_HEADERS           headers of every export (key=value,...), OTEL_EXPORTER_OTLP_TRACES_HEADERS over them
   OTEL_SERVICE_NAME                    the spans' service.name (default backup-models-gateway)
   OTEL_RESOURCE_ATTRIBUTES             the spans' resource: key=value,... (deployment.environment=prod)
+  OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG
+                                       which requests are traced (default all): parentbased_traceidratio and 0.01
+                                       for 1% of those without a caller's trace context
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
                                        spans are sent as http/json: another protocol asked for is warned of
 
