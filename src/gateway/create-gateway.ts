@@ -18,7 +18,7 @@ import type { GatewayConfig } from './gateway-config.js';
 import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gateway-logger.js';
 import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { createGatewayServer } from './gateway-server.js';
+import { applyConnectionLimits, createGatewayServer } from './gateway-server.js';
 import { LinkedList } from '../linked-list.js';
 import type { RequestsInFlight } from './request-dispatcher.js';
 import type { GatewayRoute } from './route-table.js';
@@ -215,6 +215,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         void router.close();
         throw error;
       }
+      applyConnectionLimits(gatewayServer.server, next.config.limits);
       const previousDrained = previous.retire();
       retiring.add(previousDrained);
       void previousDrained.then(() => retiring.delete(previousDrained));

@@ -25,6 +25,13 @@ export interface GatewayLimits {
   readonly drainTimeoutMs: number;
   /** A stream silent this long after its headers gets a keep-alive ping. Default 15 s. */
   readonly streamKeepAliveMs: number;
+  /**
+   * A client's connection left idle between requests this long is closed (Node's `keepAliveTimeout`, told to the
+   * client in `Keep-Alive: timeout=`). Default 65 s, longer than the 60 s a load balancer (AWS's, nginx's
+   * `keepalive_timeout` is 75) keeps an idle connection to it: with Node's own 5 s, a balancer reusing a connection
+   * the gateway had just closed answers its client a 502.
+   */
+  readonly keepAliveTimeoutMs: number;
   /** Bytes of request bodies held at once, across requests; a request past it gets a 503 with Retry-After. Default 256 MiB. */
   readonly maxBodyBytesInFlight: number;
   /**
@@ -61,6 +68,7 @@ export const defaultGatewayLimits: GatewayLimits = {
   sendTimeoutMs: 30_000,
   drainTimeoutMs: 30_000,
   streamKeepAliveMs: 15_000,
+  keepAliveTimeoutMs: 65_000,
   maxBodyBytesInFlight: 256 * 1024 * 1024,
   maxBodyBytesInFlightPerKey: 64 * 1024 * 1024,
   maxFailedKeyAttempts: 20,

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertSafeBinding } from './auth.js';
 import type { GatewayConfig } from './gateway-config.js';
+import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayAnswer } from './gateway-answer.js';
 import { newRequestId, sendError } from './http-responses.js';
@@ -22,7 +23,7 @@ export interface GatewayServerOptions {
   readonly serving: () => {
     readonly dispatcher: RequestDispatcher;
     readonly sendTimeout: SendTimeoutOptions;
-    readonly config: Pick<GatewayConfig, 'host' | 'port' | 'keys'>;
+    readonly config: Pick<GatewayConfig, 'host' | 'port' | 'keys' | 'limits'>;
   };
   readonly logger: GatewayLogger;
   /** Every configuration's answers not yet closed: a drain waits for them, then destroys what is left. */
@@ -39,6 +40,11 @@ export interface GatewayServer {
   stop(timeoutMs: number): Promise<void>;
   /** The host `listen` bound to, once it has (the configuration's, or the one it was told). */
   readonly listenedHost: string | undefined;
+}
+
+/** The configuration's limits on a client's connection: how long one may stay idle between requests. */
+export function applyConnectionLimits(server: Server, limits: Pick<GatewayLimits, 'keepAliveTimeoutMs'>): void {
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
 }
 
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
@@ -58,8 +64,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     });
   });
   // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
+  // (Node counts a request's headers time from its first byte, not from the end of the one before on the
+  // connection, so a keep-alive timeout past 30 s does not cut a client that was idle that long.)
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
+  applyConnectionLimits(server, serving().config.limits);
 
   let closed: Promise<void> | undefined;
   const stop = (timeoutMs: number): Promise<void> => {
