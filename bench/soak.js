@@ -82,8 +82,9 @@ async function runUpstream() {
     stats.set(key, (stats.get(key) ?? 0) + 1);
   };
   const servers = providers.map((provider) => {
-    const recorded = fixtures[provider];
     const server = createServer((request, response) => {
+      // OpenAI's default models are asked on its Responses API, the rest of its catalog on chat completions.
+      const recorded = provider === 'openai' && request.url.endsWith('/responses') ? fixtures.openaiResponses : fixtures[provider];
       open += 1;
       response.once('close', () => (open -= 1));
       const chunks = [];
@@ -133,29 +134,48 @@ async function runUpstream() {
   });
 }
 
-/** The recorded bodies the upstream serves, from the fixtures shipped in dist. */
+/**
+ * The recorded bodies the upstream serves, from the fixtures shipped in dist, and OpenAI's Responses API recordings
+ * (dist/testing/recordings), framed as the provider test server frames them (an `event:` line naming each type).
+ */
 function loadFixtures(directory) {
-  const read = (path) => readFileSync(join(directory, path));
+  const recordings = fileURLToPath(new URL('../dist/testing/recordings/', import.meta.url));
+  const read = (path) => readFileSync(path.startsWith('/') ? path : join(directory, path));
   const firstTokenEnd = (bytes, pattern) => {
     const text = bytes.toString('latin1');
     const at = text.search(pattern);
     return text.indexOf('\n\n', at) + 2;
   };
   // Chunk lists recorded as JSON lines are framed as the SSE they came in, as the provider test server does.
-  const readStream = (path) =>
-    path.endsWith('.jsonl')
-      ? Buffer.from(read(path).toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => `data: ${line}\n\n`).join('') + 'data: [DONE]\n\n')
-      : read(path);
-  const of = (folder, files) => ({
-    body: read(`${folder}/${files.body}`),
-    stream: readStream(`${folder}/${files.stream}`),
-    overloaded: files.overloaded ? read(`${folder}/${files.overloaded}`) : Buffer.alloc(0),
-    overloadedStatus: files.overloadedStatus,
-    rateLimit: read(`${folder}/${files.rateLimit}`),
-    firstTokenEnd: firstTokenEnd(readStream(`${folder}/${files.stream}`), files.firstToken),
-  });
+  const jsonLines = (path) => read(path).toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  const readStream = (path) => {
+    if (path.endsWith('.jsonl')) return Buffer.from(jsonLines(path).map((line) => `data: ${line}\n\n`).join('') + 'data: [DONE]\n\n');
+    if (path.endsWith('.chunks.txt')) return Buffer.from(jsonLines(path).map((line) => `event: ${JSON.parse(line).type}\ndata: ${line}\n\n`).join(''));
+    return read(path);
+  };
+  const of = (folder, files) => {
+    // A file of the fixtures' provider folder, or a path of its own (the Responses recordings).
+    const at = (name) => (name.startsWith('/') ? name : `${folder}/${name}`);
+    return {
+      body: read(at(files.body)),
+      stream: readStream(at(files.stream)),
+      overloaded: files.overloaded ? read(at(files.overloaded)) : Buffer.alloc(0),
+      overloadedStatus: files.overloadedStatus,
+      rateLimit: read(at(files.rateLimit)),
+      firstTokenEnd: firstTokenEnd(readStream(at(files.stream)), files.firstToken),
+    };
+  };
   return {
     openai: of('openai', { body: 'chat-completion.json', stream: 'chat-stream-include-usage.sse', overloaded: 'error-503-model-overloaded.json', overloadedStatus: 503, rateLimit: 'error-429-rate-limit-rpm.json', firstToken: /"content":"[^"]/ }),
+    // OpenAI's errors have one shape on both of its APIs.
+    openaiResponses: of('openai', {
+      body: join(recordings, 'openai-responses/responses.json'),
+      stream: join(recordings, 'openai-responses/responses-stream.chunks.txt'),
+      overloaded: 'error-503-model-overloaded.json',
+      overloadedStatus: 503,
+      rateLimit: 'error-429-rate-limit-rpm.json',
+      firstToken: /"type":"response\.output_text\.delta"/,
+    }),
     // Groq has no recorded 5xx body: an empty 503, as a load balancer in front of it sends. Its recorded text
     // stream is a reasoning model's 990 events (278 kB); its tool-call stream keeps the soak about routing.
     groq: of('groq', { body: 'chat-completion.vercel.json', stream: 'chat-stream-tool-call.vercel.chunks.jsonl', overloadedStatus: 503, rateLimit: 'error-429-rate-limit-tpm.json', firstToken: /"tool_calls"/ }),
