@@ -13,7 +13,7 @@
  * Phases: warm-up (not counted), the router (every strategy, plain and streamed), the same weather with the
  * router's default breaker (finding F5: it refuses nearly every call), the gateway, and amplification.
  * SOAK_ROUTER_CALLS, SOAK_GATEWAY_CALLS, SOAK_DEFAULT_BREAKER_CALLS, SOAK_AMPLIFICATION_CALLS, SOAK_CONCURRENCY
- * and SOAK_BREAKER (JSON) change the sizes and the main phases' breaker.
+ * and SOAK_BREAKER (JSON) change the sizes and the main phases' breaker; `--smoke` runs a tenth of the calls.
  * The upstream is a lean fault-injecting server in a child process (the provider test server keeps a log of
  * every request, which would be the bottleneck and the memory growth here), serving the recorded bodies of
  * OpenAI, Groq and Anthropic from three ports, so each provider has its own origin as in production.
@@ -27,11 +27,16 @@ import { fileURLToPath } from 'node:url';
 
 const thisFile = fileURLToPath(import.meta.url);
 const providers = ['openai', 'groq', 'anthropic'];
-const routerCalls = Number(process.env.SOAK_ROUTER_CALLS ?? 100_000);
-const gatewayCalls = Number(process.env.SOAK_GATEWAY_CALLS ?? 20_000);
-const amplificationCalls = Number(process.env.SOAK_AMPLIFICATION_CALLS ?? 3_000);
+// `--smoke`: a tenth of the calls (about 20 s), which `npm test` runs after the test suite, so a change that breaks
+// what the soak checks (as OpenAI's move to the Responses API did, unseen for a day) fails the tests. Amplification
+// keeps 2,000 calls: the 100 in flight that reach the failing provider before its circuit opens must stay within
+// the 1.2 requests a call it checks.
+const smoke = process.argv.includes('--smoke');
+const routerCalls = Number(process.env.SOAK_ROUTER_CALLS ?? (smoke ? 10_000 : 100_000));
+const gatewayCalls = Number(process.env.SOAK_GATEWAY_CALLS ?? (smoke ? 2_000 : 20_000));
+const amplificationCalls = Number(process.env.SOAK_AMPLIFICATION_CALLS ?? (smoke ? 2_000 : 3_000));
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 100);
-const defaultBreakerCalls = Number(process.env.SOAK_DEFAULT_BREAKER_CALLS ?? 10_000);
+const defaultBreakerCalls = Number(process.env.SOAK_DEFAULT_BREAKER_CALLS ?? (smoke ? 2_000 : 10_000));
 // Sub-second limits round up to about 1 s on undici's timers for plain calls (finding F7): 750 ms, and a
 // deadline that fits two black holes and an answer.
 // A whole answer has its own limit since session 9 (`responseTimeoutMs`, 30 s by default): without it here, a
