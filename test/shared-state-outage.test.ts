@@ -128,6 +128,11 @@ redis.describe('Redis stopped, restarted and slow in the middle of traffic', () 
     await openCircuit(a.router, groqThenOpenAI, 'groq');
     await waitFor(() => traffic.results.length >= beforeOutage + 20, { timeoutMs: 10_000, what: 'traffic during the outage' });
     expect(b.router.getHealthStatus().groq!.circuitState).toBe('closed');
+    // Both connections have tried to come back and been refused, so the reports checked below cover an outage that
+    // refused reconnection (with traffic fast enough, the restart could come before the first attempt, 50 ms in).
+    const refused = (connection: RedisConnectionEvent['connection']): boolean =>
+      events.some((event) => event.connection === connection && event.type === 'error' && event.message.startsWith('connect ECONNREFUSED'));
+    await waitFor(() => refused('commands') && refused('subscriber'), { timeoutMs: 10_000, what: 'a refused reconnection of each connection' });
 
     await privateRedis!.start();
     await waitFor(() => a.shared.isReady() && b.shared.isReady(), { timeoutMs: 10_000, what: 'both to reconnect' });
