@@ -146,8 +146,8 @@ beforeEach(async () => {
   return () => collector.close();
 });
 
-/** `serve` as a user starts it, with the module recorder loaded; resolves once it listens. */
-async function startServe(env: Readonly<Record<string, string>>): Promise<{
+/** `serve` as a user starts it, with the module recorder loaded (and `config`, default the one above); resolves once it listens. */
+async function startServe(env: Readonly<Record<string, string>>, config = configPath): Promise<{
   url: string;
   /** SIGHUP: the configuration read again; resolves once the log says it was. */
   reloaded: () => Promise<void>;
@@ -156,7 +156,7 @@ async function startServe(env: Readonly<Record<string, string>>): Promise<{
   const { child, url, stderr, exited } = await startServeChild({
     mainScript,
     nodeArgs: ['--import', hooksScript],
-    args: ['--config', configPath],
+    args: ['--config', config],
     env: { ...providers.environment(), LOADED_MODULES_FILE: modulesFile, ...env },
   });
   return {
@@ -260,12 +260,12 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(collector.rawText()).not.toContain(secretKey);
   });
 
-  it("samples as OTEL_TRACES_SAMPLER says: at a ratio of 0, only what the caller's traceparent marks sampled is exported", async () => {
-    const { url, stopped } = await startServe({
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0',
-    });
+  it("samples as OTEL_TRACES_SAMPLER in the envFile says: at a ratio of 0, only what the caller's traceparent marks sampled is exported", async () => {
+    // In the configuration's envFile, as a team keeps its settings: read as the other OTEL_ variables are.
+    const directory = mkdtempSync(join(tmpdir(), 'backup-models-sampler-'));
+    writeFileSync(join(directory, 'tracing.env'), 'OTEL_TRACES_SAMPLER=parentbased_traceidratio\nOTEL_TRACES_SAMPLER_ARG=0\n');
+    writeFileSync(join(directory, 'gateway.yaml'), `${readFileSync(configPath, 'utf8')}envFile: tracing.env\n`);
+    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }, join(directory, 'gateway.yaml'));
     const request = { model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user' as const, content: prompt }] };
     // No trace context: the ratio decides, and drops the request, its call and its attempt.
     await clientOf(url).chat.completions.create(request);

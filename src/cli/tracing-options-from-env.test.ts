@@ -66,4 +66,27 @@ describe('unsentOtlpProtocol', () => {
     expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' })).toBeUndefined();
     expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toBe('http/protobuf');
   });
+
+  it('takes the sampler OTEL_TRACES_SAMPLER names, with the ratio of OTEL_TRACES_SAMPLER_ARG (default 1) for a traceidratio one', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
+    expect(tracingOptionsFromEnv(endpoint)?.sampler).toBeUndefined();
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: ' Always_Off ' })?.sampler).toEqual({ name: 'always_off' });
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.01' })?.sampler).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.01,
+    });
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: 'traceidratio' })?.sampler).toEqual({ name: 'traceidratio', ratio: 1 });
+    // A ratio beside a sampler that takes none is not read.
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'x' })?.sampler).toEqual({ name: 'always_on' });
+  });
+
+  it('refuses a sampler the SDK does not have, or a ratio outside 0 to 1, naming the variable', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
+    for (const sampler of ['jaeger_remote', 'sometimes']) {
+      expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: sampler })).toThrow(/OTEL_TRACES_SAMPLER must be one of parentbased_always_on/);
+    }
+    for (const ratio of ['1.5', '-0.1', 'half']) {
+      expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio })).toThrow(/OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/);
+    }
+  });
 });

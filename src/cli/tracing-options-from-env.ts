@@ -3,10 +3,12 @@
  * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/ and .../configuration/sdk-environment-variables/):
  * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
  * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`. The resource's attributes
- * come from `OTEL_RESOURCE_ATTRIBUTES`, its `service.name` from `OTEL_SERVICE_NAME` over them.
+ * come from `OTEL_RESOURCE_ATTRIBUTES`, its `service.name` from `OTEL_SERVICE_NAME` over them; the sampler from
+ * `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`. All are read from the environment `serve` reads (the process's
+ * and its configuration's `envFile`), not left to the SDK, which would read the process's alone.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { OtlpTracingOptions } from '../telemetry/start-otlp-tracing.js';
+import { type OtlpTracingOptions, type TracesSamplerName, tracesSamplerNames } from '../telemetry/start-otlp-tracing.js';
 
 export const tracingEnvironmentVariables = {
   endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -18,7 +20,10 @@ export const tracingEnvironmentVariables = {
   sdkDisabled: 'OTEL_SDK_DISABLED',
   protocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
   tracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  sampler: 'OTEL_TRACES_SAMPLER',
+  samplerArgument: 'OTEL_TRACES_SAMPLER_ARG',
 } as const;
+
 
 /**
  * The protocol the environment asks for when it is one we do not send (`http/protobuf`, the specification's default
@@ -45,6 +50,7 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
     throw new InvalidArgumentError({ argument, message: `${argument} must be an http or https URL (OTLP/HTTP)` });
   }
   const resourceAttributes = parseW3cBaggageList(env[names.resourceAttributes]);
+  const sampler = tracesSamplerFromEnv(env);
   return {
     tracesUrl,
     // The signal's own headers over the general ones, key by key (as the exporter merges them).
@@ -52,7 +58,30 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
     // The specification's order: OTEL_SERVICE_NAME over a service.name in OTEL_RESOURCE_ATTRIBUTES, over the default.
     serviceName: env[names.serviceName]?.trim() || resourceAttributes['service.name']?.trim() || defaultServiceName,
     resourceAttributes,
+    ...(sampler !== undefined && { sampler }),
   };
+}
+
+/**
+ * The sampler `OTEL_TRACES_SAMPLER` names (default, unset: the SDK's `parentbased_always_on`), with the ratio of a
+ * `traceidratio` one from `OTEL_TRACES_SAMPLER_ARG` (default 1, as the specification says). A name or ratio it does
+ * not take is a mistake in a setting, refused as the endpoint's is, where the SDK would warn and trace everything.
+ */
+function tracesSamplerFromEnv(env: Readonly<Record<string, string | undefined>>): OtlpTracingOptions['sampler'] {
+  const names = tracingEnvironmentVariables;
+  const name = env[names.sampler]?.trim().toLowerCase();
+  if (!name) return undefined;
+  if (!(tracesSamplerNames as readonly string[]).includes(name)) {
+    throw new InvalidArgumentError({ argument: names.sampler, message: `${names.sampler} must be one of ${tracesSamplerNames.join(', ')}` });
+  }
+  const sampler = name as TracesSamplerName;
+  if (!sampler.endsWith('traceidratio')) return { name: sampler };
+  const text = env[names.samplerArgument]?.trim();
+  const ratio = text ? Number(text) : 1;
+  if (!(ratio >= 0 && ratio <= 1)) {
+    throw new InvalidArgumentError({ argument: names.samplerArgument, message: `${names.samplerArgument} must be a number from 0 to 1 (the share of traces kept)` });
+  }
+  return { name: sampler, ratio };
 }
 
 /** The exporter's headers: `key1=value1,key2=value2`, values percent-encoded (W3C Baggage's format, as the specification says). */

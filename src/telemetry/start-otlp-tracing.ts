@@ -20,7 +20,24 @@ export interface OtlpTracingOptions {
   readonly serviceName: string;
   /** The resource's other attributes (`OTEL_RESOURCE_ATTRIBUTES`: `deployment.environment`, `service.version`...). */
   readonly resourceAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Which traces are kept (`OTEL_TRACES_SAMPLER`'s names; `ratio` for the `traceidratio` ones). Default
+   * `parentbased_always_on`: every request without a caller's decision, and every one the caller sampled.
+   */
+  readonly sampler?: { readonly name: TracesSamplerName; readonly ratio?: number };
 }
+
+/** The samplers of `OTEL_TRACES_SAMPLER`'s list that the SDK has (not `jaeger_remote` nor `xray`), its default first. */
+export const tracesSamplerNames = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
+
+export type TracesSamplerName = (typeof tracesSamplerNames)[number];
 
 export interface OtlpTracing {
   /** The gateway's `tracing` option. */
@@ -35,16 +52,18 @@ export interface OtlpTracing {
  * every 5 s or 512 spans, up to 2,048 queued, then dropped rather than held).
  */
 export async function startOtlpTracing(options: OtlpTracingOptions): Promise<OtlpTracing> {
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
+  const [sdk, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
   ]);
+  const { NodeTracerProvider, BatchSpanProcessor } = sdk;
   const exporter = new OTLPTraceExporter({ url: options.tracesUrl, headers: { ...options.headers } });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
+    sampler: samplerOf(sdk, options.sampler ?? { name: 'parentbased_always_on' }),
   });
   const propagator = new W3CTraceContextPropagator();
   provider.register({ propagator });
@@ -52,4 +71,15 @@ export async function startOtlpTracing(options: OtlpTracingOptions): Promise<Otl
     tracing: { tracer: provider.getTracer('backup-models'), propagator },
     shutdown: () => provider.shutdown(),
   };
+}
+
+type SamplerClasses = Pick<typeof import('@opentelemetry/sdk-trace-node'), 'AlwaysOnSampler' | 'AlwaysOffSampler' | 'ParentBasedSampler' | 'TraceIdRatioBasedSampler'>;
+
+/** The SDK's sampler of that name: a `parentbased_` one follows a caller's decision and decides the rest as its root. */
+function samplerOf(sdk: SamplerClasses, options: NonNullable<OtlpTracingOptions['sampler']>) {
+  const { AlwaysOnSampler, AlwaysOffSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk;
+  const parentBased = options.name.startsWith('parentbased_');
+  const rootName = parentBased ? options.name.slice('parentbased_'.length) : options.name;
+  const root = rootName === 'always_on' ? new AlwaysOnSampler() : rootName === 'always_off' ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(options.ratio ?? 1);
+  return parentBased ? new ParentBasedSampler({ root }) : root;
 }
