@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { chatCompletionBody, loadChatCompletions } from './lib/chat-load.js';
 import { freePort, startChildServer, startPlainServer } from './lib/child-server.js';
 import { printTable } from './lib/report.js';
 import { openAiEnv, startUpstream } from './lib/servers.js';
@@ -51,19 +51,8 @@ async function startServer(upstream, stdout) {
   return startChildServer(script, { env: { PATH: process.env.PATH, BENCH_UPSTREAM_URL: upstream.url }, execArgv: traceFlags, stdout });
 }
 
-const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with the word SUCCESS.' }], stream: values.stream });
-
-async function load(server) {
-  const result = await autocannon({
-    url: `${server.url}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections,
-    amount: requests,
-  });
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`${result.errors} errors and ${result.non2xx} non-2xx answers`);
-}
+const body = chatCompletionBody(values.stream);
+const load = (server) => loadChatCompletions(server, { body, connections, size: { amount: requests } });
 
 /** The scavenges' lines of the trace, from byte `from` on. */
 function scavengesSince(from) {

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { chatCompletionBody, loadChatCompletions } from './lib/chat-load.js';
 import { freePort, startPlainServer } from './lib/child-server.js';
 import { openAiEnv, startOtlpSink, startUpstream } from './lib/servers.js';
 
@@ -76,23 +76,9 @@ function serverCommand(upstream, port, sink) {
   return { args: [script], env: { ...env, BENCH_UPSTREAM_URL: upstream.url, BENCH_PORT: String(port) } };
 }
 
-const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with the word SUCCESS.' }], stream: values.stream });
-
-async function load(server) {
-  const result = await autocannon({
-    url: `${server.url}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections,
-    amount: requests,
-    timeout: 60,
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${result.non2xx} answers not 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-  }
-  return result.requests.total;
-}
+const body = chatCompletionBody(values.stream);
+// A server under valgrind answers about 50 times slower: autocannon's 10 s per request would cut it at one connection.
+const load = (server) => loadChatCompletions(server, { body, connections, size: { amount: requests }, timeout: 60 });
 
 /** Thread number → instructions, from the files `--separate-threads` wrote for the last dump (`.1-NN`: part 1, thread NN). */
 function instructionsByThread(pid) {

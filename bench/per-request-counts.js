@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { chatCompletionBody, loadChatCompletions } from './lib/chat-load.js';
 import { startChildServer } from './lib/child-server.js';
 import { openAiEnv, startOtlpSink, startUpstream } from './lib/servers.js';
 
@@ -61,20 +61,9 @@ async function startServer(upstream) {
   return startChildServer(script, { env: { PATH: process.env.PATH, BENCH_UPSTREAM_URL: upstream.url, ...env }, execArgv: nodeOptions });
 }
 
-const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with the word SUCCESS.' }], stream: values.stream });
-
-async function load(server, amountOrSeconds) {
-  const result = await autocannon({
-    url: `${server.url}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections,
-    ...amountOrSeconds,
-  });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} answers not 2xx, ${result.errors} errors`);
-  return result.requests.total;
-}
+const body = chatCompletionBody(values.stream);
+/** `amountOrSeconds`: `{ amount }` requests or `{ duration }` seconds. */
+const load = (server, amountOrSeconds) => loadChatCompletions(server, { body, connections, size: amountOrSeconds });
 
 const sleep = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 
