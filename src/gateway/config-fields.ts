@@ -36,6 +36,8 @@ export function positiveInteger(value: unknown, path: string, minimum = 1): numb
   if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
     fail(path, `must be an integer of at least ${minimum}.`);
   }
+  // Past 2^53 - 1 an integer is no longer exact (2^53 + 1 reads as 2^53), and the router refuses one as a limit.
+  if (!Number.isSafeInteger(value)) fail(path, `must be an integer of at most ${Number.MAX_SAFE_INTEGER}.`);
   return value;
 }
 
