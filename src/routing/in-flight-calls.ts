@@ -5,15 +5,15 @@ export interface Abortable {
   abort(reason: unknown): void;
 }
 
+/** A piece's place among those in flight, given by `enter`. */
+export type InFlightEntry = LinkedListEntry<Abortable>;
+
 /**
  * What a router has in flight (calls, streams, the shared work of identical calls, health checks), so that
  * `close()` can cancel all of it and wait until it has settled. Each piece enters with what cancels it and
  * leaves once it has settled; a piece that enters after closing began is cancelled at once. A linked list, not a
  * Set: every call enters and leaves it (linked-list.ts says what a Set cost).
  */
-/** A piece's place among those in flight, given by `enter`. */
-export type InFlightEntry = LinkedListEntry<Abortable>;
-
 export class InFlightCalls {
   readonly #scopes = new LinkedList<Abortable>();
   #closeReason: unknown;
