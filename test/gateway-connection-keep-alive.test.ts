@@ -38,10 +38,8 @@ async function openConnection(url: string): Promise<{ ask: (path: string) => Pro
         return { status: Number(head.split(' ')[1]), keepAlive: /\r\nkeep-alive: ([^\r]*)/i.exec(head)?.[1] };
       }
       if (socket.destroyed) throw new Error('the gateway closed the connection before answering');
-      await new Promise<void>((resolve) => {
-        waiting = resolve;
-        socket.once('close', resolve);
-      });
+      // More of the answer, or the connection's end: whichever comes first.
+      await Promise.race([new Promise<void>((resolve) => (waiting = resolve)), closed]);
     }
   };
   return { ask, closed, socket };
