@@ -1,9 +1,10 @@
 /**
  * Distributed tracing of `backup-models serve`, end to end: the CLI's gateway in a child process, with the real
- * OpenTelemetry SDK and OTLP/HTTP exporter, against the provider test server, exporting to a collector this test
- * runs on loopback. The exporter (`@opentelemetry/exporter-trace-otlp-http`) sends OTLP's JSON encoding
- * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding: ids as hex, enums as numbers), decoded here.
- * Spans are batched every 5 s: these reach the collector by the flush of the SIGTERM drain.
+ * OpenTelemetry SDK and OTLP/HTTP exporters, against the provider test server, exporting to a collector this test
+ * runs on loopback. The exporters send OTLP's protobuf encoding (`@opentelemetry/exporter-trace-otlp-proto`, the
+ * default) or its JSON encoding (`@opentelemetry/exporter-trace-otlp-http`, asked for;
+ * https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding: ids as hex, enums as numbers), each decoded here
+ * by its content type. Spans are batched every 5 s: these reach the collector by the flush of the SIGTERM drain.
  */
 import { startServeChild } from './serve-child.js';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { decodeOtlpTraceExport } from './otlp-protobuf.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mainScript = join(root, 'dist', 'cli', 'main.js');
@@ -55,6 +57,10 @@ class TestCollector {
   readonly bodies: Buffer[] = [];
   readonly paths: string[] = [];
   readonly headers: Record<string, string | string[] | undefined>[] = [];
+  /** Each body's content type: how the exporter encoded it. */
+  get contentTypes(): (string | undefined)[] {
+    return this.headers.map((headers) => headers['content-type'] as string | undefined);
+  }
   readonly #server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -73,8 +79,10 @@ class TestCollector {
   }
 
   spans(): ExportedSpan[] {
-    return this.bodies.flatMap((body) => {
-      const decoded = JSON.parse(body.toString('utf8')) as {
+    return this.bodies.flatMap((body, index) => {
+      const encoding = this.contentTypes[index];
+      if (encoding !== 'application/json' && encoding !== 'application/x-protobuf') throw new Error(`an export of content type ${encoding}`);
+      const decoded = (encoding === 'application/json' ? JSON.parse(body.toString('utf8')) : decodeOtlpTraceExport(body)) as {
         resourceSpans: { resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
       };
       return decoded.resourceSpans.flatMap(({ resource, scopeSpans }) =>
@@ -194,6 +202,12 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
 
     expect(collector.paths.every((path) => path === '/v1/traces')).toBe(true);
+    // OTLP's protobuf encoding, the specification's default, by its exporter alone.
+    expect(collector.contentTypes.length).toBeGreaterThan(0);
+    expect(collector.contentTypes.every((type) => type === 'application/x-protobuf')).toBe(true);
+    expect(stderr).toContain('"protocol":"http/protobuf"');
+    expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/exporter-trace-otlp-proto/'))).toBe(true);
+    expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/exporter-trace-otlp-http/'))).toBe(false);
     expect(collector.headers[0]?.['x-collector-token']).toBe('collector-secret value');
     const spans = collector.spans();
     const server = spans.find((span) => span.kind === spanKind.server);
@@ -231,9 +245,10 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/sdk-trace-node/'))).toBe(true);
   });
 
-  it('shows a failover as two attempt spans under one call span, and describes the service from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', async () => {
+  it('shows a failover as two attempt spans under one call span, and describes the service from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (in JSON, asked for)', async () => {
     providers.setBehavior('openai', { kind: 'error', fixture: 'error-500-server-error' });
     const { url, stopped } = await startServe({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/custom/traces`,
       OTEL_SERVICE_NAME: 'edge-gateway',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging,service.version=2.1%2Bbuild.7,service.name=overridden',
@@ -243,6 +258,8 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 
     expect(collector.paths.length).toBeGreaterThan(0);
     expect(collector.paths.every((path) => path === '/custom/traces')).toBe(true);
+    expect(collector.contentTypes.every((type) => type === 'application/json')).toBe(true);
+    expect(loadedSdkModules().some((path) => path.includes('/@opentelemetry/exporter-trace-otlp-proto/'))).toBe(false);
     const spans = collector.spans();
     const server = spans.find((span) => span.kind === spanKind.server);
     // No traceparent from the caller: a trace of its own.
@@ -278,6 +295,25 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([callerTraceId]));
     expect(spans.map((span) => span.kind).sort()).toEqual([spanKind.server, spanKind.internal, spanKind.client].sort());
     expect(providers.requests).toHaveLength(3);
+  });
+});
+
+describe('serve asked for an OTLP protocol it does not send', () => {
+  it('warns of grpc at start and sends http/protobuf to the same URL', async () => {
+    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' });
+    await clientOf(url).chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: prompt }] });
+    const { code, stderr } = await stopped();
+    expect(code).toBe(0);
+    expect(stderr).toContain('"protocol":"grpc","msg":"tracing: spans are sent as http/protobuf (OTLP/HTTP), not the protocol asked for"');
+    expect(collector.contentTypes.every((type) => type === 'application/x-protobuf')).toBe(true);
+    expect(collector.spans().filter((span) => span.kind === spanKind.server)).toHaveLength(1);
+  });
+
+  it('refuses at start a protocol the specification does not name, naming the variable', async () => {
+    await expect(startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuff' })).rejects.toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/,
+    );
+    expect(collector.bodies).toHaveLength(0);
   });
 });
 

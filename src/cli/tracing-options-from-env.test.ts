@@ -58,14 +58,41 @@ describe('parseOtlpHeaders', () => {
   });
 });
 
-describe('unsentOtlpProtocol', () => {
-  it('names a protocol asked for other than http/json, the traces one over the general one', () => {
+describe('the OTLP protocol', () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
+
+  it('sends http/protobuf, the specification\'s default, unless http/json is asked for, the traces variable over the general one', () => {
+    expect(tracingOptionsFromEnv(endpoint)?.protocol).toBe('http/protobuf');
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.protocol).toBe('http/json');
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: ' HTTP/JSON ' })?.protocol).toBe('http/json');
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })?.protocol).toBe(
+      'http/protobuf',
+    );
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' })?.protocol).toBe('http/json');
+    // An empty traces variable is not set: the general one holds.
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: ' ' })?.protocol).toBe('http/json');
+  });
+
+  it('names grpc, asked for, as not sent: spans go as http/protobuf', () => {
     expect(unsentOtlpProtocol({})).toBeUndefined();
     expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBeUndefined();
     expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toBe('grpc');
     expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' })).toBeUndefined();
-    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toBe('http/protobuf');
+    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toBeUndefined();
+    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })?.protocol).toBe('http/protobuf');
   });
+
+  it('refuses a protocol the specification does not name, naming the variable it was in', () => {
+    expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuff' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/,
+    );
+    expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'json' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be one of/,
+    );
+  });
+});
+
+describe('the sampler', () => {
 
   it('takes the sampler OTEL_TRACES_SAMPLER names, with the ratio of OTEL_TRACES_SAMPLER_ARG (default 1) for a traceidratio one', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };

@@ -4,11 +4,12 @@
  * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
  * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`. The resource's attributes
  * come from `OTEL_RESOURCE_ATTRIBUTES`, its `service.name` from `OTEL_SERVICE_NAME` over them; the sampler from
- * `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`. All are read from the environment `serve` reads (the process's
+ * `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; the encoding from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` or
+ * `OTEL_EXPORTER_OTLP_PROTOCOL`. All are read from the environment `serve` reads (the process's
  * and its configuration's `envFile`), not left to the SDK, which would read the process's alone.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { type OtlpTracingOptions, type TracesSamplerName, tracesSamplerNames } from '../telemetry/start-otlp-tracing.js';
+import { type OtlpHttpProtocol, otlpHttpProtocols, type OtlpTracingOptions, type TracesSamplerName, tracesSamplerNames } from '../telemetry/start-otlp-tracing.js';
 
 export const tracingEnvironmentVariables = {
   endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -25,13 +26,31 @@ export const tracingEnvironmentVariables = {
 } as const;
 
 
-/**
- * The protocol the environment asks for when it is one we do not send (`http/protobuf`, the specification's default
- * when unset, or `grpc`): spans go as `http/json` all the same, which an OTLP/HTTP receiver accepts as well.
- */
+/** The protocol of the specification's list that is not sent: asked for, spans go as `http/protobuf` to the same URL. */
+const unsentProtocol = 'grpc';
+
+/** The protocol the environment asks for, the traces variable's over the general one's (lower-cased), or undefined. */
+function askedOtlpProtocol(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const names = tracingEnvironmentVariables;
+  return (env[names.tracesProtocol]?.trim() || env[names.protocol]?.trim())?.toLowerCase() || undefined;
+}
+
+/** `grpc` when the environment asks for it: spans go as `http/protobuf` all the same (said at start). */
 export function unsentOtlpProtocol(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const protocol = (env[tracingEnvironmentVariables.tracesProtocol] || env[tracingEnvironmentVariables.protocol])?.trim();
-  return protocol && protocol !== 'http/json' ? protocol : undefined;
+  return askedOtlpProtocol(env) === unsentProtocol ? unsentProtocol : undefined;
+}
+
+/**
+ * The encoding spans are sent in: `http/protobuf` (the specification's default, taken when the variables are unset or
+ * ask for `grpc`) or `http/json`. Any other value is a mistake in a setting, refused naming the variable it was in.
+ */
+function otlpProtocolFromEnv(env: Readonly<Record<string, string | undefined>>): OtlpHttpProtocol {
+  const asked = askedOtlpProtocol(env);
+  if (asked === undefined || asked === unsentProtocol) return otlpHttpProtocols[0];
+  if ((otlpHttpProtocols as readonly string[]).includes(asked)) return asked as OtlpHttpProtocol;
+  const names = tracingEnvironmentVariables;
+  const argument = env[names.tracesProtocol]?.trim() ? names.tracesProtocol : names.protocol;
+  throw new InvalidArgumentError({ argument, message: `${argument} must be one of ${[...otlpHttpProtocols, unsentProtocol].join(', ')}` });
 }
 
 export const defaultServiceName = 'backup-models-gateway';
@@ -53,6 +72,7 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
   const sampler = tracesSamplerFromEnv(env);
   return {
     tracesUrl,
+    protocol: otlpProtocolFromEnv(env),
     // The signal's own headers over the general ones, key by key (as the exporter merges them).
     headers: { ...parseOtlpHeaders(env[names.headers]), ...parseOtlpHeaders(env[names.tracesHeaders]) },
     // The specification's order: OTEL_SERVICE_NAME over a service.name in OTEL_RESOURCE_ATTRIBUTES, over the default.

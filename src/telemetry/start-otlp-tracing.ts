@@ -4,16 +4,24 @@
  *
  * Packages (the official ones, on the versions that match our `@opentelemetry/api` ~1.9, whose peer range they accept):
  * `@opentelemetry/sdk-trace-node` (the tracer provider, batching, and the AsyncLocalStorage context manager that
- * makes a request's span the parent of the router's spans), `@opentelemetry/exporter-trace-otlp-http` (OTLP/HTTP
- * with JSON bodies, which every OTLP/HTTP receiver accepts; it also reads the standard `OTEL_EXPORTER_OTLP_*`
- * variables of the process), `@opentelemetry/resources` (`service.name` and the other resource attributes) and `@opentelemetry/core` (the W3C Trace
- * Context propagator).
+ * makes a request's span the parent of the router's spans), `@opentelemetry/exporter-trace-otlp-proto` (OTLP/HTTP
+ * with protobuf bodies, the specification's default, which every OTLP/HTTP receiver takes and some take alone:
+ * Dynatrace answers any other a 415) or `@opentelemetry/exporter-trace-otlp-http` (OTLP/HTTP with JSON bodies, when
+ * asked for), only the one used being loaded, `@opentelemetry/resources` (`service.name` and the other resource
+ * attributes) and `@opentelemetry/core` (the W3C Trace Context propagator).
  */
 import type { GatewayTracing } from '../gateway/request-tracing.js';
+
+/** The encodings of OTLP/HTTP spans are sent in (`OTEL_EXPORTER_OTLP_PROTOCOL`'s values but `grpc`), the specification's default first. */
+export const otlpHttpProtocols = ['http/protobuf', 'http/json'] as const;
+
+export type OtlpHttpProtocol = (typeof otlpHttpProtocols)[number];
 
 export interface OtlpTracingOptions {
   /** Where spans are POSTed: the signal's full URL (`.../v1/traces`). */
   readonly tracesUrl: string;
+  /** How the spans are encoded. Default `http/protobuf`, as the specification's. */
+  readonly protocol?: OtlpHttpProtocol;
   /** Sent with every export (a backend's API key, say): never logged. */
   readonly headers: Readonly<Record<string, string>>;
   /** The resource's `service.name`. */
@@ -54,7 +62,7 @@ export interface OtlpTracing {
 export async function startOtlpTracing(options: OtlpTracingOptions): Promise<OtlpTracing> {
   const [sdk, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
+    options.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
   ]);

@@ -68,7 +68,7 @@ Environment:
                                        which requests are traced (default all): parentbased_traceidratio and 0.01
                                        for 1% of those without a caller's trace context
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
-                                       spans are sent as http/json: another protocol asked for is warned of
+                                       http/protobuf (default) or http/json; grpc is warned of and sent as http/protobuf
 
 SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
 valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
@@ -131,9 +131,10 @@ export const serveCommand: CliCommand = {
       if (tracingOptions !== undefined) {
         otlp = await startOtlpTracing(tracingOptions);
         const { origin, pathname } = new URL(tracingOptions.tracesUrl);
-        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName: tracingOptions.serviceName }, 'tracing: exporting spans over OTLP/HTTP');
+        const { serviceName, protocol } = tracingOptions;
+        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName, protocol }, 'tracing: exporting spans over OTLP/HTTP');
         const unsent = unsentOtlpProtocol(loaded.env);
-        if (unsent !== undefined) logger.warn({ protocol: unsent }, 'tracing: spans are sent as http/json (OTLP/HTTP), not the protocol asked for');
+        if (unsent !== undefined) logger.warn({ protocol: unsent }, `tracing: spans are sent as ${protocol} (OTLP/HTTP), not the protocol asked for`);
       }
       router = new BackupModelRouter(withSharedState(routerOptions));
       const gateway = createGateway({
