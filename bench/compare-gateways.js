@@ -6,6 +6,7 @@
  *   node bench/compare-gateways.js --base ../other-checkout          this checkout against another (built) one
  *   node bench/compare-gateways.js --base .                          this build against itself: the noise floor
  *   node bench/compare-gateways.js --base DIR --stream --rounds 12 --connections 32
+ *   node bench/compare-gateways.js --base DIR --otlp                 both tracing every request to an OTLP sink
  *
  * Each round runs both gateways for 2 s each (order alternating); the figure is the median of the per-round
  * throughput ratios, with the CPU time each gateway process spent per request (from /proc) over all rounds.
@@ -16,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { printTable } from './lib/report.js';
-import { openAiEnv, startGateway, startUpstream } from './lib/servers.js';
+import { openAiEnv, startGateway, startOtlpSink, startUpstream } from './lib/servers.js';
 import { median, round } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     stream: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    otlp: { type: 'boolean', default: false },
   },
 });
 if (values.base === undefined) {
@@ -41,9 +43,12 @@ const connections = Number(values.connections);
 const { startGateway: startBaseGateway } = await import(pathToFileURL(baseServers).href);
 
 const upstream = await startUpstream();
+// With --otlp, one receiver that keeps nothing (lib/otlp-sink.js) takes both gateways' spans.
+const sink = values.otlp ? await startOtlpSink() : undefined;
+const providerEnv = { ...openAiEnv(upstream), ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}) };
 const gateways = [
-  { name: `base (${values.base})`, server: await startBaseGateway({ providerEnv: openAiEnv(upstream) }) },
-  { name: 'this checkout', server: await startGateway({ providerEnv: openAiEnv(upstream) }) },
+  { name: `base (${values.base})`, server: await startBaseGateway({ providerEnv }) },
+  { name: 'this checkout', server: await startGateway({ providerEnv }) },
 ];
 const body = JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with the word SUCCESS.' }], stream: values.stream });
 
@@ -77,7 +82,8 @@ try {
     const cpuMicros = runs[which].reduce((sum, run) => sum + run.cpuMicros, 0);
     return { gateway: gateway.name, requestsPerSecond: round(requests / seconds, 0), cpuMicrosPerRequest: round(cpuMicros / requests, 1) };
   });
-  printTable(`Gateway against gateway, ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${rounds} rounds`, [
+  const tracing = values.otlp ? ', tracing every request' : '';
+  printTable(`Gateway against gateway, ${values.stream ? 'streams' : 'whole answers'}${tracing}, ${connections} connections, ${rounds} rounds`, [
     { key: 'gateway', label: 'gateway' },
     { key: 'requestsPerSecond', label: 'req/s' },
     { key: 'cpuMicrosPerRequest', label: 'CPU µs/req' },
@@ -88,4 +94,5 @@ try {
 } finally {
   for (const gateway of gateways) await gateway.server.stop();
   await upstream.stop();
+  await sink?.stop();
 }
