@@ -116,10 +116,15 @@ describe('instrumentRouter', () => {
       expect(attempt?.parentSpanContext?.spanId).toBe(call?.spanContext().spanId);
       expect(attempt?.spanContext().traceId).toBe(call?.spanContext().traceId);
     }
-    expect(winner?.attributes).toMatchObject({
+    expect(winner?.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'groq',
-      'backup_models.outcome': 'success',
+      'backup_models.provider': 'groq',
+      'gen_ai.request.model': 'llama-3.3-70b-versatile',
+      'gen_ai.response.model': 'llama-3.3-70b-versatile',
+      'gen_ai.usage.input_tokens': 40,
       'gen_ai.usage.output_tokens': 12,
+      'backup_models.outcome': 'success',
     });
     expect(millis(winner!.startTime)).toBe(t0 + 10);
     expect(millis(winner!.endTime)).toBe(t0 + 260);
