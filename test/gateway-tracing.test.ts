@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
@@ -79,27 +80,7 @@ class TestCollector {
   }
 
   spans(): ExportedSpan[] {
-    return this.bodies.flatMap((body, index) => {
-      const encoding = this.contentTypes[index];
-      if (encoding !== 'application/json' && encoding !== 'application/x-protobuf') throw new Error(`an export of content type ${encoding}`);
-      const decoded = (encoding === 'application/json' ? JSON.parse(body.toString('utf8')) : decodeOtlpTraceExport(body)) as {
-        resourceSpans: { resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
-      };
-      return decoded.resourceSpans.flatMap(({ resource, scopeSpans }) =>
-        scopeSpans.flatMap(({ spans }) =>
-          spans.map((span) => ({
-            traceId: span.traceId,
-            spanId: span.spanId,
-            parentSpanId: span.parentSpanId || undefined,
-            name: span.name,
-            kind: span.kind,
-            attributes: attributesOf(span.attributes),
-            serviceName: attributesOf(resource.attributes)['service.name'],
-            resource: attributesOf(resource.attributes),
-          })),
-        ),
-      );
-    });
+    return spansOf(this.bodies, this.contentTypes);
   }
 
   rawText(): string {
@@ -109,6 +90,78 @@ class TestCollector {
   close(): Promise<void> {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** The spans of OTLP export bodies, each decoded as its content type says: OTLP's JSON or its protobuf. */
+function spansOf(bodies: readonly Buffer[], contentTypes: readonly (string | undefined)[]): ExportedSpan[] {
+  return bodies.flatMap((body, index) => {
+    const encoding = contentTypes[index];
+    if (encoding !== 'application/json' && encoding !== 'application/x-protobuf') throw new Error(`an export of content type ${encoding}`);
+    const decoded = (encoding === 'application/json' ? JSON.parse(body.toString('utf8')) : decodeOtlpTraceExport(body)) as {
+      resourceSpans: { resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
+    };
+    return decoded.resourceSpans.flatMap(({ resource, scopeSpans }) =>
+      scopeSpans.flatMap(({ spans }) =>
+        spans.map((span) => ({
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId || undefined,
+          name: span.name,
+          kind: span.kind,
+          attributes: attributesOf(span.attributes),
+          serviceName: attributesOf(resource.attributes)['service.name'],
+          resource: attributesOf(resource.attributes),
+        })),
+      ),
+    );
+  });
+}
+
+/**
+ * A collector's OTLP/gRPC receiver: the trace service's one method, its requests kept as bytes (decoded by
+ * otlp-protobuf.ts, as the HTTP collector's protobuf bodies are) with the metadata they came with.
+ */
+async function startGrpcTestCollector(): Promise<{
+  url: string;
+  metadata: Record<string, string[]>[];
+  spans(): ExportedSpan[];
+  rawText(): string;
+  close(): Promise<void>;
+}> {
+  const bodies: Buffer[] = [];
+  const metadata: Record<string, string[]>[] = [];
+  const server = new grpc.Server();
+  server.addService(
+    {
+      Export: {
+        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (value: Buffer) => value,
+        requestDeserialize: (bytes: Buffer) => bytes,
+        // An empty ExportTraceServiceResponse: no partial success to report.
+        responseSerialize: () => Buffer.alloc(0),
+        responseDeserialize: (bytes: Buffer) => bytes,
+      },
+    },
+    {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+        bodies.push(call.request);
+        metadata.push(Object.fromEntries(Object.keys(call.metadata.getMap()).map((key) => [key, call.metadata.get(key).map(String)])));
+        callback(null, Buffer.alloc(0));
+      },
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    metadata,
+    spans: () => spansOf(bodies, bodies.map(() => 'application/x-protobuf')),
+    rawText: () => Buffer.concat(bodies).toString('latin1'),
+    close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
 }
 
 function attributesOf(list: OtlpSpan['attributes']): ExportedSpan['attributes'] {
@@ -197,7 +250,7 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       .withResponse();
     const { code, stderr } = await stopped();
     expect(code).toBe(0);
-    expect(stderr).toContain('tracing: exporting spans over OTLP/HTTP');
+    expect(stderr).toContain('tracing: exporting spans over OTLP');
     for (const secret of [secretKey, 'collector-secret', 'test-key-']) expect(stderr).not.toContain(secret);
     expect(completion.choices[0]?.message.content).toBeTruthy();
 
@@ -298,18 +351,40 @@ describe('serve with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   });
 });
 
-describe('serve asked for an OTLP protocol it does not send', () => {
-  it('warns of grpc at start and sends http/protobuf to the same URL', async () => {
-    const { url, stopped } = await startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' });
-    await clientOf(url).chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: prompt }] });
-    const { code, stderr } = await stopped();
-    expect(code).toBe(0);
-    expect(stderr).toContain('"protocol":"grpc","msg":"tracing: spans are sent as http/protobuf (OTLP/HTTP), not the protocol asked for"');
-    expect(collector.contentTypes.every((type) => type === 'application/x-protobuf')).toBe(true);
-    expect(collector.spans().filter((span) => span.kind === spanKind.server)).toHaveLength(1);
+describe('serve with OTEL_EXPORTER_OTLP_PROTOCOL=grpc', () => {
+  it('exports the spans over OTLP/gRPC to the collector\'s address, the headers as metadata', async () => {
+    const grpcCollector = await startGrpcTestCollector();
+    try {
+      const { url, stopped } = await startServe({
+        OTEL_EXPORTER_OTLP_ENDPOINT: grpcCollector.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=collector-secret%20value',
+      });
+      await clientOf(url, { traceparent: `00-${callerTraceId}-${callerSpanId}-01` }).chat.completions.create({
+        model: 'groq/llama-3.1-8b-instant',
+        messages: [{ role: 'user', content: prompt }],
+      });
+      const { code, stderr } = await stopped();
+      expect(code).toBe(0);
+      expect(stderr).toContain('"protocol":"grpc"');
+      expect(stderr).not.toContain('collector-secret');
+      expect(grpcCollector.metadata[0]?.['x-collector-token']).toEqual(['collector-secret value']);
+      const spans = grpcCollector.spans();
+      expect(spans.map((span) => span.kind).sort()).toEqual([spanKind.server, spanKind.internal, spanKind.client].sort());
+      const server = spans.find((span) => span.kind === spanKind.server);
+      expect(server).toMatchObject({ traceId: callerTraceId, parentSpanId: callerSpanId, name: 'POST /v1/chat/completions' });
+      expect(spans.find((span) => span.kind === spanKind.internal)?.parentSpanId).toBe(server?.spanId);
+      expect(grpcCollector.rawText()).not.toContain('purple elephants');
+      // Nothing went over OTLP/HTTP.
+      expect(collector.bodies).toHaveLength(0);
+    } finally {
+      await grpcCollector.close();
+    }
   });
+});
 
-  it('refuses at start a protocol the specification does not name, naming the variable', async () => {
+describe('serve asked for an OTLP protocol the specification does not name', () => {
+  it('refuses it at start, naming the variable', async () => {
     await expect(startServe({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuff' })).rejects.toThrow(
       /OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/,
     );

@@ -17,6 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const consumerSources = join(root, 'test', 'package-consumers');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   readonly dependencies: Readonly<Record<string, string>>;
+  readonly peerDependencies: Readonly<Record<string, string>>;
   readonly bin: Readonly<Record<string, string>>;
 };
 /** Node runs `require()` of an ES module without a flag from 20.19 and 22.12 (`process.features.require_module`). */
@@ -98,9 +99,9 @@ describe('the packed tarball', () => {
     expect(packed.files).toContain(manifest.bin['backup-models']?.replace(/^\.\//, ''));
   });
 
-  it('imports no package at run time but its dependencies and Node built-ins', () => {
+  it('imports no package at run time but its dependencies, its optional peers and Node built-ins', () => {
     const installed = join(projectDirectory, 'node_modules', 'backup-models', 'dist');
-    const allowed = new Set([...Object.keys(manifest.dependencies), ...builtinModules]);
+    const allowed = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), ...builtinModules]);
     const undeclared = new Set<string>();
     for (const entry of readdirSync(installed, { withFileTypes: true, recursive: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
@@ -116,8 +117,10 @@ describe('the packed tarball', () => {
     expect([...undeclared]).toEqual([]);
   });
 
-  it('installs without the optional peers of backup-models/ai-sdk', () => {
+  it('installs without its optional peers (the AI SDK, the OTLP/gRPC exporter)', () => {
     expect(existsSync(join(projectDirectory, 'node_modules', 'ai'))).toBe(false);
+    expect(existsSync(join(projectDirectory, 'node_modules', '@opentelemetry', 'exporter-trace-otlp-grpc'))).toBe(false);
+    expect(existsSync(join(projectDirectory, 'node_modules', '@grpc', 'grpc-js'))).toBe(false);
   });
 });
 
@@ -234,6 +237,19 @@ describe('the backup-models command', () => {
     const help = await npx(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: backup-models <command>/);
+  });
+
+  it('refuses at start to trace over gRPC without the optional exporter, saying what to install', async () => {
+    const serve = await runCommand({
+      command: 'npx',
+      args: ['--offline', 'backup-models', 'serve', '--port', '0'],
+      cwd: projectDirectory,
+      env: { ...userEnvironment, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      timeoutMs: 30_000,
+    });
+    expect(serve.code, serve.stderr).toBe(2);
+    expect(serve.stderr).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=grpc needs @opentelemetry/exporter-trace-otlp-grpc installed beside backup-models');
+    expect(serve.stdout).not.toContain('listening');
   });
 
   it('runs the demo and stops by itself', async () => {

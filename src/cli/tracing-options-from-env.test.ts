@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOtlpHeaders, tracingOptionsFromEnv, unsentOtlpProtocol } from './tracing-options-from-env.js';
+import { parseOtlpHeaders, tracingOptionsFromEnv } from './tracing-options-from-env.js';
 
 describe('tracingOptionsFromEnv', () => {
   it('is off without an endpoint, or with OTEL_SDK_DISABLED=true', () => {
@@ -61,7 +61,7 @@ describe('parseOtlpHeaders', () => {
 describe('the OTLP protocol', () => {
   const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
 
-  it('sends http/protobuf, the specification\'s default, unless http/json is asked for, the traces variable over the general one', () => {
+  it('sends http/protobuf, the specification\'s default, unless another is asked for, the traces variable over the general one', () => {
     expect(tracingOptionsFromEnv(endpoint)?.protocol).toBe('http/protobuf');
     expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.protocol).toBe('http/json');
     expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: ' HTTP/JSON ' })?.protocol).toBe('http/json');
@@ -73,18 +73,22 @@ describe('the OTLP protocol', () => {
     expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: ' ' })?.protocol).toBe('http/json');
   });
 
-  it('names grpc, asked for, as not sent: spans go as http/protobuf', () => {
-    expect(unsentOtlpProtocol({})).toBeUndefined();
-    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBeUndefined();
-    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toBe('grpc');
-    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' })).toBeUndefined();
-    expect(unsentOtlpProtocol({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' })).toBeUndefined();
-    expect(tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })?.protocol).toBe('http/protobuf');
+  it('over gRPC, takes the general endpoint as the collector\'s address, adding no path', () => {
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatchObject({
+      protocol: 'grpc',
+      tracesUrl: 'http://collector:4317',
+    });
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })?.tracesUrl).toBe(
+      'https://traces:4317',
+    );
+    expect(tracingOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })?.tracesUrl).toBe(
+      'http://collector:4318/v1/traces',
+    );
   });
 
   it('refuses a protocol the specification does not name, naming the variable it was in', () => {
     expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuff' })).toThrow(
-      /^OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc/,
+      /^OTEL_EXPORTER_OTLP_PROTOCOL must be one of http\/protobuf, http\/json, grpc$/,
     );
     expect(() => tracingOptionsFromEnv({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'json' })).toThrow(
       /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be one of/,

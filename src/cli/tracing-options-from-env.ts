@@ -2,14 +2,15 @@
  * Whether `serve` traces, from OpenTelemetry's standard variables
  * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/ and .../configuration/sdk-environment-variables/):
  * on when `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (the signal's URL, used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT` (a
- * base URL, to which `v1/traces` is added) is set, unless `OTEL_SDK_DISABLED` is `true`. The resource's attributes
+ * base URL, to which `v1/traces` is added over OTLP/HTTP; over gRPC the collector's address, as is) is set, unless `OTEL_SDK_DISABLED` is `true`. The resource's attributes
  * come from `OTEL_RESOURCE_ATTRIBUTES`, its `service.name` from `OTEL_SERVICE_NAME` over them; the sampler from
  * `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`; the encoding from `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` or
  * `OTEL_EXPORTER_OTLP_PROTOCOL`. All are read from the environment `serve` reads (the process's
  * and its configuration's `envFile`), not left to the SDK, which would read the process's alone.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { type OtlpHttpProtocol, otlpHttpProtocols, type OtlpTracingOptions, type TracesSamplerName, tracesSamplerNames } from '../telemetry/start-otlp-tracing.js';
+import { canLoadSpanExporter, otlpExporterPackages, type OtlpProtocol, otlpProtocols } from '../telemetry/otlp-span-exporter.js';
+import { type OtlpTracingOptions, type TracesSamplerName, tracesSamplerNames } from '../telemetry/start-otlp-tracing.js';
 
 export const tracingEnvironmentVariables = {
   endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -26,31 +27,30 @@ export const tracingEnvironmentVariables = {
 } as const;
 
 
-/** The protocol of the specification's list that is not sent: asked for, spans go as `http/protobuf` to the same URL. */
-const unsentProtocol = 'grpc';
-
-/** The protocol the environment asks for, the traces variable's over the general one's (lower-cased), or undefined. */
-function askedOtlpProtocol(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const names = tracingEnvironmentVariables;
-  return (env[names.tracesProtocol]?.trim() || env[names.protocol]?.trim())?.toLowerCase() || undefined;
-}
-
-/** `grpc` when the environment asks for it: spans go as `http/protobuf` all the same (said at start). */
-export function unsentOtlpProtocol(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  return askedOtlpProtocol(env) === unsentProtocol ? unsentProtocol : undefined;
-}
-
 /**
- * The encoding spans are sent in: `http/protobuf` (the specification's default, taken when the variables are unset or
- * ask for `grpc`) or `http/json`. Any other value is a mistake in a setting, refused naming the variable it was in.
+ * The protocol spans are sent in: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` over `OTEL_EXPORTER_OTLP_PROTOCOL` (an empty one is
+ * unset), default `http/protobuf` as the specification's. A value it does not name is a mistake in a setting, refused
+ * naming the variable it was in; `grpc` without its exporter installed (an optional peer dependency) is refused
+ * saying what to install, where the SDK would fail each export.
  */
-function otlpProtocolFromEnv(env: Readonly<Record<string, string | undefined>>): OtlpHttpProtocol {
-  const asked = askedOtlpProtocol(env);
-  if (asked === undefined || asked === unsentProtocol) return otlpHttpProtocols[0];
-  if ((otlpHttpProtocols as readonly string[]).includes(asked)) return asked as OtlpHttpProtocol;
+function otlpProtocolFromEnv(env: Readonly<Record<string, string | undefined>>): OtlpProtocol {
   const names = tracingEnvironmentVariables;
-  const argument = env[names.tracesProtocol]?.trim() ? names.tracesProtocol : names.protocol;
-  throw new InvalidArgumentError({ argument, message: `${argument} must be one of ${[...otlpHttpProtocols, unsentProtocol].join(', ')}` });
+  const tracesProtocol = env[names.tracesProtocol]?.trim();
+  const argument = tracesProtocol ? names.tracesProtocol : names.protocol;
+  const asked = (tracesProtocol || env[names.protocol]?.trim())?.toLowerCase();
+  if (!asked) return otlpProtocols[0];
+  if (!(otlpProtocols as readonly string[]).includes(asked)) {
+    throw new InvalidArgumentError({ argument, message: `${argument} must be one of ${otlpProtocols.join(', ')}` });
+  }
+  const protocol = asked as OtlpProtocol;
+  if (!canLoadSpanExporter(protocol)) {
+    const packageName = otlpExporterPackages[protocol];
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument}=${protocol} needs ${packageName} installed beside backup-models (npm install ${packageName}@~0.223), or send http/protobuf`,
+    });
+  }
+  return protocol;
 }
 
 export const defaultServiceName = 'backup-models-gateway';
@@ -61,18 +61,20 @@ export function tracingOptionsFromEnv(env: Readonly<Record<string, string | unde
   if (env[names.sdkDisabled]?.trim().toLowerCase() === 'true') return undefined;
   const tracesEndpoint = env[names.tracesEndpoint]?.trim();
   const endpoint = env[names.endpoint]?.trim();
-  const tracesUrl = tracesEndpoint ? tracesEndpoint : endpoint ? `${endpoint.endsWith('/') ? endpoint : `${endpoint}/`}v1/traces` : undefined;
-  if (tracesUrl === undefined) return undefined;
+  if (!tracesEndpoint && !endpoint) return undefined;
+  const protocol = otlpProtocolFromEnv(env);
+  // Over gRPC the collector's address is used as it is, for every signal; over HTTP the general one is a base URL.
+  const tracesUrl = tracesEndpoint || (protocol === 'grpc' ? endpoint! : `${endpoint!.endsWith('/') ? endpoint : `${endpoint}/`}v1/traces`);
   if (!isHttpUrl(tracesUrl)) {
     // The value is not repeated: a URL may carry a user name and password. Exit code 2, as any setting's mistake.
     const argument = tracesEndpoint ? names.tracesEndpoint : names.endpoint;
-    throw new InvalidArgumentError({ argument, message: `${argument} must be an http or https URL (OTLP/HTTP)` });
+    throw new InvalidArgumentError({ argument, message: `${argument} must be an http or https URL (over gRPC too: https for TLS)` });
   }
   const resourceAttributes = parseW3cBaggageList(env[names.resourceAttributes]);
   const sampler = tracesSamplerFromEnv(env);
   return {
     tracesUrl,
-    protocol: otlpProtocolFromEnv(env),
+    protocol,
     // The signal's own headers over the general ones, key by key (as the exporter merges them).
     headers: { ...parseOtlpHeaders(env[names.headers]), ...parseOtlpHeaders(env[names.tracesHeaders]) },
     // The specification's order: OTEL_SERVICE_NAME over a service.name in OTEL_RESOURCE_ATTRIBUTES, over the default.

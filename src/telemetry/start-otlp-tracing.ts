@@ -1,27 +1,21 @@
 /**
- * An OpenTelemetry SDK exporting spans over OTLP/HTTP, for the gateway. Its packages are loaded here, on the first
+ * An OpenTelemetry SDK exporting spans over OTLP, for the gateway. Its packages are loaded here, on the first
  * call, by dynamic import: a process that never starts tracing loads none of them (`serve` without an OTLP endpoint).
  *
  * Packages (the official ones, on the versions that match our `@opentelemetry/api` ~1.9, whose peer range they accept):
  * `@opentelemetry/sdk-trace-node` (the tracer provider, batching, and the AsyncLocalStorage context manager that
- * makes a request's span the parent of the router's spans), `@opentelemetry/exporter-trace-otlp-proto` (OTLP/HTTP
- * with protobuf bodies, the specification's default, which every OTLP/HTTP receiver takes and some take alone:
- * Dynatrace answers any other a 415) or `@opentelemetry/exporter-trace-otlp-http` (OTLP/HTTP with JSON bodies, when
- * asked for), only the one used being loaded, `@opentelemetry/resources` (`service.name` and the other resource
- * attributes) and `@opentelemetry/core` (the W3C Trace Context propagator).
+ * makes a request's span the parent of the router's spans), the exporter of the protocol asked for
+ * (otlp-span-exporter.ts), `@opentelemetry/resources` (`service.name` and the other resource attributes) and
+ * `@opentelemetry/core` (the W3C Trace Context propagator).
  */
 import type { GatewayTracing } from '../gateway/request-tracing.js';
-
-/** The encodings of OTLP/HTTP spans are sent in (`OTEL_EXPORTER_OTLP_PROTOCOL`'s values but `grpc`), the specification's default first. */
-export const otlpHttpProtocols = ['http/protobuf', 'http/json'] as const;
-
-export type OtlpHttpProtocol = (typeof otlpHttpProtocols)[number];
+import { createSpanExporter, type OtlpProtocol } from './otlp-span-exporter.js';
 
 export interface OtlpTracingOptions {
-  /** Where spans are POSTed: the signal's full URL (`.../v1/traces`). */
+  /** Where spans go: over OTLP/HTTP the signal's full URL (`.../v1/traces`), over gRPC the collector's address. */
   readonly tracesUrl: string;
-  /** How the spans are encoded. Default `http/protobuf`, as the specification's. */
-  readonly protocol?: OtlpHttpProtocol;
+  /** How the spans are sent. Default `http/protobuf`, as the specification's. */
+  readonly protocol?: OtlpProtocol;
   /** Sent with every export (a backend's API key, say): never logged. */
   readonly headers: Readonly<Record<string, string>>;
   /** The resource's `service.name`. */
@@ -55,19 +49,18 @@ export interface OtlpTracing {
 }
 
 /**
- * Start a tracer provider exporting over OTLP/HTTP and register it globally (tracer provider, AsyncLocalStorage
+ * Start a tracer provider exporting over OTLP and register it globally (tracer provider, AsyncLocalStorage
  * context manager, W3C propagators), so that spans follow async calls. Spans are batched (the SDK's defaults:
  * every 5 s or 512 spans, up to 2,048 queued, then dropped rather than held).
  */
 export async function startOtlpTracing(options: OtlpTracingOptions): Promise<OtlpTracing> {
-  const [sdk, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
+  const [sdk, exporter, { resourceFromAttributes }, { W3CTraceContextPropagator }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
-    options.protocol === 'http/json' ? import('@opentelemetry/exporter-trace-otlp-http') : import('@opentelemetry/exporter-trace-otlp-proto'),
+    createSpanExporter({ protocol: options.protocol ?? 'http/protobuf', url: options.tracesUrl, headers: options.headers }),
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
   ]);
   const { NodeTracerProvider, BatchSpanProcessor } = sdk;
-  const exporter = new OTLPTraceExporter({ url: options.tracesUrl, headers: { ...options.headers } });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],

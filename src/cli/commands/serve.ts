@@ -15,7 +15,7 @@ import { warnAboutConfiguration } from '../configuration-warnings.js';
 import { sharedStateEnvironmentVariables, sharedStateOptionsFromEnv } from '../shared-state-options-from-env.js';
 import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
-import { tracingEnvironmentVariables, tracingOptionsFromEnv, unsentOtlpProtocol } from '../tracing-options-from-env.js';
+import { tracingEnvironmentVariables, tracingOptionsFromEnv } from '../tracing-options-from-env.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -59,7 +59,7 @@ Environment:
   BACKUP_MODELS_REDIS_OPERATION_TIMEOUT_MS
                                        budget of each Redis operation, in ms (default 50): past it the request
                                        goes on without it (a cache miss, say), as when Redis is down
-  OTEL_EXPORTER_OTLP_ENDPOINT          trace every request to this OTLP/HTTP collector (spans at <url>/v1/traces);
+  OTEL_EXPORTER_OTLP_ENDPOINT          trace every request to this OTLP collector (over HTTP, spans at <url>/v1/traces);
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   or to this full URL. Off when neither is set or OTEL_SDK_DISABLED=true
   OTEL_EXPORTER_OTLP_HEADERS           headers of every export (key=value,...), OTEL_EXPORTER_OTLP_TRACES_HEADERS over them
   OTEL_SERVICE_NAME                    the spans' service.name (default backup-models-gateway)
@@ -68,7 +68,8 @@ Environment:
                                        which requests are traced (default all): parentbased_traceidratio and 0.01
                                        for 1% of those without a caller's trace context
   OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
-                                       http/protobuf (default) or http/json; grpc is warned of and sent as http/protobuf
+                                       http/protobuf (default), http/json, or grpc (npm install
+                                       @opentelemetry/exporter-trace-otlp-grpc beside backup-models first)
 
 SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
 valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
@@ -132,9 +133,7 @@ export const serveCommand: CliCommand = {
         otlp = await startOtlpTracing(tracingOptions);
         const { origin, pathname } = new URL(tracingOptions.tracesUrl);
         const { serviceName, protocol } = tracingOptions;
-        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName, protocol }, 'tracing: exporting spans over OTLP/HTTP');
-        const unsent = unsentOtlpProtocol(loaded.env);
-        if (unsent !== undefined) logger.warn({ protocol: unsent }, `tracing: spans are sent as ${protocol} (OTLP/HTTP), not the protocol asked for`);
+        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName, protocol }, 'tracing: exporting spans over OTLP');
       }
       router = new BackupModelRouter(withSharedState(routerOptions));
       const gateway = createGateway({
