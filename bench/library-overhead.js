@@ -4,8 +4,12 @@
  * flight. A second baseline, not a target, builds that body with JSON.stringify on every call, as an app
  * calling the API by hand would. Rounds rotate the setups, and each ratio is the median of the per-round
  * ratios, so drift on a shared machine hits all alike. Client CPU per call is this process's CPU time per
- * call: at 64 in flight the client is CPU-bound, so that is what the throughput ratio measures.
+ * call: at 64 in flight the client is CPU-bound, so that is what the throughput ratio measures. A last setup, not a
+ * target either, is the AI SDK's `generateText` given ai-fallback's model: what the AI SDK's fallback helper costs.
  */
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText } from 'ai';
+import { createFallback } from 'ai-fallback';
 import { Pool } from 'undici';
 import { BackupModelRouter } from '../dist/index.js';
 import { combineRounds, runClosedLoop } from './lib/closed-loop.js';
@@ -53,6 +57,16 @@ export const libraryOverhead = {
           },
         },
       ];
+      // Not a target: the AI SDK's `generateText` with ai-fallback's model (of the one provider), as an app using
+      // the AI SDK's fallback helper calls the same upstream. The AI SDK retries nothing here: the call succeeds.
+      const aiSdkModel = createFallback({ models: [createOpenAI({ baseURL: `${upstream.url}/v1`, apiKey }).chat(chatCompletionsCall.preferredModel)] });
+      setups.push({
+        name: 'AI SDK generateText + ai-fallback',
+        call: async () => {
+          const result = await generateText({ model: aiSdkModel, prompt });
+          if (result.text !== 'SUCCESS') throw new Error('AI SDK call failed');
+        },
+      });
       const [raw, rawBuilt, ours] = setups;
       // Many short rounds rather than a few long ones: a burst of noise from the host spoils one round, and
       // the median of twelve shrugs it off (with four, one bad round moved the figure by 0.1).
