@@ -1,7 +1,8 @@
 /**
  * What one attempt's end says of its provider, the same for a `complete` attempt and an `embed` one: an answer is a
  * success (and its latency, of its kind); a failure counts against the provider by its reason; an attempt the race
- * cancelled (it lost, or the call ended) says nothing but how long it took at least. Also the precise first-byte
+ * cancelled (it lost, or the call ended) says nothing but how long it took at least, unless a hedge started after
+ * it won (`OutpacedByHedge`): that counts against its circuit. Also the precise first-byte
  * limit an attempt with a short `responseTimeoutMs` is given. Positional parameters: this runs on every attempt.
  */
 import type { Cancellation } from '../cancellation.js';
@@ -12,6 +13,7 @@ import type { AttemptCallOptions } from './attempt-call-options.js';
 import { createFirstByteGuard, type FirstByteGuard, preciseFirstByteLimitBelowMs } from './first-byte-guard.js';
 import type { LatencyKind } from './provider-state.js';
 import type { ProviderStateRegistry } from './provider-state-registry.js';
+import { OutpacedByHedge } from './race-attempts.js';
 
 export class AttemptVerdicts {
   readonly #clock: Clock;
@@ -54,8 +56,10 @@ export class AttemptVerdicts {
     const { candidate } = attempt;
     const providerId = candidate.provider.id;
     if (raceCancellation.aborted) {
-      // It lost the race, or the call ended: no verdict on the provider, but it took at least this long.
-      this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, kind, probe);
+      // It lost the race, or the call ended: no verdict on the provider, but it took at least this long; unless a
+      // hedge started after it won, which says it was slow.
+      const outpaced = raceCancellation.reason instanceof OutpacedByHedge;
+      this.#registry.recordCancelled(providerId, this.#clock.now() - startedAtMs, kind, probe, outpaced);
       return error;
     }
     const providerError = ProviderError.isInstance(error)

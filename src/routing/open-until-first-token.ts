@@ -3,6 +3,7 @@ import type { AttemptCallOptions } from './attempt-call-options.js';
 import { ProviderError } from '../errors.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import type { StreamChunk } from '../types.js';
+import { OutpacedByHedge } from './race-attempts.js';
 import type { CommittedStream, RouterStreamContext } from './stream-call-context.js';
 
 /**
@@ -88,8 +89,10 @@ export async function openUntilFirstToken(context: RouterStreamContext, attempt:
     clock.clearTimeout(firstTokenTimer);
     release({ completed: false });
     if (attemptCancellation.aborted || callCancellation.aborted) {
-      // It lost the race, or the call ended: no verdict on the provider, but no first token came this long.
-      registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token', probe);
+      // It lost the race, or the call ended: no verdict on the provider, but no first token came this long; unless a
+      // hedge started after it gave its first token first, which says it was slow.
+      const outpaced = attemptCancellation.aborted && attemptCancellation.reason instanceof OutpacedByHedge;
+      registry.recordCancelled(providerId, clock.now() - startedAtMs, 'first-token', probe, outpaced);
       throw attemptCancellation.aborted ? attemptCancellation.reason : callCancellation.reason;
     }
     const reason = upstream.reason;

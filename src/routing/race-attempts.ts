@@ -2,6 +2,19 @@
 import { AllProvidersFailedError, type Attempt, ProviderError } from '../errors.js';
 import type { Candidate } from './select-candidates.js';
 
+/**
+ * Why an attempt was cancelled when a hedge started after it won: it had run past its provider's hedge delay (about
+ * its p95) and then lost to a fresh attempt on another candidate, which says it was slow, not that it was merely
+ * beaten by a faster racer started with it. Its provider's circuit counts that as a failure (see
+ * `ProviderStateRegistry.recordCancelled`): a provider that hangs would otherwise be asked first on every call,
+ * each call waiting out a hedge delay that its own cancelled attempts push ever later.
+ */
+export class OutpacedByHedge extends Error {
+  constructor() {
+    super('lost the race to a hedge started after it');
+  }
+}
+
 export function asProviderError(error: unknown, candidate: Candidate): ProviderError {
   if (ProviderError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : String(error);

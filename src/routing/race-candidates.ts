@@ -2,7 +2,7 @@ import { CancelScope } from '../cancellation.js';
 import type { TimerHandle } from '../clock.js';
 import type { ProbeTicket } from '../resilience/circuit-breaker.js';
 import { InvalidRequestRefusals } from './invalid-request-refusals.js';
-import { allProvidersFailed, asProviderError, endedAttempt, skippedAttempt } from './race-attempts.js';
+import { allProvidersFailed, asProviderError, endedAttempt, OutpacedByHedge, skippedAttempt } from './race-attempts.js';
 import { raceOneAtATime } from './race-one-at-a-time.js';
 import type { Admission, RaceFailure, RaceOptions, RaceWinner } from './race-options.js';
 import type { Candidate } from './select-candidates.js';
@@ -12,6 +12,8 @@ interface RunningAttempt {
   /** Aborted when the attempt loses or the call ends. */
   readonly scope: CancelScope;
   readonly startedAtMs: number;
+  /** Started by the hedge timer, not to fill a place: what it outpaces when it wins is slow (`OutpacedByHedge`). */
+  readonly hedge: boolean;
 }
 
 /**
@@ -49,8 +51,10 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let accept: ((candidate: Candidate) => boolean) | undefined;
     let fallback = options.fallbackCandidates;
     let fallbackAsked = false;
+    /** True while the hedge timer starts its attempt. */
+    let hedging = false;
 
-    const settle = (abortDetail: string, complete: () => void): void => {
+    const settle = (abortDetail: string, complete: () => void, winner?: RunningAttempt): void => {
       if (settled) return;
       settled = true;
       if (hedgeTimer !== undefined) clock.clearTimeout(hedgeTimer);
@@ -59,7 +63,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
       const nowMs = inFlight.size > 0 ? clock.now() : 0;
       for (const running of inFlight) {
         attempts.push(endedAttempt(running.candidate, running.startedAtMs, nowMs, 'aborted', { detail: abortDetail }));
-        running.scope.abort(new Error(abortDetail));
+        const outpaced = winner !== undefined && winner.hedge && running.startedAtMs < winner.startedAtMs;
+        running.scope.abort(outpaced ? new OutpacedByHedge() : new Error(abortDetail));
       }
       inFlight.clear();
       complete();
@@ -88,7 +93,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     const launch = (candidate: Candidate, admission: Promise<Admission> | ProbeTicket | undefined): void => {
       const scope = new CancelScope();
       const startedAtMs = startingAtMs ?? clock.now();
-      const running: RunningAttempt = { candidate, scope, startedAtMs };
+      const running: RunningAttempt = { candidate, scope, startedAtMs, hedge: hedging };
       inFlight.add(running);
       const start = (probe: ProbeTicket | undefined): Promise<T> => {
         options.onAttemptStart?.(candidate);
@@ -112,7 +117,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
             return;
           }
           attempts.push(endedAttempt(running.candidate, running.startedAtMs, clock.now(), 'success'));
-          settle('lost the race', () => resolve({ value, candidate }));
+          settle('lost the race', () => resolve({ value, candidate }), running);
         },
         (error: unknown) => {
           if (settled || !inFlight.delete(running)) return;
@@ -170,7 +175,12 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         hedgeTimer = undefined;
         if (settled) return;
         allowedInFlight += 1;
-        fill();
+        hedging = true;
+        try {
+          fill();
+        } finally {
+          hedging = false;
+        }
       }, Math.max(0, hedgeDelayMs(newest.candidate)));
     };
 
