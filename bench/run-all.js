@@ -4,7 +4,7 @@
  *
  *   node bench/run-all.js                  all of them (about 3 to 4 minutes on 2 cores)
  *   node bench/run-all.js --quick          shorter rounds, fewer calls (about a minute)
- *   node bench/run-all.js gateway tail     only these (ids: library gateway tail failover cache scale ai-sdk)
+ *   node bench/run-all.js gateway tail     only these (ids: library gateway tail failover cache scale versus)
  *   node bench/run-all.js --no-write       do not touch results/latest.json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,9 +16,9 @@ import { gatewayOverhead } from './gateway-overhead.js';
 import { libraryOverhead } from './library-overhead.js';
 import { scaleBenchmark } from './scale.js';
 import { tailLatency } from './tail-latency.js';
-import { versusAiFallback } from './versus-ai-fallback.js';
+import { versusOthers } from './versus-others.js';
 
-const benchmarks = [libraryOverhead, gatewayOverhead, tailLatency, failoverBenchmark, cacheBenchmark, scaleBenchmark, versusAiFallback];
+const benchmarks = [libraryOverhead, gatewayOverhead, tailLatency, failoverBenchmark, cacheBenchmark, scaleBenchmark, versusOthers];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

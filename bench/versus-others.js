@@ -1,23 +1,27 @@
 /**
- * Against the AI SDK's fallback helper: the router beside the AI SDK (`generateText` and `streamText` of `ai` 6)
- * given a fallback model by `ai-fallback` (2.x, the AI SDK 6 line: "automatically switch AI SDK model provider when
- * one of the providers has downtime"), both asking the same three simulated providers in the same order
- * (OpenAI, then Groq, then Together, all on the OpenAI wire, so the AI SDK asks each through `@ai-sdk/openai`), the
- * package's provider test server replaying each provider's recorded answer. Not a target of issue 6: what an app
- * gets from each when providers misbehave, measured in one run against the same simulated providers.
+ * Against the others, the same faults: the router beside the AI SDK (`generateText` and `streamText` of `ai` 6) given
+ * a fallback model by `ai-fallback` (2.x, the AI SDK 6 line: "automatically switch AI SDK model provider when one of
+ * the providers has downtime"), and our gateway beside Portkey's (`@portkey-ai/gateway`, a fallback config of the
+ * same targets), all asking the same three simulated providers in the same order (OpenAI, then Groq, then Together,
+ * all on the OpenAI wire, so the AI SDK asks each through `@ai-sdk/openai`), the package's provider test server
+ * replaying each provider's recorded answers. Not a target of issue 6: what an app gets from each when providers
+ * misbehave, measured in one run against the same simulated providers.
  *
- * Each setup has its defaults but where a row says otherwise (the AI SDK retries a failed call twice, ai-fallback
- * goes back to its first model three minutes after it left it). Every setup is given the same warm-up of healthy
- * calls first (pools connected; hedging learns each provider's latency). An answer counts as whole when its text is
- * exactly one provider's recorded answer (read from each provider alone at the start); a stream whose text is none
- * of them was cut short or spliced from two answers.
+ * Each setup has its defaults but where a row says otherwise (the AI SDK retries a failed call twice; ai-fallback
+ * goes back to its first model three minutes after it left it; the gateways give each attempt 1 s, Portkey's
+ * `request_timeout` and our `router.responseTimeoutMs`). Every setup is given the same warm-up of healthy calls first
+ * (pools connected; hedging learns each provider's latency). An answer counts as whole when its text is exactly one
+ * provider's recorded answer (read from each provider alone at the start); a stream whose text is none of them was
+ * cut short or spliced from two answers.
  */
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
 import { createFallback } from 'ai-fallback';
+import { Agent, request } from 'undici';
 import { BackupModelRouter } from '../dist/index.js';
 import { startChildServer } from './lib/child-server.js';
 import { checkTarget, printTable, printTargets } from './lib/report.js';
+import { findPortkey, portkeyVersion, startGateway, startPortkey } from './lib/servers.js';
 import { round, summarize } from './lib/stats.js';
 import { tailSpec } from './tail-latency.js';
 
@@ -31,18 +35,29 @@ const route = [
 const healthyLatencyMs = 20;
 const seed = 20_261_128;
 
-export const versusAiFallback = {
-  id: 'ai-sdk',
-  title: 'Against the AI SDK with ai-fallback: three simulated providers (openai -> groq -> together), the same faults',
+export const versusOthers = {
+  id: 'versus',
+  title: "Against the AI SDK's fallback helper and Portkey's gateway: three simulated providers (openai -> groq -> together), the same faults",
   async run({ quick }) {
     const simulator = await startChildServer(simulatorScript);
     try {
       const env = await simulator.ask('environment');
+      const portkey = findPortkey();
       const setups = [
         { name: 'backup-models, hedged (auto)', make: () => routerSetup(env, { parallelAttempts: 3, hedge: { delayMs: 'auto' } }) },
         { name: 'backup-models, sequential', make: () => routerSetup(env, { parallelAttempts: 1 }) },
         { name: 'AI SDK + ai-fallback', make: () => aiFallbackSetup(env) },
-      ];
+        { name: 'backup-models gateway, hedged (auto)', make: () => gatewaySetup(env) },
+        portkey.script
+          ? {
+              name: `portkey gateway ${portkeyVersion}, fallback`,
+              make: () => portkeySetup(env, portkey.script),
+              // Its stream: true answers 500 on Node 20 (gateway-overhead.js shows it): nothing to compare.
+              notStreamed: 'its streams answer 500 on Node 20 (TypeError: immutable, in its header handling)',
+            }
+          : undefined,
+      ].filter((setup) => setup !== undefined);
+      if (!portkey.script) console.log(`  portkey gateway: not run: ${portkey.reason}`);
       const answers = await recordedAnswers(env, simulator);
       const context = { simulator, setups, answers, quick };
       const sections = [
@@ -82,7 +97,7 @@ async function tailSection({ simulator, setups, quick }) {
   const concurrency = 8;
   const rows = [];
   for (const setup of setups) {
-    const subject = setup.make();
+    const subject = await setup.make();
     try {
       await simulator.ask('scenario', { spec: tailSpec, seed: seed + 1, count: 1_000 });
       await runConcurrently({ subject, calls: 100, concurrency });
@@ -98,6 +113,7 @@ async function tailSection({ simulator, setups, quick }) {
         p99Ms: round(latency.p99, 1),
         p999Ms: round(latency.p999, 1),
         requestsPerCall: round(requests / calls, 3),
+        firstError: messageOf(outcome.firstError),
       });
     } finally {
       await subject.close();
@@ -117,6 +133,7 @@ async function tailSection({ simulator, setups, quick }) {
     ],
     rows,
   );
+  printFailures(rows);
   return { name: 'heavy-tailed latency', concurrency, rows };
 }
 
@@ -126,14 +143,15 @@ async function tailSection({ simulator, setups, quick }) {
  * Calls one at a time, back to back, as a steady trickle of traffic.
  */
 async function outageSection({ simulator, setups, answers, quick }) {
-  const outageMs = quick ? 5_000 : 8_000;
-  const afterMs = quick ? 7_000 : 10_000;
+  const outageMs = quick ? 5_000 : 6_000;
+  const afterMs = quick ? 7_000 : 9_000;
   const rows = [];
   for (const setup of setups) {
-    const subject = setup.make();
+    const subject = await setup.make();
     try {
       await warmUp(simulator, subject);
-      await simulator.ask('set', { provider: 'openai', behavior: { kind: 'status', status: 503, latencyMs: 5 } });
+      // OpenAI's recorded 503 (model overloaded), its body and headers.
+      await simulator.ask('set', { provider: 'openai', behavior: { kind: 'error', fixture: 'error-503-model-overloaded', latencyMs: 5 } });
       const during = await runOneAtATime({ subject, durationMs: outageMs });
       const { requests } = await simulator.ask('count');
       await simulator.ask('set', { provider: 'openai', behavior: { kind: 'success', latencyMs: healthyLatencyMs } });
@@ -160,6 +178,7 @@ async function outageSection({ simulator, setups, answers, quick }) {
         afterCalls,
         afterByFirstShare: round(afterByFirst / afterCalls, 2),
         backAfterS: firstBackMs === undefined ? undefined : round(firstBackMs / 1000, 1),
+        firstError: messageOf(during.firstError),
       });
     } finally {
       await subject.close();
@@ -181,6 +200,7 @@ async function outageSection({ simulator, setups, answers, quick }) {
     ],
     rows,
   );
+  printFailures(rows);
   return { name: 'outage and recovery', outageMs, afterMs, rows };
 }
 
@@ -195,7 +215,7 @@ async function hangSection({ simulator, setups, quick }) {
   const calls = quick ? 5 : 10;
   const rows = [];
   for (const setup of setups) {
-    const subject = setup.make();
+    const subject = await setup.make();
     try {
       await warmUp(simulator, subject);
       await simulator.ask('set', { provider: 'openai', behavior: { kind: 'stall-before-headers' } });
@@ -210,6 +230,7 @@ async function hangSection({ simulator, setups, quick }) {
         maxMs: round(latency.max, 1),
         firstMs: round(outcome.latenciesMs[0], 1),
         failedAfterMs: outcome.failedAfterMs.length > 0 ? round(Math.max(...outcome.failedAfterMs), 0) : undefined,
+        firstError: messageOf(outcome.firstError),
       });
     } finally {
       await subject.close();
@@ -229,6 +250,7 @@ async function hangSection({ simulator, setups, quick }) {
     ],
     rows,
   );
+  printFailures(rows);
   return { name: 'first provider hangs', rows };
 }
 
@@ -246,7 +268,8 @@ async function brokenStreamSection({ simulator, setups, answers, quick }) {
   const rows = [];
   for (const fault of faults) {
     for (const setup of setups) {
-      const subject = setup.make();
+      if (setup.notStreamed !== undefined) continue;
+      const subject = await setup.make();
       try {
         await warmUp(simulator, subject);
         await simulator.ask('set', { provider: 'openai', behavior: fault.behavior });
@@ -275,6 +298,7 @@ async function brokenStreamSection({ simulator, setups, answers, quick }) {
     ],
     rows,
   );
+  for (const setup of setups) if (setup.notStreamed !== undefined) console.log(`  ${setup.name}: not run: ${setup.notStreamed}`);
   return { name: 'stream breaks', rows };
 }
 
@@ -324,6 +348,81 @@ function aiFallbackSetup(env) {
   };
 }
 
+/**
+ * Our gateway as a user runs it (`serve`), the route as one of its routes, hedged, each attempt given 1 s as Portkey's
+ * is; asked as the OpenAI SDK would, by the route's name.
+ */
+async function gatewaySetup(env) {
+  const yaml = [
+    'cache:',
+    '  enabled: false',
+    'routes:',
+    '  versus:',
+    `    targets: [${route.map((target) => `${target.provider}/${target.model}`).join(', ')}]`,
+    '    parallelAttempts: 3',
+    '    hedge: { delayMs: auto }',
+    'router:',
+    '  responseTimeoutMs: 1000',
+    '',
+  ].join('\n');
+  const server = await startGateway({ providerEnv: env, yaml });
+  return chatCompletionsSubject(server, { model: 'versus', headers: {} });
+}
+
+/** Portkey's gateway with a fallback config of the same targets, each attempt given 1 s (`request_timeout`). */
+async function portkeySetup(env, script) {
+  const target = (provider, portkeyProvider, model) => {
+    const prefix = provider.toUpperCase();
+    return { provider: portkeyProvider, api_key: env[`${prefix}_API_KEY`], custom_host: env[`${prefix}_BASE_URL`], override_params: { model } };
+  };
+  const config = {
+    strategy: { mode: 'fallback' },
+    request_timeout: 1_000,
+    targets: route.map((entry) => target(entry.provider, entry.provider === 'together' ? 'together-ai' : entry.provider, entry.model)),
+  };
+  const server = await startPortkey(script);
+  return chatCompletionsSubject(server, { model: route[0].model, headers: { 'x-portkey-config': JSON.stringify(config) } });
+}
+
+/** A gateway asked over HTTP for chat completions: a whole answer's text, or a stream's text and error event. */
+function chatCompletionsSubject(server, { model, headers }) {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  const post = (stream) =>
+    request(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }], stream }),
+    });
+  return {
+    complete: async () => {
+      const response = await post(false);
+      const body = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${body.slice(0, 200)}`);
+      return { text: JSON.parse(body).choices[0].message.content };
+    },
+    stream: async () => {
+      const response = await post(true);
+      const body = await response.body.text();
+      if (response.statusCode !== 200) return { text: '', error: new Error(`HTTP ${response.statusCode}`) };
+      let text = '';
+      for (const line of body.split('\n')) {
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') continue;
+        const event = JSON.parse(data);
+        if (event.error !== undefined) return { text, error: event.error };
+        text += event.choices?.[0]?.delta?.content ?? '';
+      }
+      return { text };
+    },
+    close: async () => {
+      await dispatcher.close();
+      await server.stop();
+    },
+  };
+}
+
 function aiSdkModel(env, target) {
   const prefix = target.provider.toUpperCase();
   return createOpenAI({ baseURL: env[`${prefix}_BASE_URL`], apiKey: env[`${prefix}_API_KEY`] }).chat(target.model);
@@ -368,6 +467,16 @@ function classifyStream(streamed, text) {
   return spliced ? 'spliced' : 'cutShort';
 }
 
+/** Under a table: each setup that failed calls, and the first of its errors. */
+function printFailures(rows) {
+  for (const row of rows) if (row.firstError !== undefined) console.log(`  ${row.setup}: ${row.calls - row.answered} failed; the first: ${row.firstError}`);
+}
+
+function messageOf(error) {
+  if (error === undefined) return undefined;
+  return `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 160);
+}
+
 function providerOf(answers, text) {
   return Object.keys(answers).find((provider) => answers[provider] === text);
 }
@@ -390,19 +499,22 @@ async function runConcurrently({ subject, calls, concurrency }) {
       try {
         await subject.complete({});
         latenciesMs.push(performance.now() - startedAt);
-      } catch {
-        // A failed call is counted by what is missing from `latenciesMs`.
+      } catch (error) {
+        // A failed call is counted by what is missing from `latenciesMs`; the first says why.
+        firstError ??= error;
       }
     }
   };
+  let firstError;
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { answered: latenciesMs.length, latenciesMs };
+  return { answered: latenciesMs.length, latenciesMs, firstError };
 }
 
 /** Calls one after another: `calls` of them, or as many as `durationMs` holds. */
 async function runOneAtATime({ subject, calls = Number.POSITIVE_INFINITY, durationMs = Number.POSITIVE_INFINITY, options = {} }) {
   const latenciesMs = [];
   const failedAfterMs = [];
+  let firstError;
   const phaseStartedAt = performance.now();
   let made = 0;
   while (made < calls && performance.now() - phaseStartedAt < durationMs) {
@@ -411,9 +523,10 @@ async function runOneAtATime({ subject, calls = Number.POSITIVE_INFINITY, durati
     try {
       await subject.complete(options);
       latenciesMs.push(performance.now() - startedAt);
-    } catch {
+    } catch (error) {
       failedAfterMs.push(performance.now() - startedAt);
+      firstError ??= error;
     }
   }
-  return { calls: made, answered: latenciesMs.length, latenciesMs, failedAfterMs };
+  return { calls: made, answered: latenciesMs.length, latenciesMs, failedAfterMs, firstError };
 }
