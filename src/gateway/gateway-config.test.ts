@@ -501,6 +501,16 @@ describe('routerOptionsFromConfig', () => {
     }
   });
 
+  it('passes router.healthCheckIntervalMs, and refuses one under a second, naming it', () => {
+    expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText: 'router: { healthCheckIntervalMs: 30000 }' }), { env: {} })).toMatchObject({ healthCheckIntervalMs: 30_000 });
+    expect(routerOptionsFromConfig(parseGatewayConfig({}))).not.toHaveProperty('healthCheckIntervalMs');
+    for (const value of ['999', '0', '-1', '1500.5', '"30s"']) {
+      expect(() => parseGatewayConfig({ yamlText: `router: { healthCheckIntervalMs: ${value} }` })).toThrow(
+        expect.objectContaining({ name: 'InvalidArgumentError', argument: 'config.router.healthCheckIntervalMs' }),
+      );
+    }
+  });
+
   it('passes router.credentialCooldownMs and defaultRateLimitCooldownMs (0 leaves nothing out), and refuses a bad one, naming it', () => {
     const yaml = 'router: { credentialCooldownMs: 60000, defaultRateLimitCooldownMs: 0 }';
     expect(routerOptionsFromConfig(parseGatewayConfig({ yamlText: yaml }), { env: {} })).toMatchObject({ credentialCooldownMs: 60_000, defaultRateLimitCooldownMs: 0 });
@@ -557,7 +567,11 @@ describe("README's configuration snippets", () => {
     const document = parseYaml(text) as { limits: object; router: object; cache: object };
     expect(document.limits).toEqual(defaultGatewayLimits);
     expect(document.cache).toEqual(defaultGatewayConfig.cache);
-    expect(Object.keys(document.router).sort()).toEqual([...gatewayRouterSettingNames].sort());
+    // A setting with no default (none: healthCheckIntervalMs, no background checks) is shown commented out, with an example.
+    const withoutDefault = gatewayRouterSettingNames.filter((name) => name !== 'hedge' && !(name in routerDefaults));
+    expect(withoutDefault).toEqual(['healthCheckIntervalMs']);
+    expect(Object.keys(document.router).sort()).toEqual(gatewayRouterSettingNames.filter((name) => !withoutDefault.includes(name)).sort());
+    for (const name of withoutDefault) expect(text, name).toMatch(new RegExp(`^ +# ${name}: \\d+`, 'm'));
     const { hedge, ...timesAndCounts } = document.router as Record<string, unknown>;
     expect(hedge).toBe(false);
     for (const [name, value] of Object.entries(timesAndCounts)) expect(value, name).toBe(routerDefaults[name as keyof typeof routerDefaults]);

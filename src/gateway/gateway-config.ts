@@ -341,5 +341,6 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     ...(router.missingModelPeriodMs !== undefined ? { missingModelPeriodMs: router.missingModelPeriodMs } : {}),
     ...(router.credentialCooldownMs !== undefined ? { credentialCooldownMs: router.credentialCooldownMs } : {}),
     ...(router.defaultRateLimitCooldownMs !== undefined ? { defaultRateLimitCooldownMs: router.defaultRateLimitCooldownMs } : {}),
+    ...(router.healthCheckIntervalMs !== undefined ? { healthCheckIntervalMs: router.healthCheckIntervalMs } : {}),
   };
 }

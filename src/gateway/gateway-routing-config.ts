@@ -31,6 +31,8 @@ export interface GatewayRouterSettings {
   readonly credentialCooldownMs?: number;
   /** How long a provider that answered 429 without a Retry-After is left out (the router's `defaultRateLimitCooldownMs`). */
   readonly defaultRateLimitCooldownMs?: number;
+  /** Background health checks of every provider this often (the router's `healthCheckIntervalMs`; at least 1 s). */
+  readonly healthCheckIntervalMs?: number;
 }
 
 function hedgeOf(value: unknown, path: string): HedgeOption | false {
@@ -54,6 +56,7 @@ export const gatewayRouterSettingNames: readonly (keyof GatewayRouterSettings)[]
   'missingModelPeriodMs',
   'credentialCooldownMs',
   'defaultRateLimitCooldownMs',
+  'healthCheckIntervalMs',
 ];
 
 export function routerSettingsOf(value: unknown): GatewayRouterSettings {
@@ -76,6 +79,10 @@ export function routerSettingsOf(value: unknown): GatewayRouterSettings {
   // 0 leaves nothing out: the next call asks the provider again at once.
   for (const name of ['credentialCooldownMs', 'defaultRateLimitCooldownMs'] as const) {
     if (object[name] !== undefined) settings[name] = timerMilliseconds(object[name], `router.${name}`, 0);
+  }
+  // The router refuses checks more often than every second: each is a request to every provider.
+  if (object.healthCheckIntervalMs !== undefined) {
+    settings.healthCheckIntervalMs = timerMilliseconds(object.healthCheckIntervalMs, 'router.healthCheckIntervalMs', 1_000);
   }
   return settings;
 }

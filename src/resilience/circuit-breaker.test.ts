@@ -132,6 +132,27 @@ describe('CircuitBreaker', () => {
     expect(changes.map((change) => change.to)).toEqual(['open', 'half_open', 'open', 'half_open', 'open', 'half_open', 'open']);
   });
 
+  it('allowProbeNow ends an open period early, keeping the reopen count, and does nothing unless open', () => {
+    const { clock, breaker, changes } = setup();
+    breaker.allowProbeNow();
+    expect(breaker.state).toEqual({ name: 'closed' });
+    failTimes(breaker, 3);
+    clock.advance(5_000);
+    expect(breaker.tryAcquire()).toBe('probe');
+    breaker.allowProbeNow(); // half-open: the probe in flight decides
+    expect(breaker.tryAcquire()).toBe('rejected');
+    breaker.recordFailure(); // reopenCount 1, 10 s
+    const openedAtMs = clock.now();
+    clock.advance(1_000);
+    expect(breaker.tryAcquire()).toBe('rejected');
+    breaker.allowProbeNow();
+    expect(breaker.state).toEqual({ name: 'open', openedAtMs, reopenCount: 1, halfOpenAfterMs: clock.now() });
+    expect(breaker.tryAcquire()).toBe('probe');
+    breaker.recordFailure();
+    expect(breaker.state).toMatchObject({ name: 'open', reopenCount: 2, halfOpenAfterMs: clock.now() + 20_000 });
+    expect(changes.map((change) => change.to)).toEqual(['open', 'half_open', 'open', 'half_open', 'open']);
+  });
+
   it('releaseProbe does nothing unless half-open', () => {
     const { breaker, changes } = setup();
     breaker.releaseProbe(breaker.probeTicket);

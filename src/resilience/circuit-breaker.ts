@@ -171,6 +171,21 @@ export class CircuitBreaker {
   }
 
   /**
+   * Evidence that the provider is back (its health check answered): an open circuit lets the next call probe now
+   * instead of at the end of its open period, which after failed probes may be a minute away. Only a probe closes
+   * it, and its backoff is kept: a health check proves the provider answers, not that its calls do (a models list
+   * can answer while completions are overloaded), so a probe that fails reopens it for longer, and at worst one
+   * call a health check fails over. Nothing when closed or half-open.
+   */
+  allowProbeNow(): void {
+    const state = this.current;
+    if (state.name !== 'open') return;
+    const nowMs = this.clock.now();
+    // Same state name, so no event: as when a probe is given back (`releaseProbe`).
+    if (nowMs < state.halfOpenAfterMs) this.current = { name: 'open', openedAtMs: state.openedAtMs, reopenCount: state.reopenCount, halfOpenAfterMs: nowMs };
+  }
+
+  /**
    * The probe of this ticket ended without a verdict (aborted as a race loser, an invalid request, a rate limit):
    * go back to open with the period already over, so the next `tryAcquire` probes again. Nothing when the
    * ticket is not the probe in flight (a verdict came first, or the probe was lost and granted again).

@@ -240,9 +240,13 @@ export class ProviderStateRegistry {
     }
   }
 
-  /** The provider answered its health check: every model of it reported missing gets another try, at every instance. */
+  /**
+   * The provider answered its health check: every model of it reported missing gets another try, at every instance,
+   * and an open circuit lets its next call probe now (`CircuitBreaker.allowProbeNow`), at this instance.
+   */
   recordHealthCheckSuccess(providerId: string): void {
     if (this.missingModels.clearProvider(providerId)) this.#options.sync?.publish({ kind: 'model-found', providerId, model: undefined });
+    this.stateOf(providerId).breaker.allowProbeNow();
   }
 
   /**
