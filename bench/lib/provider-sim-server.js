@@ -7,7 +7,7 @@
  *                                   latency, a share of stragglers `stragglerFactor` times slower, and a
  *                                   share of 503 errors (after a latency of the same body)
  *   set { provider, behavior }      one fixed behaviour (JSON: latencyMs is a number here)
- *   count                           requests seen since the last reset
+ *   count                           requests seen since the last reset (`posts`: the calls' own, no models lists)
  */
 import { startProviderTestServer } from '../../dist/testing/index.js';
 import { serveIpc } from './child-server.js';
@@ -50,6 +50,8 @@ serveIpc(server.port, {
   count: () => {
     const byProvider = {};
     for (const request of server.requests) byProvider[request.provider] = (byProvider[request.provider] ?? 0) + 1;
-    return { requests: server.requests.length, byProvider };
+    // POSTs: the calls' own requests, without health checks' models lists.
+    const posts = server.requests.filter((request) => request.method === 'POST').length;
+    return { requests: server.requests.length, posts, byProvider };
   },
 });
