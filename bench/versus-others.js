@@ -95,31 +95,24 @@ export const versusOthers = {
 async function tailSection({ simulator, setups, quick }) {
   const calls = quick ? 300 : 1_000;
   const concurrency = 8;
-  const rows = [];
-  for (const setup of setups) {
-    const subject = await setup.make();
-    try {
-      await simulator.ask('scenario', { spec: tailSpec, seed: seed + 1, count: 1_000 });
-      await runConcurrently({ subject, calls: 100, concurrency });
-      await simulator.ask('scenario', { spec: tailSpec, seed, count: calls + 500 });
-      const outcome = await runConcurrently({ subject, calls, concurrency });
-      const { requests } = await simulator.ask('count');
-      const latency = summarize(outcome.latenciesMs);
-      rows.push({
-        setup: setup.name,
-        calls,
-        answered: outcome.answered,
-        p50Ms: round(latency.p50, 1),
-        p99Ms: round(latency.p99, 1),
-        p999Ms: round(latency.p999, 1),
-        requestsPerCall: round(requests / calls, 3),
-        firstError: messageOf(outcome.firstError),
-      });
-    } finally {
-      await subject.close();
-      await simulator.ask('reset');
-    }
-  }
+  const rows = await rowsOf(setups, simulator, async (setup, subject) => {
+    await simulator.ask('scenario', { spec: tailSpec, seed: seed + 1, count: 1_000 });
+    await runConcurrently({ subject, calls: 100, concurrency });
+    await simulator.ask('scenario', { spec: tailSpec, seed, count: calls + 500 });
+    const outcome = await runConcurrently({ subject, calls, concurrency });
+    const { requests } = await simulator.ask('count');
+    const latency = summarize(outcome.latenciesMs);
+    return {
+      setup: setup.name,
+      calls,
+      answered: outcome.answered,
+      p50Ms: round(latency.p50, 1),
+      p99Ms: round(latency.p99, 1),
+      p999Ms: round(latency.p999, 1),
+      requestsPerCall: round(requests / calls, 3),
+      firstError: messageOf(outcome.firstError),
+    };
+  });
   printTable(
     `Heavy-tailed latency (the tail benchmark's: lognormal median ${tailSpec.medianMs} ms, ${tailSpec.stragglerRate * 100}% stragglers x${tailSpec.stragglerFactor}, ${tailSpec.errorRate * 100}% 503s), ${concurrency} calls in flight`,
     [
@@ -145,52 +138,45 @@ async function tailSection({ simulator, setups, quick }) {
 async function outageSection({ simulator, setups, answers, quick, env }) {
   const outageMs = quick ? 5_000 : 6_000;
   const afterMs = quick ? 7_000 : 9_000;
-  const rows = [];
   // Here only, beside the defaults: background health checks, which let an open circuit probe once a check finds
   // the provider answering (off by default in the library and the gateway).
   const withHealthChecks = {
     name: 'backup-models, hedged, health checks every 1 s',
     make: () => routerSetup(env, { parallelAttempts: 3, hedge: { delayMs: 'auto' }, healthCheckIntervalMs: 1_000 }),
   };
-  for (const setup of [...setups.slice(0, 1), withHealthChecks, ...setups.slice(1)]) {
-    const subject = await setup.make();
-    try {
-      await warmUp(simulator, subject);
-      // OpenAI's recorded 503 (model overloaded), its body and headers.
-      await simulator.ask('set', { provider: 'openai', behavior: { kind: 'error', fixture: 'error-503-model-overloaded', latencyMs: 5 } });
-      const during = await runOneAtATime({ subject, durationMs: outageMs });
-      const { posts: requests } = await simulator.ask('count');
-      await simulator.ask('set', { provider: 'openai', behavior: { kind: 'success', latencyMs: healthyLatencyMs } });
-      const recoveredAt = performance.now();
-      let afterCalls = 0;
-      let afterByFirst = 0;
-      let firstBackMs;
-      while (performance.now() - recoveredAt < afterMs) {
-        const answer = await subject.complete({});
-        afterCalls += 1;
-        if (providerOf(answers.whole, answer.text) === 'openai') {
-          afterByFirst += 1;
-          firstBackMs ??= performance.now() - recoveredAt;
-        }
+  const rows = await rowsOf([...setups.slice(0, 1), withHealthChecks, ...setups.slice(1)], simulator, async (setup, subject) => {
+    await warmUp(simulator, subject);
+    // OpenAI's recorded 503 (model overloaded), its body and headers.
+    await simulator.ask('set', { provider: 'openai', behavior: { kind: 'error', fixture: 'error-503-model-overloaded', latencyMs: 5 } });
+    const during = await runOneAtATime({ subject, durationMs: outageMs });
+    const { posts: requests } = await simulator.ask('count');
+    await simulator.ask('set', { provider: 'openai', behavior: { kind: 'success', latencyMs: healthyLatencyMs } });
+    const recoveredAt = performance.now();
+    let afterCalls = 0;
+    let afterByFirst = 0;
+    let firstBackMs;
+    while (performance.now() - recoveredAt < afterMs) {
+      const answer = await subject.complete({});
+      afterCalls += 1;
+      if (providerOf(answers.whole, answer.text) === 'openai') {
+        afterByFirst += 1;
+        firstBackMs ??= performance.now() - recoveredAt;
       }
-      const latency = summarize(during.latenciesMs);
-      rows.push({
-        setup: setup.name,
-        calls: during.calls,
-        answered: during.answered,
-        p50Ms: round(latency.p50, 1),
-        p99Ms: round(latency.p99, 1),
-        requestsPerCall: round(requests / during.calls, 3),
-        afterCalls,
-        afterByFirstShare: round(afterByFirst / afterCalls, 2),
-        backAfterS: firstBackMs === undefined ? undefined : round(firstBackMs / 1000, 1),
-        firstError: messageOf(during.firstError),
-      });
-    } finally {
-      await subject.close();
-      await simulator.ask('reset');
     }
-  }
+    const latency = summarize(during.latenciesMs);
+    return {
+      setup: setup.name,
+      calls: during.calls,
+      answered: during.answered,
+      p50Ms: round(latency.p50, 1),
+      p99Ms: round(latency.p99, 1),
+      requestsPerCall: round(requests / during.calls, 3),
+      afterCalls,
+      afterByFirstShare: round(afterByFirst / afterCalls, 2),
+      backAfterS: firstBackMs === undefined ? undefined : round(firstBackMs / 1000, 1),
+      firstError: messageOf(during.firstError),
+    };
+  });
   printTable(
     `The first provider answers 503 for ${outageMs / 1000} s, then recovers; calls one at a time for ${afterMs / 1000} s more`,
     [
@@ -219,30 +205,23 @@ async function outageSection({ simulator, setups, answers, quick, env }) {
  */
 async function hangSection({ simulator, setups, quick }) {
   const calls = quick ? 5 : 10;
-  const rows = [];
-  for (const setup of setups) {
-    const subject = await setup.make();
-    try {
-      await warmUp(simulator, subject);
-      await simulator.ask('set', { provider: 'openai', behavior: { kind: 'stall-before-headers' } });
-      const options = { routerOptions: { responseTimeoutMs: 1_000 }, aiSdkOptions: { timeout: 2_000 } };
-      const outcome = await runOneAtATime({ subject, calls, options });
-      const latency = summarize(outcome.latenciesMs);
-      rows.push({
-        setup: setup.name,
-        calls,
-        answered: outcome.answered,
-        p50Ms: round(latency.p50, 1),
-        maxMs: round(latency.max, 1),
-        firstMs: round(outcome.latenciesMs[0], 1),
-        failedAfterMs: outcome.failedAfterMs.length > 0 ? round(Math.max(...outcome.failedAfterMs), 0) : undefined,
-        firstError: messageOf(outcome.firstError),
-      });
-    } finally {
-      await subject.close();
-      await simulator.ask('reset');
-    }
-  }
+  const rows = await rowsOf(setups, simulator, async (setup, subject) => {
+    await warmUp(simulator, subject);
+    await simulator.ask('set', { provider: 'openai', behavior: { kind: 'stall-before-headers' } });
+    const options = { routerOptions: { responseTimeoutMs: 1_000 }, aiSdkOptions: { timeout: 2_000 } };
+    const outcome = await runOneAtATime({ subject, calls, options });
+    const latency = summarize(outcome.latenciesMs);
+    return {
+      setup: setup.name,
+      calls,
+      answered: outcome.answered,
+      p50Ms: round(latency.p50, 1),
+      maxMs: round(latency.max, 1),
+      firstMs: round(outcome.latenciesMs[0], 1),
+      failedAfterMs: outcome.failedAfterMs.length > 0 ? round(Math.max(...outcome.failedAfterMs), 0) : undefined,
+      firstError: messageOf(outcome.firstError),
+    };
+  });
   printTable(
     `The first provider hangs before its headers, ${calls} calls one at a time (AI SDK: timeout 2000, the whole call's limit; routers: responseTimeoutMs 1000, each attempt's)`,
     [
@@ -271,25 +250,20 @@ async function brokenStreamSection({ simulator, setups, answers, quick }) {
     { name: 'connection reset', behavior: { kind: 'reset-after-events', events: 3 } },
     { name: 'ended without its end', behavior: { kind: 'truncate-after-events', events: 3 } },
   ];
+  const streamed = setups.filter((setup) => setup.notStreamed === undefined);
   const rows = [];
   for (const fault of faults) {
-    for (const setup of setups) {
-      if (setup.notStreamed !== undefined) continue;
-      const subject = await setup.make();
-      try {
-        await warmUp(simulator, subject);
-        await simulator.ask('set', { provider: 'openai', behavior: fault.behavior });
-        const counts = { whole: 0, cutShort: 0, spliced: 0, failed: 0 };
-        for (let index = 0; index < calls; index += 1) {
-          const { text, error } = await subject.stream();
-          counts[error === undefined ? classifyStream(answers.streamed, text) : 'failed'] += 1;
-        }
-        rows.push({ fault: fault.name, setup: setup.name, calls, ...counts });
-      } finally {
-        await subject.close();
-        await simulator.ask('reset');
+    const faultRows = await rowsOf(streamed, simulator, async (setup, subject) => {
+      await warmUp(simulator, subject);
+      await simulator.ask('set', { provider: 'openai', behavior: fault.behavior });
+      const counts = { whole: 0, cutShort: 0, spliced: 0, failed: 0 };
+      for (let index = 0; index < calls; index += 1) {
+        const { text, error } = await subject.stream();
+        counts[error === undefined ? classifyStream(answers.streamed, text) : 'failed'] += 1;
       }
-    }
+      return { fault: fault.name, setup: setup.name, calls, ...counts };
+    });
+    rows.push(...faultRows);
   }
   printTable(
     `The first provider's stream breaks after 3 events, ${calls} streamed calls one at a time: what the caller was handed`,
@@ -306,6 +280,24 @@ async function brokenStreamSection({ simulator, setups, answers, quick }) {
   );
   for (const setup of setups) if (setup.notStreamed !== undefined) console.log(`  ${setup.name}: not run: ${setup.notStreamed}`);
   return { name: 'stream breaks', rows };
+}
+
+/**
+ * Each setup made anew (its own circuits, latencies and pools), measured, and closed, the simulator reset after it:
+ * the rows `measure` gives, in the setups' order.
+ */
+async function rowsOf(setups, simulator, measure) {
+  const rows = [];
+  for (const setup of setups) {
+    const subject = await setup.make();
+    try {
+      rows.push(await measure(setup, subject));
+    } finally {
+      await subject.close();
+      await simulator.ask('reset');
+    }
+  }
+  return rows;
 }
 
 /** The router as a subject: `complete` and `stream` over the route, with the setup's options. */
