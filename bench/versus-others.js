@@ -115,15 +115,7 @@ async function tailSection({ simulator, setups, quick }) {
   });
   printTable(
     `Heavy-tailed latency (the tail benchmark's: lognormal median ${tailSpec.medianMs} ms, ${tailSpec.stragglerRate * 100}% stragglers x${tailSpec.stragglerFactor}, ${tailSpec.errorRate * 100}% 503s), ${concurrency} calls in flight`,
-    [
-      { key: 'setup', label: 'setup' },
-      { key: 'calls', label: 'calls' },
-      { key: 'answered', label: 'answered' },
-      { key: 'p50Ms', label: 'p50 ms' },
-      { key: 'p99Ms', label: 'p99 ms' },
-      { key: 'p999Ms', label: 'p99.9 ms' },
-      { key: 'requestsPerCall', label: 'upstream req/call' },
-    ],
+    columnsOf(['setup', 'calls', 'answered', 'p50Ms', 'p99Ms', 'p999Ms', 'requestsPerCall']),
     rows,
   );
   printFailures(rows);
@@ -179,17 +171,7 @@ async function outageSection({ simulator, setups, answers, quick, env }) {
   });
   printTable(
     `The first provider answers 503 for ${outageMs / 1000} s, then recovers; calls one at a time for ${afterMs / 1000} s more`,
-    [
-      { key: 'setup', label: 'setup' },
-      { key: 'calls', label: 'calls in the outage' },
-      { key: 'answered', label: 'answered' },
-      { key: 'p50Ms', label: 'p50 ms' },
-      { key: 'p99Ms', label: 'p99 ms' },
-      { key: 'requestsPerCall', label: 'upstream req/call' },
-      { key: 'afterCalls', label: 'calls after' },
-      { key: 'afterByFirstShare', label: 'after: by the first' },
-      { key: 'backAfterS', label: 'first back after s' },
-    ],
+    columnsOf(['setup', ['calls', 'calls in the outage'], 'answered', 'p50Ms', 'p99Ms', 'requestsPerCall', 'afterCalls', 'afterByFirstShare', 'backAfterS']),
     rows,
   );
   printFailures(rows);
@@ -224,15 +206,7 @@ async function hangSection({ simulator, setups, quick }) {
   });
   printTable(
     `The first provider hangs before its headers, ${calls} calls one at a time (AI SDK: timeout 2000, the whole call's limit; routers: responseTimeoutMs 1000, each attempt's)`,
-    [
-      { key: 'setup', label: 'setup' },
-      { key: 'calls', label: 'calls' },
-      { key: 'answered', label: 'answered' },
-      { key: 'firstMs', label: 'first call ms' },
-      { key: 'p50Ms', label: 'p50 ms' },
-      { key: 'maxMs', label: 'max ms' },
-      { key: 'failedAfterMs', label: 'failed after ms' },
-    ],
+    columnsOf(['setup', 'calls', 'answered', 'firstMs', 'p50Ms', 'maxMs', 'failedAfterMs']),
     rows,
   );
   printFailures(rows);
@@ -267,15 +241,7 @@ async function brokenStreamSection({ simulator, setups, answers, quick }) {
   }
   printTable(
     `The first provider's stream breaks after 3 events, ${calls} streamed calls one at a time: what the caller was handed`,
-    [
-      { key: 'fault', label: 'fault' },
-      { key: 'setup', label: 'setup' },
-      { key: 'calls', label: 'calls' },
-      { key: 'whole', label: 'a whole answer' },
-      { key: 'cutShort', label: 'cut short' },
-      { key: 'spliced', label: 'two spliced' },
-      { key: 'failed', label: 'an error' },
-    ],
+    columnsOf(['fault', 'setup', 'calls', 'whole', 'cutShort', 'spliced', 'failed']),
     rows,
   );
   for (const setup of setups) if (setup.notStreamed !== undefined) console.log(`  ${setup.name}: not run: ${setup.notStreamed}`);
@@ -463,6 +429,32 @@ function classifyStream(streamed, text) {
     (answer) => text.length > answer.length && text.endsWith(answer) && first.startsWith(text.slice(0, text.length - answer.length)),
   );
   return spliced ? 'spliced' : 'cutShort';
+}
+
+/** The tables' columns, each by its key, labelled as `columnLabels` says or, as a pair, with a label of its own. */
+const columnLabels = {
+  setup: 'setup',
+  calls: 'calls',
+  answered: 'answered',
+  p50Ms: 'p50 ms',
+  p99Ms: 'p99 ms',
+  p999Ms: 'p99.9 ms',
+  requestsPerCall: 'upstream req/call',
+  afterCalls: 'calls after',
+  afterByFirstShare: 'after: by the first',
+  backAfterS: 'first back after s',
+  firstMs: 'first call ms',
+  maxMs: 'max ms',
+  failedAfterMs: 'failed after ms',
+  fault: 'fault',
+  whole: 'a whole answer',
+  cutShort: 'cut short',
+  spliced: 'two spliced',
+  failed: 'an error',
+};
+
+function columnsOf(columns) {
+  return columns.map((column) => (Array.isArray(column) ? { key: column[0], label: column[1] } : { key: column, label: columnLabels[column] }));
 }
 
 /** Under a table: each setup that failed calls, and the first of its errors. */
