@@ -51,8 +51,6 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     let accept: ((candidate: Candidate) => boolean) | undefined;
     let fallback = options.fallbackCandidates;
     let fallbackAsked = false;
-    /** True while the hedge timer starts its attempt. */
-    let hedging = false;
 
     const settle = (abortDetail: string, complete: () => void, winner?: RunningAttempt): void => {
       if (settled) return;
@@ -73,7 +71,8 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     const onCallAbort = (): void => settle('call ended', () => reject(cancellation.reason));
     const removeCallAbortListener = cancellation.onAbort(onCallAbort);
 
-    const startNext = (): boolean => {
+    /** Launch the next candidate that is admitted; `hedge` when the hedge timer asks for it. */
+    const startNext = (hedge = false): boolean => {
       while (nextIndex < candidates.length) {
         const candidate = candidates[nextIndex++] as Candidate;
         const skipDetail = accept && !accept(candidate) ? 'context window too small' : options.admit?.(candidate);
@@ -81,7 +80,7 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
           attempts.push(skippedAttempt(candidate, clock.now(), skipDetail));
           continue;
         }
-        launch(candidate, skipDetail);
+        launch(candidate, skipDetail, hedge);
         return true;
       }
       return false;
@@ -90,10 +89,10 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
     // The caller's reading of the clock holds for the attempts started before this function returns.
     let startingAtMs = options.nowMs;
 
-    const launch = (candidate: Candidate, admission: Promise<Admission> | ProbeTicket | undefined): void => {
+    const launch = (candidate: Candidate, admission: Promise<Admission> | ProbeTicket | undefined, hedge: boolean): void => {
       const scope = new CancelScope();
       const startedAtMs = startingAtMs ?? clock.now();
-      const running: RunningAttempt = { candidate, scope, startedAtMs, hedge: hedging };
+      const running: RunningAttempt = { candidate, scope, startedAtMs, hedge };
       inFlight.add(running);
       const start = (probe: ProbeTicket | undefined): Promise<T> => {
         options.onAttemptStart?.(candidate);
@@ -175,17 +174,13 @@ export function raceCandidates<T>(options: RaceOptions<T>): Promise<RaceWinner<T
         hedgeTimer = undefined;
         if (settled) return;
         allowedInFlight += 1;
-        hedging = true;
-        try {
-          fill();
-        } finally {
-          hedging = false;
-        }
+        fill(true);
       }, Math.max(0, hedgeDelayMs(newest.candidate)));
     };
 
-    const fill = (): void => {
-      while (inFlight.size < allowedInFlight && startNext()) {
+    /** Start attempts up to the places allowed; `hedge`: the hedge timer's place (see `RunningAttempt.hedge`). */
+    const fill = (hedge = false): void => {
+      while (inFlight.size < allowedInFlight && startNext(hedge)) {
         // startNext launched one more attempt.
       }
       if (inFlight.size === 0) {
