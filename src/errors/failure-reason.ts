@@ -13,7 +13,10 @@ export type FailureReason =
   | 'model_not_found'
   /** The model failed to make a valid answer to this request (Groq's `tool_use_failed`): another may not. */
   | 'generation_failed'
-  /** This provider's own configuration cannot be used (its `<NAME>_BASE_URL` changed, since the router was made, to one the base URL rule refuses): the others can. */
+  /**
+   * This provider's own configuration cannot be used (its `<NAME>_BASE_URL` changed, since the router was made, to one
+   * the base URL rule refuses; or the outbound proxy wants other credentials or forbids its host): the others can.
+   */
   | 'configuration';
 
 /** Reasons that say the provider is unhealthy: these count against its circuit breaker. */

@@ -1,10 +1,12 @@
 /**
  * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused, driven
- * through undici's dispatch API (see cancellable-handler.ts). Every call takes a Cancellation; cancelling
- * ends the request and frees its socket, and the cancellation's reason is rethrown as is. Transport
- * failures become ProviderErrors (`network` or `timeout`).
+ * through undici's dispatch API (see cancellable-handler.ts); through an outbound proxy (`proxy`), undici's
+ * EnvHttpProxyAgent instead, which tunnels to each origin with CONNECT and keeps such pools behind it.
+ * Every call takes a Cancellation; cancelling ends the request and frees its socket, and the cancellation's
+ * reason is rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`; a proxy's refusal,
+ * map-transport-error.ts).
  */
-import { Pool } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.js';
@@ -12,6 +14,7 @@ import type { CancellableDispatchOptions, RequestSentListener } from './cancella
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import { defaultResponseSizeLimit, type ResponseSizeLimit } from './response-size-limit.js';
+import type { ProxySettings } from './proxy-settings.js';
 import type { HttpRequestSpec } from './types.js';
 
 export interface HttpClientOptions {
@@ -25,6 +28,8 @@ export interface HttpClientOptions {
   readonly keepAliveTimeoutMs?: number;
   /** Connections per origin; unlimited by default. */
   readonly connectionsPerOrigin?: number;
+  /** The outbound proxy (`proxySettingsFromEnv`); none by default: every origin is reached directly. */
+  readonly proxy?: ProxySettings | undefined;
 }
 
 export interface HttpRequestOptions {
@@ -64,6 +69,8 @@ const defaultKeepAliveTimeoutMs = 30_000;
 export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #pools = new Map<string, Pool>();
+  /** Every origin's dispatcher when a proxy is set, made on first use. */
+  #proxyAgent: EnvHttpProxyAgent | undefined;
   readonly #targets = new Map<string, RequestTarget>();
 
   constructor(options: HttpClientOptions = {}) {
@@ -97,23 +104,25 @@ export class HttpClient {
   }
 
   /**
-   * Closes every pool once its requests finish; requests still open after `graceMs` (a stream nobody
+   * Closes every pool (and the proxy's agent) once its requests finish; requests still open after `graceMs` (a stream nobody
    * reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
    */
   async close(options: { graceMs?: number } = {}): Promise<void> {
-    const pools = [...this.#pools.values()];
+    const dispatchers: Dispatcher[] = [...this.#pools.values()];
     this.#pools.clear();
+    if (this.#proxyAgent !== undefined) dispatchers.push(this.#proxyAgent);
+    this.#proxyAgent = undefined;
     const graceMs = options.graceMs ?? 1_000;
     await Promise.all(
-      pools.map(async (pool) => {
+      dispatchers.map(async (dispatcher) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const destroyLater = new Promise<void>((resolve) => {
           timer = setTimeout(() => {
-            void pool.destroy().then(resolve, resolve);
+            void dispatcher.destroy().then(resolve, resolve);
           }, graceMs);
         });
         try {
-          await Promise.race([pool.close(), destroyLater]);
+          await Promise.race([dispatcher.close(), destroyLater]);
         } finally {
           clearTimeout(timer);
         }
@@ -126,7 +135,7 @@ export class HttpClient {
     const errorOptions = this.#errorOptions(options);
     const target = this.#targetOf(spec.url, options.providerId);
     return {
-      dispatcher: this.#poolFor(target.origin),
+      dispatcher: this.#options.proxy === undefined ? this.#poolFor(target.origin) : this.#proxied(this.#options.proxy),
       request: {
         origin: target.origin,
         path: target.path,
@@ -167,14 +176,33 @@ export class HttpClient {
   #poolFor(origin: string): Pool {
     let pool = this.#pools.get(origin);
     if (pool === undefined) {
-      pool = new Pool(origin, {
-        connect: { timeout: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs },
-        keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? defaultKeepAliveTimeoutMs,
-        ...(this.#options.connectionsPerOrigin !== undefined && { connections: this.#options.connectionsPerOrigin }),
-      });
+      pool = new Pool(origin, this.#poolOptions());
       this.#pools.set(origin, pool);
     }
     return pool;
+  }
+
+  /**
+   * The dispatcher of every origin through a proxy: an origin `noProxy` names is reached directly, any other
+   * through its scheme's proxy. The settings are passed whole (an unset one as empty), so undici never reads the
+   * process's environment in place of the one the router was given.
+   */
+  #proxied(proxy: ProxySettings): EnvHttpProxyAgent {
+    this.#proxyAgent ??= new EnvHttpProxyAgent({
+      ...this.#poolOptions(),
+      httpProxy: proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? '',
+      noProxy: proxy.noProxy ?? '',
+    });
+    return this.#proxyAgent;
+  }
+
+  #poolOptions(): Pool.Options {
+    return {
+      connect: { timeout: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs },
+      keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? defaultKeepAliveTimeoutMs,
+      ...(this.#options.connectionsPerOrigin !== undefined && { connections: this.#options.connectionsPerOrigin }),
+    };
   }
 }
 

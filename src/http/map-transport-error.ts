@@ -39,9 +39,17 @@ const networkMessages: Readonly<Record<string, string>> = {
   UND_ERR_INFO: 'the server answered in a way the client cannot use',
 };
 
+/**
+ * undici's error when an outbound proxy answers its CONNECT with another status than 200 (proxy-agent.js):
+ * `Proxy response (407) !== 200 when HTTP Tunneling`, the status its only detail.
+ */
+const proxyRefusalPattern = /^Proxy response \((\d{3})\) !== 200/;
+
 /** A ProviderError for a transport failure. Not for the caller's abort: check `signal.aborted` first. */
 export function mapTransportError(error: unknown, options: MapTransportErrorOptions): ProviderError {
   if (ProviderError.isInstance(error)) return error;
+  const proxyStatus = error instanceof Error ? proxyRefusalPattern.exec(error.message)?.[1] : undefined;
+  if (proxyStatus !== undefined) return proxyRefusal(Number(proxyStatus), error, options);
   const code = errorCode(error);
   const codeSuffix = code === undefined ? '' : ` (${code})`;
   const timeoutMessage = code === undefined ? undefined : timeoutMessages[code];
@@ -59,6 +67,23 @@ export function mapTransportError(error: unknown, options: MapTransportErrorOpti
     message: `${networkMessage(code, error)}${codeSuffix}`,
     cause: error,
   });
+}
+
+/**
+ * The outbound proxy would not open a tunnel to the provider. Asking for credentials (407) or forbidding the
+ * host (403) is the proxy's configuration, which another provider behind the same proxy may not meet: the call
+ * moves on, and the provider's circuit is not touched. Any other status (a 502: the proxy could not reach the
+ * provider) is a network failure like any other.
+ */
+function proxyRefusal(status: number, error: unknown, options: MapTransportErrorOptions): ProviderError {
+  const refusedByConfiguration = status === 407 || status === 403;
+  const what =
+    status === 407
+      ? 'the outbound proxy asked for credentials (407): check the user name and password in HTTPS_PROXY or HTTP_PROXY'
+      : status === 403
+        ? "the outbound proxy forbids the provider's host (403)"
+        : `the outbound proxy could not open a tunnel to the provider (${status})`;
+  return new ProviderError({ provider: options.providerId, reason: refusedByConfiguration ? 'configuration' : 'network', message: what, cause: error });
 }
 
 function networkMessage(code: string | undefined, error: unknown): string {

@@ -24,6 +24,7 @@ import { HealthCheckSchedule } from './health-check-schedule.js';
 import { type HealthStatus, buildHealthStatus } from './health-status.js';
 import { ProviderStateRegistry } from './provider-state-registry.js';
 import { noProviderError } from './no-provider-error.js';
+import { outboundProxyOf } from './outbound-proxy.js';
 import { RememberedSelections } from './remembered-selections.js';
 import { RetryRounds } from './retry-rounds.js';
 import { providersOfSameUpstream, takeOverProviderStates } from './router-handover.js';
@@ -82,7 +83,7 @@ export class BackupModelRouter {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#callEnds = new CompleteCallEnds({ events: this.#events, clock: this.#clock });
-    this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
+    this.#httpClient = new HttpClient({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000, proxy: outboundProxyOf(options.env ?? process.env) });
     const catalog: readonly ProviderDefinition[] = options.catalog ?? defaultCatalog;
     this.#providers = [
       ...catalog.map((definition) =>

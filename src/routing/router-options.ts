@@ -81,7 +81,10 @@ export interface BackupModelRouterOptions {
   readonly catalog?: readonly ProviderDefinition[];
   /** More candidates that are not HTTP providers of the catalog (an AI SDK model, a simulator). */
   readonly extraProviders?: readonly ModelProvider[];
-  /** Where keys and base URLs are read, at call time. Default `process.env`. */
+  /**
+   * Where keys and base URLs are read, at call time, and the outbound proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`),
+   * when the router is made. Default `process.env`.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
   /** Deadline of a whole call, fallbacks included. Default 60 s. */
