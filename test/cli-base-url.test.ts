@@ -1,7 +1,7 @@
 /**
  * `backup-models serve` (and `chat`) as a user runs them (`node dist/cli/main.js`, a child process) with a bad
- * base URL in the environment or the configuration file: refused at start, exit code 2, one line on stderr naming
- * the variable or the setting, and never the value, which may carry a key. Before, the gateway started and a bad
+ * base URL (or outbound proxy) in the environment or the configuration file: refused at start, exit code 2, one
+ * line on stderr naming the variable or the setting, and never the value, which may carry a key. Before, the gateway started and a bad
  * value was found (or not: a key in the user name was dropped, the request sent) at each call.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -105,6 +105,19 @@ describe('serve with a bad base URL', () => {
   it('starts with good ones, a value read from a file ending in a newline among them', async () => {
     const outcome = await serve([], { GROQ_BASE_URL: `${providers.baseUrlFor('groq')}/\n` });
     expect(outcome.code, outcome.stderr).toBe('listening');
+  });
+});
+
+describe('serve with a bad outbound proxy', () => {
+  it('refuses a bad HTTPS_PROXY or http_proxy at start: exit 2, one line naming the variable, never its value', async () => {
+    const { host } = new URL(providers.url);
+    for (const [variable, value] of [
+      ['HTTPS_PROXY', `socks5://team:${secret}@${host}`],
+      ['http_proxy', `http://team:${secret}@${host}/?token=${secret}`],
+    ] as const) {
+      const outcome = await serve([], { [variable]: value });
+      expectRefusal(outcome, new RegExp(`^backup-models: Gateway configuration: ${variable} must be an http or https URL of a proxy`), variable);
+    }
   });
 });
 

@@ -2,9 +2,13 @@
  * `serve` reloading its configuration on SIGHUP, as an operator does it: `node dist/cli/main.js serve` as a child
  * process, its YAML file and envFile rewritten in a temporary directory, then `kill -HUP`. What a user checks: the new
  * gateway key is let in and the removed one refused, the new provider key is what the upstream receives, an invalid
- * file changes nothing, a stream in flight across the reload ends whole, and no key reaches the log.
+ * file changes nothing, a stream in flight across the reload ends whole, a changed outbound proxy is the next
+ * call's, and no key (nor a proxy's password) reaches the log.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxy } from 'proxy';
 import { startServeChild } from './serve-child.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,5 +216,37 @@ describe('serve on SIGHUP', () => {
     expect((await ask()).response.headers.get('x-backup-models-cache')).toBe('hit');
     expect(await serving.stop()).toBe(0);
     for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
+  });
+
+  it('takes an outbound proxy changed in the envFile: through the proxy before, around it after, its password never logged', async () => {
+    const proxy = createProxy(createServer());
+    const tunnels: string[] = [];
+    proxy.on('connect', (request: IncomingMessage) => tunnels.push(request.url ?? ''));
+    const proxyPassword = 'proxy-password-7Hk2Lq9Zr4';
+    proxy.authenticate = (request) => request.headers['proxy-authorization'] === `Basic ${Buffer.from(`team:${proxyPassword}`).toString('base64')}`;
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxyEnv = `HTTP_PROXY=http://team:${proxyPassword}@127.0.0.1:${(proxy.address() as AddressInfo).port}\n`;
+      const files = configurationFiles();
+      files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraEnv: proxyEnv });
+      const serving = await startServe(files.configPath);
+      await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
+      expect(tunnels).toEqual([new URL(providers.url).host]);
+
+      files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraEnv: `${proxyEnv}NO_PROXY=127.0.0.1\n` });
+      await reload(serving, 'configuration reloaded');
+      // Another question: the first one's answer is in the gateway's cache.
+      const another = [{ role: 'user' as const, content: 'Say hello again.' }];
+      await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: another });
+      expect(providers.requests.filter((request) => request.provider === 'openai')).toHaveLength(2);
+      expect(tunnels).toHaveLength(1);
+      const health = await fetch(`${serving.url}/health`, { headers: { authorization: `Bearer ${adminKey}` } });
+      expect(await health.text()).not.toContain(proxyPassword);
+      expect(await serving.stop()).toBe(0);
+      expect(serving.stderr()).not.toContain(proxyPassword);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

@@ -15,7 +15,7 @@ import { configuredKeysOf, hideConfiguredKeys, withConfiguredKeysHidden } from '
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
 import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js';
-import { checkBaseUrlVariables, type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
+import { checkBaseUrlVariables, checkOutboundProxyVariables, type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { defaultStoredResponsesConfig, type StoredResponsesConfig, storedResponsesConfigOf } from './stored-responses-config.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
@@ -320,7 +320,10 @@ function routerOptionsOf(config: GatewayConfig, catalog: readonly ProviderDefini
     return override.reasoningSummaries === true ? { id, baseUrl: override.baseUrl, reasoningSummaries: true } : { id, baseUrl: override.baseUrl };
   });
   const merged = overrides.length > 0 ? mergeCatalog(catalog, overrides) : catalog;
-  if (env) checkBaseUrlVariables(merged, env);
+  if (env) {
+    checkBaseUrlVariables(merged, env);
+    checkOutboundProxyVariables(env);
+  }
   const { router } = config;
   return {
     catalog: merged,

@@ -39,6 +39,7 @@ import {
   type ProviderDefinition,
 } from '../catalog.js';
 import { baseUrlRequirement, parseBaseUrl } from '../http/parse-base-url.js';
+import { proxySettingsFromEnv, proxyUrlRequirement } from '../http/proxy-settings.js';
 import { baseUrlOverrideOf } from '../providers/provider-base-url.js';
 import type { ThinkingLevel, Tier, WireProtocolId } from '../types.js';
 import { fail, objectAt, type JsonObject } from './config-fields.js';
@@ -284,4 +285,13 @@ export function checkBaseUrlVariables(catalog: readonly ProviderDefinition[], en
     const override = baseUrlOverrideOf(definition, env);
     if (override?.reading.problem !== undefined) fail(override.variable, `${baseUrlRequirement}; it ${override.reading.problem}.`);
   }
+}
+
+/**
+ * The outbound proxy's variables (`HTTPS_PROXY`, `HTTP_PROXY`), held to the rule the router holds them to when it is
+ * made: refused here, as a mistake of the configuration, before `serve` connects to anything.
+ */
+export function checkOutboundProxyVariables(env: Readonly<Record<string, string | undefined>>): void {
+  const { refusal } = proxySettingsFromEnv(env);
+  if (refusal !== undefined) fail(refusal.variable, `${proxyUrlRequirement}; it ${refusal.problem}.`);
 }
