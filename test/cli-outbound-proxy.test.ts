@@ -1,0 +1,85 @@
+/**
+ * An https provider behind an outbound proxy, as in a company's network: `backup-models chat` (a child process) with
+ * `HTTPS_PROXY`, the provider at an https base URL (a TLS front with a certificate for localhost, before the provider
+ * test server), reached through the proxy's CONNECT tunnel (the `proxy` package) with TLS ending at the provider.
+ * The certificate is trusted through `NODE_EXTRA_CA_CERTS`, as a company's own CA is; without it the handshake
+ * fails, which shows the proxy did not end TLS itself.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { createProxy, type ProxyServer } from 'proxy';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { buildCliIfStale, mainScript } from './built-cli.js';
+
+const certificatePath = fileURLToPath(new URL('./fixtures/tls/localhost-cert.pem', import.meta.url));
+const keyPath = fileURLToPath(new URL('./fixtures/tls/localhost-key.pem', import.meta.url));
+
+let providers: ProviderTestServer;
+let tlsFront: TlsServer;
+let proxy: ProxyServer;
+const tunnels: string[] = [];
+
+beforeAll(async () => {
+  await buildCliIfStale();
+  providers = await startProviderTestServer();
+  const providerPort = Number(new URL(providers.url).port);
+  // TLS ends here, and the bytes go on to the provider test server as they are.
+  tlsFront = createTlsServer({ key: readFileSync(keyPath), cert: readFileSync(certificatePath) }, (socket) => {
+    const upstream = connect(providerPort, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tlsFront.listen(0, '127.0.0.1', resolve));
+  proxy = createProxy(createServer());
+  proxy.on('connect', (request: IncomingMessage) => tunnels.push(request.url ?? ''));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+}, 180_000);
+afterAll(async () => {
+  proxy?.closeAllConnections();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await new Promise((resolve) => tlsFront?.close(resolve));
+  await providers?.close();
+});
+
+function chat(extraEnv: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const tlsPort = (tlsFront.address() as AddressInfo).port;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    GROQ_API_KEY: 'test-key-groq',
+    GROQ_BASE_URL: `https://localhost:${tlsPort}/groq/openai/v1`,
+    HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    ...extraEnv,
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [mainScript, 'chat', 'Hi', '--provider', 'groq', '--only'], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+it('reaches an https provider through the CONNECT tunnel of HTTPS_PROXY, TLS ending at the provider', async () => {
+  tunnels.length = 0;
+  const result = await chat({ NODE_EXTRA_CA_CERTS: certificatePath });
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout.trim().length).toBeGreaterThan(0);
+  expect(tunnels).toEqual([`localhost:${(tlsFront.address() as AddressInfo).port}`]);
+  const [request] = providers.requests.filter((recorded) => recorded.provider === 'groq');
+  expect(request?.headers.authorization).toBe('Bearer test-key-groq');
+});
+
+it('fails the TLS handshake with a certificate the process does not trust: the proxy only carries the bytes', async () => {
+  tunnels.length = 0;
+  const before = providers.requests.length;
+  const result = await chat({});
+  expect(result.code).toBe(1);
+  // The one difference from the test above is the certificate's trust: the handshake with the provider failed.
+  expect(result.stderr).toMatch(/All providers failed: groq \(network\)/);
+  expect(tunnels).toHaveLength(1);
+  expect(providers.requests.length).toBe(before);
+});
