@@ -12,9 +12,9 @@ import { InvalidArgumentError } from '../errors.js';
 
 const variableNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Where `envFile` points: a relative path is read from the configuration file's directory, as its author sees it. */
-export function envFilePath(envFile: string, configPath: string | undefined): string {
-  return configPath === undefined ? resolve(envFile) : resolve(dirname(configPath), envFile);
+/** Where a path the configuration gives points (`envFile`, `tls`): a relative one is read from the configuration file's directory, as its author sees it. */
+export function configRelativePath(path: string, configPath: string | undefined): string {
+  return configPath === undefined ? resolve(path) : resolve(dirname(configPath), path);
 }
 
 /**

@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { BackupModelRouterOptions } from '../routing/router-options.js';
 import { isRecord } from '../json-value.js';
 import { describeValue, fail, objectAt, positiveInteger } from './config-fields.js';
-import { envFilePath, readEnvFile } from './env-file.js';
+import { configRelativePath, readEnvFile } from './env-file.js';
 import { configuredKeysOf, hideConfiguredKeys, withConfiguredKeysHidden } from './configured-keys.js';
 import { type GatewayKeyPolicy, gatewayKeysOf } from './gateway-keys-config.js';
 import { defaultGatewayLimits, type GatewayLimits, gatewayLimitsOf } from './gateway-limits-config.js';
@@ -18,6 +18,8 @@ import { type ClientAddressHeader, clientAddressHeaders } from './hop-address.js
 import { checkBaseUrlVariables, checkOutboundProxyVariables, type GatewayProviderConfig, gatewayProvidersOf } from './gateway-providers-config.js';
 import { type GatewayRouteConfig, type GatewayRouterSettings, routeOf, routerSettingsOf } from './gateway-routing-config.js';
 import { defaultStoredResponsesConfig, type StoredResponsesConfig, storedResponsesConfigOf } from './stored-responses-config.js';
+import { type GatewayTlsConfig, gatewayTlsEnvironmentVariables, gatewayTlsOf } from './gateway-tls-config.js';
+import { type GatewayTlsMaterial, readGatewayTlsFiles } from './gateway-tls-files.js';
 import { trustedProxiesOf } from './trusted-proxies.js';
 import { trustedProxyHopsOf } from './trusted-proxy-hops.js';
 
@@ -69,6 +71,8 @@ export interface GatewayConfig {
    * reload (env-file.ts), as the file gives it (relative to the file's directory). Read by `loadGatewayConfiguration`.
    */
   readonly envFile?: string;
+  /** The PEM files the gateway serves HTTPS with (gateway-tls-config.ts); none: plain HTTP. Read by `serve`. */
+  readonly tls?: GatewayTlsConfig;
 }
 
 export const gatewayLogLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -104,6 +108,9 @@ export const gatewayEnvironmentVariables = {
   trustedProxyHops: 'BACKUP_MODELS_GATEWAY_TRUSTED_PROXY_HOPS',
   /** `x-forwarded-for` or `forwarded`; over the file's `clientAddressHeader`. */
   clientAddressHeader: 'BACKUP_MODELS_GATEWAY_CLIENT_ADDRESS_HEADER',
+  /** The PEM files to serve HTTPS with; over the file's `tls`. */
+  tlsCertFile: gatewayTlsEnvironmentVariables.certFile,
+  tlsKeyFile: gatewayTlsEnvironmentVariables.keyFile,
 } as const;
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -152,6 +159,7 @@ export const gatewayConfigFileFields: readonly string[] = [
   'logPrompts',
   'logLevel',
   'envFile',
+  'tls',
 ];
 
 /**
@@ -225,6 +233,7 @@ function configOf(document: unknown, env: Environment, readKeys: boolean | undef
         `(trustedProxyHops), not both. ${gatewayEnvironmentVariables.trustedProxyHops}=0 sets the count aside.`,
     );
   }
+  const tls = gatewayTlsOf(file.tls, env);
   return {
     host: env[gatewayEnvironmentVariables.host] || (file.host as string | undefined) || defaultGatewayConfig.host,
     port: envPort ? portOf(envPort, gatewayEnvironmentVariables.port) : file.port !== undefined ? portOf(file.port, 'port') : defaultGatewayConfig.port,
@@ -250,6 +259,7 @@ function configOf(document: unknown, env: Environment, readKeys: boolean | undef
     logPrompts: (file.logPrompts as boolean | undefined) ?? false,
     logLevel: (file.logLevel as GatewayLogLevel | undefined) ?? defaultGatewayConfig.logLevel,
     ...(typeof file.envFile === 'string' ? { envFile: file.envFile } : {}),
+    ...(tls !== undefined ? { tls } : {}),
   };
 }
 
@@ -258,13 +268,19 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
   return (await loadGatewayConfiguration(options)).config;
 }
 
-export type LoadGatewayConfigOptions = Omit<ParseGatewayConfigOptions, 'yamlText'> & { readonly path?: string };
+export type LoadGatewayConfigOptions = Omit<ParseGatewayConfigOptions, 'yamlText'> & {
+  readonly path?: string;
+  /** Read the certificate and key `tls` names too (`serve`; a command that only calls providers has no use for them). */
+  readonly readTlsFiles?: boolean;
+};
 
 /** A configuration as read, and the environment it was read with: the process's, and its `envFile`'s variables over it. */
 export interface LoadedGatewayConfiguration {
   readonly config: GatewayConfig;
   /** What the router reads keys and base URLs from; never logged. */
   readonly env: Environment;
+  /** The certificate and key of `config.tls`, when it names them and `readTlsFiles` asked for them. */
+  readonly tls?: GatewayTlsMaterial;
 }
 
 /**
@@ -287,9 +303,10 @@ export async function loadGatewayConfiguration(options: LoadGatewayConfigOptions
   }
   const document = yamlDocumentOf(yamlText, processEnv);
   const envFile = isRecord(document) && typeof document.envFile === 'string' && document.envFile.trim() !== '' ? document.envFile : undefined;
-  const env = envFile === undefined ? processEnv : { ...processEnv, ...(await readEnvFile(envFilePath(envFile, options.path))) };
+  const env = envFile === undefined ? processEnv : { ...processEnv, ...(await readEnvFile(configRelativePath(envFile, options.path))) };
   const config = withConfiguredKeysHidden(configuredKeysOf(document, env), () => configOf(document, env, options.readKeys));
-  return { config, env };
+  if (options.readTlsFiles !== true || config.tls === undefined) return { config, env };
+  return { config, env, tls: await readGatewayTlsFiles(config.tls, options.path) };
 }
 
 /** The router options this configuration asks for: base URL overrides and new providers merged into the catalog, cache, strategy. */
