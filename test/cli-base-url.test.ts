@@ -1,11 +1,11 @@
 /**
  * `backup-models serve` (and `chat`) as a user runs them (`node dist/cli/main.js`, a child process) with a bad
- * base URL (or outbound proxy) in the environment or the configuration file: refused at start, exit code 2, one
- * line on stderr naming the variable or the setting, and never the value, which may carry a key. Before, the gateway started and a bad
+ * base URL (or outbound proxy, or TLS files) in the environment or the configuration file: refused at start, exit
+ * code 2, one line on stderr naming the variable or the setting, and never the value, which may carry a key. Before, the gateway started and a bad
  * value was found (or not: a key in the user name was dropped, the request sent) at each call.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,33 @@ describe('serve with a bad outbound proxy', () => {
       const outcome = await serve([], { [variable]: value });
       expectRefusal(outcome, new RegExp(`^backup-models: Gateway configuration: ${variable} must be an http or https URL of a proxy`), variable);
     }
+  });
+});
+
+describe('serve with tls files it cannot serve', () => {
+  const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+
+  it("refuses a missing file or a key that is not the certificate's: exit 2, one line naming the settings, no key bytes", async () => {
+    const missing = join(directory, 'missing.yaml');
+    writeFileSync(missing, `tls:\n  certFile: nowhere/chain.pem\n  keyFile: ${fixture('localhost-key.pem')}\n`);
+    expectRefusal(await serve(['--config', missing], {}), /^backup-models: Gateway configuration: tls\.certFile cannot be read: .*nowhere\/chain\.pem \(ENOENT\)\.$/m, 'missing');
+    const keyBody = readFileSync(fixture('renewed-localhost-key.pem'), 'utf8').split('\n')[1]!;
+    const mismatched = await serve([], {
+      BACKUP_MODELS_GATEWAY_TLS_CERT_FILE: fixture('localhost-cert.pem'),
+      BACKUP_MODELS_GATEWAY_TLS_KEY_FILE: fixture('renewed-localhost-key.pem'),
+    });
+    expectRefusal(
+      mismatched,
+      /^backup-models: Gateway configuration: BACKUP_MODELS_GATEWAY_TLS_CERT_FILE and BACKUP_MODELS_GATEWAY_TLS_KEY_FILE do not make a certificate and its private key: x509 certificate routines::key values mismatch\.$/m,
+      'mismatched',
+    );
+    expect(mismatched.stderr).not.toContain(keyBody);
+    const keyAsCertificate = await serve([], {
+      BACKUP_MODELS_GATEWAY_TLS_CERT_FILE: fixture('renewed-localhost-key.pem'),
+      BACKUP_MODELS_GATEWAY_TLS_KEY_FILE: fixture('renewed-localhost-key.pem'),
+    });
+    expectRefusal(keyAsCertificate, /do not make a certificate and its private key: PEM routines::no start line\.$/m, 'a key as the certificate');
+    expect(keyAsCertificate.stderr).not.toContain(keyBody);
   });
 });
 

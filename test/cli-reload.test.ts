@@ -3,14 +3,20 @@
  * process, its YAML file and envFile rewritten in a temporary directory, then `kill -HUP`. What a user checks: the new
  * gateway key is let in and the removed one refused, the new provider key is what the upstream receives, an invalid
  * file changes nothing, a stream in flight across the reload ends whole, a changed outbound proxy is the next
- * call's, and no key (nor a proxy's password) reaches the log.
+ * call's, a renewed TLS certificate is served, and no key (nor a proxy's password) reaches the log. And `serve` with
+ * `tls`: HTTPS with the files it names.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProxy } from 'proxy';
 import { startServeChild } from './serve-child.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { connect as connectTls } from 'node:tls';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -250,3 +256,111 @@ describe('serve on SIGHUP', () => {
     }
   });
 });
+
+describe('serve with tls', () => {
+  const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+  const firstPair = { cert: fixture('localhost-cert.pem'), key: fixture('localhost-key.pem') };
+  const renewedPair = { cert: fixture('renewed-localhost-cert.pem'), key: fixture('renewed-localhost-key.pem') };
+  /** Both certificates are trusted: each test checks which one is served by its fingerprint. */
+  const ca = [readFileSync(firstPair.cert), readFileSync(renewedPair.cert)];
+  const tlsYaml = 'tls:\n  certFile: tls/chain.pem\n  keyFile: tls/key.pem\n';
+
+  /** Put a pair where `tlsYaml` names it, relative to the configuration file. */
+  function placePair(files: ConfigurationFiles, pair: { readonly cert: string; readonly key: string }): void {
+    const directory = join(dirname(files.configPath), 'tls');
+    mkdirSync(directory, { recursive: true });
+    copyFileSync(pair.cert, join(directory, 'chain.pem'));
+    copyFileSync(pair.key, join(directory, 'key.pem'));
+  }
+
+  /** The SHA-256 fingerprint of the certificate a new TLS connection to the gateway is served. */
+  function servedFingerprint(url: string): Promise<string> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ host: hostname, port: Number(port), servername: 'localhost', ca }, () => {
+        resolve(socket.getPeerCertificate().fingerprint256);
+        socket.end();
+      });
+      socket.once('error', reject);
+    });
+  }
+  const fingerprintOf = (certificatePath: string): string => new X509Certificate(readFileSync(certificatePath)).fingerprint256;
+
+  function httpsClient(url: string, apiKey: string): OpenAI {
+    const dispatcher = new Agent({ connect: { ca } });
+    const fetchTrusting = ((input: string, init?: object) => undiciFetch(input, { ...init, dispatcher })) as unknown as typeof fetch;
+    return new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 15_000, fetch: fetchTrusting });
+  }
+
+  it('serves HTTPS with the files tls names, relative to the configuration file: answers and streams, and no plain HTTP', async () => {
+    const files = configurationFiles();
+    placePair(files, firstPair);
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraYaml: tlsYaml });
+    const serving = await startServe(files.configPath);
+    expect(serving.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(await servedFingerprint(serving.url)).toBe(fingerprintOf(firstPair.cert));
+    const client = httpsClient(serving.url, oldKey);
+    const answer = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
+    expect(answer.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    let streamed = '';
+    const stream = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Stream it.' }], stream: true });
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed.length).toBeGreaterThan(0);
+    // The dashboard's session cookie, set over HTTPS, is Secure: a browser never sends it over plain HTTP.
+    const signIn = await undiciFetch(`${serving.url}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: adminKey }).toString(),
+      dispatcher: new Agent({ connect: { ca } }),
+    });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('set-cookie')).toMatch(/^backup_models_dashboard=[^;]+;.*; Secure/);
+    // A client speaking plain HTTP to the port gets no answer: nothing is served in the clear.
+    const plain = await fetch(serving.url.replace('https:', 'http:') + '/health').then(
+      (response) => response.status,
+      () => 'no answer',
+    );
+    expect(plain).toBe('no answer');
+    expect(await serving.stop()).toBe(0);
+    const keyBody = readFileSync(firstPair.key, 'utf8').split('\n')[1]!;
+    expect(serving.stderr()).not.toContain(keyBody);
+  });
+
+  it('serves a certificate renewed in place to new connections after SIGHUP; a bad one is refused, the one in use kept', async () => {
+    const files = configurationFiles();
+    placePair(files, firstPair);
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraYaml: tlsYaml });
+    const serving = await startServe(files.configPath);
+    placePair(files, renewedPair);
+    await reload(serving, 'configuration reloaded');
+    expect(await servedFingerprint(serving.url)).toBe(fingerprintOf(renewedPair.cert));
+
+    // The renewed certificate with the first key: no pair, so nothing of the reload is taken.
+    copyFileSync(firstPair.key, join(dirname(files.configPath), 'tls', 'key.pem'));
+    files.write({ gatewayKeys: [newKey], openAIKey: firstProviderKey, extraYaml: tlsYaml });
+    const refusal = await reload(serving, 'configuration reload refused: the gateway keeps serving on the configuration in use');
+    expect(refusal.error).toBe(
+      'Gateway configuration: tls.certFile and tls.keyFile do not make a certificate and its private key: x509 certificate routines::key values mismatch.',
+    );
+    expect(await servedFingerprint(serving.url)).toBe(fingerprintOf(renewedPair.cert));
+    expect(await statusOf(httpsClient(serving.url, oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(200);
+    expect(await serving.stop()).toBe(0);
+  });
+
+  it('needs a restart to switch HTTPS off: a reload says so and keeps serving HTTPS', async () => {
+    const files = configurationFiles();
+    placePair(files, firstPair);
+    files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraYaml: tlsYaml });
+    const serving = await startServe(files.configPath);
+    files.write({ gatewayKeys: [oldKey, newKey], openAIKey: firstProviderKey });
+    await reload(serving, 'configuration reloaded');
+    expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
+      { settings: ['tls'] },
+    ]);
+    expect(await servedFingerprint(serving.url)).toBe(fingerprintOf(firstPair.cert));
+    expect(await statusOf(httpsClient(serving.url, newKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question }))).toBe(200);
+    expect(await serving.stop()).toBe(0);
+  });
+});
+

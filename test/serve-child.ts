@@ -6,7 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 export interface ServeChild {
   readonly child: ChildProcessWithoutNullStreams;
-  /** `http://127.0.0.1:<port>`, as the process announced it. */
+  /** `http://127.0.0.1:<port>` (`https://` with tls), as the process announced it. */
   readonly url: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
@@ -36,7 +36,7 @@ export async function startServeChild(options: StartServeChildOptions): Promise<
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]!);
     });
     child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));

@@ -85,9 +85,12 @@ export function createConfigurationReloads(options: ConfigurationReloadsOptions)
     const previousRouter = inUse.router;
     let router: BackupModelRouter | undefined;
     try {
+      // A renewed certificate is served from now on, when HTTPS stays on (switching it is for a restart).
+      const tls = inUse.config.tls !== undefined && loaded.config.tls !== undefined ? loaded.tls : undefined;
       const { previousDrained } = gateway.reconfigure({
         config,
         createRouter: () => (router = new BackupModelRouter({ ...routerOptions, previousRouter })),
+        ...(tls !== undefined ? { tls } : {}),
       });
       const closed = previousDrained.then(() => previousRouter.close());
       closing.add(closed);

@@ -12,6 +12,7 @@ import type { BackupModelRouter } from '../routing/backup-model-router.js';
 import type { HealthStatus } from '../routing/health-status.js';
 import type { RouterEvent } from '../routing/router-events.js';
 import { ListenerSet, type Unsubscribe } from '../resilience/listener-set.js';
+import { InvalidArgumentError } from '../errors.js';
 import { assertSafeBinding } from './auth.js';
 import { FailedKeyAttempts } from './failed-key-attempts.js';
 import type { GatewayConfig } from './gateway-config.js';
@@ -19,6 +20,7 @@ import { createGatewayLogger, createLineWriter, type GatewayLogger } from './gat
 import { type CallLogFields, callLogKeys } from './call-log.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { applyConnectionLimits, createGatewayServer } from './gateway-server.js';
+import type { GatewayTlsMaterial } from './gateway-tls-files.js';
 import { LinkedList } from '../linked-list.js';
 import type { RequestsInFlight } from './request-dispatcher.js';
 import type { GatewayRoute } from './route-table.js';
@@ -58,6 +60,11 @@ export interface GatewayOptions {
    * `responseStore` so that gateways on one Redis resolve each other's.
    */
   readonly responseStore?: ResponseStore;
+  /**
+   * Serve HTTPS with this certificate chain and private key (PEM; `readGatewayTlsFiles` reads the files `tls` names).
+   * Default plain HTTP.
+   */
+  readonly tls?: GatewayTlsMaterial;
   /** Times the keys' limits, failed key attempts' windows, kept answers' lifetimes in memory, and a stream's duration while its client is not reading. Default the system clock. */
   readonly clock?: Clock;
   /**
@@ -108,7 +115,12 @@ export interface Gateway {
    * listening beyond loopback. `previousDrained` resolves once the requests begun on the previous configuration
    * have ended: its router may then be closed.
    */
-  reconfigure(options: { readonly config: GatewayConfig; readonly createRouter: () => BackupModelRouter }): { readonly previousDrained: Promise<void> };
+  reconfigure(options: {
+    readonly config: GatewayConfig;
+    readonly createRouter: () => BackupModelRouter;
+    /** A new certificate and key for the connections made from now on; only for a gateway made with `tls` (else refused, changing nothing). */
+    readonly tls?: GatewayTlsMaterial;
+  }): { readonly previousDrained: Promise<void> };
   /** Stop accepting, let requests in flight finish within `timeoutMs` (default the config's), then abort the rest. */
   drain(options?: { readonly timeoutMs?: number }): Promise<void>;
   /** Stop at once: requests in flight are aborted. */
@@ -174,7 +186,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // What was replaced and has not yet drained: a stop waits for the retirements, so nothing is left behind.
   const retiring = new Set<Promise<void>>();
 
-  const gatewayServer = createGatewayServer({ serving: () => serving, logger, requests });
+  const gatewayServer = createGatewayServer({ serving: () => serving, logger, requests, tls: options.tls });
   const { server, listen } = gatewayServer;
   let stopped: Promise<void> | undefined;
   // Once: the server stops (within `timeoutMs`), then every configuration is retired and what they hold released.
@@ -207,6 +219,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     reconfigure: (next) => {
       const host = gatewayServer.listenedHost;
       if (host !== undefined) assertSafeBinding({ host, keys: next.config.keys });
+      if (next.tls !== undefined && !gatewayServer.servesHttps) {
+        throw new InvalidArgumentError({ argument: 'tls', message: 'This gateway serves plain HTTP: only a restart with tls serves HTTPS.' });
+      }
       const previous = serving;
       const router = next.createRouter();
       try {
@@ -216,6 +231,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw error;
       }
       applyConnectionLimits(gatewayServer.server, next.config.limits);
+      if (next.tls !== undefined) gatewayServer.useTls(next.tls);
       const previousDrained = previous.retire();
       retiring.add(previousDrained);
       void previousDrained.then(() => retiring.delete(previousDrained));

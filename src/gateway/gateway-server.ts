@@ -1,15 +1,17 @@
 /**
- * The gateway's node:http server, from start to stop: it hands each request to the dispatcher and answers
- * what a handler throws; it listens where it is told, never beyond loopback without a gateway key; and it
- * stops once, at once or after the requests in flight finish, then releases what the gateway holds.
+ * The gateway's node:http server (node:https with `tls`), from start to stop: it hands each request to the
+ * dispatcher and answers what a handler throws; it listens where it is told, never beyond loopback without a
+ * gateway key; and it stops once, at once or after the requests in flight finish, then releases what the gateway holds.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { assertSafeBinding } from './auth.js';
 import type { GatewayConfig } from './gateway-config.js';
 import type { GatewayLimits } from './gateway-limits-config.js';
 import type { GatewayLogger } from './gateway-logger.js';
 import { GatewayAnswer } from './gateway-answer.js';
+import type { GatewayTlsMaterial } from './gateway-tls-files.js';
 import { newRequestId, sendError } from './http-responses.js';
 import type { RequestDispatcher, RequestsInFlight } from './request-dispatcher.js';
 import { boundAnswerSending, type SendTimeoutOptions } from './send-timeout.js';
@@ -28,6 +30,8 @@ export interface GatewayServerOptions {
   readonly logger: GatewayLogger;
   /** Every configuration's answers not yet closed: a drain waits for them, then destroys what is left. */
   readonly requests: RequestsInFlight;
+  /** Serve HTTPS with this certificate chain and key (gateway-tls-files.ts); default plain HTTP. */
+  readonly tls?: GatewayTlsMaterial | undefined;
 }
 
 export interface GatewayServer {
@@ -40,6 +44,13 @@ export interface GatewayServer {
   stop(timeoutMs: number): Promise<void>;
   /** The host `listen` bound to, once it has (the configuration's, or the one it was told). */
   readonly listenedHost: string | undefined;
+  /** Made with `tls`: it serves HTTPS. */
+  readonly servesHttps: boolean;
+  /**
+   * Serve the connections made from now on with this certificate chain and key (a certificate renewed); those open
+   * keep theirs. Only a server that `servesHttps`: HTTPS is not switched on in place (throws otherwise).
+   */
+  useTls(material: GatewayTlsMaterial): void;
 }
 
 /** The configuration's limits on a client's connection: how long one may stay idle between requests. */
@@ -51,7 +62,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const { serving, logger, requests } = options;
   const inFlight = requests.responses;
 
-  const server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const { dispatcher, sendTimeout } = serving();
     const answer = new GatewayAnswer(response);
     dispatcher.handle(request, answer).catch((error: unknown) => {
@@ -62,7 +73,10 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       sendError(answer, error);
       boundAnswerSending(answer, sendTimeout);
     });
-  });
+  };
+  const httpsServer: HttpsServer | undefined = options.tls === undefined ? undefined : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handle);
+  const server: Server = httpsServer ?? createServer(handle);
+  const scheme = httpsServer === undefined ? 'http' : 'https';
   // A slow-loris client cannot hold a socket: headers within 30 s, the whole request (not the response) within 60 s.
   // (Node counts a request's headers time from its first byte, not from the end of the one before on the
   // connection, so a keep-alive timeout past 30 s does not cut a client that was idle that long.)
@@ -113,10 +127,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
+          resolve({ url: `${scheme}://${shownHost}:${address.port}`, port: address.port });
         });
       });
     },
     stop,
+    servesHttps: httpsServer !== undefined,
+    useTls: (material) => {
+      if (httpsServer === undefined) throw new Error('This gateway serves plain HTTP: a restart with tls serves HTTPS.');
+      httpsServer.setSecureContext({ cert: material.cert, key: material.key });
+    },
   };
 }

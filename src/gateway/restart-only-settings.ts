@@ -1,8 +1,9 @@
 /**
  * The settings a reload of the configuration cannot change, since what reads them is made once at start: where the
  * server listens (`host`, `port`: the socket is bound), the failed key attempts' limits (their counts live on, and a
- * reload is no way to reset a guesser's allowance) and the memory bound of kept Responses items (the store lives on,
- * answers and all). A reload keeps their values in use and says they need a restart; everything else applies.
+ * reload is no way to reset a guesser's allowance), the memory bound of kept Responses items (the store lives on,
+ * answers and all) and whether it serves HTTPS (`tls` on or off; a renewed certificate is read again and served).
+ * A reload keeps their values in use and says they need a restart; everything else applies.
  */
 import type { GatewayConfig } from './gateway-config.js';
 
@@ -15,6 +16,8 @@ const restartOnlySettings: readonly Setting[] = [
   ['limits.failedKeyAttemptWindowMs', (config) => config.limits.failedKeyAttemptWindowMs],
   ['limits.maxFailedKeyAttemptAddresses', (config) => config.limits.maxFailedKeyAttemptAddresses],
   ['storedResponses.maxMemoryBytes', (config) => config.storedResponses.maxMemoryBytes],
+  // HTTPS on or off: the server is made one or the other. Its certificate and key are read again and served.
+  ['tls', (config) => config.tls !== undefined],
 ];
 
 /** The names of the settings `next` changes that only a restart applies (none of them holds a key). */
@@ -24,8 +27,11 @@ export function changedRestartOnlySettings(inUse: GatewayConfig, next: GatewayCo
 
 /** `next` with the restart-only settings of the configuration in use: what the gateway then actually runs with. */
 export function withRestartOnlySettingsOf(inUse: GatewayConfig, next: GatewayConfig): GatewayConfig {
+  const { tls: nextTls, ...rest } = next;
+  const tls = (inUse.tls === undefined) === (nextTls === undefined) ? nextTls : inUse.tls;
   return {
-    ...next,
+    ...rest,
+    ...(tls !== undefined ? { tls } : {}),
     host: inUse.host,
     port: inUse.port,
     limits: {

@@ -14,6 +14,9 @@ export interface ProxySettings {
   readonly noProxy?: string;
 }
 
+/** The variables read, by their upper-case names (each is read in lower case first). */
+export const proxyEnvironmentVariables = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'] as const;
+
 export type ProxySettingsReading =
   | { readonly settings: ProxySettings | undefined; readonly refusal?: undefined }
   | { readonly settings?: undefined; readonly refusal: { readonly variable: string; readonly problem: string } };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../catalog.js';
 import { gatewayEnvironmentVariables } from '../../gateway/gateway-config.js';
+import { proxyEnvironmentVariables } from '../../http/proxy-settings.js';
 import { sharedStateEnvironmentVariables } from '../shared-state-options-from-env.js';
 import { tracingEnvironmentVariables } from '../tracing-options-from-env.js';
 import { serveCommand } from './serve.js';
@@ -11,6 +12,7 @@ const variablesServeReads = [
   ...Object.values(gatewayEnvironmentVariables),
   ...Object.values(sharedStateEnvironmentVariables),
   ...Object.values(tracingEnvironmentVariables),
+  ...proxyEnvironmentVariables,
   ...defaultCatalog.map((definition) => definition.apiKeyEnv),
   ...defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])),
 ];

@@ -36,6 +36,9 @@ Environment:
   BACKUP_MODELS_GATEWAY_ADMIN_KEYS     comma-separated admin keys (they may also read the operator endpoints)
   BACKUP_MODELS_GATEWAY_HOST           over the file's host (--host over both)
   BACKUP_MODELS_GATEWAY_PORT           over the file's port (--port over both)
+  BACKUP_MODELS_GATEWAY_TLS_CERT_FILE, BACKUP_MODELS_GATEWAY_TLS_KEY_FILE
+                                       serve HTTPS with this certificate chain and private key (PEM files);
+                                       over the file's tls.certFile and tls.keyFile
   BACKUP_MODELS_GATEWAY_TRUSTED_PROXIES
                                        comma-separated addresses and CIDR ranges of the reverse proxies whose
                                        X-Forwarded-For names the client; replaces the file's trustedProxies
@@ -77,8 +80,8 @@ Environment:
 
 SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
 valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
-nothing and is logged. host, port, the failed key attempts' limits, storedResponses.maxMemoryBytes and the Redis
-variables need a restart.
+nothing and is logged. host, port, the failed key attempts' limits, storedResponses.maxMemoryBytes, tls on or off
+and the Redis variables need a restart; a certificate renewed in place is read again and served to new connections.
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
 
 export const serveCommand: CliCommand = {
@@ -105,7 +108,7 @@ export const serveCommand: CliCommand = {
     }
     const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
     const load = (): Promise<LoadedGatewayConfiguration> =>
-      loadGatewayConfiguration({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env });
+      loadGatewayConfiguration({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env, readTlsFiles: true });
     // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
     // before Redis is connected to, so that such a mistake leaves no connection open.
     const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
@@ -146,6 +149,7 @@ export const serveCommand: CliCommand = {
         logger,
         ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
         ...(otlp ? { tracing: otlp.tracing } : {}),
+        ...(loaded.tls ? { tls: loaded.tls } : {}),
       });
       // With shared state, a dashboard sign-out at this instance is refused by the others too. The dashboard reads
       // the gateway's routers: the one in use, after a reload too.
