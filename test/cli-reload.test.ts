@@ -236,6 +236,9 @@ describe('serve on SIGHUP', () => {
       const files = configurationFiles();
       files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraEnv: proxyEnv });
       const serving = await startServe(files.configPath);
+      const proxyPort = (proxy.address() as AddressInfo).port;
+      // The log's lines are written in batches: the one saying where it listens comes within a quarter second.
+      await expect.poll(() => serving.linesSaying('gateway listening')[0]?.outboundProxy).toEqual({ httpProxy: `http://127.0.0.1:${proxyPort}/` });
       await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
       expect(tunnels).toEqual([new URL(providers.url).host]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProxyUrl, proxySettingsFromEnv } from './proxy-settings.js';
+import { parseProxyUrl, proxySettingsFromEnv, proxySettingsShown } from './proxy-settings.js';
 
 describe('proxySettingsFromEnv', () => {
   it('is no proxy when neither proxy variable is set, whatever NO_PROXY says', () => {
@@ -45,3 +45,12 @@ describe('parseProxyUrl', () => {
     expect(parseProxyUrl('http://').problem).toBe('is not a URL');
   });
 });
+
+describe('proxySettingsShown', () => {
+  it("shows each proxy without its user name and password, and NO_PROXY as it is", () => {
+    const shown = proxySettingsShown({ httpsProxy: 'http://team:hunter2@proxy.internal:3128/', httpProxy: 'http://plain:8080/', noProxy: '.corp' });
+    expect(shown).toEqual({ httpsProxy: 'http://proxy.internal:3128/', httpProxy: 'http://plain:8080/', noProxy: '.corp' });
+    expect(JSON.stringify(shown)).not.toContain('hunter2');
+  });
+});
+

@@ -71,3 +71,20 @@ export function parseProxyUrl(text: string): { readonly url: string; readonly pr
   if (url.search !== '' || url.hash !== '') return { problem: 'carries a query (?) or a fragment (#)' };
   return { url: url.href };
 }
+
+/** The settings as a log line may show them: each proxy's URL without its user name and password. */
+export function proxySettingsShown(settings: ProxySettings): ProxySettings {
+  const shown: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
+  if (settings.httpsProxy !== undefined) shown.httpsProxy = withoutCredentials(settings.httpsProxy);
+  if (settings.httpProxy !== undefined) shown.httpProxy = withoutCredentials(settings.httpProxy);
+  if (settings.noProxy !== undefined) shown.noProxy = settings.noProxy;
+  return shown;
+}
+
+function withoutCredentials(proxyUrl: string): string {
+  const url = new URL(proxyUrl);
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+

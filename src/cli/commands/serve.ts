@@ -16,6 +16,7 @@ import { sharedStateEnvironmentVariables, sharedStateOptionsFromEnv } from '../s
 import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
 import { tracingEnvironmentVariables, tracingOptionsFromEnv } from '../tracing-options-from-env.js';
+import { proxySettingsFromEnv, proxySettingsShown } from '../../http/proxy-settings.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -162,8 +163,18 @@ export const serveCommand: CliCommand = {
       const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
       const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
       const { trustedProxies, trustedProxyHops, clientAddressHeader } = config;
+      // Where provider requests go out (without the proxy's credentials), so an operator sees it was taken.
+      const outboundProxy = proxySettingsFromEnv(loaded.env).settings;
       logger.info(
-        { url, providers: configured, keysRequired: config.keys.length > 0, trustedProxies, trustedProxyHops, clientAddressHeader },
+        {
+          url,
+          providers: configured,
+          keysRequired: config.keys.length > 0,
+          trustedProxies,
+          trustedProxyHops,
+          clientAddressHeader,
+          ...(outboundProxy !== undefined ? { outboundProxy: proxySettingsShown(outboundProxy) } : {}),
+        },
         'gateway listening',
       );
       warnAboutConfiguration(logger, { config, router });
