@@ -3,11 +3,12 @@
  * `HTTPS_PROXY`, the provider at an https base URL (a TLS front with a certificate for localhost, before the provider
  * test server), reached through the proxy's CONNECT tunnel (the `proxy` package) with TLS ending at the provider.
  * The certificate is trusted through `NODE_EXTRA_CA_CERTS`, as a company's own CA is; without it the handshake
- * fails, which shows the proxy did not end TLS itself.
+ * fails, which shows the proxy did not end TLS itself. A proxy spoken to over TLS (`https://`) is tested the same way.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
@@ -22,6 +23,8 @@ const keyPath = fileURLToPath(new URL('./fixtures/tls/localhost-key.pem', import
 let providers: ProviderTestServer;
 let tlsFront: TlsServer;
 let proxy: ProxyServer;
+/** The same proxy spoken to over TLS (an https:// proxy URL), with the localhost certificate. */
+let httpsProxy: ProxyServer;
 const tunnels: string[] = [];
 
 beforeAll(async () => {
@@ -37,12 +40,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => tlsFront.listen(0, '127.0.0.1', resolve));
   proxy = createProxy(createServer());
-  proxy.on('connect', (request: IncomingMessage) => tunnels.push(request.url ?? ''));
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  httpsProxy = createProxy(createHttpsServer({ key: readFileSync(keyPath), cert: readFileSync(certificatePath) }));
+  for (const server of [proxy, httpsProxy]) {
+    server.on('connect', (request: IncomingMessage) => tunnels.push(request.url ?? ''));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
 }, 180_000);
 afterAll(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((resolve) => proxy?.close(resolve));
+  for (const server of [proxy, httpsProxy]) {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  }
   await new Promise((resolve) => tlsFront?.close(resolve));
   await providers?.close();
 });
@@ -71,6 +79,14 @@ it('reaches an https provider through the CONNECT tunnel of HTTPS_PROXY, TLS end
   expect(tunnels).toEqual([`localhost:${(tlsFront.address() as AddressInfo).port}`]);
   const [request] = providers.requests.filter((recorded) => recorded.provider === 'groq');
   expect(request?.headers.authorization).toBe('Bearer test-key-groq');
+});
+
+it('speaks TLS to an https:// proxy too, and inside its tunnel TLS to the provider', async () => {
+  tunnels.length = 0;
+  const result = await chat({ NODE_EXTRA_CA_CERTS: certificatePath, HTTPS_PROXY: `https://localhost:${(httpsProxy.address() as AddressInfo).port}` });
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout.trim().length).toBeGreaterThan(0);
+  expect(tunnels).toEqual([`localhost:${(tlsFront.address() as AddressInfo).port}`]);
 });
 
 it('fails the TLS handshake with a certificate the process does not trust: the proxy only carries the bytes', async () => {
