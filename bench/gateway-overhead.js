@@ -77,6 +77,9 @@ export const gatewayOverhead = {
       started.push(sink);
       const tracingGateway = await startGateway({ providerEnv: { ...openAiEnv(upstream), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } });
       started.push(tracingGateway);
+      // The same gateway serving HTTPS itself (`tls`): what TLS on its clients' kept-alive connections costs.
+      const httpsGateway = await startGateway({ providerEnv: openAiEnv(upstream), tls: true });
+      started.push(httpsGateway);
       const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
       const targets = [
         { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
@@ -88,6 +91,8 @@ export const gatewayOverhead = {
         { name: 'gateway, logLevel: warn', url: quietGateway.url, server: quietGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
         // Not a target: the gateway above with OTLP tracing on, so what tracing costs shows (three spans a request).
         { name: 'gateway, OTLP tracing on', url: tracingGateway.url, server: tracingGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
+        // Not a target: the gateway above serving HTTPS (autocannon does not check the certificate).
+        { name: 'gateway, HTTPS (tls)', url: httpsGateway.url, server: httpsGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
       ];
       const portkey = findPortkey();
       if (portkey.script) {

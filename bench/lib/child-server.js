@@ -68,7 +68,8 @@ export function startChildServer(scriptPath, options = {}) {
 /**
  * Start a process that knows nothing of IPC (a third-party server) on `port`; resolves once it accepts connections.
  * `options.stdout`, a file descriptor, takes its standard output (V8's --trace-gc-nvp lines, for gc-survival.js);
- * `options.startTimeoutMs` replaces the 20 s allowed to start (a server under valgrind takes longer).
+ * `options.startTimeoutMs` replaces the 20 s allowed to start (a server under valgrind takes longer); `options.scheme`
+ * is its URL's (default http).
  */
 export async function startPlainServer(command, args, options) {
   const child = spawn(command, args, { env: options.env, stdio: ['ignore', options.stdout ?? 'ignore', 'ignore'] });
@@ -88,7 +89,7 @@ export async function startPlainServer(command, args, options) {
   return {
     pid: child.pid,
     port: options.port,
-    url: `http://127.0.0.1:${options.port}`,
+    url: `${options.scheme ?? 'http'}://127.0.0.1:${options.port}`,
     cpuMicros: () => processCpuMicros(child.pid),
     rssBytes: () => processRssBytes(child.pid),
     stop: () => stopProcess(child),

@@ -40,24 +40,28 @@ export function startJsonProxy(upstream) {
   return startChildServer(here('./json-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
 }
 
+/** The tests' self-signed certificate for localhost (test/fixtures/tls): a gateway given `tls` serves HTTPS with it. */
+const tlsYaml = `tls:\n  certFile: ${here('../../test/fixtures/tls/localhost-cert.pem')}\n  keyFile: ${here('../../test/fixtures/tls/localhost-key.pem')}\n`;
+
 /**
  * `node dist/cli/main.js serve` with a YAML configuration and only the given provider variables.
  * `yaml` defaults to the cache off, so every request reaches the upstream. With `descriptorLimit`, a
- * shell raises the soft limit on open files first and then becomes the gateway (exec: same pid).
+ * shell raises the soft limit on open files first and then becomes the gateway (exec: same pid). With `tls`, it
+ * serves HTTPS with the tests' localhost certificate (a client must not check it against a CA).
  */
-export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: false\n', nodeOptions = [], descriptorLimit }) {
+export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: false\n', nodeOptions = [], descriptorLimit, tls = false }) {
   if (!existsSync(cliPath)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
   const directory = mkdtempSync(join(tmpdir(), 'backup-models-bench-'));
   const configPath = join(directory, 'gateway.yaml');
-  writeFileSync(configPath, yaml);
+  writeFileSync(configPath, tls ? `${yaml}${tlsYaml}` : yaml);
   const port = await freePort();
   const args = [...nodeOptions, cliPath, 'serve', '--config', configPath, '--port', String(port)];
   const env = { ...baseEnv(), ...providerEnv };
   if (descriptorLimit !== undefined && Number.isInteger(descriptorLimit)) {
     const script = `ulimit -n ${descriptorLimit} && exec "$0" "$@"`;
-    return startPlainServer('sh', ['-c', script, process.execPath, ...args], { port, env });
+    return startPlainServer('sh', ['-c', script, process.execPath, ...args], { port, env, scheme: tls ? 'https' : 'http' });
   }
-  return startPlainServer(process.execPath, args, { port, env });
+  return startPlainServer(process.execPath, args, { port, env, scheme: tls ? 'https' : 'http' });
 }
 
 /**
