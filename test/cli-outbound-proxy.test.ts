@@ -95,7 +95,7 @@ it('fails the TLS handshake with a certificate the process does not trust: the p
   const result = await chat({});
   expect(result.code).toBe(1);
   // The one difference from the test above is the certificate's trust: the handshake with the provider failed.
-  expect(result.stderr).toMatch(/All providers failed: groq \(network\)/);
+  expect(result.stderr).toMatch(/All providers failed: groq \(network: the TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)\)/);
   expect(tunnels).toHaveLength(1);
   expect(providers.requests.length).toBe(before);
 });
