@@ -104,8 +104,8 @@ export class HttpClient {
   }
 
   /**
-   * Closes every pool (and the proxy's agent) once its requests finish; requests still open after `graceMs` (a stream nobody
-   * reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
+   * Closes every pool (and the proxy's agent) once its requests finish; requests still open after `graceMs` (a
+   * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
    */
   async close(options: { graceMs?: number } = {}): Promise<void> {
     const dispatchers: Dispatcher[] = [...this.#pools.values()];
