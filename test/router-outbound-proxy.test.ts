@@ -87,6 +87,13 @@ describe('HTTP_PROXY', () => {
     expect(tunnels).toEqual([]);
   });
 
+  it('leaves alone an address in a CIDR range NO_PROXY names, as a Kubernetes cluster lists its pods and services', async () => {
+    const router = makeRouter({ env: { ...harness.server.environment(), HTTP_PROXY: `http://${proxyAddress}`, NO_PROXY: '.svc,10.0.0.0/8,127.0.0.0/8' } });
+    expect((await router.complete('Hi', groqOnly)).provider).toBe('groq');
+    expect(groqRequests()).toBe(1);
+    expect(tunnels).toEqual([]);
+  });
+
   it('is not HTTPS_PROXY: a proxy for https URLs leaves an http base URL direct', async () => {
     const router = makeRouter({ env: { ...harness.server.environment(), HTTPS_PROXY: `http://${proxyAddress}` } });
     expect((await router.complete('Hi', groqOnly)).provider).toBe('groq');

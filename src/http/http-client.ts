@@ -1,12 +1,13 @@
 /**
  * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused, driven
- * through undici's dispatch API (see cancellable-handler.ts); through an outbound proxy (`proxy`), undici's
- * EnvHttpProxyAgent instead, which tunnels to each origin with CONNECT and keeps such pools behind it.
+ * through undici's dispatch API (see cancellable-handler.ts). With an outbound proxy (`proxy`), an origin that
+ * `noProxy` does not name goes through its scheme's proxy instead: undici's ProxyAgent, which tunnels to each
+ * origin with CONNECT and keeps such pools behind it (one agent a proxy).
  * Every call takes a Cancellation; cancelling ends the request and frees its socket, and the cancellation's
  * reason is rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`; a proxy's refusal,
  * map-transport-error.ts).
  */
-import { type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
+import { type Dispatcher, Pool, ProxyAgent } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import { ProviderError } from '../errors.js';
 import { type BufferedHttpResponse, dispatchBuffered } from './buffered-request.js';
@@ -14,6 +15,7 @@ import type { CancellableDispatchOptions, RequestSentListener } from './cancella
 import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import { defaultResponseSizeLimit, type ResponseSizeLimit } from './response-size-limit.js';
+import { type NoProxyRule, parseNoProxy } from './no-proxy.js';
 import type { ProxySettings } from './proxy-settings.js';
 import type { HttpRequestSpec } from './types.js';
 
@@ -69,12 +71,16 @@ const defaultKeepAliveTimeoutMs = 30_000;
 export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #pools = new Map<string, Pool>();
-  /** Every origin's dispatcher when a proxy is set, made on first use. */
-  #proxyAgent: EnvHttpProxyAgent | undefined;
+  /** With a proxy: an agent for each proxy URL, made on first use. */
+  readonly #proxyAgents = new Map<string, ProxyAgent>();
+  /** With a proxy: each origin's dispatcher (its pool, or its proxy's agent), decided once. */
+  readonly #dispatcherByOrigin = new Map<string, Dispatcher>();
+  readonly #noProxy: NoProxyRule | undefined;
   readonly #targets = new Map<string, RequestTarget>();
 
   constructor(options: HttpClientOptions = {}) {
     this.#options = options;
+    this.#noProxy = options.proxy === undefined ? undefined : parseNoProxy(options.proxy.noProxy);
   }
 
   /** Sends a request and reads its whole body: for answers that are not streamed. */
@@ -104,14 +110,14 @@ export class HttpClient {
   }
 
   /**
-   * Closes every pool (and the proxy's agent) once its requests finish; requests still open after `graceMs` (a
+   * Closes every pool (and each proxy's agent) once its requests finish; requests still open after `graceMs` (a
    * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
    */
   async close(options: { graceMs?: number } = {}): Promise<void> {
-    const dispatchers: Dispatcher[] = [...this.#pools.values()];
+    const dispatchers: Dispatcher[] = [...this.#pools.values(), ...this.#proxyAgents.values()];
     this.#pools.clear();
-    if (this.#proxyAgent !== undefined) dispatchers.push(this.#proxyAgent);
-    this.#proxyAgent = undefined;
+    this.#proxyAgents.clear();
+    this.#dispatcherByOrigin.clear();
     const graceMs = options.graceMs ?? 1_000;
     await Promise.all(
       dispatchers.map(async (dispatcher) => {
@@ -135,7 +141,7 @@ export class HttpClient {
     const errorOptions = this.#errorOptions(options);
     const target = this.#targetOf(spec.url, options.providerId);
     return {
-      dispatcher: this.#options.proxy === undefined ? this.#poolFor(target.origin) : this.#proxied(this.#options.proxy),
+      dispatcher: this.#options.proxy === undefined ? this.#poolFor(target.origin) : this.#dispatcherFor(target.origin, this.#options.proxy),
       request: {
         origin: target.origin,
         path: target.path,
@@ -183,18 +189,28 @@ export class HttpClient {
   }
 
   /**
-   * The dispatcher of every origin through a proxy: an origin `noProxy` names is reached directly, any other
-   * through its scheme's proxy. The settings are passed whole (an unset one as empty), so undici never reads the
-   * process's environment in place of the one the router was given.
+   * An origin's dispatcher with a proxy set: its own pool when `noProxy` names it or its scheme has no proxy (an
+   * https origin takes `httpsProxy`, else `httpProxy`; an http one `httpProxy`), else its proxy's agent.
    */
-  #proxied(proxy: ProxySettings): EnvHttpProxyAgent {
-    this.#proxyAgent ??= new EnvHttpProxyAgent({
-      ...this.#poolOptions(),
-      httpProxy: proxy.httpProxy ?? '',
-      httpsProxy: proxy.httpsProxy ?? '',
-      noProxy: proxy.noProxy ?? '',
-    });
-    return this.#proxyAgent;
+  #dispatcherFor(origin: string, proxy: ProxySettings): Dispatcher {
+    let dispatcher = this.#dispatcherByOrigin.get(origin);
+    if (dispatcher === undefined) {
+      const url = new URL(origin);
+      const proxyUrl = this.#noProxy?.bypasses(url) ? undefined : url.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+      dispatcher = proxyUrl === undefined ? this.#poolFor(origin) : this.#proxyAgentFor(proxyUrl);
+      if (this.#dispatcherByOrigin.size >= maximumCachedTargets) this.#dispatcherByOrigin.clear();
+      this.#dispatcherByOrigin.set(origin, dispatcher);
+    }
+    return dispatcher;
+  }
+
+  #proxyAgentFor(proxyUrl: string): ProxyAgent {
+    let agent = this.#proxyAgents.get(proxyUrl);
+    if (agent === undefined) {
+      agent = new ProxyAgent({ ...this.#poolOptions(), uri: proxyUrl });
+      this.#proxyAgents.set(proxyUrl, agent);
+    }
+    return agent;
   }
 
   #poolOptions(): Pool.Options {

@@ -1,7 +1,7 @@
 /**
  * The outbound proxy, from the variables curl, Python's requests and undici read: `HTTPS_PROXY` for https URLs,
- * `HTTP_PROXY` for http ones (and for https ones when `HTTPS_PROXY` is unset, as undici has it), `NO_PROXY` the hosts
- * reached directly; each name in lower case first, as curl reads them, and a blank value is unset. A proxy's URL
+ * `HTTP_PROXY` for http ones (and for https ones when `HTTPS_PROXY` is unset, as undici has it), `NO_PROXY` the origins
+ * reached directly (no-proxy.ts); each name in lower case first, as curl reads them, and a blank value is unset. A proxy's URL
  * may carry a user name and password (its Basic credentials): a refusal describes it, never quotes it.
  */
 
@@ -10,7 +10,7 @@ export interface ProxySettings {
   readonly httpProxy?: string;
   /** The proxy of https URLs. */
   readonly httpsProxy?: string;
-  /** Hosts reached directly: comma- or space-separated names, `.domain` suffixes, `host:port`, or `*` for all. */
+  /** Origins reached directly: comma- or space-separated hosts (and their subdomains), addresses, CIDR ranges, each with an optional `:port`, or `*` (no-proxy.ts). */
   readonly noProxy?: string;
 }
 

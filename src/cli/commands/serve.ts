@@ -59,7 +59,8 @@ Environment:
   the variables the file names in a key's keyEnv and a provider's apiKeyEnv
   HTTPS_PROXY, HTTP_PROXY              the outbound proxy of https and http base URLs (HTTP_PROXY of both when
                                        HTTPS_PROXY is unset): http://[user:password@]host:port, CONNECT tunnels
-  NO_PROXY                             hosts reached directly: host, .domain, host:port or *; loopback goes
+  NO_PROXY                             what is reached directly: hosts (and their subdomains), addresses, CIDR
+                                       ranges (10.0.0.0/8), each with an optional :port, or *; loopback goes
                                        through the proxy unless named (as with curl). Each read lower case first
   REDIS_URL                            shared state across instances on one Redis
   REDIS_CLUSTER_NODES                  or on a Redis Cluster: comma-separated node URLs (over REDIS_URL)
