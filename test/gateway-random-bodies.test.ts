@@ -189,6 +189,13 @@ describe('POST /v1/embeddings with random bodies', () => {
     const count = Array.isArray(fields.input) ? fields.input.length : 1;
     const asked = Number.isInteger(fields.dimensions) && (fields.dimensions as number) >= 1 && (fields.dimensions as number) <= 4_000 ? (fields.dimensions as number) : undefined;
     harness.providers.reset();
+    if (Number.isInteger(fields.dimensions) && (fields.dimensions as number) > 4_000) {
+      // More dimensions than any model makes: a provider refuses the request (its recorded 400), as OpenAI and
+      // Google do, where answering vectors of another size would be the provider failing.
+      harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
+      harness.providers.setBehavior('google', { kind: 'error', fixture: 'error-400-invalid-argument' });
+      return;
+    }
     const openAIVectors = (): readonly (readonly number[])[] => Array.from({ length: count }, () => resized(recordedOpenAIEmbedding().vector, asked));
     harness.providers.setBehavior('openai', answerOf(`openai ${count} ${asked}`, () => openAIEmbeddingsBatchReplay(openAIVectors())));
     for (let start = 0; start < Math.max(count, 1); start += 100) {
@@ -213,6 +220,17 @@ describe('POST /v1/embeddings with random bodies', () => {
     const normal = await post('/v1/embeddings', JSON.stringify(embeddingBodies[1]));
     expect(normal.status, normal.body).toBe(200);
     expect((JSON.parse(normal.body) as { data: unknown[] }).data).toHaveLength(2);
+  });
+});
+
+describe('POST /v1/embeddings asking more dimensions than any model makes', () => {
+  // Found by the property above ({"model":"openai/gpt-4o-mini","input":" ","dimensions":3669045651941882}): its
+  // simulated OpenAI answered vectors of another size, a provider's failure, where a real one refuses the request.
+  it("is the provider's refusal, a 400 in OpenAI's shape", async () => {
+    harness.providers.setBehavior('openai', { kind: 'error', fixture: 'error-400-unsupported-parameter-max_tokens' });
+    const response = await post('/v1/embeddings', JSON.stringify({ model: 'openai/gpt-4o-mini', input: ' ', dimensions: 3_669_045_651_941_882 }));
+    expect(response.status, response.body).toBe(400);
+    expectErrorShape('openai', response.body);
   });
 });
 
