@@ -37,7 +37,8 @@ export function gatewayTlsOf(value: unknown, env: Environment): GatewayTlsConfig
   const cert = pathOf(file.certFile, 'tls.certFile', env, gatewayTlsEnvironmentVariables.certFile);
   const key = pathOf(file.keyFile, 'tls.keyFile', env, gatewayTlsEnvironmentVariables.keyFile);
   if (cert === undefined && key === undefined) return undefined;
-  if (cert === undefined) fail(key!.setting, 'is given without tls.certFile (or BACKUP_MODELS_GATEWAY_TLS_CERT_FILE): HTTPS needs both.');
-  if (key === undefined) fail(cert.setting, 'is given without tls.keyFile (or BACKUP_MODELS_GATEWAY_TLS_KEY_FILE): HTTPS needs both.');
+  const { certFile: certVariable, keyFile: keyVariable } = gatewayTlsEnvironmentVariables;
+  if (cert === undefined) fail(key!.setting, `is given without tls.certFile (or ${certVariable}): HTTPS needs both.`);
+  if (key === undefined) fail(cert.setting, `is given without tls.keyFile (or ${keyVariable}): HTTPS needs both.`);
   return { certFile: cert.path, keyFile: key.path, certFileSetting: cert.setting, keyFileSetting: key.setting };
 }

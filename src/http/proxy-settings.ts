@@ -14,8 +14,11 @@ export interface ProxySettings {
   readonly noProxy?: string;
 }
 
-/** The variables read, by their upper-case names (each is read in lower case first). */
-export const proxyEnvironmentVariables = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'] as const;
+/** Each setting's variable, by its upper-case name (each is read in lower case first). */
+const variableOf = { httpsProxy: 'HTTPS_PROXY', httpProxy: 'HTTP_PROXY', noProxy: 'NO_PROXY' } as const;
+
+/** The variables read, by their upper-case names. */
+export const proxyEnvironmentVariables = Object.values(variableOf);
 
 export type ProxySettingsReading =
   | { readonly settings: ProxySettings | undefined; readonly refusal?: undefined }
@@ -27,8 +30,8 @@ export const proxyUrlRequirement = 'must be an http or https URL of a proxy (a u
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The variable of the pair that is set (lower case first) and its trimmed value, or undefined when neither is. */
-function readPair(env: Environment, lowerCaseName: string): { readonly variable: string; readonly value: string } | undefined {
-  for (const variable of [lowerCaseName, lowerCaseName.toUpperCase()]) {
+function readPair(env: Environment, name: string): { readonly variable: string; readonly value: string } | undefined {
+  for (const variable of [name.toLowerCase(), name]) {
     const value = env[variable]?.trim();
     if (value) return { variable, value };
   }
@@ -41,18 +44,15 @@ function readPair(env: Environment, lowerCaseName: string): { readonly variable:
  */
 export function proxySettingsFromEnv(env: Environment): ProxySettingsReading {
   const settings: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
-  for (const [key, name] of [
-    ['httpProxy', 'http_proxy'],
-    ['httpsProxy', 'https_proxy'],
-  ] as const) {
-    const read = readPair(env, name);
+  for (const key of ['httpProxy', 'httpsProxy'] as const) {
+    const read = readPair(env, variableOf[key]);
     if (read === undefined) continue;
     const parsed = parseProxyUrl(read.value);
     if (parsed.problem !== undefined) return { refusal: { variable: read.variable, problem: parsed.problem } };
     settings[key] = parsed.url;
   }
   if (settings.httpProxy === undefined && settings.httpsProxy === undefined) return { settings: undefined };
-  const noProxy = readPair(env, 'no_proxy');
+  const noProxy = readPair(env, variableOf.noProxy);
   if (noProxy !== undefined) settings.noProxy = noProxy.value;
   return { settings };
 }
