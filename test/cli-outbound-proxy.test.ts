@@ -56,6 +56,10 @@ afterAll(async () => {
 });
 
 function chat(extraEnv: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCli(['chat', 'Hi', '--provider', 'groq', '--only'], extraEnv);
+}
+
+function runCli(args: readonly string[], extraEnv: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const tlsPort = (tlsFront.address() as AddressInfo).port;
   const env = {
     PATH: process.env.PATH ?? '',
@@ -65,7 +69,7 @@ function chat(extraEnv: Readonly<Record<string, string>>): Promise<{ code: numbe
     ...extraEnv,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [mainScript, 'chat', 'Hi', '--provider', 'groq', '--only'], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [mainScript, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -98,4 +102,19 @@ it('fails the TLS handshake with a certificate the process does not trust: the p
   expect(result.stderr).toMatch(/All providers failed: groq \(network: the TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)\)/);
   expect(tunnels).toHaveLength(1);
   expect(providers.requests.length).toBe(before);
+});
+
+it('health names the proxy each provider is reached through, and reaches the provider through it', async () => {
+  tunnels.length = 0;
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+  const table = await runCli(['health'], { NODE_EXTRA_CA_CERTS: certificatePath });
+  expect(table.code, table.stderr).toBe(0);
+  const [header, ...lines] = table.stdout.trim().split('\n');
+  expect(header).toMatch(/^PROVIDER\s+KEY\s+REACHABLE\s+CIRCUIT\s+LATENCY\s+PROXY\s+DETAIL$/);
+  expect(lines.find((line) => line.startsWith('groq '))).toMatch(new RegExp(`^groq\\s+set\\s+yes\\s+closed\\s+\\d+ ms\\s+${proxyUrl.replaceAll('.', '\\.')}`));
+  expect(tunnels).toEqual([`localhost:${(tlsFront.address() as AddressInfo).port}`]);
+  const json = await runCli(['health', '--json'], { NODE_EXTRA_CA_CERTS: certificatePath, NO_PROXY: 'api.openai.com' });
+  const rows = JSON.parse(json.stdout) as { provider: string; outboundProxy: string | null }[];
+  // Every provider's default base URL is https, so behind HTTPS_PROXY but for the one NO_PROXY names.
+  expect(Object.fromEntries(rows.map((row) => [row.provider, row.outboundProxy]))).toMatchObject({ groq: proxyUrl, anthropic: proxyUrl, openai: null });
 });

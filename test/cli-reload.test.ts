@@ -224,6 +224,13 @@ describe('serve on SIGHUP', () => {
     for (const secret of everySecret) expect(serving.stderr()).not.toContain(secret);
   });
 
+  /** The gateway's `/health` as the admin reads it. */
+  async function healthText(url: string): Promise<string> {
+    const response = await fetch(`${url}/health`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
   it('takes an outbound proxy changed in the envFile: through the proxy before, around it after, its password never logged', async () => {
     const proxy = createProxy(createServer());
     const tunnels: string[] = [];
@@ -241,6 +248,10 @@ describe('serve on SIGHUP', () => {
       await expect.poll(() => serving.linesSaying('gateway listening')[0]?.outboundProxy).toEqual({ httpProxy: `http://127.0.0.1:${proxyPort}/` });
       await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
       expect(tunnels).toEqual([new URL(providers.url).host]);
+      // /health names the proxy each provider is reached through, without its credentials.
+      const healthThrough = await healthText(serving.url);
+      expect(healthThrough).not.toContain(proxyPassword);
+      expect(JSON.parse(healthThrough).openai.outboundProxy).toBe(`http://127.0.0.1:${proxyPort}/`);
 
       files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey, extraEnv: `${proxyEnv}NO_PROXY=127.0.0.1\n` });
       await reload(serving, 'configuration reloaded');
@@ -249,8 +260,9 @@ describe('serve on SIGHUP', () => {
       await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: another });
       expect(providers.requests.filter((request) => request.provider === 'openai')).toHaveLength(2);
       expect(tunnels).toHaveLength(1);
-      const health = await fetch(`${serving.url}/health`, { headers: { authorization: `Bearer ${adminKey}` } });
-      expect(await health.text()).not.toContain(proxyPassword);
+      const healthAround = await healthText(serving.url);
+      expect(healthAround).not.toContain(proxyPassword);
+      expect(JSON.parse(healthAround).openai.outboundProxy).toBeNull();
       expect(await serving.stop()).toBe(0);
       expect(serving.stderr()).not.toContain(proxyPassword);
     } finally {

@@ -113,6 +113,32 @@ describe('HTTP_PROXY', () => {
   });
 });
 
+describe('the health status', () => {
+  it("names the proxy each provider is reached through, without its credentials, and none for a host NO_PROXY names", async () => {
+    const env = harness.server.environment();
+    // OpenAI by another name for the same server, which NO_PROXY names: direct, while the others go through the proxy.
+    const openAiBaseUrl = env.OPENAI_BASE_URL!.replace('127.0.0.1', 'localhost');
+    const router = makeRouter({ env: { ...env, OPENAI_BASE_URL: openAiBaseUrl, HTTP_PROXY: `http://team:${secret}@${proxyAddress}`, NO_PROXY: 'localhost' } });
+    const status = router.getHealthStatus();
+    expect(status.groq!.outboundProxy).toBe(`http://${proxyAddress}/`);
+    expect(status.anthropic!.outboundProxy).toBe(`http://${proxyAddress}/`);
+    expect(status.openai!.outboundProxy).toBeNull();
+    expect(JSON.stringify(status)).not.toContain(secret);
+    // What it says is where the calls go.
+    await router.complete('Hi', { route: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
+    expect(tunnels).toEqual([]);
+    await router.complete('Hi', groqOnly);
+    expect(tunnels).toEqual([upstreamHost()]);
+  });
+
+  it('names none without a proxy, nor for an http base URL when only HTTPS_PROXY is set', () => {
+    const direct = makeRouter();
+    expect(Object.values(direct.getHealthStatus()).map((status) => status.outboundProxy)).toEqual(direct.providers.map(() => null));
+    const httpsOnly = makeRouter({ env: { ...harness.server.environment(), HTTPS_PROXY: `http://${proxyAddress}` } });
+    expect(Object.values(httpsOnly.getHealthStatus()).every((status) => status.outboundProxy === null)).toBe(true);
+  });
+});
+
 describe("a proxy's credentials", () => {
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

@@ -27,6 +27,7 @@ function health(overrides: Partial<HealthStatus> = {}): HealthStatus {
     clusterLatencyP50Ms: 120.4,
     clusterInstances: 1,
     missingModels: [],
+    outboundProxy: null,
     ...overrides,
   };
 }

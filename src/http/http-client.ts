@@ -16,7 +16,7 @@ import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import { defaultResponseSizeLimit, type ResponseSizeLimit } from './response-size-limit.js';
 import { type NoProxyRule, parseNoProxy } from './no-proxy.js';
-import type { ProxySettings } from './proxy-settings.js';
+import { type ProxySettings, proxyUrlShown } from './proxy-settings.js';
 import type { HttpRequestSpec } from './types.js';
 
 export interface HttpClientOptions {
@@ -113,6 +113,17 @@ export class HttpClient {
    * Closes every pool (and each proxy's agent) once its requests finish; requests still open after `graceMs` (a
    * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
    */
+  /**
+   * The proxy a request to `url` goes through now, its URL without user name or password (what a health output
+   * may show), or undefined when it goes direct: no proxy is set, `noProxy` names it, or its scheme has none.
+   */
+  outboundProxyOf(url: string): string | undefined {
+    const proxy = this.#options.proxy;
+    if (proxy === undefined || !URL.canParse(url)) return undefined;
+    const proxyUrl = this.#proxyUrlFor(new URL(url), proxy);
+    return proxyUrl === undefined ? undefined : proxyUrlShown(proxyUrl);
+  }
+
   async close(options: { graceMs?: number } = {}): Promise<void> {
     const dispatchers: Dispatcher[] = [...this.#pools.values(), ...this.#proxyAgents.values()];
     this.#pools.clear();
@@ -195,13 +206,17 @@ export class HttpClient {
   #dispatcherFor(origin: string, proxy: ProxySettings): Dispatcher {
     let dispatcher = this.#dispatcherByOrigin.get(origin);
     if (dispatcher === undefined) {
-      const url = new URL(origin);
-      const proxyUrl = this.#noProxy?.bypasses(url) ? undefined : url.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+      const proxyUrl = this.#proxyUrlFor(new URL(origin), proxy);
       dispatcher = proxyUrl === undefined ? this.#poolFor(origin) : this.#proxyAgentFor(proxyUrl);
       if (this.#dispatcherByOrigin.size >= maximumCachedTargets) this.#dispatcherByOrigin.clear();
       this.#dispatcherByOrigin.set(origin, dispatcher);
     }
     return dispatcher;
+  }
+
+  #proxyUrlFor(url: URL, proxy: ProxySettings): string | undefined {
+    if (this.#noProxy?.bypasses(url)) return undefined;
+    return url.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
   }
 
   #proxyAgentFor(proxyUrl: string): ProxyAgent {

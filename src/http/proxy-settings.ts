@@ -75,13 +75,14 @@ export function parseProxyUrl(text: string): { readonly url: string; readonly pr
 /** The settings as a log line may show them: each proxy's URL without its user name and password. */
 export function proxySettingsShown(settings: ProxySettings): ProxySettings {
   const shown: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
-  if (settings.httpsProxy !== undefined) shown.httpsProxy = withoutCredentials(settings.httpsProxy);
-  if (settings.httpProxy !== undefined) shown.httpProxy = withoutCredentials(settings.httpProxy);
+  if (settings.httpsProxy !== undefined) shown.httpsProxy = proxyUrlShown(settings.httpsProxy);
+  if (settings.httpProxy !== undefined) shown.httpProxy = proxyUrlShown(settings.httpProxy);
   if (settings.noProxy !== undefined) shown.noProxy = settings.noProxy;
   return shown;
 }
 
-function withoutCredentials(proxyUrl: string): string {
+/** A proxy's URL as a log line or a health output may show it: without its user name and password. */
+export function proxyUrlShown(proxyUrl: string): string {
   const url = new URL(proxyUrl);
   url.username = '';
   url.password = '';

@@ -19,6 +19,7 @@ import { createEmbeddingsOverHttp } from './embeddings-over-http.js';
 import { isSuccessStatus } from './is-success-status.js';
 import type { ModelProvider, ProviderCallOptions, StreamStartListener } from './model-provider.js';
 import { createProviderEndpointReader } from './provider-endpoint-reader.js';
+import { providerBaseUrlOf } from './provider-base-url.js';
 import { wireProtocols } from './protocols.js';
 import { type AbortState, streamChat, type UnreadResponse } from './stream-chat.js';
 import type { WireProtocol, WireProtocolName } from './wire-protocol.js';
@@ -157,6 +158,12 @@ export function createHttpModelProvider(
         responseSizeLimit: answerLimit,
       });
       if (!isSuccessStatus(response.statusCode)) throw errorOf(protocol, response, response.text());
+    },
+
+    // The base URL in effect now, as a call reads it; a bad one changed since start has no proxy to show.
+    outboundProxy(): string | undefined {
+      const { baseUrl } = providerBaseUrlOf(definition, env);
+      return baseUrl === undefined ? undefined : httpClient.outboundProxyOf(baseUrl);
     },
   };
 }

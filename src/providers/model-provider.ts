@@ -62,6 +62,11 @@ export interface ModelProvider {
   /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */
   checkHealth(options: { readonly signal: AbortSignal }): Promise<void>;
   /**
+   * The outbound proxy its requests go through now (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, read by the router), its URL
+   * without credentials, or undefined when they go direct. Absent for a provider whose requests are not ours to send.
+   */
+  outboundProxy?(): string | undefined;
+  /**
    * True when `complete` settles as soon as its cancellation aborts, rejecting with the abort's reason (the
    * built-in HTTP providers): a call trying one provider at a time then simply awaits it. Any other
    * provider's call, and every stream's opening, is raced against the abort, so a provider that ignores it

@@ -47,6 +47,12 @@ export interface HealthStatus {
    * serve. Empty when none is. This instance's own memory: not shared through Redis.
    */
   readonly missingModels: readonly MissingModel[];
+  /**
+   * The outbound proxy its requests go through now (`HTTPS_PROXY` or `HTTP_PROXY` unless `NO_PROXY` names its host),
+   * its URL without user name or password; null when they go direct, and for a provider whose requests are not the
+   * router's to send (an AI SDK model given as a candidate).
+   */
+  readonly outboundProxy: string | null;
 }
 
 export function buildHealthStatus(options: {
@@ -80,6 +86,7 @@ export function buildHealthStatus(options: {
       unansweredAttemptsCostUsd: options.registry.spending.unansweredSpendOf(provider.id),
       ...clusterFigures(options.registry.figuresOf(provider.id)),
       missingModels: options.registry.missingModels.listOf(provider.id, nowMs),
+      outboundProxy: provider.outboundProxy?.() ?? null,
     };
   }
   return result;

@@ -9,7 +9,8 @@ import { routerForCommand } from '../router-from-config.js';
 
 const help = `Usage: backup-models health [options]
 
-Check every provider with its cheapest call (the models list), in parallel.
+Check every provider with its cheapest call (the models list), in parallel. Behind an outbound proxy
+(HTTPS_PROXY, HTTP_PROXY, NO_PROXY) a PROXY column names the one each provider is reached through.
 
 Options:
   --config <file>     Check the providers of a gateway configuration (its own ones and base URLs) too.
@@ -28,9 +29,11 @@ export interface ProviderHealthRow {
   readonly latencyMs: number | null;
   /** Why it is not reachable: the failure reason, or the key variable to set. */
   readonly detail: string | null;
+  /** The outbound proxy its requests go through (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), without credentials; null when direct. */
+  readonly outboundProxy: string | null;
 }
 
-async function checkProvider(provider: ModelProvider, options: { timeoutMs: number; signal: AbortSignal }): Promise<Omit<ProviderHealthRow, 'circuitState'>> {
+async function checkProvider(provider: ModelProvider, options: { timeoutMs: number; signal: AbortSignal }): Promise<Omit<ProviderHealthRow, 'circuitState' | 'outboundProxy'>> {
   const keyPresent = provider.isConfigured();
   if (!keyPresent) {
     return { provider: provider.id, keyPresent, reachable: null, latencyMs: null, detail: `set ${provider.definition.apiKeyEnv}` };
@@ -69,18 +72,25 @@ export const healthCommand: CliCommand = {
     try {
       const checks = await Promise.all(router.providers.map((provider) => checkProvider(provider, { timeoutMs, signal: context.signal })));
       const status = router.getHealthStatus();
-      const rows: ProviderHealthRow[] = checks.map((check) => ({ ...check, circuitState: status[check.provider]?.circuitState ?? 'closed' }));
+      const rows: ProviderHealthRow[] = checks.map((check) => ({
+        ...check,
+        circuitState: status[check.provider]?.circuitState ?? 'closed',
+        outboundProxy: status[check.provider]?.outboundProxy ?? null,
+      }));
       if (values.json) {
         context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
+        // The proxy column only behind a proxy: without one every row would say '-'.
+        const showProxy = rows.some((row) => row.outboundProxy !== null);
         const table = [
-          ['PROVIDER', 'KEY', 'REACHABLE', 'CIRCUIT', 'LATENCY', 'DETAIL'],
+          ['PROVIDER', 'KEY', 'REACHABLE', 'CIRCUIT', 'LATENCY', ...(showProxy ? ['PROXY'] : []), 'DETAIL'],
           ...rows.map((row) => [
             row.provider,
             row.keyPresent ? 'set' : 'missing',
             row.reachable === null ? '-' : row.reachable ? 'yes' : 'no',
             row.circuitState,
             row.latencyMs === null ? '-' : `${row.latencyMs} ms`,
+            ...(showProxy ? [row.outboundProxy ?? '-'] : []),
             row.detail ?? '',
           ]),
         ];
