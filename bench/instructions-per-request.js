@@ -1,7 +1,9 @@
 /**
- * The instructions a server's main thread executes per request, counted by valgrind's callgrind: the same figure
- * on a quiet host and a loaded one (it counts instructions, not time), so a change to the hot path can be read
- * to a fraction of a percent where a throughput ratio on two shared cores moves by tens. Not a target.
+ * The instructions a server's main thread executes per request, counted by valgrind's callgrind: much the same figure
+ * on a quiet host and a loaded one (it counts instructions, not time), where a throughput ratio on two shared cores
+ * moves by tens of percent. Not a target. The gateway's runs fall in two groups (session 25: 342,000 to 346,000, and
+ * 387,000 to 459,000 when V8 optimizes again during the counted load, its compiler threads run one at a time with the
+ * main thread under valgrind): take the lowest of several runs, and compare builds run for run.
  *
  *   node bench/instructions-per-request.js                           this checkout's gateway, 32 connections
  *   node bench/instructions-per-request.js --server json-proxy       the undici JSON proxy reference (bare-proxy too)
