@@ -2,7 +2,8 @@
  * The dashboard in headless Chromium (Debian's `chromium` package, driven by playwright-core) during a demo run
  * on a compressed timeline: the outage provider's circuit opens when its outage starts and closes after it
  * ends, the rate-limited provider shows its cooldown, and calls show their attempts. Screenshots are saved to
- * test/artifacts/ for review (dashboard.png on a laptop-sized window, dashboard-phone.png on a phone).
+ * test/artifacts/ for review (dashboard.png on a laptop-sized window, dashboard-phone.png on a phone). And a gateway
+ * behind an outbound proxy (a real one, the `proxy` package): each provider's card names it, without its password.
  * Without Chromium the test fails in CI and is skipped elsewhere, saying so.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,7 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxy, type ProxyServer } from 'proxy';
 import { startDemo, type RunningDemo } from '../src/demo/run-demo.js';
+import { type DashboardGatewayHarness, startDashboardGatewayHarness } from './dashboard-gateway-harness.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
@@ -98,6 +103,8 @@ if (!chromiumInstalled) {
       // Six cards, every one named as simulated, all closed before the outage.
       await expect.poll(() => page.locator('article.provider').count(), { timeout: 5_000 }).toBe(6);
       const names = await page.locator('article.provider h3').allTextContents();
+      // No outbound proxy in the demo: no card names one.
+      expect(await page.locator('article.provider p.via:visible').count()).toBe(0);
       expect(names).toHaveLength(6);
       for (const name of names) expect(name).toMatch(/\(simulated\)$/);
       expect(await page.locator('#simulated-note').isVisible()).toBe(true);
@@ -182,6 +189,40 @@ if (!chromiumInstalled) {
       const boxes = await page.locator('article.provider').evaluateAll((cards) => cards.map((element) => element.getBoundingClientRect().left));
       expect(new Set(boxes.map(Math.round)).size).toBe(1);
       await page.screenshot({ path: join(artifactsDirectory, 'dashboard-phone.png'), fullPage: false });
+      await page.close();
+    }, 30_000);
+  });
+
+  describe('the dashboard of a gateway behind an outbound proxy, in headless Chromium', () => {
+    const proxyPassword = 'dashboard-proxy-password-4Tz8Qw';
+    let browser: Browser;
+    let proxy: ProxyServer;
+    let gateway: DashboardGatewayHarness;
+
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      proxy = createProxy(createServer());
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxyUrl = `http://team:${proxyPassword}@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      gateway = await startDashboardGatewayHarness({ keys: [], env: { HTTP_PROXY: proxyUrl } });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await gateway?.close();
+      proxy?.closeAllConnections();
+      await new Promise((resolve) => proxy?.close(resolve));
+    });
+
+    it("names on each provider's card the proxy its requests go through, without the proxy's password", async () => {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      await page.goto(`${gateway.harness.url}/`);
+      await expect.poll(() => page.locator('#connection').textContent(), { timeout: 5_000 }).toBe('live');
+      const shown = `Through proxy http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+      const cards = page.locator('article.provider');
+      await expect.poll(() => cards.count(), { timeout: 5_000 }).toBe(gateway.harness.router.providers.length);
+      expect(await page.locator('article.provider p.via').allTextContents()).toEqual(gateway.harness.router.providers.map(() => shown));
+      expect(await page.content()).not.toContain(proxyPassword);
       await page.close();
     }, 30_000);
   });

@@ -1,7 +1,7 @@
 /**
  * The part of the dashboard's script that writes a card per provider: its name and circuit badge, success rate,
- * p50, p95 and calls, a status line (cooldown or open circuit with the time left, half-open, no key) and the
- * latency chart (dashboard-chart-script.ts). Runs inside the script's function scope (dashboard-script.ts), so it
+ * p50, p95 and calls, a status line (cooldown or open circuit with the time left, half-open, no key), the outbound
+ * proxy its requests go through (when they do) and the latency chart (dashboard-chart-script.ts). Runs inside the script's function scope (dashboard-script.ts), so it
  * uses `view` there and the helpers of dashboard-helpers-script.ts.
  */
 import { dashboardChartScript } from './dashboard-chart-script.js';
@@ -24,13 +24,13 @@ const cardElements = String.raw`  function ensureCard(provider) {
       return value;
     }
     card = { root: root, title: title, badge: badge, success: figure('Success'), p50: figure('p50'),
-      p95: figure('p95'), calls: figure('Calls'), status: make('p', 'status-line'), provider: provider,
+      p95: figure('p95'), calls: figure('Calls'), status: make('p', 'status-line'), via: make('p', 'via'), provider: provider,
       chart: svg('svg', { 'class': 'chart', viewBox: '0 0 300 90', role: 'img',
         'aria-label': 'Latency p50 and p95 over time' }) };
     var legend = make('div', 'legend');
     legend.append(make('span', 'p50', 'p50'), make('span', 'p95', 'p95'),
       make('span', null, 'last ' + duration(view.historyLength * view.sampleIntervalMs)));
-    root.append(header, figures, card.status, card.chart, legend);
+    root.append(header, figures, card.status, card.via, card.chart, legend);
     view.cards[provider.id] = card;
     return card;
   }
@@ -78,6 +78,8 @@ const cardUpdates = String.raw`  function updateCard(card) {
     card.p50.textContent = formatMs(provider.latencyP50Ms);
     card.p95.textContent = formatMs(provider.latencyP95Ms);
     card.calls.textContent = String(provider.totalCalls);
+    card.via.textContent = provider.outboundProxy ? 'Through proxy ' + provider.outboundProxy : '';
+    card.via.hidden = !provider.outboundProxy;
     updateStatusLine(card);
     drawChart(card);
   }

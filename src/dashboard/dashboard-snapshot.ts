@@ -47,6 +47,8 @@ export interface DashboardProvider {
   readonly cooldownReason: FailureReason | null;
   /** Models the provider answered `model_not_found` for, left out of calls until `untilMs` (see `HealthStatus`). */
   readonly missingModels: readonly { readonly model: string; readonly sinceMs: number; readonly untilMs: number }[];
+  /** The outbound proxy its requests go through, without credentials; null when direct (see `HealthStatus`). */
+  readonly outboundProxy: string | null;
 }
 
 /** One point of a provider's latency chart. */

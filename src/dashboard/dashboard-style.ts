@@ -53,6 +53,7 @@ main { padding: 1rem 1.2rem 2rem; display: grid; gap: 1.4rem; max-width: 1500px;
 .status-line { min-height: 1.3rem; margin: 0.3rem 0; font-size: 0.85rem; color: var(--muted); }
 .status-line.warn { color: var(--amber); }
 .status-line.bad { color: var(--red); }
+.via { margin: 0 0 0.3rem; font-size: 0.75rem; color: var(--muted); overflow-wrap: anywhere; }
 .chart { display: block; width: 100%; height: auto; }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .p50 { fill: none; stroke: var(--p50); stroke-width: 2; stroke-linejoin: round; }

@@ -17,6 +17,7 @@ export function toDashboardProviders(health: Record<string, HealthStatus>): Dash
     cooldownUntilMs: status.cooldownUntilMs,
     cooldownReason: status.cooldownReason,
     missingModels: status.missingModels,
+    outboundProxy: status.outboundProxy,
   }));
 }
 
