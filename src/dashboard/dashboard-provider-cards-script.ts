@@ -1,8 +1,8 @@
 /**
  * The part of the dashboard's script that writes a card per provider: its name and circuit badge, success rate,
  * p50, p95 and calls, a status line (cooldown or open circuit with the time left, half-open, no key), the outbound
- * proxy its requests go through (when they do) and the latency chart (dashboard-chart-script.ts). Runs inside the script's function scope (dashboard-script.ts), so it
- * uses `view` there and the helpers of dashboard-helpers-script.ts.
+ * proxy its requests go through (when they do) and the latency chart (dashboard-chart-script.ts). Runs inside the
+ * script's function scope (dashboard-script.ts), so it uses `view` there and the helpers of dashboard-helpers-script.ts.
  */
 import { dashboardChartScript } from './dashboard-chart-script.js';
 

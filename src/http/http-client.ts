@@ -110,10 +110,6 @@ export class HttpClient {
   }
 
   /**
-   * Closes every pool (and each proxy's agent) once its requests finish; requests still open after `graceMs` (a
-   * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
-   */
-  /**
    * The proxy a request to `url` goes through now, its URL without user name or password (what a health output
    * may show), or undefined when it goes direct: no proxy is set, `noProxy` names it, or its scheme has none.
    */
@@ -124,6 +120,10 @@ export class HttpClient {
     return proxyUrl === undefined ? undefined : proxyUrlShown(proxyUrl);
   }
 
+  /**
+   * Closes every pool (and each proxy's agent) once its requests finish; requests still open after `graceMs` (a
+   * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
+   */
   async close(options: { graceMs?: number } = {}): Promise<void> {
     const dispatchers: Dispatcher[] = [...this.#pools.values(), ...this.#proxyAgents.values()];
     this.#pools.clear();

@@ -72,11 +72,10 @@ export const healthCommand: CliCommand = {
     try {
       const checks = await Promise.all(router.providers.map((provider) => checkProvider(provider, { timeoutMs, signal: context.signal })));
       const status = router.getHealthStatus();
-      const rows: ProviderHealthRow[] = checks.map((check) => ({
-        ...check,
-        circuitState: status[check.provider]?.circuitState ?? 'closed',
-        outboundProxy: status[check.provider]?.outboundProxy ?? null,
-      }));
+      const rows: ProviderHealthRow[] = checks.map((check) => {
+        const providerStatus = status[check.provider];
+        return { ...check, circuitState: providerStatus?.circuitState ?? 'closed', outboundProxy: providerStatus?.outboundProxy ?? null };
+      });
       if (values.json) {
         context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
