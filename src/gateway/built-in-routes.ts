@@ -9,6 +9,7 @@ import { anthropicMessagesDialect } from './anthropic-messages/anthropic-dialect
 import { callerMayCall } from './auth.js';
 import type { GatewayDialect } from './gateway-dialect.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { GatewayHttpError } from './gateway-http-error.js';
 import { sendError, sendJson } from './http-responses.js';
 import { handleModelCall, type ModelCallDependencies } from './model-call-handler.js';
 import { anthropicModelBody, anthropicModelsListBody, type ConfiguredModelsList, modelBody, modelsListBody, servedByAny } from './models-list.js';
@@ -23,6 +24,12 @@ import type { GatewayRoute } from './route-table.js';
 function sendEmpty(response: ServerResponse): void {
   response.writeHead(200, { 'content-length': 0 });
   response.end();
+}
+
+/** A 503 for metrics that could not be gathered: the scraper tries again at its next interval. */
+function metricsUnavailable(error: unknown): GatewayHttpError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new GatewayHttpError({ status: 503, type: 'api_error', code: 'metrics_unavailable', message: `The metrics could not be gathered: ${reason}` });
 }
 
 /** A path segment's model id, percent-decoded (`openai%2Fgpt-4o-mini` too); undefined when it is not valid. */
@@ -155,8 +162,15 @@ export function builtInRoutes(options: {
       path: '/metrics',
       admin: true,
       metricsName: 'metrics',
-      handle: async (_request, response) => {
-        const text = await metrics.metrics();
+      handle: async (_request, response, context) => {
+        let text: string;
+        try {
+          text = await metrics.metrics();
+        } catch (error) {
+          // Only a gathering across workers (serve --workers) fails: a worker that did not answer in time.
+          sendError(context.answer, metricsUnavailable(error));
+          return;
+        }
         response.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
         response.end(text);
       },

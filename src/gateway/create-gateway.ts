@@ -73,6 +73,11 @@ export interface GatewayOptions {
    * `register()` does it). Default none: no span, and the request path is the same as without tracing.
    */
   readonly tracing?: GatewayTracing;
+  /**
+   * What `GET /metrics` answers instead of this gateway's own metrics: when the gateway is one of several processes
+   * on one port (`serve --workers`), every worker's, summed by the primary. Default this gateway's own.
+   */
+  readonly metricsExposition?: () => Promise<string>;
 }
 
 export interface Gateway {
@@ -139,7 +144,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
   // Assigned below, before any of the closures reading it can run.
   let serving: ServingConfiguration;
-  const metrics = new GatewayMetrics({ healthStatus: () => serving.router.getHealthStatus() });
+  const metrics = new GatewayMetrics({
+    healthStatus: () => serving.router.getHealthStatus(),
+    ...(options.metricsExposition ? { exposition: options.metricsExposition } : {}),
+  });
   const routerEvents = new ListenerSet<RouterEvent>();
   routerEvents.subscribe(metrics.onRouterEvent);
   // Without tracing, nothing of it is built and the request path is the dispatcher's own.

@@ -5,7 +5,7 @@ import { type CallLogFields, callLogKeys } from './call-log.js';
 import { createGatewayLogger, createLineWriter } from './gateway-logger.js';
 
 /** A logger writing into an array of lines, as the gateway's tests read its log. */
-function capturingLogger(level = 'info'): { logger: pino.Logger; lines: string[] } {
+function capturingLogger(level = 'info', fields?: Readonly<Record<string, string | number>>): { logger: pino.Logger; lines: string[] } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -13,7 +13,7 @@ function capturingLogger(level = 'info'): { logger: pino.Logger; lines: string[]
       done();
     },
   });
-  return { logger: createGatewayLogger({ destination, level }), lines };
+  return { logger: createGatewayLogger({ destination, level, ...(fields ? { fields } : {}) }), lines };
 }
 
 /** A line as read back, without its time (the two writers read the clock a moment apart). */
@@ -66,6 +66,16 @@ describe('createLineWriter', () => {
     logger.warn(fields, 'm');
     expect(parsed(lines[0])).toEqual(parsed(lines[1]));
     expect(parsed(lines[0])).toEqual({ level: 40, service: 'backup-models-gateway', id: 'a', latencyMs: null, costUsd: null, msg: 'm' });
+  });
+
+  it("gives a worker's every line its fields, the call's lines as pino's own", () => {
+    const { logger, lines } = capturingLogger('info', { worker: 3 });
+    createLineWriter<CallLogFields>(logger, callLogKeys)('info', { id: 'a', status: 200 }, 'm');
+    logger.info({ id: 'a', status: 200 }, 'm');
+    logger.warn('redis error');
+    expect(parsed(lines[0])).toEqual(parsed(lines[1]));
+    expect(parsed(lines[0])).toEqual({ level: 30, service: 'backup-models-gateway', worker: 3, id: 'a', status: 200, msg: 'm' });
+    expect(parsed(lines[2])).toEqual({ level: 40, service: 'backup-models-gateway', worker: 3, msg: 'redis error' });
   });
 
   it("keeps to the logger's level, also when it changes while the gateway runs", () => {

@@ -32,8 +32,17 @@ export class GatewayMetrics {
   readonly #configurationReloads: Counter<'result'>;
   readonly #lastReloadSuccessful: Gauge;
   readonly #configurationLoadedAt: Gauge;
+  readonly #exposition: (() => Promise<string>) | undefined;
 
-  constructor(options: { readonly healthStatus: () => Record<string, HealthStatus> }) {
+  constructor(options: {
+    readonly healthStatus: () => Record<string, HealthStatus>;
+    /**
+     * What `metrics()` gives instead of this registry's exposition: that of every worker of `serve --workers`,
+     * which the primary sums (prom-client's cluster aggregation, by each metric's `aggregator`). Default this one's.
+     */
+    readonly exposition?: () => Promise<string>;
+  }) {
+    this.#exposition = options.exposition;
     const registers = [this.registry];
     this.#requests = new LabelledCounter({
       name: 'backup_models_gateway_requests_total',
@@ -119,12 +128,16 @@ export class GatewayMetrics {
       name: 'backup_models_config_last_reload_successful',
       help: 'Whether the last reload of the configuration was taken (1) or refused (0); 1 before any.',
       registers,
+      // Across workers (serve --workers), 0 when any refused its last reload.
+      aggregator: 'min',
     });
     this.#lastReloadSuccessful.set(1);
     this.#configurationLoadedAt = new Gauge({
       name: 'backup_models_config_last_reload_success_timestamp_seconds',
       help: 'When the configuration in use was read: at start, or at the last reload taken (Unix seconds).',
       registers,
+      // Across workers, the oldest configuration still in use.
+      aggregator: 'min',
     });
     this.#configurationLoadedAt.set(Date.now() / 1000);
     const { healthStatus } = options;
@@ -133,6 +146,8 @@ export class GatewayMetrics {
       help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.',
       labelNames: ['provider'],
       registers,
+      // Across workers (the same with shared state), the worst a worker sees.
+      aggregator: 'max',
       collect(this: Gauge<'provider'>) {
         for (const [provider, status] of Object.entries(healthStatus())) {
           this.set({ provider }, circuitStateValues[status.circuitState]);
@@ -203,6 +218,6 @@ export class GatewayMetrics {
   }
 
   metrics(): Promise<string> {
-    return this.registry.metrics();
+    return this.#exposition !== undefined ? this.#exposition() : this.registry.metrics();
   }
 }
