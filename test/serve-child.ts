@@ -10,6 +10,8 @@ export interface ServeChild {
   readonly url: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
 }
@@ -23,17 +25,20 @@ export interface StartServeChildOptions {
   readonly nodeArgs?: readonly string[];
   /** The child's whole environment besides PATH. */
   readonly env: Readonly<Record<string, string>>;
+  /** In a process group of its own, which `process.kill(-child.pid, signal)` signals whole, as a terminal's Ctrl-C does. */
+  readonly detached?: boolean;
 }
 
 export async function startServeChild(options: StartServeChildOptions): Promise<ServeChild> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.mainScript, 'serve', '--port', '0', ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', ...options.env },
+    ...(options.detached ? { detached: true } : {}),
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /listening on (https?:\/\/\S+)/.exec(stdout);
@@ -41,5 +46,5 @@ export async function startServeChild(options: StartServeChildOptions): Promise<
     });
     child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
   });
-  return { child, url, stderr: () => stderr, exited };
+  return { child, url, stderr: () => stderr, stdout: () => stdout, exited };
 }

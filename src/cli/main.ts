@@ -3,6 +3,7 @@
 import { commands } from './command-table.js';
 import { describeError } from './describe-error.js';
 import { runCli } from './run-cli.js';
+import { isServeWorker } from './serve-worker-protocol.js';
 
 const controller = new AbortController();
 let signalCount = 0;
@@ -12,7 +13,11 @@ const onSignal = (signal: NodeJS.Signals): void => {
   if (signalCount > 1) process.exit(130);
   controller.abort(new DOMException(`Received ${signal}.`, 'AbortError'));
 };
-process.on('SIGINT', onSignal);
+// A worker of `serve --workers` stops when its primary sends it SIGTERM: Ctrl-C reaches every process of the
+// terminal's group, and the worker taking it too would count the primary's SIGTERM as a second signal (exit at once).
+const ignoreSignal = (): void => {};
+const onInterrupt = isServeWorker(process.env) ? ignoreSignal : onSignal;
+process.on('SIGINT', onInterrupt);
 process.on('SIGTERM', onSignal);
 // `backup-models chat ... | head` closes stdout early: that is not an error worth a trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -46,5 +51,5 @@ const exitCode = await runCli(process.argv.slice(2), {
   onReloadRequest,
 });
 process.exitCode = exitCode;
-process.off('SIGINT', onSignal);
+process.off('SIGINT', onInterrupt);
 process.off('SIGTERM', onSignal);

@@ -5,6 +5,7 @@ import { gatewayEnvironmentVariables } from '../../gateway/gateway-config.js';
 import { proxyEnvironmentVariables } from '../../http/proxy-settings.js';
 import { sharedStateEnvironmentVariables } from '../shared-state-options-from-env.js';
 import { tracingEnvironmentVariables } from '../tracing-options-from-env.js';
+import { workersVariable } from '../worker-count.js';
 import { serveCommand } from './serve.js';
 
 /** Every variable `serve` reads by name (beyond those a configuration file names itself). */
@@ -13,6 +14,7 @@ const variablesServeReads = [
   ...Object.values(sharedStateEnvironmentVariables),
   ...Object.values(tracingEnvironmentVariables),
   ...proxyEnvironmentVariables,
+  workersVariable,
   ...defaultCatalog.map((definition) => definition.apiKeyEnv),
   ...defaultCatalog.flatMap((definition) => (definition.baseUrlEnv ? [definition.baseUrlEnv] : [])),
 ];

@@ -1,4 +1,6 @@
 /** `backup-models serve`: the gateway (OpenAI's and Anthropic's APIs), until SIGTERM or Ctrl-C, which drain it first. */
+import cluster from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultCatalog } from '../../catalog.js';
 import { attachDashboard } from '../../dashboard/attach-dashboard.js';
@@ -17,6 +19,11 @@ import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
 import { tracingEnvironmentVariables, tracingOptionsFromEnv } from '../tracing-options-from-env.js';
 import { proxySettingsFromEnv, proxySettingsShown } from '../../http/proxy-settings.js';
+import { CliConfigurationError } from '../cli-command.js';
+import { linkToPrimary, type ServeWorkerLink } from '../serve-worker-link.js';
+import { isServeWorker } from '../serve-worker-protocol.js';
+import { runServeWorkers } from '../serve-workers.js';
+import { workerCountOf, workersVariable } from '../worker-count.js';
 
 const help = `Usage: backup-models serve [options]
 
@@ -30,6 +37,8 @@ Options:
   --config <file>   YAML configuration (keys, limits, routes, provider base URLs, cache).
   --host <host>     Default 127.0.0.1. Beyond loopback a gateway key is required.
   --port <port>     Default 8787.
+  --workers <n>     Serve from n processes on the one port (node:cluster), to use n cores; auto for one a
+                    core. Default 1. Needs shared state on Redis (REDIS_URL), which the workers share.
   -h, --help        Show this help.
 
 Environment:
@@ -37,6 +46,7 @@ Environment:
   BACKUP_MODELS_GATEWAY_ADMIN_KEYS     comma-separated admin keys (they may also read the operator endpoints)
   BACKUP_MODELS_GATEWAY_HOST           over the file's host (--host over both)
   BACKUP_MODELS_GATEWAY_PORT           over the file's port (--port over both)
+  BACKUP_MODELS_GATEWAY_WORKERS        the number of workers (--workers over it)
   BACKUP_MODELS_GATEWAY_TLS_CERT_FILE, BACKUP_MODELS_GATEWAY_TLS_KEY_FILE
                                        serve HTTPS with this certificate chain and private key (PEM files);
                                        over the file's tls.certFile and tls.keyFile
@@ -82,9 +92,12 @@ Environment:
 
 SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
 valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
-nothing and is logged. host, port, the failed key attempts' limits, storedResponses.maxMemoryBytes, tls on or off
+nothing and is logged (with workers, each worker reads it and logs its own line). host, port, workers, the failed key attempts' limits, storedResponses.maxMemoryBytes, tls on or off
 and the Redis variables need a restart; a certificate renewed in place is read again and served to new connections.
 SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
+
+/** The CLI's entry point, which `--workers`' processes run (`dist/cli/main.js` beside this file's folder). */
+const mainScript = fileURLToPath(new URL('../main.js', import.meta.url));
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -100,6 +113,7 @@ export const serveCommand: CliCommand = {
           config: { type: 'string' },
           host: { type: 'string' },
           port: { type: 'string' },
+          workers: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       }),
@@ -113,6 +127,29 @@ export const serveCommand: CliCommand = {
       loadGatewayConfiguration({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env, readTlsFiles: true });
     // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
     // before Redis is connected to, so that such a mistake leaves no connection open.
+    const workers = workerCountOf(values.workers, context.env[workersVariable]);
+    const worker = isServeWorker(context.env);
+    if (workers > 1 && !worker) {
+      // The configuration is read here first, so that a mistake in it is one line and exit code 2, not one per worker.
+      const config = await withConfigurationErrors(async () => {
+        const read = await load();
+        routerOptionsFromConfig(read.config, { env: read.env });
+        tracingOptionsFromEnv(read.env);
+        if (sharedStateOptionsFromEnv(read.env) === undefined) throw workersWithoutSharedState(workers);
+        return read.config;
+      });
+      return runServeWorkers({
+        workers,
+        exec: mainScript,
+        args: ['serve', ...args],
+        env: context.env,
+        logger: createGatewayLogger({ level: config.logLevel }),
+        stdout: context.stdout,
+        signal: context.signal,
+        ...(context.onReloadRequest ? { onReloadRequest: context.onReloadRequest } : {}),
+      });
+    }
+    const link: ServeWorkerLink | undefined = worker ? linkToPrimary() : undefined;
     const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
       const read = await load();
       return {
@@ -127,7 +164,7 @@ export const serveCommand: CliCommand = {
       ...options,
       ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
     });
-    const logger = createGatewayLogger({ level: config.logLevel });
+    const logger = createGatewayLogger({ level: config.logLevel, ...(worker && cluster.worker ? { fields: { worker: cluster.worker.id } } : {}) });
     shared?.onConnectionEvent((event) => {
       if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
       else logger.info({ connection: event.connection }, `redis ${event.type}`);
@@ -152,7 +189,9 @@ export const serveCommand: CliCommand = {
         ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
         ...(otlp ? { tracing: otlp.tracing } : {}),
         ...(loaded.tls ? { tls: loaded.tls } : {}),
+        ...(link ? { metricsExposition: link.metricsExposition } : {}),
       });
+      link?.shareMetrics(gateway.metrics.registry);
       // With shared state, a dashboard sign-out at this instance is refused by the others too. The dashboard reads
       // the gateway's routers: the one in use, after a reload too.
       const dashboard = attachDashboard({
@@ -169,6 +208,8 @@ export const serveCommand: CliCommand = {
       logger.info(
         {
           url,
+          // Which process to look at, of a worker (every line of its log names it by its number).
+          ...(worker ? { pid: process.pid } : {}),
           providers: configured,
           keysRequired: config.keys.length > 0,
           trustedProxies,
@@ -189,7 +230,9 @@ export const serveCommand: CliCommand = {
         inUse: { config, env: loaded.env, router },
       });
       const stopHearingReloads = context.onReloadRequest?.(() => reloads?.reload());
-      context.stdout.write(`backup-models gateway listening on ${url}\n`);
+      // A worker's primary says it once, for all of them.
+      if (link) link.announceListening(url);
+      else context.stdout.write(`backup-models gateway listening on ${url}\n`);
       await new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
         else context.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -209,9 +252,19 @@ export const serveCommand: CliCommand = {
       );
       await shared?.close();
       logger.flush();
+      link?.close();
     }
   },
 };
+
+/** Workers share what a key may spend, stored responses, sign-outs and circuits only through Redis. */
+function workersWithoutSharedState(workers: number): CliConfigurationError {
+  const message =
+    `--workers ${workers} needs shared state on Redis (REDIS_URL or REDIS_CLUSTER_NODES): without it each worker ` +
+    "would keep its own count of each key's limits (letting a key through up to once per worker), its own stored " +
+    'responses and dashboard sign-outs, and its own circuits.';
+  return new CliConfigurationError(message, { cause: undefined });
+}
 
 /** Shared state on Redis when the environment names one (`sharedStateEnvironmentVariables`). */
 function sharedStateFromEnv(env: Readonly<Record<string, string | undefined>>): RedisSharedState | undefined {
