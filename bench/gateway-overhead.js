@@ -2,10 +2,12 @@
  * Benchmark 2, gateway overhead. autocannon at 1 and 32 connections against: the local upstream
  * directly, a bare node:http pass-through proxy (the floor for one Node hop), our gateway as users run it
  * (`backup-models serve`, cache off), two references without a target (an undici proxy that only parses and
- * re-serializes JSON, and our gateway with `logLevel: warn`) and Portkey's gateway when installed. Each server runs in its own
- * process; its CPU time per request comes from /proc. Then the time to the first streamed token, one
+ * re-serializes JSON, and our gateway with `logLevel: warn`, tracing, HTTPS, and as two worker processes beside the bare
+ * proxy as two) and Portkey's gateway when installed. Each server runs in its own process (or processes); its CPU time
+ * per request comes from /proc. Then the time to the first streamed token, one
  * request at a time, through the bare proxy, our gateway and Portkey.
  */
+import { connect } from 'node:net';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { checkTarget, printTable, printTargets } from './lib/report.js';
@@ -80,6 +82,21 @@ export const gatewayOverhead = {
       // The same gateway serving HTTPS itself (`tls`): what TLS on its clients' kept-alive connections costs.
       const httpsGateway = await startGateway({ providerEnv: openAiEnv(upstream), tls: true });
       started.push(httpsGateway);
+      // The gateway as two processes on one port (`serve --workers 2`, its state shared on the local Redis), and
+      // the bare proxy the same way: what a second core buys each, and the like-for-like ratio of the two.
+      const clustered = [];
+      if (await redisListens()) {
+        const proxyWorkers = await startBareProxy(upstream, { workers: 2 });
+        started.push(proxyWorkers);
+        const gatewayWorkers = await startGateway({ providerEnv: openAiEnv(upstream), workers: 2 });
+        started.push(gatewayWorkers);
+        clustered.push(
+          { name: 'bare proxy, 2 workers', url: proxyWorkers.url, server: proxyWorkers, cpuLabel: 'hop' },
+          { name: 'gateway, 2 workers (Redis)', url: gatewayWorkers.url, server: gatewayWorkers, cpuLabel: 'hop' },
+        );
+      } else {
+        notRun.push({ name: 'gateway and bare proxy, 2 workers', reason: 'no Redis on 127.0.0.1:6379 (serve --workers shares its state there)' });
+      }
       const ourBody = JSON.stringify({ model: 'openai/gpt-4o-mini', messages });
       const targets = [
         { name: 'upstream direct', url: upstream.url, server: upstream, headers: {}, body: ourBody, cpuLabel: 'upstream' },
@@ -93,6 +110,10 @@ export const gatewayOverhead = {
         { name: 'gateway, OTLP tracing on', url: tracingGateway.url, server: tracingGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
         // Not a target: the gateway above serving HTTPS (autocannon does not check the certificate).
         { name: 'gateway, HTTPS (tls)', url: httpsGateway.url, server: httpsGateway, headers: {}, body: ourBody, cpuLabel: 'hop', wholeAnswersOnly: true },
+        // Not targets: the two above of two processes each (CPU: the primary's and the workers' together).
+        // Warmed up on a connection to each worker: at one connection, each round's new connection goes to the next
+        // worker, and one warmed alone left the other running its first requests unoptimized (0.27 of the bare proxy).
+        ...clustered.map((target) => ({ ...target, headers: {}, body: ourBody, wholeAnswersOnly: true, warmUpConnections: 2 })),
       ];
       const portkey = findPortkey();
       if (portkey.script) {
@@ -127,7 +148,9 @@ export const gatewayOverhead = {
         // Warm-up: V8 optimizes a function only after some thousands of runs. With one second of it, a
         // gateway at one connection (about a thousand requests) was measured partly unoptimized, at half
         // the throughput it has a few seconds later; a gateway in service is always warm.
-        for (const target of targets) await loadOnce({ target, connections, durationSeconds: quick ? 1 : warmUpSeconds });
+        for (const target of targets) {
+          await loadOnce({ target, connections: Math.max(connections, target.warmUpConnections ?? 1), durationSeconds: quick ? 1 : warmUpSeconds });
+        }
         for (let index = 0; index < rounds; index += 1) {
           const order = index % 2 === 0 ? targets : [...targets].reverse();
           for (const target of order) runs.get(target).push(await loadOnce({ target, connections, durationSeconds }));
@@ -174,6 +197,15 @@ export const gatewayOverhead = {
         { key: 'errors', label: 'errors' },
       ], rows);
       for (const skipped of notRun) console.log(`  ${skipped.name}: not run: ${skipped.reason}`);
+      const workerRows = (connections) => ['bare proxy, 2 workers', 'gateway, 2 workers (Redis)'].map((name) => rows.find((row) => row.setup === name && row.connections === connections));
+      for (const connections of [1, 32]) {
+        const [proxyRow, gatewayRow] = workerRows(connections);
+        if (proxyRow?.ofBareProxy === undefined || gatewayRow?.ofBareProxy === undefined) continue;
+        console.log(
+          `  ${connections} conn.: gateway of 2 workers / bare proxy of 2 workers ${round(gatewayRow.ofBareProxy / proxyRow.ofBareProxy, 3)} ` +
+            `(no target; of the one-process bare proxy ${gatewayRow.ofBareProxy})`,
+        );
+      }
 
       const streamed = targets.slice(1).filter((target) => !target.wholeAnswersOnly);
       const { rows: streaming, skipped: streamingSkipped } = await measureFirstToken({ targets: streamed, quick });
@@ -254,4 +286,16 @@ async function measureFirstToken({ targets: candidates, quick }) {
     };
   });
   return { rows, skipped };
+}
+
+/** Whether the local Redis accepts connections (`serve --workers` needs it). */
+function redisListens() {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 6379 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

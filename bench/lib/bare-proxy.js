@@ -2,7 +2,9 @@
  * The floor for one Node hop: a pass-through proxy on node:http and nothing else. It forwards the
  * method, path, headers and body to BENCH_UPSTREAM_URL over keep-alive connections and pipes the answer
  * back byte for byte (a stream's events go out as they arrive). No parsing, no routing, no logging.
+ * BENCH_WORKERS=n: n of it on one port (node:cluster, as `serve --workers n`), the floor for a gateway of n workers.
  */
+import cluster from 'node:cluster';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { serveIpc } from './child-server.js';
 
@@ -44,7 +46,20 @@ server.keepAliveTimeout = 60_000;
 server.headersTimeout = 30_000;
 server.requestTimeout = 0;
 
-// BENCH_PORT: a port given in advance, for a run without IPC (instructions-per-request.js runs it under valgrind).
-server.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT ?? 0), backlog: 8192 }, () => {
-  serveIpc(server.address().port, {});
-});
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+if (workers > 1 && cluster.isPrimary) {
+  // The primary only hands out connections; it reports the port once every worker listens.
+  const listening = new Set();
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker.id);
+    if (listening.size === workers) serveIpc(address.port, {});
+  });
+  for (let index = 0; index < workers; index += 1) cluster.fork();
+  // Its own parent gone (the benchmark stopped it), the workers go with it: they exit when their channel closes.
+  process.on('SIGTERM', () => process.exit(0));
+} else {
+  // BENCH_PORT: a port given in advance, for a run without IPC (instructions-per-request.js runs it under valgrind).
+  server.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT ?? 0), backlog: 8192 }, () => {
+    if (!cluster.isWorker) serveIpc(server.address().port, {});
+  });
+}

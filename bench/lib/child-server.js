@@ -5,7 +5,7 @@
  * with `{ id, reply }`. `serveIpc` is the child's half.
  */
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 const startTimeoutMs = 20_000;
@@ -52,8 +52,8 @@ export function startChildServer(scriptPath, options = {}) {
         child.send({ id, type, ...payload });
       });
     },
-    /** User plus system CPU time of the child so far, in microseconds (from /proc, no IPC cost). */
-    cpuMicros: () => processCpuMicros(child.pid),
+    /** User plus system CPU time of the child (and the processes it started) so far, in microseconds (from /proc, no IPC cost). */
+    cpuMicros: () => processTreeCpuMicros(child.pid),
     /** Resident set size of the child, in bytes. */
     rssBytes: () => processRssBytes(child.pid),
     stop: () => stopProcess(child),
@@ -72,13 +72,18 @@ export function startChildServer(scriptPath, options = {}) {
  * is its URL's (default http).
  */
 export async function startPlainServer(command, args, options) {
-  const child = spawn(command, args, { env: options.env, stdio: ['ignore', options.stdout ?? 'ignore', 'ignore'] });
+  const readyOutput = options.readyOutput;
+  const child = spawn(command, args, { env: options.env, stdio: ['ignore', readyOutput ? 'pipe' : (options.stdout ?? 'ignore'), 'ignore'] });
   let exited = false;
   child.once('exit', () => {
     exited = true;
   });
+  // `options.readyOutput`, a pattern its standard output matches once it is ready (`serve --workers`: all workers
+  // listen, where the port accepts connections as soon as the first does).
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + (options.startTimeoutMs ?? startTimeoutMs);
-  while (!(await canConnect(options.port))) {
+  while (!(await canConnect(options.port)) || (readyOutput !== undefined && !readyOutput.test(output))) {
     if (exited) throw new Error(`${command} exited before it listened`);
     if (Date.now() > deadline) {
       await stopProcess(child);
@@ -90,7 +95,7 @@ export async function startPlainServer(command, args, options) {
     pid: child.pid,
     port: options.port,
     url: `${options.scheme ?? 'http'}://127.0.0.1:${options.port}`,
-    cpuMicros: () => processCpuMicros(child.pid),
+    cpuMicros: () => processTreeCpuMicros(child.pid),
     rssBytes: () => processRssBytes(child.pid),
     stop: () => stopProcess(child),
   };
@@ -127,6 +132,30 @@ function processCpuMicros(pid) {
   // Fields 14 and 15 of stat (utime, stime), counted after the command name: indices 11 and 12 here.
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1_000_000) / clockTicksPerSecond;
+}
+
+/** The process's CPU time and that of the processes it started and that still run (`serve --workers`' workers). */
+function processTreeCpuMicros(pid) {
+  let micros = processCpuMicros(pid);
+  for (const child of childProcessIds(pid)) {
+    try {
+      micros += processTreeCpuMicros(child);
+    } catch {
+      // It exited after it was listed.
+    }
+  }
+  return micros;
+}
+
+function childProcessIds(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter((id) => id !== '').map(Number),
+    );
+  } catch {
+    // Gone, or a kernel without the children files: the process's own time.
+    return [];
+  }
 }
 
 function processRssBytes(pid) {

@@ -26,8 +26,8 @@ export function startUpstream(options = {}) {
   });
 }
 
-export function startBareProxy(upstream) {
-  return startChildServer(here('./bare-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url } });
+export function startBareProxy(upstream, { workers = 1 } = {}) {
+  return startChildServer(here('./bare-proxy.js'), { env: { ...baseEnv(), BENCH_UPSTREAM_URL: upstream.url, BENCH_WORKERS: String(workers) } });
 }
 
 /** An OTLP/HTTP receiver that keeps nothing (otlp-sink.js), for a gateway tracing: its URL is the gateway's OTEL_EXPORTER_OTLP_ENDPOINT. */
@@ -49,19 +49,22 @@ const tlsYaml = `tls:\n  certFile: ${here('../../test/fixtures/tls/localhost-cer
  * shell raises the soft limit on open files first and then becomes the gateway (exec: same pid). With `tls`, it
  * serves HTTPS with the tests' localhost certificate (a client must not check it against a CA).
  */
-export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: false\n', nodeOptions = [], descriptorLimit, tls = false }) {
+export async function startGateway({ providerEnv, yaml = 'cache:\n  enabled: false\n', nodeOptions = [], descriptorLimit, tls = false, workers }) {
   if (!existsSync(cliPath)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
   const directory = mkdtempSync(join(tmpdir(), 'backup-models-bench-'));
   const configPath = join(directory, 'gateway.yaml');
   writeFileSync(configPath, tls ? `${yaml}${tlsYaml}` : yaml);
   const port = await freePort();
-  const args = [...nodeOptions, cliPath, 'serve', '--config', configPath, '--port', String(port)];
-  const env = { ...baseEnv(), ...providerEnv };
+  const args = [...nodeOptions, cliPath, 'serve', '--config', configPath, '--port', String(port), ...(workers ? ['--workers', String(workers)] : [])];
+  // Workers share their state on the local Redis (`serve` refuses workers without it), under a prefix of their own.
+  const redisEnv = workers ? { REDIS_URL: 'redis://127.0.0.1:6379', BACKUP_MODELS_REDIS_PREFIX: `bench-workers-${process.pid}-${port}` } : {};
+  const env = { ...baseEnv(), ...providerEnv, ...redisEnv };
+  const readyOutput = workers ? { readyOutput: /listening on/ } : {};
   if (descriptorLimit !== undefined && Number.isInteger(descriptorLimit)) {
     const script = `ulimit -n ${descriptorLimit} && exec "$0" "$@"`;
     return startPlainServer('sh', ['-c', script, process.execPath, ...args], { port, env, scheme: tls ? 'https' : 'http' });
   }
-  return startPlainServer(process.execPath, args, { port, env, scheme: tls ? 'https' : 'http' });
+  return startPlainServer(process.execPath, args, { port, env, scheme: tls ? 'https' : 'http', ...readyOutput });
 }
 
 /**
