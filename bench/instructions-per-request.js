@@ -11,6 +11,8 @@
  *   node bench/instructions-per-request.js --connections 1 --requests 2000 --stream
  *   node bench/instructions-per-request.js --otlp [--sampled 0.01]  the gateway tracing to an OTLP sink (lib/otlp-sink.js),
  *                                                                    every request's trace or that share of them
+ *   node bench/instructions-per-request.js --redis                   the gateway with its state shared on the local Redis,
+ *                                                                    as each worker of `serve --workers` runs
  *
  * The server runs under `valgrind --tool=callgrind --separate-threads=yes`, about 50 times slower than natively.
  * It gets --requests requests of warm-up, its counters are zeroed, it gets --requests more, and its counters are
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '3000' },
     connections: { type: 'string', default: '32' },
     otlp: { type: 'boolean', default: false },
+    redis: { type: 'boolean', default: false },
     sampled: { type: 'string' },
   },
 });
@@ -76,7 +79,8 @@ function serverCommand(upstream, port, sink) {
     if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: build that checkout first`);
     const configPath = join(directory, 'gateway.yaml');
     writeFileSync(configPath, 'cache:\n  enabled: false\n');
-    return { args: [cliPath, 'serve', '--config', configPath, '--port', String(port)], env: { ...env, ...openAiEnv(upstream) } };
+    const redisEnv = values.redis ? { REDIS_URL: 'redis://127.0.0.1:6379', BACKUP_MODELS_REDIS_PREFIX: `bench-instructions-${process.pid}` } : {};
+    return { args: [cliPath, 'serve', '--config', configPath, '--port', String(port)], env: { ...env, ...openAiEnv(upstream), ...redisEnv } };
   }
   const script = fileURLToPath(new URL(`./lib/${values.server}.js`, import.meta.url));
   return { args: [script], env: { ...env, BENCH_UPSTREAM_URL: upstream.url, BENCH_PORT: String(port) } };
@@ -115,7 +119,7 @@ try {
   let helpers = 0;
   for (const [thread, instructions] of byThread) if (thread !== 1) helpers += instructions;
   const tracing = values.otlp ? `, tracing${values.sampled !== undefined ? ` (sampled ${values.sampled})` : ''}` : '';
-  const what = values.server === 'gateway' ? `gateway (${values.base})${tracing}` : values.server;
+  const what = values.server === 'gateway' ? `gateway (${values.base})${tracing}${values.redis ? ', shared state on Redis' : ''}` : values.server;
   console.log(`${what}, ${values.stream ? 'streams' : 'whole answers'}, ${connections} connections, ${counted} requests counted after ${requests} of warm-up`);
   console.log(`  main thread: ${Math.round(main / counted).toLocaleString('en')} instructions a request`);
   console.log(`  V8's helper threads under valgrind (not comparable with a native run): ${Math.round(helpers / counted).toLocaleString('en')}`);
