@@ -2,7 +2,7 @@
  * `serve --workers`: several gateway processes on one port, as an operator runs it (`node dist/cli/main.js serve
  * --workers 2` as a child process, its shared state on the test Redis). What a user checks: calls are answered by
  * every worker on the one port, one cache for all; `/metrics` counts them all, whichever worker is scraped; a key's limit holds across
- * the workers; a worker that dies is replaced while calls go on; SIGHUP reaches every worker, and SIGTERM or a
+ * the workers, and so does a dashboard session and its sign-out; a worker that dies is replaced while calls go on; SIGHUP reaches every worker, and SIGTERM or a
  * terminal's Ctrl-C drains them all once; and what it refuses at start (no Redis, a bad count, a port in use).
  */
 import { spawn } from 'node:child_process';
@@ -87,21 +87,34 @@ async function startWorkers(options: { readonly configPath: string; readonly det
  * One request on a connection of its own, as many clients make them: the cluster hands each new connection to the
  * next worker, where a kept-alive connection would stay with one.
  */
-function onNewConnection(url: string, options: { readonly key: string; readonly path?: string; readonly body?: unknown }): Promise<{ status: number; text: string }> {
+function onNewConnection(
+  url: string,
+  options: {
+    readonly key?: string;
+    readonly path?: string;
+    readonly body?: unknown;
+    readonly method?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  },
+): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const outgoing = request(
       `${url}${options.path ?? '/v1/chat/completions'}`,
       {
-        method: body === undefined ? 'GET' : 'POST',
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
         agent: false,
-        headers: { authorization: `Bearer ${options.key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(options.key !== undefined ? { authorization: `Bearer ${options.key}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
       },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text, headers: response.headers }));
       },
     );
     outgoing.on('error', reject);
@@ -179,6 +192,25 @@ it("holds a key's requests a minute across the workers, counted once on Redis", 
   expect(statuses.filter((status) => status === 429)).toHaveLength(3);
 }, 60_000);
 
+it('opens the dashboard at every worker with a session made at one, and ends it at every worker on a sign-out at one', async () => {
+  const serving = await startWorkers({ configPath: configurationFile().path });
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const signIn = await onNewConnection(serving.url, { path: '/dashboard/login', body: new URLSearchParams({ key: adminKey }).toString(), headers: form });
+  expect(signIn.status).toBe(303);
+  const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+  expect(cookie).toMatch(/^backup_models_dashboard=/);
+  const stateStatuses = async (): Promise<number[]> => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index += 1) statuses.push((await onNewConnection(serving.url, { path: '/dashboard/state', headers: { cookie } })).status);
+    return statuses;
+  };
+  expect(await stateStatuses()).toEqual([200, 200, 200, 200]);
+  const signOut = await onNewConnection(serving.url, { path: '/dashboard/logout', method: 'POST', headers: { cookie } });
+  expect(signOut.status).toBe(303);
+  // Heard by the other worker through Redis: neither honours the cookie now.
+  await expect.poll(stateStatuses, { timeout: 10_000 }).toEqual([401, 401, 401, 401]);
+}, 60_000);
+
 it('starts a worker in place of one that dies, and calls go on', async () => {
   const serving = await startWorkers({ configPath: configurationFile().path });
   const pid = await pidOfWorker(serving, 1);
@@ -226,14 +258,16 @@ it("answers a scrape 503 when a worker does not give its metrics, saying why", a
   const serving = await startWorkers({ configPath: configurationFile().path });
   const second = await pidOfWorker(serving, 2);
   process.kill(second, 'SIGSTOP');
+  // The next two connections go one to each worker: the stopped one's waits, the other's gathering times out.
+  const scrapes = [onNewConnection(serving.url, { key: adminKey, path: '/metrics' }), onNewConnection(serving.url, { key: adminKey, path: '/metrics' })];
   try {
-    // The next two connections go one to each worker: the stopped one's waits, the other's gathering times out.
-    const scrapes = [onNewConnection(serving.url, { key: adminKey, path: '/metrics' }), onNewConnection(serving.url, { key: adminKey, path: '/metrics' })];
     const answered = await Promise.race(scrapes);
     expect(answered.status).toBe(503);
     expect(JSON.parse(answered.text)).toMatchObject({ error: { code: 'metrics_unavailable', message: expect.stringContaining('timed out') } });
   } finally {
     process.kill(second, 'SIGCONT');
+    // The stopped worker's scrape, answered once it runs again.
+    await Promise.allSettled(scrapes);
   }
 }, 60_000);
 
