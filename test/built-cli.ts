@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type ProviderTestServer, startProviderTestServer } from '../src/testing/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,4 +30,22 @@ export async function buildCliIfStale(): Promise<void> {
   await new Promise<void>((resolve) => {
     execFile(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root }, () => resolve());
   });
+}
+
+/**
+ * For a file of tests that run the built CLI against the provider test server: `dist` built and the server started
+ * before its tests, reset before each, closed after them. Returns the server (read it inside a test or hook).
+ */
+export function useBuiltCliAndProviders(): () => ProviderTestServer {
+  let providers: ProviderTestServer | undefined;
+  beforeAll(async () => {
+    await buildCliIfStale();
+    providers = await startProviderTestServer();
+  }, 180_000);
+  afterAll(async () => providers?.close());
+  beforeEach(() => providers?.reset());
+  return () => {
+    if (providers === undefined) throw new Error('The provider test server is started in beforeAll: read it inside a test or hook.');
+    return providers;
+  };
 }

@@ -20,22 +20,15 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
-import { buildCliIfStale, mainScript } from './built-cli.js';
+import { mainScript, useBuiltCliAndProviders } from './built-cli.js';
 
 const redis = await redisTestGate();
 const testRedis = useTestRedis(redis);
 
 
-let providers: ProviderTestServer;
-beforeAll(async () => {
-  await buildCliIfStale();
-  providers = await startProviderTestServer();
-}, 180_000);
-afterAll(async () => providers?.close());
-beforeEach(() => providers.reset());
+const providers = useBuiltCliAndProviders();
 
 const oldKey = 'reload-old-gateway-key-0123456789';
 const newKey = 'reload-new-gateway-key-9876543210';
@@ -90,7 +83,7 @@ afterEach(() => {
 });
 
 async function startServe(configPath: string, env: Readonly<Record<string, string>> = {}): Promise<Serving> {
-  const serving = await startServeChild({ mainScript, args: ['--config', configPath], env: { ...providers.environment(), ...env } });
+  const serving = await startServeChild({ mainScript, args: ['--config', configPath], env: { ...providers().environment(), ...env } });
   const { child, url, exited } = serving;
   running.push(child);
   const lines = (): Record<string, unknown>[] =>
@@ -125,7 +118,7 @@ const statusOf = (call: Promise<unknown>): Promise<number> =>
     (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : -1),
   );
 
-const lastOpenAIAuthorization = (): string | undefined => providers.requests.filter((request) => request.provider === 'openai').at(-1)?.headers.authorization;
+const lastOpenAIAuthorization = (): string | undefined => providers().requests.filter((request) => request.provider === 'openai').at(-1)?.headers.authorization;
 
 async function metricsText(serving: Serving): Promise<string> {
   const response = await fetch(`${serving.url}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } });
@@ -142,14 +135,14 @@ describe('serve on SIGHUP', () => {
 
     // `port` changed too: the socket stays where it is, and the log says a restart is needed for it.
     files.write({ gatewayKeys: [newKey], openAIKey: secondProviderKey, extraYaml: 'port: 9\n' });
-    expect(providers.openConnections).toBeGreaterThan(0);
+    expect(providers().openConnections).toBeGreaterThan(0);
     await reload(serving, 'configuration reloaded');
     expect(serving.linesSaying('configuration reloaded but for these settings, which only a restart changes: their values in use stay')).toMatchObject([
       { settings: ['port'] },
     ]);
     // Nothing was in flight: the replaced router is closed at once, and its pool's keep-alive connection with it
     // (left open, the pool would hold it for its 4 s keep-alive; the poll gives up after 2 s).
-    await expect.poll(() => providers.openConnections, { timeout: 2_000 }).toBe(0);
+    await expect.poll(() => providers().openConnections, { timeout: 2_000 }).toBe(0);
 
     await serving.client(newKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
     expect(lastOpenAIAuthorization()).toBe(`Bearer ${secondProviderKey}`);
@@ -186,7 +179,7 @@ describe('serve on SIGHUP', () => {
     const files = configurationFiles();
     files.write({ gatewayKeys: [oldKey], openAIKey: firstProviderKey });
     const serving = await startServe(files.configPath);
-    providers.setBehavior('openai', { kind: 'success', text: 'A stream that outlives the configuration it began on.', chunkDelayMs: 150 });
+    providers().setBehavior('openai', { kind: 'success', text: 'A stream that outlives the configuration it began on.', chunkDelayMs: 150 });
     const stream = await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true });
     const iterator = stream[Symbol.asyncIterator]();
     let text = '';
@@ -199,7 +192,7 @@ describe('serve on SIGHUP', () => {
 
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) text += next.value.choices[0]?.delta.content ?? '';
     expect(text).toBe('A stream that outlives the configuration it began on.');
-    const streamed = providers.requests.find((request) => request.provider === 'openai' && request.stream);
+    const streamed = providers().requests.find((request) => request.provider === 'openai' && request.stream);
     expect(streamed?.headers.authorization).toBe(`Bearer ${firstProviderKey}`);
   });
 
@@ -247,7 +240,7 @@ describe('serve on SIGHUP', () => {
       // The log's lines are written in batches: the one saying where it listens comes within a quarter second.
       await expect.poll(() => serving.linesSaying('gateway listening')[0]?.outboundProxy).toEqual({ httpProxy: `http://127.0.0.1:${proxyPort}/` });
       await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question });
-      expect(tunnels).toEqual([new URL(providers.url).host]);
+      expect(tunnels).toEqual([new URL(providers().url).host]);
       // /health names the proxy each provider is reached through, without its credentials.
       const healthThrough = await healthText(serving.url);
       expect(healthThrough).not.toContain(proxyPassword);
@@ -258,7 +251,7 @@ describe('serve on SIGHUP', () => {
       // Another question: the first one's answer is in the gateway's cache.
       const another = [{ role: 'user' as const, content: 'Say hello again.' }];
       await serving.client(oldKey).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: another });
-      expect(providers.requests.filter((request) => request.provider === 'openai')).toHaveLength(2);
+      expect(providers().requests.filter((request) => request.provider === 'openai')).toHaveLength(2);
       expect(tunnels).toHaveLength(1);
       const healthAround = await healthText(serving.url);
       expect(healthAround).not.toContain(proxyPassword);

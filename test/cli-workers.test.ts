@@ -11,23 +11,16 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
-import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
-import { buildCliIfStale, mainScript } from './built-cli.js';
+import { mainScript, useBuiltCliAndProviders } from './built-cli.js';
 import { type ServeChild, startServeChild } from './serve-child.js';
 
 const redis = await redisTestGate();
 const testRedis = useTestRedis(redis);
 const { it } = redis;
 
-let providers: ProviderTestServer;
-beforeAll(async () => {
-  await buildCliIfStale();
-  providers = await startProviderTestServer();
-}, 180_000);
-afterAll(async () => providers?.close());
-beforeEach(() => providers.reset());
+const providers = useBuiltCliAndProviders();
 
 const callerKey = 'workers-caller-key-0123456789';
 const otherCallerKey = 'workers-other-caller-key-987654';
@@ -64,7 +57,7 @@ async function startWorkers(options: { readonly configPath: string; readonly det
   const serving = await startServeChild({
     mainScript,
     args: ['--config', options.configPath, '--workers', '2'],
-    env: { ...providers.environment(), ...redisEnvironment() },
+    env: { ...providers().environment(), ...redisEnvironment() },
     ...(options.detached ? { detached: true } : {}),
   });
   running.push(serving);
@@ -166,7 +159,7 @@ it('answers from both workers on one port, and /metrics counts every worker\'s r
   expect(await callsOnNewConnections(serving.url, callerKey, 8)).toEqual(Array(8).fill(200));
   await expect.poll(() => workersThatAnswered(serving)).toEqual(new Set([1, 2]));
   // The same question eight times: the first worker's answer, cached on Redis, answers the rest at both workers.
-  expect(providers.requests.filter((recorded) => recorded.provider === 'openai')).toHaveLength(1);
+  expect(providers().requests.filter((recorded) => recorded.provider === 'openai')).toHaveLength(1);
 
   // Two scrapes on new connections: one lands on each worker, and both count all eight.
   for (const scrape of [1, 2]) {
@@ -273,16 +266,16 @@ it("answers a scrape 503 when a worker does not give its metrics, saying why", a
 
 it('refuses at start, exit code 2, workers without Redis or a count it cannot use; exit code 1 on a port in use', async () => {
   const { path } = configurationFile();
-  const withoutRedis = await runServe(['--config', path, '--port', '0', '--workers', '2'], providers.environment());
+  const withoutRedis = await runServe(['--config', path, '--port', '0', '--workers', '2'], providers().environment());
   expect(withoutRedis.code).toBe(2);
   expect(withoutRedis.stderr).toContain('--workers 2 needs shared state on Redis (REDIS_URL or REDIS_CLUSTER_NODES)');
   expect(withoutRedis.stdout).toBe('');
   for (const secret of [callerKey, adminKey]) expect(withoutRedis.stderr).not.toContain(secret);
 
-  const zero = await runServe(['--config', path, '--port', '0', '--workers', '0'], { ...providers.environment(), ...redisEnvironment() });
+  const zero = await runServe(['--config', path, '--port', '0', '--workers', '0'], { ...providers().environment(), ...redisEnvironment() });
   expect(zero.code).toBe(2);
   expect(zero.stderr).toContain('--workers must be auto or a whole number from 1 to 64, not "0"');
-  const fromVariable = await runServe(['--config', path, '--port', '0'], { ...providers.environment(), ...redisEnvironment(), BACKUP_MODELS_GATEWAY_WORKERS: 'many' });
+  const fromVariable = await runServe(['--config', path, '--port', '0'], { ...providers().environment(), ...redisEnvironment(), BACKUP_MODELS_GATEWAY_WORKERS: 'many' });
   expect(fromVariable.code).toBe(2);
   expect(fromVariable.stderr).toContain('BACKUP_MODELS_GATEWAY_WORKERS must be auto or a whole number from 1 to 64, not "many"');
 
@@ -290,7 +283,7 @@ it('refuses at start, exit code 2, workers without Redis or a count it cannot us
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   try {
     const port = (taken.address() as { port: number }).port;
-    const portInUse = await runServe(['--config', path, '--port', String(port), '--workers', '2'], { ...providers.environment(), ...redisEnvironment() });
+    const portInUse = await runServe(['--config', path, '--port', String(port), '--workers', '2'], { ...providers().environment(), ...redisEnvironment() });
     expect(portInUse.code).toBe(1);
     expect(portInUse.stderr).toContain('EADDRINUSE');
     expect(portInUse.stdout).toBe('');
