@@ -19,7 +19,7 @@ import { withConfigurationErrors } from '../with-configuration-errors.js';
 import { type OtlpTracing, startOtlpTracing } from '../../telemetry/start-otlp-tracing.js';
 import { tracingEnvironmentVariables, tracingOptionsFromEnv } from '../tracing-options-from-env.js';
 import { proxySettingsFromEnv, proxySettingsShown } from '../../http/proxy-settings.js';
-import { CliConfigurationError } from '../cli-command.js';
+import { CliConfigurationError, type CliContext } from '../cli-command.js';
 import { linkToPrimary, type ServeWorkerLink } from '../serve-worker-link.js';
 import { isServeWorker } from '../serve-worker-protocol.js';
 import { runServeWorkers } from '../serve-workers.js';
@@ -92,9 +92,10 @@ Environment:
 
 SIGHUP (kill -HUP <pid>) reads the configuration again (the file, its envFile, the environment) and, if it is
 valid, serves new requests with it while those in flight finish on the one they began on; an invalid one changes
-nothing and is logged (with workers, each worker reads it and logs its own line). host, port, workers, the failed key attempts' limits, storedResponses.maxMemoryBytes, tls on or off
-and the Redis variables need a restart; a certificate renewed in place is read again and served to new connections.
-SIGTERM or Ctrl-C stops accepting, lets requests in flight finish, then exits; a second one exits at once.`;
+nothing and is logged (with --workers, each worker reads it and logs its own line). host, port, workers, the
+failed key attempts' limits, storedResponses.maxMemoryBytes, tls on or off and the Redis variables need a
+restart; a certificate renewed in place is read again and served to new connections. SIGTERM or Ctrl-C stops
+accepting, lets requests in flight finish, then exits (every worker does); a second one exits at once.`;
 
 /** The CLI's entry point, which `--workers`' processes run (`dist/cli/main.js` beside this file's folder). */
 const mainScript = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -125,137 +126,163 @@ export const serveCommand: CliCommand = {
     const port = numberOption('serve', 'port', values.port, { minimum: 0, maximum: maximumPort, integer: true });
     const load = (): Promise<LoadedGatewayConfiguration> =>
       loadGatewayConfiguration({ ...(values.config !== undefined ? { path: values.config } : {}), env: context.env, readTlsFiles: true });
-    // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
-    // before Redis is connected to, so that such a mistake leaves no connection open.
     const workers = workerCountOf(values.workers, context.env[workersVariable]);
-    const worker = isServeWorker(context.env);
-    if (workers > 1 && !worker) {
-      // The configuration is read here first, so that a mistake in it is one line and exit code 2, not one per worker.
-      const config = await withConfigurationErrors(async () => {
-        const read = await load();
-        routerOptionsFromConfig(read.config, { env: read.env });
-        tracingOptionsFromEnv(read.env);
-        if (sharedStateOptionsFromEnv(read.env) === undefined) throw workersWithoutSharedState(workers);
-        return read.config;
-      });
-      return runServeWorkers({
-        workers,
-        exec: mainScript,
-        args: ['serve', ...args],
-        env: context.env,
-        logger: createGatewayLogger({ level: config.logLevel }),
-        stdout: context.stdout,
-        signal: context.signal,
-        ...(context.onReloadRequest ? { onReloadRequest: context.onReloadRequest } : {}),
-      });
+    if (!isServeWorker(context.env)) {
+      return workers > 1 ? serveFromWorkers({ workers, args, load, context }) : serveGateway({ host: values.host, port, load, context });
     }
-    const link: ServeWorkerLink | undefined = worker ? linkToPrimary() : undefined;
-    const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
-      const read = await load();
-      return {
-        loaded: read,
-        routerOptions: routerOptionsFromConfig(read.config, { env: read.env }),
-        tracingOptions: tracingOptionsFromEnv(read.env),
-        shared: sharedStateFromEnv(read.env),
-      };
-    });
-    const { config } = loaded;
-    const withSharedState = (options: BackupModelRouterOptions): BackupModelRouterOptions => ({
-      ...options,
-      ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
-    });
-    const logger = createGatewayLogger({ level: config.logLevel, ...(worker && cluster.worker ? { fields: { worker: cluster.worker.id } } : {}) });
-    shared?.onConnectionEvent((event) => {
-      if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
-      else logger.info({ connection: event.connection }, `redis ${event.type}`);
-    });
-    // Made inside the try: should it throw, the Redis connections are still closed.
-    let router: BackupModelRouter | undefined;
-    let reloads: ConfigurationReloads | undefined;
-    let otlp: OtlpTracing | undefined;
+    // Closed however the worker's gateway ends (its configuration refused too): the channel would keep it running.
+    const link = linkToPrimary();
     try {
-      // The SDK's packages are imported only here, when an OTLP endpoint is set: without one nothing of them is loaded.
-      if (tracingOptions !== undefined) {
-        otlp = await startOtlpTracing(tracingOptions);
-        const { origin, pathname } = new URL(tracingOptions.tracesUrl);
-        const { serviceName, protocol } = tracingOptions;
-        logger.info({ tracesUrl: `${origin}${pathname}`, serviceName, protocol }, 'tracing: exporting spans over OTLP');
-      }
-      router = new BackupModelRouter(withSharedState(routerOptions));
-      const gateway = createGateway({
-        router,
-        config,
-        logger,
-        ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
-        ...(otlp ? { tracing: otlp.tracing } : {}),
-        ...(loaded.tls ? { tls: loaded.tls } : {}),
-        ...(link ? { metricsExposition: link.metricsExposition } : {}),
-      });
-      link?.shareMetrics(gateway.metrics.registry);
-      // With shared state, a dashboard sign-out at this instance is refused by the others too. The dashboard reads
-      // the gateway's routers: the one in use, after a reload too.
-      const dashboard = attachDashboard({
-        gateway,
-        router: gateway.routers,
-        keys: config.keyPolicies,
-        ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}),
-      });
-      const { url } = await gateway.listen({ host: values.host ?? config.host, port: port ?? config.port });
-      const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
-      const { trustedProxies, trustedProxyHops, clientAddressHeader } = config;
-      // Where provider requests go out (without the proxy's credentials), so an operator sees it was taken.
-      const outboundProxy = proxySettingsFromEnv(loaded.env).settings;
-      logger.info(
-        {
-          url,
-          // Which process to look at, of a worker (every line of its log names it by its number).
-          ...(worker ? { pid: process.pid } : {}),
-          providers: configured,
-          keysRequired: config.keys.length > 0,
-          trustedProxies,
-          trustedProxyHops,
-          clientAddressHeader,
-          ...(outboundProxy !== undefined ? { outboundProxy: proxySettingsShown(outboundProxy) } : {}),
-        },
-        'gateway listening',
-      );
-      warnAboutConfiguration(logger, { config, router });
-      reloads = createConfigurationReloads({
-        load,
-        routerOptions: (read) => withSharedState(routerOptionsFromConfig(read.config, { env: read.env })),
-        restartOnlyVariables: [...Object.values(sharedStateEnvironmentVariables), ...Object.values(tracingEnvironmentVariables)],
-        gateway,
-        dashboard,
-        logger,
-        inUse: { config, env: loaded.env, router },
-      });
-      const stopHearingReloads = context.onReloadRequest?.(() => reloads?.reload());
-      // A worker's primary says it once, for all of them.
-      if (link) link.announceListening(url);
-      else context.stdout.write(`backup-models gateway listening on ${url}\n`);
-      await new Promise<void>((resolve) => {
-        if (context.signal.aborted) resolve();
-        else context.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      stopHearingReloads?.();
-      await reloads.settled();
-      logger.info({ timeoutMs: reloads.inUse.config.limits.drainTimeoutMs }, 'draining');
-      dashboard.close();
-      await gateway.drain();
-      logger.info('stopped');
-      return 0;
+      return await serveGateway({ host: values.host, port, load, context, link });
     } finally {
-      await (reloads ? reloads.closeRouters() : router?.close());
-      // After the drain: the last requests' spans are exported before the process exits.
-      await otlp?.shutdown().catch((error: unknown) =>
-        logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'tracing: the last spans could not be exported'),
-      );
-      await shared?.close();
-      logger.flush();
-      link?.close();
+      link.close();
     }
   },
 };
+
+/** `serve --workers N` (N > 1): the primary, once the configuration it reads first holds no mistake. */
+async function serveFromWorkers(options: {
+  readonly workers: number;
+  readonly args: readonly string[];
+  readonly load: () => Promise<LoadedGatewayConfiguration>;
+  readonly context: CliContext;
+}): Promise<number> {
+  const { workers, context } = options;
+  // Read here first, so that a mistake is one line and exit code 2, not one a worker.
+  const config = await withConfigurationErrors(async () => {
+    const read = await options.load();
+    routerOptionsFromConfig(read.config, { env: read.env });
+    tracingOptionsFromEnv(read.env);
+    if (sharedStateOptionsFromEnv(read.env) === undefined) throw workersWithoutSharedState(workers);
+    return read.config;
+  });
+  return runServeWorkers({
+    workers,
+    exec: mainScript,
+    args: ['serve', ...options.args],
+    env: context.env,
+    logger: createGatewayLogger({ level: config.logLevel }),
+    stdout: context.stdout,
+    signal: context.signal,
+    ...(context.onReloadRequest ? { onReloadRequest: context.onReloadRequest } : {}),
+  });
+}
+
+/** One gateway process: `serve` itself, or one of `serve --workers`' workers (`link` to its primary). */
+async function serveGateway(options: {
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly load: () => Promise<LoadedGatewayConfiguration>;
+  readonly context: CliContext;
+  readonly link?: ServeWorkerLink;
+}): Promise<number> {
+  const { load, context, link } = options;
+  // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
+  // before Redis is connected to, so that such a mistake leaves no connection open.
+  const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
+    const read = await load();
+    return {
+      loaded: read,
+      routerOptions: routerOptionsFromConfig(read.config, { env: read.env }),
+      tracingOptions: tracingOptionsFromEnv(read.env),
+      shared: sharedStateFromEnv(read.env),
+    };
+  });
+  const { config } = loaded;
+  const withSharedState = (options: BackupModelRouterOptions): BackupModelRouterOptions => ({
+    ...options,
+    ...(shared ? { cacheBackend: shared.cacheBackend, stateSync: shared.stateSync } : {}),
+  });
+  const logger = createGatewayLogger({ level: config.logLevel, ...(link && cluster.worker ? { fields: { worker: cluster.worker.id } } : {}) });
+  shared?.onConnectionEvent((event) => {
+    if (event.type === 'error') logger.warn({ connection: event.connection, error: event.message }, 'redis error');
+    else logger.info({ connection: event.connection }, `redis ${event.type}`);
+  });
+  // Made inside the try: should it throw, the Redis connections are still closed.
+  let router: BackupModelRouter | undefined;
+  let reloads: ConfigurationReloads | undefined;
+  let otlp: OtlpTracing | undefined;
+  try {
+    // The SDK's packages are imported only here, when an OTLP endpoint is set: without one nothing of them is loaded.
+    if (tracingOptions !== undefined) {
+      otlp = await startOtlpTracing(tracingOptions);
+      const { origin, pathname } = new URL(tracingOptions.tracesUrl);
+      const { serviceName, protocol } = tracingOptions;
+      logger.info({ tracesUrl: `${origin}${pathname}`, serviceName, protocol }, 'tracing: exporting spans over OTLP');
+    }
+    router = new BackupModelRouter(withSharedState(routerOptions));
+    const gateway = createGateway({
+      router,
+      config,
+      logger,
+      ...(shared ? { quotaStore: shared.quotaStore, sharedFailedKeyAttempts: shared.failedKeyAttempts, responseStore: shared.responseStore } : {}),
+      ...(otlp ? { tracing: otlp.tracing } : {}),
+      ...(loaded.tls ? { tls: loaded.tls } : {}),
+      ...(link ? { metricsExposition: link.metricsExposition } : {}),
+    });
+    link?.shareMetrics(gateway.metrics.registry);
+    // With shared state, a dashboard sign-out at this instance is refused by the others too. The dashboard reads
+    // the gateway's routers: the one in use, after a reload too.
+    const dashboard = attachDashboard({
+      gateway,
+      router: gateway.routers,
+      keys: config.keyPolicies,
+      ...(shared ? { sessionRevocations: shared.sessionRevocations } : {}),
+    });
+    const { url } = await gateway.listen({ host: options.host ?? config.host, port: options.port ?? config.port });
+    const configured = router.providers.filter((provider) => provider.isConfigured()).map((provider) => provider.id);
+    const { trustedProxies, trustedProxyHops, clientAddressHeader } = config;
+    // Where provider requests go out (without the proxy's credentials), so an operator sees it was taken.
+    const outboundProxy = proxySettingsFromEnv(loaded.env).settings;
+    logger.info(
+      {
+        url,
+        // Which process to look at, of a worker (every line of its log names it by its number).
+        ...(link ? { pid: process.pid } : {}),
+        providers: configured,
+        keysRequired: config.keys.length > 0,
+        trustedProxies,
+        trustedProxyHops,
+        clientAddressHeader,
+        ...(outboundProxy !== undefined ? { outboundProxy: proxySettingsShown(outboundProxy) } : {}),
+      },
+      'gateway listening',
+    );
+    warnAboutConfiguration(logger, { config, router });
+    reloads = createConfigurationReloads({
+      load,
+      routerOptions: (read) => withSharedState(routerOptionsFromConfig(read.config, { env: read.env })),
+      restartOnlyVariables: [...Object.values(sharedStateEnvironmentVariables), ...Object.values(tracingEnvironmentVariables)],
+      gateway,
+      dashboard,
+      logger,
+      inUse: { config, env: loaded.env, router },
+    });
+    const stopHearingReloads = context.onReloadRequest?.(() => reloads?.reload());
+    // A worker's primary says it once, for all of them.
+    if (link) link.announceListening(url);
+    else context.stdout.write(`backup-models gateway listening on ${url}\n`);
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) resolve();
+      else context.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    stopHearingReloads?.();
+    await reloads.settled();
+    logger.info({ timeoutMs: reloads.inUse.config.limits.drainTimeoutMs }, 'draining');
+    dashboard.close();
+    await gateway.drain();
+    logger.info('stopped');
+    return 0;
+  } finally {
+    await (reloads ? reloads.closeRouters() : router?.close());
+    // After the drain: the last requests' spans are exported before the process exits.
+    await otlp?.shutdown().catch((error: unknown) =>
+      logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'tracing: the last spans could not be exported'),
+    );
+    await shared?.close();
+    logger.flush();
+  }
+}
 
 /** Workers share what a key may spend, stored responses, sign-outs and circuits only through Redis. */
 function workersWithoutSharedState(workers: number): CliConfigurationError {
