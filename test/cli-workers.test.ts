@@ -2,15 +2,20 @@
  * `serve --workers`: several gateway processes on one port, as an operator runs it (`node dist/cli/main.js serve
  * --workers 2` as a child process, its shared state on the test Redis). What a user checks: calls are answered by
  * every worker on the one port, one cache for all; `/metrics` counts them all, whichever worker is scraped; a key's limit holds across
- * the workers, and so does a dashboard session and its sign-out; a worker that dies is replaced while calls go on; SIGHUP reaches every worker, and SIGTERM or a
+ * the workers, and so does a dashboard session and its sign-out; HTTPS, and a renewed certificate, from every worker;
+ * a worker that dies is replaced while calls go on; SIGHUP reaches every worker, and SIGTERM or a
  * terminal's Ctrl-C drains them all once; and what it refuses at start (no Redis, a bad count, a port in use).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
 import { mainScript, useBuiltCliAndProviders } from './built-cli.js';
@@ -88,15 +93,19 @@ function onNewConnection(
     readonly body?: unknown;
     readonly method?: string;
     readonly headers?: Readonly<Record<string, string>>;
+    /** Over HTTPS: the certificates trusted. */
+    readonly ca?: readonly Buffer[];
   },
-): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
+): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined>; fingerprint?: string }> {
   return new Promise((resolve, reject) => {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const outgoing = request(
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const outgoing = send(
       `${url}${options.path ?? '/v1/chat/completions'}`,
       {
         method: options.method ?? (body === undefined ? 'GET' : 'POST'),
         agent: false,
+        ...(options.ca ? { ca: [...options.ca], servername: 'localhost' } : {}),
         headers: {
           ...(options.key !== undefined ? { authorization: `Bearer ${options.key}` } : {}),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -107,7 +116,9 @@ function onNewConnection(
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text, headers: response.headers }));
+        // The certificate the worker served, over HTTPS.
+        const peer = response.socket instanceof TLSSocket ? response.socket.getPeerCertificate() : undefined;
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text, headers: response.headers, ...(peer ? { fingerprint: peer.fingerprint256 } : {}) }));
       },
     );
     outgoing.on('error', reject);
@@ -202,6 +213,37 @@ it('opens the dashboard at every worker with a session made at one, and ends it 
   expect(signOut.status).toBe(303);
   // Heard by the other worker through Redis: neither honours the cookie now.
   await expect.poll(stateStatuses, { timeout: 10_000 }).toEqual([401, 401, 401, 401]);
+}, 60_000);
+
+it('serves HTTPS from every worker with tls, and the certificate renewed in place from every worker after SIGHUP', async () => {
+  const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+  const first = { cert: fixture('localhost-cert.pem'), key: fixture('localhost-key.pem') };
+  const renewed = { cert: fixture('renewed-localhost-cert.pem'), key: fixture('renewed-localhost-key.pem') };
+  const ca = [readFileSync(first.cert), readFileSync(renewed.cert)];
+  const fingerprintOf = (certificate: string): string => new X509Certificate(readFileSync(certificate)).fingerprint256;
+  const file = configurationFile();
+  const place = (pair: { readonly cert: string; readonly key: string }): void => {
+    const directory = join(dirname(file.path), 'tls');
+    mkdirSync(directory, { recursive: true });
+    copyFileSync(pair.cert, join(directory, 'chain.pem'));
+    copyFileSync(pair.key, join(directory, 'key.pem'));
+  };
+  place(first);
+  writeFileSync(file.path, `${readFileSync(file.path, 'utf8')}tls:\n  certFile: tls/chain.pem\n  keyFile: tls/key.pem\n`);
+  const serving = await startWorkers({ configPath: file.path });
+  expect(serving.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  const servedTwice = async (): Promise<{ statuses: number[]; fingerprints: Set<string | undefined> }> => {
+    const answers = [];
+    for (let index = 0; index < 4; index += 1) answers.push(await onNewConnection(serving.url, { key: callerKey, body: question, ca }));
+    return { statuses: answers.map((answer) => answer.status), fingerprints: new Set(answers.map((answer) => answer.fingerprint)) };
+  };
+  expect(await servedTwice()).toEqual({ statuses: [200, 200, 200, 200], fingerprints: new Set([fingerprintOf(first.cert)]) });
+  await expect.poll(() => workersThatAnswered(serving)).toEqual(new Set([1, 2]));
+
+  place(renewed);
+  serving.child.kill('SIGHUP');
+  await expect.poll(() => serving.lines('configuration reloaded').map((line) => line.worker).sort(), { timeout: 10_000 }).toEqual([1, 2]);
+  expect(await servedTwice()).toEqual({ statuses: [200, 200, 200, 200], fingerprints: new Set([fingerprintOf(renewed.cert)]) });
 }, 60_000);
 
 it('starts a worker in place of one that dies, and calls go on', async () => {

@@ -77,7 +77,8 @@ export async function runServeWorkers(options: ServeWorkersOptions): Promise<num
       live.delete(worker);
       const wasListening = listening.delete(worker);
       if (stopping) {
-        if (code !== 0) exitCode = Math.max(exitCode, 1);
+        // One still starting in another's place has no drain to finish: the stop's SIGTERM ends it, no failure.
+        if (code !== 0 && wasListening) exitCode = Math.max(exitCode, 1);
         if (live.size === 0) onAllExited();
       } else if (!wasListening) {
         // It could not start (its configuration, the port): nor, likely, can the next. Its stderr says why.
