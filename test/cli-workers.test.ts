@@ -3,7 +3,7 @@
  * --workers 2` as a child process, its shared state on the test Redis). What a user checks: calls are answered by
  * every worker on the one port, one cache for all; `/metrics` counts them all, whichever worker is scraped; a key's limit holds across
  * the workers, and so does a dashboard session and its sign-out; HTTPS, and a renewed certificate, from every worker;
- * a worker that dies is replaced while calls go on; SIGHUP reaches every worker, and SIGTERM or a
+ * a worker that dies is replaced, later each time while they keep dying, and calls go on; SIGHUP reaches every worker, and SIGTERM or a
  * terminal's Ctrl-C drains them all once; and what it refuses at start (no Redis, a bad count, a port in use).
  */
 import { spawn } from 'node:child_process';
@@ -137,10 +137,10 @@ function workersThatAnswered(serving: Workers): Set<unknown> {
   return new Set(serving.lines('chat.completions').map((line) => line.worker));
 }
 
-/** A worker's process id, from its `gateway listening` line (the log is written in batches, within 250 ms). */
+/** A worker's process id, from its `gateway listening` line (the log is written in batches, within 250 ms; a worker starts in a second or two). */
 async function pidOfWorker(serving: Workers, worker: number): Promise<number> {
   const pidOf = (): unknown => serving.lines('gateway listening').find((line) => line.worker === worker)?.pid;
-  await expect.poll(pidOf).toEqual(expect.any(Number));
+  await expect.poll(pidOf, { timeout: 15_000 }).toEqual(expect.any(Number));
   return pidOf() as number;
 }
 
@@ -246,18 +246,26 @@ it('serves HTTPS from every worker with tls, and the certificate renewed in plac
   expect(await servedTwice()).toEqual({ statuses: [200, 200, 200, 200], fingerprints: new Set([fingerprintOf(renewed.cert)]) });
 }, 60_000);
 
-it('starts a worker in place of one that dies, and calls go on', async () => {
+it('starts a worker in place of one that dies, waiting longer each time one dies soon after it began, and calls go on', async () => {
   const serving = await startWorkers({ configPath: configurationFile().path });
-  const pid = await pidOfWorker(serving, 1);
-  process.kill(pid, 'SIGKILL');
-  await expect.poll(() => serving.lines('gateway worker exited: starting another in its place'), { timeout: 10_000 }).toEqual([
-    expect.objectContaining({ worker: 1, exitCode: null, signal: 'SIGKILL' }),
+  // Three workers killed in a row, each soon after it listened (worker 1, then its replacement 3, then 4).
+  const killed: number[] = [];
+  for (const [worker, exits] of [[1, 1], [3, 2], [4, 3]] as const) {
+    const pid = await pidOfWorker(serving, worker);
+    process.kill(pid, 'SIGKILL');
+    killed.push(pid);
+    await expect.poll(() => serving.lines('gateway worker exited: starting another in its place').length, { timeout: 10_000 }).toBe(exits);
+  }
+  expect(serving.lines('gateway worker exited: starting another in its place')).toEqual([
+    expect.objectContaining({ worker: 1, exitCode: null, signal: 'SIGKILL', restartInMs: 100 }),
+    expect.objectContaining({ worker: 3, exitCode: null, signal: 'SIGKILL', restartInMs: 200 }),
+    expect.objectContaining({ worker: 4, exitCode: null, signal: 'SIGKILL', restartInMs: 400 }),
   ]);
-  await expect.poll(() => serving.lines('gateway listening').map((line) => line.worker).sort(), { timeout: 15_000 }).toEqual([1, 2, 3]);
-  expect(() => process.kill(pid, 0)).toThrow();
+  await expect.poll(() => serving.lines('gateway listening').map((line) => line.worker).sort(), { timeout: 15_000 }).toEqual([1, 2, 3, 4, 5]);
+  for (const pid of killed) expect(() => process.kill(pid, 0)).toThrow();
 
   expect(await callsOnNewConnections(serving.url, callerKey, 6)).toEqual(Array(6).fill(200));
-  await expect.poll(() => workersThatAnswered(serving)).toContain(3);
+  await expect.poll(() => workersThatAnswered(serving)).toContain(5);
   serving.child.kill('SIGTERM');
   expect(await serving.exited).toBe(0);
 }, 60_000);

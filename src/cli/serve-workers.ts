@@ -3,12 +3,28 @@
  * and hands it to the next worker in turn), so that the gateway uses more than the one core a Node process's event
  * loop runs on. The primary serves nothing itself. It starts the workers and says where they listen once all do,
  * passes them SIGHUP (each reads the configuration again) and the stop (SIGTERM: each drains), starts a new worker
- * in place of one that dies, and sums the workers' metrics for the one that is scraped.
+ * in place of one that dies (backing off when they keep dying), and sums the workers' metrics for the one that is
+ * scraped.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { GatewayLogger } from '../gateway/gateway-logger.js';
 import { isMetricsRequest, isWorkerListening, type MetricsAnswerMessage, serveWorkerVariable } from './serve-worker-protocol.js';
+
+/** A worker that exits sooner than this after it began to listen counts toward the restart back-off. */
+const quickExitMs = 10_000;
+/** The back-off's first wait and its ceiling: 100 ms, doubling with each quick exit in a row, up to 10 s. */
+const firstRestartDelayMs = 100;
+const maximumRestartDelayMs = 10_000;
+
+/**
+ * How long to wait before a worker's replacement: at once after a worker that had served a while, else doubling
+ * with each worker in a row that exited soon after it listened (a crash every request brings back would otherwise
+ * fork and crash as fast as requests come).
+ */
+export function restartDelayMs(quickExitsInARow: number): number {
+  return quickExitsInARow === 0 ? 0 : Math.min(firstRestartDelayMs * 2 ** (quickExitsInARow - 1), maximumRestartDelayMs);
+}
 
 export interface ServeWorkersOptions {
   /** How many workers, at least 2. */
@@ -37,6 +53,9 @@ export async function runServeWorkers(options: ServeWorkersOptions): Promise<num
   const aggregator = new AggregatorRegistry();
   const live = new Set<Worker>();
   const listening = new Map<Worker, string>();
+  const listeningSinceMs = new Map<Worker, number>();
+  const restarts = new Set<NodeJS.Timeout>();
+  let quickExitsInARow = 0;
   let starting = true;
   let stopping = false;
   let exitCode = 0;
@@ -70,12 +89,15 @@ export async function runServeWorkers(options: ServeWorkersOptions): Promise<num
       if (isMetricsRequest(message)) answerScrape(worker, message.requestId);
       else if (isWorkerListening(message)) {
         listening.set(worker, message.url);
+        listeningSinceMs.set(worker, Date.now());
         if (starting && listening.size === options.workers) onStarted(true);
       }
     });
     worker.on('exit', (code: number | null, exitSignal: string | null) => {
       live.delete(worker);
       const wasListening = listening.delete(worker);
+      const servedMs = Date.now() - (listeningSinceMs.get(worker) ?? 0);
+      listeningSinceMs.delete(worker);
       if (stopping) {
         // One still starting in another's place has no drain to finish: the stop's SIGTERM ends it, no failure.
         if (code !== 0 && wasListening) exitCode = Math.max(exitCode, 1);
@@ -84,14 +106,25 @@ export async function runServeWorkers(options: ServeWorkersOptions): Promise<num
         // It could not start (its configuration, the port): nor, likely, can the next. Its stderr says why.
         fail(code === 2 ? 2 : 1);
       } else {
-        logger.warn({ worker: worker.id, exitCode: code, signal: exitSignal }, 'gateway worker exited: starting another in its place');
-        fork();
+        quickExitsInARow = servedMs < quickExitMs ? quickExitsInARow + 1 : 0;
+        const delayMs = restartDelayMs(quickExitsInARow);
+        logger.warn({ worker: worker.id, exitCode: code, signal: exitSignal, restartInMs: delayMs }, 'gateway worker exited: starting another in its place');
+        if (delayMs === 0) fork();
+        else {
+          const restart = setTimeout(() => {
+            restarts.delete(restart);
+            fork();
+          }, delayMs);
+          restarts.add(restart);
+        }
       }
     });
   };
 
   const stopAll = async (): Promise<void> => {
     stopping = true;
+    for (const restart of restarts) clearTimeout(restart);
+    restarts.clear();
     if (live.size === 0) return;
     for (const worker of live) worker.process.kill('SIGTERM');
     await allExited;
