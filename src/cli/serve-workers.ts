@@ -130,10 +130,8 @@ export async function runServeWorkers(options: ServeWorkersOptions): Promise<num
     await allExited;
   };
 
-  const onAbort = (): void => {
-    if (starting) onStarted(false);
-    onStopAsked();
-  };
+  // A stop asked for is a stop with no failure of its own.
+  const onAbort = (): void => fail(0);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (let index = 0; index < options.workers; index += 1) fork();

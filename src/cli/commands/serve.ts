@@ -9,7 +9,7 @@ import { type LoadedGatewayConfiguration, loadGatewayConfiguration, routerOption
 import { createGatewayLogger } from '../../gateway/gateway-logger.js';
 import { BackupModelRouter } from '../../routing/backup-model-router.js';
 import type { BackupModelRouterOptions } from '../../routing/router-options.js';
-import { createRedisSharedState, type RedisSharedState } from '../../shared-state/index.js';
+import { createRedisSharedState, type RedisSharedStateOptions } from '../../shared-state/index.js';
 import type { CliCommand } from '../cli-command.js';
 import { maximumPort, numberOption, withUsageErrors } from '../parse-command-args.js';
 import { type ConfigurationReloads, createConfigurationReloads } from '../configuration-reloads.js';
@@ -149,19 +149,14 @@ async function serveFromWorkers(options: {
 }): Promise<number> {
   const { workers, context } = options;
   // Read here first, so that a mistake is one line and exit code 2, not one a worker.
-  const config = await withConfigurationErrors(async () => {
-    const read = await options.load();
-    routerOptionsFromConfig(read.config, { env: read.env });
-    tracingOptionsFromEnv(read.env);
-    if (sharedStateOptionsFromEnv(read.env) === undefined) throw workersWithoutSharedState(workers);
-    return read.config;
-  });
+  const { loaded, sharedStateOptions } = await readStartConfiguration(options.load);
+  if (sharedStateOptions === undefined) throw workersWithoutSharedState(workers);
   return runServeWorkers({
     workers,
     exec: mainScript,
     args: ['serve', ...options.args],
     env: context.env,
-    logger: createGatewayLogger({ level: config.logLevel }),
+    logger: createGatewayLogger({ level: loaded.config.logLevel }),
     stdout: context.stdout,
     signal: context.signal,
     ...(context.onReloadRequest ? { onReloadRequest: context.onReloadRequest } : {}),
@@ -177,17 +172,9 @@ async function serveGateway(options: {
   readonly link?: ServeWorkerLink;
 }): Promise<number> {
   const { load, context, link } = options;
-  // A mistake in the file or the environment is the user's to fix, exit code 2; the router's options are read
-  // before Redis is connected to, so that such a mistake leaves no connection open.
-  const { loaded, routerOptions, tracingOptions, shared } = await withConfigurationErrors(async () => {
-    const read = await load();
-    return {
-      loaded: read,
-      routerOptions: routerOptionsFromConfig(read.config, { env: read.env }),
-      tracingOptions: tracingOptionsFromEnv(read.env),
-      shared: sharedStateFromEnv(read.env),
-    };
-  });
+  const { loaded, routerOptions, tracingOptions, sharedStateOptions } = await readStartConfiguration(load);
+  // A Redis URL is checked as its connections are made: a mistake in it is the configuration's too (exit code 2).
+  const shared = sharedStateOptions === undefined ? undefined : await withConfigurationErrors(() => createRedisSharedState(sharedStateOptions));
   const { config } = loaded;
   const withSharedState = (options: BackupModelRouterOptions): BackupModelRouterOptions => ({
     ...options,
@@ -293,8 +280,23 @@ function workersWithoutSharedState(workers: number): CliConfigurationError {
   return new CliConfigurationError(message, { cause: undefined });
 }
 
-/** Shared state on Redis when the environment names one (`sharedStateEnvironmentVariables`). */
-function sharedStateFromEnv(env: Readonly<Record<string, string | undefined>>): RedisSharedState | undefined {
-  const options = sharedStateOptionsFromEnv(env);
-  return options === undefined ? undefined : createRedisSharedState(options);
+/**
+ * The configuration `serve` starts with, every part of it read and checked: a mistake in the file or the environment
+ * is the user's to fix (exit code 2), and is found before any connection is made, Redis's included.
+ */
+function readStartConfiguration(load: () => Promise<LoadedGatewayConfiguration>): Promise<{
+  readonly loaded: LoadedGatewayConfiguration;
+  readonly routerOptions: BackupModelRouterOptions;
+  readonly tracingOptions: ReturnType<typeof tracingOptionsFromEnv>;
+  readonly sharedStateOptions: RedisSharedStateOptions | undefined;
+}> {
+  return withConfigurationErrors(async () => {
+    const loaded = await load();
+    return {
+      loaded,
+      routerOptions: routerOptionsFromConfig(loaded.config, { env: loaded.env }),
+      tracingOptions: tracingOptionsFromEnv(loaded.env),
+      sharedStateOptions: sharedStateOptionsFromEnv(loaded.env),
+    };
+  });
 }
