@@ -49,3 +49,19 @@ export function useBuiltCliAndProviders(): () => ProviderTestServer {
     return providers;
   };
 }
+
+/** What a run of the built CLI left: its exit code (null when a signal or the time limit ended it) and its output. */
+export interface BuiltCliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run `dist/cli/main.js` with `args` to its exit (within 30 s), `env` its whole environment besides PATH. */
+export function runBuiltCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<BuiltCliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [mainScript, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}

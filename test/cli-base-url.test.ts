@@ -4,15 +4,15 @@
  * code 2, one line on stderr naming the variable or the setting, and never the value, which may carry a key. Before, the gateway started and a bad
  * value was found (or not: a key in the user name was dropped, the request sent) at each call.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
+import { type BuiltCliRun, mainScript, runBuiltCli } from './built-cli.js';
 
-const mainScript = join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'cli', 'main.js');
 const directory = mkdtempSync(join(tmpdir(), 'backup-models-base-url-'));
 const gatewayKey = 'cli-gateway-key-0123456789';
 /** Looks like no known key, so that only the value's never being quoted keeps it off stderr. */
@@ -54,13 +54,8 @@ function serve(args: readonly string[], env: Readonly<Record<string, string>>): 
   });
 }
 
-function run(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const fullEnv = { PATH: process.env.PATH ?? '', ...providers.environment(), ...env };
-    execFile(process.execPath, [mainScript, ...args], { env: fullEnv, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+function run(args: readonly string[], env: Readonly<Record<string, string>>): Promise<BuiltCliRun> {
+  return runBuiltCli(args, { ...providers.environment(), ...env });
 }
 
 /** Bad values of a provider's base URL for the test server's `path`, each holding the secret where it can. */

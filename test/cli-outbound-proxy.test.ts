@@ -5,7 +5,6 @@
  * The certificate is trusted through `NODE_EXTRA_CA_CERTS`, as a company's own CA is; without it the handshake
  * fails, which shows the proxy did not end TLS itself. A proxy spoken to over TLS (`https://`) is tested the same way.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -15,7 +14,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { createProxy, type ProxyServer } from 'proxy';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
-import { buildCliIfStale, mainScript } from './built-cli.js';
+import { type BuiltCliRun, buildCliIfStale, runBuiltCli } from './built-cli.js';
 
 const certificatePath = fileURLToPath(new URL('./fixtures/tls/localhost-cert.pem', import.meta.url));
 const keyPath = fileURLToPath(new URL('./fixtures/tls/localhost-key.pem', import.meta.url));
@@ -55,23 +54,17 @@ afterAll(async () => {
   await providers?.close();
 });
 
-function chat(extraEnv: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function chat(extraEnv: Readonly<Record<string, string>>): Promise<BuiltCliRun> {
   return runCli(['chat', 'Hi', '--provider', 'groq', '--only'], extraEnv);
 }
 
-function runCli(args: readonly string[], extraEnv: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: readonly string[], extraEnv: Readonly<Record<string, string>>): Promise<BuiltCliRun> {
   const tlsPort = (tlsFront.address() as AddressInfo).port;
-  const env = {
-    PATH: process.env.PATH ?? '',
+  return runBuiltCli(args, {
     GROQ_API_KEY: 'test-key-groq',
     GROQ_BASE_URL: `https://localhost:${tlsPort}/groq/openai/v1`,
     HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     ...extraEnv,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [mainScript, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
   });
 }
 

@@ -6,7 +6,6 @@
  * a worker that dies is replaced, later each time while they keep dying, and calls go on; SIGHUP reaches every worker, and SIGTERM or a
  * terminal's Ctrl-C drains them all once; and what it refuses at start (no Redis, a bad count, a port in use).
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:http';
@@ -18,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { redisTestGate, useTestRedis } from '../src/shared-state/redis-test-gate.test-support.js';
-import { mainScript, useBuiltCliAndProviders } from './built-cli.js';
+import { mainScript, runBuiltCli, useBuiltCliAndProviders } from './built-cli.js';
 import { type ServeChild, startServeChild } from './serve-child.js';
 
 const redis = await redisTestGate();
@@ -148,18 +147,6 @@ async function pidOfWorker(serving: Workers, worker: number): Promise<number> {
 function sampleOf(exposition: string, sample: string): number | undefined {
   const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
   return line === undefined ? undefined : Number(line.slice(sample.length + 1));
-}
-
-/** Run `serve` to its exit (a refusal at start): its exit code and what it wrote. */
-function runServe(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mainScript, 'serve', ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 it('answers from both workers on one port, and /metrics counts every worker\'s requests whichever is scraped', async () => {
@@ -316,16 +303,16 @@ it("answers a scrape 503 when a worker does not give its metrics, saying why", a
 
 it('refuses at start, exit code 2, workers without Redis or a count it cannot use; exit code 1 on a port in use', async () => {
   const { path } = configurationFile();
-  const withoutRedis = await runServe(['--config', path, '--port', '0', '--workers', '2'], providers().environment());
+  const withoutRedis = await runBuiltCli(['serve', '--config', path, '--port', '0', '--workers', '2'], providers().environment());
   expect(withoutRedis.code).toBe(2);
   expect(withoutRedis.stderr).toContain('--workers 2 needs shared state on Redis (REDIS_URL or REDIS_CLUSTER_NODES)');
   expect(withoutRedis.stdout).toBe('');
   for (const secret of [callerKey, adminKey]) expect(withoutRedis.stderr).not.toContain(secret);
 
-  const zero = await runServe(['--config', path, '--port', '0', '--workers', '0'], { ...providers().environment(), ...redisEnvironment() });
+  const zero = await runBuiltCli(['serve', '--config', path, '--port', '0', '--workers', '0'], { ...providers().environment(), ...redisEnvironment() });
   expect(zero.code).toBe(2);
   expect(zero.stderr).toContain('--workers must be auto or a whole number from 1 to 64, not "0"');
-  const fromVariable = await runServe(['--config', path, '--port', '0'], { ...providers().environment(), ...redisEnvironment(), BACKUP_MODELS_GATEWAY_WORKERS: 'many' });
+  const fromVariable = await runBuiltCli(['serve', '--config', path, '--port', '0'], { ...providers().environment(), ...redisEnvironment(), BACKUP_MODELS_GATEWAY_WORKERS: 'many' });
   expect(fromVariable.code).toBe(2);
   expect(fromVariable.stderr).toContain('BACKUP_MODELS_GATEWAY_WORKERS must be auto or a whole number from 1 to 64, not "many"');
 
@@ -333,7 +320,7 @@ it('refuses at start, exit code 2, workers without Redis or a count it cannot us
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   try {
     const port = (taken.address() as { port: number }).port;
-    const portInUse = await runServe(['--config', path, '--port', String(port), '--workers', '2'], { ...providers().environment(), ...redisEnvironment() });
+    const portInUse = await runBuiltCli(['serve', '--config', path, '--port', String(port), '--workers', '2'], { ...providers().environment(), ...redisEnvironment() });
     expect(portInUse.code).toBe(1);
     expect(portInUse.stderr).toContain('EADDRINUSE');
     expect(portInUse.stdout).toBe('');

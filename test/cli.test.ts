@@ -1,5 +1,4 @@
 /** The `backup-models` tool as a user runs it: `node dist/cli/main.js ...` as a child process. */
-import { execFile } from 'node:child_process';
 import { startServeChild } from './serve-child.js';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,24 +6,9 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
-import { buildCliIfStale, mainScript } from './built-cli.js';
+import { buildCliIfStale, mainScript, runBuiltCli } from './built-cli.js';
 
 
-
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [mainScript, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let providers: ProviderTestServer;
 beforeAll(async () => {
@@ -39,12 +23,12 @@ const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 
 describe('help', () => {
   it('prints top-level help and each command help, exit 0', async () => {
-    const top = await run(['--help']);
+    const top = await runBuiltCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Usage: backup-models <command>/);
     for (const command of ['chat', 'health', 'serve']) {
       expect(top.stdout).toContain(command);
-      const own = await run([command, '--help']);
+      const own = await runBuiltCli([command, '--help']);
       expect(own.code).toBe(0);
       expect(own.stdout).toContain(`Usage: backup-models ${command}`);
     }
@@ -52,7 +36,7 @@ describe('help', () => {
 
   it('a mistake in the command line is one line on stderr and exit 2', async () => {
     for (const args of [['nope'], ['chat', '--tier', '7', 'hi'], ['chat', '--bogus', 'hi'], ['serve', '--port', 'x']]) {
-      const result = await run(args);
+      const result = await runBuiltCli(args);
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^backup-models: .*--help\)\n$/);
@@ -69,7 +53,7 @@ describe('help', () => {
       [['demo', '--port', '0', '--duration-ms', '3000000000'], /--duration-ms must be an integer from 1 to 2147483647, not "3000000000"/],
     ];
     for (const [args, message] of cases) {
-      const result = await run(args, providers.environment());
+      const result = await runBuiltCli(args, providers.environment());
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -81,7 +65,7 @@ describe('chat', () => {
   it('answers through the preferred provider and says who answered on stderr', async () => {
     // The router races its best candidates: slow the others down so the preferred one wins for sure.
     for (const other of ['groq', 'openai', 'together', 'moonshot', 'google']) providers.setBehavior(other, { kind: 'success', latencyMs: 3_000 });
-    const result = await run(['chat', '--provider', 'anthropic', 'Say hello.'], providers.environment());
+    const result = await runBuiltCli(['chat', '--provider', 'anthropic', 'Say hello.'], providers.environment());
     expect(result.code).toBe(0);
     expect(result.stdout.trim().length).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/^\(anthropic\/claude-[\w.-]+, \d+ ms\)\n$/);
@@ -90,7 +74,7 @@ describe('chat', () => {
 
   it('--json prints the full result with provider and latency; --only sticks to one provider', async () => {
     providers.setBehavior('groq', { kind: 'success', text: 'Hello from the test server.' });
-    const result = await run(['chat', '--json', '--only', '--provider', 'groq', 'Say hello.'], providers.environment());
+    const result = await runBuiltCli(['chat', '--json', '--only', '--provider', 'groq', 'Say hello.'], providers.environment());
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(parsed).toMatchObject({ content: 'Hello from the test server.', provider: 'groq', finishReason: 'stop', cached: false });
@@ -104,20 +88,20 @@ describe('chat', () => {
     const imagePath = join(directory, 'screenshot.png');
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     writeFileSync(imagePath, png);
-    const result = await run(['chat', '--json', '--tier', '1', '--image', imagePath, 'What is this?'], providers.environment());
+    const result = await runBuiltCli(['chat', '--json', '--tier', '1', '--image', imagePath, 'What is this?'], providers.environment());
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as { provider: string };
     expect(['openai', 'google', 'anthropic']).toContain(parsed.provider);
     const sent = JSON.stringify(providers.requests.find((request) => request.provider === parsed.provider)?.body);
     expect(sent).toContain(png.toString('base64'));
-    const missing = await run(['chat', '--image', join(directory, 'nope.png'), 'Hi'], providers.environment());
+    const missing = await runBuiltCli(['chat', '--image', join(directory, 'nope.png'), 'Hi'], providers.environment());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--image .*nope\.png: cannot read it \(ENOENT\)/);
   });
 
   it('--stream prints the text as it arrives', async () => {
     providers.setBehavior('openai', { kind: 'success', text: 'Streamed words arrive here.' });
-    const result = await run(['chat', '--stream', '--model', 'openai/gpt-4o-mini', '--only', 'Say hello.'], providers.environment());
+    const result = await runBuiltCli(['chat', '--stream', '--model', 'openai/gpt-4o-mini', '--only', 'Say hello.'], providers.environment());
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Streamed words arrive here.\n');
     expect(providers.requests[0]?.stream).toBe(true);
@@ -125,23 +109,23 @@ describe('chat', () => {
 
   it('--reasoning asks a reasoning model its effort, and prints the reasoning it shows on stderr, the answer on stdout', async () => {
     providers.setBehavior('openai', { kind: 'success', fixture: 'chat-completion-max_completion_tokens-o3-mini' });
-    const asked = await run(['chat', '--json', '--reasoning', 'high', '--model', 'openai/o3-mini', '--only', 'Say hello.'], providers.environment());
+    const asked = await runBuiltCli(['chat', '--json', '--reasoning', 'high', '--model', 'openai/o3-mini', '--only', 'Say hello.'], providers.environment());
     expect(asked.code).toBe(0);
     expect((providers.requests.at(-1)?.body as Record<string, unknown>)['reasoning_effort']).toBe('high');
     expect(JSON.parse(asked.stdout)).toMatchObject({ usage: { reasoningTokens: 64 } });
     // Groq's recorded reasoning, then a text put after it, then the recording's error event.
     providers.setBehavior('groq', { kind: 'success', fixture: 'chat-stream-error-tool-use-failed', text: 'Calling it.' });
-    const streamed = await run(['chat', '--stream', '--reasoning', 'low', '--model', 'groq/llama-3.3-70b-versatile', '--only', 'Go.'], providers.environment());
+    const streamed = await runBuiltCli(['chat', '--stream', '--reasoning', 'low', '--model', 'groq/llama-3.3-70b-versatile', '--only', 'Go.'], providers.environment());
     expect(streamed.stdout.startsWith('Calling it.')).toBe(true);
     expect(streamed.stdout).not.toContain('We need to call the tool');
     expect(streamed.stderr).toContain('We need to call the tool with invalid parameters first');
-    const wrong = await run(['chat', '--reasoning', 'max', 'Hi'], providers.environment());
+    const wrong = await runBuiltCli(['chat', '--reasoning', 'max', 'Hi'], providers.environment());
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--reasoning must be none, low, medium or high/);
   });
 
   it('with no keys: one line naming the variables to set, exit 1, no stack trace', async () => {
-    const result = await run(['chat', 'Say hello.']);
+    const result = await runBuiltCli(['chat', 'Say hello.']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -154,7 +138,7 @@ describe('chat', () => {
   it('when every provider fails: one line, exit 1, and never a key', async () => {
     const env = providers.environment(['openai']);
     providers.setBehavior('openai', { kind: 'error', fixture: 'error-401-invalid-api-key' });
-    const result = await run(['chat', 'Say hello.'], env);
+    const result = await runBuiltCli(['chat', 'Say hello.'], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     // Why in a word, and what the provider said: its own message, the key in it never shown.
@@ -168,7 +152,7 @@ describe('health', () => {
   it('prints a table of every provider: key, reachable, circuit, latency', async () => {
     providers.setBehavior('moonshot', { kind: 'error', fixture: 'error-401-invalid-authentication' });
     const env = providers.environment(['groq', 'openai', 'anthropic', 'moonshot', 'google']);
-    const result = await run(['health'], env);
+    const result = await runBuiltCli(['health'], env);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^PROVIDER\s+KEY\s+REACHABLE\s+CIRCUIT\s+LATENCY\s+DETAIL$/);
@@ -181,7 +165,7 @@ describe('health', () => {
   });
 
   it('--json, and exit 1 when nothing is reachable', async () => {
-    const result = await run(['health', '--json']);
+    const result = await runBuiltCli(['health', '--json']);
     expect(result.code).toBe(1);
     const rows = JSON.parse(result.stdout) as { provider: string; keyPresent: boolean; reachable: boolean | null }[];
     expect(rows).toHaveLength(6);
@@ -208,18 +192,18 @@ describe('--config', () => {
       ].join('\n'),
     );
     const env = { ...providers.environment(['groq']), SELFHOSTED_KEY: 'selfhosted-cli-key' };
-    const health = await run(['health', '--config', configPath, '--json'], env);
+    const health = await runBuiltCli(['health', '--config', configPath, '--json'], env);
     expect(health.code).toBe(0);
     const rows = JSON.parse(health.stdout) as { provider: string; reachable: boolean | null }[];
     expect(rows.find((row) => row.provider === 'selfhosted')).toMatchObject({ reachable: true });
     expect(rows).toHaveLength(7);
 
-    const chat = await run(['chat', 'Say hello.', '--config', configPath, '--provider', 'selfhosted', '--model', 'local-model', '--only', '--json'], env);
+    const chat = await runBuiltCli(['chat', 'Say hello.', '--config', configPath, '--provider', 'selfhosted', '--model', 'local-model', '--only', '--json'], env);
     expect(chat.code).toBe(0);
     expect(JSON.parse(chat.stdout)).toMatchObject({ provider: 'selfhosted' });
     expect(providers.requests.filter((request) => request.route === 'chat').map((request) => request.provider)).toEqual(['together']);
 
-    const missing = await run(['health', '--config', join(directory, 'none.yaml')]);
+    const missing = await runBuiltCli(['health', '--config', join(directory, 'none.yaml')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Cannot read the gateway configuration .*none\.yaml/);
     noStackTrace(missing.stderr);
@@ -295,14 +279,14 @@ describe('serve', () => {
   });
 
   it('refuses to listen beyond loopback without a gateway key: one line, exit 1', async () => {
-    const result = await run(['serve', '--host', '0.0.0.0', '--port', '0'], providers.environment());
+    const result = await runBuiltCli(['serve', '--host', '0.0.0.0', '--port', '0'], providers.environment());
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Refusing to listen on 0\.0\.0\.0 without a gateway key.*BACKUP_MODELS_GATEWAY_KEYS/);
   });
 
   it('reports a mistake in the configuration, in its file or the environment, in one line and exit 2, as one in the command line', async () => {
-    const unreadable = await run(['serve', '--config', '/nonexistent/gateway.yaml']);
+    const unreadable = await runBuiltCli(['serve', '--config', '/nonexistent/gateway.yaml']);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toBe('backup-models: Cannot read the gateway configuration /nonexistent/gateway.yaml (ENOENT).\n');
 
@@ -331,7 +315,7 @@ describe('serve', () => {
       ],
     ];
     for (const [args, env, message] of refused) {
-      const result = await run(['serve', '--port', '0', ...args], { ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, ...env });
+      const result = await runBuiltCli(['serve', '--port', '0', ...args], { ...providers.environment(), BACKUP_MODELS_GATEWAY_KEYS: gatewayKey, ...env });
       const label = `${args.join(' ')} ${JSON.stringify(env)}`;
       expect(result.code, label).toBe(2);
       expect(result.stderr, label).toMatch(message);
@@ -339,7 +323,7 @@ describe('serve', () => {
       expect(result.stdout, label).toBe('');
     }
     // The commands that only call providers read the file's providers the same way.
-    const health = await run(['health', '--config', join(directory, 'both.yaml')]);
+    const health = await runBuiltCli(['health', '--config', join(directory, 'both.yaml')]);
     expect(health.code).toBe(2);
     expect(health.stderr).toMatch(/^backup-models: Gateway configuration: trustedProxyHops cannot be given with trustedProxies: /);
   });
