@@ -104,14 +104,15 @@ describe('serve with a bad base URL', () => {
 });
 
 describe('serve with a bad outbound proxy', () => {
-  it('refuses a bad HTTPS_PROXY or http_proxy at start: exit 2, one line naming the variable, never its value', async () => {
+  it('refuses a bad HTTPS_PROXY, http_proxy or ALL_PROXY at start: exit 2, one line naming the variable, never its value', async () => {
     const { host } = new URL(providers.url);
     for (const [variable, value] of [
-      ['HTTPS_PROXY', `socks5://team:${secret}@${host}`],
+      ['HTTPS_PROXY', `socks4://team:${secret}@${host}`],
+      ['ALL_PROXY', `ftp://team:${secret}@${host}`],
       ['http_proxy', `http://team:${secret}@${host}/?token=${secret}`],
     ] as const) {
       const outcome = await serve([], { [variable]: value });
-      expectRefusal(outcome, new RegExp(`^backup-models: Gateway configuration: ${variable} must be an http or https URL of a proxy`), variable);
+      expectRefusal(outcome, new RegExp(`^backup-models: Gateway configuration: ${variable} must be the URL of an http, https, socks5 or socks5h proxy`), variable);
     }
   });
 });

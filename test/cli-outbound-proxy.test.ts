@@ -3,7 +3,9 @@
  * `HTTPS_PROXY`, the provider at an https base URL (a TLS front with a certificate for localhost, before the provider
  * test server), reached through the proxy's CONNECT tunnel (the `proxy` package) with TLS ending at the provider.
  * The certificate is trusted through `NODE_EXTRA_CA_CERTS`, as a company's own CA is; without it the handshake
- * fails, which shows the proxy did not end TLS itself. A proxy spoken to over TLS (`https://`) is tested the same way.
+ * fails, which shows the proxy did not end TLS itself. A proxy spoken to over TLS (`https://`) is tested the same way,
+ * and so is a SOCKS5 proxy (`ALL_PROXY=socks5h://`, the `@pondwader/socks5-server` package), TLS to the provider
+ * starting inside its tunnel.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -11,10 +13,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { createServer as createSocksServer, defaultConnectionHandler, type Socks5Server } from '@pondwader/socks5-server';
 import { createProxy, type ProxyServer } from 'proxy';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startProviderTestServer, type ProviderTestServer } from '../src/testing/index.js';
 import { type BuiltCliRun, buildCliIfStale, runBuiltCli } from './built-cli.js';
+import { closedPort } from './closed-port.js';
 
 const certificatePath = fileURLToPath(new URL('./fixtures/tls/localhost-cert.pem', import.meta.url));
 const keyPath = fileURLToPath(new URL('./fixtures/tls/localhost-key.pem', import.meta.url));
@@ -25,6 +29,8 @@ let proxy: ProxyServer;
 /** The same proxy spoken to over TLS (an https:// proxy URL), with the localhost certificate. */
 let httpsProxy: ProxyServer;
 const tunnels: string[] = [];
+let socks: Socks5Server;
+let socksPort: number;
 
 beforeAll(async () => {
   await buildCliIfStale();
@@ -44,12 +50,20 @@ beforeAll(async () => {
     server.on('connect', (request: IncomingMessage) => tunnels.push(request.url ?? ''));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   }
+  socks = createSocksServer().setConnectionHandler((connection, sendStatus) => {
+    tunnels.push(`socks5 ${connection.destAddress}:${connection.destPort}`);
+    return defaultConnectionHandler(connection, sendStatus);
+  });
+  // The SOCKS server takes a port, not 0.
+  socksPort = await closedPort();
+  await new Promise<void>((resolve) => socks.listen(socksPort, '127.0.0.1', resolve));
 }, 180_000);
 afterAll(async () => {
   for (const server of [proxy, httpsProxy]) {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
   }
+  await new Promise((resolve) => socks?.close(resolve));
   await new Promise((resolve) => tlsFront?.close(resolve));
   await providers?.close();
 });
@@ -84,6 +98,21 @@ it('speaks TLS to an https:// proxy too, and inside its tunnel TLS to the provid
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout.trim().length).toBeGreaterThan(0);
   expect(tunnels).toEqual([`localhost:${(tlsFront.address() as AddressInfo).port}`]);
+});
+
+it('reaches an https provider through a SOCKS5 proxy in ALL_PROXY, TLS starting inside its tunnel', async () => {
+  tunnels.length = 0;
+  const socksProxy = { HTTPS_PROXY: '', ALL_PROXY: `socks5h://127.0.0.1:${socksPort}` };
+  const result = await chat({ NODE_EXTRA_CA_CERTS: certificatePath, ...socksProxy });
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout.trim().length).toBeGreaterThan(0);
+  expect(tunnels).toEqual([`socks5 localhost:${(tlsFront.address() as AddressInfo).port}`]);
+  // The certificate not trusted, the handshake with the provider fails: the proxy only carried the bytes.
+  tunnels.length = 0;
+  const untrusted = await chat(socksProxy);
+  expect(untrusted.code).toBe(1);
+  expect(untrusted.stderr).toMatch(/All providers failed: groq \(network: the TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)\)/);
+  expect(tunnels).toHaveLength(1);
 });
 
 it('fails the TLS handshake with a certificate the process does not trust: the proxy only carries the bytes', async () => {

@@ -288,7 +288,7 @@ export function checkBaseUrlVariables(catalog: readonly ProviderDefinition[], en
 }
 
 /**
- * The outbound proxy's variables (`HTTPS_PROXY`, `HTTP_PROXY`), held to the rule the router holds them to when it is
+ * The outbound proxy's variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`), held to the rule the router holds them to when it is
  * made: refused here, as a mistake of the configuration, before `serve` connects to anything.
  */
 export function checkOutboundProxyVariables(env: Readonly<Record<string, string | undefined>>): void {

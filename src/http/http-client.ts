@@ -1,8 +1,9 @@
 /**
  * The one way we talk HTTP: a keep-alive undici Pool per origin, created on first use and reused, driven
  * through undici's dispatch API (see cancellable-handler.ts). With an outbound proxy (`proxy`), an origin that
- * `noProxy` does not name goes through its scheme's proxy instead: undici's ProxyAgent, which tunnels to each
- * origin with CONNECT and keeps such pools behind it (one agent a proxy).
+ * `noProxy` does not name goes through its scheme's proxy instead: for an HTTP proxy undici's ProxyAgent, which
+ * tunnels to each origin with CONNECT and keeps such pools behind it (one agent a proxy); for a SOCKS5 proxy a pool
+ * of the origin's own whose connections are tunnels through it (socks-connector.ts).
  * Every call takes a Cancellation; cancelling ends the request and frees its socket, and the cancellation's
  * reason is rethrown as is. Transport failures become ProviderErrors (`network` or `timeout`; a proxy's refusal,
  * map-transport-error.ts).
@@ -16,7 +17,8 @@ import { dispatchStreamed, type StreamedHttpResponse } from './streamed-request.
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import { defaultResponseSizeLimit, type ResponseSizeLimit } from './response-size-limit.js';
 import { type NoProxyRule, parseNoProxy } from './no-proxy.js';
-import { type ProxySettings, proxyUrlShown } from './proxy-settings.js';
+import { isSocksProxyUrl, type ProxySettings, proxyUrlShown } from './proxy-settings.js';
+import { socksConnector, socksProxyOf } from './socks-connector.js';
 import type { HttpRequestSpec } from './types.js';
 
 export interface HttpClientOptions {
@@ -73,6 +75,8 @@ export class HttpClient {
   readonly #pools = new Map<string, Pool>();
   /** With a proxy: an agent for each proxy URL, made on first use. */
   readonly #proxyAgents = new Map<string, ProxyAgent>();
+  /** With a SOCKS5 proxy: each origin's pool of tunnels through it, made on first use. */
+  readonly #socksPools = new Map<string, Pool>();
   /** With a proxy: each origin's dispatcher (its pool, or its proxy's agent), decided once. */
   readonly #dispatcherByOrigin = new Map<string, Dispatcher>();
   readonly #noProxy: NoProxyRule | undefined;
@@ -125,9 +129,10 @@ export class HttpClient {
    * stream nobody reads) are destroyed, so closing always ends. The client can still be used: pools are made again.
    */
   async close(options: { graceMs?: number } = {}): Promise<void> {
-    const dispatchers: Dispatcher[] = [...this.#pools.values(), ...this.#proxyAgents.values()];
+    const dispatchers: Dispatcher[] = [...this.#pools.values(), ...this.#proxyAgents.values(), ...this.#socksPools.values()];
     this.#pools.clear();
     this.#proxyAgents.clear();
+    this.#socksPools.clear();
     this.#dispatcherByOrigin.clear();
     const graceMs = options.graceMs ?? 1_000;
     await Promise.all(
@@ -201,13 +206,15 @@ export class HttpClient {
 
   /**
    * An origin's dispatcher with a proxy set: its own pool when `noProxy` names it or its scheme has no proxy (an
-   * https origin takes `httpsProxy`, else `httpProxy`; an http one `httpProxy`), else its proxy's agent.
+   * https origin takes `httpsProxy`, else `httpProxy`, else `allProxy`; an http one `httpProxy`, else `allProxy`),
+   * else its proxy's agent, or its pool of tunnels through a SOCKS5 proxy.
    */
   #dispatcherFor(origin: string, proxy: ProxySettings): Dispatcher {
     let dispatcher = this.#dispatcherByOrigin.get(origin);
     if (dispatcher === undefined) {
       const proxyUrl = this.#proxyUrlFor(new URL(origin), proxy);
-      dispatcher = proxyUrl === undefined ? this.#poolFor(origin) : this.#proxyAgentFor(proxyUrl);
+      if (proxyUrl === undefined) dispatcher = this.#poolFor(origin);
+      else dispatcher = isSocksProxyUrl(proxyUrl) ? this.#socksPoolFor(origin, proxyUrl) : this.#proxyAgentFor(proxyUrl);
       if (this.#dispatcherByOrigin.size >= maximumCachedTargets) this.#dispatcherByOrigin.clear();
       this.#dispatcherByOrigin.set(origin, dispatcher);
     }
@@ -216,7 +223,19 @@ export class HttpClient {
 
   #proxyUrlFor(url: URL, proxy: ProxySettings): string | undefined {
     if (this.#noProxy?.bypasses(url)) return undefined;
-    return url.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy;
+    return (url.protocol === 'https:' ? (proxy.httpsProxy ?? proxy.httpProxy) : proxy.httpProxy) ?? proxy.allProxy;
+  }
+
+  /** An origin's pool whose every connection is a tunnel through the SOCKS5 proxy at `proxyUrl` (one proxy an origin). */
+  #socksPoolFor(origin: string, proxyUrl: string): Pool {
+    let pool = this.#socksPools.get(origin);
+    if (pool === undefined) {
+      const poolOptions = this.#poolOptions();
+      const timeoutMs = this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+      pool = new Pool(origin, { ...poolOptions, connect: socksConnector(socksProxyOf(proxyUrl), { timeoutMs }) });
+      this.#socksPools.set(origin, pool);
+    }
+    return pool;
   }
 
   #proxyAgentFor(proxyUrl: string): ProxyAgent {

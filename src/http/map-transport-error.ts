@@ -4,6 +4,7 @@
  * a URL, a header or a body.
  */
 import { ProviderError } from '../errors.js';
+import { SocksProxyFailure } from './socks-connector.js';
 
 export interface MapTransportErrorOptions {
   readonly providerId: string;
@@ -50,6 +51,7 @@ export function mapTransportError(error: unknown, options: MapTransportErrorOpti
   if (ProviderError.isInstance(error)) return error;
   const proxyStatus = error instanceof Error ? proxyRefusalPattern.exec(error.message)?.[1] : undefined;
   if (proxyStatus !== undefined) return proxyRefusal(Number(proxyStatus), error, options);
+  if (error instanceof SocksProxyFailure) return socksFailure(error, options);
   const code = errorCode(error);
   const codeSuffix = code === undefined ? '' : ` (${code})`;
   const timeoutMessage = code === undefined ? undefined : timeoutMessages[code];
@@ -84,6 +86,23 @@ function proxyRefusal(status: number, error: unknown, options: MapTransportError
         ? "the outbound proxy forbids the provider's host (403)"
         : `the outbound proxy could not open a tunnel to the provider (${status})`;
   return new ProviderError({ provider: options.providerId, reason: refusedByConfiguration ? 'configuration' : 'network', message: what, cause: error });
+}
+
+/**
+ * A SOCKS5 proxy would not carry the connection: as with an HTTP proxy, credentials it wants or refuses and a
+ * provider its rules forbid are the proxy's configuration (the call moves on, the circuit is left alone); a provider
+ * it could not reach, or a proxy that does not speak SOCKS5, a network failure.
+ */
+function socksFailure(error: SocksProxyFailure, options: MapTransportErrorOptions): ProviderError {
+  const what: Record<SocksProxyFailure['kind'], string> = {
+    'credentials-wanted': 'the outbound SOCKS proxy asked for credentials: give a user name and password in its URL',
+    'credentials-refused': 'the outbound SOCKS proxy refused its credentials: check the user name and password in its URL',
+    'not-allowed': "the outbound SOCKS proxy's rules forbid the provider's host",
+    unreachable: `the outbound SOCKS proxy could not reach the provider (${error.reply ?? 'refused'})`,
+    protocol: 'the outbound SOCKS proxy closed the connection or did not answer in SOCKS5',
+  };
+  const byConfiguration = error.kind === 'credentials-wanted' || error.kind === 'credentials-refused' || error.kind === 'not-allowed';
+  return new ProviderError({ provider: options.providerId, reason: byConfiguration ? 'configuration' : 'network', message: what[error.kind], cause: error });
 }
 
 function networkMessage(code: string | undefined, error: unknown): string {

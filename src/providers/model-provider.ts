@@ -62,7 +62,7 @@ export interface ModelProvider {
   /** The cheapest call that proves key and endpoint work. Resolves, or throws a ProviderError. */
   checkHealth(options: { readonly signal: AbortSignal }): Promise<void>;
   /**
-   * The outbound proxy its requests go through now (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, read by the router), its URL
+   * The outbound proxy its requests go through now (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, read by the router), its URL
    * without credentials, or undefined when they go direct. Absent for a provider whose requests are not ours to send.
    */
   outboundProxy?(): string | undefined;

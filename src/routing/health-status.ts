@@ -48,7 +48,7 @@ export interface HealthStatus {
    */
   readonly missingModels: readonly MissingModel[];
   /**
-   * The outbound proxy its requests go through now (`HTTPS_PROXY` or `HTTP_PROXY` unless `NO_PROXY` names its host),
+   * The outbound proxy its requests go through now (`HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` unless `NO_PROXY` names its host; an HTTP or a SOCKS5 proxy),
    * its URL without user name or password; null when they go direct, and for a provider whose requests are not the
    * router's to send (an AI SDK model given as a candidate).
    */

@@ -1,5 +1,5 @@
 /**
- * The router's outbound proxy, read from its environment when it is made (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`:
+ * The router's outbound proxy, read from its environment when it is made (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`:
  * proxy-settings.ts). Unlike keys and base URLs, read at each call, a proxy is where connections are made, and
  * those are pooled: a router made anew (as the gateway's reload makes one) takes a changed proxy.
  */

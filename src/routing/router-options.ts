@@ -82,7 +82,7 @@ export interface BackupModelRouterOptions {
   /** More candidates that are not HTTP providers of the catalog (an AI SDK model, a simulator). */
   readonly extraProviders?: readonly ModelProvider[];
   /**
-   * Where keys and base URLs are read, at call time, and the outbound proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`),
+   * Where keys and base URLs are read, at call time, and the outbound proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`),
    * when the router is made. Default `process.env`.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;

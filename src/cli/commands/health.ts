@@ -10,7 +10,7 @@ import { routerForCommand } from '../router-from-config.js';
 const help = `Usage: backup-models health [options]
 
 Check every provider with its cheapest call (the models list), in parallel. Behind an outbound proxy
-(HTTPS_PROXY, HTTP_PROXY, NO_PROXY) a PROXY column names the one each provider is reached through.
+(HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) a PROXY column names the one each provider is reached through.
 
 Options:
   --config <file>     Check the providers of a gateway configuration (its own ones and base URLs) too.
@@ -29,7 +29,7 @@ export interface ProviderHealthRow {
   readonly latencyMs: number | null;
   /** Why it is not reachable: the failure reason, or the key variable to set. */
   readonly detail: string | null;
-  /** The outbound proxy its requests go through (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), without credentials; null when direct. */
+  /** The outbound proxy its requests go through (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), without credentials; null when direct. */
   readonly outboundProxy: string | null;
 }
 

@@ -68,7 +68,10 @@ Environment:
                                        with no user name, password, query or fragment)
   the variables the file names in a key's keyEnv and a provider's apiKeyEnv
   HTTPS_PROXY, HTTP_PROXY              the outbound proxy of https and http base URLs (HTTP_PROXY of both when
-                                       HTTPS_PROXY is unset): http://[user:password@]host:port, CONNECT tunnels
+                                       HTTPS_PROXY is unset): http://[user:password@]host:port, CONNECT tunnels,
+                                       or socks5://[user:password@]host[:port] (socks5h://: the proxy resolves
+                                       the providers' host names)
+  ALL_PROXY                            the proxy of either when its own variable is unset (as with curl)
   NO_PROXY                             what is reached directly: hosts (and their subdomains), addresses, CIDR
                                        ranges (10.0.0.0/8), each with an optional :port, or *; loopback goes
                                        through the proxy unless named (as with curl). Each read lower case first
