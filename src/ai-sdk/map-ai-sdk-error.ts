@@ -1,4 +1,5 @@
 import { type FailureReason, ProviderError } from '../errors.js';
+import { responseHeadersFrom } from '../http/response-headers.js';
 import { parseRetryAfterMs, readRetryAdvice } from '../http/retry-after.js';
 
 /** The fields of the AI SDK's `APICallError` we read. Recognised by its marker, without importing the package. */
@@ -64,12 +65,12 @@ export function mapAiSdkError(options: { error: unknown; providerId: string; now
 }
 
 function mapApiCallError(error: ApiCallErrorShape, options: { providerId: string; nowMs: number }): ProviderError {
-  const headers = lowerCaseKeys(error.responseHeaders ?? {});
+  const headers = responseHeadersFrom(error.responseHeaders ?? {});
   const statusCode = error.statusCode;
   const text = `${error.message} ${error.responseBody ?? ''}`;
   const reason = classifyStatus(statusCode, text);
   const retryAfterMs = reason === 'rate_limit' || reason === 'overloaded' ? parseRetryAfterMs(headers, options.nowMs) : undefined;
-  const requestId = requestIdHeaders.map((header) => headers[header]).find((value) => value !== undefined);
+  const requestId = requestIdHeaders.map((header) => headers.get(header)).find((value) => value !== undefined);
   // The provider's own advice, as our HTTP providers read it (the AI SDK folds it into isRetryable).
   const shouldRetry = readRetryAdvice(headers);
   return new ProviderError({
@@ -98,12 +99,6 @@ export function classifyStatus(statusCode: number | undefined, text: string): Fa
   if (statusCode >= 500) return 'server_error';
   if (statusCode >= 400) return contextTooLongPattern.test(text) ? 'context_too_long' : 'invalid_request';
   return 'server_error';
-}
-
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) result[key.toLowerCase()] = value;
-  return result;
 }
 
 /** An error part may carry a provider's JSON error object rather than an Error. */

@@ -12,6 +12,7 @@ import { recordedFixtures } from '../testing/shared-fixtures.test-support.js';
 import type { ChatResponse, FinishReason, SignedReasoning, ToolCall, Usage } from '../types.js';
 import { chatCompletionJson, commonChatCompletionJson } from './chat-completion-json.js';
 import { toChatCompletion } from './openai-response.js';
+import { noResponseHeaders } from '../http/response-headers.js';
 
 const numRuns = 1000;
 const finishReasons: readonly FinishReason[] = ['stop', 'length', 'tool_calls', 'content_filter', 'error', 'other'];
@@ -151,7 +152,7 @@ describe('chatCompletionJson', () => {
     const fixtures = recordedFixtures('openai');
     const names = ['chat-completion.json', 'chat-completion-max_tokens.json', 'chat-completion-max_completion_tokens-o3-mini.json', 'chat-completion-tool-call.json'];
     for (const name of names) {
-      const response: ChatResponse = openAICompatibleProtocol.parseChatResponse(fixtures.readFixtureJson(name), { providerId: 'openai', headers: {} });
+      const response: ChatResponse = openAICompatibleProtocol.parseChatResponse(fixtures.readFixtureJson(name), { providerId: 'openai', headers: noResponseHeaders });
       const result: CompletionResult = { ...response, provider: 'openai', latencyMs: 300, usage: response.usage, costUsd: undefined, cached: false, attempts: [], requestId: response.requestId };
       const context = { id: 'chatcmpl-0a1b2c3d-4e5f-6789-abcd-ef0123456789', createdSeconds: 1_762_296_371 };
       expect(chatCompletionJson(result, context), name).toBe(JSON.stringify(toChatCompletion(result, context)));

@@ -16,8 +16,9 @@ import { MessagesStreamEvents } from './anthropic-messages/messages-stream-event
 import type { StreamEventEncoder } from './gateway-dialect.js';
 import { ResponsesStreamEvents } from './openai-responses/responses-stream-events.js';
 import { type ClientView, readMessagesStream, readResponsesStream } from './stream-clients.test-support.js';
+import { noResponseHeaders } from '../http/response-headers.js';
 
-const decodeOptions = { providerId: 'test', headers: {} };
+const decodeOptions = { providerId: 'test', headers: noResponseHeaders };
 
 function decodeRecorded(folder: string, fixture: string, decoder: StreamDecoder): StreamChunk[] {
   return recordedFixtures(folder).readFixtureSseEvents(fixture).flatMap((event) => decoder.decode(event));

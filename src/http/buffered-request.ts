@@ -7,15 +7,16 @@
  */
 import type { Dispatcher } from 'undici';
 import { ProviderError } from '../errors.js';
-import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
+import { type CancellableDispatchOptions, CancellableHandler } from './cancellable-handler.js';
 import { mapTransportError } from './map-transport-error.js';
 import { errorBodyPrefixBytes, responseTooLarge, responseTooLargeFailure } from './response-size-limit.js';
+import { noResponseHeaders, RawResponseHeaders } from './response-headers.js';
 import type { ResponseHeaders } from './types.js';
 
 /** A response whose body has fully arrived. */
 export interface BufferedHttpResponse {
   readonly statusCode: number;
-  /** Lower-case names; repeated headers joined with ", ". */
+  /** Read by name (any case); a repeated header's values joined with ", ". */
   readonly headers: ResponseHeaders;
   /** The body as UTF-8 text. */
   text(): string;
@@ -38,7 +39,7 @@ export function dispatchBuffered<T>(options: CancellableDispatchOptions, read: (
 class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.DispatchHandler {
   readonly #read: (response: BufferedHttpResponse) => T;
   #statusCode = 0;
-  #headers: ResponseHeaders = {};
+  #headers: ResponseHeaders = noResponseHeaders;
   #chunks: Buffer[] = [];
   #heldBytes = 0;
   /** A 2xx: the body is the answer, not an error body. */
@@ -56,16 +57,14 @@ class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.Di
     this.#read = read;
   }
 
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
+  /** The status and headers: true, go on reading (a whole answer never pauses undici). */
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.#statusCode = statusCode;
-    this.#headers = normalizeHeaders(headers);
+    this.#headers = new RawResponseHeaders(rawHeaders);
     this.#isAnswer = statusCode >= 200 && statusCode < 300;
     this.#limitBytes = this.#isAnswer ? this.options.responseSizeLimit.bytes : errorBodyPrefixBytes;
-    if (this.#isAnswer) this.#refuseAnnouncedPastLimit(controller);
+    if (this.#isAnswer) this.#refuseAnnouncedPastLimit();
+    return true;
   }
 
   /**
@@ -74,32 +73,33 @@ class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.Di
    * announcing more is not refused (only its prefix is read), nor is a length that is not one number (no usable
    * announcement: the body is read and counted).
    */
-  #refuseAnnouncedPastLimit(controller: Dispatcher.DispatchController): void {
-    const announced = this.#headers['content-length'];
+  #refuseAnnouncedPastLimit(): void {
+    const announced = this.#headers.get('content-length');
     if (announced === undefined) return;
     const announcedBytes = Number(announced);
     if (!(announcedBytes > this.#limitBytes) || !this.decide()) return;
     this.#limitBytes = -1;
     const { errorOptions, responseSizeLimit } = this.options;
     this.rejectWith(responseTooLargeFailure(errorOptions.providerId, responseTooLarge(responseSizeLimit, 'body', announcedBytes)));
-    controller.abort(cancelledHere);
+    this.abortRequest();
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     const heldBytes = this.#heldBytes + chunk.length;
     if (heldBytes > this.#limitBytes) {
-      this.#pastLimit(controller, chunk);
-      return;
+      this.#pastLimit(chunk);
+      return true;
     }
     this.#heldBytes = heldBytes;
     this.#chunks.push(chunk);
+    return true;
   }
 
   /**
    * An answer past its limit fails; an error body keeps its prefix and is taken as it is, for its status and what the
    * prefix says. The rest is never read: the request is ended, which closes its socket.
    */
-  #pastLimit(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  #pastLimit(chunk: Buffer): void {
     const limitBytes = this.#limitBytes;
     this.#limitBytes = -1;
     if (limitBytes < 0 || !this.decide()) return;
@@ -111,10 +111,10 @@ class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.Di
       this.#chunks.push(chunk.subarray(0, limitBytes - this.#heldBytes));
       this.#answer(new BufferedResponse(errorOptions.providerId, this.#statusCode, this.#headers, this.#chunks));
     }
-    controller.abort(cancelledHere);
+    this.abortRequest();
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (!this.decide()) return;
     const { providerId } = this.options.errorOptions;
     this.#answer(new BufferedResponse(providerId, this.#statusCode, this.#headers, this.#chunks));
@@ -132,7 +132,7 @@ class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.Di
     this.resolveWith(value);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (!this.decide()) return;
     const { cancellation, errorOptions } = this.options;
     this.rejectWith(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
@@ -141,8 +141,8 @@ class BufferingHandler<T> extends CancellableHandler<T> implements Dispatcher.Di
   protected override onCancelled(reason: unknown): void {
     if (!this.decide()) return;
     this.rejectWith(reason);
-    // Not yet started (waiting for a connection): onRequestStart aborts it when its turn comes.
-    this.controller?.abort(cancelledHere);
+    // Not yet started (waiting for a connection): onConnect aborts it when its turn comes.
+    this.abortRequest();
   }
 
   protected override onRestart(): void {

@@ -1,12 +1,19 @@
 /**
  * What the dispatch handlers of a whole answer and of a stream share: undici's `dispatch` API driven by
  * a Cancellation instead of an AbortSignal, and headers in our shape.
+ *
+ * The handlers speak the protocol undici 7's HTTP/1.1 client calls itself (`onConnect`, `onHeaders`, `onData`,
+ * `onComplete`, `onError`: what its own `request()` speaks), which its types mark deprecated in favour of
+ * `onRequestStart`/`onResponseStart`/..., not the newer one: undici serves the newer one by wrapping each request's
+ * handler in an adapter of two objects that turns every header of every response into an object of strings first
+ * (`parseHeaders`), and its trailers too, before handing them over. Spoken to directly, it hands over the raw header
+ * buffers, which are read only as far as asked (response-headers.ts). Moving to undici 8 means checking that this protocol is still
+ * served (the tests of src/http fail at once if it is not: undici refuses a handler it cannot call).
  */
 import type { Dispatcher } from 'undici';
 import type { Cancellation } from '../cancellation.js';
 import type { MapTransportErrorOptions } from './map-transport-error.js';
 import type { ResponseSizeLimit } from './response-size-limit.js';
-import type { ResponseHeaders } from './types.js';
 
 /** Told when a request leaves for its server (see `HttpRequestOptions.sentListener`). */
 export interface RequestSentListener {
@@ -27,13 +34,14 @@ export interface CancellableDispatchOptions {
 export const cancelledHere = new Error('the request was cancelled');
 
 /**
- * Listens to the cancellation until the call is decided, keeps undici's controller to abort with, aborts a
+ * Listens to the cancellation until the call is decided, keeps undici's abort of the request, aborts a
  * request that only starts once already decided (one that was waiting for a connection), and settles the
  * caller's promise once.
  */
 export abstract class CancellableHandler<T> {
   protected readonly options: CancellableDispatchOptions;
-  protected controller: Dispatcher.DispatchController | undefined;
+  /** Undici's abort of this request, once it has a connection (`onConnect`). */
+  #abort: ((error: Error) => void) | undefined;
   readonly #stopListening: () => void;
   #decided = false;
   #resolve: ((value: T) => void) | undefined;
@@ -47,15 +55,20 @@ export abstract class CancellableHandler<T> {
   }
 
   /** Undici has a connection for the request and writes it on the socket as this returns. */
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onConnect(abort: (error: Error) => void): void {
     // Undici may start a request again when the one ahead of it on a pipelined socket failed.
     this.onRestart();
     if (this.#decided) {
-      controller.abort(cancelledHere);
+      abort(cancelledHere);
       return;
     }
-    this.controller = controller;
+    this.#abort = abort;
     this.options.sentListener?.onRequestSent?.();
+  }
+
+  /** End the request (its socket is closed): what it answers from now on is not read. Nothing before `onConnect`. */
+  protected abortRequest(): void {
+    this.#abort?.(cancelledHere);
   }
 
   /** The cancellation aborted with `reason`. */
@@ -87,17 +100,4 @@ export abstract class CancellableHandler<T> {
     this.#stopListening();
     return true;
   }
-}
-
-/**
- * Repeated values joined with ", ", in place: undici hands each response a fresh object of its own, with
- * names already lower-cased, so copying it again on every response would be work done twice.
- */
-export function normalizeHeaders(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
-  for (const name in headers) {
-    const value = headers[name];
-    if (Array.isArray(value)) headers[name] = value.join(', ');
-    else if (value === undefined) delete headers[name];
-  }
-  return headers as ResponseHeaders;
 }

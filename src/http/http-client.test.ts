@@ -104,6 +104,11 @@ describe('HttpClient', () => {
           ['X-Request-Id', 'req_2'],
           ['X-Multi', 'one'],
           ['X-Multi', 'two'],
+          ['X-Multi', 'three'],
+          // Names an object holds already: headers like any other, not what the object inherits.
+          ['Constructor', 'built'],
+          ['__proto__', 'polluted?'],
+          ['X-Odd-CASE', 'caf\u00e9'],
         ]);
         // A multi-byte character cut between two writes must come out whole.
         const body = Buffer.from('{"text":"caf\u00e9 ☕"}');
@@ -115,8 +120,15 @@ describe('HttpClient', () => {
         { providerId: 'local', cancellation: new CancelScope() },
       );
       expect(response.statusCode).toBe(200);
-      expect(response.headers['x-request-id']).toBe('req_2');
-      expect(response.headers['x-multi']).toBe('one, two');
+      expect(response.headers.get('x-request-id')).toBe('req_2');
+      expect(response.headers.get('x-multi')).toBe('one, two, three');
+      expect(response.headers.get('constructor')).toBe('built');
+      expect(response.headers.get('__proto__')).toBe('polluted?');
+      // Any case asks for the same header; one not sent is undefined, whatever an object would inherit.
+      expect(response.headers.get('X-REQUEST-ID')).toBe('req_2');
+      expect(response.headers.get('toString')).toBeUndefined();
+      // A header value is latin1 text, as undici reads it.
+      expect(response.headers.get('x-odd-case')).toBe('caf\u00e9');
       expect(response.json()).toEqual({ text: 'café ☕' });
       expect(received).toBe('{"a":1}');
     });
@@ -307,7 +319,7 @@ describe('HttpClient', () => {
       };
       const response = await client.stream(request(`${baseUrl}/`), { providerId: 'local', cancellation: new CancelScope() });
       expect(response.statusCode).toBe(200);
-      expect(response.headers['x-request-id']).toBe('req_3');
+      expect(response.headers.get('x-request-id')).toBe('req_3');
       const pieces: string[] = [];
       for await (const chunk of response.body) {
         pieces.push(Buffer.from(chunk).toString());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { responseHeadersFrom } from './response-headers.js';
 import { maximumRetryAfterMs, parseDurationTextMs, parseRetryAfterMs } from './retry-after.js';
 import { recordedResponseHeaders as recordedHeaders } from '../testing/shared-fixtures.test-support.js';
 
@@ -14,20 +15,20 @@ describe('parseRetryAfterMs', () => {
   });
 
   it('prefers retry-after-ms, then seconds, then an HTTP date', () => {
-    expect(parseRetryAfterMs({ 'retry-after-ms': '1500', 'retry-after': '9' }, nowMs)).toBe(1500);
-    expect(parseRetryAfterMs({ 'retry-after': '1.5' }, nowMs)).toBe(1500);
-    expect(parseRetryAfterMs({ 'retry-after': new Date(nowMs + 30_000).toUTCString() }, nowMs)).toBe(30_000);
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after-ms': '1500', 'retry-after': '9' }), nowMs)).toBe(1500);
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': '1.5' }), nowMs)).toBe(1500);
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': new Date(nowMs + 30_000).toUTCString() }), nowMs)).toBe(30_000);
   });
 
   it('gives undefined for absent, negative and garbage values, and 0 for a date in the past', () => {
-    expect(parseRetryAfterMs({}, nowMs)).toBeUndefined();
-    expect(parseRetryAfterMs({ 'retry-after': '-3' }, nowMs)).toBeUndefined();
-    expect(parseRetryAfterMs({ 'retry-after': 'soon' }, nowMs)).toBeUndefined();
-    expect(parseRetryAfterMs({ 'retry-after': new Date(nowMs - 30_000).toUTCString() }, nowMs)).toBe(0);
+    expect(parseRetryAfterMs(responseHeadersFrom({}), nowMs)).toBeUndefined();
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': '-3' }), nowMs)).toBeUndefined();
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': 'soon' }), nowMs)).toBeUndefined();
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': new Date(nowMs - 30_000).toUTCString() }), nowMs)).toBe(0);
   });
 
   it('caps a huge wait', () => {
-    expect(parseRetryAfterMs({ 'retry-after': '999999' }, nowMs)).toBe(maximumRetryAfterMs);
+    expect(parseRetryAfterMs(responseHeadersFrom({ 'retry-after': '999999' }), nowMs)).toBe(maximumRetryAfterMs);
   });
 });
 

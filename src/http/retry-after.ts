@@ -8,7 +8,7 @@ export const maximumRetryAfterMs = 10 * 60 * 1000;
  * undefined for no advice or any other value.
  */
 export function readRetryAdvice(headers: ResponseHeaders): boolean | undefined {
-  const advice = headers['x-should-retry'];
+  const advice = headers.get('x-should-retry');
   return advice === 'true' ? true : advice === 'false' ? false : undefined;
 }
 
@@ -17,12 +17,12 @@ export function readRetryAdvice(headers: ResponseHeaders): boolean | undefined {
  * as an HTTP date. Negative, garbage and absent values give undefined; huge ones are capped.
  */
 export function parseRetryAfterMs(headers: ResponseHeaders, nowMs: number): number | undefined {
-  const milliseconds = headers['retry-after-ms'];
+  const milliseconds = headers.get('retry-after-ms');
   if (milliseconds !== undefined) {
     const parsed = parseNonNegativeNumber(milliseconds);
     if (parsed !== undefined) return Math.min(parsed, maximumRetryAfterMs);
   }
-  const retryAfter = headers['retry-after'];
+  const retryAfter = headers.get('retry-after');
   if (retryAfter === undefined) return undefined;
   const seconds = parseNonNegativeNumber(retryAfter);
   if (seconds !== undefined) return Math.min(seconds * 1000, maximumRetryAfterMs);

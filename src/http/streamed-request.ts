@@ -5,14 +5,15 @@
  * stream's path to its first token, both showed in the profile.
  */
 import type { Dispatcher } from 'undici';
-import { type CancellableDispatchOptions, CancellableHandler, cancelledHere, normalizeHeaders } from './cancellable-handler.js';
+import { type CancellableDispatchOptions, CancellableHandler, cancelledHere } from './cancellable-handler.js';
 import { mapTransportError } from './map-transport-error.js';
 import { errorBodyPrefixBytes } from './response-size-limit.js';
+import { noResponseHeaders, RawResponseHeaders } from './response-headers.js';
 import type { ResponseHeaders } from './types.js';
 
 export interface StreamedHttpResponse {
   readonly statusCode: number;
-  /** Lower-case names; repeated headers joined with ", ". */
+  /** Read by name (any case); a repeated header's values joined with ", ". */
   readonly headers: ResponseHeaders;
   /** The body as it arrives; read once. Stopping early (`break`) cancels the request and frees its socket. */
   readonly body: AsyncIterable<Uint8Array>;
@@ -43,29 +44,33 @@ class StreamingHandler extends CancellableHandler<StreamedHttpResponse> implemen
   #failure: { readonly error: unknown } | undefined;
   /** The reader waiting for the next chunk, if any. */
   #wake: (() => void) | undefined;
+  /** Undici's resume of this response's reading, from its headers on. */
+  #resume: (() => void) | undefined;
+  /** Undici was told to stop reading (a chunk handed over past `highWaterBytes`) and not yet to go on. */
+  #paused = false;
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
-    this.resolveWith(new StreamedResponse(statusCode, normalizeHeaders(headers), this));
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    this.#resume = resume;
+    this.resolveWith(new StreamedResponse(statusCode, new RawResponseHeaders(rawHeaders), this));
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  /** A chunk of the body: false tells undici to stop reading until `#resume` (the reader is behind). */
+  onData(chunk: Buffer): boolean {
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
-    if (this.#queuedBytes > highWaterBytes) controller.pause();
+    if (this.#queuedBytes > highWaterBytes) this.#paused = true;
     this.#wakeReader();
+    return !this.#paused;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (!this.decide()) return;
     this.#ended = true;
     this.#wakeReader();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     const { cancellation, errorOptions } = this.options;
     this.#fail(cancellation.aborted ? cancellation.reason : mapTransportError(error, errorOptions));
   }
@@ -76,7 +81,10 @@ class StreamingHandler extends CancellableHandler<StreamedHttpResponse> implemen
       const chunk = this.#queue.shift();
       if (chunk !== undefined) {
         this.#queuedBytes -= chunk.length;
-        if (this.#queuedBytes <= highWaterBytes / 2 && this.controller?.paused) this.controller.resume();
+        if (this.#paused && this.#queuedBytes <= highWaterBytes / 2) {
+          this.#paused = false;
+          this.#resume?.();
+        }
         return chunk;
       }
       if (this.#failure !== undefined) throw this.#failure.error;
@@ -101,7 +109,7 @@ class StreamingHandler extends CancellableHandler<StreamedHttpResponse> implemen
     this.#failure = { error };
     // Before the headers this rejects the opening; after them, the next read throws.
     this.rejectWith(error);
-    this.controller?.abort(cancelledHere);
+    this.abortRequest();
     this.#wakeReader();
   }
 

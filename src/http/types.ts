@@ -1,7 +1,10 @@
 /** Shapes shared by the HTTP layer and the wire protocols. */
 
-/** Response headers with lower-case names. Repeated headers are joined with ", ". */
-export type ResponseHeaders = Readonly<Record<string, string>>;
+/** A response's headers, read by name (response-headers.ts). */
+export interface ResponseHeaders {
+  /** The header's value, a repeated header's values joined with ", " in their order; undefined when it is absent. Any case. */
+  get(name: string): string | undefined;
+}
 
 /** One server-sent event, after framing: `data` lines joined with "\n". */
 export interface SseEvent {

@@ -8,8 +8,9 @@ import { parseAnthropicResponse } from './anthropic/parse-anthropic-response.js'
 import { parseGeminiResponse } from './gemini/parse-gemini-response.js';
 import { parseOpenAIChatResponse } from './openai-compatible/parse-openai-chat-response.js';
 import { recordedFixtures } from '../testing/shared-fixtures.test-support.js';
+import { noResponseHeaders } from '../http/response-headers.js';
 
-const options = { providerId: 'test', headers: {} };
+const options = { providerId: 'test', headers: noResponseHeaders };
 
 describe('prompt-cache tokens in usage', () => {
   it("reads OpenAI's prompt_tokens_details.cached_tokens", () => {

@@ -17,6 +17,7 @@ import { readOpenAIResponsesEvents, readOpenAIResponsesJson } from '../testing/o
 import { recordedFixtures } from '../testing/shared-fixtures.test-support.js';
 import { wireProtocols } from './protocols.js';
 import type { WireProtocol } from './wire-protocol.js';
+import { noResponseHeaders, responseHeadersFrom } from '../http/response-headers.js';
 
 const numRuns = 300;
 
@@ -86,7 +87,7 @@ const cases: readonly ProtocolCase[] = [
   },
 ];
 
-const options = { providerId: 'test', headers: {} };
+const options = { providerId: 'test', headers: noResponseHeaders };
 
 /** Runs `read`; a ProviderError is a typed outcome, anything else thrown fails the property. */
 function typedOutcome(read: () => unknown): unknown {
@@ -177,7 +178,7 @@ for (const { protocol, responseBodies, errorBodies, recordedStreams } of cases) 
       fc.assert(
         fc.property(errorBody, fc.integer({ min: 100, max: 599 }), fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), (text, statusCode, retryAfter) => {
           const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
-          const error = protocol.parseError({ providerId: 'test', statusCode, headers, bodyText: text, nowMs: 0 });
+          const error = protocol.parseError({ providerId: 'test', statusCode, headers: responseHeadersFrom(headers), bodyText: text, nowMs: 0 });
           expect(ProviderError.isInstance(error)).toBe(true);
         }),
         { numRuns },

@@ -56,7 +56,7 @@ export async function* streamChat(context: StreamChatContext): AsyncGenerator<St
   const spec = context.buildRequest(prepared);
   const response = await context.openStream(spec, callOptions, cancellation);
   if (!isSuccessStatus(response.statusCode)) throw await context.responseError(protocol, response, cancellation);
-  if (isJson(response.headers['content-type'])) {
+  if (isJson(response.headers.get('content-type'))) {
     // A JSON body where a stream was asked for is an error body, whatever its status.
     throw await context.responseError(protocol, response, cancellation);
   }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SseParser } from '../http/sse-parser.js';
+import { RawResponseHeaders } from '../http/response-headers.js';
 import type { ResponseHeaders, SseEvent } from '../http/types.js';
 import { findSharedFixturesDirectory, fixturesDirectoryEnv } from './fixtures-directory.js';
 
@@ -21,10 +22,10 @@ export function sharedFixturesDirectory(): string {
 export interface RecordedFixtures {
   readFixtureText(name: string): string;
   readFixtureJson(name: string): unknown;
-  /** A `*.headers.txt` file as response headers: lower-case names, repeated headers joined with ", ". */
+  /** A `*.headers.txt` file as response headers, as they come off the wire (names as recorded, repeats apart). */
   readFixtureResponseHeaders(name: string): { statusCode: number; headers: ResponseHeaders };
   /** A `*.request-headers.txt` file: the method and URL of its first line, then the headers. */
-  readFixtureRequestHeaders(name: string): { method: string; url: string; headers: ResponseHeaders };
+  readFixtureRequestHeaders(name: string): { method: string; url: string; headers: Record<string, string> };
   /** The events of a recorded `.sse` body, framed by the real SSE parser. */
   readFixtureSseEvents(name: string): SseEvent[];
   /** A `*.chunks.jsonl` file (the recorder stripped the SSE framing) as the data events it was. */
@@ -62,13 +63,22 @@ export function recordedFixtures(folder: string): RecordedFixtures {
   };
 }
 
-/** The response headers of a recorded `*.headers.txt`, by its path under the fixtures folder. */
+/**
+ * The response headers of a recorded `*.headers.txt`, by its path under the fixtures folder, as undici hands a
+ * response's over (raw name and value buffers, in the recorded case and order) to what reads them off the wire.
+ */
 export function recordedResponseHeaders(path: string): ResponseHeaders {
-  const [, ...lines] = readFileSync(join(sharedFixturesDirectory(), path), 'utf8').split(/\r?\n/);
-  return parseHeaderLines(lines);
+  const [, ...lines] = readFileSync(join(sharedFixturesDirectory(), path), 'latin1').split(/\r?\n/);
+  return new RawResponseHeaders(
+    lines.flatMap((line) => {
+      const colon = line.indexOf(':');
+      return colon <= 0 ? [] : [Buffer.from(line.slice(0, colon).trim(), 'latin1'), Buffer.from(line.slice(colon + 1).trim(), 'latin1')];
+    }),
+  );
 }
 
-function parseHeaderLines(lines: readonly string[]): ResponseHeaders {
+/** Request header lines: lower-case names, repeated headers joined with ", ". */
+function parseHeaderLines(lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');

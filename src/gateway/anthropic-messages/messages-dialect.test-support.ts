@@ -11,6 +11,7 @@ import type { CompletionResult, StreamResult } from '../../routing/router-option
 import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
 import type { ChatResponse, StreamChunk } from '../../types.js';
 import { MessagesStreamEvents } from './messages-stream-events.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 /** `response` as the router's result of a call `provider` answered. */
 export function completionResultOf(response: ChatResponse, provider: string): CompletionResult {
@@ -19,7 +20,7 @@ export function completionResultOf(response: ChatResponse, provider: string): Co
 
 /** Stream payloads (one JSON event a line, as recorded), decoded by the Anthropic provider `providerId`. */
 export function decodeAnthropicPayloads(payloads: readonly string[], providerId = 'anthropic'): StreamChunk[] {
-  const decoder = createAnthropicStreamDecoder({ providerId, headers: {} });
+  const decoder = createAnthropicStreamDecoder({ providerId, headers: noResponseHeaders });
   return payloads.flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));
 }
 

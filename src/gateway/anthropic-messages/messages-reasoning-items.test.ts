@@ -15,6 +15,7 @@ import { convertAnthropicRequestMessages } from './convert-anthropic-request-mes
 import { completionResultOf, encodeAsMessagesEvents } from './messages-dialect.test-support.js';
 import { reasoningItemSignature, reasoningItemsOfSignature, reasoningItemThinkingBlock } from './messages-reasoning-items.js';
 import { toAnthropicMessage } from './messages-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const recordedBody = readOpenAIResponsesJson('responses-reasoning-function-call.json') as { output: [{ id: string; encrypted_content: string; summary: { text: string }[] }] };
 const recorded = recordedBody.output[0];
@@ -29,7 +30,7 @@ const anthropicSignatures = [
 
 describe("OpenAI's reasoning item as a Messages thinking block", () => {
   it('shows the recorded item first in the message, the summary as the thinking, the item whole in the signature', () => {
-    const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai', headers: {} }), 'openai');
+    const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai', headers: noResponseHeaders }), 'openai');
     expect(answer.signedReasoning).toEqual({ provider: 'openai', blocks: [recordedItem] });
     const content = toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0, model: 'm' }).content as { type: string }[];
     expect(content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
@@ -45,7 +46,7 @@ describe("OpenAI's reasoning item as a Messages thinking block", () => {
   });
 
   it("shows no item of another OpenAI-wire provider (another id), whose items would be read back as OpenAI's", () => {
-    const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai-proxy', headers: {} }), 'openai-proxy');
+    const answer = completionResultOf(parseOpenAIResponsesResponse(recordedBody, { providerId: 'openai-proxy', headers: noResponseHeaders }), 'openai-proxy');
     expect((toAnthropicMessage(answer, { id: 'msg_test', createdSeconds: 0, model: 'm' }).content as { type: string }[]).map((block) => block.type)).toEqual(['tool_use']);
   });
 

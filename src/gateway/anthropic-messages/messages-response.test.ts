@@ -9,8 +9,9 @@ import type { ChatResponse } from '../../types.js';
 import { toErrorResponse } from '../error-response.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { toAnthropicErrorBody, toAnthropicMessage, toolInputOf } from './messages-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const parseOptions = { providerId: 'test', headers: {} };
+const parseOptions = { providerId: 'test', headers: noResponseHeaders };
 
 function resultOf(response: ChatResponse, provider: string): CompletionResult {
   return { ...response, usage: response.usage, requestId: response.requestId, provider, latencyMs: 5, costUsd: undefined, cached: false, attempts: [] };

@@ -11,9 +11,10 @@ import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.j
 import type { StreamChunk } from '../../types.js';
 import { completionResultOf, decodeAnthropicPayloads, encodeAsMessagesEvents } from './messages-dialect.test-support.js';
 import { toAnthropicMessage } from './messages-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 function recordedAnswer(providerId: string): CompletionResult {
-  return completionResultOf(parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: {} }), providerId);
+  return completionResultOf(parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: noResponseHeaders }), providerId);
 }
 
 const decode = decodeAnthropicPayloads;
@@ -27,7 +28,7 @@ describe("Anthropic's server tool blocks shown to a Messages client", () => {
     // The recorded content, block for block: the text between the blocks and the cited text blocks with their citations.
     expect(JSON.stringify(content)).toBe(JSON.stringify(recordedWebSearchContent()));
     expect(message.usage).toMatchObject({ input_tokens: 27118, output_tokens: 600, server_tool_use: { web_search_requests: 2, web_fetch_requests: 0 } });
-    const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: {} });
+    const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: noResponseHeaders });
     expect(readBack.serverToolBlocks).toEqual(recordedAnswer('anthropic').serverToolBlocks);
     expect(readBack.content).toBe(recordedAnswer('anthropic').content);
   });

@@ -12,8 +12,9 @@ import { toErrorResponse } from '../error-response.js';
 import { GatewayHttpError } from '../gateway-http-error.js';
 import { MessagesStreamEvents } from './messages-stream-events.js';
 import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const decodeOptions = { providerId: 'test', headers: {} };
+const decodeOptions = { providerId: 'test', headers: noResponseHeaders };
 
 function decodeRecorded(folder: string, fixture: string, decoder: StreamDecoder): StreamChunk[] {
   return recordedFixtures(folder).readFixtureSseEvents(fixture).flatMap((event) => decoder.decode(event));

@@ -12,13 +12,14 @@ import type { StreamChunk } from '../../types.js';
 import { convertAnthropicRequestMessages } from './convert-anthropic-request-messages.js';
 import { completionResultOf, decodeAnthropicPayloads, encodeAsMessagesEvents } from './messages-dialect.test-support.js';
 import { toAnthropicMessage } from './messages-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const recordedBody = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: Record<string, unknown>[] };
 const [recordedThinking, recordedToolUse] = recordedBody.content;
 const recordedStreamPayloads = readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n');
 
 function recordedAnswer(providerId: string): CompletionResult {
-  return completionResultOf(parseAnthropicResponse(recordedBody, { providerId, headers: {} }), providerId);
+  return completionResultOf(parseAnthropicResponse(recordedBody, { providerId, headers: noResponseHeaders }), providerId);
 }
 
 const decodeRecordedStream = (providerId: string): StreamChunk[] => decodeAnthropicPayloads(recordedStreamPayloads, providerId);
@@ -28,7 +29,7 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
   it('shows the recorded thinking block first in the message, as recorded, and Anthropic reads it back the same', () => {
     const message = toAnthropicMessage(recordedAnswer('anthropic'), { id: 'msg_test', createdSeconds: 0, model: 'm' });
     expect(message.content).toEqual([recordedThinking, { type: 'tool_use', id: recordedToolUse?.id, name: recordedToolUse?.name, input: {} }]);
-    const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: {} });
+    const readBack = parseAnthropicResponse(JSON.parse(JSON.stringify(message)), { providerId: 'anthropic', headers: noResponseHeaders });
     expect(readBack.signedReasoning).toEqual(recordedAnswer('anthropic').signedReasoning);
   });
 
@@ -59,7 +60,7 @@ describe("Anthropic's thinking blocks shown to a Messages client", () => {
     expect(blockEvents.at(-2)?.delta).toEqual({ type: 'signature_delta', signature: recordedSignature });
     expect(payloads.find((payload) => payload.type === 'content_block_start' && payload.index === 1)?.content_block).toEqual({ type: 'text', text: '' });
     // Anthropic's own decoder reads the block back whole.
-    const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
+    const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: noResponseHeaders });
     const readBack = events.flatMap((event) => decoder.decode(event)).filter((chunk) => chunk.type === 'signed-reasoning-block');
     expect(readBack).toEqual(decodeRecordedStream('anthropic').filter((chunk) => chunk.type === 'signed-reasoning-block'));
   });

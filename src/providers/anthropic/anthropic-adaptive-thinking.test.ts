@@ -10,6 +10,7 @@ import type { ChatRequest, Message } from '../../types.js';
 import type { BuildChatRequestOptions, EndpointConfig } from '../wire-protocol.js';
 import { buildAnthropicChatRequest } from './build-anthropic-request.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const endpoint: EndpointConfig = { providerId: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-api03-test-key-0123456789' };
 /** Claude Haiku 5.5 as the catalog lists it. */
@@ -112,7 +113,7 @@ describe('an Anthropic model that thinks adaptively', () => {
     // recorded answer with its thinking emptied, as described.
     const recorded = JSON.parse(readAnthropicThinkingRecording('message-thinking-tool-use.json')) as { content: Record<string, unknown>[] };
     const omitted = { ...recorded, content: recorded.content.map((block) => (block['type'] === 'thinking' ? { ...block, thinking: '' } : block)) };
-    const response = parseAnthropicResponse(omitted, { providerId: 'anthropic', headers: {} });
+    const response = parseAnthropicResponse(omitted, { providerId: 'anthropic', headers: noResponseHeaders });
     expect(response.reasoning).toBeUndefined();
     expect(response.signedReasoning).toEqual({ provider: 'anthropic', blocks: [{ type: 'thinking', thinking: '', signature: recordedBlock.signature }] });
     const history: Message[] = [toolTurn[0]!, { ...toolTurn[1]!, signedReasoning: response.signedReasoning! } as Message, toolTurn[2]!];

@@ -3,11 +3,12 @@ import { ProviderError, type FailureReason } from '../../errors.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import { parseAnthropicError } from './anthropic-error.js';
 import { readFixtureResponseHeaders, readFixtureText } from './anthropic-fixtures.test-support.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const nowMs = Date.parse('2025-06-02T15:15:32Z');
 
 function parse(options: { statusCode: number; bodyText: string; headers?: ResponseHeaders }): ProviderError {
-  return parseAnthropicError({ providerId: 'anthropic', headers: {}, nowMs, ...options });
+  return parseAnthropicError({ providerId: 'anthropic', headers: noResponseHeaders, nowMs, ...options });
 }
 
 describe('parseAnthropicError with the recorded errors', () => {

@@ -76,7 +76,7 @@ export function parseAnthropicError(options: ParseErrorOptions): ProviderError {
   const message = details?.message ?? describeUnreadableBody(options.statusCode, options.bodyText);
   const reason = classifyAnthropicError({ errorType: details?.errorType, message, statusCode: options.statusCode });
   const retryAfterMs = isRetryableReason(reason) ? parseRetryAfterMs(options.headers, options.nowMs) : undefined;
-  const requestId = details?.requestId ?? options.headers['request-id'];
+  const requestId = details?.requestId ?? options.headers.get('request-id');
   return new ProviderError({
     provider: options.providerId,
     reason,

@@ -11,6 +11,7 @@ import type { ChatRequest, ChatResponse, Message, ServerTools, StreamChunk } fro
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder.js';
 import { buildAnthropicChatRequest } from './build-anthropic-request.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const recordedContent = recordedWebSearchContent();
 const recordedServerBlocks = recordedContent.filter((block) => block.type !== 'text');
@@ -19,11 +20,11 @@ const recordedCarriedBlocks = recordedContent.filter((block) => block.type !== '
 const webSearch: ServerTools = { provider: 'anthropic', tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }] };
 
 function parseRecorded(providerId = 'anthropic'): ChatResponse {
-  return parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: {} });
+  return parseAnthropicResponse(JSON.parse(readAnthropicWebSearchRecording('message-web-search.json')), { providerId, headers: noResponseHeaders });
 }
 
 function decodeRecordedStream(): StreamChunk[] {
-  const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
+  const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: noResponseHeaders });
   return readAnthropicWebSearchRecording('messages-stream-web-search.chunks.txt')
     .split('\n')
     .flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));

@@ -9,6 +9,7 @@ import type { ChatRequest, ChatResponse, Message, StreamChunk } from '../../type
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder.js';
 import { buildAnthropicChatRequest } from './build-anthropic-request.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 interface RecordedBlock {
   readonly type: string;
@@ -24,11 +25,11 @@ const recordedThinking = recordedBody.content[0] as Required<RecordedBlock>;
 const recordedStreamPayloads = readAnthropicThinkingRecording('messages-stream-thinking.chunks.txt').split('\n');
 
 function parseRecorded(providerId = 'anthropic'): ChatResponse {
-  return parseAnthropicResponse(recordedBody, { providerId, headers: {} });
+  return parseAnthropicResponse(recordedBody, { providerId, headers: noResponseHeaders });
 }
 
 function decodeRecordedStream(): StreamChunk[] {
-  const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
+  const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: noResponseHeaders });
   return recordedStreamPayloads.flatMap((data) => decoder.decode({ event: (JSON.parse(data) as { type: string }).type, data }));
 }
 
@@ -64,14 +65,14 @@ describe("Anthropic's signed thinking, read", () => {
     // The first block of pydantic/pydantic-ai's recorded claude-sonnet-4-5 stream (test_anthropic_model_thinking_part_redacted.yaml).
     const data =
       'EooCCpsBCBIYAipAH9yMh50nMosxdP3q71FDdw6Z+ZPzJuiFuyaffpTU/yPwJKCH8ttFsqMvyZH2twka/lsjXMK1jFbdG5qjBV8q0jIaY2xhdWRlLXNvbm5ldC00LTUtMjAyNTA5Mjk4AEIIdGhpbmtpbmdaJDQ0YWU2NzZjLTk1OGYtNGQ2OC05MTA4LWVhZTlkZTdiMzY2YqgB2M/v1QYSDMJpczwa8FCXQKWJwRoMUA4/WHeExukjWn06IjCKSuk+u0962v4BcURpg+F7UCYzkoaOdI6OianWZZYpOZg7qwy/3f7oEwoZc5y4bbMqHCqYm6JDaybB2cs2LiNLHshMBwj0fttD7CadqAcYAQ==';
-    const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: {} });
+    const decoder = createAnthropicStreamDecoder({ providerId: 'anthropic', headers: noResponseHeaders });
     const start = `{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"${data}"}           }`;
     expect(decoder.decode({ event: 'content_block_start', data: start })).toEqual([
       { type: 'signed-reasoning-block', provider: 'anthropic', block: { type: 'redacted_thinking', data } },
     ]);
     expect(decoder.decode({ event: 'content_block_stop', data: '{"type":"content_block_stop","index":0            }' })).toEqual([]);
     const body = { ...recordedBody, content: [{ type: 'redacted_thinking', data }, ...recordedBody.content.slice(1)] };
-    expect(parseAnthropicResponse(body, { providerId: 'anthropic', headers: {} }).signedReasoning?.blocks).toEqual([{ type: 'redacted_thinking', data }]);
+    expect(parseAnthropicResponse(body, { providerId: 'anthropic', headers: noResponseHeaders }).signedReasoning?.blocks).toEqual([{ type: 'redacted_thinking', data }]);
   });
 });
 

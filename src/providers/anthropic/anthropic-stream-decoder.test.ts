@@ -4,8 +4,9 @@ import type { SseEvent } from '../../http/types.js';
 import { readFixtureSseEvents, readFixtureText } from './anthropic-fixtures.test-support.js';
 import { createAnthropicStreamDecoder } from './anthropic-stream-decoder.js';
 import { assembleStreamChunks } from '../../testing/stream-chunks.test-support.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const options = { providerId: 'anthropic', headers: {} };
+const options = { providerId: 'anthropic', headers: noResponseHeaders };
 
 function decodeAll(events: readonly SseEvent[]) {
   const decoder = createAnthropicStreamDecoder(options);

@@ -4,6 +4,7 @@ import type { FinishReason } from '../../types.js';
 import { readFixtureJson, readFixtureResponseHeaders } from './anthropic-fixtures.test-support.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { parseAnthropicResponse } from './parse-anthropic-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 function parseFixture(name: string) {
   const { headers } = readFixtureResponseHeaders(`${name}.headers.txt`);
@@ -25,7 +26,7 @@ describe('parseAnthropicResponse with the recorded responses', () => {
 
   it('says which stop sequence ended the answer (message.json, as Anthropic answers a stop_sequences hit)', () => {
     const body = { ...(readFixtureJson('message.json') as Record<string, unknown>), stop_reason: 'stop_sequence', stop_sequence: 'three' };
-    expect(parseAnthropicResponse(body, { providerId: 'anthropic', headers: {} })).toMatchObject({ finishReason: 'stop', stopSequence: 'three' });
+    expect(parseAnthropicResponse(body, { providerId: 'anthropic', headers: noResponseHeaders })).toMatchObject({ finishReason: 'stop', stopSequence: 'three' });
     expect(parseFixture('message')).not.toHaveProperty('stopSequence');
   });
 
@@ -49,7 +50,7 @@ describe('parseAnthropicResponse with the recorded responses', () => {
   });
 
   it('takes the message id as request id when there is no request-id header', () => {
-    const response = parseAnthropicResponse(readFixtureJson('message.json'), { providerId: 'anthropic', headers: {} });
+    const response = parseAnthropicResponse(readFixtureJson('message.json'), { providerId: 'anthropic', headers: noResponseHeaders });
     expect(response.requestId).toBe('msg_0168T3wxGsbhK1QU7ukEG76F');
   });
 });
@@ -70,7 +71,7 @@ describe('parseAnthropicResponse', () => {
         stop_reason: 'tool_use',
         usage: { input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 7 },
       },
-      { providerId: 'anthropic', headers: {} },
+      { providerId: 'anthropic', headers: noResponseHeaders },
     );
     expect(response.content).toBe('Let me check. Done.');
     // The thinking's text, without its signature or the redacted block.
@@ -80,14 +81,14 @@ describe('parseAnthropicResponse', () => {
   });
 
   it('throws a typed error for a body that is not a message', () => {
-    const parse = () => parseAnthropicResponse('<html>', { providerId: 'anthropic', headers: {} });
+    const parse = () => parseAnthropicResponse('<html>', { providerId: 'anthropic', headers: noResponseHeaders });
     expect(parse).toThrow(ProviderError);
     expect(parse).toThrow(expect.objectContaining({ reason: 'server_error' }));
   });
 
   it('throws the error an error body inside a 200 describes', () => {
     const parse = () =>
-      parseAnthropicResponse(readFixtureJson('error-529-overloaded.json'), { providerId: 'anthropic', headers: {} });
+      parseAnthropicResponse(readFixtureJson('error-529-overloaded.json'), { providerId: 'anthropic', headers: noResponseHeaders });
     expect(parse).toThrow(expect.objectContaining({ reason: 'overloaded', providerCode: 'overloaded_error' }));
   });
 });

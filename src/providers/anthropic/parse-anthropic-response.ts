@@ -44,7 +44,7 @@ export function parseAnthropicResponse(body: unknown, options: ParseResponseOpti
 
   const usage = readAnthropicUsage(body['usage']);
   const responseId = readString(body['id']);
-  const requestId = options.headers['request-id'] ?? responseId;
+  const requestId = options.headers.get('request-id') ?? responseId;
   const response: Mutable<ChatResponse> = {
     content,
     toolCalls,

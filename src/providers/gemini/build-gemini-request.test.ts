@@ -5,6 +5,7 @@ import type { GeminiContent } from './gemini-api-types.js';
 import { buildGeminiChatRequest, buildGeminiModelsListRequest, requiresThoughtSignatures } from './build-gemini-request.js';
 import { readFixtureJson, readFixtureRequestHeaders } from './gemini-fixtures.test-support.js';
 import { parseGeminiResponse } from './parse-gemini-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const apiKey = 'AIzaSyTestKey0123456789abcdefghijklmno';
 const endpoint: EndpointConfig = { providerId: 'google', baseUrl: 'https://generativelanguage.googleapis.com', apiKey };
@@ -276,7 +277,7 @@ describe('buildGeminiChatRequest', () => {
   });
 
   it('sends a recorded call back with its signature in the next turn, and asks Gemini 3 to skip the check for a call it never made', () => {
-    const answer = parseGeminiResponse(readFixtureJson('generateContent-function-call.json'), { providerId: 'google', headers: {} });
+    const answer = parseGeminiResponse(readFixtureJson('generateContent-function-call.json'), { providerId: 'google', headers: noResponseHeaders });
     const signed = answer.toolCalls[0];
     if (signed?.thoughtSignature === undefined) throw new Error('the recording has a signed call');
     const nextTurn = (model: string, assistant: AssistantMessage): GeminiContent[] =>

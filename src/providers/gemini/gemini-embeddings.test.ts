@@ -9,11 +9,12 @@ import { buildGeminiEmbeddingsRequest } from './build-gemini-embeddings-request.
 import { parseGeminiError } from './gemini-error.js';
 import { geminiProtocol } from './gemini-protocol.js';
 import { parseGeminiEmbeddingsResponse } from './parse-gemini-embeddings-response.js';
+import { noResponseHeaders, responseHeadersFrom } from '../../http/response-headers.js';
 
 const endpoint = { providerId: 'google', baseUrl: 'https://generativelanguage.googleapis.com', apiKey: 'AIzaSyTest0123456789abcdefghij' };
 const model = 'gemini-embedding-001';
 const recordedBody = (): Record<string, unknown> => JSON.parse(readGeminiRecording('batchEmbedContents-dimensions-768.json')) as Record<string, unknown>;
-const parse = (body: unknown, inputCount = 1) => parseGeminiEmbeddingsResponse(body, { providerId: 'google', headers: {}, inputCount, model });
+const parse = (body: unknown, inputCount = 1) => parseGeminiEmbeddingsResponse(body, { providerId: 'google', headers: noResponseHeaders, inputCount, model });
 const failureOf = (run: () => unknown): unknown => {
   try {
     return run();
@@ -93,7 +94,7 @@ describe("the recorded 404 of an embedding model, read by the protocol's error p
     const error = parseGeminiError({
       providerId: 'google',
       statusCode: 404,
-      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      headers: responseHeadersFrom({ 'content-type': 'application/json; charset=UTF-8' }),
       bodyText: readGeminiRecording('error-404-batchEmbedContents-model-not-found.json'),
       nowMs: 0,
     });

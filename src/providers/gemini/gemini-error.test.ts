@@ -3,15 +3,16 @@ import { ProviderError, type FailureReason } from '../../errors.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import { readFixtureResponseHeaders, readFixtureText } from './gemini-fixtures.test-support.js';
 import { parseGeminiError } from './gemini-error.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const nowMs = Date.parse('2026-02-12T19:31:47Z');
 
 function parse(options: { statusCode: number; bodyText: string; headers?: ResponseHeaders }): ProviderError {
-  return parseGeminiError({ providerId: 'google', headers: {}, nowMs, ...options });
+  return parseGeminiError({ providerId: 'google', headers: noResponseHeaders, nowMs, ...options });
 }
 
 function parseFixture(name: string, statusCode: number): ProviderError {
-  let headers: ResponseHeaders = {};
+  let headers: ResponseHeaders = noResponseHeaders;
   try {
     headers = readFixtureResponseHeaders(`${name}.headers.txt`).headers;
   } catch {
@@ -136,7 +137,8 @@ describe('parseGeminiError', () => {
     const { headers } = readFixtureResponseHeaders('error-429-resource-exhausted.headers.txt');
     const error = parse({
       statusCode: 429,
-      headers: { ...headers, 'retry-after': '7' },
+      // The recorded headers, and a Retry-After beside them.
+      headers: { get: (name) => (name === 'retry-after' ? '7' : headers.get(name)) },
       bodyText: readFixtureText('error-429-resource-exhausted.json'),
     });
     expect(error.retryAfterMs).toBe(7_000);

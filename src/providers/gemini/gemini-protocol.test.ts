@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { geminiProtocol } from './gemini-protocol.js';
 import { readFixtureJson, readFixtureSseEvents, readFixtureText } from './gemini-fixtures.test-support.js';
+import { noResponseHeaders, responseHeadersFrom } from '../../http/response-headers.js';
 
 describe('geminiProtocol', () => {
   const endpoint = { providerId: 'google', baseUrl: 'https://generativelanguage.googleapis.com', apiKey: 'AIzaSyTest0123456789abcdefghij' };
@@ -12,13 +13,13 @@ describe('geminiProtocol', () => {
       { endpoint, stream: false },
     );
     expect(spec.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-3-pro-preview:generateContent');
-    expect(geminiProtocol.parseChatResponse(readFixtureJson('generateContent.json'), { providerId: 'google', headers: {} }).content).toBe(
+    expect(geminiProtocol.parseChatResponse(readFixtureJson('generateContent.json'), { providerId: 'google', headers: noResponseHeaders }).content).toBe(
       '2 + 2 is 4.',
     );
     const error = geminiProtocol.parseError({
       providerId: 'google',
       statusCode: 400,
-      headers: { 'content-type': 'text/event-stream' },
+      headers: responseHeadersFrom({ 'content-type': 'text/event-stream' }),
       bodyText: readFixtureText('error-400-api-key-invalid-stream.json'),
       nowMs: 0,
     });
@@ -27,9 +28,9 @@ describe('geminiProtocol', () => {
   });
 
   it('makes a fresh decoder for each stream', () => {
-    const first = geminiProtocol.createStreamDecoder({ providerId: 'google', headers: {} });
+    const first = geminiProtocol.createStreamDecoder({ providerId: 'google', headers: noResponseHeaders });
     readFixtureSseEvents('streamGenerateContent-sse.sse').forEach((event) => first.decode(event));
     expect(first.done).toBe(true);
-    expect(geminiProtocol.createStreamDecoder({ providerId: 'google', headers: {} }).done).toBe(false);
+    expect(geminiProtocol.createStreamDecoder({ providerId: 'google', headers: noResponseHeaders }).done).toBe(false);
   });
 });

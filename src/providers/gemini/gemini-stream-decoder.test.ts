@@ -5,8 +5,9 @@ import type { StreamChunk } from '../../types.js';
 import { readGeminiRecordingEvents, recordedGeminiAnswer } from '../../testing/gemini-recordings.test-support.js';
 import { readFixtureJsonlEvents, readFixtureSseEvents, readFixtureText } from './gemini-fixtures.test-support.js';
 import { createGeminiStreamDecoder } from './gemini-stream-decoder.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const options = { providerId: 'google', headers: {} };
+const options = { providerId: 'google', headers: noResponseHeaders };
 
 function decodeAll(events: readonly SseEvent[]) {
   const decoder = createGeminiStreamDecoder(options);

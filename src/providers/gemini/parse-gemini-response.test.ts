@@ -5,8 +5,9 @@ import { readGeminiRecording, recordedGeminiAnswer } from '../../testing/gemini-
 import { readFixtureJson, readFixtureResponseHeaders } from './gemini-fixtures.test-support.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { parseGeminiResponse } from './parse-gemini-response.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const options = { providerId: 'google', headers: {} };
+const options = { providerId: 'google', headers: noResponseHeaders };
 
 /** The one field of the recorded function call these tests read. */
 interface RecordedFunctionCallBody {

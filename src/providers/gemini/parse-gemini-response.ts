@@ -24,7 +24,7 @@ export function parseGeminiResponse(body: unknown, options: ParseResponseOptions
   });
   const usage = readGeminiUsage(isRecord(body) ? body['usageMetadata'] : undefined);
   const responseId = isRecord(body) ? readString(body['responseId']) : undefined;
-  const requestId = responseId ?? options.headers['x-request-id'];
+  const requestId = responseId ?? options.headers.get('x-request-id');
   const response: Mutable<ChatResponse> = {
     content: readText(parts),
     toolCalls,

@@ -10,8 +10,9 @@ import { objectArgumentsCompletion, objectArgumentsStream } from '../../testing/
 import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
 import type { StreamChunk } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const options = { providerId: 'local', headers: {} };
+const options = { providerId: 'local', headers: noResponseHeaders };
 type ToolCallDelta = Extract<StreamChunk, { type: 'tool-call-delta' }>;
 
 function decodeStream(body: string): StreamChunk[] {

@@ -4,6 +4,7 @@ import type { FailureReason } from '../../errors.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
 import { errorInsideSuccess, readOpenAIErrorDetails } from './openai-compatible-error.js';
 import { recordedResponseHeaders as recordedHeaders, sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
+import { noResponseHeaders, responseHeadersFrom } from '../../http/response-headers.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 const readText = (path: string): string => readFileSync(`${fixturesDirectory}/${path}`, 'utf8');
@@ -13,7 +14,7 @@ function parseRecorded(options: { body: string; statusCode: number; headers?: st
   return openAICompatibleProtocol.parseError({
     providerId: options.providerId ?? options.body.split('/')[0] ?? '',
     statusCode: options.statusCode,
-    headers: options.headers === undefined ? {} : recordedHeaders(options.headers),
+    headers: options.headers === undefined ? noResponseHeaders : recordedHeaders(options.headers),
     bodyText: readText(options.body),
     nowMs,
   });
@@ -81,7 +82,7 @@ describe('parseOpenAICompatibleError on the recorded errors', () => {
     const live = openAICompatibleProtocol.parseError({
       providerId: 'openai',
       statusCode: 401,
-      headers: {},
+      headers: noResponseHeaders,
       bodyText: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-proj-********************tXYZ. You can find', code: 'invalid_api_key' } }),
       nowMs,
     });
@@ -94,7 +95,7 @@ describe('parseOpenAICompatibleError on the recorded errors', () => {
       openAICompatibleProtocol.parseError({
         providerId: 'moonshot',
         statusCode: entry.status,
-        headers: {},
+        headers: noResponseHeaders,
         bodyText: JSON.stringify({ error: { message: entry.message, type: entry.type } }),
         nowMs,
       }).reason,
@@ -127,7 +128,7 @@ describe('parseOpenAICompatibleError on the recorded errors', () => {
 
 describe('parseOpenAICompatibleError on bodies that are not the usual JSON', () => {
   const parse = (statusCode: number, bodyText: string, headers: Record<string, string> = {}) =>
-    openAICompatibleProtocol.parseError({ providerId: 'local', statusCode, headers, bodyText, nowMs });
+    openAICompatibleProtocol.parseError({ providerId: 'local', statusCode, headers: responseHeadersFrom(headers), bodyText, nowMs });
 
   it('describes an HTML or empty body with its status, and classifies by status', () => {
     expect(parse(502, '<html><head><title>502 Bad Gateway</title></head></html>')).toMatchObject({

@@ -5,6 +5,7 @@
  */
 import { ProviderError, type FailureReason } from '../../errors.js';
 import { parseDurationTextMs, parseRetryAfterMs, readRetryAdvice } from '../../http/retry-after.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 import type { ResponseHeaders } from '../../http/types.js';
 import { requestIdOf } from '../request-id.js';
 import type { ParseErrorOptions } from '../wire-protocol.js';
@@ -53,7 +54,7 @@ export function parseOpenAICompatibleError(options: ParseErrorOptions): Provider
  * named in the message still counts).
  */
 export function errorInsideSuccess(details: OpenAIErrorDetails, providerId: string): ProviderError {
-  return createOpenAICompatibleError({ providerId, statusCode: details.statusCode ?? 500, headers: {}, nowMs: 0, details });
+  return createOpenAICompatibleError({ providerId, statusCode: details.statusCode ?? 500, headers: noResponseHeaders, nowMs: 0, details });
 }
 
 export interface CreateOpenAICompatibleErrorOptions {

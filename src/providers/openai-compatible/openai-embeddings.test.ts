@@ -8,11 +8,12 @@ import { readOpenAIEmbeddingsRecording, recordedOpenAIEmbedding } from '../../te
 import { buildOpenAIEmbeddingsRequest } from './build-openai-embeddings-request.js';
 import { parseOpenAICompatibleError } from './openai-compatible-error.js';
 import { decodeFloat32Base64, parseOpenAIEmbeddingsResponse } from './parse-openai-embeddings-response.js';
+import { responseHeadersFrom } from '../../http/response-headers.js';
 
 const endpoint = { providerId: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-test-embeddings' };
 const recordedBody = (): Record<string, unknown> => JSON.parse(readOpenAIEmbeddingsRecording('embeddings-dimensions-128.json')) as Record<string, unknown>;
 const parse = (body: unknown, inputCount = 1) =>
-  parseOpenAIEmbeddingsResponse(body, { providerId: 'openai', headers: { 'x-request-id': 'req_embeddings' }, inputCount, model: 'text-embedding-3-small' });
+  parseOpenAIEmbeddingsResponse(body, { providerId: 'openai', headers: responseHeadersFrom({ 'x-request-id': 'req_embeddings' }), inputCount, model: 'text-embedding-3-small' });
 
 describe('buildOpenAIEmbeddingsRequest', () => {
   it('posts the inputs as a list to {baseUrl}/embeddings, asking base64 vectors as the OpenAI SDKs do', () => {
@@ -97,7 +98,7 @@ describe("the recorded 404 of an embedding model, read by the protocol's error p
     const error = parseOpenAICompatibleError({
       providerId: 'openai',
       statusCode: 404,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: responseHeadersFrom({ 'content-type': 'application/json; charset=utf-8' }),
       bodyText: readOpenAIEmbeddingsRecording('error-404-embeddings-model-not-found.json'),
       nowMs: 0,
     });

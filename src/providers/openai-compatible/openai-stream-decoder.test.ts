@@ -5,6 +5,7 @@ import { SseParser } from '../../http/sse-parser.js';
 import type { FinishReason, StreamChunk, ToolCall, Usage } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
 import { sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 
@@ -30,7 +31,7 @@ interface Decoded {
 /** Parse and decode a whole stream, then put the answer together the way a caller would. */
 function decodeStream(path: string): Decoded {
   const parser = new SseParser();
-  const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: path.split('/')[0] ?? '', headers: {} });
+  const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: path.split('/')[0] ?? '', headers: noResponseHeaders });
   const chunks: StreamChunk[] = [];
   for (const event of parser.push(recordedStreamBytes(path))) chunks.push(...decoder.decode(event));
   const rest = parser.end();
@@ -69,7 +70,7 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
 
   it("names the answer's own id, from the chunks (each repeats it)", () => {
     const parser = new SseParser();
-    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: {} });
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: noResponseHeaders });
     expect(decoder.responseId).toBeUndefined();
     const [first, ...rest] = parser.push(recordedStreamBytes('openai/chat-stream-include-usage.sse'));
     decoder.decode(first!);
@@ -92,7 +93,7 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
     const recorded = readFileSync(`${fixturesDirectory}/openai/chat-stream-tool-call.sse`, 'utf8');
     expect(recorded).toContain('"finish_reason":"tool_calls"');
     const parser = new SseParser();
-    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: {} });
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'openai', headers: noResponseHeaders });
     const bytes = new TextEncoder().encode(recorded.replace('"finish_reason":"tool_calls"', '"finish_reason":"stop"'));
     const finishes = parser.push(bytes).flatMap((event) => decoder.decode(event)).filter((chunk) => chunk.type === 'finish');
     expect(finishes).toEqual([{ type: 'finish', finishReason: 'tool_calls' }]);
@@ -166,7 +167,7 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
 
   it("Groq's reasoning deltas (gpt-oss, `delta.reasoning`) come as reasoning chunks, before its error event", () => {
     const parser = new SseParser();
-    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'groq', headers: {} });
+    const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'groq', headers: noResponseHeaders });
     const chunks: StreamChunk[] = [];
     const events = [...parser.push(recordedStreamBytes('groq/chat-stream-error-tool-use-failed.sse'))];
     const last = events.pop();
@@ -192,7 +193,7 @@ describe('the OpenAI stream decoder on the recorded streams', () => {
 });
 
 describe('the OpenAI stream decoder on odd events', () => {
-  const decoder = () => openAICompatibleProtocol.createStreamDecoder({ providerId: 'local', headers: {} });
+  const decoder = () => openAICompatibleProtocol.createStreamDecoder({ providerId: 'local', headers: noResponseHeaders });
 
   it("reads DeepSeek's and Moonshot's `reasoning_content` deltas as reasoning too", () => {
     expect(decoder().decode({ data: '{"choices":[{"index":0,"delta":{"reasoning_content":"Think first."}}]}' })).toEqual([

@@ -9,12 +9,13 @@ import { SseParser } from '../../http/sse-parser.js';
 import { parallelToolCallStream, recordedParallelCalls, type ToolCallNumbering } from '../../testing/parallel-tool-call-streams.test-support.js';
 import type { StreamChunk } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 type ToolCallDelta = Extract<StreamChunk, { type: 'tool-call-delta' }>;
 
 /** The tool-call chunks the decoder makes of a whole stream body. */
 function decodeToolCallDeltas(body: string): ToolCallDelta[] {
-  const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'local', headers: {} });
+  const decoder = openAICompatibleProtocol.createStreamDecoder({ providerId: 'local', headers: noResponseHeaders });
   const events = new SseParser().push(new TextEncoder().encode(body));
   return events.flatMap((event) => decoder.decode(event)).filter((chunk): chunk is ToolCallDelta => chunk.type === 'tool-call-delta');
 }

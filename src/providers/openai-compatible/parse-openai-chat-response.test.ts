@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../types.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
 import { recordedResponseHeaders as recordedHeaders, sharedFixturesDirectory } from '../../testing/shared-fixtures.test-support.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
+import type { ResponseHeaders } from '../../http/types.js';
 
 const fixturesDirectory = sharedFixturesDirectory();
 const readBody = (path: string): unknown => JSON.parse(readFileSync(`${fixturesDirectory}/${path}`, 'utf8'));
 
-const parse = (path: string, headers: Record<string, string> = {}): ChatResponse =>
+const parse = (path: string, headers: ResponseHeaders = noResponseHeaders): ChatResponse =>
   openAICompatibleProtocol.parseChatResponse(readBody(path), { providerId: path.split('/')[0] ?? '', headers });
 
 describe('parseOpenAIChatResponse on the recorded answers', () => {
@@ -50,10 +52,10 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
   it('reads the reasoning a message shows, as `reasoning` (Groq, vLLM) or `reasoning_content` (DeepSeek, Moonshot)', () => {
     const body = (field: string) => ({ model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Paris.', [field]: 'The capital is Paris.' } }] });
     for (const field of ['reasoning', 'reasoning_content']) {
-      const response = openAICompatibleProtocol.parseChatResponse(body(field), { providerId: 'local', headers: {} });
+      const response = openAICompatibleProtocol.parseChatResponse(body(field), { providerId: 'local', headers: noResponseHeaders });
       expect(response).toMatchObject({ content: 'Paris.', reasoning: 'The capital is Paris.' });
     }
-    const plain = openAICompatibleProtocol.parseChatResponse(body('other'), { providerId: 'local', headers: {} });
+    const plain = openAICompatibleProtocol.parseChatResponse(body('other'), { providerId: 'local', headers: noResponseHeaders });
     expect('reasoning' in plain).toBe(false);
   });
 
@@ -74,7 +76,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
     // loops on the tool-call reason would stop instead of running the tool. The recorded call, so rewritten.
     const body = readBody('openai/chat-completion-tool-call.json') as { choices: { finish_reason: string }[] };
     body.choices[0]!.finish_reason = 'stop';
-    const response = openAICompatibleProtocol.parseChatResponse(body, { providerId: 'openai', headers: {} });
+    const response = openAICompatibleProtocol.parseChatResponse(body, { providerId: 'openai', headers: noResponseHeaders });
     expect(response.toolCalls).toHaveLength(1);
     expect(response.finishReason).toBe('tool_calls');
     expect(parse('openai/chat-completion.json').finishReason).toBe('stop');
@@ -132,7 +134,7 @@ describe('parseOpenAIChatResponse on the recorded answers', () => {
 });
 
 describe('parseOpenAIChatResponse on failures disguised as a 200', () => {
-  const options = { providerId: 'local', headers: {} };
+  const options = { providerId: 'local', headers: noResponseHeaders };
 
   it('throws the error a 200 body carries', () => {
     expect(() => openAICompatibleProtocol.parseChatResponse(readBody('openai/error-503-model-overloaded.json'), options))

@@ -4,8 +4,9 @@ import { SseParser } from '../../http/sse-parser.js';
 import type { StreamChunk } from '../../types.js';
 import { readMistralRecording, recordedMistralAnswer } from '../../testing/mistral-recordings.test-support.js';
 import { openAICompatibleProtocol } from './openai-compatible-protocol.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
-const options = { providerId: 'mistral', headers: {} };
+const options = { providerId: 'mistral', headers: noResponseHeaders };
 
 function decodeAll(bytes: string): StreamChunk[] {
   const parser = new SseParser();

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readOpenAIResponsesRecording } from '../../testing/openai-responses-recordings.test-support.js';
 import { recordedFixtures } from '../../testing/shared-fixtures.test-support.js';
 import { parseOpenAICompatibleError } from '../openai-compatible/openai-compatible-error.js';
+import { responseHeadersFrom } from '../../http/response-headers.js';
 
 const { readFixtureText } = recordedFixtures('openai');
 const errorOf = (statusCode: number, bodyText: string, headers: Record<string, string> = {}) =>
-  parseOpenAICompatibleError({ providerId: 'openai', statusCode, headers, bodyText, nowMs: 0 });
+  parseOpenAICompatibleError({ providerId: 'openai', statusCode, headers: responseHeadersFrom(headers), bodyText, nowMs: 0 });
 
 describe("the Responses API's errors", () => {
   it("reads the Responses API's recorded 400 for a temperature as the caller's invalid request", () => {

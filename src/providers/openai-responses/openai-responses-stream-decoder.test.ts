@@ -7,9 +7,10 @@ import {
   type OpenAIResponsesRecording,
 } from '../../testing/openai-responses-recordings.test-support.js';
 import { createOpenAIResponsesStreamDecoder } from './openai-responses-stream-decoder.js';
+import { noResponseHeaders } from '../../http/response-headers.js';
 
 const decodeRecording = (name: OpenAIResponsesRecording) => {
-  const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: {} });
+  const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: noResponseHeaders });
   const chunks: StreamChunk[] = [];
   for (const event of readOpenAIResponsesEvents(name)) chunks.push(...decoder.decode(event));
   return { chunks, decoder };
@@ -60,7 +61,7 @@ describe('createOpenAIResponsesStreamDecoder', () => {
   });
 
   it('sets a later summary part apart by a blank line', () => {
-    const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: {} });
+    const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: noResponseHeaders });
     const event = (payload: object) => ({ data: JSON.stringify(payload) });
     const chunks = [
       { type: 'response.reasoning_summary_part.added', summary_index: 0 },
@@ -86,7 +87,7 @@ describe('createOpenAIResponsesStreamDecoder', () => {
 });
 
 function decodeUntilError(name: OpenAIResponsesRecording): { chunks: StreamChunk[]; error: ProviderError | undefined } {
-  const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: {} });
+  const decoder = createOpenAIResponsesStreamDecoder({ providerId: 'openai', headers: noResponseHeaders });
   const chunks: StreamChunk[] = [];
   try {
     for (const event of readOpenAIResponsesEvents(name)) chunks.push(...decoder.decode(event));

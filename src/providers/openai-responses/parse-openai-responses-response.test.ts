@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../errors.js';
 import { readOpenAIResponsesJson } from '../../testing/openai-responses-recordings.test-support.js';
 import { parseOpenAIResponsesResponse } from './parse-openai-responses-response.js';
+import { noResponseHeaders, responseHeadersFrom } from '../../http/response-headers.js';
 
-const options = { providerId: 'openai', headers: {} };
+const options = { providerId: 'openai', headers: noResponseHeaders };
 
 describe('parseOpenAIResponsesResponse', () => {
   it("reads gpt-6-luna's recorded answer: its text, usage, model and ids", () => {
@@ -20,7 +21,7 @@ describe('parseOpenAIResponsesResponse', () => {
   });
 
   it("reads o3's recorded function call after its reasoning item: the call's id is its call_id, the answer finished for it", () => {
-    const result = parseOpenAIResponsesResponse(readOpenAIResponsesJson('responses-function-call.json'), { ...options, headers: { 'x-request-id': 'req_1' } });
+    const result = parseOpenAIResponsesResponse(readOpenAIResponsesJson('responses-function-call.json'), { ...options, headers: responseHeadersFrom({ 'x-request-id': 'req_1' }) });
     expect(result.toolCalls).toEqual([
       { id: 'call_2mhz5FtwkZnzXQkTOMtYZpZH', name: 'semantic_scholar_search', arguments: '{"query":"machine learning","limit":10,"offset":0,"year":0}' },
     ]);

@@ -38,7 +38,7 @@ export function parseOpenAIResponsesResponse(body: unknown, options: ParseRespon
   const usage = parseOpenAIResponsesUsage(record.usage);
   if (usage !== undefined) response.usage = usage;
   const responseId = readString(record.id);
-  const requestId = options.headers['x-request-id'] ?? responseId;
+  const requestId = options.headers.get('x-request-id') ?? responseId;
   if (requestId !== undefined) response.requestId = requestId;
   if (responseId !== undefined) response.responseId = responseId;
   return response;
