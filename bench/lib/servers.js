@@ -20,9 +20,15 @@ function baseEnv() {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
 }
 
+/** The local upstream; `BENCH_UPSTREAM_HEADERS=recorded` in the benchmark's environment reaches it (upstream-server.js). */
 export function startUpstream(options = {}) {
+  const headers = process.env.BENCH_UPSTREAM_HEADERS;
   return startChildServer(here('./upstream-server.js'), {
-    env: { ...baseEnv(), ...(options.restDelayMs !== undefined ? { BENCH_STREAM_REST_DELAY_MS: String(options.restDelayMs) } : {}) },
+    env: {
+      ...baseEnv(),
+      ...(options.restDelayMs !== undefined ? { BENCH_STREAM_REST_DELAY_MS: String(options.restDelayMs) } : {}),
+      ...(headers !== undefined ? { BENCH_UPSTREAM_HEADERS: headers } : {}),
+    },
   });
 }
 

@@ -8,6 +8,10 @@
  * written at once, the rest `BENCH_STREAM_REST_DELAY_MS` later (default 5), or, in hold mode, when the
  * parent says `release`, so that thousands of streams can be held open together.
  *
+ * Its headers are three of its own (content type and length, a request id) unless `BENCH_UPSTREAM_HEADERS=recorded`:
+ * then those OpenAI recorded with the same answers (`chat-completion.headers.txt`, `chat-stream-include-usage.headers.txt`:
+ * 21 and 19 headers beside Node's own, Cloudflare's, rate limits, CORS, two cookies), as a provider's answer comes.
+ *
  * Run as a child of the benchmark (see child-server.js); it listens on a free port of 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
@@ -26,12 +30,25 @@ const streamHead = Buffer.from(streamEvents.slice(0, firstTextIndex + 1).join(''
 const streamRest = Buffer.from(streamEvents.slice(firstTextIndex + 1).join(''));
 
 const restDelayMs = Number(process.env.BENCH_STREAM_REST_DELAY_MS ?? 5);
-const completionHeaders = {
-  'content-type': 'application/json',
-  'content-length': String(completionBody.length),
-  'x-request-id': 'req_bench',
-};
-const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_bench' };
+const recordedHeaders = process.env.BENCH_UPSTREAM_HEADERS === 'recorded';
+if (!recordedHeaders && process.env.BENCH_UPSTREAM_HEADERS !== undefined) throw new Error('BENCH_UPSTREAM_HEADERS takes recorded only');
+
+/** A recording's headers as [name, value] pairs, but those of the connection and framing, which Node writes itself. */
+function recordedHeaderPairs(fileName) {
+  return readFileSync(new URL(fileName, fixtures), 'latin1')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((line) => line.includes(':'))
+    .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()])
+    .filter(([name]) => !/^(connection|transfer-encoding|content-length|keep-alive|date)$/i.test(name));
+}
+
+const completionHeaders = recordedHeaders
+  ? [...recordedHeaderPairs('chat-completion.headers.txt'), ['content-length', String(completionBody.length)]].flat()
+  : { 'content-type': 'application/json', 'content-length': String(completionBody.length), 'x-request-id': 'req_bench' };
+const streamHeaders = recordedHeaders
+  ? recordedHeaderPairs('chat-stream-include-usage.headers.txt').flat()
+  : { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_bench' };
 
 let requests = 0;
 let lastBody = '';
