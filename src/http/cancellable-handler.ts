@@ -7,8 +7,8 @@
  * `onRequestStart`/`onResponseStart`/..., not the newer one: undici serves the newer one by wrapping each request's
  * handler in an adapter of two objects that turns every header of every response into an object of strings first
  * (`parseHeaders`), and its trailers too, before handing them over. Spoken to directly, it hands over the raw header
- * buffers, which are read only as far as asked (response-headers.ts). Moving to undici 8 means checking that this protocol is still
- * served (the tests of src/http fail at once if it is not: undici refuses a handler it cannot call).
+ * buffers, which are read only as far as asked (response-headers.ts). Moving to undici 8 means checking that this
+ * protocol is still served (the tests of src/http fail at once if it is not: undici refuses a handler it cannot call).
  */
 import type { Dispatcher } from 'undici';
 import type { Cancellation } from '../cancellation.js';

@@ -42,7 +42,7 @@ function namesMatch(rawName: Buffer, lowerName: string): boolean {
   return true;
 }
 
-/** Headers from a record of names and values (what is not read off the wire: a test's, a recording's). */
+/** Headers from a record of names and values: those not read off the wire here (an AI SDK error's, a test's). */
 export function responseHeadersFrom(record: Readonly<Record<string, string>>): ResponseHeaders {
   const lowerCased = new Map(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
   return { get: (name) => lowerCased.get(name.toLowerCase()) };

@@ -72,6 +72,9 @@ const replyWords: Readonly<Record<string, string>> = {
   AddressNotSupported: 'address type not supported',
 };
 
+/** TCP keep-alive's first probe after this much silence, as undici's connector has it. */
+const keepAliveInitialDelayMs = 60_000;
+
 /**
  * The pool's `connect` for an origin reached through `proxy`: each connection a tunnel of its own, within
  * `timeoutMs` from its start to the TLS handshake's end.
@@ -101,6 +104,9 @@ export function socksConnector(proxy: SocksProxy, options: { readonly timeoutMs:
           tunnelled.destroy();
           return;
         }
+        // What undici's own connector sets on a socket: requests go out at once, and a dead peer is found.
+        tunnelled.setNoDelay(true);
+        tunnelled.setKeepAlive(true, keepAliveInitialDelayMs);
         if (!https) {
           finish(null, tunnelled);
           return;
