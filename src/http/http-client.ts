@@ -177,7 +177,7 @@ export class HttpClient {
   #errorOptions(options: HttpRequestOptions): MapTransportErrorOptions {
     return {
       providerId: options.providerId,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs,
+      connectTimeoutMs: this.#connectTimeoutMs,
       headersTimeoutMs: options.headersTimeoutMs ?? this.#options.headersTimeoutMs ?? defaultHeadersTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs ?? this.#options.idleTimeoutMs ?? defaultIdleTimeoutMs,
     };
@@ -230,9 +230,8 @@ export class HttpClient {
   #socksPoolFor(origin: string, proxyUrl: string): Pool {
     let pool = this.#socksPools.get(origin);
     if (pool === undefined) {
-      const poolOptions = this.#poolOptions();
-      const timeoutMs = this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs;
-      pool = new Pool(origin, { ...poolOptions, connect: socksConnector(socksProxyOf(proxyUrl), { timeoutMs }) });
+      const connect = socksConnector(socksProxyOf(proxyUrl), { timeoutMs: this.#connectTimeoutMs });
+      pool = new Pool(origin, { ...this.#poolOptions(), connect });
       this.#socksPools.set(origin, pool);
     }
     return pool;
@@ -247,9 +246,14 @@ export class HttpClient {
     return agent;
   }
 
+  /** The limit on opening a connection: TCP and TLS, and through a SOCKS5 proxy its handshake too. */
+  get #connectTimeoutMs(): number {
+    return this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+  }
+
   #poolOptions(): Pool.Options {
     return {
-      connect: { timeout: this.#options.connectTimeoutMs ?? defaultConnectTimeoutMs },
+      connect: { timeout: this.#connectTimeoutMs },
       keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? defaultKeepAliveTimeoutMs,
       ...(this.#options.connectionsPerOrigin !== undefined && { connections: this.#options.connectionsPerOrigin }),
     };

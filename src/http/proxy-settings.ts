@@ -41,7 +41,7 @@ const defaultSocksPort = 1080;
 
 /** Whether a proxy URL (`parseProxyUrl`'s) names a SOCKS5 proxy rather than an HTTP one. */
 export function isSocksProxyUrl(proxyUrl: string): boolean {
-  return /^socks5h?:\/\//.test(proxyUrl);
+  return socksSchemes.has(proxyUrl.slice(0, proxyUrl.indexOf(':') + 1));
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;

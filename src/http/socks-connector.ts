@@ -54,10 +54,14 @@ export interface SocksProxy {
 
 export function socksProxyOf(proxyUrl: string): SocksProxy {
   const url = new URL(proxyUrl);
-  // A non-special URL keeps an IPv6 host in its brackets.
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = withoutBrackets(url.hostname);
   const credentials = url.username === '' ? {} : { userId: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
   return { host, port: Number(url.port), ...credentials, resolvesNames: url.protocol === 'socks5h:' };
+}
+
+/** An IPv6 host as a socket takes it: a URL's hostname keeps it in brackets (`[::1]`), undici's origin too. */
+function withoutBrackets(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1');
 }
 
 /** The SOCKS5 replies (RFC 1928, 6) in words, by the name the `socks` package gives each. */
@@ -125,7 +129,7 @@ export function socksConnector(proxy: SocksProxy, options: { readonly timeoutMs:
 /** A socket to `host:port` through the proxy, its handshake done; rejects with a SocksProxyFailure or the socket's error. */
 async function tunnel(proxy: SocksProxy, host: string, port: number, timeoutMs: number): Promise<Socket> {
   // A name resolved here (`socks5://`); an address, or a name the proxy resolves (`socks5h://`), goes as it is.
-  const unbracketed = host.replace(/^\[(.*)\]$/, '$1');
+  const unbracketed = withoutBrackets(host);
   const destinationHost = proxy.resolvesNames || isIP(unbracketed) !== 0 ? unbracketed : (await lookup(unbracketed)).address;
   const socksOptions: SocksClientOptions = {
     proxy: { host: proxy.host, port: proxy.port, type: 5, ...(proxy.userId !== undefined && { userId: proxy.userId, password: proxy.password ?? '' }) },
